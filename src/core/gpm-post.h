@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-post.h: one Google+ post as read from a Takeout's post JSON. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "gpm-scope.h"
+
+G_BEGIN_DECLS
+
+#define GPM_POST_ERROR (gpm_post_error_quark ())
+typedef enum {
+  GPM_POST_ERROR_EMPTY,      /* zero-byte file */
+  GPM_POST_ERROR_SYNTAX,     /* malformed or truncated JSON */
+  GPM_POST_ERROR_NOT_A_POST, /* valid JSON, but not a post object */
+  GPM_POST_ERROR_NO_ACL,     /* a post without postAcl */
+} GpmPostError;
+GQuark gpm_post_error_quark (void);
+
+/* Attachments. Owned by the post; read-only for callers. */
+typedef struct {
+  char *display_name;
+  char *resource_name;     /* "users/117…" */
+  char *profile_url;
+  char *avatar_url;
+} GpmPerson;
+
+typedef struct {
+  char *title;
+  char *url;
+  char *image_url;
+} GpmLink;
+
+typedef struct {
+  char *url;
+  char *content_type;      /* "image/jpeg", "video/mp4", or the wildcard form Takeout writes */
+  char *description;
+  char *resource_name;
+  char *local_file_path;   /* media.localFilePath when Takeout wrote it */
+  int   width;
+  int   height;
+} GpmMedia;
+
+typedef struct {
+  char   *display_name;
+  char   *physical_address;
+  double  latitude;
+  double  longitude;
+  gboolean has_coordinates;
+} GpmLocation;
+
+typedef struct {
+  char *description;
+  char *image_url;
+  char *image_local_file_path;
+  char *resource_name;
+  int   vote_count;
+} GpmPollChoice;
+
+typedef struct {
+  GPtrArray *choices;      /* GpmPollChoice* */
+  char      *image_url;
+  char      *image_local_file_path;
+  int        total_votes;
+} GpmPoll;
+
+#define GPM_TYPE_POST (gpm_post_get_type ())
+G_DECLARE_FINAL_TYPE (GpmPost, gpm_post, GPM, POST, GObject)
+
+/* Parse one post. @entry_name is where it came from (a path, or an entry name
+ * inside an archive) and is kept for messages and `select` output.
+ * Reshared posts (resharedPost) are parsed with the same code but carry no ACL. */
+GpmPost           *gpm_post_new_from_data         (const char  *entry_name,
+                                                   const char  *data,
+                                                   gssize       length,
+                                                   GError     **error);
+GpmPost           *gpm_post_new_from_file         (const char  *path,
+                                                   GError     **error);
+
+const char        *gpm_post_get_entry_name        (GpmPost *self);
+const char        *gpm_post_get_url               (GpmPost *self);
+const char        *gpm_post_get_resource_name     (GpmPost *self);
+/* creationTime / updateTime ("2018-07-15 20:43:51+0000"); NULL if absent or unparsable. */
+GDateTime         *gpm_post_get_creation_time     (GpmPost *self);
+GDateTime         *gpm_post_get_update_time       (GpmPost *self);
+const GpmPerson   *gpm_post_get_author            (GpmPost *self);
+/* The G+ pseudo-HTML content, "" when the post has none. */
+const char        *gpm_post_get_content           (GpmPost *self);
+const GpmLink     *gpm_post_get_link              (GpmPost *self);
+/* The single "media" attachment, or NULL. */
+const GpmMedia    *gpm_post_get_media             (GpmPost *self);
+/* album.media[], GpmMedia*; NULL when the post has no album. */
+GPtrArray         *gpm_post_get_album             (GpmPost *self);
+gboolean           gpm_post_has_album             (GpmPost *self);
+GpmPost           *gpm_post_get_reshared_post     (GpmPost *self);
+const GpmLocation *gpm_post_get_location          (GpmPost *self);
+const GpmPoll     *gpm_post_get_poll              (GpmPost *self);
+
+/* The ACL as scopes (GpmScope*, owned by the post), in the seed's order. */
+GPtrArray         *gpm_post_get_scopes            (GpmPost *self);
+/* The community (COMMUNITY scope) or collection the post was in, or NULL. */
+const GpmScope    *gpm_post_get_community         (GpmPost *self);
+const GpmScope    *gpm_post_get_collection        (GpmPost *self);
+const GpmScope    *gpm_post_get_event             (GpmPost *self);
+
+/* Other people's activity: counted, never migrated. */
+guint              gpm_post_get_n_comments        (GpmPost *self);
+guint              gpm_post_get_n_plus_ones       (GpmPost *self);
+guint              gpm_post_get_n_reshares        (GpmPost *self);
+
+/* Non-fatal problems met while parsing (unknown ACL shapes, bad dates), strings. */
+GPtrArray         *gpm_post_get_warnings          (GpmPost *self);
+
+/* TRUE when @object looks like a Google+ post (used to find posts in a
+ * Takeout whatever its folders are called). */
+gboolean           gpm_post_json_looks_like_post  (JsonObject *object);
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-scope.h: who a post was shared with (Part IV of the seed blog). */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The order is the order the sidebar shows them in. */
+typedef enum {
+  GPM_SCOPE_PUBLIC,
+  GPM_SCOPE_CIRCLES,     /* all of "your circles" */
+  GPM_SCOPE_EXTENDED,    /* extended circles */
+  GPM_SCOPE_CIRCLE,      /* one named circle (id, name) */
+  GPM_SCOPE_USER,        /* one person (id, name) */
+  GPM_SCOPE_COLLECTION,
+  GPM_SCOPE_COMMUNITY,
+  GPM_SCOPE_EVENT,
+  GPM_SCOPE_N_KINDS
+} GpmScopeKind;
+
+#define GPM_TYPE_SCOPE (gpm_scope_get_type ())
+
+/* One entry of a post's ACL, the seed's (kind, id, name) tuple.
+ * For PUBLIC, CIRCLES and EXTENDED, id and name are NULL. */
+typedef struct {
+  GpmScopeKind kind;
+  char *id;    /* e.g. "circles/1178…-4eaf…", "communities/1036…" */
+  char *name;  /* display name; "" for a nameless circle, "-" for other nameless scopes */
+  /*< private >*/
+  gint ref_count;
+} GpmScope;
+
+GType        gpm_scope_get_type     (void) G_GNUC_CONST;
+GpmScope    *gpm_scope_new          (GpmScopeKind kind, const char *id, const char *name);
+GpmScope    *gpm_scope_ref          (GpmScope *scope);
+void         gpm_scope_unref        (GpmScope *scope);
+
+/* The seed's Visibility names: "PUBLIC", "CIRCLES", "EXTENDED", "CIRCLE", ... */
+const char  *gpm_scope_kind_to_string   (GpmScopeKind kind);
+gboolean     gpm_scope_kind_from_string (const char *str, GpmScopeKind *out_kind);
+/* TRUE for PUBLIC, CIRCLES, EXTENDED: the kinds without an id. */
+gboolean     gpm_scope_kind_is_global   (GpmScopeKind kind);
+/* TRUE only for PUBLIC and COMMUNITY (the "essentially public" policy). */
+gboolean     gpm_scope_is_essentially_public (const GpmScope *scope);
+
+/* Equality and hash on the whole (kind, id, name) tuple, as the seed's stats dict. */
+gboolean     gpm_scope_equal        (gconstpointer a, gconstpointer b);
+guint        gpm_scope_hash         (gconstpointer scope);
+
+/* A stable key for a scope: "PUBLIC", "CIRCLES", "EXTENDED", or the id. What
+ * `select --id` and the selection code match against. */
+const char  *gpm_scope_get_key      (const GpmScope *scope);
+
+/* One line of the seed's statistics output, without the newline:
+ * "%d - %s" or "%d - %s (%s):\t %s". */
+char        *gpm_scope_format_stat  (const GpmScope *scope, guint count);
+
+/* Parse a postAcl object exactly as Part IV's parse_acl() does (with the
+ * event displayName bug fixed). Returns a GPtrArray of GpmScope (owned).
+ * Shapes the seed does not know (an unknown circle type, an ACL key never
+ * seen) are appended to @warnings (may be NULL) as human-readable strings. */
+GPtrArray   *gpm_scope_parse_acl    (JsonObject *acl, GPtrArray *warnings);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmScope, gpm_scope_unref)
+
+G_END_DECLS

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-takeout.h: a Google Takeout as the user downloaded it: one .zip, a
+ * multi-part set of zips, a .tgz, or an extracted folder. Read with
+ * libarchive, never unpacked to disk. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-problem.h"
+
+G_BEGIN_DECLS
+
+#define GPM_TAKEOUT_ERROR (gpm_takeout_error_quark ())
+typedef enum {
+  GPM_TAKEOUT_ERROR_NOT_FOUND,       /* a path does not exist */
+  GPM_TAKEOUT_ERROR_UNSUPPORTED,     /* not a zip, tgz or folder */
+  GPM_TAKEOUT_ERROR_CORRUPT,         /* the archive cannot be read at all */
+  GPM_TAKEOUT_ERROR_NO_ENTRY,        /* read_entry: no such entry */
+  GPM_TAKEOUT_ERROR_TOO_LARGE,       /* read_entry: over the limit asked for */
+} GpmTakeoutError;
+GQuark gpm_takeout_error_quark (void);
+
+/* JSON entries larger than this are reported, not read. */
+#define GPM_TAKEOUT_MAX_JSON_SIZE (64 * 1024 * 1024)
+
+typedef struct {
+  char    *name;   /* UTF-8, '/'-separated, relative to the part's root or the folder opened */
+  goffset  size;   /* uncompressed size, -1 if unknown */
+  guint    part;   /* which of the opened paths holds it */
+} GpmTakeoutEntry;
+
+/* Called for each .json entry, in archive order, from the thread that runs
+ * gpm_takeout_load(). @data is NUL-terminated; the callee must copy what it keeps. */
+typedef void (*GpmTakeoutJsonFunc)     (const char *name,
+                                        const char *data,
+                                        gsize       length,
+                                        gpointer    user_data);
+/* @done and @total in bytes of input read (total may be 0 when unknown). */
+typedef void (*GpmTakeoutProgressFunc) (guint64  done,
+                                        guint64  total,
+                                        gpointer user_data);
+
+#define GPM_TYPE_TAKEOUT (gpm_takeout_get_type ())
+G_DECLARE_FINAL_TYPE (GpmTakeout, gpm_takeout, GPM, TAKEOUT, GObject)
+
+/* @paths: NULL-terminated; several zips are one multi-part set. Checks the
+ * paths exist and are of a supported kind; reads nothing else yet. */
+GpmTakeout  *gpm_takeout_new            (const char * const *paths,
+                                         GError            **error);
+const char * const *gpm_takeout_get_paths (GpmTakeout *self);
+
+/* One pass over every part: lists all entries and hands each .json entry's
+ * bytes to @json_func. Media bytes are skipped, not inflated. Unsafe names
+ * (absolute, "..") are refused and reported as problems; so are JSON entries
+ * over GPM_TAKEOUT_MAX_JSON_SIZE, and a truncated or corrupt part (whatever
+ * could be read before the damage is still delivered). Returns FALSE only
+ * when nothing could be read at all, or on cancellation. Blocking: run it in
+ * a thread. */
+gboolean     gpm_takeout_load           (GpmTakeout             *self,
+                                         GpmTakeoutJsonFunc      json_func,
+                                         GpmTakeoutProgressFunc  progress_func,
+                                         gpointer                user_data,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+
+/* After load: all entries (GpmTakeoutEntry*, sorted by name) and problems (GpmProblem*). */
+GPtrArray   *gpm_takeout_get_entries    (GpmTakeout *self);
+GPtrArray   *gpm_takeout_get_problems   (GpmTakeout *self);
+const GpmTakeoutEntry *gpm_takeout_lookup (GpmTakeout *self,
+                                           const char *name);
+
+/* A media file that belongs to a post: @file_name as the post JSON or its
+ * .metadata.csv names it (localFilePath or a bare file name), looked up next
+ * to @post_entry first (in any part of the set), then anywhere in the takeout
+ * by base name. NULL when it is not there. */
+const GpmTakeoutEntry *gpm_takeout_find_media (GpmTakeout *self,
+                                               const char *post_entry,
+                                               const char *file_name);
+
+/* Streams one entry's bytes (thread-safe; each call opens its own reader). */
+GInputStream *gpm_takeout_open_entry    (GpmTakeout    *self,
+                                         const char    *name,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+/* Whole entry in memory; fails with TOO_LARGE past @max_size (0 = no limit). */
+GBytes      *gpm_takeout_read_entry     (GpmTakeout    *self,
+                                         const char    *name,
+                                         gsize          max_size,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
+G_END_DECLS

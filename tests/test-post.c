@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+#include "gpm-post.h"
+
+static const char *simple_post =
+  "{\"url\": \"https://plus.google.com/117832126248716550930/posts/UgjyOA5tNBv\","
+  " \"creationTime\": \"2018-07-15 20:43:51+0000\","
+  " \"updateTime\": \"2018-07-15 20:43:51+0000\","
+  " \"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/117832126248716550930\"},"
+  " \"content\": \"1 WTC\","
+  " \"media\": {\"url\": \"https://lh3.example/x.jpg\", \"contentType\": \"image/*\", \"width\": 2838, \"height\": 3785,"
+  "   \"description\": \"1 WTC\", \"resourceName\": \"media/Cix\", \"localFilePath\": \"1 WTC.jpg\"},"
+  " \"location\": {\"latitude\": 40.7331168, \"longitude\": -74.0108977, \"displayName\": \"Hudson River Park Trust\","
+  "   \"physicalAddress\": \"353 West St, New York, NY 10011, USA\"},"
+  " \"resourceName\": \"users/117832126248716550930/posts/UgjyOA5tNBvbgHgCoAEC\","
+  " \"comments\": [{\"content\": \"nice\"}, {\"content\": \"+1\"}],"
+  " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+
+static void
+test_post_simple (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPost) post = gpm_post_new_from_data ("a.json", simple_post, -1, &error);
+  GDateTime *dt;
+  const GpmScope *scope;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (post);
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "1 WTC");
+  dt = gpm_post_get_creation_time (post);
+  g_assert_nonnull (dt);
+  g_assert_cmpint (g_date_time_get_year (dt), ==, 2018);
+  g_assert_cmpint (g_date_time_get_hour (dt), ==, 20);
+  g_assert_cmpint (g_date_time_get_utc_offset (dt), ==, 0);
+  g_assert_cmpstr (gpm_post_get_author (post)->display_name, ==, "Ada");
+  g_assert_cmpstr (gpm_post_get_media (post)->local_file_path, ==, "1 WTC.jpg");
+  g_assert_cmpint (gpm_post_get_media (post)->width, ==, 2838);
+  g_assert_true (gpm_post_get_location (post)->has_coordinates);
+  g_assert_cmpfloat_with_epsilon (gpm_post_get_location (post)->longitude, -74.0108977, 1e-9);
+  g_assert_cmpuint (gpm_post_get_n_comments (post), ==, 2);
+  g_assert_cmpuint (gpm_post_get_scopes (post)->len, ==, 1);
+  scope = g_ptr_array_index (gpm_post_get_scopes (post), 0);
+  g_assert_cmpint (scope->kind, ==, GPM_SCOPE_PUBLIC);
+  g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 0);
+}
+
+static void
+test_post_acl_kinds (void)
+{
+  const char *json =
+    "{\"creationTime\": \"2017-01-02 03:04:05-0800\", \"postAcl\": {"
+    " \"visibleToStandardAcl\": {\"circles\": ["
+    "   {\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}, {\"type\": \"CIRCLE_TYPE_EXTENDED_CIRCLES\"},"
+    "   {\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"circles/1-a\"},"
+    "   {\"type\": \"CIRCLE_TYPE_MARTIAN\"}],"
+    "  \"users\": [{\"resourceName\": \"users/2\"}, {\"resourceName\": \"users/3\", \"displayName\": \"Bo\"}]},"
+    " \"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}},"
+    " \"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"},"
+    "   \"users\": [{\"resourceName\": \"users/4\", \"displayName\": \"Di\"}]},"
+    " \"eventAcl\": {\"event\": {\"resourceName\": \"events/e1\", \"displayName\": \"Party\"}}}}";
+  static const struct { GpmScopeKind kind; const char *id, *name; } expected[] = {
+    { GPM_SCOPE_CIRCLES, NULL, NULL },
+    { GPM_SCOPE_EXTENDED, NULL, NULL },
+    { GPM_SCOPE_CIRCLE, "circles/1-a", "" },
+    { GPM_SCOPE_USER, "users/2", "-" },
+    { GPM_SCOPE_USER, "users/3", "Bo" },
+    { GPM_SCOPE_COLLECTION, "collections/c1", "Cats" },
+    { GPM_SCOPE_COMMUNITY, "communities/9", "Pi" },
+    { GPM_SCOPE_USER, "users/4", "Di" },
+    { GPM_SCOPE_EVENT, "events/e1", "Party" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPost) post = gpm_post_new_from_data ("b.json", json, -1, &error);
+  GPtrArray *scopes;
+
+  g_assert_no_error (error);
+  scopes = gpm_post_get_scopes (post);
+  g_assert_cmpuint (scopes->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < scopes->len; i++)
+    {
+      const GpmScope *s = g_ptr_array_index (scopes, i);
+      g_assert_cmpint (s->kind, ==, expected[i].kind);
+      g_assert_cmpstr (s->id, ==, expected[i].id);
+      g_assert_cmpstr (s->name, ==, expected[i].name);
+    }
+  /* The unknown circle type is reported, not dropped silently. */
+  g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (gpm_post_get_warnings (post), 0), "CIRCLE_TYPE_MARTIAN"));
+  g_assert_cmpint (g_date_time_get_utc_offset (gpm_post_get_creation_time (post)) / G_TIME_SPAN_HOUR, ==, -8);
+  g_assert_cmpstr (gpm_post_get_event (post)->name, ==, "Party");
+}
+
+static void
+test_post_bad_input (void)
+{
+  static const struct { const char *data; int code; } cases[] = {
+    { "", GPM_POST_ERROR_EMPTY },
+    { "{\"postAcl\": {", GPM_POST_ERROR_SYNTAX },
+    { "[1, 2]", GPM_POST_ERROR_NOT_A_POST },
+    { "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/x\"}", GPM_POST_ERROR_NO_ACL },
+    { "{\"title\": \"photo metadata\"}", GPM_POST_ERROR_NOT_A_POST },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = gpm_post_new_from_data ("bad.json", cases[i].data, -1, &error);
+      g_assert_null (post);
+      g_assert_error (error, GPM_POST_ERROR, cases[i].code);
+    }
+}
+
+static void
+test_scope_format (void)
+{
+  g_autoptr(GpmScope) pub = gpm_scope_new (GPM_SCOPE_PUBLIC, NULL, NULL);
+  g_autoptr(GpmScope) circle = gpm_scope_new (GPM_SCOPE_CIRCLE, "circles/1-a", "Personal");
+  g_autofree char *a = gpm_scope_format_stat (pub, 1249);
+  g_autofree char *b = gpm_scope_format_stat (circle, 227);
+  g_assert_cmpstr (a, ==, "1249 - PUBLIC");
+  g_assert_cmpstr (b, ==, "227 - CIRCLE (Personal):\t circles/1-a");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/post/simple", test_post_simple);
+  g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
+  g_test_add_func ("/post/bad-input", test_post_bad_input);
+  g_test_add_func ("/scope/format", test_scope_format);
+  return g_test_run ();
+}
