@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-import.h: open a takeout, parse every post, build the scope index.
+ * The one code path the CLI, the GUI's drop zone and the tests share. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-post.h"
+#include "gpm-problem.h"
+#include "gpm-scope-index.h"
+#include "gpm-takeout.h"
+
+G_BEGIN_DECLS
+
+#define GPM_TYPE_IMPORT (gpm_import_get_type ())
+G_DECLARE_FINAL_TYPE (GpmImport, gpm_import, GPM, IMPORT, GObject)
+
+/* Properties (notified on the thread that owns the main context the import
+ * was started from): "n-posts", "n-problems", "fraction" (0..1, -1 unknown). */
+GpmImport     *gpm_import_new          (const char * const *paths);
+
+/* Blocking. */
+gboolean       gpm_import_run          (GpmImport     *self,
+                                        GCancellable  *cancellable,
+                                        GError       **error);
+/* Runs in a worker thread; progress properties are notified on the caller's
+ * main context. */
+void           gpm_import_run_async    (GpmImport           *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean       gpm_import_run_finish   (GpmImport     *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
+
+guint          gpm_import_get_n_posts    (GpmImport *self);
+guint          gpm_import_get_n_problems (GpmImport *self);
+double         gpm_import_get_fraction   (GpmImport *self);
+
+/* After a successful run: */
+GpmTakeout    *gpm_import_get_takeout  (GpmImport *self);
+/* GpmPost*, sorted by entry name (file-name order). */
+GPtrArray     *gpm_import_get_posts    (GpmImport *self);
+/* Every problem: the takeout's (unsafe paths, corrupt parts, huge entries)
+ * then the posts' (bad JSON, no ACL, …), each naming its file. */
+GPtrArray     *gpm_import_get_problems (GpmImport *self);
+GpmScopeIndex *gpm_import_get_index    (GpmImport *self);
+
+G_END_DECLS
