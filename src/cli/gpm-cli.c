@@ -16,8 +16,7 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "scopes", gpm_cli_scopes, N_("Count the posts of each audience (visibility scope)") },
-  { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
+  { "help", NULL, N_("Show this help") },
 };
 
 static void
@@ -59,7 +58,7 @@ main (int argc, char **argv)
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (strcmp (name, commands[i].name) == 0)
+    if (commands[i].run != NULL && strcmp (name, commands[i].name) == 0)
       {
         g_autofree char *prog = g_strdup_printf ("gplus-migrate-cli %s", name);
         argv[1] = prog;
