@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-gui-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpm-gui-util.h"
+
+static GQuark plain_quark;
+static GQuark search_quark;
+
+static void
+append_entity (GString    *out,
+               const char *entity,
+               gsize       len)
+{
+  static const struct { const char *name; const char *text; } names[] = {
+    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
+    { "apos", "'" }, { "nbsp", "\xc2\xa0" },
+  };
+
+  if (len > 1 && entity[0] == '#')
+    {
+      gunichar c;
+
+      if (entity[1] == 'x' || entity[1] == 'X')
+        c = (gunichar) g_ascii_strtoull (entity + 2, NULL, 16);
+      else
+        c = (gunichar) g_ascii_strtoull (entity + 1, NULL, 10);
+      if (c != 0 && g_unichar_validate (c))
+        {
+          g_string_append_unichar (out, c);
+          return;
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (strlen (names[i].name) == len && strncmp (entity, names[i].name, len) == 0)
+      {
+        g_string_append (out, names[i].text);
+        return;
+      }
+
+  g_string_append_c (out, '&');
+  g_string_append_len (out, entity, len);
+  g_string_append_c (out, ';');
+}
+
+static char *
+html_to_plain (const char *html)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = html;
+
+  while (*p != '\0')
+    {
+      if (*p == '<')
+        {
+          const char *end = strchr (p, '>');
+
+          if (end == NULL)
+            break;
+          if (g_ascii_strncasecmp (p, "<br", 3) == 0 ||
+              g_ascii_strncasecmp (p, "</p", 3) == 0 ||
+              g_ascii_strncasecmp (p, "</li", 4) == 0)
+            g_string_append_c (out, '\n');
+          p = end + 1;
+        }
+      else if (*p == '&')
+        {
+          const char *end = strchr (p, ';');
+
+          if (end != NULL && end - p <= 10)
+            {
+              append_entity (out, p + 1, (gsize) (end - p - 1));
+              p = end + 1;
+            }
+          else
+            {
+              g_string_append_c (out, '&');
+              p++;
+            }
+        }
+      else
+        {
+          g_string_append_c (out, *p);
+          p++;
+        }
+    }
+
+  if (!g_utf8_validate (out->str, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (out->str, -1);
+      g_string_free (out, TRUE);
+      return valid;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+const char *
+gpm_gui_post_get_plain_text (GpmPost *post)
+{
+  char *text;
+
+  if (plain_quark == 0)
+    plain_quark = g_quark_from_static_string ("gpm-gui-plain-text");
+
+  text = g_object_get_qdata (G_OBJECT (post), plain_quark);
+  if (text == NULL)
+    {
+      text = html_to_plain (gpm_post_get_content (post));
+      g_strstrip (text);
+      g_object_set_qdata_full (G_OBJECT (post), plain_quark, text, g_free);
+    }
+
+  return text;
+}
+
+const char *
+gpm_gui_post_get_search_text (GpmPost *post)
+{
+  char *text;
+
+  if (search_quark == 0)
+    search_quark = g_quark_from_static_string ("gpm-gui-search-text");
+
+  text = g_object_get_qdata (G_OBJECT (post), search_quark);
+  if (text == NULL)
+    {
+      GString *all = g_string_new (gpm_gui_post_get_plain_text (post));
+      const GpmLink *link = gpm_post_get_link (post);
+      GpmPost *reshared = gpm_post_get_reshared_post (post);
+
+      if (link != NULL)
+        g_string_append_printf (all, "\n%s\n%s", link->title ? link->title : "", link->url ? link->url : "");
+      if (reshared != NULL)
+        g_string_append_printf (all, "\n%s", gpm_gui_post_get_plain_text (reshared));
+
+      text = g_utf8_casefold (all->str, -1);
+      g_string_free (all, TRUE);
+      g_object_set_qdata_full (G_OBJECT (post), search_quark, text, g_free);
+    }
+
+  return text;
+}
+
+char *
+gpm_gui_format_post_date (GpmPost *post)
+{
+  GDateTime *created = gpm_post_get_creation_time (post);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (created == NULL)
+    return g_strdup (_("No date"));
+
+  local = g_date_time_to_local (created);
+  return g_date_time_format (local, "%x");
+}
+
+const char *
+gpm_gui_scope_label (const GpmScope *scope)
+{
+  switch (scope->kind)
+    {
+    case GPM_SCOPE_PUBLIC:
+      return _("Public");
+    case GPM_SCOPE_CIRCLES:
+      return _("Your circles");
+    case GPM_SCOPE_EXTENDED:
+      return _("Extended circles");
+    case GPM_SCOPE_CIRCLE:
+    case GPM_SCOPE_USER:
+    case GPM_SCOPE_COLLECTION:
+    case GPM_SCOPE_COMMUNITY:
+    case GPM_SCOPE_EVENT:
+      if (scope->name != NULL && *scope->name != '\0' && !g_str_equal (scope->name, "-"))
+        return scope->name;
+      return _("Unnamed");
+    case GPM_SCOPE_N_KINDS:
+    default:
+      return "?";
+    }
+}
+
+gboolean
+gpm_gui_scope_is_private (const GpmScope *scope)
+{
+  return !gpm_scope_is_essentially_public (scope);
+}
+
+char *
+gpm_gui_html_escape (const char *text)
+{
+  return g_markup_escape_text (text ? text : "", -1);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-gui-util.h: small text helpers the post list and preview share. */
+#pragma once
+
+#include <glib.h>
+
+#include "gpm-post.h"
+
+G_BEGIN_DECLS
+
+/* The post's content as plain text (tags dropped, entities decoded, line
+ * breaks kept), cached on the post. */
+const char *gpm_gui_post_get_plain_text   (GpmPost *post);
+/* The same, case-folded, for searching. */
+const char *gpm_gui_post_get_search_text  (GpmPost *post);
+/* Locale-formatted creation date ("15/07/2018"), or "No date". */
+char       *gpm_gui_format_post_date      (GpmPost *post);
+/* A short human name for a scope: "Public", "Your circles", "Family". */
+const char *gpm_gui_scope_label           (const GpmScope *scope);
+gboolean    gpm_gui_scope_is_private      (const GpmScope *scope);
+/* Escapes text for inclusion in HTML. */
+char       *gpm_gui_html_escape           (const char *text);
+
+G_END_DECLS

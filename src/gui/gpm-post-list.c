@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-post-list"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpm-gui-util.h"
+#include "gpm-post-list.h"
+
+#define MAX_BADGES 3
+#define SNIPPET_CHARS 160
+
+struct _GpmPostList
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkSearchEntry     *search_entry;
+  GtkStack           *stack;
+  GtkListView        *list_view;
+  GtkLabel           *count_label;
+
+  GListStore         *store;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+
+  GHashTable         *keys;      /* selected scope keys */
+  char               *search;    /* case-folded, NULL when empty */
+
+  GpmPostStateFunc    state_func;
+  gpointer            state_data;
+};
+
+G_DEFINE_FINAL_TYPE (GpmPostList, gpm_post_list, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_POST,
+  N_PROPS
+};
+
+enum {
+  ACTIVATE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  GpmPostList *self = user_data;
+  GpmPost *post = item;
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  gboolean in_scope = FALSE;
+
+  for (guint i = 0; scopes != NULL && i < scopes->len && !in_scope; i++)
+    in_scope = g_hash_table_contains (self->keys, gpm_scope_get_key (g_ptr_array_index (scopes, i)));
+
+  if (!in_scope)
+    return FALSE;
+
+  if (self->search != NULL)
+    return strstr (gpm_gui_post_get_search_text (post), self->search) != NULL;
+
+  return TRUE;
+}
+
+static void
+update_count (GpmPostList *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *text = NULL;
+
+  if (gtk_filter_list_model_get_pending (self->filtered) > 0)
+    text = g_strdup (_("Looking through your posts…"));
+  else
+    text = g_strdup_printf (ngettext ("%u post", "%u posts", shown), shown);
+  gtk_label_set_label (self->count_label, text);
+
+  gtk_stack_set_visible_child_name (self->stack,
+                                    shown > 0 || gtk_filter_list_model_get_pending (self->filtered) > 0
+                                    ? "list" : "empty");
+}
+
+static void
+selection_changed_cb (GpmPostList *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_POST]);
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  GDateTime *ta = gpm_post_get_creation_time (*(GpmPost **) a);
+  GDateTime *tb = gpm_post_get_creation_time (*(GpmPost **) b);
+
+  if (ta == NULL || tb == NULL)
+    return (ta == NULL) - (tb == NULL);
+
+  return -g_date_time_compare (ta, tb);
+}
+
+void
+gpm_post_list_set_posts (GpmPostList *self,
+                         GPtrArray   *posts)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  sorted = g_ptr_array_new ();
+  for (guint i = 0; posts != NULL && i < posts->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (posts, i));
+  g_ptr_array_sort_with_data (sorted, compare_newest_first, NULL);
+
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       sorted->pdata, sorted->len);
+  update_count (self);
+}
+
+void
+gpm_post_list_set_scope_keys (GpmPostList        *self,
+                              const char * const *keys)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_hash_table_remove_all (self->keys);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    g_hash_table_add (self->keys, g_strdup (keys[i]));
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+void
+gpm_post_list_set_search_text (GpmPostList *self,
+                               const char  *text)
+{
+  g_autofree char *folded = NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  if (text != NULL && *text != '\0')
+    folded = g_utf8_casefold (text, -1);
+
+  if (g_strcmp0 (folded, self->search) == 0)
+    return;
+
+  if (self->search != NULL && folded != NULL && strstr (folded, self->search) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (self->search != NULL && (folded == NULL || strstr (self->search, folded) != NULL))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+
+  g_free (self->search);
+  self->search = g_steal_pointer (&folded);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+void
+gpm_post_list_set_state_func (GpmPostList      *self,
+                              GpmPostStateFunc  func,
+                              gpointer          user_data)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  self->state_func = func;
+  self->state_data = user_data;
+  gpm_post_list_refresh_states (self);
+}
+
+void
+gpm_post_list_refresh_states (GpmPostList *self)
+{
+  guint n;
+
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  /* Rebind by telling the view every item changed */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  if (n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self->selection), 0, n, n);
+}
+
+GListModel *
+gpm_post_list_get_model (GpmPostList *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+gboolean
+gpm_post_list_is_filtering (GpmPostList *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
+  return gtk_filter_list_model_get_pending (self->filtered) > 0;
+}
+
+GpmPost *
+gpm_post_list_get_selected_post (GpmPostList *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), NULL);
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+void
+gpm_post_list_select_position (GpmPostList *self,
+                               guint        position)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+void
+gpm_post_list_focus_search (GpmPostList *self)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+gpm_post_list_focus (GpmPostList *self)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+void
+gpm_post_list_set_activate_on_single_click (GpmPostList *self,
+                                            gboolean     single)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+  gtk_list_view_set_single_click_activate (self->list_view, single);
+}
+
+static void
+search_changed_cb (GpmPostList *self)
+{
+  gpm_post_list_set_search_text (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+stop_search_cb (GpmPostList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+activate_cb (GpmPostList *self,
+             guint        position)
+{
+  g_autoptr(GpmPost) post = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (post == NULL)
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  g_signal_emit (self, signals[ACTIVATE], 0, post);
+}
+
+/* Rows */
+
+typedef struct {
+  GtkWidget *date;
+  GtkWidget *icons;
+  GtkWidget *state;
+  GtkWidget *snippet;
+  GtkWidget *badges;
+} Row;
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              GpmPostList              *self)
+{
+  Row *row = g_new0 (Row, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  row->date = gtk_label_new (NULL);
+  row->icons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  row->state = gtk_image_new ();
+  row->snippet = gtk_label_new (NULL);
+  row->badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  gtk_widget_add_css_class (box, "post-row");
+  gtk_label_set_xalign (GTK_LABEL (row->date), 0);
+  gtk_widget_set_hexpand (row->date, TRUE);
+  gtk_widget_add_css_class (row->date, "caption-heading");
+  gtk_widget_add_css_class (row->icons, "dim-label");
+
+  gtk_label_set_xalign (GTK_LABEL (row->snippet), 0);
+  gtk_label_set_wrap (GTK_LABEL (row->snippet), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (row->snippet), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (row->snippet), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (row->snippet), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (row->snippet), 40);
+  gtk_label_set_width_chars (GTK_LABEL (row->snippet), 20);
+
+  gtk_box_append (GTK_BOX (top), row->date);
+  gtk_box_append (GTK_BOX (top), row->icons);
+  gtk_box_append (GTK_BOX (top), row->state);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), row->snippet);
+  gtk_box_append (GTK_BOX (box), row->badges);
+
+  gtk_list_item_set_child (item, box);
+  g_object_set_data_full (G_OBJECT (item), "row", row, g_free);
+}
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_box_remove (GTK_BOX (box), child);
+}
+
+static void
+add_icon (GtkWidget  *box,
+          const char *icon_name,
+          const char *label,
+          GString    *a11y)
+{
+  GtkWidget *image = gtk_image_new_from_icon_name (icon_name);
+
+  gtk_widget_set_tooltip_text (image, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (box), image);
+  g_string_append_printf (a11y, ", %s", label);
+}
+
+static gboolean
+media_is_video (const GpmMedia *media)
+{
+  return media != NULL && media->content_type != NULL && g_str_has_prefix (media->content_type, "video/");
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             GpmPostList              *self)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+  GpmPost *post = gtk_list_item_get_item (item);
+  g_autofree char *date = gpm_gui_format_post_date (post);
+  const char *plain = gpm_gui_post_get_plain_text (post);
+  g_autofree char *snippet = NULL;
+  g_autoptr(GString) a11y = g_string_new (date);
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  const char *state_icon = NULL, *state_label = NULL;
+
+  gtk_label_set_label (GTK_LABEL (row->date), date);
+
+  if (*plain == '\0')
+    {
+      const GpmLink *link = gpm_post_get_link (post);
+      GpmPost *reshared = gpm_post_get_reshared_post (post);
+
+      if (reshared != NULL && *gpm_gui_post_get_plain_text (reshared) != '\0')
+        plain = gpm_gui_post_get_plain_text (reshared);
+      else if (link != NULL && link->title != NULL)
+        plain = link->title;
+    }
+
+  if (*plain == '\0')
+    {
+      snippet = g_strdup (_("(No text)"));
+      gtk_widget_add_css_class (row->snippet, "dim-label");
+    }
+  else
+    {
+      const char *end = g_utf8_offset_to_pointer (plain, MIN (g_utf8_strlen (plain, -1), SNIPPET_CHARS));
+      snippet = g_strndup (plain, (gsize) (end - plain));
+      g_strdelimit (snippet, "\n\r\t", ' ');
+      gtk_widget_remove_css_class (row->snippet, "dim-label");
+    }
+  gtk_label_set_label (GTK_LABEL (row->snippet), snippet);
+  g_string_append_printf (a11y, ", %s", snippet);
+
+  clear_box (row->icons);
+  if (gpm_post_get_link (post) != NULL)
+    add_icon (row->icons, "insert-link-symbolic", _("Link"), a11y);
+  if (gpm_post_has_album (post))
+    add_icon (row->icons, "image-x-generic-symbolic", _("Album"), a11y);
+  else if (gpm_post_get_media (post) != NULL)
+    add_icon (row->icons, media_is_video (gpm_post_get_media (post)) ? "video-x-generic-symbolic"
+                                                                     : "image-x-generic-symbolic",
+              media_is_video (gpm_post_get_media (post)) ? _("Video") : _("Photo"), a11y);
+  if (gpm_post_get_reshared_post (post) != NULL)
+    add_icon (row->icons, "emblem-shared-symbolic", _("Reshare"), a11y);
+  if (gpm_post_get_poll (post) != NULL)
+    add_icon (row->icons, "view-list-bullet-symbolic", _("Poll"), a11y);
+  if (gpm_post_get_location (post) != NULL)
+    add_icon (row->icons, "mark-location-symbolic", _("Location"), a11y);
+
+  clear_box (row->badges);
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    {
+      const GpmScope *scope = g_ptr_array_index (scopes, i);
+      GtkWidget *badge;
+
+      if (i == MAX_BADGES)
+        {
+          g_autofree char *more = g_strdup_printf ("+%u", scopes->len - MAX_BADGES);
+          badge = gtk_label_new (more);
+          gtk_widget_add_css_class (badge, "scope-badge");
+          gtk_box_append (GTK_BOX (row->badges), badge);
+          break;
+        }
+
+      badge = gtk_label_new (gpm_gui_scope_label (scope));
+      gtk_label_set_ellipsize (GTK_LABEL (badge), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (badge), 16);
+      gtk_widget_add_css_class (badge, "scope-badge");
+      if (gpm_gui_scope_is_private (scope))
+        gtk_widget_add_css_class (badge, "private");
+      gtk_box_append (GTK_BOX (row->badges), badge);
+      g_string_append_printf (a11y, ", %s", gpm_gui_scope_label (scope));
+    }
+
+  if (self->state_func != NULL)
+    state_icon = self->state_func (post, &state_label, self->state_data);
+  gtk_widget_set_visible (row->state, state_icon != NULL);
+  if (state_icon != NULL)
+    {
+      gtk_image_set_from_icon_name (GTK_IMAGE (row->state), state_icon);
+      gtk_widget_set_tooltip_text (row->state, state_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row->state),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, state_label, -1);
+      if (state_label != NULL)
+        g_string_append_printf (a11y, ", %s", state_label);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, a11y->str, -1);
+}
+
+static void
+items_changed_cb (GpmPostList *self)
+{
+  update_count (self);
+}
+
+static void
+gpm_post_list_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  GpmPostList *self = GPM_POST_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_POST:
+      g_value_set_object (value, gpm_post_list_get_selected_post (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gpm_post_list_dispose (GObject *object)
+{
+  GpmPostList *self = GPM_POST_LIST (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (gpm_post_list_parent_class)->dispose (object);
+}
+
+static void
+gpm_post_list_finalize (GObject *object)
+{
+  GpmPostList *self = GPM_POST_LIST (object);
+
+  g_clear_pointer (&self->keys, g_hash_table_unref);
+  g_clear_pointer (&self->search, g_free);
+
+  G_OBJECT_CLASS (gpm_post_list_parent_class)->finalize (object);
+}
+
+static void
+gpm_post_list_class_init (GpmPostListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gpm_post_list_dispose;
+  object_class->finalize = gpm_post_list_finalize;
+  object_class->get_property = gpm_post_list_get_property;
+
+  properties[PROP_SELECTED_POST] =
+    g_param_spec_object ("selected-post", NULL, NULL, GPM_TYPE_POST,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ACTIVATE] =
+    g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POST);
+
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-post-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, box);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, list_view);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "gpm-post-list");
+}
+
+static void
+gpm_post_list_init (GpmPostList *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->store = g_list_store_new (GPM_TYPE_POST);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_object_unref (factory);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+  update_count (self);
+}

@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-preview"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpm-gui-util.h"
+#include "gpm-preview.h"
+#include "gpm-render.h"
+
+#define MEDIA_SCHEME "gpm-media"
+#define BASE_URI MEDIA_SCHEME ":///"
+
+struct _GpmPreview
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *box;
+  GtkWidget      *mode_box;
+  GtkToggleButton *diaspora_button;
+  GtkToggleButton *original_button;
+  GtkRevealer    *warnings_revealer;
+  GtkLabel       *warnings_label;
+  GtkStack       *stack;
+  GtkWidget      *web_box;
+  WebKitWebView  *web_view;
+
+  GpmTakeout     *takeout;
+  GpmPost        *post;
+  GpmPreviewMode  mode;
+  gboolean        remote_allowed;
+  char           *html;
+};
+
+G_DEFINE_FINAL_TYPE (GpmPreview, gpm_preview, GTK_TYPE_WIDGET)
+
+enum {
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char preview_css[] =
+  ":root { color-scheme: light dark; }\n"
+  "body { font-family: system-ui, sans-serif; font-size: 15px; line-height: 1.5;"
+  "  margin: 0; padding: 18px; color: #1e1e1e; background: #ffffff; }\n"
+  "@media (prefers-color-scheme: dark) {"
+  "  body { color: #f0f0f0; background: #1e1e1e; }"
+  "  .card, blockquote.reshare { border-color: #444 !important; }"
+  "  a { color: #78aeed; } }\n"
+  "a { color: #1c71d8; }\n"
+  "article { max-width: 680px; margin: 0 auto; }\n"
+  "header { display: flex; gap: 8px; align-items: baseline; margin-bottom: 8px; flex-wrap: wrap; }\n"
+  "header .author { font-weight: bold; }\n"
+  "header .date, footer, .dim { opacity: 0.65; font-size: 0.9em; }\n"
+  ".content { overflow-wrap: anywhere; }\n"
+  "img { max-width: 100%; height: auto; border-radius: 6px; }\n"
+  ".album { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 6px; }\n"
+  ".album img { width: 100%; height: 140px; object-fit: cover; }\n"
+  ".missing { padding: 12px; border: 1px dashed #999; border-radius: 6px; }\n"
+  ".card { border: 1px solid #ddd; border-radius: 8px; padding: 10px 12px; margin: 10px 0; }\n"
+  "blockquote.reshare { border-left: 3px solid #ddd; margin: 10px 0; padding: 4px 12px; }\n"
+  "footer { margin-top: 16px; }\n"
+  ".diaspora .markdown-content p { margin: 0 0 0.8em 0; }\n";
+
+/* Media from the archive */
+
+char *
+gpm_preview_media_uri (const char *entry_name)
+{
+  g_autofree char *escaped = g_uri_escape_string (entry_name, "/", FALSE);
+
+  return g_strconcat (BASE_URI, escaped, NULL);
+}
+
+typedef struct {
+  WebKitURISchemeRequest *request;
+  char                   *entry;
+} MediaLoad;
+
+static void
+media_load_free (gpointer data)
+{
+  MediaLoad *load = data;
+
+  g_clear_object (&load->request);
+  g_free (load->entry);
+  g_free (load);
+}
+
+static void
+media_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  MediaLoad *load = task_data;
+  GError *error = NULL;
+  GBytes *bytes;
+
+  /* Media entries are read whole (photos are a few MB at most); the read
+   * runs here, off the UI thread. */
+  bytes = gpm_takeout_read_entry (GPM_TAKEOUT (source), load->entry, 256 * 1024 * 1024,
+                                  cancellable, &error);
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+media_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  MediaLoad *load = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *mime = NULL;
+  gsize size;
+  const guchar *data;
+
+  if (bytes == NULL)
+    {
+      webkit_uri_scheme_request_finish_error (load->request, error);
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  content_type = g_content_type_guess (load->entry, data, MIN (size, 4096), NULL);
+  mime = g_content_type_get_mime_type (content_type);
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  webkit_uri_scheme_request_finish (load->request, stream, (gint64) size,
+                                    mime ? mime : "application/octet-stream");
+}
+
+static void
+media_scheme_cb (WebKitURISchemeRequest *request,
+                 gpointer                user_data)
+{
+  WebKitWebView *web_view = webkit_uri_scheme_request_get_web_view (request);
+  GpmPreview *self = web_view ? g_object_get_data (G_OBJECT (web_view), "gpm-preview") : NULL;
+  const char *path = webkit_uri_scheme_request_get_path (request);
+  g_autoptr(GTask) task = NULL;
+  MediaLoad *load;
+
+  if (self == NULL || self->takeout == NULL || path == NULL || path[0] != '/')
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no takeout");
+      webkit_uri_scheme_request_finish_error (request, error);
+      return;
+    }
+
+  load = g_new0 (MediaLoad, 1);
+  load->request = g_object_ref (request);
+  load->entry = g_uri_unescape_string (path + 1, NULL);
+
+  if (load->entry == NULL || gpm_takeout_lookup (self->takeout, load->entry) == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "not in the takeout");
+      webkit_uri_scheme_request_finish_error (request, error);
+      media_load_free (load);
+      return;
+    }
+
+  task = g_task_new (self->takeout, NULL, media_done, NULL);
+  g_task_set_source_tag (task, media_scheme_cb);
+  g_task_set_task_data (task, load, media_load_free);
+  g_task_run_in_thread (task, media_thread);
+}
+
+/* HTML */
+
+static void
+append_media (GpmPreview     *self,
+              GString        *html,
+              GpmPost        *post,
+              const GpmMedia *media)
+{
+  const GpmTakeoutEntry *entry = NULL;
+  gboolean video = media->content_type != NULL && g_str_has_prefix (media->content_type, "video/");
+  g_autofree char *alt = gpm_gui_html_escape (media->description);
+
+  if (self->takeout != NULL && media->local_file_path != NULL)
+    entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), media->local_file_path);
+
+  if (entry != NULL && !video)
+    {
+      g_autofree char *uri = gpm_preview_media_uri (entry->name);
+      g_autofree char *escaped = gpm_gui_html_escape (uri);
+      g_string_append_printf (html, "<img src=\"%s\" alt=\"%s\">", escaped, alt);
+    }
+  else if (self->remote_allowed && media->url != NULL && !video &&
+           (g_str_has_prefix (media->url, "https://") || g_str_has_prefix (media->url, "http://")))
+    {
+      g_autofree char *escaped = gpm_gui_html_escape (media->url);
+      g_string_append_printf (html, "<img src=\"%s\" alt=\"%s\">", escaped, alt);
+    }
+  else
+    {
+      g_string_append_printf (html, "<div class=\"missing\">%s%s%s</div>",
+                              video ? _("Video") : _("Photo"),
+                              entry == NULL ? " — " : "",
+                              entry == NULL ? _("not in the takeout") : "");
+    }
+}
+
+static void
+append_original_body (GpmPreview *self,
+                      GString    *html,
+                      GpmPost    *post,
+                      gboolean    nested)
+{
+  const GpmPerson *author = gpm_post_get_author (post);
+  const GpmLink *link = gpm_post_get_link (post);
+  const GpmMedia *media = gpm_post_get_media (post);
+  GPtrArray *album = gpm_post_get_album (post);
+  GpmPost *reshared = gpm_post_get_reshared_post (post);
+  const GpmLocation *location = gpm_post_get_location (post);
+  const GpmPoll *poll = gpm_post_get_poll (post);
+  g_autofree char *name = gpm_gui_html_escape (author && author->display_name ? author->display_name : _("Unknown author"));
+
+  g_string_append (html, "<header>");
+  g_string_append_printf (html, "<span class=\"author\">%s</span>", name);
+  if (gpm_post_get_creation_time (post) != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (gpm_post_get_creation_time (post));
+      g_autofree char *date = g_date_time_format (local, "%c");
+      g_autofree char *escaped = gpm_gui_html_escape (date);
+      g_string_append_printf (html, "<span class=\"date\">%s</span>", escaped);
+    }
+  g_string_append (html, "</header>");
+
+  /* Google+'s own markup; page scripts are off and the CSP blocks loads. */
+  g_string_append_printf (html, "<div class=\"content\">%s</div>", gpm_post_get_content (post));
+
+  if (media != NULL)
+    append_media (self, html, post, media);
+
+  if (album != NULL && album->len > 0)
+    {
+      g_string_append (html, "<div class=\"album\">");
+      for (guint i = 0; i < album->len; i++)
+        append_media (self, html, post, g_ptr_array_index (album, i));
+      g_string_append (html, "</div>");
+    }
+
+  if (link != NULL && link->url != NULL)
+    {
+      g_autofree char *url = gpm_gui_html_escape (link->url);
+      g_autofree char *title = gpm_gui_html_escape (link->title ? link->title : link->url);
+      g_string_append_printf (html, "<div class=\"card\"><a href=\"%s\">%s</a><div class=\"dim\">%s</div></div>",
+                              url, title, url);
+    }
+
+  if (reshared != NULL && !nested)
+    {
+      g_string_append (html, "<blockquote class=\"reshare\">");
+      append_original_body (self, html, reshared, TRUE);
+      g_string_append (html, "</blockquote>");
+    }
+
+  if (poll != NULL)
+    {
+      g_string_append (html, "<div class=\"card\"><ul>");
+      for (guint i = 0; poll->choices != NULL && i < poll->choices->len; i++)
+        {
+          const GpmPollChoice *choice = g_ptr_array_index (poll->choices, i);
+          g_autofree char *text = gpm_gui_html_escape (choice->description);
+          g_string_append_printf (html, "<li>%s <span class=\"dim\">(%d)</span></li>", text, choice->vote_count);
+        }
+      g_string_append (html, "</ul></div>");
+    }
+
+  if (location != NULL)
+    {
+      g_autofree char *place = gpm_gui_html_escape (location->display_name);
+      g_autofree char *address = gpm_gui_html_escape (location->physical_address);
+      g_string_append_printf (html, "<p class=\"dim\">📍 %s %s</p>", place, address);
+    }
+}
+
+static void
+append_head (GpmPreview *self,
+             GString    *html)
+{
+  g_string_append (html, "<!DOCTYPE html><html><head><meta charset=\"utf-8\">");
+  /* Nothing loads but the archive's media (and, when allowed, remote images). */
+  g_string_append_printf (html,
+                          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                          "img-src " MEDIA_SCHEME ": data:%s; media-src " MEDIA_SCHEME ":%s; "
+                          "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">",
+                          self->remote_allowed ? " https: http:" : "",
+                          self->remote_allowed ? " https: http:" : "");
+  g_string_append_printf (html, "<style>%s</style></head>", preview_css);
+}
+
+static char *
+build_original_html (GpmPreview *self,
+                     GpmPost    *post)
+{
+  GString *html = g_string_new (NULL);
+
+  append_head (self, html);
+  g_string_append (html, "<body><article class=\"original\">");
+  append_original_body (self, html, post, FALSE);
+  g_string_append_printf (html, "<footer>%s</footer>",
+                          _("Comments, +1s and reshares by other people are not migrated."));
+  g_string_append (html, "</article></body></html>");
+
+  return g_string_free (html, FALSE);
+}
+
+static void
+update_warnings (GpmPreview *self,
+                 GPtrArray  *warnings)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, g_ptr_array_index (warnings, i));
+    }
+
+  gtk_label_set_label (self->warnings_label, text->str);
+  gtk_revealer_set_reveal_child (self->warnings_revealer, text->len > 0);
+}
+
+static void
+reload (GpmPreview *self)
+{
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->post == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      update_warnings (self, NULL);
+      return;
+    }
+
+  for (guint i = 0; gpm_post_get_warnings (self->post) && i < gpm_post_get_warnings (self->post)->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (gpm_post_get_warnings (self->post), i)));
+
+  g_free (self->html);
+  self->html = build_original_html (self, self->post);
+
+  update_warnings (self, warnings);
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+}
+
+void
+gpm_preview_set_takeout (GpmPreview *self,
+                         GpmTakeout *takeout)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  g_set_object (&self->takeout, takeout);
+  g_clear_object (&self->post);
+  reload (self);
+}
+
+void
+gpm_preview_set_post (GpmPreview *self,
+                      GpmPost    *post)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  if (self->post == post)
+    return;
+
+  g_set_object (&self->post, post);
+  reload (self);
+}
+
+GpmPost *
+gpm_preview_get_post (GpmPreview *self)
+{
+  g_return_val_if_fail (GPM_IS_PREVIEW (self), NULL);
+  return self->post;
+}
+
+void
+gpm_preview_set_mode (GpmPreview     *self,
+                      GpmPreviewMode  mode)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  if (self->mode == mode)
+    return;
+
+  self->mode = mode;
+  gtk_toggle_button_set_active (mode == GPM_PREVIEW_DIASPORA ? self->diaspora_button : self->original_button, TRUE);
+  reload (self);
+}
+
+GpmPreviewMode
+gpm_preview_get_mode (GpmPreview *self)
+{
+  g_return_val_if_fail (GPM_IS_PREVIEW (self), GPM_PREVIEW_DIASPORA);
+  return self->mode;
+}
+
+void
+gpm_preview_set_remote_allowed (GpmPreview *self,
+                                gboolean    allowed)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  allowed = !!allowed;
+  if (self->remote_allowed == allowed)
+    return;
+
+  self->remote_allowed = allowed;
+  reload (self);
+}
+
+WebKitWebView *
+gpm_preview_get_web_view (GpmPreview *self)
+{
+  g_return_val_if_fail (GPM_IS_PREVIEW (self), NULL);
+  return self->web_view;
+}
+
+const char *
+gpm_preview_get_html (GpmPreview *self)
+{
+  g_return_val_if_fail (GPM_IS_PREVIEW (self), NULL);
+  return self->html;
+}
+
+static void
+read_text_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, jsc_value_to_string (value), g_free);
+}
+
+void
+gpm_preview_read_text_async (GpmPreview          *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gpm_preview_read_text_async);
+  /* An isolated world: runs even though the page's own scripts are off. */
+  webkit_web_view_evaluate_javascript (self->web_view, "document.body ? document.body.innerText : ''", -1,
+                                       "gpm-preview-reader", NULL, cancellable, read_text_cb, task);
+}
+
+char *
+gpm_preview_read_text_finish (GpmPreview    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Policy: the preview never navigates; links go to the user's browser. */
+
+static gboolean
+decide_policy_cb (WebKitWebView            *web_view,
+                  WebKitPolicyDecision     *decision,
+                  WebKitPolicyDecisionType  type,
+                  GpmPreview               *self)
+{
+  WebKitNavigationAction *action;
+  WebKitURIRequest *request;
+  const char *uri;
+
+  if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
+    return FALSE;
+
+  action = webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+  request = webkit_navigation_action_get_request (action);
+  uri = webkit_uri_request_get_uri (request);
+
+  /* Our own load_html() */
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION &&
+      webkit_navigation_action_get_navigation_type (action) == WEBKIT_NAVIGATION_TYPE_OTHER &&
+      g_strcmp0 (uri, BASE_URI) == 0)
+    {
+      webkit_policy_decision_use (decision);
+      return TRUE;
+    }
+
+  webkit_policy_decision_ignore (decision);
+
+  if (webkit_navigation_action_is_user_gesture (action) && uri != NULL &&
+      (g_str_has_prefix (uri, "https://") || g_str_has_prefix (uri, "http://") ||
+       g_str_has_prefix (uri, "mailto:")))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+context_menu_cb (WebKitWebView       *web_view,
+                 WebKitContextMenu   *menu,
+                 WebKitHitTestResult *hit,
+                 GpmPreview          *self)
+{
+  /* Keep Copy; drop everything that would navigate or inspect. */
+  GList *items = g_list_copy (webkit_context_menu_get_items (menu));
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      WebKitContextMenuAction action = webkit_context_menu_item_get_stock_action (l->data);
+
+      if (action != WEBKIT_CONTEXT_MENU_ACTION_COPY &&
+          action != WEBKIT_CONTEXT_MENU_ACTION_COPY_LINK_TO_CLIPBOARD &&
+          action != WEBKIT_CONTEXT_MENU_ACTION_SELECT_ALL)
+        webkit_context_menu_remove (menu, l->data);
+    }
+  g_list_free (items);
+
+  return webkit_context_menu_get_n_items (menu) == 0;
+}
+
+static void
+load_changed_cb (WebKitWebView   *web_view,
+                 WebKitLoadEvent  event,
+                 GpmPreview      *self)
+{
+  if (event == WEBKIT_LOAD_FINISHED)
+    g_signal_emit (self, signals[LOADED], 0);
+}
+
+static void
+mode_toggled_cb (GpmPreview *self)
+{
+  GpmPreviewMode mode = gtk_toggle_button_get_active (self->original_button)
+                        ? GPM_PREVIEW_ORIGINAL : GPM_PREVIEW_DIASPORA;
+
+  if (mode != self->mode)
+    {
+      self->mode = mode;
+      reload (self);
+    }
+}
+
+static WebKitNetworkSession *
+get_session (void)
+{
+  static WebKitNetworkSession *session;
+
+  /* Nothing the previews load is kept on disk. */
+  if (session == NULL)
+    session = webkit_network_session_new_ephemeral ();
+
+  return session;
+}
+
+static void
+ensure_scheme (WebKitWebContext *context)
+{
+  if (g_object_get_data (G_OBJECT (context), "gpm-media-scheme") != NULL)
+    return;
+
+  webkit_web_context_register_uri_scheme (context, MEDIA_SCHEME, media_scheme_cb, NULL, NULL);
+  webkit_security_manager_register_uri_scheme_as_local (webkit_web_context_get_security_manager (context),
+                                                        MEDIA_SCHEME);
+  webkit_security_manager_register_uri_scheme_as_secure (webkit_web_context_get_security_manager (context),
+                                                         MEDIA_SCHEME);
+  g_object_set_data (G_OBJECT (context), "gpm-media-scheme", GINT_TO_POINTER (1));
+}
+
+static void
+gpm_preview_dispose (GObject *object)
+{
+  GpmPreview *self = GPM_PREVIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_PREVIEW);
+  g_clear_object (&self->post);
+  g_clear_object (&self->takeout);
+
+  G_OBJECT_CLASS (gpm_preview_parent_class)->dispose (object);
+}
+
+static void
+gpm_preview_finalize (GObject *object)
+{
+  GpmPreview *self = GPM_PREVIEW (object);
+
+  g_free (self->html);
+
+  G_OBJECT_CLASS (gpm_preview_parent_class)->finalize (object);
+}
+
+static void
+gpm_preview_class_init (GpmPreviewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gpm_preview_dispose;
+  object_class->finalize = gpm_preview_finalize;
+
+  /* Emitted when a post's page has finished loading. */
+  signals[LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-preview.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, box);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, diaspora_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, original_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, warnings_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, web_box);
+  gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "gpm-preview");
+}
+
+static void
+gpm_preview_init (GpmPreview *self)
+{
+  WebKitSettings *settings;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                                 "network-session", get_session (),
+                                 "vexpand", TRUE,
+                                 NULL);
+  g_object_set_data (G_OBJECT (self->web_view), "gpm-preview", self);
+  ensure_scheme (webkit_web_view_get_context (self->web_view));
+
+  settings = webkit_web_view_get_settings (self->web_view);
+  webkit_settings_set_enable_javascript_markup (settings, FALSE);
+  webkit_settings_set_enable_html5_local_storage (settings, FALSE);
+  webkit_settings_set_enable_html5_database (settings, FALSE);
+  webkit_settings_set_enable_webgl (settings, FALSE);
+  webkit_settings_set_enable_page_cache (settings, FALSE);
+  webkit_settings_set_enable_developer_extras (settings, FALSE);
+  webkit_settings_set_javascript_can_open_windows_automatically (settings, FALSE);
+  webkit_settings_set_allow_file_access_from_file_urls (settings, FALSE);
+  webkit_settings_set_allow_universal_access_from_file_urls (settings, FALSE);
+
+  g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self);
+  g_signal_connect (self->web_view, "context-menu", G_CALLBACK (context_menu_cb), self);
+  g_signal_connect (self->web_view, "load-changed", G_CALLBACK (load_changed_cb), self);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Post preview"), -1);
+  gtk_box_append (GTK_BOX (self->web_box), GTK_WIDGET (self->web_view));
+
+  self->mode = GPM_PREVIEW_DIASPORA;
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-scope-sidebar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-scope-sidebar.h"
+
+struct _GpmScopeSidebar
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *box;
+  GtkListView   *list_view;
+  GtkLabel      *summary_label;
+
+  GpmScopeIndex *index;
+  GListStore    *roots;
+  guint          changed_idle;
+};
+
+G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GListModel *
+gpm_scope_sidebar_get_roots (GpmScopeSidebar *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), NULL);
+  return self->roots ? G_LIST_MODEL (self->roots) : NULL;
+}
+
+GStrv
+gpm_scope_sidebar_get_selected_keys (GpmScopeSidebar *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), NULL);
+
+  if (self->roots == NULL)
+    return g_new0 (char *, 1);
+
+  return gpm_scope_tree_get_selected_keys (G_LIST_MODEL (self->roots));
+}
+
+static void
+update_summary (GpmScopeSidebar *self)
+{
+  g_auto(GStrv) keys = gpm_scope_sidebar_get_selected_keys (self);
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autofree char *text = NULL;
+  guint total;
+
+  if (self->index == NULL)
+    {
+      gtk_label_set_label (self->summary_label, "");
+      return;
+    }
+
+  selected = gpm_scope_index_select (self->index, (const char * const *) keys, FALSE);
+  total = gpm_scope_index_get_posts (self->index)->len;
+  /* Translators: "12 of 340 posts selected" */
+  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
+                          selected->len, total);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+static gboolean
+emit_changed_idle (gpointer user_data)
+{
+  GpmScopeSidebar *self = user_data;
+
+  self->changed_idle = 0;
+  update_summary (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+node_active_changed_cb (GpmScopeSidebar *self)
+{
+  if (self->changed_idle == 0)
+    self->changed_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, emit_changed_idle, self, NULL);
+}
+
+static void
+watch_leaves (GpmScopeSidebar *self,
+              GListModel      *model)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (model, i);
+      GListModel *children = gpm_scope_node_get_children (node);
+
+      if (children != NULL)
+        watch_leaves (self, children);
+      else
+        g_signal_connect_object (node, "notify::active",
+                                 G_CALLBACK (node_active_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static GListModel *
+create_children_cb (gpointer item,
+                    gpointer user_data)
+{
+  GListModel *children = gpm_scope_node_get_children (GPM_SCOPE_NODE (item));
+
+  return children ? g_object_ref (children) : NULL;
+}
+
+void
+gpm_scope_sidebar_apply_preset (GpmScopeSidebar *self,
+                                const char      *preset)
+{
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+
+  if (self->roots == NULL || self->index == NULL)
+    return;
+
+  if (g_strcmp0 (preset, "essentially-public") == 0)
+    {
+      g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (self->index);
+      gpm_scope_tree_select_keys (G_LIST_MODEL (self->roots), (const char * const *) keys);
+    }
+  else
+    {
+      gboolean all = g_strcmp0 (preset, "everything") == 0;
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+          gpm_scope_node_set_active (node, all);
+        }
+    }
+}
+
+void
+gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
+                             GpmScopeIndex   *index)
+{
+  GtkTreeListModel *tree;
+  GtkSingleSelection *selection;
+
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
+
+  g_set_object (&self->index, index);
+  g_clear_object (&self->roots);
+  self->roots = gpm_scope_node_build_tree (index);
+
+  gpm_scope_sidebar_apply_preset (self, "essentially-public");
+  watch_leaves (self, G_LIST_MODEL (self->roots));
+
+  tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)), FALSE, TRUE,
+                                  create_children_cb, NULL, NULL);
+  selection = gtk_single_selection_new (G_LIST_MODEL (tree));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_object_unref (selection);
+
+  node_active_changed_cb (self);
+}
+
+/* Rows */
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *lock = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
+  GtkWidget *count = gtk_label_new (NULL);
+
+  gtk_widget_set_hexpand (check, TRUE);
+  gtk_widget_set_tooltip_text (lock, _("Private: shared only with some people"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (lock),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Private"), -1);
+  gtk_widget_add_css_class (lock, "private-icon");
+  gtk_widget_add_css_class (count, "dim-label");
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_label_set_xalign (GTK_LABEL (count), 1.0);
+
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), lock);
+  gtk_box_append (GTK_BOX (box), count);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  gtk_list_item_set_child (item, expander);
+
+  g_object_set_data (G_OBJECT (item), "check", check);
+  g_object_set_data (G_OBJECT (item), "lock", lock);
+  g_object_set_data (G_OBJECT (item), "count", count);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GpmScopeNode *node = gtk_tree_list_row_get_item (row);
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  GtkWidget *check = g_object_get_data (G_OBJECT (item), "check");
+  GtkWidget *lock = g_object_get_data (G_OBJECT (item), "lock");
+  GtkWidget *count = g_object_get_data (G_OBJECT (item), "count");
+  guint n = gpm_scope_node_get_count (node);
+  g_autofree char *count_text = g_strdup_printf ("%u", n);
+  g_autofree char *description = NULL;
+  GBinding *b1, *b2;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_check_button_set_label (GTK_CHECK_BUTTON (check), gpm_scope_node_get_title (node));
+  gtk_label_set_label (GTK_LABEL (count), count_text);
+  gtk_widget_set_visible (lock, gpm_scope_node_get_is_private (node));
+
+  if (gpm_scope_node_get_is_private (node))
+    description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
+  else
+    description = g_strdup_printf (ngettext ("%u post", "%u posts", n), n);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+
+  b1 = g_object_bind_property (node, "active", check, "active",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  b2 = g_object_bind_property (node, "inconsistent", check, "inconsistent",
+                               G_BINDING_SYNC_CREATE);
+  g_object_set_data (G_OBJECT (item), "b1", b1);
+  g_object_set_data (G_OBJECT (item), "b2", b2);
+  g_object_unref (node);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GBinding *b1 = g_object_get_data (G_OBJECT (item), "b1");
+  GBinding *b2 = g_object_get_data (G_OBJECT (item), "b2");
+
+  if (b1 != NULL)
+    g_binding_unbind (b1);
+  if (b2 != NULL)
+    g_binding_unbind (b2);
+  g_object_set_data (G_OBJECT (item), "b1", NULL);
+  g_object_set_data (G_OBJECT (item), "b2", NULL);
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+row_activate_cb (GpmScopeSidebar *self,
+                 guint            position)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
+  g_autoptr(GpmScopeNode) node = NULL;
+
+  if (row == NULL)
+    return;
+
+  node = gtk_tree_list_row_get_item (row);
+  gpm_scope_node_set_active (node, !gpm_scope_node_get_active (node));
+}
+
+static void
+preset_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  gpm_scope_sidebar_apply_preset (GPM_SCOPE_SIDEBAR (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+gpm_scope_sidebar_dispose (GObject *object)
+{
+  GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (object);
+
+  g_clear_handle_id (&self->changed_idle, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_SCOPE_SIDEBAR);
+  g_clear_object (&self->roots);
+  g_clear_object (&self->index);
+
+  G_OBJECT_CLASS (gpm_scope_sidebar_parent_class)->dispose (object);
+}
+
+static void
+gpm_scope_sidebar_class_init (GpmScopeSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gpm_scope_sidebar_dispose;
+
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-scope-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, box);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, list_view);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "sidebar.preset", "s", preset_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "gpm-scope-sidebar");
+}
+
+static void
+gpm_scope_sidebar_init (GpmScopeSidebar *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+}

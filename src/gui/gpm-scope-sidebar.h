@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-scope-sidebar.h: the audience tree with check boxes. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "gpm-scope-index.h"
+#include "gpm-scope-node.h"
+
+G_BEGIN_DECLS
+
+#define GPM_TYPE_SCOPE_SIDEBAR (gpm_scope_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GPM, SCOPE_SIDEBAR, GtkWidget)
+
+/* Rebuilds the tree and applies the "essentially public" preset.
+ * Emits ::selection-changed. */
+void        gpm_scope_sidebar_set_index          (GpmScopeSidebar *self,
+                                                  GpmScopeIndex   *index);
+/* Root GpmScopeNode list (groups hold their children). */
+GListModel *gpm_scope_sidebar_get_roots          (GpmScopeSidebar *self);
+GStrv       gpm_scope_sidebar_get_selected_keys  (GpmScopeSidebar *self);
+/* "essentially-public", "everything" or "nothing". */
+void        gpm_scope_sidebar_apply_preset       (GpmScopeSidebar *self,
+                                                  const char      *preset);
+
+G_END_DECLS

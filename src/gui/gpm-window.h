@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "gpm-application.h"
+#include "gpm-import.h"
+#include "gpm-post-list.h"
+#include "gpm-preview.h"
+#include "gpm-scope-sidebar.h"
+
+G_BEGIN_DECLS
+
+#define GPM_TYPE_WINDOW (gpm_window_get_type ())
+G_DECLARE_FINAL_TYPE (GpmWindow, gpm_window, GPM, WINDOW, AdwApplicationWindow)
+
+GpmWindow       *gpm_window_new              (GpmApplication *application);
+
+/* Opens @files as one takeout (a zip, the parts of a multi-part set, a .tgz
+ * or a folder): shows the import page, indexes in a worker thread, then the
+ * review page. What a drop, the file chooser, a recent takeout and the
+ * command line all call. */
+void             gpm_window_open_files       (GpmWindow  *self,
+                                              GFile     **files,
+                                              guint       n_files);
+/* The drop target's handler: @value holds a GdkFileList. */
+gboolean         gpm_window_handle_drop      (GpmWindow    *self,
+                                              const GValue *value);
+void             gpm_window_choose_takeout   (GpmWindow  *self);
+void             gpm_window_add_toast        (GpmWindow  *self,
+                                              const char *message);
+
+/* "welcome", "import", "review" or "migrate". */
+const char      *gpm_window_get_page         (GpmWindow *self);
+/* The running or finished import, NULL before the first. */
+GpmImport       *gpm_window_get_import       (GpmWindow *self);
+GpmScopeSidebar *gpm_window_get_sidebar      (GpmWindow *self);
+GpmPostList     *gpm_window_get_post_list    (GpmWindow *self);
+GpmPreview      *gpm_window_get_preview      (GpmWindow *self);
+
+G_END_DECLS
