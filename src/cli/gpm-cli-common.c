@@ -118,13 +118,25 @@ gpm_cli_input_select (GpmCliInput           *input,
   return gpm_scope_index_select (input->index, (const char * const *) strv, sel->essentially_public);
 }
 
-void
-gpm_cli_print_problems (GPtrArray *problems)
+char *
+gpm_cli_input_dup_display_name (GpmCliInput *input,
+                                const char  *name)
 {
-  for (guint i = 0; problems && i < problems->len; i++)
+  GpmTakeout *takeout = input->import ? gpm_import_get_takeout (input->import) : NULL;
+  const GpmTakeoutEntry *entry = takeout ? gpm_takeout_lookup (takeout, name) : NULL;
+  char *path = entry ? gpm_takeout_dup_entry_path (takeout, entry) : NULL;
+
+  return path ? path : g_strdup (name);
+}
+
+void
+gpm_cli_input_print_problems (GpmCliInput *input)
+{
+  for (guint i = 0; i < input->problems->len; i++)
     {
-      GpmProblem *p = g_ptr_array_index (problems, i);
-      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", p->name, p->message);
+      GpmProblem *p = g_ptr_array_index (input->problems, i);
+      g_autofree char *name = gpm_cli_input_dup_display_name (input, p->name);
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", name, p->message);
     }
 }
 

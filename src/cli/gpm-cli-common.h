@@ -38,8 +38,12 @@ void          gpm_cli_input_clear (GpmCliInput  *input);
 GPtrArray    *gpm_cli_input_select (GpmCliInput           *input,
                                     const GpmCliSelection *sel);
 
+/* What to call an entry in output: its path on disk for an extracted
+ * folder, else its name inside the archive (or the path read on stdin). */
+char         *gpm_cli_input_dup_display_name (GpmCliInput *input,
+                                              const char  *name);
 /* "gplus-migrate-cli: NAME: MESSAGE" for each problem, on stderr. */
-void          gpm_cli_print_problems (GPtrArray *problems);
+void          gpm_cli_input_print_problems   (GpmCliInput *input);
 
 /* Writes @node as one line of JSON to stdout. */
 void          gpm_cli_print_json     (JsonNode *node,

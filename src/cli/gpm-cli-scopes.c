@@ -77,7 +77,7 @@ finish (GpmCliInput *input)
   int status = input->problems->len > 0 ? GPM_CLI_BAD_INPUT : GPM_CLI_OK;
   /* The statistics come first; the problems after them, on stderr. */
   fflush (stdout);
-  gpm_cli_print_problems (input->problems);
+  gpm_cli_input_print_problems (input);
   gpm_cli_input_clear (input);
   return status;
 }
@@ -236,7 +236,10 @@ gpm_cli_select (int argc, char **argv)
     }
   else
     for (guint i = 0; i < selected->len; i++)
-      printf ("%s\n", gpm_post_get_entry_name (g_ptr_array_index (selected, i)));
+      {
+        g_autofree char *name = gpm_cli_input_dup_display_name (&input, gpm_post_get_entry_name (g_ptr_array_index (selected, i)));
+        printf ("%s\n", name);
+      }
 
   gpm_cli_selection_clear (&sel);
   return finish (&input);
