@@ -47,6 +47,13 @@ gpm_scope_sidebar_get_selected_keys (GpmScopeSidebar *self)
   return gpm_scope_tree_get_selected_keys (G_LIST_MODEL (self->roots));
 }
 
+gboolean
+gpm_scope_sidebar_is_settled (GpmScopeSidebar *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), TRUE);
+  return self->changed_idle == 0;
+}
+
 static void
 update_summary (GpmScopeSidebar *self)
 {

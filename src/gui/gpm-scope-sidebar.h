@@ -19,6 +19,8 @@ void        gpm_scope_sidebar_set_index          (GpmScopeSidebar *self,
 /* Root GpmScopeNode list (groups hold their children). */
 GListModel *gpm_scope_sidebar_get_roots          (GpmScopeSidebar *self);
 GStrv       gpm_scope_sidebar_get_selected_keys  (GpmScopeSidebar *self);
+/* FALSE while a change of the ticks has not been announced yet. */
+gboolean    gpm_scope_sidebar_is_settled         (GpmScopeSidebar *self);
 /* "essentially-public", "everything" or "nothing". */
 void        gpm_scope_sidebar_apply_preset       (GpmScopeSidebar *self,
                                                   const char      *preset);

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-test-gui"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gpm-test-gui-util.h"
+
+static GpmApplication *app;
+
+gboolean
+gpm_test_gui_init (int    *argc,
+                   char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_init_check ())
+    return FALSE;
+  adw_init ();
+
+  app = gpm_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("cannot register the application: %s", error->message);
+
+  return TRUE;
+}
+
+GpmApplication *
+gpm_test_gui_get_app (void)
+{
+  return app;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+gpm_test_gui_wait (GpmTestCond cond,
+                   gpointer    data,
+                   guint       max_seconds)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (max_seconds, timeout_cb, &timed_out);
+  gboolean result;
+
+  while (!(result = cond (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return result;
+}
+
+void
+gpm_test_gui_write_takeout (const char            *dir,
+                            const GpmTestPostFile *posts,
+                            guint                  n_posts)
+{
+  g_autofree char *posts_dir = g_build_filename (dir, "Takeout", "Google+ Stream", "Posts", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (posts_dir, 0700), ==, 0);
+  for (guint i = 0; i < n_posts; i++)
+    {
+      g_autofree char *path = g_build_filename (posts_dir, posts[i].file, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_file_set_contents (path, posts[i].json, -1, &error);
+      g_assert_no_error (error);
+    }
+}
+
+gboolean
+gpm_test_gui_drop_paths (GpmWindow          *window,
+                         const char * const *paths)
+{
+  GSList *files = NULL;
+  GdkFileList *list;
+  GValue value = G_VALUE_INIT;
+  gboolean result;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    files = g_slist_append (files, g_file_new_for_path (paths[i]));
+
+  list = gdk_file_list_new_from_list (files);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, list);
+
+  result = gpm_window_handle_drop (window, &value);
+
+  g_value_unset (&value);
+  g_slist_free_full (files, g_object_unref);
+  return result;
+}
+
+static gboolean
+import_done (gpointer data)
+{
+  GpmWindow *window = data;
+  const char *page = gpm_window_get_page (window);
+
+  return g_strcmp0 (page, "import") != 0;
+}
+
+gboolean
+gpm_test_gui_wait_review (GpmWindow *window)
+{
+  gpm_test_gui_wait (import_done, window, 60);
+  return g_strcmp0 (gpm_window_get_page (window), "review") == 0;
+}
+
+static gboolean
+list_ready (gpointer data)
+{
+  GpmWindow *window = data;
+
+  return gpm_scope_sidebar_is_settled (gpm_window_get_sidebar (window)) &&
+         !gpm_post_list_is_filtering (gpm_window_get_post_list (window));
+}
+
+void
+gpm_test_gui_wait_list (GpmWindow *window)
+{
+  gpm_test_gui_wait (list_ready, window, 30);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-test-gui-util.h: helpers the UI tests and the GUI benchmark share. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "gpm-window.h"
+
+G_BEGIN_DECLS
+
+/* Initialises GTK (FALSE when there is no display) and a registered,
+ * non-unique GpmApplication. */
+gboolean        gpm_test_gui_init        (int *argc, char ***argv);
+GpmApplication *gpm_test_gui_get_app     (void);
+
+/* Iterates the default main context until @cond returns TRUE, at most
+ * @max_seconds. Returns the last @cond value. */
+typedef gboolean (*GpmTestCond) (gpointer data);
+gboolean        gpm_test_gui_wait        (GpmTestCond cond,
+                                          gpointer    data,
+                                          guint       max_seconds);
+
+/* Writes a takeout folder under @dir: "Takeout/Google+ Stream/Posts/…". */
+typedef struct {
+  const char *file;      /* "20180101 - Post.json" */
+  const char *json;      /* full post JSON, or broken text */
+} GpmTestPostFile;
+void            gpm_test_gui_write_takeout (const char            *dir,
+                                            const GpmTestPostFile *posts,
+                                            guint                  n_posts);
+
+/* Drops @paths on @window the way a drag and drop delivers them. */
+gboolean        gpm_test_gui_drop_paths  (GpmWindow          *window,
+                                          const char * const *paths);
+
+/* Waits until the window reaches the review page (or gives up). */
+gboolean        gpm_test_gui_wait_review (GpmWindow *window);
+/* Waits until the post list has finished filtering. */
+void            gpm_test_gui_wait_list   (GpmWindow *window);
+
+G_END_DECLS

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* UI tests: run under xvfb-run -a dbus-run-session (skipped without a display). */
+#define G_LOG_DOMAIN "test-gui"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gpm-test-gui-util.h"
+
+#define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
+#define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
+#define CIRCLE_ACL(id, name) "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"" id "\", \"displayName\": \"" name "\"}]}}"
+#define EXTENDED_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_EXTENDED_CIRCLES\"}]}}"
+#define COMMUNITY_ACL(id, name) "\"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"" id "\", \"displayName\": \"" name "\"}}}"
+#define POST(date, content, acl) \
+  "{\"url\": \"https://plus.google.com/1/posts/x\", \"creationTime\": \"" date "\", \"updateTime\": \"" date "\", " \
+  AUTHOR ", \"content\": \"" content "\", \"resourceName\": \"users/1/posts/" date "\", " acl "}"
+
+static const GpmTestPostFile posts[] = {
+  { "20180101 - Happy new year.json", POST ("2018-01-01 10:00:00+0000", "Happy new year, everyone!", PUBLIC_ACL) },
+  { "20180202 - Groundhog.json", POST ("2018-02-02 10:00:00+0000", "The groundhog saw its shadow.", PUBLIC_ACL) },
+  { "20180303 - Post.json", POST ("2018-03-03 10:00:00+0000", "Kite flying in the park<br>with <b>friends</b>", PUBLIC_ACL) },
+  { "20180404 - Raspberry.json", POST ("2018-04-04 10:00:00+0000", "My Raspberry Pi weather station", COMMUNITY_ACL ("communities/111", "Raspberry Pi")) },
+  { "20180505 - Raspberry.json", POST ("2018-05-05 10:00:00+0000", "Weather station, version two", COMMUNITY_ACL ("communities/111", "Raspberry Pi")) },
+  { "20180606 - Family.json", POST ("2018-06-06 10:00:00+0000", "Family dinner photos soon", CIRCLE_ACL ("circles/1-aaa", "Family")) },
+  { "20180707 - Family.json", POST ("2018-07-07 10:00:00+0000", "Grandma turns ninety", CIRCLE_ACL ("circles/1-aaa", "Family")) },
+  { "20180808 - Extended.json", POST ("2018-08-08 10:00:00+0000", "For friends of friends", EXTENDED_ACL) },
+  { "20180909 - Broken.json", "{\"url\": \"https://plus.google.com/1/posts/broken\", \"content\": \"cut off" },
+};
+
+static char *tmp_dir;
+static char *takeout_dir;
+
+static gboolean
+is_review (gpointer data)
+{
+  return g_strcmp0 (gpm_window_get_page (data), "review") == 0;
+}
+
+static GpmWindow *
+open_test_takeout (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  const char *paths[] = { takeout_dir, NULL };
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "import");
+  g_assert_true (gpm_test_gui_wait_review (window));
+  g_assert_true (is_review (window));
+  gpm_test_gui_wait_list (window);
+
+  return window;
+}
+
+static GpmScopeNode *
+find_node (GpmWindow  *window,
+           const char *key_or_title)
+{
+  GListModel *roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  GpmScopeNode *node = gpm_scope_tree_find (roots, key_or_title);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+test_drop_builds_tree (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmImport *import = gpm_window_get_import (window);
+  GListModel *roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  GpmScopeNode *node;
+
+  g_assert_cmpuint (gpm_import_get_n_posts (import), ==, 8);
+  g_assert_cmpuint (gpm_import_get_n_problems (import), ==, 1);
+
+  /* Public, Your circles, Extended circles, Circles, Communities */
+  g_assert_cmpuint (g_list_model_get_n_items (roots), ==, 5);
+
+  node = find_node (window, "PUBLIC");
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 3);
+  g_assert_false (gpm_scope_node_get_is_private (node));
+  g_assert_true (gpm_scope_node_get_active (node));
+
+  node = find_node (window, "EXTENDED");
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 1);
+  g_assert_true (gpm_scope_node_get_is_private (node));
+  g_assert_false (gpm_scope_node_get_active (node));
+
+  node = find_node (window, "CIRCLES");
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 0);
+
+  node = find_node (window, "Circles");
+  g_assert_null (gpm_scope_node_get_key (node));
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (gpm_scope_node_get_children (node)), ==, 1);
+  g_assert_true (gpm_scope_node_get_is_private (node));
+
+  node = find_node (window, "circles/1-aaa");
+  g_assert_cmpstr (gpm_scope_node_get_title (node), ==, "Family");
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 2);
+  g_assert_true (gpm_scope_node_get_is_private (node));
+  g_assert_false (gpm_scope_node_get_active (node));
+
+  node = find_node (window, "communities/111");
+  g_assert_cmpstr (gpm_scope_node_get_title (node), ==, "Raspberry Pi");
+  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 2);
+  g_assert_false (gpm_scope_node_get_is_private (node));
+  g_assert_true (gpm_scope_node_get_active (node));   /* essentially public */
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "Communities")));
+
+  /* The broken file is named in the problems */
+  g_assert_cmpuint (gpm_import_get_problems (import)->len, ==, 1);
+  g_assert_nonnull (strstr (((GpmProblem *) g_ptr_array_index (gpm_import_get_problems (import), 0))->name,
+                            "20180909 - Broken.json"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+list_has (GListModel *model,
+          const char *text)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+
+      if (strstr (gpm_post_get_content (post), text) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_tick_untick (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  g_autoptr(GpmPost) first = NULL;
+
+  /* Essentially public: 3 public + 2 community posts, newest first */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  first = g_list_model_get_item (model, 0);
+  g_assert_cmpstr (gpm_post_get_content (first), ==, "Weather station, version two");
+  g_assert_false (list_has (model, "Grandma"));
+
+  /* Tick Family */
+  gpm_scope_node_set_active (find_node (window, "circles/1-aaa"), TRUE);
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "Circles")));
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 7);
+  g_assert_true (list_has (model, "Grandma"));
+
+  /* Untick Public */
+  gpm_scope_node_set_active (find_node (window, "PUBLIC"), FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_false (list_has (model, "Happy new year"));
+
+  /* Untick one community through its group: the group goes off entirely */
+  gpm_scope_node_set_active (find_node (window, "Communities"), FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_false (gpm_scope_node_get_inconsistent (find_node (window, "Communities")));
+
+  /* Search narrows the list */
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 8);
+  gpm_post_list_set_search_text (list, "WEATHER");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  gpm_post_list_set_search_text (list, "");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 8);
+
+  /* Back to the preset */
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "essentially-public");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct {
+  GpmPreview *preview;
+  gboolean    loaded;
+  char       *text;
+} PreviewWait;
+
+static void
+preview_loaded_cb (GpmPreview  *preview,
+                   PreviewWait *wait)
+{
+  wait->loaded = TRUE;
+}
+
+static gboolean
+preview_is_loaded (gpointer data)
+{
+  return ((PreviewWait *) data)->loaded;
+}
+
+static void
+text_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PreviewWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  wait->text = gpm_preview_read_text_finish (GPM_PREVIEW (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+text_is_read (gpointer data)
+{
+  return ((PreviewWait *) data)->text != NULL;
+}
+
+static char *
+select_and_read (GpmWindow   *window,
+                 PreviewWait *wait,
+                 guint        position)
+{
+  GpmPostList *list = gpm_window_get_post_list (window);
+
+  wait->loaded = FALSE;
+  g_clear_pointer (&wait->text, g_free);
+  gpm_post_list_select_position (list, position);
+  g_assert_true (gpm_preview_get_post (wait->preview) == gpm_post_list_get_selected_post (list));
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, wait, 30));
+
+  gpm_preview_read_text_async (wait->preview, NULL, text_read_cb, wait);
+  g_assert_true (gpm_test_gui_wait (text_is_read, wait, 30));
+
+  return g_steal_pointer (&wait->text);
+}
+
+static void
+test_preview_text (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  PreviewWait wait = { gpm_window_get_preview (window), FALSE, NULL };
+  WebKitSettings *settings = webkit_web_view_get_settings (gpm_preview_get_web_view (wait.preview));
+  g_autofree char *text = NULL;
+  gulong id;
+
+  g_assert_false (webkit_settings_get_enable_javascript_markup (settings));
+  id = g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+
+  /* Newest first: position 2 is "Kite flying in the park<br>with <b>friends</b>" */
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_ORIGINAL);
+  text = select_and_read (window, &wait, 2);
+  g_assert_nonnull (strstr (text, "Alex Example"));
+  g_assert_nonnull (strstr (text, "Kite flying in the park\nwith friends"));
+  g_assert_null (strstr (text, "<b>"));
+  g_clear_pointer (&text, g_free);
+
+  text = select_and_read (window, &wait, 0);
+  g_assert_nonnull (strstr (text, "Weather station, version two"));
+
+  g_signal_handler_disconnect (wait.preview, id);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        rm_rf (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gpm_test_gui_init (&argc, &argv))
+    {
+      g_test_skip ("no display (run under xvfb-run -a dbus-run-session)");
+      return g_test_run ();
+    }
+
+  tmp_dir = g_dir_make_tmp ("gpm-test-gui-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  gpm_test_gui_write_takeout (tmp_dir, posts, G_N_ELEMENTS (posts));
+  takeout_dir = g_build_filename (tmp_dir, "Takeout", NULL);
+
+  g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
+  g_test_add_func ("/gui/tick-untick", test_tick_untick);
+  g_test_add_func ("/gui/preview-text", test_preview_text);
+
+  ret = g_test_run ();
+
+  rm_rf (tmp_dir);
+  g_free (takeout_dir);
+  g_free (tmp_dir);
+
+  return ret;
+}
