@@ -18,6 +18,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "help", NULL, N_("Show this help") },
+  { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown") },
 };
 
 static void
