@@ -17,8 +17,9 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "help", NULL, N_("Show this help") },
-  { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown") },
+  { "scopes", gpm_cli_scopes, N_("Count the posts of each audience (visibility scope)") },
+  { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
+  { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown (or its preview HTML)") },
 };
 
 static void
