@@ -1418,3 +1418,17 @@ gpm_convert_post (GpmPost                  *post,
 
   return r;
 }
+
+char *
+gpm_convert_takeout_resolver (const char *post_entry,
+                              const char *file_name,
+                              gpointer    user_data)
+{
+  GpmTakeout *takeout = user_data;
+  const GpmTakeoutEntry *entry;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (takeout), NULL);
+
+  entry = gpm_takeout_find_media (takeout, post_entry, file_name);
+  return entry ? g_strdup (entry->name) : NULL;
+}

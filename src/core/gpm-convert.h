@@ -7,6 +7,7 @@
 #include <glib-object.h>
 
 #include "gpm-post.h"
+#include "gpm-takeout.h"
 
 G_BEGIN_DECLS
 
@@ -91,5 +92,10 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
  * special characters escaped so the text renders as the text. */
 char             *gpm_convert_html_to_markdown  (const char *html,
                                                  gboolean    inline_links);
+
+/* The resolver backed by a GpmTakeout (@user_data): gpm_takeout_find_media(). */
+char             *gpm_convert_takeout_resolver  (const char *post_entry,
+                                                 const char *file_name,
+                                                 gpointer    user_data);
 
 G_END_DECLS
