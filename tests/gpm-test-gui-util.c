@@ -17,6 +17,11 @@ gpm_test_gui_init (int    *argc,
 
   if (!gtk_init_check ())
     return FALSE;
+
+  /* The main thread owns the main context for the whole run, as it does
+   * inside g_application_run(): g_main_context_invoke() from a worker
+   * thread then queues its callback instead of running it in the worker. */
+  g_main_context_acquire (NULL);
   adw_init ();
 
   app = gpm_application_new ();

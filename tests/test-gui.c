@@ -266,6 +266,19 @@ test_preview_text (void)
 
   text = select_and_read (window, &wait, 0);
   g_assert_nonnull (strstr (text, "Weather station, version two"));
+  g_clear_pointer (&text, g_free);
+
+  /* As diaspora* will show it: converted (Part III) and rendered */
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 2);
+  g_assert_nonnull (strstr (text, "Kite flying in the park"));
+  g_assert_nonnull (strstr (text, "#repost #gplusarchive #googleplus #gplusrefugees #plexodus"));
+  g_assert_nonnull (strstr (text, "Originally posted on Google+ on Sat Mar 03, 2018"));
+  g_clear_pointer (&text, g_free);
+
+  text = select_and_read (window, &wait, 0);
+  g_assert_nonnull (strstr (text, "Originally posted on Google+ on Sat May 05, 2018"));
+  g_assert_nonnull (strstr (text, "( Raspberry Pi)"));
 
   g_signal_handler_disconnect (wait.preview, id);
   gtk_window_destroy (GTK_WINDOW (window));

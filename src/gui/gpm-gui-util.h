@@ -4,6 +4,9 @@
 
 #include <glib.h>
 
+#include <gio/gio.h>
+
+#include "gpm-convert.h"
 #include "gpm-post.h"
 
 G_BEGIN_DECLS
@@ -20,5 +23,10 @@ const char *gpm_gui_scope_label           (const GpmScope *scope);
 gboolean    gpm_gui_scope_is_private      (const GpmScope *scope);
 /* Escapes text for inclusion in HTML. */
 char       *gpm_gui_html_escape           (const char *text);
+
+/* The conversion settings the user chose (GSettings keys hashtags,
+ * add-photo-hashtags, date-line-format, date-line-locale, keep-inline-links,
+ * include-location). */
+GpmConvertSettings *gpm_gui_convert_settings_from_gsettings (GSettings *settings);
 
 G_END_DECLS

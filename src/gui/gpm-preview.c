@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-preview.h"
 #include "gpm-render.h"
@@ -32,7 +33,13 @@ struct _GpmPreview
   GpmPreviewMode  mode;
   gboolean        remote_allowed;
   char           *html;
+  GpmConvertSettings *convert_settings;
+  guint           generation;
 };
+
+/* Conversion and rendering run in one worker thread: the renderer keeps a
+ * JavaScript context per thread, so one thread means it is built once. */
+static GThreadPool *render_pool;
 
 G_DEFINE_FINAL_TYPE (GpmPreview, gpm_preview, GTK_TYPE_WIDGET)
 
@@ -286,8 +293,8 @@ append_original_body (GpmPreview *self,
 }
 
 static void
-append_head (GpmPreview *self,
-             GString    *html)
+append_head_full (gboolean  remote_allowed,
+                  GString  *html)
 {
   g_string_append (html, "<!DOCTYPE html><html><head><meta charset=\"utf-8\">");
   /* Nothing loads but the archive's media (and, when allowed, remote images). */
@@ -295,9 +302,16 @@ append_head (GpmPreview *self,
                           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                           "img-src " MEDIA_SCHEME ": data:%s; media-src " MEDIA_SCHEME ":%s; "
                           "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">",
-                          self->remote_allowed ? " https: http:" : "",
-                          self->remote_allowed ? " https: http:" : "");
+                          remote_allowed ? " https: http:" : "",
+                          remote_allowed ? " https: http:" : "");
   g_string_append_printf (html, "<style>%s</style></head>", preview_css);
+}
+
+static void
+append_head (GpmPreview *self,
+             GString    *html)
+{
+  append_head_full (self->remote_allowed, html);
 }
 
 static char *
@@ -314,6 +328,179 @@ build_original_html (GpmPreview *self,
   g_string_append (html, "</article></body></html>");
 
   return g_string_free (html, FALSE);
+}
+
+static void update_warnings (GpmPreview *self, GPtrArray *warnings);
+
+typedef struct {
+  GWeakRef            preview;
+  guint               generation;
+  GpmPost            *post;
+  GpmTakeout         *takeout;
+  GpmConvertSettings *settings;
+  gboolean            remote_allowed;
+  gboolean            warm_up;
+  /* results */
+  char               *html;
+  GPtrArray          *warnings;
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_weak_ref_clear (&job->preview);
+  g_clear_object (&job->post);
+  g_clear_object (&job->takeout);
+  g_clear_pointer (&job->settings, gpm_convert_settings_free);
+  g_free (job->html);
+  g_clear_pointer (&job->warnings, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+append_diaspora_body (RenderJob        *job,
+                      GString          *html,
+                      GpmConvertResult *result)
+{
+  const GpmPerson *author = gpm_post_get_author (job->post);
+  g_autofree char *name = gpm_gui_html_escape (author && author->display_name ? author->display_name : "");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rendered = NULL;
+  gboolean any_photo = FALSE;
+
+  g_string_append_printf (html, "<header><span class=\"author\">%s</span><span class=\"date\">%s</span></header>",
+                          name, _("on your pod"));
+
+  /* diaspora shows a post's photos above its text */
+  for (guint i = 0; i < result->media->len; i++)
+    {
+      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
+      g_autofree char *uri = NULL;
+      g_autofree char *escaped = NULL;
+
+      if (!media->uploadable || media->entry == NULL)
+        continue;
+      if (!any_photo)
+        g_string_append (html, result->media->len > 1 ? "<div class=\"album\">" : "<div class=\"photos\">");
+      any_photo = TRUE;
+      uri = gpm_preview_media_uri (media->entry);
+      escaped = gpm_gui_html_escape (uri);
+      g_string_append_printf (html, "<img src=\"%s\" alt=\"\">", escaped);
+    }
+  if (any_photo)
+    g_string_append (html, "</div>");
+
+  rendered = gpm_render_markdown_full (result->markdown,
+                                       job->remote_allowed ? GPM_RENDER_FLAGS_DIASPORA : GPM_RENDER_FLAGS_NONE,
+                                       NULL, 0, NULL, &error);
+  if (rendered == NULL)
+    {
+      g_autofree char *message = gpm_gui_html_escape (error->message);
+      g_string_append_printf (html, "<p class=\"missing\">%s</p>", message);
+      g_ptr_array_add (job->warnings, g_strdup_printf (_("The preview could not be drawn: %s"), error->message));
+    }
+  else
+    g_string_append_printf (html, "<div class=\"markdown-content\">%s</div>", rendered);
+
+  if (result->poll != NULL)
+    {
+      g_string_append (html, "<div class=\"card\"><ul>");
+      for (guint i = 0; result->poll->choices != NULL && i < result->poll->choices->len; i++)
+        {
+          const GpmPollChoice *choice = g_ptr_array_index (result->poll->choices, i);
+          g_autofree char *text = gpm_gui_html_escape (choice->description);
+          g_string_append_printf (html, "<li>%s</li>", text);
+        }
+      g_string_append (html, "</ul></div>");
+    }
+
+  if (result->location != NULL && result->location->physical_address != NULL)
+    {
+      g_autofree char *address = gpm_gui_html_escape (result->location->physical_address);
+      /* Translators: diaspora's location line under a post */
+      g_string_append_printf (html, "<p class=\"dim\">%s</p>", address);
+    }
+}
+
+static gboolean
+render_job_deliver (gpointer data)
+{
+  RenderJob *job = data;
+  g_autoptr(GpmPreview) self = g_weak_ref_get (&job->preview);
+
+  if (self == NULL || job->warm_up || job->generation != self->generation)
+    return G_SOURCE_REMOVE;
+
+  g_free (self->html);
+  self->html = g_steal_pointer (&job->html);
+  update_warnings (self, job->warnings);
+  gtk_stack_set_visible_child_name (self->stack, "web");
+  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Back to the main thread. Not g_main_context_invoke(): that runs the
+ * callback right here when no thread owns the main context at the moment. */
+static void
+deliver_in_main (RenderJob *job)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, render_job_deliver, job, (GDestroyNotify) render_job_free);
+  g_source_set_static_name (source, "[gpm] preview render result");
+  g_source_attach (source, NULL);
+  g_source_unref (source);
+}
+
+static void
+render_thread (gpointer data,
+               gpointer user_data)
+{
+  RenderJob *job = data;
+  g_autoptr(GpmConvertResult) result = NULL;
+  GString *html;
+  GPtrArray *post_warnings;
+
+  if (job->warm_up)
+    {
+      g_autofree char *ignored = gpm_render_markdown ("", NULL);
+      deliver_in_main (job);
+      return;
+    }
+
+  job->warnings = g_ptr_array_new_with_free_func (g_free);
+  result = gpm_convert_post (job->post, job->settings,
+                             job->takeout ? gpm_convert_takeout_resolver : NULL, job->takeout);
+
+  post_warnings = gpm_post_get_warnings (job->post);
+  for (guint i = 0; post_warnings != NULL && i < post_warnings->len; i++)
+    g_ptr_array_add (job->warnings, g_strdup (g_ptr_array_index (post_warnings, i)));
+  for (guint i = 0; i < result->warnings->len; i++)
+    g_ptr_array_add (job->warnings, g_strdup (g_ptr_array_index (result->warnings, i)));
+  if (result->too_long)
+    g_ptr_array_add (job->warnings,
+                     g_strdup_printf (_("This post has %" G_GSIZE_FORMAT " characters; diaspora* takes at most %d. It will not be posted."),
+                                      result->n_chars, GPM_CONVERT_MAX_CHARS));
+
+  html = g_string_new (NULL);
+  append_head_full (job->remote_allowed, html);
+  g_string_append (html, "<body><article class=\"diaspora\">");
+  append_diaspora_body (job, html, result);
+  g_string_append (html, "</article></body></html>");
+  job->html = g_string_free (html, FALSE);
+
+  deliver_in_main (job);
+}
+
+static void
+push_job (RenderJob *job)
+{
+  if (render_pool == NULL)
+    render_pool = g_thread_pool_new (render_thread, NULL, 1, FALSE, NULL);
+
+  g_thread_pool_push (render_pool, job, NULL);
 }
 
 static void
@@ -336,7 +523,11 @@ update_warnings (GpmPreview *self,
 static void
 reload (GpmPreview *self)
 {
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) warnings = NULL;
+  GPtrArray *post_warnings;
+  RenderJob *job;
+
+  self->generation++;
 
   if (self->post == NULL)
     {
@@ -345,8 +536,24 @@ reload (GpmPreview *self)
       return;
     }
 
-  for (guint i = 0; gpm_post_get_warnings (self->post) && i < gpm_post_get_warnings (self->post)->len; i++)
-    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (gpm_post_get_warnings (self->post), i)));
+  if (self->mode == GPM_PREVIEW_DIASPORA)
+    {
+      job = g_new0 (RenderJob, 1);
+      g_weak_ref_init (&job->preview, self);
+      job->generation = self->generation;
+      job->post = g_object_ref (self->post);
+      job->takeout = self->takeout ? g_object_ref (self->takeout) : NULL;
+      job->settings = self->convert_settings ? gpm_convert_settings_copy (self->convert_settings)
+                                             : gpm_convert_settings_new ();
+      job->remote_allowed = self->remote_allowed;
+      push_job (job);
+      return;
+    }
+
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  post_warnings = gpm_post_get_warnings (self->post);
+  for (guint i = 0; post_warnings != NULL && i < post_warnings->len; i++)
+    g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (post_warnings, i)));
 
   g_free (self->html);
   self->html = build_original_html (self, self->post);
@@ -354,6 +561,28 @@ reload (GpmPreview *self)
   update_warnings (self, warnings);
   gtk_stack_set_visible_child_name (self->stack, "web");
   webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+}
+
+void
+gpm_preview_set_convert_settings (GpmPreview               *self,
+                                  const GpmConvertSettings *settings)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
+  self->convert_settings = settings ? gpm_convert_settings_copy (settings) : NULL;
+  if (self->mode == GPM_PREVIEW_DIASPORA)
+    reload (self);
+}
+
+void
+gpm_preview_warm_up (void)
+{
+  RenderJob *job = g_new0 (RenderJob, 1);
+
+  g_weak_ref_init (&job->preview, NULL);
+  job->warm_up = TRUE;
+  push_job (job);
 }
 
 void
@@ -608,6 +837,7 @@ gpm_preview_finalize (GObject *object)
   GpmPreview *self = GPM_PREVIEW (object);
 
   g_free (self->html);
+  g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
 
   G_OBJECT_CLASS (gpm_preview_parent_class)->finalize (object);
 }

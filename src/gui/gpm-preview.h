@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include <webkit/webkit.h>
 
+#include "gpm-convert.h"
 #include "gpm-post.h"
 #include "gpm-takeout.h"
 
@@ -31,6 +32,11 @@ void           gpm_preview_set_mode           (GpmPreview     *self,
 GpmPreviewMode gpm_preview_get_mode           (GpmPreview     *self);
 void           gpm_preview_set_remote_allowed (GpmPreview     *self,
                                                gboolean        allowed);
+/* NULL: the defaults (the seed's format). */
+void           gpm_preview_set_convert_settings (GpmPreview               *self,
+                                                 const GpmConvertSettings *settings);
+/* Loads the renderer in its thread ahead of the first preview. */
+void           gpm_preview_warm_up            (void);
 WebKitWebView *gpm_preview_get_web_view       (GpmPreview     *self);
 /* The HTML last loaded (for tests). */
 const char    *gpm_preview_get_html           (GpmPreview     *self);

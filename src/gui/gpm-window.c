@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-gui-resources.h"
+#include "gpm-gui-util.h"
 #include "gpm-problems-dialog.h"
 #include "gpm-window.h"
 
@@ -432,6 +433,9 @@ gpm_window_open_files (GpmWindow  *self,
   import_progress_cb (self, NULL, self->import);
   gtk_stack_set_visible_child_name (self->main_stack, "import");
 
+  /* Load the renderer while the posts are read */
+  gpm_preview_warm_up ();
+
   gpm_import_run_async (self->import, self->import_cancellable, import_done_cb, g_object_ref (self));
 }
 
@@ -638,6 +642,20 @@ post_activated_cb (GpmWindow   *self,
     adw_leaflet_set_visible_child_name (self->leaflet, "preview");
 }
 
+static void
+convert_settings_changed_cb (GpmWindow *self)
+{
+  g_autoptr(GpmConvertSettings) settings = gpm_gui_convert_settings_from_gsettings (self->settings);
+
+  gpm_preview_set_convert_settings (self->preview, settings);
+}
+
+static void
+remote_previews_changed_cb (GpmWindow *self)
+{
+  gpm_preview_set_remote_allowed (self->preview, g_settings_get_boolean (self->settings, "allow-remote-previews"));
+}
+
 /* Window state */
 
 static gboolean
@@ -771,6 +789,21 @@ gpm_window_init (GpmWindow *self)
                            G_CALLBACK (post_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::recent-takeouts",
                            G_CALLBACK (rebuild_recent), self, G_CONNECT_SWAPPED);
+
+  {
+    static const char *convert_keys[] = { "hashtags", "add-photo-hashtags", "date-line-format",
+                                          "date-line-locale", "keep-inline-links", "include-location" };
+    for (guint i = 0; i < G_N_ELEMENTS (convert_keys); i++)
+      {
+        g_autofree char *signal = g_strconcat ("changed::", convert_keys[i], NULL);
+        g_signal_connect_object (self->settings, signal, G_CALLBACK (convert_settings_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+      }
+  }
+  g_signal_connect_object (self->settings, "changed::allow-remote-previews",
+                           G_CALLBACK (remote_previews_changed_cb), self, G_CONNECT_SWAPPED);
+  convert_settings_changed_cb (self);
+  remote_previews_changed_cb (self);
 
   rebuild_recent (self);
   update_header_cb (self);
