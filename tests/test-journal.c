@@ -86,6 +86,13 @@ test_journal_identity (void)
   g_assert_true (g_str_has_suffix (path1, ".sqlite"));
   g_assert_cmpstr (path1, !=, path2);
   g_assert_cmpstr (path1, !=, path3);
+
+  {
+    g_autofree char *a1 = gpm_journal_account_name ("https://pod.example", "ada");
+    g_autofree char *a2 = gpm_journal_account_name ("http://127.0.0.1:3000", "ada");
+    g_assert_cmpstr (a1, ==, "ada@pod.example");
+    g_assert_cmpstr (a2, ==, "ada@127.0.0.1:3000");
+  }
 }
 
 static void
@@ -204,14 +211,29 @@ test_journal_states (void)
   g_assert_null (entry->reason);
   g_clear_pointer (&entry, gpm_journal_entry_free);
 
+  /* In bulk: new rows pending, existing rows untouched. */
+  {
+    g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(GpmJournalEntry) e = NULL;
+
+    g_ptr_array_add (more, g_object_ref (post));
+    g_ptr_array_add (more, make_post ("e.json", "users/1/posts/E", "users/1", "2019-01-01 00:00:00+0000"));
+    g_assert_true (gpm_journal_ensure_posts (journal, more, &error));
+    g_assert_no_error (error);
+    g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/A"));
+    e = gpm_journal_lookup (journal, "users/1/posts/E", &error);
+    g_assert_cmpint (e->state, ==, GPM_JOURNAL_STATE_PENDING);
+    g_assert_cmpstr (e->entry_name, ==, "e.json");
+  }
+
   /* Oldest post first. */
   {
     g_autoptr(GPtrArray) list = gpm_journal_list (journal, &error);
-    const char *order[] = { "k/D", "k/C", "k/B", "users/1/posts/A" };
+    const char *order[] = { "k/D", "k/C", "k/B", "users/1/posts/A", "users/1/posts/E" };
 
     g_assert_no_error (error);
-    g_assert_cmpuint (list->len, ==, 4);
-    for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (list->len, ==, 5);
+    for (guint i = 0; i < 5; i++)
       g_assert_cmpstr (((GpmJournalEntry *) g_ptr_array_index (list, i))->key, ==, order[i]);
   }
 

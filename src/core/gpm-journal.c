@@ -152,6 +152,23 @@ gpm_journal_takeout_identity (GPtrArray *posts)
 }
 
 char *
+gpm_journal_account_name (const char *pod_address,
+                          const char *username)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (pod_address != NULL, NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+
+  uri = g_uri_parse (pod_address, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup_printf ("%s@%s", username, pod_address);
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s@%s:%d", username, g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup_printf ("%s@%s", username, g_uri_get_host (uri));
+}
+
+char *
 gpm_journal_default_path (const char *takeout_identity,
                           const char *account)
 {
@@ -541,6 +558,57 @@ gpm_journal_ensure_post (GpmJournal  *self,
   created = gpm_post_get_creation_time (post);
   return gpm_journal_ensure (self, gpm_journal_post_key (post), gpm_post_get_entry_name (post),
                              created != NULL ? g_date_time_to_unix (created) : 0, error);
+}
+
+gboolean
+gpm_journal_ensure_posts (GpmJournal  *self,
+                          GPtrArray   *posts,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (posts != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  stmt = prepare_locked (self,
+                         "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
+                         " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
+  if (stmt == NULL)
+    goto rollback;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GDateTime *created = gpm_post_get_creation_time (post);
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, gpm_journal_post_key (post));
+      bind_text (stmt, 2, gpm_post_get_entry_name (post));
+      sqlite3_bind_int64 (stmt, 3, created != NULL ? g_date_time_to_unix (created) : 0);
+      sqlite3_bind_int64 (stmt, 4, now);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT post");
+          sqlite3_finalize (stmt);
+          goto rollback;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (!exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
 }
 
 #define ENTRY_COLUMNS \

@@ -74,6 +74,11 @@ const char  *gpm_journal_post_key       (GpmPost *post);
  * takeout, not only the selected ones. */
 char        *gpm_journal_takeout_identity (GPtrArray *posts);
 
+/* The account a journal belongs to: "username@host[:port]" of the
+ * normalised pod address (gpm_pod_normalize_address). */
+char        *gpm_journal_account_name   (const char *pod_address,
+                                         const char *username);
+
 /* $XDG_DATA_HOME/gplus-migrate/journal-HASH.sqlite, HASH from
  * @takeout_identity and @account ("user@pod.example"). */
 char        *gpm_journal_default_path   (const char *takeout_identity,
@@ -106,6 +111,10 @@ void         gpm_journal_unlock         (GpmJournal  *self);
 /* Adds a PENDING row for @post unless one exists (whatever its state). */
 gboolean     gpm_journal_ensure_post    (GpmJournal  *self,
                                          GpmPost     *post,
+                                         GError     **error);
+/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction. */
+gboolean     gpm_journal_ensure_posts   (GpmJournal  *self,
+                                         GPtrArray   *posts,
                                          GError     **error);
 /* Same, from plain values. */
 gboolean     gpm_journal_ensure         (GpmJournal  *self,
