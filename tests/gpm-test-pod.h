@@ -18,7 +18,9 @@
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
  * expire-session, expire-token, null-id); POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
- * POST /_test/aspect {"username":…, "name":…} an aspect.
+ * POST /_test/aspect {"username":…, "name":…} an aspect and
+ * POST /_test/browser {"username":…, "approve":true} sets who approves
+ * authorization requests in "the browser".
  */
 #pragma once
 

@@ -2694,6 +2694,7 @@ gpm_pod_list_own_posts (GpmPod        *self,
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *url = NULL;
+  gint64 max_time = G_MAXINT64;
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
   if (!require_auth (self, &auth, error))
@@ -2754,20 +2755,25 @@ gpm_pod_list_own_posts (GpmPod        *self,
           g_ptr_array_add (posts, p);
           added++;
         }
-      if (added == 0)
-        {
-          reply_clear (&reply);
-          break;
-        }
       if (auth == GPM_POD_AUTH_API)
-        url = link_next (&reply);
+        url = added > 0 ? link_next (&reply) : NULL;
       else if (oldest != G_MAXINT64)
         {
-          /* older posts: max_time is exclusive; one second later keeps posts
-           * sharing the oldest second (duplicates are skipped by guid) */
-          g_autofree char *path = g_strdup_printf ("/people/%s/stream.json?max_time=%" G_GINT64_FORMAT,
-                                                   guid, oldest + 1);
-          url = pod_url (self, path);
+          /* older posts: max_time (whole seconds) is exclusive. Ask first
+           * for one second later, which keeps posts sharing the oldest
+           * second (already seen ones are skipped by guid); when that brings
+           * nothing new, ask strictly before it. */
+          gint64 next = oldest + 1;
+
+          if (next >= max_time)
+            next = oldest;
+          if (next < max_time)
+            {
+              g_autofree char *path = g_strdup_printf ("/people/%s/stream.json?max_time=%" G_GINT64_FORMAT,
+                                                       guid, next);
+              url = pod_url (self, path);
+              max_time = next;
+            }
         }
       reply_clear (&reply);
     }
