@@ -764,7 +764,7 @@ gpm_journal_set_uploading (GpmJournal  *self,
 {
   return transition (self, key, GPM_JOURNAL_STATE_UPLOADING,
                      "UPDATE posts SET state = 'uploading', reason = NULL, updated_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed')",
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
                      NULL, NULL, NULL, error);
 }
 

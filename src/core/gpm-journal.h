@@ -131,7 +131,10 @@ GpmJournalEntry *gpm_journal_lookup     (GpmJournal  *self,
 gboolean     gpm_journal_is_posted      (GpmJournal  *self,
                                          const char  *key);
 
-/* Transitions. Each is one transaction (row + history event), durable when it returns. */
+/* Transitions. Each is one transaction (row + history event), durable when
+ * it returns. A POSTED row never changes again. An ATTEMPTING row may only go
+ * to POSTED, FAILED, UPLOADING or ATTEMPTING: the caller must have checked
+ * the pod for the attempt first. */
 gboolean     gpm_journal_set_uploading  (GpmJournal  *self,
                                          const char  *key,
                                          GError     **error);
