@@ -78,14 +78,11 @@ gpm_pod_error_get_http_status (const GError *error)
 gboolean
 gpm_pod_error_is_uncertain (const GError *error)
 {
-  guint status;
-
   if (error == NULL || error->domain != GPM_POD_ERROR)
     return FALSE;
-  if (error->code == GPM_POD_ERROR_NO_ANSWER)
-    return TRUE;
-  status = gpm_pod_error_get_http_status (error);
-  return error->code == GPM_POD_ERROR_SERVER && (status == 502 || status == 504);
+  /* a 5xx may come from a step after the post was saved (diaspora saves,
+   * then federates), or from a proxy that gave up waiting */
+  return error->code == GPM_POD_ERROR_NO_ANSWER || error->code == GPM_POD_ERROR_SERVER;
 }
 
 gboolean
@@ -1276,7 +1273,8 @@ form_body (const char *first_key, ...)
   {
     gsize len = s->len;
     char *data = g_string_free (s, FALSE);
-    return g_bytes_new_take (data, len);
+    /* forms carry passwords and tokens: wiped when released */
+    return g_bytes_new_with_free_func (data, len, (GDestroyNotify) secret_free, data);
   }
 }
 
@@ -1462,6 +1460,21 @@ gpm_pod_sign_in_password (GpmPod        *self,
   g_mutex_lock (&self->lock);
   clear_account_locked (self);
   g_mutex_unlock (&self->lock);
+
+  /* "alice@pod.example" on pod.example: the pod wants just "alice" */
+  {
+    const char *at = strchr (username, '@');
+    g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+
+    if (at && uri && g_ascii_strcasecmp (at + 1, g_uri_get_host (uri)) == 0)
+      {
+        g_autofree char *local = g_strndup (username, at - username);
+
+        ok = web_sign_in (self, local, password, otp_code, cancellable, error);
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
+        return ok;
+      }
+  }
 
   ok = web_sign_in (self, username, password, otp_code, cancellable, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
@@ -2398,6 +2411,15 @@ gpm_pod_upload_photo (GpmPod        *self,
       /* always 200: {"success":true,"data":{"photo":{…}}} or {"success":false,"error":…} */
       JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
+      if (reply.status == 413)
+        {
+          set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
+                     _("The pod refused the photo “%s”: %s"), filename,
+                     _("it is larger than the pod accepts"));
+          reply_clear (&reply);
+          return NULL;
+        }
+
       if (o && json_object_has_member (o, "success") && !json_object_get_boolean_member (o, "success"))
         {
           set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
@@ -2419,7 +2441,8 @@ gpm_pod_upload_photo (GpmPod        *self,
     {
       if (reply.status >= 400)
         {
-          g_autofree char *why = short_message_from_body (&reply);
+          g_autofree char *why = reply.status == 413 ? g_strdup (_("it is larger than the pod accepts"))
+                                                     : short_message_from_body (&reply);
           set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
                      _("The pod refused the photo “%s”: %s"), filename, why);
           reply_clear (&reply);

@@ -63,7 +63,8 @@ guint    gpm_pod_error_get_retry_after  (const GError *error);
 /* HTTP status of the answer that caused @error, 0 when there was none. */
 guint    gpm_pod_error_get_http_status  (const GError *error);
 /* TRUE when the failed request may nevertheless have been carried out by the
- * pod (GPM_POD_ERROR_NO_ANSWER, 502/504): check the account's own posts
+ * pod (GPM_POD_ERROR_NO_ANSWER; GPM_POD_ERROR_SERVER, since diaspora can fail
+ * after saving and proxies give up waiting): check the account's own posts
  * (gpm_pod_find_own_post) before any retry. */
 gboolean gpm_pod_error_is_uncertain     (const GError *error);
 /* TRUE for errors worth retrying later with backoff (unreachable, no answer,
@@ -185,7 +186,8 @@ void        gpm_pod_discover_async    (GpmPod *self, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
 GpmPodInfo *gpm_pod_discover_finish   (GpmPod *self, GAsyncResult *result, GError **error);
 
-/* Web sign-in (like diaspy). @otp_code: NULL the first time; when the call
+/* Web sign-in (like diaspy). @username: the pod user name ("alice"; an
+ * "alice@pod.example" for this pod is accepted too). @otp_code: NULL the first time; when the call
  * fails with TWO_FACTOR_NEEDED, ask the user and call again with the code.
  * WRONG_CREDENTIALS for a wrong password or code, RATE_LIMITED after too
  * many attempts (the pod allows 20 per 5 minutes). */
@@ -201,7 +203,9 @@ gboolean    gpm_pod_sign_in_password_finish (GpmPod *self, GAsyncResult *result,
  * serves http://127.0.0.1:PORT/callback on loopback, calls @open_uri with
  * the authorization URL (PKCE S256), waits for the browser to come back
  * (cancel with @cancellable), exchanges the code for tokens. NO_API when the
- * pod has no API, DENIED when the user refused. */
+ * pod has no API, DENIED when the user refused or the browser did not come
+ * back within 15 minutes. @open_uri must return at once (the loopback
+ * server only runs after it returns). */
 gboolean    gpm_pod_sign_in_api             (GpmPod *self, GpmPodOpenUriFunc open_uri, gpointer open_uri_data,
                                              GCancellable *cancellable, GError **error);
 void        gpm_pod_sign_in_api_async       (GpmPod *self, GpmPodOpenUriFunc open_uri, gpointer open_uri_data,
