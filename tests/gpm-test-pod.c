@@ -1061,7 +1061,14 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
 
   if (u == NULL || !csrf_ok_or_respond (self, msg, s, NULL))
     return;
-  file = multipart_part (msg, "qqfile", NULL);
+  if (query && g_hash_table_lookup (query, "qqfile"))
+    {
+      /* file_handler: params[:qqfile] is a String → the raw body is the file */
+      SoupMessageBody *raw = soup_server_message_get_request_body (msg);
+      file = soup_message_body_flatten (raw);
+    }
+  else
+    file = multipart_part (msg, "qqfile", NULL);
   if (file == NULL || g_bytes_get_size (file) == 0)
     {
       /* rescuing_photo_errors: still 200 */

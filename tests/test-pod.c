@@ -560,6 +560,45 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
     }
 }
 
+/* A pod that refuses the multipart form gets the raw upload (diaspy's way). */
+static void
+test_web_raw_upload (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 raw", 8);
+  g_autofree char *id = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, "/photos", GPM_TEST_POD_FAULT_STATUS, 422, 1);
+  id = gpm_pod_upload_photo (pod, jpeg, "raw.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  photos = gpm_test_pod_dup_photos (f->tp);
+  g_assert_cmpuint (photos->len, ==, 1);
+  g_assert_cmpuint (((GpmTestPodPhoto *) g_ptr_array_index (photos, 0))->size, ==, 8);
+  g_assert_true (((GpmTestPodPhoto *) g_ptr_array_index (photos, 0))->pending);
+
+  /* refused both ways: the first refusal is reported */
+  g_clear_pointer (&id, g_free);
+  gpm_test_pod_inject_fault (f->tp, "/photos", GPM_TEST_POD_FAULT_STATUS, 422, 2);
+  id = gpm_pod_upload_photo (pod, jpeg, "raw.jpg", "image/jpeg", NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "raw.jpg"));
+  g_clear_error (&error);
+
+  /* an empty file: photos_controller answers 200 with success false */
+  {
+    g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+    id = gpm_pod_upload_photo (pod, empty, "empty.jpg", "image/jpeg", NULL, &error);
+    g_assert_null (id);
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+    g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 200);
+    g_assert_nonnull (strstr (error->message, "Are you sure an image was added?"));
+  }
+}
+
 static void
 test_limited_post (Fixture *f, gconstpointer data)
 {
@@ -1214,6 +1253,7 @@ main (int argc, char **argv)
   add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
   add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
+  add ("/pod/web/raw-upload", (GTestFixtureFunc) test_web_raw_upload, NULL);
   add ("/pod/api/sign-in", (GTestFixtureFunc) test_api_sign_in, NULL);
   add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   add ("/pod/api/denied", (GTestFixtureFunc) test_api_denied, NULL);

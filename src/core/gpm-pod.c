@@ -947,10 +947,16 @@ html_attr_near (const char *html, const char *marker, const char *attr)
   needle = g_strconcat (attr, "=\"", NULL);
   p = g_strstr_len (tag_start, tag_end - tag_start, needle);
   if (p == NULL)
+    {
+      g_free (needle);
+      needle = g_strconcat (attr, "='", NULL);
+      p = g_strstr_len (tag_start, tag_end - tag_start, needle);
+    }
+  if (p == NULL)
     return NULL;
   p += strlen (needle);
   {
-    const char *q = strchr (p, '"');
+    const char *q = strchr (p, needle[strlen (needle) - 1]);
     g_autofree char *raw = NULL;
     GString *out;
 
@@ -974,25 +980,42 @@ html_attr_near (const char *html, const char *marker, const char *attr)
 static char *
 html_csrf_token (const char *html)
 {
-  char *token = html_attr_near (html, "name=\"csrf-token\"", "content");
+  const char *markers[][2] = {
+    { "name=\"csrf-token\"", "content" },
+    { "name='csrf-token'", "content" },
+    { "name=\"authenticity_token\"", "value" },
+    { "name='authenticity_token'", "value" },
+  };
 
-  if (token == NULL)
-    token = html_attr_near (html, "name=\"authenticity_token\"", "value");
-  return token;
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      char *token = html_attr_near (html, markers[i][0], markers[i][1]);
+      if (token && *token)
+        return token;
+      g_free (token);
+    }
+  return NULL;
 }
 
 /* The JSON object assigned as `gon.user=` in the page (gon's script). */
 static JsonObject *
 html_gon_user (const char *html)
 {
-  const char *p = strstr (html, "gon.user=");
+  const char *p = strstr (html, "gon.user");
   const char *start, *q;
   int depth = 0;
   gboolean in_string = FALSE;
 
   if (p == NULL)
     return NULL;
-  start = p + strlen ("gon.user=");
+  start = p + strlen ("gon.user");
+  while (g_ascii_isspace (*start))
+    start++;
+  if (*start != '=')
+    return NULL;
+  start++;
+  while (g_ascii_isspace (*start))
+    start++;
   if (*start != '{')
     return NULL;
   for (q = start; *q; q++)
@@ -1067,15 +1090,20 @@ static gboolean web_sign_in (GpmPod *self, const char *username, const char *pas
                              const char *otp_code, GCancellable *cancellable, GError **error);
 static gboolean api_refresh (GpmPod *self, GCancellable *cancellable, GError **error);
 
-/* Loads a signed-in page (/bookmarklet is light and carries gon + CSRF) and
- * takes the fresh CSRF token and the account data from it. */
+/* Loads signed-in pages (/bookmarklet is light and carries gon + the CSRF
+ * token; /stream and /contacts do too) and takes the fresh CSRF token and
+ * the account data (gon.user) from them. Succeeds when a signed-in page was
+ * seen, even if it had no gon (then *@gon_user_out stays NULL); EXPIRED when
+ * the pod sends every page back to the sign-in form. */
 static gboolean
 web_load_account_page (GpmPod        *self,
                        JsonObject   **gon_user_out,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  const char *paths[] = { "/bookmarklet", "/stream" };
+  const char *paths[] = { "/bookmarklet", "/stream", "/contacts" };
+  gboolean signed_in_page = FALSE;
+  gboolean sent_to_sign_in = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
@@ -1099,8 +1127,8 @@ web_load_account_page (GpmPod        *self,
           || reply.status == 401)
         {
           reply_clear (&reply);
-          set_expired (error, 401);
-          return FALSE;
+          sent_to_sign_in = TRUE;
+          continue;
         }
       if (reply.status != 200)
         {
@@ -1109,28 +1137,45 @@ web_load_account_page (GpmPod        *self,
         }
       html = g_strndup (reply_text (&reply, NULL), reply.body ? g_bytes_get_size (reply.body) : 0);
       reply_clear (&reply);
+      if (strstr (html, "user[password]") != NULL)
+        {
+          /* the sign-in form itself */
+          sent_to_sign_in = TRUE;
+          continue;
+        }
+      signed_in_page = TRUE;
       token = html_csrf_token (html);
       user = html_gon_user (html);
-      if (token == NULL || user == NULL)
-        continue;
 
       g_mutex_lock (&self->lock);
-      g_clear_pointer (&self->csrf_token, secret_free);
-      self->csrf_token = g_steal_pointer (&token);
-      if (obj_string (user, "guid", NULL))
+      if (token)
+        {
+          g_clear_pointer (&self->csrf_token, secret_free);
+          self->csrf_token = g_steal_pointer (&token);
+        }
+      if (user && obj_string (user, "guid", NULL))
         {
           g_free (self->user_guid);
           self->user_guid = g_strdup (obj_string (user, "guid", NULL));
         }
-      if (obj_string (user, "diasporaId", "diaspora_id"))
+      if (user && obj_string (user, "diasporaId", "diaspora_id"))
         {
           g_free (self->diaspora_id);
           self->diaspora_id = g_strdup (obj_string (user, "diasporaId", "diaspora_id"));
         }
       g_mutex_unlock (&self->lock);
+      if (user == NULL || self->csrf_token == NULL)
+        continue;
       if (gon_user_out)
         *gon_user_out = g_steal_pointer (&user);
       return TRUE;
+    }
+  if (signed_in_page)
+    return TRUE;
+  if (sent_to_sign_in)
+    {
+      set_expired (error, 401);
+      return FALSE;
     }
   set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
              _("%s does not look like a diaspora* pod."), self->address);
@@ -1311,7 +1356,13 @@ web_post_sign_in (GpmPod        *self,
   if (reply.status >= 300 && reply.status < 400)
     *signed_in = !location_is_sign_in (&reply);
   else
-    *page_out = g_strndup (reply_text (&reply, NULL), reply.body ? g_bytes_get_size (reply.body) : 0);
+    {
+      *page_out = g_strndup (reply_text (&reply, NULL), reply.body ? g_bytes_get_size (reply.body) : 0);
+      /* a pod that shows a signed-in page at once (no redirect); checked
+       * by loading the account page afterwards */
+      *signed_in = reply.status == 200 && strstr (*page_out, "user[password]") == NULL
+                   && !page_is_two_factor (*page_out);
+    }
   reply_clear (&reply);
   return TRUE;
 }
@@ -1353,9 +1404,10 @@ web_sign_in (GpmPod        *self,
       return FALSE;
     }
   html = g_strndup (reply_text (&reply, NULL), reply.body ? g_bytes_get_size (reply.body) : 0);
-  if (reply.status != 200 || (token = html_csrf_token (html)) == NULL
-      || strstr (html, "user[username]") == NULL)
+  token = html_csrf_token (html);
+  if (reply.status != 200 || strstr (html, "user[password]") == NULL)
     {
+      secret_free (token);
       reply_clear (&reply);
       set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
                  _("%s does not look like a diaspora* pod: it has no sign-in page."), self->address);
@@ -1427,7 +1479,22 @@ web_sign_in (GpmPod        *self,
   g_mutex_unlock (&self->lock);
 
   /* the fresh CSRF token and the account's guid */
-  if (!web_load_account_page (self, NULL, cancellable, error))
+  if (web_load_account_page (self, NULL, cancellable, error))
+    {
+      g_mutex_lock (&self->lock);
+      if (self->diaspora_id == NULL)
+        {
+          g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+
+          if (g_uri_get_port (uri) > 0)
+            self->diaspora_id = g_strdup_printf ("%s@%s:%d", self->username, g_uri_get_host (uri),
+                                                 g_uri_get_port (uri));
+          else
+            self->diaspora_id = g_strdup_printf ("%s@%s", self->username, g_uri_get_host (uri));
+        }
+      g_mutex_unlock (&self->lock);
+    }
+  else
     {
       if (error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
         {
@@ -2354,6 +2421,112 @@ gpm_pod_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
 
 /* ------------------------------------------------------------------- photos */
 
+static gboolean
+obj_bool (JsonObject *o, const char *name, gboolean fallback)
+{
+  JsonNode *n;
+
+  if (o == NULL || !json_object_has_member (o, name))
+    return fallback;
+  n = json_object_get_member (o, name);
+  if (!JSON_NODE_HOLDS_VALUE (n))
+    return fallback;
+  if (json_node_get_value_type (n) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (n);
+  if (json_node_get_value_type (n) == G_TYPE_STRING)
+    return g_ascii_strcasecmp (json_node_get_string (n), "true") == 0;
+  if (json_node_get_value_type (n) == G_TYPE_INT64)
+    return json_node_get_int (n) != 0;
+  return fallback;
+}
+
+static void
+set_photo_refused (GError **error, guint status, const char *filename, const char *why)
+{
+  set_error (error, GPM_POD_ERROR_REJECTED, status, 0,
+             _("The pod refused the photo “%s”: %s"), filename, why);
+}
+
+/* One upload the way the web uploader does it: @raw FALSE sends a
+ * multipart form with the file as "qqfile"; @raw TRUE sends the bytes as
+ * the body with ?qqfile=NAME (the older XHR uploader, which diaspy uses).
+ * photos_controller.rb answers 200 with {"success":…} either way. */
+static char *
+web_upload_once (GpmPod        *self,
+                 GBytes        *data,
+                 const char    *filename,
+                 const char    *content_type,
+                 gboolean       raw,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  Request req = { "POST", NULL, AUTH_COOKIE };
+  Reply reply = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  char *id = NULL;
+  GString *url;
+
+  url = g_string_new (self->address);
+  g_string_append (url, "/photos?photo%5Bpending%5D=true&photo%5Baspect_ids%5D=all&set_profile_photo=false");
+  req.web_xhr = TRUE;
+  if (raw)
+    {
+      g_string_append (url, "&qqfile=");
+      g_string_append_uri_escaped (url, filename, NULL, FALSE);
+      req.content_type = content_type;
+      req.body = g_bytes_ref (data);
+    }
+  else
+    {
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (data));
+
+      req.multipart = soup_multipart_new ("multipart/form-data");
+      soup_multipart_append_form_string (req.multipart, "qqfilename", filename);
+      soup_multipart_append_form_string (req.multipart, "qqtotalfilesize", size);
+      soup_multipart_append_form_file (req.multipart, "qqfile", filename, content_type, data);
+    }
+  req.url = g_string_free (url, FALSE);
+
+  if (!send_authed (self, &req, &reply, cancellable, error))
+    {
+      request_clear (&req);
+      return NULL;
+    }
+  request_clear (&req);
+
+  if (reply.status == 413)
+    {
+      set_photo_refused (error, reply.status, filename, _("it is larger than the pod accepts"));
+      reply_clear (&reply);
+      return NULL;
+    }
+  node = reply_json (&reply);
+  o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (reply.status >= 400 || o == NULL || !obj_bool (o, "success", TRUE))
+    {
+      g_autofree char *why = o && obj_string (o, "error", NULL) ? g_strdup (obj_string (o, "error", NULL))
+                                                                : short_message_from_body (&reply);
+      set_photo_refused (error, reply.status, filename, why);
+      reply_clear (&reply);
+      return NULL;
+    }
+  if (json_object_has_member (o, "data") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "data")))
+    {
+      JsonObject *d = json_object_get_object_member (o, "data");
+
+      if (json_object_has_member (d, "photo") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (d, "photo")))
+        d = json_object_get_object_member (d, "photo");
+      id = obj_id (d, "id");
+    }
+  if (id == NULL)
+    id = obj_id (o, "id");
+  if (id == NULL)
+    set_protocol (error, reply.status, _("no photo id"));
+  reply_clear (&reply);
+  return id;
+}
+
 char *
 gpm_pod_upload_photo (GpmPod        *self,
                       GBytes        *data,
@@ -2363,7 +2536,7 @@ gpm_pod_upload_photo (GpmPod        *self,
                       GError       **error)
 {
   GpmPodAuth auth;
-  Request req = { "POST", NULL, AUTH_NONE };
+  Request req = { "POST", NULL, AUTH_BEARER };
   Reply reply = { 0 };
   g_autoptr(JsonNode) node = NULL;
   char *id = NULL;
@@ -2378,79 +2551,47 @@ gpm_pod_upload_photo (GpmPod        *self,
   if (content_type == NULL)
     content_type = "application/octet-stream";
 
-  req.multipart = soup_multipart_new ("multipart/form-data");
   if (auth == GPM_POD_AUTH_WEB)
     {
-      /* what the web uploader does */
-      req.url = pod_url (self, "/photos?photo%5Bpending%5D=true&photo%5Baspect_ids%5D=all&set_profile_photo=false");
-      req.auth = AUTH_COOKIE;
-      req.web_xhr = TRUE;
-      soup_multipart_append_form_string (req.multipart, "qqfilename", filename);
-      {
-        g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (data));
-        soup_multipart_append_form_string (req.multipart, "qqtotalfilesize", size);
-      }
-      soup_multipart_append_form_file (req.multipart, "qqfile", filename, content_type, data);
-    }
-  else
-    {
-      req.url = pod_url (self, "/api/v1/photos");
-      req.auth = AUTH_BEARER;
-      soup_multipart_append_form_string (req.multipart, "pending", "true");
-      soup_multipart_append_form_file (req.multipart, "image", filename, content_type, data);
+      g_autoptr(GError) first = NULL;
+
+      id = web_upload_once (self, data, filename, content_type, FALSE, cancellable, &first);
+      if (id != NULL)
+        return id;
+      /* a refusal of the form may be a pod that only takes the raw upload;
+       * pending photos cost nothing, so try that once */
+      if (!g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
+          && !g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL))
+        {
+          g_propagate_error (error, g_steal_pointer (&first));
+          return NULL;
+        }
+      g_debug ("multipart photo upload refused (%s); trying the raw upload", first->message);
+      id = web_upload_once (self, data, filename, content_type, TRUE, cancellable, NULL);
+      if (id == NULL)
+        g_propagate_error (error, g_steal_pointer (&first));
+      return id;
     }
 
+  req.url = pod_url (self, "/api/v1/photos");
+  req.multipart = soup_multipart_new ("multipart/form-data");
+  soup_multipart_append_form_string (req.multipart, "pending", "true");
+  soup_multipart_append_form_file (req.multipart, "image", filename, content_type, data);
   ok = send_authed (self, &req, &reply, cancellable, error);
   request_clear (&req);
   if (!ok)
     return NULL;
+  if (reply.status >= 400)
+    {
+      g_autofree char *why = reply.status == 413 ? g_strdup (_("it is larger than the pod accepts"))
+                                                 : short_message_from_body (&reply);
+      set_photo_refused (error, reply.status, filename, why);
+      reply_clear (&reply);
+      return NULL;
+    }
   node = reply_json (&reply);
-
-  if (auth == GPM_POD_AUTH_WEB)
-    {
-      /* always 200: {"success":true,"data":{"photo":{…}}} or {"success":false,"error":…} */
-      JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-
-      if (reply.status == 413)
-        {
-          set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
-                     _("The pod refused the photo “%s”: %s"), filename,
-                     _("it is larger than the pod accepts"));
-          reply_clear (&reply);
-          return NULL;
-        }
-
-      if (o && json_object_has_member (o, "success") && !json_object_get_boolean_member (o, "success"))
-        {
-          set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
-                     _("The pod refused the photo “%s”: %s"), filename,
-                     obj_string (o, "error", NULL) ? obj_string (o, "error", NULL) : _("no reason given"));
-          reply_clear (&reply);
-          return NULL;
-        }
-      if (o && json_object_has_member (o, "data") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "data")))
-        {
-          JsonObject *d = json_object_get_object_member (o, "data");
-
-          if (json_object_has_member (d, "photo") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (d, "photo")))
-            d = json_object_get_object_member (d, "photo");
-          id = obj_id (d, "id");
-        }
-    }
-  else
-    {
-      if (reply.status >= 400)
-        {
-          g_autofree char *why = reply.status == 413 ? g_strdup (_("it is larger than the pod accepts"))
-                                                     : short_message_from_body (&reply);
-          set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
-                     _("The pod refused the photo “%s”: %s"), filename, why);
-          reply_clear (&reply);
-          return NULL;
-        }
-      if (node && JSON_NODE_HOLDS_OBJECT (node))
-        id = g_strdup (obj_string (json_node_get_object (node), "guid", NULL));
-    }
+  if (node && JSON_NODE_HOLDS_OBJECT (node))
+    id = g_strdup (obj_string (json_node_get_object (node), "guid", NULL));
   if (id == NULL)
     set_protocol (error, reply.status, _("no photo id"));
   reply_clear (&reply);
@@ -2467,20 +2608,22 @@ parse_time (JsonObject *o, const char *name)
   return s ? g_date_time_new_from_iso8601 (s, NULL) : NULL;
 }
 
+/* A post; its guid, or its id when the pod gave no guid. */
 static GpmPodPost *
 post_from_json (JsonObject *o)
 {
   GpmPodPost *p;
   const char *guid = obj_string (o, "guid", NULL);
+  g_autofree char *id = obj_id (o, "id");
 
-  if (guid == NULL)
+  if (guid == NULL && id == NULL)
     return NULL;
   p = g_new0 (GpmPodPost, 1);
   p->ref_count = 1;
-  p->id = obj_id (o, "id");
-  p->guid = g_strdup (guid);
+  p->id = g_steal_pointer (&id);
+  p->guid = g_strdup (guid ? guid : p->id);
   p->text = g_strdup (obj_string (o, "text", "body"));
-  p->is_public = json_object_has_member (o, "public") && json_object_get_boolean_member (o, "public");
+  p->is_public = obj_bool (o, "public", FALSE);
   p->created_at = parse_time (o, "created_at");
   return p;
 }
@@ -2655,6 +2798,9 @@ gpm_pod_create_post (GpmPod             *self,
 
   if (auth == GPM_POD_AUTH_WEB)
     {
+      /* the CSRF token goes in the X-CSRF-Token header (like diaspora's
+       * front end), so a request repeated after renewing the session
+       * carries the new one */
       json = draft_web_json (draft);
       req.url = pod_url (self, "/status_messages");
       req.auth = AUTH_COOKIE;
@@ -2690,20 +2836,52 @@ gpm_pod_create_post (GpmPod             *self,
   /* diaspora renders an unsaved post (validation failed, e.g. over-long text)
    * with "id": null (web) or without created_at (API) */
   if ((json_object_has_member (o, "id") && json_node_is_null (json_object_get_member (o, "id")))
-      || obj_string (o, "guid", NULL) == NULL
-      || (auth == GPM_POD_AUTH_API && !json_object_has_member (o, "created_at")))
+      || (obj_string (o, "guid", NULL) == NULL && !json_object_has_member (o, "id"))
+      || (auth == GPM_POD_AUTH_API && !json_object_has_member (o, "created_at")
+          && !json_object_has_member (o, "id")))
     {
       set_error (error, GPM_POD_ERROR_TEXT_TOO_LONG, reply.status, 0,
-                 _("The pod did not store the post (it is probably too long: %ld characters). "
-                   "It was not posted."), chars);
+                 _("The pod did not store the post (diaspora* does this with posts it finds too "
+                   "long; this one has %ld characters). It was not posted."), chars);
       reply_clear (&reply);
       return NULL;
     }
   post = post_from_json (o);
+  if (post == NULL)
+    {
+      set_protocol (error, reply.status, _("no post in the answer"));
+      reply_clear (&reply);
+      return NULL;
+    }
   if (post->text == NULL)
     post->text = g_strdup (draft->text);
+  /* learn the account's guid from its first post when the pages had none */
+  if (json_object_has_member (o, "author") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "author")))
+    {
+      const char *author = obj_string (json_object_get_object_member (o, "author"), "guid", NULL);
+
+      g_mutex_lock (&self->lock);
+      if (self->user_guid == NULL && author)
+        self->user_guid = g_strdup (author);
+      g_mutex_unlock (&self->lock);
+    }
   reply_clear (&reply);
   return post;
+}
+
+static gboolean
+post_is_by (JsonObject *o, const char *guid, const char *diaspora_id)
+{
+  JsonObject *author;
+  const char *value;
+
+  if (!json_object_has_member (o, "author") || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "author")))
+    return FALSE;
+  author = json_object_get_object_member (o, "author");
+  if (guid && (value = obj_string (author, "guid", NULL)))
+    return g_str_equal (value, guid);
+  value = obj_string (author, "diaspora_id", "diasporaId");
+  return value && diaspora_id && g_ascii_strcasecmp (value, diaspora_id) == 0;
 }
 
 GPtrArray *
@@ -2714,6 +2892,9 @@ gpm_pod_list_own_posts (GpmPod        *self,
 {
   GpmPodAuth auth;
   g_autofree char *guid = NULL;
+  g_autofree char *diaspora_id = NULL;
+  g_autofree char *stream_path = NULL;  /* web: the stream to page through */
+  gboolean filter = FALSE;              /* web: a stream with other people's posts too */
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *url = NULL;
@@ -2723,19 +2904,29 @@ gpm_pod_list_own_posts (GpmPod        *self,
   if (!require_auth (self, &auth, error))
     return NULL;
   guid = gpm_pod_dup_user_guid (self);
-  if (guid == NULL)
-    {
-      set_error (error, GPM_POD_ERROR_NOT_SIGNED_IN, 0, 0, _("Sign in to the pod first."));
-      return NULL;
-    }
+  diaspora_id = gpm_pod_dup_diaspora_id (self);
   if (max_posts == 0)
     max_posts = 20;
 
-  {
-    g_autofree char *path = g_strdup_printf (auth == GPM_POD_AUTH_WEB ? "/people/%s/stream.json"
-                                                                      : "/api/v1/users/%s/posts", guid);
-    url = pod_url (self, path);
-  }
+  if (auth == GPM_POD_AUTH_API)
+    {
+      g_autofree char *path = NULL;
+
+      if (guid == NULL)
+        {
+          set_error (error, GPM_POD_ERROR_NOT_SIGNED_IN, 0, 0, _("Sign in to the pod first."));
+          return NULL;
+        }
+      path = g_strdup_printf ("/api/v1/users/%s/posts", guid);
+      url = pod_url (self, path);
+    }
+  else
+    {
+      /* the person's own stream; without a guid, the main stream filtered */
+      filter = guid == NULL;
+      stream_path = guid ? g_strdup_printf ("/people/%s/stream.json", guid) : g_strdup ("/stream.json");
+      url = pod_url (self, stream_path);
+    }
 
   for (int page = 0; url && posts->len < max_posts && page < MAX_PAGES; page++)
     {
@@ -2752,6 +2943,17 @@ gpm_pod_list_own_posts (GpmPod        *self,
       request_clear (&req);
       if (!ok)
         return NULL;
+      if (auth == GPM_POD_AUTH_WEB && page == 0 && !filter && reply.status == 404)
+        {
+          /* no person stream: the main stream, filtered */
+          reply_clear (&reply);
+          filter = TRUE;
+          g_free (stream_path);
+          stream_path = g_strdup ("/stream.json");
+          url = pod_url (self, stream_path);
+          page--;
+          continue;
+        }
       node = reply_json (&reply);
       if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
         {
@@ -2769,7 +2971,8 @@ gpm_pod_list_own_posts (GpmPod        *self,
             continue;
           if (p->created_at)
             oldest = MIN (oldest, g_date_time_to_unix (p->created_at));
-          if (g_hash_table_contains (seen, p->guid))
+          if (g_hash_table_contains (seen, p->guid)
+              || (filter && !post_is_by (json_node_get_object (n), guid, diaspora_id)))
             {
               gpm_pod_post_unref (p);
               continue;
@@ -2792,8 +2995,7 @@ gpm_pod_list_own_posts (GpmPod        *self,
             next = oldest;
           if (next < max_time)
             {
-              g_autofree char *path = g_strdup_printf ("/people/%s/stream.json?max_time=%" G_GINT64_FORMAT,
-                                                       guid, next);
+              g_autofree char *path = g_strdup_printf ("%s?max_time=%" G_GINT64_FORMAT, stream_path, next);
               url = pod_url (self, path);
               max_time = next;
             }
