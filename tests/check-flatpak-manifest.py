@@ -35,6 +35,22 @@ FORBIDDEN_FINISH_ARGS = re.compile(
     r'|device=all$|talk-name=org\.freedesktop\.secrets$'
     r'|talk-name=org\.freedesktop\.Flatpak$)')
 HEX = re.compile(r'^[0-9a-f]+$')
+MESON_BUILTIN_OPTIONS = {
+    'prefix', 'bindir', 'datadir', 'libdir', 'libexecdir', 'localedir',
+    'sysconfdir', 'buildtype', 'debug', 'optimization', 'b_lto', 'b_ndebug',
+    'b_sanitize', 'werror', 'warning_level', 'default_library', 'strip',
+}
+
+
+def project_options(project_root):
+    """Names of the options meson_options.txt (or meson.options) defines."""
+    names = set()
+    for name in ('meson_options.txt', 'meson.options'):
+        path = os.path.join(project_root, name)
+        if os.path.exists(path):
+            with open(path, encoding='utf-8') as f:
+                names.update(re.findall(r"option\s*\(\s*'([^']+)'", f.read()))
+    return names
 
 
 def check_source(src, where, base_dir, project_root, errors):
@@ -188,6 +204,13 @@ def check_manifest(path, project_root):
         if app.get('run-tests') is not True:
             errors.append(f'app module {app.get("name")} does not run its '
                           f'tests')
+        known = project_options(project_root)
+        for opt in app.get('config-opts', []):
+            m = re.match(r'^-D([A-Za-z0-9_.:-]+)=', opt)
+            if m and ':' not in m.group(1) and m.group(1) not in known \
+                    and m.group(1) not in MESON_BUILTIN_OPTIONS:
+                errors.append(f'app module config-opts set {m.group(1)}, '
+                              f'which meson_options.txt does not define')
     if len(names) != len(set(names)):
         errors.append('two modules share a name')
     return errors
