@@ -6,16 +6,19 @@
 # A fresh build directory is configured with --prefix pointing into a
 # temporary directory, so that the paths compiled into the binaries
 # (LOCALEDIR, the D-Bus service's Exec) point at the temporary prefix and the
-# installed programs can be run from there. Post-install runs for real: the
+# installed programs can be run from there. It gets the same project options
+# as the build directory the test runs from (profile, gui, script paths…), so
+# it also works inside the Flatpak SDK. Post-install runs for real: the
 # GSettings schemas get compiled and the icon cache gets updated.
 #
-# Usage: check-install.sh SOURCE_ROOT APP_ID PROFILE GUI(true|false)
+# Usage: check-install.sh SOURCE_ROOT BUILD_ROOT APP_ID
 # Output: TAP.
 
 set -u
 
-src=$1 app_id=$2 profile=$3 gui=$4
+src=$1 parent_build=$2 app_id=$3
 linguas=$(sed -e 's/#.*//' "$src/po/LINGUAS" | tr -s ' \n' ' ')
+python3=${PYTHON3:-python3}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gpm-install-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -31,8 +34,27 @@ skip ()   { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
 # --- build and install ------------------------------------------------------
 
-if ! meson setup "$builddir" "$src" --prefix="$prefix" --libdir=lib \
-     -Dprofile="$profile" -Dgui="$gui" >"$tmp/setup.log" 2>&1; then
+# The parent build's project options, one -Dname=value per line.
+meson introspect --buildoptions "$parent_build" >"$tmp/options.json"
+"$python3" - "$tmp/options.json" >"$tmp/options" <<'PY'
+import json, sys
+for o in json.load(open(sys.argv[1])):
+    if o['section'] != 'user':
+        continue
+    v = o['value']
+    if isinstance(v, bool):
+        v = 'true' if v else 'false'
+    elif isinstance(v, list):
+        v = ','.join(v)
+    print(f"-D{o['name']}={v}")
+PY
+gui=$(sed -n 's/^-Dgui=//p' "$tmp/options")
+[ -n "$gui" ] || gui=false
+
+set --
+while IFS= read -r opt; do set -- "$@" "$opt"; done <"$tmp/options"
+if ! meson setup "$builddir" "$src" --prefix="$prefix" --libdir=lib "$@" \
+     >"$tmp/setup.log" 2>&1; then
   echo "1..1"; echo "not ok 1 - meson setup"; sed 's/^/# /' "$tmp/setup.log"; exit 1
 fi
 if ! meson compile -C "$builddir" -j 2 >"$tmp/compile.log" 2>&1; then
