@@ -1940,9 +1940,16 @@ delayed_answer (gpointer user_data)
   Delayed *d = user_data;
 
   soup_server_message_unpause (d->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_free (gpointer user_data)
+{
+  Delayed *d = user_data;
+
   g_object_unref (d->msg);
   g_free (d);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -2119,7 +2126,7 @@ server_handler (SoupServer        *server,
       d->msg = g_object_ref (msg);
       d->self = self;
       soup_server_message_pause (msg);
-      g_source_set_callback (source, delayed_answer, d, NULL);
+      g_source_set_callback (source, delayed_answer, d, delayed_free);
       g_source_attach (source, self->context);
       g_source_unref (source);
     }
