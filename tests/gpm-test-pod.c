@@ -2370,7 +2370,7 @@ static gpointer
 browser_thread (gpointer user_data)
 {
   char *uri = user_data;
-  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
 
   /* follow at most a few redirects: the pod's authorization, then the app's callback */
   for (int hop = 0; uri && hop < 5; hop++)

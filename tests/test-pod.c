@@ -1133,7 +1133,7 @@ test_tool (void)
   g_autoptr(GpmPodPost) made = NULL;
   g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("from another process");
   g_autoptr(GPtrArray) aspects = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   gint64 aspect_id = 0;
   int fd;

@@ -508,6 +508,13 @@ gpm_pod_new (const char *address, GError **error)
                                                  "idle-timeout", 60,
                                                  "user-agent", "GPlusMigrate/" PACKAGE_VERSION " ",
                                                  NULL);
+  {
+    /* a pod on this machine is never reached through a proxy */
+    g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+
+    if (uri && gpm_pod_host_is_loopback (g_uri_get_host (uri)))
+      soup_session_set_proxy_resolver (self->session, NULL);
+  }
   return self;
 }
 

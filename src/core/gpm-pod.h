@@ -115,7 +115,7 @@ typedef struct {
   gboolean   has_coordinates;
   double     latitude;
   double     longitude;
-  char      *provider_display_name; /* defaults to "G+ repost" */
+  char      *provider_display_name; /* defaults to "G+ repost" (web session only: API v1 has no such field) */
 } GpmPodDraft;
 GType        gpm_pod_draft_get_type (void) G_GNUC_CONST;
 GpmPodDraft *gpm_pod_draft_new      (const char *text);
@@ -172,7 +172,8 @@ GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
 char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
 char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */
 char       *gpm_pod_dup_diaspora_id   (GpmPod *self);          /* "user@pod.example", may be NULL */
-/* Per-request timeout in seconds (default 60; 0 = none). Set before use. */
+/* Per-request I/O timeout in seconds (default 60; 0 = none). Call it from the
+ * thread that created the pod, before any request (libsoup's rule). */
 void        gpm_pod_set_timeout       (GpmPod *self, guint seconds);
 
 /* Which way to sign in: API when the pod offers it and a browser can be
