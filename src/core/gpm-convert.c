@@ -117,9 +117,19 @@ md_isspace (gunichar c)
 static gboolean
 md_ispunct (gunichar c)
 {
+  /* CommonMark 0.28 (markdown-it 8): ASCII punctuation or Unicode P*, not symbols. */
   if (c < 0x80)
     return g_ascii_ispunct (c);
-  return g_unichar_ispunct (c);
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONNECT_PUNCTUATION: case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION: case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION: case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 static gunichar
@@ -450,7 +460,8 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, '\n');
           break;
         case '\\':
-          if (*next && g_ascii_ispunct (*next))
+          /* At the end, what follows may be a mark: "\_" would escape it. */
+          if (*next == '\0' || g_ascii_ispunct (*next))
             g_string_append (r, "\\\\");
           else
             g_string_append_c (r, '\\');
@@ -464,7 +475,10 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
             while (*e == (char) c)
               e++;
             after = *e ? g_utf8_get_char (e) : 0;
-            if (wanted && run_can_pair ((char) c, prev, after))
+            /* At the end, a space, a mark or more text may follow. */
+            if (wanted && (after != 0 ? run_can_pair ((char) c, prev, after)
+                                      : (run_can_pair ((char) c, prev, ' ') || run_can_pair ((char) c, prev, '*')
+                                         || run_can_pair ((char) c, prev, 'a'))))
               for (const char *q = p; q < e; q++)
                 {
                   g_string_append_c (r, '\\');
@@ -543,8 +557,32 @@ flush_opens (H2T *h, gunichar first)
 {
   gunichar prev = effective_prev (h);
   GString *marks = g_string_new (NULL);
-  guint first_new;
+  guint first_new = h->emph->len - h->n_pending;
   gsize lead, pos;
+
+  /* "<b>x</b><b>y</b>": one "**xy**", not "**x****y**". */
+  if (h->have_close && h->out->len == h->close_end && h->p_p == 0 && !h->space && !h->space_before_open)
+    {
+      Emph *e = &g_array_index (h->emph, Emph, first_new);
+      if (strcmp (emph_mark (e->kind), h->close_mark) == 0
+          || (e->kind == EMPH_ITALIC && strcmp (h->close_mark, "*") == 0))
+        {
+          g_string_truncate (h->out, h->close_start);
+          g_strlcpy (e->mark, h->close_mark, sizeof e->mark);
+          e->open_pos = h->close_open_pos;
+          e->pending = FALSE;
+          first_new++;
+          h->n_pending--;
+        }
+    }
+
+  prev = effective_prev (h);
+  if (h->n_pending == 0)
+    {
+      g_string_free (marks, TRUE);
+      h->have_close = FALSE;
+      return;
+    }
 
   if (h->space_before_open)
     {
@@ -569,7 +607,6 @@ flush_opens (H2T *h, gunichar first)
       g_string_append_c (marks, ' ');
     }
 
-  first_new = h->emph->len - h->n_pending;
   lead = marks->len;
   for (guint i = first_new; i < h->emph->len; i++)
     {
@@ -970,6 +1007,49 @@ h2t_walk (H2T *h, xmlNode *node, guint depth)
     }
 }
 
+/* A line that is only "*", "+", "-", "1." or "1)" (text followed by a line
+ * break, "-<br>") is an empty list item to markdown-it: escape its marker. */
+static void
+escape_bare_markers (GString *out)
+{
+  gsize line = 0;
+  while (line < out->len)
+    {
+      const char *nl = memchr (out->str + line, '\n', out->len - line);
+      gsize end = nl ? (gsize) (nl - out->str) : out->len;
+      gsize b = line, e = end;
+      while (b < e && out->str[b] == ' ')
+        b++;
+      while (e > b && out->str[e - 1] == ' ')
+        e--;
+      if (e > b)
+        {
+          gsize d = b;
+          while (d < e && g_ascii_isdigit (out->str[d]))
+            d++;
+          if ((e == b + 1 && strchr ("*+-", out->str[b]) != NULL)
+              || (d > b && d == e - 1 && (out->str[d] == '.' || out->str[d] == ')')))
+            {
+              gsize at = e - 1;
+              g_string_insert_c (out, at, '\\');
+              end++;
+            }
+        }
+      line = end + 1;
+    }
+}
+
+static gboolean
+has_emphasis (xmlNode *node, guint depth)
+{
+  static const char * const tags[] = { "b", "strong", "i", "em", "u", "del", "s", "strike", NULL };
+  for (; node != NULL && depth < 300; node = node->next)
+    if (node->type == XML_ELEMENT_NODE
+        && (g_strv_contains (tags, (const char *) node->name) || has_emphasis (node->children, depth + 1)))
+      return TRUE;
+  return FALSE;
+}
+
 static guint
 count_char (const char *s, char c)
 {
@@ -1012,9 +1092,11 @@ gpm_convert_html_to_markdown (const char *html,
     }
   if (doc_text != NULL)
     {
-      h.esc_star = count_char (doc_text, '*') >= 2;
-      h.esc_under = count_char (doc_text, '_') >= 2;
-      h.esc_tilde = count_char (doc_text, '~') >= 2;
+      /* A lone delimiter pairs with nothing, unless this writes marks too. */
+      guint need = has_emphasis (root, 0) ? 1 : 2;
+      h.esc_star = count_char (doc_text, '*') >= need;
+      h.esc_under = count_char (doc_text, '_') >= need;
+      h.esc_tilde = count_char (doc_text, '~') >= need;
       h.esc_caret = count_char (doc_text, '^') >= 2;
       h.esc_backtick = count_char (doc_text, '`') >= 2;
       h.esc_brackets = (strchr (doc_text, '[') != NULL || strchr (doc_text, ']') != NULL)
@@ -1026,6 +1108,8 @@ gpm_convert_html_to_markdown (const char *html,
   h.quiet = 0;
   h2t_pbr (&h);
   h2t_o (&h, "", FALSE, FORCE_END);
+
+  escape_bare_markers (h.out);
 
   if (doc)
     xmlFreeDoc (doc);
