@@ -44,6 +44,7 @@ static const HtmlCase html_cases[] = {
   { "link-dropped", "see <a href=\"https://example.com/\">this page</a>.", "see this page.\n" },
   { "link-url-text", "<a href=\"https://example.com/\">https://example.com/</a>", "https://example.com/\n" },
   { "entities", "AT&amp;T a &lt; b &gt; c &quot;q&quot; don&#39;t", "AT&T a < b > c \"q\" don't\n" },
+  { "entity-then-dash", "&quot;Title&quot; - author", "\"Title\" \\- author\n" },
   { "nbsp-entity", "a&nbsp;b", "a b\n" },
   { "emoji", "😀 🚀🌍 ok", "😀 🚀🌍 ok\n" },
   { "rtl", "שלום <b>עולם</b> مرحبا", "שלום **עולם** مرحبا\n" },

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <locale.h>
 #include <string.h>
@@ -34,6 +36,22 @@
  * ------------------------------------------------------------------------ */
 
 enum { FORCE_NO = 0, FORCE_YES = 1, FORCE_END = 2 };
+
+/* html2text sees the text between tags in pieces, cut at each entity
+ * ("&quot; - x" is '"' then " - x", whose dash it escapes). libxml2 joins
+ * them into one text node; CHUNK_MARK (a Unicode noncharacter) keeps where
+ * an entity ended. The parser reports an entity as characters that differ
+ * from the bytes just read. */
+#define CHUNK_MARK "\xef\xb7\x90"
+#define CHUNK_MARK_LEN 3
+
+static char *
+strip_marks (const char *s)
+{
+  g_auto(GStrv) parts = g_strsplit (s, CHUNK_MARK, -1);
+  return g_strjoinv (NULL, parts);
+}
+
 
 typedef struct {
   gboolean ordered;
@@ -450,6 +468,14 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
             break;
         }
 
+      if (strncmp (p, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+        {
+          /* Where html2text starts a new piece of text. */
+          p += CHUNK_MARK_LEN;
+          line_start = TRUE;
+          continue;
+        }
+
       c = g_utf8_get_char (p);
       next = g_utf8_next_char (p);
 
@@ -461,7 +487,7 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           break;
         case '\\':
           /* At the end, what follows may be a mark: "\_" would escape it. */
-          if (*next == '\0' || g_ascii_ispunct (*next))
+          if (*next == '\0' || g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
             g_string_append (r, "\\\\");
           else
             g_string_append_c (r, '\\');
@@ -499,12 +525,16 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, (char) c);
           break;
         case '<':
-          if (g_ascii_isalpha (*next) || *next == '/' || *next == '!' || *next == '?')
-            g_string_append_c (r, '\\');
-          g_string_append_c (r, '<');
-          break;
+          {
+            /* "&lt;b" is '<', a mark, then "b" */
+            const char *la = strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0 ? next + CHUNK_MARK_LEN : next;
+            if (g_ascii_isalpha (*la) || *la == '/' || *la == '!' || *la == '?')
+              g_string_append_c (r, '\\');
+            g_string_append_c (r, '<');
+            break;
+          }
         case '&':
-          if (looks_like_entity (next))
+          if (looks_like_entity (strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0 ? next + CHUNK_MARK_LEN : next))
             g_string_append_c (r, '\\');
           g_string_append_c (r, '&');
           break;
@@ -688,7 +718,7 @@ h2t_data (H2T *h, const char *text)
   if (!h->code && !h->pre)
     escaped = h2t_escape (h, data, prev);
   else
-    escaped = g_strdup (data);
+    escaped = strip_marks (data);
 
   first = g_utf8_get_char (escaped);
 
@@ -870,7 +900,8 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
       if (start)
         {
           g_autofree char *href = (char *) xmlGetProp (node, BAD_CAST "href");
-          g_autofree char *text = (char *) xmlNodeGetContent (node);
+          g_autofree char *raw_text = (char *) xmlNodeGetContent (node);
+          g_autofree char *text = raw_text ? strip_marks (raw_text) : NULL;
           gboolean keep = href != NULL && *href != '\0' && href[0] != '#'
                           && !has_class (node, "ot-hashtag") && !has_class (node, "proflink")
                           && text != NULL && *g_strstrip (text) != '\0' && strcmp (text, href) != 0;
@@ -1050,6 +1081,46 @@ has_emphasis (xmlNode *node, guint depth)
   return FALSE;
 }
 
+static void
+sax_characters (void *ctx, const xmlChar *ch, int len)
+{
+  xmlParserCtxtPtr ctxt = ctx;
+  const xmlChar *cur = ctxt->input ? ctxt->input->cur : NULL;
+  const xmlChar *base = ctxt->input ? ctxt->input->base : NULL;
+  gboolean raw = FALSE;
+
+  if (cur != NULL && base != NULL)
+    {
+      /* The parser may have dropped what it read from the buffer already:
+       * compare what is left of it. */
+      ptrdiff_t avail = MIN ((ptrdiff_t) len, cur - base);
+      raw = avail > 0 && memcmp (cur - avail, ch + len - avail, avail) == 0;
+    }
+
+  xmlSAX2Characters (ctx, ch, len);
+  if (!raw)
+    xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
+}
+
+static htmlDocPtr
+parse_html (const char *html)
+{
+  htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, strlen (html));
+  htmlDocPtr doc;
+
+  if (ctxt == NULL)
+    return NULL;
+  htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+  if (ctxt->sax != NULL)
+    ctxt->sax->characters = sax_characters;
+  htmlParseDocument (ctxt);
+  doc = ctxt->myDoc;
+  ctxt->myDoc = NULL;
+  htmlFreeParserCtxt (ctxt);
+  return doc;
+}
+
 static guint
 count_char (const char *s, char c)
 {
@@ -1072,9 +1143,7 @@ gpm_convert_html_to_markdown (const char *html,
   g_return_val_if_fail (html != NULL, NULL);
 
   wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
-  doc = htmlReadMemory (wrapped, strlen (wrapped), NULL, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                        | HTML_PARSE_NOWARNING);
+  doc = parse_html (wrapped);
 
   h.out = g_string_sized_new (strlen (html) + 16);
   h.inline_links = inline_links;
