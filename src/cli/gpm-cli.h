@@ -17,5 +17,6 @@ enum {
 int gpm_cli_scopes  (int argc, char **argv);
 int gpm_cli_select  (int argc, char **argv);
 int gpm_cli_convert (int argc, char **argv);
+int gpm_cli_export  (int argc, char **argv);
 
 G_END_DECLS
