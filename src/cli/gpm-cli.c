@@ -19,6 +19,8 @@ typedef struct {
 static const Command commands[] = {
   { "scopes", gpm_cli_scopes, N_("Count the posts of each audience (visibility scope)") },
   { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
+  { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown (or its preview HTML)") },
+  { "export", gpm_cli_export, N_("Write the selected posts to a folder as Markdown files") },
 };
 
 static void
