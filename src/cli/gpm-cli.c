@@ -21,6 +21,8 @@ static const Command commands[] = {
   { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
   { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown (or its preview HTML)") },
   { "export", gpm_cli_export, N_("Write the selected posts to a folder as Markdown files") },
+  { "post", gpm_cli_post, N_("Repost the selected posts to a diaspora* pod") },
+  { "status", gpm_cli_status, N_("Show how far the migration to a pod account has got") },
 };
 
 static void

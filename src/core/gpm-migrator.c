@@ -263,7 +263,7 @@ make_item (GpmMigrator     *self,
   if (scopes == NULL || scopes->len == 0)
     {
       g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_AUDIENCE,
-                   _("Skipped: the takeout does not say who the post was shared with"));
+                   _("The takeout does not say who the post was shared with"));
       return item;
     }
   if (item->is_public)
@@ -275,7 +275,7 @@ make_item (GpmMigrator     *self,
       g_ptr_array_add (unmapped, NULL);
       list = g_strjoinv (", ", (char **) unmapped->pdata);
       g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT,
-                   _("Skipped: shared with %s, and no aspect is chosen for that audience (limited posts are never posted publicly)"),
+                   _("Shared with %s, and no aspect is chosen for that audience (limited posts are never posted publicly)"),
                    list);
       return item;
     }
@@ -884,7 +884,7 @@ finish_post (Run             *run,
       break;
     }
   if (error != NULL)
-    g_message ("%s: %s: %s", gpm_post_get_entry_name (post), gpm_journal_state_to_string (state), error->message);
+    g_debug ("%s: %s: %s", gpm_post_get_entry_name (post), gpm_journal_state_to_string (state), error->message);
   post_event (run, EVENT_POST_FINISHED, post, state, error, 0, NULL);
 }
 
