@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
   char      *client_id;
   char      *client_secret;
+  char      *name;
   GPtrArray *redirect_uris;
 } Client;
 
@@ -158,6 +159,7 @@ client_free (Client *c)
 {
   g_free (c->client_id);
   g_free (c->client_secret);
+  g_free (c->name);
   g_ptr_array_unref (c->redirect_uris);
   g_free (c);
 }
@@ -1501,9 +1503,30 @@ handle_oidc_register (GpmTestPod *self, SoupServerMessage *msg)
   c = g_new0 (Client, 1);
   c->client_id = new_guid ();
   c->client_secret = new_guid ();
+  c->name = g_strdup (jstr (body, "client_name") ? jstr (body, "client_name") : "");
   c->redirect_uris = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < json_array_get_length (uris); i++)
-    g_ptr_array_add (c->redirect_uris, g_strdup (json_array_get_string_element (uris, i)));
+    {
+      JsonNode *n = json_array_get_element (uris, i);
+      if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
+        g_ptr_array_add (c->redirect_uris, g_strdup (json_node_get_string (n)));
+    }
+  /* validates :client_name, uniqueness: {scope: :redirect_uris} */
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *other = g_ptr_array_index (self->clients, i);
+      gboolean same = g_str_equal (other->name, c->name) && other->redirect_uris->len == c->redirect_uris->len;
+
+      for (guint j = 0; same && j < c->redirect_uris->len; j++)
+        same = g_str_equal (g_ptr_array_index (other->redirect_uris, j), g_ptr_array_index (c->redirect_uris, j));
+      if (same)
+        {
+          client_free (c);
+          respond (msg, 400, "application/json",
+                   "{\"error\":\"invalid_client_metadata\",\"error_description\":\"Validation failed: Client name has already been taken\"}");
+          return;
+        }
+    }
   g_ptr_array_add (self->clients, c);
 
   json_builder_begin_object (b);

@@ -440,6 +440,24 @@ test_api_sign_in (Fixture *f, gconstpointer data)
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
 }
 
+/* diaspora refuses a second client with the same name and redirect URI */
+static void
+test_api_register_again (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+
+  gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+  gpm_test_pod_inject_fault (f->tp, "/api/openid_connect/clients", GPM_TEST_POD_FAULT_STATUS, 400, 1);
+  g_assert_true (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/clients"), ==, 2);
+
+  gpm_test_pod_inject_fault (f->tp, "/api/openid_connect/clients", GPM_TEST_POD_FAULT_STATUS, 400, 2);
+  g_assert_false (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+}
+
 static void
 test_api_denied (Fixture *f, gconstpointer data)
 {
@@ -1257,6 +1275,7 @@ main (int argc, char **argv)
   add ("/pod/api/sign-in", (GTestFixtureFunc) test_api_sign_in, NULL);
   add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   add ("/pod/api/denied", (GTestFixtureFunc) test_api_denied, NULL);
+  add ("/pod/api/register-again", (GTestFixtureFunc) test_api_register_again, NULL);
   add ("/pod/api/not-offered", (GTestFixtureFunc) test_api_not_offered, NULL);
   add ("/pod/api/cancelled", (GTestFixtureFunc) test_api_cancelled, NULL);
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);

@@ -1998,66 +1998,68 @@ api_sign_in (GpmPod            *self,
   redirect_uri = g_strdup_printf ("http://127.0.0.1:%d/callback", g_uri_get_port (uris->data));
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
 
-  /* 2. dynamic client registration */
-  {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    g_autoptr(JsonNode) root = NULL;
-    g_autoptr(JsonNode) answer = NULL;
-    Request req = { "POST", g_strdup (reg_endpoint), AUTH_NONE, NULL, "application/json" };
-    Reply reply = { 0 };
-
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "client_name");
-    json_builder_add_string_value (b, "GPlus Migrate");
-    json_builder_set_member_name (b, "application_type");
-    json_builder_add_string_value (b, "native");
-    json_builder_set_member_name (b, "redirect_uris");
-    json_builder_begin_array (b);
-    json_builder_add_string_value (b, redirect_uri);
-    json_builder_end_array (b);
-    json_builder_set_member_name (b, "response_types");
-    json_builder_begin_array (b);
-    json_builder_add_string_value (b, "code");
-    json_builder_end_array (b);
-    json_builder_set_member_name (b, "grant_types");
-    json_builder_begin_array (b);
-    json_builder_add_string_value (b, "authorization_code");
-    json_builder_add_string_value (b, "refresh_token");
-    json_builder_end_array (b);
-    json_builder_set_member_name (b, "token_endpoint_auth_method");
-    json_builder_add_string_value (b, "client_secret_post");
-    json_builder_end_object (b);
-    root = json_builder_get_root (b);
+  /* 2. dynamic client registration. diaspora wants client_name unique per
+   * redirect URI; a second try gets a distinct name. */
+  for (int attempt = 0; attempt < 2 && client_id == NULL; attempt++)
     {
-      char *text = json_to_string (root, FALSE);
-      req.body = g_bytes_new_take (text, strlen (text));
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      g_autofree char *name = NULL;
+      Request req = { "POST", g_strdup (reg_endpoint), AUTH_NONE, NULL, "application/json" };
+      Reply reply = { 0 };
+
+      if (attempt == 0)
+        name = g_strdup ("GPlus Migrate");
+      else
+        name = g_strdup_printf ("GPlus Migrate %04x", g_random_int_range (0, 0x10000));
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "client_name");
+      json_builder_add_string_value (b, name);
+      json_builder_set_member_name (b, "application_type");
+      json_builder_add_string_value (b, "native");
+      json_builder_set_member_name (b, "redirect_uris");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, redirect_uri);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "response_types");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, "code");
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "token_endpoint_auth_method");
+      json_builder_add_string_value (b, "client_secret_post");
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      {
+        char *text = json_to_string (root, FALSE);
+        req.body = g_bytes_new_take (text, strlen (text));
+      }
+      ok = send_once (self, &req, &reply, cancellable, error);
+      request_clear (&req);
+      if (!ok)
+        goto out;
+      ok = FALSE;
+      if (!check_status (&reply, error))
+        {
+          reply_clear (&reply);
+          goto out;
+        }
+      answer = reply_json (&reply);
+      if (answer && JSON_NODE_HOLDS_OBJECT (answer))
+        {
+          client_id = g_strdup (obj_string (json_node_get_object (answer), "client_id", NULL));
+          client_secret = g_strdup (obj_string (json_node_get_object (answer), "client_secret", NULL));
+        }
+      if (client_id == NULL && (attempt == 1 || reply.status != 400))
+        {
+          g_autofree char *why = short_message_from_body (&reply);
+          set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
+                     _("The pod refused to register GPlus Migrate as an app: %s"), why);
+          reply_clear (&reply);
+          goto out;
+        }
+      reply_clear (&reply);
     }
-    ok = send_once (self, &req, &reply, cancellable, error);
-    request_clear (&req);
-    if (!ok)
-      goto out;
-    ok = FALSE;
-    if (!check_status (&reply, error))
-      {
-        reply_clear (&reply);
-        goto out;
-      }
-    answer = reply_json (&reply);
-    if (answer && JSON_NODE_HOLDS_OBJECT (answer))
-      {
-        client_id = g_strdup (obj_string (json_node_get_object (answer), "client_id", NULL));
-        client_secret = g_strdup (obj_string (json_node_get_object (answer), "client_secret", NULL));
-      }
-    if (client_id == NULL)
-      {
-        g_autofree char *why = short_message_from_body (&reply);
-        set_error (error, GPM_POD_ERROR_REJECTED, reply.status, 0,
-                   _("The pod refused to register GPlus Migrate as an app: %s"), why);
-        reply_clear (&reply);
-        goto out;
-      }
-    reply_clear (&reply);
-  }
 
   /* 3. the browser */
   verifier = random_token (48);
