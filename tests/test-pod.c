@@ -986,6 +986,59 @@ test_csrf_needed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+/* ------------------------------------------------------------ many threads */
+
+typedef struct {
+  GpmPod *pod;
+  int     worker;
+} Worker;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("worker %d post %d", w->worker, i);
+      g_autoptr(GpmPodPost) made = post_once (w->pod, text, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (made);
+    }
+  return NULL;
+}
+
+/* One GpmPod used from several threads at once (the blocking calls). */
+static void
+test_threads (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  Worker workers[4];
+  GThread *threads[4];
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GHashTable) texts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* an ended session in the middle: renewed while others post */
+  gpm_test_pod_inject_fault (f->tp, NULL, gpm_pod_get_auth (pod) == GPM_POD_AUTH_API
+                                          ? GPM_TEST_POD_FAULT_EXPIRE_TOKEN : GPM_TEST_POD_FAULT_EXPIRE_SESSION,
+                             0, 1);
+  for (int i = 0; i < 4; i++)
+    {
+      workers[i].pod = pod;
+      workers[i].worker = i;
+      threads[i] = g_thread_new ("worker", worker_thread, &workers[i]);
+    }
+  for (int i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  posts = gpm_test_pod_dup_posts (f->tp);
+  g_assert_cmpuint (posts->len, ==, 20);
+  for (guint i = 0; i < posts->len; i++)
+    g_hash_table_add (texts, ((GpmTestPodPost *) g_ptr_array_index (posts, i))->text);
+  g_assert_cmpuint (g_hash_table_size (texts), ==, 20);
+}
+
 /* ------------------------------------------------------------------- async */
 
 typedef struct {
@@ -1291,6 +1344,7 @@ main (int argc, char **argv)
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
   ADD_BOTH ("fault-slow", test_fault_slow);
+  ADD_BOTH ("threads", test_threads);
 
   return g_test_run ();
 }

@@ -271,6 +271,9 @@ struct _GpmPod
   char         *address;   /* "https://host[:port]", fixed */
   SoupSession  *session;
 
+  GMutex        renew_lock; /* one renewal of an ended session at a time */
+  gint          generation; /* bumped (atomically) by every renewal */
+
   GMutex        lock;      /* guards everything below */
   SoupCookieJar *jar;      /* not attached to the session */
   GpmPodAuth    auth;
@@ -344,6 +347,7 @@ gpm_pod_finalize (GObject *object)
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->renew_lock);
   G_OBJECT_CLASS (gpm_pod_parent_class)->finalize (object);
 }
 
@@ -392,6 +396,7 @@ static void
 gpm_pod_init (GpmPod *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->renew_lock);
   self->jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 }
@@ -1252,8 +1257,44 @@ reply_means_expired (const Reply *reply, RequestAuth auth)
   return FALSE;
 }
 
-/* Sends a signed-in request; renews the session once when it has ended.
- * Rate limits and 5xx become errors; other statuses are returned. */
+/* After a request sent in session @generation was answered "your session
+ * has ended": renews the session, unless another thread already did since
+ * (then the caller just repeats its request). *@renewed_by_me stops a
+ * second renewal for the same request. FALSE with @error when renewing
+ * failed or was already tried. */
+static gboolean
+renew_after_expired (GpmPod        *self,
+                     gint           generation,
+                     gboolean      *renewed_by_me,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&self->renew_lock);
+  if (g_atomic_int_get (&self->generation) == generation)
+    {
+      if (*renewed_by_me)
+        {
+          set_expired (error, 401);
+          ok = FALSE;
+        }
+      else
+        {
+          *renewed_by_me = TRUE;
+          ok = renew_session (self, cancellable, error);
+          if (ok)
+            g_atomic_int_inc (&self->generation);
+        }
+    }
+  g_mutex_unlock (&self->renew_lock);
+  return ok;
+}
+
+/* Sends a signed-in request; when the pod says the session has ended,
+ * renews it (once per request, and once for all threads that hit it at the
+ * same time) and repeats the request. Rate limits and 5xx become errors;
+ * other statuses are returned. */
 static gboolean
 send_authed (GpmPod        *self,
              const Request *req,
@@ -1261,8 +1302,12 @@ send_authed (GpmPod        *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  for (int attempt = 0; attempt < 2; attempt++)
+  gboolean renewed_by_me = FALSE;
+
+  for (int attempt = 0; attempt < 4; attempt++)
     {
+      gint generation = g_atomic_int_get (&self->generation);
+
       if (!send_once (self, req, reply, cancellable, error))
         return FALSE;
       if (!check_status (reply, error))
@@ -1273,9 +1318,7 @@ send_authed (GpmPod        *self,
       if (!reply_means_expired (reply, req->auth))
         return TRUE;
       reply_clear (reply);
-      if (attempt == 1)
-        break;
-      if (!renew_session (self, cancellable, error))
+      if (!renew_after_expired (self, generation, &renewed_by_me, cancellable, error))
         return FALSE;
     }
   set_expired (error, 401);
@@ -2368,13 +2411,16 @@ gpm_pod_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
     {
       g_autoptr(JsonObject) user = NULL;
 
+      gint generation = g_atomic_int_get (&self->generation);
+      gboolean renewed_by_me = FALSE;
+
       /* the page may have ended the session: renew once */
       if (!web_load_account_page (self, &user, cancellable, error))
         {
           if (!(error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED))
             return NULL;
           g_clear_error (error);
-          if (!renew_session (self, cancellable, error)
+          if (!renew_after_expired (self, generation, &renewed_by_me, cancellable, error)
               || !web_load_account_page (self, &user, cancellable, error))
             return NULL;
         }
