@@ -244,6 +244,8 @@ test_journal_states (void)
   g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1700000001), ==, 1700003600);
   g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1800000000), ==, 0);
   g_assert_cmpint (gpm_journal_last_posted_at (journal), ==, 1700003600);
+  g_assert_true (gpm_journal_flush (journal, &error));
+  g_assert_no_error (error);
 
   g_assert_cmpstr (gpm_journal_state_to_string (GPM_JOURNAL_STATE_ATTEMPTING), ==, "attempting");
   {

@@ -394,7 +394,7 @@ gpm_journal_open (const char  *path,
   g_mutex_lock (&self->mutex);
   if (!exec_locked (self,
                     "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=FULL;"
+                    "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;", error) ||
       !exec_locked (self, "BEGIN IMMEDIATE", error))
     {
@@ -687,6 +687,7 @@ static gboolean
 transition (GpmJournal      *self,
             const char      *key,
             GpmJournalState  state,
+            gboolean         full_sync,
             const char      *update_sql,
             BindFunc         bind,
             gpointer         bind_data,
@@ -702,11 +703,9 @@ transition (GpmJournal      *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   g_mutex_lock (&self->mutex);
-  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+  if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
+      !exec_locked (self, "BEGIN IMMEDIATE", error))
+    goto unlock;
 
   stmt = prepare_locked (self, update_sql, error);
   if (stmt == NULL)
@@ -748,13 +747,33 @@ transition (GpmJournal      *self,
 
   if (!exec_locked (self, "COMMIT", error))
     goto rollback;
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
   g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
   exec_locked (self, "ROLLBACK", NULL);
+unlock:
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
   g_mutex_unlock (&self->mutex);
   return FALSE;
+}
+
+gboolean
+gpm_journal_flush (GpmJournal  *self,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  /* A checkpoint syncs the WAL, then the database. */
+  g_mutex_lock (&self->mutex);
+  ok = exec_locked (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
+  g_mutex_unlock (&self->mutex);
+  return ok;
 }
 
 gboolean
@@ -762,7 +781,7 @@ gpm_journal_set_uploading (GpmJournal  *self,
                            const char  *key,
                            GError     **error)
 {
-  return transition (self, key, GPM_JOURNAL_STATE_UPLOADING,
+  return transition (self, key, GPM_JOURNAL_STATE_UPLOADING, FALSE,
                      "UPDATE posts SET state = 'uploading', reason = NULL, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
                      NULL, NULL, NULL, error);
@@ -923,7 +942,7 @@ gpm_journal_set_attempting (GpmJournal  *self,
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING,
+  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, TRUE,
                      "UPDATE posts SET state = 'attempting', attempts = attempts + 1,"
                      " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
@@ -940,7 +959,7 @@ gpm_journal_set_posted (GpmJournal  *self,
 {
   BindArgs args = { remote_id, guid, posted_at > 0 ? posted_at : g_get_real_time () / G_USEC_PER_SEC };
 
-  return transition (self, key, GPM_JOURNAL_STATE_POSTED,
+  return transition (self, key, GPM_JOURNAL_STATE_POSTED, FALSE,
                      "UPDATE posts SET state = 'posted', remote_id = ?3, guid = ?4,"
                      " posted_at = ?5, reason = NULL, updated_at = ?2"
                      " WHERE key = ?1",
@@ -955,7 +974,7 @@ gpm_journal_set_failed (GpmJournal  *self,
 {
   BindArgs args = { reason, NULL, 0 };
 
-  return transition (self, key, GPM_JOURNAL_STATE_FAILED,
+  return transition (self, key, GPM_JOURNAL_STATE_FAILED, FALSE,
                      "UPDATE posts SET state = 'failed', reason = ?3, updated_at = ?2"
                      " WHERE key = ?1 AND state <> 'posted'",
                      bind_s1, &args, reason, error);
@@ -969,7 +988,7 @@ gpm_journal_set_skipped (GpmJournal  *self,
 {
   BindArgs args = { reason, NULL, 0 };
 
-  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED,
+  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
                      "UPDATE posts SET state = 'skipped', reason = ?3, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      bind_s1, &args, reason, error);
@@ -980,7 +999,7 @@ gpm_journal_set_pending (GpmJournal  *self,
                          const char  *key,
                          GError     **error)
 {
-  return transition (self, key, GPM_JOURNAL_STATE_PENDING,
+  return transition (self, key, GPM_JOURNAL_STATE_PENDING, FALSE,
                      "UPDATE posts SET state = 'pending', reason = NULL, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      NULL, NULL, NULL, error);

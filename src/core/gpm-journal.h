@@ -5,8 +5,14 @@
  *
  * One database per takeout × account, under
  * $XDG_DATA_HOME/gplus-migrate/journal-HASH.sqlite. Every call is thread-safe
- * (one connection behind a mutex); state transitions are committed with
- * synchronous=FULL before the call returns. */
+ * (one connection behind a mutex) and committed before it returns.
+ *
+ * Durability: ATTEMPTING is committed with synchronous=FULL, so it is on the
+ * disk before the post request leaves; with WAL, that sync also covers every
+ * earlier commit. The other writes use synchronous=NORMAL: they survive a
+ * killed process at once, and a power cut from the next FULL commit or
+ * gpm_journal_flush() on. Whatever a power cut loses after an attempt leaves
+ * the row ATTEMPTING, which is resolved on the pod like after any crash. */
 #pragma once
 
 #include <gio/gio.h>
@@ -183,6 +189,10 @@ gboolean     gpm_journal_set_skipped    (GpmJournal  *self,
  * attempt must be resolved by looking at the pod first. */
 gboolean     gpm_journal_set_pending    (GpmJournal  *self,
                                          const char  *key,
+                                         GError     **error);
+
+/* Makes every commit so far durable against a power cut (end of a run). */
+gboolean     gpm_journal_flush          (GpmJournal  *self,
                                          GError     **error);
 
 /* Every row (GpmJournalEntry*), oldest post first. */

@@ -1454,6 +1454,12 @@ worker (gpointer data)
   for (guint i = 0; ok && i < queue->len; i++)
     ok = checkpoint (run) && process_post (run, g_ptr_array_index (queue, i));
 
+  {
+    g_autoptr(GError) flush_error = NULL;
+
+    if (!gpm_journal_flush (self->journal, &flush_error))
+      g_warning ("%s", flush_error->message);
+  }
   gpm_journal_unlock (self->journal);
 
   if (!ok && run->fatal == NULL)
