@@ -469,9 +469,8 @@ csrf_ok_or_respond (GpmTestPod *self, SoupServerMessage *msg, Session *s, const 
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                      "X-CSRF-Token");
-  const char *token = form_token ? form_token : header;
-
-  if (s && token && g_str_equal (token, s->csrf))
+  /* Rails takes a valid token from the form or from the header */
+  if (s && ((form_token && g_str_equal (form_token, s->csrf)) || (header && g_str_equal (header, s->csrf))))
     return TRUE;
   if (s)
     s->user = NULL;
@@ -1060,9 +1059,26 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
   g_autoptr(GBytes) file = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   GpmTestPodPhoto *ph;
+  g_autoptr(GBytes) form_token = NULL;
+  g_autoptr(GBytes) form_pending = NULL;
+  g_autofree char *token = NULL;
+  gboolean pending;
 
-  if (u == NULL || !csrf_ok_or_respond (self, msg, s, NULL))
+  if (u == NULL)
     return;
+  if (!(query && g_hash_table_lookup (query, "qqfile")))
+    {
+      form_token = multipart_part (msg, "authenticity_token", NULL);
+      form_pending = multipart_part (msg, "photo[pending]", NULL);
+    }
+  if (form_token)
+    token = g_strndup (g_bytes_get_data (form_token, NULL), g_bytes_get_size (form_token));
+  if (!csrf_ok_or_respond (self, msg, s, token))
+    return;
+  /* params merge the query and the form */
+  pending = (query && g_strcmp0 (g_hash_table_lookup (query, "photo[pending]"), "true") == 0)
+            || (form_pending && g_bytes_get_size (form_pending) == 4
+                && memcmp (g_bytes_get_data (form_pending, NULL), "true", 4) == 0);
   if (query && g_hash_table_lookup (query, "qqfile"))
     {
       /* file_handler: params[:qqfile] is a String → the raw body is the file */
@@ -1078,8 +1094,7 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
                "{\"success\":false,\"error\":\"Photo upload failed. Are you sure an image was added?\"}");
       return;
     }
-  ph = store_photo (self, u, g_bytes_get_size (file),
-                    query && g_strcmp0 (g_hash_table_lookup (query, "photo[pending]"), "true") == 0);
+  ph = store_photo (self, u, g_bytes_get_size (file), pending);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "success");
   json_builder_add_boolean_value (b, TRUE);

@@ -617,6 +617,9 @@ typedef struct {
   const char    *content_type;  /* for body */
   GBytes        *body;
   SoupMultipart *multipart;
+  /* or built at each sending, with the CSRF token of that moment */
+  SoupMultipart *(*build_multipart) (gconstpointer data, const char *csrf_token);
+  gconstpointer  build_data;
   gboolean       web_xhr;       /* X-Requested-With + X-CSRF-Token */
 } Request;
 
@@ -730,7 +733,19 @@ send_once (GpmPod        *self,
       return FALSE;
     }
 
-  if (req->multipart)
+  if (req->build_multipart)
+    {
+      g_autofree char *token = NULL;
+      SoupMultipart *multipart;
+
+      g_mutex_lock (&self->lock);
+      token = g_strdup (self->csrf_token);
+      g_mutex_unlock (&self->lock);
+      multipart = req->build_multipart (req->build_data, token);
+      msg = soup_message_new_from_multipart (req->url, multipart);
+      soup_multipart_free (multipart);
+    }
+  else if (req->multipart)
     {
       msg = soup_message_new_from_multipart (req->url, req->multipart);
     }
@@ -2502,6 +2517,32 @@ set_photo_refused (GError **error, guint status, const char *filename, const cha
              _("The pod refused the photo “%s”: %s"), filename, why);
 }
 
+typedef struct {
+  GBytes     *data;
+  const char *filename;
+  const char *content_type;
+} UploadForm;
+
+/* The form diaspora's uploader (FineUploader, params in the body) sends. */
+static SoupMultipart *
+build_upload_form (gconstpointer user_data, const char *csrf_token)
+{
+  const UploadForm *f = user_data;
+  SoupMultipart *mp = soup_multipart_new ("multipart/form-data");
+  g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (f->data));
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  if (csrf_token)
+    soup_multipart_append_form_string (mp, "authenticity_token", csrf_token);
+  soup_multipart_append_form_string (mp, "photo[pending]", "true");
+  soup_multipart_append_form_string (mp, "photo[aspect_ids]", "all");
+  soup_multipart_append_form_string (mp, "qquuid", uuid);
+  soup_multipart_append_form_string (mp, "qqfilename", f->filename);
+  soup_multipart_append_form_string (mp, "qqtotalfilesize", size);
+  soup_multipart_append_form_file (mp, "qqfile", f->filename, f->content_type, f->data);
+  return mp;
+}
+
 /* One upload the way the web uploader does it: @raw FALSE sends a
  * multipart form with the file as "qqfile"; @raw TRUE sends the bytes as
  * the body with ?qqfile=NAME (the older XHR uploader, which diaspy uses).
@@ -2517,6 +2558,7 @@ web_upload_once (GpmPod        *self,
 {
   Request req = { "POST", NULL, AUTH_COOKIE };
   Reply reply = { 0 };
+  UploadForm form = { data, filename, content_type };
   g_autoptr(JsonNode) node = NULL;
   JsonObject *o;
   char *id = NULL;
@@ -2534,12 +2576,8 @@ web_upload_once (GpmPod        *self,
     }
   else
     {
-      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (data));
-
-      req.multipart = soup_multipart_new ("multipart/form-data");
-      soup_multipart_append_form_string (req.multipart, "qqfilename", filename);
-      soup_multipart_append_form_string (req.multipart, "qqtotalfilesize", size);
-      soup_multipart_append_form_file (req.multipart, "qqfile", filename, content_type, data);
+      req.build_multipart = build_upload_form;
+      req.build_data = &form;
     }
   req.url = g_string_free (url, FALSE);
 
