@@ -20,7 +20,7 @@
 
 #define MAX_TEXT 65535
 #define SIGN_IN_LIMIT 20
-#define SIGN_IN_PERIOD_US (5 * 60 * G_USEC_PER_SEC)
+#define SIGN_IN_PERIOD_US ((gint64) 5 * 60 * G_USEC_PER_SEC)
 #define PAGE_SIZE 15
 
 typedef struct {
@@ -30,6 +30,7 @@ typedef struct {
   char      *guid;
   gint64     person_id;
   GPtrArray *aspects;   /* Aspect* */
+  GArray    *otp_times; /* gint64 monotonic: second-step POSTs */
 } User;
 
 typedef struct {
@@ -136,6 +137,7 @@ user_free (User *u)
   g_free (u->otp);
   g_free (u->guid);
   g_ptr_array_unref (u->aspects);
+  g_array_unref (u->otp_times);
   g_free (u);
 }
 
@@ -579,21 +581,32 @@ page_signed_in (GpmTestPod *self, SoupServerMessage *msg, Session *s, User *u)
   respond (msg, 200, "text/html; charset=utf-8", html);
 }
 
+/* rack-attack's throttle: records this request, TRUE when over @limit in @period_us */
 static gboolean
-sign_in_throttled (GpmTestPod *self)
+throttled (GArray *times, guint limit, gint64 period_us)
 {
   gint64 now = g_get_monotonic_time ();
   guint keep = 0;
 
-  for (guint i = 0; i < self->sign_in_times->len; i++)
+  for (guint i = 0; i < times->len; i++)
     {
-      gint64 t = g_array_index (self->sign_in_times, gint64, i);
-      if (now - t < SIGN_IN_PERIOD_US)
-        g_array_index (self->sign_in_times, gint64, keep++) = t;
+      gint64 t = g_array_index (times, gint64, i);
+      if (now - t < period_us)
+        g_array_index (times, gint64, keep++) = t;
     }
-  g_array_set_size (self->sign_in_times, keep);
-  g_array_append_val (self->sign_in_times, now);
-  return self->sign_in_times->len > SIGN_IN_LIMIT;
+  g_array_set_size (times, keep);
+  g_array_append_val (times, now);
+  return times->len > limit;
+}
+
+static gboolean
+sign_in_throttled (GpmTestPod *self, Session *s)
+{
+  /* "logins/ip": 20 per 5 minutes; "otp/user_id": 20 per hour */
+  gboolean by_ip = throttled (self->sign_in_times, SIGN_IN_LIMIT, SIGN_IN_PERIOD_US);
+  gboolean by_otp = s && s->otp_user && throttled (s->otp_user->otp_times, 20, (gint64) 60 * 60 * G_USEC_PER_SEC);
+
+  return by_ip || by_otp;
 }
 
 static void
@@ -607,7 +620,7 @@ handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
   const char *otp = g_hash_table_lookup (form, "user[otp_attempt]");
   User *u;
 
-  if (sign_in_throttled (self))
+  if (sign_in_throttled (self, s))
     {
       respond (msg, 429, "text/plain", "Retry later\n");
       return;
@@ -2336,6 +2349,7 @@ add_user_locked (GpmTestPod *self, const char *username, const char *password, c
   u->guid = new_guid ();
   u->person_id = self->next_id++;
   u->aspects = g_ptr_array_new_with_free_func ((GDestroyNotify) aspect_free);
+  u->otp_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_hash_table_replace (self->users, u->username, u);
   if (guid_out)
     *guid_out = g_strdup (u->guid);
