@@ -112,7 +112,8 @@ try:
     ok(p.returncode == 1 and "gplus-migrate-cli:" in p.stderr, "wrong password: exit 1 with a message", p.stderr[-300:])
     ok(len(pod_get("/_test/dump")["posts"]) == 0, "wrong password: nothing posted")
 
-    # --- faults, then killed at random instants
+    # --- faults, then killed at random instants (sign-in too: the CLI waits and tries again)
+    inject("status", "/users/sign_in", 503, 2)
     inject("close-after-store", "/status_messages", 0, 2)
     inject("status", "/status_messages", 503, 1)
     inject("status", "/photos", 502, 1)

@@ -136,7 +136,13 @@ read_password_stdin (void)
   return g_string_free (line, FALSE);
 }
 
-/* Signs in with the password, asking for a two-factor code on the terminal when needed. */
+/* Sign-in attempts when the pod is down or throttles (it allows 20 per 5 minutes). */
+#define SIGN_IN_TRIES 10
+#define SIGN_IN_MAX_WAIT 300
+
+/* Signs in with the password, asking for a two-factor code on the terminal
+ * when needed; waits and tries again while the pod is unreachable, busy or
+ * rate limiting. */
 static gboolean
 sign_in (PostRun  *run,
          GError  **error)
@@ -144,8 +150,20 @@ sign_in (PostRun  *run,
   g_autoptr(GError) local = NULL;
   g_autofree char *code = NULL;
 
-  if (gpm_pod_sign_in_password (run->pod, run->username, run->password, NULL, NULL, &local))
-    return TRUE;
+  for (guint attempt = 0;; attempt++)
+    {
+      guint wait;
+
+      g_clear_error (&local);
+      if (gpm_pod_sign_in_password (run->pod, run->username, run->password, NULL, NULL, &local))
+        return TRUE;
+      if (!gpm_pod_error_is_transient (local) || attempt + 1 >= SIGN_IN_TRIES)
+        break;
+      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      /* Translators: %s is why signing in failed, %u a number of seconds */
+      fprintf (stderr, _("Signing in failed (%s); trying again in %u s\n"), local->message, wait);
+      g_usleep ((gulong) wait * G_USEC_PER_SEC);
+    }
   if (!g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED))
     {
       g_propagate_error (error, g_steal_pointer (&local));
