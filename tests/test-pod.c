@@ -225,6 +225,67 @@ test_not_diaspora (void)
 }
 
 static void
+old_pod_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                 GHashTable *query, gpointer user_data)
+{
+  static const char page[] = "<html><head><meta name=\"csrf-token\" content=\"abc\" /></head><body>"
+                             "<form action=\"/users/sign_in\" method=\"post\">"
+                             "<input name=\"user[username]\" /><input name=\"user[password]\" type=\"password\" />"
+                             "</form></body></html>";
+
+  if (g_str_equal (path, "/users/sign_in"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "X-Diaspora-Version", "0.6.7.0-p1234");
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+    }
+  else
+    soup_server_message_set_status (msg, 404, NULL);
+}
+
+static void
+on_discovered_ok (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GpmPodInfo **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = gpm_pod_discover_finish (GPM_POD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* A pod without nodeinfo is recognised by its sign-in page. */
+static void
+test_discover_without_nodeinfo (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPod) pod = NULL;
+  g_autofree char *url = NULL;
+  GpmPodInfo *info = NULL;
+  GSList *uris;
+
+  g_assert_true (soup_server_listen (server, addr, 0, &error));
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  soup_server_add_handler (server, NULL, old_pod_handler, NULL, NULL);
+
+  pod = gpm_pod_new (url, &error);
+  g_assert_no_error (error);
+  gpm_pod_discover_async (pod, NULL, on_discovered_ok, &info);
+  for (int i = 0; i < 100000 && info == NULL; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (info);
+  g_assert_cmpstr (info->software_name, ==, "diaspora");
+  g_assert_cmpstr (info->software_version, ==, "0.6.7.0-p1234");
+  g_assert_false (info->has_api);
+  gpm_pod_info_unref (info);
+}
+
+static void
 test_unreachable (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1315,6 +1376,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/normalize", test_normalize);
   g_test_add_func ("/pod/not-diaspora", test_not_diaspora);
   g_test_add_func ("/pod/unreachable", test_unreachable);
+  g_test_add_func ("/pod/discover-without-nodeinfo", test_discover_without_nodeinfo);
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);

@@ -1683,40 +1683,64 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
             }
         }
     }
-  if (href == NULL)
-    {
-      set_error (error, GPM_POD_ERROR_NOT_DIASPORA, status, 0,
-                 _("%s does not look like a diaspora* pod."), self->address);
-      return NULL;
-    }
-  if (!get_json (self, href, &doc, &status, cancellable, error))
+  if (href != NULL && !get_json (self, href, &doc, &status, cancellable, error))
     return NULL;
-  if (doc == NULL || !JSON_NODE_HOLDS_OBJECT (doc)
-      || !json_object_has_member (json_node_get_object (doc), "software")
-      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (doc), "software")))
+  if (doc && JSON_NODE_HOLDS_OBJECT (doc)
+      && json_object_has_member (json_node_get_object (doc), "software")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (doc), "software")))
     {
-      set_error (error, GPM_POD_ERROR_NOT_DIASPORA, status, 0,
-                 _("%s does not look like a diaspora* pod."), self->address);
-      return NULL;
+      o = json_node_get_object (doc);
+      info = g_new0 (GpmPodInfo, 1);
+      info->ref_count = 1;
+      {
+        JsonObject *sw = json_object_get_object_member (o, "software");
+        info->software_name = g_strdup (obj_string (sw, "name", NULL));
+        info->software_version = g_strdup (obj_string (sw, "version", NULL));
+      }
+      if (json_object_has_member (o, "metadata")
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "metadata")))
+        info->node_name = g_strdup (obj_string (json_object_get_object_member (o, "metadata"),
+                                                "nodeName", NULL));
+      if (g_strcmp0 (info->software_name, "diaspora") != 0)
+        {
+          set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
+                     _("%s runs %s, not diaspora*. GPlus Migrate can only post to diaspora* pods."),
+                     self->address, info->software_name ? info->software_name : _("other software"));
+          return NULL;
+        }
     }
-  o = json_node_get_object (doc);
-  info = g_new0 (GpmPodInfo, 1);
-  info->ref_count = 1;
-  {
-    JsonObject *sw = json_object_get_object_member (o, "software");
-    info->software_name = g_strdup (obj_string (sw, "name", NULL));
-    info->software_version = g_strdup (obj_string (sw, "version", NULL));
-  }
-  if (json_object_has_member (o, "metadata")
-      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "metadata")))
-    info->node_name = g_strdup (obj_string (json_object_get_object_member (o, "metadata"),
-                                            "nodeName", NULL));
-  if (g_strcmp0 (info->software_name, "diaspora") != 0)
+  else
     {
-      set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
-                 _("%s runs %s, not diaspora*. GPlus Migrate can only post to diaspora* pods."),
-                 self->address, info->software_name ? info->software_name : _("other software"));
-      return NULL;
+      /* no nodeinfo: a diaspora* sign-in page (and the X-Diaspora-Version
+       * header every diaspora* page carries) will do */
+      Request req = { "GET", pod_url (self, "/users/sign_in"), AUTH_NONE, "text/html" };
+      Reply reply = { 0 };
+      gboolean ok, looks_like;
+
+      ok = send_once (self, &req, &reply, cancellable, error);
+      request_clear (&req);
+      if (!ok)
+        return NULL;
+      if (!check_status (&reply, error))
+        {
+          reply_clear (&reply);
+          return NULL;
+        }
+      looks_like = reply.status == 200 && strstr (reply_text (&reply, NULL), "user[password]") != NULL
+                   && (strstr (reply_text (&reply, NULL), "user[username]") != NULL
+                       || soup_message_headers_get_one (reply.headers, "X-Diaspora-Version") != NULL);
+      if (!looks_like)
+        {
+          reply_clear (&reply);
+          set_error (error, GPM_POD_ERROR_NOT_DIASPORA, status, 0,
+                     _("%s does not look like a diaspora* pod."), self->address);
+          return NULL;
+        }
+      info = g_new0 (GpmPodInfo, 1);
+      info->ref_count = 1;
+      info->software_name = g_strdup ("diaspora");
+      info->software_version = g_strdup (soup_message_headers_get_one (reply.headers, "X-Diaspora-Version"));
+      reply_clear (&reply);
     }
 
   g_clear_pointer (&url, g_free);

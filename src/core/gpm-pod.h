@@ -77,7 +77,7 @@ gboolean gpm_pod_error_is_transient     (const GError *error);
 #define GPM_TYPE_POD_INFO (gpm_pod_info_get_type ())
 typedef struct {
   char     *software_name;     /* "diaspora" */
-  char     *software_version;  /* "0.9.0.0-…" */
+  char     *software_version;  /* "0.9.0.0-…", NULL when the pod does not say */
   char     *node_name;         /* metadata.nodeName, may be NULL */
   gboolean  has_api;           /* the pod offers API v1 (OpenID Connect discovery answers) */
   /*< private >*/
@@ -180,8 +180,9 @@ void        gpm_pod_set_timeout       (GpmPod *self, guint seconds);
  * opened, the web session otherwise. */
 GpmPodAuth  gpm_pod_choose_auth       (const GpmPodInfo *info, gboolean can_open_browser);
 
-/* Discovery: /.well-known/nodeinfo (+ the document it links) and the
- * OpenID Connect discovery document. NOT_DIASPORA when it isn't one. */
+/* Discovery: /.well-known/nodeinfo (+ the document it links; without
+ * nodeinfo, a diaspora* sign-in page) and the OpenID Connect discovery
+ * document. NOT_DIASPORA when it isn't one. */
 GpmPodInfo *gpm_pod_discover          (GpmPod *self, GCancellable *cancellable, GError **error);
 void        gpm_pod_discover_async    (GpmPod *self, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
