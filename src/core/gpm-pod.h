@@ -127,7 +127,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodDraft, gpm_pod_draft_free)
 #define GPM_TYPE_POD_POST (gpm_pod_post_get_type ())
 typedef struct {
   char      *id;          /* numeric id as text (web); NULL through the API, which only gives guids */
-  char      *guid;        /* always set */
+  char      *guid;        /* always set (a pod that gives no guid: the id) */
   char      *text;        /* the Markdown body as the pod stored it */
   gboolean   is_public;
   GDateTime *created_at;  /* may be NULL */
@@ -246,8 +246,11 @@ void        gpm_pod_upload_photo_async      (GpmPod *self, GBytes *data, const c
                                              GAsyncReadyCallback callback, gpointer user_data);
 char       *gpm_pod_upload_photo_finish     (GpmPod *self, GAsyncResult *result, GError **error);
 
-/* Create a post. A pod answer without an id/guid is TEXT_TOO_LONG (or
- * PROTOCOL), never success. */
+/* Create a post. Refused before sending: text over 65,535 characters
+ * (TEXT_TOO_LONG), a limited post without aspects (REJECTED). A pod answer
+ * for a post it did not save ("id": null, or no guid/created_at) is
+ * TEXT_TOO_LONG, never success. A request answered "session ended" is
+ * repeated after renewing the session (it was not carried out). */
 GpmPodPost *gpm_pod_create_post             (GpmPod *self, const GpmPodDraft *draft,
                                              GCancellable *cancellable, GError **error);
 void        gpm_pod_create_post_async       (GpmPod *self, const GpmPodDraft *draft,
