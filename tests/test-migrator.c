@@ -543,6 +543,49 @@ fault_set_up_api (Fixture       *f,
   g_object_set_data (G_OBJECT (f->pod), "fault", (gpointer) data);
 }
 
+/* An uncertain answer, then the look at the account's posts fails for a
+ * while too: the post is still created once. */
+static void
+test_uncertain_then_listing_fails (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  const char *posts_path = f->api ? "/api/v1/posts" : "/status_messages";
+  const char *list_path = f->api ? "/api/v1/users/" : "/people/";
+
+  gpm_test_pod_inject_fault (f->server, posts_path, GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 2);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_STATUS, 503, 2);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_RATE_LIMIT, 1, 1);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 1);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, list_path), >=, 5);
+}
+
+/* The pod is down longer than the retries last: the posts fail with a
+ * reason, nothing is doubled, and the next run posts them. */
+static void
+test_gave_up (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_test_pod_inject_fault (f->server, "/status_messages", GPM_TEST_POD_FAULT_STATUS, 503, 1000);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 6);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+  g_assert_true (gpm_journal_count (f->journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_FAILED], ==, 6);
+
+  gpm_test_pod_clear_faults (f->server);
+  assert_complete_run (f, migrator);
+}
+
 /* A session that cannot be renewed: the worker pauses and asks; the user
  * signs in again and it goes on. */
 static void
@@ -871,6 +914,9 @@ main (int argc, char **argv)
       if (spec->fault != GPM_TEST_POD_FAULT_EXPIRE_SESSION)
         g_test_add (api, Fixture, spec, fault_set_up_api, test_fault, fixture_tear_down);
     }
+  g_test_add ("/migrator/web/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/api/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/web/gave-up", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_gave_up, fixture_tear_down);
   g_test_add ("/migrator/web/auth-required", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/api/auth-required", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/web/auth-cancel", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_cancel, fixture_tear_down);
