@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <locale.h>
 #include <string.h>
@@ -34,6 +36,22 @@
  * ------------------------------------------------------------------------ */
 
 enum { FORCE_NO = 0, FORCE_YES = 1, FORCE_END = 2 };
+
+/* html2text sees the text between tags in pieces, cut at each entity
+ * ("&quot; - x" is '"' then " - x", whose dash it escapes). libxml2 joins
+ * them into one text node; CHUNK_MARK (a Unicode noncharacter) keeps where
+ * an entity ended. The parser reports an entity as characters that differ
+ * from the bytes just read. */
+#define CHUNK_MARK "\xef\xb7\x90"
+#define CHUNK_MARK_LEN 3
+
+static char *
+strip_marks (const char *s)
+{
+  g_auto(GStrv) parts = g_strsplit (s, CHUNK_MARK, -1);
+  return g_strjoinv (NULL, parts);
+}
+
 
 typedef struct {
   gboolean ordered;
@@ -117,9 +135,19 @@ md_isspace (gunichar c)
 static gboolean
 md_ispunct (gunichar c)
 {
+  /* CommonMark 0.28 (markdown-it 8): ASCII punctuation or Unicode P*, not symbols. */
   if (c < 0x80)
     return g_ascii_ispunct (c);
-  return g_unichar_ispunct (c);
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONNECT_PUNCTUATION: case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION: case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION: case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 static gunichar
@@ -440,6 +468,14 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
             break;
         }
 
+      if (strncmp (p, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+        {
+          /* Where html2text starts a new piece of text. */
+          p += CHUNK_MARK_LEN;
+          line_start = TRUE;
+          continue;
+        }
+
       c = g_utf8_get_char (p);
       next = g_utf8_next_char (p);
 
@@ -450,7 +486,8 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, '\n');
           break;
         case '\\':
-          if (*next && g_ascii_ispunct (*next))
+          /* At the end, what follows may be a mark: "\_" would escape it. */
+          if (*next == '\0' || g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
             g_string_append (r, "\\\\");
           else
             g_string_append_c (r, '\\');
@@ -464,7 +501,10 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
             while (*e == (char) c)
               e++;
             after = *e ? g_utf8_get_char (e) : 0;
-            if (wanted && run_can_pair ((char) c, prev, after))
+            /* At the end, a space, a mark or more text may follow. */
+            if (wanted && (after != 0 ? run_can_pair ((char) c, prev, after)
+                                      : (run_can_pair ((char) c, prev, ' ') || run_can_pair ((char) c, prev, '*')
+                                         || run_can_pair ((char) c, prev, 'a'))))
               for (const char *q = p; q < e; q++)
                 {
                   g_string_append_c (r, '\\');
@@ -485,12 +525,16 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, (char) c);
           break;
         case '<':
-          if (g_ascii_isalpha (*next) || *next == '/' || *next == '!' || *next == '?')
-            g_string_append_c (r, '\\');
-          g_string_append_c (r, '<');
-          break;
+          {
+            /* "&lt;b" is '<', a mark, then "b" */
+            const char *la = strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0 ? next + CHUNK_MARK_LEN : next;
+            if (g_ascii_isalpha (*la) || *la == '/' || *la == '!' || *la == '?')
+              g_string_append_c (r, '\\');
+            g_string_append_c (r, '<');
+            break;
+          }
         case '&':
-          if (looks_like_entity (next))
+          if (looks_like_entity (strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0 ? next + CHUNK_MARK_LEN : next))
             g_string_append_c (r, '\\');
           g_string_append_c (r, '&');
           break;
@@ -543,8 +587,32 @@ flush_opens (H2T *h, gunichar first)
 {
   gunichar prev = effective_prev (h);
   GString *marks = g_string_new (NULL);
-  guint first_new;
+  guint first_new = h->emph->len - h->n_pending;
   gsize lead, pos;
+
+  /* "<b>x</b><b>y</b>": one "**xy**", not "**x****y**". */
+  if (h->have_close && h->out->len == h->close_end && h->p_p == 0 && !h->space && !h->space_before_open)
+    {
+      Emph *e = &g_array_index (h->emph, Emph, first_new);
+      if (strcmp (emph_mark (e->kind), h->close_mark) == 0
+          || (e->kind == EMPH_ITALIC && strcmp (h->close_mark, "*") == 0))
+        {
+          g_string_truncate (h->out, h->close_start);
+          g_strlcpy (e->mark, h->close_mark, sizeof e->mark);
+          e->open_pos = h->close_open_pos;
+          e->pending = FALSE;
+          first_new++;
+          h->n_pending--;
+        }
+    }
+
+  prev = effective_prev (h);
+  if (h->n_pending == 0)
+    {
+      g_string_free (marks, TRUE);
+      h->have_close = FALSE;
+      return;
+    }
 
   if (h->space_before_open)
     {
@@ -569,7 +637,6 @@ flush_opens (H2T *h, gunichar first)
       g_string_append_c (marks, ' ');
     }
 
-  first_new = h->emph->len - h->n_pending;
   lead = marks->len;
   for (guint i = first_new; i < h->emph->len; i++)
     {
@@ -651,7 +718,7 @@ h2t_data (H2T *h, const char *text)
   if (!h->code && !h->pre)
     escaped = h2t_escape (h, data, prev);
   else
-    escaped = g_strdup (data);
+    escaped = strip_marks (data);
 
   first = g_utf8_get_char (escaped);
 
@@ -833,7 +900,8 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
       if (start)
         {
           g_autofree char *href = (char *) xmlGetProp (node, BAD_CAST "href");
-          g_autofree char *text = (char *) xmlNodeGetContent (node);
+          g_autofree char *raw_text = (char *) xmlNodeGetContent (node);
+          g_autofree char *text = raw_text ? strip_marks (raw_text) : NULL;
           gboolean keep = href != NULL && *href != '\0' && href[0] != '#'
                           && !has_class (node, "ot-hashtag") && !has_class (node, "proflink")
                           && text != NULL && *g_strstrip (text) != '\0' && strcmp (text, href) != 0;
@@ -970,6 +1038,89 @@ h2t_walk (H2T *h, xmlNode *node, guint depth)
     }
 }
 
+/* A line that is only "*", "+", "-", "1." or "1)" (text followed by a line
+ * break, "-<br>") is an empty list item to markdown-it: escape its marker. */
+static void
+escape_bare_markers (GString *out)
+{
+  gsize line = 0;
+  while (line < out->len)
+    {
+      const char *nl = memchr (out->str + line, '\n', out->len - line);
+      gsize end = nl ? (gsize) (nl - out->str) : out->len;
+      gsize b = line, e = end;
+      while (b < e && out->str[b] == ' ')
+        b++;
+      while (e > b && out->str[e - 1] == ' ')
+        e--;
+      if (e > b)
+        {
+          gsize d = b;
+          while (d < e && g_ascii_isdigit (out->str[d]))
+            d++;
+          if ((e == b + 1 && strchr ("*+-", out->str[b]) != NULL)
+              || (d > b && d == e - 1 && (out->str[d] == '.' || out->str[d] == ')')))
+            {
+              gsize at = e - 1;
+              g_string_insert_c (out, at, '\\');
+              end++;
+            }
+        }
+      line = end + 1;
+    }
+}
+
+static gboolean
+has_emphasis (xmlNode *node, guint depth)
+{
+  static const char * const tags[] = { "b", "strong", "i", "em", "u", "del", "s", "strike", NULL };
+  for (; node != NULL && depth < 300; node = node->next)
+    if (node->type == XML_ELEMENT_NODE
+        && (g_strv_contains (tags, (const char *) node->name) || has_emphasis (node->children, depth + 1)))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+sax_characters (void *ctx, const xmlChar *ch, int len)
+{
+  xmlParserCtxtPtr ctxt = ctx;
+  const xmlChar *cur = ctxt->input ? ctxt->input->cur : NULL;
+  const xmlChar *base = ctxt->input ? ctxt->input->base : NULL;
+  gboolean raw = FALSE;
+
+  if (cur != NULL && base != NULL)
+    {
+      /* The parser may have dropped what it read from the buffer already:
+       * compare what is left of it. */
+      ptrdiff_t avail = MIN ((ptrdiff_t) len, cur - base);
+      raw = avail > 0 && memcmp (cur - avail, ch + len - avail, avail) == 0;
+    }
+
+  xmlSAX2Characters (ctx, ch, len);
+  if (!raw)
+    xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
+}
+
+static htmlDocPtr
+parse_html (const char *html)
+{
+  htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, strlen (html));
+  htmlDocPtr doc;
+
+  if (ctxt == NULL)
+    return NULL;
+  htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+  if (ctxt->sax != NULL)
+    ctxt->sax->characters = sax_characters;
+  htmlParseDocument (ctxt);
+  doc = ctxt->myDoc;
+  ctxt->myDoc = NULL;
+  htmlFreeParserCtxt (ctxt);
+  return doc;
+}
+
 static guint
 count_char (const char *s, char c)
 {
@@ -992,9 +1143,7 @@ gpm_convert_html_to_markdown (const char *html,
   g_return_val_if_fail (html != NULL, NULL);
 
   wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
-  doc = htmlReadMemory (wrapped, strlen (wrapped), NULL, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR
-                        | HTML_PARSE_NOWARNING);
+  doc = parse_html (wrapped);
 
   h.out = g_string_sized_new (strlen (html) + 16);
   h.inline_links = inline_links;
@@ -1012,9 +1161,11 @@ gpm_convert_html_to_markdown (const char *html,
     }
   if (doc_text != NULL)
     {
-      h.esc_star = count_char (doc_text, '*') >= 2;
-      h.esc_under = count_char (doc_text, '_') >= 2;
-      h.esc_tilde = count_char (doc_text, '~') >= 2;
+      /* A lone delimiter pairs with nothing, unless this writes marks too. */
+      guint need = has_emphasis (root, 0) ? 1 : 2;
+      h.esc_star = count_char (doc_text, '*') >= need;
+      h.esc_under = count_char (doc_text, '_') >= need;
+      h.esc_tilde = count_char (doc_text, '~') >= need;
       h.esc_caret = count_char (doc_text, '^') >= 2;
       h.esc_backtick = count_char (doc_text, '`') >= 2;
       h.esc_brackets = (strchr (doc_text, '[') != NULL || strchr (doc_text, ']') != NULL)
@@ -1026,6 +1177,8 @@ gpm_convert_html_to_markdown (const char *html,
   h.quiet = 0;
   h2t_pbr (&h);
   h2t_o (&h, "", FALSE, FORCE_END);
+
+  escape_bare_markers (h.out);
 
   if (doc)
     xmlFreeDoc (doc);
