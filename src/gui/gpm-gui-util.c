@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-gui-util.h"
+#include "gpm-pod.h"
 
 static GQuark plain_quark;
 static GQuark search_quark;
@@ -213,4 +214,53 @@ gpm_gui_convert_settings_from_gsettings (GSettings *settings)
   cs->location_text = g_settings_get_boolean (settings, "include-location");
 
   return cs;
+}
+
+char *
+gpm_gui_error_message (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup ("");
+
+  if (error->domain != GPM_POD_ERROR)
+    return g_strdup (error->message);
+
+  switch ((GpmPodError) error->code)
+    {
+    case GPM_POD_ERROR_INVALID_ADDRESS:
+      return g_strdup (_("This is not a pod address. A pod address looks like “pod.example.org”."));
+    case GPM_POD_ERROR_INSECURE:
+      return g_strdup (_("This address does not use a secure connection (https://), so your password could be read on the way. Use the pod's https:// address."));
+    case GPM_POD_ERROR_UNREACHABLE:
+      return g_strdup (_("The pod could not be reached. Check the address and your internet connection."));
+    case GPM_POD_ERROR_NO_ANSWER:
+      return g_strdup (_("The pod did not answer in time. It may be busy; try again in a moment."));
+    case GPM_POD_ERROR_TLS:
+      return g_strdup (_("The pod's security certificate is not valid, so the connection is not safe. Ask the pod's administrator."));
+    case GPM_POD_ERROR_NOT_DIASPORA:
+      return g_strdup (_("There is a website at this address, but it is not a diaspora* pod."));
+    case GPM_POD_ERROR_WRONG_CREDENTIALS:
+      return g_strdup (_("The user name, password or code is not right. Please check them and try again."));
+    case GPM_POD_ERROR_TWO_FACTOR_NEEDED:
+      return g_strdup (_("Your account is protected with two-factor authentication. Enter the code from your authenticator app."));
+    case GPM_POD_ERROR_RATE_LIMITED:
+      return g_strdup (_("Too many attempts. The pod asks to wait a few minutes before trying again."));
+    case GPM_POD_ERROR_TEXT_TOO_LONG:
+      return g_strdup (_("The post is longer than diaspora* allows (65,535 characters)."));
+    case GPM_POD_ERROR_SERVER:
+      return g_strdup_printf (_("The pod has a problem right now (error %u). Try again later."),
+                              gpm_pod_error_get_http_status (error));
+    case GPM_POD_ERROR_EXPIRED:
+    case GPM_POD_ERROR_NOT_SIGNED_IN:
+      return g_strdup (_("You are signed out of the pod. Please sign in again."));
+    case GPM_POD_ERROR_NO_API:
+      return g_strdup (_("This pod does not offer sign-in through the browser. Use your password."));
+    case GPM_POD_ERROR_DENIED:
+      return g_strdup (_("The sign-in was not allowed in the browser, or the browser did not come back."));
+    case GPM_POD_ERROR_REJECTED:
+      return g_strdup_printf (_("The pod refused this: %s"), error->message);
+    case GPM_POD_ERROR_PROTOCOL:
+    default:
+      return g_strdup_printf (_("The pod answered in a way this app does not understand: %s"), error->message);
+    }
 }

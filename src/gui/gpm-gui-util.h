@@ -29,4 +29,7 @@ char       *gpm_gui_html_escape           (const char *text);
  * include-location). */
 GpmConvertSettings *gpm_gui_convert_settings_from_gsettings (GSettings *settings);
 
+/* A pod or migration error in words a non-technical person understands. */
+char       *gpm_gui_error_message        (const GError *error);
+
 G_END_DECLS

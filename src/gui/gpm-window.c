@@ -7,7 +7,9 @@
 
 #include "gpm-gui-resources.h"
 #include "gpm-gui-util.h"
+#include "gpm-journal.h"
 #include "gpm-problems-dialog.h"
+#include "gpm-sign-in-dialog.h"
 #include "gpm-window.h"
 
 #define MAX_RECENT 6
@@ -37,6 +39,7 @@ struct _GpmWindow
   GpmScopeSidebar      *sidebar;
   GpmPostList          *post_list;
   GpmPreview           *preview;
+  GpmMigratePage       *migrate_page;
 
   GSettings            *settings;
   GpmImport            *import;         /* the running one, or the one shown */
@@ -91,6 +94,27 @@ gpm_window_get_preview (GpmWindow *self)
 {
   g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
   return self->preview;
+}
+
+GpmMigratePage *
+gpm_window_get_migrate_page (GpmWindow *self)
+{
+  g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
+  return self->migrate_page;
+}
+
+GPtrArray *
+gpm_window_dup_selected_posts (GpmWindow *self)
+{
+  g_auto(GStrv) keys = NULL;
+
+  g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
+
+  if (self->shown_import == NULL)
+    return g_ptr_array_new ();
+
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  return gpm_scope_index_select (gpm_import_get_index (self->shown_import), (const char * const *) keys, FALSE);
 }
 
 static void
@@ -265,6 +289,8 @@ recent_row_activated_cb (GpmWindow     *self,
   gpm_window_open_files (self, (GFile **) files->pdata, files->len);
 }
 
+static void offer_continue (GpmWindow *self, GpmImport *import);
+
 /* Import */
 
 static void
@@ -379,6 +405,7 @@ import_done_cb (GObject      *object,
   adw_leaflet_set_visible_child_name (self->leaflet, "posts");
   gtk_stack_set_visible_child_name (self->main_stack, "review");
   gpm_post_list_focus (self->post_list);
+  offer_continue (self, import);
 }
 
 void
@@ -614,6 +641,176 @@ show_problems_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Migration and export */
+
+static void
+update_actions (GpmWindow *self)
+{
+  gboolean review = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "review") == 0;
+  gboolean busy = gpm_migrate_page_is_running (self->migrate_page);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.migrate", (review && !busy) || busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->shown_import != NULL && !busy);
+}
+
+gboolean
+gpm_window_show_migration (GpmWindow  *self,
+                           GpmPod     *pod,
+                           GError    **error)
+{
+  g_autoptr(GPtrArray) posts = NULL;
+
+  g_return_val_if_fail (GPM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (self->shown_import != NULL, FALSE);
+
+  posts = gpm_window_dup_selected_posts (self);
+  if (!gpm_migrate_page_prepare (self->migrate_page, pod,
+                                 gpm_import_get_takeout (self->shown_import),
+                                 gpm_import_get_posts (self->shown_import),
+                                 posts, error))
+    return FALSE;
+
+  gtk_stack_set_visible_child_name (self->main_stack, "migrate");
+  return TRUE;
+}
+
+static void
+signed_in_cb (GpmSignInDialog *dialog,
+              GpmPod          *pod,
+              GpmWindow       *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_window_show_migration (self, pod, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The migration could not be prepared: %s"), error->message);
+      gpm_window_add_toast (self, message);
+    }
+}
+
+static void
+migrate_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  GpmWindow *self = GPM_WINDOW (widget);
+  g_autoptr(GPtrArray) posts = NULL;
+  GpmSignInDialog *dialog;
+
+  if (gpm_migrate_page_is_running (self->migrate_page))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "migrate");
+      return;
+    }
+  if (self->shown_import == NULL)
+    return;
+
+  posts = gpm_window_dup_selected_posts (self);
+  if (posts->len == 0)
+    {
+      gpm_window_add_toast (self, _("No posts are selected. Tick the audiences to move first."));
+      return;
+    }
+
+  dialog = gpm_sign_in_dialog_new (GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+export_chooser_response_cb (GtkNativeDialog *dialog,
+                            int              response,
+                            GpmWindow       *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->shown_import != NULL)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+      g_autoptr(GPtrArray) posts = gpm_window_dup_selected_posts (self);
+
+      if (path == NULL)
+        gpm_window_add_toast (self, _("Choose a folder on this computer."));
+      else
+        {
+          gpm_migrate_page_export (self->migrate_page, gpm_import_get_takeout (self->shown_import), posts, path);
+          gtk_stack_set_visible_child_name (self->main_stack, "migrate");
+        }
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  GpmWindow *self = GPM_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GPtrArray) posts = NULL;
+
+  if (self->shown_import == NULL)
+    return;
+
+  posts = gpm_window_dup_selected_posts (self);
+  if (posts->len == 0)
+    {
+      gpm_window_add_toast (self, _("No posts are selected. Tick the audiences to export first."));
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (_("Export the Selected Posts to a Folder"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+migrate_page_close_cb (GpmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+}
+
+/* A takeout that was partly moved before: offer to go on. */
+static void
+offer_continue (GpmWindow *self,
+                GpmImport *import)
+{
+  g_autofree char *pod = g_settings_get_string (self->settings, "last-pod");
+  g_autofree char *user = g_settings_get_string (self->settings, "last-user");
+  g_autofree char *identity = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GpmJournal) journal = NULL;
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (*pod == '\0' || *user == '\0')
+    return;
+
+  identity = gpm_journal_takeout_identity (gpm_import_get_posts (import));
+  account = gpm_journal_account_name (pod, user);
+  path = gpm_journal_default_path (identity, account);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+
+  journal = gpm_journal_open (path, identity, account, NULL);
+  if (journal == NULL || !gpm_journal_count (journal, counts, NULL) || counts[GPM_JOURNAL_STATE_POSTED] == 0)
+    return;
+
+  title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
+                                     "%u posts of this takeout are already on your pod. Continue where you left off?",
+                                     counts[GPM_JOURNAL_STATE_POSTED]),
+                           counts[GPM_JOURNAL_STATE_POSTED]);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Continue"));
+  adw_toast_set_action_name (toast, "win.migrate");
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* Review wiring */
 
 static void
@@ -658,11 +855,42 @@ remote_previews_changed_cb (GpmWindow *self)
 
 /* Window state */
 
+static void
+confirm_close_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  GpmWindow        *self)
+{
+  if (g_strcmp0 (response, "stop") != 0)
+    return;
+
+  gpm_migrate_page_stop (self->migrate_page);
+  g_object_set_data (G_OBJECT (self), "gpm-close-confirmed", GINT_TO_POINTER (1));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 static gboolean
 gpm_window_close_request (GtkWindow *window)
 {
   GpmWindow *self = GPM_WINDOW (window);
   int width, height;
+
+  if (gpm_migrate_page_is_running (self->migrate_page) &&
+      g_object_get_data (G_OBJECT (self), "gpm-close-confirmed") == NULL)
+    {
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Stop Moving Your Posts?"),
+                                                           _("The post being sent now is finished first. "
+                                                             "Open this takeout again later to continue: "
+                                                             "nothing will be posted twice.")));
+      adw_message_dialog_add_responses (dialog, "keep", _("_Keep Going"), "stop", _("_Stop and Close"), NULL);
+      adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (dialog, "keep");
+      adw_message_dialog_set_close_response (dialog, "keep");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_close_cb), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_int (self->settings, "window-width", width);
@@ -724,6 +952,7 @@ gpm_window_class_init (GpmWindowClass *klass)
   g_type_ensure (GPM_TYPE_SCOPE_SIDEBAR);
   g_type_ensure (GPM_TYPE_POST_LIST);
   g_type_ensure (GPM_TYPE_PREVIEW);
+  g_type_ensure (GPM_TYPE_MIGRATE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, toast_overlay);
@@ -746,6 +975,7 @@ gpm_window_class_init (GpmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, post_list);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, preview);
+  gtk_widget_class_bind_template_child (widget_class, GpmWindow, migrate_page);
   gtk_widget_class_bind_template_callback (widget_class, update_header_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forward_clicked_cb);
@@ -755,6 +985,8 @@ gpm_window_class_init (GpmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-problems", NULL, show_problems_action);
+  gtk_widget_class_install_action (widget_class, "win.migrate", NULL, migrate_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
 }
 
 static void
@@ -805,8 +1037,13 @@ gpm_window_init (GpmWindow *self)
   convert_settings_changed_cb (self);
   remote_previews_changed_cb (self);
 
+  g_signal_connect_object (self->migrate_page, "close", G_CALLBACK (migrate_page_close_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrate_page, "finished", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
   rebuild_recent (self);
   update_header_cb (self);
+  update_actions (self);
 }
 
 GpmWindow *

@@ -5,6 +5,7 @@
 
 #include "gpm-application.h"
 #include "gpm-import.h"
+#include "gpm-migrate-page.h"
 #include "gpm-post-list.h"
 #include "gpm-preview.h"
 #include "gpm-scope-sidebar.h"
@@ -37,5 +38,12 @@ GpmImport       *gpm_window_get_import       (GpmWindow *self);
 GpmScopeSidebar *gpm_window_get_sidebar      (GpmWindow *self);
 GpmPostList     *gpm_window_get_post_list    (GpmWindow *self);
 GpmPreview      *gpm_window_get_preview      (GpmWindow *self);
+GpmMigratePage  *gpm_window_get_migrate_page (GpmWindow *self);
+/* The posts of the ticked audiences (GpmPost*), in takeout order. */
+GPtrArray       *gpm_window_dup_selected_posts (GpmWindow *self);
+/* Shows the migrate page for @pod (after a sign-in). */
+gboolean         gpm_window_show_migration   (GpmWindow  *self,
+                                              GpmPod     *pod,
+                                              GError    **error);
 
 G_END_DECLS

@@ -1,0 +1,990 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-migrate-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-application.h"
+#include "gpm-convert.h"
+#include "gpm-export.h"
+#include "gpm-gui-util.h"
+#include "gpm-journal.h"
+#include "gpm-migrate-page.h"
+
+#define MAX_PHOTO_SIZE (256 * 1024 * 1024)
+#define MAX_LOG_ROWS 500
+
+typedef struct {
+  char  *key;
+  char  *label;
+  guint  count;        /* selected private posts carrying it */
+  char  *aspect;       /* mapped aspect name, NULL: skip */
+} PrivateScope;
+
+struct _GpmMigratePage
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *scrolled;
+  GtkStack       *stack;
+  GtkLabel       *statement_label;
+  AdwPreferencesGroup *mapping_group;
+  GtkSpinButton  *delay_spin;
+  GtkWidget      *start_button;
+  GtkLabel       *run_title;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *progress_label;
+  GtkLabel       *waiting_label;
+  GtkWidget      *pause_button;
+  GtkWidget      *stop_button;
+  GtkWidget      *retry_button;
+  GtkWidget      *done_button;
+  GtkListBox     *log_list;
+
+  GpmPod         *pod;
+  GpmTakeout     *takeout;
+  GpmJournal     *journal;
+  GpmMigrator    *migrator;
+  GPtrArray      *posts;
+  GPtrArray      *scopes;      /* PrivateScope* */
+  GPtrArray      *aspects;     /* GpmPodAspect* */
+  GPtrArray      *mapping_rows;
+  guint           n_public;
+  GCancellable   *cancellable;
+  const char     *status;
+  gboolean        exporting;
+  guint           n_log_rows;
+  guint           delay;
+};
+
+G_DEFINE_FINAL_TYPE (GpmMigratePage, gpm_migrate_page, GTK_TYPE_WIDGET)
+
+enum {
+  CLOSE,
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+private_scope_free (PrivateScope *scope)
+{
+  g_free (scope->key);
+  g_free (scope->label);
+  g_free (scope->aspect);
+  g_free (scope);
+}
+
+/* The converter the migrator calls from its thread: the user's settings. */
+typedef struct {
+  GpmTakeout         *takeout;
+  GpmConvertSettings *settings;
+} ConvertData;
+
+static void
+convert_data_free (gpointer data)
+{
+  ConvertData *cd = data;
+
+  g_clear_object (&cd->takeout);
+  g_clear_pointer (&cd->settings, gpm_convert_settings_free);
+  g_free (cd);
+}
+
+static char *
+convert_post_cb (GpmPost    *post,
+                 GPtrArray  *photos,
+                 gpointer    user_data,
+                 GError    **error)
+{
+  ConvertData *cd = user_data;
+  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, cd->settings, gpm_convert_takeout_resolver, cd->takeout);
+
+  if (result == NULL || result->markdown == NULL)
+    {
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT, _("The post could not be converted"));
+      return NULL;
+    }
+
+  for (guint i = 0; result->media != NULL && i < result->media->len; i++)
+    {
+      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
+
+      if (media->uploadable && media->entry != NULL &&
+          !g_ptr_array_find_with_equal_func (photos, media->entry, g_str_equal, NULL))
+        g_ptr_array_add (photos, g_strdup (media->entry));
+    }
+
+  return g_strdup (result->markdown);
+}
+
+static GBytes *
+read_photo_cb (GpmPost     *post,
+               const char  *photo,
+               gpointer     user_data,
+               GError     **error)
+{
+  ConvertData *cd = user_data;
+
+  return gpm_takeout_read_entry (cd->takeout, photo, MAX_PHOTO_SIZE, NULL, error);
+}
+
+/* Statement */
+
+static char *
+pod_host (GpmPod *pod)
+{
+  const char *address = gpm_pod_get_address (pod);
+  const char *host = strstr (address, "://");
+
+  return g_strdup (host ? host + 3 : address);
+}
+
+static void
+update_statement (GpmMigratePage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *host = pod_host (self->pod);
+  g_autofree char *user = gpm_pod_dup_username (self->pod);
+  guint n_skipped = 0;
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+
+  /* Posts without any mapped private scope are skipped */
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+      gboolean is_public = FALSE, mapped = FALSE;
+
+      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, j);
+
+          if (gpm_scope_is_essentially_public (scope))
+            is_public = TRUE;
+          for (guint k = 0; k < self->scopes->len; k++)
+            {
+              PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+              if (ps->aspect != NULL && g_str_equal (ps->key, gpm_scope_get_key (scope)))
+                mapped = TRUE;
+            }
+        }
+      if (!is_public && !mapped)
+        n_skipped++;
+    }
+
+  g_string_append_printf (text,
+                          ngettext ("%u post will be published publicly on %s as %s.",
+                                    "%u posts will be published publicly on %s as %s.", self->n_public),
+                          self->n_public, host, user ? user : "?");
+
+  for (guint k = 0; k < self->scopes->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+
+      if (ps->aspect == NULL)
+        continue;
+      g_string_append_c (text, ' ');
+      /* Translators: "27 posts shared with Family go to the aspect Family." */
+      g_string_append_printf (text,
+                              ngettext ("%u post shared with %s goes to the aspect %s.",
+                                        "%u posts shared with %s go to the aspect %s.", ps->count),
+                              ps->count, ps->label, ps->aspect);
+    }
+
+  if (n_skipped > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.", n_skipped),
+                              n_skipped);
+    }
+
+  if (self->journal != NULL && gpm_journal_count (self->journal, counts, NULL) &&
+      counts[GPM_JOURNAL_STATE_POSTED] > 0)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append_printf (text,
+                              ngettext ("%u post of this takeout is already on the pod. It will not be posted again.",
+                                        "%u posts of this takeout are already on the pod. They will not be posted again.",
+                                        counts[GPM_JOURNAL_STATE_POSTED]),
+                              counts[GPM_JOURNAL_STATE_POSTED]);
+    }
+
+  gtk_label_set_label (self->statement_label, text->str);
+}
+
+const char *
+gpm_migrate_page_get_statement (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return gtk_label_get_label (self->statement_label);
+}
+
+void
+gpm_migrate_page_map_scope (GpmMigratePage *self,
+                            const char     *scope_key,
+                            const char     *aspect_name)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+
+      if (!g_str_equal (ps->key, scope_key))
+        continue;
+
+      g_free (ps->aspect);
+      ps->aspect = g_strdup (aspect_name);
+
+      if (self->mapping_rows != NULL && k < self->mapping_rows->len)
+        {
+          AdwComboRow *row = g_ptr_array_index (self->mapping_rows, k);
+          guint selected = 0;
+
+          for (guint a = 0; aspect_name != NULL && self->aspects != NULL && a < self->aspects->len; a++)
+            if (g_str_equal (((GpmPodAspect *) g_ptr_array_index (self->aspects, a))->name, aspect_name))
+              selected = a + 1;
+          if (adw_combo_row_get_selected (row) != selected)
+            adw_combo_row_set_selected (row, selected);
+        }
+    }
+
+  update_statement (self);
+}
+
+static void
+combo_selected_cb (AdwComboRow    *row,
+                   GParamSpec     *pspec,
+                   GpmMigratePage *self)
+{
+  PrivateScope *ps = g_object_get_data (G_OBJECT (row), "gpm-scope");
+  guint selected = adw_combo_row_get_selected (row);
+  const char *aspect = NULL;
+
+  if (selected > 0 && self->aspects != NULL && selected - 1 < self->aspects->len)
+    aspect = ((GpmPodAspect *) g_ptr_array_index (self->aspects, selected - 1))->name;
+
+  if (g_strcmp0 (ps->aspect, aspect) == 0)
+    return;
+
+  g_free (ps->aspect);
+  ps->aspect = g_strdup (aspect);
+  update_statement (self);
+}
+
+static void
+build_mapping_rows (GpmMigratePage *self)
+{
+  if (self->mapping_rows != NULL)
+    for (guint i = 0; i < self->mapping_rows->len; i++)
+      adw_preferences_group_remove (self->mapping_group, g_ptr_array_index (self->mapping_rows, i));
+  g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+  self->mapping_rows = g_ptr_array_new ();
+
+  for (guint k = 0; k < self->scopes->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+      GtkStringList *model = gtk_string_list_new (NULL);
+      AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+      g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+      guint selected = 0;
+
+      gtk_string_list_append (model, _("Skip these posts"));
+      for (guint a = 0; self->aspects != NULL && a < self->aspects->len; a++)
+        {
+          GpmPodAspect *aspect = g_ptr_array_index (self->aspects, a);
+          g_autofree char *name = g_strdup_printf (_("Aspect “%s”"), aspect->name);
+
+          gtk_string_list_append (model, name);
+          /* Suggest the aspect named like the circle */
+          if (ps->aspect == NULL && g_utf8_collate (aspect->name, ps->label) == 0)
+            {
+              ps->aspect = g_strdup (aspect->name);
+              selected = a + 1;
+            }
+          else if (g_strcmp0 (ps->aspect, aspect->name) == 0)
+            selected = a + 1;
+        }
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ps->label);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_combo_row_set_model (row, G_LIST_MODEL (model));
+      adw_combo_row_set_selected (row, selected);
+      g_object_unref (model);
+      g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
+      adw_preferences_group_add (self->mapping_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->mapping_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), self->scopes->len > 0);
+  update_statement (self);
+}
+
+static void
+aspects_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *aspects = gpm_pod_list_aspects_finish (GPM_POD (source), result, &error);
+
+  if (aspects == NULL)
+    {
+      g_autofree char *message = gpm_gui_error_message (error);
+      gtk_label_set_label (self->waiting_label, message);
+      aspects = g_ptr_array_new ();
+    }
+
+  g_clear_pointer (&self->aspects, g_ptr_array_unref);
+  self->aspects = aspects;
+  build_mapping_rows (self);
+  gtk_widget_set_sensitive (self->start_button, TRUE);
+}
+
+/* Progress */
+
+static char *
+format_eta (gint64 seconds)
+{
+  if (seconds < 0)
+    return NULL;
+  if (seconds < 60)
+    return g_strdup (_("less than a minute left"));
+  if (seconds < 3600)
+    return g_strdup_printf (ngettext ("about %u minute left", "about %u minutes left", (guint) (seconds / 60)),
+                            (guint) (seconds / 60));
+  if (seconds < 48 * 3600)
+    return g_strdup_printf (ngettext ("about %u hour left", "about %u hours left", (guint) (seconds / 3600)),
+                            (guint) (seconds / 3600));
+  return g_strdup_printf (ngettext ("about %u day left", "about %u days left", (guint) (seconds / 86400)),
+                          (guint) (seconds / 86400));
+}
+
+static void
+update_progress (GpmMigratePage *self)
+{
+  guint total = gpm_migrator_get_n_total (self->migrator);
+  guint done = gpm_migrator_get_n_done (self->migrator);
+  guint failed = gpm_migrator_get_n_failed (self->migrator);
+  guint skipped = gpm_migrator_get_n_skipped (self->migrator);
+  g_autofree char *eta = format_eta (gpm_migrator_get_eta (self->migrator));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) (done + failed + skipped) / total);
+
+  g_string_append_printf (text, ngettext ("%u of %u post posted", "%u of %u posts posted", total), done, total);
+  if (failed > 0)
+    g_string_append_printf (text, ngettext (" · %u failed", " · %u failed", failed), failed);
+  if (skipped > 0)
+    g_string_append_printf (text, ngettext (" · %u skipped", " · %u skipped", skipped), skipped);
+  if (eta != NULL && g_strcmp0 (self->status, "running") == 0)
+    g_string_append_printf (text, " · %s", eta);
+
+  gtk_label_set_label (self->progress_label, text->str);
+}
+
+static void
+add_log_row (GpmMigratePage *self,
+             const char     *title,
+             const char     *subtitle,
+             const char     *icon_name,
+             const char     *icon_label)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  if (self->n_log_rows >= MAX_LOG_ROWS)
+    {
+      GtkListBoxRow *last = gtk_list_box_get_row_at_index (self->log_list, MAX_LOG_ROWS - 1);
+      if (last != NULL)
+        gtk_list_box_remove (self->log_list, GTK_WIDGET (last));
+    }
+  else
+    self->n_log_rows++;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  gtk_widget_set_tooltip_text (icon, icon_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, icon_label, -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_prepend (self->log_list, row);
+}
+
+static void
+post_finished_cb (GpmMigrator    *migrator,
+                  GpmPost        *post,
+                  int             state,
+                  GError         *error,
+                  GpmMigratePage *self)
+{
+  g_autofree char *date = gpm_gui_format_post_date (post);
+  const char *plain = gpm_gui_post_get_plain_text (post);
+  g_autofree char *snippet = g_utf8_substring (plain, 0, MIN (g_utf8_strlen (plain, -1), 80));
+  g_autofree char *title = g_strdup_printf ("%s — %s", date, *snippet ? snippet : _("(No text)"));
+  g_autofree char *reason = error ? gpm_gui_error_message (error) : NULL;
+
+  g_strdelimit (title, "\n", ' ');
+
+  switch (state)
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      add_log_row (self, title, _("Posted"), "emblem-ok-symbolic", _("Posted"));
+      break;
+    case GPM_JOURNAL_STATE_SKIPPED:
+      add_log_row (self, title, reason ? reason : _("Skipped"), "action-unavailable-symbolic", _("Skipped"));
+      break;
+    case GPM_JOURNAL_STATE_ATTEMPTING:
+      add_log_row (self, title, _("Not sure whether the pod received it: it will be checked before anything is sent again."),
+                   "dialog-question-symbolic", _("Unsure"));
+      break;
+    case GPM_JOURNAL_STATE_FAILED:
+    default:
+      add_log_row (self, title, reason ? reason : _("Failed"), "dialog-error-symbolic", _("Failed"));
+      break;
+    }
+
+  update_progress (self);
+}
+
+static void
+waiting_cb (GpmMigrator    *migrator,
+            guint           seconds,
+            const char     *reason,
+            GpmMigratePage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (seconds == 0)
+    {
+      gtk_label_set_label (self->waiting_label, "");
+      return;
+    }
+
+  /* Translators: "Next post in 60 s (pacing)" */
+  text = g_strdup_printf (_("Next post in %u s (%s)"), seconds, reason ? reason : "");
+  gtk_label_set_label (self->waiting_label, text);
+}
+
+static void
+auth_required_cb (GpmMigrator    *migrator,
+                  GError         *error,
+                  GpmMigratePage *self)
+{
+  g_autofree char *message = gpm_gui_error_message (error);
+
+  gtk_label_set_label (self->waiting_label, message);
+  gpm_migrator_cancel (migrator);
+}
+
+static void
+set_running_ui (GpmMigratePage *self,
+                gboolean        running)
+{
+  gtk_widget_set_visible (self->pause_button, running && !self->exporting);
+  gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_visible (self->done_button, !running);
+}
+
+typedef struct {
+  char *title;
+  char *body;
+} Notice;
+
+static void
+notice_free (Notice *notice)
+{
+  g_free (notice->title);
+  g_free (notice->body);
+  g_free (notice);
+}
+
+static void
+has_notifier_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Notice *notice = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  GApplication *app = g_application_get_default ();
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+
+  if (owned && app != NULL)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (notice->title);
+
+      g_notification_set_body (notification, notice->body);
+      g_application_send_notification (app, "gpm-migration", notification);
+    }
+
+  notice_free (notice);
+}
+
+/* A desktop notification, when the desktop has a notification service
+ * (sending one without it only logs a warning). */
+static void
+notify_done (GpmMigratePage *self,
+             const char     *title,
+             const char     *body)
+{
+  GApplication *app = g_application_get_default ();
+  GDBusConnection *bus = app ? g_application_get_dbus_connection (app) : NULL;
+  Notice *notice;
+
+  if (bus == NULL)
+    return;
+
+  notice = g_new0 (Notice, 1);
+  notice->title = g_strdup (title);
+  notice->body = g_strdup (body);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "NameHasOwner", g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                          G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          has_notifier_cb, notice);
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &error);
+  guint failed = gpm_migrator_get_n_failed (self->migrator);
+  guint done = gpm_migrator_get_n_done (self->migrator);
+  g_autofree char *body = NULL;
+
+  g_clear_object (&self->cancellable);
+  self->status = ok ? "done" : "stopped";
+  set_running_ui (self, FALSE);
+  gtk_widget_set_visible (self->retry_button, failed > 0);
+  update_progress (self);
+
+  if (ok)
+    {
+      gtk_label_set_label (self->run_title, failed > 0 ? _("Finished, With Some Failures") : _("All Done"));
+      gtk_label_set_label (self->waiting_label, "");
+      body = g_strdup_printf (ngettext ("%u post is on your pod.", "%u posts are on your pod.", done), done);
+      notify_done (self, _("Your posts have been moved"), body);
+    }
+  else
+    {
+      gtk_label_set_label (self->run_title, _("Stopped"));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = gpm_gui_error_message (error);
+          gtk_label_set_label (self->waiting_label, message);
+        }
+      else
+        gtk_label_set_label (self->waiting_label, _("You can continue later: nothing will be posted twice."));
+    }
+
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+gboolean
+gpm_migrate_page_prepare (GpmMigratePage  *self,
+                          GpmPod          *pod,
+                          GpmTakeout      *takeout,
+                          GPtrArray       *all_posts,
+                          GPtrArray       *posts,
+                          GError         **error)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autofree char *identity = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *username = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  ConvertData *cd;
+
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
+  g_return_val_if_fail (!gpm_migrate_page_is_running (self), FALSE);
+
+  username = gpm_pod_dup_username (pod);
+  identity = gpm_journal_takeout_identity (all_posts);
+  account = gpm_journal_account_name (gpm_pod_get_address (pod), username);
+
+  g_clear_object (&self->journal);
+  self->journal = gpm_journal_open_default (identity, account, error);
+  if (self->journal == NULL)
+    return FALSE;
+
+  g_set_object (&self->pod, pod);
+  g_set_object (&self->takeout, takeout);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->posts = g_ptr_array_ref (posts);
+  self->exporting = FALSE;
+
+  if (self->migrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->migrator, self);
+  g_clear_object (&self->migrator);
+  self->migrator = gpm_migrator_new (pod, self->journal);
+
+  cd = g_new0 (ConvertData, 1);
+  cd->takeout = g_object_ref (takeout);
+  cd->settings = gpm_gui_convert_settings_from_gsettings (settings);
+  gpm_migrator_set_convert_func (self->migrator, convert_post_cb, cd, convert_data_free);
+  cd = g_new0 (ConvertData, 1);
+  cd->takeout = g_object_ref (takeout);
+  gpm_migrator_set_read_func (self->migrator, read_photo_cb, cd, convert_data_free);
+  gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
+  gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
+
+  g_signal_connect_object (self->migrator, "notify::n-done", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "notify::n-total", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "notify::eta", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "post-finished", G_CALLBACK (post_finished_cb), self, 0);
+  g_signal_connect_object (self->migrator, "waiting", G_CALLBACK (waiting_cb), self, 0);
+  g_signal_connect_object (self->migrator, "auth-required", G_CALLBACK (auth_required_cb), self, 0);
+
+  /* Audiences: essentially public posts go public; the private scopes of
+   * the others need an aspect each. */
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) private_scope_free);
+  self->n_public = 0;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+      gboolean is_public = FALSE;
+
+      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+        is_public |= gpm_scope_is_essentially_public (g_ptr_array_index (scopes, j));
+      if (is_public)
+        {
+          self->n_public++;
+          continue;
+        }
+
+      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, j);
+          const char *key = gpm_scope_get_key (scope);
+          PrivateScope *ps = g_hash_table_lookup (seen, key);
+
+          if (ps == NULL)
+            {
+              ps = g_new0 (PrivateScope, 1);
+              ps->key = g_strdup (key);
+              ps->label = g_strdup (gpm_gui_scope_label (scope));
+              g_ptr_array_add (self->scopes, ps);
+              g_hash_table_insert (seen, ps->key, ps);
+            }
+          ps->count++;
+        }
+    }
+
+  g_clear_pointer (&self->aspects, g_ptr_array_unref);
+  build_mapping_rows (self);
+  gtk_widget_set_sensitive (self->start_button, FALSE);
+  gtk_label_set_label (self->waiting_label, "");
+  gpm_pod_list_aspects_async (pod, NULL, aspects_done_cb, g_object_ref (self));
+
+  self->status = "plan";
+  gtk_stack_set_visible_child_name (self->stack, "plan");
+  return TRUE;
+}
+
+void
+gpm_migrate_page_start (GpmMigratePage *self)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  GtkWidget *child;
+  guint delay;
+
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (self->migrator != NULL);
+
+  if (gpm_migrate_page_is_running (self))
+    return;
+
+  delay = self->delay;
+  if (delay >= 20)
+    g_settings_set_uint (settings, "post-delay-seconds", delay);
+  gpm_migrator_set_delay (self->migrator, delay);
+
+  for (guint k = 0; k < self->scopes->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+      gpm_migrator_map_scope (self->migrator, ps->key, ps->aspect);
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->log_list))) != NULL)
+    gtk_list_box_remove (self->log_list, child);
+  self->n_log_rows = 0;
+
+  self->status = "running";
+  gtk_label_set_label (self->run_title, _("Moving Your Posts"));
+  gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Pause"));
+  gtk_label_set_label (self->waiting_label, "");
+  gtk_widget_set_visible (self->retry_button, FALSE);
+  set_running_ui (self, TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_stack_set_visible_child_name (self->stack, "run");
+
+  self->cancellable = g_cancellable_new ();
+  gpm_migrator_run_async (self->migrator, self->posts, self->cancellable, run_done_cb, g_object_ref (self));
+  update_progress (self);
+}
+
+/* Export */
+
+static void
+export_progress_cb (guint       done,
+                    guint       total,
+                    const char *entry,
+                    gpointer    user_data)
+{
+  GpmMigratePage *self = user_data;
+  g_autofree char *text = g_strdup_printf (ngettext ("%u of %u post written", "%u of %u posts written", total),
+                                           done, total);
+
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  gtk_label_set_label (self->progress_label, text);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  gboolean ok = gpm_export_posts_finish (result, &problems, &error);
+
+  g_clear_object (&self->cancellable);
+  self->status = ok ? "done" : "stopped";
+  set_running_ui (self, FALSE);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    {
+      const GpmProblem *problem = g_ptr_array_index (problems, i);
+      add_log_row (self, problem->name, problem->message, "dialog-warning-symbolic", _("Problem"));
+    }
+
+  if (ok)
+    {
+      gtk_label_set_label (self->run_title, _("Export Finished"));
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      notify_done (self, _("Your posts have been exported"), gtk_label_get_label (self->progress_label));
+    }
+  else
+    {
+      gtk_label_set_label (self->run_title, _("Export Stopped"));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_label (self->waiting_label, error->message);
+    }
+
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+void
+gpm_migrate_page_export (GpmMigratePage *self,
+                         GpmTakeout     *takeout,
+                         GPtrArray      *posts,
+                         const char     *dir)
+{
+  g_autoptr(GpmConvertSettings) settings = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *where = NULL;
+  GtkWidget *child;
+
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  if (gpm_migrate_page_is_running (self))
+    return;
+
+  settings = gpm_gui_convert_settings_from_gsettings (gpm_settings_get_default ());
+  file = g_file_new_for_path (dir);
+  where = g_file_get_parse_name (file);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->log_list))) != NULL)
+    gtk_list_box_remove (self->log_list, child);
+  self->n_log_rows = 0;
+
+  self->exporting = TRUE;
+  self->status = "running";
+  gtk_label_set_label (self->run_title, _("Exporting Your Posts"));
+  gtk_label_set_label (self->waiting_label, where);
+  gtk_widget_set_visible (self->retry_button, FALSE);
+  set_running_ui (self, TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  export_progress_cb (0, posts->len, NULL, self);
+  gtk_stack_set_visible_child_name (self->stack, "run");
+
+  self->cancellable = g_cancellable_new ();
+  gpm_export_posts_async (takeout, posts, dir, settings, export_progress_cb, self,
+                          self->cancellable, export_done_cb, g_object_ref (self));
+}
+
+gboolean
+gpm_migrate_page_is_running (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
+  return self->cancellable != NULL;
+}
+
+void
+gpm_migrate_page_stop (GpmMigratePage *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->migrator != NULL && !self->exporting)
+    gpm_migrator_cancel (self->migrator);
+}
+
+void
+gpm_migrate_page_set_delay (GpmMigratePage *self,
+                            guint           seconds)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  gtk_spin_button_set_value (self->delay_spin, seconds);
+  self->delay = seconds;
+}
+
+static void
+delay_changed_cb (GpmMigratePage *self)
+{
+  self->delay = (guint) gtk_spin_button_get_value_as_int (self->delay_spin);
+}
+
+GpmMigrator *
+gpm_migrate_page_get_migrator (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return self->migrator;
+}
+
+const char *
+gpm_migrate_page_get_status (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return self->status;
+}
+
+static void
+start_clicked_cb (GpmMigratePage *self)
+{
+  gpm_migrate_page_start (self);
+}
+
+static void
+pause_clicked_cb (GpmMigratePage *self)
+{
+  if (self->migrator == NULL)
+    return;
+
+  if (g_strcmp0 (self->status, "paused") == 0)
+    {
+      gpm_migrator_resume (self->migrator);
+      self->status = "running";
+      gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Pause"));
+      gtk_label_set_label (self->waiting_label, "");
+    }
+  else
+    {
+      gpm_migrator_pause (self->migrator);
+      self->status = "paused";
+      gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Resume"));
+      gtk_label_set_label (self->waiting_label, _("Paused after the current post."));
+    }
+  update_progress (self);
+}
+
+static void
+stop_clicked_cb (GpmMigratePage *self)
+{
+  gpm_migrate_page_stop (self);
+}
+
+static void
+close_clicked_cb (GpmMigratePage *self)
+{
+  g_signal_emit (self, signals[CLOSE], 0);
+}
+
+static void
+gpm_migrate_page_dispose (GObject *object)
+{
+  GpmMigratePage *self = GPM_MIGRATE_PAGE (object);
+
+  gpm_migrate_page_stop (self);
+  if (self->migrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->migrator, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_MIGRATE_PAGE);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->migrator);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->takeout);
+  g_clear_object (&self->pod);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->aspects, g_ptr_array_unref);
+  g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (gpm_migrate_page_parent_class)->dispose (object);
+}
+
+static void
+gpm_migrate_page_class_init (GpmMigratePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gpm_migrate_page_dispose;
+
+  signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-migrate-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, scrolled);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_group);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, delay_spin);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, run_title);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);
+  gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+gpm_migrate_page_init (GpmMigratePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->status = "plan";
+  g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (delay_changed_cb), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-migrate-page.h: what will happen, the aspect for each private
+ * audience, the pace, Start; then progress, pause/resume, a log with
+ * failures and a retry. Also runs "Export to folder" with the same progress. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "gpm-migrator.h"
+#include "gpm-pod.h"
+#include "gpm-takeout.h"
+
+G_BEGIN_DECLS
+
+#define GPM_TYPE_MIGRATE_PAGE (gpm_migrate_page_get_type ())
+G_DECLARE_FINAL_TYPE (GpmMigratePage, gpm_migrate_page, GPM, MIGRATE_PAGE, GtkWidget)
+
+/* Shows the plan for @posts (GpmPost*, the selection) of @takeout
+ * (@all_posts: every post of it, for the journal's identity) on @pod. */
+gboolean     gpm_migrate_page_prepare       (GpmMigratePage  *self,
+                                             GpmPod          *pod,
+                                             GpmTakeout      *takeout,
+                                             GPtrArray       *all_posts,
+                                             GPtrArray       *posts,
+                                             GError         **error);
+void         gpm_migrate_page_start         (GpmMigratePage  *self);
+/* Exports @posts to @dir, showing the progress. */
+void         gpm_migrate_page_export        (GpmMigratePage  *self,
+                                             GpmTakeout      *takeout,
+                                             GPtrArray       *posts,
+                                             const char      *dir);
+gboolean     gpm_migrate_page_is_running    (GpmMigratePage  *self);
+/* Stops after the current step (nothing is left half done). */
+void         gpm_migrate_page_stop          (GpmMigratePage  *self);
+/* The plain statement of what will happen (for tests). */
+const char  *gpm_migrate_page_get_statement (GpmMigratePage  *self);
+/* Maps a private scope key to an aspect name, NULL to skip (what the combo rows do). */
+void         gpm_migrate_page_map_scope     (GpmMigratePage  *self,
+                                             const char      *scope_key,
+                                             const char      *aspect_name);
+/* Seconds between two posts for the next start; values under the
+ * preferences' minimum are only taken from here (tests, benchmarks). */
+void         gpm_migrate_page_set_delay     (GpmMigratePage  *self,
+                                             guint            seconds);
+GpmMigrator *gpm_migrate_page_get_migrator  (GpmMigratePage  *self);
+/* "plan", "running", "paused", "done" or "stopped". */
+const char  *gpm_migrate_page_get_status    (GpmMigratePage  *self);
+
+/* Signals: "close" (the user is done with the page),
+ *          "finished" (the run or export ended). */
+
+G_END_DECLS

@@ -1,0 +1,551 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-sign-in-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-application.h"
+#include "gpm-gui-util.h"
+#include "gpm-secrets.h"
+#include "gpm-sign-in-dialog.h"
+
+typedef enum {
+  STEP_ADDRESS,
+  STEP_PASSWORD,
+  STEP_CODE,
+  STEP_BROWSER,
+} Step;
+
+struct _GpmSignInDialog
+{
+  AdwWindow     parent_instance;
+
+  GtkLabel     *intro_label;
+  AdwEntryRow  *address_row;
+  AdwEntryRow  *username_row;
+  GtkWidget    *password_row;
+  AdwEntryRow  *code_row;
+  GtkLabel     *message_label;
+  GtkSpinner   *spinner;
+  GtkButton    *continue_button;
+  GtkWidget    *password_instead_button;
+
+  Step          step;
+  gboolean      busy;
+  gboolean      can_open_browser;
+  GpmPod       *pod;
+  GpmPodInfo   *info;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (GpmSignInDialog, gpm_sign_in_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_message (GpmSignInDialog *self,
+              const char      *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && *message != '\0');
+}
+
+static void
+set_busy (GpmSignInDialog *self,
+          gboolean         busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), !busy);
+  /* Not insensitive: taking the focus away from a focused entry that way
+   * makes GTK 4.8 warn. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->address_row), !busy && self->step == STEP_ADDRESS);
+  gtk_editable_set_editable (GTK_EDITABLE (self->username_row), !busy && self->step == STEP_ADDRESS);
+}
+
+static void
+set_step (GpmSignInDialog *self,
+          Step             step)
+{
+  self->step = step;
+  gtk_widget_set_visible (self->password_row, step == STEP_PASSWORD || step == STEP_CODE);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_row), step == STEP_CODE);
+  gtk_widget_set_visible (self->password_instead_button, step == STEP_BROWSER);
+
+  switch (step)
+    {
+    case STEP_ADDRESS:
+      gtk_button_set_label (self->continue_button, _("_Continue"));
+      break;
+    case STEP_PASSWORD:
+      gtk_label_set_label (self->intro_label, _("Enter the password of your account on this pod. It is kept in your keyring, never anywhere else."));
+      gtk_button_set_label (self->continue_button, _("_Sign In"));
+      if (gtk_window_is_active (GTK_WINDOW (self)))
+        gtk_widget_grab_focus (self->password_row);
+      break;
+    case STEP_CODE:
+      gtk_label_set_label (self->intro_label, _("Enter the code your authenticator app shows for this pod."));
+      gtk_button_set_label (self->continue_button, _("_Sign In"));
+      if (gtk_window_is_active (GTK_WINDOW (self)))
+        gtk_widget_grab_focus (GTK_WIDGET (self->code_row));
+      break;
+    case STEP_BROWSER:
+      gtk_label_set_label (self->intro_label, _("Your pod lets you sign in with your web browser: allow GPlus Migrate there, then come back. Your password is never seen by this app."));
+      gtk_button_set_label (self->continue_button, _("_Open the Browser Again"));
+      break;
+    default:
+      break;
+    }
+  set_busy (self, self->busy);
+}
+
+static void
+signed_in (GpmSignInDialog *self)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+
+  g_settings_set_string (settings, "last-pod", gpm_pod_get_address (self->pod));
+  g_settings_set_string (settings, "last-user", username ? username : gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+
+  set_busy (self, FALSE);
+  g_signal_emit (self, signals[SIGNED_IN], 0, self->pod);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+typedef struct {
+  char          *pod;
+  char          *username;
+  GpmSecretKind  kind;
+  char          *secret;
+} StoreData;
+
+static void
+store_data_free (gpointer data)
+{
+  StoreData *sd = data;
+
+  g_free (sd->pod);
+  g_free (sd->username);
+  gpm_secrets_free (sd->secret);
+  g_free (sd);
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StoreData *sd = task_data;
+  g_autoptr(GError) error = NULL;
+
+  /* No keyring (or a locked one) only means signing in again next time. */
+  if (!gpm_secrets_store_sync (sd->pod, sd->username, sd->kind, sd->secret, cancellable, &error))
+    g_message ("The account could not be remembered in the keyring: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remember (GpmSignInDialog *self,
+          GpmSecretKind    kind,
+          const char      *secret)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  StoreData *sd = g_new0 (StoreData, 1);
+
+  sd->pod = g_strdup (gpm_pod_get_address (self->pod));
+  sd->username = gpm_pod_dup_username (self->pod);
+  if (sd->username == NULL)
+    sd->username = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  sd->kind = kind;
+  sd->secret = g_strdup (secret);
+
+  g_task_set_source_tag (task, remember);
+  g_task_set_task_data (task, sd, store_data_free);
+  g_task_run_in_thread (task, store_thread);
+}
+
+static void
+fail (GpmSignInDialog *self,
+      const GError    *error)
+{
+  g_autofree char *message = gpm_gui_error_message (error);
+
+  set_busy (self, FALSE);
+  show_message (self, message);
+}
+
+/* Password sign-in */
+
+static void
+password_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_pod_sign_in_password_finish (GPM_POD (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED))
+        {
+          set_busy (self, FALSE);
+          set_step (self, STEP_CODE);
+          show_message (self, NULL);
+          return;
+        }
+      if (self->step == STEP_ADDRESS)
+        set_step (self, STEP_PASSWORD);   /* a remembered password no longer works */
+      fail (self, error);
+      return;
+    }
+
+  remember (self, GPM_SECRET_PASSWORD, gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+  signed_in (self);
+}
+
+static void
+sign_in_with_password (GpmSignInDialog *self)
+{
+  const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
+
+  set_busy (self, TRUE);
+  show_message (self, NULL);
+  gpm_pod_sign_in_password_async (self->pod,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
+                                  gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                                  self->step == STEP_CODE && *code != '\0' ? code : NULL,
+                                  self->cancellable, password_done_cb, g_object_ref (self));
+}
+
+/* Browser (API) sign-in */
+
+static void
+open_uri_cb (const char *uri,
+             gpointer    user_data)
+{
+  GpmSignInDialog *self = user_data;
+
+  g_object_set_data_full (G_OBJECT (self), "gpm-auth-uri", g_strdup (uri), g_free);
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+static void
+api_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+
+  if (!gpm_pod_sign_in_api_finish (GPM_POD (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      fail (self, error);
+      return;
+    }
+
+  secret = gpm_pod_dup_api_secret (self->pod);
+  if (secret != NULL)
+    remember (self, GPM_SECRET_API_SESSION, secret);
+  gpm_secrets_free (g_steal_pointer (&secret));
+  signed_in (self);
+}
+
+static void
+sign_in_with_browser (GpmSignInDialog *self)
+{
+  set_step (self, STEP_BROWSER);
+  set_busy (self, TRUE);
+  show_message (self, NULL);
+  gpm_pod_sign_in_api_async (self->pod, open_uri_cb, self, self->cancellable,
+                             api_done_cb, g_object_ref (self));
+}
+
+/* Remembered account */
+
+static void
+api_secret_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_pod_sign_in_api_secret_finish (GPM_POD (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      sign_in_with_browser (self);   /* the remembered session ended */
+      return;
+    }
+
+  signed_in (self);
+}
+
+static void
+lookup_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *secret = gpm_secrets_lookup_finish (result, &error);
+  gboolean api = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "gpm-lookup-api"));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (secret == NULL)
+    {
+      /* Nothing remembered (or no keyring): ask */
+      set_busy (self, FALSE);
+      if (api)
+        sign_in_with_browser (self);
+      else
+        set_step (self, STEP_PASSWORD);
+      return;
+    }
+
+  if (api)
+    gpm_pod_sign_in_api_secret_async (self->pod, secret, self->cancellable,
+                                      api_secret_done_cb, g_object_ref (self));
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), secret);
+      sign_in_with_password (self);
+    }
+  gpm_secrets_free (secret);
+}
+
+static void
+discover_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpmPodAuth auth;
+
+  g_clear_pointer (&self->info, gpm_pod_info_unref);
+  self->info = gpm_pod_discover_finish (GPM_POD (source), result, &error);
+  if (self->info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail (self, error);
+      return;
+    }
+
+  auth = gpm_pod_choose_auth (self->info, self->can_open_browser);
+  g_object_set_data (G_OBJECT (self), "gpm-lookup-api", GINT_TO_POINTER (auth == GPM_POD_AUTH_API));
+  gpm_secrets_lookup_async (gpm_pod_get_address (self->pod),
+                            gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
+                            auth == GPM_POD_AUTH_API ? GPM_SECRET_API_SESSION : GPM_SECRET_PASSWORD,
+                            self->cancellable, lookup_done_cb, g_object_ref (self));
+}
+
+static void
+start_discovery (GpmSignInDialog *self)
+{
+  const char *address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  g_autoptr(GError) error = NULL;
+
+  if (*address == '\0' || *username == '\0')
+    {
+      show_message (self, _("Please enter both the pod address and your user name."));
+      return;
+    }
+
+  g_clear_object (&self->pod);
+  self->pod = gpm_pod_new (address, &error);
+  if (self->pod == NULL)
+    {
+      fail (self, error);
+      return;
+    }
+
+  show_message (self, NULL);
+  set_busy (self, TRUE);
+  gpm_pod_discover_async (self->pod, self->cancellable, discover_done_cb, g_object_ref (self));
+}
+
+static void
+continue_cb (GpmSignInDialog *self)
+{
+  if (self->busy && self->step != STEP_BROWSER)
+    return;
+
+  switch (self->step)
+    {
+    case STEP_ADDRESS:
+      start_discovery (self);
+      break;
+    case STEP_PASSWORD:
+    case STEP_CODE:
+      sign_in_with_password (self);
+      break;
+    case STEP_BROWSER:
+      {
+        const char *uri = g_object_get_data (G_OBJECT (self), "gpm-auth-uri");
+        if (uri != NULL)
+          gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+password_instead_cb (GpmSignInDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_busy (self, FALSE);
+  set_step (self, STEP_PASSWORD);
+}
+
+void
+gpm_sign_in_dialog_set_address (GpmSignInDialog *self,
+                                const char      *address)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+}
+
+void
+gpm_sign_in_dialog_set_username (GpmSignInDialog *self,
+                                 const char      *username)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
+}
+
+void
+gpm_sign_in_dialog_set_password (GpmSignInDialog *self,
+                                 const char      *password)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password);
+}
+
+void
+gpm_sign_in_dialog_set_code (GpmSignInDialog *self,
+                             const char      *code)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), code);
+}
+
+void
+gpm_sign_in_dialog_continue (GpmSignInDialog *self)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  continue_cb (self);
+}
+
+const char *
+gpm_sign_in_dialog_get_step (GpmSignInDialog *self)
+{
+  static const char *names[] = { "address", "password", "code", "browser" };
+
+  g_return_val_if_fail (GPM_IS_SIGN_IN_DIALOG (self), NULL);
+
+  if (self->busy && self->step != STEP_BROWSER)
+    return "busy";
+  return names[self->step];
+}
+
+const char *
+gpm_sign_in_dialog_get_message (GpmSignInDialog *self)
+{
+  g_return_val_if_fail (GPM_IS_SIGN_IN_DIALOG (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+         ? gtk_label_get_label (self->message_label) : "";
+}
+
+void
+gpm_sign_in_dialog_set_can_open_browser (GpmSignInDialog *self,
+                                         gboolean         can)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  self->can_open_browser = can;
+}
+
+static void
+gpm_sign_in_dialog_dispose (GObject *object)
+{
+  GpmSignInDialog *self = GPM_SIGN_IN_DIALOG (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->pod);
+  g_clear_pointer (&self->info, gpm_pod_info_unref);
+
+  G_OBJECT_CLASS (gpm_sign_in_dialog_parent_class)->dispose (object);
+}
+
+static void
+gpm_sign_in_dialog_class_init (GpmSignInDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = gpm_sign_in_dialog_dispose;
+
+  signals[SIGNED_IN] =
+    g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POD);
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-sign-in-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, username_row);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, code_row);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, password_instead_button);
+  gtk_widget_class_bind_template_callback (widget_class, continue_cb);
+  gtk_widget_class_bind_template_callback (widget_class, password_instead_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+gpm_sign_in_dialog_init (GpmSignInDialog *self)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autofree char *pod = g_settings_get_string (settings, "last-pod");
+  g_autofree char *user = g_settings_get_string (settings, "last-user");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->can_open_browser = TRUE;
+  gtk_button_set_use_underline (self->continue_button, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), pod);
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
+  set_step (self, STEP_ADDRESS);
+}
+
+GpmSignInDialog *
+gpm_sign_in_dialog_new (GtkWindow *parent)
+{
+  return g_object_new (GPM_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+}

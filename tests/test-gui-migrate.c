@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The whole way through the UI code: drop a takeout, tick an audience, sign
+ * in through the dialog, map the circle to an aspect, migrate to the test
+ * pod (127.0.0.1) and check what the pod received. */
+#define G_LOG_DOMAIN "test-gui-migrate"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gpm-secrets.h"
+#include "gpm-sign-in-dialog.h"
+#include "gpm-test-gui-util.h"
+#include "gpm-test-pod.h"
+
+#define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
+#define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
+#define CIRCLE_ACL(id, name) "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"" id "\", \"displayName\": \"" name "\"}]}}"
+#define USER_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/2\", \"displayName\": \"Bo\"}]}}"
+#define POST(id, date, content, acl) \
+  "{\"url\": \"https://plus.google.com/1/posts/" id "\", \"creationTime\": \"" date "\", \"updateTime\": \"" date "\", " \
+  AUTHOR ", \"content\": \"" content "\", \"resourceName\": \"users/1/posts/" id "\", " acl "}"
+
+static const GpmTestPostFile posts[] = {
+  { "20180101 - A.json", POST ("a", "2018-01-01 10:00:00+0000", "First public post", PUBLIC_ACL) },
+  { "20180202 - B.json", POST ("b", "2018-02-02 10:00:00+0000", "Second public post", PUBLIC_ACL) },
+  { "20180303 - C.json", POST ("c", "2018-03-03 10:00:00+0000", "Only for the family", CIRCLE_ACL ("circles/1-f", "Family")) },
+  { "20180404 - D.json", POST ("d", "2018-04-04 10:00:00+0000", "Just for Bo", USER_ACL) },
+};
+
+typedef struct {
+  GpmWindow *window;
+  const char *step;
+} Wait;
+
+static gboolean
+dialog_at_step (gpointer data)
+{
+  GpmSignInDialog *dialog = data;
+  return g_str_equal (gpm_sign_in_dialog_get_step (dialog), g_object_get_data (G_OBJECT (dialog), "want"));
+}
+
+static gboolean
+on_migrate_page (gpointer data)
+{
+  return g_strcmp0 (gpm_window_get_page (data), "migrate") == 0;
+}
+
+static gboolean
+statement_has_aspect (gpointer data)
+{
+  return strstr (gpm_migrate_page_get_statement (data), "aspect Family") != NULL;
+}
+
+static gboolean
+run_ended (gpointer data)
+{
+  const char *status = gpm_migrate_page_get_status (data);
+  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
+}
+
+static GpmSignInDialog *
+find_sign_in_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GPM_IS_SIGN_IN_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static void
+wait_step (GpmSignInDialog *dialog,
+           const char      *step)
+{
+  g_object_set_data (G_OBJECT (dialog), "want", (gpointer) step);
+  if (!gpm_test_gui_wait (dialog_at_step, dialog, 60))
+    g_error ("sign-in dialog at step %s (message: %s), expected %s",
+             gpm_sign_in_dialog_get_step (dialog), gpm_sign_in_dialog_get_message (dialog), step);
+}
+
+static void
+test_migrate_to_test_pod (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-migrate-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  g_autofree char *guid = NULL;
+  g_autoptr(GPtrArray) received = NULL;
+  GpmWindow *window;
+  GpmSignInDialog *dialog;
+  GpmMigratePage *page;
+  const char *statement;
+  gint64 family;
+  guint n_public = 0, n_family = 0;
+
+  g_assert_no_error (error);
+  guid = gpm_test_pod_add_user (pod, "alice", "correct horse", NULL);
+  family = gpm_test_pod_add_aspect (pod, "alice", "Family");
+  gpm_test_pod_add_aspect (pod, "alice", "Work");
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+
+  /* Not presented: without a window manager, focus moving between two
+   * toplevels makes GTK 4.8 warn (fatally in a test). */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+
+  /* Public is ticked; add everything, so the person's post is selected too
+   * and must be skipped (it has no aspect). */
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+
+  /* Migrate… opens the sign-in dialog */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  dialog = find_sign_in_dialog ();
+  g_assert_nonnull (dialog);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "alice");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "password");
+
+  /* A wrong password is said plainly */
+  gpm_sign_in_dialog_set_password (dialog, "wrong");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "password");
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "not right"));
+
+  gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (on_migrate_page, window, 60));
+
+  page = gpm_window_get_migrate_page (window);
+  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("statement: %s", statement);
+  g_assert_nonnull (strstr (statement, "2 posts will be published publicly on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, " as alice."));
+  g_assert_nonnull (strstr (statement, "1 post shared with Family goes to the aspect Family."));
+  g_assert_nonnull (strstr (statement, "1 private post is skipped."));
+
+  gpm_migrate_page_set_delay (page, 0);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_true (gpm_test_gui_wait (run_ended, page, 120));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+
+  received = gpm_test_pod_dup_posts (pod);
+  g_assert_cmpuint (received->len, ==, 3);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_assert_cmpstr (post->author, ==, "alice");
+      g_assert_null (strstr (post->text, "Just for Bo"));
+      if (strstr (post->text, "Only for the family") != NULL)
+        {
+          g_assert_false (post->is_public);
+          g_assert_cmpuint (post->aspect_ids->len, ==, 1);
+          g_assert_cmpint (g_array_index (post->aspect_ids, gint64, 0), ==, family);
+          n_family++;
+        }
+      else
+        {
+          g_assert_true (post->is_public);
+          g_assert_nonnull (strstr (post->text, "#repost #gplusarchive"));
+          n_public++;
+        }
+    }
+  g_assert_cmpuint (n_public, ==, 2);
+  g_assert_cmpuint (n_family, ==, 1);
+
+  /* The account is remembered in the keyring */
+  {
+    g_autofree char *address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
+    g_autoptr(GError) keyring_error = NULL;
+    char *secret = NULL;
+
+    for (guint i = 0; i < 100 && secret == NULL; i++)
+      {
+        secret = gpm_secrets_lookup_sync (address, "alice", GPM_SECRET_PASSWORD, NULL, &keyring_error);
+        g_assert_no_error (keyring_error);
+        if (secret == NULL)
+          g_usleep (50000);   /* stored from a worker thread */
+      }
+    g_assert_cmpstr (secret, ==, "correct horse");
+    gpm_secrets_free (secret);
+  }
+
+  /* Running again posts nothing twice */
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_test_gui_wait (run_ended, page, 120));
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("gpm-test-gui-data-XXXXXX", NULL);
+
+  /* The journal goes under XDG_DATA_HOME: never the user's own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gpm_test_gui_init (&argc, &argv))
+    {
+      g_test_skip ("no display (run under xvfb-run -a dbus-run-session)");
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
+
+  return g_test_run ();
+}
