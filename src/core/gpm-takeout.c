@@ -553,7 +553,9 @@ read_archive_entries (LoadState        *st,
           if (ordinal == 0 && part->kind == PART_ZIP && !part->streaming)
             return READ_FAILED_AT_START;
           add_problem (st, part->path,
-                       _("damaged or truncated archive (%s); the entries after the damage could not be read"),
+                       part->streaming
+                       ? _("truncated or damaged zip (%s); the files after the damage could not be read")
+                       : _("damaged or truncated archive (%s); the files after the damage could not be read"),
                        msg ? msg : _("read error"));
           break;
         }
@@ -641,12 +643,15 @@ load_archive_part (LoadState *st,
       if (reader != NULL)
         {
           guint before = st->entries->len;
+          guint problems_before = st->problems->len;
 
           part->streaming = TRUE;
-          add_problem (st, part->path,
-                       _("damaged or truncated zip (%s); reading the entries before the damage"),
-                       error && error->message ? error->message : _("no central directory"));
-          read_archive_entries (st, part_idx, reader);
+          result = read_archive_entries (st, part_idx, reader);
+          /* Read to the end without trouble: only the directory was bad. */
+          if (result == READ_DONE && st->problems->len == problems_before)
+            add_problem (st, part->path,
+                         _("damaged zip (%s); its files were read one by one from the front"),
+                         error && error->message ? error->message : _("no central directory"));
           return st->entries->len > before;
         }
     }

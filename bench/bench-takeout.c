@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-takeout: runs gpm_takeout_load() over a takeout with a callback
+ * that only counts, and prints what it found and how long it took. */
+#define G_LOG_DOMAIN "bench-takeout"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "gpm-takeout.h"
+
+typedef struct {
+  guint   n_json;
+  guint64 json_bytes;
+} Counts;
+
+static void
+count_json (const char *name,
+            const char *data,
+            gsize       length,
+            gpointer    user_data)
+{
+  Counts *c = user_data;
+  c->n_json++;
+  c->json_bytes += length;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTakeout) takeout = NULL;
+  gboolean verbose = FALSE;
+  Counts counts = { 0 };
+  GPtrArray *problems;
+  gint64 start;
+  int first = 1;
+
+  if (argc > 1 && g_str_equal (argv[1], "-v"))
+    {
+      verbose = TRUE;
+      first = 2;
+    }
+  if (argc <= first)
+    {
+      g_printerr ("usage: bench-takeout [-v] TAKEOUT…\n");
+      return 2;
+    }
+
+  start = g_get_monotonic_time ();
+  takeout = gpm_takeout_new ((const char * const *) argv + first, &error);
+  if (takeout == NULL || !gpm_takeout_load (takeout, count_json, NULL, &counts, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  problems = gpm_takeout_get_problems (takeout);
+  printf ("entries: %u\njson: %u (%" G_GUINT64_FORMAT " bytes)\nproblems: %u\nseconds: %.3f\n",
+          gpm_takeout_get_entries (takeout)->len, counts.n_json, counts.json_bytes,
+          problems->len, (g_get_monotonic_time () - start) / 1e6);
+  if (verbose)
+    for (guint k = 0; k < problems->len; k++)
+      {
+        g_autofree char *s = gpm_problem_to_string (g_ptr_array_index (problems, k));
+        printf ("  %s\n", s);
+      }
+  return 0;
+}
