@@ -37,6 +37,8 @@ main (int    argc,
   gint64 start;
   int first = 1;
 
+  gpm_takeout_setup_process ();
+
   if (argc > 1 && g_str_equal (argv[1], "-v"))
     {
       verbose = TRUE;

@@ -68,6 +68,13 @@ struct _GpmTakeout {
 
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
 
+void
+gpm_takeout_setup_process (void)
+{
+  if (g_getenv ("TZ") == NULL && g_file_test ("/etc/localtime", G_FILE_TEST_EXISTS))
+    g_setenv ("TZ", ":/etc/localtime", FALSE);
+}
+
 static void
 entry_free (gpointer data)
 {
