@@ -280,6 +280,7 @@ test_cross_part_media (void)
   GpmGenManifest *m = manifests[GPM_GEN_FORM_MULTI];
   g_autoptr(GpmTakeout) takeout = NULL;
   g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
+  g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
   GHashTable *parts = g_hash_table_new (g_str_hash, g_str_equal);
   guint crossing = 0;
 
@@ -351,6 +352,7 @@ test_open_entry (void)
       GpmGenManifest *m = manifests[form];
       g_autoptr(GpmTakeout) takeout = NULL;
       g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
+      g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
       g_autoptr(GPtrArray) threads = g_ptr_array_new ();
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
       g_autoptr(GError) error = NULL;
@@ -610,6 +612,7 @@ test_nothing_written (void)
     {
       g_autoptr(GpmTakeout) takeout = NULL;
       g_autoptr(Loaded) l = load_paths (manifests[form]->paths, manifests[form]->json_limit, &takeout);
+      g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
       GPtrArray *entries = gpm_takeout_get_entries (takeout);
 
       for (guint k = 0; k < entries->len; k++)

@@ -633,8 +633,11 @@ load_archive_part (LoadState *st,
       if (result != READ_FAILED_AT_START)
         return TRUE;
       g_clear_error (&error);
-      g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
-                           archive_error_string (gpm_archive_reader_get_archive (reader)));
+      {
+        const char *msg = archive_error_string (gpm_archive_reader_get_archive (reader));
+        g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                             msg ? msg : _("no central directory"));
+      }
       g_clear_pointer (&reader, gpm_archive_reader_free);
     }
   if (g_cancellable_is_cancelled (st->cancellable))
