@@ -62,6 +62,34 @@ main (int    argc,
   printf ("entries: %u\njson: %u (%" G_GUINT64_FORMAT " bytes)\nproblems: %u\nseconds: %.3f\n",
           gpm_takeout_get_entries (takeout)->len, counts.n_json, counts.json_bytes,
           problems->len, (g_get_monotonic_time () - start) / 1e6);
+  /* Streaming single entries (previews, uploads): 20 spread over the takeout. */
+  {
+    GPtrArray *entries = gpm_takeout_get_entries (takeout);
+    double worst = 0, sum = 0;
+    guint n = 0;
+
+    for (guint k = 0; entries->len && k < entries->len; k += MAX (1, entries->len / 20))
+      {
+        const GpmTakeoutEntry *e = g_ptr_array_index (entries, k);
+        g_autoptr(GBytes) bytes = NULL;
+        double s;
+
+        start = g_get_monotonic_time ();
+        bytes = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+        if (bytes == NULL)
+          {
+            g_printerr ("%s\n", error->message);
+            return 1;
+          }
+        s = (g_get_monotonic_time () - start) / 1e6;
+        worst = MAX (worst, s);
+        sum += s;
+        n++;
+      }
+    if (n)
+      printf ("read_entry: %u entries, %.3f s on average, %.3f s at worst\n", n, sum / n, worst);
+  }
+
   if (verbose)
     for (guint k = 0; k < problems->len; k++)
       {

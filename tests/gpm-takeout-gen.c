@@ -891,8 +891,11 @@ build_model (Model *m)
       m->posts_dir = "Takeout/Google+ Stream/Posts";
     }
 
-  /* Media per post: 1 for every 5th, 2-4 for every 7th (album). */
-  n_media_guess = MAX (1, o->n_posts / 5 + (o->n_posts / 7) * 3);
+  /* Media per post: 1 for every 5th, 2-4 for the album posts (see build_post). */
+  n_media_guess = 0;
+  for (guint i = 0; i < o->n_posts; i++)
+    n_media_guess += i % 5 == 0 ? 1 : i % 7 == 3 ? 2 + i % 3 : 0;
+  n_media_guess = MAX (n_media_guess, 1);
   m->media_each = o->media_bytes / n_media_guess;
 
   {
