@@ -55,7 +55,7 @@ UNZIP_S=$1 UNZIP_KB=$2
 set -- $(best_of load "$BENCH" "$ZIP")
 LOAD_S=$1 LOAD_KB=$2
 
-"$BENCH" "$ZIP"
+"$BENCH" -r "$ZIP"
 awk -v u="$UNZIP_S" -v l="$LOAD_S" -v ukb="$UNZIP_KB" -v lkb="$LOAD_KB" 'BEGIN {
   ratio = (u > 0) ? l / u : 0
   printf "unzip -p *.json : %6.2f s  peak %6.1f MB\n", u, ukb / 1024
