@@ -566,6 +566,43 @@ test_not_an_archive (void)
   g_assert_true (has_problem (takeout, fake));
 }
 
+/* In a folder, links inside it are followed, links out of it are not. */
+static void
+test_folder_links (void)
+{
+  g_autofree char *root = g_build_filename (tmp_root, "links", NULL);
+  g_autofree char *posts = g_build_filename (root, "Takeout", "Posts", NULL);
+  g_autofree char *inside = g_build_filename (posts, "a.json", NULL);
+  g_autofree char *outside = g_build_filename (tmp_root, "outside.json", NULL);
+  g_autofree char *link_in = g_build_filename (posts, "b.json", NULL);
+  g_autofree char *link_out = g_build_filename (posts, "out.json", NULL);
+  g_autofree char *link_dir = g_build_filename (posts, "loop", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (posts, 0755), ==, 0);
+  g_file_set_contents (inside, "{\"a\": 1}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (outside, "{\"secret\": 1}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("a.json", link_in), ==, 0);
+  g_assert_cmpint (symlink (outside, link_out), ==, 0);
+  g_assert_cmpint (symlink ("..", link_dir), ==, 0);
+
+  g_ptr_array_add (paths, root);
+  l = load_paths (paths, 0, &takeout);
+  g_assert_cmpuint (g_hash_table_size (l->json), ==, 2);
+  g_assert_nonnull (gpm_takeout_lookup (takeout, "Takeout/Posts/a.json"));
+  g_assert_nonnull (gpm_takeout_lookup (takeout, "Takeout/Posts/b.json"));
+  g_assert_null (gpm_takeout_lookup (takeout, "Takeout/Posts/out.json"));
+  g_assert_true (has_problem (takeout, "Takeout/Posts/out.json"));
+  g_assert_true (has_problem (takeout, "Takeout/Posts/loop"));
+  g_assert_cmpuint (gpm_takeout_get_entries (takeout)->len, ==, 2);
+  g_ptr_array_set_size (paths, 0);
+}
+
 static void
 test_cancel (void)
 {
@@ -690,6 +727,7 @@ main (int    argc,
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);
+  g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
 
