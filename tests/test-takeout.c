@@ -140,6 +140,7 @@ check_form (GpmGenForm form)
   g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
   GPtrArray *entries = gpm_takeout_get_entries (takeout);
   guint delivered = 0, listed = 0, refused = 0, too_large = 0, cp437 = 0, non_ascii = 0;
+  guint suffix1 = 0, suffix2 = 0;
 
   for (guint k = 0; k < m->entries->len; k++)
     {
@@ -156,6 +157,8 @@ check_form (GpmGenForm form)
 
       g_assert_nonnull (te);
       listed++;
+      suffix1 += g_str_has_suffix (e->name, "(1).json");
+      suffix2 += g_str_has_suffix (e->name, "(2).json");
       g_assert_cmpint (te->size, ==, e->size);
       g_assert_cmpuint (te->part, ==, e->part);
       if (e->cp437 && form != GPM_GEN_FORM_FOLDER && form != GPM_GEN_FORM_TGZ)
@@ -191,6 +194,8 @@ check_form (GpmGenForm form)
   g_assert_cmpuint (g_hash_table_size (l->json), ==, delivered);
   g_assert_cmpuint (entries->len, ==, listed);
   g_assert_cmpuint (too_large, ==, 1);
+  g_assert_cmpuint (suffix1, >, 3);
+  g_assert_cmpuint (suffix2, >, 0);
   g_assert_cmpuint (non_ascii, >, 10);
   if (form == GPM_GEN_FORM_FOLDER)
     g_assert_cmpuint (refused, ==, 0);
