@@ -767,7 +767,7 @@ read_folder_json (LoadState  *st,
                   Entry      *e)
 {
   g_autofree char *path = g_build_filename (root, e->raw_name ? e->raw_name : e->pub.name, NULL);
-  gsize len = 0;
+  gsize len = 0, want;
   int fd;
 
   if (e->pub.size > (goffset) st->limit)
@@ -801,7 +801,8 @@ read_folder_json (LoadState  *st,
           st->buf = bigger;
           st->buf_size = new_size;
         }
-      n = read (fd, st->buf + len, st->buf_size - 1 - len);
+      want = st->buf_size - 1 - len;
+      n = read (fd, st->buf + len, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -820,6 +821,9 @@ read_folder_json (LoadState  *st,
           too_large (st, e->pub.name, -1);
           return FALSE;
         }
+      /* A regular file reads short only at its end: spare the read of 0. */
+      if ((gsize) n < want)
+        break;
     }
   close (fd);
 
