@@ -53,6 +53,29 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       return 0;
     }
 
+  /* Oracle: what the indexing scan accepted, json-glib's full parse accepts
+   * too (it is the more lenient of the two), with the same ACL and counts. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+    JsonObject *root;
+    JsonNode *acl;
+    g_autoptr(GPtrArray) scopes = NULL;
+    JsonNode *comments;
+
+    g_assert (json_parser_load_from_data (parser, (const char *) data, size, NULL));
+    g_assert (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+    root = json_node_get_object (json_parser_get_root (parser));
+    acl = json_object_get_member (root, "postAcl");
+    g_assert (acl != NULL && JSON_NODE_HOLDS_OBJECT (acl));
+    scopes = gpm_scope_parse_acl (json_node_get_object (acl), NULL);
+    g_assert (scopes->len == gpm_post_get_scopes (post)->len);
+    for (guint i = 0; i < scopes->len; i++)
+      g_assert (gpm_scope_equal (g_ptr_array_index (scopes, i), g_ptr_array_index (gpm_post_get_scopes (post), i)));
+    comments = json_object_get_member (root, "comments");
+    if (comments && JSON_NODE_HOLDS_ARRAY (comments))
+      g_assert (json_array_get_length (json_node_get_array (comments)) == gpm_post_get_n_comments (post));
+  }
+
   /* Everything a consumer reads must be safe to read. */
   (void) gpm_post_get_creation_time (post);
   (void) gpm_post_get_author (post);
