@@ -62,9 +62,7 @@ set_error_from_exception (GError       **error,
 {
   const char *uri = jsc_exception_get_source_uri (exception);
 
-  g_set_error (error, GPM_RENDER_ERROR, code,
-               /* Translators: %s are: what failed, a script name, a line, the JavaScript message */
-               _("%s: %s:%u: %s"),
+  g_set_error (error, GPM_RENDER_ERROR, code, "%s: %s:%u: %s",
                what,
                uri != NULL ? uri : "?",
                jsc_exception_get_line_number (exception),
@@ -330,11 +328,11 @@ check_node (xmlNode        *node,
       for (xmlAttr *attr = node->properties; attr != NULL; attr = attr->next)
         {
           const char *aname = (const char *) attr->name;
-          g_autofree char *value = (char *) xmlNodeGetContent ((xmlNode *) attr);
+          xmlChar *content = xmlNodeGetContent ((xmlNode *) attr);
+          g_autofree char *value = g_strdup (content != NULL ? (const char *) content : "");
           gboolean ok;
 
-          if (value == NULL)
-            value = g_strdup ("");
+          xmlFree (content);
 
           if (!in_list (aname, safe_attributes, G_N_ELEMENTS (safe_attributes)))
             ok = FALSE;
