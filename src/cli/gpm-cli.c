@@ -17,7 +17,8 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "help", NULL, N_("Show this help") },
+  { "scopes", gpm_cli_scopes, N_("Count the posts of each audience (visibility scope)") },
+  { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
 };
 
 static void

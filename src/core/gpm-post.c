@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-post"
 
+#include "config.h"
+
 #include "gpm-post.h"
+
+#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -389,22 +393,26 @@ gpm_post_new_from_data (const char  *entry_name,
     length = data ? strlen (data) : 0;
   if (length == 0)
     {
-      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_EMPTY, "the file is empty");
+      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_EMPTY, _("the file is empty"));
       return NULL;
     }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
+      const char *why = local_error->message;
+      /* json-glib says "<data>:LINE:COL: Parse error: …"; the name is ours to give. */
+      if (g_str_has_prefix (why, "<data>:"))
+        why += strlen ("<data>:");
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   "not valid JSON (%s)", local_error->message);
+                   _("not valid JSON, the file is damaged or cut short (at %s)"), why);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST,
-                   "the JSON is not a Google+ post object");
+                   _("the JSON is not a Google+ post"));
       return NULL;
     }
   obj = json_node_get_object (root);
@@ -412,10 +420,10 @@ gpm_post_new_from_data (const char  *entry_name,
     {
       if (gpm_post_json_looks_like_post (obj))
         g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
-                     "the post has no postAcl, so who it was shared with is unknown");
+                     _("the post has no postAcl, so who it was shared with is unknown"));
       else
         g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST,
-                     "the JSON is not a Google+ post object");
+                     _("the JSON is not a Google+ post"));
       return NULL;
     }
 
@@ -472,3 +480,16 @@ first_of_kind (GpmPost *self, GpmScopeKind kind)
 const GpmScope *gpm_post_get_community (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_COMMUNITY); }
 const GpmScope *gpm_post_get_collection (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_COLLECTION); }
 const GpmScope *gpm_post_get_event (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_EVENT); }
+
+void
+gpm_post_collect_problems (GpmPost   *self,
+                           GPtrArray *problems)
+{
+  g_return_if_fail (GPM_IS_POST (self));
+
+  for (guint i = 0; i < self->warnings->len; i++)
+    g_ptr_array_add (problems,
+                     gpm_problem_newf (self->entry_name,
+                                       _("read, but who it was shared with is partly unknown: %s"),
+                                       (const char *) g_ptr_array_index (self->warnings, i)));
+}

@@ -40,14 +40,31 @@ typedef void (*GpmTakeoutProgressFunc) (guint64  done,
                                         guint64  total,
                                         gpointer user_data);
 
+/* Call once at program start, before any thread exists. libarchive turns
+ * each zip entry's DOS time into a time_t with mktime(), and glibc's
+ * mktime() stats /etc/localtime on every call unless TZ is set: two stats
+ * per entry, a third of the indexing time of a big takeout. This sets
+ * TZ=":/etc/localtime" (the same zone) when TZ is unset. */
+void         gpm_takeout_setup_process  (void);
+
 #define GPM_TYPE_TAKEOUT (gpm_takeout_get_type ())
 G_DECLARE_FINAL_TYPE (GpmTakeout, gpm_takeout, GPM, TAKEOUT, GObject)
 
-/* @paths: NULL-terminated; several zips are one multi-part set. Checks the
- * paths exist and are of a supported kind; reads nothing else yet. */
+/* @paths: NULL-terminated; several zips are one multi-part set, in the order
+ * given. Checks the paths exist (else NOT_FOUND) and are of a supported
+ * kind, by their first bytes or name: fails with UNSUPPORTED only when none
+ * is a zip, a tar (.tgz, .tar.gz/bz2/xz/zst) or a folder; an unusable part
+ * among good ones is reported by gpm_takeout_load(). Reads nothing else.
+ * A folder is walked recursively (16 levels, hidden folders skipped,
+ * symbolic links followed only to files inside it). */
 GpmTakeout  *gpm_takeout_new            (const char * const *paths,
                                          GError            **error);
 const char * const *gpm_takeout_get_paths (GpmTakeout *self);
+
+/* JSON entries larger than @max_size bytes are reported instead of read
+ * (default GPM_TAKEOUT_MAX_JSON_SIZE). Call before gpm_takeout_load(). */
+void         gpm_takeout_set_max_json_size (GpmTakeout *self,
+                                            gsize       max_size);
 
 /* One pass over every part: lists all entries and hands each .json entry's
  * bytes to @json_func. Media bytes are skipped, not inflated. Unsafe names
@@ -63,7 +80,10 @@ gboolean     gpm_takeout_load           (GpmTakeout             *self,
                                          GCancellable           *cancellable,
                                          GError                **error);
 
-/* After load: all entries (GpmTakeoutEntry*, sorted by name) and problems (GpmProblem*). */
+/* After load: all entries (GpmTakeoutEntry*, sorted by name) and problems
+ * (GpmProblem*), in the order found. Entries stay valid as long as @self.
+ * Only regular files are entries; a name found in two parts is kept once
+ * (the first) and the other reported. */
 GPtrArray   *gpm_takeout_get_entries    (GpmTakeout *self);
 GPtrArray   *gpm_takeout_get_problems   (GpmTakeout *self);
 const GpmTakeoutEntry *gpm_takeout_lookup (GpmTakeout *self,
@@ -77,7 +97,15 @@ const GpmTakeoutEntry *gpm_takeout_find_media (GpmTakeout *self,
                                                const char *post_entry,
                                                const char *file_name);
 
-/* Streams one entry's bytes (thread-safe; each call opens its own reader). */
+/* For an entry of an extracted folder: its path on disk (free it);
+ * NULL for an entry inside an archive. */
+char        *gpm_takeout_dup_entry_path (GpmTakeout            *self,
+                                         const GpmTakeoutEntry *entry);
+
+/* Streams one entry's bytes (thread-safe; each call opens its own reader).
+ * Call after gpm_takeout_load(). A zip entry is reached by hopping from
+ * local header to local header (no data read on the way); a .tgz entry
+ * needs the archive decompressed up to it. */
 GInputStream *gpm_takeout_open_entry    (GpmTakeout    *self,
                                          const char    *name,
                                          GCancellable  *cancellable,

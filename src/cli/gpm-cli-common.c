@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-cli"
+
+#include "config.h"
+
+#include "gpm-cli-common.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+GOptionEntry *
+gpm_cli_selection_entries (GpmCliSelection *sel)
+{
+  GOptionEntry entries[] = {
+    { "public", 0, 0, G_OPTION_ARG_NONE, &sel->public_, N_("Posts shared publicly"), NULL },
+    { "circles", 0, 0, G_OPTION_ARG_NONE, &sel->circles, N_("Posts shared with all your circles"), NULL },
+    { "ext-circles", 0, 0, G_OPTION_ARG_NONE, &sel->ext_circles, N_("Posts shared with your extended circles"), NULL },
+    { "id", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sel->ids, N_("Posts shared with this circle, person, collection, community or event (repeatable)"), N_("ID") },
+    { "essentially-public", 0, 0, G_OPTION_ARG_NONE, &sel->essentially_public, N_("Public posts and posts to communities"), NULL },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
+gboolean
+gpm_cli_selection_is_empty (const GpmCliSelection *sel)
+{
+  return !sel->public_ && !sel->circles && !sel->ext_circles &&
+         !sel->essentially_public && (sel->ids == NULL || sel->ids[0] == NULL);
+}
+
+void
+gpm_cli_selection_clear (GpmCliSelection *sel)
+{
+  g_clear_pointer (&sel->ids, g_strfreev);
+}
+
+static GPtrArray *
+load_stdin_posts (GPtrArray *problems)
+{
+  GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
+  char *line = NULL;
+  gsize len = 0;
+
+  g_io_channel_set_encoding (in, NULL, NULL);
+  while (g_io_channel_read_line (in, &line, &len, NULL, NULL) == G_IO_STATUS_NORMAL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_strstrip (line);
+      GpmPost *post;
+
+      line = NULL;
+      if (*path == '\0')
+        continue;
+      post = gpm_post_new_from_file (path, &error);
+      if (post)
+        {
+          g_ptr_array_add (posts, post);
+          gpm_post_collect_problems (post, problems);
+        }
+      else
+        g_ptr_array_add (problems, gpm_problem_new (path, error->message));
+    }
+  return posts;
+}
+
+static gint64 max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
+
+GOptionEntry *
+gpm_cli_input_entries (void)
+{
+  GOptionEntry entries[] = {
+    { "max-json-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &max_json_size,
+      N_("Report JSON files larger than this many bytes instead of reading them"), N_("BYTES") },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
+gboolean
+gpm_cli_input_load (GpmCliInput  *input,
+                    char        **paths,
+                    GError      **error)
+{
+  memset (input, 0, sizeof *input);
+  input->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+
+  if (paths == NULL || paths[0] == NULL)
+    {
+      g_autoptr(GPtrArray) posts = load_stdin_posts (input->problems);
+      input->index = gpm_scope_index_new (posts);
+      return TRUE;
+    }
+
+  input->import = gpm_import_new ((const char * const *) paths);
+  gpm_import_set_max_json_size (input->import, MAX (max_json_size, 1));
+  if (!gpm_import_run (input->import, NULL, error))
+    return FALSE;
+  input->index = g_object_ref (gpm_import_get_index (input->import));
+  {
+    GPtrArray *problems = gpm_import_get_problems (input->import);
+    for (guint i = 0; i < problems->len; i++)
+      g_ptr_array_add (input->problems, gpm_problem_ref (g_ptr_array_index (problems, i)));
+  }
+  return TRUE;
+}
+
+void
+gpm_cli_input_clear (GpmCliInput *input)
+{
+  g_clear_object (&input->import);
+  g_clear_object (&input->index);
+  g_clear_pointer (&input->problems, g_ptr_array_unref);
+}
+
+GPtrArray *
+gpm_cli_input_select (GpmCliInput           *input,
+                      const GpmCliSelection *sel)
+{
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (sel->public_)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
+  if (sel->circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_CIRCLES));
+  if (sel->ext_circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_EXTENDED));
+  if (sel->ids)
+    g_strv_builder_addv (keys, (const char **) sel->ids);
+  strv = g_strv_builder_end (keys);
+  return gpm_scope_index_select (input->index, (const char * const *) strv, sel->essentially_public);
+}
+
+char *
+gpm_cli_input_dup_display_name (GpmCliInput *input,
+                                const char  *name)
+{
+  GpmTakeout *takeout = input->import ? gpm_import_get_takeout (input->import) : NULL;
+  const GpmTakeoutEntry *entry = takeout ? gpm_takeout_lookup (takeout, name) : NULL;
+  char *path = entry ? gpm_takeout_dup_entry_path (takeout, entry) : NULL;
+
+  return path ? path : g_strdup (name);
+}
+
+void
+gpm_cli_input_print_problems (GpmCliInput *input)
+{
+  for (guint i = 0; i < input->problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (input->problems, i);
+      g_autofree char *name = gpm_cli_input_dup_display_name (input, p->name);
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", name, p->message);
+    }
+}
+
+void
+gpm_cli_print_json (JsonNode *node,
+                    gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, pretty);
+  text = json_generator_to_data (gen, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+}

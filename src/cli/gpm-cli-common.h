@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-cli-common.h: what several commands share: loading posts and selecting them. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-import.h"
+
+G_BEGIN_DECLS
+
+/* The selection flags of `select`, `export` and `post` (the seed's filter). */
+typedef struct {
+  gboolean  public_;
+  gboolean  circles;
+  gboolean  ext_circles;
+  gboolean  essentially_public;
+  char    **ids;
+} GpmCliSelection;
+
+/* GOptionEntry rows for @sel, terminated; add them with g_option_context_add_main_entries. */
+GOptionEntry *gpm_cli_selection_entries (GpmCliSelection *sel);
+gboolean      gpm_cli_selection_is_empty (const GpmCliSelection *sel);
+void          gpm_cli_selection_clear    (GpmCliSelection *sel);
+
+/* Posts and the problems met reading them: from TAKEOUT paths (a zip, parts,
+ * a tgz, a folder) through GpmImport, or — with no path — from post JSON file
+ * paths read on standard input, one per line, like the seed scripts. */
+typedef struct {
+  GpmImport     *import;    /* NULL in standard-input mode */
+  GpmScopeIndex *index;
+  GPtrArray     *problems;  /* GpmProblem* */
+} GpmCliInput;
+
+/* Options of gpm_cli_input_load() (a hidden --max-json-size), terminated. */
+GOptionEntry *gpm_cli_input_entries (void);
+gboolean      gpm_cli_input_load  (GpmCliInput  *input,
+                                   char        **paths,
+                                   GError      **error);
+void          gpm_cli_input_clear (GpmCliInput  *input);
+GPtrArray    *gpm_cli_input_select (GpmCliInput           *input,
+                                    const GpmCliSelection *sel);
+
+/* What to call an entry in output: its path on disk for an extracted
+ * folder, else its name inside the archive (or the path read on stdin). */
+char         *gpm_cli_input_dup_display_name (GpmCliInput *input,
+                                              const char  *name);
+/* "gplus-migrate-cli: NAME: MESSAGE" for each problem, on stderr. */
+void          gpm_cli_input_print_problems   (GpmCliInput *input);
+
+/* Writes @node as one line of JSON to stdout. */
+void          gpm_cli_print_json     (JsonNode *node,
+                                      gboolean  pretty);
+
+G_END_DECLS

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-archive-reader"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "gpm-archive-reader.h"
+#include "gpm-takeout.h"
+
+/* Reads start small after a seek or skip (a local header and a small JSON
+ * entry fit) and double while the archive reads on, so that hopping over
+ * media costs one small read per entry, and long runs read in big blocks. */
+#define MIN_READ  (8 * 1024)
+#define MAX_READ  (256 * 1024)
+
+struct _GpmArchiveReader {
+  struct archive *archive;
+  int             fd;
+  guint64         pos;
+  gsize           next_read;
+  guchar         *buf;
+  GCancellable   *cancellable;
+};
+
+static la_ssize_t
+client_read (struct archive *a,
+             void           *data,
+             const void    **buffer)
+{
+  GpmArchiveReader *self = data;
+  ssize_t n;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      archive_set_error (a, ECANCELED, "%s", _("Cancelled"));
+      return -1;
+    }
+
+  do
+    n = read (self->fd, self->buf, self->next_read);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    {
+      archive_set_error (a, errno, "%s", g_strerror (errno));
+      return -1;
+    }
+
+  self->pos += n;
+  if (self->next_read < MAX_READ)
+    self->next_read *= 2;
+  *buffer = self->buf;
+  return n;
+}
+
+static la_int64_t
+client_seek (struct archive *a,
+             void           *data,
+             la_int64_t      offset,
+             int             whence)
+{
+  GpmArchiveReader *self = data;
+  off_t r = lseek (self->fd, offset, whence);
+
+  if (r < 0)
+    {
+      archive_set_error (a, errno, "%s", g_strerror (errno));
+      return ARCHIVE_FATAL;
+    }
+  self->pos = r;
+  self->next_read = MIN_READ;
+  return r;
+}
+
+static la_int64_t
+client_skip (struct archive *a,
+             void           *data,
+             la_int64_t      request)
+{
+  GpmArchiveReader *self = data;
+  off_t r = lseek (self->fd, request, SEEK_CUR);
+
+  if (r < 0)
+    return 0; /* libarchive reads and discards instead */
+  self->pos = r;
+  self->next_read = MIN_READ;
+  return request;
+}
+
+gboolean
+gpm_archive_sniff (const guint8   *head,
+                   gsize           len,
+                   GpmArchiveKind *kind)
+{
+  static const guint8 xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+  static const guint8 zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+  if (len >= 4 && head[0] == 'P' && head[1] == 'K' &&
+      ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6) ||
+       (head[2] == 7 && head[3] == 8)))
+    {
+      *kind = GPM_ARCHIVE_ZIP;
+      return TRUE;
+    }
+  if ((len >= 2 && head[0] == 0x1f && head[1] == 0x8b) ||
+      (len >= 3 && memcmp (head, "BZh", 3) == 0) ||
+      (len >= sizeof xz && memcmp (head, xz, sizeof xz) == 0) ||
+      (len >= sizeof zstd && memcmp (head, zstd, sizeof zstd) == 0) ||
+      (len >= 262 && memcmp (head + 257, "ustar", 5) == 0))
+    {
+      *kind = GPM_ARCHIVE_TAR;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+GpmArchiveReader *
+gpm_archive_reader_open (const char     *path,
+                         GpmArchiveKind  kind,
+                         gboolean        streaming_zip,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(GpmArchiveReader) self = g_new0 (GpmArchiveReader, 1);
+  struct archive *a;
+  int r;
+
+  self->fd = -1;
+  self->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (self->fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, GPM_TAKEOUT_ERROR,
+                   saved == ENOENT ? GPM_TAKEOUT_ERROR_NOT_FOUND : GPM_TAKEOUT_ERROR_CORRUPT,
+                   "%s", g_strerror (saved));
+      return NULL;
+    }
+  self->buf = g_malloc (MAX_READ);
+  self->next_read = MIN_READ;
+  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+
+  a = self->archive = archive_read_new ();
+  if (kind == GPM_ARCHIVE_ZIP)
+    {
+      if (streaming_zip)
+        archive_read_support_format_zip_streamable (a);
+      else
+        archive_read_support_format_zip_seekable (a);
+    }
+  else
+    {
+      archive_read_support_format_tar (a);
+      archive_read_support_filter_gzip (a);
+      archive_read_support_filter_bzip2 (a);
+      archive_read_support_filter_xz (a);
+      archive_read_support_filter_zstd (a);
+    }
+
+  archive_read_set_read_callback (a, client_read);
+  archive_read_set_skip_callback (a, client_skip);
+  if (kind == GPM_ARCHIVE_ZIP && !streaming_zip)
+    archive_read_set_seek_callback (a, client_seek);
+  archive_read_set_callback_data (a, self);
+
+  r = archive_read_open1 (a);
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                   "%s", archive_error_string (a) ? archive_error_string (a) : _("unreadable archive"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+struct archive *
+gpm_archive_reader_get_archive (GpmArchiveReader *self)
+{
+  return self->archive;
+}
+
+guint64
+gpm_archive_reader_get_position (GpmArchiveReader *self)
+{
+  return self->pos;
+}
+
+void
+gpm_archive_reader_free (GpmArchiveReader *self)
+{
+  if (self == NULL)
+    return;
+  if (self->archive)
+    archive_read_free (self->archive);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_clear_object (&self->cancellable);
+  g_free (self->buf);
+  g_free (self);
+}
+
+char *
+gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
+                                 GpmArchiveKind        kind)
+{
+  const char *raw = archive_entry_pathname (entry);
+  char *utf8;
+
+  if (raw == NULL)
+    raw = archive_entry_pathname_utf8 (entry);
+  if (raw == NULL)
+    return NULL;
+  if (g_utf8_validate (raw, -1, NULL))
+    return g_strdup (raw);
+
+  /* No UTF-8 flag and not UTF-8: zip tools wrote the legacy DOS code
+   * page; tar has no rule, Latin-1 is the common case and never fails. */
+  utf8 = g_convert (raw, -1, "UTF-8", kind == GPM_ARCHIVE_ZIP ? "CP437" : "ISO-8859-1",
+                    NULL, NULL, NULL);
+  if (utf8 == NULL)
+    utf8 = g_utf8_make_valid (raw, -1);
+  return utf8;
+}
+
+gpointer
+gpm_archive_utf8_locale_push (void)
+{
+  locale_t base, loc;
+
+  base = duplocale (uselocale ((locale_t) 0));
+  if (base == (locale_t) 0)
+    return NULL;
+  loc = newlocale (LC_CTYPE_MASK, "C.UTF-8", base);
+  if (loc == (locale_t) 0)
+    loc = newlocale (LC_CTYPE_MASK, "en_US.UTF-8", base);
+  if (loc == (locale_t) 0)
+    {
+      freelocale (base);
+      return NULL;
+    }
+  /* @loc now owns @base's storage. */
+  return uselocale (loc);
+}
+
+void
+gpm_archive_utf8_locale_pop (gpointer token)
+{
+  locale_t ours;
+
+  if (token == NULL)
+    return;
+  ours = uselocale ((locale_t) token);
+  freelocale (ours);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-archive-reader.h: private to the takeout module. Opens one zip or
+ * tar(.gz) file with libarchive through our own I/O callbacks (small reads
+ * after a seek, real skips with lseek, so skipped media are never read),
+ * and turns entry names into UTF-8. */
+#pragma once
+
+#include <gio/gio.h>
+#include <archive.h>
+#include <archive_entry.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GPM_ARCHIVE_ZIP,
+  GPM_ARCHIVE_TAR,   /* tar, optionally gzip/bzip2/xz compressed */
+} GpmArchiveKind;
+
+typedef struct _GpmArchiveReader GpmArchiveReader;
+
+/* @streaming_zip: read a zip front to back (local headers) instead of
+ * through its central directory; for zips whose end is missing. */
+GpmArchiveReader *gpm_archive_reader_open         (const char     *path,
+                                                   GpmArchiveKind  kind,
+                                                   gboolean        streaming_zip,
+                                                   GCancellable   *cancellable,
+                                                   GError        **error);
+struct archive   *gpm_archive_reader_get_archive  (GpmArchiveReader *self);
+/* Byte offset reached in the file. */
+guint64           gpm_archive_reader_get_position (GpmArchiveReader *self);
+void              gpm_archive_reader_free         (GpmArchiveReader *self);
+
+/* The entry's name as UTF-8: zip names with the UTF-8 flag as they are,
+ * names that are not valid UTF-8 from CP437 (zip) or ISO-8859-1 (tar).
+ * Call between gpm_archive_utf8_locale_push/pop. */
+char             *gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
+                                                   GpmArchiveKind        kind);
+
+/* libarchive converts names to the thread's locale charset; these switch
+ * the calling thread's LC_CTYPE to UTF-8 for the duration (other
+ * categories unchanged). Returns a token for pop. */
+gpointer          gpm_archive_utf8_locale_push    (void);
+void              gpm_archive_utf8_locale_pop     (gpointer token);
+
+/* Sniff the first bytes of a file. Returns FALSE if neither zip nor tar. */
+gboolean          gpm_archive_sniff               (const guint8   *head,
+                                                   gsize           len,
+                                                   GpmArchiveKind *kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmArchiveReader, gpm_archive_reader_free)
+
+G_END_DECLS

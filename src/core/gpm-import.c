@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-import"
+
+#include "config.h"
+
+#include "gpm-import.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _GpmImport
+{
+  GObject        parent_instance;
+
+  GStrv          paths;
+  GpmTakeout    *takeout;
+  GPtrArray     *posts;      /* GpmPost* */
+  GPtrArray     *problems;   /* GpmProblem* */
+  GpmScopeIndex *index;
+  gsize          max_json_size;
+
+  /* Progress, written by the worker, read on the main context. */
+  GMutex         lock;
+  guint          n_posts;
+  guint          n_problems;
+  double         fraction;
+  GMainContext  *notify_context;
+  gboolean       notify_pending;
+};
+
+G_DEFINE_FINAL_TYPE (GpmImport, gpm_import, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_POSTS,
+  PROP_N_PROBLEMS,
+  PROP_FRACTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+gpm_import_finalize (GObject *object)
+{
+  GpmImport *self = GPM_IMPORT (object);
+
+  g_strfreev (self->paths);
+  g_clear_object (&self->takeout);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_object (&self->index);
+  g_clear_pointer (&self->notify_context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (gpm_import_parent_class)->finalize (object);
+}
+
+static void
+gpm_import_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  GpmImport *self = GPM_IMPORT (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_POSTS:
+      g_value_set_uint (value, gpm_import_get_n_posts (self));
+      break;
+    case PROP_N_PROBLEMS:
+      g_value_set_uint (value, gpm_import_get_n_problems (self));
+      break;
+    case PROP_FRACTION:
+      g_value_set_double (value, gpm_import_get_fraction (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gpm_import_class_init (GpmImportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gpm_import_finalize;
+  object_class->get_property = gpm_import_get_property;
+
+  properties[PROP_N_POSTS] =
+    g_param_spec_uint ("n-posts", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_PROBLEMS] =
+    g_param_spec_uint ("n-problems", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL, -1, 1, -1,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gpm_import_init (GpmImport *self)
+{
+  g_mutex_init (&self->lock);
+  self->fraction = -1;
+  self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
+  self->posts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+}
+
+GpmImport *
+gpm_import_new (const char * const *paths)
+{
+  GpmImport *self = g_object_new (GPM_TYPE_IMPORT, NULL);
+  self->paths = g_strdupv ((GStrv) paths);
+  return self;
+}
+
+void
+gpm_import_set_max_json_size (GpmImport *self,
+                              gsize      max_size)
+{
+  g_return_if_fail (GPM_IS_IMPORT (self));
+  self->max_json_size = max_size;
+}
+
+static gboolean
+notify_in_main (gpointer data)
+{
+  GpmImport *self = data;
+
+  g_mutex_lock (&self->lock);
+  self->notify_pending = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POSTS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROBLEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with the lock held. At most one notification is queued at a time,
+ * so a fast worker never floods the main loop. */
+static void
+queue_notify_locked (GpmImport *self)
+{
+  if (self->notify_context == NULL || self->notify_pending)
+    return;
+  self->notify_pending = TRUE;
+  g_main_context_invoke_full (self->notify_context, G_PRIORITY_DEFAULT_IDLE,
+                              notify_in_main, g_object_ref (self), g_object_unref);
+}
+
+/* A failed .json is reported when it sits beside real posts, or is named like
+ * a Google+ post ("20180808 - Post(1).json"); other JSON a full Takeout
+ * carries (other Google products, metadata) is not a post and is left alone. */
+typedef struct {
+  char   *name;
+  GError *error;
+} Failure;
+
+static void
+failure_free (Failure *f)
+{
+  g_free (f->name);
+  g_clear_error (&f->error);
+  g_free (f);
+}
+
+typedef struct {
+  GpmImport *self;
+  GPtrArray *failures;   /* Failure* */
+} LoadState;
+
+static void
+on_json (const char *name,
+         const char *data,
+         gsize       length,
+         gpointer    user_data)
+{
+  LoadState *state = user_data;
+  GpmImport *self = state->self;
+  g_autoptr(GError) error = NULL;
+  GpmPost *post = gpm_post_new_from_data (name, data, length, &error);
+
+  if (post != NULL)
+    {
+      g_ptr_array_add (self->posts, post);
+      g_mutex_lock (&self->lock);
+      self->n_posts++;
+      queue_notify_locked (self);
+      g_mutex_unlock (&self->lock);
+    }
+  else
+    {
+      Failure *f = g_new0 (Failure, 1);
+      f->name = g_strdup (name);
+      f->error = g_steal_pointer (&error);
+      g_ptr_array_add (state->failures, f);
+    }
+}
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  LoadState *state = user_data;
+  GpmImport *self = state->self;
+
+  g_mutex_lock (&self->lock);
+  self->fraction = total > 0 ? MIN (1.0, (double) done / (double) total) : -1;
+  queue_notify_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+looks_like_post_file_name (const char *name)
+{
+  const char *base = strrchr (name, '/');
+  base = base ? base + 1 : name;
+  for (int i = 0; i < 8; i++)
+    if (!g_ascii_isdigit (base[i]))
+      return FALSE;
+  return g_str_has_prefix (base + 8, " - ");
+}
+
+static gint
+compare_posts_by_name (gconstpointer a,
+                       gconstpointer b)
+{
+  GpmPost *pa = *(GpmPost * const *) a;
+  GpmPost *pb = *(GpmPost * const *) b;
+  return strcmp (gpm_post_get_entry_name (pa), gpm_post_get_entry_name (pb));
+}
+
+static void
+add_problem (GpmImport *self, GpmProblem *problem)
+{
+  g_ptr_array_add (self->problems, problem);
+  g_mutex_lock (&self->lock);
+  self->n_problems = self->problems->len;
+  queue_notify_locked (self);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+gpm_import_run (GpmImport     *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) failure_free);
+  g_autoptr(GHashTable) post_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  LoadState state = { self, failures };
+  GPtrArray *takeout_problems;
+
+  g_return_val_if_fail (GPM_IS_IMPORT (self), FALSE);
+  g_return_val_if_fail (self->takeout == NULL, FALSE);
+
+  self->takeout = gpm_takeout_new ((const char * const *) self->paths, error);
+  if (self->takeout == NULL)
+    return FALSE;
+
+  gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
+  if (!gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error))
+    return FALSE;
+
+  takeout_problems = gpm_takeout_get_problems (self->takeout);
+  for (guint i = 0; i < takeout_problems->len; i++)
+    add_problem (self, gpm_problem_ref (g_ptr_array_index (takeout_problems, i)));
+
+  for (guint i = 0; i < self->posts->len; i++)
+    g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (g_ptr_array_index (self->posts, i))));
+
+  for (guint i = 0; i < failures->len; i++)
+    {
+      Failure *f = g_ptr_array_index (failures, i);
+      g_autofree char *dir = g_path_get_dirname (f->name);
+      gboolean not_a_post = g_error_matches (f->error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST);
+
+      /* JSON that parses but is not a post is only a problem where posts live. */
+      if (not_a_post && !looks_like_post_file_name (f->name))
+        continue;
+      if (g_hash_table_contains (post_dirs, dir) || looks_like_post_file_name (f->name))
+        add_problem (self, gpm_problem_new (f->name, f->error->message));
+    }
+
+  g_ptr_array_sort (self->posts, compare_posts_by_name);
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GPtrArray *warnings = gpm_post_get_warnings (g_ptr_array_index (self->posts, i));
+      if (warnings->len > 0)
+        {
+          gpm_post_collect_problems (g_ptr_array_index (self->posts, i), self->problems);
+          g_mutex_lock (&self->lock);
+          self->n_problems = self->problems->len;
+          g_mutex_unlock (&self->lock);
+        }
+    }
+  self->index = gpm_scope_index_new (self->posts);
+
+  if (self->posts->len == 0 && self->problems->len == 0)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED,
+                   _("No Google+ posts were found. Is this a Takeout of “Google+ Stream” in JSON format?"));
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->fraction = 1.0;
+  queue_notify_locked (self);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (gpm_import_run (source_object, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+gpm_import_run_async (GpmImport           *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GPM_IS_IMPORT (self));
+
+  self->notify_context = g_main_context_ref_thread_default ();
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gpm_import_run_async);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gboolean
+gpm_import_run_finish (GpmImport     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gpm_import_run_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+guint
+gpm_import_get_n_posts (GpmImport *self)
+{
+  guint n;
+  g_mutex_lock (&self->lock);
+  n = self->n_posts;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint
+gpm_import_get_n_problems (GpmImport *self)
+{
+  guint n;
+  g_mutex_lock (&self->lock);
+  n = self->n_problems;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+double
+gpm_import_get_fraction (GpmImport *self)
+{
+  double f;
+  g_mutex_lock (&self->lock);
+  f = self->fraction;
+  g_mutex_unlock (&self->lock);
+  return f;
+}
+
+GpmTakeout *gpm_import_get_takeout (GpmImport *self) { return self->takeout; }
+GPtrArray *gpm_import_get_posts (GpmImport *self) { return self->posts; }
+GPtrArray *gpm_import_get_problems (GpmImport *self) { return self->problems; }
+GpmScopeIndex *gpm_import_get_index (GpmImport *self) { return self->index; }

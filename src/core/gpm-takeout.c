@@ -1,0 +1,1267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-takeout"
+
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "gpm-archive-reader.h"
+#include "gpm-archive-stream.h"
+#include "gpm-takeout.h"
+
+/* How deep an extracted folder is walked (Takeout/Google+ Stream/Posts is 3). */
+#define MAX_FOLDER_DEPTH 16
+
+G_DEFINE_QUARK (gpm-takeout-error-quark, gpm_takeout_error)
+
+typedef enum {
+  PART_ZIP,
+  PART_TAR,
+  PART_DIR,
+  PART_UNKNOWN,
+} PartKind;
+
+typedef struct {
+  char     *path;
+  PartKind  kind;
+  guint64   size;        /* file size; 0 for folders */
+  gboolean  streaming;   /* a zip whose central directory is unreadable */
+} Part;
+
+typedef struct _Entry Entry;
+struct _Entry {
+  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry* */
+  guint            ordinal;        /* header number in its archive part */
+  char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
+  Entry           *next_same_base; /* chain of entries with the same base name */
+};
+
+typedef struct {
+  GPtrArray  *entries;   /* Entry*, sorted by name, owned */
+  GHashTable *by_name;   /* name → Entry* */
+  GHashTable *by_base;   /* base name → first Entry* of its chain */
+} Index;
+
+struct _GpmTakeout {
+  GObject     parent_instance;
+
+  char      **paths;
+  Part       *parts;
+  guint       n_parts;
+  gsize       max_json_size;
+
+  GMutex      lock;      /* guards @index, @problems, @retired */
+  Index      *index;
+  GPtrArray  *problems;
+  GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
+};
+
+G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
+
+void
+gpm_takeout_setup_process (void)
+{
+  if (g_getenv ("TZ") == NULL && g_file_test ("/etc/localtime", G_FILE_TEST_EXISTS))
+    g_setenv ("TZ", ":/etc/localtime", FALSE);
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *e = data;
+
+  g_free (e->pub.name);
+  g_free (e->raw_name);
+  g_free (e);
+}
+
+static int
+entry_compare (gconstpointer a,
+               gconstpointer b)
+{
+  const Entry *ea = *(const Entry * const *) a;
+  const Entry *eb = *(const Entry * const *) b;
+
+  return strcmp (ea->pub.name, eb->pub.name);
+}
+
+static const char *
+base_name_of (const char *name)
+{
+  const char *slash = strrchr (name, '/');
+  return slash ? slash + 1 : name;
+}
+
+static Index *
+index_new (GPtrArray *entries)
+{
+  Index *index = g_new0 (Index, 1);
+
+  g_ptr_array_sort (entries, entry_compare);
+  index->entries = entries;
+  index->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  index->by_base = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = entries->len; i > 0; i--)
+    {
+      Entry *e = g_ptr_array_index (entries, i - 1);
+      const char *base = base_name_of (e->pub.name);
+
+      g_hash_table_insert (index->by_name, e->pub.name, e);
+      e->next_same_base = g_hash_table_lookup (index->by_base, base);
+      g_hash_table_insert (index->by_base, (gpointer) base, e);
+    }
+  return index;
+}
+
+static void
+index_free (gpointer data)
+{
+  Index *index = data;
+
+  g_hash_table_unref (index->by_name);
+  g_hash_table_unref (index->by_base);
+  g_ptr_array_unref (index->entries);
+  g_free (index);
+}
+
+static Index *
+get_index (GpmTakeout *self)
+{
+  Index *index;
+
+  g_mutex_lock (&self->lock);
+  index = self->index;
+  g_mutex_unlock (&self->lock);
+  return index;
+}
+
+static void
+gpm_takeout_finalize (GObject *object)
+{
+  GpmTakeout *self = GPM_TAKEOUT (object);
+
+  for (guint i = 0; i < self->n_parts; i++)
+    g_free (self->parts[i].path);
+  g_free (self->parts);
+  g_strfreev (self->paths);
+  g_clear_pointer (&self->index, index_free);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
+}
+
+static void
+gpm_takeout_class_init (GpmTakeoutClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gpm_takeout_finalize;
+}
+
+static void
+gpm_takeout_init (GpmTakeout *self)
+{
+  g_mutex_init (&self->lock);
+  self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  self->retired = g_ptr_array_new_with_free_func (index_free);
+}
+
+static PartKind
+classify_file (const char *path)
+{
+  guint8 head[512];
+  gssize n = 0;
+  GpmArchiveKind kind;
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      do
+        n = read (fd, head, sizeof head);
+      while (n < 0 && errno == EINTR);
+      close (fd);
+    }
+  if (n > 0 && gpm_archive_sniff (head, n, &kind))
+    return kind == GPM_ARCHIVE_ZIP ? PART_ZIP : PART_TAR;
+
+  /* Damaged beyond the magic: the name says what it was meant to be. */
+  if (g_str_has_suffix (lower, ".zip"))
+    return PART_ZIP;
+  if (g_str_has_suffix (lower, ".tgz") || g_str_has_suffix (lower, ".tar.gz") ||
+      g_str_has_suffix (lower, ".tar"))
+    return PART_TAR;
+  return PART_UNKNOWN;
+}
+
+GpmTakeout *
+gpm_takeout_new (const char * const *paths,
+                 GError            **error)
+{
+  g_autoptr(GpmTakeout) self = NULL;
+  gboolean any_known = FALSE;
+  guint n;
+
+  if (paths == NULL || paths[0] == NULL)
+    {
+      g_set_error_literal (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_NOT_FOUND,
+                           _("No takeout given"));
+      return NULL;
+    }
+
+  self = g_object_new (GPM_TYPE_TAKEOUT, NULL);
+  n = g_strv_length ((char **) paths);
+  self->paths = g_strdupv ((char **) paths);
+  self->parts = g_new0 (Part, n);
+  self->n_parts = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      Part *part = &self->parts[i];
+      GStatBuf st;
+
+      part->path = g_strdup (paths[i]);
+      if (g_stat (paths[i], &st) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_NOT_FOUND,
+                       "%s: %s", paths[i], g_strerror (saved));
+          return NULL;
+        }
+      if (S_ISDIR (st.st_mode))
+        part->kind = PART_DIR;
+      else if (S_ISREG (st.st_mode))
+        {
+          part->kind = classify_file (paths[i]);
+          part->size = st.st_size;
+        }
+      else
+        part->kind = PART_UNKNOWN;
+      any_known |= part->kind != PART_UNKNOWN;
+    }
+
+  if (!any_known)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED,
+                   _("%s: not a zip or tgz archive, nor a folder"), paths[0]);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char * const *
+gpm_takeout_get_paths (GpmTakeout *self)
+{
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  return (const char * const *) self->paths;
+}
+
+void
+gpm_takeout_set_max_json_size (GpmTakeout *self,
+                               gsize       max_size)
+{
+  g_return_if_fail (GPM_IS_TAKEOUT (self));
+  self->max_json_size = max_size;
+}
+
+/* Loading */
+
+typedef struct {
+  char    *raw;     /* relative path, on-disk bytes */
+  goffset  size;
+} FolderFile;
+
+static void
+folder_file_free (gpointer data)
+{
+  FolderFile *f = data;
+  g_free (f->raw);
+  g_free (f);
+}
+
+typedef struct {
+  GpmTakeout              *self;
+  GpmTakeoutJsonFunc       json_func;
+  GpmTakeoutProgressFunc   progress_func;
+  gpointer                 user_data;
+  GCancellable            *cancellable;
+  gsize                    limit;
+
+  GPtrArray               *entries;   /* Entry*, owned */
+  GHashTable              *seen;      /* name → Entry* */
+  GPtrArray               *problems;  /* GpmProblem* */
+
+  char                    *buf;
+  gsize                    buf_size;
+
+  guint64                  total;
+  guint64                  base;      /* bytes of the parts before the current one */
+  guint64                  last_reported;
+  guint64                  step;
+} LoadState;
+
+static void
+add_problem (LoadState  *st,
+             const char *name,
+             const char *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static void
+add_problem (LoadState  *st,
+             const char *name,
+             const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (st->problems, gpm_problem_new (name, message));
+}
+
+static void
+report_progress (LoadState *st,
+                 guint64    done,
+                 gboolean   force)
+{
+  if (st->progress_func == NULL)
+    return;
+  if (st->total && done > st->total)
+    done = st->total;
+  if (force || done >= st->last_reported + st->step)
+    {
+      st->last_reported = done;
+      st->progress_func (done, st->total, st->user_data);
+    }
+}
+
+static gboolean
+is_json_name (const char *name)
+{
+  gsize len = strlen (name);
+  return len >= 5 && g_ascii_strcasecmp (name + len - 5, ".json") == 0;
+}
+
+/* A clean relative name ("a/b/c"), or NULL with the reason when the name
+ * could lead out of where the takeout is (absolute, drive letter, ".."). */
+static char *
+normalize_name (const char  *name,
+                const char **why)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  if (name[0] == '/' || name[0] == '\\' ||
+      (g_ascii_isalpha (name[0]) && name[1] == ':'))
+    {
+      *why = _("unsafe file name (absolute path); not read");
+      return NULL;
+    }
+
+  parts = g_strsplit_set (name, "/\\", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      if (strcmp (parts[i], "..") == 0)
+        {
+          *why = _("unsafe file name (contains “..”); not read");
+          return NULL;
+        }
+    }
+
+  /* Only '/' separates; a backslash stays part of the name. */
+  g_strfreev (g_steal_pointer (&parts));
+  parts = g_strsplit (name, "/", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (parts[i][0] != '\0' && strcmp (parts[i], ".") != 0)
+      g_ptr_array_add (kept, parts[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("/", (char **) kept->pdata);
+}
+
+/* Takes @name. NULL when the name was already seen in an earlier part. */
+static Entry *
+add_entry (LoadState *st,
+           guint      part,
+           char      *name,
+           goffset    size,
+           guint      ordinal,
+           char      *raw_name)
+{
+  Entry *e = g_hash_table_lookup (st->seen, name);
+
+  if (e != NULL)
+    {
+      add_problem (st, name, _("also in %s; this copy was ignored"),
+                   st->self->parts[e->pub.part].path);
+      g_free (name);
+      g_free (raw_name);
+      return NULL;
+    }
+
+  e = g_new0 (Entry, 1);
+  e->pub.name = name;
+  e->pub.size = size;
+  e->pub.part = part;
+  e->ordinal = ordinal;
+  e->raw_name = raw_name;
+  g_ptr_array_add (st->entries, e);
+  g_hash_table_insert (st->seen, e->pub.name, e);
+  return e;
+}
+
+static void
+ensure_buf (LoadState *st,
+            gsize      size)
+{
+  if (st->buf_size < size)
+    {
+      g_free (st->buf);
+      st->buf_size = MAX (size, 64 * 1024);
+      st->buf = g_malloc (st->buf_size);
+    }
+}
+
+static void
+too_large (LoadState  *st,
+           const char *name,
+           goffset     size)
+{
+  g_autofree char *limit = g_format_size (st->limit);
+
+  if (size >= 0)
+    {
+      g_autofree char *have = g_format_size (size);
+      add_problem (st, name, _("JSON file too large (%s, the limit is %s); not read"), have, limit);
+    }
+  else
+    add_problem (st, name, _("JSON file too large (over %s); not read"), limit);
+}
+
+static void
+deliver (LoadState  *st,
+         const char *name,
+         gsize       len)
+{
+  st->buf[len] = '\0';
+  if (st->json_func)
+    st->json_func (name, st->buf, len, st->user_data);
+
+  /* Do not keep a huge buffer alive for the small entries that follow. */
+  if (st->buf_size > 4 * 1024 * 1024)
+    {
+      g_clear_pointer (&st->buf, g_free);
+      st->buf_size = 0;
+    }
+}
+
+static void
+read_archive_json (LoadState      *st,
+                   struct archive *a,
+                   Entry          *e)
+{
+  gsize len = 0;
+
+  if (e->pub.size > (goffset) st->limit)
+    {
+      too_large (st, e->pub.name, e->pub.size);
+      return;
+    }
+
+  ensure_buf (st, (e->pub.size >= 0 ? (gsize) e->pub.size : 64 * 1024) + 2);
+  for (;;)
+    {
+      la_ssize_t n;
+
+      if (len + 1 >= st->buf_size)
+        {
+          gsize new_size = MIN (st->buf_size * 2, st->limit + 2);
+          char *bigger = g_malloc (new_size);
+
+          memcpy (bigger, st->buf, len);
+          g_free (st->buf);
+          st->buf = bigger;
+          st->buf_size = new_size;
+        }
+
+      n = archive_read_data (a, st->buf + len, st->buf_size - 1 - len);
+      if (n == 0)
+        break;
+      if (n < 0)
+        {
+          const char *msg = archive_error_string (a);
+          add_problem (st, e->pub.name, _("damaged entry (%s); not read"),
+                       msg ? msg : _("read error"));
+          return;
+        }
+      len += n;
+      if (len > st->limit)
+        {
+          too_large (st, e->pub.name, -1);
+          return;
+        }
+    }
+
+  deliver (st, e->pub.name, len);
+}
+
+typedef enum {
+  READ_DONE,
+  READ_FAILED_AT_START,
+  READ_CANCELLED,
+} ReadResult;
+
+static ReadResult
+read_archive_entries (LoadState        *st,
+                      guint             part_idx,
+                      GpmArchiveReader *reader)
+{
+  Part *part = &st->self->parts[part_idx];
+  GpmArchiveKind kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;
+  struct archive *a = gpm_archive_reader_get_archive (reader);
+  guint ordinal = 0;
+
+  for (;;)
+    {
+      struct archive_entry *ae = NULL;
+      g_autofree char *name = NULL;
+      char *clean;
+      const char *why = NULL;
+      guint this_ordinal;
+      Entry *e;
+      int r;
+
+      if (g_cancellable_is_cancelled (st->cancellable))
+        return READ_CANCELLED;
+
+      r = archive_read_next_header (a, &ae);
+      if (r == ARCHIVE_EOF)
+        break;
+      if (r == ARCHIVE_FATAL)
+        {
+          const char *msg = archive_error_string (a);
+
+          if (g_cancellable_is_cancelled (st->cancellable))
+            return READ_CANCELLED;
+          if (ordinal == 0 && part->kind == PART_ZIP && !part->streaming)
+            return READ_FAILED_AT_START;
+          add_problem (st, part->path,
+                       part->streaming
+                       ? _("truncated or damaged zip (%s); the files after the damage could not be read")
+                       : _("damaged or truncated archive (%s); the files after the damage could not be read"),
+                       msg ? msg : _("read error"));
+          break;
+        }
+
+      this_ordinal = ordinal++;
+      report_progress (st, st->base + gpm_archive_reader_get_position (reader), FALSE);
+
+      name = gpm_archive_entry_dup_utf8_name (ae, kind);
+      if (name == NULL)
+        {
+          add_problem (st, part->path, _("an entry without a name was skipped"));
+          continue;
+        }
+      if (r < ARCHIVE_WARN)
+        {
+          const char *msg = archive_error_string (a);
+          add_problem (st, name, _("damaged entry (%s); not read"), msg ? msg : _("read error"));
+          continue;
+        }
+
+      if (archive_entry_filetype (ae) == AE_IFDIR)
+        continue;
+      if (archive_entry_hardlink (ae) != NULL || archive_entry_filetype (ae) == AE_IFLNK)
+        {
+          add_problem (st, name, _("a link, not a file; not followed"));
+          continue;
+        }
+      if (archive_entry_filetype (ae) != AE_IFREG)
+        continue;
+
+      clean = normalize_name (name, &why);
+      if (clean == NULL)
+        {
+          add_problem (st, name, "%s", why);
+          continue;
+        }
+      if (clean[0] == '\0')
+        {
+          g_free (clean);
+          continue;
+        }
+
+      e = add_entry (st, part_idx, clean,
+                     archive_entry_size_is_set (ae) ? archive_entry_size (ae) : -1,
+                     this_ordinal, NULL);
+      if (e != NULL && is_json_name (e->pub.name))
+        read_archive_json (st, a, e);
+    }
+
+  return READ_DONE;
+}
+
+static gboolean
+load_archive_part (LoadState *st,
+                   guint      part_idx)
+{
+  Part *part = &st->self->parts[part_idx];
+  GpmArchiveKind kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;
+  g_autoptr(GpmArchiveReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  ReadResult result;
+
+  part->streaming = FALSE;
+  reader = gpm_archive_reader_open (part->path, kind, FALSE, st->cancellable, &error);
+  if (reader != NULL)
+    {
+      result = read_archive_entries (st, part_idx, reader);
+      if (result != READ_FAILED_AT_START)
+        return TRUE;
+      g_clear_error (&error);
+      {
+        const char *msg = archive_error_string (gpm_archive_reader_get_archive (reader));
+        g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                             msg ? msg : _("no central directory"));
+      }
+      g_clear_pointer (&reader, gpm_archive_reader_free);
+    }
+  if (g_cancellable_is_cancelled (st->cancellable))
+    return FALSE;
+
+  if (kind == GPM_ARCHIVE_ZIP)
+    {
+      /* No usable central directory (a truncated download, most often):
+       * read the local headers from the front up to the damage. */
+      g_autoptr(GError) error2 = NULL;
+
+      reader = gpm_archive_reader_open (part->path, kind, TRUE, st->cancellable, &error2);
+      if (reader != NULL)
+        {
+          guint before = st->entries->len;
+          guint problems_before = st->problems->len;
+
+          part->streaming = TRUE;
+          result = read_archive_entries (st, part_idx, reader);
+          /* Read to the end without trouble: only the directory was bad. */
+          if (result == READ_DONE && st->problems->len == problems_before)
+            add_problem (st, part->path,
+                         _("damaged zip (%s); its files were read one by one from the front"),
+                         error && error->message ? error->message : _("no central directory"));
+          return st->entries->len > before;
+        }
+    }
+
+  add_problem (st, part->path, _("cannot be read (%s)"),
+               error && error->message ? error->message : _("not a zip or tgz archive"));
+  return FALSE;
+}
+
+static int
+str_ptr_compare (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+walk_folder (LoadState  *st,
+             const char *root,
+             const char *root_real,
+             const char *rel,
+             guint       depth,
+             GPtrArray  *files)
+{
+  g_autofree char *path = rel ? g_build_filename (root, rel, NULL) : g_strdup (root);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  struct dirent *de;
+  DIR *dir;
+
+  if (g_cancellable_is_cancelled (st->cancellable))
+    return;
+
+  dir = opendir (path);
+  if (dir == NULL)
+    {
+      int saved = errno;
+      add_problem (st, path, _("cannot read folder (%s)"), g_strerror (saved));
+      return;
+    }
+  while ((de = readdir (dir)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      g_ptr_array_add (names, g_strdup (de->d_name));
+  g_ptr_array_sort (names, str_ptr_compare);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *child_rel = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+      struct stat sb;
+
+      if (fstatat (dirfd (dir), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        continue;
+
+      if (S_ISDIR (sb.st_mode))
+        {
+          if (name[0] == '.')
+            continue;
+          if (depth >= MAX_FOLDER_DEPTH)
+            {
+              g_autofree char *display = g_filename_display_name (child_rel);
+              add_problem (st, display, _("folder nested too deep; not read"));
+              continue;
+            }
+          walk_folder (st, root, root_real, child_rel, depth + 1, files);
+        }
+      else if (S_ISREG (sb.st_mode))
+        {
+          FolderFile *f = g_new0 (FolderFile, 1);
+          f->raw = g_steal_pointer (&child_rel);
+          f->size = sb.st_size;
+          g_ptr_array_add (files, f);
+        }
+      else if (S_ISLNK (sb.st_mode))
+        {
+          g_autofree char *child_path = g_build_filename (root, child_rel, NULL);
+          g_autofree char *real = realpath (child_path, NULL);
+          g_autofree char *prefix = g_strconcat (root_real, "/", NULL);
+          struct stat target;
+
+          if (real && g_str_has_prefix (real, prefix) &&
+              stat (real, &target) == 0 && S_ISREG (target.st_mode))
+            {
+              FolderFile *f = g_new0 (FolderFile, 1);
+              f->raw = g_steal_pointer (&child_rel);
+              f->size = target.st_size;
+              g_ptr_array_add (files, f);
+            }
+          else
+            {
+              g_autofree char *display = g_filename_display_name (child_rel);
+              add_problem (st, display, _("symbolic link not followed"));
+            }
+        }
+    }
+  closedir (dir);
+}
+
+static gboolean
+read_folder_json (LoadState  *st,
+                  const char *root,
+                  Entry      *e)
+{
+  g_autofree char *path = g_build_filename (root, e->raw_name ? e->raw_name : e->pub.name, NULL);
+  gsize len = 0;
+  int fd;
+
+  if (e->pub.size > (goffset) st->limit)
+    {
+      too_large (st, e->pub.name, e->pub.size);
+      return FALSE;
+    }
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0 && errno == ELOOP)
+    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0); /* a link checked by the walk */
+  if (fd < 0)
+    {
+      int saved = errno;
+      add_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+      return FALSE;
+    }
+
+  ensure_buf (st, e->pub.size + 2);
+  for (;;)
+    {
+      ssize_t n;
+
+      if (len + 1 >= st->buf_size)
+        {
+          gsize new_size = MIN (st->buf_size * 2, st->limit + 2);
+          char *bigger = g_malloc (new_size);
+
+          memcpy (bigger, st->buf, len);
+          g_free (st->buf);
+          st->buf = bigger;
+          st->buf_size = new_size;
+        }
+      n = read (fd, st->buf + len, st->buf_size - 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          add_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      len += n;
+      if (len > st->limit)
+        {
+          close (fd);
+          too_large (st, e->pub.name, -1);
+          return FALSE;
+        }
+    }
+  close (fd);
+
+  deliver (st, e->pub.name, len);
+  return TRUE;
+}
+
+static void
+load_folder_part (LoadState *st,
+                  guint      part_idx,
+                  GPtrArray *files)
+{
+  const char *root = st->self->parts[part_idx].path;
+  guint64 done = 0;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      FolderFile *f = g_ptr_array_index (files, i);
+      char *name, *raw = NULL;
+      Entry *e;
+
+      if (g_cancellable_is_cancelled (st->cancellable))
+        return;
+
+      if (g_utf8_validate (f->raw, -1, NULL))
+        name = g_strdup (f->raw);
+      else
+        {
+          name = g_filename_display_name (f->raw);
+          raw = g_strdup (f->raw);
+        }
+
+      e = add_entry (st, part_idx, name, f->size, 0, raw);
+      if (e == NULL || !is_json_name (e->pub.name))
+        continue;
+      read_folder_json (st, root, e);
+      done += MAX (f->size, 0);
+      report_progress (st, st->base + done, FALSE);
+    }
+}
+
+gboolean
+gpm_takeout_load (GpmTakeout             *self,
+                  GpmTakeoutJsonFunc      json_func,
+                  GpmTakeoutProgressFunc  progress_func,
+                  gpointer                user_data,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  LoadState st = { 0 };
+  g_autoptr(GPtrArray) folder_files = NULL;
+  gpointer locale_token;
+  guint readable_parts = 0;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
+
+  st.self = self;
+  st.json_func = json_func;
+  st.progress_func = progress_func;
+  st.user_data = user_data;
+  st.cancellable = cancellable;
+  st.limit = self->max_json_size;
+  st.entries = g_ptr_array_new_with_free_func (entry_free);
+  st.seen = g_hash_table_new (g_str_hash, g_str_equal);
+  st.problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+
+  /* Walk the folders first so the total is known before reading starts. */
+  folder_files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < self->n_parts; i++)
+    {
+      Part *part = &self->parts[i];
+      GPtrArray *files = g_ptr_array_new_with_free_func (folder_file_free);
+
+      g_ptr_array_add (folder_files, files);
+      if (part->kind == PART_DIR)
+        {
+          g_autofree char *root_real = realpath (part->path, NULL);
+
+          walk_folder (&st, part->path, root_real ? root_real : part->path, NULL, 0, files);
+          for (guint j = 0; j < files->len; j++)
+            {
+              FolderFile *f = g_ptr_array_index (files, j);
+              g_autofree char *lower = g_ascii_strdown (f->raw, -1);
+              if (is_json_name (lower))
+                st.total += f->size;
+            }
+        }
+      else
+        st.total += part->size;
+    }
+  st.step = MAX (st.total / 256, 64 * 1024);
+
+  locale_token = gpm_archive_utf8_locale_push ();
+  for (guint i = 0; i < self->n_parts && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      Part *part = &self->parts[i];
+      GPtrArray *files = g_ptr_array_index (folder_files, i);
+
+      switch (part->kind)
+        {
+        case PART_ZIP:
+        case PART_TAR:
+          if (load_archive_part (&st, i))
+            readable_parts++;
+          st.base += part->size;
+          break;
+        case PART_DIR:
+          load_folder_part (&st, i, files);
+          readable_parts++;
+          for (guint j = 0; j < files->len; j++)
+            {
+              FolderFile *f = g_ptr_array_index (files, j);
+              g_autofree char *lower = g_ascii_strdown (f->raw, -1);
+              if (is_json_name (lower))
+                st.base += f->size;
+            }
+          break;
+        case PART_UNKNOWN:
+        default:
+          add_problem (&st, part->path, _("not a zip or tgz archive, nor a folder; not read"));
+          break;
+        }
+      report_progress (&st, st.base, FALSE);
+    }
+  gpm_archive_utf8_locale_pop (locale_token);
+
+  g_free (st.buf);
+  g_hash_table_unref (st.seen);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      g_ptr_array_unref (st.entries);
+      g_ptr_array_unref (st.problems);
+      return FALSE;
+    }
+
+  report_progress (&st, st.total, TRUE);
+
+  g_mutex_lock (&self->lock);
+  if (self->index)
+    g_ptr_array_add (self->retired, self->index);
+  self->index = index_new (st.entries);
+  g_ptr_array_unref (self->problems);
+  self->problems = st.problems;
+  g_mutex_unlock (&self->lock);
+
+  if (readable_parts == 0)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                   _("%s: nothing could be read"), self->paths[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+gpm_takeout_get_entries (GpmTakeout *self)
+{
+  Index *index;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  index = get_index (self);
+  if (index == NULL)
+    {
+      /* Not loaded yet: an empty list, kept alive by the retired list. */
+      g_mutex_lock (&self->lock);
+      if (self->index == NULL)
+        self->index = index_new (g_ptr_array_new_with_free_func (entry_free));
+      index = self->index;
+      g_mutex_unlock (&self->lock);
+    }
+  return index->entries;
+}
+
+GPtrArray *
+gpm_takeout_get_problems (GpmTakeout *self)
+{
+  GPtrArray *problems;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  g_mutex_lock (&self->lock);
+  problems = self->problems;
+  g_mutex_unlock (&self->lock);
+  return problems;
+}
+
+const GpmTakeoutEntry *
+gpm_takeout_lookup (GpmTakeout *self,
+                    const char *name)
+{
+  Index *index;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  index = get_index (self);
+  return index ? g_hash_table_lookup (index->by_name, name) : NULL;
+}
+
+/* Resolves "." and ".." inside @path; NULL if it climbs above the root. */
+static char *
+resolve_relative (const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      if (parts[i][0] == '\0' || strcmp (parts[i], ".") == 0)
+        continue;
+      if (strcmp (parts[i], "..") == 0)
+        {
+          if (kept->len == 0)
+            return NULL;
+          g_ptr_array_remove_index (kept, kept->len - 1);
+          continue;
+        }
+      g_ptr_array_add (kept, parts[i]);
+    }
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("/", (char **) kept->pdata);
+}
+
+/* Number of trailing '/'-separated components @a and @b share. */
+static guint
+common_tail (const char *a,
+             const char *b)
+{
+  const char *pa = a + strlen (a);
+  const char *pb = b + strlen (b);
+  guint n = 0;
+
+  for (;;)
+    {
+      gboolean a_start, b_start;
+
+      if (pa == a || pb == b)
+        return n;
+      pa--; pb--;
+      if (*pa != *pb)
+        return n;
+      a_start = pa == a || pa[-1] == '/';
+      b_start = pb == b || pb[-1] == '/';
+      if (a_start != b_start)
+        return n;
+      if (a_start)
+        {
+          n++;
+          if (pa == a || pb == b)
+            return n;
+          pa--; pb--; /* the two '/' */
+        }
+    }
+}
+
+const GpmTakeoutEntry *
+gpm_takeout_find_media (GpmTakeout *self,
+                        const char *post_entry,
+                        const char *file_name)
+{
+  Index *index;
+  g_autofree char *dir = NULL;
+  g_autofree char *wanted = NULL;
+  g_autofree char *joined = NULL;
+  const char *base;
+  Entry *best = NULL;
+  guint best_score = 0;
+  Entry *e;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+
+  index = get_index (self);
+  if (index == NULL || file_name == NULL || file_name[0] == '\0')
+    return NULL;
+
+  dir = post_entry && strchr (post_entry, '/') ? g_path_get_dirname (post_entry) : g_strdup ("");
+
+  /* Next to the post, as a path relative to the post's folder. */
+  joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
+  wanted = resolve_relative (joined);
+  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
+    return &e->pub;
+
+  /* As a name from the takeout's root. */
+  g_clear_pointer (&wanted, g_free);
+  wanted = resolve_relative (file_name);
+  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
+    return &e->pub;
+
+  /* Anywhere, by base name: prefer the post's folder, then the longest
+   * matching tail of the path asked for. */
+  base = base_name_of (file_name);
+  for (e = g_hash_table_lookup (index->by_base, base); e; e = e->next_same_base)
+    {
+      g_autofree char *edir = strchr (e->pub.name, '/') ? g_path_get_dirname (e->pub.name) : g_strdup ("");
+      guint score = 1 + common_tail (e->pub.name, file_name);
+
+      if (strcmp (edir, dir) == 0)
+        score += 1000;
+      if (score > best_score)
+        {
+          best = e;
+          best_score = score;
+        }
+    }
+  return best ? &best->pub : NULL;
+}
+
+char *
+gpm_takeout_dup_entry_path (GpmTakeout            *self,
+                            const GpmTakeoutEntry *entry)
+{
+  const Entry *e = (const Entry *) entry;
+  const Part *part;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  g_return_val_if_fail (entry != NULL && entry->part < self->n_parts, NULL);
+
+  part = &self->parts[entry->part];
+  if (part->kind != PART_DIR)
+    return NULL;
+  return g_build_filename (part->path, e->raw_name ? e->raw_name : e->pub.name, NULL);
+}
+
+GInputStream *
+gpm_takeout_open_entry (GpmTakeout    *self,
+                        const char    *name,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GpmArchiveReader) reader = NULL;
+  GpmArchiveKind kind;
+  const Entry *e;
+  const Part *part;
+  struct archive *a;
+  gpointer token;
+  gboolean found = FALSE;
+  guint ordinal = 0;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  e = (const Entry *) gpm_takeout_lookup (self, name);
+  if (e == NULL)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_NO_ENTRY,
+                   _("%s: no such file in the takeout"), name);
+      return NULL;
+    }
+
+  part = &self->parts[e->pub.part];
+  if (part->kind == PART_DIR)
+    {
+      g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      return G_INPUT_STREAM (g_file_read (file, cancellable, error));
+    }
+
+  kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;
+  reader = gpm_archive_reader_open (part->path, kind, part->streaming, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  a = gpm_archive_reader_get_archive (reader);
+
+  token = gpm_archive_utf8_locale_push ();
+  for (;;)
+    {
+      struct archive_entry *ae = NULL;
+      int r;
+
+      if ((ordinal & 255) == 0 && g_cancellable_is_cancelled (cancellable))
+        break;
+      r = archive_read_next_header (a, &ae);
+      if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL)
+        break;
+      if (ordinal++ == e->ordinal)
+        {
+          g_autofree char *raw = gpm_archive_entry_dup_utf8_name (ae, kind);
+          const char *why;
+          g_autofree char *clean = raw ? normalize_name (raw, &why) : NULL;
+
+          found = r >= ARCHIVE_WARN && clean && strcmp (clean, e->pub.name) == 0;
+          break;
+        }
+    }
+  gpm_archive_utf8_locale_pop (token);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!found)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                   _("%s: cannot be found again in %s (%s)"), name, part->path,
+                   archive_error_string (a) ? archive_error_string (a) : _("the archive changed"));
+      return NULL;
+    }
+
+  return gpm_archive_stream_new (g_steal_pointer (&reader), e->pub.name);
+}
+
+GBytes *
+gpm_takeout_read_entry (GpmTakeout    *self,
+                        const char    *name,
+                        gsize          max_size,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  const GpmTakeoutEntry *e;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) data = NULL;
+  guint8 chunk[64 * 1024];
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+
+  e = gpm_takeout_lookup (self, name);
+  if (e != NULL && max_size > 0 && e->size > (goffset) max_size)
+    {
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE,
+                   _("%s: too large (%" G_GOFFSET_FORMAT " bytes)"), name, e->size);
+      return NULL;
+    }
+
+  stream = gpm_takeout_open_entry (self, name, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  data = g_byte_array_sized_new (e && e->size > 0 ? MIN (e->size, 64 * 1024 * 1024) : 0);
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, chunk, sizeof chunk, cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (max_size > 0 && data->len + (gsize) n > max_size)
+        {
+          g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE,
+                       _("%s: larger than %" G_GSIZE_FORMAT " bytes"), name, max_size);
+          return NULL;
+        }
+      g_byte_array_append (data, chunk, n);
+    }
+  g_input_stream_close (stream, NULL, NULL);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
