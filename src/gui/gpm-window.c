@@ -96,6 +96,14 @@ gpm_window_get_preview (GpmWindow *self)
   return self->preview;
 }
 
+void
+gpm_window_show_pane (GpmWindow  *self,
+                      const char *pane)
+{
+  g_return_if_fail (GPM_IS_WINDOW (self));
+  adw_leaflet_set_visible_child_name (self->leaflet, pane);
+}
+
 GpmMigratePage *
 gpm_window_get_migrate_page (GpmWindow *self)
 {
@@ -127,8 +135,15 @@ update_header_cb (GpmWindow *self)
 
   gtk_widget_set_visible (self->back_button, review && folded && g_strcmp0 (child, "sidebar") != 0);
   gtk_widget_set_visible (self->forward_button, review && folded && g_strcmp0 (child, "sidebar") == 0);
-  gtk_widget_set_visible (self->open_button, review);
+  gtk_widget_set_visible (self->open_button, review && !folded);
   gtk_widget_set_visible (self->migrate_button, review);
+  /* Narrow: an icon, so the title keeps some room */
+  if (folded)
+    gtk_button_set_icon_name (GTK_BUTTON (self->migrate_button), "mail-send-symbolic");
+  else
+    gtk_button_set_label (GTK_BUTTON (self->migrate_button), _("_Migrate…"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->migrate_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Migrate"), -1);
   gpm_post_list_set_activate_on_single_click (self->post_list, folded);
 
   if (review && folded)

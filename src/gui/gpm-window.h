@@ -39,6 +39,9 @@ GpmScopeSidebar *gpm_window_get_sidebar      (GpmWindow *self);
 GpmPostList     *gpm_window_get_post_list    (GpmWindow *self);
 GpmPreview      *gpm_window_get_preview      (GpmWindow *self);
 GpmMigratePage  *gpm_window_get_migrate_page (GpmWindow *self);
+/* Review page: "sidebar", "posts" or "preview" (matters when narrow). */
+void             gpm_window_show_pane        (GpmWindow  *self,
+                                              const char *pane);
 /* The posts of the ticked audiences (GpmPost*), in takeout order. */
 GPtrArray       *gpm_window_dup_selected_posts (GpmWindow *self);
 /* Shows the migrate page for @pod (after a sign-in). */

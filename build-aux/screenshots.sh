@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Screenshots of every page of the real app under Xvfb, into docs/screenshots/.
+# Usage: build-aux/screenshots.sh [BUILDDIR]
+set -e
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$src/build}
+out=$src/docs/screenshots
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+
+# A big generated takeout, so the import page is on screen long enough
+"$build/tests/gpm-takeout-gen-tool" -n 20000 --no-bad -f zip "$tmp/big" >/dev/null
+big=$(ls "$tmp"/big/*.zip | head -1)
+
+export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GDK_BACKEND=x11 LANG=C.UTF-8
+# run-with-keyring.sh: a private session bus and an unlocked throw-away keyring
+xvfb-run -a -s "-screen 0 1280x800x24" "$src/tests/run-with-keyring.sh" \
+  "$build/tests/gpm-screenshots" "$out" "$src/data/demo/takeout-demo.zip" "$big"

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-screenshots: drives the real app classes under Xvfb through every page
+ * and grabs the screen with ImageMagick's `import` after each step. Not a
+ * test; build-aux/screenshots.sh runs it.
+ *
+ * Usage: gpm-screenshots OUTDIR TAKEOUT [BIG_TAKEOUT] */
+#define G_LOG_DOMAIN "gpm-screenshots"
+
+#include "config.h"
+
+#include "gpm-preferences-window.h"
+#include "gpm-help-window.h"
+#include "gpm-sign-in-dialog.h"
+#include "gpm-test-gui-util.h"
+#include "gpm-test-pod.h"
+
+static const char *outdir;
+
+static gboolean
+true_cond (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+}
+
+static void
+shot (const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  settle (600);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
+    g_error ("import: %s", error->message);
+  g_print ("%s\n", path);
+}
+
+/* Crop the root-window grab to the window (no window manager: it sits at 0,0). */
+static void
+shot_sized (const char *name,
+            int         width,
+            int         height)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
+  g_autofree char *geometry = g_strdup_printf ("%dx%d+0+0", width, height);
+  const char *argv[] = { "import", "-window", "root", "-crop", geometry, "+repage", path, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  settle (700);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error))
+    g_error ("import: %s", error->message);
+  g_print ("%s\n", path);
+}
+
+static gboolean
+is_page (gpointer data)
+{
+  return g_strcmp0 (gpm_window_get_page (data), g_object_get_data (data, "want")) == 0;
+}
+
+static void
+wait_page (GpmWindow  *window,
+           const char *page)
+{
+  g_object_set_data (G_OBJECT (window), "want", (gpointer) page);
+  gpm_test_gui_wait (is_page, window, 60);
+}
+
+static gboolean
+dialog_at (gpointer data)
+{
+  return g_str_equal (gpm_sign_in_dialog_get_step (data), g_object_get_data (data, "want"));
+}
+
+static gboolean
+statement_ready (gpointer data)
+{
+  return strstr (gpm_migrate_page_get_statement (data), "aspect") != NULL;
+}
+
+static gboolean
+has_posted (gpointer data)
+{
+  GpmMigrator *migrator = gpm_migrate_page_get_migrator (data);
+  return migrator != NULL && gpm_migrator_get_n_done (migrator) >= 3;
+}
+
+static gboolean
+run_ended (gpointer data)
+{
+  const char *status = gpm_migrate_page_get_status (data);
+  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
+}
+
+static GpmWindow *
+new_window (int width,
+            int height)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (300);
+  return window;
+}
+
+static void
+open_takeout (GpmWindow  *window,
+              const char *path)
+{
+  const char *paths[] = { path, NULL };
+
+  gpm_test_gui_drop_paths (window, paths);
+  gpm_test_gui_wait_review (window);
+  gpm_test_gui_wait_list (window);
+}
+
+static void
+select_post_with (GpmWindow  *window,
+                  const char *text)
+{
+  GListModel *model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+
+      if (strstr (gpm_post_get_content (post), text) != NULL)
+        {
+          gpm_post_list_select_position (gpm_window_get_post_list (window), i);
+          return;
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("gpm-shots-XXXXXX", NULL);
+  g_autoptr(GpmTestPod) pod = NULL;
+  GpmWindow *window;
+  GtkWindow *other;
+  GpmSignInDialog *dialog;
+  GpmMigratePage *page;
+  const char *takeout;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  if (argc < 3)
+    {
+      g_printerr ("usage: gpm-screenshots OUTDIR TAKEOUT [BIG_TAKEOUT]\n");
+      return 2;
+    }
+  outdir = argv[1];
+  takeout = argv[2];
+
+  if (!gpm_test_gui_init (&argc, &argv))
+    return 1;
+  (void) true_cond;
+
+  /* Welcome, normal and narrow */
+  window = new_window (1100, 720);
+  shot_sized ("welcome", 1100, 720);
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = new_window (400, 720);
+  shot_sized ("welcome-narrow", 400, 720);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Import progress on a big takeout */
+  if (argc > 3)
+    {
+      const char *paths[] = { argv[3], NULL };
+
+      window = new_window (1100, 720);
+      gpm_test_gui_drop_paths (window, paths);
+      settle (150);
+      shot_sized ("import", 1100, 720);
+      gpm_test_gui_wait_review (window);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+
+  /* Review */
+  window = new_window (1100, 720);
+  open_takeout (window, takeout);
+  select_post_with (window, "1 WTC");
+  shot_sized ("review", 1100, 720);
+  gpm_preview_set_mode (gpm_window_get_preview (window), GPM_PREVIEW_ORIGINAL);
+  shot_sized ("review-original", 1100, 720);
+  gpm_preview_set_mode (gpm_window_get_preview (window), GPM_PREVIEW_DIASPORA);
+  select_post_with (window, "Poll time");
+  shot_sized ("review-poll", 1100, 720);
+
+  /* Help, preferences, shortcuts */
+  other = GTK_WINDOW (gpm_help_window_new (GTK_WINDOW (window)));
+  gtk_window_present (other);
+  shot ("help");
+  gtk_window_destroy (other);
+  other = GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window)));
+  gtk_window_present (other);
+  shot ("preferences");
+  gtk_window_destroy (other);
+  other = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ?
+          GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))) : NULL;
+  if (other != NULL)
+    {
+      gtk_window_present (other);
+      shot ("shortcuts");
+      gtk_widget_set_visible (GTK_WIDGET (other), FALSE);
+    }
+
+  /* Sign in and migrate against a local pod double */
+  pod = gpm_test_pod_new (0, NULL);
+  gpm_test_pod_add_user (pod, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (pod, "alice", "Family");
+  gpm_test_pod_add_aspect (pod, "alice", "Climbing friends");
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+
+  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), "Circles"), TRUE);
+  gpm_test_gui_wait_list (window);
+
+  dialog = gpm_sign_in_dialog_new (GTK_WINDOW (window));
+  g_signal_connect_swapped (dialog, "signed-in", G_CALLBACK (gpm_window_show_migration), window);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "alice");
+  shot ("sign-in");
+  gpm_sign_in_dialog_continue (dialog);
+  g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
+  gpm_test_gui_wait (dialog_at, dialog, 30);
+  gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  shot ("sign-in-password");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_page (window, "migrate");
+
+  page = gpm_window_get_migrate_page (window);
+  gpm_test_gui_wait (statement_ready, page, 30);
+  shot_sized ("migrate", 1100, 720);
+  gpm_migrate_page_set_delay (page, 1);
+  gpm_migrate_page_start (page);
+  gpm_test_gui_wait (has_posted, page, 60);
+  shot_sized ("migrate-progress", 1100, 720);
+  gpm_test_gui_wait (run_ended, page, 120);
+  shot_sized ("migrate-done", 1100, 720);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Narrow review: audiences, posts, preview */
+  window = new_window (400, 720);
+  open_takeout (window, takeout);
+  shot_sized ("review-narrow-posts", 400, 720);
+  select_post_with (window, "1 WTC");
+  g_signal_emit_by_name (gpm_window_get_post_list (window), "activate",
+                         gpm_post_list_get_selected_post (gpm_window_get_post_list (window)));
+  shot_sized ("review-narrow-preview", 400, 720);
+  gpm_window_show_pane (window, "sidebar");
+  shot_sized ("review-narrow-audiences", 400, 720);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return 0;
+}
