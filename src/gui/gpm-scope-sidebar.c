@@ -18,6 +18,7 @@ struct _GpmScopeSidebar
   GpmScopeIndex *index;
   GListStore    *roots;
   guint          changed_idle;
+  GCancellable  *building;
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
@@ -51,7 +52,7 @@ gboolean
 gpm_scope_sidebar_is_settled (GpmScopeSidebar *self)
 {
   g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), TRUE);
-  return self->changed_idle == 0;
+  return self->changed_idle == 0 && self->building == NULL;
 }
 
 static void
@@ -150,19 +151,15 @@ gpm_scope_sidebar_apply_preset (GpmScopeSidebar *self,
     }
 }
 
-void
-gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
-                             GpmScopeIndex   *index)
+static void
+install_tree (GpmScopeSidebar *self,
+              GListStore      *roots)
 {
   GtkTreeListModel *tree;
   GtkSingleSelection *selection;
 
-  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
-  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
-
-  g_set_object (&self->index, index);
   g_clear_object (&self->roots);
-  self->roots = gpm_scope_node_build_tree (index);
+  self->roots = g_object_ref (roots);
 
   gpm_scope_sidebar_apply_preset (self, "essentially-public");
   watch_leaves (self, G_LIST_MODEL (self->roots));
@@ -176,6 +173,57 @@ gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
   g_object_unref (selection);
 
   node_active_changed_cb (self);
+}
+
+static void
+build_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  /* Counting every scope of a big takeout takes a while: not on the UI
+   * thread. The nodes are plain GObjects nobody else sees yet. */
+  g_task_return_pointer (task, gpm_scope_node_build_tree (GPM_SCOPE_INDEX (task_data)), g_object_unref);
+}
+
+static void
+build_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (source);
+  g_autoptr(GListStore) roots = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (g_task_get_cancellable (G_TASK (result)) != self->building || roots == NULL)
+    return;   /* superseded */
+
+  g_clear_object (&self->building);
+  install_tree (self, roots);
+}
+
+void
+gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
+                             GpmScopeIndex   *index)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
+
+  g_set_object (&self->index, index);
+  g_clear_object (&self->roots);
+  gtk_list_view_set_model (self->list_view, NULL);
+
+  if (self->building != NULL)
+    g_cancellable_cancel (self->building);
+  g_clear_object (&self->building);
+  self->building = g_cancellable_new ();
+
+  task = g_task_new (self, self->building, build_done_cb, NULL);
+  g_task_set_source_tag (task, gpm_scope_sidebar_set_index);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_object_ref (index), g_object_unref);
+  g_task_run_in_thread (task, build_thread);
 }
 
 /* Rows */
@@ -294,6 +342,9 @@ gpm_scope_sidebar_dispose (GObject *object)
   GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (object);
 
   g_clear_handle_id (&self->changed_idle, g_source_remove);
+  if (self->building != NULL)
+    g_cancellable_cancel (self->building);
+  g_clear_object (&self->building);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_SCOPE_SIDEBAR);
   g_clear_object (&self->roots);
   g_clear_object (&self->index);

@@ -413,6 +413,11 @@ import_done_cb (GObject      *object,
   remember_recent (self, (const char * const *) self->import_paths);
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
+  {
+    /* The default selection at once; the sidebar's tree follows from its thread */
+    g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));
+    gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
+  }
   gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
   gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
   show_problems_summary (self, import);

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-gui: the app's responsiveness on a big takeout (a benchmark, not a
+ * test: it prints numbers). Under Xvfb:
+ *   xvfb-run -a dbus-run-session build/bench/bench-gui [-n POSTS]
+ * Measures, from the drop of a generated N-post zip:
+ *   - time until the post list shows its first posts (target < 1 s),
+ *   - the longest gap between two ticks of a 5 ms GSource timer, i.e. the
+ *     longest the main loop was blocked (target < 50 ms),
+ *   - for 30 post switches, the time until the preview finished loading
+ *     (target < 100 ms). */
+#define G_LOG_DOMAIN "bench-gui"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gpm-takeout-gen.h"
+#include "gpm-test-gui-util.h"
+
+static gint64 last_tick;
+static gint64 max_gap;
+static gint64 sum_ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_tick != 0 && now - last_tick > max_gap)
+    max_gap = now - last_tick;
+  last_tick = now;
+  sum_ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+has_posts (gpointer data)
+{
+  GpmWindow *window = data;
+
+  return g_strcmp0 (gpm_window_get_page (window), "review") == 0 &&
+         g_list_model_get_n_items (gpm_post_list_get_model (gpm_window_get_post_list (window))) > 0;
+}
+
+static gboolean loaded;
+
+static void
+loaded_cb (void)
+{
+  loaded = TRUE;
+}
+
+static gboolean
+is_loaded (gpointer data)
+{
+  return loaded;
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  return (x > y) - (x < y);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int n_posts = 20000;
+  int n_switches = 30;
+  GOptionEntry entries[] = {
+    { "posts", 'n', 0, G_OPTION_ARG_INT, &n_posts, "Posts in the generated takeout (default 20000)", "N" },
+    { "switches", 's', 0, G_OPTION_ARG_INT, &n_switches, "Preview switches to time (default 30)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- GUI responsiveness");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-bench-gui-XXXXXX", NULL);
+  g_autoptr(GArray) switches = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  GpmPostList *list;
+  const char *paths[2] = { NULL, NULL };
+  gint64 t0, t_first, gap_import;
+  guint tick_id;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+  if (!gpm_test_gui_init (&argc, &argv))
+    {
+      g_printerr ("bench-gui: no display (run under xvfb-run -a dbus-run-session)\n");
+      return 1;
+    }
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = (guint) n_posts;
+  options.bad_cases = FALSE;
+  options.media_bytes = 4 * 1024 * 1024;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_ZIP, tmp, &error);
+  if (manifest == NULL)
+    g_error ("generating the takeout: %s", error->message);
+  paths[0] = g_ptr_array_index (manifest->paths, 0);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  run_for (500);
+
+  tick_id = g_timeout_add (5, tick_cb, NULL);
+  last_tick = 0;
+  max_gap = 0;
+
+  t0 = g_get_monotonic_time ();
+  gpm_test_gui_drop_paths (window, paths);
+  gpm_test_gui_wait (has_posts, window, 120);
+  t_first = g_get_monotonic_time ();
+  /* Keep measuring while the list settles and the first preview renders */
+  gpm_test_gui_wait_list (window);
+  run_for (1500);
+  gap_import = max_gap;
+
+  g_print ("posts: %d\n", n_posts);
+  g_print ("first posts shown after: %.0f ms (target < 1000)\n", (t_first - t0) / 1000.0);
+  g_print ("longest main loop block while opening: %.1f ms (target < 50)\n", gap_import / 1000.0);
+
+  list = gpm_window_get_post_list (window);
+  g_signal_connect_swapped (gpm_window_get_preview (window), "loaded", G_CALLBACK (loaded_cb), NULL);
+  max_gap = 0;
+  last_tick = 0;
+  for (int i = 0; i < n_switches; i++)
+    {
+      gint64 start, took;
+
+      guint n = g_list_model_get_n_items (gpm_post_list_get_model (list));
+      guint position = (guint) (i * 37 + 1) % n;
+      g_autoptr(GpmPost) post = g_list_model_get_item (gpm_post_list_get_model (list), position);
+
+      if (post == gpm_post_list_get_selected_post (list))
+        continue;
+      loaded = FALSE;
+      start = g_get_monotonic_time ();
+      gpm_post_list_select_position (list, position);
+      gpm_test_gui_wait (is_loaded, NULL, 10);
+      took = g_get_monotonic_time () - start;
+      g_array_append_val (switches, took);
+      run_for (20);
+    }
+  g_array_sort (switches, compare_gint64);
+  g_print ("preview update after a switch: median %.1f ms, worst %.1f ms over %d switches (target < 100)\n",
+           g_array_index (switches, gint64, switches->len / 2) / 1000.0,
+           g_array_index (switches, gint64, switches->len - 1) / 1000.0, n_switches);
+  g_print ("longest main loop block while switching: %.1f ms (target < 50)\n", max_gap / 1000.0);
+
+  g_source_remove (tick_id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_takeout_gen_manifest_free (manifest);
+
+  return 0;
+}
