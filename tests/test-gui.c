@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
 
 #define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
@@ -284,6 +285,90 @@ test_preview_text (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A generated takeout (zip, every kind of audience, bad entries too),
+ * dropped like a user would: each node's count must be the number of good
+ * posts the generator gave that audience. */
+static void
+test_generated_takeout_counts (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "generated", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  GListModel *roots;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_good = 0, n_checked = 0;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 300;
+  options.seed = 7;
+  options.bad_cases = TRUE;
+  /* No "too large" post: its limit is the generator's, not the app's
+   * (GPM_TAKEOUT_MAX_JSON_SIZE), so the app would read it. */
+  options.json_limit = 0;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < manifest->entries->len; i++)
+    {
+      GpmGenEntry *entry = g_ptr_array_index (manifest->entries, i);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (entry->type != GPM_GEN_FILE_POST || entry->bad != GPM_GEN_BAD_NONE)
+        continue;
+      n_good++;
+      for (guint j = 0; entry->scopes != NULL && j < entry->scopes->len; j++)
+        {
+          GpmGenScope *scope = g_ptr_array_index (entry->scopes, j);
+          const char *k = scope->id ? scope->id : scope->kind;
+
+          if (!g_hash_table_add (seen, (gpointer) k))
+            continue;
+          g_hash_table_insert (expected, g_strdup (k),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, k)) + 1));
+        }
+    }
+  g_assert_cmpuint (n_good, ==, 300);
+
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+
+  /* (a post without an ACL is kept, with its problem, but has no audience) */
+  g_assert_cmpuint (gpm_import_get_n_posts (gpm_window_get_import (window)), >=, n_good);
+  g_assert_cmpuint (gpm_import_get_n_problems (gpm_window_get_import (window)), >, 0);
+
+  roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GpmScopeNode *node = gpm_scope_tree_find (roots, key);
+
+      g_assert_nonnull (node);
+      if (gpm_scope_node_get_count (node) != GPOINTER_TO_UINT (value))
+        g_error ("%s: the tree says %u posts, the generator wrote %u",
+                 (const char *) key, gpm_scope_node_get_count (node), GPOINTER_TO_UINT (value));
+      /* The default: exactly public and communities are ticked */
+      g_assert_cmpint (gpm_scope_node_get_active (node), ==,
+                       g_str_equal (key, "PUBLIC") || g_str_has_prefix (key, "communities/"));
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
 static void
 rm_rf (const char *path)
 {
@@ -327,6 +412,7 @@ main (int   argc,
   g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/preview-text", test_preview_text);
+  g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
 
   ret = g_test_run ();
 
