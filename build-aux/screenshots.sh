@@ -13,8 +13,10 @@ mkdir -p "$out"
 # A big generated takeout, so the import page is on screen long enough
 "$build/tests/gpm-takeout-gen-tool" -n 20000 --no-bad -f zip "$tmp/big" >/dev/null
 big=$(ls "$tmp"/big/*.zip | head -1)
+# A small one with unreadable files, for the problems bar and dialog
+"$build/tests/gpm-takeout-gen-tool" -n 30 -f folder "$tmp/bad" >/dev/null
 
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GDK_BACKEND=x11 LANG=C.UTF-8
 # run-with-keyring.sh: a private session bus and an unlocked throw-away keyring
 xvfb-run -a -s "-screen 0 1280x800x24" "$src/tests/run-with-keyring.sh" \
-  "$build/tests/gpm-screenshots" "$out" "$src/data/demo/takeout-demo.zip" "$big"
+  "$build/tests/gpm-screenshots" "$out" "$src/data/demo/takeout-demo.zip" "$big" "$tmp/bad"

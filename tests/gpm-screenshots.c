@@ -3,7 +3,7 @@
  * and grabs the screen with ImageMagick's `import` after each step. Not a
  * test; build-aux/screenshots.sh runs it.
  *
- * Usage: gpm-screenshots OUTDIR TAKEOUT [BIG_TAKEOUT] */
+ * Usage: gpm-screenshots OUTDIR TAKEOUT [BIG_TAKEOUT [BAD_TAKEOUT]] */
 #define G_LOG_DOMAIN "gpm-screenshots"
 
 #include "config.h"
@@ -193,6 +193,17 @@ main (int   argc,
       gtk_window_destroy (GTK_WINDOW (window));
     }
 
+  /* A takeout with unreadable files: the problems bar and the details */
+  if (argc > 4)
+    {
+      window = new_window (1100, 720);
+      open_takeout (window, argv[4]);
+      shot_sized ("review-problems", 1100, 720);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-problems", NULL);
+      shot ("problems");
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+
   /* Review */
   window = new_window (1100, 720);
   open_takeout (window, takeout);
@@ -203,6 +214,13 @@ main (int   argc,
   gpm_preview_set_mode (gpm_window_get_preview (window), GPM_PREVIEW_DIASPORA);
   select_post_with (window, "Poll time");
   shot_sized ("review-poll", 1100, 720);
+
+  /* Dark style */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  select_post_with (window, "1 WTC");
+  shot_sized ("review-dark", 1100, 720);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  select_post_with (window, "Poll time");
 
   /* Help, preferences, shortcuts */
   other = GTK_WINDOW (gpm_help_window_new (GTK_WINDOW (window)));

@@ -38,6 +38,7 @@ struct _GpmMigratePage
   GtkLabel       *waiting_label;
   GtkWidget      *pause_button;
   GtkWidget      *stop_button;
+  GtkWidget      *hide_button;
   GtkWidget      *retry_button;
   GtkWidget      *done_button;
   GtkListBox     *log_list;
@@ -511,6 +512,7 @@ set_running_ui (GpmMigratePage *self,
 {
   gtk_widget_set_visible (self->pause_button, running && !self->exporting);
   gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_visible (self->hide_button, running);
   gtk_widget_set_visible (self->done_button, !running);
 }
 
@@ -988,6 +990,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, waiting_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, hide_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);

@@ -479,10 +479,6 @@ render_thread (gpointer data,
     g_ptr_array_add (job->warnings, g_strdup (g_ptr_array_index (post_warnings, i)));
   for (guint i = 0; i < result->warnings->len; i++)
     g_ptr_array_add (job->warnings, g_strdup (g_ptr_array_index (result->warnings, i)));
-  if (result->too_long)
-    g_ptr_array_add (job->warnings,
-                     g_strdup_printf (_("This post has %" G_GSIZE_FORMAT " characters; diaspora* takes at most %d. It will not be posted."),
-                                      result->n_chars, GPM_CONVERT_MAX_CHARS));
 
   html = g_string_new (NULL);
   append_head_full (job->remote_allowed, html);

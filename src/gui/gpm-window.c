@@ -141,7 +141,9 @@ update_header_cb (GpmWindow *self)
   if (folded)
     gtk_button_set_icon_name (GTK_BUTTON (self->migrate_button), "mail-send-symbolic");
   else
-    gtk_button_set_label (GTK_BUTTON (self->migrate_button), _("_Migrate…"));
+    gtk_button_set_label (GTK_BUTTON (self->migrate_button),
+                          self->migrate_page != NULL && gpm_migrate_page_is_running (self->migrate_page)
+                          ? _("_Migration…") : _("_Migrate…"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->migrate_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Migrate"), -1);
   gpm_post_list_set_activate_on_single_click (self->post_list, folded);
@@ -669,7 +671,9 @@ update_actions (GpmWindow *self)
   gboolean review = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "review") == 0;
   gboolean busy = gpm_migrate_page_is_running (self->migrate_page);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.migrate", (review && !busy) || busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.migrate", review || busy);
+  if (!adw_leaflet_get_folded (self->leaflet))
+    gtk_button_set_label (GTK_BUTTON (self->migrate_button), busy ? _("_Migration…") : _("_Migrate…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->shown_import != NULL && !busy);
 }
 
