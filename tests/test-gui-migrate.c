@@ -203,6 +203,79 @@ test_migrate_to_test_pod (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+signed_in_cb (GpmSignInDialog *dialog,
+              GpmPod          *pod,
+              GpmPod         **out)
+{
+  *out = g_object_ref (pod);
+}
+
+static gboolean
+has_pod (gpointer data)
+{
+  return *(GpmPod **) data != NULL;
+}
+
+/* Browser (API v1) sign-in when the pod offers it; two-factor on a pod
+ * without the API; messages a person understands for the usual mistakes. */
+static void
+test_sign_in_variants (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *guid1 = NULL;
+  g_autofree char *guid2 = NULL;
+  GpmSignInDialog *dialog;
+  GpmPod *signed_in = NULL;
+  g_autofree char *username = NULL;
+
+  g_assert_no_error (error);
+  guid1 = gpm_test_pod_add_user (pod, "bob", "bobs password", NULL);
+  guid2 = gpm_test_pod_add_user (pod, "carol", "carols password", "123456");
+  gpm_test_pod_set_browser_user (pod, "bob", TRUE);
+
+  /* Not a pod address */
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_address (dialog, "http://example.org");
+  gpm_sign_in_dialog_set_username (dialog, "bob");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "address");
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "https://"));
+
+  /* The browser way */
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  gpm_sign_in_dialog_set_uri_opener (dialog, gpm_test_pod_open_in_browser, pod);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+  g_assert_cmpint (gpm_pod_get_auth (signed_in), ==, GPM_POD_AUTH_API);
+  g_clear_object (&signed_in);
+
+  /* Two-factor, password way */
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  dialog = gpm_sign_in_dialog_new (NULL);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "carol");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "carols password");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "code");
+  gpm_sign_in_dialog_set_code (dialog, "000000");
+  gpm_sign_in_dialog_continue (dialog);
+  wait_step (dialog, "code");
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "not right"));
+  gpm_sign_in_dialog_set_code (dialog, "123456");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+  g_assert_cmpint (gpm_pod_get_auth (signed_in), ==, GPM_POD_AUTH_WEB);
+  username = gpm_pod_dup_username (signed_in);
+  g_assert_cmpstr (username, ==, "carol");
+  g_clear_object (&signed_in);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -220,6 +293,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
+  g_test_add_func ("/gui/sign-in-variants", test_sign_in_variants);
 
   return g_test_run ();
 }

@@ -37,6 +37,8 @@ struct _GpmSignInDialog
   GpmPod       *pod;
   GpmPodInfo   *info;
   GCancellable *cancellable;
+  GpmPodOpenUriFunc opener;
+  gpointer      opener_data;
 };
 
 G_DEFINE_FINAL_TYPE (GpmSignInDialog, gpm_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -237,7 +239,10 @@ open_uri_cb (const char *uri,
   GpmSignInDialog *self = user_data;
 
   g_object_set_data_full (G_OBJECT (self), "gpm-auth-uri", g_strdup (uri), g_free);
-  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+  if (self->opener != NULL)
+    self->opener (uri, self->opener_data);
+  else
+    gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
 }
 
 static void
@@ -484,6 +489,16 @@ gpm_sign_in_dialog_set_can_open_browser (GpmSignInDialog *self,
 {
   g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
   self->can_open_browser = can;
+}
+
+void
+gpm_sign_in_dialog_set_uri_opener (GpmSignInDialog   *self,
+                                   GpmPodOpenUriFunc  func,
+                                   gpointer           user_data)
+{
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  self->opener = func;
+  self->opener_data = user_data;
 }
 
 static void

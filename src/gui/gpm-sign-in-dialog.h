@@ -34,4 +34,10 @@ const char      *gpm_sign_in_dialog_get_message  (GpmSignInDialog *self);
 void             gpm_sign_in_dialog_set_can_open_browser (GpmSignInDialog *self,
                                                           gboolean         can);
 
+/* What opens the pod's authorization page; default: the user's browser
+ * (gtk_show_uri). */
+void             gpm_sign_in_dialog_set_uri_opener (GpmSignInDialog   *self,
+                                                    GpmPodOpenUriFunc  func,
+                                                    gpointer           user_data);
+
 G_END_DECLS
