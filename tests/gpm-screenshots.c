@@ -274,6 +274,8 @@ main (int   argc,
   shot_sized ("migrate-progress", 1100, 720);
   gpm_test_gui_wait (run_ended, page, 120);
   shot_sized ("migrate-done", 1100, 720);
+  g_signal_emit_by_name (page, "close");
+  shot_sized ("review-after-migration", 1100, 720);
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Narrow review: audiences, posts, preview */

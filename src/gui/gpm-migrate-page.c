@@ -63,6 +63,7 @@ G_DEFINE_FINAL_TYPE (GpmMigratePage, gpm_migrate_page, GTK_TYPE_WIDGET)
 
 enum {
   CLOSE,
+  POST_DONE,
   FINISHED,
   N_SIGNALS
 };
@@ -474,6 +475,7 @@ post_finished_cb (GpmMigrator    *migrator,
     }
 
   update_progress (self);
+  g_signal_emit (self, signals[POST_DONE], 0);
 }
 
 static void
@@ -887,6 +889,13 @@ delay_changed_cb (GpmMigratePage *self)
   self->delay = (guint) gtk_spin_button_get_value_as_int (self->delay_spin);
 }
 
+GpmJournal *
+gpm_migrate_page_get_journal (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return self->journal;
+}
+
 GpmMigrator *
 gpm_migrate_page_get_migrator (GpmMigratePage *self)
 {
@@ -974,6 +983,8 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
 
   signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[POST_DONE] = g_signal_new ("post-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 

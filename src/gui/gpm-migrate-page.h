@@ -43,10 +43,13 @@ void         gpm_migrate_page_map_scope     (GpmMigratePage  *self,
 void         gpm_migrate_page_set_delay     (GpmMigratePage  *self,
                                              guint            seconds);
 GpmMigrator *gpm_migrate_page_get_migrator  (GpmMigratePage  *self);
+/* The journal of the prepared migration, NULL before. */
+GpmJournal  *gpm_migrate_page_get_journal   (GpmMigratePage  *self);
 /* "plan", "running", "paused", "done" or "stopped". */
 const char  *gpm_migrate_page_get_status    (GpmMigratePage  *self);
 
 /* Signals: "close" (the user is done with the page),
+ *          "post-done" (a post's journal state changed),
  *          "finished" (the run or export ended). */
 
 G_END_DECLS

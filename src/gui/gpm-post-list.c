@@ -33,6 +33,7 @@ struct _GpmPostList
 
   GpmPostStateFunc    state_func;
   gpointer            state_data;
+  GHashTable         *bound;     /* GtkListItem* currently bound */
 };
 
 G_DEFINE_FINAL_TYPE (GpmPostList, gpm_post_list, GTK_TYPE_WIDGET)
@@ -177,17 +178,20 @@ gpm_post_list_set_state_func (GpmPostList      *self,
   gpm_post_list_refresh_states (self);
 }
 
+static void update_state (GpmPostList *self, GtkListItem *item);
+
 void
 gpm_post_list_refresh_states (GpmPostList *self)
 {
-  guint n;
+  GHashTableIter iter;
+  gpointer item;
 
   g_return_if_fail (GPM_IS_POST_LIST (self));
 
-  /* Rebind by telling the view every item changed */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  if (n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self->selection), 0, n, n);
+  /* Only the rows on screen are bound; the others get it when bound */
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    update_state (self, item);
 }
 
 GListModel *
@@ -358,7 +362,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_autofree char *snippet = NULL;
   g_autoptr(GString) a11y = g_string_new (date);
   GPtrArray *scopes = gpm_post_get_scopes (post);
-  const char *state_icon = NULL, *state_label = NULL;
 
   gtk_label_set_label (GTK_LABEL (row->date), date);
 
@@ -429,6 +432,23 @@ bind_row_cb (GtkSignalListItemFactory *factory,
       g_string_append_printf (a11y, ", %s", gpm_gui_scope_label (scope));
     }
 
+  g_object_set_data_full (G_OBJECT (item), "a11y", g_strdup (a11y->str), g_free);
+  g_hash_table_add (self->bound, item);
+  update_state (self, item);
+}
+
+static void
+update_state (GpmPostList *self,
+              GtkListItem *item)
+{
+  Row *row = g_object_get_data (G_OBJECT (item), "row");
+  GpmPost *post = gtk_list_item_get_item (item);
+  const char *state_icon = NULL, *state_label = NULL;
+  g_autoptr(GString) a11y = g_string_new (g_object_get_data (G_OBJECT (item), "a11y"));
+
+  if (post == NULL || row == NULL)
+    return;
+
   if (self->state_func != NULL)
     state_icon = self->state_func (post, &state_label, self->state_data);
   gtk_widget_set_visible (row->state, state_icon != NULL);
@@ -444,6 +464,14 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, a11y->str, -1);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               GpmPostList              *self)
+{
+  g_hash_table_remove (self->bound, item);
 }
 
 static void
@@ -490,6 +518,7 @@ gpm_post_list_finalize (GObject *object)
   GpmPostList *self = GPM_POST_LIST (object);
 
   g_clear_pointer (&self->keys, g_hash_table_unref);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->search, g_free);
 
   G_OBJECT_CLASS (gpm_post_list_parent_class)->finalize (object);
@@ -538,6 +567,7 @@ gpm_post_list_init (GpmPostList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->bound = g_hash_table_new (NULL, NULL);
   self->store = g_list_store_new (GPM_TYPE_POST);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
@@ -553,6 +583,7 @@ gpm_post_list_init (GpmPostList *self)
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (factory);

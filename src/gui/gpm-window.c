@@ -48,6 +48,7 @@ struct _GpmWindow
   GStrv                 import_paths;
   guint                 pulse_id;
   GtkFileChooserNative *chooser;
+  GpmJournal           *state_journal;  /* what the post list's state icons show */
 };
 
 G_DEFINE_FINAL_TYPE (GpmWindow, gpm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -412,6 +413,7 @@ import_done_cb (GObject      *object,
     }
 
   g_set_object (&self->shown_import, import);
+  g_clear_object (&self->state_journal);
   remember_recent (self, (const char * const *) self->import_paths);
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
@@ -663,6 +665,59 @@ show_problems_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Migration state in the post list */
+
+static const char *
+post_state_func (GpmPost     *post,
+                 const char **out_label,
+                 gpointer     user_data)
+{
+  GpmWindow *self = user_data;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+
+  if (self->state_journal == NULL)
+    return NULL;
+
+  entry = gpm_journal_lookup (self->state_journal, gpm_journal_post_key (post), NULL);
+  if (entry == NULL)
+    return NULL;
+
+  switch (entry->state)
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      *out_label = _("Posted");
+      return "emblem-ok-symbolic";
+    case GPM_JOURNAL_STATE_FAILED:
+      *out_label = _("Failed");
+      return "dialog-error-symbolic";
+    case GPM_JOURNAL_STATE_SKIPPED:
+      *out_label = _("Skipped");
+      return "action-unavailable-symbolic";
+    case GPM_JOURNAL_STATE_UPLOADING:
+    case GPM_JOURNAL_STATE_ATTEMPTING:
+      *out_label = _("Being posted");
+      return "content-loading-symbolic";
+    case GPM_JOURNAL_STATE_PENDING:
+    case GPM_JOURNAL_N_STATES:
+    default:
+      return NULL;
+    }
+}
+
+static void
+set_state_journal (GpmWindow  *self,
+                   GpmJournal *journal)
+{
+  g_set_object (&self->state_journal, journal);
+  gpm_post_list_set_state_func (self->post_list, post_state_func, self);
+}
+
+static void
+post_done_cb (GpmWindow *self)
+{
+  gpm_post_list_refresh_states (self->post_list);
+}
+
 /* Migration and export */
 
 static void
@@ -694,6 +749,7 @@ gpm_window_show_migration (GpmWindow  *self,
                                  posts, error))
     return FALSE;
 
+  set_state_journal (self, gpm_migrate_page_get_journal (self->migrate_page));
   gtk_stack_set_visible_child_name (self->main_stack, "migrate");
   return TRUE;
 }
@@ -824,6 +880,9 @@ offer_continue (GpmWindow *self,
   if (journal == NULL || !gpm_journal_count (journal, counts, NULL) || counts[GPM_JOURNAL_STATE_POSTED] == 0)
     return;
 
+  /* Show which posts are already on the pod */
+  set_state_journal (self, journal);
+
   title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
                                      "%u posts of this takeout are already on your pod. Continue where you left off?",
                                      counts[GPM_JOURNAL_STATE_POSTED]),
@@ -952,6 +1011,7 @@ gpm_window_finalize (GObject *object)
 
   g_clear_object (&self->import);
   g_clear_object (&self->shown_import);
+  g_clear_object (&self->state_journal);
   g_clear_pointer (&self->import_paths, g_strfreev);
   g_clear_object (&self->settings);
 
@@ -1063,6 +1123,7 @@ gpm_window_init (GpmWindow *self)
 
   g_signal_connect_object (self->migrate_page, "close", G_CALLBACK (migrate_page_close_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->migrate_page, "finished", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrate_page, "post-done", G_CALLBACK (post_done_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   rebuild_recent (self);
