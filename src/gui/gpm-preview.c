@@ -772,7 +772,8 @@ load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  GpmPreview      *self)
 {
-  if (event == WEBKIT_LOAD_FINISHED)
+  /* Only a post's page, not the empty one that starts the web process */
+  if (event == WEBKIT_LOAD_FINISHED && self->post != NULL)
     g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -901,4 +902,7 @@ gpm_preview_init (GpmPreview *self)
   gtk_box_append (GTK_BOX (self->web_box), GTK_WIDGET (self->web_view));
 
   self->mode = GPM_PREVIEW_DIASPORA;
+
+  /* Start the web process now, not when the first post is shown */
+  webkit_web_view_load_html (self->web_view, "<!DOCTYPE html><html><body></body></html>", BASE_URI);
 }
