@@ -369,6 +369,52 @@ test_generated_takeout_counts (void)
   gpm_takeout_gen_manifest_free (manifest);
 }
 
+static gboolean
+export_ended (gpointer data)
+{
+  const char *status = gpm_migrate_page_get_status (data);
+  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
+}
+
+/* Export to folder: the selected posts as Markdown files, with the same
+ * progress page as a migration. */
+static void
+test_export_to_folder (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmMigratePage *page = gpm_window_get_migrate_page (window);
+  g_autofree char *dir = g_build_filename (tmp_dir, "export", NULL);
+  g_autoptr(GPtrArray) selected = gpm_window_dup_selected_posts (window);
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  guint n_markdown = 0;
+  gboolean found_kite = FALSE;
+
+  g_assert_cmpuint (selected->len, ==, 5);
+  gpm_migrate_page_export (page, gpm_import_get_takeout (gpm_window_get_import (window)), selected, dir);
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_true (gpm_test_gui_wait (export_ended, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".md") && !g_str_equal (name, "index.md"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *text = NULL;
+
+        g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+        g_assert_null (strstr (text, "Grandma"));
+        found_kite |= strstr (text, "Kite flying in the park") != NULL;
+        n_markdown++;
+      }
+  g_assert_cmpuint (n_markdown, ==, 5);
+  g_assert_true (found_kite);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 rm_rf (const char *path)
 {
@@ -413,6 +459,7 @@ main (int   argc,
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
+  g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
 
   ret = g_test_run ();
 
