@@ -369,7 +369,7 @@ append_diaspora_body (RenderJob        *job,
   gboolean any_photo = FALSE;
 
   g_string_append_printf (html, "<header><span class=\"author\">%s</span><span class=\"date\">%s</span></header>",
-                          name, _("on your pod"));
+                          name, _("on diaspora*"));
 
   /* diaspora shows a post's photos above its text */
   for (guint i = 0; i < result->media->len; i++)
