@@ -288,8 +288,8 @@ main (int   argc,
 
   if (!gpm_test_gui_init (&argc, &argv))
     {
-      g_test_skip ("no display (run under xvfb-run -a dbus-run-session)");
-      return g_test_run ();
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a dbus-run-session)\n");
+      return 0;
     }
 
   g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);

@@ -446,8 +446,8 @@ main (int   argc,
 
   if (!gpm_test_gui_init (&argc, &argv))
     {
-      g_test_skip ("no display (run under xvfb-run -a dbus-run-session)");
-      return g_test_run ();
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a dbus-run-session)\n");
+      return 0;
     }
 
   tmp_dir = g_dir_make_tmp ("gpm-test-gui-XXXXXX", NULL);
