@@ -586,6 +586,44 @@ test_gave_up (Fixture       *f,
   assert_complete_run (f, migrator);
 }
 
+/* The pod was set up afresh (or the account made again) under the same
+ * address and name: the journal's "posted" rows are not on it any more, so
+ * the run starts over instead of skipping everything. */
+static void
+test_account_recreated (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GpmMigrator) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_guid = NULL;
+  g_autofree char *new_guid = NULL;
+
+  assert_complete_run (f, migrator);
+  old_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_nonnull (old_guid);
+
+  g_clear_object (&f->server);
+  g_clear_object (&f->pod);
+  f->server = gpm_test_pod_new (0, &error);
+  g_assert_no_error (error);
+  g_free (gpm_test_pod_add_user (f->server, "ada", "correct horse", NULL));
+  f->family = gpm_test_pod_add_aspect (f->server, "ada", "Family");
+  f->friends = gpm_test_pod_add_aspect (f->server, "ada", "Friends");
+  gpm_test_pod_set_browser_user (f->server, "ada", TRUE);
+  f->pod = gpm_pod_new (gpm_test_pod_get_url (f->server), &error);
+  g_assert_no_error (error);
+  fixture_sign_in (f);
+
+  again = make_migrator (f);
+  assert_complete_run (f, again);
+  new_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_cmpstr (new_guid, !=, old_guid);
+
+  /* And a plain second run on the same account changes nothing. */
+  assert_complete_run (f, again);
+}
+
 /* A session that cannot be renewed: the worker pauses and asks; the user
  * signs in again and it goes on. */
 static void
@@ -916,6 +954,8 @@ main (int argc, char **argv)
     }
   g_test_add ("/migrator/web/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
   g_test_add ("/migrator/api/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/web/account-recreated", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/api/account-recreated", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_account_recreated, fixture_tear_down);
   g_test_add ("/migrator/web/gave-up", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_gave_up, fixture_tear_down);
   g_test_add ("/migrator/web/auth-required", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/api/auth-required", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_auth_required, fixture_tear_down);

@@ -464,6 +464,82 @@ gpm_journal_get_takeout_identity (GpmJournal *self)
 }
 
 gboolean
+gpm_journal_bind_account (GpmJournal  *self,
+                          const char  *guid,
+                          gboolean    *out_reset,
+                          GError     **error)
+{
+  g_autofree char *old = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  if (out_reset != NULL)
+    *out_reset = FALSE;
+  if (guid == NULL || *guid == '\0')
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  old = get_meta_locked (self, "account-guid");
+  if (g_strcmp0 (old, guid) == 0)
+    {
+      exec_locked (self, "COMMIT", NULL);
+      g_mutex_unlock (&self->mutex);
+      return TRUE;
+    }
+  if (old != NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("account %s was %s, is %s now", self->account, old, guid);
+
+      if (!exec_locked (self, "DELETE FROM posts; DELETE FROM photos;", error))
+        goto rollback;
+      stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, '*', 'reset', ?2)", error);
+      if (stmt == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+      bind_text (stmt, 2, detail);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT event");
+          sqlite3_finalize (stmt);
+          goto rollback;
+        }
+      sqlite3_finalize (stmt);
+      g_message ("%s: %s; starting over", self->path, detail);
+      if (out_reset != NULL)
+        *out_reset = TRUE;
+    }
+  if (!set_meta_locked (self, "account-guid", guid, error) ||
+      !exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+char *
+gpm_journal_dup_account_guid (GpmJournal *self)
+{
+  char *guid;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  guid = get_meta_locked (self, "account-guid");
+  g_mutex_unlock (&self->mutex);
+  return guid;
+}
+
+gboolean
 gpm_journal_lock (GpmJournal  *self,
                   GError     **error)
 {

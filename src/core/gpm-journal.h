@@ -106,6 +106,19 @@ const char  *gpm_journal_get_path       (GpmJournal *self);
 const char  *gpm_journal_get_account    (GpmJournal *self);
 const char  *gpm_journal_get_takeout_identity (GpmJournal *self);
 
+/* Ties the journal to the account's person guid on the pod. The first guid
+ * is stored; a different one later means the account was deleted and made
+ * again (or the pod was set up afresh) and nothing recorded is on it any
+ * more: every row is dropped (the history keeps a "reset" event) and
+ * *@out_reset is set. A NULL @guid (not known yet) changes nothing. */
+gboolean     gpm_journal_bind_account   (GpmJournal  *self,
+                                         const char  *guid,
+                                         gboolean    *out_reset,
+                                         GError     **error);
+
+/* The guid gpm_journal_bind_account() stored, or NULL. */
+char        *gpm_journal_dup_account_guid (GpmJournal *self);
+
 /* An exclusive advisory lock (a .lock file next to the database) held until
  * unlock or finalize, released by the kernel if the process dies. Only one
  * migration may write a journal at a time; readers (status) need no lock.

@@ -1426,9 +1426,12 @@ worker (gpointer data)
   GpmMigrator *self = run->self;
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *guid = NULL;
   gboolean ok = TRUE;
 
+  guid = gpm_pod_dup_user_guid (self->pod);
   if (!gpm_journal_lock (self->journal, &error) ||
+      !gpm_journal_bind_account (self->journal, guid, NULL, &error) ||
       !gpm_journal_ensure_posts (self->journal, run->posts, &error))
     {
       set_fatal (run, error);
@@ -1456,7 +1459,16 @@ worker (gpointer data)
 
   {
     g_autoptr(GError) flush_error = NULL;
+    g_autofree char *learned = gpm_pod_dup_user_guid (self->pod);
+    g_autofree char *stored = gpm_journal_dup_account_guid (self->journal);
 
+    /* A pod whose pages do not name the account teaches its guid with the
+     * first post. Only ever stored here, never compared: a reset now would
+     * forget the posts of this very run. */
+    if (guid == NULL && learned != NULL && stored == NULL &&
+        !gpm_journal_bind_account (self->journal, learned, NULL, &flush_error))
+      g_warning ("%s", flush_error->message);
+    g_clear_error (&flush_error);
     if (!gpm_journal_flush (self->journal, &flush_error))
       g_warning ("%s", flush_error->message);
   }
