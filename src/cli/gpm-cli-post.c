@@ -367,6 +367,7 @@ gpm_cli_post (int argc, char **argv)
   PostRun run = { 0 };
   int status = GPM_CLI_OK;
   guint sigint_id;
+  guint sigterm_id;
   GOptionEntry options[] = {
     { "pod", 0, 0, G_OPTION_ARG_STRING, &pod_typed, N_("The diaspora* pod (pod.example or https://pod.example)"), N_("URL") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("Your user name on the pod"), N_("NAME") },
@@ -555,10 +556,12 @@ gpm_cli_post (int argc, char **argv)
 
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_sigint, &run);
   fprintf (stderr, _("Journal: %s\n"), gpm_journal_get_path (journal));
   gpm_migrator_run_async (migrator, selected, NULL, on_run_done, &run);
   g_main_loop_run (run.loop);
   g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
   g_clear_pointer (&run.loop, g_main_loop_unref);
 
   fprintf (stderr, _("Posted %u of %u, skipped %u, failed %u, left %u.\n"),
