@@ -217,6 +217,8 @@ on_post_finished (GpmMigrator *migrator,
     fprintf (stderr, "  %s: %s\n", state_label (state), error->message);
   else
     fprintf (stderr, "  %s\n", state_label (state));
+  /* Progress: sessions may expire again later in a long run. */
+  run->n_auth = 0;
 }
 
 static void
@@ -237,7 +239,7 @@ on_auth_required (GpmMigrator *migrator,
   g_autoptr(GError) local = NULL;
 
   fprintf (stderr, _("The pod asks to sign in again (%s)\n"), error->message);
-  /* Once per run with the password we have; after that, ask the user. */
+  /* With the password we have, a few times in a row at most. */
   if (run->n_auth++ < 3 && sign_in (run, &local))
     {
       gpm_migrator_resume (migrator);
