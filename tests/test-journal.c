@@ -205,6 +205,20 @@ test_journal_states (void)
   g_assert_cmpuint (counts[GPM_JOURNAL_STATE_SKIPPED], ==, 1);
   g_assert_cmpuint (counts[GPM_JOURNAL_STATE_PENDING], ==, 1);
 
+  /* By the user: kept apart from automatic skips, cleared by set_pending. */
+  g_assert_true (gpm_journal_set_skipped_by_user (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+  g_assert_true (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  g_assert_true (gpm_journal_set_pending (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  entry = gpm_journal_lookup (journal, "k/C", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
   g_assert_true (gpm_journal_set_pending (journal, "k/B", &error));
   entry = gpm_journal_lookup (journal, "k/B", &error);
   g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_PENDING);

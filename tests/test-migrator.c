@@ -624,6 +624,46 @@ test_account_recreated (Fixture       *f,
   assert_complete_run (f, again);
 }
 
+/* A post the user excluded stays off the pod although its audience is
+ * selected, until they take it back. */
+static void
+test_skipped_by_user (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *excluded = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo */
+  g_autofree char *text = expected_text (excluded);
+  g_autoptr(GPtrArray) plan = NULL;
+  RunState state = { 0 };
+
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_skipped_by_user (f->journal, gpm_journal_post_key (excluded), &error));
+  g_assert_no_error (error);
+
+  plan = gpm_migrator_plan (migrator, f->posts);
+  g_assert_error (((GpmMigratorItem *) g_ptr_array_index (plan, 1))->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER);
+
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator), ==, 3);
+  run_state_clear (&state);
+  {
+    g_autoptr(GPtrArray) pod_posts = gpm_test_pod_dup_posts (f->server);
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (excluded), NULL);
+
+    g_assert_cmpuint (pod_posts->len, ==, 5);
+    for (guint i = 0; i < pod_posts->len; i++)
+      g_assert_cmpstr (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, !=, text);
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+    g_assert_true (entry->by_user);
+  }
+
+  g_assert_true (gpm_journal_set_pending (f->journal, gpm_journal_post_key (excluded), &error));
+  f->retried = TRUE;
+  assert_complete_run (f, migrator);
+}
+
 /* A session that cannot be renewed: the worker pauses and asks; the user
  * signs in again and it goes on. */
 static void
@@ -956,6 +996,7 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
   g_test_add ("/migrator/web/account-recreated", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_account_recreated, fixture_tear_down);
   g_test_add ("/migrator/api/account-recreated", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/web/skipped-by-user", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_skipped_by_user, fixture_tear_down);
   g_test_add ("/migrator/web/gave-up", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_gave_up, fixture_tear_down);
   g_test_add ("/migrator/web/auth-required", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/api/auth-required", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_auth_required, fixture_tear_down);

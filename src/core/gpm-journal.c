@@ -330,7 +330,8 @@ static const char schema_sql[] =
   "  guid       TEXT,"
   "  posted_at  INTEGER NOT NULL DEFAULT 0,"
   "  reason     TEXT,"
-  "  updated_at INTEGER NOT NULL DEFAULT 0);"
+  "  updated_at INTEGER NOT NULL DEFAULT 0,"
+  "  by_user    INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS posts_posted ON posts (state, posted_at);"
   "CREATE INDEX IF NOT EXISTS posts_remote ON posts (remote_id);"
   "CREATE INDEX IF NOT EXISTS posts_guid ON posts (guid);"
@@ -403,6 +404,18 @@ gpm_journal_open (const char  *path,
     }
   if (!exec_locked (self, schema_sql, error))
     goto rollback;
+  {
+    sqlite3_stmt *info = prepare_locked (self, "SELECT 1 FROM pragma_table_info('posts') WHERE name = 'by_user'", error);
+    gboolean has_by_user;
+
+    if (info == NULL)
+      goto rollback;
+    has_by_user = sqlite3_step (info) == SQLITE_ROW;
+    sqlite3_finalize (info);
+    if (!has_by_user &&
+        !exec_locked (self, "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0", error))
+      goto rollback;
+  }
 
   old_identity = get_meta_locked (self, "takeout");
   old_account = get_meta_locked (self, "account");
@@ -689,7 +702,7 @@ rollback:
 
 #define ENTRY_COLUMNS \
   "key, entry_name, created, state, attempts, text, visibility, remote_id, guid," \
-  " posted_at, reason, updated_at"
+  " posted_at, reason, updated_at, by_user"
 
 static GpmJournalEntry *
 entry_from_row (sqlite3_stmt *stmt)
@@ -709,6 +722,7 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->posted_at = sqlite3_column_int64 (stmt, 9);
   entry->reason = column_text (stmt, 10);
   entry->updated_at = sqlite3_column_int64 (stmt, 11);
+  entry->by_user = sqlite3_column_int (stmt, 12) != 0;
   return entry;
 }
 
@@ -1065,9 +1079,22 @@ gpm_journal_set_skipped (GpmJournal  *self,
   BindArgs args = { reason, NULL, 0 };
 
   return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
-                     "UPDATE posts SET state = 'skipped', reason = ?3, updated_at = ?2"
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 0, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      bind_s1, &args, reason, error);
+}
+
+gboolean
+gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                 const char  *key,
+                                 GError     **error)
+{
+  BindArgs args = { _("Skipped by you"), NULL, 0 };
+
+  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 1, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                     bind_s1, &args, "by user", error);
 }
 
 gboolean
@@ -1076,7 +1103,7 @@ gpm_journal_set_pending (GpmJournal  *self,
                          GError     **error)
 {
   return transition (self, key, GPM_JOURNAL_STATE_PENDING, FALSE,
-                     "UPDATE posts SET state = 'pending', reason = NULL, updated_at = ?2"
+                     "UPDATE posts SET state = 'pending', reason = NULL, by_user = 0, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      NULL, NULL, NULL, error);
 }

@@ -61,6 +61,7 @@ typedef struct {
   gint64           posted_at;    /* POSTED: Unix seconds */
   char            *reason;       /* FAILED / SKIPPED: why, in plain words */
   gint64           updated_at;   /* Unix seconds */
+  gboolean         by_user;      /* SKIPPED because the user said so: the migrator leaves it alone */
 } GpmJournalEntry;
 
 GType            gpm_journal_entry_get_type (void) G_GNUC_CONST;
@@ -197,6 +198,11 @@ gboolean     gpm_journal_set_skipped    (GpmJournal  *self,
                                          const char  *key,
                                          const char  *reason,
                                          GError     **error);
+/* The user does not want this post moved, even when its audience is
+ * selected: SKIPPED with by_user set, until gpm_journal_set_pending(). */
+gboolean     gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                              const char  *key,
+                                              GError     **error);
 /* Back to PENDING (a retry of a FAILED or SKIPPED post), keeping the
  * attempts count and the photos. Refuses POSTED and ATTEMPTING rows: an
  * attempt must be resolved by looking at the pod first. */

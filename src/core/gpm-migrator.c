@@ -412,6 +412,18 @@ gpm_migrator_plan (GpmMigrator *self,
         {
           g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
 
+          if (entry != NULL && entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+            {
+              GpmMigratorItem *item = make_item (self, post, self->mapping, entry->state);
+
+              g_clear_error (&item->skip);
+              g_clear_error (&item->error);
+              g_clear_pointer (&item->text, g_free);
+              g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+              g_ptr_array_add (items, item);
+              continue;
+            }
           if (entry != NULL)
             state = entry->state;
         }
@@ -1151,6 +1163,15 @@ process_post (Run     *run,
     }
 
   post_event (run, EVENT_POST_STARTED, post, 0, NULL, 0, NULL);
+
+  if (entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+    {
+      g_autoptr(GError) why = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+
+      finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, why);
+      return TRUE;
+    }
 
   /* A previous attempt whose outcome nobody saw: look before anything else. */
   if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->text != NULL)
