@@ -1146,6 +1146,7 @@ process_post (Run     *run,
   guint rate_limited = 0;
   gboolean reused = FALSE;
   gboolean reuploaded = FALSE;
+  gboolean refused_once = FALSE;
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
@@ -1330,6 +1331,16 @@ photos:
           if (!journal_ok (run, gpm_journal_clear_photos (self->journal, key, &jerror), jerror))
             return FALSE;
           goto photos;
+        }
+      /* An answer for a post the pod did not save ("id": null): nothing was
+       * stored, so one more try cannot double it; a second such answer is
+       * the pod's verdict. */
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TEXT_TOO_LONG) && !refused_once)
+        {
+          refused_once = TRUE;
+          if (!backoff (run, 0, error))
+            return FALSE;
+          continue;
         }
       return mark_failed (run, post, key, error);
     }
