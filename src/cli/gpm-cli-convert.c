@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gpm-cli.h"
+#include "gpm-cli-common.h"
+#include "gpm-convert.h"
+#include "gpm-post.h"
+#include "gpm-render.h"
+
+static const char *
+kind_name (GpmConvertMediaKind kind)
+{
+  switch (kind)
+    {
+    case GPM_CONVERT_MEDIA_PHOTO: return "photo";
+    case GPM_CONVERT_MEDIA_VIDEO: return "video";
+    case GPM_CONVERT_MEDIA_OTHER: default: return "other";
+    }
+}
+
+static JsonNode *
+result_to_json (const char             *entry,
+                const GpmConvertResult *r,
+                const char             *html)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "entry");
+  json_builder_add_string_value (b, entry);
+  json_builder_set_member_name (b, "resourceName");
+  if (gpm_post_get_resource_name (r->post))
+    json_builder_add_string_value (b, gpm_post_get_resource_name (r->post));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "markdown");
+  json_builder_add_string_value (b, r->markdown);
+  json_builder_set_member_name (b, "html");
+  if (html)
+    json_builder_add_string_value (b, html);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "media");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->media->len; i++)
+    {
+      const GpmConvertMedia *m = g_ptr_array_index (r->media, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      if (m->file_name)
+        json_builder_add_string_value (b, m->file_name);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "entry");
+      if (m->entry)
+        json_builder_add_string_value (b, m->entry);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, kind_name (m->kind));
+      json_builder_set_member_name (b, "uploadable");
+      json_builder_add_boolean_value (b, m->uploadable);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->warnings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (r->warnings, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* A post file on its own: its media are looked for next to it on disk. */
+static char *
+resolve_next_to_file (const char *post_entry,
+                      const char *file_name,
+                      gpointer    user_data)
+{
+  g_autofree char *dir = g_path_get_dirname (post_entry);
+  g_autofree char *path = NULL;
+
+  if (g_path_is_absolute (file_name) || strstr (file_name, "..") != NULL)
+    return NULL;
+  path = g_build_filename (dir, file_name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
+static int
+convert_takeout (const char *prog, char **paths)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  GpmCliInput input;
+  GpmTakeout *takeout;
+  GPtrArray *posts;
+  int status = GPM_CLI_OK;
+
+  if (!gpm_cli_input_load (&input, paths, &error))
+    {
+      fprintf (stderr, "%s: %s: %s\n", prog, paths[0], error->message);
+      gpm_cli_input_clear (&input);
+      return GPM_CLI_BAD_INPUT;
+    }
+  gpm_cli_input_print_problems (&input);
+  takeout = input.import ? gpm_import_get_takeout (input.import) : NULL;
+  posts = gpm_scope_index_get_posts (input.index);
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      g_autoptr(GpmConvertResult) r = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) render_error = NULL;
+      g_autofree char *html = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *line = NULL;
+
+      r = gpm_convert_post (post, NULL, takeout ? gpm_convert_takeout_resolver : NULL, takeout);
+      html = gpm_render_markdown (r->markdown, &render_error);
+      if (html == NULL)
+        {
+          name = gpm_cli_input_dup_display_name (&input, gpm_post_get_entry_name (post));
+          fprintf (stderr, "%s: %s: %s\n", prog, name, render_error->message);
+          g_clear_pointer (&name, g_free);
+          status = GPM_CLI_BAD_INPUT;
+        }
+      name = gpm_cli_input_dup_display_name (&input, gpm_post_get_entry_name (post));
+      node = result_to_json (name, r, html);
+      json_generator_set_root (gen, node);
+      line = json_generator_to_data (gen, NULL);
+      fputs (line, stdout);
+      fputc ('\n', stdout);
+    }
+  if (input.problems->len > 0)
+    status = GPM_CLI_BAD_INPUT;
+  gpm_cli_input_clear (&input);
+  return status;
+}
+
+int
+gpm_cli_convert (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  gboolean html = FALSE, jsonl = FALSE;
+  const GOptionEntry entries[] = {
+    { "html", 0, 0, G_OPTION_ARG_NONE, &html, N_("Print the preview HTML (as diaspora* shows the post) instead of the Markdown"), NULL },
+    { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl, N_("Convert every post of a takeout: one JSON object per line"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, N_("POST.json | --jsonl TAKEOUT…") },
+    { NULL }
+  };
+
+  ctx = g_option_context_new (NULL);
+  g_option_context_set_summary (ctx, _("Convert a Google+ post to diaspora* Markdown.\n\n"
+                                       "With --jsonl, convert every post of a takeout (a zip, its parts, a .tgz\n"
+                                       "or a folder) and print {\"entry\", \"resourceName\", \"markdown\", \"html\",\n"
+                                       "\"media\", \"warnings\"} for each, one per line."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+      return GPM_CLI_USAGE;
+    }
+
+  if (jsonl)
+    {
+      if (html || args == NULL || args[0] == NULL)
+        {
+          fprintf (stderr, _("%s: --jsonl takes a takeout (and no --html)\n"), argv[0]);
+          return GPM_CLI_USAGE;
+        }
+      return convert_takeout (argv[0], args);
+    }
+
+  if (args == NULL || args[0] == NULL || args[1] != NULL)
+    {
+      fprintf (stderr, _("%s: give exactly one post file\n"), argv[0]);
+      return GPM_CLI_USAGE;
+    }
+
+  {
+    g_autoptr(GpmPost) post = gpm_post_new_from_file (args[0], &error);
+    g_autoptr(GpmConvertResult) r = NULL;
+    if (post == NULL)
+      {
+        fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], error->message);
+        return GPM_CLI_BAD_INPUT;
+      }
+    r = gpm_convert_post (post, NULL, resolve_next_to_file, NULL);
+    for (guint i = 0; i < r->warnings->len; i++)
+      fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], (const char *) g_ptr_array_index (r->warnings, i));
+    if (html)
+      {
+        g_autofree char *out = gpm_render_markdown (r->markdown, &error);
+        if (out == NULL)
+          {
+            fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], error->message);
+            return GPM_CLI_BAD_INPUT;
+          }
+        fputs (out, stdout);
+        if (*out && out[strlen (out) - 1] != '\n')
+          fputc ('\n', stdout);
+      }
+    else
+      {
+        fputs (r->markdown, stdout);
+        fputc ('\n', stdout);
+      }
+  }
+  return GPM_CLI_OK;
+}
