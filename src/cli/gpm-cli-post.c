@@ -585,7 +585,17 @@ gpm_cli_post (int argc, char **argv)
       status = GPM_CLI_BAD_INPUT;
     }
   else if (input.problems->len > 0)
-    status = GPM_CLI_BAD_INPUT;
+    /* The migration itself went through: the unreadable files were named
+     * above, and their posts could not be selected. Not a failed run. */
+    {
+      fprintf (stderr, "gplus-migrate-cli: ");
+      fprintf (stderr,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u file of the takeout could not be read (named above); it was left out\n",
+                            "%u files of the takeout could not be read (named above); they were left out\n",
+                            input.problems->len),
+               input.problems->len);
+    }
 
 out:
   wipe_free (run.password);
