@@ -438,7 +438,9 @@ static int
 manifest_post_cmp (gconstpointer a, gconstpointer b)
 {
   const ManifestPost *pa = *(ManifestPost **) a, *pb = *(ManifestPost **) b;
-  int c = strcmp (pa->file, pb->file);
+  int c = strcmp (pa->date, pb->date);  /* the post's time, ISO 8601 */
+  if (c == 0)
+    c = strcmp (pa->file, pb->file);
   return c ? c : strcmp (pa->key, pb->key);
 }
 
@@ -506,7 +508,7 @@ manifest_save_and_index (Manifest *m, const char *dir, GError **error)
             g_string_append_c (title, '\\');
           g_string_append_c (title, *c);
         }
-      g_string_append_printf (index, "- %s [%s](%s)\n", p->date[0] ? p->date : "", title->str, dest);
+      g_string_append_printf (index, "- %.10s [%s](%s)\n", p->date, title->str, dest);
     }
   return write_if_changed (index_path, index->str, index->len, error);
 }
@@ -653,8 +655,9 @@ export_one (GpmTakeout               *takeout,
   p->key = g_strdup (key);
   p->file = g_steal_pointer (&file);
   p->title = g_steal_pointer (&title);
-  p->date = gpm_post_get_creation_time (post) ? g_date_time_format (gpm_post_get_creation_time (post), "%Y-%m-%d")
-                                              : g_strdup ("");
+  p->date = gpm_post_get_creation_time (post)
+            ? g_date_time_format (gpm_post_get_creation_time (post), "%Y-%m-%dT%H:%M:%S%:z")
+            : g_strdup ("");
   if (known)
     g_hash_table_remove (m->files, known->file);
   manifest_put (m, p);
