@@ -68,6 +68,13 @@ struct _GpmTakeout {
 
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
 
+void
+gpm_takeout_setup_process (void)
+{
+  if (g_getenv ("TZ") == NULL && g_file_test ("/etc/localtime", G_FILE_TEST_EXISTS))
+    g_setenv ("TZ", ":/etc/localtime", FALSE);
+}
+
 static void
 entry_free (gpointer data)
 {
@@ -553,7 +560,9 @@ read_archive_entries (LoadState        *st,
           if (ordinal == 0 && part->kind == PART_ZIP && !part->streaming)
             return READ_FAILED_AT_START;
           add_problem (st, part->path,
-                       _("damaged or truncated archive (%s); the entries after the damage could not be read"),
+                       part->streaming
+                       ? _("truncated or damaged zip (%s); the files after the damage could not be read")
+                       : _("damaged or truncated archive (%s); the files after the damage could not be read"),
                        msg ? msg : _("read error"));
           break;
         }
@@ -624,8 +633,11 @@ load_archive_part (LoadState *st,
       if (result != READ_FAILED_AT_START)
         return TRUE;
       g_clear_error (&error);
-      g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
-                           archive_error_string (gpm_archive_reader_get_archive (reader)));
+      {
+        const char *msg = archive_error_string (gpm_archive_reader_get_archive (reader));
+        g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                             msg ? msg : _("no central directory"));
+      }
       g_clear_pointer (&reader, gpm_archive_reader_free);
     }
   if (g_cancellable_is_cancelled (st->cancellable))
@@ -641,12 +653,15 @@ load_archive_part (LoadState *st,
       if (reader != NULL)
         {
           guint before = st->entries->len;
+          guint problems_before = st->problems->len;
 
           part->streaming = TRUE;
-          add_problem (st, part->path,
-                       _("damaged or truncated zip (%s); reading the entries before the damage"),
-                       error && error->message ? error->message : _("no central directory"));
-          read_archive_entries (st, part_idx, reader);
+          result = read_archive_entries (st, part_idx, reader);
+          /* Read to the end without trouble: only the directory was bad. */
+          if (result == READ_DONE && st->problems->len == problems_before)
+            add_problem (st, part->path,
+                         _("damaged zip (%s); its files were read one by one from the front"),
+                         error && error->message ? error->message : _("no central directory"));
           return st->entries->len > before;
         }
     }

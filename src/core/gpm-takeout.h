@@ -40,11 +40,23 @@ typedef void (*GpmTakeoutProgressFunc) (guint64  done,
                                         guint64  total,
                                         gpointer user_data);
 
+/* Call once at program start, before any thread exists. libarchive turns
+ * each zip entry's DOS time into a time_t with mktime(), and glibc's
+ * mktime() stats /etc/localtime on every call unless TZ is set: two stats
+ * per entry, a third of the indexing time of a big takeout. This sets
+ * TZ=":/etc/localtime" (the same zone) when TZ is unset. */
+void         gpm_takeout_setup_process  (void);
+
 #define GPM_TYPE_TAKEOUT (gpm_takeout_get_type ())
 G_DECLARE_FINAL_TYPE (GpmTakeout, gpm_takeout, GPM, TAKEOUT, GObject)
 
-/* @paths: NULL-terminated; several zips are one multi-part set. Checks the
- * paths exist and are of a supported kind; reads nothing else yet. */
+/* @paths: NULL-terminated; several zips are one multi-part set, in the order
+ * given. Checks the paths exist (else NOT_FOUND) and are of a supported
+ * kind, by their first bytes or name: fails with UNSUPPORTED only when none
+ * is a zip, a tar (.tgz, .tar.gz/bz2/xz/zst) or a folder; an unusable part
+ * among good ones is reported by gpm_takeout_load(). Reads nothing else.
+ * A folder is walked recursively (16 levels, hidden folders skipped,
+ * symbolic links followed only to files inside it). */
 GpmTakeout  *gpm_takeout_new            (const char * const *paths,
                                          GError            **error);
 const char * const *gpm_takeout_get_paths (GpmTakeout *self);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* libFuzzer target for the archive reader: the input is written to a file
+ * (libarchive's zip reader needs to seek) and opened as a takeout: zip,
+ * tgz, or whatever the sniffing makes of it; every JSON entry is delivered,
+ * a few entries are streamed back and media looked up. */
+#define G_LOG_DOMAIN "fuzz-takeout"
+
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "gpm-takeout.h"
+
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static char *input_path;
+static char *tmp_dir;
+
+static void
+remove_tmp (void)
+{
+  if (input_path)
+    g_remove (input_path);
+  if (tmp_dir)
+    g_rmdir (tmp_dir);
+}
+
+static GLogWriterOutput
+abort_on_warning (GLogLevelFlags   level,
+                  const GLogField *fields,
+                  gsize            n_fields,
+                  gpointer         user_data)
+{
+  g_log_writer_standard_streams (level, fields, n_fields, user_data);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+  return G_LOG_WRITER_HANDLED;
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  gpm_takeout_setup_process ();
+  /* A critical or warning is a bug: abort, so libFuzzer keeps the input. */
+  g_log_set_writer_func (abort_on_warning, NULL, NULL);
+  tmp_dir = g_dir_make_tmp ("gpm-fuzz-takeout-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* .zip: input without any magic is still tried as a zip */
+  input_path = g_build_filename (tmp_dir, "input.zip", NULL);
+  atexit (remove_tmp);
+  return 0;
+}
+
+static void
+touch_json (const char *name,
+            const char *data,
+            gsize       length,
+            gpointer    user_data)
+{
+  guint *sum = user_data;
+
+  g_assert (data[length] == '\0');
+  g_assert (g_utf8_validate (name, -1, NULL));
+  for (gsize k = 0; k < length; k++)
+    *sum += (guchar) data[k];
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTakeout) takeout = NULL;
+  const char *paths[2] = { input_path, NULL };
+  GPtrArray *entries;
+  guint sum = 0;
+
+  if (!g_file_set_contents (input_path, (const char *) data, size, &error))
+    return 0;
+
+  takeout = gpm_takeout_new (paths, &error);
+  if (takeout == NULL)
+    return 0;
+  gpm_takeout_set_max_json_size (takeout, 256 * 1024);
+  gpm_takeout_load (takeout, touch_json, NULL, &sum, NULL, NULL);
+
+  entries = gpm_takeout_get_entries (takeout);
+  for (guint k = 0; k < entries->len && k < 8; k++)
+    {
+      GpmTakeoutEntry *e = g_ptr_array_index (entries, k);
+      g_autoptr(GBytes) bytes = NULL;
+      const char *base = strrchr (e->name, '/');
+
+      g_assert (gpm_takeout_lookup (takeout, e->name) == e);
+      bytes = gpm_takeout_read_entry (takeout, e->name, 1024 * 1024, NULL, NULL);
+      if (bytes)
+        g_assert (g_bytes_get_size (bytes) <= 1024 * 1024);
+      gpm_takeout_find_media (takeout, e->name, base ? base + 1 : e->name);
+    }
+  gpm_takeout_get_problems (takeout);
+  return 0;
+}

@@ -1,0 +1,1470 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-takeout-gen"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "gpm-takeout-gen.h"
+
+#define OWNER_ID   "117832126248716550930"
+#define OWNER_NAME "Gen Tester"
+#define MEDIA_CHUNK (1024 * 1024)
+
+/* What the generator writes for one file: its manifest entry plus content. */
+typedef struct {
+  GpmGenEntry  entry;       /* first: GenFile* is a GpmGenEntry* */
+  char        *raw_name;    /* the name written, when not entry.name (unsafe cases) */
+  GBytes      *data;        /* NULL: random media bytes from @media_seed */
+  guint64      media_seed;
+  gint64       mtime;
+  guint64      offset;      /* where its header starts in its part */
+} GenFile;
+
+static const char *
+base_name_of_path (const char *name)
+{
+  const char *slash = strrchr (name, '/');
+  return slash ? slash + 1 : name;
+}
+
+static guint64
+rng_next (guint64 *state)
+{
+  /* splitmix64 */
+  guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static guint
+rng_below (guint64 *state,
+           guint    n)
+{
+  return n ? rng_next (state) % n : 0;
+}
+
+static void
+gen_scope_free (gpointer data)
+{
+  GpmGenScope *s = data;
+  g_free (s->kind);
+  g_free (s->id);
+  g_free (s->name);
+  g_free (s);
+}
+
+static void
+add_scope (GPtrArray  *scopes,
+           const char *kind,
+           const char *id,
+           const char *name)
+{
+  GpmGenScope *s = g_new0 (GpmGenScope, 1);
+  s->kind = g_strdup (kind);
+  s->id = g_strdup (id);
+  s->name = g_strdup (name);
+  g_ptr_array_add (scopes, s);
+}
+
+static void
+gen_file_free (gpointer data)
+{
+  GenFile *f = data;
+
+  g_free (f->entry.name);
+  g_clear_pointer (&f->entry.scopes, g_ptr_array_unref);
+  g_clear_pointer (&f->entry.media, g_ptr_array_unref);
+  g_free (f->entry.post);
+  g_free (f->raw_name);
+  g_clear_pointer (&f->data, g_bytes_unref);
+  g_free (f);
+}
+
+static void
+gen_damage_free (gpointer data)
+{
+  GpmGenDamage *d = data;
+  g_free (d->path);
+  g_free (d->reason);
+  g_free (d);
+}
+
+void
+gpm_takeout_gen_options_init (GpmGenOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->seed = 1;
+  options->n_posts = 40;
+  options->media_bytes = 256 * 1024;
+  options->bad_cases = TRUE;
+  options->json_limit = 64 * 1024;
+  options->locale = "en";
+  options->n_parts = 3;
+}
+
+const char *
+gpm_takeout_gen_bad_reason (GpmGenBad bad)
+{
+  switch (bad)
+    {
+    case GPM_GEN_BAD_NONE: return NULL;
+    case GPM_GEN_BAD_MALFORMED:
+    case GPM_GEN_BAD_TRUNCATED: return "syntax";
+    case GPM_GEN_BAD_NO_ACL: return "no-acl";
+    case GPM_GEN_BAD_EMPTY: return "empty";
+    case GPM_GEN_BAD_NOT_A_POST: return "not-a-post";
+    case GPM_GEN_BAD_UNSAFE_DOTDOT:
+    case GPM_GEN_BAD_UNSAFE_ABSOLUTE: return "unsafe";
+    case GPM_GEN_BAD_TOO_LARGE: return "too-large";
+    case GPM_GEN_BAD_LOST: return "lost";
+    default: return "unknown";
+    }
+}
+
+static const char * const form_names[] = { "folder", "zip", "multi", "tgz" };
+
+const char *
+gpm_takeout_gen_form_name (GpmGenForm form)
+{
+  return form_names[form];
+}
+
+gboolean
+gpm_takeout_gen_form_from_name (const char *name,
+                                GpmGenForm *form)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form_names); i++)
+    if (g_strcmp0 (name, form_names[i]) == 0)
+      {
+        *form = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+gpm_takeout_gen_entry_is_delivered (const GpmGenManifest *manifest,
+                                    const GpmGenEntry    *entry)
+{
+  return g_str_has_suffix (entry->name, ".json") &&
+         entry->bad != GPM_GEN_BAD_UNSAFE_DOTDOT &&
+         entry->bad != GPM_GEN_BAD_UNSAFE_ABSOLUTE &&
+         entry->bad != GPM_GEN_BAD_TOO_LARGE &&
+         entry->bad != GPM_GEN_BAD_LOST;
+}
+
+/* The content model */
+
+typedef struct {
+  const GpmGenOptions *options;
+  guint64              rng;
+  const char          *stream_dir;   /* "Takeout/Google+ Stream" */
+  const char          *posts_dir;    /* "Takeout/Google+ Stream/Posts" */
+  GHashTable          *name_counts;  /* base name → times used */
+  guint                media_counter;
+  guint64              media_each;
+  GPtrArray           *files;        /* GenFile* */
+} Model;
+
+static const char * const texts[] = {
+  "Sunset over the Hudson",
+  "Grüße aus Köln",
+  "Café au lait ☕ und Kuchen",
+  "東京タワーの夜景",
+  "Привет, мир",
+  "Ελληνικά γράμματα",
+  "Fête de la musique 🎉",
+  "Straße & Brücke",
+  "A long walk along the river with friends and a dog",
+};
+
+static const char * const media_bases[] = {
+  "IMG_", "Straße_", "写真_", "DSC0", "Été à Paris ",
+};
+
+typedef struct { const char *id; const char *name; } Named;
+
+static const Named circles[] = {
+  { "circles/" OWNER_ID "-4eaf56378h22b473", "Personal" },
+  { "circles/" OWNER_ID "-1a2b3c4d5e6f7a8b", "Familie" },
+  { "circles/" OWNER_ID "-9f8e7d6c5b4a3f2e", NULL },
+};
+static const Named users[] = {
+  { "users/100000000000000000001", "Ana Müller" },
+  { "users/100000000000000000002", "Bjørn Ødegård" },
+  { "users/100000000000000000003", NULL },
+  { "users/100000000000000000004", "李小龍" },
+};
+static const Named collections[] = {
+  { "collections/Qm9va3Mx", "Bücher" },
+  { "collections/UGhvdG9z", "Photography" },
+};
+static const Named communities[] = {
+  { "communities/103604153020461235235", "Alte Städte / Old Towns" },
+  { "communities/113390432655174294208", "Raspberry Pi" },
+  { "communities/112164273001338979772", "Google+ Mass Migration" },
+};
+static const Named events[] = {
+  { "events/c2VwdGVtYmVyZmVzdA", "Sommerfest 2018" },
+  { "events/aGFja2F0aG9u", "Hackathon Zürich" },
+};
+
+static void
+person (JsonBuilder *b,
+        const char  *member,
+        const char  *id,
+        const char  *name)
+{
+  g_autofree char *num = g_strdup (strchr (id, '/') + 1);
+
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  if (name)
+    {
+      json_builder_set_member_name (b, "displayName");
+      json_builder_add_string_value (b, name);
+    }
+  json_builder_set_member_name (b, "resourceName");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "profilePageUrl");
+  {
+    g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s", num);
+    json_builder_add_string_value (b, url);
+  }
+  json_builder_set_member_name (b, "avatarImageUrl");
+  json_builder_add_string_value (b, "https://lh3.googleusercontent.com/-abc/photo.jpg");
+  json_builder_end_object (b);
+}
+
+static void
+named_object (JsonBuilder *b,
+              const char  *member,
+              const Named *n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceName");
+  json_builder_add_string_value (b, n->id);
+  if (n->name)
+    {
+      json_builder_set_member_name (b, "displayName");
+      json_builder_add_string_value (b, n->name);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+users_array (JsonBuilder *b,
+             GPtrArray   *scopes,
+             guint        first,
+             guint        count)
+{
+  json_builder_set_member_name (b, "users");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < count; k++)
+    {
+      const Named *u = &users[(first + k) % G_N_ELEMENTS (users)];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "resourceName");
+      json_builder_add_string_value (b, u->id);
+      if (u->name)
+        {
+          json_builder_set_member_name (b, "displayName");
+          json_builder_add_string_value (b, u->name);
+        }
+      json_builder_end_object (b);
+      add_scope (scopes, "USER", u->id, u->name ? u->name : "-");
+    }
+  json_builder_end_array (b);
+}
+
+static void
+circle (JsonBuilder *b,
+        GPtrArray   *scopes,
+        const char  *type,
+        const Named *n)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, type);
+  if (n)
+    {
+      json_builder_set_member_name (b, "resourceName");
+      json_builder_add_string_value (b, n->id);
+      if (n->name)
+        {
+          json_builder_set_member_name (b, "displayName");
+          json_builder_add_string_value (b, n->name);
+        }
+      add_scope (scopes, "CIRCLE", n->id, n->name ? n->name : "");
+    }
+  else if (g_str_equal (type, "CIRCLE_TYPE_PUBLIC"))
+    add_scope (scopes, "PUBLIC", NULL, NULL);
+  else if (g_str_equal (type, "CIRCLE_TYPE_YOUR_CIRCLES"))
+    add_scope (scopes, "CIRCLES", NULL, NULL);
+  else if (g_str_equal (type, "CIRCLE_TYPE_EXTENDED_CIRCLES"))
+    add_scope (scopes, "EXTENDED", NULL, NULL);
+  json_builder_end_object (b);
+}
+
+/* The postAcl of post @i; appends the scopes Part IV derives from it. */
+static void
+build_acl (JsonBuilder *b,
+           guint        i,
+           GPtrArray   *scopes,
+           const Named **community,
+           const Named **collection)
+{
+  guint kind = i % 12;
+
+  json_builder_set_member_name (b, "postAcl");
+  json_builder_begin_object (b);
+  switch (kind)
+    {
+    case 0: case 11: case 6:
+      json_builder_set_member_name (b, "visibleToStandardAcl");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "circles");
+      json_builder_begin_array (b);
+      circle (b, scopes, "CIRCLE_TYPE_PUBLIC", NULL);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "isPublic");
+      json_builder_add_boolean_value (b, TRUE);
+      break;
+    case 1:
+    case 2:
+      json_builder_set_member_name (b, "visibleToStandardAcl");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "circles");
+      json_builder_begin_array (b);
+      circle (b, scopes, kind == 1 ? "CIRCLE_TYPE_YOUR_CIRCLES" : "CIRCLE_TYPE_EXTENDED_CIRCLES", NULL);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      break;
+    case 3:
+      json_builder_set_member_name (b, "visibleToStandardAcl");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "circles");
+      json_builder_begin_array (b);
+      circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[(i / 12) % G_N_ELEMENTS (circles)]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      break;
+    case 4:
+      /* named circles and people together */
+      json_builder_set_member_name (b, "visibleToStandardAcl");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "circles");
+      json_builder_begin_array (b);
+      circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[0]);
+      circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[2]);
+      json_builder_end_array (b);
+      users_array (b, scopes, i / 12, 2);
+      json_builder_end_object (b);
+      break;
+    case 5:
+      json_builder_set_member_name (b, "visibleToStandardAcl");
+      json_builder_begin_object (b);
+      users_array (b, scopes, i / 12, 1 + (i / 12) % 3);
+      json_builder_end_object (b);
+      break;
+    case 7:
+      *collection = &collections[(i / 12) % G_N_ELEMENTS (collections)];
+      json_builder_set_member_name (b, "collectionAcl");
+      json_builder_begin_object (b);
+      named_object (b, "collection", *collection);
+      json_builder_end_object (b);
+      add_scope (scopes, "COLLECTION", (*collection)->id, (*collection)->name ? (*collection)->name : "-");
+      break;
+    case 8:
+    case 9:
+      *community = &communities[(i / 12) % G_N_ELEMENTS (communities)];
+      json_builder_set_member_name (b, "communityAcl");
+      json_builder_begin_object (b);
+      named_object (b, "community", *community);
+      add_scope (scopes, "COMMUNITY", (*community)->id, (*community)->name);
+      if (kind == 9)
+        users_array (b, scopes, 1 + i / 12, 1);
+      json_builder_end_object (b);
+      break;
+    case 10:
+    default:
+      {
+        const Named *ev = &events[(i / 12) % G_N_ELEMENTS (events)];
+        json_builder_set_member_name (b, "eventAcl");
+        json_builder_begin_object (b);
+        named_object (b, "event", ev);
+        json_builder_end_object (b);
+        add_scope (scopes, "EVENT", ev->id, ev->name);
+      }
+      break;
+    }
+  if (i % 12 == 3)
+    {
+      json_builder_set_member_name (b, "isLegacyAcl");
+      json_builder_add_boolean_value (b, TRUE);
+    }
+  json_builder_end_object (b);
+}
+
+static char *
+sanitize_snippet (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  guint n = 0;
+
+  for (const char *p = text; *p && n < 40; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (strchr ("/\\:*?\"<>|", c) && c < 128)
+        continue;
+      g_string_append_unichar (s, c);
+    }
+  g_strstrip (s->str);
+  s->len = strlen (s->str);
+  if (s->len == 0)
+    g_string_assign (s, "Post");
+  return g_string_free (s, FALSE);
+}
+
+/* "dir/base.ext", "dir/base(1).ext", … as Takeout names duplicates. */
+static char *
+unique_name (Model      *m,
+             const char *dir,
+             const char *base,
+             const char *ext)
+{
+  g_autofree char *key = g_strconcat (dir, "/", base, ext, NULL);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (m->name_counts, key));
+
+  g_hash_table_insert (m->name_counts, g_strdup (key), GUINT_TO_POINTER (n + 1));
+  if (n == 0)
+    return g_steal_pointer (&key);
+  return g_strdup_printf ("%s/%s(%u)%s", dir, base, n, ext);
+}
+
+static GenFile *
+add_file (Model          *m,
+          char           *name,
+          GpmGenFileType  type,
+          GBytes         *data,
+          gint64          mtime)
+{
+  GenFile *f = g_new0 (GenFile, 1);
+
+  f->entry.name = name;
+  f->entry.type = type;
+  f->data = data;
+  f->mtime = mtime;
+  f->entry.size = data ? g_bytes_get_size (data) : 0;
+  g_ptr_array_add (m->files, f);
+  return f;
+}
+
+static gboolean
+cp437_representable (const char *s)
+{
+  g_autofree char *c = NULL;
+  gboolean ascii = TRUE;
+
+  for (const char *p = s; *p; p++)
+    if ((guchar) *p >= 128)
+      ascii = FALSE;
+  if (ascii)
+    return FALSE;
+  c = g_convert (s, -1, "CP437", "UTF-8", NULL, NULL, NULL);
+  return c != NULL;
+}
+
+static void
+media_object (Model       *m,
+              JsonBuilder *b,
+              GenFile     *post,
+              gint64       mtime,
+              const char  *description)
+{
+  g_autofree char *base = NULL;
+  char *name;
+  const char *prefix = media_bases[m->media_counter % G_N_ELEMENTS (media_bases)];
+  guint number = m->media_counter % 10 == 9 ? 1 : m->media_counter;  /* some repeat → "(1)" */
+  guint64 size;
+  GenFile *mf;
+  g_autofree char *csv = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *rn = NULL;
+  int w = 800 + rng_below (&m->rng, 3000), h = 600 + rng_below (&m->rng, 3000);
+
+  m->media_counter++;
+  base = g_strdup_printf ("%s%04u", prefix, number);
+  name = unique_name (m, m->posts_dir, base, ".jpg");
+  size = m->media_each / 2 + rng_below (&m->rng, (guint) MIN (m->media_each + 1, G_MAXUINT));
+  size = MAX (size, 256);
+
+  mf = add_file (m, name, GPM_GEN_FILE_MEDIA, NULL, mtime);
+  mf->media_seed = rng_next (&m->rng);
+  mf->entry.size = size;
+  mf->entry.post = g_strdup (post->entry.name);
+  g_ptr_array_add (post->entry.media, g_strdup (name));
+
+  url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg", (guint) rng_next (&m->rng));
+  rn = g_strdup_printf ("media/CixBRjFRaXBN%016" G_GINT64_MODIFIER "x", rng_next (&m->rng));
+  csv = g_strdup_printf ("url,title,description,creationTime,width,height\n%s,%s,\"%s\",%" G_GINT64_FORMAT ",%d,%d\n",
+                         url, base_name_of_path (name), description, mtime, w, h);
+  {
+    GenFile *side = add_file (m, g_strconcat (name, ".metadata.csv", NULL), GPM_GEN_FILE_METADATA,
+                              g_bytes_new (csv, strlen (csv)), mtime);
+    side->entry.post = g_strdup (post->entry.name);
+  }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, url);
+  json_builder_set_member_name (b, "contentType");
+  json_builder_add_string_value (b, "image/*");
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, w);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, h);
+  json_builder_set_member_name (b, "description");
+  json_builder_add_string_value (b, description);
+  json_builder_set_member_name (b, "resourceName");
+  json_builder_add_string_value (b, rn);
+  json_builder_set_member_name (b, "localFilePath");
+  json_builder_add_string_value (b, base_name_of_path (name));
+  json_builder_end_object (b);
+}
+
+static char *
+gen_json_to_string (JsonBuilder *b)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  return json_generator_to_data (gen, NULL);
+}
+
+static char *
+format_time (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S+0000");
+}
+
+/* One post. @bad decides what is wrong with it (NONE, NO_ACL, TOO_LARGE,
+ * UNSAFE_*); @name_override replaces the usual "YYYYMMDD - text.json". */
+static GenFile *
+build_post (Model      *m,
+            guint       i,
+            GpmGenBad   bad,
+            const char *name_override)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *json = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *snippet = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *post_id = NULL;
+  g_autofree char *html = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  const Named *community = NULL, *collection = NULL;
+  guint day = (i / 4) % 2900, slot = i % 4;
+  const char *text = slot < 2 ? texts[day % G_N_ELEMENTS (texts)] : "";
+  gint64 t = G_GINT64_CONSTANT (1309478400) + (gint64) day * 86400 + 8 * 3600 + slot * 3 * 3600 + i % 3600;
+  GenFile *post;
+  char *name;
+
+  dt = g_date_time_new_from_unix_utc (t);
+  date = g_date_time_format (dt, "%Y%m%d");
+  snippet = sanitize_snippet (text);
+  if (name_override)
+    name = g_strdup (name_override);
+  else
+    {
+      g_autofree char *base = g_strdup_printf ("%s - %s", date, snippet);
+      name = unique_name (m, m->posts_dir, base, ".json");
+    }
+
+  post = add_file (m, name, GPM_GEN_FILE_POST, NULL, t);
+  post->entry.bad = bad;
+  post->entry.media = g_ptr_array_new_with_free_func (g_free);
+  post->entry.scopes = g_ptr_array_new_with_free_func (gen_scope_free);
+  if (m->options->cp437_names && cp437_representable (name))
+    post->entry.cp437 = TRUE;
+
+  post_id = g_strdup_printf ("Ugj%012" G_GINT64_MODIFIER "xAoAEC", rng_next (&m->rng) & G_GUINT64_CONSTANT (0xffffffffffff));
+  created = format_time (t);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "url");
+  {
+    g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s/posts/%s", OWNER_ID, post_id);
+    json_builder_add_string_value (b, url);
+  }
+  json_builder_set_member_name (b, "creationTime");
+  json_builder_add_string_value (b, created);
+  json_builder_set_member_name (b, "updateTime");
+  json_builder_add_string_value (b, created);
+  person (b, "author", "users/" OWNER_ID, OWNER_NAME);
+
+  if (text[0] || i % 3 == 0)
+    {
+      GString *content = g_string_new (NULL);
+      g_autofree char *escaped = g_markup_escape_text (text[0] ? text : "Photo of the day", -1);
+
+      g_string_append_printf (content, "%s<br><br><b>#%s</b> see <a href=\"https://example.org/%u\" class=\"ot-anchor\">example.org/%u</a>",
+                              escaped, i % 2 ? "photography" : "Köln", i, i);
+      if (bad == GPM_GEN_BAD_TOO_LARGE)
+        while (content->len < m->options->json_limit + 1024)
+          g_string_append (content, " padding padding padding padding padding padding");
+      html = g_string_free (content, FALSE);
+      json_builder_set_member_name (b, "content");
+      json_builder_add_string_value (b, html);
+    }
+
+  if (i % 5 == 0)
+    {
+      json_builder_set_member_name (b, "media");
+      media_object (m, b, post, t, text);
+    }
+  else if (i % 7 == 3)
+    {
+      guint n = 2 + i % 3;
+      json_builder_set_member_name (b, "album");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "media");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < n; k++)
+        media_object (m, b, post, t, k == 0 ? text : "");
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  else if (i % 3 == 1)
+    {
+      g_autofree char *url = g_strdup_printf ("https://example.org/article/%u?x=1&y=ä", i);
+      json_builder_set_member_name (b, "link");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, "An article – with “quotes”");
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, url);
+      json_builder_set_member_name (b, "imageUrl");
+      json_builder_add_string_value (b, "https://example.org/preview.jpg");
+      json_builder_end_object (b);
+    }
+
+  if (i % 11 == 5)
+    {
+      json_builder_set_member_name (b, "resharedPost");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, "https://plus.google.com/100000000000000000001/posts/Abc");
+      person (b, "author", users[0].id, users[0].name);
+      json_builder_set_member_name (b, "content");
+      json_builder_add_string_value (b, "Original words by somebody else");
+      json_builder_set_member_name (b, "link");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, "Shared link");
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, "https://example.com/shared");
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "resourceName");
+      json_builder_add_string_value (b, "users/100000000000000000001/posts/Abc");
+      json_builder_end_object (b);
+    }
+
+  if (i % 13 == 6)
+    {
+      json_builder_set_member_name (b, "poll");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "choices");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autofree char *desc = g_strdup_printf ("Option %c", 'A' + k);
+          g_autofree char *rn = g_strdup_printf ("polls/%u/choices/%u", i, k);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "description");
+          json_builder_add_string_value (b, desc);
+          json_builder_set_member_name (b, "resourceName");
+          json_builder_add_string_value (b, rn);
+          json_builder_set_member_name (b, "voteCount");
+          json_builder_add_int_value (b, k + 1);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "totalVotes");
+      json_builder_add_int_value (b, 6);
+      json_builder_end_object (b);
+    }
+
+  if (i % 4 == 2)
+    {
+      json_builder_set_member_name (b, "location");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "displayName");
+      json_builder_add_string_value (b, "Hudson River Park Trust");
+      json_builder_set_member_name (b, "physicalAddress");
+      json_builder_add_string_value (b, "353 West St, New York, NY 10011, USA");
+      json_builder_set_member_name (b, "latitude");
+      json_builder_add_double_value (b, 40.7331168);
+      json_builder_set_member_name (b, "longitude");
+      json_builder_add_double_value (b, -74.0108977);
+      json_builder_end_object (b);
+    }
+
+  if (i % 6 == 0)
+    {
+      json_builder_set_member_name (b, "comments");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < 2; k++)
+        {
+          json_builder_begin_object (b);
+          person (b, "author", users[k].id, users[k].name);
+          json_builder_set_member_name (b, "content");
+          json_builder_add_string_value (b, k ? "Schön!" : "Nice one");
+          json_builder_set_member_name (b, "creationTime");
+          json_builder_add_string_value (b, created);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "plusOnes");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      person (b, "plusOner", users[3].id, users[3].name);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  if (i % 9 == 0)
+    {
+      json_builder_set_member_name (b, "reshares");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      person (b, "resharer", users[1].id, users[1].name);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+
+  json_builder_set_member_name (b, "resourceName");
+  {
+    g_autofree char *rn = g_strdup_printf ("users/%s/posts/%s", OWNER_ID, post_id);
+    json_builder_add_string_value (b, rn);
+  }
+
+  if (bad != GPM_GEN_BAD_NO_ACL)
+    {
+      g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func (gen_scope_free);
+      build_acl (b, i, bad == GPM_GEN_BAD_NONE ? post->entry.scopes : scratch, &community, &collection);
+    }
+  if (community)
+    {
+      json_builder_set_member_name (b, "communityAttachment");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "displayName");
+      json_builder_add_string_value (b, community->name);
+      json_builder_set_member_name (b, "resourceName");
+      json_builder_add_string_value (b, community->id);
+      json_builder_end_object (b);
+    }
+  if (collection)
+    {
+      json_builder_set_member_name (b, "collectionAttachment");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "displayName");
+      json_builder_add_string_value (b, collection->name);
+      json_builder_set_member_name (b, "resourceName");
+      json_builder_add_string_value (b, collection->id);
+      json_builder_set_member_name (b, "permalink");
+      json_builder_add_string_value (b, "https://plus.google.com/collection/abc");
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+
+  json = gen_json_to_string (b);
+  {
+    gsize len = strlen (json);
+    post->data = g_bytes_new_take (g_steal_pointer (&json), len);
+    post->entry.size = len;
+  }
+  return post;
+}
+
+static GenFile *
+add_bad_bytes (Model      *m,
+               const char *base,
+               GpmGenBad   bad,
+               const char *data,
+               gsize       len)
+{
+  char *name = unique_name (m, m->posts_dir, base, ".json");
+  GenFile *f = add_file (m, name, GPM_GEN_FILE_POST, g_bytes_new (data, len), 1514764800);
+
+  f->entry.bad = bad;
+  return f;
+}
+
+static void
+add_bad_cases (Model *m)
+{
+  GenFile *f;
+  static const char malformed[] =
+    "{\n  \"url\": \"https://plus.google.com/117832126248716550930/posts/Bad\",\n"
+    "  \"creationTime\": \"2018-01-01 10:00:00+0000\"\n"
+    "  \"content\": \"a comma is missing above\",\n  \"postAcl\": {}\n}\n";
+  static const char not_a_post[] =
+    "{\n  \"kind\": \"activityLog\",\n  \"items\": [ { \"resourceName\": \"plusOnes/1\" } ]\n}\n";
+
+  add_bad_bytes (m, "20180101 - Kaputt", GPM_GEN_BAD_MALFORMED, malformed, strlen (malformed));
+
+  /* A real post cut in the middle. */
+  f = build_post (m, 1, GPM_GEN_BAD_NONE, NULL);
+  {
+    gsize len = g_bytes_get_size (f->data);
+    GBytes *half = g_bytes_new_from_bytes (f->data, 0, len / 2);
+
+    g_free (f->entry.name);
+    f->entry.name = unique_name (m, m->posts_dir, "20180102 - Abgeschnitten", ".json");
+    f->entry.bad = GPM_GEN_BAD_TRUNCATED;
+    g_clear_pointer (&f->entry.scopes, g_ptr_array_unref);
+    g_bytes_unref (f->data);
+    f->data = half;
+    f->entry.size = len / 2;
+  }
+
+  f = build_post (m, 12 * 7, GPM_GEN_BAD_NO_ACL, NULL);
+  g_free (f->entry.name);
+  f->entry.name = unique_name (m, m->posts_dir, "20180103 - Ohne ACL", ".json");
+
+  add_bad_bytes (m, "20180104 - Post", GPM_GEN_BAD_EMPTY, "", 0);
+
+  {
+    char *name = g_strconcat (m->stream_dir, "/ActivityLog/Plus Ones on posts.json", NULL);
+    f = add_file (m, name, GPM_GEN_FILE_OTHER, g_bytes_new_static (not_a_post, strlen (not_a_post)), 1514764800);
+    f->entry.bad = GPM_GEN_BAD_NOT_A_POST;
+  }
+
+  f = build_post (m, 24, GPM_GEN_BAD_UNSAFE_DOTDOT, "Takeout/../../gpm-escaped.json");
+  f = build_post (m, 36, GPM_GEN_BAD_UNSAFE_ABSOLUTE, "/tmp/gpm-absolute.json");
+
+  if (m->options->json_limit > 0)
+    {
+      f = build_post (m, 48, GPM_GEN_BAD_TOO_LARGE, NULL);
+      g_free (f->entry.name);
+      f->entry.name = unique_name (m, m->posts_dir, "20180105 - Riesig", ".json");
+    }
+}
+
+static void
+build_model (Model *m)
+{
+  const GpmGenOptions *o = m->options;
+  guint n_media_guess;
+
+  if (g_strcmp0 (o->locale, "de") == 0)
+    {
+      m->stream_dir = "Takeout/Google+-Stream";
+      m->posts_dir = "Takeout/Google+-Stream/Beiträge";
+    }
+  else if (g_strcmp0 (o->locale, "fr") == 0)
+    {
+      m->stream_dir = "Takeout/Flux Google+";
+      m->posts_dir = "Takeout/Flux Google+/Posts";
+    }
+  else
+    {
+      m->stream_dir = "Takeout/Google+ Stream";
+      m->posts_dir = "Takeout/Google+ Stream/Posts";
+    }
+
+  /* Media per post: 1 for every 5th, 2-4 for the album posts (see build_post). */
+  n_media_guess = 0;
+  for (guint i = 0; i < o->n_posts; i++)
+    n_media_guess += i % 5 == 0 ? 1 : i % 7 == 3 ? 2 + i % 3 : 0;
+  n_media_guess = MAX (n_media_guess, 1);
+  m->media_each = o->media_bytes / n_media_guess;
+
+  {
+    static const char index_html[] = "<!DOCTYPE html><html><body>Takeout archive</body></html>\n";
+    add_file (m, g_strdup ("Takeout/index.html"), GPM_GEN_FILE_OTHER,
+              g_bytes_new_static (index_html, strlen (index_html)), 1540470896);
+  }
+
+  for (guint i = 0; i < o->n_posts; i++)
+    build_post (m, i, GPM_GEN_BAD_NONE, NULL);
+
+  if (o->bad_cases)
+    add_bad_cases (m);
+}
+
+/* Multi-part: fill the parts in order by size, then move the media of
+ * every third media post into the next part. */
+static void
+assign_parts (Model *m,
+              guint  n_parts)
+{
+  guint64 total = 0, cum = 0;
+  GHashTable *post_part = g_hash_table_new (g_str_hash, g_str_equal);
+  guint moved = 0;
+
+  for (guint k = 0; k < m->files->len; k++)
+    total += ((GenFile *) g_ptr_array_index (m->files, k))->entry.size + 512;
+  for (guint k = 0; k < m->files->len; k++)
+    {
+      GenFile *f = g_ptr_array_index (m->files, k);
+      f->entry.part = MIN (n_parts - 1, (guint) (cum * n_parts / MAX (total, 1)));
+      cum += f->entry.size + 512;
+      if (f->entry.type == GPM_GEN_FILE_POST)
+        g_hash_table_insert (post_part, f->entry.name, GUINT_TO_POINTER (f->entry.part));
+    }
+  for (guint k = 0; k < m->files->len; k++)
+    {
+      GenFile *f = g_ptr_array_index (m->files, k);
+      gpointer pp;
+
+      if ((f->entry.type == GPM_GEN_FILE_MEDIA || f->entry.type == GPM_GEN_FILE_METADATA) &&
+          f->entry.post && g_hash_table_lookup_extended (post_part, f->entry.post, NULL, &pp))
+        {
+          GenFile *media = f->entry.type == GPM_GEN_FILE_MEDIA ? f : g_ptr_array_index (m->files, k - 1);
+          guint which = GPOINTER_TO_UINT (pp);
+
+          if (f->entry.type == GPM_GEN_FILE_MEDIA)
+            moved++;
+          /* a media and its sidecar move together */
+          if ((moved % 3) == 1)
+            f->entry.part = (which + 1) % n_parts;
+          else
+            f->entry.part = media->entry.part;
+        }
+    }
+  g_hash_table_unref (post_part);
+}
+
+/* Writing */
+
+typedef struct {
+  GpmGenForm      form;
+  struct archive *a;
+  char           *root;
+  locale_t        utf8;
+  locale_t        c;
+  guchar         *chunk;
+} Sink;
+
+static gboolean
+archive_fail (struct archive *a,
+              const char     *what,
+              GError        **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what,
+               archive_error_string (a) ? archive_error_string (a) : "libarchive error");
+  return FALSE;
+}
+
+static gboolean
+sink_open (Sink        *s,
+           GpmGenForm   form,
+           const char  *path,
+           GError     **error)
+{
+  s->form = form;
+  if (form == GPM_GEN_FORM_FOLDER)
+    {
+      s->root = g_strdup (path);
+      return TRUE;
+    }
+
+  s->a = archive_write_new ();
+  if (form == GPM_GEN_FORM_TGZ)
+    {
+      archive_write_set_format_pax_restricted (s->a);
+      archive_write_add_filter_gzip (s->a);
+      archive_write_set_bytes_in_last_block (s->a, 1);
+    }
+  else
+    {
+      archive_write_set_format_zip (s->a);
+      archive_write_set_bytes_per_block (s->a, 0);
+    }
+  if (archive_write_open_filename (s->a, path) != ARCHIVE_OK)
+    return archive_fail (s->a, path, error);
+  return TRUE;
+}
+
+static gboolean
+write_folder_file (Sink     *s,
+                   GenFile  *f,
+                   guint64  *rng,
+                   GError  **error)
+{
+  g_autofree char *path = g_build_filename (s->root, f->entry.name, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  FILE *fp;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  fp = fopen (path, "wb");
+  if (fp == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  if (f->data)
+    {
+      gsize len;
+      const void *data = g_bytes_get_data (f->data, &len);
+      if (len)
+        fwrite (data, 1, len, fp);
+    }
+  else
+    {
+      for (guint64 left = f->entry.size; left > 0;)
+        {
+          gsize n = MIN (left, MEDIA_CHUNK);
+          for (gsize k = 0; k < n; k += 8)
+            {
+              guint64 v = rng_next (rng);
+              memcpy (s->chunk + k, &v, MIN (8, n - k));
+            }
+          fwrite (s->chunk, 1, n, fp);
+          left -= n;
+        }
+    }
+  if (fclose (fp) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sink_add (Sink     *s,
+          GenFile  *f,
+          GError  **error)
+{
+  guint64 rng = f->media_seed;
+  struct archive_entry *ae;
+  g_autofree char *cp437 = NULL;
+  const char *written = f->raw_name ? f->raw_name : f->entry.name;
+  locale_t old;
+  int r;
+
+  if (s->chunk == NULL)
+    s->chunk = g_malloc (MEDIA_CHUNK + 8);
+
+  if (s->form == GPM_GEN_FORM_FOLDER)
+    return write_folder_file (s, f, &rng, error);
+
+  f->offset = archive_filter_bytes (s->a, -1);
+
+  if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
+    {
+      cp437 = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
+      written = cp437;
+      old = uselocale (s->c);         /* no UTF-8 flag for this one */
+    }
+  else
+    old = uselocale (s->utf8);
+
+  if (s->form != GPM_GEN_FORM_TGZ)
+    {
+      if (f->data == NULL)
+        archive_write_zip_set_compression_store (s->a);
+      else
+        archive_write_zip_set_compression_deflate (s->a);
+    }
+
+  ae = archive_entry_new ();
+  archive_entry_copy_pathname (ae, written);
+  archive_entry_set_filetype (ae, AE_IFREG);
+  archive_entry_set_perm (ae, 0644);
+  archive_entry_set_size (ae, f->entry.size);
+  archive_entry_set_mtime (ae, f->mtime, 0);
+  r = archive_write_header (s->a, ae);
+  archive_entry_free (ae);
+  uselocale (old);
+  if (r < ARCHIVE_WARN)
+    return archive_fail (s->a, f->entry.name, error);
+
+  if (f->data)
+    {
+      gsize len;
+      const void *data = g_bytes_get_data (f->data, &len);
+      if (len && archive_write_data (s->a, data, len) < 0)
+        return archive_fail (s->a, f->entry.name, error);
+    }
+  else
+    {
+      for (guint64 left = f->entry.size; left > 0;)
+        {
+          gsize n = MIN (left, MEDIA_CHUNK);
+          for (gsize k = 0; k < n; k += 8)
+            {
+              guint64 v = rng_next (&rng);
+              memcpy (s->chunk + k, &v, 8);
+            }
+          if (archive_write_data (s->a, s->chunk, n) < 0)
+            return archive_fail (s->a, f->entry.name, error);
+          left -= n;
+        }
+    }
+  if (archive_write_finish_entry (s->a) < ARCHIVE_WARN)
+    return archive_fail (s->a, f->entry.name, error);
+  return TRUE;
+}
+
+static gboolean
+sink_close (Sink    *s,
+            GError **error)
+{
+  gboolean ok = TRUE;
+
+  if (s->a)
+    {
+      if (archive_write_close (s->a) != ARCHIVE_OK)
+        ok = archive_fail (s->a, "close", error);
+      archive_write_free (s->a);
+      s->a = NULL;
+    }
+  g_clear_pointer (&s->root, g_free);
+  g_clear_pointer (&s->chunk, g_free);
+  return ok;
+}
+
+static char *
+part_path (const char *dir,
+           guint       part,
+           const char *ext)
+{
+  g_autofree char *base = g_strdup_printf ("takeout-20181025T123456Z-%03u.%s", part + 1, ext);
+  return g_build_filename (dir, base, NULL);
+}
+
+/* Writes @files (all of one part) into a damaged zip at @path. */
+static gboolean
+write_damaged_part (GpmGenManifest *manifest,
+                    Sink           *proto,
+                    GPtrArray      *files,
+                    const char     *path,
+                    const char     *reason,
+                    GError        **error)
+{
+  Sink s = { 0 };
+  guint k = reason[0] == 't' ? files->len / 2 : 2;
+  GpmGenDamage *d;
+
+  s.utf8 = proto->utf8;
+  s.c = proto->c;
+  if (!sink_open (&s, GPM_GEN_FORM_ZIP, path, error))
+    return FALSE;
+  for (guint j = 0; j < files->len; j++)
+    if (!sink_add (&s, g_ptr_array_index (files, j), error))
+      return FALSE;
+  if (!sink_close (&s, error))
+    return FALSE;
+
+  k = MIN (k, files->len - 1);
+  if (reason[0] == 't')
+    {
+      GenFile *cut = g_ptr_array_index (files, k);
+      if (truncate (path, cut->offset + 10) != 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
+          return FALSE;
+        }
+    }
+  else
+    {
+      GenFile *bad = g_ptr_array_index (files, k);
+      int fd = open (path, O_WRONLY);
+      if (fd < 0 || pwrite (fd, "JUNK", 4, bad->offset) != 4)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot damage", path);
+          if (fd >= 0)
+            close (fd);
+          return FALSE;
+        }
+      close (fd);
+    }
+  for (guint j = k; j < files->len; j++)
+    {
+      GenFile *f = g_ptr_array_index (files, j);
+      f->entry.bad = GPM_GEN_BAD_LOST;
+      g_clear_pointer (&f->entry.scopes, g_ptr_array_unref);
+    }
+
+  d = g_new0 (GpmGenDamage, 1);
+  d->path = g_strdup (path);
+  d->reason = g_strdup (reason);
+  g_ptr_array_add (manifest->damages, d);
+  return TRUE;
+}
+
+GpmGenManifest *
+gpm_takeout_gen_write (const GpmGenOptions *options,
+                       GpmGenForm           form,
+                       const char          *dir,
+                       GError             **error)
+{
+  g_autoptr(GpmGenManifest) manifest = g_new0 (GpmGenManifest, 1);
+  Model m = { 0 };
+  Sink *sinks = NULL;
+  guint n_sinks = 1;
+  gboolean ok = TRUE;
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      return NULL;
+    }
+
+  manifest->form = form;
+  manifest->paths = g_ptr_array_new_with_free_func (g_free);
+  manifest->damages = g_ptr_array_new_with_free_func (gen_damage_free);
+  manifest->json_limit = options->bad_cases ? options->json_limit : 0;
+
+  m.options = options;
+  m.rng = options->seed * G_GUINT64_CONSTANT (0x2545F4914F6CDD1D) + 1;
+  m.name_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  m.files = g_ptr_array_new_with_free_func (gen_file_free);
+  build_model (&m);
+
+  if (form == GPM_GEN_FORM_MULTI)
+    {
+      n_sinks = MAX (2, options->n_parts);
+      assign_parts (&m, n_sinks);
+    }
+
+  /* Unsafe names cannot exist in a folder. */
+  if (form == GPM_GEN_FORM_FOLDER)
+    for (guint k = m.files->len; k > 0; k--)
+      {
+        GenFile *f = g_ptr_array_index (m.files, k - 1);
+        if (f->entry.bad == GPM_GEN_BAD_UNSAFE_DOTDOT || f->entry.bad == GPM_GEN_BAD_UNSAFE_ABSOLUTE)
+          g_ptr_array_remove_index (m.files, k - 1);
+      }
+
+  sinks = g_new0 (Sink, n_sinks);
+  for (guint p = 0; p < n_sinks && ok; p++)
+    {
+      char *path;
+
+      if (form == GPM_GEN_FORM_FOLDER)
+        path = g_strdup (dir);
+      else
+        path = part_path (dir, p, form == GPM_GEN_FORM_TGZ ? "tgz" : "zip");
+      sinks[p].utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+      sinks[p].c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
+      ok = sink_open (&sinks[p], form, path, error);
+      g_ptr_array_add (manifest->paths, path);
+    }
+
+  for (guint k = 0; k < m.files->len && ok; k++)
+    {
+      GenFile *f = g_ptr_array_index (m.files, k);
+      ok = sink_add (&sinks[f->entry.part], f, error);
+    }
+  for (guint p = 0; p < n_sinks; p++)
+    {
+      if (!sink_close (&sinks[p], ok ? error : NULL))
+        ok = FALSE;
+    }
+
+  if (ok && form == GPM_GEN_FORM_MULTI && options->damaged_parts)
+    {
+      const char *reasons[] = { "truncated", "corrupt" };
+
+      for (guint r = 0; r < G_N_ELEMENTS (reasons) && ok; r++)
+        {
+          g_autoptr(GPtrArray) files = g_ptr_array_new ();
+          guint first = m.files->len;
+          guint part = n_sinks + r;
+          char *path = part_path (dir, part, "zip");
+
+          for (guint i = 0; i < 4; i++)
+            build_post (&m, options->n_posts + 1000 * (r + 1) + i * 5, GPM_GEN_BAD_NONE, NULL);
+          for (guint k = first; k < m.files->len; k++)
+            {
+              GenFile *f = g_ptr_array_index (m.files, k);
+              f->entry.part = part;
+              g_ptr_array_add (files, f);
+            }
+          g_ptr_array_add (manifest->paths, path);
+          ok = write_damaged_part (manifest, &sinks[0], files, path, reasons[r], error);
+        }
+      if (ok)
+        {
+          /* Not an archive at all, though named like one. */
+          char *path = part_path (dir, n_sinks + 2, "zip");
+          guchar junk[4096];
+          GpmGenDamage *d;
+
+          for (gsize k = 0; k < sizeof junk; k++)
+            junk[k] = rng_next (&m.rng) & 0xff;
+          memcpy (junk, "GARBAGE!", 8);
+          ok = g_file_set_contents (path, (const char *) junk, sizeof junk, error);
+          g_ptr_array_add (manifest->paths, path);
+          d = g_new0 (GpmGenDamage, 1);
+          d->path = g_strdup (path);
+          d->reason = g_strdup ("not-an-archive");
+          g_ptr_array_add (manifest->damages, d);
+        }
+    }
+
+  for (guint p = 0; p < n_sinks; p++)
+    {
+      freelocale (sinks[p].utf8);
+      freelocale (sinks[p].c);
+    }
+  g_free (sinks);
+  g_hash_table_unref (m.name_counts);
+
+  /* Only the manifest entries remain: GenFile starts with GpmGenEntry. */
+  manifest->entries = m.files;
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&manifest);
+}
+
+void
+gpm_takeout_gen_manifest_free (GpmGenManifest *manifest)
+{
+  if (manifest == NULL)
+    return;
+  g_clear_pointer (&manifest->paths, g_ptr_array_unref);
+  g_clear_pointer (&manifest->entries, g_ptr_array_unref);
+  g_clear_pointer (&manifest->damages, g_ptr_array_unref);
+  g_free (manifest);
+}
+
+static const char * const type_names[] = { "post", "media", "metadata", "other" };
+static const char * const bad_names[] = {
+  NULL, "malformed", "truncated", "no-acl", "empty", "not-a-post",
+  "unsafe-dotdot", "unsafe-absolute", "too-large", "lost",
+};
+
+gboolean
+gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
+                               const char     *path,
+                               GError        **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "form");
+  json_builder_add_string_value (b, gpm_takeout_gen_form_name (manifest->form));
+  json_builder_set_member_name (b, "jsonLimit");
+  json_builder_add_int_value (b, manifest->json_limit);
+  json_builder_set_member_name (b, "paths");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < manifest->paths->len; k++)
+    json_builder_add_string_value (b, g_ptr_array_index (manifest->paths, k));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "damagedParts");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < manifest->damages->len; k++)
+    {
+      GpmGenDamage *d = g_ptr_array_index (manifest->damages, k);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, d->path);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, d->reason);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "entries");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < manifest->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (manifest->entries, k);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, e->name);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, type_names[e->type]);
+      json_builder_set_member_name (b, "part");
+      json_builder_add_int_value (b, e->part);
+      json_builder_set_member_name (b, "size");
+      json_builder_add_int_value (b, e->size);
+      json_builder_set_member_name (b, "delivered");
+      json_builder_add_boolean_value (b, gpm_takeout_gen_entry_is_delivered (manifest, e));
+      if (e->cp437 && manifest->form != GPM_GEN_FORM_TGZ && manifest->form != GPM_GEN_FORM_FOLDER)
+        {
+          json_builder_set_member_name (b, "cp437");
+          json_builder_add_boolean_value (b, TRUE);
+        }
+      if (e->bad != GPM_GEN_BAD_NONE)
+        {
+          json_builder_set_member_name (b, "bad");
+          json_builder_add_string_value (b, bad_names[e->bad]);
+          json_builder_set_member_name (b, "reason");
+          json_builder_add_string_value (b, gpm_takeout_gen_bad_reason (e->bad));
+        }
+      if (e->post)
+        {
+          json_builder_set_member_name (b, "post");
+          json_builder_add_string_value (b, e->post);
+        }
+      if (e->media && e->media->len)
+        {
+          json_builder_set_member_name (b, "media");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < e->media->len; j++)
+            json_builder_add_string_value (b, g_ptr_array_index (e->media, j));
+          json_builder_end_array (b);
+        }
+      if (e->scopes)
+        {
+          json_builder_set_member_name (b, "scopes");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < e->scopes->len; j++)
+            {
+              GpmGenScope *s = g_ptr_array_index (e->scopes, j);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "kind");
+              json_builder_add_string_value (b, s->kind);
+              json_builder_set_member_name (b, "id");
+              if (s->id)
+                json_builder_add_string_value (b, s->id);
+              else
+                json_builder_add_null_value (b);
+              json_builder_set_member_name (b, "name");
+              if (s->name)
+                json_builder_add_string_value (b, s->name);
+              else
+                json_builder_add_null_value (b);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  json = gen_json_to_string (b);
+  return g_file_set_contents (path, json, -1, error);
+}

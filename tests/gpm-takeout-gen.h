@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-takeout-gen.h: writes a synthetic Google+ Stream takeout (folder,
+ * zip, multi-part zip set or tgz) from a seed, and describes what it put
+ * in, so tests can compare what the reader finds against it. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GPM_GEN_FORM_FOLDER,   /* DIR/Takeout/…; open DIR */
+  GPM_GEN_FORM_ZIP,      /* DIR/takeout-20181025T123456Z-001.zip */
+  GPM_GEN_FORM_MULTI,    /* DIR/takeout-20181025T123456Z-001.zip, -002.zip, … */
+  GPM_GEN_FORM_TGZ,      /* DIR/takeout-20181025T123456Z-001.tgz */
+} GpmGenForm;
+
+typedef enum {
+  GPM_GEN_FILE_POST,     /* a post JSON (good or bad) */
+  GPM_GEN_FILE_MEDIA,    /* a photo or video */
+  GPM_GEN_FILE_METADATA, /* a media's .metadata.csv sidecar */
+  GPM_GEN_FILE_OTHER,    /* other files of the takeout (index.html, a non-post JSON) */
+} GpmGenFileType;
+
+/* Why an entry is bad. Reasons the reader itself reports (UNSAFE_*,
+ * TOO_LARGE, LOST) come with a problem from gpm_takeout_load(); the others
+ * are delivered as JSON and left to the post parser. */
+typedef enum {
+  GPM_GEN_BAD_NONE,
+  GPM_GEN_BAD_MALFORMED,      /* "syntax" */
+  GPM_GEN_BAD_TRUNCATED,      /* "syntax" */
+  GPM_GEN_BAD_NO_ACL,         /* "no-acl" */
+  GPM_GEN_BAD_EMPTY,          /* "empty" */
+  GPM_GEN_BAD_NOT_A_POST,     /* "not-a-post" */
+  GPM_GEN_BAD_UNSAFE_DOTDOT,  /* "unsafe" */
+  GPM_GEN_BAD_UNSAFE_ABSOLUTE,/* "unsafe" */
+  GPM_GEN_BAD_TOO_LARGE,      /* "too-large" */
+  GPM_GEN_BAD_LOST,           /* "lost": after the damage in a damaged part */
+} GpmGenBad;
+
+typedef struct {
+  char *kind;   /* "PUBLIC", "CIRCLES", "EXTENDED", "CIRCLE", "USER", "COLLECTION", "COMMUNITY", "EVENT" */
+  char *id;     /* NULL for PUBLIC, CIRCLES, EXTENDED */
+  char *name;   /* NULL for PUBLIC, CIRCLES, EXTENDED; "" nameless circle; "-" other nameless */
+} GpmGenScope;
+
+typedef struct {
+  char           *name;     /* the entry name the reader must report (UTF-8) */
+  GpmGenFileType  type;
+  GpmGenBad       bad;
+  guint           part;     /* index into the manifest's paths */
+  guint64         size;
+  gboolean        cp437;    /* zip: name stored in CP437 without the UTF-8 flag */
+  GPtrArray      *scopes;   /* GpmGenScope*, in the seed's parse_acl order; posts only */
+  GPtrArray      *media;    /* char*: this post's media entry names */
+  char           *post;     /* media and sidecars: the post entry they belong to */
+} GpmGenEntry;
+
+typedef struct {
+  char      *path;     /* the damaged part */
+  char      *reason;   /* "truncated", "corrupt", "not-an-archive" */
+} GpmGenDamage;
+
+typedef struct {
+  GpmGenForm  form;
+  GPtrArray  *paths;    /* char*: what to open */
+  GPtrArray  *entries;  /* GpmGenEntry*, in write order */
+  GPtrArray  *damages;  /* GpmGenDamage* */
+  gsize       json_limit;
+} GpmGenManifest;
+
+typedef struct {
+  guint32      seed;
+  guint        n_posts;        /* good posts */
+  guint64      media_bytes;    /* about this many bytes of media in all */
+  gboolean     bad_cases;      /* add every bad-input entry */
+  gsize        json_limit;     /* with bad_cases: the oversized JSON is just above this; 0 = none */
+  const char  *locale;         /* folder names: "en" (default), "de", "fr" */
+  guint        n_parts;        /* MULTI: how many parts (default 3) */
+  gboolean     damaged_parts;  /* MULTI: add a truncated, a corrupt and a non-archive part */
+  gboolean     cp437_names;    /* zips: some names in CP437 without the UTF-8 flag */
+} GpmGenOptions;
+
+void            gpm_takeout_gen_options_init  (GpmGenOptions *options);
+
+/* Writes the takeout into @dir (created if needed). */
+GpmGenManifest *gpm_takeout_gen_write         (const GpmGenOptions *options,
+                                               GpmGenForm           form,
+                                               const char          *dir,
+                                               GError             **error);
+gboolean        gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
+                                               const char     *path,
+                                               GError        **error);
+void            gpm_takeout_gen_manifest_free (GpmGenManifest *manifest);
+
+const char     *gpm_takeout_gen_bad_reason    (GpmGenBad bad);
+const char     *gpm_takeout_gen_form_name     (GpmGenForm form);
+gboolean        gpm_takeout_gen_form_from_name (const char *name,
+                                                GpmGenForm *form);
+/* Entries the reader must deliver as JSON (present, *.json, not refused, not lost). */
+gboolean        gpm_takeout_gen_entry_is_delivered (const GpmGenManifest *manifest,
+                                                    const GpmGenEntry    *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmGenManifest, gpm_takeout_gen_manifest_free)
+
+G_END_DECLS

@@ -1,0 +1,742 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Reading a takeout in every form against what the generator put in. */
+#define G_LOG_DOMAIN "test-takeout"
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "gpm-takeout.h"
+#include "gpm-takeout-gen.h"
+
+static char *tmp_root;
+static GpmGenManifest *manifests[4];       /* by GpmGenForm, with bad cases, CP437 names */
+static GpmGenManifest *damaged;            /* multi-part with damaged parts */
+
+typedef struct {
+  GHashTable *json;     /* name → GBytes */
+  GPtrArray  *order;    /* names in delivery order */
+  guint64     last_done;
+  guint64     last_total;
+  guint       progress_calls;
+  gboolean    progress_backwards;
+} Loaded;
+
+static void
+loaded_free (Loaded *l)
+{
+  g_hash_table_unref (l->json);
+  g_ptr_array_unref (l->order);
+  g_free (l);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
+
+static void
+on_json (const char *name,
+         const char *data,
+         gsize       length,
+         gpointer    user_data)
+{
+  Loaded *l = user_data;
+
+  g_assert_true (g_utf8_validate (name, -1, NULL));
+  g_assert_cmpint (data[length], ==, '\0');
+  g_assert_false (g_hash_table_contains (l->json, name));
+  g_hash_table_insert (l->json, g_strdup (name), g_bytes_new (data, length));
+  g_ptr_array_add (l->order, g_strdup (name));
+}
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  Loaded *l = user_data;
+
+  if (done < l->last_done)
+    l->progress_backwards = TRUE;
+  l->last_done = done;
+  l->last_total = total;
+  l->progress_calls++;
+}
+
+static Loaded *
+load_paths (GPtrArray   *paths,
+            gsize        json_limit,
+            GpmTakeout **out_takeout)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  Loaded *l = g_new0 (Loaded, 1);
+  gboolean ok;
+
+  l->json = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  l->order = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = 0; k < paths->len; k++)
+    g_ptr_array_add (strv, g_ptr_array_index (paths, k));
+  g_ptr_array_add (strv, NULL);
+
+  takeout = gpm_takeout_new ((const char * const *) strv->pdata, &error);
+  g_assert_no_error (error);
+  if (json_limit)
+    gpm_takeout_set_max_json_size (takeout, json_limit);
+  ok = gpm_takeout_load (takeout, on_json, on_progress, l, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_false (l->progress_backwards);
+  g_assert_cmpuint (l->progress_calls, >, 0);
+  g_assert_cmpuint (l->last_done, ==, l->last_total);
+
+  if (out_takeout)
+    *out_takeout = g_steal_pointer (&takeout);
+  return l;
+}
+
+static gboolean
+has_problem (GpmTakeout *takeout,
+             const char *name)
+{
+  GPtrArray *problems = gpm_takeout_get_problems (takeout);
+
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      if (g_strcmp0 (p->name, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_refused (const GpmGenEntry *e)
+{
+  return e->bad == GPM_GEN_BAD_UNSAFE_DOTDOT || e->bad == GPM_GEN_BAD_UNSAFE_ABSOLUTE;
+}
+
+/* The folder form's copy of @name, read straight from disk. */
+static GBytes *
+folder_bytes (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_ptr_array_index (manifests[GPM_GEN_FORM_FOLDER]->paths, 0), name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+/* Every form delivers exactly the manifest's JSON entries, the same bytes,
+ * lists exactly the entries that are there and reports every refused one. */
+static void
+check_form (GpmGenForm form)
+{
+  GpmGenManifest *m = manifests[form];
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
+  GPtrArray *entries = gpm_takeout_get_entries (takeout);
+  guint delivered = 0, listed = 0, refused = 0, too_large = 0, cp437 = 0, non_ascii = 0;
+
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      const GpmTakeoutEntry *te = gpm_takeout_lookup (takeout, e->name);
+
+      if (is_refused (e))
+        {
+          refused++;
+          g_assert_null (te);
+          g_assert_true (has_problem (takeout, e->name));
+          continue;
+        }
+
+      g_assert_nonnull (te);
+      listed++;
+      g_assert_cmpint (te->size, ==, e->size);
+      g_assert_cmpuint (te->part, ==, e->part);
+      if (e->cp437 && form != GPM_GEN_FORM_FOLDER && form != GPM_GEN_FORM_TGZ)
+        cp437++;
+      for (const char *p = e->name; *p; p++)
+        if ((guchar) *p >= 0x80)
+          {
+            non_ascii++;
+            break;
+          }
+
+      if (gpm_takeout_gen_entry_is_delivered (m, e))
+        {
+          GBytes *got = g_hash_table_lookup (l->json, e->name);
+          g_autoptr(GBytes) want = NULL;
+
+          g_assert_nonnull (got);
+          delivered++;
+          /* Same bytes as the extracted folder has. */
+          want = folder_bytes (e->name);
+          g_assert_true (g_bytes_equal (got, want));
+        }
+      else
+        g_assert_false (g_hash_table_contains (l->json, e->name));
+
+      if (e->bad == GPM_GEN_BAD_TOO_LARGE)
+        {
+          too_large++;
+          g_assert_true (has_problem (takeout, e->name));
+        }
+    }
+
+  g_assert_cmpuint (g_hash_table_size (l->json), ==, delivered);
+  g_assert_cmpuint (entries->len, ==, listed);
+  g_assert_cmpuint (too_large, ==, 1);
+  g_assert_cmpuint (non_ascii, >, 10);
+  if (form == GPM_GEN_FORM_FOLDER)
+    g_assert_cmpuint (refused, ==, 0);
+  else
+    g_assert_cmpuint (refused, ==, 2);
+  if (form == GPM_GEN_FORM_ZIP || form == GPM_GEN_FORM_MULTI)
+    g_assert_cmpuint (cp437, >, 2);
+  /* No other problems than the ones expected. */
+  g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, refused + too_large);
+
+  /* Sorted by name. */
+  for (guint k = 1; k < entries->len; k++)
+    {
+      GpmTakeoutEntry *a = g_ptr_array_index (entries, k - 1);
+      GpmTakeoutEntry *b = g_ptr_array_index (entries, k);
+      g_assert_cmpint (strcmp (a->name, b->name), <, 0);
+    }
+}
+
+static void
+test_folder (void)
+{
+  check_form (GPM_GEN_FORM_FOLDER);
+}
+
+static void
+test_zip (void)
+{
+  check_form (GPM_GEN_FORM_ZIP);
+}
+
+static void
+test_multi (void)
+{
+  check_form (GPM_GEN_FORM_MULTI);
+}
+
+static void
+test_tgz (void)
+{
+  check_form (GPM_GEN_FORM_TGZ);
+}
+
+/* The folder opened at Takeout, or at the posts folder, names entries
+ * relative to it. */
+static void
+test_folder_roots (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_FOLDER];
+  const char *roots[] = { "Takeout", "Takeout/Google+-Stream/Beiträge" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (roots); r++)
+    {
+      g_autofree char *root = g_build_filename (g_ptr_array_index (m->paths, 0), roots[r], NULL);
+      g_autofree char *prefix = g_strconcat (roots[r], "/", NULL);
+      g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = NULL;
+      guint expected = 0;
+
+      g_ptr_array_add (paths, root);
+      l = load_paths (paths, m->json_limit, &takeout);
+      for (guint k = 0; k < m->entries->len; k++)
+        {
+          GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+          if (g_str_has_prefix (e->name, prefix))
+            {
+              const GpmTakeoutEntry *te = gpm_takeout_lookup (takeout, e->name + strlen (prefix));
+              g_autofree char *path = NULL;
+              g_autofree char *want = g_build_filename (root, e->name + strlen (prefix), NULL);
+
+              g_assert_nonnull (te);
+              path = gpm_takeout_dup_entry_path (takeout, te);
+              g_assert_cmpstr (path, ==, want);
+              expected++;
+            }
+        }
+      g_assert_cmpuint (gpm_takeout_get_entries (takeout)->len, ==, expected);
+      g_ptr_array_set_size (paths, 0);
+    }
+}
+
+/* Media of a post in another part are found through the post. */
+static void
+test_cross_part_media (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_MULTI];
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
+  g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
+  GHashTable *parts = g_hash_table_new (g_str_hash, g_str_equal);
+  guint crossing = 0;
+
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      if (e->type == GPM_GEN_FILE_POST)
+        g_hash_table_insert (parts, e->name, e);
+    }
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      GpmGenEntry *post;
+      const GpmTakeoutEntry *found;
+      const char *base;
+
+      if (e->type != GPM_GEN_FILE_MEDIA)
+        continue;
+      post = g_hash_table_lookup (parts, e->post);
+      g_assert_nonnull (post);
+      base = strrchr (e->name, '/') + 1;
+
+      /* a bare name (the JSON's localFilePath), and a path from elsewhere */
+      found = gpm_takeout_find_media (takeout, post->name, base);
+      g_assert_nonnull (found);
+      g_assert_cmpstr (found->name, ==, e->name);
+      g_assert_cmpuint (found->part, ==, e->part);
+      {
+        g_autofree char *odd = g_strconcat ("../Posts/", base, NULL);
+        found = gpm_takeout_find_media (takeout, post->name, odd);
+        g_assert_nonnull (found);
+        g_assert_cmpstr (found->name, ==, e->name);
+      }
+      if (e->part != post->part)
+        crossing++;
+    }
+  g_assert_cmpuint (crossing, >, 0);
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/x.json", "no-such-photo.jpg"));
+  g_hash_table_unref (parts);
+}
+
+static gpointer
+read_in_thread (gpointer data)
+{
+  gpointer *args = data;
+  GpmTakeout *takeout = args[0];
+  const char *name = args[1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = gpm_takeout_open_entry (takeout, name, NULL, &error);
+  GByteArray *got = g_byte_array_new ();
+  guint8 buf[1000];   /* odd small reads */
+  gssize n;
+
+  g_assert_no_error (error);
+  while ((n = g_input_stream_read (stream, buf, sizeof buf, NULL, &error)) > 0)
+    g_byte_array_append (got, buf, n);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  return g_byte_array_free_to_bytes (got);
+}
+
+/* open_entry and read_entry give every entry's bytes, in every form, also
+ * from several threads at once. */
+static void
+test_open_entry (void)
+{
+  for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
+    {
+      GpmGenManifest *m = manifests[form];
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
+      g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
+      g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GError) error = NULL;
+      GBytes *bytes;
+      guint media = 0;
+
+      for (guint k = 0; k < m->entries->len; k++)
+        {
+          GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+          g_autoptr(GBytes) got = NULL;
+          g_autoptr(GBytes) want = NULL;
+
+          if (is_refused (e) || (e->type != GPM_GEN_FILE_MEDIA && e->type != GPM_GEN_FILE_METADATA))
+            continue;
+          got = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+          g_assert_no_error (error);
+          want = folder_bytes (e->name);
+          g_assert_true (g_bytes_equal (got, want));
+          if (e->type == GPM_GEN_FILE_MEDIA)
+            {
+              if (media++ < 6)
+                g_ptr_array_add (names, e->name);
+              if (media == 1)
+                {
+                  bytes = gpm_takeout_read_entry (takeout, e->name, e->size - 1, NULL, &error);
+                  g_assert_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE);
+                  g_assert_null (bytes);
+                  g_clear_error (&error);
+                }
+            }
+        }
+      g_assert_cmpuint (media, >, 10);
+
+      for (guint k = 0; k < names->len; k++)
+        {
+          gpointer *args = g_new (gpointer, 2);
+          args[0] = takeout;
+          args[1] = g_ptr_array_index (names, k);
+          g_ptr_array_add (threads, g_thread_new ("reader", read_in_thread, args));
+          g_ptr_array_add (threads, args);
+        }
+      for (guint k = 0; k < threads->len; k += 2)
+        {
+          g_autoptr(GBytes) got = g_thread_join (g_ptr_array_index (threads, k));
+          gpointer *args = g_ptr_array_index (threads, k + 1);
+          g_autoptr(GBytes) want = folder_bytes (args[1]);
+          g_assert_true (g_bytes_equal (got, want));
+          g_free (args);
+        }
+
+      bytes = gpm_takeout_read_entry (takeout, "Takeout/no such file.jpg", 0, NULL, &error);
+      g_assert_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_NO_ENTRY);
+      g_assert_null (bytes);
+    }
+}
+
+/* A truncated, a corrupt and a non-archive part: each is reported by its
+ * path; everything before the damage, and all other parts, are read. */
+static void
+test_damaged_parts (void)
+{
+  GpmGenManifest *m = damaged;
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = load_paths (m->paths, 0, &takeout);
+  guint lost = 0, delivered = 0, listed = 0;
+
+  g_assert_cmpuint (m->damages->len, ==, 3);
+  for (guint k = 0; k < m->damages->len; k++)
+    {
+      GpmGenDamage *d = g_ptr_array_index (m->damages, k);
+      g_assert_true (has_problem (takeout, d->path));
+    }
+
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      const GpmTakeoutEntry *te = gpm_takeout_lookup (takeout, e->name);
+
+      if (is_refused (e))
+        continue;
+      if (e->bad == GPM_GEN_BAD_LOST)
+        {
+          lost++;
+          g_assert_null (te);
+          g_assert_false (g_hash_table_contains (l->json, e->name));
+          continue;
+        }
+      g_assert_nonnull (te);
+      listed++;
+      if (gpm_takeout_gen_entry_is_delivered (m, e))
+        {
+          g_assert_true (g_hash_table_contains (l->json, e->name));
+          delivered++;
+        }
+    }
+  g_assert_cmpuint (lost, >, 0);
+  g_assert_cmpuint (g_hash_table_size (l->json), ==, delivered);
+  g_assert_cmpuint (gpm_takeout_get_entries (takeout)->len, ==, listed);
+
+  /* Entries before the damage in the damaged parts stream fine. */
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) got = NULL;
+
+      if (e->part < m->paths->len - 3 || e->bad != GPM_GEN_BAD_NONE)
+        continue;
+      got = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_bytes_get_size (got), ==, e->size);
+    }
+}
+
+static void
+copy_file (const char *from,
+           const char *to,
+           gsize       keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_file_get_contents (from, &data, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, data, MIN (len, keep), &error);
+  g_assert_no_error (error);
+}
+
+/* One zip cut at various points: the start is read, the cut reported. */
+static void
+test_truncated_zip (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_ZIP];
+  const char *zip = g_ptr_array_index (m->paths, 0);
+  g_autofree char *cut = g_build_filename (tmp_root, "cut.zip", NULL);
+  g_autofree char *tcut = g_build_filename (tmp_root, "cut.tgz", NULL);
+  GStatBuf st;
+  guint fractions[] = { 10, 50, 90, 99 };
+
+  g_assert_cmpint (g_stat (zip, &st), ==, 0);
+  for (guint f = 0; f < G_N_ELEMENTS (fractions); f++)
+    {
+      g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = NULL;
+      GHashTableIter iter;
+      gpointer key, value;
+
+      copy_file (zip, cut, st.st_size * fractions[f] / 100);
+      g_ptr_array_add (paths, cut);
+      l = load_paths (paths, m->json_limit, &takeout);
+      g_assert_true (has_problem (takeout, cut));
+      g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
+      g_hash_table_iter_init (&iter, l->json);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_autoptr(GBytes) want = folder_bytes (key);
+          g_assert_true (g_bytes_equal (value, want));
+        }
+    }
+
+  /* The same for a tgz. */
+  {
+    const char *tgz = g_ptr_array_index (manifests[GPM_GEN_FORM_TGZ]->paths, 0);
+    g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+    g_autoptr(GpmTakeout) takeout = NULL;
+    g_autoptr(Loaded) l = NULL;
+
+    g_assert_cmpint (g_stat (tgz, &st), ==, 0);
+    copy_file (tgz, tcut, st.st_size / 2);
+    g_ptr_array_add (paths, tcut);
+    l = load_paths (paths, m->json_limit, &takeout);
+    g_assert_true (has_problem (takeout, tcut));
+    g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
+  }
+}
+
+static void
+test_not_an_archive (void)
+{
+  g_autofree char *txt = g_build_filename (tmp_root, "notes.txt", NULL);
+  g_autofree char *fake = g_build_filename (tmp_root, "fake.zip", NULL);
+  g_autofree char *missing = g_build_filename (tmp_root, "missing.zip", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTakeout) takeout = NULL;
+  const char *one[2] = { NULL, NULL };
+
+  g_file_set_contents (txt, "hello, not a takeout\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (fake, "hello, not a zip either\n", -1, &error);
+  g_assert_no_error (error);
+
+  one[0] = txt;
+  takeout = gpm_takeout_new (one, &error);
+  g_assert_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED);
+  g_assert_null (takeout);
+  g_assert_nonnull (strstr (error->message, txt));
+  g_clear_error (&error);
+
+  one[0] = missing;
+  takeout = gpm_takeout_new (one, &error);
+  g_assert_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  one[0] = fake;
+  takeout = gpm_takeout_new (one, &error);
+  g_assert_no_error (error);
+  g_assert_false (gpm_takeout_load (takeout, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT);
+  g_assert_true (has_problem (takeout, fake));
+}
+
+/* In a folder, links inside it are followed, links out of it are not. */
+static void
+test_folder_links (void)
+{
+  g_autofree char *root = g_build_filename (tmp_root, "links", NULL);
+  g_autofree char *posts = g_build_filename (root, "Takeout", "Posts", NULL);
+  g_autofree char *inside = g_build_filename (posts, "a.json", NULL);
+  g_autofree char *outside = g_build_filename (tmp_root, "outside.json", NULL);
+  g_autofree char *link_in = g_build_filename (posts, "b.json", NULL);
+  g_autofree char *link_out = g_build_filename (posts, "out.json", NULL);
+  g_autofree char *link_dir = g_build_filename (posts, "loop", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (posts, 0755), ==, 0);
+  g_file_set_contents (inside, "{\"a\": 1}", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (outside, "{\"secret\": 1}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (symlink ("a.json", link_in), ==, 0);
+  g_assert_cmpint (symlink (outside, link_out), ==, 0);
+  g_assert_cmpint (symlink ("..", link_dir), ==, 0);
+
+  g_ptr_array_add (paths, root);
+  l = load_paths (paths, 0, &takeout);
+  g_assert_cmpuint (g_hash_table_size (l->json), ==, 2);
+  g_assert_nonnull (gpm_takeout_lookup (takeout, "Takeout/Posts/a.json"));
+  g_assert_nonnull (gpm_takeout_lookup (takeout, "Takeout/Posts/b.json"));
+  g_assert_null (gpm_takeout_lookup (takeout, "Takeout/Posts/out.json"));
+  g_assert_true (has_problem (takeout, "Takeout/Posts/out.json"));
+  g_assert_true (has_problem (takeout, "Takeout/Posts/loop"));
+  g_assert_cmpuint (gpm_takeout_get_entries (takeout)->len, ==, 2);
+  g_ptr_array_set_size (paths, 0);
+}
+
+static void
+test_cancel (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_ZIP];
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTakeout) takeout = NULL;
+  const char *one[2] = { g_ptr_array_index (m->paths, 0), NULL };
+
+  takeout = gpm_takeout_new (one, &error);
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (gpm_takeout_load (takeout, NULL, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Reading wrote nothing: no escaped or absolute file appeared, and the
+ * temporary tree has exactly the files the generator and tests made. */
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (d == NULL)
+    return 0;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      n += g_file_test (path, G_FILE_TEST_IS_DIR) ? count_files (path) : 1;
+    }
+  return n;
+}
+
+static void
+test_nothing_written (void)
+{
+  g_autofree char *parent = g_path_get_dirname (tmp_root);
+  g_autofree char *escaped = g_build_filename (parent, "gpm-escaped.json", NULL);
+  guint before = count_files (tmp_root);
+
+  for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
+    {
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = load_paths (manifests[form]->paths, manifests[form]->json_limit, &takeout);
+      g_assert_cmpuint (g_hash_table_size (l->json), >, 0);
+      GPtrArray *entries = gpm_takeout_get_entries (takeout);
+
+      for (guint k = 0; k < entries->len; k++)
+        {
+          GpmTakeoutEntry *e = g_ptr_array_index (entries, k);
+          g_autoptr(GInputStream) s = gpm_takeout_open_entry (takeout, e->name, NULL, NULL);
+          g_assert_nonnull (s);
+        }
+    }
+  g_assert_false (g_file_test ("/tmp/gpm-absolute.json", G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (escaped, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test ("gpm-escaped.json", G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (tmp_root), ==, before);
+}
+
+static void
+rm_rf (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_rf (child);
+        }
+    }
+  g_remove (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  GpmGenOptions o;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp_root = g_dir_make_tmp ("gpm-test-takeout-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  gpm_takeout_gen_options_init (&o);
+  o.seed = 7;
+  o.n_posts = 60;
+  o.media_bytes = 3 * 1024 * 1024;
+  o.locale = "de";
+  o.cp437_names = TRUE;
+  o.json_limit = 32 * 1024;
+  for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
+    {
+      g_autofree char *dir = g_build_filename (tmp_root, gpm_takeout_gen_form_name (form), NULL);
+      manifests[form] = gpm_takeout_gen_write (&o, form, dir, &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autofree char *dir = g_build_filename (tmp_root, "damaged", NULL);
+    o.locale = "fr";
+    o.damaged_parts = TRUE;
+    o.bad_cases = FALSE;
+    damaged = gpm_takeout_gen_write (&o, GPM_GEN_FORM_MULTI, dir, &error);
+    g_assert_no_error (error);
+  }
+
+  g_test_add_func ("/takeout/folder", test_folder);
+  g_test_add_func ("/takeout/zip", test_zip);
+  g_test_add_func ("/takeout/multi", test_multi);
+  g_test_add_func ("/takeout/tgz", test_tgz);
+  g_test_add_func ("/takeout/folder-roots", test_folder_roots);
+  g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
+  g_test_add_func ("/takeout/open-entry", test_open_entry);
+  g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
+  g_test_add_func ("/takeout/truncated", test_truncated_zip);
+  g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);
+  g_test_add_func ("/takeout/folder-links", test_folder_links);
+  g_test_add_func ("/takeout/cancel", test_cancel);
+  g_test_add_func ("/takeout/nothing-written", test_nothing_written);
+
+  ret = g_test_run ();
+
+  for (guint k = 0; k < G_N_ELEMENTS (manifests); k++)
+    gpm_takeout_gen_manifest_free (manifests[k]);
+  gpm_takeout_gen_manifest_free (damaged);
+  rm_rf (tmp_root);
+  g_free (tmp_root);
+  return ret;
+}
