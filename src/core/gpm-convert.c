@@ -212,6 +212,14 @@ h2t_o (H2T *h, const char *data_in, gboolean puredata, int force)
   if (h->quiet)
     return;
 
+  /* The common case: nothing to collapse, indent or break. */
+  if (!puredata && !h->startpre && !h->pre && h->blockquote == 0 && !h->start
+      && force == FORCE_NO && h->p_p == 0 && !h->space)
+    {
+      h2t_out (h, data_in, -1);
+      return;
+    }
+
   data = g_strdup (data_in);
   if (puredata && !h->pre)
     {
@@ -1443,7 +1451,6 @@ gpm_convert_post (GpmPost                  *post,
                   GpmConvertMediaResolver   resolver,
                   gpointer                  resolver_data)
 {
-  g_autoptr(GpmConvertSettings) defaults = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   g_autofree char *content = NULL;
   const GpmLink *link;
@@ -1456,7 +1463,16 @@ gpm_convert_post (GpmPost                  *post,
   g_return_val_if_fail (GPM_IS_POST (post), NULL);
 
   if (settings == NULL)
-    settings = defaults = gpm_convert_settings_new ();
+    {
+      static gsize once = 0;
+      static GpmConvertSettings *shared_defaults;
+      if (g_once_init_enter (&once))
+        {
+          shared_defaults = gpm_convert_settings_new ();
+          g_once_init_leave (&once, 1);
+        }
+      settings = shared_defaults;
+    }
 
   r = g_new0 (GpmConvertResult, 1);
   r->ref_count = 1;
