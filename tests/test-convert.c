@@ -520,7 +520,7 @@ test_settings (void)
     "\"postAcl\": {\"communityAcl\": {\"community\": {\"displayName\": \"Linux\"}}}}";
 
   g_strfreev (s->hashtags);
-  s->hashtags = g_strsplit ("archive gplus", " ", -1);
+  s->hashtags = g_strsplit ("archive #gplus", " ", -1);
   s->photo_hashtags = FALSE;
   g_free (s->date_format);
   s->date_format = g_strdup ("Google+ %Y-%m-%d");

@@ -1534,8 +1534,13 @@ gpm_convert_post (GpmPost                  *post,
   {
     g_autoptr(GString) tags = g_string_new (NULL);
     for (guint i = 0; settings->hashtags && settings->hashtags[i]; i++)
-      if (*settings->hashtags[i] != '\0')
-        g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", settings->hashtags[i]);
+      {
+        const char *tag = settings->hashtags[i];
+        while (*tag == '#' || *tag == ' ')
+          tag++;  /* "#repost" typed with its '#' */
+        if (*tag != '\0')
+          g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", tag);
+      }
     if (settings->photo_hashtags && (album != NULL || media != NULL))
       g_string_append_printf (tags, "%s#photo #photography", tags->len ? " " : "");
     if (tags->len > 0)
