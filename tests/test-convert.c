@@ -408,10 +408,11 @@ test_post_collection (void)
 }
 
 static char *
-fake_resolver (const char *post_entry, const char *file_name, gpointer user_data)
+fake_resolver (const char *post_entry, const GpmMedia *media, const char *file_name, gpointer user_data)
 {
   const char * const *present = user_data;
   g_assert_cmpstr (post_entry, ==, "Takeout/Google+ Stream/Posts/20180715 - Post.json");
+  g_assert_nonnull (media);
   if (g_strv_contains (present, file_name))
     return g_strconcat ("Takeout/Google+ Stream/Posts/", file_name, NULL);
   return NULL;

@@ -348,6 +348,47 @@ test_export_cancelled (Fixture *f, gconstpointer data)
 }
 
 static void
+test_sidecar_resolution (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("gpm-sidecar-XXXXXX", &error);
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GpmConvertResult) r = NULL;
+  const char *paths[2] = { root, NULL };
+  const GpmConvertMedia *m;
+
+  g_assert_no_error (error);
+  /* No localFilePath, and the url's base name is not the file's: only the
+   * sidecar says which file it is. */
+  write_file (root, POSTS "20180715 - Cologne.json",
+    "{\"resourceName\": \"users/1/posts/S\", \"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Köln\", "
+    "\"album\": {\"media\": [{\"url\": \"https://lh3.googleusercontent.com/-5de7add9/photo.jpg\", \"contentType\": \"image/*\"}, "
+    "{\"url\": \"https://lh3.googleusercontent.com/-0000/photo.jpg\", \"contentType\": \"image/*\"}]}, "
+    ACL_PUBLIC "}", -1);
+  write_file (root, POSTS "Grüße aus Köln (1).jpg", "jpeg", -1);
+  write_file (root, POSTS "Grüße aus Köln (1).jpg.metadata.csv",
+    "url,title,description,creationTime,width,height\n"
+    "https://lh3.googleusercontent.com/-5de7add9/photo.jpg,Grüße aus Köln (1).jpg,\"Grüße, \"\"aus\"\" Köln\",1309604405,2087,3134\n", -1);
+
+  import = gpm_import_new (paths);
+  gpm_import_run (import, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 1);
+  r = gpm_convert_post (g_ptr_array_index (gpm_import_get_posts (import), 0), NULL,
+                        gpm_convert_takeout_resolver, gpm_import_get_takeout (import));
+  g_assert_cmpuint (r->media->len, ==, 2);
+  m = g_ptr_array_index (r->media, 0);
+  g_assert_cmpstr (m->entry, ==, POSTS "Grüße aus Köln (1).jpg");
+  g_assert_true (m->uploadable);
+  m = g_ptr_array_index (r->media, 1);
+  g_assert_null (m->entry);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+
+  g_clear_object (&import);
+  remove_tree (root);
+}
+
+static void
 test_base_name (void)
 {
   g_autoptr(GError) error = NULL;
@@ -371,5 +412,6 @@ main (int argc, char **argv)
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);
   g_test_add ("/export/cancelled", Fixture, NULL, fixture_set_up, test_export_cancelled, fixture_tear_down);
   g_test_add_func ("/export/base-name", test_base_name);
+  g_test_add_func ("/export/sidecar-resolution", test_sidecar_resolution);
   return g_test_run ();
 }

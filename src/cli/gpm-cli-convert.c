@@ -81,9 +81,10 @@ result_to_json (const char             *entry,
 
 /* A post file on its own: its media are looked for next to it on disk. */
 static char *
-resolve_next_to_file (const char *post_entry,
-                      const char *file_name,
-                      gpointer    user_data)
+resolve_next_to_file (const char     *post_entry,
+                      const GpmMedia *media,
+                      const char     *file_name,
+                      gpointer        user_data)
 {
   g_autofree char *dir = g_path_get_dirname (post_entry);
   g_autofree char *path = NULL;

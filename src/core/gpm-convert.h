@@ -72,12 +72,14 @@ GpmConvertResult *gpm_convert_result_ref      (GpmConvertResult *result);
 void              gpm_convert_result_unref    (GpmConvertResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmConvertResult, gpm_convert_result_unref)
 
-/* Finds a media file in the takeout: @file_name (localFilePath, a .metadata.csv
- * name or a url's base name) as named by the post @post_entry. Returns the
- * archive entry name (newly allocated) or NULL when it is not there. */
-typedef char *(*GpmConvertMediaResolver) (const char *post_entry,
-                                          const char *file_name,
-                                          gpointer    user_data);
+/* Finds a media file in the takeout for @media of the post @post_entry;
+ * @file_name is what the JSON names it (localFilePath, else the url's base
+ * name). Returns the archive entry name (newly allocated) or NULL when it is
+ * not there. */
+typedef char *(*GpmConvertMediaResolver) (const char     *post_entry,
+                                          const GpmMedia *media,
+                                          const char     *file_name,
+                                          gpointer        user_data);
 
 /* Converts @post. @settings NULL means the defaults. @resolver NULL means the
  * media are listed unresolved (each one with a "not found" warning).
@@ -93,9 +95,16 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
 char             *gpm_convert_html_to_markdown  (const char *html,
                                                  gboolean    inline_links);
 
-/* The resolver backed by a GpmTakeout (@user_data): gpm_takeout_find_media(). */
-char             *gpm_convert_takeout_resolver  (const char *post_entry,
-                                                 const char *file_name,
-                                                 gpointer    user_data);
+/* The resolver backed by a GpmTakeout (@user_data): gpm_takeout_find_media()
+ * with localFilePath, then with the url's base name, then the takeout's
+ * .metadata.csv sidecars (a sidecar "X.metadata.csv" whose url column is the
+ * media's url names the file X). The sidecars are read once per takeout, on
+ * the first media not found by name; in an archive only when it has at most
+ * GPM_CONVERT_MAX_SIDECARS of them (each read scans the archive). */
+#define GPM_CONVERT_MAX_SIDECARS 2000
+char             *gpm_convert_takeout_resolver  (const char     *post_entry,
+                                                 const GpmMedia *media,
+                                                 const char     *file_name,
+                                                 gpointer        user_data);
 
 G_END_DECLS

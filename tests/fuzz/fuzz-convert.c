@@ -25,7 +25,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 static char *
-every_other (const char *post_entry, const char *file_name, gpointer user_data)
+every_other (const char *post_entry, const GpmMedia *media, const char *file_name, gpointer user_data)
 {
   guint *n = user_data;
   return (*n)++ % 2 ? g_strconcat ("Posts/", file_name, NULL) : NULL;
