@@ -98,11 +98,15 @@ typedef struct {
   gsize     close_open_pos;
   char      close_mark[3];
 
+  gboolean  trailing_backslash;  /* the text being written ends in a lone backslash */
+  gsize     backslash_at;        /* the output's length right after it, or 0 */
+
   /* links kept inline */
   GArray   *links;         /* gboolean: this <a> is written as [text](url) */
 
   /* escaping needed by this document's text as a whole */
   gboolean  esc_star;
+  gboolean  star_marks;     /* "**" marks are written: a '*' next to one joins it */
   gboolean  esc_under;
   gboolean  esc_tilde;
   gboolean  esc_caret;
@@ -167,6 +171,10 @@ h2t_out (H2T *h, const char *s, gssize len)
     len = strlen (s);
   if (len == 0)
     return;
+  /* Text ended in a backslash: it would escape punctuation written next. */
+  if (h->backslash_at != 0 && h->backslash_at == h->out->len && g_ascii_ispunct (s[0]))
+    g_string_append_c (h->out, '\\');
+  h->backslash_at = 0;
   g_string_append_len (h->out, s, len);
   h->last_was_nl = s[len - 1] == '\n';
 }
@@ -391,11 +399,12 @@ looks_like_entity (const char *p)
  * the text or of a line in it), plus what markdown-it would otherwise read as
  * markup. @prev is the character the text will follow. */
 static char *
-h2t_escape (H2T *h, const char *data, gunichar prev)
+h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
 {
   GString *r = g_string_sized_new (strlen (data) + 8);
   const char *p = data;
   gboolean line_start = TRUE;
+  gboolean real = at_line_start;  /* html2text's piece starts where a line of the output starts */
 
   while (*p)
     {
@@ -405,14 +414,19 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
       if (line_start)
         {
           const char *q = p, *e;
+          gboolean real_start = real;
           line_start = FALSE;
+          real = FALSE;
           while (py_space_at (q))
             q = g_utf8_next_char (q);
           g_string_append_len (r, p, q - p);
           if (q != p)
             prev = ' ';
           p = q;
-          if (ascii_digit_run (p, &e) && (*e == '.' || *e == ')') && py_space_at (e + 1))
+          /* html2text: "1." "+" "-" at the start of each piece of text.
+           * Also, where a line really starts: "1)", "* ", "_ ", "# ",
+           * ">", "===" (lists, headings, quotes, setext underlines). */
+          if (ascii_digit_run (p, &e) && (*e == '.' || (*e == ')' && real_start)) && py_space_at (e + 1))
             {
               g_string_append_len (r, p, e - p);
               g_string_append_c (r, '\\');
@@ -421,7 +435,7 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
               p = e + 1;
               continue;
             }
-          if ((*p == '+' || *p == '*' || *p == '_') && py_space_at (p + 1))
+          if ((*p == '+' || ((*p == '*' || *p == '_') && real_start)) && py_space_at (p + 1))
             {
               g_string_append_c (r, '\\');
               g_string_append_c (r, *p);
@@ -436,7 +450,7 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
               p++;
               continue;
             }
-          if (*p == '#')
+          if (*p == '#' && real_start)
             {
               e = p;
               while (*e == '#')
@@ -450,14 +464,14 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
                   continue;
                 }
             }
-          if (*p == '>')
+          if (*p == '>' && real_start)
             {
               g_string_append (r, "\\>");
               prev = '>';
               p++;
               continue;
             }
-          if (*p == '=')
+          if (*p == '=' && real_start)
             {
               e = p;
               while (*e == '=')
@@ -494,15 +508,21 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, '\n');
           break;
         case '\\':
-          /* At the end, what follows may be a mark: "\_" would escape it. */
-          if (*next == '\0' || g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+          if (*next == '\0')
+            {
+              /* What follows may be a mark ("\_"): h2t_out doubles it then. */
+              g_string_append_c (r, '\\');
+              h->trailing_backslash = TRUE;
+            }
+          else if (g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
             g_string_append (r, "\\\\");
           else
             g_string_append_c (r, '\\');
           break;
         case '*': case '_': case '~': case '^':
           {
-            gboolean wanted = (c == '*' && h->esc_star) || (c == '_' && h->esc_under)
+            gboolean wanted = (c == '*' && (h->esc_star || (h->star_marks && (p == data || p[1] == '\0'))))
+                              || (c == '_' && h->esc_under)
                               || (c == '~' && h->esc_tilde) || (c == '^' && h->esc_caret);
             const char *e = p;
             gunichar after;
@@ -723,8 +743,11 @@ h2t_data (H2T *h, const char *text)
     return;
 
   prev = h->n_pending > 0 ? '*' : effective_prev (h);
+  h->trailing_backslash = FALSE;
   if (!h->code && !h->pre)
-    escaped = h2t_escape (h, data, prev);
+    escaped = h2t_escape (h, data, prev,
+                          h->n_pending == 0 && h->blockquote == 0
+                          && (h->start || h->p_p > 0 || h->out->len == 0 || h->out->str[h->out->len - 1] == '\n'));
   else
     escaped = strip_marks (data);
 
@@ -758,6 +781,9 @@ h2t_data (H2T *h, const char *text)
     h->preceding_nonspace = !py_isspace (c);
   }
   h2t_o (h, escaped, TRUE, FORCE_NO);
+  if (h->trailing_backslash && h->out->len > 0 && h->out->str[h->out->len - 1] == '\\')
+    h->backslash_at = h->out->len;
+  h->trailing_backslash = FALSE;
   if (trail)
     h->space = TRUE;
 }
@@ -1078,13 +1104,14 @@ escape_bare_markers (GString *out)
     }
 }
 
+/* Whether the document has one of @tags: a lone '*' could pair with the
+ * marks written for italics ("*a*b*c"), a lone '~' with those of strike. */
 static gboolean
-has_emphasis (xmlNode *node, guint depth)
+has_element (xmlNode *node, const char * const *tags, guint depth)
 {
-  static const char * const tags[] = { "b", "strong", "i", "em", "u", "del", "s", "strike", NULL };
   for (; node != NULL && depth < 300; node = node->next)
     if (node->type == XML_ELEMENT_NODE
-        && (g_strv_contains (tags, (const char *) node->name) || has_emphasis (node->children, depth + 1)))
+        && (g_strv_contains (tags, (const char *) node->name) || has_element (node->children, tags, depth + 1)))
       return TRUE;
   return FALSE;
 }
@@ -1170,10 +1197,15 @@ gpm_convert_html_to_markdown (const char *html,
   if (doc_text != NULL)
     {
       /* A lone delimiter pairs with nothing, unless this writes marks too. */
-      guint need = has_emphasis (root, 0) ? 1 : 2;
-      h.esc_star = count_char (doc_text, '*') >= need;
-      h.esc_under = count_char (doc_text, '_') >= need;
-      h.esc_tilde = count_char (doc_text, '~') >= need;
+      static const char * const italic_tags[] = { "i", "em", "u", NULL };
+      static const char * const strike_tags[] = { "del", "s", "strike", NULL };
+      guint need_italic = has_element (root, italic_tags, 0) ? 1 : 2;
+      static const char * const bold_tags[] = { "b", "strong", NULL };
+      /* A lone '*' inside bold ("**a *b**") or italics pairs with the marks. */
+      h.star_marks = need_italic == 1 || has_element (root, bold_tags, 0);
+      h.esc_star = count_char (doc_text, '*') >= (h.star_marks ? 1 : 2);
+      h.esc_under = count_char (doc_text, '_') >= need_italic;
+      h.esc_tilde = count_char (doc_text, '~') >= (has_element (root, strike_tags, 0) ? 1 : 2);
       h.esc_caret = count_char (doc_text, '^') >= 2;
       h.esc_backtick = count_char (doc_text, '`') >= 2;
       h.esc_brackets = (strchr (doc_text, '[') != NULL || strchr (doc_text, ']') != NULL)
