@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `gplus-migrate-cli scopes` and `select` against the seed's own Part IV script,
 # byte for byte, on a takeout given as a zip (extracted here) or a folder:
-#   check-cli-seed.py CLI TAKEOUT.zip|DIR [TAKEOUT.zip|DIR …]
-# Prints TAP.
+#   check-cli-seed.py CLI GEN-TOOL TAKEOUT.zip|DIR [TAKEOUT.zip|DIR …]
+# and on takeouts the generator writes in every form (folder, zip, multi-part
+# set, tgz; English, German and French folder names), with and without the
+# bad-input entries. Prints TAP.
 import os
 import subprocess
 import sys
@@ -13,7 +15,8 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "seed", "filter_scopes_seed.py")
 cli = sys.argv[1]
-inputs = sys.argv[2:]
+gen = sys.argv[2]
+inputs = sys.argv[3:]
 tests = []
 
 
@@ -89,6 +92,43 @@ with tempfile.TemporaryDirectory() as tmp:
         _, a, _ = run([cli, "select", "--public"] + comm, listing)
         _, b, _ = run([cli, "select", "--essentially-public"], listing)
         check("--essentially-public is public + communities (%s)" % label, a == b and len(a) > 0)
+
+
+def generate(tmp, form, seed, locale, bad):
+    out = os.path.join(tmp, "gen-%s-%d-%s-%s" % (form, seed, locale, "bad" if bad else "good"))
+    manifest = out + ".json"
+    argv = [gen, "-f", form, "-s", str(seed), "-l", locale, "-n", "80", "--manifest", manifest, out]
+    if not bad:
+        argv.append("--no-bad")
+    subprocess.run(argv, check=True, capture_output=True)
+    m = json.load(open(manifest, encoding="utf-8"))
+    return m["paths"], m
+
+
+import json
+with tempfile.TemporaryDirectory() as tmp:
+    for seed, locale in ((1, "en"), (2, "de"), (3, "fr")):
+        (folder,), _ = generate(tmp, "folder", seed, locale, False)
+        listing = ("\n".join(post_files(folder)) + "\n").encode()
+        _, seed_out, seed_err = run([sys.executable, SEED], listing)
+        check("the seed script reads generated takeout %d/%s" % (seed, locale), seed_out.count(b"\n") > 5, seed_err.decode())
+        rc, ours, err = run([cli, "scopes"], listing)
+        check("scopes from stdin equals the seed (generated %d/%s)" % (seed, locale), ours == seed_out and rc == 0, err.decode())
+        for form in ("folder", "zip", "multi", "tgz"):
+            paths, _ = generate(tmp, form, seed, locale, False)
+            rc, ours, err = run([cli, "scopes"] + paths)
+            check("scopes on a %s equals the seed (generated %d/%s)" % (form, seed, locale),
+                  ours == seed_out and rc == 0,
+                  "seed:\n%s\nours (rc %d):\n%s\n%s" % (seed_out.decode(), rc, ours.decode(), err.decode()))
+            # The same takeout with every kind of bad entry: the same statistics,
+            # exit status 1, and each bad file named on stderr.
+            paths, m = generate(tmp, form, seed, locale, True)
+            rc, ours, err = run([cli, "scopes", "--max-json-size", str(m["jsonLimit"])] + paths)
+            bad = [e["name"] for e in m["entries"] if e.get("bad") and e.get("bad") != "not-a-post"]
+            missing = [b for b in bad if b.encode() not in err]
+            check("scopes on a %s with bad entries: same counts, each bad file named (generated %d/%s)" % (form, seed, locale),
+                  ours == seed_out and rc == 1 and bad and not missing,
+                  "rc %d; not named: %r\nstderr:\n%s\nstdout:\n%s" % (rc, missing, err.decode(), ours.decode()))
 
 print("1..%d" % len(tests))
 for n, (name, ok, detail) in enumerate(tests, 1):

@@ -57,11 +57,27 @@ load_stdin_posts (GPtrArray *problems)
         continue;
       post = gpm_post_new_from_file (path, &error);
       if (post)
-        g_ptr_array_add (posts, post);
+        {
+          g_ptr_array_add (posts, post);
+          gpm_post_collect_problems (post, problems);
+        }
       else
         g_ptr_array_add (problems, gpm_problem_new (path, error->message));
     }
   return posts;
+}
+
+static gint64 max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
+
+GOptionEntry *
+gpm_cli_input_entries (void)
+{
+  GOptionEntry entries[] = {
+    { "max-json-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &max_json_size,
+      N_("Report JSON files larger than this many bytes instead of reading them"), N_("BYTES") },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
 }
 
 gboolean
@@ -80,6 +96,7 @@ gpm_cli_input_load (GpmCliInput  *input,
     }
 
   input->import = gpm_import_new ((const char * const *) paths);
+  gpm_import_set_max_json_size (input->import, MAX (max_json_size, 1));
   if (!gpm_import_run (input->import, NULL, error))
     return FALSE;
   input->index = g_object_ref (gpm_import_get_index (input->import));

@@ -31,6 +31,8 @@ typedef struct {
   GPtrArray     *problems;  /* GpmProblem* */
 } GpmCliInput;
 
+/* Options of gpm_cli_input_load() (a hidden --max-json-size), terminated. */
+GOptionEntry *gpm_cli_input_entries (void);
 gboolean      gpm_cli_input_load  (GpmCliInput  *input,
                                    char        **paths,
                                    GError      **error);

@@ -89,6 +89,7 @@ gpm_cli_scopes (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
   GpmCliInput input;
+  g_autofree GOptionEntry *input_entries = NULL;
   GPtrArray *entries;
   int status;
   GOptionEntry options[] = {
@@ -104,6 +105,8 @@ gpm_cli_scopes (int argc, char **argv)
       "standard input, one per line, like:\n"
       "  ls Takeout/Google+\\ Stream/Posts/*.json | gplus-migrate-cli scopes"));
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  input_entries = gpm_cli_input_entries ();
+  g_option_context_add_main_entries (context, input_entries, GETTEXT_PACKAGE);
   if (!parse_args (context, &argc, &argv, &status))
     return status;
 
@@ -157,6 +160,7 @@ gpm_cli_select (int argc, char **argv)
   g_autofree GOptionEntry *sel_entries = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   GpmCliSelection sel = { 0 };
+  g_autofree GOptionEntry *input_entries = NULL;
   gboolean json = FALSE;
   GpmCliInput input;
   int status;
@@ -174,6 +178,8 @@ gpm_cli_select (int argc, char **argv)
   sel_entries = gpm_cli_selection_entries (&sel);
   g_option_context_add_main_entries (context, sel_entries, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  input_entries = gpm_cli_input_entries ();
+  g_option_context_add_main_entries (context, input_entries, GETTEXT_PACKAGE);
   if (!parse_args (context, &argc, &argv, &status))
     {
       gpm_cli_selection_clear (&sel);

@@ -17,6 +17,7 @@ struct _GpmImport
   GPtrArray     *posts;      /* GpmPost* */
   GPtrArray     *problems;   /* GpmProblem* */
   GpmScopeIndex *index;
+  gsize          max_json_size;
 
   /* Progress, written by the worker, read on the main context. */
   GMutex         lock;
@@ -104,6 +105,7 @@ gpm_import_init (GpmImport *self)
 {
   g_mutex_init (&self->lock);
   self->fraction = -1;
+  self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->posts = g_ptr_array_new_with_free_func (g_object_unref);
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 }
@@ -114,6 +116,14 @@ gpm_import_new (const char * const *paths)
   GpmImport *self = g_object_new (GPM_TYPE_IMPORT, NULL);
   self->paths = g_strdupv ((GStrv) paths);
   return self;
+}
+
+void
+gpm_import_set_max_json_size (GpmImport *self,
+                              gsize      max_size)
+{
+  g_return_if_fail (GPM_IS_IMPORT (self));
+  self->max_json_size = max_size;
 }
 
 static gboolean
@@ -253,6 +263,7 @@ gpm_import_run (GpmImport     *self,
   if (self->takeout == NULL)
     return FALSE;
 
+  gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
   if (!gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error))
     return FALSE;
 
@@ -277,6 +288,17 @@ gpm_import_run (GpmImport     *self,
     }
 
   g_ptr_array_sort (self->posts, compare_posts_by_name);
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GPtrArray *warnings = gpm_post_get_warnings (g_ptr_array_index (self->posts, i));
+      if (warnings->len > 0)
+        {
+          gpm_post_collect_problems (g_ptr_array_index (self->posts, i), self->problems);
+          g_mutex_lock (&self->lock);
+          self->n_problems = self->problems->len;
+          g_mutex_unlock (&self->lock);
+        }
+    }
   self->index = gpm_scope_index_new (self->posts);
 
   if (self->posts->len == 0 && self->problems->len == 0)

@@ -19,6 +19,11 @@ G_DECLARE_FINAL_TYPE (GpmImport, gpm_import, GPM, IMPORT, GObject)
  * was started from): "n-posts", "n-problems", "fraction" (0..1, -1 unknown). */
 GpmImport     *gpm_import_new          (const char * const *paths);
 
+/* JSON entries over @max_size bytes are reported, not read (default
+ * GPM_TAKEOUT_MAX_JSON_SIZE). Call before running. */
+void           gpm_import_set_max_json_size (GpmImport *self,
+                                             gsize      max_size);
+
 /* Blocking. */
 gboolean       gpm_import_run          (GpmImport     *self,
                                         GCancellable  *cancellable,

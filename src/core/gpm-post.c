@@ -480,3 +480,16 @@ first_of_kind (GpmPost *self, GpmScopeKind kind)
 const GpmScope *gpm_post_get_community (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_COMMUNITY); }
 const GpmScope *gpm_post_get_collection (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_COLLECTION); }
 const GpmScope *gpm_post_get_event (GpmPost *self) { return first_of_kind (self, GPM_SCOPE_EVENT); }
+
+void
+gpm_post_collect_problems (GpmPost   *self,
+                           GPtrArray *problems)
+{
+  g_return_if_fail (GPM_IS_POST (self));
+
+  for (guint i = 0; i < self->warnings->len; i++)
+    g_ptr_array_add (problems,
+                     gpm_problem_newf (self->entry_name,
+                                       _("read, but who it was shared with is partly unknown: %s"),
+                                       (const char *) g_ptr_array_index (self->warnings, i)));
+}

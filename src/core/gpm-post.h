@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "gpm-problem.h"
 #include "gpm-scope.h"
 
 G_BEGIN_DECLS
@@ -111,6 +112,10 @@ guint              gpm_post_get_n_reshares        (GpmPost *self);
 
 /* Non-fatal problems met while parsing (unknown ACL shapes, bad dates), strings. */
 GPtrArray         *gpm_post_get_warnings          (GpmPost *self);
+
+/* Appends one GpmProblem per warning (named by the post's entry name) to @problems. */
+void               gpm_post_collect_problems      (GpmPost   *self,
+                                                   GPtrArray *problems);
 
 /* TRUE when @object looks like a Google+ post (used to find posts in a
  * Takeout whatever its folders are called). */
