@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for gpm-convert: Google+ post → diaspora* Markdown (Part III of the seed). */
+#include "config.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
 #include <libxml/HTMLparser.h>
 #include <locale.h>
@@ -589,6 +593,55 @@ test_settings_boxed (void)
   g_boxed_free (t, c);
 }
 
+static void
+test_settings_gsettings (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) gsettings = NULL;
+  g_autoptr(GpmConvertSettings) s = NULL;
+  g_autoptr(GpmConvertSettings) d = gpm_convert_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *tags[] = { "archive", NULL };
+
+  source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, &error);
+  if (source == NULL)
+    {
+      g_test_skip ("the compiled GSettings schema is not in the build tree");
+      return;
+    }
+  schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+  g_assert_nonnull (schema);
+  gsettings = g_settings_new_full (schema, backend, NULL);
+
+  /* The schema's defaults are the converter's (the seed's). */
+  s = gpm_convert_settings_new_from_gsettings (gsettings);
+  g_assert_true (g_strv_equal ((const char * const *) s->hashtags, (const char * const *) d->hashtags));
+  g_assert_cmpstr (s->date_format, ==, d->date_format);
+  g_assert_cmpstr (s->date_locale, ==, d->date_locale);
+  g_assert_cmpint (s->photo_hashtags, ==, d->photo_hashtags);
+  g_assert_cmpint (s->inline_links, ==, d->inline_links);
+  g_assert_cmpint (s->location_text, ==, d->location_text);
+  g_clear_pointer (&s, gpm_convert_settings_free);
+
+  g_settings_set_strv (gsettings, "hashtags", tags);
+  g_settings_set_boolean (gsettings, "add-photo-hashtags", FALSE);
+  g_settings_set_string (gsettings, "date-line-format", "%Y");
+  g_settings_set_string (gsettings, "date-line-locale", "");
+  g_settings_set_boolean (gsettings, "keep-inline-links", TRUE);
+  g_settings_set_boolean (gsettings, "include-location", TRUE);
+  s = gpm_convert_settings_new_from_gsettings (gsettings);
+  g_assert_true (g_strv_equal ((const char * const *) s->hashtags, tags));
+  g_assert_false (s->photo_hashtags);
+  g_assert_cmpstr (s->date_format, ==, "%Y");
+  g_assert_cmpstr (s->date_locale, ==, "");
+  g_assert_true (s->inline_links);
+  g_assert_true (s->location_text);
+  g_assert_true (s->context);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -618,5 +671,6 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/settings/locale", test_settings_locale);
   g_test_add_func ("/convert/settings/bad-locale", test_settings_bad_locale);
   g_test_add_func ("/convert/settings/boxed", test_settings_boxed);
+  g_test_add_func ("/convert/settings/gsettings", test_settings_gsettings);
   return g_test_run ();
 }

@@ -1259,6 +1259,26 @@ gpm_convert_settings_new (void)
 }
 
 GpmConvertSettings *
+gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
+{
+  GpmConvertSettings *s;
+
+  g_return_val_if_fail (G_IS_SETTINGS (gsettings), NULL);
+
+  s = gpm_convert_settings_new ();
+  g_strfreev (s->hashtags);
+  s->hashtags = g_settings_get_strv (gsettings, "hashtags");
+  s->photo_hashtags = g_settings_get_boolean (gsettings, "add-photo-hashtags");
+  g_free (s->date_format);
+  s->date_format = g_settings_get_string (gsettings, "date-line-format");
+  g_free (s->date_locale);
+  s->date_locale = g_settings_get_string (gsettings, "date-line-locale");
+  s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
+  s->location_text = g_settings_get_boolean (gsettings, "include-location");
+  return s;
+}
+
+GpmConvertSettings *
 gpm_convert_settings_copy (const GpmConvertSettings *settings)
 {
   GpmConvertSettings *s;
@@ -1360,8 +1380,13 @@ format_date_line (GDateTime  *date,
   tm.tm_gmtoff = (long) (g_date_time_get_utc_offset (date) / G_TIME_SPAN_SECOND);
   tm.tm_zone = g_date_time_get_timezone_abbreviation (date);
 
-  if (locale_name != NULL && *locale_name != '\0' && strcmp (locale_name, "C") != 0
-      && strcmp (locale_name, "POSIX") != 0)
+  if (locale_name != NULL && *locale_name == '\0')
+    {
+      /* The desktop's (LC_ALL, LC_TIME, LANG). */
+      loc = newlocale (LC_TIME_MASK, "", (locale_t) 0);
+      own = loc != (locale_t) 0;
+    }
+  else if (locale_name != NULL && strcmp (locale_name, "C") != 0 && strcmp (locale_name, "POSIX") != 0)
     {
       loc = newlocale (LC_TIME_MASK, locale_name, (locale_t) 0);
       if (loc == (locale_t) 0 && strchr (locale_name, '.') == NULL)

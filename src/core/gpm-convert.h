@@ -4,7 +4,7 @@
  * posting engine sends natively (poll, location). */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "gpm-post.h"
 #include "gpm-takeout.h"
@@ -24,7 +24,8 @@ typedef struct {
   GStrv     hashtags;        /* without the '#'; NULL or empty: no hashtags line */
   gboolean  photo_hashtags;  /* add #photo #photography when the post has an album or media */
   char     *date_format;     /* strftime(3) format of the whole date line; NULL or "": no date line */
-  char     *date_locale;     /* LC_TIME locale for the date line ("C" = English, "de_DE.UTF-8"…) */
+  char     *date_locale;     /* LC_TIME locale for the date line ("C" = English, "de_DE.UTF-8"…,
+                              * "" = the desktop's) */
   gboolean  context;         /* append "  ( <community or collection>)" to the date line */
   gboolean  inline_links;    /* keep links inside the text as [text](url) (the seed drops them) */
   gboolean  location_text;   /* add the location as a line of text */
@@ -33,6 +34,10 @@ typedef struct {
 #define GPM_TYPE_CONVERT_SETTINGS (gpm_convert_settings_get_type ())
 GType               gpm_convert_settings_get_type (void) G_GNUC_CONST;
 GpmConvertSettings *gpm_convert_settings_new      (void);
+/* From the application's GSettings keys "hashtags", "add-photo-hashtags",
+ * "date-line-format", "date-line-locale", "keep-inline-links",
+ * "include-location" (see data/…gschema.xml.in); context stays on. */
+GpmConvertSettings *gpm_convert_settings_new_from_gsettings (GSettings *gsettings);
 GpmConvertSettings *gpm_convert_settings_copy     (const GpmConvertSettings *settings);
 void                gpm_convert_settings_free     (GpmConvertSettings *settings);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmConvertSettings, gpm_convert_settings_free)
