@@ -94,6 +94,7 @@ static const HtmlCase html_cases[] = {
   { "sub-sup", "H~2~O and x^2^", "H\\~2\\~O and x\\^2\\^\n" },
   { "strike-text", "~~not struck~~", "\\~\\~not struck\\~\\~\n" },
   { "backslash-punct", "a\\: b", "a\\\\: b\n" },
+  { "backslash-before-mark", "<b>a \\ </b>x <i>b\\</i> c", "**a \\\\** x _b\\\\_ c\n" },
   { "script-dropped", "a<script>alert(1)</script>b", "ab\n" },
   { "style-dropped", "a<style>p{}</style>b", "ab\n" },
   { "malformed", "<b>bold <i>both</b> italic</i>", "**bold _both_** italic\n" },

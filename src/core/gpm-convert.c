@@ -827,6 +827,15 @@ emph_end (H2T *h, EmphKind kind)
         moved_space = TRUE;
       }
 
+  if (moved_space && h->p_p == 0)
+    {
+      /* "a \\ </b>": the backslash now stands right before the mark. */
+      gsize n = 0;
+      while (n < h->out->len && h->out->str[h->out->len - 1 - n] == '\\')
+        n++;
+      if (n % 2 == 1)
+        g_string_append_c (h->out, '\\');
+    }
   h2t_o (h, e.mark, FALSE, FORCE_NO);
   h->have_close = TRUE;
   h->close_end = h->out->len;
