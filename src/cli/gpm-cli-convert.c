@@ -171,6 +171,13 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
   g_mutex_init (&jobs.lock);
   g_cond_init (&jobs.cond);
 
+  gpm_convert_init ();
+  if (with_html)
+    {
+      /* Loads the renderer's scripts from their GResource once, here: the
+       * first lookups racing in several workers crashed GLib 2.74. */
+      g_autofree char *warm = gpm_render_markdown ("", NULL);
+    }
   pool = g_thread_pool_new (convert_job, &jobs, CLAMP (g_get_num_processors (), 1, 8), TRUE, NULL);
   for (guint i = 0; i < n; i++)
     {

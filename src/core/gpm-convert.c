@@ -871,7 +871,15 @@ static void
 h2t_tag (H2T *h, xmlNode *node, gboolean start)
 {
   const char *tag = (const char *) node->name;
-  int hn = header_level (tag);
+  int hn;
+
+  /* Most of a post: spans (mentions) and links dropped to their text. */
+  if (strcmp (tag, "span") == 0 || (tag[0] == 'a' && tag[1] == '\0' && !h->inline_links))
+    {
+      h->last_was_list = FALSE;
+      return;
+    }
+  hn = header_level (tag);
 
   if (hn)
     {
@@ -1113,16 +1121,27 @@ escape_bare_markers (GString *out)
     }
 }
 
-/* Whether the document has one of @tags: a lone '*' could pair with the
- * marks written for italics ("*a*b*c"), a lone '~' with those of strike. */
-static gboolean
-has_element (xmlNode *node, const char * const *tags, guint depth)
+enum { HAS_ITALIC = 1, HAS_BOLD = 2, HAS_STRIKE = 4 };
+
+/* Which kinds of emphasis the document has: a lone '*' could pair with the
+ * marks written for italics ("*a*b*c") or bold, a lone '~' with strike's. */
+static guint
+scan_emphasis (xmlNode *node, guint depth)
 {
+  guint found = 0;
   for (; node != NULL && depth < 300; node = node->next)
-    if (node->type == XML_ELEMENT_NODE
-        && (g_strv_contains (tags, (const char *) node->name) || has_element (node->children, tags, depth + 1)))
-      return TRUE;
-  return FALSE;
+    if (node->type == XML_ELEMENT_NODE)
+      {
+        const char *n = (const char *) node->name;
+        if (!strcmp (n, "i") || !strcmp (n, "em") || !strcmp (n, "u"))
+          found |= HAS_ITALIC;
+        else if (!strcmp (n, "b") || !strcmp (n, "strong"))
+          found |= HAS_BOLD;
+        else if (!strcmp (n, "del") || !strcmp (n, "s") || !strcmp (n, "strike"))
+          found |= HAS_STRIKE;
+        found |= scan_emphasis (node->children, depth + 1);
+      }
+  return found;
 }
 
 static void
@@ -1174,6 +1193,17 @@ count_char (const char *s, char c)
   return n;
 }
 
+void
+gpm_convert_init (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&once, 1);
+    }
+}
+
 char *
 gpm_convert_html_to_markdown (const char *html,
                               gboolean    inline_links)
@@ -1186,6 +1216,7 @@ gpm_convert_html_to_markdown (const char *html,
 
   g_return_val_if_fail (html != NULL, NULL);
 
+  gpm_convert_init ();
   wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
   doc = parse_html (wrapped);
 
@@ -1206,15 +1237,12 @@ gpm_convert_html_to_markdown (const char *html,
   if (doc_text != NULL)
     {
       /* A lone delimiter pairs with nothing, unless this writes marks too. */
-      static const char * const italic_tags[] = { "i", "em", "u", NULL };
-      static const char * const strike_tags[] = { "del", "s", "strike", NULL };
-      guint need_italic = has_element (root, italic_tags, 0) ? 1 : 2;
-      static const char * const bold_tags[] = { "b", "strong", NULL };
+      guint found = scan_emphasis (root, 0);
       /* A lone '*' inside bold ("**a *b**") or italics pairs with the marks. */
-      h.star_marks = need_italic == 1 || has_element (root, bold_tags, 0);
+      h.star_marks = (found & (HAS_ITALIC | HAS_BOLD)) != 0;
       h.esc_star = count_char (doc_text, '*') >= (h.star_marks ? 1 : 2);
-      h.esc_under = count_char (doc_text, '_') >= need_italic;
-      h.esc_tilde = count_char (doc_text, '~') >= (has_element (root, strike_tags, 0) ? 1 : 2);
+      h.esc_under = count_char (doc_text, '_') >= ((found & HAS_ITALIC) ? 1 : 2);
+      h.esc_tilde = count_char (doc_text, '~') >= ((found & HAS_STRIKE) ? 1 : 2);
       h.esc_caret = count_char (doc_text, '^') >= 2;
       h.esc_backtick = count_char (doc_text, '`') >= 2;
       h.esc_brackets = (strchr (doc_text, '[') != NULL || strchr (doc_text, ']') != NULL)

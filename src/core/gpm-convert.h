@@ -94,6 +94,10 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
                                                  GpmConvertMediaResolver   resolver,
                                                  gpointer                  resolver_data);
 
+/* Readies libxml2 for use from several threads; call it from the main
+ * thread before converting in workers (the conversion calls it too). */
+void              gpm_convert_init              (void);
+
 /* The content step alone: G+ pseudo-HTML → Markdown, the way html2text does
  * it with links ignored and no wrapping (ending in "\n"), but with Markdown's
  * special characters escaped so the text renders as the text. */

@@ -835,6 +835,7 @@ gpm_export_posts_async (GpmTakeout                *takeout,
   d->context = g_main_context_ref_thread_default ();
   d->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
+  gpm_convert_init ();
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_export_posts_async);
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
