@@ -50,6 +50,8 @@ static const HtmlCase html_cases[] = {
   { "entities", "AT&amp;T a &lt; b &gt; c &quot;q&quot; don&#39;t", "AT&T a < b > c \"q\" don't\n" },
   { "entity-then-dash", "&quot;Title&quot; - author", "\"Title\" \\- author\n" },
   { "nbsp-entity", "a&nbsp;b", "a b\n" },
+  { "nbsp-entities", "a&nbsp;&nbsp;&nbsp;b", "a   b\n" },
+  { "nbsp-literal", "a\xc2\xa0\xc2\xa0" "b", "a b\n" },
   { "emoji", "😀 🚀🌍 ok", "😀 🚀🌍 ok\n" },
   { "rtl", "שלום <b>עולם</b> مرحبا", "שלום **עולם** مرحبا\n" },
   { "whitespace", "a \n\t b", "a b\n" },
@@ -177,6 +179,7 @@ visible_text (const char *html)
   static const char *typo[][2] = {
     { "“", "\"" }, { "”", "\"" }, { "‘", "'" }, { "’", "'" }, { "…", "..." },
     { "—", "---" }, { "–", "--" }, { "©", "(c)" }, { "™", "(tm)" }, { "±", "+-" },
+    { "↔", "<->" }, { "→", "->" }, { "←", "<-" }, { "♥", "<3" },
     { "\t", " " }, { "\n", " " }, { "\r", " " }, { "\xc2\xa0", " " },
   };
   static const char *marks[][2] = {
@@ -197,7 +200,7 @@ visible_text (const char *html)
     text = replace_str (text, typo[i][0], typo[i][1]);
   while (changed)
     {
-      gsize len = strlen (text);
+      g_autofree char *before = g_strdup (text);
       for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
         {
           g_autofree char *sp_close = g_strconcat (" ", marks[i][1], NULL);
@@ -212,7 +215,7 @@ visible_text (const char *html)
           text = replace_str (text, join, "");
           text = replace_str (text, "  ", " ");
         }
-      changed = strlen (text) != len;
+      changed = strcmp (text, before) != 0;
     }
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
@@ -236,6 +239,7 @@ static const char *pieces[] = {
   "_under_", "# heading", "&gt; quote", "1. one", "- dash", "+ plus", "`code`", "[x](y)",
   "~~s~~", "a*b", "**", "\\", "2) two", "===", "x^2^", "H~2~O", "&amp;copy;", "*", "_",
   "__init__", "**kw", "[a]: b", "&lt;i&gt;", "#tag", "## two", "1986. year",
+  "&nbsp;", "a&nbsp;&nbsp;b", "&nbsp;# x", "&nbsp;-", "\xc2\xa0",
 };
 
 static const char *

@@ -44,6 +44,12 @@ enum { FORCE_NO = 0, FORCE_YES = 1, FORCE_END = 2 };
  * from the bytes just read. */
 #define CHUNK_MARK "\xef\xb7\x90"
 #define CHUNK_MARK_LEN 3
+/* html2text writes each &nbsp; entity as a space that whitespace collapsing
+ * does not touch (a literal U+00A0 it collapses): NBSP_MARK stands for one
+ * until the end. */
+#define NBSP_MARK "\xef\xb7\x91"
+#define NBSP_MARK_LEN 3
+#define NBSP_MARK_CHAR 0xfdd1
 
 static char *
 strip_marks (const char *s)
@@ -133,7 +139,7 @@ py_isspace (gunichar c)
 static gboolean
 md_isspace (gunichar c)
 {
-  return c == 0 || g_unichar_isspace (c) || py_isspace (c);
+  return c == 0 || c == NBSP_MARK_CHAR || g_unichar_isspace (c) || py_isspace (c);
 }
 
 static gboolean
@@ -351,6 +357,16 @@ py_space_at (const char *p)
   return *p != '\0' && py_isspace (g_utf8_get_char (p));
 }
 
+/* What will be a space in the output: whitespace, or an &nbsp; (possibly
+ * behind the mark of a piece). */
+static gboolean
+space_at (const char *p)
+{
+  if (strncmp (p, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+    p += CHUNK_MARK_LEN;
+  return py_space_at (p) || strncmp (p, NBSP_MARK, NBSP_MARK_LEN) == 0;
+}
+
 /* Whether a run of @c at @p (run of @n bytes, previous char @prev, next
  * char @next) can open or close emphasis in CommonMark. */
 static gboolean
@@ -417,16 +433,23 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
           gboolean real_start = real;
           line_start = FALSE;
           real = FALSE;
-          while (py_space_at (q))
+          while (py_space_at (q) || strncmp (q, NBSP_MARK, NBSP_MARK_LEN) == 0
+                 || (real_start && strncmp (q, CHUNK_MARK, CHUNK_MARK_LEN) == 0))
             q = g_utf8_next_char (q);
-          g_string_append_len (r, p, q - p);
+          {
+            /* the spaces kept, the marks of pieces dropped */
+            g_autofree char *lead = g_strndup (p, q - p);
+            g_autofree char *kept = strip_marks (lead);
+            g_string_append (r, kept);
+          }
           if (q != p)
             prev = ' ';
           p = q;
           /* html2text: "1." "+" "-" at the start of each piece of text.
            * Also, where a line really starts: "1)", "* ", "_ ", "# ",
            * ">", "===" (lists, headings, quotes, setext underlines). */
-          if (ascii_digit_run (p, &e) && (*e == '.' || (*e == ')' && real_start)) && py_space_at (e + 1))
+          if (ascii_digit_run (p, &e) && (*e == '.' || (*e == ')' && real_start))
+              && (py_space_at (e + 1) || (real_start && (space_at (e + 1) || e[1] == '\0'))))
             {
               g_string_append_len (r, p, e - p);
               g_string_append_c (r, '\\');
@@ -435,7 +458,11 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
               p = e + 1;
               continue;
             }
-          if ((*p == '+' || ((*p == '*' || *p == '_') && real_start)) && py_space_at (p + 1))
+          /* Where a line really starts, also before an &nbsp; or the end of
+           * this text (a space or a mark may follow: "-<b>x</b>"). A "+" at
+           * the end is left alone: it is how a +mention starts. */
+          if ((*p == '+' && (py_space_at (p + 1) || (real_start && space_at (p + 1))))
+              || ((*p == '*' || *p == '_') && real_start && (space_at (p + 1) || p[1] == '\0')))
             {
               g_string_append_c (r, '\\');
               g_string_append_c (r, *p);
@@ -443,7 +470,8 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
               p++;
               continue;
             }
-          if (*p == '-' && (py_space_at (p + 1) || p[1] == '-'))
+          if (*p == '-' && (py_space_at (p + 1) || p[1] == '-'
+                            || (real_start && (space_at (p + 1) || p[1] == '\0'))))
             {
               g_string_append (r, "\\-");
               prev = '-';
@@ -455,7 +483,7 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
               e = p;
               while (*e == '#')
                 e++;
-              if (*e == '\0' || py_space_at (e))
+              if (*e == '\0' || space_at (e))
                 {
                   g_string_append_c (r, '\\');
                   g_string_append_len (r, p, e - p);
@@ -476,8 +504,15 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
               e = p;
               while (*e == '=')
                 e++;
-              while (*e == ' ' || *e == '\t')
-                e++;
+              for (;;)
+                {
+                  if (*e == ' ' || *e == '\t')
+                    e++;
+                  else if (strncmp (e, NBSP_MARK, NBSP_MARK_LEN) == 0 || strncmp (e, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+                    e += 3;
+                  else
+                    break;
+                }
               if (*e == '\0' || *e == '\n')
                 {
                   g_string_append (r, "\\=");
@@ -579,22 +614,39 @@ h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
 /* --- text and emphasis ---------------------------------------------------- */
 
 /* Python's str.strip(). */
+static gboolean
+strip_space (gunichar c, gboolean nbsp_too)
+{
+  return py_isspace (c) || (nbsp_too && (c == NBSP_MARK_CHAR || c == 0xfdd0 /* CHUNK_MARK */));
+}
+
 static char *
-py_strip (const char *s, gboolean *lead, gboolean *trail)
+py_strip_full (const char *s, gboolean nbsp_too, gboolean *lead, gboolean *trail)
 {
   const char *b = s, *e = s + strlen (s);
-  while (*b && py_isspace (g_utf8_get_char (b)))
+  while (*b && strip_space (g_utf8_get_char (b), nbsp_too))
     b = g_utf8_next_char (b);
   while (e > b)
     {
       const char *pc = g_utf8_find_prev_char (b, e);
-      if (pc == NULL || !py_isspace (g_utf8_get_char (pc)))
+      if (pc == NULL || !strip_space (g_utf8_get_char (pc), nbsp_too))
         break;
       e = pc;
     }
-  *lead = b != s;
-  *trail = *e != '\0';
+  /* Whitespace was stripped, not just the marks of pieces. */
+  *lead = FALSE;
+  for (const char *q = s; q < b; q = g_utf8_next_char (q))
+    *lead = *lead || g_utf8_get_char (q) != 0xfdd0;
+  *trail = FALSE;
+  for (const char *q = e; *q; q = g_utf8_next_char (q))
+    *trail = *trail || g_utf8_get_char (q) != 0xfdd0;
   return g_strndup (b, e - b);
+}
+
+static char *
+py_strip (const char *s, gboolean *lead, gboolean *trail)
+{
+  return py_strip_full (s, FALSE, lead, trail);
 }
 
 static const char *
@@ -716,7 +768,7 @@ h2t_data (H2T *h, const char *text)
     {
       /* Whitespace before the first text of an emphasis goes before its marks. */
       gboolean l2 = FALSE, t2 = FALSE;
-      char *s = py_strip (data, &l2, &t2);
+      char *s = py_strip_full (data, TRUE, &l2, &t2);
       if (l2)
         h->space_before_open = TRUE;
       if (*s == '\0')
@@ -756,7 +808,7 @@ h2t_data (H2T *h, const char *text)
   if (h->n_pending > 0)
     flush_opens (h, first);
   else if (h->have_close && h->out->len == h->close_end && h->p_p == 0 && !h->space
-           && !py_isspace (first))
+           && !md_isspace (first))
     {
       /* Text right after a closing mark. */
       const char *before = h->out->str + h->close_start;
@@ -810,6 +862,13 @@ emph_end (H2T *h, EmphKind kind)
   if (e.pending)
     {
       h->n_pending--;
+      if (h->n_pending == 0 && h->space_before_open)
+        {
+          /* "<i> </i>": its space stays where it was. */
+          h->space_before_open = FALSE;
+          if (!md_isspace (last_char (h->out)))
+            h->space = TRUE;
+        }
       return;  /* nothing inside: no marks at all */
     }
   if (h->quiet)
@@ -821,9 +880,14 @@ emph_end (H2T *h, EmphKind kind)
       h->space = FALSE;
     }
   if (!h->pre && h->p_p == 0)
-    while (h->out->len > 0 && h->out->str[h->out->len - 1] == ' ')
+    for (;;)
       {
-        g_string_truncate (h->out, h->out->len - 1);
+        if (h->out->len > 0 && h->out->str[h->out->len - 1] == ' ')
+          g_string_truncate (h->out, h->out->len - 1);
+        else if (g_str_has_suffix (h->out->str, NBSP_MARK))
+          g_string_truncate (h->out, h->out->len - NBSP_MARK_LEN);
+        else
+          break;
         moved_space = TRUE;
       }
 
@@ -1160,7 +1224,10 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
       raw = avail > 0 && memcmp (cur - avail, ch + len - avail, avail) == 0;
     }
 
-  xmlSAX2Characters (ctx, ch, len);
+  if (!raw && len == 2 && ch[0] == 0xc2 && ch[1] == 0xa0)
+    xmlSAX2Characters (ctx, BAD_CAST NBSP_MARK, NBSP_MARK_LEN);  /* &nbsp; */
+  else
+    xmlSAX2Characters (ctx, ch, len);
   if (!raw)
     xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
 }
@@ -1255,6 +1322,29 @@ gpm_convert_html_to_markdown (const char *html,
   h2t_pbr (&h);
   h2t_o (&h, "", FALSE, FORCE_END);
 
+  if (strstr (h.out->str, NBSP_MARK) != NULL)
+    {
+      /* A space, as html2text writes it; at the start of a line a real
+       * U+00A0, as four spaces there would make a code block. */
+      GString *r = g_string_sized_new (h.out->len);
+      gboolean leading = TRUE;
+      for (const char *p = h.out->str; *p; )
+        {
+          if (strncmp (p, NBSP_MARK, NBSP_MARK_LEN) == 0)
+            {
+              g_string_append (r, leading ? "\xc2\xa0" : " ");
+              p += NBSP_MARK_LEN;
+              continue;
+            }
+          if (*p == '\n')
+            leading = TRUE;
+          else if (*p != ' ')
+            leading = FALSE;
+          g_string_append_c (r, *p++);
+        }
+      g_string_free (h.out, TRUE);
+      h.out = r;
+    }
   escape_bare_markers (h.out);
 
   if (doc)
