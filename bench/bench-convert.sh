@@ -14,6 +14,8 @@
 #            against the seed's whole process (start, JSON loading, conversion)
 #   markdown convert --jsonl --no-html against the same
 #   loop     convert --jsonl --no-html against the seed's conversion loop alone
+#   converter gpm_convert_post() over every post (bench/bench-convert) against
+#            the seed's conversion loop: the same work on both sides
 set -eu
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,10 +69,20 @@ time_it "$PY" "$SEED" --loop 1 "$TAKEOUT"
 seed_process=$best
 seed_loop=$("$PY" "$SEED" --loop 1 "$TAKEOUT" | awk '{ print $2 }')
 posts=$("$CLI" convert --jsonl --no-html "$TAKEOUT" | wc -l)
+# The stages on their own, one thread (bench/bench-convert.c): the converter
+# alone is what the seed's loop does.
+stage_import=0 stage_convert=0 stage_render=0
+if [ -x "$BUILD/bench/bench-convert" ]; then
+  out=$("$BUILD/bench/bench-convert" "$TAKEOUT")
+  stage_import=$(echo "$out" | awk '/^import/ { print $2 }')
+  stage_convert=$(echo "$out" | awk '/^convert/ { print $2 }')
+  stage_render=$(echo "$out" | awk '/^render/ { print $2 }')
+fi
 
-"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" <<'PYEOF'
+"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" "$stage_import" "$stage_convert" "$stage_render" <<'PYEOF'
 import sys
-posts, cli_full, cli_md, seed_process, seed_loop = int(sys.argv[1]), *map(float, sys.argv[2:])
+posts = int(sys.argv[1])
+cli_full, cli_md, seed_process, seed_loop, st_import, st_convert, st_render = map(float, sys.argv[2:])
 print("posts:                                  %d" % posts)
 print("gplus-migrate-cli convert --jsonl:      %.3f s" % cli_full)
 print("gplus-migrate-cli convert --jsonl --no-html: %.3f s" % cli_md)
@@ -79,4 +91,7 @@ print("seed converter, conversion loop only:   %.3f s" % seed_loop)
 print("ratio full     (seed process / jsonl):         %.1fx" % (seed_process / cli_full))
 print("ratio markdown (seed process / jsonl no-html): %.1fx" % (seed_process / cli_md))
 print("ratio loop     (seed loop / jsonl no-html):    %.1fx" % (seed_loop / cli_md))
+if st_convert > 0:
+    print("stages, one thread: import %.3f s, convert %.3f s, render %.3f s" % (st_import, st_convert, st_render))
+    print("ratio converter (seed loop / gpm_convert_post loop): %.1fx" % (seed_loop / st_convert))
 PYEOF

@@ -1232,22 +1232,33 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
     xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
 }
 
+static void
+free_parser (gpointer ctxt)
+{
+  htmlFreeParserCtxt (ctxt);
+}
+
+/* One parser context per thread, reset for each post (its dictionary and
+ * buffers are reused: a good part of the time a post takes). */
+static GPrivate parser_key = G_PRIVATE_INIT (free_parser);
+
 static htmlDocPtr
 parse_html (const char *html)
 {
-  htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, strlen (html));
+  htmlParserCtxtPtr ctxt = g_private_get (&parser_key);
   htmlDocPtr doc;
 
   if (ctxt == NULL)
-    return NULL;
-  htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-  xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+    {
+      ctxt = htmlNewParserCtxt ();
+      if (ctxt == NULL)
+        return NULL;
+      g_private_set (&parser_key, ctxt);
+    }
   if (ctxt->sax != NULL)
     ctxt->sax->characters = sax_characters;
-  htmlParseDocument (ctxt);
-  doc = ctxt->myDoc;
-  ctxt->myDoc = NULL;
-  htmlFreeParserCtxt (ctxt);
+  doc = htmlCtxtReadMemory (ctxt, html, (int) MIN (strlen (html), (gsize) G_MAXINT), NULL, "UTF-8",
+                            HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
   return doc;
 }
 
