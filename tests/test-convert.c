@@ -66,6 +66,7 @@ static const HtmlCase html_cases[] = {
   { "header", "<h2>Title</h2>text", "## Title\n\ntext\n" },
   { "blockquote", "<blockquote>quoted</blockquote>after", "> quoted\n\nafter\n" },
   { "hr", "a<hr>b", "a\n\n* * *\n\nb\n" },
+  { "img", "see <img src=\"https://e.x/a(1).png\" alt=\"a [pic]\"> here", "see ![a \\[pic\\]](https://e.x/a\\(1\\).png) here\n" },
   { "reshare-hat-tip", "Look - H/t to Bob", "Look - H/t to Bob\n" },
   { "hat-tip-only", " - H/t to Bob", "\\- H/t to Bob\n" },
 

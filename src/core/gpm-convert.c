@@ -1047,6 +1047,34 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
         }
     }
 
+  if (strcmp (tag, "img") == 0 && start)
+    {
+      /* html2text: "![alt](src)", with \ [ ] ( ) escaped in both. */
+      g_autofree char *src = (char *) xmlGetProp (node, BAD_CAST "src");
+      g_autofree char *alt = (char *) xmlGetProp (node, BAD_CAST "alt");
+      if (src != NULL)
+        {
+          g_autoptr(GString) img = g_string_new ("![");
+          for (const char *p = alt ? alt : ""; *p; p++)
+            {
+              if (strchr ("\\[]()", *p))
+                g_string_append_c (img, '\\');
+              g_string_append_c (img, *p);
+            }
+          g_string_append (img, "](");
+          for (const char *p = src; *p; p++)
+            {
+              if (strchr ("\\[]()", *p))
+                g_string_append_c (img, '\\');
+              g_string_append_c (img, *p);
+            }
+          g_string_append_c (img, ')');
+          if (h->n_pending > 0)
+            flush_opens (h, '!');
+          h2t_o (h, img->str, FALSE, FORCE_NO);
+        }
+    }
+
   if (strcmp (tag, "dl") == 0 && start)
     h2t_p (h);
   if (strcmp (tag, "dt") == 0 && !start)
