@@ -232,7 +232,9 @@ gpm_cli_convert (int argc, char **argv)
   g_option_context_set_summary (ctx, _("Convert a Google+ post to diaspora* Markdown.\n\n"
                                        "With --jsonl, convert every post of a takeout (a zip, its parts, a .tgz\n"
                                        "or a folder) and print {\"entry\", \"resourceName\", \"markdown\", \"html\",\n"
-                                       "\"media\", \"warnings\"} for each, one per line."));
+                                       "\"media\", \"warnings\"} for each, one per line; each media is {\"file\" (as the\n"
+                                       "post names it), \"entry\" (where it is in the takeout, or null), \"kind\" (photo,\n"
+                                       "video, other), \"uploadable\"}."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
