@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gpm-cli.h"
+#include "gpm-takeout.h"
 
 typedef struct {
   const char *name;
@@ -40,6 +41,7 @@ main (int argc, char **argv)
   const char *name;
 
   setlocale (LC_ALL, "");
+  gpm_takeout_setup_process ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

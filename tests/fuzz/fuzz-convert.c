@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* libFuzzer target for the converter. The first byte chooses the mode:
- * even: the rest is G+ content HTML, converted with and without inline links;
- * odd: the rest is a post's JSON, parsed and converted whole (with a media
+/* libFuzzer target for the converter. An input starting with '{' is a post's
+ * JSON, one starting with '<' content HTML; otherwise the first byte chooses:
+ * even, the rest is G+ content HTML, converted with and without inline links;
+ * odd, the rest is a post's JSON, parsed and converted whole (with a media
  * resolver that finds every other file). The Markdown must be valid UTF-8
- * and end in a newline (HTML) or be complete (post). */
+ * and end in a newline (HTML); a post's length in characters must be right. */
 #define G_LOG_DOMAIN "fuzz-convert"
 
 #include "config.h"
@@ -36,11 +37,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *text = NULL;
 
+  gboolean html;
+
   if (size < 1 || size > 256 * 1024)
     return 0;
-  text = g_strndup ((const char *) data + 1, size - 1);  /* stops at a NUL, as C callers do */
+  /* A post JSON or HTML as it is (the shared seed corpus), else a mode byte. */
+  if (data[0] == '{' || data[0] == '<')
+    {
+      html = data[0] == '<';
+      text = g_strndup ((const char *) data, size);
+    }
+  else
+    {
+      html = data[0] % 2 == 0;
+      text = g_strndup ((const char *) data + 1, size - 1);  /* stops at a NUL, as C callers do */
+    }
 
-  if (data[0] % 2 == 0)
+  if (html)
     {
       for (int links = 0; links <= 1; links++)
         {
