@@ -112,6 +112,17 @@ test_html_case (gconstpointer data)
 }
 
 static void
+test_invalid_utf8 (void)
+{
+  /* Found by fuzz-convert: a lone lead byte at the end of a text node. */
+  static const char html[] = "\xcb<i>\xb0" "as{a <a href=ot_>***** 6.14 \xf0";
+  g_autofree char *md = gpm_convert_html_to_markdown (html, FALSE);
+  g_assert_true (g_utf8_validate (md, -1, NULL));
+  g_assert_true (g_str_has_suffix (md, "\n"));
+  g_assert_nonnull (strstr (md, "6.14"));
+}
+
+static void
 test_inline_links (void)
 {
   g_autofree char *md = gpm_convert_html_to_markdown (
@@ -659,6 +670,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &html_cases[i], test_html_case);
     }
   g_test_add_func ("/convert/html/inline-links", test_inline_links);
+  g_test_add_func ("/convert/html/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/convert/html/visible-text", test_visible_text);
   g_test_add_func ("/convert/post/simple", test_post_simple);
   g_test_add_func ("/convert/post/empty-content", test_post_empty_content);

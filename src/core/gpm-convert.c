@@ -751,8 +751,12 @@ h2t_data (H2T *h, const char *text)
   gboolean lead = FALSE, trail = FALSE;
   gunichar prev, first;
 
+  g_autofree char *valid = NULL;
+
   if (text == NULL || *text == '\0')
     return;
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
 
   if (h->stressed)
     {
@@ -1323,7 +1327,14 @@ gpm_convert_html_to_markdown (const char *html,
   g_return_val_if_fail (html != NULL, NULL);
 
   gpm_convert_init ();
-  wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
+  /* The walk steps through UTF-8: give the parser nothing else. */
+  if (!g_utf8_validate (html, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (html, -1);
+      wrapped = g_strconcat ("<html><body>", valid, "</body></html>", NULL);
+    }
+  else
+    wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
   doc = parse_html (wrapped);
 
   h.out = g_string_sized_new (strlen (html) + 16);
