@@ -71,18 +71,19 @@ seed_loop=$("$PY" "$SEED" --loop 1 "$TAKEOUT" | awk '{ print $2 }')
 posts=$("$CLI" convert --jsonl --no-html "$TAKEOUT" | wc -l)
 # The stages on their own, one thread (bench/bench-convert.c): the converter
 # alone is what the seed's loop does.
-stage_import=0 stage_convert=0 stage_render=0
+stage_import=0 stage_attach=0 stage_convert=0 stage_render=0
 if [ -x "$BUILD/bench/bench-convert" ]; then
   out=$("$BUILD/bench/bench-convert" "$TAKEOUT")
   stage_import=$(echo "$out" | awk '/^import/ { print $2 }')
+  stage_attach=$(echo "$out" | awk '/^attachments/ { print $2 }')
   stage_convert=$(echo "$out" | awk '/^convert/ { print $2 }')
   stage_render=$(echo "$out" | awk '/^render/ { print $2 }')
 fi
 
-"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" "$stage_import" "$stage_convert" "$stage_render" <<'PYEOF'
+"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" "$stage_import" "$stage_attach" "$stage_convert" "$stage_render" <<'PYEOF'
 import sys
 posts = int(sys.argv[1])
-cli_full, cli_md, seed_process, seed_loop, st_import, st_convert, st_render = map(float, sys.argv[2:])
+cli_full, cli_md, seed_process, seed_loop, st_import, st_attach, st_convert, st_render = map(float, sys.argv[2:])
 print("posts:                                  %d" % posts)
 print("gplus-migrate-cli convert --jsonl:      %.3f s" % cli_full)
 print("gplus-migrate-cli convert --jsonl --no-html: %.3f s" % cli_md)
@@ -92,6 +93,7 @@ print("ratio full     (seed process / jsonl):         %.1fx" % (seed_process / c
 print("ratio markdown (seed process / jsonl no-html): %.1fx" % (seed_process / cli_md))
 print("ratio loop     (seed loop / jsonl no-html):    %.1fx" % (seed_loop / cli_md))
 if st_convert > 0:
-    print("stages, one thread: import %.3f s, convert %.3f s, render %.3f s" % (st_import, st_convert, st_render))
+    print("stages, one thread: import %.3f s, attachments %.3f s, convert %.3f s, render %.3f s"
+          % (st_import, st_attach, st_convert, st_render))
     print("ratio converter (seed loop / gpm_convert_post loop): %.1fx" % (seed_loop / st_convert))
 PYEOF

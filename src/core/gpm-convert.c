@@ -1902,16 +1902,28 @@ read_sidecars (GpmTakeout *takeout)
   for (guint i = 0; i < sidecars->len; i++)
     {
       const GpmTakeoutEntry *e = g_ptr_array_index (sidecars, i);
-      g_autoptr(GBytes) bytes = gpm_takeout_read_entry (takeout, e->name, 65536, NULL, NULL);
+      g_autoptr(GBytes) bytes = NULL;
       g_autofree char *text = NULL;
       g_autofree char *media = NULL;
       g_autoptr(GPtrArray) header = NULL;
       const char *p;
       int url_col = -1;
 
-      if (bytes == NULL)
-        continue;
-      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      if (on_disk)
+        {
+          /* An extracted folder: read the file straight away. */
+          g_autofree char *path = gpm_takeout_dup_entry_path (takeout, e);
+          gsize len = 0;
+          if (path == NULL || !g_file_get_contents (path, &text, &len, NULL))
+            continue;
+        }
+      else
+        {
+          bytes = gpm_takeout_read_entry (takeout, e->name, 65536, NULL, NULL);
+          if (bytes == NULL)
+            continue;
+          text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        }
       p = text;
       if (g_str_has_prefix (p, "\xef\xbb\xbf"))
         p += 3;
