@@ -129,6 +129,10 @@ test_inline_links (void)
     "see <a href=\"https://example.com/a(b)\">this page</a>, <a href=\"https://x.y/\">https://x.y/</a> "
     "<a class=\"ot-hashtag\" href=\"https://plus.google.com/s/%23t\">#t</a>", TRUE);
   g_assert_cmpstr (md, ==, "see [this page](https://example.com/a\\(b\\)), https://x.y/ #t\n");
+  g_clear_pointer (&md, g_free);
+  md = gpm_convert_html_to_markdown ("<a href=\"javascript:alert(1)\">click</a> <a href=\"data:text/html,x\">here</a> "
+                                     "<a href=\"/relative\">rel</a>", TRUE);
+  g_assert_cmpstr (md, ==, "click here rel\n");
 }
 
 /* ---- visible text survives diaspora's renderer ------------------------------ */

@@ -1021,7 +1021,12 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
           g_autofree char *href = (char *) xmlGetProp (node, BAD_CAST "href");
           g_autofree char *raw_text = (char *) xmlNodeGetContent (node);
           g_autofree char *text = raw_text ? strip_marks (raw_text) : NULL;
-          gboolean keep = href != NULL && *href != '\0' && href[0] != '#'
+          /* Only web and mail links are kept: never javascript: or data:. */
+          gboolean keep = href != NULL
+                          && (g_ascii_strncasecmp (href, "http://", 7) == 0
+                              || g_ascii_strncasecmp (href, "https://", 8) == 0
+                              || g_ascii_strncasecmp (href, "mailto:", 7) == 0)
+                          && strpbrk (href, " \t\r\n<>") == NULL
                           && !has_class (node, "ot-hashtag") && !has_class (node, "proflink")
                           && text != NULL && *g_strstrip (text) != '\0' && strcmp (text, href) != 0;
           g_array_append_val (h->links, keep);
