@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for gpm-convert: Google+ post → diaspora* Markdown (Part III of the seed). */
+#include "config.h"
+
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
 #include <libxml/HTMLparser.h>
 #include <locale.h>
@@ -46,6 +50,8 @@ static const HtmlCase html_cases[] = {
   { "entities", "AT&amp;T a &lt; b &gt; c &quot;q&quot; don&#39;t", "AT&T a < b > c \"q\" don't\n" },
   { "entity-then-dash", "&quot;Title&quot; - author", "\"Title\" \\- author\n" },
   { "nbsp-entity", "a&nbsp;b", "a b\n" },
+  { "nbsp-entities", "a&nbsp;&nbsp;&nbsp;b", "a   b\n" },
+  { "nbsp-literal", "a\xc2\xa0\xc2\xa0" "b", "a b\n" },
   { "emoji", "😀 🚀🌍 ok", "😀 🚀🌍 ok\n" },
   { "rtl", "שלום <b>עולם</b> مرحبا", "שלום **עולם** مرحبا\n" },
   { "whitespace", "a \n\t b", "a b\n" },
@@ -60,6 +66,7 @@ static const HtmlCase html_cases[] = {
   { "header", "<h2>Title</h2>text", "## Title\n\ntext\n" },
   { "blockquote", "<blockquote>quoted</blockquote>after", "> quoted\n\nafter\n" },
   { "hr", "a<hr>b", "a\n\n* * *\n\nb\n" },
+  { "img", "see <img src=\"https://e.x/a(1).png\" alt=\"a [pic]\"> here", "see ![a \\[pic\\]](https://e.x/a\\(1\\).png) here\n" },
   { "reshare-hat-tip", "Look - H/t to Bob", "Look - H/t to Bob\n" },
   { "hat-tip-only", " - H/t to Bob", "\\- H/t to Bob\n" },
 
@@ -90,6 +97,7 @@ static const HtmlCase html_cases[] = {
   { "sub-sup", "H~2~O and x^2^", "H\\~2\\~O and x\\^2\\^\n" },
   { "strike-text", "~~not struck~~", "\\~\\~not struck\\~\\~\n" },
   { "backslash-punct", "a\\: b", "a\\\\: b\n" },
+  { "backslash-before-mark", "<b>a \\ </b>x <i>b\\</i> c", "**a \\\\** x _b\\\\_ c\n" },
   { "script-dropped", "a<script>alert(1)</script>b", "ab\n" },
   { "style-dropped", "a<style>p{}</style>b", "ab\n" },
   { "malformed", "<b>bold <i>both</b> italic</i>", "**bold _both_** italic\n" },
@@ -104,12 +112,27 @@ test_html_case (gconstpointer data)
 }
 
 static void
+test_invalid_utf8 (void)
+{
+  /* Found by fuzz-convert: a lone lead byte at the end of a text node. */
+  static const char html[] = "\xcb<i>\xb0" "as{a <a href=ot_>***** 6.14 \xf0";
+  g_autofree char *md = gpm_convert_html_to_markdown (html, FALSE);
+  g_assert_true (g_utf8_validate (md, -1, NULL));
+  g_assert_true (g_str_has_suffix (md, "\n"));
+  g_assert_nonnull (strstr (md, "6.14"));
+}
+
+static void
 test_inline_links (void)
 {
   g_autofree char *md = gpm_convert_html_to_markdown (
     "see <a href=\"https://example.com/a(b)\">this page</a>, <a href=\"https://x.y/\">https://x.y/</a> "
     "<a class=\"ot-hashtag\" href=\"https://plus.google.com/s/%23t\">#t</a>", TRUE);
   g_assert_cmpstr (md, ==, "see [this page](https://example.com/a\\(b\\)), https://x.y/ #t\n");
+  g_clear_pointer (&md, g_free);
+  md = gpm_convert_html_to_markdown ("<a href=\"javascript:alert(1)\">click</a> <a href=\"data:text/html,x\">here</a> "
+                                     "<a href=\"/relative\">rel</a>", TRUE);
+  g_assert_cmpstr (md, ==, "click here rel\n");
 }
 
 /* ---- visible text survives diaspora's renderer ------------------------------ */
@@ -172,6 +195,7 @@ visible_text (const char *html)
   static const char *typo[][2] = {
     { "“", "\"" }, { "”", "\"" }, { "‘", "'" }, { "’", "'" }, { "…", "..." },
     { "—", "---" }, { "–", "--" }, { "©", "(c)" }, { "™", "(tm)" }, { "±", "+-" },
+    { "↔", "<->" }, { "→", "->" }, { "←", "<-" }, { "♥", "<3" },
     { "\t", " " }, { "\n", " " }, { "\r", " " }, { "\xc2\xa0", " " },
   };
   static const char *marks[][2] = {
@@ -192,7 +216,7 @@ visible_text (const char *html)
     text = replace_str (text, typo[i][0], typo[i][1]);
   while (changed)
     {
-      gsize len = strlen (text);
+      g_autofree char *before = g_strdup (text);
       for (guint i = 0; i < G_N_ELEMENTS (marks); i++)
         {
           g_autofree char *sp_close = g_strconcat (" ", marks[i][1], NULL);
@@ -207,7 +231,7 @@ visible_text (const char *html)
           text = replace_str (text, join, "");
           text = replace_str (text, "  ", " ");
         }
-      changed = strlen (text) != len;
+      changed = strcmp (text, before) != 0;
     }
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
@@ -231,6 +255,7 @@ static const char *pieces[] = {
   "_under_", "# heading", "&gt; quote", "1. one", "- dash", "+ plus", "`code`", "[x](y)",
   "~~s~~", "a*b", "**", "\\", "2) two", "===", "x^2^", "H~2~O", "&amp;copy;", "*", "_",
   "__init__", "**kw", "[a]: b", "&lt;i&gt;", "#tag", "## two", "1986. year",
+  "&nbsp;", "a&nbsp;&nbsp;b", "&nbsp;# x", "&nbsp;-", "\xc2\xa0",
 };
 
 static const char *
@@ -408,10 +433,11 @@ test_post_collection (void)
 }
 
 static char *
-fake_resolver (const char *post_entry, const char *file_name, gpointer user_data)
+fake_resolver (const char *post_entry, const GpmMedia *media, const char *file_name, gpointer user_data)
 {
   const char * const *present = user_data;
   g_assert_cmpstr (post_entry, ==, "Takeout/Google+ Stream/Posts/20180715 - Post.json");
+  g_assert_nonnull (media);
   if (g_strv_contains (present, file_name))
     return g_strconcat ("Takeout/Google+ Stream/Posts/", file_name, NULL);
   return NULL;
@@ -520,7 +546,7 @@ test_settings (void)
     "\"postAcl\": {\"communityAcl\": {\"community\": {\"displayName\": \"Linux\"}}}}";
 
   g_strfreev (s->hashtags);
-  s->hashtags = g_strsplit ("archive gplus", " ", -1);
+  s->hashtags = g_strsplit ("archive #gplus", " ", -1);
   s->photo_hashtags = FALSE;
   g_free (s->date_format);
   s->date_format = g_strdup ("Google+ %Y-%m-%d");
@@ -588,6 +614,55 @@ test_settings_boxed (void)
   g_boxed_free (t, c);
 }
 
+static void
+test_settings_gsettings (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) gsettings = NULL;
+  g_autoptr(GpmConvertSettings) s = NULL;
+  g_autoptr(GpmConvertSettings) d = gpm_convert_settings_new ();
+  g_autoptr(GError) error = NULL;
+  const char *tags[] = { "archive", NULL };
+
+  source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, &error);
+  if (source == NULL)
+    {
+      g_test_skip ("the compiled GSettings schema is not in the build tree");
+      return;
+    }
+  schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+  g_assert_nonnull (schema);
+  gsettings = g_settings_new_full (schema, backend, NULL);
+
+  /* The schema's defaults are the converter's (the seed's). */
+  s = gpm_convert_settings_new_from_gsettings (gsettings);
+  g_assert_true (g_strv_equal ((const char * const *) s->hashtags, (const char * const *) d->hashtags));
+  g_assert_cmpstr (s->date_format, ==, d->date_format);
+  g_assert_cmpstr (s->date_locale, ==, d->date_locale);
+  g_assert_cmpint (s->photo_hashtags, ==, d->photo_hashtags);
+  g_assert_cmpint (s->inline_links, ==, d->inline_links);
+  g_assert_cmpint (s->location_text, ==, d->location_text);
+  g_clear_pointer (&s, gpm_convert_settings_free);
+
+  g_settings_set_strv (gsettings, "hashtags", tags);
+  g_settings_set_boolean (gsettings, "add-photo-hashtags", FALSE);
+  g_settings_set_string (gsettings, "date-line-format", "%Y");
+  g_settings_set_string (gsettings, "date-line-locale", "");
+  g_settings_set_boolean (gsettings, "keep-inline-links", TRUE);
+  g_settings_set_boolean (gsettings, "include-location", TRUE);
+  s = gpm_convert_settings_new_from_gsettings (gsettings);
+  g_assert_true (g_strv_equal ((const char * const *) s->hashtags, tags));
+  g_assert_false (s->photo_hashtags);
+  g_assert_cmpstr (s->date_format, ==, "%Y");
+  g_assert_cmpstr (s->date_locale, ==, "");
+  g_assert_true (s->inline_links);
+  g_assert_true (s->location_text);
+  g_assert_true (s->context);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,6 +674,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &html_cases[i], test_html_case);
     }
   g_test_add_func ("/convert/html/inline-links", test_inline_links);
+  g_test_add_func ("/convert/html/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/convert/html/visible-text", test_visible_text);
   g_test_add_func ("/convert/post/simple", test_post_simple);
   g_test_add_func ("/convert/post/empty-content", test_post_empty_content);
@@ -617,5 +693,6 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/settings/locale", test_settings_locale);
   g_test_add_func ("/convert/settings/bad-locale", test_settings_bad_locale);
   g_test_add_func ("/convert/settings/boxed", test_settings_boxed);
+  g_test_add_func ("/convert/settings/gsettings", test_settings_gsettings);
   return g_test_run ();
 }

@@ -205,6 +205,20 @@ test_journal_states (void)
   g_assert_cmpuint (counts[GPM_JOURNAL_STATE_SKIPPED], ==, 1);
   g_assert_cmpuint (counts[GPM_JOURNAL_STATE_PENDING], ==, 1);
 
+  /* By the user: kept apart from automatic skips, cleared by set_pending. */
+  g_assert_true (gpm_journal_set_skipped_by_user (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+  g_assert_true (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  g_assert_true (gpm_journal_set_pending (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  entry = gpm_journal_lookup (journal, "k/C", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
   g_assert_true (gpm_journal_set_pending (journal, "k/B", &error));
   entry = gpm_journal_lookup (journal, "k/B", &error);
   g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_PENDING);
@@ -308,6 +322,40 @@ test_journal_lock (void)
   g_assert_no_error (error);
 }
 
+static void
+test_journal_account (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("account.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "t", "ada@pod.example", &error);
+  g_autofree char *guid = NULL;
+  gboolean reset = TRUE;
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  g_assert_no_error (error);
+  g_assert_null (gpm_journal_dup_account_guid (journal));
+  g_assert_true (gpm_journal_bind_account (journal, NULL, &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_ensure (journal, "k/A", "a.json", 1, &error));
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "t", "public", &error));
+  g_assert_true (gpm_journal_set_posted (journal, "k/A", "1", "g", 0, &error));
+  g_assert_true (gpm_journal_bind_account (journal, "guid-1", &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_bind_account (journal, "guid-1", &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_is_posted (journal, "k/A"));
+
+  /* Another account under the same name: nothing recorded holds any more. */
+  g_assert_true (gpm_journal_bind_account (journal, "guid-2", &reset, &error));
+  g_assert_no_error (error);
+  g_assert_true (reset);
+  g_assert_false (gpm_journal_is_posted (journal, "k/A"));
+  g_assert_true (gpm_journal_count (journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 0);
+  guid = gpm_journal_dup_account_guid (journal);
+  g_assert_cmpstr (guid, ==, "guid-2");
+}
+
 /* A process killed right after a transition returned: the transition is on
  * disk, and the lock it held is free. */
 static void
@@ -398,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/states", test_journal_states);
   g_test_add_func ("/journal/reopen", test_journal_reopen);
   g_test_add_func ("/journal/lock", test_journal_lock);
+  g_test_add_func ("/journal/account", test_journal_account);
   g_test_add_func ("/journal/killed", test_journal_killed);
   g_test_add_func ("/journal/threads", test_journal_threads);
 

@@ -586,6 +586,84 @@ test_gave_up (Fixture       *f,
   assert_complete_run (f, migrator);
 }
 
+/* The pod was set up afresh (or the account made again) under the same
+ * address and name: the journal's "posted" rows are not on it any more, so
+ * the run starts over instead of skipping everything. */
+static void
+test_account_recreated (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GpmMigrator) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_guid = NULL;
+  g_autofree char *new_guid = NULL;
+
+  assert_complete_run (f, migrator);
+  old_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_nonnull (old_guid);
+
+  g_clear_object (&f->server);
+  g_clear_object (&f->pod);
+  f->server = gpm_test_pod_new (0, &error);
+  g_assert_no_error (error);
+  g_free (gpm_test_pod_add_user (f->server, "ada", "correct horse", NULL));
+  f->family = gpm_test_pod_add_aspect (f->server, "ada", "Family");
+  f->friends = gpm_test_pod_add_aspect (f->server, "ada", "Friends");
+  gpm_test_pod_set_browser_user (f->server, "ada", TRUE);
+  f->pod = gpm_pod_new (gpm_test_pod_get_url (f->server), &error);
+  g_assert_no_error (error);
+  fixture_sign_in (f);
+
+  again = make_migrator (f);
+  assert_complete_run (f, again);
+  new_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_cmpstr (new_guid, !=, old_guid);
+
+  /* And a plain second run on the same account changes nothing. */
+  assert_complete_run (f, again);
+}
+
+/* A post the user excluded stays off the pod although its audience is
+ * selected, until they take it back. */
+static void
+test_skipped_by_user (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *excluded = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo */
+  g_autofree char *text = expected_text (excluded);
+  g_autoptr(GPtrArray) plan = NULL;
+  RunState state = { 0 };
+
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_skipped_by_user (f->journal, gpm_journal_post_key (excluded), &error));
+  g_assert_no_error (error);
+
+  plan = gpm_migrator_plan (migrator, f->posts);
+  g_assert_error (((GpmMigratorItem *) g_ptr_array_index (plan, 1))->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER);
+
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator), ==, 3);
+  run_state_clear (&state);
+  {
+    g_autoptr(GPtrArray) pod_posts = gpm_test_pod_dup_posts (f->server);
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (excluded), NULL);
+
+    g_assert_cmpuint (pod_posts->len, ==, 5);
+    for (guint i = 0; i < pod_posts->len; i++)
+      g_assert_cmpstr (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, !=, text);
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+    g_assert_true (entry->by_user);
+  }
+
+  g_assert_true (gpm_journal_set_pending (f->journal, gpm_journal_post_key (excluded), &error));
+  f->retried = TRUE;
+  assert_complete_run (f, migrator);
+}
+
 /* A session that cannot be renewed: the worker pauses and asks; the user
  * signs in again and it goes on. */
 static void
@@ -630,6 +708,16 @@ test_auth_cancel (Fixture       *f,
 
 /* A pod that answers 201 with "id": null stores nothing: a failure, not a success. */
 static void
+test_null_id_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_inject_fault (f->server, "/api/v1/posts", GPM_TEST_POD_FAULT_NULL_ID, 0, 1);
+  assert_complete_run (f, migrator);
+}
+
+static void
 test_null_id (Fixture       *f,
               gconstpointer  data)
 {
@@ -637,7 +725,8 @@ test_null_id (Fixture       *f,
   g_autoptr(GError) error = NULL;
   RunState state = { 0 };
 
-  gpm_test_pod_inject_fault (f->server, "/api/v1/posts", GPM_TEST_POD_FAULT_NULL_ID, 0, 1);
+  /* Twice: the first answer gets one more try, the second is the pod's verdict. */
+  gpm_test_pod_inject_fault (f->server, "/api/v1/posts", GPM_TEST_POD_FAULT_NULL_ID, 0, 2);
   g_assert_true (run_migrator (f, migrator, &state, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
@@ -916,10 +1005,14 @@ main (int argc, char **argv)
     }
   g_test_add ("/migrator/web/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
   g_test_add ("/migrator/api/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/web/account-recreated", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/api/account-recreated", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/web/skipped-by-user", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_skipped_by_user, fixture_tear_down);
   g_test_add ("/migrator/web/gave-up", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_gave_up, fixture_tear_down);
   g_test_add ("/migrator/web/auth-required", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/api/auth-required", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_auth_required, fixture_tear_down);
   g_test_add ("/migrator/web/auth-cancel", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_cancel, fixture_tear_down);
+  g_test_add ("/migrator/api/null-id-once", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id_once, fixture_tear_down);
   g_test_add ("/migrator/api/null-id", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id, fixture_tear_down);
   g_test_add ("/migrator/web/restart-attempting", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_attempting, fixture_tear_down);
   g_test_add ("/migrator/api/restart-attempting", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_attempting, fixture_tear_down);

@@ -217,6 +217,8 @@ on_post_finished (GpmMigrator *migrator,
     fprintf (stderr, "  %s: %s\n", state_label (state), error->message);
   else
     fprintf (stderr, "  %s\n", state_label (state));
+  /* Progress: sessions may expire again later in a long run. */
+  run->n_auth = 0;
 }
 
 static void
@@ -237,7 +239,7 @@ on_auth_required (GpmMigrator *migrator,
   g_autoptr(GError) local = NULL;
 
   fprintf (stderr, _("The pod asks to sign in again (%s)\n"), error->message);
-  /* Once per run with the password we have; after that, ask the user. */
+  /* With the password we have, a few times in a row at most. */
   if (run->n_auth++ < 3 && sign_in (run, &local))
     {
       gpm_migrator_resume (migrator);
@@ -367,6 +369,7 @@ gpm_cli_post (int argc, char **argv)
   PostRun run = { 0 };
   int status = GPM_CLI_OK;
   guint sigint_id;
+  guint sigterm_id;
   GOptionEntry options[] = {
     { "pod", 0, 0, G_OPTION_ARG_STRING, &pod_typed, N_("The diaspora* pod (pod.example or https://pod.example)"), N_("URL") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("Your user name on the pod"), N_("NAME") },
@@ -555,10 +558,12 @@ gpm_cli_post (int argc, char **argv)
 
   run.loop = g_main_loop_new (NULL, FALSE);
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_sigint, &run);
   fprintf (stderr, _("Journal: %s\n"), gpm_journal_get_path (journal));
   gpm_migrator_run_async (migrator, selected, NULL, on_run_done, &run);
   g_main_loop_run (run.loop);
   g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
   g_clear_pointer (&run.loop, g_main_loop_unref);
 
   fprintf (stderr, _("Posted %u of %u, skipped %u, failed %u, left %u.\n"),
@@ -580,7 +585,17 @@ gpm_cli_post (int argc, char **argv)
       status = GPM_CLI_BAD_INPUT;
     }
   else if (input.problems->len > 0)
-    status = GPM_CLI_BAD_INPUT;
+    /* The migration itself went through: the unreadable files were named
+     * above, and their posts could not be selected. Not a failed run. */
+    {
+      fprintf (stderr, "gplus-migrate-cli: ");
+      fprintf (stderr,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u file of the takeout could not be read (named above); it was left out\n",
+                            "%u files of the takeout could not be read (named above); they were left out\n",
+                            input.problems->len),
+               input.problems->len);
+    }
 
 out:
   wipe_free (run.password);

@@ -44,6 +44,12 @@ enum { FORCE_NO = 0, FORCE_YES = 1, FORCE_END = 2 };
  * from the bytes just read. */
 #define CHUNK_MARK "\xef\xb7\x90"
 #define CHUNK_MARK_LEN 3
+/* html2text writes each &nbsp; entity as a space that whitespace collapsing
+ * does not touch (a literal U+00A0 it collapses): NBSP_MARK stands for one
+ * until the end. */
+#define NBSP_MARK "\xef\xb7\x91"
+#define NBSP_MARK_LEN 3
+#define NBSP_MARK_CHAR 0xfdd1
 
 static char *
 strip_marks (const char *s)
@@ -98,11 +104,15 @@ typedef struct {
   gsize     close_open_pos;
   char      close_mark[3];
 
+  gboolean  trailing_backslash;  /* the text being written ends in a lone backslash */
+  gsize     backslash_at;        /* the output's length right after it, or 0 */
+
   /* links kept inline */
   GArray   *links;         /* gboolean: this <a> is written as [text](url) */
 
   /* escaping needed by this document's text as a whole */
   gboolean  esc_star;
+  gboolean  star_marks;     /* "**" marks are written: a '*' next to one joins it */
   gboolean  esc_under;
   gboolean  esc_tilde;
   gboolean  esc_caret;
@@ -129,7 +139,7 @@ py_isspace (gunichar c)
 static gboolean
 md_isspace (gunichar c)
 {
-  return c == 0 || g_unichar_isspace (c) || py_isspace (c);
+  return c == 0 || c == NBSP_MARK_CHAR || g_unichar_isspace (c) || py_isspace (c);
 }
 
 static gboolean
@@ -167,6 +177,10 @@ h2t_out (H2T *h, const char *s, gssize len)
     len = strlen (s);
   if (len == 0)
     return;
+  /* Text ended in a backslash: it would escape punctuation written next. */
+  if (h->backslash_at != 0 && h->backslash_at == h->out->len && g_ascii_ispunct (s[0]))
+    g_string_append_c (h->out, '\\');
+  h->backslash_at = 0;
   g_string_append_len (h->out, s, len);
   h->last_was_nl = s[len - 1] == '\n';
 }
@@ -211,6 +225,14 @@ h2t_o (H2T *h, const char *data_in, gboolean puredata, int force)
 
   if (h->quiet)
     return;
+
+  /* The common case: nothing to collapse, indent or break. */
+  if (!puredata && !h->startpre && !h->pre && h->blockquote == 0 && !h->start
+      && force == FORCE_NO && h->p_p == 0 && !h->space)
+    {
+      h2t_out (h, data_in, -1);
+      return;
+    }
 
   data = g_strdup (data_in);
   if (puredata && !h->pre)
@@ -335,6 +357,16 @@ py_space_at (const char *p)
   return *p != '\0' && py_isspace (g_utf8_get_char (p));
 }
 
+/* What will be a space in the output: whitespace, or an &nbsp; (possibly
+ * behind the mark of a piece). */
+static gboolean
+space_at (const char *p)
+{
+  if (strncmp (p, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+    p += CHUNK_MARK_LEN;
+  return py_space_at (p) || strncmp (p, NBSP_MARK, NBSP_MARK_LEN) == 0;
+}
+
 /* Whether a run of @c at @p (run of @n bytes, previous char @prev, next
  * char @next) can open or close emphasis in CommonMark. */
 static gboolean
@@ -383,11 +415,12 @@ looks_like_entity (const char *p)
  * the text or of a line in it), plus what markdown-it would otherwise read as
  * markup. @prev is the character the text will follow. */
 static char *
-h2t_escape (H2T *h, const char *data, gunichar prev)
+h2t_escape (H2T *h, const char *data, gunichar prev, gboolean at_line_start)
 {
   GString *r = g_string_sized_new (strlen (data) + 8);
   const char *p = data;
   gboolean line_start = TRUE;
+  gboolean real = at_line_start;  /* html2text's piece starts where a line of the output starts */
 
   while (*p)
     {
@@ -397,14 +430,26 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
       if (line_start)
         {
           const char *q = p, *e;
+          gboolean real_start = real;
           line_start = FALSE;
-          while (py_space_at (q))
+          real = FALSE;
+          while (py_space_at (q) || strncmp (q, NBSP_MARK, NBSP_MARK_LEN) == 0
+                 || (real_start && strncmp (q, CHUNK_MARK, CHUNK_MARK_LEN) == 0))
             q = g_utf8_next_char (q);
-          g_string_append_len (r, p, q - p);
+          {
+            /* the spaces kept, the marks of pieces dropped */
+            g_autofree char *lead = g_strndup (p, q - p);
+            g_autofree char *kept = strip_marks (lead);
+            g_string_append (r, kept);
+          }
           if (q != p)
             prev = ' ';
           p = q;
-          if (ascii_digit_run (p, &e) && (*e == '.' || *e == ')') && py_space_at (e + 1))
+          /* html2text: "1." "+" "-" at the start of each piece of text.
+           * Also, where a line really starts: "1)", "* ", "_ ", "# ",
+           * ">", "===" (lists, headings, quotes, setext underlines). */
+          if (ascii_digit_run (p, &e) && (*e == '.' || (*e == ')' && real_start))
+              && (py_space_at (e + 1) || (real_start && (space_at (e + 1) || e[1] == '\0'))))
             {
               g_string_append_len (r, p, e - p);
               g_string_append_c (r, '\\');
@@ -413,7 +458,11 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
               p = e + 1;
               continue;
             }
-          if ((*p == '+' || *p == '*' || *p == '_') && py_space_at (p + 1))
+          /* Where a line really starts, also before an &nbsp; or the end of
+           * this text (a space or a mark may follow: "-<b>x</b>"). A "+" at
+           * the end is left alone: it is how a +mention starts. */
+          if ((*p == '+' && (py_space_at (p + 1) || (real_start && space_at (p + 1))))
+              || ((*p == '*' || *p == '_') && real_start && (space_at (p + 1) || p[1] == '\0')))
             {
               g_string_append_c (r, '\\');
               g_string_append_c (r, *p);
@@ -421,19 +470,20 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
               p++;
               continue;
             }
-          if (*p == '-' && (py_space_at (p + 1) || p[1] == '-'))
+          if (*p == '-' && (py_space_at (p + 1) || p[1] == '-'
+                            || (real_start && (space_at (p + 1) || p[1] == '\0'))))
             {
               g_string_append (r, "\\-");
               prev = '-';
               p++;
               continue;
             }
-          if (*p == '#')
+          if (*p == '#' && real_start)
             {
               e = p;
               while (*e == '#')
                 e++;
-              if (*e == '\0' || py_space_at (e))
+              if (*e == '\0' || space_at (e))
                 {
                   g_string_append_c (r, '\\');
                   g_string_append_len (r, p, e - p);
@@ -442,20 +492,27 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
                   continue;
                 }
             }
-          if (*p == '>')
+          if (*p == '>' && real_start)
             {
               g_string_append (r, "\\>");
               prev = '>';
               p++;
               continue;
             }
-          if (*p == '=')
+          if (*p == '=' && real_start)
             {
               e = p;
               while (*e == '=')
                 e++;
-              while (*e == ' ' || *e == '\t')
-                e++;
+              for (;;)
+                {
+                  if (*e == ' ' || *e == '\t')
+                    e++;
+                  else if (strncmp (e, NBSP_MARK, NBSP_MARK_LEN) == 0 || strncmp (e, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+                    e += 3;
+                  else
+                    break;
+                }
               if (*e == '\0' || *e == '\n')
                 {
                   g_string_append (r, "\\=");
@@ -486,15 +543,21 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
           g_string_append_c (r, '\n');
           break;
         case '\\':
-          /* At the end, what follows may be a mark: "\_" would escape it. */
-          if (*next == '\0' || g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
+          if (*next == '\0')
+            {
+              /* What follows may be a mark ("\_"): h2t_out doubles it then. */
+              g_string_append_c (r, '\\');
+              h->trailing_backslash = TRUE;
+            }
+          else if (g_ascii_ispunct (*next) || strncmp (next, CHUNK_MARK, CHUNK_MARK_LEN) == 0)
             g_string_append (r, "\\\\");
           else
             g_string_append_c (r, '\\');
           break;
         case '*': case '_': case '~': case '^':
           {
-            gboolean wanted = (c == '*' && h->esc_star) || (c == '_' && h->esc_under)
+            gboolean wanted = (c == '*' && (h->esc_star || (h->star_marks && (p == data || p[1] == '\0'))))
+                              || (c == '_' && h->esc_under)
                               || (c == '~' && h->esc_tilde) || (c == '^' && h->esc_caret);
             const char *e = p;
             gunichar after;
@@ -551,22 +614,39 @@ h2t_escape (H2T *h, const char *data, gunichar prev)
 /* --- text and emphasis ---------------------------------------------------- */
 
 /* Python's str.strip(). */
+static gboolean
+strip_space (gunichar c, gboolean nbsp_too)
+{
+  return py_isspace (c) || (nbsp_too && (c == NBSP_MARK_CHAR || c == 0xfdd0 /* CHUNK_MARK */));
+}
+
 static char *
-py_strip (const char *s, gboolean *lead, gboolean *trail)
+py_strip_full (const char *s, gboolean nbsp_too, gboolean *lead, gboolean *trail)
 {
   const char *b = s, *e = s + strlen (s);
-  while (*b && py_isspace (g_utf8_get_char (b)))
+  while (*b && strip_space (g_utf8_get_char (b), nbsp_too))
     b = g_utf8_next_char (b);
   while (e > b)
     {
       const char *pc = g_utf8_find_prev_char (b, e);
-      if (pc == NULL || !py_isspace (g_utf8_get_char (pc)))
+      if (pc == NULL || !strip_space (g_utf8_get_char (pc), nbsp_too))
         break;
       e = pc;
     }
-  *lead = b != s;
-  *trail = *e != '\0';
+  /* Whitespace was stripped, not just the marks of pieces. */
+  *lead = FALSE;
+  for (const char *q = s; q < b; q = g_utf8_next_char (q))
+    *lead = *lead || g_utf8_get_char (q) != 0xfdd0;
+  *trail = FALSE;
+  for (const char *q = e; *q; q = g_utf8_next_char (q))
+    *trail = *trail || g_utf8_get_char (q) != 0xfdd0;
   return g_strndup (b, e - b);
+}
+
+static char *
+py_strip (const char *s, gboolean *lead, gboolean *trail)
+{
+  return py_strip_full (s, FALSE, lead, trail);
 }
 
 static const char *
@@ -671,8 +751,12 @@ h2t_data (H2T *h, const char *text)
   gboolean lead = FALSE, trail = FALSE;
   gunichar prev, first;
 
+  g_autofree char *valid = NULL;
+
   if (text == NULL || *text == '\0')
     return;
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
 
   if (h->stressed)
     {
@@ -688,7 +772,7 @@ h2t_data (H2T *h, const char *text)
     {
       /* Whitespace before the first text of an emphasis goes before its marks. */
       gboolean l2 = FALSE, t2 = FALSE;
-      char *s = py_strip (data, &l2, &t2);
+      char *s = py_strip_full (data, TRUE, &l2, &t2);
       if (l2)
         h->space_before_open = TRUE;
       if (*s == '\0')
@@ -715,8 +799,11 @@ h2t_data (H2T *h, const char *text)
     return;
 
   prev = h->n_pending > 0 ? '*' : effective_prev (h);
+  h->trailing_backslash = FALSE;
   if (!h->code && !h->pre)
-    escaped = h2t_escape (h, data, prev);
+    escaped = h2t_escape (h, data, prev,
+                          h->n_pending == 0 && h->blockquote == 0
+                          && (h->start || h->p_p > 0 || h->out->len == 0 || h->out->str[h->out->len - 1] == '\n'));
   else
     escaped = strip_marks (data);
 
@@ -725,7 +812,7 @@ h2t_data (H2T *h, const char *text)
   if (h->n_pending > 0)
     flush_opens (h, first);
   else if (h->have_close && h->out->len == h->close_end && h->p_p == 0 && !h->space
-           && !py_isspace (first))
+           && !md_isspace (first))
     {
       /* Text right after a closing mark. */
       const char *before = h->out->str + h->close_start;
@@ -750,6 +837,9 @@ h2t_data (H2T *h, const char *text)
     h->preceding_nonspace = !py_isspace (c);
   }
   h2t_o (h, escaped, TRUE, FORCE_NO);
+  if (h->trailing_backslash && h->out->len > 0 && h->out->str[h->out->len - 1] == '\\')
+    h->backslash_at = h->out->len;
+  h->trailing_backslash = FALSE;
   if (trail)
     h->space = TRUE;
 }
@@ -776,6 +866,13 @@ emph_end (H2T *h, EmphKind kind)
   if (e.pending)
     {
       h->n_pending--;
+      if (h->n_pending == 0 && h->space_before_open)
+        {
+          /* "<i> </i>": its space stays where it was. */
+          h->space_before_open = FALSE;
+          if (!md_isspace (last_char (h->out)))
+            h->space = TRUE;
+        }
       return;  /* nothing inside: no marks at all */
     }
   if (h->quiet)
@@ -787,12 +884,26 @@ emph_end (H2T *h, EmphKind kind)
       h->space = FALSE;
     }
   if (!h->pre && h->p_p == 0)
-    while (h->out->len > 0 && h->out->str[h->out->len - 1] == ' ')
+    for (;;)
       {
-        g_string_truncate (h->out, h->out->len - 1);
+        if (h->out->len > 0 && h->out->str[h->out->len - 1] == ' ')
+          g_string_truncate (h->out, h->out->len - 1);
+        else if (g_str_has_suffix (h->out->str, NBSP_MARK))
+          g_string_truncate (h->out, h->out->len - NBSP_MARK_LEN);
+        else
+          break;
         moved_space = TRUE;
       }
 
+  if (moved_space && h->p_p == 0)
+    {
+      /* "a \\ </b>": the backslash now stands right before the mark. */
+      gsize n = 0;
+      while (n < h->out->len && h->out->str[h->out->len - 1 - n] == '\\')
+        n++;
+      if (n % 2 == 1)
+        g_string_append_c (h->out, '\\');
+    }
   h2t_o (h, e.mark, FALSE, FORCE_NO);
   h->have_close = TRUE;
   h->close_end = h->out->len;
@@ -828,7 +939,15 @@ static void
 h2t_tag (H2T *h, xmlNode *node, gboolean start)
 {
   const char *tag = (const char *) node->name;
-  int hn = header_level (tag);
+  int hn;
+
+  /* Most of a post: spans (mentions) and links dropped to their text. */
+  if (strcmp (tag, "span") == 0 || (tag[0] == 'a' && tag[1] == '\0' && !h->inline_links))
+    {
+      h->last_was_list = FALSE;
+      return;
+    }
+  hn = header_level (tag);
 
   if (hn)
     {
@@ -902,7 +1021,12 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
           g_autofree char *href = (char *) xmlGetProp (node, BAD_CAST "href");
           g_autofree char *raw_text = (char *) xmlNodeGetContent (node);
           g_autofree char *text = raw_text ? strip_marks (raw_text) : NULL;
-          gboolean keep = href != NULL && *href != '\0' && href[0] != '#'
+          /* Only web and mail links are kept: never javascript: or data:. */
+          gboolean keep = href != NULL
+                          && (g_ascii_strncasecmp (href, "http://", 7) == 0
+                              || g_ascii_strncasecmp (href, "https://", 8) == 0
+                              || g_ascii_strncasecmp (href, "mailto:", 7) == 0)
+                          && strpbrk (href, " \t\r\n<>") == NULL
                           && !has_class (node, "ot-hashtag") && !has_class (node, "proflink")
                           && text != NULL && *g_strstrip (text) != '\0' && strcmp (text, href) != 0;
           g_array_append_val (h->links, keep);
@@ -929,6 +1053,34 @@ h2t_tag (H2T *h, xmlNode *node, gboolean start)
               g_string_append_c (s, ')');
               h2t_o (h, s->str, FALSE, FORCE_NO);
             }
+        }
+    }
+
+  if (strcmp (tag, "img") == 0 && start)
+    {
+      /* html2text: "![alt](src)", with \ [ ] ( ) escaped in both. */
+      g_autofree char *src = (char *) xmlGetProp (node, BAD_CAST "src");
+      g_autofree char *alt = (char *) xmlGetProp (node, BAD_CAST "alt");
+      if (src != NULL)
+        {
+          g_autoptr(GString) img = g_string_new ("![");
+          for (const char *p = alt ? alt : ""; *p; p++)
+            {
+              if (strchr ("\\[]()", *p))
+                g_string_append_c (img, '\\');
+              g_string_append_c (img, *p);
+            }
+          g_string_append (img, "](");
+          for (const char *p = src; *p; p++)
+            {
+              if (strchr ("\\[]()", *p))
+                g_string_append_c (img, '\\');
+              g_string_append_c (img, *p);
+            }
+          g_string_append_c (img, ')');
+          if (h->n_pending > 0)
+            flush_opens (h, '!');
+          h2t_o (h, img->str, FALSE, FORCE_NO);
         }
     }
 
@@ -1070,15 +1222,27 @@ escape_bare_markers (GString *out)
     }
 }
 
-static gboolean
-has_emphasis (xmlNode *node, guint depth)
+enum { HAS_ITALIC = 1, HAS_BOLD = 2, HAS_STRIKE = 4 };
+
+/* Which kinds of emphasis the document has: a lone '*' could pair with the
+ * marks written for italics ("*a*b*c") or bold, a lone '~' with strike's. */
+static guint
+scan_emphasis (xmlNode *node, guint depth)
 {
-  static const char * const tags[] = { "b", "strong", "i", "em", "u", "del", "s", "strike", NULL };
+  guint found = 0;
   for (; node != NULL && depth < 300; node = node->next)
-    if (node->type == XML_ELEMENT_NODE
-        && (g_strv_contains (tags, (const char *) node->name) || has_emphasis (node->children, depth + 1)))
-      return TRUE;
-  return FALSE;
+    if (node->type == XML_ELEMENT_NODE)
+      {
+        const char *n = (const char *) node->name;
+        if (!strcmp (n, "i") || !strcmp (n, "em") || !strcmp (n, "u"))
+          found |= HAS_ITALIC;
+        else if (!strcmp (n, "b") || !strcmp (n, "strong"))
+          found |= HAS_BOLD;
+        else if (!strcmp (n, "del") || !strcmp (n, "s") || !strcmp (n, "strike"))
+          found |= HAS_STRIKE;
+        found |= scan_emphasis (node->children, depth + 1);
+      }
+  return found;
 }
 
 static void
@@ -1097,27 +1261,41 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
       raw = avail > 0 && memcmp (cur - avail, ch + len - avail, avail) == 0;
     }
 
-  xmlSAX2Characters (ctx, ch, len);
+  if (!raw && len == 2 && ch[0] == 0xc2 && ch[1] == 0xa0)
+    xmlSAX2Characters (ctx, BAD_CAST NBSP_MARK, NBSP_MARK_LEN);  /* &nbsp; */
+  else
+    xmlSAX2Characters (ctx, ch, len);
   if (!raw)
     xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
 }
 
+static void
+free_parser (gpointer ctxt)
+{
+  htmlFreeParserCtxt (ctxt);
+}
+
+/* One parser context per thread, reset for each post (its dictionary and
+ * buffers are reused: a good part of the time a post takes). */
+static GPrivate parser_key = G_PRIVATE_INIT (free_parser);
+
 static htmlDocPtr
 parse_html (const char *html)
 {
-  htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt (html, strlen (html));
+  htmlParserCtxtPtr ctxt = g_private_get (&parser_key);
   htmlDocPtr doc;
 
   if (ctxt == NULL)
-    return NULL;
-  htmlCtxtUseOptions (ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-  xmlSwitchEncoding (ctxt, XML_CHAR_ENCODING_UTF8);
+    {
+      ctxt = htmlNewParserCtxt ();
+      if (ctxt == NULL)
+        return NULL;
+      g_private_set (&parser_key, ctxt);
+    }
   if (ctxt->sax != NULL)
     ctxt->sax->characters = sax_characters;
-  htmlParseDocument (ctxt);
-  doc = ctxt->myDoc;
-  ctxt->myDoc = NULL;
-  htmlFreeParserCtxt (ctxt);
+  doc = htmlCtxtReadMemory (ctxt, html, (int) MIN (strlen (html), (gsize) G_MAXINT), NULL, "UTF-8",
+                            HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
   return doc;
 }
 
@@ -1128,6 +1306,17 @@ count_char (const char *s, char c)
   for (; *s; s++)
     n += *s == c;
   return n;
+}
+
+void
+gpm_convert_init (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once))
+    {
+      xmlInitParser ();
+      g_once_init_leave (&once, 1);
+    }
 }
 
 char *
@@ -1142,7 +1331,15 @@ gpm_convert_html_to_markdown (const char *html,
 
   g_return_val_if_fail (html != NULL, NULL);
 
-  wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
+  gpm_convert_init ();
+  /* The walk steps through UTF-8: give the parser nothing else. */
+  if (!g_utf8_validate (html, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (html, -1);
+      wrapped = g_strconcat ("<html><body>", valid, "</body></html>", NULL);
+    }
+  else
+    wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
   doc = parse_html (wrapped);
 
   h.out = g_string_sized_new (strlen (html) + 16);
@@ -1162,10 +1359,12 @@ gpm_convert_html_to_markdown (const char *html,
   if (doc_text != NULL)
     {
       /* A lone delimiter pairs with nothing, unless this writes marks too. */
-      guint need = has_emphasis (root, 0) ? 1 : 2;
-      h.esc_star = count_char (doc_text, '*') >= need;
-      h.esc_under = count_char (doc_text, '_') >= need;
-      h.esc_tilde = count_char (doc_text, '~') >= need;
+      guint found = scan_emphasis (root, 0);
+      /* A lone '*' inside bold ("**a *b**") or italics pairs with the marks. */
+      h.star_marks = (found & (HAS_ITALIC | HAS_BOLD)) != 0;
+      h.esc_star = count_char (doc_text, '*') >= (h.star_marks ? 1 : 2);
+      h.esc_under = count_char (doc_text, '_') >= ((found & HAS_ITALIC) ? 1 : 2);
+      h.esc_tilde = count_char (doc_text, '~') >= ((found & HAS_STRIKE) ? 1 : 2);
       h.esc_caret = count_char (doc_text, '^') >= 2;
       h.esc_backtick = count_char (doc_text, '`') >= 2;
       h.esc_brackets = (strchr (doc_text, '[') != NULL || strchr (doc_text, ']') != NULL)
@@ -1178,6 +1377,29 @@ gpm_convert_html_to_markdown (const char *html,
   h2t_pbr (&h);
   h2t_o (&h, "", FALSE, FORCE_END);
 
+  if (strstr (h.out->str, NBSP_MARK) != NULL)
+    {
+      /* A space, as html2text writes it; at the start of a line a real
+       * U+00A0, as four spaces there would make a code block. */
+      GString *r = g_string_sized_new (h.out->len);
+      gboolean leading = TRUE;
+      for (const char *p = h.out->str; *p; )
+        {
+          if (strncmp (p, NBSP_MARK, NBSP_MARK_LEN) == 0)
+            {
+              g_string_append (r, leading ? "\xc2\xa0" : " ");
+              p += NBSP_MARK_LEN;
+              continue;
+            }
+          if (*p == '\n')
+            leading = TRUE;
+          else if (*p != ' ')
+            leading = FALSE;
+          g_string_append_c (r, *p++);
+        }
+      g_string_free (h.out, TRUE);
+      h.out = r;
+    }
   escape_bare_markers (h.out);
 
   if (doc)
@@ -1215,6 +1437,26 @@ gpm_convert_settings_new (void)
   s->context = TRUE;
   s->inline_links = FALSE;
   s->location_text = FALSE;
+  return s;
+}
+
+GpmConvertSettings *
+gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
+{
+  GpmConvertSettings *s;
+
+  g_return_val_if_fail (G_IS_SETTINGS (gsettings), NULL);
+
+  s = gpm_convert_settings_new ();
+  g_strfreev (s->hashtags);
+  s->hashtags = g_settings_get_strv (gsettings, "hashtags");
+  s->photo_hashtags = g_settings_get_boolean (gsettings, "add-photo-hashtags");
+  g_free (s->date_format);
+  s->date_format = g_settings_get_string (gsettings, "date-line-format");
+  g_free (s->date_locale);
+  s->date_locale = g_settings_get_string (gsettings, "date-line-locale");
+  s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
+  s->location_text = g_settings_get_boolean (gsettings, "include-location");
   return s;
 }
 
@@ -1320,8 +1562,13 @@ format_date_line (GDateTime  *date,
   tm.tm_gmtoff = (long) (g_date_time_get_utc_offset (date) / G_TIME_SPAN_SECOND);
   tm.tm_zone = g_date_time_get_timezone_abbreviation (date);
 
-  if (locale_name != NULL && *locale_name != '\0' && strcmp (locale_name, "C") != 0
-      && strcmp (locale_name, "POSIX") != 0)
+  if (locale_name != NULL && *locale_name == '\0')
+    {
+      /* The desktop's (LC_ALL, LC_TIME, LANG). */
+      loc = newlocale (LC_TIME_MASK, "", (locale_t) 0);
+      own = loc != (locale_t) 0;
+    }
+  else if (locale_name != NULL && strcmp (locale_name, "C") != 0 && strcmp (locale_name, "POSIX") != 0)
     {
       loc = newlocale (LC_TIME_MASK, locale_name, (locale_t) 0);
       if (loc == (locale_t) 0 && strchr (locale_name, '.') == NULL)
@@ -1415,7 +1662,7 @@ add_media (GpmConvertResult        *r,
   cm->file_name = media_file_name (m);
   cm->kind = media_kind (m, cm->file_name);
   if (cm->file_name != NULL && resolver != NULL)
-    cm->entry = resolver (post_entry, cm->file_name, resolver_data);
+    cm->entry = resolver (post_entry, m, cm->file_name, resolver_data);
   shown = cm->file_name ? cm->file_name : (m->url ? m->url : "?");
 
   if (cm->entry == NULL)
@@ -1443,7 +1690,6 @@ gpm_convert_post (GpmPost                  *post,
                   GpmConvertMediaResolver   resolver,
                   gpointer                  resolver_data)
 {
-  g_autoptr(GpmConvertSettings) defaults = NULL;
   g_autoptr(GPtrArray) lines = NULL;
   g_autofree char *content = NULL;
   const GpmLink *link;
@@ -1456,7 +1702,16 @@ gpm_convert_post (GpmPost                  *post,
   g_return_val_if_fail (GPM_IS_POST (post), NULL);
 
   if (settings == NULL)
-    settings = defaults = gpm_convert_settings_new ();
+    {
+      static gsize once = 0;
+      static GpmConvertSettings *shared_defaults;
+      if (g_once_init_enter (&once))
+        {
+          shared_defaults = gpm_convert_settings_new ();
+          g_once_init_leave (&once, 1);
+        }
+      settings = shared_defaults;
+    }
 
   r = g_new0 (GpmConvertResult, 1);
   r->ref_count = 1;
@@ -1518,8 +1773,13 @@ gpm_convert_post (GpmPost                  *post,
   {
     g_autoptr(GString) tags = g_string_new (NULL);
     for (guint i = 0; settings->hashtags && settings->hashtags[i]; i++)
-      if (*settings->hashtags[i] != '\0')
-        g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", settings->hashtags[i]);
+      {
+        const char *tag = settings->hashtags[i];
+        while (*tag == '#' || *tag == ' ')
+          tag++;  /* "#repost" typed with its '#' */
+        if (*tag != '\0')
+          g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", tag);
+      }
     if (settings->photo_hashtags && (album != NULL || media != NULL))
       g_string_append_printf (tags, "%s#photo #photography", tags->len ? " " : "");
     if (tags->len > 0)
@@ -1572,16 +1832,170 @@ gpm_convert_post (GpmPost                  *post,
   return r;
 }
 
+/* ---- .metadata.csv sidecars ------------------------------------------------ */
+
+/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
+static GPtrArray *
+csv_record (const char **p)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *f = g_string_new (NULL);
+  const char *s = *p;
+  gboolean quoted = FALSE;
+
+  for (;; s++)
+    {
+      if (quoted)
+        {
+          if (*s == '\0')
+            break;
+          if (*s == '"' && s[1] == '"')
+            {
+              g_string_append_c (f, '"');
+              s++;
+            }
+          else if (*s == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (f, *s);
+          continue;
+        }
+      if (*s == '"' && f->len == 0)
+        quoted = TRUE;
+      else if (*s == ',')
+        {
+          g_ptr_array_add (fields, g_string_free (f, FALSE));
+          f = g_string_new (NULL);
+        }
+      else if (*s == '\n' || *s == '\0')
+        break;
+      else if (*s != '\r')
+        g_string_append_c (f, *s);
+    }
+  g_ptr_array_add (fields, g_string_free (f, FALSE));
+  *p = *s ? s + 1 : s;
+  return fields;
+}
+
+/* url → the media entry its sidecar describes. */
+static GHashTable *
+read_sidecars (GpmTakeout *takeout)
+{
+  static const char suffix[] = ".metadata.csv";
+  GHashTable *by_url = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *entries = gpm_takeout_get_entries (takeout);
+  g_autoptr(GPtrArray) sidecars = g_ptr_array_new ();
+  gboolean on_disk = TRUE;
+
+  for (guint i = 0; entries && i < entries->len; i++)
+    {
+      const GpmTakeoutEntry *e = g_ptr_array_index (entries, i);
+      if (g_str_has_suffix (e->name, suffix) && e->size >= 0 && e->size < 65536)
+        {
+          g_autofree char *path = on_disk ? gpm_takeout_dup_entry_path (takeout, e) : NULL;
+          on_disk = on_disk && path != NULL;
+          g_ptr_array_add (sidecars, (gpointer) e);
+        }
+    }
+  if (!on_disk && sidecars->len > GPM_CONVERT_MAX_SIDECARS)
+    {
+      g_message ("%u .metadata.csv files in an archive: too many to read one by one; media are found by name only",
+                 sidecars->len);
+      return by_url;
+    }
+
+  for (guint i = 0; i < sidecars->len; i++)
+    {
+      const GpmTakeoutEntry *e = g_ptr_array_index (sidecars, i);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *media = NULL;
+      g_autoptr(GPtrArray) header = NULL;
+      const char *p;
+      int url_col = -1;
+
+      if (on_disk)
+        {
+          /* An extracted folder: read the file straight away. */
+          g_autofree char *path = gpm_takeout_dup_entry_path (takeout, e);
+          gsize len = 0;
+          if (path == NULL || !g_file_get_contents (path, &text, &len, NULL))
+            continue;
+        }
+      else
+        {
+          bytes = gpm_takeout_read_entry (takeout, e->name, 65536, NULL, NULL);
+          if (bytes == NULL)
+            continue;
+          text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+        }
+      p = text;
+      if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+        p += 3;
+      header = csv_record (&p);
+      for (guint c = 0; c < header->len; c++)
+        if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
+          url_col = c;
+      if (url_col < 0)
+        continue;
+      media = g_strndup (e->name, strlen (e->name) - strlen (suffix));
+      if (gpm_takeout_lookup (takeout, media) == NULL)
+        continue;
+      while (*p)
+        {
+          g_autoptr(GPtrArray) rec = csv_record (&p);
+          const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
+          if (url && *url && !g_hash_table_contains (by_url, url))
+            g_hash_table_insert (by_url, g_strdup (url), g_strdup (media));
+        }
+    }
+  return by_url;
+}
+
+static GHashTable *
+sidecars_for (GpmTakeout *takeout)
+{
+  static GMutex lock;
+  GHashTable *by_url;
+
+  g_mutex_lock (&lock);
+  by_url = g_object_get_data (G_OBJECT (takeout), "gpm-convert-sidecars");
+  if (by_url == NULL)
+    {
+      by_url = read_sidecars (takeout);
+      g_object_set_data_full (G_OBJECT (takeout), "gpm-convert-sidecars", by_url,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  g_mutex_unlock (&lock);
+  return by_url;
+}
+
 char *
-gpm_convert_takeout_resolver (const char *post_entry,
-                              const char *file_name,
-                              gpointer    user_data)
+gpm_convert_takeout_resolver (const char     *post_entry,
+                              const GpmMedia *media,
+                              const char     *file_name,
+                              gpointer        user_data)
 {
   GpmTakeout *takeout = user_data;
   const GpmTakeoutEntry *entry;
+  const char *found;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (takeout), NULL);
 
   entry = gpm_takeout_find_media (takeout, post_entry, file_name);
-  return entry ? g_strdup (entry->name) : NULL;
+  if (entry == NULL && media != NULL && media->local_file_path != NULL)
+    {
+      GpmMedia copy = *media;
+      g_autofree char *base = NULL;
+      copy.local_file_path = NULL;
+      base = media_file_name (&copy);
+      if (base && strcmp (base, file_name) != 0)
+        entry = gpm_takeout_find_media (takeout, post_entry, base);
+    }
+  if (entry != NULL)
+    return g_strdup (entry->name);
+  if (media == NULL || media->url == NULL)
+    return NULL;
+  found = g_hash_table_lookup (sidecars_for (takeout), media->url);
+  return g_strdup (found);
 }

@@ -438,7 +438,9 @@ static int
 manifest_post_cmp (gconstpointer a, gconstpointer b)
 {
   const ManifestPost *pa = *(ManifestPost **) a, *pb = *(ManifestPost **) b;
-  int c = strcmp (pa->file, pb->file);
+  int c = strcmp (pa->date, pb->date);  /* the post's time, ISO 8601 */
+  if (c == 0)
+    c = strcmp (pa->file, pb->file);
   return c ? c : strcmp (pa->key, pb->key);
 }
 
@@ -506,7 +508,7 @@ manifest_save_and_index (Manifest *m, const char *dir, GError **error)
             g_string_append_c (title, '\\');
           g_string_append_c (title, *c);
         }
-      g_string_append_printf (index, "- %s [%s](%s)\n", p->date[0] ? p->date : "", title->str, dest);
+      g_string_append_printf (index, "- %.10s [%s](%s)\n", p->date, title->str, dest);
     }
   return write_if_changed (index_path, index->str, index->len, error);
 }
@@ -653,8 +655,9 @@ export_one (GpmTakeout               *takeout,
   p->key = g_strdup (key);
   p->file = g_steal_pointer (&file);
   p->title = g_steal_pointer (&title);
-  p->date = gpm_post_get_creation_time (post) ? g_date_time_format (gpm_post_get_creation_time (post), "%Y-%m-%d")
-                                              : g_strdup ("");
+  p->date = gpm_post_get_creation_time (post)
+            ? g_date_time_format (gpm_post_get_creation_time (post), "%Y-%m-%dT%H:%M:%S%:z")
+            : g_strdup ("");
   if (known)
     g_hash_table_remove (m->files, known->file);
   manifest_put (m, p);
@@ -832,6 +835,7 @@ gpm_export_posts_async (GpmTakeout                *takeout,
   d->context = g_main_context_ref_thread_default ();
   d->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
+  gpm_convert_init ();
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_export_posts_async);
   g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);

@@ -330,7 +330,8 @@ static const char schema_sql[] =
   "  guid       TEXT,"
   "  posted_at  INTEGER NOT NULL DEFAULT 0,"
   "  reason     TEXT,"
-  "  updated_at INTEGER NOT NULL DEFAULT 0);"
+  "  updated_at INTEGER NOT NULL DEFAULT 0,"
+  "  by_user    INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS posts_posted ON posts (state, posted_at);"
   "CREATE INDEX IF NOT EXISTS posts_remote ON posts (remote_id);"
   "CREATE INDEX IF NOT EXISTS posts_guid ON posts (guid);"
@@ -403,6 +404,18 @@ gpm_journal_open (const char  *path,
     }
   if (!exec_locked (self, schema_sql, error))
     goto rollback;
+  {
+    sqlite3_stmt *info = prepare_locked (self, "SELECT 1 FROM pragma_table_info('posts') WHERE name = 'by_user'", error);
+    gboolean has_by_user;
+
+    if (info == NULL)
+      goto rollback;
+    has_by_user = sqlite3_step (info) == SQLITE_ROW;
+    sqlite3_finalize (info);
+    if (!has_by_user &&
+        !exec_locked (self, "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0", error))
+      goto rollback;
+  }
 
   old_identity = get_meta_locked (self, "takeout");
   old_account = get_meta_locked (self, "account");
@@ -461,6 +474,82 @@ gpm_journal_get_takeout_identity (GpmJournal *self)
 {
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
   return self->takeout_identity;
+}
+
+gboolean
+gpm_journal_bind_account (GpmJournal  *self,
+                          const char  *guid,
+                          gboolean    *out_reset,
+                          GError     **error)
+{
+  g_autofree char *old = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  if (out_reset != NULL)
+    *out_reset = FALSE;
+  if (guid == NULL || *guid == '\0')
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  old = get_meta_locked (self, "account-guid");
+  if (g_strcmp0 (old, guid) == 0)
+    {
+      exec_locked (self, "COMMIT", NULL);
+      g_mutex_unlock (&self->mutex);
+      return TRUE;
+    }
+  if (old != NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("account %s was %s, is %s now", self->account, old, guid);
+
+      if (!exec_locked (self, "DELETE FROM posts; DELETE FROM photos;", error))
+        goto rollback;
+      stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, '*', 'reset', ?2)", error);
+      if (stmt == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+      bind_text (stmt, 2, detail);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT event");
+          sqlite3_finalize (stmt);
+          goto rollback;
+        }
+      sqlite3_finalize (stmt);
+      g_message ("%s: %s; starting over", self->path, detail);
+      if (out_reset != NULL)
+        *out_reset = TRUE;
+    }
+  if (!set_meta_locked (self, "account-guid", guid, error) ||
+      !exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+char *
+gpm_journal_dup_account_guid (GpmJournal *self)
+{
+  char *guid;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  guid = get_meta_locked (self, "account-guid");
+  g_mutex_unlock (&self->mutex);
+  return guid;
 }
 
 gboolean
@@ -613,7 +702,7 @@ rollback:
 
 #define ENTRY_COLUMNS \
   "key, entry_name, created, state, attempts, text, visibility, remote_id, guid," \
-  " posted_at, reason, updated_at"
+  " posted_at, reason, updated_at, by_user"
 
 static GpmJournalEntry *
 entry_from_row (sqlite3_stmt *stmt)
@@ -633,6 +722,7 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->posted_at = sqlite3_column_int64 (stmt, 9);
   entry->reason = column_text (stmt, 10);
   entry->updated_at = sqlite3_column_int64 (stmt, 11);
+  entry->by_user = sqlite3_column_int (stmt, 12) != 0;
   return entry;
 }
 
@@ -989,9 +1079,22 @@ gpm_journal_set_skipped (GpmJournal  *self,
   BindArgs args = { reason, NULL, 0 };
 
   return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
-                     "UPDATE posts SET state = 'skipped', reason = ?3, updated_at = ?2"
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 0, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      bind_s1, &args, reason, error);
+}
+
+gboolean
+gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                 const char  *key,
+                                 GError     **error)
+{
+  BindArgs args = { _("Skipped by you"), NULL, 0 };
+
+  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 1, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                     bind_s1, &args, "by user", error);
 }
 
 gboolean
@@ -1000,7 +1103,7 @@ gpm_journal_set_pending (GpmJournal  *self,
                          GError     **error)
 {
   return transition (self, key, GPM_JOURNAL_STATE_PENDING, FALSE,
-                     "UPDATE posts SET state = 'pending', reason = NULL, updated_at = ?2"
+                     "UPDATE posts SET state = 'pending', reason = NULL, by_user = 0, updated_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
                      NULL, NULL, NULL, error);
 }

@@ -61,6 +61,7 @@ typedef struct {
   gint64           posted_at;    /* POSTED: Unix seconds */
   char            *reason;       /* FAILED / SKIPPED: why, in plain words */
   gint64           updated_at;   /* Unix seconds */
+  gboolean         by_user;      /* SKIPPED because the user said so: the migrator leaves it alone */
 } GpmJournalEntry;
 
 GType            gpm_journal_entry_get_type (void) G_GNUC_CONST;
@@ -105,6 +106,19 @@ GpmJournal  *gpm_journal_open_default   (const char  *takeout_identity,
 const char  *gpm_journal_get_path       (GpmJournal *self);
 const char  *gpm_journal_get_account    (GpmJournal *self);
 const char  *gpm_journal_get_takeout_identity (GpmJournal *self);
+
+/* Ties the journal to the account's person guid on the pod. The first guid
+ * is stored; a different one later means the account was deleted and made
+ * again (or the pod was set up afresh) and nothing recorded is on it any
+ * more: every row is dropped (the history keeps a "reset" event) and
+ * *@out_reset is set. A NULL @guid (not known yet) changes nothing. */
+gboolean     gpm_journal_bind_account   (GpmJournal  *self,
+                                         const char  *guid,
+                                         gboolean    *out_reset,
+                                         GError     **error);
+
+/* The guid gpm_journal_bind_account() stored, or NULL. */
+char        *gpm_journal_dup_account_guid (GpmJournal *self);
 
 /* An exclusive advisory lock (a .lock file next to the database) held until
  * unlock or finalize, released by the kernel if the process dies. Only one
@@ -184,6 +198,11 @@ gboolean     gpm_journal_set_skipped    (GpmJournal  *self,
                                          const char  *key,
                                          const char  *reason,
                                          GError     **error);
+/* The user does not want this post moved, even when its audience is
+ * selected: SKIPPED with by_user set, until gpm_journal_set_pending(). */
+gboolean     gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                              const char  *key,
+                                              GError     **error);
 /* Back to PENDING (a retry of a FAILED or SKIPPED post), keeping the
  * attempts count and the photos. Refuses POSTED and ATTEMPTING rows: an
  * attempt must be resolved by looking at the pod first. */

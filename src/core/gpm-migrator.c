@@ -412,6 +412,18 @@ gpm_migrator_plan (GpmMigrator *self,
         {
           g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
 
+          if (entry != NULL && entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+            {
+              GpmMigratorItem *item = make_item (self, post, self->mapping, entry->state);
+
+              g_clear_error (&item->skip);
+              g_clear_error (&item->error);
+              g_clear_pointer (&item->text, g_free);
+              g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+              g_ptr_array_add (items, item);
+              continue;
+            }
           if (entry != NULL)
             state = entry->state;
         }
@@ -1134,6 +1146,7 @@ process_post (Run     *run,
   guint rate_limited = 0;
   gboolean reused = FALSE;
   gboolean reuploaded = FALSE;
+  gboolean refused_once = FALSE;
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
@@ -1151,6 +1164,15 @@ process_post (Run     *run,
     }
 
   post_event (run, EVENT_POST_STARTED, post, 0, NULL, 0, NULL);
+
+  if (entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+    {
+      g_autoptr(GError) why = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+
+      finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, why);
+      return TRUE;
+    }
 
   /* A previous attempt whose outcome nobody saw: look before anything else. */
   if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->text != NULL)
@@ -1310,6 +1332,16 @@ photos:
             return FALSE;
           goto photos;
         }
+      /* An answer for a post the pod did not save ("id": null): nothing was
+       * stored, so one more try cannot double it; a second such answer is
+       * the pod's verdict. */
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TEXT_TOO_LONG) && !refused_once)
+        {
+          refused_once = TRUE;
+          if (!backoff (run, 0, error))
+            return FALSE;
+          continue;
+        }
       return mark_failed (run, post, key, error);
     }
 }
@@ -1426,9 +1458,12 @@ worker (gpointer data)
   GpmMigrator *self = run->self;
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *guid = NULL;
   gboolean ok = TRUE;
 
+  guid = gpm_pod_dup_user_guid (self->pod);
   if (!gpm_journal_lock (self->journal, &error) ||
+      !gpm_journal_bind_account (self->journal, guid, NULL, &error) ||
       !gpm_journal_ensure_posts (self->journal, run->posts, &error))
     {
       set_fatal (run, error);
@@ -1456,7 +1491,16 @@ worker (gpointer data)
 
   {
     g_autoptr(GError) flush_error = NULL;
+    g_autofree char *learned = gpm_pod_dup_user_guid (self->pod);
+    g_autofree char *stored = gpm_journal_dup_account_guid (self->journal);
 
+    /* A pod whose pages do not name the account teaches its guid with the
+     * first post. Only ever stored here, never compared: a reset now would
+     * forget the posts of this very run. */
+    if (guid == NULL && learned != NULL && stored == NULL &&
+        !gpm_journal_bind_account (self->journal, learned, NULL, &flush_error))
+      g_warning ("%s", flush_error->message);
+    g_clear_error (&flush_error);
     if (!gpm_journal_flush (self->journal, &flush_error))
       g_warning ("%s", flush_error->message);
   }

@@ -42,6 +42,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_GAVE_UP,        /* transient errors went on past the retry limit */
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
   GPM_MIGRATOR_ERROR_NOT_READY,      /* run without a pod, journal or converter */
+  GPM_MIGRATOR_ERROR_BY_USER,        /* skipped: the user excluded this post (gpm_journal_set_skipped_by_user) */
 } GpmMigratorError;
 GQuark gpm_migrator_error_quark (void);
 
@@ -83,7 +84,7 @@ typedef struct {
   char            *poll_question;  /* NULL: no native poll */
   GPtrArray       *poll_answers;   /* char* */
   char            *location;       /* NULL: no native location */
-  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT) */
+  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   /*< private >*/
   gint ref_count;

@@ -91,6 +91,34 @@ evaluate (JSCContext  *context,
   return TRUE;
 }
 
+/* The scripts' bytes, looked up once for every thread: looking them up from
+ * several threads starting at once raced inside GResource. */
+static GBytes *script_bytes[G_N_ELEMENTS (scripts)];
+static GError *script_error;
+
+static gboolean
+load_scripts (GError **error)
+{
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (scripts) && script_error == NULL; i++)
+        {
+          g_autofree char *path = g_strconcat (RESOURCE_PREFIX, scripts[i], NULL);
+          script_bytes[i] = g_resource_lookup_data (gpm_render_js_get_resource (), path,
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &script_error);
+        }
+      g_once_init_leave (&loaded, 1);
+    }
+  if (script_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (script_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static GpmRenderer *
 gpm_renderer_new (GError **error)
 {
@@ -101,18 +129,13 @@ gpm_renderer_new (GError **error)
   if (!evaluate (context, prelude, -1, "gpm-render-prelude.js", error))
     return NULL;
 
+  if (!load_scripts (error))
+    return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
-      g_autofree char *path = g_strconcat (RESOURCE_PREFIX, scripts[i], NULL);
-      g_autoptr(GBytes) bytes = NULL;
       gsize size = 0;
-      const char *code;
+      const char *code = g_bytes_get_data (script_bytes[i], &size);
 
-      bytes = g_resource_lookup_data (gpm_render_js_get_resource (), path,
-                                      G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-      if (bytes == NULL)
-        return NULL;
-      code = g_bytes_get_data (bytes, &size);
       if (!evaluate (context, code, (gssize) size, scripts[i], error))
         return NULL;
     }

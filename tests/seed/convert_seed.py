@@ -6,10 +6,14 @@
 #
 #   convert_seed.py POST.json...        print each post's Markdown
 #   convert_seed.py --jsonl POST.json... one JSON object per post: {"entry", "markdown"}
-#   convert_seed.py --loop N POST.json... convert every post N times (benchmark)
+#   convert_seed.py --loop N POST.json... convert every post N times and print
+#                                         how many and the seconds the loop took
+# A folder argument stands for every .json file under it.
 
 import json
+import os
 import sys
+import time
 
 import dateutil.parser
 import html2text
@@ -76,17 +80,34 @@ def main(argv):
         mode = 'loop'
         loops = int(args[1])
         args = args[2:]
+    # A folder stands for every post JSON in it (a takeout's Posts folder);
+    # files that are not posts the seed can read are left out.
+    files = []
+    for arg in args:
+        if os.path.isdir(arg):
+            for d, _, names in os.walk(arg):
+                files.extend(os.path.join(d, n) for n in sorted(names) if n.endswith('.json'))
+        else:
+            files.append(arg)
     posts = []
-    for filename in args:
-        with open(filename, encoding='utf-8') as f:
-            posts.append((filename, json.load(f)))
+    for filename in files:
+        try:
+            with open(filename, encoding='utf-8') as f:
+                post_json = json.load(f)
+        except (OSError, ValueError):
+            if len(args) == 1 and not os.path.isdir(args[0]):
+                raise
+            continue
+        if isinstance(post_json, dict) and 'postAcl' in post_json and 'creationTime' in post_json:
+            posts.append((filename, post_json))
     if mode == 'loop':
         n = 0
+        start = time.perf_counter()
         for _ in range(loops):
             for filename, post_json in posts:
                 parse_post(post_json)
                 n += 1
-        print(n)
+        print('%d %.6f' % (n, time.perf_counter() - start))
         return 0
     for filename, post_json in posts:
         out = parse_post(post_json)
