@@ -583,7 +583,9 @@ build_post (Model      *m,
   g_autoptr(GDateTime) dt = NULL;
   const Named *community = NULL, *collection = NULL;
   guint day = (i / 4) % 2900, slot = i % 4;
-  const char *text = slot < 2 ? texts[day % G_N_ELEMENTS (texts)] : "";
+  /* Four posts a day: the day's text twice (→ "(1)"), then posts without
+   * text ("Post", "Post(1)", and "Post(2)" every third day). */
+  const char *text = slot == 0 || (slot == 1 && day % 3 != 0) ? texts[day % G_N_ELEMENTS (texts)] : "";
   gint64 t = G_GINT64_CONSTANT (1309478400) + (gint64) day * 86400 + 8 * 3600 + slot * 3 * 3600 + i % 3600;
   GenFile *post;
   char *name;
@@ -621,7 +623,7 @@ build_post (Model      *m,
   json_builder_add_string_value (b, created);
   person (b, "author", "users/" OWNER_ID, OWNER_NAME);
 
-  if (text[0] || i % 3 == 0)
+  if (text[0] || bad == GPM_GEN_BAD_TOO_LARGE)
     {
       GString *content = g_string_new (NULL);
       g_autofree char *escaped = g_markup_escape_text (text[0] ? text : "Photo of the day", -1);

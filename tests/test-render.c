@@ -265,9 +265,163 @@ static const RenderCase cases[] = {
   { "hostile-quote-break",
     "https://x.example/a.mp4\"onerror=\"alert(1) [q](https://x.example/\"onmouseover=\"alert(1)) <img src=\"https://x.example/\" alt=\"\"onerror=alert(1)\">",
     "<p><a href=\"https://x.example/a.mp4%22onerror=%22alert(1)\" target=\"_blank\" rel=\"noopener noreferrer\">https://x.example/a.mp4&quot;onerror=&quot;alert(1)</a> <a href=\"https://x.example/%22onmouseover=%22alert(1)\" target=\"_blank\" rel=\"noopener noreferrer\">q</a> &lt;img src=“<a href=\"https://x.example/\" target=\"_blank\" rel=\"noopener noreferrer\">https://x.example/</a>” alt=&quot;“onerror=alert(1)”&gt;</p>\n" },
+  { "data-image-link",
+    "[x](data:image/png;base64,iBVOR0K=gwoG) ![y](data:image/gif;base64,R0lGOD==)",
+    "<p><a href=\"data:image/png;base64,iBVOR0K=gwoG\" target=\"_blank\" rel=\"noopener noreferrer\">x</a> <img src=\"data:image/gif;base64,R0lGOD==\" alt=\"y\" class=\"img-responsive\"></p>\n" },
   { "hostile-svg-image",
     "![s](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+) ![p](data:image/png;base64,iVBORw0KGgo=)",
     "<p>![s](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+) <img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"p\" class=\"img-responsive\"></p>\n" },
+  /* link-heavy strings from src/core/js/gpm-render-link-corpus.py (linkify rules) */
+  { "links-00",
+    "https://ex-ample.co.uk/%20_",
+    "<p><a href=\"https://ex-ample.co.uk/%20_\" target=\"_blank\" rel=\"noopener noreferrer\">https://ex-ample.co.uk/ _</a></p>\n" },
+  { "links-01",
+    "xmailto:user@host.com/a😀b?",
+    "<p><a href=\"mailto:xmailto:user@host.com\" target=\"_blank\" rel=\"noopener noreferrer\">xmailto:user@host.com</a>/a😀b?</p>\n" },
+  { "links-02",
+    "[HTTPS://127.0.0.1/?",
+    "<p>[<a href=\"HTTPS://127.0.0.1/\" target=\"_blank\" rel=\"noopener noreferrer\">HTTPS://127.0.0.1/</a>?</p>\n" },
+  { "links-03",
+    "https://😀éb+~+?a?@a:c@c[\n"
+    "[日",
+    "<p><a href=\"https://%F0%9F%98%80%C3%A9b+~+?a?@a\" target=\"_blank\" rel=\"noopener noreferrer\">https://😀éb+~+?a?@a</a>:c@c[<br>\n"
+    "[日</p>\n" },
+  { "links-04",
+    "(mumble://例子.中国/a(b\343\200\200x",
+    "<p>(<a href=\"mumble://%E4%BE%8B%E5%AD%90.%E4%B8%AD%E5%9B%BD/a\" target=\"_blank\" rel=\"noopener noreferrer\">mumble://例子.中国/a</a>(b\343\200\200x</p>\n" },
+  { "links-05",
+    "http://localhost/it's>",
+    "<p><a href=\"http://localhost/it's\" target=\"_blank\" rel=\"noopener noreferrer\">http://localhost/it’s</a>&gt;</p>\n" },
+  { "links-06",
+    "https://日|\n"
+    "~{? +,@+>#'/>c~｜|@\342\200\213[ ｜.-",
+    "<p><a href=\"https://xn--wgv%7C\" target=\"_blank\" rel=\"noopener noreferrer\">https://日|</a><br>\n"
+    "~{? +,@+&gt;#’/&gt;c~｜|@\342\200\213[ ｜.-</p>\n" },
+  { "links-07",
+    "@http://user@host.com/a,b!",
+    "<p>@<a href=\"http://user@host.com/a,b\" target=\"_blank\" rel=\"noopener noreferrer\">http://user@host.com/a,b</a>!</p>\n" },
+  { "links-08",
+    "xxmpp:t.co/a<b- and https://user@host.com/--😀",
+    "<p>xxmpp:t.co/a&lt;b- and <a href=\"https://user@host.com/--%F0%9F%98%80\" target=\"_blank\" rel=\"noopener noreferrer\">https://user@host.com/--😀</a></p>\n" },
+  { "links-09",
+    "://mailto:x.y-z#h\" and HTTPS://😀.com/a(b)c text",
+    "<p>://mailto:x.y-z#h&quot; and <a href=\"HTTPS://%F0%9F%98%80.com/a(b)c\" target=\"_blank\" rel=\"noopener noreferrer\">HTTPS://😀.com/a(b)c</a> text</p>\n" },
+  { "links-10",
+    "https://é {)@+-｜|#&-😀}! ':c&+.~(c(,!~[]{(}|'+",
+    "<p><a href=\"https://xn--9ca\" target=\"_blank\" rel=\"noopener noreferrer\">https://é</a> {)@±｜|#&amp;-😀}! ‘:c&amp;+.<sub>(c(,!</sub>[]{(}|’+</p>\n" },
+  { "links-11",
+    "https://+]｜@=%=(.=%日-?｜,｜>%\302\240>:｜.\"!\302\240c)}\302\240+?@|,!+",
+    "<p><a href=\"https://+\" target=\"_blank\" rel=\"noopener noreferrer\">https://+</a>]｜@=%=(.=%日-?｜,｜&gt;%\302\240&gt;:｜.&quot;!\302\240c)}\302\240+?@|,!+</p>\n" },
+  { "links-12",
+    "#user@host.com/a?) and xmpp:host.com:/a]'",
+    "<p><a href=\"/tags/user\" class=\"tag\">#user</a>@host.com/a?) and xmpp:host.com:/a]’</p>\n" },
+  { "links-13",
+    "#hTTp://a..b/\342\200\213z.- and xmpp:t.co/a.b.?",
+    "<p><a href=\"/tags/http\" class=\"tag\">#hTTp</a>://a…b/\342\200\213z.- and xmpp:t.co/a.b.?</p>\n" },
+  { "links-14",
+    "**\"ftp://user@host.com/x!**",
+    "<p><strong>&quot;<a href=\"ftp://user@host.com/x\" target=\"_blank\" rel=\"noopener noreferrer\">ftp://user@host.com/x</a>!</strong></p>\n" },
+  { "links-15",
+    "'ftp://host.com:8080/...x'",
+    "<p>‘<a href=\"ftp://host.com:8080/...x\" target=\"_blank\" rel=\"noopener noreferrer\">ftp://host.com:8080/...x</a>’</p>\n" },
+  { "links-16",
+    "#www.a.b.c.d.e.f.g/a?… and HTTPS://ex-ample.co.uk?q\n",
+    "<p><a href=\"/tags/www\" class=\"tag\">#www</a>.a.b.c.d.e.f.g/a?… and <a href=\"HTTPS://ex-ample.co.uk?q\" target=\"_blank\" rel=\"noopener noreferrer\">HTTPS://ex-ample.co.uk?q</a></p>\n" },
+  { "links-17",
+    "'mailto:test/[x]_ and mumble://x.y-z/it's text",
+    "<p>'mailto:test/[x]_ and <a href=\"mumble://x.y-z/it's\" target=\"_blank\" rel=\"noopener noreferrer\">mumble://x.y-z/it’s</a> text</p>\n" },
+  { "links-18",
+    "[ftp://plus.google.com/%20'",
+    "<p>[<a href=\"ftp://plus.google.com/%20\" target=\"_blank\" rel=\"noopener noreferrer\">ftp://plus.google.com/ </a>’</p>\n" },
+  { "links-19",
+    "[HTTPS://😀.com/.-",
+    "<p>[<a href=\"HTTPS://%F0%9F%98%80.com/.-\" target=\"_blank\" rel=\"noopener noreferrer\">HTTPS://😀.com/.-</a></p>\n" },
+  { "links-20",
+    "mumble://пример.рф/[x]?",
+    "<p><a href=\"mumble://%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.%D1%80%D1%84/%5Bx%5D\" target=\"_blank\" rel=\"noopener noreferrer\">mumble://пример.рф/[x]</a>?</p>\n" },
+  { "links-21",
+    "*hTTp://127.0.0.1/a.b.)",
+    "<p>*<a href=\"hTTp://127.0.0.1/a.b.)\" target=\"_blank\" rel=\"noopener noreferrer\">hTTp://127.0.0.1/a.b.)</a></p>\n" },
+  { "links-22",
+    "*ftp://例子.中国/日本)",
+    "<p>*<a href=\"ftp://%E4%BE%8B%E5%AD%90.%E4%B8%AD%E5%9B%BD/%E6%97%A5%E6%9C%AC\" target=\"_blank\" rel=\"noopener noreferrer\">ftp://例子.中国/日本</a>)</p>\n" },
+  { "links-23",
+    "*mumble://пример.рф/'s'? and HTTPS://127.0.0.1/a}_",
+    "<p>*<a href=\"mumble://%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.%D1%80%D1%84/'s'\" target=\"_blank\" rel=\"noopener noreferrer\">mumble://пример.рф/‘s’</a>? and <a href=\"HTTPS://127.0.0.1/a\" target=\"_blank\" rel=\"noopener noreferrer\">HTTPS://127.0.0.1/a</a>}_</p>\n" },
+  { "links-24",
+    "https://+\342\200\213日< @{é\302\240#\n"
+    "@~>",
+    "<p><a href=\"https://xn--+-qgn2862a\" target=\"_blank\" rel=\"noopener noreferrer\">https://+\342\200\213日</a>&lt; @{é\302\240#<br>\n"
+    "@~&gt;</p>\n" },
+  { "links-25",
+    " https://x.y-z/{y}😀",
+    "<p><a href=\"https://x.y-z/%7By%7D%F0%9F%98%80\" target=\"_blank\" rel=\"noopener noreferrer\">https://x.y-z/{y}😀</a></p>\n" },
+  { "links-26",
+    "https://=a (｜@_=!]b\302\240\302\240:<=😀 '\342\200\213-ba~b\n"
+    "|a",
+    "<p><a href=\"https://=a\" target=\"_blank\" rel=\"noopener noreferrer\">https://=a</a> (｜@_=!]b\302\240\302\240:&lt;=😀 '\342\200\213-ba~b<br>\n"
+    "|a</p>\n" },
+  { "links-27",
+    "*hTTp://😀.com/a,b. next and host.com:8080/a?\?b:1",
+    "<p>*<a href=\"hTTp://%F0%9F%98%80.com/a,b\" target=\"_blank\" rel=\"noopener noreferrer\">hTTp://😀.com/a,b</a>. next and host.com:8080/a?\?b:1</p>\n" },
+  { "links-28",
+    "https://c|\302\240\"[&.}.@a+\"",
+    "<p><a href=\"https://c%7C\" target=\"_blank\" rel=\"noopener noreferrer\">https://c|</a>\302\240“[&amp;.}.@a+”</p>\n" },
+  { "links-29",
+    "[hTTp://пример.рф/a}.-",
+    "<p>[<a href=\"hTTp://%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.%D1%80%D1%84/a\" target=\"_blank\" rel=\"noopener noreferrer\">hTTp://пример.рф/a</a>}.-</p>\n" },
+  { "links-30",
+    "#//münchen.de/posts/UgjyOA5tNBv  and xmpp:t.co/a!!\n",
+    "<p>#<a href=\"//xn--mnchen-3ya.de/posts/UgjyOA5tNBv\" target=\"_blank\" rel=\"noopener noreferrer\">//münchen.de/posts/UgjyOA5tNBv</a>  and xmpp:t.co/a!!</p>\n" },
+  { "links-31",
+    "@mumble://t.co/a]'",
+    "<p>@<a href=\"mumble://t.co/a\" target=\"_blank\" rel=\"noopener noreferrer\">mumble://t.co/a</a>]’</p>\n" },
+  { "links-32",
+    "#HTTPS://host.com:8080/a!!, and https://a_b.com/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?",
+    "<p><a href=\"/tags/https\" class=\"tag\">#HTTPS</a>://host.com:8080/a!!, and https://a_b.com/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx?</p>\n" },
+  { "links-33",
+    "(hTTp://127.0.0.1/a}>",
+    "<p>(<a href=\"hTTp://127.0.0.1/a\" target=\"_blank\" rel=\"noopener noreferrer\">hTTp://127.0.0.1/a</a>}&gt;</p>\n" },
+  { "links-34",
+    "https://😀\té|\342\200\213\n"
+    ">}/｜c\n"
+    "é')@? #!\342\200\213日&%",
+    "<p><a href=\"https://xn--e28h\" target=\"_blank\" rel=\"noopener noreferrer\">https://😀</a>\té|\342\200\213</p>\n"
+    "<blockquote>\n"
+    "<p>}/｜c<br>\n"
+    "é’)@? #!\342\200\213日&amp;%</p>\n"
+    "</blockquote>\n" },
+  { "links-35",
+    "/https://test/-->",
+    "<p>/<a href=\"https://test/--\" target=\"_blank\" rel=\"noopener noreferrer\">https://test/--</a>&gt;</p>\n" },
+  { "links-36",
+    "www.😀.com/'s'\"",
+    "<p>www.😀.com/‘s’&quot;</p>\n" },
+  { "links-37",
+    "//@/[-/|_~/",
+    "<p>//@/[-/|_~/</p>\n" },
+  { "links-38",
+    "//😀%'_+|é\302\240éc?/|",
+    "<p>//😀%’_+|é\302\240éc?/|</p>\n" },
+  { "links-39",
+    "//)~,)日日+&>/:#%a{_|'\t)})\"[\n"
+    "~=_)\"?#' ](>\342\200\213",
+    "<p>//)~,)日日+&amp;&gt;/:#%a{<em>|’\t)})&quot;[<br>\n"
+    "~=</em>)&quot;?#’ ](&gt;\342\200\213</p>\n" },
+  { "links-40",
+    "https://''\342\200\213:日éc+}~@-\n"
+    "\t'c?}](\342\200\213){,.é.?｜%~'</｜.(",
+    "<p>https://’'\342\200\213:日éc+}~@-<br>\n"
+    "‘c?}](\342\200\213){,.é.?｜%~’&lt;/｜.(</p>\n" },
+  { "links-41",
+    "///\"<\302\240é,\"#)%.",
+    "<p>///&quot;&lt;\302\240é,&quot;#)%.</p>\n" },
+  { "links-42",
+    "://例子.中国/a,b ",
+    "<p>://例子.中国/a,b</p>\n" },
+  { "links-43",
+    "//｜>\342\200\213_/?.:\"\302\240-[[\302\240é\":,@,_\302\240\342\200\213\342\200\213@ \t :日.",
+    "<p>//｜&gt;\342\200\213_/?.:&quot;\302\240-[[\302\240é&quot;:,@,_\302\240\342\200\213\342\200\213@ \t :日.</p>\n" },
 };
 
 static const GpmRenderPerson alice[] = {
@@ -300,13 +454,14 @@ assert_harmless (const char *html)
   static const char * const forbidden[] = {
     "<script", "<iframe", "<style", "<object", "<embed", "<svg", "<math", "<link", "<meta",
     "<base", "<form", "<input", "<details", "href=\"javascript:", "href=\"vbscript:",
-    "href=\"data:", "src=\"javascript:", "src=\"data:image/svg",
+    "src=\"javascript:", "src=\"data:image/svg",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (forbidden); i++)
     if (strstr (lower, forbidden[i]) != NULL)
       g_error ("forbidden '%s' in: %s", forbidden[i], html);
   g_assert_false (g_regex_match_simple ("<[a-z][^>]*\\son[a-z]+\\s*=", lower, 0, 0));
+  g_assert_false (g_regex_match_simple ("href=\"data:(?!image/(png|gif|jpeg|webp);)", lower, 0, 0));
   g_assert_false (g_regex_match_simple ("<[a-z][^>]*\\sstyle\\s*=\\s*\"(?!text-align:(left|right|center)\")",
                                         lower, 0, 0));
 }
@@ -419,6 +574,7 @@ test_render_check_rejects (void)
     { "<a href=\" JaVa&#x09;Script:alert(1)\">x</a>", GPM_RENDER_FLAGS_DIASPORA },
     { "<a href=\"&#106;avascript:alert(1)\">x</a>", GPM_RENDER_FLAGS_DIASPORA },
     { "<a href=\"data:text/html,x\">x</a>", GPM_RENDER_FLAGS_DIASPORA },
+    { "<a href=\"data:image/svg+xml;base64,PHN2Zz4=\">x</a>", GPM_RENDER_FLAGS_DIASPORA },
     { "<iframe src=\"https://e.example\"></iframe>", GPM_RENDER_FLAGS_DIASPORA },
     { "<style>p{}</style>", GPM_RENDER_FLAGS_DIASPORA },
     { "<p style=\"background:url(https://e.example/t)\">x</p>", GPM_RENDER_FLAGS_DIASPORA },
@@ -439,6 +595,8 @@ test_render_check_rejects (void)
     { "<img data-remote-src=\"https://e.example/t.png\" alt=\"\">", GPM_RENDER_FLAGS_NONE },
     { "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"\">", GPM_RENDER_FLAGS_NONE },
     { "<table><tr><td style=\"text-align:right\">1</td></tr></table>", GPM_RENDER_FLAGS_NONE },
+    /* markdown-it keeps these as link targets too (found by fuzz-render) */
+    { "<a href=\"data:image/png;base64,iBVOR0K=gwoG\">x</a>", GPM_RENDER_FLAGS_NONE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -6,6 +6,9 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <locale.h>
 #include <glib/gstdio.h>
 
 #include "gpm-takeout.h"
@@ -140,6 +143,7 @@ check_form (GpmGenForm form)
   g_autoptr(Loaded) l = load_paths (m->paths, m->json_limit, &takeout);
   GPtrArray *entries = gpm_takeout_get_entries (takeout);
   guint delivered = 0, listed = 0, refused = 0, too_large = 0, cp437 = 0, non_ascii = 0;
+  guint suffix1 = 0, suffix2 = 0;
 
   for (guint k = 0; k < m->entries->len; k++)
     {
@@ -156,6 +160,8 @@ check_form (GpmGenForm form)
 
       g_assert_nonnull (te);
       listed++;
+      suffix1 += g_str_has_suffix (e->name, "(1).json");
+      suffix2 += g_str_has_suffix (e->name, "(2).json");
       g_assert_cmpint (te->size, ==, e->size);
       g_assert_cmpuint (te->part, ==, e->part);
       if (e->cp437 && form != GPM_GEN_FORM_FOLDER && form != GPM_GEN_FORM_TGZ)
@@ -191,6 +197,8 @@ check_form (GpmGenForm form)
   g_assert_cmpuint (g_hash_table_size (l->json), ==, delivered);
   g_assert_cmpuint (entries->len, ==, listed);
   g_assert_cmpuint (too_large, ==, 1);
+  g_assert_cmpuint (suffix1, >, 3);
+  g_assert_cmpuint (suffix2, >, 0);
   g_assert_cmpuint (non_ascii, >, 10);
   if (form == GPM_GEN_FORM_FOLDER)
     g_assert_cmpuint (refused, ==, 0);
@@ -603,6 +611,46 @@ test_folder_links (void)
   g_ptr_array_set_size (paths, 0);
 }
 
+/* A tar whose names are neither UTF-8 nor marked: read as Latin-1. And a
+ * pax tar (what the generator writes) keeps UTF-8 names. */
+static void
+test_tar_names (void)
+{
+  g_autofree char *path = g_build_filename (tmp_root, "latin1.tgz", NULL);
+  const char *names[] = { "Takeout/Posts/Gr\xfc\xdf" "e.json", "Takeout/Posts/plain.json" };
+  locale_t c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
+  locale_t old = uselocale (c);
+  struct archive *a = archive_write_new ();
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(Loaded) l = NULL;
+
+  archive_write_set_format_ustar (a);
+  archive_write_add_filter_gzip (a);
+  g_assert_cmpint (archive_write_open_filename (a, path), ==, ARCHIVE_OK);
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      struct archive_entry *ae = archive_entry_new ();
+      archive_entry_copy_pathname (ae, names[k]);
+      archive_entry_set_filetype (ae, AE_IFREG);
+      archive_entry_set_perm (ae, 0644);
+      archive_entry_set_size (ae, 2);
+      g_assert_cmpint (archive_write_header (a, ae), >=, ARCHIVE_WARN);
+      g_assert_cmpint (archive_write_data (a, "{}", 2), ==, 2);
+      archive_entry_free (ae);
+    }
+  g_assert_cmpint (archive_write_close (a), ==, ARCHIVE_OK);
+  archive_write_free (a);
+  uselocale (old);
+  freelocale (c);
+
+  g_ptr_array_add (paths, path);
+  l = load_paths (paths, 0, &takeout);
+  g_assert_true (g_hash_table_contains (l->json, "Takeout/Posts/Grüße.json"));
+  g_assert_true (g_hash_table_contains (l->json, "Takeout/Posts/plain.json"));
+  g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
+}
+
 static void
 test_cancel (void)
 {
@@ -728,6 +776,7 @@ main (int    argc,
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);
   g_test_add_func ("/takeout/folder-links", test_folder_links);
+  g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
 

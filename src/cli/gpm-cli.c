@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gpm-cli.h"
+#include "gpm-takeout.h"
 
 typedef struct {
   const char *name;
@@ -19,6 +20,10 @@ typedef struct {
 static const Command commands[] = {
   { "scopes", gpm_cli_scopes, N_("Count the posts of each audience (visibility scope)") },
   { "select", gpm_cli_select, N_("List the posts shared with the given audiences") },
+  { "convert", gpm_cli_convert, N_("Print a post as diaspora* Markdown (or its preview HTML)") },
+  { "export", gpm_cli_export, N_("Write the selected posts to a folder as Markdown files") },
+  { "post", gpm_cli_post, N_("Repost the selected posts to a diaspora* pod") },
+  { "status", gpm_cli_status, N_("Show how far the migration to a pod account has got") },
 };
 
 static void
@@ -38,6 +43,7 @@ main (int argc, char **argv)
   const char *name;
 
   setlocale (LC_ALL, "");
+  gpm_takeout_setup_process ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -16,5 +16,9 @@ enum {
 /* Each command gets argv with argv[0] = "gplus-migrate-cli COMMAND". */
 int gpm_cli_scopes  (int argc, char **argv);
 int gpm_cli_select  (int argc, char **argv);
+int gpm_cli_convert (int argc, char **argv);
+int gpm_cli_export  (int argc, char **argv);
+int gpm_cli_post    (int argc, char **argv);
+int gpm_cli_status  (int argc, char **argv);
 
 G_END_DECLS

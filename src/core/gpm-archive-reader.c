@@ -19,7 +19,7 @@
 /* Reads start small after a seek or skip (a local header and a small JSON
  * entry fit) and double while the archive reads on, so that hopping over
  * media costs one small read per entry, and long runs read in big blocks. */
-#define MIN_READ  (8 * 1024)
+#define MIN_READ  (4 * 1024)
 #define MAX_READ  (256 * 1024)
 
 struct _GpmArchiveReader {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gpm-post.h"
+#include "gpm-json-scan.h"
 
 #include <glib/gi18n.h>
 
@@ -31,6 +32,14 @@ struct _GpmPost
   guint        n_comments;
   guint        n_plus_ones;
   guint        n_reshares;
+  GpmPostAttachments attachments;
+
+  /* The index fields above are read when the post is created; the rest
+   * (author, link, media, album, reshare, location, poll) from @raw the first
+   * time someone asks, under @full_lock. */
+  GMutex       full_lock;
+  gboolean     full_loaded;
+  GBytes      *raw;
 };
 
 G_DEFINE_FINAL_TYPE (GpmPost, gpm_post, G_TYPE_OBJECT)
@@ -124,6 +133,8 @@ gpm_post_finalize (GObject *object)
   poll_free (self->poll);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->raw, g_bytes_unref);
+  g_mutex_clear (&self->full_lock);
 
   G_OBJECT_CLASS (gpm_post_parent_class)->finalize (object);
 }
@@ -140,6 +151,7 @@ gpm_post_init (GpmPost *self)
   self->content = g_strdup ("");
   self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->full_lock);
 }
 
 /* Lenient accessors: a wrong type is treated as absent. */
@@ -283,12 +295,42 @@ parse_poll (JsonObject *obj)
   return p;
 }
 
+static GpmPostAttachments
+attachments_of_object (JsonObject *root)
+{
+  GpmPostAttachments kinds = 0;
+  if (obj_member (root, "media"))
+    kinds |= GPM_POST_HAS_MEDIA;
+  if (obj_member (root, "album"))
+    kinds |= GPM_POST_HAS_ALBUM;
+  if (obj_member (root, "link"))
+    kinds |= GPM_POST_HAS_LINK;
+  if (obj_member (root, "resharedPost"))
+    kinds |= GPM_POST_HAS_RESHARE;
+  if (obj_member (root, "poll"))
+    kinds |= GPM_POST_HAS_POLL;
+  if (obj_member (root, "location"))
+    kinds |= GPM_POST_HAS_LOCATION;
+  return kinds;
+}
+
+static void
+set_times (GpmPost *self, const char *created, const char *updated)
+{
+  self->creation_time = parse_time (created);
+  if (created && !self->creation_time)
+    g_ptr_array_add (self->warnings, g_strdup_printf ("unreadable creationTime \"%s\"", created));
+  self->update_time = parse_time (updated);
+}
+
+static void fill_full (GpmPost *self, JsonObject *root);
+
+/* Everything from a parsed tree: used for reshared posts, which arrive as
+ * part of their resharer's full parse. */
 static void
 fill_from_object (GpmPost    *self,
-                  JsonObject *root,
-                  gboolean    with_acl)
+                  JsonObject *root)
 {
-  JsonObject *o;
   g_autofree char *created = str_member (root, "creationTime");
   g_autofree char *updated = str_member (root, "updateTime");
   char *content;
@@ -301,12 +343,22 @@ fill_from_object (GpmPost    *self,
       g_free (self->content);
       self->content = content;
     }
-  self->creation_time = parse_time (created);
-  if (created && !self->creation_time)
-    g_ptr_array_add (self->warnings, g_strdup_printf ("unreadable creationTime \"%s\"", created));
-  self->update_time = parse_time (updated);
-  self->author = parse_person (obj_member (root, "author"));
+  set_times (self, created, updated);
+  self->n_comments = array_len (root, "comments");
+  self->n_plus_ones = array_len (root, "plusOnes");
+  self->n_reshares = array_len (root, "reshares");
+  self->attachments = attachments_of_object (root);
+  fill_full (self, root);
+  self->full_loaded = TRUE;
+}
 
+static void
+fill_full (GpmPost    *self,
+           JsonObject *root)
+{
+  JsonObject *o;
+
+  self->author = parse_person (obj_member (root, "author"));
   if ((o = obj_member (root, "link")))
     {
       self->link = g_new0 (GpmLink, 1);
@@ -345,36 +397,77 @@ fill_from_object (GpmPost    *self,
     {
       self->reshared = g_object_new (GPM_TYPE_POST, NULL);
       self->reshared->entry_name = g_strdup (self->entry_name);
-      fill_from_object (self->reshared, o, FALSE);
-    }
-
-  self->n_comments = array_len (root, "comments");
-  self->n_plus_ones = array_len (root, "plusOnes");
-  self->n_reshares = array_len (root, "reshares");
-
-  if (with_acl)
-    {
-      g_autoptr(GPtrArray) scopes = gpm_scope_parse_acl (obj_member (root, "postAcl"), self->warnings);
-      g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
+      fill_from_object (self->reshared, o);
     }
 }
 
-gboolean
-gpm_post_json_looks_like_post (JsonObject *object)
+/* Reads the attachments on first use. Thread-safe; cheap once done. */
+static GpmPost *
+ensure_full (GpmPost *self)
 {
-  if (object == NULL)
-    return FALSE;
-  if (json_object_has_member (object, "postAcl"))
-    return TRUE;
-  /* A post that lost its ACL still has a creation time and a post resource name. */
-  if (json_object_has_member (object, "creationTime"))
+  g_mutex_lock (&self->full_lock);
+  if (!self->full_loaded)
     {
-      g_autofree char *rn = str_member (object, "resourceName");
-      g_autofree char *url = str_member (object, "url");
-      if ((rn && strstr (rn, "/posts/")) || (url && strstr (url, "/posts/")))
-        return TRUE;
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(GError) error = NULL;
+      gsize len = 0;
+      const char *data = g_bytes_get_data (self->raw, &len);
+
+      if (json_parser_load_from_data (parser, data, len, &error) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        fill_full (self, json_node_get_object (json_parser_get_root (parser)));
+      else
+        g_ptr_array_add (self->warnings,
+                         g_strdup_printf ("attachments unreadable: %s", error ? error->message : "not an object"));
+      g_clear_pointer (&self->raw, g_bytes_unref);
+      self->full_loaded = TRUE;
     }
-  return FALSE;
+  g_mutex_unlock (&self->full_lock);
+  return self;
+}
+
+/* The top-level members indexing needs, as spans of the raw text (last one wins). */
+typedef struct {
+  GpmJsonMember acl, created, updated, url, resource_name, content;
+  guint n_comments, n_plus_ones, n_reshares;
+  GpmPostAttachments attachments;
+} Members;
+
+static void
+on_member (const GpmJsonMember *m,
+           gpointer             user_data)
+{
+  Members *out = user_data;
+  const char *k = m->key;
+
+#define TAKE(name, field) if (strcmp (k, name) == 0) { out->field = *m; out->field.key = NULL; return; }
+  TAKE ("postAcl", acl)
+  TAKE ("creationTime", created)
+  TAKE ("updateTime", updated)
+  TAKE ("url", url)
+  TAKE ("resourceName", resource_name)
+  TAKE ("content", content)
+#undef TAKE
+#define KIND(name, flag) if (strcmp (k, name) == 0) { \
+    if (m->type == '{') out->attachments |= flag; else out->attachments &= ~flag; return; }
+  KIND ("media", GPM_POST_HAS_MEDIA)
+  KIND ("album", GPM_POST_HAS_ALBUM)
+  KIND ("link", GPM_POST_HAS_LINK)
+  KIND ("resharedPost", GPM_POST_HAS_RESHARE)
+  KIND ("poll", GPM_POST_HAS_POLL)
+  KIND ("location", GPM_POST_HAS_LOCATION)
+#undef KIND
+#define COUNT(name, field) if (strcmp (k, name) == 0) { out->field = m->type == '[' ? m->n_elements : 0; return; }
+  COUNT ("comments", n_comments)
+  COUNT ("plusOnes", n_plus_ones)
+  COUNT ("reshares", n_reshares)
+#undef COUNT
+}
+
+static char *
+member_string (const GpmJsonMember *m)
+{
+  return m->type == '"' ? gpm_json_decode_string (m->value, m->value_len) : NULL;
 }
 
 GpmPost *
@@ -383,11 +476,15 @@ gpm_post_new_from_data (const char  *entry_name,
                         gssize       length,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GpmPost) self = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
-  JsonObject *obj;
+  g_autoptr(JsonParser) acl_parser = NULL;
+  g_autoptr(GPtrArray) scopes = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
+  Members m = { 0 };
+  guint line = 0, column = 0;
+  const char *what = NULL;
+  const char *bad_utf8 = NULL;
 
   if (length < 0)
     length = data ? strlen (data) : 0;
@@ -396,40 +493,72 @@ gpm_post_new_from_data (const char  *entry_name,
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_EMPTY, _("the file is empty"));
       return NULL;
     }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!g_utf8_validate_len (data, length, &bad_utf8))
     {
-      const char *why = local_error->message;
-      /* json-glib says "<data>:LINE:COL: Parse error: …"; the name is ours to give. */
-      if (g_str_has_prefix (why, "<data>:"))
-        why += strlen ("<data>:");
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   _("not valid JSON, the file is damaged or cut short (at %s)"), why);
+                   _("not valid JSON, the file is damaged (not UTF-8 text at byte %" G_GSIZE_FORMAT ")"),
+                   (gsize) (bad_utf8 - data));
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+
+  switch (gpm_json_scan_object (data, length, on_member, &m, &line, &column, &what))
     {
-      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST,
-                   _("the JSON is not a Google+ post"));
+    case GPM_JSON_SCAN_SYNTAX:
+      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
+                   _("not valid JSON, the file is damaged or cut short (line %u, column %u: %s)"),
+                   line, column, what);
       return NULL;
-    }
-  obj = json_node_get_object (root);
-  if (obj_member (obj, "postAcl") == NULL)
-    {
-      if (gpm_post_json_looks_like_post (obj))
-        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
-                     _("the post has no postAcl, so who it was shared with is unknown"));
-      else
-        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST,
-                     _("the JSON is not a Google+ post"));
+    case GPM_JSON_SCAN_NOT_OBJECT:
+      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
       return NULL;
+    case GPM_JSON_SCAN_OK:
+    default:
+      break;
     }
 
   self = g_object_new (GPM_TYPE_POST, NULL);
   self->entry_name = g_strdup (entry_name);
-  fill_from_object (self, obj, TRUE);
+  self->url = member_string (&m.url);
+  self->resource_name = member_string (&m.resource_name);
+  created = member_string (&m.created);
+
+  if (m.acl.type != '{')
+    {
+      /* A post that lost its ACL still has a creation time and a post resource name. */
+      if (created && ((self->resource_name && strstr (self->resource_name, "/posts/")) ||
+                      (self->url && strstr (self->url, "/posts/"))))
+        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
+                     _("the post has no postAcl, so who it was shared with is unknown"));
+      else
+        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
+      return NULL;
+    }
+
+  if (m.content.type == '"')
+    {
+      g_free (self->content);
+      self->content = member_string (&m.content);
+      if (self->content == NULL)
+        self->content = g_strdup ("");
+    }
+  updated = member_string (&m.updated);
+  set_times (self, created, updated);
+  self->n_comments = m.n_comments;
+  self->n_plus_ones = m.n_plus_ones;
+  self->n_reshares = m.n_reshares;
+  self->attachments = m.attachments;
+
+  acl_parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (acl_parser, m.acl.value, m.acl.value_len, NULL))
+    {
+      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
+                   _("not valid JSON, the file is damaged (its postAcl cannot be read)"));
+      return NULL;
+    }
+  scopes = gpm_scope_parse_acl (json_node_get_object (json_parser_get_root (acl_parser)), self->warnings);
+  g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
+
+  self->raw = g_bytes_new (data, length);
   return g_steal_pointer (&self);
 }
 
@@ -450,15 +579,16 @@ const char *gpm_post_get_url (GpmPost *self) { return self->url; }
 const char *gpm_post_get_resource_name (GpmPost *self) { return self->resource_name; }
 GDateTime *gpm_post_get_creation_time (GpmPost *self) { return self->creation_time; }
 GDateTime *gpm_post_get_update_time (GpmPost *self) { return self->update_time; }
-const GpmPerson *gpm_post_get_author (GpmPost *self) { return self->author; }
+const GpmPerson *gpm_post_get_author (GpmPost *self) { return ensure_full (self)->author; }
 const char *gpm_post_get_content (GpmPost *self) { return self->content; }
-const GpmLink *gpm_post_get_link (GpmPost *self) { return self->link; }
-const GpmMedia *gpm_post_get_media (GpmPost *self) { return self->media; }
-GPtrArray *gpm_post_get_album (GpmPost *self) { return self->album; }
-gboolean gpm_post_has_album (GpmPost *self) { return self->album != NULL; }
-GpmPost *gpm_post_get_reshared_post (GpmPost *self) { return self->reshared; }
-const GpmLocation *gpm_post_get_location (GpmPost *self) { return self->location; }
-const GpmPoll *gpm_post_get_poll (GpmPost *self) { return self->poll; }
+const GpmLink *gpm_post_get_link (GpmPost *self) { return ensure_full (self)->link; }
+const GpmMedia *gpm_post_get_media (GpmPost *self) { return ensure_full (self)->media; }
+GPtrArray *gpm_post_get_album (GpmPost *self) { return ensure_full (self)->album; }
+gboolean gpm_post_has_album (GpmPost *self) { return (self->attachments & GPM_POST_HAS_ALBUM) != 0; }
+GpmPostAttachments gpm_post_get_attachments (GpmPost *self) { return self->attachments; }
+GpmPost *gpm_post_get_reshared_post (GpmPost *self) { return ensure_full (self)->reshared; }
+const GpmLocation *gpm_post_get_location (GpmPost *self) { return ensure_full (self)->location; }
+const GpmPoll *gpm_post_get_poll (GpmPost *self) { return ensure_full (self)->poll; }
 GPtrArray *gpm_post_get_scopes (GpmPost *self) { return self->scopes; }
 GPtrArray *gpm_post_get_warnings (GpmPost *self) { return self->warnings; }
 guint gpm_post_get_n_comments (GpmPost *self) { return self->n_comments; }

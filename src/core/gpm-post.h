@@ -66,10 +66,23 @@ typedef struct {
   int        total_votes;
 } GpmPoll;
 
+/* Which attachments a post has, known without reading them. */
+typedef enum {
+  GPM_POST_HAS_MEDIA    = 1 << 0,
+  GPM_POST_HAS_ALBUM    = 1 << 1,
+  GPM_POST_HAS_LINK     = 1 << 2,
+  GPM_POST_HAS_RESHARE  = 1 << 3,
+  GPM_POST_HAS_POLL     = 1 << 4,
+  GPM_POST_HAS_LOCATION = 1 << 5,
+} GpmPostAttachments;
+
 #define GPM_TYPE_POST (gpm_post_get_type ())
 G_DECLARE_FINAL_TYPE (GpmPost, gpm_post, GPM, POST, GObject)
 
-/* Parse one post. @entry_name is where it came from (a path, or an entry name
+/* Parse one post. Indexing fields (ids, dates, content, scopes, counts,
+ * attachment kinds) are read at once; the attachments themselves (author,
+ * link, media, album, reshare, location, poll) the first time a getter asks
+ * for them (thread-safe). @entry_name is where it came from (a path, or an entry name
  * inside an archive) and is kept for messages and `select` output.
  * Reshared posts (resharedPost) are parsed with the same code but carry no ACL. */
 GpmPost           *gpm_post_new_from_data         (const char  *entry_name,
@@ -94,6 +107,8 @@ const GpmMedia    *gpm_post_get_media             (GpmPost *self);
 /* album.media[], GpmMedia*; NULL when the post has no album. */
 GPtrArray         *gpm_post_get_album             (GpmPost *self);
 gboolean           gpm_post_has_album             (GpmPost *self);
+/* Cheap: known from indexing, reads no attachment. */
+GpmPostAttachments gpm_post_get_attachments       (GpmPost *self);
 GpmPost           *gpm_post_get_reshared_post     (GpmPost *self);
 const GpmLocation *gpm_post_get_location          (GpmPost *self);
 const GpmPoll     *gpm_post_get_poll              (GpmPost *self);
@@ -117,8 +132,5 @@ GPtrArray         *gpm_post_get_warnings          (GpmPost *self);
 void               gpm_post_collect_problems      (GpmPost   *self,
                                                    GPtrArray *problems);
 
-/* TRUE when @object looks like a Google+ post (used to find posts in a
- * Takeout whatever its folders are called). */
-gboolean           gpm_post_json_looks_like_post  (JsonObject *object);
 
 G_END_DECLS

@@ -62,9 +62,7 @@ set_error_from_exception (GError       **error,
 {
   const char *uri = jsc_exception_get_source_uri (exception);
 
-  g_set_error (error, GPM_RENDER_ERROR, code,
-               /* Translators: %s are: what failed, a script name, a line, the JavaScript message */
-               _("%s: %s:%u: %s"),
+  g_set_error (error, GPM_RENDER_ERROR, code, "%s: %s:%u: %s",
                what,
                uri != NULL ? uri : "?",
                jsc_exception_get_line_number (exception),
@@ -93,6 +91,34 @@ evaluate (JSCContext  *context,
   return TRUE;
 }
 
+/* The scripts' bytes, looked up once for every thread: looking them up from
+ * several threads starting at once raced inside GResource. */
+static GBytes *script_bytes[G_N_ELEMENTS (scripts)];
+static GError *script_error;
+
+static gboolean
+load_scripts (GError **error)
+{
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (scripts) && script_error == NULL; i++)
+        {
+          g_autofree char *path = g_strconcat (RESOURCE_PREFIX, scripts[i], NULL);
+          script_bytes[i] = g_resource_lookup_data (gpm_render_js_get_resource (), path,
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &script_error);
+        }
+      g_once_init_leave (&loaded, 1);
+    }
+  if (script_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (script_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static GpmRenderer *
 gpm_renderer_new (GError **error)
 {
@@ -103,18 +129,13 @@ gpm_renderer_new (GError **error)
   if (!evaluate (context, prelude, -1, "gpm-render-prelude.js", error))
     return NULL;
 
+  if (!load_scripts (error))
+    return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS (scripts); i++)
     {
-      g_autofree char *path = g_strconcat (RESOURCE_PREFIX, scripts[i], NULL);
-      g_autoptr(GBytes) bytes = NULL;
       gsize size = 0;
-      const char *code;
+      const char *code = g_bytes_get_data (script_bytes[i], &size);
 
-      bytes = g_resource_lookup_data (gpm_render_js_get_resource (), path,
-                                      G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-      if (bytes == NULL)
-        return NULL;
-      code = g_bytes_get_data (bytes, &size);
       if (!evaluate (context, code, (gssize) size, scripts[i], error))
         return NULL;
     }
@@ -249,12 +270,29 @@ scheme_is_script (const char *scheme)
   return scheme != NULL && in_list (scheme, bad, G_N_ELEMENTS (bad));
 }
 
+/* markdown-it lets data: URLs through for these image types only (GOOD_DATA_RE), as
+ * link or image targets. An image cannot run script; SVG could, and is not one of them. */
+static gboolean
+is_safe_data_image (const char *url)
+{
+  static const char * const types[] = {
+    "data:image/gif;", "data:image/png;", "data:image/jpeg;", "data:image/webp;",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_ascii_strncasecmp (url, types[i], strlen (types[i])) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 check_href (const char *value)
 {
   g_autofree char *url = url_as_browser_reads (value);
   g_autofree char *scheme = url_scheme (url);
 
+  if (scheme != NULL && g_str_equal (scheme, "data"))
+    return is_safe_data_image (url);
   return !scheme_is_script (scheme);
 }
 
@@ -275,8 +313,7 @@ check_src (const char    *value,
       return TRUE;
     }
   if (g_str_equal (scheme, "data"))
-    return g_ascii_strncasecmp (url, "data:image/", 11) == 0 &&
-           g_ascii_strncasecmp (url, "data:image/svg", 14) != 0;
+    return is_safe_data_image (url);
   if (scheme_is_script (scheme))
     return FALSE;
   return allow_remote;
@@ -314,11 +351,11 @@ check_node (xmlNode        *node,
       for (xmlAttr *attr = node->properties; attr != NULL; attr = attr->next)
         {
           const char *aname = (const char *) attr->name;
-          g_autofree char *value = (char *) xmlNodeGetContent ((xmlNode *) attr);
+          xmlChar *content = xmlNodeGetContent ((xmlNode *) attr);
+          g_autofree char *value = g_strdup (content != NULL ? (const char *) content : "");
           gboolean ok;
 
-          if (value == NULL)
-            value = g_strdup ("");
+          xmlFree (content);
 
           if (!in_list (aname, safe_attributes, G_N_ELEMENTS (safe_attributes)))
             ok = FALSE;

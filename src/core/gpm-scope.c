@@ -144,6 +144,14 @@ get_array (JsonObject *obj, const char *member)
   return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* The i-th element if it is an object, else NULL (never a critical). */
+static JsonObject *
+get_element_object (JsonArray *array, guint i)
+{
+  JsonNode *node = json_array_get_element (array, i);
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 static const char *
 get_string (JsonObject *obj, const char *member, const char *fallback)
 {
@@ -176,7 +184,7 @@ add_users (GPtrArray *result, JsonArray *users, const char *where, GPtrArray *wa
     return;
   for (guint i = 0; i < json_array_get_length (users); i++)
     {
-      JsonObject *user = json_array_get_object_element (users, i);
+      JsonObject *user = get_element_object (users, i);
       const char *id = get_string (user, "resourceName", NULL);
       if (id == NULL)
         {
@@ -240,7 +248,7 @@ gpm_scope_parse_acl (JsonObject *acl,
       JsonArray *circles = get_array (standard, "circles");
       for (guint i = 0; circles && i < json_array_get_length (circles); i++)
         {
-          JsonObject *circle = json_array_get_object_element (circles, i);
+          JsonObject *circle = get_element_object (circles, i);
           const char *type = get_string (circle, "type", NULL);
 
           if (g_strcmp0 (type, "CIRCLE_TYPE_PUBLIC") == 0)

@@ -557,7 +557,8 @@ read_archive_entries (LoadState        *st,
 
           if (g_cancellable_is_cancelled (st->cancellable))
             return READ_CANCELLED;
-          if (ordinal == 0 && part->kind == PART_ZIP && !part->streaming)
+          /* Nothing at all: the caller tries another way or reports it. */
+          if (ordinal == 0 && !part->streaming)
             return READ_FAILED_AT_START;
           add_problem (st, part->path,
                        part->streaming
@@ -636,7 +637,8 @@ load_archive_part (LoadState *st,
       {
         const char *msg = archive_error_string (gpm_archive_reader_get_archive (reader));
         g_set_error_literal (&error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
-                             msg ? msg : _("no central directory"));
+                             msg ? msg : kind == GPM_ARCHIVE_ZIP ? _("no central directory")
+                                                                 : _("read error"));
       }
       g_clear_pointer (&reader, gpm_archive_reader_free);
     }
@@ -765,7 +767,7 @@ read_folder_json (LoadState  *st,
                   Entry      *e)
 {
   g_autofree char *path = g_build_filename (root, e->raw_name ? e->raw_name : e->pub.name, NULL);
-  gsize len = 0;
+  gsize len = 0, want;
   int fd;
 
   if (e->pub.size > (goffset) st->limit)
@@ -799,7 +801,8 @@ read_folder_json (LoadState  *st,
           st->buf = bigger;
           st->buf_size = new_size;
         }
-      n = read (fd, st->buf + len, st->buf_size - 1 - len);
+      want = st->buf_size - 1 - len;
+      n = read (fd, st->buf + len, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -818,6 +821,9 @@ read_folder_json (LoadState  *st,
           too_large (st, e->pub.name, -1);
           return FALSE;
         }
+      /* A regular file reads short only at its end: spare the read of 0. */
+      if ((gsize) n < want)
+        break;
     }
   close (fd);
 
@@ -966,8 +972,15 @@ gpm_takeout_load (GpmTakeout             *self,
 
   if (readable_parts == 0)
     {
-      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
-                   _("%s: nothing could be read"), self->paths[0]);
+      GpmProblem *last = self->problems->len
+                         ? g_ptr_array_index (self->problems, self->problems->len - 1) : NULL;
+
+      if (last && self->n_parts == 1)
+        g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                     "%s: %s", last->name, last->message);
+      else
+        g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+                     _("%s: nothing could be read"), self->paths[0]);
       return FALSE;
     }
   return TRUE;

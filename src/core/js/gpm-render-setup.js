@@ -300,6 +300,146 @@
   md.linkify.add("mumble:", "http:");
   md.linkify.set({ fuzzyLink: false });
 
+  /* GPM (speed only; the results are the same): linkify-it's validators run their
+   * host regexp twice per candidate link, test() then match(). JavaScriptCore cannot
+   * JIT-compile those regexps (variable-count groups), and its regexp interpreter is
+   * slow, so run each once. The regexps themselves are linkify-it's, built by its own
+   * validators on the first call. */
+  (function () {
+    var linkify = md.linkify;
+    var compiled = linkify.__compiled__;
+    var httpValidate = compiled["http:"].validate;
+    var noHttpValidate = compiled["//"].validate;
+    var mailtoValidate = compiled["mailto:"].validate;
+
+    function lengthOf(re, text, pos) {
+      var m = re.exec(text.slice(pos));
+      return m ? m[0].length : 0;
+    }
+
+    /* The interpreter's cost grows with the backtracking state a match keeps, so
+     * http and no_http, which are "^" + HEAD + src_path where src_path is one
+     * optional group "(?:[/?#]...|\/)?", are run as two regexps: HEAD, then the
+     * path from where HEAD ended. That is the same match: an optional group at
+     * the end of a pattern always succeeds, so the first HEAD match in
+     * backtracking order is final and the path then takes its own first match at
+     * that position. Inside the path "^" (start of input) can never match in
+     * either form (every path alternative first consumes "/", "?" or "#") and
+     * src_path has no lookbehind or \b that could see the text before it. The
+     * split is used only if the pieces rebuild linkify-it's exact regexp. */
+    function isOneOptionalGroup(src) {
+      if (src.slice(0, 8) !== "(?:[/?#]" || src.slice(-2) !== ")?" ||
+          /\\[bB]|\(\?<[=!]/.test(src)) {
+        return false;
+      }
+      var depth = 0, inClass = false;
+      for (var k = 0; k < src.length; k++) {
+        var c = src[k];
+        if (c === "\\") { k++; continue; }
+        if (inClass) { if (c === "]") { inClass = false; } continue; }
+        if (c === "[") { inClass = true; continue; }
+        if (c === "(") { depth++; }
+        else if (c === ")") {
+          depth--;
+          if (depth === 0 && k !== src.length - 2) { return false; }
+        }
+      }
+      return depth === 0;
+    }
+
+    /* The path itself is "(?:[/?#](?:Y)+|\/)?". Nothing follows the (?:Y)+ loop,
+     * so it never backtracks: each step takes the first match of Y where the last
+     * one ended, until Y no longer matches. Running Y as a sticky regexp step by
+     * step gives that same match with far less interpreter state. */
+    var PATH_HEAD = "(?:[/?#](?:", PATH_TAIL = ")+|\\/)?";
+
+    function splitRegExp(whole, head, self) {
+      var path = self.re.src_path;
+      var split;
+      if (!isOneOptionalGroup(path) ||
+          new RegExp(head + path, whole.flags).source !== whole.source) {
+        return null;
+      }
+      split = { head: new RegExp(head, whole.flags), path: new RegExp("^" + path, whole.flags), step: null };
+      if (path.slice(0, PATH_HEAD.length) === PATH_HEAD && path.slice(-PATH_TAIL.length) === PATH_TAIL) {
+        var y = path.slice(PATH_HEAD.length, path.length - PATH_TAIL.length);
+        if (PATH_HEAD + y + PATH_TAIL === path) {
+          split.step = new RegExp("(?:" + y + ")", whole.flags + "y");
+        }
+      }
+      return split;
+    }
+
+    function pathLength(split, s) {
+      var c = s.charAt(0), at = 1, m;
+      if (split.step === null) {
+        m = split.path.exec(s);
+        return m ? m[0].length : 0;
+      }
+      if (c !== "/" && c !== "?" && c !== "#") { return 0; }
+      for (;;) {
+        split.step.lastIndex = at;
+        m = split.step.exec(s);
+        if (m === null) { break; }
+        if (m[0].length === 0) {
+          /* cannot happen with linkify-it's Y; use the plain regexp if it does */
+          m = split.path.exec(s);
+          return m ? m[0].length : 0;
+        }
+        at += m[0].length;
+      }
+      if (at > 1) { return at; }
+      return c === "/" ? 1 : 0;
+    }
+
+    function splitLength(split, text, pos) {
+      var tail = text.slice(pos);
+      var m = split.head.exec(tail);
+      if (!m) { return 0; }
+      return m[0].length + pathLength(split, tail.slice(m[0].length));
+    }
+
+    var httpSplit = null, noHttpSplit = null;
+
+    function fastHttp(text, pos, self) {
+      if (!self.re.http) { httpValidate("", 0, self); }  /* builds self.re.http */
+      if (httpSplit === null || httpSplit.whole !== self.re.http) {
+        httpSplit = splitRegExp(self.re.http, "^\\/\\/" + self.re.src_auth + self.re.src_host_port_strict, self) ||
+                    { head: null };
+        httpSplit.whole = self.re.http;
+      }
+      return httpSplit.head ? splitLength(httpSplit, text, pos) : lengthOf(self.re.http, text, pos);
+    }
+
+    function fastNoHttp(text, pos, self) {
+      if (!self.re.no_http) { noHttpValidate("", 0, self); }  /* builds self.re.no_http */
+      /* should not be "://" or "///" (checked after the regexp in linkify-it;
+       * the regexp has no side effects, so the order does not matter) */
+      if (pos >= 3 && (text[pos - 3] === ":" || text[pos - 3] === "/")) { return 0; }
+      if (noHttpSplit === null || noHttpSplit.whole !== self.re.no_http) {
+        noHttpSplit = splitRegExp(self.re.no_http,
+                                  "^" + self.re.src_auth +
+                                  "(?:localhost|(?:(?:" + self.re.src_domain + ")\\.)+" + self.re.src_domain_root + ")" +
+                                  self.re.src_port + self.re.src_host_terminator, self) ||
+                      { head: null };
+        noHttpSplit.whole = self.re.no_http;
+      }
+      return noHttpSplit.head ? splitLength(noHttpSplit, text, pos) : lengthOf(self.re.no_http, text, pos);
+    }
+
+    function fastMailto(text, pos, self) {
+      if (!self.re.mailto) { mailtoValidate("", 0, self); }  /* builds self.re.mailto */
+      return lengthOf(self.re.mailto, text, pos);
+    }
+
+    Object.keys(compiled).forEach(function (name) {
+      var entry = compiled[name];
+      if (entry.validate === httpValidate) { entry.validate = fastHttp; }
+      else if (entry.validate === noHttpValidate) { entry.validate = fastNoHttp; }
+      else if (entry.validate === mailtoValidate) { entry.validate = fastMailto; }
+    });
+  })();
+
   md.renderer.rules.table_open = function () { return "<table class=\"table table-striped\">\n"; };
 
   md.use(global.markdownitHTML5Embed, { html5embed: {

@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `post`: repost the selected posts to a diaspora* pod, slowly, resumably. */
+#define G_LOG_DOMAIN "gpm-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "gpm-cli.h"
+#include "gpm-cli-common.h"
+#include "gpm-convert.h"
+#include "gpm-journal.h"
+#include "gpm-migrator.h"
+#include "gpm-pod.h"
+#include "gpm-secrets.h"
+
+/* Photos larger than this are not read into memory (diaspora's own limit is far lower). */
+#define MAX_PHOTO_SIZE (64 * 1024 * 1024)
+
+typedef struct {
+  GpmTakeout  *takeout;
+  GpmPod      *pod;
+  GpmMigrator *migrator;
+  GMainLoop   *loop;
+  char        *username;
+  char        *password;
+  gboolean     ok;
+  GError      *error;
+  guint        n_interrupts;
+  guint        n_auth;
+  guint        index;
+} PostRun;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
+
+/* The migrator's conversion: the convert module, photos from the archive. */
+static char *
+convert_post (GpmPost    *post,
+              GPtrArray  *photos,
+              gpointer    user_data,
+              GError    **error)
+{
+  GpmTakeout *takeout = user_data;
+  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, NULL, gpm_convert_takeout_resolver, takeout);
+
+  if (result == NULL || result->markdown == NULL)
+    {
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT, _("The post could not be converted"));
+      return NULL;
+    }
+  for (guint i = 0; result->media != NULL && i < result->media->len; i++)
+    {
+      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
+
+      if (media->uploadable && media->entry != NULL &&
+          !g_ptr_array_find_with_equal_func (photos, media->entry, g_str_equal, NULL))
+        g_ptr_array_add (photos, g_strdup (media->entry));
+    }
+  return g_strdup (result->markdown);
+}
+
+static GBytes *
+read_photo (GpmPost     *post,
+            const char  *photo,
+            gpointer     user_data,
+            GError     **error)
+{
+  return gpm_takeout_read_entry (user_data, photo, MAX_PHOTO_SIZE, NULL, error);
+}
+
+/* A line from the terminal, without echo when @secret. NULL without a terminal. */
+static char *
+prompt_tty (const char *question,
+            gboolean    secret)
+{
+  struct termios saved, quiet;
+  char buffer[1024];
+  gboolean restore = FALSE;
+  FILE *tty;
+  char *line = NULL;
+
+  tty = fopen ("/dev/tty", "r+");
+  if (tty == NULL)
+    return NULL;
+  fputs (question, tty);
+  fflush (tty);
+  if (secret && tcgetattr (fileno (tty), &saved) == 0)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      quiet.c_lflag |= ECHONL;
+      restore = tcsetattr (fileno (tty), TCSAFLUSH, &quiet) == 0;
+    }
+  if (fgets (buffer, sizeof buffer, tty) != NULL)
+    {
+      buffer[strcspn (buffer, "\r\n")] = '\0';
+      line = g_strdup (buffer);
+    }
+  explicit_bzero (buffer, sizeof buffer);
+  if (restore)
+    tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  fclose (tty);
+  return line;
+}
+
+static char *
+read_password_stdin (void)
+{
+  GString *line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, (char) c);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  if (c == EOF && line->len == 0)
+    {
+      g_string_free (line, TRUE);
+      return NULL;
+    }
+  return g_string_free (line, FALSE);
+}
+
+/* Sign-in attempts when the pod is down or throttles (it allows 20 per 5 minutes). */
+#define SIGN_IN_TRIES 10
+#define SIGN_IN_MAX_WAIT 300
+
+/* Signs in with the password, asking for a two-factor code on the terminal
+ * when needed; waits and tries again while the pod is unreachable, busy or
+ * rate limiting. */
+static gboolean
+sign_in (PostRun  *run,
+         GError  **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *code = NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      guint wait;
+
+      g_clear_error (&local);
+      if (gpm_pod_sign_in_password (run->pod, run->username, run->password, NULL, NULL, &local))
+        return TRUE;
+      if (!gpm_pod_error_is_transient (local) || attempt + 1 >= SIGN_IN_TRIES)
+        break;
+      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      /* Translators: %s is why signing in failed, %u a number of seconds */
+      fprintf (stderr, _("Signing in failed (%s); trying again in %u s\n"), local->message, wait);
+      g_usleep ((gulong) wait * G_USEC_PER_SEC);
+    }
+  if (!g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  code = prompt_tty (_("Two-factor authentication code: "), FALSE);
+  if (code == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_clear_error (&local);
+  return gpm_pod_sign_in_password (run->pod, run->username, run->password, g_strstrip (code), NULL, error);
+}
+
+static const char *
+state_label (GpmJournalState state)
+{
+  switch (state)
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      return _("posted");
+    case GPM_JOURNAL_STATE_SKIPPED:
+      return _("skipped");
+    case GPM_JOURNAL_STATE_ATTEMPTING:
+      return _("not confirmed");
+    default:
+      return _("failed");
+    }
+}
+
+static void
+on_post_started (GpmMigrator *migrator,
+                 GpmPost     *post,
+                 PostRun     *run)
+{
+  run->index++;
+  fprintf (stderr, _("[%u/%u] %s…\n"), gpm_migrator_get_n_done (migrator) + gpm_migrator_get_n_skipped (migrator) +
+           gpm_migrator_get_n_failed (migrator) + 1, gpm_migrator_get_n_total (migrator),
+           gpm_post_get_entry_name (post));
+}
+
+static void
+on_post_finished (GpmMigrator *migrator,
+                  GpmPost     *post,
+                  int          state,
+                  GError      *error,
+                  PostRun     *run)
+{
+  if (error != NULL)
+    fprintf (stderr, "  %s: %s\n", state_label (state), error->message);
+  else
+    fprintf (stderr, "  %s\n", state_label (state));
+  /* Progress: sessions may expire again later in a long run. */
+  run->n_auth = 0;
+}
+
+static void
+on_waiting (GpmMigrator *migrator,
+            guint        seconds,
+            const char  *reason,
+            PostRun     *run)
+{
+  /* Translators: %s says why, %u is a number of seconds */
+  fprintf (stderr, _("  %s; waiting %u s\n"), reason, seconds);
+}
+
+static void
+on_auth_required (GpmMigrator *migrator,
+                  GError      *error,
+                  PostRun     *run)
+{
+  g_autoptr(GError) local = NULL;
+
+  fprintf (stderr, _("The pod asks to sign in again (%s)\n"), error->message);
+  /* With the password we have, a few times in a row at most. */
+  if (run->n_auth++ < 3 && sign_in (run, &local))
+    {
+      gpm_migrator_resume (migrator);
+      return;
+    }
+  if (local != NULL && run->error == NULL)
+    run->error = g_error_copy (local);
+  gpm_migrator_cancel (migrator);
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  PostRun *run = user_data;
+
+  if (run->n_interrupts++ == 0)
+    {
+      fputs (_("Stopping after the current step (press Ctrl+C again to quit at once)…\n"), stderr);
+      gpm_migrator_cancel (run->migrator);
+      return G_SOURCE_CONTINUE;
+    }
+  /* The journal is written before every step: quitting now loses nothing. */
+  fputs (_("Quitting; the next run checks the pod for the post in flight.\n"), stderr);
+  _exit (GPM_CLI_BAD_INPUT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PostRun *run = user_data;
+  GError *error = NULL;
+
+  run->ok = gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &error);
+  if (error != NULL)
+    {
+      if (run->error == NULL)
+        run->error = error;
+      else
+        g_error_free (error);
+    }
+  g_main_loop_quit (run->loop);
+}
+
+static void
+print_plan (GPtrArray *items)
+{
+  guint n = 0, n_posted = 0, n_skipped = 0, n_failed = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpmMigratorItem *item = g_ptr_array_index (items, i);
+
+      if (item->journal_state == GPM_JOURNAL_STATE_POSTED)
+        {
+          n_posted++;
+          continue;
+        }
+      n++;
+      printf ("=== %u. %s (%s)\n", n, gpm_post_get_entry_name (item->post), item->key);
+      if (item->skip != NULL)
+        {
+          n_skipped++;
+          printf (_("Skipped: %s\n\n"), item->skip->message);
+          continue;
+        }
+      if (item->error != NULL)
+        {
+          n_failed++;
+          printf (_("Not sendable: %s\n\n"), item->error->message);
+          continue;
+        }
+      if (item->is_public)
+        printf (_("Visibility: public\n"));
+      else
+        {
+          g_autofree char *names = NULL;
+
+          g_ptr_array_add (item->aspects, NULL);
+          names = g_strjoinv (", ", (char **) item->aspects->pdata);
+          g_ptr_array_remove_index (item->aspects, item->aspects->len - 1);
+          printf (_("Visibility: limited to aspects %s\n"), names);
+        }
+      for (guint j = 0; j < item->photos->len; j++)
+        printf (_("Photo %u: %s\n"), j + 1, (const char *) g_ptr_array_index (item->photos, j));
+      if (item->poll_question != NULL)
+        {
+          printf (_("Poll: %s\n"), item->poll_question);
+          for (guint j = 0; j < item->poll_answers->len; j++)
+            printf ("  - %s\n", (const char *) g_ptr_array_index (item->poll_answers, j));
+        }
+      if (item->location != NULL)
+        printf (_("Location: %s\n"), item->location);
+      printf ("--- %s\n%s\n--- %s\n\n", _("text"), item->text, _("end"));
+    }
+  fflush (stdout);
+  fprintf (stderr, _("Dry run: %u to send, %u already posted, %u skipped, %u not sendable. Nothing was sent.\n"),
+           n - n_skipped - n_failed, n_posted, n_skipped, n_failed);
+}
+
+int
+gpm_cli_post (int argc, char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree GOptionEntry *selection_entries = NULL;
+  GpmCliSelection sel = { 0 };
+  g_autofree char *pod_typed = NULL;
+  g_autofree char *username = NULL;
+  g_auto(GStrv) aspects = NULL;
+  gboolean password_stdin = FALSE;
+  gboolean remember = FALSE;
+  gboolean dry_run = FALSE;
+  int delay = 20;
+  int max_per_day = 0;
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *journal_path = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GpmMigrator) migrator = NULL;
+  gboolean password_from_keyring = FALSE;
+  GpmCliInput input = { 0 };
+  PostRun run = { 0 };
+  int status = GPM_CLI_OK;
+  guint sigint_id;
+  guint sigterm_id;
+  GOptionEntry options[] = {
+    { "pod", 0, 0, G_OPTION_ARG_STRING, &pod_typed, N_("The diaspora* pod (pod.example or https://pod.example)"), N_("URL") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("Your user name on the pod"), N_("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from the first line of standard input"), NULL },
+    { "save-password", 0, 0, G_OPTION_ARG_NONE, &remember, N_("Keep the password in the keyring for the next runs"), NULL },
+    { "delay", 0, 0, G_OPTION_ARG_INT, &delay, N_("Seconds between two posts (default 20)"), N_("SECONDS") },
+    { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
+    { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("TAKEOUT…"));
+  g_option_context_set_summary (context,
+    _("Repost the selected posts to a diaspora* pod, oldest first, slowly.\n\n"
+      "Posts shared publicly or with a community are posted publicly. Posts shared\n"
+      "with circles, people, collections or events go to the aspect given with\n"
+      "--aspect for their audience (SCOPE_ID as `scopes --json` shows it: CIRCLES,\n"
+      "EXTENDED, circles/…, users/…), and are skipped without one, never public.\n"
+      "Every step is recorded: run the same command again to resume; nothing is\n"
+      "posted twice. The password is read from standard input (--password-stdin),\n"
+      "else the keyring, else asked for on the terminal."));
+  g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
+  selection_entries = gpm_cli_selection_entries (&sel);
+  g_option_context_add_main_entries (context, selection_entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+      fprintf (stderr, _("Try “%s --help”.\n"), argv[0]);
+      gpm_cli_selection_clear (&sel);
+      return GPM_CLI_USAGE;
+    }
+
+#define USAGE_ERROR(...) \
+  G_STMT_START { \
+    fprintf (stderr, "gplus-migrate-cli: "); \
+    fprintf (stderr, __VA_ARGS__); \
+    fprintf (stderr, "\n"); \
+    fprintf (stderr, _("Try “%s --help”.\n"), argv[0]); \
+    status = GPM_CLI_USAGE; \
+    goto out; \
+  } G_STMT_END
+
+  if (argc < 2)
+    USAGE_ERROR ("%s", _("which takeout? Give the .zip (all parts), .tgz or folder"));
+  if (gpm_cli_selection_is_empty (&sel))
+    USAGE_ERROR ("%s", _("which posts? Give --public, --circles, --ext-circles, --id ID or --essentially-public"));
+  if (!dry_run && (pod_typed == NULL || username == NULL))
+    USAGE_ERROR ("%s", _("--pod and --user are needed"));
+  if (delay < 0 || max_per_day < 0)
+    USAGE_ERROR ("%s", _("--delay and --max-per-day cannot be negative"));
+  if ((pod_typed == NULL) != (username == NULL))
+    USAGE_ERROR ("%s", _("--pod and --user go together"));
+
+  if (pod_typed != NULL)
+    {
+      address = gpm_pod_normalize_address (pod_typed, &error);
+      if (address == NULL)
+        {
+          fprintf (stderr, "gplus-migrate-cli: %s: %s\n", pod_typed, error->message);
+          status = GPM_CLI_BAD_INPUT;
+          goto out;
+        }
+    }
+
+  if (!gpm_cli_input_load (&input, argv + 1, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
+    }
+  gpm_cli_input_print_problems (&input);
+  selected = gpm_cli_input_select (&input, &sel);
+  run.takeout = gpm_import_get_takeout (input.import);
+
+  if (address != NULL)
+    {
+      identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));
+      account = gpm_journal_account_name (address, username);
+      journal_path = gpm_journal_default_path (identity, account);
+      /* A dry run reads the journal if there is one, and creates nothing. */
+      if (!dry_run || g_file_test (journal_path, G_FILE_TEST_EXISTS))
+        {
+          journal = gpm_journal_open (journal_path, identity, account, &error);
+          if (journal == NULL)
+            {
+              fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+              status = GPM_CLI_BAD_INPUT;
+              goto out;
+            }
+        }
+    }
+
+  run.pod = address != NULL && !dry_run ? gpm_pod_new (address, &error) : NULL;
+  if (!dry_run && run.pod == NULL)
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", address, error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
+    }
+  migrator = gpm_migrator_new (run.pod, journal);
+  run.migrator = migrator;
+  gpm_migrator_set_convert_func (migrator, convert_post, run.takeout, NULL);
+  gpm_migrator_set_read_func (migrator, read_photo, run.takeout, NULL);
+  gpm_migrator_set_delay (migrator, (guint) delay);
+  gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
+  for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
+    {
+      const char *eq = strchr (aspects[i], '=');
+      g_autofree char *scope = NULL;
+
+      if (eq == NULL || eq == aspects[i] || eq[1] == '\0')
+        USAGE_ERROR (_("--aspect %s: expected SCOPE_ID=ASPECT_NAME"), aspects[i]);
+      scope = g_strndup (aspects[i], eq - aspects[i]);
+      gpm_migrator_map_scope (migrator, scope, eq + 1);
+    }
+
+  if (dry_run)
+    {
+      g_autoptr(GPtrArray) items = gpm_migrator_plan (migrator, selected);
+
+      print_plan (items);
+      goto out;
+    }
+
+  /* The password: standard input, else the keyring, else the terminal. Never argv. */
+  run.username = g_strdup (username);
+  if (password_stdin)
+    {
+      run.password = read_password_stdin ();
+      if (run.password == NULL)
+        {
+          fprintf (stderr, "gplus-migrate-cli: %s\n", _("--password-stdin: standard input is empty"));
+          status = GPM_CLI_USAGE;
+          goto out;
+        }
+    }
+  else
+    {
+      g_autoptr(GError) keyring_error = NULL;
+      char *secret = gpm_secrets_lookup_sync (address, username, GPM_SECRET_PASSWORD, NULL, &keyring_error);
+
+      if (secret != NULL)
+        {
+          run.password = g_strdup (secret);
+          gpm_secrets_free (secret);
+          password_from_keyring = TRUE;
+        }
+      else
+        {
+          g_autofree char *question = g_strdup_printf (_("Password for %s on %s: "), username, address);
+
+          if (keyring_error != NULL)
+            g_debug ("Keyring: %s", keyring_error->message);
+          run.password = prompt_tty (question, TRUE);
+          if (run.password == NULL)
+            {
+              fprintf (stderr, "gplus-migrate-cli: %s\n",
+                       _("no password: give it on standard input with --password-stdin"));
+              status = GPM_CLI_USAGE;
+              goto out;
+            }
+        }
+    }
+
+  fprintf (stderr, _("Signing in to %s as %s…\n"), address, username);
+  if (!sign_in (&run, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", address, error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
+    }
+  if (remember && !password_from_keyring)
+    {
+      g_autoptr(GError) keyring_error = NULL;
+
+      if (!gpm_secrets_store_sync (address, username, GPM_SECRET_PASSWORD, run.password, NULL, &keyring_error))
+        fprintf (stderr, _("gplus-migrate-cli: the password could not be saved in the keyring: %s\n"),
+                 keyring_error->message);
+    }
+
+  g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), &run);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (on_post_finished), &run);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (on_waiting), &run);
+  g_signal_connect (migrator, "auth-required", G_CALLBACK (on_auth_required), &run);
+
+  run.loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_sigint, &run);
+  fprintf (stderr, _("Journal: %s\n"), gpm_journal_get_path (journal));
+  gpm_migrator_run_async (migrator, selected, NULL, on_run_done, &run);
+  g_main_loop_run (run.loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_pointer (&run.loop, g_main_loop_unref);
+
+  fprintf (stderr, _("Posted %u of %u, skipped %u, failed %u, left %u.\n"),
+           gpm_migrator_get_n_done (migrator), gpm_migrator_get_n_total (migrator),
+           gpm_migrator_get_n_skipped (migrator), gpm_migrator_get_n_failed (migrator),
+           gpm_migrator_get_n_left (migrator));
+  if (!run.ok)
+    {
+      if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fprintf (stderr, "gplus-migrate-cli: %s\n", _("stopped; run the same command again to continue"));
+      else
+        fprintf (stderr, "gplus-migrate-cli: %s\n", run.error != NULL ? run.error->message : _("stopped"));
+      status = GPM_CLI_BAD_INPUT;
+    }
+  else if (gpm_migrator_get_n_failed (migrator) > 0)
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s\n",
+               _("some posts failed (see above); run the same command again to retry them"));
+      status = GPM_CLI_BAD_INPUT;
+    }
+  else if (input.problems->len > 0)
+    /* The migration itself went through: the unreadable files were named
+     * above, and their posts could not be selected. Not a failed run. */
+    {
+      fprintf (stderr, "gplus-migrate-cli: ");
+      fprintf (stderr,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%u file of the takeout could not be read (named above); it was left out\n",
+                            "%u files of the takeout could not be read (named above); they were left out\n",
+                            input.problems->len),
+               input.problems->len);
+    }
+
+out:
+  wipe_free (run.password);
+  g_free (run.username);
+  g_clear_error (&run.error);
+  g_clear_object (&run.pod);
+  gpm_cli_selection_clear (&sel);
+  gpm_cli_input_clear (&input);
+  return status;
+#undef USAGE_ERROR
+}

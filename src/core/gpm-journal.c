@@ -1,0 +1,1256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-journal"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "gpm-journal.h"
+
+#define SCHEMA_VERSION "1"
+
+struct _GpmJournal
+{
+  GObject  parent_instance;
+
+  GMutex   mutex;       /* guards db */
+  sqlite3 *db;
+  char    *path;
+  char    *account;
+  char    *takeout_identity;
+  int      lock_fd;
+};
+
+G_DEFINE_TYPE (GpmJournal, gpm_journal, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (gpm-journal-error-quark, gpm_journal_error)
+
+G_DEFINE_BOXED_TYPE (GpmJournalEntry, gpm_journal_entry,
+                     gpm_journal_entry_copy, gpm_journal_entry_free)
+
+static const char * const state_names[GPM_JOURNAL_N_STATES] = {
+  "pending", "uploading", "attempting", "posted", "failed", "skipped",
+};
+
+const char *
+gpm_journal_state_to_string (GpmJournalState state)
+{
+  g_return_val_if_fail (state < GPM_JOURNAL_N_STATES, NULL);
+  return state_names[state];
+}
+
+gboolean
+gpm_journal_state_from_string (const char      *str,
+                               GpmJournalState *out_state)
+{
+  for (guint i = 0; i < GPM_JOURNAL_N_STATES; i++)
+    if (g_strcmp0 (str, state_names[i]) == 0)
+      {
+        if (out_state != NULL)
+          *out_state = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+GpmJournalEntry *
+gpm_journal_entry_copy (const GpmJournalEntry *entry)
+{
+  GpmJournalEntry *copy = g_new0 (GpmJournalEntry, 1);
+
+  *copy = *entry;
+  copy->key = g_strdup (entry->key);
+  copy->entry_name = g_strdup (entry->entry_name);
+  copy->text = g_strdup (entry->text);
+  copy->visibility = g_strdup (entry->visibility);
+  copy->remote_id = g_strdup (entry->remote_id);
+  copy->guid = g_strdup (entry->guid);
+  copy->reason = g_strdup (entry->reason);
+  return copy;
+}
+
+void
+gpm_journal_entry_free (GpmJournalEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->key);
+  g_free (entry->entry_name);
+  g_free (entry->text);
+  g_free (entry->visibility);
+  g_free (entry->remote_id);
+  g_free (entry->guid);
+  g_free (entry->reason);
+  g_free (entry);
+}
+
+const char *
+gpm_journal_post_key (GpmPost *post)
+{
+  const char *key = gpm_post_get_resource_name (post);
+
+  if (key != NULL && *key != '\0')
+    return key;
+  return gpm_post_get_entry_name (post);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+char *
+gpm_journal_takeout_identity (GPtrArray *posts)
+{
+  g_autoptr(GHashTable) authors = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GChecksum) checksum = NULL;
+  const char *best = NULL;
+  guint best_count = 0;
+
+  g_return_val_if_fail (posts != NULL, NULL);
+
+  /* The author of a Google+ Stream takeout is one person: their id names
+   * the takeout whatever its packaging. Most frequent wins, ties by name. */
+  for (guint i = 0; i < posts->len; i++)
+    {
+      const GpmPerson *author = gpm_post_get_author (g_ptr_array_index (posts, i));
+      guint count;
+
+      if (author == NULL || author->resource_name == NULL || *author->resource_name == '\0')
+        continue;
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (authors, author->resource_name)) + 1;
+      g_hash_table_insert (authors, author->resource_name, GUINT_TO_POINTER (count));
+      if (count > best_count || (count == best_count && strcmp (author->resource_name, best) < 0))
+        {
+          best = author->resource_name;
+          best_count = count;
+        }
+    }
+  if (best != NULL)
+    return g_strdup_printf ("author:%s", best);
+
+  for (guint i = 0; i < posts->len; i++)
+    g_ptr_array_add (keys, (gpointer) gpm_journal_post_key (g_ptr_array_index (posts, i)));
+  g_ptr_array_sort (keys, compare_strings);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      g_checksum_update (checksum, (const guchar *) key, strlen (key) + 1);
+    }
+  return g_strdup_printf ("posts:%s", g_checksum_get_string (checksum));
+}
+
+char *
+gpm_journal_account_name (const char *pod_address,
+                          const char *username)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (pod_address != NULL, NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+
+  uri = g_uri_parse (pod_address, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup_printf ("%s@%s", username, pod_address);
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s@%s:%d", username, g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup_printf ("%s@%s", username, g_uri_get_host (uri));
+}
+
+char *
+gpm_journal_default_path (const char *takeout_identity,
+                          const char *account)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (takeout_identity != NULL, NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  g_checksum_update (checksum, (const guchar *) takeout_identity, strlen (takeout_identity) + 1);
+  g_checksum_update (checksum, (const guchar *) account, strlen (account));
+  name = g_strdup_printf ("journal-%.32s.sqlite", g_checksum_get_string (checksum));
+  return g_build_filename (g_get_user_data_dir (), "gplus-migrate", name, NULL);
+}
+
+static void
+gpm_journal_finalize (GObject *object)
+{
+  GpmJournal *self = (GpmJournal *) object;
+
+  gpm_journal_unlock (self);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_mutex_clear (&self->mutex);
+  g_free (self->path);
+  g_free (self->account);
+  g_free (self->takeout_identity);
+
+  G_OBJECT_CLASS (gpm_journal_parent_class)->finalize (object);
+}
+
+static void
+gpm_journal_class_init (GpmJournalClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gpm_journal_finalize;
+}
+
+static void
+gpm_journal_init (GpmJournal *self)
+{
+  g_mutex_init (&self->mutex);
+  self->lock_fd = -1;
+}
+
+static gboolean
+set_db_error (GpmJournal  *self,
+              GError     **error,
+              const char  *what)
+{
+  g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_DATABASE,
+               _("Migration journal %s: %s failed: %s"),
+               self->path, what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+/* With the mutex held. */
+static gboolean
+exec_locked (GpmJournal  *self,
+             const char  *sql,
+             GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_DATABASE,
+                   _("Migration journal %s: %s"), self->path,
+                   message != NULL ? message : sqlite3_errmsg (self->db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare_locked (GpmJournal  *self,
+                const char  *sql,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, "prepare");
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           column,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+static char *
+get_meta_locked (GpmJournal *self,
+                 const char *name)
+{
+  sqlite3_stmt *stmt = prepare_locked (self, "SELECT value FROM meta WHERE name = ?1", NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, name);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_text (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+set_meta_locked (GpmJournal  *self,
+                 const char  *name,
+                 const char  *value,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = prepare_locked (self, "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)", error);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  bind_text (stmt, 2, value);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return set_db_error (self, error, "INSERT meta");
+  return TRUE;
+}
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS meta ("
+  "  name  TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS posts ("
+  "  key        TEXT PRIMARY KEY,"
+  "  entry_name TEXT NOT NULL,"
+  "  created    INTEGER NOT NULL DEFAULT 0,"
+  "  state      TEXT NOT NULL DEFAULT 'pending',"
+  "  attempts   INTEGER NOT NULL DEFAULT 0,"
+  "  text       TEXT,"
+  "  visibility TEXT,"
+  "  remote_id  TEXT,"
+  "  guid       TEXT,"
+  "  posted_at  INTEGER NOT NULL DEFAULT 0,"
+  "  reason     TEXT,"
+  "  updated_at INTEGER NOT NULL DEFAULT 0,"
+  "  by_user    INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS posts_posted ON posts (state, posted_at);"
+  "CREATE INDEX IF NOT EXISTS posts_remote ON posts (remote_id);"
+  "CREATE INDEX IF NOT EXISTS posts_guid ON posts (guid);"
+  "CREATE TABLE IF NOT EXISTS photos ("
+  "  post_key  TEXT NOT NULL,"
+  "  idx       INTEGER NOT NULL,"
+  "  source    TEXT,"
+  "  remote_id TEXT NOT NULL,"
+  "  PRIMARY KEY (post_key, idx));"
+  /* Every transition, for the migration log and for anyone auditing. */
+  "CREATE TABLE IF NOT EXISTS events ("
+  "  id     INTEGER PRIMARY KEY,"
+  "  time   INTEGER NOT NULL,"
+  "  key    TEXT NOT NULL,"
+  "  state  TEXT NOT NULL,"
+  "  detail TEXT);";
+
+GpmJournal *
+gpm_journal_open (const char  *path,
+                  const char  *takeout_identity,
+                  const char  *account,
+                  GError     **error)
+{
+  g_autoptr(GpmJournal) self = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *old_identity = NULL;
+  g_autofree char *old_account = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (takeout_identity != NULL, NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  self = g_object_new (GPM_TYPE_JOURNAL, NULL);
+  self->path = g_strdup (path);
+  self->account = g_strdup (account);
+  self->takeout_identity = g_strdup (takeout_identity);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_DATABASE,
+                   _("Cannot open the migration journal %s: %s"), path,
+                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  /* A reader (status) and the worker may open it at the same time. */
+  sqlite3_busy_timeout (self->db, 10000);
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self,
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;", error) ||
+      !exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  if (!exec_locked (self, schema_sql, error))
+    goto rollback;
+  {
+    sqlite3_stmt *info = prepare_locked (self, "SELECT 1 FROM pragma_table_info('posts') WHERE name = 'by_user'", error);
+    gboolean has_by_user;
+
+    if (info == NULL)
+      goto rollback;
+    has_by_user = sqlite3_step (info) == SQLITE_ROW;
+    sqlite3_finalize (info);
+    if (!has_by_user &&
+        !exec_locked (self, "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0", error))
+      goto rollback;
+  }
+
+  old_identity = get_meta_locked (self, "takeout");
+  old_account = get_meta_locked (self, "account");
+  if ((old_identity != NULL && strcmp (old_identity, takeout_identity) != 0) ||
+      (old_account != NULL && strcmp (old_account, account) != 0))
+    {
+      g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH,
+                   _("The migration journal %s belongs to another takeout or account (%s, %s)"),
+                   path, old_identity ? old_identity : "?", old_account ? old_account : "?");
+      goto rollback;
+    }
+  if (old_identity == NULL &&
+      (!set_meta_locked (self, "takeout", takeout_identity, error) ||
+       !set_meta_locked (self, "account", account, error) ||
+       !set_meta_locked (self, "version", SCHEMA_VERSION, error)))
+    goto rollback;
+  if (!exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+
+  g_debug ("Opened journal %s for %s", path, account);
+  return g_steal_pointer (&self);
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
+GpmJournal *
+gpm_journal_open_default (const char  *takeout_identity,
+                          const char  *account,
+                          GError     **error)
+{
+  g_autofree char *path = gpm_journal_default_path (takeout_identity, account);
+
+  return gpm_journal_open (path, takeout_identity, account, error);
+}
+
+const char *
+gpm_journal_get_path (GpmJournal *self)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  return self->path;
+}
+
+const char *
+gpm_journal_get_account (GpmJournal *self)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  return self->account;
+}
+
+const char *
+gpm_journal_get_takeout_identity (GpmJournal *self)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  return self->takeout_identity;
+}
+
+gboolean
+gpm_journal_bind_account (GpmJournal  *self,
+                          const char  *guid,
+                          gboolean    *out_reset,
+                          GError     **error)
+{
+  g_autofree char *old = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  if (out_reset != NULL)
+    *out_reset = FALSE;
+  if (guid == NULL || *guid == '\0')
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  old = get_meta_locked (self, "account-guid");
+  if (g_strcmp0 (old, guid) == 0)
+    {
+      exec_locked (self, "COMMIT", NULL);
+      g_mutex_unlock (&self->mutex);
+      return TRUE;
+    }
+  if (old != NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("account %s was %s, is %s now", self->account, old, guid);
+
+      if (!exec_locked (self, "DELETE FROM posts; DELETE FROM photos;", error))
+        goto rollback;
+      stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, '*', 'reset', ?2)", error);
+      if (stmt == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+      bind_text (stmt, 2, detail);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT event");
+          sqlite3_finalize (stmt);
+          goto rollback;
+        }
+      sqlite3_finalize (stmt);
+      g_message ("%s: %s; starting over", self->path, detail);
+      if (out_reset != NULL)
+        *out_reset = TRUE;
+    }
+  if (!set_meta_locked (self, "account-guid", guid, error) ||
+      !exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+char *
+gpm_journal_dup_account_guid (GpmJournal *self)
+{
+  char *guid;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  guid = get_meta_locked (self, "account-guid");
+  g_mutex_unlock (&self->mutex);
+  return guid;
+}
+
+gboolean
+gpm_journal_lock (GpmJournal  *self,
+                  GError     **error)
+{
+  g_autofree char *lock_path = NULL;
+  int fd;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  if (self->lock_fd >= 0)
+    return TRUE;
+
+  lock_path = g_strconcat (self->path, ".lock", NULL);
+  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot open %s: %s"), lock_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY,
+                     _("Another migration of this takeout to %s is running"), self->account);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Cannot lock %s: %s"), lock_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  self->lock_fd = fd;
+  return TRUE;
+}
+
+void
+gpm_journal_unlock (GpmJournal *self)
+{
+  g_return_if_fail (GPM_IS_JOURNAL (self));
+
+  if (self->lock_fd < 0)
+    return;
+  flock (self->lock_fd, LOCK_UN);
+  close (self->lock_fd);
+  self->lock_fd = -1;
+}
+
+gboolean
+gpm_journal_ensure (GpmJournal  *self,
+                    const char  *key,
+                    const char  *entry_name,
+                    gint64       created,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self,
+                         "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
+                         " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, entry_name != NULL ? entry_name : key);
+  sqlite3_bind_int64 (stmt, 3, created);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    set_db_error (self, error, "INSERT post");
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+gboolean
+gpm_journal_ensure_post (GpmJournal  *self,
+                         GpmPost     *post,
+                         GError     **error)
+{
+  GDateTime *created;
+
+  g_return_val_if_fail (GPM_IS_POST (post), FALSE);
+
+  created = gpm_post_get_creation_time (post);
+  return gpm_journal_ensure (self, gpm_journal_post_key (post), gpm_post_get_entry_name (post),
+                             created != NULL ? g_date_time_to_unix (created) : 0, error);
+}
+
+gboolean
+gpm_journal_ensure_posts (GpmJournal  *self,
+                          GPtrArray   *posts,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (posts != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  stmt = prepare_locked (self,
+                         "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
+                         " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
+  if (stmt == NULL)
+    goto rollback;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GDateTime *created = gpm_post_get_creation_time (post);
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, gpm_journal_post_key (post));
+      bind_text (stmt, 2, gpm_post_get_entry_name (post));
+      sqlite3_bind_int64 (stmt, 3, created != NULL ? g_date_time_to_unix (created) : 0);
+      sqlite3_bind_int64 (stmt, 4, now);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT post");
+          sqlite3_finalize (stmt);
+          goto rollback;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (!exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+#define ENTRY_COLUMNS \
+  "key, entry_name, created, state, attempts, text, visibility, remote_id, guid," \
+  " posted_at, reason, updated_at, by_user"
+
+static GpmJournalEntry *
+entry_from_row (sqlite3_stmt *stmt)
+{
+  GpmJournalEntry *entry = g_new0 (GpmJournalEntry, 1);
+
+  entry->key = column_text (stmt, 0);
+  entry->entry_name = column_text (stmt, 1);
+  entry->created = sqlite3_column_int64 (stmt, 2);
+  if (!gpm_journal_state_from_string ((const char *) sqlite3_column_text (stmt, 3), &entry->state))
+    entry->state = GPM_JOURNAL_STATE_PENDING;
+  entry->attempts = (guint) sqlite3_column_int (stmt, 4);
+  entry->text = column_text (stmt, 5);
+  entry->visibility = column_text (stmt, 6);
+  entry->remote_id = column_text (stmt, 7);
+  entry->guid = column_text (stmt, 8);
+  entry->posted_at = sqlite3_column_int64 (stmt, 9);
+  entry->reason = column_text (stmt, 10);
+  entry->updated_at = sqlite3_column_int64 (stmt, 11);
+  entry->by_user = sqlite3_column_int (stmt, 12) != 0;
+  return entry;
+}
+
+GpmJournalEntry *
+gpm_journal_lookup (GpmJournal  *self,
+                    const char  *key,
+                    GError     **error)
+{
+  GpmJournalEntry *entry = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT " ENTRY_COLUMNS " FROM posts WHERE key = ?1", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    entry = entry_from_row (stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND,
+                 _("The migration journal has no record of %s"), key);
+  else
+    set_db_error (self, error, "SELECT post");
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->mutex);
+  return entry;
+}
+
+gboolean
+gpm_journal_is_posted (GpmJournal *self,
+                       const char *key)
+{
+  g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (self, key, NULL);
+
+  return entry != NULL && entry->state == GPM_JOURNAL_STATE_POSTED;
+}
+
+/* One transition: UPDATE the row (the statement's ?1 is the key, ?2 the
+ * time, further parameters bound by the caller through @bind) and append an
+ * event, in one transaction. Fails with NOT_FOUND when no row matched. */
+typedef void (*BindFunc) (sqlite3_stmt *stmt, gpointer data);
+
+static gboolean
+transition (GpmJournal      *self,
+            const char      *key,
+            GpmJournalState  state,
+            gboolean         full_sync,
+            const char      *update_sql,
+            BindFunc         bind,
+            gpointer         bind_data,
+            const char      *detail,
+            GError         **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  int changes;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
+      !exec_locked (self, "BEGIN IMMEDIATE", error))
+    goto unlock;
+
+  stmt = prepare_locked (self, update_sql, error);
+  if (stmt == NULL)
+    goto rollback;
+  bind_text (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (bind != NULL)
+    bind (stmt, bind_data);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "UPDATE post");
+      goto rollback;
+    }
+  changes = sqlite3_changes (self->db);
+  if (changes == 0)
+    {
+      g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND,
+                   _("The migration journal has no record of %s in a state that allows “%s”"),
+                   key, state_names[state]);
+      goto rollback;
+    }
+
+  stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    goto rollback;
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, state_names[state]);
+  bind_text (stmt, 4, detail);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "INSERT event");
+      goto rollback;
+    }
+
+  if (!exec_locked (self, "COMMIT", error))
+    goto rollback;
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  exec_locked (self, "ROLLBACK", NULL);
+unlock:
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+gboolean
+gpm_journal_flush (GpmJournal  *self,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  /* A checkpoint syncs the WAL, then the database. */
+  g_mutex_lock (&self->mutex);
+  ok = exec_locked (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+gboolean
+gpm_journal_set_uploading (GpmJournal  *self,
+                           const char  *key,
+                           GError     **error)
+{
+  return transition (self, key, GPM_JOURNAL_STATE_UPLOADING, FALSE,
+                     "UPDATE posts SET state = 'uploading', reason = NULL, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
+                     NULL, NULL, NULL, error);
+}
+
+gboolean
+gpm_journal_add_photo (GpmJournal  *self,
+                       const char  *key,
+                       guint        index,
+                       const char  *source,
+                       const char  *remote_id,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (remote_id != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self,
+                         "INSERT OR REPLACE INTO photos (post_key, idx, source, remote_id)"
+                         " VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  bind_text (stmt, 1, key);
+  sqlite3_bind_int (stmt, 2, (int) index);
+  bind_text (stmt, 3, source);
+  bind_text (stmt, 4, remote_id);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    set_db_error (self, error, "INSERT photo");
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+char *
+gpm_journal_get_photo (GpmJournal *self,
+                       const char *key,
+                       guint       index)
+{
+  sqlite3_stmt *stmt;
+  char *remote_id = NULL;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT remote_id FROM photos WHERE post_key = ?1 AND idx = ?2", NULL);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, key);
+      sqlite3_bind_int (stmt, 2, (int) index);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        remote_id = column_text (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+  return remote_id;
+}
+
+GPtrArray *
+gpm_journal_get_photos (GpmJournal *self,
+                        const char *key)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), ids);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT remote_id FROM photos WHERE post_key = ?1 ORDER BY idx", NULL);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, key);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_ptr_array_add (ids, column_text (stmt, 0));
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+  return ids;
+}
+
+gboolean
+gpm_journal_clear_photos (GpmJournal  *self,
+                          const char  *key,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "DELETE FROM photos WHERE post_key = ?1", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  bind_text (stmt, 1, key);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    set_db_error (self, error, "DELETE photos");
+  g_mutex_unlock (&self->mutex);
+  return ok;
+}
+
+typedef struct {
+  const char *s1;
+  const char *s2;
+  gint64      i1;
+} BindArgs;
+
+static void
+bind_s1_s2 (sqlite3_stmt *stmt,
+            gpointer      data)
+{
+  BindArgs *args = data;
+
+  bind_text (stmt, 3, args->s1);
+  bind_text (stmt, 4, args->s2);
+}
+
+static void
+bind_s1 (sqlite3_stmt *stmt,
+         gpointer      data)
+{
+  BindArgs *args = data;
+
+  bind_text (stmt, 3, args->s1);
+}
+
+static void
+bind_posted (sqlite3_stmt *stmt,
+             gpointer      data)
+{
+  BindArgs *args = data;
+
+  bind_text (stmt, 3, args->s1);
+  bind_text (stmt, 4, args->s2);
+  sqlite3_bind_int64 (stmt, 5, args->i1);
+}
+
+gboolean
+gpm_journal_set_attempting (GpmJournal  *self,
+                            const char  *key,
+                            const char  *text,
+                            const char  *visibility,
+                            GError     **error)
+{
+  BindArgs args = { text, visibility, 0 };
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, TRUE,
+                     "UPDATE posts SET state = 'attempting', attempts = attempts + 1,"
+                     " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
+                     bind_s1_s2, &args, visibility, error);
+}
+
+gboolean
+gpm_journal_set_posted (GpmJournal  *self,
+                        const char  *key,
+                        const char  *remote_id,
+                        const char  *guid,
+                        gint64       posted_at,
+                        GError     **error)
+{
+  BindArgs args = { remote_id, guid, posted_at > 0 ? posted_at : g_get_real_time () / G_USEC_PER_SEC };
+
+  return transition (self, key, GPM_JOURNAL_STATE_POSTED, FALSE,
+                     "UPDATE posts SET state = 'posted', remote_id = ?3, guid = ?4,"
+                     " posted_at = ?5, reason = NULL, updated_at = ?2"
+                     " WHERE key = ?1",
+                     bind_posted, &args, remote_id, error);
+}
+
+gboolean
+gpm_journal_set_failed (GpmJournal  *self,
+                        const char  *key,
+                        const char  *reason,
+                        GError     **error)
+{
+  BindArgs args = { reason, NULL, 0 };
+
+  return transition (self, key, GPM_JOURNAL_STATE_FAILED, FALSE,
+                     "UPDATE posts SET state = 'failed', reason = ?3, updated_at = ?2"
+                     " WHERE key = ?1 AND state <> 'posted'",
+                     bind_s1, &args, reason, error);
+}
+
+gboolean
+gpm_journal_set_skipped (GpmJournal  *self,
+                         const char  *key,
+                         const char  *reason,
+                         GError     **error)
+{
+  BindArgs args = { reason, NULL, 0 };
+
+  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 0, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                     bind_s1, &args, reason, error);
+}
+
+gboolean
+gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                 const char  *key,
+                                 GError     **error)
+{
+  BindArgs args = { _("Skipped by you"), NULL, 0 };
+
+  return transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
+                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 1, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                     bind_s1, &args, "by user", error);
+}
+
+gboolean
+gpm_journal_set_pending (GpmJournal  *self,
+                         const char  *key,
+                         GError     **error)
+{
+  return transition (self, key, GPM_JOURNAL_STATE_PENDING, FALSE,
+                     "UPDATE posts SET state = 'pending', reason = NULL, by_user = 0, updated_at = ?2"
+                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                     NULL, NULL, NULL, error);
+}
+
+GPtrArray *
+gpm_journal_list (GpmJournal  *self,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_journal_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT " ENTRY_COLUMNS " FROM posts ORDER BY created, entry_name, key", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, entry_from_row (stmt));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "SELECT posts");
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  g_mutex_unlock (&self->mutex);
+  return g_steal_pointer (&entries);
+}
+
+gboolean
+gpm_journal_count (GpmJournal  *self,
+                   guint       *counts,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  memset (counts, 0, sizeof (guint) * GPM_JOURNAL_N_STATES);
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT state, COUNT(*) FROM posts GROUP BY state", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GpmJournalState state;
+
+      if (gpm_journal_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state))
+        counts[state] = (guint) sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    set_db_error (self, error, "SELECT counts");
+  g_mutex_unlock (&self->mutex);
+  return rc == SQLITE_DONE;
+}
+
+guint
+gpm_journal_count_posted_since (GpmJournal *self,
+                                gint64      since)
+{
+  sqlite3_stmt *stmt;
+  guint count = 0;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT COUNT(*) FROM posts WHERE state = 'posted' AND posted_at >= ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        count = (guint) sqlite3_column_int (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+  return count;
+}
+
+static gint64
+query_int64 (GpmJournal *self,
+             const char *sql,
+             gint64      param)
+{
+  sqlite3_stmt *stmt;
+  gint64 value = 0;
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, sql, NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, param);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+  return value;
+}
+
+gint64
+gpm_journal_oldest_posted_since (GpmJournal *self,
+                                 gint64      since)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
+  return query_int64 (self, "SELECT IFNULL(MIN(posted_at), 0) FROM posts WHERE state = 'posted' AND posted_at >= ?1", since);
+}
+
+gint64
+gpm_journal_last_posted_at (GpmJournal *self)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
+  return query_int64 (self, "SELECT IFNULL(MAX(posted_at), 0) FROM posts WHERE state = 'posted' AND ?1 = ?1", 0);
+}
+
+gboolean
+gpm_journal_remote_is_claimed (GpmJournal *self,
+                               const char *remote,
+                               const char *except_key)
+{
+  sqlite3_stmt *stmt;
+  gboolean claimed = FALSE;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (remote != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self,
+                         "SELECT 1 FROM posts WHERE (remote_id = ?1 OR guid = ?1) AND state = 'posted'"
+                         " AND key IS NOT ?2 LIMIT 1", NULL);
+  if (stmt != NULL)
+    {
+      bind_text (stmt, 1, remote);
+      bind_text (stmt, 2, except_key);
+      claimed = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_finalize (stmt);
+    }
+  g_mutex_unlock (&self->mutex);
+  return claimed;
+}

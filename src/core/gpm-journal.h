@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-journal.h: the migration journal, an SQLite database (WAL) with one row
+ * per post of a takeout for one pod account. It is written before and after
+ * every remote step and is the only source of truth for "was this posted?".
+ *
+ * One database per takeout × account, under
+ * $XDG_DATA_HOME/gplus-migrate/journal-HASH.sqlite. Every call is thread-safe
+ * (one connection behind a mutex) and committed before it returns.
+ *
+ * Durability: ATTEMPTING is committed with synchronous=FULL, so it is on the
+ * disk before the post request leaves; with WAL, that sync also covers every
+ * earlier commit. The other writes use synchronous=NORMAL: they survive a
+ * killed process at once, and a power cut from the next FULL commit or
+ * gpm_journal_flush() on. Whatever a power cut loses after an attempt leaves
+ * the row ATTEMPTING, which is resolved on the pod like after any crash. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-post.h"
+
+G_BEGIN_DECLS
+
+#define GPM_JOURNAL_ERROR (gpm_journal_error_quark ())
+typedef enum {
+  GPM_JOURNAL_ERROR_DATABASE,    /* SQLite failed (message says why) */
+  GPM_JOURNAL_ERROR_MISMATCH,    /* the file belongs to another takeout or account */
+  GPM_JOURNAL_ERROR_BUSY,        /* another migration holds the journal's lock */
+  GPM_JOURNAL_ERROR_NOT_FOUND,   /* no row for this post */
+} GpmJournalError;
+GQuark gpm_journal_error_quark (void);
+
+/* Stored as these names in the database ("pending", "uploading", …). */
+typedef enum {
+  GPM_JOURNAL_STATE_PENDING,     /* nothing sent yet */
+  GPM_JOURNAL_STATE_UPLOADING,   /* uploading photos; remote ids recorded one by one */
+  GPM_JOURNAL_STATE_ATTEMPTING,  /* the post request may be on its way: check before retrying */
+  GPM_JOURNAL_STATE_POSTED,      /* on the pod: remote id, guid, time */
+  GPM_JOURNAL_STATE_FAILED,      /* gave up for now: reason */
+  GPM_JOURNAL_STATE_SKIPPED,     /* not to be posted: reason (no aspect mapping, by the user) */
+  GPM_JOURNAL_N_STATES
+} GpmJournalState;
+
+const char *gpm_journal_state_to_string   (GpmJournalState state);
+gboolean    gpm_journal_state_from_string (const char      *str,
+                                           GpmJournalState *out_state);
+
+#define GPM_TYPE_JOURNAL_ENTRY (gpm_journal_entry_get_type ())
+
+/* A copy of one row. */
+typedef struct {
+  char            *key;          /* the post's resourceName, else its entry name */
+  char            *entry_name;
+  gint64           created;      /* the post's creationTime, Unix seconds (0 unknown) */
+  GpmJournalState  state;
+  guint            attempts;     /* post requests sent (or possibly sent) */
+  char            *text;         /* the exact text last sent, NULL before the first attempt */
+  char            *visibility;   /* "public" or "aspect:ID:NAME", NULL before the first attempt */
+  char            *remote_id;    /* POSTED: the pod's id */
+  char            *guid;         /* POSTED: the pod's guid */
+  gint64           posted_at;    /* POSTED: Unix seconds */
+  char            *reason;       /* FAILED / SKIPPED: why, in plain words */
+  gint64           updated_at;   /* Unix seconds */
+  gboolean         by_user;      /* SKIPPED because the user said so: the migrator leaves it alone */
+} GpmJournalEntry;
+
+GType            gpm_journal_entry_get_type (void) G_GNUC_CONST;
+GpmJournalEntry *gpm_journal_entry_copy     (const GpmJournalEntry *entry);
+void             gpm_journal_entry_free     (GpmJournalEntry       *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmJournalEntry, gpm_journal_entry_free)
+
+#define GPM_TYPE_JOURNAL (gpm_journal_get_type ())
+G_DECLARE_FINAL_TYPE (GpmJournal, gpm_journal, GPM, JOURNAL, GObject)
+
+/* The key a post is journaled under: its resourceName, else its entry name. */
+const char  *gpm_journal_post_key       (GpmPost *post);
+
+/* A stable identity for a takeout, whatever its packaging (one zip, parts,
+ * tgz or folder): "author:users/ID" from the posts' author, else
+ * "posts:SHA256" of the sorted post keys. @posts: every GpmPost* of the
+ * takeout, not only the selected ones. */
+char        *gpm_journal_takeout_identity (GPtrArray *posts);
+
+/* The account a journal belongs to: "username@host[:port]" of the
+ * normalised pod address (gpm_pod_normalize_address). */
+char        *gpm_journal_account_name   (const char *pod_address,
+                                         const char *username);
+
+/* $XDG_DATA_HOME/gplus-migrate/journal-HASH.sqlite, HASH from
+ * @takeout_identity and @account ("user@pod.example"). */
+char        *gpm_journal_default_path   (const char *takeout_identity,
+                                         const char *account);
+
+/* Opens (creating if needed, with its parent folders) the journal at @path.
+ * When the file already records a takeout identity or account different from
+ * those given, fails with GPM_JOURNAL_ERROR_MISMATCH. */
+GpmJournal  *gpm_journal_open           (const char  *path,
+                                         const char  *takeout_identity,
+                                         const char  *account,
+                                         GError     **error);
+/* gpm_journal_open() at gpm_journal_default_path(). */
+GpmJournal  *gpm_journal_open_default   (const char  *takeout_identity,
+                                         const char  *account,
+                                         GError     **error);
+
+const char  *gpm_journal_get_path       (GpmJournal *self);
+const char  *gpm_journal_get_account    (GpmJournal *self);
+const char  *gpm_journal_get_takeout_identity (GpmJournal *self);
+
+/* Ties the journal to the account's person guid on the pod. The first guid
+ * is stored; a different one later means the account was deleted and made
+ * again (or the pod was set up afresh) and nothing recorded is on it any
+ * more: every row is dropped (the history keeps a "reset" event) and
+ * *@out_reset is set. A NULL @guid (not known yet) changes nothing. */
+gboolean     gpm_journal_bind_account   (GpmJournal  *self,
+                                         const char  *guid,
+                                         gboolean    *out_reset,
+                                         GError     **error);
+
+/* The guid gpm_journal_bind_account() stored, or NULL. */
+char        *gpm_journal_dup_account_guid (GpmJournal *self);
+
+/* An exclusive advisory lock (a .lock file next to the database) held until
+ * unlock or finalize, released by the kernel if the process dies. Only one
+ * migration may write a journal at a time; readers (status) need no lock.
+ * Fails with GPM_JOURNAL_ERROR_BUSY when someone else holds it. */
+gboolean     gpm_journal_lock           (GpmJournal  *self,
+                                         GError     **error);
+void         gpm_journal_unlock         (GpmJournal  *self);
+
+/* Adds a PENDING row for @post unless one exists (whatever its state). */
+gboolean     gpm_journal_ensure_post    (GpmJournal  *self,
+                                         GpmPost     *post,
+                                         GError     **error);
+/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction. */
+gboolean     gpm_journal_ensure_posts   (GpmJournal  *self,
+                                         GPtrArray   *posts,
+                                         GError     **error);
+/* Same, from plain values. */
+gboolean     gpm_journal_ensure         (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *entry_name,
+                                         gint64       created,
+                                         GError     **error);
+
+/* A copy of @key's row, or NULL (and GPM_JOURNAL_ERROR_NOT_FOUND). */
+GpmJournalEntry *gpm_journal_lookup     (GpmJournal  *self,
+                                         const char  *key,
+                                         GError     **error);
+/* TRUE only when @key's row is POSTED. */
+gboolean     gpm_journal_is_posted      (GpmJournal  *self,
+                                         const char  *key);
+
+/* Transitions. Each is one transaction (row + history event), durable when
+ * it returns. A POSTED row never changes again. An ATTEMPTING row may only go
+ * to POSTED, FAILED, UPLOADING or ATTEMPTING: the caller must have checked
+ * the pod for the attempt first. */
+gboolean     gpm_journal_set_uploading  (GpmJournal  *self,
+                                         const char  *key,
+                                         GError     **error);
+/* Remote id of photo @index of @key's post, uploaded to the pod. */
+gboolean     gpm_journal_add_photo      (GpmJournal  *self,
+                                         const char  *key,
+                                         guint        index,
+                                         const char  *source,
+                                         const char  *remote_id,
+                                         GError     **error);
+/* The remote id recorded for photo @index, or NULL. */
+char        *gpm_journal_get_photo      (GpmJournal  *self,
+                                         const char  *key,
+                                         guint        index);
+/* Remote ids of @key's photos in index order (char*, owned). */
+GPtrArray   *gpm_journal_get_photos     (GpmJournal  *self,
+                                         const char  *key);
+/* Forgets the recorded photos (when the pod no longer has them). */
+gboolean     gpm_journal_clear_photos   (GpmJournal  *self,
+                                         const char  *key,
+                                         GError     **error);
+/* Before the create-post request: stores the exact @text and @visibility and
+ * counts one attempt. */
+gboolean     gpm_journal_set_attempting (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *text,
+                                         const char  *visibility,
+                                         GError     **error);
+/* @posted_at: Unix seconds, 0 for now. */
+gboolean     gpm_journal_set_posted     (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *remote_id,
+                                         const char  *guid,
+                                         gint64       posted_at,
+                                         GError     **error);
+gboolean     gpm_journal_set_failed     (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *reason,
+                                         GError     **error);
+gboolean     gpm_journal_set_skipped    (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *reason,
+                                         GError     **error);
+/* The user does not want this post moved, even when its audience is
+ * selected: SKIPPED with by_user set, until gpm_journal_set_pending(). */
+gboolean     gpm_journal_set_skipped_by_user (GpmJournal  *self,
+                                              const char  *key,
+                                              GError     **error);
+/* Back to PENDING (a retry of a FAILED or SKIPPED post), keeping the
+ * attempts count and the photos. Refuses POSTED and ATTEMPTING rows: an
+ * attempt must be resolved by looking at the pod first. */
+gboolean     gpm_journal_set_pending    (GpmJournal  *self,
+                                         const char  *key,
+                                         GError     **error);
+
+/* Makes every commit so far durable against a power cut (end of a run). */
+gboolean     gpm_journal_flush          (GpmJournal  *self,
+                                         GError     **error);
+
+/* Every row (GpmJournalEntry*), oldest post first. */
+GPtrArray   *gpm_journal_list           (GpmJournal  *self,
+                                         GError     **error);
+/* Rows per state; @counts has GPM_JOURNAL_N_STATES elements. */
+gboolean     gpm_journal_count          (GpmJournal  *self,
+                                         guint       *counts,
+                                         GError     **error);
+/* Posts marked POSTED at or after @since (Unix seconds): the daily cap. */
+guint        gpm_journal_count_posted_since (GpmJournal *self,
+                                             gint64      since);
+/* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
+gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
+                                              gint64      since);
+/* The latest posted_at, 0 if nothing was posted. */
+gint64       gpm_journal_last_posted_at (GpmJournal *self);
+/* TRUE when a row other than @except_key is POSTED with @remote (its remote
+ * id or guid): a pod post already accounted for. */
+gboolean     gpm_journal_remote_is_claimed (GpmJournal *self,
+                                            const char *remote,
+                                            const char *except_key);
+
+G_END_DECLS

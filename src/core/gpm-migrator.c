@@ -1,0 +1,2007 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-migrator"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpm-migrator.h"
+
+/* diaspora*'s limit on a post's text, in characters. */
+#define MAX_TEXT_CHARS 65535
+/* How far back to look for an attempt among the account's own posts, on
+ * top of the posts this journal made since. */
+#define CHECK_DEPTH 25
+/* 429 answers are not failures: they get their own, larger budget. */
+#define MAX_RATE_LIMITED 50
+/* diaspora's poll question column. */
+#define MAX_POLL_QUESTION_CHARS 255
+
+struct _GpmMigrator
+{
+  GObject                 parent_instance;
+
+  GpmPod                 *pod;
+  GpmJournal             *journal;
+  GpmMigratorConvertFunc  convert_func;
+  gpointer                convert_data;
+  GDestroyNotify          convert_destroy;
+  GpmMigratorReadFunc     read_func;
+  gpointer                read_data;
+  GDestroyNotify          read_destroy;
+  GHashTable             *mapping;       /* scope key → aspect name (main thread) */
+
+  /* Shared with the worker thread. */
+  GMutex                  mutex;
+  GCond                   cond;
+  guint                   delay;
+  guint                   max_per_day;
+  guint                   max_retries;
+  guint                   base_ms;
+  guint                   max_ms;
+  gboolean                pause_requested;
+  gboolean                cancel_requested;
+  guint                   n_sent;
+  gint64                  busy_usec;
+  gint64                  io_usec;
+
+  /* Main thread. */
+  GMainContext           *context;
+  GTask                  *task;
+  GCancellable           *cancellable;
+  gulong                  cancelled_id;
+  GpmMigratorState        state;
+  guint                   n_total;
+  guint                   n_done;
+  guint                   n_skipped;
+  guint                   n_failed;
+  guint                   n_left;
+  gint64                  eta;
+};
+
+G_DEFINE_TYPE (GpmMigrator, gpm_migrator, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (gpm-migrator-error-quark, gpm_migrator_error)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_N_TOTAL,
+  PROP_N_DONE,
+  PROP_N_SKIPPED,
+  PROP_N_FAILED,
+  PROP_N_LEFT,
+  PROP_ETA,
+  PROP_DELAY,
+  PROP_MAX_PER_DAY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_POST_STARTED,
+  SIGNAL_POST_FINISHED,
+  SIGNAL_WAITING,
+  SIGNAL_AUTH_REQUIRED,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GType
+gpm_migrator_state_get_type (void)
+{
+  static gsize type = 0;
+
+  if (g_once_init_enter (&type))
+    {
+      static const GEnumValue values[] = {
+        { GPM_MIGRATOR_STATE_STOPPED, "GPM_MIGRATOR_STATE_STOPPED", "stopped" },
+        { GPM_MIGRATOR_STATE_RUNNING, "GPM_MIGRATOR_STATE_RUNNING", "running" },
+        { GPM_MIGRATOR_STATE_PAUSED, "GPM_MIGRATOR_STATE_PAUSED", "paused" },
+        { GPM_MIGRATOR_STATE_DONE, "GPM_MIGRATOR_STATE_DONE", "done" },
+        { 0, NULL, NULL },
+      };
+      g_once_init_leave (&type, g_enum_register_static ("GpmMigratorState", values));
+    }
+  return type;
+}
+
+/* ------------------------------------------------------------------ items */
+
+G_DEFINE_BOXED_TYPE (GpmMigratorItem, gpm_migrator_item, gpm_migrator_item_ref, gpm_migrator_item_unref)
+
+GpmMigratorItem *
+gpm_migrator_item_ref (GpmMigratorItem *item)
+{
+  g_return_val_if_fail (item != NULL, NULL);
+  g_atomic_int_inc (&item->ref_count);
+  return item;
+}
+
+void
+gpm_migrator_item_unref (GpmMigratorItem *item)
+{
+  g_return_if_fail (item != NULL);
+
+  if (!g_atomic_int_dec_and_test (&item->ref_count))
+    return;
+  g_clear_object (&item->post);
+  g_free (item->key);
+  g_clear_pointer (&item->aspects, g_ptr_array_unref);
+  g_free (item->visibility);
+  g_free (item->text);
+  g_clear_pointer (&item->photos, g_ptr_array_unref);
+  g_free (item->poll_question);
+  g_clear_pointer (&item->poll_answers, g_ptr_array_unref);
+  g_free (item->location);
+  g_clear_error (&item->skip);
+  g_clear_error (&item->error);
+  g_free (item);
+}
+
+static char *
+describe_scope (const GpmScope *scope)
+{
+  if (scope->name != NULL && *scope->name != '\0' && strcmp (scope->name, "-") != 0)
+    return g_strdup_printf ("%s “%s”", gpm_scope_kind_to_string (scope->kind), scope->name);
+  if (scope->id != NULL)
+    return g_strdup_printf ("%s %s", gpm_scope_kind_to_string (scope->kind), scope->id);
+  return g_strdup (gpm_scope_kind_to_string (scope->kind));
+}
+
+/* The content's words without markup, for a poll question. */
+static char *
+plain_text (const char *html,
+            guint       max_chars)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean in_tag = FALSE;
+  gboolean space = FALSE;
+  static const struct { const char *entity; const char *text; } entities[] = {
+    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+    { "&#39;", "'" }, { "&nbsp;", " " },
+  };
+
+  for (const char *p = html; p != NULL && *p != '\0'; )
+    {
+      if (in_tag)
+        {
+          in_tag = *p != '>';
+          p++;
+          continue;
+        }
+      if (*p == '<')
+        {
+          in_tag = TRUE;
+          space = out->len > 0;
+          p++;
+          continue;
+        }
+      if (*p == '&')
+        {
+          gboolean matched = FALSE;
+
+          for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+            if (g_str_has_prefix (p, entities[i].entity))
+              {
+                if (space)
+                  g_string_append_c (out, ' ');
+                space = FALSE;
+                g_string_append (out, entities[i].text);
+                p += strlen (entities[i].entity);
+                matched = TRUE;
+                break;
+              }
+          if (matched)
+            continue;
+        }
+      if (g_ascii_isspace (*p))
+        {
+          space = out->len > 0;
+          p++;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *p);
+      p++;
+    }
+
+  if (!g_utf8_validate (out->str, -1, NULL))
+    return NULL;
+  if (g_utf8_strlen (out->str, -1) > max_chars)
+    {
+      const char *end = g_utf8_offset_to_pointer (out->str, max_chars - 1);
+      g_string_truncate (out, end - out->str);
+      g_string_append (out, "…");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Audience, conversion, photos, poll and location of one post. Used by the
+ * dry run and by the worker alike, so a dry run shows what a run sends. */
+static GpmMigratorItem *
+make_item (GpmMigrator     *self,
+           GpmPost         *post,
+           GHashTable      *mapping,
+           GpmJournalState  journal_state)
+{
+  GpmMigratorItem *item = g_new0 (GpmMigratorItem, 1);
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  g_autoptr(GPtrArray) unmapped = g_ptr_array_new_with_free_func (g_free);
+  const GpmPoll *poll;
+  const GpmLocation *location;
+
+  item->ref_count = 1;
+  item->post = g_object_ref (post);
+  item->key = g_strdup (gpm_journal_post_key (post));
+  item->journal_state = journal_state;
+  item->aspects = g_ptr_array_new_with_free_func (g_free);
+  item->photos = g_ptr_array_new_with_free_func (g_free);
+
+  /* Who sees it: public (PUBLIC, COMMUNITY), or the mapped aspects. */
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, i)))
+      item->is_public = TRUE;
+  if (!item->is_public)
+    for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+      {
+        const GpmScope *scope = g_ptr_array_index (scopes, i);
+        const char *aspect = g_hash_table_lookup (mapping, gpm_scope_get_key (scope));
+
+        if (aspect == NULL)
+          g_ptr_array_add (unmapped, describe_scope (scope));
+        else if (!g_ptr_array_find_with_equal_func (item->aspects, aspect, g_str_equal, NULL))
+          g_ptr_array_add (item->aspects, g_strdup (aspect));
+      }
+
+  if (scopes == NULL || scopes->len == 0)
+    {
+      g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_AUDIENCE,
+                   _("The takeout does not say who the post was shared with"));
+      return item;
+    }
+  if (item->is_public)
+    item->visibility = g_strdup ("public");
+  else if (item->aspects->len == 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (unmapped, NULL);
+      list = g_strjoinv (", ", (char **) unmapped->pdata);
+      g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT,
+                   _("Shared with %s, and no aspect is chosen for that audience (limited posts are never posted publicly)"),
+                   list);
+      return item;
+    }
+  else
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (item->aspects, NULL);
+      names = g_strjoinv (", ", (char **) item->aspects->pdata);
+      g_ptr_array_remove_index (item->aspects, item->aspects->len - 1);
+      item->visibility = g_strdup_printf ("aspect:%s", names);
+    }
+
+  if (self->convert_func == NULL)
+    {
+      g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOT_READY,
+                   _("No conversion is set up"));
+      return item;
+    }
+  item->text = self->convert_func (post, item->photos, self->convert_data, &item->error);
+  if (item->text == NULL)
+    {
+      if (item->error == NULL)
+        g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT,
+                     _("The post could not be converted"));
+      return item;
+    }
+  if (!g_utf8_validate (item->text, -1, NULL))
+    {
+      g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT,
+                   _("The converted text is not valid UTF-8"));
+      return item;
+    }
+  if (g_utf8_strlen (item->text, -1) > MAX_TEXT_CHARS)
+    {
+      g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_TOO_LONG,
+                   _("The post is %ld characters long; diaspora* takes at most %d"),
+                   (long) g_utf8_strlen (item->text, -1), MAX_TEXT_CHARS);
+      return item;
+    }
+
+  poll = gpm_post_get_poll (post);
+  if (poll != NULL && poll->choices != NULL)
+    {
+      item->poll_answers = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < poll->choices->len; i++)
+        {
+          const GpmPollChoice *choice = g_ptr_array_index (poll->choices, i);
+
+          if (choice->description != NULL && *choice->description != '\0')
+            g_ptr_array_add (item->poll_answers, g_strdup (choice->description));
+        }
+      if (item->poll_answers->len >= 2)
+        {
+          item->poll_question = plain_text (gpm_post_get_content (post), MAX_POLL_QUESTION_CHARS);
+          if (item->poll_question == NULL || *item->poll_question == '\0')
+            {
+              g_free (item->poll_question);
+              item->poll_question = g_strdup (_("Poll"));
+            }
+        }
+      else
+        g_clear_pointer (&item->poll_answers, g_ptr_array_unref);
+    }
+
+  location = gpm_post_get_location (post);
+  if (location != NULL)
+    {
+      if (location->physical_address != NULL && *location->physical_address != '\0')
+        item->location = g_strdup (location->physical_address);
+      else if (location->display_name != NULL && *location->display_name != '\0')
+        item->location = g_strdup (location->display_name);
+    }
+
+  return item;
+}
+
+static gint
+compare_posts (gconstpointer a,
+               gconstpointer b)
+{
+  GpmPost *pa = *(GpmPost * const *) a;
+  GpmPost *pb = *(GpmPost * const *) b;
+  GDateTime *ta = gpm_post_get_creation_time (pa);
+  GDateTime *tb = gpm_post_get_creation_time (pb);
+  int cmp;
+
+  /* Oldest first; posts without a date after the others. */
+  if (ta != NULL && tb != NULL && (cmp = g_date_time_compare (ta, tb)) != 0)
+    return cmp;
+  if ((ta == NULL) != (tb == NULL))
+    return ta == NULL ? 1 : -1;
+  cmp = g_strcmp0 (gpm_post_get_entry_name (pa), gpm_post_get_entry_name (pb));
+  if (cmp != 0)
+    return cmp;
+  return g_strcmp0 (gpm_journal_post_key (pa), gpm_journal_post_key (pb));
+}
+
+/* Selected posts, each once, oldest first. */
+static GPtrArray *
+sorted_posts (GPtrArray *posts)
+{
+  GPtrArray *sorted = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+
+      if (g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)))
+        g_ptr_array_add (sorted, g_object_ref (post));
+    }
+  g_ptr_array_sort (sorted, compare_posts);
+  return sorted;
+}
+
+GPtrArray *
+gpm_migrator_plan (GpmMigrator *self,
+                   GPtrArray   *posts)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_migrator_item_unref);
+  g_autoptr(GPtrArray) sorted = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), items);
+  g_return_val_if_fail (posts != NULL, items);
+
+  sorted = sorted_posts (posts);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (sorted, i);
+      GpmJournalState state = GPM_JOURNAL_STATE_PENDING;
+
+      if (self->journal != NULL)
+        {
+          g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
+
+          if (entry != NULL && entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+            {
+              GpmMigratorItem *item = make_item (self, post, self->mapping, entry->state);
+
+              g_clear_error (&item->skip);
+              g_clear_error (&item->error);
+              g_clear_pointer (&item->text, g_free);
+              g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+              g_ptr_array_add (items, item);
+              continue;
+            }
+          if (entry != NULL)
+            state = entry->state;
+        }
+      g_ptr_array_add (items, make_item (self, post, self->mapping, state));
+    }
+  return items;
+}
+
+/* ----------------------------------------------------------------- events */
+
+typedef enum {
+  EVENT_PROGRESS,
+  EVENT_POST_STARTED,
+  EVENT_POST_FINISHED,
+  EVENT_WAITING,
+  EVENT_AUTH_REQUIRED,
+  EVENT_FINISHED,
+} EventKind;
+
+typedef struct {
+  GpmMigrator     *self;
+  EventKind        kind;
+  GpmPost         *post;
+  GpmJournalState  state;
+  GError          *error;
+  guint            seconds;
+  char            *reason;
+  guint            n_total;
+  guint            n_done;
+  guint            n_skipped;
+  guint            n_failed;
+  guint            n_left;
+  gint64           eta;
+} Event;
+
+static void
+event_free (gpointer data)
+{
+  Event *event = data;
+
+  g_clear_object (&event->post);
+  g_clear_error (&event->error);
+  g_free (event->reason);
+  g_object_unref (event->self);
+  g_free (event);
+}
+
+static void
+set_state (GpmMigrator      *self,
+           GpmMigratorState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+#define UPDATE_COUNTER(field, prop) \
+  G_STMT_START { \
+    if (self->field != event->field) \
+      { \
+        self->field = event->field; \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); \
+      } \
+  } G_STMT_END
+
+static gboolean
+dispatch_event (gpointer data)
+{
+  Event *event = data;
+  GpmMigrator *self = event->self;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  UPDATE_COUNTER (n_total, PROP_N_TOTAL);
+  UPDATE_COUNTER (n_done, PROP_N_DONE);
+  UPDATE_COUNTER (n_skipped, PROP_N_SKIPPED);
+  UPDATE_COUNTER (n_failed, PROP_N_FAILED);
+  UPDATE_COUNTER (n_left, PROP_N_LEFT);
+  UPDATE_COUNTER (eta, PROP_ETA);
+  if (event->kind == EVENT_AUTH_REQUIRED)
+    set_state (self, GPM_MIGRATOR_STATE_PAUSED);
+  else if (event->kind == EVENT_FINISHED)
+    set_state (self, event->error == NULL ? GPM_MIGRATOR_STATE_DONE : GPM_MIGRATOR_STATE_STOPPED);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  switch (event->kind)
+    {
+    case EVENT_PROGRESS:
+      break;
+    case EVENT_POST_STARTED:
+      g_signal_emit (self, signals[SIGNAL_POST_STARTED], 0, event->post);
+      break;
+    case EVENT_POST_FINISHED:
+      g_signal_emit (self, signals[SIGNAL_POST_FINISHED], 0, event->post, event->state, event->error);
+      break;
+    case EVENT_WAITING:
+      g_signal_emit (self, signals[SIGNAL_WAITING], 0, event->seconds, event->reason);
+      break;
+    case EVENT_AUTH_REQUIRED:
+      g_signal_emit (self, signals[SIGNAL_AUTH_REQUIRED], 0, event->error);
+      break;
+    case EVENT_FINISHED:
+      {
+        g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+        if (self->cancellable != NULL)
+          {
+            g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+            self->cancelled_id = 0;
+            g_clear_object (&self->cancellable);
+          }
+        g_signal_emit (self, signals[SIGNAL_FINISHED], 0, event->error);
+        if (event->error != NULL)
+          g_task_return_error (task, g_error_copy (event->error));
+        else
+          g_task_return_boolean (task, TRUE);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------ worker */
+
+typedef struct {
+  GpmMigrator *self;
+  GPtrArray   *posts;        /* GpmPost*, sorted */
+  GHashTable  *mapping;      /* scope key → aspect name (a copy) */
+  GHashTable  *aspect_ids;   /* aspect name → gint64* */
+  GRand       *rand;
+  GError      *fatal;        /* why the run stops; NULL: cancelled */
+  gint64       last_post_usec;   /* real time of the last post created */
+  gint64       wait_usec;        /* spent in wait_until() */
+  gint64       io_usec;          /* spent in pod calls and photo reads */
+  guint        n_total;
+  guint        n_done;
+  guint        n_skipped;
+  guint        n_failed;
+  guint        n_left;
+  guint        n_sent;
+  gint64       sent_busy_usec;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_clear_pointer (&run->posts, g_ptr_array_unref);
+  g_clear_pointer (&run->mapping, g_hash_table_unref);
+  g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
+  g_clear_pointer (&run->rand, g_rand_free);
+  g_clear_error (&run->fatal);
+  g_clear_object (&run->self);
+  g_free (run);
+}
+
+static gint64
+compute_eta (Run *run)
+{
+  GpmMigrator *self = run->self;
+  gint64 per_post;
+  gint64 eta;
+  guint delay, cap;
+
+  if (run->n_left == 0)
+    return 0;
+  g_mutex_lock (&self->mutex);
+  delay = self->delay;
+  cap = self->max_per_day;
+  g_mutex_unlock (&self->mutex);
+
+  per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent / G_USEC_PER_SEC : -1;
+  if (per_post < 0 && delay == 0)
+    return -1;
+  eta = (gint64) run->n_left * (MAX (per_post, 1) + delay);
+  if (cap > 0 && run->n_left > cap)
+    eta = MAX (eta, (gint64) ((run->n_left - 1) / cap) * 24 * 3600);
+  return eta;
+}
+
+static void
+post_event (Run       *run,
+            EventKind  kind,
+            GpmPost   *post,
+            GpmJournalState state,
+            const GError *error,
+            guint      seconds,
+            const char *reason)
+{
+  Event *event = g_new0 (Event, 1);
+  GSource *source;
+
+  event->self = g_object_ref (run->self);
+  event->kind = kind;
+  event->post = post != NULL ? g_object_ref (post) : NULL;
+  event->state = state;
+  event->error = error != NULL ? g_error_copy (error) : NULL;
+  event->seconds = seconds;
+  event->reason = g_strdup (reason);
+  event->n_total = run->n_total;
+  event->n_done = run->n_done;
+  event->n_skipped = run->n_skipped;
+  event->n_failed = run->n_failed;
+  event->n_left = run->n_left;
+  event->eta = compute_eta (run);
+  /* Never g_main_context_invoke(): it would run the handler in this thread
+   * whenever the main context happens not to be owned. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_event, event, event_free);
+  g_source_set_static_name (source, "[gpm-migrator] event");
+  g_source_attach (source, run->self->context);
+  g_source_unref (source);
+}
+
+/* Waits until @deadline (monotonic µs), and while paused. FALSE when cancelled. */
+static gboolean
+wait_until (Run    *run,
+            gint64  deadline)
+{
+  GpmMigrator *self = run->self;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  g_mutex_lock (&self->mutex);
+  while (!self->cancel_requested)
+    {
+      if (self->pause_requested)
+        {
+          g_cond_wait (&self->cond, &self->mutex);
+          continue;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        break;
+      g_cond_wait_until (&self->cond, &self->mutex, deadline);
+    }
+  ok = !self->cancel_requested;
+  g_mutex_unlock (&self->mutex);
+  run->wait_usec += g_get_monotonic_time () - start;
+  return ok;
+}
+
+/* Between steps: waits while paused. FALSE when cancelled. */
+static gboolean
+checkpoint (Run *run)
+{
+  return wait_until (run, 0);
+}
+
+static void
+wait_for_seconds_event (Run        *run,
+                        gint64      usec,
+                        const char *reason)
+{
+  guint seconds = (guint) ((usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+  post_event (run, EVENT_WAITING, NULL, 0, NULL, seconds, reason);
+}
+
+static gboolean
+is_auth_error (const GError *error)
+{
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_SIGNED_IN) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_DENIED);
+}
+
+static gboolean
+is_fatal_error (const GError *error)
+{
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_INSECURE) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_INVALID_ADDRESS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_DIASPORA) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* An answer after which the post may exist even though the call failed. */
+static gboolean
+may_have_created (const GError *error)
+{
+  return gpm_pod_error_is_uncertain (error) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+}
+
+static gboolean
+is_transient (const GError *error)
+{
+  return gpm_pod_error_is_transient (error) || may_have_created (error);
+}
+
+/* Pauses and asks for a new sign-in. FALSE when cancelled meanwhile. */
+static gboolean
+wait_for_auth (Run          *run,
+               const GError *error)
+{
+  GpmMigrator *self = run->self;
+
+  g_mutex_lock (&self->mutex);
+  self->pause_requested = TRUE;
+  g_mutex_unlock (&self->mutex);
+  post_event (run, EVENT_AUTH_REQUIRED, NULL, 0, error, 0, NULL);
+  return checkpoint (run);
+}
+
+/* Sleeps before retry @attempt (0-based) with exponential backoff and
+ * jitter; a Retry-After is honoured. FALSE when cancelled. */
+static gboolean
+backoff (Run          *run,
+         guint         attempt,
+         const GError *error)
+{
+  GpmMigrator *self = run->self;
+  guint64 ms;
+  guint base_ms, max_ms, retry_after;
+  g_autofree char *reason = NULL;
+
+  g_mutex_lock (&self->mutex);
+  base_ms = self->base_ms;
+  max_ms = self->max_ms;
+  g_mutex_unlock (&self->mutex);
+
+  ms = (guint64) base_ms << MIN (attempt, 24u);
+  ms = MIN (ms, (guint64) max_ms);
+  /* "Equal jitter": half fixed, half random. */
+  if (ms > 1)
+    ms = ms / 2 + (guint64) g_rand_int_range (run->rand, 0, (gint32) MIN (ms / 2 + 1, (guint64) G_MAXINT32));
+  retry_after = gpm_pod_error_get_retry_after (error);
+  if (retry_after > 0)
+    ms = MAX (ms, (guint64) retry_after * 1000);
+
+  /* Translators: %s is the error, %u the number of the retry */
+  reason = g_strdup_printf (_("%s — retry %u"), error != NULL ? error->message : "", attempt + 1);
+  wait_for_seconds_event (run, (gint64) ms * 1000, reason);
+  return wait_until (run, g_get_monotonic_time () + (gint64) ms * 1000);
+}
+
+static guint
+get_max_retries (GpmMigrator *self)
+{
+  guint max;
+
+  g_mutex_lock (&self->mutex);
+  max = self->max_retries;
+  g_mutex_unlock (&self->mutex);
+  return max;
+}
+
+/* Stores why the run must stop (first reason wins). */
+static void
+set_fatal (Run          *run,
+           const GError *error)
+{
+  if (run->fatal == NULL && error != NULL)
+    run->fatal = g_error_copy (error);
+}
+
+typedef enum {
+  CHECK_FOUND,
+  CHECK_NOT_FOUND,
+  CHECK_UNRESOLVED,
+  CHECK_STOP,
+} CheckResult;
+
+/* Is the post with @text, attempted at @since (Unix s), on the pod? */
+static CheckResult
+check_pod (Run         *run,
+           const char  *key,
+           const char  *text,
+           gint64       since,
+           GpmPodPost **out_post,
+           GError     **error)
+{
+  GpmMigrator *self = run->self;
+  guint depth = CHECK_DEPTH + gpm_journal_count_posted_since (self->journal, since - 3600);
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GpmPodPost) found = NULL;
+      gint64 start;
+
+      if (!checkpoint (run))
+        return CHECK_STOP;
+      start = g_get_monotonic_time ();
+      found = gpm_pod_find_own_post (self->pod, text, depth, NULL, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (local == NULL)
+        {
+          if (found == NULL)
+            return CHECK_NOT_FOUND;
+          /* A post with the very same text that another row accounts for is not this one. */
+          if ((found->guid != NULL && gpm_journal_remote_is_claimed (self->journal, found->guid, key)) ||
+              (found->id != NULL && gpm_journal_remote_is_claimed (self->journal, found->id, key)))
+            return CHECK_NOT_FOUND;
+          *out_post = g_steal_pointer (&found);
+          return CHECK_FOUND;
+        }
+      g_debug ("Checking %s on the pod: %s", key, local->message);
+      if (is_auth_error (local))
+        {
+          if (!wait_for_auth (run, local))
+            return CHECK_STOP;
+          continue;
+        }
+      if (is_fatal_error (local))
+        {
+          set_fatal (run, local);
+          return CHECK_STOP;
+        }
+      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, local))
+            return CHECK_STOP;
+          continue;
+        }
+      if (is_transient (local) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, local))
+            return CHECK_STOP;
+          continue;
+        }
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                   _("Could not check on the pod whether an earlier attempt created this post (%s); it will be checked before it is sent again"),
+                   local->message);
+      return CHECK_UNRESOLVED;
+    }
+}
+
+static gboolean
+journal_ok (Run      *run,
+            gboolean  ok,
+            GError   *error)
+{
+  if (!ok)
+    {
+      set_fatal (run, error);
+      g_clear_error (&error);
+    }
+  return ok;
+}
+
+/* Records the end of one post and tells the main context. */
+static void
+finish_post (Run             *run,
+             GpmPost         *post,
+             GpmJournalState  state,
+             const GError    *error)
+{
+  if (run->n_left > 0)
+    run->n_left--;
+  switch (state)
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      run->n_done++;
+      break;
+    case GPM_JOURNAL_STATE_SKIPPED:
+      run->n_skipped++;
+      break;
+    default:
+      run->n_failed++;
+      break;
+    }
+  if (error != NULL)
+    g_debug ("%s: %s: %s", gpm_post_get_entry_name (post), gpm_journal_state_to_string (state), error->message);
+  post_event (run, EVENT_POST_FINISHED, post, state, error, 0, NULL);
+}
+
+static gboolean
+mark_posted (Run        *run,
+             GpmPost    *post,
+             const char *key,
+             GpmPodPost *remote)
+{
+  GError *error = NULL;
+  const char *remote_id = remote->id != NULL ? remote->id : remote->guid;
+
+  if (!journal_ok (run, gpm_journal_set_posted (run->self->journal, key, remote_id, remote->guid, 0, &error), error))
+    return FALSE;
+  finish_post (run, post, GPM_JOURNAL_STATE_POSTED, NULL);
+  return TRUE;
+}
+
+static gboolean
+mark_failed (Run          *run,
+             GpmPost      *post,
+             const char   *key,
+             const GError *why)
+{
+  GError *error = NULL;
+
+  if (!journal_ok (run, gpm_journal_set_failed (run->self->journal, key, why->message, &error), error))
+    return FALSE;
+  finish_post (run, post, GPM_JOURNAL_STATE_FAILED, why);
+  return TRUE;
+}
+
+/* Pacing: at least "delay" seconds after the last post, and no more than
+ * "max-per-day" posts in any 24 hours. FALSE when cancelled. */
+static gboolean
+wait_for_turn (Run *run)
+{
+  GpmMigrator *self = run->self;
+
+  for (;;)
+    {
+      gint64 now = g_get_real_time ();
+      guint delay, cap;
+
+      g_mutex_lock (&self->mutex);
+      delay = self->delay;
+      cap = self->max_per_day;
+      g_mutex_unlock (&self->mutex);
+
+      if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
+        {
+          gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
+          g_autofree char *reason = g_strdup_printf (_("Waiting %u seconds between posts"), delay);
+
+          wait_for_seconds_event (run, wait, reason);
+          if (!wait_until (run, g_get_monotonic_time () + wait))
+            return FALSE;
+          continue;
+        }
+      if (cap > 0)
+        {
+          gint64 window = now / G_USEC_PER_SEC - 24 * 3600;
+          guint n = gpm_journal_count_posted_since (self->journal, window);
+
+          if (n >= cap)
+            {
+              gint64 oldest = gpm_journal_oldest_posted_since (self->journal, window);
+              gint64 wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
+              g_autofree char *reason = g_strdup_printf (_("Daily limit of %u posts reached"), cap);
+
+              wait_for_seconds_event (run, wait, reason);
+              if (!wait_until (run, g_get_monotonic_time () + wait))
+                return FALSE;
+              continue;
+            }
+        }
+      return TRUE;
+    }
+}
+
+typedef enum {
+  PHOTOS_OK,
+  PHOTOS_FAILED,   /* the post is marked failed */
+  PHOTOS_STOP,
+} PhotosResult;
+
+static PhotosResult
+upload_photos (Run             *run,
+               GpmMigratorItem *item,
+               GPtrArray       *ids,
+               gboolean        *reused)
+{
+  GpmMigrator *self = run->self;
+  guint max_retries = get_max_retries (self);
+  gboolean marked = FALSE;
+
+  g_ptr_array_set_size (ids, 0);
+  *reused = FALSE;
+  for (guint i = 0; i < item->photos->len; i++)
+    {
+      const char *photo = g_ptr_array_index (item->photos, i);
+      g_autofree char *id = gpm_journal_get_photo (self->journal, item->key, i);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *basename = NULL;
+      g_autofree char *content_type = NULL;
+      g_autofree char *mime = NULL;
+      guint attempt = 0;
+      guint rate_limited = 0;
+      gint64 start;
+
+      if (id != NULL)
+        {
+          *reused = TRUE;
+          g_ptr_array_add (ids, g_steal_pointer (&id));
+          continue;
+        }
+      if (!checkpoint (run))
+        return PHOTOS_STOP;
+      if (!marked)
+        {
+          GError *jerror = NULL;
+
+          if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), jerror))
+            return PHOTOS_STOP;
+          marked = TRUE;
+        }
+
+      start = g_get_monotonic_time ();
+      bytes = self->read_func != NULL ? self->read_func (item->post, photo, self->read_data, &error) : NULL;
+      run->io_usec += g_get_monotonic_time () - start;
+      if (bytes == NULL)
+        {
+          g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                               _("Could not read the photo %s: %s"), photo,
+                                               error != NULL ? error->message : _("no way to read photos"));
+          return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+        }
+      basename = g_path_get_basename (photo);
+      content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+      mime = g_content_type_get_mime_type (content_type);
+
+      for (;;)
+        {
+          g_clear_error (&error);
+          start = g_get_monotonic_time ();
+          id = gpm_pod_upload_photo (self->pod, bytes, basename, mime != NULL ? mime : "application/octet-stream",
+                                     NULL, &error);
+          run->io_usec += g_get_monotonic_time () - start;
+          if (id != NULL)
+            break;
+          g_debug ("Uploading %s: %s", photo, error->message);
+          if (is_auth_error (error))
+            {
+              if (!wait_for_auth (run, error))
+                return PHOTOS_STOP;
+              continue;
+            }
+          if (is_fatal_error (error))
+            {
+              set_fatal (run, error);
+              return PHOTOS_STOP;
+            }
+          if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+            {
+              if (!backoff (run, rate_limited++, error))
+                return PHOTOS_STOP;
+              continue;
+            }
+          if (is_transient (error) && attempt < max_retries)
+            {
+              if (!backoff (run, attempt++, error))
+                return PHOTOS_STOP;
+              continue;
+            }
+          {
+            g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR,
+                                                 is_transient (error) ? GPM_MIGRATOR_ERROR_GAVE_UP : GPM_MIGRATOR_ERROR_PHOTO,
+                                                 _("Could not upload the photo %s: %s"), basename, error->message);
+            return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+          }
+        }
+
+      {
+        GError *jerror = NULL;
+
+        if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), jerror))
+          return PHOTOS_STOP;
+      }
+      g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+  return PHOTOS_OK;
+}
+
+static GpmPodDraft *
+make_draft (Run             *run,
+            GpmMigratorItem *item,
+            GPtrArray       *photo_ids)
+{
+  GpmPodDraft *draft = gpm_pod_draft_new (item->text);
+  const GpmLocation *location = gpm_post_get_location (item->post);
+
+  draft->is_public = item->is_public;
+  if (!item->is_public)
+    for (guint i = 0; i < item->aspects->len; i++)
+      {
+        gint64 *id = g_hash_table_lookup (run->aspect_ids, g_ptr_array_index (item->aspects, i));
+
+        g_assert (id != NULL);
+        g_array_append_val (draft->aspect_ids, *id);
+      }
+  for (guint i = 0; i < photo_ids->len; i++)
+    g_ptr_array_add (draft->photo_ids, g_strdup (g_ptr_array_index (photo_ids, i)));
+  if (item->poll_question != NULL)
+    {
+      draft->poll_question = g_strdup (item->poll_question);
+      for (guint i = 0; i < item->poll_answers->len; i++)
+        g_ptr_array_add (draft->poll_answers, g_strdup (g_ptr_array_index (item->poll_answers, i)));
+    }
+  if (item->location != NULL)
+    {
+      draft->location_address = g_strdup (item->location);
+      if (location != NULL && location->has_coordinates)
+        {
+          draft->has_coordinates = TRUE;
+          draft->latitude = location->latitude;
+          draft->longitude = location->longitude;
+        }
+    }
+  return draft;
+}
+
+/* One post, start to end. FALSE: stop the run (cancelled, or run->fatal). */
+static gboolean
+process_post (Run     *run,
+              GpmPost *post)
+{
+  GpmMigrator *self = run->self;
+  const char *key = gpm_journal_post_key (post);
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  g_autoptr(GpmMigratorItem) item = NULL;
+  g_autoptr(GPtrArray) photo_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GpmPodDraft) draft = NULL;
+  GError *jerror = NULL;
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+  gboolean reused = FALSE;
+  gboolean reuploaded = FALSE;
+  gboolean refused_once = FALSE;
+  gint64 start = g_get_monotonic_time ();
+  gint64 wait_start = run->wait_usec;
+  gint64 io_start = run->io_usec;
+
+  entry = gpm_journal_lookup (self->journal, key, &jerror);
+  if (!journal_ok (run, entry != NULL, jerror))
+    return FALSE;
+  if (entry->state == GPM_JOURNAL_STATE_POSTED)
+    {
+      /* Found on the pod while resolving the attempts left by an earlier run. */
+      run->n_done++;
+      run->n_left--;
+      post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
+      return TRUE;
+    }
+
+  post_event (run, EVENT_POST_STARTED, post, 0, NULL, 0, NULL);
+
+  if (entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
+    {
+      g_autoptr(GError) why = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER,
+                                                   entry->reason != NULL ? entry->reason : _("Skipped by you"));
+
+      finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, why);
+      return TRUE;
+    }
+
+  /* A previous attempt whose outcome nobody saw: look before anything else. */
+  if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->text != NULL)
+    {
+      g_autoptr(GpmPodPost) found = NULL;
+      g_autoptr(GError) error = NULL;
+
+      switch (check_pod (run, key, entry->text, entry->updated_at, &found, &error))
+        {
+        case CHECK_FOUND:
+          return mark_posted (run, post, key, found);
+        case CHECK_NOT_FOUND:
+          break;
+        case CHECK_UNRESOLVED:
+          finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
+          return TRUE;
+        case CHECK_STOP:
+        default:
+          return FALSE;
+        }
+    }
+
+  item = make_item (self, post, run->mapping, entry->state);
+  if (item->skip != NULL)
+    {
+      if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING &&
+          !journal_ok (run, gpm_journal_set_failed (self->journal, key, item->skip->message, &jerror), jerror))
+        return FALSE;
+      if (!journal_ok (run, gpm_journal_set_skipped (self->journal, key, item->skip->message, &jerror), jerror))
+        return FALSE;
+      finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, item->skip);
+      return TRUE;
+    }
+  if (item->error != NULL)
+    return mark_failed (run, post, key, item->error);
+  if ((entry->state == GPM_JOURNAL_STATE_FAILED || entry->state == GPM_JOURNAL_STATE_SKIPPED) &&
+      !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), jerror))
+    return FALSE;
+
+photos:
+  switch (upload_photos (run, item, photo_ids, &reused))
+    {
+    case PHOTOS_OK:
+      break;
+    case PHOTOS_FAILED:
+      return TRUE;
+    case PHOTOS_STOP:
+    default:
+      return FALSE;
+    }
+  g_clear_pointer (&draft, gpm_pod_draft_free);
+  draft = make_draft (run, item, photo_ids);
+
+  if (!wait_for_turn (run))
+    return FALSE;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPodPost) created = NULL;
+      gint64 attempt_time;
+      gint64 io;
+
+      if (!checkpoint (run))
+        return FALSE;
+      if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), jerror))
+        return FALSE;
+      attempt_time = g_get_real_time () / G_USEC_PER_SEC;
+      io = g_get_monotonic_time ();
+      created = gpm_pod_create_post (self->pod, draft, NULL, &error);
+      run->io_usec += g_get_monotonic_time () - io;
+
+      if (created != NULL && created->guid != NULL)
+        {
+          run->last_post_usec = g_get_real_time ();
+          if (!mark_posted (run, post, key, created))
+            return FALSE;
+          g_mutex_lock (&self->mutex);
+          self->n_sent++;
+          self->busy_usec += (g_get_monotonic_time () - start) - (run->wait_usec - wait_start);
+          self->io_usec += run->io_usec - io_start;
+          g_mutex_unlock (&self->mutex);
+          run->n_sent++;
+          run->sent_busy_usec += g_get_monotonic_time () - start;
+          return TRUE;
+        }
+      if (created != NULL)
+        g_set_error (&error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL, _("The pod answered without the new post’s guid"));
+
+      g_debug ("Posting %s: %s", key, error->message);
+      if (is_auth_error (error))
+        {
+          if (!wait_for_auth (run, error))
+            return FALSE;
+          continue;
+        }
+      if (is_fatal_error (error))
+        {
+          set_fatal (run, error);
+          return FALSE;
+        }
+      if (may_have_created (error))
+        {
+          g_autoptr(GpmPodPost) found = NULL;
+          g_autoptr(GError) check_error = NULL;
+
+          /* Give the pod time to finish what it may be doing, then look. */
+          if (!backoff (run, attempt, error))
+            return FALSE;
+          switch (check_pod (run, key, item->text, attempt_time, &found, &check_error))
+            {
+            case CHECK_FOUND:
+              run->last_post_usec = g_get_real_time ();
+              return mark_posted (run, post, key, found);
+            case CHECK_NOT_FOUND:
+              if (attempt++ < max_retries)
+                continue;
+              {
+                g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_GAVE_UP,
+                                                     _("Gave up after %u attempts: %s"), attempt, error->message);
+                return mark_failed (run, post, key, why);
+              }
+            case CHECK_UNRESOLVED:
+              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, check_error);
+              return TRUE;
+            case CHECK_STOP:
+            default:
+              return FALSE;
+            }
+        }
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, error))
+            return FALSE;
+          continue;
+        }
+      if (is_transient (error))
+        {
+          if (attempt < max_retries)
+            {
+              if (!backoff (run, attempt++, error))
+                return FALSE;
+              continue;
+            }
+          {
+            g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_GAVE_UP,
+                                                 _("Gave up after %u attempts: %s"), attempt + 1, error->message);
+            return mark_failed (run, post, key, why);
+          }
+        }
+      /* Refused. Photos kept from an earlier run may be gone from the pod:
+       * upload them again, once. */
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED) && reused && !reuploaded)
+        {
+          reuploaded = TRUE;
+          if (!journal_ok (run, gpm_journal_clear_photos (self->journal, key, &jerror), jerror))
+            return FALSE;
+          goto photos;
+        }
+      /* An answer for a post the pod did not save ("id": null): nothing was
+       * stored, so one more try cannot double it; a second such answer is
+       * the pod's verdict. */
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TEXT_TOO_LONG) && !refused_once)
+        {
+          refused_once = TRUE;
+          if (!backoff (run, 0, error))
+            return FALSE;
+          continue;
+        }
+      return mark_failed (run, post, key, error);
+    }
+}
+
+/* Maps aspect names to the account's aspect ids. FALSE: stop (run->fatal). */
+static gboolean
+resolve_aspects (Run *run)
+{
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) aspects = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint attempt = 0;
+  guint max_retries = get_max_retries (self);
+
+  if (g_hash_table_size (run->mapping) == 0)
+    return TRUE;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!checkpoint (run))
+        return FALSE;
+      aspects = gpm_pod_list_aspects (self->pod, NULL, &error);
+      if (aspects != NULL)
+        break;
+      if (is_auth_error (error))
+        {
+          if (!wait_for_auth (run, error))
+            return FALSE;
+          continue;
+        }
+      if (is_transient (error) && !is_fatal_error (error) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, error))
+            return FALSE;
+          continue;
+        }
+      set_fatal (run, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < aspects->len; i++)
+    {
+      GpmPodAspect *aspect = g_ptr_array_index (aspects, i);
+
+      g_hash_table_insert (run->aspect_ids, g_strdup (aspect->name), g_memdup2 (&aspect->id, sizeof aspect->id));
+    }
+
+  g_hash_table_iter_init (&iter, run->mapping);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!g_hash_table_contains (run->aspect_ids, value))
+      {
+        g_autoptr(GString) names = g_string_new (NULL);
+
+        for (guint i = 0; i < aspects->len; i++)
+          g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "", ((GpmPodAspect *) g_ptr_array_index (aspects, i))->name);
+        run->fatal = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT,
+                                  _("The account has no aspect named “%s” (it has %s)"),
+                                  (const char *) value, names->len > 0 ? names->str : _("none"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Attempts left by a process that died: resolve them first, selected or not. */
+static gboolean
+resolve_attempts (Run *run)
+{
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) entries = NULL;
+  GError *error = NULL;
+
+  entries = gpm_journal_list (self->journal, &error);
+  if (!journal_ok (run, entries != NULL, error))
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GpmJournalEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(GpmPodPost) found = NULL;
+      g_autoptr(GError) check_error = NULL;
+
+      if (entry->state != GPM_JOURNAL_STATE_ATTEMPTING || entry->text == NULL)
+        continue;
+      switch (check_pod (run, entry->key, entry->text, entry->updated_at, &found, &check_error))
+        {
+        case CHECK_FOUND:
+          g_debug ("%s was created by an earlier attempt", entry->key);
+          if (!journal_ok (run, gpm_journal_set_posted (self->journal, entry->key,
+                                                        found->id != NULL ? found->id : found->guid,
+                                                        found->guid, 0, &error), error))
+            return FALSE;
+          break;
+        case CHECK_NOT_FOUND:
+          /* Not there: the row stays ATTEMPTING until its post comes up
+           * (its check then finds nothing again, cheaply). */
+          break;
+        case CHECK_UNRESOLVED:
+          g_message ("%s: %s", entry->entry_name, check_error->message);
+          break;
+        case CHECK_STOP:
+        default:
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gpointer
+worker (gpointer data)
+{
+  Run *run = data;
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *guid = NULL;
+  gboolean ok = TRUE;
+
+  guid = gpm_pod_dup_user_guid (self->pod);
+  if (!gpm_journal_lock (self->journal, &error) ||
+      !gpm_journal_bind_account (self->journal, guid, NULL, &error) ||
+      !gpm_journal_ensure_posts (self->journal, run->posts, &error))
+    {
+      set_fatal (run, error);
+      ok = FALSE;
+    }
+  run->last_post_usec = gpm_journal_last_posted_at (self->journal) * G_USEC_PER_SEC;
+
+  if (ok)
+    for (guint i = 0; i < run->posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (run->posts, i);
+
+        if (gpm_journal_is_posted (self->journal, gpm_journal_post_key (post)))
+          run->n_done++;
+        else
+          g_ptr_array_add (queue, post);
+      }
+  run->n_total = run->posts->len;
+  run->n_left = queue->len;
+  post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
+
+  ok = ok && resolve_aspects (run) && resolve_attempts (run);
+  for (guint i = 0; ok && i < queue->len; i++)
+    ok = checkpoint (run) && process_post (run, g_ptr_array_index (queue, i));
+
+  {
+    g_autoptr(GError) flush_error = NULL;
+    g_autofree char *learned = gpm_pod_dup_user_guid (self->pod);
+    g_autofree char *stored = gpm_journal_dup_account_guid (self->journal);
+
+    /* A pod whose pages do not name the account teaches its guid with the
+     * first post. Only ever stored here, never compared: a reset now would
+     * forget the posts of this very run. */
+    if (guid == NULL && learned != NULL && stored == NULL &&
+        !gpm_journal_bind_account (self->journal, learned, NULL, &flush_error))
+      g_warning ("%s", flush_error->message);
+    g_clear_error (&flush_error);
+    if (!gpm_journal_flush (self->journal, &flush_error))
+      g_warning ("%s", flush_error->message);
+  }
+  gpm_journal_unlock (self->journal);
+
+  if (!ok && run->fatal == NULL)
+    g_set_error (&run->fatal, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The migration was stopped"));
+  post_event (run, EVENT_FINISHED, NULL, 0, run->fatal, 0, NULL);
+  run_free (run);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ GObject */
+
+static void
+gpm_migrator_dispose (GObject *object)
+{
+  GpmMigrator *self = (GpmMigrator *) object;
+
+  g_clear_object (&self->pod);
+  g_clear_object (&self->journal);
+  if (self->convert_destroy != NULL)
+    g_clear_pointer (&self->convert_data, self->convert_destroy);
+  self->convert_func = NULL;
+  if (self->read_destroy != NULL)
+    g_clear_pointer (&self->read_data, self->read_destroy);
+  self->read_func = NULL;
+
+  G_OBJECT_CLASS (gpm_migrator_parent_class)->dispose (object);
+}
+
+static void
+gpm_migrator_finalize (GObject *object)
+{
+  GpmMigrator *self = (GpmMigrator *) object;
+
+  g_clear_pointer (&self->mapping, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (gpm_migrator_parent_class)->finalize (object);
+}
+
+static void
+gpm_migrator_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GpmMigrator *self = GPM_MIGRATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_N_TOTAL:
+      g_value_set_uint (value, self->n_total);
+      break;
+    case PROP_N_DONE:
+      g_value_set_uint (value, self->n_done);
+      break;
+    case PROP_N_SKIPPED:
+      g_value_set_uint (value, self->n_skipped);
+      break;
+    case PROP_N_FAILED:
+      g_value_set_uint (value, self->n_failed);
+      break;
+    case PROP_N_LEFT:
+      g_value_set_uint (value, self->n_left);
+      break;
+    case PROP_ETA:
+      g_value_set_int64 (value, self->eta);
+      break;
+    case PROP_DELAY:
+      g_value_set_uint (value, gpm_migrator_get_delay (self));
+      break;
+    case PROP_MAX_PER_DAY:
+      g_value_set_uint (value, gpm_migrator_get_max_per_day (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gpm_migrator_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  GpmMigrator *self = GPM_MIGRATOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_DELAY:
+      gpm_migrator_set_delay (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_PER_DAY:
+      gpm_migrator_set_max_per_day (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gpm_migrator_class_init (GpmMigratorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = gpm_migrator_dispose;
+  object_class->finalize = gpm_migrator_finalize;
+  object_class->get_property = gpm_migrator_get_property;
+  object_class->set_property = gpm_migrator_set_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, GPM_TYPE_MIGRATOR_STATE, GPM_MIGRATOR_STATE_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_TOTAL] =
+    g_param_spec_uint ("n-total", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_DONE] =
+    g_param_spec_uint ("n-done", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_SKIPPED] =
+    g_param_spec_uint ("n-skipped", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_FAILED] =
+    g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_LEFT] =
+    g_param_spec_uint ("n-left", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ETA] =
+    g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DELAY] =
+    g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, 20,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_PER_DAY] =
+    g_param_spec_uint ("max-per-day", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_POST_STARTED] =
+    g_signal_new ("post-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, GPM_TYPE_POST);
+  signals[SIGNAL_POST_FINISHED] =
+    g_signal_new ("post-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, GPM_TYPE_POST, G_TYPE_INT, G_TYPE_ERROR);
+  signals[SIGNAL_WAITING] =
+    g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_AUTH_REQUIRED] =
+    g_signal_new ("auth-required", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+gpm_migrator_init (GpmMigrator *self)
+{
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->delay = 20;
+  self->max_retries = 8;
+  self->base_ms = 2000;
+  self->max_ms = 5 * 60 * 1000;
+  self->eta = -1;
+}
+
+GpmMigrator *
+gpm_migrator_new (GpmPod     *pod,
+                  GpmJournal *journal)
+{
+  GpmMigrator *self;
+
+  g_return_val_if_fail (pod == NULL || GPM_IS_POD (pod), NULL);
+  g_return_val_if_fail (journal == NULL || GPM_IS_JOURNAL (journal), NULL);
+
+  self = g_object_new (GPM_TYPE_MIGRATOR, NULL);
+  self->pod = pod != NULL ? g_object_ref (pod) : NULL;
+  self->journal = journal != NULL ? g_object_ref (journal) : NULL;
+  return self;
+}
+
+void
+gpm_migrator_set_convert_func (GpmMigrator            *self,
+                               GpmMigratorConvertFunc  func,
+                               gpointer                user_data,
+                               GDestroyNotify          destroy)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (self->task == NULL);
+
+  if (self->convert_destroy != NULL)
+    g_clear_pointer (&self->convert_data, self->convert_destroy);
+  self->convert_func = func;
+  self->convert_data = user_data;
+  self->convert_destroy = destroy;
+}
+
+void
+gpm_migrator_set_read_func (GpmMigrator         *self,
+                            GpmMigratorReadFunc  func,
+                            gpointer             user_data,
+                            GDestroyNotify       destroy)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (self->task == NULL);
+
+  if (self->read_destroy != NULL)
+    g_clear_pointer (&self->read_data, self->read_destroy);
+  self->read_func = func;
+  self->read_data = user_data;
+  self->read_destroy = destroy;
+}
+
+void
+gpm_migrator_set_delay (GpmMigrator *self,
+                        guint        seconds)
+{
+  gboolean changed;
+
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  changed = self->delay != seconds;
+  self->delay = seconds;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELAY]);
+}
+
+guint
+gpm_migrator_get_delay (GpmMigrator *self)
+{
+  guint delay;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  g_mutex_lock (&self->mutex);
+  delay = self->delay;
+  g_mutex_unlock (&self->mutex);
+  return delay;
+}
+
+void
+gpm_migrator_set_max_per_day (GpmMigrator *self,
+                              guint        max_per_day)
+{
+  gboolean changed;
+
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  changed = self->max_per_day != max_per_day;
+  self->max_per_day = max_per_day;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PER_DAY]);
+}
+
+guint
+gpm_migrator_get_max_per_day (GpmMigrator *self)
+{
+  guint max;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  g_mutex_lock (&self->mutex);
+  max = self->max_per_day;
+  g_mutex_unlock (&self->mutex);
+  return max;
+}
+
+void
+gpm_migrator_set_retry_policy (GpmMigrator *self,
+                               guint        max_retries,
+                               guint        base_ms,
+                               guint        max_ms)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->max_retries = max_retries;
+  self->base_ms = base_ms;
+  self->max_ms = MAX (max_ms, base_ms);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+gpm_migrator_map_scope (GpmMigrator *self,
+                        const char  *scope_key,
+                        const char  *aspect_name)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (scope_key != NULL);
+  g_return_if_fail (self->task == NULL);
+
+  if (aspect_name == NULL)
+    g_hash_table_remove (self->mapping, scope_key);
+  else
+    g_hash_table_insert (self->mapping, g_strdup (scope_key), g_strdup (aspect_name));
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  gpm_migrator_cancel (user_data);
+}
+
+void
+gpm_migrator_run_async (GpmMigrator         *self,
+                        GPtrArray           *posts,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  Run *run;
+
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (posts != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gpm_migrator_run_async);
+
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, _("The migration is already running"));
+      return;
+    }
+  if (self->pod == NULL || self->journal == NULL || self->convert_func == NULL)
+    {
+      g_task_return_new_error (task, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOT_READY,
+                               _("The migration needs a pod account, a journal and a conversion"));
+      return;
+    }
+
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
+  self->task = g_steal_pointer (&task);
+
+  g_mutex_lock (&self->mutex);
+  self->cancel_requested = FALSE;
+  self->pause_requested = FALSE;
+  self->n_sent = 0;
+  self->busy_usec = 0;
+  self->io_usec = 0;
+  g_mutex_unlock (&self->mutex);
+
+  if (cancellable != NULL)
+    {
+      self->cancellable = g_object_ref (cancellable);
+      self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+    }
+
+  run = g_new0 (Run, 1);
+  run->self = g_object_ref (self);
+  run->posts = sorted_posts (posts);
+  run->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, self->mapping);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (run->mapping, g_strdup (key), g_strdup (value));
+  run->aspect_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->rand = g_rand_new ();
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_state (self, GPM_MIGRATOR_STATE_RUNNING);
+  if (self->n_failed != 0)
+    {
+      self->n_failed = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_thread_unref (g_thread_new ("gpm-migrator", worker, run));
+}
+
+gboolean
+gpm_migrator_run_finish (GpmMigrator   *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gpm_migrator_run_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gpm_migrator_pause (GpmMigrator *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->pause_requested = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (self->state == GPM_MIGRATOR_STATE_RUNNING)
+    set_state (self, GPM_MIGRATOR_STATE_PAUSED);
+}
+
+void
+gpm_migrator_resume (GpmMigrator *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->pause_requested = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (self->state == GPM_MIGRATOR_STATE_PAUSED)
+    set_state (self, GPM_MIGRATOR_STATE_RUNNING);
+}
+
+/* Thread-safe (also called from a GCancellable's "cancelled"). */
+void
+gpm_migrator_cancel (GpmMigrator *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->cancel_requested = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+GpmMigratorState
+gpm_migrator_get_state (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), GPM_MIGRATOR_STATE_STOPPED);
+  return self->state;
+}
+
+guint
+gpm_migrator_get_n_total (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  return self->n_total;
+}
+
+guint
+gpm_migrator_get_n_done (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  return self->n_done;
+}
+
+guint
+gpm_migrator_get_n_skipped (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  return self->n_skipped;
+}
+
+guint
+gpm_migrator_get_n_failed (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  return self->n_failed;
+}
+
+guint
+gpm_migrator_get_n_left (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
+  return self->n_left;
+}
+
+gint64
+gpm_migrator_get_eta (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), -1);
+  return self->eta;
+}
+
+void
+gpm_migrator_get_timing (GpmMigrator *self,
+                         guint       *n_sent,
+                         gint64      *busy_usec,
+                         gint64      *io_usec)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  if (n_sent != NULL)
+    *n_sent = self->n_sent;
+  if (busy_usec != NULL)
+    *busy_usec = self->busy_usec;
+  if (io_usec != NULL)
+    *io_usec = self->io_usec;
+  g_mutex_unlock (&self->mutex);
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-migrator.h: the background worker that reposts the selected posts.
+ *
+ * Queue: the selected posts that the journal does not record as posted,
+ * oldest first (creationTime). For each: decide the audience (PUBLIC and
+ * COMMUNITY go public; every other scope goes to the aspect the user mapped
+ * its key to, and without a mapping the post is SKIPPED, never public),
+ * convert, upload its photos (each remote id journaled), wait for the pacing
+ * delay and the daily cap, mark it ATTEMPTING with the exact text, create the
+ * post, mark it POSTED. An answer that may or may not have created the post
+ * (timeout, connection closed, 5xx) is resolved by looking for that exact
+ * text among the account's own recent posts before any retry; so is every
+ * ATTEMPTING row found when a run starts (the previous process died).
+ *
+ * Transient errors (unreachable, 429, 5xx, no answer) are retried with
+ * exponential backoff and jitter (Retry-After honoured), a bounded number of
+ * times, then the post is marked FAILED (a later run retries it). An
+ * authentication failure pauses the worker and emits "auth-required": sign
+ * in again on the same GpmPod, then call gpm_migrator_resume() (or cancel).
+ *
+ * The worker runs in its own thread; properties and signals are notified on
+ * the thread-default main context of the caller of gpm_migrator_run_async().
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-journal.h"
+#include "gpm-pod.h"
+#include "gpm-post.h"
+
+G_BEGIN_DECLS
+
+#define GPM_MIGRATOR_ERROR (gpm_migrator_error_quark ())
+typedef enum {
+  GPM_MIGRATOR_ERROR_NO_AUDIENCE,    /* skipped: the post has no ACL scopes */
+  GPM_MIGRATOR_ERROR_NO_ASPECT,      /* skipped: limited post without an aspect mapping */
+  GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT, /* a mapped aspect name the account does not have */
+  GPM_MIGRATOR_ERROR_CONVERT,        /* the conversion failed */
+  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over diaspora's 65,535 characters */
+  GPM_MIGRATOR_ERROR_PHOTO,          /* a photo could not be read or was refused */
+  GPM_MIGRATOR_ERROR_GAVE_UP,        /* transient errors went on past the retry limit */
+  GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
+  GPM_MIGRATOR_ERROR_NOT_READY,      /* run without a pod, journal or converter */
+  GPM_MIGRATOR_ERROR_BY_USER,        /* skipped: the user excluded this post (gpm_journal_set_skipped_by_user) */
+} GpmMigratorError;
+GQuark gpm_migrator_error_quark (void);
+
+typedef enum {
+  GPM_MIGRATOR_STATE_STOPPED,  /* not running: not started yet, cancelled, or stopped by an error */
+  GPM_MIGRATOR_STATE_RUNNING,
+  GPM_MIGRATOR_STATE_PAUSED,   /* by gpm_migrator_pause(), or waiting for a new sign-in */
+  GPM_MIGRATOR_STATE_DONE,     /* every queued post was handled (some may have failed) */
+} GpmMigratorState;
+
+#define GPM_TYPE_MIGRATOR_STATE (gpm_migrator_state_get_type ())
+GType gpm_migrator_state_get_type (void) G_GNUC_CONST;
+
+/* The text to post for @post, or NULL and @error. Appends to @photos (owns
+ * char*, g_free) the archive entries of the photos to upload with it, in
+ * order. Called from the worker thread (and from gpm_migrator_plan()'s). */
+typedef char   *(*GpmMigratorConvertFunc) (GpmPost     *post,
+                                           GPtrArray   *photos,
+                                           gpointer     user_data,
+                                           GError     **error);
+/* The bytes of @photo (an entry the convert function listed for @post).
+ * Called from the worker thread. */
+typedef GBytes *(*GpmMigratorReadFunc)    (GpmPost     *post,
+                                           const char  *photo,
+                                           gpointer     user_data,
+                                           GError     **error);
+
+/* One post as the migrator would send it (gpm_migrator_plan()). */
+#define GPM_TYPE_MIGRATOR_ITEM (gpm_migrator_item_get_type ())
+typedef struct {
+  GpmPost         *post;
+  char            *key;            /* gpm_journal_post_key() */
+  GpmJournalState  journal_state;  /* in the journal now (PENDING without a journal or row) */
+  gboolean         is_public;
+  GPtrArray       *aspects;        /* char*, aspect names, when !is_public */
+  char            *visibility;     /* "public" or "aspect:NAME[, NAME…]": what the journal records */
+  char            *text;           /* NULL when skipped or not converted */
+  GPtrArray       *photos;         /* char*, archive entries, in upload order */
+  char            *poll_question;  /* NULL: no native poll */
+  GPtrArray       *poll_answers;   /* char* */
+  char            *location;       /* NULL: no native location */
+  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
+  GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
+  /*< private >*/
+  gint ref_count;
+} GpmMigratorItem;
+GType            gpm_migrator_item_get_type (void) G_GNUC_CONST;
+GpmMigratorItem *gpm_migrator_item_ref      (GpmMigratorItem *item);
+void             gpm_migrator_item_unref    (GpmMigratorItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmMigratorItem, gpm_migrator_item_unref)
+
+#define GPM_TYPE_MIGRATOR (gpm_migrator_get_type ())
+G_DECLARE_FINAL_TYPE (GpmMigrator, gpm_migrator, GPM, MIGRATOR, GObject)
+
+/* Properties:
+ *   "state"        GpmMigratorState
+ *   "n-total"      guint   selected posts of the run
+ *   "n-done"       guint   posted (including by earlier runs)
+ *   "n-skipped"    guint   skipped (no audience, no aspect mapping)
+ *   "n-failed"     guint   failed in this run
+ *   "n-left"       guint   still to do
+ *   "eta"          gint64  seconds until the queue is done, -1 unknown
+ *   "delay"        guint   seconds between two posts (default 20)
+ *   "max-per-day"  guint   posts per 24 hours, 0 = no cap (default 0)
+ *
+ * Signals (all on the caller's main context):
+ *   "post-started"  (GpmPost *post)
+ *   "post-finished" (GpmPost *post, GpmJournalState state, GError *error)
+ *       state: POSTED, SKIPPED (error says why), FAILED (error says why) or
+ *       ATTEMPTING (could not check whether it was created: resolved by the
+ *       next run before anything is re-sent).
+ *   "waiting"       (guint seconds, const char *reason)   pacing, cap, backoff
+ *   "auth-required" (GError *error)  paused: sign in again, then resume
+ *   "finished"      (GError *error)  NULL when done, else why it stopped
+ */
+
+/* @pod and @journal may be NULL for gpm_migrator_plan() only. */
+GpmMigrator *gpm_migrator_new           (GpmPod       *pod,
+                                         GpmJournal   *journal);
+
+void         gpm_migrator_set_convert_func (GpmMigrator           *self,
+                                            GpmMigratorConvertFunc func,
+                                            gpointer               user_data,
+                                            GDestroyNotify         destroy);
+void         gpm_migrator_set_read_func    (GpmMigrator           *self,
+                                            GpmMigratorReadFunc    func,
+                                            gpointer               user_data,
+                                            GDestroyNotify         destroy);
+
+void         gpm_migrator_set_delay        (GpmMigrator *self,
+                                            guint        seconds);
+guint        gpm_migrator_get_delay        (GpmMigrator *self);
+void         gpm_migrator_set_max_per_day  (GpmMigrator *self,
+                                            guint        max_per_day);
+guint        gpm_migrator_get_max_per_day  (GpmMigrator *self);
+/* Backoff: @base_ms × 2^attempt (capped at @max_ms), with jitter, at most
+ * @max_retries retries per step. Defaults: 8 retries, 2 s, 5 min. */
+void         gpm_migrator_set_retry_policy (GpmMigrator *self,
+                                            guint        max_retries,
+                                            guint        base_ms,
+                                            guint        max_ms);
+
+/* Posts carrying the scope with this key (gpm_scope_get_key: "CIRCLES",
+ * "EXTENDED", "circles/…", "users/…", "collections/…", "events/…") go to
+ * the account's aspect named @aspect_name; NULL removes the mapping. */
+void         gpm_migrator_map_scope        (GpmMigrator *self,
+                                            const char  *scope_key,
+                                            const char  *aspect_name);
+
+/* What a run would do with @posts, in order, without touching the network
+ * or writing the journal (dry run). Already posted posts are included with
+ * journal_state POSTED. GpmMigratorItem*. */
+GPtrArray   *gpm_migrator_plan             (GpmMigrator *self,
+                                            GPtrArray   *posts);
+
+/* Runs the queue for @posts (GpmPost*). Cancelling @cancellable is
+ * gpm_migrator_cancel(). Finishes TRUE when every post was handled (some
+ * may have failed: see "n-failed"), FALSE when cancelled
+ * (G_IO_ERROR_CANCELLED) or stopped by an error (TLS, journal, unknown
+ * aspect…). */
+void         gpm_migrator_run_async        (GpmMigrator         *self,
+                                            GPtrArray           *posts,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     gpm_migrator_run_finish       (GpmMigrator   *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+
+/* Take effect after the current step (a request is never interrupted). */
+void         gpm_migrator_pause            (GpmMigrator *self);
+void         gpm_migrator_resume           (GpmMigrator *self);
+void         gpm_migrator_cancel           (GpmMigrator *self);
+
+GpmMigratorState gpm_migrator_get_state    (GpmMigrator *self);
+guint        gpm_migrator_get_n_total      (GpmMigrator *self);
+guint        gpm_migrator_get_n_done       (GpmMigrator *self);
+guint        gpm_migrator_get_n_skipped    (GpmMigrator *self);
+guint        gpm_migrator_get_n_failed     (GpmMigrator *self);
+guint        gpm_migrator_get_n_left       (GpmMigrator *self);
+gint64       gpm_migrator_get_eta          (GpmMigrator *self);
+
+/* Where the worker's time went in the last run: everything it did for the
+ * posts it sent, and the part of that spent waiting for the pod or reading
+ * photos (microseconds). The difference is the worker's own overhead. */
+void         gpm_migrator_get_timing       (GpmMigrator *self,
+                                            guint       *n_sent,
+                                            gint64      *busy_usec,
+                                            gint64      *io_usec);
+
+G_END_DECLS

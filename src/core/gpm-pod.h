@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-pod.h: a diaspora* pod client (discovery, sign-in, aspects, photos, posts).
+ *
+ * One GpmPod holds one long-lived SoupSession (cookies in memory) for one pod
+ * and, once signed in, one account.
+ *
+ * Threads. Every network operation exists twice:
+ *   - a blocking function (no suffix) that may be called from ANY thread,
+ *     including several threads at once (libsoup >= 3.2 allows sending
+ *     messages on one session from any thread; the session is configured
+ *     once, in gpm_pod_new(), before any request). The migrator's worker
+ *     thread uses these.
+ *   - an _async/_finish pair over GTask for the GUI: the blocking function is
+ *     run in a GTask thread and the callback is called on the thread-default
+ *     main context of the caller.
+ * Getters return copies (g_free them) because a sign-in or token refresh in
+ * another thread may replace the value.
+ *
+ * Security. Only https:// pods are accepted; http:// only for loopback hosts
+ * (127.0.0.0/8, ::1, localhost). Certificate errors are never ignored.
+ * Passwords are kept in memory only as long as the GpmPod lives (so an
+ * expired web session can be renewed once, transparently); nothing is ever
+ * written to disk or logged by this module.
+ *
+ * Sessions that expire. A web session that the pod ends (redirect to
+ * /users/sign_in, 401) is renewed once with the remembered password; an
+ * API access token that expires is refreshed once with the refresh token.
+ * If that fails the call ends with GPM_POD_ERROR_EXPIRED (sign in again).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* ------------------------------------------------------------------ errors */
+
+#define GPM_POD_ERROR (gpm_pod_error_quark ())
+typedef enum {
+  GPM_POD_ERROR_INVALID_ADDRESS,   /* what the user typed is not a pod address */
+  GPM_POD_ERROR_INSECURE,          /* http:// to a host that is not loopback */
+  GPM_POD_ERROR_UNREACHABLE,       /* DNS failure, connection refused, no network: request NOT sent */
+  GPM_POD_ERROR_NO_ANSWER,         /* request sent, then timeout / connection closed: it MAY have been carried out */
+  GPM_POD_ERROR_TLS,               /* certificate or TLS problem (fatal, never retried) */
+  GPM_POD_ERROR_NOT_DIASPORA,      /* the server does not look like a diaspora* pod */
+  GPM_POD_ERROR_WRONG_CREDENTIALS, /* user name or password (or two-factor code) wrong */
+  GPM_POD_ERROR_TWO_FACTOR_NEEDED, /* the account needs a two-factor code: ask and sign in again with it */
+  GPM_POD_ERROR_RATE_LIMITED,      /* 429; see gpm_pod_error_get_retry_after() */
+  GPM_POD_ERROR_TEXT_TOO_LONG,     /* post text over diaspora's 65,535 characters (or 201 with id null) */
+  GPM_POD_ERROR_SERVER,            /* 5xx; see gpm_pod_error_get_http_status() */
+  GPM_POD_ERROR_EXPIRED,           /* session / token expired and could not be renewed: sign in again */
+  GPM_POD_ERROR_NOT_SIGNED_IN,     /* the operation needs a signed-in account */
+  GPM_POD_ERROR_NO_API,            /* the pod does not offer API v1 (OpenID Connect) */
+  GPM_POD_ERROR_DENIED,            /* the user refused the authorization in the browser */
+  GPM_POD_ERROR_REJECTED,          /* another 4xx: the pod refused this request (e.g. bad photo) */
+  GPM_POD_ERROR_PROTOCOL,          /* an answer this client does not understand */
+} GpmPodError;
+
+GQuark   gpm_pod_error_quark            (void);
+/* Seconds the pod asked to wait (Retry-After) for GPM_POD_ERROR_RATE_LIMITED,
+ * 0 when not given or for other errors. */
+guint    gpm_pod_error_get_retry_after  (const GError *error);
+/* HTTP status of the answer that caused @error, 0 when there was none. */
+guint    gpm_pod_error_get_http_status  (const GError *error);
+/* TRUE when the failed request may nevertheless have been carried out by the
+ * pod (GPM_POD_ERROR_NO_ANSWER; GPM_POD_ERROR_SERVER, since diaspora can fail
+ * after saving and proxies give up waiting): check the account's own posts
+ * (gpm_pod_find_own_post) before any retry. */
+gboolean gpm_pod_error_is_uncertain     (const GError *error);
+/* TRUE for errors worth retrying later with backoff (unreachable, no answer,
+ * rate limited, server errors). */
+gboolean gpm_pod_error_is_transient     (const GError *error);
+
+/* ------------------------------------------------------------ value types */
+
+/* What /.well-known/nodeinfo says. */
+#define GPM_TYPE_POD_INFO (gpm_pod_info_get_type ())
+typedef struct {
+  char     *software_name;     /* "diaspora" */
+  char     *software_version;  /* "0.9.0.0-…", NULL when the pod does not say */
+  char     *node_name;         /* metadata.nodeName, may be NULL */
+  gboolean  has_api;           /* the pod offers API v1 (OpenID Connect discovery answers) */
+  /*< private >*/
+  gint ref_count;
+} GpmPodInfo;
+GType       gpm_pod_info_get_type (void) G_GNUC_CONST;
+GpmPodInfo *gpm_pod_info_ref      (GpmPodInfo *info);
+void        gpm_pod_info_unref    (GpmPodInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodInfo, gpm_pod_info_unref)
+
+#define GPM_TYPE_POD_ASPECT (gpm_pod_aspect_get_type ())
+typedef struct {
+  gint64  id;
+  char   *name;
+  /*< private >*/
+  gint ref_count;
+} GpmPodAspect;
+GType         gpm_pod_aspect_get_type (void) G_GNUC_CONST;
+GpmPodAspect *gpm_pod_aspect_new      (gint64 id, const char *name);
+GpmPodAspect *gpm_pod_aspect_ref      (GpmPodAspect *aspect);
+void          gpm_pod_aspect_unref    (GpmPodAspect *aspect);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodAspect, gpm_pod_aspect_unref)
+
+/* What to post. Create with gpm_pod_draft_new(), fill the fields directly
+ * (all owned by the draft), free with gpm_pod_draft_free(). */
+#define GPM_TYPE_POD_DRAFT (gpm_pod_draft_get_type ())
+typedef struct {
+  char      *text;              /* the Markdown body */
+  gboolean   is_public;         /* TRUE: public; FALSE: limited to aspect_ids */
+  GArray    *aspect_ids;        /* gint64; used when !is_public, must not be empty then */
+  GPtrArray *photo_ids;         /* char*, ids from gpm_pod_upload_photo() */
+  char      *poll_question;     /* NULL: no poll */
+  GPtrArray *poll_answers;      /* char*, at least 2 when poll_question is set */
+  char      *location_address;  /* NULL: no location */
+  gboolean   has_coordinates;
+  double     latitude;
+  double     longitude;
+  char      *provider_display_name; /* defaults to "G+ repost" (web session only: API v1 has no such field) */
+} GpmPodDraft;
+GType        gpm_pod_draft_get_type (void) G_GNUC_CONST;
+GpmPodDraft *gpm_pod_draft_new      (const char *text);
+GpmPodDraft *gpm_pod_draft_copy     (const GpmPodDraft *draft);
+void         gpm_pod_draft_free     (GpmPodDraft *draft);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodDraft, gpm_pod_draft_free)
+
+/* A post that exists on the pod. */
+#define GPM_TYPE_POD_POST (gpm_pod_post_get_type ())
+typedef struct {
+  char      *id;          /* numeric id as text (web); NULL through the API, which only gives guids */
+  char      *guid;        /* always set (a pod that gives no guid: the id) */
+  char      *text;        /* the Markdown body as the pod stored it */
+  gboolean   is_public;
+  GDateTime *created_at;  /* may be NULL */
+  /*< private >*/
+  gint ref_count;
+} GpmPodPost;
+GType       gpm_pod_post_get_type (void) G_GNUC_CONST;
+GpmPodPost *gpm_pod_post_ref      (GpmPodPost *post);
+void        gpm_pod_post_unref    (GpmPodPost *post);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodPost, gpm_pod_post_unref)
+
+typedef enum {
+  GPM_POD_AUTH_NONE,  /* not signed in */
+  GPM_POD_AUTH_WEB,   /* web session with cookie + CSRF token (every pod) */
+  GPM_POD_AUTH_API,   /* API v1 with OpenID Connect tokens (diaspora 0.9+) */
+} GpmPodAuth;
+
+/* Called with the authorization URL that must be opened in the user's
+ * browser (GUI: gtk_show_uri; CLI: print it). Called on the thread that
+ * started the sign-in (for the _async variant: the caller's thread-default
+ * main context). */
+typedef void (*GpmPodOpenUriFunc) (const char *uri, gpointer user_data);
+
+/* ------------------------------------------------------------------ GpmPod */
+
+#define GPM_TYPE_POD (gpm_pod_get_type ())
+G_DECLARE_FINAL_TYPE (GpmPod, gpm_pod, GPM, POD, GObject)
+
+/* Normalise what a user typed ("pod.example", "https://pod.example/",
+ * "POD.example:8443", "http://127.0.0.1:3000") to "https://pod.example"
+ * (scheme + host [+ port], no path, no trailing slash). No scheme means
+ * https. Fails with INVALID_ADDRESS or INSECURE (http:// to non-loopback). */
+char      *gpm_pod_normalize_address  (const char *typed, GError **error);
+/* TRUE for 127.0.0.0/8, ::1 and "localhost". */
+gboolean   gpm_pod_host_is_loopback   (const char *host);
+
+/* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
+GpmPod    *gpm_pod_new                (const char *address, GError **error);
+
+const char *gpm_pod_get_address       (GpmPod *self);          /* normalised, fixed */
+GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
+char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
+char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */
+char       *gpm_pod_dup_diaspora_id   (GpmPod *self);          /* "user@pod.example", may be NULL */
+/* Per-request I/O timeout in seconds (default 60; 0 = none). Call it from the
+ * thread that created the pod, before any request (libsoup's rule). */
+void        gpm_pod_set_timeout       (GpmPod *self, guint seconds);
+
+/* Which way to sign in: API when the pod offers it and a browser can be
+ * opened, the web session otherwise. */
+GpmPodAuth  gpm_pod_choose_auth       (const GpmPodInfo *info, gboolean can_open_browser);
+
+/* Discovery: /.well-known/nodeinfo (+ the document it links; without
+ * nodeinfo, a diaspora* sign-in page) and the OpenID Connect discovery
+ * document. NOT_DIASPORA when it isn't one. */
+GpmPodInfo *gpm_pod_discover          (GpmPod *self, GCancellable *cancellable, GError **error);
+void        gpm_pod_discover_async    (GpmPod *self, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+GpmPodInfo *gpm_pod_discover_finish   (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* Web sign-in (like diaspy). @username: the pod user name ("alice"; an
+ * "alice@pod.example" for this pod is accepted too). @otp_code: NULL the first time; when the call
+ * fails with TWO_FACTOR_NEEDED, ask the user and call again with the code.
+ * WRONG_CREDENTIALS for a wrong password or code, RATE_LIMITED after too
+ * many attempts (the pod allows 20 per 5 minutes). */
+gboolean    gpm_pod_sign_in_password        (GpmPod *self, const char *username, const char *password,
+                                             const char *otp_code, GCancellable *cancellable,
+                                             GError **error);
+void        gpm_pod_sign_in_password_async  (GpmPod *self, const char *username, const char *password,
+                                             const char *otp_code, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean    gpm_pod_sign_in_password_finish (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* API sign-in: registers a client (OpenID Connect dynamic registration),
+ * serves http://127.0.0.1:PORT/callback on loopback, calls @open_uri with
+ * the authorization URL (PKCE S256), waits for the browser to come back
+ * (cancel with @cancellable), exchanges the code for tokens. NO_API when the
+ * pod has no API, DENIED when the user refused or the browser did not come
+ * back within 15 minutes. @open_uri must return at once (the loopback
+ * server only runs after it returns). */
+gboolean    gpm_pod_sign_in_api             (GpmPod *self, GpmPodOpenUriFunc open_uri, gpointer open_uri_data,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_sign_in_api_async       (GpmPod *self, GpmPodOpenUriFunc open_uri, gpointer open_uri_data,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean    gpm_pod_sign_in_api_finish      (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* The API session as an opaque secret string (JSON with the client id and
+ * secret and the refresh token) to keep in the keyring, and its restoring
+ * (refreshes the tokens; EXPIRED when the pod no longer accepts them).
+ * The secret changes when tokens are refreshed: "notify::api-secret" is
+ * emitted (from the thread that refreshed) — store the new value. */
+char       *gpm_pod_dup_api_secret          (GpmPod *self);
+gboolean    gpm_pod_sign_in_api_secret      (GpmPod *self, const char *secret,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_sign_in_api_secret_async  (GpmPod *self, const char *secret, GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean    gpm_pod_sign_in_api_secret_finish (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* Forget the session (cookies, tokens, remembered password). */
+void        gpm_pod_sign_out                (GpmPod *self);
+
+/* Aspects of the signed-in account: GpmPodAspect*, in the pod's order. */
+GPtrArray  *gpm_pod_list_aspects            (GpmPod *self, GCancellable *cancellable, GError **error);
+void        gpm_pod_list_aspects_async      (GpmPod *self, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *gpm_pod_list_aspects_finish     (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* Upload one photo as pending (to be attached to the next post). Returns the
+ * id to put in GpmPodDraft.photo_ids (web: numeric id; API: guid). */
+char       *gpm_pod_upload_photo            (GpmPod *self, GBytes *data, const char *filename,
+                                             const char *content_type, GCancellable *cancellable,
+                                             GError **error);
+void        gpm_pod_upload_photo_async      (GpmPod *self, GBytes *data, const char *filename,
+                                             const char *content_type, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+char       *gpm_pod_upload_photo_finish     (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* Create a post. Refused before sending: text over 65,535 characters
+ * (TEXT_TOO_LONG), a limited post without aspects (REJECTED). A pod answer
+ * for a post it did not save ("id": null, or no guid/created_at) is
+ * TEXT_TOO_LONG, never success. A request answered "session ended" is
+ * repeated after renewing the session (it was not carried out). */
+GpmPodPost *gpm_pod_create_post             (GpmPod *self, const GpmPodDraft *draft,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_create_post_async       (GpmPod *self, const GpmPodDraft *draft,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GpmPodPost *gpm_pod_create_post_finish      (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* The account's own most recent posts, newest first, at most @max_posts
+ * (pages through the stream as needed). GpmPodPost*. */
+GPtrArray  *gpm_pod_list_own_posts          (GpmPod *self, guint max_posts,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_list_own_posts_async    (GpmPod *self, guint max_posts, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *gpm_pod_list_own_posts_finish   (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* "Did it get created?": the newest of the account's last @max_posts posts
+ * whose text equals @text (ignoring trailing whitespace and \r). NULL with no
+ * error when there is none; NULL with @error when the check itself failed. */
+GpmPodPost *gpm_pod_find_own_post           (GpmPod *self, const char *text, guint max_posts,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_find_own_post_async     (GpmPod *self, const char *text, guint max_posts,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GpmPodPost *gpm_pod_find_own_post_finish    (GpmPod *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `gplus-migrate-cli post` and `status` end to end against the pod double in
+# another process (gpm-test-pod-tool):
+#   check-cli-post.py CLI POD-TOOL TAKEOUT.zip [SEED]
+# - the dry run prints every post that will be sent, in order, and sends nothing;
+# - the real run, with faults injected and the CLI killed with SIGKILL at
+#   seeded random instants and restarted, ends with each post of the dry run
+#   on the pod exactly once, with its photos and visibility, and nothing else;
+# - Ctrl-C stops after the current step and the next run goes on;
+# - the password is in no argv, no journal file;
+# - `status` agrees.
+# Prints TAP.
+import glob
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+cli, pod_tool, takeout = sys.argv[1:4]
+seed = int(sys.argv[4]) if len(sys.argv) > 4 else int(os.environ.get("GPM_TEST_SEED", "4242"))
+rng = random.Random(seed)
+PASSWORD = "s3cret pass-word with spaces"
+FAMILY = "circles/104857600000000000001-3f9a1c0e8b7d2a61"
+SELECT = ["--essentially-public", "--id", FAMILY, "--id", "users/109876543210987654321"]
+
+results = []
+
+
+def ok(cond, name, diag=None):
+    results.append((bool(cond), name, diag))
+    return cond
+
+
+tmp = tempfile.TemporaryDirectory()
+env = dict(os.environ)
+env["XDG_DATA_HOME"] = os.path.join(tmp.name, "data")
+env["GIO_USE_PROXY_RESOLVER"] = "dummy"
+env["LC_ALL"] = "C.UTF-8"
+env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+
+pod = subprocess.Popen([pod_tool, "--user", "ada:" + PASSWORD, "--aspect", "ada:Family", "--watch-stdin"],
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+url = None
+aspect_ids = {}
+for line in pod.stdout:
+    line = line.strip()
+    if line.startswith("url "):
+        url = line[4:]
+    elif line.startswith("aspect ada "):
+        _, _, name, ident = line.split(" ", 3)
+        aspect_ids[name] = int(ident)
+    elif line == "ready":
+        break
+
+
+def pod_get(path):
+    with urllib.request.urlopen(url + path) as r:
+        return json.loads(r.read().decode())
+
+
+def inject(kind, path, param, count):
+    body = json.dumps({"kind": kind, "path": path, "param": param, "count": count}).encode()
+    req = urllib.request.Request(url + "/_test/fault", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+
+
+def post_argv(*extra):
+    return [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
+            "--pod", url, "--user", "ada", "--delay", "0", *extra]
+
+
+def parse_plan(out):
+    """The dry run's sections: (key, visibility, photos, text)."""
+    plan = []
+    for m in re.finditer(r"^=== \d+\. .*? \(([^()]*)\)\n(.*?)(?=^=== |\Z)", out, re.S | re.M):
+        key, body = m.group(1), m.group(2)
+        if body.startswith("Skipped: "):
+            plan.append((key, None, 0, None))
+            continue
+        vis = re.search(r"^Visibility: (.*)$", body, re.M).group(1)
+        photos = len(re.findall(r"^Photo \d+: ", body, re.M))
+        text = re.search(r"^--- text\n(.*)\n--- end\n", body, re.S | re.M).group(1)
+        plan.append((key, vis, photos, text))
+    return plan
+
+
+try:
+    # --- dry run: no network
+    before = pod_get("/_test/dump")["requests"]
+    p = subprocess.run(post_argv("--dry-run"), capture_output=True, text=True, env=env)
+    plan = parse_plan(p.stdout)
+    after = pod_get("/_test/dump")["requests"]
+    ok(p.returncode == 0, "dry run exits 0", p.stderr)
+    # (the dump itself may count as one request)
+    ok(after - before <= 1, "dry run sends nothing", "%d → %d requests" % (before, after))
+    sendable = [e for e in plan if e[1] is not None]
+    skipped = [e for e in plan if e[1] is None]
+    ok(len(sendable) == 15 and len(skipped) == 1, "dry run: 15 to send, 1 skipped", "%d, %d" % (len(sendable), len(skipped)))
+    ok(any(e[1] == "limited to aspects Family" and e[2] == 3 for e in sendable), "dry run shows the aspect and the photos")
+    ok(not glob.glob(os.path.join(env["XDG_DATA_HOME"], "gplus-migrate", "*.sqlite")), "dry run creates no journal")
+
+    # --- bad password: a clear message, exit 1
+    p = subprocess.run(post_argv("--password-stdin"), input="wrong\n", capture_output=True, text=True, env=env)
+    ok(p.returncode == 1 and "gplus-migrate-cli:" in p.stderr, "wrong password: exit 1 with a message", p.stderr[-300:])
+    ok(len(pod_get("/_test/dump")["posts"]) == 0, "wrong password: nothing posted")
+
+    # --- faults, then killed at random instants (sign-in too: the CLI waits and tries again)
+    inject("status", "/users/sign_in", 503, 2)
+    inject("close-after-store", "/status_messages", 0, 2)
+    inject("status", "/status_messages", 503, 1)
+    inject("status", "/photos", 502, 1)
+    inject("slow", "/status_messages", 120, 100000)
+    inject("slow", "/photos", 40, 100000)
+    kills = 0
+    for rnd in range(8):
+        child = subprocess.Popen(post_argv("--password-stdin"), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, env=env, text=True)
+        # The password is not in the process listing.
+        with open("/proc/%d/cmdline" % child.pid, "rb") as fh:
+            cmdline = fh.read()
+        ok(PASSWORD.encode() not in cmdline, "round %d: no password in argv" % rnd)
+        child.stdin.write(PASSWORD + "\n")
+        child.stdin.close()
+        delay = rng.uniform(0.05, 1.2)
+        try:
+            child.wait(timeout=delay)
+            break
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            kills += 1
+    ok(kills > 0, "killed %d times (seed %d)" % (kills, seed))
+
+    # --- Ctrl-C after the first post: stops cleanly, exit 1, the next run goes on
+    errfile = open(os.path.join(tmp.name, "sigint.err"), "w+")
+    child = subprocess.Popen(post_argv("--password-stdin"), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=errfile, env=env, text=True)
+    child.stdin.write(PASSWORD + "\n")
+    child.stdin.close()
+    time.sleep(0.8)
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(timeout=60)
+        errfile.seek(0)
+        err = errfile.read()
+        ok(child.returncode == 0 or (child.returncode == 1 and "run the same command again" in err),
+           "Ctrl-C: stops after the current step, and says how to go on", err[-400:])
+    except subprocess.TimeoutExpired:
+        child.kill()
+        ok(False, "Ctrl-C: stops after the current step", "still running after 60 s")
+    errfile.close()
+
+    # --- the last run goes to the end
+    p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env,
+                       timeout=240)
+    ok(p.returncode == 0, "final run exits 0", p.stderr[-500:])
+    ok("Posted 15 of 16, skipped 1, failed 0, left 0." in p.stderr, "final run summary", p.stderr[-300:])
+
+    dump = pod_get("/_test/dump")
+    photos = {ph["guid"]: ph for ph in dump["photos"]}
+    for key, vis, n_photos, text in sendable:
+        matches = [q for q in dump["posts"] if q["text"] == text]
+        if not ok(len(matches) == 1, "%s: on the pod exactly once" % key, "%d times" % len(matches)):
+            continue
+        q = matches[0]
+        ok(len(q["photos"]) == n_photos and all(not photos[g]["pending"] and photos[g]["post"] == q["guid"]
+                                                for g in q["photos"]),
+           "%s: with its %d photos" % (key, n_photos))
+        if vis == "public":
+            ok(q["public"] and not q["aspect_ids"], "%s: public" % key)
+        else:
+            ok(not q["public"] and q["aspect_ids"] == [aspect_ids["Family"]], "%s: limited to Family" % key)
+    ok(len(dump["posts"]) == len(sendable), "nothing else on the pod (%d posts)" % len(dump["posts"]))
+    order = [next(q["id"] for q in dump["posts"] if q["text"] == e[3]) for e in sendable]
+    ok(True, "posting order recorded: %s" % order)
+
+    # --- the password is in no journal file
+    leaked = []
+    for path in glob.glob(os.path.join(env["XDG_DATA_HOME"], "**", "*"), recursive=True):
+        if os.path.isfile(path):
+            with open(path, "rb") as fh:
+                if PASSWORD.encode() in fh.read():
+                    leaked.append(path)
+    ok(not leaked, "no password in any file under the data folder", ", ".join(leaked))
+
+    # --- status
+    p = subprocess.run([cli, "status", takeout, "--pod", url, "--user", "ada"], capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and re.search(r"posted\s+15\b", p.stdout) and re.search(r"skipped\s+1\b", p.stdout),
+       "status: 15 posted, 1 skipped", p.stdout)
+    ok("Sam Rivera" in p.stdout, "status names the skipped post's audience", p.stdout)
+
+    # --- a second run sends nothing new
+    p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")
+
+    # --- usage errors
+    p = subprocess.run([cli, "post", takeout, "--pod", url, "--user", "ada"], capture_output=True, text=True, env=env)
+    ok(p.returncode == 2, "no selection: exit 2", p.stderr)
+    p = subprocess.run([cli, "post", "--public", takeout, "--pod", "http://pod.example", "--user", "ada",
+                        "--password-stdin"], input="x\n", capture_output=True, text=True, env=env)
+    ok(p.returncode == 1 and "pod.example" in p.stderr, "plain HTTP to a non-loopback pod refused", p.stderr)
+finally:
+    pod.stdin.close()
+    pod.wait(timeout=30)
+
+print("1..%d" % len(results))
+for i, (good, name, diag) in enumerate(results, 1):
+    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
+    if not good and diag:
+        for line in str(diag).splitlines():
+            print("# " + line)
+sys.exit(0)

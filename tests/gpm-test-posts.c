@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-test-posts"
+
+#include <string.h>
+
+#include "gpm-test-posts.h"
+
+/* A valid 1×1 PNG. */
+static const guint8 png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+  0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+  0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+static const char *acls[] = {
+  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
+  "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}",
+  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
+  " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}",
+  "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}",
+  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
+  "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}}}",
+  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
+};
+
+GPtrArray *
+gpm_test_posts_new (guint n)
+{
+  GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GString) json = g_string_new ("{");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/2018%04u - Post.json", i);
+      guint n_photos = i % 4 == 3 ? 2 : i % 3 == 1 ? 1 : 0;
+      GpmPost *post;
+
+      g_string_append_printf (json,
+                              "\"creationTime\": \"2018-%02u-%02u %02u:00:00+0000\","
+                              "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
+                              "\"resourceName\": \"users/1/posts/k%03u\","
+                              "\"content\": \"Post %u: *stars* &amp; <b>bold</b><br>line two\",",
+                              1 + i / 28 % 12, 1 + i % 28, i % 24, i, i);
+      if (n_photos == 1)
+        g_string_append_printf (json, "\"media\": {\"url\": \"https://lh3.example/%u.jpg\", \"contentType\": \"image/*\","
+                                      " \"localFilePath\": \"k%03u.png\"},", i, i);
+      else if (n_photos > 1)
+        g_string_append_printf (json, "\"album\": {\"media\": ["
+                                      "{\"url\": \"https://lh3.example/%u-a.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"k%03u-a.png\"},"
+                                      "{\"url\": \"https://lh3.example/%u-b.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"k%03u-b.png\"}]},",
+                                i, i, i, i);
+      g_string_append_printf (json, "\"postAcl\": %s}", acls[i % G_N_ELEMENTS (acls)]);
+      post = gpm_post_new_from_data (entry, json->str, -1, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (posts, post);
+    }
+  return posts;
+}
+
+void
+gpm_test_posts_map_aspects (GpmMigrator *migrator)
+{
+  gpm_migrator_map_scope (migrator, "circles/fam", "Family");
+  gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
+}
+
+char *
+gpm_test_posts_convert (GpmPost    *post,
+                        GPtrArray  *photos,
+                        gpointer    user_data,
+                        GError    **error)
+{
+  const GpmMedia *media = gpm_post_get_media (post);
+  GPtrArray *album = gpm_post_get_album (post);
+
+  if (media != NULL && media->local_file_path != NULL)
+    g_ptr_array_add (photos, g_strdup (media->local_file_path));
+  for (guint i = 0; album != NULL && i < album->len; i++)
+    g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
+  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post),
+                          gpm_journal_post_key (post));
+}
+
+GBytes *
+gpm_test_posts_read (GpmPost     *post,
+                     const char  *photo,
+                     gpointer     user_data,
+                     GError     **error)
+{
+  return g_bytes_new_static (png, sizeof png);
+}
+
+gsize
+gpm_test_posts_photo_size (void)
+{
+  return sizeof png;
+}
+
+const char *
+gpm_test_posts_expected_audience (GpmPost *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint i = 0; i < scopes->len; i++)
+    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, i)))
+      return "public";
+  for (guint i = 0; i < scopes->len; i++)
+    {
+      const char *key = gpm_scope_get_key (g_ptr_array_index (scopes, i));
+
+      if (g_strcmp0 (key, "circles/fam") == 0)
+        return "Family";
+      if (g_strcmp0 (key, "CIRCLES") == 0)
+        return "Friends";
+    }
+  return NULL;
+}
+
+guint
+gpm_test_posts_n_photos (GpmPost *post)
+{
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = gpm_test_posts_convert (post, photos, NULL, NULL);
+
+  return photos->len;
+}

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-journal"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gpm-journal.h"
+
+static GpmPost *
+make_post (const char *entry_name,
+           const char *resource_name,
+           const char *author,
+           const char *created)
+{
+  g_autoptr(GString) json = g_string_new ("{");
+  g_autoptr(GError) error = NULL;
+  GpmPost *post;
+
+  g_string_append_printf (json, "\"creationTime\": \"%s\",", created);
+  if (author != NULL)
+    g_string_append_printf (json, "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"%s\"},", author);
+  if (resource_name != NULL)
+    g_string_append_printf (json, "\"resourceName\": \"%s\",", resource_name);
+  g_string_append (json, "\"content\": \"hello\","
+                         "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}");
+  post = gpm_post_new_from_data (entry_name, json->str, -1, &error);
+  g_assert_no_error (error);
+  return post;
+}
+
+static char *
+temp_db (const char *name)
+{
+  return g_build_filename (g_get_user_data_dir (), "journals", name, NULL);
+}
+
+static void
+test_journal_identity (void)
+{
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) reordered = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) anonymous = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) anonymous2 = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *id1 = NULL;
+  g_autofree char *id2 = NULL;
+  g_autofree char *id3 = NULL;
+  g_autofree char *id4 = NULL;
+  g_autofree char *path1 = NULL;
+  g_autofree char *path2 = NULL;
+  g_autofree char *path3 = NULL;
+  g_autofree char *data_dir = NULL;
+
+  g_ptr_array_add (posts, make_post ("a.json", "users/1/posts/A", "users/1", "2018-01-01 00:00:00+0000"));
+  g_ptr_array_add (posts, make_post ("b.json", "users/1/posts/B", "users/1", "2018-01-02 00:00:00+0000"));
+  g_ptr_array_add (posts, make_post ("c.json", "users/1/posts/C", "users/2", "2018-01-03 00:00:00+0000"));
+  g_ptr_array_add (reordered, g_object_ref (g_ptr_array_index (posts, 2)));
+  g_ptr_array_add (reordered, g_object_ref (g_ptr_array_index (posts, 0)));
+
+  id1 = gpm_journal_takeout_identity (posts);
+  g_assert_cmpstr (id1, ==, "author:users/1");
+  /* A tie goes to the smaller id, whatever the order. */
+  id2 = gpm_journal_takeout_identity (reordered);
+  g_assert_cmpstr (id2, ==, "author:users/1");
+
+  /* Without authors: a hash of the sorted keys, independent of order. */
+  g_ptr_array_add (anonymous, make_post ("x.json", "users/9/posts/X", NULL, "2018-01-01 00:00:00+0000"));
+  g_ptr_array_add (anonymous, make_post ("y.json", NULL, NULL, "2018-01-01 00:00:00+0000"));
+  g_ptr_array_add (anonymous2, g_object_ref (g_ptr_array_index (anonymous, 1)));
+  g_ptr_array_add (anonymous2, g_object_ref (g_ptr_array_index (anonymous, 0)));
+  id3 = gpm_journal_takeout_identity (anonymous);
+  id4 = gpm_journal_takeout_identity (anonymous2);
+  g_assert_true (g_str_has_prefix (id3, "posts:"));
+  g_assert_cmpstr (id3, ==, id4);
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (anonymous, 0)), ==, "users/9/posts/X");
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (anonymous, 1)), ==, "y.json");
+
+  /* One file per takeout × account, in the user's data folder. */
+  path1 = gpm_journal_default_path (id1, "ada@pod.example");
+  path2 = gpm_journal_default_path (id1, "bob@pod.example");
+  path3 = gpm_journal_default_path (id3, "ada@pod.example");
+  data_dir = g_build_filename (g_get_user_data_dir (), "gplus-migrate", NULL);
+  g_assert_true (g_str_has_prefix (path1, data_dir));
+  g_assert_true (g_str_has_suffix (path1, ".sqlite"));
+  g_assert_cmpstr (path1, !=, path2);
+  g_assert_cmpstr (path1, !=, path3);
+
+  {
+    g_autofree char *a1 = gpm_journal_account_name ("https://pod.example", "ada");
+    g_autofree char *a2 = gpm_journal_account_name ("http://127.0.0.1:3000", "ada");
+    g_assert_cmpstr (a1, ==, "ada@pod.example");
+    g_assert_cmpstr (a2, ==, "ada@127.0.0.1:3000");
+  }
+}
+
+static void
+test_journal_states (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("states.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  g_autoptr(GpmPost) post = make_post ("a.json", "users/1/posts/A", "users/1", "2018-07-15 20:43:51+0000");
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autofree char *photo = NULL;
+  guint counts[GPM_JOURNAL_N_STATES];
+  gboolean ok;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_journal_get_path (journal), ==, path);
+
+  ok = gpm_journal_ensure_post (journal, post, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  entry = gpm_journal_lookup (journal, "users/1/posts/A", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_PENDING);
+  g_assert_cmpstr (entry->entry_name, ==, "a.json");
+  g_assert_cmpint (entry->created, ==, 1531687431);
+  g_assert_cmpuint (entry->attempts, ==, 0);
+  g_assert_null (entry->text);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  g_assert_null (gpm_journal_lookup (journal, "nope", &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Photos, one by one. */
+  g_assert_true (gpm_journal_set_uploading (journal, "users/1/posts/A", &error));
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_add_photo (journal, "users/1/posts/A", 1, "b.jpg", "42", &error));
+  g_assert_true (gpm_journal_add_photo (journal, "users/1/posts/A", 0, "a.jpg", "41", &error));
+  g_assert_no_error (error);
+  photos = gpm_journal_get_photos (journal, "users/1/posts/A");
+  g_assert_cmpuint (photos->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (photos, 0), ==, "41");
+  g_assert_cmpstr (g_ptr_array_index (photos, 1), ==, "42");
+  photo = gpm_journal_get_photo (journal, "users/1/posts/A", 1);
+  g_assert_cmpstr (photo, ==, "42");
+  g_assert_null (gpm_journal_get_photo (journal, "users/1/posts/A", 2));
+
+  /* Attempting stores the exact text and counts attempts. */
+  g_assert_true (gpm_journal_set_attempting (journal, "users/1/posts/A", "Hello *world*\n#repost", "public", &error));
+  g_assert_no_error (error);
+  /* An attempt must be resolved on the pod before it can go back to pending or be skipped. */
+  g_assert_false (gpm_journal_set_pending (journal, "users/1/posts/A", &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (gpm_journal_set_skipped (journal, "users/1/posts/A", "no", &error));
+  g_clear_error (&error);
+  g_assert_true (gpm_journal_set_attempting (journal, "users/1/posts/A", "Hello *world*\n#repost", "public", &error));
+  entry = gpm_journal_lookup (journal, "users/1/posts/A", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+  g_assert_cmpuint (entry->attempts, ==, 2);
+  g_assert_cmpstr (entry->text, ==, "Hello *world*\n#repost");
+  g_assert_cmpstr (entry->visibility, ==, "public");
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  g_assert_true (gpm_journal_set_posted (journal, "users/1/posts/A", "1001", "guid-a", 1700000000, &error));
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/A"));
+  entry = gpm_journal_lookup (journal, "users/1/posts/A", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_POSTED);
+  g_assert_cmpstr (entry->remote_id, ==, "1001");
+  g_assert_cmpstr (entry->guid, ==, "guid-a");
+  g_assert_cmpint (entry->posted_at, ==, 1700000000);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* Posted is final: no way back, no failure on top. */
+  g_assert_false (gpm_journal_set_pending (journal, "users/1/posts/A", &error));
+  g_clear_error (&error);
+  g_assert_false (gpm_journal_set_failed (journal, "users/1/posts/A", "x", &error));
+  g_clear_error (&error);
+  g_assert_false (gpm_journal_set_attempting (journal, "users/1/posts/A", "again", "public", &error));
+  g_clear_error (&error);
+  g_assert_false (gpm_journal_set_uploading (journal, "users/1/posts/A", &error));
+  g_clear_error (&error);
+  /* ensure() keeps the existing row. */
+  g_assert_true (gpm_journal_ensure_post (journal, post, &error));
+  g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/A"));
+
+  /* Claims, by id or guid, for anyone else. */
+  g_assert_true (gpm_journal_remote_is_claimed (journal, "1001", NULL));
+  g_assert_true (gpm_journal_remote_is_claimed (journal, "guid-a", "users/1/posts/B"));
+  g_assert_false (gpm_journal_remote_is_claimed (journal, "guid-a", "users/1/posts/A"));
+  g_assert_false (gpm_journal_remote_is_claimed (journal, "guid-z", NULL));
+
+  /* Failed and skipped, with reasons; failed can be retried. */
+  g_assert_true (gpm_journal_ensure (journal, "k/B", "b.json", 10, &error));
+  g_assert_true (gpm_journal_ensure (journal, "k/C", "c.json", 5, &error));
+  g_assert_true (gpm_journal_ensure (journal, "k/D", "d.json", 0, &error));
+  g_assert_true (gpm_journal_set_failed (journal, "k/B", "The pod refused the photo", &error));
+  g_assert_true (gpm_journal_set_skipped (journal, "k/C", "No aspect for circle Family", &error));
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/C", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+  g_assert_cmpstr (entry->reason, ==, "No aspect for circle Family");
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  g_assert_true (gpm_journal_count (journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 1);
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_FAILED], ==, 1);
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_SKIPPED], ==, 1);
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_PENDING], ==, 1);
+
+  /* By the user: kept apart from automatic skips, cleared by set_pending. */
+  g_assert_true (gpm_journal_set_skipped_by_user (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+  g_assert_true (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  g_assert_true (gpm_journal_set_pending (journal, "k/D", &error));
+  entry = gpm_journal_lookup (journal, "k/D", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  entry = gpm_journal_lookup (journal, "k/C", &error);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  g_assert_true (gpm_journal_set_pending (journal, "k/B", &error));
+  entry = gpm_journal_lookup (journal, "k/B", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_PENDING);
+  g_assert_null (entry->reason);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* In bulk: new rows pending, existing rows untouched. */
+  {
+    g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(GpmJournalEntry) e = NULL;
+
+    g_ptr_array_add (more, g_object_ref (post));
+    g_ptr_array_add (more, make_post ("e.json", "users/1/posts/E", "users/1", "2019-01-01 00:00:00+0000"));
+    g_assert_true (gpm_journal_ensure_posts (journal, more, &error));
+    g_assert_no_error (error);
+    g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/A"));
+    e = gpm_journal_lookup (journal, "users/1/posts/E", &error);
+    g_assert_cmpint (e->state, ==, GPM_JOURNAL_STATE_PENDING);
+    g_assert_cmpstr (e->entry_name, ==, "e.json");
+  }
+
+  /* Oldest post first. */
+  {
+    g_autoptr(GPtrArray) list = gpm_journal_list (journal, &error);
+    const char *order[] = { "k/D", "k/C", "k/B", "users/1/posts/A", "users/1/posts/E" };
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 5);
+    for (guint i = 0; i < 5; i++)
+      g_assert_cmpstr (((GpmJournalEntry *) g_ptr_array_index (list, i))->key, ==, order[i]);
+  }
+
+  /* Daily cap arithmetic. */
+  g_assert_true (gpm_journal_set_posted (journal, "k/B", "1002", "guid-b", 1700003600, &error));
+  g_assert_cmpuint (gpm_journal_count_posted_since (journal, 1700000000), ==, 2);
+  g_assert_cmpuint (gpm_journal_count_posted_since (journal, 1700000001), ==, 1);
+  g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1700000001), ==, 1700003600);
+  g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1800000000), ==, 0);
+  g_assert_cmpint (gpm_journal_last_posted_at (journal), ==, 1700003600);
+  g_assert_true (gpm_journal_flush (journal, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (gpm_journal_state_to_string (GPM_JOURNAL_STATE_ATTEMPTING), ==, "attempting");
+  {
+    GpmJournalState state;
+    g_assert_true (gpm_journal_state_from_string ("skipped", &state));
+    g_assert_cmpint (state, ==, GPM_JOURNAL_STATE_SKIPPED);
+    g_assert_false (gpm_journal_state_from_string ("posted?", &state));
+  }
+}
+
+static void
+test_journal_reopen (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("reopen.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_autoptr(GpmJournal) again = NULL;
+  g_autoptr(GpmJournal) other = NULL;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_ensure (journal, "k/A", "a.json", 1, &error));
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "text", "aspect:Family", &error));
+  g_clear_object (&journal);
+
+  again = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (again, "k/A", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+  g_assert_cmpstr (entry->visibility, ==, "aspect:Family");
+
+  other = gpm_journal_open (path, "author:users/1", "bob@pod.example", &error);
+  g_assert_null (other);
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH);
+  g_clear_error (&error);
+  other = gpm_journal_open (path, "author:users/2", "ada@pod.example", &error);
+  g_assert_null (other);
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH);
+}
+
+static void
+test_journal_lock (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("lock.sqlite");
+  g_autoptr(GpmJournal) a = gpm_journal_open (path, "t", "ada@pod.example", &error);
+  g_autoptr(GpmJournal) b = gpm_journal_open (path, "t", "ada@pod.example", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_lock (a, &error));
+  g_assert_true (gpm_journal_lock (a, &error));
+  g_assert_false (gpm_journal_lock (b, &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY);
+  g_clear_error (&error);
+  gpm_journal_unlock (a);
+  g_assert_true (gpm_journal_lock (b, &error));
+  g_assert_no_error (error);
+  g_clear_object (&b);   /* finalize releases the lock */
+  g_assert_true (gpm_journal_lock (a, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_journal_account (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("account.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "t", "ada@pod.example", &error);
+  g_autofree char *guid = NULL;
+  gboolean reset = TRUE;
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  g_assert_no_error (error);
+  g_assert_null (gpm_journal_dup_account_guid (journal));
+  g_assert_true (gpm_journal_bind_account (journal, NULL, &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_ensure (journal, "k/A", "a.json", 1, &error));
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "t", "public", &error));
+  g_assert_true (gpm_journal_set_posted (journal, "k/A", "1", "g", 0, &error));
+  g_assert_true (gpm_journal_bind_account (journal, "guid-1", &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_bind_account (journal, "guid-1", &reset, &error));
+  g_assert_false (reset);
+  g_assert_true (gpm_journal_is_posted (journal, "k/A"));
+
+  /* Another account under the same name: nothing recorded holds any more. */
+  g_assert_true (gpm_journal_bind_account (journal, "guid-2", &reset, &error));
+  g_assert_no_error (error);
+  g_assert_true (reset);
+  g_assert_false (gpm_journal_is_posted (journal, "k/A"));
+  g_assert_true (gpm_journal_count (journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 0);
+  guid = gpm_journal_dup_account_guid (journal);
+  g_assert_cmpstr (guid, ==, "guid-2");
+}
+
+/* A process killed right after a transition returned: the transition is on
+ * disk, and the lock it held is free. */
+static void
+test_journal_killed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("killed.sqlite");
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  int status = 0;
+  pid_t pid;
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      GpmJournal *child = gpm_journal_open (path, "t", "ada@pod.example", NULL);
+
+      if (child == NULL || !gpm_journal_lock (child, NULL) ||
+          !gpm_journal_ensure (child, "k/A", "a.json", 1, NULL) ||
+          !gpm_journal_set_attempting (child, "k/A", "sent text", "public", NULL))
+        _exit (3);
+      kill (getpid (), SIGKILL);
+      _exit (4);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+
+  journal = gpm_journal_open (path, "t", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_lock (journal, &error));
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+  g_assert_cmpstr (entry->text, ==, "sent text");
+  g_assert_cmpuint (entry->attempts, ==, 1);
+}
+
+#define N_THREADS 4
+#define N_PER_THREAD 50
+
+static gpointer
+thread_func (gpointer data)
+{
+  GpmJournal *journal = data;
+  guint id = GPOINTER_TO_UINT (g_thread_self ()) & 0xffff;
+
+  for (guint i = 0; i < N_PER_THREAD; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("t%p/%u", (void *) g_thread_self (), i);
+      g_autofree char *remote = g_strdup_printf ("%u-%u", id, i);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (gpm_journal_ensure (journal, key, key, i, &error));
+      g_assert_true (gpm_journal_set_attempting (journal, key, key, "public", &error));
+      g_assert_true (gpm_journal_set_posted (journal, key, remote, remote, 0, &error));
+      g_assert_no_error (error);
+    }
+  return NULL;
+}
+
+static void
+test_journal_threads (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("threads.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "t", "ada@pod.example", &error);
+  GThread *threads[N_THREADS];
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("journal", thread_func, journal);
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+  g_assert_true (gpm_journal_count (journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, N_THREADS * N_PER_THREAD);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/journal/identity", test_journal_identity);
+  g_test_add_func ("/journal/states", test_journal_states);
+  g_test_add_func ("/journal/reopen", test_journal_reopen);
+  g_test_add_func ("/journal/lock", test_journal_lock);
+  g_test_add_func ("/journal/account", test_journal_account);
+  g_test_add_func ("/journal/killed", test_journal_killed);
+  g_test_add_func ("/journal/threads", test_journal_threads);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1026 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The migrator against the test pod, through every fault the pod injects.
+ * The invariant checked everywhere: each selected post that may be posted is
+ * on the pod exactly once, with its photos and the right visibility, the
+ * others are not there at all, and the journal agrees. */
+#define G_LOG_DOMAIN "test-migrator"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gpm-journal.h"
+#include "gpm-migrator.h"
+#include "gpm-pod.h"
+#include "gpm-test-pod.h"
+
+/* A valid 1×1 PNG. */
+static const guint8 png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+  0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+  0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+typedef enum {
+  ACL_PUBLIC,
+  ACL_COMMUNITY,
+  ACL_CIRCLE_FAMILY,   /* mapped to aspect "Family" */
+  ACL_YOUR_CIRCLES,    /* mapped to aspect "Friends" */
+  ACL_USER,            /* never mapped: skipped */
+  ACL_COLLECTION,      /* never mapped: skipped */
+} Acl;
+
+static const char *acl_json[] = {
+  [ACL_PUBLIC] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
+  [ACL_COMMUNITY] = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}",
+  [ACL_CIRCLE_FAMILY] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
+                        " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}",
+  [ACL_YOUR_CIRCLES] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
+  [ACL_USER] = "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}",
+  [ACL_COLLECTION] = "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}}}",
+};
+
+typedef struct {
+  Acl   acl;
+  guint n_photos;
+} PostSpec;
+
+typedef struct {
+  GpmTestPod *server;
+  GpmPod     *pod;
+  GpmJournal *journal;
+  GPtrArray  *posts;
+  GArray     *specs;
+  gint64      family;
+  gint64      friends;
+  gboolean    api;
+  gboolean    retried;   /* a failed post was sent again by a later run: out of order */
+} Fixture;
+
+static GpmPost *
+make_post (guint       index,
+           const char *created,
+           Acl         acl,
+           guint       n_photos)
+{
+  g_autoptr(GString) json = g_string_new ("{");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/post %02u.json", index);
+  GpmPost *post;
+
+  g_string_append_printf (json,
+                          "\"creationTime\": \"%s\","
+                          "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
+                          "\"resourceName\": \"users/1/posts/p%02u\","
+                          "\"content\": \"Post number %u &amp; <b>bold</b>\",",
+                          created, index, index);
+  if (n_photos == 1)
+    g_string_append_printf (json, "\"media\": {\"url\": \"https://lh3.example/%u.jpg\", \"contentType\": \"image/*\","
+                                  " \"localFilePath\": \"p%02u-0.png\"},", index, index);
+  else if (n_photos > 1)
+    {
+      g_string_append (json, "\"album\": {\"media\": [");
+      for (guint i = 0; i < n_photos; i++)
+        g_string_append_printf (json, "%s{\"url\": \"https://lh3.example/%u-%u.jpg\", \"contentType\": \"image/*\","
+                                      " \"localFilePath\": \"p%02u-%u.png\"}",
+                                i > 0 ? "," : "", index, i, index, i);
+      g_string_append (json, "]},");
+    }
+  g_string_append_printf (json, "\"postAcl\": %s}", acl_json[acl]);
+  post = gpm_post_new_from_data (entry, json->str, -1, &error);
+  g_assert_no_error (error);
+  return post;
+}
+
+/* The test's conversion: deterministic text naming the post, and its photos. */
+static char *
+test_convert (GpmPost    *post,
+              GPtrArray  *photos,
+              gpointer    user_data,
+              GError    **error)
+{
+  const GpmMedia *media = gpm_post_get_media (post);
+  GPtrArray *album = gpm_post_get_album (post);
+
+  if (media != NULL && media->local_file_path != NULL)
+    g_ptr_array_add (photos, g_strdup (media->local_file_path));
+  for (guint i = 0; album != NULL && i < album->len; i++)
+    g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
+  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post),
+                          gpm_journal_post_key (post));
+}
+
+static GBytes *
+test_read (GpmPost     *post,
+           const char  *photo,
+           gpointer     user_data,
+           GError     **error)
+{
+  return g_bytes_new_static (png, sizeof png);
+}
+
+static char *
+expected_text (GpmPost *post)
+{
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
+
+  return test_convert (post, photos, NULL, NULL);
+}
+
+static void
+fixture_sign_in (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->api)
+    g_assert_true (gpm_pod_sign_in_api (f->pod, gpm_test_pod_open_in_browser, f->server, NULL, &error));
+  else
+    g_assert_true (gpm_pod_sign_in_password (f->pod, "ada", "correct horse", NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  static const PostSpec default_specs[] = {
+    { ACL_PUBLIC, 0 },
+    { ACL_PUBLIC, 1 },
+    { ACL_CIRCLE_FAMILY, 2 },
+    { ACL_USER, 1 },
+    { ACL_COMMUNITY, 0 },
+    { ACL_YOUR_CIRCLES, 0 },
+    { ACL_COLLECTION, 0 },
+    { ACL_PUBLIC, 3 },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *guid = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *account = NULL;
+
+  f->api = GPOINTER_TO_INT (data);
+  f->server = gpm_test_pod_new (0, &error);
+  g_assert_no_error (error);
+  guid = gpm_test_pod_add_user (f->server, "ada", "correct horse", NULL);
+  g_assert_nonnull (guid);
+  f->family = gpm_test_pod_add_aspect (f->server, "ada", "Family");
+  f->friends = gpm_test_pod_add_aspect (f->server, "ada", "Friends");
+  gpm_test_pod_set_browser_user (f->server, "ada", TRUE);
+
+  f->pod = gpm_pod_new (gpm_test_pod_get_url (f->server), &error);
+  g_assert_no_error (error);
+  gpm_pod_set_timeout (f->pod, 2);
+  fixture_sign_in (f);
+
+  /* Newest first in the array: the migrator must sort. */
+  f->posts = g_ptr_array_new_with_free_func (g_object_unref);
+  f->specs = g_array_new (FALSE, FALSE, sizeof (PostSpec));
+  for (guint i = G_N_ELEMENTS (default_specs); i-- > 0; )
+    {
+      g_autofree char *created = g_strdup_printf ("2018-07-%02u 20:43:51+0000", i + 1);
+
+      g_ptr_array_add (f->posts, make_post (i, created, default_specs[i].acl, default_specs[i].n_photos));
+      g_array_append_val (f->specs, default_specs[i]);
+    }
+
+  identity = gpm_journal_takeout_identity (f->posts);
+  account = gpm_journal_account_name (gpm_pod_get_address (f->pod), "ada");
+  path = gpm_journal_default_path (identity, account);
+  f->journal = gpm_journal_open (path, identity, account, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_strdup (gpm_journal_get_path (f->journal));
+
+  g_clear_object (&f->journal);
+  g_clear_pointer (&f->posts, g_ptr_array_unref);
+  g_clear_pointer (&f->specs, g_array_unref);
+  g_clear_object (&f->pod);
+  g_clear_object (&f->server);
+  g_unlink (path);
+}
+
+static GpmMigrator *
+make_migrator (Fixture *f)
+{
+  GpmMigrator *migrator = gpm_migrator_new (f->pod, f->journal);
+
+  gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
+  gpm_migrator_set_read_func (migrator, test_read, NULL, NULL);
+  gpm_migrator_set_delay (migrator, 0);
+  gpm_migrator_set_retry_policy (migrator, 6, 1, 20);
+  gpm_migrator_map_scope (migrator, "circles/fam", "Family");
+  gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
+  return migrator;
+}
+
+typedef struct {
+  GAsyncResult *result;
+  guint         n_started;
+  guint         n_finished;
+  guint         n_auth;
+  guint         n_waiting;
+  GPtrArray    *finished_order;   /* keys, in post-finished order */
+  Fixture      *fixture;
+  gboolean      cancel_after_first;
+  gboolean      cancel_on_wait;
+  gboolean      fail_auth;         /* on auth-required: cancel instead of signing in */
+} RunState;
+
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RunState *state = user_data;
+
+  state->result = g_object_ref (result);
+}
+
+static void
+on_post_started (GpmMigrator *migrator,
+                 GpmPost     *post,
+                 RunState    *state)
+{
+  state->n_started++;
+}
+
+static void
+on_post_finished (GpmMigrator *migrator,
+                  GpmPost     *post,
+                  int          journal_state,
+                  GError      *error,
+                  RunState    *state)
+{
+  state->n_finished++;
+  g_ptr_array_add (state->finished_order, g_strdup (gpm_journal_post_key (post)));
+  if (state->cancel_after_first)
+    gpm_migrator_cancel (migrator);
+}
+
+static void
+on_waiting (GpmMigrator *migrator,
+            guint        seconds,
+            const char  *reason,
+            RunState    *state)
+{
+  state->n_waiting++;
+  if (state->cancel_on_wait)
+    gpm_migrator_cancel (migrator);
+}
+
+static void
+on_auth_required (GpmMigrator *migrator,
+                  GError      *error,
+                  RunState    *state)
+{
+  g_assert_nonnull (error);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_PAUSED);
+  state->n_auth++;
+  if (state->fail_auth)
+    {
+      gpm_migrator_cancel (migrator);
+      return;
+    }
+  /* The user signs in again, then the worker goes on. */
+  fixture_sign_in (state->fixture);
+  gpm_migrator_resume (migrator);
+}
+
+static gboolean
+run_migrator (Fixture     *f,
+              GpmMigrator *migrator,
+              RunState    *state,
+              GError     **error)
+{
+  gboolean ok;
+
+  state->fixture = f;
+  state->finished_order = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), state);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (on_post_finished), state);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (on_waiting), state);
+  g_signal_connect (migrator, "auth-required", G_CALLBACK (on_auth_required), state);
+  gpm_migrator_run_async (migrator, f->posts, NULL, on_run_done, state);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_RUNNING);
+  while (state->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ok = gpm_migrator_run_finish (migrator, state->result, error);
+  g_clear_object (&state->result);
+  g_signal_handlers_disconnect_by_data (migrator, state);
+  return ok;
+}
+
+static void
+run_state_clear (RunState *state)
+{
+  g_clear_pointer (&state->finished_order, g_ptr_array_unref);
+  g_clear_object (&state->result);
+}
+
+static gboolean
+acl_is_posted (Acl acl)
+{
+  return acl != ACL_USER && acl != ACL_COLLECTION;
+}
+
+/* The invariant. @only_first: how many posts (oldest first) must be there; G_MAXUINT for all. */
+static void
+assert_pod_and_journal (Fixture *f,
+                        guint    only_first)
+{
+  g_autoptr(GPtrArray) pod_posts = gpm_test_pod_dup_posts (f->server);
+  g_autoptr(GPtrArray) photos = gpm_test_pod_dup_photos (f->server);
+  guint expected_total = 0;
+  guint n_seen = 0;
+  gint64 last_id = 0;
+
+  for (guint i = f->posts->len; i-- > 0; )   /* oldest first */
+    {
+      GpmPost *post = g_ptr_array_index (f->posts, i);
+      const PostSpec *spec = &g_array_index (f->specs, PostSpec, i);
+      const char *key = gpm_journal_post_key (post);
+      g_autofree char *text = expected_text (post);
+      g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, key, NULL);
+      GpmTestPodPost *match = NULL;
+      guint count = 0;
+      gboolean expected;
+
+      for (guint j = 0; j < pod_posts->len; j++)
+        {
+          GpmTestPodPost *p = g_ptr_array_index (pod_posts, j);
+
+          if (strcmp (p->text, text) == 0)
+            {
+              count++;
+              match = p;
+            }
+        }
+
+      expected = acl_is_posted (spec->acl) && n_seen < only_first;
+      if (acl_is_posted (spec->acl))
+        n_seen++;
+      if (!expected)
+        {
+          g_assert_cmpuint (count, ==, 0);
+          if (!acl_is_posted (spec->acl) && only_first == G_MAXUINT)
+            {
+              g_assert_nonnull (entry);
+              g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+              g_assert_nonnull (entry->reason);
+              g_assert_nonnull (strstr (entry->reason, spec->acl == ACL_USER ? "“Bo”" : "“Cats”"));
+            }
+          continue;
+        }
+
+      expected_total++;
+      g_assert_cmpuint (count, ==, 1);
+      /* Oldest first. */
+      if (!f->retried)
+        g_assert_cmpint (match->id, >, last_id);
+      last_id = match->id;
+      g_assert_cmpstr (match->author, ==, "ada");
+      if (!f->api)   /* API v1 has no provider_display_name */
+        g_assert_cmpstr (match->provider_display_name, ==, "G+ repost");
+      g_assert_cmpuint (match->photo_guids->len, ==, spec->n_photos);
+      for (guint k = 0; k < match->photo_guids->len; k++)
+        {
+          gboolean attached = FALSE;
+
+          for (guint m = 0; m < photos->len; m++)
+            {
+              GpmTestPodPhoto *photo = g_ptr_array_index (photos, m);
+
+              if (g_strcmp0 (photo->guid, g_ptr_array_index (match->photo_guids, k)) == 0)
+                {
+                  attached = !photo->pending && g_strcmp0 (photo->post_guid, match->guid) == 0;
+                  g_assert_cmpuint (photo->size, ==, sizeof png);
+                }
+            }
+          g_assert_true (attached);
+        }
+      switch (spec->acl)
+        {
+        case ACL_PUBLIC:
+        case ACL_COMMUNITY:
+          g_assert_true (match->is_public);
+          break;
+        case ACL_CIRCLE_FAMILY:
+          g_assert_false (match->is_public);
+          g_assert_cmpuint (match->aspect_ids->len, ==, 1);
+          g_assert_cmpint (g_array_index (match->aspect_ids, gint64, 0), ==, f->family);
+          break;
+        case ACL_YOUR_CIRCLES:
+          g_assert_false (match->is_public);
+          g_assert_cmpuint (match->aspect_ids->len, ==, 1);
+          g_assert_cmpint (g_array_index (match->aspect_ids, gint64, 0), ==, f->friends);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      g_assert_nonnull (entry);
+      g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_POSTED);
+      g_assert_cmpstr (entry->guid, ==, match->guid);
+      g_assert_cmpstr (entry->text, ==, text);
+      g_assert_cmpstr (entry->visibility, ==,
+                       spec->acl == ACL_CIRCLE_FAMILY ? "aspect:Family" :
+                       spec->acl == ACL_YOUR_CIRCLES ? "aspect:Friends" : "public");
+    }
+  g_assert_cmpuint (pod_posts->len, ==, expected_total);
+}
+
+static void
+assert_complete_run (Fixture     *f,
+                     GpmMigrator *migrator)
+{
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  gboolean ok;
+
+  ok = run_migrator (f, migrator, &state, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_DONE);
+  g_assert_cmpuint (gpm_migrator_get_n_total (migrator), ==, f->posts->len);
+  g_assert_cmpuint (gpm_migrator_get_n_left (migrator), ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator) + gpm_migrator_get_n_done (migrator), ==, f->posts->len);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, G_MAXUINT);
+}
+
+static void
+test_plain (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (state.n_started, ==, f->posts->len);
+  g_assert_cmpuint (state.n_finished, ==, f->posts->len);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  /* Oldest first. */
+  for (guint i = 0; i < state.finished_order->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (state.finished_order, i), ==,
+                     gpm_journal_post_key (g_ptr_array_index (f->posts, f->posts->len - 1 - i)));
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 6);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator), ==, 2);
+  g_assert_cmpint (gpm_migrator_get_eta (migrator), ==, 0);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, G_MAXUINT);
+  g_assert_true (gpm_journal_count (f->journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 6);
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_SKIPPED], ==, 2);
+
+  /* A second run sends nothing. */
+  {
+    guint before = gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/posts" : "/status_messages");
+
+    assert_complete_run (f, migrator);
+    g_assert_cmpuint (gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/posts" : "/status_messages"), ==, before);
+  }
+}
+
+typedef struct {
+  const char      *path;       /* web path; NULL: any */
+  const char      *api_path;
+  GpmTestPodFault  fault;
+  guint            param;
+  guint            count;
+} FaultSpec;
+
+static void
+test_fault (Fixture       *f,
+            gconstpointer  data)
+{
+  const FaultSpec *spec = g_object_get_data (G_OBJECT (f->pod), "fault");
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_inject_fault (f->server, f->api ? spec->api_path : spec->path, spec->fault, spec->param, spec->count);
+  assert_complete_run (f, migrator);
+}
+
+static const FaultSpec faults[] = {
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_STATUS, 500, 2 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_STATUS, 502, 2 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_STATUS, 503, 3 },
+  { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_STATUS, 503, 2 },
+  { "/people/", "/api/v1/users/", GPM_TEST_POD_FAULT_STATUS, 503, 1 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_RATE_LIMIT, 1, 2 },
+  { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_RATE_LIMIT, 1, 1 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_SLOW, 2600, 1 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 3 },
+  { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 2 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1 },
+  { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
+};
+
+static void
+fault_set_up (Fixture       *f,
+              gconstpointer  data)
+{
+  fixture_set_up (f, GINT_TO_POINTER (FALSE));
+  g_object_set_data (G_OBJECT (f->pod), "fault", (gpointer) data);
+}
+
+static void
+fault_set_up_api (Fixture       *f,
+                  gconstpointer  data)
+{
+  fixture_set_up (f, GINT_TO_POINTER (TRUE));
+  g_object_set_data (G_OBJECT (f->pod), "fault", (gpointer) data);
+}
+
+/* An uncertain answer, then the look at the account's posts fails for a
+ * while too: the post is still created once. */
+static void
+test_uncertain_then_listing_fails (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  const char *posts_path = f->api ? "/api/v1/posts" : "/status_messages";
+  const char *list_path = f->api ? "/api/v1/users/" : "/people/";
+
+  gpm_test_pod_inject_fault (f->server, posts_path, GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 2);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_STATUS, 503, 2);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_RATE_LIMIT, 1, 1);
+  gpm_test_pod_inject_fault (f->server, list_path, GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 1);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, list_path), >=, 5);
+}
+
+/* The pod is down longer than the retries last: the posts fail with a
+ * reason, nothing is doubled, and the next run posts them. */
+static void
+test_gave_up (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  guint counts[GPM_JOURNAL_N_STATES];
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_test_pod_inject_fault (f->server, "/status_messages", GPM_TEST_POD_FAULT_STATUS, 503, 1000);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 6);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+  g_assert_true (gpm_journal_count (f->journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_FAILED], ==, 6);
+
+  gpm_test_pod_clear_faults (f->server);
+  assert_complete_run (f, migrator);
+}
+
+/* The pod was set up afresh (or the account made again) under the same
+ * address and name: the journal's "posted" rows are not on it any more, so
+ * the run starts over instead of skipping everything. */
+static void
+test_account_recreated (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GpmMigrator) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_guid = NULL;
+  g_autofree char *new_guid = NULL;
+
+  assert_complete_run (f, migrator);
+  old_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_nonnull (old_guid);
+
+  g_clear_object (&f->server);
+  g_clear_object (&f->pod);
+  f->server = gpm_test_pod_new (0, &error);
+  g_assert_no_error (error);
+  g_free (gpm_test_pod_add_user (f->server, "ada", "correct horse", NULL));
+  f->family = gpm_test_pod_add_aspect (f->server, "ada", "Family");
+  f->friends = gpm_test_pod_add_aspect (f->server, "ada", "Friends");
+  gpm_test_pod_set_browser_user (f->server, "ada", TRUE);
+  f->pod = gpm_pod_new (gpm_test_pod_get_url (f->server), &error);
+  g_assert_no_error (error);
+  fixture_sign_in (f);
+
+  again = make_migrator (f);
+  assert_complete_run (f, again);
+  new_guid = gpm_journal_dup_account_guid (f->journal);
+  g_assert_cmpstr (new_guid, !=, old_guid);
+
+  /* And a plain second run on the same account changes nothing. */
+  assert_complete_run (f, again);
+}
+
+/* A post the user excluded stays off the pod although its audience is
+ * selected, until they take it back. */
+static void
+test_skipped_by_user (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *excluded = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo */
+  g_autofree char *text = expected_text (excluded);
+  g_autoptr(GPtrArray) plan = NULL;
+  RunState state = { 0 };
+
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_skipped_by_user (f->journal, gpm_journal_post_key (excluded), &error));
+  g_assert_no_error (error);
+
+  plan = gpm_migrator_plan (migrator, f->posts);
+  g_assert_error (((GpmMigratorItem *) g_ptr_array_index (plan, 1))->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER);
+
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator), ==, 3);
+  run_state_clear (&state);
+  {
+    g_autoptr(GPtrArray) pod_posts = gpm_test_pod_dup_posts (f->server);
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (excluded), NULL);
+
+    g_assert_cmpuint (pod_posts->len, ==, 5);
+    for (guint i = 0; i < pod_posts->len; i++)
+      g_assert_cmpstr (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, !=, text);
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
+    g_assert_true (entry->by_user);
+  }
+
+  g_assert_true (gpm_journal_set_pending (f->journal, gpm_journal_post_key (excluded), &error));
+  f->retried = TRUE;
+  assert_complete_run (f, migrator);
+}
+
+/* A session that cannot be renewed: the worker pauses and asks; the user
+ * signs in again and it goes on. */
+static void
+test_auth_required (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+
+  /* Every request to the posts path fails as expired, including the renewal's retry. */
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             f->api ? GPM_TEST_POD_FAULT_EXPIRE_TOKEN : GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 2);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (state.n_auth, >=, 1);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, G_MAXUINT);
+}
+
+/* Wrong password at renewal time: the user gives up; nothing is lost. */
+static void
+test_auth_cancel (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { .fail_auth = TRUE };
+
+  gpm_test_pod_inject_fault (f->server, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 2);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (state.n_auth, ==, 1);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_STOPPED);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+
+  fixture_sign_in (f);
+  assert_complete_run (f, migrator);
+}
+
+/* A pod that answers 201 with "id": null stores nothing: a failure, not a success. */
+static void
+test_null_id_once (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_inject_fault (f->server, "/api/v1/posts", GPM_TEST_POD_FAULT_NULL_ID, 0, 1);
+  assert_complete_run (f, migrator);
+}
+
+static void
+test_null_id (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+
+  /* Twice: the first answer gets one more try, the second is the pod's verdict. */
+  gpm_test_pod_inject_fault (f->server, "/api/v1/posts", GPM_TEST_POD_FAULT_NULL_ID, 0, 2);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  run_state_clear (&state);
+  {
+    /* The oldest post is the one that failed, with a reason. */
+    GpmPost *oldest = g_ptr_array_index (f->posts, f->posts->len - 1);
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (oldest), NULL);
+
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_FAILED);
+    g_assert_nonnull (entry->reason);
+    g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 5);
+  }
+  /* The next run retries it. */
+  f->retried = TRUE;
+  assert_complete_run (f, migrator);
+}
+
+/* The previous process died after marking attempts: one made it to the pod,
+ * one did not. The run must find the first and send the second once. */
+static void
+test_restart_attempting (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);   /* public, no photo */
+  GpmPost *second = g_ptr_array_index (f->posts, f->posts->len - 5);  /* community */
+  g_autofree char *first_text = expected_text (first);
+  g_autofree char *second_text = expected_text (second);
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (first_text);
+  g_autoptr(GpmPodPost) created = NULL;
+
+  draft->is_public = TRUE;
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (first), first_text, "public", &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (second), second_text, "public", &error));
+  g_assert_no_error (error);
+  created = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+
+  assert_complete_run (f, migrator);
+  {
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+    g_assert_cmpstr (entry->guid, ==, created->guid);
+    g_assert_cmpuint (entry->attempts, ==, 1);
+  }
+}
+
+/* Cancel after the first post; a new run finishes the rest. */
+static void
+test_cancel_resume (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { .cancel_after_first = TRUE };
+
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (state.n_finished, ==, 1);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_STOPPED);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 1);
+
+  assert_complete_run (f, migrator);
+}
+
+static gboolean
+resume_later (gpointer data)
+{
+  GpmMigrator *migrator = data;
+
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_PAUSED);
+  gpm_migrator_resume (migrator);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pause_on_first (GpmMigrator *migrator,
+                GpmPost     *post,
+                int          state,
+                GError      *error,
+                gpointer     data)
+{
+  guint *n = data;
+
+  if ((*n)++ == 0)
+    {
+      gpm_migrator_pause (migrator);
+      g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_PAUSED);
+      g_idle_add (resume_later, migrator);
+    }
+}
+
+static void
+test_pause_resume (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  guint n = 0;
+
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (pause_on_first), &n);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (n, ==, f->posts->len);
+}
+
+/* The daily cap waits (here: cancelled while waiting) and counts posts of
+ * earlier runs too. */
+static void
+test_daily_cap (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { .cancel_on_wait = TRUE };
+
+  gpm_migrator_set_max_per_day (migrator, 2);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (state.n_waiting, ==, 1);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 2);
+
+  memset (&state, 0, sizeof state);
+  state.cancel_on_wait = TRUE;
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_clear_error (&error);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 2);
+
+  gpm_migrator_set_max_per_day (migrator, 0);
+  assert_complete_run (f, migrator);
+}
+
+static void
+test_unknown_aspect (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+
+  gpm_migrator_map_scope (migrator, "circles/fam", "Familie");
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT);
+  g_assert_nonnull (strstr (error->message, "“Familie”"));
+  g_assert_nonnull (strstr (error->message, "“Family”"));
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+}
+
+/* Two migrations of the same journal never run at once. */
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmJournal) other = gpm_journal_open (gpm_journal_get_path (f->journal),
+                                                  gpm_journal_get_takeout_identity (f->journal),
+                                                  gpm_journal_get_account (f->journal), &error);
+  RunState state = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_lock (other, &error));
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+}
+
+/* The dry run: no network, no journal writes, the same decisions. */
+static void
+test_plan (void)
+{
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  GpmMigratorItem *item;
+
+  g_ptr_array_add (posts, make_post (3, "2018-01-03 00:00:00+0000", ACL_USER, 1));
+  g_ptr_array_add (posts, make_post (2, "2018-01-02 00:00:00+0000", ACL_CIRCLE_FAMILY, 2));
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", ACL_COMMUNITY, 1));
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", ACL_COMMUNITY, 1)); /* twice: once */
+  gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
+  gpm_migrator_map_scope (migrator, "circles/fam", "Family");
+
+  items = gpm_migrator_plan (migrator, posts);
+  g_assert_cmpuint (items->len, ==, 3);
+
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->key, ==, "users/1/posts/p01");
+  g_assert_true (item->is_public);
+  g_assert_cmpstr (item->visibility, ==, "public");
+  g_assert_cmpuint (item->photos->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (item->photos, 0), ==, "p01-0.png");
+  g_assert_null (item->skip);
+  g_assert_null (item->error);
+  g_assert_true (g_str_has_prefix (item->text, "Post number 1"));
+
+  item = g_ptr_array_index (items, 1);
+  g_assert_false (item->is_public);
+  g_assert_cmpstr (item->visibility, ==, "aspect:Family");
+  g_assert_cmpuint (item->aspects->len, ==, 1);
+  g_assert_cmpuint (item->photos->len, ==, 2);
+
+  item = g_ptr_array_index (items, 2);
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT);
+  g_assert_nonnull (strstr (item->skip->message, "USER “Bo”"));
+  g_assert_null (item->text);
+  g_assert_null (item->visibility);
+}
+
+static void
+test_poll_location (void)
+{
+  const char *json =
+    "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/poll\","
+    " \"content\": \"Which &amp; <b>one</b>?\","
+    " \"poll\": {\"choices\": [{\"description\": \"Tea\"}, {\"description\": \"Coffee\"}]},"
+    " \"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"1 Main St\", \"latitude\": 1.5, \"longitude\": 2.5},"
+    " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  GpmMigratorItem *item;
+
+  g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", json, -1, &error));
+  g_assert_no_error (error);
+  gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
+  items = gpm_migrator_plan (migrator, posts);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->poll_question, ==, "Which & one ?");
+  g_assert_cmpuint (item->poll_answers->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 1), ==, "Coffee");
+  g_assert_cmpstr (item->location, ==, "1 Main St");
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Isolated XDG dirs have no GSettings schemas for GNOME's proxy module;
+   * the test pod is on loopback anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/migrator/plan", test_plan);
+  g_test_add_func ("/migrator/poll-location", test_poll_location);
+  g_test_add ("/migrator/web/plain", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_plain, fixture_tear_down);
+  g_test_add ("/migrator/api/plain", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_plain, fixture_tear_down);
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      static const char *names[] = {
+        [GPM_TEST_POD_FAULT_STATUS] = "status",
+        [GPM_TEST_POD_FAULT_RATE_LIMIT] = "rate-limit",
+        [GPM_TEST_POD_FAULT_SLOW] = "slow",
+        [GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE] = "close-after-store",
+        [GPM_TEST_POD_FAULT_EXPIRE_SESSION] = "expire-session",
+        [GPM_TEST_POD_FAULT_EXPIRE_TOKEN] = "expire-token",
+        [GPM_TEST_POD_FAULT_NULL_ID] = "null-id",
+      };
+      const FaultSpec *spec = &faults[i];
+      g_autofree char *web_path = g_strdelimit (g_strdup (spec->path + 1), "/", '-');
+      g_autofree char *api_path = g_strdelimit (g_strdup (spec->api_path + 1), "/", '-');
+      g_autofree char *web = g_strdup_printf ("/migrator/web/fault/%s-%u/%s", names[spec->fault], spec->param, web_path);
+      g_autofree char *api = g_strdup_printf ("/migrator/api/fault/%s-%u/%s", names[spec->fault], spec->param, api_path);
+
+      if (spec->fault != GPM_TEST_POD_FAULT_EXPIRE_TOKEN)
+        g_test_add (web, Fixture, spec, fault_set_up, test_fault, fixture_tear_down);
+      if (spec->fault != GPM_TEST_POD_FAULT_EXPIRE_SESSION)
+        g_test_add (api, Fixture, spec, fault_set_up_api, test_fault, fixture_tear_down);
+    }
+  g_test_add ("/migrator/web/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/api/uncertain-then-listing-fails", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_uncertain_then_listing_fails, fixture_tear_down);
+  g_test_add ("/migrator/web/account-recreated", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/api/account-recreated", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_account_recreated, fixture_tear_down);
+  g_test_add ("/migrator/web/skipped-by-user", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_skipped_by_user, fixture_tear_down);
+  g_test_add ("/migrator/web/gave-up", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_gave_up, fixture_tear_down);
+  g_test_add ("/migrator/web/auth-required", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_required, fixture_tear_down);
+  g_test_add ("/migrator/api/auth-required", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_auth_required, fixture_tear_down);
+  g_test_add ("/migrator/web/auth-cancel", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_auth_cancel, fixture_tear_down);
+  g_test_add ("/migrator/api/null-id-once", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id_once, fixture_tear_down);
+  g_test_add ("/migrator/api/null-id", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-attempting", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_attempting, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-attempting", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_attempting, fixture_tear_down);
+  g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
+  g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
+  g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);
+  g_test_add ("/migrator/web/unknown-aspect", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_unknown_aspect, fixture_tear_down);
+  g_test_add ("/migrator/web/busy", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_busy, fixture_tear_down);
+
+  return g_test_run ();
+}
