@@ -128,6 +128,16 @@ if [ "$gui" = true ]; then
 else
   skip "GUI not built: desktop entry's program $exec_prog not installed"
 fi
+if [ "$gui" != true ]; then
+  skip "GUI not built: not started from its desktop entry"
+elif command -v xvfb-run >/dev/null && command -v dbus-run-session >/dev/null \
+     && command -v gio >/dev/null && command -v gdbus >/dev/null; then
+  check "desktop entry starts the app through D-Bus activation" \
+    env XDG_DATA_DIRS="$share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
+    xvfb-run -a dbus-run-session -- "$src/tests/launch-desktop-file.sh" "$prefix" "$app_id"
+else
+  skip "xvfb-run, dbus-run-session, gio or gdbus missing: app not started"
+fi
 icon_name=$(sed -n 's/^Icon=//p' "$desktop" | head -n1)
 check "desktop entry's icon ($icon_name) is installed" \
   test -s "$share/icons/hicolor/scalable/apps/$icon_name.svg"

@@ -15,7 +15,10 @@ Usage: check-potfiles.py [SOURCE_ROOT]
 
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 SCAN_DIRS = ('src', 'data')
 SOURCE_EXTS = ('.c', '.h', '.ui', '.blp', '.js', '.py')
@@ -74,6 +77,45 @@ def has_translatable_strings(path):
     return False
 
 
+def cut_strings(root, listed):
+    """Translatable strings that xgettext sees cut short.
+
+    A literal glued to a macro, as in _("%" G_GSIZE_FORMAT " bytes"), is
+    extracted only up to the macro, so the catalogue holds a different
+    string than the program looks up and it is never translated.
+    """
+    xgettext = shutil.which('xgettext')
+    if xgettext is None:
+        return None
+    c_files = [p for p in listed if p.endswith(('.c', '.h'))
+               and os.path.isfile(os.path.join(root, p))]
+    if not c_files:
+        return []
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, 'check.pot')
+        subprocess.run(
+            [xgettext, '--from-code=UTF-8', '--language=C',
+             '--keyword=_', '--keyword=N_', '--keyword=C_:1c,2',
+             '--keyword=NC_:1c,2', '--keyword=g_dngettext:2,3',
+             '--keyword=ngettext:1,2', '--keyword=g_dpgettext2:2c,3',
+             '-D', root, '-o', pot] + c_files,
+            capture_output=True, text=True)
+        text = open(pot, encoding='utf-8').read() if os.path.exists(pot) else ''
+    problems = []
+    # Entries: "#: file:line" references, then msgid "..." (maybe continued).
+    for block in text.split('\n\n'):
+        refs = ' '.join(l[3:] for l in block.splitlines() if l.startswith('#:'))
+        m = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if not m:
+            continue
+        msgid = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        if re.search(r'(?<!%)(?:%%)*%$', msgid):
+            problems.append(f'{refs}: the string "{msgid}" is cut short by a '
+                            f'macro (print the number with %lu and a cast, '
+                            f'or format it first)')
+    return problems
+
+
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                            os.path.join(os.path.dirname(__file__), '..'))
@@ -104,18 +146,31 @@ def main():
                     errors.append(f'{rel}: has translatable strings but is '
                                   f'missing from po/POTFILES.in')
 
-    print(f'1..1')
+    failed = 0
+    print('1..2')
     if errors:
+        failed += 1
         for e in errors:
             print(f'# {e}')
+            print(e, file=sys.stderr)
         print(f'not ok 1 - POTFILES.in is complete ({len(errors)} problems, '
               f'{scanned} files scanned)')
-        for e in errors:
+    else:
+        print(f'ok 1 - POTFILES.in is complete ({len(listed)} listed, '
+              f'{scanned} files scanned)')
+
+    cut = cut_strings(root, list(listed))
+    if cut is None:
+        print('ok 2 # SKIP xgettext not found')
+    elif cut:
+        failed += 1
+        for e in cut:
+            print(f'# {e}')
             print(e, file=sys.stderr)
-        return 1
-    print(f'ok 1 - POTFILES.in is complete ({len(listed)} listed, '
-          f'{scanned} files scanned)')
-    return 0
+        print('not ok 2 - no translatable string is cut short by a macro')
+    else:
+        print('ok 2 - no translatable string is cut short by a macro')
+    return 1 if failed else 0
 
 
 if __name__ == '__main__':

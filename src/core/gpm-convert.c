@@ -1821,8 +1821,8 @@ gpm_convert_post (GpmPost                  *post,
   r->too_long = r->n_chars > GPM_CONVERT_MAX_CHARS;
   if (r->too_long)
     g_ptr_array_add (r->warnings,
-                     g_strdup_printf (_("The post is %" G_GSIZE_FORMAT " characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
-                                      r->n_chars, GPM_CONVERT_MAX_CHARS));
+                     g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
+                                      (unsigned long) r->n_chars, GPM_CONVERT_MAX_CHARS));
 
   for (guint i = 0; album && i < album->len; i++)
     add_media (r, g_ptr_array_index (album, i), gpm_post_get_entry_name (post), resolver, resolver_data);

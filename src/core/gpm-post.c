@@ -496,8 +496,8 @@ gpm_post_new_from_data (const char  *entry_name,
   if (!g_utf8_validate_len (data, length, &bad_utf8))
     {
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   _("not valid JSON, the file is damaged (not UTF-8 text at byte %" G_GSIZE_FORMAT ")"),
-                   (gsize) (bad_utf8 - data));
+                   _("not valid JSON, the file is damaged (not UTF-8 text at byte %lu)"),
+                   (unsigned long) (bad_utf8 - data));
       return NULL;
     }
 

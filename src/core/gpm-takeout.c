@@ -1249,7 +1249,7 @@ gpm_takeout_read_entry (GpmTakeout    *self,
   if (e != NULL && max_size > 0 && e->size > (goffset) max_size)
     {
       g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE,
-                   _("%s: too large (%" G_GOFFSET_FORMAT " bytes)"), name, e->size);
+                   _("%s: too large (%lld bytes)"), name, (long long) e->size);
       return NULL;
     }
 
@@ -1269,7 +1269,7 @@ gpm_takeout_read_entry (GpmTakeout    *self,
       if (max_size > 0 && data->len + (gsize) n > max_size)
         {
           g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE,
-                       _("%s: larger than %" G_GSIZE_FORMAT " bytes"), name, max_size);
+                       _("%s: larger than %lu bytes"), name, (unsigned long) max_size);
           return NULL;
         }
       g_byte_array_append (data, chunk, n);
