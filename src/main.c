@@ -7,12 +7,16 @@
 #include <locale.h>
 
 #include "gpm-application.h"
+#include "gpm-takeout.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GpmApplication) app = NULL;
+
+  /* Before any thread exists */
+  gpm_takeout_setup_process ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -32,6 +32,7 @@ gpm_test_gui_init (int    *argc,
 {
   g_autoptr(GError) error = NULL;
 
+  gpm_takeout_setup_process ();
   if (!gtk_init_check ())
     return FALSE;
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-application.h"
+#include "gpm-convert.h"
 #include "gpm-help-window.h"
 #include "gpm-preferences-window.h"
 #include "gpm-window.h"
@@ -170,6 +171,9 @@ gpm_application_startup (GApplication *app)
   static const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (gpm_application_parent_class)->startup (app);
+
+  /* The preview and the migrator convert posts in worker threads */
+  gpm_convert_init ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

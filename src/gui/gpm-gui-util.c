@@ -198,24 +198,6 @@ gpm_gui_html_escape (const char *text)
   return g_markup_escape_text (text ? text : "", -1);
 }
 
-GpmConvertSettings *
-gpm_gui_convert_settings_from_gsettings (GSettings *settings)
-{
-  GpmConvertSettings *cs = gpm_convert_settings_new ();
-
-  g_strfreev (cs->hashtags);
-  cs->hashtags = g_settings_get_strv (settings, "hashtags");
-  cs->photo_hashtags = g_settings_get_boolean (settings, "add-photo-hashtags");
-  g_free (cs->date_format);
-  cs->date_format = g_settings_get_string (settings, "date-line-format");
-  g_free (cs->date_locale);
-  cs->date_locale = g_settings_get_string (settings, "date-line-locale");
-  cs->inline_links = g_settings_get_boolean (settings, "keep-inline-links");
-  cs->location_text = g_settings_get_boolean (settings, "include-location");
-
-  return cs;
-}
-
 char *
 gpm_gui_error_message (const GError *error)
 {

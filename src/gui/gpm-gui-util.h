@@ -6,7 +6,6 @@
 
 #include <gio/gio.h>
 
-#include "gpm-convert.h"
 #include "gpm-post.h"
 
 G_BEGIN_DECLS
@@ -23,11 +22,6 @@ const char *gpm_gui_scope_label           (const GpmScope *scope);
 gboolean    gpm_gui_scope_is_private      (const GpmScope *scope);
 /* Escapes text for inclusion in HTML. */
 char       *gpm_gui_html_escape           (const char *text);
-
-/* The conversion settings the user chose (GSettings keys hashtags,
- * add-photo-hashtags, date-line-format, date-line-locale, keep-inline-links,
- * include-location). */
-GpmConvertSettings *gpm_gui_convert_settings_from_gsettings (GSettings *settings);
 
 /* A pod or migration error in words a non-technical person understands. */
 char       *gpm_gui_error_message        (const GError *error);

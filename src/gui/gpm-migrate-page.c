@@ -658,7 +658,7 @@ gpm_migrate_page_prepare (GpmMigratePage  *self,
 
   cd = g_new0 (ConvertData, 1);
   cd->takeout = g_object_ref (takeout);
-  cd->settings = gpm_gui_convert_settings_from_gsettings (settings);
+  cd->settings = gpm_convert_settings_new_from_gsettings (settings);
   gpm_migrator_set_convert_func (self->migrator, convert_post_cb, cd, convert_data_free);
   cd = g_new0 (ConvertData, 1);
   cd->takeout = g_object_ref (takeout);
@@ -832,7 +832,7 @@ gpm_migrate_page_export (GpmMigratePage *self,
   if (gpm_migrate_page_is_running (self))
     return;
 
-  settings = gpm_gui_convert_settings_from_gsettings (gpm_settings_get_default ());
+  settings = gpm_convert_settings_new_from_gsettings (gpm_settings_get_default ());
   file = g_file_new_for_path (dir);
   where = g_file_get_parse_name (file);
 

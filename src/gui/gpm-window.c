@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-convert.h"
 #include "gpm-gui-resources.h"
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
@@ -925,7 +926,7 @@ post_activated_cb (GpmWindow   *self,
 static void
 convert_settings_changed_cb (GpmWindow *self)
 {
-  g_autoptr(GpmConvertSettings) settings = gpm_gui_convert_settings_from_gsettings (self->settings);
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new_from_gsettings (self->settings);
 
   gpm_preview_set_convert_settings (self->preview, settings);
 }
