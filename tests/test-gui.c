@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <libsoup/soup.h>
+
 #include <glib/gstdio.h>
 
 #include "gpm-takeout-gen.h"
@@ -415,6 +417,99 @@ test_export_to_folder (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void rm_rf (const char *path);
+
+static void
+count_request_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  guint *n_requests = user_data;
+
+  (*n_requests)++;
+  soup_server_message_set_status (msg, 404, NULL);
+}
+
+/* Nothing is loaded from the network unless remote previews are allowed:
+ * a post whose markup points at a server on 127.0.0.1 is previewed, in both
+ * modes, and the server counts the requests. */
+static void
+test_preview_no_network (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-net-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  GSList *uris;
+  guint port, n_requests = 0;
+  GpmWindow *window;
+  GpmPreview *preview;
+  PreviewWait wait = { NULL, FALSE, NULL };
+  const char *paths[] = { takeout, NULL };
+  GpmTestPostFile file = { "20180101 - Remote.json", NULL };
+
+  soup_server_add_handler (server, NULL, count_request_cb, &n_requests, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  port = (guint) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  json = g_strdup_printf ("{\"url\": \"https://plus.google.com/1/posts/r\", "
+                          "\"creationTime\": \"2018-01-01 10:00:00+0000\", " AUTHOR ", "
+                          "\"content\": \"Look <img src=\\\"http://127.0.0.1:%u/pixel.png\\\"> here "
+                          "<iframe src=\\\"http://127.0.0.1:%u/frame\\\"></iframe>\", "
+                          "\"media\": {\"url\": \"http://127.0.0.1:%u/photo.jpg\", \"contentType\": \"image/jpeg\"}, "
+                          "\"resourceName\": \"users/1/posts/r\", " PUBLIC_ACL "}", port, port, port);
+  file.json = json;
+  gpm_test_gui_write_takeout (tmp, &file, 1);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  preview = wait.preview = gpm_window_get_preview (window);
+  g_signal_connect (preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+
+  /* Original view, remote previews off (the default) */
+  gpm_preview_set_remote_allowed (preview, FALSE);
+  wait.loaded = FALSE;
+  gpm_preview_set_mode (preview, GPM_PREVIEW_ORIGINAL);
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  gpm_preview_read_text_async (preview, NULL, text_read_cb, &wait);
+  g_assert_true (gpm_test_gui_wait (text_is_read, &wait, 30));
+  g_assert_nonnull (strstr (wait.text, "Look"));
+  g_clear_pointer (&wait.text, g_free);
+  /* give any request time to arrive */
+  {
+    gint64 end = g_get_monotonic_time () + 500 * 1000;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpuint (n_requests, ==, 0);
+
+  /* Allowed: the same page now loads the image (so the server is reachable) */
+  wait.loaded = FALSE;
+  gpm_preview_set_remote_allowed (preview, TRUE);
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  {
+    gint64 end = g_get_monotonic_time () + 2000 * 1000;
+    while (n_requests == 0 && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpuint (n_requests, >, 0);
+
+  gpm_preview_set_remote_allowed (preview, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  rm_rf (tmp);
+  (void) text;
+}
+
 static void
 rm_rf (const char *path)
 {
@@ -460,6 +555,7 @@ main (int   argc,
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
+  g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
 
   ret = g_test_run ();
 
