@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gpm-export.h"
+#include "gpm-util.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -788,7 +789,8 @@ thread_progress (guint done, guint total, const char *entry, gpointer user_data)
   c->done = done;
   c->total = total;
   c->entry = g_strdup (entry);
-  g_main_context_invoke_full (d->context, G_PRIORITY_DEFAULT, progress_call_run, c, progress_call_free);
+  gpm_main_context_post (d->context, G_PRIORITY_DEFAULT, "[gpm-export] progress",
+                         progress_call_run, c, progress_call_free);
 }
 
 static void

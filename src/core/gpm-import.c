@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gpm-import.h"
+#include "gpm-util.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -149,8 +150,8 @@ queue_notify_locked (GpmImport *self)
   if (self->notify_context == NULL || self->notify_pending)
     return;
   self->notify_pending = TRUE;
-  g_main_context_invoke_full (self->notify_context, G_PRIORITY_DEFAULT_IDLE,
-                              notify_in_main, g_object_ref (self), g_object_unref);
+  gpm_main_context_post (self->notify_context, G_PRIORITY_DEFAULT_IDLE, "[gpm-import] progress",
+                         notify_in_main, g_object_ref (self), g_object_unref);
 }
 
 /* A failed .json is reported when it sits beside real posts, or is named like

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-migrator.h"
+#include "gpm-util.h"
 
 /* diaspora*'s limit on a post's text, in characters. */
 #define MAX_TEXT_CHARS 65535
@@ -615,7 +616,6 @@ post_event (Run       *run,
             const char *reason)
 {
   Event *event = g_new0 (Event, 1);
-  GSource *source;
 
   event->self = g_object_ref (run->self);
   event->kind = kind;
@@ -630,14 +630,8 @@ post_event (Run       *run,
   event->n_failed = run->n_failed;
   event->n_left = run->n_left;
   event->eta = compute_eta (run);
-  /* Never g_main_context_invoke(): it would run the handler in this thread
-   * whenever the main context happens not to be owned. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, dispatch_event, event, event_free);
-  g_source_set_static_name (source, "[gpm-migrator] event");
-  g_source_attach (source, run->self->context);
-  g_source_unref (source);
+  gpm_main_context_post (run->self->context, G_PRIORITY_DEFAULT, "[gpm-migrator] event",
+                         dispatch_event, event, event_free);
 }
 
 /* Waits until @deadline (monotonic µs), and while paused. FALSE when cancelled. */

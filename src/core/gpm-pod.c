@@ -19,6 +19,7 @@
 #include <libsoup/soup.h>
 
 #include "gpm-pod.h"
+#include "gpm-util.h"
 
 #define DIASPORA_MAX_TEXT 65535
 #define DEFAULT_PROVIDER "G+ repost"
@@ -2183,7 +2184,8 @@ api_sign_in (GpmPod            *self,
       o->func = open_uri;
       o->data = open_uri_data;
       o->uri = g_strdup (authz_url);
-      g_main_context_invoke_full (invoke_context, G_PRIORITY_DEFAULT, open_uri_idle, o, open_uri_free);
+      gpm_main_context_post (invoke_context, G_PRIORITY_DEFAULT, "[gpm-pod] open browser",
+                             open_uri_idle, o, open_uri_free);
     }
   else
     open_uri (authz_url, open_uri_data);

@@ -35,12 +35,13 @@ make_attributes (const char    *pod,
                  const char    *username,
                  GpmSecretKind  kind)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Owned copies: libsecret keeps the table past the call in its async
+   * paths, and the caller's strings may be gone by then. */
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  /* Values are static or owned by the caller for the duration of the call. */
-  g_hash_table_insert (attributes, (gpointer) "pod", (gpointer) pod);
-  g_hash_table_insert (attributes, (gpointer) "username", (gpointer) username);
-  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kind_to_string (kind));
+  g_hash_table_insert (attributes, (gpointer) "pod", g_strdup (pod));
+  g_hash_table_insert (attributes, (gpointer) "username", g_strdup (username));
+  g_hash_table_insert (attributes, (gpointer) "kind", g_strdup (kind_to_string (kind)));
   return attributes;
 }
 
