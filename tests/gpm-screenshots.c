@@ -8,6 +8,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
 #include "gpm-preferences-window.h"
 #include "gpm-help-window.h"
 #include "gpm-sign-in-dialog.h"
@@ -160,6 +163,12 @@ main (int   argc,
   const char *takeout;
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* Translated screenshots: LANGUAGE=de GPM_LOCALEDIR=BUILDDIR/po (the
+   * catalogues meson builds) or an installed LOCALEDIR. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("GPM_LOCALEDIR") ? g_getenv ("GPM_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   if (argc < 3)
     {
       g_printerr ("usage: gpm-screenshots OUTDIR TAKEOUT [BIG_TAKEOUT]\n");

@@ -943,7 +943,9 @@ wait_for_turn (Run *run)
       if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
         {
           gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
-          g_autofree char *reason = g_strdup_printf (_("Waiting %u seconds between posts"), delay);
+          g_autofree char *reason = g_strdup_printf (g_dngettext (NULL, "Waiting %u second between posts",
+                                                                  "Waiting %u seconds between posts", delay),
+                                                     delay);
 
           wait_for_seconds_event (run, wait, reason);
           if (!wait_until (run, g_get_monotonic_time () + wait))
