@@ -943,7 +943,9 @@ wait_for_turn (Run *run)
       if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
         {
           gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
-          g_autofree char *reason = g_strdup_printf (_("Waiting %u seconds between posts"), delay);
+          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting %u second between posts",
+                                                                                    "Waiting %u seconds between posts", delay),
+                                                                       delay);
 
           wait_for_seconds_event (run, wait, reason);
           if (!wait_until (run, g_get_monotonic_time () + wait))
@@ -959,7 +961,9 @@ wait_for_turn (Run *run)
             {
               gint64 oldest = gpm_journal_oldest_posted_since (self->journal, window);
               gint64 wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
-              g_autofree char *reason = g_strdup_printf (_("Daily limit of %u posts reached"), cap);
+              g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Daily limit of %u post reached",
+                                                                                        "Daily limit of %u posts reached", cap),
+                                                                           cap);
 
               wait_for_seconds_event (run, wait, reason);
               if (!wait_until (run, g_get_monotonic_time () + wait))
