@@ -26,7 +26,9 @@ on_progress (guint done, guint total, const char *entry, gpointer user_data)
   if (done != total && now - p->last < (p->tty ? 100 : 2000) * G_TIME_SPAN_MILLISECOND)
     return;
   p->last = now;
-  fprintf (stderr, p->tty ? _("\rExported %u of %u posts") : _("Exported %u of %u posts\n"), done, total);
+  fprintf (stderr, p->tty ? g_dngettext (GETTEXT_PACKAGE, "\rExported %u of %u post", "\rExported %u of %u posts", total)
+                          : g_dngettext (GETTEXT_PACKAGE, "Exported %u of %u post\n", "Exported %u of %u posts\n", total),
+           done, total);
   if (p->tty && done == total)
     fputc ('\n', stderr);
   fflush (stderr);

@@ -22,7 +22,6 @@
 #include "gpm-secrets.h"
 
 /* Photos larger than this are not read into memory (diaspora's own limit is far lower). */
-#define MAX_PHOTO_SIZE (64 * 1024 * 1024)
 
 typedef struct {
   GpmTakeout  *takeout;
@@ -46,41 +45,6 @@ wipe_free (char *secret)
       explicit_bzero (secret, strlen (secret));
       g_free (secret);
     }
-}
-
-/* The migrator's conversion: the convert module, photos from the archive. */
-static char *
-convert_post (GpmPost    *post,
-              GPtrArray  *photos,
-              gpointer    user_data,
-              GError    **error)
-{
-  GpmTakeout *takeout = user_data;
-  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, NULL, gpm_convert_takeout_resolver, takeout);
-
-  if (result == NULL || result->markdown == NULL)
-    {
-      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT, _("The post could not be converted"));
-      return NULL;
-    }
-  for (guint i = 0; result->media != NULL && i < result->media->len; i++)
-    {
-      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
-
-      if (media->uploadable && media->entry != NULL &&
-          !g_ptr_array_find_with_equal_func (photos, media->entry, g_str_equal, NULL))
-        g_ptr_array_add (photos, g_strdup (media->entry));
-    }
-  return g_strdup (result->markdown);
-}
-
-static GBytes *
-read_photo (GpmPost     *post,
-            const char  *photo,
-            gpointer     user_data,
-            GError     **error)
-{
-  return gpm_takeout_read_entry (user_data, photo, MAX_PHOTO_SIZE, NULL, error);
 }
 
 /* A line from the terminal, without echo when @secret. NULL without a terminal. */
@@ -472,8 +436,7 @@ gpm_cli_post (int argc, char **argv)
     }
   migrator = gpm_migrator_new (run.pod, journal);
   run.migrator = migrator;
-  gpm_migrator_set_convert_func (migrator, convert_post, run.takeout, NULL);
-  gpm_migrator_set_read_func (migrator, read_photo, run.takeout, NULL);
+  gpm_migrator_use_takeout (migrator, run.takeout, NULL);
   gpm_migrator_set_delay (migrator, (guint) delay);
   gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
   for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)

@@ -943,9 +943,9 @@ wait_for_turn (Run *run)
       if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
         {
           gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
-          g_autofree char *reason = g_strdup_printf (g_dngettext (NULL, "Waiting %u second between posts",
-                                                                  "Waiting %u seconds between posts", delay),
-                                                     delay);
+          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting %u second between posts",
+                                                                                    "Waiting %u seconds between posts", delay),
+                                                                       delay);
 
           wait_for_seconds_event (run, wait, reason);
           if (!wait_until (run, g_get_monotonic_time () + wait))
@@ -961,7 +961,9 @@ wait_for_turn (Run *run)
             {
               gint64 oldest = gpm_journal_oldest_posted_since (self->journal, window);
               gint64 wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
-              g_autofree char *reason = g_strdup_printf (_("Daily limit of %u posts reached"), cap);
+              g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Daily limit of %u post reached",
+                                                                                        "Daily limit of %u posts reached", cap),
+                                                                           cap);
 
               wait_for_seconds_event (run, wait, reason);
               if (!wait_until (run, g_get_monotonic_time () + wait))
@@ -2000,4 +2002,73 @@ gpm_migrator_get_timing (GpmMigrator *self,
   if (io_usec != NULL)
     *io_usec = self->io_usec;
   g_mutex_unlock (&self->mutex);
+}
+
+/* The largest photo read into memory for an upload. */
+#define MAX_PHOTO_SIZE (256 * 1024 * 1024)
+
+typedef struct {
+  GpmTakeout         *takeout;
+  GpmConvertSettings *settings;   /* NULL: the defaults */
+} TakeoutSource;
+
+static void
+takeout_source_free (gpointer data)
+{
+  TakeoutSource *ts = data;
+
+  g_clear_object (&ts->takeout);
+  g_clear_pointer (&ts->settings, gpm_convert_settings_free);
+  g_free (ts);
+}
+
+static char *
+takeout_convert (GpmPost    *post,
+                 GPtrArray  *photos,
+                 gpointer    user_data,
+                 GError    **error)
+{
+  TakeoutSource *ts = user_data;
+  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, ts->settings, gpm_convert_takeout_resolver, ts->takeout);
+
+  if (result == NULL || result->markdown == NULL)
+    {
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT, _("The post could not be converted"));
+      return NULL;
+    }
+  for (guint i = 0; result->media != NULL && i < result->media->len; i++)
+    {
+      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
+
+      if (media->uploadable && media->entry != NULL &&
+          !g_ptr_array_find_with_equal_func (photos, media->entry, g_str_equal, NULL))
+        g_ptr_array_add (photos, g_strdup (media->entry));
+    }
+  return g_strdup (result->markdown);
+}
+
+static GBytes *
+takeout_read_photo (GpmPost     *post,
+                    const char  *photo,
+                    gpointer     user_data,
+                    GError     **error)
+{
+  return gpm_takeout_read_entry (user_data, photo, MAX_PHOTO_SIZE, NULL, error);
+}
+
+void
+gpm_migrator_use_takeout (GpmMigrator              *self,
+                          GpmTakeout               *takeout,
+                          const GpmConvertSettings *settings)
+{
+  TakeoutSource *ts;
+
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (GPM_IS_TAKEOUT (takeout));
+
+  ts = g_new0 (TakeoutSource, 1);
+  ts->takeout = g_object_ref (takeout);
+  ts->settings = settings ? gpm_convert_settings_copy (settings) : NULL;
+  gpm_migrator_set_convert_func (self, takeout_convert, ts, takeout_source_free);
+  gpm_migrator_set_read_func (self, takeout_read_photo, g_object_ref (takeout), g_object_unref);
 }

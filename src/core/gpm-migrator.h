@@ -27,7 +27,9 @@
 
 #include "gpm-journal.h"
 #include "gpm-pod.h"
+#include "gpm-convert.h"
 #include "gpm-post.h"
+#include "gpm-takeout.h"
 
 G_BEGIN_DECLS
 
@@ -131,6 +133,13 @@ void         gpm_migrator_set_read_func    (GpmMigrator           *self,
                                             GpmMigratorReadFunc    func,
                                             gpointer               user_data,
                                             GDestroyNotify         destroy);
+
+/* The usual wiring of the two above: posts converted by the convert module
+ * with @settings (NULL: the defaults, the seed's format), photos read from
+ * @takeout. What the CLI and the app both use. */
+void         gpm_migrator_use_takeout      (GpmMigrator              *self,
+                                            GpmTakeout               *takeout,
+                                            const GpmConvertSettings *settings);
 
 void         gpm_migrator_set_delay        (GpmMigrator *self,
                                             guint        seconds);

@@ -12,7 +12,6 @@
 #include "gpm-journal.h"
 #include "gpm-migrate-page.h"
 
-#define MAX_PHOTO_SIZE (256 * 1024 * 1024)
 #define MAX_LOG_ROWS 500
 
 typedef struct {
@@ -77,60 +76,6 @@ private_scope_free (PrivateScope *scope)
   g_free (scope->label);
   g_free (scope->aspect);
   g_free (scope);
-}
-
-/* The converter the migrator calls from its thread: the user's settings. */
-typedef struct {
-  GpmTakeout         *takeout;
-  GpmConvertSettings *settings;
-} ConvertData;
-
-static void
-convert_data_free (gpointer data)
-{
-  ConvertData *cd = data;
-
-  g_clear_object (&cd->takeout);
-  g_clear_pointer (&cd->settings, gpm_convert_settings_free);
-  g_free (cd);
-}
-
-static char *
-convert_post_cb (GpmPost    *post,
-                 GPtrArray  *photos,
-                 gpointer    user_data,
-                 GError    **error)
-{
-  ConvertData *cd = user_data;
-  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, cd->settings, gpm_convert_takeout_resolver, cd->takeout);
-
-  if (result == NULL || result->markdown == NULL)
-    {
-      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT, _("The post could not be converted"));
-      return NULL;
-    }
-
-  for (guint i = 0; result->media != NULL && i < result->media->len; i++)
-    {
-      const GpmConvertMedia *media = g_ptr_array_index (result->media, i);
-
-      if (media->uploadable && media->entry != NULL &&
-          !g_ptr_array_find_with_equal_func (photos, media->entry, g_str_equal, NULL))
-        g_ptr_array_add (photos, g_strdup (media->entry));
-    }
-
-  return g_strdup (result->markdown);
-}
-
-static GBytes *
-read_photo_cb (GpmPost     *post,
-               const char  *photo,
-               gpointer     user_data,
-               GError     **error)
-{
-  ConvertData *cd = user_data;
-
-  return gpm_takeout_read_entry (cd->takeout, photo, MAX_PHOTO_SIZE, NULL, error);
 }
 
 /* Statement */
@@ -631,7 +576,6 @@ gpm_migrate_page_prepare (GpmMigratePage  *self,
   g_autofree char *account = NULL;
   g_autofree char *username = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  ConvertData *cd;
 
   g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
   g_return_val_if_fail (!gpm_migrate_page_is_running (self), FALSE);
@@ -656,13 +600,11 @@ gpm_migrate_page_prepare (GpmMigratePage  *self,
   g_clear_object (&self->migrator);
   self->migrator = gpm_migrator_new (pod, self->journal);
 
-  cd = g_new0 (ConvertData, 1);
-  cd->takeout = g_object_ref (takeout);
-  cd->settings = gpm_convert_settings_new_from_gsettings (settings);
-  gpm_migrator_set_convert_func (self->migrator, convert_post_cb, cd, convert_data_free);
-  cd = g_new0 (ConvertData, 1);
-  cd->takeout = g_object_ref (takeout);
-  gpm_migrator_set_read_func (self->migrator, read_photo_cb, cd, convert_data_free);
+  {
+    /* Converted with the user's settings, photos from the archive. */
+    g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+    gpm_migrator_use_takeout (self->migrator, takeout, convert_settings);
+  }
   gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
   gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
 
