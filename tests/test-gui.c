@@ -461,10 +461,10 @@ test_preview_no_network (void)
 
   json = g_strdup_printf ("{\"url\": \"https://plus.google.com/1/posts/r\", "
                           "\"creationTime\": \"2018-01-01 10:00:00+0000\", " AUTHOR ", "
-                          "\"content\": \"Look <img src=\\\"http://127.0.0.1:%u/pixel.png\\\"> here "
+                          "\"content\": \"<a id=\\\"l\\\" href=\\\"http://127.0.0.1:%u/link\\\">a link</a> Look <img src=\\\"http://127.0.0.1:%u/pixel.png\\\"> here "
                           "<iframe src=\\\"http://127.0.0.1:%u/frame\\\"></iframe>\", "
                           "\"media\": {\"url\": \"http://127.0.0.1:%u/photo.jpg\", \"contentType\": \"image/jpeg\"}, "
-                          "\"resourceName\": \"users/1/posts/r\", " PUBLIC_ACL "}", port, port, port);
+                          "\"resourceName\": \"users/1/posts/r\", " PUBLIC_ACL "}", port, port, port, port);
   file.json = json;
   gpm_test_gui_write_takeout (tmp, &file, 1);
 
@@ -491,6 +491,19 @@ test_preview_no_network (void)
     while (g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, FALSE);
   }
+  g_assert_cmpuint (n_requests, ==, 0);
+
+  /* A link followed from the page does not navigate the preview (and with
+   * no user's click, nothing is handed to the browser either) */
+  webkit_web_view_evaluate_javascript (gpm_preview_get_web_view (preview),
+                                       "document.getElementById('l').click()", -1,
+                                       "gpm-test", NULL, NULL, NULL, NULL);
+  {
+    gint64 end = g_get_monotonic_time () + 500 * 1000;
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpstr (webkit_web_view_get_uri (gpm_preview_get_web_view (preview)), ==, "gpm-media:///");
   g_assert_cmpuint (n_requests, ==, 0);
 
   /* Allowed: the same page now loads the image (so the server is reachable) */

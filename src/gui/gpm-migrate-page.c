@@ -11,6 +11,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
 #include "gpm-migrate-page.h"
+#include "gpm-secrets.h"
 
 #define MAX_LOG_ROWS 500
 
@@ -443,14 +444,97 @@ waiting_cb (GpmMigrator    *migrator,
 }
 
 static void
+resign_done (GpmMigratePage *self,
+             gboolean        ok,
+             const GError   *error)
+{
+  if (self->migrator == NULL || !gpm_migrate_page_is_running (self))
+    return;
+
+  if (ok)
+    {
+      gtk_label_set_label (self->waiting_label, "");
+      gpm_migrator_resume (self->migrator);
+      return;
+    }
+
+  {
+    g_autofree char *message = gpm_gui_error_message (error);
+    g_autofree char *text = g_strdup_printf (_("Signed out of the pod and could not sign in again: %s "
+                                               "Use Migrate… to sign in; nothing will be posted twice."),
+                                             message);
+    gtk_label_set_label (self->waiting_label, text);
+  }
+  gpm_migrator_cancel (self->migrator);
+}
+
+static void
+resign_api_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_pod_sign_in_api_secret_finish (GPM_POD (source), result, &error);
+
+  resign_done (self, ok, error);
+}
+
+static void
+resign_password_done_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_pod_sign_in_password_finish (GPM_POD (source), result, &error);
+
+  resign_done (self, ok, error);
+}
+
+static void
+resign_lookup_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  gboolean api = gpm_pod_get_auth (self->pod) == GPM_POD_AUTH_API;
+  char *secret = gpm_secrets_lookup_finish (result, NULL);
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+
+  if (secret == NULL || self->migrator == NULL)
+    {
+      gtk_label_set_label (self->waiting_label,
+                           _("Signed out of the pod. Use Migrate… to sign in again; nothing will be posted twice."));
+      if (self->migrator != NULL)
+        gpm_migrator_cancel (self->migrator);
+      gpm_secrets_free (secret);
+      return;
+    }
+
+  /* The same GpmPod signs in again; the migrator then resumes */
+  if (api)
+    gpm_pod_sign_in_api_secret_async (self->pod, secret, NULL, resign_api_done_cb, g_object_ref (self));
+  else
+    gpm_pod_sign_in_password_async (self->pod, username, secret, NULL, NULL, resign_password_done_cb,
+                                    g_object_ref (self));
+  gpm_secrets_free (secret);
+}
+
+/* The session ended and the pod client could not renew it: sign in again
+ * with what the keyring remembers, else stop (a later run goes on). */
+static void
 auth_required_cb (GpmMigrator    *migrator,
                   GError         *error,
                   GpmMigratePage *self)
 {
-  g_autofree char *message = gpm_gui_error_message (error);
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+  gboolean api = gpm_pod_get_auth (self->pod) == GPM_POD_AUTH_API;
 
-  gtk_label_set_label (self->waiting_label, message);
-  gpm_migrator_cancel (migrator);
+  gtk_label_set_label (self->waiting_label, _("Signing in to the pod again…"));
+  gpm_secrets_lookup_async (gpm_pod_get_address (self->pod), username,
+                            api ? GPM_SECRET_API_SESSION : GPM_SECRET_PASSWORD,
+                            NULL, resign_lookup_cb, g_object_ref (self));
 }
 
 static void
