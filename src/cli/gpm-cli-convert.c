@@ -109,13 +109,32 @@ typedef struct {
   gboolean     with_html;
   GMutex       lock;
   GCond        cond;
+  GAsyncQueue *queue;     /* post numbers + 1; 0 … never; STOP ends a worker */
 } Jobs;
 
-static void
-convert_job (gpointer data, gpointer user_data)
+#define STOP G_MAXUINT
+
+static void convert_one (Jobs *jobs, guint i);
+
+/* A worker owns its JavaScript context until it returns; joining the
+ * workers before exit frees every context in its own thread. */
+static gpointer
+convert_worker (gpointer user_data)
 {
   Jobs *jobs = user_data;
-  guint i = GPOINTER_TO_UINT (data) - 1;
+
+  for (;;)
+    {
+      guint job = GPOINTER_TO_UINT (g_async_queue_pop (jobs->queue));
+      if (job == STOP)
+        return NULL;
+      convert_one (jobs, job - 1);
+    }
+}
+
+static void
+convert_one (Jobs *jobs, guint i)
+{
   GpmPost *post = g_ptr_array_index (jobs->posts, i);
   g_autoptr(GpmConvertResult) r = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -146,7 +165,7 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
 {
   g_autoptr(GError) error = NULL;
   GpmCliInput input;
-  GThreadPool *pool;
+  g_autoptr(GPtrArray) workers = g_ptr_array_new ();
   Jobs jobs = { 0 };
   guint n, pushed = 0;
   int status = GPM_CLI_OK;
@@ -174,18 +193,20 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
   gpm_convert_init ();
   if (with_html)
     {
-      /* Loads the renderer's scripts from their GResource once, here: the
-       * first lookups racing in several workers crashed GLib 2.74. */
+      /* Loads the renderer once here, so a broken one fails before the
+       * workers start (gpm-render also guards its first load itself). */
       g_autofree char *warm = gpm_render_markdown ("", NULL);
     }
-  pool = g_thread_pool_new (convert_job, &jobs, CLAMP (g_get_num_processors (), 1, 8), TRUE, NULL);
+  jobs.queue = g_async_queue_new ();
+  for (guint w = 0; w < CLAMP (g_get_num_processors (), 1, 8); w++)
+    g_ptr_array_add (workers, g_thread_new ("convert", convert_worker, &jobs));
   for (guint i = 0; i < n; i++)
     {
       char *line;
       while (pushed < n && pushed < i + WINDOW)
         {
           pushed++;
-          g_thread_pool_push (pool, GUINT_TO_POINTER (pushed), NULL);
+          g_async_queue_push (jobs.queue, GUINT_TO_POINTER (pushed));
         }
       g_mutex_lock (&jobs.lock);
       while (jobs.lines[i] == NULL)
@@ -203,7 +224,11 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
       fputc ('\n', stdout);
       g_free (line);
     }
-  g_thread_pool_free (pool, FALSE, TRUE);
+  for (guint w = 0; w < workers->len; w++)
+    g_async_queue_push (jobs.queue, GUINT_TO_POINTER (STOP));
+  for (guint w = 0; w < workers->len; w++)
+    g_thread_join (g_ptr_array_index (workers, w));
+  g_async_queue_unref (jobs.queue);
 
   g_free (jobs.lines);
   g_free (jobs.errors);
