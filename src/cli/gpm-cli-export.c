@@ -26,10 +26,12 @@ on_progress (guint done, guint total, const char *entry, gpointer user_data)
   if (done != total && now - p->last < (p->tty ? 100 : 2000) * G_TIME_SPAN_MILLISECOND)
     return;
   p->last = now;
-  fprintf (stderr, p->tty ? g_dngettext (GETTEXT_PACKAGE, "\rExported %u of %u post", "\rExported %u of %u posts", total)
-                          : g_dngettext (GETTEXT_PACKAGE, "Exported %u of %u post\n", "Exported %u of %u posts\n", total),
+  /* On a terminal the line rewrites itself; in a log each update is a line. */
+  if (p->tty)
+    fputc ('\r', stderr);
+  fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "Exported %u of %u post", "Exported %u of %u posts", total),
            done, total);
-  if (p->tty && done == total)
+  if (!p->tty || done == total)
     fputc ('\n', stderr);
   fflush (stderr);
 }
