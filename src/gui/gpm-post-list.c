@@ -132,12 +132,28 @@ void
 gpm_post_list_set_scope_keys (GpmPostList        *self,
                               const char * const *keys)
 {
+  g_autoptr(GHashTable) new_keys = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  gboolean same;
+
   g_return_if_fail (GPM_IS_POST_LIST (self));
 
-  g_hash_table_remove_all (self->keys);
+  new_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    g_hash_table_add (self->keys, g_strdup (keys[i]));
+    g_hash_table_add (new_keys, g_strdup (keys[i]));
 
+  /* The same selection (the sidebar's default preset arriving after the
+   * window set it): a refilter would empty the list and rebuild every row. */
+  same = g_hash_table_size (new_keys) == g_hash_table_size (self->keys);
+  g_hash_table_iter_init (&iter, new_keys);
+  while (same && g_hash_table_iter_next (&iter, &key, NULL))
+    same = g_hash_table_contains (self->keys, key);
+  if (same)
+    return;
+
+  g_clear_pointer (&self->keys, g_hash_table_unref);
+  self->keys = g_steal_pointer (&new_keys);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
