@@ -13,6 +13,14 @@
 #define MAX_BADGES 3
 #define SNIPPET_CHARS 160
 
+/* GTK 4.8's list view keeps up to 200 rows around its anchor and creates,
+ * binds and measures them all at once when a list fills up: 80 ms and more
+ * for these rows. The view sees a slice of the list that grows by ROWS_STEP
+ * a frame until it holds more rows than the view keeps, then all of it. */
+#define ROWS_STEP 24
+#define ROWS_LIMIT 240
+#define ROWS_ALL G_MAXUINT
+
 struct _GpmPostList
 {
   GtkWidget           parent_instance;
@@ -26,6 +34,8 @@ struct _GpmPostList
   GListStore         *store;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
+  GtkSliceListModel  *slice;      /* what the view sees, see ROWS_STEP */
+  guint               grow_id;
   GtkSingleSelection *selection;
 
   GHashTable         *keys;      /* selected scope keys */
@@ -91,6 +101,59 @@ update_count (GpmPostList *self)
 }
 
 static void
+show_all_rows (GpmPostList *self)
+{
+  if (self->grow_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
+      self->grow_id = 0;
+    }
+  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+}
+
+static gboolean
+grow_rows_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  GpmPostList *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  if (n < size)
+    {
+      /* The filter has not found that many yet: wait, or it found them all */
+      if (gtk_filter_list_model_get_pending (self->filtered) > 0)
+        return G_SOURCE_CONTINUE;
+      self->grow_id = 0;
+      gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+      return G_SOURCE_REMOVE;
+    }
+
+  size += ROWS_STEP;
+  if (size < ROWS_LIMIT)
+    {
+      gtk_slice_list_model_set_size (self->slice, size);
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->grow_id = 0;
+  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The list emptied (new posts, or a refilter that starts over): the rows
+ * come back a few at a time, one step a frame (tick callbacks run once the
+ * view is realized). */
+static void
+start_growing (GpmPostList *self)
+{
+  gtk_slice_list_model_set_size (self->slice, ROWS_STEP);
+  if (self->grow_id == 0)
+    self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_rows_cb, self, NULL);
+}
+
+static void
 selection_changed_cb (GpmPostList *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_POST]);
@@ -122,6 +185,8 @@ gpm_post_list_set_posts (GpmPostList *self,
   for (guint i = 0; posts != NULL && i < posts->len; i++)
     g_ptr_array_add (sorted, g_ptr_array_index (posts, i));
   g_ptr_array_sort_with_data (sorted, compare_newest_first, NULL);
+
+  start_growing (self);
 
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        sorted->pdata, sorted->len);
@@ -221,7 +286,8 @@ gboolean
 gpm_post_list_is_filtering (GpmPostList *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
-  return gtk_filter_list_model_get_pending (self->filtered) > 0;
+  return gtk_filter_list_model_get_pending (self->filtered) > 0 ||
+         g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > gtk_slice_list_model_get_size (self->slice);
 }
 
 GpmPost *
@@ -236,6 +302,8 @@ gpm_post_list_select_position (GpmPostList *self,
                                guint        position)
 {
   g_return_if_fail (GPM_IS_POST_LIST (self));
+  if (position >= gtk_slice_list_model_get_size (self->slice))
+    show_all_rows (self);
   gtk_single_selection_set_selected (self->selection, position);
 }
 
@@ -497,6 +565,15 @@ items_changed_cb (GpmPostList *self)
 }
 
 static void
+filtered_items_changed_cb (GpmPostList *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0 &&
+      gtk_slice_list_model_get_size (self->slice) > ROWS_STEP)
+    start_growing (self);
+  update_count (self);
+}
+
+static void
 gpm_post_list_get_property (GObject    *object,
                             guint       prop_id,
                             GValue     *value,
@@ -519,8 +596,12 @@ gpm_post_list_dispose (GObject *object)
 {
   GpmPostList *self = GPM_POST_LIST (object);
 
+  if (self->grow_id != 0 && self->list_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
+  self->grow_id = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
@@ -589,10 +670,11 @@ gpm_post_list_init (GpmPostList *self)
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
                                               g_object_ref (GTK_FILTER (self->filter)));
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), 0, ROWS_ALL);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
 
-  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (filtered_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filtered, "notify::pending", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 
