@@ -5,6 +5,7 @@
 
 #include "gpm-post.h"
 #include "gpm-json-scan.h"
+#include "gpm-util.h"
 
 #include <glib/gi18n.h>
 
@@ -155,27 +156,10 @@ gpm_post_init (GpmPost *self)
 }
 
 /* Lenient accessors: a wrong type is treated as absent. */
-static JsonObject *
-obj_member (JsonObject *obj, const char *name)
-{
-  JsonNode *n = obj ? json_object_get_member (obj, name) : NULL;
-  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-}
-
-static JsonArray *
-arr_member (JsonObject *obj, const char *name)
-{
-  JsonNode *n = obj ? json_object_get_member (obj, name) : NULL;
-  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
 static char *
 str_member (JsonObject *obj, const char *name)
 {
-  JsonNode *n = obj ? json_object_get_member (obj, name) : NULL;
-  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (n));
-  return NULL;
+  return g_strdup (gpm_json_get_string (obj, name, NULL));
 }
 
 static gboolean
@@ -205,7 +189,7 @@ int_member (JsonObject *obj, const char *name)
 static guint
 array_len (JsonObject *obj, const char *name)
 {
-  JsonArray *a = arr_member (obj, name);
+  JsonArray *a = gpm_json_get_array (obj, name);
   return a ? json_array_get_length (a) : 0;
 }
 
@@ -275,15 +259,13 @@ parse_poll (JsonObject *obj)
   p->image_url = str_member (obj, "imageUrl");
   p->image_local_file_path = str_member (obj, "imageLocalFilePath");
   p->total_votes = int_member (obj, "totalVotes");
-  choices = arr_member (obj, "choices");
+  choices = gpm_json_get_array (obj, "choices");
   for (guint i = 0; choices && i < json_array_get_length (choices); i++)
     {
-      JsonNode *n = json_array_get_element (choices, i);
-      JsonObject *c;
+      JsonObject *c = gpm_json_array_get_object (choices, i);
       GpmPollChoice *choice;
-      if (!JSON_NODE_HOLDS_OBJECT (n))
+      if (c == NULL)
         continue;
-      c = json_node_get_object (n);
       choice = g_new0 (GpmPollChoice, 1);
       choice->description = str_member (c, "description");
       choice->image_url = str_member (c, "imageUrl");
@@ -299,17 +281,17 @@ static GpmPostAttachments
 attachments_of_object (JsonObject *root)
 {
   GpmPostAttachments kinds = 0;
-  if (obj_member (root, "media"))
+  if (gpm_json_get_object (root, "media"))
     kinds |= GPM_POST_HAS_MEDIA;
-  if (obj_member (root, "album"))
+  if (gpm_json_get_object (root, "album"))
     kinds |= GPM_POST_HAS_ALBUM;
-  if (obj_member (root, "link"))
+  if (gpm_json_get_object (root, "link"))
     kinds |= GPM_POST_HAS_LINK;
-  if (obj_member (root, "resharedPost"))
+  if (gpm_json_get_object (root, "resharedPost"))
     kinds |= GPM_POST_HAS_RESHARE;
-  if (obj_member (root, "poll"))
+  if (gpm_json_get_object (root, "poll"))
     kinds |= GPM_POST_HAS_POLL;
-  if (obj_member (root, "location"))
+  if (gpm_json_get_object (root, "location"))
     kinds |= GPM_POST_HAS_LOCATION;
   return kinds;
 }
@@ -358,27 +340,27 @@ fill_full (GpmPost    *self,
 {
   JsonObject *o;
 
-  self->author = parse_person (obj_member (root, "author"));
-  if ((o = obj_member (root, "link")))
+  self->author = parse_person (gpm_json_get_object (root, "author"));
+  if ((o = gpm_json_get_object (root, "link")))
     {
       self->link = g_new0 (GpmLink, 1);
       self->link->title = str_member (o, "title");
       self->link->url = str_member (o, "url");
       self->link->image_url = str_member (o, "imageUrl");
     }
-  self->media = parse_media (obj_member (root, "media"));
-  if ((o = obj_member (root, "album")))
+  self->media = parse_media (gpm_json_get_object (root, "media"));
+  if ((o = gpm_json_get_object (root, "album")))
     {
-      JsonArray *items = arr_member (o, "media");
+      JsonArray *items = gpm_json_get_array (o, "media");
       self->album = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
       for (guint i = 0; items && i < json_array_get_length (items); i++)
         {
-          JsonNode *n = json_array_get_element (items, i);
-          if (JSON_NODE_HOLDS_OBJECT (n))
-            g_ptr_array_add (self->album, parse_media (json_node_get_object (n)));
+          JsonObject *item = gpm_json_array_get_object (items, i);
+          if (item != NULL)
+            g_ptr_array_add (self->album, parse_media (item));
         }
     }
-  if ((o = obj_member (root, "location")))
+  if ((o = gpm_json_get_object (root, "location")))
     {
       double lat, lon;
       self->location = g_new0 (GpmLocation, 1);
@@ -391,9 +373,9 @@ fill_full (GpmPost    *self,
           self->location->has_coordinates = TRUE;
         }
     }
-  self->poll = parse_poll (obj_member (root, "poll"));
+  self->poll = parse_poll (gpm_json_get_object (root, "poll"));
 
-  if ((o = obj_member (root, "resharedPost")))
+  if ((o = gpm_json_get_object (root, "resharedPost")))
     {
       self->reshared = g_object_new (GPM_TYPE_POST, NULL);
       self->reshared->entry_name = g_strdup (self->entry_name);

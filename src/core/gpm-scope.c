@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "gpm-scope"
 
 #include "gpm-scope.h"
+#include "gpm-util.h"
 
 G_DEFINE_BOXED_TYPE (GpmScope, gpm_scope, gpm_scope_ref, gpm_scope_unref)
 
@@ -129,38 +130,6 @@ gpm_scope_format_stat (const GpmScope *scope,
                           scope->id ? scope->id : "None");
 }
 
-/* json-glib helpers that never warn on a wrong type. */
-static JsonObject *
-get_object (JsonObject *obj, const char *member)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *obj, const char *member)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
-  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-/* The i-th element if it is an object, else NULL (never a critical). */
-static JsonObject *
-get_element_object (JsonArray *array, guint i)
-{
-  JsonNode *node = json_array_get_element (array, i);
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *obj, const char *member, const char *fallback)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
-  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return fallback;
-}
-
 static void
 warn (GPtrArray *warnings, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
@@ -184,15 +153,15 @@ add_users (GPtrArray *result, JsonArray *users, const char *where, GPtrArray *wa
     return;
   for (guint i = 0; i < json_array_get_length (users); i++)
     {
-      JsonObject *user = get_element_object (users, i);
-      const char *id = get_string (user, "resourceName", NULL);
+      JsonObject *user = gpm_json_array_get_object (users, i);
+      const char *id = gpm_json_get_string (user, "resourceName", NULL);
       if (id == NULL)
         {
           warn (warnings, "%s.users[%u] has no resourceName", where, i);
           continue;
         }
       g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_USER, id,
-                                              get_string (user, "displayName", "-")));
+                                              gpm_json_get_string (user, "displayName", "-")));
     }
 }
 
@@ -210,7 +179,7 @@ add_container (GPtrArray   *result,
                GpmScopeKind kind,
                GPtrArray   *warnings)
 {
-  JsonObject *outer = get_object (acl, acl_key);
+  JsonObject *outer = gpm_json_get_object (acl, acl_key);
   JsonObject *inner;
   const char *id;
 
@@ -220,14 +189,14 @@ add_container (GPtrArray   *result,
         warn (warnings, "postAcl.%s is not an object", acl_key);
       return;
     }
-  inner = get_object (outer, member);
-  id = get_string (inner, "resourceName", NULL);
+  inner = gpm_json_get_object (outer, member);
+  id = gpm_json_get_string (inner, "resourceName", NULL);
   if (id == NULL)
     {
       warn (warnings, "postAcl.%s.%s has no resourceName", acl_key, member);
       return;
     }
-  g_ptr_array_add (result, gpm_scope_new (kind, id, get_string (inner, "displayName", "-")));
+  g_ptr_array_add (result, gpm_scope_new (kind, id, gpm_json_get_string (inner, "displayName", "-")));
 }
 
 GPtrArray *
@@ -242,14 +211,14 @@ gpm_scope_parse_acl (JsonObject *acl,
   g_return_val_if_fail (acl != NULL, result);
 
   /* Post is public or has a visibility defined by circles and/or users. */
-  standard = get_object (acl, "visibleToStandardAcl");
+  standard = gpm_json_get_object (acl, "visibleToStandardAcl");
   if (standard)
     {
-      JsonArray *circles = get_array (standard, "circles");
+      JsonArray *circles = gpm_json_get_array (standard, "circles");
       for (guint i = 0; circles && i < json_array_get_length (circles); i++)
         {
-          JsonObject *circle = get_element_object (circles, i);
-          const char *type = get_string (circle, "type", NULL);
+          JsonObject *circle = gpm_json_array_get_object (circles, i);
+          const char *type = gpm_json_get_string (circle, "type", NULL);
 
           if (g_strcmp0 (type, "CIRCLE_TYPE_PUBLIC") == 0)
             g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_PUBLIC, NULL, NULL));
@@ -259,17 +228,17 @@ gpm_scope_parse_acl (JsonObject *acl,
             g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_EXTENDED, NULL, NULL));
           else if (g_strcmp0 (type, "CIRCLE_TYPE_USER_CIRCLE") == 0)
             {
-              const char *id = get_string (circle, "resourceName", NULL);
+              const char *id = gpm_json_get_string (circle, "resourceName", NULL);
               if (id == NULL)
                 warn (warnings, "a user circle without resourceName");
               else
                 g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_CIRCLE, id,
-                                                        get_string (circle, "displayName", "")));
+                                                        gpm_json_get_string (circle, "displayName", "")));
             }
           else
             warn (warnings, "unknown circle type \"%s\"", type ? type : "(none)");
         }
-      add_users (result, get_array (standard, "users"), "visibleToStandardAcl", warnings);
+      add_users (result, gpm_json_get_array (standard, "users"), "visibleToStandardAcl", warnings);
     }
 
   /* Post is part of a collection (could be public or private). */
@@ -277,9 +246,9 @@ gpm_scope_parse_acl (JsonObject *acl,
 
   /* Post is part of a community (could be public or closed). */
   add_container (result, acl, "communityAcl", "community", GPM_SCOPE_COMMUNITY, warnings);
-  community = get_object (acl, "communityAcl");
+  community = gpm_json_get_object (acl, "communityAcl");
   if (community)
-    add_users (result, get_array (community, "users"), "communityAcl", warnings);
+    add_users (result, gpm_json_get_array (community, "users"), "communityAcl", warnings);
 
   /* Post is part of an event. Part IV read the name from the wrong variable. */
   add_container (result, acl, "eventAcl", "event", GPM_SCOPE_EVENT, warnings);

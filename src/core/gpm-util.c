@@ -19,3 +19,38 @@ gpm_main_context_post (GMainContext   *context,
   g_source_attach (source, context);
   g_source_unref (source);
 }
+
+JsonObject *
+gpm_json_get_object (JsonObject *obj,
+                     const char *member)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+gpm_json_get_array (JsonObject *obj,
+                    const char *member)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+const char *
+gpm_json_get_string (JsonObject *obj,
+                     const char *member,
+                     const char *fallback)
+{
+  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return fallback;
+}
+
+JsonObject *
+gpm_json_array_get_object (JsonArray *array,
+                           guint      index)
+{
+  JsonNode *node = array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,18 @@ void gpm_main_context_post (GMainContext   *context,
                             GSourceFunc     func,
                             gpointer        data,
                             GDestroyNotify  notify);
+
+/* Lenient json-glib reads for data from outside (Takeout JSON): a member of
+ * the wrong type is treated as absent, never a critical. @obj may be NULL. */
+JsonObject *gpm_json_get_object       (JsonObject *obj,
+                                       const char *member);
+JsonArray  *gpm_json_get_array        (JsonObject *obj,
+                                       const char *member);
+const char *gpm_json_get_string       (JsonObject *obj,
+                                       const char *member,
+                                       const char *fallback);
+/* The @index-th element if it is an object, else NULL. */
+JsonObject *gpm_json_array_get_object (JsonArray  *array,
+                                       guint       index);
 
 G_END_DECLS
