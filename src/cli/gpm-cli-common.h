@@ -37,6 +37,8 @@ gboolean      gpm_cli_input_load  (GpmCliInput  *input,
                                    char        **paths,
                                    GError      **error);
 void          gpm_cli_input_clear (GpmCliInput  *input);
+/* At the end of a command: leaves the memory to the kernel (see the .c). */
+void          gpm_cli_input_exit  (GpmCliInput  *input);
 GPtrArray    *gpm_cli_input_select (GpmCliInput           *input,
                                     const GpmCliSelection *sel);
 

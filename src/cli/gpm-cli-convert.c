@@ -234,7 +234,7 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
   g_free (jobs.errors);
   g_mutex_clear (&jobs.lock);
   g_cond_clear (&jobs.cond);
-  gpm_cli_input_clear (&input);
+  gpm_cli_input_exit (&input);
   return status;
 }
 

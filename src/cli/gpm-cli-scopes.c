@@ -78,7 +78,7 @@ finish (GpmCliInput *input)
   /* The statistics come first; the problems after them, on stderr. */
   fflush (stdout);
   gpm_cli_input_print_problems (input);
-  gpm_cli_input_clear (input);
+  gpm_cli_input_exit (input);
   return status;
 }
 
