@@ -16,13 +16,12 @@ typedef struct {
 
 static void
 count_json (const char *name,
-            const char *data,
-            gsize       length,
+            GBytes     *data,
             gpointer    user_data)
 {
   Counts *c = user_data;
   c->n_json++;
-  c->json_bytes += length;
+  c->json_bytes += g_bytes_get_size (data);
 }
 
 int

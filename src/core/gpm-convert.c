@@ -1890,7 +1890,12 @@ read_sidecars (GpmTakeout *takeout)
   for (guint i = 0; entries && i < entries->len; i++)
     {
       const GpmTakeoutEntry *e = g_ptr_array_index (entries, i);
-      if (g_str_has_suffix (e->name, suffix) && e->size >= 0 && e->size < 65536)
+      goffset size;
+
+      if (!g_str_has_suffix (e->name, suffix))
+        continue;
+      size = gpm_takeout_get_entry_size (takeout, e);
+      if (size >= 0 && size < 65536)
         {
           g_autofree char *path = on_disk ? gpm_takeout_dup_entry_path (takeout, e) : NULL;
           on_disk = on_disk && path != NULL;

@@ -319,10 +319,11 @@ copy_entry (GpmTakeout   *takeout,
   g_autoptr(GFile) dest = g_file_new_for_path (dest_path);
   g_autoptr(GInputStream) in = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
+  goffset size = e ? gpm_takeout_get_entry_size (takeout, e) : -1;
   GStatBuf st;
 
   /* Already there from an earlier run. */
-  if (e && e->size >= 0 && g_stat (dest_path, &st) == 0 && (goffset) st.st_size == e->size)
+  if (size >= 0 && g_stat (dest_path, &st) == 0 && (goffset) st.st_size == size)
     return TRUE;
 
   in = gpm_takeout_open_entry (takeout, entry, cancellable, error);

@@ -4,6 +4,9 @@
 #include "gpm-json-scan.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_DEPTH 512
 
@@ -23,11 +26,41 @@ fail (Scanner *s, const char *what)
   return FALSE;
 }
 
+static inline gboolean
+is_ws (guchar c)
+{
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Takeout's JSON is indented: runs of spaces are most of its bytes. */
 static inline void
 skip_ws (Scanner *s)
 {
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
-    s->p++;
+  const guchar *p = s->p;
+
+  if (p >= s->end || !is_ws (*p))
+    return;
+#ifdef __SSE2__
+  while (s->end - p >= 16)
+    {
+      __m128i chunk = _mm_loadu_si128 ((const __m128i *) p);
+      __m128i ws = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 (' ')),
+                                               _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\n'))),
+                                 _mm_or_si128 (_mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\r')),
+                                               _mm_cmpeq_epi8 (chunk, _mm_set1_epi8 ('\t'))));
+      int mask = _mm_movemask_epi8 (ws);
+
+      if (mask != 0xFFFF)
+        {
+          s->p = p + __builtin_ctz (~mask);
+          return;
+        }
+      p += 16;
+    }
+#endif
+  while (p < s->end && is_ws (*p))
+    p++;
+  s->p = p;
 }
 
 static inline gboolean
@@ -36,6 +69,67 @@ is_hex (guchar c)
   return g_ascii_isxdigit (c);
 }
 
+/* The end of the UTF-8 sequence starting at @p (a byte >= 0x80), or NULL
+ * when it is not well-formed UTF-8 (overlong forms, surrogates, past
+ * U+10FFFF, truncated): what g_utf8_validate() refuses. */
+static inline const guchar *
+utf8_sequence_end (const guchar *p,
+                   const guchar *end)
+{
+  guchar c = p[0];
+
+  if (c < 0xC2)
+    return NULL;
+  if (c < 0xE0)
+    return end - p >= 2 && (p[1] & 0xC0) == 0x80 ? p + 2 : NULL;
+  if (c < 0xF0)
+    {
+      if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+          (c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))
+        return NULL;
+      return p + 3;
+    }
+  if (c < 0xF5)
+    {
+      if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80 ||
+          (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
+        return NULL;
+      return p + 4;
+    }
+  return NULL;
+}
+
+/* The first byte at or after @p that is a quote, a backslash, a control
+ * character or not ASCII. */
+static inline const guchar *
+skip_plain (const guchar *p,
+            const guchar *end)
+{
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8 ('"');
+  const __m128i backslash = _mm_set1_epi8 ('\\');
+  const __m128i space = _mm_set1_epi8 (0x20);
+
+  while (end - p >= 16)
+    {
+      __m128i chunk = _mm_loadu_si128 ((const __m128i *) p);
+      /* signed: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+      __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, quote),
+                                                    _mm_cmpeq_epi8 (chunk, backslash)),
+                                      _mm_cmplt_epi8 (chunk, space));
+      int mask = _mm_movemask_epi8 (special);
+
+      if (mask != 0)
+        return p + __builtin_ctz (mask);
+      p += 16;
+    }
+#endif
+  while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
+    p++;
+  return p;
+}
+
+/* Checks the string's syntax and that it is UTF-8. */
 static gboolean
 scan_string (Scanner *s)
 {
@@ -43,10 +137,8 @@ scan_string (Scanner *s)
   s->p++;
   for (;;)
     {
-      const guchar *p = s->p;
-      /* Fast path: plain characters. */
-      while (p < s->end && *p != '"' && *p != '\\' && *p >= 0x20)
-        p++;
+      const guchar *p = skip_plain (s->p, s->end);
+
       s->p = p;
       if (p >= s->end)
         return fail (s, "unterminated string");
@@ -54,6 +146,14 @@ scan_string (Scanner *s)
         {
           s->p++;
           return TRUE;
+        }
+      if (*p >= 0x80)
+        {
+          const guchar *next = utf8_sequence_end (p, s->end);
+          if (next == NULL)
+            return fail (s, GPM_JSON_SCAN_NOT_UTF8);
+          s->p = next;
+          continue;
         }
       if (*p < 0x20)
         return fail (s, "control character in a string");
@@ -220,14 +320,27 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
       if (func)
         {
           const guchar *q = key_start + 1;
-          const guchar *key_end;
           g_autofree char *key = NULL;
+          gboolean escaped = FALSE;
+          char plain[128];
+
           /* The key was validated; find its closing quote. */
           while (*q != '"')
-            q += (*q == '\\') ? 2 : 1;
-          key_end = q + 1;
-          key = gpm_json_decode_string ((const char *) key_start, key_end - key_start);
-          member.key = key ? key : "";
+            {
+              escaped |= *q == '\\';
+              q += (*q == '\\') ? 2 : 1;
+            }
+          if (!escaped && (gsize) (q - key_start - 1) < sizeof plain)
+            {
+              memcpy (plain, key_start + 1, q - key_start - 1);
+              plain[q - key_start - 1] = '\0';
+              member.key = plain;
+            }
+          else
+            {
+              key = gpm_json_decode_string ((const char *) key_start, q + 1 - key_start);
+              member.key = key ? key : "";
+            }
           member.value_len = (const char *) s->p - member.value;
           if (member.type == '-' || g_ascii_isdigit (member.type))
             member.type = 'n';
@@ -352,9 +465,12 @@ hex4 (const char *p)
   return v;
 }
 
-char *
-gpm_json_decode_string (const char *value,
-                        gsize       value_len)
+/* With @lenient, a lone surrogate or an escaped NUL (which a C string cannot
+ * hold) becomes U+FFFD instead of failing the whole string. */
+static char *
+decode_string (const char *value,
+               gsize       value_len,
+               gboolean    lenient)
 {
   GString *out;
   const char *p, *end;
@@ -363,6 +479,13 @@ gpm_json_decode_string (const char *value,
     return NULL;
   p = value + 1;
   end = value + value_len - 1;
+  if (memchr (p, '\\', end - p) == NULL)
+    {
+      /* Nothing to decode (most strings). */
+      if (memchr (p, '\0', end - p) != NULL || !g_utf8_validate_len (p, end - p, NULL))
+        return NULL;
+      return g_strndup (p, end - p);
+    }
   out = g_string_sized_new (value_len);
   while (p < end)
     {
@@ -402,7 +525,11 @@ gpm_json_decode_string (const char *value,
                   }
               }
             if (c == 0 || (c >= 0xD800 && c <= 0xDFFF))
-              goto bad;  /* a NUL or a lone surrogate: not representable */
+              {
+                if (!lenient)
+                  goto bad;  /* a NUL or a lone surrogate: not representable */
+                c = 0xFFFD;
+              }
             g_string_append_unichar (out, c);
           }
           break;
@@ -417,4 +544,362 @@ gpm_json_decode_string (const char *value,
 bad:
   g_string_free (out, TRUE);
   return NULL;
+}
+
+char *
+gpm_json_decode_string (const char *value,
+                        gsize       value_len)
+{
+  return decode_string (value, value_len, FALSE);
+}
+
+/* ---- building a tree ----------------------------------------------------------------- */
+
+static JsonNode *build_value (Scanner *s);
+
+static char *
+build_string (Scanner *s)
+{
+  const guchar *start = s->p;
+  gboolean escaped = FALSE;
+  char *str;
+
+  if (!scan_string (s))
+    return NULL;
+  for (const guchar *q = start + 1; q < s->p - 1; q++)
+    if (*q == '\\')
+      {
+        escaped = TRUE;
+        break;
+      }
+  if (escaped)
+    str = decode_string ((const char *) start, s->p - start, TRUE);
+  else
+    str = g_strndup ((const char *) start + 1, s->p - start - 2);
+  if (str == NULL)
+    {
+      s->p = start;
+      fail (s, GPM_JSON_SCAN_NOT_UTF8);
+      return NULL;
+    }
+  return str;
+}
+
+static JsonNode *
+build_object (Scanner *s)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  if (++s->depth > MAX_DEPTH)
+    {
+      fail (s, "nested too deeply");
+      return NULL;
+    }
+  s->p++;
+  skip_ws (s);
+  if (s->p < s->end && *s->p == '}')
+    s->p++;
+  else
+    for (;;)
+      {
+        g_autofree char *key = NULL;
+        JsonNode *value;
+
+        skip_ws (s);
+        if (s->p >= s->end || *s->p != '"')
+          {
+            fail (s, s->p >= s->end ? "unterminated object" : "expected a member name");
+            return NULL;
+          }
+        key = build_string (s);
+        if (key == NULL)
+          return NULL;
+        skip_ws (s);
+        if (s->p >= s->end || *s->p != ':')
+          {
+            fail (s, "expected ':'");
+            return NULL;
+          }
+        s->p++;
+        skip_ws (s);
+        value = build_value (s);
+        if (value == NULL)
+          return NULL;
+        json_object_set_member (object, key, value);  /* the last of equal names wins */
+        skip_ws (s);
+        if (s->p < s->end && *s->p == ',')
+          {
+            s->p++;
+            continue;
+          }
+        if (s->p < s->end && *s->p == '}')
+          {
+            s->p++;
+            break;
+          }
+        fail (s, s->p >= s->end ? "unterminated object" : "expected ',' or '}'");
+        return NULL;
+      }
+  s->depth--;
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+static JsonNode *
+build_array (Scanner *s)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  if (++s->depth > MAX_DEPTH)
+    {
+      fail (s, "nested too deeply");
+      return NULL;
+    }
+  s->p++;
+  skip_ws (s);
+  if (s->p < s->end && *s->p == ']')
+    s->p++;
+  else
+    for (;;)
+      {
+        JsonNode *value;
+
+        skip_ws (s);
+        value = build_value (s);
+        if (value == NULL)
+          return NULL;
+        json_array_add_element (array, value);
+        skip_ws (s);
+        if (s->p < s->end && *s->p == ',')
+          {
+            s->p++;
+            continue;
+          }
+        if (s->p < s->end && *s->p == ']')
+          {
+            s->p++;
+            break;
+          }
+        fail (s, s->p >= s->end ? "unterminated array" : "expected ',' or ']'");
+        return NULL;
+      }
+  s->depth--;
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+/* Numbers as json-glib reads them: integers as gint64, the rest as double. */
+static JsonNode *
+build_number (Scanner *s)
+{
+  const guchar *start = s->p;
+  char buf[64];
+  g_autofree char *big = NULL;
+  const char *text;
+  gsize len;
+  gboolean is_double = FALSE;
+
+  if (!scan_number (s))
+    return NULL;
+  len = s->p - start;
+  for (gsize i = 0; i < len; i++)
+    if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
+      is_double = TRUE;
+  if (len < sizeof buf)
+    {
+      memcpy (buf, start, len);
+      buf[len] = '\0';
+      text = buf;
+    }
+  else
+    text = big = g_strndup ((const char *) start, len);
+  if (is_double)
+    return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
+  return json_node_init_int (json_node_alloc (), g_ascii_strtoll (text, NULL, 10));
+}
+
+static JsonNode *
+build_value (Scanner *s)
+{
+  if (s->p >= s->end)
+    {
+      fail (s, "unexpected end of data");
+      return NULL;
+    }
+  switch (*s->p)
+    {
+    case '{':
+      return build_object (s);
+    case '[':
+      return build_array (s);
+    case '"':
+      {
+        char *str = build_string (s);
+        JsonNode *node;
+
+        if (str == NULL)
+          return NULL;
+        node = json_node_init_string (json_node_alloc (), str);
+        g_free (str);
+        return node;
+      }
+    case 't':
+      return scan_literal (s, "true") ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+    case 'f':
+      return scan_literal (s, "false") ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+    case 'n':
+      return scan_literal (s, "null") ? json_node_init_null (json_node_alloc ()) : NULL;
+    default:
+      if (*s->p == '-' || g_ascii_isdigit (*s->p))
+        return build_number (s);
+      fail (s, "unexpected character");
+      return NULL;
+    }
+}
+
+JsonNode *
+gpm_json_parse (const char  *data,
+                gsize        length,
+                guint       *error_line,
+                guint       *error_column,
+                const char **error_what)
+{
+  Scanner s = { (const guchar *) data, (const guchar *) data, (const guchar *) data + length, NULL, 0 };
+  g_autoptr(JsonNode) root = NULL;
+
+  skip_ws (&s);
+  root = build_value (&s);
+  if (root != NULL)
+    {
+      skip_ws (&s);
+      if (s.p < s.end)
+        {
+          fail (&s, "unexpected data after the end");
+          g_clear_pointer (&root, json_node_unref);
+        }
+    }
+  if (root == NULL)
+    {
+      locate (&s, error_line, error_column);
+      if (error_what)
+        *error_what = s.what;
+      return NULL;
+    }
+  json_node_seal (root);
+  return g_steal_pointer (&root);
+}
+
+char *
+gpm_json_decode_string_lenient (const char *value,
+                                gsize       value_len)
+{
+  return decode_string (value, value_len, TRUE);
+}
+
+/* ---- reading spans -------------------------------------------------------------------- */
+
+void
+gpm_json_span_foreach_member (const GpmJsonMember *object,
+                              GpmJsonMemberFunc    func,
+                              gpointer             user_data)
+{
+  if (object->type != '{')
+    return;
+  gpm_json_scan_object (object->value, object->value_len, func, user_data, NULL, NULL, NULL);
+}
+
+typedef struct {
+  const char    *name;
+  GpmJsonMember *out;
+  gboolean       found;
+} FindMember;
+
+static void
+on_find_member (const GpmJsonMember *m,
+                gpointer             user_data)
+{
+  FindMember *find = user_data;
+
+  if (strcmp (m->key, find->name) == 0)
+    {
+      *find->out = *m;
+      find->out->key = find->name;
+      find->found = TRUE;
+    }
+}
+
+gboolean
+gpm_json_span_get_member (const GpmJsonMember *object,
+                          const char          *name,
+                          GpmJsonMember       *out)
+{
+  FindMember find = { name, out, FALSE };
+
+  gpm_json_span_foreach_member (object, on_find_member, &find);
+  return find.found;
+}
+
+typedef struct {
+  const char * const *names;
+  GpmJsonMember      *out;
+  guint32             found;
+} FindMembers;
+
+static void
+on_find_members (const GpmJsonMember *m,
+                 gpointer             user_data)
+{
+  FindMembers *find = user_data;
+
+  for (guint i = 0; find->names[i] != NULL && i < 32; i++)
+    if (strcmp (m->key, find->names[i]) == 0)
+      {
+        find->out[i] = *m;
+        find->out[i].key = find->names[i];
+        find->found |= 1u << i;
+        return;
+      }
+}
+
+guint32
+gpm_json_span_get_members (const GpmJsonMember *object,
+                           const char * const  *names,
+                           GpmJsonMember       *out)
+{
+  FindMembers find = { names, out, 0 };
+
+  gpm_json_span_foreach_member (object, on_find_members, &find);
+  return find.found;
+}
+
+void
+gpm_json_span_foreach_element (const GpmJsonMember *array,
+                               GpmJsonMemberFunc    func,
+                               gpointer             user_data)
+{
+  Scanner s = { (const guchar *) array->value, (const guchar *) array->value,
+                (const guchar *) array->value + array->value_len, NULL, 0 };
+
+  if (array->type != '[')
+    return;
+  s.p++;
+  for (;;)
+    {
+      GpmJsonMember element = { 0 };
+
+      skip_ws (&s);
+      if (s.p >= s.end || *s.p == ']')
+        return;
+      element.value = (const char *) s.p;
+      element.type = *s.p;
+      if (!scan_value (&s, &element.n_elements))
+        return;
+      element.value_len = (const char *) s.p - element.value;
+      if (element.type == '-' || g_ascii_isdigit (element.type))
+        element.type = 'n';
+      else if (element.type == 'n')
+        element.type = 'z';
+      func (&element, user_data);
+      skip_ws (&s);
+      if (s.p < s.end && *s.p == ',')
+        s.p++;
+    }
 }

@@ -10,7 +10,7 @@
  * json-glib. The full tree is built later, only for posts someone looks at. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -31,9 +31,13 @@ typedef struct {
 typedef void (*GpmJsonMemberFunc) (const GpmJsonMember *member,
                                    gpointer             user_data);
 
-/* Scans @data (must be valid UTF-8; not necessarily NUL-terminated). On a
- * syntax error, @error_line/@error_column (1-based) and @error_what say where
- * and what (a static string). */
+/* What a scan reports for text that is not UTF-8 (inside a string; any
+ * other byte >= 0x80 is an unexpected character). */
+#define GPM_JSON_SCAN_NOT_UTF8 "not UTF-8 text"
+
+/* Scans @data (not necessarily NUL-terminated), checking the syntax and that
+ * every string is UTF-8. On a syntax error, @error_line/@error_column
+ * (1-based) and @error_what say where and what (a static string). */
 GpmJsonScanResult gpm_json_scan_object (const char        *data,
                                         gsize              length,
                                         GpmJsonMemberFunc  func,
@@ -46,5 +50,42 @@ GpmJsonScanResult gpm_json_scan_object (const char        *data,
  * the span is not a string or decodes to invalid UTF-8. */
 char             *gpm_json_decode_string (const char *value,
                                           gsize       value_len);
+/* The same, but a lone surrogate or an escaped NUL becomes U+FFFD. */
+char             *gpm_json_decode_string_lenient (const char *value,
+                                                  gsize       value_len);
+
+/* Reading small documents without building a tree. The spans are those a
+ * scan reported, so already checked: these only walk them. */
+
+/* The value of member @name of the object span @object (the last one, as a
+ * parsed tree keeps it); FALSE when @object is not an object or lacks it. */
+gboolean          gpm_json_span_get_member (const GpmJsonMember *object,
+                                            const char          *name,
+                                            GpmJsonMember       *out);
+/* In one scan, the values of the members named in @names (NULL-terminated)
+ * into @out (one slot per name; the last of equal names wins). Returns a
+ * bit mask of the names found (bit i for @names[i], at most 32 names). */
+guint32           gpm_json_span_get_members (const GpmJsonMember *object,
+                                             const char * const  *names,
+                                             GpmJsonMember       *out);
+/* Calls @func with each element of the array span @array (key NULL). */
+void              gpm_json_span_foreach_element (const GpmJsonMember *array,
+                                                 GpmJsonMemberFunc    func,
+                                                 gpointer             user_data);
+/* Calls @func with each member of the object span @object, in order. */
+void              gpm_json_span_foreach_member (const GpmJsonMember *object,
+                                                GpmJsonMemberFunc    func,
+                                                gpointer             user_data);
+
+/* The whole document as a sealed json-glib tree, built in one pass with the
+ * scanner above (json-glib's own parser costs about ten times as much). Reads
+ * what json-glib reads, except that a lone surrogate or an escaped NUL in a
+ * string becomes U+FFFD instead of failing the document. NULL on a syntax
+ * error, with where and what as for gpm_json_scan_object(). */
+JsonNode         *gpm_json_parse         (const char        *data,
+                                          gsize              length,
+                                          guint             *error_line,
+                                          guint             *error_column,
+                                          const char       **error_what);
 
 G_END_DECLS

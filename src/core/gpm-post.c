@@ -202,6 +202,32 @@ parse_time (const char *s)
 
   if (s == NULL || *s == '\0')
     return NULL;
+
+  /* Takeout's own form, "2018-07-15 20:43:51+0000", read directly: GLib's
+   * ISO 8601 reader makes a time zone from the text each time. */
+  if (strlen (s) == 24 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' &&
+      s[16] == ':' && strcmp (s + 19, "+0000") == 0)
+    {
+      static const int digits[] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+      static GTimeZone *plus_zero;  /* the zone GLib's reader makes of "+00:00" */
+      int v[G_N_ELEMENTS (digits)];
+
+      if (g_once_init_enter (&plus_zero))
+        g_once_init_leave (&plus_zero, g_time_zone_new_identifier ("+00:00"));
+      for (gsize i = 0; i < G_N_ELEMENTS (digits); i++)
+        {
+          if (!g_ascii_isdigit (s[digits[i]]))
+            goto general;
+          v[i] = s[digits[i]] - '0';
+        }
+      return g_date_time_new (plus_zero,
+                              v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3],
+                              v[4] * 10 + v[5], v[6] * 10 + v[7],
+                              v[8] * 10 + v[9], v[10] * 10 + v[11],
+                              v[12] * 10 + v[13]);
+    }
+
+general:
   iso = g_strdup (s);
   if (strlen (iso) > 10 && iso[10] == ' ')
     iso[10] = 'T';
@@ -383,6 +409,61 @@ fill_full (GpmPost    *self,
     }
 }
 
+/* The top-level members fill_full() reads, as spans of the raw text (the
+ * last of equal names wins, as in a parsed tree). Everything else, the
+ * comments and +1s above all, is only scanned, never built. */
+static const char * const full_keys[] = {
+  "author", "link", "media", "album", "location", "poll", "resharedPost",
+};
+
+typedef struct {
+  GpmJsonMember member[G_N_ELEMENTS (full_keys)];
+  gboolean      found[G_N_ELEMENTS (full_keys)];
+} FullMembers;
+
+static void
+on_full_member (const GpmJsonMember *m,
+                gpointer             user_data)
+{
+  FullMembers *out = user_data;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (full_keys); i++)
+    if (strcmp (m->key, full_keys[i]) == 0)
+      {
+        out->member[i] = *m;
+        out->member[i].key = full_keys[i];
+        out->found[i] = TRUE;
+        return;
+      }
+}
+
+/* A tree of just the members fill_full() needs; NULL with @what on a syntax error. */
+static JsonObject *
+parse_full_members (GBytes      *raw,
+                    const char **what)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  FullMembers found = { 0 };
+  gsize len = 0;
+  const char *data = g_bytes_get_data (raw, &len);
+
+  if (gpm_json_scan_object (data, len, on_full_member, &found, NULL, NULL, what) != GPM_JSON_SCAN_OK)
+    {
+      if (*what == NULL)
+        *what = "not an object";
+      return NULL;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (full_keys); i++)
+    if (found.found[i])
+      {
+        JsonNode *node = gpm_json_parse (found.member[i].value, found.member[i].value_len, NULL, NULL, what);
+        if (node == NULL)
+          return NULL;
+        json_object_set_member (root, full_keys[i], node);
+      }
+  return g_steal_pointer (&root);
+}
+
 /* Reads the attachments on first use. Thread-safe; cheap once done. */
 static GpmPost *
 ensure_full (GpmPost *self)
@@ -390,17 +471,13 @@ ensure_full (GpmPost *self)
   g_mutex_lock (&self->full_lock);
   if (!self->full_loaded)
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      g_autoptr(GError) error = NULL;
-      gsize len = 0;
-      const char *data = g_bytes_get_data (self->raw, &len);
+      const char *what = NULL;
+      g_autoptr(JsonObject) root = parse_full_members (self->raw, &what);
 
-      if (json_parser_load_from_data (parser, data, len, &error) &&
-          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-        fill_full (self, json_node_get_object (json_parser_get_root (parser)));
+      if (root != NULL)
+        fill_full (self, root);
       else
-        g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("attachments unreadable: %s", error ? error->message : "not an object"));
+        g_ptr_array_add (self->warnings, g_strdup_printf ("attachments unreadable: %s", what));
       g_clear_pointer (&self->raw, g_bytes_unref);
       self->full_loaded = TRUE;
     }
@@ -458,8 +535,20 @@ gpm_post_new_from_data (const char  *entry_name,
                         gssize       length,
                         GError     **error)
 {
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (length < 0)
+    length = data ? strlen (data) : 0;
+  bytes = g_bytes_new (data, length);
+  return gpm_post_new_from_bytes (entry_name, bytes, error);
+}
+
+GpmPost *
+gpm_post_new_from_bytes (const char  *entry_name,
+                         GBytes      *bytes,
+                         GError     **error)
+{
   g_autoptr(GpmPost) self = NULL;
-  g_autoptr(JsonParser) acl_parser = NULL;
   g_autoptr(GPtrArray) scopes = NULL;
   g_autofree char *created = NULL;
   g_autofree char *updated = NULL;
@@ -467,25 +556,25 @@ gpm_post_new_from_data (const char  *entry_name,
   guint line = 0, column = 0;
   const char *what = NULL;
   const char *bad_utf8 = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
 
-  if (length < 0)
-    length = data ? strlen (data) : 0;
   if (length == 0)
     {
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_EMPTY, _("the file is empty"));
       return NULL;
     }
-  if (!g_utf8_validate_len (data, length, &bad_utf8))
-    {
-      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   _("not valid JSON, the file is damaged (not UTF-8 text at byte %lu)"),
-                   (unsigned long) (bad_utf8 - data));
-      return NULL;
-    }
-
+  /* The scan checks the strings are UTF-8 on its way: no separate pass. */
   switch (gpm_json_scan_object (data, length, on_member, &m, &line, &column, &what))
     {
     case GPM_JSON_SCAN_SYNTAX:
+      if (!g_utf8_validate_len (data, length, &bad_utf8))
+        {
+          g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
+                       _("not valid JSON, the file is damaged (not UTF-8 text at byte %lu)"),
+                       (unsigned long) (bad_utf8 - data));
+          return NULL;
+        }
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
                    _("not valid JSON, the file is damaged or cut short (line %u, column %u: %s)"),
                    line, column, what);
@@ -530,17 +619,10 @@ gpm_post_new_from_data (const char  *entry_name,
   self->n_reshares = m.n_reshares;
   self->attachments = m.attachments;
 
-  acl_parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (acl_parser, m.acl.value, m.acl.value_len, NULL))
-    {
-      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   _("not valid JSON, the file is damaged (its postAcl cannot be read)"));
-      return NULL;
-    }
-  scopes = gpm_scope_parse_acl (json_node_get_object (json_parser_get_root (acl_parser)), self->warnings);
+  scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, self->warnings);
   g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
 
-  self->raw = g_bytes_new (data, length);
+  self->raw = g_bytes_ref (bytes);
   return g_steal_pointer (&self);
 }
 

@@ -89,6 +89,10 @@ GpmPost           *gpm_post_new_from_data         (const char  *entry_name,
                                                    const char  *data,
                                                    gssize       length,
                                                    GError     **error);
+/* The same, keeping a reference to @data instead of a copy. */
+GpmPost           *gpm_post_new_from_bytes        (const char  *entry_name,
+                                                   GBytes      *data,
+                                                   GError     **error);
 GpmPost           *gpm_post_new_from_file         (const char  *path,
                                                    GError     **error);
 

@@ -2,7 +2,9 @@
 #define G_LOG_DOMAIN "gpm-scope"
 
 #include "gpm-scope.h"
-#include "gpm-util.h"
+#include "gpm-json-scan.h"
+
+#include <string.h>
 
 G_DEFINE_BOXED_TYPE (GpmScope, gpm_scope, gpm_scope_ref, gpm_scope_unref)
 
@@ -146,119 +148,250 @@ warn (GPtrArray  *warnings,
   va_end (args);
 }
 
-static void
-add_users (GPtrArray *result, JsonArray *users, const char *where, GPtrArray *warnings)
+/* Reading the ACL's spans (see gpm-json-scan.h), each object scanned once,
+ * with json-glib's leniency: a member of the wrong type counts as missing. */
+
+/* The decoded string in @m (free it), or NULL when it is not a string. */
+static char *
+span_string (const GpmJsonMember *m,
+             gboolean             present)
 {
-  if (users == NULL)
-    return;
-  for (guint i = 0; i < json_array_get_length (users); i++)
+  if (!present || m->type != '"')
+    return NULL;
+  return gpm_json_decode_string_lenient (m->value, m->value_len);
+}
+
+static const char * const id_keys[] = { "resourceName", "displayName", NULL };
+
+/* resourceName (NULL when missing) and displayName of a circle, user or container. */
+static char *
+get_id_and_name (const GpmJsonMember *object,
+                 char               **name)
+{
+  GpmJsonMember v[2];
+  guint32 found = gpm_json_span_get_members (object, id_keys, v);
+
+  *name = span_string (&v[1], found & 2);
+  return span_string (&v[0], found & 1);
+}
+
+typedef struct {
+  GPtrArray  *result;
+  GPtrArray  *warnings;
+  const char *where;
+  guint       index;
+} UsersState;
+
+static void
+on_user (const GpmJsonMember *user,
+         gpointer             user_data)
+{
+  UsersState *st = user_data;
+  guint i = st->index++;
+  g_autofree char *name = NULL;
+  g_autofree char *id = get_id_and_name (user, &name);
+
+  if (id == NULL)
     {
-      JsonObject *user = gpm_json_array_get_object (users, i);
-      const char *id = gpm_json_get_string (user, "resourceName", NULL);
-      if (id == NULL)
-        {
-          warn (warnings, "%s.users[%u] has no resourceName", where, i);
-          continue;
-        }
-      g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_USER, id,
-                                              gpm_json_get_string (user, "displayName", "-")));
+      warn (st->warnings, "%s.users[%u] has no resourceName", st->where, i);
+      return;
     }
+  g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_USER, id, name ? name : "-"));
+}
+
+static void
+add_users (GPtrArray           *result,
+           const GpmJsonMember *users,
+           const char          *where,
+           GPtrArray           *warnings)
+{
+  UsersState st = { result, warnings, where, 0 };
+
+  if (users->type == '[')
+    gpm_json_span_foreach_element (users, on_user, &st);
 }
 
 /* The ACL keys Part IV handles, and those it ignores knowingly. */
+enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, N_ACL_KEYS_READ };
 static const char * const known_acl_keys[] = {
-  "visibleToStandardAcl", "collectionAcl", "communityAcl", "eventAcl",
-  "isLegacyAcl", "isPublic", "isDomainRestricted", NULL
+  [ACL_STANDARD] = "visibleToStandardAcl",
+  [ACL_COLLECTION] = "collectionAcl",
+  [ACL_COMMUNITY] = "communityAcl",
+  [ACL_EVENT] = "eventAcl",
+  [ACL_LEGACY] = "isLegacyAcl",
+  "isPublic", "isDomainRestricted", NULL
 };
 
+/* A collection, community or event: postAcl.@acl_key.@member.
+ * @users (may be NULL) receives the container's "users" member. */
 static void
-add_container (GPtrArray   *result,
-               JsonObject  *acl,
-               const char  *acl_key,
-               const char  *member,
-               GpmScopeKind kind,
-               GPtrArray   *warnings)
+add_container (GPtrArray           *result,
+               const GpmJsonMember *outer,
+               const char          *acl_key,
+               const char          *member,
+               GpmScopeKind         kind,
+               GpmJsonMember       *users,
+               GPtrArray           *warnings)
 {
-  JsonObject *outer = gpm_json_get_object (acl, acl_key);
-  JsonObject *inner;
-  const char *id;
+  const char *keys[] = { member, "users", NULL };
+  GpmJsonMember v[2];
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  guint32 found;
 
-  if (outer == NULL)
+  if (outer->type != '{')
     {
-      if (json_object_has_member (acl, acl_key))
-        warn (warnings, "postAcl.%s is not an object", acl_key);
+      warn (warnings, "postAcl.%s is not an object", acl_key);
       return;
     }
-  inner = gpm_json_get_object (outer, member);
-  id = gpm_json_get_string (inner, "resourceName", NULL);
+  found = gpm_json_span_get_members (outer, keys, v);
+  if (users != NULL && (found & 2))
+    *users = v[1];
+  if ((found & 1) && v[0].type == '{')
+    id = get_id_and_name (&v[0], &name);
   if (id == NULL)
     {
       warn (warnings, "postAcl.%s.%s has no resourceName", acl_key, member);
       return;
     }
-  g_ptr_array_add (result, gpm_scope_new (kind, id, gpm_json_get_string (inner, "displayName", "-")));
+  g_ptr_array_add (result, gpm_scope_new (kind, id, name ? name : "-"));
+}
+
+typedef struct {
+  GPtrArray *result;
+  GPtrArray *warnings;
+} CirclesState;
+
+static const char * const circle_keys[] = { "type", "resourceName", "displayName", NULL };
+
+static void
+on_circle (const GpmJsonMember *circle,
+           gpointer             user_data)
+{
+  CirclesState *st = user_data;
+  GpmJsonMember v[3];
+  guint32 found = gpm_json_span_get_members (circle, circle_keys, v);
+  g_autofree char *type = span_string (&v[0], found & 1);
+
+  if (g_strcmp0 (type, "CIRCLE_TYPE_PUBLIC") == 0)
+    g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_PUBLIC, NULL, NULL));
+  else if (g_strcmp0 (type, "CIRCLE_TYPE_YOUR_CIRCLES") == 0)
+    g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_CIRCLES, NULL, NULL));
+  else if (g_strcmp0 (type, "CIRCLE_TYPE_EXTENDED_CIRCLES") == 0)
+    g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_EXTENDED, NULL, NULL));
+  else if (g_strcmp0 (type, "CIRCLE_TYPE_USER_CIRCLE") == 0)
+    {
+      g_autofree char *id = span_string (&v[1], found & 2);
+      g_autofree char *name = NULL;
+
+      if (id == NULL)
+        {
+          warn (st->warnings, "a user circle without resourceName");
+          return;
+        }
+      name = span_string (&v[2], found & 4);
+      g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_CIRCLE, id, name ? name : ""));
+    }
+  else
+    warn (st->warnings, "unknown circle type \"%s\"", type ? type : "(none)");
+}
+
+/* The ACL's own members: those read kept (the last of equal names), the
+ * unknown ones reported once each, in the order first seen. */
+typedef struct {
+  GPtrArray     *warnings;
+  GHashTable    *seen;
+  GpmJsonMember  member[N_ACL_KEYS_READ];
+  guint32        found;
+} AclState;
+
+static void
+on_acl_member (const GpmJsonMember *m,
+               gpointer             user_data)
+{
+  AclState *st = user_data;
+
+  for (guint i = 0; known_acl_keys[i] != NULL; i++)
+    if (strcmp (m->key, known_acl_keys[i]) == 0)
+      {
+        if (i < N_ACL_KEYS_READ)
+          {
+            st->member[i] = *m;
+            st->found |= 1u << i;
+          }
+        return;
+      }
+  if (st->seen == NULL)
+    st->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (g_hash_table_add (st->seen, g_strdup (m->key)))
+    warn (st->warnings, "unknown ACL entry \"%s\"", m->key);
 }
 
 GPtrArray *
-gpm_scope_parse_acl (JsonObject *acl,
+gpm_scope_parse_acl (const char *data,
+                     gsize       length,
                      GPtrArray  *warnings)
 {
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
-  JsonObject *standard;
-  JsonObject *community;
-  g_autoptr(GList) members = NULL;
+  GpmJsonMember acl = { 0 };
+  GpmJsonMember community_users = { 0 };
+  g_autoptr(GPtrArray) unknown = NULL;
+  AclState st = { 0 };
 
-  g_return_val_if_fail (acl != NULL, result);
+  g_return_val_if_fail (data != NULL, result);
+
+  while (length > 0 && g_ascii_isspace (*data))
+    {
+      data++;
+      length--;
+    }
+  acl.value = data;
+  acl.value_len = length;
+  acl.type = length > 0 ? data[0] : 0;
+
+  /* Unknown keys are reported after what was read, as before. */
+  unknown = g_ptr_array_new_with_free_func (g_free);
+  st.warnings = unknown;
+  gpm_json_span_foreach_member (&acl, on_acl_member, &st);
+  g_clear_pointer (&st.seen, g_hash_table_unref);
 
   /* Post is public or has a visibility defined by circles and/or users. */
-  standard = gpm_json_get_object (acl, "visibleToStandardAcl");
-  if (standard)
+  if ((st.found & (1u << ACL_STANDARD)) && st.member[ACL_STANDARD].type == '{')
     {
-      JsonArray *circles = gpm_json_get_array (standard, "circles");
-      for (guint i = 0; circles && i < json_array_get_length (circles); i++)
-        {
-          JsonObject *circle = gpm_json_array_get_object (circles, i);
-          const char *type = gpm_json_get_string (circle, "type", NULL);
+      static const char * const keys[] = { "circles", "users", NULL };
+      CirclesState circles = { result, warnings };
+      GpmJsonMember v[2];
+      guint32 found = gpm_json_span_get_members (&st.member[ACL_STANDARD], keys, v);
 
-          if (g_strcmp0 (type, "CIRCLE_TYPE_PUBLIC") == 0)
-            g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_PUBLIC, NULL, NULL));
-          else if (g_strcmp0 (type, "CIRCLE_TYPE_YOUR_CIRCLES") == 0)
-            g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_CIRCLES, NULL, NULL));
-          else if (g_strcmp0 (type, "CIRCLE_TYPE_EXTENDED_CIRCLES") == 0)
-            g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_EXTENDED, NULL, NULL));
-          else if (g_strcmp0 (type, "CIRCLE_TYPE_USER_CIRCLE") == 0)
-            {
-              const char *id = gpm_json_get_string (circle, "resourceName", NULL);
-              if (id == NULL)
-                warn (warnings, "a user circle without resourceName");
-              else
-                g_ptr_array_add (result, gpm_scope_new (GPM_SCOPE_CIRCLE, id,
-                                                        gpm_json_get_string (circle, "displayName", "")));
-            }
-          else
-            warn (warnings, "unknown circle type \"%s\"", type ? type : "(none)");
-        }
-      add_users (result, gpm_json_get_array (standard, "users"), "visibleToStandardAcl", warnings);
+      if ((found & 1) && v[0].type == '[')
+        gpm_json_span_foreach_element (&v[0], on_circle, &circles);
+      if (found & 2)
+        add_users (result, &v[1], "visibleToStandardAcl", warnings);
     }
 
   /* Post is part of a collection (could be public or private). */
-  add_container (result, acl, "collectionAcl", "collection", GPM_SCOPE_COLLECTION, warnings);
+  if (st.found & (1u << ACL_COLLECTION))
+    add_container (result, &st.member[ACL_COLLECTION], "collectionAcl", "collection",
+                   GPM_SCOPE_COLLECTION, NULL, warnings);
 
   /* Post is part of a community (could be public or closed). */
-  add_container (result, acl, "communityAcl", "community", GPM_SCOPE_COMMUNITY, warnings);
-  community = gpm_json_get_object (acl, "communityAcl");
-  if (community)
-    add_users (result, gpm_json_get_array (community, "users"), "communityAcl", warnings);
+  if (st.found & (1u << ACL_COMMUNITY))
+    {
+      add_container (result, &st.member[ACL_COMMUNITY], "communityAcl", "community",
+                     GPM_SCOPE_COMMUNITY, &community_users, warnings);
+      add_users (result, &community_users, "communityAcl", warnings);
+    }
 
   /* Post is part of an event. Part IV read the name from the wrong variable. */
-  add_container (result, acl, "eventAcl", "event", GPM_SCOPE_EVENT, warnings);
+  if (st.found & (1u << ACL_EVENT))
+    add_container (result, &st.member[ACL_EVENT], "eventAcl", "event",
+                   GPM_SCOPE_EVENT, NULL, warnings);
 
-  members = json_object_get_members (acl);
-  for (GList *l = members; l; l = l->next)
-    if (!g_strv_contains (known_acl_keys, l->data))
-      warn (warnings, "unknown ACL entry \"%s\"", (const char *) l->data);
+  if (warnings != NULL)
+    for (guint i = 0; i < unknown->len; i++)
+      g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (unknown, i)));
 
-  if (result->len == 0 && !json_object_has_member (acl, "isLegacyAcl"))
+  if (result->len == 0 && !(st.found & (1u << ACL_LEGACY)))
     warn (warnings, "the ACL names no audience");
 
   return result;

@@ -102,26 +102,46 @@ base_name_of (const char *name)
   return slash ? slash + 1 : name;
 }
 
+static gboolean
+entries_sorted (GPtrArray *entries)
+{
+  for (guint i = 1; i < entries->len; i++)
+    if (entry_compare (&entries->pdata[i - 1], &entries->pdata[i]) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The lookup tables are built on the first lookup: listing a takeout's
+ * scopes never needs them. */
 static Index *
 index_new (GPtrArray *entries)
 {
   Index *index = g_new0 (Index, 1);
 
-  g_ptr_array_sort (entries, entry_compare);
+  /* A folder's walk lists its files in order already. */
+  if (!entries_sorted (entries))
+    g_ptr_array_sort (entries, entry_compare);
   index->entries = entries;
+  return index;
+}
+
+/* Called with self->lock held. */
+static void
+index_ensure_tables (Index *index)
+{
+  if (index->by_name != NULL)
+    return;
   index->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   index->by_base = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = entries->len; i > 0; i--)
+  for (guint i = index->entries->len; i > 0; i--)
     {
-      Entry *e = g_ptr_array_index (entries, i - 1);
+      Entry *e = g_ptr_array_index (index->entries, i - 1);
       const char *base = base_name_of (e->pub.name);
 
       g_hash_table_insert (index->by_name, e->pub.name, e);
       e->next_same_base = g_hash_table_lookup (index->by_base, base);
       g_hash_table_insert (index->by_base, (gpointer) base, e);
     }
-  return index;
 }
 
 static void
@@ -129,8 +149,8 @@ index_free (gpointer data)
 {
   Index *index = data;
 
-  g_hash_table_unref (index->by_name);
-  g_hash_table_unref (index->by_base);
+  g_clear_pointer (&index->by_name, g_hash_table_unref);
+  g_clear_pointer (&index->by_base, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
   g_free (index);
 }
@@ -142,6 +162,20 @@ get_index (GpmTakeout *self)
 
   g_mutex_lock (&self->lock);
   index = self->index;
+  g_mutex_unlock (&self->lock);
+  return index;
+}
+
+/* The index with its lookup tables. */
+static Index *
+get_index_for_lookups (GpmTakeout *self)
+{
+  Index *index;
+
+  g_mutex_lock (&self->lock);
+  index = self->index;
+  if (index != NULL)
+    index_ensure_tables (index);
   g_mutex_unlock (&self->lock);
   return index;
 }
@@ -304,8 +338,8 @@ typedef struct {
   GHashTable              *seen;      /* name → Entry* */
   GPtrArray               *problems;  /* GpmProblem* */
 
-  char                    *buf;
-  gsize                    buf_size;
+  int                      dir_fd;    /* folder being read, -1 */
+  char                    *dir_rel;   /* its relative path */
 
   guint64                  total;
   guint64                  base;      /* bytes of the parts before the current one */
@@ -393,6 +427,22 @@ normalize_name (const char  *name,
   return g_strjoinv ("/", (char **) kept->pdata);
 }
 
+/* From now on, names are checked against those seen: a folder's first walk
+ * cannot list a name twice, so the table waits for what can (an archive, a
+ * second part, a name made UTF-8). */
+static void
+ensure_seen (LoadState *st)
+{
+  if (st->seen != NULL)
+    return;
+  st->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < st->entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (st->entries, i);
+      g_hash_table_insert (st->seen, e->pub.name, e);
+    }
+}
+
 /* Takes @name. NULL when the name was already seen in an earlier part. */
 static Entry *
 add_entry (LoadState *st,
@@ -402,7 +452,7 @@ add_entry (LoadState *st,
            guint      ordinal,
            char      *raw_name)
 {
-  Entry *e = g_hash_table_lookup (st->seen, name);
+  Entry *e = st->seen ? g_hash_table_lookup (st->seen, name) : NULL;
 
   if (e != NULL)
     {
@@ -420,20 +470,9 @@ add_entry (LoadState *st,
   e->ordinal = ordinal;
   e->raw_name = raw_name;
   g_ptr_array_add (st->entries, e);
-  g_hash_table_insert (st->seen, e->pub.name, e);
+  if (st->seen)
+    g_hash_table_insert (st->seen, e->pub.name, e);
   return e;
-}
-
-static void
-ensure_buf (LoadState *st,
-            gsize      size)
-{
-  if (st->buf_size < size)
-    {
-      g_free (st->buf);
-      st->buf_size = MAX (size, 64 * 1024);
-      st->buf = g_malloc (st->buf_size);
-    }
 }
 
 static void
@@ -452,21 +491,49 @@ too_large (LoadState  *st,
     add_problem (st, name, _("JSON file too large (over %s); not read"), limit);
 }
 
+/* A growable buffer for one JSON entry; delivered as the GBytes it becomes,
+ * so its bytes are never copied again. */
+typedef struct {
+  char  *data;
+  gsize  len;
+  gsize  cap;
+} JsonBuf;
+
+static void
+json_buf_init (JsonBuf *b,
+               goffset  size_hint)
+{
+  b->cap = (size_hint >= 0 ? (gsize) size_hint : 16 * 1024) + 2;
+  b->data = g_malloc (b->cap);
+  b->len = 0;
+}
+
+/* Room for at least one more byte and the final NUL, up to @limit + 1 bytes. */
+static void
+json_buf_grow (JsonBuf *b,
+               gsize    limit)
+{
+  if (b->len + 1 >= b->cap)
+    {
+      b->cap = MIN (b->cap * 2, limit + 2);
+      b->data = g_realloc (b->data, b->cap);
+    }
+}
+
 static void
 deliver (LoadState  *st,
          const char *name,
-         gsize       len)
+         JsonBuf    *b)
 {
-  st->buf[len] = '\0';
-  if (st->json_func)
-    st->json_func (name, st->buf, len, st->user_data);
+  g_autoptr(GBytes) bytes = NULL;
 
-  /* Do not keep a huge buffer alive for the small entries that follow. */
-  if (st->buf_size > 4 * 1024 * 1024)
-    {
-      g_clear_pointer (&st->buf, g_free);
-      st->buf_size = 0;
-    }
+  /* Give back what the size hint over-estimated, then NUL-terminate. */
+  if (b->cap > b->len + 1 + 1024)
+    b->data = g_realloc (b->data, b->len + 1);
+  b->data[b->len] = '\0';
+  bytes = g_bytes_new_take (g_steal_pointer (&b->data), b->len);
+  if (st->json_func)
+    st->json_func (name, bytes, st->user_data);
 }
 
 static void
@@ -474,7 +541,7 @@ read_archive_json (LoadState      *st,
                    struct archive *a,
                    Entry          *e)
 {
-  gsize len = 0;
+  JsonBuf b;
 
   if (e->pub.size > (goffset) st->limit)
     {
@@ -482,23 +549,13 @@ read_archive_json (LoadState      *st,
       return;
     }
 
-  ensure_buf (st, (e->pub.size >= 0 ? (gsize) e->pub.size : 64 * 1024) + 2);
+  json_buf_init (&b, e->pub.size);
   for (;;)
     {
       la_ssize_t n;
 
-      if (len + 1 >= st->buf_size)
-        {
-          gsize new_size = MIN (st->buf_size * 2, st->limit + 2);
-          char *bigger = g_malloc (new_size);
-
-          memcpy (bigger, st->buf, len);
-          g_free (st->buf);
-          st->buf = bigger;
-          st->buf_size = new_size;
-        }
-
-      n = archive_read_data (a, st->buf + len, st->buf_size - 1 - len);
+      json_buf_grow (&b, st->limit);
+      n = archive_read_data (a, b.data + b.len, b.cap - 1 - b.len);
       if (n == 0)
         break;
       if (n < 0)
@@ -506,17 +563,19 @@ read_archive_json (LoadState      *st,
           const char *msg = archive_error_string (a);
           add_problem (st, e->pub.name, _("damaged entry (%s); not read"),
                        msg ? msg : _("read error"));
+          g_free (b.data);
           return;
         }
-      len += n;
-      if (len > st->limit)
+      b.len += n;
+      if (b.len > st->limit)
         {
           too_large (st, e->pub.name, -1);
+          g_free (b.data);
           return;
         }
     }
 
-  deliver (st, e->pub.name, len);
+  deliver (st, e->pub.name, &b);
 }
 
 typedef enum {
@@ -673,11 +732,12 @@ load_archive_part (LoadState *st,
   return FALSE;
 }
 
+/* Names stored behind their one-byte d_type, sorted by name. */
 static int
-str_ptr_compare (gconstpointer a,
-                 gconstpointer b)
+typed_name_compare (gconstpointer a,
+                    gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char * const *) a + 1, *(const char * const *) b + 1);
 }
 
 static void
@@ -703,19 +763,41 @@ walk_folder (LoadState  *st,
       add_problem (st, path, _("cannot read folder (%s)"), g_strerror (saved));
       return;
     }
+  /* The names with their d_type: no stat for the plain files and folders
+   * (most file systems tell the type), sizes are looked up when needed. */
   while ((de = readdir (dir)) != NULL)
     if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
-      g_ptr_array_add (names, g_strdup (de->d_name));
-  g_ptr_array_sort (names, str_ptr_compare);
+      {
+        gsize len = strlen (de->d_name);
+        char *name = g_malloc (len + 2);
+
+        name[0] = (char) de->d_type;
+        memcpy (name + 1, de->d_name, len + 1);
+        g_ptr_array_add (names, name);
+      }
+  g_ptr_array_sort (names, typed_name_compare);
 
   for (guint i = 0; i < names->len; i++)
     {
-      const char *name = g_ptr_array_index (names, i);
-      g_autofree char *child_rel = rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+      const char *typed = g_ptr_array_index (names, i);
+      const char *name = typed + 1;
+      g_autofree char *child_rel = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
       struct stat sb;
 
-      if (fstatat (dirfd (dir), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
-        continue;
+      switch ((guchar) typed[0])
+        {
+        case DT_REG:
+          sb.st_mode = S_IFREG;
+          sb.st_size = -1;
+          break;
+        case DT_DIR:
+          sb.st_mode = S_IFDIR;
+          break;
+        default:
+          if (fstatat (dirfd (dir), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+          break;
+        }
 
       if (S_ISDIR (sb.st_mode))
         {
@@ -761,14 +843,51 @@ walk_folder (LoadState  *st,
   closedir (dir);
 }
 
+/* An fd for the folder holding @rel (relative to @root), kept open while
+ * its files are read one after another: opening each file relative to it
+ * spares the kernel a walk of the whole path every time. */
+static int
+folder_fd_for (LoadState  *st,
+               const char *root,
+               const char *rel,
+               const char **base)
+{
+  const char *slash = strrchr (rel, '/');
+  g_autofree char *dir = slash ? g_strndup (rel, slash - rel) : g_strdup ("");
+
+  *base = slash ? slash + 1 : rel;
+  if (st->dir_fd >= 0 && g_strcmp0 (st->dir_rel, dir) == 0)
+    return st->dir_fd;
+
+  if (st->dir_fd >= 0)
+    close (st->dir_fd);
+  g_free (st->dir_rel);
+  st->dir_rel = g_steal_pointer (&dir);
+  {
+    g_autofree char *path = g_build_filename (root, st->dir_rel, NULL);
+    st->dir_fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  }
+  return st->dir_fd;
+}
+
+static void
+folder_fd_close (LoadState *st)
+{
+  if (st->dir_fd >= 0)
+    close (st->dir_fd);
+  st->dir_fd = -1;
+  g_clear_pointer (&st->dir_rel, g_free);
+}
+
 static gboolean
 read_folder_json (LoadState  *st,
                   const char *root,
                   Entry      *e)
 {
-  g_autofree char *path = g_build_filename (root, e->raw_name ? e->raw_name : e->pub.name, NULL);
-  gsize len = 0, want;
-  int fd;
+  const char *rel = e->raw_name ? e->raw_name : e->pub.name;
+  const char *base = NULL;
+  int dir_fd, fd;
+  JsonBuf b;
 
   if (e->pub.size > (goffset) st->limit)
     {
@@ -776,9 +895,16 @@ read_folder_json (LoadState  *st,
       return FALSE;
     }
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  dir_fd = folder_fd_for (st, root, rel, &base);
+  if (dir_fd < 0)
+    {
+      int saved = errno;
+      add_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+      return FALSE;
+    }
+  fd = openat (dir_fd, base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 && errno == ELOOP)
-    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0); /* a link checked by the walk */
+    fd = openat (dir_fd, base, O_RDONLY | O_CLOEXEC); /* a link checked by the walk */
   if (fd < 0)
     {
       int saved = errno;
@@ -786,38 +912,32 @@ read_folder_json (LoadState  *st,
       return FALSE;
     }
 
-  ensure_buf (st, e->pub.size + 2);
+  json_buf_init (&b, e->pub.size);
   for (;;)
     {
+      gsize want;
       ssize_t n;
 
-      if (len + 1 >= st->buf_size)
-        {
-          gsize new_size = MIN (st->buf_size * 2, st->limit + 2);
-          char *bigger = g_malloc (new_size);
-
-          memcpy (bigger, st->buf, len);
-          g_free (st->buf);
-          st->buf = bigger;
-          st->buf_size = new_size;
-        }
-      want = st->buf_size - 1 - len;
-      n = read (fd, st->buf + len, want);
+      json_buf_grow (&b, st->limit);
+      want = b.cap - 1 - b.len;
+      n = read (fd, b.data + b.len, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
           int saved = errno;
           close (fd);
+          g_free (b.data);
           add_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
           return FALSE;
         }
       if (n == 0)
         break;
-      len += n;
-      if (len > st->limit)
+      b.len += n;
+      if (b.len > st->limit)
         {
           close (fd);
+          g_free (b.data);
           too_large (st, e->pub.name, -1);
           return FALSE;
         }
@@ -827,8 +947,26 @@ read_folder_json (LoadState  *st,
     }
   close (fd);
 
-  deliver (st, e->pub.name, len);
+  e->pub.size = b.len;
+  deliver (st, e->pub.name, &b);
   return TRUE;
+}
+
+/* Progress through a folder counts files: their sizes are not looked up
+ * before reading, so each JSON file weighs as much as a typical post. */
+#define FOLDER_JSON_UNIT 4096
+
+static guint64
+count_json_files (GPtrArray *files)
+{
+  guint64 n = 0;
+
+  for (guint j = 0; j < files->len; j++)
+    {
+      FolderFile *f = g_ptr_array_index (files, j);
+      n += is_json_name (f->raw);
+    }
+  return n;
 }
 
 static void
@@ -852,6 +990,7 @@ load_folder_part (LoadState *st,
         name = g_strdup (f->raw);
       else
         {
+          ensure_seen (st);
           name = g_filename_display_name (f->raw);
           raw = g_strdup (f->raw);
         }
@@ -860,9 +999,10 @@ load_folder_part (LoadState *st,
       if (e == NULL || !is_json_name (e->pub.name))
         continue;
       read_folder_json (st, root, e);
-      done += MAX (f->size, 0);
+      done += FOLDER_JSON_UNIT;
       report_progress (st, st->base + done, FALSE);
     }
+  folder_fd_close (st);
 }
 
 gboolean
@@ -886,8 +1026,8 @@ gpm_takeout_load (GpmTakeout             *self,
   st.user_data = user_data;
   st.cancellable = cancellable;
   st.limit = self->max_json_size;
+  st.dir_fd = -1;
   st.entries = g_ptr_array_new_with_free_func (entry_free);
-  st.seen = g_hash_table_new (g_str_hash, g_str_equal);
   st.problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
   /* Walk the folders first so the total is known before reading starts. */
@@ -903,13 +1043,7 @@ gpm_takeout_load (GpmTakeout             *self,
           g_autofree char *root_real = realpath (part->path, NULL);
 
           walk_folder (&st, part->path, root_real ? root_real : part->path, NULL, 0, files);
-          for (guint j = 0; j < files->len; j++)
-            {
-              FolderFile *f = g_ptr_array_index (files, j);
-              g_autofree char *lower = g_ascii_strdown (f->raw, -1);
-              if (is_json_name (lower))
-                st.total += f->size;
-            }
+          st.total += count_json_files (files) * FOLDER_JSON_UNIT;
         }
       else
         st.total += part->size;
@@ -922,6 +1056,8 @@ gpm_takeout_load (GpmTakeout             *self,
       Part *part = &self->parts[i];
       GPtrArray *files = g_ptr_array_index (folder_files, i);
 
+      if (i > 0 || part->kind != PART_DIR)
+        ensure_seen (&st);
       switch (part->kind)
         {
         case PART_ZIP:
@@ -933,13 +1069,7 @@ gpm_takeout_load (GpmTakeout             *self,
         case PART_DIR:
           load_folder_part (&st, i, files);
           readable_parts++;
-          for (guint j = 0; j < files->len; j++)
-            {
-              FolderFile *f = g_ptr_array_index (files, j);
-              g_autofree char *lower = g_ascii_strdown (f->raw, -1);
-              if (is_json_name (lower))
-                st.base += f->size;
-            }
+          st.base += count_json_files (files) * FOLDER_JSON_UNIT;
           break;
         case PART_UNKNOWN:
         default:
@@ -950,8 +1080,7 @@ gpm_takeout_load (GpmTakeout             *self,
     }
   gpm_archive_utf8_locale_pop (locale_token);
 
-  g_free (st.buf);
-  g_hash_table_unref (st.seen);
+  g_clear_pointer (&st.seen, g_hash_table_unref);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
@@ -1026,7 +1155,7 @@ gpm_takeout_lookup (GpmTakeout *self,
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  index = get_index (self);
+  index = get_index_for_lookups (self);
   return index ? g_hash_table_lookup (index->by_name, name) : NULL;
 }
 
@@ -1102,7 +1231,7 @@ gpm_takeout_find_media (GpmTakeout *self,
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
 
-  index = get_index (self);
+  index = get_index_for_lookups (self);
   if (index == NULL || file_name == NULL || file_name[0] == '\0')
     return NULL;
 
@@ -1153,6 +1282,34 @@ gpm_takeout_dup_entry_path (GpmTakeout            *self,
   if (part->kind != PART_DIR)
     return NULL;
   return g_build_filename (part->path, e->raw_name ? e->raw_name : e->pub.name, NULL);
+}
+
+goffset
+gpm_takeout_get_entry_size (GpmTakeout            *self,
+                            const GpmTakeoutEntry *entry)
+{
+  Entry *e = (Entry *) entry;
+  g_autofree char *path = NULL;
+  goffset size;
+  struct stat sb;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), -1);
+  g_return_val_if_fail (entry != NULL, -1);
+
+  g_mutex_lock (&self->lock);
+  size = e->pub.size;
+  g_mutex_unlock (&self->lock);
+  if (size >= 0)
+    return size;
+
+  path = gpm_takeout_dup_entry_path (self, entry);
+  if (path == NULL || g_stat (path, &sb) != 0 || !S_ISREG (sb.st_mode))
+    return -1;
+
+  g_mutex_lock (&self->lock);
+  e->pub.size = sb.st_size;
+  g_mutex_unlock (&self->lock);
+  return sb.st_size;
 }
 
 GInputStream *
@@ -1242,14 +1399,16 @@ gpm_takeout_read_entry (GpmTakeout    *self,
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GByteArray) data = NULL;
   guint8 chunk[64 * 1024];
+  goffset size;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
 
   e = gpm_takeout_lookup (self, name);
-  if (e != NULL && max_size > 0 && e->size > (goffset) max_size)
+  size = e != NULL ? gpm_takeout_get_entry_size (self, e) : -1;
+  if (max_size > 0 && size > (goffset) max_size)
     {
       g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE,
-                   _("%s: too large (%lld bytes)"), name, (long long) e->size);
+                   _("%s: too large (%lld bytes)"), name, (long long) size);
       return NULL;
     }
 
@@ -1257,7 +1416,7 @@ gpm_takeout_read_entry (GpmTakeout    *self,
   if (stream == NULL)
     return NULL;
 
-  data = g_byte_array_sized_new (e && e->size > 0 ? MIN (e->size, 64 * 1024 * 1024) : 0);
+  data = g_byte_array_sized_new (size > 0 ? MIN (size, 64 * 1024 * 1024) : 0);
   for (;;)
     {
       gssize n = g_input_stream_read (stream, chunk, sizeof chunk, cancellable, error);

@@ -25,15 +25,16 @@ GQuark gpm_takeout_error_quark (void);
 
 typedef struct {
   char    *name;   /* UTF-8, '/'-separated, relative to the part's root or the folder opened */
-  goffset  size;   /* uncompressed size, -1 if unknown */
+  goffset  size;   /* uncompressed size, -1 if not known (yet): read it
+                    * with gpm_takeout_get_entry_size() */
   guint    part;   /* which of the opened paths holds it */
 } GpmTakeoutEntry;
 
 /* Called for each .json entry, in archive order, from the thread that runs
- * gpm_takeout_load(). @data is NUL-terminated; the callee must copy what it keeps. */
+ * gpm_takeout_load(). @data's bytes are followed by a NUL (not counted in
+ * its size); the callee takes a reference to keep them. */
 typedef void (*GpmTakeoutJsonFunc)     (const char *name,
-                                        const char *data,
-                                        gsize       length,
+                                        GBytes     *data,
                                         gpointer    user_data);
 /* @done and @total in bytes of input read (total may be 0 when unknown). */
 typedef void (*GpmTakeoutProgressFunc) (guint64  done,
@@ -88,6 +89,12 @@ GPtrArray   *gpm_takeout_get_entries    (GpmTakeout *self);
 GPtrArray   *gpm_takeout_get_problems   (GpmTakeout *self);
 const GpmTakeoutEntry *gpm_takeout_lookup (GpmTakeout *self,
                                            const char *name);
+/* The entry's size in bytes. An extracted folder's files are not stat()ed
+ * while the takeout is indexed (20,000 posts come with as many media files);
+ * this looks the size up on first use (thread-safe). -1 when the file
+ * cannot be stat()ed any more, or an archive did not record it. */
+goffset      gpm_takeout_get_entry_size (GpmTakeout            *self,
+                                         const GpmTakeoutEntry *entry);
 
 /* A media file that belongs to a post: @file_name as the post JSON or its
  * .metadata.csv names it (localFilePath or a bare file name), looked up next

@@ -60,11 +60,12 @@ LLVMFuzzerInitialize (int    *argc,
 
 static void
 touch_json (const char *name,
-            const char *data,
-            gsize       length,
+            GBytes     *bytes,
             gpointer    user_data)
 {
   guint *sum = user_data;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
 
   g_assert (data[length] == '\0');
   g_assert (g_utf8_validate (name, -1, NULL));
