@@ -125,6 +125,172 @@ test_post_index_matches_full_parse (void)
   g_assert_cmpstr (gpm_post_get_community (post)->name, ==, "C");
 }
 
+static char *
+glib_tree_text (const char *doc)
+{
+  g_autoptr(JsonParser) p = json_parser_new ();
+
+  if (!json_parser_load_from_data (p, doc, -1, NULL))
+    return NULL;
+  return json_to_string (json_parser_get_root (p), FALSE);
+}
+
+/* gpm_json_parse() builds the tree json-glib's parser builds. */
+static void
+test_tree (void)
+{
+  static const char * const docs[] = {
+    "{}",
+    "[]",
+    " \n{\"a\": [1, -2.5e+3, true, false, null, {\"b\": \"\\u00e9\\n\"}]}\n",
+    "{\"int\": 9007199254740993, \"neg\": -0, \"exp\": 1E2, \"frac\": 0.125}",
+    "{\"dup\": 1, \"other\": [], \"dup\": {\"x\": \"last wins\"}}",
+    "{\"esc\": \"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t \\ud83d\\ude00 \\u05e9\"}",
+    "{\"text\": \"Stra\u00dfe \u65e5\u672c \xf0\x9f\x99\x82 a longer string, long enough for the wide path\"}",
+    "[[[[[\"deep\"]]]], {\"k\": {\"k\": {\"k\": null}}}]",
+    "\"just a string\"",
+    "42",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autofree char *want = glib_tree_text (docs[i]);
+      g_autoptr(JsonNode) ours = gpm_json_parse (docs[i], strlen (docs[i]), NULL, NULL, NULL);
+      g_autofree char *got = NULL;
+
+      g_test_message ("doc %u: %s", i, docs[i]);
+      g_assert_nonnull (want);
+      g_assert_nonnull (ours);
+      g_assert_true (json_node_is_immutable (ours));
+      got = json_to_string (ours, FALSE);
+      g_assert_cmpstr (got, ==, want);
+    }
+
+  /* What the scan refuses, the tree refuses, with where and why. */
+  {
+    static const char * const bad[] = {
+      "{", "{\"a\": }", "[1, 2", "{\"a\" 1}", "{\"a\": 1} x", "tru", "", "{\"a\": \"\\x\"}",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        const char *what = NULL;
+        guint line = 0, col = 0;
+        g_autoptr(JsonNode) node = gpm_json_parse (bad[i], strlen (bad[i]), &line, &col, &what);
+
+        g_assert_null (node);
+        g_assert_nonnull (what);
+        g_assert_cmpuint (line, ==, 1);
+        g_assert_cmpuint (col, >=, 1);
+      }
+  }
+}
+
+/* Lone surrogates and escaped NULs, which json-glib refuses (the whole
+ * document), become U+FFFD: a post with one stays readable. */
+static void
+test_tree_lenient (void)
+{
+  const char *doc = "{\"a\": \"x\\ud800y\", \"b\": \"n\\u0000l\", \"c\": \"\\udc00\"}";
+  g_autoptr(JsonNode) node = gpm_json_parse (doc, strlen (doc), NULL, NULL, NULL);
+  JsonObject *o;
+
+  g_assert_false (glib_accepts (doc));
+  g_assert_nonnull (node);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "a"), ==, "x\xef\xbf\xbdy");
+  g_assert_cmpstr (json_object_get_string_member (o, "b"), ==, "n\xef\xbf\xbdl");
+  g_assert_cmpstr (json_object_get_string_member (o, "c"), ==, "\xef\xbf\xbd");
+  /* the strict decoder still says no */
+  g_assert_null (gpm_json_decode_string ("\"x\\ud800y\"", 10));
+}
+
+/* The scan checks that strings are UTF-8, at every position of the wide
+ * (16 bytes at a time) and the narrow path, with g_utf8_validate()'s rules. */
+static void
+test_utf8 (void)
+{
+  static const struct { const char *bytes; gboolean valid; } seqs[] = {
+    { "\xc3\xa9", TRUE },          /* é */
+    { "\xe2\x80\x93", TRUE },      /* – */
+    { "\xf0\x9f\x98\x80", TRUE },  /* 😀 */
+    { "\xef\xbf\xbf", TRUE },      /* U+FFFF */
+    { "\xf4\x8f\xbf\xbf", TRUE },  /* U+10FFFF */
+    { "\xc0\xaf", FALSE },         /* overlong "/" */
+    { "\xe0\x80\xaf", FALSE },     /* overlong */
+    { "\xed\xa0\x80", FALSE },     /* a surrogate */
+    { "\xf4\x90\x80\x80", FALSE }, /* past U+10FFFF */
+    { "\xf8\x88\x80\x80\x80", FALSE },
+    { "\xc3", FALSE },             /* cut short */
+    { "\xe2\x80", FALSE },
+    { "\x80", FALSE },             /* a lone continuation byte */
+    { "\xff", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seqs); i++)
+    for (guint pad = 0; pad < 40; pad += 3)
+      {
+        g_autofree char *padding = g_strnfill (pad, 'x');
+        g_autofree char *doc = g_strdup_printf ("{\"k\": \"%s%s tail of some length\"}", padding, seqs[i].bytes);
+        const char *what = NULL;
+        GpmJsonScanResult r = gpm_json_scan_object (doc, strlen (doc), NULL, NULL, NULL, NULL, &what);
+
+        g_assert_cmpint (g_utf8_validate (doc, -1, NULL), ==, seqs[i].valid);
+        if (seqs[i].valid)
+          g_assert_cmpint (r, ==, GPM_JSON_SCAN_OK);
+        else
+          {
+            g_assert_cmpint (r, ==, GPM_JSON_SCAN_SYNTAX);
+            g_assert_cmpstr (what, ==, GPM_JSON_SCAN_NOT_UTF8);
+          }
+      }
+
+  /* Quotes, backslashes and control characters found at every offset of a chunk. */
+  for (guint pad = 0; pad < 40; pad++)
+    {
+      g_autofree char *padding = g_strnfill (pad, 'y');
+      g_autofree char *ok = g_strdup_printf ("{\"k\": \"%s\\\"%s\", \"n\": 1}", padding, padding);
+      g_autofree char *ctl = g_strdup_printf ("{\"k\": \"%s\x01%s\"}", padding, padding);
+      GpmJsonMember m[2];
+      static const char * const names[] = { "k", "n", NULL };
+      GpmJsonMember object = { .value = ok, .value_len = strlen (ok), .type = '{' };
+
+      g_assert_cmpint (gpm_json_scan_object (ok, strlen (ok), NULL, NULL, NULL, NULL, NULL), ==, GPM_JSON_SCAN_OK);
+      g_assert_cmpint (gpm_json_span_get_members (&object, names, m), ==, 3);
+      g_assert_cmpuint (m[0].value_len, ==, 2 * pad + 4);
+      g_assert_cmpint (m[1].type, ==, 'n');
+      g_assert_cmpint (gpm_json_scan_object (ctl, strlen (ctl), NULL, NULL, NULL, NULL, NULL), ==, GPM_JSON_SCAN_SYNTAX);
+    }
+}
+
+static void
+count_element (const GpmJsonMember *m, gpointer data)
+{
+  GString *types = data;
+  g_assert_null (m->key);
+  g_string_append_c (types, m->type);
+}
+
+static void
+test_spans (void)
+{
+  const char *doc = "{\"list\": [ {\"a\": 1}, [2], \"s\", 3.5, true, false, null ], \"o\": {\"x\": 1, \"x\": \"two\"}}";
+  GpmJsonMember root = { .value = doc, .value_len = strlen (doc), .type = '{' };
+  GpmJsonMember list, o, x;
+  g_autoptr(GString) types = g_string_new (NULL);
+  g_autofree char *two = NULL;
+
+  g_assert_true (gpm_json_span_get_member (&root, "list", &list));
+  g_assert_cmpint (list.type, ==, '[');
+  gpm_json_span_foreach_element (&list, count_element, types);
+  g_assert_cmpstr (types->str, ==, "{[\"ntfz");
+  g_assert_false (gpm_json_span_get_member (&root, "missing", &o));
+  g_assert_false (gpm_json_span_get_member (&list, "a", &o));  /* not an object */
+  g_assert_true (gpm_json_span_get_member (&root, "o", &o));
+  g_assert_true (gpm_json_span_get_member (&o, "x", &x));     /* the last one */
+  two = gpm_json_decode_string (x.value, x.value_len);
+  g_assert_cmpstr (two, ==, "two");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -132,6 +298,10 @@ main (int argc, char **argv)
   g_test_add_func ("/json-scan/validity", test_validity);
   g_test_add_func ("/json-scan/members", test_members);
   g_test_add_func ("/json-scan/decode", test_decode);
+  g_test_add_func ("/json-scan/tree", test_tree);
+  g_test_add_func ("/json-scan/tree-lenient", test_tree_lenient);
+  g_test_add_func ("/json-scan/utf8", test_utf8);
+  g_test_add_func ("/json-scan/spans", test_spans);
   g_test_add_func ("/json-scan/post-index-matches-full-parse", test_post_index_matches_full_parse);
   return g_test_run ();
 }
