@@ -38,7 +38,10 @@ struct _GpmPreview
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
- * JavaScript context per thread, so one thread means it is built once. */
+ * JavaScript context per thread, so one thread means it is built once. The
+ * pool is exclusive: a shared pool hands its idle thread back to GLib's
+ * spare threads, and a job could then run on any thread (GTask's too) and
+ * build another context there (70-100 ms, and the memory of one more). */
 static GThreadPool *render_pool;
 
 G_DEFINE_FINAL_TYPE (GpmPreview, gpm_preview, GTK_TYPE_WIDGET)
@@ -465,7 +468,12 @@ render_thread (gpointer data,
 
   if (job->warm_up)
     {
-      g_autofree char *ignored = gpm_render_markdown ("", NULL);
+      gint64 t = g_get_monotonic_time ();
+      g_autoptr(GError) error = NULL;
+
+      if (!gpm_render_warm_up (&error))
+        g_warning ("%s", error->message);
+      g_debug ("renderer warmed up in %.1f ms", (g_get_monotonic_time () - t) / 1000.0);
       deliver_in_main (job);
       return;
     }
@@ -494,7 +502,7 @@ static void
 push_job (RenderJob *job)
 {
   if (render_pool == NULL)
-    render_pool = g_thread_pool_new (render_thread, NULL, 1, FALSE, NULL);
+    render_pool = g_thread_pool_new (render_thread, NULL, 1, TRUE, NULL);
 
   g_thread_pool_push (render_pool, job, NULL);
 }
