@@ -35,6 +35,7 @@ struct _GpmPreview
   char           *html;
   GpmConvertSettings *convert_settings;
   guint           generation;
+  gint           *latest;       /* atomic rc box: @generation for the render thread */
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
@@ -338,6 +339,7 @@ static void update_warnings (GpmPreview *self, GPtrArray *warnings);
 typedef struct {
   GWeakRef            preview;
   guint               generation;
+  gint               *latest;     /* the preview's newest generation, shared */
   GpmPost            *post;
   GpmTakeout         *takeout;
   GpmConvertSettings *settings;
@@ -352,6 +354,7 @@ static void
 render_job_free (RenderJob *job)
 {
   g_weak_ref_clear (&job->preview);
+  g_clear_pointer (&job->latest, g_atomic_rc_box_release);
   g_clear_object (&job->post);
   g_clear_object (&job->takeout);
   g_clear_pointer (&job->settings, gpm_convert_settings_free);
@@ -478,6 +481,14 @@ render_thread (gpointer data,
       return;
     }
 
+  /* Switched again before this job's turn (arrow keys held down): only the
+   * newest post is worth converting and rendering. */
+  if (job->latest != NULL && (guint) g_atomic_int_get (job->latest) != job->generation)
+    {
+      render_job_free (job);
+      return;
+    }
+
   job->warnings = g_ptr_array_new_with_free_func (g_free);
   result = gpm_convert_post (job->post, job->settings,
                              job->takeout ? gpm_convert_takeout_resolver : NULL, job->takeout);
@@ -532,6 +543,7 @@ reload (GpmPreview *self)
   RenderJob *job;
 
   self->generation++;
+  g_atomic_int_set (self->latest, (gint) self->generation);
 
   if (self->post == NULL)
     {
@@ -545,6 +557,7 @@ reload (GpmPreview *self)
       job = g_new0 (RenderJob, 1);
       g_weak_ref_init (&job->preview, self);
       job->generation = self->generation;
+      job->latest = g_atomic_rc_box_acquire (self->latest);
       job->post = g_object_ref (self->post);
       job->takeout = self->takeout ? g_object_ref (self->takeout) : NULL;
       job->settings = self->convert_settings ? gpm_convert_settings_copy (self->convert_settings)
@@ -843,6 +856,7 @@ gpm_preview_finalize (GObject *object)
 
   g_free (self->html);
   g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
+  g_atomic_rc_box_release (self->latest);
 
   G_OBJECT_CLASS (gpm_preview_parent_class)->finalize (object);
 }
@@ -882,6 +896,7 @@ gpm_preview_init (GpmPreview *self)
   WebKitSettings *settings;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->latest = g_atomic_rc_box_new0 (gint);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "network-session", get_session (),
