@@ -519,6 +519,23 @@ test_render_simple_api (void)
   g_assert_cmpstr (empty, ==, "");
 }
 
+/* The warm-up renders its sample (in a new thread: a context of its own) */
+static gpointer
+warm_up_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_render_warm_up (&error);
+
+  g_assert_no_error (error);
+  return GINT_TO_POINTER (ok);
+}
+
+static void
+test_render_warm_up (void)
+{
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (g_thread_new ("warm-up", warm_up_thread, NULL))));
+}
+
 static void
 test_render_media_blocked (void)
 {
@@ -684,6 +701,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &cases[i], test_render_case);
     }
   g_test_add_func ("/render/simple-api", test_render_simple_api);
+  g_test_add_func ("/render/warm-up", test_render_warm_up);
   g_test_add_func ("/render/media-blocked", test_render_media_blocked);
   g_test_add_func ("/render/mention-current-user", test_render_mention_current_user);
   g_test_add_func ("/render/invalid-utf8", test_render_invalid_utf8);

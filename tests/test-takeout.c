@@ -13,6 +13,7 @@
 
 #include "gpm-takeout.h"
 #include "gpm-takeout-gen.h"
+#include "gpm-zip-directory.h"
 
 static char *tmp_root;
 static GpmGenManifest *manifests[4];       /* by GpmGenForm, with bad cases, CP437 names */
@@ -419,6 +420,128 @@ test_open_entry (void)
     }
 }
 
+/* A zip entry is reached straight from the central directory's offsets
+ * (gpm-zip-directory): plain, zip64, and with data in front of the zip
+ * (a self-extractor stub moves every offset), stored entries with their
+ * sizes after the data (as zip writers that stream write them) too. */
+static void
+write_direct_zip (const char *path,
+                  gboolean    zip64,
+                  gsize       prefix)
+{
+  struct archive *a = archive_write_new ();
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  static const char *names[] = { "Takeout/", "Takeout/a.txt", "Takeout/b.jpg", "Takeout/c.json" };
+  gsize used = 0;
+  guint8 *buf;
+  gsize size = 1024 * 1024;
+
+  buf = g_malloc0 (size);
+  archive_write_set_format_zip (a);
+  if (zip64)
+    g_assert_cmpint (archive_write_set_format_option (a, "zip", "zip64", "1"), ==, ARCHIVE_OK);
+  archive_write_set_bytes_per_block (a, 0);
+  g_assert_cmpint (archive_write_open_memory (a, buf + prefix, size - prefix, &used), ==, ARCHIVE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      struct archive_entry *ae = archive_entry_new ();
+      g_autofree char *data = g_strdup_printf ("%s %u %s", names[i], i, "lorem ipsum dolor sit amet");
+      gboolean dir = g_str_has_suffix (names[i], "/");
+
+      archive_entry_set_pathname (ae, names[i]);
+      archive_entry_set_filetype (ae, dir ? AE_IFDIR : AE_IFREG);
+      archive_entry_set_perm (ae, 0644);
+      if (g_str_has_suffix (names[i], ".jpg"))
+        archive_write_zip_set_compression_store (a);
+      else
+        archive_write_zip_set_compression_deflate (a);
+      /* no size: the writer streams, the sizes follow the data */
+      g_assert_cmpint (archive_write_header (a, ae), ==, ARCHIVE_OK);
+      if (!dir)
+        g_assert_cmpint (archive_write_data (a, data, strlen (data)), ==, (la_ssize_t) strlen (data));
+      archive_entry_free (ae);
+    }
+  g_assert_cmpint (archive_write_close (a), ==, ARCHIVE_OK);
+  archive_write_free (a);
+  memset (buf, 'x', prefix);
+  g_assert_true (g_file_set_contents (path, (const char *) buf, (gssize) (prefix + used), NULL));
+  g_free (buf);
+}
+
+static void
+test_zip_direct (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gpm-zip-direct-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "takeout.zip", NULL);
+
+  /* (libarchive does not read a zip64 zip with data in front) */
+  for (guint variant = 0; variant < 3; variant++)
+    {
+      gboolean zip64 = variant == 1;
+      gsize prefix = variant == 2 ? 1000 : 0;
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(GArray) records = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      const char *paths[] = { path, NULL };
+      gsize length;
+
+      write_direct_zip (path, zip64, prefix);
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+
+      records = gpm_zip_directory_read (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (records->len, ==, 4);
+      for (guint i = 0; i < records->len; i++)
+        {
+          const GpmZipRecord *r = &g_array_index (records, GpmZipRecord, i);
+
+          g_assert_cmpuint (r->offset, <, length);
+          g_assert_true (i == 0 || r->offset > g_array_index (records, GpmZipRecord, i - 1).offset);
+          g_assert_cmpmem (contents + r->offset, 4, "PK\003\004", 4);
+          g_assert_true (gpm_zip_record_is_direct (r));
+        }
+
+      takeout = gpm_takeout_new (paths, &error);
+      g_assert_no_error (error);
+      g_assert_true (gpm_takeout_load (takeout, NULL, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      for (guint i = 1; i < 4; i++)
+        {
+          static const char *names[] = { NULL, "Takeout/a.txt", "Takeout/b.jpg", "Takeout/c.json" };
+          g_autofree char *want = g_strdup_printf ("%s %u %s", names[i], i, "lorem ipsum dolor sit amet");
+          g_autoptr(GBytes) got = gpm_takeout_read_entry (takeout, names[i], 0, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want, strlen (want));
+        }
+
+      /* Proof that the entries are not found by walking: with the first
+       * local header broken, walking stops there, the direct way does not. */
+      if (variant == 0)
+        {
+          g_autoptr(GBytes) got = NULL;
+
+          contents[g_array_index (records, GpmZipRecord, 0).offset] = 'X';
+          g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+          got = gpm_takeout_read_entry (takeout, "Takeout/c.json", 0, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (got);
+        }
+    }
+
+  /* Not a zip's end: no table, and the entries are found by walking */
+  g_assert_true (g_file_set_contents (path, "PK\003\004 not really", -1, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) records = gpm_zip_directory_read (path, &error);
+    g_assert_null (records);
+    g_assert_nonnull (error);
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A truncated, a corrupt and a non-archive part: each is reported by its
  * path; everything before the damage, and all other parts, are read. */
 static void
@@ -774,6 +897,7 @@ main (int    argc,
   g_test_add_func ("/takeout/folder-roots", test_folder_roots);
   g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
+  g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);

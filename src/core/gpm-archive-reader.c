@@ -123,12 +123,13 @@ gpm_archive_sniff (const guint8   *head,
   return FALSE;
 }
 
-GpmArchiveReader *
-gpm_archive_reader_open (const char     *path,
-                         GpmArchiveKind  kind,
-                         gboolean        streaming_zip,
-                         GCancellable   *cancellable,
-                         GError        **error)
+static GpmArchiveReader *
+reader_open (const char     *path,
+             GpmArchiveKind  kind,
+             gboolean        streaming_zip,
+             guint64         start,
+             GCancellable   *cancellable,
+             GError        **error)
 {
   g_autoptr(GpmArchiveReader) self = g_new0 (GpmArchiveReader, 1);
   struct archive *a;
@@ -144,6 +145,13 @@ gpm_archive_reader_open (const char     *path,
                    "%s", g_strerror (saved));
       return NULL;
     }
+  if (start > 0 && lseek (self->fd, (off_t) start, SEEK_SET) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT, "%s", g_strerror (saved));
+      return NULL;
+    }
+  self->pos = start;
   self->buf = g_malloc (MAX_READ);
   self->next_read = MIN_READ;
   self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
@@ -182,6 +190,25 @@ gpm_archive_reader_open (const char     *path,
     }
 
   return g_steal_pointer (&self);
+}
+
+GpmArchiveReader *
+gpm_archive_reader_open (const char     *path,
+                         GpmArchiveKind  kind,
+                         gboolean        streaming_zip,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  return reader_open (path, kind, streaming_zip, 0, cancellable, error);
+}
+
+GpmArchiveReader *
+gpm_archive_reader_open_zip_at (const char    *path,
+                                guint64        offset,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  return reader_open (path, GPM_ARCHIVE_ZIP, TRUE, offset, cancellable, error);
 }
 
 struct archive *

@@ -25,6 +25,13 @@ GpmArchiveReader *gpm_archive_reader_open         (const char     *path,
                                                    gboolean        streaming_zip,
                                                    GCancellable   *cancellable,
                                                    GError        **error);
+/* A zip read with the streaming reader from @offset, a local header: one
+ * entry reached without reading the central directory or the entries
+ * before it (gpm-zip-directory finds the offsets). */
+GpmArchiveReader *gpm_archive_reader_open_zip_at  (const char     *path,
+                                                   guint64         offset,
+                                                   GCancellable   *cancellable,
+                                                   GError        **error);
 struct archive   *gpm_archive_reader_get_archive  (GpmArchiveReader *self);
 /* Byte offset reached in the file. */
 guint64           gpm_archive_reader_get_position (GpmArchiveReader *self);

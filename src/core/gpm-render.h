@@ -65,6 +65,12 @@ char    *gpm_render_markdown_full (const char             *markdown,
                                    const char             *current_user_guid,
                                    GError                **error);
 
+/* Builds the calling thread's renderer (each thread has its own JavaScript context) and
+ * runs a post with the common markup through it, so that the thread's first real post
+ * does not pay for JavaScriptCore compiling markdown-it's code paths. For a worker that
+ * renders previews: call it in that thread before the first post is asked for. */
+gboolean gpm_render_warm_up       (GError                **error);
+
 /* The C-side safety check gpm_render_markdown_full() applies to its result, exposed for
  * tests and callers that hold HTML from elsewhere. TRUE if @html is safe under @flags. */
 gboolean gpm_render_check_html    (const char             *html,

@@ -18,6 +18,7 @@
 #include "gpm-archive-reader.h"
 #include "gpm-archive-stream.h"
 #include "gpm-takeout.h"
+#include "gpm-zip-directory.h"
 
 /* How deep an extracted folder is walked (Takeout/Google+ Stream/Posts is 3). */
 #define MAX_FOLDER_DEPTH 16
@@ -36,6 +37,8 @@ typedef struct {
   PartKind  kind;
   guint64   size;        /* file size; 0 for folders */
   gboolean  streaming;   /* a zip whose central directory is unreadable */
+  GArray   *directory;   /* zip: GpmZipRecord by ordinal, read on first use */
+  gboolean  directory_read;
 } Part;
 
 typedef struct _Entry Entry;
@@ -64,6 +67,8 @@ struct _GpmTakeout {
   Index      *index;
   GPtrArray  *problems;
   GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
+
+  GMutex      directory_lock; /* guards the parts' @directory */
 };
 
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
@@ -186,13 +191,17 @@ gpm_takeout_finalize (GObject *object)
   GpmTakeout *self = GPM_TAKEOUT (object);
 
   for (guint i = 0; i < self->n_parts; i++)
-    g_free (self->parts[i].path);
+    {
+      g_free (self->parts[i].path);
+      g_clear_pointer (&self->parts[i].directory, g_array_unref);
+    }
   g_free (self->parts);
   g_strfreev (self->paths);
   g_clear_pointer (&self->index, index_free);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->directory_lock);
 
   G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
 }
@@ -207,6 +216,7 @@ static void
 gpm_takeout_init (GpmTakeout *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->directory_lock);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   self->retired = g_ptr_array_new_with_free_func (index_free);
@@ -684,6 +694,12 @@ load_archive_part (LoadState *st,
   g_autoptr(GpmArchiveReader) reader = NULL;
   g_autoptr(GError) error = NULL;
   ReadResult result;
+
+  /* The archive may have changed since it was last read */
+  g_mutex_lock (&st->self->directory_lock);
+  g_clear_pointer (&part->directory, g_array_unref);
+  part->directory_read = FALSE;
+  g_mutex_unlock (&st->self->directory_lock);
 
   part->streaming = FALSE;
   reader = gpm_archive_reader_open (part->path, kind, FALSE, st->cancellable, &error);
@@ -1312,6 +1328,75 @@ gpm_takeout_get_entry_size (GpmTakeout            *self,
   return sb.st_size;
 }
 
+/* The part's central directory, read once (NULL when it cannot be). */
+static GArray *
+dup_directory (GpmTakeout *self,
+               guint       part_idx)
+{
+  Part *part = &self->parts[part_idx];
+  GArray *directory;
+
+  g_mutex_lock (&self->directory_lock);
+  if (!part->directory_read)
+    {
+      g_autoptr(GError) error = NULL;
+
+      part->directory = gpm_zip_directory_read (part->path, &error);
+      part->directory_read = TRUE;
+      if (part->directory == NULL)
+        g_debug ("%s: entries are reached by walking the zip: %s", part->path, error->message);
+    }
+  directory = part->directory ? g_array_ref (part->directory) : NULL;
+  g_mutex_unlock (&self->directory_lock);
+
+  return directory;
+}
+
+/* A zip entry reached through its local header offset from the central
+ * directory: libarchive's streaming reader started there reads one entry.
+ * NULL when that is not possible or the entry found there is not @e (the
+ * caller then walks the archive, which always works). */
+static GInputStream *
+open_zip_entry_direct (GpmTakeout   *self,
+                       const Entry  *e,
+                       GCancellable *cancellable)
+{
+  const Part *part = &self->parts[e->pub.part];
+  g_autoptr(GArray) directory = dup_directory (self, e->pub.part);
+  g_autoptr(GpmArchiveReader) reader = NULL;
+  struct archive_entry *ae = NULL;
+  const GpmZipRecord *record;
+  g_autofree char *raw = NULL;
+  g_autofree char *clean = NULL;
+  const char *why;
+  gpointer token;
+  int r;
+
+  if (directory == NULL || e->ordinal >= directory->len)
+    return NULL;
+  record = &g_array_index (directory, GpmZipRecord, e->ordinal);
+  if (!gpm_zip_record_is_direct (record))
+    return NULL;
+
+  reader = gpm_archive_reader_open_zip_at (part->path, record->offset, cancellable, NULL);
+  if (reader == NULL)
+    return NULL;
+
+  token = gpm_archive_utf8_locale_push ();
+  r = archive_read_next_header (gpm_archive_reader_get_archive (reader), &ae);
+  if (r >= ARCHIVE_WARN)
+    raw = gpm_archive_entry_dup_utf8_name (ae, GPM_ARCHIVE_ZIP);
+  gpm_archive_utf8_locale_pop (token);
+
+  clean = raw ? normalize_name (raw, &why) : NULL;
+  if (clean == NULL || strcmp (clean, e->pub.name) != 0)
+    return NULL;
+  if (archive_entry_size_is_set (ae) && e->pub.size >= 0 && archive_entry_size (ae) != e->pub.size)
+    return NULL;
+
+  return gpm_archive_stream_new (g_steal_pointer (&reader), e->pub.name);
+}
+
 GInputStream *
 gpm_takeout_open_entry (GpmTakeout    *self,
                         const char    *name,
@@ -1344,6 +1429,14 @@ gpm_takeout_open_entry (GpmTakeout    *self,
       g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       return G_INPUT_STREAM (g_file_read (file, cancellable, error));
+    }
+
+  if (part->kind == PART_ZIP && !part->streaming)
+    {
+      GInputStream *stream = open_zip_entry_direct (self, e, cancellable);
+
+      if (stream != NULL)
+        return stream;
     }
 
   kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;

@@ -35,10 +35,14 @@ struct _GpmPreview
   char           *html;
   GpmConvertSettings *convert_settings;
   guint           generation;
+  gint           *latest;       /* atomic rc box: @generation for the render thread */
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
- * JavaScript context per thread, so one thread means it is built once. */
+ * JavaScript context per thread, so one thread means it is built once. The
+ * pool is exclusive: a shared pool hands its idle thread back to GLib's
+ * spare threads, and a job could then run on any thread (GTask's too) and
+ * build another context there (70-100 ms, and the memory of one more). */
 static GThreadPool *render_pool;
 
 G_DEFINE_FINAL_TYPE (GpmPreview, gpm_preview, GTK_TYPE_WIDGET)
@@ -335,6 +339,7 @@ static void update_warnings (GpmPreview *self, GPtrArray *warnings);
 typedef struct {
   GWeakRef            preview;
   guint               generation;
+  gint               *latest;     /* the preview's newest generation, shared */
   GpmPost            *post;
   GpmTakeout         *takeout;
   GpmConvertSettings *settings;
@@ -349,6 +354,7 @@ static void
 render_job_free (RenderJob *job)
 {
   g_weak_ref_clear (&job->preview);
+  g_clear_pointer (&job->latest, g_atomic_rc_box_release);
   g_clear_object (&job->post);
   g_clear_object (&job->takeout);
   g_clear_pointer (&job->settings, gpm_convert_settings_free);
@@ -465,8 +471,21 @@ render_thread (gpointer data,
 
   if (job->warm_up)
     {
-      g_autofree char *ignored = gpm_render_markdown ("", NULL);
+      gint64 t = g_get_monotonic_time ();
+      g_autoptr(GError) error = NULL;
+
+      if (!gpm_render_warm_up (&error))
+        g_warning ("%s", error->message);
+      g_debug ("renderer warmed up in %.1f ms", (g_get_monotonic_time () - t) / 1000.0);
       deliver_in_main (job);
+      return;
+    }
+
+  /* Switched again before this job's turn (arrow keys held down): only the
+   * newest post is worth converting and rendering. */
+  if (job->latest != NULL && (guint) g_atomic_int_get (job->latest) != job->generation)
+    {
+      render_job_free (job);
       return;
     }
 
@@ -494,7 +513,7 @@ static void
 push_job (RenderJob *job)
 {
   if (render_pool == NULL)
-    render_pool = g_thread_pool_new (render_thread, NULL, 1, FALSE, NULL);
+    render_pool = g_thread_pool_new (render_thread, NULL, 1, TRUE, NULL);
 
   g_thread_pool_push (render_pool, job, NULL);
 }
@@ -524,6 +543,7 @@ reload (GpmPreview *self)
   RenderJob *job;
 
   self->generation++;
+  g_atomic_int_set (self->latest, (gint) self->generation);
 
   if (self->post == NULL)
     {
@@ -537,6 +557,7 @@ reload (GpmPreview *self)
       job = g_new0 (RenderJob, 1);
       g_weak_ref_init (&job->preview, self);
       job->generation = self->generation;
+      job->latest = g_atomic_rc_box_acquire (self->latest);
       job->post = g_object_ref (self->post);
       job->takeout = self->takeout ? g_object_ref (self->takeout) : NULL;
       job->settings = self->convert_settings ? gpm_convert_settings_copy (self->convert_settings)
@@ -835,6 +856,7 @@ gpm_preview_finalize (GObject *object)
 
   g_free (self->html);
   g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
+  g_atomic_rc_box_release (self->latest);
 
   G_OBJECT_CLASS (gpm_preview_parent_class)->finalize (object);
 }
@@ -874,6 +896,7 @@ gpm_preview_init (GpmPreview *self)
   WebKitSettings *settings;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->latest = g_atomic_rc_box_new0 (gint);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "network-session", get_session (),
