@@ -80,10 +80,16 @@ if [ -x "$BUILD/bench/bench-convert" ]; then
   stage_render=$(echo "$out" | awk '/^render/ { print $2 }')
 fi
 
-"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" "$stage_import" "$stage_attach" "$stage_convert" "$stage_render" <<'PYEOF'
+# The floor of any exact preview: markdown-it alone, no plugins, in one JavaScript loop.
+floor=0
+if [ -x "$BUILD/bench/bench-render" ] && [ -f "$BUILD/src/core/js/markdown-it.js" ]; then
+  floor=$("$BUILD/bench/bench-render" -n "$posts" --floor "$BUILD/src/core/js/markdown-it.js" | awk '/^floor/ { print $(NF-5) }')
+fi
+
+"$PY" - "$posts" "$cli_full" "$cli_md" "$seed_process" "$seed_loop" "$stage_import" "$stage_attach" "$stage_convert" "$stage_render" "$floor" <<'PYEOF'
 import sys
 posts = int(sys.argv[1])
-cli_full, cli_md, seed_process, seed_loop, st_import, st_attach, st_convert, st_render = map(float, sys.argv[2:])
+cli_full, cli_md, seed_process, seed_loop, st_import, st_attach, st_convert, st_render, floor = map(float, sys.argv[2:])
 print("posts:                                  %d" % posts)
 print("gplus-migrate-cli convert --jsonl:      %.3f s" % cli_full)
 print("gplus-migrate-cli convert --jsonl --no-html: %.3f s" % cli_md)
@@ -96,4 +102,8 @@ if st_convert > 0:
     print("stages, one thread: import %.3f s, attachments %.3f s, convert %.3f s, render %.3f s"
           % (st_import, st_attach, st_convert, st_render))
     print("ratio converter (seed loop / gpm_convert_post loop): %.1fx" % (seed_loop / st_convert))
+if floor > 0:
+    print("markdown-it alone (no plugins, one JS loop, as many generated posts): %.3f s" % floor)
+    print("  20x the seed leaves %.3f s for everything; the renderer alone caps the ratio at %.1fx"
+          % (seed_process / 20, seed_process / floor))
 PYEOF

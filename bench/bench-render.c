@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jsc/jsc.h>
+
 #include "gpm-render.h"
 
 static const char * const words[] = {
@@ -85,13 +87,67 @@ run (gpointer data)
   return NULL;
 }
 
+/* The floor: markdown-it alone (no plugins, default options), the posts
+ * rendered in one JavaScript loop, no C call per post and no check of the
+ * output. What running diaspora's renderer in JavaScriptCore costs at least. */
+static int
+run_floor (GPtrArray  *posts,
+           const char *script_path)
+{
+  g_autoptr(JSCContext) context = jsc_context_new ();
+  g_autoptr(JSCValue) array = NULL;
+  g_autoptr(JSCValue) result = NULL;
+  g_autofree char *code = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  double ms;
+
+  if (!g_file_get_contents (script_path, &code, &len, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 1;
+    }
+  g_clear_object (&result);
+  result = jsc_context_evaluate (context, "var window = globalThis; var self = globalThis;", -1);
+  g_clear_object (&result);
+  result = jsc_context_evaluate_with_source_uri (context, code, len, "markdown-it.js", 1);
+  array = jsc_value_new_array (context, G_TYPE_NONE);
+  for (guint i = 0; i < posts->len; i++)
+    {
+      g_autoptr(JSCValue) s = jsc_value_new_string (context, g_ptr_array_index (posts, i));
+      jsc_value_object_set_property_at_index (array, i, s);
+    }
+  jsc_context_set_value (context, "posts", array);
+  g_clear_object (&result);
+  result = jsc_context_evaluate (context,
+    "(function () {"
+    "  var md = markdownit(), out = 0;"
+    "  for (var i = 0; i < Math.min(posts.length, 500); i++) out += md.render(posts[i]).length;"
+    "  var t0 = Date.now();"
+    "  for (var i = 0; i < posts.length; i++) out += md.render(posts[i]).length;"
+    "  return Date.now() - t0;"
+    "})()", -1);
+  if (jsc_context_get_exception (context) != NULL)
+    {
+      fprintf (stderr, "%s\n", jsc_exception_get_message (jsc_context_get_exception (context)));
+      return 1;
+    }
+  ms = jsc_value_to_double (result);
+  printf ("floor, markdown-it alone in one JavaScript loop: %u posts in %.3f s, %.1f us a post\n",
+          posts->len, ms / 1000, ms * 1000 / posts->len);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   gint n_posts = 5000;
   gint n_threads = 1;
   gboolean remote = FALSE;
+  g_autofree char *floor_script = NULL;
   GOptionEntry entries[] = {
+    { "floor", 0, 0, G_OPTION_ARG_FILENAME, &floor_script,
+      "Only time markdown-it itself (no plugins), loaded from SCRIPT", "SCRIPT" },
     { "posts", 'n', 0, G_OPTION_ARG_INT, &n_posts, "Posts to render", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &n_threads, "Rendering threads", "N" },
     { "remote", 0, 0, G_OPTION_ARG_NONE, &remote, "Allow remote images and media", NULL },
@@ -126,6 +182,9 @@ main (int argc, char **argv)
       bytes_in += strlen (post);
       g_ptr_array_add (posts, post);
     }
+
+  if (floor_script != NULL)
+    return run_floor (posts, floor_script);
 
   work = g_new0 (Work, n_threads);
   threads = g_new0 (GThread *, n_threads);
