@@ -353,14 +353,46 @@
      * step gives that same match with far less interpreter state. */
     var PATH_HEAD = "(?:[/?#](?:", PATH_TAIL = ")+|\\/)?";
 
+    /* src_auth is one optional group "(?:(?:...)+@)?": whatever the group
+     * matches ends with "@". Where the text has no "@" the group can only
+     * match empty, so HEAD without it gives the same match, and skips the
+     * interpreter's backtracking over the whole host, character by character,
+     * looking for an "@" (most of the time of a link). */
+    function isWholeGroup(src) {
+      var depth = 0, inClass = false;
+      for (var k = 0; k < src.length; k++) {
+        var c = src[k];
+        if (c === "\\") { k++; continue; }
+        if (inClass) { if (c === "]") { inClass = false; } continue; }
+        if (c === "[") { inClass = true; continue; }
+        if (c === "(") { depth++; }
+        else if (c === ")") {
+          depth--;
+          if (depth === 0 && k !== src.length - 2) { return false; }
+        }
+      }
+      return depth === 0;
+    }
+
+    function withoutAuth(head, self) {
+      var auth = self.re.src_auth;
+      if (typeof auth !== "string" || auth.slice(0, 3) !== "(?:" || auth.slice(-4) !== "+@)?" ||
+          !isWholeGroup(auth) || head.split(auth).length !== 2) {
+        return null;
+      }
+      return head.replace(auth, function () { return ""; });
+    }
+
     function splitRegExp(whole, head, self) {
       var path = self.re.src_path;
-      var split;
+      var split, noAuth;
       if (!isOneOptionalGroup(path) ||
           new RegExp(head + path, whole.flags).source !== whole.source) {
         return null;
       }
-      split = { head: new RegExp(head, whole.flags), path: new RegExp("^" + path, whole.flags), step: null };
+      noAuth = withoutAuth(head, self);
+      split = { head: new RegExp(head, whole.flags), path: new RegExp("^" + path, whole.flags), step: null,
+                headNoAuth: noAuth === null ? null : new RegExp(noAuth, whole.flags) };
       if (path.slice(0, PATH_HEAD.length) === PATH_HEAD && path.slice(-PATH_TAIL.length) === PATH_TAIL) {
         var y = path.slice(PATH_HEAD.length, path.length - PATH_TAIL.length);
         if (PATH_HEAD + y + PATH_TAIL === path) {
@@ -394,7 +426,7 @@
 
     function splitLength(split, text, pos) {
       var tail = text.slice(pos);
-      var m = split.head.exec(tail);
+      var m = (split.headNoAuth !== null && tail.indexOf("@") < 0 ? split.headNoAuth : split.head).exec(tail);
       if (!m) { return 0; }
       return m[0].length + pathLength(split, tail.slice(m[0].length));
     }
