@@ -8,7 +8,10 @@ if ! command -v dbus-run-session >/dev/null 2>&1 || ! command -v gnome-keyring-d
   exit 0
 fi
 if [ -z "$GPM_KEYRING_SESSION" ]; then
-  GPM_KEYRING_SESSION=1 exec dbus-run-session -- "$0" "$@"
+  # The bus and the services it starts write to stderr: the program's
+  # stdout (the TAP stream) goes on fd 3. (The accessibility registry,
+  # started for test-a11y, prints a line on its stdout.)
+  GPM_KEYRING_SESSION=1 exec dbus-run-session -- "$0" "$@" 3>&1 1>&2
 fi
 
 tmp=$(mktemp -d) || exit 1
@@ -16,7 +19,7 @@ export HOME="$tmp" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" \
        XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 
-printf 'gpm-test' | gnome-keyring-daemon --foreground --unlock --components=secrets >"$tmp/keyring.log" 2>&1 &
+printf 'gpm-test' | gnome-keyring-daemon --foreground --unlock --components=secrets >"$tmp/keyring.log" 2>&1 3>&- &
 keyring=$!
 i=0
 while [ $i -lt 100 ]; do
@@ -28,7 +31,7 @@ while [ $i -lt 100 ]; do
   sleep 0.1
 done
 
-"$@"
+"$@" >&3 3>&-
 rc=$?
 kill $keyring 2>/dev/null
 wait $keyring 2>/dev/null

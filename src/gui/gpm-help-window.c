@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "gpm-a11y.h"
 #include "gpm-help-window.h"
 
 struct _GpmHelpWindow
@@ -37,6 +38,7 @@ static void
 gpm_help_window_init (GpmHelpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
 }
 
 GpmHelpWindow *

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-application.h"
 #include "gpm-convert.h"
 #include "gpm-export.h"
@@ -161,6 +162,8 @@ update_statement (GpmMigratePage *self)
     }
 
   gtk_label_set_label (self->statement_label, text->str);
+  /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
+  gtk_label_set_selectable (self->statement_label, text->len > 0);
 }
 
 const char *
@@ -223,6 +226,64 @@ combo_selected_cb (AdwComboRow    *row,
   update_statement (self);
 }
 
+/* The aspect choices of a mapping row, in the row (the chosen one) and in
+ * its popover. Look like libadwaita 1.2's own (a label, and in the popover
+ * a check mark on the chosen one), and name each choice's list row, which
+ * libadwaita's leave unnamed for screen readers. */
+static void
+choice_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  in_popover)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                  "icon-name", "object-select-symbolic",
+                                  NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_width_chars (GTK_LABEL (label), 1);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (icon, GPOINTER_TO_INT (in_popover));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+choice_selected_cb (AdwComboRow *row,
+                    GParamSpec  *pspec,
+                    GtkListItem *item)
+{
+  GtkWidget *icon = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (icon, adw_combo_row_get_selected_item (row) == gtk_list_item_get_item (item) ? 1.0 : 0.0);
+}
+
+static void
+choice_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                AdwComboRow              *row)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (gtk_list_item_get_child (item))), text);
+  gpm_a11y_label_list_item (item, text);
+  g_signal_connect (row, "notify::selected-item", G_CALLBACK (choice_selected_cb), item);
+  choice_selected_cb (row, NULL, item);
+}
+
+static void
+choice_unbind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, choice_selected_cb, item);
+}
+
 static void
 build_mapping_rows (GpmMigratePage *self)
 {
@@ -262,6 +323,24 @@ build_mapping_rows (GpmMigratePage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
       adw_combo_row_set_selected (row, selected);
+      for (guint in_popover = 0; in_popover < 2; in_popover++)
+        {
+          GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+          g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), GUINT_TO_POINTER (in_popover));
+          g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), row);
+          g_signal_connect (factory, "unbind", G_CALLBACK (choice_unbind_cb), row);
+          if (in_popover)
+            adw_combo_row_set_list_factory (row, factory);
+          else
+            adw_combo_row_set_factory (row, factory);
+          g_object_unref (factory);
+        }
+      /* The lists of the chosen aspect and of the choices: named after the audience */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "current")),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "list")),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
       g_object_unref (model);
       g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
       g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
@@ -1043,6 +1122,7 @@ static void
 gpm_migrate_page_init (GpmMigratePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
   self->status = "plan";
   g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (delay_changed_cb), self, G_CONNECT_SWAPPED);
 }

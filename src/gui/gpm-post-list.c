@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-a11y.h"
 #include "gpm-gui-util.h"
 #include "gpm-post-list.h"
 
@@ -552,8 +553,8 @@ update_state (GpmPostList *self,
         g_string_append_printf (a11y, ", %s", state_label);
     }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (item)),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, a11y->str, -1);
+  /* The row is what takes the focus: it carries the name */
+  gpm_a11y_label_list_item (item, a11y->str);
 }
 
 static void
@@ -668,6 +669,7 @@ gpm_post_list_init (GpmPostList *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_label_editable (GTK_EDITABLE (self->search_entry), _("Search posts"));
 
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound = g_hash_table_new (NULL, NULL);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-application.h"
 #include "gpm-preferences-window.h"
 
@@ -83,8 +84,21 @@ static void
 gpm_preferences_window_init (GpmPreferencesWindow *self)
 {
   GSettings *settings = gpm_settings_get_default ();
+  GObject *search_entry;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* libadwaita 1.2 leaves its search entry and results unnamed (search is
+   * off here, but they are in the accessibility tree) */
+  search_entry = gtk_widget_get_template_child (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW, "search_entry");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search Preferences"), -1);
+  gpm_a11y_label_editable (GTK_EDITABLE (search_entry), _("Search Preferences"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (self), ADW_TYPE_PREFERENCES_WINDOW,
+                                                                                 "search_results")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search Results"), -1);
+  gpm_a11y_label_editable (GTK_EDITABLE (self->hashtags_row),
+                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->hashtags_row)));
+  gpm_a11y_label_editable (GTK_EDITABLE (self->date_line_row),
+                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->date_line_row)));
 
   g_settings_bind_with_mapping (settings, "hashtags", self->hashtags_row, "text",
                                 G_SETTINGS_BIND_DEFAULT, hashtags_get_mapping, hashtags_set_mapping,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-preview.h"
@@ -532,6 +533,8 @@ update_warnings (GpmPreview *self,
     }
 
   gtk_label_set_label (self->warnings_label, text->str);
+  /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
+  gtk_label_set_selectable (self->warnings_label, text->len > 0);
   gtk_revealer_set_reveal_child (self->warnings_revealer, text->len > 0);
 }
 
@@ -890,12 +893,29 @@ gpm_preview_class_init (GpmPreviewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "gpm-preview");
 }
 
+/* WebKitGTK 6.0 puts a GtkTextView of its own inside the web view, which
+ * takes the keyboard focus after the page: name it like the preview. */
+static void
+web_view_focus_enter_cb (GtkEventControllerFocus *controller,
+                         gpointer                 user_data)
+{
+  GtkWidget *web_view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (web_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TEXT_VIEW (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Post preview"), -1);
+}
+
 static void
 gpm_preview_init (GpmPreview *self)
 {
   WebKitSettings *settings;
+  GtkEventController *focus;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
   self->latest = g_atomic_rc_box_new0 (gint);
 
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
@@ -922,6 +942,9 @@ gpm_preview_init (GpmPreview *self)
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Post preview"), -1);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "enter", G_CALLBACK (web_view_focus_enter_cb), NULL);
+  gtk_widget_add_controller (GTK_WIDGET (self->web_view), focus);
   gtk_box_append (GTK_BOX (self->web_box), GTK_WIDGET (self->web_view));
 
   self->mode = GPM_PREVIEW_DIASPORA;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-problem.h"
 #include "gpm-problems-dialog.h"
 
@@ -66,6 +67,7 @@ static void
 gpm_problems_dialog_init (GpmProblemsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
 }
 
 GpmProblemsDialog *

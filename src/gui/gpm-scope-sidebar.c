@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-scope-sidebar.h"
 
 struct _GpmScopeSidebar
@@ -286,6 +287,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     description = g_strdup_printf (ngettext ("%u post", "%u posts", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  /* The row and the expander take the focus too (arrow keys): same name */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  gpm_a11y_label_list_item (item, gpm_scope_node_get_title (node));
 
   b1 = g_object_bind_property (node, "active", check, "active",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

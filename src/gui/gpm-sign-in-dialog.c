@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-application.h"
 #include "gpm-gui-util.h"
 #include "gpm-secrets.h"
@@ -542,6 +543,13 @@ gpm_sign_in_dialog_class_init (GpmSignInDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
+/* The row's text is what takes the focus: name it after the row */
+static void
+label_entry_row (AdwPreferencesRow *row)
+{
+  gpm_a11y_label_editable (GTK_EDITABLE (row), adw_preferences_row_get_title (row));
+}
+
 static void
 gpm_sign_in_dialog_init (GpmSignInDialog *self)
 {
@@ -550,6 +558,11 @@ gpm_sign_in_dialog_init (GpmSignInDialog *self)
   g_autofree char *user = g_settings_get_string (settings, "last-user");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
+  label_entry_row (ADW_PREFERENCES_ROW (self->address_row));
+  label_entry_row (ADW_PREFERENCES_ROW (self->username_row));
+  label_entry_row (ADW_PREFERENCES_ROW (self->password_row));
+  label_entry_row (ADW_PREFERENCES_ROW (self->code_row));
 
   self->cancellable = g_cancellable_new ();
   self->can_open_browser = TRUE;

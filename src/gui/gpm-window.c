@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-resources.h"
 #include "gpm-gui-util.h"
@@ -1080,6 +1081,7 @@ gpm_window_init (GpmWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
 
   self->settings = g_object_ref (gpm_settings_get_default ());
 

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-a11y.h: accessible names GTK 4.8 gets wrong or leaves out.
+ * tests/test-a11y.c reads them back over AT-SPI. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* GTK 4.8 names a button with a text label twice: its raw label (mnemonic
+ * underscore and all) and the label widget inside, which a screen reader
+ * reads one after the other ("_Migrate… Migrate…"). Keeps only the label
+ * widget's name; and names an icon-only button after its tooltip (as
+ * libadwaita 1.2's "Show Text" button in AdwPasswordEntryRow needs). For
+ * every GtkButton in @widget's subtree (toggle buttons too), now and after
+ * each label or tooltip change. */
+void gpm_a11y_fix_button_names (GtkWidget *widget);
+
+/* Names the text widget inside an entry (GtkSearchEntry, AdwEntryRow): it
+ * is what takes the focus, and GTK 4.8 leaves it unnamed. */
+void gpm_a11y_label_editable   (GtkEditable *editable,
+                                const char  *label);
+
+/* Names the row a GtkListView focuses for @item: GTK 4.8 has no accessible
+ * label for list items (4.12 has gtk_list_item_set_accessible_label()). */
+void gpm_a11y_label_list_item  (GtkListItem *item,
+                                const char  *label);
+
+G_END_DECLS
