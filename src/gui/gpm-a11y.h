@@ -26,4 +26,11 @@ void gpm_a11y_label_editable   (GtkEditable *editable,
 void gpm_a11y_label_list_item  (GtkListItem *item,
                                 const char  *label);
 
+/* Tab and Shift+Tab inside @widget move the focus past it, to the widget
+ * after (or before) it, instead of through it. For GTK 4.8's list views,
+ * where every row is a Tab stop (20,000 posts, as many presses; 4.12 has
+ * GtkListView:tab-behavior), and for the preview's web view, which keeps the
+ * focus in a text view of its own. Inside, the arrow keys still move. */
+void gpm_a11y_tab_leaves       (GtkWidget   *widget);
+
 G_END_DECLS

@@ -669,6 +669,7 @@ gpm_post_list_init (GpmPostList *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_tab_leaves (GTK_WIDGET (self->list_view));
   gpm_a11y_label_editable (GTK_EDITABLE (self->search_entry), _("Search posts"));
 
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -945,6 +945,7 @@ gpm_preview_init (GpmPreview *self)
   focus = gtk_event_controller_focus_new ();
   g_signal_connect (focus, "enter", G_CALLBACK (web_view_focus_enter_cb), NULL);
   gtk_widget_add_controller (GTK_WIDGET (self->web_view), focus);
+  gpm_a11y_tab_leaves (GTK_WIDGET (self->web_view));
   gtk_box_append (GTK_BOX (self->web_box), GTK_WIDGET (self->web_view));
 
   self->mode = GPM_PREVIEW_DIASPORA;

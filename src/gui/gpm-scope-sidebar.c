@@ -388,6 +388,7 @@ gpm_scope_sidebar_init (GpmScopeSidebar *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gpm_a11y_tab_leaves (GTK_WIDGET (self->list_view));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
