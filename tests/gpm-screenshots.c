@@ -84,12 +84,6 @@ wait_page (GpmWindow  *window,
 }
 
 static gboolean
-dialog_at (gpointer data)
-{
-  return g_str_equal (gpm_sign_in_dialog_get_step (data), g_object_get_data (data, "want"));
-}
-
-static gboolean
 statement_ready (gpointer data)
 {
   return strstr (gpm_migrate_page_get_statement (data), "aspect") != NULL;
@@ -100,13 +94,6 @@ has_posted (gpointer data)
 {
   GpmMigrator *migrator = gpm_migrate_page_get_migrator (data);
   return migrator != NULL && gpm_migrator_get_n_done (migrator) >= 3;
-}
-
-static gboolean
-run_ended (gpointer data)
-{
-  const char *status = gpm_migrate_page_get_status (data);
-  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
 }
 
 static GpmWindow *
@@ -268,7 +255,7 @@ main (int   argc,
   shot ("sign-in");
   gpm_sign_in_dialog_continue (dialog);
   g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
-  gpm_test_gui_wait (dialog_at, dialog, 30);
+  gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 30);
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
   shot ("sign-in-password");
   gpm_sign_in_dialog_continue (dialog);
@@ -281,7 +268,7 @@ main (int   argc,
   gpm_migrate_page_start (page);
   gpm_test_gui_wait (has_posted, page, 60);
   shot_sized ("migrate-progress", 1100, 720);
-  gpm_test_gui_wait (run_ended, page, 120);
+  gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120);
   shot_sized ("migrate-done", 1100, 720);
   g_signal_emit_by_name (page, "close");
   shot_sized ("review-after-migration", 1100, 720);

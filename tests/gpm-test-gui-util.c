@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "gpm-test-gui-util.h"
+#include "gpm-migrate-page.h"
+#include "gpm-sign-in-dialog.h"
 
 static GpmApplication *app;
 
@@ -156,4 +158,45 @@ void
 gpm_test_gui_wait_list (GpmWindow *window)
 {
   gpm_test_gui_wait (list_ready, window, 30);
+}
+
+gboolean
+gpm_test_gui_dialog_at_step (gpointer dialog)
+{
+  return g_str_equal (gpm_sign_in_dialog_get_step (dialog), g_object_get_data (G_OBJECT (dialog), "want"));
+}
+
+gboolean
+gpm_test_gui_on_migrate_page (gpointer window)
+{
+  return g_strcmp0 (gpm_window_get_page (window), "migrate") == 0;
+}
+
+gboolean
+gpm_test_gui_run_ended (gpointer page)
+{
+  const char *status = gpm_migrate_page_get_status (page);
+
+  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
+}
+
+void
+gpm_test_rm_rf (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        gpm_test_rm_rf (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
 }

@@ -38,4 +38,14 @@ gboolean        gpm_test_gui_wait_review (GpmWindow *window);
 /* Waits until the post list has finished filtering. */
 void            gpm_test_gui_wait_list   (GpmWindow *window);
 
+/* Wait conditions the UI tests share. The sign-in dialog @dialog is at the
+ * step named by its object data "want"; the window shows its migrate page;
+ * the migrate page's run is done or stopped. */
+gboolean        gpm_test_gui_dialog_at_step  (gpointer dialog);
+gboolean        gpm_test_gui_on_migrate_page (gpointer window);
+gboolean        gpm_test_gui_run_ended       (gpointer page);
+
+/* Deletes @path and everything below it (a test's temporary folder). */
+void            gpm_test_rm_rf            (const char *path);
+
 G_END_DECLS

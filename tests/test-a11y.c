@@ -772,18 +772,6 @@ find_sign_in_dialog (void)
 }
 
 static gboolean
-dialog_at_step (gpointer data)
-{
-  return g_str_equal (gpm_sign_in_dialog_get_step (data), g_object_get_data (data, "want"));
-}
-
-static gboolean
-on_migrate_page (gpointer data)
-{
-  return g_strcmp0 (gpm_window_get_page (data), "migrate") == 0;
-}
-
-static gboolean
 statement_ready (gpointer data)
 {
   return strstr (gpm_migrate_page_get_statement (data), "aspect") != NULL;
@@ -795,14 +783,6 @@ has_posted (gpointer data)
   GpmMigrator *migrator = gpm_migrate_page_get_migrator (data);
 
   return migrator != NULL && gpm_migrator_get_n_done (migrator) >= 1;
-}
-
-static gboolean
-run_ended (gpointer data)
-{
-  const char *status = gpm_migrate_page_get_status (data);
-
-  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
 }
 
 /* Migrate… → the sign-in dialog (address, then password) → the migrate
@@ -843,12 +823,12 @@ test_sign_in_and_migrate (void)
   gpm_sign_in_dialog_set_username (dialog, "alice");
   gpm_sign_in_dialog_continue (dialog);
   g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
-  g_assert_true (gpm_test_gui_wait (dialog_at_step, dialog, 60));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 60));
   check_window (GTK_WINDOW (dialog), "sign-in dialog, password", 8, expect_password);
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
   gpm_sign_in_dialog_continue (dialog);
-  g_assert_true (gpm_test_gui_wait (on_migrate_page, window, 60));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
   page = gpm_window_get_migrate_page (window);
   g_assert_true (gpm_test_gui_wait (statement_ready, page, 60));
   settle (300);
@@ -859,7 +839,7 @@ test_sign_in_and_migrate (void)
   g_assert_true (gpm_test_gui_wait (has_posted, page, 60));
   check_window (GTK_WINDOW (window), "migrate page, running", 20, expect_run);
   gpm_migrate_page_stop (page);
-  gpm_test_gui_wait (run_ended, page, 60);
+  gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60);
   check_window (GTK_WINDOW (window), "migrate page, stopped", 0, NULL);
 
   close_window (GTK_WINDOW (window));
@@ -899,27 +879,6 @@ static const GpmTestPostFile broken_posts[] = {
     "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}" },
   { "20180202 - Broken.json", "{\"url\": \"https://plus.google.com/1/posts/b\", \"content\": \"cut off" },
 };
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        rm_rf (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
 
 int
 main (int   argc,
@@ -966,8 +925,8 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  rm_rf (tmp_dir);
-  rm_rf (data_home);
+  gpm_test_rm_rf (tmp_dir);
+  gpm_test_rm_rf (data_home);
   g_free (tmp_dir);
   g_free (broken_takeout);
   g_free (demo_takeout);

@@ -34,29 +34,9 @@ typedef struct {
 } Wait;
 
 static gboolean
-dialog_at_step (gpointer data)
-{
-  GpmSignInDialog *dialog = data;
-  return g_str_equal (gpm_sign_in_dialog_get_step (dialog), g_object_get_data (G_OBJECT (dialog), "want"));
-}
-
-static gboolean
-on_migrate_page (gpointer data)
-{
-  return g_strcmp0 (gpm_window_get_page (data), "migrate") == 0;
-}
-
-static gboolean
 statement_has_aspect (gpointer data)
 {
   return strstr (gpm_migrate_page_get_statement (data), "aspect Family") != NULL;
-}
-
-static gboolean
-run_ended (gpointer data)
-{
-  const char *status = gpm_migrate_page_get_status (data);
-  return g_str_equal (status, "done") || g_str_equal (status, "stopped");
 }
 
 static GpmSignInDialog *
@@ -76,7 +56,7 @@ wait_step (GpmSignInDialog *dialog,
            const char      *step)
 {
   g_object_set_data (G_OBJECT (dialog), "want", (gpointer) step);
-  if (!gpm_test_gui_wait (dialog_at_step, dialog, 60))
+  if (!gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 60))
     g_error ("sign-in dialog at step %s (message: %s), expected %s",
              gpm_sign_in_dialog_get_step (dialog), gpm_sign_in_dialog_get_message (dialog), step);
 }
@@ -136,7 +116,7 @@ test_migrate_to_test_pod (void)
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
   gpm_sign_in_dialog_continue (dialog);
-  g_assert_true (gpm_test_gui_wait (on_migrate_page, window, 60));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
 
   page = gpm_window_get_migrate_page (window);
   g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
@@ -150,7 +130,7 @@ test_migrate_to_test_pod (void)
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);
   g_assert_true (gpm_migrate_page_is_running (page));
-  g_assert_true (gpm_test_gui_wait (run_ended, page, 120));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
 
   received = gpm_test_pod_dup_posts (pod);
@@ -197,7 +177,7 @@ test_migrate_to_test_pod (void)
 
   /* Running again posts nothing twice */
   gpm_migrate_page_start (page);
-  g_assert_true (gpm_test_gui_wait (run_ended, page, 120));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -417,7 +417,6 @@ test_export_to_folder (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void rm_rf (const char *path);
 
 static void
 count_request_cb (SoupServer        *server,
@@ -519,29 +518,8 @@ test_preview_no_network (void)
 
   gpm_preview_set_remote_allowed (preview, FALSE);
   gtk_window_destroy (GTK_WINDOW (window));
-  rm_rf (tmp);
+  gpm_test_rm_rf (tmp);
   (void) text;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        rm_rf (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
 }
 
 int
@@ -572,7 +550,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  rm_rf (tmp_dir);
+  gpm_test_rm_rf (tmp_dir);
   g_free (takeout_dir);
   g_free (tmp_dir);
 

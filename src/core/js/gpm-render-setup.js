@@ -327,12 +327,11 @@
      * either form (every path alternative first consumes "/", "?" or "#") and
      * src_path has no lookbehind or \b that could see the text before it. The
      * split is used only if the pieces rebuild linkify-it's exact regexp. */
-    function isOneOptionalGroup(src) {
-      if (src.slice(0, 8) !== "(?:[/?#]" || src.slice(-2) !== ")?" ||
-          /\\[bB]|\(\?<[=!]/.test(src)) {
-        return false;
-      }
+    /* @src is one group that spans it all, "(...)?": no ")" closes the
+     * outermost group before the final ")?". */
+    function isWholeGroup(src) {
       var depth = 0, inClass = false;
+      if (src.slice(-2) !== ")?") { return false; }
       for (var k = 0; k < src.length; k++) {
         var c = src[k];
         if (c === "\\") { k++; continue; }
@@ -345,6 +344,10 @@
         }
       }
       return depth === 0;
+    }
+
+    function isOneOptionalGroup(src) {
+      return src.slice(0, 8) === "(?:[/?#]" && !/\\[bB]|\(\?<[=!]/.test(src) && isWholeGroup(src);
     }
 
     /* The path itself is "(?:[/?#](?:Y)+|\/)?". Nothing follows the (?:Y)+ loop,
@@ -358,22 +361,6 @@
      * match empty, so HEAD without it gives the same match, and skips the
      * interpreter's backtracking over the whole host, character by character,
      * looking for an "@" (most of the time of a link). */
-    function isWholeGroup(src) {
-      var depth = 0, inClass = false;
-      for (var k = 0; k < src.length; k++) {
-        var c = src[k];
-        if (c === "\\") { k++; continue; }
-        if (inClass) { if (c === "]") { inClass = false; } continue; }
-        if (c === "[") { inClass = true; continue; }
-        if (c === "(") { depth++; }
-        else if (c === ")") {
-          depth--;
-          if (depth === 0 && k !== src.length - 2) { return false; }
-        }
-      }
-      return depth === 0;
-    }
-
     function withoutAuth(head, self) {
       var auth = self.re.src_auth;
       if (typeof auth !== "string" || auth.slice(0, 3) !== "(?:" || auth.slice(-4) !== "+@)?" ||
