@@ -84,12 +84,6 @@ wait_page (GpmWindow  *window,
 }
 
 static gboolean
-statement_ready (gpointer data)
-{
-  return strstr (gpm_migrate_page_get_statement (data), "aspect") != NULL;
-}
-
-static gboolean
 has_posted (gpointer data)
 {
   GpmMigrator *migrator = gpm_migrate_page_get_migrator (data);
@@ -262,7 +256,7 @@ main (int   argc,
   wait_page (window, "migrate");
 
   page = gpm_window_get_migrate_page (window);
-  gpm_test_gui_wait (statement_ready, page, 30);
+  gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 30);
   shot_sized ("migrate", 1100, 720);
   gpm_migrate_page_set_delay (page, 1);
   gpm_migrate_page_start (page);

@@ -200,3 +200,21 @@ gpm_test_rm_rf (const char *path)
     }
   g_rmdir (path);
 }
+
+gboolean
+gpm_test_gui_statement_ready (gpointer page)
+{
+  return strstr (gpm_migrate_page_get_statement (page), "aspect") != NULL;
+}
+
+GpmSignInDialog *
+gpm_test_gui_find_sign_in_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GPM_IS_SIGN_IN_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}

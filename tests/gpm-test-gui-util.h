@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "gpm-sign-in-dialog.h"
 #include "gpm-window.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,10 @@ void            gpm_test_gui_wait_list   (GpmWindow *window);
 gboolean        gpm_test_gui_dialog_at_step  (gpointer dialog);
 gboolean        gpm_test_gui_on_migrate_page (gpointer window);
 gboolean        gpm_test_gui_run_ended       (gpointer page);
+/* The migrate page's statement names an aspect (its plan is ready). */
+gboolean        gpm_test_gui_statement_ready (gpointer page);
+/* The sign-in dialog on screen, or NULL. */
+GpmSignInDialog *gpm_test_gui_find_sign_in_dialog (void);
 
 /* Deletes @path and everything below it (a test's temporary folder). */
 void            gpm_test_rm_rf            (const char *path);

@@ -759,24 +759,6 @@ test_problems (void)
   close_window (GTK_WINDOW (window));
 }
 
-static GpmSignInDialog *
-find_sign_in_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GPM_IS_SIGN_IN_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-static gboolean
-statement_ready (gpointer data)
-{
-  return strstr (gpm_migrate_page_get_statement (data), "aspect") != NULL;
-}
-
 static gboolean
 has_posted (gpointer data)
 {
@@ -814,7 +796,7 @@ test_sign_in_and_migrate (void)
   gpm_test_gui_wait_list (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
-  dialog = find_sign_in_dialog ();
+  dialog = gpm_test_gui_find_sign_in_dialog ();
   g_assert_nonnull (dialog);
   gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
   check_window (GTK_WINDOW (dialog), "sign-in dialog", 8, expect_address);
@@ -830,7 +812,7 @@ test_sign_in_and_migrate (void)
   gpm_sign_in_dialog_continue (dialog);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
   page = gpm_window_get_migrate_page (window);
-  g_assert_true (gpm_test_gui_wait (statement_ready, page, 60));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
   settle (300);
   check_window (GTK_WINDOW (window), "migrate page", 30, expect_plan);
 

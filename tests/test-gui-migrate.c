@@ -39,18 +39,6 @@ statement_has_aspect (gpointer data)
   return strstr (gpm_migrate_page_get_statement (data), "aspect Family") != NULL;
 }
 
-static GpmSignInDialog *
-find_sign_in_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GPM_IS_SIGN_IN_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
 static void
 wait_step (GpmSignInDialog *dialog,
            const char      *step)
@@ -100,7 +88,7 @@ test_migrate_to_test_pod (void)
 
   /* Migrate… opens the sign-in dialog */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
-  dialog = find_sign_in_dialog ();
+  dialog = gpm_test_gui_find_sign_in_dialog ();
   g_assert_nonnull (dialog);
   gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
