@@ -79,8 +79,9 @@ after_paint_cb (void)
 
   max_paint = MAX (max_paint, now - paint_start);
   if (frames_over >= 0 && (now - paint_start) / 1000.0 > frames_over)
-    g_print ("FRAME at %.0f ms: %.1f ms (update %.1f, layout %.1f in %u, paint %.1f)\n",
+    g_print ("FRAME at %.0f ms: %.1f ms (at %.6f s; update %.1f, layout %.1f in %u, paint %.1f)\n",
              (paint_start - t_drop) / 1000.0, (now - paint_start) / 1000.0,
+             paint_start / 1e6,
              (t_update - paint_start) / 1000.0, (MAX (t_layout, t_update) - t_update) / 1000.0, n_layouts,
              (MAX (t_paint, t_layout) - MAX (t_layout, t_update)) / 1000.0);
 }
