@@ -40,16 +40,50 @@ tick_cb (gpointer data)
 static gint64 paint_start;
 static gint64 max_paint;
 
+static gint64 t_update, t_layout, t_paint;
+static guint n_layouts;
+
 static void
 before_paint_cb (void)
 {
-  paint_start = g_get_monotonic_time ();
+  paint_start = t_update = t_layout = t_paint = g_get_monotonic_time ();
+  n_layouts = 0;
+}
+
+/* BENCH_GUI_FRAMES=MS prints every frame longer than MS ms, split into the
+ * frame clock's phases (update = tick callbacks, layout = measure/allocate,
+ * paint = snapshot + render). */
+static double frames_over = -1;
+static gint64 t_drop;
+/* Emission hooks run before any handler: the start of the next phase is the
+ * end of the one before, whenever its handlers were connected. */
+static gboolean
+phase_hook (GSignalInvocationHint *ihint,
+            guint                  n_param_values,
+            const GValue          *param_values,
+            gpointer               data)
+{
+  gint64 *t = data;
+
+  if (t == &t_update)
+    n_layouts++;
+  if (*t == paint_start)  /* the first emission: layout may run up to 4 times */
+    *t = g_get_monotonic_time ();
+  return TRUE;
 }
 
 static void
 after_paint_cb (void)
 {
-  max_paint = MAX (max_paint, g_get_monotonic_time () - paint_start);
+  gint64 now = g_get_monotonic_time ();
+
+  max_paint = MAX (max_paint, now - paint_start);
+  if (frames_over >= 0 && (now - paint_start) / 1000.0 > frames_over)
+    g_print ("FRAME at %.0f ms: %.1f ms (at %.6f s; update %.1f, layout %.1f in %u, paint %.1f)\n",
+             (paint_start - t_drop) / 1000.0, (now - paint_start) / 1000.0,
+             paint_start / 1e6,
+             (t_update - paint_start) / 1000.0, (MAX (t_layout, t_update) - t_update) / 1000.0, n_layouts,
+             (MAX (t_paint, t_layout) - MAX (t_layout, t_update)) / 1000.0);
 }
 
 static gboolean
@@ -156,11 +190,18 @@ main (int   argc,
                             G_CALLBACK (before_paint_cb), NULL);
   g_signal_connect_swapped (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                             G_CALLBACK (after_paint_cb), NULL);
+  if (g_getenv ("BENCH_GUI_FRAMES") != NULL)
+    {
+      frames_over = g_ascii_strtod (g_getenv ("BENCH_GUI_FRAMES"), NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("layout", GDK_TYPE_FRAME_CLOCK), 0, phase_hook, &t_update, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("paint", GDK_TYPE_FRAME_CLOCK), 0, phase_hook, &t_layout, NULL);
+      g_signal_add_emission_hook (g_signal_lookup ("after-paint", GDK_TYPE_FRAME_CLOCK), 0, phase_hook, &t_paint, NULL);
+    }
   tick_id = g_timeout_add (5, tick_cb, NULL);
   last_tick = 0;
   max_gap = 0;
 
-  t0 = g_get_monotonic_time ();
+  t0 = t_drop = g_get_monotonic_time ();
   gpm_test_gui_drop_paths (window, paths);
   gpm_test_gui_wait (has_posts, window, 120);
   t_first = g_get_monotonic_time ();

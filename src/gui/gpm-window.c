@@ -429,7 +429,10 @@ import_done_cb (GObject      *object,
   show_problems_summary (self, import);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "posts");
-  gtk_stack_set_visible_child_name (self->main_stack, "review");
+  /* No crossfade here: for its 200 ms each frame would paint the import
+   * page and the review page (its list just filling) both, 14-37 ms of
+   * cairo paint on top of the list's own work, the longest block of opening */
+  gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
   gpm_post_list_focus (self->post_list);
   offer_continue (self, import);
 }
