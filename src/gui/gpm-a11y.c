@@ -11,10 +11,14 @@ button_changed_cb (GtkButton  *button,
                    gpointer    user_data)
 {
   const char *tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
+  /* The child as it is now: GTK 4.8 notifies "label" while a button turns
+   * from label to icon, before gtk_button_get_label() knows (it then casts
+   * the new GtkImage to a GtkLabel). */
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (button));
 
   /* gtk_button_set_label() has set the raw label as the accessible label
    * and the label widget as labelled-by; the latter is the clean text. */
-  if (gtk_button_get_label (button) != NULL)
+  if (GTK_IS_LABEL (child))
     gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   /* An icon-only button: its tooltip says what it does */
   else if (tooltip != NULL)
