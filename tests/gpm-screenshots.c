@@ -102,15 +102,52 @@ new_window (int width,
   return window;
 }
 
+static gboolean
+stack_settled (gpointer data)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (data, GTK_TYPE_STACK);
+  return stack == NULL || !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
+/* Waits until the stack holding @page has finished its crossfade to it:
+ * entering the migrate page can hold the main loop for half a second, and
+ * a shot taken then shows both pages. */
+static void
+wait_stack_settled (GtkWidget *page)
+{
+  gpm_test_gui_wait (stack_settled, page, 30);
+}
+
+static void
+preview_loaded_cb (GpmPreview *preview,
+                   gpointer    data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Opens @path and waits until the first post's preview has loaded: the
+ * render thread starts with the window, and a shot taken before it is done
+ * shows an empty preview. */
 static void
 open_takeout (GpmWindow  *window,
               const char *path)
 {
   const char *paths[] = { path, NULL };
+  GpmPreview *preview = gpm_window_get_preview (window);
+  gboolean loaded = FALSE;
+  gulong id = g_signal_connect (preview, "loaded", G_CALLBACK (preview_loaded_cb), &loaded);
 
   gpm_test_gui_drop_paths (window, paths);
   gpm_test_gui_wait_review (window);
   gpm_test_gui_wait_list (window);
+  gpm_test_gui_wait (flag_is_set, &loaded, 30);
+  g_signal_handler_disconnect (preview, id);
 }
 
 static void
@@ -257,6 +294,7 @@ main (int   argc,
 
   page = gpm_window_get_migrate_page (window);
   gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 30);
+  wait_stack_settled (GTK_WIDGET (page));
   shot_sized ("migrate", 1100, 720);
   gpm_migrate_page_set_delay (page, 1);
   gpm_migrate_page_start (page);
@@ -265,6 +303,7 @@ main (int   argc,
   gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120);
   shot_sized ("migrate-done", 1100, 720);
   g_signal_emit_by_name (page, "close");
+  wait_stack_settled (GTK_WIDGET (gpm_window_get_post_list (window)));
   shot_sized ("review-after-migration", 1100, 720);
   gtk_window_destroy (GTK_WINDOW (window));
 
