@@ -279,14 +279,19 @@ test_spans (void)
   g_autoptr(GString) types = g_string_new (NULL);
   g_autofree char *two = NULL;
 
-  g_assert_true (gpm_json_span_get_member (&root, "list", &list));
+  static const char * const root_names[] = { "list", "missing", "o", NULL };
+  static const char * const x_name[] = { "x", NULL };
+  static const char * const a_name[] = { "a", NULL };
+  GpmJsonMember found[3];
+
+  g_assert_cmpuint (gpm_json_span_get_members (&root, root_names, found), ==, 1 | 4);  /* no "missing" */
+  list = found[0];
+  o = found[2];
   g_assert_cmpint (list.type, ==, '[');
   gpm_json_span_foreach_element (&list, count_element, types);
   g_assert_cmpstr (types->str, ==, "{[\"ntfz");
-  g_assert_false (gpm_json_span_get_member (&root, "missing", &o));
-  g_assert_false (gpm_json_span_get_member (&list, "a", &o));  /* not an object */
-  g_assert_true (gpm_json_span_get_member (&root, "o", &o));
-  g_assert_true (gpm_json_span_get_member (&o, "x", &x));     /* the last one */
+  g_assert_cmpuint (gpm_json_span_get_members (&list, a_name, found), ==, 0);  /* not an object */
+  g_assert_cmpuint (gpm_json_span_get_members (&o, x_name, &x), ==, 1);      /* the last one */
   two = gpm_json_decode_string (x.value, x.value_len);
   g_assert_cmpstr (two, ==, "two");
 }

@@ -807,37 +807,6 @@ gpm_json_span_foreach_member (const GpmJsonMember *object,
 }
 
 typedef struct {
-  const char    *name;
-  GpmJsonMember *out;
-  gboolean       found;
-} FindMember;
-
-static void
-on_find_member (const GpmJsonMember *m,
-                gpointer             user_data)
-{
-  FindMember *find = user_data;
-
-  if (strcmp (m->key, find->name) == 0)
-    {
-      *find->out = *m;
-      find->out->key = find->name;
-      find->found = TRUE;
-    }
-}
-
-gboolean
-gpm_json_span_get_member (const GpmJsonMember *object,
-                          const char          *name,
-                          GpmJsonMember       *out)
-{
-  FindMember find = { name, out, FALSE };
-
-  gpm_json_span_foreach_member (object, on_find_member, &find);
-  return find.found;
-}
-
-typedef struct {
   const char * const *names;
   GpmJsonMember      *out;
   guint32             found;

@@ -57,14 +57,10 @@ char             *gpm_json_decode_string_lenient (const char *value,
 /* Reading small documents without building a tree. The spans are those a
  * scan reported, so already checked: these only walk them. */
 
-/* The value of member @name of the object span @object (the last one, as a
- * parsed tree keeps it); FALSE when @object is not an object or lacks it. */
-gboolean          gpm_json_span_get_member (const GpmJsonMember *object,
-                                            const char          *name,
-                                            GpmJsonMember       *out);
 /* In one scan, the values of the members named in @names (NULL-terminated)
- * into @out (one slot per name; the last of equal names wins). Returns a
- * bit mask of the names found (bit i for @names[i], at most 32 names). */
+ * into @out (one slot per name; the last of equal names wins, as a parsed
+ * tree keeps it). Returns a bit mask of the names found (bit i for
+ * @names[i], at most 32 names); 0 when @object is not an object. */
 guint32           gpm_json_span_get_members (const GpmJsonMember *object,
                                              const char * const  *names,
                                              GpmJsonMember       *out);
