@@ -299,8 +299,7 @@ on_circle (const GpmJsonMember *circle,
 /* The ACL's own members: those read kept (the last of equal names), the
  * unknown ones reported once each, in the order first seen. */
 typedef struct {
-  GPtrArray     *warnings;
-  GHashTable    *seen;
+  GPtrArray     *unknown;   /* char *, made when the first one comes */
   GpmJsonMember  member[N_ACL_KEYS_READ];
   guint32        found;
 } AclState;
@@ -321,10 +320,10 @@ on_acl_member (const GpmJsonMember *m,
           }
         return;
       }
-  if (st->seen == NULL)
-    st->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  if (g_hash_table_add (st->seen, g_strdup (m->key)))
-    warn (st->warnings, "unknown ACL entry \"%s\"", m->key);
+  if (st->unknown == NULL)
+    st->unknown = g_ptr_array_new_with_free_func (g_free);
+  if (!g_ptr_array_find_with_equal_func (st->unknown, m->key, g_str_equal, NULL))
+    g_ptr_array_add (st->unknown, g_strdup (m->key));
 }
 
 GPtrArray *
@@ -335,7 +334,6 @@ gpm_scope_parse_acl (const char *data,
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
   GpmJsonMember acl = { 0 };
   GpmJsonMember community_users = { 0 };
-  g_autoptr(GPtrArray) unknown = NULL;
   AclState st = { 0 };
 
   g_return_val_if_fail (data != NULL, result);
@@ -349,11 +347,7 @@ gpm_scope_parse_acl (const char *data,
   acl.value_len = length;
   acl.type = length > 0 ? data[0] : 0;
 
-  /* Unknown keys are reported after what was read, as before. */
-  unknown = g_ptr_array_new_with_free_func (g_free);
-  st.warnings = unknown;
   gpm_json_span_foreach_member (&acl, on_acl_member, &st);
-  g_clear_pointer (&st.seen, g_hash_table_unref);
 
   /* Post is public or has a visibility defined by circles and/or users. */
   if ((st.found & (1u << ACL_STANDARD)) && st.member[ACL_STANDARD].type == '{')
@@ -387,9 +381,10 @@ gpm_scope_parse_acl (const char *data,
     add_container (result, &st.member[ACL_EVENT], "eventAcl", "event",
                    GPM_SCOPE_EVENT, NULL, warnings);
 
-  if (warnings != NULL)
-    for (guint i = 0; i < unknown->len; i++)
-      g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (unknown, i)));
+  /* Unknown keys are reported after what was read */
+  for (guint i = 0; st.unknown != NULL && i < st.unknown->len; i++)
+    warn (warnings, "unknown ACL entry \"%s\"", (const char *) g_ptr_array_index (st.unknown, i));
+  g_clear_pointer (&st.unknown, g_ptr_array_unref);
 
   if (result->len == 0 && !(st.found & (1u << ACL_LEGACY)))
     warn (warnings, "the ACL names no audience");
