@@ -35,7 +35,7 @@ typedef enum {
 typedef struct {
   char     *path;
   PartKind  kind;
-  guint64   size;        /* file size; 0 for folders */
+  guint64   size;        /* file size; for a folder, its progress weight once walked */
   gboolean  streaming;   /* a zip whose central directory is unreadable */
   GArray   *directory;   /* zip: GpmZipRecord by ordinal, read on first use */
   gboolean  directory_read;
@@ -1059,10 +1059,9 @@ gpm_takeout_load (GpmTakeout             *self,
           g_autofree char *root_real = realpath (part->path, NULL);
 
           walk_folder (&st, part->path, root_real ? root_real : part->path, NULL, 0, files);
-          st.total += count_json_files (files) * FOLDER_JSON_UNIT;
+          part->size = count_json_files (files) * FOLDER_JSON_UNIT;
         }
-      else
-        st.total += part->size;
+      st.total += part->size;
     }
   st.step = MAX (st.total / 256, 64 * 1024);
 
@@ -1085,7 +1084,7 @@ gpm_takeout_load (GpmTakeout             *self,
         case PART_DIR:
           load_folder_part (&st, i, files);
           readable_parts++;
-          st.base += count_json_files (files) * FOLDER_JSON_UNIT;
+          st.base += part->size;
           break;
         case PART_UNKNOWN:
         default:
