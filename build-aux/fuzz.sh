@@ -40,6 +40,8 @@ for line in p.stdout.splitlines():
 PY
 fi
 [ -d tests/fuzz/corpus-render ] && cp tests/fuzz/corpus-render/* "$corp/render/" 2>/dev/null || true
+# inputs that once failed a target, kept as seeds
+[ -d tests/fuzz/corpus-post ] && cp tests/fuzz/corpus-post/* "$corp/post/" 2>/dev/null || true
 
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -517,6 +517,27 @@ test_post_poll_location (void)
   g_assert_cmpfloat_with_epsilon (r->location->latitude, 40.73, 1e-9);
 }
 
+/* A coordinate too large for a double (read as infinity) or off the globe
+ * leaves the place without coordinates, named by its address. */
+static void
+test_post_location_bad_coordinates (void)
+{
+  const char *cases[] = { "-1e999", "1e400", "91", "-90.5" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Here\", "
+        "\"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"353 West St\", "
+        "\"latitude\": %s, \"longitude\": -74.01}, " PUBLIC_ACL "}", cases[i]);
+      g_autoptr(GpmConvertResult) r = convert_json (json, NULL);
+
+      g_assert_nonnull (r->location);
+      g_assert_cmpstr (r->location->physical_address, ==, "353 West St");
+      g_assert_false (r->location->has_coordinates);
+    }
+}
+
 static void
 test_post_too_long (void)
 {
@@ -688,6 +709,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/album", test_post_album);
   g_test_add_func ("/convert/post/video", test_post_video);
   g_test_add_func ("/convert/post/poll-location", test_post_poll_location);
+  g_test_add_func ("/convert/post/location-bad-coordinates", test_post_location_bad_coordinates);
   g_test_add_func ("/convert/post/too-long", test_post_too_long);
   g_test_add_func ("/convert/settings/custom", test_settings);
   g_test_add_func ("/convert/settings/locale", test_settings_locale);

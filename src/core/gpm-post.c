@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include <math.h>
 #include <string.h>
 
 struct _GpmPost
@@ -392,7 +393,11 @@ fill_full (GpmPost    *self,
       self->location = g_new0 (GpmLocation, 1);
       self->location->display_name = str_member (o, "displayName");
       self->location->physical_address = str_member (o, "physicalAddress");
-      if (num_member (o, "latitude", &lat) && num_member (o, "longitude", &lon))
+      /* A number too large for a double reads as infinity: such a place, or
+       * one off the globe, is kept by its name only (the pod and JSON take
+       * finite coordinates). */
+      if (num_member (o, "latitude", &lat) && num_member (o, "longitude", &lon) &&
+          isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
         {
           self->location->latitude = lat;
           self->location->longitude = lon;

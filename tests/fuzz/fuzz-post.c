@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,32 @@ LLVMFuzzerInitialize (int    *argc,
 {
   g_log_set_writer_func (abort_on_warning, NULL, NULL);
   return 0;
+}
+
+/* json-glib reads a number too large for a double as ±inf and writes it back
+ * as "inf.0", which is not JSON; such numbers become 0 in the oracle's copy so
+ * that its text stays JSON (no ACL member the app reads is a number). */
+static void
+finite_numbers (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        finite_numbers (member);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        finite_numbers (json_array_get_element (array, i));
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+    json_node_set_double (node, 0);
 }
 
 static gboolean
@@ -70,7 +97,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
    * seed's) and the scan accept. */
   if (!has_surrogate_escape ((const char *) data, size))
   {
-    g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+    g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *root;
     JsonNode *acl;
     g_autoptr(GPtrArray) scopes = NULL;
@@ -83,6 +110,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     acl = json_object_get_member (root, "postAcl");
     g_assert (acl != NULL && JSON_NODE_HOLDS_OBJECT (acl));
     /* json-glib's reading of the ACL, written out again, parses to the same scopes */
+    finite_numbers (acl);
     acl_text = json_to_string (acl, FALSE);
     scopes = gpm_scope_parse_acl (acl_text, strlen (acl_text), NULL);
     g_assert (scopes->len == gpm_post_get_scopes (post)->len);
