@@ -120,6 +120,44 @@ test_scope_format (void)
   g_assert_cmpstr (b, ==, "227 - CIRCLE (Personal):\t circles/1-a");
 }
 
+/* The author's id read from the span before the full parse is the one the
+ * full parse gives, in every form the reader meets. */
+static void
+test_post_author_id (void)
+{
+  static const struct { const char *author; const char *id; } cases[] = {
+    { "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},", "users/1" },
+    { "\"author\": {\"resourceName\": \"users/1\", \"resourceName\": \"users/2\"},", "users/2" },
+    { "\"author\": {\"resourceName\": \"users/\\u00e9\\ud800\"},", "users/\xc3\xa9\xef\xbf\xbd" },
+    { "\"author\": {\"resourceName\": 42},", NULL },
+    { "\"author\": {\"displayName\": \"Ada\"},", NULL },
+    { "\"author\": \"users/1\",", NULL },
+    { "\"author\": {\"resourceName\": \"users/1\"}, \"author\": null,", NULL },
+    { "\"author\": null, \"author\": {\"resourceName\": \"users/3\"},", "users/3" },
+    { "", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{%s \"creationTime\": \"2018-07-15 20:43:51+0000\", "
+                                               "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": "
+                                               "[{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}", cases[i].author);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = gpm_post_new_from_data ("a.json", json, -1, &error);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      const GpmPerson *author;
+
+      g_assert_no_error (error);
+      before = gpm_post_dup_author_id (post);
+      author = gpm_post_get_author (post);
+      after = gpm_post_dup_author_id (post);
+      g_assert_cmpstr (before, ==, cases[i].id);
+      g_assert_cmpstr (after, ==, cases[i].id);
+      g_assert_cmpstr (author ? author->resource_name : NULL, ==, cases[i].id);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -127,6 +165,7 @@ main (int argc, char **argv)
   g_test_add_func ("/post/simple", test_post_simple);
   g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
+  g_test_add_func ("/post/author-id", test_post_author_id);
   g_test_add_func ("/scope/format", test_scope_format);
   return g_test_run ();
 }

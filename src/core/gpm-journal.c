@@ -111,7 +111,7 @@ compare_strings (gconstpointer a,
 char *
 gpm_journal_takeout_identity (GPtrArray *posts)
 {
-  g_autoptr(GHashTable) authors = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) authors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(GChecksum) checksum = NULL;
   const char *best = NULL;
@@ -123,16 +123,26 @@ gpm_journal_takeout_identity (GPtrArray *posts)
    * the takeout whatever its packaging. Most frequent wins, ties by name. */
   for (guint i = 0; i < posts->len; i++)
     {
-      const GpmPerson *author = gpm_post_get_author (g_ptr_array_index (posts, i));
-      guint count;
+      char *id = gpm_post_dup_author_id (g_ptr_array_index (posts, i));
+      gpointer key, value;
+      guint count = 1;
 
-      if (author == NULL || author->resource_name == NULL || *author->resource_name == '\0')
-        continue;
-      count = GPOINTER_TO_UINT (g_hash_table_lookup (authors, author->resource_name)) + 1;
-      g_hash_table_insert (authors, author->resource_name, GUINT_TO_POINTER (count));
-      if (count > best_count || (count == best_count && strcmp (author->resource_name, best) < 0))
+      if (id == NULL || *id == '\0')
         {
-          best = author->resource_name;
+          g_free (id);
+          continue;
+        }
+      if (g_hash_table_lookup_extended (authors, id, &key, &value))
+        {
+          count = GPOINTER_TO_UINT (value) + 1;
+          g_free (id);
+          id = key;
+          g_hash_table_steal (authors, id);  /* inserted again below, not freed */
+        }
+      g_hash_table_insert (authors, id, GUINT_TO_POINTER (count));
+      if (count > best_count || (count == best_count && strcmp (id, best) < 0))
+        {
+          best = id;
           best_count = count;
         }
     }

@@ -42,6 +42,9 @@ struct _GpmPost
   GMutex       full_lock;
   gboolean     full_loaded;
   GBytes      *raw;
+  /* Where "author" is in @raw (an object), so its id is read without the full parse */
+  guint32      author_offset;
+  guint32      author_len;
 };
 
 G_DEFINE_FINAL_TYPE (GpmPost, gpm_post, G_TYPE_OBJECT)
@@ -492,7 +495,7 @@ ensure_full (GpmPost *self)
 
 /* The top-level members indexing needs, as spans of the raw text (last one wins). */
 typedef struct {
-  GpmJsonMember acl, created, updated, url, resource_name, content;
+  GpmJsonMember acl, created, updated, url, resource_name, content, author;
   guint n_comments, n_plus_ones, n_reshares;
   GpmPostAttachments attachments;
 } Members;
@@ -511,6 +514,7 @@ on_member (const GpmJsonMember *m,
   TAKE ("url", url)
   TAKE ("resourceName", resource_name)
   TAKE ("content", content)
+  TAKE ("author", author)
 #undef TAKE
 #define KIND(name, flag) if (strcmp (k, name) == 0) { \
     if (m->type == '{') out->attachments |= flag; else out->attachments &= ~flag; return; }
@@ -628,6 +632,11 @@ gpm_post_new_from_bytes (const char  *entry_name,
   g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
 
   self->raw = g_bytes_ref (bytes);
+  if (m.author.type == '{' && length <= G_MAXUINT32)
+    {
+      self->author_offset = (guint32) (m.author.value - data);
+      self->author_len = (guint32) m.author.value_len;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -649,6 +658,32 @@ const char *gpm_post_get_resource_name (GpmPost *self) { return self->resource_n
 GDateTime *gpm_post_get_creation_time (GpmPost *self) { return self->creation_time; }
 GDateTime *gpm_post_get_update_time (GpmPost *self) { return self->update_time; }
 const GpmPerson *gpm_post_get_author (GpmPost *self) { return ensure_full (self)->author; }
+
+char *
+gpm_post_dup_author_id (GpmPost *self)
+{
+  char *id = NULL;
+
+  g_return_val_if_fail (GPM_IS_POST (self), NULL);
+
+  g_mutex_lock (&self->full_lock);
+  if (self->full_loaded)
+    id = self->author ? g_strdup (self->author->resource_name) : NULL;
+  else if (self->author_len > 0)
+    {
+      /* Read as the full parse would: the last "resourceName", if a string */
+      static const char * const keys[] = { "resourceName", NULL };
+      GpmJsonMember author = { 0 }, v[1];
+
+      author.value = (const char *) g_bytes_get_data (self->raw, NULL) + self->author_offset;
+      author.value_len = self->author_len;
+      author.type = '{';
+      if ((gpm_json_span_get_members (&author, keys, v) & 1) && v[0].type == '"')
+        id = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
+    }
+  g_mutex_unlock (&self->full_lock);
+  return id;
+}
 const char *gpm_post_get_content (GpmPost *self) { return self->content; }
 const GpmLink *gpm_post_get_link (GpmPost *self) { return ensure_full (self)->link; }
 const GpmMedia *gpm_post_get_media (GpmPost *self) { return ensure_full (self)->media; }

@@ -103,6 +103,9 @@ const char        *gpm_post_get_resource_name     (GpmPost *self);
 GDateTime         *gpm_post_get_creation_time     (GpmPost *self);
 GDateTime         *gpm_post_get_update_time       (GpmPost *self);
 const GpmPerson   *gpm_post_get_author            (GpmPost *self);
+/* The author's resourceName (free it), NULL without one; read without the
+ * full parse when that has not happened yet. */
+char              *gpm_post_dup_author_id         (GpmPost *self);
 /* The G+ pseudo-HTML content, "" when the post has none. */
 const char        *gpm_post_get_content           (GpmPost *self);
 const GpmLink     *gpm_post_get_link              (GpmPost *self);
