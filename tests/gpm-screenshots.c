@@ -102,6 +102,14 @@ new_window (int width,
   return window;
 }
 
+static void
+keep_pod_cb (GpmSignInDialog *dialog,
+             GpmPod          *pod,
+             GpmPod         **out)
+{
+  g_set_object (out, pod);
+}
+
 static gboolean
 stack_settled (gpointer data)
 {
@@ -109,9 +117,8 @@ stack_settled (gpointer data)
   return stack == NULL || !gtk_stack_get_transition_running (GTK_STACK (stack));
 }
 
-/* Waits until the stack holding @page has finished its crossfade to it:
- * entering the migrate page can hold the main loop for half a second, and
- * a shot taken then shows both pages. */
+/* Waits until the stack holding @page has finished its crossfade to it: a
+ * shot taken during it shows both pages. */
 static void
 wait_stack_settled (GtkWidget *page)
 {
@@ -178,6 +185,7 @@ main (int   argc,
   GtkWindow *other;
   GpmSignInDialog *dialog;
   GpmMigratePage *page;
+  GpmPod *signed_in = NULL;
   const char *takeout;
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
@@ -279,6 +287,7 @@ main (int   argc,
 
   dialog = gpm_sign_in_dialog_new (GTK_WINDOW (window));
   g_signal_connect_swapped (dialog, "signed-in", G_CALLBACK (gpm_window_show_migration), window);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (keep_pod_cb), &signed_in);
   gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
@@ -317,7 +326,17 @@ main (int   argc,
   shot_sized ("review-narrow-preview", 400, 720);
   gpm_window_show_pane (window, "sidebar");
   shot_sized ("review-narrow-audiences", 400, 720);
+
+  /* Narrow plan, with the same circles ticked */
+  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), "Circles"), TRUE);
+  gpm_test_gui_wait_list (window);
+  gpm_window_show_migration (window, signed_in);
+  page = gpm_window_get_migrate_page (window);
+  gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 30);
+  wait_stack_settled (GTK_WIDGET (page));
+  shot_sized ("migrate-narrow", 400, 720);
   gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&signed_in);
 
   return 0;
 }

@@ -50,6 +50,32 @@ wait_step (GpmSignInDialog *dialog,
 }
 
 static void
+signed_in_cb (GpmSignInDialog *dialog,
+              GpmPod          *pod,
+              GpmPod         **out)
+{
+  *out = g_object_ref (pod);
+}
+
+static gboolean
+has_state_journal (gpointer window)
+{
+  return gpm_window_get_state_journal (window) != NULL;
+}
+
+static gboolean
+on_review_page (gpointer window)
+{
+  return g_strcmp0 (gpm_window_get_page (window), "review") == 0;
+}
+
+static gboolean
+plan_has_message (gpointer page)
+{
+  return *gpm_migrate_page_get_plan_message (page) != '\0';
+}
+
+static void
 test_migrate_to_test_pod (void)
 {
   g_autoptr(GError) error = NULL;
@@ -59,6 +85,7 @@ test_migrate_to_test_pod (void)
   const char *paths[] = { takeout, NULL };
   g_autofree char *guid = NULL;
   g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GpmPod) signed_in = NULL;
   GpmWindow *window;
   GpmSignInDialog *dialog;
   GpmMigratePage *page;
@@ -103,6 +130,7 @@ test_migrate_to_test_pod (void)
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "not right"));
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
   gpm_sign_in_dialog_continue (dialog);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
 
@@ -168,15 +196,60 @@ test_migrate_to_test_pod (void)
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-}
+  /* Planned again while the pod cannot list its aspects: the plan says so,
+   * offers no aspect, and still starts (the private posts are skipped) */
+  {
+    const char *prefixes[] = { "/bookmarklet", "/stream", "/contacts" };
 
-static void
-signed_in_cb (GpmSignInDialog *dialog,
-              GpmPod          *pod,
-              GpmPod         **out)
-{
-  *out = g_object_ref (pod);
+    for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+      gpm_test_pod_inject_fault (pod, prefixes[i], GPM_TEST_POD_FAULT_STATUS, 500, 10);
+    g_assert_nonnull (signed_in);
+    gpm_window_show_migration (window, signed_in);
+    g_assert_true (gpm_test_gui_on_migrate_page (window));
+    g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "plan");
+    g_assert_true (gpm_test_gui_wait (plan_has_message, page, 60));
+    g_test_message ("message: %s", gpm_migrate_page_get_plan_message (page));
+    g_assert_nonnull (strstr (gpm_migrate_page_get_plan_message (page), "aspects could not be listed"));
+    statement = gpm_migrate_page_get_statement (page);
+    g_assert_null (strstr (statement, "aspect Family"));
+    g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
+    g_assert_nonnull (strstr (statement, "3 posts of this takeout are already on the pod."));
+    gpm_test_pod_clear_faults (pod);
+    gpm_migrate_page_start (page);
+    g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+    g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  }
+
+  /* The same takeout opened again in a new window: what is on the pod is
+   * found (in a worker) and shown, and continuing is offered */
+  {
+    GpmWindow *again = gpm_window_new (gpm_test_gui_get_app ());
+    guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+
+    g_assert_true (gpm_test_gui_drop_paths (again, paths));
+    g_assert_true (gpm_test_gui_wait_review (again));
+    g_assert_true (gpm_test_gui_wait (has_state_journal, again, 60));
+    g_assert_true (gpm_journal_count (gpm_window_get_state_journal (again), counts, NULL));
+    g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 3);
+    g_assert_cmpstr (gpm_journal_get_path (gpm_window_get_state_journal (again)), ==,
+                     gpm_journal_get_path (gpm_migrate_page_get_journal (page)));
+    gtk_window_destroy (GTK_WINDOW (again));
+  }
+
+  /* A journal that cannot be opened: said in a toast, back to the posts */
+  {
+    g_autofree char *journal_path = g_strdup (gpm_journal_get_path (gpm_migrate_page_get_journal (page)));
+    g_autofree char *moved = g_strconcat (journal_path, ".moved", NULL);
+
+    g_assert_cmpint (g_rename (journal_path, moved), ==, 0);
+    g_assert_cmpint (g_mkdir (journal_path, 0700), ==, 0);
+    gpm_window_show_migration (window, signed_in);
+    g_assert_true (gpm_test_gui_wait (on_review_page, window, 60));
+    g_assert_cmpint (g_rmdir (journal_path), ==, 0);
+    g_assert_cmpint (g_rename (moved, journal_path), ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static gboolean

@@ -30,6 +30,8 @@ struct _GpmMigratePage
   GtkWidget      *scrolled;
   GtkStack       *stack;
   GtkLabel       *statement_label;
+  GtkWidget      *preparing_box;
+  GtkLabel       *plan_message_label;
   AdwPreferencesGroup *mapping_group;
   GtkSpinButton  *delay_spin;
   GtkWidget      *start_button;
@@ -54,6 +56,7 @@ struct _GpmMigratePage
   GPtrArray      *mapping_rows;
   guint           n_public;
   GCancellable   *cancellable;
+  GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
   gboolean        exporting;
   guint           n_log_rows;
@@ -173,6 +176,13 @@ gpm_migrate_page_get_statement (GpmMigratePage *self)
   return gtk_label_get_label (self->statement_label);
 }
 
+const char *
+gpm_migrate_page_get_plan_message (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return gtk_label_get_label (self->plan_message_label);
+}
+
 void
 gpm_migrate_page_map_scope (GpmMigratePage *self,
                             const char     *scope_key,
@@ -244,7 +254,7 @@ choice_setup_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
   gtk_label_set_width_chars (GTK_LABEL (label), 1);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (icon, GPOINTER_TO_INT (in_popover));
@@ -285,12 +295,18 @@ choice_unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-build_mapping_rows (GpmMigratePage *self)
+remove_mapping_rows (GpmMigratePage *self)
 {
   if (self->mapping_rows != NULL)
     for (guint i = 0; i < self->mapping_rows->len; i++)
       adw_preferences_group_remove (self->mapping_group, g_ptr_array_index (self->mapping_rows, i));
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+}
+
+static void
+build_mapping_rows (GpmMigratePage *self)
+{
+  remove_mapping_rows (self);
   self->mapping_rows = g_ptr_array_new ();
 
   for (guint k = 0; k < self->scopes->len; k++)
@@ -321,6 +337,12 @@ build_mapping_rows (GpmMigratePage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ps->label);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      /* One line each, ellipsized (the full name is the row's accessible name
+       * and tooltip): wrapping labels in rows are measured for many widths
+       * on every layout, 14 rows cost ~100 ms on the first one */
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row), ps->label);
       adw_combo_row_set_model (row, G_LIST_MODEL (model));
       adw_combo_row_set_selected (row, selected);
       for (guint in_popover = 0; in_popover < 2; in_popover++)
@@ -350,28 +372,6 @@ build_mapping_rows (GpmMigratePage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), self->scopes->len > 0);
   update_statement (self);
-}
-
-static void
-aspects_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GpmMigratePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *aspects = gpm_pod_list_aspects_finish (GPM_POD (source), result, &error);
-
-  if (aspects == NULL)
-    {
-      g_autofree char *message = gpm_gui_error_message (error);
-      gtk_label_set_label (self->waiting_label, message);
-      aspects = g_ptr_array_new ();
-    }
-
-  g_clear_pointer (&self->aspects, g_ptr_array_unref);
-  self->aspects = aspects;
-  build_mapping_rows (self);
-  gtk_widget_set_sensitive (self->start_button, TRUE);
 }
 
 /* Progress */
@@ -726,50 +726,66 @@ run_done_cb (GObject      *source,
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
-gboolean
-gpm_migrate_page_prepare (GpmMigratePage  *self,
-                          GpmPod          *pod,
-                          GpmTakeout      *takeout,
-                          GPtrArray       *all_posts,
-                          GPtrArray       *posts,
-                          GError         **error)
+/* Preparing: the journal is opened in a worker (naming the takeout reads
+ * every post's author) while the pod lists its aspects; the page shows the
+ * plan once both are there. */
+typedef struct {
+  GPtrArray  *all_posts;
+  char       *account;
+  guint       pending;
+  GpmJournal *journal;
+  GPtrArray  *aspects;
+  GError     *journal_error;
+  GError     *aspects_error;
+} Prepare;
+
+static void
+prepare_free (Prepare *p)
+{
+  g_ptr_array_unref (p->all_posts);
+  g_free (p->account);
+  g_clear_object (&p->journal);
+  g_clear_pointer (&p->aspects, g_ptr_array_unref);
+  g_clear_error (&p->journal_error);
+  g_clear_error (&p->aspects_error);
+  g_free (p);
+}
+
+static void
+open_journal_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  Prepare *p = task_data;
+  g_autofree char *identity = gpm_journal_takeout_identity (p->all_posts);
+  GError *error = NULL;
+  GpmJournal *journal = gpm_journal_open_default (identity, p->account, &error);
+
+  if (journal == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, journal, g_object_unref);
+}
+
+/* Both halves are in: the migrator, the aspect rows, the statement. */
+static void
+prepare_finish_plan (GpmMigratePage *self,
+                     Prepare        *p)
 {
   GSettings *settings = gpm_settings_get_default ();
-  g_autofree char *identity = NULL;
-  g_autofree char *account = NULL;
-  g_autofree char *username = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GpmConvertSettings) convert_settings = NULL;
 
-  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
-  g_return_val_if_fail (!gpm_migrate_page_is_running (self), FALSE);
-
-  username = gpm_pod_dup_username (pod);
-  identity = gpm_journal_takeout_identity (all_posts);
-  account = gpm_journal_account_name (gpm_pod_get_address (pod), username);
-
-  g_clear_object (&self->journal);
-  self->journal = gpm_journal_open_default (identity, account, error);
-  if (self->journal == NULL)
-    return FALSE;
-
-  g_set_object (&self->pod, pod);
-  g_set_object (&self->takeout, takeout);
-  g_clear_pointer (&self->posts, g_ptr_array_unref);
-  self->posts = g_ptr_array_ref (posts);
-  self->exporting = FALSE;
+  g_set_object (&self->journal, p->journal);
 
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
   g_clear_object (&self->migrator);
-  self->migrator = gpm_migrator_new (pod, self->journal);
-
-  {
-    /* Converted with the user's settings, photos from the archive. */
-    g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new_from_gsettings (settings);
-    gpm_migrator_use_takeout (self->migrator, takeout, convert_settings);
-  }
+  self->migrator = gpm_migrator_new (self->pod, self->journal);
+  /* Converted with the user's settings, photos from the archive. */
+  convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+  gpm_migrator_use_takeout (self->migrator, self->takeout, convert_settings);
   gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
-  gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
 
   g_signal_connect_object (self->migrator, "notify::n-done", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->migrator, "notify::n-total", G_CALLBACK (update_progress), self, G_CONNECT_SWAPPED);
@@ -777,6 +793,119 @@ gpm_migrate_page_prepare (GpmMigratePage  *self,
   g_signal_connect_object (self->migrator, "post-finished", G_CALLBACK (post_finished_cb), self, 0);
   g_signal_connect_object (self->migrator, "waiting", G_CALLBACK (waiting_cb), self, 0);
   g_signal_connect_object (self->migrator, "auth-required", G_CALLBACK (auth_required_cb), self, 0);
+
+  g_clear_pointer (&self->aspects, g_ptr_array_unref);
+  self->aspects = p->aspects ? g_ptr_array_ref (p->aspects) : g_ptr_array_new ();
+  if (p->aspects_error != NULL)
+    {
+      g_autofree char *message = gpm_gui_error_message (p->aspects_error);
+      g_autofree char *text = g_strdup_printf (_("The pod's aspects could not be listed, so private posts can only be skipped: %s"),
+                                               message);
+      gtk_label_set_label (self->plan_message_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), TRUE);
+    }
+  gtk_widget_set_visible (self->preparing_box, FALSE);
+  build_mapping_rows (self);
+  gtk_widget_set_sensitive (self->start_button, TRUE);
+}
+
+/* One half of the prepare @task is done; the second completes it. */
+static void
+prepare_step_done (GpmMigratePage *self,
+                   GTask          *task)
+{
+  Prepare *p = g_task_get_task_data (task);
+
+  if (--p->pending > 0)
+    return;
+
+  if (self->prepare_task != task)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Replaced by a newer plan"));
+  else if (p->journal_error != NULL)
+    {
+      g_clear_object (&self->prepare_task);
+      gtk_widget_set_visible (self->preparing_box, FALSE);
+      g_task_return_error (task, g_steal_pointer (&p->journal_error));
+    }
+  else
+    {
+      g_clear_object (&self->prepare_task);
+      prepare_finish_plan (self, p);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+static void
+journal_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Prepare *p = g_task_get_task_data (task);
+
+  p->journal = g_task_propagate_pointer (G_TASK (result), &p->journal_error);
+  prepare_step_done (GPM_MIGRATE_PAGE (source), task);
+}
+
+static void
+aspects_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Prepare *p = g_task_get_task_data (task);
+
+  p->aspects = gpm_pod_list_aspects_finish (GPM_POD (source), result, &p->aspects_error);
+  prepare_step_done (g_task_get_source_object (task), task);
+}
+
+void
+gpm_migrate_page_prepare_async (GpmMigratePage      *self,
+                                GpmPod              *pod,
+                                GpmTakeout          *takeout,
+                                GPtrArray           *all_posts,
+                                GPtrArray           *posts,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) journal_task = NULL;
+  g_autofree char *username = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  Prepare *p;
+
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (GPM_IS_POD (pod));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gpm_migrate_page_prepare_async);
+  if (gpm_migrate_page_is_running (self))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, _("A migration is already running"));
+      return;
+    }
+
+  username = gpm_pod_dup_username (pod);
+  p = g_new0 (Prepare, 1);
+  p->all_posts = g_ptr_array_ref (all_posts);
+  p->account = gpm_journal_account_name (gpm_pod_get_address (pod), username);
+  p->pending = 2;
+  g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
+  /* A newer plan replaces one still being prepared */
+  g_set_object (&self->prepare_task, task);
+
+  g_set_object (&self->pod, pod);
+  g_set_object (&self->takeout, takeout);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->posts = g_ptr_array_ref (posts);
+  self->exporting = FALSE;
+  if (self->migrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->migrator, self);
+  g_clear_object (&self->migrator);
+  g_clear_object (&self->journal);
+  gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
 
   /* Audiences: essentially public posts go public; the private scopes of
    * the others need an aspect each. */
@@ -815,15 +944,33 @@ gpm_migrate_page_prepare (GpmMigratePage  *self,
         }
     }
 
+  /* The plan without its aspect rows until the pod has listed them */
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
-  build_mapping_rows (self);
+  remove_mapping_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), FALSE);
+  update_statement (self);
+  gtk_widget_set_visible (self->preparing_box, TRUE);
+  gtk_label_set_label (self->plan_message_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), FALSE);
   gtk_widget_set_sensitive (self->start_button, FALSE);
   gtk_label_set_label (self->waiting_label, "");
-  gpm_pod_list_aspects_async (pod, NULL, aspects_done_cb, g_object_ref (self));
-
   self->status = "plan";
   gtk_stack_set_visible_child_name (self->stack, "plan");
-  return TRUE;
+
+  journal_task = g_task_new (self, NULL, journal_opened_cb, g_object_ref (task));
+  g_task_set_source_tag (journal_task, open_journal_thread);
+  g_task_set_task_data (journal_task, p, NULL);
+  g_task_run_in_thread (journal_task, open_journal_thread);
+  gpm_pod_list_aspects_async (pod, NULL, aspects_done_cb, g_object_ref (task));
+}
+
+gboolean
+gpm_migrate_page_prepare_finish (GpmMigratePage  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -1066,6 +1213,7 @@ gpm_migrate_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_MIGRATE_PAGE);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->prepare_task);
   g_clear_object (&self->migrator);
   g_clear_object (&self->journal);
   g_clear_object (&self->takeout);
@@ -1097,6 +1245,8 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, preparing_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, plan_message_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_group);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, delay_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, start_button);

@@ -16,13 +16,21 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GpmMigratePage, gpm_migrate_page, GPM, MIGRATE_PAGE, GtkWidget)
 
 /* Shows the plan for @posts (GpmPost*, the selection) of @takeout
- * (@all_posts: every post of it, for the journal's identity) on @pod. */
-gboolean     gpm_migrate_page_prepare       (GpmMigratePage  *self,
-                                             GpmPod          *pod,
-                                             GpmTakeout      *takeout,
-                                             GPtrArray       *all_posts,
-                                             GPtrArray       *posts,
-                                             GError         **error);
+ * (@all_posts: every post of it, for the journal's identity) on @pod: at
+ * once what needs no waiting, then, once the journal is open (in a worker)
+ * and the pod has listed its aspects, the aspect rows and Start. A newer
+ * call replaces one still in progress (which then fails as cancelled). */
+void         gpm_migrate_page_prepare_async  (GpmMigratePage      *self,
+                                              GpmPod              *pod,
+                                              GpmTakeout          *takeout,
+                                              GPtrArray           *all_posts,
+                                              GPtrArray           *posts,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean     gpm_migrate_page_prepare_finish (GpmMigratePage      *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 void         gpm_migrate_page_start         (GpmMigratePage  *self);
 /* Exports @posts to @dir, showing the progress. */
 void         gpm_migrate_page_export        (GpmMigratePage  *self,
@@ -34,6 +42,8 @@ gboolean     gpm_migrate_page_is_running    (GpmMigratePage  *self);
 void         gpm_migrate_page_stop          (GpmMigratePage  *self);
 /* The plain statement of what will happen (for tests). */
 const char  *gpm_migrate_page_get_statement (GpmMigratePage  *self);
+/* What went wrong while preparing the plan, "" when nothing did (for tests). */
+const char  *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
 /* Maps a private scope key to an aspect name, NULL to skip (what the combo rows do). */
 void         gpm_migrate_page_map_scope     (GpmMigratePage  *self,
                                              const char      *scope_key,

@@ -51,6 +51,7 @@ struct _GpmWindow
   guint                 pulse_id;
   GtkFileChooserNative *chooser;
   GpmJournal           *state_journal;  /* what the post list's state icons show */
+  AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
 };
 
 G_DEFINE_FINAL_TYPE (GpmWindow, gpm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -717,6 +718,13 @@ set_state_journal (GpmWindow  *self,
   gpm_post_list_set_state_func (self->post_list, post_state_func, self);
 }
 
+GpmJournal *
+gpm_window_get_state_journal (GpmWindow *self)
+{
+  g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
+  return self->state_journal;
+}
+
 static void
 post_done_cb (GpmWindow *self)
 {
@@ -737,26 +745,50 @@ update_actions (GpmWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->shown_import != NULL && !busy);
 }
 
-gboolean
-gpm_window_show_migration (GpmWindow  *self,
-                           GpmPod     *pod,
-                           GError    **error)
+static void
+migration_prepared_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GpmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpmMigratePage *page = GPM_MIGRATE_PAGE (source);
+
+  if (!gpm_migrate_page_prepare_finish (page, result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The migration could not be prepared: %s"), error->message);
+      gpm_window_add_toast (self, message);
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "migrate") == 0 &&
+          !gpm_migrate_page_is_running (page))
+        gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+      return;
+    }
+
+  set_state_journal (self, gpm_migrate_page_get_journal (page));
+}
+
+void
+gpm_window_show_migration (GpmWindow *self,
+                           GpmPod    *pod)
 {
   g_autoptr(GPtrArray) posts = NULL;
 
-  g_return_val_if_fail (GPM_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (self->shown_import != NULL, FALSE);
+  g_return_if_fail (GPM_IS_WINDOW (self));
+  g_return_if_fail (self->shown_import != NULL);
 
+  /* Continuing is what this does: the offer has been taken */
+  if (self->continue_toast != NULL)
+    adw_toast_dismiss (self->continue_toast);
   posts = gpm_window_dup_selected_posts (self);
-  if (!gpm_migrate_page_prepare (self->migrate_page, pod,
-                                 gpm_import_get_takeout (self->shown_import),
-                                 gpm_import_get_posts (self->shown_import),
-                                 posts, error))
-    return FALSE;
-
-  set_state_journal (self, gpm_migrate_page_get_journal (self->migrate_page));
+  gpm_migrate_page_prepare_async (self->migrate_page, pod,
+                                  gpm_import_get_takeout (self->shown_import),
+                                  gpm_import_get_posts (self->shown_import),
+                                  posts, NULL, migration_prepared_cb, g_object_ref (self));
   gtk_stack_set_visible_child_name (self->main_stack, "migrate");
-  return TRUE;
 }
 
 static void
@@ -764,13 +796,7 @@ signed_in_cb (GpmSignInDialog *dialog,
               GpmPod          *pod,
               GpmWindow       *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!gpm_window_show_migration (self, pod, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The migration could not be prepared: %s"), error->message);
-      gpm_window_add_toast (self, message);
-    }
+  gpm_window_show_migration (self, pod);
 }
 
 static void
@@ -857,46 +883,95 @@ migrate_page_close_cb (GpmWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
 }
 
-/* A takeout that was partly moved before: offer to go on. */
+/* A takeout that was partly moved before: offer to go on. The journal is
+ * looked for in a worker (naming the takeout reads every post's author). */
+typedef struct {
+  GPtrArray  *posts;
+  char       *pod;
+  char       *user;
+  GpmJournal *journal;
+  guint       n_posted;
+} FindJournal;
+
+static void
+find_journal_free (FindJournal *f)
+{
+  g_ptr_array_unref (f->posts);
+  g_free (f->pod);
+  g_free (f->user);
+  g_clear_object (&f->journal);
+  g_free (f);
+}
+
+static void
+find_journal_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  FindJournal *f = task_data;
+  g_autofree char *identity = gpm_journal_takeout_identity (f->posts);
+  g_autofree char *account = gpm_journal_account_name (f->pod, f->user);
+  g_autofree char *path = gpm_journal_default_path (identity, account);
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    f->journal = gpm_journal_open (path, identity, account, NULL);
+  if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
+    f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+journal_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GpmWindow *self = GPM_WINDOW (source);
+  g_autoptr(GpmImport) import = user_data;
+  FindJournal *f = g_task_get_task_data (G_TASK (result));
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  /* Another takeout shown meanwhile, or a migration already prepared */
+  if (self->shown_import != import || self->state_journal != NULL || f->n_posted == 0)
+    return;
+
+  /* Show which posts are already on the pod */
+  set_state_journal (self, f->journal);
+
+  title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
+                                     "%u posts of this takeout are already on your pod. Continue where you left off?",
+                                     f->n_posted),
+                           f->n_posted);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Continue"));
+  adw_toast_set_action_name (toast, "win.migrate");
+  adw_toast_set_timeout (toast, 0);
+  g_set_weak_pointer (&self->continue_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 offer_continue (GpmWindow *self,
                 GpmImport *import)
 {
   g_autofree char *pod = g_settings_get_string (self->settings, "last-pod");
   g_autofree char *user = g_settings_get_string (self->settings, "last-user");
-  g_autofree char *identity = NULL;
-  g_autofree char *account = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GpmJournal) journal = NULL;
-  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
-  g_autofree char *title = NULL;
-  AdwToast *toast;
+  g_autoptr(GTask) task = NULL;
+  FindJournal *f;
 
   if (*pod == '\0' || *user == '\0')
     return;
 
-  identity = gpm_journal_takeout_identity (gpm_import_get_posts (import));
-  account = gpm_journal_account_name (pod, user);
-  path = gpm_journal_default_path (identity, account);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return;
-
-  journal = gpm_journal_open (path, identity, account, NULL);
-  if (journal == NULL || !gpm_journal_count (journal, counts, NULL) || counts[GPM_JOURNAL_STATE_POSTED] == 0)
-    return;
-
-  /* Show which posts are already on the pod */
-  set_state_journal (self, journal);
-
-  title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
-                                     "%u posts of this takeout are already on your pod. Continue where you left off?",
-                                     counts[GPM_JOURNAL_STATE_POSTED]),
-                           counts[GPM_JOURNAL_STATE_POSTED]);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Continue"));
-  adw_toast_set_action_name (toast, "win.migrate");
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  f = g_new0 (FindJournal, 1);
+  f->posts = g_ptr_array_ref (gpm_import_get_posts (import));
+  f->pod = g_steal_pointer (&pod);
+  f->user = g_steal_pointer (&user);
+  task = g_task_new (self, NULL, journal_found_cb, g_object_ref (import));
+  g_task_set_source_tag (task, offer_continue);
+  g_task_set_task_data (task, f, (GDestroyNotify) find_journal_free);
+  g_task_run_in_thread (task, find_journal_thread);
 }
 
 /* Review wiring */
@@ -997,6 +1072,7 @@ gpm_window_dispose (GObject *object)
   GpmWindow *self = GPM_WINDOW (object);
 
   stop_pulse (self);
+  g_clear_weak_pointer (&self->continue_toast);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
