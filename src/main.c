@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "gpm-application.h"
+#include "gpm-renderer.h"
 #include "gpm-takeout.h"
 
 int
@@ -22,6 +23,11 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Paint with cairo on a software OpenGL, decided before any window or
+   * thread (setenv); without a display the application reports it later */
+  if (gtk_init_check ())
+    gpm_renderer_choose ();
 
   app = gpm_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

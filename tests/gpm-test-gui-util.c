@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-test-gui-util.h"
+#include "gpm-renderer.h"
 #include "gpm-migrate-page.h"
 #include "gpm-sign-in-dialog.h"
 
@@ -37,6 +38,8 @@ gpm_test_gui_init (int    *argc,
   gpm_takeout_setup_process ();
   if (!gtk_init_check ())
     return FALSE;
+  /* As the app does (src/main.c) */
+  gpm_renderer_choose ();
 
   g_test_log_set_fatal_handler (fatal_log_handler, NULL);
 
