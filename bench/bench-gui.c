@@ -255,10 +255,13 @@ main (int   argc,
         continue;
       loaded = FALSE;
       start = g_get_monotonic_time ();
+      if (g_getenv ("XX_T")) g_printerr ("XX select %ld\n", (long) (start / 1000 % 100000));
       gpm_post_list_select_position (list, position);
       gpm_test_gui_wait (is_loaded, NULL, 10);
       took = g_get_monotonic_time () - start;
       g_array_append_val (switches, took);
+      if (g_getenv ("BENCH_GUI_SWITCHES") != NULL)
+        g_print ("switch to post %u (%s): %.1f ms\n", position, gpm_post_get_entry_name (post), took / 1000.0);
       run_for (20);
     }
   g_array_sort (switches, compare_gint64);

@@ -282,6 +282,25 @@ test_preview_text (void)
   text = select_and_read (window, &wait, 0);
   g_assert_nonnull (strstr (text, "Originally posted on Google+ on Sat May 05, 2018"));
   g_assert_nonnull (strstr (text, "( Raspberry Pi)"));
+  g_clear_pointer (&text, g_free);
+
+  /* Switching faster than the preview draws: what it ends with, and says it
+   * has loaded, is the post selected last (posts replace the page's body) */
+  for (guint round = 0; round < 3; round++)
+    {
+      GpmPostList *list = gpm_window_get_post_list (window);
+
+      gpm_post_list_select_position (list, 2);
+      gpm_post_list_select_position (list, 1);
+      text = select_and_read (window, &wait, 0);
+      g_assert_nonnull (strstr (text, "Originally posted on Google+ on Sat May 05, 2018"));
+      g_assert_null (strstr (text, "Kite flying"));
+      g_clear_pointer (&text, g_free);
+      text = select_and_read (window, &wait, 2);
+      g_assert_nonnull (strstr (text, "Kite flying in the park"));
+      g_assert_null (strstr (text, "May 05, 2018"));
+      g_clear_pointer (&text, g_free);
+    }
 
   g_signal_handler_disconnect (wait.preview, id);
   gtk_window_destroy (GTK_WINDOW (window));

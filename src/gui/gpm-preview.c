@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "gpm-a11y.h"
@@ -37,6 +38,10 @@ struct _GpmPreview
   GpmConvertSettings *convert_settings;
   guint           generation;
   gint           *latest;       /* atomic rc box: @generation for the render thread */
+  /* The document in the web view: its head (CSP, style) as loaded, set once
+   * it has finished loading; a post with the same head only replaces the body */
+  char           *doc_head;
+  gboolean        doc_ready;
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
@@ -429,6 +434,79 @@ append_diaspora_body (RenderJob        *job,
     }
 }
 
+/* Showing a page. Loading each post as a new document costs WebKit a new
+ * document and a navigation, and about every tenth load 200-400 ms more
+ * (measured with bench-gui); the body of the document already there is
+ * replaced instead when its head (the CSP and the style) is the same. */
+
+static void show_html (GpmPreview *self);
+
+typedef struct {
+  GWeakRef preview;
+  guint    generation;
+} BodySwap;
+
+static void
+body_swapped_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BodySwap *swap = user_data;
+  g_autoptr(GpmPreview) self = g_weak_ref_get (&swap->preview);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
+
+  if (self != NULL && swap->generation == self->generation && self->html != NULL)
+    {
+      if (value == NULL)
+        {
+          /* The web process went away, say: load the page whole */
+          g_debug ("replacing the body failed (%s); loading the page", error->message);
+          self->doc_ready = FALSE;
+          g_clear_pointer (&self->doc_head, g_free);
+          show_html (self);
+        }
+      else
+        g_signal_emit (self, signals[LOADED], 0);
+    }
+  g_weak_ref_clear (&swap->preview);
+  g_free (swap);
+}
+
+static void
+show_html (GpmPreview *self)
+{
+  const char *body = strstr (self->html, "<body>");
+  const char *end = body ? g_strrstr (body, "</body>") : NULL;
+  g_autofree char *head = body ? g_strndup (self->html, body - self->html) : NULL;
+
+  if (self->doc_ready && !webkit_web_view_is_loading (self->web_view) &&
+      head != NULL && end != NULL && g_strcmp0 (head, self->doc_head) == 0)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), "");
+      g_autofree char *inner = g_strndup (body + strlen ("<body>"), end - body - strlen ("<body>"));
+      g_autofree char *literal = NULL;
+      g_autofree char *script = NULL;
+      BodySwap *swap = g_new0 (BodySwap, 1);
+
+      json_node_set_string (node, inner);
+      literal = json_to_string (node, FALSE);
+      /* Laid out before it returns, at the top as a new page would be */
+      script = g_strdup_printf ("document.body.innerHTML = %s; window.scrollTo (0, 0); document.body.scrollHeight",
+                                literal);
+      g_weak_ref_init (&swap->preview, self);
+      swap->generation = self->generation;
+      webkit_web_view_evaluate_javascript (self->web_view, script, -1, "gpm-preview-reader", NULL, NULL,
+                                           body_swapped_cb, swap);
+      return;
+    }
+
+  self->doc_ready = FALSE;
+  g_free (self->doc_head);
+  self->doc_head = g_steal_pointer (&head);
+  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+}
+
 static gboolean
 render_job_deliver (gpointer data)
 {
@@ -442,7 +520,7 @@ render_job_deliver (gpointer data)
   self->html = g_steal_pointer (&job->html);
   update_warnings (self, job->warnings);
   gtk_stack_set_visible_child_name (self->stack, "web");
-  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+  show_html (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -580,7 +658,7 @@ reload (GpmPreview *self)
 
   update_warnings (self, warnings);
   gtk_stack_set_visible_child_name (self->stack, "web");
-  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+  show_html (self);
 }
 
 void
@@ -791,13 +869,22 @@ context_menu_cb (WebKitWebView       *web_view,
   return webkit_context_menu_get_n_items (menu) == 0;
 }
 
+/* The first page, loaded when the web process starts: text in the scripts
+ * and styles posts use, out of sight. Laying it out makes the web process
+ * look up a fallback font for each script and load it (Japanese, emoji:
+ * 200-300 ms each on a slow machine), which a post's first preview in that
+ * script would otherwise wait for. */
 static void
 load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
                  GpmPreview      *self)
 {
+  /* The end of a load another replaced (WebKit ends it too) is not ours */
+  if (event != WEBKIT_LOAD_FINISHED || webkit_web_view_is_loading (web_view))
+    return;
+  self->doc_ready = self->doc_head != NULL;
   /* Only a post's page, not the empty one that starts the web process */
-  if (event == WEBKIT_LOAD_FINISHED && self->post != NULL)
+  if (self->post != NULL)
     g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -858,6 +945,7 @@ gpm_preview_finalize (GObject *object)
   GpmPreview *self = GPM_PREVIEW (object);
 
   g_free (self->html);
+  g_free (self->doc_head);
   g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
   g_atomic_rc_box_release (self->latest);
 
@@ -950,6 +1038,15 @@ gpm_preview_init (GpmPreview *self)
 
   self->mode = GPM_PREVIEW_DIASPORA;
 
-  /* Start the web process now, not when the first post is shown */
-  webkit_web_view_load_html (self->web_view, "<!DOCTYPE html><html><body></body></html>", BASE_URI);
+  /* Start the web process now, not when the first post is shown, with an
+   * empty page whose body the first post then fills */
+  {
+    GString *html = g_string_new (NULL);
+
+    append_head (self, html);
+    self->doc_head = g_strdup (html->str);
+    g_string_append (html, "<body></body></html>");
+    webkit_web_view_load_html (self->web_view, html->str, BASE_URI);
+    g_string_free (html, TRUE);
+  }
 }
