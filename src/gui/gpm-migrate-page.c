@@ -32,6 +32,8 @@ struct _GpmMigratePage
   GtkLabel       *statement_label;
   GtkWidget      *preparing_box;
   GtkLabel       *plan_message_label;
+  GtkWidget      *mapping_box;
+  GtkWidget      *mapping_title;
   AdwPreferencesGroup *mapping_group;
   GtkSpinButton  *delay_spin;
   GtkWidget      *start_button;
@@ -54,6 +56,7 @@ struct _GpmMigratePage
   GPtrArray      *scopes;      /* PrivateScope* */
   GPtrArray      *aspects;     /* GpmPodAspect* */
   GPtrArray      *mapping_rows;
+  guint           rows_idle;   /* adding mapping_rows a few at a time */
   guint           n_public;
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
@@ -297,10 +300,93 @@ choice_unbind_cb (GtkSignalListItemFactory *factory,
 static void
 remove_mapping_rows (GpmMigratePage *self)
 {
+  g_clear_handle_id (&self->rows_idle, g_source_remove);
   if (self->mapping_rows != NULL)
     for (guint i = 0; i < self->mapping_rows->len; i++)
       adw_preferences_group_remove (self->mapping_group, g_ptr_array_index (self->mapping_rows, i));
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+}
+
+/* The row choosing the aspect of @ps, showing ps->aspect. */
+static AdwComboRow *
+new_mapping_row (GpmMigratePage *self,
+                 PrivateScope   *ps)
+{
+  GtkStringList *model = gtk_string_list_new (NULL);
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  guint selected = 0;
+
+  gtk_string_list_append (model, _("Skip these posts"));
+  for (guint a = 0; self->aspects != NULL && a < self->aspects->len; a++)
+    {
+      GpmPodAspect *aspect = g_ptr_array_index (self->aspects, a);
+      g_autofree char *name = g_strdup_printf (_("Aspect “%s”"), aspect->name);
+
+      gtk_string_list_append (model, name);
+      if (g_strcmp0 (ps->aspect, aspect->name) == 0)
+        selected = a + 1;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ps->label);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* One line each, ellipsized (the full name is the row's accessible name
+   * and tooltip): wrapping labels in rows are measured for many widths
+   * on every layout, 14 rows cost ~100 ms on the first one */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), ps->label);
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (row, selected);
+  for (guint in_popover = 0; in_popover < 2; in_popover++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), GUINT_TO_POINTER (in_popover));
+      g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), row);
+      g_signal_connect (factory, "unbind", G_CALLBACK (choice_unbind_cb), row);
+      if (in_popover)
+        adw_combo_row_set_list_factory (row, factory);
+      else
+        adw_combo_row_set_factory (row, factory);
+      g_object_unref (factory);
+    }
+  /* The lists of the chosen aspect and of the choices: named after the audience */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "current")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "list")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
+  g_object_unref (model);
+  g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
+  return row;
+}
+
+/* A few rows at a time, below the redraw's priority: a frame between two
+ * steps, each measuring only its new rows (a combo row costs 2-3 ms to make
+ * and about as much to lay out the first time; people can be hundreds). */
+#define ROWS_PER_STEP 6
+
+static gboolean
+add_rows_step (gpointer data)
+{
+  GpmMigratePage *self = data;
+
+  for (guint n = 0; n < ROWS_PER_STEP && self->mapping_rows->len < self->scopes->len; n++)
+    {
+      AdwComboRow *row = new_mapping_row (self, g_ptr_array_index (self->scopes, self->mapping_rows->len));
+
+      adw_preferences_group_add (self->mapping_group, GTK_WIDGET (row));
+      g_ptr_array_add (self->mapping_rows, row);
+    }
+  if (self->mapping_rows->len < self->scopes->len)
+    return G_SOURCE_CONTINUE;
+  /* Shown once whole: the group laid out with some rows, then again with
+   * more, measures its wrapping description far more often (GTK 4.8) */
+  gtk_widget_set_visible (self->mapping_box, TRUE);
+  self->rows_idle = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -309,69 +395,24 @@ build_mapping_rows (GpmMigratePage *self)
   remove_mapping_rows (self);
   self->mapping_rows = g_ptr_array_new ();
 
+  /* Suggest the aspect named like the circle */
   for (guint k = 0; k < self->scopes->len; k++)
     {
       PrivateScope *ps = g_ptr_array_index (self->scopes, k);
-      GtkStringList *model = gtk_string_list_new (NULL);
-      AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
-      g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
-      guint selected = 0;
 
-      gtk_string_list_append (model, _("Skip these posts"));
-      for (guint a = 0; self->aspects != NULL && a < self->aspects->len; a++)
+      for (guint a = 0; ps->aspect == NULL && self->aspects != NULL && a < self->aspects->len; a++)
         {
           GpmPodAspect *aspect = g_ptr_array_index (self->aspects, a);
-          g_autofree char *name = g_strdup_printf (_("Aspect “%s”"), aspect->name);
 
-          gtk_string_list_append (model, name);
-          /* Suggest the aspect named like the circle */
-          if (ps->aspect == NULL && g_utf8_collate (aspect->name, ps->label) == 0)
-            {
-              ps->aspect = g_strdup (aspect->name);
-              selected = a + 1;
-            }
-          else if (g_strcmp0 (ps->aspect, aspect->name) == 0)
-            selected = a + 1;
+          if (g_utf8_collate (aspect->name, ps->label) == 0)
+            ps->aspect = g_strdup (aspect->name);
         }
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ps->label);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      /* One line each, ellipsized (the full name is the row's accessible name
-       * and tooltip): wrapping labels in rows are measured for many widths
-       * on every layout, 14 rows cost ~100 ms on the first one */
-      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row), ps->label);
-      adw_combo_row_set_model (row, G_LIST_MODEL (model));
-      adw_combo_row_set_selected (row, selected);
-      for (guint in_popover = 0; in_popover < 2; in_popover++)
-        {
-          GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-          g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), GUINT_TO_POINTER (in_popover));
-          g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), row);
-          g_signal_connect (factory, "unbind", G_CALLBACK (choice_unbind_cb), row);
-          if (in_popover)
-            adw_combo_row_set_list_factory (row, factory);
-          else
-            adw_combo_row_set_factory (row, factory);
-          g_object_unref (factory);
-        }
-      /* The lists of the chosen aspect and of the choices: named after the audience */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "current")),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "list")),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
-      g_object_unref (model);
-      g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
-      g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
-      adw_preferences_group_add (self->mapping_group, GTK_WIDGET (row));
-      g_ptr_array_add (self->mapping_rows, row);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), self->scopes->len > 0);
+  gtk_widget_set_visible (self->mapping_box, FALSE);
   update_statement (self);
+  if (self->scopes->len > 0)
+    self->rows_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_step, self, NULL);
 }
 
 /* Progress */
@@ -947,7 +988,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   /* The plan without its aspect rows until the pod has listed them */
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   remove_mapping_rows (self);
-  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group), FALSE);
+  gtk_widget_set_visible (self->mapping_box, FALSE);
   update_statement (self);
   gtk_widget_set_visible (self->preparing_box, TRUE);
   gtk_label_set_label (self->plan_message_label, "");
@@ -1211,6 +1252,7 @@ gpm_migrate_page_dispose (GObject *object)
   gpm_migrate_page_stop (self);
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
+  g_clear_handle_id (&self->rows_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_MIGRATE_PAGE);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->prepare_task);
@@ -1247,6 +1289,8 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, preparing_box);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, plan_message_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_title);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_group);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, delay_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, start_button);
@@ -1273,6 +1317,16 @@ gpm_migrate_page_init (GpmMigratePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gpm_a11y_fix_button_names (GTK_WIDGET (self));
+  /* The group's title and description are ours (its own description is
+   * measured four times as often), so is naming its list */
+  {
+    GObject *listbox = gtk_widget_get_template_child (GTK_WIDGET (self->mapping_group),
+                                                      ADW_TYPE_PREFERENCES_GROUP, "listbox");
+
+    if (GTK_IS_ACCESSIBLE (listbox))
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (listbox), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      self->mapping_title, NULL, -1);
+  }
   self->status = "plan";
   g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (delay_changed_cb), self, G_CONNECT_SWAPPED);
 }
