@@ -255,7 +255,6 @@ main (int   argc,
         continue;
       loaded = FALSE;
       start = g_get_monotonic_time ();
-      if (g_getenv ("XX_T")) g_printerr ("XX select %ld\n", (long) (start / 1000 % 100000));
       gpm_post_list_select_position (list, position);
       gpm_test_gui_wait (is_loaded, NULL, 10);
       took = g_get_monotonic_time () - start;
