@@ -820,6 +820,25 @@ test_sign_in_and_migrate (void)
   gpm_migrate_page_start (page);
   g_assert_true (gpm_test_gui_wait (has_posted, page, 60));
   check_window (GTK_WINDOW (window), "migrate page, running", 20, expect_run);
+
+  /* Closing the window while posts are moving asks first */
+  {
+    g_autoptr(GList) toplevels = NULL;
+    AdwMessageDialog *ask = NULL;
+
+    gtk_window_close (GTK_WINDOW (window));
+    settle (200);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        ask = l->data;
+    g_assert_nonnull (ask);
+    check_window (GTK_WINDOW (ask), "stop moving? dialog", 4, NULL);
+    adw_message_dialog_response (ask, "keep");
+    settle (200);
+    g_assert_true (gpm_migrate_page_is_running (page));
+  }
+
   gpm_migrate_page_stop (page);
   gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60);
   check_window (GTK_WINDOW (window), "migrate page, stopped", 0, NULL);
@@ -850,6 +869,45 @@ test_help (void)
   gtk_window_present (help);
   check_window (help, "help window", 0, NULL);
   close_window (help);
+  close_window (GTK_WINDOW (window));
+}
+
+static void
+test_shortcuts (void)
+{
+  GpmWindow *window = new_window ();
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *shortcuts = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  settle (200);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      shortcuts = l->data;
+  g_assert_nonnull (shortcuts);
+  check_window (shortcuts, "keyboard shortcuts", 0, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
+  close_window (GTK_WINDOW (window));
+}
+
+static void
+test_about (void)
+{
+  GpmWindow *window = new_window ();
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *about = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (gpm_test_gui_get_app ()), "about", NULL);
+  settle (300);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      about = l->data;
+  g_assert_nonnull (about);
+  check_window (about, "about window", 8, NULL);
+  close_window (about);
   close_window (GTK_WINDOW (window));
 }
 
@@ -904,6 +962,8 @@ main (int   argc,
   g_test_add_func ("/a11y/sign-in-and-migrate", test_sign_in_and_migrate);
   g_test_add_func ("/a11y/preferences", test_preferences);
   g_test_add_func ("/a11y/help", test_help);
+  g_test_add_func ("/a11y/shortcuts", test_shortcuts);
+  g_test_add_func ("/a11y/about", test_about);
 
   ret = g_test_run ();
 

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
 #include "gpm-a11y.h"
 
 static void
@@ -123,4 +126,95 @@ gpm_a11y_tab_leaves (GtkWidget *widget)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (tab_leaves_key_cb), NULL);
   gtk_widget_add_controller (widget, keys);
+}
+
+static void
+name_shortcuts_widgets (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_shortcuts_widgets (child);
+
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search shortcuts"), -1);
+      gpm_a11y_label_editable (GTK_EDITABLE (widget), _("Search shortcuts"));
+    }
+  else if (GTK_IS_MENU_BUTTON (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sections"), -1);
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+}
+
+void
+gpm_a11y_name_shortcuts_window (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  name_shortcuts_widgets (GTK_WIDGET (window));
+}
+
+/* The title of the AdwPreferencesGroup around @widget, or NULL. */
+static const char *
+group_title (GtkWidget *widget)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_GROUP);
+  const char *title = group ? adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)) : NULL;
+
+  return title != NULL && *title != '\0' ? title : NULL;
+}
+
+static void
+name_about_widgets (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_about_widgets (child);
+
+  if (GTK_IS_BUTTON (widget))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (widget);
+
+      /* The version: a label put in the button, not its label */
+      if (GTK_IS_LABEL (child) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY, child, NULL, -1);
+      /* Icon-only: the subpages' back buttons */
+      else if (GTK_IS_IMAGE (child) && gtk_widget_get_tooltip_text (widget) == NULL)
+        {
+          const char *icon = gtk_image_get_icon_name (GTK_IMAGE (child));
+
+          if (g_strcmp0 (icon, "go-previous-symbolic") == 0)
+            gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back"), -1);
+        }
+    }
+  else if (GTK_IS_LIST_BOX (widget) && group_title (widget) == NULL)
+    {
+      /* A list of rows without a heading: named by its first row */
+      GtkWidget *row = gtk_widget_get_first_child (widget);
+
+      if (ADW_IS_PREFERENCES_ROW (row))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+    }
+  else if (GTK_IS_TEXT_VIEW (widget))
+    {
+      /* The debugging information, or a license's text */
+      gboolean debug_info = FALSE;
+
+      for (GtkWidget *w = widget; w != NULL && !debug_info; w = gtk_widget_get_parent (w))
+        debug_info = g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (w)), "debug_info_page") == 0;
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      debug_info ? _("Debugging information") : _("License"), -1);
+    }
+}
+
+void
+gpm_a11y_name_about_window (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  gpm_a11y_fix_button_names (GTK_WIDGET (window));
+  name_about_widgets (GTK_WIDGET (window));
 }

@@ -33,4 +33,13 @@ void gpm_a11y_label_list_item  (GtkListItem *item,
  * focus in a text view of its own. Inside, the arrow keys still move. */
 void gpm_a11y_tab_leaves       (GtkWidget   *widget);
 
+/* Names what GTK 4.8's GtkShortcutsWindow leaves unnamed: its search
+ * entry, its search button and its section menu button. */
+void gpm_a11y_name_shortcuts_window (GtkWindow *window);
+
+/* Names what libadwaita 1.2's AdwAboutWindow leaves unnamed or names twice:
+ * the version button, buttons with a mnemonic, the subpages' back buttons,
+ * lists of rows without a heading, the license and debugging texts. */
+void gpm_a11y_name_about_window (GtkWindow *window);
+
 G_END_DECLS

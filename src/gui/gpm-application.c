@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-a11y.h"
 #include "gpm-application.h"
 #include "gpm-convert.h"
 #include "gpm-help-window.h"
@@ -136,6 +137,7 @@ about_action (GSimpleAction *action,
                         "developers", developers,
                         "translator-credits", _("translator-credits"),
                         NULL);
+  gpm_a11y_name_about_window (GTK_WINDOW (about));
   gtk_window_present (GTK_WINDOW (about));
 }
 

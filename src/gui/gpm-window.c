@@ -1048,10 +1048,14 @@ gpm_window_close_request (GtkWindow *window)
                                                            _("The post being sent now is finished first. "
                                                              "Open this takeout again later to continue: "
                                                              "nothing will be posted twice.")));
+      /* Named like its heading, for window lists and screen readers */
+      gtk_window_set_title (GTK_WINDOW (dialog), _("Stop Moving Your Posts?"));
       adw_message_dialog_add_responses (dialog, "keep", _("_Keep Going"), "stop", _("_Stop and Close"), NULL);
       adw_message_dialog_set_response_appearance (dialog, "stop", ADW_RESPONSE_DESTRUCTIVE);
       adw_message_dialog_set_default_response (dialog, "keep");
       adw_message_dialog_set_close_response (dialog, "keep");
+      /* Its buttons would read "_Keep Going Keep Going" (GTK 4.8) */
+      gpm_a11y_fix_button_names (GTK_WIDGET (dialog));
       g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_close_cb), self, 0);
       gtk_window_present (GTK_WINDOW (dialog));
       return TRUE;
@@ -1218,5 +1222,11 @@ gpm_window_init (GpmWindow *self)
 GpmWindow *
 gpm_window_new (GpmApplication *application)
 {
-  return g_object_new (GPM_TYPE_WINDOW, "application", application, NULL);
+  GpmWindow *self = g_object_new (GPM_TYPE_WINDOW, "application", application, NULL);
+  GtkShortcutsWindow *shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  /* Set when the window joined the application (gtk/help-overlay.ui) */
+  if (shortcuts != NULL)
+    gpm_a11y_name_shortcuts_window (GTK_WINDOW (shortcuts));
+  return self;
 }
