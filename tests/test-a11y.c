@@ -702,6 +702,24 @@ open_takeout (GpmWindow  *window,
   gpm_test_gui_wait_list (window);
 }
 
+/* The first widget under @widget of @type (and buildable id @id, if not NULL). */
+static GtkWidget *
+find_widget (GtkWidget  *widget,
+             GType       type,
+             const char *id)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      (id == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, id);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 close_window (GtkWindow *window)
 {
@@ -732,6 +750,17 @@ test_review (void)
   open_takeout (window, demo_takeout);
   gpm_post_list_select_position (gpm_window_get_post_list (window), 0);
   check_window (GTK_WINDOW (window), "review page", 80, expect);
+
+  /* The primary menu, open */
+  {
+    GtkWidget *menu_button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, "primary_menu_button");
+
+    g_assert_nonnull (menu_button);
+    gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+    settle (300);
+    check_window (GTK_WINDOW (window), "review page, primary menu open", 0, NULL);
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+  }
   close_window (GTK_WINDOW (window));
 }
 
@@ -815,6 +844,21 @@ test_sign_in_and_migrate (void)
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
   settle (300);
   check_window (GTK_WINDOW (window), "migrate page", 30, expect_plan);
+
+  /* An audience's aspect choices, open */
+  {
+    GtkWidget *row = find_widget (GTK_WIDGET (page), ADW_TYPE_COMBO_ROW, NULL);
+    GtkWidget *popover;
+
+    g_assert_nonnull (row);
+    gtk_widget_activate (row);
+    settle (300);
+    popover = find_widget (row, GTK_TYPE_POPOVER, NULL);
+    g_assert_true (popover != NULL && gtk_widget_get_visible (popover));
+    check_window (GTK_WINDOW (window), "migrate page, aspect choices open", 0, NULL);
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    settle (200);
+  }
 
   gpm_migrate_page_set_delay (page, 2);
   gpm_migrate_page_start (page);

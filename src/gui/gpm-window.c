@@ -27,6 +27,7 @@ struct _GpmWindow
   GtkWidget            *forward_button;
   GtkWidget            *open_button;
   GtkWidget            *migrate_button;
+  GtkMenuButton        *primary_menu_button;
   AdwWindowTitle       *window_title;
   GtkStack             *main_stack;
   AdwStatusPage        *welcome_page;
@@ -1132,6 +1133,7 @@ gpm_window_class_init (GpmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, forward_button);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, migrate_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, welcome_page);
@@ -1167,6 +1169,9 @@ gpm_window_init (GpmWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gpm_a11y_fix_button_names (GTK_WIDGET (self));
+  /* The menu it opens is unnamed in GTK 4.8: named like its button */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_menu_button_get_popover (self->primary_menu_button)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
 
   self->settings = g_object_ref (gpm_settings_get_default ());
 
