@@ -702,6 +702,19 @@ open_takeout (GpmWindow  *window,
   gpm_test_gui_wait_list (window);
 }
 
+/* The visible toplevel window of @type (the last one listed), or NULL. */
+static GtkWindow *
+find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  return found;
+}
+
 /* The first widget under @widget of @type (and buildable id @id, if not NULL). */
 static GtkWidget *
 find_widget (GtkWidget  *widget,
@@ -770,17 +783,13 @@ test_problems (void)
   GpmWindow *window = new_window ();
   GtkWindow *dialog = NULL;
   const char *expect[] = { "problems_button", NULL };
-  g_autoptr(GList) toplevels = NULL;
 
   open_takeout (window, broken_takeout);
   g_assert_cmpuint (gpm_import_get_n_problems (gpm_window_get_import (window)), >, 0);
   check_window (GTK_WINDOW (window), "review page with problems", 8, expect);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-problems", NULL);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GPM_IS_PROBLEMS_DIALOG (l->data))
-      dialog = l->data;
+  dialog = find_toplevel (GPM_TYPE_PROBLEMS_DIALOG);
   g_assert_nonnull (dialog);
   check_window (dialog, "problems dialog", 4, NULL);
 
@@ -867,15 +876,11 @@ test_sign_in_and_migrate (void)
 
   /* Closing the window while posts are moving asks first */
   {
-    g_autoptr(GList) toplevels = NULL;
-    AdwMessageDialog *ask = NULL;
+    AdwMessageDialog *ask;
 
     gtk_window_close (GTK_WINDOW (window));
     settle (200);
-    toplevels = gtk_window_list_toplevels ();
-    for (GList *l = toplevels; l != NULL; l = l->next)
-      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-        ask = l->data;
+    ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
     g_assert_nonnull (ask);
     check_window (GTK_WINDOW (ask), "stop moving? dialog", 4, NULL);
     adw_message_dialog_response (ask, "keep");
@@ -920,15 +925,11 @@ static void
 test_shortcuts (void)
 {
   GpmWindow *window = new_window ();
-  g_autoptr(GList) toplevels = NULL;
-  GtkWindow *shortcuts = NULL;
+  GtkWindow *shortcuts;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   settle (200);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_SHORTCUTS_WINDOW (l->data) && gtk_widget_get_visible (l->data))
-      shortcuts = l->data;
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   check_window (shortcuts, "keyboard shortcuts", 0, NULL);
   gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
@@ -939,16 +940,12 @@ static void
 test_about (void)
 {
   GpmWindow *window = new_window ();
-  g_autoptr(GList) toplevels = NULL;
-  GtkWindow *about = NULL;
+  GtkWindow *about;
 
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (gpm_test_gui_get_app ()), "about", NULL);
   settle (300);
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data))
-      about = l->data;
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   check_window (about, "about window", 8, NULL);
   close_window (about);

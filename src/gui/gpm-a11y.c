@@ -128,14 +128,21 @@ gpm_a11y_tab_leaves (GtkWidget *widget)
   gtk_widget_add_controller (widget, keys);
 }
 
+/* Calls @func on @widget and on everything under it, children first. */
 static void
-name_shortcuts_widgets (GtkWidget *widget)
+foreach_descendant (GtkWidget *widget,
+                    void     (*func) (GtkWidget *widget))
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    name_shortcuts_widgets (child);
+    foreach_descendant (child, func);
+  func (widget);
+}
 
+static void
+name_shortcuts_widget (GtkWidget *widget)
+{
   if (GTK_IS_SEARCH_ENTRY (widget))
     {
       gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search shortcuts"), -1);
@@ -152,7 +159,7 @@ gpm_a11y_name_shortcuts_window (GtkWindow *window)
 {
   g_return_if_fail (GTK_IS_WINDOW (window));
 
-  name_shortcuts_widgets (GTK_WIDGET (window));
+  foreach_descendant (GTK_WIDGET (window), name_shortcuts_widget);
 }
 
 /* The title of the AdwPreferencesGroup around @widget, or NULL. */
@@ -166,13 +173,8 @@ group_title (GtkWidget *widget)
 }
 
 static void
-name_about_widgets (GtkWidget *widget)
+name_about_widget (GtkWidget *widget)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    name_about_widgets (child);
-
   if (GTK_IS_BUTTON (widget))
     {
       GtkWidget *child = gtk_widget_get_first_child (widget);
@@ -216,5 +218,5 @@ gpm_a11y_name_about_window (GtkWindow *window)
   g_return_if_fail (GTK_IS_WINDOW (window));
 
   gpm_a11y_fix_button_names (GTK_WIDGET (window));
-  name_about_widgets (GTK_WIDGET (window));
+  foreach_descendant (GTK_WIDGET (window), name_about_widget);
 }
