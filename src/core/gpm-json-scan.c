@@ -26,6 +26,34 @@ fail (Scanner *s, const char *what)
   return FALSE;
 }
 
+/* GpmJsonMember.type from a value's first byte: 'n' for a number, 'z' for
+ * null, else the byte itself ('{', '[', '"', 't', 'f'). */
+static inline char
+span_type (char first)
+{
+  if (first == '-' || g_ascii_isdigit (first))
+    return 'n';
+  return first == 'n' ? 'z' : first;
+}
+
+/* After a value in an array or object: consumes a ',' (more follows) or
+ * @close (the container ends, *closed set); anything else fails. */
+static inline gboolean
+next_or_close (Scanner    *s,
+               guchar      close,
+               const char *unterminated,
+               const char *expected,
+               gboolean   *closed)
+{
+  if (s->p >= s->end)
+    return fail (s, unterminated);
+  if (*s->p != ',' && *s->p != close)
+    return fail (s, expected);
+  *closed = *s->p == close;
+  s->p++;
+  return TRUE;
+}
+
 static inline gboolean
 is_ws (guchar c)
 {
@@ -256,24 +284,17 @@ scan_array (Scanner *s, guint *n_elements)
   for (;;)
     {
       guint ignored;
+      gboolean closed;
+
       skip_ws (s);
       if (!scan_value (s, &ignored))
         return FALSE;
       n++;
       skip_ws (s);
-      if (s->p >= s->end)
-        return fail (s, "unterminated array");
-      if (*s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (*s->p == ']')
-        {
-          s->p++;
-          break;
-        }
-      return fail (s, "expected ',' or ']'");
+      if (!next_or_close (s, ']', "unterminated array", "expected ',' or ']'", &closed))
+        return FALSE;
+      if (closed)
+        break;
     }
   s->depth--;
   *n_elements = n;
@@ -298,6 +319,7 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
     {
       const guchar *key_start;
       GpmJsonMember member = { 0 };
+      gboolean closed;
 
       skip_ws (s);
       if (s->p >= s->end)
@@ -342,26 +364,14 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
               member.key = key ? key : "";
             }
           member.value_len = (const char *) s->p - member.value;
-          if (member.type == '-' || g_ascii_isdigit (member.type))
-            member.type = 'n';
-          else if (member.type == 'n')
-            member.type = 'z';
+          member.type = span_type (member.type);
           func (&member, user_data);
         }
       skip_ws (s);
-      if (s->p >= s->end)
-        return fail (s, "unterminated object");
-      if (*s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (*s->p == '}')
-        {
-          s->p++;
-          break;
-        }
-      return fail (s, "expected ',' or '}'");
+      if (!next_or_close (s, '}', "unterminated object", "expected ',' or '}'", &closed))
+        return FALSE;
+      if (closed)
+        break;
     }
   s->depth--;
   return TRUE;
@@ -604,6 +614,7 @@ build_object (Scanner *s)
       {
         g_autofree char *key = NULL;
         JsonNode *value;
+        gboolean closed;
 
         skip_ws (s);
         if (s->p >= s->end || *s->p != '"')
@@ -627,18 +638,10 @@ build_object (Scanner *s)
           return NULL;
         json_object_set_member (object, key, value);  /* the last of equal names wins */
         skip_ws (s);
-        if (s->p < s->end && *s->p == ',')
-          {
-            s->p++;
-            continue;
-          }
-        if (s->p < s->end && *s->p == '}')
-          {
-            s->p++;
-            break;
-          }
-        fail (s, s->p >= s->end ? "unterminated object" : "expected ',' or '}'");
-        return NULL;
+        if (!next_or_close (s, '}', "unterminated object", "expected ',' or '}'", &closed))
+          return NULL;
+        if (closed)
+          break;
       }
   s->depth--;
   return json_node_init_object (json_node_alloc (), object);
@@ -662,6 +665,7 @@ build_array (Scanner *s)
     for (;;)
       {
         JsonNode *value;
+        gboolean closed;
 
         skip_ws (s);
         value = build_value (s);
@@ -669,18 +673,10 @@ build_array (Scanner *s)
           return NULL;
         json_array_add_element (array, value);
         skip_ws (s);
-        if (s->p < s->end && *s->p == ',')
-          {
-            s->p++;
-            continue;
-          }
-        if (s->p < s->end && *s->p == ']')
-          {
-            s->p++;
-            break;
-          }
-        fail (s, s->p >= s->end ? "unterminated array" : "expected ',' or ']'");
-        return NULL;
+        if (!next_or_close (s, ']', "unterminated array", "expected ',' or ']'", &closed))
+          return NULL;
+        if (closed)
+          break;
       }
   s->depth--;
   return json_node_init_array (json_node_alloc (), array);
@@ -862,10 +858,7 @@ gpm_json_span_foreach_element (const GpmJsonMember *array,
       if (!scan_value (&s, &element.n_elements))
         return;
       element.value_len = (const char *) s.p - element.value;
-      if (element.type == '-' || g_ascii_isdigit (element.type))
-        element.type = 'n';
-      else if (element.type == 'n')
-        element.type = 'z';
+      element.type = span_type (element.type);
       func (&element, user_data);
       skip_ws (&s);
       if (s.p < s.end && *s.p == ',')
