@@ -290,8 +290,7 @@ main (int   argc,
     gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
     gpm_sign_in_dialog_set_username (dialog, "alice");
     gpm_sign_in_dialog_continue (dialog);
-    g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
-    gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 30);
+    gpm_test_gui_wait_sign_in_step (dialog, "password");
     gpm_sign_in_dialog_set_password (dialog, "correct horse");
     run_for (200);
     max_gap = 0;

@@ -294,8 +294,7 @@ main (int   argc,
   gpm_sign_in_dialog_set_username (dialog, "alice");
   shot ("sign-in");
   gpm_sign_in_dialog_continue (dialog);
-  g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
-  gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 30);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
   shot ("sign-in-password");
   gpm_sign_in_dialog_continue (dialog);

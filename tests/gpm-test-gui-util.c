@@ -163,10 +163,20 @@ gpm_test_gui_wait_list (GpmWindow *window)
   gpm_test_gui_wait (list_ready, window, 30);
 }
 
-gboolean
-gpm_test_gui_dialog_at_step (gpointer dialog)
+static gboolean
+dialog_at_step (gpointer dialog)
 {
-  return g_str_equal (gpm_sign_in_dialog_get_step (dialog), g_object_get_data (G_OBJECT (dialog), "want"));
+  return g_str_equal (gpm_sign_in_dialog_get_step (dialog), g_object_get_data (G_OBJECT (dialog), "gpm-test-want"));
+}
+
+void
+gpm_test_gui_wait_sign_in_step (GpmSignInDialog *dialog,
+                                const char      *step)
+{
+  g_object_set_data (G_OBJECT (dialog), "gpm-test-want", (gpointer) step);
+  if (!gpm_test_gui_wait (dialog_at_step, dialog, 60))
+    g_error ("sign-in dialog at step %s (message: %s), expected %s",
+             gpm_sign_in_dialog_get_step (dialog), gpm_sign_in_dialog_get_message (dialog), step);
 }
 
 gboolean
@@ -210,14 +220,20 @@ gpm_test_gui_statement_ready (gpointer page)
   return strstr (gpm_migrate_page_get_statement (page), "aspect") != NULL;
 }
 
-GpmSignInDialog *
-gpm_test_gui_find_sign_in_dialog (void)
+GtkWindow *
+gpm_test_gui_find_toplevel (GType type)
 {
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
   for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GPM_IS_SIGN_IN_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
       return l->data;
 
   return NULL;
+}
+
+GpmSignInDialog *
+gpm_test_gui_find_sign_in_dialog (void)
+{
+  return (GpmSignInDialog *) gpm_test_gui_find_toplevel (GPM_TYPE_SIGN_IN_DIALOG);
 }

@@ -39,14 +39,18 @@ gboolean        gpm_test_gui_wait_review (GpmWindow *window);
 /* Waits until the post list has finished filtering. */
 void            gpm_test_gui_wait_list   (GpmWindow *window);
 
-/* Wait conditions the UI tests share. The sign-in dialog @dialog is at the
- * step named by its object data "want"; the window shows its migrate page;
+/* Waits (up to a minute) until the sign-in dialog is at @step
+ * ("password", …); aborts the test with the dialog's step and message if not. */
+void            gpm_test_gui_wait_sign_in_step (GpmSignInDialog *dialog,
+                                                const char      *step);
+/* Wait conditions the UI tests share: the window shows its migrate page;
  * the migrate page's run is done or stopped. */
-gboolean        gpm_test_gui_dialog_at_step  (gpointer dialog);
 gboolean        gpm_test_gui_on_migrate_page (gpointer window);
 gboolean        gpm_test_gui_run_ended       (gpointer page);
 /* The migrate page's statement names an aspect (its plan is ready). */
 gboolean        gpm_test_gui_statement_ready (gpointer page);
+/* A visible toplevel window of @type (the first listed), or NULL. */
+GtkWindow      *gpm_test_gui_find_toplevel (GType type);
 /* The sign-in dialog on screen, or NULL. */
 GpmSignInDialog *gpm_test_gui_find_sign_in_dialog (void);
 

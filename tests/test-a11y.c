@@ -702,19 +702,6 @@ open_takeout (GpmWindow  *window,
   gpm_test_gui_wait_list (window);
 }
 
-/* The visible toplevel window of @type (the last one listed), or NULL. */
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  return found;
-}
-
 /* The first widget under @widget of @type (and buildable id @id, if not NULL). */
 static GtkWidget *
 find_widget (GtkWidget  *widget,
@@ -789,7 +776,7 @@ test_problems (void)
   check_window (GTK_WINDOW (window), "review page with problems", 8, expect);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-problems", NULL);
-  dialog = find_toplevel (GPM_TYPE_PROBLEMS_DIALOG);
+  dialog = gpm_test_gui_find_toplevel (GPM_TYPE_PROBLEMS_DIALOG);
   g_assert_nonnull (dialog);
   check_window (dialog, "problems dialog", 4, NULL);
 
@@ -842,8 +829,7 @@ test_sign_in_and_migrate (void)
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
   gpm_sign_in_dialog_set_username (dialog, "alice");
   gpm_sign_in_dialog_continue (dialog);
-  g_object_set_data (G_OBJECT (dialog), "want", (gpointer) "password");
-  g_assert_true (gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 60));
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
   check_window (GTK_WINDOW (dialog), "sign-in dialog, password", 8, expect_password);
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
@@ -880,7 +866,7 @@ test_sign_in_and_migrate (void)
 
     gtk_window_close (GTK_WINDOW (window));
     settle (200);
-    ask = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+    ask = ADW_MESSAGE_DIALOG (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
     g_assert_nonnull (ask);
     check_window (GTK_WINDOW (ask), "stop moving? dialog", 4, NULL);
     adw_message_dialog_response (ask, "keep");
@@ -929,7 +915,7 @@ test_shortcuts (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
   settle (200);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = gpm_test_gui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   check_window (shortcuts, "keyboard shortcuts", 0, NULL);
   gtk_widget_set_visible (GTK_WIDGET (shortcuts), FALSE);
@@ -945,7 +931,7 @@ test_about (void)
   gtk_window_present (GTK_WINDOW (window));
   g_action_group_activate_action (G_ACTION_GROUP (gpm_test_gui_get_app ()), "about", NULL);
   settle (300);
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = gpm_test_gui_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   check_window (about, "about window", 8, NULL);
   close_window (about);

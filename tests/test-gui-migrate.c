@@ -40,16 +40,6 @@ statement_has_aspect (gpointer data)
 }
 
 static void
-wait_step (GpmSignInDialog *dialog,
-           const char      *step)
-{
-  g_object_set_data (G_OBJECT (dialog), "want", (gpointer) step);
-  if (!gpm_test_gui_wait (gpm_test_gui_dialog_at_step, dialog, 60))
-    g_error ("sign-in dialog at step %s (message: %s), expected %s",
-             gpm_sign_in_dialog_get_step (dialog), gpm_sign_in_dialog_get_message (dialog), step);
-}
-
-static void
 signed_in_cb (GpmSignInDialog *dialog,
               GpmPod          *pod,
               GpmPod         **out)
@@ -121,12 +111,12 @@ test_migrate_to_test_pod (void)
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
   gpm_sign_in_dialog_set_username (dialog, "alice");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "password");
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
 
   /* A wrong password is said plainly */
   gpm_sign_in_dialog_set_password (dialog, "wrong");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "password");
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "not right"));
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
@@ -281,7 +271,7 @@ test_sign_in_variants (void)
   gpm_sign_in_dialog_set_address (dialog, "http://example.org");
   gpm_sign_in_dialog_set_username (dialog, "bob");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "address");
+  gpm_test_gui_wait_sign_in_step (dialog, "address");
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "https://"));
 
   /* The browser way */
@@ -300,13 +290,13 @@ test_sign_in_variants (void)
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
   gpm_sign_in_dialog_set_username (dialog, "carol");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "password");
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
   gpm_sign_in_dialog_set_password (dialog, "carols password");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "code");
+  gpm_test_gui_wait_sign_in_step (dialog, "code");
   gpm_sign_in_dialog_set_code (dialog, "000000");
   gpm_sign_in_dialog_continue (dialog);
-  wait_step (dialog, "code");
+  gpm_test_gui_wait_sign_in_step (dialog, "code");
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "not right"));
   gpm_sign_in_dialog_set_code (dialog, "123456");
   gpm_sign_in_dialog_continue (dialog);
