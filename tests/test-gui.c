@@ -122,6 +122,53 @@ test_drop_builds_tree (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The row widget (what the arrow keys focus) that shows @node */
+static GtkWidget *
+find_row_widget (GtkWidget    *widget,
+                 GpmScopeNode *node)
+{
+  if (GTK_IS_TREE_EXPANDER (widget))
+    {
+      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+      g_autoptr(GObject) item = row ? gtk_tree_list_row_get_item (row) : NULL;
+
+      return item == G_OBJECT (node) ? gtk_widget_get_parent (widget) : NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_widget (child, node);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Space on a focused audience row ticks it, as the shortcuts window says */
+static void
+test_space_ticks_focused_row (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GtkWidget *sidebar = GTK_WIDGET (gpm_window_get_sidebar (window));
+  GpmScopeNode *extended = find_node (window, "EXTENDED");
+  GtkWidget *row = find_row_widget (sidebar, extended);
+
+  g_assert_nonnull (row);
+  g_assert_false (gpm_scope_node_get_active (extended));
+  g_assert_true (gtk_widget_grab_focus (row));
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.toggle-focused", NULL));
+  g_assert_true (gpm_scope_node_get_active (extended));
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.toggle-focused", NULL));
+  g_assert_false (gpm_scope_node_get_active (extended));
+
+  /* Outside the list, nothing is ticked */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.toggle-focused", NULL));
+  g_assert_false (gpm_scope_node_get_active (extended));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 list_has (GListModel *model,
           const char *text)
@@ -562,6 +609,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
+  g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);

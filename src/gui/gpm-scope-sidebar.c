@@ -334,6 +334,58 @@ row_activate_cb (GpmScopeSidebar *self,
   gpm_scope_node_set_active (node, !gpm_scope_node_get_active (node));
 }
 
+/* The row the keyboard focus is in: the focus sits on the list's row widget
+ * (above the expander, after the arrow keys), on the expander, or on the
+ * check button inside it. */
+static GtkTreeExpander *
+focused_expander (GpmScopeSidebar *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view)))
+    return NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self->list_view); w = gtk_widget_get_parent (w))
+    if (GTK_IS_TREE_EXPANDER (w))
+      return GTK_TREE_EXPANDER (w);
+
+  if (GTK_IS_TREE_EXPANDER (gtk_widget_get_first_child (focus)))
+    return GTK_TREE_EXPANDER (gtk_widget_get_first_child (focus));
+  return NULL;
+}
+
+/* Space ticks or unticks the focused audience, as the shortcuts window
+ * says. GtkListView binds Space on its rows to selecting them, which does
+ * nothing here (the list has no selection; ticking is the selection), so
+ * the sidebar takes Space in the capture phase while the focus is in a row.
+ * Elsewhere the key goes on as usual. */
+static gboolean
+toggle_focused_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (widget);
+  GtkTreeExpander *expander = focused_expander (self);
+  GtkTreeListRow *row;
+  g_autoptr(GpmScopeNode) node = NULL;
+
+  if (expander == NULL || (row = gtk_tree_expander_get_list_row (expander)) == NULL)
+    return FALSE;
+
+  node = gtk_tree_list_row_get_item (row);
+  gpm_scope_node_set_active (node, !gpm_scope_node_get_active (node));
+  return TRUE;
+}
+
+static void
+toggle_focused_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  toggle_focused_cb (widget, NULL, NULL);
+}
+
 static void
 preset_action (GtkWidget  *widget,
                const char *action_name,
@@ -377,6 +429,7 @@ gpm_scope_sidebar_class_init (GpmScopeSidebarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "sidebar.preset", "s", preset_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.toggle-focused", NULL, toggle_focused_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "gpm-scope-sidebar");
@@ -386,8 +439,16 @@ static void
 gpm_scope_sidebar_init (GpmScopeSidebar *self)
 {
   GtkListItemFactory *factory;
+  GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
+                                                          gtk_callback_action_new (toggle_focused_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   gpm_a11y_tab_leaves (GTK_WIDGET (self->list_view));
 
   factory = gtk_signal_list_item_factory_new ();
