@@ -312,6 +312,9 @@ test_preview_text (void)
   g_assert_nonnull (strstr (text, "Alex Example"));
   g_assert_nonnull (strstr (text, "Kite flying in the park\nwith friends"));
   g_assert_null (strstr (text, "<b>"));
+  /* a readable date, and who it was shared with */
+  g_assert_nonnull (strstr (text, "Saturday, March 3, 2018"));
+  g_assert_nonnull (strstr (text, "Shared with Public"));
   g_clear_pointer (&text, g_free);
 
   text = select_and_read (window, &wait, 0);

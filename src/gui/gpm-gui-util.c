@@ -158,7 +158,46 @@ gpm_gui_format_post_date (GpmPost *post)
     return g_strdup (_("No date"));
 
   local = g_date_time_to_local (created);
-  return g_date_time_format (local, "%x");
+  /* Translators: a post's date in the post list, as people write it
+   * ("Jan 20, 2019"); see g_date_time_format() for the codes. German might
+   * use "%-d. %b %Y", French "%-d %b %Y". */
+  return g_date_time_format (local, _("%b %-d, %Y"));
+}
+
+char *
+gpm_gui_format_post_date_time (GpmPost *post)
+{
+  GDateTime *created = gpm_post_get_creation_time (post);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (created == NULL)
+    return g_strdup (_("No date"));
+
+  local = g_date_time_to_local (created);
+  /* Translators: a post's date and time above the original Google+ post
+   * ("Sunday, January 20, 2019, 14:05"); see g_date_time_format() for the
+   * codes. */
+  return g_date_time_format (local, _("%A, %B %-d, %Y, %H:%M"));
+}
+
+char *
+gpm_gui_format_audience (GpmPost *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    {
+      if (i > 0)
+        /* Translators: between the names of two audiences a post was shared with */
+        g_string_append (names, _(", "));
+      g_string_append (names, gpm_gui_scope_label (g_ptr_array_index (scopes, i)));
+    }
+
+  if (names->len == 0)
+    return g_strdup (_("Shared with nobody the archive names"));
+  /* Translators: %s is a list of audiences: "Public", "Family, Alice Smith" */
+  return g_strdup_printf (_("Shared with %s"), names->str);
 }
 
 const char *

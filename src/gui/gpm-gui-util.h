@@ -17,6 +17,8 @@ const char *gpm_gui_post_get_plain_text   (GpmPost *post);
 const char *gpm_gui_post_get_search_text  (GpmPost *post);
 /* Locale-formatted creation date ("15/07/2018"), or "No date". */
 char       *gpm_gui_format_post_date      (GpmPost *post);
+char       *gpm_gui_format_post_date_time (GpmPost *post);
+char       *gpm_gui_format_audience       (GpmPost *post);
 /* A short human name for a scope: "Public", "Your circles", "Family". */
 const char *gpm_gui_scope_label           (const GpmScope *scope);
 gboolean    gpm_gui_scope_is_private      (const GpmScope *scope);

@@ -72,7 +72,7 @@ static const char preview_css[] =
   "article { max-width: 680px; margin: 0 auto; }\n"
   "header { display: flex; gap: 8px; align-items: baseline; margin-bottom: 8px; flex-wrap: wrap; }\n"
   "header .author { font-weight: bold; }\n"
-  "header .date, footer, .dim { opacity: 0.65; font-size: 0.9em; }\n"
+  "header .date, header .audience, footer, .dim { opacity: 0.65; font-size: 0.9em; }\n"
   ".content { overflow-wrap: anywhere; }\n"
   "img { max-width: 100%; height: auto; border-radius: 6px; }\n"
   ".album { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 6px; }\n"
@@ -246,11 +246,15 @@ append_original_body (GpmPreview *self,
   g_string_append_printf (html, "<span class=\"author\">%s</span>", name);
   if (gpm_post_get_creation_time (post) != NULL)
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (gpm_post_get_creation_time (post));
-      g_autofree char *date = g_date_time_format (local, "%c");
+      g_autofree char *date = gpm_gui_format_post_date_time (post);
       g_autofree char *escaped = gpm_gui_html_escape (date);
       g_string_append_printf (html, "<span class=\"date\">%s</span>", escaped);
     }
+  {
+    g_autofree char *audience = gpm_gui_format_audience (post);
+    g_autofree char *escaped = gpm_gui_html_escape (audience);
+    g_string_append_printf (html, "<span class=\"audience\">%s</span>", escaped);
+  }
   g_string_append (html, "</header>");
 
   /* Google+'s own markup; page scripts are off and the CSP blocks loads. */
