@@ -144,6 +144,47 @@ find_row_widget (GtkWidget    *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A takeout opened after another starts with an empty search */
+static void
+test_new_takeout_clears_search (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  GtkWidget *entry = find_descendant (GTK_WIDGET (list), GTK_TYPE_SEARCH_ENTRY);
+  const char *paths[] = { takeout_dir, NULL };
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "no such words anywhere");
+  gpm_post_list_set_search_text (list, "no such words anywhere");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Space on a focused audience row ticks it, as the shortcuts window says */
 static void
 test_space_ticks_focused_row (void)
@@ -613,6 +654,7 @@ main (int   argc,
   g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
+  g_test_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);

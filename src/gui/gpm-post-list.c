@@ -191,6 +191,12 @@ gpm_post_list_set_posts (GpmPostList *self,
     g_ptr_array_add (sorted, g_ptr_array_index (posts, i));
   g_ptr_array_sort_with_data (sorted, compare_newest_first, NULL);
 
+  /* Another takeout starts with an empty search: the last one's words would
+   * hide its posts behind "No Posts". The entry's own "search-changed" comes
+   * later and then finds nothing to change. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_clear_pointer (&self->search, g_free);
+
   start_growing (self);
 
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
