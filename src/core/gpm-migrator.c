@@ -144,16 +144,6 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_free (item);
 }
 
-static char *
-describe_scope (const GpmScope *scope)
-{
-  if (scope->name != NULL && *scope->name != '\0' && strcmp (scope->name, "-") != 0)
-    return g_strdup_printf ("%s “%s”", gpm_scope_kind_to_string (scope->kind), scope->name);
-  if (scope->id != NULL)
-    return g_strdup_printf ("%s %s", gpm_scope_kind_to_string (scope->kind), scope->id);
-  return g_strdup (gpm_scope_kind_to_string (scope->kind));
-}
-
 /* The content's words without markup, for a poll question. */
 static char *
 plain_text (const char *html,
@@ -256,7 +246,7 @@ make_item (GpmMigrator     *self,
         const char *aspect = g_hash_table_lookup (mapping, gpm_scope_get_key (scope));
 
         if (aspect == NULL)
-          g_ptr_array_add (unmapped, describe_scope (scope));
+          g_ptr_array_add (unmapped, gpm_scope_describe (scope));
         else if (!g_ptr_array_find_with_equal_func (item->aspects, aspect, g_str_equal, NULL))
           g_ptr_array_add (item->aspects, g_strdup (aspect));
       }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-scope"
 
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
 #include "gpm-scope.h"
 #include "gpm-json-scan.h"
-
-#include <string.h>
 
 G_DEFINE_BOXED_TYPE (GpmScope, gpm_scope, gpm_scope_ref, gpm_scope_unref)
 
@@ -118,6 +121,42 @@ gpm_scope_get_key (const GpmScope *scope)
   if (gpm_scope_kind_is_global (scope->kind) || scope->id == NULL)
     return kind_names[scope->kind];
   return scope->id;
+}
+
+char *
+gpm_scope_describe (const GpmScope *scope)
+{
+  const char *name = scope->name;
+
+  if (name != NULL && (*name == '\0' || strcmp (name, "-") == 0))
+    name = NULL;
+
+  switch (scope->kind)
+    {
+    case GPM_SCOPE_PUBLIC:
+      return g_strdup (_("the public"));
+    case GPM_SCOPE_CIRCLES:
+      return g_strdup (_("your circles"));
+    case GPM_SCOPE_EXTENDED:
+      return g_strdup (_("your extended circles"));
+    case GPM_SCOPE_CIRCLE:
+      /* Translators: %s is the name of a Google+ circle */
+      return name ? g_strdup_printf (_("the circle “%s”"), name) : g_strdup (_("a circle"));
+    case GPM_SCOPE_USER:
+      return name ? g_strdup (name) : g_strdup (_("one person"));
+    case GPM_SCOPE_COLLECTION:
+      /* Translators: %s is the name of a Google+ collection */
+      return name ? g_strdup_printf (_("the collection “%s”"), name) : g_strdup (_("a collection"));
+    case GPM_SCOPE_COMMUNITY:
+      /* Translators: %s is the name of a Google+ community */
+      return name ? g_strdup_printf (_("the community “%s”"), name) : g_strdup (_("a community"));
+    case GPM_SCOPE_EVENT:
+      /* Translators: %s is the name of a Google+ event */
+      return name ? g_strdup_printf (_("the guests of the event “%s”"), name) : g_strdup (_("the guests of an event"));
+    case GPM_SCOPE_N_KINDS:
+    default:
+      return g_strdup (_("an audience the archive does not name"));
+    }
 }
 
 char *

@@ -53,6 +53,10 @@ guint        gpm_scope_hash         (gconstpointer scope);
  * `select --id` and the selection code match against. */
 const char  *gpm_scope_get_key      (const GpmScope *scope);
 
+/* Who the scope is, in words for a person reading a log or a message:
+ * "your extended circles", "the circle “Family”", "Alice Smith". */
+char        *gpm_scope_describe     (const GpmScope *scope);
+
 /* One line of the seed's statistics output, without the newline:
  * "%d - %s" or "%d - %s (%s):\t %s". */
 char        *gpm_scope_format_stat  (const GpmScope *scope, guint count);
