@@ -108,7 +108,8 @@ struct _GpmTestPod
   GQueue        faults;    /* Fault* */
   GPtrArray    *paths;     /* char*, every request seen */
   GArray       *sign_in_times; /* gint64 monotonic */
-  gboolean      api_enabled;
+  gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
+  char         *version;     /* what nodeinfo and X-Diaspora-Version say */
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -1475,6 +1476,26 @@ handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, const char *pat
 
 /* ------------------------------------------------------- OpenID Connect */
 
+/* Api::OpenidConnect::Authorization::SCOPES
+ * (app/models/api/openid_connect/authorization.rb:21 at v0.9.1.0 and
+ * v0.7.18.2). The 0.7 pods serve OpenID Connect (since 0.6.0.0) but have no
+ * API v1: none of the scopes an app needs to post. */
+static const char * const scopes_0_9[] = {
+  "contacts:modify", "contacts:read", "conversations", "email", "interactions", "name",
+  "nickname", "notifications", "openid", "picture", "private:modify", "private:read",
+  "profile", "profile:modify", "profile:read_private", "public:modify", "public:read",
+  "sub", "tags:modify", "tags:read", NULL
+};
+static const char * const scopes_0_7[] = {
+  "openid", "sub", "aud", "name", "nickname", "profile", "picture", "read", "write", NULL
+};
+
+static const char * const *
+pod_scopes (GpmTestPod *self)
+{
+  return self->api_enabled ? scopes_0_9 : scopes_0_7;
+}
+
 static void
 handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *msg)
 {
@@ -1495,6 +1516,14 @@ handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *msg)
       json_builder_set_member_name (b, eps[i].key);
       json_builder_add_string_value (b, u);
     }
+  /* scopes_supported: Api::OpenidConnect::Authorization::SCOPES
+   * (app/controllers/api/openid_connect/discovery_controller.rb:37 at
+   * v0.9.1.0 and v0.7.18.2) */
+  json_builder_set_member_name (b, "scopes_supported");
+  json_builder_begin_array (b);
+  for (const char * const *sc = pod_scopes (self); *sc; sc++)
+    json_builder_add_string_value (b, *sc);
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "response_types_supported");
   json_builder_begin_array (b);
   json_builder_add_string_value (b, "code");
@@ -1614,7 +1643,21 @@ handle_oidc_authorize (GpmTestPod *self, SoupServerMessage *msg, GHashTable *que
       redirect (msg, self, "/users/sign_in");
       return;
     }
-  if (!self->browser_approves)
+  /* an unknown scope: req.invalid_scope! "Unknown scope: …"
+   * (lib/api/openid_connect/authorization_point/endpoint.rb:53), sent back
+   * to the app's redirect URI */
+  {
+    const char *scope = g_hash_table_lookup (query, "scope");
+    g_auto(GStrv) asked = g_strsplit (scope ? scope : "", " ", -1);
+
+    for (guint i = 0; asked[i] && to == NULL; i++)
+      if (*asked[i] && !g_strv_contains (pod_scopes (self), asked[i]))
+        to = g_strdup_printf ("%s?error=invalid_scope&error_description=Unknown+scope&state=%s",
+                              redirect_uri, state ? state : "");
+  }
+  if (to != NULL)
+    ;
+  else if (!self->browser_approves)
     to = g_strdup_printf ("%s?error=access_denied&error_description=User+denied+access&state=%s",
                           redirect_uri, state ? state : "");
   else
@@ -1772,7 +1815,7 @@ handle_nodeinfo (GpmTestPod *self, SoupServerMessage *msg, const char *version)
     "{\"version\":\"%s\",\"software\":{\"name\":\"diaspora\",\"version\":\"%s\"},"
     "\"protocols\":%s,\"services\":{\"inbound\":[],\"outbound\":[]},\"openRegistrations\":true,"
     "\"usage\":{\"users\":{\"total\":%u}},\"metadata\":{\"nodeName\":\"diaspora* test pod\"}}",
-    version, self->api_enabled ? "0.9.0.0-test" : "0.7.18.2-test",
+    version, self->version,
     g_str_equal (version, "1.0") ? "{\"inbound\":[\"diaspora\"],\"outbound\":[\"diaspora\"]}" : "[\"diaspora\"]",
     g_hash_table_size (self->users));
   respond (msg, 200, "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"", body);
@@ -2047,7 +2090,8 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_nodeinfo_jrd (self, msg);
   else if (get && g_str_has_prefix (path, "/nodeinfo/"))
     handle_nodeinfo (self, msg, path + strlen ("/nodeinfo/"));
-  else if (get && g_str_equal (path, "/.well-known/openid-configuration") && self->api_enabled)
+  else if (get && g_str_equal (path, "/.well-known/openid-configuration"))
+    /* every pod since 0.6.0.0 (config/routes.rb:247 at v0.7.18.2) */
     handle_oidc_configuration (self, msg);
   else if (g_str_equal (path, "/users/sign_in"))
     {
@@ -2081,7 +2125,10 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
                                          strlen (path) - strlen ("/people/") - strlen ("/stream.json"));
       handle_person_stream (self, msg, path, guid, query);
     }
-  else if (!self->api_enabled && (g_str_has_prefix (path, "/api/")))
+  else if (!self->api_enabled && g_str_has_prefix (path, "/api/v1/"))
+    /* no api_version(… "api/v1") block before 0.9.0.0 (config/routes.rb:227
+     * at v0.9.1.0; only namespace :api/:openid_connect at v0.7.18.2:230):
+     * Rails' 404 page */
     respond (msg, 404, "text/html", "<html><body>The page you were looking for doesn't exist.</body></html>");
   else if (post && g_str_equal (path, "/api/openid_connect/clients"))
     handle_oidc_register (self, msg);
@@ -2129,7 +2176,7 @@ server_handler (SoupServer        *server,
     }
   g_ptr_array_add (self->paths, g_strdup (path));
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Diaspora-Version", self->api_enabled ? "0.9.0.0-test" : "0.7.18.2-test");
+                                "X-Diaspora-Version", self->version);
   fault = take_fault_locked (self, path);
 
   if (fault && fault->kind == GPM_TEST_POD_FAULT_STATUS)
@@ -2276,6 +2323,7 @@ gpm_test_pod_finalize (GObject *object)
   g_ptr_array_unref (self->paths);
   g_array_unref (self->sign_in_times);
   g_free (self->browser_user);
+  g_free (self->version);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gpm_test_pod_parent_class)->finalize (object);
@@ -2303,6 +2351,9 @@ gpm_test_pod_init (GpmTestPod *self)
   self->paths = g_ptr_array_new_with_free_func (g_free);
   self->sign_in_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->api_enabled = TRUE;
+  /* AppConfig.version_string: the number, "-p" and the git revision when
+   * run from a checkout (lib/configuration_methods.rb:71) */
+  self->version = g_strdup ("0.9.1.0-p3d8f1a2b");
   self->browser_approves = TRUE;
   self->token_lifetime = 3600;
   self->next_id = 1;
@@ -2395,8 +2446,16 @@ gpm_test_pod_add_aspect (GpmTestPod *self, const char *username, const char *nam
 void
 gpm_test_pod_set_api_enabled (GpmTestPod *self, gboolean enabled)
 {
+  gpm_test_pod_set_version (self, enabled ? "0.9.1.0-p3d8f1a2b" : "0.7.18.2-p0b2c4d6e", enabled);
+}
+
+void
+gpm_test_pod_set_version (GpmTestPod *self, const char *version, gboolean api)
+{
   g_mutex_lock (&self->lock);
-  self->api_enabled = enabled;
+  g_free (self->version);
+  self->version = g_strdup (version);
+  self->api_enabled = api;
   g_mutex_unlock (&self->lock);
 }
 

@@ -76,8 +76,14 @@ const char *gpm_test_pod_get_url        (GpmTestPod *self);
 char       *gpm_test_pod_add_user       (GpmTestPod *self, const char *username,
                                          const char *password, const char *otp_code);
 gint64      gpm_test_pod_add_aspect     (GpmTestPod *self, const char *username, const char *name);
-/* API v1 and OpenID Connect on (default) or off (an older pod). */
+/* TRUE (default): a 0.9.1.0 pod. FALSE: a 0.7.18.2 pod, which serves
+ * OpenID Connect discovery, registration and authorization with the 0.7
+ * scopes (authorizing API v1 scopes fails with invalid_scope) and has no
+ * /api/v1 routes. */
 void        gpm_test_pod_set_api_enabled (GpmTestPod *self, gboolean enabled);
+/* Any version string for nodeinfo and X-Diaspora-Version (a development
+ * snapshot: "0.8.0.0-p…"), with API v1 and its scopes or without. */
+void        gpm_test_pod_set_version     (GpmTestPod *self, const char *version, gboolean api);
 /* Who approves (or, with @approve FALSE, refuses) authorization requests
  * opened with gpm_test_pod_open_in_browser(). */
 void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean approve);

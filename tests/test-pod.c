@@ -164,6 +164,85 @@ test_discover (Fixture *f, gconstpointer data)
   g_assert_cmpint (gpm_pod_choose_auth (old, TRUE), ==, GPM_POD_AUTH_WEB);
 }
 
+/* diaspora 0.7 serves OpenID Connect discovery but has no API v1: the
+ * password sign-in is chosen, and works. */
+static void
+test_discover_0_7 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+
+  gpm_test_pod_set_version (f->tp, "0.7.18.2-p0b2c4d6e", FALSE);
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->software_version, ==, "0.7.18.2-p0b2c4d6e");
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/.well-known/openid-configuration"), ==, 1);
+  g_assert_false (info->has_api);
+  g_assert_cmpint (gpm_pod_choose_auth (info, TRUE), ==, GPM_POD_AUTH_WEB);
+  g_assert_false (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API);
+  g_clear_error (&error);
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *guid = gpm_pod_dup_user_guid (pod);
+    g_assert_cmpstr (guid, ==, f->alice_guid);
+  }
+}
+
+/* A 0.8 version is a development snapshot: the client asks /api/v1. */
+static void
+test_discover_0_8 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (int api = 0; api < 2; api++)
+    {
+      g_autoptr(GpmPod) pod = new_pod (f);
+      g_autoptr(GpmPodInfo) info = NULL;
+      guint probes = gpm_test_pod_count_requests (f->tp, "/api/v1/user");
+
+      gpm_test_pod_set_version (f->tp, "0.8.0.0-p1234abcd", api);
+      info = gpm_pod_discover (pod, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (info->has_api, ==, api);
+      /* without the API scopes it is told at once; with them, probed */
+      g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/v1/user"), ==, probes + api);
+    }
+  /* a release 0.9 is not probed */
+  {
+    g_autoptr(GpmPod) pod = new_pod (f);
+    g_autoptr(GpmPodInfo) info = NULL;
+    guint probes = gpm_test_pod_count_requests (f->tp, "/api/v1/user");
+
+    gpm_test_pod_set_version (f->tp, "0.9.0.0", TRUE);
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (info->has_api);
+    g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/v1/user"), ==, probes);
+  }
+}
+
+/* A pod that turns out to lack the API scopes in the browser (invalid_scope)
+ * is NO_API, so the caller falls back to the password. */
+static void
+test_api_invalid_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodInfo) info = gpm_pod_discover (pod, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (info->has_api);
+  /* the pod is downgraded after discovery */
+  gpm_test_pod_set_version (f->tp, "0.7.18.2", FALSE);
+  gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+  g_assert_false (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API);
+  g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_NONE);
+}
+
 /* A server that is not a pod, in this thread's main context (async API). */
 static void
 not_a_pod_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -1380,6 +1459,9 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
+  add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
+  add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
+  add ("/pod/api/invalid-scope", (GTestFixtureFunc) test_api_invalid_scope, NULL);
   add ("/pod/web/sign-in", (GTestFixtureFunc) test_web_sign_in, NULL);
   add ("/pod/web/two-factor", (GTestFixtureFunc) test_web_two_factor, NULL);
   add ("/pod/web/throttle", (GTestFixtureFunc) test_web_throttle, NULL);

@@ -1643,6 +1643,94 @@ get_json (GpmPod        *self,
   return TRUE;
 }
 
+/* Whether the pod offers API v1. Every pod since 0.6.0.0 serves OpenID
+ * Connect discovery, but API v1 and its scopes came with 0.9.0.0 (0.7.18.2
+ * offers "openid sub aud name nickname profile picture read write" and no
+ * /api/v1 routes): asking such a pod for API scopes ends in invalid_scope.
+ * So: the scopes the pod lists must include ours; then a release version
+ * decides; a 0.8 version (there was no 0.8 release: a development
+ * snapshot between 0.7 and 0.9) or none is probed. */
+typedef enum {
+  API_NO,
+  API_YES,
+  API_PROBE,
+} ApiGuess;
+
+/* "0.9.1.0-p3d8f1a2b" → 0, 9. */
+static gboolean
+parse_version (const char *version, guint64 *major, guint64 *minor)
+{
+  char *end = NULL;
+
+  if (version == NULL || !g_ascii_isdigit (*version))
+    return FALSE;
+  *major = g_ascii_strtoull (version, &end, 10);
+  if (*end != '.' || !g_ascii_isdigit (end[1]))
+    return FALSE;
+  *minor = g_ascii_strtoull (end + 1, NULL, 10);
+  return TRUE;
+}
+
+static ApiGuess
+api_guess (JsonObject *oidc, const char *version)
+{
+  guint64 major, minor;
+
+  if (json_object_has_member (oidc, "scopes_supported")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (oidc, "scopes_supported")))
+    {
+      JsonArray *offered = json_object_get_array_member (oidc, "scopes_supported");
+      g_auto(GStrv) wanted = g_strsplit (API_SCOPES, " ", -1);
+
+      for (guint i = 0; wanted[i]; i++)
+        {
+          gboolean found = FALSE;
+
+          for (guint j = 0; j < json_array_get_length (offered) && !found; j++)
+            {
+              JsonNode *n = json_array_get_element (offered, j);
+
+              found = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                      && g_strcmp0 (json_node_get_string (n), wanted[i]) == 0;
+            }
+          if (!found)
+            return API_NO;
+        }
+    }
+  if (!parse_version (version, &major, &minor))
+    return API_PROBE;
+  if (major > 0 || minor >= 9)
+    return API_YES;
+  if (minor == 8)
+    return API_PROBE;
+  return API_NO;
+}
+
+/* GET /api/v1/user without a token: a pod with API v1 answers 403
+ * "Unauthorized user" (lib/api/openid_connect/protected_resource_endpoint.rb,
+ * app/controllers/api/v1/base_controller.rb) or 401; one without has no such
+ * route (404). */
+static gboolean
+probe_api_v1 (GpmPod *self, ApiGuess *out, GCancellable *cancellable, GError **error)
+{
+  Request req = { "GET", pod_url (self, "/api/v1/user"), AUTH_NONE };
+  Reply reply = { 0 };
+  gboolean ok;
+
+  ok = send_once (self, &req, &reply, cancellable, error);
+  request_clear (&req);
+  if (!ok)
+    return FALSE;
+  if (!check_status (&reply, error))
+    {
+      reply_clear (&reply);
+      return FALSE;
+    }
+  *out = reply.status == 401 || reply.status == 403 ? API_YES : API_NO;
+  reply_clear (&reply);
+  return TRUE;
+}
+
 GpmPodInfo *
 gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 {
@@ -1748,6 +1836,11 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
   url = pod_url (self, "/.well-known/openid-configuration");
   if (!get_json (self, url, &oidc, &status, cancellable, error))
     return NULL;
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->registration_endpoint, g_free);
+  g_clear_pointer (&self->authorization_endpoint, g_free);
+  g_clear_pointer (&self->token_endpoint, g_free);
+  g_mutex_unlock (&self->lock);
   if (oidc && JSON_NODE_HOLDS_OBJECT (oidc))
     {
       JsonObject *c = json_node_get_object (oidc);
@@ -1757,6 +1850,15 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 
       if (reg && authz && tok)
         {
+          ApiGuess guess = api_guess (c, info->software_version);
+
+          if (guess == API_PROBE && !probe_api_v1 (self, &guess, cancellable, error))
+            return NULL;
+          g_debug ("%s %s: API v1 %s", self->address,
+                   info->software_version ? info->software_version : "(no version)",
+                   guess == API_YES ? "offered" : "not offered");
+          if (guess != API_YES)
+            return g_steal_pointer (&info);
           info->has_api = TRUE;
           g_mutex_lock (&self->lock);
           g_free (self->registration_endpoint);
@@ -1927,7 +2029,7 @@ api_ensure_endpoints (GpmPod *self, GCancellable *cancellable, GError **error)
   g_autoptr(GpmPodInfo) info = NULL;
 
   g_mutex_lock (&self->lock);
-  have = self->token_endpoint != NULL;
+  have = self->registration_endpoint && self->authorization_endpoint && self->token_endpoint;
   g_mutex_unlock (&self->lock);
   if (have)
     return TRUE;
@@ -2211,6 +2313,15 @@ api_sign_in (GpmPod            *self,
     {
       set_error (error, GPM_POD_ERROR_DENIED, 0, 0,
                  _("The sign-in in the browser was not finished in time. Please try again."));
+      goto out;
+    }
+  if (cb.code == NULL && g_strcmp0 (cb.error, "invalid_scope") == 0)
+    {
+      /* a pod that has OpenID Connect but not the API scopes (0.7, or a
+       * development snapshot that discovery could not tell apart) */
+      set_error (error, GPM_POD_ERROR_NO_API, 0, 0,
+                 _("This pod does not offer sign-in for apps. Sign in with your user name and "
+                   "password instead."));
       goto out;
     }
   if (cb.code == NULL)

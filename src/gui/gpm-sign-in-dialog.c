@@ -259,6 +259,15 @@ api_done_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API))
+        {
+          /* the pod turned out not to have the API (its authorization
+           * answered invalid_scope): the password works on every pod */
+          set_busy (self, FALSE);
+          set_step (self, STEP_PASSWORD);
+          show_message (self, NULL);
+          return;
+        }
       fail (self, error);
       return;
     }
