@@ -1020,7 +1020,96 @@ handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, const char *pa
     }
 }
 
-/* The part named @name of a multipart/form-data request. */
+/* The file name rack 2.2 (what diaspora pins: Gemfile.lock at v0.9.1.0,
+ * rack 2.2.23) sees in a part's Content-Disposition, or NULL: then the part
+ * is a plain string parameter, not a file. Rack::Multipart::Parser#get_filename
+ * (lib/rack/multipart/parser.rb:391 at v2.2.23) with the regexes of
+ * lib/rack/multipart.rb:16-38: the RFC 2183 form must match as a whole, and
+ * its filename*= value may only hold RFC 2231 attribute characters or %XX;
+ * else the "broken" form needs a plain filename=. So libsoup's
+ * filename*=UTF-8''%C3%89t%C3%A9%20%C3%A0%20Paris(1).jpg (the "(" and ")"
+ * unescaped) is no file at all. */
+static char *
+rack_filename (const char *disposition)
+{
+#define TOKEN "[^\\s()<>,;:\\\\\"/\\[\\]?=]+"
+#define CONDISP "Content-Disposition:\\s*" TOKEN "\\s*"
+#define VALUE "\"(?:\\\\\"|[^\"])*\"|" TOKEN
+#define ATTRIBUTE_CHAR "[^ \\x00-\\x1f\\x7f)(><@,;:\\\\\"/\\[\\]?='*%]"
+#define ATTRIBUTE ATTRIBUTE_CHAR "+"
+#define REGULAR_PARAMETER "(" ATTRIBUTE "(?:\\*[0-9]+)?)=(" VALUE ")"
+#define EXTENDED_OTHER_VALUE "%[0-9a-fA-F]{2}|" ATTRIBUTE_CHAR
+#define EXTENDED_OTHER_PARAMETER "(" ATTRIBUTE "\\*[1-9][0-9]*\\*)=((?:" EXTENDED_OTHER_VALUE ")*)"
+#define EXTENDED_INITIAL_PARAMETER "(" ATTRIBUTE "(?:\\*0)?\\*)=([a-zA-Z0-9\\-]*'[a-zA-Z0-9\\-]*'(?:" EXTENDED_OTHER_VALUE ")*)"
+#define DISPPARM ";\\s*(?:" REGULAR_PARAMETER "|" EXTENDED_INITIAL_PARAMETER "|" EXTENDED_OTHER_PARAMETER ")\\s*"
+  g_autofree char *head = g_strconcat ("Content-Disposition: ", disposition, "\r\n", NULL);
+  g_autoptr(GRegex) rfc2183 = g_regex_new ("^" CONDISP "(?:" DISPPARM ")+$",
+                                           G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GRegex) dispparm = g_regex_new (DISPPARM, G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GRegex) broken = g_regex_new ("^" CONDISP ".*;\\s*filename=(" VALUE ")",
+                                          G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  char *filename = NULL;
+  char *extended = NULL;
+
+  g_assert (rfc2183 && dispparm && broken);
+  if (g_regex_match (rfc2183, head, 0, NULL))
+    {
+      /* params = Hash[*head.scan(DISPPARM).flat_map(&:compact)] */
+      g_regex_match (dispparm, head, 0, &m);
+      while (g_match_info_matches (m))
+        {
+          for (int g = 1; g + 1 <= 6; g += 2)
+            {
+              g_autofree char *key = g_match_info_fetch (m, g);
+              g_autofree char *value = g_match_info_fetch (m, g + 1);
+
+              if (key && g_str_equal (key, "filename") && filename == NULL)
+                filename = g_steal_pointer (&value);
+              else if (key && g_str_equal (key, "filename*") && extended == NULL)
+                extended = g_steal_pointer (&value);
+            }
+          g_match_info_next (m, NULL);
+        }
+      if (filename == NULL && extended != NULL)
+        {
+          const char *q = strchr (extended, '\'');
+
+          q = q ? strchr (q + 1, '\'') : NULL;
+          filename = q ? g_uri_unescape_string (q + 1, NULL) : NULL;
+        }
+      g_free (extended);
+    }
+  else
+    {
+      g_clear_pointer (&m, g_match_info_free);
+      if (g_regex_match (broken, head, 0, &m))
+        filename = g_match_info_fetch (m, 1);
+    }
+  if (filename && filename[0] == '"')
+    {
+      gsize len = strlen (filename);
+
+      memmove (filename, filename + 1, len);
+      if (len >= 2 && filename[len - 2] == '"')
+        filename[len - 2] = '\0';
+    }
+  return filename;
+#undef TOKEN
+#undef CONDISP
+#undef VALUE
+#undef ATTRIBUTE_CHAR
+#undef ATTRIBUTE
+#undef REGULAR_PARAMETER
+#undef EXTENDED_OTHER_VALUE
+#undef EXTENDED_OTHER_PARAMETER
+#undef EXTENDED_INITIAL_PARAMETER
+#undef DISPPARM
+}
+
+/* The part named @name of a multipart/form-data request. @filename: the
+ * file name as rack sees it (NULL: rack takes the part for a string, not a
+ * file). */
 static GBytes *
 multipart_part (SoupServerMessage *msg, const char *name, char **filename)
 {
@@ -1043,7 +1132,7 @@ multipart_part (SoupServerMessage *msg, const char *name, char **filename)
         {
           found = g_bytes_ref (part);
           if (filename)
-            *filename = g_strdup (g_hash_table_lookup (params, "filename"));
+            *filename = rack_filename (soup_message_headers_get_one (h, "Content-Disposition"));
           break;
         }
     }
@@ -1100,7 +1189,21 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
       file = soup_message_body_flatten (raw);
     }
   else
-    file = multipart_part (msg, "qqfile", NULL);
+    {
+      g_autofree char *filename = NULL;
+
+      file = multipart_part (msg, "qqfile", &filename);
+      if (file && filename == NULL)
+        {
+          /* rack did not see a file: params[:qqfile] is a String, so
+           * file_handler takes the legacy raw-body branch and makes
+           * Tempfile.new(<the image bytes as a name>), which raises
+           * (photos_controller.rb:119-131 at v0.9.1.0; rescuing_photo_errors
+           * rescues only TypeError, IntegrityError, RuntimeError): 500 */
+          respond (msg, 500, "text/html", "<html><body><h1>500</h1></body></html>");
+          return;
+        }
+    }
   if (file == NULL || g_bytes_get_size (file) == 0)
     {
       /* rescuing_photo_errors: still 200 */
@@ -1296,6 +1399,7 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
 {
   User *u = api_user_or_respond (self, msg);
   g_autoptr(GBytes) image = NULL;
+  g_autofree char *image_name = NULL;
   g_autoptr(GBytes) pending = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   GpmTestPodPhoto *ph;
@@ -1303,9 +1407,12 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
 
   if (u == NULL)
     return;
-  image = multipart_part (msg, "image", NULL);
+  image = multipart_part (msg, "image", &image_name);
   pending = multipart_part (msg, "pending", NULL);
-  if (image == NULL || g_bytes_get_size (image) == 0)
+  /* an image part rack did not take for a file is a String: PhotoService
+   * refuses raw files (app/services/photo_service.rb:15,40) → RuntimeError
+   * → 422 (app/controllers/api/v1/photos_controller.rb:48) */
+  if (image == NULL || g_bytes_get_size (image) == 0 || image_name == NULL)
     {
       respond_api_error (msg, 422, "Failed to create the photo");
       return;

@@ -719,6 +719,50 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
 }
 
 /* A pod that refuses the multipart form gets the raw upload (diaspy's way). */
+/* Takeout names with accents and ( ) [ ] ' = @ ; reach the pod as files:
+ * the test pod parses Content-Disposition the way rack 2.2 does. */
+static void
+test_photo_file_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  const char *names[] = { "Été à Paris(1).jpg", "[x] l'été=@;.JPEG", "Фото (2).png", "日本.jpg",
+                          "a \"quoted\" \\ name.jpg", "(1)", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = gpm_pod_upload_photo (pod, jpeg, names[i], "image/jpeg", NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+  {
+    g_autoptr(GPtrArray) photos = gpm_test_pod_dup_photos (f->tp);
+    g_assert_cmpuint (photos->len, ==, G_N_ELEMENTS (names));
+  }
+}
+
+static void
+test_upload_file_name (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "Été à Paris(1).jpg", "Ete_a_Paris_1.jpg" },
+    { "[x] l'été=@;.JPEG", "x_l_ete.jpeg" },
+    { "Takeout/Google+ Stream/Photos/IMG_0001.JPG", "IMG_0001.jpg" },
+    { "日本.jpg", "photo.jpg" },
+    { "", "photo" },
+    { "no extension", "no_extension" },
+    { "archive.tar.gz", "archive.tar.gz" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = gpm_pod_upload_file_name (cases[i].in);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 static void
 test_web_raw_upload (Fixture *f, gconstpointer data)
 {
@@ -1458,6 +1502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/discover-without-nodeinfo", test_discover_without_nodeinfo);
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
+  g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
   add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
   add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
@@ -1478,6 +1523,7 @@ main (int argc, char **argv)
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
+  ADD_BOTH ("photo-file-names", test_photo_file_names);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

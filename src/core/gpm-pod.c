@@ -954,6 +954,76 @@ set_rejected (GError **error, const Reply *reply)
              _("The pod refused the request: %s"), why);
 }
 
+/* ---------------------------------------------------------------- multipart */
+
+char *
+gpm_pod_upload_file_name (const char *filename)
+{
+  const char *base = filename ? filename : "";
+  g_autofree char *ascii = NULL;
+  g_autofree char *ext = NULL;
+  GString *out = g_string_new (NULL);
+  char *dot;
+
+  for (const char *p = base; *p; p++)
+    if (*p == '/' || *p == '\\')
+      base = p + 1;
+  /* "Été à Paris(1).jpg" → "Ete a Paris(1).jpg" */
+  ascii = g_str_to_ascii (base, "C");
+  dot = strrchr (ascii, '.');
+  if (dot && dot != ascii && dot[1] != '\0' && strlen (dot + 1) <= 8)
+    {
+      gboolean alnum = TRUE;
+
+      for (const char *p = dot + 1; *p; p++)
+        alnum = alnum && g_ascii_isalnum (*p);
+      if (alnum)
+        {
+          ext = g_ascii_strdown (dot + 1, -1);
+          *dot = '\0';
+        }
+    }
+  for (const char *p = ascii; *p && out->len < 100; p++)
+    {
+      char c = g_ascii_isalnum (*p) || *p == '-' || *p == '.' ? *p : '_';
+
+      if (c == '_' && (out->len == 0 || out->str[out->len - 1] == '_'))
+        continue;
+      g_string_append_c (out, c);
+    }
+  while (out->len > 0 && (out->str[out->len - 1] == '_' || out->str[out->len - 1] == '.'))
+    g_string_truncate (out, out->len - 1);
+  if (out->len == 0)
+    g_string_append (out, "photo");
+  if (ext)
+    g_string_append_printf (out, ".%s", ext);
+  return g_string_free (out, FALSE);
+}
+
+/* A file part whose Content-Disposition every rack parses. libsoup writes
+ * only filename*=UTF-8''… for a name that is not ASCII, leaving "(", ")"
+ * and "'" unescaped; rack 2.2 (what diaspora pins) then does not see a file
+ * at all (Rack::Multipart::Parser#get_filename: the RFC 2183 form must match
+ * whole, and filename*= may hold only RFC 2231 attribute characters) and
+ * the pod answers 500 (web) or 422 (API). A plain quoted ASCII name of
+ * letters, digits, "-", "_" and "." is read the same by every parser; the
+ * pod renames stored photos anyway. */
+static void
+multipart_append_file (SoupMultipart *mp,
+                       const char    *name,
+                       const char    *filename,
+                       const char    *content_type,
+                       GBytes        *data)
+{
+  g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autofree char *safe = gpm_pod_upload_file_name (filename);
+  g_autofree char *disposition = g_strdup_printf ("form-data; name=\"%s\"; filename=\"%s\"", name, safe);
+
+  soup_message_headers_replace (h, "Content-Disposition", disposition);
+  soup_message_headers_replace (h, "Content-Type", content_type ? content_type : "application/octet-stream");
+  soup_multipart_append_part (mp, h, data);
+}
+
 /* ------------------------------------------------------------- HTML helpers */
 
 /* The value of attribute @attr in the first tag that contains @marker. */
@@ -2676,7 +2746,7 @@ build_upload_form (gconstpointer user_data, const char *csrf_token)
   soup_multipart_append_form_string (mp, "qquuid", uuid);
   soup_multipart_append_form_string (mp, "qqfilename", f->filename);
   soup_multipart_append_form_string (mp, "qqtotalfilesize", size);
-  soup_multipart_append_form_file (mp, "qqfile", f->filename, f->content_type, f->data);
+  multipart_append_file (mp, "qqfile", f->filename, f->content_type, f->data);
   return mp;
 }
 
@@ -2806,7 +2876,7 @@ gpm_pod_upload_photo (GpmPod        *self,
   req.url = pod_url (self, "/api/v1/photos");
   req.multipart = soup_multipart_new ("multipart/form-data");
   soup_multipart_append_form_string (req.multipart, "pending", "true");
-  soup_multipart_append_form_file (req.multipart, "image", filename, content_type, data);
+  multipart_append_file (req.multipart, "image", filename, content_type, data);
   ok = send_authed (self, &req, &reply, cancellable, error);
   request_clear (&req);
   if (!ok)

@@ -164,6 +164,12 @@ char      *gpm_pod_normalize_address  (const char *typed, GError **error);
 /* TRUE for 127.0.0.0/8, ::1 and "localhost". */
 gboolean   gpm_pod_host_is_loopback   (const char *host);
 
+/* The name a photo is uploaded under: @filename's base name transliterated
+ * to ASCII, anything but letters, digits, "-", "_" and "." made "_", the
+ * extension kept ("Été à Paris(1).jpg" → "Ete_a_Paris_1.jpg"), so every
+ * multipart parser (rack 2.2's too) sees the part as a file. */
+char      *gpm_pod_upload_file_name   (const char *filename);
+
 /* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
 GpmPod    *gpm_pod_new                (const char *address, GError **error);
 
