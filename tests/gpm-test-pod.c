@@ -110,6 +110,7 @@ struct _GpmTestPod
   GArray       *sign_in_times; /* gint64 monotonic */
   gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
+  char         *moved_to;    /* not NULL: every request is sent there (301) */
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -2282,6 +2283,18 @@ server_handler (SoupServer        *server,
       return;
     }
   g_ptr_array_add (self->paths, g_strdup (path));
+  if (self->moved_to)
+    {
+      /* what nginx's "return 301 https://www.$host$request_uri;" does for a
+       * pod's apex or plain-http server block */
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autofree char *to = g_strconcat (self->moved_to, path, g_uri_get_query (uri) ? "?" : "",
+                                         g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
+
+      soup_server_message_set_redirect (msg, 301, to);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Diaspora-Version", self->version);
   fault = take_fault_locked (self, path);
@@ -2431,6 +2444,7 @@ gpm_test_pod_finalize (GObject *object)
   g_array_unref (self->sign_in_times);
   g_free (self->browser_user);
   g_free (self->version);
+  g_free (self->moved_to);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gpm_test_pod_parent_class)->finalize (object);
@@ -2563,6 +2577,15 @@ gpm_test_pod_set_version (GpmTestPod *self, const char *version, gboolean api)
   g_free (self->version);
   self->version = g_strdup (version);
   self->api_enabled = api;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_moved (GpmTestPod *self, const char *url)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->moved_to);
+  self->moved_to = g_strdup (url);
   g_mutex_unlock (&self->lock);
 }
 

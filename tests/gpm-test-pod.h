@@ -84,6 +84,10 @@ void        gpm_test_pod_set_api_enabled (GpmTestPod *self, gboolean enabled);
 /* Any version string for nodeinfo and X-Diaspora-Version (a development
  * snapshot: "0.8.0.0-p…"), with API v1 and its scopes or without. */
 void        gpm_test_pod_set_version     (GpmTestPod *self, const char *version, gboolean api);
+/* Not NULL: answer every request with a 301 to @url + the same path and
+ * query, like a pod's apex (or plain http) server block that sends
+ * everything to www (or https). */
+void        gpm_test_pod_set_moved        (GpmTestPod *self, const char *url);
 /* Who approves (or, with @approve FALSE, refuses) authorization requests
  * opened with gpm_test_pod_open_in_browser(). */
 void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean approve);

@@ -243,6 +243,66 @@ test_api_invalid_scope (Fixture *f, gconstpointer data)
   g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_NONE);
 }
 
+/* A pod reached at an address that redirects (apex → www, http → https):
+ * discovery and sign-in follow, and the final address is the pod's. */
+static void
+test_moved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) apex = gpm_test_pod_new (0, &error);
+  g_autofree char *typed = NULL;
+
+  g_assert_no_error (error);
+  gpm_test_pod_set_moved (apex, gpm_test_pod_get_url (f->tp));
+  /* as typed: "localhost" for the apex */
+  typed = g_strdup_printf ("http://LOCALHOST:%s/", strrchr (gpm_test_pod_get_url (apex), ':') + 1);
+
+  /* discovery, then web sign-in */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autoptr(GpmPodInfo) info = NULL;
+
+    g_assert_no_error (error);
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (info->has_api);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+    g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* sign-in without discovery first; then the API sign-in */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autofree char *guid = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+    guid = gpm_pod_dup_user_guid (pod);
+    g_assert_cmpstr (guid, ==, f->alice_guid);
+  }
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+
+    g_assert_no_error (error);
+    gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+    g_assert_true (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+  }
+  /* a move to plain http off this machine is refused */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autoptr(GpmPodInfo) info = NULL;
+
+    gpm_test_pod_set_moved (apex, "http://pod.example");
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_null (info);
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_INSECURE);
+  }
+}
+
 /* A server that is not a pod, in this thread's main context (async API). */
 static void
 not_a_pod_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -1505,6 +1565,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
   add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
+  add ("/pod/moved", (GTestFixtureFunc) test_moved, NULL);
   add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
   add ("/pod/api/invalid-scope", (GTestFixtureFunc) test_api_invalid_scope, NULL);
   add ("/pod/web/sign-in", (GTestFixtureFunc) test_web_sign_in, NULL);

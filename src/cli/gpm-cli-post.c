@@ -104,6 +104,32 @@ read_password_stdin (void)
 #define SIGN_IN_TRIES 10
 #define SIGN_IN_MAX_WAIT 300
 
+/* Finds the pod (following its moves: apex → www, http → https), waiting
+ * and trying again while it is unreachable or busy, like sign_in(). */
+static gboolean
+discover (PostRun  *run,
+          GError  **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GpmPodInfo) info = gpm_pod_discover (run->pod, NULL, &local);
+      guint wait;
+
+      if (info != NULL)
+        return TRUE;
+      if (!gpm_pod_error_is_transient (local) || attempt + 1 >= SIGN_IN_TRIES)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      /* Translators: %s is why reaching the pod failed, %u a number of seconds */
+      fprintf (stderr, _("Reaching the pod failed (%s); trying again in %u s\n"), local->message, wait);
+      g_usleep ((gulong) wait * G_USEC_PER_SEC);
+    }
+}
+
 /* Signs in with the password, asking for a two-factor code on the terminal
  * when needed; waits and tries again while the pod is unreachable, busy or
  * rate limiting. */
@@ -456,6 +482,21 @@ gpm_cli_post (int argc, char **argv)
 
       print_plan (items);
       goto out;
+    }
+
+  /* The pod's own address: the one typed may redirect (apex → www). */
+  if (!discover (&run, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", address, error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
+    }
+  if (strcmp (gpm_pod_get_address (run.pod), address) != 0)
+    {
+      /* Translators: the address typed, then where the pod really is */
+      fprintf (stderr, _("The pod %s is at %s\n"), address, gpm_pod_get_address (run.pod));
+      g_free (address);
+      address = g_strdup (gpm_pod_get_address (run.pod));
     }
 
   /* The password: standard input, else the keyring, else the terminal. Never argv. */

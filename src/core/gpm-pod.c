@@ -25,6 +25,9 @@
 #define DEFAULT_PROVIDER "G+ repost"
 #define API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read"
 #define BROWSER_WAIT_SECONDS (15 * 60)
+/* How often a pod may send the client to another address during discovery
+ * or sign-in (apex → www → https …). */
+#define MAX_MOVES 5
 #define MAX_PAGES 50
 
 /* ------------------------------------------------------------------ errors */
@@ -269,7 +272,9 @@ struct _GpmPod
 {
   GObject       parent_instance;
 
-  char         *address;   /* "https://host[:port]", fixed */
+  char         *address;   /* "https://host[:port]"; replaced (atomically) only when the pod
+                            * turns out to have moved: read it with pod_address() */
+  GPtrArray    *old_addresses; /* replaced ones, kept alive for gpm_pod_get_address() callers */
   SoupSession  *session;
 
   GMutex        renew_lock; /* one renewal of an ended session at a time */
@@ -344,6 +349,7 @@ gpm_pod_finalize (GObject *object)
   g_clear_object (&self->jar);
   g_clear_object (&self->session);
   g_free (self->address);
+  g_ptr_array_unref (self->old_addresses);
   g_free (self->registration_endpoint);
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
@@ -360,7 +366,7 @@ gpm_pod_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   switch (prop_id)
     {
     case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
+      g_value_set_string (value, gpm_pod_get_address (self));
       break;
     case PROP_AUTH:
       g_value_set_int (value, gpm_pod_get_auth (self));
@@ -398,6 +404,7 @@ gpm_pod_init (GpmPod *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->renew_lock);
+  self->old_addresses = g_ptr_array_new_with_free_func (g_free);
   self->jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 }
@@ -528,7 +535,7 @@ const char *
 gpm_pod_get_address (GpmPod *self)
 {
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
-  return self->address;
+  return g_atomic_pointer_get (&self->address);
 }
 
 void
@@ -649,7 +656,7 @@ reply_clear (Reply *reply)
 static char *
 pod_url (GpmPod *self, const char *path)
 {
-  return g_strconcat (self->address, path, NULL);
+  return g_strconcat (gpm_pod_get_address (self), path, NULL);
 }
 
 static void
@@ -846,6 +853,89 @@ send_once (GpmPod        *self,
   reply->body = g_steal_pointer (&body);
   reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   return TRUE;
+}
+
+/* When @reply (to an anonymous GET of @url) sends the client to another
+ * origin (apex → www, http → https, another port), the address of that
+ * origin, normalised; NULL when it is no move. INSECURE when the new origin
+ * would be plain http to a host that is not loopback. */
+static char *
+moved_address (const char *url, const Reply *reply, GError **error)
+{
+  const char *location;
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) to = NULL;
+  g_autofree char *origin = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *from = NULL;
+
+  if (reply->status != 301 && reply->status != 302 && reply->status != 303
+      && reply->status != 307 && reply->status != 308)
+    return NULL;
+  location = soup_message_headers_get_one (reply->headers, "Location");
+  base = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (location == NULL || base == NULL)
+    return NULL;
+  to = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (to == NULL || g_uri_get_host (to) == NULL)
+    return NULL;
+  origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (to), NULL, g_uri_get_host (to),
+                       g_uri_get_port (to), "", NULL, NULL);
+  from = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (base), NULL, g_uri_get_host (base),
+                     g_uri_get_port (base), "", NULL, NULL);
+  normal = gpm_pod_normalize_address (origin, error);
+  if (normal == NULL)
+    return NULL;
+  {
+    g_autofree char *normal_from = gpm_pod_normalize_address (from, NULL);
+
+    if (g_strcmp0 (normal, normal_from) == 0)
+      return NULL;
+  }
+  return g_steal_pointer (&normal);
+}
+
+/* An anonymous GET of @path on the pod that follows the pod's moves: an
+ * answer that sends it to another origin (a pod reached at its apex that
+ * lives at www., http that goes to https) makes that origin the pod's
+ * address from then on (gpm_pod_get_address()), and the request is made
+ * again there. Other answers, redirects within the pod too, are returned. */
+static gboolean
+get_following_moves (GpmPod        *self,
+                     const char    *path,
+                     const char    *accept,
+                     Reply         *reply,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  for (guint hop = 0;; hop++)
+    {
+      Request req = { "GET", pod_url (self, path), AUTH_NONE, accept };
+      g_autofree char *moved = NULL;
+      g_autoptr(GError) local = NULL;
+      gboolean ok;
+
+      ok = send_once (self, &req, reply, cancellable, error);
+      if (ok && hop < MAX_MOVES)
+        moved = moved_address (req.url, reply, &local);
+      request_clear (&req);
+      if (!ok)
+        return FALSE;
+      if (local != NULL)
+        {
+          reply_clear (reply);
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (moved == NULL)
+        return TRUE;
+      g_debug ("%s moved to %s", gpm_pod_get_address (self), moved);
+      reply_clear (reply);
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->old_addresses, g_atomic_pointer_get (&self->address));
+      g_atomic_pointer_set (&self->address, g_steal_pointer (&moved));
+      g_mutex_unlock (&self->lock);
+    }
 }
 
 static const char *
@@ -1276,7 +1366,7 @@ web_load_account_page (GpmPod        *self,
       return FALSE;
     }
   set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
-             _("%s does not look like a diaspora* pod."), self->address);
+             _("%s does not look like a diaspora* pod."), gpm_pod_get_address (self));
   return FALSE;
 }
 
@@ -1511,7 +1601,6 @@ web_sign_in (GpmPod        *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  Request req = { "GET", pod_url (self, "/users/sign_in"), AUTH_NONE, "text/html" };
   Reply reply = { 0 };
   g_autofree char *html = NULL;
   g_autofree char *page = NULL;
@@ -1530,9 +1619,7 @@ web_sign_in (GpmPod        *self,
   }
   g_mutex_unlock (&self->lock);
 
-  ok = send_once (self, &req, &reply, cancellable, error);
-  request_clear (&req);
-  if (!ok)
+  if (!get_following_moves (self, "/users/sign_in", "text/html", &reply, cancellable, error))
     return FALSE;
   if (!check_status (&reply, error))
     {
@@ -1546,7 +1633,7 @@ web_sign_in (GpmPod        *self,
       secret_free (token);
       reply_clear (&reply);
       set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
-                 _("%s does not look like a diaspora* pod: it has no sign-in page."), self->address);
+                 _("%s does not look like a diaspora* pod: it has no sign-in page."), gpm_pod_get_address (self));
       return FALSE;
     }
   reply_clear (&reply);
@@ -1620,7 +1707,7 @@ web_sign_in (GpmPod        *self,
       g_mutex_lock (&self->lock);
       if (self->diaspora_id == NULL)
         {
-          g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+          g_autoptr(GUri) uri = g_uri_parse (gpm_pod_get_address (self), G_URI_FLAGS_NONE, NULL);
 
           if (g_uri_get_port (uri) > 0)
             self->diaspora_id = g_strdup_printf ("%s@%s:%d", self->username, g_uri_get_host (uri),
@@ -1667,7 +1754,7 @@ gpm_pod_sign_in_password (GpmPod        *self,
   /* "alice@pod.example" on pod.example: the pod wants just "alice" */
   {
     const char *at = strchr (username, '@');
-    g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+    g_autoptr(GUri) uri = g_uri_parse (gpm_pod_get_address (self), G_URI_FLAGS_NONE, NULL);
 
     if (at && uri && g_ascii_strcasecmp (at + 1, g_uri_get_host (uri)) == 0)
       {
@@ -1815,9 +1902,20 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
 
-  url = pod_url (self, "/.well-known/nodeinfo");
-  if (!get_json (self, url, &jrd, &status, cancellable, error))
-    return NULL;
+  {
+    Reply reply = { 0 };
+
+    if (!get_following_moves (self, "/.well-known/nodeinfo", NULL, &reply, cancellable, error))
+      return NULL;
+    if (!check_status (&reply, error))
+      {
+        reply_clear (&reply);
+        return NULL;
+      }
+    status = reply.status;
+    jrd = reply.status == 200 ? reply_json (&reply) : NULL;
+    reply_clear (&reply);
+  }
   if (jrd && JSON_NODE_HOLDS_OBJECT (jrd)
       && json_object_has_member (json_node_get_object (jrd), "links")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (jrd), "links")))
@@ -1864,7 +1962,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
         {
           set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
                      _("%s runs %s, not diaspora*. GPlus Migrate can only post to diaspora* pods."),
-                     self->address, info->software_name ? info->software_name : _("other software"));
+                     gpm_pod_get_address (self), info->software_name ? info->software_name : _("other software"));
           return NULL;
         }
     }
@@ -1872,13 +1970,10 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
     {
       /* no nodeinfo: a diaspora* sign-in page (and the X-Diaspora-Version
        * header every diaspora* page carries) will do */
-      Request req = { "GET", pod_url (self, "/users/sign_in"), AUTH_NONE, "text/html" };
       Reply reply = { 0 };
-      gboolean ok, looks_like;
+      gboolean looks_like;
 
-      ok = send_once (self, &req, &reply, cancellable, error);
-      request_clear (&req);
-      if (!ok)
+      if (!get_following_moves (self, "/users/sign_in", "text/html", &reply, cancellable, error))
         return NULL;
       if (!check_status (&reply, error))
         {
@@ -1892,7 +1987,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
         {
           reply_clear (&reply);
           set_error (error, GPM_POD_ERROR_NOT_DIASPORA, status, 0,
-                     _("%s does not look like a diaspora* pod."), self->address);
+                     _("%s does not look like a diaspora* pod."), gpm_pod_get_address (self));
           return NULL;
         }
       info = g_new0 (GpmPodInfo, 1);
@@ -1924,7 +2019,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 
           if (guess == API_PROBE && !probe_api_v1 (self, &guess, cancellable, error))
             return NULL;
-          g_debug ("%s %s: API v1 %s", self->address,
+          g_debug ("%s %s: API v1 %s", gpm_pod_get_address (self),
                    info->software_version ? info->software_version : "(no version)",
                    guess == API_YES ? "offered" : "not offered");
           if (guess != API_YES)
@@ -2771,7 +2866,7 @@ web_upload_once (GpmPod        *self,
   char *id = NULL;
   GString *url;
 
-  url = g_string_new (self->address);
+  url = g_string_new (gpm_pod_get_address (self));
   g_string_append (url, "/photos?photo%5Bpending%5D=true&photo%5Baspect_ids%5D=all&set_profile_photo=false");
   req.web_xhr = TRUE;
   if (raw)

@@ -173,7 +173,11 @@ char      *gpm_pod_upload_file_name   (const char *filename);
 /* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
 GpmPod    *gpm_pod_new                (const char *address, GError **error);
 
-const char *gpm_pod_get_address       (GpmPod *self);          /* normalised, fixed */
+/* Normalised. A pod that sends discovery or the sign-in page to another
+ * origin (apex → www, http → https; gpm_pod_discover(),
+ * gpm_pod_sign_in_password()) is at that address from then on: read it
+ * after those to show and remember the pod's final address. */
+const char *gpm_pod_get_address       (GpmPod *self);
 GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
 char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
 char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */

@@ -363,6 +363,17 @@ discover_done_cb (GObject      *source,
       return;
     }
 
+  /* The pod may live elsewhere than typed (apex → www, http → https):
+   * show where, and remember that address (signed_in()). */
+  {
+    const char *final = gpm_pod_get_address (self->pod);
+    const char *shown = g_str_has_prefix (final, "https://") ? final + strlen ("https://") : final;
+    g_autofree char *typed = gpm_pod_normalize_address (gtk_editable_get_text (GTK_EDITABLE (self->address_row)),
+                                                        NULL);
+
+    if (g_strcmp0 (typed, final) != 0)
+      gtk_editable_set_text (GTK_EDITABLE (self->address_row), shown);
+  }
   auth = gpm_pod_choose_auth (self->info, self->can_open_browser);
   g_object_set_data (G_OBJECT (self), "gpm-lookup-api", GINT_TO_POINTER (auth == GPM_POD_AUTH_API));
   gpm_secrets_lookup_async (gpm_pod_get_address (self->pod),
