@@ -111,6 +111,7 @@ struct _GpmTestPod
   gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
   char         *moved_to;    /* not NULL: every request is sent there (301) */
+  gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -604,10 +605,15 @@ throttled (GArray *times, guint limit, gint64 period_us)
 static gboolean
 sign_in_throttled (GpmTestPod *self, Session *s)
 {
-  /* "logins/ip": 20 per 5 minutes; "otp/user_id": 20 per hour */
-  gboolean by_ip = throttled (self->sign_in_times, SIGN_IN_LIMIT, SIGN_IN_PERIOD_US);
-  gboolean by_otp = s && s->otp_user && throttled (s->otp_user->otp_times, 20, (gint64) 60 * 60 * G_USEC_PER_SEC);
+  /* "logins/ip": 20 per 5 minutes; "otp/user_id": 20 per hour
+   * (config/initializers/rack_attack.rb, new in 0.9.0.0: there is no such
+   * file at v0.7.18.2, so older pods do not throttle) */
+  gboolean by_ip, by_otp;
 
+  if (!self->api_enabled)
+    return FALSE;
+  by_ip = throttled (self->sign_in_times, SIGN_IN_LIMIT, SIGN_IN_PERIOD_US);
+  by_otp = s && s->otp_user && throttled (s->otp_user->otp_times, 20, (gint64) 60 * 60 * G_USEC_PER_SEC);
   return by_ip || by_otp;
 }
 
@@ -1872,6 +1878,15 @@ handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg)
           return;
         }
       access = issue_token (self, c, r->user, FALSE);
+      if (self->rotate_refresh)
+        {
+          /* not diaspora (handle_refresh_flow in
+           * lib/api/openid_connect/token_endpoint.rb:40 keeps the refresh
+           * token): a provider that rotates it (OAuth 2.0 Security BCP
+           * §4.14), the old one dead from now on */
+          refresh = issue_token (self, c, r->user, TRUE);
+          g_ptr_array_remove (self->tokens, r);
+        }
     }
   else
     {
@@ -2577,6 +2592,14 @@ gpm_test_pod_set_version (GpmTestPod *self, const char *version, gboolean api)
   g_free (self->version);
   self->version = g_strdup (version);
   self->api_enabled = api;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate)
+{
+  g_mutex_lock (&self->lock);
+  self->rotate_refresh = rotate;
   g_mutex_unlock (&self->lock);
 }
 

@@ -95,6 +95,9 @@ void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *usernam
  * follows @uri in another thread: the pod's authorization page, then the
  * redirect back to the app's loopback callback. */
 void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
+/* TRUE: every refresh also gives a new refresh token and kills the old one
+ * (diaspora keeps it; other OpenID providers rotate). */
+void        gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

@@ -100,7 +100,8 @@ read_password_stdin (void)
   return g_string_free (line, FALSE);
 }
 
-/* Sign-in attempts when the pod is down or throttles (it allows 20 per 5 minutes). */
+/* Sign-in attempts when the pod is down or throttles (pods since 0.9.0.0
+ * allow 20 per 5 minutes). */
 #define SIGN_IN_TRIES 10
 #define SIGN_IN_MAX_WAIT 300
 

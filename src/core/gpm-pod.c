@@ -13,7 +13,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -2052,16 +2054,27 @@ base64url (const guchar *data, gsize len)
   return b64;
 }
 
+/* @bytes from the kernel's cryptographic generator (getrandom(2)), base64url.
+ * GRand (a Mersenne Twister) is predictable from its output and is no
+ * source for OAuth state, nonce or PKCE verifier. getrandom() only fails
+ * when interrupted or before the pool is ready at early boot; it blocks
+ * then, and is asked again. */
 static char *
 random_token (gsize bytes)
 {
   g_autofree guchar *buf = g_malloc (bytes);
+  gsize got = 0;
   char *out;
 
-  /* GRand is seeded from /dev/urandom; good enough for state and verifier
-   * on a loopback redirect, which are single-use. */
-  for (gsize i = 0; i < bytes; i++)
-    buf[i] = (guchar) g_random_int_range (0, 256);
+  while (got < bytes)
+    {
+      ssize_t n = getrandom (buf + got, bytes - got, 0);
+
+      if (n > 0)
+        got += (gsize) n;
+      else if (n < 0 && errno != EINTR)
+        g_error ("getrandom: %s", g_strerror (errno));
+    }
   out = base64url (buf, bytes);
   explicit_bzero (buf, bytes);
   return out;
@@ -2079,9 +2092,12 @@ pkce_challenge (const char *verifier)
   return base64url (digest, len);
 }
 
-/* Token endpoint answer → stored tokens. */
+/* Token endpoint answer → stored tokens. *@refresh_changed: the answer
+ * carried a refresh token other than the one kept (a provider that rotates
+ * them; diaspora does not: handle_refresh_flow in
+ * lib/api/openid_connect/token_endpoint.rb only makes a new access token). */
 static gboolean
-api_store_tokens (GpmPod *self, const Reply *reply, GError **error)
+api_store_tokens (GpmPod *self, const Reply *reply, gboolean *refresh_changed, GError **error)
 {
   g_autoptr(JsonNode) node = reply_json (reply);
   const char *access, *refresh;
@@ -2109,10 +2125,12 @@ api_store_tokens (GpmPod *self, const Reply *reply, GError **error)
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->access_token, secret_free);
   self->access_token = g_strdup (access);
-  if (refresh)
+  if (refresh && g_strcmp0 (refresh, self->refresh_token) != 0)
     {
       g_clear_pointer (&self->refresh_token, secret_free);
       self->refresh_token = g_strdup (refresh);
+      if (refresh_changed)
+        *refresh_changed = TRUE;
     }
   g_mutex_unlock (&self->lock);
   return TRUE;
@@ -2123,6 +2141,7 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
 {
   Request req = { "POST", NULL, AUTH_NONE, NULL, "application/x-www-form-urlencoded" };
   Reply reply = { 0 };
+  gboolean rotated = FALSE;
   gboolean ok;
 
   g_mutex_lock (&self->lock);
@@ -2146,9 +2165,11 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
   request_clear (&req);
   if (!ok)
     return FALSE;
-  ok = check_status (&reply, error) && api_store_tokens (self, &reply, error);
+  ok = check_status (&reply, error) && api_store_tokens (self, &reply, &rotated, error);
   reply_clear (&reply);
-  if (ok)
+  /* the old refresh token may no longer work: whoever keeps the secret
+   * must store the new one (gpm_secrets_follow_api_session()) */
+  if (ok && rotated)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_SECRET]);
   return ok;
 }
@@ -2362,7 +2383,10 @@ api_sign_in (GpmPod            *self,
       if (attempt == 0)
         name = g_strdup ("GPlus Migrate");
       else
-        name = g_strdup_printf ("GPlus Migrate %04x", g_random_int_range (0, 0x10000));
+        {
+          g_autofree char *suffix = random_token (3);
+          name = g_strdup_printf ("GPlus Migrate %s", suffix);
+        }
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "client_name");
       json_builder_add_string_value (b, name);
@@ -2518,7 +2542,7 @@ api_sign_in (GpmPod            *self,
     self->client_id = g_strdup (client_id);
     self->client_secret = g_strdup (client_secret);
     g_mutex_unlock (&self->lock);
-    ok = check_status (&reply, error) && api_store_tokens (self, &reply, error);
+    ok = check_status (&reply, error) && api_store_tokens (self, &reply, NULL, error);
     if (!ok && error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
       {
         g_clear_error (error);
@@ -2624,6 +2648,7 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *o;
   const char *endpoint, *client_id, *refresh;
+  gboolean rotated;
   gboolean ok;
 
   g_return_val_if_fail (GPM_IS_POD (self), FALSE);
@@ -2668,6 +2693,16 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
       g_mutex_unlock (&self->lock);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
+  if (ok)
+    {
+      /* the refresh above may have rotated the refresh token before the
+       * account was known: say so again now that it is */
+      g_mutex_lock (&self->lock);
+      rotated = g_strcmp0 (self->refresh_token, refresh) != 0;
+      g_mutex_unlock (&self->lock);
+      if (rotated)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_SECRET]);
+    }
   return ok;
 }
 

@@ -22,6 +22,16 @@
  * expired web session can be renewed once, transparently); nothing is ever
  * written to disk or logged by this module.
  *
+ * Sign-in. The web session (user name + password, and a two-factor code
+ * for accounts that turned it on: diaspora 0.7.11.0 and later) works on
+ * every pod. API v1 (OpenID Connect) exists from diaspora 0.9.0.0 on
+ * (there was no 0.8 release); see gpm_pod_discover(). The API sign-in sends
+ * a PKCE S256 challenge as RFC 8252 asks of native apps, but diaspora
+ * ignores PKCE entirely (nothing in its source reads code_challenge or
+ * code_verifier): what protects the code is the loopback redirect, the
+ * random state checked on the way back and the client secret sent with the
+ * code. state, nonce and verifier come from getrandom(2).
+ *
  * Sessions that expire. A web session that the pod ends (redirect to
  * /users/sign_in, 401) is renewed once with the remembered password; an
  * API access token that expires is refreshed once with the refresh token.
@@ -192,7 +202,10 @@ GpmPodAuth  gpm_pod_choose_auth       (const GpmPodInfo *info, gboolean can_open
 
 /* Discovery: /.well-known/nodeinfo (+ the document it links; without
  * nodeinfo, a diaspora* sign-in page) and the OpenID Connect discovery
- * document. NOT_DIASPORA when it isn't one. */
+ * document. has_api only when the pod really offers API v1: its
+ * scopes_supported has the scopes this client asks for, and its version is
+ * 0.9 or later, or (a 0.8 development snapshot, or no version) GET
+ * /api/v1/user answers like API v1. NOT_DIASPORA when it isn't one. */
 GpmPodInfo *gpm_pod_discover          (GpmPod *self, GCancellable *cancellable, GError **error);
 void        gpm_pod_discover_async    (GpmPod *self, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
@@ -202,7 +215,8 @@ GpmPodInfo *gpm_pod_discover_finish   (GpmPod *self, GAsyncResult *result, GErro
  * "alice@pod.example" for this pod is accepted too). @otp_code: NULL the first time; when the call
  * fails with TWO_FACTOR_NEEDED, ask the user and call again with the code.
  * WRONG_CREDENTIALS for a wrong password or code, RATE_LIMITED after too
- * many attempts (the pod allows 20 per 5 minutes). */
+ * many attempts (pods since 0.9.0.0 allow 20 per 5 minutes and IP,
+ * config/initializers/rack_attack.rb; older ones do not limit). */
 gboolean    gpm_pod_sign_in_password        (GpmPod *self, const char *username, const char *password,
                                              const char *otp_code, GCancellable *cancellable,
                                              GError **error);
@@ -228,8 +242,10 @@ gboolean    gpm_pod_sign_in_api_finish      (GpmPod *self, GAsyncResult *result,
 /* The API session as an opaque secret string (JSON with the client id and
  * secret and the refresh token) to keep in the keyring, and its restoring
  * (refreshes the tokens; EXPIRED when the pod no longer accepts them).
- * The secret changes when tokens are refreshed: "notify::api-secret" is
- * emitted (from the thread that refreshed) — store the new value. */
+ * The secret changes when a refresh brings a new refresh token (diaspora
+ * keeps it; providers that rotate do not): "notify::api-secret" is emitted
+ * (from the thread that refreshed, or at the end of a sign-in) — store the
+ * new value; gpm_secrets_follow_api_session() does. */
 char       *gpm_pod_dup_api_secret          (GpmPod *self);
 gboolean    gpm_pod_sign_in_api_secret      (GpmPod *self, const char *secret,
                                              GCancellable *cancellable, GError **error);

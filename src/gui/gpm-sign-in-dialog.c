@@ -402,6 +402,8 @@ start_discovery (GpmSignInDialog *self)
       fail (self, error);
       return;
     }
+  /* a refresh token the pod rotates (now or during the migration) is kept */
+  gpm_secrets_follow_api_session (self->pod);
 
   show_message (self, NULL);
   set_busy (self, TRUE);
