@@ -2048,6 +2048,7 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "expire-session", GPM_TEST_POD_FAULT_EXPIRE_SESSION },
     { "expire-token", GPM_TEST_POD_FAULT_EXPIRE_TOKEN },
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
+    { "huge", GPM_TEST_POD_FAULT_HUGE },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -2346,6 +2347,21 @@ server_handler (SoupServer        *server,
               t->expires = 0;
           }
       route (self, msg, method, path, query, fault && fault->kind == GPM_TEST_POD_FAULT_NULL_ID);
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_HUGE)
+        {
+          /* a broken proxy or app server that streams without end */
+          SoupMessageBody *body = soup_server_message_get_response_body (msg);
+          g_autofree char *mib = g_malloc (1024 * 1024);
+
+          memset (mib, 'x', 1024 * 1024);
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                             SOUP_ENCODING_CHUNKED);
+          soup_message_body_truncate (body);
+          for (guint i = 0; i < fault->param; i++)
+            soup_message_body_append (body, SOUP_MEMORY_COPY, mib, 1024 * 1024);
+          soup_message_body_complete (body);
+        }
     }
   g_mutex_unlock (&self->lock);
 

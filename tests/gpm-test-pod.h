@@ -16,7 +16,7 @@
  * of gpm_test_pod_dump_json(); POST /_test/fault with a JSON body
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
- * expire-session, expire-token, null-id); POST /_test/user with
+ * expire-session, expire-token, null-id, huge); POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
  * POST /_test/aspect {"username":…, "name":…} an aspect and
  * POST /_test/browser {"username":…, "approve":true} sets who approves
@@ -37,6 +37,7 @@ typedef enum {
   GPM_TEST_POD_FAULT_EXPIRE_SESSION,    /* end every web session, then answer like an expired session */
   GPM_TEST_POD_FAULT_EXPIRE_TOKEN,      /* expire every access token, then answer 401 invalid_token */
   GPM_TEST_POD_FAULT_NULL_ID,           /* API post creation: 201 with "id": null, store nothing */
+  GPM_TEST_POD_FAULT_HUGE,              /* do the work, then answer 200 with @param MiB (chunked, no length) */
 } GpmTestPodFault;
 
 typedef struct {

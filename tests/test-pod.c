@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
@@ -448,6 +449,83 @@ test_unreachable (void)
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_UNREACHABLE);
   g_assert_true (gpm_pod_error_is_transient (error));
   g_assert_false (gpm_pod_error_is_uncertain (error));
+}
+
+/* A pod that cannot be connected to (its accept queue is full, so the
+ * kernel drops the SYNs) fails within the connect timeout, even with no I/O
+ * timeout at all. */
+static void
+test_connect_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+  g_autofree char *url = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_bind (listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 4; i++)
+    {
+      GSocket *c = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+      g_socket_set_blocking (c, FALSE);
+      g_socket_connect (c, bound, NULL, NULL);
+      g_ptr_array_add (fillers, c);
+    }
+  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  pod = gpm_pod_new (url, &error);
+  gpm_pod_set_timeout (pod, 0);
+  gpm_pod_set_connect_timeout (pod, 2);
+  start = g_get_monotonic_time ();
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_UNREACHABLE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1 * G_USEC_PER_SEC);
+}
+
+/* A server that takes the connection and never answers: bounded by the I/O
+ * timeout; the request was sent, so it may have been carried out. */
+static void
+test_never_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) l = g_socket_listener_new ();
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+  gint64 start;
+
+  /* listening, never accepting: the kernel completes the handshake */
+  {
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+    g_autoptr(GSocketAddress) effective = NULL;
+
+    g_assert_true (g_socket_listener_add_address (l, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                  NULL, &effective, &error));
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  }
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  pod = gpm_pod_new (url, &error);
+  gpm_pod_set_timeout (pod, 1);
+  start = g_get_monotonic_time ();
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -1152,6 +1230,37 @@ test_fault_slow (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+/* An answer without end is cut at the size limit: a GET fails as not
+ * understood, a post as uncertain (the pod did store it). */
+static void
+test_huge_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  struct rusage before, after;
+
+  getrusage (RUSAGE_SELF, &before);
+  gpm_test_pod_inject_fault (f->tp, gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/aspects" : "/bookmarklet",
+                             GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_null (aspects);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_false (gpm_pod_error_is_transient (error));
+  g_clear_error (&error);
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  made = post_once (pod, "huge answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_true (gpm_pod_error_is_uncertain (error));
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  getrusage (RUSAGE_SELF, &after);
+  /* the pod double itself holds each 40 MiB answer twice */
+  g_test_message ("max RSS %ld -> %ld KiB", before.ru_maxrss, after.ru_maxrss);
+}
+
 static void
 test_fault_expired_session (Fixture *f, gconstpointer data)
 {
@@ -1559,6 +1668,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/normalize", test_normalize);
   g_test_add_func ("/pod/not-diaspora", test_not_diaspora);
   g_test_add_func ("/pod/unreachable", test_unreachable);
+  g_test_add_func ("/pod/connect-timeout", test_connect_timeout);
+  g_test_add_func ("/pod/never-answers", test_never_answers);
   g_test_add_func ("/pod/discover-without-nodeinfo", test_discover_without_nodeinfo);
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
@@ -1595,6 +1706,7 @@ main (int argc, char **argv)
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
   ADD_BOTH ("fault-slow", test_fault_slow);
+  ADD_BOTH ("huge-answer", test_huge_answer);
   ADD_BOTH ("threads", test_threads);
 
   return g_test_run ();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-pod.c: a diaspora* pod client on libsoup3.
  *
- * Every operation is written once, blocking (soup_session_send_and_read),
+ * Every operation is written once, blocking (soup_session_send, bounded in
+ * time and size: send_bounded()),
  * and is safe to call from any thread (libsoup >= 3.2). The _async variants
  * run the blocking code in a GTask thread. Mutable account state (cookies,
  * CSRF token, tokens) lives behind self->lock; cookies are kept in a
@@ -30,6 +31,13 @@
 /* How often a pod may send the client to another address during discovery
  * or sign-in (apex → www → https …). */
 #define MAX_MOVES 5
+/* Time and size bounds of every request (see send_bounded()). */
+#define CONNECT_TIMEOUT 30
+#define IO_TIMEOUT 60
+#define REQUEST_TIMEOUT (15 * 60)
+/* Answers larger than this are refused (a stream page of 15 posts of
+ * 65,535 characters, escaped, is far below; sign-in pages are small). */
+#define MAX_ANSWER_BYTES ((gsize) 16 * 1024 * 1024)
 #define MAX_PAGES 50
 
 /* ------------------------------------------------------------------ errors */
@@ -108,6 +116,7 @@ gpm_pod_error_is_transient (const GError *error)
     }
 }
 
+static void set_protocol (GError **error, guint status, const char *what);
 static void set_error (GError **error, GpmPodError code, guint http_status, guint retry_after,
                        const char *format, ...) G_GNUC_PRINTF (5, 6);
 
@@ -279,6 +288,7 @@ struct _GpmPod
   GPtrArray    *old_addresses; /* replaced ones, kept alive for gpm_pod_get_address() callers */
   SoupSession  *session;
 
+  gint          connect_timeout; /* seconds, atomic */
   GMutex        renew_lock; /* one renewal of an ended session at a time */
   gint          generation; /* bumped (atomically) by every renewal */
 
@@ -519,7 +529,8 @@ gpm_pod_new (const char *address, GError **error)
     return NULL;
   self = g_object_new (GPM_TYPE_POD, NULL);
   self->address = g_steal_pointer (&normal);
-  self->session = soup_session_new_with_options ("timeout", 60,
+  self->connect_timeout = CONNECT_TIMEOUT;
+  self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
                                                  "idle-timeout", 60,
                                                  "user-agent", "GPlusMigrate/" PACKAGE_VERSION " ",
                                                  NULL);
@@ -545,6 +556,13 @@ gpm_pod_set_timeout (GpmPod *self, guint seconds)
 {
   g_return_if_fail (GPM_IS_POD (self));
   soup_session_set_timeout (self->session, seconds);
+}
+
+void
+gpm_pod_set_connect_timeout (GpmPod *self, guint seconds)
+{
+  g_return_if_fail (GPM_IS_POD (self));
+  g_atomic_int_set (&self->connect_timeout, (gint) seconds);
 }
 
 GpmPodAuth
@@ -661,11 +679,187 @@ pod_url (GpmPod *self, const char *path)
   return g_strconcat (gpm_pod_get_address (self), path, NULL);
 }
 
-static void
-on_wrote_body (SoupMessage *msg, gpointer user_data)
+/* ------------------------------------------------------------ time bounds
+ *
+ * libsoup bounds each socket read or write ("timeout", also the TCP connect)
+ * but not name resolution, and not a request as a whole: a host whose DNS
+ * does not answer, or a server that drips one byte a minute, would hold a
+ * request for many minutes. So each request also has a deadline to get
+ * connected (CONNECT_TIMEOUT: resolving, TCP, TLS) and one for all of it
+ * (REQUEST_TIMEOUT), enforced by cancelling it from one watchdog thread. */
+
+
+
+static gpointer
+watchdog_thread (gpointer loop)
 {
-  gboolean *wrote = user_data;
-  *wrote = TRUE;
+  g_main_loop_run (loop);
+  return NULL;
+}
+
+static GMainContext *
+watchdog_context (void)
+{
+  static GMainContext *context;
+
+  if (g_once_init_enter (&context))
+    {
+      GMainContext *c = g_main_context_new ();
+      GMainLoop *loop = g_main_loop_new (c, FALSE);
+
+      /* lives as long as the process; sleeps in poll() between deadlines */
+      g_thread_unref (g_thread_new ("gpm-pod-watchdog", watchdog_thread, loop));
+      g_once_init_leave (&context, c);
+    }
+  return context;
+}
+
+typedef struct {
+  GCancellable *cancellable;  /* what the request runs with */
+  gint          fired;        /* which deadline cancelled it: 0 none, 1 connect, 2 request */
+  GSource      *connect_timer;
+  GSource      *request_timer;
+  guint         connect_seconds;
+  gboolean      wrote_body;
+} Deadlines;
+
+static gboolean
+on_connect_deadline (gpointer data)
+{
+  Deadlines *d = data;
+
+  g_atomic_int_compare_and_exchange (&d->fired, 0, 1);
+  g_cancellable_cancel (d->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_request_deadline (gpointer data)
+{
+  Deadlines *d = data;
+
+  g_atomic_int_compare_and_exchange (&d->fired, 0, 2);
+  g_cancellable_cancel (d->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+deadline_start (guint seconds, GSourceFunc func, Deadlines *d)
+{
+  GSource *source = g_timeout_source_new_seconds (seconds);
+
+  g_source_set_callback (source, func, d, NULL);
+  g_source_attach (source, watchdog_context ());
+  return source;
+}
+
+static void
+deadline_stop (GSource **source)
+{
+  if (*source)
+    {
+      g_source_destroy (*source);
+      g_source_unref (*source);
+      *source = NULL;
+    }
+}
+
+/* Connected: a new connection is ready (TLS done), or the request went out
+ * on one kept from before. */
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, gpointer data)
+{
+  if (event == G_SOCKET_CLIENT_COMPLETE)
+    deadline_stop (&((Deadlines *) data)->connect_timer);
+}
+
+static void
+on_wrote_headers (SoupMessage *msg, gpointer data)
+{
+  deadline_stop (&((Deadlines *) data)->connect_timer);
+}
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer data)
+{
+  ((Deadlines *) data)->wrote_body = TRUE;
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer data)
+{
+  g_cancellable_cancel (data);
+}
+
+/* soup_session_send() and the body read in full, within the deadlines and
+ * at most MAX_ANSWER_BYTES. *@timed_out: a deadline ended it (not the
+ * caller's @cancellable); *@too_large: the answer was over the limit. */
+static GBytes *
+send_bounded (GpmPod        *self,
+              SoupMessage   *msg,
+              Deadlines     *d,
+              GCancellable  *cancellable,
+              gboolean      *too_large,
+              GError       **error)
+{
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GByteArray) buf = NULL;
+  gulong caller_handler = 0;
+  GBytes *out = NULL;
+  goffset length;
+
+  d->cancellable = g_cancellable_new ();
+  if (cancellable)
+    caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                            g_object_ref (d->cancellable), g_object_unref);
+  if (d->connect_seconds > 0)
+    d->connect_timer = deadline_start (d->connect_seconds, on_connect_deadline, d);
+  d->request_timer = deadline_start (REQUEST_TIMEOUT, on_request_deadline, d);
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), d);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), d);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), d);
+
+  in = soup_session_send (self->session, msg, d->cancellable, error);
+  if (in == NULL)
+    goto out;
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+  if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > (goffset) MAX_ANSWER_BYTES)
+    {
+      *too_large = TRUE;
+      goto out;
+    }
+  buf = g_byte_array_new ();
+  for (;;)
+    {
+      guint8 chunk[16384];
+      gssize n = g_input_stream_read (in, chunk, sizeof chunk, d->cancellable, error);
+
+      if (n < 0)
+        goto out;
+      if (n == 0)
+        break;
+      if (buf->len + (gsize) n > MAX_ANSWER_BYTES)
+        {
+          *too_large = TRUE;
+          goto out;
+        }
+      g_byte_array_append (buf, chunk, (guint) n);
+    }
+  g_input_stream_close (in, NULL, NULL);
+  out = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+
+out:
+  if (in && out == NULL)
+    /* drop the rest of a refused or broken answer with its connection */
+    g_input_stream_close (in, NULL, NULL);
+  deadline_stop (&d->connect_timer);
+  deadline_stop (&d->request_timer);
+  g_signal_handlers_disconnect_by_data (msg, d);
+  if (caller_handler)
+    g_cancellable_disconnect (cancellable, caller_handler);
+  g_clear_object (&d->cancellable);
+  return out;
 }
 
 static guint
@@ -725,6 +919,8 @@ send_once (GpmPod        *self,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GBytes) body = NULL;
   SoupMessageHeaders *hdrs;
+  Deadlines deadlines = { 0 };
+  gboolean too_large = FALSE;
   gboolean wrote_body = FALSE;
 
   uri = g_uri_parse (req->url, SOUP_HTTP_URI_FLAGS, NULL);
@@ -801,12 +997,35 @@ send_once (GpmPod        *self,
   }
   g_mutex_unlock (&self->lock);
 
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &wrote_body);
-  body = soup_session_send_and_read (self->session, msg, cancellable, &local);
-  g_signal_handlers_disconnect_by_func (msg, on_wrote_body, &wrote_body);
+  deadlines.connect_seconds = g_atomic_int_get (&self->connect_timeout);
+  body = send_bounded (self, msg, &deadlines, cancellable, &too_large, &local);
+  wrote_body = deadlines.wrote_body;
+  if (too_large)
+    {
+      g_debug ("%s %s: answer over %" G_GSIZE_FORMAT " bytes", req->method, g_uri_get_path (uri),
+               MAX_ANSWER_BYTES);
+      g_clear_error (&local);
+      /* a request that changes something was carried out all the same */
+      if (g_str_equal (req->method, "GET"))
+        set_protocol (error, soup_message_get_status (msg), _("the answer is far too large"));
+      else
+        set_error (error, GPM_POD_ERROR_NO_ANSWER, soup_message_get_status (msg), 0,
+                   _("The pod %s gave an answer GPlus Migrate cannot read. The last step may or may "
+                     "not have been done; it will be checked before trying again."), g_uri_get_host (uri));
+      return FALSE;
+    }
 
   if (local != NULL)
     {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_cancellable_is_cancelled (cancellable) && g_atomic_int_get (&deadlines.fired) != 0)
+        {
+          /* a deadline, not the caller: like libsoup's own timeouts below */
+          g_clear_error (&local);
+          g_set_error (&local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s",
+                       g_atomic_int_get (&deadlines.fired) == 1 ? "could not connect in time"
+                                                                  : "the request took too long");
+        }
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&local));

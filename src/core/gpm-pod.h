@@ -192,9 +192,16 @@ GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
 char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
 char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */
 char       *gpm_pod_dup_diaspora_id   (GpmPod *self);          /* "user@pod.example", may be NULL */
-/* Per-request I/O timeout in seconds (default 60; 0 = none). Call it from the
- * thread that created the pod, before any request (libsoup's rule). */
+/* Per-request I/O timeout in seconds (default 60; 0 = none): how long one
+ * read or write may wait. Call it from the thread that created the pod,
+ * before any request (libsoup's rule). Every request is also bounded as a
+ * whole (15 minutes), its answer to 16 MiB (a larger one is PROTOCOL, or
+ * NO_ANSWER after a request that changes something), and its connecting
+ * (name lookup, TCP, TLS) to gpm_pod_set_connect_timeout() seconds. */
 void        gpm_pod_set_timeout       (GpmPod *self, guint seconds);
+/* Seconds to get connected (default 30; 0 = only the I/O timeout). A pod
+ * not reached in time is UNREACHABLE. Any thread, any time. */
+void        gpm_pod_set_connect_timeout (GpmPod *self, guint seconds);
 
 /* Which way to sign in: API when the pod offers it and a browser can be
  * opened, the web session otherwise. */
