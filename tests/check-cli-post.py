@@ -201,6 +201,20 @@ try:
     p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")
 
+    # --- the same account typed differently (" Ada ", LocalHost for 127.0.0.1):
+    # the same journal, nothing posted again
+    port = url.rsplit(":", 1)[1]
+    typed = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
+             "--pod", "http://LocalHost:%s/" % port, "--user", " Ada ", "--delay", "0", "--password-stdin"]
+    p = subprocess.run(typed, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+    ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable),
+       "' Ada ' on LocalHost: the same account, nothing posted again", p.stderr[-500:])
+    journals = glob.glob(os.path.join(env["XDG_DATA_HOME"], "gplus-migrate", "journal-*.sqlite"))
+    ok(len(journals) == 1, "one journal for the account", journals)
+    p = subprocess.run([cli, "status", takeout, "--pod", "http://localhost:%s" % port, "--user", "ADA"],
+                       capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and re.search(r"posted\s+15\b", p.stdout), "status as typed then: 15 posted", p.stdout)
+
     # --- usage errors
     p = subprocess.run([cli, "post", takeout, "--pod", url, "--user", "ada"], capture_output=True, text=True, env=env)
     ok(p.returncode == 2, "no selection: exit 2", p.stderr)

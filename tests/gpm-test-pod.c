@@ -659,7 +659,16 @@ handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
       return;
     }
 
-  u = username ? g_hash_table_lookup (self->users, username) : NULL;
+  /* Devise strips and lower-cases the name before looking it up
+   * (config/initializers/devise.rb:66,71 case_insensitive_keys,
+   * strip_whitespace_keys; app/models/user.rb:224) */
+  if (username)
+    {
+      g_autofree char *canonical = g_ascii_strdown (g_strstrip (g_strdup (username)), -1);
+      u = g_hash_table_lookup (self->users, canonical);
+    }
+  else
+    u = NULL;
   if (u == NULL || password == NULL || !g_str_equal (password, u->password))
     {
       /* Devise recall: the form again, status 200 (responder error_status :ok) */

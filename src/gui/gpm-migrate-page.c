@@ -773,6 +773,7 @@ run_done_cb (GObject      *source,
 typedef struct {
   GPtrArray  *all_posts;
   char       *account;
+  char       *guid;
   guint       pending;
   GpmJournal *journal;
   GPtrArray  *aspects;
@@ -785,6 +786,7 @@ prepare_free (Prepare *p)
 {
   g_ptr_array_unref (p->all_posts);
   g_free (p->account);
+  g_free (p->guid);
   g_clear_object (&p->journal);
   g_clear_pointer (&p->aspects, g_ptr_array_unref);
   g_clear_error (&p->journal_error);
@@ -801,7 +803,9 @@ open_journal_thread (GTask        *task,
   Prepare *p = task_data;
   g_autofree char *identity = gpm_journal_takeout_identity (p->all_posts);
   GError *error = NULL;
-  GpmJournal *journal = gpm_journal_open_default (identity, p->account, &error);
+  /* one journal per takeout and account, found wherever an earlier run
+   * (the CLI too) filed it */
+  GpmJournal *journal = gpm_journal_open_for_account (identity, p->account, NULL, p->guid, TRUE, &error);
 
   if (journal == NULL)
     g_task_return_error (task, error);
@@ -928,10 +932,13 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
       return;
     }
 
-  username = gpm_pod_dup_username (pod);
+  username = gpm_pod_dup_diaspora_id (pod);
+  if (username == NULL)
+    username = gpm_pod_dup_username (pod);
   p = g_new0 (Prepare, 1);
   p->all_posts = g_ptr_array_ref (all_posts);
   p->account = gpm_journal_account_name (gpm_pod_get_address (pod), username);
+  p->guid = gpm_pod_dup_user_guid (pod);
   p->pending = 2;
   g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
   /* A newer plan replaces one still being prepared */
