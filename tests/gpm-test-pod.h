@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-test-pod.h: a diaspora* pod double on 127.0.0.1 for tests.
  *
+ * It acts as diaspora 0.9.1.0, or 0.7.18.2 (OpenID Connect with the 0.7
+ * scopes, no API v1, no sign-in throttle), or any version string; it reads
+ * multipart file names the way rack 2.2 does; it can send everything to
+ * another address (301), rotate refresh tokens, and stream answers without
+ * end.
+ *
  * It answers like diaspora's controllers do (sign-in page with CSRF token,
  * session cookie, two-factor second step, the 20-per-5-minutes sign-in
  * throttle, aspects, pending photo upload that always answers 200 JSON,

@@ -438,6 +438,14 @@ gpm_cli_post (int argc, char **argv)
   if ((pod_typed == NULL) != (username == NULL))
     USAGE_ERROR ("%s", _("--pod and --user go together"));
 
+  if (username != NULL)
+    {
+      /* as diaspora reads it ("Alice " is alice): one keyring entry */
+      char *canonical = g_ascii_strdown (g_strstrip (username), -1);
+
+      g_free (username);
+      username = canonical;
+    }
   if (pod_typed != NULL)
     {
       address = gpm_pod_normalize_address (pod_typed, &error);

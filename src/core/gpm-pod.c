@@ -1972,22 +1972,20 @@ gpm_pod_sign_in_password (GpmPod        *self,
   clear_account_locked (self);
   g_mutex_unlock (&self->lock);
 
-  /* "alice@pod.example" on pod.example: the pod wants just "alice" */
+  /* diaspora strips and lower-cases user names (app/models/user.rb
+   * strip_and_downcase_username; devise.rb case_insensitive_keys and
+   * strip_whitespace_keys), so "Alice " signs in as alice: the name kept
+   * (keyring, journal) is the account's own. "alice@pod.example" on
+   * pod.example: the pod wants just "alice". */
   {
-    const char *at = strchr (username, '@');
+    g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (username)), -1);
+    char *at = strchr (name, '@');
     g_autoptr(GUri) uri = g_uri_parse (gpm_pod_get_address (self), G_URI_FLAGS_NONE, NULL);
 
     if (at && uri && g_ascii_strcasecmp (at + 1, g_uri_get_host (uri)) == 0)
-      {
-        g_autofree char *local = g_strndup (username, at - username);
-
-        ok = web_sign_in (self, local, password, otp_code, cancellable, error);
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
-        return ok;
-      }
+      *at = '\0';
+    ok = web_sign_in (self, name, password, otp_code, cancellable, error);
   }
-
-  ok = web_sign_in (self, username, password, otp_code, cancellable, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
   return ok;
 }
