@@ -201,6 +201,59 @@ try:
     p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")
 
+    # --- the same account typed differently (" Ada ", LocalHost for 127.0.0.1):
+    # the same journal, nothing posted again
+    port = url.rsplit(":", 1)[1]
+    typed = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
+             "--pod", "http://LocalHost:%s/" % port, "--user", " Ada ", "--delay", "0", "--password-stdin"]
+    p = subprocess.run(typed, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+    ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable),
+       "' Ada ' on LocalHost: the same account, nothing posted again", p.stderr[-500:])
+    journals = glob.glob(os.path.join(env["XDG_DATA_HOME"], "gplus-migrate", "journal-*.sqlite"))
+    ok(len(journals) == 1, "one journal for the account", journals)
+    p = subprocess.run([cli, "status", takeout, "--pod", "http://localhost:%s" % port, "--user", "ADA"],
+                       capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and re.search(r"posted\s+15\b", p.stdout), "status as typed then: 15 posted", p.stdout)
+
+    # --- the pod typed at an address that redirects (apex -> www): followed,
+    # shown, and the same journal
+    def start_tool(*args):
+        proc = subprocess.Popen([pod_tool, "--watch-stdin", *args], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, env=env, text=True)
+        where = None
+        for line in proc.stdout:
+            line = line.strip()
+            if line.startswith("url "):
+                where = line[4:]
+            elif line == "ready":
+                break
+        return proc, where
+
+    apex, apex_url = start_tool("--moved-to", url)
+    try:
+        moved = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
+                 "--pod", apex_url, "--user", "ada", "--delay", "0", "--password-stdin"]
+        p = subprocess.run(moved, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+        ok(p.returncode == 0 and ("The pod %s is at %s" % (apex_url, url)) in p.stderr,
+           "a pod address that redirects: followed and the final address printed", p.stderr[-500:])
+        ok(len(pod_get("/_test/dump")["posts"]) == len(sendable), "a redirected address: nothing posted again")
+    finally:
+        apex.stdin.close()
+        apex.wait(timeout=30)
+
+    # --- a diaspora 0.7 pod (OpenID Connect, no API v1): the password signs in
+    old, old_url = start_tool("--no-api", "--pod-version", "0.7.18.2", "--user", "ada:" + PASSWORD,
+                              "--aspect", "ada:Family")
+    try:
+        on_old = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
+                  "--pod", old_url, "--user", "ada", "--delay", "0", "--password-stdin"]
+        p = subprocess.run(on_old, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+        ok(p.returncode == 0 and "Posted 15 of 16, skipped 1, failed 0, left 0." in p.stderr,
+           "a 0.7.18.2 pod: signed in and everything posted", p.stderr[-500:])
+    finally:
+        old.stdin.close()
+        old.wait(timeout=30)
+
     # --- usage errors
     p = subprocess.run([cli, "post", takeout, "--pod", url, "--user", "ada"], capture_output=True, text=True, env=env)
     ok(p.returncode == 2, "no selection: exit 2", p.stderr)

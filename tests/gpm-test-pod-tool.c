@@ -46,6 +46,8 @@ main (int argc, char **argv)
   g_auto(GStrv) users = NULL;
   g_auto(GStrv) aspects = NULL;
   gboolean no_api = FALSE;
+  g_autofree char *version = NULL;
+  g_autofree char *moved_to = NULL;
   gboolean watch_stdin = FALSE;
   g_autofree char *dump_file = NULL;
   g_autofree char *browser_user = NULL;
@@ -53,7 +55,9 @@ main (int argc, char **argv)
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
     { "user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &users, "An account", "NAME:PASSWORD[:OTP]" },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, "An aspect of an account", "NAME:ASPECT" },
-    { "no-api", 0, 0, G_OPTION_ARG_NONE, &no_api, "Act like a pod without API v1", NULL },
+    { "no-api", 0, 0, G_OPTION_ARG_NONE, &no_api, "Act like a pod without API v1 (0.7.18.2)", NULL },
+    { "moved-to", 0, 0, G_OPTION_ARG_STRING, &moved_to, "Answer every request with a 301 to URL + path", "URL" },
+    { "pod-version", 0, 0, G_OPTION_ARG_STRING, &version, "The version nodeinfo says (with --no-api: without API v1)", "VERSION" },
     { "browser-user", 0, 0, G_OPTION_ARG_STRING, &browser_user, "Who approves authorizations", "NAME" },
     { "dump-file", 0, 0, G_OPTION_ARG_FILENAME, &dump_file, "Write what was stored here on exit", "PATH" },
     { "watch-stdin", 0, 0, G_OPTION_ARG_NONE, &watch_stdin, "Exit when stdin is closed", NULL },
@@ -77,6 +81,10 @@ main (int argc, char **argv)
       return 1;
     }
   gpm_test_pod_set_api_enabled (pod, !no_api);
+  if (version)
+    gpm_test_pod_set_version (pod, version, !no_api);
+  if (moved_to)
+    gpm_test_pod_set_moved (pod, moved_to);
   printf ("url %s\n", gpm_test_pod_get_url (pod));
   for (guint i = 0; users && users[i]; i++)
     {

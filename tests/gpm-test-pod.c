@@ -108,7 +108,10 @@ struct _GpmTestPod
   GQueue        faults;    /* Fault* */
   GPtrArray    *paths;     /* char*, every request seen */
   GArray       *sign_in_times; /* gint64 monotonic */
-  gboolean      api_enabled;
+  gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
+  char         *version;     /* what nodeinfo and X-Diaspora-Version say */
+  char         *moved_to;    /* not NULL: every request is sent there (301) */
+  gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -602,10 +605,15 @@ throttled (GArray *times, guint limit, gint64 period_us)
 static gboolean
 sign_in_throttled (GpmTestPod *self, Session *s)
 {
-  /* "logins/ip": 20 per 5 minutes; "otp/user_id": 20 per hour */
-  gboolean by_ip = throttled (self->sign_in_times, SIGN_IN_LIMIT, SIGN_IN_PERIOD_US);
-  gboolean by_otp = s && s->otp_user && throttled (s->otp_user->otp_times, 20, (gint64) 60 * 60 * G_USEC_PER_SEC);
+  /* "logins/ip": 20 per 5 minutes; "otp/user_id": 20 per hour
+   * (config/initializers/rack_attack.rb, new in 0.9.0.0: there is no such
+   * file at v0.7.18.2, so older pods do not throttle) */
+  gboolean by_ip, by_otp;
 
+  if (!self->api_enabled)
+    return FALSE;
+  by_ip = throttled (self->sign_in_times, SIGN_IN_LIMIT, SIGN_IN_PERIOD_US);
+  by_otp = s && s->otp_user && throttled (s->otp_user->otp_times, 20, (gint64) 60 * 60 * G_USEC_PER_SEC);
   return by_ip || by_otp;
 }
 
@@ -651,7 +659,16 @@ handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
       return;
     }
 
-  u = username ? g_hash_table_lookup (self->users, username) : NULL;
+  /* Devise strips and lower-cases the name before looking it up
+   * (config/initializers/devise.rb:66,71 case_insensitive_keys,
+   * strip_whitespace_keys; app/models/user.rb:224) */
+  if (username)
+    {
+      g_autofree char *canonical = g_ascii_strdown (g_strstrip (g_strdup (username)), -1);
+      u = g_hash_table_lookup (self->users, canonical);
+    }
+  else
+    u = NULL;
   if (u == NULL || password == NULL || !g_str_equal (password, u->password))
     {
       /* Devise recall: the form again, status 200 (responder error_status :ok) */
@@ -1019,7 +1036,96 @@ handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, const char *pa
     }
 }
 
-/* The part named @name of a multipart/form-data request. */
+/* The file name rack 2.2 (what diaspora pins: Gemfile.lock at v0.9.1.0,
+ * rack 2.2.23) sees in a part's Content-Disposition, or NULL: then the part
+ * is a plain string parameter, not a file. Rack::Multipart::Parser#get_filename
+ * (lib/rack/multipart/parser.rb:391 at v2.2.23) with the regexes of
+ * lib/rack/multipart.rb:16-38: the RFC 2183 form must match as a whole, and
+ * its filename*= value may only hold RFC 2231 attribute characters or %XX;
+ * else the "broken" form needs a plain filename=. So libsoup's
+ * filename*=UTF-8''%C3%89t%C3%A9%20%C3%A0%20Paris(1).jpg (the "(" and ")"
+ * unescaped) is no file at all. */
+static char *
+rack_filename (const char *disposition)
+{
+#define TOKEN "[^\\s()<>,;:\\\\\"/\\[\\]?=]+"
+#define CONDISP "Content-Disposition:\\s*" TOKEN "\\s*"
+#define VALUE "\"(?:\\\\\"|[^\"])*\"|" TOKEN
+#define ATTRIBUTE_CHAR "[^ \\x00-\\x1f\\x7f)(><@,;:\\\\\"/\\[\\]?='*%]"
+#define ATTRIBUTE ATTRIBUTE_CHAR "+"
+#define REGULAR_PARAMETER "(" ATTRIBUTE "(?:\\*[0-9]+)?)=(" VALUE ")"
+#define EXTENDED_OTHER_VALUE "%[0-9a-fA-F]{2}|" ATTRIBUTE_CHAR
+#define EXTENDED_OTHER_PARAMETER "(" ATTRIBUTE "\\*[1-9][0-9]*\\*)=((?:" EXTENDED_OTHER_VALUE ")*)"
+#define EXTENDED_INITIAL_PARAMETER "(" ATTRIBUTE "(?:\\*0)?\\*)=([a-zA-Z0-9\\-]*'[a-zA-Z0-9\\-]*'(?:" EXTENDED_OTHER_VALUE ")*)"
+#define DISPPARM ";\\s*(?:" REGULAR_PARAMETER "|" EXTENDED_INITIAL_PARAMETER "|" EXTENDED_OTHER_PARAMETER ")\\s*"
+  g_autofree char *head = g_strconcat ("Content-Disposition: ", disposition, "\r\n", NULL);
+  g_autoptr(GRegex) rfc2183 = g_regex_new ("^" CONDISP "(?:" DISPPARM ")+$",
+                                           G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GRegex) dispparm = g_regex_new (DISPPARM, G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GRegex) broken = g_regex_new ("^" CONDISP ".*;\\s*filename=(" VALUE ")",
+                                          G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  char *filename = NULL;
+  char *extended = NULL;
+
+  g_assert (rfc2183 && dispparm && broken);
+  if (g_regex_match (rfc2183, head, 0, NULL))
+    {
+      /* params = Hash[*head.scan(DISPPARM).flat_map(&:compact)] */
+      g_regex_match (dispparm, head, 0, &m);
+      while (g_match_info_matches (m))
+        {
+          for (int g = 1; g + 1 <= 6; g += 2)
+            {
+              g_autofree char *key = g_match_info_fetch (m, g);
+              g_autofree char *value = g_match_info_fetch (m, g + 1);
+
+              if (key && g_str_equal (key, "filename") && filename == NULL)
+                filename = g_steal_pointer (&value);
+              else if (key && g_str_equal (key, "filename*") && extended == NULL)
+                extended = g_steal_pointer (&value);
+            }
+          g_match_info_next (m, NULL);
+        }
+      if (filename == NULL && extended != NULL)
+        {
+          const char *q = strchr (extended, '\'');
+
+          q = q ? strchr (q + 1, '\'') : NULL;
+          filename = q ? g_uri_unescape_string (q + 1, NULL) : NULL;
+        }
+      g_free (extended);
+    }
+  else
+    {
+      g_clear_pointer (&m, g_match_info_free);
+      if (g_regex_match (broken, head, 0, &m))
+        filename = g_match_info_fetch (m, 1);
+    }
+  if (filename && filename[0] == '"')
+    {
+      gsize len = strlen (filename);
+
+      memmove (filename, filename + 1, len);
+      if (len >= 2 && filename[len - 2] == '"')
+        filename[len - 2] = '\0';
+    }
+  return filename;
+#undef TOKEN
+#undef CONDISP
+#undef VALUE
+#undef ATTRIBUTE_CHAR
+#undef ATTRIBUTE
+#undef REGULAR_PARAMETER
+#undef EXTENDED_OTHER_VALUE
+#undef EXTENDED_OTHER_PARAMETER
+#undef EXTENDED_INITIAL_PARAMETER
+#undef DISPPARM
+}
+
+/* The part named @name of a multipart/form-data request. @filename: the
+ * file name as rack sees it (NULL: rack takes the part for a string, not a
+ * file). */
 static GBytes *
 multipart_part (SoupServerMessage *msg, const char *name, char **filename)
 {
@@ -1042,7 +1148,7 @@ multipart_part (SoupServerMessage *msg, const char *name, char **filename)
         {
           found = g_bytes_ref (part);
           if (filename)
-            *filename = g_strdup (g_hash_table_lookup (params, "filename"));
+            *filename = rack_filename (soup_message_headers_get_one (h, "Content-Disposition"));
           break;
         }
     }
@@ -1099,7 +1205,21 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
       file = soup_message_body_flatten (raw);
     }
   else
-    file = multipart_part (msg, "qqfile", NULL);
+    {
+      g_autofree char *filename = NULL;
+
+      file = multipart_part (msg, "qqfile", &filename);
+      if (file && filename == NULL)
+        {
+          /* rack did not see a file: params[:qqfile] is a String, so
+           * file_handler takes the legacy raw-body branch and makes
+           * Tempfile.new(<the image bytes as a name>), which raises
+           * (photos_controller.rb:119-131 at v0.9.1.0; rescuing_photo_errors
+           * rescues only TypeError, IntegrityError, RuntimeError): 500 */
+          respond (msg, 500, "text/html", "<html><body><h1>500</h1></body></html>");
+          return;
+        }
+    }
   if (file == NULL || g_bytes_get_size (file) == 0)
     {
       /* rescuing_photo_errors: still 200 */
@@ -1295,6 +1415,7 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
 {
   User *u = api_user_or_respond (self, msg);
   g_autoptr(GBytes) image = NULL;
+  g_autofree char *image_name = NULL;
   g_autoptr(GBytes) pending = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   GpmTestPodPhoto *ph;
@@ -1302,9 +1423,12 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
 
   if (u == NULL)
     return;
-  image = multipart_part (msg, "image", NULL);
+  image = multipart_part (msg, "image", &image_name);
   pending = multipart_part (msg, "pending", NULL);
-  if (image == NULL || g_bytes_get_size (image) == 0)
+  /* an image part rack did not take for a file is a String: PhotoService
+   * refuses raw files (app/services/photo_service.rb:15,40) → RuntimeError
+   * → 422 (app/controllers/api/v1/photos_controller.rb:48) */
+  if (image == NULL || g_bytes_get_size (image) == 0 || image_name == NULL)
     {
       respond_api_error (msg, 422, "Failed to create the photo");
       return;
@@ -1475,6 +1599,26 @@ handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, const char *pat
 
 /* ------------------------------------------------------- OpenID Connect */
 
+/* Api::OpenidConnect::Authorization::SCOPES
+ * (app/models/api/openid_connect/authorization.rb:21 at v0.9.1.0 and
+ * v0.7.18.2). The 0.7 pods serve OpenID Connect (since 0.6.0.0) but have no
+ * API v1: none of the scopes an app needs to post. */
+static const char * const scopes_0_9[] = {
+  "contacts:modify", "contacts:read", "conversations", "email", "interactions", "name",
+  "nickname", "notifications", "openid", "picture", "private:modify", "private:read",
+  "profile", "profile:modify", "profile:read_private", "public:modify", "public:read",
+  "sub", "tags:modify", "tags:read", NULL
+};
+static const char * const scopes_0_7[] = {
+  "openid", "sub", "aud", "name", "nickname", "profile", "picture", "read", "write", NULL
+};
+
+static const char * const *
+pod_scopes (GpmTestPod *self)
+{
+  return self->api_enabled ? scopes_0_9 : scopes_0_7;
+}
+
 static void
 handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *msg)
 {
@@ -1495,6 +1639,14 @@ handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *msg)
       json_builder_set_member_name (b, eps[i].key);
       json_builder_add_string_value (b, u);
     }
+  /* scopes_supported: Api::OpenidConnect::Authorization::SCOPES
+   * (app/controllers/api/openid_connect/discovery_controller.rb:37 at
+   * v0.9.1.0 and v0.7.18.2) */
+  json_builder_set_member_name (b, "scopes_supported");
+  json_builder_begin_array (b);
+  for (const char * const *sc = pod_scopes (self); *sc; sc++)
+    json_builder_add_string_value (b, *sc);
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "response_types_supported");
   json_builder_begin_array (b);
   json_builder_add_string_value (b, "code");
@@ -1614,7 +1766,21 @@ handle_oidc_authorize (GpmTestPod *self, SoupServerMessage *msg, GHashTable *que
       redirect (msg, self, "/users/sign_in");
       return;
     }
-  if (!self->browser_approves)
+  /* an unknown scope: req.invalid_scope! "Unknown scope: …"
+   * (lib/api/openid_connect/authorization_point/endpoint.rb:53), sent back
+   * to the app's redirect URI */
+  {
+    const char *scope = g_hash_table_lookup (query, "scope");
+    g_auto(GStrv) asked = g_strsplit (scope ? scope : "", " ", -1);
+
+    for (guint i = 0; asked[i] && to == NULL; i++)
+      if (*asked[i] && !g_strv_contains (pod_scopes (self), asked[i]))
+        to = g_strdup_printf ("%s?error=invalid_scope&error_description=Unknown+scope&state=%s",
+                              redirect_uri, state ? state : "");
+  }
+  if (to != NULL)
+    ;
+  else if (!self->browser_approves)
     to = g_strdup_printf ("%s?error=access_denied&error_description=User+denied+access&state=%s",
                           redirect_uri, state ? state : "");
   else
@@ -1721,6 +1887,15 @@ handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg)
           return;
         }
       access = issue_token (self, c, r->user, FALSE);
+      if (self->rotate_refresh)
+        {
+          /* not diaspora (handle_refresh_flow in
+           * lib/api/openid_connect/token_endpoint.rb:40 keeps the refresh
+           * token): a provider that rotates it (OAuth 2.0 Security BCP
+           * §4.14), the old one dead from now on */
+          refresh = issue_token (self, c, r->user, TRUE);
+          g_ptr_array_remove (self->tokens, r);
+        }
     }
   else
     {
@@ -1772,7 +1947,7 @@ handle_nodeinfo (GpmTestPod *self, SoupServerMessage *msg, const char *version)
     "{\"version\":\"%s\",\"software\":{\"name\":\"diaspora\",\"version\":\"%s\"},"
     "\"protocols\":%s,\"services\":{\"inbound\":[],\"outbound\":[]},\"openRegistrations\":true,"
     "\"usage\":{\"users\":{\"total\":%u}},\"metadata\":{\"nodeName\":\"diaspora* test pod\"}}",
-    version, self->api_enabled ? "0.9.0.0-test" : "0.7.18.2-test",
+    version, self->version,
     g_str_equal (version, "1.0") ? "{\"inbound\":[\"diaspora\"],\"outbound\":[\"diaspora\"]}" : "[\"diaspora\"]",
     g_hash_table_size (self->users));
   respond (msg, 200, "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"", body);
@@ -1882,6 +2057,7 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "expire-session", GPM_TEST_POD_FAULT_EXPIRE_SESSION },
     { "expire-token", GPM_TEST_POD_FAULT_EXPIRE_TOKEN },
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
+    { "huge", GPM_TEST_POD_FAULT_HUGE },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -2047,7 +2223,8 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_nodeinfo_jrd (self, msg);
   else if (get && g_str_has_prefix (path, "/nodeinfo/"))
     handle_nodeinfo (self, msg, path + strlen ("/nodeinfo/"));
-  else if (get && g_str_equal (path, "/.well-known/openid-configuration") && self->api_enabled)
+  else if (get && g_str_equal (path, "/.well-known/openid-configuration"))
+    /* every pod since 0.6.0.0 (config/routes.rb:247 at v0.7.18.2) */
     handle_oidc_configuration (self, msg);
   else if (g_str_equal (path, "/users/sign_in"))
     {
@@ -2081,7 +2258,10 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
                                          strlen (path) - strlen ("/people/") - strlen ("/stream.json"));
       handle_person_stream (self, msg, path, guid, query);
     }
-  else if (!self->api_enabled && (g_str_has_prefix (path, "/api/")))
+  else if (!self->api_enabled && g_str_has_prefix (path, "/api/v1/"))
+    /* no api_version(… "api/v1") block before 0.9.0.0 (config/routes.rb:227
+     * at v0.9.1.0; only namespace :api/:openid_connect at v0.7.18.2:230):
+     * Rails' 404 page */
     respond (msg, 404, "text/html", "<html><body>The page you were looking for doesn't exist.</body></html>");
   else if (post && g_str_equal (path, "/api/openid_connect/clients"))
     handle_oidc_register (self, msg);
@@ -2128,8 +2308,20 @@ server_handler (SoupServer        *server,
       return;
     }
   g_ptr_array_add (self->paths, g_strdup (path));
+  if (self->moved_to)
+    {
+      /* what nginx's "return 301 https://www.$host$request_uri;" does for a
+       * pod's apex or plain-http server block */
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autofree char *to = g_strconcat (self->moved_to, path, g_uri_get_query (uri) ? "?" : "",
+                                         g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
+
+      soup_server_message_set_redirect (msg, 301, to);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Diaspora-Version", self->api_enabled ? "0.9.0.0-test" : "0.7.18.2-test");
+                                "X-Diaspora-Version", self->version);
   fault = take_fault_locked (self, path);
 
   if (fault && fault->kind == GPM_TEST_POD_FAULT_STATUS)
@@ -2164,6 +2356,21 @@ server_handler (SoupServer        *server,
               t->expires = 0;
           }
       route (self, msg, method, path, query, fault && fault->kind == GPM_TEST_POD_FAULT_NULL_ID);
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_HUGE)
+        {
+          /* a broken proxy or app server that streams without end */
+          SoupMessageBody *body = soup_server_message_get_response_body (msg);
+          g_autofree char *mib = g_malloc (1024 * 1024);
+
+          memset (mib, 'x', 1024 * 1024);
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                             SOUP_ENCODING_CHUNKED);
+          soup_message_body_truncate (body);
+          for (guint i = 0; i < fault->param; i++)
+            soup_message_body_append (body, SOUP_MEMORY_COPY, mib, 1024 * 1024);
+          soup_message_body_complete (body);
+        }
     }
   g_mutex_unlock (&self->lock);
 
@@ -2276,6 +2483,8 @@ gpm_test_pod_finalize (GObject *object)
   g_ptr_array_unref (self->paths);
   g_array_unref (self->sign_in_times);
   g_free (self->browser_user);
+  g_free (self->version);
+  g_free (self->moved_to);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gpm_test_pod_parent_class)->finalize (object);
@@ -2303,6 +2512,9 @@ gpm_test_pod_init (GpmTestPod *self)
   self->paths = g_ptr_array_new_with_free_func (g_free);
   self->sign_in_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->api_enabled = TRUE;
+  /* AppConfig.version_string: the number, "-p" and the git revision when
+   * run from a checkout (lib/configuration_methods.rb:71) */
+  self->version = g_strdup ("0.9.1.0-p3d8f1a2b");
   self->browser_approves = TRUE;
   self->token_lifetime = 3600;
   self->next_id = 1;
@@ -2395,8 +2607,33 @@ gpm_test_pod_add_aspect (GpmTestPod *self, const char *username, const char *nam
 void
 gpm_test_pod_set_api_enabled (GpmTestPod *self, gboolean enabled)
 {
+  gpm_test_pod_set_version (self, enabled ? "0.9.1.0-p3d8f1a2b" : "0.7.18.2-p0b2c4d6e", enabled);
+}
+
+void
+gpm_test_pod_set_version (GpmTestPod *self, const char *version, gboolean api)
+{
   g_mutex_lock (&self->lock);
-  self->api_enabled = enabled;
+  g_free (self->version);
+  self->version = g_strdup (version);
+  self->api_enabled = api;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate)
+{
+  g_mutex_lock (&self->lock);
+  self->rotate_refresh = rotate;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_moved (GpmTestPod *self, const char *url)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->moved_to);
+  self->moved_to = g_strdup (url);
   g_mutex_unlock (&self->lock);
 }
 

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-test-pod.h: a diaspora* pod double on 127.0.0.1 for tests.
  *
+ * It acts as diaspora 0.9.1.0, or 0.7.18.2 (OpenID Connect with the 0.7
+ * scopes, no API v1, no sign-in throttle), or any version string; it reads
+ * multipart file names the way rack 2.2 does; it can send everything to
+ * another address (301), rotate refresh tokens, and stream answers without
+ * end.
+ *
  * It answers like diaspora's controllers do (sign-in page with CSRF token,
  * session cookie, two-factor second step, the 20-per-5-minutes sign-in
  * throttle, aspects, pending photo upload that always answers 200 JSON,
@@ -16,7 +22,7 @@
  * of gpm_test_pod_dump_json(); POST /_test/fault with a JSON body
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
- * expire-session, expire-token, null-id); POST /_test/user with
+ * expire-session, expire-token, null-id, huge); POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
  * POST /_test/aspect {"username":…, "name":…} an aspect and
  * POST /_test/browser {"username":…, "approve":true} sets who approves
@@ -37,6 +43,7 @@ typedef enum {
   GPM_TEST_POD_FAULT_EXPIRE_SESSION,    /* end every web session, then answer like an expired session */
   GPM_TEST_POD_FAULT_EXPIRE_TOKEN,      /* expire every access token, then answer 401 invalid_token */
   GPM_TEST_POD_FAULT_NULL_ID,           /* API post creation: 201 with "id": null, store nothing */
+  GPM_TEST_POD_FAULT_HUGE,              /* do the work, then answer 200 with @param MiB (chunked, no length) */
 } GpmTestPodFault;
 
 typedef struct {
@@ -76,8 +83,18 @@ const char *gpm_test_pod_get_url        (GpmTestPod *self);
 char       *gpm_test_pod_add_user       (GpmTestPod *self, const char *username,
                                          const char *password, const char *otp_code);
 gint64      gpm_test_pod_add_aspect     (GpmTestPod *self, const char *username, const char *name);
-/* API v1 and OpenID Connect on (default) or off (an older pod). */
+/* TRUE (default): a 0.9.1.0 pod. FALSE: a 0.7.18.2 pod, which serves
+ * OpenID Connect discovery, registration and authorization with the 0.7
+ * scopes (authorizing API v1 scopes fails with invalid_scope) and has no
+ * /api/v1 routes. */
 void        gpm_test_pod_set_api_enabled (GpmTestPod *self, gboolean enabled);
+/* Any version string for nodeinfo and X-Diaspora-Version (a development
+ * snapshot: "0.8.0.0-p…"), with API v1 and its scopes or without. */
+void        gpm_test_pod_set_version     (GpmTestPod *self, const char *version, gboolean api);
+/* Not NULL: answer every request with a 301 to @url + the same path and
+ * query, like a pod's apex (or plain http) server block that sends
+ * everything to www (or https). */
+void        gpm_test_pod_set_moved        (GpmTestPod *self, const char *url);
 /* Who approves (or, with @approve FALSE, refuses) authorization requests
  * opened with gpm_test_pod_open_in_browser(). */
 void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean approve);
@@ -85,6 +102,9 @@ void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *usernam
  * follows @uri in another thread: the pod's authorization page, then the
  * redirect back to the app's loopback callback. */
 void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
+/* TRUE: every refresh also gives a new refresh token and kills the old one
+ * (diaspora keeps it; other OpenID providers rotate). */
+void        gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

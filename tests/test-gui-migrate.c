@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-application.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-test-gui-util.h"
@@ -250,6 +251,14 @@ has_pod (gpointer data)
 
 /* Browser (API v1) sign-in when the pod offers it; two-factor on a pod
  * without the API; messages a person understands for the usual mistakes. */
+/* "The browser" of a pod that is downgraded to 0.7 under it */
+static void
+downgrade_then_open (const char *uri, gpointer user_data)
+{
+  gpm_test_pod_set_version (user_data, "0.7.18.2", FALSE);
+  gpm_test_pod_open_in_browser (uri, user_data);
+}
+
 static void
 test_sign_in_variants (void)
 {
@@ -264,6 +273,8 @@ test_sign_in_variants (void)
   g_assert_no_error (error);
   guid1 = gpm_test_pod_add_user (pod, "bob", "bobs password", NULL);
   guid2 = gpm_test_pod_add_user (pod, "carol", "carols password", "123456");
+  g_free (gpm_test_pod_add_user (pod, "dave", "daves password", NULL));
+  g_free (gpm_test_pod_add_user (pod, "erin", "erins password", NULL));
   gpm_test_pod_set_browser_user (pod, "bob", TRUE);
 
   /* Not a pod address */
@@ -305,6 +316,45 @@ test_sign_in_variants (void)
   username = gpm_pod_dup_username (signed_in);
   g_assert_cmpstr (username, ==, "carol");
   g_clear_object (&signed_in);
+
+  /* A pod that turns out to have no API scopes when the browser asks
+   * (invalid_scope): the dialog asks for the password by itself */
+  gpm_test_pod_set_api_enabled (pod, TRUE);
+  dialog = gpm_sign_in_dialog_new (NULL);
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  gpm_sign_in_dialog_set_uri_opener (dialog, downgrade_then_open, pod);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "dave");
+  gpm_test_pod_set_browser_user (pod, "dave", TRUE);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "daves password");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+  g_assert_cmpint (gpm_pod_get_auth (signed_in), ==, GPM_POD_AUTH_WEB);
+  g_clear_object (&signed_in);
+
+  /* An address that redirects: the pod's own address is kept */
+  {
+    g_autoptr(GpmTestPod) apex = gpm_test_pod_new (0, &error);
+    g_autofree char *last_pod = NULL;
+
+    g_assert_no_error (error);
+    gpm_test_pod_set_moved (apex, gpm_test_pod_get_url (pod));
+    dialog = gpm_sign_in_dialog_new (NULL);
+    g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+    gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (apex));
+    gpm_sign_in_dialog_set_username (dialog, "erin");
+    gpm_sign_in_dialog_continue (dialog);
+    gpm_test_gui_wait_sign_in_step (dialog, "password");
+    gpm_sign_in_dialog_set_password (dialog, "erins password");
+    gpm_sign_in_dialog_continue (dialog);
+    g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+    g_assert_cmpstr (gpm_pod_get_address (signed_in), ==, gpm_test_pod_get_url (pod));
+    last_pod = g_settings_get_string (gpm_settings_get_default (), "last-pod");
+    g_assert_cmpstr (last_pod, ==, gpm_test_pod_get_url (pod));
+    g_clear_object (&signed_in);
+  }
 }
 
 int

@@ -93,6 +93,98 @@ test_journal_identity (void)
     g_assert_cmpstr (a1, ==, "ada@pod.example");
     g_assert_cmpstr (a2, ==, "ada@127.0.0.1:3000");
   }
+  /* canonical: diaspora strips and lower-cases user names; the address as
+   * gpm_pod_normalize_address() makes it; a diaspora ID as the pod gives it */
+  {
+    struct { const char *pod, *user, *out; } cases[] = {
+      { "https://pod.example", "Ada", "ada@pod.example" },
+      { "  POD.example/ ", " ada ", "ada@pod.example" },
+      { "https://pod.example:443", "ADA", "ada@pod.example" },
+      { "http://127.0.0.1:3000/", "ada", "ada@127.0.0.1:3000" },
+      { "http://localhost:3000", "ada", "ada@localhost:3000" },
+      { "http://localhost:3000", " Ada@127.0.0.1:3000", "ada@127.0.0.1:3000" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *a = gpm_journal_account_name (cases[i].pod, cases[i].user);
+        g_assert_cmpstr (a, ==, cases[i].out);
+      }
+  }
+}
+
+/* One journal per takeout and account, however the account was typed, and
+ * a different person behind the same name is noticed. */
+static void
+test_journal_open_for_account (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmJournal) first = NULL;
+  g_autoptr(GpmJournal) old_style = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *old_path = NULL;
+  gboolean reset = FALSE;
+
+  /* nothing yet: not created unless asked */
+  g_assert_null (gpm_journal_open_for_account ("t", "ada@127.0.0.1:3000", NULL, NULL, FALSE, &error));
+  g_assert_no_error (error);
+
+  /* signed in through "localhost": filed under the pod's diaspora ID */
+  first = gpm_journal_open_for_account ("t", "ada@127.0.0.1:3000", "ada@localhost:3000", "guid-ada", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_bind_account (first, "guid-ada", &reset, &error));
+  g_assert_true (gpm_journal_ensure (first, "k1", "k1.json", 0, &error));
+  first_path = g_strdup (gpm_journal_get_path (first));
+  g_assert_cmpstr (gpm_journal_get_account (first), ==, "ada@127.0.0.1:3000");
+  g_clear_object (&first);
+
+  /* offline (status), as typed then: found through the alias */
+  {
+    g_autoptr(GpmJournal) j = gpm_journal_open_for_account ("t", "ada@localhost:3000", NULL, NULL, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (j);
+    g_assert_cmpstr (gpm_journal_get_path (j), ==, first_path);
+  }
+  /* signed in again: the same one; another takeout: none */
+  {
+    g_autoptr(GpmJournal) j = gpm_journal_open_for_account ("t", "ada@127.0.0.1:3000", NULL, "guid-ada", TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_journal_get_path (j), ==, first_path);
+    g_assert_null (gpm_journal_open_for_account ("other", "ada@localhost:3000", NULL, NULL, FALSE, &error));
+    g_assert_no_error (error);
+  }
+
+  /* a journal filed under the name as typed before names were canonical
+   * ("Bea@old.example") is found by the person's guid, and by its name */
+  old_path = gpm_journal_default_path ("t", "Bea@old.example");
+  old_style = gpm_journal_open (old_path, "t", "Bea@old.example", &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_bind_account (old_style, "guid-bea", NULL, &error));
+  g_clear_object (&old_style);
+  {
+    g_autoptr(GpmJournal) j = gpm_journal_open_for_account ("t", "bea@www.old.example", NULL, "guid-bea", TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_journal_get_path (j), ==, old_path);
+  }
+  {
+    g_autoptr(GpmJournal) j = gpm_journal_open_for_account ("t", "bea@old.example", NULL, NULL, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_journal_get_path (j), ==, old_path);
+  }
+
+  /* another person behind ada@127.0.0.1:3000 now (account deleted and made
+   * again): her journal, and binding notices and starts over */
+  {
+    g_autoptr(GpmJournal) j = gpm_journal_open_for_account ("t", "ada@127.0.0.1:3000", NULL, "guid-new", TRUE, &error);
+    g_autoptr(GPtrArray) rows = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_journal_get_path (j), ==, first_path);
+    g_assert_true (gpm_journal_bind_account (j, "guid-new", &reset, &error));
+    g_assert_true (reset);
+    rows = gpm_journal_list (j, &error);
+    g_assert_cmpuint (rows->len, ==, 0);
+  }
 }
 
 static void
@@ -447,6 +539,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/reopen", test_journal_reopen);
   g_test_add_func ("/journal/lock", test_journal_lock);
   g_test_add_func ("/journal/account", test_journal_account);
+  g_test_add_func ("/journal/open-for-account", test_journal_open_for_account);
   g_test_add_func ("/journal/killed", test_journal_killed);
   g_test_add_func ("/journal/threads", test_journal_threads);
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
@@ -164,6 +165,148 @@ test_discover (Fixture *f, gconstpointer data)
   g_assert_cmpint (gpm_pod_choose_auth (old, TRUE), ==, GPM_POD_AUTH_WEB);
 }
 
+/* diaspora 0.7 serves OpenID Connect discovery but has no API v1: the
+ * password sign-in is chosen, and works. */
+static void
+test_discover_0_7 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+
+  gpm_test_pod_set_version (f->tp, "0.7.18.2-p0b2c4d6e", FALSE);
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->software_version, ==, "0.7.18.2-p0b2c4d6e");
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/.well-known/openid-configuration"), ==, 1);
+  g_assert_false (info->has_api);
+  g_assert_cmpint (gpm_pod_choose_auth (info, TRUE), ==, GPM_POD_AUTH_WEB);
+  g_assert_false (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API);
+  g_clear_error (&error);
+  /* the name as typed; diaspora strips and lower-cases it, so does the client */
+  g_assert_true (gpm_pod_sign_in_password (pod, " Alice ", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *guid = gpm_pod_dup_user_guid (pod);
+    g_autofree char *name = gpm_pod_dup_username (pod);
+    g_assert_cmpstr (guid, ==, f->alice_guid);
+    g_assert_cmpstr (name, ==, "alice");
+  }
+}
+
+/* A 0.8 version is a development snapshot: the client asks /api/v1. */
+static void
+test_discover_0_8 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (int api = 0; api < 2; api++)
+    {
+      g_autoptr(GpmPod) pod = new_pod (f);
+      g_autoptr(GpmPodInfo) info = NULL;
+      guint probes = gpm_test_pod_count_requests (f->tp, "/api/v1/user");
+
+      gpm_test_pod_set_version (f->tp, "0.8.0.0-p1234abcd", api);
+      info = gpm_pod_discover (pod, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (info->has_api, ==, api);
+      /* without the API scopes it is told at once; with them, probed */
+      g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/v1/user"), ==, probes + api);
+    }
+  /* a release 0.9 is not probed */
+  {
+    g_autoptr(GpmPod) pod = new_pod (f);
+    g_autoptr(GpmPodInfo) info = NULL;
+    guint probes = gpm_test_pod_count_requests (f->tp, "/api/v1/user");
+
+    gpm_test_pod_set_version (f->tp, "0.9.0.0", TRUE);
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (info->has_api);
+    g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/v1/user"), ==, probes);
+  }
+}
+
+/* A pod that turns out to lack the API scopes in the browser (invalid_scope)
+ * is NO_API, so the caller falls back to the password. */
+static void
+test_api_invalid_scope (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodInfo) info = gpm_pod_discover (pod, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (info->has_api);
+  /* the pod is downgraded after discovery */
+  gpm_test_pod_set_version (f->tp, "0.7.18.2", FALSE);
+  gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+  g_assert_false (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API);
+  g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_NONE);
+}
+
+/* A pod reached at an address that redirects (apex → www, http → https):
+ * discovery and sign-in follow, and the final address is the pod's. */
+static void
+test_moved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) apex = gpm_test_pod_new (0, &error);
+  g_autofree char *typed = NULL;
+
+  g_assert_no_error (error);
+  gpm_test_pod_set_moved (apex, gpm_test_pod_get_url (f->tp));
+  /* as typed: "localhost" for the apex */
+  typed = g_strdup_printf ("http://LOCALHOST:%s/", strrchr (gpm_test_pod_get_url (apex), ':') + 1);
+
+  /* discovery, then web sign-in */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autoptr(GpmPodInfo) info = NULL;
+
+    g_assert_no_error (error);
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (info->has_api);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+    g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* sign-in without discovery first; then the API sign-in */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autofree char *guid = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+    guid = gpm_pod_dup_user_guid (pod);
+    g_assert_cmpstr (guid, ==, f->alice_guid);
+  }
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+
+    g_assert_no_error (error);
+    gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+    g_assert_true (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+  }
+  /* a move to plain http off this machine is refused */
+  {
+    g_autoptr(GpmPod) pod = gpm_pod_new (typed, &error);
+    g_autoptr(GpmPodInfo) info = NULL;
+
+    gpm_test_pod_set_moved (apex, "http://pod.example");
+    info = gpm_pod_discover (pod, NULL, &error);
+    g_assert_null (info);
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_INSECURE);
+  }
+}
+
 /* A server that is not a pod, in this thread's main context (async API). */
 static void
 not_a_pod_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -309,6 +452,83 @@ test_unreachable (void)
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_UNREACHABLE);
   g_assert_true (gpm_pod_error_is_transient (error));
   g_assert_false (gpm_pod_error_is_uncertain (error));
+}
+
+/* A pod that cannot be connected to (its accept queue is full, so the
+ * kernel drops the SYNs) fails within the connect timeout, even with no I/O
+ * timeout at all. */
+static void
+test_connect_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                              G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+  g_autofree char *url = NULL;
+  gint64 start;
+
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_assert_true (g_socket_bind (listener, any, TRUE, &error));
+  g_assert_true (g_socket_listen (listener, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 4; i++)
+    {
+      GSocket *c = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+      g_socket_set_blocking (c, FALSE);
+      g_socket_connect (c, bound, NULL, NULL);
+      g_ptr_array_add (fillers, c);
+    }
+  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  pod = gpm_pod_new (url, &error);
+  gpm_pod_set_timeout (pod, 0);
+  gpm_pod_set_connect_timeout (pod, 2);
+  start = g_get_monotonic_time ();
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_UNREACHABLE);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 1 * G_USEC_PER_SEC);
+}
+
+/* A server that takes the connection and never answers: bounded by the I/O
+ * timeout; the request was sent, so it may have been carried out. */
+static void
+test_never_answers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketListener) l = g_socket_listener_new ();
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+  gint64 start;
+
+  /* listening, never accepting: the kernel completes the handshake */
+  {
+    g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+    g_autoptr(GSocketAddress) effective = NULL;
+
+    g_assert_true (g_socket_listener_add_address (l, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                  NULL, &effective, &error));
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  }
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  pod = gpm_pod_new (url, &error);
+  gpm_pod_set_timeout (pod, 1);
+  start = g_get_monotonic_time ();
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -640,6 +860,50 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
 }
 
 /* A pod that refuses the multipart form gets the raw upload (diaspy's way). */
+/* Takeout names with accents and ( ) [ ] ' = @ ; reach the pod as files:
+ * the test pod parses Content-Disposition the way rack 2.2 does. */
+static void
+test_photo_file_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  const char *names[] = { "Été à Paris(1).jpg", "[x] l'été=@;.JPEG", "Фото (2).png", "日本.jpg",
+                          "a \"quoted\" \\ name.jpg", "(1)", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = gpm_pod_upload_photo (pod, jpeg, names[i], "image/jpeg", NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (id);
+    }
+  {
+    g_autoptr(GPtrArray) photos = gpm_test_pod_dup_photos (f->tp);
+    g_assert_cmpuint (photos->len, ==, G_N_ELEMENTS (names));
+  }
+}
+
+static void
+test_upload_file_name (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "Été à Paris(1).jpg", "Ete_a_Paris_1.jpg" },
+    { "[x] l'été=@;.JPEG", "x_l_ete.jpeg" },
+    { "Takeout/Google+ Stream/Photos/IMG_0001.JPG", "IMG_0001.jpg" },
+    { "日本.jpg", "photo.jpg" },
+    { "", "photo" },
+    { "no extension", "no_extension" },
+    { "archive.tar.gz", "archive.tar.gz" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = gpm_pod_upload_file_name (cases[i].in);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 static void
 test_web_raw_upload (Fixture *f, gconstpointer data)
 {
@@ -967,6 +1231,37 @@ test_fault_slow (Fixture *f, gconstpointer data)
   g_assert_true (gpm_pod_error_is_uncertain (error));
   /* the pod did store it: that is why the answer is "uncertain" */
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* An answer without end is cut at the size limit: a GET fails as not
+ * understood, a post as uncertain (the pod did store it). */
+static void
+test_huge_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  struct rusage before, after;
+
+  getrusage (RUSAGE_SELF, &before);
+  gpm_test_pod_inject_fault (f->tp, gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/aspects" : "/bookmarklet",
+                             GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_null (aspects);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_false (gpm_pod_error_is_transient (error));
+  g_clear_error (&error);
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  made = post_once (pod, "huge answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_true (gpm_pod_error_is_uncertain (error));
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  getrusage (RUSAGE_SELF, &after);
+  /* the pod double itself holds each 40 MiB answer twice */
+  g_test_message ("max RSS %ld -> %ld KiB", before.ru_maxrss, after.ru_maxrss);
 }
 
 static void
@@ -1376,10 +1671,17 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/normalize", test_normalize);
   g_test_add_func ("/pod/not-diaspora", test_not_diaspora);
   g_test_add_func ("/pod/unreachable", test_unreachable);
+  g_test_add_func ("/pod/connect-timeout", test_connect_timeout);
+  g_test_add_func ("/pod/never-answers", test_never_answers);
   g_test_add_func ("/pod/discover-without-nodeinfo", test_discover_without_nodeinfo);
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
+  g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
+  add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
+  add ("/pod/moved", (GTestFixtureFunc) test_moved, NULL);
+  add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
+  add ("/pod/api/invalid-scope", (GTestFixtureFunc) test_api_invalid_scope, NULL);
   add ("/pod/web/sign-in", (GTestFixtureFunc) test_web_sign_in, NULL);
   add ("/pod/web/two-factor", (GTestFixtureFunc) test_web_two_factor, NULL);
   add ("/pod/web/throttle", (GTestFixtureFunc) test_web_throttle, NULL);
@@ -1396,6 +1698,7 @@ main (int argc, char **argv)
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
+  ADD_BOTH ("photo-file-names", test_photo_file_names);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);
@@ -1406,6 +1709,7 @@ main (int argc, char **argv)
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
   ADD_BOTH ("fault-slow", test_fault_slow);
+  ADD_BOTH ("huge-answer", test_huge_answer);
   ADD_BOTH ("threads", test_threads);
 
   return g_test_run ();

@@ -100,9 +100,36 @@ read_password_stdin (void)
   return g_string_free (line, FALSE);
 }
 
-/* Sign-in attempts when the pod is down or throttles (it allows 20 per 5 minutes). */
+/* Sign-in attempts when the pod is down or throttles (pods since 0.9.0.0
+ * allow 20 per 5 minutes). */
 #define SIGN_IN_TRIES 10
 #define SIGN_IN_MAX_WAIT 300
+
+/* Finds the pod (following its moves: apex → www, http → https), waiting
+ * and trying again while it is unreachable or busy, like sign_in(). */
+static gboolean
+discover (PostRun  *run,
+          GError  **error)
+{
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GpmPodInfo) info = gpm_pod_discover (run->pod, NULL, &local);
+      guint wait;
+
+      if (info != NULL)
+        return TRUE;
+      if (!gpm_pod_error_is_transient (local) || attempt + 1 >= SIGN_IN_TRIES)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      /* Translators: %s is why reaching the pod failed, %u a number of seconds */
+      fprintf (stderr, _("Reaching the pod failed (%s); trying again in %u s\n"), local->message, wait);
+      g_usleep ((gulong) wait * G_USEC_PER_SEC);
+    }
+}
 
 /* Signs in with the password, asking for a two-factor code on the terminal
  * when needed; waits and tries again while the pod is unreachable, busy or
@@ -306,6 +333,29 @@ print_plan (GPtrArray *items)
            n - n_skipped - n_failed, n_posted, n_skipped, n_failed);
 }
 
+static GpmMigrator *
+new_migrator (GpmPod      *pod,
+              GpmJournal  *journal,
+              GpmTakeout  *takeout,
+              int          delay,
+              int          max_per_day,
+              GStrv        aspects)
+{
+  GpmMigrator *migrator = gpm_migrator_new (pod, journal);
+
+  gpm_migrator_use_takeout (migrator, takeout, NULL);
+  gpm_migrator_set_delay (migrator, (guint) delay);
+  gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
+  for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
+    {
+      const char *eq = strchr (aspects[i], '=');
+      g_autofree char *scope = g_strndup (aspects[i], eq - aspects[i]);
+
+      gpm_migrator_map_scope (migrator, scope, eq + 1);
+    }
+  return migrator;
+}
+
 int
 gpm_cli_post (int argc, char **argv)
 {
@@ -324,7 +374,7 @@ gpm_cli_post (int argc, char **argv)
   g_autofree char *address = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *account = NULL;
-  g_autofree char *journal_path = NULL;
+  g_autofree char *typed_account = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autoptr(GpmJournal) journal = NULL;
   g_autoptr(GpmMigrator) migrator = NULL;
@@ -388,6 +438,14 @@ gpm_cli_post (int argc, char **argv)
   if ((pod_typed == NULL) != (username == NULL))
     USAGE_ERROR ("%s", _("--pod and --user go together"));
 
+  if (username != NULL)
+    {
+      /* as diaspora reads it ("Alice " is alice): one keyring entry */
+      char *canonical = g_ascii_strdown (g_strstrip (username), -1);
+
+      g_free (username);
+      username = canonical;
+    }
   if (pod_typed != NULL)
     {
       address = gpm_pod_normalize_address (pod_typed, &error);
@@ -409,53 +467,61 @@ gpm_cli_post (int argc, char **argv)
   selected = gpm_cli_input_select (&input, &sel);
   run.takeout = gpm_import_get_takeout (input.import);
 
+  for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
+    {
+      const char *eq = strchr (aspects[i], '=');
+
+      if (eq == NULL || eq == aspects[i] || eq[1] == '\0')
+        USAGE_ERROR (_("--aspect %s: expected SCOPE_ID=ASPECT_NAME"), aspects[i]);
+    }
   if (address != NULL)
     {
       identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));
-      account = gpm_journal_account_name (address, username);
-      journal_path = gpm_journal_default_path (identity, account);
+      typed_account = gpm_journal_account_name (address, username);
+    }
+
+  if (dry_run)
+    {
+      g_autoptr(GPtrArray) items = NULL;
+
       /* A dry run reads the journal if there is one, and creates nothing. */
-      if (!dry_run || g_file_test (journal_path, G_FILE_TEST_EXISTS))
+      if (address != NULL)
         {
-          journal = gpm_journal_open (journal_path, identity, account, &error);
-          if (journal == NULL)
+          journal = gpm_journal_open_for_account (identity, typed_account, NULL, NULL, FALSE, &error);
+          if (journal == NULL && error != NULL)
             {
               fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
               status = GPM_CLI_BAD_INPUT;
               goto out;
             }
         }
+      migrator = new_migrator (NULL, journal, run.takeout, delay, max_per_day, aspects);
+      items = gpm_migrator_plan (migrator, selected);
+      print_plan (items);
+      goto out;
     }
 
-  run.pod = address != NULL && !dry_run ? gpm_pod_new (address, &error) : NULL;
-  if (!dry_run && run.pod == NULL)
+  run.pod = gpm_pod_new (address, &error);
+  if (run.pod == NULL)
     {
       fprintf (stderr, "gplus-migrate-cli: %s: %s\n", address, error->message);
       status = GPM_CLI_BAD_INPUT;
       goto out;
     }
-  migrator = gpm_migrator_new (run.pod, journal);
-  run.migrator = migrator;
-  gpm_migrator_use_takeout (migrator, run.takeout, NULL);
-  gpm_migrator_set_delay (migrator, (guint) delay);
-  gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
-  for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
+
+  /* The pod's own address: the one typed may redirect (apex → www). */
+  if (!discover (&run, &error))
     {
-      const char *eq = strchr (aspects[i], '=');
-      g_autofree char *scope = NULL;
-
-      if (eq == NULL || eq == aspects[i] || eq[1] == '\0')
-        USAGE_ERROR (_("--aspect %s: expected SCOPE_ID=ASPECT_NAME"), aspects[i]);
-      scope = g_strndup (aspects[i], eq - aspects[i]);
-      gpm_migrator_map_scope (migrator, scope, eq + 1);
-    }
-
-  if (dry_run)
-    {
-      g_autoptr(GPtrArray) items = gpm_migrator_plan (migrator, selected);
-
-      print_plan (items);
+      fprintf (stderr, "gplus-migrate-cli: %s: %s\n", address, error->message);
+      status = GPM_CLI_BAD_INPUT;
       goto out;
+    }
+  if (strcmp (gpm_pod_get_address (run.pod), address) != 0)
+    {
+      /* Translators: the address typed, then where the pod really is */
+      fprintf (stderr, _("The pod %s is at %s\n"), address, gpm_pod_get_address (run.pod));
+      g_free (address);
+      address = g_strdup (gpm_pod_get_address (run.pod));
     }
 
   /* The password: standard input, else the keyring, else the terminal. Never argv. */
@@ -513,6 +579,29 @@ gpm_cli_post (int argc, char **argv)
         fprintf (stderr, _("gplus-migrate-cli: the password could not be saved in the keyring: %s\n"),
                  keyring_error->message);
     }
+
+  /* The journal: one per takeout and account, however the pod's address
+   * and the user name were typed (the rule is gpm_journal_open_for_account()) */
+  {
+    g_autofree char *diaspora_id = gpm_pod_dup_diaspora_id (run.pod);
+    g_autofree char *guid = gpm_pod_dup_user_guid (run.pod);
+    gboolean reset = FALSE;
+
+    account = gpm_journal_account_name (address, diaspora_id != NULL ? diaspora_id : username);
+    journal = gpm_journal_open_for_account (identity, account, typed_account, guid, TRUE, &error);
+    if (journal == NULL || !gpm_journal_bind_account (journal, guid, &reset, &error))
+      {
+        fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+        status = GPM_CLI_BAD_INPUT;
+        goto out;
+      }
+    if (reset)
+      fprintf (stderr, _("%s is not the account this takeout was moved to before (it was deleted and "
+                         "made again, or the pod was set up anew): nothing recorded is on it, so "
+                         "everything selected is posted again.\n"), account);
+  }
+  migrator = new_migrator (run.pod, journal, run.takeout, delay, max_per_day, aspects);
+  run.migrator = migrator;
 
   g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), &run);
   g_signal_connect (migrator, "post-finished", G_CALLBACK (on_post_finished), &run);

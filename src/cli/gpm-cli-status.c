@@ -72,14 +72,15 @@ gpm_cli_status (int argc, char **argv)
 
   identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));
   account = gpm_journal_account_name (address, username);
-  path = gpm_journal_default_path (identity, account);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  /* the journal the post command keeps for this account (the rule is
+   * gpm_journal_open_for_account()), without creating one */
+  journal = gpm_journal_open_for_account (identity, account, NULL, NULL, FALSE, &error);
+  if (journal == NULL && error == NULL)
     {
       printf (_("Nothing migrated yet from this takeout to %s.\n"), account);
       gpm_cli_input_clear (&input);
       return GPM_CLI_OK;
     }
-  journal = gpm_journal_open (path, identity, account, &error);
   if (journal == NULL || !gpm_journal_count (journal, counts, &error) ||
       (entries = gpm_journal_list (journal, &error)) == NULL)
     {
@@ -87,6 +88,9 @@ gpm_cli_status (int argc, char **argv)
       gpm_cli_input_clear (&input);
       return GPM_CLI_BAD_INPUT;
     }
+  path = g_strdup (gpm_journal_get_path (journal));
+  g_free (account);
+  account = g_strdup (gpm_journal_get_account (journal));
 
   printf (_("Account: %s\n"), account);
   printf (_("Journal: %s\n"), path);

@@ -81,10 +81,32 @@ const char  *gpm_journal_post_key       (GpmPost *post);
  * takeout, not only the selected ones. */
 char        *gpm_journal_takeout_identity (GPtrArray *posts);
 
-/* The account a journal belongs to: "username@host[:port]" of the
- * normalised pod address (gpm_pod_normalize_address). */
+/* The account a journal belongs to, canonical: "username@host[:port]" of
+ * the normalised pod address (gpm_pod_normalize_address), the user name
+ * trimmed and lower-cased as diaspora does ("Alice " is alice). A
+ * @username with "@" is a whole diaspora ID (what the pod says for the
+ * signed-in account: gpm_pod_dup_diaspora_id(), the same however the pod's
+ * address was typed) and is only trimmed and lower-cased. */
 char        *gpm_journal_account_name   (const char *pod_address,
                                          const char *username);
+/* The one journal of @takeout_identity for an account, wherever an earlier
+ * run filed it: the rule every caller (CLI, GUI) uses.
+ * @account: gpm_journal_account_name() of the pod's final address and,
+ * once signed in, its diaspora ID; @typed_account: the same of the address
+ * and name as typed (NULL: none), remembered as an alias so that a run
+ * without signing in (status, a dry run) finds the journal too; @guid: the
+ * account's person guid from the pod (NULL before signing in). Picks the
+ * journal of @account kept for @guid, else one kept for @guid under
+ * another name or address, else @account's own (gpm_journal_bind_account()
+ * then notices that another person is behind it), else one that knows
+ * @account or @typed_account as an alias. None: a new one at the default
+ * path for @account when @create, else NULL without @error. */
+GpmJournal  *gpm_journal_open_for_account (const char  *takeout_identity,
+                                           const char  *account,
+                                           const char  *typed_account,
+                                           const char  *guid,
+                                           gboolean     create,
+                                           GError     **error);
 
 /* $XDG_DATA_HOME/gplus-migrate/journal-HASH.sqlite, HASH from
  * @takeout_identity and @account ("user@pod.example"). */

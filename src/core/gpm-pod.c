@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-pod.c: a diaspora* pod client on libsoup3.
  *
- * Every operation is written once, blocking (soup_session_send_and_read),
+ * Every operation is written once, blocking (soup_session_send, bounded in
+ * time and size: send_bounded()),
  * and is safe to call from any thread (libsoup >= 3.2). The _async variants
  * run the blocking code in a GTask thread. Mutable account state (cookies,
  * CSRF token, tokens) lives behind self->lock; cookies are kept in a
@@ -13,7 +14,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -25,6 +28,16 @@
 #define DEFAULT_PROVIDER "G+ repost"
 #define API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read"
 #define BROWSER_WAIT_SECONDS (15 * 60)
+/* How often a pod may send the client to another address during discovery
+ * or sign-in (apex → www → https …). */
+#define MAX_MOVES 5
+/* Time and size bounds of every request (see send_bounded()). */
+#define CONNECT_TIMEOUT 30
+#define IO_TIMEOUT 60
+#define REQUEST_TIMEOUT (15 * 60)
+/* Answers larger than this are refused (a stream page of 15 posts of
+ * 65,535 characters, escaped, is far below; sign-in pages are small). */
+#define MAX_ANSWER_BYTES ((gsize) 16 * 1024 * 1024)
 #define MAX_PAGES 50
 
 /* ------------------------------------------------------------------ errors */
@@ -103,6 +116,7 @@ gpm_pod_error_is_transient (const GError *error)
     }
 }
 
+static void set_protocol (GError **error, guint status, const char *what);
 static void set_error (GError **error, GpmPodError code, guint http_status, guint retry_after,
                        const char *format, ...) G_GNUC_PRINTF (5, 6);
 
@@ -269,9 +283,12 @@ struct _GpmPod
 {
   GObject       parent_instance;
 
-  char         *address;   /* "https://host[:port]", fixed */
+  char         *address;   /* "https://host[:port]"; replaced (atomically) only when the pod
+                            * turns out to have moved: read it with pod_address() */
+  GPtrArray    *old_addresses; /* replaced ones, kept alive for gpm_pod_get_address() callers */
   SoupSession  *session;
 
+  gint          connect_timeout; /* seconds, atomic */
   GMutex        renew_lock; /* one renewal of an ended session at a time */
   gint          generation; /* bumped (atomically) by every renewal */
 
@@ -344,6 +361,7 @@ gpm_pod_finalize (GObject *object)
   g_clear_object (&self->jar);
   g_clear_object (&self->session);
   g_free (self->address);
+  g_ptr_array_unref (self->old_addresses);
   g_free (self->registration_endpoint);
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
@@ -360,7 +378,7 @@ gpm_pod_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   switch (prop_id)
     {
     case PROP_ADDRESS:
-      g_value_set_string (value, self->address);
+      g_value_set_string (value, gpm_pod_get_address (self));
       break;
     case PROP_AUTH:
       g_value_set_int (value, gpm_pod_get_auth (self));
@@ -398,6 +416,7 @@ gpm_pod_init (GpmPod *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->renew_lock);
+  self->old_addresses = g_ptr_array_new_with_free_func (g_free);
   self->jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
 }
@@ -510,7 +529,8 @@ gpm_pod_new (const char *address, GError **error)
     return NULL;
   self = g_object_new (GPM_TYPE_POD, NULL);
   self->address = g_steal_pointer (&normal);
-  self->session = soup_session_new_with_options ("timeout", 60,
+  self->connect_timeout = CONNECT_TIMEOUT;
+  self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
                                                  "idle-timeout", 60,
                                                  "user-agent", "GPlusMigrate/" PACKAGE_VERSION " ",
                                                  NULL);
@@ -528,7 +548,7 @@ const char *
 gpm_pod_get_address (GpmPod *self)
 {
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
-  return self->address;
+  return g_atomic_pointer_get (&self->address);
 }
 
 void
@@ -536,6 +556,13 @@ gpm_pod_set_timeout (GpmPod *self, guint seconds)
 {
   g_return_if_fail (GPM_IS_POD (self));
   soup_session_set_timeout (self->session, seconds);
+}
+
+void
+gpm_pod_set_connect_timeout (GpmPod *self, guint seconds)
+{
+  g_return_if_fail (GPM_IS_POD (self));
+  g_atomic_int_set (&self->connect_timeout, (gint) seconds);
 }
 
 GpmPodAuth
@@ -649,14 +676,190 @@ reply_clear (Reply *reply)
 static char *
 pod_url (GpmPod *self, const char *path)
 {
-  return g_strconcat (self->address, path, NULL);
+  return g_strconcat (gpm_pod_get_address (self), path, NULL);
+}
+
+/* ------------------------------------------------------------ time bounds
+ *
+ * libsoup bounds each socket read or write ("timeout", also the TCP connect)
+ * but not name resolution, and not a request as a whole: a host whose DNS
+ * does not answer, or a server that drips one byte a minute, would hold a
+ * request for many minutes. So each request also has a deadline to get
+ * connected (CONNECT_TIMEOUT: resolving, TCP, TLS) and one for all of it
+ * (REQUEST_TIMEOUT), enforced by cancelling it from one watchdog thread. */
+
+
+
+static gpointer
+watchdog_thread (gpointer loop)
+{
+  g_main_loop_run (loop);
+  return NULL;
+}
+
+static GMainContext *
+watchdog_context (void)
+{
+  static GMainContext *context;
+
+  if (g_once_init_enter (&context))
+    {
+      GMainContext *c = g_main_context_new ();
+      GMainLoop *loop = g_main_loop_new (c, FALSE);
+
+      /* lives as long as the process; sleeps in poll() between deadlines */
+      g_thread_unref (g_thread_new ("gpm-pod-watchdog", watchdog_thread, loop));
+      g_once_init_leave (&context, c);
+    }
+  return context;
+}
+
+typedef struct {
+  GCancellable *cancellable;  /* what the request runs with */
+  gint          fired;        /* which deadline cancelled it: 0 none, 1 connect, 2 request */
+  GSource      *connect_timer;
+  GSource      *request_timer;
+  guint         connect_seconds;
+  gboolean      wrote_body;
+} Deadlines;
+
+static gboolean
+on_connect_deadline (gpointer data)
+{
+  Deadlines *d = data;
+
+  g_atomic_int_compare_and_exchange (&d->fired, 0, 1);
+  g_cancellable_cancel (d->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_request_deadline (gpointer data)
+{
+  Deadlines *d = data;
+
+  g_atomic_int_compare_and_exchange (&d->fired, 0, 2);
+  g_cancellable_cancel (d->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+deadline_start (guint seconds, GSourceFunc func, Deadlines *d)
+{
+  GSource *source = g_timeout_source_new_seconds (seconds);
+
+  g_source_set_callback (source, func, d, NULL);
+  g_source_attach (source, watchdog_context ());
+  return source;
 }
 
 static void
-on_wrote_body (SoupMessage *msg, gpointer user_data)
+deadline_stop (GSource **source)
 {
-  gboolean *wrote = user_data;
-  *wrote = TRUE;
+  if (*source)
+    {
+      g_source_destroy (*source);
+      g_source_unref (*source);
+      *source = NULL;
+    }
+}
+
+/* Connected: a new connection is ready (TLS done), or the request went out
+ * on one kept from before. */
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, gpointer data)
+{
+  if (event == G_SOCKET_CLIENT_COMPLETE)
+    deadline_stop (&((Deadlines *) data)->connect_timer);
+}
+
+static void
+on_wrote_headers (SoupMessage *msg, gpointer data)
+{
+  deadline_stop (&((Deadlines *) data)->connect_timer);
+}
+
+static void
+on_wrote_body (SoupMessage *msg, gpointer data)
+{
+  ((Deadlines *) data)->wrote_body = TRUE;
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer data)
+{
+  g_cancellable_cancel (data);
+}
+
+/* soup_session_send() and the body read in full, within the deadlines and
+ * at most MAX_ANSWER_BYTES. *@timed_out: a deadline ended it (not the
+ * caller's @cancellable); *@too_large: the answer was over the limit. */
+static GBytes *
+send_bounded (GpmPod        *self,
+              SoupMessage   *msg,
+              Deadlines     *d,
+              GCancellable  *cancellable,
+              gboolean      *too_large,
+              GError       **error)
+{
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GByteArray) buf = NULL;
+  gulong caller_handler = 0;
+  GBytes *out = NULL;
+  goffset length;
+
+  d->cancellable = g_cancellable_new ();
+  if (cancellable)
+    caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                            g_object_ref (d->cancellable), g_object_unref);
+  if (d->connect_seconds > 0)
+    d->connect_timer = deadline_start (d->connect_seconds, on_connect_deadline, d);
+  d->request_timer = deadline_start (REQUEST_TIMEOUT, on_request_deadline, d);
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event), d);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), d);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), d);
+
+  in = soup_session_send (self->session, msg, d->cancellable, error);
+  if (in == NULL)
+    goto out;
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+  if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg)) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > (goffset) MAX_ANSWER_BYTES)
+    {
+      *too_large = TRUE;
+      goto out;
+    }
+  buf = g_byte_array_new ();
+  for (;;)
+    {
+      guint8 chunk[16384];
+      gssize n = g_input_stream_read (in, chunk, sizeof chunk, d->cancellable, error);
+
+      if (n < 0)
+        goto out;
+      if (n == 0)
+        break;
+      if (buf->len + (gsize) n > MAX_ANSWER_BYTES)
+        {
+          *too_large = TRUE;
+          goto out;
+        }
+      g_byte_array_append (buf, chunk, (guint) n);
+    }
+  g_input_stream_close (in, NULL, NULL);
+  out = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+
+out:
+  if (in && out == NULL)
+    /* drop the rest of a refused or broken answer with its connection */
+    g_input_stream_close (in, NULL, NULL);
+  deadline_stop (&d->connect_timer);
+  deadline_stop (&d->request_timer);
+  g_signal_handlers_disconnect_by_data (msg, d);
+  if (caller_handler)
+    g_cancellable_disconnect (cancellable, caller_handler);
+  g_clear_object (&d->cancellable);
+  return out;
 }
 
 static guint
@@ -716,6 +919,8 @@ send_once (GpmPod        *self,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GBytes) body = NULL;
   SoupMessageHeaders *hdrs;
+  Deadlines deadlines = { 0 };
+  gboolean too_large = FALSE;
   gboolean wrote_body = FALSE;
 
   uri = g_uri_parse (req->url, SOUP_HTTP_URI_FLAGS, NULL);
@@ -792,12 +997,35 @@ send_once (GpmPod        *self,
   }
   g_mutex_unlock (&self->lock);
 
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &wrote_body);
-  body = soup_session_send_and_read (self->session, msg, cancellable, &local);
-  g_signal_handlers_disconnect_by_func (msg, on_wrote_body, &wrote_body);
+  deadlines.connect_seconds = g_atomic_int_get (&self->connect_timeout);
+  body = send_bounded (self, msg, &deadlines, cancellable, &too_large, &local);
+  wrote_body = deadlines.wrote_body;
+  if (too_large)
+    {
+      g_debug ("%s %s: answer over %" G_GSIZE_FORMAT " bytes", req->method, g_uri_get_path (uri),
+               MAX_ANSWER_BYTES);
+      g_clear_error (&local);
+      /* a request that changes something was carried out all the same */
+      if (g_str_equal (req->method, "GET"))
+        set_protocol (error, soup_message_get_status (msg), _("the answer is far too large"));
+      else
+        set_error (error, GPM_POD_ERROR_NO_ANSWER, soup_message_get_status (msg), 0,
+                   _("The pod %s gave an answer GPlus Migrate cannot read. The last step may or may "
+                     "not have been done; it will be checked before trying again."), g_uri_get_host (uri));
+      return FALSE;
+    }
 
   if (local != NULL)
     {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_cancellable_is_cancelled (cancellable) && g_atomic_int_get (&deadlines.fired) != 0)
+        {
+          /* a deadline, not the caller: like libsoup's own timeouts below */
+          g_clear_error (&local);
+          g_set_error (&local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s",
+                       g_atomic_int_get (&deadlines.fired) == 1 ? "could not connect in time"
+                                                                  : "the request took too long");
+        }
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&local));
@@ -846,6 +1074,89 @@ send_once (GpmPod        *self,
   reply->body = g_steal_pointer (&body);
   reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   return TRUE;
+}
+
+/* When @reply (to an anonymous GET of @url) sends the client to another
+ * origin (apex → www, http → https, another port), the address of that
+ * origin, normalised; NULL when it is no move. INSECURE when the new origin
+ * would be plain http to a host that is not loopback. */
+static char *
+moved_address (const char *url, const Reply *reply, GError **error)
+{
+  const char *location;
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) to = NULL;
+  g_autofree char *origin = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *from = NULL;
+
+  if (reply->status != 301 && reply->status != 302 && reply->status != 303
+      && reply->status != 307 && reply->status != 308)
+    return NULL;
+  location = soup_message_headers_get_one (reply->headers, "Location");
+  base = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (location == NULL || base == NULL)
+    return NULL;
+  to = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (to == NULL || g_uri_get_host (to) == NULL)
+    return NULL;
+  origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (to), NULL, g_uri_get_host (to),
+                       g_uri_get_port (to), "", NULL, NULL);
+  from = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (base), NULL, g_uri_get_host (base),
+                     g_uri_get_port (base), "", NULL, NULL);
+  normal = gpm_pod_normalize_address (origin, error);
+  if (normal == NULL)
+    return NULL;
+  {
+    g_autofree char *normal_from = gpm_pod_normalize_address (from, NULL);
+
+    if (g_strcmp0 (normal, normal_from) == 0)
+      return NULL;
+  }
+  return g_steal_pointer (&normal);
+}
+
+/* An anonymous GET of @path on the pod that follows the pod's moves: an
+ * answer that sends it to another origin (a pod reached at its apex that
+ * lives at www., http that goes to https) makes that origin the pod's
+ * address from then on (gpm_pod_get_address()), and the request is made
+ * again there. Other answers, redirects within the pod too, are returned. */
+static gboolean
+get_following_moves (GpmPod        *self,
+                     const char    *path,
+                     const char    *accept,
+                     Reply         *reply,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  for (guint hop = 0;; hop++)
+    {
+      Request req = { "GET", pod_url (self, path), AUTH_NONE, accept };
+      g_autofree char *moved = NULL;
+      g_autoptr(GError) local = NULL;
+      gboolean ok;
+
+      ok = send_once (self, &req, reply, cancellable, error);
+      if (ok && hop < MAX_MOVES)
+        moved = moved_address (req.url, reply, &local);
+      request_clear (&req);
+      if (!ok)
+        return FALSE;
+      if (local != NULL)
+        {
+          reply_clear (reply);
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (moved == NULL)
+        return TRUE;
+      g_debug ("%s moved to %s", gpm_pod_get_address (self), moved);
+      reply_clear (reply);
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->old_addresses, g_atomic_pointer_get (&self->address));
+      g_atomic_pointer_set (&self->address, g_steal_pointer (&moved));
+      g_mutex_unlock (&self->lock);
+    }
 }
 
 static const char *
@@ -952,6 +1263,76 @@ set_rejected (GError **error, const Reply *reply)
 
   set_error (error, GPM_POD_ERROR_REJECTED, reply->status, 0,
              _("The pod refused the request: %s"), why);
+}
+
+/* ---------------------------------------------------------------- multipart */
+
+char *
+gpm_pod_upload_file_name (const char *filename)
+{
+  const char *base = filename ? filename : "";
+  g_autofree char *ascii = NULL;
+  g_autofree char *ext = NULL;
+  GString *out = g_string_new (NULL);
+  char *dot;
+
+  for (const char *p = base; *p; p++)
+    if (*p == '/' || *p == '\\')
+      base = p + 1;
+  /* "Été à Paris(1).jpg" → "Ete a Paris(1).jpg" */
+  ascii = g_str_to_ascii (base, "C");
+  dot = strrchr (ascii, '.');
+  if (dot && dot != ascii && dot[1] != '\0' && strlen (dot + 1) <= 8)
+    {
+      gboolean alnum = TRUE;
+
+      for (const char *p = dot + 1; *p; p++)
+        alnum = alnum && g_ascii_isalnum (*p);
+      if (alnum)
+        {
+          ext = g_ascii_strdown (dot + 1, -1);
+          *dot = '\0';
+        }
+    }
+  for (const char *p = ascii; *p && out->len < 100; p++)
+    {
+      char c = g_ascii_isalnum (*p) || *p == '-' || *p == '.' ? *p : '_';
+
+      if (c == '_' && (out->len == 0 || out->str[out->len - 1] == '_'))
+        continue;
+      g_string_append_c (out, c);
+    }
+  while (out->len > 0 && (out->str[out->len - 1] == '_' || out->str[out->len - 1] == '.'))
+    g_string_truncate (out, out->len - 1);
+  if (out->len == 0)
+    g_string_append (out, "photo");
+  if (ext)
+    g_string_append_printf (out, ".%s", ext);
+  return g_string_free (out, FALSE);
+}
+
+/* A file part whose Content-Disposition every rack parses. libsoup writes
+ * only filename*=UTF-8''… for a name that is not ASCII, leaving "(", ")"
+ * and "'" unescaped; rack 2.2 (what diaspora pins) then does not see a file
+ * at all (Rack::Multipart::Parser#get_filename: the RFC 2183 form must match
+ * whole, and filename*= may hold only RFC 2231 attribute characters) and
+ * the pod answers 500 (web) or 422 (API). A plain quoted ASCII name of
+ * letters, digits, "-", "_" and "." is read the same by every parser; the
+ * pod renames stored photos anyway. */
+static void
+multipart_append_file (SoupMultipart *mp,
+                       const char    *name,
+                       const char    *filename,
+                       const char    *content_type,
+                       GBytes        *data)
+{
+  g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+  g_autofree char *safe = gpm_pod_upload_file_name (filename);
+  g_autofree char *disposition = g_strdup_printf ("form-data; name=\"%s\"; filename=\"%s\"", name, safe);
+
+  soup_message_headers_replace (h, "Content-Disposition", disposition);
+  soup_message_headers_replace (h, "Content-Type", content_type ? content_type : "application/octet-stream");
+  soup_multipart_append_part (mp, h, data);
 }
 
 /* ------------------------------------------------------------- HTML helpers */
@@ -1206,7 +1587,7 @@ web_load_account_page (GpmPod        *self,
       return FALSE;
     }
   set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
-             _("%s does not look like a diaspora* pod."), self->address);
+             _("%s does not look like a diaspora* pod."), gpm_pod_get_address (self));
   return FALSE;
 }
 
@@ -1441,7 +1822,6 @@ web_sign_in (GpmPod        *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  Request req = { "GET", pod_url (self, "/users/sign_in"), AUTH_NONE, "text/html" };
   Reply reply = { 0 };
   g_autofree char *html = NULL;
   g_autofree char *page = NULL;
@@ -1460,9 +1840,7 @@ web_sign_in (GpmPod        *self,
   }
   g_mutex_unlock (&self->lock);
 
-  ok = send_once (self, &req, &reply, cancellable, error);
-  request_clear (&req);
-  if (!ok)
+  if (!get_following_moves (self, "/users/sign_in", "text/html", &reply, cancellable, error))
     return FALSE;
   if (!check_status (&reply, error))
     {
@@ -1476,7 +1854,7 @@ web_sign_in (GpmPod        *self,
       secret_free (token);
       reply_clear (&reply);
       set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
-                 _("%s does not look like a diaspora* pod: it has no sign-in page."), self->address);
+                 _("%s does not look like a diaspora* pod: it has no sign-in page."), gpm_pod_get_address (self));
       return FALSE;
     }
   reply_clear (&reply);
@@ -1550,7 +1928,7 @@ web_sign_in (GpmPod        *self,
       g_mutex_lock (&self->lock);
       if (self->diaspora_id == NULL)
         {
-          g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+          g_autoptr(GUri) uri = g_uri_parse (gpm_pod_get_address (self), G_URI_FLAGS_NONE, NULL);
 
           if (g_uri_get_port (uri) > 0)
             self->diaspora_id = g_strdup_printf ("%s@%s:%d", self->username, g_uri_get_host (uri),
@@ -1594,22 +1972,20 @@ gpm_pod_sign_in_password (GpmPod        *self,
   clear_account_locked (self);
   g_mutex_unlock (&self->lock);
 
-  /* "alice@pod.example" on pod.example: the pod wants just "alice" */
+  /* diaspora strips and lower-cases user names (app/models/user.rb
+   * strip_and_downcase_username; devise.rb case_insensitive_keys and
+   * strip_whitespace_keys), so "Alice " signs in as alice: the name kept
+   * (keyring, journal) is the account's own. "alice@pod.example" on
+   * pod.example: the pod wants just "alice". */
   {
-    const char *at = strchr (username, '@');
-    g_autoptr(GUri) uri = g_uri_parse (self->address, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *name = g_ascii_strdown (g_strstrip (g_strdup (username)), -1);
+    char *at = strchr (name, '@');
+    g_autoptr(GUri) uri = g_uri_parse (gpm_pod_get_address (self), G_URI_FLAGS_NONE, NULL);
 
     if (at && uri && g_ascii_strcasecmp (at + 1, g_uri_get_host (uri)) == 0)
-      {
-        g_autofree char *local = g_strndup (username, at - username);
-
-        ok = web_sign_in (self, local, password, otp_code, cancellable, error);
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
-        return ok;
-      }
+      *at = '\0';
+    ok = web_sign_in (self, name, password, otp_code, cancellable, error);
   }
-
-  ok = web_sign_in (self, username, password, otp_code, cancellable, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
   return ok;
 }
@@ -1643,6 +2019,94 @@ get_json (GpmPod        *self,
   return TRUE;
 }
 
+/* Whether the pod offers API v1. Every pod since 0.6.0.0 serves OpenID
+ * Connect discovery, but API v1 and its scopes came with 0.9.0.0 (0.7.18.2
+ * offers "openid sub aud name nickname profile picture read write" and no
+ * /api/v1 routes): asking such a pod for API scopes ends in invalid_scope.
+ * So: the scopes the pod lists must include ours; then a release version
+ * decides; a 0.8 version (there was no 0.8 release: a development
+ * snapshot between 0.7 and 0.9) or none is probed. */
+typedef enum {
+  API_NO,
+  API_YES,
+  API_PROBE,
+} ApiGuess;
+
+/* "0.9.1.0-p3d8f1a2b" → 0, 9. */
+static gboolean
+parse_version (const char *version, guint64 *major, guint64 *minor)
+{
+  char *end = NULL;
+
+  if (version == NULL || !g_ascii_isdigit (*version))
+    return FALSE;
+  *major = g_ascii_strtoull (version, &end, 10);
+  if (*end != '.' || !g_ascii_isdigit (end[1]))
+    return FALSE;
+  *minor = g_ascii_strtoull (end + 1, NULL, 10);
+  return TRUE;
+}
+
+static ApiGuess
+api_guess (JsonObject *oidc, const char *version)
+{
+  guint64 major, minor;
+
+  if (json_object_has_member (oidc, "scopes_supported")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (oidc, "scopes_supported")))
+    {
+      JsonArray *offered = json_object_get_array_member (oidc, "scopes_supported");
+      g_auto(GStrv) wanted = g_strsplit (API_SCOPES, " ", -1);
+
+      for (guint i = 0; wanted[i]; i++)
+        {
+          gboolean found = FALSE;
+
+          for (guint j = 0; j < json_array_get_length (offered) && !found; j++)
+            {
+              JsonNode *n = json_array_get_element (offered, j);
+
+              found = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                      && g_strcmp0 (json_node_get_string (n), wanted[i]) == 0;
+            }
+          if (!found)
+            return API_NO;
+        }
+    }
+  if (!parse_version (version, &major, &minor))
+    return API_PROBE;
+  if (major > 0 || minor >= 9)
+    return API_YES;
+  if (minor == 8)
+    return API_PROBE;
+  return API_NO;
+}
+
+/* GET /api/v1/user without a token: a pod with API v1 answers 403
+ * "Unauthorized user" (lib/api/openid_connect/protected_resource_endpoint.rb,
+ * app/controllers/api/v1/base_controller.rb) or 401; one without has no such
+ * route (404). */
+static gboolean
+probe_api_v1 (GpmPod *self, ApiGuess *out, GCancellable *cancellable, GError **error)
+{
+  Request req = { "GET", pod_url (self, "/api/v1/user"), AUTH_NONE };
+  Reply reply = { 0 };
+  gboolean ok;
+
+  ok = send_once (self, &req, &reply, cancellable, error);
+  request_clear (&req);
+  if (!ok)
+    return FALSE;
+  if (!check_status (&reply, error))
+    {
+      reply_clear (&reply);
+      return FALSE;
+    }
+  *out = reply.status == 401 || reply.status == 403 ? API_YES : API_NO;
+  reply_clear (&reply);
+  return TRUE;
+}
+
 GpmPodInfo *
 gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 {
@@ -1657,9 +2121,20 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
 
-  url = pod_url (self, "/.well-known/nodeinfo");
-  if (!get_json (self, url, &jrd, &status, cancellable, error))
-    return NULL;
+  {
+    Reply reply = { 0 };
+
+    if (!get_following_moves (self, "/.well-known/nodeinfo", NULL, &reply, cancellable, error))
+      return NULL;
+    if (!check_status (&reply, error))
+      {
+        reply_clear (&reply);
+        return NULL;
+      }
+    status = reply.status;
+    jrd = reply.status == 200 ? reply_json (&reply) : NULL;
+    reply_clear (&reply);
+  }
   if (jrd && JSON_NODE_HOLDS_OBJECT (jrd)
       && json_object_has_member (json_node_get_object (jrd), "links")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (jrd), "links")))
@@ -1706,7 +2181,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
         {
           set_error (error, GPM_POD_ERROR_NOT_DIASPORA, 0, 0,
                      _("%s runs %s, not diaspora*. GPlus Migrate can only post to diaspora* pods."),
-                     self->address, info->software_name ? info->software_name : _("other software"));
+                     gpm_pod_get_address (self), info->software_name ? info->software_name : _("other software"));
           return NULL;
         }
     }
@@ -1714,13 +2189,10 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
     {
       /* no nodeinfo: a diaspora* sign-in page (and the X-Diaspora-Version
        * header every diaspora* page carries) will do */
-      Request req = { "GET", pod_url (self, "/users/sign_in"), AUTH_NONE, "text/html" };
       Reply reply = { 0 };
-      gboolean ok, looks_like;
+      gboolean looks_like;
 
-      ok = send_once (self, &req, &reply, cancellable, error);
-      request_clear (&req);
-      if (!ok)
+      if (!get_following_moves (self, "/users/sign_in", "text/html", &reply, cancellable, error))
         return NULL;
       if (!check_status (&reply, error))
         {
@@ -1734,7 +2206,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
         {
           reply_clear (&reply);
           set_error (error, GPM_POD_ERROR_NOT_DIASPORA, status, 0,
-                     _("%s does not look like a diaspora* pod."), self->address);
+                     _("%s does not look like a diaspora* pod."), gpm_pod_get_address (self));
           return NULL;
         }
       info = g_new0 (GpmPodInfo, 1);
@@ -1748,6 +2220,11 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
   url = pod_url (self, "/.well-known/openid-configuration");
   if (!get_json (self, url, &oidc, &status, cancellable, error))
     return NULL;
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->registration_endpoint, g_free);
+  g_clear_pointer (&self->authorization_endpoint, g_free);
+  g_clear_pointer (&self->token_endpoint, g_free);
+  g_mutex_unlock (&self->lock);
   if (oidc && JSON_NODE_HOLDS_OBJECT (oidc))
     {
       JsonObject *c = json_node_get_object (oidc);
@@ -1757,6 +2234,15 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
 
       if (reg && authz && tok)
         {
+          ApiGuess guess = api_guess (c, info->software_version);
+
+          if (guess == API_PROBE && !probe_api_v1 (self, &guess, cancellable, error))
+            return NULL;
+          g_debug ("%s %s: API v1 %s", gpm_pod_get_address (self),
+                   info->software_version ? info->software_version : "(no version)",
+                   guess == API_YES ? "offered" : "not offered");
+          if (guess != API_YES)
+            return g_steal_pointer (&info);
           info->has_api = TRUE;
           g_mutex_lock (&self->lock);
           g_free (self->registration_endpoint);
@@ -1785,16 +2271,27 @@ base64url (const guchar *data, gsize len)
   return b64;
 }
 
+/* @bytes from the kernel's cryptographic generator (getrandom(2)), base64url.
+ * GRand (a Mersenne Twister) is predictable from its output and is no
+ * source for OAuth state, nonce or PKCE verifier. getrandom() only fails
+ * when interrupted or before the pool is ready at early boot; it blocks
+ * then, and is asked again. */
 static char *
 random_token (gsize bytes)
 {
   g_autofree guchar *buf = g_malloc (bytes);
+  gsize got = 0;
   char *out;
 
-  /* GRand is seeded from /dev/urandom; good enough for state and verifier
-   * on a loopback redirect, which are single-use. */
-  for (gsize i = 0; i < bytes; i++)
-    buf[i] = (guchar) g_random_int_range (0, 256);
+  while (got < bytes)
+    {
+      ssize_t n = getrandom (buf + got, bytes - got, 0);
+
+      if (n > 0)
+        got += (gsize) n;
+      else if (n < 0 && errno != EINTR)
+        g_error ("getrandom: %s", g_strerror (errno));
+    }
   out = base64url (buf, bytes);
   explicit_bzero (buf, bytes);
   return out;
@@ -1812,9 +2309,12 @@ pkce_challenge (const char *verifier)
   return base64url (digest, len);
 }
 
-/* Token endpoint answer → stored tokens. */
+/* Token endpoint answer → stored tokens. *@refresh_changed: the answer
+ * carried a refresh token other than the one kept (a provider that rotates
+ * them; diaspora does not: handle_refresh_flow in
+ * lib/api/openid_connect/token_endpoint.rb only makes a new access token). */
 static gboolean
-api_store_tokens (GpmPod *self, const Reply *reply, GError **error)
+api_store_tokens (GpmPod *self, const Reply *reply, gboolean *refresh_changed, GError **error)
 {
   g_autoptr(JsonNode) node = reply_json (reply);
   const char *access, *refresh;
@@ -1842,10 +2342,12 @@ api_store_tokens (GpmPod *self, const Reply *reply, GError **error)
   g_mutex_lock (&self->lock);
   g_clear_pointer (&self->access_token, secret_free);
   self->access_token = g_strdup (access);
-  if (refresh)
+  if (refresh && g_strcmp0 (refresh, self->refresh_token) != 0)
     {
       g_clear_pointer (&self->refresh_token, secret_free);
       self->refresh_token = g_strdup (refresh);
+      if (refresh_changed)
+        *refresh_changed = TRUE;
     }
   g_mutex_unlock (&self->lock);
   return TRUE;
@@ -1856,6 +2358,7 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
 {
   Request req = { "POST", NULL, AUTH_NONE, NULL, "application/x-www-form-urlencoded" };
   Reply reply = { 0 };
+  gboolean rotated = FALSE;
   gboolean ok;
 
   g_mutex_lock (&self->lock);
@@ -1879,9 +2382,11 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
   request_clear (&req);
   if (!ok)
     return FALSE;
-  ok = check_status (&reply, error) && api_store_tokens (self, &reply, error);
+  ok = check_status (&reply, error) && api_store_tokens (self, &reply, &rotated, error);
   reply_clear (&reply);
-  if (ok)
+  /* the old refresh token may no longer work: whoever keeps the secret
+   * must store the new one (gpm_secrets_follow_api_session()) */
+  if (ok && rotated)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_SECRET]);
   return ok;
 }
@@ -1927,7 +2432,7 @@ api_ensure_endpoints (GpmPod *self, GCancellable *cancellable, GError **error)
   g_autoptr(GpmPodInfo) info = NULL;
 
   g_mutex_lock (&self->lock);
-  have = self->token_endpoint != NULL;
+  have = self->registration_endpoint && self->authorization_endpoint && self->token_endpoint;
   g_mutex_unlock (&self->lock);
   if (have)
     return TRUE;
@@ -2095,7 +2600,10 @@ api_sign_in (GpmPod            *self,
       if (attempt == 0)
         name = g_strdup ("GPlus Migrate");
       else
-        name = g_strdup_printf ("GPlus Migrate %04x", g_random_int_range (0, 0x10000));
+        {
+          g_autofree char *suffix = random_token (3);
+          name = g_strdup_printf ("GPlus Migrate %s", suffix);
+        }
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "client_name");
       json_builder_add_string_value (b, name);
@@ -2213,6 +2721,15 @@ api_sign_in (GpmPod            *self,
                  _("The sign-in in the browser was not finished in time. Please try again."));
       goto out;
     }
+  if (cb.code == NULL && g_strcmp0 (cb.error, "invalid_scope") == 0)
+    {
+      /* a pod that has OpenID Connect but not the API scopes (0.7, or a
+       * development snapshot that discovery could not tell apart) */
+      set_error (error, GPM_POD_ERROR_NO_API, 0, 0,
+                 _("This pod does not offer sign-in for apps. Sign in with your user name and "
+                   "password instead."));
+      goto out;
+    }
   if (cb.code == NULL)
     {
       set_error (error, GPM_POD_ERROR_DENIED, 0, 0,
@@ -2242,7 +2759,7 @@ api_sign_in (GpmPod            *self,
     self->client_id = g_strdup (client_id);
     self->client_secret = g_strdup (client_secret);
     g_mutex_unlock (&self->lock);
-    ok = check_status (&reply, error) && api_store_tokens (self, &reply, error);
+    ok = check_status (&reply, error) && api_store_tokens (self, &reply, NULL, error);
     if (!ok && error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
       {
         g_clear_error (error);
@@ -2348,6 +2865,7 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *o;
   const char *endpoint, *client_id, *refresh;
+  gboolean rotated;
   gboolean ok;
 
   g_return_val_if_fail (GPM_IS_POD (self), FALSE);
@@ -2392,6 +2910,16 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
       g_mutex_unlock (&self->lock);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTH]);
+  if (ok)
+    {
+      /* the refresh above may have rotated the refresh token before the
+       * account was known: say so again now that it is */
+      g_mutex_lock (&self->lock);
+      rotated = g_strcmp0 (self->refresh_token, refresh) != 0;
+      g_mutex_unlock (&self->lock);
+      if (rotated)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_SECRET]);
+    }
   return ok;
 }
 
@@ -2565,7 +3093,7 @@ build_upload_form (gconstpointer user_data, const char *csrf_token)
   soup_multipart_append_form_string (mp, "qquuid", uuid);
   soup_multipart_append_form_string (mp, "qqfilename", f->filename);
   soup_multipart_append_form_string (mp, "qqtotalfilesize", size);
-  soup_multipart_append_form_file (mp, "qqfile", f->filename, f->content_type, f->data);
+  multipart_append_file (mp, "qqfile", f->filename, f->content_type, f->data);
   return mp;
 }
 
@@ -2590,7 +3118,7 @@ web_upload_once (GpmPod        *self,
   char *id = NULL;
   GString *url;
 
-  url = g_string_new (self->address);
+  url = g_string_new (gpm_pod_get_address (self));
   g_string_append (url, "/photos?photo%5Bpending%5D=true&photo%5Baspect_ids%5D=all&set_profile_photo=false");
   req.web_xhr = TRUE;
   if (raw)
@@ -2695,7 +3223,7 @@ gpm_pod_upload_photo (GpmPod        *self,
   req.url = pod_url (self, "/api/v1/photos");
   req.multipart = soup_multipart_new ("multipart/form-data");
   soup_multipart_append_form_string (req.multipart, "pending", "true");
-  soup_multipart_append_form_file (req.multipart, "image", filename, content_type, data);
+  multipart_append_file (req.multipart, "image", filename, content_type, data);
   ok = send_authed (self, &req, &reply, cancellable, error);
   request_clear (&req);
   if (!ok)

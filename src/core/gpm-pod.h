@@ -22,6 +22,16 @@
  * expired web session can be renewed once, transparently); nothing is ever
  * written to disk or logged by this module.
  *
+ * Sign-in. The web session (user name + password, and a two-factor code
+ * for accounts that turned it on: diaspora 0.7.11.0 and later) works on
+ * every pod. API v1 (OpenID Connect) exists from diaspora 0.9.0.0 on
+ * (there was no 0.8 release); see gpm_pod_discover(). The API sign-in sends
+ * a PKCE S256 challenge as RFC 8252 asks of native apps, but diaspora
+ * ignores PKCE entirely (nothing in its source reads code_challenge or
+ * code_verifier): what protects the code is the loopback redirect, the
+ * random state checked on the way back and the client secret sent with the
+ * code. state, nonce and verifier come from getrandom(2).
+ *
  * Sessions that expire. A web session that the pod ends (redirect to
  * /users/sign_in, 401) is renewed once with the remembered password; an
  * API access token that expires is refreshed once with the refresh token.
@@ -164,17 +174,34 @@ char      *gpm_pod_normalize_address  (const char *typed, GError **error);
 /* TRUE for 127.0.0.0/8, ::1 and "localhost". */
 gboolean   gpm_pod_host_is_loopback   (const char *host);
 
+/* The name a photo is uploaded under: @filename's base name transliterated
+ * to ASCII, anything but letters, digits, "-", "_" and "." made "_", the
+ * extension kept ("Été à Paris(1).jpg" → "Ete_a_Paris_1.jpg"), so every
+ * multipart parser (rack 2.2's too) sees the part as a file. */
+char      *gpm_pod_upload_file_name   (const char *filename);
+
 /* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
 GpmPod    *gpm_pod_new                (const char *address, GError **error);
 
-const char *gpm_pod_get_address       (GpmPod *self);          /* normalised, fixed */
+/* Normalised. A pod that sends discovery or the sign-in page to another
+ * origin (apex → www, http → https; gpm_pod_discover(),
+ * gpm_pod_sign_in_password()) is at that address from then on: read it
+ * after those to show and remember the pod's final address. */
+const char *gpm_pod_get_address       (GpmPod *self);
 GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
 char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
 char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */
 char       *gpm_pod_dup_diaspora_id   (GpmPod *self);          /* "user@pod.example", may be NULL */
-/* Per-request I/O timeout in seconds (default 60; 0 = none). Call it from the
- * thread that created the pod, before any request (libsoup's rule). */
+/* Per-request I/O timeout in seconds (default 60; 0 = none): how long one
+ * read or write may wait. Call it from the thread that created the pod,
+ * before any request (libsoup's rule). Every request is also bounded as a
+ * whole (15 minutes), its answer to 16 MiB (a larger one is PROTOCOL, or
+ * NO_ANSWER after a request that changes something), and its connecting
+ * (name lookup, TCP, TLS) to gpm_pod_set_connect_timeout() seconds. */
 void        gpm_pod_set_timeout       (GpmPod *self, guint seconds);
+/* Seconds to get connected (default 30; 0 = only the I/O timeout). A pod
+ * not reached in time is UNREACHABLE. Any thread, any time. */
+void        gpm_pod_set_connect_timeout (GpmPod *self, guint seconds);
 
 /* Which way to sign in: API when the pod offers it and a browser can be
  * opened, the web session otherwise. */
@@ -182,7 +209,10 @@ GpmPodAuth  gpm_pod_choose_auth       (const GpmPodInfo *info, gboolean can_open
 
 /* Discovery: /.well-known/nodeinfo (+ the document it links; without
  * nodeinfo, a diaspora* sign-in page) and the OpenID Connect discovery
- * document. NOT_DIASPORA when it isn't one. */
+ * document. has_api only when the pod really offers API v1: its
+ * scopes_supported has the scopes this client asks for, and its version is
+ * 0.9 or later, or (a 0.8 development snapshot, or no version) GET
+ * /api/v1/user answers like API v1. NOT_DIASPORA when it isn't one. */
 GpmPodInfo *gpm_pod_discover          (GpmPod *self, GCancellable *cancellable, GError **error);
 void        gpm_pod_discover_async    (GpmPod *self, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
@@ -192,7 +222,8 @@ GpmPodInfo *gpm_pod_discover_finish   (GpmPod *self, GAsyncResult *result, GErro
  * "alice@pod.example" for this pod is accepted too). @otp_code: NULL the first time; when the call
  * fails with TWO_FACTOR_NEEDED, ask the user and call again with the code.
  * WRONG_CREDENTIALS for a wrong password or code, RATE_LIMITED after too
- * many attempts (the pod allows 20 per 5 minutes). */
+ * many attempts (pods since 0.9.0.0 allow 20 per 5 minutes and IP,
+ * config/initializers/rack_attack.rb; older ones do not limit). */
 gboolean    gpm_pod_sign_in_password        (GpmPod *self, const char *username, const char *password,
                                              const char *otp_code, GCancellable *cancellable,
                                              GError **error);
@@ -218,8 +249,10 @@ gboolean    gpm_pod_sign_in_api_finish      (GpmPod *self, GAsyncResult *result,
 /* The API session as an opaque secret string (JSON with the client id and
  * secret and the refresh token) to keep in the keyring, and its restoring
  * (refreshes the tokens; EXPIRED when the pod no longer accepts them).
- * The secret changes when tokens are refreshed: "notify::api-secret" is
- * emitted (from the thread that refreshed) — store the new value. */
+ * The secret changes when a refresh brings a new refresh token (diaspora
+ * keeps it; providers that rotate do not): "notify::api-secret" is emitted
+ * (from the thread that refreshed, or at the end of a sign-in) — store the
+ * new value; gpm_secrets_follow_api_session() does. */
 char       *gpm_pod_dup_api_secret          (GpmPod *self);
 gboolean    gpm_pod_sign_in_api_secret      (GpmPod *self, const char *secret,
                                              GCancellable *cancellable, GError **error);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-secrets.h"
+#include "gpm-util.h"
 
 const SecretSchema *
 gpm_secrets_get_schema (void)
@@ -242,4 +243,72 @@ void
 gpm_secrets_free (char *secret)
 {
   secret_password_free (secret);
+}
+
+/* ------------------------------------------------------ API session follower */
+
+static void
+follow_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No keyring (or a locked one) only means signing in again next time. */
+  if (!gpm_secrets_store_finish (result, &error))
+    g_message ("The renewed sign-in could not be kept in the keyring: %s", error->message);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* In the follower's main context: read and store the current value (each
+ * change posts one of these; the last store wins). */
+static gboolean
+follow_store_idle (gpointer data)
+{
+  g_autoptr(GpmPod) pod = g_weak_ref_get (data);
+  g_autofree char *username = NULL;
+  char *secret;
+
+  if (pod == NULL)
+    return G_SOURCE_REMOVE;
+  username = gpm_pod_dup_username (pod);
+  secret = gpm_pod_dup_api_secret (pod);
+  if (username != NULL && secret != NULL)
+    gpm_secrets_store_async (gpm_pod_get_address (pod), username, GPM_SECRET_API_SESSION, secret,
+                             NULL, follow_stored_cb, NULL);
+  gpm_secrets_free (secret);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+follow_notify_cb (GpmPod *pod, GParamSpec *pspec, gpointer user_data)
+{
+  GMainContext *context = user_data;
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  /* any thread (a token refresh in the migrator's worker): hand over */
+  g_weak_ref_init (ref, pod);
+  gpm_main_context_post (context, G_PRIORITY_DEFAULT, "[gpm-secrets] keep API session",
+                         follow_store_idle, ref, weak_ref_free);
+}
+
+static void
+context_unref_closure (gpointer data, GClosure *closure)
+{
+  g_main_context_unref (data);
+}
+
+void
+gpm_secrets_follow_api_session (GpmPod *pod)
+{
+  g_return_if_fail (GPM_IS_POD (pod));
+
+  g_signal_connect_data (pod, "notify::api-secret", G_CALLBACK (follow_notify_cb),
+                         g_main_context_ref_thread_default (), context_unref_closure, 0);
 }

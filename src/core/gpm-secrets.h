@@ -11,6 +11,8 @@
 #include <gio/gio.h>
 #include <libsecret/secret.h>
 
+#include "gpm-pod.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -66,6 +68,13 @@ void      gpm_secrets_clear_async  (const char          *pod,
                                     gpointer             user_data);
 gboolean  gpm_secrets_clear_finish (GAsyncResult        *result,
                                     GError             **error);
+
+/* Keeps @pod's API session in the keyring: whenever it changes (the pod
+ * rotated the refresh token while refreshing, in whatever thread), the new
+ * gpm_pod_dup_api_secret() is stored for the pod's address and account,
+ * from the thread-default main context of the caller (which must run). Call
+ * it once, where the GpmPod is made; it lasts as long as @pod. */
+void      gpm_secrets_follow_api_session (GpmPod *pod);
 
 /* Wipes and frees a secret returned by this module (NULL is fine). */
 void      gpm_secrets_free         (char *secret);

@@ -773,6 +773,8 @@ run_done_cb (GObject      *source,
 typedef struct {
   GPtrArray  *all_posts;
   char       *account;
+  char       *typed_account;
+  char       *guid;
   guint       pending;
   GpmJournal *journal;
   GPtrArray  *aspects;
@@ -785,6 +787,8 @@ prepare_free (Prepare *p)
 {
   g_ptr_array_unref (p->all_posts);
   g_free (p->account);
+  g_free (p->typed_account);
+  g_free (p->guid);
   g_clear_object (&p->journal);
   g_clear_pointer (&p->aspects, g_ptr_array_unref);
   g_clear_error (&p->journal_error);
@@ -801,7 +805,10 @@ open_journal_thread (GTask        *task,
   Prepare *p = task_data;
   g_autofree char *identity = gpm_journal_takeout_identity (p->all_posts);
   GError *error = NULL;
-  GpmJournal *journal = gpm_journal_open_default (identity, p->account, &error);
+  /* one journal per takeout and account, found wherever an earlier run
+   * (the CLI too) filed it */
+  GpmJournal *journal = gpm_journal_open_for_account (identity, p->account, p->typed_account, p->guid,
+                                                      TRUE, &error);
 
   if (journal == NULL)
     g_task_return_error (task, error);
@@ -914,6 +921,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) journal_task = NULL;
   g_autofree char *username = NULL;
+  g_autofree char *diaspora_id = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   Prepare *p;
 
@@ -929,9 +937,14 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
     }
 
   username = gpm_pod_dup_username (pod);
+  diaspora_id = gpm_pod_dup_diaspora_id (pod);
   p = g_new0 (Prepare, 1);
   p->all_posts = g_ptr_array_ref (all_posts);
-  p->account = gpm_journal_account_name (gpm_pod_get_address (pod), username);
+  /* the account as the pod names it, and as the window's "continue?"
+   * question will look it up (last-pod, last-user) */
+  p->account = gpm_journal_account_name (gpm_pod_get_address (pod), diaspora_id ? diaspora_id : username);
+  p->typed_account = username ? gpm_journal_account_name (gpm_pod_get_address (pod), username) : NULL;
+  p->guid = gpm_pod_dup_user_guid (pod);
   p->pending = 2;
   g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
   /* A newer plan replaces one still being prepared */

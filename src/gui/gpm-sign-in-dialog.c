@@ -259,6 +259,15 @@ api_done_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API))
+        {
+          /* the pod turned out not to have the API (its authorization
+           * answered invalid_scope): the password works on every pod */
+          set_busy (self, FALSE);
+          set_step (self, STEP_PASSWORD);
+          show_message (self, NULL);
+          return;
+        }
       fail (self, error);
       return;
     }
@@ -354,6 +363,17 @@ discover_done_cb (GObject      *source,
       return;
     }
 
+  /* The pod may live elsewhere than typed (apex → www, http → https):
+   * show where, and remember that address (signed_in()). */
+  {
+    const char *final = gpm_pod_get_address (self->pod);
+    const char *shown = g_str_has_prefix (final, "https://") ? final + strlen ("https://") : final;
+    g_autofree char *typed = gpm_pod_normalize_address (gtk_editable_get_text (GTK_EDITABLE (self->address_row)),
+                                                        NULL);
+
+    if (g_strcmp0 (typed, final) != 0)
+      gtk_editable_set_text (GTK_EDITABLE (self->address_row), shown);
+  }
   auth = gpm_pod_choose_auth (self->info, self->can_open_browser);
   g_object_set_data (G_OBJECT (self), "gpm-lookup-api", GINT_TO_POINTER (auth == GPM_POD_AUTH_API));
   gpm_secrets_lookup_async (gpm_pod_get_address (self->pod),
@@ -382,6 +402,8 @@ start_discovery (GpmSignInDialog *self)
       fail (self, error);
       return;
     }
+  /* a refresh token the pod rotates (now or during the migration) is kept */
+  gpm_secrets_follow_api_session (self->pod);
 
   show_message (self, NULL);
   set_busy (self, TRUE);

@@ -915,11 +915,10 @@ find_journal_thread (GTask        *task,
   FindJournal *f = task_data;
   g_autofree char *identity = gpm_journal_takeout_identity (f->posts);
   g_autofree char *account = gpm_journal_account_name (f->pod, f->user);
-  g_autofree char *path = gpm_journal_default_path (identity, account);
   guint counts[GPM_JOURNAL_N_STATES] = { 0 };
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    f->journal = gpm_journal_open (path, identity, account, NULL);
+  /* the journal the migration keeps (gpm_journal_open_for_account()), not created here */
+  f->journal = gpm_journal_open_for_account (identity, account, NULL, NULL, FALSE, NULL);
   if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
     f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
   g_task_return_boolean (task, TRUE);
