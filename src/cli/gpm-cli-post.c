@@ -319,6 +319,8 @@ gpm_cli_post (int argc, char **argv)
   gboolean password_stdin = FALSE;
   gboolean remember = FALSE;
   gboolean dry_run = FALSE;
+  gboolean no_archive_links = FALSE;
+  g_autoptr(GpmConvertSettings) convert_settings = NULL;
   int delay = 20;
   int max_per_day = 0;
   g_autofree char *address = NULL;
@@ -343,6 +345,7 @@ gpm_cli_post (int argc, char **argv)
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
+    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { NULL }
   };
 
@@ -436,7 +439,11 @@ gpm_cli_post (int argc, char **argv)
     }
   migrator = gpm_migrator_new (run.pod, journal);
   run.migrator = migrator;
-  gpm_migrator_use_takeout (migrator, run.takeout, NULL);
+  /* Links to the user's own posts point to their copies on the pod. */
+  convert_settings = gpm_convert_settings_new ();
+  convert_settings->archive_links = !no_archive_links;
+  convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
+  gpm_migrator_use_takeout (migrator, run.takeout, convert_settings);
   gpm_migrator_set_delay (migrator, (guint) delay);
   gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
   for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)

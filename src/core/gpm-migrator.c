@@ -2004,12 +2004,30 @@ gpm_migrator_get_timing (GpmMigrator *self,
   g_mutex_unlock (&self->mutex);
 }
 
+char *
+gpm_migrator_own_post_lookup (const char *key,
+                              gpointer    user_data)
+{
+  GpmMigrator *self = user_data;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), NULL);
+
+  if (self->journal == NULL || self->pod == NULL)
+    return NULL;
+  entry = gpm_journal_lookup (self->journal, key, NULL);
+  if (entry == NULL || entry->state != GPM_JOURNAL_STATE_POSTED || entry->guid == NULL)
+    return NULL;
+  return g_strdup_printf ("%s/posts/%s", gpm_pod_get_address (self->pod), entry->guid);
+}
+
 /* The largest photo read into memory for an upload. */
 #define MAX_PHOTO_SIZE (256 * 1024 * 1024)
 
 typedef struct {
   GpmTakeout         *takeout;
   GpmConvertSettings *settings;   /* NULL: the defaults */
+  GpmMigrator        *migrator;   /* unowned: it owns this */
 } TakeoutSource;
 
 static void
@@ -2029,7 +2047,19 @@ takeout_convert (GpmPost    *post,
                  GError    **error)
 {
   TakeoutSource *ts = user_data;
-  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, ts->settings, gpm_convert_takeout_resolver, ts->takeout);
+  GpmConvertSettings with_lookup;
+  const GpmConvertSettings *settings = ts->settings;
+  g_autoptr(GpmConvertResult) result = NULL;
+
+  /* Links to the owner's posts already on the pod point there. */
+  if (settings != NULL && settings->links != NULL && settings->own_post_lookup == NULL)
+    {
+      with_lookup = *settings;
+      with_lookup.own_post_lookup = gpm_migrator_own_post_lookup;
+      with_lookup.own_post_lookup_data = ts->migrator;
+      settings = &with_lookup;
+    }
+  result = gpm_convert_post (post, settings, gpm_convert_takeout_resolver, ts->takeout);
 
   if (result == NULL || result->markdown == NULL)
     {
@@ -2069,6 +2099,7 @@ gpm_migrator_use_takeout (GpmMigrator              *self,
   ts = g_new0 (TakeoutSource, 1);
   ts->takeout = g_object_ref (takeout);
   ts->settings = settings ? gpm_convert_settings_copy (settings) : NULL;
+  ts->migrator = self;
   gpm_migrator_set_convert_func (self, takeout_convert, ts, takeout_source_free);
   gpm_migrator_set_read_func (self, takeout_read_photo, g_object_ref (takeout), g_object_unref);
 }

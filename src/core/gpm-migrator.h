@@ -141,6 +141,13 @@ void         gpm_migrator_use_takeout      (GpmMigrator              *self,
                                             GpmTakeout               *takeout,
                                             const GpmConvertSettings *settings);
 
+/* The pod address of the post journaled as @key when it is POSTED
+ * (<pod>/posts/<guid>), else NULL: a GpmLinksLookupFunc over the
+ * migrator's journal (@user_data: the GpmMigrator). gpm_migrator_use_takeout()
+ * hands it to the conversion when the settings carry the owner's links. */
+char        *gpm_migrator_own_post_lookup  (const char  *key,
+                                            gpointer     user_data);
+
 void         gpm_migrator_set_delay        (GpmMigrator *self,
                                             guint        seconds);
 guint        gpm_migrator_get_delay        (GpmMigrator *self);
