@@ -320,6 +320,7 @@ gpm_cli_post (int argc, char **argv)
   gboolean remember = FALSE;
   gboolean dry_run = FALSE;
   gboolean no_archive_links = FALSE;
+  gboolean with_own_comments = FALSE;
   g_autoptr(GpmConvertSettings) convert_settings = NULL;
   int delay = 20;
   int max_per_day = 0;
@@ -346,6 +347,7 @@ gpm_cli_post (int argc, char **argv)
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
     { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
+    { "with-own-comments", 0, 0, G_OPTION_ARG_NONE, &with_own_comments, N_("Also post the comments you wrote under your own posts, each under its post with its date (never other people’s)"), NULL },
     { NULL }
   };
 
@@ -442,6 +444,7 @@ gpm_cli_post (int argc, char **argv)
   /* Links to the user's own posts point to their copies on the pod. */
   convert_settings = gpm_convert_settings_new ();
   convert_settings->archive_links = !no_archive_links;
+  convert_settings->own_comments = with_own_comments;
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
   gpm_migrator_use_takeout (migrator, run.takeout, convert_settings);
   gpm_migrator_set_delay (migrator, (guint) delay);

@@ -1459,6 +1459,7 @@ gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
   s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
   s->location_text = g_settings_get_boolean (gsettings, "include-location");
   s->archive_links = g_settings_get_boolean (gsettings, "archive-google-plus-links");
+  s->own_comments = g_settings_get_boolean (gsettings, "include-own-comments");
   return s;
 }
 
