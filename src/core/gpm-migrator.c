@@ -1756,7 +1756,7 @@ worker (gpointer data)
           {
             run->n_done++;
             /* posted by an earlier run that stopped before its comments */
-            if (self->comments_func != NULL && gpm_post_get_n_comments (post) > 0 &&
+            if (self->comments_func != NULL &&
                 !gpm_journal_comments_done (self->journal, gpm_journal_post_key (post)))
               g_ptr_array_add (comments_left, post);
           }
