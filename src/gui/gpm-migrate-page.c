@@ -825,6 +825,8 @@ prepare_finish_plan (GpmMigratePage *self,
   self->migrator = gpm_migrator_new (self->pod, self->journal);
   /* Converted with the user's settings, photos from the archive. */
   convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+  /* links to the user's own posts point to their copies on the pod */
+  convert_settings->links = gpm_links_new (p->all_posts);
   gpm_migrator_use_takeout (self->migrator, self->takeout, convert_settings);
   gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
 
