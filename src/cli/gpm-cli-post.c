@@ -300,6 +300,9 @@ print_plan (GPtrArray *items)
       if (item->location != NULL)
         printf (_("Location: %s\n"), item->location);
       printf ("--- %s\n%s\n--- %s\n\n", _("text"), item->text, _("end"));
+      for (guint j = 0; item->comments != NULL && j < item->comments->len; j++)
+        printf ("--- %s %u\n%s\n--- %s\n\n", _("your comment"), j + 1,
+                (const char *) g_ptr_array_index (item->comments, j), _("end"));
     }
   fflush (stdout);
   fprintf (stderr, _("Dry run: %u to send, %u already posted, %u skipped, %u not sendable. Nothing was sent.\n"),

@@ -145,6 +145,7 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_free (item->location);
   g_clear_error (&item->skip);
   g_clear_error (&item->error);
+  g_clear_pointer (&item->comments, g_ptr_array_unref);
   g_free (item);
 }
 
@@ -432,7 +433,14 @@ gpm_migrator_plan (GpmMigrator *self,
           if (entry != NULL)
             state = entry->state;
         }
-      g_ptr_array_add (items, make_item (self, post, self->mapping, state));
+      {
+        GpmMigratorItem *item = make_item (self, post, self->mapping, state);
+
+        /* the user's own comments that would follow it */
+        if (self->comments_func != NULL && item->skip == NULL && item->error == NULL)
+          item->comments = self->comments_func (post, self->comments_data, NULL);
+        g_ptr_array_add (items, item);
+      }
     }
   return items;
 }

@@ -95,6 +95,7 @@ typedef struct {
   char            *location;       /* NULL: no native location */
   GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
+  GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
   /*< private >*/
   gint ref_count;
 } GpmMigratorItem;
