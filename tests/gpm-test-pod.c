@@ -1574,9 +1574,13 @@ comment_to_json (GpmTestPod *self, JsonBuilder *b, GpmTestPodComment *c, gboolea
 }
 
 /* Web: POST /posts/:post_id/comments and GET /posts/:post_id/comments(.json)
- * (config/routes.rb:39; app/controllers/comments_controller.rb at v0.9.1.0,
- * the same at v0.7.18.2). API v1: POST and GET /api/v1/posts/:post_id/comments
- * (routes.rb:233; app/controllers/api/v1/comments_controller.rb). */
+ * (config/routes.rb:39 at v0.9.1.0 and v0.7.18.2;
+ * app/controllers/comments_controller.rb at v0.9.1.0: create :34-47, index
+ * :20-26, respond_create_success :63-69; at v0.7.18.2 the same: create
+ * :20-33, index :49-55, respond_create_success :63-69). API v1: POST and
+ * GET /api/v1/posts/:post_id/comments (routes.rb:233 at v0.9.1.0;
+ * app/controllers/api/v1/comments_controller.rb: create :22-29, index
+ * :31-39). */
 static void
 handle_comments (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path,
                  GHashTable *query)

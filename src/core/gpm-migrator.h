@@ -190,7 +190,9 @@ void         gpm_migrator_map_scope        (GpmMigrator *self,
 
 /* What a run would do with @posts, in order, without touching the network
  * or writing the journal (dry run). Already posted posts are included with
- * journal_state POSTED. GpmMigratorItem*. */
+ * journal_state POSTED. With a comments function, each sendable item's
+ * comments are read too (from the takeout: call it off the UI thread).
+ * GpmMigratorItem*. */
 GPtrArray   *gpm_migrator_plan             (GpmMigrator *self,
                                             GPtrArray   *posts);
 

@@ -3629,7 +3629,11 @@ gpm_pod_list_own_comments (GpmPod        *self,
           if (!JSON_NODE_HOLDS_OBJECT (n) || (c = post_from_json (json_node_get_object (n))) == NULL)
             continue;
           added++;
-          if (g_hash_table_contains (seen, c->guid) || !post_is_by (json_node_get_object (n), guid, diaspora_id))
+          /* a pod whose pages never named the account: the comments under
+           * the account's own post, whoever wrote them (an exact text
+           * including the date line is the user's anyway) */
+          if (g_hash_table_contains (seen, c->guid) ||
+              ((guid != NULL || diaspora_id != NULL) && !post_is_by (json_node_get_object (n), guid, diaspora_id)))
             {
               gpm_pod_post_unref (c);
               continue;
