@@ -324,6 +324,72 @@ test_parse_own (void)
   g_assert_cmpuint (own->len, ==, 0);
 }
 
+/* The journal's comment rows: attempting → posted, which never changes
+ * again; failed; the done mark; an old journal gains the table; a reset
+ * (another account behind the same name) drops them. */
+static void
+test_journal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("gpm-own-comments-journal-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "j.sqlite", NULL);
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "author:users/1", "ada@pod", &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean reset = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_ensure (journal, "p1", "p1.json", 1, &error));
+  g_assert_false (gpm_journal_comments_done (journal, "p1"));
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "p1", 0, "one", &error));
+  g_assert_true (gpm_journal_set_comment_posted (journal, "p1", 0, "guid-one", &error));
+  /* a posted row never changes */
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "p1", 0, "changed", &error));
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "p1", 1, "two", &error));
+  g_assert_true (gpm_journal_set_comment_failed (journal, "p1", 1, "refused", &error));
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "p1", 2, "three", &error));
+  g_assert_no_error (error);
+
+  rows = gpm_journal_list_comments (journal, "p1");
+  g_assert_cmpuint (rows->len, ==, 3);
+  {
+    GpmJournalComment *r0 = g_ptr_array_index (rows, 0), *r1 = g_ptr_array_index (rows, 1), *r2 = g_ptr_array_index (rows, 2);
+
+    g_assert_cmpint (r0->state, ==, GPM_JOURNAL_STATE_POSTED);
+    g_assert_cmpstr (r0->text, ==, "one");
+    g_assert_cmpstr (r0->remote_id, ==, "guid-one");
+    g_assert_cmpint (r1->state, ==, GPM_JOURNAL_STATE_FAILED);
+    g_assert_cmpstr (r1->text, ==, "two");
+    g_assert_cmpstr (r1->reason, ==, "refused");
+    g_assert_cmpint (r2->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+    g_assert_cmpstr (r2->text, ==, "three");
+  }
+  g_assert_true (gpm_journal_set_comments_done (journal, "p1", &error));
+  g_assert_true (gpm_journal_comments_done (journal, "p1"));
+  {
+    g_autoptr(GPtrArray) none = gpm_journal_list_comments (journal, "p2");
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+
+  /* reopened: all kept */
+  g_clear_object (&journal);
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod", &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_comments_done (journal, "p1"));
+
+  /* another account behind the name: nothing recorded is there any more */
+  g_assert_true (gpm_journal_bind_account (journal, "guid-a", &reset, &error));
+  g_assert_true (gpm_journal_bind_account (journal, "guid-b", &reset, &error));
+  g_assert_no_error (error);
+  g_assert_true (reset);
+  g_assert_false (gpm_journal_comments_done (journal, "p1"));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = gpm_journal_list_comments (journal, "p1");
+  g_assert_cmpuint (rows->len, ==, 0);
+
+  g_clear_object (&journal);
+  remove_tree (dir);
+}
+
 /* The pod client's comment calls against the double (web and API). */
 static void
 test_pod_comments (Fixture       *f,
@@ -532,6 +598,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/own-comments/parse", test_parse_own);
+  g_test_add_func ("/own-comments/journal", test_journal);
   for (int api = 0; api <= 1; api++)
     {
       const char *kind = api ? "api" : "web";

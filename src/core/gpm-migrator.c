@@ -1561,7 +1561,6 @@ post_own_comments (Run     *run,
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   GError *jerror = NULL;
-  gboolean all_handled = TRUE;
 
   if (self->comments_func == NULL || run->fatal != NULL)
     return run->fatal == NULL;
@@ -1615,18 +1614,15 @@ post_own_comments (Run     *run,
         case COMMENT_FAILED:
           break;
         case COMMENT_UNRESOLVED:
-          all_handled = FALSE;
-          /* the order of the rest must wait for this one */
+          /* the rest wait for this one (their order), till the next run */
           return TRUE;
         case COMMENT_STOP:
         default:
           return FALSE;
         }
     }
-  if (all_handled &&
-      !journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), jerror))
-    return FALSE;
-  return TRUE;
+  /* every one posted or given up: later runs need not read the post again */
+  return journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), jerror);
 }
 
 /* Maps aspect names to the account's aspect ids. FALSE: stop (run->fatal). */
