@@ -2,7 +2,7 @@
 /* gpm-migrate-tool: migrates the posts of gpm-test-posts to a pod, in its
  * own process, so a test can kill it at any instant and start it again.
  *
- *   gpm-migrate-tool --pod URL --user NAME --posts N   (password on stdin)
+ *   gpm-migrate-tool --pod URL --user NAME --posts N [--with-comments]   (password on stdin)
  *
  * The journal is the default one (under $XDG_DATA_HOME). Exits 0 when the
  * queue is done, 1 on error. */
@@ -90,7 +90,9 @@ main (int argc, char **argv)
   g_autofree char *url = NULL;
   g_autofree char *user = NULL;
   int n_posts = 20;
+  gboolean with_comments = FALSE;
   GOptionEntry entries[] = {
+    { "with-comments", 0, 0, G_OPTION_ARG_NONE, &with_comments, "Post the test posts' own comments too", NULL },
     { "pod", 0, 0, G_OPTION_ARG_STRING, &url, "Pod address", "URL" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
     { "posts", 0, 0, G_OPTION_ARG_INT, &n_posts, "Number of test posts", "N" },
@@ -142,6 +144,8 @@ main (int argc, char **argv)
   migrator = gpm_migrator_new (tool.pod, journal);
   gpm_migrator_set_convert_func (migrator, gpm_test_posts_convert, NULL, NULL);
   gpm_migrator_set_read_func (migrator, gpm_test_posts_read, NULL, NULL);
+  if (with_comments)
+    gpm_migrator_set_comments_func (migrator, gpm_test_posts_comments, NULL, NULL);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 10, 5, 200);
   gpm_test_posts_map_aspects (migrator);

@@ -105,6 +105,7 @@ struct _GpmTestPod
   GPtrArray    *tokens;    /* Token* */
   GPtrArray    *posts;     /* StoredPost* */
   GPtrArray    *photos;    /* GpmTestPodPhoto* */
+  GPtrArray    *comments;  /* GpmTestPodComment*, oldest first */
   GQueue        faults;    /* Fault* */
   GPtrArray    *paths;     /* char*, every request seen */
   GArray       *sign_in_times; /* gint64 monotonic */
@@ -1597,6 +1598,231 @@ handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, const char *pat
   respond_builder (msg, 200, b);
 }
 
+/* ------------------------------------------------------------- comments */
+
+void
+gpm_test_pod_comment_free (GpmTestPodComment *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->guid);
+  g_free (c->post_guid);
+  g_free (c->author);
+  g_free (c->text);
+  g_free (c);
+}
+
+static GpmTestPodComment *
+comment_copy (const GpmTestPodComment *c)
+{
+  GpmTestPodComment *copy = g_memdup2 (c, sizeof *c);
+
+  copy->guid = g_strdup (c->guid);
+  copy->post_guid = g_strdup (c->post_guid);
+  copy->author = g_strdup (c->author);
+  copy->text = g_strdup (c->text);
+  return copy;
+}
+
+/* PostService#find! (app/services/post_service.rb:16 at v0.9.1.0): by guid
+ * or id, among the posts the user may see. */
+static StoredPost *
+visible_post (GpmTestPod *self, const char *id_or_guid, User *viewer)
+{
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      StoredPost *sp = g_ptr_array_index (self->posts, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, sp->post->id);
+
+      if ((g_str_equal (sp->post->guid, id_or_guid) || g_str_equal (id, id_or_guid)) &&
+          (sp->post->is_public || (viewer && g_str_equal (sp->post->author, viewer->username))))
+        return sp;
+    }
+  return NULL;
+}
+
+/* Comment#text= strips (app/models/comment.rb:61-63) and the model
+ * validates presence and at most 65,535 characters (comment.rb:31). */
+static GpmTestPodComment *
+store_comment (GpmTestPod *self, StoredPost *sp, User *u, const char *text, gboolean via_api)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  GpmTestPodComment *c;
+
+  if (*stripped == '\0' || g_utf8_strlen (stripped, -1) > MAX_TEXT)
+    return NULL;
+  c = g_new0 (GpmTestPodComment, 1);
+  c->id = self->next_id++;
+  c->guid = new_guid ();
+  c->post_guid = g_strdup (sp->post->guid);
+  c->author = g_strdup (u->username);
+  c->text = g_steal_pointer (&stripped);
+  c->via_api = via_api;
+  g_ptr_array_add (self->comments, c);
+  return c;
+}
+
+/* CommentPresenter#as_json (web, app/presenters/comment_presenter.rb:4-14)
+ * or #as_api_response (API, :16-26), the parts a client reads. */
+static void
+comment_to_json (GpmTestPod *self, JsonBuilder *b, GpmTestPodComment *c, gboolean api)
+{
+  User *u = user_by_name (self, c->author);
+  g_autofree char *did = u ? diaspora_id (self, u) : NULL;
+
+  json_builder_begin_object (b);
+  if (!api)
+    {
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, c->id);
+    }
+  json_builder_set_member_name (b, "guid");
+  json_builder_add_string_value (b, c->guid);
+  json_builder_set_member_name (b, api ? "body" : "text");
+  json_builder_add_string_value (b, c->text);
+  json_builder_set_member_name (b, "author");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "guid");
+  json_builder_add_string_value (b, u ? u->guid : "");
+  json_builder_set_member_name (b, "diaspora_id");
+  json_builder_add_string_value (b, did ? did : "");
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, c->author);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "created_at");
+  {
+    g_autofree char *created = iso_time (g_get_real_time ());
+    json_builder_add_string_value (b, created);
+  }
+  json_builder_end_object (b);
+}
+
+/* Web: POST /posts/:post_id/comments and GET /posts/:post_id/comments(.json)
+ * (config/routes.rb:39 at v0.9.1.0 and v0.7.18.2;
+ * app/controllers/comments_controller.rb at v0.9.1.0: create :34-47, index
+ * :20-26, respond_create_success :63-69; at v0.7.18.2 the same: create
+ * :20-33, index :49-55, respond_create_success :63-69). API v1: POST and
+ * GET /api/v1/posts/:post_id/comments (routes.rb:233 at v0.9.1.0;
+ * app/controllers/api/v1/comments_controller.rb: create :22-29, index
+ * :31-39). */
+static void
+handle_comments (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path,
+                 GHashTable *query)
+{
+  gboolean api = g_str_has_prefix (path, "/api/v1/posts/");
+  const char *rest = path + strlen (api ? "/api/v1/posts/" : "/posts/");
+  const char *slash = strchr (rest, '/');
+  g_autofree char *post_id = slash ? g_strndup (rest, slash - rest) : NULL;
+  gboolean get = g_str_equal (method, "GET");
+  gboolean post = g_str_equal (method, "POST");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  Session *s = NULL;
+  User *u;
+  StoredPost *sp;
+
+  if (post_id == NULL || *post_id == '\0' ||
+      !(g_str_equal (slash, "/comments") || (!api && get && g_str_equal (slash, "/comments.json"))) ||
+      !(get || post))
+    {
+      if (api)
+        respond_api_error (msg, 404, "Not found");
+      else
+        respond (msg, 404, "text/html", "<html><body>The page you were looking for doesn't exist.</body></html>");
+      return;
+    }
+
+  if (api)
+    {
+      /* before_action require_access_token (api/v1/comments_controller.rb:6-12) */
+      u = api_user_or_respond (self, msg);
+      if (u == NULL)
+        return;
+    }
+  else
+    {
+      /* before_action :authenticate_user!, except: :index (comments_controller.rb:8);
+       * the posts double only has the account's own and public posts, so index
+       * asks for a user too */
+      u = web_user_or_respond (self, msg, path, &s);
+      if (u == NULL || (post && !csrf_ok_or_respond (self, msg, s, NULL)))
+        return;
+    }
+
+  sp = visible_post (self, post_id, u);
+  if (sp == NULL)
+    {
+      /* api: rescue_from RecordNotFound (api/v1/comments_controller.rb:14-16);
+       * web: create renders comments.create.error with 404 (:37-39) */
+      if (api)
+        respond_api_error (msg, 404, "Post with provided guid could not be found");
+      else
+        respond (msg, 404, "text/plain", "Failed to comment.");
+      return;
+    }
+
+  if (get)
+    {
+      /* CommentService#find_for_post → comments.for_a_stream: oldest first
+       * (comment_service.rb:13-15, comment.rb:38). The API pages them
+       * (RestPaginatorBuilder: per_page, default 15, at most 100,
+       * lib/api/paging/rest_paginator_builder.rb:6-7,73-79), with a Link
+       * rel="next" header (api/v1/base_controller.rb:51-58); this double
+       * pages by number. */
+      g_autoptr(GPtrArray) list = g_ptr_array_new ();
+      const char *per_page_s = query ? g_hash_table_lookup (query, "per_page") : NULL;
+      const char *page_s = query ? g_hash_table_lookup (query, "page") : NULL;
+      guint per_page = per_page_s ? (guint) CLAMP (g_ascii_strtoll (per_page_s, NULL, 10), 1, 100) : 15;
+      guint page = page_s ? (guint) MAX (g_ascii_strtoll (page_s, NULL, 10), 1) : 1;
+
+      for (guint i = 0; i < self->comments->len; i++)
+        {
+          GpmTestPodComment *c = g_ptr_array_index (self->comments, i);
+          if (g_str_equal (c->post_guid, sp->post->guid))
+            g_ptr_array_add (list, c);
+        }
+      json_builder_begin_array (b);
+      for (guint i = api ? (page - 1) * per_page : 0; i < list->len && (!api || i < page * per_page); i++)
+        comment_to_json (self, b, g_ptr_array_index (list, i), api);
+      json_builder_end_array (b);
+      if (api && list->len > page * per_page)
+        {
+          g_autofree char *link = g_strdup_printf ("<%s%s?per_page=%u&page=%u>; rel=\"next\"",
+                                                   self->url, path, per_page, page + 1);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link);
+        }
+      respond_builder (msg, 200, b);
+      return;
+    }
+
+  {
+    g_autoptr(JsonObject) body = request_json (msg);
+    const char *text = body ? jstr (body, api ? "body" : "text") : NULL;
+    GpmTestPodComment *c;
+
+    if (api && text == NULL)
+      {
+        /* params.require(:body) */
+        respond_api_error (msg, 422, "param is missing or the value is empty: body");
+        return;
+      }
+    c = store_comment (self, sp, u, text, api);
+    if (c == NULL)
+      {
+        /* save! raises RecordInvalid: the API rescues it as 422 "User is not
+         * allowed to comment" (api/v1/comments_controller.rb:18-20); the web
+         * controller does not, and Rails answers 422 */
+        if (api)
+          respond_api_error (msg, 422, "User is not allowed to comment");
+        else
+          respond (msg, 422, "text/html", "<html><body>The change you wanted was rejected.</body></html>");
+        return;
+      }
+    /* 201 + the presenter (comments_controller.rb:63-65; api :28) */
+    comment_to_json (self, b, c, api);
+    respond_builder (msg, 201, b);
+  }
+}
+
 /* ------------------------------------------------------- OpenID Connect */
 
 /* Api::OpenidConnect::Authorization::SCOPES
@@ -2041,6 +2267,24 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "comments");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->comments->len; i++)
+    {
+      GpmTestPodComment *c = g_ptr_array_index (self->comments, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "guid");
+      json_builder_add_string_value (b, c->guid);
+      json_builder_set_member_name (b, "post");
+      json_builder_add_string_value (b, c->post_guid);
+      json_builder_set_member_name (b, "author");
+      json_builder_add_string_value (b, c->author);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, c->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "requests");
   json_builder_add_int_value (b, self->paths->len);
   json_builder_end_object (b);
@@ -2258,6 +2502,9 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
                                          strlen (path) - strlen ("/people/") - strlen ("/stream.json"));
       handle_person_stream (self, msg, path, guid, query);
     }
+  else if (g_str_has_prefix (path, "/posts/") ||
+           (self->api_enabled && g_str_has_prefix (path, "/api/v1/posts/")))
+    handle_comments (self, msg, method, path, query);
   else if (!self->api_enabled && g_str_has_prefix (path, "/api/v1/"))
     /* no api_version(… "api/v1") block before 0.9.0.0 (config/routes.rb:227
      * at v0.9.1.0; only namespace :api/:openid_connect at v0.7.18.2:230):
@@ -2479,6 +2726,7 @@ gpm_test_pod_finalize (GObject *object)
   g_ptr_array_unref (self->tokens);
   g_ptr_array_unref (self->posts);
   g_ptr_array_unref (self->photos);
+  g_ptr_array_unref (self->comments);
   g_queue_clear_full (&self->faults, (GDestroyNotify) fault_free);
   g_ptr_array_unref (self->paths);
   g_array_unref (self->sign_in_times);
@@ -2508,6 +2756,7 @@ gpm_test_pod_init (GpmTestPod *self)
   self->tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) token_free);
   self->posts = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_post_free);
   self->photos = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_test_pod_photo_free);
+  self->comments = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_test_pod_comment_free);
   g_queue_init (&self->faults);
   self->paths = g_ptr_array_new_with_free_func (g_free);
   self->sign_in_times = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -2780,4 +3029,34 @@ gpm_test_pod_dump_json (GpmTestPod *self)
   g_mutex_unlock (&self->lock);
   node = json_builder_get_root (b);
   return json_to_string (node, TRUE);
+}
+
+GPtrArray *
+gpm_test_pod_dup_comments (GpmTestPod *self)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_test_pod_comment_free);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->comments->len; i++)
+    g_ptr_array_add (out, comment_copy (g_ptr_array_index (self->comments, i)));
+  g_mutex_unlock (&self->lock);
+  return out;
+}
+
+gboolean
+gpm_test_pod_add_comment (GpmTestPod *self, const char *post_guid, const char *username, const char *text)
+{
+  User *u;
+  StoredPost *sp = NULL;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->lock);
+  u = user_by_name (self, username);
+  for (guint i = 0; i < self->posts->len && u; i++)
+    if (g_str_equal (((StoredPost *) g_ptr_array_index (self->posts, i))->post->guid, post_guid))
+      sp = g_ptr_array_index (self->posts, i);
+  if (u && sp)
+    ok = store_comment (self, sp, u, text, FALSE) != NULL;
+  g_mutex_unlock (&self->lock);
+  return ok;
 }

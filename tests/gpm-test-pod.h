@@ -10,7 +10,8 @@
  * It answers like diaspora's controllers do (sign-in page with CSRF token,
  * session cookie, two-factor second step, the 20-per-5-minutes sign-in
  * throttle, aspects, pending photo upload that always answers 200 JSON,
- * status_messages with the 65,535-character limit, nodeinfo, API v1 with
+ * status_messages with the 65,535-character limit, comments (web and API,
+ * same limit), nodeinfo, API v1 with
  * OpenID Connect registration / authorization / token (PKCE S256) /
  * refresh, posts, photos, user streams) and injects faults on demand.
  *
@@ -71,6 +72,16 @@ typedef struct {
   char    *post_guid;               /* the post it is attached to, NULL while pending */
 } GpmTestPodPhoto;
 
+/* A comment (comments_controller.rb, api/v1/comments_controller.rb). */
+typedef struct {
+  gint64  id;
+  char   *guid;
+  char   *post_guid;
+  char   *author;                   /* username */
+  char   *text;                     /* stripped, as Comment#text= stores it */
+  gboolean via_api;
+} GpmTestPodComment;
+
 #define GPM_TYPE_TEST_POD (gpm_test_pod_get_type ())
 G_DECLARE_FINAL_TYPE (GpmTestPod, gpm_test_pod, GPM, TEST_POD, GObject)
 
@@ -122,6 +133,13 @@ guint       gpm_test_pod_count_posts    (GpmTestPod *self);
 guint       gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix);
 /* {"posts":[…], "photos":[…], "requests":N} */
 char       *gpm_test_pod_dump_json      (GpmTestPod *self);
+
+/* Comments, oldest first (copies; free with g_ptr_array_unref). */
+GPtrArray  *gpm_test_pod_dup_comments   (GpmTestPod *self);   /* GpmTestPodComment* */
+/* Somebody (@username) comments on the post @post_guid; FALSE when there is no such post or user. */
+gboolean    gpm_test_pod_add_comment    (GpmTestPod *self, const char *post_guid,
+                                         const char *username, const char *text);
+void        gpm_test_pod_comment_free   (GpmTestPodComment *comment);
 
 void        gpm_test_pod_post_free      (GpmTestPodPost *post);
 void        gpm_test_pod_photo_free     (GpmTestPodPhoto *photo);

@@ -21,5 +21,8 @@ gsize      gpm_test_posts_photo_size   (void);
  * skipped, else "public" or the aspect name. */
 const char *gpm_test_posts_expected_audience (GpmPost *post);
 guint      gpm_test_posts_n_photos     (GpmPost *post);
+/* The migrator's comments function for these posts (the user's own
+ * comments): every third post has three, "Own comment K on kNNN". */
+GPtrArray *gpm_test_posts_comments     (GpmPost *post, gpointer user_data, GError **error);
 
 G_END_DECLS

@@ -133,6 +133,9 @@ test_migrate_to_test_pod (void)
   g_assert_nonnull (strstr (statement, " as alice."));
   g_assert_nonnull (strstr (statement, "1 post shared with Family goes to the aspect Family."));
   g_assert_nonnull (strstr (statement, "1 private post is skipped."));
+  /* issue 15: what happens to the user's own comments and to Google+ links */
+  g_assert_nonnull (strstr (statement, "Your own comments under these posts stay behind"));
+  g_assert_nonnull (strstr (statement, "other Google+ addresses to the Internet Archive"));
 
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);

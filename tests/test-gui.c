@@ -632,6 +632,60 @@ test_preview_no_network (void)
   (void) text;
 }
 
+/* Issue 15: the user's own comments under the post in the diaspora* view
+ * when the preference brings them along; nobody else's, ever. */
+static void
+test_preview_own_comments (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-comments-XXXXXX", NULL);
+  const char *paths[] = { tmp, NULL };
+  GpmTestPostFile file = { "20180101 - Commented.json",
+    "{\"url\": \"https://plus.google.com/1/posts/c\", \"creationTime\": \"2018-01-01 10:00:00+0000\", " AUTHOR ", "
+    "\"content\": \"A post with replies\", \"resourceName\": \"users/1/posts/c\", " PUBLIC_ACL ", "
+    "\"comments\": [{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"author\": {\"displayName\": \"Bob\", \"resourceName\": \"users/2\"},"
+    " \"content\": \"QQOTHERSQQ words\"}, {\"creationTime\": \"2018-01-03 10:00:00+0000\", " AUTHOR ","
+    " \"content\": \"My own answer\"}]}" };
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  GpmWindow *window;
+  PreviewWait wait = { NULL, FALSE, NULL };
+  g_autofree char *text = NULL;
+
+  gpm_test_gui_write_takeout (tmp, &file, 1);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  wait.preview = gpm_window_get_preview (window);
+  g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+
+  settings->own_comments = TRUE;
+  gpm_preview_set_convert_settings (wait.preview, settings);
+  text = select_and_read (window, &wait, 0);
+  g_assert_nonnull (strstr (text, "A post with replies"));
+  g_assert_nonnull (strstr (text, "My own answer"));
+  g_assert_nonnull (strstr (text, "Commented on Google+ on Wed Jan 03, 2018"));
+  g_assert_true (strstr (text, "A post with replies") < strstr (text, "My own answer"));
+  g_assert_null (strstr (text, "QQOTHERSQQ"));
+  g_clear_pointer (&text, g_free);
+
+  settings->own_comments = FALSE;
+  wait.loaded = FALSE;
+  gpm_preview_set_convert_settings (wait.preview, settings);
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  gpm_preview_read_text_async (wait.preview, NULL, text_read_cb, &wait);
+  g_assert_true (gpm_test_gui_wait (text_is_read, &wait, 30));
+  g_assert_nonnull (strstr (wait.text, "A post with replies"));
+  g_assert_null (strstr (wait.text, "My own answer"));
+  g_assert_null (strstr (wait.text, "QQOTHERSQQ"));
+  g_clear_pointer (&wait.text, g_free);
+
+  g_signal_handlers_disconnect_by_data (wait.preview, &wait);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +713,7 @@ main (int   argc,
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
+  g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);
 
   ret = g_test_run ();
 

@@ -104,6 +104,8 @@ inject (PodTool    *tool,
   g_autoptr(GBytes) answer = pod_request (tool, "POST", "/_test/fault", body);
 }
 
+static gboolean with_comments;
+
 static GSubprocess *
 migrate_start (PodTool *tool)
 {
@@ -119,7 +121,8 @@ migrate_start (PodTool *tool)
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   /* The password goes through a pipe, never argv. */
   process = g_subprocess_launcher_spawn (launcher, &error,
-                                         path, "--pod", tool->url, "--user", "ada", "--posts", n, NULL);
+                                         path, "--pod", tool->url, "--user", "ada", "--posts", n,
+                                         with_comments ? "--with-comments" : NULL, NULL);
   g_assert_no_error (error);
   in = g_subprocess_get_stdin_pipe (process);
   g_assert_true (g_output_stream_write_all (in, PASSWORD "\n", strlen (PASSWORD) + 1, NULL, NULL, &error));
@@ -209,6 +212,42 @@ assert_exactly_once (PodTool   *tool,
         }
     }
   g_assert_cmpuint (json_array_get_length (pod_posts), ==, expected_total);
+
+  {
+    /* The user's own comments: under each posted post exactly those, in
+     * order, when asked for; none otherwise. */
+    JsonArray *comments = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "comments");
+    guint expected_comments = 0;
+
+    for (guint i = 0; i < posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (posts, i);
+        g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (journal, gpm_journal_post_key (post), NULL);
+        g_autoptr(GPtrArray) want = gpm_test_posts_comments (post, NULL, NULL);
+        guint n = 0;
+
+        if (entry->state != GPM_JOURNAL_STATE_POSTED)
+          continue;
+        for (guint j = 0; j < json_array_get_length (comments); j++)
+          {
+            JsonObject *c = json_array_get_object_element (comments, j);
+
+            if (g_strcmp0 (json_object_get_string_member (c, "post"), entry->guid) != 0)
+              continue;
+            g_assert_true (with_comments);
+            if (n >= want->len)
+              g_error ("%s has more comments than its own %u", gpm_journal_post_key (post), want->len);
+            g_assert_cmpstr (json_object_get_string_member (c, "text"), ==, g_ptr_array_index (want, n));
+            n++;
+          }
+        if (with_comments)
+          {
+            g_assert_cmpuint (n, ==, want->len);
+            expected_comments += want->len;
+          }
+      }
+    g_assert_cmpuint (json_array_get_length (comments), ==, expected_comments);
+  }
 }
 
 static void
@@ -231,7 +270,7 @@ on_timeout (gpointer user_data)
 }
 
 static void
-test_kill_restart (void)
+test_kill_restart (gconstpointer data)
 {
   g_autoptr(GPtrArray) posts = gpm_test_posts_new (N_POSTS);
   g_autoptr(GError) error = NULL;
@@ -246,6 +285,13 @@ test_kill_restart (void)
   inject (&tool, "slow", "/status_messages", 150, 100000);
   inject (&tool, "slow", "/photos", 30, 100000);
   inject (&tool, "slow", "/people/", 20, 100000);
+  with_comments = GPOINTER_TO_INT (data);
+  if (with_comments)
+    {
+      /* and the comments' requests: lost answers, then slow */
+      inject (&tool, "close-after-store", "/posts/", 0, 2);
+      inject (&tool, "slow", "/posts/", 100, 100000);
+    }
 
   for (round = 0; round < N_ROUNDS; round++)
     {
@@ -298,7 +344,8 @@ main (int argc, char **argv)
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/migrator/kill-restart", test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart", GINT_TO_POINTER (FALSE), test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart-own-comments", GINT_TO_POINTER (TRUE), test_kill_restart);
 
   return g_test_run ();
 }

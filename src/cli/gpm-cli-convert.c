@@ -132,6 +132,9 @@ convert_worker (gpointer user_data)
     }
 }
 
+/* The conversion options of the command line (NULL: the defaults). */
+static GpmConvertSettings *cli_settings;
+
 static void
 convert_one (Jobs *jobs, guint i)
 {
@@ -144,7 +147,7 @@ convert_one (Jobs *jobs, guint i)
   g_autofree char *name = NULL;
   char *line;
 
-  r = gpm_convert_post (post, NULL, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
+  r = gpm_convert_post (post, cli_settings, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
   if (jobs->with_html)
     html = gpm_render_markdown (r->markdown, &render_error);
   name = gpm_cli_input_dup_display_name (jobs->input, gpm_post_get_entry_name (post));
@@ -244,8 +247,10 @@ gpm_cli_convert (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
-  gboolean html = FALSE, jsonl = FALSE, no_html = FALSE;
+  gboolean html = FALSE, jsonl = FALSE, no_html = FALSE, no_archive_links = FALSE;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   const GOptionEntry entries[] = {
+    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "no-html", 0, 0, G_OPTION_ARG_NONE, &no_html, N_("With --jsonl: leave the preview HTML out (\"html\": null), which is faster"), NULL },
     { "html", 0, 0, G_OPTION_ARG_NONE, &html, N_("Print the preview HTML (as diaspora* shows the post) instead of the Markdown"), NULL },
     { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl, N_("Convert every post of a takeout: one JSON object per line"), NULL },
@@ -266,6 +271,9 @@ gpm_cli_convert (int argc, char **argv)
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
       return GPM_CLI_USAGE;
     }
+
+  settings->archive_links = !no_archive_links;
+  cli_settings = settings;
 
   if (no_html && !jsonl)
     {
@@ -296,7 +304,7 @@ gpm_cli_convert (int argc, char **argv)
         fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], error->message);
         return GPM_CLI_BAD_INPUT;
       }
-    r = gpm_convert_post (post, NULL, resolve_next_to_file, NULL);
+    r = gpm_convert_post (post, cli_settings, resolve_next_to_file, NULL);
     for (guint i = 0; i < r->warnings->len; i++)
       fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], (const char *) g_ptr_array_index (r->warnings, i));
     if (html)

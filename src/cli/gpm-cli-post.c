@@ -327,6 +327,9 @@ print_plan (GPtrArray *items)
       if (item->location != NULL)
         printf (_("Location: %s\n"), item->location);
       printf ("--- %s\n%s\n--- %s\n\n", _("text"), item->text, _("end"));
+      for (guint j = 0; item->comments != NULL && j < item->comments->len; j++)
+        printf ("--- %s %u\n%s\n--- %s\n\n", _("your comment"), j + 1,
+                (const char *) g_ptr_array_index (item->comments, j), _("end"));
     }
   fflush (stdout);
   fprintf (stderr, _("Dry run: %u to send, %u already posted, %u skipped, %u not sendable. Nothing was sent.\n"),
@@ -334,16 +337,17 @@ print_plan (GPtrArray *items)
 }
 
 static GpmMigrator *
-new_migrator (GpmPod      *pod,
-              GpmJournal  *journal,
-              GpmTakeout  *takeout,
-              int          delay,
-              int          max_per_day,
-              GStrv        aspects)
+new_migrator (GpmPod                   *pod,
+              GpmJournal               *journal,
+              GpmTakeout               *takeout,
+              const GpmConvertSettings *settings,
+              int                       delay,
+              int                       max_per_day,
+              GStrv                     aspects)
 {
   GpmMigrator *migrator = gpm_migrator_new (pod, journal);
 
-  gpm_migrator_use_takeout (migrator, takeout, NULL);
+  gpm_migrator_use_takeout (migrator, takeout, settings);
   gpm_migrator_set_delay (migrator, (guint) delay);
   gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
   for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
@@ -369,6 +373,9 @@ gpm_cli_post (int argc, char **argv)
   gboolean password_stdin = FALSE;
   gboolean remember = FALSE;
   gboolean dry_run = FALSE;
+  gboolean no_archive_links = FALSE;
+  gboolean with_own_comments = FALSE;
+  g_autoptr(GpmConvertSettings) convert_settings = NULL;
   int delay = 20;
   int max_per_day = 0;
   g_autofree char *address = NULL;
@@ -393,6 +400,8 @@ gpm_cli_post (int argc, char **argv)
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
+    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
+    { "with-own-comments", 0, 0, G_OPTION_ARG_NONE, &with_own_comments, N_("Also post the comments you wrote under your own posts, each under its post with its date (never other people’s)"), NULL },
     { NULL }
   };
 
@@ -480,6 +489,12 @@ gpm_cli_post (int argc, char **argv)
       typed_account = gpm_journal_account_name (address, username);
     }
 
+  /* Links to the user's own posts point to their copies on the pod. */
+  convert_settings = gpm_convert_settings_new ();
+  convert_settings->archive_links = !no_archive_links;
+  convert_settings->own_comments = with_own_comments;
+  convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
+
   if (dry_run)
     {
       g_autoptr(GPtrArray) items = NULL;
@@ -495,7 +510,7 @@ gpm_cli_post (int argc, char **argv)
               goto out;
             }
         }
-      migrator = new_migrator (NULL, journal, run.takeout, delay, max_per_day, aspects);
+      migrator = new_migrator (NULL, journal, run.takeout, convert_settings, delay, max_per_day, aspects);
       items = gpm_migrator_plan (migrator, selected);
       print_plan (items);
       goto out;
@@ -600,7 +615,7 @@ gpm_cli_post (int argc, char **argv)
                          "made again, or the pod was set up anew): nothing recorded is on it, so "
                          "everything selected is posted again.\n"), account);
   }
-  migrator = new_migrator (run.pod, journal, run.takeout, delay, max_per_day, aspects);
+  migrator = new_migrator (run.pod, journal, run.takeout, convert_settings, delay, max_per_day, aspects);
   run.migrator = migrator;
 
   g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), &run);

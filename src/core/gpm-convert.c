@@ -1437,6 +1437,7 @@ gpm_convert_settings_new (void)
   s->context = TRUE;
   s->inline_links = FALSE;
   s->location_text = FALSE;
+  s->archive_links = TRUE;
   return s;
 }
 
@@ -1457,6 +1458,8 @@ gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
   s->date_locale = g_settings_get_string (gsettings, "date-line-locale");
   s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
   s->location_text = g_settings_get_boolean (gsettings, "include-location");
+  s->archive_links = g_settings_get_boolean (gsettings, "archive-google-plus-links");
+  s->own_comments = g_settings_get_boolean (gsettings, "include-own-comments");
   return s;
 }
 
@@ -1471,6 +1474,8 @@ gpm_convert_settings_copy (const GpmConvertSettings *settings)
   s->hashtags = g_strdupv (settings->hashtags);
   s->date_format = g_strdup (settings->date_format);
   s->date_locale = g_strdup (settings->date_locale);
+  if (s->links != NULL)
+    g_object_ref (s->links);
   return s;
 }
 
@@ -1482,6 +1487,7 @@ gpm_convert_settings_free (GpmConvertSettings *settings)
   g_strfreev (settings->hashtags);
   g_free (settings->date_format);
   g_free (settings->date_locale);
+  g_clear_object (&settings->links);
   g_free (settings);
 }
 
@@ -1684,6 +1690,21 @@ scope_display_name (const GpmScope *scope)
   return scope->name;
 }
 
+/* Google+ is gone: its addresses point to the pod's copy or the archive. */
+static void
+rewrite_google_plus_links (GpmConvertResult         *r,
+                           const GpmConvertSettings *settings)
+{
+  char *rewritten;
+
+  if (!settings->archive_links && settings->own_post_lookup == NULL)
+    return;
+  rewritten = gpm_links_rewrite (settings->links, r->markdown, settings->archive_links,
+                                 settings->own_post_lookup, settings->own_post_lookup_data);
+  g_free (r->markdown);
+  r->markdown = rewritten;
+}
+
 GpmConvertResult *
 gpm_convert_post (GpmPost                  *post,
                   const GpmConvertSettings *settings,
@@ -1817,6 +1838,7 @@ gpm_convert_post (GpmPost                  *post,
 
   g_ptr_array_add (lines, NULL);
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
+  rewrite_google_plus_links (r, settings);
   r->n_chars = g_utf8_strlen (r->markdown, -1);
   r->too_long = r->n_chars > GPM_CONVERT_MAX_CHARS;
   if (r->too_long)

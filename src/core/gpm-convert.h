@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "gpm-links.h"
 #include "gpm-post.h"
 #include "gpm-takeout.h"
 
@@ -29,6 +30,12 @@ typedef struct {
   gboolean  context;         /* append "  ( <community or collection>)" to the date line */
   gboolean  inline_links;    /* keep links inside the text as [text](url) (the seed drops them) */
   gboolean  location_text;   /* add the location as a line of text */
+  /* Google+ addresses (gpm-links.h): */
+  gboolean  archive_links;   /* other Google+ addresses become their Internet Archive form */
+  GpmLinks *links;           /* a reference or NULL: which addresses are the owner's own posts */
+  GpmLinksLookupFunc own_post_lookup; /* NULL: no own post is on the pod (preview, export) */
+  gpointer  own_post_lookup_data;     /* borrowed: alive while the settings are used */
+  gboolean  own_comments;    /* the user's own comments come along (gpm-comments.h); off by default */
 } GpmConvertSettings;
 
 #define GPM_TYPE_CONVERT_SETTINGS (gpm_convert_settings_get_type ())
@@ -36,7 +43,8 @@ GType               gpm_convert_settings_get_type (void) G_GNUC_CONST;
 GpmConvertSettings *gpm_convert_settings_new      (void);
 /* From the application's GSettings keys "hashtags", "add-photo-hashtags",
  * "date-line-format", "date-line-locale", "keep-inline-links",
- * "include-location" (see data/…gschema.xml.in); context stays on. */
+ * "include-location", "archive-google-plus-links", "include-own-comments" (see
+ * data/…gschema.xml.in); context stays on. */
 GpmConvertSettings *gpm_convert_settings_new_from_gsettings (GSettings *gsettings);
 GpmConvertSettings *gpm_convert_settings_copy     (const GpmConvertSettings *settings);
 void                gpm_convert_settings_free     (GpmConvertSettings *settings);

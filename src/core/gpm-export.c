@@ -13,6 +13,7 @@
 #include <libxml/HTMLparser.h>
 #include <string.h>
 
+#include "gpm-comments.h"
 #include "gpm-problem.h"
 
 G_DEFINE_QUARK (gpm-export-error-quark, gpm_export_error)
@@ -186,6 +187,51 @@ static char *
 md_path (const char *path)
 {
   return g_uri_escape_string (path, "/", FALSE);
+}
+
+static void add_problem (GPtrArray *problems, const char *name, const char *message);
+
+/* The user's own comments under the post's text, when asked for
+ * (gpm-comments.h): each with its date line, in their order. */
+static char *
+append_own_comments (char                     *text,
+                     GpmTakeout               *takeout,
+                     GpmPost                  *post,
+                     const GpmConvertSettings *settings,
+                     GPtrArray                *problems)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  GString *s;
+
+  if (gpm_post_get_n_comments (post) == 0)
+    return text;
+  if (takeout != NULL)
+    own = gpm_comments_read_own (takeout, post, &error);
+  else
+    {
+      /* posts named on standard input: the entry is the file's path */
+      g_autofree char *json = NULL;
+      gsize len = 0;
+
+      if (g_file_get_contents (gpm_post_get_entry_name (post), &json, &len, &error))
+        own = gpm_comments_parse_own (json, (gssize) len, &error);
+    }
+  if (own == NULL)
+    {
+      add_problem (problems, gpm_post_get_entry_name (post), error->message);
+      return text;
+    }
+  texts = gpm_comments_convert (own, settings);
+  if (texts->len == 0)
+    return text;
+  s = g_string_new (text);
+  g_free (text);
+  g_string_append_printf (s, "\n## %s\n", _("My comments"));
+  for (guint i = 0; i < texts->len; i++)
+    g_string_append_printf (s, "\n%s%s\n", i > 0 ? "* * *\n\n" : "", (const char *) g_ptr_array_index (texts, i));
+  return g_string_free (s, FALSE);
 }
 
 static char *
@@ -650,6 +696,8 @@ export_one (GpmTakeout               *takeout,
   title = post_title (post);
   scope_lines = scope_yaml_lines (post);
   text = front_matter_and_body (post, r, title, media_files, scope_lines);
+  if (settings != NULL && settings->own_comments)
+    text = append_own_comments (text, takeout, post, settings, problems);
   if (!write_if_changed (path, text, strlen (text), error))
     return FALSE;
 

@@ -257,4 +257,49 @@ gboolean     gpm_journal_remote_is_claimed (GpmJournal *self,
                                             const char *remote,
                                             const char *except_key);
 
+/* ---- the user's own comments under a migrated post (issue 15) ----
+ * One row per comment (@index: its place among the post's own comments),
+ * written like a post's: ATTEMPTING with the exact text before the request
+ * (durable at once), then POSTED with the pod's id, or FAILED with why. A
+ * POSTED comment row never changes again. */
+#define GPM_TYPE_JOURNAL_COMMENT (gpm_journal_comment_get_type ())
+typedef struct {
+  guint            index;
+  GpmJournalState  state;       /* ATTEMPTING, POSTED or FAILED */
+  char            *text;        /* the exact text last sent */
+  char            *remote_id;   /* POSTED: the comment's guid on the pod */
+  char            *reason;      /* FAILED: why */
+  gint64           updated_at;  /* Unix seconds */
+} GpmJournalComment;
+GType              gpm_journal_comment_get_type (void) G_GNUC_CONST;
+GpmJournalComment *gpm_journal_comment_copy     (const GpmJournalComment *comment);
+void               gpm_journal_comment_free     (GpmJournalComment       *comment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmJournalComment, gpm_journal_comment_free)
+
+/* The rows of @post_key's comments, by index (GpmJournalComment*). */
+GPtrArray   *gpm_journal_list_comments          (GpmJournal  *self,
+                                                 const char  *post_key);
+gboolean     gpm_journal_set_comment_attempting (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 guint        index,
+                                                 const char  *text,
+                                                 GError     **error);
+gboolean     gpm_journal_set_comment_posted     (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 guint        index,
+                                                 const char  *remote_id,
+                                                 GError     **error);
+gboolean     gpm_journal_set_comment_failed     (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 guint        index,
+                                                 const char  *reason,
+                                                 GError     **error);
+/* Every own comment of @post_key was handled: later runs need not read the
+ * post again. */
+gboolean     gpm_journal_set_comments_done      (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 GError     **error);
+gboolean     gpm_journal_comments_done          (GpmJournal  *self,
+                                                 const char  *post_key);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-comments.h"
 #include "gpm-migrator.h"
 #include "gpm-util.h"
 
@@ -31,6 +32,9 @@ struct _GpmMigrator
   GpmMigratorReadFunc     read_func;
   gpointer                read_data;
   GDestroyNotify          read_destroy;
+  GpmMigratorCommentsFunc comments_func;
+  gpointer                comments_data;
+  GDestroyNotify          comments_destroy;
   GHashTable             *mapping;       /* scope key → aspect name (main thread) */
 
   /* Shared with the worker thread. */
@@ -141,6 +145,7 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_free (item->location);
   g_clear_error (&item->skip);
   g_clear_error (&item->error);
+  g_clear_pointer (&item->comments, g_ptr_array_unref);
   g_free (item);
 }
 
@@ -418,7 +423,14 @@ gpm_migrator_plan (GpmMigrator *self,
           if (entry != NULL)
             state = entry->state;
         }
-      g_ptr_array_add (items, make_item (self, post, self->mapping, state));
+      {
+        GpmMigratorItem *item = make_item (self, post, self->mapping, state);
+
+        /* the user's own comments that would follow it */
+        if (self->comments_func != NULL && item->skip == NULL && item->error == NULL)
+          item->comments = self->comments_func (post, self->comments_data, NULL);
+        g_ptr_array_add (items, item);
+      }
     }
   return items;
 }
@@ -1334,6 +1346,275 @@ photos:
     }
 }
 
+/* ---------------------------------------------- the user's own comments */
+
+/* Normalised for comparing with what the pod stored (Comment#text= strips). */
+static char *
+comment_key (const char *text)
+{
+  char *key = g_strdup (text);
+
+  return g_strstrip (key);
+}
+
+/* Is the comment with @text, maybe sent before, under @post_guid on the
+ * pod? It is when the pod has more of the account's comments with that text
+ * than the journal records as posted for the post. */
+static CheckResult
+check_comment (Run         *run,
+               const char  *key,
+               const char  *post_guid,
+               const char  *text,
+               char       **out_guid,
+               GError     **error)
+{
+  GpmMigrator *self = run->self;
+  g_autofree char *wanted = comment_key (text);
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GPtrArray) on_pod = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GHashTable) claimed = NULL;
+      gint64 start;
+
+      if (!checkpoint (run))
+        return CHECK_STOP;
+      start = g_get_monotonic_time ();
+      on_pod = gpm_pod_list_own_comments (self->pod, post_guid, NULL, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (on_pod != NULL)
+        {
+          rows = gpm_journal_list_comments (self->journal, key);
+          claimed = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint i = 0; i < rows->len; i++)
+            {
+              GpmJournalComment *row = g_ptr_array_index (rows, i);
+              if (row->state == GPM_JOURNAL_STATE_POSTED && row->remote_id != NULL)
+                g_hash_table_add (claimed, row->remote_id);
+            }
+          for (guint i = 0; i < on_pod->len; i++)
+            {
+              GpmPodPost *c = g_ptr_array_index (on_pod, i);
+              g_autofree char *have = comment_key (c->text ? c->text : "");
+
+              if (strcmp (have, wanted) == 0 && !g_hash_table_contains (claimed, c->guid))
+                {
+                  *out_guid = g_strdup (c->guid);
+                  return CHECK_FOUND;
+                }
+            }
+          return CHECK_NOT_FOUND;
+        }
+      if (is_auth_error (local))
+        {
+          if (!wait_for_auth (run, local))
+            return CHECK_STOP;
+          continue;
+        }
+      if (is_fatal_error (local))
+        {
+          set_fatal (run, local);
+          return CHECK_STOP;
+        }
+      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, local))
+            return CHECK_STOP;
+          continue;
+        }
+      if (is_transient (local) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, local))
+            return CHECK_STOP;
+          continue;
+        }
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                   _("Could not check on the pod whether an earlier attempt created this comment (%s); it will be checked before it is sent again"),
+                   local->message);
+      return CHECK_UNRESOLVED;
+    }
+}
+
+typedef enum {
+  COMMENT_POSTED,
+  COMMENT_FAILED,      /* given up (journaled FAILED) */
+  COMMENT_UNRESOLVED,  /* left ATTEMPTING for the next run */
+  COMMENT_STOP,
+} CommentResult;
+
+static CommentResult
+send_comment (Run        *run,
+              const char *key,
+              const char *post_guid,
+              guint       index,
+              const char *text)
+{
+  GpmMigrator *self = run->self;
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+  GError *jerror = NULL;
+
+  if (!wait_for_turn (run))
+    return COMMENT_STOP;
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPodPost) created = NULL;
+      g_autofree char *found = NULL;
+      g_autoptr(GError) check_error = NULL;
+      gint64 io;
+
+      if (!checkpoint (run))
+        return COMMENT_STOP;
+      if (!journal_ok (run, gpm_journal_set_comment_attempting (self->journal, key, index, text, &jerror), jerror))
+        return COMMENT_STOP;
+      io = g_get_monotonic_time ();
+      created = gpm_pod_create_comment (self->pod, post_guid, text, NULL, &error);
+      run->io_usec += g_get_monotonic_time () - io;
+      if (created != NULL)
+        {
+          run->last_post_usec = g_get_real_time ();
+          if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, created->guid, &jerror), jerror))
+            return COMMENT_STOP;
+          return COMMENT_POSTED;
+        }
+      g_debug ("Comment %u of %s: %s", index, key, error->message);
+      if (is_auth_error (error))
+        {
+          if (!wait_for_auth (run, error))
+            return COMMENT_STOP;
+          continue;
+        }
+      if (is_fatal_error (error))
+        {
+          set_fatal (run, error);
+          return COMMENT_STOP;
+        }
+      if (may_have_created (error))
+        {
+          if (!backoff (run, attempt, error))
+            return COMMENT_STOP;
+          switch (check_comment (run, key, post_guid, text, &found, &check_error))
+            {
+            case CHECK_FOUND:
+              run->last_post_usec = g_get_real_time ();
+              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, found, &jerror), jerror))
+                return COMMENT_STOP;
+              return COMMENT_POSTED;
+            case CHECK_NOT_FOUND:
+              if (attempt++ < max_retries)
+                continue;
+              break;
+            case CHECK_UNRESOLVED:
+              g_message ("%s: %s", key, check_error->message);
+              return COMMENT_UNRESOLVED;
+            case CHECK_STOP:
+            default:
+              return COMMENT_STOP;
+            }
+        }
+      else if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, error))
+            return COMMENT_STOP;
+          continue;
+        }
+      else if (is_transient (error) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, error))
+            return COMMENT_STOP;
+          continue;
+        }
+      g_message ("%s: comment %u not posted: %s", key, index + 1, error->message);
+      if (!journal_ok (run, gpm_journal_set_comment_failed (self->journal, key, index, error->message, &jerror), jerror))
+        return COMMENT_STOP;
+      return COMMENT_FAILED;
+    }
+}
+
+/* After @post is on the pod: its own comments, each exactly once. FALSE:
+ * stop the run (cancelled, or run->fatal). */
+static gboolean
+post_own_comments (Run     *run,
+                   GpmPost *post)
+{
+  GpmMigrator *self = run->self;
+  const char *key = gpm_journal_post_key (post);
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GError *jerror = NULL;
+
+  if (self->comments_func == NULL || run->fatal != NULL)
+    return run->fatal == NULL;
+  entry = gpm_journal_lookup (self->journal, key, NULL);
+  if (entry == NULL || entry->state != GPM_JOURNAL_STATE_POSTED || entry->guid == NULL ||
+      gpm_journal_comments_done (self->journal, key))
+    return TRUE;
+
+  texts = self->comments_func (post, self->comments_data, &error);
+  if (texts == NULL)
+    {
+      g_message ("%s: the comments could not be read: %s", gpm_post_get_entry_name (post), error->message);
+      return TRUE;
+    }
+  rows = gpm_journal_list_comments (self->journal, key);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+      GpmJournalComment *row = NULL;
+
+      for (guint r = 0; r < rows->len; r++)
+        if (((GpmJournalComment *) g_ptr_array_index (rows, r))->index == i)
+          row = g_ptr_array_index (rows, r);
+      if (row != NULL && (row->state == GPM_JOURNAL_STATE_POSTED || row->state == GPM_JOURNAL_STATE_FAILED))
+        continue;
+      if (row != NULL && row->state == GPM_JOURNAL_STATE_ATTEMPTING && row->text != NULL)
+        {
+          /* sent before, answer lost (a kill, a fault): look first */
+          g_autofree char *found = NULL;
+          g_autoptr(GError) check_error = NULL;
+
+          switch (check_comment (run, key, entry->guid, row->text, &found, &check_error))
+            {
+            case CHECK_FOUND:
+              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, i, found, &jerror), jerror))
+                return FALSE;
+              continue;
+            case CHECK_NOT_FOUND:
+              break;
+            case CHECK_UNRESOLVED:
+              g_message ("%s: %s", gpm_post_get_entry_name (post), check_error->message);
+              return TRUE;
+            case CHECK_STOP:
+            default:
+              return FALSE;
+            }
+        }
+      switch (send_comment (run, key, entry->guid, i, text))
+        {
+        case COMMENT_POSTED:
+        case COMMENT_FAILED:
+          break;
+        case COMMENT_UNRESOLVED:
+          /* the rest wait for this one (their order), till the next run */
+          return TRUE;
+        case COMMENT_STOP:
+        default:
+          return FALSE;
+        }
+    }
+  /* every one posted or given up: later runs need not read the post again */
+  return journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), jerror);
+}
+
 /* Maps aspect names to the account's aspect ids. FALSE: stop (run->fatal). */
 static gboolean
 resolve_aspects (Run *run)
@@ -1445,6 +1726,7 @@ worker (gpointer data)
   Run *run = data;
   GpmMigrator *self = run->self;
   g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GPtrArray) comments_left = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *guid = NULL;
   gboolean ok = TRUE;
@@ -1465,7 +1747,13 @@ worker (gpointer data)
         GpmPost *post = g_ptr_array_index (run->posts, i);
 
         if (gpm_journal_is_posted (self->journal, gpm_journal_post_key (post)))
-          run->n_done++;
+          {
+            run->n_done++;
+            /* posted by an earlier run that stopped before its comments */
+            if (self->comments_func != NULL &&
+                !gpm_journal_comments_done (self->journal, gpm_journal_post_key (post)))
+              g_ptr_array_add (comments_left, post);
+          }
         else
           g_ptr_array_add (queue, post);
       }
@@ -1474,8 +1762,11 @@ worker (gpointer data)
   post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && resolve_attempts (run);
+  for (guint i = 0; ok && i < comments_left->len; i++)
+    ok = checkpoint (run) && post_own_comments (run, g_ptr_array_index (comments_left, i));
   for (guint i = 0; ok && i < queue->len; i++)
-    ok = checkpoint (run) && process_post (run, g_ptr_array_index (queue, i));
+    ok = checkpoint (run) && process_post (run, g_ptr_array_index (queue, i)) &&
+         post_own_comments (run, g_ptr_array_index (queue, i));
 
   {
     g_autoptr(GError) flush_error = NULL;
@@ -1516,6 +1807,9 @@ gpm_migrator_dispose (GObject *object)
   if (self->read_destroy != NULL)
     g_clear_pointer (&self->read_data, self->read_destroy);
   self->read_func = NULL;
+  if (self->comments_destroy != NULL)
+    g_clear_pointer (&self->comments_data, self->comments_destroy);
+  self->comments_func = NULL;
 
   G_OBJECT_CLASS (gpm_migrator_parent_class)->dispose (object);
 }
@@ -1710,6 +2004,22 @@ gpm_migrator_set_read_func (GpmMigrator         *self,
   self->read_func = func;
   self->read_data = user_data;
   self->read_destroy = destroy;
+}
+
+void
+gpm_migrator_set_comments_func (GpmMigrator            *self,
+                                GpmMigratorCommentsFunc func,
+                                gpointer                user_data,
+                                GDestroyNotify          destroy)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (self->task == NULL);
+
+  if (self->comments_destroy != NULL && self->comments_data != NULL)
+    self->comments_destroy (self->comments_data);
+  self->comments_func = func;
+  self->comments_data = user_data;
+  self->comments_destroy = destroy;
 }
 
 void
@@ -1994,12 +2304,30 @@ gpm_migrator_get_timing (GpmMigrator *self,
   g_mutex_unlock (&self->mutex);
 }
 
+char *
+gpm_migrator_own_post_lookup (const char *key,
+                              gpointer    user_data)
+{
+  GpmMigrator *self = user_data;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), NULL);
+
+  if (self->journal == NULL || self->pod == NULL)
+    return NULL;
+  entry = gpm_journal_lookup (self->journal, key, NULL);
+  if (entry == NULL || entry->state != GPM_JOURNAL_STATE_POSTED || entry->guid == NULL)
+    return NULL;
+  return g_strdup_printf ("%s/posts/%s", gpm_pod_get_address (self->pod), entry->guid);
+}
+
 /* The largest photo read into memory for an upload. */
 #define MAX_PHOTO_SIZE (256 * 1024 * 1024)
 
 typedef struct {
   GpmTakeout         *takeout;
   GpmConvertSettings *settings;   /* NULL: the defaults */
+  GpmMigrator        *migrator;   /* unowned: it owns this */
 } TakeoutSource;
 
 static void
@@ -2012,6 +2340,35 @@ takeout_source_free (gpointer data)
   g_free (ts);
 }
 
+/* Links to the owner's posts already on the pod point there. */
+static const GpmConvertSettings *
+settings_with_lookup (TakeoutSource      *ts,
+                      GpmConvertSettings *scratch)
+{
+  if (ts->settings != NULL && ts->settings->links != NULL && ts->settings->own_post_lookup == NULL)
+    {
+      *scratch = *ts->settings;
+      scratch->own_post_lookup = gpm_migrator_own_post_lookup;
+      scratch->own_post_lookup_data = ts->migrator;
+      return scratch;
+    }
+  return ts->settings;
+}
+
+static GPtrArray *
+takeout_comments (GpmPost    *post,
+                  gpointer    user_data,
+                  GError    **error)
+{
+  TakeoutSource *ts = user_data;
+  GpmConvertSettings with_lookup;
+  g_autoptr(GPtrArray) own = gpm_comments_read_own (ts->takeout, post, error);
+
+  if (own == NULL)
+    return NULL;
+  return gpm_comments_convert (own, settings_with_lookup (ts, &with_lookup));
+}
+
 static char *
 takeout_convert (GpmPost    *post,
                  GPtrArray  *photos,
@@ -2019,7 +2376,11 @@ takeout_convert (GpmPost    *post,
                  GError    **error)
 {
   TakeoutSource *ts = user_data;
-  g_autoptr(GpmConvertResult) result = gpm_convert_post (post, ts->settings, gpm_convert_takeout_resolver, ts->takeout);
+  GpmConvertSettings with_lookup;
+  const GpmConvertSettings *settings = settings_with_lookup (ts, &with_lookup);
+  g_autoptr(GpmConvertResult) result = NULL;
+
+  result = gpm_convert_post (post, settings, gpm_convert_takeout_resolver, ts->takeout);
 
   if (result == NULL || result->markdown == NULL)
     {
@@ -2059,6 +2420,18 @@ gpm_migrator_use_takeout (GpmMigrator              *self,
   ts = g_new0 (TakeoutSource, 1);
   ts->takeout = g_object_ref (takeout);
   ts->settings = settings ? gpm_convert_settings_copy (settings) : NULL;
+  ts->migrator = self;
   gpm_migrator_set_convert_func (self, takeout_convert, ts, takeout_source_free);
   gpm_migrator_set_read_func (self, takeout_read_photo, g_object_ref (takeout), g_object_unref);
+  if (settings != NULL && settings->own_comments)
+    {
+      TakeoutSource *cs = g_new0 (TakeoutSource, 1);
+
+      cs->takeout = g_object_ref (takeout);
+      cs->settings = gpm_convert_settings_copy (settings);
+      cs->migrator = self;
+      gpm_migrator_set_comments_func (self, takeout_comments, cs, takeout_source_free);
+    }
+  else
+    gpm_migrator_set_comments_func (self, NULL, NULL, NULL);
 }

@@ -72,6 +72,13 @@ typedef GBytes *(*GpmMigratorReadFunc)    (GpmPost     *post,
                                            gpointer     user_data,
                                            GError     **error);
 
+/* The texts (char*, in order) of the user's own comments to post under
+ * @post once it is on the pod (gpm-comments.h); NULL with @error when they
+ * cannot be read (tried again by the next run). Called from the worker thread. */
+typedef GPtrArray *(*GpmMigratorCommentsFunc) (GpmPost     *post,
+                                               gpointer     user_data,
+                                               GError     **error);
+
 /* One post as the migrator would send it (gpm_migrator_plan()). */
 #define GPM_TYPE_MIGRATOR_ITEM (gpm_migrator_item_get_type ())
 typedef struct {
@@ -88,6 +95,7 @@ typedef struct {
   char            *location;       /* NULL: no native location */
   GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
+  GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
   /*< private >*/
   gint ref_count;
 } GpmMigratorItem;
@@ -134,12 +142,31 @@ void         gpm_migrator_set_read_func    (GpmMigrator           *self,
                                             gpointer               user_data,
                                             GDestroyNotify         destroy);
 
+/* With a comments function, the user's own comments follow each post the
+ * journal records as posted (this run's and earlier runs'): in order, paced
+ * like posts (the delay, not the daily cap), each ATTEMPTING in the journal
+ * before it is sent and POSTED after; an answer that may or may not have
+ * created it is resolved by listing the post's comments on the pod before
+ * it is sent again. NULL: no comments (the default). */
+void         gpm_migrator_set_comments_func (GpmMigrator            *self,
+                                             GpmMigratorCommentsFunc func,
+                                             gpointer                user_data,
+                                             GDestroyNotify          destroy);
+
 /* The usual wiring of the two above: posts converted by the convert module
  * with @settings (NULL: the defaults, the seed's format), photos read from
- * @takeout. What the CLI and the app both use. */
+ * @takeout; with @settings->own_comments, the user's own comments read
+ * from @takeout too. What the CLI and the app both use. */
 void         gpm_migrator_use_takeout      (GpmMigrator              *self,
                                             GpmTakeout               *takeout,
                                             const GpmConvertSettings *settings);
+
+/* The pod address of the post journaled as @key when it is POSTED
+ * (<pod>/posts/<guid>), else NULL: a GpmLinksLookupFunc over the
+ * migrator's journal (@user_data: the GpmMigrator). gpm_migrator_use_takeout()
+ * hands it to the conversion when the settings carry the owner's links. */
+char        *gpm_migrator_own_post_lookup  (const char  *key,
+                                            gpointer     user_data);
 
 void         gpm_migrator_set_delay        (GpmMigrator *self,
                                             guint        seconds);
@@ -163,7 +190,9 @@ void         gpm_migrator_map_scope        (GpmMigrator *self,
 
 /* What a run would do with @posts, in order, without touching the network
  * or writing the journal (dry run). Already posted posts are included with
- * journal_state POSTED. GpmMigratorItem*. */
+ * journal_state POSTED. With a comments function, each sendable item's
+ * comments are read too (from the takeout: call it off the UI thread).
+ * GpmMigratorItem*. */
 GPtrArray   *gpm_migrator_plan             (GpmMigrator *self,
                                             GPtrArray   *posts);
 

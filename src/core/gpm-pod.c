@@ -4006,3 +4006,171 @@ gpm_pod_find_own_post_finish (GpmPod *self, GAsyncResult *result, GError **error
   CHECK_FINISH (self, result, gpm_pod_find_own_post_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ----------------------------------------------------------------- comments */
+
+GpmPodPost *
+gpm_pod_create_comment (GpmPod        *self,
+                        const char    *post_guid,
+                        const char    *text,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  GpmPodAuth auth;
+  Request req = { "POST", NULL, AUTH_NONE, NULL, "application/json" };
+  Reply reply = { 0 };
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  GpmPodPost *comment;
+  glong chars;
+  gboolean ok;
+  char *json;
+
+  g_return_val_if_fail (GPM_IS_POD (self), NULL);
+  g_return_val_if_fail (post_guid != NULL && text != NULL, NULL);
+  if (!require_auth (self, &auth, error))
+    return NULL;
+
+  chars = g_utf8_strlen (text, -1);
+  if (chars > DIASPORA_MAX_TEXT)
+    {
+      set_error (error, GPM_POD_ERROR_TEXT_TOO_LONG, 0, 0,
+                 _("The comment has %ld characters; the pod accepts at most 65,535. It was not posted."),
+                 chars);
+      return NULL;
+    }
+
+  escaped = g_uri_escape_string (post_guid, NULL, FALSE);
+  json_builder_begin_object (b);
+  /* web: CommentsController#create reads params[:text]; API: params.require(:body) */
+  json_builder_set_member_name (b, auth == GPM_POD_AUTH_WEB ? "text" : "body");
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json = json_generator_to_data (gen, NULL);
+  req.body = g_bytes_new_take (json, strlen (json));
+  if (auth == GPM_POD_AUTH_WEB)
+    {
+      path = g_strdup_printf ("/posts/%s/comments", escaped);
+      req.auth = AUTH_COOKIE;
+      req.web_xhr = TRUE;
+    }
+  else
+    {
+      path = g_strdup_printf ("/api/v1/posts/%s/comments", escaped);
+      req.auth = AUTH_BEARER;
+    }
+  req.url = pod_url (self, path);
+
+  ok = send_authed (self, &req, &reply, cancellable, error);
+  request_clear (&req);
+  if (!ok)
+    return NULL;
+  if (reply.status >= 400)
+    {
+      set_rejected (error, &reply);
+      reply_clear (&reply);
+      return NULL;
+    }
+  node = reply_json (&reply);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      (comment = post_from_json (json_node_get_object (node))) == NULL)
+    {
+      set_protocol (error, reply.status, _("no comment in the answer"));
+      reply_clear (&reply);
+      return NULL;
+    }
+  if (comment->text == NULL)
+    comment->text = g_strdup (text);
+  reply_clear (&reply);
+  return comment;
+}
+
+GPtrArray *
+gpm_pod_list_own_comments (GpmPod        *self,
+                           const char    *post_guid,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  GpmPodAuth auth;
+  g_autoptr(GPtrArray) comments = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *guid = NULL;
+  g_autofree char *diaspora_id = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (GPM_IS_POD (self), NULL);
+  g_return_val_if_fail (post_guid != NULL, NULL);
+  if (!require_auth (self, &auth, error))
+    return NULL;
+  guid = gpm_pod_dup_user_guid (self);
+  diaspora_id = gpm_pod_dup_diaspora_id (self);
+
+  escaped = g_uri_escape_string (post_guid, NULL, FALSE);
+  if (auth == GPM_POD_AUTH_WEB)
+    path = g_strdup_printf ("/posts/%s/comments.json", escaped);
+  else
+    /* oldest first (the "after" pager), the largest page the API gives */
+    path = g_strdup_printf ("/api/v1/posts/%s/comments?per_page=100", escaped);
+  url = pod_url (self, path);
+
+  for (int page = 0; url && page < MAX_PAGES; page++)
+    {
+      Request req = { "GET", g_steal_pointer (&url), auth == GPM_POD_AUTH_WEB ? AUTH_COOKIE : AUTH_BEARER };
+      Reply reply = { 0 };
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *arr;
+      guint added = 0;
+      gboolean ok;
+
+      req.web_xhr = auth == GPM_POD_AUTH_WEB;
+      ok = send_authed (self, &req, &reply, cancellable, error);
+      request_clear (&req);
+      if (!ok)
+        return NULL;
+      if (reply.status == 404)
+        {
+          set_rejected (error, &reply);
+          reply_clear (&reply);
+          return NULL;
+        }
+      node = reply_json (&reply);
+      if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        {
+          set_protocol (error, reply.status, _("no list of comments"));
+          reply_clear (&reply);
+          return NULL;
+        }
+      arr = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        {
+          JsonNode *n = json_array_get_element (arr, i);
+          GpmPodPost *c;
+
+          if (!JSON_NODE_HOLDS_OBJECT (n) || (c = post_from_json (json_node_get_object (n))) == NULL)
+            continue;
+          added++;
+          /* a pod whose pages never named the account: the comments under
+           * the account's own post, whoever wrote them (an exact text
+           * including the date line is the user's anyway) */
+          if (g_hash_table_contains (seen, c->guid) ||
+              ((guid != NULL || diaspora_id != NULL) && !post_is_by (json_node_get_object (n), guid, diaspora_id)))
+            {
+              gpm_pod_post_unref (c);
+              continue;
+            }
+          g_hash_table_add (seen, g_strdup (c->guid));
+          g_ptr_array_add (comments, c);
+        }
+      url = auth == GPM_POD_AUTH_API && added > 0 ? link_next (&reply) : NULL;
+      reply_clear (&reply);
+    }
+  return g_steal_pointer (&comments);
+}

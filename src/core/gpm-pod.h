@@ -309,4 +309,25 @@ void        gpm_pod_find_own_post_async     (GpmPod *self, const char *text, gui
                                              GAsyncReadyCallback callback, gpointer user_data);
 GpmPodPost *gpm_pod_find_own_post_finish    (GpmPod *self, GAsyncResult *result, GError **error);
 
+/* ---------------------------------------------------------------- comments */
+
+/* A comment on one of the account's posts (the user's own comments that
+ * come along with a migrated post): comments are GpmPodPost too (id, guid,
+ * text, created_at; is_public is unused).
+ *
+ * Web session: POST /posts/POST_GUID/comments {"text"} (diaspora's
+ * CommentsController#create, 201 + CommentPresenter JSON); API v1:
+ * POST /api/v1/posts/POST_GUID/comments {"body"}. Over 65,535 characters
+ * (Comment validates the text's length) is TEXT_TOO_LONG without sending;
+ * a refused comment is REJECTED; like posts, an answer that never came is
+ * uncertain (gpm_pod_error_is_uncertain): list the comments before sending
+ * it again. */
+GpmPodPost *gpm_pod_create_comment          (GpmPod *self, const char *post_guid, const char *text,
+                                             GCancellable *cancellable, GError **error);
+/* The account's own comments on the post @post_guid, oldest first (other
+ * people's are left out). Web: GET /posts/POST_GUID/comments.json; API v1:
+ * GET /api/v1/posts/POST_GUID/comments, every page. GpmPodPost*. */
+GPtrArray  *gpm_pod_list_own_comments       (GpmPod *self, const char *post_guid,
+                                             GCancellable *cancellable, GError **error);
+
 G_END_DECLS

@@ -156,6 +156,24 @@ update_statement (GpmMigratePage *self)
                               n_skipped);
     }
 
+  {
+    GSettings *settings = gpm_settings_get_default ();
+
+    g_string_append (text, "\n\n");
+    if (g_settings_get_boolean (settings, "include-own-comments"))
+      g_string_append (text, _("The comments you wrote under these posts follow each post, with their dates. "
+                               "Other people’s comments are never copied."));
+    else
+      g_string_append (text, _("Your own comments under these posts stay behind: a reply can read oddly without "
+                               "the comments it answered. Preferences can bring them along."));
+    if (g_settings_get_boolean (settings, "archive-google-plus-links"))
+      {
+        g_string_append_c (text, ' ');
+        g_string_append (text, _("Links to your earlier posts will point to their copies on the pod, other Google+ "
+                                 "addresses to the Internet Archive."));
+      }
+  }
+
   if (self->journal != NULL && gpm_journal_count (self->journal, counts, NULL) &&
       counts[GPM_JOURNAL_STATE_POSTED] > 0)
     {
@@ -832,6 +850,8 @@ prepare_finish_plan (GpmMigratePage *self,
   self->migrator = gpm_migrator_new (self->pod, self->journal);
   /* Converted with the user's settings, photos from the archive. */
   convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+  /* links to the user's own posts point to their copies on the pod */
+  convert_settings->links = gpm_links_new (p->all_posts);
   gpm_migrator_use_takeout (self->migrator, self->takeout, convert_settings);
   gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
 

@@ -18,6 +18,8 @@ struct _GpmPreferencesWindow
   AdwEntryRow          *date_line_row;
   GtkSwitch            *inline_links_switch;
   GtkSwitch            *location_switch;
+  GtkSwitch            *archive_links_switch;
+  GtkSwitch            *own_comments_switch;
   GtkSpinButton        *delay_spin;
   GtkSpinButton        *per_day_spin;
   GtkSwitch            *remote_switch;
@@ -75,6 +77,8 @@ gpm_preferences_window_class_init (GpmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, date_line_row);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, inline_links_switch);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, location_switch);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, archive_links_switch);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, own_comments_switch);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, delay_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, per_day_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, remote_switch);
@@ -107,6 +111,8 @@ gpm_preferences_window_init (GpmPreferencesWindow *self)
   g_settings_bind (settings, "date-line-format", self->date_line_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "keep-inline-links", self->inline_links_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "include-location", self->location_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "archive-google-plus-links", self->archive_links_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "include-own-comments", self->own_comments_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "post-delay-seconds", self->delay_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "max-posts-per-day", self->per_day_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "allow-remote-previews", self->remote_switch, "active", G_SETTINGS_BIND_DEFAULT);

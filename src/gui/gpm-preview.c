@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gpm-a11y.h"
+#include "gpm-comments.h"
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-preview.h"
@@ -373,6 +374,47 @@ render_job_free (RenderJob *job)
   g_free (job);
 }
 
+/* The user's own comments under the post, as they will be posted (when
+ * the preference brings them along). */
+static void
+append_own_comments (RenderJob  *job,
+                     GString    *html,
+                     const char *escaped_name)
+{
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!job->settings->own_comments || job->takeout == NULL || gpm_post_get_n_comments (job->post) == 0)
+    return;
+  own = gpm_comments_read_own (job->takeout, job->post, &error);
+  if (own == NULL)
+    {
+      g_ptr_array_add (job->warnings, g_strdup_printf (_("Your comments could not be read: %s"), error->message));
+      return;
+    }
+  texts = gpm_comments_convert (own, job->settings);
+  if (texts->len == 0)
+    return;
+  g_string_append (html, "<section class=\"comments\"><hr>");
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_autoptr(GError) render_error = NULL;
+      g_autofree char *rendered = gpm_render_markdown (g_ptr_array_index (texts, i), &render_error);
+
+      g_string_append_printf (html, "<div class=\"comment\"><header><span class=\"author\">%s</span></header>", escaped_name);
+      if (rendered != NULL)
+        g_string_append_printf (html, "<div class=\"markdown-content\">%s</div>", rendered);
+      else
+        {
+          g_autofree char *message = gpm_gui_html_escape (render_error->message);
+          g_string_append_printf (html, "<p class=\"missing\">%s</p>", message);
+        }
+      g_string_append (html, "</div>");
+    }
+  g_string_append (html, "</section>");
+}
+
 static void
 append_diaspora_body (RenderJob        *job,
                       GString          *html,
@@ -436,6 +478,8 @@ append_diaspora_body (RenderJob        *job,
       /* Translators: diaspora's location line under a post */
       g_string_append_printf (html, "<p class=\"dim\">%s</p>", address);
     }
+
+  append_own_comments (job, html, name);
 }
 
 /* Showing a page. Loading each post as a new document costs WebKit a new

@@ -1200,7 +1200,8 @@ gpm_window_init (GpmWindow *self)
 
   {
     static const char *convert_keys[] = { "hashtags", "add-photo-hashtags", "date-line-format",
-                                          "date-line-locale", "keep-inline-links", "include-location" };
+                                          "date-line-locale", "keep-inline-links", "include-location",
+                                          "archive-google-plus-links", "include-own-comments" };
     for (guint i = 0; i < G_N_ELEMENTS (convert_keys); i++)
       {
         g_autofree char *signal = g_strconcat ("changed::", convert_keys[i], NULL);
