@@ -504,37 +504,60 @@ test_post_poll_location (void)
     "\"poll\": {\"choices\": [{\"description\": \"Tea\", \"voteCount\": 3}, {\"description\": \"Coffee\", \"voteCount\": 5}], \"totalVotes\": 8}, "
     "\"location\": {\"displayName\": \"Hudson River Park\", \"physicalAddress\": \"353 West St\", \"latitude\": 40.73, \"longitude\": -74.01}, "
     PUBLIC_ACL "}", NULL);
+  g_autoptr(GpmConvertSettings) with_place = gpm_convert_settings_new ();
+  g_autoptr(GpmConvertResult) placed = NULL;
   const GpmPollChoice *c;
+  const char *address = "unset";
 
   g_assert_cmpstr (r->markdown, ==, "Which one?\n\n" TAGS "\n" DATE);
   g_assert_nonnull (r->poll);
   g_assert_cmpuint (r->poll->choices->len, ==, 2);
   c = g_ptr_array_index (r->poll->choices, 1);
   g_assert_cmpstr (c->description, ==, "Coffee");
-  g_assert_nonnull (r->location);
-  g_assert_cmpstr (r->location->display_name, ==, "Hudson River Park");
-  g_assert_true (r->location->has_coordinates);
-  g_assert_cmpfloat_with_epsilon (r->location->latitude, 40.73, 1e-9);
+  /* The default: the place stays private, nowhere. */
+  g_assert_null (r->location);
+  g_assert_null (gpm_convert_pod_location (r->post, NULL, &address));
+  g_assert_null (address);
+
+  /* Asked for: diaspora*'s own location (it has coordinates), not a text line. */
+  with_place->location = TRUE;
+  placed = gpm_convert_post (r->post, with_place, NULL, NULL);
+  g_assert_cmpstr (placed->markdown, ==, "Which one?\n\n" TAGS "\n" DATE);
+  g_assert_nonnull (placed->location);
+  g_assert_cmpstr (placed->location->display_name, ==, "Hudson River Park");
+  g_assert_true (placed->location->has_coordinates);
+  g_assert_cmpfloat_with_epsilon (placed->location->latitude, 40.73, 1e-9);
+  g_assert_true (gpm_convert_pod_location (r->post, with_place, &address) == placed->location);
+  g_assert_cmpstr (address, ==, "353 West St");
 }
 
 /* A coordinate too large for a double (read as infinity) or off the globe
- * leaves the place without coordinates, named by its address. */
+ * leaves the place without coordinates, named by its address: diaspora*
+ * would drop such a location (app/models/location.rb validates lat and lng),
+ * so the place goes into the text. */
 static void
 test_post_location_bad_coordinates (void)
 {
   const char *cases[] = { "-1e999", "1e400", "91", "-90.5" };
+  g_autoptr(GpmConvertSettings) with_place = gpm_convert_settings_new ();
 
+  with_place->location = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *json = g_strdup_printf (
         "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Here\", "
         "\"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"353 West St\", "
         "\"latitude\": %s, \"longitude\": -74.01}, " PUBLIC_ACL "}", cases[i]);
-      g_autoptr(GpmConvertResult) r = convert_json (json, NULL);
+      g_autoptr(GpmConvertResult) r = convert_json (json, with_place);
+      g_autoptr(GpmConvertResult) off = convert_json (json, NULL);
 
       g_assert_nonnull (r->location);
       g_assert_cmpstr (r->location->physical_address, ==, "353 West St");
       g_assert_false (r->location->has_coordinates);
+      g_assert_null (gpm_convert_pod_location (r->post, with_place, NULL));
+      g_assert_cmpstr (r->markdown, ==, "Here\n\n📍 Park, 353 West St\n" TAGS "\n" DATE);
+      g_assert_null (off->location);
+      g_assert_cmpstr (off->markdown, ==, "Here\n\n" TAGS "\n" DATE);
     }
 }
 
@@ -573,7 +596,7 @@ test_settings (void)
   s->date_format = g_strdup ("Google+ %Y-%m-%d");
   s->context = FALSE;
   s->inline_links = TRUE;
-  s->location_text = TRUE;
+  s->location = TRUE;
   copy = gpm_convert_settings_copy (s);
   r = convert_json (json, copy);
   g_assert_cmpstr (r->markdown, ==, "See [this](https://e.x/p)\n\n📍 Park \\*A\\*, 1 Main St\n#archive #gplus\nGoogle+ 2018-07-15");
@@ -631,7 +654,7 @@ test_settings_boxed (void)
   g_assert_true (c->photo_hashtags);
   g_assert_true (c->context);
   g_assert_false (c->inline_links);
-  g_assert_false (c->location_text);
+  g_assert_false (c->location);
   g_boxed_free (t, c);
 }
 
@@ -665,7 +688,7 @@ test_settings_gsettings (void)
   g_assert_cmpstr (s->date_locale, ==, d->date_locale);
   g_assert_cmpint (s->photo_hashtags, ==, d->photo_hashtags);
   g_assert_cmpint (s->inline_links, ==, d->inline_links);
-  g_assert_cmpint (s->location_text, ==, d->location_text);
+  g_assert_cmpint (s->location, ==, d->location);
   g_clear_pointer (&s, gpm_convert_settings_free);
 
   g_settings_set_strv (gsettings, "hashtags", tags);
@@ -680,7 +703,7 @@ test_settings_gsettings (void)
   g_assert_cmpstr (s->date_format, ==, "%Y");
   g_assert_cmpstr (s->date_locale, ==, "");
   g_assert_true (s->inline_links);
-  g_assert_true (s->location_text);
+  g_assert_true (s->location);
   g_assert_true (s->context);
 }
 

@@ -24,6 +24,17 @@ gpm_cli_selection_entries (GpmCliSelection *sel)
   return g_memdup2 (entries, sizeof entries);
 }
 
+GOptionEntry *
+gpm_cli_convert_entries (GpmConvertSettings *settings)
+{
+  GOptionEntry entries[] = {
+    { "include-location", 0, 0, G_OPTION_ARG_NONE, &settings->location,
+      N_("Include the place a post was written at (as the pod's location, or in the text when it has no coordinates)"), NULL },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
 gboolean
 gpm_cli_selection_is_empty (const GpmCliSelection *sel)
 {

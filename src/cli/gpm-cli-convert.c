@@ -107,6 +107,7 @@ typedef struct {
   char       **lines;     /* per post, set by the workers */
   char       **errors;    /* per post: why there is no html, or NULL */
   gboolean     with_html;
+  const GpmConvertSettings *settings;
   GMutex       lock;
   GCond        cond;
   GAsyncQueue *queue;     /* post numbers + 1; 0 … never; STOP ends a worker */
@@ -144,7 +145,7 @@ convert_one (Jobs *jobs, guint i)
   g_autofree char *name = NULL;
   char *line;
 
-  r = gpm_convert_post (post, NULL, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
+  r = gpm_convert_post (post, jobs->settings, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
   if (jobs->with_html)
     html = gpm_render_markdown (r->markdown, &render_error);
   name = gpm_cli_input_dup_display_name (jobs->input, gpm_post_get_entry_name (post));
@@ -161,7 +162,8 @@ convert_one (Jobs *jobs, guint i)
 }
 
 static int
-convert_takeout (const char *prog, char **paths, gboolean with_html)
+convert_takeout (const char *prog, char **paths, gboolean with_html,
+                 const GpmConvertSettings *settings)
 {
   g_autoptr(GError) error = NULL;
   GpmCliInput input;
@@ -182,6 +184,7 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
 
   jobs.input = &input;
   jobs.with_html = with_html;
+  jobs.settings = settings;
   jobs.takeout = input.import ? gpm_import_get_takeout (input.import) : NULL;
   jobs.posts = gpm_scope_index_get_posts (input.index);
   n = jobs.posts->len;
@@ -245,6 +248,8 @@ gpm_cli_convert (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
   gboolean html = FALSE, jsonl = FALSE, no_html = FALSE;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree GOptionEntry *convert_entries = gpm_cli_convert_entries (settings);
   const GOptionEntry entries[] = {
     { "no-html", 0, 0, G_OPTION_ARG_NONE, &no_html, N_("With --jsonl: leave the preview HTML out (\"html\": null), which is faster"), NULL },
     { "html", 0, 0, G_OPTION_ARG_NONE, &html, N_("Print the preview HTML (as diaspora* shows the post) instead of the Markdown"), NULL },
@@ -261,6 +266,7 @@ gpm_cli_convert (int argc, char **argv)
                                        "post names it), \"entry\" (where it is in the takeout, or null), \"kind\" (photo,\n"
                                        "video, other), \"uploadable\"}."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
@@ -279,7 +285,7 @@ gpm_cli_convert (int argc, char **argv)
           fprintf (stderr, _("%s: --jsonl takes a takeout (and no --html)\n"), argv[0]);
           return GPM_CLI_USAGE;
         }
-      return convert_takeout (argv[0], args, !no_html);
+      return convert_takeout (argv[0], args, !no_html, settings);
     }
 
   if (args == NULL || args[0] == NULL || args[1] != NULL)
@@ -296,7 +302,7 @@ gpm_cli_convert (int argc, char **argv)
         fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], error->message);
         return GPM_CLI_BAD_INPUT;
       }
-    r = gpm_convert_post (post, NULL, resolve_next_to_file, NULL);
+    r = gpm_convert_post (post, settings, resolve_next_to_file, NULL);
     for (guint i = 0; i < r->warnings->len; i++)
       fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], (const char *) g_ptr_array_index (r->warnings, i));
     if (html)

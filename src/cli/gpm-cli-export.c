@@ -44,6 +44,8 @@ gpm_cli_export (int argc, char **argv)
   g_autoptr(GPtrArray) posts = NULL;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   g_autofree GOptionEntry *sel_entries = NULL;
+  g_autofree GOptionEntry *convert_entries = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   g_autofree char *out = NULL;
   GpmCliSelection sel = { 0 };
   GpmCliInput input;
@@ -65,6 +67,8 @@ gpm_cli_export (int argc, char **argv)
   sel_entries = gpm_cli_selection_entries (&sel);
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, sel_entries, GETTEXT_PACKAGE);
+  convert_entries = gpm_cli_convert_entries (settings);
+  g_option_context_add_main_entries (context, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
@@ -97,7 +101,7 @@ gpm_cli_export (int argc, char **argv)
 
   posts = gpm_cli_input_select (&input, &sel);
   if (!gpm_export_posts (input.import ? gpm_import_get_takeout (input.import) : NULL,
-                         posts, out, NULL, on_progress, &progress, problems, NULL, &error))
+                         posts, out, settings, on_progress, &progress, problems, NULL, &error))
     {
       fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
       status = GPM_CLI_BAD_INPUT;

@@ -312,6 +312,8 @@ gpm_cli_post (int argc, char **argv)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree GOptionEntry *selection_entries = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree GOptionEntry *convert_entries = gpm_cli_convert_entries (settings);
   GpmCliSelection sel = { 0 };
   g_autofree char *pod_typed = NULL;
   g_autofree char *username = NULL;
@@ -359,6 +361,7 @@ gpm_cli_post (int argc, char **argv)
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   selection_entries = gpm_cli_selection_entries (&sel);
   g_option_context_add_main_entries (context, selection_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
@@ -436,7 +439,7 @@ gpm_cli_post (int argc, char **argv)
     }
   migrator = gpm_migrator_new (run.pod, journal);
   run.migrator = migrator;
-  gpm_migrator_use_takeout (migrator, run.takeout, NULL);
+  gpm_migrator_use_takeout (migrator, run.takeout, settings);
   gpm_migrator_set_delay (migrator, (guint) delay);
   gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
   for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)

@@ -1436,7 +1436,7 @@ gpm_convert_settings_new (void)
   s->date_locale = g_strdup ("C");
   s->context = TRUE;
   s->inline_links = FALSE;
-  s->location_text = FALSE;
+  s->location = FALSE;
   return s;
 }
 
@@ -1456,7 +1456,7 @@ gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
   g_free (s->date_locale);
   s->date_locale = g_settings_get_string (gsettings, "date-line-locale");
   s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
-  s->location_text = g_settings_get_boolean (gsettings, "include-location");
+  s->location = g_settings_get_boolean (gsettings, "include-location");
   return s;
 }
 
@@ -1684,6 +1684,34 @@ scope_display_name (const GpmScope *scope)
   return scope->name;
 }
 
+const GpmLocation *
+gpm_convert_pod_location (GpmPost                  *post,
+                          const GpmConvertSettings *settings,
+                          const char              **address)
+{
+  const GpmLocation *l;
+  const char *a = NULL;
+
+  g_return_val_if_fail (GPM_IS_POST (post), NULL);
+
+  if (address != NULL)
+    *address = NULL;
+  if (settings == NULL || !settings->location)
+    return NULL;  /* the default: the place stays private */
+  l = gpm_post_get_location (post);
+  if (l == NULL || !l->has_coordinates)
+    return NULL;
+  if (l->physical_address != NULL && *l->physical_address != '\0')
+    a = l->physical_address;
+  else if (l->display_name != NULL && *l->display_name != '\0')
+    a = l->display_name;
+  if (a == NULL)
+    return NULL;
+  if (address != NULL)
+    *address = a;
+  return l;
+}
+
 GpmConvertResult *
 gpm_convert_post (GpmPost                  *post,
                   const GpmConvertSettings *settings,
@@ -1719,7 +1747,8 @@ gpm_convert_post (GpmPost                  *post,
   r->media = g_ptr_array_new_with_free_func ((GDestroyNotify) convert_media_free);
   r->warnings = g_ptr_array_new_with_free_func (g_free);
   r->poll = gpm_post_get_poll (post);
-  r->location = gpm_post_get_location (post);
+  /* The place stays private unless the user asked for it (issue 12). */
+  r->location = settings->location ? gpm_post_get_location (post) : NULL;
 
   lines = g_ptr_array_new_with_free_func (g_free);
   content = g_strdup (gpm_post_get_content (post));
@@ -1745,7 +1774,9 @@ gpm_convert_post (GpmPost                  *post,
   if (*content != '\0')
     g_ptr_array_add (lines, gpm_convert_html_to_markdown (content, settings->inline_links));
 
-  if (settings->location_text && r->location != NULL
+  /* A place the pod would drop (no coordinates) goes into the text, so it
+   * is not lost; one the pod keeps is shown by diaspora* under the post. */
+  if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
       && ((r->location->display_name && *r->location->display_name)
           || (r->location->physical_address && *r->location->physical_address)))
     {

@@ -28,7 +28,11 @@ typedef struct {
                               * "" = the desktop's) */
   gboolean  context;         /* append "  ( <community or collection>)" to the date line */
   gboolean  inline_links;    /* keep links inside the text as [text](url) (the seed drops them) */
-  gboolean  location_text;   /* add the location as a line of text */
+  gboolean  location;        /* include the place the post was written at (default FALSE:
+                              * the place stays private: no text line, no location sent to
+                              * the pod, none in an export). On: diaspora*'s own location
+                              * when the pod keeps it (gpm_convert_pod_location()), else a
+                              * line of text */
 } GpmConvertSettings;
 
 #define GPM_TYPE_CONVERT_SETTINGS (gpm_convert_settings_get_type ())
@@ -66,7 +70,8 @@ typedef struct {
   GPtrArray         *media;      /* GpmConvertMedia*, album items then media */
   GPtrArray         *warnings;   /* char*, translated, for the user */
   const GpmPoll     *poll;       /* the post's poll or NULL, for a native diaspora poll */
-  const GpmLocation *location;   /* the post's location or NULL, for a native diaspora location */
+  const GpmLocation *location;   /* the post's location, NULL when settings->location is off;
+                                  * sent to the pod only as gpm_convert_pod_location() says */
   /*< private >*/
   gint ref_count;
 } GpmConvertResult;
@@ -93,6 +98,18 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
                                                  const GpmConvertSettings *settings,
                                                  GpmConvertMediaResolver   resolver,
                                                  gpointer                  resolver_data);
+
+/* The location diaspora* keeps for @post: NULL when @settings (NULL: the
+ * defaults) leave the place out, or when the pod would drop it. diaspora*
+ * builds a location only when an address is given
+ * (app/services/status_message_creation_service.rb add_location) and its
+ * Location validates lat and lng (app/models/location.rb:5), dropping one
+ * without coordinates silently: gpm_convert_post() puts such a place into
+ * the text instead. @address (optional) gets the address to send (the
+ * physical address, else the place's name), borrowed from the post. */
+const GpmLocation *gpm_convert_pod_location     (GpmPost                  *post,
+                                                 const GpmConvertSettings *settings,
+                                                 const char              **address);
 
 /* Readies libxml2 for use from several threads; call it from the main
  * thread before converting in workers (the conversion calls it too). */

@@ -85,7 +85,9 @@ typedef struct {
   GPtrArray       *photos;         /* char*, archive entries, in upload order */
   char            *poll_question;  /* NULL: no native poll */
   GPtrArray       *poll_answers;   /* char* */
-  char            *location;       /* NULL: no native location */
+  char            *location;       /* the address sent as diaspora*'s location; NULL: none
+                                    * (gpm_convert_pod_location(): the place stays private
+                                    * unless the settings include it) */
   GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   /*< private >*/
@@ -133,6 +135,12 @@ void         gpm_migrator_set_read_func    (GpmMigrator           *self,
                                             GpmMigratorReadFunc    func,
                                             gpointer               user_data,
                                             GDestroyNotify         destroy);
+
+/* The conversion settings the posts are sent with, as far as the migrator
+ * itself sends them (the location: gpm_convert_pod_location()); NULL: the
+ * defaults. gpm_migrator_use_takeout() sets them. */
+void         gpm_migrator_set_convert_settings (GpmMigrator              *self,
+                                                const GpmConvertSettings *settings);
 
 /* The usual wiring of the two above: posts converted by the convert module
  * with @settings (NULL: the defaults, the seed's format), photos read from
