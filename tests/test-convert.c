@@ -381,7 +381,15 @@ test_post_link (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Read this\", "
     "\"link\": {\"title\": \"T\", \"url\": \"https://example.com/a\"}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "Read this\n\n" TAGS "\n" DATE "\nhttps://example.com/a");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+
+  g_assert_cmpstr (r->markdown, ==, "Read this\n\n" TAGS "\n" DATE "\n\nhttps://example.com/a");
+  /* An empty line before it: diaspora* renders the link as a paragraph of
+   * its own (issue 12), not as the end of the date line's paragraph. */
+  html = gpm_render_markdown (r->markdown, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (html, "</p>\n<p><a href=\"https://example.com/a\""));
 }
 
 static void
@@ -391,7 +399,7 @@ test_post_reshare_with_link (void)
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"So <b>true</b>\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë Original\"}, \"content\": \"THEIR TEXT\", "
     "\"link\": {\"url\": \"https://example.net/shared\"}}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "So **true** \\- H/t to Zoë Original\n\n" TAGS "\n" DATE "\nhttps://example.net/shared");
+  g_assert_cmpstr (r->markdown, ==, "So **true** \\- H/t to Zoë Original\n\n" TAGS "\n" DATE "\n\nhttps://example.net/shared");
 }
 
 static void
@@ -411,7 +419,7 @@ test_post_reshare_empty_content (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"link\": {\"url\": \"https://e.x/\"}}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "\\- H/t to Bob\n\n" TAGS "\n" DATE "\nhttps://e.x/");
+  g_assert_cmpstr (r->markdown, ==, "\\- H/t to Bob\n\n" TAGS "\n" DATE "\n\nhttps://e.x/");
 }
 
 static void

@@ -1843,8 +1843,15 @@ gpm_convert_post (GpmPost                  *post,
         }
     }
 
+  /* Part III's link comes last, after an empty line (the seed's listing lost
+   * that line's body): only then does diaspora* render it as a paragraph of
+   * its own, the one its link preview (OpenGraph) is made for. */
   if (link_url != NULL && *link_url != '\0')
-    g_ptr_array_add (lines, g_strdup (link_url));
+    {
+      if (lines->len > 0)
+        g_ptr_array_add (lines, g_strdup (""));
+      g_ptr_array_add (lines, g_strdup (link_url));
+    }
 
   g_ptr_array_add (lines, NULL);
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
