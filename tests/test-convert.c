@@ -364,6 +364,10 @@ test_post_empty_content (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"\", " PUBLIC_ACL "}", NULL);
   g_assert_cmpstr (r->markdown, ==, TAGS "\n" DATE);
+  /* Only the footer: flagged, never posted. */
+  g_assert_true (r->nothing_own);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (r->warnings, 0), "Nothing of yours to post"));
 }
 
 static void
@@ -409,8 +413,86 @@ test_post_reshare_without_link (void)
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Look\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"content\": \"THEIR TEXT\", "
     "\"media\": {\"url\": \"https://lh3.example/x/THEIRS.jpg\", \"contentType\": \"image/*\"}}, " PUBLIC_ACL "}", NULL);
+  g_autofree char *list = gpm_convert_dup_list_text (r->post, 160);
+
   g_assert_cmpstr (r->markdown, ==, "Look\n\n" TAGS "\n" DATE);
   g_assert_cmpuint (r->media->len, ==, 0);  /* not the author's photo */
+  g_assert_false (r->nothing_own);          /* "Look" is the user's own */
+  g_assert_cmpstr (list, ==, "Look");
+}
+
+/* Issue 12: a reshare with no text and no link of the user's own would be
+ * the hashtag footer alone (and two of them the same post). Flagged, left
+ * out; the list shows whose post it was, never their words. */
+static void
+test_post_reshare_nothing_own (void)
+{
+  const char *cases[] = {
+    "\"content\": \"\", ",
+    "\"content\": \"<br> &nbsp;<b></b>\", ",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"creationTime\": \"2018-07-15 20:43:51+0000\", %s"
+        "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë Original\"}, \"content\": \"THEIR <b>WORDS</b>\", "
+        "\"media\": {\"url\": \"https://lh3.example/x/THEIRS.jpg\", \"contentType\": \"image/*\"}}, " PUBLIC_ACL "}",
+        cases[i]);
+      g_autoptr(GpmConvertResult) r = convert_json (json, NULL);
+      g_autofree char *list = gpm_convert_dup_list_text (r->post, 160);
+      g_autofree char *reason = NULL;
+
+      g_assert_true (r->nothing_own);
+      g_assert_true (gpm_convert_post_is_nothing_own (r->post, NULL, &reason));
+      g_assert_nonnull (strstr (reason, "Nothing of yours to post"));
+      g_assert_nonnull (strstr (reason, "Zoë Original"));
+      g_assert_cmpuint (r->warnings->len, ==, 1);
+      g_assert_cmpstr (g_ptr_array_index (r->warnings, 0), ==, reason);
+      g_assert_null (strstr (r->markdown, "WORDS"));
+      g_assert_null (strstr (r->markdown, "H/t"));
+      g_assert_cmpstr (list, ==, "Reshare of Zoë Original’s post");
+    }
+}
+
+/* The reshared post's author is unknown: no dangling "H/t to". */
+static void
+test_post_reshare_no_author (void)
+{
+  g_autoptr(GpmConvertResult) r = convert_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Worth it\", "
+    "\"resharedPost\": {\"content\": \"THEIR TEXT\", \"link\": {\"url\": \"https://e.x/a\"}}, " PUBLIC_ACL "}", NULL);
+  g_autoptr(GpmConvertResult) bare = convert_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", "
+    "\"resharedPost\": {\"author\": {\"displayName\": \" \"}, \"content\": \"THEIR TEXT\"}, " PUBLIC_ACL "}", NULL);
+  g_autofree char *list = gpm_convert_dup_list_text (bare->post, 160);
+
+  g_assert_cmpstr (r->markdown, ==, "Worth it\n\n" TAGS "\n" DATE "\n\nhttps://e.x/a");
+  g_assert_false (r->nothing_own);  /* the link is kept */
+  g_assert_true (bare->nothing_own);
+  g_assert_null (strstr (bare->markdown, "H/t"));
+  g_assert_null (strstr (bare->markdown, "THEIR"));
+  g_assert_cmpstr (list, ==, "Reshare of a post");
+}
+
+/* The list's line is the user's own text as plain text on one line. */
+static void
+test_list_text (void)
+{
+  g_autoptr(GpmPost) own = post_from_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"<b>Hello</b> &amp; good<br>bye\", " PUBLIC_ACL "}");
+  g_autoptr(GpmPost) link = post_from_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"link\": {\"title\": \"A &lt;title&gt;\", \"url\": \"https://e.x/\"}, " PUBLIC_ACL "}");
+  g_autofree char *a = gpm_convert_dup_list_text (own, 160);
+  g_autofree char *b = gpm_convert_dup_list_text (own, 5);
+  g_autofree char *c = gpm_convert_dup_list_text (link, 160);
+
+  g_assert_cmpstr (a, ==, "Hello & good bye");
+  g_assert_cmpstr (b, ==, "Hello");
+  g_assert_cmpstr (c, ==, "A &lt;title&gt;");  /* a title is text, not HTML */
+  g_assert_false (gpm_convert_post_is_nothing_own (own, NULL, NULL));
+  g_assert_false (gpm_convert_post_is_nothing_own (link, NULL, NULL));
 }
 
 static void
@@ -735,6 +817,9 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/reshare-with-link", test_post_reshare_with_link);
   g_test_add_func ("/convert/post/reshare-without-link", test_post_reshare_without_link);
   g_test_add_func ("/convert/post/reshare-empty-content", test_post_reshare_empty_content);
+  g_test_add_func ("/convert/post/reshare-nothing-own", test_post_reshare_nothing_own);
+  g_test_add_func ("/convert/post/reshare-no-author", test_post_reshare_no_author);
+  g_test_add_func ("/convert/post/list-text", test_list_text);
   g_test_add_func ("/convert/post/community", test_post_community);
   g_test_add_func ("/convert/post/collection", test_post_collection);
   g_test_add_func ("/convert/post/album", test_post_album);

@@ -240,6 +240,51 @@ test_export_location (Fixture *f, gconstpointer data)
   g_assert_null (strstr (md, "📍"));
 }
 
+/* Re-reads the fixture's takeout folder (after a test added posts to it). */
+static void
+reimport (Fixture *f)
+{
+  const char *paths[2] = { f->takeout, NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&f->import);
+  f->import = gpm_import_new (paths);
+  gpm_import_run (f->import, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A reshare with nothing of the user's own is not exported (it would be the
+ * footer alone), and the problems say why. */
+static void
+test_export_nothing_own (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autofree char *listing = NULL;
+  g_autofree char *index = NULL;
+  gboolean told = FALSE;
+
+  write_file (f->takeout, POSTS "20180801 - Reshare.json",
+    "{\"resourceName\": \"users/1/posts/R\", \"creationTime\": \"2018-08-01 10:00:00+0000\", \"content\": \"\", "
+    "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë\"}, \"content\": \"THEIR WORDS\"}, " ACL_PUBLIC "}", -1);
+  reimport (f);
+  g_assert_cmpuint (gpm_import_get_posts (f->import)->len, ==, 4);
+  g_assert_true (export_all (f, problems, &error));
+  g_assert_no_error (error);
+
+  listing = dir_listing (f->out);
+  g_assert_null (strstr (listing, "2018-08-01"));
+  index = read_file (f->out, "index.md");
+  g_assert_null (strstr (index, "2018-08-01"));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, i);
+      if (strstr (p->name, "Reshare.json") && strstr (p->message, "Nothing of yours to post"))
+        told = TRUE;
+    }
+  g_assert_true (told);
+}
+
 static void
 test_export_again_in_place (Fixture *f, gconstpointer data)
 {
@@ -430,6 +475,7 @@ main (int argc, char **argv)
   g_test_add ("/export/round-trip", Fixture, NULL, fixture_set_up, test_export_round_trip, fixture_tear_down);
   g_test_add ("/export/again-in-place", Fixture, NULL, fixture_set_up, test_export_again_in_place, fixture_tear_down);
   g_test_add ("/export/location", Fixture, NULL, fixture_set_up, test_export_location, fixture_tear_down);
+  g_test_add ("/export/nothing-own", Fixture, NULL, fixture_set_up, test_export_nothing_own, fixture_tear_down);
   g_test_add ("/export/refuses-foreign-folder", Fixture, NULL, fixture_set_up, test_export_refuses_foreign_folder, fixture_tear_down);
   g_test_add ("/export/bad-manifest", Fixture, NULL, fixture_set_up, test_export_bad_manifest, fixture_tear_down);
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);

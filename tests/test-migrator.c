@@ -944,6 +944,35 @@ test_plan (void)
   g_assert_null (item->visibility);
 }
 
+/* A reshare with nothing of the user's own is never sent: skipped, with why. */
+static void
+test_plan_nothing_own (void)
+{
+  const char *json =
+    "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/rs\", \"content\": \"\","
+    " \"resharedPost\": {\"author\": {\"displayName\": \"Zoë\"}, \"content\": \"THEIR WORDS\"},"
+    " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  GpmMigratorItem *item;
+
+  g_ptr_array_add (posts, gpm_post_new_from_data ("rs.json", json, -1, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (posts, make_post (1, "2018-01-02 00:00:00+0000", ACL_PUBLIC, 0));
+  gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
+  items = gpm_migrator_plan (migrator, posts);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN);
+  g_assert_nonnull (strstr (item->skip->message, "Nothing of yours to post"));
+  g_assert_null (item->text);
+  item = g_ptr_array_index (items, 1);
+  g_assert_null (item->skip);
+  g_assert_nonnull (item->text);
+}
+
 static void
 test_poll_location (void)
 {
@@ -1119,6 +1148,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/migrator/plan", test_plan);
   g_test_add_func ("/migrator/poll-location", test_poll_location);
+  g_test_add_func ("/migrator/plan-nothing-own", test_plan_nothing_own);
   g_test_add ("/migrator/web/plain", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_plain, fixture_tear_down);
   g_test_add ("/migrator/api/plain", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_plain, fixture_tear_down);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)

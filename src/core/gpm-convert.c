@@ -1684,6 +1684,214 @@ scope_display_name (const GpmScope *scope)
   return scope->name;
 }
 
+/* ---- Nothing of the user's own -------------------------------------------- */
+
+static gboolean
+is_block (const xmlNode *n)
+{
+  static const char * const blocks[] = { "br", "p", "div", "li", "ul", "ol", "blockquote", "tr", "td", "h1", "h2", "h3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    if (g_ascii_strcasecmp ((const char *) n->name, blocks[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+plain_walk (const xmlNode *node,
+            GString       *out)
+{
+  for (const xmlNode *n = node; n != NULL; n = n->next)
+    {
+      if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
+        g_string_append (out, (const char *) n->content);
+      else if (n->type == XML_ELEMENT_NODE)
+        {
+          /* Line breaks, paragraphs and list items keep words apart. */
+          if (is_block (n))
+            g_string_append_c (out, ' ');
+          plain_walk (n->children, out);
+        }
+    }
+}
+
+/* @html's words without markup on one line (white space folded), at most
+ * @max_chars characters (0: all). */
+static char *
+html_plain_text (const char *html,
+                 guint       max_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *wrapped = NULL;
+  g_autoptr(GString) raw = g_string_new (NULL);
+  GString *out;
+  htmlDocPtr doc;
+  gboolean space = FALSE;
+  guint n = 0;
+
+  if (html == NULL || *html == '\0')
+    return g_strdup ("");
+  gpm_convert_init ();
+  if (!g_utf8_validate (html, -1, NULL))
+    html = valid = g_utf8_make_valid (html, -1);
+  wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
+  doc = htmlReadMemory (wrapped, (int) MIN (strlen (wrapped), (gsize) G_MAXINT), NULL, "UTF-8",
+                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  if (doc != NULL)
+    {
+      xmlNode *root = xmlDocGetRootElement (doc);
+
+      if (root != NULL)
+        plain_walk (root->children, raw);
+      xmlFreeDoc (doc);
+    }
+
+  out = g_string_sized_new (raw->len);
+  for (const char *p = raw->str; *p != '\0' && (max_chars == 0 || n < max_chars); p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (g_unichar_isspace (c) || c == 0x200B || c == 0xFEFF)
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        {
+          g_string_append_c (out, ' ');
+          n++;
+          space = FALSE;
+          if (max_chars != 0 && n >= max_chars)
+            break;
+        }
+      g_string_append_unichar (out, c);
+      n++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Quick: text outside the tags that is not white space or an entity means
+ * the post has words of its own (most posts; no parse needed then). */
+static gboolean
+surely_has_text (const char *html)
+{
+  gboolean in_tag = FALSE;
+
+  for (const char *p = html; p != NULL && *p != '\0'; p++)
+    {
+      if (in_tag)
+        in_tag = *p != '>';
+      else if (*p == '<')
+        in_tag = TRUE;
+      else if (*p == '&')
+        {
+          /* An entity may be white space (&nbsp;): the parse decides. */
+          while (p[1] != '\0' && p[1] != ';' && p[1] != '<' && !g_ascii_isspace (p[1]))
+            p++;
+        }
+      else if (g_ascii_isalnum (*p))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+reshared_author_name (GpmPost *reshared)
+{
+  const GpmPerson *author = reshared ? gpm_post_get_author (reshared) : NULL;
+
+  if (author == NULL || author->display_name == NULL)
+    return NULL;
+  for (const char *p = author->display_name; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return author->display_name;
+  return NULL;
+}
+
+gboolean
+gpm_convert_post_is_nothing_own (GpmPost                  *post,
+                                 const GpmConvertSettings *settings,
+                                 char                    **reason)
+{
+  GpmPostAttachments kinds;
+  const GpmLink *link;
+  GpmPost *reshared;
+  const char *content;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (GPM_IS_POST (post), FALSE);
+
+  if (reason != NULL)
+    *reason = NULL;
+  kinds = gpm_post_get_attachments (post);
+  if (kinds & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM | GPM_POST_HAS_POLL))
+    return FALSE;
+  if (settings != NULL && settings->location && (kinds & GPM_POST_HAS_LOCATION))
+    return FALSE;
+  link = gpm_post_get_link (post);
+  if (link != NULL && link->url != NULL && *link->url != '\0')
+    return FALSE;
+  reshared = gpm_post_get_reshared_post (post);
+  link = reshared ? gpm_post_get_link (reshared) : NULL;
+  if (link != NULL && link->url != NULL && *link->url != '\0')
+    return FALSE;
+  content = gpm_post_get_content (post);
+  if (surely_has_text (content))
+    return FALSE;
+  text = html_plain_text (content, 1);
+  if (*text != '\0')
+    return FALSE;
+
+  if (reason != NULL)
+    {
+      const char *name = reshared_author_name (reshared);
+
+      if (reshared != NULL && name != NULL)
+        *reason = g_strdup_printf (_("Nothing of yours to post: a reshare of %s’s post with no text or link of yours (their words are never reposted). It is left out."),
+                                   name);
+      else if (reshared != NULL)
+        *reason = g_strdup (_("Nothing of yours to post: a reshare with no text or link of yours (the original author’s words are never reposted). It is left out."));
+      else
+        *reason = g_strdup (_("Nothing of yours to post: the post has no text, link, photo or poll. It is left out."));
+    }
+  return TRUE;
+}
+
+char *
+gpm_convert_dup_list_text (GpmPost *post,
+                           guint    max_chars)
+{
+  g_autofree char *text = NULL;
+  const GpmLink *link;
+  GpmPost *reshared;
+
+  g_return_val_if_fail (GPM_IS_POST (post), NULL);
+
+  text = html_plain_text (gpm_post_get_content (post), max_chars);
+  if (*text != '\0')
+    return g_steal_pointer (&text);
+  link = gpm_post_get_link (post);
+  if (link != NULL && link->title != NULL && *link->title != '\0')
+    {
+      g_autofree char *escaped = g_markup_escape_text (link->title, -1);
+      g_autofree char *title = html_plain_text (escaped, max_chars);
+
+      if (*title != '\0')
+        return g_steal_pointer (&title);
+    }
+  reshared = gpm_post_get_reshared_post (post);
+  if (reshared != NULL)
+    {
+      const char *name = reshared_author_name (reshared);
+
+      /* Translators: the post list's line for a reshare without text of the user's own */
+      return name ? g_strdup_printf (_("Reshare of %s’s post"), name) : g_strdup (_("Reshare of a post"));
+    }
+  return g_strdup ("");
+}
+
 const GpmLocation *
 gpm_convert_pod_location (GpmPost                  *post,
                           const GpmConvertSettings *settings,
@@ -1750,6 +1958,14 @@ gpm_convert_post (GpmPost                  *post,
   /* The place stays private unless the user asked for it (issue 12). */
   r->location = settings->location ? gpm_post_get_location (post) : NULL;
 
+  {
+    g_autofree char *reason = NULL;
+
+    r->nothing_own = gpm_convert_post_is_nothing_own (post, settings, &reason);
+    if (reason != NULL)
+      g_ptr_array_add (r->warnings, g_steal_pointer (&reason));
+  }
+
   lines = g_ptr_array_new_with_free_func (g_free);
   content = g_strdup (gpm_post_get_content (post));
   link = gpm_post_get_link (post);
@@ -1762,13 +1978,15 @@ gpm_convert_post (GpmPost                  *post,
   reshared = gpm_post_get_reshared_post (post);
   if (reshared != NULL && gpm_post_get_link (reshared) != NULL)
     {
-      const GpmPerson *author = gpm_post_get_author (reshared);
-      char *c;
+      const char *name = reshared_author_name (reshared);
       link_url = gpm_post_get_link (reshared)->url;
-      c = g_strconcat (content, " - H/t to ",
-                       author && author->display_name ? author->display_name : "", NULL);
-      g_free (content);
-      content = c;
+      /* Without the author's name, no dangling "H/t to". */
+      if (name != NULL)
+        {
+          char *c = g_strconcat (content, " - H/t to ", name, NULL);
+          g_free (content);
+          content = c;
+        }
     }
 
   if (*content != '\0')

@@ -72,6 +72,8 @@ typedef struct {
   const GpmPoll     *poll;       /* the post's poll or NULL, for a native diaspora poll */
   const GpmLocation *location;   /* the post's location, NULL when settings->location is off;
                                   * sent to the pod only as gpm_convert_pod_location() says */
+  gboolean           nothing_own; /* gpm_convert_post_is_nothing_own(): not to be posted
+                                   * (a warning says so) */
   /*< private >*/
   gint ref_count;
 } GpmConvertResult;
@@ -110,6 +112,26 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
 const GpmLocation *gpm_convert_pod_location     (GpmPost                  *post,
                                                  const GpmConvertSettings *settings,
                                                  const char              **address);
+
+/* Part III's rule: only the user's own words are reposted. TRUE when @post
+ * has nothing of the user's own to post: no text of its own, no link (its
+ * own, or the reshared post's, which Part III reposts with a hat tip), no
+ * photo or video, no poll (and no place, unless @settings include it). A
+ * reshare of someone else's words alone would become a post of nothing but
+ * the hashtag footer: such posts are left out of the migration (the
+ * migrator skips them, GPM_MIGRATOR_ERROR_NOTHING_OWN) and of an export,
+ * and gpm_convert_post() says so in its warnings. @reason (optional) gets
+ * that message for the user ("Nothing of yours to post: …"), translated. */
+gboolean          gpm_convert_post_is_nothing_own (GpmPost                  *post,
+                                                   const GpmConvertSettings *settings,
+                                                   char                    **reason);
+
+/* What a post list shows for @post, on one line: its own text as plain text
+ * (at most @max_chars characters), else its own link's title, else for a
+ * reshare "Reshare of NAME's post"; "" when it has none of these. Never the
+ * reshared post's text, which is not the user's. */
+char             *gpm_convert_dup_list_text     (GpmPost *post,
+                                                 guint    max_chars);
 
 /* Readies libxml2 for use from several threads; call it from the main
  * thread before converting in workers (the conversion calls it too). */

@@ -601,6 +601,9 @@ export_one (GpmTakeout               *takeout,
   r = gpm_convert_post (post, settings, takeout ? gpm_convert_takeout_resolver : NULL, takeout);
   for (guint i = 0; i < r->warnings->len; i++)
     add_problem (problems, gpm_post_get_entry_name (post), g_ptr_array_index (r->warnings, i));
+  /* Nothing of the user's own (a warning says so): no file of footer only. */
+  if (r->nothing_own)
+    return TRUE;
 
   for (guint i = 0; i < r->media->len; i++)
     {

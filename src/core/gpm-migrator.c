@@ -238,6 +238,7 @@ make_item (GpmMigrator     *self,
   g_autoptr(GPtrArray) unmapped = g_ptr_array_new_with_free_func (g_free);
   const GpmPoll *poll;
   const char *address;
+  g_autofree char *reason = NULL;
 
   item->ref_count = 1;
   item->post = g_object_ref (post);
@@ -289,6 +290,14 @@ make_item (GpmMigrator     *self,
       names = g_strjoinv (", ", (char **) item->aspects->pdata);
       g_ptr_array_remove_index (item->aspects, item->aspects->len - 1);
       item->visibility = g_strdup_printf ("aspect:%s", names);
+    }
+
+  /* A reshare of someone else's words alone: never sent (it would be the
+   * hashtag footer only, and two of them the same post). */
+  if (gpm_convert_post_is_nothing_own (post, self->convert_settings, &reason))
+    {
+      g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN, reason);
+      return item;
     }
 
   if (self->convert_func == NULL)

@@ -45,6 +45,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
   GPM_MIGRATOR_ERROR_NOT_READY,      /* run without a pod, journal or converter */
   GPM_MIGRATOR_ERROR_BY_USER,        /* skipped: the user excluded this post (gpm_journal_set_skipped_by_user) */
+  GPM_MIGRATOR_ERROR_NOTHING_OWN,    /* skipped: nothing of the user's own to post (gpm_convert_post_is_nothing_own) */
 } GpmMigratorError;
 GQuark gpm_migrator_error_quark (void);
 
@@ -88,7 +89,7 @@ typedef struct {
   char            *location;       /* the address sent as diaspora*'s location; NULL: none
                                     * (gpm_convert_pod_location(): the place stays private
                                     * unless the settings include it) */
-  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
+  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER, NOTHING_OWN) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   /*< private >*/
   gint ref_count;

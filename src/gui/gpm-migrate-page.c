@@ -515,8 +515,7 @@ post_finished_cb (GpmMigrator    *migrator,
                   GpmMigratePage *self)
 {
   g_autofree char *date = gpm_gui_format_post_date (post);
-  const char *plain = gpm_gui_post_get_plain_text (post);
-  g_autofree char *snippet = g_utf8_substring (plain, 0, MIN (g_utf8_strlen (plain, -1), 80));
+  g_autofree char *snippet = gpm_convert_dup_list_text (post, 80);
   g_autofree char *title = g_strdup_printf ("%s — %s", date, *snippet ? snippet : _("(No text)"));
   g_autofree char *reason = error ? gpm_gui_error_message (error) : NULL;
 
