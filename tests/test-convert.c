@@ -476,6 +476,39 @@ test_post_reshare_no_author (void)
   g_assert_cmpstr (list, ==, "Reshare of a post");
 }
 
+/* Very deep nesting (libxml2 stops at 256 levels, markdown-it at 100): the
+ * text is kept, the formatting past 32 levels is left out, and it is said. */
+static void
+test_post_deep_nesting (void)
+{
+  g_autoptr(GString) html = g_string_new ("start ");
+  g_autoptr(GString) json = g_string_new ("{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"");
+  g_autoptr(GpmConvertResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rendered = NULL;
+  g_autofree char *list = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (html, i % 2 ? "<b>" : "<blockquote>");
+  g_string_append (html, "deep words");
+  for (guint i = 3000; i-- > 0; )
+    g_string_append (html, i % 2 ? "</b>" : "</blockquote>");
+  g_string_append (html, " end");
+  g_string_append_printf (json, "%s\", " PUBLIC_ACL "}", html->str);
+  r = convert_json (json->str, NULL);
+  g_assert_nonnull (strstr (r->markdown, "deep words"));
+  g_assert_nonnull (strstr (r->markdown, "end"));
+  g_assert_false (r->nothing_own);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (r->warnings, 0), "3000 levels"));
+  rendered = gpm_render_markdown (r->markdown, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (rendered, "deep words"));
+  g_assert_nonnull (strstr (rendered, "end"));
+  list = gpm_convert_dup_list_text (r->post, 0);
+  g_assert_cmpstr (list, ==, "start deep words end");
+}
+
 /* The list's line is the user's own text as plain text on one line. */
 static void
 test_list_text (void)
@@ -820,6 +853,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/reshare-nothing-own", test_post_reshare_nothing_own);
   g_test_add_func ("/convert/post/reshare-no-author", test_post_reshare_no_author);
   g_test_add_func ("/convert/post/list-text", test_list_text);
+  g_test_add_func ("/convert/post/deep-nesting", test_post_deep_nesting);
   g_test_add_func ("/convert/post/community", test_post_community);
   g_test_add_func ("/convert/post/collection", test_post_collection);
   g_test_add_func ("/convert/post/album", test_post_album);

@@ -48,6 +48,12 @@ void          gpm_cli_input_exit  (GpmCliInput  *input);
 GPtrArray    *gpm_cli_input_select (GpmCliInput           *input,
                                     const GpmCliSelection *sel);
 
+/* The index's posts plus those among @input's problems that only lost their
+ * postAcl, read anyway (gpm_post_new_without_acl(): no scopes, a warning),
+ * in entry-name order (in the order read from standard input): `convert`
+ * shows them instead of dropping them. */
+GPtrArray    *gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input);
+
 /* What to call an entry in output: its path on disk for an extracted
  * folder, else its name inside the archive (or the path read on stdin). */
 char         *gpm_cli_input_dup_display_name (GpmCliInput *input,

@@ -72,6 +72,10 @@ result_to_json (const char             *entry,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
+  /* What reading the post found (no postAcl, characters replaced…), then
+   * what converting it found: nothing is dropped without a word. */
+  for (guint i = 0; i < gpm_post_get_warnings (r->post)->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (gpm_post_get_warnings (r->post), i));
   for (guint i = 0; i < r->warnings->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (r->warnings, i));
   json_builder_end_array (b);
@@ -168,6 +172,7 @@ convert_takeout (const char *prog, char **paths, gboolean with_html,
   g_autoptr(GError) error = NULL;
   GpmCliInput input;
   g_autoptr(GPtrArray) workers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) all_posts = NULL;
   Jobs jobs = { 0 };
   guint n, pushed = 0;
   int status = GPM_CLI_OK;
@@ -186,7 +191,9 @@ convert_takeout (const char *prog, char **paths, gboolean with_html,
   jobs.with_html = with_html;
   jobs.settings = settings;
   jobs.takeout = input.import ? gpm_import_get_takeout (input.import) : NULL;
-  jobs.posts = gpm_scope_index_get_posts (input.index);
+  /* Posts that lost their postAcl are shown too, with a warning. */
+  all_posts = gpm_cli_input_dup_posts_with_unscoped (&input);
+  jobs.posts = all_posts;
   n = jobs.posts->len;
   jobs.lines = g_new0 (char *, n + 1);
   jobs.errors = g_new0 (char *, n + 1);

@@ -1269,6 +1269,91 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
     xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
 }
 
+/* Formatting nested deeper than this is dropped (its text kept): libxml2
+ * stops reading a document at 256 levels and diaspora*'s markdown-it stops
+ * nesting at 100 (maxNesting), and either would lose the rest of the text. */
+#define MAX_NESTING 32
+
+static gboolean
+is_void_element (const char *name,
+                 gsize       len)
+{
+  static const char * const voids[] = { "br", "img", "hr", "wbr", "input", "meta", "link", "area",
+                                        "base", "col", "embed", "param", "source", "track" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (voids); i++)
+    if (strlen (voids[i]) == len && g_ascii_strncasecmp (name, voids[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* @html with the tags nested deeper than MAX_NESTING left out, or NULL when
+ * it nests no deeper (the usual case). @deepest gets the depth seen. */
+static char *
+cap_nesting (const char *html,
+             guint      *deepest)
+{
+  GString *out = NULL;
+  guint depth = 0;
+
+  *deepest = 0;
+  for (const char *p = html; *p != '\0'; )
+    {
+      const char *end;
+      const char *name;
+      gsize name_len;
+      gboolean closing;
+
+      if (*p != '<')
+        {
+          if (out != NULL)
+            g_string_append_c (out, *p);
+          p++;
+          continue;
+        }
+      if (strncmp (p, "<!--", 4) == 0 && (end = strstr (p + 4, "-->")) != NULL)
+        end += 2;
+      else
+        end = strchr (p, '>');
+      if (end == NULL)
+        {
+          if (out != NULL)
+            g_string_append (out, p);
+          break;
+        }
+      closing = p[1] == '/';
+      name = p + (closing ? 2 : 1);
+      name_len = strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+      if (name_len > 0 && !closing && end[-1] != '/' && !is_void_element (name, name_len))
+        {
+          depth++;
+          *deepest = MAX (*deepest, depth);
+          if (depth > MAX_NESTING && out == NULL)
+            out = g_string_new_len (html, p - html);
+          if (depth > MAX_NESTING)
+            {
+              p = end + 1;
+              continue;
+            }
+        }
+      else if (name_len > 0 && closing)
+        {
+          gboolean drop = depth > MAX_NESTING;
+
+          depth = depth > 0 ? depth - 1 : 0;
+          if (drop)
+            {
+              p = end + 1;
+              continue;
+            }
+        }
+      if (out != NULL)
+        g_string_append_len (out, p, end + 1 - p);
+      p = end + 1;
+    }
+  return out ? g_string_free (out, FALSE) : NULL;
+}
+
 static void
 free_parser (gpointer ctxt)
 {
@@ -1329,9 +1414,15 @@ gpm_convert_html_to_markdown (const char *html,
   xmlNode *root;
   H2T h = { 0 };
 
+  g_autofree char *capped = NULL;
+  guint deepest;
+
   g_return_val_if_fail (html != NULL, NULL);
 
   gpm_convert_init ();
+  /* Deep nesting would stop the parser: its text is kept, not its marks. */
+  if ((capped = cap_nesting (html, &deepest)) != NULL)
+    html = capped;
   /* The walk steps through UTF-8: give the parser nothing else. */
   if (!g_utf8_validate (html, -1, NULL))
     {
@@ -1729,9 +1820,14 @@ html_plain_text (const char *html,
   gboolean space = FALSE;
   guint n = 0;
 
+  g_autofree char *capped = NULL;
+  guint deepest;
+
   if (html == NULL || *html == '\0')
     return g_strdup ("");
   gpm_convert_init ();
+  if ((capped = cap_nesting (html, &deepest)) != NULL)
+    html = capped;
   if (!g_utf8_validate (html, -1, NULL))
     html = valid = g_utf8_make_valid (html, -1);
   wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
@@ -1968,6 +2064,16 @@ gpm_convert_post (GpmPost                  *post,
 
   lines = g_ptr_array_new_with_free_func (g_free);
   content = g_strdup (gpm_post_get_content (post));
+  {
+    guint deepest;
+    g_autofree char *capped = cap_nesting (content, &deepest);
+
+    /* Said here; gpm_convert_html_to_markdown() drops those marks itself. */
+    if (capped != NULL)
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (_("The post's formatting is nested %u levels deep: the formatting deeper than %u levels is left out, the text is kept."),
+                                        deepest, MAX_NESTING));
+  }
   link = gpm_post_get_link (post);
   if (link != NULL)
     link_url = link->url;
