@@ -285,6 +285,61 @@ test_export_nothing_own (Fixture *f, gconstpointer data)
   g_assert_true (told);
 }
 
+/* Issue 12: exporting again with a narrower selection leaves the folder and
+ * index.md matching the selection; a file the user changed is kept. */
+static void
+test_export_narrower (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autoptr(GPtrArray) only_a = g_ptr_array_new ();
+  g_autofree char *listing = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *edited = g_build_filename (f->out, "2012-01-01-private.md", NULL);
+  g_autofree char *clip = g_build_filename (f->out, "2018-07-15-1-wtc", "Clip.mp4", NULL);
+  gboolean told = FALSE;
+
+  g_assert_true (export_all (f, NULL, &error));
+  g_assert_no_error (error);
+  /* The user edits the private post's file. */
+  write_file (f->out, "2012-01-01-private.md", "my own notes\n", -1);
+
+  for (guint i = 0; i < gpm_import_get_posts (f->import)->len; i++)
+    {
+      GpmPost *p = g_ptr_array_index (gpm_import_get_posts (f->import), i);
+      if (g_strcmp0 (gpm_post_get_resource_name (p), "users/1/posts/A") == 0)
+        g_ptr_array_add (only_a, p);
+    }
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (f->import), only_a, f->out,
+                                   NULL, NULL, NULL, problems, NULL, &error));
+  g_assert_no_error (error);
+
+  index = read_file (f->out, "index.md");
+  g_assert_cmpstr (index, ==,
+                   "# Google+ posts\n\n"
+                   "- 2018-07-15 [1 WTC](2018-07-15-1-wtc-2.md)\n");
+  listing = dir_listing (f->out);
+  g_assert_cmpstr (listing, ==,
+                   ".gplus-migrate-export.json\n"
+                   "2012-01-01-private.md\n"       /* changed by the user: kept */
+                   "2018-07-15-1-wtc-2\n"
+                   "2018-07-15-1-wtc-2.md\n"
+                   "index.md\n");
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  manifest = read_file (f->out, GPM_EXPORT_MANIFEST);
+  g_assert_null (strstr (manifest, "users/1/posts/B"));
+  g_assert_null (strstr (manifest, "users/1/posts/C"));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, i);
+      if (g_str_equal (p->name, "2012-01-01-private.md") && strstr (p->message, "changed since"))
+        told = TRUE;
+    }
+  g_assert_true (told);
+  g_assert_true (g_file_test (edited, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_export_again_in_place (Fixture *f, gconstpointer data)
 {
@@ -476,6 +531,7 @@ main (int argc, char **argv)
   g_test_add ("/export/again-in-place", Fixture, NULL, fixture_set_up, test_export_again_in_place, fixture_tear_down);
   g_test_add ("/export/location", Fixture, NULL, fixture_set_up, test_export_location, fixture_tear_down);
   g_test_add ("/export/nothing-own", Fixture, NULL, fixture_set_up, test_export_nothing_own, fixture_tear_down);
+  g_test_add ("/export/narrower", Fixture, NULL, fixture_set_up, test_export_narrower, fixture_tear_down);
   g_test_add ("/export/refuses-foreign-folder", Fixture, NULL, fixture_set_up, test_export_refuses_foreign_folder, fixture_tear_down);
   g_test_add ("/export/bad-manifest", Fixture, NULL, fixture_set_up, test_export_bad_manifest, fixture_tear_down);
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);

@@ -60,7 +60,7 @@ gpm_cli_export (int argc, char **argv)
   g_option_context_set_summary (context,
     _("Write the selected posts to a folder as Markdown files (YYYY-MM-DD-slug.md\n"
       "with a YAML front matter), their photos and videos next to them, and an\n"
-      "index.md. Running it again updates the folder in place.\n\n"
+      "index.md. Running it again updates the folder in place to the new selection.\n\n"
       "TAKEOUT is a Google Takeout .zip (or all parts of a multi-part set), a .tgz, or\n"
       "an extracted folder. Without TAKEOUT, reads the paths of post JSON files on\n"
       "standard input, one per line (then no media are copied)."));
