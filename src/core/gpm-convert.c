@@ -1404,9 +1404,27 @@ gpm_convert_init (void)
     }
 }
 
+static char *html_to_markdown (const char *html, gboolean inline_links);
+
 char *
 gpm_convert_html_to_markdown (const char *html,
                               gboolean    inline_links)
+{
+  g_autofree char *capped = NULL;
+  guint deepest;
+
+  g_return_val_if_fail (html != NULL, NULL);
+
+  /* Deep nesting would stop the parser: its text is kept, not its marks. */
+  if ((capped = cap_nesting (html, &deepest)) != NULL)
+    html = capped;
+  return html_to_markdown (html, inline_links);
+}
+
+/* gpm_convert_html_to_markdown() for @html that nests no deeper than MAX_NESTING. */
+static char *
+html_to_markdown (const char *html,
+                  gboolean    inline_links)
 {
   g_autofree char *doc_text = NULL;
   g_autofree char *wrapped = NULL;
@@ -1414,15 +1432,7 @@ gpm_convert_html_to_markdown (const char *html,
   xmlNode *root;
   H2T h = { 0 };
 
-  g_autofree char *capped = NULL;
-  guint deepest;
-
-  g_return_val_if_fail (html != NULL, NULL);
-
   gpm_convert_init ();
-  /* Deep nesting would stop the parser: its text is kept, not its marks. */
-  if ((capped = cap_nesting (html, &deepest)) != NULL)
-    html = capped;
   /* The walk steps through UTF-8: give the parser nothing else. */
   if (!g_utf8_validate (html, -1, NULL))
     {
@@ -1889,6 +1899,14 @@ surely_has_text (const char *html)
         }
       else if (g_ascii_isalnum (*p))
         return TRUE;
+      else if ((guchar) *p >= 0x80)
+        {
+          /* Other scripts than Latin are words too; some spaces are not. */
+          gunichar c = g_utf8_get_char_validated (p, -1);
+
+          if (c != (gunichar) -1 && c != (gunichar) -2 && !g_unichar_isspace (c) && c != 0x200B && c != 0xFEFF)
+            return TRUE;
+        }
     }
   return FALSE;
 }
@@ -1921,20 +1939,22 @@ gpm_convert_post_is_nothing_own (GpmPost                  *post,
 
   if (reason != NULL)
     *reason = NULL;
+  /* Cheapest first: the kinds and the content are known from indexing; the
+   * links need the full parse (the post list asks this for every row). */
   kinds = gpm_post_get_attachments (post);
   if (kinds & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM | GPM_POST_HAS_POLL))
     return FALSE;
   if (settings != NULL && settings->location && (kinds & GPM_POST_HAS_LOCATION))
     return FALSE;
-  link = gpm_post_get_link (post);
-  if (link != NULL && link->url != NULL && *link->url != '\0')
-    return FALSE;
-  reshared = gpm_post_get_reshared_post (post);
-  link = reshared ? gpm_post_get_link (reshared) : NULL;
-  if (link != NULL && link->url != NULL && *link->url != '\0')
-    return FALSE;
   content = gpm_post_get_content (post);
   if (surely_has_text (content))
+    return FALSE;
+  link = (kinds & GPM_POST_HAS_LINK) ? gpm_post_get_link (post) : NULL;
+  if (link != NULL && link->url != NULL && *link->url != '\0')
+    return FALSE;
+  reshared = (kinds & GPM_POST_HAS_RESHARE) ? gpm_post_get_reshared_post (post) : NULL;
+  link = reshared ? gpm_post_get_link (reshared) : NULL;
+  if (link != NULL && link->url != NULL && *link->url != '\0')
     return FALSE;
   text = html_plain_text (content, 1);
   if (*text != '\0')
@@ -2066,13 +2086,17 @@ gpm_convert_post (GpmPost                  *post,
   content = g_strdup (gpm_post_get_content (post));
   {
     guint deepest;
-    g_autofree char *capped = cap_nesting (content, &deepest);
+    char *capped = cap_nesting (content, &deepest);
 
-    /* Said here; gpm_convert_html_to_markdown() drops those marks itself. */
+    /* Deep nesting would stop the parser: its text is kept, not its marks. */
     if (capped != NULL)
-      g_ptr_array_add (r->warnings,
-                       g_strdup_printf (_("The post's formatting is nested %u levels deep: the formatting deeper than %u levels is left out, the text is kept."),
-                                        deepest, MAX_NESTING));
+      {
+        g_ptr_array_add (r->warnings,
+                         g_strdup_printf (_("The post's formatting is nested %u levels deep: the formatting deeper than %u levels is left out, the text is kept."),
+                                          deepest, MAX_NESTING));
+        g_free (content);
+        content = capped;
+      }
   }
   link = gpm_post_get_link (post);
   if (link != NULL)
@@ -2096,7 +2120,7 @@ gpm_convert_post (GpmPost                  *post,
     }
 
   if (*content != '\0')
-    g_ptr_array_add (lines, gpm_convert_html_to_markdown (content, settings->inline_links));
+    g_ptr_array_add (lines, html_to_markdown (content, settings->inline_links));
 
   /* A place the pod would drop (no coordinates) goes into the text, so it
    * is not lost; one the pod keeps is shown by diaspora* under the post. */

@@ -2747,7 +2747,6 @@ post_from_json (JsonObject *o)
   return p;
 }
 
-
 /* A latitude or longitude as sent to the pod: fixed precision (6 decimals,
  * about 10 cm), never the binary noise of %.17g ("51.789200000000001"). */
 static const char *
