@@ -1274,12 +1274,15 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
  * nesting at 100 (maxNesting), and either would lose the rest of the text. */
 #define MAX_NESTING 32
 
+/* Elements that do not nest: void ones, and those whose end tag may be left
+ * out (an unclosed <p> or <li> is no nesting). */
 static gboolean
-is_void_element (const char *name,
+is_flat_element (const char *name,
                  gsize       len)
 {
   static const char * const voids[] = { "br", "img", "hr", "wbr", "input", "meta", "link", "area",
-                                        "base", "col", "embed", "param", "source", "track" };
+                                        "base", "col", "embed", "param", "source", "track",
+                                        "p", "li", "dt", "dd", "tr", "td", "th", "option" };
 
   for (guint i = 0; i < G_N_ELEMENTS (voids); i++)
     if (strlen (voids[i]) == len && g_ascii_strncasecmp (name, voids[i], len) == 0)
@@ -1324,7 +1327,9 @@ cap_nesting (const char *html,
       closing = p[1] == '/';
       name = p + (closing ? 2 : 1);
       name_len = strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-      if (name_len > 0 && !closing && end[-1] != '/' && !is_void_element (name, name_len))
+      if (name_len > 0 && is_flat_element (name, name_len))
+        ;  /* kept as it is */
+      else if (name_len > 0 && !closing && end[-1] != '/')
         {
           depth++;
           *deepest = MAX (*deepest, depth);
