@@ -285,6 +285,26 @@ test_export_nothing_own (Fixture *f, gconstpointer data)
   g_assert_true (told);
 }
 
+/* Coordinates in the front matter: six decimals at most, no %.17g noise. */
+static void
+test_export_coordinates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree char *md = NULL;
+
+  write_file (f->takeout, POSTS "20180901 - Quedlinburg.json",
+    "{\"resourceName\": \"users/1/posts/Q\", \"creationTime\": \"2018-09-01 10:00:00+0000\", \"content\": \"Old town\", "
+    "\"location\": {\"displayName\": \"Quedlinburg\", \"latitude\": 51.7892, \"longitude\": -0.0000001}, " ACL_PUBLIC "}", -1);
+  reimport (f);
+  settings->location = TRUE;
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (f->import), gpm_import_get_posts (f->import),
+                                   f->out, settings, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  md = read_file (f->out, "2018-09-01-old-town.md");
+  g_assert_nonnull (strstr (md, "location:\n  name: \"Quedlinburg\"\n  latitude: 51.7892\n  longitude: 0\n"));
+}
+
 /* Issue 12: exporting again with a narrower selection leaves the folder and
  * index.md matching the selection; a file the user changed is kept. */
 static void
@@ -532,6 +552,7 @@ main (int argc, char **argv)
   g_test_add ("/export/location", Fixture, NULL, fixture_set_up, test_export_location, fixture_tear_down);
   g_test_add ("/export/nothing-own", Fixture, NULL, fixture_set_up, test_export_nothing_own, fixture_tear_down);
   g_test_add ("/export/narrower", Fixture, NULL, fixture_set_up, test_export_narrower, fixture_tear_down);
+  g_test_add ("/export/coordinates", Fixture, NULL, fixture_set_up, test_export_coordinates, fixture_tear_down);
   g_test_add ("/export/refuses-foreign-folder", Fixture, NULL, fixture_set_up, test_export_refuses_foreign_folder, fixture_tear_down);
   g_test_add ("/export/bad-manifest", Fixture, NULL, fixture_set_up, test_export_bad_manifest, fixture_tear_down);
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);

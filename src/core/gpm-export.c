@@ -188,6 +188,25 @@ md_path (const char *path)
   return g_uri_escape_string (path, "/", FALSE);
 }
 
+/* Six decimals (about 10 cm), as sent to a pod, without trailing zeros:
+ * never the binary noise of %.17g ("51.789200000000001"). */
+static const char *
+format_coordinate (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                   double value)
+{
+  char *end;
+
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", value);
+  end = buf + strlen (buf);
+  while (end > buf && end[-1] == '0')
+    *--end = '\0';
+  if (end > buf && end[-1] == '.')
+    *--end = '\0';
+  if (strcmp (buf, "-0") == 0)
+    strcpy (buf, "0");
+  return buf;
+}
+
 static char *
 front_matter_and_body (GpmPost                *post,
                        const GpmConvertResult *r,
@@ -225,8 +244,8 @@ front_matter_and_body (GpmPost                *post,
       if (loc->has_coordinates)
         {
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          g_string_append_printf (s, "  latitude: %s\n", g_ascii_dtostr (buf, sizeof buf, loc->latitude));
-          g_string_append_printf (s, "  longitude: %s\n", g_ascii_dtostr (buf, sizeof buf, loc->longitude));
+          g_string_append_printf (s, "  latitude: %s\n", format_coordinate (buf, loc->latitude));
+          g_string_append_printf (s, "  longitude: %s\n", format_coordinate (buf, loc->longitude));
         }
     }
   if (r->poll && r->poll->choices->len > 0)
