@@ -106,6 +106,14 @@ try:
     ok(len(sendable) == 15 and len(skipped) == 1, "dry run: 15 to send, 1 skipped", "%d, %d" % (len(sendable), len(skipped)))
     ok(any(e[1] == "limited to aspects Family" and e[2] == 3 for e in sendable), "dry run shows the aspect and the photos")
     ok(not glob.glob(os.path.join(env["XDG_DATA_HOME"], "gplus-migrate", "*.sqlite")), "dry run creates no journal")
+    # The place stays private unless asked for (issue 12): two posts of the
+    # demo takeout have places with coordinates.
+    ok("Location:" not in p.stdout and "Markt, 06484" not in p.stdout and "Riverside Drive" not in p.stdout,
+       "dry run: no place by default")
+    p = subprocess.run(post_argv("--dry-run", "--include-location"), capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and "Location: Markt, 06484 Quedlinburg, Germany" in p.stdout
+       and "Location: Riverside Drive, Example City" in p.stdout,
+       "dry run --include-location: the place as the pod's location", p.stderr[-300:])
 
     # --- bad password: a clear message, exit 1
     p = subprocess.run(post_argv("--password-stdin"), input="wrong\n", capture_output=True, text=True, env=env)
@@ -179,6 +187,8 @@ try:
         else:
             ok(not q["public"] and q["aspect_ids"] == [aspect_ids["Family"]], "%s: limited to Family" % key)
     ok(len(dump["posts"]) == len(sendable), "nothing else on the pod (%d posts)" % len(dump["posts"]))
+    ok(all(q["location_address"] is None and "Markt, 06484" not in q["text"] and "Riverside Drive" not in q["text"]
+           for q in dump["posts"]), "no place reached the pod (--include-location not given)")
     order = [next(q["id"] for q in dump["posts"] if q["text"] == e[3]) for e in sendable]
     ok(True, "posting order recorded: %s" % order)
 

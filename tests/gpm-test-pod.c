@@ -209,6 +209,7 @@ gpm_test_pod_post_free (GpmTestPodPost *p)
   g_ptr_array_unref (p->poll_answers);
   g_free (p->location_address);
   g_free (p->provider_display_name);
+  g_free (p->request_body);
   g_free (p);
 }
 
@@ -257,6 +258,7 @@ post_copy (const GpmTestPodPost *p)
   c->longitude = p->longitude;
   c->provider_display_name = g_strdup (p->provider_display_name);
   c->via_api = p->via_api;
+  c->request_body = g_strdup (p->request_body);
   return c;
 }
 
@@ -392,6 +394,24 @@ jstr (JsonObject *o, const char *name)
   if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
     return json_node_get_string (n);
   return NULL;
+}
+
+/* A member as Ruby's "#{value}" writes it: "" when missing or null. */
+static char *
+json_value_text (JsonObject *o, const char *name)
+{
+  JsonNode *n = o && json_object_has_member (o, name) ? json_object_get_member (o, name) : NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return g_strdup ("");
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_STRING: return g_strdup (json_node_get_string (n));
+    case G_TYPE_INT64: return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+    case G_TYPE_DOUBLE: return g_strdup (g_ascii_dtostr (buf, sizeof buf, json_node_get_double (n)));
+    default: return g_strdup ("");
+    }
 }
 
 static gint64
@@ -830,9 +850,18 @@ typedef struct {
   const char *poll_question;
   GPtrArray  *poll_answers;
   const char *location_address;
-  double      lat, lng;
+  char       *location_coords;  /* "LAT,LNG" as the controller hands it on */
   gboolean    via_api;
+  char       *request_body;     /* as received */
 } Creation;
+
+static void
+creation_clear (Creation *c)
+{
+  g_free (c->location_coords);
+  g_free (c->request_body);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creation, creation_clear)
 
 typedef enum {
   CREATE_OK,
@@ -893,12 +922,24 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
   p->poll_answers = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; c->poll_question && c->poll_answers && i < c->poll_answers->len; i++)
     g_ptr_array_add (p->poll_answers, g_strdup (g_ptr_array_index (c->poll_answers, i)));
-  if (c->location_address && *c->location_address)
+  /* diaspora builds a location only when an address is given
+   * (app/services/status_message_creation_service.rb:41), splits the
+   * coordinates at ',' (app/models/location.rb:4,14) and validates lat and
+   * lng (app/models/location.rb:5): an invalid location is not saved, the post
+   * is (has_one autosave), so a location without coordinates is dropped
+   * without a word. */
+  if (c->location_address && *c->location_address && c->location_coords)
     {
-      p->location_address = g_strdup (c->location_address);
-      p->latitude = c->lat;
-      p->longitude = c->lng;
+      g_auto(GStrv) ll = g_strsplit (c->location_coords, ",", -1);
+
+      if (ll[0] != NULL && *g_strstrip (ll[0]) != '\0' && ll[1] != NULL && *g_strstrip (ll[1]) != '\0')
+        {
+          p->location_address = g_strdup (c->location_address);
+          p->latitude = g_ascii_strtod (ll[0], NULL);
+          p->longitude = g_ascii_strtod (ll[1], NULL);
+        }
     }
+  p->request_body = g_strdup (c->request_body);
   p->provider_display_name = g_strdup (c->provider);
   p->via_api = c->via_api;
 
@@ -920,7 +961,7 @@ handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, const char *pa
   g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  Creation c = { 0 };
+  g_auto(Creation) c = { 0 };
   StoredPost *sp = NULL;
   JsonObject *sm;
   JsonNode *aspects;
@@ -997,15 +1038,8 @@ handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, const char *pa
     }
   c.poll_answers = answers;
   c.location_address = jstr (body, "location_address");
-  if (jstr (body, "location_coords"))
-    {
-      g_auto(GStrv) ll = g_strsplit (jstr (body, "location_coords"), ",", 2);
-      if (ll[0] && ll[1])
-        {
-          c.lat = g_ascii_strtod (ll[0], NULL);
-          c.lng = g_ascii_strtod (ll[1], NULL);
-        }
-    }
+  c.location_coords = g_strdup (jstr (body, "location_coords"));
+  c.request_body = request_body (msg, NULL);
 
   if (null_id)
     {
@@ -1463,7 +1497,7 @@ handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboolean null_id)
   g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  Creation c = { 0 };
+  g_auto(Creation) c = { 0 };
   StoredPost *sp = NULL;
 
   if (u == NULL)
@@ -1534,12 +1568,14 @@ handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboolean null_id)
     {
       JsonObject *loc = json_object_get_object_member (body, "location");
 
+      g_autofree char *lat = json_value_text (loc, "lat");
+      g_autofree char *lng = json_value_text (loc, "lng");
+
       c.location_address = jstr (loc, "address");
-      if (json_object_has_member (loc, "lat"))
-        c.lat = json_object_get_double_member (loc, "lat");
-      if (json_object_has_member (loc, "lng"))
-        c.lng = json_object_get_double_member (loc, "lng");
+      /* app/controllers/api/v1/posts_controller.rb:64-65 */
+      c.location_coords = g_strdup_printf ("%s,%s", lat, lng);
     }
+  c.request_body = request_body (msg, NULL);
 
   if (null_id)
     {

@@ -57,10 +57,11 @@ typedef struct {
   GPtrArray *photo_guids;           /* char* */
   char      *poll_question;         /* NULL: none */
   GPtrArray *poll_answers;          /* char* */
-  char      *location_address;      /* NULL: none */
+  char      *location_address;      /* NULL: none (or dropped, as diaspora drops one without coordinates) */
   double     latitude, longitude;   /* 0 when not given */
   char      *provider_display_name;
   gboolean   via_api;
+  char      *request_body;          /* the creation request as received (what the client sent) */
 } GpmTestPodPost;
 
 typedef struct {

@@ -364,6 +364,10 @@ test_post_empty_content (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"\", " PUBLIC_ACL "}", NULL);
   g_assert_cmpstr (r->markdown, ==, TAGS "\n" DATE);
+  /* Only the footer: flagged, never posted. */
+  g_assert_true (r->nothing_own);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (r->warnings, 0), "Nothing of yours to post"));
 }
 
 static void
@@ -381,7 +385,15 @@ test_post_link (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Read this\", "
     "\"link\": {\"title\": \"T\", \"url\": \"https://example.com/a\"}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "Read this\n\n" TAGS "\n" DATE "\nhttps://example.com/a");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+
+  g_assert_cmpstr (r->markdown, ==, "Read this\n\n" TAGS "\n" DATE "\n\nhttps://example.com/a");
+  /* An empty line before it: diaspora* renders the link as a paragraph of
+   * its own (issue 12), not as the end of the date line's paragraph. */
+  html = gpm_render_markdown (r->markdown, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (html, "</p>\n<p><a href=\"https://example.com/a\""));
 }
 
 static void
@@ -391,7 +403,7 @@ test_post_reshare_with_link (void)
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"So <b>true</b>\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë Original\"}, \"content\": \"THEIR TEXT\", "
     "\"link\": {\"url\": \"https://example.net/shared\"}}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "So **true** \\- H/t to Zoë Original\n\n" TAGS "\n" DATE "\nhttps://example.net/shared");
+  g_assert_cmpstr (r->markdown, ==, "So **true** \\- H/t to Zoë Original\n\n" TAGS "\n" DATE "\n\nhttps://example.net/shared");
 }
 
 static void
@@ -401,8 +413,119 @@ test_post_reshare_without_link (void)
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Look\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"content\": \"THEIR TEXT\", "
     "\"media\": {\"url\": \"https://lh3.example/x/THEIRS.jpg\", \"contentType\": \"image/*\"}}, " PUBLIC_ACL "}", NULL);
+  g_autofree char *list = gpm_convert_dup_list_text (r->post, 160);
+
   g_assert_cmpstr (r->markdown, ==, "Look\n\n" TAGS "\n" DATE);
   g_assert_cmpuint (r->media->len, ==, 0);  /* not the author's photo */
+  g_assert_false (r->nothing_own);          /* "Look" is the user's own */
+  g_assert_cmpstr (list, ==, "Look");
+}
+
+/* Issue 12: a reshare with no text and no link of the user's own would be
+ * the hashtag footer alone (and two of them the same post). Flagged, left
+ * out; the list shows whose post it was, never their words. */
+static void
+test_post_reshare_nothing_own (void)
+{
+  const char *cases[] = {
+    "\"content\": \"\", ",
+    "\"content\": \"<br> &nbsp;<b></b>\", ",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"creationTime\": \"2018-07-15 20:43:51+0000\", %s"
+        "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë Original\"}, \"content\": \"THEIR <b>WORDS</b>\", "
+        "\"media\": {\"url\": \"https://lh3.example/x/THEIRS.jpg\", \"contentType\": \"image/*\"}}, " PUBLIC_ACL "}",
+        cases[i]);
+      g_autoptr(GpmConvertResult) r = convert_json (json, NULL);
+      g_autofree char *list = gpm_convert_dup_list_text (r->post, 160);
+      g_autofree char *reason = NULL;
+
+      g_assert_true (r->nothing_own);
+      g_assert_true (gpm_convert_post_is_nothing_own (r->post, NULL, &reason));
+      g_assert_nonnull (strstr (reason, "Nothing of yours to post"));
+      g_assert_nonnull (strstr (reason, "Zoë Original"));
+      g_assert_cmpuint (r->warnings->len, ==, 1);
+      g_assert_cmpstr (g_ptr_array_index (r->warnings, 0), ==, reason);
+      g_assert_null (strstr (r->markdown, "WORDS"));
+      g_assert_null (strstr (r->markdown, "H/t"));
+      g_assert_cmpstr (list, ==, "Reshare of Zoë Original’s post");
+    }
+}
+
+/* The reshared post's author is unknown: no dangling "H/t to". */
+static void
+test_post_reshare_no_author (void)
+{
+  g_autoptr(GpmConvertResult) r = convert_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Worth it\", "
+    "\"resharedPost\": {\"content\": \"THEIR TEXT\", \"link\": {\"url\": \"https://e.x/a\"}}, " PUBLIC_ACL "}", NULL);
+  g_autoptr(GpmConvertResult) bare = convert_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", "
+    "\"resharedPost\": {\"author\": {\"displayName\": \" \"}, \"content\": \"THEIR TEXT\"}, " PUBLIC_ACL "}", NULL);
+  g_autofree char *list = gpm_convert_dup_list_text (bare->post, 160);
+
+  g_assert_cmpstr (r->markdown, ==, "Worth it\n\n" TAGS "\n" DATE "\n\nhttps://e.x/a");
+  g_assert_false (r->nothing_own);  /* the link is kept */
+  g_assert_true (bare->nothing_own);
+  g_assert_null (strstr (bare->markdown, "H/t"));
+  g_assert_null (strstr (bare->markdown, "THEIR"));
+  g_assert_cmpstr (list, ==, "Reshare of a post");
+}
+
+/* Very deep nesting (libxml2 stops at 256 levels, markdown-it at 100): the
+ * text is kept, the formatting past 32 levels is left out, and it is said. */
+static void
+test_post_deep_nesting (void)
+{
+  g_autoptr(GString) html = g_string_new ("start ");
+  g_autoptr(GString) json = g_string_new ("{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"");
+  g_autoptr(GpmConvertResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rendered = NULL;
+  g_autofree char *list = NULL;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (html, i % 2 ? "<b>" : "<blockquote>");
+  g_string_append (html, "deep words");
+  for (guint i = 3000; i-- > 0; )
+    g_string_append (html, i % 2 ? "</b>" : "</blockquote>");
+  g_string_append (html, " end");
+  g_string_append_printf (json, "%s\", " PUBLIC_ACL "}", html->str);
+  r = convert_json (json->str, NULL);
+  g_assert_nonnull (strstr (r->markdown, "deep words"));
+  g_assert_nonnull (strstr (r->markdown, "end"));
+  g_assert_false (r->nothing_own);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (r->warnings, 0), "3000 levels"));
+  rendered = gpm_render_markdown (r->markdown, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (rendered, "deep words"));
+  g_assert_nonnull (strstr (rendered, "end"));
+  list = gpm_convert_dup_list_text (r->post, 0);
+  g_assert_cmpstr (list, ==, "start deep words end");
+}
+
+/* The list's line is the user's own text as plain text on one line. */
+static void
+test_list_text (void)
+{
+  g_autoptr(GpmPost) own = post_from_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"<b>Hello</b> &amp; good<br>bye\", " PUBLIC_ACL "}");
+  g_autoptr(GpmPost) link = post_from_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"link\": {\"title\": \"A &lt;title&gt;\", \"url\": \"https://e.x/\"}, " PUBLIC_ACL "}");
+  g_autofree char *a = gpm_convert_dup_list_text (own, 160);
+  g_autofree char *b = gpm_convert_dup_list_text (own, 5);
+  g_autofree char *c = gpm_convert_dup_list_text (link, 160);
+
+  g_assert_cmpstr (a, ==, "Hello & good bye");
+  g_assert_cmpstr (b, ==, "Hello");
+  g_assert_cmpstr (c, ==, "A &lt;title&gt;");  /* a title is text, not HTML */
+  g_assert_false (gpm_convert_post_is_nothing_own (own, NULL, NULL));
+  g_assert_false (gpm_convert_post_is_nothing_own (link, NULL, NULL));
 }
 
 static void
@@ -411,7 +534,7 @@ test_post_reshare_empty_content (void)
   g_autoptr(GpmConvertResult) r = convert_json (
     "{\"creationTime\": \"2018-07-15 20:43:51+0000\", "
     "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"link\": {\"url\": \"https://e.x/\"}}, " PUBLIC_ACL "}", NULL);
-  g_assert_cmpstr (r->markdown, ==, "\\- H/t to Bob\n\n" TAGS "\n" DATE "\nhttps://e.x/");
+  g_assert_cmpstr (r->markdown, ==, "\\- H/t to Bob\n\n" TAGS "\n" DATE "\n\nhttps://e.x/");
 }
 
 static void
@@ -504,37 +627,60 @@ test_post_poll_location (void)
     "\"poll\": {\"choices\": [{\"description\": \"Tea\", \"voteCount\": 3}, {\"description\": \"Coffee\", \"voteCount\": 5}], \"totalVotes\": 8}, "
     "\"location\": {\"displayName\": \"Hudson River Park\", \"physicalAddress\": \"353 West St\", \"latitude\": 40.73, \"longitude\": -74.01}, "
     PUBLIC_ACL "}", NULL);
+  g_autoptr(GpmConvertSettings) with_place = gpm_convert_settings_new ();
+  g_autoptr(GpmConvertResult) placed = NULL;
   const GpmPollChoice *c;
+  const char *address = "unset";
 
   g_assert_cmpstr (r->markdown, ==, "Which one?\n\n" TAGS "\n" DATE);
   g_assert_nonnull (r->poll);
   g_assert_cmpuint (r->poll->choices->len, ==, 2);
   c = g_ptr_array_index (r->poll->choices, 1);
   g_assert_cmpstr (c->description, ==, "Coffee");
-  g_assert_nonnull (r->location);
-  g_assert_cmpstr (r->location->display_name, ==, "Hudson River Park");
-  g_assert_true (r->location->has_coordinates);
-  g_assert_cmpfloat_with_epsilon (r->location->latitude, 40.73, 1e-9);
+  /* The default: the place stays private, nowhere. */
+  g_assert_null (r->location);
+  g_assert_null (gpm_convert_pod_location (r->post, NULL, &address));
+  g_assert_null (address);
+
+  /* Asked for: diaspora*'s own location (it has coordinates), not a text line. */
+  with_place->location = TRUE;
+  placed = gpm_convert_post (r->post, with_place, NULL, NULL);
+  g_assert_cmpstr (placed->markdown, ==, "Which one?\n\n" TAGS "\n" DATE);
+  g_assert_nonnull (placed->location);
+  g_assert_cmpstr (placed->location->display_name, ==, "Hudson River Park");
+  g_assert_true (placed->location->has_coordinates);
+  g_assert_cmpfloat_with_epsilon (placed->location->latitude, 40.73, 1e-9);
+  g_assert_true (gpm_convert_pod_location (r->post, with_place, &address) == placed->location);
+  g_assert_cmpstr (address, ==, "353 West St");
 }
 
 /* A coordinate too large for a double (read as infinity) or off the globe
- * leaves the place without coordinates, named by its address. */
+ * leaves the place without coordinates, named by its address: diaspora*
+ * would drop such a location (app/models/location.rb validates lat and lng),
+ * so the place goes into the text. */
 static void
 test_post_location_bad_coordinates (void)
 {
   const char *cases[] = { "-1e999", "1e400", "91", "-90.5" };
+  g_autoptr(GpmConvertSettings) with_place = gpm_convert_settings_new ();
 
+  with_place->location = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *json = g_strdup_printf (
         "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Here\", "
         "\"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"353 West St\", "
         "\"latitude\": %s, \"longitude\": -74.01}, " PUBLIC_ACL "}", cases[i]);
-      g_autoptr(GpmConvertResult) r = convert_json (json, NULL);
+      g_autoptr(GpmConvertResult) r = convert_json (json, with_place);
+      g_autoptr(GpmConvertResult) off = convert_json (json, NULL);
 
       g_assert_nonnull (r->location);
       g_assert_cmpstr (r->location->physical_address, ==, "353 West St");
       g_assert_false (r->location->has_coordinates);
+      g_assert_null (gpm_convert_pod_location (r->post, with_place, NULL));
+      g_assert_cmpstr (r->markdown, ==, "Here\n\n📍 Park, 353 West St\n" TAGS "\n" DATE);
+      g_assert_null (off->location);
+      g_assert_cmpstr (off->markdown, ==, "Here\n\n" TAGS "\n" DATE);
     }
 }
 
@@ -573,7 +719,7 @@ test_settings (void)
   s->date_format = g_strdup ("Google+ %Y-%m-%d");
   s->context = FALSE;
   s->inline_links = TRUE;
-  s->location_text = TRUE;
+  s->location = TRUE;
   copy = gpm_convert_settings_copy (s);
   r = convert_json (json, copy);
   g_assert_cmpstr (r->markdown, ==, "See [this](https://e.x/p)\n\n📍 Park \\*A\\*, 1 Main St\n#archive #gplus\nGoogle+ 2018-07-15");
@@ -631,7 +777,7 @@ test_settings_boxed (void)
   g_assert_true (c->photo_hashtags);
   g_assert_true (c->context);
   g_assert_false (c->inline_links);
-  g_assert_false (c->location_text);
+  g_assert_false (c->location);
   g_boxed_free (t, c);
 }
 
@@ -665,7 +811,7 @@ test_settings_gsettings (void)
   g_assert_cmpstr (s->date_locale, ==, d->date_locale);
   g_assert_cmpint (s->photo_hashtags, ==, d->photo_hashtags);
   g_assert_cmpint (s->inline_links, ==, d->inline_links);
-  g_assert_cmpint (s->location_text, ==, d->location_text);
+  g_assert_cmpint (s->location, ==, d->location);
   g_clear_pointer (&s, gpm_convert_settings_free);
 
   g_settings_set_strv (gsettings, "hashtags", tags);
@@ -680,7 +826,7 @@ test_settings_gsettings (void)
   g_assert_cmpstr (s->date_format, ==, "%Y");
   g_assert_cmpstr (s->date_locale, ==, "");
   g_assert_true (s->inline_links);
-  g_assert_true (s->location_text);
+  g_assert_true (s->location);
   g_assert_true (s->context);
 }
 
@@ -704,6 +850,10 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/reshare-with-link", test_post_reshare_with_link);
   g_test_add_func ("/convert/post/reshare-without-link", test_post_reshare_without_link);
   g_test_add_func ("/convert/post/reshare-empty-content", test_post_reshare_empty_content);
+  g_test_add_func ("/convert/post/reshare-nothing-own", test_post_reshare_nothing_own);
+  g_test_add_func ("/convert/post/reshare-no-author", test_post_reshare_no_author);
+  g_test_add_func ("/convert/post/list-text", test_list_text);
+  g_test_add_func ("/convert/post/deep-nesting", test_post_deep_nesting);
   g_test_add_func ("/convert/post/community", test_post_community);
   g_test_add_func ("/convert/post/collection", test_post_collection);
   g_test_add_func ("/convert/post/album", test_post_album);

@@ -173,11 +173,6 @@ test_export_round_trip (Fixture *f, gconstpointer data)
                    "resource_name: \"users/1/posts/A\"\n"
                    "scopes:\n"
                    "  - kind: PUBLIC\n"
-                   "location:\n"
-                   "  name: \"Hudson \\\"River\\\" Park\"\n"
-                   "  address: \"353 West St\"\n"
-                   "  latitude: 40.5\n"
-                   "  longitude: -74.25\n"
                    "media:\n"
                    "  - \"2018-07-15-1-wtc-2/Tower.jpg\"\n"
                    "---\n"
@@ -188,6 +183,9 @@ test_export_round_trip (Fixture *f, gconstpointer data)
                    "Originally posted on Google+ on Sun Jul 15, 2018\n"
                    "\n"
                    "![](2018-07-15-1-wtc-2/Tower.jpg)\n");
+  /* The place stays private by default: not in the front matter, not in the text. */
+  g_assert_null (strstr (md, "Hudson"));
+  g_assert_null (strstr (md, "353 West"));
   jpeg = read_file (f->out, "2018-07-15-1-wtc-2/Tower.jpg");
   g_assert_true (g_str_has_prefix (jpeg, "\xff\xd8\xff\xe0 not really"));
 
@@ -216,6 +214,150 @@ test_export_round_trip (Fixture *f, gconstpointer data)
     }
   g_assert_true (saw_missing);
   g_assert_true (saw_video);
+}
+
+/* "Include the place a post was written at" on: the front matter has it. */
+static void
+test_export_location (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree char *md = NULL;
+
+  settings->location = TRUE;
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (f->import), gpm_import_get_posts (f->import),
+                                   f->out, settings, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  md = read_file (f->out, "2018-07-15-1-wtc-2.md");
+  g_assert_nonnull (strstr (md, "  - kind: PUBLIC\n"
+                                "location:\n"
+                                "  name: \"Hudson \\\"River\\\" Park\"\n"
+                                "  address: \"353 West St\"\n"
+                                "  latitude: 40.5\n"
+                                "  longitude: -74.25\n"
+                                "media:\n"));
+  /* diaspora* shows a place with coordinates under the post: no text line. */
+  g_assert_null (strstr (md, "📍"));
+}
+
+/* Re-reads the fixture's takeout folder (after a test added posts to it). */
+static void
+reimport (Fixture *f)
+{
+  const char *paths[2] = { f->takeout, NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&f->import);
+  f->import = gpm_import_new (paths);
+  gpm_import_run (f->import, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A reshare with nothing of the user's own is not exported (it would be the
+ * footer alone), and the problems say why. */
+static void
+test_export_nothing_own (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autofree char *listing = NULL;
+  g_autofree char *index = NULL;
+  gboolean told = FALSE;
+
+  write_file (f->takeout, POSTS "20180801 - Reshare.json",
+    "{\"resourceName\": \"users/1/posts/R\", \"creationTime\": \"2018-08-01 10:00:00+0000\", \"content\": \"\", "
+    "\"resharedPost\": {\"author\": {\"displayName\": \"Zoë\"}, \"content\": \"THEIR WORDS\"}, " ACL_PUBLIC "}", -1);
+  reimport (f);
+  g_assert_cmpuint (gpm_import_get_posts (f->import)->len, ==, 4);
+  g_assert_true (export_all (f, problems, &error));
+  g_assert_no_error (error);
+
+  listing = dir_listing (f->out);
+  g_assert_null (strstr (listing, "2018-08-01"));
+  index = read_file (f->out, "index.md");
+  g_assert_null (strstr (index, "2018-08-01"));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, i);
+      if (strstr (p->name, "Reshare.json") && strstr (p->message, "Nothing of yours to post"))
+        told = TRUE;
+    }
+  g_assert_true (told);
+}
+
+/* Coordinates in the front matter: six decimals at most, no %.17g noise. */
+static void
+test_export_coordinates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree char *md = NULL;
+
+  write_file (f->takeout, POSTS "20180901 - Quedlinburg.json",
+    "{\"resourceName\": \"users/1/posts/Q\", \"creationTime\": \"2018-09-01 10:00:00+0000\", \"content\": \"Old town\", "
+    "\"location\": {\"displayName\": \"Quedlinburg\", \"latitude\": 51.7892, \"longitude\": -0.0000001}, " ACL_PUBLIC "}", -1);
+  reimport (f);
+  settings->location = TRUE;
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (f->import), gpm_import_get_posts (f->import),
+                                   f->out, settings, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  md = read_file (f->out, "2018-09-01-old-town.md");
+  g_assert_nonnull (strstr (md, "location:\n  name: \"Quedlinburg\"\n  latitude: 51.7892\n  longitude: 0\n"));
+}
+
+/* Issue 12: exporting again with a narrower selection leaves the folder and
+ * index.md matching the selection; a file the user changed is kept. */
+static void
+test_export_narrower (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autoptr(GPtrArray) only_a = g_ptr_array_new ();
+  g_autofree char *listing = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *edited = g_build_filename (f->out, "2012-01-01-private.md", NULL);
+  g_autofree char *clip = g_build_filename (f->out, "2018-07-15-1-wtc", "Clip.mp4", NULL);
+  gboolean told = FALSE;
+
+  g_assert_true (export_all (f, NULL, &error));
+  g_assert_no_error (error);
+  /* The user edits the private post's file. */
+  write_file (f->out, "2012-01-01-private.md", "my own notes\n", -1);
+
+  for (guint i = 0; i < gpm_import_get_posts (f->import)->len; i++)
+    {
+      GpmPost *p = g_ptr_array_index (gpm_import_get_posts (f->import), i);
+      if (g_strcmp0 (gpm_post_get_resource_name (p), "users/1/posts/A") == 0)
+        g_ptr_array_add (only_a, p);
+    }
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (f->import), only_a, f->out,
+                                   NULL, NULL, NULL, problems, NULL, &error));
+  g_assert_no_error (error);
+
+  index = read_file (f->out, "index.md");
+  g_assert_cmpstr (index, ==,
+                   "# Google+ posts\n\n"
+                   "- 2018-07-15 [1 WTC](2018-07-15-1-wtc-2.md)\n");
+  listing = dir_listing (f->out);
+  g_assert_cmpstr (listing, ==,
+                   ".gplus-migrate-export.json\n"
+                   "2012-01-01-private.md\n"       /* changed by the user: kept */
+                   "2018-07-15-1-wtc-2\n"
+                   "2018-07-15-1-wtc-2.md\n"
+                   "index.md\n");
+  g_assert_false (g_file_test (clip, G_FILE_TEST_EXISTS));
+  manifest = read_file (f->out, GPM_EXPORT_MANIFEST);
+  g_assert_null (strstr (manifest, "users/1/posts/B"));
+  g_assert_null (strstr (manifest, "users/1/posts/C"));
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, i);
+      if (g_str_equal (p->name, "2012-01-01-private.md") && strstr (p->message, "changed since"))
+        told = TRUE;
+    }
+  g_assert_true (told);
+  g_assert_true (g_file_test (edited, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -407,6 +549,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/export/round-trip", Fixture, NULL, fixture_set_up, test_export_round_trip, fixture_tear_down);
   g_test_add ("/export/again-in-place", Fixture, NULL, fixture_set_up, test_export_again_in_place, fixture_tear_down);
+  g_test_add ("/export/location", Fixture, NULL, fixture_set_up, test_export_location, fixture_tear_down);
+  g_test_add ("/export/nothing-own", Fixture, NULL, fixture_set_up, test_export_nothing_own, fixture_tear_down);
+  g_test_add ("/export/narrower", Fixture, NULL, fixture_set_up, test_export_narrower, fixture_tear_down);
+  g_test_add ("/export/coordinates", Fixture, NULL, fixture_set_up, test_export_coordinates, fixture_tear_down);
   g_test_add ("/export/refuses-foreign-folder", Fixture, NULL, fixture_set_up, test_export_refuses_foreign_folder, fixture_tear_down);
   g_test_add ("/export/bad-manifest", Fixture, NULL, fixture_set_up, test_export_bad_manifest, fixture_tear_down);
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);

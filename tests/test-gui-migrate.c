@@ -27,6 +27,13 @@ static const GpmTestPostFile posts[] = {
   { "20180202 - B.json", POST ("b", "2018-02-02 10:00:00+0000", "Second public post", PUBLIC_ACL) },
   { "20180303 - C.json", POST ("c", "2018-03-03 10:00:00+0000", "Only for the family", CIRCLE_ACL ("circles/1-f", "Family")) },
   { "20180404 - D.json", POST ("d", "2018-04-04 10:00:00+0000", "Just for Bo", USER_ACL) },
+  /* A reshare with nothing of the user's own: left out, never sent. */
+  { "20180505 - E.json", POST ("e", "2018-05-05 10:00:00+0000", "", "\"resharedPost\": {\"author\": {\"displayName\": \"Zoe\"}, "
+                                                                   "\"content\": \"THEIR WORDS\"}, " PUBLIC_ACL) },
+  /* A place: private by default, it never reaches the pod. */
+  { "20180606 - F.json", POST ("f", "2018-06-06 10:00:00+0000", "Written somewhere",
+                               "\"location\": {\"displayName\": \"Cafe Baker\", \"physicalAddress\": \"1 Baker St\", "
+                               "\"latitude\": 51.5, \"longitude\": -0.1}, " PUBLIC_ACL) },
 };
 
 typedef struct {
@@ -129,7 +136,8 @@ test_migrate_to_test_pod (void)
   g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
   statement = gpm_migrate_page_get_statement (page);
   g_test_message ("statement: %s", statement);
-  g_assert_nonnull (strstr (statement, "2 posts will be published publicly on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, "3 posts will be published publicly on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, "1 post has nothing of yours to post"));
   g_assert_nonnull (strstr (statement, " as alice."));
   g_assert_nonnull (strstr (statement, "1 post shared with Family goes to the aspect Family."));
   g_assert_nonnull (strstr (statement, "1 private post is skipped."));
@@ -144,13 +152,17 @@ test_migrate_to_test_pod (void)
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
 
   received = gpm_test_pod_dup_posts (pod);
-  g_assert_cmpuint (received->len, ==, 3);
+  g_assert_cmpuint (received->len, ==, 4);
   for (guint i = 0; i < received->len; i++)
     {
       GpmTestPodPost *post = g_ptr_array_index (received, i);
 
       g_assert_cmpstr (post->author, ==, "alice");
       g_assert_null (strstr (post->text, "Just for Bo"));
+      g_assert_null (strstr (post->text, "THEIR WORDS"));
+      g_assert_null (strstr (post->text, "Baker"));
+      g_assert_null (post->location_address);
+      g_assert_null (strstr (post->request_body, "location"));
       if (strstr (post->text, "Only for the family") != NULL)
         {
           g_assert_false (post->is_public);
@@ -165,7 +177,7 @@ test_migrate_to_test_pod (void)
           n_public++;
         }
     }
-  g_assert_cmpuint (n_public, ==, 2);
+  g_assert_cmpuint (n_public, ==, 3);
   g_assert_cmpuint (n_family, ==, 1);
 
   /* The account is remembered in the keyring */
@@ -188,7 +200,7 @@ test_migrate_to_test_pod (void)
   /* Running again posts nothing twice */
   gpm_migrate_page_start (page);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
-  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 4);
 
   /* Planned again while the pod cannot list its aspects: the plan says so,
    * offers no aspect, and still starts (the private posts are skipped) */
@@ -207,11 +219,11 @@ test_migrate_to_test_pod (void)
     statement = gpm_migrate_page_get_statement (page);
     g_assert_null (strstr (statement, "aspect Family"));
     g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
-    g_assert_nonnull (strstr (statement, "3 posts of this takeout are already on the pod."));
+    g_assert_nonnull (strstr (statement, "4 posts of this takeout are already on the pod."));
     gpm_test_pod_clear_faults (pod);
     gpm_migrate_page_start (page);
     g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
-    g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+    g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 4);
   }
 
   /* The same takeout opened again in a new window: what is on the pod is
@@ -224,7 +236,7 @@ test_migrate_to_test_pod (void)
     g_assert_true (gpm_test_gui_wait_review (again));
     g_assert_true (gpm_test_gui_wait (has_state_journal, again, 60));
     g_assert_true (gpm_journal_count (gpm_window_get_state_journal (again), counts, NULL));
-    g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 3);
+    g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 4);
     g_assert_cmpstr (gpm_journal_get_path (gpm_window_get_state_journal (again)), ==,
                      gpm_journal_get_path (gpm_migrate_page_get_journal (page)));
     gtk_window_destroy (GTK_WINDOW (again));

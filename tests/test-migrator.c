@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gpm-import.h"
 #include "gpm-journal.h"
 #include "gpm-migrator.h"
 #include "gpm-pod.h"
@@ -944,6 +945,35 @@ test_plan (void)
   g_assert_null (item->visibility);
 }
 
+/* A reshare with nothing of the user's own is never sent: skipped, with why. */
+static void
+test_plan_nothing_own (void)
+{
+  const char *json =
+    "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/rs\", \"content\": \"\","
+    " \"resharedPost\": {\"author\": {\"displayName\": \"Zoë\"}, \"content\": \"THEIR WORDS\"},"
+    " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  GpmMigratorItem *item;
+
+  g_ptr_array_add (posts, gpm_post_new_from_data ("rs.json", json, -1, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (posts, make_post (1, "2018-01-02 00:00:00+0000", ACL_PUBLIC, 0));
+  gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
+  items = gpm_migrator_plan (migrator, posts);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN);
+  g_assert_nonnull (strstr (item->skip->message, "Nothing of yours to post"));
+  g_assert_null (item->text);
+  item = g_ptr_array_index (items, 1);
+  g_assert_null (item->skip);
+  g_assert_nonnull (item->text);
+}
+
 static void
 test_poll_location (void)
 {
@@ -957,6 +987,7 @@ test_poll_location (void)
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   GpmMigratorItem *item;
 
   g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", json, -1, &error));
@@ -967,7 +998,145 @@ test_poll_location (void)
   g_assert_cmpstr (item->poll_question, ==, "Which & one ?");
   g_assert_cmpuint (item->poll_answers->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 1), ==, "Coffee");
+  g_assert_null (item->location);  /* the default: the place stays private */
+
+  settings->location = TRUE;
+  gpm_migrator_set_convert_settings (migrator, settings);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = gpm_migrator_plan (migrator, posts);
+  item = g_ptr_array_index (items, 0);
   g_assert_cmpstr (item->location, ==, "1 Main St");
+}
+
+/* A takeout folder with two posts that have a place: one with coordinates,
+ * one with only a name (what Google+ wrote for a place picked by name). */
+static GpmImport *
+import_places (const char *root, const char *suffix)
+{
+  const char *paths[] = { root, NULL };
+  g_autoptr(GError) error = NULL;
+  GpmImport *import;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *dir = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+      g_autofree char *path = g_strdup_printf ("%s/2018070%u - Place %s.json", dir, i + 1, suffix);
+      g_autofree char *json = g_strdup_printf (
+        "{\"resourceName\": \"users/1/posts/place-%s-%u\", \"creationTime\": \"2018-07-0%u 10:00:00+0000\","
+        " \"content\": \"Written somewhere %s%u\", \"location\": %s,"
+        " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}",
+        suffix, i, i + 1, suffix, i,
+        i == 0 ? "{\"displayName\": \"Café Baker\", \"physicalAddress\": \"1 Baker St, London\","
+                 " \"latitude\": 51.7892, \"longitude\": -0.1234}"
+               : "{\"displayName\": \"Kiel harbour\"}");
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_file_set_contents (path, json, -1, &error);
+      g_assert_no_error (error);
+    }
+  import = gpm_import_new (paths);
+  gpm_import_run (import, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 2);
+  return import;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+/* Runs the posts of @import through the real conversion with "Include the
+ * place" @on; returns what the pod stored for them, in posting order. */
+static GPtrArray *
+post_places (Fixture *f, GpmImport *import, gboolean on)
+{
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (f->pod, f->journal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  guint before = gpm_test_pod_count_posts (f->server);
+  GPtrArray *posts = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_test_pod_post_free);
+  RunState state = { 0 };
+
+  settings->location = on;
+  gpm_migrator_use_takeout (migrator, gpm_import_get_takeout (import), settings);
+  gpm_migrator_set_delay (migrator, 0);
+  g_clear_pointer (&f->posts, g_ptr_array_unref);
+  f->posts = g_ptr_array_ref (gpm_import_get_posts (import));
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+
+  all = gpm_test_pod_dup_posts (f->server);
+  g_assert_cmpuint (all->len, ==, before + 2);
+  while (all->len > before)
+    g_ptr_array_add (posts, g_ptr_array_steal_index (all, before));
+  return posts;
+}
+
+/* Issue 12: with "Include the place a post was written at" off (the
+ * default) no location reaches the pod: no location fields, no address in
+ * the text. On: diaspora's own location with coordinates of fixed
+ * precision; a place without coordinates (which diaspora would drop) in the
+ * text instead. */
+static void
+test_location_at_pod (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("gpm-places-XXXXXX", &error);
+  g_autofree char *off_root = g_build_filename (root, "off", NULL);
+  g_autofree char *on_root = g_build_filename (root, "on", NULL);
+  g_autoptr(GpmImport) off_import = import_places (off_root, "off");
+  g_autoptr(GpmImport) on_import = import_places (on_root, "on");
+  g_autoptr(GPtrArray) off = post_places (f, off_import, FALSE);
+  g_autoptr(GPtrArray) on = post_places (f, on_import, TRUE);
+  const GpmTestPodPost *p;
+
+  for (guint i = 0; i < off->len; i++)
+    {
+      p = g_ptr_array_index (off, i);
+      g_assert_nonnull (strstr (p->text, "Written somewhere off"));
+      g_assert_nonnull (p->request_body);
+      g_assert_null (strstr (p->request_body, "location"));
+      g_assert_null (strstr (p->request_body, "Baker"));
+      g_assert_null (strstr (p->request_body, "Kiel"));
+      g_assert_null (strstr (p->request_body, "51.7"));
+      g_assert_null (strstr (p->text, "📍"));
+      g_assert_null (p->location_address);
+    }
+
+  p = g_ptr_array_index (on, 0);
+  g_assert_nonnull (strstr (p->text, "Written somewhere on0"));
+  g_assert_cmpstr (p->location_address, ==, "1 Baker St, London");
+  g_assert_cmpfloat_with_epsilon (p->latitude, 51.7892, 1e-9);
+  g_assert_cmpfloat_with_epsilon (p->longitude, -0.1234, 1e-9);
+  if (f->api)
+    g_assert_nonnull (strstr (p->request_body, "\"lat\":51.789200,\"lng\":-0.123400"));
+  else
+    g_assert_nonnull (strstr (p->request_body, "\"location_coords\":\"51.789200,-0.123400\""));
+  g_assert_null (strstr (p->text, "📍"));  /* diaspora shows it under the post */
+
+  p = g_ptr_array_index (on, 1);
+  g_assert_nonnull (strstr (p->text, "Written somewhere on1"));
+  g_assert_nonnull (strstr (p->text, "\n📍 Kiel harbour\n"));
+  g_assert_null (strstr (p->request_body, "location"));
+  g_assert_null (p->location_address);
+
+  remove_tree (root);
 }
 
 int
@@ -980,6 +1149,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/migrator/plan", test_plan);
   g_test_add_func ("/migrator/poll-location", test_poll_location);
+  g_test_add_func ("/migrator/plan-nothing-own", test_plan_nothing_own);
   g_test_add ("/migrator/web/plain", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_plain, fixture_tear_down);
   g_test_add ("/migrator/api/plain", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_plain, fixture_tear_down);
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
@@ -1021,6 +1191,8 @@ main (int argc, char **argv)
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);
   g_test_add ("/migrator/web/unknown-aspect", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_unknown_aspect, fixture_tear_down);
+  g_test_add ("/migrator/web/location", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_location_at_pod, fixture_tear_down);
+  g_test_add ("/migrator/api/location", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_location_at_pod, fixture_tear_down);
   g_test_add ("/migrator/web/busy", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_busy, fixture_tear_down);
 
   return g_test_run ();

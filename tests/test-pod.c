@@ -1012,6 +1012,32 @@ test_poll_and_location (Fixture *f, gconstpointer data)
   g_assert_cmpstr (p->location_address, ==, "Kiel, Germany");
   g_assert_cmpfloat_with_epsilon (p->latitude, 54.3233, 1e-9);
   g_assert_cmpfloat_with_epsilon (p->longitude, 10.1228, 1e-9);
+  /* Fixed precision, never %.17g's 54.323300000000003. */
+  g_assert_true (strstr (p->request_body, "54.323300,10.122800") != NULL       /* web: location_coords */
+                 || strstr (p->request_body, "\"lat\":54.323300,\"lng\":10.122800") != NULL);  /* API */
+  g_assert_null (strstr (p->request_body, "54.3233000"));
+}
+
+/* diaspora drops a location without coordinates without a word
+ * (app/models/location.rb:5): the test pod does too, and saves the post. */
+static void
+test_location_without_coordinates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Somewhere");
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  GpmTestPodPost *p;
+
+  draft->is_public = TRUE;
+  draft->location_address = g_strdup ("Kiel harbour");
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  p = only_post (f, &posts);
+  g_assert_cmpstr (p->text, ==, "Somewhere");
+  g_assert_nonnull (strstr (p->request_body, "Kiel harbour"));
+  g_assert_null (p->location_address);
 }
 
 static char *
@@ -1701,6 +1727,7 @@ main (int argc, char **argv)
   ADD_BOTH ("photo-file-names", test_photo_file_names);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
+  ADD_BOTH ("location-without-coordinates", test_location_without_coordinates);
   ADD_BOTH ("text-limit", test_text_limit);
   ADD_BOTH ("null-id", test_null_id);
   ADD_BOTH ("own-posts", test_own_posts);

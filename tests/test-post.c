@@ -109,6 +109,49 @@ test_post_bad_input (void)
     }
 }
 
+/* Nothing silently dropped (issue 12): a post that lost its postAcl can be
+ * read anyway (no scopes, said); text with an escaped NUL or a lone
+ * surrogate (Python reads both) is kept, those characters replaced, said. */
+static void
+test_post_kept_and_said (void)
+{
+  const char *no_acl = "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/x\", \"content\": \"mine\"}";
+  const char *not_post = "{\"title\": \"photo metadata\"}";
+  static const struct { const char *json; const char *content; } texts[] = {
+    { "\"before\\u0000after\"", "before\xef\xbf\xbd" "after" },
+    { "\"left \\ud83d right\"", "left \xef\xbf\xbd right" },
+    { "\"pair \\ud83d\\ude00 ok\"", "pair \xf0\x9f\x98\x80 ok" },
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (no_acl, strlen (no_acl));
+  g_autoptr(GBytes) not_post_bytes = g_bytes_new_static (not_post, strlen (not_post));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPost) post = gpm_post_new_without_acl ("x.json", bytes, &error);
+  g_autoptr(GpmPost) none = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (post);
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "mine");
+  g_assert_cmpuint (gpm_post_get_scopes (post)->len, ==, 0);
+  g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (gpm_post_get_warnings (post), 0), "no postAcl"));
+  none = gpm_post_new_without_acl ("m.json", not_post_bytes, &error);
+  g_assert_null (none);
+  g_assert_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"content\": %s, "
+                                               "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}",
+                                               texts[i].json);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GpmPost) p = gpm_post_new_from_data ("t.json", json, -1, &local_error);
+
+      g_assert_no_error (local_error);
+      g_assert_cmpstr (gpm_post_get_content (p), ==, texts[i].content);
+      g_assert_cmpuint (gpm_post_get_warnings (p)->len, ==, i < 2 ? 1 : 0);
+    }
+}
+
 static void
 test_scope_format (void)
 {
@@ -165,6 +208,7 @@ main (int argc, char **argv)
   g_test_add_func ("/post/simple", test_post_simple);
   g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
+  g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);
   g_test_add_func ("/post/author-id", test_post_author_id);
   g_test_add_func ("/scope/format", test_scope_format);
   return g_test_run ();

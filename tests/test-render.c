@@ -549,6 +549,24 @@ test_render_media_blocked (void)
   g_assert_null (strstr (html, " src="));
 }
 
+/* diaspora's mime-db (1.52.0) names .m4a audio/x-m4a, not audio/mp4. */
+static void
+test_render_m4a (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+
+  html = gpm_render_markdown_full ("[Voice](https://m.example/Voice%20memo.M4A)", GPM_RENDER_FLAGS_DIASPORA,
+                                   NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (html, "<audio controls preload=none>\n"
+                                  "      <source type=\"audio/x-m4a\" src=\"https://m.example/Voice%20memo.M4A\" />"));
+  g_clear_pointer (&html, g_free);
+  html = gpm_render_markdown_full ("https://m.example/s.mp4a", GPM_RENDER_FLAGS_DIASPORA, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (html, "<source type=\"audio/mp4\""));
+}
+
 static void
 test_render_mention_current_user (void)
 {
@@ -703,6 +721,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/simple-api", test_render_simple_api);
   g_test_add_func ("/render/warm-up", test_render_warm_up);
   g_test_add_func ("/render/media-blocked", test_render_media_blocked);
+  g_test_add_func ("/render/m4a", test_render_m4a);
   g_test_add_func ("/render/mention-current-user", test_render_mention_current_user);
   g_test_add_func ("/render/invalid-utf8", test_render_invalid_utf8);
   g_test_add_func ("/render/check-rejects", test_render_check_rejects);

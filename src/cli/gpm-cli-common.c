@@ -24,6 +24,17 @@ gpm_cli_selection_entries (GpmCliSelection *sel)
   return g_memdup2 (entries, sizeof entries);
 }
 
+GOptionEntry *
+gpm_cli_convert_entries (GpmConvertSettings *settings)
+{
+  GOptionEntry entries[] = {
+    { "include-location", 0, 0, G_OPTION_ARG_NONE, &settings->location,
+      N_("Include the place a post was written at (as the pod's location, or in the text when it has no coordinates)"), NULL },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
 gboolean
 gpm_cli_selection_is_empty (const GpmCliSelection *sel)
 {
@@ -153,6 +164,60 @@ gpm_cli_input_select (GpmCliInput           *input,
     g_strv_builder_addv (keys, (const char **) sel->ids);
   strv = g_strv_builder_end (keys);
   return gpm_scope_index_select (input->index, (const char * const *) strv, sel->essentially_public);
+}
+
+static gint
+compare_entry_names (gconstpointer a,
+                     gconstpointer b)
+{
+  return strcmp (gpm_post_get_entry_name (*(GpmPost * const *) a),
+                 gpm_post_get_entry_name (*(GpmPost * const *) b));
+}
+
+GPtrArray *
+gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input)
+{
+  GPtrArray *indexed = gpm_scope_index_get_posts (input->index);
+  GPtrArray *posts = g_ptr_array_new_full (indexed->len, g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_indexed = indexed->len;
+
+  for (guint i = 0; i < indexed->len; i++)
+    g_ptr_array_add (posts, g_object_ref (g_ptr_array_index (indexed, i)));
+
+  for (guint i = 0; input->problems != NULL && i < input->problems->len; i++)
+    {
+      GpmProblem *p = g_ptr_array_index (input->problems, i);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = NULL;
+
+      if (p->name == NULL || !g_str_has_suffix (p->name, ".json") || !g_hash_table_add (seen, p->name))
+        continue;
+      if (input->import != NULL)
+        bytes = gpm_takeout_read_entry (gpm_import_get_takeout (input->import), p->name,
+                                        (gsize) MAX (max_json_size, 1), NULL, NULL);
+      else
+        {
+          char *data = NULL;
+          gsize len = 0;
+
+          if (g_file_get_contents (p->name, &data, &len, NULL))
+            bytes = g_bytes_new_take (data, len);
+        }
+      if (bytes == NULL)
+        continue;
+      /* Only a post whose one fault is the missing ACL. */
+      post = gpm_post_new_from_bytes (p->name, bytes, &error);
+      if (post != NULL || !g_error_matches (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL))
+        continue;
+      post = gpm_post_new_without_acl (p->name, bytes, NULL);
+      if (post != NULL)
+        g_ptr_array_add (posts, g_steal_pointer (&post));
+    }
+  if (input->import != NULL && posts->len > n_indexed)
+    g_ptr_array_sort (posts, compare_entry_names);
+  return posts;
 }
 
 char *

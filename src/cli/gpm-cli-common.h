@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "gpm-convert.h"
 #include "gpm-import.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,11 @@ typedef struct {
 GOptionEntry *gpm_cli_selection_entries (GpmCliSelection *sel);
 gboolean      gpm_cli_selection_is_empty (const GpmCliSelection *sel);
 void          gpm_cli_selection_clear    (GpmCliSelection *sel);
+
+/* The conversion options of `convert`, `export` and `post`, bound to the
+ * fields of @settings (--include-location: the app's "Include the place a
+ * post was written at"; off by default, the place stays private). Terminated. */
+GOptionEntry *gpm_cli_convert_entries (GpmConvertSettings *settings);
 
 /* Posts and the problems met reading them: from TAKEOUT paths (a zip, parts,
  * a tgz, a folder) through GpmImport, or — with no path — from post JSON file
@@ -41,6 +47,12 @@ void          gpm_cli_input_clear (GpmCliInput  *input);
 void          gpm_cli_input_exit  (GpmCliInput  *input);
 GPtrArray    *gpm_cli_input_select (GpmCliInput           *input,
                                     const GpmCliSelection *sel);
+
+/* The index's posts plus those among @input's problems that only lost their
+ * postAcl, read anyway (gpm_post_new_without_acl(): no scopes, a warning),
+ * in entry-name order (in the order read from standard input): `convert`
+ * shows them instead of dropping them. */
+GPtrArray    *gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input);
 
 /* What to call an entry in output: its path on disk for an extracted
  * folder, else its name inside the archive (or the path read on stdin). */

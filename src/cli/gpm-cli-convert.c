@@ -72,6 +72,10 @@ result_to_json (const char             *entry,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "warnings");
   json_builder_begin_array (b);
+  /* What reading the post found (no postAcl, characters replaced…), then
+   * what converting it found: nothing is dropped without a word. */
+  for (guint i = 0; i < gpm_post_get_warnings (r->post)->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (gpm_post_get_warnings (r->post), i));
   for (guint i = 0; i < r->warnings->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (r->warnings, i));
   json_builder_end_array (b);
@@ -107,6 +111,7 @@ typedef struct {
   char       **lines;     /* per post, set by the workers */
   char       **errors;    /* per post: why there is no html, or NULL */
   gboolean     with_html;
+  const GpmConvertSettings *settings;
   GMutex       lock;
   GCond        cond;
   GAsyncQueue *queue;     /* post numbers + 1; 0 … never; STOP ends a worker */
@@ -132,9 +137,6 @@ convert_worker (gpointer user_data)
     }
 }
 
-/* The conversion options of the command line (NULL: the defaults). */
-static GpmConvertSettings *cli_settings;
-
 static void
 convert_one (Jobs *jobs, guint i)
 {
@@ -147,7 +149,7 @@ convert_one (Jobs *jobs, guint i)
   g_autofree char *name = NULL;
   char *line;
 
-  r = gpm_convert_post (post, cli_settings, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
+  r = gpm_convert_post (post, jobs->settings, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
   if (jobs->with_html)
     html = gpm_render_markdown (r->markdown, &render_error);
   name = gpm_cli_input_dup_display_name (jobs->input, gpm_post_get_entry_name (post));
@@ -164,11 +166,13 @@ convert_one (Jobs *jobs, guint i)
 }
 
 static int
-convert_takeout (const char *prog, char **paths, gboolean with_html)
+convert_takeout (const char *prog, char **paths, gboolean with_html,
+                 const GpmConvertSettings *settings)
 {
   g_autoptr(GError) error = NULL;
   GpmCliInput input;
   g_autoptr(GPtrArray) workers = g_ptr_array_new ();
+  g_autoptr(GPtrArray) all_posts = NULL;
   Jobs jobs = { 0 };
   guint n, pushed = 0;
   int status = GPM_CLI_OK;
@@ -185,8 +189,11 @@ convert_takeout (const char *prog, char **paths, gboolean with_html)
 
   jobs.input = &input;
   jobs.with_html = with_html;
+  jobs.settings = settings;
   jobs.takeout = input.import ? gpm_import_get_takeout (input.import) : NULL;
-  jobs.posts = gpm_scope_index_get_posts (input.index);
+  /* Posts that lost their postAcl are shown too, with a warning. */
+  all_posts = gpm_cli_input_dup_posts_with_unscoped (&input);
+  jobs.posts = all_posts;
   n = jobs.posts->len;
   jobs.lines = g_new0 (char *, n + 1);
   jobs.errors = g_new0 (char *, n + 1);
@@ -249,6 +256,7 @@ gpm_cli_convert (int argc, char **argv)
   g_auto(GStrv) args = NULL;
   gboolean html = FALSE, jsonl = FALSE, no_html = FALSE, no_archive_links = FALSE;
   g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree GOptionEntry *convert_entries = gpm_cli_convert_entries (settings);
   const GOptionEntry entries[] = {
     { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "no-html", 0, 0, G_OPTION_ARG_NONE, &no_html, N_("With --jsonl: leave the preview HTML out (\"html\": null), which is faster"), NULL },
@@ -266,6 +274,7 @@ gpm_cli_convert (int argc, char **argv)
                                        "post names it), \"entry\" (where it is in the takeout, or null), \"kind\" (photo,\n"
                                        "video, other), \"uploadable\"}."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);
@@ -273,7 +282,6 @@ gpm_cli_convert (int argc, char **argv)
     }
 
   settings->archive_links = !no_archive_links;
-  cli_settings = settings;
 
   if (no_html && !jsonl)
     {
@@ -287,7 +295,7 @@ gpm_cli_convert (int argc, char **argv)
           fprintf (stderr, _("%s: --jsonl takes a takeout (and no --html)\n"), argv[0]);
           return GPM_CLI_USAGE;
         }
-      return convert_takeout (argv[0], args, !no_html);
+      return convert_takeout (argv[0], args, !no_html, settings);
     }
 
   if (args == NULL || args[0] == NULL || args[1] != NULL)
@@ -304,7 +312,7 @@ gpm_cli_convert (int argc, char **argv)
         fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], error->message);
         return GPM_CLI_BAD_INPUT;
       }
-    r = gpm_convert_post (post, cli_settings, resolve_next_to_file, NULL);
+    r = gpm_convert_post (post, settings, resolve_next_to_file, NULL);
     for (guint i = 0; i < r->warnings->len; i++)
       fprintf (stderr, "%s: %s: %s\n", argv[0], args[0], (const char *) g_ptr_array_index (r->warnings, i));
     if (html)

@@ -44,6 +44,8 @@ gpm_cli_export (int argc, char **argv)
   g_autoptr(GPtrArray) posts = NULL;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   g_autofree GOptionEntry *sel_entries = NULL;
+  g_autofree GOptionEntry *convert_entries = NULL;
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   g_autofree char *out = NULL;
   GpmCliSelection sel = { 0 };
   GpmCliInput input;
@@ -51,7 +53,6 @@ gpm_cli_export (int argc, char **argv)
   int status;
   gboolean no_archive_links = FALSE;
   gboolean with_own_comments = FALSE;
-  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   GOptionEntry options[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The folder to write to (created when missing; must be empty or an earlier export)"), N_("DIR") },
     { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
@@ -63,13 +64,15 @@ gpm_cli_export (int argc, char **argv)
   g_option_context_set_summary (context,
     _("Write the selected posts to a folder as Markdown files (YYYY-MM-DD-slug.md\n"
       "with a YAML front matter), their photos and videos next to them, and an\n"
-      "index.md. Running it again updates the folder in place.\n\n"
+      "index.md. Running it again updates the folder in place to the new selection.\n\n"
       "TAKEOUT is a Google Takeout .zip (or all parts of a multi-part set), a .tgz, or\n"
       "an extracted folder. Without TAKEOUT, reads the paths of post JSON files on\n"
       "standard input, one per line (then no media are copied)."));
   sel_entries = gpm_cli_selection_entries (&sel);
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, sel_entries, GETTEXT_PACKAGE);
+  convert_entries = gpm_cli_convert_entries (settings);
+  g_option_context_add_main_entries (context, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "%s: %s\n", argv[0], error->message);

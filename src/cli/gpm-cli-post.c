@@ -366,6 +366,8 @@ gpm_cli_post (int argc, char **argv)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree GOptionEntry *selection_entries = NULL;
+  g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new ();
+  g_autofree GOptionEntry *convert_entries = gpm_cli_convert_entries (convert_settings);
   GpmCliSelection sel = { 0 };
   g_autofree char *pod_typed = NULL;
   g_autofree char *username = NULL;
@@ -375,7 +377,6 @@ gpm_cli_post (int argc, char **argv)
   gboolean dry_run = FALSE;
   gboolean no_archive_links = FALSE;
   gboolean with_own_comments = FALSE;
-  g_autoptr(GpmConvertSettings) convert_settings = NULL;
   int delay = 20;
   int max_per_day = 0;
   g_autofree char *address = NULL;
@@ -418,6 +419,7 @@ gpm_cli_post (int argc, char **argv)
   g_option_context_add_main_entries (context, options, GETTEXT_PACKAGE);
   selection_entries = gpm_cli_selection_entries (&sel);
   g_option_context_add_main_entries (context, selection_entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, convert_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
@@ -490,7 +492,6 @@ gpm_cli_post (int argc, char **argv)
     }
 
   /* Links to the user's own posts point to their copies on the pod. */
-  convert_settings = gpm_convert_settings_new ();
   convert_settings->archive_links = !no_archive_links;
   convert_settings->own_comments = with_own_comments;
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));

@@ -1269,6 +1269,96 @@ sax_characters (void *ctx, const xmlChar *ch, int len)
     xmlSAX2Characters (ctx, BAD_CAST CHUNK_MARK, CHUNK_MARK_LEN);
 }
 
+/* Formatting nested deeper than this is dropped (its text kept): libxml2
+ * stops reading a document at 256 levels and diaspora*'s markdown-it stops
+ * nesting at 100 (maxNesting), and either would lose the rest of the text. */
+#define MAX_NESTING 32
+
+/* Elements that do not nest: void ones, and those whose end tag may be left
+ * out (an unclosed <p> or <li> is no nesting). */
+static gboolean
+is_flat_element (const char *name,
+                 gsize       len)
+{
+  static const char * const voids[] = { "br", "img", "hr", "wbr", "input", "meta", "link", "area",
+                                        "base", "col", "embed", "param", "source", "track",
+                                        "p", "li", "dt", "dd", "tr", "td", "th", "option" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (voids); i++)
+    if (strlen (voids[i]) == len && g_ascii_strncasecmp (name, voids[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* @html with the tags nested deeper than MAX_NESTING left out, or NULL when
+ * it nests no deeper (the usual case). @deepest gets the depth seen. */
+static char *
+cap_nesting (const char *html,
+             guint      *deepest)
+{
+  GString *out = NULL;
+  guint depth = 0;
+
+  *deepest = 0;
+  for (const char *p = html; *p != '\0'; )
+    {
+      const char *end;
+      const char *name;
+      gsize name_len;
+      gboolean closing;
+
+      if (*p != '<')
+        {
+          if (out != NULL)
+            g_string_append_c (out, *p);
+          p++;
+          continue;
+        }
+      if (strncmp (p, "<!--", 4) == 0 && (end = strstr (p + 4, "-->")) != NULL)
+        end += 2;
+      else
+        end = strchr (p, '>');
+      if (end == NULL)
+        {
+          if (out != NULL)
+            g_string_append (out, p);
+          break;
+        }
+      closing = p[1] == '/';
+      name = p + (closing ? 2 : 1);
+      name_len = strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+      if (name_len > 0 && is_flat_element (name, name_len))
+        ;  /* kept as it is */
+      else if (name_len > 0 && !closing && end[-1] != '/')
+        {
+          depth++;
+          *deepest = MAX (*deepest, depth);
+          if (depth > MAX_NESTING && out == NULL)
+            out = g_string_new_len (html, p - html);
+          if (depth > MAX_NESTING)
+            {
+              p = end + 1;
+              continue;
+            }
+        }
+      else if (name_len > 0 && closing)
+        {
+          gboolean drop = depth > MAX_NESTING;
+
+          depth = depth > 0 ? depth - 1 : 0;
+          if (drop)
+            {
+              p = end + 1;
+              continue;
+            }
+        }
+      if (out != NULL)
+        g_string_append_len (out, p, end + 1 - p);
+      p = end + 1;
+    }
+  return out ? g_string_free (out, FALSE) : NULL;
+}
+
 static void
 free_parser (gpointer ctxt)
 {
@@ -1319,17 +1409,33 @@ gpm_convert_init (void)
     }
 }
 
+static char *html_to_markdown (const char *html, gboolean inline_links);
+
 char *
 gpm_convert_html_to_markdown (const char *html,
                               gboolean    inline_links)
+{
+  g_autofree char *capped = NULL;
+  guint deepest;
+
+  g_return_val_if_fail (html != NULL, NULL);
+
+  /* Deep nesting would stop the parser: its text is kept, not its marks. */
+  if ((capped = cap_nesting (html, &deepest)) != NULL)
+    html = capped;
+  return html_to_markdown (html, inline_links);
+}
+
+/* gpm_convert_html_to_markdown() for @html that nests no deeper than MAX_NESTING. */
+static char *
+html_to_markdown (const char *html,
+                  gboolean    inline_links)
 {
   g_autofree char *doc_text = NULL;
   g_autofree char *wrapped = NULL;
   htmlDocPtr doc;
   xmlNode *root;
   H2T h = { 0 };
-
-  g_return_val_if_fail (html != NULL, NULL);
 
   gpm_convert_init ();
   /* The walk steps through UTF-8: give the parser nothing else. */
@@ -1436,7 +1542,7 @@ gpm_convert_settings_new (void)
   s->date_locale = g_strdup ("C");
   s->context = TRUE;
   s->inline_links = FALSE;
-  s->location_text = FALSE;
+  s->location = FALSE;
   s->archive_links = TRUE;
   return s;
 }
@@ -1457,7 +1563,7 @@ gpm_convert_settings_new_from_gsettings (GSettings *gsettings)
   g_free (s->date_locale);
   s->date_locale = g_settings_get_string (gsettings, "date-line-locale");
   s->inline_links = g_settings_get_boolean (gsettings, "keep-inline-links");
-  s->location_text = g_settings_get_boolean (gsettings, "include-location");
+  s->location = g_settings_get_boolean (gsettings, "include-location");
   s->archive_links = g_settings_get_boolean (gsettings, "archive-google-plus-links");
   s->own_comments = g_settings_get_boolean (gsettings, "include-own-comments");
   return s;
@@ -1705,6 +1811,257 @@ rewrite_google_plus_links (GpmConvertResult         *r,
   r->markdown = rewritten;
 }
 
+/* ---- Nothing of the user's own -------------------------------------------- */
+
+static gboolean
+is_block (const xmlNode *n)
+{
+  static const char * const blocks[] = { "br", "p", "div", "li", "ul", "ol", "blockquote", "tr", "td", "h1", "h2", "h3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (blocks); i++)
+    if (g_ascii_strcasecmp ((const char *) n->name, blocks[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+plain_walk (const xmlNode *node,
+            GString       *out)
+{
+  for (const xmlNode *n = node; n != NULL; n = n->next)
+    {
+      if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content != NULL)
+        g_string_append (out, (const char *) n->content);
+      else if (n->type == XML_ELEMENT_NODE)
+        {
+          /* Line breaks, paragraphs and list items keep words apart. */
+          if (is_block (n))
+            g_string_append_c (out, ' ');
+          plain_walk (n->children, out);
+        }
+    }
+}
+
+/* @html's words without markup on one line (white space folded), at most
+ * @max_chars characters (0: all). */
+static char *
+html_plain_text (const char *html,
+                 guint       max_chars)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *wrapped = NULL;
+  g_autoptr(GString) raw = g_string_new (NULL);
+  GString *out;
+  htmlDocPtr doc;
+  gboolean space = FALSE;
+  guint n = 0;
+
+  g_autofree char *capped = NULL;
+  guint deepest;
+
+  if (html == NULL || *html == '\0')
+    return g_strdup ("");
+  gpm_convert_init ();
+  if ((capped = cap_nesting (html, &deepest)) != NULL)
+    html = capped;
+  if (!g_utf8_validate (html, -1, NULL))
+    html = valid = g_utf8_make_valid (html, -1);
+  wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
+  doc = htmlReadMemory (wrapped, (int) MIN (strlen (wrapped), (gsize) G_MAXINT), NULL, "UTF-8",
+                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  if (doc != NULL)
+    {
+      xmlNode *root = xmlDocGetRootElement (doc);
+
+      if (root != NULL)
+        plain_walk (root->children, raw);
+      xmlFreeDoc (doc);
+    }
+
+  out = g_string_sized_new (raw->len);
+  for (const char *p = raw->str; *p != '\0' && (max_chars == 0 || n < max_chars); p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (g_unichar_isspace (c) || c == 0x200B || c == 0xFEFF)
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        {
+          g_string_append_c (out, ' ');
+          n++;
+          space = FALSE;
+          if (max_chars != 0 && n >= max_chars)
+            break;
+        }
+      g_string_append_unichar (out, c);
+      n++;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Quick: text outside the tags that is not white space or an entity means
+ * the post has words of its own (most posts; no parse needed then). */
+static gboolean
+surely_has_text (const char *html)
+{
+  gboolean in_tag = FALSE;
+
+  for (const char *p = html; p != NULL && *p != '\0'; p++)
+    {
+      if (in_tag)
+        in_tag = *p != '>';
+      else if (*p == '<')
+        in_tag = TRUE;
+      else if (*p == '&')
+        {
+          /* An entity may be white space (&nbsp;): the parse decides. */
+          while (p[1] != '\0' && p[1] != ';' && p[1] != '<' && !g_ascii_isspace (p[1]))
+            p++;
+        }
+      else if (g_ascii_isalnum (*p))
+        return TRUE;
+      else if ((guchar) *p >= 0x80)
+        {
+          /* Other scripts than Latin are words too; some spaces are not. */
+          gunichar c = g_utf8_get_char_validated (p, -1);
+
+          if (c != (gunichar) -1 && c != (gunichar) -2 && !g_unichar_isspace (c) && c != 0x200B && c != 0xFEFF)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static const char *
+reshared_author_name (GpmPost *reshared)
+{
+  const GpmPerson *author = reshared ? gpm_post_get_author (reshared) : NULL;
+
+  if (author == NULL || author->display_name == NULL)
+    return NULL;
+  for (const char *p = author->display_name; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return author->display_name;
+  return NULL;
+}
+
+gboolean
+gpm_convert_post_is_nothing_own (GpmPost                  *post,
+                                 const GpmConvertSettings *settings,
+                                 char                    **reason)
+{
+  GpmPostAttachments kinds;
+  const GpmLink *link;
+  GpmPost *reshared;
+  const char *content;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (GPM_IS_POST (post), FALSE);
+
+  if (reason != NULL)
+    *reason = NULL;
+  /* Cheapest first: the kinds and the content are known from indexing; the
+   * links need the full parse (the post list asks this for every row). */
+  kinds = gpm_post_get_attachments (post);
+  if (kinds & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM | GPM_POST_HAS_POLL))
+    return FALSE;
+  if (settings != NULL && settings->location && (kinds & GPM_POST_HAS_LOCATION))
+    return FALSE;
+  content = gpm_post_get_content (post);
+  if (surely_has_text (content))
+    return FALSE;
+  link = (kinds & GPM_POST_HAS_LINK) ? gpm_post_get_link (post) : NULL;
+  if (link != NULL && link->url != NULL && *link->url != '\0')
+    return FALSE;
+  reshared = (kinds & GPM_POST_HAS_RESHARE) ? gpm_post_get_reshared_post (post) : NULL;
+  link = reshared ? gpm_post_get_link (reshared) : NULL;
+  if (link != NULL && link->url != NULL && *link->url != '\0')
+    return FALSE;
+  text = html_plain_text (content, 1);
+  if (*text != '\0')
+    return FALSE;
+
+  if (reason != NULL)
+    {
+      const char *name = reshared_author_name (reshared);
+
+      if (reshared != NULL && name != NULL)
+        *reason = g_strdup_printf (_("Nothing of yours to post: a reshare of %s’s post with no text or link of yours (their words are never reposted). It is left out."),
+                                   name);
+      else if (reshared != NULL)
+        *reason = g_strdup (_("Nothing of yours to post: a reshare with no text or link of yours (the original author’s words are never reposted). It is left out."));
+      else
+        *reason = g_strdup (_("Nothing of yours to post: the post has no text, link, photo or poll. It is left out."));
+    }
+  return TRUE;
+}
+
+char *
+gpm_convert_dup_list_text (GpmPost *post,
+                           guint    max_chars)
+{
+  g_autofree char *text = NULL;
+  const GpmLink *link;
+  GpmPost *reshared;
+
+  g_return_val_if_fail (GPM_IS_POST (post), NULL);
+
+  text = html_plain_text (gpm_post_get_content (post), max_chars);
+  if (*text != '\0')
+    return g_steal_pointer (&text);
+  link = gpm_post_get_link (post);
+  if (link != NULL && link->title != NULL && *link->title != '\0')
+    {
+      g_autofree char *escaped = g_markup_escape_text (link->title, -1);
+      g_autofree char *title = html_plain_text (escaped, max_chars);
+
+      if (*title != '\0')
+        return g_steal_pointer (&title);
+    }
+  reshared = gpm_post_get_reshared_post (post);
+  if (reshared != NULL)
+    {
+      const char *name = reshared_author_name (reshared);
+
+      /* Translators: the post list's line for a reshare without text of the user's own */
+      return name ? g_strdup_printf (_("Reshare of %s’s post"), name) : g_strdup (_("Reshare of a post"));
+    }
+  return g_strdup ("");
+}
+
+const GpmLocation *
+gpm_convert_pod_location (GpmPost                  *post,
+                          const GpmConvertSettings *settings,
+                          const char              **address)
+{
+  const GpmLocation *l;
+  const char *a = NULL;
+
+  g_return_val_if_fail (GPM_IS_POST (post), NULL);
+
+  if (address != NULL)
+    *address = NULL;
+  if (settings == NULL || !settings->location)
+    return NULL;  /* the default: the place stays private */
+  l = gpm_post_get_location (post);
+  if (l == NULL || !l->has_coordinates)
+    return NULL;
+  if (l->physical_address != NULL && *l->physical_address != '\0')
+    a = l->physical_address;
+  else if (l->display_name != NULL && *l->display_name != '\0')
+    a = l->display_name;
+  if (a == NULL)
+    return NULL;
+  if (address != NULL)
+    *address = a;
+  return l;
+}
+
 GpmConvertResult *
 gpm_convert_post (GpmPost                  *post,
                   const GpmConvertSettings *settings,
@@ -1740,10 +2097,33 @@ gpm_convert_post (GpmPost                  *post,
   r->media = g_ptr_array_new_with_free_func ((GDestroyNotify) convert_media_free);
   r->warnings = g_ptr_array_new_with_free_func (g_free);
   r->poll = gpm_post_get_poll (post);
-  r->location = gpm_post_get_location (post);
+  /* The place stays private unless the user asked for it (issue 12). */
+  r->location = settings->location ? gpm_post_get_location (post) : NULL;
+
+  {
+    g_autofree char *reason = NULL;
+
+    r->nothing_own = gpm_convert_post_is_nothing_own (post, settings, &reason);
+    if (reason != NULL)
+      g_ptr_array_add (r->warnings, g_steal_pointer (&reason));
+  }
 
   lines = g_ptr_array_new_with_free_func (g_free);
   content = g_strdup (gpm_post_get_content (post));
+  {
+    guint deepest;
+    char *capped = cap_nesting (content, &deepest);
+
+    /* Deep nesting would stop the parser: its text is kept, not its marks. */
+    if (capped != NULL)
+      {
+        g_ptr_array_add (r->warnings,
+                         g_strdup_printf (_("The post's formatting is nested %u levels deep: the formatting deeper than %u levels is left out, the text is kept."),
+                                          deepest, MAX_NESTING));
+        g_free (content);
+        content = capped;
+      }
+  }
   link = gpm_post_get_link (post);
   if (link != NULL)
     link_url = link->url;
@@ -1754,19 +2134,23 @@ gpm_convert_post (GpmPost                  *post,
   reshared = gpm_post_get_reshared_post (post);
   if (reshared != NULL && gpm_post_get_link (reshared) != NULL)
     {
-      const GpmPerson *author = gpm_post_get_author (reshared);
-      char *c;
+      const char *name = reshared_author_name (reshared);
       link_url = gpm_post_get_link (reshared)->url;
-      c = g_strconcat (content, " - H/t to ",
-                       author && author->display_name ? author->display_name : "", NULL);
-      g_free (content);
-      content = c;
+      /* Without the author's name, no dangling "H/t to". */
+      if (name != NULL)
+        {
+          char *c = g_strconcat (content, " - H/t to ", name, NULL);
+          g_free (content);
+          content = c;
+        }
     }
 
   if (*content != '\0')
-    g_ptr_array_add (lines, gpm_convert_html_to_markdown (content, settings->inline_links));
+    g_ptr_array_add (lines, html_to_markdown (content, settings->inline_links));
 
-  if (settings->location_text && r->location != NULL
+  /* A place the pod would drop (no coordinates) goes into the text, so it
+   * is not lost; one the pod keeps is shown by diaspora* under the post. */
+  if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
       && ((r->location->display_name && *r->location->display_name)
           || (r->location->physical_address && *r->location->physical_address)))
     {
@@ -1833,8 +2217,15 @@ gpm_convert_post (GpmPost                  *post,
         }
     }
 
+  /* Part III's link comes last, after an empty line (the seed's listing lost
+   * that line's body): only then does diaspora* render it as a paragraph of
+   * its own, the one its link preview (OpenGraph) is made for. */
   if (link_url != NULL && *link_url != '\0')
-    g_ptr_array_add (lines, g_strdup (link_url));
+    {
+      if (lines->len > 0)
+        g_ptr_array_add (lines, g_strdup (""));
+      g_ptr_array_add (lines, g_strdup (link_url));
+    }
 
   g_ptr_array_add (lines, NULL);
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);

@@ -29,7 +29,11 @@ typedef struct {
                               * "" = the desktop's) */
   gboolean  context;         /* append "  ( <community or collection>)" to the date line */
   gboolean  inline_links;    /* keep links inside the text as [text](url) (the seed drops them) */
-  gboolean  location_text;   /* add the location as a line of text */
+  gboolean  location;        /* include the place the post was written at (default FALSE:
+                              * the place stays private: no text line, no location sent to
+                              * the pod, none in an export). On: diaspora*'s own location
+                              * when the pod keeps it (gpm_convert_pod_location()), else a
+                              * line of text */
   /* Google+ addresses (gpm-links.h): */
   gboolean  archive_links;   /* other Google+ addresses become their Internet Archive form */
   GpmLinks *links;           /* a reference or NULL: which addresses are the owner's own posts */
@@ -74,7 +78,10 @@ typedef struct {
   GPtrArray         *media;      /* GpmConvertMedia*, album items then media */
   GPtrArray         *warnings;   /* char*, translated, for the user */
   const GpmPoll     *poll;       /* the post's poll or NULL, for a native diaspora poll */
-  const GpmLocation *location;   /* the post's location or NULL, for a native diaspora location */
+  const GpmLocation *location;   /* the post's location, NULL when settings->location is off;
+                                  * sent to the pod only as gpm_convert_pod_location() says */
+  gboolean           nothing_own; /* gpm_convert_post_is_nothing_own(): not to be posted
+                                   * (a warning says so) */
   /*< private >*/
   gint ref_count;
 } GpmConvertResult;
@@ -101,6 +108,38 @@ GpmConvertResult *gpm_convert_post              (GpmPost                  *post,
                                                  const GpmConvertSettings *settings,
                                                  GpmConvertMediaResolver   resolver,
                                                  gpointer                  resolver_data);
+
+/* The location diaspora* keeps for @post: NULL when @settings (NULL: the
+ * defaults) leave the place out, or when the pod would drop it. diaspora*
+ * builds a location only when an address is given
+ * (app/services/status_message_creation_service.rb add_location) and its
+ * Location validates lat and lng (app/models/location.rb:5), dropping one
+ * without coordinates silently: gpm_convert_post() puts such a place into
+ * the text instead. @address (optional) gets the address to send (the
+ * physical address, else the place's name), borrowed from the post. */
+const GpmLocation *gpm_convert_pod_location     (GpmPost                  *post,
+                                                 const GpmConvertSettings *settings,
+                                                 const char              **address);
+
+/* Part III's rule: only the user's own words are reposted. TRUE when @post
+ * has nothing of the user's own to post: no text of its own, no link (its
+ * own, or the reshared post's, which Part III reposts with a hat tip), no
+ * photo or video, no poll (and no place, unless @settings include it). A
+ * reshare of someone else's words alone would become a post of nothing but
+ * the hashtag footer: such posts are left out of the migration (the
+ * migrator skips them, GPM_MIGRATOR_ERROR_NOTHING_OWN) and of an export,
+ * and gpm_convert_post() says so in its warnings. @reason (optional) gets
+ * that message for the user ("Nothing of yours to post: …"), translated. */
+gboolean          gpm_convert_post_is_nothing_own (GpmPost                  *post,
+                                                   const GpmConvertSettings *settings,
+                                                   char                    **reason);
+
+/* What a post list shows for @post, on one line: its own text as plain text
+ * (at most @max_chars characters), else its own link's title, else for a
+ * reshare "Reshare of NAME's post"; "" when it has none of these. Never the
+ * reshared post's text, which is not the user's. */
+char             *gpm_convert_dup_list_text     (GpmPost *post,
+                                                 guint    max_chars);
 
 /* Readies libxml2 for use from several threads; call it from the main
  * thread before converting in workers (the conversion calls it too). */

@@ -234,6 +234,25 @@ append_own_comments (char                     *text,
   return g_string_free (s, FALSE);
 }
 
+/* Six decimals (about 10 cm), as sent to a pod, without trailing zeros:
+ * never the binary noise of %.17g ("51.789200000000001"). */
+static const char *
+format_coordinate (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                   double value)
+{
+  char *end;
+
+  g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", value);
+  end = buf + strlen (buf);
+  while (end > buf && end[-1] == '0')
+    *--end = '\0';
+  if (end > buf && end[-1] == '.')
+    *--end = '\0';
+  if (strcmp (buf, "-0") == 0)
+    strcpy (buf, "0");
+  return buf;
+}
+
 static char *
 front_matter_and_body (GpmPost                *post,
                        const GpmConvertResult *r,
@@ -271,8 +290,8 @@ front_matter_and_body (GpmPost                *post,
       if (loc->has_coordinates)
         {
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
-          g_string_append_printf (s, "  latitude: %s\n", g_ascii_dtostr (buf, sizeof buf, loc->latitude));
-          g_string_append_printf (s, "  longitude: %s\n", g_ascii_dtostr (buf, sizeof buf, loc->longitude));
+          g_string_append_printf (s, "  latitude: %s\n", format_coordinate (buf, loc->latitude));
+          g_string_append_printf (s, "  longitude: %s\n", format_coordinate (buf, loc->longitude));
         }
     }
   if (r->poll && r->poll->choices->len > 0)
@@ -392,6 +411,9 @@ typedef struct {
   char *file;
   char *title;
   char *date;
+  char *sha256;     /* of the .md as written; NULL from an older export */
+  GStrv media;      /* the media files written for it, relative to the folder */
+  gboolean written; /* by this run (in the selection) */
 } ManifestPost;
 
 static void
@@ -401,6 +423,8 @@ manifest_post_free (ManifestPost *m)
   g_free (m->file);
   g_free (m->title);
   g_free (m->date);
+  g_free (m->sha256);
+  g_strfreev (m->media);
   g_free (m);
 }
 
@@ -477,6 +501,21 @@ manifest_load (Manifest *m, const char *dir, gboolean *found, GError **error)
       p->file = g_strdup (json_object_get_string_member (o, "file"));
       p->title = g_strdup (json_object_get_string_member_with_default (o, "title", ""));
       p->date = g_strdup (json_object_get_string_member_with_default (o, "date", ""));
+      p->sha256 = g_strdup (json_object_get_string_member_with_default (o, "sha256", NULL));
+      if (json_object_has_member (o, "media") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "media")))
+        {
+          JsonArray *media = json_object_get_array_member (o, "media");
+          g_autoptr(GStrvBuilder) files = g_strv_builder_new ();
+
+          for (guint j = 0; j < json_array_get_length (media); j++)
+            {
+              JsonNode *f = json_array_get_element (media, j);
+
+              if (JSON_NODE_HOLDS_VALUE (f) && json_node_get_value_type (f) == G_TYPE_STRING)
+                g_strv_builder_add (files, json_node_get_string (f));
+            }
+          p->media = g_strv_builder_end (files);
+        }
       manifest_put (m, p);
     }
   return TRUE;
@@ -532,6 +571,16 @@ manifest_save_and_index (Manifest *m, const char *dir, GError **error)
       json_builder_add_string_value (b, p->title);
       json_builder_set_member_name (b, "date");
       json_builder_add_string_value (b, p->date);
+      if (p->sha256 != NULL)
+        {
+          json_builder_set_member_name (b, "sha256");
+          json_builder_add_string_value (b, p->sha256);
+        }
+      json_builder_set_member_name (b, "media");
+      json_builder_begin_array (b);
+      for (guint j = 0; p->media != NULL && p->media[j] != NULL; j++)
+        json_builder_add_string_value (b, p->media[j]);
+      json_builder_end_array (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -647,6 +696,9 @@ export_one (GpmTakeout               *takeout,
   r = gpm_convert_post (post, settings, takeout ? gpm_convert_takeout_resolver : NULL, takeout);
   for (guint i = 0; i < r->warnings->len; i++)
     add_problem (problems, gpm_post_get_entry_name (post), g_ptr_array_index (r->warnings, i));
+  /* Nothing of the user's own (a warning says so): no file of footer only. */
+  if (r->nothing_own)
+    return TRUE;
 
   for (guint i = 0; i < r->media->len; i++)
     {
@@ -705,6 +757,16 @@ export_one (GpmTakeout               *takeout,
   p->key = g_strdup (key);
   p->file = g_steal_pointer (&file);
   p->title = g_steal_pointer (&title);
+  p->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  p->written = TRUE;
+  {
+    g_autoptr(GStrvBuilder) files = g_strv_builder_new ();
+
+    for (guint i = 0; i < media_files->len; i++)
+      if (g_ptr_array_index (media_files, i) != NULL)
+        g_strv_builder_add (files, g_ptr_array_index (media_files, i));
+    p->media = g_strv_builder_end (files);
+  }
   p->date = gpm_post_get_creation_time (post)
             ? g_date_time_format (gpm_post_get_creation_time (post), "%Y-%m-%dT%H:%M:%S%:z")
             : g_strdup ("");
@@ -712,6 +774,57 @@ export_one (GpmTakeout               *takeout,
     g_hash_table_remove (m->files, known->file);
   manifest_put (m, p);
   return TRUE;
+}
+
+/* Removes what an earlier run wrote for the posts this run did not write:
+ * their .md (when it is still as written; a file changed since is kept and
+ * reported), their media and media folder, their manifest record. */
+static void
+remove_unselected (Manifest   *m,
+                   const char *dir,
+                   GPtrArray  *problems)
+{
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, m->by_key);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!((ManifestPost *) value)->written)
+      g_ptr_array_add (gone, value);
+
+  for (guint i = 0; i < gone->len; i++)
+    {
+      ManifestPost *p = g_ptr_array_index (gone, i);
+      g_autofree char *path = g_build_filename (dir, p->file, NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *sha = NULL;
+      g_autofree char *base = g_strndup (p->file, strlen (p->file) - 3);
+      g_autofree char *media_dir = g_build_filename (dir, base, NULL);
+      gsize len = 0;
+
+      if (g_file_get_contents (path, &contents, &len, NULL))
+        sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+      if (contents != NULL && (p->sha256 == NULL || g_strcmp0 (sha, p->sha256) != 0))
+        add_problem (problems, p->file,
+                     _("not selected any more, but changed since it was exported: kept in the folder, left out of index.md"));
+      else
+        {
+          g_remove (path);
+          for (guint j = 0; p->media != NULL && p->media[j] != NULL; j++)
+            {
+              g_autofree char *media = g_build_filename (dir, p->media[j], NULL);
+
+              /* Only files inside the post's own media folder. */
+              if (g_str_has_prefix (p->media[j], base) && p->media[j][strlen (base)] == '/'
+                  && strstr (p->media[j], "..") == NULL)
+                g_remove (media);
+            }
+          g_rmdir (media_dir);  /* when empty */
+        }
+      g_hash_table_remove (m->files, p->file);
+      g_hash_table_remove (m->by_key, p->key);
+    }
 }
 
 gboolean
@@ -769,6 +882,10 @@ gpm_export_posts (GpmTakeout                *takeout,
       if (ok && progress)
         progress (i + 1, posts->len, gpm_post_get_entry_name (post), progress_data);
     }
+  /* The folder is the selection: what an earlier run wrote for posts not
+   * selected now goes (index.md lists only the selection). */
+  if (ok)
+    remove_unselected (&m, dir, problems);
   /* Record what was written, even when stopped half-way. */
   if (ok)
     ok = manifest_save_and_index (&m, dir, error);

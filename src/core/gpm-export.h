@@ -33,7 +33,10 @@ typedef void (*GpmExportProgressFunc) (guint       done,
  * with @settings (NULL: defaults) and copying its photos and videos out of
  * @takeout (NULL: no media). Posts exported before keep their file names, so
  * running it again rewrites them in place; files whose content did not change
- * are not touched. Refuses a non-empty folder without GPM_EXPORT_MANIFEST.
+ * are not touched. The folder and index.md hold the selection: what an
+ * earlier run wrote for posts not in @posts now (or left out, like posts with
+ * nothing of the user's own) is removed, except a .md changed since it was
+ * written (kept, reported). Refuses a non-empty folder without GPM_EXPORT_MANIFEST.
  * Problems with single posts or media (a missing file, a failed copy) go to
  * @problems (GpmProblem*, may be NULL) and the export goes on.
  * Blocking; @progress is called on the calling thread. */

@@ -29,6 +29,7 @@ struct _GpmMigrator
   GpmMigratorConvertFunc  convert_func;
   gpointer                convert_data;
   GDestroyNotify          convert_destroy;
+  GpmConvertSettings     *convert_settings;  /* NULL: the defaults (the place stays private) */
   GpmMigratorReadFunc     read_func;
   gpointer                read_data;
   GDestroyNotify          read_destroy;
@@ -231,7 +232,8 @@ make_item (GpmMigrator     *self,
   GPtrArray *scopes = gpm_post_get_scopes (post);
   g_autoptr(GPtrArray) unmapped = g_ptr_array_new_with_free_func (g_free);
   const GpmPoll *poll;
-  const GpmLocation *location;
+  const char *address;
+  g_autofree char *reason = NULL;
 
   item->ref_count = 1;
   item->post = g_object_ref (post);
@@ -283,6 +285,14 @@ make_item (GpmMigrator     *self,
       names = g_strjoinv (", ", (char **) item->aspects->pdata);
       g_ptr_array_remove_index (item->aspects, item->aspects->len - 1);
       item->visibility = g_strdup_printf ("aspect:%s", names);
+    }
+
+  /* A reshare of someone else's words alone: never sent (it would be the
+   * hashtag footer only, and two of them the same post). */
+  if (gpm_convert_post_is_nothing_own (post, self->convert_settings, &reason))
+    {
+      g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN, reason);
+      return item;
     }
 
   if (self->convert_func == NULL)
@@ -337,14 +347,9 @@ make_item (GpmMigrator     *self,
         g_clear_pointer (&item->poll_answers, g_ptr_array_unref);
     }
 
-  location = gpm_post_get_location (post);
-  if (location != NULL)
-    {
-      if (location->physical_address != NULL && *location->physical_address != '\0')
-        item->location = g_strdup (location->physical_address);
-      else if (location->display_name != NULL && *location->display_name != '\0')
-        item->location = g_strdup (location->display_name);
-    }
+  /* Only when the user asked for the place, and only one the pod keeps. */
+  if (gpm_convert_pod_location (post, self->convert_settings, &address) != NULL)
+    item->location = g_strdup (address);
 
   return item;
 }
@@ -1097,7 +1102,7 @@ make_draft (Run             *run,
             GPtrArray       *photo_ids)
 {
   GpmPodDraft *draft = gpm_pod_draft_new (item->text);
-  const GpmLocation *location = gpm_post_get_location (item->post);
+  const GpmLocation *location = gpm_convert_pod_location (item->post, run->self->convert_settings, NULL);
 
   draft->is_public = item->is_public;
   if (!item->is_public)
@@ -1820,6 +1825,7 @@ gpm_migrator_finalize (GObject *object)
   GpmMigrator *self = (GpmMigrator *) object;
 
   g_clear_pointer (&self->mapping, g_hash_table_unref);
+  g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
@@ -1988,6 +1994,17 @@ gpm_migrator_set_convert_func (GpmMigrator            *self,
   self->convert_func = func;
   self->convert_data = user_data;
   self->convert_destroy = destroy;
+}
+
+void
+gpm_migrator_set_convert_settings (GpmMigrator              *self,
+                                   const GpmConvertSettings *settings)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (self->task == NULL);
+
+  g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
+  self->convert_settings = settings ? gpm_convert_settings_copy (settings) : NULL;
 }
 
 void
@@ -2422,6 +2439,7 @@ gpm_migrator_use_takeout (GpmMigrator              *self,
   ts->settings = settings ? gpm_convert_settings_copy (settings) : NULL;
   ts->migrator = self;
   gpm_migrator_set_convert_func (self, takeout_convert, ts, takeout_source_free);
+  gpm_migrator_set_convert_settings (self, settings);
   gpm_migrator_set_read_func (self, takeout_read_photo, g_object_ref (takeout), g_object_unref);
   if (settings != NULL && settings->own_comments)
     {

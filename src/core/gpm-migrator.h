@@ -45,6 +45,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
   GPM_MIGRATOR_ERROR_NOT_READY,      /* run without a pod, journal or converter */
   GPM_MIGRATOR_ERROR_BY_USER,        /* skipped: the user excluded this post (gpm_journal_set_skipped_by_user) */
+  GPM_MIGRATOR_ERROR_NOTHING_OWN,    /* skipped: nothing of the user's own to post (gpm_convert_post_is_nothing_own) */
 } GpmMigratorError;
 GQuark gpm_migrator_error_quark (void);
 
@@ -92,8 +93,10 @@ typedef struct {
   GPtrArray       *photos;         /* char*, archive entries, in upload order */
   char            *poll_question;  /* NULL: no native poll */
   GPtrArray       *poll_answers;   /* char* */
-  char            *location;       /* NULL: no native location */
-  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER) */
+  char            *location;       /* the address sent as diaspora*'s location; NULL: none
+                                    * (gpm_convert_pod_location(): the place stays private
+                                    * unless the settings include it) */
+  GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER, NOTHING_OWN) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
   /*< private >*/
@@ -152,6 +155,12 @@ void         gpm_migrator_set_comments_func (GpmMigrator            *self,
                                              GpmMigratorCommentsFunc func,
                                              gpointer                user_data,
                                              GDestroyNotify          destroy);
+
+/* The conversion settings the posts are sent with, as far as the migrator
+ * itself sends them (the location: gpm_convert_pod_location()); NULL: the
+ * defaults. gpm_migrator_use_takeout() sets them. */
+void         gpm_migrator_set_convert_settings (GpmMigrator              *self,
+                                                const GpmConvertSettings *settings);
 
 /* The usual wiring of the two above: posts converted by the convert module
  * with @settings (NULL: the defaults, the seed's format), photos read from

@@ -3275,6 +3275,15 @@ post_from_json (JsonObject *o)
   return p;
 }
 
+/* A latitude or longitude as sent to the pod: fixed precision (6 decimals,
+ * about 10 cm), never the binary noise of %.17g ("51.789200000000001"). */
+static const char *
+format_coordinate (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                   double value)
+{
+  return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, "%.6f", value);
+}
+
 static char *
 draft_web_json (const GpmPodDraft *d)
 {
@@ -3327,11 +3336,9 @@ draft_web_json (const GpmPodDraft *d)
       if (d->has_coordinates)
         {
           char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
-          g_autofree char *coords = NULL;
+          g_autofree char *coords = g_strdup_printf ("%s,%s", format_coordinate (lat, d->latitude),
+                                                     format_coordinate (lng, d->longitude));
 
-          g_ascii_dtostr (lat, sizeof lat, d->latitude);
-          g_ascii_dtostr (lng, sizeof lng, d->longitude);
-          coords = g_strdup_printf ("%s,%s", lat, lng);
           json_builder_set_member_name (b, "location_coords");
           json_builder_add_string_value (b, coords);
         }
@@ -3346,6 +3353,7 @@ draft_api_json (const GpmPodDraft *d)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  char *json;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "body");
@@ -3381,24 +3389,31 @@ draft_api_json (const GpmPodDraft *d)
       json_builder_end_array (b);
       json_builder_end_object (b);
     }
-  if (d->location_address)
-    {
-      json_builder_set_member_name (b, "location");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, d->location_address);
-      if (d->has_coordinates)
-        {
-          json_builder_set_member_name (b, "lat");
-          json_builder_add_double_value (b, d->latitude);
-          json_builder_set_member_name (b, "lng");
-          json_builder_add_double_value (b, d->longitude);
-        }
-      json_builder_end_object (b);
-    }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
+  json = json_to_string (root, FALSE);
+  if (d->location_address)
+    {
+      /* json-glib writes doubles as %.17g (51.789200000000001): the
+       * location is appended by hand to send numbers of fixed precision. */
+      g_autoptr(JsonNode) address = json_node_init_string (json_node_alloc (), d->location_address);
+      g_autofree char *quoted = json_to_string (address, FALSE);
+      g_autoptr(GString) out = g_string_new (json);
+
+      g_string_truncate (out, out->len - 1);  /* the closing '}' */
+      g_string_append_printf (out, ",\"location\":{\"address\":%s", quoted);
+      if (d->has_coordinates)
+        {
+          char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (out, ",\"lat\":%s,\"lng\":%s", format_coordinate (lat, d->latitude),
+                                  format_coordinate (lng, d->longitude));
+        }
+      g_string_append (out, "}}");
+      g_free (json);
+      json = g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  return json;
 }
 
 static void

@@ -552,10 +552,29 @@ gpm_post_new_from_data (const char  *entry_name,
   return gpm_post_new_from_bytes (entry_name, bytes, error);
 }
 
+static GpmPost *post_new (const char *entry_name, GBytes *bytes, gboolean without_acl, GError **error);
+
 GpmPost *
 gpm_post_new_from_bytes (const char  *entry_name,
                          GBytes      *bytes,
                          GError     **error)
+{
+  return post_new (entry_name, bytes, FALSE, error);
+}
+
+GpmPost *
+gpm_post_new_without_acl (const char  *entry_name,
+                          GBytes      *bytes,
+                          GError     **error)
+{
+  return post_new (entry_name, bytes, TRUE, error);
+}
+
+static GpmPost *
+post_new (const char  *entry_name,
+          GBytes      *bytes,
+          gboolean     without_acl,
+          GError     **error)
 {
   g_autoptr(GpmPost) self = NULL;
   g_autoptr(GPtrArray) scopes = NULL;
@@ -607,17 +626,36 @@ gpm_post_new_from_bytes (const char  *entry_name,
       /* A post that lost its ACL still has a creation time and a post resource name. */
       if (created && ((self->resource_name && strstr (self->resource_name, "/posts/")) ||
                       (self->url && strstr (self->url, "/posts/"))))
-        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
-                     _("the post has no postAcl, so who it was shared with is unknown"));
+        {
+          if (!without_acl)
+            {
+              g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
+                           _("the post has no postAcl, so who it was shared with is unknown"));
+              return NULL;
+            }
+          g_ptr_array_add (self->warnings,
+                           g_strdup (_("the post has no postAcl, so who it was shared with is unknown: it is never posted")));
+        }
       else
-        g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
-      return NULL;
+        {
+          g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
+          return NULL;
+        }
     }
 
   if (m.content.type == '"')
     {
       g_free (self->content);
       self->content = member_string (&m.content);
+      if (self->content == NULL)
+        {
+          /* An escaped NUL or a lone surrogate (Python reads both): the
+           * text is kept, those characters become U+FFFD, and it is said. */
+          self->content = gpm_json_decode_string_lenient (m.content.value, m.content.value_len);
+          if (self->content != NULL)
+            g_ptr_array_add (self->warnings,
+                             g_strdup (_("the post's text has characters that are not text (a NUL or half of a UTF-16 pair): each is replaced by “�”")));
+        }
       if (self->content == NULL)
         self->content = g_strdup ("");
     }
@@ -628,8 +666,17 @@ gpm_post_new_from_bytes (const char  *entry_name,
   self->n_reshares = m.n_reshares;
   self->attachments = m.attachments;
 
-  scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, self->warnings);
-  g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
+  if (m.acl.type == '{')
+    {
+      g_autoptr(GPtrArray) acl_warnings = g_ptr_array_new_with_free_func (g_free);
+
+      scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, acl_warnings);
+      g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
+      for (guint i = 0; i < acl_warnings->len; i++)
+        g_ptr_array_add (self->warnings,
+                         g_strdup_printf (_("read, but who it was shared with is partly unknown: %s"),
+                                          (const char *) g_ptr_array_index (acl_warnings, i)));
+    }
 
   self->raw = g_bytes_ref (bytes);
   if (m.author.type == '{' && length <= G_MAXUINT32)
@@ -722,8 +769,5 @@ gpm_post_collect_problems (GpmPost   *self,
   g_return_if_fail (GPM_IS_POST (self));
 
   for (guint i = 0; i < self->warnings->len; i++)
-    g_ptr_array_add (problems,
-                     gpm_problem_newf (self->entry_name,
-                                       _("read, but who it was shared with is partly unknown: %s"),
-                                       (const char *) g_ptr_array_index (self->warnings, i)));
+    g_ptr_array_add (problems, gpm_problem_new (self->entry_name, g_ptr_array_index (self->warnings, i)));
 }

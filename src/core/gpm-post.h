@@ -95,6 +95,13 @@ GpmPost           *gpm_post_new_from_bytes        (const char  *entry_name,
                                                    GError     **error);
 GpmPost           *gpm_post_new_from_file         (const char  *path,
                                                    GError     **error);
+/* A post that lost its postAcl (where gpm_post_new_from_bytes() fails with
+ * GPM_POST_ERROR_NO_ACL), read anyway so it can be shown and converted: no
+ * scopes (never selected, never posted), and a warning that says so. Other
+ * errors as gpm_post_new_from_bytes(). */
+GpmPost           *gpm_post_new_without_acl       (const char  *entry_name,
+                                                   GBytes      *bytes,
+                                                   GError     **error);
 
 const char        *gpm_post_get_entry_name        (GpmPost *self);
 const char        *gpm_post_get_url               (GpmPost *self);

@@ -58,6 +58,7 @@ struct _GpmMigratePage
   GPtrArray      *mapping_rows;
   guint           rows_idle;   /* adding mapping_rows a few at a time */
   guint           n_public;
+  guint           n_nothing_own;  /* selected, left out: nothing of the user's own to post */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
@@ -154,6 +155,15 @@ update_statement (GpmMigratePage *self)
       g_string_append_c (text, ' ');
       g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.", n_skipped),
                               n_skipped);
+    }
+  if (self->n_nothing_own > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              ngettext ("%u post has nothing of yours to post (a reshare of someone else’s words) and is left out.",
+                                        "%u posts have nothing of yours to post (reshares of someone else’s words) and are left out.",
+                                        self->n_nothing_own),
+                              self->n_nothing_own);
     }
 
   {
@@ -533,8 +543,7 @@ post_finished_cb (GpmMigrator    *migrator,
                   GpmMigratePage *self)
 {
   g_autofree char *date = gpm_gui_format_post_date (post);
-  const char *plain = gpm_gui_post_get_plain_text (post);
-  g_autofree char *snippet = g_utf8_substring (plain, 0, MIN (g_utf8_strlen (plain, -1), 80));
+  g_autofree char *snippet = gpm_convert_dup_list_text (post, 80);
   g_autofree char *title = g_strdup_printf ("%s — %s", date, *snippet ? snippet : _("(No text)"));
   g_autofree char *reason = error ? gpm_gui_error_message (error) : NULL;
 
@@ -938,6 +947,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
                                 gpointer             user_data)
 {
   GSettings *settings = gpm_settings_get_default ();
+  g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new_from_gsettings (settings);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) journal_task = NULL;
   g_autofree char *username = NULL;
@@ -972,8 +982,20 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
 
   g_set_object (&self->pod, pod);
   g_set_object (&self->takeout, takeout);
+  /* Posts with nothing of the user's own are out of the selection: the
+   * migrator would only skip them. */
   g_clear_pointer (&self->posts, g_ptr_array_unref);
-  self->posts = g_ptr_array_ref (posts);
+  self->posts = g_ptr_array_new_full (posts->len, g_object_unref);
+  self->n_nothing_own = 0;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+
+      if (gpm_convert_post_is_nothing_own (post, convert_settings, NULL))
+        self->n_nothing_own++;
+      else
+        g_ptr_array_add (self->posts, g_object_ref (post));
+    }
   self->exporting = FALSE;
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
@@ -986,9 +1008,9 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
   self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) private_scope_free);
   self->n_public = 0;
-  for (guint i = 0; i < posts->len; i++)
+  for (guint i = 0; i < self->posts->len; i++)
     {
-      GpmPost *post = g_ptr_array_index (posts, i);
+      GpmPost *post = g_ptr_array_index (self->posts, i);
       GPtrArray *scopes = gpm_post_get_scopes (post);
       gboolean is_public = FALSE;
 

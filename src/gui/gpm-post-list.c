@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gpm-a11y.h"
+#include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-post-list.h"
 
@@ -453,37 +454,23 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   Row *row = g_object_get_data (G_OBJECT (item), "row");
   GpmPost *post = gtk_list_item_get_item (item);
   g_autofree char *date = gpm_gui_format_post_date (post);
-  const char *plain = gpm_gui_post_get_plain_text (post);
-  g_autofree char *snippet = NULL;
+  /* The user's own text, or "Reshare of NAME's post": never the reshared
+   * post's text (core decides; the row shows it). */
+  g_autofree char *snippet = gpm_convert_dup_list_text (post, SNIPPET_CHARS);
   g_autoptr(GString) a11y = g_string_new (date);
   GPtrArray *scopes = gpm_post_get_scopes (post);
   GpmPostAttachments kinds;
 
   gtk_label_set_label (GTK_LABEL (row->date), date);
 
-  if (*plain == '\0')
+  if (*snippet == '\0')
     {
-      const GpmLink *link = gpm_post_get_link (post);
-      GpmPost *reshared = gpm_post_get_reshared_post (post);
-
-      if (reshared != NULL && *gpm_gui_post_get_plain_text (reshared) != '\0')
-        plain = gpm_gui_post_get_plain_text (reshared);
-      else if (link != NULL && link->title != NULL)
-        plain = link->title;
-    }
-
-  if (*plain == '\0')
-    {
+      g_free (snippet);
       snippet = g_strdup (_("(No text)"));
       gtk_widget_add_css_class (row->snippet, "dim-label");
     }
   else
-    {
-      const char *end = g_utf8_offset_to_pointer (plain, MIN (g_utf8_strlen (plain, -1), SNIPPET_CHARS));
-      snippet = g_strndup (plain, (gsize) (end - plain));
-      g_strdelimit (snippet, "\n\r\t", ' ');
-      gtk_widget_remove_css_class (row->snippet, "dim-label");
-    }
+    gtk_widget_remove_css_class (row->snippet, "dim-label");
   gtk_label_set_label (GTK_LABEL (row->snippet), snippet);
   g_string_append_printf (a11y, ", %s", snippet);
 
@@ -507,6 +494,8 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     add_icon (row->icons, "view-list-bullet-symbolic", _("Poll"), a11y);
   if (kinds & GPM_POST_HAS_LOCATION)
     add_icon (row->icons, "mark-location-symbolic", _("Location"), a11y);
+  if (gpm_convert_post_is_nothing_own (post, NULL, NULL))
+    add_icon (row->icons, "dialog-warning-symbolic", _("Nothing of yours to post"), a11y);
 
   clear_box (row->badges);
   for (guint i = 0; scopes != NULL && i < scopes->len; i++)

@@ -424,6 +424,7 @@ append_diaspora_body (RenderJob        *job,
   g_autofree char *name = gpm_gui_html_escape (author && author->display_name ? author->display_name : "");
   g_autoptr(GError) error = NULL;
   g_autofree char *rendered = NULL;
+  const char *pod_address = NULL;
   gboolean any_photo = FALSE;
 
   g_string_append_printf (html, "<header><span class=\"author\">%s</span><span class=\"date\">%s</span></header>",
@@ -472,10 +473,11 @@ append_diaspora_body (RenderJob        *job,
       g_string_append (html, "</ul></div>");
     }
 
-  if (result->location != NULL && result->location->physical_address != NULL)
+  /* diaspora's location line under a post: only the location the pod keeps
+   * (a place without coordinates is in the text instead). */
+  if (gpm_convert_pod_location (job->post, job->settings, &pod_address) != NULL)
     {
-      g_autofree char *address = gpm_gui_html_escape (result->location->physical_address);
-      /* Translators: diaspora's location line under a post */
+      g_autofree char *address = gpm_gui_html_escape (pod_address);
       g_string_append_printf (html, "<p class=\"dim\">%s</p>", address);
     }
 

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The seed's Part III converter (google-plus-migration-blog.txt), reconstructed:
 # the lines lost in publication restored the way the text describes them
-# (content converted first, link appended last), the diaspy posting left out.
+# (content converted first, link appended last, after an empty line: the
+# listing lost the body of `if link:`; the format, issue 12, puts the link in
+# a paragraph of its own, which is how diaspora* renders it as one), the
+# diaspy posting left out.
 #
 #   convert_seed.py POST.json...        print each post's Markdown
 #   convert_seed.py --jsonl POST.json... one JSON object per post: {"entry", "markdown"}
@@ -39,7 +42,7 @@ def format_post(content, link, hashtags, post_date, post_context):
                          '  ( ' + post_context + ')' if post_context else ''))
 
     if link:
-        output.append(link)
+        output.append('\n' + link)
 
     return '\n'.join(output)
 

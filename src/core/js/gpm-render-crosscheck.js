@@ -39,7 +39,7 @@ vm.runInContext(fs.readFileSync(path.join(diasporaDir, "lib/assets/javascripts/p
                   .replace("var PosixBracketExpressions", "globalThis.PosixBracketExpressions"), d);
 const tpl = Handlebars.compile(fs.readFileSync(path.join(diasporaDir, "app/assets/templates/media-embed_tpl.jst.hbs"), "utf8"));
 d.HandlebarsTemplates = { "media-embed_tpl": tpl };
-d.document = { createElement: () => ({ canPlayType: (t) => (/^(video\/(mp4|webm|ogg)|audio\/(mpeg|mp3|mp4|aac|ogg|opus|webm|flac|x-flac|wav|wave|x-wav))$/i.test(t) ? "maybe" : "") }) };
+d.document = { createElement: () => ({ canPlayType: (t) => (/^(video\/(mp4|webm|ogg)|audio\/(mpeg|mp3|mp4|aac|ogg|opus|webm|flac|x-flac|wav|wave|x-wav|x-m4a))$/i.test(t) ? "maybe" : "") }) };
 d.hljs = { getLanguage: () => false };
 d.app = { helpers: {}, currentUser: { get: () => undefined } };
 vm.runInContext(fs.readFileSync(path.join(diasporaDir, "app/assets/javascripts/app/helpers/text_formatter.js"), "utf8"), d);

@@ -191,10 +191,26 @@
     "video/mp4": true, "video/webm": true, "video/ogg": true,
     "audio/mpeg": true, "audio/mp3": true, "audio/mp4": true, "audio/aac": true,
     "audio/ogg": true, "audio/opus": true, "audio/webm": true, "audio/flac": true,
-    "audio/x-flac": true, "audio/wav": true, "audio/wave": true, "audio/x-wav": true
+    "audio/x-flac": true, "audio/wav": true, "audio/wave": true, "audio/x-wav": true,
+    "audio/x-m4a": true
   };
   function allowedEmbedsMime(mimetype) {
     return PLAYABLE.hasOwnProperty(String(mimetype[0]).toLowerCase());
+  }
+
+  /* GPM: the plugin names a link's type with the mime-db it bundles. diaspora
+   * 0.9.1.0 bundles mime-db 1.52.0 (yarn.lock), Debian's build 1.6.0; of the
+   * extensions both call audio or video, only .m4a is named differently:
+   * "audio/mp4" here, "audio/x-m4a" (the later of the two entries mimoza
+   * registers for it) on diaspora. (.opus, .3gpp, .amr… are no media for
+   * 1.6.0 at all and never reach the template.) */
+  var DIASPORA_MIME_TYPES = { ".m4a": "audio/x-m4a" };
+  function diasporaMimeType(url, mimeType) {
+    var path = String(url);
+    var ext;
+    if (/[\\/][^\\/.]+$/.test(path)) { return mimeType; }  /* mimoza's normalize() */
+    ext = "." + path.replace(/.*[\.\/\\]/, "").toLowerCase();
+    return DIASPORA_MIME_TYPES.hasOwnProperty(ext) ? DIASPORA_MIME_TYPES[ext] : mimeType;
   }
 
   /* Handlebars' escapeExpression (handlebars 4), for the media template. */
@@ -469,7 +485,7 @@
       return mediaEmbedTemplate({
         mediaType: parsed.mediaType,
         attributes: attributes,
-        mimetype: parsed.mimeType,
+        mimetype: diasporaMimeType(parsed.url, parsed.mimeType),
         sourceURL: parsed.url,
         title: parsed.title,
         fallback: parsed.fallback,
