@@ -38,6 +38,14 @@ typedef enum {
   GPM_GEN_BAD_LOST,           /* "lost": after the damage in a damaged part */
 } GpmGenBad;
 
+/* One media item as a post's JSON names it, and the file it must resolve to. */
+typedef struct {
+  char *local_file_path;  /* as written in the JSON */
+  char *url;
+  char *expected;         /* the entry that holds its bytes; NULL: must be reported missing */
+  char *quirk;            /* NULL, or what is odd about it ("stale-path", …) */
+} GpmGenMediaRef;
+
 typedef struct {
   char *kind;   /* "PUBLIC", "CIRCLES", "EXTENDED", "CIRCLE", "USER", "COLLECTION", "COMMUNITY", "EVENT" */
   char *id;     /* NULL for PUBLIC, CIRCLES, EXTENDED */
@@ -53,7 +61,9 @@ typedef struct {
   gboolean        cp437;    /* zip: name stored in CP437 without the UTF-8 flag */
   GPtrArray      *scopes;   /* GpmGenScope*, in the seed's parse_acl order; posts only */
   GPtrArray      *media;    /* char*: this post's media entry names */
+  GPtrArray      *media_refs; /* GpmGenMediaRef*: posts, each media item of theirs */
   char           *post;     /* media and sidecars: the post entry they belong to */
+  gboolean        others;   /* media: a photo in a comment (somebody else's), not the post's */
 } GpmGenEntry;
 
 typedef struct {
@@ -79,6 +89,8 @@ typedef struct {
   guint        n_parts;        /* MULTI: how many parts (default 3) */
   gboolean     damaged_parts;  /* MULTI: add a truncated, a corrupt and a non-archive part */
   gboolean     cp437_names;    /* zips: some names in CP437 without the UTF-8 flag */
+  gboolean     media_quirks;   /* stale localFilePaths, same-named decoys, comments'
+                                * photos named like a lost photo of the user's */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

@@ -11,6 +11,8 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 
+#include "gpm-convert.h"
+#include "gpm-import.h"
 #include "gpm-takeout.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-zip-directory.h"
@@ -308,20 +310,23 @@ test_cross_part_media (void)
       const GpmTakeoutEntry *found;
       const char *base;
 
-      if (e->type != GPM_GEN_FILE_MEDIA)
+      if (e->type != GPM_GEN_FILE_MEDIA || e->post == NULL)
         continue;
       post = g_hash_table_lookup (parts, e->post);
       g_assert_nonnull (post);
       base = strrchr (e->name, '/') + 1;
 
       /* a bare name (the JSON's localFilePath), and a path from elsewhere */
-      found = gpm_takeout_find_media (takeout, post->name, base);
+      found = gpm_takeout_find_media (takeout, post->name, base, NULL);
       g_assert_nonnull (found);
       g_assert_cmpstr (found->name, ==, e->name);
       g_assert_cmpuint (found->part, ==, e->part);
       {
-        g_autofree char *odd = g_strconcat ("../Posts/", base, NULL);
-        found = gpm_takeout_find_media (takeout, post->name, odd);
+        /* a path through the parent folder (stale paths: /takeout/media-resolution) */
+        g_autofree char *dir = g_path_get_dirname (e->name);
+        g_autofree char *folder = g_path_get_basename (dir);
+        g_autofree char *odd = g_strconcat ("../", folder, "/", base, NULL);
+        found = gpm_takeout_find_media (takeout, post->name, odd, NULL);
         g_assert_nonnull (found);
         g_assert_cmpstr (found->name, ==, e->name);
       }
@@ -329,8 +334,141 @@ test_cross_part_media (void)
         crossing++;
     }
   g_assert_cmpuint (crossing, >, 0);
-  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/x.json", "no-such-photo.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/x.json", "no-such-photo.jpg", NULL));
   g_hash_table_unref (parts);
+}
+
+/* Every media item of every post resolves to the file that holds its
+ * bytes, or is reported missing: stale localFilePaths, a stale path that
+ * names another photo exactly, same-named decoys elsewhere, a file only its
+ * base name finds, and a lost photo whose name a comment's photo has. In
+ * every form, through the import (which tells the takeout the comments'
+ * file names) and through the converter's resolver. */
+static void
+check_media_resolution (GpmGenManifest *m)
+{
+  g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) quirks = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *posts_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  GpmTakeout *takeout;
+  GPtrArray *posts;
+  guint checked = 0, missing = 0;
+
+  for (guint k = 0; k < m->paths->len; k++)
+    g_ptr_array_add (strv, g_ptr_array_index (m->paths, k));
+  g_ptr_array_add (strv, NULL);
+  import = gpm_import_new ((const char * const *) strv->pdata);
+  gpm_import_set_max_json_size (import, m->json_limit);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  takeout = gpm_import_get_takeout (import);
+  posts = gpm_import_get_posts (import);
+  for (guint k = 0; k < posts->len; k++)
+    g_hash_table_insert (posts_by_name, (gpointer) gpm_post_get_entry_name (g_ptr_array_index (posts, k)),
+                         g_ptr_array_index (posts, k));
+
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      GpmPost *post;
+
+      if (e->type != GPM_GEN_FILE_POST || e->media_refs == NULL || e->bad != GPM_GEN_BAD_NONE)
+        continue;
+      post = g_hash_table_lookup (posts_by_name, e->name);
+      g_assert_nonnull (post);
+      for (guint j = 0; j < e->media_refs->len; j++)
+        {
+          GpmGenMediaRef *ref = g_ptr_array_index (e->media_refs, j);
+          const GpmTakeoutEntry *found = gpm_takeout_find_media (takeout, e->name, ref->local_file_path, ref->url);
+          GpmMedia media = { .url = ref->url, .local_file_path = ref->local_file_path };
+          g_autofree char *resolved = gpm_convert_takeout_resolver (e->name, &media, ref->local_file_path, takeout);
+
+          if (g_strcmp0 (found ? found->name : NULL, ref->expected) != 0)
+            g_error ("%s: media %s (%s) resolved to %s, expected %s", e->name, ref->local_file_path,
+                     ref->quirk ? ref->quirk : "plain", found ? found->name : "nothing",
+                     ref->expected ? ref->expected : "nothing");
+          g_assert_cmpstr (resolved, ==, ref->expected);
+          if (ref->quirk)
+            g_hash_table_add (quirks, ref->quirk);
+          missing += ref->expected == NULL;
+          checked++;
+        }
+    }
+  /* Every kind of quirk was met, and some photos are rightly missing. */
+  g_assert_cmpuint (g_hash_table_size (quirks), ==, 5);
+  g_assert_cmpuint (missing, >, 0);
+  g_assert_cmpuint (checked, >, 20);
+  g_hash_table_unref (posts_by_name);
+}
+
+static void
+test_media_resolution (void)
+{
+  for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
+    check_media_resolution (manifests[form]);
+}
+
+/* The rules by hand, on a folder: the comment's photo, and a file named
+ * like two of the user's photos, are never taken by name. */
+static void
+test_media_namesakes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_build_filename (tmp_root, "namesakes", NULL);
+  g_autofree char *posts_dir = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+  g_autofree char *other_dir = g_build_filename (root, "Takeout", "Google+ Stream", "Photos", NULL);
+  g_autoptr(GpmImport) import = NULL;
+  const char *paths[2] = { root, NULL };
+  GpmTakeout *takeout;
+  const GpmTakeoutEntry *found;
+  static const char acl[] = "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}";
+  struct { const char *dir, *name, *text; } files[] = {
+    /* A post whose photo is lost, with a comment whose photo has its name. */
+    { posts_dir, "20180101 - A.json", NULL },
+    { posts_dir, "IMG_1.jpg", "the comment's photo" },
+    /* Two posts naming the same stale file; one file of that name. */
+    { posts_dir, "20180102 - B.json", NULL },
+    { posts_dir, "20180103 - C.json", NULL },
+    { other_dir, "IMG_2.jpg", "one of them" },
+    /* Unique, unclaimed: found by its name. */
+    { posts_dir, "20180104 - D.json", NULL },
+    { other_dir, "IMG_3.jpg", "D's photo" },
+  };
+  g_autofree char *a = g_strdup_printf ("{\"creationTime\": \"2018-01-01 10:00:00+0000\", \"resourceName\": \"users/1/posts/A\", "
+                                         "\"media\": {\"url\": \"https://x/a.jpg\", \"localFilePath\": \"Old/IMG_1.jpg\"}, "
+                                         "\"comments\": [{\"content\": \"look\", \"media\": {\"url\": \"https://x/c.jpg\", \"localFilePath\": \"IMG_1.jpg\"}}], %s}", acl);
+  g_autofree char *b = g_strdup_printf ("{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"resourceName\": \"users/1/posts/B\", "
+                                         "\"album\": {\"media\": [{\"url\": \"https://x/b.jpg\", \"localFilePath\": \"Old/IMG_2.jpg\"}]}, %s}", acl);
+  g_autofree char *c = g_strdup_printf ("{\"creationTime\": \"2018-01-03 10:00:00+0000\", \"resourceName\": \"users/1/posts/C\", "
+                                         "\"media\": {\"url\": \"https://x/c2.jpg\", \"localFilePath\": \"Gone/IMG_2.jpg\"}, %s}", acl);
+  g_autofree char *d = g_strdup_printf ("{\"creationTime\": \"2018-01-04 10:00:00+0000\", \"resourceName\": \"users/1/posts/D\", "
+                                         "\"media\": {\"url\": \"https://x/d.jpg\", \"localFilePath\": \"Old/IMG_3.jpg\"}, %s}", acl);
+  const char *texts[] = { a, NULL, b, c, NULL, d, NULL };
+
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_autofree char *path = g_build_filename (files[k].dir, files[k].name, NULL);
+      g_assert_cmpint (g_mkdir_with_parents (files[k].dir, 0755), ==, 0);
+      g_file_set_contents (path, files[k].text ? files[k].text : texts[k], -1, &error);
+      g_assert_no_error (error);
+    }
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 4);
+  takeout = gpm_import_get_takeout (import);
+
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180101 - A.json", "Old/IMG_1.jpg", "https://x/a.jpg"));
+  /* The comment's own reference still reaches its file exactly. */
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180101 - A.json", "IMG_1.jpg", "https://x/c.jpg");
+  g_assert_nonnull (found);
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180102 - B.json", "Old/IMG_2.jpg", "https://x/b.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180103 - C.json", "Gone/IMG_2.jpg", "https://x/c2.jpg"));
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180104 - D.json", "Old/IMG_3.jpg", "https://x/d.jpg");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Photos/IMG_3.jpg");
 }
 
 static gpointer
@@ -874,6 +1012,7 @@ main (int    argc,
   o.media_bytes = 3 * 1024 * 1024;
   o.locale = "de";
   o.cp437_names = TRUE;
+  o.media_quirks = TRUE;
   o.json_limit = 32 * 1024;
   for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
     {
@@ -896,6 +1035,8 @@ main (int    argc,
   g_test_add_func ("/takeout/tgz", test_tgz);
   g_test_add_func ("/takeout/folder-roots", test_folder_roots);
   g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
+  g_test_add_func ("/takeout/media-resolution", test_media_resolution);
+  g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);

@@ -1628,24 +1628,9 @@ media_kind (const GpmMedia *m, const char *file_name)
 static char *
 media_file_name (const GpmMedia *m)
 {
-  const char *url = m->url;
-  const char *end, *slash;
-  g_autofree char *seg = NULL;
-  char *dec;
-
   if (m->local_file_path != NULL && *m->local_file_path != '\0')
     return g_strdup (m->local_file_path);
-  if (url == NULL || *url == '\0')
-    return NULL;
-  end = url + strcspn (url, "?#");
-  while (end > url && end[-1] == '/')
-    end--;
-  slash = g_strrstr_len (url, end - url, "/");
-  seg = g_strndup (slash ? slash + 1 : url, end - (slash ? slash + 1 : url));
-  if (*seg == '\0')
-    return NULL;
-  dec = g_uri_unescape_string (seg, "/");
-  return dec ? dec : g_steal_pointer (&seg);
+  return gpm_takeout_dup_url_file_name (m->url);
 }
 
 static void
@@ -1832,149 +1817,6 @@ gpm_convert_post (GpmPost                  *post,
   return r;
 }
 
-/* ---- .metadata.csv sidecars ------------------------------------------------ */
-
-/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
-static GPtrArray *
-csv_record (const char **p)
-{
-  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
-  GString *f = g_string_new (NULL);
-  const char *s = *p;
-  gboolean quoted = FALSE;
-
-  for (;; s++)
-    {
-      if (quoted)
-        {
-          if (*s == '\0')
-            break;
-          if (*s == '"' && s[1] == '"')
-            {
-              g_string_append_c (f, '"');
-              s++;
-            }
-          else if (*s == '"')
-            quoted = FALSE;
-          else
-            g_string_append_c (f, *s);
-          continue;
-        }
-      if (*s == '"' && f->len == 0)
-        quoted = TRUE;
-      else if (*s == ',')
-        {
-          g_ptr_array_add (fields, g_string_free (f, FALSE));
-          f = g_string_new (NULL);
-        }
-      else if (*s == '\n' || *s == '\0')
-        break;
-      else if (*s != '\r')
-        g_string_append_c (f, *s);
-    }
-  g_ptr_array_add (fields, g_string_free (f, FALSE));
-  *p = *s ? s + 1 : s;
-  return fields;
-}
-
-/* url → the media entry its sidecar describes. */
-static GHashTable *
-read_sidecars (GpmTakeout *takeout)
-{
-  static const char suffix[] = ".metadata.csv";
-  GHashTable *by_url = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GPtrArray *entries = gpm_takeout_get_entries (takeout);
-  g_autoptr(GPtrArray) sidecars = g_ptr_array_new ();
-  gboolean on_disk = TRUE;
-
-  for (guint i = 0; entries && i < entries->len; i++)
-    {
-      const GpmTakeoutEntry *e = g_ptr_array_index (entries, i);
-      goffset size;
-
-      if (!g_str_has_suffix (e->name, suffix))
-        continue;
-      size = gpm_takeout_get_entry_size (takeout, e);
-      if (size >= 0 && size < 65536)
-        {
-          g_autofree char *path = on_disk ? gpm_takeout_dup_entry_path (takeout, e) : NULL;
-          on_disk = on_disk && path != NULL;
-          g_ptr_array_add (sidecars, (gpointer) e);
-        }
-    }
-  if (!on_disk && sidecars->len > GPM_CONVERT_MAX_SIDECARS)
-    {
-      g_message ("%u .metadata.csv files in an archive: too many to read one by one; media are found by name only",
-                 sidecars->len);
-      return by_url;
-    }
-
-  for (guint i = 0; i < sidecars->len; i++)
-    {
-      const GpmTakeoutEntry *e = g_ptr_array_index (sidecars, i);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autofree char *text = NULL;
-      g_autofree char *media = NULL;
-      g_autoptr(GPtrArray) header = NULL;
-      const char *p;
-      int url_col = -1;
-
-      if (on_disk)
-        {
-          /* An extracted folder: read the file straight away. */
-          g_autofree char *path = gpm_takeout_dup_entry_path (takeout, e);
-          gsize len = 0;
-          if (path == NULL || !g_file_get_contents (path, &text, &len, NULL))
-            continue;
-        }
-      else
-        {
-          bytes = gpm_takeout_read_entry (takeout, e->name, 65536, NULL, NULL);
-          if (bytes == NULL)
-            continue;
-          text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-        }
-      p = text;
-      if (g_str_has_prefix (p, "\xef\xbb\xbf"))
-        p += 3;
-      header = csv_record (&p);
-      for (guint c = 0; c < header->len; c++)
-        if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
-          url_col = c;
-      if (url_col < 0)
-        continue;
-      media = g_strndup (e->name, strlen (e->name) - strlen (suffix));
-      if (gpm_takeout_lookup (takeout, media) == NULL)
-        continue;
-      while (*p)
-        {
-          g_autoptr(GPtrArray) rec = csv_record (&p);
-          const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
-          if (url && *url && !g_hash_table_contains (by_url, url))
-            g_hash_table_insert (by_url, g_strdup (url), g_strdup (media));
-        }
-    }
-  return by_url;
-}
-
-static GHashTable *
-sidecars_for (GpmTakeout *takeout)
-{
-  static GMutex lock;
-  GHashTable *by_url;
-
-  g_mutex_lock (&lock);
-  by_url = g_object_get_data (G_OBJECT (takeout), "gpm-convert-sidecars");
-  if (by_url == NULL)
-    {
-      by_url = read_sidecars (takeout);
-      g_object_set_data_full (G_OBJECT (takeout), "gpm-convert-sidecars", by_url,
-                              (GDestroyNotify) g_hash_table_unref);
-    }
-  g_mutex_unlock (&lock);
-  return by_url;
-}
-
 char *
 gpm_convert_takeout_resolver (const char     *post_entry,
                               const GpmMedia *media,
@@ -1983,24 +1825,12 @@ gpm_convert_takeout_resolver (const char     *post_entry,
 {
   GpmTakeout *takeout = user_data;
   const GpmTakeoutEntry *entry;
-  const char *found;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (takeout), NULL);
 
-  entry = gpm_takeout_find_media (takeout, post_entry, file_name);
-  if (entry == NULL && media != NULL && media->local_file_path != NULL)
-    {
-      GpmMedia copy = *media;
-      g_autofree char *base = NULL;
-      copy.local_file_path = NULL;
-      base = media_file_name (&copy);
-      if (base && strcmp (base, file_name) != 0)
-        entry = gpm_takeout_find_media (takeout, post_entry, base);
-    }
-  if (entry != NULL)
-    return g_strdup (entry->name);
-  if (media == NULL || media->url == NULL)
-    return NULL;
-  found = g_hash_table_lookup (sidecars_for (takeout), media->url);
-  return g_strdup (found);
+  if (media != NULL)
+    entry = gpm_takeout_find_media (takeout, post_entry, media->local_file_path, media->url);
+  else
+    entry = gpm_takeout_find_media (takeout, post_entry, file_name, NULL);
+  return entry != NULL ? g_strdup (entry->name) : NULL;
 }

@@ -105,12 +105,7 @@ char             *gpm_convert_html_to_markdown  (const char *html,
                                                  gboolean    inline_links);
 
 /* The resolver backed by a GpmTakeout (@user_data): gpm_takeout_find_media()
- * with localFilePath, then with the url's base name, then the takeout's
- * .metadata.csv sidecars (a sidecar "X.metadata.csv" whose url column is the
- * media's url names the file X). The sidecars are read once per takeout, on
- * the first media not found by name; in an archive only when it has at most
- * GPM_CONVERT_MAX_SIDECARS of them (each read scans the archive). */
-#define GPM_CONVERT_MAX_SIDECARS 2000
+ * with the media's localFilePath and url (see there for the order). */
 char             *gpm_convert_takeout_resolver  (const char     *post_entry,
                                                  const GpmMedia *media,
                                                  const char     *file_name,

@@ -334,7 +334,19 @@ gpm_import_run (GpmImport     *self,
     add_problem (self, gpm_problem_ref (g_ptr_array_index (takeout_problems, i)));
 
   for (guint i = 0; i < self->posts->len; i++)
-    g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (g_ptr_array_index (self->posts, i))));
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+
+      g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (post)));
+      /* Which media files the posts name, and whose they are: a file is
+       * never taken by its base name when a comment's photo has that name. */
+      for (int others = 0; others < 2; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], others);
+        }
+    }
 
   for (guint i = 0; i < failures->len; i++)
     {

@@ -132,6 +132,12 @@ guint              gpm_post_get_n_comments        (GpmPost *self);
 guint              gpm_post_get_n_plus_ones       (GpmPost *self);
 guint              gpm_post_get_n_reshares        (GpmPost *self);
 
+/* The localFilePaths the post's JSON gives, read when the post is: of its
+ * own media and album (@others FALSE), or of other people's media in it,
+ * the comments' and the reshared post's (@others TRUE). NULL when none. */
+const char * const *gpm_post_get_media_files      (GpmPost  *self,
+                                                   gboolean  others);
+
 /* Non-fatal problems met while parsing (unknown ACL shapes, bad dates), strings. */
 GPtrArray         *gpm_post_get_warnings          (GpmPost *self);
 

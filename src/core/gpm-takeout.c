@@ -47,12 +47,16 @@ struct _Entry {
   guint            ordinal;        /* header number in its archive part */
   char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
   Entry           *next_same_base; /* chain of entries with the same base name */
+  GBytes          *sidecar_data;   /* archive: a .metadata.csv's bytes, read while loading */
+  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one */
 };
 
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
   GHashTable *by_name;   /* name → Entry* */
   GHashTable *by_base;   /* base name → first Entry* of its chain */
+  GHashTable *by_url;    /* a sidecar's url → the media Entry* it describes;
+                          * built on first use, under the takeout's sidecar_lock */
 } Index;
 
 struct _GpmTakeout {
@@ -69,6 +73,10 @@ struct _GpmTakeout {
   GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
 
   GMutex      directory_lock; /* guards the parts' @directory */
+
+  GMutex      sidecar_lock;   /* guards building the index's by_url table */
+  GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
+  GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
 };
 
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
@@ -87,6 +95,8 @@ entry_free (gpointer data)
 
   g_free (e->pub.name);
   g_free (e->raw_name);
+  g_clear_pointer (&e->sidecar_data, g_bytes_unref);
+  g_strfreev (e->sidecar_urls);
   g_free (e);
 }
 
@@ -156,6 +166,7 @@ index_free (gpointer data)
 
   g_clear_pointer (&index->by_name, g_hash_table_unref);
   g_clear_pointer (&index->by_base, g_hash_table_unref);
+  g_clear_pointer (&index->by_url, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
   g_free (index);
 }
@@ -202,6 +213,9 @@ gpm_takeout_finalize (GObject *object)
   g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->directory_lock);
+  g_mutex_clear (&self->sidecar_lock);
+  g_clear_pointer (&self->own_refs, g_hash_table_unref);
+  g_clear_pointer (&self->other_refs, g_hash_table_unref);
 
   G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
 }
@@ -217,6 +231,9 @@ gpm_takeout_init (GpmTakeout *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->directory_lock);
+  g_mutex_init (&self->sidecar_lock);
+  self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   self->retired = g_ptr_array_new_with_free_func (index_free);
@@ -588,6 +605,39 @@ read_archive_json (LoadState      *st,
   deliver (st, e->pub.name, &b);
 }
 
+/* A media's ".metadata.csv" sidecar (its url column says which photo the
+ * file is). Sidecars are a few hundred bytes; in an archive they are kept
+ * while it is read anyway, so finding media never reads the archive again
+ * for them (a .tgz would be decompressed from its start for each one). */
+#define SIDECAR_SUFFIX ".metadata.csv"
+#define SIDECAR_MAX_SIZE (64 * 1024)
+
+static gboolean
+is_sidecar_name (const char *name)
+{
+  return g_str_has_suffix (name, SIDECAR_SUFFIX) && strlen (name) > strlen (SIDECAR_SUFFIX);
+}
+
+static void
+read_archive_sidecar (struct archive *a,
+                      Entry          *e)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 chunk[4096];
+
+  for (;;)
+    {
+      la_ssize_t n = archive_read_data (a, chunk, sizeof chunk);
+
+      if (n == 0)
+        break;
+      if (n < 0 || data->len + n > SIDECAR_MAX_SIZE)
+        return;   /* a damaged or odd sidecar is simply not used */
+      g_byte_array_append (data, chunk, n);
+    }
+  e->sidecar_data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
 typedef enum {
   READ_DONE,
   READ_FAILED_AT_START,
@@ -680,6 +730,8 @@ read_archive_entries (LoadState        *st,
                      this_ordinal, NULL);
       if (e != NULL && is_json_name (e->pub.name))
         read_archive_json (st, a, e);
+      else if (e != NULL && is_sidecar_name (e->pub.name) && e->pub.size <= SIDECAR_MAX_SIZE)
+        read_archive_sidecar (a, e);
     }
 
   return READ_DONE;
@@ -1198,89 +1250,261 @@ resolve_relative (const char *path)
   return g_strjoinv ("/", (char **) kept->pdata);
 }
 
-/* Number of trailing '/'-separated components @a and @b share. */
-static guint
-common_tail (const char *a,
-             const char *b)
+/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
+static GPtrArray *
+csv_record (const char **p)
 {
-  const char *pa = a + strlen (a);
-  const char *pb = b + strlen (b);
-  guint n = 0;
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *f = g_string_new (NULL);
+  const char *s = *p;
+  gboolean quoted = FALSE;
 
-  for (;;)
+  for (;; s++)
     {
-      gboolean a_start, b_start;
-
-      if (pa == a || pb == b)
-        return n;
-      pa--; pb--;
-      if (*pa != *pb)
-        return n;
-      a_start = pa == a || pa[-1] == '/';
-      b_start = pb == b || pb[-1] == '/';
-      if (a_start != b_start)
-        return n;
-      if (a_start)
+      if (quoted)
         {
-          n++;
-          if (pa == a || pb == b)
-            return n;
-          pa--; pb--; /* the two '/' */
+          if (*s == '\0')
+            break;
+          if (*s == '"' && s[1] == '"')
+            {
+              g_string_append_c (f, '"');
+              s++;
+            }
+          else if (*s == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (f, *s);
+          continue;
         }
+      if (*s == '"' && f->len == 0)
+        quoted = TRUE;
+      else if (*s == ',')
+        {
+          g_ptr_array_add (fields, g_string_free (f, FALSE));
+          f = g_string_new (NULL);
+        }
+      else if (*s == '\n' || *s == '\0')
+        break;
+      else if (*s != '\r')
+        g_string_append_c (f, *s);
     }
+  g_ptr_array_add (fields, g_string_free (f, FALSE));
+  *p = *s ? s + 1 : s;
+  return fields;
+}
+
+/* The url column of a sidecar's text; NULL without one. */
+static char **
+sidecar_urls (const char *text)
+{
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
+  const char *p = text;
+  char **result;
+  int url_col = -1;
+
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
+  header = csv_record (&p);
+  for (guint c = 0; c < header->len; c++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
+      url_col = c;
+  if (url_col < 0)
+    return NULL;
+  while (*p)
+    {
+      g_autoptr(GPtrArray) rec = csv_record (&p);
+      const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
+
+      if (url && *url)
+        g_strv_builder_add (urls, url);
+    }
+  result = g_strv_builder_end (urls);
+  if (result[0] == NULL)
+    g_clear_pointer (&result, g_strfreev);
+  return result;
+}
+
+/* Reads every sidecar once (an archive's were kept while loading; a
+ * folder's are read from disk now) into each media entry's sidecar_urls and
+ * the url → media table. Called with self->sidecar_lock held. */
+static void
+index_ensure_sidecars (GpmTakeout *self,
+                       Index      *index)
+{
+  if (index->by_url != NULL)
+    return;
+  index->by_url = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (index->entries, i);
+      g_autofree char *media_name = NULL;
+      g_autofree char *text = NULL;
+      Entry *media;
+
+      if (!is_sidecar_name (e->pub.name))
+        continue;
+      media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
+      media = g_hash_table_lookup (index->by_name, media_name);
+      if (media == NULL || media->sidecar_urls != NULL)
+        continue;
+
+      if (e->sidecar_data != NULL)
+        text = g_strndup (g_bytes_get_data (e->sidecar_data, NULL), g_bytes_get_size (e->sidecar_data));
+      else if (self->parts[e->pub.part].kind == PART_DIR)
+        {
+          g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
+          GStatBuf sb;
+
+          if (g_stat (path, &sb) != 0 || sb.st_size > SIDECAR_MAX_SIZE ||
+              !g_file_get_contents (path, &text, NULL, NULL))
+            continue;
+        }
+      g_clear_pointer (&e->sidecar_data, g_bytes_unref);
+      if (text == NULL || (media->sidecar_urls = sidecar_urls (text)) == NULL)
+        continue;
+      for (guint k = 0; media->sidecar_urls[k]; k++)
+        if (!g_hash_table_contains (index->by_url, media->sidecar_urls[k]))
+          g_hash_table_insert (index->by_url, media->sidecar_urls[k], media);
+    }
+}
+
+char *
+gpm_takeout_dup_url_file_name (const char *url)
+{
+  const char *end, *slash;
+  g_autofree char *seg = NULL;
+  char *dec;
+
+  if (url == NULL || *url == '\0')
+    return NULL;
+  end = url + strcspn (url, "?#");
+  while (end > url && end[-1] == '/')
+    end--;
+  slash = g_strrstr_len (url, end - url, "/");
+  seg = g_strndup (slash ? slash + 1 : url, end - (slash ? slash + 1 : url));
+  if (*seg == '\0')
+    return NULL;
+  dec = g_uri_unescape_string (seg, "/");
+  return dec ? dec : g_steal_pointer (&seg);
+}
+
+void
+gpm_takeout_add_media_reference (GpmTakeout *self,
+                                 const char *file_name,
+                                 gboolean    others)
+{
+  const char *base;
+
+  g_return_if_fail (GPM_IS_TAKEOUT (self));
+  if (file_name == NULL || *file_name == '\0')
+    return;
+  base = base_name_of (file_name);
+  g_mutex_lock (&self->lock);
+  if (others)
+    g_hash_table_add (self->other_refs, g_strdup (base));
+  else
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->own_refs, base));
+      g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (n + 1));
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Whether @e's own sidecar says it is another photo than @url. */
+static gboolean
+sidecar_contradicts (const Entry *e,
+                     const char  *url)
+{
+  return url != NULL && *url != '\0' && e->sidecar_urls != NULL &&
+         !g_strv_contains ((const char * const *) e->sidecar_urls, url);
+}
+
+/* The one file named @base, when taking it by that name alone cannot take
+ * somebody else's photo: no other file has that name, no comment or
+ * reshared post names it, no other media item of the user's names it, and
+ * its sidecar (if any) does not describe another photo. */
+static Entry *
+unique_by_base_name (GpmTakeout *self,
+                     Index      *index,
+                     const char *base,
+                     const char *url)
+{
+  Entry *e = g_hash_table_lookup (index->by_base, base);
+  gboolean claimed;
+
+  if (e == NULL || e->next_same_base != NULL || is_sidecar_name (e->pub.name))
+    return NULL;
+  g_mutex_lock (&self->lock);
+  claimed = g_hash_table_contains (self->other_refs, base) ||
+            GPOINTER_TO_UINT (g_hash_table_lookup (self->own_refs, base)) > 1;
+  g_mutex_unlock (&self->lock);
+  if (claimed || sidecar_contradicts (e, url))
+    return NULL;
+  return e;
 }
 
 const GpmTakeoutEntry *
 gpm_takeout_find_media (GpmTakeout *self,
                         const char *post_entry,
-                        const char *file_name)
+                        const char *local_file_path,
+                        const char *url)
 {
   Index *index;
   g_autofree char *dir = NULL;
-  g_autofree char *wanted = NULL;
-  g_autofree char *joined = NULL;
-  const char *base;
-  Entry *best = NULL;
-  guint best_score = 0;
+  g_autofree char *from_url = NULL;
+  const char *file_name = local_file_path;
+  Entry *exact = NULL;
   Entry *e;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
 
   index = get_index_for_lookups (self);
-  if (index == NULL || file_name == NULL || file_name[0] == '\0')
+  if (index == NULL)
     return NULL;
+  if (file_name == NULL || *file_name == '\0')
+    file_name = from_url = gpm_takeout_dup_url_file_name (url);
 
-  dir = post_entry && strchr (post_entry, '/') ? g_path_get_dirname (post_entry) : g_strdup ("");
+  g_mutex_lock (&self->sidecar_lock);
+  index_ensure_sidecars (self, index);
+  g_mutex_unlock (&self->sidecar_lock);
 
-  /* Next to the post, as a path relative to the post's folder. */
-  joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
-  wanted = resolve_relative (joined);
-  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
-    return &e->pub;
-
-  /* As a name from the takeout's root. */
-  g_clear_pointer (&wanted, g_free);
-  wanted = resolve_relative (file_name);
-  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
-    return &e->pub;
-
-  /* Anywhere, by base name: prefer the post's folder, then the longest
-   * matching tail of the path asked for. */
-  base = base_name_of (file_name);
-  for (e = g_hash_table_lookup (index->by_base, base); e; e = e->next_same_base)
+  /* 1. The exact path: relative to the post's folder (in any part of the
+   * set), then from the takeout's root. */
+  if (file_name != NULL)
     {
-      g_autofree char *edir = strchr (e->pub.name, '/') ? g_path_get_dirname (e->pub.name) : g_strdup ("");
-      guint score = 1 + common_tail (e->pub.name, file_name);
+      g_autofree char *joined = NULL;
+      g_autofree char *wanted = NULL;
 
-      if (strcmp (edir, dir) == 0)
-        score += 1000;
-      if (score > best_score)
+      dir = post_entry && strchr (post_entry, '/') ? g_path_get_dirname (post_entry) : g_strdup ("");
+      joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
+      wanted = resolve_relative (joined);
+      if (wanted)
+        exact = g_hash_table_lookup (index->by_name, wanted);
+      if (exact == NULL)
         {
-          best = e;
-          best_score = score;
+          g_clear_pointer (&wanted, g_free);
+          wanted = resolve_relative (file_name);
+          if (wanted)
+            exact = g_hash_table_lookup (index->by_name, wanted);
         }
+      /* A stale path that now names another photo (its sidecar says so) is
+       * not this one. */
+      if (exact != NULL && !sidecar_contradicts (exact, url))
+        return &exact->pub;
     }
-  return best ? &best->pub : NULL;
+
+  /* 2. The sidecar whose url column is the media's url. */
+  if (url != NULL && *url != '\0' && (e = g_hash_table_lookup (index->by_url, url)))
+    return &e->pub;
+
+  /* 3. The base name of localFilePath, only when it can mean nothing else.
+   * A name made from the url ("photo.jpg") is no file name: not by itself. */
+  if (from_url == NULL && file_name != NULL && exact == NULL &&
+      (e = unique_by_base_name (self, index, base_name_of (file_name), url)))
+    return &e->pub;
+
+  return NULL;
 }
 
 char *
