@@ -36,7 +36,7 @@ write_corpus (const char  *dir,
         o.media_bytes = 2048;
         o.json_limit = 4096;
         o.cp437_names = TRUE;
-        o.media_quirks = seed == 3;
+        o.quirks = seed == 3;
         o.n_parts = 2;
         o.damaged_parts = seed == 2;
         o.locale = seed == 1 ? "en" : seed == 2 ? "de" : "fr";
@@ -87,7 +87,7 @@ main (int    argc,
     { "json-limit", 0, 0, G_OPTION_ARG_INT, &json_limit, "Size limit the oversized JSON exceeds (default 65536)", "BYTES" },
     { "damaged-parts", 0, 0, G_OPTION_ARG_NONE, &damaged, "multi: add a truncated, a corrupt and a non-archive part", NULL },
     { "cp437", 0, 0, G_OPTION_ARG_NONE, &cp437, "zip: write some names in CP437 without the UTF-8 flag", NULL },
-    { "media-quirks", 0, 0, G_OPTION_ARG_NONE, &quirks, "Stale localFilePaths, same-named decoys and comments' photos named like a lost photo (the manifest's mediaRefs say what each must resolve to)", NULL },
+    { "quirks", 0, 0, G_OPTION_ARG_NONE, &quirks, "What real takeouts have: stale localFilePaths, same-named decoys, comments' photos named like a lost photo (the manifest's mediaRefs say what each must resolve to), post files with a BOM", NULL },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest_path, "Write what was generated as JSON", "FILE" },
     { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Write small archives as a fuzzing seed corpus into DIR and exit", "DIR" },
     { NULL }
@@ -132,7 +132,7 @@ main (int    argc,
   o.n_parts = parts;
   o.damaged_parts = damaged;
   o.cp437_names = cp437;
-  o.media_quirks = quirks;
+  o.quirks = quirks;
   if (locale)
     o.locale = locale;
 

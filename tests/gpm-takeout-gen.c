@@ -501,7 +501,7 @@ cp437_representable (const char *s)
   return c != NULL;
 }
 
-/* What is odd about a media item (GpmGenOptions.media_quirks), by its number. */
+/* What is odd about a media item (GpmGenOptions.quirks), by its number. */
 typedef enum {
   QUIRK_NONE,
   QUIRK_STALE,             /* localFilePath names a folder that is not there */
@@ -555,7 +555,7 @@ media_object (Model       *m,
   char *name;
   const char *prefix = media_bases[m->media_counter % G_N_ELEMENTS (media_bases)];
   guint number = m->media_counter % 10 == 9 ? 1 : m->media_counter;  /* some repeat → "(1)" */
-  Quirk quirk = m->options->media_quirks ? m->media_counter % N_QUIRKS : QUIRK_NONE;
+  Quirk quirk = m->options->quirks ? m->media_counter % N_QUIRKS : QUIRK_NONE;
   guint64 size, seed;
   g_autofree char *url = NULL;
   g_autofree char *rn = NULL;
@@ -910,6 +910,13 @@ build_post (Model      *m,
   json_builder_end_object (b);
 
   json = gen_json_to_string (b);
+  if (m->options->quirks && i % 8 == 2)
+    {
+      /* Saved again by an editor that writes a byte-order mark */
+      char *with_bom = g_strconcat ("\xef\xbb\xbf", json, NULL);
+      g_free (json);
+      json = with_bom;
+    }
   {
     gsize len = strlen (json);
     post->data = g_bytes_new_take (g_steal_pointer (&json), len);

@@ -89,8 +89,9 @@ typedef struct {
   guint        n_parts;        /* MULTI: how many parts (default 3) */
   gboolean     damaged_parts;  /* MULTI: add a truncated, a corrupt and a non-archive part */
   gboolean     cp437_names;    /* zips: some names in CP437 without the UTF-8 flag */
-  gboolean     media_quirks;   /* stale localFilePaths, same-named decoys, comments'
-                                * photos named like a lost photo of the user's */
+  gboolean     quirks;         /* what real takeouts have: stale localFilePaths,
+                                * same-named decoys, comments' photos named like a
+                                * lost photo of the user's, post files with a BOM */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

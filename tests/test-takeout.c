@@ -1012,7 +1012,7 @@ main (int    argc,
   o.media_bytes = 3 * 1024 * 1024;
   o.locale = "de";
   o.cp437_names = TRUE;
-  o.media_quirks = TRUE;
+  o.quirks = TRUE;
   o.json_limit = 32 * 1024;
   for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
     {
