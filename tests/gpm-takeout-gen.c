@@ -11,6 +11,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -24,8 +25,9 @@
 typedef struct {
   GpmGenEntry  entry;       /* first: GenFile* is a GpmGenEntry* */
   char        *raw_name;    /* the name written, when not entry.name (unsafe cases) */
-  GBytes      *data;        /* NULL: random media bytes from @media_seed */
+  GBytes      *data;        /* NULL: a small JPEG, then random bytes from @media_seed */
   guint64      media_seed;
+  gboolean     junk;        /* media: random bytes only, no image */
   gint64       mtime;
   guint64      offset;      /* where its header starts in its part */
 } GenFile;
@@ -509,11 +511,15 @@ typedef enum {
   QUIRK_EXACT_DECOY,       /* localFilePath names, exactly, another photo (its sidecar tells) */
   QUIRK_NO_SIDECAR,        /* stale, no sidecar: only its unique base name finds it */
   QUIRK_COMMENT_NAMESAKE,  /* stale and lost; a comment's photo has its name */
+  QUIRK_EMPTY_PHOTO,       /* 0 bytes */
+  QUIRK_DAMAGED_PHOTO,     /* random bytes: no image */
+  QUIRK_VIDEO_LINK,        /* a YouTube video: a link, no file */
   N_QUIRKS
 } Quirk;
 
 static const char * const quirk_names[] = {
   NULL, "stale-path", "stale-path-decoy", "exact-decoy", "stale-no-sidecar", "lost-comment-namesake",
+  "empty-photo", "damaged-photo", "video-link",
 };
 
 static GenFile *
@@ -567,19 +573,29 @@ media_object (Model       *m,
   base = g_strdup_printf ("%s%04u", prefix, number);
   name = unique_name (m, m->posts_dir, base, ".jpg");
   size = m->media_each / 2 + rng_below (&m->rng, (guint) MIN (m->media_each + 1, G_MAXUINT));
-  size = MAX (size, 256);
+  size = MAX (size, 1024);
   seed = rng_next (&m->rng);
 
   url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg", (guint) rng_next (&m->rng));
   rn = g_strdup_printf ("media/CixBRjFRaXBN%016" G_GINT64_MODIFIER "x", rng_next (&m->rng));
 
   ref = g_new0 (GpmGenMediaRef, 1);
-  ref->url = g_strdup (url);
   ref->quirk = g_strdup (quirk_names[quirk]);
+  if (quirk == QUIRK_VIDEO_LINK)
+    {
+      g_free (url);
+      url = g_strdup_printf ("https://www.youtube.com/watch?v=%011" G_GINT64_MODIFIER "x", seed & G_GUINT64_CONSTANT (0xffffffffff));
+      ref->link = TRUE;
+    }
+  ref->url = g_strdup (url);
   switch (quirk)
     {
     case QUIRK_NONE:
+    case QUIRK_EMPTY_PHOTO:
+    case QUIRK_DAMAGED_PHOTO:
       local = g_strdup (base_name_of_path (name));
+      break;
+    case QUIRK_VIDEO_LINK:
       break;
     case QUIRK_EXACT_DECOY:
       local = g_strconcat ("../Photos/Shared album/", base_name_of_path (name), NULL);
@@ -599,7 +615,12 @@ media_object (Model       *m,
                       NULL, mtime, 300 + rng_below (&m->rng, 2000), rng_next (&m->rng), decoy_url, "decoy", w, h);
     }
 
-  if (quirk == QUIRK_COMMENT_NAMESAKE)
+  if (quirk == QUIRK_VIDEO_LINK)
+    {
+      /* No file: the name is not used. */
+      g_free (name);
+    }
+  else if (quirk == QUIRK_COMMENT_NAMESAKE)
     {
       /* The user's own photo is lost; a comment's photo has the name. */
       GenFile *cf = add_media_file (m, name, post->entry.name, mtime, size, seed, NULL, description, w, h);
@@ -608,8 +629,10 @@ media_object (Model       *m,
     }
   else
     {
-      add_media_file (m, name, post->entry.name, mtime, size, seed,
-                      quirk == QUIRK_NO_SIDECAR ? NULL : url, description, w, h);
+      GenFile *mf = add_media_file (m, name, post->entry.name, mtime, quirk == QUIRK_EMPTY_PHOTO ? 0 : size, seed,
+                                    quirk == QUIRK_NO_SIDECAR ? NULL : url, description, w, h);
+      mf->junk = quirk == QUIRK_DAMAGED_PHOTO;
+      ref->bad_photo = quirk == QUIRK_EMPTY_PHOTO || quirk == QUIRK_DAMAGED_PHOTO;
       g_ptr_array_add (post->entry.media, g_strdup (name));
       ref->expected = g_strdup (name);
     }
@@ -619,7 +642,7 @@ media_object (Model       *m,
   json_builder_set_member_name (b, "url");
   json_builder_add_string_value (b, url);
   json_builder_set_member_name (b, "contentType");
-  json_builder_add_string_value (b, "image/*");
+  json_builder_add_string_value (b, quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, w);
   json_builder_set_member_name (b, "height");
@@ -628,8 +651,11 @@ media_object (Model       *m,
   json_builder_add_string_value (b, description);
   json_builder_set_member_name (b, "resourceName");
   json_builder_add_string_value (b, rn);
-  json_builder_set_member_name (b, "localFilePath");
-  json_builder_add_string_value (b, local);
+  if (local != NULL)
+    {
+      json_builder_set_member_name (b, "localFilePath");
+      json_builder_add_string_value (b, local);
+    }
   json_builder_end_object (b);
 }
 
@@ -1126,6 +1152,52 @@ sink_open (Sink        *s,
   return TRUE;
 }
 
+/* A small real JPEG: every generated photo starts with it and goes on with
+ * random bytes up to its size (decoders stop at the image's end), so the
+ * photos pass the image checks a real takeout's pass. */
+static GBytes *
+jpeg_head (void)
+{
+  static GBytes *jpeg;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+      g_autoptr(GError) error = NULL;
+      char *buf = NULL;
+      gsize len = 0;
+
+      gdk_pixbuf_fill (pixbuf, 0x4a7ab0ff);
+      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error, "quality", "50", NULL))
+        g_error ("cannot make a JPEG: %s", error->message);
+      jpeg = g_bytes_new_take (buf, len);
+      g_once_init_leave (&once, 1);
+    }
+  return jpeg;
+}
+
+/* The next @n bytes of a media file into @s->chunk (@at: where in the file). */
+static void
+fill_media_chunk (Sink    *s,
+                  GenFile *f,
+                  guint64 *rng,
+                  guint64  at,
+                  gsize    n)
+{
+  for (gsize k = 0; k < n; k += 8)
+    {
+      guint64 v = rng_next (rng);
+      memcpy (s->chunk + k, &v, 8);
+    }
+  if (at == 0 && !f->junk)
+    {
+      gsize len;
+      const void *head = g_bytes_get_data (jpeg_head (), &len);
+      memcpy (s->chunk, head, MIN (len, n));
+    }
+}
+
 static gboolean
 write_folder_file (Sink     *s,
                    GenFile  *f,
@@ -1159,11 +1231,7 @@ write_folder_file (Sink     *s,
       for (guint64 left = f->entry.size; left > 0;)
         {
           gsize n = MIN (left, MEDIA_CHUNK);
-          for (gsize k = 0; k < n; k += 8)
-            {
-              guint64 v = rng_next (rng);
-              memcpy (s->chunk + k, &v, MIN (8, n - k));
-            }
+          fill_media_chunk (s, f, rng, f->entry.size - left, n);
           fwrite (s->chunk, 1, n, fp);
           left -= n;
         }
@@ -1237,11 +1305,7 @@ sink_add (Sink     *s,
       for (guint64 left = f->entry.size; left > 0;)
         {
           gsize n = MIN (left, MEDIA_CHUNK);
-          for (gsize k = 0; k < n; k += 8)
-            {
-              guint64 v = rng_next (&rng);
-              memcpy (s->chunk + k, &v, 8);
-            }
+          fill_media_chunk (s, f, &rng, f->entry.size - left, n);
           if (archive_write_data (s->a, s->chunk, n) < 0)
             return archive_fail (s->a, f->entry.name, error);
           left -= n;
@@ -1573,7 +1637,15 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
               GpmGenMediaRef *r = g_ptr_array_index (e->media_refs, j);
               json_builder_begin_object (b);
               json_builder_set_member_name (b, "localFilePath");
-              json_builder_add_string_value (b, r->local_file_path);
+              if (r->local_file_path)
+                json_builder_add_string_value (b, r->local_file_path);
+              else
+                json_builder_add_null_value (b);
+              if (r->bad_photo || r->link)
+                {
+                  json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
+                  json_builder_add_boolean_value (b, TRUE);
+                }
               json_builder_set_member_name (b, "url");
               json_builder_add_string_value (b, r->url);
               json_builder_set_member_name (b, "expected");

@@ -44,6 +44,8 @@ typedef struct {
   char *url;
   char *expected;         /* the entry that holds its bytes; NULL: must be reported missing */
   char *quirk;            /* NULL, or what is odd about it ("stale-path", …) */
+  gboolean bad_photo;     /* the file is there but no photo (0 bytes, not an image) */
+  gboolean link;          /* a video link (YouTube), not a file: kept in the text */
 } GpmGenMediaRef;
 
 typedef struct {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for gpm-export: posts → a folder of Markdown files, round trips. */
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -39,12 +40,27 @@ read_file (const char *dir, const char *rel)
   return contents;
 }
 
+/* A small real photo (a photo that is no image is not posted). */
+static GBytes *
+real_jpeg (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 4);
+  g_autoptr(GError) error = NULL;
+  char *buf = NULL;
+  gsize len = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buf, len);
+}
+
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   const char *paths[2] = { NULL, NULL };
-  static const char jpeg[] = "\xff\xd8\xff\xe0 not really a jpeg \xff\xd9";
+  g_autoptr(GBytes) jpeg = real_jpeg ();
 
   f->root = g_dir_make_tmp ("gpm-export-XXXXXX", &error);
   g_assert_no_error (error);
@@ -57,7 +73,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
     "\"media\": {\"url\": \"https://lh3.example/x/Tower.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"Tower.jpg\"}, "
     "\"location\": {\"displayName\": \"Hudson \\\"River\\\" Park\", \"physicalAddress\": \"353 West St\", \"latitude\": 40.5, \"longitude\": -74.25}, "
     ACL_PUBLIC "}", -1);
-  write_file (f->takeout, POSTS "Tower.jpg", jpeg, sizeof jpeg - 1);
+  write_file (f->takeout, POSTS "Tower.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   write_file (f->takeout, POSTS "20180715 - 1 WTC(1).json",
     "{\"url\": \"https://plus.google.com/1/posts/B\", \"resourceName\": \"users/1/posts/B\", "
     "\"creationTime\": \"2018-07-15 21:00:00+0000\", \"content\": \"1 WTC!\", "
@@ -188,8 +204,15 @@ test_export_round_trip (Fixture *f, gconstpointer data)
                    "Originally posted on Google+ on Sun Jul 15, 2018\n"
                    "\n"
                    "![](2018-07-15-1-wtc-2/Tower.jpg)\n");
-  jpeg = read_file (f->out, "2018-07-15-1-wtc-2/Tower.jpg");
-  g_assert_true (g_str_has_prefix (jpeg, "\xff\xd8\xff\xe0 not really"));
+  {
+    g_autofree char *path = g_build_filename (f->out, "2018-07-15-1-wtc-2/Tower.jpg", NULL);
+    g_autoptr(GBytes) want = real_jpeg ();
+    gsize len = 0;
+
+    g_file_get_contents (path, &jpeg, &len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (jpeg, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+  }
 
   md2 = read_file (f->out, "2018-07-15-1-wtc.md");
   g_assert_true (g_str_has_prefix (md2, "---\ntitle: \"1 WTC!\"\n"));
@@ -365,7 +388,10 @@ test_sidecar_resolution (void)
     "\"album\": {\"media\": [{\"url\": \"https://lh3.googleusercontent.com/-5de7add9/photo.jpg\", \"contentType\": \"image/*\"}, "
     "{\"url\": \"https://lh3.googleusercontent.com/-0000/photo.jpg\", \"contentType\": \"image/*\"}]}, "
     ACL_PUBLIC "}", -1);
-  write_file (root, POSTS "Grüße aus Köln (1).jpg", "jpeg", -1);
+  {
+    g_autoptr(GBytes) jpeg = real_jpeg ();
+    write_file (root, POSTS "Grüße aus Köln (1).jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  }
   write_file (root, POSTS "Grüße aus Köln (1).jpg.metadata.csv",
     "url,title,description,creationTime,width,height\n"
     "https://lh3.googleusercontent.com/-5de7add9/photo.jpg,Grüße aus Köln (1).jpg,\"Grüße, \"\"aus\"\" Köln\",1309604405,2087,3134\n", -1);

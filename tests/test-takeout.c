@@ -11,7 +11,10 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
 #include "gpm-convert.h"
+#include "gpm-image.h"
 #include "gpm-import.h"
 #include "gpm-takeout.h"
 #include "gpm-takeout-gen.h"
@@ -338,6 +341,30 @@ test_cross_part_media (void)
   g_hash_table_unref (parts);
 }
 
+static gboolean
+has_problem_about (GPtrArray  *problems,
+                   const char *name,
+                   const char *about)
+{
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      if (g_strcmp0 (p->name, name) == 0 && strstr (p->message, about) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_string_with (GPtrArray  *strings,
+                 const char *part)
+{
+  for (guint k = 0; k < strings->len; k++)
+    if (strstr (g_ptr_array_index (strings, k), part) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
 /* Every media item of every post resolves to the file that holds its
  * bytes, or is reported missing: stale localFilePaths, a stale path that
  * names another photo exactly, same-named decoys elsewhere, a file only its
@@ -354,7 +381,7 @@ check_media_resolution (GpmGenManifest *m)
   GHashTable *posts_by_name = g_hash_table_new (g_str_hash, g_str_equal);
   GpmTakeout *takeout;
   GPtrArray *posts;
-  guint checked = 0, missing = 0;
+  guint checked = 0, missing = 0, bad_photos = 0, bad_photo_problems = 0;
 
   for (guint k = 0; k < m->paths->len; k++)
     g_ptr_array_add (strv, g_ptr_array_index (m->paths, k));
@@ -376,8 +403,12 @@ check_media_resolution (GpmGenManifest *m)
 
       if (e->type != GPM_GEN_FILE_POST || e->media_refs == NULL || e->bad != GPM_GEN_BAD_NONE)
         continue;
+      guint good_photos = 0;
+      g_autoptr(GpmConvertResult) r = NULL;
+
       post = g_hash_table_lookup (posts_by_name, e->name);
       g_assert_nonnull (post);
+      r = gpm_convert_post (post, NULL, gpm_convert_takeout_resolver, takeout);
       for (guint j = 0; j < e->media_refs->len; j++)
         {
           GpmGenMediaRef *ref = g_ptr_array_index (e->media_refs, j);
@@ -394,10 +425,45 @@ check_media_resolution (GpmGenManifest *m)
             g_hash_table_add (quirks, ref->quirk);
           missing += ref->expected == NULL;
           checked++;
+
+          bad_photos += ref->bad_photo;
+          if (ref->bad_photo)
+            {
+              /* Shown in the review, and not uploaded. */
+              g_autofree char *warning = g_strdup_printf ("“%s” cannot be posted", ref->local_file_path);
+              g_assert_true (has_problem_about (gpm_import_get_problems (import), e->name, ref->expected));
+              g_assert_true (has_string_with (r->warnings, warning));
+            }
+          else if (ref->link)
+            {
+              /* A link in the text, not a missing file. */
+              g_assert_nonnull (strstr (r->markdown, ref->url));
+              g_assert_false (has_string_with (r->warnings, ref->url));
+            }
+          else if (ref->expected != NULL)
+            good_photos++;
         }
+      for (guint j = 0; j < r->media->len; j++)
+        {
+          const GpmConvertMedia *cm = g_ptr_array_index (r->media, j);
+          g_assert_true (!cm->uploadable || cm->entry != NULL);
+        }
+      /* #photo #photography only with a photo really attached */
+      g_assert_cmpint (strstr (r->markdown, "#photo #photography") != NULL, ==, good_photos > 0);
     }
   /* Every kind of quirk was met, and some photos are rightly missing. */
-  g_assert_cmpuint (g_hash_table_size (quirks), ==, 5);
+  g_assert_cmpuint (g_hash_table_size (quirks), ==, 8);
+  /* Nothing else is a problem: every other photo passed the image check. */
+  {
+    GPtrArray *problems = gpm_import_get_problems (import);
+    for (guint k = 0; k < problems->len; k++)
+      {
+        GpmProblem *p = g_ptr_array_index (problems, k);
+        if (strstr (p->message, "cannot be posted"))
+          bad_photo_problems++;
+      }
+    g_assert_cmpuint (bad_photo_problems, ==, bad_photos);
+  }
   g_assert_cmpuint (missing, >, 0);
   g_assert_cmpuint (checked, >, 20);
   g_hash_table_unref (posts_by_name);
@@ -469,6 +535,57 @@ test_media_namesakes (void)
   found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180104 - D.json", "Old/IMG_3.jpg", "https://x/d.jpg");
   g_assert_nonnull (found);
   g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Photos/IMG_3.jpg");
+}
+
+/* The image checks on real bytes: a JPEG, nothing, junk, a PNG damaged in
+ * its data (its header passes the cheap check, the full decode fails; an
+ * image merely cut short decodes, grey or transparent where data is
+ * missing, as it would on the pod). */
+static void
+test_image_check (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jpeg = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) cut = NULL;
+  guint8 junk[4096];
+  gsize len = 0, png_len = 0;
+  int w = 0, h = 0;
+
+  /* noise, so the PNG's data is more than its header */
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 300 * 3; x++)
+      gdk_pixbuf_get_pixels (pixbuf)[y * gdk_pixbuf_get_rowstride (pixbuf) + x] = g_test_rand_int () & 0xff;
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &len, "jpeg", &error, NULL));
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_len, "png", &error, NULL));
+  whole = g_bytes_new (jpeg, len);
+  png[png_len / 2] ^= 0x55;
+  cut = g_bytes_new (png, png_len);
+  for (gsize k = 0; k < sizeof junk; k++)
+    junk[k] = g_test_rand_int () & 0xff;
+  junk[0] = 'J';
+
+  g_assert_true (gpm_image_check_head ((guint8 *) jpeg, len, TRUE, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, 300);
+  g_assert_cmpint (h, ==, 200);
+  g_assert_true (gpm_image_check (whole, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gpm_image_check_head ((guint8 *) png, png_len, TRUE, &w, NULL, &error));
+  g_assert_cmpint (w, ==, 300);
+  g_assert_false (gpm_image_check (cut, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_DAMAGED);
+  g_clear_error (&error);
+
+  g_assert_false (gpm_image_check_head (junk, 0, TRUE, NULL, NULL, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_false (gpm_image_check_head (junk, sizeof junk, FALSE, NULL, NULL, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_UNKNOWN);
+  g_clear_error (&error);
 }
 
 static gpointer
@@ -1037,6 +1154,7 @@ main (int    argc,
   g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
   g_test_add_func ("/takeout/media-resolution", test_media_resolution);
   g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
+  g_test_add_func ("/takeout/image-check", test_image_check);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);

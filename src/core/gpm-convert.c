@@ -1633,6 +1633,42 @@ media_file_name (const GpmMedia *m)
   return gpm_takeout_dup_url_file_name (m->url);
 }
 
+/* A media item that is a link to a video elsewhere (YouTube, Vimeo…), not
+ * a file: no localFilePath and no file found, and the url is a video site's,
+ * or any site's but Google's own media storage for what is not a photo. It
+ * is kept in the text as its link. */
+static gboolean
+media_is_link (const GpmMedia *m)
+{
+  static const char * const video_hosts[] = {
+    "youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com",
+  };
+  static const char * const media_hosts[] = {
+    "googleusercontent.com", "ggpht.com", "googlevideo.com", "google.com",
+  };
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (m == NULL || (m->local_file_path != NULL && *m->local_file_path != '\0') || m->url == NULL)
+    return FALSE;
+  uri = g_uri_parse (m->url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+    return FALSE;
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+#define HOST_IS(h) (g_ascii_strcasecmp (host, h) == 0 || \
+                    (g_str_has_suffix (host, h) && host[strlen (host) - strlen (h) - 1] == '.'))
+  for (gsize i = 0; i < G_N_ELEMENTS (video_hosts); i++)
+    if (HOST_IS (video_hosts[i]))
+      return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (media_hosts); i++)
+    if (HOST_IS (media_hosts[i]))
+      return FALSE;
+#undef HOST_IS
+  return m->content_type == NULL || !g_str_has_prefix (m->content_type, "image/");
+}
+
 static void
 add_media (GpmConvertResult        *r,
            const GpmMedia          *m,
@@ -1648,8 +1684,28 @@ add_media (GpmConvertResult        *r,
   cm->kind = media_kind (m, cm->file_name);
   if (cm->file_name != NULL && resolver != NULL)
     cm->entry = resolver (post_entry, m, cm->file_name, resolver_data);
+  if (cm->entry == NULL && media_is_link (m))
+    {
+      /* In the text (see gpm_convert_post); nothing to upload. */
+      cm->link = TRUE;
+      g_ptr_array_add (r->media, cm);
+      return;
+    }
   shown = cm->file_name ? cm->file_name : (m->url ? m->url : "?");
 
+  if (cm->entry != NULL && cm->kind == GPM_CONVERT_MEDIA_PHOTO && resolver == gpm_convert_takeout_resolver)
+    {
+      /* 0 bytes, not an image, a damaged header: the pod would refuse it. */
+      const GpmTakeoutEntry *e = gpm_takeout_lookup (resolver_data, cm->entry);
+      g_autoptr(GError) error = NULL;
+
+      if (e != NULL && !gpm_takeout_check_image (resolver_data, e, NULL, &error))
+        {
+          g_ptr_array_add (r->warnings, g_strdup_printf (_("The photo “%s” cannot be posted: %s."), shown, error->message));
+          g_ptr_array_add (r->media, cm);
+          return;
+        }
+    }
   if (cm->entry == NULL)
     g_ptr_array_add (r->warnings, g_strdup_printf (_("The media file “%s” is not in the takeout."), shown));
   if (cm->kind == GPM_CONVERT_MEDIA_VIDEO)
@@ -1658,6 +1714,22 @@ add_media (GpmConvertResult        *r,
     g_ptr_array_add (r->warnings, g_strdup_printf (_("“%s” is not a photo diaspora* can take, so it will not be uploaded."), shown));
   cm->uploadable = cm->entry != NULL && cm->kind == GPM_CONVERT_MEDIA_PHOTO;
   g_ptr_array_add (r->media, cm);
+}
+
+/* #photo #photography only when a photo is really attached: one that will
+ * be uploaded. Without a resolver nothing is known of the files: the post's
+ * album or media decide, as in Part III. */
+static gboolean
+has_photo (GpmConvertResult *r,
+           gboolean          has_media,
+           gboolean          resolved)
+{
+  if (!resolved)
+    return has_media;
+  for (guint i = 0; i < r->media->len; i++)
+    if (((GpmConvertMedia *) g_ptr_array_index (r->media, i))->uploadable)
+      return TRUE;
+  return FALSE;
 }
 
 /* A community's or collection's name, when the ACL gave one. */
@@ -1713,6 +1785,10 @@ gpm_convert_post (GpmPost                  *post,
     link_url = link->url;
   album = gpm_post_get_album (post);
   media = gpm_post_get_media (post);
+  for (guint i = 0; album && i < album->len; i++)
+    add_media (r, g_ptr_array_index (album, i), gpm_post_get_entry_name (post), resolver, resolver_data);
+  if (media != NULL)
+    add_media (r, media, gpm_post_get_entry_name (post), resolver, resolver_data);
 
   /* A reshared link: the link, and a hat tip to whoever posted it. */
   reshared = gpm_post_get_reshared_post (post);
@@ -1729,6 +1805,18 @@ gpm_convert_post (GpmPost                  *post,
 
   if (*content != '\0')
     g_ptr_array_add (lines, gpm_convert_html_to_markdown (content, settings->inline_links));
+  /* A video link (YouTube…) is the post's link; any other gets a line. */
+  for (guint i = 0; i < r->media->len; i++)
+    {
+      const GpmConvertMedia *cm = g_ptr_array_index (r->media, i);
+
+      if (!cm->link)
+        continue;
+      if (link_url == NULL || *link_url == '\0')
+        link_url = cm->media->url;
+      else if (strcmp (link_url, cm->media->url) != 0)
+        g_ptr_array_add (lines, g_strdup (cm->media->url));
+    }
 
   if (settings->location_text && r->location != NULL
       && ((r->location->display_name && *r->location->display_name)
@@ -1765,7 +1853,7 @@ gpm_convert_post (GpmPost                  *post,
         if (*tag != '\0')
           g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", tag);
       }
-    if (settings->photo_hashtags && (album != NULL || media != NULL))
+    if (settings->photo_hashtags && has_photo (r, album != NULL || media != NULL, resolver != NULL))
       g_string_append_printf (tags, "%s#photo #photography", tags->len ? " " : "");
     if (tags->len > 0)
       g_ptr_array_add (lines, g_string_free (g_steal_pointer (&tags), FALSE));
@@ -1808,11 +1896,6 @@ gpm_convert_post (GpmPost                  *post,
     g_ptr_array_add (r->warnings,
                      g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
                                       (unsigned long) r->n_chars, GPM_CONVERT_MAX_CHARS));
-
-  for (guint i = 0; album && i < album->len; i++)
-    add_media (r, g_ptr_array_index (album, i), gpm_post_get_entry_name (post), resolver, resolver_data);
-  if (media != NULL)
-    add_media (r, media, gpm_post_get_entry_name (post), resolver, resolver_data);
 
   return r;
 }

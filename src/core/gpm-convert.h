@@ -55,6 +55,7 @@ typedef struct {
   char                *entry;       /* the archive entry it resolved to, NULL when missing */
   GpmConvertMediaKind  kind;
   gboolean             uploadable;  /* a photo that is in the archive (diaspora takes photos only) */
+  gboolean             link;        /* a video link (YouTube…), no file: kept in the text as its url */
 } GpmConvertMedia;
 
 /* The conversion of one post. */

@@ -300,6 +300,43 @@ add_problem (GpmImport *self, GpmProblem *problem)
   g_mutex_unlock (&self->lock);
 }
 
+/* A post's photos that are no photos (0 bytes, not an image, a damaged
+ * header) are problems in the review: the pod would refuse them (a 500 on
+ * diaspora's web path). Only the cheap check (gpm_takeout_check_image):
+ * the full decode is left to where the bytes are read anyway. */
+static void
+check_media (GpmImport      *self,
+             GpmPost        *post,
+             const GpmMedia *m,
+             GCancellable   *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  const GpmTakeoutEntry *entry;
+
+  if (m == NULL || (m->content_type && g_str_has_prefix (m->content_type, "video/")))
+    return;
+  entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), m->local_file_path, m->url);
+  if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
+    add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                         _("the photo “%s” cannot be posted: %s"),
+                                         entry->name, error->message));
+}
+
+static void
+check_post_photos (GpmImport    *self,
+                   GpmPost      *post,
+                   GCancellable *cancellable)
+{
+  GPtrArray *album;
+
+  if ((gpm_post_get_attachments (post) & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM)) == 0)
+    return;
+  album = gpm_post_get_album (post);
+  for (guint i = 0; album && i < album->len; i++)
+    check_media (self, post, g_ptr_array_index (album, i), cancellable);
+  check_media (self, post, gpm_post_get_media (post), cancellable);
+}
+
 gboolean
 gpm_import_run (GpmImport     *self,
                 GCancellable  *cancellable,
@@ -379,6 +416,10 @@ gpm_import_run (GpmImport     *self,
           g_mutex_unlock (&self->lock);
         }
     }
+  for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
+    check_post_photos (self, g_ptr_array_index (self->posts, i), cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   self->index = gpm_scope_index_new (self->posts);
 
   if (self->posts->len == 0 && self->problems->len == 0)

@@ -17,6 +17,7 @@
 
 #include "gpm-archive-reader.h"
 #include "gpm-archive-stream.h"
+#include "gpm-image.h"
 #include "gpm-takeout.h"
 #include "gpm-zip-directory.h"
 
@@ -49,6 +50,8 @@ struct _Entry {
   Entry           *next_same_base; /* chain of entries with the same base name */
   GBytes          *sidecar_data;   /* archive: a .metadata.csv's bytes, read while loading */
   char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one */
+  gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  GError          *image_error;    /* … and failed with this */
 };
 
 typedef struct {
@@ -97,6 +100,7 @@ entry_free (gpointer data)
   g_free (e->raw_name);
   g_clear_pointer (&e->sidecar_data, g_bytes_unref);
   g_strfreev (e->sidecar_urls);
+  g_clear_error (&e->image_error);
   g_free (e);
 }
 
@@ -638,6 +642,79 @@ read_archive_sidecar (struct archive *a,
   e->sidecar_data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
+/* Files that may be photos, by name: not the takeout's own JSON, HTML and
+ * CSV files, not videos. Checked while an archive is read (see
+ * gpm_takeout_check_image()). */
+static gboolean
+may_be_photo (const char *name)
+{
+  static const char * const not_photos[] = {
+    ".json", ".csv", ".html", ".htm", ".txt", ".vcf", ".ics",
+    ".mp4", ".m4v", ".mov", ".webm", ".avi", ".3gp", ".mkv", ".wmv", ".mpg", ".mpeg", ".m4a", ".mp3",
+  };
+  const char *dot = strrchr (base_name_of (name), '.');
+
+  for (gsize i = 0; dot && i < G_N_ELEMENTS (not_photos); i++)
+    if (g_ascii_strcasecmp (dot, not_photos[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The cheap image check on the first bytes of an entry: reads 32 KiB, and
+ * up to GPM_IMAGE_HEAD_SIZE when the header goes on longer (a JPEG's EXIF
+ * block). @read_more fills @buf from @at, returns the bytes added, -1 on an
+ * error; 0 at the end. */
+typedef gssize (*ReadMoreFunc) (gpointer source, guint8 *buf, gsize at, gsize want);
+
+static GError *
+check_image_head (ReadMoreFunc read_more,
+                  gpointer     source)
+{
+  g_autofree guint8 *buf = g_malloc (GPM_IMAGE_HEAD_SIZE);
+  gsize len = 0;
+  gboolean eof = FALSE;
+  GError *error = NULL;
+
+  for (gsize want = 32 * 1024; ; want = GPM_IMAGE_HEAD_SIZE)
+    {
+      int width = 0;
+
+      while (len < want && !eof)
+        {
+          gssize n = read_more (source, buf, len, want - len);
+          if (n < 0)
+            return NULL;   /* a read error is reported where the bytes are read */
+          eof = n == 0;
+          len += n;
+        }
+      if (!gpm_image_check_head (buf, len, eof, &width, NULL, &error))
+        return error;
+      if (width > 0 || eof || want == GPM_IMAGE_HEAD_SIZE)
+        return NULL;
+    }
+}
+
+static gssize
+read_more_archive (gpointer source, guint8 *buf, gsize at, gsize want)
+{
+  la_ssize_t n = archive_read_data (source, buf + at, want);
+  return n < 0 ? -1 : n;
+}
+
+static gssize
+read_more_stream (gpointer source, guint8 *buf, gsize at, gsize want)
+{
+  return g_input_stream_read (source, buf + at, want, NULL, NULL);
+}
+
+static void
+check_archive_image (struct archive *a,
+                     Entry          *e)
+{
+  e->image_error = check_image_head (read_more_archive, a);
+  e->image_checked = TRUE;
+}
+
 typedef enum {
   READ_DONE,
   READ_FAILED_AT_START,
@@ -732,6 +809,8 @@ read_archive_entries (LoadState        *st,
         read_archive_json (st, a, e);
       else if (e != NULL && is_sidecar_name (e->pub.name) && e->pub.size <= SIDECAR_MAX_SIZE)
         read_archive_sidecar (a, e);
+      else if (e != NULL && may_be_photo (e->pub.name))
+        check_archive_image (a, e);
     }
 
   return READ_DONE;
@@ -1505,6 +1584,51 @@ gpm_takeout_find_media (GpmTakeout *self,
     return &e->pub;
 
   return NULL;
+}
+
+gboolean
+gpm_takeout_check_image (GpmTakeout             *self,
+                         const GpmTakeoutEntry  *entry,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  Entry *e = (Entry *) entry;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *found;
+  gboolean checked;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (!may_be_photo (entry->name))
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  checked = e->image_checked;
+  g_mutex_unlock (&self->lock);
+
+  if (!checked)
+    {
+      /* A folder's file (an archive's were checked while it was read). */
+      stream = gpm_takeout_open_entry (self, entry->name, cancellable, NULL);
+      found = stream ? check_image_head (read_more_stream, stream) : NULL;
+      g_mutex_lock (&self->lock);
+      if (!e->image_checked)
+        {
+          e->image_error = found;
+          e->image_checked = TRUE;
+        }
+      else
+        g_clear_error (&found);
+      g_mutex_unlock (&self->lock);
+    }
+
+  g_mutex_lock (&self->lock);
+  found = e->image_error ? g_error_copy (e->image_error) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (found == NULL)
+    return TRUE;
+  g_propagate_error (error, found);
+  return FALSE;
 }
 
 char *

@@ -125,6 +125,19 @@ void         gpm_takeout_add_media_reference (GpmTakeout *self,
 /* The last segment of a media url, unescaped ("photo.jpg"); NULL without one. */
 char        *gpm_takeout_dup_url_file_name (const char *url);
 
+/* The cheap check of a photo (gpm_image_check_head(): not empty, a format
+ * GdkPixbuf knows, a readable header): an archive's entries are checked
+ * while gpm_takeout_load() reads past them anyway (32 KiB of each file that
+ * may be a photo, up to GPM_IMAGE_HEAD_SIZE for long JPEG headers); a
+ * folder's file is read on first use. The result is kept. Thread-safe.
+ * FALSE with a GPM_IMAGE_ERROR when it is no usable photo. A file that
+ * cannot be read passes (reading it later says why), and so does one that
+ * is no photo by its name (.json, .mp4, …). */
+gboolean     gpm_takeout_check_image    (GpmTakeout             *self,
+                                         const GpmTakeoutEntry  *entry,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+
 /* For an entry of an extracted folder: its path on disk (free it);
  * NULL for an entry inside an archive. */
 char        *gpm_takeout_dup_entry_path (GpmTakeout            *self,
