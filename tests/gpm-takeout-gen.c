@@ -1110,6 +1110,7 @@ typedef struct {
   locale_t        utf8;
   locale_t        c;
   guchar         *chunk;
+  gboolean        mojibake;  /* tgz: UTF-8 names read as Latin-1 and written as UTF-8 again */
 } Sink;
 
 static gboolean
@@ -1264,7 +1265,14 @@ sink_add (Sink     *s,
 
   f->offset = archive_filter_bytes (s->a, -1);
 
-  if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
+  if (s->mojibake)
+    {
+      /* What Part II of the seed warns about: names garbled in the .tgz */
+      cp437 = g_convert (written, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+      written = cp437;
+      old = uselocale (s->utf8);
+    }
+  else if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
     {
       cp437 = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
       written = cp437;
@@ -1459,6 +1467,7 @@ gpm_takeout_gen_write (const GpmGenOptions *options,
         path = part_path (dir, p, form == GPM_GEN_FORM_TGZ ? "tgz" : "zip");
       sinks[p].utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
       sinks[p].c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
+      sinks[p].mojibake = options->quirks && form == GPM_GEN_FORM_TGZ;
       ok = sink_open (&sinks[p], form, path, error);
       g_ptr_array_add (manifest->paths, path);
     }

@@ -93,7 +93,10 @@ typedef struct {
   gboolean     cp437_names;    /* zips: some names in CP437 without the UTF-8 flag */
   gboolean     quirks;         /* what real takeouts have: stale localFilePaths,
                                 * same-named decoys, comments' photos named like a
-                                * lost photo of the user's, post files with a BOM */
+                                * lost photo of the user's, post files with a BOM,
+                                * 0-byte and damaged photos, YouTube links as media,
+                                * a .tgz whose UTF-8 names were read as Latin-1 and
+                                * written as UTF-8 again */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

@@ -414,6 +414,47 @@ test_sidecar_resolution (void)
   remove_tree (root);
 }
 
+/* The front matter is valid YAML whatever the text holds: C1 controls
+ * (what names and text read as Latin-1 are full of), U+FEFF, ASCII controls
+ * are escaped. */
+static void
+test_yaml_controls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("gpm-yaml-XXXXXX", &error);
+  g_autofree char *out = g_build_filename (root, "out", NULL);
+  g_autofree char *in = g_build_filename (root, "in", NULL);
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autofree char *md = NULL;
+  const char *paths[2] = { in, NULL };
+
+  g_assert_no_error (error);
+  write_file (in, POSTS "20180715 - Odd.json",
+    "{\"resourceName\": \"users/1/posts/Y\", \"creationTime\": \"2018-07-15 20:43:51+0000\", "
+    "\"content\": \"Gr\\u00c3\\u00bc\\u0090e \\ufeffda\\u0085 \\u0001x\", " ACL_PUBLIC "}", -1);
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (import), gpm_import_get_posts (import),
+                                   out, NULL, NULL, NULL, problems, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDir) d = g_dir_open (out, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+      if (g_str_has_suffix (name, ".md") && strcmp (name, "index.md") != 0)
+        md = read_file (out, name);
+  }
+  g_assert_nonnull (md);
+  g_assert_nonnull (strstr (md, "title: \"Gr\xc3\x83\xc2\xbc\\u0090e \\ufeffda\xc2\x85 "));
+  /* (the Markdown body after the front matter keeps the text as it is) */
+  *strstr (md + 4, "\n---\n") = '\0';
+  g_assert_null (strstr (md, "\xc2\x90"));
+  g_assert_null (strstr (md, "\xef\xbb\xbf"));
+  remove_tree (root);
+}
+
 static void
 test_base_name (void)
 {
@@ -438,6 +479,7 @@ main (int argc, char **argv)
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);
   g_test_add ("/export/cancelled", Fixture, NULL, fixture_set_up, test_export_cancelled, fixture_tear_down);
   g_test_add_func ("/export/base-name", test_base_name);
+  g_test_add_func ("/export/yaml-controls", test_yaml_controls);
   g_test_add_func ("/export/sidecar-resolution", test_sidecar_resolution);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "gpm-archive-reader.h"
 #include "gpm-convert.h"
 #include "gpm-image.h"
 #include "gpm-import.h"
@@ -1031,6 +1032,30 @@ test_tar_names (void)
   g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
 }
 
+/* Names whose UTF-8 was read as Latin-1 or Windows-1252 and written again
+ * as UTF-8 are repaired; names that are just Latin-1 text, or other
+ * scripts, are left alone. (The generated .tgz with quirks has such names
+ * throughout: /takeout/tgz and /takeout/media-resolution read it.) */
+static void
+test_mojibake_names (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "Gr\xc3\x83\xc2\xbc\xc3\x83\xc2\x9f" "e.json", "Grüße.json" },           /* via Latin-1 */
+    { "Gr\xc3\x83\xc2\xbc\xc3\x83\xc5\xb8" "e.json", "Grüße.json" },           /* via Windows-1252: ß → "ÃŸ" */
+    { "\xc3\xa6\xc2\x9d\xc2\xb1\xc3\xa4\xc2\xba\xc2\xac.jpg", "東京.jpg" },
+    { "Caf\xc3\xa9.jpg", NULL },
+    { "\xc3\x89t\xc3\xa9 \xc3\xa0 Paris.jpg", NULL },
+    { "東京タワー.jpg", NULL },
+    { "plain.json", NULL },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *got = gpm_archive_undo_mojibake (cases[k].in);
+      g_assert_cmpstr (got, ==, cases[k].out);
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -1162,6 +1187,7 @@ main (int    argc,
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);
   g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/tar-names", test_tar_names);
+  g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
 

@@ -1134,7 +1134,18 @@ load_folder_part (LoadState *st,
         return;
 
       if (g_utf8_validate (f->raw, -1, NULL))
-        name = g_strdup (f->raw);
+        {
+          /* Extracted from a .tgz with double-encoded names: shown and
+           * matched as they were meant, opened as they are. */
+          name = gpm_archive_undo_mojibake (f->raw);
+          if (name != NULL)
+            {
+              ensure_seen (st);
+              raw = g_strdup (f->raw);
+            }
+          else
+            name = g_strdup (f->raw);
+        }
       else
         {
           ensure_seen (st);
