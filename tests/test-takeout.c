@@ -477,6 +477,86 @@ test_media_resolution (void)
     check_media_resolution (manifests[form]);
 }
 
+/* The problem an import of @paths reports about the set's parts, or NULL. */
+static char *
+parts_problem (const char * const *paths)
+{
+  g_autoptr(GpmImport) import = gpm_import_new (paths);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *problems;
+  char *found = NULL;
+
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  problems = gpm_import_get_problems (import);
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      if (strstr (p->message, "multi-part") || strstr (p->message, "more parts"))
+        {
+          g_assert_null (found);
+          g_assert_cmpstr (p->name, ==, paths[0]);
+          found = g_strdup (p->message);
+        }
+    }
+  return found;
+}
+
+/* An incomplete multi-part set says which parts to add: from the parts
+ * next to the one opened, from a gap in the numbers, and, with the part
+ * alone in its folder, from the posts' media that are not there. */
+static void
+test_missing_parts (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_MULTI];
+  const char *p1 = g_ptr_array_index (m->paths, 0);
+  const char *p3 = g_ptr_array_index (m->paths, 2);
+  g_autofree char *alone_dir = g_build_filename (tmp_root, "alone", NULL);
+  g_autofree char *base = g_path_get_basename (p1);
+  g_autofree char *alone = g_build_filename (alone_dir, base, NULL);
+  g_autofree char *msg = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_str_has_suffix (p1, "-001.zip"));
+  {
+    const char *paths[] = { p1, NULL };
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "takeout-20181025T123456Z-002.zip, takeout-20181025T123456Z-003.zip"));
+    g_clear_pointer (&msg, g_free);
+  }
+  {
+    const char *paths[] = { p1, p3, NULL };
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "add takeout-20181025T123456Z-002.zip"));
+    g_assert_null (strstr (msg, "003"));
+    g_clear_pointer (&msg, g_free);
+  }
+  {
+    const char *paths[] = { alone, NULL };
+    g_assert_true (g_file_get_contents (p1, &contents, &len, NULL));
+    g_assert_cmpint (g_mkdir_with_parents (alone_dir, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (alone, contents, len, NULL));
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "media files of the posts are not in the parts opened"));
+    g_assert_nonnull (strstr (msg, "takeout-20181025T123456Z-002.zip and any after it"));
+    g_clear_pointer (&msg, g_free);
+    g_remove (alone);
+    g_rmdir (alone_dir);
+  }
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+    for (guint k = 0; k < m->paths->len; k++)
+      g_ptr_array_add (all, g_ptr_array_index (m->paths, k));
+    g_ptr_array_add (all, NULL);
+    msg = parts_problem ((const char * const *) all->pdata);
+    g_assert_null (msg);
+  }
+}
+
 /* The rules by hand, on a folder: the comment's photo, and a file named
  * like two of the user's photos, are never taken by name. */
 static void
@@ -1180,6 +1260,7 @@ main (int    argc,
   g_test_add_func ("/takeout/media-resolution", test_media_resolution);
   g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
   g_test_add_func ("/takeout/image-check", test_image_check);
+  g_test_add_func ("/takeout/missing-parts", test_missing_parts);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);

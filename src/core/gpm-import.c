@@ -308,14 +308,24 @@ static void
 check_media (GpmImport      *self,
              GpmPost        *post,
              const GpmMedia *m,
+             guint          *n_missing,
              GCancellable   *cancellable)
 {
   g_autoptr(GError) error = NULL;
   const GpmTakeoutEntry *entry;
 
-  if (m == NULL || (m->content_type && g_str_has_prefix (m->content_type, "video/")))
+  if (m == NULL)
     return;
   entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), m->local_file_path, m->url);
+  /* A file was promised (localFilePath): is it there? */
+  if (m->local_file_path != NULL && *m->local_file_path != '\0')
+    {
+      n_missing[1]++;
+      if (entry == NULL)
+        n_missing[0]++;
+    }
+  if (m->content_type && g_str_has_prefix (m->content_type, "video/"))
+    return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
     add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
                                          _("the photo “%s” cannot be posted: %s"),
@@ -325,6 +335,7 @@ check_media (GpmImport      *self,
 static void
 check_post_photos (GpmImport    *self,
                    GpmPost      *post,
+                   guint        *n_missing,
                    GCancellable *cancellable)
 {
   GPtrArray *album;
@@ -333,8 +344,8 @@ check_post_photos (GpmImport    *self,
     return;
   album = gpm_post_get_album (post);
   for (guint i = 0; album && i < album->len; i++)
-    check_media (self, post, g_ptr_array_index (album, i), cancellable);
-  check_media (self, post, gpm_post_get_media (post), cancellable);
+    check_media (self, post, g_ptr_array_index (album, i), n_missing, cancellable);
+  check_media (self, post, gpm_post_get_media (post), n_missing, cancellable);
 }
 
 gboolean
@@ -345,6 +356,7 @@ gpm_import_run (GpmImport     *self,
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) failure_free);
   g_autoptr(GHashTable) post_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   LoadState state = { self, failures, NULL, NULL, 0 };
+  guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
 
@@ -417,9 +429,18 @@ gpm_import_run (GpmImport     *self,
         }
     }
   for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
-    check_post_photos (self, g_ptr_array_index (self->posts, i), cancellable);
+    check_post_photos (self, g_ptr_array_index (self->posts, i), n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  /* An incomplete multi-part set: which parts to add. Media missing point
+   * to a part not opened only when they are many (a set is split by size,
+   * so a missing part takes a good share of them; stale paths take few). */
+  {
+    guint missing = n_missing_media[0] * 20 >= n_missing_media[1] ? n_missing_media[0] : 0;
+    GpmProblem *parts = gpm_takeout_check_parts (self->takeout, missing);
+    if (parts != NULL)
+      add_problem (self, parts);
+  }
   self->index = gpm_scope_index_new (self->posts);
 
   if (self->posts->len == 0 && self->problems->len == 0)

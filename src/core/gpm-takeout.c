@@ -1642,6 +1642,121 @@ gpm_takeout_check_image (GpmTakeout             *self,
   return FALSE;
 }
 
+/* "takeout-20181025T123456Z-002.zip" → prefix "takeout-20181025T123456Z-",
+ * number 2, suffix ".zip". FALSE for a name that is no part of a set. */
+static gboolean
+parse_part_name (const char  *path,
+                 char       **prefix,
+                 guint       *number,
+                 char       **suffix)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GRegex) re = g_regex_new ("^(.*-)([0-9]{3})(\\.zip|\\.tgz|\\.tar\\.gz|\\.tar\\.bz2|\\.tar\\.xz|\\.tar)$",
+                                      G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  if (!g_regex_match (re, base, 0, &match))
+    return FALSE;
+  *prefix = g_match_info_fetch (match, 1);
+  digits = g_match_info_fetch (match, 2);
+  *number = (guint) g_ascii_strtoull (digits, NULL, 10);
+  *suffix = g_match_info_fetch (match, 3);
+  return *number > 0;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+GpmProblem *
+gpm_takeout_check_parts (GpmTakeout *self,
+                         guint       n_missing_media)
+{
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GHashTable) opened = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) folder = NULL;
+  g_autofree char *list = NULL;
+  const char *first = NULL;
+  guint highest = 0;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+
+  /* The parts opened that are named as parts of one set. */
+  for (guint i = 0; i < self->n_parts; i++)
+    {
+      g_autofree char *p = NULL, *sfx = NULL;
+      guint number;
+
+      if (self->parts[i].kind == PART_DIR || !parse_part_name (self->parts[i].path, &p, &number, &sfx))
+        continue;
+      if (prefix == NULL)
+        {
+          prefix = g_steal_pointer (&p);
+          suffix = g_steal_pointer (&sfx);
+          dir = g_path_get_dirname (self->parts[i].path);
+          first = self->parts[i].path;
+        }
+      else if (strcmp (p, prefix) != 0)
+        continue;
+      g_hash_table_add (opened, GUINT_TO_POINTER (number));
+      highest = MAX (highest, number);
+    }
+  if (prefix == NULL)
+    return NULL;
+
+  /* Gaps in the numbers, and parts of the same set next to those opened. */
+  for (guint n = 1; n < highest; n++)
+    if (!g_hash_table_contains (opened, GUINT_TO_POINTER (n)))
+      g_ptr_array_add (missing, g_strdup_printf ("%s%03u%s", prefix, n, suffix));
+  folder = g_dir_open (dir, 0, NULL);
+  for (const char *name; folder && (name = g_dir_read_name (folder)); )
+    {
+      g_autofree char *p = NULL, *sfx = NULL;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      guint number;
+
+      if (parse_part_name (path, &p, &number, &sfx) && strcmp (p, prefix) == 0 &&
+          number > highest && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (missing, g_strdup (name));
+    }
+  g_ptr_array_sort (missing, compare_names);
+
+  if (missing->len > 0)
+    {
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv (", ", (char **) missing->pdata);
+      if (n_missing_media > 0)
+        return gpm_problem_newf (first,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "a part of this multi-part takeout was not opened, and %u media file of the posts is missing: add %s",
+                                              "a part of this multi-part takeout was not opened, and %u media files of the posts are missing: add %s",
+                                              n_missing_media),
+                                 n_missing_media, list);
+      return gpm_problem_newf (first, _("a part of this multi-part takeout was not opened: add %s"), list);
+    }
+  if (n_missing_media > 0 && highest == 1)
+    {
+      /* The first part alone, no other in sight, but the posts' media point
+       * elsewhere. (Several parts opened in a row: the user knew of the
+       * set, and media missing then are stale paths.) */
+      g_autofree char *next = g_strdup_printf ("%s%03u%s", prefix, highest + 1, suffix);
+      return gpm_problem_newf (first,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "%u media file of the posts is not in the parts opened: if the takeout came in more parts, add them too (%s and any after it)",
+                                            "%u media files of the posts are not in the parts opened: if the takeout came in more parts, add them too (%s and any after it)",
+                                            n_missing_media),
+                               n_missing_media, next);
+    }
+  return NULL;
+}
+
 char *
 gpm_takeout_dup_entry_path (GpmTakeout            *self,
                             const GpmTakeoutEntry *entry)

@@ -138,6 +138,16 @@ gboolean     gpm_takeout_check_image    (GpmTakeout             *self,
                                          GCancellable           *cancellable,
                                          GError                **error);
 
+/* Whether the parts opened are all of a multi-part set ("takeout-…-001.zip",
+ * "-002.zip", …), from their names: a gap in the numbers, or parts of the
+ * same set in the folder of those opened but not opened. @n_missing_media:
+ * how many of the posts' media files were not found; when the first part
+ * was opened alone and no other is in sight, that names the next part as a
+ * likely place. A problem (named by the first
+ * part) that says which parts to add, or NULL. Reads the parts' folder. */
+GpmProblem  *gpm_takeout_check_parts    (GpmTakeout *self,
+                                         guint       n_missing_media);
+
 /* For an entry of an extracted folder: its path on disk (free it);
  * NULL for an entry inside an archive. */
 char        *gpm_takeout_dup_entry_path (GpmTakeout            *self,
