@@ -33,6 +33,22 @@ gboolean gpm_image_check_head (const guint8 *data,
                                int          *height,
                                GError      **error);
 
+/* Reads up to @size bytes into @buf: the bytes read, 0 at the end, -1 on
+ * an error. */
+typedef gssize (*GpmImageReadFunc) (gpointer source,
+                                    guint8  *buf,
+                                    gsize    size);
+
+/* The cheap check on a file read from its start in 4 KiB steps, as far as
+ * its header goes (at most GPM_IMAGE_HEAD_SIZE): what a takeout's loader
+ * uses, so the photos' data is neither read nor decoded. A read error
+ * passes (whoever reads the file says why). */
+gboolean gpm_image_check_stream (GpmImageReadFunc  read_func,
+                                 gpointer          source,
+                                 int              *width,
+                                 int              *height,
+                                 GError          **error);
+
 /* The full check: decodes the whole image. */
 gboolean gpm_image_check      (GBytes       *bytes,
                                GError      **error);

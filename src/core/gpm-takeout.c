@@ -660,51 +660,28 @@ may_be_photo (const char *name)
   return TRUE;
 }
 
-/* The cheap image check on the first bytes of an entry: reads 32 KiB, and
- * up to GPM_IMAGE_HEAD_SIZE when the header goes on longer (a JPEG's EXIF
- * block). @read_more fills @buf from @at, returns the bytes added, -1 on an
- * error; 0 at the end. */
-typedef gssize (*ReadMoreFunc) (gpointer source, guint8 *buf, gsize at, gsize want);
-
-static GError *
-check_image_head (ReadMoreFunc read_more,
-                  gpointer     source)
-{
-  g_autofree guint8 *buf = g_malloc (GPM_IMAGE_HEAD_SIZE);
-  gsize len = 0;
-  gboolean eof = FALSE;
-  GError *error = NULL;
-
-  for (gsize want = 32 * 1024; ; want = GPM_IMAGE_HEAD_SIZE)
-    {
-      int width = 0;
-
-      while (len < want && !eof)
-        {
-          gssize n = read_more (source, buf, len, want - len);
-          if (n < 0)
-            return NULL;   /* a read error is reported where the bytes are read */
-          eof = n == 0;
-          len += n;
-        }
-      if (!gpm_image_check_head (buf, len, eof, &width, NULL, &error))
-        return error;
-      if (width > 0 || eof || want == GPM_IMAGE_HEAD_SIZE)
-        return NULL;
-    }
-}
-
+/* The cheap image check on the first bytes of an entry (gpm-image.h). */
 static gssize
-read_more_archive (gpointer source, guint8 *buf, gsize at, gsize want)
+read_more_archive (gpointer source, guint8 *buf, gsize size)
 {
-  la_ssize_t n = archive_read_data (source, buf + at, want);
+  la_ssize_t n = archive_read_data (source, buf, size);
   return n < 0 ? -1 : n;
 }
 
 static gssize
-read_more_stream (gpointer source, guint8 *buf, gsize at, gsize want)
+read_more_stream (gpointer source, guint8 *buf, gsize size)
 {
-  return g_input_stream_read (source, buf + at, want, NULL, NULL);
+  return g_input_stream_read (source, buf, size, NULL, NULL);
+}
+
+static GError *
+check_image_head (GpmImageReadFunc read_func,
+                  gpointer         source)
+{
+  GError *error = NULL;
+
+  gpm_image_check_stream (read_func, source, NULL, NULL, &error);
+  return error;
 }
 
 static void
