@@ -87,7 +87,7 @@ gpm_image_check_stream (GpmImageReadFunc   read_func,
   guint8 chunk[4096];
   Size size = { 0, 0 };
   gsize done = 0;
-  gboolean ok = TRUE, complete = FALSE;
+  gboolean ok = TRUE, complete = FALSE, cut = FALSE;
 
   if (width)
     *width = 0;
@@ -101,7 +101,10 @@ gpm_image_check_stream (GpmImageReadFunc   read_func,
       gssize n = read_func (source, chunk, sizeof chunk);
 
       if (n < 0)
-        return TRUE;   /* a read error is for whoever reads the file to say */
+        {
+          cut = TRUE;   /* a read error is for whoever reads the file to say */
+          break;
+        }
       if (n == 0)
         {
           complete = TRUE;
@@ -115,10 +118,13 @@ gpm_image_check_stream (GpmImageReadFunc   read_func,
       ok = gdk_pixbuf_loader_write (loader, chunk, n, &loader_error);
       done += n;
     }
+  /* Closing a loader that has only part of an image complains: not news. */
+  if (loader != NULL)
+    gdk_pixbuf_loader_close (loader, NULL);
+  if (cut && ok && size.width == 0)
+    return TRUE;
   if (!check_empty (done, error))
     return FALSE;
-  /* Closing a loader that has only part of an image complains: not news. */
-  gdk_pixbuf_loader_close (loader, NULL);
 
   if (size.width > 0 && size.height > 0)
     {
