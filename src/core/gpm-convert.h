@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  * gpm_convert_settings_new() gives the defaults, which reproduce the seed. */
 typedef struct {
   GStrv     hashtags;        /* without the '#'; NULL or empty: no hashtags line */
-  gboolean  photo_hashtags;  /* add #photo #photography when the post has an album or media */
+  gboolean  photo_hashtags;  /* add #photo #photography when a photo is really attached (will be uploaded) */
   char     *date_format;     /* strftime(3) format of the whole date line; NULL or "": no date line */
   char     *date_locale;     /* LC_TIME locale for the date line ("C" = English, "de_DE.UTF-8"…,
                               * "" = the desktop's) */
