@@ -582,6 +582,11 @@ test_media_namesakes (void)
     /* Unique, unclaimed: found by its name. */
     { posts_dir, "20180104 - D.json", NULL },
     { other_dir, "IMG_3.jpg", "D's photo" },
+    /* No localFilePath: named by the url */
+    { posts_dir, "20180105 - E.json", NULL },
+    { posts_dir, "20180106 - F.json", NULL },
+    { posts_dir, "photo.jpg", "someone's photo.jpg" },
+    { posts_dir, "IMG_4.jpg", "F's photo" },
   };
   g_autofree char *a = g_strdup_printf ("{\"creationTime\": \"2018-01-01 10:00:00+0000\", \"resourceName\": \"users/1/posts/A\", "
                                          "\"media\": {\"url\": \"https://x/a.jpg\", \"localFilePath\": \"Old/IMG_1.jpg\"}, "
@@ -592,7 +597,11 @@ test_media_namesakes (void)
                                          "\"media\": {\"url\": \"https://x/c2.jpg\", \"localFilePath\": \"Gone/IMG_2.jpg\"}, %s}", acl);
   g_autofree char *d = g_strdup_printf ("{\"creationTime\": \"2018-01-04 10:00:00+0000\", \"resourceName\": \"users/1/posts/D\", "
                                          "\"media\": {\"url\": \"https://x/d.jpg\", \"localFilePath\": \"Old/IMG_3.jpg\"}, %s}", acl);
-  const char *texts[] = { a, NULL, b, c, NULL, d, NULL };
+  g_autofree char *e = g_strdup_printf ("{\"creationTime\": \"2018-01-05 10:00:00+0000\", \"resourceName\": \"users/1/posts/E\", "
+                                         "\"media\": {\"url\": \"https://x/e/photo.jpg\"}, %s}", acl);
+  g_autofree char *f = g_strdup_printf ("{\"creationTime\": \"2018-01-06 10:00:00+0000\", \"resourceName\": \"users/1/posts/F\", "
+                                         "\"album\": {\"media\": [{\"url\": \"https://x/f/photo.jpg\"}, {\"url\": \"https://x/f/IMG_4.jpg\"}]}, %s}", acl);
+  const char *texts[] = { a, NULL, b, c, NULL, d, NULL, e, f, NULL, NULL };
 
   for (guint k = 0; k < G_N_ELEMENTS (files); k++)
     {
@@ -604,7 +613,7 @@ test_media_namesakes (void)
   import = gpm_import_new (paths);
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 4);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 6);
   takeout = gpm_import_get_takeout (import);
 
   g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180101 - A.json", "Old/IMG_1.jpg", "https://x/a.jpg"));
@@ -616,6 +625,14 @@ test_media_namesakes (void)
   found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180104 - D.json", "Old/IMG_3.jpg", "https://x/d.jpg");
   g_assert_nonnull (found);
   g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Photos/IMG_3.jpg");
+  /* Without localFilePath, two posts whose urls end in "photo.jpg": the one
+   * file of that name next to them is neither's by name alone. */
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180105 - E.json", NULL, "https://x/e/photo.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180106 - F.json", NULL, "https://x/f/photo.jpg"));
+  /* … while a url-named file nobody else names is found next to its post */
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180106 - F.json", NULL, "https://x/f/IMG_4.jpg");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Posts/IMG_4.jpg");
 }
 
 /* The image checks on real bytes: a JPEG, nothing, junk, a PNG damaged in

@@ -559,17 +559,25 @@ static void
 add_local_file_path (const GpmJsonMember *media,
                      gpointer             user_data)
 {
-  static const char * const keys[] = { "localFilePath", NULL };
-  GpmJsonMember v[1];
+  static const char * const keys[] = { "localFilePath", "url", NULL };
+  GpmJsonMember v[2];
+  guint32 found;
 
-  if (media->type == '{' && (gpm_json_span_get_members (media, keys, v) & 1) && v[0].type == '"')
-    {
-      char *name = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
-      if (name != NULL && *name != '\0')
-        g_ptr_array_add (user_data, name);
-      else
+  if (media->type != '{')
+    return;
+  found = gpm_json_span_get_members (media, keys, v);
+  /* localFilePath, else the url (whose last segment names the file) */
+  for (guint i = 0; i < 2; i++)
+    if ((found & (1u << i)) && v[i].type == '"')
+      {
+        char *name = gpm_json_decode_string_lenient (v[i].value, v[i].value_len);
+        if (name != NULL && *name != '\0')
+          {
+            g_ptr_array_add (user_data, name);
+            return;
+          }
         g_free (name);
-    }
+      }
 }
 
 /* The "media" and "album.media[]" of a post, a reshared post or a comment. */
@@ -595,7 +603,7 @@ add_attachment_files (const GpmJsonMember *object,
 static gboolean
 span_mentions_files (const GpmJsonMember *m)
 {
-  return m->value_len > 0 && memmem (m->value, m->value_len, "\"localFilePath\"", 15) != NULL;
+  return m->value_len > 0 && memmem (m->value, m->value_len, "\"media\"", 7) != NULL;
 }
 
 static char **
@@ -626,7 +634,7 @@ collect_media_files (GpmPost       *self,
       if ((gpm_json_span_get_members (&m->album, keys, items) & 1) && items[0].type == '[')
         gpm_json_span_foreach_element (&items[0], add_local_file_path, own);
     }
-  /* Comments are most of a post's bytes: walked only when they name a file. */
+  /* Comments are most of a post's bytes: walked only when they have media. */
   if (m->comments.type == '[' && span_mentions_files (&m->comments))
     gpm_json_span_foreach_element (&m->comments, add_attachment_files, others);
   if (m->reshared.type == '{' && span_mentions_files (&m->reshared))

@@ -132,9 +132,10 @@ guint              gpm_post_get_n_comments        (GpmPost *self);
 guint              gpm_post_get_n_plus_ones       (GpmPost *self);
 guint              gpm_post_get_n_reshares        (GpmPost *self);
 
-/* The localFilePaths the post's JSON gives, read when the post is: of its
- * own media and album (@others FALSE), or of other people's media in it,
- * the comments' and the reshared post's (@others TRUE). NULL when none. */
+/* The media files the post's JSON names, read when the post is: each
+ * media's localFilePath, or its url when it has none; of the post's own
+ * media and album (@others FALSE), or of other people's media in it, the
+ * comments' and the reshared post's (@others TRUE). NULL when none. */
 const char * const *gpm_post_get_media_files      (GpmPost  *self,
                                                    gboolean  others);
 

@@ -1461,12 +1461,16 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
                                  const char *file_name,
                                  gboolean    others)
 {
+  g_autofree char *from_url = NULL;
   const char *base;
 
   g_return_if_fail (GPM_IS_TAKEOUT (self));
   if (file_name == NULL || *file_name == '\0')
     return;
-  base = base_name_of (file_name);
+  /* A url (a media without localFilePath): its last segment is the name. */
+  if (strstr (file_name, "://") != NULL && (from_url = gpm_takeout_dup_url_file_name (file_name)) == NULL)
+    return;
+  base = base_name_of (from_url ? from_url : file_name);
   g_mutex_lock (&self->lock);
   if (others)
     g_hash_table_add (self->other_refs, g_strdup (base));
@@ -1556,8 +1560,10 @@ gpm_takeout_find_media (GpmTakeout *self,
             exact = g_hash_table_lookup (index->by_name, wanted);
         }
       /* A stale path that now names another photo (its sidecar says so) is
-       * not this one. */
-      if (exact != NULL && !sidecar_contradicts (exact, url))
+       * not this one. A name made from the url ("photo.jpg", which many
+       * photos share) counts only when no other file or post has it. */
+      if (exact != NULL && !sidecar_contradicts (exact, url) &&
+          (from_url == NULL || unique_by_base_name (self, index, base_name_of (exact->pub.name), url) == exact))
         return &exact->pub;
     }
 

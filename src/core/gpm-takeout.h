@@ -102,8 +102,9 @@ goffset      gpm_takeout_get_entry_size (GpmTakeout            *self,
  * url (or NULL). In this order:
  *  1. the exact path, relative to @post_entry's folder (in any part of the
  *     set), then from the takeout's root; @url's last segment stands in for
- *     a missing localFilePath. Not taken when the file's .metadata.csv
- *     sidecar gives another url: the path is stale and names another photo.
+ *     a missing localFilePath (only when no other file has that name and no
+ *     post names it). Not taken when the file's .metadata.csv sidecar gives
+ *     another url: the path is stale and names another photo.
  *  2. the file whose sidecar's url column is @url.
  *  3. localFilePath's base name, only when exactly one file has it, no
  *     comment or reshared post names it (gpm_takeout_add_media_reference),
@@ -115,10 +116,10 @@ const GpmTakeoutEntry *gpm_takeout_find_media (GpmTakeout *self,
                                                const char *local_file_path,
                                                const char *url);
 /* What the posts say about their media files, for the base-name rule of
- * gpm_takeout_find_media(): each localFilePath of the posts' own media and
- * albums (@others FALSE), and of other people's media in the posts
- * (comments, reshared posts: @others TRUE). Thread-safe; GpmImport calls it
- * for every post it reads. */
+ * gpm_takeout_find_media(): each localFilePath (or, for a media without
+ * one, its url) of the posts' own media and albums (@others FALSE), and of
+ * other people's media in the posts (comments, reshared posts: @others
+ * TRUE). Thread-safe; GpmImport calls it for every post it reads. */
 void         gpm_takeout_add_media_reference (GpmTakeout *self,
                                               const char *file_name,
                                               gboolean    others);
