@@ -36,6 +36,31 @@ takeouts = sys.argv[2:]
 results = []
 
 
+def photo_attached(post, post_dir):
+    """Whether one of the post's own photos is there to be uploaded."""
+    items = []
+    if isinstance(post.get("media"), dict):
+        items.append(post["media"])
+    if isinstance(post.get("album"), dict):
+        items += [m for m in post["album"].get("media", []) if isinstance(m, dict)]
+    for m in items:
+        if not str(m.get("contentType", "")).startswith("image/"):
+            continue
+        name = m.get("localFilePath") or os.path.basename(str(m.get("url", "")).split("?")[0])
+        path = os.path.join(post_dir, name)
+        if name and os.path.isfile(path) and os.path.getsize(path) > 0:
+            return True
+    return False
+
+
+def documented_improvements(post, post_dir, want):
+    """The seed's output with what we do better on purpose (docs/takeout.md):
+    #photo #photography only when a photo is really attached."""
+    if not photo_attached(post, post_dir):
+        want = want.replace(" #photo #photography\n", "\n", 1)
+    return want
+
+
 def check(name, posts_dir):
     p = subprocess.run([cli, "convert", "--jsonl", posts_dir], capture_output=True)
     if p.returncode != 0:
@@ -55,7 +80,7 @@ def check(name, posts_dir):
                 post = json.load(fh)
             if not isinstance(post, dict) or "postAcl" not in post:
                 continue
-            want = convert_seed.parse_post(post)
+            want = documented_improvements(post, d, convert_seed.parse_post(post))
             got = mine.get(f)
             n += 1
             if got is None or got.rstrip() != want.rstrip():

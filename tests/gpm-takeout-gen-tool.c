@@ -36,6 +36,7 @@ write_corpus (const char  *dir,
         o.media_bytes = 2048;
         o.json_limit = 4096;
         o.cp437_names = TRUE;
+        o.quirks = seed == 3;
         o.n_parts = 2;
         o.damaged_parts = seed == 2;
         o.locale = seed == 1 ? "en" : seed == 2 ? "de" : "fr";
@@ -74,7 +75,7 @@ main (int    argc,
   g_autofree char *locale = NULL;
   gint64 media_bytes = -1;
   int seed = 1, posts = -1, parts = 3, json_limit = -1;
-  gboolean no_bad = FALSE, damaged = FALSE, cp437 = FALSE;
+  gboolean no_bad = FALSE, damaged = FALSE, cp437 = FALSE, quirks = FALSE;
   GOptionEntry entries[] = {
     { "seed", 's', 0, G_OPTION_ARG_INT, &seed, "Random seed (default 1)", "N" },
     { "posts", 'n', 0, G_OPTION_ARG_INT, &posts, "Number of good posts (default 40)", "N" },
@@ -86,6 +87,7 @@ main (int    argc,
     { "json-limit", 0, 0, G_OPTION_ARG_INT, &json_limit, "Size limit the oversized JSON exceeds (default 65536)", "BYTES" },
     { "damaged-parts", 0, 0, G_OPTION_ARG_NONE, &damaged, "multi: add a truncated, a corrupt and a non-archive part", NULL },
     { "cp437", 0, 0, G_OPTION_ARG_NONE, &cp437, "zip: write some names in CP437 without the UTF-8 flag", NULL },
+    { "quirks", 0, 0, G_OPTION_ARG_NONE, &quirks, "What real takeouts have: stale localFilePaths, same-named decoys, comments' photos named like a lost photo (the manifest's mediaRefs say what each must resolve to), post files with a BOM", NULL },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest_path, "Write what was generated as JSON", "FILE" },
     { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Write small archives as a fuzzing seed corpus into DIR and exit", "DIR" },
     { NULL }
@@ -130,6 +132,7 @@ main (int    argc,
   o.n_parts = parts;
   o.damaged_parts = damaged;
   o.cp437_names = cp437;
+  o.quirks = quirks;
   if (locale)
     o.locale = locale;
 

@@ -11,6 +11,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -24,8 +25,9 @@
 typedef struct {
   GpmGenEntry  entry;       /* first: GenFile* is a GpmGenEntry* */
   char        *raw_name;    /* the name written, when not entry.name (unsafe cases) */
-  GBytes      *data;        /* NULL: random media bytes from @media_seed */
+  GBytes      *data;        /* NULL: a small JPEG, then random bytes from @media_seed */
   guint64      media_seed;
+  gboolean     junk;        /* media: random bytes only, no image */
   gint64       mtime;
   guint64      offset;      /* where its header starts in its part */
 } GenFile;
@@ -78,6 +80,17 @@ add_scope (GPtrArray  *scopes,
 }
 
 static void
+gen_media_ref_free (gpointer data)
+{
+  GpmGenMediaRef *r = data;
+  g_free (r->local_file_path);
+  g_free (r->url);
+  g_free (r->expected);
+  g_free (r->quirk);
+  g_free (r);
+}
+
+static void
 gen_file_free (gpointer data)
 {
   GenFile *f = data;
@@ -85,6 +98,7 @@ gen_file_free (gpointer data)
   g_free (f->entry.name);
   g_clear_pointer (&f->entry.scopes, g_ptr_array_unref);
   g_clear_pointer (&f->entry.media, g_ptr_array_unref);
+  g_clear_pointer (&f->entry.media_refs, g_ptr_array_unref);
   g_free (f->entry.post);
   g_free (f->raw_name);
   g_clear_pointer (&f->data, g_bytes_unref);
@@ -174,6 +188,7 @@ typedef struct {
   GHashTable          *name_counts;  /* base name → times used */
   guint                media_counter;
   guint64              media_each;
+  GPtrArray           *comment_photos; /* char*: localFilePaths for the next post's comments */
   GPtrArray           *files;        /* GenFile* */
 } Model;
 
@@ -488,6 +503,53 @@ cp437_representable (const char *s)
   return c != NULL;
 }
 
+/* What is odd about a media item (GpmGenOptions.quirks), by its number. */
+typedef enum {
+  QUIRK_NONE,
+  QUIRK_STALE,             /* localFilePath names a folder that is not there */
+  QUIRK_STALE_DECOY,       /* … and another photo of the same name is elsewhere */
+  QUIRK_EXACT_DECOY,       /* localFilePath names, exactly, another photo (its sidecar tells) */
+  QUIRK_NO_SIDECAR,        /* stale, no sidecar: only its unique base name finds it */
+  QUIRK_COMMENT_NAMESAKE,  /* stale and lost; a comment's photo has its name */
+  QUIRK_EMPTY_PHOTO,       /* 0 bytes */
+  QUIRK_DAMAGED_PHOTO,     /* random bytes: no image */
+  QUIRK_VIDEO_LINK,        /* a YouTube video: a link, no file */
+  N_QUIRKS
+} Quirk;
+
+static const char * const quirk_names[] = {
+  NULL, "stale-path", "stale-path-decoy", "exact-decoy", "stale-no-sidecar", "lost-comment-namesake",
+  "empty-photo", "damaged-photo", "video-link",
+};
+
+static GenFile *
+add_media_file (Model       *m,
+                char        *name,
+                const char  *post,
+                gint64       mtime,
+                guint64      size,
+                guint64      seed,
+                const char  *sidecar_url,
+                const char  *description,
+                int          w,
+                int          h)
+{
+  GenFile *mf = add_file (m, name, GPM_GEN_FILE_MEDIA, NULL, mtime);
+
+  mf->media_seed = seed;
+  mf->entry.size = size;
+  mf->entry.post = g_strdup (post);
+  if (sidecar_url != NULL)
+    {
+      g_autofree char *csv = g_strdup_printf ("url,title,description,creationTime,width,height\n%s,%s,\"%s\",%" G_GINT64_FORMAT ",%d,%d\n",
+                                              sidecar_url, base_name_of_path (name), description, mtime, w, h);
+      GenFile *side = add_file (m, g_strconcat (name, ".metadata.csv", NULL), GPM_GEN_FILE_METADATA,
+                                g_bytes_new (csv, strlen (csv)), mtime);
+      side->entry.post = g_strdup (post);
+    }
+  return mf;
+}
+
 static void
 media_object (Model       *m,
               JsonBuilder *b,
@@ -499,40 +561,88 @@ media_object (Model       *m,
   char *name;
   const char *prefix = media_bases[m->media_counter % G_N_ELEMENTS (media_bases)];
   guint number = m->media_counter % 10 == 9 ? 1 : m->media_counter;  /* some repeat → "(1)" */
-  guint64 size;
-  GenFile *mf;
-  g_autofree char *csv = NULL;
+  Quirk quirk = m->options->quirks ? m->media_counter % N_QUIRKS : QUIRK_NONE;
+  guint64 size, seed;
   g_autofree char *url = NULL;
   g_autofree char *rn = NULL;
+  g_autofree char *local = NULL;
+  GpmGenMediaRef *ref;
   int w = 800 + rng_below (&m->rng, 3000), h = 600 + rng_below (&m->rng, 3000);
 
   m->media_counter++;
   base = g_strdup_printf ("%s%04u", prefix, number);
   name = unique_name (m, m->posts_dir, base, ".jpg");
   size = m->media_each / 2 + rng_below (&m->rng, (guint) MIN (m->media_each + 1, G_MAXUINT));
-  size = MAX (size, 256);
-
-  mf = add_file (m, name, GPM_GEN_FILE_MEDIA, NULL, mtime);
-  mf->media_seed = rng_next (&m->rng);
-  mf->entry.size = size;
-  mf->entry.post = g_strdup (post->entry.name);
-  g_ptr_array_add (post->entry.media, g_strdup (name));
+  size = MAX (size, 1024);
+  seed = rng_next (&m->rng);
 
   url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg", (guint) rng_next (&m->rng));
   rn = g_strdup_printf ("media/CixBRjFRaXBN%016" G_GINT64_MODIFIER "x", rng_next (&m->rng));
-  csv = g_strdup_printf ("url,title,description,creationTime,width,height\n%s,%s,\"%s\",%" G_GINT64_FORMAT ",%d,%d\n",
-                         url, base_name_of_path (name), description, mtime, w, h);
-  {
-    GenFile *side = add_file (m, g_strconcat (name, ".metadata.csv", NULL), GPM_GEN_FILE_METADATA,
-                              g_bytes_new (csv, strlen (csv)), mtime);
-    side->entry.post = g_strdup (post->entry.name);
-  }
+
+  ref = g_new0 (GpmGenMediaRef, 1);
+  ref->quirk = g_strdup (quirk_names[quirk]);
+  if (quirk == QUIRK_VIDEO_LINK)
+    {
+      g_free (url);
+      url = g_strdup_printf ("https://www.youtube.com/watch?v=%011" G_GINT64_MODIFIER "x", seed & G_GUINT64_CONSTANT (0xffffffffff));
+      ref->link = TRUE;
+    }
+  ref->url = g_strdup (url);
+  switch (quirk)
+    {
+    case QUIRK_NONE:
+    case QUIRK_EMPTY_PHOTO:
+    case QUIRK_DAMAGED_PHOTO:
+      local = g_strdup (base_name_of_path (name));
+      break;
+    case QUIRK_VIDEO_LINK:
+      break;
+    case QUIRK_EXACT_DECOY:
+      local = g_strconcat ("../Photos/Shared album/", base_name_of_path (name), NULL);
+      break;
+    default:
+      local = g_strconcat ("Old Album/", base_name_of_path (name), NULL);
+      break;
+    }
+  ref->local_file_path = g_strdup (local);
+
+  if (quirk == QUIRK_STALE_DECOY || quirk == QUIRK_EXACT_DECOY)
+    {
+      /* Another photo of the same name, with its own sidecar. */
+      g_autofree char *decoy_url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg",
+                                                    (guint) rng_next (&m->rng));
+      add_media_file (m, g_strconcat (m->stream_dir, "/Photos/Shared album/", base_name_of_path (name), NULL),
+                      NULL, mtime, 300 + rng_below (&m->rng, 2000), rng_next (&m->rng), decoy_url, "decoy", w, h);
+    }
+
+  if (quirk == QUIRK_VIDEO_LINK)
+    {
+      /* No file: the name is not used. */
+      g_free (name);
+    }
+  else if (quirk == QUIRK_COMMENT_NAMESAKE)
+    {
+      /* The user's own photo is lost; a comment's photo has the name. */
+      GenFile *cf = add_media_file (m, name, post->entry.name, mtime, size, seed, NULL, description, w, h);
+      cf->entry.others = TRUE;
+      g_ptr_array_add (m->comment_photos, g_strdup (base_name_of_path (name)));
+    }
+  else
+    {
+      GenFile *mf = add_media_file (m, name, post->entry.name, mtime, quirk == QUIRK_EMPTY_PHOTO ? 0 : size, seed,
+                                    quirk == QUIRK_NO_SIDECAR ? NULL : url, description, w, h);
+      mf->junk = quirk == QUIRK_DAMAGED_PHOTO;
+      ref->bad_photo = quirk == QUIRK_EMPTY_PHOTO || quirk == QUIRK_DAMAGED_PHOTO;
+      g_ptr_array_add (post->entry.media, g_strdup (name));
+      ref->expected = g_strdup (name);
+    }
+  g_ptr_array_add (post->entry.media_refs, ref);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "url");
   json_builder_add_string_value (b, url);
   json_builder_set_member_name (b, "contentType");
-  json_builder_add_string_value (b, "image/*");
+  json_builder_add_string_value (b, quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
   json_builder_set_member_name (b, "width");
   json_builder_add_int_value (b, w);
   json_builder_set_member_name (b, "height");
@@ -541,8 +651,11 @@ media_object (Model       *m,
   json_builder_add_string_value (b, description);
   json_builder_set_member_name (b, "resourceName");
   json_builder_add_string_value (b, rn);
-  json_builder_set_member_name (b, "localFilePath");
-  json_builder_add_string_value (b, base_name_of_path (name));
+  if (local != NULL)
+    {
+      json_builder_set_member_name (b, "localFilePath");
+      json_builder_add_string_value (b, local);
+    }
   json_builder_end_object (b);
 }
 
@@ -604,6 +717,7 @@ build_post (Model      *m,
   post = add_file (m, name, GPM_GEN_FILE_POST, NULL, t);
   post->entry.bad = bad;
   post->entry.media = g_ptr_array_new_with_free_func (g_free);
+  post->entry.media_refs = g_ptr_array_new_with_free_func (gen_media_ref_free);
   post->entry.scopes = g_ptr_array_new_with_free_func (gen_scope_free);
   if (m->options->cp437_names && cp437_representable (name))
     post->entry.cp437 = TRUE;
@@ -730,11 +844,11 @@ build_post (Model      *m,
       json_builder_end_object (b);
     }
 
-  if (i % 6 == 0)
+  if (i % 6 == 0 || m->comment_photos->len > 0)
     {
       json_builder_set_member_name (b, "comments");
       json_builder_begin_array (b);
-      for (guint k = 0; k < 2; k++)
+      for (guint k = 0; k < 2 && i % 6 == 0; k++)
         {
           json_builder_begin_object (b);
           person (b, "author", users[k].id, users[k].name);
@@ -744,7 +858,31 @@ build_post (Model      *m,
           json_builder_add_string_value (b, created);
           json_builder_end_object (b);
         }
+      /* Somebody else's photo in a comment. */
+      for (guint k = 0; k < m->comment_photos->len; k++)
+        {
+          json_builder_begin_object (b);
+          person (b, "author", users[3].id, users[3].name);
+          json_builder_set_member_name (b, "content");
+          json_builder_add_string_value (b, "Mine looks like this");
+          json_builder_set_member_name (b, "creationTime");
+          json_builder_add_string_value (b, created);
+          json_builder_set_member_name (b, "media");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "url");
+          json_builder_add_string_value (b, "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
+          json_builder_set_member_name (b, "contentType");
+          json_builder_add_string_value (b, "image/jpeg");
+          json_builder_set_member_name (b, "localFilePath");
+          json_builder_add_string_value (b, g_ptr_array_index (m->comment_photos, k));
+          json_builder_end_object (b);
+          json_builder_end_object (b);
+        }
+      g_ptr_array_set_size (m->comment_photos, 0);
       json_builder_end_array (b);
+    }
+  if (i % 6 == 0)
+    {
       json_builder_set_member_name (b, "plusOnes");
       json_builder_begin_array (b);
       json_builder_begin_object (b);
@@ -798,6 +936,13 @@ build_post (Model      *m,
   json_builder_end_object (b);
 
   json = gen_json_to_string (b);
+  if (m->options->quirks && i % 8 == 2)
+    {
+      /* Saved again by an editor that writes a byte-order mark */
+      char *with_bom = g_strconcat ("\xef\xbb\xbf", json, NULL);
+      g_free (json);
+      json = with_bom;
+    }
   {
     gsize len = strlen (json);
     post->data = g_bytes_new_take (g_steal_pointer (&json), len);
@@ -965,6 +1110,7 @@ typedef struct {
   locale_t        utf8;
   locale_t        c;
   guchar         *chunk;
+  gboolean        mojibake;  /* tgz: UTF-8 names read as Latin-1 and written as UTF-8 again */
 } Sink;
 
 static gboolean
@@ -1007,6 +1153,52 @@ sink_open (Sink        *s,
   return TRUE;
 }
 
+/* A small real JPEG: every generated photo starts with it and goes on with
+ * random bytes up to its size (decoders stop at the image's end), so the
+ * photos pass the image checks a real takeout's pass. */
+static GBytes *
+jpeg_head (void)
+{
+  static GBytes *jpeg;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
+      g_autoptr(GError) error = NULL;
+      char *buf = NULL;
+      gsize len = 0;
+
+      gdk_pixbuf_fill (pixbuf, 0x4a7ab0ff);
+      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error, "quality", "50", NULL))
+        g_error ("cannot make a JPEG: %s", error->message);
+      jpeg = g_bytes_new_take (buf, len);
+      g_once_init_leave (&once, 1);
+    }
+  return jpeg;
+}
+
+/* The next @n bytes of a media file into @s->chunk (@at: where in the file). */
+static void
+fill_media_chunk (Sink    *s,
+                  GenFile *f,
+                  guint64 *rng,
+                  guint64  at,
+                  gsize    n)
+{
+  for (gsize k = 0; k < n; k += 8)
+    {
+      guint64 v = rng_next (rng);
+      memcpy (s->chunk + k, &v, 8);
+    }
+  if (at == 0 && !f->junk)
+    {
+      gsize len;
+      const void *head = g_bytes_get_data (jpeg_head (), &len);
+      memcpy (s->chunk, head, MIN (len, n));
+    }
+}
+
 static gboolean
 write_folder_file (Sink     *s,
                    GenFile  *f,
@@ -1040,11 +1232,7 @@ write_folder_file (Sink     *s,
       for (guint64 left = f->entry.size; left > 0;)
         {
           gsize n = MIN (left, MEDIA_CHUNK);
-          for (gsize k = 0; k < n; k += 8)
-            {
-              guint64 v = rng_next (rng);
-              memcpy (s->chunk + k, &v, MIN (8, n - k));
-            }
+          fill_media_chunk (s, f, rng, f->entry.size - left, n);
           fwrite (s->chunk, 1, n, fp);
           left -= n;
         }
@@ -1077,7 +1265,14 @@ sink_add (Sink     *s,
 
   f->offset = archive_filter_bytes (s->a, -1);
 
-  if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
+  if (s->mojibake)
+    {
+      /* What Part II of the seed warns about: names garbled in the .tgz */
+      cp437 = g_convert (written, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+      written = cp437;
+      old = uselocale (s->utf8);
+    }
+  else if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
     {
       cp437 = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
       written = cp437;
@@ -1118,11 +1313,7 @@ sink_add (Sink     *s,
       for (guint64 left = f->entry.size; left > 0;)
         {
           gsize n = MIN (left, MEDIA_CHUNK);
-          for (gsize k = 0; k < n; k += 8)
-            {
-              guint64 v = rng_next (&rng);
-              memcpy (s->chunk + k, &v, 8);
-            }
+          fill_media_chunk (s, f, &rng, f->entry.size - left, n);
           if (archive_write_data (s->a, s->chunk, n) < 0)
             return archive_fail (s->a, f->entry.name, error);
           left -= n;
@@ -1247,6 +1438,7 @@ gpm_takeout_gen_write (const GpmGenOptions *options,
   m.rng = options->seed * G_GUINT64_CONSTANT (0x2545F4914F6CDD1D) + 1;
   m.name_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   m.files = g_ptr_array_new_with_free_func (gen_file_free);
+  m.comment_photos = g_ptr_array_new_with_free_func (g_free);
   build_model (&m);
 
   if (form == GPM_GEN_FORM_MULTI)
@@ -1275,6 +1467,7 @@ gpm_takeout_gen_write (const GpmGenOptions *options,
         path = part_path (dir, p, form == GPM_GEN_FORM_TGZ ? "tgz" : "zip");
       sinks[p].utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
       sinks[p].c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
+      sinks[p].mojibake = options->quirks && form == GPM_GEN_FORM_TGZ;
       ok = sink_open (&sinks[p], form, path, error);
       g_ptr_array_add (manifest->paths, path);
     }
@@ -1338,6 +1531,7 @@ gpm_takeout_gen_write (const GpmGenOptions *options,
     }
   g_free (sinks);
   g_hash_table_unref (m.name_counts);
+  g_ptr_array_unref (m.comment_photos);
 
   /* Only the manifest entries remain: GenFile starts with GpmGenEntry. */
   manifest->entries = m.files;
@@ -1436,6 +1630,45 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
           json_builder_begin_array (b);
           for (guint j = 0; j < e->media->len; j++)
             json_builder_add_string_value (b, g_ptr_array_index (e->media, j));
+          json_builder_end_array (b);
+        }
+      if (e->others)
+        {
+          json_builder_set_member_name (b, "others");
+          json_builder_add_boolean_value (b, TRUE);
+        }
+      if (e->media_refs && e->media_refs->len)
+        {
+          json_builder_set_member_name (b, "mediaRefs");
+          json_builder_begin_array (b);
+          for (guint j = 0; j < e->media_refs->len; j++)
+            {
+              GpmGenMediaRef *r = g_ptr_array_index (e->media_refs, j);
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "localFilePath");
+              if (r->local_file_path)
+                json_builder_add_string_value (b, r->local_file_path);
+              else
+                json_builder_add_null_value (b);
+              if (r->bad_photo || r->link)
+                {
+                  json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
+                  json_builder_add_boolean_value (b, TRUE);
+                }
+              json_builder_set_member_name (b, "url");
+              json_builder_add_string_value (b, r->url);
+              json_builder_set_member_name (b, "expected");
+              if (r->expected)
+                json_builder_add_string_value (b, r->expected);
+              else
+                json_builder_add_null_value (b);
+              if (r->quirk)
+                {
+                  json_builder_set_member_name (b, "quirk");
+                  json_builder_add_string_value (b, r->quirk);
+                }
+              json_builder_end_object (b);
+            }
           json_builder_end_array (b);
         }
       if (e->scopes)

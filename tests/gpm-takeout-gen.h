@@ -38,6 +38,16 @@ typedef enum {
   GPM_GEN_BAD_LOST,           /* "lost": after the damage in a damaged part */
 } GpmGenBad;
 
+/* One media item as a post's JSON names it, and the file it must resolve to. */
+typedef struct {
+  char *local_file_path;  /* as written in the JSON */
+  char *url;
+  char *expected;         /* the entry that holds its bytes; NULL: must be reported missing */
+  char *quirk;            /* NULL, or what is odd about it ("stale-path", …) */
+  gboolean bad_photo;     /* the file is there but no photo (0 bytes, not an image) */
+  gboolean link;          /* a video link (YouTube), not a file: kept in the text */
+} GpmGenMediaRef;
+
 typedef struct {
   char *kind;   /* "PUBLIC", "CIRCLES", "EXTENDED", "CIRCLE", "USER", "COLLECTION", "COMMUNITY", "EVENT" */
   char *id;     /* NULL for PUBLIC, CIRCLES, EXTENDED */
@@ -53,7 +63,9 @@ typedef struct {
   gboolean        cp437;    /* zip: name stored in CP437 without the UTF-8 flag */
   GPtrArray      *scopes;   /* GpmGenScope*, in the seed's parse_acl order; posts only */
   GPtrArray      *media;    /* char*: this post's media entry names */
+  GPtrArray      *media_refs; /* GpmGenMediaRef*: posts, each media item of theirs */
   char           *post;     /* media and sidecars: the post entry they belong to */
+  gboolean        others;   /* media: a photo in a comment (somebody else's), not the post's */
 } GpmGenEntry;
 
 typedef struct {
@@ -79,6 +91,12 @@ typedef struct {
   guint        n_parts;        /* MULTI: how many parts (default 3) */
   gboolean     damaged_parts;  /* MULTI: add a truncated, a corrupt and a non-archive part */
   gboolean     cp437_names;    /* zips: some names in CP437 without the UTF-8 flag */
+  gboolean     quirks;         /* what real takeouts have: stale localFilePaths,
+                                * same-named decoys, comments' photos named like a
+                                * lost photo of the user's, post files with a BOM,
+                                * 0-byte and damaged photos, YouTube links as media,
+                                * a .tgz whose UTF-8 names were read as Latin-1 and
+                                * written as UTF-8 again */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

@@ -609,7 +609,8 @@ test_post_video (void)
   g_autoptr(GpmConvertResult) r = gpm_convert_post (post, NULL, fake_resolver, present);
   GpmConvertMedia *m;
 
-  g_assert_cmpstr (r->markdown, ==, "Clip\n\n" TAGS " #photo #photography\n" DATE);
+  /* A video is not uploaded: no photo is attached, no #photo #photography. */
+  g_assert_cmpstr (r->markdown, ==, "Clip\n\n" TAGS "\n" DATE);
   g_assert_cmpuint (r->media->len, ==, 1);
   m = g_ptr_array_index (r->media, 0);
   g_assert_cmpint (m->kind, ==, GPM_CONVERT_MEDIA_VIDEO);
@@ -617,6 +618,31 @@ test_post_video (void)
   g_assert_false (m->uploadable);
   g_assert_cmpuint (r->warnings->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (r->warnings, 0), "video"));
+}
+
+/* A YouTube video in "media" is a link, not a missing file: its url ends
+ * the post as the link does, nothing is reported missing, no photo tags. */
+static void
+test_post_video_link (void)
+{
+  const char *present[] = { NULL };
+  g_autoptr(GpmPost) post = post_from_json (
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Watch this\", "
+    "\"media\": {\"url\": \"https://www.youtube.com/watch?v=dQw4w9WgXcQ\", \"contentType\": \"video/*\", "
+    "\"width\": 480, \"height\": 360}, "
+    PUBLIC_ACL "}");
+  g_autoptr(GpmConvertResult) r = gpm_convert_post (post, NULL, fake_resolver, present);
+  const GpmConvertMedia *m;
+
+  g_assert_true (g_str_has_prefix (r->markdown, "Watch this\n\n" TAGS "\n" DATE));
+  g_assert_true (g_str_has_suffix (r->markdown, "\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ"));
+  g_assert_null (strstr (r->markdown, "#photo"));
+  g_assert_cmpuint (r->warnings->len, ==, 0);
+  g_assert_cmpuint (r->media->len, ==, 1);
+  m = g_ptr_array_index (r->media, 0);
+  g_assert_true (m->link);
+  g_assert_false (m->uploadable);
+  g_assert_null (m->entry);
 }
 
 static void
@@ -858,6 +884,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/collection", test_post_collection);
   g_test_add_func ("/convert/post/album", test_post_album);
   g_test_add_func ("/convert/post/video", test_post_video);
+  g_test_add_func ("/convert/post/video-link", test_post_video_link);
   g_test_add_func ("/convert/post/poll-location", test_post_poll_location);
   g_test_add_func ("/convert/post/location-bad-coordinates", test_post_location_bad_coordinates);
   g_test_add_func ("/convert/post/too-long", test_post_too_long);

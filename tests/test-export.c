@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for gpm-export: posts → a folder of Markdown files, round trips. */
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -39,12 +40,27 @@ read_file (const char *dir, const char *rel)
   return contents;
 }
 
+/* A small real photo (a photo that is no image is not posted). */
+static GBytes *
+real_jpeg (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 4);
+  g_autoptr(GError) error = NULL;
+  char *buf = NULL;
+  gsize len = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x808080ff);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buf, len);
+}
+
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   const char *paths[2] = { NULL, NULL };
-  static const char jpeg[] = "\xff\xd8\xff\xe0 not really a jpeg \xff\xd9";
+  g_autoptr(GBytes) jpeg = real_jpeg ();
 
   f->root = g_dir_make_tmp ("gpm-export-XXXXXX", &error);
   g_assert_no_error (error);
@@ -57,7 +73,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
     "\"media\": {\"url\": \"https://lh3.example/x/Tower.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"Tower.jpg\"}, "
     "\"location\": {\"displayName\": \"Hudson \\\"River\\\" Park\", \"physicalAddress\": \"353 West St\", \"latitude\": 40.5, \"longitude\": -74.25}, "
     ACL_PUBLIC "}", -1);
-  write_file (f->takeout, POSTS "Tower.jpg", jpeg, sizeof jpeg - 1);
+  write_file (f->takeout, POSTS "Tower.jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
   write_file (f->takeout, POSTS "20180715 - 1 WTC(1).json",
     "{\"url\": \"https://plus.google.com/1/posts/B\", \"resourceName\": \"users/1/posts/B\", "
     "\"creationTime\": \"2018-07-15 21:00:00+0000\", \"content\": \"1 WTC!\", "
@@ -186,8 +202,15 @@ test_export_round_trip (Fixture *f, gconstpointer data)
   /* The place stays private by default: not in the front matter, not in the text. */
   g_assert_null (strstr (md, "Hudson"));
   g_assert_null (strstr (md, "353 West"));
-  jpeg = read_file (f->out, "2018-07-15-1-wtc-2/Tower.jpg");
-  g_assert_true (g_str_has_prefix (jpeg, "\xff\xd8\xff\xe0 not really"));
+  {
+    g_autofree char *path = g_build_filename (f->out, "2018-07-15-1-wtc-2/Tower.jpg", NULL);
+    g_autoptr(GBytes) want = real_jpeg ();
+    gsize len = 0;
+
+    g_file_get_contents (path, &jpeg, &len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (jpeg, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+  }
 
   md2 = read_file (f->out, "2018-07-15-1-wtc.md");
   g_assert_true (g_str_has_prefix (md2, "---\ntitle: \"1 WTC!\"\n"));
@@ -507,7 +530,10 @@ test_sidecar_resolution (void)
     "\"album\": {\"media\": [{\"url\": \"https://lh3.googleusercontent.com/-5de7add9/photo.jpg\", \"contentType\": \"image/*\"}, "
     "{\"url\": \"https://lh3.googleusercontent.com/-0000/photo.jpg\", \"contentType\": \"image/*\"}]}, "
     ACL_PUBLIC "}", -1);
-  write_file (root, POSTS "Grüße aus Köln (1).jpg", "jpeg", -1);
+  {
+    g_autoptr(GBytes) jpeg = real_jpeg ();
+    write_file (root, POSTS "Grüße aus Köln (1).jpg", g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg));
+  }
   write_file (root, POSTS "Grüße aus Köln (1).jpg.metadata.csv",
     "url,title,description,creationTime,width,height\n"
     "https://lh3.googleusercontent.com/-5de7add9/photo.jpg,Grüße aus Köln (1).jpg,\"Grüße, \"\"aus\"\" Köln\",1309604405,2087,3134\n", -1);
@@ -527,6 +553,47 @@ test_sidecar_resolution (void)
   g_assert_cmpuint (r->warnings->len, ==, 1);
 
   g_clear_object (&import);
+  remove_tree (root);
+}
+
+/* The front matter is valid YAML whatever the text holds: C1 controls
+ * (what names and text read as Latin-1 are full of), U+FEFF, ASCII controls
+ * are escaped. */
+static void
+test_yaml_controls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("gpm-yaml-XXXXXX", &error);
+  g_autofree char *out = g_build_filename (root, "out", NULL);
+  g_autofree char *in = g_build_filename (root, "in", NULL);
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  g_autofree char *md = NULL;
+  const char *paths[2] = { in, NULL };
+
+  g_assert_no_error (error);
+  write_file (in, POSTS "20180715 - Odd.json",
+    "{\"resourceName\": \"users/1/posts/Y\", \"creationTime\": \"2018-07-15 20:43:51+0000\", "
+    "\"content\": \"Gr\\u00c3\\u00bc\\u0090e \\ufeffda\\u0085 \\u0001x\", " ACL_PUBLIC "}", -1);
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (gpm_export_posts (gpm_import_get_takeout (import), gpm_import_get_posts (import),
+                                   out, NULL, NULL, NULL, problems, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDir) d = g_dir_open (out, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+      if (g_str_has_suffix (name, ".md") && strcmp (name, "index.md") != 0)
+        md = read_file (out, name);
+  }
+  g_assert_nonnull (md);
+  g_assert_nonnull (strstr (md, "title: \"Gr\xc3\x83\xc2\xbc\\u0090e \\ufeffda\xc2\x85 "));
+  /* (the Markdown body after the front matter keeps the text as it is) */
+  *strstr (md + 4, "\n---\n") = '\0';
+  g_assert_null (strstr (md, "\xc2\x90"));
+  g_assert_null (strstr (md, "\xef\xbb\xbf"));
   remove_tree (root);
 }
 
@@ -558,6 +625,7 @@ main (int argc, char **argv)
   g_test_add ("/export/async", Fixture, NULL, fixture_set_up, test_export_async, fixture_tear_down);
   g_test_add ("/export/cancelled", Fixture, NULL, fixture_set_up, test_export_cancelled, fixture_tear_down);
   g_test_add_func ("/export/base-name", test_base_name);
+  g_test_add_func ("/export/yaml-controls", test_yaml_controls);
   g_test_add_func ("/export/sidecar-resolution", test_sidecar_resolution);
   return g_test_run ();
 }

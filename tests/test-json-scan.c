@@ -22,6 +22,10 @@ test_validity (void)
     { "{}", GPM_JSON_SCAN_OK },
     { " \n{\"a\": [1, -2.5e+3, true, false, null, {\"b\": \"\\u00e9\\n\"}]}\n", GPM_JSON_SCAN_OK },
     { "[1, 2]", GPM_JSON_SCAN_NOT_OBJECT },
+    /* a UTF-8 byte-order mark before the document (RFC 8259 §8.1) */
+    { "\xef\xbb\xbf{\"a\": 1}", GPM_JSON_SCAN_OK },
+    { "\xef\xbb\xbf\n {}", GPM_JSON_SCAN_OK },
+    { "\xef\xbb\xbf[1]", GPM_JSON_SCAN_NOT_OBJECT },
     { "\"text\"", GPM_JSON_SCAN_NOT_OBJECT },
     { "{", GPM_JSON_SCAN_SYNTAX },
     { "{\"a\": }", GPM_JSON_SCAN_SYNTAX },
@@ -150,6 +154,7 @@ test_tree (void)
     "[[[[[\"deep\"]]]], {\"k\": {\"k\": {\"k\": null}}}]",
     "\"just a string\"",
     "42",
+    "\xef\xbb\xbf{\"after\": \"a byte-order mark\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (docs); i++)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include "gpm-post.h"
 
 static const char *simple_post =
@@ -42,6 +44,39 @@ test_post_simple (void)
   scope = g_ptr_array_index (gpm_post_get_scopes (post), 0);
   g_assert_cmpint (scope->kind, ==, GPM_SCOPE_PUBLIC);
   g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 0);
+}
+
+/* A post file that starts with a UTF-8 byte-order mark (an editor on
+ * Windows saved it again) reads as the same post: Python's json reads it
+ * from bytes, json-glib reads it. */
+static void
+test_post_bom (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", simple_post, NULL);
+  g_autofree char *author_id = NULL;
+  g_autoptr(GpmPost) post = NULL;
+  g_autofree char *path = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("gpm-bom-XXXXXX.json", &path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, with_bom, strlen (with_bom)), ==, (gssize) strlen (with_bom));
+  close (fd);
+  post = gpm_post_new_from_file (path, &error);
+  g_unlink (path);
+  g_assert_no_error (error);
+  g_assert_nonnull (post);
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "1 WTC");
+  g_assert_cmpuint (gpm_post_get_scopes (post)->len, ==, 1);
+  author_id = gpm_post_dup_author_id (post);
+  g_assert_cmpstr (author_id, ==, "users/117832126248716550930");
+  /* The attachments, read later from the same bytes */
+  g_assert_cmpstr (gpm_post_get_media (post)->local_file_path, ==, "1 WTC.jpg");
+  g_assert_cmpstr (gpm_post_get_author (post)->display_name, ==, "Ada");
+  g_assert_true (gpm_post_get_location (post)->has_coordinates);
+  g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 0);
+  g_assert_cmpstr (gpm_post_get_media_files (post, FALSE)[0], ==, "1 WTC.jpg");
 }
 
 static void
@@ -207,6 +242,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/post/simple", test_post_simple);
   g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
+  g_test_add_func ("/post/bom", test_post_bom);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
   g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);
   g_test_add_func ("/post/author-id", test_post_author_id);

@@ -11,6 +11,12 @@
 #include <locale.h>
 #include <glib/gstdio.h>
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "gpm-archive-reader.h"
+#include "gpm-convert.h"
+#include "gpm-image.h"
+#include "gpm-import.h"
 #include "gpm-takeout.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-zip-directory.h"
@@ -308,20 +314,23 @@ test_cross_part_media (void)
       const GpmTakeoutEntry *found;
       const char *base;
 
-      if (e->type != GPM_GEN_FILE_MEDIA)
+      if (e->type != GPM_GEN_FILE_MEDIA || e->post == NULL)
         continue;
       post = g_hash_table_lookup (parts, e->post);
       g_assert_nonnull (post);
       base = strrchr (e->name, '/') + 1;
 
       /* a bare name (the JSON's localFilePath), and a path from elsewhere */
-      found = gpm_takeout_find_media (takeout, post->name, base);
+      found = gpm_takeout_find_media (takeout, post->name, base, NULL);
       g_assert_nonnull (found);
       g_assert_cmpstr (found->name, ==, e->name);
       g_assert_cmpuint (found->part, ==, e->part);
       {
-        g_autofree char *odd = g_strconcat ("../Posts/", base, NULL);
-        found = gpm_takeout_find_media (takeout, post->name, odd);
+        /* a path through the parent folder (stale paths: /takeout/media-resolution) */
+        g_autofree char *dir = g_path_get_dirname (e->name);
+        g_autofree char *folder = g_path_get_basename (dir);
+        g_autofree char *odd = g_strconcat ("../", folder, "/", base, NULL);
+        found = gpm_takeout_find_media (takeout, post->name, odd, NULL);
         g_assert_nonnull (found);
         g_assert_cmpstr (found->name, ==, e->name);
       }
@@ -329,8 +338,356 @@ test_cross_part_media (void)
         crossing++;
     }
   g_assert_cmpuint (crossing, >, 0);
-  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/x.json", "no-such-photo.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/x.json", "no-such-photo.jpg", NULL));
   g_hash_table_unref (parts);
+}
+
+static gboolean
+has_problem_about (GPtrArray  *problems,
+                   const char *name,
+                   const char *about)
+{
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      if (g_strcmp0 (p->name, name) == 0 && strstr (p->message, about) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_string_with (GPtrArray  *strings,
+                 const char *part)
+{
+  for (guint k = 0; k < strings->len; k++)
+    if (strstr (g_ptr_array_index (strings, k), part) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every media item of every post resolves to the file that holds its
+ * bytes, or is reported missing: stale localFilePaths, a stale path that
+ * names another photo exactly, same-named decoys elsewhere, a file only its
+ * base name finds, and a lost photo whose name a comment's photo has. In
+ * every form, through the import (which tells the takeout the comments'
+ * file names) and through the converter's resolver. */
+static void
+check_media_resolution (GpmGenManifest *m)
+{
+  g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) quirks = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *posts_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  GpmTakeout *takeout;
+  GPtrArray *posts;
+  guint checked = 0, missing = 0, bad_photos = 0, bad_photo_problems = 0;
+
+  for (guint k = 0; k < m->paths->len; k++)
+    g_ptr_array_add (strv, g_ptr_array_index (m->paths, k));
+  g_ptr_array_add (strv, NULL);
+  import = gpm_import_new ((const char * const *) strv->pdata);
+  gpm_import_set_max_json_size (import, m->json_limit);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  takeout = gpm_import_get_takeout (import);
+  posts = gpm_import_get_posts (import);
+  for (guint k = 0; k < posts->len; k++)
+    g_hash_table_insert (posts_by_name, (gpointer) gpm_post_get_entry_name (g_ptr_array_index (posts, k)),
+                         g_ptr_array_index (posts, k));
+
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+      GpmPost *post;
+
+      if (e->type != GPM_GEN_FILE_POST || e->media_refs == NULL || e->bad != GPM_GEN_BAD_NONE)
+        continue;
+      guint good_photos = 0;
+      g_autoptr(GpmConvertResult) r = NULL;
+
+      post = g_hash_table_lookup (posts_by_name, e->name);
+      g_assert_nonnull (post);
+      r = gpm_convert_post (post, NULL, gpm_convert_takeout_resolver, takeout);
+      for (guint j = 0; j < e->media_refs->len; j++)
+        {
+          GpmGenMediaRef *ref = g_ptr_array_index (e->media_refs, j);
+          const GpmTakeoutEntry *found = gpm_takeout_find_media (takeout, e->name, ref->local_file_path, ref->url);
+          GpmMedia media = { .url = ref->url, .local_file_path = ref->local_file_path };
+          g_autofree char *resolved = gpm_convert_takeout_resolver (e->name, &media, ref->local_file_path, takeout);
+
+          if (g_strcmp0 (found ? found->name : NULL, ref->expected) != 0)
+            g_error ("%s: media %s (%s) resolved to %s, expected %s", e->name, ref->local_file_path,
+                     ref->quirk ? ref->quirk : "plain", found ? found->name : "nothing",
+                     ref->expected ? ref->expected : "nothing");
+          g_assert_cmpstr (resolved, ==, ref->expected);
+          if (ref->quirk)
+            g_hash_table_add (quirks, ref->quirk);
+          missing += ref->expected == NULL;
+          checked++;
+
+          bad_photos += ref->bad_photo;
+          if (ref->bad_photo)
+            {
+              /* Shown in the review, and not uploaded. */
+              g_autofree char *warning = g_strdup_printf ("“%s” cannot be posted", ref->local_file_path);
+              g_assert_true (has_problem_about (gpm_import_get_problems (import), e->name, ref->expected));
+              g_assert_true (has_string_with (r->warnings, warning));
+            }
+          else if (ref->link)
+            {
+              /* A link in the text, not a missing file. */
+              g_assert_nonnull (strstr (r->markdown, ref->url));
+              g_assert_false (has_string_with (r->warnings, ref->url));
+            }
+          else if (ref->expected != NULL)
+            good_photos++;
+        }
+      for (guint j = 0; j < r->media->len; j++)
+        {
+          const GpmConvertMedia *cm = g_ptr_array_index (r->media, j);
+          g_assert_true (!cm->uploadable || cm->entry != NULL);
+        }
+      /* #photo #photography only with a photo really attached */
+      g_assert_cmpint (strstr (r->markdown, "#photo #photography") != NULL, ==, good_photos > 0);
+    }
+  /* Every kind of quirk was met, and some photos are rightly missing. */
+  g_assert_cmpuint (g_hash_table_size (quirks), ==, 8);
+  /* Nothing else is a problem: every other photo passed the image check. */
+  {
+    GPtrArray *problems = gpm_import_get_problems (import);
+    for (guint k = 0; k < problems->len; k++)
+      {
+        GpmProblem *p = g_ptr_array_index (problems, k);
+        if (strstr (p->message, "cannot be posted"))
+          bad_photo_problems++;
+      }
+    g_assert_cmpuint (bad_photo_problems, ==, bad_photos);
+  }
+  g_assert_cmpuint (missing, >, 0);
+  g_assert_cmpuint (checked, >, 20);
+  g_hash_table_unref (posts_by_name);
+}
+
+static void
+test_media_resolution (void)
+{
+  for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
+    check_media_resolution (manifests[form]);
+}
+
+/* The problem an import of @paths reports about the set's parts, or NULL. */
+static char *
+parts_problem (const char * const *paths)
+{
+  g_autoptr(GpmImport) import = gpm_import_new (paths);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *problems;
+  char *found = NULL;
+
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  problems = gpm_import_get_problems (import);
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      if (strstr (p->message, "multi-part") || strstr (p->message, "more parts"))
+        {
+          g_assert_null (found);
+          g_assert_cmpstr (p->name, ==, paths[0]);
+          found = g_strdup (p->message);
+        }
+    }
+  return found;
+}
+
+/* An incomplete multi-part set says which parts to add: from the parts
+ * next to the one opened, from a gap in the numbers, and, with the part
+ * alone in its folder, from the posts' media that are not there. */
+static void
+test_missing_parts (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_MULTI];
+  const char *p1 = g_ptr_array_index (m->paths, 0);
+  const char *p3 = g_ptr_array_index (m->paths, 2);
+  g_autofree char *alone_dir = g_build_filename (tmp_root, "alone", NULL);
+  g_autofree char *base = g_path_get_basename (p1);
+  g_autofree char *alone = g_build_filename (alone_dir, base, NULL);
+  g_autofree char *msg = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_str_has_suffix (p1, "-001.zip"));
+  {
+    const char *paths[] = { p1, NULL };
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "takeout-20181025T123456Z-002.zip, takeout-20181025T123456Z-003.zip"));
+    g_clear_pointer (&msg, g_free);
+  }
+  {
+    const char *paths[] = { p1, p3, NULL };
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "add takeout-20181025T123456Z-002.zip"));
+    g_assert_null (strstr (msg, "003"));
+    g_clear_pointer (&msg, g_free);
+  }
+  {
+    const char *paths[] = { alone, NULL };
+    g_assert_true (g_file_get_contents (p1, &contents, &len, NULL));
+    g_assert_cmpint (g_mkdir_with_parents (alone_dir, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (alone, contents, len, NULL));
+    msg = parts_problem (paths);
+    g_assert_nonnull (msg);
+    g_assert_nonnull (strstr (msg, "media files of the posts are not in the parts opened"));
+    g_assert_nonnull (strstr (msg, "takeout-20181025T123456Z-002.zip and any after it"));
+    g_clear_pointer (&msg, g_free);
+    g_remove (alone);
+    g_rmdir (alone_dir);
+  }
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+    for (guint k = 0; k < m->paths->len; k++)
+      g_ptr_array_add (all, g_ptr_array_index (m->paths, k));
+    g_ptr_array_add (all, NULL);
+    msg = parts_problem ((const char * const *) all->pdata);
+    g_assert_null (msg);
+  }
+}
+
+/* The rules by hand, on a folder: the comment's photo, and a file named
+ * like two of the user's photos, are never taken by name. */
+static void
+test_media_namesakes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_build_filename (tmp_root, "namesakes", NULL);
+  g_autofree char *posts_dir = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+  g_autofree char *other_dir = g_build_filename (root, "Takeout", "Google+ Stream", "Photos", NULL);
+  g_autoptr(GpmImport) import = NULL;
+  const char *paths[2] = { root, NULL };
+  GpmTakeout *takeout;
+  const GpmTakeoutEntry *found;
+  static const char acl[] = "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}";
+  struct { const char *dir, *name, *text; } files[] = {
+    /* A post whose photo is lost, with a comment whose photo has its name. */
+    { posts_dir, "20180101 - A.json", NULL },
+    { posts_dir, "IMG_1.jpg", "the comment's photo" },
+    /* Two posts naming the same stale file; one file of that name. */
+    { posts_dir, "20180102 - B.json", NULL },
+    { posts_dir, "20180103 - C.json", NULL },
+    { other_dir, "IMG_2.jpg", "one of them" },
+    /* Unique, unclaimed: found by its name. */
+    { posts_dir, "20180104 - D.json", NULL },
+    { other_dir, "IMG_3.jpg", "D's photo" },
+    /* No localFilePath: named by the url */
+    { posts_dir, "20180105 - E.json", NULL },
+    { posts_dir, "20180106 - F.json", NULL },
+    { posts_dir, "photo.jpg", "someone's photo.jpg" },
+    { posts_dir, "IMG_4.jpg", "F's photo" },
+  };
+  g_autofree char *a = g_strdup_printf ("{\"creationTime\": \"2018-01-01 10:00:00+0000\", \"resourceName\": \"users/1/posts/A\", "
+                                         "\"media\": {\"url\": \"https://x/a.jpg\", \"localFilePath\": \"Old/IMG_1.jpg\"}, "
+                                         "\"comments\": [{\"content\": \"look\", \"media\": {\"url\": \"https://x/c.jpg\", \"localFilePath\": \"IMG_1.jpg\"}}], %s}", acl);
+  g_autofree char *b = g_strdup_printf ("{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"resourceName\": \"users/1/posts/B\", "
+                                         "\"album\": {\"media\": [{\"url\": \"https://x/b.jpg\", \"localFilePath\": \"Old/IMG_2.jpg\"}]}, %s}", acl);
+  g_autofree char *c = g_strdup_printf ("{\"creationTime\": \"2018-01-03 10:00:00+0000\", \"resourceName\": \"users/1/posts/C\", "
+                                         "\"media\": {\"url\": \"https://x/c2.jpg\", \"localFilePath\": \"Gone/IMG_2.jpg\"}, %s}", acl);
+  g_autofree char *d = g_strdup_printf ("{\"creationTime\": \"2018-01-04 10:00:00+0000\", \"resourceName\": \"users/1/posts/D\", "
+                                         "\"media\": {\"url\": \"https://x/d.jpg\", \"localFilePath\": \"Old/IMG_3.jpg\"}, %s}", acl);
+  g_autofree char *e = g_strdup_printf ("{\"creationTime\": \"2018-01-05 10:00:00+0000\", \"resourceName\": \"users/1/posts/E\", "
+                                         "\"media\": {\"url\": \"https://x/e/photo.jpg\"}, %s}", acl);
+  g_autofree char *f = g_strdup_printf ("{\"creationTime\": \"2018-01-06 10:00:00+0000\", \"resourceName\": \"users/1/posts/F\", "
+                                         "\"album\": {\"media\": [{\"url\": \"https://x/f/photo.jpg\"}, {\"url\": \"https://x/f/IMG_4.jpg\"}]}, %s}", acl);
+  const char *texts[] = { a, NULL, b, c, NULL, d, NULL, e, f, NULL, NULL };
+
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_autofree char *path = g_build_filename (files[k].dir, files[k].name, NULL);
+      g_assert_cmpint (g_mkdir_with_parents (files[k].dir, 0755), ==, 0);
+      g_file_set_contents (path, files[k].text ? files[k].text : texts[k], -1, &error);
+      g_assert_no_error (error);
+    }
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 6);
+  takeout = gpm_import_get_takeout (import);
+
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180101 - A.json", "Old/IMG_1.jpg", "https://x/a.jpg"));
+  /* The comment's own reference still reaches its file exactly. */
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180101 - A.json", "IMG_1.jpg", "https://x/c.jpg");
+  g_assert_nonnull (found);
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180102 - B.json", "Old/IMG_2.jpg", "https://x/b.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180103 - C.json", "Gone/IMG_2.jpg", "https://x/c2.jpg"));
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180104 - D.json", "Old/IMG_3.jpg", "https://x/d.jpg");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Photos/IMG_3.jpg");
+  /* Without localFilePath, two posts whose urls end in "photo.jpg": the one
+   * file of that name next to them is neither's by name alone. */
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180105 - E.json", NULL, "https://x/e/photo.jpg"));
+  g_assert_null (gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180106 - F.json", NULL, "https://x/f/photo.jpg"));
+  /* … while a url-named file nobody else names is found next to its post */
+  found = gpm_takeout_find_media (takeout, "Takeout/Google+ Stream/Posts/20180106 - F.json", NULL, "https://x/f/IMG_4.jpg");
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->name, ==, "Takeout/Google+ Stream/Posts/IMG_4.jpg");
+}
+
+/* The image checks on real bytes: a JPEG, nothing, junk, a PNG damaged in
+ * its data (its header passes the cheap check, the full decode fails; an
+ * image merely cut short decodes, grey or transparent where data is
+ * missing, as it would on the pod). */
+static void
+test_image_check (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jpeg = NULL;
+  g_autofree char *png = NULL;
+  g_autoptr(GBytes) whole = NULL;
+  g_autoptr(GBytes) cut = NULL;
+  guint8 junk[4096];
+  gsize len = 0, png_len = 0;
+  int w = 0, h = 0;
+
+  /* noise, so the PNG's data is more than its header */
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 300 * 3; x++)
+      gdk_pixbuf_get_pixels (pixbuf)[y * gdk_pixbuf_get_rowstride (pixbuf) + x] = g_test_rand_int () & 0xff;
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &len, "jpeg", &error, NULL));
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &png, &png_len, "png", &error, NULL));
+  whole = g_bytes_new (jpeg, len);
+  png[png_len / 2] ^= 0x55;
+  cut = g_bytes_new (png, png_len);
+  for (gsize k = 0; k < sizeof junk; k++)
+    junk[k] = g_test_rand_int () & 0xff;
+  junk[0] = 'J';
+
+  g_assert_true (gpm_image_check_head ((guint8 *) jpeg, len, TRUE, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, 300);
+  g_assert_cmpint (h, ==, 200);
+  g_assert_true (gpm_image_check (whole, &error));
+  g_assert_no_error (error);
+  /* a head that ends before the header: cannot tell, passes */
+  g_assert_true (gpm_image_check_head ((guint8 *) jpeg, 100, FALSE, &w, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, 0);
+
+  g_assert_true (gpm_image_check_head ((guint8 *) png, png_len, TRUE, &w, NULL, &error));
+  g_assert_cmpint (w, ==, 300);
+  g_assert_false (gpm_image_check (cut, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_DAMAGED);
+  g_clear_error (&error);
+
+  g_assert_false (gpm_image_check_head (junk, 0, TRUE, NULL, NULL, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_false (gpm_image_check_head (junk, sizeof junk, FALSE, NULL, NULL, &error));
+  g_assert_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_UNKNOWN);
+  g_clear_error (&error);
 }
 
 static gpointer
@@ -776,6 +1133,30 @@ test_tar_names (void)
   g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
 }
 
+/* Names whose UTF-8 was read as Latin-1 or Windows-1252 and written again
+ * as UTF-8 are repaired; names that are just Latin-1 text, or other
+ * scripts, are left alone. (The generated .tgz with quirks has such names
+ * throughout: /takeout/tgz and /takeout/media-resolution read it.) */
+static void
+test_mojibake_names (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "Gr\xc3\x83\xc2\xbc\xc3\x83\xc2\x9f" "e.json", "Grüße.json" },           /* via Latin-1 */
+    { "Gr\xc3\x83\xc2\xbc\xc3\x83\xc5\xb8" "e.json", "Grüße.json" },           /* via Windows-1252: ß → "ÃŸ" */
+    { "\xc3\xa6\xc2\x9d\xc2\xb1\xc3\xa4\xc2\xba\xc2\xac.jpg", "東京.jpg" },
+    { "Caf\xc3\xa9.jpg", NULL },
+    { "\xc3\x89t\xc3\xa9 \xc3\xa0 Paris.jpg", NULL },
+    { "東京タワー.jpg", NULL },
+    { "plain.json", NULL },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *got = gpm_archive_undo_mojibake (cases[k].in);
+      g_assert_cmpstr (got, ==, cases[k].out);
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -874,6 +1255,7 @@ main (int    argc,
   o.media_bytes = 3 * 1024 * 1024;
   o.locale = "de";
   o.cp437_names = TRUE;
+  o.quirks = TRUE;
   o.json_limit = 32 * 1024;
   for (GpmGenForm form = GPM_GEN_FORM_FOLDER; form <= GPM_GEN_FORM_TGZ; form++)
     {
@@ -896,6 +1278,10 @@ main (int    argc,
   g_test_add_func ("/takeout/tgz", test_tgz);
   g_test_add_func ("/takeout/folder-roots", test_folder_roots);
   g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
+  g_test_add_func ("/takeout/media-resolution", test_media_resolution);
+  g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
+  g_test_add_func ("/takeout/image-check", test_image_check);
+  g_test_add_func ("/takeout/missing-parts", test_missing_parts);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
@@ -903,6 +1289,7 @@ main (int    argc,
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);
   g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/tar-names", test_tar_names);
+  g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
 

@@ -83,7 +83,9 @@ result_to_json (const char             *entry,
   return json_builder_get_root (b);
 }
 
-/* A post file on its own: its media are looked for next to it on disk. */
+/* A post file on its own: its media are looked for on disk relative to the
+ * post file, as localFilePath names them ("../Photos/x.jpg" too: the user's
+ * own folder, nothing is read but what a takeout's post names). */
 static char *
 resolve_next_to_file (const char     *post_entry,
                       const GpmMedia *media,
@@ -91,12 +93,15 @@ resolve_next_to_file (const char     *post_entry,
                       gpointer        user_data)
 {
   g_autofree char *dir = g_path_get_dirname (post_entry);
-  g_autofree char *path = NULL;
+  g_autoptr(GFile) base = g_file_new_for_path (dir);
+  g_autoptr(GFile) file = NULL;
 
-  if (g_path_is_absolute (file_name) || strstr (file_name, "..") != NULL)
+  if (g_path_is_absolute (file_name))
     return NULL;
-  path = g_build_filename (dir, file_name, NULL);
-  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+  file = g_file_resolve_relative_path (base, file_name);
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_REGULAR)
+    return NULL;
+  return g_file_get_path (file);
 }
 
 /* --jsonl: posts are converted and rendered by a pool of worker threads (one

@@ -237,6 +237,46 @@ gpm_archive_reader_free (GpmArchiveReader *self)
   g_free (self);
 }
 
+/* Windows-1252's characters at 0x80–0x9F (the rest of its first 256 are
+ * Latin-1's); 0 where it has none. */
+static const gunichar cp1252_high[32] = {
+  0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+  0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+};
+
+char *
+gpm_archive_undo_mojibake (const char *name)
+{
+  g_autoptr(GString) bytes = g_string_new (NULL);
+  gboolean high = FALSE;
+
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      guint byte = 0;
+
+      if (c < 0x100)
+        byte = c;
+      else
+        {
+          for (guint k = 0; k < G_N_ELEMENTS (cp1252_high) && byte == 0; k++)
+            if (cp1252_high[k] == c)
+              byte = 0x80 + k;
+          if (byte == 0)
+            return NULL;   /* a character no single byte was decoded into */
+        }
+      high |= byte >= 0x80;
+      g_string_append_c (bytes, (char) byte);
+    }
+  /* Only when the bytes are UTF-8 with at least one multi-byte character:
+   * text really meant as Latin-1 ("Café") almost never is. */
+  if (!high || !g_utf8_validate_len (bytes->str, bytes->len, NULL))
+    return NULL;
+  return g_string_free (g_steal_pointer (&bytes), FALSE);
+}
+
 char *
 gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
                                  GpmArchiveKind        kind)
@@ -249,7 +289,10 @@ gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
   if (raw == NULL)
     return NULL;
   if (g_utf8_validate (raw, -1, NULL))
-    return g_strdup (raw);
+    {
+      utf8 = gpm_archive_undo_mojibake (raw);
+      return utf8 ? utf8 : g_strdup (raw);
+    }
 
   /* No UTF-8 flag and not UTF-8: zip tools wrote the legacy DOS code
    * page; tar has no rule, Latin-1 is the common case and never fails. */

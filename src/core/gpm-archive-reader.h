@@ -37,8 +37,15 @@ struct archive   *gpm_archive_reader_get_archive  (GpmArchiveReader *self);
 guint64           gpm_archive_reader_get_position (GpmArchiveReader *self);
 void              gpm_archive_reader_free         (GpmArchiveReader *self);
 
+/* A name whose UTF-8 was read as Latin-1 (or Windows-1252) and written
+ * again as UTF-8 ("GrÃ¼ÃŸe" for "Grüße"; Part II of the seed warns about
+ * the names in Takeout's .tgz): the name it was, or NULL when @name is not
+ * such a thing. */
+char             *gpm_archive_undo_mojibake (const char *name);
+
 /* The entry's name as UTF-8: zip names with the UTF-8 flag as they are,
- * names that are not valid UTF-8 from CP437 (zip) or ISO-8859-1 (tar).
+ * names that are not valid UTF-8 from CP437 (zip) or ISO-8859-1 (tar),
+ * double-encoded names repaired (gpm_archive_undo_mojibake()).
  * Call between gpm_archive_utf8_locale_push/pop. */
 char             *gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
                                                    GpmArchiveKind        kind);

@@ -1740,24 +1740,45 @@ media_kind (const GpmMedia *m, const char *file_name)
 static char *
 media_file_name (const GpmMedia *m)
 {
-  const char *url = m->url;
-  const char *end, *slash;
-  g_autofree char *seg = NULL;
-  char *dec;
-
   if (m->local_file_path != NULL && *m->local_file_path != '\0')
     return g_strdup (m->local_file_path);
-  if (url == NULL || *url == '\0')
-    return NULL;
-  end = url + strcspn (url, "?#");
-  while (end > url && end[-1] == '/')
-    end--;
-  slash = g_strrstr_len (url, end - url, "/");
-  seg = g_strndup (slash ? slash + 1 : url, end - (slash ? slash + 1 : url));
-  if (*seg == '\0')
-    return NULL;
-  dec = g_uri_unescape_string (seg, "/");
-  return dec ? dec : g_steal_pointer (&seg);
+  return gpm_takeout_dup_url_file_name (m->url);
+}
+
+/* A media item that is a link to a video elsewhere (YouTube, Vimeo…), not
+ * a file: no localFilePath and no file found, and the url is a video site's,
+ * or any site's but Google's own media storage for what is not a photo. It
+ * is kept in the text as its link. */
+static gboolean
+media_is_link (const GpmMedia *m)
+{
+  static const char * const video_hosts[] = {
+    "youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "dailymotion.com",
+  };
+  static const char * const media_hosts[] = {
+    "googleusercontent.com", "ggpht.com", "googlevideo.com", "google.com",
+  };
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (m == NULL || (m->local_file_path != NULL && *m->local_file_path != '\0') || m->url == NULL)
+    return FALSE;
+  uri = g_uri_parse (m->url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+    return FALSE;
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+#define HOST_IS(h) (g_ascii_strcasecmp (host, h) == 0 || \
+                    (g_str_has_suffix (host, h) && host[strlen (host) - strlen (h) - 1] == '.'))
+  for (gsize i = 0; i < G_N_ELEMENTS (video_hosts); i++)
+    if (HOST_IS (video_hosts[i]))
+      return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (media_hosts); i++)
+    if (HOST_IS (media_hosts[i]))
+      return FALSE;
+#undef HOST_IS
+  return m->content_type == NULL || !g_str_has_prefix (m->content_type, "image/");
 }
 
 static void
@@ -1775,8 +1796,28 @@ add_media (GpmConvertResult        *r,
   cm->kind = media_kind (m, cm->file_name);
   if (cm->file_name != NULL && resolver != NULL)
     cm->entry = resolver (post_entry, m, cm->file_name, resolver_data);
+  if (cm->entry == NULL && media_is_link (m))
+    {
+      /* In the text (see gpm_convert_post); nothing to upload. */
+      cm->link = TRUE;
+      g_ptr_array_add (r->media, cm);
+      return;
+    }
   shown = cm->file_name ? cm->file_name : (m->url ? m->url : "?");
 
+  if (cm->entry != NULL && cm->kind == GPM_CONVERT_MEDIA_PHOTO && resolver == gpm_convert_takeout_resolver)
+    {
+      /* 0 bytes, not an image, a damaged header: the pod would refuse it. */
+      const GpmTakeoutEntry *e = gpm_takeout_lookup (resolver_data, cm->entry);
+      g_autoptr(GError) error = NULL;
+
+      if (e != NULL && !gpm_takeout_check_image (resolver_data, e, NULL, &error))
+        {
+          g_ptr_array_add (r->warnings, g_strdup_printf (_("The photo “%s” cannot be posted: %s."), shown, error->message));
+          g_ptr_array_add (r->media, cm);
+          return;
+        }
+    }
   if (cm->entry == NULL)
     g_ptr_array_add (r->warnings, g_strdup_printf (_("The media file “%s” is not in the takeout."), shown));
   if (cm->kind == GPM_CONVERT_MEDIA_VIDEO)
@@ -1785,6 +1826,22 @@ add_media (GpmConvertResult        *r,
     g_ptr_array_add (r->warnings, g_strdup_printf (_("“%s” is not a photo diaspora* can take, so it will not be uploaded."), shown));
   cm->uploadable = cm->entry != NULL && cm->kind == GPM_CONVERT_MEDIA_PHOTO;
   g_ptr_array_add (r->media, cm);
+}
+
+/* #photo #photography only when a photo is really attached: one that will
+ * be uploaded. Without a resolver nothing is known of the files: the post's
+ * album or media decide, as in Part III. */
+static gboolean
+has_photo (GpmConvertResult *r,
+           gboolean          has_media,
+           gboolean          resolved)
+{
+  if (!resolved)
+    return has_media;
+  for (guint i = 0; i < r->media->len; i++)
+    if (((GpmConvertMedia *) g_ptr_array_index (r->media, i))->uploadable)
+      return TRUE;
+  return FALSE;
 }
 
 /* A community's or collection's name, when the ACL gave one. */
@@ -2129,6 +2186,10 @@ gpm_convert_post (GpmPost                  *post,
     link_url = link->url;
   album = gpm_post_get_album (post);
   media = gpm_post_get_media (post);
+  for (guint i = 0; album && i < album->len; i++)
+    add_media (r, g_ptr_array_index (album, i), gpm_post_get_entry_name (post), resolver, resolver_data);
+  if (media != NULL)
+    add_media (r, media, gpm_post_get_entry_name (post), resolver, resolver_data);
 
   /* A reshared link: the link, and a hat tip to whoever posted it. */
   reshared = gpm_post_get_reshared_post (post);
@@ -2147,6 +2208,18 @@ gpm_convert_post (GpmPost                  *post,
 
   if (*content != '\0')
     g_ptr_array_add (lines, html_to_markdown (content, settings->inline_links));
+  /* A video link (YouTube…) is the post's link; any other gets a line. */
+  for (guint i = 0; i < r->media->len; i++)
+    {
+      const GpmConvertMedia *cm = g_ptr_array_index (r->media, i);
+
+      if (!cm->link)
+        continue;
+      if (link_url == NULL || *link_url == '\0')
+        link_url = cm->media->url;
+      else if (strcmp (link_url, cm->media->url) != 0)
+        g_ptr_array_add (lines, g_strdup (cm->media->url));
+    }
 
   /* A place the pod would drop (no coordinates) goes into the text, so it
    * is not lost; one the pod keeps is shown by diaspora* under the post. */
@@ -2185,7 +2258,7 @@ gpm_convert_post (GpmPost                  *post,
         if (*tag != '\0')
           g_string_append_printf (tags, "%s#%s", tags->len ? " " : "", tag);
       }
-    if (settings->photo_hashtags && (album != NULL || media != NULL))
+    if (settings->photo_hashtags && has_photo (r, album != NULL || media != NULL, resolver != NULL))
       g_string_append_printf (tags, "%s#photo #photography", tags->len ? " " : "");
     if (tags->len > 0)
       g_ptr_array_add (lines, g_string_free (g_steal_pointer (&tags), FALSE));
@@ -2237,155 +2310,7 @@ gpm_convert_post (GpmPost                  *post,
                      g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
                                       (unsigned long) r->n_chars, GPM_CONVERT_MAX_CHARS));
 
-  for (guint i = 0; album && i < album->len; i++)
-    add_media (r, g_ptr_array_index (album, i), gpm_post_get_entry_name (post), resolver, resolver_data);
-  if (media != NULL)
-    add_media (r, media, gpm_post_get_entry_name (post), resolver, resolver_data);
-
   return r;
-}
-
-/* ---- .metadata.csv sidecars ------------------------------------------------ */
-
-/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
-static GPtrArray *
-csv_record (const char **p)
-{
-  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
-  GString *f = g_string_new (NULL);
-  const char *s = *p;
-  gboolean quoted = FALSE;
-
-  for (;; s++)
-    {
-      if (quoted)
-        {
-          if (*s == '\0')
-            break;
-          if (*s == '"' && s[1] == '"')
-            {
-              g_string_append_c (f, '"');
-              s++;
-            }
-          else if (*s == '"')
-            quoted = FALSE;
-          else
-            g_string_append_c (f, *s);
-          continue;
-        }
-      if (*s == '"' && f->len == 0)
-        quoted = TRUE;
-      else if (*s == ',')
-        {
-          g_ptr_array_add (fields, g_string_free (f, FALSE));
-          f = g_string_new (NULL);
-        }
-      else if (*s == '\n' || *s == '\0')
-        break;
-      else if (*s != '\r')
-        g_string_append_c (f, *s);
-    }
-  g_ptr_array_add (fields, g_string_free (f, FALSE));
-  *p = *s ? s + 1 : s;
-  return fields;
-}
-
-/* url → the media entry its sidecar describes. */
-static GHashTable *
-read_sidecars (GpmTakeout *takeout)
-{
-  static const char suffix[] = ".metadata.csv";
-  GHashTable *by_url = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GPtrArray *entries = gpm_takeout_get_entries (takeout);
-  g_autoptr(GPtrArray) sidecars = g_ptr_array_new ();
-  gboolean on_disk = TRUE;
-
-  for (guint i = 0; entries && i < entries->len; i++)
-    {
-      const GpmTakeoutEntry *e = g_ptr_array_index (entries, i);
-      goffset size;
-
-      if (!g_str_has_suffix (e->name, suffix))
-        continue;
-      size = gpm_takeout_get_entry_size (takeout, e);
-      if (size >= 0 && size < 65536)
-        {
-          g_autofree char *path = on_disk ? gpm_takeout_dup_entry_path (takeout, e) : NULL;
-          on_disk = on_disk && path != NULL;
-          g_ptr_array_add (sidecars, (gpointer) e);
-        }
-    }
-  if (!on_disk && sidecars->len > GPM_CONVERT_MAX_SIDECARS)
-    {
-      g_message ("%u .metadata.csv files in an archive: too many to read one by one; media are found by name only",
-                 sidecars->len);
-      return by_url;
-    }
-
-  for (guint i = 0; i < sidecars->len; i++)
-    {
-      const GpmTakeoutEntry *e = g_ptr_array_index (sidecars, i);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autofree char *text = NULL;
-      g_autofree char *media = NULL;
-      g_autoptr(GPtrArray) header = NULL;
-      const char *p;
-      int url_col = -1;
-
-      if (on_disk)
-        {
-          /* An extracted folder: read the file straight away. */
-          g_autofree char *path = gpm_takeout_dup_entry_path (takeout, e);
-          gsize len = 0;
-          if (path == NULL || !g_file_get_contents (path, &text, &len, NULL))
-            continue;
-        }
-      else
-        {
-          bytes = gpm_takeout_read_entry (takeout, e->name, 65536, NULL, NULL);
-          if (bytes == NULL)
-            continue;
-          text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-        }
-      p = text;
-      if (g_str_has_prefix (p, "\xef\xbb\xbf"))
-        p += 3;
-      header = csv_record (&p);
-      for (guint c = 0; c < header->len; c++)
-        if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
-          url_col = c;
-      if (url_col < 0)
-        continue;
-      media = g_strndup (e->name, strlen (e->name) - strlen (suffix));
-      if (gpm_takeout_lookup (takeout, media) == NULL)
-        continue;
-      while (*p)
-        {
-          g_autoptr(GPtrArray) rec = csv_record (&p);
-          const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
-          if (url && *url && !g_hash_table_contains (by_url, url))
-            g_hash_table_insert (by_url, g_strdup (url), g_strdup (media));
-        }
-    }
-  return by_url;
-}
-
-static GHashTable *
-sidecars_for (GpmTakeout *takeout)
-{
-  static GMutex lock;
-  GHashTable *by_url;
-
-  g_mutex_lock (&lock);
-  by_url = g_object_get_data (G_OBJECT (takeout), "gpm-convert-sidecars");
-  if (by_url == NULL)
-    {
-      by_url = read_sidecars (takeout);
-      g_object_set_data_full (G_OBJECT (takeout), "gpm-convert-sidecars", by_url,
-                              (GDestroyNotify) g_hash_table_unref);
-    }
-  g_mutex_unlock (&lock);
-  return by_url;
 }
 
 char *
@@ -2396,24 +2321,12 @@ gpm_convert_takeout_resolver (const char     *post_entry,
 {
   GpmTakeout *takeout = user_data;
   const GpmTakeoutEntry *entry;
-  const char *found;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (takeout), NULL);
 
-  entry = gpm_takeout_find_media (takeout, post_entry, file_name);
-  if (entry == NULL && media != NULL && media->local_file_path != NULL)
-    {
-      GpmMedia copy = *media;
-      g_autofree char *base = NULL;
-      copy.local_file_path = NULL;
-      base = media_file_name (&copy);
-      if (base && strcmp (base, file_name) != 0)
-        entry = gpm_takeout_find_media (takeout, post_entry, base);
-    }
-  if (entry != NULL)
-    return g_strdup (entry->name);
-  if (media == NULL || media->url == NULL)
-    return NULL;
-  found = g_hash_table_lookup (sidecars_for (takeout), media->url);
-  return g_strdup (found);
+  if (media != NULL)
+    entry = gpm_takeout_find_media (takeout, post_entry, media->local_file_path, media->url);
+  else
+    entry = gpm_takeout_find_media (takeout, post_entry, file_name, NULL);
+  return entry != NULL ? g_strdup (entry->name) : NULL;
 }

@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  * gpm_convert_settings_new() gives the defaults, which reproduce the seed. */
 typedef struct {
   GStrv     hashtags;        /* without the '#'; NULL or empty: no hashtags line */
-  gboolean  photo_hashtags;  /* add #photo #photography when the post has an album or media */
+  gboolean  photo_hashtags;  /* add #photo #photography when a photo is really attached (will be uploaded) */
   char     *date_format;     /* strftime(3) format of the whole date line; NULL or "": no date line */
   char     *date_locale;     /* LC_TIME locale for the date line ("C" = English, "de_DE.UTF-8"…,
                               * "" = the desktop's) */
@@ -67,6 +67,7 @@ typedef struct {
   char                *entry;       /* the archive entry it resolved to, NULL when missing */
   GpmConvertMediaKind  kind;
   gboolean             uploadable;  /* a photo that is in the archive (diaspora takes photos only) */
+  gboolean             link;        /* a video link (YouTube…), no file: kept in the text as its url */
 } GpmConvertMedia;
 
 /* The conversion of one post. */
@@ -152,12 +153,7 @@ char             *gpm_convert_html_to_markdown  (const char *html,
                                                  gboolean    inline_links);
 
 /* The resolver backed by a GpmTakeout (@user_data): gpm_takeout_find_media()
- * with localFilePath, then with the url's base name, then the takeout's
- * .metadata.csv sidecars (a sidecar "X.metadata.csv" whose url column is the
- * media's url names the file X). The sidecars are read once per takeout, on
- * the first media not found by name; in an archive only when it has at most
- * GPM_CONVERT_MAX_SIDECARS of them (each read scans the archive). */
-#define GPM_CONVERT_MAX_SIDECARS 2000
+ * with the media's localFilePath and url (see there for the order). */
 char             *gpm_convert_takeout_resolver  (const char     *post_entry,
                                                  const GpmMedia *media,
                                                  const char     *file_name,

@@ -168,6 +168,26 @@ yaml_quote (GString *s, const char *v)
         g_string_append (s, "\\t");
       else if (c < 0x20 || c == 0x7f)
         g_string_append_printf (s, "\\x%02x", c);
+      else if (c >= 0x80)
+        {
+          /* YAML's printable set leaves out the C1 controls (all but NEL),
+           * U+FEFF, U+FFFE and U+FFFF: escaped (names from a .tgz whose
+           * UTF-8 was read as Latin-1 are full of C1 controls). */
+          gunichar u = g_utf8_get_char_validated (p, -1);
+          const char *next;
+
+          if (u == (gunichar) -1 || u == (gunichar) -2)
+            {
+              g_string_append (s, "\\ufffd");   /* not UTF-8: one byte */
+              continue;
+            }
+          next = g_utf8_next_char (p);
+          if ((u >= 0x80 && u <= 0x9f && u != 0x85) || u == 0xfeff || u == 0xfffe || u == 0xffff)
+            g_string_append_printf (s, "\\u%04x", u);
+          else
+            g_string_append_len (s, p, next - p);
+          p = next - 1;
+        }
       else
         g_string_append_c (s, c);
     }

@@ -300,6 +300,54 @@ add_problem (GpmImport *self, GpmProblem *problem)
   g_mutex_unlock (&self->lock);
 }
 
+/* A post's photos that are no photos (0 bytes, not an image, a damaged
+ * header) are problems in the review: the pod would refuse them (a 500 on
+ * diaspora's web path). Only the cheap check (gpm_takeout_check_image):
+ * the full decode is left to where the bytes are read anyway. */
+static void
+check_media (GpmImport      *self,
+             GpmPost        *post,
+             const GpmMedia *m,
+             guint          *n_missing,
+             GCancellable   *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  const GpmTakeoutEntry *entry;
+
+  if (m == NULL)
+    return;
+  entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), m->local_file_path, m->url);
+  /* A file was promised (localFilePath): is it there? */
+  if (m->local_file_path != NULL && *m->local_file_path != '\0')
+    {
+      n_missing[1]++;
+      if (entry == NULL)
+        n_missing[0]++;
+    }
+  if (m->content_type && g_str_has_prefix (m->content_type, "video/"))
+    return;
+  if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
+    add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                         _("the photo “%s” cannot be posted: %s"),
+                                         entry->name, error->message));
+}
+
+static void
+check_post_photos (GpmImport    *self,
+                   GpmPost      *post,
+                   guint        *n_missing,
+                   GCancellable *cancellable)
+{
+  GPtrArray *album;
+
+  if ((gpm_post_get_attachments (post) & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM)) == 0)
+    return;
+  album = gpm_post_get_album (post);
+  for (guint i = 0; album && i < album->len; i++)
+    check_media (self, post, g_ptr_array_index (album, i), n_missing, cancellable);
+  check_media (self, post, gpm_post_get_media (post), n_missing, cancellable);
+}
+
 gboolean
 gpm_import_run (GpmImport     *self,
                 GCancellable  *cancellable,
@@ -308,6 +356,7 @@ gpm_import_run (GpmImport     *self,
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) failure_free);
   g_autoptr(GHashTable) post_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   LoadState state = { self, failures, NULL, NULL, 0 };
+  guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
 
@@ -334,7 +383,19 @@ gpm_import_run (GpmImport     *self,
     add_problem (self, gpm_problem_ref (g_ptr_array_index (takeout_problems, i)));
 
   for (guint i = 0; i < self->posts->len; i++)
-    g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (g_ptr_array_index (self->posts, i))));
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+
+      g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (post)));
+      /* Which media files the posts name, and whose they are: a file is
+       * never taken by its base name when a comment's photo has that name. */
+      for (int others = 0; others < 2; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], others);
+        }
+    }
 
   for (guint i = 0; i < failures->len; i++)
     {
@@ -367,6 +428,19 @@ gpm_import_run (GpmImport     *self,
           g_mutex_unlock (&self->lock);
         }
     }
+  for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
+    check_post_photos (self, g_ptr_array_index (self->posts, i), n_missing_media, cancellable);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  /* An incomplete multi-part set: which parts to add. Media missing point
+   * to a part not opened only when they are many (a set is split by size,
+   * so a missing part takes a good share of them; stale paths take few). */
+  {
+    guint missing = n_missing_media[0] * 20 >= n_missing_media[1] ? n_missing_media[0] : 0;
+    GpmProblem *parts = gpm_takeout_check_parts (self->takeout, missing);
+    if (parts != NULL)
+      add_problem (self, parts);
+  }
   self->index = gpm_scope_index_new (self->posts);
 
   if (self->posts->len == 0 && self->problems->len == 0)

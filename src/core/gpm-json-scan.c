@@ -424,6 +424,16 @@ locate (Scanner *s, guint *line, guint *column)
     *column = c;
 }
 
+/* A document may start with a UTF-8 byte-order mark: RFC 8259 §8.1 lets a
+ * parser ignore it, json-glib and Python (reading bytes) do, and Takeout
+ * files re-saved by some Windows editors have one. */
+static gsize
+bom_length (const char *data,
+            gsize       length)
+{
+  return length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 GpmJsonScanResult
 gpm_json_scan_object (const char        *data,
                       gsize              length,
@@ -437,6 +447,7 @@ gpm_json_scan_object (const char        *data,
   gboolean ok;
   guint ignored;
 
+  s.p += bom_length (data, length);
   skip_ws (&s);
   if (s.p < s.end && *s.p == '{')
     ok = scan_object (&s, func, user_data);
@@ -457,7 +468,7 @@ gpm_json_scan_object (const char        *data,
     }
   skip_ws (&s);
   {
-    const guchar *first = (const guchar *) data;
+    const guchar *first = (const guchar *) data + bom_length (data, length);
     while (first < s.end && (*first == ' ' || *first == '\n' || *first == '\r' || *first == '\t'))
       first++;
     if (*first != '{')
@@ -761,6 +772,7 @@ gpm_json_parse (const char  *data,
   Scanner s = { (const guchar *) data, (const guchar *) data, (const guchar *) data + length, NULL, 0 };
   g_autoptr(JsonNode) root = NULL;
 
+  s.p += bom_length (data, length);
   skip_ws (&s);
   root = build_value (&s);
   if (root != NULL)

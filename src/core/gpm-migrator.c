@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-comments.h"
+#include "gpm-image.h"
 #include "gpm-migrator.h"
 #include "gpm-util.h"
 
@@ -2421,7 +2422,14 @@ takeout_read_photo (GpmPost     *post,
                     gpointer     user_data,
                     GError     **error)
 {
-  return gpm_takeout_read_entry (user_data, photo, MAX_PHOTO_SIZE, NULL, error);
+  GBytes *bytes = gpm_takeout_read_entry (user_data, photo, MAX_PHOTO_SIZE, NULL, error);
+
+  /* The full decode, where the bytes are read anyway: a photo whose header
+   * passed the import's check but whose data is damaged is not sent (the
+   * pod would answer 500 to it). */
+  if (bytes != NULL && !gpm_image_check (bytes, error))
+    g_clear_pointer (&bytes, g_bytes_unref);
+  return bytes;
 }
 
 void

@@ -35,6 +35,8 @@ struct _GpmPost
   guint        n_plus_ones;
   guint        n_reshares;
   GpmPostAttachments attachments;
+  char       **own_media_files;    /* localFilePaths of the post's media and album, or NULL */
+  char       **others_media_files; /* of the comments' and the reshared post's media, or NULL */
 
   /* The index fields above are read when the post is created; the rest
    * (author, link, media, album, reshare, location, poll) from @raw the first
@@ -139,6 +141,8 @@ gpm_post_finalize (GObject *object)
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->raw, g_bytes_unref);
+  g_strfreev (self->own_media_files);
+  g_strfreev (self->others_media_files);
   g_mutex_clear (&self->full_lock);
 
   G_OBJECT_CLASS (gpm_post_parent_class)->finalize (object);
@@ -496,6 +500,7 @@ ensure_full (GpmPost *self)
 /* The top-level members indexing needs, as spans of the raw text (last one wins). */
 typedef struct {
   GpmJsonMember acl, created, updated, url, resource_name, content, author;
+  GpmJsonMember media, album, comments, reshared;
   guint n_comments, n_plus_ones, n_reshares;
   GpmPostAttachments attachments;
 } Members;
@@ -516,6 +521,15 @@ on_member (const GpmJsonMember *m,
   TAKE ("content", content)
   TAKE ("author", author)
 #undef TAKE
+  /* Kept for the media file names (see collect_media_files), then counted below. */
+  if (strcmp (k, "media") == 0)
+    out->media = *m;
+  else if (strcmp (k, "album") == 0)
+    out->album = *m;
+  else if (strcmp (k, "comments") == 0)
+    out->comments = *m;
+  else if (strcmp (k, "resharedPost") == 0)
+    out->reshared = *m;
 #define KIND(name, flag) if (strcmp (k, name) == 0) { \
     if (m->type == '{') out->attachments |= flag; else out->attachments &= ~flag; return; }
   KIND ("media", GPM_POST_HAS_MEDIA)
@@ -536,6 +550,98 @@ static char *
 member_string (const GpmJsonMember *m)
 {
   return m->type == '"' ? gpm_json_decode_string (m->value, m->value_len) : NULL;
+}
+
+/* The media file names in a post's JSON, read from the scanned spans
+ * without building them: what the takeout needs to know to never take one
+ * person's photo for another's (gpm_takeout_add_media_reference). */
+static void
+add_local_file_path (const GpmJsonMember *media,
+                     gpointer             user_data)
+{
+  static const char * const keys[] = { "localFilePath", "url", NULL };
+  GpmJsonMember v[2];
+  guint32 found;
+
+  if (media->type != '{')
+    return;
+  found = gpm_json_span_get_members (media, keys, v);
+  /* localFilePath, else the url (whose last segment names the file) */
+  for (guint i = 0; i < 2; i++)
+    if ((found & (1u << i)) && v[i].type == '"')
+      {
+        char *name = gpm_json_decode_string_lenient (v[i].value, v[i].value_len);
+        if (name != NULL && *name != '\0')
+          {
+            g_ptr_array_add (user_data, name);
+            return;
+          }
+        g_free (name);
+      }
+}
+
+/* The "media" and "album.media[]" of a post, a reshared post or a comment. */
+static void
+add_attachment_files (const GpmJsonMember *object,
+                      gpointer             user_data)
+{
+  static const char * const keys[] = { "media", "album", NULL };
+  static const char * const album_keys[] = { "media", NULL };
+  GpmJsonMember v[2], items[1];
+  guint32 found;
+
+  if (object->type != '{')
+    return;
+  found = gpm_json_span_get_members (object, keys, v);
+  if (found & 1)
+    add_local_file_path (&v[0], user_data);
+  if ((found & 2) && v[1].type == '{' &&
+      (gpm_json_span_get_members (&v[1], album_keys, items) & 1) && items[0].type == '[')
+    gpm_json_span_foreach_element (&items[0], add_local_file_path, user_data);
+}
+
+static gboolean
+span_mentions_files (const GpmJsonMember *m)
+{
+  return m->value_len > 0 && memmem (m->value, m->value_len, "\"media\"", 7) != NULL;
+}
+
+static char **
+strv_from_array (GPtrArray *names)
+{
+  if (names->len == 0)
+    {
+      g_ptr_array_free (names, TRUE);
+      return NULL;
+    }
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+static void
+collect_media_files (GpmPost       *self,
+                     const Members *m)
+{
+  GPtrArray *own = g_ptr_array_new ();
+  GPtrArray *others = g_ptr_array_new ();
+
+  if (m->media.type == '{')
+    add_local_file_path (&m->media, own);
+  if (m->album.type == '{')
+    {
+      static const char * const keys[] = { "media", NULL };
+      GpmJsonMember items[1];
+      if ((gpm_json_span_get_members (&m->album, keys, items) & 1) && items[0].type == '[')
+        gpm_json_span_foreach_element (&items[0], add_local_file_path, own);
+    }
+  /* Comments are most of a post's bytes: walked only when they have media. */
+  if (m->comments.type == '[' && span_mentions_files (&m->comments))
+    gpm_json_span_foreach_element (&m->comments, add_attachment_files, others);
+  if (m->reshared.type == '{' && span_mentions_files (&m->reshared))
+    add_attachment_files (&m->reshared, others);
+
+  self->own_media_files = strv_from_array (own);
+  self->others_media_files = strv_from_array (others);
 }
 
 GpmPost *
@@ -678,6 +784,7 @@ post_new (const char  *entry_name,
                                           (const char *) g_ptr_array_index (acl_warnings, i)));
     }
 
+  collect_media_files (self, &m);
   self->raw = g_bytes_ref (bytes);
   if (m.author.type == '{' && length <= G_MAXUINT32)
     {
@@ -745,6 +852,10 @@ GPtrArray *gpm_post_get_warnings (GpmPost *self) { return self->warnings; }
 guint gpm_post_get_n_comments (GpmPost *self) { return self->n_comments; }
 guint gpm_post_get_n_plus_ones (GpmPost *self) { return self->n_plus_ones; }
 guint gpm_post_get_n_reshares (GpmPost *self) { return self->n_reshares; }
+const char * const *gpm_post_get_media_files (GpmPost *self, gboolean others)
+{
+  return (const char * const *) (others ? self->others_media_files : self->own_media_files);
+}
 
 static const GpmScope *
 first_of_kind (GpmPost *self, GpmScopeKind kind)

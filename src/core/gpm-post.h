@@ -139,6 +139,13 @@ guint              gpm_post_get_n_comments        (GpmPost *self);
 guint              gpm_post_get_n_plus_ones       (GpmPost *self);
 guint              gpm_post_get_n_reshares        (GpmPost *self);
 
+/* The media files the post's JSON names, read when the post is: each
+ * media's localFilePath, or its url when it has none; of the post's own
+ * media and album (@others FALSE), or of other people's media in it, the
+ * comments' and the reshared post's (@others TRUE). NULL when none. */
+const char * const *gpm_post_get_media_files      (GpmPost  *self,
+                                                   gboolean  others);
+
 /* Non-fatal problems met while parsing (unknown ACL shapes, bad dates), strings. */
 GPtrArray         *gpm_post_get_warnings          (GpmPost *self);
 

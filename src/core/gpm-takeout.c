@@ -17,6 +17,7 @@
 
 #include "gpm-archive-reader.h"
 #include "gpm-archive-stream.h"
+#include "gpm-image.h"
 #include "gpm-takeout.h"
 #include "gpm-zip-directory.h"
 
@@ -47,12 +48,18 @@ struct _Entry {
   guint            ordinal;        /* header number in its archive part */
   char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
   Entry           *next_same_base; /* chain of entries with the same base name */
+  GBytes          *sidecar_data;   /* archive: a .metadata.csv's bytes, read while loading */
+  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one */
+  gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  GError          *image_error;    /* … and failed with this */
 };
 
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
   GHashTable *by_name;   /* name → Entry* */
   GHashTable *by_base;   /* base name → first Entry* of its chain */
+  GHashTable *by_url;    /* a sidecar's url → the media Entry* it describes;
+                          * built on first use, under the takeout's sidecar_lock */
 } Index;
 
 struct _GpmTakeout {
@@ -69,6 +76,10 @@ struct _GpmTakeout {
   GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
 
   GMutex      directory_lock; /* guards the parts' @directory */
+
+  GMutex      sidecar_lock;   /* guards building the index's by_url table */
+  GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
+  GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
 };
 
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
@@ -87,6 +98,9 @@ entry_free (gpointer data)
 
   g_free (e->pub.name);
   g_free (e->raw_name);
+  g_clear_pointer (&e->sidecar_data, g_bytes_unref);
+  g_strfreev (e->sidecar_urls);
+  g_clear_error (&e->image_error);
   g_free (e);
 }
 
@@ -156,6 +170,7 @@ index_free (gpointer data)
 
   g_clear_pointer (&index->by_name, g_hash_table_unref);
   g_clear_pointer (&index->by_base, g_hash_table_unref);
+  g_clear_pointer (&index->by_url, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
   g_free (index);
 }
@@ -202,6 +217,9 @@ gpm_takeout_finalize (GObject *object)
   g_clear_pointer (&self->retired, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->directory_lock);
+  g_mutex_clear (&self->sidecar_lock);
+  g_clear_pointer (&self->own_refs, g_hash_table_unref);
+  g_clear_pointer (&self->other_refs, g_hash_table_unref);
 
   G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
 }
@@ -217,6 +235,9 @@ gpm_takeout_init (GpmTakeout *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->directory_lock);
+  g_mutex_init (&self->sidecar_lock);
+  self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   self->retired = g_ptr_array_new_with_free_func (index_free);
@@ -588,6 +609,89 @@ read_archive_json (LoadState      *st,
   deliver (st, e->pub.name, &b);
 }
 
+/* A media's ".metadata.csv" sidecar (its url column says which photo the
+ * file is). Sidecars are a few hundred bytes; in an archive they are kept
+ * while it is read anyway, so finding media never reads the archive again
+ * for them (a .tgz would be decompressed from its start for each one). */
+#define SIDECAR_SUFFIX ".metadata.csv"
+#define SIDECAR_MAX_SIZE (64 * 1024)
+
+static gboolean
+is_sidecar_name (const char *name)
+{
+  return g_str_has_suffix (name, SIDECAR_SUFFIX) && strlen (name) > strlen (SIDECAR_SUFFIX);
+}
+
+static void
+read_archive_sidecar (struct archive *a,
+                      Entry          *e)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 chunk[4096];
+
+  for (;;)
+    {
+      la_ssize_t n = archive_read_data (a, chunk, sizeof chunk);
+
+      if (n == 0)
+        break;
+      if (n < 0 || data->len + n > SIDECAR_MAX_SIZE)
+        return;   /* a damaged or odd sidecar is simply not used */
+      g_byte_array_append (data, chunk, n);
+    }
+  e->sidecar_data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/* Files that may be photos, by name: not the takeout's own JSON, HTML and
+ * CSV files, not videos. Checked while an archive is read (see
+ * gpm_takeout_check_image()). */
+static gboolean
+may_be_photo (const char *name)
+{
+  static const char * const not_photos[] = {
+    ".json", ".csv", ".html", ".htm", ".txt", ".vcf", ".ics",
+    ".mp4", ".m4v", ".mov", ".webm", ".avi", ".3gp", ".mkv", ".wmv", ".mpg", ".mpeg", ".m4a", ".mp3",
+  };
+  const char *dot = strrchr (base_name_of (name), '.');
+
+  for (gsize i = 0; dot && i < G_N_ELEMENTS (not_photos); i++)
+    if (g_ascii_strcasecmp (dot, not_photos[i]) == 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The cheap image check on the first bytes of an entry (gpm-image.h). */
+static gssize
+read_more_archive (gpointer source, guint8 *buf, gsize size)
+{
+  la_ssize_t n = archive_read_data (source, buf, size);
+  return n < 0 ? -1 : n;
+}
+
+static gssize
+read_more_stream (gpointer source, guint8 *buf, gsize size)
+{
+  return g_input_stream_read (source, buf, size, NULL, NULL);
+}
+
+static GError *
+check_image_head (GpmImageReadFunc read_func,
+                  gpointer         source)
+{
+  GError *error = NULL;
+
+  gpm_image_check_stream (read_func, source, NULL, NULL, &error);
+  return error;
+}
+
+static void
+check_archive_image (struct archive *a,
+                     Entry          *e)
+{
+  e->image_error = check_image_head (read_more_archive, a);
+  e->image_checked = TRUE;
+}
+
 typedef enum {
   READ_DONE,
   READ_FAILED_AT_START,
@@ -680,6 +784,10 @@ read_archive_entries (LoadState        *st,
                      this_ordinal, NULL);
       if (e != NULL && is_json_name (e->pub.name))
         read_archive_json (st, a, e);
+      else if (e != NULL && is_sidecar_name (e->pub.name) && e->pub.size <= SIDECAR_MAX_SIZE)
+        read_archive_sidecar (a, e);
+      else if (e != NULL && may_be_photo (e->pub.name))
+        check_archive_image (a, e);
     }
 
   return READ_DONE;
@@ -1003,7 +1111,18 @@ load_folder_part (LoadState *st,
         return;
 
       if (g_utf8_validate (f->raw, -1, NULL))
-        name = g_strdup (f->raw);
+        {
+          /* Extracted from a .tgz with double-encoded names: shown and
+           * matched as they were meant, opened as they are. */
+          name = gpm_archive_undo_mojibake (f->raw);
+          if (name != NULL)
+            {
+              ensure_seen (st);
+              raw = g_strdup (f->raw);
+            }
+          else
+            name = g_strdup (f->raw);
+        }
       else
         {
           ensure_seen (st);
@@ -1198,89 +1317,427 @@ resolve_relative (const char *path)
   return g_strjoinv ("/", (char **) kept->pdata);
 }
 
-/* Number of trailing '/'-separated components @a and @b share. */
-static guint
-common_tail (const char *a,
-             const char *b)
+/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
+static GPtrArray *
+csv_record (const char **p)
 {
-  const char *pa = a + strlen (a);
-  const char *pb = b + strlen (b);
-  guint n = 0;
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *f = g_string_new (NULL);
+  const char *s = *p;
+  gboolean quoted = FALSE;
 
-  for (;;)
+  for (;; s++)
     {
-      gboolean a_start, b_start;
-
-      if (pa == a || pb == b)
-        return n;
-      pa--; pb--;
-      if (*pa != *pb)
-        return n;
-      a_start = pa == a || pa[-1] == '/';
-      b_start = pb == b || pb[-1] == '/';
-      if (a_start != b_start)
-        return n;
-      if (a_start)
+      if (quoted)
         {
-          n++;
-          if (pa == a || pb == b)
-            return n;
-          pa--; pb--; /* the two '/' */
+          if (*s == '\0')
+            break;
+          if (*s == '"' && s[1] == '"')
+            {
+              g_string_append_c (f, '"');
+              s++;
+            }
+          else if (*s == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (f, *s);
+          continue;
         }
+      if (*s == '"' && f->len == 0)
+        quoted = TRUE;
+      else if (*s == ',')
+        {
+          g_ptr_array_add (fields, g_string_free (f, FALSE));
+          f = g_string_new (NULL);
+        }
+      else if (*s == '\n' || *s == '\0')
+        break;
+      else if (*s != '\r')
+        g_string_append_c (f, *s);
     }
+  g_ptr_array_add (fields, g_string_free (f, FALSE));
+  *p = *s ? s + 1 : s;
+  return fields;
+}
+
+/* The url column of a sidecar's text; NULL without one. */
+static char **
+sidecar_urls (const char *text)
+{
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
+  const char *p = text;
+  char **result;
+  int url_col = -1;
+
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
+  header = csv_record (&p);
+  for (guint c = 0; c < header->len; c++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
+      url_col = c;
+  if (url_col < 0)
+    return NULL;
+  while (*p)
+    {
+      g_autoptr(GPtrArray) rec = csv_record (&p);
+      const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
+
+      if (url && *url)
+        g_strv_builder_add (urls, url);
+    }
+  result = g_strv_builder_end (urls);
+  if (result[0] == NULL)
+    g_clear_pointer (&result, g_strfreev);
+  return result;
+}
+
+/* Reads every sidecar once (an archive's were kept while loading; a
+ * folder's are read from disk now) into each media entry's sidecar_urls and
+ * the url → media table. Called with self->sidecar_lock held. */
+static void
+index_ensure_sidecars (GpmTakeout *self,
+                       Index      *index)
+{
+  if (index->by_url != NULL)
+    return;
+  index->by_url = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < index->entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (index->entries, i);
+      g_autofree char *media_name = NULL;
+      g_autofree char *text = NULL;
+      Entry *media;
+
+      if (!is_sidecar_name (e->pub.name))
+        continue;
+      media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
+      media = g_hash_table_lookup (index->by_name, media_name);
+      if (media == NULL || media->sidecar_urls != NULL)
+        continue;
+
+      if (e->sidecar_data != NULL)
+        text = g_strndup (g_bytes_get_data (e->sidecar_data, NULL), g_bytes_get_size (e->sidecar_data));
+      else if (self->parts[e->pub.part].kind == PART_DIR)
+        {
+          g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
+          GStatBuf sb;
+
+          if (g_stat (path, &sb) != 0 || sb.st_size > SIDECAR_MAX_SIZE ||
+              !g_file_get_contents (path, &text, NULL, NULL))
+            continue;
+        }
+      g_clear_pointer (&e->sidecar_data, g_bytes_unref);
+      if (text == NULL || (media->sidecar_urls = sidecar_urls (text)) == NULL)
+        continue;
+      for (guint k = 0; media->sidecar_urls[k]; k++)
+        if (!g_hash_table_contains (index->by_url, media->sidecar_urls[k]))
+          g_hash_table_insert (index->by_url, media->sidecar_urls[k], media);
+    }
+}
+
+char *
+gpm_takeout_dup_url_file_name (const char *url)
+{
+  const char *end, *slash;
+  g_autofree char *seg = NULL;
+  char *dec;
+
+  if (url == NULL || *url == '\0')
+    return NULL;
+  end = url + strcspn (url, "?#");
+  while (end > url && end[-1] == '/')
+    end--;
+  slash = g_strrstr_len (url, end - url, "/");
+  seg = g_strndup (slash ? slash + 1 : url, end - (slash ? slash + 1 : url));
+  if (*seg == '\0')
+    return NULL;
+  dec = g_uri_unescape_string (seg, "/");
+  return dec ? dec : g_steal_pointer (&seg);
+}
+
+void
+gpm_takeout_add_media_reference (GpmTakeout *self,
+                                 const char *file_name,
+                                 gboolean    others)
+{
+  g_autofree char *from_url = NULL;
+  const char *base;
+
+  g_return_if_fail (GPM_IS_TAKEOUT (self));
+  if (file_name == NULL || *file_name == '\0')
+    return;
+  /* A url (a media without localFilePath): its last segment is the name. */
+  if (strstr (file_name, "://") != NULL && (from_url = gpm_takeout_dup_url_file_name (file_name)) == NULL)
+    return;
+  base = base_name_of (from_url ? from_url : file_name);
+  g_mutex_lock (&self->lock);
+  if (others)
+    g_hash_table_add (self->other_refs, g_strdup (base));
+  else
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->own_refs, base));
+      g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (n + 1));
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Whether @e's own sidecar says it is another photo than @url. */
+static gboolean
+sidecar_contradicts (const Entry *e,
+                     const char  *url)
+{
+  return url != NULL && *url != '\0' && e->sidecar_urls != NULL &&
+         !g_strv_contains ((const char * const *) e->sidecar_urls, url);
+}
+
+/* The one file named @base, when taking it by that name alone cannot take
+ * somebody else's photo: no other file has that name, no comment or
+ * reshared post names it, no other media item of the user's names it, and
+ * its sidecar (if any) does not describe another photo. */
+static Entry *
+unique_by_base_name (GpmTakeout *self,
+                     Index      *index,
+                     const char *base,
+                     const char *url)
+{
+  Entry *e = g_hash_table_lookup (index->by_base, base);
+  gboolean claimed;
+
+  if (e == NULL || e->next_same_base != NULL || is_sidecar_name (e->pub.name))
+    return NULL;
+  g_mutex_lock (&self->lock);
+  claimed = g_hash_table_contains (self->other_refs, base) ||
+            GPOINTER_TO_UINT (g_hash_table_lookup (self->own_refs, base)) > 1;
+  g_mutex_unlock (&self->lock);
+  if (claimed || sidecar_contradicts (e, url))
+    return NULL;
+  return e;
 }
 
 const GpmTakeoutEntry *
 gpm_takeout_find_media (GpmTakeout *self,
                         const char *post_entry,
-                        const char *file_name)
+                        const char *local_file_path,
+                        const char *url)
 {
   Index *index;
   g_autofree char *dir = NULL;
-  g_autofree char *wanted = NULL;
-  g_autofree char *joined = NULL;
-  const char *base;
-  Entry *best = NULL;
-  guint best_score = 0;
+  g_autofree char *from_url = NULL;
+  const char *file_name = local_file_path;
+  Entry *exact = NULL;
   Entry *e;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
 
   index = get_index_for_lookups (self);
-  if (index == NULL || file_name == NULL || file_name[0] == '\0')
+  if (index == NULL)
+    return NULL;
+  if (file_name == NULL || *file_name == '\0')
+    file_name = from_url = gpm_takeout_dup_url_file_name (url);
+
+  g_mutex_lock (&self->sidecar_lock);
+  index_ensure_sidecars (self, index);
+  g_mutex_unlock (&self->sidecar_lock);
+
+  /* 1. The exact path: relative to the post's folder (in any part of the
+   * set), then from the takeout's root. */
+  if (file_name != NULL)
+    {
+      g_autofree char *joined = NULL;
+      g_autofree char *wanted = NULL;
+
+      dir = post_entry && strchr (post_entry, '/') ? g_path_get_dirname (post_entry) : g_strdup ("");
+      joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
+      wanted = resolve_relative (joined);
+      if (wanted)
+        exact = g_hash_table_lookup (index->by_name, wanted);
+      if (exact == NULL)
+        {
+          g_clear_pointer (&wanted, g_free);
+          wanted = resolve_relative (file_name);
+          if (wanted)
+            exact = g_hash_table_lookup (index->by_name, wanted);
+        }
+      /* A stale path that now names another photo (its sidecar says so) is
+       * not this one. A name made from the url ("photo.jpg", which many
+       * photos share) counts only when no other file or post has it. */
+      if (exact != NULL && !sidecar_contradicts (exact, url) &&
+          (from_url == NULL || unique_by_base_name (self, index, base_name_of (exact->pub.name), url) == exact))
+        return &exact->pub;
+    }
+
+  /* 2. The sidecar whose url column is the media's url. */
+  if (url != NULL && *url != '\0' && (e = g_hash_table_lookup (index->by_url, url)))
+    return &e->pub;
+
+  /* 3. The base name of localFilePath, only when it can mean nothing else.
+   * A name made from the url ("photo.jpg") is no file name: not by itself. */
+  if (from_url == NULL && file_name != NULL && exact == NULL &&
+      (e = unique_by_base_name (self, index, base_name_of (file_name), url)))
+    return &e->pub;
+
+  return NULL;
+}
+
+gboolean
+gpm_takeout_check_image (GpmTakeout             *self,
+                         const GpmTakeoutEntry  *entry,
+                         GCancellable           *cancellable,
+                         GError                **error)
+{
+  Entry *e = (Entry *) entry;
+  g_autoptr(GInputStream) stream = NULL;
+  GError *found;
+  gboolean checked;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (!may_be_photo (entry->name))
+    return TRUE;
+  g_mutex_lock (&self->lock);
+  checked = e->image_checked;
+  g_mutex_unlock (&self->lock);
+
+  if (!checked)
+    {
+      /* A folder's file (an archive's were checked while it was read). */
+      stream = gpm_takeout_open_entry (self, entry->name, cancellable, NULL);
+      found = stream ? check_image_head (read_more_stream, stream) : NULL;
+      g_mutex_lock (&self->lock);
+      if (!e->image_checked)
+        {
+          e->image_error = found;
+          e->image_checked = TRUE;
+        }
+      else
+        g_clear_error (&found);
+      g_mutex_unlock (&self->lock);
+    }
+
+  g_mutex_lock (&self->lock);
+  found = e->image_error ? g_error_copy (e->image_error) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (found == NULL)
+    return TRUE;
+  g_propagate_error (error, found);
+  return FALSE;
+}
+
+/* "takeout-20181025T123456Z-002.zip" → prefix "takeout-20181025T123456Z-",
+ * number 2, suffix ".zip". FALSE for a name that is no part of a set. */
+static gboolean
+parse_part_name (const char  *path,
+                 char       **prefix,
+                 guint       *number,
+                 char       **suffix)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GRegex) re = g_regex_new ("^(.*-)([0-9]{3})(\\.zip|\\.tgz|\\.tar\\.gz|\\.tar\\.bz2|\\.tar\\.xz|\\.tar)$",
+                                      G_REGEX_CASELESS, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  if (!g_regex_match (re, base, 0, &match))
+    return FALSE;
+  *prefix = g_match_info_fetch (match, 1);
+  digits = g_match_info_fetch (match, 2);
+  *number = (guint) g_ascii_strtoull (digits, NULL, 10);
+  *suffix = g_match_info_fetch (match, 3);
+  return *number > 0;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+GpmProblem *
+gpm_takeout_check_parts (GpmTakeout *self,
+                         guint       n_missing_media)
+{
+  g_autofree char *prefix = NULL;
+  g_autofree char *suffix = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GHashTable) opened = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) folder = NULL;
+  g_autofree char *list = NULL;
+  const char *first = NULL;
+  guint highest = 0;
+
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+
+  /* The parts opened that are named as parts of one set. */
+  for (guint i = 0; i < self->n_parts; i++)
+    {
+      g_autofree char *p = NULL, *sfx = NULL;
+      guint number;
+
+      if (self->parts[i].kind == PART_DIR || !parse_part_name (self->parts[i].path, &p, &number, &sfx))
+        continue;
+      if (prefix == NULL)
+        {
+          prefix = g_steal_pointer (&p);
+          suffix = g_steal_pointer (&sfx);
+          dir = g_path_get_dirname (self->parts[i].path);
+          first = self->parts[i].path;
+        }
+      else if (strcmp (p, prefix) != 0)
+        continue;
+      g_hash_table_add (opened, GUINT_TO_POINTER (number));
+      highest = MAX (highest, number);
+    }
+  if (prefix == NULL)
     return NULL;
 
-  dir = post_entry && strchr (post_entry, '/') ? g_path_get_dirname (post_entry) : g_strdup ("");
-
-  /* Next to the post, as a path relative to the post's folder. */
-  joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
-  wanted = resolve_relative (joined);
-  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
-    return &e->pub;
-
-  /* As a name from the takeout's root. */
-  g_clear_pointer (&wanted, g_free);
-  wanted = resolve_relative (file_name);
-  if (wanted && (e = g_hash_table_lookup (index->by_name, wanted)))
-    return &e->pub;
-
-  /* Anywhere, by base name: prefer the post's folder, then the longest
-   * matching tail of the path asked for. */
-  base = base_name_of (file_name);
-  for (e = g_hash_table_lookup (index->by_base, base); e; e = e->next_same_base)
+  /* Gaps in the numbers, and parts of the same set next to those opened. */
+  for (guint n = 1; n < highest; n++)
+    if (!g_hash_table_contains (opened, GUINT_TO_POINTER (n)))
+      g_ptr_array_add (missing, g_strdup_printf ("%s%03u%s", prefix, n, suffix));
+  folder = g_dir_open (dir, 0, NULL);
+  for (const char *name; folder && (name = g_dir_read_name (folder)); )
     {
-      g_autofree char *edir = strchr (e->pub.name, '/') ? g_path_get_dirname (e->pub.name) : g_strdup ("");
-      guint score = 1 + common_tail (e->pub.name, file_name);
+      g_autofree char *p = NULL, *sfx = NULL;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      guint number;
 
-      if (strcmp (edir, dir) == 0)
-        score += 1000;
-      if (score > best_score)
-        {
-          best = e;
-          best_score = score;
-        }
+      if (parse_part_name (path, &p, &number, &sfx) && strcmp (p, prefix) == 0 &&
+          number > highest && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (missing, g_strdup (name));
     }
-  return best ? &best->pub : NULL;
+  g_ptr_array_sort (missing, compare_names);
+
+  if (missing->len > 0)
+    {
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv (", ", (char **) missing->pdata);
+      if (n_missing_media > 0)
+        return gpm_problem_newf (first,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "a part of this multi-part takeout was not opened, and %u media file of the posts is missing: add %s",
+                                              "a part of this multi-part takeout was not opened, and %u media files of the posts are missing: add %s",
+                                              n_missing_media),
+                                 n_missing_media, list);
+      return gpm_problem_newf (first, _("a part of this multi-part takeout was not opened: add %s"), list);
+    }
+  if (n_missing_media > 0 && highest == 1)
+    {
+      /* The first part alone, no other in sight, but the posts' media point
+       * elsewhere. (Several parts opened in a row: the user knew of the
+       * set, and media missing then are stale paths.) */
+      g_autofree char *next = g_strdup_printf ("%s%03u%s", prefix, highest + 1, suffix);
+      return gpm_problem_newf (first,
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "%u media file of the posts is not in the parts opened: if the takeout came in more parts, add them too (%s and any after it)",
+                                            "%u media files of the posts are not in the parts opened: if the takeout came in more parts, add them too (%s and any after it)",
+                                            n_missing_media),
+                               n_missing_media, next);
+    }
+  return NULL;
 }
 
 char *

@@ -96,13 +96,58 @@ const GpmTakeoutEntry *gpm_takeout_lookup (GpmTakeout *self,
 goffset      gpm_takeout_get_entry_size (GpmTakeout            *self,
                                          const GpmTakeoutEntry *entry);
 
-/* A media file that belongs to a post: @file_name as the post JSON or its
- * .metadata.csv names it (localFilePath or a bare file name), looked up next
- * to @post_entry first (in any part of the set), then anywhere in the takeout
- * by base name. NULL when it is not there. */
+/* The file of one media item of a post, or NULL when the takeout does not
+ * have it: the one function convert, export, preview and posting use.
+ * @local_file_path is the JSON's localFilePath (or NULL), @url the media's
+ * url (or NULL). In this order:
+ *  1. the exact path, relative to @post_entry's folder (in any part of the
+ *     set), then from the takeout's root; @url's last segment stands in for
+ *     a missing localFilePath (only when no other file has that name and no
+ *     post names it). Not taken when the file's .metadata.csv sidecar gives
+ *     another url: the path is stale and names another photo.
+ *  2. the file whose sidecar's url column is @url.
+ *  3. localFilePath's base name, only when exactly one file has it, no
+ *     comment or reshared post names it (gpm_takeout_add_media_reference),
+ *     no other media item of the user's names it, and its sidecar does not
+ *     give another url.
+ * Never a same-named file by guess: a wrong photo is worse than none. */
 const GpmTakeoutEntry *gpm_takeout_find_media (GpmTakeout *self,
                                                const char *post_entry,
-                                               const char *file_name);
+                                               const char *local_file_path,
+                                               const char *url);
+/* What the posts say about their media files, for the base-name rule of
+ * gpm_takeout_find_media(): each localFilePath (or, for a media without
+ * one, its url) of the posts' own media and albums (@others FALSE), and of
+ * other people's media in the posts (comments, reshared posts: @others
+ * TRUE). Thread-safe; GpmImport calls it for every post it reads. */
+void         gpm_takeout_add_media_reference (GpmTakeout *self,
+                                              const char *file_name,
+                                              gboolean    others);
+/* The last segment of a media url, unescaped ("photo.jpg"); NULL without one. */
+char        *gpm_takeout_dup_url_file_name (const char *url);
+
+/* The cheap check of a photo (gpm_image_check_head(): not empty, a format
+ * GdkPixbuf knows, a readable header): an archive's entries are checked
+ * while gpm_takeout_load() reads past them anyway (32 KiB of each file that
+ * may be a photo, up to GPM_IMAGE_HEAD_SIZE for long JPEG headers); a
+ * folder's file is read on first use. The result is kept. Thread-safe.
+ * FALSE with a GPM_IMAGE_ERROR when it is no usable photo. A file that
+ * cannot be read passes (reading it later says why), and so does one that
+ * is no photo by its name (.json, .mp4, …). */
+gboolean     gpm_takeout_check_image    (GpmTakeout             *self,
+                                         const GpmTakeoutEntry  *entry,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+
+/* Whether the parts opened are all of a multi-part set ("takeout-…-001.zip",
+ * "-002.zip", …), from their names: a gap in the numbers, or parts of the
+ * same set in the folder of those opened but not opened. @n_missing_media:
+ * how many of the posts' media files were not found; when the first part
+ * was opened alone and no other is in sight, that names the next part as a
+ * likely place. A problem (named by the first
+ * part) that says which parts to add, or NULL. Reads the parts' folder. */
+GpmProblem  *gpm_takeout_check_parts    (GpmTakeout *self,
+                                         guint       n_missing_media);
 
 /* For an entry of an extracted folder: its path on disk (free it);
  * NULL for an entry inside an archive. */

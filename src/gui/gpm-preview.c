@@ -204,8 +204,9 @@ append_media (GpmPreview     *self,
   gboolean video = media->content_type != NULL && g_str_has_prefix (media->content_type, "video/");
   g_autofree char *alt = gpm_gui_html_escape (media->description);
 
-  if (self->takeout != NULL && media->local_file_path != NULL)
-    entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), media->local_file_path);
+  if (self->takeout != NULL)
+    entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post),
+                                    media->local_file_path, media->url);
 
   if (entry != NULL && !video)
     {

@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       bytes = gpm_takeout_read_entry (takeout, e->name, 1024 * 1024, NULL, NULL);
       if (bytes)
         g_assert (g_bytes_get_size (bytes) <= 1024 * 1024);
-      gpm_takeout_find_media (takeout, e->name, base ? base + 1 : e->name);
+      gpm_takeout_find_media (takeout, e->name, base ? base + 1 : e->name, NULL);
     }
   gpm_takeout_get_problems (takeout);
   return 0;
