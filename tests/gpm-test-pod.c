@@ -7,7 +7,10 @@
  * POSTs per 5 minutes per IP → 429 "Retry later"), status_messages_controller.rb
  * (201 + PostPresenter JSON; an unsaved post renders "id": null; 422 for bad
  * aspects; 403 for other errors), photos_controller.rb (always 200 JSON with
- * a success flag), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
+ * a success flag), status_message_creation_service.rb (photo ids that no
+ * longer exist are ignored, photos attached to another post are moved),
+ * workers/cleanup_pending_photos.rb (pending photos older than a day are
+ * destroyed daily), posts_controller.rb (DELETE), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
  * 422 {"code","message"} errors, paging with Link headers) and the OpenID
  * Connect endpoints (dynamic registration, authorization, token, refresh).
  */
@@ -696,6 +699,80 @@ find_photo (GpmTestPod *self, const char *id_or_guid, gboolean by_guid)
   return NULL;
 }
 
+static StoredPost *
+find_post_by_guid (GpmTestPod *self, const char *id_or_guid)
+{
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      StoredPost *sp = g_ptr_array_index (self->posts, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, sp->post->id);
+
+      if (g_str_equal (sp->post->guid, id_or_guid) || g_str_equal (id, id_or_guid))
+        return sp;
+    }
+  return NULL;
+}
+
+/* Workers::CleanupPendingPhotos (app/workers/cleanup_pending_photos.rb:8):
+ * Photo.where(pending: true).where("created_at < ?", 1.day.ago).destroy_all,
+ * run once a day (config/initializers/sidekiq_scheduled.rb:32-35). */
+static guint
+cleanup_pending_photos_locked (GpmTestPod *self, gint64 older_than_us)
+{
+  gint64 limit = g_get_real_time () - older_than_us;
+  guint n = 0;
+
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
+
+      if (ph->pending && ph->created_us <= limit)
+        {
+          g_ptr_array_remove_index (self->photos, i--);
+          n++;
+        }
+    }
+  return n;
+}
+
+/* PostService#destroy (app/services/post_service.rb:39-48) as used by
+ * posts_controller.rb:59-65 (web, 204 for JSON) and
+ * api/v1/posts_controller.rb:37-42 (204): the author's own post only
+ * (Diaspora::NotMine → 403), a post that is not there → 404
+ * (RecordNotFound; api/v1/posts_controller.rb:16-17). Its photos go with it
+ * (status_message.rb:23, has_many :photos, dependent: :destroy). */
+static void
+delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u, const char *id_or_guid, gboolean api)
+{
+  StoredPost *sp = find_post_by_guid (self, id_or_guid);
+
+  if (sp == NULL)
+    {
+      if (api)
+        respond_api_error (msg, 404, "Post with provided guid could not be found");
+      else
+        respond (msg, 404, "text/html", "<html><body>The page you were looking for doesn't exist.</body></html>");
+      return;
+    }
+  if (!g_str_equal (sp->post->author, u->username))
+    {
+      if (api)
+        respond_api_error (msg, 403, "Not allowed to delete the post");
+      else
+        respond (msg, 403, "text/plain; charset=utf-8", "You are not allowed to do that");
+      return;
+    }
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
+
+      if (g_strcmp0 (ph->post_guid, sp->post->guid) == 0)
+        g_ptr_array_remove_index (self->photos, i--);
+    }
+  g_ptr_array_remove (self->posts, sp);
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
 static void
 post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
 {
@@ -731,13 +808,29 @@ post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, p->author);
   json_builder_end_object (b);
+  /* post_presenter.rb:135-136 (build_photos_json) renders each photo with
+   * photo_presenter.rb:21-35 as_api_json: dimensions and sizes, no id and
+   * no guid (as_api_json(full=false)), on the web and the API alike. */
   json_builder_set_member_name (b, "photos");
   json_builder_begin_array (b);
   for (guint i = 0; i < p->photo_guids->len; i++)
     {
+      g_autofree char *raw = g_strdup_printf ("%s/uploads/images/%s.jpg", self->url,
+                                              (const char *) g_ptr_array_index (p->photo_guids, i));
+
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "guid");
-      json_builder_add_string_value (b, g_ptr_array_index (p->photo_guids, i));
+      json_builder_set_member_name (b, "dimensions");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, 1);
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, 1);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "sizes");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "raw");
+      json_builder_add_string_value (b, raw);
+      json_builder_end_object (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -843,7 +936,12 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
       if (found == 0)
         return CREATE_BAD_ASPECTS;
     }
-  for (guint i = 0; c->photo_refs && i < c->photo_refs->len; i++)
+  /* API: api/v1/posts_controller.rb:68-79 (add_photo_ids): every guid must
+   * name a pending photo of the author; Photo.find_by! raises for a guid
+   * that is gone, a photo of another post raises InvalidArgument, and both
+   * end in `rescue StandardError` → 422 (:33-34). The web path has no such
+   * check (below). */
+  for (guint i = 0; c->via_api && c->photo_refs && i < c->photo_refs->len; i++)
     {
       GpmTestPodPhoto *ph = find_photo (self, g_ptr_array_index (c->photo_refs, i), c->photos_by_guid);
 
@@ -867,6 +965,23 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
     {
       GpmTestPodPhoto *ph = find_photo (self, g_ptr_array_index (c->photo_refs, i), c->photos_by_guid);
 
+      /* Web: status_message_creation_service.rb:54-61 (add_photos) takes
+       * Photo.where(id: photos, author_id: …): ids that no longer exist
+       * (the daily cleanup destroyed them) are silently left out, and
+       * photos already attached to another post are taken from it, with no
+       * pending filter. The post is saved and answered 201 all the same. */
+      if (ph == NULL || !g_str_equal (ph->author, u->username))
+        continue;
+      if (ph->post_guid != NULL)
+        {
+          StoredPost *owner = find_post_by_guid (self, ph->post_guid);
+
+          if (owner != NULL)
+            for (guint j = 0; j < owner->post->photo_guids->len; j++)
+              if (g_str_equal (g_ptr_array_index (owner->post->photo_guids, j), ph->guid))
+                g_ptr_array_remove_index (owner->post->photo_guids, j--);
+          g_clear_pointer (&ph->post_guid, g_free);
+        }
       ph->pending = FALSE;
       ph->post_guid = g_strdup (p->guid);
       g_ptr_array_add (p->photo_guids, g_strdup (ph->guid));
@@ -1060,6 +1175,7 @@ store_photo (GpmTestPod *self, User *u, gsize size, gboolean pending)
   ph->author = g_strdup (u->username);
   ph->size = size;
   ph->pending = pending;
+  ph->created_us = g_get_real_time ();
   g_ptr_array_add (self->photos, ph);
   return ph;
 }
@@ -1882,6 +1998,7 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "expire-session", GPM_TEST_POD_FAULT_EXPIRE_SESSION },
     { "expire-token", GPM_TEST_POD_FAULT_EXPIRE_TOKEN },
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
+    { "cleanup-photos", GPM_TEST_POD_FAULT_CLEANUP_PHOTOS },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -1936,6 +2053,15 @@ handle_test_api (GpmTestPod *self, SoupServerMessage *msg, const char *method, c
                            json_object_has_member (body, "param") ? json_object_get_int_member (body, "param") : 0,
                            json_object_has_member (body, "count") ? json_object_get_int_member (body, "count") : 1);
       respond (msg, 200, "application/json", "{\"ok\":true}");
+    }
+  else if (g_str_equal (path, "/_test/cleanup"))
+    {
+      g_autofree char *answer = NULL;
+      gint64 older = json_object_has_member (body, "older_than") ? json_object_get_int_member (body, "older_than")
+                                                                 : 24 * 3600;
+
+      answer = g_strdup_printf ("{\"destroyed\":%u}", cleanup_pending_photos_locked (self, older * G_USEC_PER_SEC));
+      respond (msg, 200, "application/json", answer);
     }
   else if (g_str_equal (path, "/_test/user"))
     {
@@ -2075,6 +2201,15 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_status_messages (self, msg, path, null_id);
   else if (post && g_str_equal (path, "/photos"))
     handle_photos (self, msg, path, query);
+  else if (g_str_equal (method, "DELETE") && g_str_has_prefix (path, "/posts/"))
+    {
+      /* config/routes.rb:31, resources :posts, only: %i(show destroy) */
+      Session *s = NULL;
+      User *u = web_user_or_respond (self, msg, path, &s);
+
+      if (u != NULL && csrf_ok_or_respond (self, msg, s, NULL))
+        delete_post (self, msg, u, path + strlen ("/posts/"), FALSE);
+    }
   else if (get && g_str_has_prefix (path, "/people/") && g_str_has_suffix (path, "/stream.json"))
     {
       g_autofree char *guid = g_strndup (path + strlen ("/people/"),
@@ -2097,6 +2232,14 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_api_photos (self, msg);
   else if (post && g_str_equal (path, "/api/v1/posts"))
     handle_api_posts (self, msg, null_id);
+  else if (g_str_equal (method, "DELETE") && g_str_has_prefix (path, "/api/v1/posts/"))
+    {
+      /* config/routes.rb:232, api/v1 resources :posts, only: %i[show create destroy] */
+      User *u = api_user_or_respond (self, msg);
+
+      if (u != NULL)
+        delete_post (self, msg, u, path + strlen ("/api/v1/posts/"), TRUE);
+    }
   else if (get && g_str_has_prefix (path, "/api/v1/users/") && g_str_has_suffix (path, "/posts"))
     {
       g_autofree char *guid = g_strndup (path + strlen ("/api/v1/users/"),
@@ -2156,6 +2299,8 @@ server_handler (SoupServer        *server,
           while (g_hash_table_iter_next (&iter, NULL, &value))
             ((Session *) value)->user = NULL;
         }
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_CLEANUP_PHOTOS)
+        cleanup_pending_photos_locked (self, 0);
       if (fault && fault->kind == GPM_TEST_POD_FAULT_EXPIRE_TOKEN)
         for (guint i = 0; i < self->tokens->len; i++)
           {
@@ -2543,4 +2688,15 @@ gpm_test_pod_dump_json (GpmTestPod *self)
   g_mutex_unlock (&self->lock);
   node = json_builder_get_root (b);
   return json_to_string (node, TRUE);
+}
+
+guint
+gpm_test_pod_cleanup_pending_photos (GpmTestPod *self, guint older_than_seconds)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = cleanup_pending_photos_locked (self, (gint64) older_than_seconds * G_USEC_PER_SEC);
+  g_mutex_unlock (&self->lock);
+  return n;
 }

@@ -16,7 +16,9 @@
  * of gpm_test_pod_dump_json(); POST /_test/fault with a JSON body
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
- * expire-session, expire-token, null-id); POST /_test/user with
+ * expire-session, expire-token, null-id, cleanup-photos); POST
+ * /_test/cleanup {"older_than":SECONDS} runs the daily cleanup of pending
+ * photos now; POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
  * POST /_test/aspect {"username":…, "name":…} an aspect and
  * POST /_test/browser {"username":…, "approve":true} sets who approves
@@ -37,6 +39,7 @@ typedef enum {
   GPM_TEST_POD_FAULT_EXPIRE_SESSION,    /* end every web session, then answer like an expired session */
   GPM_TEST_POD_FAULT_EXPIRE_TOKEN,      /* expire every access token, then answer 401 invalid_token */
   GPM_TEST_POD_FAULT_NULL_ID,           /* API post creation: 201 with "id": null, store nothing */
+  GPM_TEST_POD_FAULT_CLEANUP_PHOTOS,    /* the daily cleanup of pending photos runs (any age) just before this request */
 } GpmTestPodFault;
 
 typedef struct {
@@ -62,6 +65,7 @@ typedef struct {
   gsize    size;                    /* bytes uploaded */
   gboolean pending;                 /* not attached to a post yet */
   char    *post_guid;               /* the post it is attached to, NULL while pending */
+  gint64   created_us;              /* real time of the upload */
 } GpmTestPodPhoto;
 
 #define GPM_TYPE_TEST_POD (gpm_test_pod_get_type ())
@@ -93,6 +97,11 @@ void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 void        gpm_test_pod_inject_fault   (GpmTestPod *self, const char *path_prefix,
                                          GpmTestPodFault fault, guint param, guint count);
 void        gpm_test_pod_clear_faults   (GpmTestPod *self);
+
+/* Runs diaspora's daily Workers::CleanupPendingPhotos now: destroys the
+ * pending (unattached) photos uploaded more than @older_than_seconds ago
+ * (diaspora: one day). Returns how many went. */
+guint       gpm_test_pod_cleanup_pending_photos (GpmTestPod *self, guint older_than_seconds);
 
 /* What it stored (copies; free with g_ptr_array_unref). Oldest first. */
 GPtrArray  *gpm_test_pod_dup_posts      (GpmTestPod *self);   /* GpmTestPodPost* */

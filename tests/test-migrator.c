@@ -776,6 +776,84 @@ test_restart_attempting (Fixture       *f,
   }
 }
 
+/* Photos uploaded by a run that stopped before posting are destroyed by
+ * the pod's daily cleanup; the next run must not send their ids (the web
+ * path would publish the post without them). */
+static void
+test_photos_cleaned_between_runs (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { .cancel_on_wait = TRUE };
+
+  /* The first post goes at once; the second (one photo) waits its turn and is cancelled there. */
+  gpm_migrator_set_delay (migrator, 30);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 1);
+
+  gpm_test_pod_cleanup_pending_photos (f->server, 0);
+  gpm_migrator_set_delay (migrator, 0);
+  assert_complete_run (f, migrator);
+}
+
+/* The cleanup runs between the upload and the post request: the web path
+ * saves the post without the photo (201). It is taken back and posted again
+ * with fresh uploads; the API refuses it (422) and it is sent again. */
+static void
+test_photos_cleaned_before_post (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  /* The first post has no photo; the second has one. */
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_CLEANUP_PHOTOS, 0, 2);
+  assert_complete_run (f, migrator);
+}
+
+/* An earlier process died after the pod kept a post without its photos:
+ * once before recording it (found by the check), once after (recorded in
+ * the journal, not deleted yet). Both copies are deleted and the posts
+ * sent again, complete. */
+static void
+test_restart_incomplete (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *found = g_ptr_array_index (f->posts, f->posts->len - 2);     /* public, one photo */
+  GpmPost *recorded = g_ptr_array_index (f->posts, f->posts->len - 3);  /* Family, two photos */
+  g_autofree char *found_text = expected_text (found);
+  g_autofree char *recorded_text = expected_text (recorded);
+  g_autoptr(GpmPodDraft) found_draft = gpm_pod_draft_new (found_text);
+  g_autoptr(GpmPodDraft) recorded_draft = gpm_pod_draft_new (recorded_text);
+  g_autoptr(GpmPodPost) found_copy = NULL;
+  g_autoptr(GpmPodPost) recorded_copy = NULL;
+
+  found_draft->is_public = TRUE;
+  g_array_append_val (recorded_draft->aspect_ids, f->family);
+  found_copy = gpm_pod_create_post (f->pod, found_draft, NULL, &error);
+  g_assert_no_error (error);
+  recorded_copy = gpm_pod_create_post (f->pod, recorded_draft, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_add_photo (f->journal, gpm_journal_post_key (found), 0, "p01-0.png", "999", &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (found), found_text, "public", &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (recorded), recorded_text,
+                                             "aspect:Family", &error));
+  g_assert_true (gpm_journal_set_incomplete (f->journal, gpm_journal_post_key (recorded),
+                                             recorded_copy->id != NULL ? recorded_copy->id : recorded_copy->guid,
+                                             recorded_copy->guid, &error));
+  g_assert_no_error (error);
+
+  assert_complete_run (f, migrator);
+}
+
 /* Cancel after the first post; a new run finishes the rest. */
 static void
 test_cancel_resume (Fixture       *f,
@@ -991,6 +1069,7 @@ main (int argc, char **argv)
         [GPM_TEST_POD_FAULT_EXPIRE_SESSION] = "expire-session",
         [GPM_TEST_POD_FAULT_EXPIRE_TOKEN] = "expire-token",
         [GPM_TEST_POD_FAULT_NULL_ID] = "null-id",
+        [GPM_TEST_POD_FAULT_CLEANUP_PHOTOS] = "cleanup-photos",
       };
       const FaultSpec *spec = &faults[i];
       g_autofree char *web_path = g_strdelimit (g_strdup (spec->path + 1), "/", '-');
@@ -1016,6 +1095,11 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/null-id", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id, fixture_tear_down);
   g_test_add ("/migrator/web/restart-attempting", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_attempting, fixture_tear_down);
   g_test_add ("/migrator/api/restart-attempting", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_attempting, fixture_tear_down);
+  g_test_add ("/migrator/web/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
+  g_test_add ("/migrator/api/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
+  g_test_add ("/migrator/web/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-incomplete", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);

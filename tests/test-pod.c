@@ -639,6 +639,97 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
     }
 }
 
+/* diaspora's daily cleanup destroys pending photos; a post request naming
+ * one is saved without it on the web (201) and refused by the API (422).
+ * The answer shows how many photos the post really got, and a post can be
+ * deleted (a second delete finds it gone and still succeeds). */
+static void
+test_photos_cleaned_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *kept = NULL;
+  g_autofree char *gone = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Two photos, one cleaned up");
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gone = gpm_pod_upload_photo (pod, jpeg, "gone.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  /* younger than a day: the real schedule keeps it */
+  g_assert_cmpuint (gpm_test_pod_cleanup_pending_photos (f->tp, 24 * 3600), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_cleanup_pending_photos (f->tp, 0), ==, 1);
+  kept = gpm_pod_upload_photo (pod, jpeg, "kept.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+
+  draft->is_public = TRUE;
+  g_ptr_array_add (draft->photo_ids, g_strdup (kept));
+  g_ptr_array_add (draft->photo_ids, g_strdup (gone));
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  if (api)
+    {
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 422);
+      g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpint (made->n_photos, ==, 1);
+  g_assert_cmpuint (only_post (f, &posts)->photo_guids->len, ==, 1);
+
+  g_assert_true (gpm_pod_delete_post (pod, made->guid, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_assert_true (gpm_pod_delete_post (pod, made->guid, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The web path takes photo ids that are attached to another post away
+ * from it (no pending filter); the API refuses them. */
+static void
+test_photos_moved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *id = NULL;
+  g_autoptr(GpmPodDraft) first = gpm_pod_draft_new ("First");
+  g_autoptr(GpmPodDraft) second = gpm_pod_draft_new ("Second");
+  g_autoptr(GpmPodPost) a = NULL;
+  g_autoptr(GpmPodPost) b = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  id = gpm_pod_upload_photo (pod, jpeg, "a.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  first->is_public = second->is_public = TRUE;
+  g_ptr_array_add (first->photo_ids, g_strdup (id));
+  g_ptr_array_add (second->photo_ids, g_strdup (id));
+  a = gpm_pod_create_post (pod, first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a->n_photos, ==, 1);
+  b = gpm_pod_create_post (pod, second, NULL, &error);
+  if (api)
+    {
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (b->n_photos, ==, 1);
+  own = gpm_pod_list_own_posts (pod, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 2);
+  for (guint i = 0; i < own->len; i++)
+    {
+      GpmPodPost *p = g_ptr_array_index (own, i);
+
+      g_assert_cmpint (p->n_photos, ==, g_str_equal (p->guid, b->guid) ? 1 : 0);
+    }
+}
+
 /* A pod that refuses the multipart form gets the raw upload (diaspy's way). */
 static void
 test_web_raw_upload (Fixture *f, gconstpointer data)
@@ -1396,6 +1487,8 @@ main (int argc, char **argv)
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
+  ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);
+  ADD_BOTH ("photos-moved", test_photos_moved);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

@@ -18,6 +18,13 @@
 #define MAX_RATE_LIMITED 50
 /* diaspora's poll question column. */
 #define MAX_POLL_QUESTION_CHARS 255
+/* diaspora destroys pending photos a day after their upload, once a day
+ * (app/workers/cleanup_pending_photos.rb): photo ids older than this are
+ * never sent; fresh ones are uploaded instead. */
+#define PHOTO_MAX_AGE_USEC ((gint64) 3 * 3600 * G_USEC_PER_SEC)
+/* How many times a post the pod kept without all its photos is taken back
+ * and sent again before the post is marked failed. */
+#define MAX_REPAIRS 2
 
 struct _GpmMigrator
 {
@@ -782,16 +789,28 @@ set_fatal (Run          *run,
 
 typedef enum {
   CHECK_FOUND,
+  CHECK_INCOMPLETE,   /* found, but without all of its photos: *out_post is it */
   CHECK_NOT_FOUND,
   CHECK_UNRESOLVED,
   CHECK_STOP,
 } CheckResult;
 
-/* Is the post with @text, attempted at @since (Unix s), on the pod? */
+/* A post the pod shows with another number of photos than were sent (the
+ * pod dropped photo ids it no longer had) is not the post that was meant. */
+static gboolean
+has_all_photos (const GpmPodPost *post,
+                guint             n_sent)
+{
+  return post->n_photos < 0 || (guint) post->n_photos == n_sent;
+}
+
+/* Is the post with @text and @n_photos photos, attempted at @since (Unix
+ * s), on the pod? */
 static CheckResult
 check_pod (Run         *run,
            const char  *key,
            const char  *text,
+           guint        n_photos,
            gint64       since,
            GpmPodPost **out_post,
            GError     **error)
@@ -822,7 +841,7 @@ check_pod (Run         *run,
               (found->id != NULL && gpm_journal_remote_is_claimed (self->journal, found->id, key)))
             return CHECK_NOT_FOUND;
           *out_post = g_steal_pointer (&found);
-          return CHECK_FOUND;
+          return has_all_photos (*out_post, n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
         }
       g_debug ("Checking %s on the pod: %s", key, local->message);
       if (is_auth_error (local))
@@ -976,27 +995,124 @@ wait_for_turn (Run *run)
 }
 
 typedef enum {
+  REPAIR_DONE,         /* the incomplete copy is gone from the pod */
+  REPAIR_UNRESOLVED,   /* could not delete it now: the row stays ATTEMPTING with it */
+  REPAIR_STOP,
+} RepairResult;
+
+/* Deletes the incomplete copy @guid the journal recorded for @key. */
+static RepairResult
+delete_incomplete (Run         *run,
+                   const char  *key,
+                   const char  *guid,
+                   GError     **error)
+{
+  GpmMigrator *self = run->self;
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      GError *jerror = NULL;
+      gboolean deleted;
+      gint64 start;
+
+      if (!checkpoint (run))
+        return REPAIR_STOP;
+      start = g_get_monotonic_time ();
+      deleted = gpm_pod_delete_post (self->pod, guid, NULL, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (deleted)
+        return journal_ok (run, gpm_journal_clear_incomplete (self->journal, key, &jerror), jerror)
+               ? REPAIR_DONE : REPAIR_STOP;
+      g_debug ("Deleting the incomplete copy %s of %s: %s", guid, key, local->message);
+      if (is_auth_error (local))
+        {
+          if (!wait_for_auth (run, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      if (is_fatal_error (local))
+        {
+          set_fatal (run, local);
+          return REPAIR_STOP;
+        }
+      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      if (is_transient (local) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                   _("The pod kept this post without all of its photos, and deleting that copy failed (%s); "
+                     "it will be deleted before the post is sent again"),
+                   local->message);
+      return REPAIR_UNRESOLVED;
+    }
+}
+
+/* The pod stored @key's post as @remote but without all of its photos:
+ * record that copy, then delete it. Journaled first, so that a process
+ * killed at any point deletes it on the next run and ends with one
+ * complete copy. */
+static RepairResult
+repair_post (Run         *run,
+             const char  *key,
+             GpmPodPost  *remote,
+             guint        n_sent,
+             GError     **error)
+{
+  GError *jerror = NULL;
+
+  g_message (_("%s: the pod kept the post with %d of its %u photos; deleting it to send it again with all of them"),
+             key, remote->n_photos, n_sent);
+  if (!journal_ok (run, gpm_journal_set_incomplete (run->self->journal, key,
+                                                    remote->id != NULL ? remote->id : remote->guid,
+                                                    remote->guid, &jerror), jerror))
+    return REPAIR_STOP;
+  return delete_incomplete (run, key, remote->guid, error);
+}
+
+typedef enum {
   PHOTOS_OK,
   PHOTOS_FAILED,   /* the post is marked failed */
   PHOTOS_STOP,
 } PhotosResult;
 
+/* Uploads every photo of @item afresh, right before its post request, and
+ * records their ids (the set the next attempt sends). Ids from an earlier
+ * attempt are never reused: the pod may have destroyed them as pending
+ * (daily cleanup), or a post that may exist may hold them (diaspora's web
+ * path would move them from it). */
 static PhotosResult
 upload_photos (Run             *run,
                GpmMigratorItem *item,
-               GPtrArray       *ids,
-               gboolean        *reused)
+               GPtrArray       *ids)
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
-  gboolean marked = FALSE;
+  GError *jerror = NULL;
 
   g_ptr_array_set_size (ids, 0);
-  *reused = FALSE;
+  if (item->photos->len == 0)
+    return PHOTOS_OK;
+  if (!checkpoint (run))
+    return PHOTOS_STOP;
+  if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), jerror) ||
+      !journal_ok (run, gpm_journal_clear_photos (self->journal, item->key, &jerror), jerror))
+    return PHOTOS_STOP;
   for (guint i = 0; i < item->photos->len; i++)
     {
       const char *photo = g_ptr_array_index (item->photos, i);
-      g_autofree char *id = gpm_journal_get_photo (self->journal, item->key, i);
+      g_autofree char *id = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *basename = NULL;
@@ -1006,22 +1122,8 @@ upload_photos (Run             *run,
       guint rate_limited = 0;
       gint64 start;
 
-      if (id != NULL)
-        {
-          *reused = TRUE;
-          g_ptr_array_add (ids, g_steal_pointer (&id));
-          continue;
-        }
       if (!checkpoint (run))
         return PHOTOS_STOP;
-      if (!marked)
-        {
-          GError *jerror = NULL;
-
-          if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), jerror))
-            return PHOTOS_STOP;
-          marked = TRUE;
-        }
 
       start = g_get_monotonic_time ();
       bytes = self->read_func != NULL ? self->read_func (item->post, photo, self->read_data, &error) : NULL;
@@ -1078,12 +1180,8 @@ upload_photos (Run             *run,
           }
         }
 
-      {
-        GError *jerror = NULL;
-
-        if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), jerror))
-          return PHOTOS_STOP;
-      }
+      if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), jerror))
+        return PHOTOS_STOP;
       g_ptr_array_add (ids, g_steal_pointer (&id));
     }
   return PHOTOS_OK;
@@ -1127,6 +1225,16 @@ make_draft (Run             *run,
   return draft;
 }
 
+/* The photos recorded for @key's last attempt: how many it sent. */
+static guint
+count_recorded_photos (Run        *run,
+                       const char *key)
+{
+  g_autoptr(GPtrArray) ids = gpm_journal_get_photos (run->self->journal, key);
+
+  return ids != NULL ? ids->len : 0;
+}
+
 /* One post, start to end. FALSE: stop the run (cancelled, or run->fatal). */
 static gboolean
 process_post (Run     *run,
@@ -1142,9 +1250,9 @@ process_post (Run     *run,
   guint max_retries = get_max_retries (self);
   guint attempt = 0;
   guint rate_limited = 0;
-  gboolean reused = FALSE;
-  gboolean reuploaded = FALSE;
+  guint repairs = 0;
   gboolean refused_once = FALSE;
+  gint64 photos_at = 0;   /* monotonic time of the upload of photo_ids; 0: none usable */
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
@@ -1172,16 +1280,48 @@ process_post (Run     *run,
       return TRUE;
     }
 
+  /* An incomplete copy an earlier run left on the pod: take it back first. */
+  if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->guid != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      switch (delete_incomplete (run, key, entry->guid, &error))
+        {
+        case REPAIR_DONE:
+          break;
+        case REPAIR_UNRESOLVED:
+          finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
+          return TRUE;
+        case REPAIR_STOP:
+        default:
+          return FALSE;
+        }
+    }
+
   /* A previous attempt whose outcome nobody saw: look before anything else. */
   if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->text != NULL)
     {
       g_autoptr(GpmPodPost) found = NULL;
       g_autoptr(GError) error = NULL;
+      guint n_sent = count_recorded_photos (run, key);
 
-      switch (check_pod (run, key, entry->text, entry->updated_at, &found, &error))
+      switch (check_pod (run, key, entry->text, n_sent, entry->updated_at, &found, &error))
         {
         case CHECK_FOUND:
           return mark_posted (run, post, key, found);
+        case CHECK_INCOMPLETE:
+          switch (repair_post (run, key, found, n_sent, &error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
+              return TRUE;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          break;
         case CHECK_NOT_FOUND:
           break;
         case CHECK_UNRESOLVED:
@@ -1210,20 +1350,6 @@ process_post (Run     *run,
       !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), jerror))
     return FALSE;
 
-photos:
-  switch (upload_photos (run, item, photo_ids, &reused))
-    {
-    case PHOTOS_OK:
-      break;
-    case PHOTOS_FAILED:
-      return TRUE;
-    case PHOTOS_STOP:
-    default:
-      return FALSE;
-    }
-  g_clear_pointer (&draft, gpm_pod_draft_free);
-  draft = make_draft (run, item, photo_ids);
-
   if (!wait_for_turn (run))
     return FALSE;
 
@@ -1236,6 +1362,29 @@ photos:
 
       if (!checkpoint (run))
         return FALSE;
+      /* Photos right before the post request: uploaded for this attempt,
+       * or for an earlier one of this run that surely created nothing and
+       * is recent enough for the pod to still hold them. */
+      if (draft == NULL || photos_at == 0 || g_get_monotonic_time () - photos_at > PHOTO_MAX_AGE_USEC)
+        {
+          if (item->photos->len > 0 || draft == NULL)
+            {
+              switch (upload_photos (run, item, photo_ids))
+                {
+                case PHOTOS_OK:
+                  break;
+                case PHOTOS_FAILED:
+                  return TRUE;
+                case PHOTOS_STOP:
+                default:
+                  return FALSE;
+                }
+              g_clear_pointer (&draft, gpm_pod_draft_free);
+              draft = make_draft (run, item, photo_ids);
+            }
+          photos_at = g_get_monotonic_time ();
+        }
+
       if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), jerror))
         return FALSE;
       attempt_time = g_get_real_time () / G_USEC_PER_SEC;
@@ -1243,6 +1392,35 @@ photos:
       created = gpm_pod_create_post (self->pod, draft, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
 
+      if (created != NULL && created->guid != NULL && !has_all_photos (created, photo_ids->len))
+        {
+          g_autoptr(GError) repair_error = NULL;
+
+          /* Saved, but some photo ids were no longer on the pod: those
+           * photos are gone, the copy is taken back, and the post goes
+           * again with fresh uploads. */
+          photos_at = 0;
+          switch (repair_post (run, key, created, photo_ids->len, &repair_error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, repair_error);
+              return TRUE;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          if (repairs++ < MAX_REPAIRS)
+            continue;
+          {
+            g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                                 _("The pod kept the post without all of its photos %u times; "
+                                                   "it was taken back each time and is not on the pod"),
+                                                 repairs);
+            return mark_failed (run, post, key, why);
+          }
+        }
       if (created != NULL && created->guid != NULL)
         {
           run->last_post_usec = g_get_real_time ();
@@ -1277,14 +1455,29 @@ photos:
           g_autoptr(GpmPodPost) found = NULL;
           g_autoptr(GError) check_error = NULL;
 
+          /* These photo ids may now belong to a post on the pod. */
+          photos_at = 0;
           /* Give the pod time to finish what it may be doing, then look. */
           if (!backoff (run, attempt, error))
             return FALSE;
-          switch (check_pod (run, key, item->text, attempt_time, &found, &check_error))
+          switch (check_pod (run, key, item->text, photo_ids->len, attempt_time, &found, &check_error))
             {
             case CHECK_FOUND:
               run->last_post_usec = g_get_real_time ();
               return mark_posted (run, post, key, found);
+            case CHECK_INCOMPLETE:
+              switch (repair_post (run, key, found, photo_ids->len, &check_error))
+                {
+                case REPAIR_DONE:
+                  break;
+                case REPAIR_UNRESOLVED:
+                  finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, check_error);
+                  return TRUE;
+                case REPAIR_STOP:
+                default:
+                  return FALSE;
+                }
+              G_GNUC_FALLTHROUGH;
             case CHECK_NOT_FOUND:
               if (attempt++ < max_retries)
                 continue;
@@ -1320,15 +1513,6 @@ photos:
                                                  _("Gave up after %u attempts: %s"), attempt + 1, error->message);
             return mark_failed (run, post, key, why);
           }
-        }
-      /* Refused. Photos kept from an earlier run may be gone from the pod:
-       * upload them again, once. */
-      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED) && reused && !reuploaded)
-        {
-          reuploaded = TRUE;
-          if (!journal_ok (run, gpm_journal_clear_photos (self->journal, key, &jerror), jerror))
-            return FALSE;
-          goto photos;
         }
       /* An answer for a post the pod did not save ("id": null): nothing was
        * stored, so one more try cannot double it; a second such answer is
@@ -1425,8 +1609,25 @@ resolve_attempts (Run *run)
 
       if (entry->state != GPM_JOURNAL_STATE_ATTEMPTING || entry->text == NULL)
         continue;
-      switch (check_pod (run, entry->key, entry->text, entry->updated_at, &found, &check_error))
+      /* An incomplete copy waiting to be deleted: its post deletes it when it comes up. */
+      if (entry->guid != NULL)
+        continue;
+      switch (check_pod (run, entry->key, entry->text, count_recorded_photos (run, entry->key),
+                         entry->updated_at, &found, &check_error))
         {
+        case CHECK_INCOMPLETE:
+          switch (repair_post (run, entry->key, found, count_recorded_photos (run, entry->key), &check_error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              g_message ("%s: %s", entry->entry_name, check_error->message);
+              break;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          break;
         case CHECK_FOUND:
           g_debug ("%s was created by an earlier attempt", entry->key);
           if (!journal_ok (run, gpm_journal_set_posted (self->journal, entry->key,

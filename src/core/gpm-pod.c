@@ -2744,6 +2744,9 @@ post_from_json (JsonObject *o)
   p->text = g_strdup (obj_string (o, "text", "body"));
   p->is_public = obj_bool (o, "public", FALSE);
   p->created_at = parse_time (o, "created_at");
+  /* post_presenter.rb build_photos_json: one object per attached photo */
+  p->n_photos = json_object_has_member (o, "photos") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "photos"))
+    ? (gint) json_array_get_length (json_object_get_array_member (o, "photos")) : -1;
   return p;
 }
 
@@ -2986,6 +2989,51 @@ gpm_pod_create_post (GpmPod             *self,
     }
   reply_clear (&reply);
   return post;
+}
+
+gboolean
+gpm_pod_delete_post (GpmPod        *self,
+                     const char    *guid,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  GpmPodAuth auth;
+  Request req = { "DELETE", NULL, AUTH_NONE };
+  Reply reply = { 0 };
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_POD (self), FALSE);
+  g_return_val_if_fail (guid != NULL && *guid != '\0', FALSE);
+  if (!require_auth (self, &auth, error))
+    return FALSE;
+  escaped = g_uri_escape_string (guid, NULL, FALSE);
+  if (auth == GPM_POD_AUTH_WEB)
+    {
+      /* posts_controller.rb#destroy: 204 for JSON; CSRF token in the header */
+      path = g_strconcat ("/posts/", escaped, NULL);
+      req.auth = AUTH_COOKIE;
+      req.web_xhr = TRUE;
+    }
+  else
+    {
+      path = g_strconcat ("/api/v1/posts/", escaped, NULL);
+      req.auth = AUTH_BEARER;
+    }
+  req.url = pod_url (self, path);
+  ok = send_authed (self, &req, &reply, cancellable, error);
+  request_clear (&req);
+  if (!ok)
+    return FALSE;
+  /* 404: already gone (deleted by an earlier try whose answer was lost) */
+  if (reply.status >= 400 && reply.status != 404)
+    {
+      set_rejected (error, &reply);
+      ok = FALSE;
+    }
+  reply_clear (&reply);
+  return ok;
 }
 
 static gboolean

@@ -131,6 +131,7 @@ typedef struct {
   char      *text;        /* the Markdown body as the pod stored it */
   gboolean   is_public;
   GDateTime *created_at;  /* may be NULL */
+  gint       n_photos;    /* photos attached, as the pod shows them; -1 when the answer does not say */
   /*< private >*/
   gint ref_count;
 } GpmPodPost;
@@ -257,6 +258,12 @@ void        gpm_pod_create_post_async       (GpmPod *self, const GpmPodDraft *dr
                                              GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 GpmPodPost *gpm_pod_create_post_finish      (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* Deletes the account's own post @guid (its id works on the web too).
+ * TRUE also when the pod no longer has it (404). Used to take back a post
+ * the pod stored without all of its photos. */
+gboolean    gpm_pod_delete_post             (GpmPod *self, const char *guid,
+                                             GCancellable *cancellable, GError **error);
 
 /* The account's own most recent posts, newest first, at most @max_posts
  * (pages through the stream as needed). GpmPodPost*. */
