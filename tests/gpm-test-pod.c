@@ -1999,6 +1999,7 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "expire-token", GPM_TEST_POD_FAULT_EXPIRE_TOKEN },
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
     { "cleanup-photos", GPM_TEST_POD_FAULT_CLEANUP_PHOTOS },
+    { "save-then-status", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -2309,6 +2310,19 @@ server_handler (SoupServer        *server,
               t->expires = 0;
           }
       route (self, msg, method, path, query, fault && fault->kind == GPM_TEST_POD_FAULT_NULL_ID);
+      /* An exception after status_message.save (Redis down when the
+       * federation job is queued, say) lands in the controller's rescue:
+       * web status_messages_controller.rb:54-55 → handle_create_error
+       * (:64-69) renders the message with 403; api/v1/posts_controller.rb:33-34
+       * renders 422 "Failed to create the post". The post stays saved. */
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_SAVE_THEN_STATUS)
+        {
+          if (g_str_has_prefix (path, "/api/"))
+            respond_api_error (msg, fault->param ? fault->param : 422, "Failed to create the post");
+          else
+            respond (msg, fault->param ? fault->param : 403, "text/plain; charset=utf-8",
+                     "Error connecting to Redis on 127.0.0.1:6379 (Errno::ECONNREFUSED)");
+        }
     }
   g_mutex_unlock (&self->lock);
 

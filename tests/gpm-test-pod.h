@@ -16,7 +16,8 @@
  * of gpm_test_pod_dump_json(); POST /_test/fault with a JSON body
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
- * expire-session, expire-token, null-id, cleanup-photos); POST
+ * expire-session, expire-token, null-id, cleanup-photos,
+ * save-then-status); POST
  * /_test/cleanup {"older_than":SECONDS} runs the daily cleanup of pending
  * photos now; POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
@@ -40,6 +41,8 @@ typedef enum {
   GPM_TEST_POD_FAULT_EXPIRE_TOKEN,      /* expire every access token, then answer 401 invalid_token */
   GPM_TEST_POD_FAULT_NULL_ID,           /* API post creation: 201 with "id": null, store nothing */
   GPM_TEST_POD_FAULT_CLEANUP_PHOTOS,    /* the daily cleanup of pending photos runs (any age) just before this request */
+  GPM_TEST_POD_FAULT_SAVE_THEN_STATUS,  /* do the work (store the post), then answer like an exception raised after
+                                         * the save: web 403 with the message, API 422 (@param: another status) */
 } GpmTestPodFault;
 
 typedef struct {

@@ -525,6 +525,8 @@ static const FaultSpec faults[] = {
   { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
   { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1 },
   { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
+  /* saved, then 403 (web) / 422 (API) from an exception after the save */
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 3 },
 };
 
 static void
@@ -1070,6 +1072,7 @@ main (int argc, char **argv)
         [GPM_TEST_POD_FAULT_EXPIRE_TOKEN] = "expire-token",
         [GPM_TEST_POD_FAULT_NULL_ID] = "null-id",
         [GPM_TEST_POD_FAULT_CLEANUP_PHOTOS] = "cleanup-photos",
+        [GPM_TEST_POD_FAULT_SAVE_THEN_STATUS] = "save-then-status",
       };
       const FaultSpec *spec = &faults[i];
       g_autofree char *web_path = g_strdelimit (g_strdup (spec->path + 1), "/", '-');
@@ -1098,6 +1101,7 @@ main (int argc, char **argv)
   g_test_add ("/migrator/web/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
   g_test_add ("/migrator/api/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
   g_test_add ("/migrator/web/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
+  g_test_add ("/migrator/api/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
   g_test_add ("/migrator/web/restart-incomplete", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);

@@ -1020,6 +1020,28 @@ test_fault_rate_limited (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+/* An exception after the save: 403 (web) or 422 (API), yet the post is there. */
+static void
+test_fault_saved_then_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 1);
+  made = post_once (pod, "saved, then an exception", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 403);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_clear_error (&error);
+  found = gpm_pod_find_own_post (pod, "saved, then an exception", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+}
+
 static void
 test_fault_closed_after_store (Fixture *f, gconstpointer data)
 {
@@ -1498,6 +1520,7 @@ main (int argc, char **argv)
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
+  ADD_BOTH ("fault-saved-then-refused", test_fault_saved_then_refused);
   ADD_BOTH ("fault-slow", test_fault_slow);
   ADD_BOTH ("threads", test_threads);
 

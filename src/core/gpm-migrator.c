@@ -25,6 +25,9 @@
 /* How many times a post the pod kept without all its photos is taken back
  * and sent again before the post is marked failed. */
 #define MAX_REPAIRS 2
+/* How many 403/422 answers to a post request (checked on the pod each
+ * time) before they count as the pod's refusal. */
+#define MAX_AMBIGUOUS_REFUSALS 2
 
 struct _GpmMigrator
 {
@@ -715,6 +718,17 @@ may_have_created (const GError *error)
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
 }
 
+/* A refusal that diaspora also gives for exceptions raised after the post
+ * was saved (status_messages_controller.rb `rescue StandardError` → 403;
+ * api/v1/posts_controller.rb → 422): it may exist all the same. */
+static gboolean
+is_ambiguous_refusal (const GError *error)
+{
+  guint status = gpm_pod_error_get_http_status (error);
+
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED) && (status == 403 || status == 422);
+}
+
 static gboolean
 is_transient (const GError *error)
 {
@@ -1251,6 +1265,7 @@ process_post (Run     *run,
   guint attempt = 0;
   guint rate_limited = 0;
   guint repairs = 0;
+  guint refusals = 0;
   gboolean refused_once = FALSE;
   gint64 photos_at = 0;   /* monotonic time of the upload of photo_ids; 0: none usable */
   gint64 start = g_get_monotonic_time ();
@@ -1450,12 +1465,14 @@ process_post (Run     *run,
           set_fatal (run, error);
           return FALSE;
         }
-      if (may_have_created (error))
+      if (may_have_created (error) || is_ambiguous_refusal (error))
         {
           g_autoptr(GpmPodPost) found = NULL;
           g_autoptr(GError) check_error = NULL;
+          gboolean refused = is_ambiguous_refusal (error);
 
-          /* These photo ids may now belong to a post on the pod. */
+          /* These photo ids may now belong to a post on the pod (and after
+           * a refusal they may be why: the API refuses ids that are gone). */
           photos_at = 0;
           /* Give the pod time to finish what it may be doing, then look. */
           if (!backoff (run, attempt, error))
@@ -1479,6 +1496,14 @@ process_post (Run     *run,
                 }
               G_GNUC_FALLTHROUGH;
             case CHECK_NOT_FOUND:
+              if (refused)
+                {
+                  /* Not there: the pod may really have refused it; try
+                   * again with fresh photos a few times, then believe it. */
+                  if (refusals++ < MAX_AMBIGUOUS_REFUSALS)
+                    continue;
+                  return mark_failed (run, post, key, error);
+                }
               if (attempt++ < max_retries)
                 continue;
               {
