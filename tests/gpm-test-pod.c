@@ -17,6 +17,7 @@
 #define G_LOG_DOMAIN "gpm-test-pod"
 
 #include <string.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 
 #include "gpm-test-pod.h"
@@ -112,6 +113,7 @@ struct _GpmTestPod
   GPtrArray    *paths;     /* char*, every request seen */
   GArray       *sign_in_times; /* gint64 monotonic */
   gboolean      api_enabled;
+  gboolean      check_images;
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -1165,10 +1167,46 @@ multipart_part (SoupServerMessage *msg, const char *name, char **filename)
   return found;
 }
 
+/* Decodes @file like the pod's image processing (MiniMagick) would: FALSE
+ * when it is no image. */
+static gboolean
+decode_image (GBytes *file, int *width, int *height)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (file, &len);
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  GdkPixbuf *pixbuf;
+
+  *width = *height = 0;
+  /* by signature: gdk-pixbuf's own sniffing needs the MIME database, which
+   * tests with isolated XDG dirs do not have */
+  if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  else if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+  else if (len >= 6 && memcmp (data, "GIF8", 4) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("gif", NULL);
+  if (loader == NULL)
+    return FALSE;
+  if (!gdk_pixbuf_loader_write_bytes (loader, file, NULL))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return FALSE;
+    }
+  if (!gdk_pixbuf_loader_close (loader, NULL) || (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+    return FALSE;
+  *width = gdk_pixbuf_get_width (pixbuf);
+  *height = gdk_pixbuf_get_height (pixbuf);
+  return TRUE;
+}
+
 static GpmTestPodPhoto *
-store_photo (GpmTestPod *self, User *u, gsize size, gboolean pending)
+store_photo (GpmTestPod *self, User *u, GBytes *file, gboolean pending)
 {
   GpmTestPodPhoto *ph = g_new0 (GpmTestPodPhoto, 1);
+  gsize size = g_bytes_get_size (file);
+
+  decode_image (file, &ph->width, &ph->height);
 
   ph->id = self->next_id++;
   ph->guid = new_guid ();
@@ -1223,7 +1261,20 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
                "{\"success\":false,\"error\":\"Photo upload failed. Are you sure an image was added?\"}");
       return;
     }
-  ph = store_photo (self, u, g_bytes_get_size (file), pending);
+  {
+    int w, h;
+
+    /* rescuing_photo_errors (photos_controller.rb:157-165) rescues only
+     * TypeError, CarrierWave::IntegrityError and RuntimeError; MiniMagick's
+     * error for a file it cannot read is none of them: Rails' 500 page. */
+    if (self->check_images && !decode_image (file, &w, &h))
+      {
+        respond (msg, 500, "text/html",
+                 "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>");
+        return;
+      }
+  }
+  ph = store_photo (self, u, file, pending);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "success");
   json_builder_add_boolean_value (b, TRUE);
@@ -1425,7 +1476,17 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
       respond_api_error (msg, 422, "Failed to create the photo");
       return;
     }
-  ph = store_photo (self, u, g_bytes_get_size (image),
+  {
+    int w, h;
+
+    /* api/v1/photos_controller.rb:48 rescues MiniMagick::Error too: 422 */
+    if (self->check_images && !decode_image (image, &w, &h))
+      {
+        respond_api_error (msg, 422, "Failed to create the photo");
+        return;
+      }
+  }
+  ph = store_photo (self, u, image,
                     pending && g_bytes_get_size (pending) == 4
                     && memcmp (g_bytes_get_data (pending, NULL), "true", 4) == 0);
   created = iso_time (g_get_real_time ());
@@ -2566,6 +2627,14 @@ gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean 
   g_free (self->browser_user);
   self->browser_user = g_strdup (username);
   self->browser_approves = approve;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check)
+{
+  g_mutex_lock (&self->lock);
+  self->check_images = check;
   g_mutex_unlock (&self->lock);
 }
 

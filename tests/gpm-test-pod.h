@@ -69,6 +69,7 @@ typedef struct {
   gboolean pending;                 /* not attached to a post yet */
   char    *post_guid;               /* the post it is attached to, NULL while pending */
   gint64   created_us;              /* real time of the upload */
+  int      width, height;           /* as decoded; 0 when the bytes are no image */
 } GpmTestPodPhoto;
 
 #define GPM_TYPE_TEST_POD (gpm_test_pod_get_type ())
@@ -92,6 +93,10 @@ void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *usernam
  * follows @uri in another thread: the pod's authorization page, then the
  * redirect back to the app's loopback callback. */
 void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
+/* Check uploaded images like diaspora's image processing does (default
+ * off: generated takeouts carry random bytes as photos): a file that does
+ * not decode is answered 500 on the web path, 422 through the API. */
+void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

@@ -856,6 +856,46 @@ test_restart_incomplete (Fixture       *f,
   assert_complete_run (f, migrator);
 }
 
+static GBytes *
+read_one_corrupt (GpmPost     *post,
+                  const char  *photo,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  if (g_strcmp0 (photo, user_data) == 0)
+    return g_bytes_new_static ("\xff\xd8\xff\xe0 cut off", 11);
+  return g_bytes_new_static (png, sizeof png);
+}
+
+/* A photo the pod's image processing cannot read: the web upload answers
+ * 500 every time. It fails fast (not eight retries), its post fails naming
+ * it, and every other post goes. */
+static void
+test_corrupt_photo (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *broken = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo: p01-0.png */
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  RunState state = { 0 };
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_migrator_set_read_func (migrator, read_one_corrupt, (gpointer) "p01-0.png", NULL);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 5);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 5);
+  entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (broken), NULL);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_FAILED);
+  g_assert_nonnull (strstr (entry->reason, "p01-0.png"));
+  /* the five good photos once each, the bad one at most twice (web: each
+   * refused multipart upload is followed by the raw one) */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/photos" : "/photos"), <=, 5 + 2 * (f->api ? 1 : 2));
+}
+
 /* Cancel after the first post; a new run finishes the rest. */
 static void
 test_cancel_resume (Fixture       *f,
@@ -1104,6 +1144,8 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
   g_test_add ("/migrator/web/restart-incomplete", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
+  g_test_add ("/migrator/web/corrupt-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
+  g_test_add ("/migrator/api/corrupt-photo", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);

@@ -687,6 +687,28 @@ test_photos_cleaned_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* An image the pod's processing cannot read: 500 on the web path (not
+ * among the errors photos_controller.rb rescues), 422 through the API. */
+static void
+test_corrupt_image (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) corrupt = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *id = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_set_check_images (f->tp, TRUE);
+  id = gpm_pod_upload_photo (pod, corrupt, "broken.jpg", "image/jpeg", NULL, &error);
+  g_assert_null (id);
+  if (api)
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  else
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 500);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, api ? "/api/v1/photos" : "/photos"), ==, 1);
+}
+
 /* The web path takes photo ids that are attached to another post away
  * from it (no pending filter); the API refuses them. */
 static void
@@ -1511,6 +1533,7 @@ main (int argc, char **argv)
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
   ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);
   ADD_BOTH ("photos-moved", test_photos_moved);
+  ADD_BOTH ("corrupt-image", test_corrupt_image);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

@@ -28,6 +28,8 @@
 /* How many 403/422 answers to a post request (checked on the pod each
  * time) before they count as the pod's refusal. */
 #define MAX_AMBIGUOUS_REFUSALS 2
+/* Retries of a photo upload answered 500 (see upload_photos()). */
+#define MAX_PHOTO_INTERNAL_ERRORS 1
 
 struct _GpmMigrator
 {
@@ -1134,6 +1136,7 @@ upload_photos (Run             *run,
       g_autofree char *mime = NULL;
       guint attempt = 0;
       guint rate_limited = 0;
+      guint internal_errors = 0;
       gint64 start;
 
       if (!checkpoint (run))
@@ -1180,6 +1183,27 @@ upload_photos (Run             *run,
                 return PHOTOS_STOP;
               continue;
             }
+          /* diaspora's web upload answers 500 for an image its processing
+           * cannot read (photos_controller.rb rescues only some errors):
+           * the same bytes get the same answer. One more try for a passing
+           * hiccup, then the photo fails, by name. */
+          if (gpm_pod_error_get_http_status (error) == 500)
+            {
+              if (internal_errors++ < MAX_PHOTO_INTERNAL_ERRORS)
+                {
+                  if (!backoff (run, 0, error))
+                    return PHOTOS_STOP;
+                  continue;
+                }
+              {
+                g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                                     _("The pod could not process the photo %s (error 500 on %u tries): "
+                                                       "it may be damaged or in a format the pod does not take. "
+                                                       "The post was not sent"),
+                                                     photo, internal_errors);
+                return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+              }
+            }
           if (is_transient (error) && attempt < max_retries)
             {
               if (!backoff (run, attempt++, error))
@@ -1189,7 +1213,7 @@ upload_photos (Run             *run,
           {
             g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR,
                                                  is_transient (error) ? GPM_MIGRATOR_ERROR_GAVE_UP : GPM_MIGRATOR_ERROR_PHOTO,
-                                                 _("Could not upload the photo %s: %s"), basename, error->message);
+                                                 _("Could not upload the photo %s: %s"), photo, error->message);
             return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
           }
         }
