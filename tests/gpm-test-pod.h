@@ -97,6 +97,10 @@ void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
  * off: generated takeouts carry random bytes as photos): a file that does
  * not decode is answered 500 on the web path, 422 through the API. */
 void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
+/* The pod behind a proxy with a request body limit (nginx's
+ * client_max_body_size): larger requests are answered 413 before the pod
+ * sees them. 0: no limit (default). */
+void        gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

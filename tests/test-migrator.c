@@ -5,6 +5,7 @@
  * others are not there at all, and the journal agrees. */
 #define G_LOG_DOMAIN "test-migrator"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -56,6 +57,8 @@ typedef struct {
   gint64      friends;
   gboolean    api;
   gboolean    retried;   /* a failed post was sent again by a later run: out of order */
+  guint       big_side;  /* photos that are not the PNG: portrait 2:3, long side at most this */
+  gsize       big_size;  /* ... and at most this many bytes (0: any) */
 } Fixture;
 
 static GpmPost *
@@ -400,7 +403,16 @@ assert_pod_and_journal (Fixture *f,
               if (g_strcmp0 (photo->guid, g_ptr_array_index (match->photo_guids, k)) == 0)
                 {
                   attached = !photo->pending && g_strcmp0 (photo->post_guid, match->guid) == 0;
-                  g_assert_cmpuint (photo->size, ==, sizeof png);
+                  if (photo->size != sizeof png)
+                    {
+                      /* a big photo, shrunk: upright (portrait), in proportion, within the limits */
+                      g_assert_cmpuint (f->big_side, >, 0);
+                      g_assert_cmpint (photo->height, >, photo->width);
+                      g_assert_cmpint (photo->height, <=, f->big_side);
+                      g_assert_cmpint (ABS (photo->height * 2 - photo->width * 3), <=, 3);
+                      if (f->big_size > 0)
+                        g_assert_cmpuint (photo->size, <=, f->big_size);
+                    }
                 }
             }
           g_assert_true (attached);
@@ -896,6 +908,131 @@ test_corrupt_photo (Fixture       *f,
   g_assert_cmpuint (gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/photos" : "/photos"), <=, 5 + 2 * (f->api ? 1 : 2));
 }
 
+/* A JPEG of noise (so it stays big) over 4 MiB, stored 3600×2400 with EXIF
+ * orientation 6: shown turned 90°, 2400×3600. */
+static GBytes *
+big_rotated_jpeg (void)
+{
+  static GBytes *cached;
+  static const guint8 exif[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+    'M', 'M', 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,          /* TIFF header, IFD at 8 */
+    0x00, 0x01,                                            /* one entry */
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01,        /* Orientation, SHORT, 1 */
+    0x00, 0x06, 0x00, 0x00,                                /* = 6 */
+    0x00, 0x00, 0x00, 0x00,                                /* no next IFD */
+  };
+
+  if (cached == NULL)
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 3600, 2400);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *jpeg = NULL;
+      GByteArray *out = g_byte_array_new ();
+      guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+      gsize n = (gsize) gdk_pixbuf_get_rowstride (pixbuf) * 2400;
+      gsize len = 0;
+
+      for (gsize i = 0; i + 4 <= n; i += 4)
+        {
+          guint32 r = g_rand_int (rand);
+          memcpy (pixels + i, &r, 4);
+        }
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &len, "jpeg", &error, "quality", "95", NULL));
+      g_assert_no_error (error);
+      g_byte_array_append (out, (const guint8 *) jpeg, 2);   /* SOI */
+      g_byte_array_append (out, exif, sizeof exif);
+      g_byte_array_append (out, (const guint8 *) jpeg + 2, len - 2);
+      cached = g_byte_array_free_to_bytes (out);
+      g_assert_cmpuint (g_bytes_get_size (cached), >, 4 * 1024 * 1024);
+    }
+  return g_bytes_ref (cached);
+}
+
+static GBytes *
+read_one_big (GpmPost     *post,
+              const char  *photo,
+              gpointer     user_data,
+              GError     **error)
+{
+  if (g_strcmp0 (photo, user_data) == 0)
+    return big_rotated_jpeg ();
+  return g_bytes_new_static (png, sizeof png);
+}
+
+/* A photo over 4 MiB is shrunk like diaspora's web client does (3072
+ * pixels), upright, before it is uploaded. */
+static void
+test_big_photo (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  f->big_side = 3072;
+  assert_complete_run (f, migrator);
+  {
+    g_autoptr(GPtrArray) photos = gpm_test_pod_dup_photos (f->server);
+    guint n_big = 0;
+
+    for (guint i = 0; i < photos->len; i++)
+      {
+        GpmTestPodPhoto *photo = g_ptr_array_index (photos, i);
+
+        if (photo->size != sizeof png)
+          {
+            n_big++;
+            g_assert_cmpint (photo->width, ==, 2048);
+            g_assert_cmpint (photo->height, ==, 3072);
+          }
+      }
+    g_assert_cmpuint (n_big, ==, 1);
+  }
+}
+
+/* Behind a proxy that takes at most 3 MiB (413 above): shrunk further until
+ * it fits. */
+static void
+test_photo_too_large (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_test_pod_set_body_limit (f->server, 3 * 1024 * 1024);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  f->big_side = 3072 * 7 / 10;
+  f->big_size = 3 * 1024 * 1024;
+  assert_complete_run (f, migrator);
+}
+
+/* A limit no shrinking reaches: that post fails, naming the photo and why;
+ * the others go. */
+static void
+test_photo_never_fits (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *big = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo: p01-0.png */
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  RunState state = { 0 };
+
+  gpm_test_pod_set_body_limit (f->server, 20 * 1024);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 5);
+  entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (big), NULL);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_FAILED);
+  g_assert_nonnull (strstr (entry->reason, "p01-0.png"));
+  g_assert_nonnull (strstr (entry->reason, "larger than the pod accepts"));
+}
+
 /* Cancel after the first post; a new run finishes the rest. */
 static void
 test_cancel_resume (Fixture       *f,
@@ -1146,6 +1283,11 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/web/corrupt-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
   g_test_add ("/migrator/api/corrupt-photo", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
+  g_test_add ("/migrator/web/big-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_big_photo, fixture_tear_down);
+  g_test_add ("/migrator/api/big-photo", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_big_photo, fixture_tear_down);
+  g_test_add ("/migrator/web/photo-too-large", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_too_large, fixture_tear_down);
+  g_test_add ("/migrator/api/photo-too-large", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photo_too_large, fixture_tear_down);
+  g_test_add ("/migrator/web/photo-never-fits", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_never_fits, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);

@@ -709,6 +709,26 @@ test_corrupt_image (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, api ? "/api/v1/photos" : "/photos"), ==, 1);
 }
 
+/* A proxy's body limit (nginx client_max_body_size): 413, once. */
+static void
+test_body_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (64 * 1024), 64 * 1024);
+  g_autofree char *id = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_set_body_limit (f->tp, 32 * 1024);
+  id = gpm_pod_upload_photo (pod, big, "big.jpg", "image/jpeg", NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 413);
+  /* no second try the raw way: it is just as large */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, api ? "/api/v1/photos" : "/photos"), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+}
+
 /* The web path takes photo ids that are attached to another post away
  * from it (no pending filter); the API refuses them. */
 static void
@@ -1534,6 +1554,7 @@ main (int argc, char **argv)
   ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);
   ADD_BOTH ("photos-moved", test_photos_moved);
   ADD_BOTH ("corrupt-image", test_corrupt_image);
+  ADD_BOTH ("body-limit", test_body_limit);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-migrator.h"
+#include "gpm-photo-resize.h"
 #include "gpm-util.h"
 
 /* diaspora*'s limit on a post's text, in characters. */
@@ -30,6 +31,11 @@
 #define MAX_AMBIGUOUS_REFUSALS 2
 /* Retries of a photo upload answered 500 (see upload_photos()). */
 #define MAX_PHOTO_INTERNAL_ERRORS 1
+/* A photo the pod answers 413 for is shrunk to this share of its long
+ * side and sent again, down to PHOTO_MIN_SIDE pixels. */
+#define PHOTO_SHRINK_NUM 7
+#define PHOTO_SHRINK_DEN 10
+#define PHOTO_MIN_SIDE 480u
 
 struct _GpmMigrator
 {
@@ -1103,6 +1109,41 @@ typedef enum {
   PHOTOS_STOP,
 } PhotosResult;
 
+/* Replaces *@upload with @original shrunk to @max_side pixels (JPEG, upright).
+ * FALSE, leaving it as it was, when @original is no image GdkPixbuf reads. */
+static gboolean
+shrink_photo (Run         *run,
+              const char  *photo,
+              GBytes      *original,
+              guint        max_side,
+              GBytes     **upload,
+              char       **upload_name,
+              guint       *side)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) shrunk = NULL;
+  g_autofree char *name = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint long_side = 0;
+
+  shrunk = gpm_photo_shrink (original, max_side, &long_side, &error);
+  run->io_usec += g_get_monotonic_time () - start;
+  if (shrunk == NULL)
+    {
+      g_debug ("Shrinking %s: %s", photo, error->message);
+      return FALSE;
+    }
+  g_debug ("%s: %" G_GSIZE_FORMAT " bytes, shrunk to %u pixels: %" G_GSIZE_FORMAT " bytes",
+           photo, g_bytes_get_size (original), long_side, g_bytes_get_size (shrunk));
+  name = g_path_get_basename (photo);
+  g_free (*upload_name);
+  *upload_name = gpm_photo_jpeg_name (name);
+  g_bytes_unref (*upload);
+  *upload = g_steal_pointer (&shrunk);
+  *side = long_side;
+  return TRUE;
+}
+
 /* Uploads every photo of @item afresh, right before its post request, and
  * records their ids (the set the next attempt sends). Ids from an earlier
  * attempt are never reused: the pod may have destroyed them as pending
@@ -1134,6 +1175,9 @@ upload_photos (Run             *run,
       g_autofree char *basename = NULL;
       g_autofree char *content_type = NULL;
       g_autofree char *mime = NULL;
+      g_autoptr(GBytes) upload = NULL;     /* what is sent: @bytes, or @bytes shrunk */
+      g_autofree char *upload_name = NULL;
+      guint side = 0;                      /* long side of a shrunk @upload; 0: the original */
       guint attempt = 0;
       guint rate_limited = 0;
       guint internal_errors = 0;
@@ -1155,12 +1199,18 @@ upload_photos (Run             *run,
       basename = g_path_get_basename (photo);
       content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
       mime = g_content_type_get_mime_type (content_type);
+      upload = g_bytes_ref (bytes);
+      upload_name = g_strdup (basename);
+      /* What diaspora's own web client does (post_photo_uploader.es6). */
+      if (g_bytes_get_size (bytes) > GPM_PHOTO_RESIZE_LIMIT)
+        shrink_photo (run, photo, bytes, GPM_PHOTO_RESIZE_MAX_SIDE, &upload, &upload_name, &side);
 
       for (;;)
         {
           g_clear_error (&error);
           start = g_get_monotonic_time ();
-          id = gpm_pod_upload_photo (self->pod, bytes, basename, mime != NULL ? mime : "application/octet-stream",
+          id = gpm_pod_upload_photo (self->pod, upload, upload_name,
+                                     side > 0 ? "image/jpeg" : mime != NULL ? mime : "application/octet-stream",
                                      NULL, &error);
           run->io_usec += g_get_monotonic_time () - start;
           if (id != NULL)
@@ -1182,6 +1232,32 @@ upload_photos (Run             *run,
               if (!backoff (run, rate_limited++, error))
                 return PHOTOS_STOP;
               continue;
+            }
+          /* 413: over the body limit of the pod's proxy. Smaller, and again. */
+          if (gpm_pod_error_get_http_status (error) == 413)
+            {
+              guint current = side > 0 ? side : gpm_photo_get_long_side (bytes);
+              guint next = current * PHOTO_SHRINK_NUM / PHOTO_SHRINK_DEN;
+
+              if (current > 0 && next >= PHOTO_MIN_SIDE &&
+                  shrink_photo (run, photo, bytes, next, &upload, &upload_name, &side))
+                continue;
+              {
+                g_autoptr(GError) why = NULL;
+                g_autofree char *size = g_format_size (g_bytes_get_size (upload));
+
+                if (current == 0)
+                  why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                     _("The photo %s is larger than the pod accepts (%s) and could not be shrunk; "
+                                       "the post was not sent"),
+                                     photo, size);
+                else
+                  why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                     _("The photo %s is larger than the pod accepts, even shrunk to %u pixels (%s); "
+                                       "the post was not sent"),
+                                     photo, current, size);
+                return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+              }
             }
           /* diaspora's web upload answers 500 for an image its processing
            * cannot read (photos_controller.rb rescues only some errors):

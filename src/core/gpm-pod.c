@@ -2679,8 +2679,9 @@ gpm_pod_upload_photo (GpmPod        *self,
         return id;
       /* a refusal of the form may be a pod that only takes the raw upload;
        * pending photos cost nothing, so try that once */
-      if (!g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
-          && !g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL))
+      if ((!g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
+           && !g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL))
+          || gpm_pod_error_get_http_status (first) == 413)   /* too large either way */
         {
           g_propagate_error (error, g_steal_pointer (&first));
           return NULL;
