@@ -115,6 +115,8 @@ struct _GpmTestPod
   gboolean      api_enabled;
   gboolean      check_images;
   gsize         body_limit;
+  char         *camo_root;
+  char         *camo_key;
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -776,10 +778,95 @@ delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u, const char *id_o
   soup_server_message_set_status (msg, 204, NULL);
 }
 
+/* lib/diaspora/camo.rb:16-34 (image_url), with url_eligible? (:36-41). */
+static char *
+camo_image_url (GpmTestPod *self, const char *url)
+{
+  g_autofree char *unescaped = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *digest = NULL;
+  GString *hex;
+
+  if (!(g_str_has_prefix (url, "http") || g_str_has_prefix (url, "//")) ||
+      g_str_has_prefix (url, self->url) || g_str_has_prefix (url, self->camo_root))
+    return g_strdup (url);
+  /* Addressable::URI.encode(Addressable::URI.unencode(url)) */
+  unescaped = g_uri_unescape_string (url, NULL);
+  if (unescaped == NULL)
+    return g_strdup (url);
+  encoded = g_uri_escape_string (unescaped, "!$&'()*+,;=:@/?#[]~", TRUE);
+  digest = g_compute_hmac_for_string (G_CHECKSUM_SHA1, (const guchar *) self->camo_key, strlen (self->camo_key),
+                                      encoded, -1);
+  hex = g_string_new (NULL);
+  for (const char *c = encoded; *c; c++)
+    g_string_append_printf (hex, "%02x", (guchar) *c);
+  {
+    g_autofree char *encoded_hex = g_string_free (hex, FALSE);
+
+    return g_strdup_printf ("%s/%s/%s", self->camo_root, digest, encoded_hex);
+  }
+}
+
+typedef struct {
+  GpmTestPod *self;
+  guint       group;   /* the URL's group in the pattern */
+} CamoData;
+
+static gboolean
+camo_replace (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  CamoData *d = user_data;
+  g_autofree char *all = g_match_info_fetch (info, 0);
+  g_autofree char *url = g_match_info_fetch (info, d->group);
+  g_autofree char *camo = camo_image_url (d->self, url);
+  const char *at = *url ? strstr (all, url) : NULL;
+
+  /* link.gsub($4, image_url($4)) */
+  if (at == NULL)
+    g_string_append (out, all);
+  else
+    {
+      g_string_append_len (out, all, at - all);
+      g_string_append (out, camo);
+      g_string_append (out, at + strlen (url));
+    }
+  return FALSE;
+}
+
+/* The text as diaspora answers it: PostPresenter#build_text
+ * (post_presenter.rb:105-111) → MessageRenderer#plain_text_for_json
+ * (lib/diaspora/message_renderer.rb:189-195; 0.7: :185-191): normalize
+ * (:20-22, RTL-wrapped hashtags made plain), then, with camo on, camo_urls
+ * (:98-100 → lib/diaspora/camo.rb:6-14). */
+static char *
+text_for_json (GpmTestPod *self, const char *text)
+{
+  g_autoptr(GRegex) rtl = g_regex_new ("[\\x{202a}\\x{202b}]#[\\x{200e}\\x{200f}\\x{202d}\\x{202e}](\\S+)\\x{202c}",
+                                       0, 0, NULL);
+  char *out = g_regex_replace (rtl, text, -1, 0, "#\\1", 0, NULL);
+
+  if (self->camo_root != NULL)
+    {
+      g_autoptr(GRegex) md = g_regex_new ("(!\\[(.*?)\\]\\s?\\([ \\t]*()<?(\\S+?)>?[ \\t]*((['\"])(.*?)\\6[ \\t]*)?\\))",
+                                          G_REGEX_DOTALL, 0, NULL);
+      g_autoptr(GRegex) src = g_regex_new ("src=(['\"])(.+?)\\1", G_REGEX_DOTALL, 0, NULL);
+      CamoData md_data = { self, 4 };
+      CamoData src_data = { self, 2 };
+      char *step;
+
+      step = g_regex_replace_eval (md, out, -1, 0, 0, camo_replace, &md_data, NULL);
+      g_free (out);
+      out = g_regex_replace_eval (src, step, -1, 0, 0, camo_replace, &src_data, NULL);
+      g_free (step);
+    }
+  return out;
+}
+
 static void
 post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
 {
   GpmTestPodPost *p = sp->post;
+  g_autofree char *text = text_for_json (self, p->text);
   g_autofree char *created = iso_time (sp->created_us);
   User *u = user_by_name (self, p->author);
 
@@ -792,7 +879,7 @@ post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
   json_builder_set_member_name (b, "guid");
   json_builder_add_string_value (b, p->guid);
   json_builder_set_member_name (b, api ? "body" : "text");
-  json_builder_add_string_value (b, p->text);
+  json_builder_add_string_value (b, text);
   json_builder_set_member_name (b, "public");
   json_builder_add_boolean_value (b, p->is_public);
   json_builder_set_member_name (b, "created_at");
@@ -2508,6 +2595,8 @@ gpm_test_pod_finalize (GObject *object)
   g_ptr_array_unref (self->paths);
   g_array_unref (self->sign_in_times);
   g_free (self->browser_user);
+  g_free (self->camo_root);
+  g_free (self->camo_key);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gpm_test_pod_parent_class)->finalize (object);
@@ -2655,6 +2744,17 @@ gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes)
 {
   g_mutex_lock (&self->lock);
   self->body_limit = bytes;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_camo (GpmTestPod *self, const char *root, const char *key)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->camo_root);
+  g_free (self->camo_key);
+  self->camo_root = g_strdup (root);
+  self->camo_key = g_strdup (root != NULL ? (key != NULL ? key : "camo key") : NULL);
   g_mutex_unlock (&self->lock);
 }
 

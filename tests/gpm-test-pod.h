@@ -101,6 +101,11 @@ void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
  * client_max_body_size): larger requests are answered 413 before the pod
  * sees them. 0: no limit (default). */
 void        gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes);
+/* Camo on (privacy.camo.proxy_markdown_images, off by default in
+ * diaspora's defaults.yml): post texts in answers have their Markdown image
+ * URLs rewritten to @root/HMAC-SHA1(@key, url)/hex(url). NULL turns it off.
+ * RTL-wrapped hashtags are made plain in answers either way. */
+void        gpm_test_pod_set_camo       (GpmTestPod *self, const char *root, const char *key);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

@@ -96,6 +96,11 @@ make_post (guint       index,
   return post;
 }
 
+/* What the test's conversion adds: nothing, or a Markdown image and an
+ * RTL-wrapped hashtag (which the pod answers changed), or for posts p00 and
+ * p04 the same text. */
+static enum { TEXT_PLAIN, TEXT_FANCY, TEXT_SAME } text_kind;
+
 /* The test's conversion: deterministic text naming the post, and its photos. */
 static char *
 test_convert (GpmPost    *post,
@@ -105,13 +110,19 @@ test_convert (GpmPost    *post,
 {
   const GpmMedia *media = gpm_post_get_media (post);
   GPtrArray *album = gpm_post_get_album (post);
+  const char *key = gpm_journal_post_key (post);
 
   if (media != NULL && media->local_file_path != NULL)
     g_ptr_array_add (photos, g_strdup (media->local_file_path));
   for (guint i = 0; album != NULL && i < album->len; i++)
     g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
-  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post),
-                          gpm_journal_post_key (post));
+  if (text_kind == TEXT_SAME && (g_str_has_suffix (key, "/p00") || g_str_has_suffix (key, "/p04")))
+    return g_strdup ("The same words twice\n\n#repost #gplusarchive");
+  if (text_kind == TEXT_FANCY)
+    return g_strdup_printf ("%s ![A café](https://photos.example/caf%%C3%%A9%s.jpg \"title\")\n\n"
+                            "\u202b#\u200fשלום\u202c #repost #gplusarchive\nOriginally %s",
+                            gpm_post_get_content (post), key + strlen ("users/1/posts/"), key);
+  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post), key);
 }
 
 static GBytes *
@@ -201,6 +212,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_autofree char *path = g_strdup (gpm_journal_get_path (f->journal));
 
+  text_kind = TEXT_PLAIN;
   g_clear_object (&f->journal);
   g_clear_pointer (&f->posts, g_ptr_array_unref);
   g_clear_pointer (&f->specs, g_array_unref);
@@ -908,6 +920,83 @@ test_corrupt_photo (Fixture       *f,
   g_assert_cmpuint (gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/photos" : "/photos"), <=, 5 + 2 * (f->api ? 1 : 2));
 }
 
+/* The pod answers texts through plain_text_for_json: with camo on, image
+ * URLs point to the proxy, and RTL-wrapped hashtags come back plain. The
+ * check after uncertain answers still finds each post: once on the pod. */
+static void
+test_camo_rtl (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  text_kind = TEXT_FANCY;
+  gpm_test_pod_set_camo (f->server, "https://camo.pod.example", "a secret");
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 6);
+  assert_complete_run (f, migrator);
+}
+
+/* Two source posts with the very same text, both left ATTEMPTING by a
+ * process that died: the first did reach the pod, the second too and was
+ * even recorded. Each row takes its own copy, none is sent again. */
+static void
+test_same_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public */
+  GpmPost *second = g_ptr_array_index (f->posts, f->posts->len - 5);   /* p04, community */
+  g_autofree char *text = NULL;
+  g_autofree char *second_text = NULL;
+  g_autoptr(GpmPodDraft) draft = NULL;
+  g_autoptr(GpmPodPost) first_copy = NULL;
+  g_autoptr(GpmPodPost) second_copy = NULL;
+  g_autoptr(GPtrArray) pod_posts = NULL;
+  guint n_same = 0;
+
+  text_kind = TEXT_SAME;
+  text = expected_text (first);
+  second_text = expected_text (second);
+  g_assert_cmpstr (text, ==, second_text);
+  draft = gpm_pod_draft_new (text);
+  draft->is_public = TRUE;
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (first), text, "public", &error));
+  first_copy = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (second), text, "public", &error));
+  second_copy = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_posted (f->journal, gpm_journal_post_key (second),
+                                         second_copy->id != NULL ? second_copy->id : second_copy->guid,
+                                         second_copy->guid, 0, &error));
+  g_assert_no_error (error);
+
+  {
+    RunState state = { 0 };
+
+    g_assert_true (run_migrator (f, migrator, &state, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+    run_state_clear (&state);
+  }
+  pod_posts = gpm_test_pod_dup_posts (f->server);
+  for (guint i = 0; i < pod_posts->len; i++)
+    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
+      n_same++;
+  g_assert_cmpuint (n_same, ==, 2);
+  g_assert_cmpuint (pod_posts->len, ==, 6);
+  {
+    g_autoptr(GpmJournalEntry) a = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+    g_autoptr(GpmJournalEntry) b = gpm_journal_lookup (f->journal, gpm_journal_post_key (second), NULL);
+
+    g_assert_cmpint (a->state, ==, GPM_JOURNAL_STATE_POSTED);
+    g_assert_cmpstr (a->guid, ==, first_copy->guid);
+    g_assert_cmpstr (b->guid, ==, second_copy->guid);
+  }
+}
+
 /* A JPEG of noise (so it stays big) over 4 MiB, stored 3600×2400 with EXIF
  * orientation 6: shown turned 90°, 2400×3600. */
 static GBytes *
@@ -1288,6 +1377,10 @@ main (int argc, char **argv)
   g_test_add ("/migrator/web/photo-too-large", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_too_large, fixture_tear_down);
   g_test_add ("/migrator/api/photo-too-large", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photo_too_large, fixture_tear_down);
   g_test_add ("/migrator/web/photo-never-fits", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_never_fits, fixture_tear_down);
+  g_test_add ("/migrator/web/camo-rtl", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_camo_rtl, fixture_tear_down);
+  g_test_add ("/migrator/api/camo-rtl", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_camo_rtl, fixture_tear_down);
+  g_test_add ("/migrator/web/same-text", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_same_text, fixture_tear_down);
+  g_test_add ("/migrator/api/same-text", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);

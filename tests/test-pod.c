@@ -1016,6 +1016,47 @@ post_path (GpmPod *pod)
   return gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/posts" : "/status_messages";
 }
 
+/* The pod answers plain_text_for_json: camo rewrites Markdown image URLs,
+ * RTL-wrapped hashtags come back plain. The check still finds the post, and
+ * counts posts with the same text. */
+static void
+test_camo_rtl (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "Look ![a café](https://photos.example/caf%C3%A9.jpg \"t\") and "
+                             "<img src=\"http://photos.example/b.png\">\n\u202b#\u200fשלום\u202c #repost";
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) again = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) same = NULL;
+
+  gpm_test_pod_set_camo (f->tp, "https://camo.example", "secret");
+  made = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  own = gpm_pod_list_own_posts (pod, 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 1);
+  /* what the pod answers is not what was sent */
+  g_assert_null (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://photos.example"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://camo.example/"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "\n#שלום #repost"));
+
+  found = gpm_pod_find_own_post (pod, text, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->guid, ==, made->guid);
+  g_assert_null (gpm_pod_find_own_post (pod, "Look ![a café](https://photos.example/other.jpg)", 20, NULL, &error));
+
+  again = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  same = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (same->len, ==, 2);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
+}
+
 static void
 test_fault_server_errors (Fixture *f, gconstpointer data)
 {
@@ -1555,6 +1596,7 @@ main (int argc, char **argv)
   ADD_BOTH ("photos-moved", test_photos_moved);
   ADD_BOTH ("corrupt-image", test_corrupt_image);
   ADD_BOTH ("body-limit", test_body_limit);
+  ADD_BOTH ("camo-rtl", test_camo_rtl);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

@@ -12,9 +12,9 @@
 
 /* diaspora*'s limit on a post's text, in characters. */
 #define MAX_TEXT_CHARS 65535
-/* How far back to look for an attempt among the account's own posts, on
- * top of the posts this journal made since. */
-#define CHECK_DEPTH 25
+/* An attempt is looked for among the account's posts created since the
+ * attempt, less this much for a pod whose clock is behind ours. */
+#define CHECK_SLACK_SECONDS 3600
 /* 429 answers are not failures: they get their own, larger budget. */
 #define MAX_RATE_LIMITED 50
 /* diaspora's poll question column. */
@@ -838,7 +838,6 @@ check_pod (Run         *run,
            GError     **error)
 {
   GpmMigrator *self = run->self;
-  guint depth = CHECK_DEPTH + gpm_journal_count_posted_since (self->journal, since - 3600);
   guint max_retries = get_max_retries (self);
   guint attempt = 0;
   guint rate_limited = 0;
@@ -846,24 +845,30 @@ check_pod (Run         *run,
   for (;;)
     {
       g_autoptr(GError) local = NULL;
-      g_autoptr(GpmPodPost) found = NULL;
+      g_autoptr(GPtrArray) found = NULL;
       gint64 start;
 
       if (!checkpoint (run))
         return CHECK_STOP;
       start = g_get_monotonic_time ();
-      found = gpm_pod_find_own_post (self->pod, text, depth, NULL, &local);
+      found = gpm_pod_find_own_posts (self->pod, text, since - CHECK_SLACK_SECONDS, 0, NULL, &local);
       run->io_usec += g_get_monotonic_time () - start;
       if (local == NULL)
         {
-          if (found == NULL)
-            return CHECK_NOT_FOUND;
-          /* A post with the very same text that another row accounts for is not this one. */
-          if ((found->guid != NULL && gpm_journal_remote_is_claimed (self->journal, found->guid, key)) ||
-              (found->id != NULL && gpm_journal_remote_is_claimed (self->journal, found->id, key)))
-            return CHECK_NOT_FOUND;
-          *out_post = g_steal_pointer (&found);
-          return has_all_photos (*out_post, n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
+          /* Two source posts may have the very same text: a match another
+           * row accounts for is not this one, and of the others the oldest
+           * is this attempt's (later ones would be other rows' attempts). */
+          for (guint i = found->len; i-- > 0; )
+            {
+              GpmPodPost *p = g_ptr_array_index (found, i);
+
+              if ((p->guid != NULL && gpm_journal_remote_is_claimed (self->journal, p->guid, key)) ||
+                  (p->id != NULL && gpm_journal_remote_is_claimed (self->journal, p->id, key)))
+                continue;
+              *out_post = gpm_pod_post_ref (p);
+              return has_all_photos (p, n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
+            }
+          return CHECK_NOT_FOUND;
         }
       g_debug ("Checking %s on the pod: %s", key, local->message);
       if (is_auth_error (local))

@@ -274,9 +274,20 @@ void        gpm_pod_list_own_posts_async    (GpmPod *self, guint max_posts, GCan
 GPtrArray  *gpm_pod_list_own_posts_finish   (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* "Did it get created?": the newest of the account's last @max_posts posts
- * whose text equals @text (ignoring trailing whitespace and \r). NULL with no
- * error when there is none; NULL with @error when the check itself failed. */
+ * whose text is @text as the pod returns it (see gpm_pod_find_own_posts()).
+ * NULL with no error when there is none; NULL with @error when the check
+ * itself failed. */
 GpmPodPost *gpm_pod_find_own_post           (GpmPod *self, const char *text, guint max_posts,
+                                             GCancellable *cancellable, GError **error);
+/* Every post of the account created at or after @since (Unix seconds; the
+ * stream is paged back that far, at most @max_posts posts, 0: no count
+ * limit) whose text is @text as the pod returns it, newest first
+ * (GpmPodPost*). diaspora answers plain_text_for_json: RTL-wrapped hashtags
+ * made plain and, with camo on, Markdown image URLs rewritten to the camo
+ * proxy; both are undone before comparing (and \r and surrounding
+ * whitespace ignored). Two source posts may have the same text: the caller
+ * decides which match is whose. */
+GPtrArray  *gpm_pod_find_own_posts          (GpmPod *self, const char *text, gint64 since, guint max_posts,
                                              GCancellable *cancellable, GError **error);
 void        gpm_pod_find_own_post_async     (GpmPod *self, const char *text, guint max_posts,
                                              GCancellable *cancellable,
