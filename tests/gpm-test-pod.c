@@ -115,6 +115,7 @@ struct _GpmTestPod
   gboolean      api_enabled;
   gboolean      check_images;
   gsize         body_limit;
+  gint64        time_offset_us;
   char         *camo_root;
   char         *camo_key;
   char         *browser_user;
@@ -290,6 +291,8 @@ static void
 respond (SoupServerMessage *msg, guint status, const char *content_type, const char *body)
 {
   soup_server_message_set_status (msg, status, NULL);
+  /* a second answer (a fault after the work) replaces the first */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   if (body)
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
 }
@@ -1091,7 +1094,7 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 
   sp = g_new0 (StoredPost, 1);
   sp->post = p;
-  sp->created_us = g_get_real_time ();
+  sp->created_us = g_get_real_time () + self->time_offset_us;
   g_ptr_array_add (self->posts, sp);
   *out = sp;
   return CREATE_OK;
@@ -2149,6 +2152,8 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
     { "cleanup-photos", GPM_TEST_POD_FAULT_CLEANUP_PHOTOS },
     { "save-then-status", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS },
+    { "late-save", GPM_TEST_POD_FAULT_LATE_SAVE },
+    { "empty-answer", GPM_TEST_POD_FAULT_EMPTY_ANSWER },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -2259,13 +2264,24 @@ typedef struct {
   SoupServerMessage *msg;
   GpmTestPod        *self;
   gboolean           close;
+  char              *method;   /* set: do the work only now (late-save) */
+  char              *path;
 } Delayed;
+
+static void route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path,
+                   GHashTable *query, gboolean null_id);
 
 static gboolean
 delayed_answer (gpointer user_data)
 {
   Delayed *d = user_data;
 
+  if (d->method != NULL)
+    {
+      g_mutex_lock (&d->self->lock);
+      route (d->self, d->msg, d->method, d->path, NULL, FALSE);
+      g_mutex_unlock (&d->self->lock);
+    }
   soup_server_message_unpause (d->msg);
   return G_SOURCE_REMOVE;
 }
@@ -2276,6 +2292,8 @@ delayed_free (gpointer user_data)
   Delayed *d = user_data;
 
   g_object_unref (d->msg);
+  g_free (d->method);
+  g_free (d->path);
   g_free (d);
 }
 
@@ -2449,6 +2467,8 @@ server_handler (SoupServer        *server,
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", after);
       respond (msg, 429, "text/plain", "Retry later\n");
     }
+  else if (fault && fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE)
+    ;   /* routed when the delay is over, below */
   else
     {
       if (fault && fault->kind == GPM_TEST_POD_FAULT_EXPIRE_SESSION)
@@ -2483,18 +2503,26 @@ server_handler (SoupServer        *server,
             respond (msg, fault->param ? fault->param : 403, "text/plain; charset=utf-8",
                      "Error connecting to Redis on 127.0.0.1:6379 (Errno::ECONNREFUSED)");
         }
+      /* an empty object, as some proxies and caches hand out */
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_EMPTY_ANSWER)
+        respond (msg, soup_server_message_get_status (msg), "application/json; charset=utf-8", "{}");
     }
   g_mutex_unlock (&self->lock);
 
   if (fault && fault->kind == GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE)
     close_connection (msg);
-  else if (fault && fault->kind == GPM_TEST_POD_FAULT_SLOW)
+  else if (fault && (fault->kind == GPM_TEST_POD_FAULT_SLOW || fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE))
     {
       Delayed *d = g_new0 (Delayed, 1);
       GSource *source = g_timeout_source_new (fault->param);
 
       d->msg = g_object_ref (msg);
       d->self = self;
+      if (fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE)
+        {
+          d->method = g_strdup (method);
+          d->path = g_strdup (path);
+        }
       soup_server_message_pause (msg);
       g_source_set_callback (source, delayed_answer, d, delayed_free);
       g_source_attach (source, self->context);
@@ -2755,6 +2783,14 @@ gpm_test_pod_set_camo (GpmTestPod *self, const char *root, const char *key)
   g_free (self->camo_key);
   self->camo_root = g_strdup (root);
   self->camo_key = g_strdup (root != NULL ? (key != NULL ? key : "camo key") : NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds)
+{
+  g_mutex_lock (&self->lock);
+  self->time_offset_us = seconds * G_USEC_PER_SEC;
   g_mutex_unlock (&self->lock);
 }
 

@@ -17,7 +17,7 @@
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
  * expire-session, expire-token, null-id, cleanup-photos,
- * save-then-status); POST
+ * save-then-status, late-save, empty-answer); POST
  * /_test/cleanup {"older_than":SECONDS} runs the daily cleanup of pending
  * photos now; POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
@@ -43,6 +43,9 @@ typedef enum {
   GPM_TEST_POD_FAULT_CLEANUP_PHOTOS,    /* the daily cleanup of pending photos runs (any age) just before this request */
   GPM_TEST_POD_FAULT_SAVE_THEN_STATUS,  /* do the work (store the post), then answer like an exception raised after
                                          * the save: web 403 with the message, API 422 (@param: another status) */
+  GPM_TEST_POD_FAULT_LATE_SAVE,         /* hold the request; do the work and answer only after @param milliseconds
+                                         * (a busy pod that saves after the client gave up waiting) */
+  GPM_TEST_POD_FAULT_EMPTY_ANSWER,      /* do the work (store the post), then answer {} */
 } GpmTestPodFault;
 
 typedef struct {
@@ -106,6 +109,9 @@ void        gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes);
  * URLs rewritten to @root/HMAC-SHA1(@key, url)/hex(url). NULL turns it off.
  * RTL-wrapped hashtags are made plain in answers either way. */
 void        gpm_test_pod_set_camo       (GpmTestPod *self, const char *root, const char *key);
+/* Posts created from now on get the pod's clock plus @seconds as their
+ * time (negative: in the past), so tests can have posts seconds apart. */
+void        gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

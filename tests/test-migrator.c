@@ -230,6 +230,7 @@ make_migrator (Fixture *f)
   gpm_migrator_set_read_func (migrator, test_read, NULL, NULL);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 6, 1, 20);
+  gpm_migrator_set_settle_time (migrator, 1000);
   gpm_migrator_map_scope (migrator, "circles/fam", "Family");
   gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
   return migrator;
@@ -551,6 +552,8 @@ static const FaultSpec faults[] = {
   { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
   /* saved, then 403 (web) / 422 (API) from an exception after the save */
   { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 3 },
+  /* saved, then answered {} */
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 2 },
 };
 
 static void
@@ -934,6 +937,24 @@ test_camo_rtl (Fixture       *f,
   gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
                              GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 6);
   assert_complete_run (f, migrator);
+}
+
+/* The pod saves a post a second after the client stopped waiting (2 s):
+ * the first look finds nothing, the post stays uncertain and is looked for
+ * again over the settle time instead of being sent a second time. */
+static void
+test_late_save (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  gint64 start = g_get_monotonic_time ();
+
+  gpm_migrator_set_settle_time (migrator, 6000);
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_LATE_SAVE, 3000, 1);
+  assert_complete_run (f, migrator);
+  /* found by a later look (2 s timeout + 1 s), long before the settle time ran out */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 7 * G_USEC_PER_SEC);
 }
 
 /* Two source posts with the very same text, both left ATTEMPTING by a
@@ -1339,6 +1360,8 @@ main (int argc, char **argv)
         [GPM_TEST_POD_FAULT_NULL_ID] = "null-id",
         [GPM_TEST_POD_FAULT_CLEANUP_PHOTOS] = "cleanup-photos",
         [GPM_TEST_POD_FAULT_SAVE_THEN_STATUS] = "save-then-status",
+        [GPM_TEST_POD_FAULT_LATE_SAVE] = "late-save",
+        [GPM_TEST_POD_FAULT_EMPTY_ANSWER] = "empty-answer",
       };
       const FaultSpec *spec = &faults[i];
       g_autofree char *web_path = g_strdelimit (g_strdup (spec->path + 1), "/", '-');
@@ -1379,6 +1402,8 @@ main (int argc, char **argv)
   g_test_add ("/migrator/web/photo-never-fits", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_never_fits, fixture_tear_down);
   g_test_add ("/migrator/web/camo-rtl", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_camo_rtl, fixture_tear_down);
   g_test_add ("/migrator/api/camo-rtl", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_camo_rtl, fixture_tear_down);
+  g_test_add ("/migrator/web/late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_late_save, fixture_tear_down);
+  g_test_add ("/migrator/api/late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_late_save, fixture_tear_down);
   g_test_add ("/migrator/web/same-text", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/api/same-text", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);

@@ -1057,6 +1057,59 @@ test_camo_rtl (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
 }
 
+/* "Did it get created?" looks back as far as it is asked (not a fixed
+ * number of posts), and no further. */
+static void
+test_find_since (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) target = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  const char *list_path = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/users/" : "/people/";
+  guint before;
+
+  /* a second apart (the web stream pages by whole seconds, like diaspora's max_time) */
+  gpm_test_pod_set_time_offset (f->tp, -100);
+  target = post_once (pod, "the one to find", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("later post %u", i);
+      g_autoptr(GpmPodPost) p = NULL;
+
+      gpm_test_pod_set_time_offset (f->tp, -99 + (gint64) i);
+      p = post_once (pod, text, &error);
+      g_assert_no_error (error);
+    }
+  found = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC - 101, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, target->guid);
+
+  before = gpm_test_pod_count_requests (f->tp, list_path);
+  none = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC + 60, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, list_path) - before, ==, 1);
+}
+
+/* "{}" for a post request: no post named, maybe saved: uncertain, not "refused". */
+static void
+test_fault_empty_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 1);
+  made = post_once (pod, "empty answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
 static void
 test_fault_server_errors (Fixture *f, gconstpointer data)
 {
@@ -1597,6 +1650,8 @@ main (int argc, char **argv)
   ADD_BOTH ("corrupt-image", test_corrupt_image);
   ADD_BOTH ("body-limit", test_body_limit);
   ADD_BOTH ("camo-rtl", test_camo_rtl);
+  ADD_BOTH ("find-since", test_find_since);
+  ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("text-limit", test_text_limit);

@@ -59,6 +59,7 @@ struct _GpmMigrator
   guint                   max_retries;
   guint                   base_ms;
   guint                   max_ms;
+  guint                   settle_ms;
   gboolean                pause_requested;
   gboolean                cancel_requested;
   guint                   n_sent;
@@ -901,6 +902,61 @@ check_pod (Run         *run,
     }
 }
 
+/* An answer after which the pod may still be working on the request: it
+ * timed out or was cut off, or a proxy gave up waiting (502, 504). */
+static gboolean
+may_be_late (const GError *error)
+{
+  guint status = gpm_pod_error_get_http_status (error);
+
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER) ||
+         (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) && (status == 502 || status == 504));
+}
+
+/* check_pod() found nothing right after an answer that may be late (at
+ * @answered_usec, real time): a busy pod may save the post minutes later.
+ * Looks again at growing intervals until the settle time has passed, so
+ * that the post is sent again only when it really is not coming. */
+static CheckResult
+check_pod_again (Run         *run,
+                 const char  *key,
+                 const char  *text,
+                 guint        n_photos,
+                 gint64       since,
+                 gint64       answered_usec,
+                 GpmPodPost **out_post,
+                 GError     **error)
+{
+  GpmMigrator *self = run->self;
+  gint64 settle;
+  gint64 offset;
+
+  g_mutex_lock (&self->mutex);
+  settle = (gint64) self->settle_ms * 1000;
+  g_mutex_unlock (&self->mutex);
+  offset = MAX (settle / 16, 1);
+
+  for (;;)
+    {
+      gint64 now = g_get_real_time ();
+      gint64 wait;
+      CheckResult result;
+
+      if (now >= answered_usec + settle)
+        return CHECK_NOT_FOUND;
+      while (answered_usec + offset <= now && offset < settle)
+        offset = MIN (offset * 2, settle);
+      wait = answered_usec + offset - now;
+      wait_for_seconds_event (run, wait, _("Checking again whether the pod saved the post"));
+      if (!wait_until (run, g_get_monotonic_time () + wait))
+        return CHECK_STOP;
+      result = check_pod (run, key, text, n_photos, since, out_post, error);
+      if (result != CHECK_NOT_FOUND)
+        return result;
+      offset = MIN (offset * 2, settle);
+    }
+}
+
 static gboolean
 journal_ok (Run      *run,
             gboolean  ok,
@@ -1478,6 +1534,8 @@ process_post (Run     *run,
       g_autoptr(GError) error = NULL;
       g_autoptr(GpmPodPost) created = NULL;
       gint64 attempt_time;
+      gint64 answered_usec;
+      CheckResult checked;
       gint64 io;
 
       if (!checkpoint (run))
@@ -1511,6 +1569,7 @@ process_post (Run     *run,
       io = g_get_monotonic_time ();
       created = gpm_pod_create_post (self->pod, draft, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
+      answered_usec = g_get_real_time ();
 
       if (created != NULL && created->guid != NULL && !has_all_photos (created, photo_ids->len))
         {
@@ -1582,7 +1641,11 @@ process_post (Run     *run,
           /* Give the pod time to finish what it may be doing, then look. */
           if (!backoff (run, attempt, error))
             return FALSE;
-          switch (check_pod (run, key, item->text, photo_ids->len, attempt_time, &found, &check_error))
+          checked = check_pod (run, key, item->text, photo_ids->len, attempt_time, &found, &check_error);
+          if (checked == CHECK_NOT_FOUND && may_be_late (error))
+            checked = check_pod_again (run, key, item->text, photo_ids->len, attempt_time, answered_usec,
+                                       &found, &check_error);
+          switch (checked)
             {
             case CHECK_FOUND:
               run->last_post_usec = g_get_real_time ();
@@ -2003,6 +2066,7 @@ gpm_migrator_init (GpmMigrator *self)
   self->max_retries = 8;
   self->base_ms = 2000;
   self->max_ms = 5 * 60 * 1000;
+  self->settle_ms = 5 * 60 * 1000;
   self->eta = -1;
 }
 
@@ -2123,6 +2187,17 @@ gpm_migrator_set_retry_policy (GpmMigrator *self,
   self->max_retries = max_retries;
   self->base_ms = base_ms;
   self->max_ms = MAX (max_ms, base_ms);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+gpm_migrator_set_settle_time (GpmMigrator *self,
+                              guint        ms)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->settle_ms = ms;
   g_mutex_unlock (&self->mutex);
 }
 

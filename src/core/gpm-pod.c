@@ -2956,6 +2956,15 @@ gpm_pod_create_post (GpmPod             *self,
       return NULL;
     }
   o = json_node_get_object (node);
+  /* "{}" (or an object naming no post at all) is no diaspora answer: from a
+   * proxy or a cache, the post may well have been saved */
+  if (!json_object_has_member (o, "id") && !json_object_has_member (o, "guid")
+      && !json_object_has_member (o, "created_at"))
+    {
+      set_protocol (error, reply.status, _("an empty answer"));
+      reply_clear (&reply);
+      return NULL;
+    }
   /* diaspora renders an unsaved post (validation failed, e.g. over-long text)
    * with "id": null (web) or without created_at (API) */
   if ((json_object_has_member (o, "id") && json_node_is_null (json_object_get_member (o, "id")))
