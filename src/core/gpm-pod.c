@@ -3355,6 +3355,8 @@ typedef enum {
   OP_CREATE_POST,
   OP_LIST_OWN_POSTS,
   OP_FIND_OWN_POST,
+  OP_DELETE_POST,
+  OP_FIND_OWN_POSTS,
 } Op;
 
 typedef struct {
@@ -3363,6 +3365,7 @@ typedef struct {
   GBytes            *bytes;
   GpmPodDraft       *draft;
   guint              number;
+  gint64             since;
   GpmPodOpenUriFunc  open_uri;
   gpointer           open_uri_data;
 } TaskData;
@@ -3438,6 +3441,14 @@ task_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_pointer (task, NULL, NULL);
           return;
         }
+      break;
+    case OP_DELETE_POST:
+      is_boolean = TRUE;
+      boolean_result = gpm_pod_delete_post (self, d->s1, cancellable, &error);
+      break;
+    case OP_FIND_OWN_POSTS:
+      result = gpm_pod_find_own_posts (self, d->s1, d->since, d->number, cancellable, &error);
+      free_func = (GDestroyNotify) g_ptr_array_unref;
       break;
     default:
       g_assert_not_reached ();
@@ -3657,5 +3668,47 @@ GpmPodPost *
 gpm_pod_find_own_post_finish (GpmPod *self, GAsyncResult *result, GError **error)
 {
   CHECK_FINISH (self, result, gpm_pod_find_own_post_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+gpm_pod_delete_post_async (GpmPod *self, const char *guid, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  TaskData *d;
+
+  g_return_if_fail (GPM_IS_POD (self));
+  g_return_if_fail (guid != NULL);
+  d = task_data_new (OP_DELETE_POST);
+  d->s1 = g_strdup (guid);
+  run_async (self, d, gpm_pod_delete_post_async, cancellable, callback, user_data);
+}
+
+gboolean
+gpm_pod_delete_post_finish (GpmPod *self, GAsyncResult *result, GError **error)
+{
+  CHECK_FINISH (self, result, gpm_pod_delete_post_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gpm_pod_find_own_posts_async (GpmPod *self, const char *text, gint64 since, guint max_posts,
+                              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  TaskData *d;
+
+  g_return_if_fail (GPM_IS_POD (self));
+  g_return_if_fail (text != NULL);
+  d = task_data_new (OP_FIND_OWN_POSTS);
+  d->s1 = g_strdup (text);
+  d->since = since;
+  d->number = max_posts;
+  run_async (self, d, gpm_pod_find_own_posts_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+gpm_pod_find_own_posts_finish (GpmPod *self, GAsyncResult *result, GError **error)
+{
+  CHECK_FINISH (self, result, gpm_pod_find_own_posts_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -264,6 +264,9 @@ GpmPodPost *gpm_pod_create_post_finish      (GpmPod *self, GAsyncResult *result,
  * the pod stored without all of its photos. */
 gboolean    gpm_pod_delete_post             (GpmPod *self, const char *guid,
                                              GCancellable *cancellable, GError **error);
+void        gpm_pod_delete_post_async       (GpmPod *self, const char *guid, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean    gpm_pod_delete_post_finish      (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* The account's own most recent posts, newest first, at most @max_posts
  * (pages through the stream as needed). GpmPodPost*. */
@@ -289,6 +292,10 @@ GpmPodPost *gpm_pod_find_own_post           (GpmPod *self, const char *text, gui
  * decides which match is whose. */
 GPtrArray  *gpm_pod_find_own_posts          (GpmPod *self, const char *text, gint64 since, guint max_posts,
                                              GCancellable *cancellable, GError **error);
+void        gpm_pod_find_own_posts_async    (GpmPod *self, const char *text, gint64 since, guint max_posts,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *gpm_pod_find_own_posts_finish   (GpmPod *self, GAsyncResult *result, GError **error);
 void        gpm_pod_find_own_post_async     (GpmPod *self, const char *text, guint max_posts,
                                              GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
