@@ -721,7 +721,7 @@ find_post_by_guid (GpmTestPod *self, const char *id_or_guid)
   return NULL;
 }
 
-/* Workers::CleanupPendingPhotos (app/workers/cleanup_pending_photos.rb:8):
+/* Workers::CleanupPendingPhotos (app/workers/cleanup_pending_photos.rb:8, the same in 0.7.18.2):
  * Photo.where(pending: true).where("created_at < ?", 1.day.ago).destroy_all,
  * run once a day (config/initializers/sidekiq_scheduled.rb:32-35). */
 static guint
@@ -1058,7 +1058,7 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
     {
       GpmTestPodPhoto *ph = find_photo (self, g_ptr_array_index (c->photo_refs, i), c->photos_by_guid);
 
-      /* Web: status_message_creation_service.rb:54-61 (add_photos) takes
+      /* Web: status_message_creation_service.rb:54-61 (add_photos; 0.7.18.2: :50) takes
        * Photo.where(id: photos, author_id: …): ids that no longer exist
        * (the daily cleanup destroyed them) are silently left out, and
        * photos already attached to another post are taken from it, with no

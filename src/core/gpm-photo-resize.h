@@ -3,8 +3,9 @@
  *
  * diaspora*'s own web client shrinks any photo over 4 MiB so that its long
  * side is at most 3072 pixels before uploading it
- * (app/assets/javascripts/helpers/post_photo_uploader.es6: sizeLimit
- * 4194304, scaleImage maxSize 3072). Takeout originals are often bigger,
+ * (app/assets/javascripts/helpers/post_photo_uploader.es6 in v0.9.1.0:
+ * sizeLimit 4194304 at :11, scaleImage maxSize 3072 at :102-104; 0.7 has
+ * no such uploader and sends the original). Takeout originals are often bigger,
  * and pods sit behind proxies whose body limit answers 413. The migrator
  * does the same as the web client with GdkPixbuf, and shrinks further when
  * the pod still answers 413.
