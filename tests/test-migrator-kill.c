@@ -244,13 +244,15 @@ test_kill_restart (void)
   inject (&tool, "close-after-store", "/status_messages", 0, 2);
   inject (&tool, "status", "/status_messages", 503, 1);
   /* diaspora's daily cleanup of pending photos right before post requests. */
-  inject (&tool, "cleanup-photos", "/status_messages", 0, 3);
+  inject (&tool, "cleanup-photos", "/status_messages", 0, 6);
   /* Saved, then answered as after an exception (403), or with {}. */
   inject (&tool, "save-then-status", "/status_messages", 0, 1);
   inject (&tool, "empty-answer", "/status_messages", 0, 1);
   inject (&tool, "slow", "/status_messages", 150, 100000);
   inject (&tool, "slow", "/photos", 30, 100000);
   inject (&tool, "slow", "/people/", 20, 100000);
+  /* Deleting an incomplete copy takes a while too: kills land mid-repair. */
+  inject (&tool, "slow", "/posts/", 100, 100000);
 
   for (round = 0; round < N_ROUNDS; round++)
     {
