@@ -957,15 +957,18 @@ check_pod_again (Run         *run,
     }
 }
 
+/* @error by address: in journal_ok(run, f(…, &e), e) the compiler may read
+ * e before calling f (argument order is unspecified; GCC does), which lost
+ * every journal error. */
 static gboolean
 journal_ok (Run      *run,
             gboolean  ok,
-            GError   *error)
+            GError  **error)
 {
   if (!ok)
     {
-      set_fatal (run, error);
-      g_clear_error (&error);
+      set_fatal (run, *error);
+      g_clear_error (error);
     }
   return ok;
 }
@@ -1005,7 +1008,7 @@ mark_posted (Run        *run,
   GError *error = NULL;
   const char *remote_id = remote->id != NULL ? remote->id : remote->guid;
 
-  if (!journal_ok (run, gpm_journal_set_posted (run->self->journal, key, remote_id, remote->guid, 0, &error), error))
+  if (!journal_ok (run, gpm_journal_set_posted (run->self->journal, key, remote_id, remote->guid, 0, &error), &error))
     return FALSE;
   finish_post (run, post, GPM_JOURNAL_STATE_POSTED, NULL);
   return TRUE;
@@ -1019,7 +1022,7 @@ mark_failed (Run          *run,
 {
   GError *error = NULL;
 
-  if (!journal_ok (run, gpm_journal_set_failed (run->self->journal, key, why->message, &error), error))
+  if (!journal_ok (run, gpm_journal_set_failed (run->self->journal, key, why->message, &error), &error))
     return FALSE;
   finish_post (run, post, GPM_JOURNAL_STATE_FAILED, why);
   return TRUE;
@@ -1108,7 +1111,7 @@ delete_incomplete (Run         *run,
       deleted = gpm_pod_delete_post (self->pod, guid, NULL, &local);
       run->io_usec += g_get_monotonic_time () - start;
       if (deleted)
-        return journal_ok (run, gpm_journal_clear_incomplete (self->journal, key, &jerror), jerror)
+        return journal_ok (run, gpm_journal_clear_incomplete (self->journal, key, &jerror), &jerror)
                ? REPAIR_DONE : REPAIR_STOP;
       g_debug ("Deleting the incomplete copy %s of %s: %s", guid, key, local->message);
       if (is_auth_error (local))
@@ -1159,7 +1162,7 @@ repair_post (Run         *run,
              key, remote->n_photos, n_sent);
   if (!journal_ok (run, gpm_journal_set_incomplete (run->self->journal, key,
                                                     remote->id != NULL ? remote->id : remote->guid,
-                                                    remote->guid, &jerror), jerror))
+                                                    remote->guid, &jerror), &jerror))
     return REPAIR_STOP;
   return delete_incomplete (run, key, remote->guid, error);
 }
@@ -1224,8 +1227,8 @@ upload_photos (Run             *run,
     return PHOTOS_OK;
   if (!checkpoint (run))
     return PHOTOS_STOP;
-  if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), jerror) ||
-      !journal_ok (run, gpm_journal_clear_photos (self->journal, item->key, &jerror), jerror))
+  if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), &jerror) ||
+      !journal_ok (run, gpm_journal_clear_photos (self->journal, item->key, &jerror), &jerror))
     return PHOTOS_STOP;
   for (guint i = 0; i < item->photos->len; i++)
     {
@@ -1355,7 +1358,7 @@ upload_photos (Run             *run,
           }
         }
 
-      if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), &jerror))
         return PHOTOS_STOP;
       g_ptr_array_add (ids, g_steal_pointer (&id));
     }
@@ -1434,7 +1437,7 @@ process_post (Run     *run,
   gint64 io_start = run->io_usec;
 
   entry = gpm_journal_lookup (self->journal, key, &jerror);
-  if (!journal_ok (run, entry != NULL, jerror))
+  if (!journal_ok (run, entry != NULL, &jerror))
     return FALSE;
   if (entry->state == GPM_JOURNAL_STATE_POSTED)
     {
@@ -1513,9 +1516,9 @@ process_post (Run     *run,
   if (item->skip != NULL)
     {
       if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING &&
-          !journal_ok (run, gpm_journal_set_failed (self->journal, key, item->skip->message, &jerror), jerror))
+          !journal_ok (run, gpm_journal_set_failed (self->journal, key, item->skip->message, &jerror), &jerror))
         return FALSE;
-      if (!journal_ok (run, gpm_journal_set_skipped (self->journal, key, item->skip->message, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_set_skipped (self->journal, key, item->skip->message, &jerror), &jerror))
         return FALSE;
       finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, item->skip);
       return TRUE;
@@ -1523,7 +1526,7 @@ process_post (Run     *run,
   if (item->error != NULL)
     return mark_failed (run, post, key, item->error);
   if ((entry->state == GPM_JOURNAL_STATE_FAILED || entry->state == GPM_JOURNAL_STATE_SKIPPED) &&
-      !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), jerror))
+      !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), &jerror))
     return FALSE;
 
   if (!wait_for_turn (run))
@@ -1563,7 +1566,7 @@ process_post (Run     *run,
           photos_at = g_get_monotonic_time ();
         }
 
-      if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), &jerror))
         return FALSE;
       attempt_time = g_get_real_time () / G_USEC_PER_SEC;
       io = g_get_monotonic_time ();
@@ -1792,7 +1795,7 @@ resolve_attempts (Run *run)
   GError *error = NULL;
 
   entries = gpm_journal_list (self->journal, &error);
-  if (!journal_ok (run, entries != NULL, error))
+  if (!journal_ok (run, entries != NULL, &error))
     return FALSE;
   for (guint i = 0; i < entries->len; i++)
     {
@@ -1825,7 +1828,7 @@ resolve_attempts (Run *run)
           g_debug ("%s was created by an earlier attempt", entry->key);
           if (!journal_ok (run, gpm_journal_set_posted (self->journal, entry->key,
                                                         found->id != NULL ? found->id : found->guid,
-                                                        found->guid, 0, &error), error))
+                                                        found->guid, 0, &error), &error))
             return FALSE;
           break;
         case CHECK_NOT_FOUND:
