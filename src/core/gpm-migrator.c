@@ -1564,6 +1564,9 @@ process_post (Run     *run,
               draft = make_draft (run, item, photo_ids);
             }
           photos_at = g_get_monotonic_time ();
+          /* a step of its own: pause and cancel take effect here too */
+          if (!checkpoint (run))
+            return FALSE;
         }
 
       if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), &jerror))
