@@ -3,6 +3,7 @@
  *
  *   gpm-test-pod-tool [--port N] [--user NAME:PASSWORD[:OTP]]… [--aspect NAME:ASPECT]…
  *                     [--no-api] [--browser-user NAME] [--dump-file PATH]
+ *                     [--body-limit BYTES] [--camo ROOT] [--check-images]
  *
  * Prints "url http://127.0.0.1:PORT" first, then "user NAME GUID" and
  * "aspect NAME ASPECT ID" lines, then "ready", on stdout (flushed), and
@@ -51,7 +52,13 @@ main (int argc, char **argv)
   gboolean watch_stdin = FALSE;
   g_autofree char *dump_file = NULL;
   g_autofree char *browser_user = NULL;
+  g_autofree char *camo = NULL;
+  gint64 body_limit = 0;
+  gboolean check_images = FALSE;
   GOptionEntry entries[] = {
+    { "body-limit", 0, 0, G_OPTION_ARG_INT64, &body_limit, "Answer larger requests 413, like nginx", "BYTES" },
+    { "camo", 0, 0, G_OPTION_ARG_STRING, &camo, "Rewrite image URLs in answers through this camo root", "ROOT" },
+    { "check-images", 0, 0, G_OPTION_ARG_NONE, &check_images, "Refuse uploads that are no image", NULL },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0: any free one)", "N" },
     { "user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &users, "An account", "NAME:PASSWORD[:OTP]" },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, "An aspect of an account", "NAME:ASPECT" },
@@ -85,6 +92,10 @@ main (int argc, char **argv)
     gpm_test_pod_set_version (pod, version, !no_api);
   if (moved_to)
     gpm_test_pod_set_moved (pod, moved_to);
+  gpm_test_pod_set_body_limit (pod, (gsize) MAX (body_limit, 0));
+  gpm_test_pod_set_check_images (pod, check_images);
+  if (camo != NULL)
+    gpm_test_pod_set_camo (pod, camo, "gpm-test-pod-tool camo key");
   printf ("url %s\n", gpm_test_pod_get_url (pod));
   for (guint i = 0; users && users[i]; i++)
     {

@@ -7,13 +7,17 @@
  * POSTs per 5 minutes per IP → 429 "Retry later"), status_messages_controller.rb
  * (201 + PostPresenter JSON; an unsaved post renders "id": null; 422 for bad
  * aspects; 403 for other errors), photos_controller.rb (always 200 JSON with
- * a success flag), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
+ * a success flag), status_message_creation_service.rb (photo ids that no
+ * longer exist are ignored, photos attached to another post are moved),
+ * workers/cleanup_pending_photos.rb (pending photos older than a day are
+ * destroyed daily), posts_controller.rb (DELETE), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
  * 422 {"code","message"} errors, paging with Link headers) and the OpenID
  * Connect endpoints (dynamic registration, authorization, token, refresh).
  */
 #define G_LOG_DOMAIN "gpm-test-pod"
 
 #include <string.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 
 #include "gpm-test-pod.h"
@@ -113,6 +117,11 @@ struct _GpmTestPod
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
   char         *moved_to;    /* not NULL: every request is sent there (301) */
   gboolean      rotate_refresh; /* a refresh gives a new refresh token */
+  gboolean      check_images;
+  gsize         body_limit;
+  gint64        time_offset_us;
+  char         *camo_root;
+  char         *camo_key;
   char         *browser_user;
   gboolean      browser_approves;
   guint         token_lifetime;
@@ -288,6 +297,8 @@ static void
 respond (SoupServerMessage *msg, guint status, const char *content_type, const char *body)
 {
   soup_server_message_set_status (msg, status, NULL);
+  /* a second answer (a fault after the work) replaces the first */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   if (body)
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
 }
@@ -734,10 +745,169 @@ find_photo (GpmTestPod *self, const char *id_or_guid, gboolean by_guid)
   return NULL;
 }
 
+static StoredPost *
+find_post_by_guid (GpmTestPod *self, const char *id_or_guid)
+{
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      StoredPost *sp = g_ptr_array_index (self->posts, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, sp->post->id);
+
+      if (g_str_equal (sp->post->guid, id_or_guid) || g_str_equal (id, id_or_guid))
+        return sp;
+    }
+  return NULL;
+}
+
+/* Workers::CleanupPendingPhotos (app/workers/cleanup_pending_photos.rb:8, the same in 0.7.18.2):
+ * Photo.where(pending: true).where("created_at < ?", 1.day.ago).destroy_all,
+ * run once a day (config/initializers/sidekiq_scheduled.rb:32-35). */
+static guint
+cleanup_pending_photos_locked (GpmTestPod *self, gint64 older_than_us)
+{
+  gint64 limit = g_get_real_time () - older_than_us;
+  guint n = 0;
+
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
+
+      if (ph->pending && ph->created_us <= limit)
+        {
+          g_ptr_array_remove_index (self->photos, i--);
+          n++;
+        }
+    }
+  return n;
+}
+
+/* PostService#destroy (app/services/post_service.rb:39-48) as used by
+ * posts_controller.rb:59-65 (web, 204 for JSON) and
+ * api/v1/posts_controller.rb:37-42 (204): the author's own post only
+ * (Diaspora::NotMine → 403), a post that is not there → 404
+ * (RecordNotFound; api/v1/posts_controller.rb:16-17). Its photos go with it
+ * (status_message.rb:23, has_many :photos, dependent: :destroy). */
+static void
+delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u, const char *id_or_guid, gboolean api)
+{
+  StoredPost *sp = find_post_by_guid (self, id_or_guid);
+
+  if (sp == NULL)
+    {
+      if (api)
+        respond_api_error (msg, 404, "Post with provided guid could not be found");
+      else
+        respond (msg, 404, "text/html", "<html><body>The page you were looking for doesn't exist.</body></html>");
+      return;
+    }
+  if (!g_str_equal (sp->post->author, u->username))
+    {
+      if (api)
+        respond_api_error (msg, 403, "Not allowed to delete the post");
+      else
+        respond (msg, 403, "text/plain; charset=utf-8", "You are not allowed to do that");
+      return;
+    }
+  for (guint i = 0; i < self->photos->len; i++)
+    {
+      GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
+
+      if (g_strcmp0 (ph->post_guid, sp->post->guid) == 0)
+        g_ptr_array_remove_index (self->photos, i--);
+    }
+  g_ptr_array_remove (self->posts, sp);
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+/* lib/diaspora/camo.rb:16-34 (image_url), with url_eligible? (:36-41). */
+static char *
+camo_image_url (GpmTestPod *self, const char *url)
+{
+  g_autofree char *unescaped = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *digest = NULL;
+  GString *hex;
+
+  if (!(g_str_has_prefix (url, "http") || g_str_has_prefix (url, "//")) ||
+      g_str_has_prefix (url, self->url) || g_str_has_prefix (url, self->camo_root))
+    return g_strdup (url);
+  /* Addressable::URI.encode(Addressable::URI.unencode(url)) */
+  unescaped = g_uri_unescape_string (url, NULL);
+  if (unescaped == NULL)
+    return g_strdup (url);
+  encoded = g_uri_escape_string (unescaped, "!$&'()*+,;=:@/?#[]~", TRUE);
+  digest = g_compute_hmac_for_string (G_CHECKSUM_SHA1, (const guchar *) self->camo_key, strlen (self->camo_key),
+                                      encoded, -1);
+  hex = g_string_new (NULL);
+  for (const char *c = encoded; *c; c++)
+    g_string_append_printf (hex, "%02x", (guchar) *c);
+  {
+    g_autofree char *encoded_hex = g_string_free (hex, FALSE);
+
+    return g_strdup_printf ("%s/%s/%s", self->camo_root, digest, encoded_hex);
+  }
+}
+
+typedef struct {
+  GpmTestPod *self;
+  guint       group;   /* the URL's group in the pattern */
+} CamoData;
+
+static gboolean
+camo_replace (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  CamoData *d = user_data;
+  g_autofree char *all = g_match_info_fetch (info, 0);
+  g_autofree char *url = g_match_info_fetch (info, d->group);
+  g_autofree char *camo = camo_image_url (d->self, url);
+  const char *at = *url ? strstr (all, url) : NULL;
+
+  /* link.gsub($4, image_url($4)) */
+  if (at == NULL)
+    g_string_append (out, all);
+  else
+    {
+      g_string_append_len (out, all, at - all);
+      g_string_append (out, camo);
+      g_string_append (out, at + strlen (url));
+    }
+  return FALSE;
+}
+
+/* The text as diaspora answers it: PostPresenter#build_text
+ * (post_presenter.rb:105-111) → MessageRenderer#plain_text_for_json
+ * (lib/diaspora/message_renderer.rb:189-195; 0.7: :185-191): normalize
+ * (:20-22, RTL-wrapped hashtags made plain), then, with camo on, camo_urls
+ * (:98-100 → lib/diaspora/camo.rb:6-14). */
+static char *
+text_for_json (GpmTestPod *self, const char *text)
+{
+  g_autoptr(GRegex) rtl = g_regex_new ("[\\x{202a}\\x{202b}]#[\\x{200e}\\x{200f}\\x{202d}\\x{202e}](\\S+)\\x{202c}",
+                                       0, 0, NULL);
+  char *out = g_regex_replace (rtl, text, -1, 0, "#\\1", 0, NULL);
+
+  if (self->camo_root != NULL)
+    {
+      g_autoptr(GRegex) md = g_regex_new ("(!\\[(.*?)\\]\\s?\\([ \\t]*()<?(\\S+?)>?[ \\t]*((['\"])(.*?)\\6[ \\t]*)?\\))",
+                                          G_REGEX_DOTALL, 0, NULL);
+      g_autoptr(GRegex) src = g_regex_new ("src=(['\"])(.+?)\\1", G_REGEX_DOTALL, 0, NULL);
+      CamoData md_data = { self, 4 };
+      CamoData src_data = { self, 2 };
+      char *step;
+
+      step = g_regex_replace_eval (md, out, -1, 0, 0, camo_replace, &md_data, NULL);
+      g_free (out);
+      out = g_regex_replace_eval (src, step, -1, 0, 0, camo_replace, &src_data, NULL);
+      g_free (step);
+    }
+  return out;
+}
+
 static void
 post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
 {
   GpmTestPodPost *p = sp->post;
+  g_autofree char *text = text_for_json (self, p->text);
   g_autofree char *created = iso_time (sp->created_us);
   User *u = user_by_name (self, p->author);
 
@@ -750,7 +920,7 @@ post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
   json_builder_set_member_name (b, "guid");
   json_builder_add_string_value (b, p->guid);
   json_builder_set_member_name (b, api ? "body" : "text");
-  json_builder_add_string_value (b, p->text);
+  json_builder_add_string_value (b, text);
   json_builder_set_member_name (b, "public");
   json_builder_add_boolean_value (b, p->is_public);
   json_builder_set_member_name (b, "created_at");
@@ -769,13 +939,29 @@ post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api)
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, p->author);
   json_builder_end_object (b);
+  /* post_presenter.rb:135-136 (build_photos_json) renders each photo with
+   * photo_presenter.rb:21-35 as_api_json: dimensions and sizes, no id and
+   * no guid (as_api_json(full=false)), on the web and the API alike. */
   json_builder_set_member_name (b, "photos");
   json_builder_begin_array (b);
   for (guint i = 0; i < p->photo_guids->len; i++)
     {
+      g_autofree char *raw = g_strdup_printf ("%s/uploads/images/%s.jpg", self->url,
+                                              (const char *) g_ptr_array_index (p->photo_guids, i));
+
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "guid");
-      json_builder_add_string_value (b, g_ptr_array_index (p->photo_guids, i));
+      json_builder_set_member_name (b, "dimensions");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "height");
+      json_builder_add_int_value (b, 1);
+      json_builder_set_member_name (b, "width");
+      json_builder_add_int_value (b, 1);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "sizes");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "raw");
+      json_builder_add_string_value (b, raw);
+      json_builder_end_object (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -890,7 +1076,12 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
       if (found == 0)
         return CREATE_BAD_ASPECTS;
     }
-  for (guint i = 0; c->photo_refs && i < c->photo_refs->len; i++)
+  /* API: api/v1/posts_controller.rb:68-79 (add_photo_ids): every guid must
+   * name a pending photo of the author; Photo.find_by! raises for a guid
+   * that is gone, a photo of another post raises InvalidArgument, and both
+   * end in `rescue StandardError` → 422 (:33-34). The web path has no such
+   * check (below). */
+  for (guint i = 0; c->via_api && c->photo_refs && i < c->photo_refs->len; i++)
     {
       GpmTestPodPhoto *ph = find_photo (self, g_ptr_array_index (c->photo_refs, i), c->photos_by_guid);
 
@@ -914,6 +1105,23 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
     {
       GpmTestPodPhoto *ph = find_photo (self, g_ptr_array_index (c->photo_refs, i), c->photos_by_guid);
 
+      /* Web: status_message_creation_service.rb:54-61 (add_photos; 0.7.18.2: :50) takes
+       * Photo.where(id: photos, author_id: …): ids that no longer exist
+       * (the daily cleanup destroyed them) are silently left out, and
+       * photos already attached to another post are taken from it, with no
+       * pending filter. The post is saved and answered 201 all the same. */
+      if (ph == NULL || !g_str_equal (ph->author, u->username))
+        continue;
+      if (ph->post_guid != NULL)
+        {
+          StoredPost *owner = find_post_by_guid (self, ph->post_guid);
+
+          if (owner != NULL)
+            for (guint j = 0; j < owner->post->photo_guids->len; j++)
+              if (g_str_equal (g_ptr_array_index (owner->post->photo_guids, j), ph->guid))
+                g_ptr_array_remove_index (owner->post->photo_guids, j--);
+          g_clear_pointer (&ph->post_guid, g_free);
+        }
       ph->pending = FALSE;
       ph->post_guid = g_strdup (p->guid);
       g_ptr_array_add (p->photo_guids, g_strdup (ph->guid));
@@ -945,7 +1153,7 @@ create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 
   sp = g_new0 (StoredPost, 1);
   sp->post = p;
-  sp->created_us = g_get_real_time ();
+  sp->created_us = g_get_real_time () + self->time_offset_us;
   g_ptr_array_add (self->posts, sp);
   *out = sp;
   return CREATE_OK;
@@ -1191,16 +1399,53 @@ multipart_part (SoupServerMessage *msg, const char *name, char **filename)
   return found;
 }
 
+/* Decodes @file like the pod's image processing (MiniMagick) would: FALSE
+ * when it is no image. */
+static gboolean
+decode_image (GBytes *file, int *width, int *height)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (file, &len);
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  GdkPixbuf *pixbuf;
+
+  *width = *height = 0;
+  /* by signature: gdk-pixbuf's own sniffing needs the MIME database, which
+   * tests with isolated XDG dirs do not have */
+  if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("jpeg", NULL);
+  else if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("png", NULL);
+  else if (len >= 6 && memcmp (data, "GIF8", 4) == 0)
+    loader = gdk_pixbuf_loader_new_with_type ("gif", NULL);
+  if (loader == NULL)
+    return FALSE;
+  if (!gdk_pixbuf_loader_write_bytes (loader, file, NULL))
+    {
+      gdk_pixbuf_loader_close (loader, NULL);
+      return FALSE;
+    }
+  if (!gdk_pixbuf_loader_close (loader, NULL) || (pixbuf = gdk_pixbuf_loader_get_pixbuf (loader)) == NULL)
+    return FALSE;
+  *width = gdk_pixbuf_get_width (pixbuf);
+  *height = gdk_pixbuf_get_height (pixbuf);
+  return TRUE;
+}
+
 static GpmTestPodPhoto *
-store_photo (GpmTestPod *self, User *u, gsize size, gboolean pending)
+store_photo (GpmTestPod *self, User *u, GBytes *file, gboolean pending)
 {
   GpmTestPodPhoto *ph = g_new0 (GpmTestPodPhoto, 1);
+  gsize size = g_bytes_get_size (file);
+
+  decode_image (file, &ph->width, &ph->height);
 
   ph->id = self->next_id++;
   ph->guid = new_guid ();
   ph->author = g_strdup (u->username);
   ph->size = size;
   ph->pending = pending;
+  ph->created_us = g_get_real_time ();
   g_ptr_array_add (self->photos, ph);
   return ph;
 }
@@ -1262,7 +1507,20 @@ handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHash
                "{\"success\":false,\"error\":\"Photo upload failed. Are you sure an image was added?\"}");
       return;
     }
-  ph = store_photo (self, u, g_bytes_get_size (file), pending);
+  {
+    int w, h;
+
+    /* rescuing_photo_errors (photos_controller.rb:157-165) rescues only
+     * TypeError, CarrierWave::IntegrityError and RuntimeError; MiniMagick's
+     * error for a file it cannot read is none of them: Rails' 500 page. */
+    if (self->check_images && !decode_image (file, &w, &h))
+      {
+        respond (msg, 500, "text/html",
+                 "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>");
+        return;
+      }
+  }
+  ph = store_photo (self, u, file, pending);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "success");
   json_builder_add_boolean_value (b, TRUE);
@@ -1468,7 +1726,17 @@ handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
       respond_api_error (msg, 422, "Failed to create the photo");
       return;
     }
-  ph = store_photo (self, u, g_bytes_get_size (image),
+  {
+    int w, h;
+
+    /* api/v1/photos_controller.rb:48 rescues MiniMagick::Error too: 422 */
+    if (self->check_images && !decode_image (image, &w, &h))
+      {
+        respond_api_error (msg, 422, "Failed to create the photo");
+        return;
+      }
+  }
+  ph = store_photo (self, u, image,
                     pending && g_bytes_get_size (pending) == 4
                     && memcmp (g_bytes_get_data (pending, NULL), "true", 4) == 0);
   created = iso_time (g_get_real_time ());
@@ -2338,6 +2606,10 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "expire-token", GPM_TEST_POD_FAULT_EXPIRE_TOKEN },
     { "null-id", GPM_TEST_POD_FAULT_NULL_ID },
     { "huge", GPM_TEST_POD_FAULT_HUGE },
+    { "cleanup-photos", GPM_TEST_POD_FAULT_CLEANUP_PHOTOS },
+    { "save-then-status", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS },
+    { "late-save", GPM_TEST_POD_FAULT_LATE_SAVE },
+    { "empty-answer", GPM_TEST_POD_FAULT_EMPTY_ANSWER },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)
@@ -2393,6 +2665,15 @@ handle_test_api (GpmTestPod *self, SoupServerMessage *msg, const char *method, c
                            json_object_has_member (body, "count") ? json_object_get_int_member (body, "count") : 1);
       respond (msg, 200, "application/json", "{\"ok\":true}");
     }
+  else if (g_str_equal (path, "/_test/cleanup"))
+    {
+      g_autofree char *answer = NULL;
+      gint64 older = json_object_has_member (body, "older_than") ? json_object_get_int_member (body, "older_than")
+                                                                 : 24 * 3600;
+
+      answer = g_strdup_printf ("{\"destroyed\":%u}", cleanup_pending_photos_locked (self, older * G_USEC_PER_SEC));
+      respond (msg, 200, "application/json", answer);
+    }
   else if (g_str_equal (path, "/_test/user"))
     {
       g_autofree char *guid = NULL;
@@ -2439,13 +2720,24 @@ typedef struct {
   SoupServerMessage *msg;
   GpmTestPod        *self;
   gboolean           close;
+  char              *method;   /* set: do the work only now (late-save) */
+  char              *path;
 } Delayed;
+
+static void route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path,
+                   GHashTable *query, gboolean null_id);
 
 static gboolean
 delayed_answer (gpointer user_data)
 {
   Delayed *d = user_data;
 
+  if (d->method != NULL)
+    {
+      g_mutex_lock (&d->self->lock);
+      route (d->self, d->msg, d->method, d->path, NULL, FALSE);
+      g_mutex_unlock (&d->self->lock);
+    }
   soup_server_message_unpause (d->msg);
   return G_SOURCE_REMOVE;
 }
@@ -2456,6 +2748,8 @@ delayed_free (gpointer user_data)
   Delayed *d = user_data;
 
   g_object_unref (d->msg);
+  g_free (d->method);
+  g_free (d->path);
   g_free (d);
 }
 
@@ -2532,6 +2826,15 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_status_messages (self, msg, path, null_id);
   else if (post && g_str_equal (path, "/photos"))
     handle_photos (self, msg, path, query);
+  else if (g_str_equal (method, "DELETE") && g_str_has_prefix (path, "/posts/"))
+    {
+      /* config/routes.rb:31, resources :posts, only: %i(show destroy) */
+      Session *s = NULL;
+      User *u = web_user_or_respond (self, msg, path, &s);
+
+      if (u != NULL && csrf_ok_or_respond (self, msg, s, NULL))
+        delete_post (self, msg, u, path + strlen ("/posts/"), FALSE);
+    }
   else if (get && g_str_has_prefix (path, "/people/") && g_str_has_suffix (path, "/stream.json"))
     {
       g_autofree char *guid = g_strndup (path + strlen ("/people/"),
@@ -2560,6 +2863,14 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_api_photos (self, msg);
   else if (post && g_str_equal (path, "/api/v1/posts"))
     handle_api_posts (self, msg, null_id);
+  else if (g_str_equal (method, "DELETE") && g_str_has_prefix (path, "/api/v1/posts/"))
+    {
+      /* config/routes.rb:232, api/v1 resources :posts, only: %i[show create destroy] */
+      User *u = api_user_or_respond (self, msg);
+
+      if (u != NULL)
+        delete_post (self, msg, u, path + strlen ("/api/v1/posts/"), TRUE);
+    }
   else if (get && g_str_has_prefix (path, "/api/v1/users/") && g_str_has_suffix (path, "/posts"))
     {
       g_autofree char *guid = g_strndup (path + strlen ("/api/v1/users/"),
@@ -2591,6 +2902,17 @@ server_handler (SoupServer        *server,
       return;
     }
   g_ptr_array_add (self->paths, g_strdup (path));
+  /* nginx in front of the pod (diaspora's documented setup) with
+   * client_max_body_size: 413 and nginx's own page, the app never sees it */
+  if (self->body_limit > 0 && soup_server_message_get_request_body (msg)->length > (goffset) self->body_limit)
+    {
+      respond (msg, 413, "text/html",
+               "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+               "<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n"
+               "</body>\r\n</html>\r\n");
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   if (self->moved_to)
     {
       /* what nginx's "return 301 https://www.$host$request_uri;" does for a
@@ -2620,6 +2942,8 @@ server_handler (SoupServer        *server,
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", after);
       respond (msg, 429, "text/plain", "Retry later\n");
     }
+  else if (fault && fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE)
+    ;   /* routed when the delay is over, below */
   else
     {
       if (fault && fault->kind == GPM_TEST_POD_FAULT_EXPIRE_SESSION)
@@ -2631,6 +2955,8 @@ server_handler (SoupServer        *server,
           while (g_hash_table_iter_next (&iter, NULL, &value))
             ((Session *) value)->user = NULL;
         }
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_CLEANUP_PHOTOS)
+        cleanup_pending_photos_locked (self, 0);
       if (fault && fault->kind == GPM_TEST_POD_FAULT_EXPIRE_TOKEN)
         for (guint i = 0; i < self->tokens->len; i++)
           {
@@ -2654,18 +2980,39 @@ server_handler (SoupServer        *server,
             soup_message_body_append (body, SOUP_MEMORY_COPY, mib, 1024 * 1024);
           soup_message_body_complete (body);
         }
+      /* An exception after status_message.save (Redis down when the
+       * federation job is queued, say) lands in the controller's rescue:
+       * web status_messages_controller.rb:54-55 → handle_create_error
+       * (:64-69) renders the message with 403; api/v1/posts_controller.rb:33-34
+       * renders 422 "Failed to create the post". The post stays saved. */
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_SAVE_THEN_STATUS)
+        {
+          if (g_str_has_prefix (path, "/api/"))
+            respond_api_error (msg, fault->param ? fault->param : 422, "Failed to create the post");
+          else
+            respond (msg, fault->param ? fault->param : 403, "text/plain; charset=utf-8",
+                     "Error connecting to Redis on 127.0.0.1:6379 (Errno::ECONNREFUSED)");
+        }
+      /* an empty object, as some proxies and caches hand out */
+      if (fault && fault->kind == GPM_TEST_POD_FAULT_EMPTY_ANSWER)
+        respond (msg, soup_server_message_get_status (msg), "application/json; charset=utf-8", "{}");
     }
   g_mutex_unlock (&self->lock);
 
   if (fault && fault->kind == GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE)
     close_connection (msg);
-  else if (fault && fault->kind == GPM_TEST_POD_FAULT_SLOW)
+  else if (fault && (fault->kind == GPM_TEST_POD_FAULT_SLOW || fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE))
     {
       Delayed *d = g_new0 (Delayed, 1);
       GSource *source = g_timeout_source_new (fault->param);
 
       d->msg = g_object_ref (msg);
       d->self = self;
+      if (fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE)
+        {
+          d->method = g_strdup (method);
+          d->path = g_strdup (path);
+        }
       soup_server_message_pause (msg);
       g_source_set_callback (source, delayed_answer, d, delayed_free);
       g_source_attach (source, self->context);
@@ -2769,6 +3116,8 @@ gpm_test_pod_finalize (GObject *object)
   g_free (self->browser_user);
   g_free (self->version);
   g_free (self->moved_to);
+  g_free (self->camo_root);
+  g_free (self->camo_key);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (gpm_test_pod_parent_class)->finalize (object);
@@ -2929,6 +3278,41 @@ gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean 
   g_free (self->browser_user);
   self->browser_user = g_strdup (username);
   self->browser_approves = approve;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check)
+{
+  g_mutex_lock (&self->lock);
+  self->check_images = check;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes)
+{
+  g_mutex_lock (&self->lock);
+  self->body_limit = bytes;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_camo (GpmTestPod *self, const char *root, const char *key)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->camo_root);
+  g_free (self->camo_key);
+  self->camo_root = g_strdup (root);
+  self->camo_key = g_strdup (root != NULL ? (key != NULL ? key : "camo key") : NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds)
+{
+  g_mutex_lock (&self->lock);
+  self->time_offset_us = seconds * G_USEC_PER_SEC;
   g_mutex_unlock (&self->lock);
 }
 
@@ -3095,4 +3479,15 @@ gpm_test_pod_add_comment (GpmTestPod *self, const char *post_guid, const char *u
     ok = store_comment (self, sp, u, text, FALSE) != NULL;
   g_mutex_unlock (&self->lock);
   return ok;
+}
+
+guint
+gpm_test_pod_cleanup_pending_photos (GpmTestPod *self, guint older_than_seconds)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = cleanup_pending_photos_locked (self, (gint64) older_than_seconds * G_USEC_PER_SEC);
+  g_mutex_unlock (&self->lock);
+  return n;
 }

@@ -23,7 +23,10 @@
  * of gpm_test_pod_dump_json(); POST /_test/fault with a JSON body
  * {"kind":"status","path":"/status_messages","param":503,"count":2}
  * injects a fault (kinds: status, rate-limit, slow, close-after-store,
- * expire-session, expire-token, null-id, huge); POST /_test/user with
+ * expire-session, expire-token, null-id, huge, cleanup-photos,
+ * save-then-status, late-save, empty-answer); POST
+ * /_test/cleanup {"older_than":SECONDS} runs the daily cleanup of pending
+ * photos now; POST /_test/user with
  * {"username":…, "password":…, "otp":…?} adds a user and
  * POST /_test/aspect {"username":…, "name":…} an aspect and
  * POST /_test/browser {"username":…, "approve":true} sets who approves
@@ -45,6 +48,12 @@ typedef enum {
   GPM_TEST_POD_FAULT_EXPIRE_TOKEN,      /* expire every access token, then answer 401 invalid_token */
   GPM_TEST_POD_FAULT_NULL_ID,           /* API post creation: 201 with "id": null, store nothing */
   GPM_TEST_POD_FAULT_HUGE,              /* do the work, then answer 200 with @param MiB (chunked, no length) */
+  GPM_TEST_POD_FAULT_CLEANUP_PHOTOS,    /* the daily cleanup of pending photos runs (any age) just before this request */
+  GPM_TEST_POD_FAULT_SAVE_THEN_STATUS,  /* do the work (store the post), then answer like an exception raised after
+                                         * the save: web 403 with the message, API 422 (@param: another status) */
+  GPM_TEST_POD_FAULT_LATE_SAVE,         /* hold the request; do the work and answer only after @param milliseconds
+                                         * (a busy pod that saves after the client gave up waiting) */
+  GPM_TEST_POD_FAULT_EMPTY_ANSWER,      /* do the work (store the post), then answer {} */
 } GpmTestPodFault;
 
 typedef struct {
@@ -71,6 +80,8 @@ typedef struct {
   gsize    size;                    /* bytes uploaded */
   gboolean pending;                 /* not attached to a post yet */
   char    *post_guid;               /* the post it is attached to, NULL while pending */
+  gint64   created_us;              /* real time of the upload */
+  int      width, height;           /* as decoded; 0 when the bytes are no image */
 } GpmTestPodPhoto;
 
 /* A comment (comments_controller.rb, api/v1/comments_controller.rb). */
@@ -117,6 +128,22 @@ void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
 /* TRUE: every refresh also gives a new refresh token and kills the old one
  * (diaspora keeps it; other OpenID providers rotate). */
 void        gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate);
+/* Check uploaded images like diaspora's image processing does (default
+ * off: generated takeouts carry random bytes as photos): a file that does
+ * not decode is answered 500 on the web path, 422 through the API. */
+void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
+/* The pod behind a proxy with a request body limit (nginx's
+ * client_max_body_size): larger requests are answered 413 before the pod
+ * sees them. 0: no limit (default). */
+void        gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes);
+/* Camo on (privacy.camo.proxy_markdown_images, off by default in
+ * diaspora's defaults.yml): post texts in answers have their Markdown image
+ * URLs rewritten to @root/HMAC-SHA1(@key, url)/hex(url). NULL turns it off.
+ * RTL-wrapped hashtags are made plain in answers either way. */
+void        gpm_test_pod_set_camo       (GpmTestPod *self, const char *root, const char *key);
+/* Posts created from now on get the pod's clock plus @seconds as their
+ * time (negative: in the past), so tests can have posts seconds apart. */
+void        gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 
@@ -125,6 +152,11 @@ void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 void        gpm_test_pod_inject_fault   (GpmTestPod *self, const char *path_prefix,
                                          GpmTestPodFault fault, guint param, guint count);
 void        gpm_test_pod_clear_faults   (GpmTestPod *self);
+
+/* Runs diaspora's daily Workers::CleanupPendingPhotos now: destroys the
+ * pending (unattached) photos uploaded more than @older_than_seconds ago
+ * (diaspora: one day). Returns how many went. */
+guint       gpm_test_pod_cleanup_pending_photos (GpmTestPod *self, guint older_than_seconds);
 
 /* What it stored (copies; free with g_ptr_array_unref). Oldest first. */
 GPtrArray  *gpm_test_pod_dup_posts      (GpmTestPod *self);   /* GpmTestPodPost* */

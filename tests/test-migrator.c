@@ -5,6 +5,7 @@
  * others are not there at all, and the journal agrees. */
 #define G_LOG_DOMAIN "test-migrator"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -57,6 +58,8 @@ typedef struct {
   gint64      friends;
   gboolean    api;
   gboolean    retried;   /* a failed post was sent again by a later run: out of order */
+  guint       big_side;  /* photos that are not the PNG: portrait 2:3, long side at most this */
+  gsize       big_size;  /* ... and at most this many bytes (0: any) */
 } Fixture;
 
 static GpmPost *
@@ -94,6 +97,11 @@ make_post (guint       index,
   return post;
 }
 
+/* What the test's conversion adds: nothing, or a Markdown image and an
+ * RTL-wrapped hashtag (which the pod answers changed), or for posts p00 and
+ * p04 the same text. */
+static enum { TEXT_PLAIN, TEXT_FANCY, TEXT_SAME } text_kind;
+
 /* The test's conversion: deterministic text naming the post, and its photos. */
 static char *
 test_convert (GpmPost    *post,
@@ -103,13 +111,19 @@ test_convert (GpmPost    *post,
 {
   const GpmMedia *media = gpm_post_get_media (post);
   GPtrArray *album = gpm_post_get_album (post);
+  const char *key = gpm_journal_post_key (post);
 
   if (media != NULL && media->local_file_path != NULL)
     g_ptr_array_add (photos, g_strdup (media->local_file_path));
   for (guint i = 0; album != NULL && i < album->len; i++)
     g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
-  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post),
-                          gpm_journal_post_key (post));
+  if (text_kind == TEXT_SAME && (g_str_has_suffix (key, "/p00") || g_str_has_suffix (key, "/p04")))
+    return g_strdup ("The same words twice\n\n#repost #gplusarchive");
+  if (text_kind == TEXT_FANCY)
+    return g_strdup_printf ("%s ![A café](https://photos.example/caf%%C3%%A9%s.jpg \"title\")\n\n"
+                            "\u202b#\u200fשלום\u202c #repost #gplusarchive\nOriginally %s",
+                            gpm_post_get_content (post), key + strlen ("users/1/posts/"), key);
+  return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post), key);
 }
 
 static GBytes *
@@ -199,6 +213,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_autofree char *path = g_strdup (gpm_journal_get_path (f->journal));
 
+  text_kind = TEXT_PLAIN;
   g_clear_object (&f->journal);
   g_clear_pointer (&f->posts, g_ptr_array_unref);
   g_clear_pointer (&f->specs, g_array_unref);
@@ -216,6 +231,7 @@ make_migrator (Fixture *f)
   gpm_migrator_set_read_func (migrator, test_read, NULL, NULL);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 6, 1, 20);
+  gpm_migrator_set_settle_time (migrator, 1000);
   gpm_migrator_map_scope (migrator, "circles/fam", "Family");
   gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
   return migrator;
@@ -402,7 +418,16 @@ assert_pod_and_journal (Fixture *f,
               if (g_strcmp0 (photo->guid, g_ptr_array_index (match->photo_guids, k)) == 0)
                 {
                   attached = !photo->pending && g_strcmp0 (photo->post_guid, match->guid) == 0;
-                  g_assert_cmpuint (photo->size, ==, sizeof png);
+                  if (photo->size != sizeof png)
+                    {
+                      /* a big photo, shrunk: upright (portrait), in proportion, within the limits */
+                      g_assert_cmpuint (f->big_side, >, 0);
+                      g_assert_cmpint (photo->height, >, photo->width);
+                      g_assert_cmpint (photo->height, <=, f->big_side);
+                      g_assert_cmpint (ABS (photo->height * 2 - photo->width * 3), <=, 3);
+                      if (f->big_size > 0)
+                        g_assert_cmpuint (photo->size, <=, f->big_size);
+                    }
                 }
             }
           g_assert_true (attached);
@@ -527,6 +552,10 @@ static const FaultSpec faults[] = {
   { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
   { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1 },
   { "/photos", "/api/v1/photos", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1 },
+  /* saved, then 403 (web) / 422 (API) from an exception after the save */
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 3 },
+  /* saved, then answered {} */
+  { "/status_messages", "/api/v1/posts", GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 2 },
 };
 
 static void
@@ -776,6 +805,344 @@ test_restart_attempting (Fixture       *f,
     g_assert_cmpstr (entry->guid, ==, created->guid);
     g_assert_cmpuint (entry->attempts, ==, 1);
   }
+}
+
+/* Photos uploaded by a run that stopped before posting are destroyed by
+ * the pod's daily cleanup; the next run must not send their ids (the web
+ * path would publish the post without them). */
+static void
+test_photos_cleaned_between_runs (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { .cancel_on_wait = TRUE };
+
+  /* The first post goes at once; the second (one photo) waits its turn and is cancelled there. */
+  gpm_migrator_set_delay (migrator, 30);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 1);
+
+  gpm_test_pod_cleanup_pending_photos (f->server, 0);
+  gpm_migrator_set_delay (migrator, 0);
+  assert_complete_run (f, migrator);
+}
+
+/* The cleanup runs between the upload and the post request: the web path
+ * saves the post without the photo (201). It is taken back and posted again
+ * with fresh uploads; the API refuses it (422) and it is sent again. */
+static void
+test_photos_cleaned_before_post (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  /* The first post has no photo; the second has one. */
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_CLEANUP_PHOTOS, 0, 2);
+  assert_complete_run (f, migrator);
+}
+
+/* An earlier process died after the pod kept a post without its photos:
+ * once before recording it (found by the check), once after (recorded in
+ * the journal, not deleted yet). Both copies are deleted and the posts
+ * sent again, complete. */
+static void
+test_restart_incomplete (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *found = g_ptr_array_index (f->posts, f->posts->len - 2);     /* public, one photo */
+  GpmPost *recorded = g_ptr_array_index (f->posts, f->posts->len - 3);  /* Family, two photos */
+  g_autofree char *found_text = expected_text (found);
+  g_autofree char *recorded_text = expected_text (recorded);
+  g_autoptr(GpmPodDraft) found_draft = gpm_pod_draft_new (found_text);
+  g_autoptr(GpmPodDraft) recorded_draft = gpm_pod_draft_new (recorded_text);
+  g_autoptr(GpmPodPost) found_copy = NULL;
+  g_autoptr(GpmPodPost) recorded_copy = NULL;
+
+  found_draft->is_public = TRUE;
+  g_array_append_val (recorded_draft->aspect_ids, f->family);
+  found_copy = gpm_pod_create_post (f->pod, found_draft, NULL, &error);
+  g_assert_no_error (error);
+  recorded_copy = gpm_pod_create_post (f->pod, recorded_draft, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_add_photo (f->journal, gpm_journal_post_key (found), 0, "p01-0.png", "999", &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (found), found_text, "public", &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (recorded), recorded_text,
+                                             "aspect:Family", &error));
+  g_assert_true (gpm_journal_set_incomplete (f->journal, gpm_journal_post_key (recorded),
+                                             recorded_copy->id != NULL ? recorded_copy->id : recorded_copy->guid,
+                                             recorded_copy->guid, &error));
+  g_assert_no_error (error);
+
+  assert_complete_run (f, migrator);
+}
+
+static GBytes *
+read_one_corrupt (GpmPost     *post,
+                  const char  *photo,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  if (g_strcmp0 (photo, user_data) == 0)
+    return g_bytes_new_static ("\xff\xd8\xff\xe0 cut off", 11);
+  return g_bytes_new_static (png, sizeof png);
+}
+
+/* A photo the pod's image processing cannot read: the web upload answers
+ * 500 every time. It fails fast (not eight retries), its post fails naming
+ * it, and every other post goes. */
+static void
+test_corrupt_photo (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *broken = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo: p01-0.png */
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  RunState state = { 0 };
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_migrator_set_read_func (migrator, read_one_corrupt, (gpointer) "p01-0.png", NULL);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 5);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 5);
+  entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (broken), NULL);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_FAILED);
+  g_assert_nonnull (strstr (entry->reason, "p01-0.png"));
+  /* the five good photos once each, the bad one at most twice (web: each
+   * refused multipart upload is followed by the raw one) */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, f->api ? "/api/v1/photos" : "/photos"), <=, 5 + 2 * (f->api ? 1 : 2));
+}
+
+/* The pod answers texts through plain_text_for_json: with camo on, image
+ * URLs point to the proxy, and RTL-wrapped hashtags come back plain. The
+ * check after uncertain answers still finds each post: once on the pod. */
+static void
+test_camo_rtl (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  text_kind = TEXT_FANCY;
+  gpm_test_pod_set_camo (f->server, "https://camo.pod.example", "a secret");
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 6);
+  assert_complete_run (f, migrator);
+}
+
+/* The pod saves a post a second after the client stopped waiting (2 s):
+ * the first look finds nothing, the post stays uncertain and is looked for
+ * again over the settle time instead of being sent a second time. */
+static void
+test_late_save (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  gint64 start = g_get_monotonic_time ();
+
+  gpm_migrator_set_settle_time (migrator, 6000);
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_LATE_SAVE, 3000, 1);
+  assert_complete_run (f, migrator);
+  /* found by a later look (2 s timeout + 1 s), long before the settle time ran out */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 7 * G_USEC_PER_SEC);
+}
+
+/* Two source posts with the very same text, both left ATTEMPTING by a
+ * process that died: the first did reach the pod, the second too and was
+ * even recorded. Each row takes its own copy, none is sent again. */
+static void
+test_same_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public */
+  GpmPost *second = g_ptr_array_index (f->posts, f->posts->len - 5);   /* p04, community */
+  g_autofree char *text = NULL;
+  g_autofree char *second_text = NULL;
+  g_autoptr(GpmPodDraft) draft = NULL;
+  g_autoptr(GpmPodPost) first_copy = NULL;
+  g_autoptr(GpmPodPost) second_copy = NULL;
+  g_autoptr(GPtrArray) pod_posts = NULL;
+  guint n_same = 0;
+
+  text_kind = TEXT_SAME;
+  text = expected_text (first);
+  second_text = expected_text (second);
+  g_assert_cmpstr (text, ==, second_text);
+  draft = gpm_pod_draft_new (text);
+  draft->is_public = TRUE;
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (first), text, "public", &error));
+  first_copy = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (second), text, "public", &error));
+  second_copy = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_posted (f->journal, gpm_journal_post_key (second),
+                                         second_copy->id != NULL ? second_copy->id : second_copy->guid,
+                                         second_copy->guid, 0, &error));
+  g_assert_no_error (error);
+
+  {
+    RunState state = { 0 };
+
+    g_assert_true (run_migrator (f, migrator, &state, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+    run_state_clear (&state);
+  }
+  pod_posts = gpm_test_pod_dup_posts (f->server);
+  for (guint i = 0; i < pod_posts->len; i++)
+    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
+      n_same++;
+  g_assert_cmpuint (n_same, ==, 2);
+  g_assert_cmpuint (pod_posts->len, ==, 6);
+  {
+    g_autoptr(GpmJournalEntry) a = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+    g_autoptr(GpmJournalEntry) b = gpm_journal_lookup (f->journal, gpm_journal_post_key (second), NULL);
+
+    g_assert_cmpint (a->state, ==, GPM_JOURNAL_STATE_POSTED);
+    g_assert_cmpstr (a->guid, ==, first_copy->guid);
+    g_assert_cmpstr (b->guid, ==, second_copy->guid);
+  }
+}
+
+/* A JPEG of noise (so it stays big) over 4 MiB, stored 3600×2400 with EXIF
+ * orientation 6: shown turned 90°, 2400×3600. */
+static GBytes *
+big_rotated_jpeg (void)
+{
+  static GBytes *cached;
+  static const guint8 exif[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+    'M', 'M', 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,          /* TIFF header, IFD at 8 */
+    0x00, 0x01,                                            /* one entry */
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01,        /* Orientation, SHORT, 1 */
+    0x00, 0x06, 0x00, 0x00,                                /* = 6 */
+    0x00, 0x00, 0x00, 0x00,                                /* no next IFD */
+  };
+
+  if (cached == NULL)
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 3600, 2400);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *jpeg = NULL;
+      GByteArray *out = g_byte_array_new ();
+      guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+      gsize n = (gsize) gdk_pixbuf_get_rowstride (pixbuf) * 2400;
+      gsize len = 0;
+
+      for (gsize i = 0; i + 4 <= n; i += 4)
+        {
+          guint32 r = g_rand_int (rand);
+          memcpy (pixels + i, &r, 4);
+        }
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &jpeg, &len, "jpeg", &error, "quality", "95", NULL));
+      g_assert_no_error (error);
+      g_byte_array_append (out, (const guint8 *) jpeg, 2);   /* SOI */
+      g_byte_array_append (out, exif, sizeof exif);
+      g_byte_array_append (out, (const guint8 *) jpeg + 2, len - 2);
+      cached = g_byte_array_free_to_bytes (out);
+      g_assert_cmpuint (g_bytes_get_size (cached), >, 4 * 1024 * 1024);
+    }
+  return g_bytes_ref (cached);
+}
+
+static GBytes *
+read_one_big (GpmPost     *post,
+              const char  *photo,
+              gpointer     user_data,
+              GError     **error)
+{
+  if (g_strcmp0 (photo, user_data) == 0)
+    return big_rotated_jpeg ();
+  return g_bytes_new_static (png, sizeof png);
+}
+
+/* A photo over 4 MiB is shrunk like diaspora's web client does (3072
+ * pixels), upright, before it is uploaded. */
+static void
+test_big_photo (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  f->big_side = 3072;
+  assert_complete_run (f, migrator);
+  {
+    g_autoptr(GPtrArray) photos = gpm_test_pod_dup_photos (f->server);
+    guint n_big = 0;
+
+    for (guint i = 0; i < photos->len; i++)
+      {
+        GpmTestPodPhoto *photo = g_ptr_array_index (photos, i);
+
+        if (photo->size != sizeof png)
+          {
+            n_big++;
+            g_assert_cmpint (photo->width, ==, 2048);
+            g_assert_cmpint (photo->height, ==, 3072);
+          }
+      }
+    g_assert_cmpuint (n_big, ==, 1);
+  }
+}
+
+/* Behind a proxy that takes at most 3 MiB (413 above): shrunk further until
+ * it fits. */
+static void
+test_photo_too_large (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  gpm_test_pod_set_body_limit (f->server, 3 * 1024 * 1024);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  f->big_side = 3072 * 7 / 10;
+  f->big_size = 3 * 1024 * 1024;
+  assert_complete_run (f, migrator);
+}
+
+/* A limit no shrinking reaches: that post fails, naming the photo and why;
+ * the others go. */
+static void
+test_photo_never_fits (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *big = g_ptr_array_index (f->posts, f->posts->len - 2);   /* public, one photo: p01-0.png */
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  RunState state = { 0 };
+
+  gpm_test_pod_set_body_limit (f->server, 20 * 1024);
+  gpm_migrator_set_read_func (migrator, read_one_big, (gpointer) "p01-0.png", NULL);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 5);
+  entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (big), NULL);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_FAILED);
+  g_assert_nonnull (strstr (entry->reason, "p01-0.png"));
+  g_assert_nonnull (strstr (entry->reason, "larger than the pod accepts"));
 }
 
 /* Cancel after the first post; a new run finishes the rest. */
@@ -1162,6 +1529,10 @@ main (int argc, char **argv)
         [GPM_TEST_POD_FAULT_EXPIRE_SESSION] = "expire-session",
         [GPM_TEST_POD_FAULT_EXPIRE_TOKEN] = "expire-token",
         [GPM_TEST_POD_FAULT_NULL_ID] = "null-id",
+        [GPM_TEST_POD_FAULT_CLEANUP_PHOTOS] = "cleanup-photos",
+        [GPM_TEST_POD_FAULT_SAVE_THEN_STATUS] = "save-then-status",
+        [GPM_TEST_POD_FAULT_LATE_SAVE] = "late-save",
+        [GPM_TEST_POD_FAULT_EMPTY_ANSWER] = "empty-answer",
       };
       const FaultSpec *spec = &faults[i];
       g_autofree char *web_path = g_strdelimit (g_strdup (spec->path + 1), "/", '-');
@@ -1187,6 +1558,25 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/null-id", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_null_id, fixture_tear_down);
   g_test_add ("/migrator/web/restart-attempting", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_attempting, fixture_tear_down);
   g_test_add ("/migrator/api/restart-attempting", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_attempting, fixture_tear_down);
+  g_test_add ("/migrator/web/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
+  g_test_add ("/migrator/api/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
+  g_test_add ("/migrator/web/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
+  g_test_add ("/migrator/api/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-incomplete", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
+  g_test_add ("/migrator/web/corrupt-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
+  g_test_add ("/migrator/api/corrupt-photo", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
+  g_test_add ("/migrator/web/big-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_big_photo, fixture_tear_down);
+  g_test_add ("/migrator/api/big-photo", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_big_photo, fixture_tear_down);
+  g_test_add ("/migrator/web/photo-too-large", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_too_large, fixture_tear_down);
+  g_test_add ("/migrator/api/photo-too-large", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photo_too_large, fixture_tear_down);
+  g_test_add ("/migrator/web/photo-never-fits", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_never_fits, fixture_tear_down);
+  g_test_add ("/migrator/web/camo-rtl", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_camo_rtl, fixture_tear_down);
+  g_test_add ("/migrator/api/camo-rtl", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_camo_rtl, fixture_tear_down);
+  g_test_add ("/migrator/web/late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_late_save, fixture_tear_down);
+  g_test_add ("/migrator/api/late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_late_save, fixture_tear_down);
+  g_test_add ("/migrator/web/same-text", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_same_text, fixture_tear_down);
+  g_test_add ("/migrator/api/same-text", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);
   g_test_add ("/migrator/web/pause-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_pause_resume, fixture_tear_down);
   g_test_add ("/migrator/web/daily-cap", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_daily_cap, fixture_tear_down);

@@ -859,6 +859,153 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
     }
 }
 
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* diaspora's daily cleanup destroys pending photos; a post request naming
+ * one is saved without it on the web (201) and refused by the API (422).
+ * The answer shows how many photos the post really got, and a post can be
+ * deleted (a second delete finds it gone and still succeeds). */
+static void
+test_photos_cleaned_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *kept = NULL;
+  g_autofree char *gone = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Two photos, one cleaned up");
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gone = gpm_pod_upload_photo (pod, jpeg, "gone.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  /* younger than a day: the real schedule keeps it */
+  g_assert_cmpuint (gpm_test_pod_cleanup_pending_photos (f->tp, 24 * 3600), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_cleanup_pending_photos (f->tp, 0), ==, 1);
+  kept = gpm_pod_upload_photo (pod, jpeg, "kept.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+
+  draft->is_public = TRUE;
+  g_ptr_array_add (draft->photo_ids, g_strdup (kept));
+  g_ptr_array_add (draft->photo_ids, g_strdup (gone));
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  if (api)
+    {
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 422);
+      g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpint (made->n_photos, ==, 1);
+  g_assert_cmpuint (only_post (f, &posts)->photo_guids->len, ==, 1);
+
+  g_assert_true (gpm_pod_delete_post (pod, made->guid, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  /* again, the async way: already gone is fine */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    gpm_pod_delete_post_async (pod, made->guid, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (gpm_pod_delete_post_finish (pod, result, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* An image the pod's processing cannot read: 500 on the web path (not
+ * among the errors photos_controller.rb rescues), 422 through the API. */
+static void
+test_corrupt_image (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) corrupt = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *id = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_set_check_images (f->tp, TRUE);
+  id = gpm_pod_upload_photo (pod, corrupt, "broken.jpg", "image/jpeg", NULL, &error);
+  g_assert_null (id);
+  if (api)
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  else
+    g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 500);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, api ? "/api/v1/photos" : "/photos"), ==, 1);
+}
+
+/* A proxy's body limit (nginx client_max_body_size): 413, once. */
+static void
+test_body_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (64 * 1024), 64 * 1024);
+  g_autofree char *id = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_set_body_limit (f->tp, 32 * 1024);
+  id = gpm_pod_upload_photo (pod, big, "big.jpg", "image/jpeg", NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 413);
+  /* no second try the raw way: it is just as large */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, api ? "/api/v1/photos" : "/photos"), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+}
+
+/* The web path takes photo ids that are attached to another post away
+ * from it (no pending filter); the API refuses them. */
+static void
+test_photos_moved (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autofree char *id = NULL;
+  g_autoptr(GpmPodDraft) first = gpm_pod_draft_new ("First");
+  g_autoptr(GpmPodDraft) second = gpm_pod_draft_new ("Second");
+  g_autoptr(GpmPodPost) a = NULL;
+  g_autoptr(GpmPodPost) b = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  id = gpm_pod_upload_photo (pod, jpeg, "a.jpg", "image/jpeg", NULL, &error);
+  g_assert_no_error (error);
+  first->is_public = second->is_public = TRUE;
+  g_ptr_array_add (first->photo_ids, g_strdup (id));
+  g_ptr_array_add (second->photo_ids, g_strdup (id));
+  a = gpm_pod_create_post (pod, first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a->n_photos, ==, 1);
+  b = gpm_pod_create_post (pod, second, NULL, &error);
+  if (api)
+    {
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (b->n_photos, ==, 1);
+  own = gpm_pod_list_own_posts (pod, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 2);
+  for (guint i = 0; i < own->len; i++)
+    {
+      GpmPodPost *p = g_ptr_array_index (own, i);
+
+      g_assert_cmpint (p->n_photos, ==, g_str_equal (p->guid, b->guid) ? 1 : 0);
+    }
+}
+
 /* A pod that refuses the multipart form gets the raw upload (diaspy's way). */
 /* Takeout names with accents and ( ) [ ] ' = @ ; reach the pod as files:
  * the test pod parses Content-Disposition the way rack 2.2 does. */
@@ -1173,6 +1320,100 @@ post_path (GpmPod *pod)
   return gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/posts" : "/status_messages";
 }
 
+/* The pod answers plain_text_for_json: camo rewrites Markdown image URLs,
+ * RTL-wrapped hashtags come back plain. The check still finds the post, and
+ * counts posts with the same text. */
+static void
+test_camo_rtl (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "Look ![a café](https://photos.example/caf%C3%A9.jpg \"t\") and "
+                             "<img src=\"http://photos.example/b.png\">\n\u202b#\u200fשלום\u202c #repost";
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) again = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) same = NULL;
+
+  gpm_test_pod_set_camo (f->tp, "https://camo.example", "secret");
+  made = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  own = gpm_pod_list_own_posts (pod, 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 1);
+  /* what the pod answers is not what was sent */
+  g_assert_null (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://photos.example"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://camo.example/"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "\n#שלום #repost"));
+
+  found = gpm_pod_find_own_post (pod, text, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->guid, ==, made->guid);
+  g_assert_null (gpm_pod_find_own_post (pod, "Look ![a café](https://photos.example/other.jpg)", 20, NULL, &error));
+
+  again = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  same = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (same->len, ==, 2);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
+}
+
+/* "Did it get created?" looks back as far as it is asked (not a fixed
+ * number of posts), and no further. */
+static void
+test_find_since (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) target = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  const char *list_path = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/users/" : "/people/";
+  guint before;
+
+  /* a second apart (the web stream pages by whole seconds, like diaspora's max_time) */
+  gpm_test_pod_set_time_offset (f->tp, -100);
+  target = post_once (pod, "the one to find", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("later post %u", i);
+      g_autoptr(GpmPodPost) p = NULL;
+
+      gpm_test_pod_set_time_offset (f->tp, -99 + (gint64) i);
+      p = post_once (pod, text, &error);
+      g_assert_no_error (error);
+    }
+  found = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC - 101, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, target->guid);
+
+  before = gpm_test_pod_count_requests (f->tp, list_path);
+  none = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC + 60, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, list_path) - before, ==, 1);
+}
+
+/* "{}" for a post request: no post named, maybe saved: uncertain, not "refused". */
+static void
+test_fault_empty_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 1);
+  made = post_once (pod, "empty answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
 static void
 test_fault_server_errors (Fixture *f, gconstpointer data)
 {
@@ -1217,6 +1458,28 @@ test_fault_rate_limited (Fixture *f, gconstpointer data)
   made = post_once (pod, "slow down", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* An exception after the save: 403 (web) or 422 (API), yet the post is there. */
+static void
+test_fault_saved_then_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 1);
+  made = post_once (pod, "saved, then an exception", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 403);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_clear_error (&error);
+  found = gpm_pod_find_own_post (pod, "saved, then an exception", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
 }
 
 static void
@@ -1725,6 +1988,13 @@ main (int argc, char **argv)
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
   ADD_BOTH ("photo-file-names", test_photo_file_names);
+  ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);
+  ADD_BOTH ("photos-moved", test_photos_moved);
+  ADD_BOTH ("corrupt-image", test_corrupt_image);
+  ADD_BOTH ("body-limit", test_body_limit);
+  ADD_BOTH ("camo-rtl", test_camo_rtl);
+  ADD_BOTH ("find-since", test_find_since);
+  ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
   ADD_BOTH ("location-without-coordinates", test_location_without_coordinates);
@@ -1735,6 +2005,7 @@ main (int argc, char **argv)
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
+  ADD_BOTH ("fault-saved-then-refused", test_fault_saved_then_refused);
   ADD_BOTH ("fault-slow", test_fault_slow);
   ADD_BOTH ("huge-answer", test_huge_answer);
   ADD_BOTH ("threads", test_threads);

@@ -1273,6 +1273,35 @@ gpm_journal_set_posted (GpmJournal  *self,
                      bind_posted, &args, remote_id, error);
 }
 
+/* Both keep updated_at: it is the time of the attempt, which the check on
+ * the pod looks back to. */
+gboolean
+gpm_journal_set_incomplete (GpmJournal  *self,
+                            const char  *key,
+                            const char  *remote_id,
+                            const char  *guid,
+                            GError     **error)
+{
+  BindArgs args = { remote_id, guid, 0 };
+  g_autofree char *detail = g_strdup_printf ("incomplete copy %s", guid);
+
+  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
+                     "UPDATE posts SET remote_id = ?3, guid = ?4"
+                     " WHERE key = ?1 AND state = 'attempting'",
+                     bind_s1_s2, &args, detail, error);
+}
+
+gboolean
+gpm_journal_clear_incomplete (GpmJournal  *self,
+                              const char  *key,
+                              GError     **error)
+{
+  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
+                     "UPDATE posts SET remote_id = NULL, guid = NULL"
+                     " WHERE key = ?1 AND state = 'attempting'",
+                     NULL, NULL, "incomplete copy deleted", error);
+}
+
 gboolean
 gpm_journal_set_failed (GpmJournal  *self,
                         const char  *key,

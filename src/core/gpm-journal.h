@@ -212,6 +212,19 @@ gboolean     gpm_journal_set_posted     (GpmJournal  *self,
                                          const char  *guid,
                                          gint64       posted_at,
                                          GError     **error);
+/* An ATTEMPTING row whose post the pod stored without all of its photos:
+ * records that copy (@remote_id, @guid in the row's remote_id and guid,
+ * the row stays ATTEMPTING) before it is deleted, so that a process killed
+ * in between deletes it on the next run. */
+gboolean     gpm_journal_set_incomplete (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *remote_id,
+                                         const char  *guid,
+                                         GError     **error);
+/* The incomplete copy is gone from the pod: forgets it (still ATTEMPTING). */
+gboolean     gpm_journal_clear_incomplete (GpmJournal  *self,
+                                           const char  *key,
+                                           GError     **error);
 gboolean     gpm_journal_set_failed     (GpmJournal  *self,
                                          const char  *key,
                                          const char  *reason,

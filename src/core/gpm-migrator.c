@@ -9,17 +9,35 @@
 #include "gpm-comments.h"
 #include "gpm-image.h"
 #include "gpm-migrator.h"
+#include "gpm-photo-resize.h"
 #include "gpm-util.h"
 
 /* diaspora*'s limit on a post's text, in characters. */
 #define MAX_TEXT_CHARS 65535
-/* How far back to look for an attempt among the account's own posts, on
- * top of the posts this journal made since. */
-#define CHECK_DEPTH 25
+/* An attempt is looked for among the account's posts created since the
+ * attempt, less this much for a pod whose clock is behind ours. */
+#define CHECK_SLACK_SECONDS 3600
 /* 429 answers are not failures: they get their own, larger budget. */
 #define MAX_RATE_LIMITED 50
 /* diaspora's poll question column. */
 #define MAX_POLL_QUESTION_CHARS 255
+/* diaspora destroys pending photos a day after their upload, once a day
+ * (app/workers/cleanup_pending_photos.rb): photo ids older than this are
+ * never sent; fresh ones are uploaded instead. */
+#define PHOTO_MAX_AGE_USEC ((gint64) 3 * 3600 * G_USEC_PER_SEC)
+/* How many times a post the pod kept without all its photos is taken back
+ * and sent again before the post is marked failed. */
+#define MAX_REPAIRS 2
+/* How many 403/422 answers to a post request (checked on the pod each
+ * time) before they count as the pod's refusal. */
+#define MAX_AMBIGUOUS_REFUSALS 2
+/* Retries of a photo upload answered 500 (see upload_photos()). */
+#define MAX_PHOTO_INTERNAL_ERRORS 1
+/* A photo the pod answers 413 for is shrunk to this share of its long
+ * side and sent again, down to PHOTO_MIN_SIDE pixels. */
+#define PHOTO_SHRINK_NUM 7
+#define PHOTO_SHRINK_DEN 10
+#define PHOTO_MIN_SIDE 480u
 
 struct _GpmMigrator
 {
@@ -47,6 +65,7 @@ struct _GpmMigrator
   guint                   max_retries;
   guint                   base_ms;
   guint                   max_ms;
+  guint                   settle_ms;
   gboolean                pause_requested;
   gboolean                cancel_requested;
   guint                   n_sent;
@@ -716,6 +735,17 @@ may_have_created (const GError *error)
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
 }
 
+/* A refusal that diaspora also gives for exceptions raised after the post
+ * was saved (status_messages_controller.rb `rescue StandardError` → 403;
+ * api/v1/posts_controller.rb → 422): it may exist all the same. */
+static gboolean
+is_ambiguous_refusal (const GError *error)
+{
+  guint status = gpm_pod_error_get_http_status (error);
+
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED) && (status == 403 || status == 422);
+}
+
 static gboolean
 is_transient (const GError *error)
 {
@@ -790,22 +820,33 @@ set_fatal (Run          *run,
 
 typedef enum {
   CHECK_FOUND,
+  CHECK_INCOMPLETE,   /* found, but without all of its photos: *out_post is it */
   CHECK_NOT_FOUND,
   CHECK_UNRESOLVED,
   CHECK_STOP,
 } CheckResult;
 
-/* Is the post with @text, attempted at @since (Unix s), on the pod? */
+/* A post the pod shows with another number of photos than were sent (the
+ * pod dropped photo ids it no longer had) is not the post that was meant. */
+static gboolean
+has_all_photos (const GpmPodPost *post,
+                guint             n_sent)
+{
+  return post->n_photos < 0 || (guint) post->n_photos == n_sent;
+}
+
+/* Is the post with @text and @n_photos photos, attempted at @since (Unix
+ * s), on the pod? */
 static CheckResult
 check_pod (Run         *run,
            const char  *key,
            const char  *text,
+           guint        n_photos,
            gint64       since,
            GpmPodPost **out_post,
            GError     **error)
 {
   GpmMigrator *self = run->self;
-  guint depth = CHECK_DEPTH + gpm_journal_count_posted_since (self->journal, since - 3600);
   guint max_retries = get_max_retries (self);
   guint attempt = 0;
   guint rate_limited = 0;
@@ -813,24 +854,30 @@ check_pod (Run         *run,
   for (;;)
     {
       g_autoptr(GError) local = NULL;
-      g_autoptr(GpmPodPost) found = NULL;
+      g_autoptr(GPtrArray) found = NULL;
       gint64 start;
 
       if (!checkpoint (run))
         return CHECK_STOP;
       start = g_get_monotonic_time ();
-      found = gpm_pod_find_own_post (self->pod, text, depth, NULL, &local);
+      found = gpm_pod_find_own_posts (self->pod, text, since - CHECK_SLACK_SECONDS, 0, NULL, &local);
       run->io_usec += g_get_monotonic_time () - start;
       if (local == NULL)
         {
-          if (found == NULL)
-            return CHECK_NOT_FOUND;
-          /* A post with the very same text that another row accounts for is not this one. */
-          if ((found->guid != NULL && gpm_journal_remote_is_claimed (self->journal, found->guid, key)) ||
-              (found->id != NULL && gpm_journal_remote_is_claimed (self->journal, found->id, key)))
-            return CHECK_NOT_FOUND;
-          *out_post = g_steal_pointer (&found);
-          return CHECK_FOUND;
+          /* Two source posts may have the very same text: a match another
+           * row accounts for is not this one, and of the others the oldest
+           * is this attempt's (later ones would be other rows' attempts). */
+          for (guint i = found->len; i-- > 0; )
+            {
+              GpmPodPost *p = g_ptr_array_index (found, i);
+
+              if ((p->guid != NULL && gpm_journal_remote_is_claimed (self->journal, p->guid, key)) ||
+                  (p->id != NULL && gpm_journal_remote_is_claimed (self->journal, p->id, key)))
+                continue;
+              *out_post = gpm_pod_post_ref (p);
+              return has_all_photos (p, n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
+            }
+          return CHECK_NOT_FOUND;
         }
       g_debug ("Checking %s on the pod: %s", key, local->message);
       if (is_auth_error (local))
@@ -863,15 +910,73 @@ check_pod (Run         *run,
     }
 }
 
+/* An answer after which the pod may still be working on the request: it
+ * timed out or was cut off, or a proxy gave up waiting (502, 504). */
+static gboolean
+may_be_late (const GError *error)
+{
+  guint status = gpm_pod_error_get_http_status (error);
+
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER) ||
+         (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) && (status == 502 || status == 504));
+}
+
+/* check_pod() found nothing right after an answer that may be late (at
+ * @answered_usec, real time): a busy pod may save the post minutes later.
+ * Looks again at growing intervals until the settle time has passed, so
+ * that the post is sent again only when it really is not coming. */
+static CheckResult
+check_pod_again (Run         *run,
+                 const char  *key,
+                 const char  *text,
+                 guint        n_photos,
+                 gint64       since,
+                 gint64       answered_usec,
+                 GpmPodPost **out_post,
+                 GError     **error)
+{
+  GpmMigrator *self = run->self;
+  gint64 settle;
+  gint64 offset;
+
+  g_mutex_lock (&self->mutex);
+  settle = (gint64) self->settle_ms * 1000;
+  g_mutex_unlock (&self->mutex);
+  offset = MAX (settle / 16, 1);
+
+  for (;;)
+    {
+      gint64 now = g_get_real_time ();
+      gint64 wait;
+      CheckResult result;
+
+      if (now >= answered_usec + settle)
+        return CHECK_NOT_FOUND;
+      while (answered_usec + offset <= now && offset < settle)
+        offset = MIN (offset * 2, settle);
+      wait = answered_usec + offset - now;
+      wait_for_seconds_event (run, wait, _("Checking again whether the pod saved the post"));
+      if (!wait_until (run, g_get_monotonic_time () + wait))
+        return CHECK_STOP;
+      result = check_pod (run, key, text, n_photos, since, out_post, error);
+      if (result != CHECK_NOT_FOUND)
+        return result;
+      offset = MIN (offset * 2, settle);
+    }
+}
+
+/* @error by address: in journal_ok(run, f(…, &e), e) the compiler may read
+ * e before calling f (argument order is unspecified; GCC does), which lost
+ * every journal error. */
 static gboolean
 journal_ok (Run      *run,
             gboolean  ok,
-            GError   *error)
+            GError  **error)
 {
   if (!ok)
     {
-      set_fatal (run, error);
-      g_clear_error (&error);
+      set_fatal (run, *error);
+      g_clear_error (error);
     }
   return ok;
 }
@@ -911,7 +1016,7 @@ mark_posted (Run        *run,
   GError *error = NULL;
   const char *remote_id = remote->id != NULL ? remote->id : remote->guid;
 
-  if (!journal_ok (run, gpm_journal_set_posted (run->self->journal, key, remote_id, remote->guid, 0, &error), error))
+  if (!journal_ok (run, gpm_journal_set_posted (run->self->journal, key, remote_id, remote->guid, 0, &error), &error))
     return FALSE;
   finish_post (run, post, GPM_JOURNAL_STATE_POSTED, NULL);
   return TRUE;
@@ -925,7 +1030,7 @@ mark_failed (Run          *run,
 {
   GError *error = NULL;
 
-  if (!journal_ok (run, gpm_journal_set_failed (run->self->journal, key, why->message, &error), error))
+  if (!journal_ok (run, gpm_journal_set_failed (run->self->journal, key, why->message, &error), &error))
     return FALSE;
   finish_post (run, post, GPM_JOURNAL_STATE_FAILED, why);
   return TRUE;
@@ -984,52 +1089,174 @@ wait_for_turn (Run *run)
 }
 
 typedef enum {
+  REPAIR_DONE,         /* the incomplete copy is gone from the pod */
+  REPAIR_UNRESOLVED,   /* could not delete it now: the row stays ATTEMPTING with it */
+  REPAIR_STOP,
+} RepairResult;
+
+/* Deletes the incomplete copy @guid the journal recorded for @key. */
+static RepairResult
+delete_incomplete (Run         *run,
+                   const char  *key,
+                   const char  *guid,
+                   GError     **error)
+{
+  GpmMigrator *self = run->self;
+  guint max_retries = get_max_retries (self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      GError *jerror = NULL;
+      gboolean deleted;
+      gint64 start;
+
+      if (!checkpoint (run))
+        return REPAIR_STOP;
+      start = g_get_monotonic_time ();
+      deleted = gpm_pod_delete_post (self->pod, guid, NULL, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (deleted)
+        return journal_ok (run, gpm_journal_clear_incomplete (self->journal, key, &jerror), &jerror)
+               ? REPAIR_DONE : REPAIR_STOP;
+      g_debug ("Deleting the incomplete copy %s of %s: %s", guid, key, local->message);
+      if (is_auth_error (local))
+        {
+          if (!wait_for_auth (run, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      if (is_fatal_error (local))
+        {
+          set_fatal (run, local);
+          return REPAIR_STOP;
+        }
+      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+        {
+          if (!backoff (run, rate_limited++, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      if (is_transient (local) && attempt < max_retries)
+        {
+          if (!backoff (run, attempt++, local))
+            return REPAIR_STOP;
+          continue;
+        }
+      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                   _("The pod kept this post without all of its photos, and deleting that copy failed (%s); "
+                     "it will be deleted before the post is sent again"),
+                   local->message);
+      return REPAIR_UNRESOLVED;
+    }
+}
+
+/* The pod stored @key's post as @remote but without all of its photos:
+ * record that copy, then delete it. Journaled first, so that a process
+ * killed at any point deletes it on the next run and ends with one
+ * complete copy. */
+static RepairResult
+repair_post (Run         *run,
+             const char  *key,
+             GpmPodPost  *remote,
+             guint        n_sent,
+             GError     **error)
+{
+  GError *jerror = NULL;
+
+  g_message (_("%s: the pod kept the post with %d of its %u photos; deleting it to send it again with all of them"),
+             key, remote->n_photos, n_sent);
+  if (!journal_ok (run, gpm_journal_set_incomplete (run->self->journal, key,
+                                                    remote->id != NULL ? remote->id : remote->guid,
+                                                    remote->guid, &jerror), &jerror))
+    return REPAIR_STOP;
+  return delete_incomplete (run, key, remote->guid, error);
+}
+
+typedef enum {
   PHOTOS_OK,
   PHOTOS_FAILED,   /* the post is marked failed */
   PHOTOS_STOP,
 } PhotosResult;
 
+/* Replaces *@upload with @original shrunk to @max_side pixels (JPEG, upright).
+ * FALSE, leaving it as it was, when @original is no image GdkPixbuf reads. */
+static gboolean
+shrink_photo (Run         *run,
+              const char  *photo,
+              GBytes      *original,
+              guint        max_side,
+              GBytes     **upload,
+              char       **upload_name,
+              guint       *side)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) shrunk = NULL;
+  g_autofree char *name = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint long_side = 0;
+
+  shrunk = gpm_photo_shrink (original, max_side, &long_side, &error);
+  run->io_usec += g_get_monotonic_time () - start;
+  if (shrunk == NULL)
+    {
+      g_debug ("Shrinking %s: %s", photo, error->message);
+      return FALSE;
+    }
+  g_debug ("%s: %" G_GSIZE_FORMAT " bytes, shrunk to %u pixels: %" G_GSIZE_FORMAT " bytes",
+           photo, g_bytes_get_size (original), long_side, g_bytes_get_size (shrunk));
+  name = g_path_get_basename (photo);
+  g_free (*upload_name);
+  *upload_name = gpm_photo_jpeg_name (name);
+  g_bytes_unref (*upload);
+  *upload = g_steal_pointer (&shrunk);
+  *side = long_side;
+  return TRUE;
+}
+
+/* Uploads every photo of @item afresh, right before its post request, and
+ * records their ids (the set the next attempt sends). Ids from an earlier
+ * attempt are never reused: the pod may have destroyed them as pending
+ * (daily cleanup), or a post that may exist may hold them (diaspora's web
+ * path would move them from it). */
 static PhotosResult
 upload_photos (Run             *run,
                GpmMigratorItem *item,
-               GPtrArray       *ids,
-               gboolean        *reused)
+               GPtrArray       *ids)
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
-  gboolean marked = FALSE;
+  GError *jerror = NULL;
 
   g_ptr_array_set_size (ids, 0);
-  *reused = FALSE;
+  if (item->photos->len == 0)
+    return PHOTOS_OK;
+  if (!checkpoint (run))
+    return PHOTOS_STOP;
+  if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), &jerror) ||
+      !journal_ok (run, gpm_journal_clear_photos (self->journal, item->key, &jerror), &jerror))
+    return PHOTOS_STOP;
   for (guint i = 0; i < item->photos->len; i++)
     {
       const char *photo = g_ptr_array_index (item->photos, i);
-      g_autofree char *id = gpm_journal_get_photo (self->journal, item->key, i);
+      g_autofree char *id = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree char *basename = NULL;
       g_autofree char *content_type = NULL;
       g_autofree char *mime = NULL;
+      g_autoptr(GBytes) upload = NULL;     /* what is sent: @bytes, or @bytes shrunk */
+      g_autofree char *upload_name = NULL;
+      guint side = 0;                      /* long side of a shrunk @upload; 0: the original */
       guint attempt = 0;
       guint rate_limited = 0;
+      guint internal_errors = 0;
       gint64 start;
 
-      if (id != NULL)
-        {
-          *reused = TRUE;
-          g_ptr_array_add (ids, g_steal_pointer (&id));
-          continue;
-        }
       if (!checkpoint (run))
         return PHOTOS_STOP;
-      if (!marked)
-        {
-          GError *jerror = NULL;
-
-          if (!journal_ok (run, gpm_journal_set_uploading (self->journal, item->key, &jerror), jerror))
-            return PHOTOS_STOP;
-          marked = TRUE;
-        }
 
       start = g_get_monotonic_time ();
       bytes = self->read_func != NULL ? self->read_func (item->post, photo, self->read_data, &error) : NULL;
@@ -1044,12 +1271,18 @@ upload_photos (Run             *run,
       basename = g_path_get_basename (photo);
       content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
       mime = g_content_type_get_mime_type (content_type);
+      upload = g_bytes_ref (bytes);
+      upload_name = g_strdup (basename);
+      /* What diaspora's own web client does (post_photo_uploader.es6). */
+      if (g_bytes_get_size (bytes) > GPM_PHOTO_RESIZE_LIMIT)
+        shrink_photo (run, photo, bytes, GPM_PHOTO_RESIZE_MAX_SIDE, &upload, &upload_name, &side);
 
       for (;;)
         {
           g_clear_error (&error);
           start = g_get_monotonic_time ();
-          id = gpm_pod_upload_photo (self->pod, bytes, basename, mime != NULL ? mime : "application/octet-stream",
+          id = gpm_pod_upload_photo (self->pod, upload, upload_name,
+                                     side > 0 ? "image/jpeg" : mime != NULL ? mime : "application/octet-stream",
                                      NULL, &error);
           run->io_usec += g_get_monotonic_time () - start;
           if (id != NULL)
@@ -1072,6 +1305,53 @@ upload_photos (Run             *run,
                 return PHOTOS_STOP;
               continue;
             }
+          /* 413: over the body limit of the pod's proxy. Smaller, and again. */
+          if (gpm_pod_error_get_http_status (error) == 413)
+            {
+              guint current = side > 0 ? side : gpm_photo_get_long_side (bytes);
+              guint next = current * PHOTO_SHRINK_NUM / PHOTO_SHRINK_DEN;
+
+              if (current > 0 && next >= PHOTO_MIN_SIDE &&
+                  shrink_photo (run, photo, bytes, next, &upload, &upload_name, &side))
+                continue;
+              {
+                g_autoptr(GError) why = NULL;
+                g_autofree char *size = g_format_size (g_bytes_get_size (upload));
+
+                if (current == 0)
+                  why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                     _("The photo %s is larger than the pod accepts (%s) and could not be shrunk; "
+                                       "the post was not sent"),
+                                     photo, size);
+                else
+                  why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                     _("The photo %s is larger than the pod accepts, even shrunk to %u pixels (%s); "
+                                       "the post was not sent"),
+                                     photo, current, size);
+                return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+              }
+            }
+          /* diaspora's web upload answers 500 for an image its processing
+           * cannot read (photos_controller.rb rescues only some errors):
+           * the same bytes get the same answer. One more try for a passing
+           * hiccup, then the photo fails, by name. */
+          if (gpm_pod_error_get_http_status (error) == 500)
+            {
+              if (internal_errors++ < MAX_PHOTO_INTERNAL_ERRORS)
+                {
+                  if (!backoff (run, 0, error))
+                    return PHOTOS_STOP;
+                  continue;
+                }
+              {
+                g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                                     _("The pod could not process the photo %s (error 500 on %u tries): "
+                                                       "it may be damaged or in a format the pod does not take. "
+                                                       "The post was not sent"),
+                                                     photo, internal_errors);
+                return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
+              }
+            }
           if (is_transient (error) && attempt < max_retries)
             {
               if (!backoff (run, attempt++, error))
@@ -1081,17 +1361,13 @@ upload_photos (Run             *run,
           {
             g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR,
                                                  is_transient (error) ? GPM_MIGRATOR_ERROR_GAVE_UP : GPM_MIGRATOR_ERROR_PHOTO,
-                                                 _("Could not upload the photo %s: %s"), basename, error->message);
+                                                 _("Could not upload the photo %s: %s"), photo, error->message);
             return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
           }
         }
 
-      {
-        GError *jerror = NULL;
-
-        if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), jerror))
-          return PHOTOS_STOP;
-      }
+      if (!journal_ok (run, gpm_journal_add_photo (self->journal, item->key, i, photo, id, &jerror), &jerror))
+        return PHOTOS_STOP;
       g_ptr_array_add (ids, g_steal_pointer (&id));
     }
   return PHOTOS_OK;
@@ -1135,6 +1411,16 @@ make_draft (Run             *run,
   return draft;
 }
 
+/* The photos recorded for @key's last attempt: how many it sent. */
+static guint
+count_recorded_photos (Run        *run,
+                       const char *key)
+{
+  g_autoptr(GPtrArray) ids = gpm_journal_get_photos (run->self->journal, key);
+
+  return ids != NULL ? ids->len : 0;
+}
+
 /* One post, start to end. FALSE: stop the run (cancelled, or run->fatal). */
 static gboolean
 process_post (Run     *run,
@@ -1150,15 +1436,16 @@ process_post (Run     *run,
   guint max_retries = get_max_retries (self);
   guint attempt = 0;
   guint rate_limited = 0;
-  gboolean reused = FALSE;
-  gboolean reuploaded = FALSE;
+  guint repairs = 0;
+  guint refusals = 0;
   gboolean refused_once = FALSE;
+  gint64 photos_at = 0;   /* monotonic time of the upload of photo_ids; 0: none usable */
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
 
   entry = gpm_journal_lookup (self->journal, key, &jerror);
-  if (!journal_ok (run, entry != NULL, jerror))
+  if (!journal_ok (run, entry != NULL, &jerror))
     return FALSE;
   if (entry->state == GPM_JOURNAL_STATE_POSTED)
     {
@@ -1180,16 +1467,48 @@ process_post (Run     *run,
       return TRUE;
     }
 
+  /* An incomplete copy an earlier run left on the pod: take it back first. */
+  if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->guid != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      switch (delete_incomplete (run, key, entry->guid, &error))
+        {
+        case REPAIR_DONE:
+          break;
+        case REPAIR_UNRESOLVED:
+          finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
+          return TRUE;
+        case REPAIR_STOP:
+        default:
+          return FALSE;
+        }
+    }
+
   /* A previous attempt whose outcome nobody saw: look before anything else. */
   if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING && entry->text != NULL)
     {
       g_autoptr(GpmPodPost) found = NULL;
       g_autoptr(GError) error = NULL;
+      guint n_sent = count_recorded_photos (run, key);
 
-      switch (check_pod (run, key, entry->text, entry->updated_at, &found, &error))
+      switch (check_pod (run, key, entry->text, n_sent, entry->updated_at, &found, &error))
         {
         case CHECK_FOUND:
           return mark_posted (run, post, key, found);
+        case CHECK_INCOMPLETE:
+          switch (repair_post (run, key, found, n_sent, &error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
+              return TRUE;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          break;
         case CHECK_NOT_FOUND:
           break;
         case CHECK_UNRESOLVED:
@@ -1205,9 +1524,9 @@ process_post (Run     *run,
   if (item->skip != NULL)
     {
       if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING &&
-          !journal_ok (run, gpm_journal_set_failed (self->journal, key, item->skip->message, &jerror), jerror))
+          !journal_ok (run, gpm_journal_set_failed (self->journal, key, item->skip->message, &jerror), &jerror))
         return FALSE;
-      if (!journal_ok (run, gpm_journal_set_skipped (self->journal, key, item->skip->message, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_set_skipped (self->journal, key, item->skip->message, &jerror), &jerror))
         return FALSE;
       finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, item->skip);
       return TRUE;
@@ -1215,22 +1534,8 @@ process_post (Run     *run,
   if (item->error != NULL)
     return mark_failed (run, post, key, item->error);
   if ((entry->state == GPM_JOURNAL_STATE_FAILED || entry->state == GPM_JOURNAL_STATE_SKIPPED) &&
-      !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), jerror))
+      !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), &jerror))
     return FALSE;
-
-photos:
-  switch (upload_photos (run, item, photo_ids, &reused))
-    {
-    case PHOTOS_OK:
-      break;
-    case PHOTOS_FAILED:
-      return TRUE;
-    case PHOTOS_STOP:
-    default:
-      return FALSE;
-    }
-  g_clear_pointer (&draft, gpm_pod_draft_free);
-  draft = make_draft (run, item, photo_ids);
 
   if (!wait_for_turn (run))
     return FALSE;
@@ -1240,17 +1545,75 @@ photos:
       g_autoptr(GError) error = NULL;
       g_autoptr(GpmPodPost) created = NULL;
       gint64 attempt_time;
+      gint64 answered_usec;
+      CheckResult checked;
       gint64 io;
 
       if (!checkpoint (run))
         return FALSE;
-      if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), jerror))
+      /* Photos right before the post request: uploaded for this attempt,
+       * or for an earlier one of this run that surely created nothing and
+       * is recent enough for the pod to still hold them. */
+      if (draft == NULL || photos_at == 0 || g_get_monotonic_time () - photos_at > PHOTO_MAX_AGE_USEC)
+        {
+          if (item->photos->len > 0 || draft == NULL)
+            {
+              switch (upload_photos (run, item, photo_ids))
+                {
+                case PHOTOS_OK:
+                  break;
+                case PHOTOS_FAILED:
+                  return TRUE;
+                case PHOTOS_STOP:
+                default:
+                  return FALSE;
+                }
+              g_clear_pointer (&draft, gpm_pod_draft_free);
+              draft = make_draft (run, item, photo_ids);
+            }
+          photos_at = g_get_monotonic_time ();
+          /* a step of its own: pause and cancel take effect here too */
+          if (!checkpoint (run))
+            return FALSE;
+        }
+
+      if (!journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), &jerror))
         return FALSE;
       attempt_time = g_get_real_time () / G_USEC_PER_SEC;
       io = g_get_monotonic_time ();
       created = gpm_pod_create_post (self->pod, draft, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
+      answered_usec = g_get_real_time ();
 
+      if (created != NULL && created->guid != NULL && !has_all_photos (created, photo_ids->len))
+        {
+          g_autoptr(GError) repair_error = NULL;
+
+          /* Saved, but some photo ids were no longer on the pod: those
+           * photos are gone, the copy is taken back, and the post goes
+           * again with fresh uploads. */
+          photos_at = 0;
+          switch (repair_post (run, key, created, photo_ids->len, &repair_error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, repair_error);
+              return TRUE;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          if (repairs++ < MAX_REPAIRS)
+            continue;
+          {
+            g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
+                                                 _("The pod kept the post without all of its photos %u times; "
+                                                   "it was taken back each time and is not on the pod"),
+                                                 repairs);
+            return mark_failed (run, post, key, why);
+          }
+        }
       if (created != NULL && created->guid != NULL)
         {
           run->last_post_usec = g_get_real_time ();
@@ -1280,20 +1643,49 @@ photos:
           set_fatal (run, error);
           return FALSE;
         }
-      if (may_have_created (error))
+      if (may_have_created (error) || is_ambiguous_refusal (error))
         {
           g_autoptr(GpmPodPost) found = NULL;
           g_autoptr(GError) check_error = NULL;
+          gboolean refused = is_ambiguous_refusal (error);
 
+          /* These photo ids may now belong to a post on the pod (and after
+           * a refusal they may be why: the API refuses ids that are gone). */
+          photos_at = 0;
           /* Give the pod time to finish what it may be doing, then look. */
           if (!backoff (run, attempt, error))
             return FALSE;
-          switch (check_pod (run, key, item->text, attempt_time, &found, &check_error))
+          checked = check_pod (run, key, item->text, photo_ids->len, attempt_time, &found, &check_error);
+          if (checked == CHECK_NOT_FOUND && may_be_late (error))
+            checked = check_pod_again (run, key, item->text, photo_ids->len, attempt_time, answered_usec,
+                                       &found, &check_error);
+          switch (checked)
             {
             case CHECK_FOUND:
               run->last_post_usec = g_get_real_time ();
               return mark_posted (run, post, key, found);
+            case CHECK_INCOMPLETE:
+              switch (repair_post (run, key, found, photo_ids->len, &check_error))
+                {
+                case REPAIR_DONE:
+                  break;
+                case REPAIR_UNRESOLVED:
+                  finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, check_error);
+                  return TRUE;
+                case REPAIR_STOP:
+                default:
+                  return FALSE;
+                }
+              G_GNUC_FALLTHROUGH;
             case CHECK_NOT_FOUND:
+              if (refused)
+                {
+                  /* Not there: the pod may really have refused it; try
+                   * again with fresh photos a few times, then believe it. */
+                  if (refusals++ < MAX_AMBIGUOUS_REFUSALS)
+                    continue;
+                  return mark_failed (run, post, key, error);
+                }
               if (attempt++ < max_retries)
                 continue;
               {
@@ -1328,15 +1720,6 @@ photos:
                                                  _("Gave up after %u attempts: %s"), attempt + 1, error->message);
             return mark_failed (run, post, key, why);
           }
-        }
-      /* Refused. Photos kept from an earlier run may be gone from the pod:
-       * upload them again, once. */
-      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED) && reused && !reuploaded)
-        {
-          reuploaded = TRUE;
-          if (!journal_ok (run, gpm_journal_clear_photos (self->journal, key, &jerror), jerror))
-            return FALSE;
-          goto photos;
         }
       /* An answer for a post the pod did not save ("id": null): nothing was
        * stored, so one more try cannot double it; a second such answer is
@@ -1478,7 +1861,7 @@ send_comment (Run        *run,
 
       if (!checkpoint (run))
         return COMMENT_STOP;
-      if (!journal_ok (run, gpm_journal_set_comment_attempting (self->journal, key, index, text, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_set_comment_attempting (self->journal, key, index, text, &jerror), &jerror))
         return COMMENT_STOP;
       io = g_get_monotonic_time ();
       created = gpm_pod_create_comment (self->pod, post_guid, text, NULL, &error);
@@ -1486,7 +1869,7 @@ send_comment (Run        *run,
       if (created != NULL)
         {
           run->last_post_usec = g_get_real_time ();
-          if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, created->guid, &jerror), jerror))
+          if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, created->guid, &jerror), &jerror))
             return COMMENT_STOP;
           return COMMENT_POSTED;
         }
@@ -1510,7 +1893,7 @@ send_comment (Run        *run,
             {
             case CHECK_FOUND:
               run->last_post_usec = g_get_real_time ();
-              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, found, &jerror), jerror))
+              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, found, &jerror), &jerror))
                 return COMMENT_STOP;
               return COMMENT_POSTED;
             case CHECK_NOT_FOUND:
@@ -1538,7 +1921,7 @@ send_comment (Run        *run,
           continue;
         }
       g_message ("%s: comment %u not posted: %s", key, index + 1, error->message);
-      if (!journal_ok (run, gpm_journal_set_comment_failed (self->journal, key, index, error->message, &jerror), jerror))
+      if (!journal_ok (run, gpm_journal_set_comment_failed (self->journal, key, index, error->message, &jerror), &jerror))
         return COMMENT_STOP;
       return COMMENT_FAILED;
     }
@@ -1591,7 +1974,7 @@ post_own_comments (Run     *run,
           switch (check_comment (run, key, entry->guid, row->text, &found, &check_error))
             {
             case CHECK_FOUND:
-              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, i, found, &jerror), jerror))
+              if (!journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, i, found, &jerror), &jerror))
                 return FALSE;
               continue;
             case CHECK_NOT_FOUND:
@@ -1618,7 +2001,7 @@ post_own_comments (Run     *run,
         }
     }
   /* every one posted or given up: later runs need not read the post again */
-  return journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), jerror);
+  return journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), &jerror);
 }
 
 /* Maps aspect names to the account's aspect ids. FALSE: stop (run->fatal). */
@@ -1692,7 +2075,7 @@ resolve_attempts (Run *run)
   GError *error = NULL;
 
   entries = gpm_journal_list (self->journal, &error);
-  if (!journal_ok (run, entries != NULL, error))
+  if (!journal_ok (run, entries != NULL, &error))
     return FALSE;
   for (guint i = 0; i < entries->len; i++)
     {
@@ -1702,13 +2085,30 @@ resolve_attempts (Run *run)
 
       if (entry->state != GPM_JOURNAL_STATE_ATTEMPTING || entry->text == NULL)
         continue;
-      switch (check_pod (run, entry->key, entry->text, entry->updated_at, &found, &check_error))
+      /* An incomplete copy waiting to be deleted: its post deletes it when it comes up. */
+      if (entry->guid != NULL)
+        continue;
+      switch (check_pod (run, entry->key, entry->text, count_recorded_photos (run, entry->key),
+                         entry->updated_at, &found, &check_error))
         {
+        case CHECK_INCOMPLETE:
+          switch (repair_post (run, entry->key, found, count_recorded_photos (run, entry->key), &check_error))
+            {
+            case REPAIR_DONE:
+              break;
+            case REPAIR_UNRESOLVED:
+              g_message ("%s: %s", entry->entry_name, check_error->message);
+              break;
+            case REPAIR_STOP:
+            default:
+              return FALSE;
+            }
+          break;
         case CHECK_FOUND:
           g_debug ("%s was created by an earlier attempt", entry->key);
           if (!journal_ok (run, gpm_journal_set_posted (self->journal, entry->key,
                                                         found->id != NULL ? found->id : found->guid,
-                                                        found->guid, 0, &error), error))
+                                                        found->guid, 0, &error), &error))
             return FALSE;
           break;
         case CHECK_NOT_FOUND:
@@ -1963,6 +2363,7 @@ gpm_migrator_init (GpmMigrator *self)
   self->max_retries = 8;
   self->base_ms = 2000;
   self->max_ms = 5 * 60 * 1000;
+  self->settle_ms = 5 * 60 * 1000;
   self->eta = -1;
 }
 
@@ -2110,6 +2511,17 @@ gpm_migrator_set_retry_policy (GpmMigrator *self,
   self->max_retries = max_retries;
   self->base_ms = base_ms;
   self->max_ms = MAX (max_ms, base_ms);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+gpm_migrator_set_settle_time (GpmMigrator *self,
+                              guint        ms)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->settle_ms = ms;
   g_mutex_unlock (&self->mutex);
 }
 

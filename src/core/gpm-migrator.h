@@ -190,6 +190,13 @@ void         gpm_migrator_set_retry_policy (GpmMigrator *self,
                                             guint        base_ms,
                                             guint        max_ms);
 
+/* After an answer that came too late or never (timeout, connection
+ * closed, 502/504 from a proxy), the pod may still be saving the post: it
+ * is looked for again over @ms milliseconds (checks at 1/16, 1/8, … of it)
+ * before it is sent again. Default: 5 minutes. */
+void         gpm_migrator_set_settle_time  (GpmMigrator *self,
+                                            guint        ms);
+
 /* Posts carrying the scope with this key (gpm_scope_get_key: "CIRCLES",
  * "EXTENDED", "circles/…", "users/…", "collections/…", "events/…") go to
  * the account's aspect named @aspect_name; NULL removes the mapping. */

@@ -3207,8 +3207,9 @@ gpm_pod_upload_photo (GpmPod        *self,
         return id;
       /* a refusal of the form may be a pod that only takes the raw upload;
        * pending photos cost nothing, so try that once */
-      if (!g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
-          && !g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL))
+      if ((!g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
+           && !g_error_matches (first, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL))
+          || gpm_pod_error_get_http_status (first) == 413)   /* too large either way */
         {
           g_propagate_error (error, g_steal_pointer (&first));
           return NULL;
@@ -3272,6 +3273,9 @@ post_from_json (JsonObject *o)
   p->text = g_strdup (obj_string (o, "text", "body"));
   p->is_public = obj_bool (o, "public", FALSE);
   p->created_at = parse_time (o, "created_at");
+  /* post_presenter.rb build_photos_json: one object per attached photo */
+  p->n_photos = json_object_has_member (o, "photos") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "photos"))
+    ? (gint) json_array_get_length (json_object_get_array_member (o, "photos")) : -1;
   return p;
 }
 
@@ -3495,6 +3499,15 @@ gpm_pod_create_post (GpmPod             *self,
       return NULL;
     }
   o = json_node_get_object (node);
+  /* "{}" (or an object naming no post at all) is no diaspora answer: from a
+   * proxy or a cache, the post may well have been saved */
+  if (!json_object_has_member (o, "id") && !json_object_has_member (o, "guid")
+      && !json_object_has_member (o, "created_at"))
+    {
+      set_protocol (error, reply.status, _("an empty answer"));
+      reply_clear (&reply);
+      return NULL;
+    }
   /* diaspora renders an unsaved post (validation failed, e.g. over-long text)
    * with "id": null (web) or without created_at (API) */
   if ((json_object_has_member (o, "id") && json_node_is_null (json_object_get_member (o, "id")))
@@ -3531,6 +3544,51 @@ gpm_pod_create_post (GpmPod             *self,
   return post;
 }
 
+gboolean
+gpm_pod_delete_post (GpmPod        *self,
+                     const char    *guid,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  GpmPodAuth auth;
+  Request req = { "DELETE", NULL, AUTH_NONE };
+  Reply reply = { 0 };
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GPM_IS_POD (self), FALSE);
+  g_return_val_if_fail (guid != NULL && *guid != '\0', FALSE);
+  if (!require_auth (self, &auth, error))
+    return FALSE;
+  escaped = g_uri_escape_string (guid, NULL, FALSE);
+  if (auth == GPM_POD_AUTH_WEB)
+    {
+      /* posts_controller.rb#destroy: 204 for JSON; CSRF token in the header */
+      path = g_strconcat ("/posts/", escaped, NULL);
+      req.auth = AUTH_COOKIE;
+      req.web_xhr = TRUE;
+    }
+  else
+    {
+      path = g_strconcat ("/api/v1/posts/", escaped, NULL);
+      req.auth = AUTH_BEARER;
+    }
+  req.url = pod_url (self, path);
+  ok = send_authed (self, &req, &reply, cancellable, error);
+  request_clear (&req);
+  if (!ok)
+    return FALSE;
+  /* 404: already gone (deleted by an earlier try whose answer was lost) */
+  if (reply.status >= 400 && reply.status != 404)
+    {
+      set_rejected (error, &reply);
+      ok = FALSE;
+    }
+  reply_clear (&reply);
+  return ok;
+}
+
 static gboolean
 post_is_by (JsonObject *o, const char *guid, const char *diaspora_id)
 {
@@ -3546,11 +3604,14 @@ post_is_by (JsonObject *o, const char *guid, const char *diaspora_id)
   return value && diaspora_id && g_ascii_strcasecmp (value, diaspora_id) == 0;
 }
 
-GPtrArray *
-gpm_pod_list_own_posts (GpmPod        *self,
-                        guint          max_posts,
-                        GCancellable  *cancellable,
-                        GError       **error)
+/* The account's posts, newest first, until @max_posts of them or until one
+ * older than @since (Unix seconds; G_MININT64: no limit). */
+static GPtrArray *
+list_own_posts (GpmPod        *self,
+                guint          max_posts,
+                gint64         since,
+                GCancellable  *cancellable,
+                GError       **error)
 {
   GpmPodAuth auth;
   g_autofree char *guid = NULL;
@@ -3567,8 +3628,6 @@ gpm_pod_list_own_posts (GpmPod        *self,
     return NULL;
   guid = gpm_pod_dup_user_guid (self);
   diaspora_id = gpm_pod_dup_diaspora_id (self);
-  if (max_posts == 0)
-    max_posts = 20;
 
   if (auth == GPM_POD_AUTH_API)
     {
@@ -3643,7 +3702,9 @@ gpm_pod_list_own_posts (GpmPod        *self,
           g_ptr_array_add (posts, p);
           added++;
         }
-      if (auth == GPM_POD_AUTH_API)
+      if (oldest != G_MAXINT64 && oldest < since)
+        url = NULL;   /* back as far as asked */
+      else if (auth == GPM_POD_AUTH_API)
         url = added > 0 ? link_next (&reply) : NULL;
       else if (oldest != G_MAXINT64)
         {
@@ -3667,15 +3728,135 @@ gpm_pod_list_own_posts (GpmPod        *self,
   return g_steal_pointer (&posts);
 }
 
+GPtrArray *
+gpm_pod_list_own_posts (GpmPod        *self,
+                        guint          max_posts,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  return list_own_posts (self, max_posts > 0 ? max_posts : 20, G_MININT64, cancellable, error);
+}
+
+/* A Markdown image URL as it was before the pod's camo proxy rewrote it
+ * (lib/diaspora/camo.rb: ROOT/HMAC/hex of the URL) and without percent
+ * encoding (camo re-encodes it: Addressable::URI.encode(unencode(url))). */
+static gboolean
+canonical_image_url (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  static GRegex *camo;
+  guint group = GPOINTER_TO_UINT (user_data);
+  g_autofree char *all = g_match_info_fetch (info, 0);
+  g_autofree char *url = g_match_info_fetch (info, group);
+  g_autoptr(GMatchInfo) camo_info = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *unescaped = NULL;
+  int start = 0, end = 0;
+
+  if (g_once_init_enter (&camo))
+    g_once_init_leave (&camo, g_regex_new ("/[0-9a-f]{40}/((?:[0-9a-f]{2})+)$", G_REGEX_OPTIMIZE, 0, NULL));
+  if (g_regex_match (camo, url, 0, &camo_info))
+    {
+      g_autofree char *hex = g_match_info_fetch (camo_info, 1);
+      GString *decoded = g_string_new (NULL);
+
+      for (const char *h = hex; h[0] && h[1]; h += 2)
+        g_string_append_c (decoded, (char) (g_ascii_xdigit_value (h[0]) * 16 + g_ascii_xdigit_value (h[1])));
+      if (g_utf8_validate (decoded->str, decoded->len, NULL) && strlen (decoded->str) == decoded->len &&
+          (g_str_has_prefix (decoded->str, "http") || g_str_has_prefix (decoded->str, "//")))
+        plain = g_string_free (decoded, FALSE);
+      else
+        g_string_free (decoded, TRUE);
+    }
+  if (plain == NULL)
+    plain = g_strdup (url);
+  unescaped = g_uri_unescape_string (plain, NULL);
+  if (!g_match_info_fetch_pos (info, group, &start, &end) || start < 0)
+    {
+      g_string_append (out, all);
+      return FALSE;
+    }
+  {
+    int all_start = 0;
+
+    g_match_info_fetch_pos (info, 0, &all_start, NULL);
+    g_string_append_len (out, all, start - all_start);
+    g_string_append (out, unescaped != NULL ? unescaped : plain);
+    g_string_append (out, all + (end - all_start));
+  }
+  return FALSE;
+}
+
+/* A post's text as compared by "did it get created?": what diaspora's
+ * plain_text_for_json changes undone on both sides (lib/diaspora/
+ * message_renderer.rb: normalize turns RTL-wrapped hashtags into plain
+ * ones; camo_urls, same patterns as lib/diaspora/camo.rb), without \r and
+ * surrounding whitespace. */
 static char *
 text_key (const char *text)
 {
+  static GRegex *rtl, *image, *src;
   GString *s = g_string_new (NULL);
+  g_autofree char *stripped = NULL;
+  g_autofree char *plain_tags = NULL;
+  g_autofree char *images = NULL;
+  char *result;
 
+  if (g_once_init_enter (&rtl))
+    {
+      image = g_regex_new ("(!\\[(.*?)\\]\\s?\\([ \\t]*()<?(\\S+?)>?[ \\t]*((['\"])(.*?)\\6[ \\t]*)?\\))",
+                           G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL);
+      src = g_regex_new ("src=(['\"])(.+?)\\1", G_REGEX_DOTALL | G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&rtl, g_regex_new ("[\\x{202a}\\x{202b}]#[\\x{200e}\\x{200f}\\x{202d}\\x{202e}](\\S+)\\x{202c}",
+                                                    G_REGEX_OPTIMIZE, 0, NULL));
+    }
   for (const char *p = text ? text : ""; *p; p++)
     if (*p != '\r')
       g_string_append_c (s, *p);
-  return g_strstrip (g_string_free (s, FALSE));
+  stripped = g_string_free (s, FALSE);
+  if (!g_utf8_validate (stripped, -1, NULL))
+    return g_strstrip (g_steal_pointer (&stripped));
+  plain_tags = g_regex_replace (rtl, stripped, -1, 0, "#\\1", 0, NULL);
+  if (plain_tags == NULL)
+    plain_tags = g_strdup (stripped);
+  images = g_regex_replace_eval (image, plain_tags, -1, 0, 0, canonical_image_url, GUINT_TO_POINTER (4), NULL);
+  if (images == NULL)
+    images = g_strdup (plain_tags);
+  result = g_regex_replace_eval (src, images, -1, 0, 0, canonical_image_url, GUINT_TO_POINTER (2), NULL);
+  if (result == NULL)
+    result = g_strdup (images);
+  return g_strstrip (result);
+}
+
+GPtrArray *
+gpm_pod_find_own_posts (GpmPod        *self,
+                        const char    *text,
+                        gint64         since,
+                        guint          max_posts,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autofree char *want = NULL;
+  GPtrArray *found;
+
+  g_return_val_if_fail (GPM_IS_POD (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  posts = list_own_posts (self, max_posts > 0 ? max_posts : G_MAXUINT, since, cancellable, error);
+  if (posts == NULL)
+    return NULL;
+  want = text_key (text);
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPodPost *p = g_ptr_array_index (posts, i);
+      g_autofree char *have = text_key (p->text);
+
+      if (p->created_at != NULL && g_date_time_to_unix (p->created_at) < since)
+        continue;
+      if (g_str_equal (have, want))
+        g_ptr_array_add (found, gpm_pod_post_ref (p));
+    }
+  return found;
 }
 
 GpmPodPost *
@@ -3717,6 +3898,8 @@ typedef enum {
   OP_CREATE_POST,
   OP_LIST_OWN_POSTS,
   OP_FIND_OWN_POST,
+  OP_DELETE_POST,
+  OP_FIND_OWN_POSTS,
 } Op;
 
 typedef struct {
@@ -3725,6 +3908,7 @@ typedef struct {
   GBytes            *bytes;
   GpmPodDraft       *draft;
   guint              number;
+  gint64             since;
   GpmPodOpenUriFunc  open_uri;
   gpointer           open_uri_data;
 } TaskData;
@@ -3800,6 +3984,14 @@ task_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
           g_task_return_pointer (task, NULL, NULL);
           return;
         }
+      break;
+    case OP_DELETE_POST:
+      is_boolean = TRUE;
+      boolean_result = gpm_pod_delete_post (self, d->s1, cancellable, &error);
+      break;
+    case OP_FIND_OWN_POSTS:
+      result = gpm_pod_find_own_posts (self, d->s1, d->since, d->number, cancellable, &error);
+      free_func = (GDestroyNotify) g_ptr_array_unref;
       break;
     default:
       g_assert_not_reached ();
@@ -4188,4 +4380,46 @@ gpm_pod_list_own_comments (GpmPod        *self,
       reply_clear (&reply);
     }
   return g_steal_pointer (&comments);
+}
+
+void
+gpm_pod_delete_post_async (GpmPod *self, const char *guid, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  TaskData *d;
+
+  g_return_if_fail (GPM_IS_POD (self));
+  g_return_if_fail (guid != NULL);
+  d = task_data_new (OP_DELETE_POST);
+  d->s1 = g_strdup (guid);
+  run_async (self, d, gpm_pod_delete_post_async, cancellable, callback, user_data);
+}
+
+gboolean
+gpm_pod_delete_post_finish (GpmPod *self, GAsyncResult *result, GError **error)
+{
+  CHECK_FINISH (self, result, gpm_pod_delete_post_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+gpm_pod_find_own_posts_async (GpmPod *self, const char *text, gint64 since, guint max_posts,
+                              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  TaskData *d;
+
+  g_return_if_fail (GPM_IS_POD (self));
+  g_return_if_fail (text != NULL);
+  d = task_data_new (OP_FIND_OWN_POSTS);
+  d->s1 = g_strdup (text);
+  d->since = since;
+  d->number = max_posts;
+  run_async (self, d, gpm_pod_find_own_posts_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+gpm_pod_find_own_posts_finish (GpmPod *self, GAsyncResult *result, GError **error)
+{
+  CHECK_FINISH (self, result, gpm_pod_find_own_posts_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

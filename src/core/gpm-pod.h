@@ -141,6 +141,7 @@ typedef struct {
   char      *text;        /* the Markdown body as the pod stored it */
   gboolean   is_public;
   GDateTime *created_at;  /* may be NULL */
+  gint       n_photos;    /* photos attached, as the pod shows them; -1 when the answer does not say */
   /*< private >*/
   gint ref_count;
 } GpmPodPost;
@@ -291,6 +292,15 @@ void        gpm_pod_create_post_async       (GpmPod *self, const GpmPodDraft *dr
                                              GAsyncReadyCallback callback, gpointer user_data);
 GpmPodPost *gpm_pod_create_post_finish      (GpmPod *self, GAsyncResult *result, GError **error);
 
+/* Deletes the account's own post @guid (its id works on the web too).
+ * TRUE also when the pod no longer has it (404). Used to take back a post
+ * the pod stored without all of its photos. */
+gboolean    gpm_pod_delete_post             (GpmPod *self, const char *guid,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_delete_post_async       (GpmPod *self, const char *guid, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean    gpm_pod_delete_post_finish      (GpmPod *self, GAsyncResult *result, GError **error);
+
 /* The account's own most recent posts, newest first, at most @max_posts
  * (pages through the stream as needed). GpmPodPost*. */
 GPtrArray  *gpm_pod_list_own_posts          (GpmPod *self, guint max_posts,
@@ -300,10 +310,25 @@ void        gpm_pod_list_own_posts_async    (GpmPod *self, guint max_posts, GCan
 GPtrArray  *gpm_pod_list_own_posts_finish   (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* "Did it get created?": the newest of the account's last @max_posts posts
- * whose text equals @text (ignoring trailing whitespace and \r). NULL with no
- * error when there is none; NULL with @error when the check itself failed. */
+ * whose text is @text as the pod returns it (see gpm_pod_find_own_posts()).
+ * NULL with no error when there is none; NULL with @error when the check
+ * itself failed. */
 GpmPodPost *gpm_pod_find_own_post           (GpmPod *self, const char *text, guint max_posts,
                                              GCancellable *cancellable, GError **error);
+/* Every post of the account created at or after @since (Unix seconds; the
+ * stream is paged back that far, at most @max_posts posts, 0: no count
+ * limit) whose text is @text as the pod returns it, newest first
+ * (GpmPodPost*). diaspora answers plain_text_for_json: RTL-wrapped hashtags
+ * made plain and, with camo on, Markdown image URLs rewritten to the camo
+ * proxy; both are undone before comparing (and \r and surrounding
+ * whitespace ignored). Two source posts may have the same text: the caller
+ * decides which match is whose. */
+GPtrArray  *gpm_pod_find_own_posts          (GpmPod *self, const char *text, gint64 since, guint max_posts,
+                                             GCancellable *cancellable, GError **error);
+void        gpm_pod_find_own_posts_async    (GpmPod *self, const char *text, gint64 since, guint max_posts,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *gpm_pod_find_own_posts_finish   (GpmPod *self, GAsyncResult *result, GError **error);
 void        gpm_pod_find_own_post_async     (GpmPod *self, const char *text, guint max_posts,
                                              GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
