@@ -2841,8 +2841,11 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
                                          strlen (path) - strlen ("/people/") - strlen ("/stream.json"));
       handle_person_stream (self, msg, path, guid, query);
     }
-  else if (g_str_has_prefix (path, "/posts/") ||
-           (self->api_enabled && g_str_has_prefix (path, "/api/v1/posts/")))
+  else if ((g_str_has_prefix (path, "/posts/") ||
+            (self->api_enabled && g_str_has_prefix (path, "/api/v1/posts/"))) &&
+           strstr (path, "/comments") != NULL)
+    /* a post's comments (routes.rb:39 and :233 at v0.9.1.0); other
+     * /posts/… routes (DELETE) are matched on their own */
     handle_comments (self, msg, method, path, query);
   else if (!self->api_enabled && g_str_has_prefix (path, "/api/v1/"))
     /* no api_version(… "api/v1") block before 0.9.0.0 (config/routes.rb:227
