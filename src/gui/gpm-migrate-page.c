@@ -13,6 +13,7 @@
 #include "gpm-journal.h"
 #include "gpm-migrate-page.h"
 #include "gpm-secrets.h"
+#include "gpm-util.h"
 
 #define MAX_LOG_ROWS 500
 
@@ -58,6 +59,7 @@ struct _GpmMigratePage
   GPtrArray      *mapping_rows;
   guint           rows_idle;   /* adding mapping_rows a few at a time */
   guint           n_public;
+  guint           n_posted_before;  /* POSTED in the journal when the plan was made */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
@@ -104,7 +106,6 @@ update_statement (GpmMigratePage *self)
   g_autofree char *host = pod_host (self->pod);
   g_autofree char *user = gpm_pod_dup_username (self->pod);
   guint n_skipped = 0;
-  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
 
   /* Posts without any mapped private scope are skipped */
   for (guint i = 0; i < self->posts->len; i++)
@@ -156,15 +157,16 @@ update_statement (GpmMigratePage *self)
                               n_skipped);
     }
 
-  if (self->journal != NULL && gpm_journal_count (self->journal, counts, NULL) &&
-      counts[GPM_JOURNAL_STATE_POSTED] > 0)
+  /* Counted in the worker that opened the journal: no journal call here,
+   * on the main thread */
+  if (self->journal != NULL && self->n_posted_before > 0)
     {
       g_string_append (text, "\n\n");
       g_string_append_printf (text,
                               ngettext ("%u post of this takeout is already on the pod. It will not be posted again.",
                                         "%u posts of this takeout are already on the pod. They will not be posted again.",
-                                        counts[GPM_JOURNAL_STATE_POSTED]),
-                              counts[GPM_JOURNAL_STATE_POSTED]);
+                                        self->n_posted_before),
+                              self->n_posted_before);
     }
 
   gtk_label_set_label (self->statement_label, text->str);
@@ -541,7 +543,7 @@ post_finished_cb (GpmMigrator    *migrator,
     }
 
   update_progress (self);
-  g_signal_emit (self, signals[POST_DONE], 0);
+  g_signal_emit (self, signals[POST_DONE], 0, post);
 }
 
 static void
@@ -775,6 +777,7 @@ typedef struct {
   char       *account;
   guint       pending;
   GpmJournal *journal;
+  guint       n_posted;
   GPtrArray  *aspects;
   GError     *journal_error;
   GError     *aspects_error;
@@ -785,7 +788,7 @@ prepare_free (Prepare *p)
 {
   g_ptr_array_unref (p->all_posts);
   g_free (p->account);
-  g_clear_object (&p->journal);
+  g_clear_pointer (&p->journal, gpm_object_unref_in_worker);
   g_clear_pointer (&p->aspects, g_ptr_array_unref);
   g_clear_error (&p->journal_error);
   g_clear_error (&p->aspects_error);
@@ -802,11 +805,17 @@ open_journal_thread (GTask        *task,
   g_autofree char *identity = gpm_journal_takeout_identity (p->all_posts);
   GError *error = NULL;
   GpmJournal *journal = gpm_journal_open_default (identity, p->account, &error);
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
 
   if (journal == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, journal, g_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* What the statement says is already there (p is read once this returns) */
+  if (gpm_journal_count (journal, counts, NULL))
+    p->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
+  g_task_return_pointer (task, journal, g_object_unref);
 }
 
 /* Both halves are in: the migrator, the aspect rows, the statement. */
@@ -817,7 +826,9 @@ prepare_finish_plan (GpmMigratePage *self,
   GSettings *settings = gpm_settings_get_default ();
   g_autoptr(GpmConvertSettings) convert_settings = NULL;
 
-  g_set_object (&self->journal, p->journal);
+  gpm_object_unref_in_worker (self->journal);
+  self->journal = g_object_ref (p->journal);
+  self->n_posted_before = p->n_posted;
 
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
@@ -945,7 +956,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
   g_clear_object (&self->migrator);
-  g_clear_object (&self->journal);
+  g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
 
   /* Audiences: essentially public posts go public; the private scopes of
@@ -1257,7 +1268,7 @@ gpm_migrate_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->prepare_task);
   g_clear_object (&self->migrator);
-  g_clear_object (&self->journal);
+  g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_object (&self->takeout);
   g_clear_object (&self->pod);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
@@ -1279,7 +1290,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[POST_DONE] = g_signal_new ("post-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POST);
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 

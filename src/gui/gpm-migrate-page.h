@@ -59,7 +59,7 @@ GpmJournal  *gpm_migrate_page_get_journal   (GpmMigratePage  *self);
 const char  *gpm_migrate_page_get_status    (GpmMigratePage  *self);
 
 /* Signals: "close" (the user is done with the page),
- *          "post-done" (a post's journal state changed),
+ *          "post-done" (GpmPost *post: its journal state changed),
  *          "finished" (the run or export ended). */
 
 G_END_DECLS

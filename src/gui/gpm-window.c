@@ -12,6 +12,7 @@
 #include "gpm-journal.h"
 #include "gpm-problems-dialog.h"
 #include "gpm-sign-in-dialog.h"
+#include "gpm-util.h"
 #include "gpm-window.h"
 
 #define MAX_RECENT 6
@@ -52,6 +53,14 @@ struct _GpmWindow
   guint                 pulse_id;
   GtkFileChooserNative *chooser;
   GpmJournal           *state_journal;  /* what the post list's state icons show */
+  /* Its rows' states, read in a worker: the migrator's worker holds the
+   * journal's connection (and fsyncs under it), so the list must not ask
+   * the journal while it binds rows on the main thread. */
+  GHashTable           *post_states;    /* journal key → GpmJournalState + 1 */
+  GHashTable           *states_pending; /* keys to read again */
+  gboolean              states_full;    /* the next read takes every row */
+  gboolean              states_loading;
+  GCancellable         *states_cancellable;
   AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
 };
 
@@ -312,6 +321,7 @@ recent_row_activated_cb (GpmWindow     *self,
 }
 
 static void offer_continue (GpmWindow *self, GpmImport *import);
+static void set_state_journal (GpmWindow *self, GpmJournal *journal);
 
 /* Import */
 
@@ -417,7 +427,7 @@ import_done_cb (GObject      *object,
     }
 
   g_set_object (&self->shown_import, import);
-  g_clear_object (&self->state_journal);
+  set_state_journal (self, NULL);
   remember_recent (self, (const char * const *) self->import_paths);
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
@@ -680,16 +690,12 @@ post_state_func (GpmPost     *post,
                  gpointer     user_data)
 {
   GpmWindow *self = user_data;
-  g_autoptr(GpmJournalEntry) entry = NULL;
+  gpointer value = g_hash_table_lookup (self->post_states, gpm_journal_post_key (post));
 
-  if (self->state_journal == NULL)
+  if (value == NULL)
     return NULL;
 
-  entry = gpm_journal_lookup (self->state_journal, gpm_journal_post_key (post), NULL);
-  if (entry == NULL)
-    return NULL;
-
-  switch (entry->state)
+  switch ((GpmJournalState) (GPOINTER_TO_INT (value) - 1))
     {
     case GPM_JOURNAL_STATE_POSTED:
       *out_label = _("Posted");
@@ -711,12 +717,142 @@ post_state_func (GpmPost     *post,
     }
 }
 
+typedef struct {
+  GpmJournal *journal;
+  GStrv       keys;      /* NULL: every row */
+} StatesRead;
+
+static void
+states_read_free (StatesRead *read)
+{
+  gpm_object_unref_in_worker (read->journal);
+  g_strfreev (read->keys);
+  g_free (read);
+}
+
+/* Worker: key → state + 1 for the rows asked for (0 for a key without a row). */
+static void
+states_read_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  StatesRead *read = task_data;
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GError *error = NULL;
+
+  if (read->keys == NULL)
+    {
+      g_autoptr(GPtrArray) rows = gpm_journal_list (read->journal, &error);
+
+      if (rows == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
+
+          g_hash_table_insert (states, g_strdup (entry->key), GINT_TO_POINTER (entry->state + 1));
+        }
+    }
+  else
+    for (guint i = 0; read->keys[i] != NULL; i++)
+      {
+        g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (read->journal, read->keys[i], NULL);
+
+        g_hash_table_insert (states, g_strdup (read->keys[i]),
+                             GINT_TO_POINTER (entry != NULL ? entry->state + 1 : 0));
+      }
+
+  g_task_return_pointer (task, g_steal_pointer (&states), (GDestroyNotify) g_hash_table_unref);
+}
+
+static void states_read (GpmWindow *self);
+
+static void
+states_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GpmWindow *self = GPM_WINDOW (source);
+  StatesRead *read = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) states = g_task_propagate_pointer (G_TASK (result), &error);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window is gone */
+
+  self->states_loading = FALSE;
+  if (states == NULL)
+    g_warning ("The journal's states could not be read: %s", error->message);
+  else if (read->journal == self->state_journal)
+    {
+      if (read->keys == NULL)
+        g_hash_table_remove_all (self->post_states);
+      g_hash_table_iter_init (&iter, states);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (value == NULL)
+            g_hash_table_remove (self->post_states, key);
+          else
+            g_hash_table_insert (self->post_states, g_strdup (key), value);
+        }
+      gpm_post_list_refresh_states (self->post_list);
+    }
+
+  /* What was asked for meanwhile */
+  states_read (self);
+}
+
+/* Reads what the post list must show again (every row after the journal
+ * changed, else the keys of the posts done since), one read at a time. */
+static void
+states_read (GpmWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  StatesRead *read;
+
+  if (self->states_loading || self->state_journal == NULL)
+    return;
+  if (!self->states_full && g_hash_table_size (self->states_pending) == 0)
+    return;
+
+  read = g_new0 (StatesRead, 1);
+  read->journal = g_object_ref (self->state_journal);
+  if (self->states_full)
+    g_hash_table_remove_all (self->states_pending);
+  else
+    {
+      /* The keys move to the read */
+      read->keys = (GStrv) g_hash_table_get_keys_as_array (self->states_pending, NULL);
+      g_hash_table_steal_all (self->states_pending);
+    }
+  self->states_full = FALSE;
+  self->states_loading = TRUE;
+
+  task = g_task_new (self, self->states_cancellable, states_read_cb, NULL);
+  g_task_set_source_tag (task, states_read);
+  g_task_set_task_data (task, read, (GDestroyNotify) states_read_free);
+  g_task_run_in_thread (task, states_read_thread);
+}
+
 static void
 set_state_journal (GpmWindow  *self,
                    GpmJournal *journal)
 {
-  g_set_object (&self->state_journal, journal);
+  if (journal != NULL)
+    g_object_ref (journal);
+  gpm_object_unref_in_worker (self->state_journal);   /* may close it */
+  self->state_journal = journal;
+  g_hash_table_remove_all (self->post_states);
+  g_hash_table_remove_all (self->states_pending);
+  self->states_full = TRUE;
   gpm_post_list_set_state_func (self->post_list, post_state_func, self);
+  states_read (self);
 }
 
 GpmJournal *
@@ -726,10 +862,25 @@ gpm_window_get_state_journal (GpmWindow *self)
   return self->state_journal;
 }
 
-static void
-post_done_cb (GpmWindow *self)
+int
+gpm_window_get_post_state (GpmWindow *self,
+                           GpmPost   *post)
 {
-  gpm_post_list_refresh_states (self->post_list);
+  gpointer value;
+
+  g_return_val_if_fail (GPM_IS_WINDOW (self), -1);
+  g_return_val_if_fail (GPM_IS_POST (post), -1);
+
+  value = g_hash_table_lookup (self->post_states, gpm_journal_post_key (post));
+  return value != NULL ? GPOINTER_TO_INT (value) - 1 : -1;
+}
+
+static void
+post_done_cb (GpmWindow *self,
+              GpmPost   *post)
+{
+  g_hash_table_add (self->states_pending, g_strdup (gpm_journal_post_key (post)));
+  states_read (self);
 }
 
 /* Migration and export */
@@ -902,7 +1053,7 @@ find_journal_free (FindJournal *f)
   g_ptr_array_unref (f->posts);
   g_free (f->pod);
   g_free (f->user);
-  g_clear_object (&f->journal);
+  g_clear_pointer (&f->journal, gpm_object_unref_in_worker);
   g_free (f);
 }
 
@@ -1079,6 +1230,7 @@ gpm_window_dispose (GObject *object)
   GpmWindow *self = GPM_WINDOW (object);
 
   stop_pulse (self);
+  g_cancellable_cancel (self->states_cancellable);
   g_clear_weak_pointer (&self->continue_toast);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
@@ -1099,7 +1251,10 @@ gpm_window_finalize (GObject *object)
 
   g_clear_object (&self->import);
   g_clear_object (&self->shown_import);
-  g_clear_object (&self->state_journal);
+  g_clear_pointer (&self->state_journal, gpm_object_unref_in_worker);
+  g_clear_pointer (&self->post_states, g_hash_table_unref);
+  g_clear_pointer (&self->states_pending, g_hash_table_unref);
+  g_clear_object (&self->states_cancellable);
   g_clear_pointer (&self->import_paths, g_strfreev);
   g_clear_object (&self->settings);
 
@@ -1174,6 +1329,9 @@ gpm_window_init (GpmWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"), -1);
 
   self->settings = g_object_ref (gpm_settings_get_default ());
+  self->post_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->states_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->states_cancellable = g_cancellable_new ();
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
