@@ -12,6 +12,7 @@
 #include "gpm-sign-in-dialog.h"
 #include "gpm-test-gui-util.h"
 #include "gpm-test-pod.h"
+#include "gpm-window-private.h"
 
 #define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
 #define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
