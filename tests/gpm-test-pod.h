@@ -4,7 +4,7 @@
  * It answers like diaspora's controllers do (sign-in page with CSRF token,
  * session cookie, two-factor second step, the 20-per-5-minutes sign-in
  * throttle, aspects, pending photo upload that always answers 200 JSON,
- * status_messages with the 65,535-character limit, nodeinfo, API v1 with
+ * status_messages with the text limit (GPM_DIASPORA_MAX_TEXT_CHARS), nodeinfo, API v1 with
  * OpenID Connect registration / authorization / token (PKCE S256) /
  * refresh, posts, photos, user streams) and injects faults on demand.
  *

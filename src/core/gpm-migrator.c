@@ -9,8 +9,6 @@
 #include "gpm-migrator.h"
 #include "gpm-util.h"
 
-/* diaspora*'s limit on a post's text, in characters. */
-#define MAX_TEXT_CHARS 65535
 /* How far back to look for an attempt among the account's own posts, on
  * top of the posts this journal made since. */
 #define CHECK_DEPTH 25
@@ -310,11 +308,11 @@ make_item (GpmMigrator     *self,
                    _("The converted text is not valid UTF-8"));
       return item;
     }
-  if (g_utf8_strlen (item->text, -1) > MAX_TEXT_CHARS)
+  if (g_utf8_strlen (item->text, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_TOO_LONG,
                    _("The post is %ld characters long; diaspora* takes at most %d"),
-                   (long) g_utf8_strlen (item->text, -1), MAX_TEXT_CHARS);
+                   (long) g_utf8_strlen (item->text, -1), GPM_DIASPORA_MAX_TEXT_CHARS);
       return item;
     }
 

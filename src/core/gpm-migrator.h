@@ -39,7 +39,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_NO_ASPECT,      /* skipped: limited post without an aspect mapping */
   GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT, /* a mapped aspect name the account does not have */
   GPM_MIGRATOR_ERROR_CONVERT,        /* the conversion failed */
-  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over diaspora's 65,535 characters */
+  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over GPM_DIASPORA_MAX_TEXT_CHARS */
   GPM_MIGRATOR_ERROR_PHOTO,          /* a photo could not be read or was refused */
   GPM_MIGRATOR_ERROR_GAVE_UP,        /* transient errors went on past the retry limit */
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */

@@ -21,7 +21,6 @@
 #include "gpm-pod.h"
 #include "gpm-util.h"
 
-#define DIASPORA_MAX_TEXT 65535
 #define DEFAULT_PROVIDER "G+ repost"
 #define API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read"
 #define BROWSER_WAIT_SECONDS (15 * 60)
@@ -2877,8 +2876,8 @@ static void
 set_too_long (GError **error, guint status, glong chars)
 {
   set_error (error, GPM_POD_ERROR_TEXT_TOO_LONG, status, 0,
-             _("The post has %ld characters; the pod accepts at most 65,535. It was not posted."),
-             chars);
+             _("The post has %ld characters; the pod accepts at most %'d. It was not posted."),
+             chars, GPM_DIASPORA_MAX_TEXT_CHARS);
 }
 
 GpmPodPost *
@@ -2903,7 +2902,7 @@ gpm_pod_create_post (GpmPod             *self,
     return NULL;
 
   chars = g_utf8_strlen (draft->text, -1);
-  if (chars > DIASPORA_MAX_TEXT)
+  if (chars > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       set_too_long (error, 0, chars);
       return NULL;
