@@ -1636,7 +1636,7 @@ gpm_migrator_class_init (GpmMigratorClass *klass)
     g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DELAY] =
-    g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, 20,
+    g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, GPM_MIGRATOR_DEFAULT_DELAY,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_PER_DAY] =
     g_param_spec_uint ("max-per-day", NULL, NULL, 0, G_MAXUINT, 0,
@@ -1666,7 +1666,7 @@ gpm_migrator_init (GpmMigrator *self)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->delay = 20;
+  self->delay = GPM_MIGRATOR_DEFAULT_DELAY;
   self->max_retries = 8;
   self->base_ms = 2000;
   self->max_ms = 5 * 60 * 1000;

@@ -401,7 +401,7 @@ gpm_migrate_page_start (GpmMigratePage *self)
     return;
 
   delay = self->delay;
-  if (delay >= 20)
+  if (delay >= GPM_MIGRATOR_MIN_DELAY)
     g_settings_set_uint (settings, "post-delay-seconds", delay);
   gpm_migrator_set_delay (self->migrator, delay);
 
