@@ -59,7 +59,7 @@ struct _GpmMigrator
   gint64                  eta;
 };
 
-G_DEFINE_TYPE (GpmMigrator, gpm_migrator, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (GpmMigrator, gpm_migrator, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (gpm-migrator-error-quark, gpm_migrator_error)
 
