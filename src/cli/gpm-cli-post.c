@@ -171,11 +171,11 @@ on_post_started (GpmMigrator *migrator,
 }
 
 static void
-on_post_finished (GpmMigrator *migrator,
-                  GpmPost     *post,
-                  int          state,
-                  GError      *error,
-                  PostRun     *run)
+on_post_finished (GpmMigrator     *migrator,
+                  GpmPost         *post,
+                  GpmJournalState  state,
+                  GError          *error,
+                  PostRun         *run)
 {
   if (error != NULL)
     fprintf (stderr, "  %s: %s\n", state_label (state), error->message);

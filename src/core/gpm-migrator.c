@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-core-enums.h"
 #include "gpm-migrator.h"
 #include "gpm-util.h"
 
@@ -1648,7 +1649,7 @@ gpm_migrator_class_init (GpmMigratorClass *klass)
                   G_TYPE_NONE, 1, GPM_TYPE_POST);
   signals[SIGNAL_POST_FINISHED] =
     g_signal_new ("post-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, GPM_TYPE_POST, G_TYPE_INT, G_TYPE_ERROR);
+                  G_TYPE_NONE, 3, GPM_TYPE_POST, GPM_TYPE_JOURNAL_STATE, G_TYPE_ERROR);
   signals[SIGNAL_WAITING] =
     g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);

@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "gpm-core-enums.h"
 #include "gpm-pod.h"
 #include "gpm-util.h"
 
@@ -362,7 +363,7 @@ gpm_pod_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       g_value_set_string (value, self->address);
       break;
     case PROP_AUTH:
-      g_value_set_int (value, gpm_pod_get_auth (self));
+      g_value_set_enum (value, gpm_pod_get_auth (self));
       break;
     case PROP_API_SECRET:
       g_value_take_string (value, gpm_pod_dup_api_secret (self));
@@ -384,8 +385,8 @@ gpm_pod_class_init (GpmPodClass *klass)
     g_param_spec_string ("address", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTH] =
-    g_param_spec_int ("auth", NULL, NULL, GPM_POD_AUTH_NONE, GPM_POD_AUTH_API, GPM_POD_AUTH_NONE,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("auth", NULL, NULL, GPM_TYPE_POD_AUTH, GPM_POD_AUTH_NONE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_API_SECRET] =
     g_param_spec_string ("api-secret", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);

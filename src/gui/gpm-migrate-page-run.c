@@ -108,11 +108,11 @@ _gpm_migrate_page_add_log_row (GpmMigratePage *self,
 }
 
 static void
-post_finished_cb (GpmMigrator    *migrator,
-                  GpmPost        *post,
-                  int             state,
-                  GError         *error,
-                  GpmMigratePage *self)
+post_finished_cb (GpmMigrator     *migrator,
+                  GpmPost         *post,
+                  GpmJournalState  state,
+                  GError          *error,
+                  GpmMigratePage  *self)
 {
   g_autofree char *date = gpm_gui_format_post_date (post);
   const char *plain = gpm_gui_post_get_plain_text (post);
