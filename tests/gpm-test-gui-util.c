@@ -8,7 +8,7 @@
 
 #include "gpm-test-gui-util.h"
 #include "gpm-renderer.h"
-#include "gpm-migrate-page.h"
+#include "gpm-migrate-page-private.h"
 #include "gpm-sign-in-dialog.h"
 
 static GpmApplication *app;

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-test-gui-util.h"

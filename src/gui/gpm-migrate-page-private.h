@@ -92,4 +92,11 @@ void _gpm_migrate_page_notify_done         (GpmMigratePage *self,
                                             const char     *title,
                                             const char     *body);
 
+/* For tests */
+
+/* The plain statement of what will happen. */
+const char *gpm_migrate_page_get_statement    (GpmMigratePage *self);
+/* What went wrong while preparing the plan, "" when nothing did. */
+const char *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
+
 G_END_DECLS

@@ -119,7 +119,7 @@ states_read_cb (GObject      *source,
 
   self->states_loading = FALSE;
   if (states == NULL)
-    g_warning ("The journal's states could not be read: %s", error->message);
+    g_message ("The journal's states could not be read: %s", error->message);
   else if (read->journal == self->state_journal)
     {
       if (read->keys == NULL)
