@@ -71,13 +71,15 @@ prepare_finish_plan (GpmMigratePage *self,
   GSettings *settings = gpm_settings_get_default ();
   g_autoptr(GpmConvertSettings) convert_settings = NULL;
 
+  /* The old migrator first: the page's reference to the old journal,
+   * dropped in a worker, is then its last (closing it is disk work) */
+  if (self->migrator != NULL)
+    g_signal_handlers_disconnect_by_data (self->migrator, self);
+  g_clear_object (&self->migrator);
   gpm_object_unref_in_worker (self->journal);
   self->journal = g_object_ref (p->journal);
   self->n_posted_before = p->n_posted;
 
-  if (self->migrator != NULL)
-    g_signal_handlers_disconnect_by_data (self->migrator, self);
-  g_clear_object (&self->migrator);
   self->migrator = gpm_migrator_new (self->pod, self->journal);
   /* Converted with the user's settings, photos from the archive. */
   convert_settings = gpm_convert_settings_new_from_gsettings (settings);
