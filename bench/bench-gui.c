@@ -24,7 +24,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "gpm-migrate-page.h"
+#include "gpm-migrate-page-private.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"

@@ -29,7 +29,7 @@ FOLDER=$SRC/bench/out/folder-$POSTS-$MEDIA_BYTES
 
 FLOOR=$BUILD/bench/bench-read-floor
 for tool in "$GEN" "$CLI" "$FLOOR" /usr/bin/time unzip; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (build first: ninja -C $BUILD)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "missing: $tool (build with the benchmarks first: meson configure $BUILD -Dbenchmarks=true && ninja -C $BUILD)" >&2; exit 2; }
 done
 
 if [ ! -f "$DIR/.done" ]; then

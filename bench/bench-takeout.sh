@@ -22,7 +22,7 @@ DIR=$SRC/bench/out/takeout-$POSTS-$MEDIA_BYTES
 ZIP=$DIR/takeout-20181025T123456Z-001.zip
 
 for tool in "$GEN" "$BENCH" /usr/bin/time unzip; do
-  command -v "$tool" >/dev/null || { echo "missing: $tool (build first: ninja -C $BUILD)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "missing: $tool (build with the benchmarks first: meson configure $BUILD -Dbenchmarks=true && ninja -C $BUILD)" >&2; exit 2; }
 done
 
 if [ ! -f "$DIR/.done" ]; then

@@ -16,18 +16,20 @@ main (int   argc,
 {
   g_autoptr(GpmApplication) app = NULL;
 
-  /* Before any thread exists */
+  /* Before any thread exists (both set environment variables): the time
+   * zone, and cairo to paint with on a software OpenGL (asked in a child
+   * process; without a display the application reports it later) */
   gpm_takeout_setup_process ();
+  gpm_renderer_choose ();
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Paint with cairo on a software OpenGL, decided before any window or
-   * thread (setenv); without a display the application reports it later */
-  if (gtk_init_check ())
-    gpm_renderer_choose ();
+  /* The display, while the renderer's probe still holds its own */
+  gtk_init_check ();
+  gpm_renderer_choose_done ();
 
   app = gpm_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

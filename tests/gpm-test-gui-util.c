@@ -8,10 +8,35 @@
 
 #include "gpm-test-gui-util.h"
 #include "gpm-renderer.h"
-#include "gpm-migrate-page.h"
+#include "gpm-migrate-page-private.h"
 #include "gpm-sign-in-dialog.h"
 
 static GpmApplication *app;
+static guint threads_at_start;
+static guint threads_at_renderer_choice;
+static gboolean gtk_ready_at_renderer_choice;
+
+/* Threads of this process now (Linux) */
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+void
+gpm_test_gui_get_renderer_choice (guint    *out_threads_at_start,
+                                  guint    *out_threads_at_choice,
+                                  gboolean *out_gtk_ready)
+{
+  *out_threads_at_start = threads_at_start;
+  *out_threads_at_choice = threads_at_renderer_choice;
+  *out_gtk_ready = gtk_ready_at_renderer_choice;
+}
 
 /* GTK 4.8 warns when a text entry loses focus to another toplevel without a
  * window manager (Xvfb): not a fault of the code under test. Every other
@@ -35,11 +60,18 @@ gpm_test_gui_init (int    *argc,
 {
   g_autoptr(GError) error = NULL;
 
+  /* As the app does (src/main.c), before any thread */
+  threads_at_start = count_threads ();
   gpm_takeout_setup_process ();
-  if (!gtk_init_check ())
-    return FALSE;
-  /* As the app does (src/main.c) */
   gpm_renderer_choose ();
+  threads_at_renderer_choice = count_threads ();
+  gtk_ready_at_renderer_choice = gtk_is_initialized ();
+  if (!gtk_init_check ())
+    {
+      gpm_renderer_choose_done ();
+      return FALSE;
+    }
+  gpm_renderer_choose_done ();
 
   g_test_log_set_fatal_handler (fatal_log_handler, NULL);
 

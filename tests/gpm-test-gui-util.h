@@ -13,6 +13,12 @@ G_BEGIN_DECLS
  * non-unique GpmApplication. */
 gboolean        gpm_test_gui_init        (int *argc, char ***argv);
 GpmApplication *gpm_test_gui_get_app     (void);
+/* The process when the renderer was chosen (its environment variable set):
+ * its threads then and when gpm_test_gui_init() began, and whether GTK was
+ * initialised. */
+void            gpm_test_gui_get_renderer_choice (guint    *out_threads_at_start,
+                                                  guint    *out_threads_at_choice,
+                                                  gboolean *out_gtk_ready);
 
 /* Iterates the default main context until @cond returns TRUE, at most
  * @max_seconds. Returns the last @cond value. */

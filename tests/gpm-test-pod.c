@@ -20,9 +20,10 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 
+#include "gpm-diaspora.h"
 #include "gpm-test-pod.h"
 
-#define MAX_TEXT 65535
+#define MAX_TEXT GPM_DIASPORA_MAX_TEXT_CHARS
 #define SIGN_IN_LIMIT 20
 #define SIGN_IN_PERIOD_US ((gint64) 5 * 60 * G_USEC_PER_SEC)
 #define PAGE_SIZE 15

@@ -10,7 +10,7 @@
  * It answers like diaspora's controllers do (sign-in page with CSRF token,
  * session cookie, two-factor second step, the 20-per-5-minutes sign-in
  * throttle, aspects, pending photo upload that always answers 200 JSON,
- * status_messages with the 65,535-character limit, comments (web and API,
+ * status_messages with the text limit (GPM_DIASPORA_MAX_TEXT_CHARS), comments (web and API,
  * same limit), nodeinfo, API v1 with
  * OpenID Connect registration / authorization / token (PKCE S256) /
  * refresh, posts, photos, user streams) and injects faults on demand.

@@ -720,7 +720,7 @@ test_post_too_long (void)
   g_string_append (json, "\", " PUBLIC_ACL "}");
   r = convert_json (json->str, NULL);
   g_assert_true (r->too_long);
-  g_assert_cmpuint (r->n_chars, >, GPM_CONVERT_MAX_CHARS);
+  g_assert_cmpuint (r->n_chars, >, GPM_DIASPORA_MAX_TEXT_CHARS);
   g_assert_cmpuint (r->n_chars, ==, g_utf8_strlen (r->markdown, -1));
   g_assert_true (g_str_has_suffix (r->markdown, DATE));  /* not cut */
   g_assert_cmpuint (r->warnings->len, ==, 1);

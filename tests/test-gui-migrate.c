@@ -9,10 +9,12 @@
 #include <glib/gstdio.h>
 
 #include "gpm-application.h"
+#include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-test-gui-util.h"
 #include "gpm-test-pod.h"
+#include "gpm-window-private.h"
 
 #define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
 #define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
@@ -56,6 +58,30 @@ signed_in_cb (GpmSignInDialog *dialog,
 }
 
 static gboolean
+keyring_written (gpointer dialog)
+{
+  return !gpm_sign_in_dialog_is_remembering (dialog);
+}
+
+/* The post list's states (read from the journal in a worker) show the
+ * three posts on the pod and the one skipped */
+static gboolean
+states_shown (gpointer window)
+{
+  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
+  guint n_posted = 0, n_skipped = 0;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      int state = gpm_window_get_post_state (window, g_ptr_array_index (all, i));
+
+      n_posted += state == GPM_JOURNAL_STATE_POSTED;
+      n_skipped += state == GPM_JOURNAL_STATE_SKIPPED;
+    }
+  return n_posted == 3 && n_skipped == 1;
+}
+
+static gboolean
 has_state_journal (gpointer window)
 {
   return gpm_window_get_state_journal (window) != NULL;
@@ -86,6 +112,7 @@ test_migrate_to_test_pod (void)
   g_autoptr(GpmPod) signed_in = NULL;
   GpmWindow *window;
   GpmSignInDialog *dialog;
+  g_autoptr(GpmSignInDialog) signed_in_dialog = NULL;
   GpmMigratePage *page;
   const char *statement;
   gint64 family;
@@ -129,6 +156,8 @@ test_migrate_to_test_pod (void)
 
   gpm_sign_in_dialog_set_password (dialog, "correct horse");
   g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  /* Kept past its closing, to ask it about the keyring write */
+  signed_in_dialog = g_object_ref (dialog);
   gpm_sign_in_dialog_continue (dialog);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
 
@@ -150,6 +179,7 @@ test_migrate_to_test_pod (void)
   g_assert_true (gpm_migrate_page_is_running (page));
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  g_assert_true (gpm_test_gui_wait (states_shown, window, 60));
 
   received = gpm_test_pod_dup_posts (pod);
   g_assert_cmpuint (received->len, ==, 4);
@@ -180,19 +210,16 @@ test_migrate_to_test_pod (void)
   g_assert_cmpuint (n_public, ==, 3);
   g_assert_cmpuint (n_family, ==, 1);
 
-  /* The account is remembered in the keyring */
+  /* The account is remembered in the keyring, written through libsecret's
+   * async call: once the dialog says the write is over, it is there */
   {
     g_autofree char *address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
     g_autoptr(GError) keyring_error = NULL;
     char *secret = NULL;
 
-    for (guint i = 0; i < 100 && secret == NULL; i++)
-      {
-        secret = gpm_secrets_lookup_sync (address, "alice", GPM_SECRET_PASSWORD, NULL, &keyring_error);
-        g_assert_no_error (keyring_error);
-        if (secret == NULL)
-          g_usleep (50000);   /* stored from a worker thread */
-      }
+    g_assert_true (gpm_test_gui_wait (keyring_written, signed_in_dialog, 60));
+    secret = gpm_secrets_lookup_sync (address, "alice", GPM_SECRET_PASSWORD, NULL, &keyring_error);
+    g_assert_no_error (keyring_error);
     g_assert_cmpstr (secret, ==, "correct horse");
     gpm_secrets_free (secret);
   }
@@ -239,6 +266,7 @@ test_migrate_to_test_pod (void)
     g_assert_cmpuint (counts[GPM_JOURNAL_STATE_POSTED], ==, 4);
     g_assert_cmpstr (gpm_journal_get_path (gpm_window_get_state_journal (again)), ==,
                      gpm_journal_get_path (gpm_migrate_page_get_journal (page)));
+    g_assert_true (gpm_test_gui_wait (states_shown, again, 60));
     gtk_window_destroy (GTK_WINDOW (again));
   }
 

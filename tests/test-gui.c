@@ -686,6 +686,23 @@ test_preview_own_comments (void)
   gpm_test_rm_rf (tmp);
 }
 
+/* The renderer is chosen (an environment variable set) before GTK starts
+ * and before any thread but the one JavaScriptCore's library starts when it
+ * is loaded: the GL driver is asked in a child process. */
+static void
+test_renderer_chosen_before_threads (void)
+{
+  guint at_start, at_choice;
+  gboolean gtk_ready;
+
+  gpm_test_gui_get_renderer_choice (&at_start, &at_choice, &gtk_ready);
+  g_test_message ("GSK_RENDERER=%s, threads: %u at start, %u at the choice",
+                  g_getenv ("GSK_RENDERER"), at_start, at_choice);
+  g_assert_false (gtk_ready);
+  g_assert_cmpuint (at_choice, ==, at_start);
+  g_assert_cmpuint (at_choice, <=, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -705,6 +722,7 @@ main (int   argc,
   gpm_test_gui_write_takeout (tmp_dir, posts, G_N_ELEMENTS (posts));
   takeout_dir = g_build_filename (tmp_dir, "Takeout", NULL);
 
+  g_test_add_func ("/gui/renderer-chosen-before-threads", test_renderer_chosen_before_threads);
   g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);

@@ -1203,8 +1203,8 @@ test_text_limit (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autofree char *max = text_of_length (65535);
-  g_autofree char *over = text_of_length (65536);
+  g_autofree char *max = text_of_length (GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_autofree char *over = text_of_length (GPM_DIASPORA_MAX_TEXT_CHARS + 1);
   g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (over);
   g_autoptr(GpmPodPost) made = NULL;
   guint sent;

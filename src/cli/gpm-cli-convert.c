@@ -152,6 +152,7 @@ convert_one (Jobs *jobs, guint i)
   g_autoptr(GError) render_error = NULL;
   g_autofree char *html = NULL;
   g_autofree char *name = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
   char *line;
 
   r = gpm_convert_post (post, jobs->settings, jobs->takeout ? gpm_convert_takeout_resolver : NULL, jobs->takeout);
@@ -162,12 +163,11 @@ convert_one (Jobs *jobs, guint i)
   json_generator_set_root (gen, node);
   line = json_generator_to_data (gen, NULL);
 
-  g_mutex_lock (&jobs->lock);
+  locker = g_mutex_locker_new (&jobs->lock);
   jobs->lines[i] = line;
   if (jobs->with_html && html == NULL)
     jobs->errors[i] = g_strdup_printf ("%s: %s", name, render_error->message);
   g_cond_broadcast (&jobs->cond);
-  g_mutex_unlock (&jobs->lock);
 }
 
 static int

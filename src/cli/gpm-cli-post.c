@@ -198,11 +198,11 @@ on_post_started (GpmMigrator *migrator,
 }
 
 static void
-on_post_finished (GpmMigrator *migrator,
-                  GpmPost     *post,
-                  int          state,
-                  GError      *error,
-                  PostRun     *run)
+on_post_finished (GpmMigrator     *migrator,
+                  GpmPost         *post,
+                  GpmJournalState  state,
+                  GError          *error,
+                  PostRun         *run)
 {
   if (error != NULL)
     fprintf (stderr, "  %s: %s\n", state_label (state), error->message);
@@ -377,7 +377,8 @@ gpm_cli_post (int argc, char **argv)
   gboolean dry_run = FALSE;
   gboolean no_archive_links = FALSE;
   gboolean with_own_comments = FALSE;
-  int delay = 20;
+  int delay = GPM_MIGRATOR_DEFAULT_DELAY;
+  g_autofree char *delay_help = g_strdup_printf (_("Seconds between two posts (default %d)"), GPM_MIGRATOR_DEFAULT_DELAY);
   int max_per_day = 0;
   g_autofree char *address = NULL;
   g_autofree char *identity = NULL;
@@ -397,7 +398,7 @@ gpm_cli_post (int argc, char **argv)
     { "user", 0, 0, G_OPTION_ARG_STRING, &username, N_("Your user name on the pod"), N_("NAME") },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from the first line of standard input"), NULL },
     { "save-password", 0, 0, G_OPTION_ARG_NONE, &remember, N_("Keep the password in the keyring for the next runs"), NULL },
-    { "delay", 0, 0, G_OPTION_ARG_INT, &delay, N_("Seconds between two posts (default 20)"), N_("SECONDS") },
+    { "delay", 0, 0, G_OPTION_ARG_INT, &delay, delay_help, N_("SECONDS") },
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },

@@ -14,13 +14,14 @@
 #include <glib/gstdio.h>
 
 #include "gpm-archive-reader.h"
-#include "gpm-takeout.h"
 
 /* Reads start small after a seek or skip (a local header and a small JSON
  * entry fit) and double while the archive reads on, so that hopping over
  * media costs one small read per entry, and long runs read in big blocks. */
 #define MIN_READ  (4 * 1024)
 #define MAX_READ  (256 * 1024)
+
+G_DEFINE_QUARK (gpm-archive-reader-error-quark, gpm_archive_reader_error)
 
 struct _GpmArchiveReader {
   struct archive *archive;
@@ -140,15 +141,15 @@ reader_open (const char     *path,
   if (self->fd < 0)
     {
       int saved = errno;
-      g_set_error (error, GPM_TAKEOUT_ERROR,
-                   saved == ENOENT ? GPM_TAKEOUT_ERROR_NOT_FOUND : GPM_TAKEOUT_ERROR_CORRUPT,
+      g_set_error (error, GPM_ARCHIVE_READER_ERROR,
+                   saved == ENOENT ? GPM_ARCHIVE_READER_ERROR_NOT_FOUND : GPM_ARCHIVE_READER_ERROR_IO,
                    "%s", g_strerror (saved));
       return NULL;
     }
   if (start > 0 && lseek (self->fd, (off_t) start, SEEK_SET) < 0)
     {
       int saved = errno;
-      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT, "%s", g_strerror (saved));
+      g_set_error (error, GPM_ARCHIVE_READER_ERROR, GPM_ARCHIVE_READER_ERROR_IO, "%s", g_strerror (saved));
       return NULL;
     }
   self->pos = start;
@@ -184,7 +185,7 @@ reader_open (const char     *path,
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
+      g_set_error (error, GPM_ARCHIVE_READER_ERROR, GPM_ARCHIVE_READER_ERROR_CORRUPT,
                    "%s", archive_error_string (a) ? archive_error_string (a) : _("unreadable archive"));
       return NULL;
     }

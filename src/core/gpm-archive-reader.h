@@ -11,6 +11,17 @@
 
 G_BEGIN_DECLS
 
+/* Its own domain: the reader sits below the takeout module and knows
+ * nothing of it. gpm_takeout_open_entry() passes these on when the archive
+ * itself cannot be opened any more. */
+#define GPM_ARCHIVE_READER_ERROR (gpm_archive_reader_error_quark ())
+typedef enum {
+  GPM_ARCHIVE_READER_ERROR_NOT_FOUND,  /* the file does not exist (any more) */
+  GPM_ARCHIVE_READER_ERROR_IO,         /* the file cannot be opened or read */
+  GPM_ARCHIVE_READER_ERROR_CORRUPT,    /* libarchive cannot read it as that kind of archive */
+} GpmArchiveReaderError;
+GQuark gpm_archive_reader_error_quark (void);
+
 typedef enum {
   GPM_ARCHIVE_ZIP,
   GPM_ARCHIVE_TAR,   /* tar, optionally gzip/bzip2/xz compressed */

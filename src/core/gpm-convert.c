@@ -2304,11 +2304,11 @@ gpm_convert_post (GpmPost                  *post,
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
   rewrite_google_plus_links (r, settings);
   r->n_chars = g_utf8_strlen (r->markdown, -1);
-  r->too_long = r->n_chars > GPM_CONVERT_MAX_CHARS;
+  r->too_long = r->n_chars > GPM_DIASPORA_MAX_TEXT_CHARS;
   if (r->too_long)
     g_ptr_array_add (r->warnings,
                      g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
-                                      (unsigned long) r->n_chars, GPM_CONVERT_MAX_CHARS));
+                                      (unsigned long) r->n_chars, GPM_DIASPORA_MAX_TEXT_CHARS));
 
   return r;
 }

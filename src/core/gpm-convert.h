@@ -7,13 +7,11 @@
 #include <gio/gio.h>
 
 #include "gpm-links.h"
+#include "gpm-diaspora.h"
 #include "gpm-post.h"
 #include "gpm-takeout.h"
 
 G_BEGIN_DECLS
-
-/* diaspora*'s limit on a post's text, in characters. */
-#define GPM_CONVERT_MAX_CHARS 65535
 
 /* The seed's static hashtags and its date line. */
 #define GPM_CONVERT_DEFAULT_HASHTAGS "repost", "gplusarchive", "googleplus", "gplusrefugees", "plexodus"
@@ -75,7 +73,7 @@ typedef struct {
   GpmPost           *post;       /* a reference */
   char              *markdown;   /* the whole text, never truncated */
   gsize              n_chars;    /* its length in characters */
-  gboolean           too_long;   /* n_chars > GPM_CONVERT_MAX_CHARS */
+  gboolean           too_long;   /* n_chars > GPM_DIASPORA_MAX_TEXT_CHARS */
   GPtrArray         *media;      /* GpmConvertMedia*, album items then media */
   GPtrArray         *warnings;   /* char*, translated, for the user */
   const GpmPoll     *poll;       /* the post's poll or NULL, for a native diaspora poll */

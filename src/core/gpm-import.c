@@ -263,11 +263,10 @@ on_progress (guint64  done,
 {
   LoadState *state = user_data;
   GpmImport *self = state->self;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
-  g_mutex_lock (&self->lock);
   self->fraction = total > 0 ? MIN (1.0, (double) done / (double) total) : -1;
   queue_notify_locked (self);
-  g_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -293,11 +292,12 @@ compare_posts_by_name (gconstpointer a,
 static void
 add_problem (GpmImport *self, GpmProblem *problem)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_ptr_array_add (self->problems, problem);
-  g_mutex_lock (&self->lock);
+  locker = g_mutex_locker_new (&self->lock);
   self->n_problems = self->problems->len;
   queue_notify_locked (self);
-  g_mutex_unlock (&self->lock);
 }
 
 /* A post's photos that are no photos (0 bytes, not an image, a damaged
@@ -422,10 +422,11 @@ gpm_import_run (GpmImport     *self,
       GPtrArray *warnings = gpm_post_get_warnings (g_ptr_array_index (self->posts, i));
       if (warnings->len > 0)
         {
+          g_autoptr(GMutexLocker) locker = NULL;
+
           gpm_post_collect_problems (g_ptr_array_index (self->posts, i), self->problems);
-          g_mutex_lock (&self->lock);
+          locker = g_mutex_locker_new (&self->lock);
           self->n_problems = self->problems->len;
-          g_mutex_unlock (&self->lock);
         }
     }
   for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
@@ -450,10 +451,12 @@ gpm_import_run (GpmImport     *self,
       return FALSE;
     }
 
-  g_mutex_lock (&self->lock);
-  self->fraction = 1.0;
-  queue_notify_locked (self);
-  g_mutex_unlock (&self->lock);
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    self->fraction = 1.0;
+    queue_notify_locked (self);
+  }
   return TRUE;
 }
 
@@ -501,31 +504,25 @@ gpm_import_run_finish (GpmImport     *self,
 guint
 gpm_import_get_n_posts (GpmImport *self)
 {
-  guint n;
-  g_mutex_lock (&self->lock);
-  n = self->n_posts;
-  g_mutex_unlock (&self->lock);
-  return n;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return self->n_posts;
 }
 
 guint
 gpm_import_get_n_problems (GpmImport *self)
 {
-  guint n;
-  g_mutex_lock (&self->lock);
-  n = self->n_problems;
-  g_mutex_unlock (&self->lock);
-  return n;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return self->n_problems;
 }
 
 double
 gpm_import_get_fraction (GpmImport *self)
 {
-  double f;
-  g_mutex_lock (&self->lock);
-  f = self->fraction;
-  g_mutex_unlock (&self->lock);
-  return f;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return self->fraction;
 }
 
 GpmTakeout *gpm_import_get_takeout (GpmImport *self) { return self->takeout; }

@@ -29,7 +29,7 @@ struct _GpmJournal
   int      lock_fd;
 };
 
-G_DEFINE_TYPE (GpmJournal, gpm_journal, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (GpmJournal, gpm_journal, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (gpm-journal-error-quark, gpm_journal_error)
 

@@ -8,12 +8,11 @@
 
 #include "gpm-comments.h"
 #include "gpm-image.h"
+#include "gpm-core-enums.h"
 #include "gpm-migrator.h"
 #include "gpm-photo-resize.h"
 #include "gpm-util.h"
 
-/* diaspora*'s limit on a post's text, in characters. */
-#define MAX_TEXT_CHARS 65535
 /* An attempt is looked for among the account's posts created since the
  * attempt, less this much for a pod whose clock is behind ours. */
 #define CHECK_SLACK_SECONDS 3600
@@ -86,7 +85,7 @@ struct _GpmMigrator
   gint64                  eta;
 };
 
-G_DEFINE_TYPE (GpmMigrator, gpm_migrator, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (GpmMigrator, gpm_migrator, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (gpm-migrator-error-quark, gpm_migrator_error)
 
@@ -335,11 +334,11 @@ make_item (GpmMigrator     *self,
                    _("The converted text is not valid UTF-8"));
       return item;
     }
-  if (g_utf8_strlen (item->text, -1) > MAX_TEXT_CHARS)
+  if (g_utf8_strlen (item->text, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_TOO_LONG,
                    _("The post is %ld characters long; diaspora* takes at most %d"),
-                   (long) g_utf8_strlen (item->text, -1), MAX_TEXT_CHARS);
+                   (long) g_utf8_strlen (item->text, -1), GPM_DIASPORA_MAX_TEXT_CHARS);
       return item;
     }
 
@@ -2329,7 +2328,7 @@ gpm_migrator_class_init (GpmMigratorClass *klass)
     g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DELAY] =
-    g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, 20,
+    g_param_spec_uint ("delay", NULL, NULL, 0, G_MAXUINT, GPM_MIGRATOR_DEFAULT_DELAY,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_PER_DAY] =
     g_param_spec_uint ("max-per-day", NULL, NULL, 0, G_MAXUINT, 0,
@@ -2341,7 +2340,7 @@ gpm_migrator_class_init (GpmMigratorClass *klass)
                   G_TYPE_NONE, 1, GPM_TYPE_POST);
   signals[SIGNAL_POST_FINISHED] =
     g_signal_new ("post-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, GPM_TYPE_POST, G_TYPE_INT, G_TYPE_ERROR);
+                  G_TYPE_NONE, 3, GPM_TYPE_POST, GPM_TYPE_JOURNAL_STATE, G_TYPE_ERROR);
   signals[SIGNAL_WAITING] =
     g_signal_new ("waiting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
@@ -2359,7 +2358,7 @@ gpm_migrator_init (GpmMigrator *self)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->delay = 20;
+  self->delay = GPM_MIGRATOR_DEFAULT_DELAY;
   self->max_retries = 8;
   self->base_ms = 2000;
   self->max_ms = 5 * 60 * 1000;

@@ -39,7 +39,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_NO_ASPECT,      /* skipped: limited post without an aspect mapping */
   GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT, /* a mapped aspect name the account does not have */
   GPM_MIGRATOR_ERROR_CONVERT,        /* the conversion failed */
-  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over diaspora's 65,535 characters */
+  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over GPM_DIASPORA_MAX_TEXT_CHARS */
   GPM_MIGRATOR_ERROR_PHOTO,          /* a photo could not be read or was refused */
   GPM_MIGRATOR_ERROR_GAVE_UP,        /* transient errors went on past the retry limit */
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
@@ -118,7 +118,7 @@ G_DECLARE_FINAL_TYPE (GpmMigrator, gpm_migrator, GPM, MIGRATOR, GObject)
  *   "n-failed"     guint   failed in this run
  *   "n-left"       guint   still to do
  *   "eta"          gint64  seconds until the queue is done, -1 unknown
- *   "delay"        guint   seconds between two posts (default 20)
+ *   "delay"        guint   seconds between two posts (default GPM_MIGRATOR_DEFAULT_DELAY)
  *   "max-per-day"  guint   posts per 24 hours, 0 = no cap (default 0)
  *
  * Signals (all on the caller's main context):
@@ -131,6 +131,16 @@ G_DECLARE_FINAL_TYPE (GpmMigrator, gpm_migrator, GPM, MIGRATOR, GObject)
  *   "auth-required" (GError *error)  paused: sign in again, then resume
  *   "finished"      (GError *error)  NULL when done, else why it stopped
  */
+
+/* The pace when nobody chose one, in seconds between two posts: the
+ * migrator's "delay", the CLI's --delay and the GSettings key
+ * post-delay-seconds (tests/test-settings.c checks the schema agrees). A
+ * minute: a pod's followers see a trickle, not a flood, and the daily cap
+ * decides how long a large takeout takes anyway. */
+#define GPM_MIGRATOR_DEFAULT_DELAY 60
+/* The shortest pace the app offers (the key's range, the spin buttons);
+ * only tests and benchmarks go below it. */
+#define GPM_MIGRATOR_MIN_DELAY 20
 
 /* @pod and @journal may be NULL for gpm_migrator_plan() only. */
 GpmMigrator *gpm_migrator_new           (GpmPod       *pod,

@@ -21,10 +21,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "gpm-core-enums.h"
 #include "gpm-pod.h"
 #include "gpm-util.h"
 
-#define DIASPORA_MAX_TEXT 65535
 #define DEFAULT_PROVIDER "G+ repost"
 #define API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read"
 #define BROWSER_WAIT_SECONDS (15 * 60)
@@ -381,7 +381,7 @@ gpm_pod_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       g_value_set_string (value, gpm_pod_get_address (self));
       break;
     case PROP_AUTH:
-      g_value_set_int (value, gpm_pod_get_auth (self));
+      g_value_set_enum (value, gpm_pod_get_auth (self));
       break;
     case PROP_API_SECRET:
       g_value_take_string (value, gpm_pod_dup_api_secret (self));
@@ -403,8 +403,8 @@ gpm_pod_class_init (GpmPodClass *klass)
     g_param_spec_string ("address", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTH] =
-    g_param_spec_int ("auth", NULL, NULL, GPM_POD_AUTH_NONE, GPM_POD_AUTH_API, GPM_POD_AUTH_NONE,
-                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("auth", NULL, NULL, GPM_TYPE_POD_AUTH, GPM_POD_AUTH_NONE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_API_SECRET] =
     g_param_spec_string ("api-secret", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -3424,8 +3424,8 @@ static void
 set_too_long (GError **error, guint status, glong chars)
 {
   set_error (error, GPM_POD_ERROR_TEXT_TOO_LONG, status, 0,
-             _("The post has %ld characters; the pod accepts at most 65,535. It was not posted."),
-             chars);
+             _("The post has %ld characters; the pod accepts at most %'d. It was not posted."),
+             chars, GPM_DIASPORA_MAX_TEXT_CHARS);
 }
 
 GpmPodPost *
@@ -3450,7 +3450,7 @@ gpm_pod_create_post (GpmPod             *self,
     return NULL;
 
   chars = g_utf8_strlen (draft->text, -1);
-  if (chars > DIASPORA_MAX_TEXT)
+  if (chars > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       set_too_long (error, 0, chars);
       return NULL;
@@ -4243,11 +4243,11 @@ gpm_pod_create_comment (GpmPod        *self,
     return NULL;
 
   chars = g_utf8_strlen (text, -1);
-  if (chars > DIASPORA_MAX_TEXT)
+  if (chars > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       set_error (error, GPM_POD_ERROR_TEXT_TOO_LONG, 0, 0,
-                 _("The comment has %ld characters; the pod accepts at most 65,535. It was not posted."),
-                 chars);
+                 _("The comment has %ld characters; the pod accepts at most %'d. It was not posted."),
+                 chars, GPM_DIASPORA_MAX_TEXT_CHARS);
       return NULL;
     }
 

@@ -41,6 +41,8 @@
 
 #include <gio/gio.h>
 
+#include "gpm-diaspora.h"
+
 G_BEGIN_DECLS
 
 /* ------------------------------------------------------------------ errors */
@@ -56,7 +58,7 @@ typedef enum {
   GPM_POD_ERROR_WRONG_CREDENTIALS, /* user name or password (or two-factor code) wrong */
   GPM_POD_ERROR_TWO_FACTOR_NEEDED, /* the account needs a two-factor code: ask and sign in again with it */
   GPM_POD_ERROR_RATE_LIMITED,      /* 429; see gpm_pod_error_get_retry_after() */
-  GPM_POD_ERROR_TEXT_TOO_LONG,     /* post text over diaspora's 65,535 characters (or 201 with id null) */
+  GPM_POD_ERROR_TEXT_TOO_LONG,     /* post text over GPM_DIASPORA_MAX_TEXT_CHARS (or 201 with id null) */
   GPM_POD_ERROR_SERVER,            /* 5xx; see gpm_pod_error_get_http_status() */
   GPM_POD_ERROR_EXPIRED,           /* session / token expired and could not be renewed: sign in again */
   GPM_POD_ERROR_NOT_SIGNED_IN,     /* the operation needs a signed-in account */
@@ -280,7 +282,7 @@ void        gpm_pod_upload_photo_async      (GpmPod *self, GBytes *data, const c
                                              GAsyncReadyCallback callback, gpointer user_data);
 char       *gpm_pod_upload_photo_finish     (GpmPod *self, GAsyncResult *result, GError **error);
 
-/* Create a post. Refused before sending: text over 65,535 characters
+/* Create a post. Refused before sending: text over GPM_DIASPORA_MAX_TEXT_CHARS
  * (TEXT_TOO_LONG), a limited post without aspects (REJECTED). A pod answer
  * for a post it did not save ("id": null, or no guid/created_at) is
  * TEXT_TOO_LONG, never success. A request answered "session ended" is

@@ -9,10 +9,10 @@ GpmProblem *
 gpm_problem_new (const char *name,
                  const char *message)
 {
-  GpmProblem *self = g_new0 (GpmProblem, 1);
+  GpmProblem *self = g_atomic_rc_box_new0 (GpmProblem);
+
   self->name = g_strdup (name);
   self->message = g_strdup (message);
-  self->ref_count = 1;
   return self;
 }
 
@@ -24,10 +24,9 @@ gpm_problem_newf (const char *name,
   GpmProblem *self;
   va_list args;
   va_start (args, format);
-  self = g_new0 (GpmProblem, 1);
+  self = g_atomic_rc_box_new0 (GpmProblem);
   self->name = g_strdup (name);
   self->message = g_strdup_vprintf (format, args);
-  self->ref_count = 1;
   va_end (args);
   return self;
 }
@@ -35,19 +34,21 @@ gpm_problem_newf (const char *name,
 GpmProblem *
 gpm_problem_ref (GpmProblem *problem)
 {
-  g_atomic_int_inc (&problem->ref_count);
-  return problem;
+  return g_atomic_rc_box_acquire (problem);
+}
+
+static void
+problem_clear (GpmProblem *problem)
+{
+  g_free (problem->name);
+  g_free (problem->message);
 }
 
 void
 gpm_problem_unref (GpmProblem *problem)
 {
-  if (problem && g_atomic_int_dec_and_test (&problem->ref_count))
-    {
-      g_free (problem->name);
-      g_free (problem->message);
-      g_free (problem);
-    }
+  if (problem != NULL)
+    g_atomic_rc_box_release_full (problem, (GDestroyNotify) problem_clear);
 }
 
 char *

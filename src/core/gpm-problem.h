@@ -11,9 +11,7 @@ G_BEGIN_DECLS
 typedef struct {
   char *name;     /* the file or archive entry, as the user knows it */
   char *message;  /* why, in plain words */
-  /*< private >*/
-  gint ref_count;
-} GpmProblem;
+} GpmProblem;   /* in a g_atomic_rc_box: gpm_problem_ref/unref() */
 
 GType       gpm_problem_get_type (void) G_GNUC_CONST;
 GpmProblem *gpm_problem_new      (const char *name, const char *message);

@@ -31,11 +31,10 @@ gpm_scope_new (GpmScopeKind kind,
 
   g_return_val_if_fail (kind < GPM_SCOPE_N_KINDS, NULL);
 
-  self = g_new0 (GpmScope, 1);
+  self = g_atomic_rc_box_new0 (GpmScope);
   self->kind = kind;
   self->id = g_strdup (id);
   self->name = g_strdup (name);
-  self->ref_count = 1;
   return self;
 }
 
@@ -43,21 +42,21 @@ GpmScope *
 gpm_scope_ref (GpmScope *scope)
 {
   g_return_val_if_fail (scope != NULL, NULL);
-  g_atomic_int_inc (&scope->ref_count);
-  return scope;
+  return g_atomic_rc_box_acquire (scope);
+}
+
+static void
+scope_clear (GpmScope *scope)
+{
+  g_free (scope->id);
+  g_free (scope->name);
 }
 
 void
 gpm_scope_unref (GpmScope *scope)
 {
-  if (scope == NULL)
-    return;
-  if (g_atomic_int_dec_and_test (&scope->ref_count))
-    {
-      g_free (scope->id);
-      g_free (scope->name);
-      g_free (scope);
-    }
+  if (scope != NULL)
+    g_atomic_rc_box_release_full (scope, (GDestroyNotify) scope_clear);
 }
 
 const char *

@@ -28,9 +28,7 @@ typedef struct {
   GpmScopeKind kind;
   char *id;    /* e.g. "circles/1178…-4eaf…", "communities/1036…" */
   char *name;  /* display name; "" for a nameless circle, "-" for other nameless scopes */
-  /*< private >*/
-  gint ref_count;
-} GpmScope;
+} GpmScope;    /* in a g_atomic_rc_box: gpm_scope_ref/unref() */
 
 GType        gpm_scope_get_type     (void) G_GNUC_CONST;
 GpmScope    *gpm_scope_new          (GpmScopeKind kind, const char *id, const char *name);

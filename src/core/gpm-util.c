@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-util"
 
+#include <gio/gio.h>
+
 #include "gpm-util.h"
 
 void
@@ -18,6 +20,34 @@ gpm_main_context_post (GMainContext   *context,
   g_source_set_static_name (source, name);
   g_source_attach (source, context);
   g_source_unref (source);
+}
+
+static void
+unref_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  /* Here, not as the task data's destroy notify: the task itself may be
+   * finalized back in the calling thread */
+  g_object_unref (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+gpm_object_unref_in_worker (gpointer object)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (object == NULL)
+    return;
+
+  g_return_if_fail (G_IS_OBJECT (object));
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, gpm_object_unref_in_worker);
+  g_task_set_task_data (task, object, NULL);
+  g_task_run_in_thread (task, unref_thread);
 }
 
 JsonObject *

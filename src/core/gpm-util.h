@@ -18,6 +18,11 @@ void gpm_main_context_post (GMainContext   *context,
                             gpointer        data,
                             GDestroyNotify  notify);
 
+/* Drops a reference to @object (NULL is fine) in a worker thread: for the
+ * GUI's last reference to an object whose finalize blocks on the disk (a
+ * GpmJournal closing its SQLite database checkpoints the WAL). */
+void gpm_object_unref_in_worker (gpointer object);
+
 /* Lenient json-glib reads for data from outside (Takeout JSON): a member of
  * the wrong type is treated as absent, never a critical. @obj may be NULL. */
 JsonObject *gpm_json_get_object       (JsonObject *obj,

@@ -267,7 +267,7 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_RATE_LIMITED:
       return g_strdup (_("Too many attempts. The pod asks to wait a few minutes before trying again."));
     case GPM_POD_ERROR_TEXT_TOO_LONG:
-      return g_strdup (_("The post is longer than diaspora* allows (65,535 characters)."));
+      return g_strdup_printf (_("The post is longer than diaspora* allows (%'d characters)."), GPM_DIASPORA_MAX_TEXT_CHARS);
     case GPM_POD_ERROR_SERVER:
       return g_strdup_printf (_("The pod has a problem right now (error %u). Try again later."),
                               gpm_pod_error_get_http_status (error));

@@ -40,10 +40,6 @@ void         gpm_migrate_page_export        (GpmMigratePage  *self,
 gboolean     gpm_migrate_page_is_running    (GpmMigratePage  *self);
 /* Stops after the current step (nothing is left half done). */
 void         gpm_migrate_page_stop          (GpmMigratePage  *self);
-/* The plain statement of what will happen (for tests). */
-const char  *gpm_migrate_page_get_statement (GpmMigratePage  *self);
-/* What went wrong while preparing the plan, "" when nothing did (for tests). */
-const char  *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
 /* Maps a private scope key to an aspect name, NULL to skip (what the combo rows do). */
 void         gpm_migrate_page_map_scope     (GpmMigratePage  *self,
                                              const char      *scope_key,
@@ -59,7 +55,7 @@ GpmJournal  *gpm_migrate_page_get_journal   (GpmMigratePage  *self);
 const char  *gpm_migrate_page_get_status    (GpmMigratePage  *self);
 
 /* Signals: "close" (the user is done with the page),
- *          "post-done" (a post's journal state changed),
+ *          "post-done" (GpmPost *post: its journal state changed),
  *          "finished" (the run or export ended). */
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-preview.h"
 #include "gpm-render.h"
+#include "gpm-util.h"
 
 #define MEDIA_SCHEME "gpm-media"
 #define BASE_URI MEDIA_SCHEME ":///"
@@ -576,18 +577,12 @@ render_job_deliver (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Back to the main thread. Not g_main_context_invoke(): that runs the
- * callback right here when no thread owns the main context at the moment. */
+/* Back to the main thread (never run here, in the worker) */
 static void
 deliver_in_main (RenderJob *job)
 {
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, render_job_deliver, job, (GDestroyNotify) render_job_free);
-  g_source_set_static_name (source, "[gpm] preview render result");
-  g_source_attach (source, NULL);
-  g_source_unref (source);
+  gpm_main_context_post (NULL, G_PRIORITY_DEFAULT, "[gpm] preview render result",
+                         render_job_deliver, job, (GDestroyNotify) render_job_free);
 }
 
 static void

@@ -40,6 +40,7 @@ struct _GpmSignInDialog
   GCancellable *cancellable;
   GpmPodOpenUriFunc opener;
   gpointer      opener_data;
+  guint         n_remembering;  /* keyring writes in flight */
 };
 
 G_DEFINE_FINAL_TYPE (GpmSignInDialog, gpm_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -123,57 +124,47 @@ signed_in (GpmSignInDialog *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
-typedef struct {
-  char          *pod;
-  char          *username;
-  GpmSecretKind  kind;
-  char          *secret;
-} StoreData;
-
 static void
-store_data_free (gpointer data)
+remembered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  StoreData *sd = data;
-
-  g_free (sd->pod);
-  g_free (sd->username);
-  gpm_secrets_free (sd->secret);
-  g_free (sd);
-}
-
-static void
-store_thread (GTask        *task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  StoreData *sd = task_data;
+  g_autoptr(GpmSignInDialog) self = user_data;
   g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
 
   /* No keyring (or a locked one) only means signing in again next time. */
-  if (!gpm_secrets_store_sync (sd->pod, sd->username, sd->kind, sd->secret, cancellable, &error))
+  if (!gpm_secrets_store_finish (result, &error))
     g_message ("The account could not be remembered in the keyring: %s", error->message);
-  g_task_return_boolean (task, TRUE);
+  self->n_remembering--;
+  if (app != NULL)
+    g_application_release (app);
 }
 
+/* Through libsecret's own async call (no thread of ours); the application
+ * is held until the keyring has it, so quitting at once does not lose it. */
 static void
 remember (GpmSignInDialog *self,
           GpmSecretKind    kind,
           const char      *secret)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-  StoreData *sd = g_new0 (StoreData, 1);
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+  GApplication *app = g_application_get_default ();
 
-  sd->pod = g_strdup (gpm_pod_get_address (self->pod));
-  sd->username = gpm_pod_dup_username (self->pod);
-  if (sd->username == NULL)
-    sd->username = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
-  sd->kind = kind;
-  sd->secret = g_strdup (secret);
+  if (username == NULL)
+    username = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  if (app != NULL)
+    g_application_hold (app);
+  self->n_remembering++;
+  gpm_secrets_store_async (gpm_pod_get_address (self->pod), username, kind, secret,
+                           NULL, remembered_cb, g_object_ref (self));
+}
 
-  g_task_set_source_tag (task, remember);
-  g_task_set_task_data (task, sd, store_data_free);
-  g_task_run_in_thread (task, store_thread);
+gboolean
+gpm_sign_in_dialog_is_remembering (GpmSignInDialog *self)
+{
+  g_return_val_if_fail (GPM_IS_SIGN_IN_DIALOG (self), FALSE);
+  return self->n_remembering > 0;
 }
 
 static void

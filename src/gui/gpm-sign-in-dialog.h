@@ -34,6 +34,10 @@ const char      *gpm_sign_in_dialog_get_message  (GpmSignInDialog *self);
 void             gpm_sign_in_dialog_set_can_open_browser (GpmSignInDialog *self,
                                                           gboolean         can);
 
+/* TRUE while the account is being written to the keyring (which goes on
+ * after the dialog closed). */
+gboolean         gpm_sign_in_dialog_is_remembering (GpmSignInDialog *self);
+
 /* What opens the pod's authorization page; default: the user's browser
  * (gtk_show_uri). */
 void             gpm_sign_in_dialog_set_uri_opener (GpmSignInDialog   *self,

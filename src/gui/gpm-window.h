@@ -3,8 +3,6 @@
 
 #include <adwaita.h>
 
-#include "gpm-journal.h"
-
 #include "gpm-application.h"
 #include "gpm-import.h"
 #include "gpm-migrate-page.h"
@@ -46,9 +44,6 @@ void             gpm_window_show_pane        (GpmWindow  *self,
                                               const char *pane);
 /* The posts of the ticked audiences (GpmPost*), in takeout order. */
 GPtrArray       *gpm_window_dup_selected_posts (GpmWindow *self);
-/* The journal whose states the post list shows: a prepared migration's, or
- * the one found for a takeout partly moved before; NULL if none. */
-GpmJournal      *gpm_window_get_state_journal (GpmWindow *self);
 /* Shows the migrate page for @pod (after a sign-in) and prepares its plan
  * (gpm_migrate_page_prepare_async()); a failure is a toast and the review. */
 void             gpm_window_show_migration   (GpmWindow  *self,

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * Configures markdown-it the way diaspora*'s web front end does
  * (app/assets/javascripts/app/helpers/text_formatter.js) and exposes
@@ -8,6 +8,21 @@
  * them. Everything below mirrors text_formatter.js; the only additions are
  * marked "GPM:" (the per-call mention list, and keeping remote media out of
  * the preview unless the caller allows it).
+ *
+ * Licence. This file is a derivative of diaspora*'s text_formatter.js and,
+ * for the WORD table, lib/assets/javascripts/posix-bracket-expressions.js:
+ * copyright Diaspora Inc. and the diaspora* contributors, licensed under the
+ * GNU Affero General Public License version 3 or any later version
+ * (diaspora's COPYRIGHT file and the files' @license lines). So is this
+ * file, our "GPM:" additions included; the licence text is
+ * gpm-render-setup.js.LICENSE next to it.
+ *
+ * The rest of GPlus Migrate is GPL-3.0-or-later, and this file is compiled
+ * into its core library (a GResource). Section 13 of the GNU GPL version 3
+ * permits combining a GPLv3 work with an AGPLv3 work into one program: each
+ * part keeps its own licence, and section 13 of the AGPL (a modified version
+ * used by people over a network must offer them its source) applies to the
+ * combination as such. README.md, "Licence", says the same for the program.
  */
 (function (global) {
   "use strict";

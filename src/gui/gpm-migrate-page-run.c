@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-migrate-page-run.c: a migration running: starting it, its progress
+ * and log, signing in again when the session ends, and the notification
+ * when it is over. */
+#define G_LOG_DOMAIN "gpm-migrate-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-application.h"
+#include "gpm-gui-util.h"
+#include "gpm-migrate-page-private.h"
+#include "gpm-secrets.h"
+
+#define MAX_LOG_ROWS 500
+
+/* Progress */
+
+static char *
+format_eta (gint64 seconds)
+{
+  if (seconds < 0)
+    return NULL;
+  if (seconds < 60)
+    return g_strdup (_("less than a minute left"));
+  if (seconds < 3600)
+    return g_strdup_printf (ngettext ("about %u minute left", "about %u minutes left", (guint) (seconds / 60)),
+                            (guint) (seconds / 60));
+  if (seconds < 48 * 3600)
+    return g_strdup_printf (ngettext ("about %u hour left", "about %u hours left", (guint) (seconds / 3600)),
+                            (guint) (seconds / 3600));
+  return g_strdup_printf (ngettext ("about %u day left", "about %u days left", (guint) (seconds / 86400)),
+                          (guint) (seconds / 86400));
+}
+
+void
+_gpm_migrate_page_update_progress (GpmMigratePage *self)
+{
+  guint total = gpm_migrator_get_n_total (self->migrator);
+  guint done = gpm_migrator_get_n_done (self->migrator);
+  guint failed = gpm_migrator_get_n_failed (self->migrator);
+  guint skipped = gpm_migrator_get_n_skipped (self->migrator);
+  g_autofree char *eta = format_eta (gpm_migrator_get_eta (self->migrator));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) (done + failed + skipped) / total);
+
+  g_string_append_printf (text, ngettext ("%u of %u post posted", "%u of %u posts posted", total), done, total);
+  if (failed > 0)
+    g_string_append_printf (text, ngettext (" · %u failed", " · %u failed", failed), failed);
+  if (skipped > 0)
+    g_string_append_printf (text, ngettext (" · %u skipped", " · %u skipped", skipped), skipped);
+  if (eta != NULL && g_strcmp0 (self->status, "running") == 0)
+    g_string_append_printf (text, " · %s", eta);
+
+  gtk_label_set_label (self->progress_label, text->str);
+}
+
+void
+_gpm_migrate_page_add_log_row (GpmMigratePage *self,
+                               const char     *title,
+                               const char     *subtitle,
+                               const char     *icon_name,
+                               const char     *icon_label)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *subtitle_label = gtk_label_new (subtitle);
+  g_autofree char *a11y = g_strdup_printf ("%s: %s. %s", icon_label, title, subtitle ? subtitle : "");
+
+  if (self->n_log_rows >= MAX_LOG_ROWS)
+    {
+      GtkListBoxRow *last = gtk_list_box_get_row_at_index (self->log_list, MAX_LOG_ROWS - 1);
+      if (last != NULL)
+        gtk_list_box_remove (self->log_list, GTK_WIDGET (last));
+    }
+  else
+    self->n_log_rows++;
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title_label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (subtitle_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (subtitle_label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (subtitle_label, "dim-label");
+  gtk_widget_add_css_class (subtitle_label, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_tooltip_text (icon, icon_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, icon_label, -1);
+
+  gtk_box_append (GTK_BOX (texts), title_label);
+  gtk_box_append (GTK_BOX (texts), subtitle_label);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  gtk_list_box_prepend (self->log_list, row);
+}
+
+static void
+post_finished_cb (GpmMigrator     *migrator,
+                  GpmPost         *post,
+                  GpmJournalState  state,
+                  GError          *error,
+                  GpmMigratePage  *self)
+{
+  g_autofree char *date = gpm_gui_format_post_date (post);
+  g_autofree char *snippet = gpm_convert_dup_list_text (post, 80);
+  g_autofree char *title = g_strdup_printf ("%s — %s", date, *snippet ? snippet : _("(No text)"));
+  g_autofree char *reason = error ? gpm_gui_error_message (error) : NULL;
+
+  g_strdelimit (title, "\n", ' ');
+
+  switch (state)
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      _gpm_migrate_page_add_log_row (self, title, _("Posted"), "emblem-ok-symbolic", _("Posted"));
+      break;
+    case GPM_JOURNAL_STATE_SKIPPED:
+      _gpm_migrate_page_add_log_row (self, title, reason ? reason : _("Skipped"), "action-unavailable-symbolic", _("Skipped"));
+      break;
+    case GPM_JOURNAL_STATE_ATTEMPTING:
+      _gpm_migrate_page_add_log_row (self, title, _("Not sure whether the pod received it: it will be checked before anything is sent again."),
+                                     "dialog-question-symbolic", _("Unsure"));
+      break;
+    case GPM_JOURNAL_STATE_FAILED:
+    default:
+      _gpm_migrate_page_add_log_row (self, title, reason ? reason : _("Failed"), "dialog-error-symbolic", _("Failed"));
+      break;
+    }
+
+  _gpm_migrate_page_update_progress (self);
+  _gpm_migrate_page_emit_post_done (self, post);
+}
+
+static void
+waiting_cb (GpmMigrator    *migrator,
+            guint           seconds,
+            const char     *reason,
+            GpmMigratePage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (seconds == 0)
+    {
+      gtk_label_set_label (self->waiting_label, "");
+      return;
+    }
+
+  /* Translators: "Next post in 60 s (pacing)" */
+  text = g_strdup_printf (_("Next post in %u s (%s)"), seconds, reason ? reason : "");
+  gtk_label_set_label (self->waiting_label, text);
+}
+
+static void
+resign_done (GpmMigratePage *self,
+             gboolean        ok,
+             const GError   *error)
+{
+  if (self->migrator == NULL || !gpm_migrate_page_is_running (self))
+    return;
+
+  if (ok)
+    {
+      gtk_label_set_label (self->waiting_label, "");
+      gpm_migrator_resume (self->migrator);
+      return;
+    }
+
+  {
+    g_autofree char *message = gpm_gui_error_message (error);
+    g_autofree char *text = g_strdup_printf (_("Signed out of the pod and could not sign in again: %s "
+                                               "Use Migrate… to sign in; nothing will be posted twice."),
+                                             message);
+    gtk_label_set_label (self->waiting_label, text);
+  }
+  gpm_migrator_cancel (self->migrator);
+}
+
+static void
+resign_api_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_pod_sign_in_api_secret_finish (GPM_POD (source), result, &error);
+
+  resign_done (self, ok, error);
+}
+
+static void
+resign_password_done_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_pod_sign_in_password_finish (GPM_POD (source), result, &error);
+
+  resign_done (self, ok, error);
+}
+
+static void
+resign_lookup_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  gboolean api = gpm_pod_get_auth (self->pod) == GPM_POD_AUTH_API;
+  char *secret = gpm_secrets_lookup_finish (result, NULL);
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+
+  if (secret == NULL || self->migrator == NULL)
+    {
+      gtk_label_set_label (self->waiting_label,
+                           _("Signed out of the pod. Use Migrate… to sign in again; nothing will be posted twice."));
+      if (self->migrator != NULL)
+        gpm_migrator_cancel (self->migrator);
+      gpm_secrets_free (secret);
+      return;
+    }
+
+  /* The same GpmPod signs in again; the migrator then resumes */
+  if (api)
+    gpm_pod_sign_in_api_secret_async (self->pod, secret, NULL, resign_api_done_cb, g_object_ref (self));
+  else
+    gpm_pod_sign_in_password_async (self->pod, username, secret, NULL, NULL, resign_password_done_cb,
+                                    g_object_ref (self));
+  gpm_secrets_free (secret);
+}
+
+/* The session ended and the pod client could not renew it: sign in again
+ * with what the keyring remembers, else stop (a later run goes on). */
+static void
+auth_required_cb (GpmMigrator    *migrator,
+                  GError         *error,
+                  GpmMigratePage *self)
+{
+  g_autofree char *username = gpm_pod_dup_username (self->pod);
+  gboolean api = gpm_pod_get_auth (self->pod) == GPM_POD_AUTH_API;
+
+  gtk_label_set_label (self->waiting_label, _("Signing in to the pod again…"));
+  gpm_secrets_lookup_async (gpm_pod_get_address (self->pod), username,
+                            api ? GPM_SECRET_API_SESSION : GPM_SECRET_PASSWORD,
+                            NULL, resign_lookup_cb, g_object_ref (self));
+}
+
+void
+_gpm_migrate_page_set_running_ui (GpmMigratePage *self,
+                                  gboolean        running)
+{
+  gtk_widget_set_visible (self->pause_button, running && !self->exporting);
+  gtk_widget_set_visible (self->stop_button, running);
+  gtk_widget_set_visible (self->hide_button, running);
+  gtk_widget_set_visible (self->done_button, !running);
+}
+
+typedef struct {
+  char *title;
+  char *body;
+} Notice;
+
+static void
+notice_free (Notice *notice)
+{
+  g_free (notice->title);
+  g_free (notice->body);
+  g_free (notice);
+}
+
+static void
+has_notifier_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Notice *notice = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  GApplication *app = g_application_get_default ();
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+
+  if (owned && app != NULL)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (notice->title);
+
+      g_notification_set_body (notification, notice->body);
+      g_application_send_notification (app, "gpm-migration", notification);
+    }
+
+  notice_free (notice);
+}
+
+/* A desktop notification, when the desktop has a notification service
+ * (sending one without it only logs a warning). */
+void
+_gpm_migrate_page_notify_done (GpmMigratePage *self,
+                               const char     *title,
+                               const char     *body)
+{
+  GApplication *app = g_application_get_default ();
+  GDBusConnection *bus = app ? g_application_get_dbus_connection (app) : NULL;
+  Notice *notice;
+
+  if (bus == NULL)
+    return;
+
+  notice = g_new0 (Notice, 1);
+  notice->title = g_strdup (title);
+  notice->body = g_strdup (body);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "NameHasOwner", g_variant_new ("(s)", "org.freedesktop.Notifications"),
+                          G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          has_notifier_cb, notice);
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &error);
+  guint failed = gpm_migrator_get_n_failed (self->migrator);
+  guint done = gpm_migrator_get_n_done (self->migrator);
+  g_autofree char *body = NULL;
+
+  g_clear_object (&self->cancellable);
+  self->status = ok ? "done" : "stopped";
+  _gpm_migrate_page_set_running_ui (self, FALSE);
+  gtk_widget_set_visible (self->retry_button, failed > 0);
+  _gpm_migrate_page_update_progress (self);
+
+  if (ok)
+    {
+      gtk_label_set_label (self->run_title, failed > 0 ? _("Finished, With Some Failures") : _("All Done"));
+      gtk_label_set_label (self->waiting_label, "");
+      body = g_strdup_printf (ngettext ("%u post is on your pod.", "%u posts are on your pod.", done), done);
+      _gpm_migrate_page_notify_done (self, _("Your posts have been moved"), body);
+    }
+  else
+    {
+      gtk_label_set_label (self->run_title, _("Stopped"));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = gpm_gui_error_message (error);
+          gtk_label_set_label (self->waiting_label, message);
+        }
+      else
+        gtk_label_set_label (self->waiting_label, _("You can continue later: nothing will be posted twice."));
+    }
+
+  _gpm_migrate_page_emit_finished (self);
+}
+
+void
+_gpm_migrate_page_clear_log (GpmMigratePage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->log_list))) != NULL)
+    gtk_list_box_remove (self->log_list, child);
+  self->n_log_rows = 0;
+}
+
+void
+_gpm_migrate_page_connect_migrator (GpmMigratePage *self)
+{
+  g_signal_connect_object (self->migrator, "notify::n-done", G_CALLBACK (_gpm_migrate_page_update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "notify::n-total", G_CALLBACK (_gpm_migrate_page_update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "notify::eta", G_CALLBACK (_gpm_migrate_page_update_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrator, "post-finished", G_CALLBACK (post_finished_cb), self, 0);
+  g_signal_connect_object (self->migrator, "waiting", G_CALLBACK (waiting_cb), self, 0);
+  g_signal_connect_object (self->migrator, "auth-required", G_CALLBACK (auth_required_cb), self, 0);
+}
+
+void
+gpm_migrate_page_start (GpmMigratePage *self)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  guint delay;
+
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (self->migrator != NULL);
+
+  if (gpm_migrate_page_is_running (self))
+    return;
+
+  delay = self->delay;
+  if (delay >= GPM_MIGRATOR_MIN_DELAY)
+    g_settings_set_uint (settings, "post-delay-seconds", delay);
+  gpm_migrator_set_delay (self->migrator, delay);
+
+  for (guint k = 0; k < self->scopes->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+      gpm_migrator_map_scope (self->migrator, ps->key, ps->aspect);
+    }
+
+  _gpm_migrate_page_clear_log (self);
+
+  self->status = "running";
+  gtk_label_set_label (self->run_title, _("Moving Your Posts"));
+  gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Pause"));
+  gtk_label_set_label (self->waiting_label, "");
+  gtk_widget_set_visible (self->retry_button, FALSE);
+  _gpm_migrate_page_set_running_ui (self, TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_stack_set_visible_child_name (self->stack, "run");
+
+  self->cancellable = g_cancellable_new ();
+  gpm_migrator_run_async (self->migrator, self->posts, self->cancellable, run_done_cb, g_object_ref (self));
+  _gpm_migrate_page_update_progress (self);
+}

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-window-migration.c: the migrate page shown for a signed-in pod; the
+ * offer to continue a takeout moved before; the migration state of each
+ * post in the list, read from the journal in a worker (the GUI never calls
+ * the journal on the main thread: docs/HACKING.md, Threads). */
+#define G_LOG_DOMAIN "gpm-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-journal.h"
+#include "gpm-util.h"
+#include "gpm-window-private.h"
+
+/* Migration state in the post list */
+
+static const char *
+post_state_func (GpmPost     *post,
+                 const char **out_label,
+                 gpointer     user_data)
+{
+  GpmWindow *self = user_data;
+  gpointer value = g_hash_table_lookup (self->post_states, gpm_journal_post_key (post));
+
+  if (value == NULL)
+    return NULL;
+
+  switch ((GpmJournalState) (GPOINTER_TO_INT (value) - 1))
+    {
+    case GPM_JOURNAL_STATE_POSTED:
+      *out_label = _("Posted");
+      return "emblem-ok-symbolic";
+    case GPM_JOURNAL_STATE_FAILED:
+      *out_label = _("Failed");
+      return "dialog-error-symbolic";
+    case GPM_JOURNAL_STATE_SKIPPED:
+      *out_label = _("Skipped");
+      return "action-unavailable-symbolic";
+    case GPM_JOURNAL_STATE_UPLOADING:
+    case GPM_JOURNAL_STATE_ATTEMPTING:
+      *out_label = _("Being posted");
+      return "content-loading-symbolic";
+    case GPM_JOURNAL_STATE_PENDING:
+    case GPM_JOURNAL_N_STATES:
+    default:
+      return NULL;
+    }
+}
+
+typedef struct {
+  GpmJournal *journal;
+  GStrv       keys;      /* NULL: every row */
+} StatesRead;
+
+static void
+states_read_free (StatesRead *read)
+{
+  gpm_object_unref_in_worker (read->journal);
+  g_strfreev (read->keys);
+  g_free (read);
+}
+
+/* Worker: key → state + 1 for the rows asked for (0 for a key without a row). */
+static void
+states_read_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  StatesRead *read = task_data;
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GError *error = NULL;
+
+  if (read->keys == NULL)
+    {
+      g_autoptr(GPtrArray) rows = gpm_journal_list (read->journal, &error);
+
+      if (rows == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
+
+          g_hash_table_insert (states, g_strdup (entry->key), GINT_TO_POINTER (entry->state + 1));
+        }
+    }
+  else
+    for (guint i = 0; read->keys[i] != NULL; i++)
+      {
+        g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (read->journal, read->keys[i], NULL);
+
+        g_hash_table_insert (states, g_strdup (read->keys[i]),
+                             GINT_TO_POINTER (entry != NULL ? entry->state + 1 : 0));
+      }
+
+  g_task_return_pointer (task, g_steal_pointer (&states), (GDestroyNotify) g_hash_table_unref);
+}
+
+static void states_read (GpmWindow *self);
+
+static void
+states_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GpmWindow *self = GPM_WINDOW (source);
+  StatesRead *read = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) states = g_task_propagate_pointer (G_TASK (result), &error);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window is gone */
+
+  self->states_loading = FALSE;
+  if (states == NULL)
+    g_message ("The journal's states could not be read: %s", error->message);
+  else if (read->journal == self->state_journal)
+    {
+      if (read->keys == NULL)
+        g_hash_table_remove_all (self->post_states);
+      g_hash_table_iter_init (&iter, states);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (value == NULL)
+            g_hash_table_remove (self->post_states, key);
+          else
+            g_hash_table_insert (self->post_states, g_strdup (key), value);
+        }
+      gpm_post_list_refresh_states (self->post_list);
+    }
+
+  /* What was asked for meanwhile */
+  states_read (self);
+}
+
+/* Reads what the post list must show again (every row after the journal
+ * changed, else the keys of the posts done since), one read at a time. */
+static void
+states_read (GpmWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  StatesRead *read;
+
+  if (self->states_loading || self->state_journal == NULL)
+    return;
+  if (!self->states_full && g_hash_table_size (self->states_pending) == 0)
+    return;
+
+  read = g_new0 (StatesRead, 1);
+  read->journal = g_object_ref (self->state_journal);
+  if (self->states_full)
+    g_hash_table_remove_all (self->states_pending);
+  else
+    {
+      /* The keys move to the read */
+      read->keys = (GStrv) g_hash_table_get_keys_as_array (self->states_pending, NULL);
+      g_hash_table_steal_all (self->states_pending);
+    }
+  self->states_full = FALSE;
+  self->states_loading = TRUE;
+
+  task = g_task_new (self, self->states_cancellable, states_read_cb, NULL);
+  g_task_set_source_tag (task, states_read);
+  g_task_set_task_data (task, read, (GDestroyNotify) states_read_free);
+  g_task_run_in_thread (task, states_read_thread);
+}
+
+void
+_gpm_window_set_state_journal (GpmWindow  *self,
+                               GpmJournal *journal)
+{
+  if (journal != NULL)
+    g_object_ref (journal);
+  gpm_object_unref_in_worker (self->state_journal);   /* may close it */
+  self->state_journal = journal;
+  g_hash_table_remove_all (self->post_states);
+  g_hash_table_remove_all (self->states_pending);
+  self->states_full = TRUE;
+  gpm_post_list_set_state_func (self->post_list, post_state_func, self);
+  states_read (self);
+}
+
+GpmJournal *
+gpm_window_get_state_journal (GpmWindow *self)
+{
+  g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
+  return self->state_journal;
+}
+
+int
+gpm_window_get_post_state (GpmWindow *self,
+                           GpmPost   *post)
+{
+  gpointer value;
+
+  g_return_val_if_fail (GPM_IS_WINDOW (self), -1);
+  g_return_val_if_fail (GPM_IS_POST (post), -1);
+
+  value = g_hash_table_lookup (self->post_states, gpm_journal_post_key (post));
+  return value != NULL ? GPOINTER_TO_INT (value) - 1 : -1;
+}
+
+static void
+post_done_cb (GpmWindow *self,
+              GpmPost   *post)
+{
+  g_hash_table_add (self->states_pending, g_strdup (gpm_journal_post_key (post)));
+  states_read (self);
+}
+
+/* Migration */
+
+static void
+migration_prepared_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GpmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GpmMigratePage *page = GPM_MIGRATE_PAGE (source);
+
+  if (!gpm_migrate_page_prepare_finish (page, result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The migration could not be prepared: %s"), error->message);
+      gpm_window_add_toast (self, message);
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "migrate") == 0 &&
+          !gpm_migrate_page_is_running (page))
+        gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+      return;
+    }
+
+  _gpm_window_set_state_journal (self, gpm_migrate_page_get_journal (page));
+}
+
+void
+gpm_window_show_migration (GpmWindow *self,
+                           GpmPod    *pod)
+{
+  g_autoptr(GPtrArray) posts = NULL;
+
+  g_return_if_fail (GPM_IS_WINDOW (self));
+  g_return_if_fail (self->shown_import != NULL);
+
+  /* Continuing is what this does: the offer has been taken */
+  if (self->continue_toast != NULL)
+    adw_toast_dismiss (self->continue_toast);
+  posts = gpm_window_dup_selected_posts (self);
+  gpm_migrate_page_prepare_async (self->migrate_page, pod,
+                                  gpm_import_get_takeout (self->shown_import),
+                                  gpm_import_get_posts (self->shown_import),
+                                  posts, NULL, migration_prepared_cb, g_object_ref (self));
+  /* No crossfade: its frames paint the review page and the plan both
+   * (30-45 ms each with cairo) */
+  gtk_stack_set_visible_child_full (self->main_stack, "migrate", GTK_STACK_TRANSITION_TYPE_NONE);
+}
+
+static void
+migrate_page_close_cb (GpmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+}
+
+/* A takeout that was partly moved before: offer to go on. The journal is
+ * looked for in a worker (naming the takeout reads every post's author). */
+typedef struct {
+  GPtrArray  *posts;
+  char       *pod;
+  char       *user;
+  GpmJournal *journal;
+  guint       n_posted;
+} FindJournal;
+
+static void
+find_journal_free (FindJournal *f)
+{
+  g_ptr_array_unref (f->posts);
+  g_free (f->pod);
+  g_free (f->user);
+  g_clear_pointer (&f->journal, gpm_object_unref_in_worker);
+  g_free (f);
+}
+
+static void
+find_journal_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  FindJournal *f = task_data;
+  g_autofree char *identity = gpm_journal_takeout_identity (f->posts);
+  g_autofree char *account = gpm_journal_account_name (f->pod, f->user);
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+
+  /* the journal the migration keeps (gpm_journal_open_for_account()), not created here */
+  f->journal = gpm_journal_open_for_account (identity, account, NULL, NULL, FALSE, NULL);
+  if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
+    f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+journal_found_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GpmWindow *self = GPM_WINDOW (source);
+  g_autoptr(GpmImport) import = user_data;
+  FindJournal *f = g_task_get_task_data (G_TASK (result));
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  /* Another takeout shown meanwhile, or a migration already prepared */
+  if (self->shown_import != import || self->state_journal != NULL || f->n_posted == 0)
+    return;
+
+  /* Show which posts are already on the pod */
+  _gpm_window_set_state_journal (self, f->journal);
+
+  title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
+                                     "%u posts of this takeout are already on your pod. Continue where you left off?",
+                                     f->n_posted),
+                           f->n_posted);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Continue"));
+  adw_toast_set_action_name (toast, "win.migrate");
+  adw_toast_set_timeout (toast, 0);
+  g_set_weak_pointer (&self->continue_toast, toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_gpm_window_offer_continue (GpmWindow *self,
+                            GpmImport *import)
+{
+  g_autofree char *pod = g_settings_get_string (self->settings, "last-pod");
+  g_autofree char *user = g_settings_get_string (self->settings, "last-user");
+  g_autoptr(GTask) task = NULL;
+  FindJournal *f;
+
+  if (*pod == '\0' || *user == '\0')
+    return;
+
+  f = g_new0 (FindJournal, 1);
+  f->posts = g_ptr_array_ref (gpm_import_get_posts (import));
+  f->pod = g_steal_pointer (&pod);
+  f->user = g_steal_pointer (&user);
+  task = g_task_new (self, NULL, journal_found_cb, g_object_ref (import));
+  g_task_set_source_tag (task, _gpm_window_offer_continue);
+  g_task_set_task_data (task, f, (GDestroyNotify) find_journal_free);
+  g_task_run_in_thread (task, find_journal_thread);
+}
+
+void
+_gpm_window_migration_init (GpmWindow *self)
+{
+  self->post_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->states_pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->states_cancellable = g_cancellable_new ();
+
+  g_signal_connect_object (self->migrate_page, "close", G_CALLBACK (migrate_page_close_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->migrate_page, "post-done", G_CALLBACK (post_done_cb), self, G_CONNECT_SWAPPED);
+}

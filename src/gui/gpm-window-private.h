@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-window-private.h: the window's instance struct and what its files
+ * share (gpm-window.c: the pages and the review's wiring; -import.c:
+ * recent takeouts and opening; -dnd.c: drops; -actions.c: the win.*
+ * actions and their file choosers; -migration.c: the migration, the
+ * offer to continue one, and the states the post list shows), the way
+ * GNOME Text Editor splits editor-window.c. */
+#pragma once
+
+#include "gpm-journal.h"
+#include "gpm-window.h"
+
+G_BEGIN_DECLS
+
+struct _GpmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *drop_box;
+  GtkWidget            *back_button;
+  GtkWidget            *forward_button;
+  GtkWidget            *open_button;
+  GtkWidget            *migrate_button;
+  GtkMenuButton        *primary_menu_button;
+  AdwWindowTitle       *window_title;
+  GtkStack             *main_stack;
+  AdwStatusPage        *welcome_page;
+  GtkWidget            *recent_label;
+  GtkListBox           *recent_list;
+  GtkProgressBar       *import_progress;
+  GtkLabel             *import_posts_label;
+  GtkLabel             *import_problems_label;
+  GtkRevealer          *problems_revealer;
+  GtkLabel             *problems_label;
+  AdwLeaflet           *leaflet;
+  GpmScopeSidebar      *sidebar;
+  GpmPostList          *post_list;
+  GpmPreview           *preview;
+  GpmMigratePage       *migrate_page;
+
+  GSettings            *settings;
+  GpmImport            *import;         /* the running one, or the one shown */
+  GpmImport            *shown_import;   /* the one the review page shows */
+  GCancellable         *import_cancellable;
+  GStrv                 import_paths;
+  guint                 pulse_id;
+  GtkFileChooserNative *chooser;
+  GpmJournal           *state_journal;  /* what the post list's state icons show */
+  /* Its rows' states, read in a worker: the migrator's worker holds the
+   * journal's connection (and fsyncs under it), so the list must not ask
+   * the journal while it binds rows on the main thread. */
+  GHashTable           *post_states;    /* journal key → GpmJournalState + 1 */
+  GHashTable           *states_pending; /* keys to read again */
+  gboolean              states_full;    /* the next read takes every row */
+  gboolean              states_loading;
+  GCancellable         *states_cancellable;
+  AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
+};
+
+/* gpm-window-import.c */
+void        _gpm_window_class_import_init (GtkWidgetClass *widget_class);
+void        _gpm_window_import_init       (GpmWindow      *self);
+void        _gpm_window_stop_pulse        (GpmWindow      *self);
+
+/* gpm-window-dnd.c */
+void        _gpm_window_dnd_init          (GpmWindow      *self);
+
+/* gpm-window-actions.c */
+void        _gpm_window_class_actions_init (GtkWidgetClass *widget_class);
+void        _gpm_window_actions_init      (GpmWindow      *self);
+
+/* gpm-window-migration.c */
+void        _gpm_window_migration_init    (GpmWindow      *self);
+/* The journal whose states the post list shows (NULL: none); they are read
+ * from it in a worker. */
+void        _gpm_window_set_state_journal (GpmWindow      *self,
+                                           GpmJournal     *journal);
+/* Looks (in a worker) for the journal of @import's takeout and the last
+ * account, and offers to continue when posts of it are on the pod. */
+void        _gpm_window_offer_continue    (GpmWindow      *self,
+                                           GpmImport      *import);
+
+/* For tests */
+
+/* The journal whose states the post list shows: a prepared migration's, or
+ * the one found for a takeout partly moved before; NULL if none. */
+GpmJournal *gpm_window_get_state_journal  (GpmWindow      *self);
+/* The state the post list shows for @post (a GpmJournalState, read from the
+ * journal in a worker), -1 for none yet. */
+int         gpm_window_get_post_state     (GpmWindow      *self,
+                                           GpmPost        *post);
+
+G_END_DECLS
