@@ -1938,6 +1938,103 @@ test_tool (void)
   g_unlink (dump_path);
 }
 
+/* ---------------------------------------------------------- notifications */
+
+typedef struct {
+  GMainContext *owner;
+  guint         count;
+  GThread      *thread;     /* where the last one ran */
+  gboolean      in_owner;   /* while @owner was being iterated */
+} Seen;
+
+static void
+on_notify_seen (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  Seen *seen = data;
+
+  seen->count++;
+  seen->thread = g_thread_self ();
+  seen->in_owner = g_main_context_is_owner (seen->owner);
+}
+
+static gpointer
+sign_in_thread (gpointer pod)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static gpointer
+aspects_thread (gpointer pod)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) aspects = gpm_pod_list_aspects (pod, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (aspects);
+  return NULL;
+}
+
+/* GpmPod notifies only in the main context it was made in: "auth" after a
+ * sign-in and "api-secret" after a refresh that rotated the refresh token,
+ * both in worker threads, arrive when that context runs, in its thread,
+ * and not before (not in the worker, not in another context). */
+static void
+test_notify_owner_context (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GMainContext) owner = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPod) pod = NULL;
+  Seen auth = { owner }, secret = { owner };
+
+  g_main_context_push_thread_default (owner);
+  pod = new_pod (f);
+  g_signal_connect (pod, "notify::auth", G_CALLBACK (on_notify_seen), &auth);
+  g_signal_connect (pod, "notify::api-secret", G_CALLBACK (on_notify_seen), &secret);
+
+  g_thread_join (g_thread_new ("sign-in", sign_in_thread, pod));
+  g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_WEB);
+  g_assert_cmpuint (auth.count, ==, 0);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (auth.count, ==, 0);
+  while (g_main_context_iteration (owner, FALSE))
+    ;
+  g_assert_cmpuint (auth.count, ==, 1);
+  g_assert_true (auth.thread == g_thread_self ());
+  g_assert_true (auth.in_owner);
+
+  /* called in the owner's own thread and context: at once */
+  gpm_test_pod_set_rotate_refresh_tokens (f->tp, TRUE);
+  gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+  g_assert_true (gpm_pod_sign_in_api (pod, gpm_test_pod_open_in_browser, f->tp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (auth.count, ==, 2);
+  g_assert_cmpuint (secret.count, ==, 1);
+
+  /* the token expires; the worker's request refreshes it and gets a new
+   * refresh token */
+  gpm_test_pod_inject_fault (f->tp, "/api/v1/aspects", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1);
+  g_thread_join (g_thread_new ("aspects", aspects_thread, pod));
+  g_assert_cmpuint (secret.count, ==, 1);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (secret.count, ==, 1);
+  while (g_main_context_iteration (owner, FALSE))
+    ;
+  g_assert_cmpuint (secret.count, ==, 2);
+  g_assert_true (secret.thread == g_thread_self ());
+  g_assert_true (secret.in_owner);
+  g_assert_cmpuint (auth.count, ==, 2);
+
+  g_signal_handlers_disconnect_by_data (pod, &auth);
+  g_signal_handlers_disconnect_by_data (pod, &secret);
+  g_main_context_pop_thread_default (owner);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static void
@@ -1985,6 +2082,7 @@ main (int argc, char **argv)
   add ("/pod/api/not-offered", (GTestFixtureFunc) test_api_not_offered, NULL);
   add ("/pod/api/cancelled", (GTestFixtureFunc) test_api_cancelled, NULL);
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
+  add ("/pod/notify-owner-context", (GTestFixtureFunc) test_notify_owner_context, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
   ADD_BOTH ("photo-file-names", test_photo_file_names);

@@ -14,7 +14,9 @@
  *     run in a GTask thread and the callback is called on the thread-default
  *     main context of the caller.
  * Getters return copies (g_free them) because a sign-in or token refresh in
- * another thread may replace the value.
+ * another thread may replace the value. Property notifications ("auth",
+ * "api-secret") are emitted only in the thread-default main context of the
+ * thread that called gpm_pod_new(): from other threads they are posted there.
  *
  * Security. Only https:// pods are accepted; http:// only for loopback hosts
  * (127.0.0.0/8, ::1, localhost). Certificate errors are never ignored.
@@ -254,7 +256,8 @@ gboolean    gpm_pod_sign_in_api_finish      (GpmPod *self, GAsyncResult *result,
  * (refreshes the tokens; EXPIRED when the pod no longer accepts them).
  * The secret changes when a refresh brings a new refresh token (diaspora
  * keeps it; providers that rotate do not): "notify::api-secret" is emitted
- * (from the thread that refreshed, or at the end of a sign-in) — store the
+ * (after a refresh in any thread, or at the end of a sign-in; always in the
+ * main context the pod was made in, like every notification) — store the
  * new value; gpm_secrets_follow_api_session() does. */
 char       *gpm_pod_dup_api_secret          (GpmPod *self);
 gboolean    gpm_pod_sign_in_api_secret      (GpmPod *self, const char *secret,
