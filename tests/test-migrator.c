@@ -1362,7 +1362,8 @@ test_poll_location (void)
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
   items = gpm_migrator_plan (migrator, posts);
   item = g_ptr_array_index (items, 0);
-  g_assert_cmpstr (item->poll_question, ==, "Which & one ?");
+  /* the words as the post shows them: no space where only the bold ends */
+  g_assert_cmpstr (item->poll_question, ==, "Which & one?");
   g_assert_cmpuint (item->poll_answers->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 1), ==, "Coffee");
   g_assert_null (item->location);  /* the default: the place stays private */

@@ -1891,6 +1891,10 @@ plain_walk (const xmlNode *node,
         g_string_append (out, (const char *) n->content);
       else if (n->type == XML_ELEMENT_NODE)
         {
+          /* never shown */
+          if (g_ascii_strcasecmp ((const char *) n->name, "script") == 0
+              || g_ascii_strcasecmp ((const char *) n->name, "style") == 0)
+            continue;
           /* Line breaks, paragraphs and list items keep words apart. */
           if (is_block (n))
             g_string_append_c (out, ' ');
@@ -1899,11 +1903,9 @@ plain_walk (const xmlNode *node,
     }
 }
 
-/* @html's words without markup on one line (white space folded), at most
- * @max_chars characters (0: all). */
-static char *
-html_plain_text (const char *html,
-                 guint       max_chars)
+char *
+gpm_convert_html_to_plain (const char *html,
+                           guint       max_chars)
 {
   g_autofree char *valid = NULL;
   g_autofree char *wrapped = NULL;
@@ -2039,7 +2041,7 @@ gpm_convert_post_is_nothing_own (GpmPost                  *post,
   link = reshared ? gpm_post_get_link (reshared) : NULL;
   if (link != NULL && link->url != NULL && *link->url != '\0')
     return FALSE;
-  text = html_plain_text (content, 1);
+  text = gpm_convert_html_to_plain (content, 1);
   if (*text != '\0')
     return FALSE;
 
@@ -2068,14 +2070,14 @@ gpm_convert_dup_list_text (GpmPost *post,
 
   g_return_val_if_fail (GPM_IS_POST (post), NULL);
 
-  text = html_plain_text (gpm_post_get_content (post), max_chars);
+  text = gpm_convert_html_to_plain (gpm_post_get_content (post), max_chars);
   if (*text != '\0')
     return g_steal_pointer (&text);
   link = gpm_post_get_link (post);
   if (link != NULL && link->title != NULL && *link->title != '\0')
     {
       g_autofree char *escaped = g_markup_escape_text (link->title, -1);
-      g_autofree char *title = html_plain_text (escaped, max_chars);
+      g_autofree char *title = gpm_convert_html_to_plain (escaped, max_chars);
 
       if (*title != '\0')
         return g_steal_pointer (&title);

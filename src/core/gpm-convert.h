@@ -140,6 +140,14 @@ gboolean          gpm_convert_post_is_nothing_own (GpmPost                  *pos
 char             *gpm_convert_dup_list_text     (GpmPost *post,
                                                  guint    max_chars);
 
+/* The one HTML → plain text of the project (libxml2's HTML parser): @html's
+ * words without markup, on one line (white space, line breaks and block
+ * boundaries folded to one space; entities decoded; script and style left
+ * out), at most @max_chars characters (0: all), cut without an ellipsis.
+ * For list lines, search, poll questions and export titles alike. */
+char             *gpm_convert_html_to_plain     (const char *html,
+                                                 guint       max_chars);
+
 /* Readies libxml2 for use from several threads; call it from the main
  * thread before converting in workers (the conversion calls it too). */
 void              gpm_convert_init              (void);

@@ -10,7 +10,6 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libxml/HTMLparser.h>
 #include <string.h>
 
 #include "gpm-comments.h"
@@ -20,81 +19,28 @@ G_DEFINE_QUARK (gpm-export-error-quark, gpm_export_error)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static void
-append_text (GString *s, xmlNode *node, guint depth)
-{
-  for (; node != NULL && depth < 256; node = node->next)
-    {
-      if (node->type == XML_TEXT_NODE)
-        g_string_append (s, (const char *) node->content);
-      else if (node->type == XML_ELEMENT_NODE)
-        {
-          const char *n = (const char *) node->name;
-          gboolean block = strcmp (n, "br") == 0 || strcmp (n, "p") == 0 || strcmp (n, "li") == 0
-                           || strcmp (n, "div") == 0;
-          if (strcmp (n, "script") == 0 || strcmp (n, "style") == 0)
-            continue;
-          if (block)
-            g_string_append_c (s, ' ');
-          append_text (s, node->children, depth + 1);
-          if (block)
-            g_string_append_c (s, ' ');
-        }
-    }
-}
-
-/* The post's text, without markup. */
+/* The post's text, without markup, on one line. */
 static char *
 content_text (GpmPost *post)
 {
-  const char *html = gpm_post_get_content (post);
-  g_autofree char *wrapped = NULL;
-  g_autoptr(GString) s = g_string_new (NULL);
-  htmlDocPtr doc;
-
-  if (html == NULL || *html == '\0')
-    return g_strdup ("");
-  wrapped = g_strconcat ("<html><body>", html, "</body></html>", NULL);
-  doc = htmlReadMemory (wrapped, strlen (wrapped), NULL, "UTF-8",
-                        HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-  if (doc)
-    {
-      append_text (s, xmlDocGetRootElement (doc), 0);
-      xmlFreeDoc (doc);
-    }
-  if (!g_utf8_validate (s->str, s->len, NULL))
-    return g_strdup ("");
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  return gpm_convert_html_to_plain (gpm_post_get_content (post), 0);
 }
 
-/* The first line of the post's text, for the index. */
+/* The first words of the post's text, for the index: 80 characters, then
+ * "…". */
 static char *
 post_title (GpmPost *post)
 {
-  g_autofree char *text = content_text (post);
-  g_autoptr(GString) s = g_string_new (NULL);
-  gboolean space = FALSE;
-  guint n = 0;
+  g_autofree char *text = gpm_convert_html_to_plain (gpm_post_get_content (post), 81);
 
-  for (const char *p = text; *p && n < 80; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (g_unichar_isspace (c))
-        space = s->len > 0;
-      else
-        {
-          if (space)
-            g_string_append_c (s, ' ');
-          space = FALSE;
-          g_string_append_unichar (s, c);
-          n++;
-        }
-    }
-  if (s->len == 0)
+  if (*text == '\0')
     return g_strdup (_("(no text)"));
-  if (n >= 80)
-    g_string_append (s, "…");
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  if (g_utf8_strlen (text, -1) > 80)
+    {
+      *g_utf8_offset_to_pointer (text, 80) = '\0';
+      return g_strconcat (text, "…", NULL);
+    }
+  return g_steal_pointer (&text);
 }
 
 char *

@@ -169,74 +169,20 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_free (item);
 }
 
-/* The content's words without markup, for a poll question. */
+/* The content's words without markup, for a poll question: at most
+ * @max_chars characters, the last one "…" when the text was cut. */
 static char *
-plain_text (const char *html,
-            guint       max_chars)
+poll_question (const char *html,
+               guint       max_chars)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
-  gboolean in_tag = FALSE;
-  gboolean space = FALSE;
-  static const struct { const char *entity; const char *text; } entities[] = {
-    { "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-    { "&#39;", "'" }, { "&nbsp;", " " },
-  };
+  g_autofree char *text = gpm_convert_html_to_plain (html, max_chars + 1);
 
-  for (const char *p = html; p != NULL && *p != '\0'; )
+  if (g_utf8_strlen (text, -1) > max_chars)
     {
-      if (in_tag)
-        {
-          in_tag = *p != '>';
-          p++;
-          continue;
-        }
-      if (*p == '<')
-        {
-          in_tag = TRUE;
-          space = out->len > 0;
-          p++;
-          continue;
-        }
-      if (*p == '&')
-        {
-          gboolean matched = FALSE;
-
-          for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
-            if (g_str_has_prefix (p, entities[i].entity))
-              {
-                if (space)
-                  g_string_append_c (out, ' ');
-                space = FALSE;
-                g_string_append (out, entities[i].text);
-                p += strlen (entities[i].entity);
-                matched = TRUE;
-                break;
-              }
-          if (matched)
-            continue;
-        }
-      if (g_ascii_isspace (*p))
-        {
-          space = out->len > 0;
-          p++;
-          continue;
-        }
-      if (space)
-        g_string_append_c (out, ' ');
-      space = FALSE;
-      g_string_append_c (out, *p);
-      p++;
+      *g_utf8_offset_to_pointer (text, max_chars - 1) = '\0';
+      return g_strconcat (text, "…", NULL);
     }
-
-  if (!g_utf8_validate (out->str, -1, NULL))
-    return NULL;
-  if (g_utf8_strlen (out->str, -1) > max_chars)
-    {
-      const char *end = g_utf8_offset_to_pointer (out->str, max_chars - 1);
-      g_string_truncate (out, end - out->str);
-      g_string_append (out, "…");
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return g_steal_pointer (&text);
 }
 
 /* Audience, conversion, photos, poll and location of one post. Used by the
@@ -355,7 +301,7 @@ make_item (GpmMigrator     *self,
         }
       if (item->poll_answers->len >= 2)
         {
-          item->poll_question = plain_text (gpm_post_get_content (post), MAX_POLL_QUESTION_CHARS);
+          item->poll_question = poll_question (gpm_post_get_content (post), MAX_POLL_QUESTION_CHARS);
           if (item->poll_question == NULL || *item->poll_question == '\0')
             {
               g_free (item->poll_question);

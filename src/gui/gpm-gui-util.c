@@ -6,100 +6,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-pod.h"
 
 static GQuark plain_quark;
 static GQuark search_quark;
-
-static void
-append_entity (GString    *out,
-               const char *entity,
-               gsize       len)
-{
-  static const struct { const char *name; const char *text; } names[] = {
-    { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" },
-    { "apos", "'" }, { "nbsp", "\xc2\xa0" },
-  };
-
-  if (len > 1 && entity[0] == '#')
-    {
-      gunichar c;
-
-      if (entity[1] == 'x' || entity[1] == 'X')
-        c = (gunichar) g_ascii_strtoull (entity + 2, NULL, 16);
-      else
-        c = (gunichar) g_ascii_strtoull (entity + 1, NULL, 10);
-      if (c != 0 && g_unichar_validate (c))
-        {
-          g_string_append_unichar (out, c);
-          return;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (strlen (names[i].name) == len && strncmp (entity, names[i].name, len) == 0)
-      {
-        g_string_append (out, names[i].text);
-        return;
-      }
-
-  g_string_append_c (out, '&');
-  g_string_append_len (out, entity, len);
-  g_string_append_c (out, ';');
-}
-
-static char *
-html_to_plain (const char *html)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = html;
-
-  while (*p != '\0')
-    {
-      if (*p == '<')
-        {
-          const char *end = strchr (p, '>');
-
-          if (end == NULL)
-            break;
-          if (g_ascii_strncasecmp (p, "<br", 3) == 0 ||
-              g_ascii_strncasecmp (p, "</p", 3) == 0 ||
-              g_ascii_strncasecmp (p, "</li", 4) == 0)
-            g_string_append_c (out, '\n');
-          p = end + 1;
-        }
-      else if (*p == '&')
-        {
-          const char *end = strchr (p, ';');
-
-          if (end != NULL && end - p <= 10)
-            {
-              append_entity (out, p + 1, (gsize) (end - p - 1));
-              p = end + 1;
-            }
-          else
-            {
-              g_string_append_c (out, '&');
-              p++;
-            }
-        }
-      else
-        {
-          g_string_append_c (out, *p);
-          p++;
-        }
-    }
-
-  if (!g_utf8_validate (out->str, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (out->str, -1);
-      g_string_free (out, TRUE);
-      return valid;
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 const char *
 gpm_gui_post_get_plain_text (GpmPost *post)
@@ -112,8 +24,7 @@ gpm_gui_post_get_plain_text (GpmPost *post)
   text = g_object_get_qdata (G_OBJECT (post), plain_quark);
   if (text == NULL)
     {
-      text = html_to_plain (gpm_post_get_content (post));
-      g_strstrip (text);
+      text = gpm_convert_html_to_plain (gpm_post_get_content (post), 0);
       g_object_set_qdata_full (G_OBJECT (post), plain_quark, text, g_free);
     }
 
