@@ -1449,6 +1449,8 @@ test_fault_rate_limited (Fixture *f, gconstpointer data)
   made = post_once (pod, "slow down", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED);
   g_assert_cmpuint (gpm_pod_error_get_retry_after (error), ==, 7);
+  /* the retry policy waits at least as long as the pod asked */
+  g_assert_cmpuint (gpm_pod_retry_delay_ms (error, 0, 100, 1000, NULL), ==, 7000);
   g_clear_error (&error);
   id = gpm_pod_upload_photo (pod, png, "p.png", "image/png", NULL, &error);
   g_assert_null (id);
@@ -2035,6 +2037,35 @@ test_notify_owner_context (Fixture *f, gconstpointer data)
   g_main_context_pop_thread_default (owner);
 }
 
+/* The one retry policy: exponential, capped, half of it random. */
+static void
+test_retry_delay (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GError) error = g_error_new_literal (GPM_POD_ERROR, GPM_POD_ERROR_SERVER, "busy");
+  gboolean varied = FALSE;
+  guint64 first = 0;
+
+  for (guint attempt = 0; attempt < 40; attempt++)
+    {
+      guint64 full = MIN ((guint64) 2000 << MIN (attempt, 24u), (guint64) 300000);
+
+      for (int i = 0; i < 20; i++)
+        {
+          guint64 ms = gpm_pod_retry_delay_ms (error, attempt, 2000, 300000, rand);
+
+          g_assert_cmpuint (ms, >=, full / 2);
+          g_assert_cmpuint (ms, <=, full);
+          if (attempt == 0 && i == 0)
+            first = ms;
+          else if (attempt == 0 && ms != first)
+            varied = TRUE;
+        }
+    }
+  g_assert_true (varied);
+  g_assert_cmpuint (gpm_pod_retry_delay_ms (NULL, 3, 0, 0, NULL), ==, 0);
+}
+
 /* ------------------------------------------------------------------- main */
 
 static void
@@ -2063,6 +2094,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
   g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
+  g_test_add_func ("/pod/retry-delay", test_retry_delay);
   add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
   add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
   add ("/pod/moved", (GTestFixtureFunc) test_moved, NULL);

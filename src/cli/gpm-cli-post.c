@@ -101,9 +101,18 @@ read_password_stdin (void)
 }
 
 /* Sign-in attempts when the pod is down or throttles (pods since 0.9.0.0
- * allow 20 per 5 minutes). */
+ * allow 20 per 5 minutes), waiting as the pod's retry policy says. */
 #define SIGN_IN_TRIES 10
-#define SIGN_IN_MAX_WAIT 300
+
+/* Seconds to wait before retry @attempt (gpm_pod_retry_delay_ms()). */
+static guint
+retry_wait (const GError *error,
+            guint         attempt)
+{
+  guint64 ms = gpm_pod_retry_delay_ms (error, attempt, GPM_POD_RETRY_BASE_MS, GPM_POD_RETRY_MAX_MS, NULL);
+
+  return (guint) ((ms + 999) / 1000);
+}
 
 /* Finds the pod (following its moves: apex → www, http → https), waiting
  * and trying again while it is unreachable or busy, like sign_in(). */
@@ -124,7 +133,7 @@ discover (PostRun  *run,
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
-      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      wait = retry_wait (local, attempt);
       /* Translators: %s is why reaching the pod failed, %u a number of seconds */
       fprintf (stderr, _("Reaching the pod failed (%s); trying again in %u s\n"), local->message, wait);
       g_usleep ((gulong) wait * G_USEC_PER_SEC);
@@ -150,7 +159,7 @@ sign_in (PostRun  *run,
         return TRUE;
       if (!gpm_pod_error_is_transient (local) || attempt + 1 >= SIGN_IN_TRIES)
         break;
-      wait = MIN (MAX (1u << MIN (attempt, 8u), gpm_pod_error_get_retry_after (local)), SIGN_IN_MAX_WAIT);
+      wait = retry_wait (local, attempt);
       /* Translators: %s is why signing in failed, %u a number of seconds */
       fprintf (stderr, _("Signing in failed (%s); trying again in %u s\n"), local->message, wait);
       g_usleep ((gulong) wait * G_USEC_PER_SEC);

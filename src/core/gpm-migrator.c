@@ -711,8 +711,8 @@ wait_for_auth (Run          *run,
   return checkpoint (run);
 }
 
-/* Sleeps before retry @attempt (0-based) with exponential backoff and
- * jitter; a Retry-After is honoured. FALSE when cancelled. */
+/* Sleeps before retry @attempt (0-based) as the pod's retry policy says
+ * (gpm_pod_retry_delay_ms()). FALSE when cancelled. */
 static gboolean
 backoff (Run          *run,
          guint         attempt,
@@ -720,22 +720,14 @@ backoff (Run          *run,
 {
   GpmMigrator *self = run->self;
   guint64 ms;
-  guint base_ms, max_ms, retry_after;
+  guint base_ms, max_ms;
   g_autofree char *reason = NULL;
 
   g_mutex_lock (&self->mutex);
   base_ms = self->base_ms;
   max_ms = self->max_ms;
   g_mutex_unlock (&self->mutex);
-
-  ms = (guint64) base_ms << MIN (attempt, 24u);
-  ms = MIN (ms, (guint64) max_ms);
-  /* "Equal jitter": half fixed, half random. */
-  if (ms > 1)
-    ms = ms / 2 + (guint64) g_rand_int_range (run->rand, 0, (gint32) MIN (ms / 2 + 1, (guint64) G_MAXINT32));
-  retry_after = gpm_pod_error_get_retry_after (error);
-  if (retry_after > 0)
-    ms = MAX (ms, (guint64) retry_after * 1000);
+  ms = gpm_pod_retry_delay_ms (error, attempt, base_ms, max_ms, run->rand);
 
   /* Translators: %s is the error, %u the number of the retry */
   reason = g_strdup_printf (_("%s — retry %u"), error != NULL ? error->message : "", attempt + 1);
@@ -2306,8 +2298,8 @@ gpm_migrator_init (GpmMigrator *self)
   self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->delay = GPM_MIGRATOR_DEFAULT_DELAY;
   self->max_retries = 8;
-  self->base_ms = 2000;
-  self->max_ms = 5 * 60 * 1000;
+  self->base_ms = GPM_POD_RETRY_BASE_MS;
+  self->max_ms = GPM_POD_RETRY_MAX_MS;
   self->settle_ms = 5 * 60 * 1000;
   self->eta = -1;
 }

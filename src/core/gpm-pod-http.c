@@ -381,6 +381,29 @@ parse_retry_after (SoupMessageHeaders *headers)
   }
 }
 
+guint64
+gpm_pod_retry_delay_ms (const GError *error,
+                        guint         attempt,
+                        guint         base_ms,
+                        guint         max_ms,
+                        GRand        *rand)
+{
+  guint64 ms = MIN ((guint64) base_ms << MIN (attempt, 24u), (guint64) max_ms);
+  guint retry_after = gpm_pod_error_get_retry_after (error);
+
+  /* "Equal jitter": half fixed, half random, so clients that failed
+   * together do not all come back at the same instant. */
+  if (ms > 1)
+    {
+      gint32 half = (gint32) MIN (ms / 2 + 1, (guint64) G_MAXINT32);
+
+      ms = ms / 2 + (guint64) (rand ? g_rand_int_range (rand, 0, half) : g_random_int_range (0, half));
+    }
+  if (retry_after > 0)
+    ms = MAX (ms, (guint64) retry_after * 1000);
+  return ms;
+}
+
 static void
 describe_tls_flags (GTlsCertificateFlags flags, GString *out)
 {

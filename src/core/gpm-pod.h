@@ -85,6 +85,22 @@ gboolean gpm_pod_error_is_uncertain     (const GError *error);
  * rate limited, server errors). */
 gboolean gpm_pod_error_is_transient     (const GError *error);
 
+/* The one retry policy for requests to a pod (the migrator's steps, the
+ * CLI's discovery and sign-in): retry what gpm_pod_error_is_transient()
+ * allows, a bounded number of times, waiting gpm_pod_retry_delay_ms()
+ * before each retry. */
+#define GPM_POD_RETRY_BASE_MS 2000
+#define GPM_POD_RETRY_MAX_MS  (5 * 60 * 1000)
+/* Milliseconds to wait before retry @attempt (0-based) after @error:
+ * @base_ms × 2^@attempt, at most @max_ms, with "equal jitter" (half fixed,
+ * half random: from @rand, or GLib's global generator when NULL), and never
+ * less than the Retry-After the pod sent with @error. */
+guint64  gpm_pod_retry_delay_ms         (const GError *error,
+                                         guint         attempt,
+                                         guint         base_ms,
+                                         guint         max_ms,
+                                         GRand        *rand);
+
 /* ------------------------------------------------------------ value types */
 
 /* What /.well-known/nodeinfo says. */
