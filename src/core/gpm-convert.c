@@ -1616,20 +1616,25 @@ GpmConvertResult *
 gpm_convert_result_ref (GpmConvertResult *result)
 {
   g_return_val_if_fail (result != NULL, NULL);
-  g_atomic_int_inc (&result->ref_count);
-  return result;
+  return g_atomic_rc_box_acquire (result);
+}
+
+static void
+result_clear (gpointer data)
+{
+  GpmConvertResult *result = data;
+
+  g_free (result->markdown);
+  g_ptr_array_unref (result->media);
+  g_ptr_array_unref (result->warnings);
+  g_clear_object (&result->post);
 }
 
 void
 gpm_convert_result_unref (GpmConvertResult *result)
 {
-  if (result == NULL || !g_atomic_int_dec_and_test (&result->ref_count))
-    return;
-  g_free (result->markdown);
-  g_ptr_array_unref (result->media);
-  g_ptr_array_unref (result->warnings);
-  g_clear_object (&result->post);
-  g_free (result);
+  if (result != NULL)
+    g_atomic_rc_box_release_full (result, result_clear);
 }
 
 /* ------------------------------------------------------------------------
@@ -2150,8 +2155,7 @@ gpm_convert_post (GpmPost                  *post,
       settings = shared_defaults;
     }
 
-  r = g_new0 (GpmConvertResult, 1);
-  r->ref_count = 1;
+  r = g_atomic_rc_box_new0 (GpmConvertResult);
   r->post = g_object_ref (post);
   r->media = g_ptr_array_new_with_free_func ((GDestroyNotify) convert_media_free);
   r->warnings = g_ptr_array_new_with_free_func (g_free);

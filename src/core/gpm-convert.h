@@ -81,8 +81,6 @@ typedef struct {
                                   * sent to the pod only as gpm_convert_pod_location() says */
   gboolean           nothing_own; /* gpm_convert_post_is_nothing_own(): not to be posted
                                    * (a warning says so) */
-  /*< private >*/
-  gint ref_count;
 } GpmConvertResult;
 
 #define GPM_TYPE_CONVERT_RESULT (gpm_convert_result_get_type ())

@@ -511,11 +511,10 @@ add_alias (GpmJournal  *self,
   g_autofree char *old = NULL;
   gboolean ok = TRUE;
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   old = get_meta_locked (self, key);
   if (old == NULL)
     ok = set_meta_locked (self, key, "1", error);
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -709,17 +708,13 @@ gpm_journal_bind_account (GpmJournal  *self,
   if (guid == NULL || *guid == '\0')
     return TRUE;
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if (!exec_locked (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   old = get_meta_locked (self, "account-guid");
   if (g_strcmp0 (old, guid) == 0)
     {
       exec_locked (self, "COMMIT", NULL);
-      g_mutex_unlock (&self->mutex);
       return TRUE;
     }
   if (old != NULL)
@@ -747,12 +742,10 @@ gpm_journal_bind_account (GpmJournal  *self,
   if (!set_meta_locked (self, "account-guid", guid, error) ||
       !exec_locked (self, "COMMIT", error))
     goto rollback;
-  g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
   exec_locked (self, "ROLLBACK", NULL);
-  g_mutex_unlock (&self->mutex);
   return FALSE;
 }
 
@@ -763,9 +756,8 @@ gpm_journal_dup_account_guid (GpmJournal *self)
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   guid = get_meta_locked (self, "account-guid");
-  g_mutex_unlock (&self->mutex);
   return guid;
 }
 
@@ -831,15 +823,12 @@ gpm_journal_ensure (GpmJournal  *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self,
                          "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
                          " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   bind_text (stmt, 1, key);
   bind_text (stmt, 2, entry_name != NULL ? entry_name : key);
   sqlite3_bind_int64 (stmt, 3, created);
@@ -848,7 +837,6 @@ gpm_journal_ensure (GpmJournal  *self,
   sqlite3_finalize (stmt);
   if (!ok)
     set_db_error (self, error, "INSERT post");
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -877,12 +865,9 @@ gpm_journal_ensure_posts (GpmJournal  *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (posts != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if (!exec_locked (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   stmt = prepare_locked (self,
                          "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
                          " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
@@ -908,12 +893,10 @@ gpm_journal_ensure_posts (GpmJournal  *self,
   sqlite3_finalize (stmt);
   if (!exec_locked (self, "COMMIT", error))
     goto rollback;
-  g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
   exec_locked (self, "ROLLBACK", NULL);
-  g_mutex_unlock (&self->mutex);
   return FALSE;
 }
 
@@ -955,13 +938,10 @@ gpm_journal_lookup (GpmJournal  *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT " ENTRY_COLUMNS " FROM posts WHERE key = ?1", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return NULL;
-    }
+    return NULL;
   bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -972,7 +952,6 @@ gpm_journal_lookup (GpmJournal  *self,
   else
     set_db_error (self, error, "SELECT post");
   sqlite3_finalize (stmt);
-  g_mutex_unlock (&self->mutex);
   return entry;
 }
 
@@ -1009,7 +988,7 @@ transition (GpmJournal      *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
       !exec_locked (self, "BEGIN IMMEDIATE", error))
     goto unlock;
@@ -1056,7 +1035,6 @@ transition (GpmJournal      *self,
     goto rollback;
   if (full_sync)
     exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
@@ -1064,7 +1042,6 @@ rollback:
 unlock:
   if (full_sync)
     exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  g_mutex_unlock (&self->mutex);
   return FALSE;
 }
 
@@ -1077,9 +1054,8 @@ gpm_journal_flush (GpmJournal  *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
 
   /* A checkpoint syncs the WAL, then the database. */
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   ok = exec_locked (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1109,15 +1085,12 @@ gpm_journal_add_photo (GpmJournal  *self,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (remote_id != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self,
                          "INSERT OR REPLACE INTO photos (post_key, idx, source, remote_id)"
                          " VALUES (?1, ?2, ?3, ?4)", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   bind_text (stmt, 1, key);
   sqlite3_bind_int (stmt, 2, (int) index);
   bind_text (stmt, 3, source);
@@ -1126,7 +1099,6 @@ gpm_journal_add_photo (GpmJournal  *self,
   sqlite3_finalize (stmt);
   if (!ok)
     set_db_error (self, error, "INSERT photo");
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1140,7 +1112,7 @@ gpm_journal_get_photo (GpmJournal *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT remote_id FROM photos WHERE post_key = ?1 AND idx = ?2", NULL);
   if (stmt != NULL)
     {
@@ -1150,7 +1122,6 @@ gpm_journal_get_photo (GpmJournal *self,
         remote_id = column_text (stmt, 0);
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return remote_id;
 }
 
@@ -1163,7 +1134,7 @@ gpm_journal_get_photos (GpmJournal *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), ids);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT remote_id FROM photos WHERE post_key = ?1 ORDER BY idx", NULL);
   if (stmt != NULL)
     {
@@ -1172,7 +1143,6 @@ gpm_journal_get_photos (GpmJournal *self,
         g_ptr_array_add (ids, column_text (stmt, 0));
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return ids;
 }
 
@@ -1186,19 +1156,15 @@ gpm_journal_clear_photos (GpmJournal  *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "DELETE FROM photos WHERE post_key = ?1", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   bind_text (stmt, 1, key);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   if (!ok)
     set_db_error (self, error, "DELETE photos");
-  g_mutex_unlock (&self->mutex);
   return ok;
 }
 
@@ -1364,23 +1330,18 @@ gpm_journal_list (GpmJournal  *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT " ENTRY_COLUMNS " FROM posts ORDER BY created, entry_name, key", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return NULL;
-    }
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, entry_from_row (stmt));
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
       set_db_error (self, error, "SELECT posts");
-      g_mutex_unlock (&self->mutex);
       return NULL;
     }
-  g_mutex_unlock (&self->mutex);
   return g_steal_pointer (&entries);
 }
 
@@ -1396,13 +1357,10 @@ gpm_journal_count (GpmJournal  *self,
   g_return_val_if_fail (counts != NULL, FALSE);
 
   memset (counts, 0, sizeof (guint) * GPM_JOURNAL_N_STATES);
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT state, COUNT(*) FROM posts GROUP BY state", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
+    return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       GpmJournalState state;
@@ -1413,7 +1371,6 @@ gpm_journal_count (GpmJournal  *self,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     set_db_error (self, error, "SELECT counts");
-  g_mutex_unlock (&self->mutex);
   return rc == SQLITE_DONE;
 }
 
@@ -1426,7 +1383,7 @@ gpm_journal_count_posted_since (GpmJournal *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT COUNT(*) FROM posts WHERE state = 'posted' AND posted_at >= ?1", NULL);
   if (stmt != NULL)
     {
@@ -1435,7 +1392,6 @@ gpm_journal_count_posted_since (GpmJournal *self,
         count = (guint) sqlite3_column_int (stmt, 0);
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return count;
 }
 
@@ -1447,7 +1403,7 @@ query_int64 (GpmJournal *self,
   sqlite3_stmt *stmt;
   gint64 value = 0;
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, sql, NULL);
   if (stmt != NULL)
     {
@@ -1456,7 +1412,6 @@ query_int64 (GpmJournal *self,
         value = sqlite3_column_int64 (stmt, 0);
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return value;
 }
 
@@ -1486,7 +1441,7 @@ gpm_journal_remote_is_claimed (GpmJournal *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (remote != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self,
                          "SELECT 1 FROM posts WHERE (remote_id = ?1 OR guid = ?1) AND state = 'posted'"
                          " AND key IS NOT ?2 LIMIT 1", NULL);
@@ -1497,7 +1452,6 @@ gpm_journal_remote_is_claimed (GpmJournal *self,
       claimed = sqlite3_step (stmt) == SQLITE_ROW;
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return claimed;
 }
 
@@ -1538,7 +1492,7 @@ gpm_journal_list_comments (GpmJournal *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), rows);
   g_return_val_if_fail (post_key != NULL, rows);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT idx, state, text, remote_id, reason, updated_at FROM comments"
                                " WHERE post_key = ?1 AND idx >= 0 ORDER BY idx", NULL);
   if (stmt != NULL)
@@ -1560,7 +1514,6 @@ gpm_journal_list_comments (GpmJournal *self,
         }
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return rows;
 }
 
@@ -1584,7 +1537,7 @@ set_comment (GpmJournal      *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (post_key != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   /* Like a post's ATTEMPTING: on the disk before the request leaves. */
   if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
       !exec_locked (self, "BEGIN IMMEDIATE", error))
@@ -1629,7 +1582,6 @@ set_comment (GpmJournal      *self,
     goto rollback;
   if (full_sync)
     exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
@@ -1637,7 +1589,6 @@ rollback:
 unlock:
   if (full_sync)
     exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  g_mutex_unlock (&self->mutex);
   return FALSE;
 }
 
@@ -1690,7 +1641,7 @@ gpm_journal_comments_done (GpmJournal *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (post_key != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = prepare_locked (self, "SELECT 1 FROM comments WHERE post_key = ?1 AND idx = -1", NULL);
   if (stmt != NULL)
     {
@@ -1698,6 +1649,5 @@ gpm_journal_comments_done (GpmJournal *self,
       done = sqlite3_step (stmt) == SQLITE_ROW;
       sqlite3_finalize (stmt);
     }
-  g_mutex_unlock (&self->mutex);
   return done;
 }

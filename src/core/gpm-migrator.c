@@ -116,25 +116,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-GType
-gpm_migrator_state_get_type (void)
-{
-  static gsize type = 0;
-
-  if (g_once_init_enter (&type))
-    {
-      static const GEnumValue values[] = {
-        { GPM_MIGRATOR_STATE_STOPPED, "GPM_MIGRATOR_STATE_STOPPED", "stopped" },
-        { GPM_MIGRATOR_STATE_RUNNING, "GPM_MIGRATOR_STATE_RUNNING", "running" },
-        { GPM_MIGRATOR_STATE_PAUSED, "GPM_MIGRATOR_STATE_PAUSED", "paused" },
-        { GPM_MIGRATOR_STATE_DONE, "GPM_MIGRATOR_STATE_DONE", "done" },
-        { 0, NULL, NULL },
-      };
-      g_once_init_leave (&type, g_enum_register_static ("GpmMigratorState", values));
-    }
-  return type;
-}
-
 /* ------------------------------------------------------------------ items */
 
 G_DEFINE_BOXED_TYPE (GpmMigratorItem, gpm_migrator_item, gpm_migrator_item_ref, gpm_migrator_item_unref)
@@ -143,17 +124,14 @@ GpmMigratorItem *
 gpm_migrator_item_ref (GpmMigratorItem *item)
 {
   g_return_val_if_fail (item != NULL, NULL);
-  g_atomic_int_inc (&item->ref_count);
-  return item;
+  return g_atomic_rc_box_acquire (item);
 }
 
-void
-gpm_migrator_item_unref (GpmMigratorItem *item)
+static void
+item_clear (gpointer data)
 {
-  g_return_if_fail (item != NULL);
+  GpmMigratorItem *item = data;
 
-  if (!g_atomic_int_dec_and_test (&item->ref_count))
-    return;
   g_clear_object (&item->post);
   g_free (item->key);
   g_clear_pointer (&item->aspects, g_ptr_array_unref);
@@ -166,7 +144,13 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_clear_error (&item->skip);
   g_clear_error (&item->error);
   g_clear_pointer (&item->comments, g_ptr_array_unref);
-  g_free (item);
+}
+
+void
+gpm_migrator_item_unref (GpmMigratorItem *item)
+{
+  g_return_if_fail (item != NULL);
+  g_atomic_rc_box_release_full (item, item_clear);
 }
 
 /* The content's words without markup, for a poll question: at most
@@ -193,14 +177,13 @@ make_item (GpmMigrator     *self,
            GHashTable      *mapping,
            GpmJournalState  journal_state)
 {
-  GpmMigratorItem *item = g_new0 (GpmMigratorItem, 1);
+  GpmMigratorItem *item = g_atomic_rc_box_new0 (GpmMigratorItem);
   GPtrArray *scopes = gpm_post_get_scopes (post);
   g_autoptr(GPtrArray) unmapped = g_ptr_array_new_with_free_func (g_free);
   const GpmPoll *poll;
   const char *address;
   g_autofree char *reason = NULL;
 
-  item->ref_count = 1;
   item->post = g_object_ref (post);
   item->key = g_strdup (gpm_journal_post_key (post));
   item->journal_state = journal_state;
@@ -738,12 +721,9 @@ backoff (Run          *run,
 static guint
 get_max_retries (GpmMigrator *self)
 {
-  guint max;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
-  g_mutex_lock (&self->mutex);
-  max = self->max_retries;
-  g_mutex_unlock (&self->mutex);
-  return max;
+  return self->max_retries;
 }
 
 /* Stores why the run must stop (first reason wins). */
@@ -2398,13 +2378,10 @@ gpm_migrator_set_delay (GpmMigrator *self,
 guint
 gpm_migrator_get_delay (GpmMigrator *self)
 {
-  guint delay;
-
   g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
-  g_mutex_lock (&self->mutex);
-  delay = self->delay;
-  g_mutex_unlock (&self->mutex);
-  return delay;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->delay;
 }
 
 void
@@ -2427,13 +2404,10 @@ gpm_migrator_set_max_per_day (GpmMigrator *self,
 guint
 gpm_migrator_get_max_per_day (GpmMigrator *self)
 {
-  guint max;
-
   g_return_val_if_fail (GPM_IS_MIGRATOR (self), 0);
-  g_mutex_lock (&self->mutex);
-  max = self->max_per_day;
-  g_mutex_unlock (&self->mutex);
-  return max;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->max_per_day;
 }
 
 void

@@ -54,10 +54,7 @@ typedef enum {
   GPM_MIGRATOR_STATE_RUNNING,
   GPM_MIGRATOR_STATE_PAUSED,   /* by gpm_migrator_pause(), or waiting for a new sign-in */
   GPM_MIGRATOR_STATE_DONE,     /* every queued post was handled (some may have failed) */
-} GpmMigratorState;
-
-#define GPM_TYPE_MIGRATOR_STATE (gpm_migrator_state_get_type ())
-GType gpm_migrator_state_get_type (void) G_GNUC_CONST;
+} GpmMigratorState;  /* GPM_TYPE_MIGRATOR_STATE: gpm-core-enums.h (glib-mkenums) */
 
 /* The text to post for @post, or NULL and @error. Appends to @photos (owns
  * char*, g_free) the archive entries of the photos to upload with it, in
@@ -99,8 +96,6 @@ typedef struct {
   GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER, NOTHING_OWN) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
-  /*< private >*/
-  gint ref_count;
 } GpmMigratorItem;
 GType            gpm_migrator_item_get_type (void) G_GNUC_CONST;
 GpmMigratorItem *gpm_migrator_item_ref      (GpmMigratorItem *item);

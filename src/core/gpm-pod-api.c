@@ -74,7 +74,7 @@ api_store_tokens (GpmPod *self, const GpmPodReply *reply, gboolean *refresh_chan
         gpm_pod_set_protocol (error, reply->status, _("no tokens"));
       return FALSE;
     }
-  g_mutex_lock (&self->lock);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   g_clear_pointer (&self->access_token, gpm_pod_secret_free);
   self->access_token = g_strdup (access);
   if (refresh && g_strcmp0 (refresh, self->refresh_token) != 0)
@@ -84,7 +84,6 @@ api_store_tokens (GpmPod *self, const GpmPodReply *reply, gboolean *refresh_chan
       if (refresh_changed)
         *refresh_changed = TRUE;
     }
-  g_mutex_unlock (&self->lock);
   return TRUE;
 }
 

@@ -194,8 +194,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (doc), "software")))
     {
       o = json_node_get_object (doc);
-      info = g_new0 (GpmPodInfo, 1);
-      info->ref_count = 1;
+      info = g_atomic_rc_box_new0 (GpmPodInfo);
       {
         JsonObject *sw = json_object_get_object_member (o, "software");
         info->software_name = g_strdup (gpm_pod_json_string (sw, "name", NULL));
@@ -237,8 +236,7 @@ gpm_pod_discover (GpmPod *self, GCancellable *cancellable, GError **error)
                              _("%s does not look like a diaspora* pod."), gpm_pod_get_address (self));
           return NULL;
         }
-      info = g_new0 (GpmPodInfo, 1);
-      info->ref_count = 1;
+      info = g_atomic_rc_box_new0 (GpmPodInfo);
       info->software_name = g_strdup ("diaspora");
       info->software_version = g_strdup (soup_message_headers_get_one (reply.headers, "X-Diaspora-Version"));
       gpm_pod_reply_clear (&reply);

@@ -839,7 +839,7 @@ gpm_pod_http_renew_after_expired (GpmPod        *self,
 {
   gboolean ok = TRUE;
 
-  g_mutex_lock (&self->renew_lock);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->renew_lock);
   if (g_atomic_int_get (&self->generation) == generation)
     {
       if (*renewed_by_me)
@@ -855,7 +855,6 @@ gpm_pod_http_renew_after_expired (GpmPod        *self,
             g_atomic_int_inc (&self->generation);
         }
     }
-  g_mutex_unlock (&self->renew_lock);
   return ok;
 }
 

@@ -29,19 +29,23 @@ G_DEFINE_BOXED_TYPE (GpmPodInfo, gpm_pod_info, gpm_pod_info_ref, gpm_pod_info_un
 GpmPodInfo *
 gpm_pod_info_ref (GpmPodInfo *info)
 {
-  g_atomic_int_inc (&info->ref_count);
-  return info;
+  return g_atomic_rc_box_acquire (info);
+}
+
+static void
+info_clear (gpointer data)
+{
+  GpmPodInfo *info = data;
+
+  g_free (info->software_name);
+  g_free (info->software_version);
+  g_free (info->node_name);
 }
 
 void
 gpm_pod_info_unref (GpmPodInfo *info)
 {
-  if (!g_atomic_int_dec_and_test (&info->ref_count))
-    return;
-  g_free (info->software_name);
-  g_free (info->software_version);
-  g_free (info->node_name);
-  g_free (info);
+  g_atomic_rc_box_release_full (info, info_clear);
 }
 
 G_DEFINE_BOXED_TYPE (GpmPodAspect, gpm_pod_aspect, gpm_pod_aspect_ref, gpm_pod_aspect_unref)
@@ -49,9 +53,8 @@ G_DEFINE_BOXED_TYPE (GpmPodAspect, gpm_pod_aspect, gpm_pod_aspect_ref, gpm_pod_a
 GpmPodAspect *
 gpm_pod_aspect_new (gint64 id, const char *name)
 {
-  GpmPodAspect *a = g_new0 (GpmPodAspect, 1);
+  GpmPodAspect *a = g_atomic_rc_box_new0 (GpmPodAspect);
 
-  a->ref_count = 1;
   a->id = id;
   a->name = g_strdup (name);
   return a;
@@ -60,17 +63,21 @@ gpm_pod_aspect_new (gint64 id, const char *name)
 GpmPodAspect *
 gpm_pod_aspect_ref (GpmPodAspect *aspect)
 {
-  g_atomic_int_inc (&aspect->ref_count);
-  return aspect;
+  return g_atomic_rc_box_acquire (aspect);
+}
+
+static void
+aspect_clear (gpointer data)
+{
+  GpmPodAspect *aspect = data;
+
+  g_free (aspect->name);
 }
 
 void
 gpm_pod_aspect_unref (GpmPodAspect *aspect)
 {
-  if (!g_atomic_int_dec_and_test (&aspect->ref_count))
-    return;
-  g_free (aspect->name);
-  g_free (aspect);
+  g_atomic_rc_box_release_full (aspect, aspect_clear);
 }
 
 G_DEFINE_BOXED_TYPE (GpmPodDraft, gpm_pod_draft, gpm_pod_draft_copy, gpm_pod_draft_free)
@@ -139,20 +146,24 @@ G_DEFINE_BOXED_TYPE (GpmPodPost, gpm_pod_post, gpm_pod_post_ref, gpm_pod_post_un
 GpmPodPost *
 gpm_pod_post_ref (GpmPodPost *post)
 {
-  g_atomic_int_inc (&post->ref_count);
-  return post;
+  return g_atomic_rc_box_acquire (post);
+}
+
+static void
+post_clear (gpointer data)
+{
+  GpmPodPost *post = data;
+
+  g_free (post->id);
+  g_free (post->guid);
+  g_free (post->text);
+  g_clear_pointer (&post->created_at, g_date_time_unref);
 }
 
 void
 gpm_pod_post_unref (GpmPodPost *post)
 {
-  if (!g_atomic_int_dec_and_test (&post->ref_count))
-    return;
-  g_free (post->id);
-  g_free (post->guid);
-  g_free (post->text);
-  g_clear_pointer (&post->created_at, g_date_time_unref);
-  g_free (post);
+  g_atomic_rc_box_release_full (post, post_clear);
 }
 
 /* ------------------------------------------------------------------ aspects */
@@ -198,8 +209,7 @@ gpm_pod_post_from_json (JsonObject *o)
 
   if (guid == NULL && id == NULL)
     return NULL;
-  p = g_new0 (GpmPodPost, 1);
-  p->ref_count = 1;
+  p = g_atomic_rc_box_new0 (GpmPodPost);
   p->id = g_steal_pointer (&id);
   p->guid = g_strdup (guid ? guid : p->id);
   p->text = g_strdup (gpm_pod_json_string (o, "text", "body"));

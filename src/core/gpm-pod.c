@@ -306,24 +306,18 @@ gpm_pod_set_connect_timeout (GpmPod *self, guint seconds)
 GpmPodAuth
 gpm_pod_get_auth (GpmPod *self)
 {
-  GpmPodAuth auth;
-
   g_return_val_if_fail (GPM_IS_POD (self), GPM_POD_AUTH_NONE);
-  g_mutex_lock (&self->lock);
-  auth = self->backend ? self->backend->auth : GPM_POD_AUTH_NONE;
-  g_mutex_unlock (&self->lock);
-  return auth;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return self->backend ? self->backend->auth : GPM_POD_AUTH_NONE;
 }
 
 static char *
 dup_locked (GpmPod *self, char **field)
 {
-  char *copy;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
-  g_mutex_lock (&self->lock);
-  copy = g_strdup (*field);
-  g_mutex_unlock (&self->lock);
-  return copy;
+  return g_strdup (*field);
 }
 
 char *

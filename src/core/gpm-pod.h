@@ -110,8 +110,6 @@ typedef struct {
   char     *software_version;  /* "0.9.0.0-…", NULL when the pod does not say */
   char     *node_name;         /* metadata.nodeName, may be NULL */
   gboolean  has_api;           /* the pod offers API v1 (OpenID Connect discovery answers) */
-  /*< private >*/
-  gint ref_count;
 } GpmPodInfo;
 GType       gpm_pod_info_get_type (void) G_GNUC_CONST;
 GpmPodInfo *gpm_pod_info_ref      (GpmPodInfo *info);
@@ -122,8 +120,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmPodInfo, gpm_pod_info_unref)
 typedef struct {
   gint64  id;
   char   *name;
-  /*< private >*/
-  gint ref_count;
 } GpmPodAspect;
 GType         gpm_pod_aspect_get_type (void) G_GNUC_CONST;
 GpmPodAspect *gpm_pod_aspect_new      (gint64 id, const char *name);
@@ -162,8 +158,6 @@ typedef struct {
   gboolean   is_public;
   GDateTime *created_at;  /* may be NULL */
   gint       n_photos;    /* photos attached, as the pod shows them; -1 when the answer does not say */
-  /*< private >*/
-  gint ref_count;
 } GpmPodPost;
 GType       gpm_pod_post_get_type (void) G_GNUC_CONST;
 GpmPodPost *gpm_pod_post_ref      (GpmPodPost *post);
