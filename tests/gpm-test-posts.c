@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "gpm-test-posts"
 
 #include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "gpm-test-posts.h"
 
@@ -14,48 +16,72 @@ static const guint8 png[] = {
   0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 };
 
-static const char *acls[] = {
-  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
-  "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}",
-  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
-  " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}",
-  "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}",
-  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
-  "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}}}",
-  "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
+static const char *acl_json[] = {
+  [GPM_TEST_ACL_PUBLIC] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
+  [GPM_TEST_ACL_COMMUNITY] = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}",
+  [GPM_TEST_ACL_CIRCLE_FAMILY] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
+                                 " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}",
+  [GPM_TEST_ACL_YOUR_CIRCLES] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
+  [GPM_TEST_ACL_USER] = "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}",
+  [GPM_TEST_ACL_COLLECTION] = "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}}}",
 };
+
+GpmPost *
+gpm_test_post_new (const char *id,
+                   const char *created,
+                   const char *content,
+                   GpmTestAcl  acl,
+                   guint       n_photos)
+{
+  g_autoptr(GString) json = g_string_new ("{");
+  g_autoptr(JsonNode) text = json_node_init_string (json_node_alloc (), content);
+  g_autofree char *quoted = json_to_string (text, FALSE);
+  g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/%s.json", id);
+  g_autoptr(GError) error = NULL;
+  GpmPost *post;
+
+  g_string_append_printf (json,
+                          "\"creationTime\": \"%s\","
+                          "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
+                          "\"resourceName\": \"users/1/posts/%s\","
+                          "\"content\": %s,",
+                          created, id, quoted);
+  if (n_photos == 1)
+    g_string_append_printf (json, "\"media\": {\"url\": \"https://lh3.example/%s-0.jpg\", \"contentType\": \"image/*\","
+                                  " \"localFilePath\": \"%s-0.png\"},", id, id);
+  else if (n_photos > 1)
+    {
+      g_string_append (json, "\"album\": {\"media\": [");
+      for (guint i = 0; i < n_photos; i++)
+        g_string_append_printf (json, "%s{\"url\": \"https://lh3.example/%s-%u.jpg\", \"contentType\": \"image/*\","
+                                      " \"localFilePath\": \"%s-%u.png\"}",
+                                i > 0 ? "," : "", id, i, id, i);
+      g_string_append (json, "]},");
+    }
+  g_string_append_printf (json, "\"postAcl\": %s}", acl_json[acl]);
+  post = gpm_post_new_from_data (entry, json->str, -1, &error);
+  g_assert_no_error (error);
+  return post;
+}
 
 GPtrArray *
 gpm_test_posts_new (guint n)
 {
+  static const GpmTestAcl acls[] = {
+    GPM_TEST_ACL_PUBLIC, GPM_TEST_ACL_COMMUNITY, GPM_TEST_ACL_CIRCLE_FAMILY, GPM_TEST_ACL_USER,
+    GPM_TEST_ACL_YOUR_CIRCLES, GPM_TEST_ACL_COLLECTION, GPM_TEST_ACL_PUBLIC,
+  };
   GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GString) json = g_string_new ("{");
-      g_autoptr(GError) error = NULL;
-      g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/2018%04u - Post.json", i);
+      g_autofree char *id = g_strdup_printf ("k%03u", i);
+      g_autofree char *created = g_strdup_printf ("2018-%02u-%02u %02u:00:00+0000",
+                                                  1 + i / 28 % 12, 1 + i % 28, i % 24);
+      g_autofree char *content = g_strdup_printf ("Post %u: *stars* &amp; <b>bold</b><br>line two", i);
       guint n_photos = i % 4 == 3 ? 2 : i % 3 == 1 ? 1 : 0;
-      GpmPost *post;
 
-      g_string_append_printf (json,
-                              "\"creationTime\": \"2018-%02u-%02u %02u:00:00+0000\","
-                              "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
-                              "\"resourceName\": \"users/1/posts/k%03u\","
-                              "\"content\": \"Post %u: *stars* &amp; <b>bold</b><br>line two\",",
-                              1 + i / 28 % 12, 1 + i % 28, i % 24, i, i);
-      if (n_photos == 1)
-        g_string_append_printf (json, "\"media\": {\"url\": \"https://lh3.example/%u.jpg\", \"contentType\": \"image/*\","
-                                      " \"localFilePath\": \"k%03u.png\"},", i, i);
-      else if (n_photos > 1)
-        g_string_append_printf (json, "\"album\": {\"media\": ["
-                                      "{\"url\": \"https://lh3.example/%u-a.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"k%03u-a.png\"},"
-                                      "{\"url\": \"https://lh3.example/%u-b.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"k%03u-b.png\"}]},",
-                                i, i, i, i);
-      g_string_append_printf (json, "\"postAcl\": %s}", acls[i % G_N_ELEMENTS (acls)]);
-      post = gpm_post_new_from_data (entry, json->str, -1, &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (posts, post);
+      g_ptr_array_add (posts, gpm_test_post_new (id, created, content, acls[i % G_N_ELEMENTS (acls)], n_photos));
     }
   return posts;
 }
@@ -67,11 +93,9 @@ gpm_test_posts_map_aspects (GpmMigrator *migrator)
   gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
 }
 
-char *
-gpm_test_posts_convert (GpmPost    *post,
-                        GPtrArray  *photos,
-                        gpointer    user_data,
-                        GError    **error)
+void
+gpm_test_posts_add_photos (GpmPost   *post,
+                           GPtrArray *photos)
 {
   const GpmMedia *media = gpm_post_get_media (post);
   GPtrArray *album = gpm_post_get_album (post);
@@ -80,6 +104,15 @@ gpm_test_posts_convert (GpmPost    *post,
     g_ptr_array_add (photos, g_strdup (media->local_file_path));
   for (guint i = 0; album != NULL && i < album->len; i++)
     g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
+}
+
+char *
+gpm_test_posts_convert (GpmPost    *post,
+                        GPtrArray  *photos,
+                        gpointer    user_data,
+                        GError    **error)
+{
+  gpm_test_posts_add_photos (post, photos);
   return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post),
                           gpm_journal_post_key (post));
 }
@@ -142,4 +175,21 @@ gpm_test_posts_comments (GpmPost     *post,
     for (guint i = 0; i < 3; i++)
       g_ptr_array_add (texts, g_strdup_printf ("Own comment %u on k%03u", i + 1, index));
   return texts;
+}
+
+void
+gpm_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          gpm_test_remove_tree (child);
+        }
+    }
+  g_remove (path);
 }

@@ -7,6 +7,7 @@
 #include "gpm-export.h"
 #include "gpm-import.h"
 #include "gpm-problem.h"
+#include "gpm-test-posts.h"
 
 typedef struct {
   char      *root;      /* temporary folder */
@@ -93,26 +94,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->import);
-  remove_tree (f->root);
+  gpm_test_remove_tree (f->root);
   g_free (f->root);
   g_free (f->takeout);
   g_free (f->out);
@@ -553,7 +538,7 @@ test_sidecar_resolution (void)
   g_assert_cmpuint (r->warnings->len, ==, 1);
 
   g_clear_object (&import);
-  remove_tree (root);
+  gpm_test_remove_tree (root);
 }
 
 /* The front matter is valid YAML whatever the text holds: C1 controls
@@ -600,7 +585,7 @@ test_yaml_controls (void)
   *strstr (md + 4, "\n---\n") = '\0';
   g_assert_null (strstr (md, "\xc2\x90"));
   g_assert_null (strstr (md, "\xef\xbb\xbf"));
-  remove_tree (root);
+  gpm_test_remove_tree (root);
 }
 
 static void

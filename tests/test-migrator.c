@@ -14,37 +14,10 @@
 #include "gpm-migrator.h"
 #include "gpm-pod.h"
 #include "gpm-test-pod.h"
-
-/* A valid 1×1 PNG. */
-static const guint8 png[] = {
-  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-  0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-  0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-  0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-  0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-};
-
-typedef enum {
-  ACL_PUBLIC,
-  ACL_COMMUNITY,
-  ACL_CIRCLE_FAMILY,   /* mapped to aspect "Family" */
-  ACL_YOUR_CIRCLES,    /* mapped to aspect "Friends" */
-  ACL_USER,            /* never mapped: skipped */
-  ACL_COLLECTION,      /* never mapped: skipped */
-} Acl;
-
-static const char *acl_json[] = {
-  [ACL_PUBLIC] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}",
-  [ACL_COMMUNITY] = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}",
-  [ACL_CIRCLE_FAMILY] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
-                        " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}",
-  [ACL_YOUR_CIRCLES] = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
-  [ACL_USER] = "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}",
-  [ACL_COLLECTION] = "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Cats\"}}}",
-};
+#include "gpm-test-posts.h"
 
 typedef struct {
-  Acl   acl;
+  GpmTestAcl acl;
   guint n_photos;
 } PostSpec;
 
@@ -62,39 +35,17 @@ typedef struct {
   gsize       big_size;  /* ... and at most this many bytes (0: any) */
 } Fixture;
 
+/* Post pNN: "Post number NN & bold". */
 static GpmPost *
 make_post (guint       index,
            const char *created,
-           Acl         acl,
+           GpmTestAcl  acl,
            guint       n_photos)
 {
-  g_autoptr(GString) json = g_string_new ("{");
-  g_autoptr(GError) error = NULL;
-  g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/post %02u.json", index);
-  GpmPost *post;
+  g_autofree char *id = g_strdup_printf ("p%02u", index);
+  g_autofree char *content = g_strdup_printf ("Post number %u &amp; <b>bold</b>", index);
 
-  g_string_append_printf (json,
-                          "\"creationTime\": \"%s\","
-                          "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
-                          "\"resourceName\": \"users/1/posts/p%02u\","
-                          "\"content\": \"Post number %u &amp; <b>bold</b>\",",
-                          created, index, index);
-  if (n_photos == 1)
-    g_string_append_printf (json, "\"media\": {\"url\": \"https://lh3.example/%u.jpg\", \"contentType\": \"image/*\","
-                                  " \"localFilePath\": \"p%02u-0.png\"},", index, index);
-  else if (n_photos > 1)
-    {
-      g_string_append (json, "\"album\": {\"media\": [");
-      for (guint i = 0; i < n_photos; i++)
-        g_string_append_printf (json, "%s{\"url\": \"https://lh3.example/%u-%u.jpg\", \"contentType\": \"image/*\","
-                                      " \"localFilePath\": \"p%02u-%u.png\"}",
-                                i > 0 ? "," : "", index, i, index, i);
-      g_string_append (json, "]},");
-    }
-  g_string_append_printf (json, "\"postAcl\": %s}", acl_json[acl]);
-  post = gpm_post_new_from_data (entry, json->str, -1, &error);
-  g_assert_no_error (error);
-  return post;
+  return gpm_test_post_new (id, created, content, acl, n_photos);
 }
 
 /* What the test's conversion adds: nothing, or a Markdown image and an
@@ -109,14 +60,9 @@ test_convert (GpmPost    *post,
               gpointer    user_data,
               GError    **error)
 {
-  const GpmMedia *media = gpm_post_get_media (post);
-  GPtrArray *album = gpm_post_get_album (post);
   const char *key = gpm_journal_post_key (post);
 
-  if (media != NULL && media->local_file_path != NULL)
-    g_ptr_array_add (photos, g_strdup (media->local_file_path));
-  for (guint i = 0; album != NULL && i < album->len; i++)
-    g_ptr_array_add (photos, g_strdup (((GpmMedia *) g_ptr_array_index (album, i))->local_file_path));
+  gpm_test_posts_add_photos (post, photos);
   if (text_kind == TEXT_SAME && (g_str_has_suffix (key, "/p00") || g_str_has_suffix (key, "/p04")))
     return g_strdup ("The same words twice\n\n#repost #gplusarchive");
   if (text_kind == TEXT_FANCY)
@@ -124,15 +70,6 @@ test_convert (GpmPost    *post,
                             "\u202b#\u200fשלום\u202c #repost #gplusarchive\nOriginally %s",
                             gpm_post_get_content (post), key + strlen ("users/1/posts/"), key);
   return g_strdup_printf ("%s\n\n#repost #gplusarchive\nOriginally %s", gpm_post_get_content (post), key);
-}
-
-static GBytes *
-test_read (GpmPost     *post,
-           const char  *photo,
-           gpointer     user_data,
-           GError     **error)
-{
-  return g_bytes_new_static (png, sizeof png);
 }
 
 static char *
@@ -160,14 +97,14 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   static const PostSpec default_specs[] = {
-    { ACL_PUBLIC, 0 },
-    { ACL_PUBLIC, 1 },
-    { ACL_CIRCLE_FAMILY, 2 },
-    { ACL_USER, 1 },
-    { ACL_COMMUNITY, 0 },
-    { ACL_YOUR_CIRCLES, 0 },
-    { ACL_COLLECTION, 0 },
-    { ACL_PUBLIC, 3 },
+    { GPM_TEST_ACL_PUBLIC, 0 },
+    { GPM_TEST_ACL_PUBLIC, 1 },
+    { GPM_TEST_ACL_CIRCLE_FAMILY, 2 },
+    { GPM_TEST_ACL_USER, 1 },
+    { GPM_TEST_ACL_COMMUNITY, 0 },
+    { GPM_TEST_ACL_YOUR_CIRCLES, 0 },
+    { GPM_TEST_ACL_COLLECTION, 0 },
+    { GPM_TEST_ACL_PUBLIC, 3 },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *guid = NULL;
@@ -228,12 +165,11 @@ make_migrator (Fixture *f)
   GpmMigrator *migrator = gpm_migrator_new (f->pod, f->journal);
 
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
-  gpm_migrator_set_read_func (migrator, test_read, NULL, NULL);
+  gpm_migrator_set_read_func (migrator, gpm_test_posts_read, NULL, NULL);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 6, 1, 20);
   gpm_migrator_set_settle_time (migrator, 1000);
-  gpm_migrator_map_scope (migrator, "circles/fam", "Family");
-  gpm_migrator_map_scope (migrator, "CIRCLES", "Friends");
+  gpm_test_posts_map_aspects (migrator);
   return migrator;
 }
 
@@ -342,9 +278,9 @@ run_state_clear (RunState *state)
 }
 
 static gboolean
-acl_is_posted (Acl acl)
+acl_is_posted (GpmTestAcl acl)
 {
-  return acl != ACL_USER && acl != ACL_COLLECTION;
+  return acl != GPM_TEST_ACL_USER && acl != GPM_TEST_ACL_COLLECTION;
 }
 
 /* The invariant. @only_first: how many posts (oldest first) must be there; G_MAXUINT for all. */
@@ -392,7 +328,7 @@ assert_pod_and_journal (Fixture *f,
               g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_SKIPPED);
               g_assert_nonnull (entry->reason);
               /* in words, not the seed's USER / COLLECTION */
-              g_assert_nonnull (strstr (entry->reason, spec->acl == ACL_USER ? "Shared with Bo," : "Shared with the collection “Cats”,"));
+              g_assert_nonnull (strstr (entry->reason, spec->acl == GPM_TEST_ACL_USER ? "Shared with Bo," : "Shared with the collection “Cats”,"));
             }
           continue;
         }
@@ -418,7 +354,7 @@ assert_pod_and_journal (Fixture *f,
               if (g_strcmp0 (photo->guid, g_ptr_array_index (match->photo_guids, k)) == 0)
                 {
                   attached = !photo->pending && g_strcmp0 (photo->post_guid, match->guid) == 0;
-                  if (photo->size != sizeof png)
+                  if (photo->size != gpm_test_posts_photo_size ())
                     {
                       /* a big photo, shrunk: upright (portrait), in proportion, within the limits */
                       g_assert_cmpuint (f->big_side, >, 0);
@@ -434,16 +370,16 @@ assert_pod_and_journal (Fixture *f,
         }
       switch (spec->acl)
         {
-        case ACL_PUBLIC:
-        case ACL_COMMUNITY:
+        case GPM_TEST_ACL_PUBLIC:
+        case GPM_TEST_ACL_COMMUNITY:
           g_assert_true (match->is_public);
           break;
-        case ACL_CIRCLE_FAMILY:
+        case GPM_TEST_ACL_CIRCLE_FAMILY:
           g_assert_false (match->is_public);
           g_assert_cmpuint (match->aspect_ids->len, ==, 1);
           g_assert_cmpint (g_array_index (match->aspect_ids, gint64, 0), ==, f->family);
           break;
-        case ACL_YOUR_CIRCLES:
+        case GPM_TEST_ACL_YOUR_CIRCLES:
           g_assert_false (match->is_public);
           g_assert_cmpuint (match->aspect_ids->len, ==, 1);
           g_assert_cmpint (g_array_index (match->aspect_ids, gint64, 0), ==, f->friends);
@@ -457,8 +393,8 @@ assert_pod_and_journal (Fixture *f,
       g_assert_cmpstr (entry->guid, ==, match->guid);
       g_assert_cmpstr (entry->text, ==, text);
       g_assert_cmpstr (entry->visibility, ==,
-                       spec->acl == ACL_CIRCLE_FAMILY ? "aspect:Family" :
-                       spec->acl == ACL_YOUR_CIRCLES ? "aspect:Friends" : "public");
+                       spec->acl == GPM_TEST_ACL_CIRCLE_FAMILY ? "aspect:Family" :
+                       spec->acl == GPM_TEST_ACL_YOUR_CIRCLES ? "aspect:Friends" : "public");
     }
   g_assert_cmpuint (pod_posts->len, ==, expected_total);
 }
@@ -893,7 +829,7 @@ read_one_corrupt (GpmPost     *post,
 {
   if (g_strcmp0 (photo, user_data) == 0)
     return g_bytes_new_static ("\xff\xd8\xff\xe0 cut off", 11);
-  return g_bytes_new_static (png, sizeof png);
+  return gpm_test_posts_read (post, photo, NULL, error);
 }
 
 /* A photo the pod's image processing cannot read: the web upload answers
@@ -1070,7 +1006,7 @@ read_one_big (GpmPost     *post,
 {
   if (g_strcmp0 (photo, user_data) == 0)
     return big_rotated_jpeg ();
-  return g_bytes_new_static (png, sizeof png);
+  return gpm_test_posts_read (post, photo, NULL, error);
 }
 
 /* A photo over 4 MiB is shrunk like diaspora's web client does (3072
@@ -1093,7 +1029,7 @@ test_big_photo (Fixture       *f,
       {
         GpmTestPodPhoto *photo = g_ptr_array_index (photos, i);
 
-        if (photo->size != sizeof png)
+        if (photo->size != gpm_test_posts_photo_size ())
           {
             n_big++;
             g_assert_cmpint (photo->width, ==, 2048);
@@ -1279,10 +1215,10 @@ test_plan (void)
   g_autoptr(GPtrArray) items = NULL;
   GpmMigratorItem *item;
 
-  g_ptr_array_add (posts, make_post (3, "2018-01-03 00:00:00+0000", ACL_USER, 1));
-  g_ptr_array_add (posts, make_post (2, "2018-01-02 00:00:00+0000", ACL_CIRCLE_FAMILY, 2));
-  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", ACL_COMMUNITY, 1));
-  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", ACL_COMMUNITY, 1)); /* twice: once */
+  g_ptr_array_add (posts, make_post (3, "2018-01-03 00:00:00+0000", GPM_TEST_ACL_USER, 1));
+  g_ptr_array_add (posts, make_post (2, "2018-01-02 00:00:00+0000", GPM_TEST_ACL_CIRCLE_FAMILY, 2));
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", GPM_TEST_ACL_COMMUNITY, 1));
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", GPM_TEST_ACL_COMMUNITY, 1)); /* twice: once */
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
   gpm_migrator_map_scope (migrator, "circles/fam", "Family");
 
@@ -1328,7 +1264,7 @@ test_plan_nothing_own (void)
 
   g_ptr_array_add (posts, gpm_post_new_from_data ("rs.json", json, -1, &error));
   g_assert_no_error (error);
-  g_ptr_array_add (posts, make_post (1, "2018-01-02 00:00:00+0000", ACL_PUBLIC, 0));
+  g_ptr_array_add (posts, make_post (1, "2018-01-02 00:00:00+0000", GPM_TEST_ACL_PUBLIC, 0));
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
   items = gpm_migrator_plan (migrator, posts);
   g_assert_cmpuint (items->len, ==, 2);
@@ -1409,23 +1345,6 @@ import_places (const char *root, const char *suffix)
   return import;
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (d && (name = g_dir_read_name (d)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 /* Runs the posts of @import through the real conversion with "Include the
  * place" @on; returns what the pod stored for them, in posting order. */
 static GPtrArray *
@@ -1504,7 +1423,7 @@ test_location_at_pod (Fixture       *f,
   g_assert_null (strstr (p->request_body, "location"));
   g_assert_null (p->location_address);
 
-  remove_tree (root);
+  gpm_test_remove_tree (root);
 }
 
 int
