@@ -964,6 +964,69 @@ gpm_journal_is_posted (GpmJournal *self,
   return entry != NULL && entry->state == GPM_JOURNAL_STATE_POSTED;
 }
 
+/* BEGIN IMMEDIATE; with @full_sync, synchronous=FULL first, so that the
+ * step is on the disk before the request it announces leaves. */
+static gboolean
+begin_locked (GpmJournal  *self,
+              gboolean     full_sync,
+              GError     **error)
+{
+  if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
+      !exec_locked (self, "BEGIN IMMEDIATE", error))
+    {
+      if (full_sync)
+        exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Undoes what begin_locked() began; FALSE, for the caller to return. */
+static gboolean
+rollback_locked (GpmJournal *self,
+                 gboolean    full_sync)
+{
+  exec_locked (self, "ROLLBACK", NULL);
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
+  return FALSE;
+}
+
+/* The end of a write begun with begin_locked(): the event appended, then
+ * COMMIT; rolled back when either fails. */
+static gboolean
+commit_with_event_locked (GpmJournal       *self,
+                          gboolean          full_sync,
+                          gint64            now,
+                          const char       *key,
+                          GpmJournalState   state,
+                          const char       *detail,
+                          GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    return rollback_locked (self, full_sync);
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, key);
+  bind_text (stmt, 3, state_names[state]);
+  bind_text (stmt, 4, detail);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "INSERT event");
+      return rollback_locked (self, full_sync);
+    }
+  if (!exec_locked (self, "COMMIT", error))
+    return rollback_locked (self, full_sync);
+  if (full_sync)
+    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
+  return TRUE;
+}
+
 /* One transition: UPDATE the row (the statement's ?1 is the key, ?2 the
  * time, further parameters bound by the caller through @bind) and append an
  * event, in one transaction. Fails with NOT_FOUND when no row matched. */
@@ -989,13 +1052,12 @@ transition (GpmJournal      *self,
   g_return_val_if_fail (key != NULL, FALSE);
 
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
-      !exec_locked (self, "BEGIN IMMEDIATE", error))
-    goto unlock;
+  if (!begin_locked (self, full_sync, error))
+    return FALSE;
 
   stmt = prepare_locked (self, update_sql, error);
   if (stmt == NULL)
-    goto rollback;
+    return rollback_locked (self, full_sync);
   bind_text (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 2, now);
   if (bind != NULL)
@@ -1005,7 +1067,7 @@ transition (GpmJournal      *self,
   if (rc != SQLITE_DONE)
     {
       set_db_error (self, error, "UPDATE post");
-      goto rollback;
+      return rollback_locked (self, full_sync);
     }
   changes = sqlite3_changes (self->db);
   if (changes == 0)
@@ -1013,50 +1075,20 @@ transition (GpmJournal      *self,
       g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND,
                    _("The migration journal has no record of %s in a state that allows “%s”"),
                    key, state_names[state]);
-      goto rollback;
+      return rollback_locked (self, full_sync);
     }
-
-  stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    goto rollback;
-  sqlite3_bind_int64 (stmt, 1, now);
-  bind_text (stmt, 2, key);
-  bind_text (stmt, 3, state_names[state]);
-  bind_text (stmt, 4, detail);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "INSERT event");
-      goto rollback;
-    }
-
-  if (!exec_locked (self, "COMMIT", error))
-    goto rollback;
-  if (full_sync)
-    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  return TRUE;
-
-rollback:
-  exec_locked (self, "ROLLBACK", NULL);
-unlock:
-  if (full_sync)
-    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  return FALSE;
+  return commit_with_event_locked (self, full_sync, now, key, state, detail, error);
 }
 
 gboolean
 gpm_journal_flush (GpmJournal  *self,
                    GError     **error)
 {
-  gboolean ok;
-
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
 
   /* A checkpoint syncs the WAL, then the database. */
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  ok = exec_locked (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
-  return ok;
+  return exec_locked (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
 }
 
 gboolean
@@ -1539,9 +1571,8 @@ set_comment (GpmJournal      *self,
 
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   /* Like a post's ATTEMPTING: on the disk before the request leaves. */
-  if ((full_sync && !exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
-      !exec_locked (self, "BEGIN IMMEDIATE", error))
-    goto unlock;
+  if (!begin_locked (self, full_sync, error))
+    return FALSE;
   /* A posted comment never changes again. */
   stmt = prepare_locked (self, "INSERT INTO comments (post_key, idx, state, text, remote_id, reason, updated_at)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -1549,7 +1580,7 @@ set_comment (GpmJournal      *self,
                                "   text = COALESCE (?4, text), remote_id = ?5, reason = ?6, updated_at = ?7"
                                " WHERE comments.state != 'posted'", error);
   if (stmt == NULL)
-    goto rollback;
+    return rollback_locked (self, full_sync);
   bind_text (stmt, 1, post_key);
   sqlite3_bind_int (stmt, 2, index);
   bind_text (stmt, 3, state_names[state]);
@@ -1562,34 +1593,9 @@ set_comment (GpmJournal      *self,
   if (rc != SQLITE_DONE)
     {
       set_db_error (self, error, "UPSERT comment");
-      goto rollback;
+      return rollback_locked (self, full_sync);
     }
-  stmt = prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    goto rollback;
-  sqlite3_bind_int64 (stmt, 1, now);
-  bind_text (stmt, 2, event_key);
-  bind_text (stmt, 3, state_names[state]);
-  bind_text (stmt, 4, remote_id != NULL ? remote_id : reason);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error, "INSERT event");
-      goto rollback;
-    }
-  if (!exec_locked (self, "COMMIT", error))
-    goto rollback;
-  if (full_sync)
-    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  return TRUE;
-
-rollback:
-  exec_locked (self, "ROLLBACK", NULL);
-unlock:
-  if (full_sync)
-    exec_locked (self, "PRAGMA synchronous=NORMAL", NULL);
-  return FALSE;
+  return commit_with_event_locked (self, full_sync, now, event_key, state, remote_id != NULL ? remote_id : reason, error);
 }
 
 gboolean

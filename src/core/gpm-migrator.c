@@ -735,6 +735,61 @@ set_fatal (Run          *run,
     run->fatal = g_error_copy (error);
 }
 
+/* What a step does after the pod answered it with an error. */
+typedef enum {
+  NEXT_GIVE_UP,  /* none of the cases below: the step ends with the error */
+  NEXT_RETRY,    /* signed in again, or waited: do the step again */
+  NEXT_STOP,     /* cancelled meanwhile, or the run must stop (run->fatal) */
+} Next;
+
+/* An ended session waits for a new sign-in; an error no retry can mend
+ * (TLS, not a pod, …) stops the run. */
+static Next
+after_auth_or_fatal (Run          *run,
+                     const GError *error)
+{
+  if (is_auth_error (error))
+    return wait_for_auth (run, error) ? NEXT_RETRY : NEXT_STOP;
+  if (is_fatal_error (error))
+    {
+      set_fatal (run, error);
+      return NEXT_STOP;
+    }
+  return NEXT_GIVE_UP;
+}
+
+/* The retry policy of every step: a rate limit (at most MAX_RATE_LIMITED
+ * times) and a transient error (at most @max_retries times, counted in
+ * *@attempt) are waited out with backoff(). */
+static Next
+after_transient (Run          *run,
+                 const GError *error,
+                 guint        *attempt,
+                 guint        *rate_limited,
+                 guint         max_retries)
+{
+  if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && *rate_limited < MAX_RATE_LIMITED)
+    return backoff (run, (*rate_limited)++, error) ? NEXT_RETRY : NEXT_STOP;
+  if (is_transient (error) && *attempt < max_retries)
+    return backoff (run, (*attempt)++, error) ? NEXT_RETRY : NEXT_STOP;
+  return NEXT_GIVE_UP;
+}
+
+/* after_auth_or_fatal(), then after_transient(). */
+static Next
+after_error (Run          *run,
+             const GError *error,
+             guint        *attempt,
+             guint        *rate_limited,
+             guint         max_retries)
+{
+  Next next = after_auth_or_fatal (run, error);
+
+  if (next != NEXT_GIVE_UP)
+    return next;
+  return after_transient (run, error, attempt, rate_limited, max_retries);
+}
+
 typedef enum {
   CHECK_FOUND,
   CHECK_INCOMPLETE,   /* found, but without all of its photos: *out_post is it */
@@ -765,6 +820,7 @@ check_pod (Run         *run,
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
+  Next after;
   guint attempt = 0;
   guint rate_limited = 0;
 
@@ -797,29 +853,11 @@ check_pod (Run         *run,
           return CHECK_NOT_FOUND;
         }
       g_debug ("Checking %s on the pod: %s", key, local->message);
-      if (is_auth_error (local))
-        {
-          if (!wait_for_auth (run, local))
-            return CHECK_STOP;
-          continue;
-        }
-      if (is_fatal_error (local))
-        {
-          set_fatal (run, local);
-          return CHECK_STOP;
-        }
-      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
-        {
-          if (!backoff (run, rate_limited++, local))
-            return CHECK_STOP;
-          continue;
-        }
-      if (is_transient (local) && attempt < max_retries)
-        {
-          if (!backoff (run, attempt++, local))
-            return CHECK_STOP;
-          continue;
-        }
+      after = after_error (run, local, &attempt, &rate_limited, max_retries);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return CHECK_STOP;
       g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
                    _("Could not check on the pod whether an earlier attempt created this post (%s); it will be checked before it is sent again"),
                    local->message);
@@ -1020,6 +1058,7 @@ delete_incomplete (Run         *run,
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
+  Next after;
   guint attempt = 0;
   guint rate_limited = 0;
 
@@ -1039,29 +1078,11 @@ delete_incomplete (Run         *run,
         return journal_ok (run, gpm_journal_clear_incomplete (self->journal, key, &jerror), &jerror)
                ? REPAIR_DONE : REPAIR_STOP;
       g_debug ("Deleting the incomplete copy %s of %s: %s", guid, key, local->message);
-      if (is_auth_error (local))
-        {
-          if (!wait_for_auth (run, local))
-            return REPAIR_STOP;
-          continue;
-        }
-      if (is_fatal_error (local))
-        {
-          set_fatal (run, local);
-          return REPAIR_STOP;
-        }
-      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
-        {
-          if (!backoff (run, rate_limited++, local))
-            return REPAIR_STOP;
-          continue;
-        }
-      if (is_transient (local) && attempt < max_retries)
-        {
-          if (!backoff (run, attempt++, local))
-            return REPAIR_STOP;
-          continue;
-        }
+      after = after_error (run, local, &attempt, &rate_limited, max_retries);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return REPAIR_STOP;
       g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
                    _("The pod kept this post without all of its photos, and deleting that copy failed (%s); "
                      "it will be deleted before the post is sent again"),
@@ -1145,6 +1166,7 @@ upload_photos (Run             *run,
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
+  Next after;
   GError *jerror = NULL;
 
   g_ptr_array_set_size (ids, 0);
@@ -1205,23 +1227,11 @@ upload_photos (Run             *run,
           if (id != NULL)
             break;
           g_debug ("Uploading %s: %s", photo, error->message);
-          if (is_auth_error (error))
-            {
-              if (!wait_for_auth (run, error))
-                return PHOTOS_STOP;
-              continue;
-            }
-          if (is_fatal_error (error))
-            {
-              set_fatal (run, error);
-              return PHOTOS_STOP;
-            }
-          if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
-            {
-              if (!backoff (run, rate_limited++, error))
-                return PHOTOS_STOP;
-              continue;
-            }
+          after = after_auth_or_fatal (run, error);
+          if (after == NEXT_RETRY)
+            continue;
+          if (after == NEXT_STOP)
+            return PHOTOS_STOP;
           /* 413: over the body limit of the pod's proxy. Smaller, and again. */
           if (gpm_pod_error_get_http_status (error) == 413)
             {
@@ -1269,12 +1279,11 @@ upload_photos (Run             *run,
                 return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
               }
             }
-          if (is_transient (error) && attempt < max_retries)
-            {
-              if (!backoff (run, attempt++, error))
-                return PHOTOS_STOP;
-              continue;
-            }
+          after = after_transient (run, error, &attempt, &rate_limited, max_retries);
+          if (after == NEXT_RETRY)
+            continue;
+          if (after == NEXT_STOP)
+            return PHOTOS_STOP;
           {
             g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR,
                                                  is_transient (error) ? GPM_MIGRATOR_ERROR_GAVE_UP : GPM_MIGRATOR_ERROR_PHOTO,
@@ -1351,6 +1360,7 @@ process_post (Run     *run,
   g_autoptr(GpmPodDraft) draft = NULL;
   GError *jerror = NULL;
   guint max_retries = get_max_retries (self);
+  Next after;
   guint attempt = 0;
   guint rate_limited = 0;
   guint repairs = 0;
@@ -1549,17 +1559,11 @@ process_post (Run     *run,
         g_set_error (&error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL, _("The pod answered without the new post’s guid"));
 
       g_debug ("Posting %s: %s", key, error->message);
-      if (is_auth_error (error))
-        {
-          if (!wait_for_auth (run, error))
-            return FALSE;
-          continue;
-        }
-      if (is_fatal_error (error))
-        {
-          set_fatal (run, error);
-          return FALSE;
-        }
+      after = after_auth_or_fatal (run, error);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return FALSE;
       if (may_have_created (error) || is_ambiguous_refusal (error))
         {
           g_autoptr(GpmPodPost) found = NULL;
@@ -1618,25 +1622,16 @@ process_post (Run     *run,
               return FALSE;
             }
         }
-      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
-        {
-          if (!backoff (run, rate_limited++, error))
-            return FALSE;
-          continue;
-        }
+      after = after_transient (run, error, &attempt, &rate_limited, max_retries);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return FALSE;
       if (is_transient (error))
         {
-          if (attempt < max_retries)
-            {
-              if (!backoff (run, attempt++, error))
-                return FALSE;
-              continue;
-            }
-          {
-            g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_GAVE_UP,
-                                                 _("Gave up after %u attempts: %s"), attempt + 1, error->message);
-            return mark_failed (run, post, key, why);
-          }
+          g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_GAVE_UP,
+                                               _("Gave up after %u attempts: %s"), attempt + 1, error->message);
+          return mark_failed (run, post, key, why);
         }
       /* An answer for a post the pod did not save ("id": null): nothing was
        * stored, so one more try cannot double it; a second such answer is
@@ -1677,6 +1672,7 @@ check_comment (Run         *run,
   GpmMigrator *self = run->self;
   g_autofree char *wanted = comment_key (text);
   guint max_retries = get_max_retries (self);
+  Next after;
   guint attempt = 0;
   guint rate_limited = 0;
 
@@ -1716,29 +1712,11 @@ check_comment (Run         *run,
             }
           return CHECK_NOT_FOUND;
         }
-      if (is_auth_error (local))
-        {
-          if (!wait_for_auth (run, local))
-            return CHECK_STOP;
-          continue;
-        }
-      if (is_fatal_error (local))
-        {
-          set_fatal (run, local);
-          return CHECK_STOP;
-        }
-      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
-        {
-          if (!backoff (run, rate_limited++, local))
-            return CHECK_STOP;
-          continue;
-        }
-      if (is_transient (local) && attempt < max_retries)
-        {
-          if (!backoff (run, attempt++, local))
-            return CHECK_STOP;
-          continue;
-        }
+      after = after_error (run, local, &attempt, &rate_limited, max_retries);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return CHECK_STOP;
       g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
                    _("Could not check on the pod whether an earlier attempt created this comment (%s); it will be checked before it is sent again"),
                    local->message);
@@ -1762,6 +1740,7 @@ send_comment (Run        *run,
 {
   GpmMigrator *self = run->self;
   guint max_retries = get_max_retries (self);
+  Next after;
   guint attempt = 0;
   guint rate_limited = 0;
   GError *jerror = NULL;
@@ -1791,17 +1770,11 @@ send_comment (Run        *run,
           return COMMENT_POSTED;
         }
       g_debug ("Comment %u of %s: %s", index, key, error->message);
-      if (is_auth_error (error))
-        {
-          if (!wait_for_auth (run, error))
-            return COMMENT_STOP;
-          continue;
-        }
-      if (is_fatal_error (error))
-        {
-          set_fatal (run, error);
-          return COMMENT_STOP;
-        }
+      after = after_auth_or_fatal (run, error);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return COMMENT_STOP;
       if (may_have_created (error))
         {
           if (!backoff (run, attempt, error))
@@ -1825,17 +1798,13 @@ send_comment (Run        *run,
               return COMMENT_STOP;
             }
         }
-      else if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && rate_limited < MAX_RATE_LIMITED)
+      else
         {
-          if (!backoff (run, rate_limited++, error))
+          after = after_transient (run, error, &attempt, &rate_limited, max_retries);
+          if (after == NEXT_RETRY)
+            continue;
+          if (after == NEXT_STOP)
             return COMMENT_STOP;
-          continue;
-        }
-      else if (is_transient (error) && attempt < max_retries)
-        {
-          if (!backoff (run, attempt++, error))
-            return COMMENT_STOP;
-          continue;
         }
       g_message ("%s: comment %u not posted: %s", key, index + 1, error->message);
       if (!journal_ok (run, gpm_journal_set_comment_failed (self->journal, key, index, error->message, &jerror), &jerror))
@@ -2358,21 +2327,31 @@ gpm_migrator_set_comments_func (GpmMigrator            *self,
   self->comments_destroy = destroy;
 }
 
+/* Sets a number the worker may be waiting on (it wakes up to look again)
+ * and notifies @prop when it changed. */
+static void
+set_wait_setting (GpmMigrator *self,
+                  guint       *field,
+                  guint        value,
+                  guint        prop)
+{
+  gboolean changed;
+
+  g_mutex_lock (&self->mutex);
+  changed = *field != value;
+  *field = value;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 void
 gpm_migrator_set_delay (GpmMigrator *self,
                         guint        seconds)
 {
-  gboolean changed;
-
   g_return_if_fail (GPM_IS_MIGRATOR (self));
-
-  g_mutex_lock (&self->mutex);
-  changed = self->delay != seconds;
-  self->delay = seconds;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELAY]);
+  set_wait_setting (self, &self->delay, seconds, PROP_DELAY);
 }
 
 guint
@@ -2388,17 +2367,8 @@ void
 gpm_migrator_set_max_per_day (GpmMigrator *self,
                               guint        max_per_day)
 {
-  gboolean changed;
-
   g_return_if_fail (GPM_IS_MIGRATOR (self));
-
-  g_mutex_lock (&self->mutex);
-  changed = self->max_per_day != max_per_day;
-  self->max_per_day = max_per_day;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PER_DAY]);
+  set_wait_setting (self, &self->max_per_day, max_per_day, PROP_MAX_PER_DAY);
 }
 
 guint

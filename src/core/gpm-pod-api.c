@@ -112,11 +112,8 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
       return FALSE;
     }
   g_debug ("refreshing the access token");
-  ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
-    return FALSE;
-  ok = gpm_pod_http_check_status (&reply, error) && api_store_tokens (self, &reply, &rotated, error);
+  ok = gpm_pod_http_request (self, &req, &reply, cancellable, error)
+       && api_store_tokens (self, &reply, &rotated, error);
   gpm_pod_reply_clear (&reply);
   /* the old refresh token may no longer work: whoever keeps the secret
    * must store the new one (gpm_secrets_follow_api_session()) */
@@ -131,12 +128,9 @@ api_load_user (GpmPod *self, GCancellable *cancellable, GError **error)
   GpmPodRequest req = { "GET", gpm_pod_url (self, "/api/v1/user"), GPM_POD_REQUEST_BEARER };
   GpmPodReply reply = { 0 };
   g_autoptr(JsonNode) node = NULL;
-  gboolean ok;
   const char *guid;
 
-  ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
+  if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
     return FALSE;
   node = gpm_pod_reply_json (&reply);
   if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
@@ -285,16 +279,8 @@ api_sign_in (GpmPod             *self,
         char *text = json_to_string (root, FALSE);
         req.body = g_bytes_new_take (text, strlen (text));
       }
-      ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
         goto out;
-      ok = FALSE;
-      if (!gpm_pod_http_check_status (&reply, error))
-        {
-          gpm_pod_reply_clear (&reply);
-          goto out;
-        }
       answer = gpm_pod_reply_json (&reply);
       if (answer && JSON_NODE_HOLDS_OBJECT (answer))
         {
@@ -633,11 +619,8 @@ api_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
       GpmPodReply reply = { 0 };
       g_autoptr(JsonNode) node = NULL;
       g_autoptr(GPtrArray) some = NULL;
-      gboolean ok;
 
-      ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
         return NULL;
       node = gpm_pod_reply_json (&reply);
       if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -676,14 +659,11 @@ api_upload_photo (GpmPod        *self,
   GpmPodReply reply = { 0 };
   g_autoptr(JsonNode) node = NULL;
   char *id = NULL;
-  gboolean ok;
 
   req.multipart = soup_multipart_new ("multipart/form-data");
   soup_multipart_append_form_string (req.multipart, "pending", "true");
   gpm_pod_multipart_append_file (req.multipart, "image", filename, content_type, data);
-  ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
+  if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
     return NULL;
   if (reply.status >= 400)
     {
@@ -723,9 +703,7 @@ api_delete_post (GpmPod        *self,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (guid, NULL, FALSE);
-  g_autofree char *path = g_strconcat ("/api/v1/posts/", escaped, NULL);
-  GpmPodRequest req = { "DELETE", gpm_pod_url (self, path), GPM_POD_REQUEST_BEARER };
+  GpmPodRequest req = { "DELETE", gpm_pod_url_for_guid (self, "/api/v1/posts/", guid, ""), GPM_POD_REQUEST_BEARER };
 
   return gpm_pod_send_delete (self, &req, cancellable, error);
 }
@@ -741,7 +719,6 @@ api_list_own_posts (GpmPod        *self,
   g_autofree char *guid = gpm_pod_dup_user_guid (self);
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *path = NULL;
   g_autofree char *url = NULL;
 
   if (guid == NULL)
@@ -749,8 +726,7 @@ api_list_own_posts (GpmPod        *self,
       gpm_pod_set_error (error, GPM_POD_ERROR_NOT_SIGNED_IN, 0, 0, _("Sign in to the pod first."));
       return NULL;
     }
-  path = g_strdup_printf ("/api/v1/users/%s/posts", guid);
-  url = gpm_pod_url (self, path);
+  url = gpm_pod_url_for_guid (self, "/api/v1/users/", guid, "/posts");
 
   for (int page = 0; url && posts->len < max_posts && page < GPM_POD_MAX_PAGES; page++)
     {
@@ -759,11 +735,8 @@ api_list_own_posts (GpmPod        *self,
       g_autoptr(JsonNode) node = NULL;
       gint64 oldest = G_MAXINT64;
       guint added;
-      gboolean ok;
 
-      ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
         return NULL;
       node = gpm_pod_reply_json (&reply);
       if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -789,9 +762,8 @@ api_create_comment (GpmPod        *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (post_guid, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/posts/%s/comments", escaped);
-  GpmPodRequest req = { "POST", gpm_pod_url (self, path), GPM_POD_REQUEST_BEARER, NULL, "application/json" };
+  GpmPodRequest req = { "POST", gpm_pod_url_for_guid (self, "/api/v1/posts/", post_guid, "/comments"),
+                        GPM_POD_REQUEST_BEARER, NULL, "application/json" };
 
   /* Api::V1::CommentsController#create: params.require(:body) */
   req.body = gpm_pod_json_body ("body", text);
@@ -804,11 +776,10 @@ api_list_own_comments (GpmPod        *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (post_guid, NULL, FALSE);
   /* oldest first (the "after" pager), the largest page the API gives */
-  g_autofree char *path = g_strdup_printf ("/api/v1/posts/%s/comments?per_page=100", escaped);
-
-  return gpm_pod_list_comments (self, gpm_pod_url (self, path), GPM_POD_REQUEST_BEARER, TRUE,
+  return gpm_pod_list_comments (self, gpm_pod_url_for_guid (self, "/api/v1/posts/", post_guid,
+                                                            "/comments?per_page=100"),
+                                GPM_POD_REQUEST_BEARER, TRUE,
                                 cancellable, error);
 }
 

@@ -30,17 +30,9 @@ get_json (GpmPod        *self,
 {
   GpmPodRequest req = { "GET", g_strdup (url), GPM_POD_REQUEST_ANONYMOUS };
   GpmPodReply reply = { 0 };
-  gboolean ok;
 
-  ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
+  if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
     return FALSE;
-  if (!gpm_pod_http_check_status (&reply, error))
-    {
-      gpm_pod_reply_clear (&reply);
-      return FALSE;
-    }
   *status_out = reply.status;
   *out = reply.status == 200 ? gpm_pod_reply_json (&reply) : NULL;
   gpm_pod_reply_clear (&reply);
@@ -119,17 +111,9 @@ probe_api_v1 (GpmPod *self, ApiGuess *out, GCancellable *cancellable, GError **e
 {
   GpmPodRequest req = { "GET", gpm_pod_url (self, "/api/v1/user"), GPM_POD_REQUEST_ANONYMOUS };
   GpmPodReply reply = { 0 };
-  gboolean ok;
 
-  ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
+  if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
     return FALSE;
-  if (!gpm_pod_http_check_status (&reply, error))
-    {
-      gpm_pod_reply_clear (&reply);
-      return FALSE;
-    }
   *out = reply.status == 401 || reply.status == 403 ? API_YES : API_NO;
   gpm_pod_reply_clear (&reply);
   return TRUE;

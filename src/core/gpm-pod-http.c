@@ -174,6 +174,17 @@ gpm_pod_url (GpmPod *self, const char *path)
   return g_strconcat (gpm_pod_get_address (self), path, NULL);
 }
 
+char *
+gpm_pod_url_for_guid (GpmPod     *self,
+                      const char *prefix,
+                      const char *guid,
+                      const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (guid, NULL, FALSE);
+
+  return g_strconcat (gpm_pod_get_address (self), prefix, escaped, suffix, NULL);
+}
+
 /* ------------------------------------------------------------ time bounds
  *
  * libsoup bounds each socket read or write ("timeout", also the TCP connect)
@@ -862,12 +873,12 @@ gpm_pod_http_renew_after_expired (GpmPod        *self,
  * renews it (once per request, and once for all threads that hit it at the
  * same time) and repeats the request. Rate limits and 5xx become errors;
  * other statuses are returned. */
-gboolean
-gpm_pod_http_send_authed (GpmPod               *self,
-                          const GpmPodRequest  *req,
-                          GpmPodReply          *reply,
-                          GCancellable         *cancellable,
-                          GError              **error)
+static gboolean
+send_authed (GpmPod               *self,
+             const GpmPodRequest  *req,
+             GpmPodReply          *reply,
+             GCancellable         *cancellable,
+             GError              **error)
 {
   gboolean renewed_by_me = FALSE;
 
@@ -890,4 +901,35 @@ gpm_pod_http_send_authed (GpmPod               *self,
     }
   gpm_pod_set_expired (error, 401);
   return FALSE;
+}
+
+gboolean
+gpm_pod_http_send_authed (GpmPod         *self,
+                          GpmPodRequest  *req,
+                          GpmPodReply    *reply,
+                          GCancellable   *cancellable,
+                          GError        **error)
+{
+  gboolean ok = send_authed (self, req, reply, cancellable, error);
+
+  gpm_pod_request_clear (req);
+  return ok;
+}
+
+gboolean
+gpm_pod_http_request (GpmPod         *self,
+                      GpmPodRequest  *req,
+                      GpmPodReply    *reply,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  gboolean ok = gpm_pod_http_send (self, req, reply, cancellable, error);
+
+  gpm_pod_request_clear (req);
+  if (ok && !gpm_pod_http_check_status (reply, error))
+    {
+      gpm_pod_reply_clear (reply);
+      ok = FALSE;
+    }
+  return ok;
 }

@@ -419,7 +419,7 @@ gpm_pod_form_body (const char *first_key, ...)
 
 GpmPodPost *
 gpm_pod_send_post (GpmPod               *self,
-                   const GpmPodRequest  *req,
+                   GpmPodRequest        *req,
                    const GpmPodDraft    *draft,
                    gboolean              needs_created_at,
                    GCancellable         *cancellable,
@@ -494,7 +494,7 @@ gpm_pod_send_post (GpmPod               *self,
 
 gboolean
 gpm_pod_send_delete (GpmPod               *self,
-                     const GpmPodRequest  *req,
+                     GpmPodRequest        *req,
                      GCancellable         *cancellable,
                      GError              **error)
 {
@@ -515,7 +515,7 @@ gpm_pod_send_delete (GpmPod               *self,
 
 GpmPodPost *
 gpm_pod_send_comment (GpmPod               *self,
-                      const GpmPodRequest  *req,
+                      GpmPodRequest        *req,
                       const char           *text,
                       GCancellable         *cancellable,
                       GError              **error)
@@ -566,12 +566,9 @@ gpm_pod_list_comments (GpmPod             *self,
       g_autoptr(JsonNode) node = NULL;
       JsonArray *arr;
       guint added = 0;
-      gboolean ok;
 
       req.web_xhr = auth == GPM_POD_REQUEST_COOKIE;
-      ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
         return NULL;
       if (reply.status == 404)
         {

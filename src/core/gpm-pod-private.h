@@ -176,17 +176,17 @@ GPtrArray  *gpm_pod_aspects_from_json (JsonArray *arr);
 GpmPodPost *gpm_pod_post_from_json (JsonObject *o);
 /* A latitude or longitude as sent: 6 decimals, never %.17g's noise */
 const char *gpm_pod_format_coordinate (char buf[G_ASCII_DTOSTR_BUF_SIZE], double value);
-/* Sends a post request and reads the answer: the post, or TEXT_TOO_LONG for
+/* These three send @req (and clear it). Sends a post request and reads the answer: the post, or TEXT_TOO_LONG for
  * one the pod did not save ("id": null; without created_at when
  * @needs_created_at, API v1), PROTOCOL for one that names none ({}: it may
  * have been saved), REJECTED for a 4xx. */
-GpmPodPost *gpm_pod_send_post      (GpmPod *self, const GpmPodRequest *req, const GpmPodDraft *draft,
+GpmPodPost *gpm_pod_send_post      (GpmPod *self, GpmPodRequest *req, const GpmPodDraft *draft,
                                     gboolean needs_created_at, GCancellable *cancellable,
                                     GError **error);
 /* A delete: TRUE also for 404 (already gone). */
-gboolean    gpm_pod_send_delete    (GpmPod *self, const GpmPodRequest *req,
+gboolean    gpm_pod_send_delete    (GpmPod *self, GpmPodRequest *req,
                                     GCancellable *cancellable, GError **error);
-GpmPodPost *gpm_pod_send_comment   (GpmPod *self, const GpmPodRequest *req, const char *text,
+GpmPodPost *gpm_pod_send_comment   (GpmPod *self, GpmPodRequest *req, const char *text,
                                     GCancellable *cancellable, GError **error);
 /* The account's own comments from @url (taken), following Link: rel="next"
  * when @paged. */
@@ -212,6 +212,8 @@ void        gpm_pod_request_clear  (GpmPodRequest *req);
 void        gpm_pod_reply_clear    (GpmPodReply *reply);
 /* the pod's address + @path */
 char       *gpm_pod_url            (GpmPod *self, const char *path);
+/* the pod's address + @prefix + @guid (URI-escaped) + @suffix */
+char       *gpm_pod_url_for_guid   (GpmPod *self, const char *prefix, const char *guid, const char *suffix);
 /* https, or http to a loopback host */
 gboolean    gpm_pod_uri_is_allowed (GUri *uri);
 SoupSession *gpm_pod_http_session_new (const char *address);
@@ -220,9 +222,14 @@ SoupSession *gpm_pod_http_session_new (const char *address);
  * is returned in @reply (not an error). */
 gboolean    gpm_pod_http_send         (GpmPod *self, const GpmPodRequest *req, GpmPodReply *reply,
                                        GCancellable *cancellable, GError **error);
-/* A signed-in request: an ended session is renewed (once) and the request
- * repeated; rate limits and 5xx become errors, other statuses are returned. */
-gboolean    gpm_pod_http_send_authed  (GpmPod *self, const GpmPodRequest *req, GpmPodReply *reply,
+/* gpm_pod_http_send(), then gpm_pod_http_check_status(): rate limits and
+ * 5xx become errors (@reply left empty), other statuses are returned.
+ * Clears @req. */
+gboolean    gpm_pod_http_request      (GpmPod *self, GpmPodRequest *req, GpmPodReply *reply,
+                                       GCancellable *cancellable, GError **error);
+/* The same for a signed-in request: an ended session is renewed (once)
+ * and the request repeated. Clears @req. */
+gboolean    gpm_pod_http_send_authed  (GpmPod *self, GpmPodRequest *req, GpmPodReply *reply,
                                        GCancellable *cancellable, GError **error);
 /* An anonymous GET of @path that follows the pod's moves to another origin. */
 gboolean    gpm_pod_http_get_following_moves (GpmPod *self, const char *path, const char *accept,

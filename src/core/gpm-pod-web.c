@@ -171,17 +171,9 @@ web_load_account_page (GpmPod        *self,
       g_autofree char *html = NULL;
       g_autofree char *token = NULL;
       g_autoptr(JsonObject) user = NULL;
-      gboolean ok;
 
-      ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
         return FALSE;
-      if (!gpm_pod_http_check_status (&reply, error))
-        {
-          gpm_pod_reply_clear (&reply);
-          return FALSE;
-        }
       if ((reply.status >= 300 && reply.status < 400 && gpm_pod_reply_is_sign_in (&reply))
           || reply.status == 401)
         {
@@ -290,18 +282,10 @@ web_post_sign_in (GpmPod        *self,
   GpmPodRequest req = { "POST", gpm_pod_url (self, "/users/sign_in"), GPM_POD_REQUEST_ANONYMOUS, "text/html",
                   "application/x-www-form-urlencoded", g_bytes_ref (form) };
   GpmPodReply reply = { 0 };
-  gboolean ok;
 
   *signed_in = FALSE;
-  ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-  gpm_pod_request_clear (&req);
-  if (!ok)
+  if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
     return FALSE;
-  if (!gpm_pod_http_check_status (&reply, error))
-    {
-      gpm_pod_reply_clear (&reply);
-      return FALSE;
-    }
   if (reply.status >= 300 && reply.status < 400)
     *signed_in = !gpm_pod_reply_is_sign_in (&reply);
   else
@@ -557,11 +541,7 @@ web_upload_once (GpmPod        *self,
   req.url = g_string_free (url, FALSE);
 
   if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
-    {
-      gpm_pod_request_clear (&req);
-      return NULL;
-    }
-  gpm_pod_request_clear (&req);
+    return NULL;
 
   if (reply.status == 413)
     {
@@ -742,9 +722,7 @@ web_delete_post (GpmPod        *self,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (guid, NULL, FALSE);
-  g_autofree char *path = g_strconcat ("/posts/", escaped, NULL);
-  GpmPodRequest req = { "DELETE", gpm_pod_url (self, path), GPM_POD_REQUEST_COOKIE };
+  GpmPodRequest req = { "DELETE", gpm_pod_url_for_guid (self, "/posts/", guid, ""), GPM_POD_REQUEST_COOKIE };
 
   /* posts_controller.rb#destroy: 204 for JSON; CSRF token in the header */
   req.web_xhr = TRUE;
@@ -777,12 +755,9 @@ web_list_own_posts (GpmPod        *self,
       GpmPodReply reply = { 0 };
       g_autoptr(JsonNode) node = NULL;
       gint64 oldest = G_MAXINT64;
-      gboolean ok;
 
       req.web_xhr = TRUE;
-      ok = gpm_pod_http_send_authed (self, &req, &reply, cancellable, error);
-      gpm_pod_request_clear (&req);
-      if (!ok)
+      if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
         return NULL;
       if (page == 0 && !filter && reply.status == 404)
         {
@@ -835,9 +810,8 @@ web_create_comment (GpmPod        *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (post_guid, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/posts/%s/comments", escaped);
-  GpmPodRequest req = { "POST", gpm_pod_url (self, path), GPM_POD_REQUEST_COOKIE, NULL, "application/json" };
+  GpmPodRequest req = { "POST", gpm_pod_url_for_guid (self, "/posts/", post_guid, "/comments"),
+                        GPM_POD_REQUEST_COOKIE, NULL, "application/json" };
 
   /* CommentsController#create reads params[:text] */
   req.body = gpm_pod_json_body ("text", text);
@@ -851,11 +825,9 @@ web_list_own_comments (GpmPod        *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autofree char *escaped = g_uri_escape_string (post_guid, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/posts/%s/comments.json", escaped);
-
   /* one page: CommentsController#index renders them all */
-  return gpm_pod_list_comments (self, gpm_pod_url (self, path), GPM_POD_REQUEST_COOKIE, FALSE,
+  return gpm_pod_list_comments (self, gpm_pod_url_for_guid (self, "/posts/", post_guid, "/comments.json"),
+                                GPM_POD_REQUEST_COOKIE, FALSE,
                                 cancellable, error);
 }
 
