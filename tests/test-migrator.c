@@ -277,6 +277,19 @@ run_state_clear (RunState *state)
   g_clear_object (&state->result);
 }
 
+/* Runs @migrator until the test cancels it (RunState's cancel_*): the run
+ * must end with CANCELLED. */
+static void
+run_cancelled (Fixture     *f,
+               GpmMigrator *migrator,
+               RunState    *state)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (run_migrator (f, migrator, state, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static gboolean
 acl_is_posted (GpmTestAcl acl)
 {
@@ -661,9 +674,7 @@ test_auth_cancel (Fixture       *f,
   RunState state = { .fail_auth = TRUE };
 
   gpm_test_pod_inject_fault (f->server, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 2);
-  g_assert_false (run_migrator (f, migrator, &state, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_cancelled (f, migrator, &state);
   g_assert_cmpuint (state.n_auth, ==, 1);
   g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_STOPPED);
   run_state_clear (&state);
@@ -756,9 +767,7 @@ test_photos_cleaned_between_runs (Fixture       *f,
 
   /* The first post goes at once; the second (one photo) waits its turn and is cancelled there. */
   gpm_migrator_set_delay (migrator, 30);
-  g_assert_false (run_migrator (f, migrator, &state, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_cancelled (f, migrator, &state);
   run_state_clear (&state);
   assert_pod_and_journal (f, 1);
 
@@ -1090,9 +1099,7 @@ test_cancel_resume (Fixture       *f,
   g_autoptr(GError) error = NULL;
   RunState state = { .cancel_after_first = TRUE };
 
-  g_assert_false (run_migrator (f, migrator, &state, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_cancelled (f, migrator, &state);
   g_assert_cmpuint (state.n_finished, ==, 1);
   g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_STOPPED);
   run_state_clear (&state);
@@ -1151,9 +1158,7 @@ test_daily_cap (Fixture       *f,
   RunState state = { .cancel_on_wait = TRUE };
 
   gpm_migrator_set_max_per_day (migrator, 2);
-  g_assert_false (run_migrator (f, migrator, &state, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
+  run_cancelled (f, migrator, &state);
   g_assert_cmpuint (state.n_waiting, ==, 1);
   run_state_clear (&state);
   assert_pod_and_journal (f, 2);

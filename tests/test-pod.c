@@ -341,21 +341,35 @@ on_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
   g_assert_null (info);
 }
 
+/* @server listening on 127.0.0.1 at a port the kernel picks (HTTPS with
+ * @flags SOUP_SERVER_LISTEN_HTTPS); its address. */
+static char *
+listen_on_loopback (SoupServer             *server,
+                    SoupServerListenOptions flags)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  g_assert_true (soup_server_listen (server, addr, flags, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("%s://127.0.0.1:%d", flags & SOUP_SERVER_LISTEN_HTTPS ? "https" : "http",
+                         g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
 static void
 test_not_diaspora (void)
 {
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(GpmPod) pod = NULL;
-  g_autofree char *url = NULL;
-  GSList *uris;
+  g_autofree char *url = listen_on_loopback (server, 0);
 
-  g_assert_true (soup_server_listen (server, addr, 0, &error));
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   soup_server_add_handler (server, NULL, not_a_pod_handler, url, NULL);
 
   pod = gpm_pod_new (url, &error);
@@ -402,18 +416,11 @@ static void
 test_discover_without_nodeinfo (void)
 {
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autoptr(GError) error = NULL;
   g_autoptr(GpmPod) pod = NULL;
-  g_autofree char *url = NULL;
+  g_autofree char *url = listen_on_loopback (server, 0);
   GpmPodInfo *info = NULL;
-  GSList *uris;
 
-  g_assert_true (soup_server_listen (server, addr, 0, &error));
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   soup_server_add_handler (server, NULL, old_pod_handler, NULL, NULL);
 
   pod = gpm_pod_new (url, &error);
@@ -562,23 +569,16 @@ test_tls_failure (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(SoupServer) server = NULL;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
   g_autofree char *url = NULL;
   TlsClient c = { 0 };
   GThread *thread;
-  GSList *uris;
 
   cert = g_tls_certificate_new_from_file (g_test_get_filename (G_TEST_DIST, "data", "pod-selfsigned.pem", NULL),
                                           &error);
   g_assert_no_error (error);
   server = soup_server_new ("tls-certificate", cert, NULL);
   soup_server_add_handler (server, NULL, tls_handler, NULL, NULL);
-  g_assert_true (soup_server_listen (server, addr, SOUP_SERVER_LISTEN_HTTPS, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = listen_on_loopback (server, SOUP_SERVER_LISTEN_HTTPS);
 
   c.pod = gpm_pod_new (url, &error);
   g_assert_no_error (error);

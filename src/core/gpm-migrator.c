@@ -2510,15 +2510,24 @@ gpm_migrator_run_finish (GpmMigrator   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Sets a request flag the worker looks at and wakes it up. */
+static void
+set_request (GpmMigrator *self,
+             gboolean    *flag,
+             gboolean     value)
+{
+  g_mutex_lock (&self->mutex);
+  *flag = value;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
 void
 gpm_migrator_pause (GpmMigrator *self)
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
-  self->pause_requested = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  set_request (self, &self->pause_requested, TRUE);
   if (self->state == GPM_MIGRATOR_STATE_RUNNING)
     set_state (self, GPM_MIGRATOR_STATE_PAUSED);
 }
@@ -2528,10 +2537,7 @@ gpm_migrator_resume (GpmMigrator *self)
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
-  self->pause_requested = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  set_request (self, &self->pause_requested, FALSE);
   if (self->state == GPM_MIGRATOR_STATE_PAUSED)
     set_state (self, GPM_MIGRATOR_STATE_RUNNING);
 }
@@ -2542,10 +2548,7 @@ gpm_migrator_cancel (GpmMigrator *self)
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
-  self->cancel_requested = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
+  set_request (self, &self->cancel_requested, TRUE);
 }
 
 GpmMigratorState

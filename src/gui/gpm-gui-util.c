@@ -59,8 +59,10 @@ gpm_gui_post_get_search_text (GpmPost *post)
   return text;
 }
 
-char *
-gpm_gui_format_post_date (GpmPost *post)
+/* @post's creation time in local time as @format says, or "No date". */
+static char *
+format_creation_time (GpmPost    *post,
+                      const char *format)
 {
   GDateTime *created = gpm_post_get_creation_time (post);
   g_autoptr(GDateTime) local = NULL;
@@ -69,26 +71,25 @@ gpm_gui_format_post_date (GpmPost *post)
     return g_strdup (_("No date"));
 
   local = g_date_time_to_local (created);
+  return g_date_time_format (local, format);
+}
+
+char *
+gpm_gui_format_post_date (GpmPost *post)
+{
   /* Translators: a post's date in the post list, as people write it
    * ("Jan 20, 2019"); see g_date_time_format() for the codes. German might
    * use "%-d. %b %Y", French "%-d %b %Y". */
-  return g_date_time_format (local, _("%b %-d, %Y"));
+  return format_creation_time (post, _("%b %-d, %Y"));
 }
 
 char *
 gpm_gui_format_post_date_time (GpmPost *post)
 {
-  GDateTime *created = gpm_post_get_creation_time (post);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (created == NULL)
-    return g_strdup (_("No date"));
-
-  local = g_date_time_to_local (created);
   /* Translators: a post's date and time above the original Google+ post
    * ("Sunday, January 20, 2019, 14:05"); see g_date_time_format() for the
    * codes. */
-  return g_date_time_format (local, _("%A, %B %-d, %Y, %H:%M"));
+  return format_creation_time (post, _("%A, %B %-d, %Y, %H:%M"));
 }
 
 char *
