@@ -10,8 +10,9 @@
  * is NOT attached to the session, so every access to it goes through
  * self->lock; pods that moved (apex → www, http → https); transport
  * failures and HTTP statuses mapped to GPM_POD_ERROR codes (what may have
- * been carried out and what surely was not); and renewing an ended session
- * once, for every thread that hit it, through the backend. No request
+ * been carried out and what surely was not); renewing an ended session
+ * once, for every thread that hit it, through the backend; and the one
+ * retry policy every caller waits by (gpm_pod_retry_delay_ms()). No request
  * follows redirects by itself: a redirect to the sign-in page means the
  * session has ended.
  */

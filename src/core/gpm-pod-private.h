@@ -11,7 +11,8 @@
  *   gpm-pod-http.c      the HTTP layer: addresses, one SoupSession, every
  *                       request bounded in time and size, pod moves, HTTP
  *                       statuses and transport failures mapped to
- *                       GPM_POD_ERROR, renewing an ended session
+ *                       GPM_POD_ERROR, renewing an ended session, the
+ *                       retry policy (gpm_pod_retry_delay_ms())
  *   gpm-pod-posts.c     value types, request bodies, reading answers the
  *                       same way for both backends, "did it get created?"
  *   gpm-pod-discover.c  nodeinfo and OpenID Connect discovery: is this
