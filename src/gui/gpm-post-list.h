@@ -23,8 +23,22 @@ void        gpm_post_list_set_posts        (GpmPostList        *self,
 /* Only posts with a scope whose key is in @keys are listed. */
 void        gpm_post_list_set_scope_keys   (GpmPostList        *self,
                                             const char * const *keys);
+/* While searching (and not looking into an audience) every post is
+ * searched, its text and its audiences' names; rows of posts no ticked
+ * audience holds say so. */
 void        gpm_post_list_set_search_text  (GpmPostList        *self,
                                             const char         *text);
+/* Viewing is not selecting: @keys (an audience, ticked or not) decide
+ * which posts are listed instead of the ticked ones, under @heading; NULL
+ * goes back to the ticked ones. "Show Ticked Posts" emits ::show-selection. */
+void        gpm_post_list_set_view         (GpmPostList        *self,
+                                            const char * const *keys,
+                                            const char         *heading);
+void        gpm_post_list_set_view_heading (GpmPostList        *self,
+                                            const char         *heading);
+gboolean    gpm_post_list_get_viewing      (GpmPostList        *self);
+/* The line above the list: what it shows. */
+const char *gpm_post_list_get_heading      (GpmPostList        *self);
 void        gpm_post_list_set_state_func   (GpmPostList        *self,
                                             GpmPostStateFunc    func,
                                             gpointer            user_data);
