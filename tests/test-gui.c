@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-gui-util.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
 
@@ -34,6 +35,49 @@ static const GpmTestPostFile posts[] = {
 
 static char *tmp_dir;
 static char *takeout_dir;
+static char *launch_dir;   /* XDG_DATA_HOME and XDG_CONFIG_HOME: a handler for folders */
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* The default application for folders, in a fresh XDG_DATA_HOME and
+ * XDG_CONFIG_HOME: a script that writes the URI it was given to
+ * LAUNCH_DIR/opened. Set before GIO reads either. */
+static void
+install_folder_handler (void)
+{
+  g_autofree char *apps = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = NULL;
+
+  launch_dir = g_dir_make_tmp ("gpm-test-launch-XXXXXX", NULL);
+  g_assert_nonnull (launch_dir);
+  apps = g_build_filename (launch_dir, "applications", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+
+  script = g_build_filename (launch_dir, "open-folder.sh", NULL);
+  script_text = g_strdup_printf ("#!/bin/sh\necho \"$1\" > '%s/opened.tmp' && mv '%s/opened.tmp' '%s/opened'\n",
+                                 launch_dir, launch_dir, launch_dir);
+  g_assert_true (g_file_set_contents (script, script_text, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+
+  desktop = g_build_filename (apps, "gpm-test-folder.desktop", NULL);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test folder handler\n"
+                                  "Exec=%s %%u\nMimeType=inode/directory;\n", script);
+  g_assert_true (g_file_set_contents (desktop, desktop_text, -1, NULL));
+
+  mimeapps = g_build_filename (launch_dir, "mimeapps.list", NULL);
+  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\ninode/directory=gpm-test-folder.desktop\n", -1, NULL));
+
+  g_setenv ("XDG_DATA_HOME", launch_dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", launch_dir, TRUE);
+}
 
 static gboolean
 is_review (gpointer data)
@@ -79,8 +123,9 @@ test_drop_builds_tree (void)
   g_assert_cmpuint (gpm_import_get_n_posts (import), ==, 8);
   g_assert_cmpuint (gpm_import_get_n_problems (import), ==, 1);
 
-  /* Public, Your circles, Extended circles, Circles, Communities */
-  g_assert_cmpuint (g_list_model_get_n_items (roots), ==, 5);
+  /* Public, Extended circles, Circles, Communities; "Your circles" has no
+   * posts and is hidden */
+  g_assert_cmpuint (g_list_model_get_n_items (roots), ==, 4);
 
   node = find_node (window, "PUBLIC");
   g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 3);
@@ -92,8 +137,7 @@ test_drop_builds_tree (void)
   g_assert_true (gpm_scope_node_get_is_private (node));
   g_assert_false (gpm_scope_node_get_active (node));
 
-  node = find_node (window, "CIRCLES");
-  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 0);
+  g_assert_null (gpm_scope_tree_find (roots, "CIRCLES"));
 
   node = find_node (window, "Circles");
   g_assert_null (gpm_scope_node_get_key (node));
@@ -206,6 +250,164 @@ test_space_ticks_focused_row (void)
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
   g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.toggle-focused", NULL));
   g_assert_false (gpm_scope_node_get_active (extended));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean list_has (GListModel *model, const char *text);
+
+static gboolean
+sidebar_settled (gpointer window)
+{
+  return gpm_scope_sidebar_is_settled (gpm_window_get_sidebar (window));
+}
+
+/* A label or button under @widget whose text contains @text */
+static GtkWidget *
+find_text (GtkWidget  *widget,
+           const char *text)
+{
+  const char *label = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    label = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label != NULL && strstr (label, text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Viewing is not selecting: an audience's posts can be looked at without
+ * ticking it, the list says so, and "Show Selected" goes back */
+static void
+test_view_is_not_select (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmScopeSidebar *sidebar = gpm_window_get_sidebar (window);
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  GpmScopeNode *family = find_node (window, "circles/1-aaa");
+  g_auto(GStrv) before = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_auto(GStrv) after = NULL;
+  GtkWidget *show_selected;
+
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "selected audiences"));
+  g_assert_false (gpm_post_list_get_viewing (list));
+
+  gpm_scope_sidebar_view_node (sidebar, family);
+  g_assert_true (gpm_scope_sidebar_get_viewed_node (sidebar) == family);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "Grandma"));
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Family (not selected)");
+  g_assert_false (gpm_scope_node_get_active (family));
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+  after = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_assert_true (g_strv_equal ((const char * const *) before, (const char * const *) after));
+  /* The rows say these posts will not be moved */
+  g_assert_nonnull (find_text (GTK_WIDGET (list), "Not selected"));
+
+  /* Ticking it while looking: the heading follows, the list stays */
+  gpm_scope_node_set_active (family, TRUE);
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Family (selected)");
+  gpm_scope_node_set_active (family, FALSE);
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+
+  /* A group: its audiences' posts */
+  gpm_scope_sidebar_view_node (sidebar, find_node (window, "Communities"));
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Communities (selected)");
+
+  /* Back to the selected posts by the heading's button */
+  show_selected = find_text (GTK_WIDGET (list), "_Show Selected");
+  g_assert_nonnull (show_selected);
+  g_assert_true (gtk_widget_get_visible (show_selected));
+  g_signal_emit_by_name (show_selected, "clicked");
+  g_assert_null (gpm_scope_sidebar_get_viewed_node (sidebar));
+  gpm_test_gui_wait_list (window);
+  g_assert_false (gpm_post_list_get_viewing (list));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_false (gtk_widget_get_visible (show_selected));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Search looks through every post, and finds audience names */
+static void
+test_search_audience_names (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+
+  /* Family is not ticked; "Grandma turns ninety" has no "family" in it */
+  gpm_post_list_set_search_text (list, "family");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "Grandma"));
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "all posts"));
+
+  gpm_post_list_set_search_text (list, "raspberry");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "version two"));
+
+  /* Inside an audience looked into, search stays there */
+  gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), find_node (window, "PUBLIC"));
+  gpm_post_list_set_search_text (list, "new year");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gpm_post_list_set_search_text (list, "raspberry");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), NULL);
+  gpm_post_list_set_search_text (list, "");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* "Essentially public" is explained, and community posts are marked as
+ * becoming public */
+static void
+test_communities_become_public (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmScopeNode *community = find_node (window, "communities/111");
+  GtkWidget *note = find_text (GTK_WIDGET (gpm_window_get_sidebar (window)), "become public on diaspora*");
+  GListModel *model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+  g_autoptr(GpmPost) post = g_list_model_get_item (model, 0);
+  g_autofree char *audience = NULL;
+
+  g_assert_true (gpm_scope_node_get_becomes_public (community));
+  g_assert_false (gpm_scope_node_get_becomes_public (find_node (window, "PUBLIC")));
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (note)), "essentially public"));
+
+  /* The newest post is the community's */
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "Weather station, version two");
+  audience = gpm_gui_format_audience (post);
+  g_assert_cmpstr (audience, ==, "Shared with Raspberry Pi (a community: becomes public on diaspora*)");
+  {
+    GtkWidget *badge = find_text (GTK_WIDGET (gpm_window_get_post_list (window)), "Raspberry Pi");
+
+    g_assert_nonnull (badge);
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (gtk_widget_get_parent (badge)), "becomes public"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -524,6 +726,32 @@ test_export_to_folder (void)
   g_assert_cmpuint (n_markdown, ==, 5);
   g_assert_true (found_kite);
 
+  /* Nothing went wrong: no empty log box; "Open Folder" opens the folder
+   * with the default handler for folders (the test's, see main()) */
+  {
+    GtkWidget *log_heading = find_text (GTK_WIDGET (page), "Log");
+    GtkWidget *open_button = find_text (GTK_WIDGET (page), "_Open Folder");
+    g_autofree char *opened_path = g_build_filename (launch_dir, "opened", NULL);
+    g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+    g_autofree char *dir_uri = g_file_get_uri (dir_file);
+    g_autofree char *opened = NULL;
+
+    g_assert_nonnull (log_heading);
+    g_assert_false (gtk_widget_get_visible (log_heading));
+    g_assert_nonnull (open_button);
+    g_assert_true (gtk_widget_get_visible (open_button));
+    g_signal_emit_by_name (open_button, "clicked");
+    gpm_test_gui_wait (file_exists, opened_path, 20);
+    g_assert_true (g_file_get_contents (opened_path, &opened, NULL, NULL));
+    g_strchomp (opened);
+    {
+      /* GIO hands a local folder to %u as a path */
+      g_autoptr(GFile) opened_file = g_file_new_for_commandline_arg (opened);
+      g_autofree char *opened_uri = g_file_get_uri (opened_file);
+      g_assert_cmpstr (opened_uri, ==, dir_uri);
+    }
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -710,10 +938,12 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  install_folder_handler ();
 
   if (!gpm_test_gui_init (&argc, &argv))
     {
       g_print ("1..0 # SKIP no display (run under xvfb-run -a dbus-run-session)\n");
+      gpm_test_rm_rf (launch_dir);
       return 0;
     }
 
@@ -727,6 +957,9 @@ main (int   argc,
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
   g_test_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
+  g_test_add_func ("/gui/view-is-not-select", test_view_is_not_select);
+  g_test_add_func ("/gui/search-audience-names", test_search_audience_names);
+  g_test_add_func ("/gui/communities-become-public", test_communities_become_public);
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
@@ -736,6 +969,8 @@ main (int   argc,
   ret = g_test_run ();
 
   gpm_test_rm_rf (tmp_dir);
+  gpm_test_rm_rf (launch_dir);
+  g_free (launch_dir);
   g_free (takeout_dir);
   g_free (tmp_dir);
 

@@ -43,6 +43,7 @@ struct _GpmMigratePage
   GtkWidget      *hide_button;
   GtkWidget      *retry_button;
   GtkWidget      *done_button;
+  GtkWidget      *open_folder_button;   /* after an export */
   GtkListBox     *log_list;
 
   GpmPod         *pod;
@@ -61,6 +62,7 @@ struct _GpmMigratePage
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
   gboolean        exporting;
+  char           *export_dir;   /* the last export's folder */
   guint           n_log_rows;
   guint           delay;
 };
@@ -86,6 +88,10 @@ void _gpm_migrate_page_add_log_row         (GpmMigratePage *self,
                                             const char     *subtitle,
                                             const char     *icon_name,
                                             const char     *icon_label);
+/* gpm-migrate-page-export.c */
+/* "Open Folder": the last export's folder in the file manager */
+void _gpm_migrate_page_open_export_folder  (GpmMigratePage *self);
+
 void _gpm_migrate_page_set_running_ui      (GpmMigratePage *self,
                                             gboolean        running);
 /* A desktop notification, when the desktop has a notification service */

@@ -81,6 +81,8 @@ _gpm_migrate_page_add_log_row (GpmMigratePage *self,
     }
   else
     self->n_log_rows++;
+  /* Its heading follows it (a binding in the template) */
+  gtk_widget_set_visible (GTK_WIDGET (self->log_list), TRUE);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -264,6 +266,8 @@ _gpm_migrate_page_set_running_ui (GpmMigratePage *self,
   gtk_widget_set_visible (self->stop_button, running);
   gtk_widget_set_visible (self->hide_button, running);
   gtk_widget_set_visible (self->done_button, !running);
+  /* After an export: its folder, a click away */
+  gtk_widget_set_visible (self->open_folder_button, !running && self->exporting && self->export_dir != NULL);
 }
 
 typedef struct {
@@ -374,6 +378,8 @@ _gpm_migrate_page_clear_log (GpmMigratePage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->log_list))) != NULL)
     gtk_list_box_remove (self->log_list, child);
   self->n_log_rows = 0;
+  /* No empty box under "Log": hidden until a row comes */
+  gtk_widget_set_visible (GTK_WIDGET (self->log_list), FALSE);
 }
 
 void

@@ -148,6 +148,7 @@ gpm_migrate_page_dispose (GObject *object)
   g_clear_object (&self->migrator);
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_object (&self->takeout);
+  g_clear_pointer (&self->export_dir, g_free);
   g_clear_object (&self->pod);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
@@ -192,11 +193,14 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, hide_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, open_folder_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);
   gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "open_folder_clicked_cb",
+                                                G_CALLBACK (_gpm_migrate_page_open_export_folder));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
