@@ -413,6 +413,52 @@ test_communities_become_public (void)
 }
 
 static gboolean
+shortcut_listed (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *name = NULL;
+
+      g_object_get (widget, "action-name", &name, NULL);
+      if (g_strcmp0 (name, action) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shortcut_listed (child, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* Shift+Ctrl+O opens an extracted takeout folder: a folder chooser, listed
+ * in the shortcuts window beside Ctrl+O */
+static void
+test_open_folder_shortcut (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (gpm_test_gui_get_app ()),
+                                                                "win.open-folder");
+  GtkWindow *overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  GtkWindow *chooser;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (g_strv_length (accels), ==, 1);
+  g_assert_cmpstr (accels[0], ==, "<Shift><Control>o");
+  g_assert_nonnull (overlay);
+  g_assert_true (shortcut_listed (GTK_WIDGET (overlay), "win.open-folder"));
+  g_assert_true (shortcut_listed (GTK_WIDGET (overlay), "app.open"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-folder", NULL));
+  chooser = gpm_test_gui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  if (chooser != NULL)   /* GTK's own dialog (no portal on the test bus) */
+    g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  /* The window's dispose destroys its chooser */
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 list_has (GListModel *model,
           const char *text)
 {
@@ -957,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
   g_test_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
+  g_test_add_func ("/gui/open-folder-shortcut", test_open_folder_shortcut);
   g_test_add_func ("/gui/view-is-not-select", test_view_is_not_select);
   g_test_add_func ("/gui/search-audience-names", test_search_audience_names);
   g_test_add_func ("/gui/communities-become-public", test_communities_become_public);

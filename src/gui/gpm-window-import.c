@@ -213,8 +213,10 @@ show_problems_summary (GpmWindow *self,
       return;
     }
 
-  text = g_strdup_printf (ngettext ("%u file could not be read. The rest of your posts are here.",
-                                    "%u files could not be read. The rest of your posts are here.",
+  /* Not all are unreadable files: a post can be read with a part of it
+   * unknown, a photo be one the pod refuses */
+  text = g_strdup_printf (ngettext ("%u file or post has a problem. The rest of your posts are here.",
+                                    "%u files or posts have a problem. The rest of your posts are here.",
                                     problems->len),
                           problems->len);
   gtk_label_set_label (self->problems_label, text);
