@@ -886,7 +886,7 @@ test_preferences (void)
 {
   GpmWindow *window = new_window ();
   GtkWindow *preferences = GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window)));
-  const char *expect[] = { "hashtags_row", "photo_hashtags_switch", "date_line_row",
+  const char *expect[] = { "hashtags_row", "photo_hashtags_switch", "date_line_row", "date_language_row",
                            "inline_links_switch", "location_switch", NULL };
 
   gtk_window_present (preferences);

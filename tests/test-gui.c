@@ -8,7 +8,10 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-application.h"
+#include "gpm-date-line.h"
 #include "gpm-gui-util.h"
+#include "gpm-preferences-window.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
 
@@ -584,6 +587,98 @@ select_and_read (GpmWindow   *window,
 }
 
 static void
+collect_combo_rows (GtkWidget *widget,
+                    GPtrArray *out)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_combo_rows (child, out);
+}
+
+/* No strftime code reaches the user: every item and subtitle of a combo row */
+static void
+assert_no_codes (AdwComboRow *row)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_assert_null (strchr (gtk_string_list_get_string (GTK_STRING_LIST (model), i), '%'));
+  g_assert_null (strchr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), '%'));
+}
+
+/* The date line's language and style are chosen by name in the
+ * preferences; the preview's date line follows */
+static void
+test_date_line_language (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GSettings *settings = gpm_settings_get_default ();
+  GtkWindow *preferences = GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window)));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  PreviewWait wait = { gpm_window_get_preview (window), FALSE, NULL };
+  const char * const *languages = gpm_date_line_get_languages ();
+  g_autofree char *format = NULL;
+  g_autofree char *locale = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  AdwComboRow *style_row, *language_row;
+  guint german = G_MAXUINT;
+  gulong id;
+
+  gtk_window_present (preferences);
+  collect_combo_rows (GTK_WIDGET (preferences), rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  style_row = g_ptr_array_index (rows, 0);
+  language_row = g_ptr_array_index (rows, 1);
+
+  /* The defaults: the seed's line, in English */
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, GPM_DATE_LINE_SHORT);
+  g_assert_cmpstr (languages[adw_combo_row_get_selected (language_row)], ==, "en");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)), ==,
+                   "Originally posted on Google+ on Sun Jul 15, 2018");
+  assert_no_codes (style_row);
+  assert_no_codes (language_row);
+
+  /* German, long */
+  for (guint i = 0; languages[i] != NULL; i++)
+    if (g_str_equal (languages[i], "de"))
+      german = i;
+  g_assert_cmpuint (german, !=, G_MAXUINT);
+  adw_combo_row_set_selected (language_row, german);
+  adw_combo_row_set_selected (style_row, GPM_DATE_LINE_LONG);
+  format = g_settings_get_string (settings, "date-line-format");
+  locale = g_settings_get_string (settings, "date-line-locale");
+  expected = gpm_date_line_format (GPM_DATE_LINE_LONG, "de");
+  g_assert_cmpstr (format, ==, expected);
+  g_assert_cmpstr (locale, ==, "de_DE.UTF-8");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)),
+                                   "Ursprünglich auf Google+ veröffentlicht am "));
+  assert_no_codes (style_row);
+  assert_no_codes (language_row);
+
+  /* The preview says it in German */
+  id = g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 2);
+  g_assert_nonnull (strstr (text, "Ursprünglich auf Google+ veröffentlicht am "));
+  g_assert_nonnull (strstr (text, "2018"));
+  g_signal_handler_disconnect (wait.preview, id);
+  g_free (wait.text);
+
+  /* A format set elsewhere shows as "Custom", without its codes */
+  g_settings_set_string (settings, "date-line-format", "Posted %Y");
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, GPM_DATE_LINE_N_STYLES);
+  assert_no_codes (style_row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)), "Posted 2018"));
+
+  g_settings_reset (settings, "date-line-format");
+  g_settings_reset (settings, "date-line-locale");
+  gtk_window_destroy (preferences);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_preview_text (void)
 {
   GpmWindow *window = open_test_takeout ();
@@ -1008,6 +1103,7 @@ main (int   argc,
   g_test_add_func ("/gui/search-audience-names", test_search_audience_names);
   g_test_add_func ("/gui/communities-become-public", test_communities_become_public);
   g_test_add_func ("/gui/preview-text", test_preview_text);
+  g_test_add_func ("/gui/date-line-language", test_date_line_language);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
