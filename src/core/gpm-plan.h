@@ -62,6 +62,9 @@ G_DECLARE_FINAL_TYPE (GpmPlan, gpm_plan, GPM, PLAN, GObject)
  * defaults). */
 GpmPlan     *gpm_plan_new                (void);
 GpmPlan     *gpm_plan_copy               (GpmPlan     *self);
+/* The rows gpm_plan_save() writes, one a line ("part\tkey\tvalue", a text's
+ * line breaks as \n): to compare plans, and the CLI's `post --print-plan`. */
+char        *gpm_plan_dump               (GpmPlan     *self);
 /* Same decisions (what gpm_plan_save() would write). */
 gboolean     gpm_plan_equal              (GpmPlan     *a,
                                           GpmPlan     *b);
@@ -94,6 +97,10 @@ GpmPlanTarget gpm_plan_get_target        (GpmPlan       *self,
 GpmPlanTarget gpm_plan_lookup_target     (GpmPlan       *self,
                                           const char    *scope_key,
                                           const char   **aspect_name);
+/* The aspect names the targets name, sorted, each once; @all_aspects (may
+ * be NULL) set when an audience goes to every aspect. */
+GStrv         gpm_plan_dup_target_aspects (GpmPlan      *self,
+                                           gboolean     *all_aspects);
 /* Shorthand for the migrator's old mapping: NULL is SKIP. */
 void          gpm_plan_map_scope         (GpmPlan       *self,
                                           const char    *scope_key,
@@ -210,13 +217,15 @@ gboolean     gpm_plan_save               (GpmPlan     *self,
 GpmPlan     *gpm_plan_load               (GpmJournal  *journal,
                                           GError     **error);
 
-/* The journal of @all_posts' takeout for the account signed in on @pod
- * (gpm_journal_open_for_account(), bound with gpm_journal_bind_account()):
- * the one rule the CLI and the GUI open it by. @typed_address,
- * @typed_user: as the user gave them (NULL: the pod's). Without a signed-in
- * pod (a dry run) only an existing journal is opened, never created: NULL
- * without @error when there is none. @out_reset: the account was made
- * again and the journal's rows were dropped. Blocking: call from a worker. */
+/* The journal of @all_posts' takeout for an account: the one rule the CLI
+ * and the GUI open it by (gpm_journal_open_for_account()). With @pod
+ * signed in: the account as the pod names it, remembered under the name
+ * typed too (@typed_user, may be NULL), created when missing and bound to
+ * the account's guid (gpm_journal_bind_account(): @out_reset says the
+ * account was made again and the rows were dropped). With @pod NULL (a dry
+ * run, a status): the account @typed_address + @typed_user, and only an
+ * existing journal: NULL without @error when there is none. Blocking:
+ * call from a worker. */
 GpmJournal  *gpm_plan_open_journal       (GpmPod      *pod,
                                           const char  *typed_address,
                                           const char  *typed_user,
