@@ -121,6 +121,14 @@ test_plan_audience_rule (void)
   g_assert_cmpuint (aspects->len, ==, 0);
   g_assert_true (all);
 
+  /* one person skipped while the others go to Friends; unset: Friends again */
+  gpm_plan_set_target (plan, "users/77", GPM_PLAN_TARGET_SKIP, NULL);
+  g_assert_true (gpm_plan_has_target (plan, "users/77"));
+  g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p06"), NULL, NULL, NULL, NULL));
+  gpm_plan_unset_target (plan, "users/77");
+  g_assert_false (gpm_plan_has_target (plan, "users/77"));
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p06"), NULL, NULL, NULL, NULL));
+
   /* the people's choice does not reach circles */
   gpm_plan_map_scope (plan, "circles/work", NULL);
   g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p05"), NULL, NULL, NULL, NULL));
@@ -286,6 +294,7 @@ test_plan_journal (void)
   gpm_plan_map_scope (plan, "circles/fam", "Family “close”");
   gpm_plan_set_target (plan, GPM_PLAN_PEOPLE_KEY, GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
   gpm_plan_set_target (plan, "users/77", GPM_PLAN_TARGET_ASPECT, "Bo's");
+  gpm_plan_set_target (plan, "users/78", GPM_PLAN_TARGET_SKIP, NULL);
   gpm_plan_set_post_excluded (plan, "users/1/posts/p09", TRUE);
   gpm_plan_set_post_text (plan, "users/1/posts/p03", "Edited\n\n**text** with a\ttab");
   gpm_plan_set_delay (plan, 90);
@@ -309,6 +318,8 @@ test_plan_journal (void)
   g_assert_cmpint (gpm_plan_get_target (loaded, "circles/fam", &aspect), ==, GPM_PLAN_TARGET_ASPECT);
   g_assert_cmpstr (aspect, ==, "Family “close”");
   g_assert_cmpint (gpm_plan_get_target (loaded, GPM_PLAN_PEOPLE_KEY, NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  g_assert_true (gpm_plan_has_target (loaded, "users/78"));
+  g_assert_cmpint (gpm_plan_lookup_target (loaded, "users/78", NULL), ==, GPM_PLAN_TARGET_SKIP);
   g_assert_true (gpm_plan_is_post_excluded (loaded, "users/1/posts/p09"));
   g_assert_cmpstr (gpm_plan_get_post_text (loaded, "users/1/posts/p03"), ==, "Edited\n\n**text** with a\ttab");
   g_assert_cmpuint (gpm_plan_get_delay (loaded), ==, 90);

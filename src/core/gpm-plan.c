@@ -25,7 +25,7 @@ struct _GpmPlan
   GObject     parent_instance;
 
   GHashTable *audiences;   /* scope key → itself */
-  GHashTable *targets;     /* scope key → Target* (never SKIP) */
+  GHashTable *targets;     /* scope key → Target* */
   GHashTable *excluded;    /* post key → itself */
   GHashTable *texts;       /* post key → Markdown */
   guint       delay;
@@ -192,15 +192,28 @@ gpm_plan_set_target (GpmPlan       *self,
   g_return_if_fail (scope_key != NULL);
   g_return_if_fail (target != GPM_PLAN_TARGET_ASPECT || (aspect_name != NULL && *aspect_name != '\0'));
 
-  if (target == GPM_PLAN_TARGET_SKIP)
-    {
-      g_hash_table_remove (self->targets, scope_key);
-      return;
-    }
   t = g_new0 (Target, 1);
   t->target = target;
   t->aspect = target == GPM_PLAN_TARGET_ASPECT ? g_strdup (aspect_name) : NULL;
   g_hash_table_insert (self->targets, g_strdup (scope_key), t);
+}
+
+void
+gpm_plan_unset_target (GpmPlan    *self,
+                       const char *scope_key)
+{
+  g_return_if_fail (GPM_IS_PLAN (self));
+  g_return_if_fail (scope_key != NULL);
+
+  g_hash_table_remove (self->targets, scope_key);
+}
+
+gboolean
+gpm_plan_has_target (GpmPlan    *self,
+                     const char *scope_key)
+{
+  g_return_val_if_fail (GPM_IS_PLAN (self), FALSE);
+  return scope_key != NULL && g_hash_table_contains (self->targets, scope_key);
 }
 
 GpmPlanTarget
@@ -228,13 +241,11 @@ gpm_plan_lookup_target (GpmPlan     *self,
                         const char  *scope_key,
                         const char **aspect_name)
 {
-  GpmPlanTarget target = gpm_plan_get_target (self, scope_key, aspect_name);
-
   /* A person without a choice of their own: the people's */
-  if (target == GPM_PLAN_TARGET_SKIP && scope_key != NULL && g_str_has_prefix (scope_key, "users/") &&
-      strcmp (scope_key, GPM_PLAN_PEOPLE_KEY) != 0)
-    target = gpm_plan_get_target (self, GPM_PLAN_PEOPLE_KEY, aspect_name);
-  return target;
+  if (scope_key != NULL && !g_hash_table_contains (self->targets, scope_key) &&
+      g_str_has_prefix (scope_key, "users/"))
+    return gpm_plan_get_target (self, GPM_PLAN_PEOPLE_KEY, aspect_name);
+  return gpm_plan_get_target (self, scope_key, aspect_name);
 }
 
 GStrv
@@ -255,7 +266,7 @@ gpm_plan_dup_target_aspects (GpmPlan  *self,
 
       if (t->target == GPM_PLAN_TARGET_ALL_ASPECTS)
         all = TRUE;
-      else
+      else if (t->target == GPM_PLAN_TARGET_ASPECT)
         g_hash_table_add (names, t->aspect);
     }
   if (all_aspects != NULL)
@@ -268,9 +279,10 @@ gpm_plan_map_scope (GpmPlan    *self,
                     const char *scope_key,
                     const char *aspect_name)
 {
-  gpm_plan_set_target (self, scope_key,
-                       aspect_name != NULL ? GPM_PLAN_TARGET_ASPECT : GPM_PLAN_TARGET_SKIP,
-                       aspect_name);
+  if (aspect_name == NULL)
+    gpm_plan_unset_target (self, scope_key);
+  else
+    gpm_plan_set_target (self, scope_key, GPM_PLAN_TARGET_ASPECT, aspect_name);
 }
 
 /* ----------------------------------------------------------------- posts */
@@ -838,7 +850,7 @@ plan_rows (GpmPlan *self)
     {
       const Target *t = g_hash_table_lookup (self->targets, targets[i]);
       g_autofree char *value = t->target == GPM_PLAN_TARGET_ASPECT ? g_strconcat ("aspect:", t->aspect, NULL)
-                                                                    : g_strdup ("all-aspects");
+                               : g_strdup (t->target == GPM_PLAN_TARGET_ALL_ASPECTS ? "all-aspects" : "skip");
 
       add_row (rows, "target", targets[i], value);
     }
@@ -965,6 +977,8 @@ gpm_plan_load (GpmJournal  *journal,
             gpm_plan_set_target (plan, row->key, GPM_PLAN_TARGET_ASPECT, row->value + 7);
           else if (strcmp (row->value, "all-aspects") == 0)
             gpm_plan_set_target (plan, row->key, GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+          else if (strcmp (row->value, "skip") == 0)
+            gpm_plan_set_target (plan, row->key, GPM_PLAN_TARGET_SKIP, NULL);
           else
             ok = FALSE;
         }

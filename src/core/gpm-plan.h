@@ -83,13 +83,20 @@ gboolean     gpm_plan_has_audience       (GpmPlan     *self,
 
 /* ---- where private audiences go ---- */
 /* @aspect_name only with GPM_PLAN_TARGET_ASPECT. @scope_key may be
- * GPM_PLAN_PEOPLE_KEY. SKIP removes the audience's own choice (for a
- * person: the people's choice then applies). */
+ * GPM_PLAN_PEOPLE_KEY. A SKIP set here is the audience's own choice (a
+ * person skipped while the other people go to an aspect). */
 void          gpm_plan_set_target        (GpmPlan       *self,
                                           const char    *scope_key,
                                           GpmPlanTarget  target,
                                           const char    *aspect_name);
-/* The audience's own choice; *@aspect_name (borrowed) for ASPECT. */
+/* Removes the audience's own choice (a person: the people's applies). */
+void          gpm_plan_unset_target      (GpmPlan       *self,
+                                          const char    *scope_key);
+/* Whether the audience has a choice of its own. */
+gboolean      gpm_plan_has_target        (GpmPlan       *self,
+                                          const char    *scope_key);
+/* The audience's own choice (SKIP without one); *@aspect_name (borrowed)
+ * for ASPECT. */
 GpmPlanTarget gpm_plan_get_target        (GpmPlan       *self,
                                           const char    *scope_key,
                                           const char   **aspect_name);
@@ -101,7 +108,7 @@ GpmPlanTarget gpm_plan_lookup_target     (GpmPlan       *self,
  * be NULL) set when an audience goes to every aspect. */
 GStrv         gpm_plan_dup_target_aspects (GpmPlan      *self,
                                            gboolean     *all_aspects);
-/* Shorthand for the migrator's old mapping: NULL is SKIP. */
+/* Shorthand for the migrator's old mapping: NULL unsets. */
 void          gpm_plan_map_scope         (GpmPlan       *self,
                                           const char    *scope_key,
                                           const char    *aspect_name);
