@@ -136,6 +136,46 @@ gpm_plan_copy (GpmPlan *self)
   return copy;
 }
 
+void
+gpm_plan_restore (GpmPlan  *self,
+                  GpmPlan  *saved,
+                  gboolean  with_audiences)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (GPM_IS_PLAN (self));
+  g_return_if_fail (GPM_IS_PLAN (saved));
+
+  if (with_audiences)
+    {
+      g_hash_table_remove_all (self->audiences);
+      g_hash_table_iter_init (&iter, saved->audiences);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (self->audiences, g_strdup (key));
+    }
+  g_hash_table_iter_init (&iter, saved->targets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (self->targets, key))
+      {
+        const Target *t = value;
+
+        gpm_plan_set_target (self, key, t->target, t->aspect);
+      }
+  g_hash_table_iter_init (&iter, saved->excluded);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_add (self->excluded, g_strdup (key));
+  g_hash_table_iter_init (&iter, saved->texts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (self->texts, key))
+      g_hash_table_insert (self->texts, g_strdup (key), g_strdup (value));
+  self->delay = saved->delay;
+  self->max_per_day = saved->max_per_day;
+  self->own_comments = saved->own_comments;
+  self->location = saved->location;
+  self->archive_links = saved->archive_links;
+}
+
 /* ------------------------------------------------------------- audiences */
 
 void
@@ -206,6 +246,13 @@ gpm_plan_unset_target (GpmPlan    *self,
   g_return_if_fail (scope_key != NULL);
 
   g_hash_table_remove (self->targets, scope_key);
+}
+
+void
+gpm_plan_clear_targets (GpmPlan *self)
+{
+  g_return_if_fail (GPM_IS_PLAN (self));
+  g_hash_table_remove_all (self->targets);
 }
 
 gboolean
@@ -540,6 +587,21 @@ plan_convert_settings (GpmPlan *self)
   return settings;
 }
 
+gboolean
+gpm_plan_is_nothing_own (GpmPlan *self,
+                         GpmPost *post)
+{
+  g_autoptr(GpmConvertSettings) settings = NULL;
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), FALSE);
+  g_return_val_if_fail (GPM_IS_POST (post), FALSE);
+
+  if (g_hash_table_contains (self->texts, gpm_journal_post_key (post)))
+    return FALSE;
+  settings = plan_convert_settings (self);
+  return gpm_convert_post_is_nothing_own (post, settings, NULL);
+}
+
 typedef enum {
   FATE_NOT_SELECTED,
   FATE_EXCLUDED,
@@ -574,6 +636,15 @@ gpm_plan_count (GpmPlan       *self,
                 GPtrArray     *posts,
                 GpmPlanCounts *counts)
 {
+  gpm_plan_count_with_posted (self, posts, NULL, counts);
+}
+
+void
+gpm_plan_count_with_posted (GpmPlan       *self,
+                            GPtrArray     *posts,
+                            GHashTable    *posted,
+                            GpmPlanCounts *counts)
+{
   g_autoptr(GpmConvertSettings) settings = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -592,6 +663,9 @@ gpm_plan_count (GpmPlan       *self,
       fate = post_fate (self, post, settings);
       if (fate != FATE_NOT_SELECTED)
         counts->n_selected++;
+      if ((fate == FATE_PUBLIC || fate == FATE_LIMITED) && posted != NULL &&
+          g_hash_table_contains (posted, gpm_journal_post_key (post)))
+        counts->n_posted++;
       switch (fate)
         {
         case FATE_EXCLUDED:

@@ -62,6 +62,14 @@ G_DECLARE_FINAL_TYPE (GpmPlan, gpm_plan, GPM, PLAN, GObject)
  * defaults). */
 GpmPlan     *gpm_plan_new                (void);
 GpmPlan     *gpm_plan_copy               (GpmPlan     *self);
+/* Takes back what @saved (a plan kept in the journal) decided and @self
+ * does not: every audience's target @self has none for, the posts left
+ * out, the edited texts (@self's own edits win), the pace and the options;
+ * the ticked audiences too when @with_audiences ("continue where you left
+ * off"). */
+void         gpm_plan_restore            (GpmPlan     *self,
+                                          GpmPlan     *saved,
+                                          gboolean     with_audiences);
 /* The rows gpm_plan_save() writes, one a line ("part\tkey\tvalue", a text's
  * line breaks as \n): to compare plans, and the CLI's `post --print-plan`. */
 char        *gpm_plan_dump               (GpmPlan     *self);
@@ -92,6 +100,8 @@ void          gpm_plan_set_target        (GpmPlan       *self,
 /* Removes the audience's own choice (a person: the people's applies). */
 void          gpm_plan_unset_target      (GpmPlan       *self,
                                           const char    *scope_key);
+/* Removes every audience's choice: everything private is skipped. */
+void          gpm_plan_clear_targets     (GpmPlan       *self);
 /* Whether the audience has a choice of its own. */
 gboolean      gpm_plan_has_target        (GpmPlan       *self,
                                           const char    *scope_key);
@@ -172,6 +182,12 @@ gboolean     gpm_plan_resolve_audience   (GpmPlan     *self,
 gboolean     gpm_plan_selects_post       (GpmPlan     *self,
                                           GpmPost     *post);
 
+/* Whether @post has nothing of the user's own to post under this plan's
+ * options (gpm_convert_post_is_nothing_own()) and no text edited for it:
+ * never sent. */
+gboolean     gpm_plan_is_nothing_own     (GpmPlan     *self,
+                                          GpmPost     *post);
+
 /* What the plan does with @posts (GpmPost*, every post of the takeout or
  * any part of it): each post counted once. */
 typedef struct {
@@ -182,9 +198,16 @@ typedef struct {
   guint  n_excluded;     /* left out by the user */
   guint  n_nothing_own;  /* nothing of the user's own to post */
   guint  n_to_send;      /* n_public + n_limited */
+  guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,
+                                          GpmPlanCounts *counts);
+/* The same, knowing the keys of the posts already on the pod (@posted:
+ * a set of post keys, may be NULL): n_to_send - n_posted are still to send. */
+void         gpm_plan_count_with_posted  (GpmPlan       *self,
+                                          GPtrArray     *posts,
+                                          GHashTable    *posted,
                                           GpmPlanCounts *counts);
 
 /* The posts a run sends, oldest first, each once (a post shared with two
