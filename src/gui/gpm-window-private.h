@@ -57,6 +57,10 @@ struct _GpmWindow
   gboolean              states_loading;
   GCancellable         *states_cancellable;
   AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
+  GpmPlan              *plan;           /* the shown takeout's migration plan (gpm_window_get_plan()) */
+  GpmImport            *plan_import;    /* weak: the import self->plan is for */
+  GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
+  gboolean              continuing;     /* "Continue" was pressed: the saved audiences come back */
 };
 
 /* gpm-window-import.c */
@@ -73,6 +77,7 @@ void        _gpm_window_actions_init      (GpmWindow      *self);
 
 /* gpm-window-migration.c */
 void        _gpm_window_migration_init    (GpmWindow      *self);
+void        _gpm_window_migration_dispose (GpmWindow      *self);
 /* The journal whose states the post list shows (NULL: none); they are read
  * from it in a worker. */
 void        _gpm_window_set_state_journal (GpmWindow      *self,

@@ -291,6 +291,7 @@ gpm_window_dispose (GObject *object)
   _gpm_window_stop_pulse (self);
   g_cancellable_cancel (self->states_cancellable);
   g_clear_weak_pointer (&self->continue_toast);
+  _gpm_window_migration_dispose (self);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
