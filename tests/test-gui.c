@@ -11,9 +11,11 @@
 #include "gpm-application.h"
 #include "gpm-date-line.h"
 #include "gpm-gui-util.h"
+#include "gpm-journal.h"
 #include "gpm-preferences-window.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
+#include "gpm-window-private.h"
 
 #define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
 #define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
@@ -282,6 +284,30 @@ find_text (GtkWidget  *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_text (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The same, among the widgets shown */
+static GtkWidget *
+find_visible_text (GtkWidget  *widget,
+                   const char *text)
+{
+  const char *label = NULL;
+
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget))
+    label = gtk_label_get_label (GTK_LABEL (widget));
+  if (label != NULL && strstr (label, text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_text (child, text);
 
       if (found)
         return found;
@@ -676,6 +702,182 @@ test_date_line_language (void)
   g_settings_reset (settings, "date-line-locale");
   gtk_window_destroy (preferences);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+warnings_checked (gpointer window)
+{
+  return gpm_window_get_post_warnings (window) != NULL;
+}
+
+typedef struct {
+  GpmWindow *window;
+  GpmPost   *post;
+  guint      flags;
+} WarningWait;
+
+static gboolean
+post_warnings_are (gpointer data)
+{
+  WarningWait *w = data;
+  GHashTable *found = gpm_window_get_post_warnings (w->window);
+
+  return found != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (found, w->post)) == w->flags;
+}
+
+/* The post whose text starts with @content_start ("": the one without text) */
+static GpmPost *
+find_post (GPtrArray  *all,
+           const char *content_start)
+{
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *content = gpm_post_get_content (g_ptr_array_index (all, i));
+
+      if (*content_start == '\0' ? *content == '\0' : g_str_has_prefix (content, content_start))
+        return g_ptr_array_index (all, i);
+    }
+  g_assert_not_reached ();
+}
+
+/* Per-post control: a post left out and a text edited are the plan's (what
+ * the migrator follows), the preview shows the edit, the list marks both;
+ * "posts with warnings" lists the too long one, the one whose photo is
+ * missing and the one with nothing of the user's own, and an edit that
+ * shortens the long one takes it off */
+static void
+test_per_post_control (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-control-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  g_autoptr(GString) long_json = g_string_new (NULL);
+  GpmTestPostFile files[4];
+  const char *paths[] = { takeout, NULL };
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  PreviewWait wait = { gpm_window_get_preview (window), FALSE, NULL };
+  GpmPlan *plan;
+  GPtrArray *all;
+  GpmPost *plain, *reshare, *photo, *longest;
+  GHashTable *found;
+  GtkWidget *leave_out;
+  GpmPostEditor *editor;
+  g_autoptr(GPtrArray) to_send = NULL;
+  g_autofree char *text = NULL;
+  WarningWait ww;
+  gulong id;
+
+  g_string_append (long_json, "{\"url\": \"https://plus.google.com/1/posts/l\", \"creationTime\": \"2018-04-04 10:00:00+0000\", "
+                              AUTHOR ", \"resourceName\": \"users/1/posts/long\", " PUBLIC_ACL ", \"content\": \"Long ");
+  for (guint i = 0; i < 7000; i++)
+    g_string_append (long_json, "word word ");
+  g_string_append (long_json, "\"}");
+
+  files[0] = (GpmTestPostFile) { "20180101 - Plain.json", POST ("2018-01-01 10:00:00+0000", "Plain words of mine", PUBLIC_ACL) };
+  files[1] = (GpmTestPostFile) { "20180202 - Reshare.json",
+    "{\"url\": \"https://plus.google.com/1/posts/r\", \"creationTime\": \"2018-02-02 10:00:00+0000\", " AUTHOR ", "
+    "\"content\": \"\", \"resourceName\": \"users/1/posts/r\", \"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, "
+    "\"content\": \"Bob's words\"}, " PUBLIC_ACL "}" };
+  files[2] = (GpmTestPostFile) { "20180303 - Photo.json",
+    "{\"url\": \"https://plus.google.com/1/posts/p\", \"creationTime\": \"2018-03-03 10:00:00+0000\", " AUTHOR ", "
+    "\"content\": \"Photo of the sea\", \"resourceName\": \"users/1/posts/p\", "
+    "\"media\": {\"url\": \"https://lh3.example/x/sea.jpg\", \"contentType\": \"image/jpeg\", \"localFilePath\": \"sea.jpg\"}, "
+    PUBLIC_ACL "}" };
+  files[3] = (GpmTestPostFile) { "20180404 - Long.json", long_json->str };
+  gpm_test_gui_write_takeout (tmp, files, G_N_ELEMENTS (files));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+
+  plan = gpm_window_get_plan (window);
+  g_assert_nonnull (plan);
+  all = gpm_import_get_posts (gpm_window_get_import (window));
+  plain = find_post (all, "Plain");
+  reshare = find_post (all, "");
+  photo = find_post (all, "Photo");
+  longest = find_post (all, "Long");
+
+  /* The warnings */
+  g_assert_true (gpm_test_gui_wait (warnings_checked, window, 60));
+  found = gpm_window_get_post_warnings (window);
+  g_assert_cmpuint (g_hash_table_size (found), ==, 3);
+  g_assert_false (g_hash_table_contains (found, plain));
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, reshare)), ==, GPM_POST_WARNING_NOTHING_OWN);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, photo)), ==, GPM_POST_WARNING_PHOTO);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, longest)), ==, GPM_POST_WARNING_TOO_LONG);
+  gpm_post_list_set_warnings_only (list, TRUE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "with warnings"));
+  gpm_post_list_set_warnings_only (list, FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Edit the long post (newest first: position 0) down to a few words */
+  id = g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  text = select_and_read (window, &wait, 0);
+  g_assert_true (gpm_preview_get_post (wait.preview) == longest);
+  g_clear_pointer (&text, g_free);
+  editor = gpm_preview_edit_text (wait.preview);
+  g_assert_nonnull (editor);
+  {
+    g_autofree char *start = gpm_post_editor_dup_text (editor);
+    /* It starts from the converted text, date line and all */
+    g_assert_true (g_str_has_prefix (start, "Long word word"));
+    g_assert_nonnull (strstr (start, "Originally posted on Google+ on"));
+  }
+  wait.loaded = FALSE;
+  gpm_post_editor_set_text (editor, "Long story short: my new words");
+  gpm_post_editor_save (editor);
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, gpm_journal_post_key (longest)), ==, "Long story short: my new words");
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  gpm_preview_read_text_async (wait.preview, NULL, text_read_cb, &wait);
+  g_assert_true (gpm_test_gui_wait (text_is_read, &wait, 30));
+  g_test_message ("edited preview: %.200s", wait.text);
+  g_assert_nonnull (strstr (wait.text, "Long story short: my new words"));
+  g_assert_null (strstr (wait.text, "word word"));
+  g_clear_pointer (&wait.text, g_free);
+  /* No longer too long: off the warnings */
+  ww = (WarningWait) { window, longest, GPM_POST_WARNING_NONE };
+  g_assert_true (gpm_test_gui_wait (post_warnings_are, &ww, 30));
+  gpm_post_list_set_warnings_only (list, TRUE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  gpm_post_list_set_warnings_only (list, FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Leave the plain post out (the oldest: position 3) */
+  text = select_and_read (window, &wait, 3);
+  g_assert_true (gpm_preview_get_post (wait.preview) == plain);
+  g_clear_pointer (&text, g_free);
+  leave_out = find_text (GTK_WIDGET (wait.preview), "_Leave Out");
+  g_assert_nonnull (leave_out);
+  g_assert_true (gtk_widget_is_visible (leave_out));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+  g_assert_true (gpm_plan_is_post_excluded (plan, gpm_journal_post_key (plain)));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (list), "Left out"));
+
+  /* What a run would send: neither the post left out nor the reshare;
+   * the edited one is */
+  gpm_plan_set_audiences (plan, (const char * const []) { "PUBLIC", NULL });
+  to_send = gpm_plan_select_posts (plan, all);
+  g_assert_cmpuint (to_send->len, ==, 2);
+  g_assert_false (g_ptr_array_find (to_send, plain, NULL));
+  g_assert_false (g_ptr_array_find (to_send, reshare, NULL));
+  g_assert_true (g_ptr_array_find (to_send, longest, NULL));
+
+  /* Taken back */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), FALSE);
+  g_assert_false (gpm_plan_is_post_excluded (plan, gpm_journal_post_key (plain)));
+  g_assert_null (find_visible_text (GTK_WIDGET (list), "Left out"));
+
+  g_signal_handler_disconnect (wait.preview, id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
 }
 
 static void
@@ -1104,6 +1306,7 @@ main (int   argc,
   g_test_add_func ("/gui/communities-become-public", test_communities_become_public);
   g_test_add_func ("/gui/preview-text", test_preview_text);
   g_test_add_func ("/gui/date-line-language", test_date_line_language);
+  g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);

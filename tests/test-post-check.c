@@ -90,7 +90,7 @@ test_all (void)
   g_ptr_array_add (posts, post_from (HEAD "\"content\": \"Hello\", " PUBLIC_ACL "}"));
   g_ptr_array_add (posts, post_from (HEAD "\"content\": \"\", \"resharedPost\": {\"content\": \"THEIRS\"}, " PUBLIC_ACL "}"));
 
-  gpm_post_check_all_async (posts, NULL, NULL, NULL, check_all_cb, &found);
+  gpm_post_check_all_async (posts, NULL, NULL, NULL, NULL, check_all_cb, &found);
   while (found == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-diaspora.h"
+#include "gpm-journal.h"
 #include "gpm-post-check.h"
 
 GpmPostWarnings
@@ -74,6 +75,7 @@ typedef struct {
   GPtrArray          *posts;
   GpmConvertSettings *settings;
   GpmTakeout         *takeout;
+  GpmPlan            *plan;
 } CheckAll;
 
 static void
@@ -82,6 +84,7 @@ check_all_free (CheckAll *data)
   g_ptr_array_unref (data->posts);
   g_clear_pointer (&data->settings, gpm_convert_settings_free);
   g_clear_object (&data->takeout);
+  g_clear_object (&data->plan);
   g_free (data);
 }
 
@@ -104,7 +107,8 @@ check_all_thread (GTask        *task,
           g_task_return_error_if_cancelled (task);
           return;
         }
-      warnings = gpm_post_check (post, data->settings, data->takeout, NULL);
+      warnings = gpm_post_check (post, data->settings, data->takeout,
+                                 data->plan ? gpm_plan_get_post_text (data->plan, gpm_journal_post_key (post)) : NULL);
       if (warnings != GPM_POST_WARNING_NONE)
         g_hash_table_insert (found, post, GUINT_TO_POINTER (warnings));
     }
@@ -116,6 +120,7 @@ void
 gpm_post_check_all_async (GPtrArray                *posts,
                           const GpmConvertSettings *settings,
                           GpmTakeout               *takeout,
+                          GpmPlan                  *plan,
                           GCancellable             *cancellable,
                           GAsyncReadyCallback       callback,
                           gpointer                  user_data)
@@ -129,6 +134,8 @@ gpm_post_check_all_async (GPtrArray                *posts,
     g_ptr_array_add (data->posts, g_object_ref (g_ptr_array_index (posts, i)));
   data->settings = settings ? gpm_convert_settings_copy (settings) : NULL;
   data->takeout = takeout ? g_object_ref (takeout) : NULL;
+  /* A plan is not thread-safe: the worker reads its own copy */
+  data->plan = plan ? gpm_plan_copy (plan) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) check_all_free);
   g_task_run_in_thread (task, check_all_thread);
 }

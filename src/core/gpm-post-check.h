@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "gpm-convert.h"
+#include "gpm-plan.h"
 #include "gpm-post.h"
 #include "gpm-takeout.h"
 
@@ -34,13 +35,15 @@ GpmPostWarnings gpm_post_check          (GpmPost                  *post,
  * is missing or cannot be posted"); "" for none. */
 char           *gpm_post_warnings_describe (GpmPostWarnings warnings);
 
-/* gpm_post_check() for each of @posts (GpmPost*) in a worker thread. The
- * result (gpm_post_check_all_finish()) maps each post with a warning
- * (GpmPost*, not referenced: @posts' own) to its GpmPostWarnings
- * (GUINT_TO_POINTER). @settings and the posts are copied or referenced. */
+/* gpm_post_check() for each of @posts (GpmPost*) in a worker thread, with
+ * the texts @plan (may be NULL) has for them. The result
+ * (gpm_post_check_all_finish()) maps each post with a warning (GpmPost*,
+ * not referenced: @posts' own) to its GpmPostWarnings (GUINT_TO_POINTER).
+ * @settings, @plan and the posts are copied or referenced. */
 void            gpm_post_check_all_async  (GPtrArray                *posts,
                                            const GpmConvertSettings *settings,
                                            GpmTakeout               *takeout,
+                                           GpmPlan                  *plan,
                                            GCancellable             *cancellable,
                                            GAsyncReadyCallback       callback,
                                            gpointer                  user_data);

@@ -10,6 +10,8 @@
 #include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
+#include "gpm-journal.h"
+#include "gpm-post-check.h"
 #include "gpm-post-list.h"
 
 #define MAX_BADGES 3
@@ -38,6 +40,8 @@ struct _GpmPostList
   GtkLabel           *count_label;
   GtkLabel           *view_label;
   GtkWidget          *show_selected_button;
+  GtkToggleButton    *warnings_button;
+  AdwStatusPage      *empty_page;
 
   GListStore         *store;
   GtkCustomFilter    *filter;
@@ -51,6 +55,9 @@ struct _GpmPostList
   char               *view_heading;
   char               *search;    /* case-folded, NULL when empty */
   GHashTable         *search_scopes; /* scope key → whether its name matches the search */
+  GpmPlan            *plan;      /* posts left out or edited, for the rows */
+  GHashTable         *warnings;  /* GpmPost* → GpmPostWarnings; NULL: not checked yet */
+  gboolean            warnings_only;
 
   GpmPostStateFunc    state_func;
   gpointer            state_data;
@@ -131,6 +138,10 @@ filter_func (gpointer item,
   else if (self->search == NULL && !post_in_keys (post, self->keys))
     return FALSE;
 
+  /* "Posts with warnings": nothing until the check has run */
+  if (self->warnings_only && (self->warnings == NULL || !g_hash_table_contains (self->warnings, post)))
+    return FALSE;
+
   if (self->search != NULL)
     return strstr (gpm_gui_post_get_search_text (post), self->search) != NULL ||
            scopes_match_search (self, post);
@@ -150,8 +161,86 @@ update_heading (GpmPostList *self)
   else
     text = _("Posts of the selected audiences");
 
-  gtk_label_set_label (self->view_label, text);
+  if (self->warnings_only)
+    {
+      g_autofree char *with = NULL;
+
+      if (self->warnings == NULL)
+        with = g_strdup (_("Looking for posts with warnings…"));
+      else
+        /* Translators: the post list's heading with the warnings filter on;
+         * %s is what it shows otherwise ("Posts of the selected audiences") */
+        with = g_strdup_printf (_("%s, with warnings"), text);
+      gtk_label_set_label (self->view_label, with);
+    }
+  else
+    gtk_label_set_label (self->view_label, text);
   gtk_widget_set_visible (self->show_selected_button, self->view_keys != NULL);
+
+  if (self->warnings_only && self->warnings != NULL)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Posts With Warnings"));
+      adw_status_page_set_description (self->empty_page, _("None of these posts needs a look before it is moved."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Posts"));
+      adw_status_page_set_description (self->empty_page, _("Tick an audience on the left, or change the search."));
+    }
+}
+
+static void
+warnings_toggled_cb (GpmPostList *self)
+{
+  gpm_post_list_set_warnings_only (self, gtk_toggle_button_get_active (self->warnings_button));
+}
+
+void
+gpm_post_list_set_warnings_only (GpmPostList *self,
+                                 gboolean     only)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  if (gtk_toggle_button_get_active (self->warnings_button) != only)
+    gtk_toggle_button_set_active (self->warnings_button, only);   /* comes back here */
+  if (self->warnings_only == only)
+    return;
+  self->warnings_only = only;
+  update_heading (self);
+  gtk_filter_changed (GTK_FILTER (self->filter),
+                      only ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+void
+gpm_post_list_set_warnings (GpmPostList *self,
+                            GHashTable  *warnings)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_clear_pointer (&self->warnings, g_hash_table_unref);
+  self->warnings = warnings ? g_hash_table_ref (warnings) : NULL;
+  update_heading (self);
+  if (self->warnings_only)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gpm_post_list_refresh_states (self);
+}
+
+GpmPostWarnings
+gpm_post_list_get_post_warnings (GpmPostList *self,
+                                 GpmPost     *post)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), GPM_POST_WARNING_NONE);
+  return self->warnings ? GPOINTER_TO_UINT (g_hash_table_lookup (self->warnings, post)) : GPM_POST_WARNING_NONE;
+}
+
+void
+gpm_post_list_set_plan (GpmPostList *self,
+                        GpmPlan     *plan)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_set_object (&self->plan, plan);
+  gpm_post_list_refresh_states (self);
 }
 
 static void
@@ -501,6 +590,9 @@ activate_cb (GpmPostList *self,
 typedef struct {
   GtkWidget *date;
   GtkWidget *unselected;
+  GtkWidget *left_out;
+  GtkWidget *edited;
+  GtkWidget *warning;
   GtkWidget *icons;
   GtkWidget *state;
   GtkWidget *snippet;
@@ -524,6 +616,15 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   row->unselected = gtk_label_new (_("Not selected"));
   gtk_widget_add_css_class (row->unselected, "dim-label");
   gtk_widget_add_css_class (row->unselected, "caption");
+  /* The user's own decisions about the post (the plan) */
+  row->left_out = gtk_label_new (_("Left out"));
+  gtk_widget_add_css_class (row->left_out, "caption");
+  gtk_widget_add_css_class (row->left_out, "left-out");
+  row->edited = gtk_image_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_tooltip_text (row->edited, _("Text edited by you"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->edited), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text edited by you"), -1);
+  row->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (row->warning, "warning");
   row->snippet = gtk_label_new (NULL);
   row->badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
 
@@ -543,7 +644,10 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 
   gtk_box_append (GTK_BOX (top), row->date);
   gtk_box_append (GTK_BOX (top), row->unselected);
+  gtk_box_append (GTK_BOX (top), row->left_out);
   gtk_box_append (GTK_BOX (top), row->icons);
+  gtk_box_append (GTK_BOX (top), row->edited);
+  gtk_box_append (GTK_BOX (top), row->warning);
   gtk_box_append (GTK_BOX (top), row->state);
   gtk_box_append (GTK_BOX (box), top);
   gtk_box_append (GTK_BOX (box), row->snippet);
@@ -630,8 +734,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     add_icon (row->icons, "view-list-bullet-symbolic", _("Poll"), a11y);
   if (kinds & GPM_POST_HAS_LOCATION)
     add_icon (row->icons, "mark-location-symbolic", _("Location"), a11y);
-  if (gpm_convert_post_is_nothing_own (post, NULL, NULL))
-    add_icon (row->icons, "dialog-warning-symbolic", _("Nothing of yours to post"), a11y);
 
   clear_box (row->badges);
   for (guint i = 0; scopes != NULL && i < scopes->len; i++)
@@ -695,6 +797,35 @@ update_state (GpmPostList *self,
   gtk_widget_set_visible (row->unselected, !post_in_keys (post, self->keys));
   if (!post_in_keys (post, self->keys))
     g_string_append_printf (a11y, ", %s", _("Not selected"));
+
+  {
+    const char *key = self->plan ? gpm_journal_post_key (post) : NULL;
+    gboolean left_out = key != NULL && gpm_plan_is_post_excluded (self->plan, key);
+    gboolean edited = key != NULL && gpm_plan_get_post_text (self->plan, key) != NULL;
+    GpmPostWarnings warnings = gpm_post_list_get_post_warnings (self, post);
+
+    gtk_widget_set_visible (row->left_out, left_out);
+    gtk_widget_set_visible (row->edited, edited);
+    if (left_out)
+      g_string_append_printf (a11y, ", %s", _("Left out"));
+    if (edited)
+      g_string_append_printf (a11y, ", %s", _("Text edited by you"));
+
+    /* Before the check has run: the cheap one, nothing of the user's own */
+    if (self->warnings == NULL && !edited && gpm_convert_post_is_nothing_own (post, NULL, NULL))
+      warnings = GPM_POST_WARNING_NOTHING_OWN;
+    gtk_widget_set_visible (row->warning, warnings != GPM_POST_WARNING_NONE);
+    if (warnings != GPM_POST_WARNING_NONE)
+      {
+        g_autofree char *words = gpm_post_warnings_describe (warnings);
+        /* Translators: a post's warnings in its row: "Warning: too long for diaspora*" */
+        g_autofree char *label = g_strdup_printf (_("Warning: %s"), words);
+
+        gtk_widget_set_tooltip_text (row->warning, label);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (row->warning), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+        g_string_append_printf (a11y, ", %s", label);
+      }
+  }
 
   if (self->state_func != NULL)
     state_icon = self->state_func (post, &state_label, self->state_data);
@@ -781,6 +912,8 @@ gpm_post_list_finalize (GObject *object)
   g_clear_pointer (&self->view_keys, g_hash_table_unref);
   g_clear_pointer (&self->view_heading, g_free);
   g_clear_pointer (&self->search_scopes, g_hash_table_unref);
+  g_clear_pointer (&self->warnings, g_hash_table_unref);
+  g_clear_object (&self->plan);
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->search, g_free);
 
@@ -821,6 +954,9 @@ gpm_post_list_class_init (GpmPostListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, view_label);
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, show_selected_button);
   gtk_widget_class_bind_template_callback (widget_class, show_selected_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, warnings_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, warnings_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);

@@ -257,6 +257,7 @@ import_done_cb (GObject      *object,
   remember_recent (self, (const char * const *) self->import_paths);
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
+  _gpm_window_posts_show_import (self, import);
   {
     /* The default selection at once; the sidebar's tree follows from its thread */
     g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));

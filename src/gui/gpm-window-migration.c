@@ -385,6 +385,8 @@ journal_found_cb (GObject      *source,
       GpmPlan *plan = gpm_window_get_plan (self);
 
       gpm_plan_restore (plan, f->saved, FALSE);
+      /* Its posts left out and edited texts, in the list and the preview */
+      _gpm_window_posts_refresh (self);
       g_object_set_data_full (G_OBJECT (plan), "gpm-restored-from",
                               g_strdup (gpm_journal_get_path (f->journal)), g_free);
       g_strfreev (self->continue_audiences);

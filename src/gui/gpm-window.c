@@ -289,6 +289,7 @@ gpm_window_dispose (GObject *object)
   GpmWindow *self = GPM_WINDOW (object);
 
   _gpm_window_stop_pulse (self);
+  _gpm_window_posts_dispose (self);
   g_cancellable_cancel (self->states_cancellable);
   g_clear_weak_pointer (&self->continue_toast);
   _gpm_window_migration_dispose (self);
@@ -424,6 +425,7 @@ gpm_window_init (GpmWindow *self)
   remote_previews_changed_cb (self);
 
   _gpm_window_import_init (self);
+  _gpm_window_posts_init (self);
   update_header_cb (self);
   _gpm_window_actions_init (self);
 }
