@@ -23,6 +23,7 @@ gpm_window_get_post_warnings (GpmWindow *self)
 typedef struct {
   GpmWindow *window;
   GPtrArray *posts;   /* those checked: an entry missing from the result has none */
+  gint64     started;
 } Check;
 
 static void
@@ -51,6 +52,8 @@ checked_cb (GObject      *source,
       return;
     }
 
+  g_debug ("%u posts checked for warnings in %.0f ms, %u with warnings", check->posts->len,
+           (g_get_monotonic_time () - check->started) / 1000.0, g_hash_table_size (found));
   if (self->post_warnings == NULL)
     self->post_warnings = g_steal_pointer (&found);
   else
@@ -80,6 +83,7 @@ start_check (GpmWindow *self,
     self->checks_cancellable = g_cancellable_new ();
   check->window = g_object_ref (self);
   check->posts = g_ptr_array_ref (posts);
+  check->started = g_get_monotonic_time ();
   gpm_post_check_all_async (posts, settings,
                             self->shown_import ? gpm_import_get_takeout (self->shown_import) : NULL,
                             gpm_window_get_plan (self), self->checks_cancellable, checked_cb, check);
