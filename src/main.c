@@ -9,6 +9,7 @@
 #include "gpm-application.h"
 #include "gpm-renderer.h"
 #include "gpm-takeout.h"
+#include "gpm-util.h"
 
 int
 main (int   argc,
@@ -23,9 +24,7 @@ main (int   argc,
   gpm_renderer_choose ();
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  gpm_i18n_init ();
 
   /* The display, while the renderer's probe still holds its own */
   gtk_init_check ();

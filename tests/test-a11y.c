@@ -650,22 +650,35 @@ check_window (GtkWindow          *window,
     g_test_fail_printf ("%s: %u accessibility failures (listed above)", what, n_failed);
 
   /* No trap: Tab always takes the focus on, out of every widget it entered
-   * (a list of 20,000 posts, the web view); the walk goes round the window. */
+   * (a list of 20,000 posts, the web view); the walk goes round the window.
+   * A list: more than four presses inside it. The preview holds a fixed set
+   * of controls (the two views, Leave Out, Edit Text…, the page): a trap
+   * there comes back to one of them before leaving, or stays longer than
+   * they are many. */
   {
-    guint longest = 0, run_len = 0;
+    guint longest = 0, run_len = 0, run_start = 0;
     const char *previous_area = NULL;
+    gboolean repeated = FALSE;
 
     for (guint i = 0; i < focus_log->len; i++)
       {
         const char *d = g_ptr_array_index (focus_log, i);
         const char *area = strstr (d, "GpmPreview") ? "preview" : strstr (d, "GtkListView") ? d : NULL;
+        gboolean same = area != NULL && previous_area != NULL && g_str_equal (area, previous_area);
 
-        run_len = area != NULL && previous_area != NULL && g_str_equal (area, previous_area) ? run_len + 1 : 1;
+        run_len = same ? run_len + 1 : 1;
+        if (!same)
+          run_start = i;
+        else if (g_str_equal (area, "preview"))
+          for (guint j = run_start; j < i; j++)
+            repeated |= g_str_equal (g_ptr_array_index (focus_log, j), d);
         previous_area = area;
-        longest = MAX (longest, run_len);
+        longest = MAX (longest, g_strcmp0 (area, "preview") == 0 && run_len <= 6 ? MIN (run_len, 4) : run_len);
       }
     if (longest > 4)
       g_test_fail_printf ("%s: Tab stayed %u presses in a row inside one list or the preview", what, longest);
+    if (repeated)
+      g_test_fail_printf ("%s: Tab went round inside the preview", what);
   }
 
   for (guint e = 0; expect != NULL && expect[e] != NULL; e++)
@@ -886,7 +899,7 @@ test_preferences (void)
 {
   GpmWindow *window = new_window ();
   GtkWindow *preferences = GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window)));
-  const char *expect[] = { "hashtags_row", "photo_hashtags_switch", "date_line_row",
+  const char *expect[] = { "hashtags_row", "photo_hashtags_switch", "date_line_row", "date_language_row",
                            "inline_links_switch", "location_switch", NULL };
 
   gtk_window_present (preferences);

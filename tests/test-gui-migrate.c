@@ -287,6 +287,134 @@ test_migrate_to_test_pod (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GpmPost *
+post_with (GpmWindow  *window,
+           const char *content)
+{
+  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
+      return g_ptr_array_index (all, i);
+  g_assert_not_reached ();
+}
+
+/* Issue 17 item 5 the whole way: a post left out and a text edited in the
+ * review (before signing in) and a post left out on the plan page are the
+ * plan's, kept in the journal, and the pod receives what they say */
+static void
+test_per_post_decisions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-decide-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GpmPod) signed_in = NULL;
+  g_autoptr(GpmPlan) saved = NULL;
+  GpmWindow *window;
+  GpmPreview *preview;
+  GpmSignInDialog *dialog;
+  GpmPostEditor *editor;
+  GpmMigratePage *page;
+  GtkWidget *leave_out;
+  gboolean edited_seen = FALSE;
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "carol", "correct horse", NULL);
+  gpm_test_pod_add_aspect (pod, "carol", "Family");
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+  preview = gpm_window_get_preview (window);
+
+  /* In the review: leave the first post out, edit the second's text */
+  gpm_preview_set_post (preview, post_with (window, "First public post"));
+  leave_out = find_button (GTK_WIDGET (preview), "_Leave Out");
+  g_assert_nonnull (leave_out);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+  gpm_preview_set_post (preview, post_with (window, "Second public post"));
+  editor = gpm_preview_edit_text (preview);
+  g_assert_nonnull (editor);
+  gpm_post_editor_set_text (editor, "My edited words #repost");
+  gpm_post_editor_save (editor);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  dialog = gpm_test_gui_find_sign_in_dialog ();
+  g_assert_nonnull (dialog);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "carol");
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  page = gpm_window_get_migrate_page (window);
+  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+
+  /* On the plan page, one more left out: the page takes it and keeps it */
+  gpm_preview_set_post (preview, post_with (window, "Written somewhere"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+
+  gpm_migrate_page_set_delay (page, 0);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+
+  received = gpm_test_pod_dup_posts (pod);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_test_message ("received: %s", post->text);
+      g_assert_null (strstr (post->text, "First public post"));
+      g_assert_null (strstr (post->text, "Second public post"));
+      g_assert_null (strstr (post->text, "Written somewhere"));
+      if (g_str_equal (post->text, "My edited words #repost"))
+        edited_seen = TRUE;
+    }
+  g_assert_true (edited_seen);
+  /* The edited one and the family's */
+  g_assert_cmpuint (received->len, ==, 2);
+
+  /* Kept in the journal, for the next time */
+  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (saved);
+  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "First public post"))));
+  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "Written somewhere"))));
+  g_assert_cmpstr (gpm_plan_get_post_text (saved, gpm_journal_post_key (post_with (window, "Second public post"))),
+                   ==, "My edited words #repost");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
 static gboolean
 has_pod (gpointer data)
 {
@@ -419,6 +547,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
   g_test_add_func ("/gui/sign-in-variants", test_sign_in_variants);
+  g_test_add_func ("/gui/per-post-decisions", test_per_post_decisions);
 
   return g_test_run ();
 }

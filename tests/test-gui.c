@@ -8,8 +8,14 @@
 
 #include <glib/gstdio.h>
 
+#include "gpm-application.h"
+#include "gpm-date-line.h"
+#include "gpm-gui-util.h"
+#include "gpm-journal.h"
+#include "gpm-preferences-window.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
+#include "gpm-window-private.h"
 
 #define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
 #define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
@@ -34,6 +40,49 @@ static const GpmTestPostFile posts[] = {
 
 static char *tmp_dir;
 static char *takeout_dir;
+static char *launch_dir;   /* XDG_DATA_HOME and XDG_CONFIG_HOME: a handler for folders */
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* The default application for folders, in a fresh XDG_DATA_HOME and
+ * XDG_CONFIG_HOME: a script that writes the URI it was given to
+ * LAUNCH_DIR/opened. Set before GIO reads either. */
+static void
+install_folder_handler (void)
+{
+  g_autofree char *apps = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *script_text = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *desktop_text = NULL;
+  g_autofree char *mimeapps = NULL;
+
+  launch_dir = g_dir_make_tmp ("gpm-test-launch-XXXXXX", NULL);
+  g_assert_nonnull (launch_dir);
+  apps = g_build_filename (launch_dir, "applications", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+
+  script = g_build_filename (launch_dir, "open-folder.sh", NULL);
+  script_text = g_strdup_printf ("#!/bin/sh\necho \"$1\" > '%s/opened.tmp' && mv '%s/opened.tmp' '%s/opened'\n",
+                                 launch_dir, launch_dir, launch_dir);
+  g_assert_true (g_file_set_contents (script, script_text, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0700), ==, 0);
+
+  desktop = g_build_filename (apps, "gpm-test-folder.desktop", NULL);
+  desktop_text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test folder handler\n"
+                                  "Exec=%s %%u\nMimeType=inode/directory;\n", script);
+  g_assert_true (g_file_set_contents (desktop, desktop_text, -1, NULL));
+
+  mimeapps = g_build_filename (launch_dir, "mimeapps.list", NULL);
+  g_assert_true (g_file_set_contents (mimeapps, "[Default Applications]\ninode/directory=gpm-test-folder.desktop\n", -1, NULL));
+
+  g_setenv ("XDG_DATA_HOME", launch_dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", launch_dir, TRUE);
+}
 
 static gboolean
 is_review (gpointer data)
@@ -79,8 +128,9 @@ test_drop_builds_tree (void)
   g_assert_cmpuint (gpm_import_get_n_posts (import), ==, 8);
   g_assert_cmpuint (gpm_import_get_n_problems (import), ==, 1);
 
-  /* Public, Your circles, Extended circles, Circles, Communities */
-  g_assert_cmpuint (g_list_model_get_n_items (roots), ==, 5);
+  /* Public, Extended circles, Circles, Communities; "Your circles" has no
+   * posts and is hidden */
+  g_assert_cmpuint (g_list_model_get_n_items (roots), ==, 4);
 
   node = find_node (window, "PUBLIC");
   g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 3);
@@ -92,8 +142,7 @@ test_drop_builds_tree (void)
   g_assert_true (gpm_scope_node_get_is_private (node));
   g_assert_false (gpm_scope_node_get_active (node));
 
-  node = find_node (window, "CIRCLES");
-  g_assert_cmpuint (gpm_scope_node_get_count (node), ==, 0);
+  g_assert_null (gpm_scope_tree_find (roots, "CIRCLES"));
 
   node = find_node (window, "Circles");
   g_assert_null (gpm_scope_node_get_key (node));
@@ -206,6 +255,234 @@ test_space_ticks_focused_row (void)
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
   g_assert_true (gtk_widget_activate_action (sidebar, "sidebar.toggle-focused", NULL));
   g_assert_false (gpm_scope_node_get_active (extended));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean list_has (GListModel *model, const char *text);
+
+static gboolean
+sidebar_settled (gpointer window)
+{
+  return gpm_scope_sidebar_is_settled (gpm_window_get_sidebar (window));
+}
+
+/* A label or button under @widget whose text contains @text */
+static GtkWidget *
+find_text (GtkWidget  *widget,
+           const char *text)
+{
+  const char *label = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    label = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  if (label != NULL && strstr (label, text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The same, among the widgets shown */
+static GtkWidget *
+find_visible_text (GtkWidget  *widget,
+                   const char *text)
+{
+  const char *label = NULL;
+
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_LABEL (widget))
+    label = gtk_label_get_label (GTK_LABEL (widget));
+  if (label != NULL && strstr (label, text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_visible_text (child, text);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Viewing is not selecting: an audience's posts can be looked at without
+ * ticking it, the list says so, and "Show Selected" goes back */
+static void
+test_view_is_not_select (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmScopeSidebar *sidebar = gpm_window_get_sidebar (window);
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  GpmScopeNode *family = find_node (window, "circles/1-aaa");
+  g_auto(GStrv) before = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_auto(GStrv) after = NULL;
+  GtkWidget *show_selected;
+
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "selected audiences"));
+  g_assert_false (gpm_post_list_get_viewing (list));
+
+  gpm_scope_sidebar_view_node (sidebar, family);
+  g_assert_true (gpm_scope_sidebar_get_viewed_node (sidebar) == family);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "Grandma"));
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Family (not selected)");
+  g_assert_false (gpm_scope_node_get_active (family));
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+  after = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_assert_true (g_strv_equal ((const char * const *) before, (const char * const *) after));
+  /* The rows say these posts will not be moved */
+  g_assert_nonnull (find_text (GTK_WIDGET (list), "Not selected"));
+
+  /* Ticking it while looking: the heading follows, the list stays */
+  gpm_scope_node_set_active (family, TRUE);
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Family (selected)");
+  gpm_scope_node_set_active (family, FALSE);
+  gpm_test_gui_wait (sidebar_settled, window, 5);
+
+  /* A group: its audiences' posts */
+  gpm_scope_sidebar_view_node (sidebar, find_node (window, "Communities"));
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_cmpstr (gpm_post_list_get_heading (list), ==, "Posts shared with Communities (selected)");
+
+  /* Back to the selected posts by the heading's button */
+  show_selected = find_text (GTK_WIDGET (list), "_Show Selected");
+  g_assert_nonnull (show_selected);
+  g_assert_true (gtk_widget_get_visible (show_selected));
+  g_signal_emit_by_name (show_selected, "clicked");
+  g_assert_null (gpm_scope_sidebar_get_viewed_node (sidebar));
+  gpm_test_gui_wait_list (window);
+  g_assert_false (gpm_post_list_get_viewing (list));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_false (gtk_widget_get_visible (show_selected));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Search looks through every post, and finds audience names */
+static void
+test_search_audience_names (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+
+  /* Family is not ticked; "Grandma turns ninety" has no "family" in it */
+  gpm_post_list_set_search_text (list, "family");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "Grandma"));
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "all posts"));
+
+  gpm_post_list_set_search_text (list, "raspberry");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  g_assert_true (list_has (model, "version two"));
+
+  /* Inside an audience looked into, search stays there */
+  gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), find_node (window, "PUBLIC"));
+  gpm_post_list_set_search_text (list, "new year");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  gpm_post_list_set_search_text (list, "raspberry");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), NULL);
+  gpm_post_list_set_search_text (list, "");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* "Essentially public" is explained, and community posts are marked as
+ * becoming public */
+static void
+test_communities_become_public (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmScopeNode *community = find_node (window, "communities/111");
+  GtkWidget *note = find_text (GTK_WIDGET (gpm_window_get_sidebar (window)), "become public on diaspora*");
+  GListModel *model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+  g_autoptr(GpmPost) post = g_list_model_get_item (model, 0);
+  g_autofree char *audience = NULL;
+
+  g_assert_true (gpm_scope_node_get_becomes_public (community));
+  g_assert_false (gpm_scope_node_get_becomes_public (find_node (window, "PUBLIC")));
+  g_assert_nonnull (note);
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (note)), "essentially public"));
+
+  /* The newest post is the community's */
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "Weather station, version two");
+  audience = gpm_gui_format_audience (post);
+  g_assert_cmpstr (audience, ==, "Shared with Raspberry Pi (a community: becomes public on diaspora*)");
+  {
+    GtkWidget *badge = find_text (GTK_WIDGET (gpm_window_get_post_list (window)), "Raspberry Pi");
+
+    g_assert_nonnull (badge);
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (gtk_widget_get_parent (badge)), "becomes public"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+shortcut_listed (GtkWidget  *widget,
+                 const char *action)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *name = NULL;
+
+      g_object_get (widget, "action-name", &name, NULL);
+      if (g_strcmp0 (name, action) == 0)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shortcut_listed (child, action))
+      return TRUE;
+  return FALSE;
+}
+
+/* Shift+Ctrl+O opens an extracted takeout folder: a folder chooser, listed
+ * in the shortcuts window beside Ctrl+O */
+static void
+test_open_folder_shortcut (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (gpm_test_gui_get_app ()),
+                                                                "win.open-folder");
+  GtkWindow *overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  GtkWindow *chooser;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (g_strv_length (accels), ==, 1);
+  g_assert_cmpstr (accels[0], ==, "<Shift><Control>o");
+  g_assert_nonnull (overlay);
+  g_assert_true (shortcut_listed (GTK_WIDGET (overlay), "win.open-folder"));
+  g_assert_true (shortcut_listed (GTK_WIDGET (overlay), "app.open"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-folder", NULL));
+  chooser = gpm_test_gui_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  if (chooser != NULL)   /* GTK's own dialog (no portal on the test bus) */
+    g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                     GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  /* The window's dispose destroys its chooser */
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -333,6 +610,274 @@ select_and_read (GpmWindow   *window,
   g_assert_true (gpm_test_gui_wait (text_is_read, wait, 30));
 
   return g_steal_pointer (&wait->text);
+}
+
+static void
+collect_combo_rows (GtkWidget *widget,
+                    GPtrArray *out)
+{
+  if (ADW_IS_COMBO_ROW (widget))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_combo_rows (child, out);
+}
+
+/* No strftime code reaches the user: every item and subtitle of a combo row */
+static void
+assert_no_codes (AdwComboRow *row)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_assert_null (strchr (gtk_string_list_get_string (GTK_STRING_LIST (model), i), '%'));
+  g_assert_null (strchr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), '%'));
+}
+
+/* The date line's language and style are chosen by name in the
+ * preferences; the preview's date line follows */
+static void
+test_date_line_language (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GSettings *settings = gpm_settings_get_default ();
+  GtkWindow *preferences = GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window)));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  PreviewWait wait = { gpm_window_get_preview (window), FALSE, NULL };
+  const char * const *languages = gpm_date_line_get_languages ();
+  g_autofree char *format = NULL;
+  g_autofree char *locale = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  AdwComboRow *style_row, *language_row;
+  guint german = G_MAXUINT;
+  gulong id;
+
+  gtk_window_present (preferences);
+  collect_combo_rows (GTK_WIDGET (preferences), rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  style_row = g_ptr_array_index (rows, 0);
+  language_row = g_ptr_array_index (rows, 1);
+
+  /* The defaults: the seed's line, in English */
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, GPM_DATE_LINE_SHORT);
+  g_assert_cmpstr (languages[adw_combo_row_get_selected (language_row)], ==, "en");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)), ==,
+                   "Originally posted on Google+ on Sun Jul 15, 2018");
+  assert_no_codes (style_row);
+  assert_no_codes (language_row);
+
+  /* German, long */
+  for (guint i = 0; languages[i] != NULL; i++)
+    if (g_str_equal (languages[i], "de"))
+      german = i;
+  g_assert_cmpuint (german, !=, G_MAXUINT);
+  adw_combo_row_set_selected (language_row, german);
+  adw_combo_row_set_selected (style_row, GPM_DATE_LINE_LONG);
+  format = g_settings_get_string (settings, "date-line-format");
+  locale = g_settings_get_string (settings, "date-line-locale");
+  expected = gpm_date_line_format (GPM_DATE_LINE_LONG, "de");
+  g_assert_cmpstr (format, ==, expected);
+  g_assert_cmpstr (locale, ==, "de_DE.UTF-8");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)),
+                                   "Ursprünglich auf Google+ veröffentlicht am "));
+  assert_no_codes (style_row);
+  assert_no_codes (language_row);
+
+  /* The preview says it in German */
+  id = g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 2);
+  g_assert_nonnull (strstr (text, "Ursprünglich auf Google+ veröffentlicht am "));
+  g_assert_nonnull (strstr (text, "2018"));
+  g_signal_handler_disconnect (wait.preview, id);
+  g_free (wait.text);
+
+  /* A format set elsewhere shows as "Custom", without its codes */
+  g_settings_set_string (settings, "date-line-format", "Posted %Y");
+  g_assert_cmpuint (adw_combo_row_get_selected (style_row), ==, GPM_DATE_LINE_N_STYLES);
+  assert_no_codes (style_row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)), "Posted 2018"));
+
+  g_settings_reset (settings, "date-line-format");
+  g_settings_reset (settings, "date-line-locale");
+  gtk_window_destroy (preferences);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+warnings_checked (gpointer window)
+{
+  return gpm_window_get_post_warnings (window) != NULL;
+}
+
+typedef struct {
+  GpmWindow *window;
+  GpmPost   *post;
+  guint      flags;
+} WarningWait;
+
+static gboolean
+post_warnings_are (gpointer data)
+{
+  WarningWait *w = data;
+  GHashTable *found = gpm_window_get_post_warnings (w->window);
+
+  return found != NULL && GPOINTER_TO_UINT (g_hash_table_lookup (found, w->post)) == w->flags;
+}
+
+/* The post whose text starts with @content_start ("": the one without text) */
+static GpmPost *
+find_post (GPtrArray  *all,
+           const char *content_start)
+{
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *content = gpm_post_get_content (g_ptr_array_index (all, i));
+
+      if (*content_start == '\0' ? *content == '\0' : g_str_has_prefix (content, content_start))
+        return g_ptr_array_index (all, i);
+    }
+  g_assert_not_reached ();
+}
+
+/* Per-post control: a post left out and a text edited are the plan's (what
+ * the migrator follows), the preview shows the edit, the list marks both;
+ * "posts with warnings" lists the too long one, the one whose photo is
+ * missing and the one with nothing of the user's own, and an edit that
+ * shortens the long one takes it off */
+static void
+test_per_post_control (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-control-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  g_autoptr(GString) long_json = g_string_new (NULL);
+  GpmTestPostFile files[4];
+  const char *paths[] = { takeout, NULL };
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  PreviewWait wait = { gpm_window_get_preview (window), FALSE, NULL };
+  GpmPlan *plan;
+  GPtrArray *all;
+  GpmPost *plain, *reshare, *photo, *longest;
+  GHashTable *found;
+  GtkWidget *leave_out;
+  GpmPostEditor *editor;
+  g_autoptr(GPtrArray) to_send = NULL;
+  g_autofree char *text = NULL;
+  WarningWait ww;
+  gulong id;
+
+  g_string_append (long_json, "{\"url\": \"https://plus.google.com/1/posts/l\", \"creationTime\": \"2018-04-04 10:00:00+0000\", "
+                              AUTHOR ", \"resourceName\": \"users/1/posts/long\", " PUBLIC_ACL ", \"content\": \"Long ");
+  for (guint i = 0; i < 7000; i++)
+    g_string_append (long_json, "word word ");
+  g_string_append (long_json, "\"}");
+
+  files[0] = (GpmTestPostFile) { "20180101 - Plain.json", POST ("2018-01-01 10:00:00+0000", "Plain words of mine", PUBLIC_ACL) };
+  files[1] = (GpmTestPostFile) { "20180202 - Reshare.json",
+    "{\"url\": \"https://plus.google.com/1/posts/r\", \"creationTime\": \"2018-02-02 10:00:00+0000\", " AUTHOR ", "
+    "\"content\": \"\", \"resourceName\": \"users/1/posts/r\", \"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, "
+    "\"content\": \"Bob's words\"}, " PUBLIC_ACL "}" };
+  files[2] = (GpmTestPostFile) { "20180303 - Photo.json",
+    "{\"url\": \"https://plus.google.com/1/posts/p\", \"creationTime\": \"2018-03-03 10:00:00+0000\", " AUTHOR ", "
+    "\"content\": \"Photo of the sea\", \"resourceName\": \"users/1/posts/p\", "
+    "\"media\": {\"url\": \"https://lh3.example/x/sea.jpg\", \"contentType\": \"image/jpeg\", \"localFilePath\": \"sea.jpg\"}, "
+    PUBLIC_ACL "}" };
+  files[3] = (GpmTestPostFile) { "20180404 - Long.json", long_json->str };
+  gpm_test_gui_write_takeout (tmp, files, G_N_ELEMENTS (files));
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+
+  plan = gpm_window_get_plan (window);
+  g_assert_nonnull (plan);
+  all = gpm_import_get_posts (gpm_window_get_import (window));
+  plain = find_post (all, "Plain");
+  reshare = find_post (all, "");
+  photo = find_post (all, "Photo");
+  longest = find_post (all, "Long");
+
+  /* The warnings */
+  g_assert_true (gpm_test_gui_wait (warnings_checked, window, 60));
+  found = gpm_window_get_post_warnings (window);
+  g_assert_cmpuint (g_hash_table_size (found), ==, 3);
+  g_assert_false (g_hash_table_contains (found, plain));
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, reshare)), ==, GPM_POST_WARNING_NOTHING_OWN);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, photo)), ==, GPM_POST_WARNING_PHOTO);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (found, longest)), ==, GPM_POST_WARNING_TOO_LONG);
+  gpm_post_list_set_warnings_only (list, TRUE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+  g_assert_nonnull (strstr (gpm_post_list_get_heading (list), "with warnings"));
+  gpm_post_list_set_warnings_only (list, FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Edit the long post (newest first: position 0) down to a few words */
+  id = g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  text = select_and_read (window, &wait, 0);
+  g_assert_true (gpm_preview_get_post (wait.preview) == longest);
+  g_clear_pointer (&text, g_free);
+  editor = gpm_preview_edit_text (wait.preview);
+  g_assert_nonnull (editor);
+  {
+    g_autofree char *start = gpm_post_editor_dup_text (editor);
+    /* It starts from the converted text, date line and all */
+    g_assert_true (g_str_has_prefix (start, "Long word word"));
+    g_assert_nonnull (strstr (start, "Originally posted on Google+ on"));
+  }
+  wait.loaded = FALSE;
+  gpm_post_editor_set_text (editor, "Long story short: my new words");
+  gpm_post_editor_save (editor);
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, gpm_journal_post_key (longest)), ==, "Long story short: my new words");
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  gpm_preview_read_text_async (wait.preview, NULL, text_read_cb, &wait);
+  g_assert_true (gpm_test_gui_wait (text_is_read, &wait, 30));
+  g_test_message ("edited preview: %.200s", wait.text);
+  g_assert_nonnull (strstr (wait.text, "Long story short: my new words"));
+  g_assert_null (strstr (wait.text, "word word"));
+  g_clear_pointer (&wait.text, g_free);
+  /* No longer too long: off the warnings */
+  ww = (WarningWait) { window, longest, GPM_POST_WARNING_NONE };
+  g_assert_true (gpm_test_gui_wait (post_warnings_are, &ww, 30));
+  gpm_post_list_set_warnings_only (list, TRUE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  gpm_post_list_set_warnings_only (list, FALSE);
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* Leave the plain post out (the oldest: position 3) */
+  text = select_and_read (window, &wait, 3);
+  g_assert_true (gpm_preview_get_post (wait.preview) == plain);
+  g_clear_pointer (&text, g_free);
+  leave_out = find_text (GTK_WIDGET (wait.preview), "_Leave Out");
+  g_assert_nonnull (leave_out);
+  g_assert_true (gtk_widget_is_visible (leave_out));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+  g_assert_true (gpm_plan_is_post_excluded (plan, gpm_journal_post_key (plain)));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (list), "Left out"));
+
+  /* What a run would send: neither the post left out nor the reshare;
+   * the edited one is */
+  gpm_plan_set_audiences (plan, (const char * const []) { "PUBLIC", NULL });
+  to_send = gpm_plan_select_posts (plan, all);
+  g_assert_cmpuint (to_send->len, ==, 2);
+  g_assert_false (g_ptr_array_find (to_send, plain, NULL));
+  g_assert_false (g_ptr_array_find (to_send, reshare, NULL));
+  g_assert_true (g_ptr_array_find (to_send, longest, NULL));
+
+  /* Taken back */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), FALSE);
+  g_assert_false (gpm_plan_is_post_excluded (plan, gpm_journal_post_key (plain)));
+  g_assert_null (find_visible_text (GTK_WIDGET (list), "Left out"));
+
+  g_signal_handler_disconnect (wait.preview, id);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
 }
 
 static void
@@ -524,6 +1069,32 @@ test_export_to_folder (void)
   g_assert_cmpuint (n_markdown, ==, 5);
   g_assert_true (found_kite);
 
+  /* Nothing went wrong: no empty log box; "Open Folder" opens the folder
+   * with the default handler for folders (the test's, see main()) */
+  {
+    GtkWidget *log_heading = find_text (GTK_WIDGET (page), "Log");
+    GtkWidget *open_button = find_text (GTK_WIDGET (page), "_Open Folder");
+    g_autofree char *opened_path = g_build_filename (launch_dir, "opened", NULL);
+    g_autoptr(GFile) dir_file = g_file_new_for_path (dir);
+    g_autofree char *dir_uri = g_file_get_uri (dir_file);
+    g_autofree char *opened = NULL;
+
+    g_assert_nonnull (log_heading);
+    g_assert_false (gtk_widget_get_visible (log_heading));
+    g_assert_nonnull (open_button);
+    g_assert_true (gtk_widget_get_visible (open_button));
+    g_signal_emit_by_name (open_button, "clicked");
+    gpm_test_gui_wait (file_exists, opened_path, 20);
+    g_assert_true (g_file_get_contents (opened_path, &opened, NULL, NULL));
+    g_strchomp (opened);
+    {
+      /* GIO hands a local folder to %u as a path */
+      g_autoptr(GFile) opened_file = g_file_new_for_commandline_arg (opened);
+      g_autofree char *opened_uri = g_file_get_uri (opened_file);
+      g_assert_cmpstr (opened_uri, ==, dir_uri);
+    }
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -710,10 +1281,12 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  install_folder_handler ();
 
   if (!gpm_test_gui_init (&argc, &argv))
     {
       g_print ("1..0 # SKIP no display (run under xvfb-run -a dbus-run-session)\n");
+      gpm_test_rm_rf (launch_dir);
       return 0;
     }
 
@@ -727,7 +1300,13 @@ main (int   argc,
   g_test_add_func ("/gui/tick-untick", test_tick_untick);
   g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
   g_test_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
+  g_test_add_func ("/gui/open-folder-shortcut", test_open_folder_shortcut);
+  g_test_add_func ("/gui/view-is-not-select", test_view_is_not_select);
+  g_test_add_func ("/gui/search-audience-names", test_search_audience_names);
+  g_test_add_func ("/gui/communities-become-public", test_communities_become_public);
   g_test_add_func ("/gui/preview-text", test_preview_text);
+  g_test_add_func ("/gui/date-line-language", test_date_line_language);
+  g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
@@ -736,6 +1315,8 @@ main (int   argc,
   ret = g_test_run ();
 
   gpm_test_rm_rf (tmp_dir);
+  gpm_test_rm_rf (launch_dir);
+  g_free (launch_dir);
   g_free (takeout_dir);
   g_free (tmp_dir);
 

@@ -168,7 +168,7 @@ test_post_kept_and_said (void)
   g_assert_cmpstr (gpm_post_get_content (post), ==, "mine");
   g_assert_cmpuint (gpm_post_get_scopes (post)->len, ==, 0);
   g_assert_cmpuint (gpm_post_get_warnings (post)->len, ==, 1);
-  g_assert_nonnull (strstr (g_ptr_array_index (gpm_post_get_warnings (post), 0), "no postAcl"));
+  g_assert_nonnull (strstr (g_ptr_array_index (gpm_post_get_warnings (post), 0), "does not say who the post was shared with"));
   none = gpm_post_new_without_acl ("m.json", not_post_bytes, &error);
   g_assert_null (none);
   g_assert_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST);
@@ -236,6 +236,51 @@ test_post_author_id (void)
     }
 }
 
+/* What the problems list says about a post is in words about posts and
+ * people, not the archive's keys (issue 17): every odd audience shape gives
+ * a warning that names no ACL, resourceName or JSON. */
+static void
+test_post_warnings_in_words (void)
+{
+  static const char *acls[] = {
+    "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_MARTIAN\"}]}}",
+    "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\"}]}}",
+    "{\"visibleToStandardAcl\": {\"users\": [{\"displayName\": \"Bo\"}]}}",
+    "{\"collectionAcl\": 5}",
+    "{\"communityAcl\": {\"community\": {\"displayName\": \"Cats\"}}}",
+    "{\"martianAcl\": {}}",
+    "{}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (acls); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"2018-01-01 00:00:00+0000\", "
+                                               "\"resourceName\": \"users/1/posts/x\", \"content\": \"hi\", "
+                                               "\"postAcl\": %s}", acls[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = gpm_post_new_from_data ("x.json", json, -1, &error);
+      GPtrArray *warnings;
+
+      g_assert_no_error (error);
+      warnings = gpm_post_get_warnings (post);
+      g_assert_cmpuint (warnings->len, >=, 1);
+      for (guint w = 0; w < warnings->len; w++)
+        {
+          /* The archive's own word for an unknown kind is quoted (“…”):
+           * the rest is checked */
+          g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (warnings, w), "“", 2);
+          const char *text = parts[0];
+
+          g_test_message ("%s: %s", acls[i], (const char *) g_ptr_array_index (warnings, w));
+          g_assert_nonnull (strstr (text, "shared with"));
+          g_assert_null (strstr (text, "ACL"));
+          g_assert_null (strstr (text, "Acl"));
+          g_assert_null (strstr (text, "resourceName"));
+          g_assert_null (strstr (text, "JSON"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/post/bom", test_post_bom);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
   g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);
+  g_test_add_func ("/post/warnings-in-words", test_post_warnings_in_words);
   g_test_add_func ("/post/author-id", test_post_author_id);
   g_test_add_func ("/scope/format", test_scope_format);
   return g_test_run ();

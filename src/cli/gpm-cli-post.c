@@ -18,6 +18,7 @@
 #include "gpm-convert.h"
 #include "gpm-journal.h"
 #include "gpm-migrator.h"
+#include "gpm-plan.h"
 #include "gpm-pod.h"
 #include "gpm-secrets.h"
 
@@ -345,27 +346,99 @@ print_plan (GPtrArray *items)
            n - n_skipped - n_failed, n_posted, n_skipped, n_failed);
 }
 
-static GpmMigrator *
-new_migrator (GpmPod                   *pod,
-              GpmJournal               *journal,
-              GpmTakeout               *takeout,
-              const GpmConvertSettings *settings,
-              int                       delay,
-              int                       max_per_day,
-              GStrv                     aspects)
+/* The plan the options describe: what `post` saves in the journal, and
+ * what the app builds from the same choices (tests/test-gui-migrate.c
+ * checks they are the same). */
+static GpmPlan *
+build_plan (GpmCliInput              *input,
+            const GpmCliSelection    *sel,
+            const GpmConvertSettings *settings,
+            int                       delay,
+            int                       max_per_day,
+            GStrv                     aspects,
+            GStrv                     all_aspects,
+            GStrv                     left_out)
 {
-  GpmMigrator *migrator = gpm_migrator_new (pod, journal);
+  GpmPlan *plan = gpm_plan_new ();
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
 
-  gpm_migrator_use_takeout (migrator, takeout, settings);
-  gpm_migrator_set_delay (migrator, (guint) delay);
-  gpm_migrator_set_max_per_day (migrator, (guint) max_per_day);
+  if (sel->public_)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
+  if (sel->circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_CIRCLES));
+  if (sel->ext_circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_EXTENDED));
+  if (sel->ids != NULL)
+    g_strv_builder_addv (keys, (const char **) sel->ids);
+  if (sel->essentially_public)
+    {
+      g_auto(GStrv) preset = gpm_scope_index_essentially_public_keys (input->index);
+
+      g_strv_builder_addv (keys, (const char **) preset);
+    }
+  strv = g_strv_builder_end (keys);
+  gpm_plan_set_audiences (plan, (const char * const *) strv);
+
   for (guint i = 0; aspects != NULL && aspects[i] != NULL; i++)
     {
       const char *eq = strchr (aspects[i], '=');
       g_autofree char *scope = g_strndup (aspects[i], eq - aspects[i]);
 
-      gpm_migrator_map_scope (migrator, scope, eq + 1);
+      gpm_plan_map_scope (plan, scope, eq + 1);
     }
+  for (guint i = 0; all_aspects != NULL && all_aspects[i] != NULL; i++)
+    gpm_plan_set_target (plan, all_aspects[i], GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  for (guint i = 0; left_out != NULL && left_out[i] != NULL; i++)
+    gpm_plan_set_post_excluded (plan, left_out[i], TRUE);
+  gpm_plan_set_delay (plan, (guint) delay);
+  gpm_plan_set_max_per_day (plan, (guint) max_per_day);
+  gpm_plan_set_own_comments (plan, settings->own_comments);
+  gpm_plan_set_location (plan, settings->location);
+  gpm_plan_set_archive_links (plan, settings->archive_links);
+  return plan;
+}
+
+/* What only the app can decide (texts edited, posts left out there) comes
+ * from the plan kept in @journal, if any. */
+static void
+keep_saved_edits (GpmPlan    *plan,
+                  GpmJournal *journal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPlan) saved = gpm_plan_load (journal, &error);
+  g_auto(GStrv) excluded = NULL;
+  g_auto(GStrv) edited = NULL;
+
+  if (saved == NULL)
+    {
+      if (error != NULL)
+        fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+      return;
+    }
+  excluded = gpm_plan_dup_excluded (saved);
+  edited = gpm_plan_dup_edited (saved);
+  for (guint i = 0; excluded[i] != NULL; i++)
+    gpm_plan_set_post_excluded (plan, excluded[i], TRUE);
+  for (guint i = 0; edited[i] != NULL; i++)
+    gpm_plan_set_post_text (plan, edited[i], gpm_plan_get_post_text (saved, edited[i]));
+  if (excluded[0] != NULL || edited[0] != NULL)
+    fprintf (stderr, _("From the plan saved before: %u posts left out, %u texts edited\n"),
+             g_strv_length (excluded), g_strv_length (edited));
+}
+
+static GpmMigrator *
+new_migrator (GpmPod             *pod,
+              GpmJournal         *journal,
+              GpmTakeout         *takeout,
+              GpmConvertSettings *settings,
+              GpmPlan            *plan)
+{
+  GpmMigrator *migrator = gpm_migrator_new (pod, journal);
+
+  gpm_plan_apply_to_convert_settings (plan, settings);
+  gpm_migrator_use_takeout (migrator, takeout, settings);
+  gpm_migrator_use_plan (migrator, plan);
   return migrator;
 }
 
@@ -381,6 +454,10 @@ gpm_cli_post (int argc, char **argv)
   g_autofree char *pod_typed = NULL;
   g_autofree char *username = NULL;
   g_auto(GStrv) aspects = NULL;
+  g_auto(GStrv) all_aspects = NULL;
+  g_auto(GStrv) left_out = NULL;
+  g_autoptr(GpmPlan) plan = NULL;
+  gboolean show_plan = FALSE;
   gboolean password_stdin = FALSE;
   gboolean remember = FALSE;
   gboolean dry_run = FALSE;
@@ -410,7 +487,10 @@ gpm_cli_post (int argc, char **argv)
     { "delay", 0, 0, G_OPTION_ARG_INT, &delay, delay_help, N_("SECONDS") },
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
+    { "all-aspects", 0, 0, G_OPTION_ARG_STRING_ARRAY, &all_aspects, N_("Post what was shared with SCOPE_ID to all your aspects (repeatable)"), N_("SCOPE_ID") },
+    { "leave-out", 0, 0, G_OPTION_ARG_STRING_ARRAY, &left_out, N_("Do not post this post (its resourceName; repeatable)"), N_("POST_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
+    { "print-plan", 0, 0, G_OPTION_ARG_NONE, &show_plan, N_("With --dry-run: print the migration plan as it would be saved, and nothing else"), NULL },
     { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "with-own-comments", 0, 0, G_OPTION_ARG_NONE, &with_own_comments, N_("Also post the comments you wrote under your own posts, each under its post with its date (never other people’s)"), NULL },
     { NULL }
@@ -454,6 +534,8 @@ gpm_cli_post (int argc, char **argv)
     USAGE_ERROR ("%s", _("which posts? Give --public, --circles, --ext-circles, --id ID or --essentially-public"));
   if (!dry_run && (pod_typed == NULL || username == NULL))
     USAGE_ERROR ("%s", _("--pod and --user are needed"));
+  if (show_plan && !dry_run)
+    USAGE_ERROR ("%s", _("--print-plan goes with --dry-run"));
   if (delay < 0 || max_per_day < 0)
     USAGE_ERROR ("%s", _("--delay and --max-per-day cannot be negative"));
   if ((pod_typed == NULL) != (username == NULL))
@@ -505,6 +587,7 @@ gpm_cli_post (int argc, char **argv)
   convert_settings->archive_links = !no_archive_links;
   convert_settings->own_comments = with_own_comments;
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
+  plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, left_out);
 
   if (dry_run)
     {
@@ -521,9 +604,27 @@ gpm_cli_post (int argc, char **argv)
               goto out;
             }
         }
-      migrator = new_migrator (NULL, journal, run.takeout, convert_settings, delay, max_per_day, aspects);
+      if (journal != NULL)
+        keep_saved_edits (plan, journal);
+      if (show_plan)
+        {
+          g_autofree char *dump = gpm_plan_dump (plan);
+
+          fputs (dump, stdout);
+          goto out;
+        }
+      migrator = new_migrator (NULL, journal, run.takeout, convert_settings, plan);
       items = gpm_migrator_plan (migrator, selected);
       print_plan (items);
+      {
+        GpmPlanCounts counts;
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+        g_autofree char *estimate = NULL;
+
+        gpm_plan_count (plan, selected, &counts);
+        estimate = gpm_plan_describe_estimate (plan, counts.n_to_send, now);
+        fprintf (stderr, "%s\n", estimate);
+      }
       goto out;
     }
 
@@ -626,7 +727,15 @@ gpm_cli_post (int argc, char **argv)
                          "made again, or the pod was set up anew): nothing recorded is on it, so "
                          "everything selected is posted again.\n"), account);
   }
-  migrator = new_migrator (run.pod, journal, run.takeout, convert_settings, delay, max_per_day, aspects);
+  keep_saved_edits (plan, journal);
+  /* Kept with the journal: the app shows it and continues with it */
+  if (!gpm_plan_save (plan, journal, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
+    }
+  migrator = new_migrator (run.pod, journal, run.takeout, convert_settings, plan);
   run.migrator = migrator;
 
   g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), &run);

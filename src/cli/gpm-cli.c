@@ -10,6 +10,7 @@
 
 #include "gpm-cli.h"
 #include "gpm-takeout.h"
+#include "gpm-util.h"
 
 typedef struct {
   const char *name;
@@ -44,9 +45,7 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "");
   gpm_takeout_setup_process ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  gpm_i18n_init ();
 
   if (argc < 2)
     {

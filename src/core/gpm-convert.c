@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gpm-convert.h"
+#include "gpm-date-line.h"
 
 #include <glib/gi18n.h>
 #include <libxml/HTMLparser.h>
@@ -1641,81 +1642,6 @@ gpm_convert_result_unref (GpmConvertResult *result)
  * Post → Markdown
  * ------------------------------------------------------------------------ */
 
-static locale_t
-c_time_locale (void)
-{
-  static gsize once = 0;
-  static locale_t loc;
-  if (g_once_init_enter (&once))
-    {
-      loc = newlocale (LC_TIME_MASK, "C", (locale_t) 0);
-      g_once_init_leave (&once, 1);
-    }
-  return loc;
-}
-
-/* The date line: @format applied to the post's own date, as written in the
- * JSON (its own UTC offset), in @locale_name's language. */
-static char *
-format_date_line (GDateTime  *date,
-                  const char *format,
-                  const char *locale_name,
-                  GPtrArray  *warnings)
-{
-  struct tm tm = { 0 };
-  locale_t loc = (locale_t) 0;
-  gboolean own = FALSE;
-  char buf[1024];
-  size_t n;
-
-  tm.tm_year = g_date_time_get_year (date) - 1900;
-  tm.tm_mon = g_date_time_get_month (date) - 1;
-  tm.tm_mday = g_date_time_get_day_of_month (date);
-  tm.tm_hour = g_date_time_get_hour (date);
-  tm.tm_min = g_date_time_get_minute (date);
-  tm.tm_sec = g_date_time_get_second (date);
-  tm.tm_wday = g_date_time_get_day_of_week (date) % 7;
-  tm.tm_yday = g_date_time_get_day_of_year (date) - 1;
-  tm.tm_gmtoff = (long) (g_date_time_get_utc_offset (date) / G_TIME_SPAN_SECOND);
-  tm.tm_zone = g_date_time_get_timezone_abbreviation (date);
-
-  if (locale_name != NULL && *locale_name == '\0')
-    {
-      /* The desktop's (LC_ALL, LC_TIME, LANG). */
-      loc = newlocale (LC_TIME_MASK, "", (locale_t) 0);
-      own = loc != (locale_t) 0;
-    }
-  else if (locale_name != NULL && strcmp (locale_name, "C") != 0 && strcmp (locale_name, "POSIX") != 0)
-    {
-      loc = newlocale (LC_TIME_MASK, locale_name, (locale_t) 0);
-      if (loc == (locale_t) 0 && strchr (locale_name, '.') == NULL)
-        {
-          g_autofree char *utf8 = g_strconcat (locale_name, ".UTF-8", NULL);
-          loc = newlocale (LC_TIME_MASK, utf8, (locale_t) 0);
-        }
-      if (loc == (locale_t) 0)
-        g_ptr_array_add (warnings, g_strdup_printf (_("The language “%s” for the date is not installed; the date is in English."),
-                                                    locale_name));
-      else
-        own = TRUE;
-    }
-  if (loc == (locale_t) 0)
-    loc = c_time_locale ();
-
-  buf[0] = '\0';
-  n = strftime_l (buf, sizeof buf, format, &tm, loc);
-  if (own)
-    freelocale (loc);
-  if (n == 0 && *format != '\0')
-    {
-      g_ptr_array_add (warnings, g_strdup (_("The date line format gives no text or too much; the date line is left out.")));
-      return NULL;
-    }
-  if (!g_utf8_validate (buf, -1, NULL))
-    return g_utf8_make_valid (buf, -1);
-  return g_strdup (buf);
-}
-
 static GpmConvertMediaKind
 media_kind (const GpmMedia *m, const char *file_name)
 {
@@ -2277,7 +2203,7 @@ gpm_convert_post (GpmPost                  *post,
         g_ptr_array_add (r->warnings, g_strdup (_("The post has no readable creation date, so the date line is left out.")));
       else
         {
-          char *line = format_date_line (date, settings->date_format, settings->date_locale, r->warnings);
+          char *line = gpm_date_line_apply (date, settings->date_format, settings->date_locale, r->warnings);
           const char *context = NULL;
           if (settings->context)
             {

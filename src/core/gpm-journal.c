@@ -563,7 +563,15 @@ static const char schema_sql[] =
   "  remote_id  TEXT,"
   "  reason     TEXT,"
   "  updated_at INTEGER NOT NULL DEFAULT 0,"
-  "  PRIMARY KEY (post_key, idx));";
+  "  PRIMARY KEY (post_key, idx));"
+  /* The user's migration plan (gpm-plan.c, issue 17; added later like
+   * comments): rows of (part, key, value) the plan module writes and reads,
+   * replaced as a whole. */
+  "CREATE TABLE IF NOT EXISTS plan ("
+  "  part  TEXT NOT NULL,"
+  "  key   TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  PRIMARY KEY (part, key));";
 
 GpmJournal *
 gpm_journal_open (const char  *path,
@@ -1656,4 +1664,100 @@ gpm_journal_comments_done (GpmJournal *self,
       sqlite3_finalize (stmt);
     }
   return done;
+}
+
+/* ------------------------------------------------------------------- plan */
+
+void
+gpm_journal_plan_row_free (GpmJournalPlanRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->part);
+  g_free (row->key);
+  g_free (row->value);
+  g_free (row);
+}
+
+gboolean
+gpm_journal_replace_plan (GpmJournal  *self,
+                          GPtrArray   *rows,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (rows != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  if (!exec_locked (self, "BEGIN IMMEDIATE", error))
+    goto unlock;
+  if (!exec_locked (self, "DELETE FROM plan", error))
+    goto rollback;
+  stmt = prepare_locked (self, "INSERT OR REPLACE INTO plan (part, key, value) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    goto rollback;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const GpmJournalPlanRow *row = g_ptr_array_index (rows, i);
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, row->part);
+      bind_text (stmt, 2, row->key);
+      bind_text (stmt, 3, row->value != NULL ? row->value : "");
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (self, error, "INSERT plan");
+          goto rollback;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!exec_locked (self, "COMMIT", error))
+    goto rollback;
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
+
+rollback:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  exec_locked (self, "ROLLBACK", NULL);
+unlock:
+  g_mutex_unlock (&self->mutex);
+  return FALSE;
+}
+
+GPtrArray *
+gpm_journal_list_plan (GpmJournal  *self,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_journal_plan_row_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_mutex_lock (&self->mutex);
+  stmt = prepare_locked (self, "SELECT part, key, value FROM plan ORDER BY part, key", error);
+  if (stmt == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GpmJournalPlanRow *row = g_new0 (GpmJournalPlanRow, 1);
+
+      row->part = column_text (stmt, 0);
+      row->key = column_text (stmt, 1);
+      row->value = column_text (stmt, 2);
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "SELECT plan");
+      g_mutex_unlock (&self->mutex);
+      return NULL;
+    }
+  g_mutex_unlock (&self->mutex);
+  return g_steal_pointer (&rows);
 }

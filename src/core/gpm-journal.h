@@ -315,4 +315,21 @@ gboolean     gpm_journal_set_comments_done      (GpmJournal  *self,
 gboolean     gpm_journal_comments_done          (GpmJournal  *self,
                                                  const char  *post_key);
 
+/* ---- the migration plan (gpm-plan.h, issue 17) ----
+ * Rows the plan module writes and reads; the journal only keeps them, so
+ * that the plan lives with the record of what it sent. */
+typedef struct {
+  char *part;   /* "meta", "audience", "target", "excluded", "text", "pace", "option" */
+  char *key;
+  char *value;  /* never NULL once stored */
+} GpmJournalPlanRow;
+void         gpm_journal_plan_row_free  (GpmJournalPlanRow *row);
+/* Replaces the kept plan with @rows (GpmJournalPlanRow*), in one transaction. */
+gboolean     gpm_journal_replace_plan   (GpmJournal  *self,
+                                         GPtrArray   *rows,
+                                         GError     **error);
+/* The kept rows, by part and key; empty when no plan was saved. */
+GPtrArray   *gpm_journal_list_plan      (GpmJournal  *self,
+                                         GError     **error);
+
 G_END_DECLS

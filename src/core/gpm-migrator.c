@@ -11,6 +11,7 @@
 #include "gpm-core-enums.h"
 #include "gpm-migrator.h"
 #include "gpm-photo-resize.h"
+#include "gpm-plan.h"
 #include "gpm-util.h"
 
 /* An attempt is looked for among the account's posts created since the
@@ -54,7 +55,7 @@ struct _GpmMigrator
   GpmMigratorCommentsFunc comments_func;
   gpointer                comments_data;
   GDestroyNotify          comments_destroy;
-  GHashTable             *mapping;       /* scope key → aspect name (main thread) */
+  GpmPlan                *plan;          /* audiences' targets, left out, edited (main thread) */
 
   /* Shared with the worker thread. */
   GMutex                  mutex;
@@ -69,6 +70,8 @@ struct _GpmMigrator
   gboolean                cancel_requested;
   guint                   n_sent;
   gint64                  busy_usec;
+  GpmPlan                *next_plan;     /* gpm_migrator_update_plan(): for the worker to take */
+  GPtrArray              *next_posts;
   gint64                  io_usec;
 
   /* Main thread. */
@@ -111,6 +114,8 @@ enum {
   SIGNAL_WAITING,
   SIGNAL_AUTH_REQUIRED,
   SIGNAL_FINISHED,
+  SIGNAL_RETRYING,
+  SIGNAL_PLAN_APPLIED,
   N_SIGNALS
 };
 
@@ -174,15 +179,15 @@ poll_question (const char *html,
 static GpmMigratorItem *
 make_item (GpmMigrator     *self,
            GpmPost         *post,
-           GHashTable      *mapping,
+           GpmPlan         *plan,
            GpmJournalState  journal_state)
 {
   GpmMigratorItem *item = g_atomic_rc_box_new0 (GpmMigratorItem);
-  GPtrArray *scopes = gpm_post_get_scopes (post);
-  g_autoptr(GPtrArray) unmapped = g_ptr_array_new_with_free_func (g_free);
   const GpmPoll *poll;
   const char *address;
+  const char *edited;
   g_autofree char *reason = NULL;
+  g_autoptr(GError) audience_error = NULL;
 
   item->post = g_object_ref (post);
   item->key = g_strdup (gpm_journal_post_key (post));
@@ -190,54 +195,40 @@ make_item (GpmMigrator     *self,
   item->aspects = g_ptr_array_new_with_free_func (g_free);
   item->photos = g_ptr_array_new_with_free_func (g_free);
 
-  /* Who sees it: public (PUBLIC, COMMUNITY), or the mapped aspects. */
-  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
-    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, i)))
-      item->is_public = TRUE;
-  if (!item->is_public)
-    for (guint i = 0; scopes != NULL && i < scopes->len; i++)
-      {
-        const GpmScope *scope = g_ptr_array_index (scopes, i);
-        const char *aspect = g_hash_table_lookup (mapping, gpm_scope_get_key (scope));
-
-        if (aspect == NULL)
-          g_ptr_array_add (unmapped, gpm_scope_describe (scope));
-        else if (!g_ptr_array_find_with_equal_func (item->aspects, aspect, g_str_equal, NULL))
-          g_ptr_array_add (item->aspects, g_strdup (aspect));
-      }
-
-  if (scopes == NULL || scopes->len == 0)
+  /* Who sees it: the plan's rule (gpm_plan_resolve_audience()). */
+  if (!gpm_plan_resolve_audience (plan, post, &item->is_public, item->aspects, &item->all_aspects,
+                                  &audience_error))
     {
-      g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_AUDIENCE,
-                   _("The takeout does not say who the post was shared with"));
+      g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR,
+                           g_error_matches (audience_error, GPM_PLAN_ERROR, GPM_PLAN_ERROR_NO_AUDIENCE)
+                             ? GPM_MIGRATOR_ERROR_NO_AUDIENCE : GPM_MIGRATOR_ERROR_NO_ASPECT,
+                           audience_error->message);
       return item;
     }
   if (item->is_public)
     item->visibility = g_strdup ("public");
-  else if (item->aspects->len == 0)
-    {
-      g_autofree char *list = NULL;
-
-      g_ptr_array_add (unmapped, NULL);
-      list = g_strjoinv (", ", (char **) unmapped->pdata);
-      g_set_error (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT,
-                   _("Shared with %s, and no aspect is chosen for that audience (limited posts are never posted publicly)"),
-                   list);
-      return item;
-    }
   else
     {
-      g_autofree char *names = NULL;
+      g_autoptr(GString) names = g_string_new ("aspect:");
 
-      g_ptr_array_add (item->aspects, NULL);
-      names = g_strjoinv (", ", (char **) item->aspects->pdata);
-      g_ptr_array_remove_index (item->aspects, item->aspects->len - 1);
-      item->visibility = g_strdup_printf ("aspect:%s", names);
+      if (item->all_aspects)
+        g_string_append (names, _("all aspects"));
+      for (guint i = 0; !item->all_aspects && i < item->aspects->len; i++)
+        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", (const char *) g_ptr_array_index (item->aspects, i));
+      item->visibility = g_string_free (g_steal_pointer (&names), FALSE);
     }
+
+  /* Left out by the user in the plan. */
+  if (gpm_plan_is_post_excluded (plan, item->key))
+    {
+      g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER, _("Left out by you"));
+      return item;
+    }
+  edited = gpm_plan_get_post_text (plan, item->key);
 
   /* A reshare of someone else's words alone: never sent (it would be the
    * hashtag footer only, and two of them the same post). */
-  if (gpm_convert_post_is_nothing_own (post, self->convert_settings, &reason))
+  if (edited == NULL && gpm_convert_post_is_nothing_own (post, self->convert_settings, &reason))
     {
       g_set_error_literal (&item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN, reason);
       return item;
@@ -256,6 +247,12 @@ make_item (GpmMigrator     *self,
         g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT,
                      _("The post could not be converted"));
       return item;
+    }
+  /* The user's own words instead of the conversion; the photos stay. */
+  if (edited != NULL)
+    {
+      g_free (item->text);
+      item->text = g_strdup (edited);
     }
   if (!g_utf8_validate (item->text, -1, NULL))
     {
@@ -363,7 +360,7 @@ gpm_migrator_plan (GpmMigrator *self,
 
           if (entry != NULL && entry->state == GPM_JOURNAL_STATE_SKIPPED && entry->by_user)
             {
-              GpmMigratorItem *item = make_item (self, post, self->mapping, entry->state);
+              GpmMigratorItem *item = make_item (self, post, self->plan, entry->state);
 
               g_clear_error (&item->skip);
               g_clear_error (&item->error);
@@ -377,7 +374,7 @@ gpm_migrator_plan (GpmMigrator *self,
             state = entry->state;
         }
       {
-        GpmMigratorItem *item = make_item (self, post, self->mapping, state);
+        GpmMigratorItem *item = make_item (self, post, self->plan, state);
 
         /* the user's own comments that would follow it */
         if (self->comments_func != NULL && item->skip == NULL && item->error == NULL)
@@ -397,6 +394,8 @@ typedef enum {
   EVENT_WAITING,
   EVENT_AUTH_REQUIRED,
   EVENT_FINISHED,
+  EVENT_RETRYING,
+  EVENT_PLAN_APPLIED,
 } EventKind;
 
 typedef struct {
@@ -481,6 +480,12 @@ dispatch_event (gpointer data)
     case EVENT_AUTH_REQUIRED:
       g_signal_emit (self, signals[SIGNAL_AUTH_REQUIRED], 0, event->error);
       break;
+    case EVENT_RETRYING:
+      g_signal_emit (self, signals[SIGNAL_RETRYING], 0, event->seconds, event->error);
+      break;
+    case EVENT_PLAN_APPLIED:
+      g_signal_emit (self, signals[SIGNAL_PLAN_APPLIED], 0);
+      break;
     case EVENT_FINISHED:
       {
         g_autoptr(GTask) task = g_steal_pointer (&self->task);
@@ -509,8 +514,11 @@ dispatch_event (gpointer data)
 typedef struct {
   GpmMigrator *self;
   GPtrArray   *posts;        /* GpmPost*, sorted */
-  GHashTable  *mapping;      /* scope key → aspect name (a copy) */
+  GpmPlan     *plan;         /* a copy: the worker's own */
+  GHashTable  *handled;      /* post keys this run has handled (a new plan does not take them again) */
   GHashTable  *aspect_ids;   /* aspect name → gint64* */
+  gboolean     aspects_listed;
+  gboolean     wait_for_plan;    /* a new plan ends the wait (pacing only) */
   GRand       *rand;
   GError      *fatal;        /* why the run stops; NULL: cancelled */
   gint64       last_post_usec;   /* real time of the last post created */
@@ -529,7 +537,8 @@ static void
 run_free (Run *run)
 {
   g_clear_pointer (&run->posts, g_ptr_array_unref);
-  g_clear_pointer (&run->mapping, g_hash_table_unref);
+  g_clear_object (&run->plan);
+  g_clear_pointer (&run->handled, g_hash_table_unref);
   g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
   g_clear_pointer (&run->rand, g_rand_free);
   g_clear_error (&run->fatal);
@@ -607,6 +616,8 @@ wait_until (Run    *run,
           continue;
         }
       if (g_get_monotonic_time () >= deadline)
+        break;
+      if (run->wait_for_plan && self->next_plan != NULL)
         break;
       g_cond_wait_until (&self->cond, &self->mutex, deadline);
     }
@@ -715,6 +726,7 @@ backoff (Run          *run,
   /* Translators: %s is the error, %u the number of the retry */
   reason = g_strdup_printf (_("%s — retry %u"), error != NULL ? error->message : "", attempt + 1);
   wait_for_seconds_event (run, (gint64) ms * 1000, reason);
+  post_event (run, EVENT_RETRYING, NULL, 0, error, (guint) ((ms + 999) / 1000), NULL);
   return wait_until (run, g_get_monotonic_time () + (gint64) ms * 1000);
 }
 
@@ -1002,11 +1014,16 @@ wait_for_turn (Run *run)
     {
       gint64 now = g_get_real_time ();
       guint delay, cap;
+      gboolean new_plan;
 
       g_mutex_lock (&self->mutex);
       delay = self->delay;
       cap = self->max_per_day;
+      new_plan = self->next_plan != NULL;
       g_mutex_unlock (&self->mutex);
+      /* The post waited for may be out of the new plan: the caller looks */
+      if (new_plan)
+        return TRUE;
 
       if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
         {
@@ -1308,7 +1325,16 @@ make_draft (Run             *run,
   const GpmLocation *location = gpm_convert_pod_location (item->post, run->self->convert_settings, NULL);
 
   draft->is_public = item->is_public;
-  if (!item->is_public)
+  if (!item->is_public && item->all_aspects)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, run->aspect_ids);
+      while (g_hash_table_iter_next (&iter, NULL, &id))
+        g_array_append_val (draft->aspect_ids, *(gint64 *) id);
+    }
+  else if (!item->is_public)
     for (guint i = 0; i < item->aspects->len; i++)
       {
         gint64 *id = g_hash_table_lookup (run->aspect_ids, g_ptr_array_index (item->aspects, i));
@@ -1447,7 +1473,7 @@ process_post (Run     *run,
         }
     }
 
-  item = make_item (self, post, run->mapping, entry->state);
+  item = make_item (self, post, run->plan, entry->state);
   if (item->skip != NULL)
     {
       if (entry->state == GPM_JOURNAL_STATE_ATTEMPTING &&
@@ -1464,8 +1490,25 @@ process_post (Run     *run,
       !journal_ok (run, gpm_journal_set_pending (self->journal, key, &jerror), &jerror))
     return FALSE;
 
-  if (!wait_for_turn (run))
-    return FALSE;
+  {
+    gboolean turn, new_plan;
+
+    run->wait_for_plan = TRUE;
+    turn = wait_for_turn (run);
+    run->wait_for_plan = FALSE;
+    if (!turn)
+      return FALSE;
+    g_mutex_lock (&self->mutex);
+    new_plan = self->next_plan != NULL;
+    g_mutex_unlock (&self->mutex);
+    /* The plan changed while this post waited its turn: nothing was sent
+     * for it yet, the new plan's queue decides whether it goes */
+    if (new_plan)
+      {
+        g_hash_table_remove (run->handled, key);
+        return TRUE;
+      }
+  }
 
   for (;;)
     {
@@ -1890,18 +1933,25 @@ post_own_comments (Run     *run,
   return journal_ok (run, gpm_journal_set_comments_done (self->journal, key, &jerror), &jerror);
 }
 
-/* Maps aspect names to the account's aspect ids. FALSE: stop (run->fatal). */
+/* Maps the plan's aspect names to the account's aspect ids (listing them
+ * once, again when a new plan names one not seen). FALSE: stop (run->fatal). */
 static gboolean
 resolve_aspects (Run *run)
 {
   GpmMigrator *self = run->self;
   g_autoptr(GPtrArray) aspects = NULL;
-  GHashTableIter iter;
-  gpointer value;
+  g_auto(GStrv) names = NULL;
+  gboolean all = FALSE;
+  gboolean missing = FALSE;
   guint attempt = 0;
   guint max_retries = get_max_retries (self);
 
-  if (g_hash_table_size (run->mapping) == 0)
+  names = gpm_plan_dup_target_aspects (run->plan, &all);
+  if (names[0] == NULL && !all)
+    return TRUE;
+  for (guint i = 0; names[i] != NULL; i++)
+    missing |= !g_hash_table_contains (run->aspect_ids, names[i]);
+  if (run->aspects_listed && !missing)
     return TRUE;
 
   for (;;)
@@ -1929,6 +1979,8 @@ resolve_aspects (Run *run)
       return FALSE;
     }
 
+  run->aspects_listed = TRUE;
+  g_hash_table_remove_all (run->aspect_ids);
   for (guint i = 0; i < aspects->len; i++)
     {
       GpmPodAspect *aspect = g_ptr_array_index (aspects, i);
@@ -1936,19 +1988,24 @@ resolve_aspects (Run *run)
       g_hash_table_insert (run->aspect_ids, g_strdup (aspect->name), g_memdup2 (&aspect->id, sizeof aspect->id));
     }
 
-  g_hash_table_iter_init (&iter, run->mapping);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (!g_hash_table_contains (run->aspect_ids, value))
+  for (guint n = 0; names[n] != NULL; n++)
+    if (!g_hash_table_contains (run->aspect_ids, names[n]))
       {
-        g_autoptr(GString) names = g_string_new (NULL);
+        g_autoptr(GString) list = g_string_new (NULL);
 
         for (guint i = 0; i < aspects->len; i++)
-          g_string_append_printf (names, "%s“%s”", i > 0 ? ", " : "", ((GpmPodAspect *) g_ptr_array_index (aspects, i))->name);
+          g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "", ((GpmPodAspect *) g_ptr_array_index (aspects, i))->name);
         run->fatal = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT,
                                   _("The account has no aspect named “%s” (it has %s)"),
-                                  (const char *) value, names->len > 0 ? names->str : _("none"));
+                                  names[n], list->len > 0 ? list->str : _("none"));
         return FALSE;
       }
+  if (all && aspects->len == 0)
+    {
+      run->fatal = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT,
+                                        _("Posts are to go to all aspects, and the account has none"));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -2012,6 +2069,57 @@ resolve_attempts (Run *run)
   return TRUE;
 }
 
+/* Takes the plan gpm_migrator_update_plan() left, if any: @queue becomes
+ * its posts that are neither posted nor handled by this run yet. TRUE when
+ * it did; *@ok FALSE when the run must stop. */
+static gboolean
+take_next_plan (Run        *run,
+                GPtrArray **queue,
+                gboolean   *ok)
+{
+  GpmMigrator *self = run->self;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  GError *error = NULL;
+  GPtrArray *next;
+
+  g_mutex_lock (&self->mutex);
+  plan = g_steal_pointer (&self->next_plan);
+  posts = g_steal_pointer (&self->next_posts);
+  g_mutex_unlock (&self->mutex);
+  if (plan == NULL)
+    return FALSE;
+
+  g_set_object (&run->plan, plan);
+  if (!journal_ok (run, gpm_journal_ensure_posts (self->journal, posts, &error), &error) ||
+      !resolve_aspects (run))
+    {
+      *ok = FALSE;
+      return TRUE;
+    }
+  next = g_ptr_array_new ();
+  run->n_done = 0;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      const char *key = gpm_journal_post_key (post);
+
+      if (gpm_journal_is_posted (self->journal, key))
+        run->n_done++;
+      else if (!g_hash_table_contains (run->handled, key))
+        g_ptr_array_add (next, post);
+    }
+  /* The posts stay alive: the run holds the new list */
+  g_clear_pointer (&run->posts, g_ptr_array_unref);
+  run->posts = g_steal_pointer (&posts);
+  g_ptr_array_unref (*queue);
+  *queue = next;
+  run->n_total = run->posts->len;
+  run->n_left = next->len;
+  post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
+  return TRUE;
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -2056,9 +2164,20 @@ worker (gpointer data)
   ok = ok && resolve_aspects (run) && resolve_attempts (run);
   for (guint i = 0; ok && i < comments_left->len; i++)
     ok = checkpoint (run) && post_own_comments (run, g_ptr_array_index (comments_left, i));
-  for (guint i = 0; ok && i < queue->len; i++)
-    ok = checkpoint (run) && process_post (run, g_ptr_array_index (queue, i)) &&
-         post_own_comments (run, g_ptr_array_index (queue, i));
+  for (guint i = 0; ok; i++)
+    {
+      GpmPost *post;
+
+      ok = checkpoint (run);
+      /* A plan changed during the run: its posts from now on */
+      if (ok && take_next_plan (run, &queue, &ok))
+        i = 0;
+      if (!ok || i >= queue->len)
+        break;
+      post = g_ptr_array_index (queue, i);
+      g_hash_table_add (run->handled, g_strdup (gpm_journal_post_key (post)));
+      ok = process_post (run, post) && post_own_comments (run, post);
+    }
 
   {
     g_autoptr(GError) flush_error = NULL;
@@ -2111,7 +2230,9 @@ gpm_migrator_finalize (GObject *object)
 {
   GpmMigrator *self = (GpmMigrator *) object;
 
-  g_clear_pointer (&self->mapping, g_hash_table_unref);
+  g_clear_object (&self->plan);
+  g_clear_object (&self->next_plan);
+  g_clear_pointer (&self->next_posts, g_ptr_array_unref);
   g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
@@ -2237,6 +2358,12 @@ gpm_migrator_class_init (GpmMigratorClass *klass)
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_RETRYING] =
+    g_signal_new ("retrying", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ERROR);
+  signals[SIGNAL_PLAN_APPLIED] =
+    g_signal_new ("plan-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -2244,7 +2371,7 @@ gpm_migrator_init (GpmMigrator *self)
 {
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
-  self->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->plan = gpm_plan_new ();
   self->delay = GPM_MIGRATOR_DEFAULT_DELAY;
   self->max_retries = 8;
   self->base_ms = GPM_POD_RETRY_BASE_MS;
@@ -2415,10 +2542,68 @@ gpm_migrator_map_scope (GpmMigrator *self,
   g_return_if_fail (scope_key != NULL);
   g_return_if_fail (self->task == NULL);
 
-  if (aspect_name == NULL)
-    g_hash_table_remove (self->mapping, scope_key);
-  else
-    g_hash_table_insert (self->mapping, g_strdup (scope_key), g_strdup (aspect_name));
+  gpm_plan_map_scope (self->plan, scope_key, aspect_name);
+}
+
+void
+gpm_migrator_use_plan (GpmMigrator *self,
+                       GpmPlan     *plan)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+  g_return_if_fail (GPM_IS_PLAN (plan));
+  g_return_if_fail (self->task == NULL);
+
+  g_clear_object (&self->plan);
+  self->plan = gpm_plan_copy (plan);
+  gpm_migrator_set_delay (self, gpm_plan_get_delay (plan));
+  gpm_migrator_set_max_per_day (self, gpm_plan_get_max_per_day (plan));
+}
+
+GpmPlan *
+gpm_migrator_get_plan (GpmMigrator *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), NULL);
+  return self->plan;
+}
+
+gboolean
+gpm_migrator_update_plan (GpmMigrator  *self,
+                          GpmPlan      *plan,
+                          GPtrArray    *posts,
+                          GError      **error)
+{
+  g_autoptr(GpmPlan) copy = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATOR (self), FALSE);
+  g_return_val_if_fail (GPM_IS_PLAN (plan), FALSE);
+  g_return_val_if_fail (posts != NULL, FALSE);
+
+  /* What changes what is sent is fixed for a run: the texts already
+   * posted were made with them, a change would make the rest differ. */
+  if (gpm_plan_get_own_comments (plan) != gpm_plan_get_own_comments (self->plan) ||
+      gpm_plan_get_location (plan) != gpm_plan_get_location (self->plan) ||
+      gpm_plan_get_archive_links (plan) != gpm_plan_get_archive_links (self->plan))
+    {
+      g_set_error_literal (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOT_READY,
+                           _("Comments, places and links cannot change during a migration: stop it first"));
+      return FALSE;
+    }
+
+  copy = gpm_plan_copy (plan);
+  g_set_object (&self->plan, copy);
+  gpm_migrator_set_delay (self, gpm_plan_get_delay (plan));
+  gpm_migrator_set_max_per_day (self, gpm_plan_get_max_per_day (plan));
+  if (self->task == NULL)
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  g_clear_object (&self->next_plan);
+  g_clear_pointer (&self->next_posts, g_ptr_array_unref);
+  self->next_plan = gpm_plan_copy (plan);
+  self->next_posts = sorted_posts (posts);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  return TRUE;
 }
 
 static void
@@ -2436,8 +2621,6 @@ gpm_migrator_run_async (GpmMigrator         *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
   Run *run;
 
   g_return_if_fail (GPM_IS_MIGRATOR (self));
@@ -2479,10 +2662,12 @@ gpm_migrator_run_async (GpmMigrator         *self,
   run = g_new0 (Run, 1);
   run->self = g_object_ref (self);
   run->posts = sorted_posts (posts);
-  run->mapping = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_iter_init (&iter, self->mapping);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (run->mapping, g_strdup (key), g_strdup (value));
+  run->plan = gpm_plan_copy (self->plan);
+  run->handled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_lock (&self->mutex);
+  g_clear_object (&self->next_plan);
+  g_clear_pointer (&self->next_posts, g_ptr_array_unref);
+  g_mutex_unlock (&self->mutex);
   run->aspect_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->rand = g_rand_new ();
 

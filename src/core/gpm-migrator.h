@@ -28,6 +28,7 @@
 #include "gpm-journal.h"
 #include "gpm-pod.h"
 #include "gpm-convert.h"
+#include "gpm-plan.h"
 #include "gpm-post.h"
 #include "gpm-takeout.h"
 
@@ -96,6 +97,7 @@ typedef struct {
   GError          *skip;           /* non-NULL: will be skipped (NO_AUDIENCE, NO_ASPECT, BY_USER, NOTHING_OWN) */
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
+  gboolean         all_aspects;    /* limited to every aspect of the account (aspects is empty then) */
 } GpmMigratorItem;
 GType            gpm_migrator_item_get_type (void) G_GNUC_CONST;
 GpmMigratorItem *gpm_migrator_item_ref      (GpmMigratorItem *item);
@@ -125,6 +127,9 @@ G_DECLARE_FINAL_TYPE (GpmMigrator, gpm_migrator, GPM, MIGRATOR, GObject)
  *   "waiting"       (guint seconds, const char *reason)   pacing, cap, backoff
  *   "auth-required" (GError *error)  paused: sign in again, then resume
  *   "finished"      (GError *error)  NULL when done, else why it stopped
+ *   "retrying"      (guint seconds, GError *error)  a step failed for a passing
+ *       reason and is tried again in @seconds (after the "waiting" it also gets)
+ *   "plan-applied"  ()  the worker took the plan of gpm_migrator_update_plan()
  */
 
 /* The pace when nobody chose one, in seconds between two posts: the
@@ -208,6 +213,27 @@ void         gpm_migrator_set_settle_time  (GpmMigrator *self,
 void         gpm_migrator_map_scope        (GpmMigrator *self,
                                             const char  *scope_key,
                                             const char  *aspect_name);
+
+/* The decisions to follow (a copy is taken): targets of the private
+ * audiences, posts left out (skipped, BY_USER) and edited texts (sent
+ * instead of the conversion, with the post's photos), delay and daily cap.
+ * The options that change the conversion go to the settings given to
+ * gpm_migrator_use_takeout() (gpm_plan_apply_to_convert_settings()).
+ * Not during a run: gpm_migrator_update_plan(). */
+void         gpm_migrator_use_plan         (GpmMigrator *self,
+                                            GpmPlan     *plan);
+/* The plan followed (borrowed; gpm_migrator_map_scope() changes it). */
+GpmPlan     *gpm_migrator_get_plan         (GpmMigrator *self);
+/* A changed plan during a run: @posts (gpm_plan_select_posts()) replace
+ * the queue for every post not sent yet; a post waiting for its turn is
+ * looked at again. Refused (FALSE, @error says why) when it changes what
+ * the texts are made of (own comments, location, archive links): the
+ * posts already sent were made without it. Not running: like
+ * gpm_migrator_use_plan(). */
+gboolean     gpm_migrator_update_plan      (GpmMigrator  *self,
+                                            GpmPlan      *plan,
+                                            GPtrArray    *posts,
+                                            GError      **error);
 
 /* What a run would do with @posts, in order, without touching the network
  * or writing the journal (dry run). Already posted posts are included with

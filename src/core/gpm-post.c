@@ -705,16 +705,16 @@ post_new (const char  *entry_name,
       if (!g_utf8_validate_len (data, length, &bad_utf8))
         {
           g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                       _("not valid JSON, the file is damaged (not UTF-8 text at byte %lu)"),
+                       _("the file is damaged (not text at byte %lu)"),
                        (unsigned long) (bad_utf8 - data));
           return NULL;
         }
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
-                   _("not valid JSON, the file is damaged or cut short (line %u, column %u: %s)"),
+                   _("the file is damaged or cut short (line %u, column %u: %s)"),
                    line, column, what);
       return NULL;
     case GPM_JSON_SCAN_NOT_OBJECT:
-      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
+      g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the file is not a Google+ post"));
       return NULL;
     case GPM_JSON_SCAN_OK:
     default:
@@ -736,15 +736,15 @@ post_new (const char  *entry_name,
           if (!without_acl)
             {
               g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NO_ACL,
-                           _("the post has no postAcl, so who it was shared with is unknown"));
+                           _("the archive does not say who the post was shared with"));
               return NULL;
             }
           g_ptr_array_add (self->warnings,
-                           g_strdup (_("the post has no postAcl, so who it was shared with is unknown: it is never posted")));
+                           g_strdup (_("the archive does not say who the post was shared with, so it is never posted")));
         }
       else
         {
-          g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the JSON is not a Google+ post"));
+          g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the file is not a Google+ post"));
           return NULL;
         }
     }

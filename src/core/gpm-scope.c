@@ -231,7 +231,8 @@ on_user (const GpmJsonMember *user,
 
   if (id == NULL)
     {
-      warn (st->warnings, "%s.users[%u] has no resourceName", st->where, i);
+      /* Words for the problems list: posts and people, not ACL keys */
+      warn (st->warnings, _("one of the people it was shared with (number %u) has no id in the archive"), i + 1);
       return;
     }
   g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_USER, id, name ? name : "-"));
@@ -279,7 +280,7 @@ add_container (GPtrArray           *result,
 
   if (outer->type != '{')
     {
-      warn (warnings, "postAcl.%s is not an object", acl_key);
+      warn (warnings, _("the archive's record of who the post was shared with is damaged"));
       return;
     }
   found = gpm_json_span_get_members (outer, keys, v);
@@ -289,7 +290,11 @@ add_container (GPtrArray           *result,
     id = get_id_and_name (&v[0], &name);
   if (id == NULL)
     {
-      warn (warnings, "postAcl.%s.%s has no resourceName", acl_key, member);
+      g_autoptr(GpmScope) unnamed = gpm_scope_new (kind, "-", NULL);
+      g_autofree char *what = gpm_scope_describe (unnamed);
+
+      /* Translators: %s is "a collection", "a community", "the guests of an event" */
+      warn (warnings, _("it was shared with %s that has no id in the archive"), what);
       return;
     }
   g_ptr_array_add (result, gpm_scope_new (kind, id, name ? name : "-"));
@@ -324,14 +329,16 @@ on_circle (const GpmJsonMember *circle,
 
       if (id == NULL)
         {
-          warn (st->warnings, "a user circle without resourceName");
+          warn (st->warnings, _("it was shared with a circle that has no id in the archive"));
           return;
         }
       name = span_string (&v[2], found & 4);
       g_ptr_array_add (st->result, gpm_scope_new (GPM_SCOPE_CIRCLE, id, name ? name : ""));
     }
   else
-    warn (st->warnings, "unknown circle type \"%s\"", type ? type : "(none)");
+    /* Translators: %s is the archive's word for it, "CIRCLE_TYPE_…" */
+    warn (st->warnings, _("it was shared with a kind of circle this app does not know (“%s”)"),
+          type ? type : "-");
 }
 
 /* The ACL's own members: those read kept (the last of equal names), the
@@ -421,11 +428,13 @@ gpm_scope_parse_acl (const char *data,
 
   /* Unknown keys are reported after what was read */
   for (guint i = 0; st.unknown != NULL && i < st.unknown->len; i++)
-    warn (warnings, "unknown ACL entry \"%s\"", (const char *) g_ptr_array_index (st.unknown, i));
+    /* Translators: %s is the archive's word for it */
+    warn (warnings, _("it was shared with a kind of audience this app does not know (“%s”)"),
+          (const char *) g_ptr_array_index (st.unknown, i));
   g_clear_pointer (&st.unknown, g_ptr_array_unref);
 
   if (result->len == 0 && !(st.found & (1u << ACL_LEGACY)))
-    warn (warnings, "the ACL names no audience");
+    warn (warnings, _("the archive names nobody it was shared with"));
 
   return result;
 }

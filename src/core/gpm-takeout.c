@@ -516,10 +516,10 @@ too_large (LoadState  *st,
   if (size >= 0)
     {
       g_autofree char *have = g_format_size (size);
-      add_problem (st, name, _("JSON file too large (%s, the limit is %s); not read"), have, limit);
+      add_problem (st, name, _("post file too large (%s, the limit is %s); not read"), have, limit);
     }
   else
-    add_problem (st, name, _("JSON file too large (over %s); not read"), limit);
+    add_problem (st, name, _("post file too large (over %s); not read"), limit);
 }
 
 /* A growable buffer for one JSON entry; delivered as the GBytes it becomes,

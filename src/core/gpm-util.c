@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-util"
 
+#include "config.h"
+
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "gpm-util.h"
 
@@ -83,4 +86,14 @@ gpm_json_array_get_object (JsonArray *array,
 {
   JsonNode *node = array && index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+void
+gpm_i18n_init (void)
+{
+  const char *dir = g_getenv ("GPM_LOCALEDIR");
+
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

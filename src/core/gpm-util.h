@@ -36,4 +36,10 @@ const char *gpm_json_get_string       (JsonObject *obj,
 JsonObject *gpm_json_array_get_object (JsonArray  *array,
                                        guint       index);
 
+/* Binds the app's gettext domain (UTF-8) and makes it the default: to the
+ * installed translations, or to $GPM_LOCALEDIR when set, which `meson
+ * devenv` sets to the build tree's po/ so the uninstalled build from the
+ * README is translated too (LANGUAGE=de). */
+void gpm_i18n_init (void);
+
 G_END_DECLS

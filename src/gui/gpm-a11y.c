@@ -220,3 +220,85 @@ gpm_a11y_name_about_window (GtkWindow *window)
   gpm_a11y_fix_button_names (GTK_WIDGET (window));
   foreach_descendant (GTK_WIDGET (window), name_about_widget);
 }
+
+/* AdwComboRow */
+
+static void
+combo_choice_setup_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       gpointer                  in_popover)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                  "icon-name", "object-select-symbolic",
+                                  NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 1);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_start (icon, 6);
+  gtk_widget_set_visible (icon, GPOINTER_TO_INT (in_popover));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+combo_choice_selected_cb (AdwComboRow *row,
+                          GParamSpec  *pspec,
+                          GtkListItem *item)
+{
+  GtkWidget *icon = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (icon, adw_combo_row_get_selected_item (row) == gtk_list_item_get_item (item) ? 1.0 : 0.0);
+}
+
+static void
+combo_choice_bind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      AdwComboRow              *row)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (gtk_list_item_get_child (item))), text);
+  gpm_a11y_label_list_item (item, text);
+  g_signal_connect (row, "notify::selected-item", G_CALLBACK (combo_choice_selected_cb), item);
+  combo_choice_selected_cb (row, NULL, item);
+}
+
+static void
+combo_choice_unbind_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, combo_choice_selected_cb, item);
+}
+
+void
+gpm_a11y_name_combo_row (GtkWidget  *combo_row,
+                         const char *name)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (combo_row);
+
+  for (guint in_popover = 0; in_popover < 2; in_popover++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (combo_choice_setup_cb), GUINT_TO_POINTER (in_popover));
+      g_signal_connect (factory, "bind", G_CALLBACK (combo_choice_bind_cb), row);
+      g_signal_connect (factory, "unbind", G_CALLBACK (combo_choice_unbind_cb), row);
+      if (in_popover)
+        adw_combo_row_set_list_factory (row, factory);
+      else
+        adw_combo_row_set_factory (row, factory);
+      g_object_unref (factory);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (combo_row, ADW_TYPE_COMBO_ROW, "current")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (combo_row, ADW_TYPE_COMBO_ROW, "list")),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}

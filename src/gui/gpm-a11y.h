@@ -42,4 +42,12 @@ void gpm_a11y_name_shortcuts_window (GtkWindow *window);
  * lists of rows without a heading, the license and debugging texts. */
 void gpm_a11y_name_about_window (GtkWindow *window);
 
+/* Gives an AdwComboRow of strings (GtkStringList) factories that look like
+ * libadwaita 1.2's own (a label; in the popover a check mark on the chosen
+ * one) but name each choice's list row, which libadwaita's leave unnamed,
+ * and names its two lists @name. (gpm-migrate-page-plan.c's aspect rows do
+ * the same with factories of their own.) */
+void gpm_a11y_name_combo_row (GtkWidget  *combo_row,
+                              const char *name);
+
 G_END_DECLS

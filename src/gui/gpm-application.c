@@ -167,6 +167,9 @@ static void
 gpm_application_startup (GApplication *app)
 {
   static const char *open_accels[] = { "<Control>o", NULL };
+  /* The file chooser opens files or a folder, not both: an extracted
+   * takeout has its own accelerator */
+  static const char *open_folder_accels[] = { "<Control><Shift>o", NULL };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
@@ -181,6 +184,7 @@ gpm_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open-folder", open_folder_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);

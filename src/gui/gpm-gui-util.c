@@ -104,6 +104,9 @@ gpm_gui_format_audience (GpmPost *post)
         /* Translators: between the names of two audiences a post was shared with */
         g_string_append (names, _(", "));
       g_string_append (names, gpm_gui_scope_label (g_ptr_array_index (scopes, i)));
+      if (((const GpmScope *) g_ptr_array_index (scopes, i))->kind == GPM_SCOPE_COMMUNITY)
+        /* Translators: after a community's name in "Shared with …" */
+        g_string_append (names, _(" (a community: becomes public on diaspora*)"));
     }
 
   if (names->len == 0)

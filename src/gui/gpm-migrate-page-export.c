@@ -65,6 +65,39 @@ export_done_cb (GObject      *source,
   _gpm_migrate_page_emit_finished (self);
 }
 
+static void
+folder_launched_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The folder could not be opened: %s"), error->message);
+      gtk_label_set_label (self->waiting_label, text);
+    }
+}
+
+void
+_gpm_migrate_page_open_export_folder (GpmMigratePage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GAppLaunchContext) context = NULL;
+
+  if (self->export_dir == NULL)
+    return;
+
+  /* GTK 4.8 has no GtkFileLauncher; GIO's default handler for the folder
+   * (the file manager, or the portal inside a sandbox) */
+  file = g_file_new_for_path (self->export_dir);
+  uri = g_file_get_uri (file);
+  context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self))));
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, folder_launched_cb, g_object_ref (self));
+}
+
 void
 gpm_migrate_page_export (GpmMigratePage *self,
                          GpmTakeout     *takeout,
@@ -87,6 +120,8 @@ gpm_migrate_page_export (GpmMigratePage *self,
   _gpm_migrate_page_clear_log (self);
 
   self->exporting = TRUE;
+  g_free (self->export_dir);
+  self->export_dir = g_strdup (dir);
   self->status = "running";
   gtk_label_set_label (self->run_title, _("Exporting Your Posts"));
   gtk_label_set_label (self->waiting_label, where);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gpm-migrate-page-plan.c: the plan shown before a migration starts: the
- * plain statement of what will happen and a row per private audience to
- * choose its aspect. */
+/* gpm-migrate-page-plan.c: the plan shown before a migration starts: how
+ * long it takes, a row per private audience to choose its aspect (people
+ * in one group with one choice for all and their own where wanted), the
+ * pace, and the plain statement of what will happen. Every rule is the
+ * plan's (gpm-plan.h); the page only shows it and changes it. */
 #define G_LOG_DOMAIN "gpm-migrate-page"
 
 #include "config.h"
@@ -10,15 +12,57 @@
 
 #include "gpm-a11y.h"
 #include "gpm-application.h"
+#include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
+#include "gpm-util.h"
 
 void
 _gpm_migrate_page_scope_free (PrivateScope *scope)
 {
   g_free (scope->key);
   g_free (scope->label);
-  g_free (scope->aspect);
   g_free (scope);
+}
+
+/* Audiences */
+
+void
+_gpm_migrate_page_collect_scopes (GpmMigratePage *self)
+{
+  g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
+  self->people = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
+
+  keys = gpm_plan_dup_private_audiences (self->plan, self->posts, counts);
+  /* Each key's name, from the first post carrying it */
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (self->posts, i));
+
+      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, j);
+
+          if (!g_hash_table_contains (labels, gpm_scope_get_key (scope)))
+            g_hash_table_insert (labels, (gpointer) gpm_scope_get_key (scope), (gpointer) scope);
+        }
+    }
+  for (guint k = 0; keys[k] != NULL; k++)
+    {
+      const GpmScope *scope = g_hash_table_lookup (labels, keys[k]);
+      PrivateScope *ps = g_new0 (PrivateScope, 1);
+
+      ps->key = g_strdup (keys[k]);
+      ps->label = g_strdup (scope != NULL ? gpm_gui_scope_label (scope) : keys[k]);
+      ps->count = g_array_index (counts, guint, k);
+      ps->person = scope != NULL && scope->kind == GPM_SCOPE_USER;
+      g_ptr_array_add (ps->person ? self->people : self->scopes, ps);
+    }
 }
 
 /* Statement */
@@ -32,90 +76,124 @@ pod_host (GpmPod *pod)
   return g_strdup (host ? host + 3 : address);
 }
 
+/* "the aspect Family", "all aspects" */
+static char *
+describe_target (GpmPlanTarget  target,
+                 const char    *aspect)
+{
+  if (target == GPM_PLAN_TARGET_ALL_ASPECTS)
+    return g_strdup (_("all your aspects"));
+  /* Translators: where posts go, as in "… go to the aspect Family" */
+  return g_strdup_printf (_("the aspect %s"), aspect);
+}
+
+GpmPlan *
+_gpm_migrate_page_dup_effective_plan (GpmMigratePage *self)
+{
+  GpmPlan *plan = gpm_plan_copy (self->plan);
+
+  if (self->aspects_failed)
+    gpm_plan_clear_targets (plan);
+  return plan;
+}
+
 void
 _gpm_migrate_page_update_statement (GpmMigratePage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *host = pod_host (self->pod);
-  g_autofree char *user = gpm_pod_dup_username (self->pod);
-  guint n_skipped = 0;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *duration = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GpmPlanCounts counts;
+  guint n_people_mapped = 0;
+  guint n_left;
 
-  /* Posts without any mapped private scope are skipped */
-  for (guint i = 0; i < self->posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (self->posts, i);
-      GPtrArray *scopes = gpm_post_get_scopes (post);
-      gboolean is_public = FALSE, mapped = FALSE;
+  if (self->plan == NULL || self->pod == NULL)
+    return;
+  plan = _gpm_migrate_page_dup_effective_plan (self);
 
-      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
-        {
-          const GpmScope *scope = g_ptr_array_index (scopes, j);
-
-          if (gpm_scope_is_essentially_public (scope))
-            is_public = TRUE;
-          for (guint k = 0; k < self->scopes->len; k++)
-            {
-              PrivateScope *ps = g_ptr_array_index (self->scopes, k);
-              if (ps->aspect != NULL && g_str_equal (ps->key, gpm_scope_get_key (scope)))
-                mapped = TRUE;
-            }
-        }
-      if (!is_public && !mapped)
-        n_skipped++;
-    }
+  host = pod_host (self->pod);
+  user = gpm_pod_dup_username (self->pod);
+  gpm_plan_count_with_posted (plan, self->posts, self->posted, &counts);
 
   g_string_append_printf (text,
                           ngettext ("%u post will be published publicly on %s as %s.",
-                                    "%u posts will be published publicly on %s as %s.", self->n_public),
-                          self->n_public, host, user ? user : "?");
+                                    "%u posts will be published publicly on %s as %s.", counts.n_public),
+                          counts.n_public, host, user ? user : "?");
 
-  for (guint k = 0; k < self->scopes->len; k++)
+  for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
     {
       PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+      const char *aspect = NULL;
+      GpmPlanTarget target = gpm_plan_lookup_target (plan, ps->key, &aspect);
+      g_autofree char *where = NULL;
 
-      if (ps->aspect == NULL)
+      if (target == GPM_PLAN_TARGET_SKIP)
         continue;
+      where = describe_target (target, aspect);
       g_string_append_c (text, ' ');
       /* Translators: "27 posts shared with Family go to the aspect Family." */
       g_string_append_printf (text,
-                              ngettext ("%u post shared with %s goes to the aspect %s.",
-                                        "%u posts shared with %s go to the aspect %s.", ps->count),
-                              ps->count, ps->label, ps->aspect);
+                              ngettext ("%u post shared with %s goes to %s.",
+                                        "%u posts shared with %s go to %s.", ps->count),
+                              ps->count, ps->label, where);
     }
+  for (guint k = 0; self->people != NULL && k < self->people->len; k++)
+    {
+      PrivateScope *ps = g_ptr_array_index (self->people, k);
 
-  if (n_skipped > 0)
+      if (gpm_plan_lookup_target (plan, ps->key, NULL) != GPM_PLAN_TARGET_SKIP)
+        n_people_mapped += ps->count;
+    }
+  if (n_people_mapped > 0)
     {
       g_string_append_c (text, ' ');
-      g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.", n_skipped),
-                              n_skipped);
+      g_string_append_printf (text,
+                              ngettext ("%u post shared with single people goes to the aspects chosen for them.",
+                                        "%u posts shared with single people go to the aspects chosen for them.",
+                                        n_people_mapped),
+                              n_people_mapped);
     }
-  if (self->n_nothing_own > 0)
+
+  if (counts.n_skipped > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.",
+                                              counts.n_skipped),
+                              counts.n_skipped);
+    }
+  if (counts.n_excluded > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, ngettext ("%u post is left out by you.", "%u posts are left out by you.",
+                                              counts.n_excluded),
+                              counts.n_excluded);
+    }
+  if (counts.n_nothing_own > 0)
     {
       g_string_append_c (text, ' ');
       g_string_append_printf (text,
                               ngettext ("%u post has nothing of yours to post (a reshare of someone else’s words) and is left out.",
                                         "%u posts have nothing of yours to post (reshares of someone else’s words) and are left out.",
-                                        self->n_nothing_own),
-                              self->n_nothing_own);
+                                        counts.n_nothing_own),
+                              counts.n_nothing_own);
     }
 
-  {
-    GSettings *settings = gpm_settings_get_default ();
-
-    g_string_append (text, "\n\n");
-    if (g_settings_get_boolean (settings, "include-own-comments"))
-      g_string_append (text, _("The comments you wrote under these posts follow each post, with their dates. "
-                               "Other people’s comments are never copied."));
-    else
-      g_string_append (text, _("Your own comments under these posts stay behind: a reply can read oddly without "
-                               "the comments it answered. Preferences can bring them along."));
-    if (g_settings_get_boolean (settings, "archive-google-plus-links"))
-      {
-        g_string_append_c (text, ' ');
-        g_string_append (text, _("Links to your earlier posts will point to their copies on the pod, other Google+ "
-                                 "addresses to the Internet Archive."));
-      }
-  }
+  g_string_append (text, "\n\n");
+  if (gpm_plan_get_own_comments (plan))
+    g_string_append (text, _("The comments you wrote under these posts follow each post, with their dates. "
+                             "Other people’s comments are never copied."));
+  else
+    g_string_append (text, _("Your own comments under these posts stay behind: a reply can read oddly without "
+                             "the comments it answered. Preferences can bring them along."));
+  if (gpm_plan_get_archive_links (plan))
+    {
+      g_string_append_c (text, ' ');
+      g_string_append (text, _("Links to your earlier posts will point to their copies on the pod, other Google+ "
+                               "addresses to the Internet Archive."));
+    }
 
   /* Counted in the worker that opened the journal: no journal call here,
    * on the main thread */
@@ -132,6 +210,18 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   gtk_label_set_label (self->statement_label, text->str);
   /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
   gtk_label_set_selectable (self->statement_label, text->len > 0);
+
+  /* How long: the posts still to send, each once, never the skipped */
+  n_left = counts.n_to_send - counts.n_posted;
+  duration = gpm_plan_describe_estimate (plan, n_left, now);
+  gtk_label_set_label (self->duration_label, duration);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), duration);
+  {
+    g_autofree char *sentence = g_strdup_printf (ngettext ("%u post to send. %s.", "%u posts to send. %s.", n_left),
+                                                 n_left, duration);
+
+    gtk_label_set_label (self->summary_duration_label, sentence);
+  }
 }
 
 const char *
@@ -148,36 +238,119 @@ gpm_migrate_page_get_plan_message (GpmMigratePage *self)
   return gtk_label_get_label (self->plan_message_label);
 }
 
+const char *
+gpm_migrate_page_get_duration (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return gtk_label_get_label (self->duration_label);
+}
+
+/* Rows: the choices of a row are [Like everyone else (people only)],
+ * Skip, All aspects, then each aspect. */
+
+static guint
+first_aspect_choice (gboolean person)
+{
+  return person ? 3 : 2;
+}
+
+static guint
+choice_of (GpmMigratePage *self,
+           const char     *key,
+           gboolean        person)
+{
+  const char *aspect = NULL;
+  GpmPlanTarget target;
+
+  if (person && !gpm_plan_has_target (self->plan, key))
+    return 0;
+  target = gpm_plan_get_target (self->plan, key, &aspect);
+  if (target == GPM_PLAN_TARGET_SKIP)
+    return person ? 1 : 0;
+  if (target == GPM_PLAN_TARGET_ALL_ASPECTS)
+    return person ? 2 : 1;
+  for (guint a = 0; self->aspects != NULL && a < self->aspects->len; a++)
+    if (g_strcmp0 (((GpmPodAspect *) g_ptr_array_index (self->aspects, a))->name, aspect) == 0)
+      return first_aspect_choice (person) + a;
+  return person ? 1 : 0;
+}
+
+static void
+set_choice (GpmMigratePage *self,
+            const char     *key,
+            gboolean        person,
+            guint           selected)
+{
+  guint first = first_aspect_choice (person);
+
+  if (person && selected == 0)
+    gpm_plan_unset_target (self->plan, key);
+  else if (selected == first - 2)
+    gpm_plan_set_target (self->plan, key, GPM_PLAN_TARGET_SKIP, NULL);
+  else if (selected == first - 1)
+    gpm_plan_set_target (self->plan, key, GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  else if (self->aspects != NULL && selected - first < self->aspects->len)
+    gpm_plan_set_target (self->plan, key, GPM_PLAN_TARGET_ASPECT,
+                         ((GpmPodAspect *) g_ptr_array_index (self->aspects, selected - first))->name);
+}
+
+/* The rows show the plan again (after a change made elsewhere) */
+static void
+sync_rows (GpmMigratePage *self)
+{
+  self->updating_rows = TRUE;
+  for (guint i = 0; self->mapping_rows != NULL && i < self->mapping_rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->mapping_rows, i);
+      PrivateScope *ps = g_object_get_data (G_OBJECT (row), "gpm-scope");
+      guint choice = choice_of (self, ps->key, ps->person);
+
+      if (adw_combo_row_get_selected (row) != choice)
+        adw_combo_row_set_selected (row, choice);
+    }
+  for (guint i = 0; self->person_rows != NULL && i < self->person_rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->person_rows, i);
+      PrivateScope *ps = g_object_get_data (G_OBJECT (row), "gpm-scope");
+      guint choice = choice_of (self, ps->key, TRUE);
+
+      if (adw_combo_row_get_selected (row) != choice)
+        adw_combo_row_set_selected (row, choice);
+    }
+  if (self->people_combo != NULL)
+    {
+      guint choice = choice_of (self, GPM_PLAN_PEOPLE_KEY, FALSE);
+
+      if (adw_combo_row_get_selected (self->people_combo) != choice)
+        adw_combo_row_set_selected (self->people_combo, choice);
+    }
+  self->updating_rows = FALSE;
+}
+
+void
+gpm_migrate_page_set_target (GpmMigratePage *self,
+                             const char     *scope_key,
+                             GpmPlanTarget   target,
+                             const char     *aspect_name)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (self->plan != NULL);
+
+  gpm_plan_set_target (self->plan, scope_key, target, aspect_name);
+  sync_rows (self);
+  _gpm_migrate_page_update_statement (self);
+}
+
 void
 gpm_migrate_page_map_scope (GpmMigratePage *self,
                             const char     *scope_key,
                             const char     *aspect_name)
 {
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (self->plan != NULL);
 
-  for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
-    {
-      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
-
-      if (!g_str_equal (ps->key, scope_key))
-        continue;
-
-      g_free (ps->aspect);
-      ps->aspect = g_strdup (aspect_name);
-
-      if (self->mapping_rows != NULL && k < self->mapping_rows->len)
-        {
-          AdwComboRow *row = g_ptr_array_index (self->mapping_rows, k);
-          guint selected = 0;
-
-          for (guint a = 0; aspect_name != NULL && self->aspects != NULL && a < self->aspects->len; a++)
-            if (g_str_equal (((GpmPodAspect *) g_ptr_array_index (self->aspects, a))->name, aspect_name))
-              selected = a + 1;
-          if (adw_combo_row_get_selected (row) != selected)
-            adw_combo_row_set_selected (row, selected);
-        }
-    }
-
+  gpm_plan_map_scope (self->plan, scope_key, aspect_name);
+  sync_rows (self);
   _gpm_migrate_page_update_statement (self);
 }
 
@@ -187,17 +360,12 @@ combo_selected_cb (AdwComboRow    *row,
                    GpmMigratePage *self)
 {
   PrivateScope *ps = g_object_get_data (G_OBJECT (row), "gpm-scope");
-  guint selected = adw_combo_row_get_selected (row);
-  const char *aspect = NULL;
+  const char *key = ps != NULL ? ps->key : GPM_PLAN_PEOPLE_KEY;
+  gboolean person = ps != NULL && ps->person;
 
-  if (selected > 0 && self->aspects != NULL && selected - 1 < self->aspects->len)
-    aspect = ((GpmPodAspect *) g_ptr_array_index (self->aspects, selected - 1))->name;
-
-  if (g_strcmp0 (ps->aspect, aspect) == 0)
+  if (self->updating_rows || self->plan == NULL)
     return;
-
-  g_free (ps->aspect);
-  ps->aspect = g_strdup (aspect);
+  set_choice (self, key, person, adw_combo_row_get_selected (row));
   _gpm_migrate_page_update_statement (self);
 }
 
@@ -263,34 +431,50 @@ void
 _gpm_migrate_page_remove_mapping_rows (GpmMigratePage *self)
 {
   g_clear_handle_id (&self->rows_idle, g_source_remove);
+  g_clear_handle_id (&self->person_rows_idle, g_source_remove);
   if (self->mapping_rows != NULL)
     for (guint i = 0; i < self->mapping_rows->len; i++)
       adw_preferences_group_remove (self->mapping_group, g_ptr_array_index (self->mapping_rows, i));
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+  if (self->people_row != NULL)
+    adw_preferences_group_remove (self->mapping_group, GTK_WIDGET (self->people_row));
+  self->people_row = NULL;
+  self->people_combo = NULL;
+  g_clear_pointer (&self->person_rows, g_ptr_array_unref);
 }
 
-/* The row choosing the aspect of @ps, showing ps->aspect. */
-static AdwComboRow *
-new_mapping_row (GpmMigratePage *self,
-                 PrivateScope   *ps)
+/* The choices: @person rows start with "Like everyone else". */
+static GtkStringList *
+new_choices (GpmMigratePage *self,
+             gboolean        person)
 {
   GtkStringList *model = gtk_string_list_new (NULL);
-  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
-  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
-  guint selected = 0;
 
+  if (person)
+    gtk_string_list_append (model, _("Like everyone else"));
   gtk_string_list_append (model, _("Skip these posts"));
+  gtk_string_list_append (model, _("All aspects"));
   for (guint a = 0; self->aspects != NULL && a < self->aspects->len; a++)
     {
       GpmPodAspect *aspect = g_ptr_array_index (self->aspects, a);
       g_autofree char *name = g_strdup_printf (_("Aspect “%s”"), aspect->name);
 
       gtk_string_list_append (model, name);
-      if (g_strcmp0 (ps->aspect, aspect->name) == 0)
-        selected = a + 1;
     }
+  return model;
+}
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ps->label);
+/* A combo row titled @title choosing among @model, showing @selected. */
+static AdwComboRow *
+new_combo_row (GpmMigratePage *self,
+               const char     *title,
+               const char     *subtitle,
+               GtkStringList  *model,
+               guint           selected)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (adw_combo_row_new ());
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   /* One line each, ellipsized (the full name is the row's accessible name
@@ -298,7 +482,7 @@ new_mapping_row (GpmMigratePage *self,
    * on every layout, 14 rows cost ~100 ms on the first one */
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), ps->label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), title);
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
   adw_combo_row_set_selected (row, selected);
   for (guint in_popover = 0; in_popover < 2; in_popover++)
@@ -316,12 +500,26 @@ new_mapping_row (GpmMigratePage *self,
     }
   /* The lists of the chosen aspect and of the choices: named after the audience */
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "current")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "list")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, ps->label, -1);
-  g_object_unref (model);
-  g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
+  return row;
+}
+
+/* The row choosing the target of @ps. */
+static AdwComboRow *
+new_mapping_row (GpmMigratePage *self,
+                 PrivateScope   *ps)
+{
+  g_autoptr(GtkStringList) model = new_choices (self, ps->person);
+  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  AdwComboRow *row;
+
+  self->updating_rows = TRUE;
+  row = new_combo_row (self, ps->label, subtitle, model, choice_of (self, ps->key, ps->person));
+  self->updating_rows = FALSE;
+  g_object_set_data (G_OBJECT (row), "gpm-scope", ps);
   return row;
 }
 
@@ -329,6 +527,64 @@ new_mapping_row (GpmMigratePage *self,
  * steps, each measuring only its new rows (a combo row costs 2-3 ms to make
  * and about as much to lay out the first time; people can be hundreds). */
 #define ROWS_PER_STEP 6
+
+static gboolean
+add_person_rows_step (gpointer data)
+{
+  GpmMigratePage *self = data;
+
+  for (guint n = 0; n < ROWS_PER_STEP && self->person_rows->len < self->people->len; n++)
+    {
+      AdwComboRow *row = new_mapping_row (self, g_ptr_array_index (self->people, self->person_rows->len));
+
+      adw_expander_row_add_row (self->people_row, GTK_WIDGET (row));
+      g_ptr_array_add (self->person_rows, row);
+    }
+  if (self->person_rows->len < self->people->len)
+    return G_SOURCE_CONTINUE;
+  self->person_rows_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Each person's own row only once the group is opened: most people never
+ * need one, and hundreds of combo rows are slow to make. */
+static void
+people_expanded_cb (AdwExpanderRow *row,
+                    GParamSpec     *pspec,
+                    GpmMigratePage *self)
+{
+  if (!adw_expander_row_get_expanded (row) || self->person_rows != NULL)
+    return;
+  self->person_rows = g_ptr_array_new ();
+  self->person_rows_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_person_rows_step, self, NULL);
+}
+
+static void
+add_people_row (GpmMigratePage *self)
+{
+  g_autoptr(GtkStringList) model = new_choices (self, FALSE);
+  g_autofree char *title = g_strdup_printf (ngettext ("%u Person", "%u People", self->people->len), self->people->len);
+  guint n_posts = 0;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < self->people->len; i++)
+    n_posts += ((PrivateScope *) g_ptr_array_index (self->people, i))->count;
+  subtitle = g_strdup_printf (ngettext ("%u post shared with single people. One choice for all; open to choose for each.",
+                                        "%u posts shared with single people. One choice for all; open to choose for each.",
+                                        n_posts),
+                              n_posts);
+
+  self->people_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->people_row), title);
+  adw_expander_row_set_subtitle (self->people_row, subtitle);
+  g_signal_connect_object (self->people_row, "notify::expanded", G_CALLBACK (people_expanded_cb), self, 0);
+
+  self->updating_rows = TRUE;
+  self->people_combo = new_combo_row (self, _("Everyone"), NULL, model, choice_of (self, GPM_PLAN_PEOPLE_KEY, FALSE));
+  self->updating_rows = FALSE;
+  adw_expander_row_add_row (self->people_row, GTK_WIDGET (self->people_combo));
+  adw_preferences_group_add (self->mapping_group, GTK_WIDGET (self->people_row));
+}
 
 static gboolean
 add_rows_step (gpointer data)
@@ -344,6 +600,8 @@ add_rows_step (gpointer data)
     }
   if (self->mapping_rows->len < self->scopes->len)
     return G_SOURCE_CONTINUE;
+  if (self->people->len > 0)
+    add_people_row (self);
   /* Shown once whole: the group laid out with some rows, then again with
    * more, measures its wrapping description far more often (GTK 4.8) */
   gtk_widget_set_visible (self->mapping_box, TRUE);
@@ -357,22 +615,116 @@ _gpm_migrate_page_build_mapping_rows (GpmMigratePage *self)
   _gpm_migrate_page_remove_mapping_rows (self);
   self->mapping_rows = g_ptr_array_new ();
 
-  /* Suggest the aspect named like the circle */
+  /* Suggest the aspect named like the circle, for an audience nobody chose for */
   for (guint k = 0; k < self->scopes->len; k++)
     {
       PrivateScope *ps = g_ptr_array_index (self->scopes, k);
 
-      for (guint a = 0; ps->aspect == NULL && self->aspects != NULL && a < self->aspects->len; a++)
+      for (guint a = 0; !gpm_plan_has_target (self->plan, ps->key) && self->aspects != NULL && a < self->aspects->len; a++)
         {
           GpmPodAspect *aspect = g_ptr_array_index (self->aspects, a);
 
           if (g_utf8_collate (aspect->name, ps->label) == 0)
-            ps->aspect = g_strdup (aspect->name);
+            gpm_plan_set_target (self->plan, ps->key, GPM_PLAN_TARGET_ASPECT, aspect->name);
         }
     }
 
   gtk_widget_set_visible (self->mapping_box, FALSE);
   _gpm_migrate_page_update_statement (self);
-  if (self->scopes->len > 0)
+  if (self->scopes->len > 0 || self->people->len > 0)
     self->rows_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_rows_step, self, NULL);
+}
+
+/* Pace */
+
+void
+_gpm_migrate_page_show_pace (GpmMigratePage *self)
+{
+  self->updating_rows = TRUE;
+  gtk_spin_button_set_value (self->delay_spin, gpm_plan_get_delay (self->plan));
+  gtk_spin_button_set_value (self->max_spin, gpm_plan_get_max_per_day (self->plan));
+  self->updating_rows = FALSE;
+}
+
+/* Header bar */
+
+void
+_gpm_migrate_page_update_header (GpmMigratePage *self)
+{
+  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (self));
+  gboolean plan = g_strcmp0 (self->status, "plan") == 0;
+
+  gtk_widget_set_visible (self->header_back_button, shown);
+  gtk_widget_set_tooltip_text (self->header_back_button, plan ? _("Back to Posts") : _("Back to Posts; the migration goes on"));
+  gtk_widget_set_visible (self->header_start_button, shown && plan && !self->exporting);
+}
+
+/* Saving */
+
+typedef struct {
+  GpmJournal *journal;
+  GpmPlan    *plan;
+} SavePlan;
+
+static void
+save_plan_free (SavePlan *save)
+{
+  gpm_object_unref_in_worker (save->journal);
+  g_object_unref (save->plan);
+  g_free (save);
+}
+
+static void
+save_plan_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SavePlan *save = task_data;
+  GError *error = NULL;
+
+  if (!gpm_plan_save (save->plan, save->journal, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_plan_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GpmMigratePage *self = GPM_MIGRATE_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("The migration plan could not be saved: %s", error->message);
+  self->saving = FALSE;
+  if (self->save_again)
+    _gpm_migrate_page_save_plan (self);
+}
+
+/* One save at a time, the last one last */
+void
+_gpm_migrate_page_save_plan (GpmMigratePage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SavePlan *save;
+
+  if (self->journal == NULL || self->plan == NULL)
+    return;
+  if (self->saving)
+    {
+      self->save_again = TRUE;
+      return;
+    }
+  self->saving = TRUE;
+  self->save_again = FALSE;
+  save = g_new0 (SavePlan, 1);
+  save->journal = g_object_ref (self->journal);
+  save->plan = gpm_plan_copy (self->plan);
+  task = g_task_new (self, NULL, save_plan_done_cb, NULL);
+  g_task_set_source_tag (task, _gpm_migrate_page_save_plan);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_plan_free);
+  g_task_run_in_thread (task, save_plan_thread);
 }

@@ -18,13 +18,13 @@
  * every post's author) while the pod lists its aspects; the page shows the
  * plan once both are there. */
 typedef struct {
+  GpmPod     *pod;
   GPtrArray  *all_posts;
-  char       *account;
-  char       *typed_account;
-  char       *guid;
   guint       pending;
   GpmJournal *journal;
   guint       n_posted;
+  GHashTable *posted;       /* keys of the POSTED rows */
+  GpmPlan    *saved;        /* the plan kept in the journal, if any */
   GPtrArray  *aspects;
   GError     *journal_error;
   GError     *aspects_error;
@@ -33,11 +33,11 @@ typedef struct {
 static void
 prepare_free (Prepare *p)
 {
+  g_object_unref (p->pod);
   g_ptr_array_unref (p->all_posts);
-  g_free (p->account);
-  g_free (p->typed_account);
-  g_free (p->guid);
   g_clear_pointer (&p->journal, gpm_object_unref_in_worker);
+  g_clear_pointer (&p->posted, g_hash_table_unref);
+  g_clear_object (&p->saved);
   g_clear_pointer (&p->aspects, g_ptr_array_unref);
   g_clear_error (&p->journal_error);
   g_clear_error (&p->aspects_error);
@@ -51,13 +51,12 @@ open_journal_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   Prepare *p = task_data;
-  g_autofree char *identity = gpm_journal_takeout_identity (p->all_posts);
   GError *error = NULL;
+  g_autoptr(GError) plan_error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   /* one journal per takeout and account, found wherever an earlier run
-   * (the CLI too) filed it */
-  GpmJournal *journal = gpm_journal_open_for_account (identity, p->account, p->typed_account, p->guid,
-                                                      TRUE, &error);
-  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+   * (the CLI too) filed it: the plan module's rule */
+  GpmJournal *journal = gpm_plan_open_journal (p->pod, NULL, NULL, p->all_posts, NULL, &error);
 
   if (journal == NULL)
     {
@@ -65,9 +64,32 @@ open_journal_thread (GTask        *task,
       return;
     }
   /* What the statement says is already there (p is read once this returns) */
-  if (gpm_journal_count (journal, counts, NULL))
-    p->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
+  p->posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  rows = gpm_journal_list (journal, NULL);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
+
+      if (entry->state == GPM_JOURNAL_STATE_POSTED)
+        g_hash_table_add (p->posted, g_strdup (entry->key));
+    }
+  p->n_posted = g_hash_table_size (p->posted);
+  p->saved = gpm_plan_load (journal, &plan_error);
+  if (plan_error != NULL)
+    g_message ("%s", plan_error->message);
   g_task_return_pointer (task, journal, g_object_unref);
+}
+
+/* The options that change what is sent are the preferences' */
+static void
+plan_options_from_settings (GpmPlan *plan)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+
+  gpm_plan_set_own_comments (plan, convert_settings->own_comments);
+  gpm_plan_set_location (plan, convert_settings->location);
+  gpm_plan_set_archive_links (plan, convert_settings->archive_links);
 }
 
 /* Both halves are in: the migrator, the aspect rows, the statement. */
@@ -77,6 +99,7 @@ prepare_finish_plan (GpmMigratePage *self,
 {
   GSettings *settings = gpm_settings_get_default ();
   g_autoptr(GpmConvertSettings) convert_settings = NULL;
+  const char *restored = g_object_get_data (G_OBJECT (self->plan), "gpm-restored-from");
 
   /* The old migrator first: the page's reference to the old journal,
    * dropped in a worker, is then its last (closing it is disk work) */
@@ -86,19 +109,32 @@ prepare_finish_plan (GpmMigratePage *self,
   gpm_object_unref_in_worker (self->journal);
   self->journal = g_object_ref (p->journal);
   self->n_posted_before = p->n_posted;
+  g_clear_pointer (&self->posted, g_hash_table_unref);
+  self->posted = g_hash_table_ref (p->posted);
+
+  /* What was decided before for this takeout and account comes back once
+   * (the window may have done it when it offered to continue) */
+  if (p->saved != NULL && g_strcmp0 (restored, gpm_journal_get_path (self->journal)) != 0)
+    {
+      gpm_plan_restore (self->plan, p->saved, FALSE);
+      plan_options_from_settings (self->plan);
+    }
+  g_object_set_data_full (G_OBJECT (self->plan), "gpm-restored-from",
+                          g_strdup (gpm_journal_get_path (self->journal)), g_free);
 
   self->migrator = gpm_migrator_new (self->pod, self->journal);
   /* Converted with the user's settings, photos from the archive. */
   convert_settings = gpm_convert_settings_new_from_gsettings (settings);
+  gpm_plan_apply_to_convert_settings (self->plan, convert_settings);
   /* links to the user's own posts point to their copies on the pod */
   convert_settings->links = gpm_links_new (p->all_posts);
   gpm_migrator_use_takeout (self->migrator, self->takeout, convert_settings);
-  gpm_migrator_set_max_per_day (self->migrator, g_settings_get_uint (settings, "max-posts-per-day"));
 
   _gpm_migrate_page_connect_migrator (self);
 
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   self->aspects = p->aspects ? g_ptr_array_ref (p->aspects) : g_ptr_array_new ();
+  self->aspects_failed = p->aspects_error != NULL;
   if (p->aspects_error != NULL)
     {
       g_autofree char *message = gpm_gui_error_message (p->aspects_error);
@@ -108,8 +144,11 @@ prepare_finish_plan (GpmMigratePage *self,
       gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), TRUE);
     }
   gtk_widget_set_visible (self->preparing_box, FALSE);
+  _gpm_migrate_page_collect_scopes (self);
+  _gpm_migrate_page_show_pace (self);
   _gpm_migrate_page_build_mapping_rows (self);
-  gtk_widget_set_sensitive (self->start_button, TRUE);
+  gtk_widget_set_sensitive (self->header_start_button, TRUE);
+  _gpm_migrate_page_save_plan (self);
 }
 
 /* One half of the prepare @task is done; the second completes it. */
@@ -162,27 +201,48 @@ aspects_done_cb (GObject      *source,
   prepare_step_done (g_task_get_source_object (task), task);
 }
 
+/* The posts of the plan's ticked audiences, each once */
+static GPtrArray *
+ticked_posts (GpmPlan   *plan,
+              GPtrArray *all_posts)
+{
+  GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < all_posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (all_posts, i);
+
+      if (gpm_plan_selects_post (plan, post) && g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)))
+        g_ptr_array_add (posts, g_object_ref (post));
+    }
+  return posts;
+}
+
+void
+_gpm_migrate_page_select_posts (GpmMigratePage *self)
+{
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->posts = ticked_posts (self->plan, self->all_posts);
+}
+
 void
 gpm_migrate_page_prepare_async (GpmMigratePage      *self,
                                 GpmPod              *pod,
                                 GpmTakeout          *takeout,
                                 GPtrArray           *all_posts,
-                                GPtrArray           *posts,
+                                GpmPlan             *plan,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  GSettings *settings = gpm_settings_get_default ();
-  g_autoptr(GpmConvertSettings) convert_settings = gpm_convert_settings_new_from_gsettings (settings);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) journal_task = NULL;
-  g_autofree char *username = NULL;
-  g_autofree char *diaspora_id = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   Prepare *p;
 
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
   g_return_if_fail (GPM_IS_POD (pod));
+  g_return_if_fail (GPM_IS_PLAN (plan));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_migrate_page_prepare_async);
@@ -192,15 +252,9 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
       return;
     }
 
-  username = gpm_pod_dup_username (pod);
-  diaspora_id = gpm_pod_dup_diaspora_id (pod);
   p = g_new0 (Prepare, 1);
+  p->pod = g_object_ref (pod);
   p->all_posts = g_ptr_array_ref (all_posts);
-  /* the account as the pod names it, and as the window's "continue?"
-   * question will look it up (last-pod, last-user) */
-  p->account = gpm_journal_account_name (gpm_pod_get_address (pod), diaspora_id ? diaspora_id : username);
-  p->typed_account = username ? gpm_journal_account_name (gpm_pod_get_address (pod), username) : NULL;
-  p->guid = gpm_pod_dup_user_guid (pod);
   p->pending = 2;
   g_task_set_task_data (task, p, (GDestroyNotify) prepare_free);
   /* A newer plan replaces one still being prepared */
@@ -208,76 +262,36 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
 
   g_set_object (&self->pod, pod);
   g_set_object (&self->takeout, takeout);
-  /* Posts with nothing of the user's own are out of the selection: the
-   * migrator would only skip them. */
-  g_clear_pointer (&self->posts, g_ptr_array_unref);
-  self->posts = g_ptr_array_new_full (posts->len, g_object_unref);
-  self->n_nothing_own = 0;
-  for (guint i = 0; i < posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (posts, i);
-
-      if (gpm_convert_post_is_nothing_own (post, convert_settings, NULL))
-        self->n_nothing_own++;
-      else
-        g_ptr_array_add (self->posts, g_object_ref (post));
-    }
+  g_set_object (&self->plan, plan);
+  g_clear_pointer (&self->all_posts, g_ptr_array_unref);
+  self->all_posts = g_ptr_array_ref (all_posts);
+  plan_options_from_settings (self->plan);
+  _gpm_migrate_page_select_posts (self);
   self->exporting = FALSE;
+  self->aspects_failed = FALSE;
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
   g_clear_object (&self->migrator);
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
-  gpm_migrate_page_set_delay (self, g_settings_get_uint (settings, "post-delay-seconds"));
-
-  /* Audiences: essentially public posts go public; the private scopes of
-   * the others need an aspect each. */
-  g_clear_pointer (&self->scopes, g_ptr_array_unref);
-  self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
-  self->n_public = 0;
-  for (guint i = 0; i < self->posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (self->posts, i);
-      GPtrArray *scopes = gpm_post_get_scopes (post);
-      gboolean is_public = FALSE;
-
-      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
-        is_public |= gpm_scope_is_essentially_public (g_ptr_array_index (scopes, j));
-      if (is_public)
-        {
-          self->n_public++;
-          continue;
-        }
-
-      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
-        {
-          const GpmScope *scope = g_ptr_array_index (scopes, j);
-          const char *key = gpm_scope_get_key (scope);
-          PrivateScope *ps = g_hash_table_lookup (seen, key);
-
-          if (ps == NULL)
-            {
-              ps = g_new0 (PrivateScope, 1);
-              ps->key = g_strdup (key);
-              ps->label = g_strdup (gpm_gui_scope_label (scope));
-              g_ptr_array_add (self->scopes, ps);
-              g_hash_table_insert (seen, ps->key, ps);
-            }
-          ps->count++;
-        }
-    }
+  g_clear_pointer (&self->posted, g_hash_table_unref);
+  self->n_posted_before = 0;
+  self->delay = gpm_plan_get_delay (self->plan);
 
   /* The plan without its aspect rows until the pod has listed them */
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   _gpm_migrate_page_remove_mapping_rows (self);
+  _gpm_migrate_page_collect_scopes (self);
+  _gpm_migrate_page_show_pace (self);
   gtk_widget_set_visible (self->mapping_box, FALSE);
   _gpm_migrate_page_update_statement (self);
   gtk_widget_set_visible (self->preparing_box, TRUE);
   gtk_label_set_label (self->plan_message_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), FALSE);
-  gtk_widget_set_sensitive (self->start_button, FALSE);
+  gtk_widget_set_sensitive (self->header_start_button, FALSE);
   gtk_label_set_label (self->waiting_label, "");
   self->status = "plan";
   gtk_stack_set_visible_child_name (self->stack, "plan");
+  _gpm_migrate_page_update_header (self);
 
   journal_task = g_task_new (self, NULL, journal_opened_cb, g_object_ref (task));
   g_task_set_source_tag (journal_task, open_journal_thread);

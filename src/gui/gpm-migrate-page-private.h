@@ -9,15 +9,16 @@
 
 #include "gpm-journal.h"
 #include "gpm-migrate-page.h"
+#include "gpm-plan.h"
 
 G_BEGIN_DECLS
 
-/* A private audience of the selection and the aspect it goes to */
+/* A private audience of the selection and its row */
 typedef struct {
-  char  *key;
-  char  *label;
-  guint  count;        /* selected private posts carrying it */
-  char  *aspect;       /* mapped aspect name, NULL: skip */
+  char     *key;
+  char     *label;
+  guint     count;        /* selected private posts carrying it */
+  gboolean  person;       /* a USER scope: in the people's group */
 } PrivateScope;
 
 struct _GpmMigratePage
@@ -27,13 +28,17 @@ struct _GpmMigratePage
   GtkWidget      *scrolled;
   GtkStack       *stack;
   GtkLabel       *statement_label;
+  GtkLabel       *duration_label;
+  GtkLabel       *summary_duration_label;
   GtkWidget      *preparing_box;
   GtkLabel       *plan_message_label;
   GtkWidget      *mapping_box;
   GtkWidget      *mapping_title;
   AdwPreferencesGroup *mapping_group;
   GtkSpinButton  *delay_spin;
-  GtkWidget      *start_button;
+  GtkSpinButton  *max_spin;
+  GtkWidget      *header_back_button;
+  GtkWidget      *header_start_button;
   GtkLabel       *run_title;
   GtkProgressBar *progress_bar;
   GtkLabel       *progress_label;
@@ -41,28 +46,46 @@ struct _GpmMigratePage
   GtkWidget      *pause_button;
   GtkWidget      *stop_button;
   GtkWidget      *hide_button;
+  GtkWidget      *resume_button;
   GtkWidget      *retry_button;
   GtkWidget      *done_button;
+  GtkWidget      *open_folder_button;   /* after an export */
   GtkListBox     *log_list;
 
   GpmPod         *pod;
   GpmTakeout     *takeout;
   GpmJournal     *journal;
   GpmMigrator    *migrator;
-  GPtrArray      *posts;
-  GPtrArray      *scopes;      /* PrivateScope* */
+  GpmPlan        *plan;        /* the user's decisions (shared with the window) */
+  GPtrArray      *all_posts;   /* every post of the takeout */
+  GPtrArray      *posts;       /* the ticked audiences' posts: what a run is given */
+  GHashTable     *posted;      /* keys POSTED in the journal when the plan was made */
+  GPtrArray      *scopes;      /* PrivateScope*, not people */
+  GPtrArray      *people;      /* PrivateScope*, people */
   GPtrArray      *aspects;     /* GpmPodAspect* */
   GPtrArray      *mapping_rows;
+  AdwExpanderRow *people_row;
+  AdwComboRow    *people_combo;
+  GPtrArray      *person_rows;
   guint           rows_idle;   /* adding mapping_rows a few at a time */
-  guint           n_public;
-  guint           n_nothing_own;  /* selected, left out: nothing of the user's own to post */
+  guint           person_rows_idle;
   guint           n_posted_before;  /* POSTED in the journal when the plan was made */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
   gboolean        exporting;
+  char           *export_dir;   /* the last export's folder */
+  gboolean        aspects_failed;  /* the pod could not list them: private posts are skipped */
+  gboolean        updating_rows;   /* setting rows from the plan, not the user */
+  gboolean        saving;          /* a save of the plan is in a worker */
+  gboolean        save_again;      /* ... and the plan changed since */
   guint           n_log_rows;
   guint           delay;
+  /* the countdown of the wait the migrator announced */
+  guint           countdown_id;
+  gint64          wait_until;    /* monotonic µs */
+  char           *wait_reason;
+  char           *retry_error;   /* non-NULL: the wait is a retry after this error */
 };
 
 /* gpm-migrate-page.c */
@@ -72,9 +95,24 @@ void _gpm_migrate_page_emit_finished       (GpmMigratePage *self);
 
 /* gpm-migrate-page-plan.c */
 void _gpm_migrate_page_scope_free          (PrivateScope   *scope);
+/* The private audiences of the plan's selection (self->scopes, ->people) */
+void _gpm_migrate_page_collect_scopes      (GpmMigratePage *self);
 void _gpm_migrate_page_update_statement    (GpmMigratePage *self);
 void _gpm_migrate_page_build_mapping_rows  (GpmMigratePage *self);
 void _gpm_migrate_page_remove_mapping_rows (GpmMigratePage *self);
+/* The plan a start follows: self->plan, without the targets when the
+ * pod's aspects could not be listed (new reference) */
+GpmPlan *_gpm_migrate_page_dup_effective_plan (GpmMigratePage *self);
+/* The pace rows show the plan's */
+void _gpm_migrate_page_show_pace           (GpmMigratePage *self);
+/* The header bar's Back and Start: shown on the plan, while the page is */
+void _gpm_migrate_page_update_header       (GpmMigratePage *self);
+/* Writes the plan into the journal, in a worker */
+void _gpm_migrate_page_save_plan           (GpmMigratePage *self);
+
+/* gpm-migrate-page-prepare.c */
+/* self->posts again from the plan's ticked audiences */
+void _gpm_migrate_page_select_posts        (GpmMigratePage *self);
 
 /* gpm-migrate-page-run.c */
 /* Follows the new self->migrator's progress and events */
@@ -86,8 +124,13 @@ void _gpm_migrate_page_add_log_row         (GpmMigratePage *self,
                                             const char     *subtitle,
                                             const char     *icon_name,
                                             const char     *icon_label);
+/* gpm-migrate-page-export.c */
+/* "Open Folder": the last export's folder in the file manager */
+void _gpm_migrate_page_open_export_folder  (GpmMigratePage *self);
+
 void _gpm_migrate_page_set_running_ui      (GpmMigratePage *self,
                                             gboolean        running);
+void _gpm_migrate_page_stop_countdown      (GpmMigratePage *self);
 /* A desktop notification, when the desktop has a notification service */
 void _gpm_migrate_page_notify_done         (GpmMigratePage *self,
                                             const char     *title,
@@ -99,5 +142,9 @@ void _gpm_migrate_page_notify_done         (GpmMigratePage *self,
 const char *gpm_migrate_page_get_statement    (GpmMigratePage *self);
 /* What went wrong while preparing the plan, "" when nothing did. */
 const char *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
+/* "At 100 posts a day: about 155 days, until May 12" */
+const char *gpm_migrate_page_get_duration     (GpmMigratePage *self);
+/* What the run page says it is waiting for ("Next post in 5 s …") */
+const char *gpm_migrate_page_get_waiting      (GpmMigratePage *self);
 
 G_END_DECLS

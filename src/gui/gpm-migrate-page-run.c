@@ -81,6 +81,8 @@ _gpm_migrate_page_add_log_row (GpmMigratePage *self,
     }
   else
     self->n_log_rows++;
+  /* Its heading follows it (a binding in the template) */
+  gtk_widget_set_visible (GTK_WIDGET (self->log_list), TRUE);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -143,23 +145,108 @@ post_finished_cb (GpmMigrator     *migrator,
   _gpm_migrate_page_emit_post_done (self, post);
 }
 
+/* "45 s", "3 min 20 s", "5 h 12 min" */
+static char *
+format_wait (gint64 seconds)
+{
+  if (seconds < 60)
+    /* Translators: a wait in seconds */
+    return g_strdup_printf (_("%u s"), (guint) seconds);
+  if (seconds < 3600)
+    /* Translators: a wait in minutes and seconds */
+    return g_strdup_printf (_("%u min %u s"), (guint) (seconds / 60), (guint) (seconds % 60));
+  /* Translators: a wait in hours and minutes */
+  return g_strdup_printf (_("%u h %u min"), (guint) (seconds / 3600), (guint) (seconds % 3600 / 60));
+}
+
+static void
+stop_countdown (GpmMigratePage *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_pointer (&self->wait_reason, g_free);
+  g_clear_pointer (&self->retry_error, g_free);
+}
+
+/* The wait the migrator announced, counted down every second */
+static gboolean
+countdown_tick (gpointer data)
+{
+  GpmMigratePage *self = data;
+  gint64 left = (self->wait_until - g_get_monotonic_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_autofree char *wait = NULL;
+  g_autofree char *text = NULL;
+
+  if (left <= 0 || g_strcmp0 (self->status, "running") != 0)
+    {
+      if (g_strcmp0 (self->status, "running") == 0)
+        gtk_label_set_label (self->waiting_label, "");
+      self->countdown_id = 0;
+      g_clear_pointer (&self->wait_reason, g_free);
+      g_clear_pointer (&self->retry_error, g_free);
+      return G_SOURCE_REMOVE;
+    }
+  wait = format_wait (left);
+  if (self->retry_error != NULL)
+    /* Translators: "The pod did not answer. Retrying in 8 s" */
+    text = g_strdup_printf (_("%s Retrying in %s."), self->retry_error, wait);
+  else
+    /* Translators: "Next post in 60 s (Waiting 60 seconds between posts)" */
+    text = g_strdup_printf (_("Next post in %s (%s)"), wait, self->wait_reason ? self->wait_reason : "");
+  gtk_label_set_label (self->waiting_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_countdown (GpmMigratePage *self,
+                 guint           seconds)
+{
+  self->wait_until = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (countdown_tick (self))
+    self->countdown_id = g_timeout_add (1000, countdown_tick, self);
+}
+
 static void
 waiting_cb (GpmMigrator    *migrator,
             guint           seconds,
             const char     *reason,
             GpmMigratePage *self)
 {
-  g_autofree char *text = NULL;
-
+  stop_countdown (self);
   if (seconds == 0)
     {
       gtk_label_set_label (self->waiting_label, "");
       return;
     }
+  self->wait_reason = g_strdup (reason);
+  start_countdown (self, seconds);
+}
 
-  /* Translators: "Next post in 60 s (pacing)" */
-  text = g_strdup_printf (_("Next post in %u s (%s)"), seconds, reason ? reason : "");
-  gtk_label_set_label (self->waiting_label, text);
+/* A passing error: said as it is, with the countdown to the next try */
+static void
+retrying_cb (GpmMigrator    *migrator,
+             guint           seconds,
+             GError         *error,
+             GpmMigratePage *self)
+{
+  g_autofree char *message = error != NULL ? gpm_gui_error_message (error) : g_strdup (_("The pod did not answer."));
+
+  g_free (self->retry_error);
+  self->retry_error = g_steal_pointer (&message);
+  start_countdown (self, seconds);
+}
+
+const char *
+gpm_migrate_page_get_waiting (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return gtk_label_get_label (self->waiting_label);
+}
+
+void
+_gpm_migrate_page_stop_countdown (GpmMigratePage *self)
+{
+  stop_countdown (self);
 }
 
 static void
@@ -264,6 +351,11 @@ _gpm_migrate_page_set_running_ui (GpmMigratePage *self,
   gtk_widget_set_visible (self->stop_button, running);
   gtk_widget_set_visible (self->hide_button, running);
   gtk_widget_set_visible (self->done_button, !running);
+  /* After an export: its folder, a click away */
+  gtk_widget_set_visible (self->open_folder_button, !running && self->exporting && self->export_dir != NULL);
+  if (running)
+    gtk_widget_set_visible (self->resume_button, FALSE);
+  _gpm_migrate_page_update_header (self);
 }
 
 typedef struct {
@@ -339,6 +431,7 @@ run_done_cb (GObject      *source,
   g_autofree char *body = NULL;
 
   g_clear_object (&self->cancellable);
+  stop_countdown (self);
   self->status = ok ? "done" : "stopped";
   _gpm_migrate_page_set_running_ui (self, FALSE);
   gtk_widget_set_visible (self->retry_button, failed > 0);
@@ -354,6 +447,8 @@ run_done_cb (GObject      *source,
   else
     {
       gtk_label_set_label (self->run_title, _("Stopped"));
+      /* Go on from here: the journal knows what is on the pod */
+      gtk_widget_set_visible (self->resume_button, !self->exporting);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = gpm_gui_error_message (error);
@@ -374,6 +469,8 @@ _gpm_migrate_page_clear_log (GpmMigratePage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->log_list))) != NULL)
     gtk_list_box_remove (self->log_list, child);
   self->n_log_rows = 0;
+  /* No empty box under "Log": hidden until a row comes */
+  gtk_widget_set_visible (GTK_WIDGET (self->log_list), FALSE);
 }
 
 void
@@ -385,13 +482,28 @@ _gpm_migrate_page_connect_migrator (GpmMigratePage *self)
   g_signal_connect_object (self->migrator, "post-finished", G_CALLBACK (post_finished_cb), self, 0);
   g_signal_connect_object (self->migrator, "waiting", G_CALLBACK (waiting_cb), self, 0);
   g_signal_connect_object (self->migrator, "auth-required", G_CALLBACK (auth_required_cb), self, 0);
+  g_signal_connect_object (self->migrator, "retrying", G_CALLBACK (retrying_cb), self, 0);
+}
+
+/* What a run is given: the ticked posts, less those with nothing of the
+ * user's own (the plan says how many; the migrator would only skip them) */
+static GPtrArray *
+run_posts (GpmPlan   *plan,
+           GPtrArray *posts)
+{
+  GPtrArray *run = g_ptr_array_new_full (posts->len, g_object_unref);
+
+  for (guint i = 0; i < posts->len; i++)
+    if (!gpm_plan_is_nothing_own (plan, g_ptr_array_index (posts, i)))
+      g_ptr_array_add (run, g_object_ref (g_ptr_array_index (posts, i)));
+  return run;
 }
 
 void
 gpm_migrate_page_start (GpmMigratePage *self)
 {
-  GSettings *settings = gpm_settings_get_default ();
-  guint delay;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
 
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
   g_return_if_fail (self->migrator != NULL);
@@ -399,18 +511,14 @@ gpm_migrate_page_start (GpmMigratePage *self)
   if (gpm_migrate_page_is_running (self))
     return;
 
-  delay = self->delay;
-  if (delay >= GPM_MIGRATOR_MIN_DELAY)
-    g_settings_set_uint (settings, "post-delay-seconds", delay);
-  gpm_migrator_set_delay (self->migrator, delay);
-
-  for (guint k = 0; k < self->scopes->len; k++)
-    {
-      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
-      gpm_migrator_map_scope (self->migrator, ps->key, ps->aspect);
-    }
+  /* What the page shows is what runs; kept for the next start of the app */
+  gpm_plan_set_delay (self->plan, self->delay);
+  plan = _gpm_migrate_page_dup_effective_plan (self);
+  gpm_migrator_use_plan (self->migrator, plan);
+  _gpm_migrate_page_save_plan (self);
 
   _gpm_migrate_page_clear_log (self);
+  stop_countdown (self);
 
   self->status = "running";
   gtk_label_set_label (self->run_title, _("Moving Your Posts"));
@@ -422,6 +530,62 @@ gpm_migrate_page_start (GpmMigratePage *self)
   gtk_stack_set_visible_child_name (self->stack, "run");
 
   self->cancellable = g_cancellable_new ();
-  gpm_migrator_run_async (self->migrator, self->posts, self->cancellable, run_done_cb, g_object_ref (self));
+  posts = run_posts (plan, self->posts);
+  gpm_migrator_run_async (self->migrator, posts, self->cancellable, run_done_cb, g_object_ref (self));
   _gpm_migrate_page_update_progress (self);
+}
+
+gboolean
+gpm_migrate_page_update_audiences (GpmMigratePage     *self,
+                                   const char * const *scope_keys,
+                                   GError            **error)
+{
+  g_autoptr(GpmPlan) changed = NULL;
+  g_autoptr(GpmPlan) effective = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
+
+  if (self->plan == NULL)
+    return TRUE;
+  if (gpm_migrate_page_is_running (self) && self->exporting)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("The export goes on with the posts it started with; export again for the new selection."));
+      return FALSE;
+    }
+
+  changed = gpm_plan_copy (self->plan);
+  gpm_plan_set_audiences (changed, scope_keys);
+  if (gpm_migrate_page_is_running (self))
+    {
+      GPtrArray *all = self->all_posts;
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      posts = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < all->len; i++)
+        if (gpm_plan_selects_post (changed, g_ptr_array_index (all, i)) &&
+            !gpm_plan_is_nothing_own (changed, g_ptr_array_index (all, i)) &&
+            g_hash_table_add (seen, (gpointer) gpm_journal_post_key (g_ptr_array_index (all, i))))
+          g_ptr_array_add (posts, g_object_ref (g_ptr_array_index (all, i)));
+      effective = gpm_plan_copy (changed);
+      if (self->aspects_failed)
+        gpm_plan_clear_targets (effective);
+      /* the posts not sent yet follow the new selection, or nothing changes */
+      if (!gpm_migrator_update_plan (self->migrator, effective, posts, error))
+        return FALSE;
+    }
+
+  gpm_plan_set_audiences (self->plan, scope_keys);
+  _gpm_migrate_page_select_posts (self);
+  if (self->journal != NULL)
+    {
+      _gpm_migrate_page_collect_scopes (self);
+      if (!gpm_migrate_page_is_running (self) && self->aspects != NULL)
+        _gpm_migrate_page_build_mapping_rows (self);
+      else
+        _gpm_migrate_page_update_statement (self);
+      _gpm_migrate_page_save_plan (self);
+    }
+  return TRUE;
 }

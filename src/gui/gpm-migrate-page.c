@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-a11y.h"
+#include "gpm-application.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-util.h"
 
@@ -61,14 +62,51 @@ gpm_migrate_page_set_delay (GpmMigratePage *self,
 {
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
 
+  self->updating_rows = TRUE;
   gtk_spin_button_set_value (self->delay_spin, seconds);
+  self->updating_rows = FALSE;
   self->delay = seconds;
+  if (self->plan != NULL)
+    {
+      gpm_plan_set_delay (self->plan, seconds);
+      _gpm_migrate_page_update_statement (self);
+    }
 }
 
-static void
-delay_changed_cb (GpmMigratePage *self)
+void
+gpm_migrate_page_set_max_per_day (GpmMigratePage *self,
+                                  guint           max_per_day)
 {
-  self->delay = (guint) gtk_spin_button_get_value_as_int (self->delay_spin);
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  gtk_spin_button_set_value (self->max_spin, max_per_day);
+}
+
+GpmPlan *
+gpm_migrate_page_get_plan (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+  return self->plan;
+}
+
+/* The pace the user sets: in the plan, in the duration at once, and the
+ * default of the next plan (GSettings) */
+static void
+pace_changed_cb (GpmMigratePage *self)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  guint delay = (guint) gtk_spin_button_get_value_as_int (self->delay_spin);
+  guint max_per_day = (guint) gtk_spin_button_get_value_as_int (self->max_spin);
+
+  if (self->updating_rows || self->plan == NULL)
+    return;
+  self->delay = delay;
+  gpm_plan_set_delay (self->plan, delay);
+  gpm_plan_set_max_per_day (self->plan, max_per_day);
+  if (delay >= GPM_MIGRATOR_MIN_DELAY)
+    g_settings_set_uint (settings, "post-delay-seconds", delay);
+  g_settings_set_uint (settings, "max-posts-per-day", max_per_day);
+  _gpm_migrate_page_update_statement (self);
 }
 
 GpmJournal *
@@ -114,6 +152,7 @@ pause_clicked_cb (GpmMigratePage *self)
   else
     {
       gpm_migrator_pause (self->migrator);
+      _gpm_migrate_page_stop_countdown (self);
       self->status = "paused";
       gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Resume"));
       gtk_label_set_label (self->waiting_label, _("Paused after the current post."));
@@ -130,7 +169,22 @@ stop_clicked_cb (GpmMigratePage *self)
 static void
 close_clicked_cb (GpmMigratePage *self)
 {
+  /* Left for now: what was chosen is there when the user comes back */
+  if (g_strcmp0 (self->status, "plan") == 0)
+    _gpm_migrate_page_save_plan (self);
   g_signal_emit (self, signals[CLOSE], 0);
+}
+
+void
+gpm_migrate_page_attach_header (GpmMigratePage *self,
+                                AdwHeaderBar   *bar)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  g_return_if_fail (ADW_IS_HEADER_BAR (bar));
+
+  adw_header_bar_pack_start (bar, self->header_back_button);
+  adw_header_bar_pack_end (bar, self->header_start_button);
+  _gpm_migrate_page_update_header (self);
 }
 
 static void
@@ -141,18 +195,28 @@ gpm_migrate_page_dispose (GObject *object)
   gpm_migrate_page_stop (self);
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
+  _gpm_migrate_page_stop_countdown (self);
   g_clear_handle_id (&self->rows_idle, g_source_remove);
+  g_clear_handle_id (&self->person_rows_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_MIGRATE_PAGE);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->prepare_task);
   g_clear_object (&self->migrator);
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_object (&self->takeout);
+  g_clear_pointer (&self->export_dir, g_free);
   g_clear_object (&self->pod);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_pointer (&self->all_posts, g_ptr_array_unref);
+  g_clear_pointer (&self->posted, g_hash_table_unref);
+  g_clear_object (&self->plan);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->person_rows, g_ptr_array_unref);
+  g_clear_object (&self->header_back_button);
+  g_clear_object (&self->header_start_button);
 
   G_OBJECT_CLASS (gpm_migrate_page_parent_class)->dispose (object);
 }
@@ -176,13 +240,16 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_duration_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, max_spin);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, resume_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, preparing_box);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, plan_message_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_box);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_title);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, mapping_group);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, delay_spin);
-  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, start_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, run_title);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, progress_label);
@@ -192,11 +259,14 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, hide_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, open_folder_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);
   gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "open_folder_clicked_cb",
+                                                G_CALLBACK (_gpm_migrate_page_open_export_folder));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -217,5 +287,21 @@ gpm_migrate_page_init (GpmMigratePage *self)
                                       self->mapping_title, NULL, -1);
   }
   self->status = "plan";
-  g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (delay_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (pace_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->max_spin, "value-changed", G_CALLBACK (pace_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* Back and Start live in the window's header bar (attach_header), so
+   * they are in sight whatever the page's length and the window's width */
+  self->header_back_button = g_object_ref_sink (gtk_button_new_from_icon_name ("go-previous-symbolic"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->header_back_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back"), -1);
+  gtk_widget_set_visible (self->header_back_button, FALSE);
+  g_signal_connect_object (self->header_back_button, "clicked", G_CALLBACK (close_clicked_cb), self, G_CONNECT_SWAPPED);
+  self->header_start_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("_Start")));
+  gtk_widget_set_tooltip_text (self->header_start_button, _("Start moving your posts"));
+  gtk_widget_add_css_class (self->header_start_button, "suggested-action");
+  gtk_widget_set_visible (self->header_start_button, FALSE);
+  g_signal_connect_object (self->header_start_button, "clicked", G_CALLBACK (start_clicked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (_gpm_migrate_page_update_header), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (_gpm_migrate_page_update_header), NULL);
 }

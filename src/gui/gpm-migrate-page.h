@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "gpm-migrator.h"
+#include "gpm-plan.h"
 #include "gpm-pod.h"
 #include "gpm-takeout.h"
 
@@ -15,16 +16,17 @@ G_BEGIN_DECLS
 #define GPM_TYPE_MIGRATE_PAGE (gpm_migrate_page_get_type ())
 G_DECLARE_FINAL_TYPE (GpmMigratePage, gpm_migrate_page, GPM, MIGRATE_PAGE, GtkWidget)
 
-/* Shows the plan for @posts (GpmPost*, the selection) of @takeout
- * (@all_posts: every post of it, for the journal's identity) on @pod: at
- * once what needs no waiting, then, once the journal is open (in a worker)
- * and the pod has listed its aspects, the aspect rows and Start. A newer
- * call replaces one still in progress (which then fails as cancelled). */
+/* Shows @plan (its ticked audiences: the selection; kept and changed by
+ * the page: the window's) for @takeout (@all_posts: every post of it) on
+ * @pod: at once what needs no waiting, then, once the journal is open (in
+ * a worker) and the pod has listed its aspects, the aspect rows and Start;
+ * the plan is then saved in the journal. A newer call replaces one still
+ * in progress (which then fails as cancelled). */
 void         gpm_migrate_page_prepare_async  (GpmMigratePage      *self,
                                               GpmPod              *pod,
                                               GpmTakeout          *takeout,
                                               GPtrArray           *all_posts,
-                                              GPtrArray           *posts,
+                                              GpmPlan             *plan,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
@@ -44,10 +46,32 @@ void         gpm_migrate_page_stop          (GpmMigratePage  *self);
 void         gpm_migrate_page_map_scope     (GpmMigratePage  *self,
                                              const char      *scope_key,
                                              const char      *aspect_name);
+/* The same for any target (GPM_PLAN_PEOPLE_KEY: every person without a
+ * choice of their own). */
+void         gpm_migrate_page_set_target    (GpmMigratePage  *self,
+                                             const char      *scope_key,
+                                             GpmPlanTarget    target,
+                                             const char      *aspect_name);
+/* The plan shown (NULL before the first prepare). */
+GpmPlan     *gpm_migrate_page_get_plan      (GpmMigratePage  *self);
+/* The ticked audiences changed (the sidebar). Before Start: a new plan to
+ * prepare, TRUE. During a run: the posts not sent yet follow them (TRUE,
+ * the plan is saved), or, when the run cannot take the change, FALSE and
+ * @error says why. */
+gboolean     gpm_migrate_page_update_audiences (GpmMigratePage     *self,
+                                                const char * const *scope_keys,
+                                                GError            **error);
+/* Shows the header bar's Back and Start in @bar (the window's): on the
+ * plan only, while the page is shown. */
+void         gpm_migrate_page_attach_header (GpmMigratePage  *self,
+                                             AdwHeaderBar    *bar);
 /* Seconds between two posts for the next start; values under the
  * preferences' minimum are only taken from here (tests, benchmarks). */
 void         gpm_migrate_page_set_delay     (GpmMigratePage  *self,
                                              guint            seconds);
+/* Posts per 24 hours for the next start, 0: no limit. */
+void         gpm_migrate_page_set_max_per_day (GpmMigratePage *self,
+                                               guint           max_per_day);
 GpmMigrator *gpm_migrate_page_get_migrator  (GpmMigratePage  *self);
 /* The journal of the prepared migration, NULL before. */
 GpmJournal  *gpm_migrate_page_get_journal   (GpmMigratePage  *self);

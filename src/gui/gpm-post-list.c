@@ -10,6 +10,8 @@
 #include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
+#include "gpm-journal.h"
+#include "gpm-post-check.h"
 #include "gpm-post-list.h"
 
 #define MAX_BADGES 3
@@ -36,6 +38,10 @@ struct _GpmPostList
   GtkStack           *stack;
   GtkListView        *list_view;
   GtkLabel           *count_label;
+  GtkLabel           *view_label;
+  GtkWidget          *show_selected_button;
+  GtkToggleButton    *warnings_button;
+  AdwStatusPage      *empty_page;
 
   GListStore         *store;
   GtkCustomFilter    *filter;
@@ -45,7 +51,13 @@ struct _GpmPostList
   GtkSingleSelection *selection;
 
   GHashTable         *keys;      /* selected scope keys */
+  GHashTable         *view_keys; /* the audience looked into, NULL: the selection */
+  char               *view_heading;
   char               *search;    /* case-folded, NULL when empty */
+  GHashTable         *search_scopes; /* scope key → whether its name matches the search */
+  GpmPlan            *plan;      /* posts left out or edited, for the rows */
+  GHashTable         *warnings;  /* GpmPost* → GpmPostWarnings; NULL: not checked yet */
+  gboolean            warnings_only;
 
   GpmPostStateFunc    state_func;
   gpointer            state_data;
@@ -62,6 +74,7 @@ enum {
 
 enum {
   ACTIVATE,
+  SHOW_SELECTION,
   N_SIGNALS
 };
 
@@ -69,24 +82,165 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static gboolean
+post_in_keys (GpmPost    *post,
+              GHashTable *keys)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    if (g_hash_table_contains (keys, gpm_scope_get_key (g_ptr_array_index (scopes, i))))
+      return TRUE;
+  return FALSE;
+}
+
+/* Search finds audience names too ("Family"): a scope's name is folded and
+ * compared once per search, not once per post. */
+static gboolean
+scopes_match_search (GpmPostList *self,
+                     GpmPost     *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    {
+      const GpmScope *scope = g_ptr_array_index (scopes, i);
+      const char *key = gpm_scope_get_key (scope);
+      gpointer cached;
+
+      if (!g_hash_table_lookup_extended (self->search_scopes, key, NULL, &cached))
+        {
+          g_autofree char *folded = g_utf8_casefold (gpm_gui_scope_label (scope), -1);
+
+          cached = GINT_TO_POINTER (strstr (folded, self->search) != NULL);
+          g_hash_table_insert (self->search_scopes, g_strdup (key), cached);
+        }
+      if (GPOINTER_TO_INT (cached))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What the list holds: the posts of the audience looked into, whether it is
+ * ticked or not; else, while searching, every post (those not ticked are
+ * marked in their rows); else the posts of the ticked audiences. */
+static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   GpmPostList *self = user_data;
   GpmPost *post = item;
-  GPtrArray *scopes = gpm_post_get_scopes (post);
-  gboolean in_scope = FALSE;
 
-  for (guint i = 0; scopes != NULL && i < scopes->len && !in_scope; i++)
-    in_scope = g_hash_table_contains (self->keys, gpm_scope_get_key (g_ptr_array_index (scopes, i)));
+  if (self->view_keys != NULL)
+    {
+      if (!post_in_keys (post, self->view_keys))
+        return FALSE;
+    }
+  else if (self->search == NULL && !post_in_keys (post, self->keys))
+    return FALSE;
 
-  if (!in_scope)
+  /* "Posts with warnings": nothing until the check has run */
+  if (self->warnings_only && (self->warnings == NULL || !g_hash_table_contains (self->warnings, post)))
     return FALSE;
 
   if (self->search != NULL)
-    return strstr (gpm_gui_post_get_search_text (post), self->search) != NULL;
+    return strstr (gpm_gui_post_get_search_text (post), self->search) != NULL ||
+           scopes_match_search (self, post);
 
   return TRUE;
+}
+
+static void
+update_heading (GpmPostList *self)
+{
+  const char *text;
+
+  if (self->view_keys != NULL)
+    text = self->view_heading;
+  else if (self->search != NULL)
+    text = _("Search in all posts, selected or not");
+  else
+    text = _("Posts of the selected audiences");
+
+  if (self->warnings_only)
+    {
+      g_autofree char *with = NULL;
+
+      if (self->warnings == NULL)
+        with = g_strdup (_("Looking for posts with warnings…"));
+      else
+        /* Translators: the post list's heading with the warnings filter on;
+         * %s is what it shows otherwise ("Posts of the selected audiences") */
+        with = g_strdup_printf (_("%s, with warnings"), text);
+      gtk_label_set_label (self->view_label, with);
+    }
+  else
+    gtk_label_set_label (self->view_label, text);
+  gtk_widget_set_visible (self->show_selected_button, self->view_keys != NULL);
+
+  if (self->warnings_only && self->warnings != NULL)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Posts With Warnings"));
+      adw_status_page_set_description (self->empty_page, _("None of these posts needs a look before it is moved."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Posts"));
+      adw_status_page_set_description (self->empty_page, _("Tick an audience on the left, or change the search."));
+    }
+}
+
+static void
+warnings_toggled_cb (GpmPostList *self)
+{
+  gpm_post_list_set_warnings_only (self, gtk_toggle_button_get_active (self->warnings_button));
+}
+
+void
+gpm_post_list_set_warnings_only (GpmPostList *self,
+                                 gboolean     only)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  if (gtk_toggle_button_get_active (self->warnings_button) != only)
+    gtk_toggle_button_set_active (self->warnings_button, only);   /* comes back here */
+  if (self->warnings_only == only)
+    return;
+  self->warnings_only = only;
+  update_heading (self);
+  gtk_filter_changed (GTK_FILTER (self->filter),
+                      only ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+void
+gpm_post_list_set_warnings (GpmPostList *self,
+                            GHashTable  *warnings)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_clear_pointer (&self->warnings, g_hash_table_unref);
+  self->warnings = warnings ? g_hash_table_ref (warnings) : NULL;
+  update_heading (self);
+  if (self->warnings_only)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gpm_post_list_refresh_states (self);
+}
+
+GpmPostWarnings
+gpm_post_list_get_post_warnings (GpmPostList *self,
+                                 GpmPost     *post)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), GPM_POST_WARNING_NONE);
+  return self->warnings ? GPOINTER_TO_UINT (g_hash_table_lookup (self->warnings, post)) : GPM_POST_WARNING_NONE;
+}
+
+void
+gpm_post_list_set_plan (GpmPostList *self,
+                        GpmPlan     *plan)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_set_object (&self->plan, plan);
+  gpm_post_list_refresh_states (self);
 }
 
 static void
@@ -231,7 +385,56 @@ gpm_post_list_set_scope_keys (GpmPostList        *self,
 
   g_clear_pointer (&self->keys, g_hash_table_unref);
   self->keys = g_steal_pointer (&new_keys);
+  /* Looking into an audience or searching, the ticks only mark rows */
+  if (self->view_keys == NULL && self->search == NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gpm_post_list_refresh_states (self);
+}
+
+void
+gpm_post_list_set_view (GpmPostList        *self,
+                        const char * const *keys,
+                        const char         *heading)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_clear_pointer (&self->view_keys, g_hash_table_unref);
+  if (keys != NULL)
+    {
+      self->view_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; keys[i] != NULL; i++)
+        g_hash_table_add (self->view_keys, g_strdup (keys[i]));
+    }
+  g_free (self->view_heading);
+  self->view_heading = g_strdup (heading);
+
+  update_heading (self);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+void
+gpm_post_list_set_view_heading (GpmPostList *self,
+                                const char  *heading)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  g_free (self->view_heading);
+  self->view_heading = g_strdup (heading);
+  update_heading (self);
+}
+
+gboolean
+gpm_post_list_get_viewing (GpmPostList *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
+  return self->view_keys != NULL;
+}
+
+const char *
+gpm_post_list_get_heading (GpmPostList *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST (self), NULL);
+  return gtk_label_get_label (self->view_label);
 }
 
 void
@@ -249,14 +452,23 @@ gpm_post_list_set_search_text (GpmPostList *self,
   if (g_strcmp0 (folded, self->search) == 0)
     return;
 
+  /* Starting or ending a search (outside an audience looked into) changes
+   * which posts are searched: the ticked ones or all */
   if (self->search != NULL && folded != NULL && strstr (folded, self->search) != NULL)
     change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (self->search != NULL && (folded == NULL || strstr (self->search, folded) != NULL))
+  else if (self->search != NULL && folded != NULL && strstr (self->search, folded) != NULL)
     change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (self->search != NULL && folded == NULL && self->view_keys != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  else if (self->search == NULL && self->view_keys != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
 
   g_free (self->search);
   self->search = g_steal_pointer (&folded);
+  g_hash_table_remove_all (self->search_scopes);
+  update_heading (self);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  gpm_post_list_refresh_states (self);
 }
 
 void
@@ -348,6 +560,12 @@ search_changed_cb (GpmPostList *self)
 }
 
 static void
+show_selected_clicked_cb (GpmPostList *self)
+{
+  g_signal_emit (self, signals[SHOW_SELECTION], 0);
+}
+
+static void
 stop_search_cb (GpmPostList *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
@@ -371,6 +589,10 @@ activate_cb (GpmPostList *self,
 
 typedef struct {
   GtkWidget *date;
+  GtkWidget *unselected;
+  GtkWidget *left_out;
+  GtkWidget *edited;
+  GtkWidget *warning;
   GtkWidget *icons;
   GtkWidget *state;
   GtkWidget *snippet;
@@ -389,6 +611,20 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   row->date = gtk_label_new (NULL);
   row->icons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   row->state = gtk_image_new ();
+  /* A post shown while looking into an audience or searching that no
+   * ticked audience holds: it will not be moved */
+  row->unselected = gtk_label_new (_("Not selected"));
+  gtk_widget_add_css_class (row->unselected, "dim-label");
+  gtk_widget_add_css_class (row->unselected, "caption");
+  /* The user's own decisions about the post (the plan) */
+  row->left_out = gtk_label_new (_("Left out"));
+  gtk_widget_add_css_class (row->left_out, "caption");
+  gtk_widget_add_css_class (row->left_out, "left-out");
+  row->edited = gtk_image_new_from_icon_name ("document-edit-symbolic");
+  gtk_widget_set_tooltip_text (row->edited, _("Text edited by you"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->edited), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text edited by you"), -1);
+  row->warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (row->warning, "warning");
   row->snippet = gtk_label_new (NULL);
   row->badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
 
@@ -407,7 +643,11 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_width_chars (GTK_LABEL (row->snippet), 20);
 
   gtk_box_append (GTK_BOX (top), row->date);
+  gtk_box_append (GTK_BOX (top), row->unselected);
+  gtk_box_append (GTK_BOX (top), row->left_out);
   gtk_box_append (GTK_BOX (top), row->icons);
+  gtk_box_append (GTK_BOX (top), row->edited);
+  gtk_box_append (GTK_BOX (top), row->warning);
   gtk_box_append (GTK_BOX (top), row->state);
   gtk_box_append (GTK_BOX (box), top);
   gtk_box_append (GTK_BOX (box), row->snippet);
@@ -494,8 +734,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     add_icon (row->icons, "view-list-bullet-symbolic", _("Poll"), a11y);
   if (kinds & GPM_POST_HAS_LOCATION)
     add_icon (row->icons, "mark-location-symbolic", _("Location"), a11y);
-  if (gpm_convert_post_is_nothing_own (post, NULL, NULL))
-    add_icon (row->icons, "dialog-warning-symbolic", _("Nothing of yours to post"), a11y);
 
   clear_box (row->badges);
   for (guint i = 0; scopes != NULL && i < scopes->len; i++)
@@ -518,6 +756,23 @@ bind_row_cb (GtkSignalListItemFactory *factory,
       gtk_widget_add_css_class (badge, "scope-badge");
       if (gpm_gui_scope_is_private (scope))
         gtk_widget_add_css_class (badge, "private");
+      if (scope->kind == GPM_SCOPE_COMMUNITY)
+        {
+          /* diaspora* has no communities: the post goes out public. The
+           * badge gets a globe before the name. */
+          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+          GtkWidget *globe = gtk_image_new_from_icon_name ("web-browser-symbolic");
+
+          gtk_image_set_pixel_size (GTK_IMAGE (globe), 12);
+          gtk_widget_remove_css_class (badge, "scope-badge");
+          gtk_widget_add_css_class (box, "scope-badge");
+          gtk_widget_set_tooltip_text (box, _("A community post: diaspora* has no communities, so it becomes public"));
+          gtk_box_append (GTK_BOX (box), globe);
+          gtk_box_append (GTK_BOX (box), badge);
+          gtk_box_append (GTK_BOX (row->badges), box);
+          g_string_append_printf (a11y, ", %s, %s", gpm_gui_scope_label (scope), _("becomes public"));
+          continue;
+        }
       gtk_box_append (GTK_BOX (row->badges), badge);
       g_string_append_printf (a11y, ", %s", gpm_gui_scope_label (scope));
     }
@@ -538,6 +793,39 @@ update_state (GpmPostList *self,
 
   if (post == NULL || row == NULL)
     return;
+
+  gtk_widget_set_visible (row->unselected, !post_in_keys (post, self->keys));
+  if (!post_in_keys (post, self->keys))
+    g_string_append_printf (a11y, ", %s", _("Not selected"));
+
+  {
+    const char *key = self->plan ? gpm_journal_post_key (post) : NULL;
+    gboolean left_out = key != NULL && gpm_plan_is_post_excluded (self->plan, key);
+    gboolean edited = key != NULL && gpm_plan_get_post_text (self->plan, key) != NULL;
+    GpmPostWarnings warnings = gpm_post_list_get_post_warnings (self, post);
+
+    gtk_widget_set_visible (row->left_out, left_out);
+    gtk_widget_set_visible (row->edited, edited);
+    if (left_out)
+      g_string_append_printf (a11y, ", %s", _("Left out"));
+    if (edited)
+      g_string_append_printf (a11y, ", %s", _("Text edited by you"));
+
+    /* Before the check has run: the cheap one, nothing of the user's own */
+    if (self->warnings == NULL && !edited && gpm_convert_post_is_nothing_own (post, NULL, NULL))
+      warnings = GPM_POST_WARNING_NOTHING_OWN;
+    gtk_widget_set_visible (row->warning, warnings != GPM_POST_WARNING_NONE);
+    if (warnings != GPM_POST_WARNING_NONE)
+      {
+        g_autofree char *words = gpm_post_warnings_describe (warnings);
+        /* Translators: a post's warnings in its row: "Warning: too long for diaspora*" */
+        g_autofree char *label = g_strdup_printf (_("Warning: %s"), words);
+
+        gtk_widget_set_tooltip_text (row->warning, label);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (row->warning), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+        g_string_append_printf (a11y, ", %s", label);
+      }
+  }
 
   if (self->state_func != NULL)
     state_icon = self->state_func (post, &state_label, self->state_data);
@@ -621,6 +909,11 @@ gpm_post_list_finalize (GObject *object)
   GpmPostList *self = GPM_POST_LIST (object);
 
   g_clear_pointer (&self->keys, g_hash_table_unref);
+  g_clear_pointer (&self->view_keys, g_hash_table_unref);
+  g_clear_pointer (&self->view_heading, g_free);
+  g_clear_pointer (&self->search_scopes, g_hash_table_unref);
+  g_clear_pointer (&self->warnings, g_hash_table_unref);
+  g_clear_object (&self->plan);
   g_clear_pointer (&self->bound, g_hash_table_unref);
   g_clear_pointer (&self->search, g_free);
 
@@ -645,6 +938,10 @@ gpm_post_list_class_init (GpmPostListClass *klass)
   signals[ACTIVATE] =
     g_signal_new ("activate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POST);
+  /* "Show Ticked Posts" while looking into an audience */
+  signals[SHOW_SELECTION] =
+    g_signal_new ("show-selection", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
 
@@ -654,6 +951,12 @@ gpm_post_list_class_init (GpmPostListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, list_view);
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, count_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, view_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, show_selected_button);
+  gtk_widget_class_bind_template_callback (widget_class, show_selected_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, warnings_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmPostList, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, warnings_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
@@ -673,6 +976,7 @@ gpm_post_list_init (GpmPostList *self)
 
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound = g_hash_table_new (NULL, NULL);
+  self->search_scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->store = g_list_store_new (GPM_TYPE_POST);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
@@ -695,5 +999,6 @@ gpm_post_list_init (GpmPostList *self)
   g_object_unref (factory);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
+  update_heading (self);
   update_count (self);
 }

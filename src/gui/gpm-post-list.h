@@ -4,7 +4,9 @@
 
 #include <gtk/gtk.h>
 
+#include "gpm-plan.h"
 #include "gpm-post.h"
+#include "gpm-post-check.h"
 
 G_BEGIN_DECLS
 
@@ -23,8 +25,34 @@ void        gpm_post_list_set_posts        (GpmPostList        *self,
 /* Only posts with a scope whose key is in @keys are listed. */
 void        gpm_post_list_set_scope_keys   (GpmPostList        *self,
                                             const char * const *keys);
+/* While searching (and not looking into an audience) every post is
+ * searched, its text and its audiences' names; rows of posts no ticked
+ * audience holds say so. */
 void        gpm_post_list_set_search_text  (GpmPostList        *self,
                                             const char         *text);
+/* Viewing is not selecting: @keys (an audience, ticked or not) decide
+ * which posts are listed instead of the ticked ones, under @heading; NULL
+ * goes back to the ticked ones. "Show Ticked Posts" emits ::show-selection. */
+void        gpm_post_list_set_view         (GpmPostList        *self,
+                                            const char * const *keys,
+                                            const char         *heading);
+void        gpm_post_list_set_view_heading (GpmPostList        *self,
+                                            const char         *heading);
+gboolean    gpm_post_list_get_viewing      (GpmPostList        *self);
+/* Per-post control: rows say which posts the plan leaves out or has an
+ * edited text for (gpm_post_list_refresh_states() after a change). */
+void        gpm_post_list_set_plan         (GpmPostList        *self,
+                                            GpmPlan            *plan);
+/* The check's result (gpm_post_check_all_async(); NULL: not run yet):
+ * rows show a warning icon; with @only, just those posts are listed. */
+void        gpm_post_list_set_warnings     (GpmPostList        *self,
+                                            GHashTable         *warnings);
+void        gpm_post_list_set_warnings_only (GpmPostList       *self,
+                                             gboolean           only);
+GpmPostWarnings gpm_post_list_get_post_warnings (GpmPostList   *self,
+                                                 GpmPost       *post);
+/* The line above the list: what it shows. */
+const char *gpm_post_list_get_heading      (GpmPostList        *self);
 void        gpm_post_list_set_state_func   (GpmPostList        *self,
                                             GpmPostStateFunc    func,
                                             gpointer            user_data);

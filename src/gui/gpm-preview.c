@@ -10,7 +10,10 @@
 #include "gpm-a11y.h"
 #include "gpm-comments.h"
 #include "gpm-convert.h"
+#include "gpm-diaspora.h"
 #include "gpm-gui-util.h"
+#include "gpm-journal.h"
+#include "gpm-post-editor.h"
 #include "gpm-preview.h"
 #include "gpm-render.h"
 #include "gpm-util.h"
@@ -28,6 +31,9 @@ struct _GpmPreview
   GtkToggleButton *original_button;
   GtkRevealer    *warnings_revealer;
   GtkLabel       *warnings_label;
+  GtkWidget      *post_actions;
+  GtkToggleButton *leave_out_button;
+  GtkWidget      *edit_button;
   GtkStack       *stack;
   GtkWidget      *web_box;
   WebKitWebView  *web_view;
@@ -38,6 +44,9 @@ struct _GpmPreview
   gboolean        remote_allowed;
   char           *html;
   GpmConvertSettings *convert_settings;
+  GpmPlan        *plan;          /* per-post decisions: left out, edited text */
+  char           *converted;     /* the current post's converted text (for the editor) */
+  gboolean        updating_actions;
   guint           generation;
   gint           *latest;       /* atomic rc box: @generation for the render thread */
   /* The document in the web view: its head (CSP, style) as loaded, set once
@@ -57,6 +66,7 @@ G_DEFINE_FINAL_TYPE (GpmPreview, gpm_preview, GTK_TYPE_WIDGET)
 
 enum {
   LOADED,
+  POST_CHANGED,
   N_SIGNALS
 };
 
@@ -356,10 +366,12 @@ typedef struct {
   GpmPost            *post;
   GpmTakeout         *takeout;
   GpmConvertSettings *settings;
+  char               *edited;      /* the user's text for the post, NULL: the converted one */
   gboolean            remote_allowed;
   gboolean            warm_up;
   /* results */
   char               *html;
+  char               *converted;
   GPtrArray          *warnings;
 } RenderJob;
 
@@ -371,6 +383,8 @@ render_job_free (RenderJob *job)
   g_clear_object (&job->post);
   g_clear_object (&job->takeout);
   g_clear_pointer (&job->settings, gpm_convert_settings_free);
+  g_free (job->edited);
+  g_free (job->converted);
   g_free (job->html);
   g_clear_pointer (&job->warnings, g_ptr_array_unref);
   g_free (job);
@@ -570,6 +584,8 @@ render_job_deliver (gpointer data)
 
   g_free (self->html);
   self->html = g_steal_pointer (&job->html);
+  g_free (self->converted);
+  self->converted = g_steal_pointer (&job->converted);
   update_warnings (self, job->warnings);
   gtk_stack_set_visible_child_name (self->stack, "web");
   show_html (self);
@@ -617,6 +633,27 @@ render_thread (gpointer data,
   job->warnings = g_ptr_array_new_with_free_func (g_free);
   result = gpm_convert_post (job->post, job->settings,
                              job->takeout ? gpm_convert_takeout_resolver : NULL, job->takeout);
+  job->converted = g_strdup (result->markdown);
+  if (job->edited != NULL)
+    {
+      /* The user's own text, as the migrator sends it: the converter's
+       * length and nothing-of-yours warnings are about the text replaced */
+      g_autofree char *nothing_own = NULL;
+
+      if (result->too_long && result->warnings->len > 0)
+        g_ptr_array_remove_index (result->warnings, result->warnings->len - 1);
+      if (gpm_convert_post_is_nothing_own (job->post, job->settings, &nothing_own))
+        for (guint i = 0; i < result->warnings->len; i++)
+          if (g_strcmp0 (g_ptr_array_index (result->warnings, i), nothing_own) == 0)
+            g_ptr_array_remove_index (result->warnings, i--);
+      g_free (result->markdown);
+      result->markdown = g_strdup (job->edited);
+      g_ptr_array_add (job->warnings, g_strdup (_("You edited this post’s text: it is posted as shown.")));
+      if (g_utf8_strlen (job->edited, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
+        g_ptr_array_add (job->warnings,
+                         g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
+                                          (unsigned long) g_utf8_strlen (job->edited, -1), GPM_DIASPORA_MAX_TEXT_CHARS));
+    }
 
   post_warnings = gpm_post_get_warnings (job->post);
   for (guint i = 0; post_warnings != NULL && i < post_warnings->len; i++)
@@ -649,6 +686,10 @@ update_warnings (GpmPreview *self,
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (self->plan != NULL && self->post != NULL &&
+      gpm_plan_is_post_excluded (self->plan, gpm_journal_post_key (self->post)))
+    g_string_append (text, _("You left this post out: it will not be moved."));
+
   for (guint i = 0; warnings != NULL && i < warnings->len; i++)
     {
       if (text->len > 0)
@@ -662,6 +703,99 @@ update_warnings (GpmPreview *self,
   gtk_revealer_set_reveal_child (self->warnings_revealer, text->len > 0);
 }
 
+/* Per-post control */
+
+static void
+update_post_actions (GpmPreview *self)
+{
+  gboolean excluded;
+
+  gtk_widget_set_visible (self->post_actions, self->plan != NULL && self->post != NULL);
+  if (self->plan == NULL || self->post == NULL)
+    return;
+
+  excluded = gpm_plan_is_post_excluded (self->plan, gpm_journal_post_key (self->post));
+  self->updating_actions = TRUE;
+  gtk_toggle_button_set_active (self->leave_out_button, excluded);
+  self->updating_actions = FALSE;
+  gtk_button_set_label (GTK_BUTTON (self->edit_button),
+                        gpm_plan_get_post_text (self->plan, gpm_journal_post_key (self->post)) != NULL
+                        ? _("_Edit Text (Edited)…") : _("_Edit Text…"));
+}
+
+static void reload (GpmPreview *self);
+
+static void
+leave_out_toggled_cb (GpmPreview *self)
+{
+  if (self->updating_actions || self->plan == NULL || self->post == NULL)
+    return;
+
+  gpm_plan_set_post_excluded (self->plan, gpm_journal_post_key (self->post),
+                              gtk_toggle_button_get_active (self->leave_out_button));
+  reload (self);
+  g_signal_emit (self, signals[POST_CHANGED], 0, self->post);
+}
+
+static void
+editor_saved_cb (GpmPostEditor *editor,
+                 const char    *text,
+                 GpmPreview    *self)
+{
+  GpmPost *post = g_object_get_data (G_OBJECT (editor), "gpm-post");
+
+  if (self->plan == NULL || post == NULL)
+    return;
+
+  gpm_plan_set_post_text (self->plan, gpm_journal_post_key (post), text);
+  if (post == self->post)
+    reload (self);
+  g_signal_emit (self, signals[POST_CHANGED], 0, post);
+}
+
+GpmPostEditor *
+gpm_preview_edit_text (GpmPreview *self)
+{
+  GpmPostEditor *editor;
+  const char *edited;
+
+  g_return_val_if_fail (GPM_IS_PREVIEW (self), NULL);
+
+  if (self->plan == NULL || self->post == NULL)
+    return NULL;
+
+  edited = gpm_plan_get_post_text (self->plan, gpm_journal_post_key (self->post));
+  editor = gpm_post_editor_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                edited, self->converted ? self->converted : "");
+  g_object_set_data_full (G_OBJECT (editor), "gpm-post", g_object_ref (self->post), g_object_unref);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+  return editor;
+}
+
+static void
+edit_clicked_cb (GpmPreview *self)
+{
+  gpm_preview_edit_text (self);
+}
+
+void
+gpm_preview_set_plan (GpmPreview *self,
+                      GpmPlan    *plan)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+
+  if (g_set_object (&self->plan, plan))
+    reload (self);
+}
+
+void
+gpm_preview_refresh (GpmPreview *self)
+{
+  g_return_if_fail (GPM_IS_PREVIEW (self));
+  reload (self);
+}
+
 static void
 reload (GpmPreview *self)
 {
@@ -671,6 +805,7 @@ reload (GpmPreview *self)
 
   self->generation++;
   g_atomic_int_set (self->latest, (gint) self->generation);
+  update_post_actions (self);
 
   if (self->post == NULL)
     {
@@ -689,6 +824,8 @@ reload (GpmPreview *self)
       job->takeout = self->takeout ? g_object_ref (self->takeout) : NULL;
       job->settings = self->convert_settings ? gpm_convert_settings_copy (self->convert_settings)
                                              : gpm_convert_settings_new ();
+      if (self->plan != NULL)
+        job->edited = g_strdup (gpm_plan_get_post_text (self->plan, gpm_journal_post_key (self->post)));
       job->remote_allowed = self->remote_allowed;
       push_job (job);
       return;
@@ -714,6 +851,8 @@ gpm_preview_set_convert_settings (GpmPreview               *self,
   g_return_if_fail (GPM_IS_PREVIEW (self));
 
   g_clear_pointer (&self->convert_settings, gpm_convert_settings_free);
+  g_clear_object (&self->plan);
+  g_clear_pointer (&self->converted, g_free);
   self->convert_settings = settings ? gpm_convert_settings_copy (settings) : NULL;
   if (self->mode == GPM_PREVIEW_DIASPORA)
     reload (self);
@@ -1011,6 +1150,10 @@ gpm_preview_class_init (GpmPreviewClass *klass)
   signals[LOADED] =
     g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The user left a post out, took it back or edited its text (in the plan) */
+  signals[POST_CHANGED] =
+    g_signal_new ("post-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POST);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-preview.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmPreview, box);
@@ -1022,6 +1165,11 @@ gpm_preview_class_init (GpmPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPreview, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmPreview, web_box);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, post_actions);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, leave_out_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreview, edit_button);
+  gtk_widget_class_bind_template_callback (widget_class, leave_out_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, edit_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "gpm-preview");

@@ -9,7 +9,9 @@
 #include <webkit/webkit.h>
 
 #include "gpm-convert.h"
+#include "gpm-plan.h"
 #include "gpm-post.h"
+#include "gpm-post-editor.h"
 #include "gpm-takeout.h"
 
 G_BEGIN_DECLS
@@ -37,6 +39,15 @@ void           gpm_preview_set_convert_settings (GpmPreview               *self,
                                                  const GpmConvertSettings *settings);
 /* Loads the renderer in its thread ahead of the first preview. */
 void           gpm_preview_warm_up            (void);
+/* Per-post control: with a plan, the preview offers "Leave Out" and "Edit
+ * Text…" for the post shown, writes them into @plan, shows the edited text
+ * and emits ::post-changed (GpmPost*). */
+void           gpm_preview_set_plan           (GpmPreview     *self,
+                                               GpmPlan        *plan);
+/* Opens the editor for the post shown (NULL without a plan or post). */
+GpmPostEditor *gpm_preview_edit_text          (GpmPreview     *self);
+/* Draws the post again (the plan changed elsewhere). */
+void           gpm_preview_refresh            (GpmPreview     *self);
 WebKitWebView *gpm_preview_get_web_view       (GpmPreview     *self);
 /* The HTML last loaded (for tests). */
 const char    *gpm_preview_get_html           (GpmPreview     *self);

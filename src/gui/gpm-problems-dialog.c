@@ -83,8 +83,8 @@ gpm_problems_dialog_new (GtkWindow *parent,
 
   self->problems = problems ? g_ptr_array_ref (problems) : NULL;
 
-  summary = g_strdup_printf (ngettext ("%u file could not be read. Everything else was imported.",
-                                       "%u files could not be read. Everything else was imported.", n), n);
+  summary = g_strdup_printf (ngettext ("%u file or post has a problem: it could not be read, or a part of it is unknown or cannot be posted. Everything else was imported.",
+                                       "%u files or posts have a problem: they could not be read, or a part of them is unknown or cannot be posted. Everything else was imported.", n), n);
   gtk_label_set_label (self->summary_label, summary);
 
   for (guint i = 0; i < n; i++)

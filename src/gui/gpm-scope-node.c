@@ -17,6 +17,7 @@ struct _GpmScopeNode
   char         *icon_name;
   guint         count;
   gboolean      is_private;
+  gboolean      becomes_public;   /* a community, or the Communities group */
   gboolean      active;
   gboolean      inconsistent;
   GListStore   *children;
@@ -364,9 +365,13 @@ gpm_scope_node_build_tree (GpmScopeIndex *index)
                                                 gpm_scope_index_count_key (index, "CIRCLES"), TRUE);
     g_autoptr(GpmScopeNode) extended = node_new (_("Extended circles"), "EXTENDED", "system-users-symbolic",
                                                  gpm_scope_index_count_key (index, "EXTENDED"), TRUE);
-    g_list_store_append (roots, pub);
-    g_list_store_append (roots, circles);
-    g_list_store_append (roots, extended);
+    /* An audience without posts is nothing to look at or tick: hidden */
+    if (pub->count > 0)
+      g_list_store_append (roots, pub);
+    if (circles->count > 0)
+      g_list_store_append (roots, circles);
+    if (extended->count > 0)
+      g_list_store_append (roots, extended);
   }
 
   for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
@@ -383,7 +388,8 @@ gpm_scope_node_build_tree (GpmScopeIndex *index)
           g_autoptr(GpmScopeNode) leaf = NULL;
           const char *title;
 
-          if (scope->kind != groups[g].kind || g_hash_table_contains (seen, key))
+          if (scope->kind != groups[g].kind || g_hash_table_contains (seen, key) ||
+              gpm_scope_index_count_key (index, key) == 0)
             continue;
           g_hash_table_add (seen, (gpointer) key);
 
@@ -391,6 +397,8 @@ gpm_scope_node_build_tree (GpmScopeIndex *index)
             {
               group = node_new (_(groups[g].title), NULL, groups[g].icon_name, 0, groups[g].is_private);
               group->children = g_list_store_new (GPM_TYPE_SCOPE_NODE);
+              /* diaspora* has no communities: their posts go out public */
+              group->becomes_public = groups[g].kind == GPM_SCOPE_COMMUNITY;
             }
 
           title = scope->name;
@@ -400,6 +408,7 @@ gpm_scope_node_build_tree (GpmScopeIndex *index)
           leaf = node_new (title, key, NULL, gpm_scope_index_count_key (index, key),
                            groups[g].is_private);
           leaf->parent = group;
+          leaf->becomes_public = group->becomes_public;
           g_list_store_append (group->children, leaf);
           g_ptr_array_add (keys, (gpointer) key);
         }
@@ -415,6 +424,47 @@ gpm_scope_node_build_tree (GpmScopeIndex *index)
     }
 
   return roots;
+}
+
+static void
+collect_all_keys (GpmScopeNode *node,
+                  GPtrArray    *out)
+{
+  guint n;
+
+  if (node->children == NULL)
+    {
+      if (node->key != NULL)
+        g_ptr_array_add (out, g_strdup (node->key));
+      return;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (node->children));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) child = g_list_model_get_item (G_LIST_MODEL (node->children), i);
+      collect_all_keys (child, out);
+    }
+}
+
+GStrv
+gpm_scope_node_dup_keys (GpmScopeNode *self)
+{
+  GPtrArray *out;
+
+  g_return_val_if_fail (GPM_IS_SCOPE_NODE (self), NULL);
+
+  out = g_ptr_array_new ();
+  collect_all_keys (self, out);
+  g_ptr_array_add (out, NULL);
+  return (GStrv) g_ptr_array_free (out, FALSE);
+}
+
+gboolean
+gpm_scope_node_get_becomes_public (GpmScopeNode *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_NODE (self), FALSE);
+  return self->becomes_public;
 }
 
 static void

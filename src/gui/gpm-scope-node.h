@@ -26,6 +26,11 @@ const char   *gpm_scope_node_get_icon_name   (GpmScopeNode *self);
 /* GListModel of GpmScopeNode, NULL for a leaf. */
 GListModel   *gpm_scope_node_get_children    (GpmScopeNode *self);
 GpmScopeNode *gpm_scope_node_get_parent      (GpmScopeNode *self);
+/* The keys of every leaf under @self (itself for a leaf), NULL-terminated. */
+GStrv         gpm_scope_node_dup_keys        (GpmScopeNode *self);
+/* A community or the Communities group: posted public on diaspora*, which
+ * has no communities (the "essentially public" preset takes them). */
+gboolean      gpm_scope_node_get_becomes_public (GpmScopeNode *self);
 
 /* A leaf is active when ticked; a group when all its children are, and
  * inconsistent when some are. Setting a group sets all its children. */

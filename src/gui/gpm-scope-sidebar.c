@@ -15,6 +15,7 @@ struct _GpmScopeSidebar
   GtkWidget     *box;
   GtkListView   *list_view;
   GtkLabel      *summary_label;
+  GtkLabel      *public_note_label;
 
   GpmScopeIndex *index;
   GListStore    *roots;
@@ -26,6 +27,8 @@ G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
 
 enum {
   SELECTION_CHANGED,
+  VIEW_CHANGED,
+  VIEW_ACTIVATED,
   N_SIGNALS
 };
 
@@ -56,6 +59,63 @@ gpm_scope_sidebar_is_settled (GpmScopeSidebar *self)
   return self->changed_idle == 0 && self->building == NULL;
 }
 
+/* Viewing is not selecting: the row the user clicked (its name, not its
+ * check box) or moved to with the arrow keys is the audience the post list
+ * shows, ticked or not. The list's own selection holds it. */
+GpmScopeNode *
+gpm_scope_sidebar_get_viewed_node (GpmScopeSidebar *self)
+{
+  GtkSelectionModel *model;
+  GtkTreeListRow *row;
+
+  g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), NULL);
+
+  model = gtk_list_view_get_model (self->list_view);
+  if (model == NULL)
+    return NULL;
+  row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  return row != NULL ? GPM_SCOPE_NODE (gtk_tree_list_row_get_item (row)) : NULL;
+}
+
+void
+gpm_scope_sidebar_view_node (GpmScopeSidebar *self,
+                             GpmScopeNode    *node)
+{
+  GtkSelectionModel *model;
+  guint n;
+
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+
+  model = gtk_list_view_get_model (self->list_view);
+  if (model == NULL)
+    return;
+
+  if (node == NULL)
+    {
+      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), GTK_INVALID_LIST_POSITION);
+      return;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+      if (item == G_OBJECT (node))
+        {
+          gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
+          return;
+        }
+    }
+}
+
+static void
+viewed_changed_cb (GpmScopeSidebar *self)
+{
+  g_signal_emit (self, signals[VIEW_CHANGED], 0);
+}
+
 static void
 update_summary (GpmScopeSidebar *self)
 {
@@ -76,6 +136,23 @@ update_summary (GpmScopeSidebar *self)
   text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
                           selected->len, total);
   gtk_label_set_label (self->summary_label, text);
+}
+
+/* Says what "essentially public" means, and that community posts become
+ * public, when the takeout has any. */
+static void
+update_public_note (GpmScopeSidebar *self)
+{
+  gboolean communities = FALSE;
+  guint n = self->roots ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
+
+  for (guint i = 0; i < n && !communities; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      communities = gpm_scope_node_get_becomes_public (node);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->public_note_label), communities);
 }
 
 static gboolean
@@ -170,10 +247,17 @@ install_tree (GpmScopeSidebar *self,
   selection = gtk_single_selection_new (G_LIST_MODEL (tree));
   gtk_single_selection_set_autoselect (selection, FALSE);
   gtk_single_selection_set_can_unselect (selection, TRUE);
+  /* Made with autoselect on, it picked the first row: nothing is looked
+   * into at first, the list shows the ticked audiences */
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (selection, "notify::selected-item",
+                           G_CALLBACK (viewed_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);
 
+  update_public_note (self);
   node_active_changed_cb (self);
+  viewed_changed_cb (self);
 }
 
 static void
@@ -214,6 +298,7 @@ gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
   g_set_object (&self->index, index);
   g_clear_object (&self->roots);
   gtk_list_view_set_model (self->list_view, NULL);
+  viewed_changed_cb (self);
 
   if (self->building != NULL)
     g_cancellable_cancel (self->building);
@@ -229,6 +314,21 @@ gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
 
 /* Rows */
 
+static void row_activate_cb (GpmScopeSidebar *self, guint position);
+
+static void
+title_released_cb (GtkGestureClick *click,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   GtkListItem     *item)
+{
+  GpmScopeSidebar *self = g_object_get_data (G_OBJECT (click), "sidebar");
+
+  if (n_press == 1 && gtk_list_item_get_item (item) != NULL)
+    row_activate_cb (self, gtk_list_item_get_position (item));
+}
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
@@ -237,26 +337,50 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *lock = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
+  GtkWidget *globe = gtk_image_new_from_icon_name ("web-browser-symbolic");
   GtkWidget *count = gtk_label_new (NULL);
+  GtkGesture *click;
 
-  gtk_widget_set_hexpand (check, TRUE);
+  /* The check box alone ticks; the name beside it is part of the row, so a
+   * click there shows the audience's posts without ticking it. */
+  gtk_widget_set_tooltip_text (check, _("Tick to move these posts"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
   gtk_widget_set_tooltip_text (lock, _("Private: shared only with some people"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (lock),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Private"), -1);
   gtk_widget_add_css_class (lock, "private-icon");
+  gtk_widget_set_tooltip_text (globe, _("Becomes public on diaspora*, which has no communities"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (globe),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Becomes public"), -1);
+  gtk_widget_add_css_class (globe, "becomes-public-icon");
   gtk_widget_add_css_class (count, "dim-label");
   gtk_widget_add_css_class (count, "numeric");
   gtk_label_set_xalign (GTK_LABEL (count), 1.0);
 
   gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), lock);
+  gtk_box_append (GTK_BOX (box), globe);
   gtk_box_append (GTK_BOX (box), count);
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   gtk_list_item_set_child (item, expander);
 
+  /* A click on the name shows the audience (the list selects the row) and,
+   * in a narrow window, goes on to its posts: single-click activation would
+   * change the audience as the pointer passes over the rows. */
+  click = gtk_gesture_click_new ();
+  g_signal_connect_object (click, "released", G_CALLBACK (title_released_cb), item, 0);
+  g_object_set_data (G_OBJECT (click), "sidebar", user_data);
+  gtk_widget_add_controller (title, GTK_EVENT_CONTROLLER (click));
+
   g_object_set_data (G_OBJECT (item), "check", check);
+  g_object_set_data (G_OBJECT (item), "title", title);
   g_object_set_data (G_OBJECT (item), "lock", lock);
+  g_object_set_data (G_OBJECT (item), "globe", globe);
   g_object_set_data (G_OBJECT (item), "count", count);
 }
 
@@ -269,23 +393,31 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GpmScopeNode *node = gtk_tree_list_row_get_item (row);
   GtkWidget *expander = gtk_list_item_get_child (item);
   GtkWidget *check = g_object_get_data (G_OBJECT (item), "check");
+  GtkWidget *title = g_object_get_data (G_OBJECT (item), "title");
   GtkWidget *lock = g_object_get_data (G_OBJECT (item), "lock");
+  GtkWidget *globe = g_object_get_data (G_OBJECT (item), "globe");
   GtkWidget *count = g_object_get_data (G_OBJECT (item), "count");
   guint n = gpm_scope_node_get_count (node);
+  gboolean becomes_public = gpm_scope_node_get_becomes_public (node);
   g_autofree char *count_text = g_strdup_printf ("%u", n);
   g_autofree char *description = NULL;
   GBinding *b1, *b2;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  gtk_check_button_set_label (GTK_CHECK_BUTTON (check), gpm_scope_node_get_title (node));
+  gtk_label_set_label (GTK_LABEL (title), gpm_scope_node_get_title (node));
   gtk_label_set_label (GTK_LABEL (count), count_text);
   gtk_widget_set_visible (lock, gpm_scope_node_get_is_private (node));
+  /* On the group only: every community under it is the same */
+  gtk_widget_set_visible (globe, becomes_public && gpm_scope_node_get_children (node) != NULL);
 
   if (gpm_scope_node_get_is_private (node))
     description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
+  else if (becomes_public)
+    description = g_strdup_printf (ngettext ("%u post, becomes public", "%u posts, become public", n), n);
   else
     description = g_strdup_printf (ngettext ("%u post", "%u posts", n), n);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
   /* The row and the expander take the focus too (arrow keys): same name */
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
@@ -319,19 +451,19 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
 }
 
+/* Enter or a double click on a row: that audience's posts (it is already
+ * the one viewed); the window shows the post list when it is folded. */
 static void
 row_activate_cb (GpmScopeSidebar *self,
                  guint            position)
 {
-  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
-  g_autoptr(GpmScopeNode) node = NULL;
+  GtkSelectionModel *model = gtk_list_view_get_model (self->list_view);
 
-  if (row == NULL)
+  if (model == NULL || position >= g_list_model_get_n_items (G_LIST_MODEL (model)))
     return;
 
-  node = gtk_tree_list_row_get_item (row);
-  gpm_scope_node_set_active (node, !gpm_scope_node_get_active (node));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), position);
+  g_signal_emit (self, signals[VIEW_ACTIVATED], 0);
 }
 
 /* The row the keyboard focus is in: the focus sits on the list's row widget
@@ -421,11 +553,20 @@ gpm_scope_sidebar_class_init (GpmScopeSidebarClass *klass)
   signals[SELECTION_CHANGED] =
     g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The audience the post list should show changed
+   * (gpm_scope_sidebar_get_viewed_node(), NULL for the ticked ones). */
+  signals[VIEW_CHANGED] =
+    g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[VIEW_ACTIVATED] =
+    g_signal_new ("view-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-scope-sidebar.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, box);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, public_note_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "sidebar.preset", "s", preset_action);

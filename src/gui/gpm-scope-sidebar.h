@@ -24,5 +24,11 @@ gboolean    gpm_scope_sidebar_is_settled         (GpmScopeSidebar *self);
 /* "essentially-public", "everything" or "nothing". */
 void        gpm_scope_sidebar_apply_preset       (GpmScopeSidebar *self,
                                                   const char      *preset);
+/* The audience whose posts the list shows, ticked or not (the row the user
+ * clicked by its name or moved to), or NULL: the ticked ones. Changes emit
+ * ::view-changed; Enter, a double click or a click on a name ::view-activated. */
+GpmScopeNode *gpm_scope_sidebar_get_viewed_node  (GpmScopeSidebar *self);
+void        gpm_scope_sidebar_view_node          (GpmScopeSidebar *self,
+                                                  GpmScopeNode    *node);
 
 G_END_DECLS

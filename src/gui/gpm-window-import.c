@@ -213,8 +213,10 @@ show_problems_summary (GpmWindow *self,
       return;
     }
 
-  text = g_strdup_printf (ngettext ("%u file could not be read. The rest of your posts are here.",
-                                    "%u files could not be read. The rest of your posts are here.",
+  /* Not all are unreadable files: a post can be read with a part of it
+   * unknown, a photo be one the pod refuses */
+  text = g_strdup_printf (ngettext ("%u file or post has a problem. The rest of your posts are here.",
+                                    "%u files or posts have a problem. The rest of your posts are here.",
                                     problems->len),
                           problems->len);
   gtk_label_set_label (self->problems_label, text);
@@ -255,6 +257,7 @@ import_done_cb (GObject      *object,
   remember_recent (self, (const char * const *) self->import_paths);
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
+  _gpm_window_posts_show_import (self, import);
   {
     /* The default selection at once; the sidebar's tree follows from its thread */
     g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-journal.h"
+#include "gpm-plan.h"
 #include "gpm-util.h"
 #include "gpm-window-private.h"
 
@@ -242,11 +243,32 @@ migration_prepared_cb (GObject      *source,
   _gpm_window_set_state_journal (self, gpm_migrate_page_get_journal (page));
 }
 
+GpmPlan *
+gpm_window_get_plan (GpmWindow *self)
+{
+  g_return_val_if_fail (GPM_IS_WINDOW (self), NULL);
+
+  if (self->shown_import == NULL)
+    return NULL;
+  /* One plan per takeout shown; the pace the user chose last is its default */
+  if (self->plan == NULL || self->plan_import != self->shown_import)
+    {
+      g_clear_object (&self->plan);
+      g_clear_pointer (&self->continue_audiences, g_strfreev);
+      self->continuing = FALSE;
+      self->plan = gpm_plan_new ();
+      gpm_plan_set_delay (self->plan, g_settings_get_uint (self->settings, "post-delay-seconds"));
+      gpm_plan_set_max_per_day (self->plan, g_settings_get_uint (self->settings, "max-posts-per-day"));
+      g_set_weak_pointer (&self->plan_import, self->shown_import);
+    }
+  return self->plan;
+}
+
 void
 gpm_window_show_migration (GpmWindow *self,
                            GpmPod    *pod)
 {
-  g_autoptr(GPtrArray) posts = NULL;
+  GpmPlan *plan;
 
   g_return_if_fail (GPM_IS_WINDOW (self));
   g_return_if_fail (self->shown_import != NULL);
@@ -254,11 +276,25 @@ gpm_window_show_migration (GpmWindow *self,
   /* Continuing is what this does: the offer has been taken */
   if (self->continue_toast != NULL)
     adw_toast_dismiss (self->continue_toast);
-  posts = gpm_window_dup_selected_posts (self);
+  plan = gpm_window_get_plan (self);
+  if (self->continuing && self->continue_audiences != NULL)
+    {
+      /* The whole plan comes back: its audiences ticked again too */
+      gpm_scope_tree_select_keys (gpm_scope_sidebar_get_roots (self->sidebar),
+                                  (const char * const *) self->continue_audiences);
+      gpm_plan_set_audiences (plan, (const char * const *) self->continue_audiences);
+    }
+  else
+    {
+      g_auto(GStrv) keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+
+      gpm_plan_set_audiences (plan, (const char * const *) keys);
+    }
+  self->continuing = FALSE;
   gpm_migrate_page_prepare_async (self->migrate_page, pod,
                                   gpm_import_get_takeout (self->shown_import),
                                   gpm_import_get_posts (self->shown_import),
-                                  posts, NULL, migration_prepared_cb, g_object_ref (self));
+                                  plan, NULL, migration_prepared_cb, g_object_ref (self));
   /* No crossfade: its frames paint the review page and the plan both
    * (30-45 ms each with cairo) */
   gtk_stack_set_visible_child_full (self->main_stack, "migrate", GTK_STACK_TRANSITION_TYPE_NONE);
@@ -278,6 +314,7 @@ typedef struct {
   char       *user;
   GpmJournal *journal;
   guint       n_posted;
+  GpmPlan    *saved;
 } FindJournal;
 
 static void
@@ -287,6 +324,7 @@ find_journal_free (FindJournal *f)
   g_free (f->pod);
   g_free (f->user);
   g_clear_pointer (&f->journal, gpm_object_unref_in_worker);
+  g_clear_object (&f->saved);
   g_free (f);
 }
 
@@ -305,7 +343,24 @@ find_journal_thread (GTask        *task,
   f->journal = gpm_journal_open_for_account (identity, account, NULL, NULL, FALSE, NULL);
   if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
     f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
+  /* the plan kept with it: what was decided, to continue with */
+  if (f->journal != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      f->saved = gpm_plan_load (f->journal, &error);
+      if (error != NULL)
+        g_message ("%s", error->message);
+    }
   g_task_return_boolean (task, TRUE);
+}
+
+/* "Continue": the saved plan's audiences come back with it */
+static void
+continue_clicked_cb (GpmWindow *self)
+{
+  self->continuing = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
 }
 
 static void
@@ -320,19 +375,37 @@ journal_found_cb (GObject      *source,
   AdwToast *toast;
 
   /* Another takeout shown meanwhile, or a migration already prepared */
-  if (self->shown_import != import || self->state_journal != NULL || f->n_posted == 0)
+  if (self->shown_import != import || self->state_journal != NULL || (f->n_posted == 0 && f->saved == NULL))
     return;
+
+  /* What was decided before comes back: posts left out, texts edited,
+   * aspects, pace; the audiences once the user continues */
+  if (f->saved != NULL)
+    {
+      GpmPlan *plan = gpm_window_get_plan (self);
+
+      gpm_plan_restore (plan, f->saved, FALSE);
+      /* Its posts left out and edited texts, in the list and the preview */
+      _gpm_window_posts_refresh (self);
+      g_object_set_data_full (G_OBJECT (plan), "gpm-restored-from",
+                              g_strdup (gpm_journal_get_path (f->journal)), g_free);
+      g_strfreev (self->continue_audiences);
+      self->continue_audiences = gpm_plan_dup_audiences (f->saved);
+    }
 
   /* Show which posts are already on the pod */
   _gpm_window_set_state_journal (self, f->journal);
 
-  title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
-                                     "%u posts of this takeout are already on your pod. Continue where you left off?",
-                                     f->n_posted),
-                           f->n_posted);
+  if (f->n_posted > 0)
+    title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
+                                       "%u posts of this takeout are already on your pod. Continue where you left off?",
+                                       f->n_posted),
+                             f->n_posted);
+  else
+    title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Continue"));
-  adw_toast_set_action_name (toast, "win.migrate");
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);
   g_set_weak_pointer (&self->continue_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -360,6 +433,37 @@ _gpm_window_offer_continue (GpmWindow *self,
   g_task_run_in_thread (task, find_journal_thread);
 }
 
+/* The ticks changed: a running migration follows them for the posts not
+ * sent yet, or says why it cannot */
+static void
+sidebar_selection_changed_cb (GpmWindow *self)
+{
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean running = gpm_migrate_page_is_running (self->migrate_page);
+
+  if (gpm_migrate_page_get_plan (self->migrate_page) == NULL ||
+      gpm_migrate_page_get_plan (self->migrate_page) != self->plan)
+    return;
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The running migration keeps its selection: %s"), error->message);
+
+      gpm_window_add_toast (self, message);
+    }
+  else if (running)
+    gpm_window_add_toast (self, _("The posts not sent yet follow the new selection."));
+}
+
+void
+_gpm_window_migration_dispose (GpmWindow *self)
+{
+  g_clear_object (&self->plan);
+  g_clear_weak_pointer (&self->plan_import);
+  g_clear_pointer (&self->continue_audiences, g_strfreev);
+}
+
 void
 _gpm_window_migration_init (GpmWindow *self)
 {
@@ -368,5 +472,10 @@ _gpm_window_migration_init (GpmWindow *self)
   self->states_cancellable = g_cancellable_new ();
 
   g_signal_connect_object (self->migrate_page, "close", G_CALLBACK (migrate_page_close_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "selection-changed", G_CALLBACK (sidebar_selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* Back and Start of the plan in the window's header bar */
+  gpm_migrate_page_attach_header (self->migrate_page,
+                                  ADW_HEADER_BAR (gtk_widget_get_ancestor (self->back_button, ADW_TYPE_HEADER_BAR)));
   g_signal_connect_object (self->migrate_page, "post-done", G_CALLBACK (post_done_cb), self, G_CONNECT_SWAPPED);
 }

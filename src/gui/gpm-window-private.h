@@ -57,6 +57,13 @@ struct _GpmWindow
   gboolean              states_loading;
   GCancellable         *states_cancellable;
   AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
+  GpmPlan              *plan;           /* the shown takeout's migration plan (gpm_window_get_plan()) */
+  GpmImport            *plan_import;    /* weak: the import self->plan is for */
+  GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
+  gboolean              continuing;     /* "Continue" was pressed: the saved audiences come back */
+  /* Per-post control (gpm-window-posts.c) */
+  GHashTable           *post_warnings;  /* GpmPost* → GpmPostWarnings, NULL while checking */
+  GCancellable         *checks_cancellable;
 };
 
 /* gpm-window-import.c */
@@ -71,8 +78,20 @@ void        _gpm_window_dnd_init          (GpmWindow      *self);
 void        _gpm_window_class_actions_init (GtkWidgetClass *widget_class);
 void        _gpm_window_actions_init      (GpmWindow      *self);
 
+/* gpm-window-posts.c: per-post control: the plan's posts left out and
+ * edited texts in the preview and the list, and the posts with warnings */
+void        _gpm_window_posts_init        (GpmWindow      *self);
+void        _gpm_window_posts_dispose     (GpmWindow      *self);
+/* The review shows @import now: its plan in the list and preview, and the
+ * check for warnings started */
+void        _gpm_window_posts_show_import (GpmWindow      *self,
+                                           GpmImport      *import);
+/* The plan changed elsewhere (restored from the journal) */
+void        _gpm_window_posts_refresh     (GpmWindow      *self);
+
 /* gpm-window-migration.c */
 void        _gpm_window_migration_init    (GpmWindow      *self);
+void        _gpm_window_migration_dispose (GpmWindow      *self);
 /* The journal whose states the post list shows (NULL: none); they are read
  * from it in a worker. */
 void        _gpm_window_set_state_journal (GpmWindow      *self,
@@ -83,6 +102,9 @@ void        _gpm_window_offer_continue    (GpmWindow      *self,
                                            GpmImport      *import);
 
 /* For tests */
+
+/* The posts with warnings found so far (NULL while the check runs). */
+GHashTable *gpm_window_get_post_warnings  (GpmWindow      *self);
 
 /* The journal whose states the post list shows: a prepared migration's, or
  * the one found for a takeout partly moved before; NULL if none. */

@@ -137,13 +137,65 @@ forward_clicked_cb (GpmWindow *self)
 
 /* Review wiring */
 
+/* "Posts shared with Family (not selected)": the post list's heading while
+ * the user looks into an audience, saying whether it is ticked. */
+static char *
+view_heading (GpmScopeNode *node)
+{
+  const char *title = gpm_scope_node_get_title (node);
+
+  if (gpm_scope_node_get_inconsistent (node))
+    /* Translators: the post list's heading; %s is an audience ("Family") */
+    return g_strdup_printf (_("Posts shared with %s (partly selected)"), title);
+  if (gpm_scope_node_get_active (node))
+    return g_strdup_printf (_("Posts shared with %s (selected)"), title);
+  return g_strdup_printf (_("Posts shared with %s (not selected)"), title);
+}
+
 static void
 sidebar_selection_changed_cb (GpmWindow       *self,
                               GpmScopeSidebar *sidebar)
 {
   g_auto(GStrv) keys = gpm_scope_sidebar_get_selected_keys (sidebar);
+  GpmScopeNode *viewed = gpm_scope_sidebar_get_viewed_node (sidebar);
 
   gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
+  if (viewed != NULL)
+    {
+      g_autofree char *heading = view_heading (viewed);
+      gpm_post_list_set_view_heading (self->post_list, heading);
+    }
+}
+
+/* Viewing is not selecting: the audience clicked by its name is shown in
+ * the post list whether it is ticked or not. */
+static void
+sidebar_view_changed_cb (GpmWindow       *self,
+                         GpmScopeSidebar *sidebar)
+{
+  GpmScopeNode *viewed = gpm_scope_sidebar_get_viewed_node (sidebar);
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *heading = NULL;
+
+  if (viewed != NULL)
+    {
+      keys = gpm_scope_node_dup_keys (viewed);
+      heading = view_heading (viewed);
+    }
+  gpm_post_list_set_view (self->post_list, (const char * const *) keys, heading);
+}
+
+static void
+sidebar_view_activated_cb (GpmWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "posts");
+}
+
+static void
+show_selection_cb (GpmWindow *self)
+{
+  gpm_scope_sidebar_view_node (self->sidebar, NULL);
 }
 
 static void
@@ -237,8 +289,10 @@ gpm_window_dispose (GObject *object)
   GpmWindow *self = GPM_WINDOW (object);
 
   _gpm_window_stop_pulse (self);
+  _gpm_window_posts_dispose (self);
   g_cancellable_cancel (self->states_cancellable);
   g_clear_weak_pointer (&self->continue_toast);
+  _gpm_window_migration_dispose (self);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
@@ -343,6 +397,12 @@ gpm_window_init (GpmWindow *self)
 
   g_signal_connect_object (self->sidebar, "selection-changed",
                            G_CALLBACK (sidebar_selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "view-changed",
+                           G_CALLBACK (sidebar_view_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar, "view-activated",
+                           G_CALLBACK (sidebar_view_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->post_list, "show-selection",
+                           G_CALLBACK (show_selection_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->post_list, "notify::selected-post",
                            G_CALLBACK (selected_post_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->post_list, "activate",
@@ -365,6 +425,7 @@ gpm_window_init (GpmWindow *self)
   remote_previews_changed_cb (self);
 
   _gpm_window_import_init (self);
+  _gpm_window_posts_init (self);
   update_header_cb (self);
   _gpm_window_actions_init (self);
 }

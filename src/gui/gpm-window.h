@@ -48,5 +48,9 @@ GPtrArray       *gpm_window_dup_selected_posts (GpmWindow *self);
  * (gpm_migrate_page_prepare_async()); a failure is a toast and the review. */
 void             gpm_window_show_migration   (GpmWindow  *self,
                                               GpmPod     *pod);
+/* The migration plan of the takeout shown (gpm-plan.h; NULL without one):
+ * the posts left out and the texts edited in the review go here, the
+ * migrate page shows and keeps it. Main thread only. */
+GpmPlan         *gpm_window_get_plan         (GpmWindow  *self);
 
 G_END_DECLS

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-post-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-a11y.h"
+#include "gpm-diaspora.h"
+#include "gpm-post-editor.h"
+
+struct _GpmPostEditor
+{
+  AdwWindow      parent_instance;
+
+  GtkTextBuffer *buffer;
+  GtkWidget     *text_view;
+  GtkLabel      *count_label;
+  GtkWidget     *save_button;
+  char          *converted;
+};
+
+G_DEFINE_FINAL_TYPE (GpmPostEditor, gpm_post_editor, ADW_TYPE_WINDOW)
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+char *
+gpm_post_editor_dup_text (GpmPostEditor *self)
+{
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (GPM_IS_POST_EDITOR (self), NULL);
+  gtk_text_buffer_get_bounds (self->buffer, &start, &end);
+  return gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
+}
+
+void
+gpm_post_editor_set_text (GpmPostEditor *self,
+                          const char    *text)
+{
+  g_return_if_fail (GPM_IS_POST_EDITOR (self));
+  gtk_text_buffer_set_text (self->buffer, text ? text : "", -1);
+}
+
+/* "1,234 of 65,535 characters": diaspora* refuses longer posts */
+static void
+buffer_changed_cb (GpmPostEditor *self)
+{
+  int n = gtk_text_buffer_get_char_count (self->buffer);
+  g_autofree char *text = g_strdup_printf (_("%'d of %'d characters"), n, GPM_DIASPORA_MAX_TEXT_CHARS);
+
+  gtk_label_set_label (self->count_label, text);
+  if (n > GPM_DIASPORA_MAX_TEXT_CHARS)
+    gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "error");
+}
+
+void
+gpm_post_editor_save (GpmPostEditor *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GPM_IS_POST_EDITOR (self));
+
+  text = gpm_post_editor_dup_text (self);
+  /* The converted text unchanged is no edit: it follows the settings */
+  g_signal_emit (self, signals[SAVED], 0, g_strcmp0 (text, self->converted) == 0 ? NULL : text);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+save_clicked_cb (GpmPostEditor *self)
+{
+  gpm_post_editor_save (self);
+}
+
+static void
+cancel_clicked_cb (GpmPostEditor *self)
+{
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+reset_clicked_cb (GpmPostEditor *self)
+{
+  gpm_post_editor_set_text (self, self->converted);
+}
+
+static void
+gpm_post_editor_finalize (GObject *object)
+{
+  GpmPostEditor *self = GPM_POST_EDITOR (object);
+
+  g_free (self->converted);
+
+  G_OBJECT_CLASS (gpm_post_editor_parent_class)->finalize (object);
+}
+
+static void
+gpm_post_editor_class_init (GpmPostEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = gpm_post_editor_finalize;
+
+  signals[SAVED] =
+    g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+/* Built in code: a header bar, the text and a line under it */
+static void
+gpm_post_editor_init (GpmPostEditor *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Use the _Converted Text"));
+  GtkWidget *note = gtk_label_new (_("The whole text as it will be posted, in diaspora*’s Markdown. The photos stay."));
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Edit the Post’s Text"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 640, 520);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+
+  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
+  gtk_widget_add_css_class (self->save_button, "suggested-action");
+  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (save_clicked_cb), self);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->save_button);
+  gtk_box_append (GTK_BOX (box), header);
+
+  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (note), 0);
+  gtk_widget_add_css_class (note, "dim-label");
+  gtk_widget_set_margin_start (note, 12);
+  gtk_widget_set_margin_end (note, 12);
+  gtk_widget_set_margin_top (note, 6);
+  gtk_widget_set_margin_bottom (note, 6);
+  gtk_box_append (GTK_BOX (box), note);
+
+  self->text_view = gtk_text_view_new ();
+  self->buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view));
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->text_view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->text_view), TRUE);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->text_view), 12);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->text_view), 12);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->text_view), 12);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->text_view), 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("The post’s text"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->text_view);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  self->count_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->count_label), TRUE);
+  gtk_label_set_xalign (self->count_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "numeric");
+  g_signal_connect_swapped (reset, "clicked", G_CALLBACK (reset_clicked_cb), self);
+  gtk_widget_set_margin_start (bottom, 12);
+  gtk_widget_set_margin_end (bottom, 12);
+  gtk_widget_set_margin_top (bottom, 6);
+  gtk_widget_set_margin_bottom (bottom, 6);
+  gtk_box_append (GTK_BOX (bottom), GTK_WIDGET (self->count_label));
+  gtk_box_append (GTK_BOX (bottom), reset);
+  gtk_box_append (GTK_BOX (box), bottom);
+
+  adw_window_set_content (ADW_WINDOW (self), box);
+  g_signal_connect_swapped (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self);
+  gpm_a11y_fix_button_names (GTK_WIDGET (self));
+}
+
+GpmPostEditor *
+gpm_post_editor_new (GtkWindow  *parent,
+                     const char *text,
+                     const char *converted)
+{
+  GpmPostEditor *self = g_object_new (GPM_TYPE_POST_EDITOR,
+                                      "transient-for", parent,
+                                      "modal", TRUE,
+                                      NULL);
+
+  self->converted = g_strdup (converted);
+  gpm_post_editor_set_text (self, text != NULL ? text : converted);
+  buffer_changed_cb (self);
+  return self;
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-plan.c: the migration plan (gpm-plan): its rules, its estimate, its
+ * place in the journal, and the migrator following it. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "gpm-migrator.h"
+#include "gpm-plan.h"
+
+static const char *acl_public = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}";
+static const char *acl_community = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}";
+static const char *acl_family = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
+                                " \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"}]}}";
+/* shared with two circles at once */
+static const char *acl_family_work = "{\"visibleToStandardAcl\": {\"circles\": ["
+                                     "{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"circles/fam\", \"displayName\": \"Family\"},"
+                                     "{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"circles/work\", \"displayName\": \"Work\"}]}}";
+static const char *acl_work = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\","
+                              " \"resourceName\": \"circles/work\", \"displayName\": \"Work\"}]}}";
+static const char *acl_bo = "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/77\", \"displayName\": \"Bo\"}]}}";
+static const char *acl_cy = "{\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"users/78\", \"displayName\": \"Cy\"}]}}";
+
+static GpmPost *
+make_post (guint       index,
+           const char *created,
+           const char *acl,
+           const char *content)
+{
+  g_autofree char *entry = g_strdup_printf ("Takeout/Google+ Stream/Posts/post %02u.json", index);
+  g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"%s\","
+                                           "\"author\": {\"displayName\": \"Ada\", \"resourceName\": \"users/1\"},"
+                                           "\"resourceName\": \"users/1/posts/p%02u\","
+                                           "\"content\": \"%s\","
+                                           "\"postAcl\": %s}",
+                                           created, index, content, acl);
+  g_autoptr(GError) error = NULL;
+  GpmPost *post = gpm_post_new_from_data (entry, json, -1, &error);
+
+  g_assert_no_error (error);
+  return post;
+}
+
+/* p01 public, p02 community, p03 Family, p04 Family+Work, p05 Work, p06 Bo,
+ * p07 Cy, p08 public with nothing of the user's own (an empty text) and
+ * p09 public, given newest first. */
+static GPtrArray *
+make_posts (void)
+{
+  GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (posts, make_post (9, "2018-01-09 00:00:00+0000", acl_public, "Nine"));
+  g_ptr_array_add (posts, make_post (8, "2018-01-08 00:00:00+0000", acl_public, ""));
+  g_ptr_array_add (posts, make_post (7, "2018-01-07 00:00:00+0000", acl_cy, "Seven"));
+  g_ptr_array_add (posts, make_post (6, "2018-01-06 00:00:00+0000", acl_bo, "Six"));
+  g_ptr_array_add (posts, make_post (5, "2018-01-05 00:00:00+0000", acl_work, "Five"));
+  g_ptr_array_add (posts, make_post (4, "2018-01-04 00:00:00+0000", acl_family_work, "Four"));
+  g_ptr_array_add (posts, make_post (3, "2018-01-03 00:00:00+0000", acl_family, "Three"));
+  g_ptr_array_add (posts, make_post (2, "2018-01-02 00:00:00+0000", acl_community, "Two"));
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", acl_public, "One"));
+  return posts;
+}
+
+static GpmPost *
+find_post (GPtrArray  *posts,
+           const char *key)
+{
+  for (guint i = 0; i < posts->len; i++)
+    if (g_str_equal (gpm_journal_post_key (g_ptr_array_index (posts, i)), key))
+      return g_ptr_array_index (posts, i);
+  g_assert_not_reached ();
+}
+
+static const char * const every_audience[] = {
+  "PUBLIC", "communities/9", "circles/fam", "circles/work", "users/77", "users/78", NULL
+};
+
+static void
+test_plan_audience_rule (void)
+{
+  g_autoptr(GPtrArray) posts = make_posts ();
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  gboolean is_public = FALSE, all = FALSE;
+
+  /* public and community posts go public, whatever is mapped */
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p02"), &is_public, aspects, &all, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_public);
+  g_assert_cmpuint (aspects->len, ==, 0);
+
+  /* a private post without a target is skipped, never public */
+  g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p03"), &is_public, aspects, &all, &error));
+  g_assert_error (error, GPM_PLAN_ERROR, GPM_PLAN_ERROR_NO_ASPECT);
+  g_assert_nonnull (strstr (error->message, "Family"));
+  g_assert_false (is_public);
+  g_clear_error (&error);
+
+  /* two circles to two aspects, each once */
+  gpm_plan_map_scope (plan, "circles/fam", "Family");
+  gpm_plan_map_scope (plan, "circles/work", "Family");
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p04"), &is_public, aspects, &all, &error));
+  g_assert_false (is_public);
+  g_assert_false (all);
+  g_assert_cmpuint (aspects->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (aspects, 0), ==, "Family");
+  g_ptr_array_set_size (aspects, 0);
+
+  /* people: one choice for all, one person overridden */
+  gpm_plan_set_target (plan, GPM_PLAN_PEOPLE_KEY, GPM_PLAN_TARGET_ASPECT, "Friends");
+  gpm_plan_set_target (plan, "users/78", GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  g_assert_cmpint (gpm_plan_lookup_target (plan, "users/77", NULL), ==, GPM_PLAN_TARGET_ASPECT);
+  g_assert_cmpint (gpm_plan_get_target (plan, "users/77", NULL), ==, GPM_PLAN_TARGET_SKIP);
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p06"), &is_public, aspects, &all, &error));
+  g_assert_cmpstr (g_ptr_array_index (aspects, 0), ==, "Friends");
+  g_assert_false (all);
+  g_ptr_array_set_size (aspects, 0);
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p07"), &is_public, aspects, &all, &error));
+  g_assert_cmpuint (aspects->len, ==, 0);
+  g_assert_true (all);
+
+  /* one person skipped while the others go to Friends; unset: Friends again */
+  gpm_plan_set_target (plan, "users/77", GPM_PLAN_TARGET_SKIP, NULL);
+  g_assert_true (gpm_plan_has_target (plan, "users/77"));
+  g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p06"), NULL, NULL, NULL, NULL));
+  gpm_plan_unset_target (plan, "users/77");
+  g_assert_false (gpm_plan_has_target (plan, "users/77"));
+  g_assert_true (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p06"), NULL, NULL, NULL, NULL));
+
+  /* the people's choice does not reach circles */
+  gpm_plan_map_scope (plan, "circles/work", NULL);
+  g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p05"), NULL, NULL, NULL, NULL));
+
+  {
+    gboolean any_all = FALSE;
+    g_auto(GStrv) names = gpm_plan_dup_target_aspects (plan, &any_all);
+
+    g_assert_true (any_all);
+    g_assert_cmpuint (g_strv_length (names), ==, 2);
+    g_assert_cmpstr (names[0], ==, "Family");
+    g_assert_cmpstr (names[1], ==, "Friends");
+  }
+}
+
+static void
+test_plan_select (void)
+{
+  g_autoptr(GPtrArray) posts = make_posts ();
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr(GArray) counts_per = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto(GStrv) privates = NULL;
+  GpmPlanCounts counts;
+
+  gpm_plan_set_audiences (plan, every_audience);
+  gpm_plan_map_scope (plan, "circles/fam", "Family");
+  gpm_plan_set_post_excluded (plan, "users/1/posts/p09", TRUE);
+
+  /* the same post twice in the input (shared with two circles): once */
+  g_ptr_array_add (posts, g_object_ref (find_post (posts, "users/1/posts/p04")));
+  selected = gpm_plan_select_posts (plan, posts);
+  /* p01, p02 public; p03, p04 Family; not p05 (Work skipped), p06, p07
+   * (people skipped), p08 (nothing own), p09 (left out); oldest first */
+  g_assert_cmpuint (selected->len, ==, 4);
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 0)), ==, "users/1/posts/p01");
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 1)), ==, "users/1/posts/p02");
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 2)), ==, "users/1/posts/p03");
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 3)), ==, "users/1/posts/p04");
+
+  gpm_plan_count (plan, posts, &counts);
+  g_assert_cmpuint (counts.n_selected, ==, 9);
+  g_assert_cmpuint (counts.n_public, ==, 2);
+  g_assert_cmpuint (counts.n_limited, ==, 2);
+  g_assert_cmpuint (counts.n_skipped, ==, 3);
+  g_assert_cmpuint (counts.n_excluded, ==, 1);
+  g_assert_cmpuint (counts.n_nothing_own, ==, 1);
+  g_assert_cmpuint (counts.n_to_send, ==, selected->len);
+
+  /* the private audiences needing a target, each post once */
+  privates = gpm_plan_dup_private_audiences (plan, posts, counts_per);
+  g_assert_cmpuint (g_strv_length (privates), ==, 4);
+  g_assert_cmpstr (privates[0], ==, "users/78");
+  g_assert_cmpuint (g_array_index (counts_per, guint, 0), ==, 1);
+  g_assert_cmpstr (privates[1], ==, "users/77");
+  g_assert_cmpstr (privates[2], ==, "circles/work");
+  g_assert_cmpuint (g_array_index (counts_per, guint, 2), ==, 2);
+  g_assert_cmpstr (privates[3], ==, "circles/fam");
+  g_assert_cmpuint (g_array_index (counts_per, guint, 3), ==, 2);
+
+  /* an edited text makes a post the user's own; unticking an audience
+   * takes its posts out */
+  gpm_plan_set_post_text (plan, "users/1/posts/p08", "My words now");
+  gpm_plan_set_audience (plan, "communities/9", FALSE);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  selected = gpm_plan_select_posts (plan, posts);
+  g_assert_cmpuint (selected->len, ==, 4);
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 1)), ==, "users/1/posts/p03");
+  g_assert_cmpstr (gpm_journal_post_key (g_ptr_array_index (selected, 3)), ==, "users/1/posts/p08");
+}
+
+static void
+test_plan_estimate (void)
+{
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 12, 8, 10, 0, 0);
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *text = NULL;
+  gint64 seconds;
+
+  /* nothing to send takes no time */
+  g_assert_cmpint (gpm_plan_estimate (plan, 0, now, NULL), ==, 0);
+
+  /* the example: 15,506 posts at 100 a day, a minute apart */
+  gpm_plan_set_delay (plan, 60);
+  gpm_plan_set_max_per_day (plan, 100);
+  seconds = gpm_plan_estimate (plan, 15506, now, &end);
+  g_assert_cmpint (seconds, ==, (gint64) 155 * 86400 + 5 * 60);
+  g_assert_cmpint (g_date_time_get_year (end), ==, 2027);
+  g_assert_cmpint (g_date_time_get_month (end), ==, 5);
+  g_assert_cmpint (g_date_time_get_day_of_month (end), ==, 12);
+  text = gpm_plan_describe_estimate (plan, 15506, now);
+  g_assert_cmpstr (text, ==, "At 100 posts a day: about 155 days, until May 12, 2027");
+  g_clear_pointer (&text, g_free);
+
+  /* a cap the delay never reaches does not count */
+  gpm_plan_set_delay (plan, 3600);
+  g_assert_cmpint (gpm_plan_estimate (plan, 11, now, NULL), ==, 10 * 3600);
+  text = gpm_plan_describe_estimate (plan, 11, now);
+  g_assert_cmpstr (text, ==, "One post every 3600 seconds: about 10 hours, until 20:00");
+  g_clear_pointer (&text, g_free);
+
+  /* no cap: the delay alone */
+  gpm_plan_set_delay (plan, 20);
+  gpm_plan_set_max_per_day (plan, 0);
+  g_assert_cmpint (gpm_plan_estimate (plan, 4, now, NULL), ==, 60);
+  text = gpm_plan_describe_estimate (plan, 4, now);
+  g_assert_cmpstr (text, ==, "One post every 20 seconds: about 1 minute, until 10:01");
+  g_clear_pointer (&text, g_free);
+
+  /* within the year: no year */
+  gpm_plan_set_delay (plan, 60);
+  gpm_plan_set_max_per_day (plan, 10);
+  g_clear_pointer (&now, g_date_time_unref);
+  now = g_date_time_new_utc (2026, 3, 1, 10, 0, 0);
+  text = gpm_plan_describe_estimate (plan, 50, now);
+  g_assert_cmpstr (text, ==, "At 10 posts a day: about 4 days, until March 5");
+}
+
+static char *
+temp_journal_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-plan-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "journal.sqlite", NULL);
+}
+
+static void
+remove_journal (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_remove (path);
+  g_remove (wal);
+  g_remove (shm);
+  g_rmdir (dir);
+}
+
+static void
+test_plan_journal (void)
+{
+  g_autofree char *path = temp_journal_path ();
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GpmPlan) loaded = NULL;
+  g_autoptr(GpmPlan) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) audiences = NULL;
+  const char *aspect = NULL;
+
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+
+  /* no plan kept yet: none, and no error */
+  g_assert_null (gpm_plan_load (journal, &error));
+  g_assert_no_error (error);
+
+  gpm_plan_set_audiences (plan, every_audience);
+  gpm_plan_map_scope (plan, "circles/fam", "Family “close”");
+  gpm_plan_set_target (plan, GPM_PLAN_PEOPLE_KEY, GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  gpm_plan_set_target (plan, "users/77", GPM_PLAN_TARGET_ASPECT, "Bo's");
+  gpm_plan_set_target (plan, "users/78", GPM_PLAN_TARGET_SKIP, NULL);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/p09", TRUE);
+  gpm_plan_set_post_text (plan, "users/1/posts/p03", "Edited\n\n**text** with a\ttab");
+  gpm_plan_set_delay (plan, 90);
+  gpm_plan_set_max_per_day (plan, 100);
+  gpm_plan_set_own_comments (plan, TRUE);
+  gpm_plan_set_location (plan, TRUE);
+  gpm_plan_set_archive_links (plan, FALSE);
+  g_assert_true (gpm_plan_save (plan, journal, &error));
+  g_assert_no_error (error);
+
+  /* read back by another connection, as the next start of the app would */
+  g_clear_object (&journal);
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  loaded = gpm_plan_load (journal, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_true (gpm_plan_equal (plan, loaded));
+  audiences = gpm_plan_dup_audiences (loaded);
+  g_assert_cmpuint (g_strv_length (audiences), ==, 6);
+  g_assert_cmpint (gpm_plan_get_target (loaded, "circles/fam", &aspect), ==, GPM_PLAN_TARGET_ASPECT);
+  g_assert_cmpstr (aspect, ==, "Family “close”");
+  g_assert_cmpint (gpm_plan_get_target (loaded, GPM_PLAN_PEOPLE_KEY, NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  g_assert_true (gpm_plan_has_target (loaded, "users/78"));
+  g_assert_cmpint (gpm_plan_lookup_target (loaded, "users/78", NULL), ==, GPM_PLAN_TARGET_SKIP);
+  g_assert_true (gpm_plan_is_post_excluded (loaded, "users/1/posts/p09"));
+  g_assert_cmpstr (gpm_plan_get_post_text (loaded, "users/1/posts/p03"), ==, "Edited\n\n**text** with a\ttab");
+  g_assert_cmpuint (gpm_plan_get_delay (loaded), ==, 90);
+  g_assert_cmpuint (gpm_plan_get_max_per_day (loaded), ==, 100);
+  g_assert_true (gpm_plan_get_own_comments (loaded));
+  g_assert_true (gpm_plan_get_location (loaded));
+  g_assert_false (gpm_plan_get_archive_links (loaded));
+
+  /* a copy is equal and independent; saving again replaces the old rows */
+  copy = gpm_plan_copy (loaded);
+  g_assert_true (gpm_plan_equal (copy, loaded));
+  gpm_plan_set_post_excluded (copy, "users/1/posts/p09", FALSE);
+  gpm_plan_set_post_text (copy, "users/1/posts/p03", NULL);
+  g_assert_false (gpm_plan_equal (copy, loaded));
+  g_assert_true (gpm_plan_save (copy, journal, &error));
+  g_clear_object (&loaded);
+  loaded = gpm_plan_load (journal, &error);
+  g_assert_no_error (error);
+  g_assert_false (gpm_plan_is_post_excluded (loaded, "users/1/posts/p09"));
+  g_assert_null (gpm_plan_get_post_text (loaded, "users/1/posts/p03"));
+  g_assert_true (gpm_plan_equal (copy, loaded));
+
+  g_clear_object (&journal);
+  remove_journal (path);
+}
+
+static char *
+convert_cb (GpmPost    *post,
+            GPtrArray  *photos,
+            gpointer    user_data,
+            GError    **error)
+{
+  return g_strdup_printf ("Converted %s", gpm_journal_post_key (post));
+}
+
+static GpmMigratorItem *
+find_item (GPtrArray  *items,
+           const char *key)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpmMigratorItem *item = g_ptr_array_index (items, i);
+
+      if (g_str_equal (item->key, key))
+        return item;
+    }
+  g_assert_not_reached ();
+}
+
+/* The migrator's dry run follows the plan: targets, left out, edited. */
+static void
+test_plan_migrator (void)
+{
+  g_autoptr(GPtrArray) posts = make_posts ();
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  GpmMigratorItem *item;
+
+  gpm_plan_set_audiences (plan, every_audience);
+  gpm_plan_map_scope (plan, "circles/fam", "Family");
+  gpm_plan_set_target (plan, GPM_PLAN_PEOPLE_KEY, GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/p09", TRUE);
+  gpm_plan_set_post_text (plan, "users/1/posts/p03", "My own words");
+  gpm_plan_set_delay (plan, 123);
+  gpm_plan_set_max_per_day (plan, 7);
+  gpm_migrator_set_convert_func (migrator, convert_cb, NULL, NULL);
+  gpm_migrator_use_plan (migrator, plan);
+  g_assert_cmpuint (gpm_migrator_get_delay (migrator), ==, 123);
+  g_assert_cmpuint (gpm_migrator_get_max_per_day (migrator), ==, 7);
+  /* a copy: changing the caller's plan later changes nothing */
+  gpm_plan_map_scope (plan, "circles/work", "Work");
+
+  items = gpm_migrator_plan (migrator, posts);
+  g_assert_cmpuint (items->len, ==, 9);
+  item = find_item (items, "users/1/posts/p01");
+  g_assert_true (item->is_public);
+  g_assert_cmpstr (item->text, ==, "Converted users/1/posts/p01");
+  item = find_item (items, "users/1/posts/p03");
+  g_assert_cmpstr (item->text, ==, "My own words");
+  g_assert_cmpstr (item->visibility, ==, "aspect:Family");
+  item = find_item (items, "users/1/posts/p05");
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT);
+  item = find_item (items, "users/1/posts/p06");
+  g_assert_null (item->skip);
+  g_assert_true (item->all_aspects);
+  item = find_item (items, "users/1/posts/p08");
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOTHING_OWN);
+  item = find_item (items, "users/1/posts/p09");
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_BY_USER);
+  g_assert_null (item->text);
+
+  /* the old mapping call edits the migrator's own plan */
+  gpm_migrator_map_scope (migrator, "circles/work", "Work");
+  g_assert_cmpint (gpm_plan_get_target (gpm_migrator_get_plan (migrator), "circles/work", NULL), ==,
+                   GPM_PLAN_TARGET_ASPECT);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("TZ", "UTC", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/plan/audience-rule", test_plan_audience_rule);
+  g_test_add_func ("/plan/select", test_plan_select);
+  g_test_add_func ("/plan/estimate", test_plan_estimate);
+  g_test_add_func ("/plan/journal", test_plan_journal);
+  g_test_add_func ("/plan/migrator", test_plan_migrator);
+
+  return g_test_run ();
+}
