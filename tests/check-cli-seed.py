@@ -137,7 +137,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 no_acl = [e["name"] for e in m["entries"] if e.get("bad") == "no-acl"]
                 shown = {os.path.basename(o["entry"]): o for o in lines}
                 lost = [n for n in no_acl if os.path.basename(n) not in shown
-                        or not any("postAcl" in w for w in shown[os.path.basename(n)]["warnings"])]
+                        or not any("who the post was shared with" in w for w in shown[os.path.basename(n)]["warnings"])]
                 check("convert --jsonl shows the posts without postAcl, with a warning (zip %d/%s)" % (seed, locale),
                       no_acl and not lost, "missing or unwarned: %r\n%s" % (lost, err.decode()[-500:]))
 
