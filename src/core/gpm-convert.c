@@ -2307,7 +2307,7 @@ gpm_convert_post (GpmPost                  *post,
   r->too_long = r->n_chars > GPM_DIASPORA_MAX_TEXT_CHARS;
   if (r->too_long)
     g_ptr_array_add (r->warnings,
-                     g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
+                     g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is posted up to a paragraph under that, and the rest follows in your own comments under it."),
                                       (unsigned long) r->n_chars, GPM_DIASPORA_MAX_TEXT_CHARS));
 
   return r;
