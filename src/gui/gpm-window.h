@@ -49,4 +49,12 @@ GPtrArray       *gpm_window_dup_selected_posts (GpmWindow *self);
 void             gpm_window_show_migration   (GpmWindow  *self,
                                               GpmPod     *pod);
 
+/* A migration was running when the app last stopped (unfinished-migration). */
+gboolean         gpm_window_has_unfinished_migration (void);
+/* Offers to go on with it (once agreed, goes on without asking). */
+void             gpm_window_offer_resume     (GpmWindow  *self);
+/* Goes on with it: opens its takeout, signs in with the keyring's secret,
+ * plans the same audiences, aspects and pace, and starts. */
+void             gpm_window_resume_unfinished (GpmWindow *self);
+
 G_END_DECLS
