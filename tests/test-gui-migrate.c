@@ -10,6 +10,7 @@
 
 #include "gpm-application.h"
 #include "gpm-background.h"
+#include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
@@ -722,6 +723,149 @@ test_resume_unfinished (void)
   gpm_test_rm_rf (tmp);
 }
 
+/* Issue 17, item 9: sign in once. A diaspora* ID in the fields; an http://
+ * hint for a pod without TLS; no raw HTTP codes; without a browser, the
+ * password way at once, and a link to copy when the browser cannot be
+ * opened; once signed in, Migrate… does not ask again in this session, and
+ * the keyring's password signs in without typing. */
+static gboolean
+message_has_http_hint (gpointer dialog)
+{
+  return strstr (gpm_sign_in_dialog_get_message (dialog), "http://") != NULL &&
+         g_strcmp0 (gpm_sign_in_dialog_get_step (dialog), "busy") != 0;
+}
+
+static void
+failing_browser (const char *uri,
+                 gpointer    dialog)
+{
+  gpm_sign_in_dialog_browser_failed (dialog);
+}
+
+static gboolean
+link_shown (gpointer dialog)
+{
+  return gpm_sign_in_dialog_get_link (dialog) != NULL;
+}
+
+static void
+test_sign_in_once (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-once-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  const char *url;
+  const char *host_port;
+  g_autofree char *id = NULL;
+  g_autofree char *hint = NULL;
+  GpmSignInDialog *dialog;
+  g_autoptr(GpmSignInDialog) kept = NULL;
+  GpmPod *signed_in = NULL;
+  GpmWindow *window;
+  GpmApplication *app = gpm_test_gui_get_app ();
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "dora", "doras password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  url = gpm_test_pod_get_url (pod);
+  host_port = url + strlen ("http://");
+  id = g_strdup_printf ("dora@%s", host_port);
+
+  /* No raw HTTP codes in what the user reads */
+  for (int code = GPM_POD_ERROR_INVALID_ADDRESS; code <= GPM_POD_ERROR_PROTOCOL; code++)
+    {
+      g_autoptr(GError) e = g_error_new (GPM_POD_ERROR, code, "The pod refused the request: HTTP 422 (error 503).");
+      g_autofree char *message = gpm_gui_error_message (e);
+
+      g_assert_null (strstr (message, "422"));
+      g_assert_null (strstr (message, "503"));
+      g_assert_null (strstr (message, "HTTP"));
+      g_assert_cmpstr (message, !=, "");
+    }
+
+  /* A diaspora* ID in the user name field, and no scheme: https is tried,
+   * the pod speaks plain http: the hint says what to type */
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, "");
+  gpm_sign_in_dialog_set_username (dialog, id);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait (message_has_http_hint, dialog, 60);
+  g_test_message ("message: %s / step %s", gpm_sign_in_dialog_get_message (dialog), gpm_sign_in_dialog_get_step (dialog));
+  g_assert_true (message_has_http_hint (dialog));
+  hint = g_strdup_printf ("type its address as http://%s", host_port);
+  g_test_message ("hint: %s", gpm_sign_in_dialog_get_message (dialog));
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), hint));
+  g_assert_null (strstr (gpm_sign_in_dialog_get_message (dialog), "certificate"));
+  g_assert_cmpstr (gpm_sign_in_dialog_get_step (dialog), ==, "address");
+
+  /* As the hint says (the ID still in the user name field): the password */
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, id);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "doras password");
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  kept = g_object_ref (dialog);
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+  {
+    g_autofree char *username = gpm_pod_dup_username (signed_in);
+    g_assert_cmpstr (username, ==, "dora");
+  }
+  g_assert_true (gpm_test_gui_wait (keyring_written, kept, 60));
+  g_assert_true (gpm_application_lookup_pod (app, url, "dora") == signed_in);
+
+  /* Migrate… again in this session: straight to the plan, nothing asked */
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  window = gpm_window_new (app);
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  g_assert_null (gpm_test_gui_find_sign_in_dialog ());
+  g_assert_true (gpm_test_gui_on_migrate_page (window));
+  g_assert_true (gpm_test_gui_wait (is_prepared, gpm_window_get_migrate_page (window), 60));
+
+  /* A new session (the pods forgotten): the keyring's password signs in
+   * without a word typed */
+  gpm_application_forget_pods (app);
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (gpm_window_get_migrate_page (window)), GTK_TYPE_STACK)), "review");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  g_assert_nonnull (gpm_application_lookup_pod (app, url, "dora"));
+  g_assert_null (gpm_test_gui_find_sign_in_dialog ());
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&signed_in);
+
+  /* A pod offering the browser way, and no browser on this computer: the
+   * password way at once, and why */
+  gpm_test_pod_set_api_enabled (pod, TRUE);
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, "nobody-remembered");
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "web browser"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A browser that cannot be opened: the link to copy, and the password */
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_uri_opener (dialog, failing_browser, dialog);
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, "nobody-remembered");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (link_shown, dialog, 60));
+  g_assert_cmpstr (gpm_sign_in_dialog_get_step (dialog), ==, "browser");
+  g_assert_true (g_str_has_prefix (gpm_sign_in_dialog_get_link (dialog), url));
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "Copy this link"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gpm_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -747,6 +891,7 @@ main (int   argc,
   g_test_add_func ("/gui/migrate-in-background", test_migrate_in_background);
   g_test_add_func ("/gui/background-without-portal", test_background_without_portal);
   g_test_add_func ("/gui/resume-unfinished", test_resume_unfinished);
+  g_test_add_func ("/gui/sign-in-once", test_sign_in_once);
 
   return g_test_run ();
 }

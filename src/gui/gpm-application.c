@@ -22,6 +22,7 @@ struct _GpmApplication
   gboolean        quitting;        /* app.quit: closing a window stops its run */
   gboolean        resume_requested; /* --resume (started at login) */
   GHashTable     *notifications;   /* id → what was last sent under it (tests) */
+  GHashTable     *pods;            /* "address\tuser" → GpmPod signed in this session */
 };
 
 G_DEFINE_FINAL_TYPE (GpmApplication, gpm_application, ADW_TYPE_APPLICATION)
@@ -300,6 +301,7 @@ static void
 gpm_application_init (GpmApplication *self)
 {
   self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_application_add_main_option (G_APPLICATION (self), "resume", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
                                  _("Go on with an unfinished migration you agreed to (when started at login)"), NULL);
 }
@@ -419,12 +421,65 @@ gpm_application_get_notification (GpmApplication *self,
   return g_hash_table_lookup (self->notifications, id);
 }
 
+/* Signing in once per pod and account per session */
+
+static char *
+pod_key (const char *address,
+         const char *username)
+{
+  g_autofree char *normal = gpm_pod_normalize_address (address, NULL);
+  g_autofree char *user = g_utf8_casefold (username, -1);
+
+  return normal != NULL ? g_strdup_printf ("%s\t%s", normal, g_strstrip (user)) : NULL;
+}
+
+void
+gpm_application_remember_pod (GpmApplication *self,
+                              GpmPod         *pod)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (GPM_IS_APPLICATION (self));
+  g_return_if_fail (GPM_IS_POD (pod));
+
+  username = gpm_pod_dup_username (pod);
+  if (username == NULL)
+    return;
+  key = pod_key (gpm_pod_get_address (pod), username);
+  if (key != NULL)
+    g_hash_table_replace (self->pods, g_steal_pointer (&key), g_object_ref (pod));
+}
+
+GpmPod *
+gpm_application_lookup_pod (GpmApplication *self,
+                            const char     *address,
+                            const char     *username)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (GPM_IS_APPLICATION (self), NULL);
+
+  if (address == NULL || *address == '\0' || username == NULL || *username == '\0')
+    return NULL;
+  key = pod_key (address, username);
+  return key != NULL ? g_hash_table_lookup (self->pods, key) : NULL;
+}
+
+void
+gpm_application_forget_pods (GpmApplication *self)
+{
+  g_return_if_fail (GPM_IS_APPLICATION (self));
+  g_hash_table_remove_all (self->pods);
+}
+
 static void
 gpm_application_finalize (GObject *object)
 {
   GpmApplication *self = GPM_APPLICATION (object);
 
   g_hash_table_unref (self->notifications);
+  g_hash_table_unref (self->pods);
   G_OBJECT_CLASS (gpm_application_parent_class)->finalize (object);
 }
 

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "gpm-pod.h"
+
 G_BEGIN_DECLS
 
 #define GPM_TYPE_APPLICATION (gpm_application_get_type ())
@@ -34,6 +36,16 @@ void            gpm_application_withdraw          (GpmApplication *self,
 /* The description of what was last sent under @id, NULL when none or withdrawn. */
 const char     *gpm_application_get_notification  (GpmApplication *self,
                                                    const char     *id);
+
+/* Signed in once per pod and account per session (issue 17): the pod a
+ * sign-in gave, for the next migration of the session. */
+void            gpm_application_remember_pod      (GpmApplication *self,
+                                                   GpmPod         *pod);
+/* The signed-in pod for @address and @username, NULL when none (not a reference). */
+GpmPod         *gpm_application_lookup_pod        (GpmApplication *self,
+                                                   const char     *address,
+                                                   const char     *username);
+void            gpm_application_forget_pods       (GpmApplication *self);
 
 /* The settings of the app (schema id = the app id), shared. */
 GSettings      *gpm_settings_get_default     (void);

@@ -150,6 +150,7 @@ waiting_cb (GpmMigrator    *migrator,
             GpmMigratePage *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *plain = NULL;
 
   if (seconds == 0)
     {
@@ -158,7 +159,8 @@ waiting_cb (GpmMigrator    *migrator,
     }
 
   /* Translators: "Next post in 60 s (pacing)" */
-  text = g_strdup_printf (_("Next post in %u s (%s)"), seconds, reason ? reason : "");
+  plain = gpm_gui_strip_http_codes (reason);
+  text = g_strdup_printf (_("Next post in %u s (%s)"), seconds, plain);
   gtk_label_set_label (self->waiting_label, text);
 }
 

@@ -354,7 +354,10 @@ resume_sign_in_cb (GObject      *source,
                     : gpm_pod_sign_in_password_finish (s->pod, result, &error);
 
   if (ok)
-    resume_signed_in (s->window, s->pod);
+    {
+      gpm_application_remember_pod (get_app (s->window), s->pod);
+      resume_signed_in (s->window, s->pod);
+    }
   else
     resume_failed (s->window, error->message);
   sign_in_free (s);
