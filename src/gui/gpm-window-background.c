@@ -509,6 +509,8 @@ gpm_window_offer_resume (GpmWindow *self)
 
   g_variant_lookup (record, "pod", "&s", &pod);
   g_variant_lookup (record, "user", "&s", &user);
+  if (strstr (pod, "://") != NULL)
+    pod = strstr (pod, "://") + 3;
   body = g_strdup_printf (_("Moving your posts to %s as %s stopped before it was finished (the computer was "
                             "restarted, or the app closed). Go on where it stopped? Nothing will be posted twice, "
                             "and from now on it goes on by itself when the app starts."),
