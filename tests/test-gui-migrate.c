@@ -424,6 +424,14 @@ notification_says (gpointer data)
 {
   NoteWait *w = data;
   const char *text = gpm_application_get_notification (w->app, w->id);
+  static char *last;
+
+  if (g_strcmp0 (text, last) != 0)
+    {
+      g_free (last);
+      last = g_strdup (text);
+      g_test_message ("notification now: %s", text ? text : "(none)");
+    }
 
   return text != NULL && strstr (text, w->needle) != NULL;
 }
@@ -512,6 +520,9 @@ test_migrate_in_background (void)
     g_assert_nonnull (strstr (text, open));
   }
   g_assert_true (gpm_test_gui_wait (posts_on_pod, pod, 60));
+  /* between two posts, the wait */
+  wait.needle = " posted · next in ";
+  g_assert_true (gpm_test_gui_wait (notification_says, &wait, 30));
 
   /* Pause from the notification, then Resume */
   g_action_group_activate_action (G_ACTION_GROUP (app), "pause-migration", g_variant_new_uint32 (id));

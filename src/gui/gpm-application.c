@@ -129,7 +129,11 @@ pause_migration_action (GSimpleAction *action,
   GtkWindow *window = window_by_id (user_data, param);
 
   if (GPM_IS_WINDOW (window))
-    gpm_migrate_page_toggle_pause (gpm_window_get_migrate_page (GPM_WINDOW (window)));
+    {
+      gpm_migrate_page_toggle_pause (gpm_window_get_migrate_page (GPM_WINDOW (window)));
+      /* the notification says so at once (Resume), not after the step */
+      gpm_window_update_progress_notification (GPM_WINDOW (window));
+    }
 }
 
 /* Every file given at once is one takeout: a zip, the parts of a

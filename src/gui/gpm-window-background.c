@@ -94,6 +94,13 @@ update_notification (GpmWindow *self)
   gpm_application_notify (app, id, notification, description);
 }
 
+void
+gpm_window_update_progress_notification (GpmWindow *self)
+{
+  g_return_if_fail (GPM_IS_WINDOW (self));
+  update_notification (self);
+}
+
 static void
 withdraw_notification (GpmWindow *self)
 {
