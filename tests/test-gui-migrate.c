@@ -538,6 +538,14 @@ test_migrate_in_background (void)
   g_assert_cmpstr (gpm_window_get_page (window), ==, "migrate");
   g_assert_null (gpm_application_get_notification (app, progress_id));
 
+  /* Launching the app again (activate: the app is unique) shows it too */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+
   /* Closed again: it finishes with no window, lets the application go, and
    * says so */
   gtk_window_close (GTK_WINDOW (window));
