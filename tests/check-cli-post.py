@@ -117,6 +117,28 @@ try:
        and "Location: Riverside Drive, Example City" in p.stdout,
        "dry run --include-location: the place as the pod's location", p.stderr[-300:])
 
+    # A post over diaspora*'s 65,535 characters (issue 17): the dry run shows
+    # it as the post and its continuation in comments, each under the limit.
+    long_dir = os.path.join(tmp.name, "long", "Takeout", "Google+ Stream", "Posts")
+    os.makedirs(long_dir)
+    paras = ["Paragraph %d: " % i + " ".join("word%d" % ((i * 7 + w) % 1000) for w in range(140))
+             for i in range(200)]
+    with open(os.path.join(long_dir, "20180715 - Long.json"), "w") as f:
+        json.dump({"creationTime": "2018-07-15 20:43:51+0000",
+                   "author": {"displayName": "Ada", "resourceName": "users/1"},
+                   "resourceName": "users/1/posts/long1", "content": "<br><br>".join(paras),
+                   "postAcl": {"visibleToStandardAcl": {"circles": [{"type": "CIRCLE_TYPE_PUBLIC"}]}}}, f)
+    p = subprocess.run([cli, "post", "--essentially-public", os.path.join(tmp.name, "long"), "--pod", url,
+                        "--user", "ada", "--dry-run"], capture_output=True, text=True, env=env)
+    parts = re.findall(r"^--- (text|continued in a comment)\n(.*?)\n--- end\n", p.stdout, re.S | re.M)
+    ok(p.returncode == 0 and len(parts) == 4 and parts[0][0] == "text"
+       and all(k == "continued in a comment" for k, _ in parts[1:])
+       and all(len(t) <= 65535 for _, t in parts)
+       and parts[0][1].endswith("(continued in the comments)") and parts[1][1].startswith("Paragraph ")
+       and "Not sendable" not in p.stdout and "Paragraph 199: " in parts[-1][1],
+       "dry run: a post over 65,535 characters as the post and 3 continuation comments",
+       "%d parts %s" % (len(parts), [len(t) for _, t in parts]))
+
     # --- bad password: a clear message, exit 1
     p = subprocess.run(post_argv("--password-stdin"), input="wrong\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 1 and "gplus-migrate-cli:" in p.stderr, "wrong password: exit 1 with a message", p.stderr[-300:])

@@ -2,7 +2,7 @@
 /* gpm-migrate-tool: migrates the posts of gpm-test-posts to a pod, in its
  * own process, so a test can kill it at any instant and start it again.
  *
- *   gpm-migrate-tool --pod URL --user NAME --posts N [--with-comments]   (password on stdin)
+ *   gpm-migrate-tool --pod URL --user NAME --posts N [--with-comments] [--with-long]   (password on stdin)
  *
  * The journal is the default one (under $XDG_DATA_HOME). Exits 0 when the
  * queue is done, 1 on error. */
@@ -91,7 +91,9 @@ main (int argc, char **argv)
   g_autofree char *user = NULL;
   int n_posts = 20;
   gboolean with_comments = FALSE;
+  gboolean with_long = FALSE;
   GOptionEntry entries[] = {
+    { "with-long", 0, 0, G_OPTION_ARG_NONE, &with_long, "Make some test posts longer than diaspora* takes", NULL },
     { "with-comments", 0, 0, G_OPTION_ARG_NONE, &with_comments, "Post the test posts' own comments too", NULL },
     { "pod", 0, 0, G_OPTION_ARG_STRING, &url, "Pod address", "URL" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
@@ -142,7 +144,7 @@ main (int argc, char **argv)
     }
 
   migrator = gpm_migrator_new (tool.pod, journal);
-  gpm_migrator_set_convert_func (migrator, gpm_test_posts_convert, NULL, NULL);
+  gpm_migrator_set_convert_func (migrator, with_long ? gpm_test_posts_convert_long : gpm_test_posts_convert, NULL, NULL);
   gpm_migrator_set_read_func (migrator, gpm_test_posts_read, NULL, NULL);
   if (with_comments)
     gpm_migrator_set_comments_func (migrator, gpm_test_posts_comments, NULL, NULL);

@@ -117,6 +117,31 @@ gpm_test_posts_convert (GpmPost    *post,
                           gpm_journal_post_key (post));
 }
 
+char *
+gpm_test_posts_convert_long (GpmPost    *post,
+                             GPtrArray  *photos,
+                             gpointer    user_data,
+                             GError    **error)
+{
+  g_autofree char *text = gpm_test_posts_convert (post, photos, user_data, error);
+  const char *k = strrchr (gpm_journal_post_key (post), 'k');
+  guint index = k ? (guint) g_ascii_strtoull (k + 1, NULL, 10) : 0;
+  GString *s;
+
+  if (index % 8 != 2)
+    return g_steal_pointer (&text);
+  s = g_string_new (NULL);
+  for (guint p = 0; p < 240; p++)
+    {
+      g_string_append_printf (s, "Paragraph %u of k%03u:", p, index);
+      for (guint w = 0; w < 140; w++)
+        g_string_append_printf (s, " w%u", (p * 7 + w) % 1000);
+      g_string_append (s, "\n\n");
+    }
+  g_string_append (s, text);
+  return g_string_free (s, FALSE);
+}
+
 GBytes *
 gpm_test_posts_read (GpmPost     *post,
                      const char  *photo,

@@ -37,6 +37,10 @@ void       gpm_test_posts_add_photos   (GpmPost *post, GPtrArray *photos);
 /* The migrator's conversion and photo reader for these posts (every photo
  * is the same valid 1×1 PNG, gpm_test_posts_photo_size() bytes). */
 char      *gpm_test_posts_convert      (GpmPost *post, GPtrArray *photos, gpointer user_data, GError **error);
+/* The same, but every eighth post from k002 on is longer than diaspora*
+ * takes (about 160,000 characters in paragraphs before the usual text):
+ * posted in parts (gpm_long_post_split()). */
+char      *gpm_test_posts_convert_long (GpmPost *post, GPtrArray *photos, gpointer user_data, GError **error);
 GBytes    *gpm_test_posts_read         (GpmPost *post, const char *photo, gpointer user_data, GError **error);
 gsize      gpm_test_posts_photo_size   (void);
 /* What must happen to @post with the mapping above: NULL when it must be

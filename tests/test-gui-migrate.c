@@ -9,6 +9,8 @@
 #include <glib/gstdio.h>
 
 #include "gpm-application.h"
+#include "gpm-background.h"
+#include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
@@ -529,14 +531,500 @@ test_sign_in_variants (void)
   }
 }
 
+/* Issue 17: the window closed mid-run, the migration goes on and finishes;
+ * the application holds itself meanwhile; a notification shows the
+ * progress with Pause and Open, which work. */
+static gboolean
+is_prepared (gpointer page)
+{
+  return gpm_migrate_page_get_journal (page) != NULL && g_strcmp0 (gpm_migrate_page_get_status (page), "plan") == 0 &&
+         *gpm_migrate_page_get_statement (page) != '\0';
+}
+
+typedef struct {
+  GpmApplication *app;
+  const char     *id;
+  const char     *needle;
+} NoteWait;
+
+static gboolean
+notification_says (gpointer data)
+{
+  NoteWait *w = data;
+  const char *text = gpm_application_get_notification (w->app, w->id);
+  static char *last;
+
+  if (g_strcmp0 (text, last) != 0)
+    {
+      g_free (last);
+      last = g_strdup (text);
+      g_test_message ("notification now: %s", text ? text : "(none)");
+    }
+
+  return text != NULL && strstr (text, w->needle) != NULL;
+}
+
+static gboolean
+no_migration_held (gpointer app)
+{
+  return gpm_application_get_n_migrations (app) == 0;
+}
+
+static gboolean
+posts_on_pod (gpointer pod)
+{
+  return gpm_test_pod_count_posts (pod) >= 1;
+}
+
+static void
+test_migrate_in_background (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-bg-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  GpmApplication *app = gpm_test_gui_get_app ();
+  g_autoptr(GpmPod) client = NULL;
+  g_autofree char *progress_id = NULL;
+  GpmWindow *window;
+  GpmMigratePage *page;
+  guint id;
+  NoteWait wait = { app, NULL, NULL };
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "bea", "bea password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  /* every post request takes a while: the run outlasts the closing */
+  gpm_test_pod_inject_fault (pod, "/status_messages", GPM_TEST_POD_FAULT_SLOW, 400, 1000);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+
+  window = gpm_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  id = gtk_application_window_get_id (GTK_APPLICATION_WINDOW (window));
+  progress_id = g_strdup_printf ("gpm-progress-%u", id);
+  wait.id = progress_id;
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+
+  client = gpm_pod_new (gpm_test_pod_get_url (pod), &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_pod_sign_in_password (client, "bea", "bea password", NULL, NULL, &error));
+  g_assert_no_error (error);
+  gpm_window_show_migration (window, client);
+  page = gpm_window_get_migrate_page (window);
+  g_assert_true (gpm_test_gui_wait (is_prepared, page, 60));
+
+  g_assert_cmpuint (gpm_application_get_n_migrations (app), ==, 0);
+  gpm_migrate_page_set_delay (page, 1);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_migrate_page_is_running (page));
+  /* held, and recorded for a restart */
+  g_assert_cmpuint (gpm_application_get_n_migrations (app), ==, 1);
+  g_assert_true (gpm_window_has_unfinished_migration ());
+  /* open, the window shows the progress itself */
+  g_assert_null (gpm_application_get_notification (app, progress_id));
+
+  /* Closed: it only hides, the run goes on */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_nonnull (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), window));
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_cmpuint (gpm_application_get_n_migrations (app), ==, 1);
+
+  /* The notification: progress, Pause and Open for this window */
+  wait.needle = " of 3 posted";
+  g_assert_true (gpm_test_gui_wait (notification_says, &wait, 30));
+  {
+    const char *text = gpm_application_get_notification (app, progress_id);
+    g_autofree char *pause = g_strdup_printf ("Pause=app.pause-migration(%u)", id);
+    g_autofree char *open = g_strdup_printf ("Open=app.open-window(%u)", id);
+
+    g_test_message ("notification: %s", text);
+    g_assert_nonnull (strstr (text, "Moving your posts to "));
+    g_assert_nonnull (strstr (text, " of 3 posted"));
+    g_assert_nonnull (strstr (text, pause));
+    g_assert_nonnull (strstr (text, open));
+  }
+  g_assert_true (gpm_test_gui_wait (posts_on_pod, pod, 60));
+  /* between two posts, the wait */
+  wait.needle = " posted · next in ";
+  g_assert_true (gpm_test_gui_wait (notification_says, &wait, 30));
+
+  /* Pause from the notification, then Resume */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "pause-migration", g_variant_new_uint32 (id));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "paused");
+  wait.needle = "Resume=app.pause-migration";
+  g_assert_true (gpm_test_gui_wait (notification_says, &wait, 30));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "pause-migration", g_variant_new_uint32 (id));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "running");
+
+  /* Open: the window again, showing the running migration; no notification */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-window", g_variant_new_uint32 (id));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "migrate");
+  g_assert_null (gpm_application_get_notification (app, progress_id));
+
+  /* Launching the app again (activate: the app is unique) shows it too */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_application_activate (G_APPLICATION (app));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+
+  /* Closed again: it finishes with no window, lets the application go, and
+   * says so */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gpm_test_gui_wait (no_migration_held, app, 120));
+  wait.id = "gpm-migration";
+  wait.needle = "3 posts are on your pod.";
+  g_assert_true (gpm_test_gui_wait (notification_says, &wait, 30));
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_null (gpm_application_get_notification (app, progress_id));
+  /* finished: nothing to go on with at the next start */
+  g_assert_false (gpm_window_has_unfinished_migration ());
+  /* and the hidden window is gone */
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), window) != NULL &&
+           g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_null (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), window));
+  gpm_test_rm_rf (tmp);
+}
+
+static void
+background_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GpmBackgroundMethod *method = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gpm_background_request_finish (result, method, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+method_known (gpointer data)
+{
+  return *(int *) data >= 0;
+}
+
+/* No Background portal on the bus (as outside a desktop, or a desktop
+ * without xdg-desktop-portal): starting at login is an XDG autostart file,
+ * removed again when the option is off. */
+static void
+test_background_without_portal (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autofree char *path = gpm_background_dup_autostart_path ();
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "autostart", NULL);
+  int method = -1;
+
+  g_assert_nonnull (bus);
+  g_assert_true (g_str_has_prefix (path, config));
+  g_assert_true (g_str_has_suffix (path, "/autostart/" APP_ID ".desktop"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  gpm_background_request_async (bus, TRUE, "", TRUE, NULL, background_done_cb, &method);
+  g_assert_true (gpm_test_gui_wait (method_known, &method, 30));
+  g_assert_cmpint (method, ==, GPM_BACKGROUND_AUTOSTART_FILE);
+  {
+    g_autoptr(GKeyFile) file = g_key_file_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *exec = NULL;
+
+    g_assert_true (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error));
+    g_assert_no_error (error);
+    exec = g_key_file_get_string (file, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_suffix (exec, " --resume"));
+    g_assert_cmpstr (g_key_file_get_string (file, G_KEY_FILE_DESKTOP_GROUP, "Type", NULL), ==, "Application");
+  }
+
+  method = -1;
+  gpm_background_request_async (bus, TRUE, "", FALSE, NULL, background_done_cb, &method);
+  g_assert_true (gpm_test_gui_wait (method_known, &method, 30));
+  g_assert_cmpint (method, ==, GPM_BACKGROUND_AUTOSTART_FILE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* Issue 17: the app started again after a migration was cut off (a
+ * reboot): it asks once, then goes on with the same audiences, aspects and
+ * pace, signed in with what the keyring remembers. */
+static gboolean
+run_done_or_gone (gpointer data)
+{
+  return gpm_application_get_n_migrations (gpm_test_gui_get_app ()) == 0 &&
+         gpm_test_pod_count_posts (data) >= 4;
+}
+
+static void
+test_resume_unfinished (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-resume-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  const char *scopes[] = { "PUBLIC", "circles/1-f", NULL };
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  g_autoptr(GVariantBuilder) record = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+  g_autoptr(GVariantBuilder) aspects = g_variant_builder_new (G_VARIANT_TYPE ("a{ss}"));
+  GSettings *settings = gpm_settings_get_default ();
+  g_auto(GStrv) consent = NULL;
+  AdwMessageDialog *dialog;
+  GpmWindow *window;
+  gint64 family;
+  g_autoptr(GPtrArray) received = NULL;
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
+  family = gpm_test_pod_add_aspect (pod, "cleo", "Family");
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
+  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
+  g_assert_no_error (error);
+
+  /* What the cut-off run recorded */
+  g_variant_builder_add (aspects, "{ss}", "circles/1-f", "Family");
+  g_variant_builder_add (record, "{sv}", "pod", g_variant_new_string (address));
+  g_variant_builder_add (record, "{sv}", "user", g_variant_new_string ("cleo"));
+  g_variant_builder_add (record, "{sv}", "api", g_variant_new_boolean (FALSE));
+  g_variant_builder_add (record, "{sv}", "paths", g_variant_new_strv (paths, -1));
+  g_variant_builder_add (record, "{sv}", "scopes", g_variant_new_strv (scopes, -1));
+  g_variant_builder_add (record, "{sv}", "aspects", g_variant_builder_end (aspects));
+  g_variant_builder_add (record, "{sv}", "delay", g_variant_new_uint32 (0));
+  g_settings_set_value (settings, "unfinished-migration", g_variant_builder_end (record));
+  g_settings_reset (settings, "resume-consent");
+  g_assert_true (gpm_window_has_unfinished_migration ());
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_window_offer_resume (window);
+  /* asked once */
+  dialog = ADW_MESSAGE_DIALOG (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cleo"));
+  adw_message_dialog_response (dialog, "continue");
+  /* (a click closes it; the call alone does not) */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, takeout);
+  consent = g_settings_get_strv (settings, "resume-consent");
+  g_assert_true (g_strv_contains ((const char * const *) consent, identity));
+
+  /* It goes on and finishes: the public posts and the family's, nothing else */
+  g_assert_true (gpm_test_gui_wait (run_done_or_gone, pod, 120));
+  g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
+  received = gpm_test_pod_dup_posts (pod);
+  g_assert_cmpuint (received->len, ==, 4);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_assert_null (strstr (post->text, "Just for Bo"));
+      if (strstr (post->text, "Only for the family") != NULL)
+        {
+          g_assert_false (post->is_public);
+          g_assert_cmpint (g_array_index (post->aspect_ids, gint64, 0), ==, family);
+        }
+      else
+        g_assert_true (post->is_public);
+    }
+  g_assert_false (gpm_window_has_unfinished_migration ());
+
+  /* Agreed once: the next time it goes on without asking */
+  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
+    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, 'aspects': <@a{ss} {}>, 'delay': <uint32 0>}",
+    address, paths));
+  {
+    GpmWindow *again = gpm_window_new (gpm_test_gui_get_app ());
+
+    gtk_window_present (GTK_WINDOW (again));
+    gpm_window_offer_resume (again);
+    {
+      GtkWindow *asked = gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+      if (asked != NULL)
+        g_test_message ("asked: %s / %s", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (asked)),
+                        adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (asked)));
+      g_assert_null (asked);
+    }
+    g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, again, 60));
+    g_assert_true (gpm_test_gui_wait (run_done_or_gone, pod, 120));
+    g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, gpm_window_get_migrate_page (again), 60));
+    /* nothing twice */
+    g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 4);
+    gtk_window_destroy (GTK_WINDOW (again));
+  }
+  g_settings_reset (settings, "resume-consent");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
+/* Issue 17, item 9: sign in once. A diaspora* ID in the fields; an http://
+ * hint for a pod without TLS; no raw HTTP codes; without a browser, the
+ * password way at once, and a link to copy when the browser cannot be
+ * opened; once signed in, Migrate… does not ask again in this session, and
+ * the keyring's password signs in without typing. */
+static gboolean
+message_has_http_hint (gpointer dialog)
+{
+  return strstr (gpm_sign_in_dialog_get_message (dialog), "http://") != NULL &&
+         g_strcmp0 (gpm_sign_in_dialog_get_step (dialog), "busy") != 0;
+}
+
+static void
+failing_browser (const char *uri,
+                 gpointer    dialog)
+{
+  gpm_sign_in_dialog_browser_failed (dialog);
+}
+
+static gboolean
+link_shown (gpointer dialog)
+{
+  return gpm_sign_in_dialog_get_link (dialog) != NULL;
+}
+
+static void
+test_sign_in_once (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-once-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  const char *url;
+  const char *host_port;
+  g_autofree char *id = NULL;
+  g_autofree char *hint = NULL;
+  GpmSignInDialog *dialog;
+  g_autoptr(GpmSignInDialog) kept = NULL;
+  GpmPod *signed_in = NULL;
+  GpmWindow *window;
+  GpmApplication *app = gpm_test_gui_get_app ();
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "dora", "doras password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  url = gpm_test_pod_get_url (pod);
+  host_port = url + strlen ("http://");
+  id = g_strdup_printf ("dora@%s", host_port);
+
+  /* No raw HTTP codes in what the user reads */
+  for (int code = GPM_POD_ERROR_INVALID_ADDRESS; code <= GPM_POD_ERROR_PROTOCOL; code++)
+    {
+      g_autoptr(GError) e = g_error_new (GPM_POD_ERROR, code, "The pod refused the request: HTTP 422 (error 503).");
+      g_autofree char *message = gpm_gui_error_message (e);
+
+      g_assert_null (strstr (message, "422"));
+      g_assert_null (strstr (message, "503"));
+      g_assert_null (strstr (message, "HTTP"));
+      g_assert_cmpstr (message, !=, "");
+    }
+
+  /* A diaspora* ID in the user name field, and no scheme: https is tried,
+   * the pod speaks plain http: the hint says what to type */
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, "");
+  gpm_sign_in_dialog_set_username (dialog, id);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait (message_has_http_hint, dialog, 60);
+  g_test_message ("message: %s / step %s", gpm_sign_in_dialog_get_message (dialog), gpm_sign_in_dialog_get_step (dialog));
+  g_assert_true (message_has_http_hint (dialog));
+  hint = g_strdup_printf ("type its address as http://%s", host_port);
+  g_test_message ("hint: %s", gpm_sign_in_dialog_get_message (dialog));
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), hint));
+  g_assert_null (strstr (gpm_sign_in_dialog_get_message (dialog), "certificate"));
+  g_assert_cmpstr (gpm_sign_in_dialog_get_step (dialog), ==, "address");
+
+  /* As the hint says (the ID still in the user name field): the password */
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, id);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "doras password");
+  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
+  kept = g_object_ref (dialog);
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (has_pod, &signed_in, 60));
+  {
+    g_autofree char *username = gpm_pod_dup_username (signed_in);
+    g_assert_cmpstr (username, ==, "dora");
+  }
+  g_assert_true (gpm_test_gui_wait (keyring_written, kept, 60));
+  g_assert_true (gpm_application_lookup_pod (app, url, "dora") == signed_in);
+
+  /* Migrate… again in this session: straight to the plan, nothing asked */
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  window = gpm_window_new (app);
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  g_assert_null (gpm_test_gui_find_sign_in_dialog ());
+  g_assert_true (gpm_test_gui_on_migrate_page (window));
+  g_assert_true (gpm_test_gui_wait (is_prepared, gpm_window_get_migrate_page (window), 60));
+
+  /* A new session (the pods forgotten): the keyring's password signs in
+   * without a word typed */
+  gpm_application_forget_pods (app);
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (gpm_window_get_migrate_page (window)), GTK_TYPE_STACK)), "review");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  g_assert_nonnull (gpm_application_lookup_pod (app, url, "dora"));
+  g_assert_null (gpm_test_gui_find_sign_in_dialog ());
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&signed_in);
+
+  /* A pod offering the browser way, and no browser on this computer: the
+   * password way at once, and why */
+  gpm_test_pod_set_api_enabled (pod, TRUE);
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, "nobody-remembered");
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "web browser"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A browser that cannot be opened: the link to copy, and the password */
+  dialog = gpm_sign_in_dialog_new (NULL);
+  gpm_sign_in_dialog_set_uri_opener (dialog, failing_browser, dialog);
+  gpm_sign_in_dialog_set_address (dialog, url);
+  gpm_sign_in_dialog_set_username (dialog, "nobody-remembered");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (link_shown, dialog, 60));
+  g_assert_cmpstr (gpm_sign_in_dialog_get_step (dialog), ==, "browser");
+  g_assert_true (g_str_has_prefix (gpm_sign_in_dialog_get_link (dialog), url));
+  g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "Copy this link"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gpm_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *data_home = g_dir_make_tmp ("gpm-test-gui-data-XXXXXX", NULL);
 
-  /* The journal goes under XDG_DATA_HOME: never the user's own. */
+  g_autofree char *config_home = g_dir_make_tmp ("gpm-test-gui-config-XXXXXX", NULL);
+
+  /* The journal goes under XDG_DATA_HOME, the autostart file under
+   * XDG_CONFIG_HOME: never the user's own. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   if (!gpm_test_gui_init (&argc, &argv))
@@ -548,6 +1036,10 @@ main (int   argc,
   g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
   g_test_add_func ("/gui/sign-in-variants", test_sign_in_variants);
   g_test_add_func ("/gui/per-post-decisions", test_per_post_decisions);
+  g_test_add_func ("/gui/migrate-in-background", test_migrate_in_background);
+  g_test_add_func ("/gui/background-without-portal", test_background_without_portal);
+  g_test_add_func ("/gui/resume-unfinished", test_resume_unfinished);
+  g_test_add_func ("/gui/sign-in-once", test_sign_in_once);
 
   return g_test_run ();
 }

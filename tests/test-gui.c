@@ -1257,6 +1257,56 @@ test_preview_own_comments (void)
   gpm_test_rm_rf (tmp);
 }
 
+/* Issue 17: a post over diaspora*'s 65,535 characters is previewed as it is
+ * sent: the post up to a boundary with the note, the rest as comments. */
+static void
+test_preview_long_post (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-long-XXXXXX", NULL);
+  const char *paths[] = { tmp, NULL };
+  g_autoptr(GString) json = g_string_new ("{\"creationTime\": \"2018-01-01 10:00:00+0000\", " AUTHOR ", "
+                                          "\"resourceName\": \"users/1/posts/long\", " PUBLIC_ACL ", \"content\": \"");
+  GpmTestPostFile file = { "20180101 - Long.json", NULL };
+  GpmWindow *window;
+  PreviewWait wait = { NULL, FALSE, NULL };
+  g_autofree char *text = NULL;
+  const char *note;
+  const char *last;
+
+  for (guint p = 0; p < 200; p++)
+    {
+      g_string_append_printf (json, "%sParagraph %u:", p > 0 ? "<br><br>" : "", p);
+      for (guint w = 0; w < 140; w++)
+        g_string_append_printf (json, " w%u", w);
+    }
+  g_string_append (json, "\"}");
+  file.json = json->str;
+  gpm_test_gui_write_takeout (tmp, &file, 1);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  wait.preview = gpm_window_get_preview (window);
+  g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 0);
+
+  g_test_message ("%zu chars read; %s", strlen (text), strstr (gpm_preview_get_html (wait.preview), "continued") ? "note in html" : "no note in html");
+  note = strstr (text, "(continued in the comments)");
+  last = strstr (text, "Paragraph 199:");
+  g_assert_nonnull (note);
+  g_assert_nonnull (last);
+  g_assert_true (strstr (text, "Paragraph 0:") < note && note < last);
+  /* the whole text, each paragraph once */
+  g_assert_null (strstr (last + 1, "Paragraph 199:"));
+  g_assert_nonnull (strstr (gpm_preview_get_html (wait.preview), "class=\"comments\""));
+
+  g_signal_handlers_disconnect_by_data (wait.preview, &wait);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
 /* The renderer is chosen (an environment variable set) before GTK starts
  * and before any thread but the one JavaScriptCore's library starts when it
  * is loaded: the GL driver is asked in a child process. */
@@ -1311,6 +1361,7 @@ main (int   argc,
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);
+  g_test_add_func ("/gui/preview-long-post", test_preview_long_post);
 
   ret = g_test_run ();
 

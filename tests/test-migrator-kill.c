@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "gpm-diaspora.h"
 #include "gpm-journal.h"
+#include "gpm-long-post.h"
 #include "gpm-test-posts.h"
 
 #define N_POSTS 24
@@ -105,6 +107,11 @@ inject (PodTool    *tool,
 }
 
 static gboolean with_comments;
+static gboolean with_long;    /* some posts over diaspora*'s limit: a post and its continuation in comments */
+
+/* The test data's flags. */
+#define WITH_COMMENTS 1
+#define WITH_LONG     2
 
 static GSubprocess *
 migrate_start (PodTool *tool)
@@ -120,9 +127,16 @@ migrate_start (PodTool *tool)
   /* The child's journal goes where this test looks for it. */
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   /* The password goes through a pipe, never argv. */
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         path, "--pod", tool->url, "--user", "ada", "--posts", n,
-                                         with_comments ? "--with-comments" : NULL, NULL);
+  {
+    const char *argv[] = { path, "--pod", tool->url, "--user", "ada", "--posts", n, NULL, NULL, NULL };
+    guint argc = 7;
+
+    if (with_comments)
+      argv[argc++] = "--with-comments";
+    if (with_long)
+      argv[argc++] = "--with-long";
+    process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  }
   g_assert_no_error (error);
   in = g_subprocess_get_stdin_pipe (process);
   g_assert_true (g_output_stream_write_all (in, PASSWORD "\n", strlen (PASSWORD) + 1, NULL, NULL, &error));
@@ -155,7 +169,9 @@ assert_exactly_once (PodTool   *tool,
     {
       GpmPost *post = g_ptr_array_index (posts, i);
       g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-      g_autofree char *text = gpm_test_posts_convert (post, names, NULL, NULL);
+      g_autofree char *whole = (with_long ? gpm_test_posts_convert_long : gpm_test_posts_convert) (post, names, NULL, NULL);
+      g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_CHARS);
+      const char *text = parts[0];
       const char *audience = gpm_test_posts_expected_audience (post);
       g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (journal, gpm_journal_post_key (post), &error);
       JsonObject *match = NULL;
@@ -218,13 +234,24 @@ assert_exactly_once (PodTool   *tool,
      * order, when asked for; none otherwise. */
     JsonArray *comments = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "comments");
     guint expected_comments = 0;
+    guint n_long = 0;
 
     for (guint i = 0; i < posts->len; i++)
       {
         GpmPost *post = g_ptr_array_index (posts, i);
         g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (journal, gpm_journal_post_key (post), NULL);
-        g_autoptr(GPtrArray) want = gpm_test_posts_comments (post, NULL, NULL);
+        g_autoptr(GPtrArray) own = gpm_test_posts_comments (post, NULL, NULL);
+        g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *whole = (with_long ? gpm_test_posts_convert_long : gpm_test_posts_convert) (post, names, NULL, NULL);
+        g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_CHARS);
         guint n = 0;
+
+        /* the continuation of a post over the limit first, in order */
+        for (guint k = 1; parts[k] != NULL; k++)
+          g_ptr_array_add (want, g_strdup (parts[k]));
+        for (guint k = 0; with_comments && k < own->len; k++)
+          g_ptr_array_add (want, g_strdup (g_ptr_array_index (own, k)));
 
         if (entry->state != GPM_JOURNAL_STATE_POSTED)
           continue;
@@ -234,19 +261,21 @@ assert_exactly_once (PodTool   *tool,
 
             if (g_strcmp0 (json_object_get_string_member (c, "post"), entry->guid) != 0)
               continue;
-            g_assert_true (with_comments);
+            g_assert_true (with_comments || with_long);
             if (n >= want->len)
               g_error ("%s has more comments than its own %u", gpm_journal_post_key (post), want->len);
             g_assert_cmpstr (json_object_get_string_member (c, "text"), ==, g_ptr_array_index (want, n));
             n++;
           }
-        if (with_comments)
-          {
-            g_assert_cmpuint (n, ==, want->len);
-            expected_comments += want->len;
-          }
+        g_assert_cmpuint (n, ==, want->len);
+        expected_comments += want->len;
+        if (g_strv_length (parts) > 1)
+          n_long++;
       }
     g_assert_cmpuint (json_array_get_length (comments), ==, expected_comments);
+    /* the test data has over-long posts that were posted, in three parts */
+    if (with_long)
+      g_assert_cmpuint (n_long, >, 0);
   }
 }
 
@@ -290,8 +319,9 @@ test_kill_restart (gconstpointer data)
   inject (&tool, "slow", "/status_messages", 150, 100000);
   inject (&tool, "slow", "/photos", 30, 100000);
   inject (&tool, "slow", "/people/", 20, 100000);
-  with_comments = GPOINTER_TO_INT (data);
-  if (with_comments)
+  with_comments = (GPOINTER_TO_INT (data) & WITH_COMMENTS) != 0;
+  with_long = (GPOINTER_TO_INT (data) & WITH_LONG) != 0;
+  if (with_comments || with_long)
     /* and the comments' requests: lost answers */
     inject (&tool, "close-after-store", "/posts/", 0, 2);
   /* Requests under /posts/ (deleting an incomplete copy; comments) take a
@@ -352,8 +382,10 @@ main (int argc, char **argv)
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_data_func ("/migrator/kill-restart", GINT_TO_POINTER (FALSE), test_kill_restart);
-  g_test_add_data_func ("/migrator/kill-restart-own-comments", GINT_TO_POINTER (TRUE), test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart", GINT_TO_POINTER (0), test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart-own-comments", GINT_TO_POINTER (WITH_COMMENTS), test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart-long-posts", GINT_TO_POINTER (WITH_LONG | WITH_COMMENTS), test_kill_restart);
+  g_test_add_data_func ("/migrator/kill-restart-long-posts-only", GINT_TO_POINTER (WITH_LONG), test_kill_restart);
 
   return g_test_run ();
 }

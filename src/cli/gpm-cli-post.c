@@ -337,6 +337,10 @@ print_plan (GPtrArray *items)
       if (item->location != NULL)
         printf (_("Location: %s\n"), item->location);
       printf ("--- %s\n%s\n--- %s\n\n", _("text"), item->text, _("end"));
+      /* a text over diaspora*'s limit: the rest, in comments under the post */
+      for (guint j = 0; item->continuation != NULL && j < item->continuation->len; j++)
+        printf ("--- %s\n%s\n--- %s\n\n",
+                _("continued in a comment"), (const char *) g_ptr_array_index (item->continuation, j), _("end"));
       for (guint j = 0; item->comments != NULL && j < item->comments->len; j++)
         printf ("--- %s %u\n%s\n--- %s\n\n", _("your comment"), j + 1,
                 (const char *) g_ptr_array_index (item->comments, j), _("end"));

@@ -5,6 +5,7 @@
 
 #include "gpm-convert.h"
 #include "gpm-date-line.h"
+#include "gpm-long-post.h"
 
 #include <glib/gi18n.h>
 #include <libxml/HTMLparser.h>
@@ -2238,9 +2239,17 @@ gpm_convert_post (GpmPost                  *post,
   r->n_chars = g_utf8_strlen (r->markdown, -1);
   r->too_long = r->n_chars > GPM_DIASPORA_MAX_TEXT_CHARS;
   if (r->too_long)
-    g_ptr_array_add (r->warnings,
-                     g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
-                                      (unsigned long) r->n_chars, GPM_DIASPORA_MAX_TEXT_CHARS));
+    {
+      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+      guint n_comments = g_strv_length (parts) - 1;
+
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (g_dngettext (NULL,
+                                                     "The post is %'lu characters long; diaspora* takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
+                                                     "The post is %'lu characters long; diaspora* takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
+                                                     n_comments),
+                                        (unsigned long) r->n_chars, GPM_DIASPORA_MAX_TEXT_CHARS, n_comments));
+    }
 
   return r;
 }

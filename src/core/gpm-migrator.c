@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-comments.h"
+#include "gpm-long-post.h"
 #include "gpm-image.h"
 #include "gpm-core-enums.h"
 #include "gpm-migrator.h"
@@ -149,6 +150,7 @@ item_clear (gpointer data)
   g_clear_error (&item->skip);
   g_clear_error (&item->error);
   g_clear_pointer (&item->comments, g_ptr_array_unref);
+  g_clear_pointer (&item->continuation, g_ptr_array_unref);
 }
 
 void
@@ -262,10 +264,15 @@ make_item (GpmMigrator     *self,
     }
   if (g_utf8_strlen (item->text, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
     {
-      g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_TOO_LONG,
-                   _("The post is %ld characters long; diaspora* takes at most %d"),
-                   (long) g_utf8_strlen (item->text, -1), GPM_DIASPORA_MAX_TEXT_CHARS);
-      return item;
+      /* Moved, not failed: the post up to a boundary under the limit, the
+       * rest in the author's own comments under it (post_own_comments). */
+      g_auto(GStrv) parts = gpm_long_post_split (item->text, GPM_DIASPORA_MAX_TEXT_CHARS);
+
+      g_free (item->text);
+      item->text = g_strdup (parts[0]);
+      item->continuation = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 1; parts[i] != NULL; i++)
+        g_ptr_array_add (item->continuation, g_strdup (parts[i]));
     }
 
   poll = gpm_post_get_poll (post);
@@ -1856,6 +1863,28 @@ send_comment (Run        *run,
     }
 }
 
+/* The parts after the first of @post's text when it is over diaspora*'s
+ * limit (converted again: the text is not kept), else none. char*. */
+static GPtrArray *
+continuation_of (GpmMigrator *self,
+                 GpmPost     *post)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) split = NULL;
+
+  if (self->convert_func == NULL)
+    return parts;
+  text = self->convert_func (post, photos, self->convert_data, NULL);
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return parts;
+  split = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_CHARS);
+  for (guint i = 1; split[i] != NULL; i++)
+    g_ptr_array_add (parts, g_strdup (split[i]));
+  return parts;
+}
+
 /* After @post is on the pod: its own comments, each exactly once. FALSE:
  * stop the run (cancelled, or run->fatal). */
 static gboolean
@@ -1870,19 +1899,31 @@ post_own_comments (Run     *run,
   g_autoptr(GError) error = NULL;
   GError *jerror = NULL;
 
-  if (self->comments_func == NULL || run->fatal != NULL)
-    return run->fatal == NULL;
+  if (run->fatal != NULL)
+    return FALSE;
   entry = gpm_journal_lookup (self->journal, key, NULL);
   if (entry == NULL || entry->state != GPM_JOURNAL_STATE_POSTED || entry->guid == NULL ||
+      (self->comments_func == NULL && !gpm_long_post_may_be_first (entry->text, GPM_DIASPORA_MAX_TEXT_CHARS)) ||
       gpm_journal_comments_done (self->journal, key))
     return TRUE;
 
-  texts = self->comments_func (post, self->comments_data, &error);
-  if (texts == NULL)
+  /* A post over the limit goes on in the first comments (in order, under
+   * the same journal rows by index), then come the user's own. */
+  texts = continuation_of (self, post);
+  if (self->comments_func != NULL)
     {
-      g_message ("%s: the comments could not be read: %s", gpm_post_get_entry_name (post), error->message);
-      return TRUE;
+      g_autoptr(GPtrArray) own = self->comments_func (post, self->comments_data, &error);
+
+      if (own == NULL)
+        {
+          g_message ("%s: the comments could not be read: %s", gpm_post_get_entry_name (post), error->message);
+          return TRUE;
+        }
+      for (guint i = 0; i < own->len; i++)
+        g_ptr_array_add (texts, g_strdup (g_ptr_array_index (own, i)));
     }
+  if (texts->len == 0 && self->comments_func == NULL)
+    return TRUE;
   rows = gpm_journal_list_comments (self->journal, key);
   for (guint i = 0; i < texts->len; i++)
     {
@@ -2149,10 +2190,18 @@ worker (gpointer data)
         if (gpm_journal_is_posted (self->journal, gpm_journal_post_key (post)))
           {
             run->n_done++;
-            /* posted by an earlier run that stopped before its comments */
-            if (self->comments_func != NULL &&
-                !gpm_journal_comments_done (self->journal, gpm_journal_post_key (post)))
-              g_ptr_array_add (comments_left, post);
+            /* posted by an earlier run that stopped before its comments
+             * (or before the continuation of a post over the limit) */
+            if (!gpm_journal_comments_done (self->journal, gpm_journal_post_key (post)))
+              {
+                g_autoptr(GpmJournalEntry) posted = NULL;
+
+                if (self->comments_func == NULL)
+                  posted = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
+                if (self->comments_func != NULL ||
+                    (posted != NULL && gpm_long_post_may_be_first (posted->text, GPM_DIASPORA_MAX_TEXT_CHARS)))
+                  g_ptr_array_add (comments_left, post);
+              }
           }
         else
           g_ptr_array_add (queue, post);

@@ -40,7 +40,7 @@ typedef enum {
   GPM_MIGRATOR_ERROR_NO_ASPECT,      /* skipped: limited post without an aspect mapping */
   GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT, /* a mapped aspect name the account does not have */
   GPM_MIGRATOR_ERROR_CONVERT,        /* the conversion failed */
-  GPM_MIGRATOR_ERROR_TOO_LONG,       /* the text is over GPM_DIASPORA_MAX_TEXT_CHARS */
+  GPM_MIGRATOR_ERROR_TOO_LONG,       /* unused since issue 17: a text over GPM_DIASPORA_MAX_TEXT_CHARS goes on in comments */
   GPM_MIGRATOR_ERROR_PHOTO,          /* a photo could not be read or was refused */
   GPM_MIGRATOR_ERROR_GAVE_UP,        /* transient errors went on past the retry limit */
   GPM_MIGRATOR_ERROR_UNRESOLVED,     /* could not check whether an attempt created the post */
@@ -87,7 +87,7 @@ typedef struct {
   gboolean         is_public;
   GPtrArray       *aspects;        /* char*, aspect names, when !is_public */
   char            *visibility;     /* "public" or "aspect:NAME[, NAME…]": what the journal records */
-  char            *text;           /* NULL when skipped or not converted */
+  char            *text;           /* NULL when skipped or not converted; the first part when over the limit */
   GPtrArray       *photos;         /* char*, archive entries, in upload order */
   char            *poll_question;  /* NULL: no native poll */
   GPtrArray       *poll_answers;   /* char* */
@@ -98,6 +98,8 @@ typedef struct {
   GError          *error;          /* non-NULL: will fail (CONVERT, TOO_LONG) */
   GPtrArray       *comments;       /* char*: the own comments to post under it (with a comments function), else NULL */
   gboolean         all_aspects;    /* limited to every aspect of the account (aspects is empty then) */
+  GPtrArray       *continuation;   /* char*: a text over diaspora*'s limit goes on in these comments, posted
+                                    * under it before the own ones (gpm_long_post_split()); else NULL */
 } GpmMigratorItem;
 GType            gpm_migrator_item_get_type (void) G_GNUC_CONST;
 GpmMigratorItem *gpm_migrator_item_ref      (GpmMigratorItem *item);

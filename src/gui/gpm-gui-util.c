@@ -152,6 +152,27 @@ gpm_gui_html_escape (const char *text)
   return g_markup_escape_text (text ? text : "", -1);
 }
 
+/* A message from below, without the raw HTTP status codes some carry
+ * ("HTTP 422", "(error 503)"): they mean nothing to the people reading it. */
+char *
+gpm_gui_strip_http_codes (const char *message)
+{
+  static GRegex *codes;
+  g_autofree char *stripped = NULL;
+
+  if (g_once_init_enter (&codes))
+    g_once_init_leave (&codes, g_regex_new ("\\s*\\(?\\b(?:HTTP(?:/1\\.[01])?|error|status)\\s*[1-5][0-9][0-9]\\b\\)?",
+                                            G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL));
+  stripped = g_regex_replace_literal (codes, message ? message : "", -1, 0, "", 0, NULL);
+  if (stripped == NULL)
+    return g_strdup (message ? message : "");
+  g_strstrip (stripped);
+  /* "refused the request: HTTP 422." leaves "refused the request: ." */
+  while (g_str_has_suffix (stripped, ": .") || g_str_has_suffix (stripped, ":"))
+    stripped[strlen (stripped) - (g_str_has_suffix (stripped, ":") ? 1 : 3)] = '\0';
+  return g_steal_pointer (&stripped);
+}
+
 char *
 gpm_gui_error_message (const GError *error)
 {
@@ -159,7 +180,7 @@ gpm_gui_error_message (const GError *error)
     return g_strdup ("");
 
   if (error->domain != GPM_POD_ERROR)
-    return g_strdup (error->message);
+    return gpm_gui_strip_http_codes (error->message);
 
   switch ((GpmPodError) error->code)
     {
@@ -172,7 +193,7 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_NO_ANSWER:
       return g_strdup (_("The pod did not answer in time. It may be busy; try again in a moment."));
     case GPM_POD_ERROR_TLS:
-      return g_strdup (_("The pod's security certificate is not valid, so the connection is not safe. Ask the pod's administrator."));
+      return g_strdup (_("The secure connection to the pod failed (its certificate, or its https setup), so it is not safe to sign in. Ask the pod's administrator."));
     case GPM_POD_ERROR_NOT_DIASPORA:
       return g_strdup (_("There is a website at this address, but it is not a diaspora* pod."));
     case GPM_POD_ERROR_WRONG_CREDENTIALS:
@@ -184,8 +205,7 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_TEXT_TOO_LONG:
       return g_strdup_printf (_("The post is longer than diaspora* allows (%'d characters)."), GPM_DIASPORA_MAX_TEXT_CHARS);
     case GPM_POD_ERROR_SERVER:
-      return g_strdup_printf (_("The pod has a problem right now (error %u). Try again later."),
-                              gpm_pod_error_get_http_status (error));
+      return g_strdup (_("The pod has a problem right now. Try again later."));
     case GPM_POD_ERROR_EXPIRED:
     case GPM_POD_ERROR_NOT_SIGNED_IN:
       return g_strdup (_("You are signed out of the pod. Please sign in again."));
@@ -194,9 +214,8 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_DENIED:
       return g_strdup (_("The sign-in was not allowed in the browser, or the browser did not come back."));
     case GPM_POD_ERROR_REJECTED:
-      return g_strdup_printf (_("The pod refused this: %s"), error->message);
     case GPM_POD_ERROR_PROTOCOL:
     default:
-      return g_strdup_printf (_("The pod answered in a way this app does not understand: %s"), error->message);
+      return gpm_gui_strip_http_codes (error->message);
     }
 }

@@ -29,4 +29,7 @@ char       *gpm_gui_html_escape           (const char *text);
 /* A pod or migration error in words a non-technical person understands. */
 char       *gpm_gui_error_message        (const GError *error);
 
+/* @message without raw HTTP status codes ("HTTP 422", "(error 503)"). */
+char       *gpm_gui_strip_http_codes     (const char *message);
+
 G_END_DECLS

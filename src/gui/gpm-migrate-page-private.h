@@ -92,6 +92,7 @@ struct _GpmMigratePage
 void _gpm_migrate_page_emit_post_done      (GpmMigratePage *self,
                                             GpmPost        *post);
 void _gpm_migrate_page_emit_finished       (GpmMigratePage *self);
+void _gpm_migrate_page_emit_started        (GpmMigratePage *self);
 
 /* gpm-migrate-page-plan.c */
 void _gpm_migrate_page_scope_free          (PrivateScope   *scope);

@@ -218,7 +218,8 @@ waiting_cb (GpmMigrator    *migrator,
       gtk_label_set_label (self->waiting_label, "");
       return;
     }
-  self->wait_reason = g_strdup (reason);
+  /* no raw HTTP codes in what the user reads */
+  self->wait_reason = gpm_gui_strip_http_codes (reason);
   start_countdown (self, seconds);
 }
 
@@ -358,64 +359,25 @@ _gpm_migrate_page_set_running_ui (GpmMigratePage *self,
   _gpm_migrate_page_update_header (self);
 }
 
-typedef struct {
-  char *title;
-  char *body;
-} Notice;
-
-static void
-notice_free (Notice *notice)
-{
-  g_free (notice->title);
-  g_free (notice->body);
-  g_free (notice);
-}
-
-static void
-has_notifier_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Notice *notice = user_data;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
-  GApplication *app = g_application_get_default ();
-  gboolean owned = FALSE;
-
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-
-  if (owned && app != NULL)
-    {
-      g_autoptr(GNotification) notification = g_notification_new (notice->title);
-
-      g_notification_set_body (notification, notice->body);
-      g_application_send_notification (app, "gpm-migration", notification);
-    }
-
-  notice_free (notice);
-}
-
 /* A desktop notification, when the desktop has a notification service
- * (sending one without it only logs a warning). */
+ * (gpm_application_notify). Opening it shows this window. */
 void
 _gpm_migrate_page_notify_done (GpmMigratePage *self,
                                const char     *title,
                                const char     *body)
 {
   GApplication *app = g_application_get_default ();
-  GDBusConnection *bus = app ? g_application_get_dbus_connection (app) : NULL;
-  Notice *notice;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GNotification) notification = g_notification_new (title);
+  g_autofree char *description = g_strdup_printf ("%s\n%s", title, body);
 
-  if (bus == NULL)
+  if (!GPM_IS_APPLICATION (app))
     return;
-
-  notice = g_new0 (Notice, 1);
-  notice->title = g_strdup (title);
-  notice->body = g_strdup (body);
-  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "NameHasOwner", g_variant_new ("(s)", "org.freedesktop.Notifications"),
-                          G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                          has_notifier_cb, notice);
+  g_notification_set_body (notification, body);
+  if (GTK_IS_APPLICATION_WINDOW (root))
+    g_notification_set_default_action_and_target (notification, "app.open-window", "u",
+                                                  gtk_application_window_get_id (GTK_APPLICATION_WINDOW (root)));
+  gpm_application_notify (GPM_APPLICATION (app), "gpm-migration", notification, description);
 }
 
 static void
@@ -533,6 +495,7 @@ gpm_migrate_page_start (GpmMigratePage *self)
   posts = run_posts (plan, self->posts);
   gpm_migrator_run_async (self->migrator, posts, self->cancellable, run_done_cb, g_object_ref (self));
   _gpm_migrate_page_update_progress (self);
+  _gpm_migrate_page_emit_started (self);
 }
 
 gboolean

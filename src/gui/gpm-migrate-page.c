@@ -20,6 +20,7 @@ enum {
   CLOSE,
   POST_DONE,
   FINISHED,
+  STARTED,   /* issue 17: the window keeps the app running while the run goes on */
   N_SIGNALS
 };
 
@@ -36,6 +37,12 @@ void
 _gpm_migrate_page_emit_finished (GpmMigratePage *self)
 {
   g_signal_emit (self, signals[FINISHED], 0);
+}
+
+void
+_gpm_migrate_page_emit_started (GpmMigratePage *self)
+{
+  g_signal_emit (self, signals[STARTED], 0);
 }
 
 gboolean
@@ -139,7 +146,16 @@ start_clicked_cb (GpmMigratePage *self)
 static void
 pause_clicked_cb (GpmMigratePage *self)
 {
-  if (self->migrator == NULL)
+  gpm_migrate_page_toggle_pause (self);
+}
+
+/* The Pause button, and the background notification's Pause */
+void
+gpm_migrate_page_toggle_pause (GpmMigratePage *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+
+  if (self->migrator == NULL || !gpm_migrate_page_is_running (self))
     return;
 
   if (g_strcmp0 (self->status, "paused") == 0)
@@ -235,6 +251,8 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, GPM_TYPE_POST);
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-migrate-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, scrolled);

@@ -73,12 +73,15 @@ void         gpm_migrate_page_set_delay     (GpmMigratePage  *self,
 void         gpm_migrate_page_set_max_per_day (GpmMigratePage *self,
                                                guint           max_per_day);
 GpmMigrator *gpm_migrate_page_get_migrator  (GpmMigratePage  *self);
+/* Pauses a running migration after the current step, or resumes a paused one. */
+void         gpm_migrate_page_toggle_pause  (GpmMigratePage  *self);
 /* The journal of the prepared migration, NULL before. */
 GpmJournal  *gpm_migrate_page_get_journal   (GpmMigratePage  *self);
 /* "plan", "running", "paused", "done" or "stopped". */
 const char  *gpm_migrate_page_get_status    (GpmMigratePage  *self);
 
 /* Signals: "close" (the user is done with the page),
+ *          "started" (a migration run started: gpm_migrate_page_start),
  *          "post-done" (GpmPost *post: its journal state changed),
  *          "finished" (the run or export ended). */
 

@@ -26,6 +26,7 @@ struct _GpmPreferencesWindow
   GtkSpinButton        *delay_spin;
   GtkSpinButton        *per_day_spin;
   GtkSwitch            *remote_switch;
+  GtkSwitch            *login_switch;
 };
 
 G_DEFINE_FINAL_TYPE (GpmPreferencesWindow, gpm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -226,6 +227,7 @@ gpm_preferences_window_class_init (GpmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, delay_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, per_day_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, remote_switch);
+  gtk_widget_class_bind_template_child (widget_class, GpmPreferencesWindow, login_switch);
 }
 
 static void
@@ -277,6 +279,7 @@ gpm_preferences_window_init (GpmPreferencesWindow *self)
   g_settings_bind (settings, "post-delay-seconds", self->delay_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "max-posts-per-day", self->per_day_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "allow-remote-previews", self->remote_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "start-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 GpmPreferencesWindow *

@@ -9,6 +9,8 @@
 
 #include "gpm-a11y.h"
 #include "gpm-comments.h"
+#include "gpm-diaspora.h"
+#include "gpm-long-post.h"
 #include "gpm-convert.h"
 #include "gpm-diaspora.h"
 #include "gpm-gui-util.h"
@@ -390,26 +392,34 @@ render_job_free (RenderJob *job)
   g_free (job);
 }
 
-/* The user's own comments under the post, as they will be posted (when
- * the preference brings them along). */
+/* The comments under the post as they will be posted: the continuation
+ * of a text over diaspora*'s limit (@continuation, NULL-terminated), then
+ * the user's own comments (when the preference brings them along). */
 static void
-append_own_comments (RenderJob  *job,
-                     GString    *html,
-                     const char *escaped_name)
+append_own_comments (RenderJob   *job,
+                     GString     *html,
+                     const char  *escaped_name,
+                     char *const *continuation)
 {
   g_autoptr(GPtrArray) own = NULL;
-  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
 
-  if (!job->settings->own_comments || job->takeout == NULL || gpm_post_get_n_comments (job->post) == 0)
-    return;
-  own = gpm_comments_read_own (job->takeout, job->post, &error);
-  if (own == NULL)
+  for (guint i = 0; continuation != NULL && continuation[i] != NULL; i++)
+    g_ptr_array_add (texts, g_strdup (continuation[i]));
+  if (job->settings->own_comments && job->takeout != NULL && gpm_post_get_n_comments (job->post) > 0)
     {
-      g_ptr_array_add (job->warnings, g_strdup_printf (_("Your comments could not be read: %s"), error->message));
-      return;
+      own = gpm_comments_read_own (job->takeout, job->post, &error);
+      if (own == NULL)
+        g_ptr_array_add (job->warnings, g_strdup_printf (_("Your comments could not be read: %s"), error->message));
+      else
+        {
+          g_autoptr(GPtrArray) converted = gpm_comments_convert (own, job->settings);
+
+          for (guint i = 0; i < converted->len; i++)
+            g_ptr_array_add (texts, g_strdup (g_ptr_array_index (converted, i)));
+        }
     }
-  texts = gpm_comments_convert (own, job->settings);
   if (texts->len == 0)
     return;
   g_string_append (html, "<section class=\"comments\"><hr>");
@@ -442,6 +452,8 @@ append_diaspora_body (RenderJob        *job,
   g_autofree char *rendered = NULL;
   const char *pod_address = NULL;
   gboolean any_photo = FALSE;
+  /* over diaspora*'s limit: the post as it is sent, the rest as comments */
+  g_auto(GStrv) parts = gpm_long_post_split (result->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
 
   g_string_append_printf (html, "<header><span class=\"author\">%s</span><span class=\"date\">%s</span></header>",
                           name, _("on diaspora*"));
@@ -465,7 +477,7 @@ append_diaspora_body (RenderJob        *job,
   if (any_photo)
     g_string_append (html, "</div>");
 
-  rendered = gpm_render_markdown_full (result->markdown,
+  rendered = gpm_render_markdown_full (parts[0],
                                        job->remote_allowed ? GPM_RENDER_FLAGS_DIASPORA : GPM_RENDER_FLAGS_NONE,
                                        NULL, 0, NULL, &error);
   if (rendered == NULL)
@@ -497,7 +509,7 @@ append_diaspora_body (RenderJob        *job,
       g_string_append_printf (html, "<p class=\"dim\">%s</p>", address);
     }
 
-  append_own_comments (job, html, name);
+  append_own_comments (job, html, name, parts + 1);
 }
 
 /* Showing a page. Loading each post as a new document costs WebKit a new

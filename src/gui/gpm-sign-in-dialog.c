@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "gpm-a11y.h"
 #include "gpm-application.h"
 #include "gpm-gui-util.h"
+#include "gpm-http-probe.h"
 #include "gpm-secrets.h"
 #include "gpm-sign-in-dialog.h"
 
@@ -31,6 +33,8 @@ struct _GpmSignInDialog
   GtkSpinner   *spinner;
   GtkButton    *continue_button;
   GtkWidget    *password_instead_button;
+  GtkWidget    *link_box;
+  GtkLabel     *link_label;
 
   Step          step;
   gboolean      busy;
@@ -41,6 +45,7 @@ struct _GpmSignInDialog
   GpmPodOpenUriFunc opener;
   gpointer      opener_data;
   guint         n_remembering;  /* keyring writes in flight */
+  gboolean      no_browser;     /* the pod offers the browser way, but there is none */
 };
 
 G_DEFINE_FINAL_TYPE (GpmSignInDialog, gpm_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -82,6 +87,8 @@ set_step (GpmSignInDialog *self,
   gtk_widget_set_visible (self->password_row, step == STEP_PASSWORD || step == STEP_CODE);
   gtk_widget_set_visible (GTK_WIDGET (self->code_row), step == STEP_CODE);
   gtk_widget_set_visible (self->password_instead_button, step == STEP_BROWSER);
+  if (step != STEP_BROWSER)
+    gtk_widget_set_visible (self->link_box, FALSE);
 
   switch (step)
     {
@@ -118,6 +125,9 @@ signed_in (GpmSignInDialog *self)
 
   g_settings_set_string (settings, "last-pod", gpm_pod_get_address (self->pod));
   g_settings_set_string (settings, "last-user", username ? username : gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  /* once per pod and account in this session (issue 17) */
+  if (GPM_IS_APPLICATION (g_application_get_default ()))
+    gpm_application_remember_pod (GPM_APPLICATION (g_application_get_default ()), self->pod);
 
   set_busy (self, FALSE);
   g_signal_emit (self, signals[SIGNED_IN], 0, self->pod);
@@ -167,6 +177,42 @@ gpm_sign_in_dialog_is_remembering (GpmSignInDialog *self)
   return self->n_remembering > 0;
 }
 
+/* The pod answers plain http where https was asked for: say what to type */
+static void
+show_http_hint (GpmSignInDialog *self)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  g_autofree char *hint = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *plain_address = NULL;
+  const char *rest;
+
+  rest = strstr (typed, "://") != NULL ? strstr (typed, "://") + 3 : typed;
+  plain = g_strconcat ("http://", rest, NULL);
+  plain_address = gpm_pod_normalize_address (plain, NULL);
+  if (plain_address != NULL)
+    /* a pod on this computer may be reached over plain http */
+    hint = g_strdup_printf (_("This pod does not use a secure connection (https); it answers on plain http. "
+                              "If it is a pod on this computer, type its address as %s."), plain);
+  else
+    hint = g_strdup (_("This pod does not use a secure connection (https); it answers on plain http only. "
+                       "GPlus Migrate signs in over secure connections only: ask the pod's administrator."));
+  show_message (self, hint);
+}
+
+static void
+probe_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+
+  set_busy (self, FALSE);
+  if (gpm_http_probe_finish (result))
+    show_http_hint (self);
+  /* else a real TLS problem: its message stays */
+}
+
 static void
 fail (GpmSignInDialog *self,
       const GError    *error)
@@ -175,6 +221,18 @@ fail (GpmSignInDialog *self,
 
   set_busy (self, FALSE);
   show_message (self, message);
+
+  /* A secure connection that failed (or broke off at the handshake, which
+   * reads as unreachable) may be a pod that speaks plain http only: ask
+   * it, and say so instead of "certificate" */
+  if ((g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS) ||
+       g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_UNREACHABLE)) &&
+      self->pod != NULL && g_str_has_prefix (gpm_pod_get_address (self->pod), "https://"))
+    {
+      set_busy (self, TRUE);
+      gpm_http_probe_async (gpm_pod_get_address (self->pod), 5000, self->cancellable,
+                            probe_done_cb, g_object_ref (self));
+    }
 }
 
 /* Password sign-in */
@@ -224,6 +282,52 @@ sign_in_with_password (GpmSignInDialog *self)
 
 /* Browser (API) sign-in */
 
+void
+gpm_sign_in_dialog_browser_failed (GpmSignInDialog *self)
+{
+  const char *uri;
+
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+
+  uri = g_object_get_data (G_OBJECT (self), "gpm-auth-uri");
+  if (self->step != STEP_BROWSER || uri == NULL)
+    return;
+  /* The link to copy into a browser on this computer, and the password
+   * way (its button is on this step) */
+  gtk_label_set_label (self->link_label, uri);
+  gtk_widget_set_visible (self->link_box, TRUE);
+  show_message (self, _("No web browser could be opened. Copy this link into a web browser on this computer, "
+                        "or sign in with your password instead."));
+}
+
+const char *
+gpm_sign_in_dialog_get_link (GpmSignInDialog *self)
+{
+  g_return_val_if_fail (GPM_IS_SIGN_IN_DIALOG (self), NULL);
+  return gtk_widget_get_visible (self->link_box) ? gtk_label_get_label (self->link_label) : NULL;
+}
+
+static void
+copy_link_cb (GpmSignInDialog *self)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), gtk_label_get_label (self->link_label));
+}
+
+static void
+show_uri_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    {
+      g_message ("The browser could not be opened: %s", error->message);
+      gpm_sign_in_dialog_browser_failed (self);
+    }
+}
+
 static void
 open_uri_cb (const char *uri,
              gpointer    user_data)
@@ -234,7 +338,7 @@ open_uri_cb (const char *uri,
   if (self->opener != NULL)
     self->opener (uri, self->opener_data);
   else
-    gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+    gtk_show_uri_full (GTK_WINDOW (self), uri, GDK_CURRENT_TIME, NULL, show_uri_done_cb, g_object_ref (self));
 }
 
 static void
@@ -321,7 +425,12 @@ lookup_done_cb (GObject      *source,
       if (api)
         sign_in_with_browser (self);
       else
-        set_step (self, STEP_PASSWORD);
+        {
+          set_step (self, STEP_PASSWORD);
+          if (self->no_browser)
+            show_message (self, _("Your pod offers signing in through a web browser, but none is set up on this "
+                                  "computer: sign in with your password."));
+        }
       return;
     }
 
@@ -366,6 +475,7 @@ discover_done_cb (GObject      *source,
       gtk_editable_set_text (GTK_EDITABLE (self->address_row), shown);
   }
   auth = gpm_pod_choose_auth (self->info, self->can_open_browser);
+  self->no_browser = !self->can_open_browser && gpm_pod_choose_auth (self->info, TRUE) == GPM_POD_AUTH_API;
   g_object_set_data (G_OBJECT (self), "gpm-lookup-api", GINT_TO_POINTER (auth == GPM_POD_AUTH_API));
   gpm_secrets_lookup_async (gpm_pod_get_address (self->pod),
                             gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
@@ -374,11 +484,69 @@ discover_done_cb (GObject      *source,
 }
 
 static void
-start_discovery (GpmSignInDialog *self)
+local_probe_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+
+  if (g_cancellable_is_cancelled (self->cancellable) || self->pod == NULL)
+    return;
+  if (gpm_http_probe_finish (result))
+    {
+      set_busy (self, FALSE);
+      show_http_hint (self);
+      return;
+    }
+  gpm_pod_discover_async (self->pod, self->cancellable, discover_done_cb, g_object_ref (self));
+}
+
+/* "alice@pod.example" in either field is a diaspora* ID: the user name and
+ * the pod. The address keeps its scheme when it names the same pod. */
+static void
+split_diaspora_id (GpmSignInDialog *self)
 {
   const char *address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
   const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  const char *id = strchr (username, '@') != NULL ? username
+                   : (strchr (address, '@') != NULL && strstr (address, "://") == NULL) ? address : NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *pod = NULL;
+  g_autofree char *id_address = NULL;
+  g_autofree char *typed_address = NULL;
+  const char *at;
+
+  if (id == NULL)
+    return;
+  at = strrchr (id, '@');
+  if (at == id || at[1] == '\0')
+    return;
+  user = g_strstrip (g_strndup (id, at - id));
+  pod = g_strstrip (g_strdup (at + 1));
+  id_address = gpm_pod_normalize_address (pod, NULL);
+  typed_address = id == address ? NULL : gpm_pod_normalize_address (address, NULL);
+  if (typed_address == NULL || g_strcmp0 (typed_address, id_address) != 0)
+    {
+      /* the same pod over plain http (a pod on this computer) stays so */
+      g_autofree char *plain = g_strconcat ("http://", pod, NULL);
+      g_autofree char *plain_address = gpm_pod_normalize_address (plain, NULL);
+
+      if (typed_address == NULL || g_strcmp0 (typed_address, plain_address) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->address_row), pod);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
+}
+
+static void
+start_discovery (GpmSignInDialog *self)
+{
+  const char *address;
+  const char *username;
   g_autoptr(GError) error = NULL;
+
+  split_diaspora_id (self);
+  address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
 
   if (*address == '\0' || *username == '\0')
     {
@@ -398,6 +566,21 @@ start_discovery (GpmSignInDialog *self)
 
   show_message (self, NULL);
   set_busy (self, TRUE);
+
+  /* A pod on this computer typed without a scheme (localhost:3000) often
+   * speaks plain http only: asked first (a local connection, at once), it
+   * gets the hint without waiting for https to fail */
+  if (strstr (address, "://") == NULL)
+    {
+      g_autofree char *plain = g_strconcat ("http://", address, NULL);
+      g_autofree char *plain_address = gpm_pod_normalize_address (plain, NULL);
+
+      if (plain_address != NULL)
+        {
+          gpm_http_probe_async (address, 2000, self->cancellable, local_probe_done_cb, g_object_ref (self));
+          return;
+        }
+    }
   gpm_pod_discover_async (self->pod, self->cancellable, discover_done_cb, g_object_ref (self));
 }
 
@@ -420,7 +603,7 @@ continue_cb (GpmSignInDialog *self)
       {
         const char *uri = g_object_get_data (G_OBJECT (self), "gpm-auth-uri");
         if (uri != NULL)
-          gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+          open_uri_cb (uri, self);
       }
       break;
     default:
@@ -477,6 +660,41 @@ gpm_sign_in_dialog_continue (GpmSignInDialog *self)
   continue_cb (self);
 }
 
+static void
+remembered_lookup_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GpmSignInDialog) self = user_data;
+  char *secret = gpm_secrets_lookup_finish (result, NULL);
+
+  /* the keyring knows this account: sign in with it, nothing to ask */
+  if (secret != NULL && self->step == STEP_ADDRESS && !self->busy)
+    start_discovery (self);
+  gpm_secrets_free (secret);
+}
+
+void
+gpm_sign_in_dialog_sign_in_remembered (GpmSignInDialog *self)
+{
+  const char *address;
+  const char *username;
+  g_autofree char *normal = NULL;
+
+  g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+
+  address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
+  username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  normal = gpm_pod_normalize_address (address, NULL);
+  if (normal == NULL || *username == '\0')
+    return;
+  /* the password or the browser's session, whichever is kept */
+  gpm_secrets_lookup_async (normal, username, GPM_SECRET_PASSWORD, self->cancellable,
+                            remembered_lookup_cb, g_object_ref (self));
+  gpm_secrets_lookup_async (normal, username, GPM_SECRET_API_SESSION, self->cancellable,
+                            remembered_lookup_cb, g_object_ref (self));
+}
+
 const char *
 gpm_sign_in_dialog_get_step (GpmSignInDialog *self)
 {
@@ -511,6 +729,8 @@ gpm_sign_in_dialog_set_uri_opener (GpmSignInDialog   *self,
                                    gpointer           user_data)
 {
   g_return_if_fail (GPM_IS_SIGN_IN_DIALOG (self));
+  /* an opener is a browser */
+  self->can_open_browser = func != NULL || self->can_open_browser;
   self->opener = func;
   self->opener_data = user_data;
 }
@@ -551,6 +771,9 @@ gpm_sign_in_dialog_class_init (GpmSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, continue_button);
   gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, password_instead_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, link_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmSignInDialog, link_label);
+  gtk_widget_class_bind_template_callback (widget_class, copy_link_cb);
   gtk_widget_class_bind_template_callback (widget_class, continue_cb);
   gtk_widget_class_bind_template_callback (widget_class, password_instead_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -578,7 +801,13 @@ gpm_sign_in_dialog_init (GpmSignInDialog *self)
   label_entry_row (ADW_PREFERENCES_ROW (self->code_row));
 
   self->cancellable = g_cancellable_new ();
-  self->can_open_browser = TRUE;
+  /* Without an https: handler there is no browser to open: the password
+   * way at once (gpm_pod_choose_auth()) */
+  {
+    g_autoptr(GAppInfo) browser = g_app_info_get_default_for_uri_scheme ("https");
+
+    self->can_open_browser = browser != NULL;
+  }
   gtk_button_set_use_underline (self->continue_button, TRUE);
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), pod);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);

@@ -28,6 +28,13 @@ void             gpm_sign_in_dialog_set_code     (GpmSignInDialog *self,
 void             gpm_sign_in_dialog_continue     (GpmSignInDialog *self);
 /* "address", "password", "code", "browser" or "busy". */
 const char      *gpm_sign_in_dialog_get_step     (GpmSignInDialog *self);
+/* Signs in at once when the keyring remembers the account the fields name
+ * (the last one): nothing to type (issue 17). */
+void             gpm_sign_in_dialog_sign_in_remembered (GpmSignInDialog *self);
+/* The browser could not be opened: the link to copy, and the password way. */
+void             gpm_sign_in_dialog_browser_failed (GpmSignInDialog *self);
+/* The link shown to copy, NULL when none. */
+const char      *gpm_sign_in_dialog_get_link     (GpmSignInDialog *self);
 /* The message shown to the user, "" when none. */
 const char      *gpm_sign_in_dialog_get_message  (GpmSignInDialog *self);
 /* Browser sign-in is used only when this is TRUE (default). */

@@ -169,9 +169,25 @@ migrate_action (GtkWidget  *widget,
       return;
     }
 
+  /* Signed in once per pod and account per session (issue 17) */
+  {
+    GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+    g_autofree char *pod_address = g_settings_get_string (self->settings, "last-pod");
+    g_autofree char *user = g_settings_get_string (self->settings, "last-user");
+    GpmPod *pod = GPM_IS_APPLICATION (app) ? gpm_application_lookup_pod (GPM_APPLICATION (app), pod_address, user) : NULL;
+
+    if (pod != NULL)
+      {
+        gpm_window_show_migration (self, pod);
+        return;
+      }
+  }
+
   dialog = gpm_sign_in_dialog_new (GTK_WINDOW (self));
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* the keyring remembers the last account: no need to type anything */
+  gpm_sign_in_dialog_sign_in_remembered (dialog);
 }
 
 static void

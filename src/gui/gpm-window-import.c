@@ -273,7 +273,9 @@ import_done_cb (GObject      *object,
    * cairo paint on top of the list's own work, the longest block of opening */
   gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
   gpm_post_list_focus (self->post_list);
-  _gpm_window_offer_continue (self, import);
+  /* going on with an unfinished migration, else offering to */
+  if (!_gpm_window_background_imported (self))
+    _gpm_window_offer_continue (self, import);
 }
 
 void

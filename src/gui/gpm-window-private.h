@@ -64,6 +64,13 @@ struct _GpmWindow
   /* Per-post control (gpm-window-posts.c) */
   GHashTable           *post_warnings;  /* GpmPost* → GpmPostWarnings, NULL while checking */
   GCancellable         *checks_cancellable;
+
+  /* gpm-window-background.c */
+  GpmApplication       *held;           /* held by the running migration */
+  GpmMigrator          *watched;        /* (weak) the running one: its progress in the notification */
+  gint64                next_post_at;   /* monotonic µs of the next post while waiting, 0 none */
+  GVariant             *resume;         /* the unfinished migration being resumed (a{sv}) */
+  gboolean              backgrounded;   /* closed while its migration runs: hidden, not gone */
 };
 
 /* gpm-window-import.c */
@@ -100,6 +107,14 @@ void        _gpm_window_set_state_journal (GpmWindow      *self,
  * account, and offers to continue when posts of it are on the pod. */
 void        _gpm_window_offer_continue    (GpmWindow      *self,
                                            GpmImport      *import);
+
+/* gpm-window-background.c */
+void        _gpm_window_background_init   (GpmWindow      *self);
+void        _gpm_window_background_dispose (GpmWindow     *self);
+/* Closing the window while a migration runs: hides it instead (TRUE). */
+gboolean    _gpm_window_background_close  (GpmWindow      *self);
+/* A takeout opened to resume a migration: signs in and starts it (TRUE). */
+gboolean    _gpm_window_background_imported (GpmWindow    *self);
 
 /* For tests */
 

@@ -237,7 +237,12 @@ confirm_close_cb (AdwMessageDialog *dialog,
                   GpmWindow        *self)
 {
   if (g_strcmp0 (response, "stop") != 0)
-    return;
+    {
+      /* Kept going: quitting is called off */
+      if (GPM_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+        gpm_application_cancel_quit (GPM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      return;
+    }
 
   gpm_migrate_page_stop (self->migrate_page);
   g_object_set_data (G_OBJECT (self), "gpm-close-confirmed", GINT_TO_POINTER (1));
@@ -249,6 +254,16 @@ gpm_window_close_request (GtkWindow *window)
 {
   GpmWindow *self = GPM_WINDOW (window);
   int width, height;
+
+  /* A migration goes on with the window closed (issue 17); quitting asks */
+  if (g_object_get_data (G_OBJECT (self), "gpm-close-confirmed") == NULL &&
+      _gpm_window_background_close (self))
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      return TRUE;
+    }
 
   if (gpm_migrate_page_is_running (self->migrate_page) &&
       g_object_get_data (G_OBJECT (self), "gpm-close-confirmed") == NULL)
@@ -290,6 +305,7 @@ gpm_window_dispose (GObject *object)
 
   _gpm_window_stop_pulse (self);
   _gpm_window_posts_dispose (self);
+  _gpm_window_background_dispose (self);
   g_cancellable_cancel (self->states_cancellable);
   g_clear_weak_pointer (&self->continue_toast);
   _gpm_window_migration_dispose (self);
@@ -383,6 +399,7 @@ gpm_window_init (GpmWindow *self)
 
   self->settings = g_object_ref (gpm_settings_get_default ());
   _gpm_window_migration_init (self);
+  _gpm_window_background_init (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

@@ -53,4 +53,14 @@ void             gpm_window_show_migration   (GpmWindow  *self,
  * migrate page shows and keeps it. Main thread only. */
 GpmPlan         *gpm_window_get_plan         (GpmWindow  *self);
 
+/* A migration was running when the app last stopped (unfinished-migration). */
+gboolean         gpm_window_has_unfinished_migration (void);
+/* Offers to go on with it (once agreed, goes on without asking). */
+void             gpm_window_offer_resume     (GpmWindow  *self);
+/* The progress notification shown while the window is closed, updated now. */
+void             gpm_window_update_progress_notification (GpmWindow *self);
+/* Goes on with it: opens its takeout, signs in with the keyring's secret,
+ * plans the same audiences, aspects and pace, and starts. */
+void             gpm_window_resume_unfinished (GpmWindow *self);
+
 G_END_DECLS

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gpm-long-post"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpm-long-post.h"
+
+typedef struct {
+  const char *start;
+  const char *end;   /* one past the closing ')' */
+} Span;
+
+/* The end of the bracketed run at @p ('[' or '('), matching nested pairs
+ * and skipping backslash escapes; NULL when a blank line or the end of the
+ * text comes first (then it is no link: markdown-it's link text and
+ * destination do not cross paragraphs). */
+static const char *
+closing (const char *p,
+         const char *end,
+         char        open,
+         char        close)
+{
+  int depth = 0;
+
+  for (; p < end; p++)
+    {
+      if (*p == '\\' && p + 1 < end)
+        {
+          p++;
+          continue;
+        }
+      if (*p == '\n' && p + 1 < end && p[1] == '\n')
+        return NULL;
+      if (*p == open)
+        depth++;
+      else if (*p == close && --depth == 0)
+        return p;
+    }
+  return NULL;
+}
+
+/* The Markdown links `[text](target)` (and images) that begin in
+ * [@s, @lim): a cut inside one would leave two halves that are no link. */
+static GArray *
+link_spans (const char *s,
+            const char *lim,
+            const char *end)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (Span));
+
+  for (const char *p = s; p < lim; p++)
+    {
+      const char *text_end;
+      const char *target_end;
+
+      if (*p == '\\')
+        {
+          p++;
+          continue;
+        }
+      if (*p != '[')
+        continue;
+      text_end = closing (p, end, '[', ']');
+      if (text_end == NULL || text_end + 1 >= end || text_end[1] != '(')
+        continue;
+      target_end = closing (text_end + 1, end, '(', ')');
+      if (target_end == NULL)
+        continue;
+      g_array_append_val (spans, ((Span) { p, target_end + 1 }));
+      p = target_end;
+    }
+  return spans;
+}
+
+static const Span *
+span_around (GArray     *spans,
+             const char *q)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const Span *span = &g_array_index (spans, Span, i);
+
+      if (span->start < q && q < span->end)
+        return span;
+    }
+  return NULL;
+}
+
+/* A cut right before @q would separate a character from what belongs to
+ * it: a combining mark, a variation selector, an emoji modifier, either
+ * side of a zero width joiner. */
+static gboolean
+glued (const char *s,
+       const char *q)
+{
+  gunichar c = g_utf8_get_char (q);
+  gunichar before = q > s ? g_utf8_get_char (g_utf8_prev_char (q)) : 0;
+
+  return g_unichar_ismark (c) || c == 0x200D || before == 0x200D ||
+         (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+         (c >= 0xE0020 && c <= 0xE007F);
+}
+
+/* Where the part that starts at @s and may run up to @lim ends. */
+static const char *
+find_cut (const char *s,
+          const char *min,
+          const char *lim,
+          const char *end)
+{
+  static const char *const boundaries[] = { "\n\n", "\n", " " };
+  g_autoptr(GArray) spans = link_spans (s, lim, end);
+  const Span *span;
+  const char *q;
+
+  for (guint k = 0; k < G_N_ELEMENTS (boundaries); k++)
+    {
+      const char *l = lim;
+
+      while (l > min && (q = g_strrstr_len (min, l - min, boundaries[k])) != NULL)
+        {
+          span = span_around (spans, q);
+          if (span == NULL)
+            return q;
+          l = span->start;
+        }
+    }
+
+  /* One long word: cut it, at a character boundary. */
+  q = lim;
+  span = span_around (spans, q);
+  if (span != NULL && span->start > min)
+    return span->start;
+  while (q > min && glued (s, q))
+    q = g_utf8_prev_char (q);
+  return q;
+}
+
+static const char *
+skip_space (const char *p)
+{
+  while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
+    p = g_utf8_next_char (p);
+  return p;
+}
+
+const char *
+gpm_long_post_note (void)
+{
+  return _("(continued in the comments)");
+}
+
+GStrv
+gpm_long_post_split (const char *markdown,
+                     guint       max_chars)
+{
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  const char *end;
+  const char *s;
+  glong note_chars;
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (markdown != NULL, NULL);
+  g_return_val_if_fail (max_chars >= 64, NULL);
+
+  if (g_utf8_strlen (markdown, -1) <= (glong) max_chars)
+    {
+      g_strv_builder_add (parts, markdown);
+      return g_strv_builder_end (parts);
+    }
+
+  note_chars = g_utf8_strlen (gpm_long_post_note (), -1) + 2;
+  end = markdown + strlen (markdown);
+  s = skip_space (markdown);
+  while (*s != '\0')
+    {
+      glong limit = first ? MAX ((glong) max_chars - note_chars, 32) : (glong) max_chars;
+      const char *lim;
+      const char *cut;
+      g_autofree char *part = NULL;
+
+      if (g_utf8_strlen (s, -1) <= limit)
+        {
+          g_autofree char *rest = g_strchomp (g_strdup (s));
+
+          g_strv_builder_add (parts, rest);
+          break;
+        }
+      lim = g_utf8_offset_to_pointer (s, limit);
+      cut = find_cut (s, g_utf8_offset_to_pointer (s, limit / 2), lim, end);
+      part = g_strchomp (g_strndup (s, cut - s));
+      if (first)
+        {
+          g_autofree char *with_note = g_strconcat (part, "\n\n", gpm_long_post_note (), NULL);
+
+          g_strv_builder_add (parts, with_note);
+          first = FALSE;
+        }
+      else
+        g_strv_builder_add (parts, part);
+      s = skip_space (cut);
+    }
+  return g_strv_builder_end (parts);
+}
+
+gboolean
+gpm_long_post_may_be_first (const char *text,
+                            guint       max_chars)
+{
+  /* A first part is at least half of what fits before the note, less the
+   * whitespace at the cut; a quarter leaves room for any translation of
+   * the note, and a post that long is rare enough to look again. */
+  return text != NULL && g_utf8_strlen (text, -1) >= (glong) max_chars / 4;
+}
