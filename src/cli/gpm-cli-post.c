@@ -348,6 +348,7 @@ build_plan (GpmCliInput              *input,
             int                       max_per_day,
             GStrv                     aspects,
             GStrv                     all_aspects,
+            GStrv                     skip,
             GStrv                     left_out)
 {
   GpmPlan *plan = gpm_plan_new ();
@@ -380,6 +381,8 @@ build_plan (GpmCliInput              *input,
     }
   for (guint i = 0; all_aspects != NULL && all_aspects[i] != NULL; i++)
     gpm_plan_set_target (plan, all_aspects[i], GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  for (guint i = 0; skip != NULL && skip[i] != NULL; i++)
+    gpm_plan_set_target (plan, skip[i], GPM_PLAN_TARGET_SKIP, NULL);
   for (guint i = 0; left_out != NULL && left_out[i] != NULL; i++)
     gpm_plan_set_post_excluded (plan, left_out[i], TRUE);
   gpm_plan_set_delay (plan, (guint) delay);
@@ -447,6 +450,7 @@ gpm_cli_post (int argc, char **argv)
   g_auto(GStrv) aspects = NULL;
   g_auto(GStrv) all_aspects = NULL;
   g_auto(GStrv) left_out = NULL;
+  g_auto(GStrv) skip = NULL;
   g_autoptr(GpmPlan) plan = NULL;
   gboolean show_plan = FALSE;
   gboolean password_stdin = FALSE;
@@ -479,6 +483,7 @@ gpm_cli_post (int argc, char **argv)
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "all-aspects", 0, 0, G_OPTION_ARG_STRING_ARRAY, &all_aspects, N_("Post what was shared with SCOPE_ID to all your aspects (repeatable)"), N_("SCOPE_ID") },
+    { "skip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &skip, N_("Skip what was shared with SCOPE_ID (a person, when users/* go to an aspect; repeatable)"), N_("SCOPE_ID") },
     { "leave-out", 0, 0, G_OPTION_ARG_STRING_ARRAY, &left_out, N_("Do not post this post (its resourceName; repeatable)"), N_("POST_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
     { "print-plan", 0, 0, G_OPTION_ARG_NONE, &show_plan, N_("With --dry-run: print the migration plan as it would be saved, and nothing else"), NULL },
@@ -578,7 +583,7 @@ gpm_cli_post (int argc, char **argv)
   convert_settings->archive_links = !no_archive_links;
   convert_settings->own_comments = with_own_comments;
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
-  plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, left_out);
+  plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, skip, left_out);
 
   if (dry_run)
     {

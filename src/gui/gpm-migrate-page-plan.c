@@ -213,7 +213,10 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
 
   /* How long: the posts still to send, each once, never the skipped */
   n_left = counts.n_to_send - counts.n_posted;
-  duration = gpm_plan_describe_estimate (plan, n_left, now);
+  if (n_left == 0 && counts.n_posted > 0)
+    duration = g_strdup (_("Everything selected is on the pod already"));
+  else
+    duration = gpm_plan_describe_estimate (plan, n_left, now);
   gtk_label_set_label (self->duration_label, duration);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), duration);
   {
@@ -367,6 +370,7 @@ combo_selected_cb (AdwComboRow    *row,
     return;
   set_choice (self, key, person, adw_combo_row_get_selected (row));
   _gpm_migrate_page_update_statement (self);
+  _gpm_migrate_page_save_plan (self);
 }
 
 /* The aspect choices of a mapping row, in the row (the chosen one) and in
@@ -559,6 +563,19 @@ people_expanded_cb (AdwExpanderRow *row,
   self->person_rows_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_person_rows_step, self, NULL);
 }
 
+/* Names every list inside @widget after @label */
+static void
+name_lists (GtkWidget  *widget,
+            const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      name_lists (child, label);
+    }
+}
+
 static void
 add_people_row (GpmMigratePage *self)
 {
@@ -577,6 +594,9 @@ add_people_row (GpmMigratePage *self)
   self->people_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->people_row), title);
   adw_expander_row_set_subtitle (self->people_row, subtitle);
+  /* libadwaita 1.2 leaves the row and its lists unnamed for screen readers */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->people_row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  name_lists (GTK_WIDGET (self->people_row), title);
   g_signal_connect_object (self->people_row, "notify::expanded", G_CALLBACK (people_expanded_cb), self, 0);
 
   self->updating_rows = TRUE;
@@ -651,7 +671,10 @@ _gpm_migrate_page_show_pace (GpmMigratePage *self)
 void
 _gpm_migrate_page_update_header (GpmMigratePage *self)
 {
-  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (self));
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  /* The window's stack shows the page (mapped or not: a test's window) */
+  gboolean shown = GTK_IS_STACK (parent) ? gtk_stack_get_visible_child (GTK_STACK (parent)) == GTK_WIDGET (self)
+                                         : gtk_widget_get_mapped (GTK_WIDGET (self));
   gboolean plan = g_strcmp0 (self->status, "plan") == 0;
 
   gtk_widget_set_visible (self->header_back_button, shown);

@@ -551,6 +551,9 @@ gpm_migrate_page_update_audiences (GpmMigratePage     *self,
 
   changed = gpm_plan_copy (self->plan);
   gpm_plan_set_audiences (changed, scope_keys);
+  /* The same ticks (the sidebar announces every change, even back) */
+  if (gpm_plan_equal (changed, self->plan))
+    return TRUE;
   if (gpm_migrate_page_is_running (self))
     {
       GPtrArray *all = self->all_posts;

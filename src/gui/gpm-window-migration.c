@@ -363,6 +363,16 @@ continue_clicked_cb (GpmWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
 }
 
+void
+gpm_window_continue_migration (GpmWindow *self,
+                               GpmPod    *pod)
+{
+  g_return_if_fail (GPM_IS_WINDOW (self));
+
+  self->continuing = TRUE;
+  gpm_window_show_migration (self, pod);
+}
+
 static void
 journal_found_cb (GObject      *source,
                   GAsyncResult *result,

@@ -89,6 +89,11 @@ void        _gpm_window_offer_continue    (GpmWindow      *self,
 
 /* For tests */
 
+/* What the "Continue" of the offer to continue does, for @pod signed in:
+ * the saved plan's audiences come back ticked and the plan is prepared. */
+void        gpm_window_continue_migration (GpmWindow      *self,
+                                           GpmPod         *pod);
+
 /* The journal whose states the post list shows: a prepared migration's, or
  * the one found for a takeout partly moved before; NULL if none. */
 GpmJournal *gpm_window_get_state_journal  (GpmWindow      *self);
