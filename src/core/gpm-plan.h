@@ -231,6 +231,13 @@ gint64       gpm_plan_estimate           (GpmPlan     *self,
                                           guint        n_posts,
                                           GDateTime   *now,
                                           GDateTime  **end);
+/* Its two halves: "At 100 posts a day" (or "One post every 60 seconds"
+ * when the cap does not bind), and "about 155 days, until May 12". */
+char        *gpm_plan_describe_pace      (GpmPlan     *self,
+                                          guint        n_posts);
+char        *gpm_plan_describe_end       (GpmPlan     *self,
+                                          guint        n_posts,
+                                          GDateTime   *now);
 /* The estimate in words: "At 100 posts a day: about 155 days, until May 12"
  * (the date in the user's locale; the year only when it is not @now's). */
 char        *gpm_plan_describe_estimate  (GpmPlan     *self,

@@ -29,6 +29,7 @@ struct _GpmMigratePage
   GtkStack       *stack;
   GtkLabel       *statement_label;
   GtkLabel       *duration_label;
+  GtkLabel       *pace_label;
   GtkLabel       *summary_duration_label;
   GtkWidget      *preparing_box;
   GtkLabel       *plan_message_label;

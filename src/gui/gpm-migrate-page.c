@@ -245,6 +245,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_duration_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, max_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, resume_button);
