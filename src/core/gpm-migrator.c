@@ -2212,22 +2212,39 @@ take_next_plan (Run        *run,
     }
   next = g_ptr_array_new ();
   run->n_done = 0;
-  for (guint i = 0; i < posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (posts, i);
-      const char *key = gpm_journal_post_key (post);
+  run->n_total = 0;
+  {
+    g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key;
 
-      if (gpm_journal_is_posted (self->journal, key))
-        run->n_done++;
-      else if (!g_hash_table_contains (run->handled, key))
-        g_ptr_array_add (next, post);
-    }
+    for (guint i = 0; i < posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (posts, i);
+        const char *post_key = gpm_journal_post_key (post);
+
+        g_hash_table_add (keys, (gpointer) post_key);
+        run->n_total++;
+        if (gpm_journal_is_posted (self->journal, post_key))
+          run->n_done++;
+        else if (!g_hash_table_contains (run->handled, post_key))
+          g_ptr_array_add (next, post);
+      }
+    /* What this run handled before the change still counts */
+    g_hash_table_iter_init (&iter, run->handled);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (keys, key))
+        {
+          run->n_total++;
+          if (gpm_journal_is_posted (self->journal, key))
+            run->n_done++;
+        }
+  }
   /* The posts stay alive: the run holds the new list */
   g_clear_pointer (&run->posts, g_ptr_array_unref);
   run->posts = g_steal_pointer (&posts);
   g_ptr_array_unref (*queue);
   *queue = next;
-  run->n_total = run->posts->len;
   run->n_left = next->len;
   post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
