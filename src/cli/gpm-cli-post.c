@@ -462,9 +462,7 @@ gpm_cli_post (int argc, char **argv)
   g_autofree char *delay_help = g_strdup_printf (_("Seconds between two posts (default %d)"), GPM_MIGRATOR_DEFAULT_DELAY);
   int max_per_day = 0;
   g_autofree char *address = NULL;
-  g_autofree char *identity = NULL;
-  g_autofree char *account = NULL;
-  g_autofree char *typed_account = NULL;
+  g_autofree char *typed_address = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autoptr(GpmJournal) journal = NULL;
   g_autoptr(GpmMigrator) migrator = NULL;
@@ -573,11 +571,8 @@ gpm_cli_post (int argc, char **argv)
       if (eq == NULL || eq == aspects[i] || eq[1] == '\0')
         USAGE_ERROR (_("--aspect %s: expected SCOPE_ID=ASPECT_NAME"), aspects[i]);
     }
-  if (address != NULL)
-    {
-      identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));
-      typed_account = gpm_journal_account_name (address, username);
-    }
+  /* The address as typed (normalised), before the pod says where it is */
+  typed_address = g_strdup (address);
 
   /* Links to the user's own posts point to their copies on the pod. */
   convert_settings->archive_links = !no_archive_links;
@@ -592,7 +587,8 @@ gpm_cli_post (int argc, char **argv)
       /* A dry run reads the journal if there is one, and creates nothing. */
       if (address != NULL)
         {
-          journal = gpm_journal_open_for_account (identity, typed_account, NULL, NULL, FALSE, &error);
+          journal = gpm_plan_open_journal (NULL, typed_address, username, gpm_import_get_posts (input.import),
+                                           NULL, &error);
           if (journal == NULL && error != NULL)
             {
               fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
@@ -704,15 +700,14 @@ gpm_cli_post (int argc, char **argv)
     }
 
   /* The journal: one per takeout and account, however the pod's address
-   * and the user name were typed (the rule is gpm_journal_open_for_account()) */
+   * and the user name were typed (the rule is gpm_plan_open_journal(), the
+   * app's too) */
   {
-    g_autofree char *diaspora_id = gpm_pod_dup_diaspora_id (run.pod);
-    g_autofree char *guid = gpm_pod_dup_user_guid (run.pod);
     gboolean reset = FALSE;
 
-    account = gpm_journal_account_name (address, diaspora_id != NULL ? diaspora_id : username);
-    journal = gpm_journal_open_for_account (identity, account, typed_account, guid, TRUE, &error);
-    if (journal == NULL || !gpm_journal_bind_account (journal, guid, &reset, &error))
+    journal = gpm_plan_open_journal (run.pod, typed_address, username, gpm_import_get_posts (input.import),
+                                     &reset, &error);
+    if (journal == NULL)
       {
         fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
         status = GPM_CLI_BAD_INPUT;
@@ -721,7 +716,7 @@ gpm_cli_post (int argc, char **argv)
     if (reset)
       fprintf (stderr, _("%s is not the account this takeout was moved to before (it was deleted and "
                          "made again, or the pod was set up anew): nothing recorded is on it, so "
-                         "everything selected is posted again.\n"), account);
+                         "everything selected is posted again.\n"), gpm_journal_get_account (journal));
   }
   keep_saved_edits (plan, journal);
   /* Kept with the journal: the app shows it and continues with it */
