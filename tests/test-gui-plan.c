@@ -336,6 +336,9 @@ test_plan_page (void)
   g_assert_false (gtk_widget_get_visible (page->resume_button));
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  /* the total counts what is sent, not Cy's skipped post */
+  g_test_message ("progress: %s", gtk_label_get_label (page->progress_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (page->progress_label), "5 of 5 posts posted · 1 skipped"));
 
   /* a, b, c, f (once, to both circles' aspects), Bo's to all aspects; not Cy's */
   received = gpm_test_pod_dup_posts (server);
