@@ -595,13 +595,12 @@ gpm_migrate_page_update_audiences (GpmMigratePage     *self,
       count_expected (self, effective);
       _gpm_migrate_page_update_progress (self);
     }
-  if (self->journal != NULL)
+  /* Not running: the page is out of sight (the ticks are on the review
+   * page); Migrate… prepares the plan again, so nothing more per tick */
+  if (gpm_migrate_page_is_running (self) && self->journal != NULL)
     {
       _gpm_migrate_page_collect_scopes (self);
-      if (!gpm_migrate_page_is_running (self) && self->aspects != NULL)
-        _gpm_migrate_page_build_mapping_rows (self);
-      else
-        _gpm_migrate_page_update_statement (self);
+      _gpm_migrate_page_update_statement (self);
       _gpm_migrate_page_save_plan (self);
     }
   return TRUE;
