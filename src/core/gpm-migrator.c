@@ -370,27 +370,6 @@ make_item (GpmMigrator     *self,
   return item;
 }
 
-static gint
-compare_posts (gconstpointer a,
-               gconstpointer b)
-{
-  GpmPost *pa = *(GpmPost * const *) a;
-  GpmPost *pb = *(GpmPost * const *) b;
-  GDateTime *ta = gpm_post_get_creation_time (pa);
-  GDateTime *tb = gpm_post_get_creation_time (pb);
-  int cmp;
-
-  /* Oldest first; posts without a date after the others. */
-  if (ta != NULL && tb != NULL && (cmp = g_date_time_compare (ta, tb)) != 0)
-    return cmp;
-  if ((ta == NULL) != (tb == NULL))
-    return ta == NULL ? 1 : -1;
-  cmp = g_strcmp0 (gpm_post_get_entry_name (pa), gpm_post_get_entry_name (pb));
-  if (cmp != 0)
-    return cmp;
-  return g_strcmp0 (gpm_journal_post_key (pa), gpm_journal_post_key (pb));
-}
-
 /* Selected posts, each once, oldest first. */
 static GPtrArray *
 sorted_posts (GPtrArray *posts)
@@ -405,7 +384,7 @@ sorted_posts (GPtrArray *posts)
       if (g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)))
         g_ptr_array_add (sorted, g_object_ref (post));
     }
-  g_ptr_array_sort (sorted, compare_posts);
+  g_ptr_array_sort (sorted, gpm_plan_compare_posts);
   return sorted;
 }
 

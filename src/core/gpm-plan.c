@@ -691,9 +691,9 @@ gpm_plan_count_with_posted (GpmPlan       *self,
   counts->n_to_send = counts->n_public + counts->n_limited;
 }
 
-static gint
-compare_posts (gconstpointer a,
-               gconstpointer b)
+gint
+gpm_plan_compare_posts (gconstpointer a,
+                        gconstpointer b)
 {
   GpmPost *pa = *(GpmPost * const *) a;
   GpmPost *pb = *(GpmPost * const *) b;
@@ -734,7 +734,7 @@ gpm_plan_select_posts (GpmPlan   *self,
       if (fate == FATE_PUBLIC || fate == FATE_LIMITED)
         g_ptr_array_add (selected, g_object_ref (post));
     }
-  g_ptr_array_sort (selected, compare_posts);
+  g_ptr_array_sort (selected, gpm_plan_compare_posts);
   return selected;
 }
 

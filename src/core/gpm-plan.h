@@ -210,6 +210,12 @@ void         gpm_plan_count_with_posted  (GpmPlan       *self,
                                           GHashTable    *posted,
                                           GpmPlanCounts *counts);
 
+/* The order posts are sent in: oldest first (creationTime), undated ones
+ * last, then by entry name and key. A GCompareFunc for g_ptr_array_sort()
+ * of GpmPost*. */
+gint         gpm_plan_compare_posts      (gconstpointer a,
+                                          gconstpointer b);
+
 /* The posts a run sends, oldest first, each once (a post shared with two
  * circles too): among the ticked audiences, not left out, not nothing-own,
  * and public or with at least one audience mapped. New array (GpmPost*,
