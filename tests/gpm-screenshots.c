@@ -304,6 +304,10 @@ main (int   argc,
   gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 30);
   wait_stack_settled (GTK_WIDGET (page));
   shot_sized ("migrate", 1100, 720);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_stack_settled (GTK_WIDGET (page));
+  shot_sized ("migrate-dark", 1100, 720);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gpm_migrate_page_set_delay (page, 1);
   gpm_migrate_page_start (page);
   gpm_test_gui_wait (has_posted, page, 60);
@@ -334,6 +338,10 @@ main (int   argc,
   gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 30);
   wait_stack_settled (GTK_WIDGET (page));
   shot_sized ("migrate-narrow", 400, 720);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_stack_settled (GTK_WIDGET (page));
+  shot_sized ("migrate-narrow-dark", 400, 720);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&signed_in);
 

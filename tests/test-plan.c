@@ -8,6 +8,7 @@
 
 #include "gpm-migrator.h"
 #include "gpm-plan.h"
+#include "gpm-test-pod.h"
 
 static const char *acl_public = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}";
 static const char *acl_community = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}}}";
@@ -418,6 +419,148 @@ test_plan_migrator (void)
                    GPM_PLAN_TARGET_ASPECT);
 }
 
+typedef struct {
+  GpmMigrator *migrator;
+  GPtrArray   *posts;
+  GpmPlan     *plan;
+  guint        n_posted;
+  guint        n_retrying;
+  gboolean     updated;
+  gboolean     applied;
+  gboolean     finished;
+  GError      *error;
+} RunState;
+
+static void
+post_finished_cb (GpmMigrator     *migrator,
+                  GpmPost         *post,
+                  GpmJournalState  state,
+                  GError          *error,
+                  RunState        *rs)
+{
+  if (state != GPM_JOURNAL_STATE_POSTED)
+    return;
+  rs->n_posted++;
+  /* After the first post: only the family's posts from now on */
+  if (!rs->updated)
+    {
+      const char *family[] = { "circles/fam", NULL };
+      g_autoptr(GPtrArray) selected = NULL;
+      g_autoptr(GError) refused = NULL;
+      g_autoptr(GpmPlan) other_options = NULL;
+
+      gpm_plan_set_audiences (rs->plan, family);
+      selected = gpm_plan_select_posts (rs->plan, rs->posts);
+      /* what changes the texts cannot change during a run */
+      other_options = gpm_plan_copy (rs->plan);
+      gpm_plan_set_location (other_options, TRUE);
+      g_assert_false (gpm_migrator_update_plan (migrator, other_options, selected, &refused));
+      g_assert_nonnull (refused);
+      g_assert_true (gpm_migrator_update_plan (migrator, rs->plan, selected, NULL));
+      rs->updated = TRUE;
+    }
+}
+
+static void
+retrying_cb (GpmMigrator *migrator,
+             guint        seconds,
+             GError      *error,
+             RunState    *rs)
+{
+  g_assert_nonnull (error);
+  rs->n_retrying++;
+}
+
+static void
+plan_applied_cb (GpmMigrator *migrator,
+                 RunState    *rs)
+{
+  rs->applied = TRUE;
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  RunState *rs = data;
+
+  gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &rs->error);
+  rs->finished = TRUE;
+}
+
+/* A plan changed during a run: the posts not sent yet follow it, those
+ * sent stay; a passing error is announced with its retry */
+static void
+test_plan_update_during_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GpmPodInfo) info = NULL;
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GPtrArray) posts = make_posts ();
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autofree char *path = temp_journal_path ();
+  RunState rs = { 0 };
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (server, "ada", "correct horse", NULL);
+  gpm_test_pod_add_aspect (server, "ada", "Family");
+  gpm_test_pod_set_api_enabled (server, FALSE);
+  pod = gpm_pod_new (gpm_test_pod_get_url (server), &error);
+  g_assert_no_error (error);
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_pod_sign_in_password (pod, "ada", "correct horse", NULL, NULL, &error));
+  journal = gpm_journal_open (path, "author:users/1", "ada@test", &error);
+  g_assert_no_error (error);
+
+  gpm_plan_set_audiences (plan, every_audience);
+  gpm_plan_map_scope (plan, "circles/fam", "Family");
+  gpm_plan_set_delay (plan, 1);
+  rs.migrator = gpm_migrator_new (pod, journal);
+  rs.posts = posts;
+  rs.plan = plan;
+  gpm_migrator_set_convert_func (rs.migrator, convert_cb, NULL, NULL);
+  gpm_migrator_set_retry_policy (rs.migrator, 3, 100, 200);
+  gpm_migrator_use_plan (rs.migrator, plan);
+  g_signal_connect (rs.migrator, "post-finished", G_CALLBACK (post_finished_cb), &rs);
+  g_signal_connect (rs.migrator, "retrying", G_CALLBACK (retrying_cb), &rs);
+  g_signal_connect (rs.migrator, "plan-applied", G_CALLBACK (plan_applied_cb), &rs);
+  gpm_test_pod_inject_fault (server, "/status_messages", GPM_TEST_POD_FAULT_STATUS, 503, 1);
+
+  {
+    g_autoptr(GPtrArray) selected = gpm_plan_select_posts (plan, posts);
+
+    gpm_migrator_run_async (rs.migrator, selected, NULL, run_done_cb, &rs);
+  }
+  for (guint i = 0; i < 3000 && !rs.finished; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (rs.finished);
+  g_assert_no_error (rs.error);
+  g_assert_true (rs.applied);
+  g_assert_cmpuint (rs.n_retrying, ==, 1);
+
+  /* p01 before the change; then the family's p03 and p04 only (not p02,
+   * the community post, which was next) */
+  received = gpm_test_pod_dup_posts (server);
+  g_assert_cmpuint (received->len, ==, 3);
+  g_assert_cmpuint (rs.n_posted, ==, 3);
+  g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/p01"));
+  g_assert_false (gpm_journal_is_posted (journal, "users/1/posts/p02"));
+  g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/p03"));
+  g_assert_true (gpm_journal_is_posted (journal, "users/1/posts/p04"));
+  /* p01, handled before the change, still counts */
+  g_assert_cmpuint (gpm_migrator_get_n_total (rs.migrator), ==, 3);
+  g_assert_cmpuint (gpm_migrator_get_n_done (rs.migrator), ==, 3);
+
+  g_clear_object (&rs.migrator);
+  g_clear_object (&journal);
+  remove_journal (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -430,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/estimate", test_plan_estimate);
   g_test_add_func ("/plan/journal", test_plan_journal);
   g_test_add_func ("/plan/migrator", test_plan_migrator);
+  g_test_add_func ("/plan/update-during-run", test_plan_update_during_run);
 
   return g_test_run ();
 }

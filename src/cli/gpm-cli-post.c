@@ -361,6 +361,7 @@ build_plan (GpmCliInput              *input,
             int                       max_per_day,
             GStrv                     aspects,
             GStrv                     all_aspects,
+            GStrv                     skip,
             GStrv                     left_out)
 {
   GpmPlan *plan = gpm_plan_new ();
@@ -393,6 +394,8 @@ build_plan (GpmCliInput              *input,
     }
   for (guint i = 0; all_aspects != NULL && all_aspects[i] != NULL; i++)
     gpm_plan_set_target (plan, all_aspects[i], GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  for (guint i = 0; skip != NULL && skip[i] != NULL; i++)
+    gpm_plan_set_target (plan, skip[i], GPM_PLAN_TARGET_SKIP, NULL);
   for (guint i = 0; left_out != NULL && left_out[i] != NULL; i++)
     gpm_plan_set_post_excluded (plan, left_out[i], TRUE);
   gpm_plan_set_delay (plan, (guint) delay);
@@ -460,6 +463,7 @@ gpm_cli_post (int argc, char **argv)
   g_auto(GStrv) aspects = NULL;
   g_auto(GStrv) all_aspects = NULL;
   g_auto(GStrv) left_out = NULL;
+  g_auto(GStrv) skip = NULL;
   g_autoptr(GpmPlan) plan = NULL;
   gboolean show_plan = FALSE;
   gboolean password_stdin = FALSE;
@@ -471,9 +475,7 @@ gpm_cli_post (int argc, char **argv)
   g_autofree char *delay_help = g_strdup_printf (_("Seconds between two posts (default %d)"), GPM_MIGRATOR_DEFAULT_DELAY);
   int max_per_day = 0;
   g_autofree char *address = NULL;
-  g_autofree char *identity = NULL;
-  g_autofree char *account = NULL;
-  g_autofree char *typed_account = NULL;
+  g_autofree char *typed_address = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   g_autoptr(GpmJournal) journal = NULL;
   g_autoptr(GpmMigrator) migrator = NULL;
@@ -492,6 +494,7 @@ gpm_cli_post (int argc, char **argv)
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "all-aspects", 0, 0, G_OPTION_ARG_STRING_ARRAY, &all_aspects, N_("Post what was shared with SCOPE_ID to all your aspects (repeatable)"), N_("SCOPE_ID") },
+    { "skip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &skip, N_("Skip what was shared with SCOPE_ID (a person, when users/* go to an aspect; repeatable)"), N_("SCOPE_ID") },
     { "leave-out", 0, 0, G_OPTION_ARG_STRING_ARRAY, &left_out, N_("Do not post this post (its resourceName; repeatable)"), N_("POST_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
     { "print-plan", 0, 0, G_OPTION_ARG_NONE, &show_plan, N_("With --dry-run: print the migration plan as it would be saved, and nothing else"), NULL },
@@ -581,17 +584,14 @@ gpm_cli_post (int argc, char **argv)
       if (eq == NULL || eq == aspects[i] || eq[1] == '\0')
         USAGE_ERROR (_("--aspect %s: expected SCOPE_ID=ASPECT_NAME"), aspects[i]);
     }
-  if (address != NULL)
-    {
-      identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));
-      typed_account = gpm_journal_account_name (address, username);
-    }
+  /* The address as typed (normalised), before the pod says where it is */
+  typed_address = g_strdup (address);
 
   /* Links to the user's own posts point to their copies on the pod. */
   convert_settings->archive_links = !no_archive_links;
   convert_settings->own_comments = with_own_comments;
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
-  plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, left_out);
+  plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, skip, left_out);
 
   if (dry_run)
     {
@@ -600,7 +600,8 @@ gpm_cli_post (int argc, char **argv)
       /* A dry run reads the journal if there is one, and creates nothing. */
       if (address != NULL)
         {
-          journal = gpm_journal_open_for_account (identity, typed_account, NULL, NULL, FALSE, &error);
+          journal = gpm_plan_open_journal (NULL, typed_address, username, gpm_import_get_posts (input.import),
+                                           NULL, &error);
           if (journal == NULL && error != NULL)
             {
               fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
@@ -712,15 +713,14 @@ gpm_cli_post (int argc, char **argv)
     }
 
   /* The journal: one per takeout and account, however the pod's address
-   * and the user name were typed (the rule is gpm_journal_open_for_account()) */
+   * and the user name were typed (the rule is gpm_plan_open_journal(), the
+   * app's too) */
   {
-    g_autofree char *diaspora_id = gpm_pod_dup_diaspora_id (run.pod);
-    g_autofree char *guid = gpm_pod_dup_user_guid (run.pod);
     gboolean reset = FALSE;
 
-    account = gpm_journal_account_name (address, diaspora_id != NULL ? diaspora_id : username);
-    journal = gpm_journal_open_for_account (identity, account, typed_account, guid, TRUE, &error);
-    if (journal == NULL || !gpm_journal_bind_account (journal, guid, &reset, &error))
+    journal = gpm_plan_open_journal (run.pod, typed_address, username, gpm_import_get_posts (input.import),
+                                     &reset, &error);
+    if (journal == NULL)
       {
         fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
         status = GPM_CLI_BAD_INPUT;
@@ -729,7 +729,7 @@ gpm_cli_post (int argc, char **argv)
     if (reset)
       fprintf (stderr, _("%s is not the account this takeout was moved to before (it was deleted and "
                          "made again, or the pod was set up anew): nothing recorded is on it, so "
-                         "everything selected is posted again.\n"), account);
+                         "everything selected is posted again.\n"), gpm_journal_get_account (journal));
   }
   keep_saved_edits (plan, journal);
   /* Kept with the journal: the app shows it and continues with it */

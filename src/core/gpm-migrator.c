@@ -306,27 +306,6 @@ make_item (GpmMigrator     *self,
   return item;
 }
 
-static gint
-compare_posts (gconstpointer a,
-               gconstpointer b)
-{
-  GpmPost *pa = *(GpmPost * const *) a;
-  GpmPost *pb = *(GpmPost * const *) b;
-  GDateTime *ta = gpm_post_get_creation_time (pa);
-  GDateTime *tb = gpm_post_get_creation_time (pb);
-  int cmp;
-
-  /* Oldest first; posts without a date after the others. */
-  if (ta != NULL && tb != NULL && (cmp = g_date_time_compare (ta, tb)) != 0)
-    return cmp;
-  if ((ta == NULL) != (tb == NULL))
-    return ta == NULL ? 1 : -1;
-  cmp = g_strcmp0 (gpm_post_get_entry_name (pa), gpm_post_get_entry_name (pb));
-  if (cmp != 0)
-    return cmp;
-  return g_strcmp0 (gpm_journal_post_key (pa), gpm_journal_post_key (pb));
-}
-
 /* Selected posts, each once, oldest first. */
 static GPtrArray *
 sorted_posts (GPtrArray *posts)
@@ -341,7 +320,7 @@ sorted_posts (GPtrArray *posts)
       if (g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)))
         g_ptr_array_add (sorted, g_object_ref (post));
     }
-  g_ptr_array_sort (sorted, compare_posts);
+  g_ptr_array_sort (sorted, gpm_plan_compare_posts);
   return sorted;
 }
 
@@ -2140,22 +2119,39 @@ take_next_plan (Run        *run,
     }
   next = g_ptr_array_new ();
   run->n_done = 0;
-  for (guint i = 0; i < posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (posts, i);
-      const char *key = gpm_journal_post_key (post);
+  run->n_total = 0;
+  {
+    g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key;
 
-      if (gpm_journal_is_posted (self->journal, key))
-        run->n_done++;
-      else if (!g_hash_table_contains (run->handled, key))
-        g_ptr_array_add (next, post);
-    }
+    for (guint i = 0; i < posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (posts, i);
+        const char *post_key = gpm_journal_post_key (post);
+
+        g_hash_table_add (keys, (gpointer) post_key);
+        run->n_total++;
+        if (gpm_journal_is_posted (self->journal, post_key))
+          run->n_done++;
+        else if (!g_hash_table_contains (run->handled, post_key))
+          g_ptr_array_add (next, post);
+      }
+    /* What this run handled before the change still counts */
+    g_hash_table_iter_init (&iter, run->handled);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (keys, key))
+        {
+          run->n_total++;
+          if (gpm_journal_is_posted (self->journal, key))
+            run->n_done++;
+        }
+  }
   /* The posts stay alive: the run holds the new list */
   g_clear_pointer (&run->posts, g_ptr_array_unref);
   run->posts = g_steal_pointer (&posts);
   g_ptr_array_unref (*queue);
   *queue = next;
-  run->n_total = run->posts->len;
   run->n_left = next->len;
   post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;

@@ -691,9 +691,9 @@ gpm_plan_count_with_posted (GpmPlan       *self,
   counts->n_to_send = counts->n_public + counts->n_limited;
 }
 
-static gint
-compare_posts (gconstpointer a,
-               gconstpointer b)
+gint
+gpm_plan_compare_posts (gconstpointer a,
+                        gconstpointer b)
 {
   GpmPost *pa = *(GpmPost * const *) a;
   GpmPost *pb = *(GpmPost * const *) b;
@@ -734,7 +734,7 @@ gpm_plan_select_posts (GpmPlan   *self,
       if (fate == FATE_PUBLIC || fate == FATE_LIMITED)
         g_ptr_array_add (selected, g_object_ref (post));
     }
-  g_ptr_array_sort (selected, compare_posts);
+  g_ptr_array_sort (selected, gpm_plan_compare_posts);
   return selected;
 }
 
@@ -861,10 +861,32 @@ describe_end (GDateTime *now,
   return g_date_time_format (local_end, C_("date with year", "%B %-d, %Y"));
 }
 
+/* Whether the daily cap, not the delay, sets the pace of @n_posts */
+static gboolean
+cap_binds (GpmPlan *self,
+           guint    n_posts)
+{
+  return self->max_per_day > 0 && (guint64) self->max_per_day * self->delay < SECONDS_PER_DAY &&
+         n_posts > self->max_per_day;
+}
+
 char *
-gpm_plan_describe_estimate (GpmPlan   *self,
-                            guint      n_posts,
-                            GDateTime *now)
+gpm_plan_describe_pace (GpmPlan *self,
+                        guint    n_posts)
+{
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+
+  if (cap_binds (self, n_posts))
+    /* Translators: the pace, as in "At 100 posts a day: about 155 days, until May 12" */
+    return g_strdup_printf (ngettext ("At %u post a day", "At %u posts a day", self->max_per_day), self->max_per_day);
+  /* Translators: the pace, as in "One post every 60 seconds: about 3 hours, until 14:05" */
+  return g_strdup_printf (ngettext ("One post every %u second", "One post every %u seconds", self->delay), self->delay);
+}
+
+char *
+gpm_plan_describe_end (GpmPlan   *self,
+                       guint      n_posts,
+                       GDateTime *now)
 {
   g_autoptr(GDateTime) end = NULL;
   g_autofree char *duration = NULL;
@@ -879,15 +901,27 @@ gpm_plan_describe_estimate (GpmPlan   *self,
   seconds = gpm_plan_estimate (self, n_posts, now, &end);
   duration = describe_duration (seconds);
   until = describe_end (now, end, seconds);
-  if (self->max_per_day > 0 && (guint64) self->max_per_day * self->delay < SECONDS_PER_DAY && n_posts > self->max_per_day)
-    /* Translators: "At 100 posts a day: about 155 days, until May 12" */
-    return g_strdup_printf (ngettext ("At %u post a day: %s, until %s", "At %u posts a day: %s, until %s",
-                                      self->max_per_day),
-                            self->max_per_day, duration, until);
-  /* Translators: "One post every 60 seconds: about 3 hours, until 14:05" */
-  return g_strdup_printf (ngettext ("One post every %u second: %s, until %s", "One post every %u seconds: %s, until %s",
-                                    self->delay),
-                          self->delay, duration, until);
+  /* Translators: "about 155 days, until May 12" */
+  return g_strdup_printf (_("%s, until %s"), duration, until);
+}
+
+char *
+gpm_plan_describe_estimate (GpmPlan   *self,
+                            guint      n_posts,
+                            GDateTime *now)
+{
+  g_autofree char *pace = NULL;
+  g_autofree char *end = NULL;
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (n_posts == 0)
+    return g_strdup (_("Nothing to send."));
+  pace = gpm_plan_describe_pace (self, n_posts);
+  end = gpm_plan_describe_end (self, n_posts, now);
+  /* Translators: "At 100 posts a day: about 155 days, until May 12" */
+  return g_strdup_printf (_("%s: %s"), pace, end);
 }
 
 /* --------------------------------------------------------------- journal */

@@ -210,6 +210,12 @@ void         gpm_plan_count_with_posted  (GpmPlan       *self,
                                           GHashTable    *posted,
                                           GpmPlanCounts *counts);
 
+/* The order posts are sent in: oldest first (creationTime), undated ones
+ * last, then by entry name and key. A GCompareFunc for g_ptr_array_sort()
+ * of GpmPost*. */
+gint         gpm_plan_compare_posts      (gconstpointer a,
+                                          gconstpointer b);
+
 /* The posts a run sends, oldest first, each once (a post shared with two
  * circles too): among the ticked audiences, not left out, not nothing-own,
  * and public or with at least one audience mapped. New array (GpmPost*,
@@ -231,6 +237,13 @@ gint64       gpm_plan_estimate           (GpmPlan     *self,
                                           guint        n_posts,
                                           GDateTime   *now,
                                           GDateTime  **end);
+/* Its two halves: "At 100 posts a day" (or "One post every 60 seconds"
+ * when the cap does not bind), and "about 155 days, until May 12". */
+char        *gpm_plan_describe_pace      (GpmPlan     *self,
+                                          guint        n_posts);
+char        *gpm_plan_describe_end       (GpmPlan     *self,
+                                          guint        n_posts,
+                                          GDateTime   *now);
 /* The estimate in words: "At 100 posts a day: about 155 days, until May 12"
  * (the date in the user's locale; the year only when it is not @now's). */
 char        *gpm_plan_describe_estimate  (GpmPlan     *self,

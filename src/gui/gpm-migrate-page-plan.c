@@ -87,6 +87,39 @@ describe_target (GpmPlanTarget  target,
   return g_strdup_printf (_("the aspect %s"), aspect);
 }
 
+/* The people's one choice, in sight while their group is closed */
+static void
+update_people_subtitle (GpmMigratePage *self,
+                        GpmPlan        *plan)
+{
+  const char *aspect = NULL;
+  guint n_posts = 0;
+  g_autofree char *where = NULL;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < self->people->len; i++)
+    n_posts += ((PrivateScope *) g_ptr_array_index (self->people, i))->count;
+  switch (gpm_plan_get_target (plan, GPM_PLAN_PEOPLE_KEY, &aspect))
+    {
+    case GPM_PLAN_TARGET_ASPECT:
+      where = g_strdup_printf (_("to the aspect “%s”"), aspect);
+      break;
+    case GPM_PLAN_TARGET_ALL_ASPECTS:
+      where = g_strdup (_("to all aspects"));
+      break;
+    case GPM_PLAN_TARGET_SKIP:
+    default:
+      where = g_strdup (_("skipped"));
+      break;
+    }
+  /* Translators: "3 posts shared with single people: skipped, unless chosen for a person" */
+  subtitle = g_strdup_printf (ngettext ("%u post shared with single people: %s, unless chosen for a person",
+                                        "%u posts shared with single people: %s, unless chosen for a person",
+                                        n_posts),
+                              n_posts, where);
+  adw_expander_row_set_subtitle (self->people_row, subtitle);
+}
+
 GpmPlan *
 _gpm_migrate_page_dup_effective_plan (GpmMigratePage *self)
 {
@@ -213,9 +246,29 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
 
   /* How long: the posts still to send, each once, never the skipped */
   n_left = counts.n_to_send - counts.n_posted;
-  duration = gpm_plan_describe_estimate (plan, n_left, now);
-  gtk_label_set_label (self->duration_label, duration);
+  if (n_left == 0)
+    {
+      duration = g_strdup (counts.n_posted > 0 ? _("Everything selected is on the pod already")
+                                               : _("Nothing to send."));
+      gtk_label_set_label (self->duration_label, duration);
+      gtk_label_set_label (self->pace_label, "");
+    }
+  else
+    {
+      g_autofree char *end = gpm_plan_describe_end (plan, n_left, now);
+      g_autofree char *pace = gpm_plan_describe_pace (plan, n_left);
+      /* Translators: "Takes about 155 days, until May 12" */
+      g_autofree char *takes = g_strdup_printf (_("Takes %s"), end);
+
+      duration = gpm_plan_describe_estimate (plan, n_left, now);
+      gtk_label_set_label (self->duration_label, takes);
+      gtk_label_set_label (self->pace_label, pace);
+    }
+  /* the whole sentence, where the lines are cut short */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), duration);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pace_label), duration);
+  if (self->people_row != NULL)
+    update_people_subtitle (self, plan);
   {
     g_autofree char *sentence = g_strdup_printf (ngettext ("%u post to send. %s.", "%u posts to send. %s.", n_left),
                                                  n_left, duration);
@@ -242,7 +295,7 @@ const char *
 gpm_migrate_page_get_duration (GpmMigratePage *self)
 {
   g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
-  return gtk_label_get_label (self->duration_label);
+  return gtk_widget_get_tooltip_text (GTK_WIDGET (self->duration_label));
 }
 
 /* Rows: the choices of a row are [Like everyone else (people only)],
@@ -367,6 +420,7 @@ combo_selected_cb (AdwComboRow    *row,
     return;
   set_choice (self, key, person, adw_combo_row_get_selected (row));
   _gpm_migrate_page_update_statement (self);
+  _gpm_migrate_page_save_plan (self);
 }
 
 /* The aspect choices of a mapping row, in the row (the chosen one) and in
@@ -559,24 +613,31 @@ people_expanded_cb (AdwExpanderRow *row,
   self->person_rows_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_person_rows_step, self, NULL);
 }
 
+/* Names every list inside @widget after @label */
+static void
+name_lists (GtkWidget  *widget,
+            const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      name_lists (child, label);
+    }
+}
+
 static void
 add_people_row (GpmMigratePage *self)
 {
   g_autoptr(GtkStringList) model = new_choices (self, FALSE);
   g_autofree char *title = g_strdup_printf (ngettext ("%u Person", "%u People", self->people->len), self->people->len);
-  guint n_posts = 0;
-  g_autofree char *subtitle = NULL;
-
-  for (guint i = 0; i < self->people->len; i++)
-    n_posts += ((PrivateScope *) g_ptr_array_index (self->people, i))->count;
-  subtitle = g_strdup_printf (ngettext ("%u post shared with single people. One choice for all; open to choose for each.",
-                                        "%u posts shared with single people. One choice for all; open to choose for each.",
-                                        n_posts),
-                              n_posts);
 
   self->people_row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->people_row), title);
-  adw_expander_row_set_subtitle (self->people_row, subtitle);
+  update_people_subtitle (self, self->plan);
+  /* libadwaita 1.2 leaves the row and its lists unnamed for screen readers */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->people_row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  name_lists (GTK_WIDGET (self->people_row), title);
   g_signal_connect_object (self->people_row, "notify::expanded", G_CALLBACK (people_expanded_cb), self, 0);
 
   self->updating_rows = TRUE;
@@ -651,7 +712,10 @@ _gpm_migrate_page_show_pace (GpmMigratePage *self)
 void
 _gpm_migrate_page_update_header (GpmMigratePage *self)
 {
-  gboolean shown = gtk_widget_get_mapped (GTK_WIDGET (self));
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  /* The window's stack shows the page (mapped or not: a test's window) */
+  gboolean shown = GTK_IS_STACK (parent) ? gtk_stack_get_visible_child (GTK_STACK (parent)) == GTK_WIDGET (self)
+                                         : gtk_widget_get_mapped (GTK_WIDGET (self));
   gboolean plan = g_strcmp0 (self->status, "plan") == 0;
 
   gtk_widget_set_visible (self->header_back_button, shown);

@@ -29,6 +29,7 @@ struct _GpmMigratePage
   GtkStack       *stack;
   GtkLabel       *statement_label;
   GtkLabel       *duration_label;
+  GtkLabel       *pace_label;
   GtkLabel       *summary_duration_label;
   GtkWidget      *preparing_box;
   GtkLabel       *plan_message_label;
@@ -70,6 +71,7 @@ struct _GpmMigratePage
   guint           rows_idle;   /* adding mapping_rows a few at a time */
   guint           person_rows_idle;
   guint           n_posted_before;  /* POSTED in the journal when the plan was made */
+  guint           n_expected;       /* the posts the running plan sends (the progress's total) */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;

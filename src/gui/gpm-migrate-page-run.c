@@ -37,15 +37,18 @@ format_eta (gint64 seconds)
 void
 _gpm_migrate_page_update_progress (GpmMigratePage *self)
 {
-  guint total = gpm_migrator_get_n_total (self->migrator);
   guint done = gpm_migrator_get_n_done (self->migrator);
   guint failed = gpm_migrator_get_n_failed (self->migrator);
   guint skipped = gpm_migrator_get_n_skipped (self->migrator);
+  /* The posts the plan sends: the total never counts the skipped ones */
+  guint total = MAX (self->n_expected, done + failed);
   g_autofree char *eta = format_eta (gpm_migrator_get_eta (self->migrator));
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (total > 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, (double) (done + failed + skipped) / total);
+  if (g_strcmp0 (self->status, "done") == 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  else if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) (done + failed) / total));
 
   g_string_append_printf (text, ngettext ("%u of %u post posted", "%u of %u posts posted", total), done, total);
   if (failed > 0)
@@ -447,6 +450,17 @@ _gpm_migrate_page_connect_migrator (GpmMigratePage *self)
   g_signal_connect_object (self->migrator, "retrying", G_CALLBACK (retrying_cb), self, 0);
 }
 
+/* How many posts the run sends (gpm_plan_count()): the progress's total */
+static void
+count_expected (GpmMigratePage *self,
+                GpmPlan        *plan)
+{
+  GpmPlanCounts counts;
+
+  gpm_plan_count (plan, self->posts, &counts);
+  self->n_expected = counts.n_to_send;
+}
+
 /* What a run is given: the ticked posts, less those with nothing of the
  * user's own (the plan says how many; the migrator would only skip them) */
 static GPtrArray *
@@ -493,6 +507,7 @@ gpm_migrate_page_start (GpmMigratePage *self)
 
   self->cancellable = g_cancellable_new ();
   posts = run_posts (plan, self->posts);
+  count_expected (self, plan);
   gpm_migrator_run_async (self->migrator, posts, self->cancellable, run_done_cb, g_object_ref (self));
   _gpm_migrate_page_update_progress (self);
   _gpm_migrate_page_emit_started (self);
@@ -520,6 +535,9 @@ gpm_migrate_page_update_audiences (GpmMigratePage     *self,
 
   changed = gpm_plan_copy (self->plan);
   gpm_plan_set_audiences (changed, scope_keys);
+  /* The same ticks (the sidebar announces every change, even back) */
+  if (gpm_plan_equal (changed, self->plan))
+    return TRUE;
   if (gpm_migrate_page_is_running (self))
     {
       GPtrArray *all = self->all_posts;
@@ -541,13 +559,17 @@ gpm_migrate_page_update_audiences (GpmMigratePage     *self,
 
   gpm_plan_set_audiences (self->plan, scope_keys);
   _gpm_migrate_page_select_posts (self);
-  if (self->journal != NULL)
+  if (effective != NULL)
+    {
+      count_expected (self, effective);
+      _gpm_migrate_page_update_progress (self);
+    }
+  /* Not running: the page is out of sight (the ticks are on the review
+   * page); Migrate… prepares the plan again, so nothing more per tick */
+  if (gpm_migrate_page_is_running (self) && self->journal != NULL)
     {
       _gpm_migrate_page_collect_scopes (self);
-      if (!gpm_migrate_page_is_running (self) && self->aspects != NULL)
-        _gpm_migrate_page_build_mapping_rows (self);
-      else
-        _gpm_migrate_page_update_statement (self);
+      _gpm_migrate_page_update_statement (self);
       _gpm_migrate_page_save_plan (self);
     }
   return TRUE;

@@ -114,6 +114,8 @@ pace_changed_cb (GpmMigratePage *self)
     g_settings_set_uint (settings, "post-delay-seconds", delay);
   g_settings_set_uint (settings, "max-posts-per-day", max_per_day);
   _gpm_migrate_page_update_statement (self);
+  if (!gpm_migrate_page_is_running (self))
+    _gpm_migrate_page_save_plan (self);
 }
 
 GpmJournal *
@@ -200,6 +202,9 @@ gpm_migrate_page_attach_header (GpmMigratePage *self,
 
   adw_header_bar_pack_start (bar, self->header_back_button);
   adw_header_bar_pack_end (bar, self->header_start_button);
+  if (GTK_IS_STACK (gtk_widget_get_parent (GTK_WIDGET (self))))
+    g_signal_connect_object (gtk_widget_get_parent (GTK_WIDGET (self)), "notify::visible-child",
+                             G_CALLBACK (_gpm_migrate_page_update_header), self, G_CONNECT_SWAPPED);
   _gpm_migrate_page_update_header (self);
 }
 
@@ -259,6 +264,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, statement_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_duration_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, max_spin);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, resume_button);
@@ -316,10 +322,12 @@ gpm_migrate_page_init (GpmMigratePage *self)
   gtk_widget_set_visible (self->header_back_button, FALSE);
   g_signal_connect_object (self->header_back_button, "clicked", G_CALLBACK (close_clicked_cb), self, G_CONNECT_SWAPPED);
   self->header_start_button = g_object_ref_sink (gtk_button_new_with_mnemonic (_("_Start")));
+  gpm_a11y_fix_button_names (self->header_start_button);
+  gtk_widget_set_name (self->header_start_button, "start_button");
+  gtk_widget_set_name (self->header_back_button, "back_button");
   gtk_widget_set_tooltip_text (self->header_start_button, _("Start moving your posts"));
   gtk_widget_add_css_class (self->header_start_button, "suggested-action");
   gtk_widget_set_visible (self->header_start_button, FALSE);
   g_signal_connect_object (self->header_start_button, "clicked", G_CALLBACK (start_clicked_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "map", G_CALLBACK (_gpm_migrate_page_update_header), NULL);
-  g_signal_connect (self, "unmap", G_CALLBACK (_gpm_migrate_page_update_header), NULL);
+
 }

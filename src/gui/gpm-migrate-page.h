@@ -69,7 +69,7 @@ void         gpm_migrate_page_attach_header (GpmMigratePage  *self,
  * preferences' minimum are only taken from here (tests, benchmarks). */
 void         gpm_migrate_page_set_delay     (GpmMigratePage  *self,
                                              guint            seconds);
-/* Posts per 24 hours for the next start, 0: no limit. */
+/* Posts per 24 hours for the next start (1 to 10000, as in preferences). */
 void         gpm_migrate_page_set_max_per_day (GpmMigratePage *self,
                                                guint           max_per_day);
 GpmMigrator *gpm_migrate_page_get_migrator  (GpmMigratePage  *self);

@@ -335,12 +335,10 @@ find_journal_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   FindJournal *f = task_data;
-  g_autofree char *identity = gpm_journal_takeout_identity (f->posts);
-  g_autofree char *account = gpm_journal_account_name (f->pod, f->user);
   guint counts[GPM_JOURNAL_N_STATES] = { 0 };
 
-  /* the journal the migration keeps (gpm_journal_open_for_account()), not created here */
-  f->journal = gpm_journal_open_for_account (identity, account, NULL, NULL, FALSE, NULL);
+  /* the journal the migration keeps (gpm_plan_open_journal()), not created here */
+  f->journal = gpm_plan_open_journal (NULL, f->pod, f->user, f->posts, NULL, NULL);
   if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
     f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
   /* the plan kept with it: what was decided, to continue with */
@@ -361,6 +359,16 @@ continue_clicked_cb (GpmWindow *self)
 {
   self->continuing = TRUE;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
+}
+
+void
+gpm_window_continue_migration (GpmWindow *self,
+                               GpmPod    *pod)
+{
+  g_return_if_fail (GPM_IS_WINDOW (self));
+
+  self->continuing = TRUE;
+  gpm_window_show_migration (self, pod);
 }
 
 static void

@@ -120,6 +120,10 @@ gboolean    _gpm_window_background_imported (GpmWindow    *self);
 
 /* The posts with warnings found so far (NULL while the check runs). */
 GHashTable *gpm_window_get_post_warnings  (GpmWindow      *self);
+/* What the "Continue" of the offer to continue does, for @pod signed in:
+ * the saved plan's audiences come back ticked and the plan is prepared. */
+void        gpm_window_continue_migration (GpmWindow      *self,
+                                           GpmPod         *pod);
 
 /* The journal whose states the post list shows: a prepared migration's, or
  * the one found for a takeout partly moved before; NULL if none. */

@@ -231,6 +231,13 @@ remote_previews_changed_cb (GpmWindow *self)
 
 /* Window state */
 
+static gboolean
+close_confirmed_idle (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 confirm_close_cb (AdwMessageDialog *dialog,
                   const char       *response,
@@ -246,7 +253,10 @@ confirm_close_cb (AdwMessageDialog *dialog,
 
   gpm_migrate_page_stop (self->migrate_page);
   g_object_set_data (G_OBJECT (self), "gpm-close-confirmed", GINT_TO_POINTER (1));
-  gtk_window_close (GTK_WINDOW (self));
+  /* Once the dialog is gone: closed from its "response", the window was
+   * finalized before the dialog, whose dispose then left its freed
+   * transient parent ("invalid (NULL) class pointer" on quitting) */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, close_confirmed_idle, g_object_ref (self), g_object_unref);
 }
 
 static gboolean

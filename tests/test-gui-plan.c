@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-gui-plan.c: the migration plan in the app (issue 17): the duration
+ * before Start, the pace, people as one group, All aspects, Back and Start
+ * in the header bar, the plan kept in the journal and the same as the
+ * CLI's from the same choices, "Continue" restoring it, and a run that
+ * follows a new selection, counts down every second, says when it retries,
+ * can be continued after a stop, and quits without criticals. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gpm-application.h"
+#include "gpm-migrate-page-private.h"
+#include "gpm-test-gui-util.h"
+#include "gpm-test-pod.h"
+#include "gpm-window-private.h"
+
+#define AUTHOR "\"author\": {\"displayName\": \"Alex Example\", \"resourceName\": \"users/1\"}"
+#define PUBLIC_ACL "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}"
+#define CIRCLE(id, name) "{\"type\": \"CIRCLE_TYPE_USER_CIRCLE\", \"resourceName\": \"" id "\", \"displayName\": \"" name "\"}"
+#define CIRCLES_ACL(circles) "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [" circles "]}}"
+#define USER_ACL(id, name) "\"postAcl\": {\"visibleToStandardAcl\": {\"users\": [{\"resourceName\": \"" id "\", \"displayName\": \"" name "\"}]}}"
+#define POST(id, date, content, acl) \
+  "{\"url\": \"https://plus.google.com/1/posts/" id "\", \"creationTime\": \"" date "\", \"updateTime\": \"" date "\", " \
+  AUTHOR ", \"content\": \"" content "\", \"resourceName\": \"users/1/posts/" id "\", " acl "}"
+
+static const GpmTestPostFile posts[] = {
+  { "20180101 - A.json", POST ("a", "2018-01-01 10:00:00+0000", "First public post", PUBLIC_ACL) },
+  { "20180202 - B.json", POST ("b", "2018-02-02 10:00:00+0000", "Second public post", PUBLIC_ACL) },
+  { "20180303 - C.json", POST ("c", "2018-03-03 10:00:00+0000", "Only for the family", CIRCLES_ACL (CIRCLE ("circles/1-f", "Family"))) },
+  { "20180404 - D.json", POST ("d", "2018-04-04 10:00:00+0000", "Just for Bo", USER_ACL ("users/2", "Bo")) },
+  { "20180505 - E.json", POST ("e", "2018-05-05 10:00:00+0000", "Just for Cy", USER_ACL ("users/3", "Cy")) },
+  /* shared with two circles: counted and sent once */
+  { "20180606 - F.json", POST ("f", "2018-06-06 10:00:00+0000", "Family and work",
+                               CIRCLES_ACL (CIRCLE ("circles/1-f", "Family") "," CIRCLE ("circles/2-w", "Work"))) },
+  /* nothing of the user's own: never counted */
+  { "20180707 - G.json", POST ("g", "2018-07-07 10:00:00+0000", "", "\"resharedPost\": {\"author\": {\"displayName\": \"Zoe\"}, "
+                                                                   "\"content\": \"THEIR WORDS\"}, " PUBLIC_ACL) },
+};
+
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static gboolean
+prepared (gpointer page)
+{
+  return gtk_widget_get_sensitive (((GpmMigratePage *) page)->header_start_button) &&
+         gpm_migrate_page_get_journal (page) != NULL;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  return gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+no_window_left (gpointer data)
+{
+  return gpm_test_gui_find_toplevel (GPM_TYPE_WINDOW) == NULL;
+}
+
+static gboolean
+people_rows_made (gpointer data)
+{
+  GpmMigratePage *page = data;
+
+  return page->person_rows != NULL && page->person_rows->len == page->people->len && page->person_rows_idle == 0;
+}
+
+static gboolean
+has_posts (gpointer data)
+{
+  gpointer *args = data;
+
+  return gpm_test_pod_count_posts (args[0]) >= GPOINTER_TO_UINT (args[1]);
+}
+
+static gboolean
+waiting_says (gpointer data)
+{
+  gpointer *args = data;
+
+  return strstr (gpm_migrate_page_get_waiting (args[0]), args[1]) != NULL;
+}
+
+static gboolean
+is_running (gpointer page)
+{
+  return gpm_migrate_page_is_running (page);
+}
+
+static gboolean
+keep_waking (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  guint id = g_timeout_add (50, keep_waking, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static GpmPod *
+sign_in (GpmTestPod *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPod) pod = gpm_pod_new (gpm_test_pod_get_url (server), &error);
+  g_autoptr(GpmPodInfo) info = NULL;
+
+  g_assert_no_error (error);
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", "correct horse", NULL, NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&pod);
+}
+
+/* The plan the page keeps is in its journal */
+static gboolean
+plan_saved (gpointer page)
+{
+  g_autoptr(GpmPlan) saved = gpm_plan_load (gpm_migrate_page_get_journal (page), NULL);
+
+  return saved != NULL && gpm_plan_equal (saved, gpm_migrate_page_get_plan (page));
+}
+
+static gboolean
+plan_restored (gpointer window)
+{
+  GpmPlan *plan = gpm_window_get_plan (window);
+
+  return plan != NULL && gpm_plan_has_target (plan, "users/3");
+}
+
+/* The CLI's plan from the same choices: `post --dry-run --print-plan` */
+static char *
+cli_plan (const char *takeout,
+          GpmPlan    *plan)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) audiences = gpm_plan_dup_audiences (plan);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *cli = g_getenv ("GPM_CLI");
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, g_strdup (cli));
+  g_ptr_array_add (argv, g_strdup ("post"));
+  g_ptr_array_add (argv, g_strdup ("--dry-run"));
+  g_ptr_array_add (argv, g_strdup ("--print-plan"));
+  for (guint i = 0; audiences[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup_printf ("--id=%s", audiences[i]));
+  g_ptr_array_add (argv, g_strdup ("--aspect=circles/1-f=Family"));
+  g_ptr_array_add (argv, g_strdup ("--aspect=circles/2-w=Work"));
+  g_ptr_array_add (argv, g_strdup ("--all-aspects=users/*"));
+  g_ptr_array_add (argv, g_strdup ("--skip=users/3"));
+  g_ptr_array_add (argv, g_strdup_printf ("--delay=%u", gpm_plan_get_delay (plan)));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-per-day=%u", gpm_plan_get_max_per_day (plan)));
+  g_ptr_array_add (argv, g_strdup (takeout));
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("cli: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_plan_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-plan-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GpmPlan) saved = NULL;
+  GpmWindow *window;
+  GpmMigratePage *page;
+  GpmPlan *plan;
+  const char *statement;
+  gint64 family, work;
+  gpointer args[2];
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
+  family = gpm_test_pod_add_aspect (server, "alice", "Family");
+  work = gpm_test_pod_add_aspect (server, "alice", "Work");
+  gpm_test_pod_set_api_enabled (server, FALSE);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  pod = sign_in (server);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+
+  /* Before the plan: Back and Start are not in the header bar */
+  page = gpm_window_get_migrate_page (window);
+  g_assert_false (gtk_widget_get_visible (page->header_start_button));
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
+  plan = gpm_migrate_page_get_plan (page);
+  g_assert_true (plan == gpm_window_get_plan (window));
+
+  /* Back and Start in the header bar, at 1100 px and at 400 px */
+  g_assert_true (gtk_widget_get_ancestor (page->header_start_button, ADW_TYPE_HEADER_BAR) != NULL);
+  g_assert_true (gtk_widget_get_ancestor (page->header_back_button, ADW_TYPE_HEADER_BAR) != NULL);
+  g_assert_true (gtk_widget_get_visible (page->header_start_button));
+  g_assert_true (gtk_widget_get_visible (page->header_back_button));
+  g_assert_true (gtk_widget_get_sensitive (page->header_start_button));
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+  iterate_for (200);
+  g_assert_true (gtk_widget_get_visible (page->header_start_button));
+
+  /* Each circle goes to the aspect named like it; people are skipped */
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("statement: %s", statement);
+  g_assert_nonnull (strstr (statement, "2 posts shared with Family go to the aspect Family."));
+  g_assert_nonnull (strstr (statement, "1 post shared with Work goes to the aspect Work."));
+  g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
+
+  /* The duration before Start: public a, b; c; f once (two circles); not
+   * g (nothing own), not the people (skipped). At one post a day: 3 days */
+  gpm_migrate_page_set_max_per_day (page, 1);
+  g_test_message ("duration: %s", gpm_migrate_page_get_duration (page));
+  g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), "At 1 post a day: about 3 days, until "));
+  g_assert_cmpuint (gpm_plan_get_max_per_day (plan), ==, 1);
+  /* the next plan's default */
+  g_assert_cmpuint (g_settings_get_uint (gpm_settings_get_default (), "max-posts-per-day"), ==, 1);
+
+  /* People: one group, one choice for all (All aspects), one person
+   * (Cy) skipped on their own row, made when the group is opened */
+  g_assert_cmpuint (page->people->len, ==, 2);
+  g_assert_nonnull (page->people_row);
+  adw_combo_row_set_selected (page->people_combo, 1);
+  g_assert_cmpint (gpm_plan_lookup_target (plan, "users/2", NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  g_assert_null (page->person_rows);
+  adw_expander_row_set_expanded (page->people_row, TRUE);
+  g_assert_true (gpm_test_gui_wait (people_rows_made, page, 30));
+  for (guint i = 0; i < page->person_rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (page->person_rows, i);
+      PrivateScope *ps = g_object_get_data (G_OBJECT (row), "gpm-scope");
+
+      g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);   /* like everyone else */
+      if (g_str_equal (ps->key, "users/3"))
+        adw_combo_row_set_selected (row, 1);                        /* skip */
+    }
+  g_assert_cmpint (gpm_plan_lookup_target (plan, "users/3", NULL), ==, GPM_PLAN_TARGET_SKIP);
+  g_assert_cmpint (gpm_plan_lookup_target (plan, "users/2", NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  statement = gpm_migrate_page_get_statement (page);
+  g_assert_nonnull (strstr (statement, "1 post shared with single people goes to the aspects chosen for them."));
+  g_assert_nonnull (strstr (statement, "1 private post is skipped."));
+  g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), "At 1 post a day: about 4 days, until "));
+
+  /* The same choices in the CLI make the same plan */
+  g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
+  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *from_cli = cli_plan (takeout, plan);
+    g_autofree char *from_app = gpm_plan_dump (saved);
+
+    g_assert_cmpstr (from_cli, ==, from_app);
+  }
+
+  /* A run: a post every 2 s; the countdown ticks every second */
+  gpm_migrate_page_set_max_per_day (page, 10000);
+  gpm_migrate_page_set_delay (page, 3);
+  gpm_migrate_page_start (page);
+  g_assert_false (gtk_widget_get_visible (page->header_start_button));
+  args[0] = server;
+  args[1] = GUINT_TO_POINTER (1);
+  g_assert_true (gpm_test_gui_wait (has_posts, args, 60));
+  args[0] = page;
+  args[1] = "Next post in";
+  g_assert_true (gpm_test_gui_wait (waiting_says, args, 30));
+  {
+    g_autofree char *before = g_strdup (gpm_migrate_page_get_waiting (page));
+
+    iterate_for (1100);
+    g_test_message ("countdown: %s, then %s", before, gpm_migrate_page_get_waiting (page));
+    g_assert_cmpstr (before, !=, gpm_migrate_page_get_waiting (page));
+  }
+
+  /* Unticking everything during the run: the posts not sent yet follow
+   * (today's bug: unticking was accepted and ignored) */
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "nothing");
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 1);
+  {
+    g_auto(GStrv) none = gpm_plan_dup_audiences (plan);
+
+    g_assert_null (none[0]);
+  }
+
+  /* Ticked again; a passing error says it retries, and when */
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+  iterate_for (100);
+  gpm_test_pod_inject_fault (server, "/status_messages", GPM_TEST_POD_FAULT_STATUS, 503, 1);
+  gpm_migrate_page_set_delay (page, 1);
+  gpm_migrate_page_start (page);
+  args[0] = page;
+  args[1] = "Retrying in";
+  g_assert_true (gpm_test_gui_wait (waiting_says, args, 60));
+  g_test_message ("retry: %s", gpm_migrate_page_get_waiting (page));
+
+  /* Stopped, then continued from the page */
+  gpm_migrate_page_stop (page);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "stopped");
+  g_assert_true (gtk_widget_get_visible (page->resume_button));
+  gpm_migrate_page_set_delay (page, 0);
+  g_signal_emit_by_name (page->resume_button, "clicked");
+  g_assert_true (gpm_migrate_page_is_running (page));
+  g_assert_false (gtk_widget_get_visible (page->resume_button));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  /* the total counts what is sent, not Cy's skipped post */
+  g_test_message ("progress: %s", gtk_label_get_label (page->progress_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (page->progress_label), "5 of 5 posts posted · 1 skipped"));
+
+  /* a, b, c, f (once, to both circles' aspects), Bo's to all aspects; not Cy's */
+  received = gpm_test_pod_dup_posts (server);
+  g_assert_cmpuint (received->len, ==, 5);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_assert_null (strstr (post->text, "Just for Cy"));
+      if (strstr (post->text, "Just for Bo") != NULL || strstr (post->text, "Family and work") != NULL)
+        {
+          g_assert_false (post->is_public);
+          g_assert_cmpuint (post->aspect_ids->len, ==, 2);
+          g_assert_true (g_array_index (post->aspect_ids, gint64, 0) == family ||
+                         g_array_index (post->aspect_ids, gint64, 1) == family);
+          g_assert_true (g_array_index (post->aspect_ids, gint64, 0) == work ||
+                         g_array_index (post->aspect_ids, gint64, 1) == work);
+        }
+    }
+
+  /* "Continue where you left off" in a new window restores the whole plan */
+  g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
+  g_clear_object (&saved);
+  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
+  g_assert_no_error (error);
+  g_settings_set_string (gpm_settings_get_default (), "last-pod", gpm_pod_get_address (pod));
+  g_settings_set_string (gpm_settings_get_default (), "last-user", "alice");
+  {
+    GpmWindow *again = gpm_window_new (gpm_test_gui_get_app ());
+    GpmMigratePage *again_page = gpm_window_get_migrate_page (again);
+    g_auto(GStrv) ticked = NULL;
+    g_auto(GStrv) saved_audiences = gpm_plan_dup_audiences (saved);
+
+    g_assert_true (gpm_test_gui_drop_paths (again, paths));
+    g_assert_true (gpm_test_gui_wait_review (again));
+    gpm_test_gui_wait_list (again);
+    g_assert_true (gpm_test_gui_wait (plan_restored, again, 60));
+    /* the sidebar's preset first; Continue ticks what the plan had */
+    gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (again), "nothing");
+    gpm_test_gui_wait_list (again);
+    gpm_window_continue_migration (again, pod);
+    g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, again_page, 60));
+    g_assert_true (gpm_plan_equal (gpm_migrate_page_get_plan (again_page), saved));
+    ticked = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (again));
+    qsort (ticked, g_strv_length (ticked), sizeof (char *), compare_strings);
+    g_assert_cmpstrv (ticked, saved_audiences);
+    gtk_window_destroy (GTK_WINDOW (again));
+  }
+
+  /* An export runs with the posts it started with: a new selection is refused, with why */
+  {
+    g_autofree char *out = g_build_filename (tmp, "export", NULL);
+    g_autoptr(GError) refused = NULL;
+    const char *none[] = { NULL };
+    g_autoptr(GPtrArray) selected = gpm_window_dup_selected_posts (window);
+
+    gpm_migrate_page_export (page, gpm_import_get_takeout (gpm_window_get_import (window)), selected, out);
+    g_assert_true (gpm_migrate_page_is_running (page));
+    g_assert_false (gpm_migrate_page_update_audiences (page, none, &refused));
+    g_assert_nonnull (refused);
+    g_test_message ("refused: %s", refused->message);
+    g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
+/* Quitting while a request is in flight: over within a second, and no
+ * GLib criticals (the issue saw "invalid (NULL) class pointer") */
+static void
+test_quit_mid_request (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
+      g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-quit-XXXXXX", NULL);
+      g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+      const char *paths[] = { takeout, NULL };
+      g_autoptr(GpmPod) pod = NULL;
+      GpmWindow *window;
+      GpmMigratePage *page;
+      gint64 start;
+
+      gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
+      gpm_test_pod_set_api_enabled (server, FALSE);
+      gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+      pod = sign_in (server);
+      window = gpm_window_new (gpm_test_gui_get_app ());
+      /* shown, as the app's: an unrealized window is not asked to close */
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_drop_paths (window, paths));
+      g_assert_true (gpm_test_gui_wait_review (window));
+      gpm_test_gui_wait_list (window);
+      gpm_window_show_migration (window, pod);
+      page = gpm_window_get_migrate_page (window);
+      g_assert_true (gpm_test_gui_wait (prepared, page, 60));
+      gpm_migrate_page_set_delay (page, 0);
+      /* the first post's request takes 30 s */
+      gpm_test_pod_inject_fault (server, "/status_messages", GPM_TEST_POD_FAULT_SLOW, 30000, 1);
+      gpm_migrate_page_start (page);
+      g_assert_true (gpm_test_gui_wait (is_running, page, 10));
+      iterate_for (1500);
+
+      /* what app.quit does: close the window, which asks first */
+      gtk_window_close (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (has_message_dialog, NULL, 10));
+      start = g_get_monotonic_time ();
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "stop");
+      g_assert_true (gpm_test_gui_wait (no_window_left, NULL, 10));
+      iterate_for (200);
+      g_test_message ("closed in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+      gpm_test_rm_rf (tmp);
+      /* leaving now, with the worker's request in flight: what a quit does */
+      exit (0);
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*CRITICAL*");
+  g_test_trap_assert_stderr_unmatched ("*class pointer*");
+  /* (not every WARNING: a WebKit helper process may say it found no
+   * accessibility bus in the test's session) */
+  g_test_trap_assert_stderr_unmatched ("*GLib-GObject-WARNING*");
+  g_test_trap_assert_stderr_unmatched ("*Gtk-WARNING*");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("gpm-test-gui-data-XXXXXX", NULL);
+
+  /* The journal goes under XDG_DATA_HOME: never the user's own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gpm_test_gui_init (&argc, &argv))
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a dbus-run-session)\n");
+      return 0;
+    }
+
+  g_test_add_func ("/gui/plan/page", test_plan_page);
+  g_test_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
+
+  return g_test_run ();
+}
