@@ -561,6 +561,32 @@ test_plan_update_during_run (void)
   remove_journal (path);
 }
 
+/* Targets naming aspects the account does not have are unset, the rest kept */
+static void
+test_plan_drop_missing_aspects (void)
+{
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  const char *aspects[] = { "Friends", NULL };
+  const char *name = NULL;
+
+  gpm_plan_set_target (plan, "circles/family", GPM_PLAN_TARGET_ASPECT, "Family");
+  gpm_plan_set_target (plan, "circles/friends", GPM_PLAN_TARGET_ASPECT, "Friends");
+  gpm_plan_set_target (plan, "circles/all", GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  gpm_plan_set_target (plan, "circles/skip", GPM_PLAN_TARGET_SKIP, NULL);
+
+  g_assert_cmpuint (gpm_plan_drop_missing_aspects (plan, aspects), ==, 1);
+  g_assert_false (gpm_plan_has_target (plan, "circles/family"));
+  g_assert_cmpint (gpm_plan_lookup_target (plan, "circles/family", NULL), ==, GPM_PLAN_TARGET_SKIP);
+  g_assert_cmpint (gpm_plan_get_target (plan, "circles/friends", &name), ==, GPM_PLAN_TARGET_ASPECT);
+  g_assert_cmpstr (name, ==, "Friends");
+  g_assert_cmpint (gpm_plan_get_target (plan, "circles/all", NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  g_assert_true (gpm_plan_has_target (plan, "circles/skip"));
+
+  /* an account without aspects keeps no aspect target */
+  g_assert_cmpuint (gpm_plan_drop_missing_aspects (plan, NULL), ==, 1);
+  g_assert_false (gpm_plan_has_target (plan, "circles/friends"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -574,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/journal", test_plan_journal);
   g_test_add_func ("/plan/migrator", test_plan_migrator);
   g_test_add_func ("/plan/update-during-run", test_plan_update_during_run);
+  g_test_add_func ("/plan/drop-missing-aspects", test_plan_drop_missing_aspects);
 
   return g_test_run ();
 }

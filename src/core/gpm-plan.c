@@ -248,6 +248,27 @@ gpm_plan_unset_target (GpmPlan    *self,
   g_hash_table_remove (self->targets, scope_key);
 }
 
+guint
+gpm_plan_drop_missing_aspects (GpmPlan            *self,
+                               const char * const *aspect_names)
+{
+  GHashTableIter iter;
+  Target *t;
+  guint n = 0;
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), 0);
+
+  g_hash_table_iter_init (&iter, self->targets);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &t))
+    if (t->target == GPM_PLAN_TARGET_ASPECT &&
+        (aspect_names == NULL || !g_strv_contains (aspect_names, t->aspect)))
+      {
+        g_hash_table_iter_remove (&iter);
+        n++;
+      }
+  return n;
+}
+
 void
 gpm_plan_clear_targets (GpmPlan *self)
 {

@@ -100,6 +100,14 @@ void          gpm_plan_set_target        (GpmPlan       *self,
 /* Removes the audience's own choice (a person: the people's applies). */
 void          gpm_plan_unset_target      (GpmPlan       *self,
                                           const char    *scope_key);
+/* Unsets every target naming an aspect that is not in @aspect_names (the
+ * aspects of the account signed in; NULL-terminated): a plan restored
+ * from another account's journal, or an aspect deleted on the pod since,
+ * must not send a post to an aspect that does not exist (the migrator
+ * would refuse the whole run). Those audiences are skipped until the user
+ * chooses again. Returns how many targets were unset. */
+guint         gpm_plan_drop_missing_aspects (GpmPlan            *self,
+                                             const char * const *aspect_names);
 /* Removes every audience's choice: everything private is skipped. */
 void          gpm_plan_clear_targets     (GpmPlan       *self);
 /* Whether the audience has a choice of its own. */

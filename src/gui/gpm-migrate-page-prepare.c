@@ -143,6 +143,20 @@ prepare_finish_plan (GpmMigratePage *self,
       gtk_label_set_label (self->plan_message_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), TRUE);
     }
+  else
+    {
+      /* A plan restored from another account's journal (the last one
+       * signed in), or naming an aspect deleted since: those audiences are
+       * skipped until the user chooses again, never a refused run */
+      g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      for (guint i = 0; i < self->aspects->len; i++)
+        g_strv_builder_add (names, ((GpmPodAspect *) g_ptr_array_index (self->aspects, i))->name);
+      strv = g_strv_builder_end (names);
+      if (gpm_plan_drop_missing_aspects (self->plan, (const char * const *) strv) > 0)
+        g_debug ("targets naming aspects the account does not have were unset");
+    }
   gtk_widget_set_visible (self->preparing_box, FALSE);
   _gpm_migrate_page_collect_scopes (self);
   _gpm_migrate_page_show_pace (self);

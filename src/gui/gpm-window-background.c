@@ -296,6 +296,23 @@ resume_prepared_cb (GObject      *source,
   if (self->resume == NULL)
     return;
 
+  /* The journal's plan came back while preparing; a record that names
+   * aspects and a pace itself (one written before the plan was saved in
+   * the journal) has the last word */
+  {
+    g_autoptr(GVariant) aspects = g_variant_lookup_value (self->resume, "aspects", G_VARIANT_TYPE ("a{ss}"));
+    guint32 delay = 0;
+
+    for (gsize i = 0; aspects != NULL && i < g_variant_n_children (aspects); i++)
+      {
+        const char *key, *aspect;
+
+        g_variant_get_child (aspects, i, "{&s&s}", &key, &aspect);
+        gpm_migrate_page_map_scope (page, key, aspect);
+      }
+    if (g_variant_lookup (self->resume, "delay", "u", &delay))
+      gpm_migrate_page_set_delay (page, delay);
+  }
   gpm_migrate_page_start (page);
 }
 
