@@ -177,8 +177,8 @@ failure_free (Failure *f)
 #define BATCH_ENTRIES 256
 
 typedef struct {
-  char   *name;
-  GBytes *data;
+  const char *name;   /* the takeout's entry name: lives as long as the takeout */
+  GBytes     *data;
 } ParseJob;
 
 typedef struct {
@@ -187,7 +187,64 @@ typedef struct {
   GThreadPool *parsers;
   GPtrArray   *batch;      /* ParseJob*, filled by the loading thread */
   gsize        batch_bytes;
+  GHashTable  *scopes;     /* GpmScope → itself: one copy of each, shared by the posts (self->lock) */
+  GHashTable  *acls;      /* GPtrArray of shared scopes → itself: one array per distinct ACL */
+  gboolean     keep_deflated;
 } LoadState;
+
+static guint
+acl_hash (gconstpointer a)
+{
+  const GPtrArray *scopes = a;
+  guint h = scopes->len;
+
+  for (guint i = 0; i < scopes->len; i++)
+    h = h * 31 + g_direct_hash (scopes->pdata[i]);  /* the scopes are shared by then */
+  return h;
+}
+
+static gboolean
+acl_equal (gconstpointer a,
+           gconstpointer b)
+{
+  const GPtrArray *x = a, *y = b;
+
+  if (x->len != y->len)
+    return FALSE;
+  for (guint i = 0; i < x->len; i++)
+    if (x->pdata[i] != y->pdata[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Posts share their scopes, and the arrays of them: 100,000 posts name a
+ * few hundred audiences in a few hundred combinations. */
+static void
+share_scopes_locked (LoadState *state,
+                     GpmPost   *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  GPtrArray *acl;
+
+  for (guint i = 0; i < scopes->len; i++)
+    {
+      GpmScope *scope = g_ptr_array_index (scopes, i);
+      GpmScope *shared = g_hash_table_lookup (state->scopes, scope);
+
+      if (shared == NULL)
+        g_hash_table_add (state->scopes, gpm_scope_ref (scope));
+      else if (shared != scope)
+        {
+          scopes->pdata[i] = gpm_scope_ref (shared);
+          gpm_scope_unref (scope);
+        }
+    }
+  acl = g_hash_table_lookup (state->acls, scopes);
+  if (acl == NULL)
+    g_hash_table_add (state->acls, g_ptr_array_ref (scopes));
+  else if (acl != scopes)
+    gpm_post_share_scopes (post, acl);
+}
 
 static void
 parse_one (LoadState *state,
@@ -197,9 +254,13 @@ parse_one (LoadState *state,
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
 
+  /* The index keeps what it needs; the JSON is read again when wanted. */
+  if (post != NULL)
+    gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
   g_mutex_lock (&self->lock);
   if (post != NULL)
     {
+      share_scopes_locked (state, post);
       g_ptr_array_add (self->posts, post);
       self->n_posts++;
       queue_notify_locked (self);
@@ -207,13 +268,12 @@ parse_one (LoadState *state,
   else
     {
       Failure *f = g_new0 (Failure, 1);
-      f->name = g_steal_pointer (&job->name);
+      f->name = g_strdup (job->name);
       f->error = g_steal_pointer (&error);
       g_ptr_array_add (state->failures, f);
     }
   g_mutex_unlock (&self->lock);
 
-  g_free (job->name);
   g_bytes_unref (job->data);
   g_free (job);
 }
@@ -246,7 +306,7 @@ on_json (const char *name,
   LoadState *state = user_data;
   ParseJob *job = g_new (ParseJob, 1);
 
-  job->name = g_strdup (name);
+  job->name = name;
   job->data = g_bytes_ref (data);
   if (state->batch == NULL)
     state->batch = g_ptr_array_new ();
@@ -305,17 +365,15 @@ add_problem (GpmImport *self, GpmProblem *problem)
  * diaspora's web path). Only the cheap check (gpm_takeout_check_image):
  * the full decode is left to where the bytes are read anyway. */
 static void
-check_media (GpmImport      *self,
-             GpmPost        *post,
-             const GpmMedia *m,
-             guint          *n_missing,
-             GCancellable   *cancellable)
+check_media (GpmImport             *self,
+             GpmPost               *post,
+             const GpmPostMediaRef *m,
+             guint                 *n_missing,
+             GCancellable          *cancellable)
 {
   g_autoptr(GError) error = NULL;
   const GpmTakeoutEntry *entry;
 
-  if (m == NULL)
-    return;
   entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), m->local_file_path, m->url);
   /* A file was promised (localFilePath): is it there? */
   if (m->local_file_path != NULL && *m->local_file_path != '\0')
@@ -324,7 +382,7 @@ check_media (GpmImport      *self,
       if (entry == NULL)
         n_missing[0]++;
     }
-  if (m->content_type && g_str_has_prefix (m->content_type, "video/"))
+  if (m->video)
     return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
     add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
@@ -332,20 +390,18 @@ check_media (GpmImport      *self,
                                          entry->name, error->message));
 }
 
+/* From the index (gpm_post_get_media_refs): the posts are not read again. */
 static void
 check_post_photos (GpmImport    *self,
                    GpmPost      *post,
                    guint        *n_missing,
                    GCancellable *cancellable)
 {
-  GPtrArray *album;
+  guint n_refs = 0;
+  const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
 
-  if ((gpm_post_get_attachments (post) & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM)) == 0)
-    return;
-  album = gpm_post_get_album (post);
-  for (guint i = 0; album && i < album->len; i++)
-    check_media (self, post, g_ptr_array_index (album, i), n_missing, cancellable);
-  check_media (self, post, gpm_post_get_media (post), n_missing, cancellable);
+  for (guint i = 0; i < n_refs; i++)
+    check_media (self, post, &refs[i], n_missing, cancellable);
 }
 
 gboolean
@@ -355,7 +411,11 @@ gpm_import_run (GpmImport     *self,
 {
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) failure_free);
   g_autoptr(GHashTable) post_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  LoadState state = { self, failures, NULL, NULL, 0 };
+  g_autoptr(GHashTable) scopes = g_hash_table_new_full (gpm_scope_hash, gpm_scope_equal,
+                                                         (GDestroyNotify) gpm_scope_unref, NULL);
+  g_autoptr(GHashTable) acls = g_hash_table_new_full (acl_hash, acl_equal,
+                                                       (GDestroyNotify) g_ptr_array_unref, NULL);
+  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
@@ -368,6 +428,7 @@ gpm_import_run (GpmImport     *self,
     return FALSE;
 
   gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
+  state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
   state.parsers = g_thread_pool_new (parse_batch, &state,
                                      CLAMP ((int) g_get_num_processors () - 1, 1, 3),
                                      FALSE, NULL);

@@ -440,12 +440,6 @@ add_icon (GtkWidget  *box,
   g_string_append_printf (a11y, ", %s", label);
 }
 
-static gboolean
-media_is_video (const GpmMedia *media)
-{
-  return media != NULL && media->content_type != NULL && g_str_has_prefix (media->content_type, "video/");
-}
-
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
@@ -475,8 +469,8 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_string_append_printf (a11y, ", %s", snippet);
 
   clear_box (row->icons);
-  /* The attachment kinds are known from indexing; only a single media item is
-   * read (to tell a video from a photo), so rows stay cheap to fill. */
+  /* The attachment kinds, a video among them, are known from indexing: a
+   * row never reads its post again. */
   kinds = gpm_post_get_attachments (post);
   if (kinds & GPM_POST_HAS_LINK)
     add_icon (row->icons, "insert-link-symbolic", _("Link"), a11y);
@@ -484,7 +478,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     add_icon (row->icons, "image-x-generic-symbolic", _("Album"), a11y);
   else if (kinds & GPM_POST_HAS_MEDIA)
     {
-      gboolean video = media_is_video (gpm_post_get_media (post));
+      gboolean video = (kinds & GPM_POST_MEDIA_IS_VIDEO) != 0;
       add_icon (row->icons, video ? "video-x-generic-symbolic" : "image-x-generic-symbolic",
                 video ? _("Video") : _("Photo"), a11y);
     }
