@@ -27,6 +27,8 @@ struct _GpmImport
   double         fraction;
   GMainContext  *notify_context;
   gboolean       notify_pending;
+  guint          n_batches;
+  GPtrArray     *added;      /* GpmPost* read since the last "posts-added" (with a main context) */
 };
 
 G_DEFINE_FINAL_TYPE (GpmImport, gpm_import, G_TYPE_OBJECT)
@@ -41,6 +43,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  POSTS_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 gpm_import_finalize (GObject *object)
 {
@@ -52,6 +61,7 @@ gpm_import_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_object (&self->index);
   g_clear_pointer (&self->notify_context, g_main_context_unref);
+  g_clear_pointer (&self->added, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (gpm_import_parent_class)->finalize (object);
@@ -99,6 +109,19 @@ gpm_import_class_init (GpmImportClass *klass)
     g_param_spec_double ("fraction", NULL, NULL, -1, 1, -1,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GpmImport::posts-added:
+   * @posts: (element-type GpmPost): the posts read since the last emission
+   *
+   * With gpm_import_run_async(): posts as they are read, in batches, on the
+   * caller's main context, before the run finishes (file order within a
+   * batch, batches in no particular order). Every post the run finds comes
+   * once; gpm_import_get_posts() has them all, sorted, when it is done.
+   */
+  signals[POSTS_ADDED] =
+    g_signal_new ("posts-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -131,10 +154,19 @@ static gboolean
 notify_in_main (gpointer data)
 {
   GpmImport *self = data;
+  g_autoptr(GPtrArray) added = NULL;
 
   g_mutex_lock (&self->lock);
   self->notify_pending = FALSE;
+  if (self->added != NULL && self->added->len > 0)
+    {
+      added = g_steal_pointer (&self->added);
+      self->added = g_ptr_array_new_with_free_func (g_object_unref);
+    }
   g_mutex_unlock (&self->lock);
+
+  if (added != NULL)
+    g_signal_emit (self, signals[POSTS_ADDED], 0, added);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POSTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROBLEMS]);
@@ -143,15 +175,24 @@ notify_in_main (gpointer data)
 }
 
 /* Called with the lock held. At most one notification is queued at a time,
- * so a fast worker never floods the main loop. */
+ * so a fast worker never floods the main loop. The first comes at once (the
+ * first posts on screen); later ones at most every BATCH_INTERVAL_MS, so
+ * the posts arrive in a few big batches, each one sorted insert. */
+#define BATCH_INTERVAL_MS 150
+
 static void
 queue_notify_locked (GpmImport *self)
 {
+  g_autoptr(GSource) source = NULL;
+
   if (self->notify_context == NULL || self->notify_pending)
     return;
   self->notify_pending = TRUE;
-  gpm_main_context_post (self->notify_context, G_PRIORITY_DEFAULT_IDLE, "[gpm-import] progress",
-                         notify_in_main, g_object_ref (self), g_object_unref);
+  source = self->n_batches++ == 0 ? g_idle_source_new () : g_timeout_source_new (BATCH_INTERVAL_MS);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, notify_in_main, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[gpm-import] progress");
+  g_source_attach (source, self->notify_context);
 }
 
 /* A failed .json is reported when it sits beside real posts, or is named like
@@ -262,6 +303,8 @@ parse_one (LoadState *state,
     {
       share_scopes_locked (state, post);
       g_ptr_array_add (self->posts, post);
+      if (self->added != NULL)
+        g_ptr_array_add (self->added, g_object_ref (post));
       self->n_posts++;
       queue_notify_locked (self);
     }
@@ -546,6 +589,7 @@ gpm_import_run_async (GpmImport           *self,
   g_return_if_fail (GPM_IS_IMPORT (self));
 
   self->notify_context = g_main_context_ref_thread_default ();
+  self->added = g_ptr_array_new_with_free_func (g_object_unref);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_import_run_async);
   g_task_set_return_on_cancel (task, FALSE);
@@ -557,8 +601,19 @@ gpm_import_run_finish (GpmImport     *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
+  g_autoptr(GPtrArray) added = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gpm_import_run_async, FALSE);
+
+  /* The last posts before the run says it is done; a notification still
+   * queued finds none. */
+  g_mutex_lock (&self->lock);
+  added = g_steal_pointer (&self->added);
+  g_mutex_unlock (&self->lock);
+  if (added != NULL && added->len > 0)
+    g_signal_emit (self, signals[POSTS_ADDED], 0, added);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -565,11 +565,17 @@ ensure_full (GpmPost *self)
   g_mutex_lock (&self->full_lock);
   if (!self->full_loaded)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) raw = load_raw (self, &error);
-      const char *what = error ? error->message : NULL;
+      g_autoptr(GBytes) raw = load_raw (self, NULL);
+      const char *what = NULL;
       g_autoptr(JsonObject) root = raw ? parse_full_members (raw, &what) : NULL;
 
+      /* Not read (the takeout still loading, or gone): no attachments this
+       * time, and another try on the next call. */
+      if (raw == NULL)
+        {
+          g_mutex_unlock (&self->full_lock);
+          return self;
+        }
       if (root != NULL)
         fill_full (self, root);
       else
