@@ -39,6 +39,7 @@ struct _GpmPost
   gint64       update_unix;    /* seconds */
   gboolean     has_update_time;
   gboolean     entry_name_borrowed;  /* the takeout's entry name (gpm_post_set_source) */
+  gboolean     from_file;            /* read again from the file @entry_name names */
   PostFull    *full;       /* the attachments, NULL until read (ensure_full) */
   GPtrArray   *scopes;     /* GpmScope* */
   GPtrArray   *warnings;   /* char*, NULL until the first (add_warning) */
@@ -554,6 +555,15 @@ load_raw (GpmPost     *self,
     }
   if (self->source != NULL)
     return gpm_takeout_read_entry (self->source, self->entry_name, 0, NULL, error);
+  if (self->from_file)
+    {
+      char *data = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (self->entry_name, &data, &len, error))
+        return NULL;
+      return g_bytes_new_take (data, len);
+    }
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no longer in memory");
   return NULL;
 }
@@ -1063,6 +1073,20 @@ gpm_post_new_from_file (const char  *path,
   if (!g_file_get_contents (path, &data, &len, error))
     return NULL;
   return gpm_post_new_from_data (path, data, len, error);
+}
+
+void
+gpm_post_set_source_file (GpmPost *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (GPM_IS_POST (self));
+
+  locker = g_mutex_locker_new (&self->full_lock);
+  if (self->full_loaded || self->source != NULL)
+    return;
+  self->from_file = TRUE;
+  g_clear_pointer (&self->raw, g_bytes_unref);
 }
 
 const char *gpm_post_get_entry_name (GpmPost *self) { return self->entry_name; }

@@ -124,6 +124,9 @@ void               gpm_post_set_source            (GpmPost    *self,
                                                    GpmTakeout *takeout,
                                                    const char *entry_name,
                                                    gboolean    keep_deflated);
+/* The same for a post read with gpm_post_new_from_file(): its JSON is read
+ * again from that file (which must stay) when the attachments are asked for. */
+void               gpm_post_set_source_file       (GpmPost *self);
 /* The post's JSON (kept, deflated, or read again from its takeout). */
 GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);
