@@ -203,9 +203,9 @@ import_progress_cb (GpmWindow  *self,
 /* Posts while the takeout is read (issue 13): the review page shows the
  * first batch at once, each later batch is put in its place in the list,
  * and the sidebar's counts follow from an index of the posts so far, made
- * in a worker at most every LIVE_INDEX_INTERVAL_US. What the window keeps
+ * in a worker at most every LIVE_INDEX_INTERVAL_US (each rebuilds the tree). What the window keeps
  * of a running import hangs on it ("gpm-loading"), gone with it. */
-#define LIVE_INDEX_INTERVAL_US (700 * G_TIME_SPAN_MILLISECOND)
+#define LIVE_INDEX_INTERVAL_US (1500 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {
   GPtrArray  *posts;      /* GpmPost*: every post handed over so far */
