@@ -41,8 +41,14 @@ tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
 
+  static double gaps_over = -1;
+
+  if (gaps_over < 0)
+    gaps_over = g_getenv ("BENCH_GUI_GAPS") ? g_ascii_strtod (g_getenv ("BENCH_GUI_GAPS"), NULL) : 0;
   if (last_tick != 0 && now - last_tick > max_gap)
     max_gap = now - last_tick;
+  if (gaps_over > 0 && last_tick != 0 && now - last_tick > gaps_over * 1000)
+    g_print ("GAP of %.1f ms ending at %.3f s\n", (now - last_tick) / 1000.0, now / 1e6);
   last_tick = now;
   sum_ticks++;
   return G_SOURCE_CONTINUE;

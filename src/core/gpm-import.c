@@ -8,6 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct _GpmImport
 {
@@ -231,7 +236,21 @@ typedef struct {
   GHashTable  *scopes;     /* GpmScope → itself: one copy of each, shared by the posts (self->lock) */
   GHashTable  *acls;      /* GPtrArray of shared scopes → itself: one array per distinct ACL */
   gboolean     keep_deflated;
+  gboolean     background;  /* run for a GUI: the reading threads yield to it */
 } LoadState;
+
+/* With the posts on screen while the rest is read, the window lays out
+ * its first frames while the loading and parsing threads keep both cores
+ * busy: the main loop was starved (200 ms frames). Those threads run at a
+ * lower priority (nice 10, a thread's own on Linux), so the UI comes first
+ * and the reading takes the rest. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+}
 
 static guint
 acl_hash (gconstpointer a)
@@ -326,6 +345,15 @@ parse_batch (gpointer batch_data,
              gpointer user_data)
 {
   GPtrArray *batch = batch_data;
+  LoadState *state = user_data;
+  static GPrivate lowered;
+
+  /* The pool's own threads (exclusive), gone with it */
+  if (state->background && g_private_get (&lowered) == NULL)
+    {
+      lower_thread_priority ();
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+    }
 
   for (guint i = 0; i < batch->len; i++)
     parse_one (user_data, g_ptr_array_index (batch, i));
@@ -472,9 +500,10 @@ gpm_import_run (GpmImport     *self,
 
   gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
   state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
+  state.background = self->notify_context != NULL;
   state.parsers = g_thread_pool_new (parse_batch, &state,
                                      CLAMP ((int) g_get_num_processors () - 1, 1, 3),
-                                     FALSE, NULL);
+                                     state.background, NULL);
   loaded = gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error);
   flush_batch (&state);
   /* Wait for the parsers to finish what was queued. */
@@ -572,6 +601,9 @@ run_thread (GTask        *task,
 {
   GError *error = NULL;
 
+  /* (this thread is GTask's: it stays at the lower priority for the
+   * GTasks it runs next, which are not the UI's either) */
+  lower_thread_priority ();
   if (gpm_import_run (source_object, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
