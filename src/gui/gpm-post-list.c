@@ -249,6 +249,12 @@ add_step (GpmPostList *self)
   GpmPost *selected = gpm_post_list_get_selected_post (self);
   guint first, last, n, lo, hi, k = 0, n_runs = 1, sel_store = G_MAXUINT, sel_merged = G_MAXUINT;
 
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  /* A list shown from its top stays there: the view would otherwise follow
+   * the row it shows first as newer posts come in above it, down to an
+   * empty stretch of the list */
+  gboolean at_top = vadj == NULL || gtk_adjustment_get_value (vadj) <= 0;
+
   if (g_list_model_get_n_items (store) == 0)
     start_growing (self);
 
@@ -323,6 +329,8 @@ add_step (GpmPostList *self)
                            merged->pdata + sel_merged + 1, merged->len - sel_merged - 1);
     }
   g_ptr_array_remove_range (sorted, 0, n);
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->slice)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
 }
 
 static gpointer
