@@ -170,7 +170,8 @@ import_done (gpointer data)
   GpmWindow *window = data;
   const char *page = gpm_window_get_page (window);
 
-  return g_strcmp0 (page, "import") != 0;
+  /* The review page shows the first posts while the rest is read */
+  return g_strcmp0 (page, "import") != 0 && !gpm_window_is_loading (window);
 }
 
 gboolean

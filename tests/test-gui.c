@@ -946,6 +946,129 @@ test_preview_text (void)
  * dropped like a user would: each node's count must be the number of good
  * posts the generator gave that audience. */
 static void
+on_posts_added (GpmImport *import,
+                GPtrArray *added,
+                GPtrArray *seen)
+{
+  g_assert_cmpuint (added->len, >, 0);
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (seen, g_object_ref (g_ptr_array_index (added, i)));
+}
+
+static void
+assert_newest_first (GListModel *model,
+                     guint       n)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GpmPost) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(GpmPost) b = g_list_model_get_item (model, i);
+      g_assert_cmpint (g_date_time_compare (gpm_post_get_creation_time (a), gpm_post_get_creation_time (b)), >=, 0);
+    }
+}
+
+/* Issue 13: the posts reach the list while the takeout is read, in
+ * batches ("posts-added"), each put in its place; the list ends as if it
+ * had been given them all at once. */
+static void
+test_posts_while_reading (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "streamed", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) once = g_hash_table_new (NULL, NULL);
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  g_autoptr(GpmImport) import = NULL;
+  GPtrArray *all;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 1500;
+  options.seed = 13;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
+  import = g_object_ref (gpm_window_get_import (window));  /* its posts outlive the window */
+  g_signal_connect (import, "posts-added", G_CALLBACK (on_posts_added), seen);
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+
+  /* Every post came once, before the import said it was done */
+  all = gpm_import_get_posts (import);
+  g_assert_cmpuint (all->len, ==, 1500);
+  g_assert_cmpuint (seen->len, ==, all->len);
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_true (g_hash_table_add (once, g_ptr_array_index (seen, i)));
+  for (guint i = 0; i < all->len; i++)
+    g_assert_true (g_hash_table_contains (once, g_ptr_array_index (all, i)));
+  assert_newest_first (gpm_post_list_get_model (gpm_window_get_post_list (window)), all->len);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Batches in any order, into runs or all over the list, keep the list
+   * sorted and the selected post selected */
+  {
+    GpmPostList *list = g_object_ref_sink (g_object_new (GPM_TYPE_POST_LIST, NULL));
+    g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree const char **key_array = NULL;
+    g_autoptr(GPtrArray) shuffled = g_ptr_array_copy (all, NULL, NULL);
+    g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+    GpmPost *selected = NULL;
+    guint done = 0;
+
+    g_ptr_array_set_free_func (shuffled, NULL);
+    for (guint i = 0; i < all->len; i++)
+      {
+        GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (all, i));
+        for (guint k = 0; k < scopes->len; k++)
+          g_hash_table_add (keys, (gpointer) gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+      }
+    key_array = (const char **) g_hash_table_get_keys_as_array (keys, NULL);
+    gpm_post_list_set_scope_keys (list, key_array);
+    for (guint i = shuffled->len; i > 1; i--)
+      {
+        guint j = g_rand_int_range (rand, 0, i);
+        gpointer t = shuffled->pdata[i - 1];
+        shuffled->pdata[i - 1] = shuffled->pdata[j];
+        shuffled->pdata[j] = t;
+      }
+    /* a few small batches (few runs), then big ones all over */
+    while (done < shuffled->len)
+      {
+        guint n = MIN (done < 20 ? 3 : 400, shuffled->len - done);
+        g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+        for (guint k = 0; k < n; k++)
+          g_ptr_array_add (batch, shuffled->pdata[done + k]);
+        gpm_post_list_add_posts (list, batch);
+        done += n;
+        if (done == 21)
+          gpm_post_list_select_position (list, 5);
+        if (done > 21)
+          g_assert_true (gpm_post_list_get_selected_post (list) == selected);
+        selected = gpm_post_list_get_selected_post (list);
+      }
+    /* The list is not shown, so its rows never grow: wait for the posts */
+    for (guint i = 0; i < 100000 && g_list_model_get_n_items (gpm_post_list_get_model (list)) < all->len; i++)
+      g_main_context_iteration (NULL, FALSE);
+    assert_newest_first (gpm_post_list_get_model (list), all->len);
+    g_object_unref (list);
+  }
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
+static void
 test_generated_takeout_counts (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "generated", NULL);
@@ -1358,6 +1481,7 @@ main (int   argc,
   g_test_add_func ("/gui/date-line-language", test_date_line_language);
   g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
+  g_test_add_func ("/gui/posts-while-reading", test_posts_while_reading);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);

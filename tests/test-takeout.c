@@ -251,6 +251,89 @@ test_tgz (void)
   check_form (GPM_GEN_FORM_TGZ);
 }
 
+/* Imported posts keep an index, not their JSON: what needs more reads it
+ * again (a zip's entry directly, a folder's file, a .tgz's deflated copy),
+ * and finds what a post read from the file itself has. */
+static void
+test_reread (void)
+{
+  for (GpmGenForm form = 0; form < 4; form++)
+    {
+      g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+      g_autoptr(GpmImport) import = NULL;
+      g_autoptr(GError) error = NULL;
+      GPtrArray *posts;
+      guint with_media = 0, with_link = 0, reshares = 0;
+
+      for (guint k = 0; k < manifests[form]->paths->len; k++)
+        g_ptr_array_add (strv, g_ptr_array_index (manifests[form]->paths, k));
+      g_ptr_array_add (strv, NULL);
+      import = gpm_import_new ((const char * const *) strv->pdata);
+      gpm_import_set_max_json_size (import, manifests[form]->json_limit);
+      g_assert_true (gpm_import_run (import, NULL, &error));
+      g_assert_no_error (error);
+      posts = gpm_import_get_posts (import);
+      g_assert_cmpuint (posts->len, >, 50);
+      for (guint i = 0; i < posts->len; i++)
+        {
+          GpmPost *post = g_ptr_array_index (posts, i);
+          g_autoptr(GBytes) want_bytes = folder_bytes (gpm_post_get_entry_name (post));
+          g_autoptr(GBytes) got_bytes = gpm_post_dup_json (post, &error);
+          g_autoptr(GpmPost) want = NULL;
+          const GpmMedia *m, *wm;
+          const char *title, *url, *reshared;
+          guint n_refs = 0;
+
+          g_assert_no_error (error);
+          g_assert_true (g_bytes_equal (got_bytes, want_bytes));
+          want = gpm_post_new_without_acl (gpm_post_get_entry_name (post), want_bytes, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (gpm_post_get_content (post), ==, gpm_post_get_content (want));
+          g_assert_cmpint (gpm_post_get_attachments (post), ==, gpm_post_get_attachments (want));
+          g_assert_cmpuint (gpm_post_get_scopes (post)->len, ==, gpm_post_get_scopes (want)->len);
+
+          /* What indexing kept, without a second read */
+          gpm_post_get_media_refs (post, &n_refs);
+          gpm_post_get_search_parts (post, &title, &url, &reshared);
+
+          /* The attachments, read again */
+          m = gpm_post_get_media (post);
+          wm = gpm_post_get_media (want);
+          g_assert_true ((m == NULL) == (wm == NULL));
+          if (m != NULL)
+            {
+              with_media++;
+              g_assert_cmpstr (m->local_file_path, ==, wm->local_file_path);
+              g_assert_cmpstr (m->url, ==, wm->url);
+              g_assert_cmpint (!!(gpm_post_get_attachments (post) & GPM_POST_MEDIA_IS_VIDEO), ==,
+                               m->content_type != NULL && g_str_has_prefix (m->content_type, "video/"));
+            }
+          g_assert_cmpuint (n_refs, ==, (m != NULL) + (gpm_post_get_album (post) ? gpm_post_get_album (post)->len : 0));
+          if (gpm_post_get_link (post) != NULL)
+            {
+              with_link++;
+              g_assert_cmpstr (gpm_post_get_link (post)->url, ==, gpm_post_get_link (want)->url);
+              g_assert_cmpstr (url, ==, gpm_post_get_link (post)->url);
+              g_assert_cmpstr (title, ==, gpm_post_get_link (post)->title);
+            }
+          else
+            g_assert_null (url);
+          if (gpm_post_get_reshared_post (post) != NULL)
+            {
+              reshares++;
+              g_assert_cmpstr (reshared, ==, gpm_post_get_content (gpm_post_get_reshared_post (post)));
+            }
+          {
+            g_autofree char *author = gpm_post_dup_author_id (post);
+            g_assert_cmpstr (author, ==, gpm_post_get_author (want) ? gpm_post_get_author (want)->resource_name : NULL);
+          }
+        }
+      g_assert_cmpuint (with_media, >, 0);
+      g_assert_cmpuint (with_link, >, 0);
+      g_assert_cmpuint (reshares, >, 0);
+    }
+}
+
 /* The folder opened at Takeout, or at the posts folder, names entries
  * relative to it. */
 static void
@@ -1276,6 +1359,7 @@ main (int    argc,
   g_test_add_func ("/takeout/zip", test_zip);
   g_test_add_func ("/takeout/multi", test_multi);
   g_test_add_func ("/takeout/tgz", test_tgz);
+  g_test_add_func ("/takeout/reread", test_reread);
   g_test_add_func ("/takeout/folder-roots", test_folder_roots);
   g_test_add_func ("/takeout/cross-part-media", test_cross_part_media);
   g_test_add_func ("/takeout/media-resolution", test_media_resolution);

@@ -69,6 +69,8 @@ load_stdin_posts (GPtrArray *problems)
       post = gpm_post_new_from_file (path, &error);
       if (post)
         {
+          /* Indexed: the attachments are read from the file again if asked for */
+          gpm_post_set_source_file (post);
           g_ptr_array_add (posts, post);
           gpm_post_collect_problems (post, problems);
         }

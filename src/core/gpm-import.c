@@ -8,6 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 struct _GpmImport
 {
@@ -27,6 +32,8 @@ struct _GpmImport
   double         fraction;
   GMainContext  *notify_context;
   gboolean       notify_pending;
+  guint          n_batches;
+  GPtrArray     *added;      /* GpmPost* read since the last "posts-added" (with a main context) */
 };
 
 G_DEFINE_FINAL_TYPE (GpmImport, gpm_import, G_TYPE_OBJECT)
@@ -41,6 +48,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  POSTS_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 gpm_import_finalize (GObject *object)
 {
@@ -52,6 +66,7 @@ gpm_import_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_object (&self->index);
   g_clear_pointer (&self->notify_context, g_main_context_unref);
+  g_clear_pointer (&self->added, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (gpm_import_parent_class)->finalize (object);
@@ -99,6 +114,19 @@ gpm_import_class_init (GpmImportClass *klass)
     g_param_spec_double ("fraction", NULL, NULL, -1, 1, -1,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GpmImport::posts-added:
+   * @posts: (element-type GpmPost): the posts read since the last emission
+   *
+   * With gpm_import_run_async(): posts as they are read, in batches, on the
+   * caller's main context, before the run finishes (file order within a
+   * batch, batches in no particular order). Every post the run finds comes
+   * once; gpm_import_get_posts() has them all, sorted, when it is done.
+   */
+  signals[POSTS_ADDED] =
+    g_signal_new ("posts-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 }
 
 static void
@@ -131,10 +159,19 @@ static gboolean
 notify_in_main (gpointer data)
 {
   GpmImport *self = data;
+  g_autoptr(GPtrArray) added = NULL;
 
   g_mutex_lock (&self->lock);
   self->notify_pending = FALSE;
+  if (self->added != NULL && self->added->len > 0)
+    {
+      added = g_steal_pointer (&self->added);
+      self->added = g_ptr_array_new_with_free_func (g_object_unref);
+    }
   g_mutex_unlock (&self->lock);
+
+  if (added != NULL)
+    g_signal_emit (self, signals[POSTS_ADDED], 0, added);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POSTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PROBLEMS]);
@@ -143,15 +180,24 @@ notify_in_main (gpointer data)
 }
 
 /* Called with the lock held. At most one notification is queued at a time,
- * so a fast worker never floods the main loop. */
+ * so a fast worker never floods the main loop. The first comes at once (the
+ * first posts on screen); later ones at most every BATCH_INTERVAL_MS, so
+ * the posts arrive in a few big batches, each one sorted insert. */
+#define BATCH_INTERVAL_MS 150
+
 static void
 queue_notify_locked (GpmImport *self)
 {
+  g_autoptr(GSource) source = NULL;
+
   if (self->notify_context == NULL || self->notify_pending)
     return;
   self->notify_pending = TRUE;
-  gpm_main_context_post (self->notify_context, G_PRIORITY_DEFAULT_IDLE, "[gpm-import] progress",
-                         notify_in_main, g_object_ref (self), g_object_unref);
+  source = self->n_batches++ == 0 ? g_idle_source_new () : g_timeout_source_new (BATCH_INTERVAL_MS);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (source, notify_in_main, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[gpm-import] progress");
+  g_source_attach (source, self->notify_context);
 }
 
 /* A failed .json is reported when it sits beside real posts, or is named like
@@ -177,8 +223,8 @@ failure_free (Failure *f)
 #define BATCH_ENTRIES 256
 
 typedef struct {
-  char   *name;
-  GBytes *data;
+  const char *name;   /* the takeout's entry name: lives as long as the takeout */
+  GBytes     *data;
 } ParseJob;
 
 typedef struct {
@@ -187,7 +233,78 @@ typedef struct {
   GThreadPool *parsers;
   GPtrArray   *batch;      /* ParseJob*, filled by the loading thread */
   gsize        batch_bytes;
+  GHashTable  *scopes;     /* GpmScope → itself: one copy of each, shared by the posts (self->lock) */
+  GHashTable  *acls;      /* GPtrArray of shared scopes → itself: one array per distinct ACL */
+  gboolean     keep_deflated;
+  gboolean     background;  /* run for a GUI: the reading threads yield to it */
 } LoadState;
+
+/* With the posts on screen while the rest is read, the window lays out
+ * its first frames while the loading and parsing threads keep both cores
+ * busy: the main loop was starved (200 ms frames). Those threads run at a
+ * lower priority (nice 10, a thread's own on Linux), so the UI comes first
+ * and the reading takes the rest. */
+static void
+lower_thread_priority (void)
+{
+#ifdef __linux__
+  setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
+}
+
+static guint
+acl_hash (gconstpointer a)
+{
+  const GPtrArray *scopes = a;
+  guint h = scopes->len;
+
+  for (guint i = 0; i < scopes->len; i++)
+    h = h * 31 + g_direct_hash (scopes->pdata[i]);  /* the scopes are shared by then */
+  return h;
+}
+
+static gboolean
+acl_equal (gconstpointer a,
+           gconstpointer b)
+{
+  const GPtrArray *x = a, *y = b;
+
+  if (x->len != y->len)
+    return FALSE;
+  for (guint i = 0; i < x->len; i++)
+    if (x->pdata[i] != y->pdata[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* Posts share their scopes, and the arrays of them: 100,000 posts name a
+ * few hundred audiences in a few hundred combinations. */
+static void
+share_scopes_locked (LoadState *state,
+                     GpmPost   *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  GPtrArray *acl;
+
+  for (guint i = 0; i < scopes->len; i++)
+    {
+      GpmScope *scope = g_ptr_array_index (scopes, i);
+      GpmScope *shared = g_hash_table_lookup (state->scopes, scope);
+
+      if (shared == NULL)
+        g_hash_table_add (state->scopes, gpm_scope_ref (scope));
+      else if (shared != scope)
+        {
+          scopes->pdata[i] = gpm_scope_ref (shared);
+          gpm_scope_unref (scope);
+        }
+    }
+  acl = g_hash_table_lookup (state->acls, scopes);
+  if (acl == NULL)
+    g_hash_table_add (state->acls, g_ptr_array_ref (scopes));
+  else if (acl != scopes)
+    gpm_post_share_scopes (post, acl);
+}
 
 static void
 parse_one (LoadState *state,
@@ -197,23 +314,28 @@ parse_one (LoadState *state,
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
 
+  /* The index keeps what it needs; the JSON is read again when wanted. */
+  if (post != NULL)
+    gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
   g_mutex_lock (&self->lock);
   if (post != NULL)
     {
+      share_scopes_locked (state, post);
       g_ptr_array_add (self->posts, post);
+      if (self->added != NULL)
+        g_ptr_array_add (self->added, g_object_ref (post));
       self->n_posts++;
       queue_notify_locked (self);
     }
   else
     {
       Failure *f = g_new0 (Failure, 1);
-      f->name = g_steal_pointer (&job->name);
+      f->name = g_strdup (job->name);
       f->error = g_steal_pointer (&error);
       g_ptr_array_add (state->failures, f);
     }
   g_mutex_unlock (&self->lock);
 
-  g_free (job->name);
   g_bytes_unref (job->data);
   g_free (job);
 }
@@ -223,6 +345,15 @@ parse_batch (gpointer batch_data,
              gpointer user_data)
 {
   GPtrArray *batch = batch_data;
+  LoadState *state = user_data;
+  static GPrivate lowered;
+
+  /* The pool's own threads (exclusive), gone with it */
+  if (state->background && g_private_get (&lowered) == NULL)
+    {
+      lower_thread_priority ();
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+    }
 
   for (guint i = 0; i < batch->len; i++)
     parse_one (user_data, g_ptr_array_index (batch, i));
@@ -246,7 +377,7 @@ on_json (const char *name,
   LoadState *state = user_data;
   ParseJob *job = g_new (ParseJob, 1);
 
-  job->name = g_strdup (name);
+  job->name = name;
   job->data = g_bytes_ref (data);
   if (state->batch == NULL)
     state->batch = g_ptr_array_new ();
@@ -305,17 +436,15 @@ add_problem (GpmImport *self, GpmProblem *problem)
  * diaspora's web path). Only the cheap check (gpm_takeout_check_image):
  * the full decode is left to where the bytes are read anyway. */
 static void
-check_media (GpmImport      *self,
-             GpmPost        *post,
-             const GpmMedia *m,
-             guint          *n_missing,
-             GCancellable   *cancellable)
+check_media (GpmImport             *self,
+             GpmPost               *post,
+             const GpmPostMediaRef *m,
+             guint                 *n_missing,
+             GCancellable          *cancellable)
 {
   g_autoptr(GError) error = NULL;
   const GpmTakeoutEntry *entry;
 
-  if (m == NULL)
-    return;
   entry = gpm_takeout_find_media (self->takeout, gpm_post_get_entry_name (post), m->local_file_path, m->url);
   /* A file was promised (localFilePath): is it there? */
   if (m->local_file_path != NULL && *m->local_file_path != '\0')
@@ -324,7 +453,7 @@ check_media (GpmImport      *self,
       if (entry == NULL)
         n_missing[0]++;
     }
-  if (m->content_type && g_str_has_prefix (m->content_type, "video/"))
+  if (m->video)
     return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
     add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
@@ -332,20 +461,18 @@ check_media (GpmImport      *self,
                                          entry->name, error->message));
 }
 
+/* From the index (gpm_post_get_media_refs): the posts are not read again. */
 static void
 check_post_photos (GpmImport    *self,
                    GpmPost      *post,
                    guint        *n_missing,
                    GCancellable *cancellable)
 {
-  GPtrArray *album;
+  guint n_refs = 0;
+  const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
 
-  if ((gpm_post_get_attachments (post) & (GPM_POST_HAS_MEDIA | GPM_POST_HAS_ALBUM)) == 0)
-    return;
-  album = gpm_post_get_album (post);
-  for (guint i = 0; album && i < album->len; i++)
-    check_media (self, post, g_ptr_array_index (album, i), n_missing, cancellable);
-  check_media (self, post, gpm_post_get_media (post), n_missing, cancellable);
+  for (guint i = 0; i < n_refs; i++)
+    check_media (self, post, &refs[i], n_missing, cancellable);
 }
 
 gboolean
@@ -355,7 +482,11 @@ gpm_import_run (GpmImport     *self,
 {
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func ((GDestroyNotify) failure_free);
   g_autoptr(GHashTable) post_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  LoadState state = { self, failures, NULL, NULL, 0 };
+  g_autoptr(GHashTable) scopes = g_hash_table_new_full (gpm_scope_hash, gpm_scope_equal,
+                                                         (GDestroyNotify) gpm_scope_unref, NULL);
+  g_autoptr(GHashTable) acls = g_hash_table_new_full (acl_hash, acl_equal,
+                                                       (GDestroyNotify) g_ptr_array_unref, NULL);
+  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
@@ -368,9 +499,11 @@ gpm_import_run (GpmImport     *self,
     return FALSE;
 
   gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
+  state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
+  state.background = self->notify_context != NULL;
   state.parsers = g_thread_pool_new (parse_batch, &state,
                                      CLAMP ((int) g_get_num_processors () - 1, 1, 3),
-                                     FALSE, NULL);
+                                     state.background, NULL);
   loaded = gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error);
   flush_batch (&state);
   /* Wait for the parsers to finish what was queued. */
@@ -468,6 +601,9 @@ run_thread (GTask        *task,
 {
   GError *error = NULL;
 
+  /* (this thread is GTask's: it stays at the lower priority for the
+   * GTasks it runs next, which are not the UI's either) */
+  lower_thread_priority ();
   if (gpm_import_run (source_object, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -485,6 +621,7 @@ gpm_import_run_async (GpmImport           *self,
   g_return_if_fail (GPM_IS_IMPORT (self));
 
   self->notify_context = g_main_context_ref_thread_default ();
+  self->added = g_ptr_array_new_with_free_func (g_object_unref);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_import_run_async);
   g_task_set_return_on_cancel (task, FALSE);
@@ -496,8 +633,19 @@ gpm_import_run_finish (GpmImport     *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
+  g_autoptr(GPtrArray) added = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gpm_import_run_async, FALSE);
+
+  /* The last posts before the run says it is done; a notification still
+   * queued finds none. */
+  g_mutex_lock (&self->lock);
+  added = g_steal_pointer (&self->added);
+  g_mutex_unlock (&self->lock);
+  if (added != NULL && added->len > 0)
+    g_signal_emit (self, signals[POSTS_ADDED], 0, added);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -29,7 +29,9 @@ gboolean       gpm_import_run          (GpmImport     *self,
                                         GCancellable  *cancellable,
                                         GError       **error);
 /* Runs in a worker thread; progress properties are notified on the caller's
- * main context. */
+ * main context, and the posts are handed over there in batches as they are
+ * read ("posts-added", a GPtrArray of GpmPost: the first batch at once,
+ * then every 150 ms; the last one before gpm_import_run_finish() returns). */
 void           gpm_import_run_async    (GpmImport           *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,

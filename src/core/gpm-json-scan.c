@@ -560,7 +560,12 @@ decode_string (const char *value,
     }
   if (!g_utf8_validate_len (out->str, out->len, NULL))
     goto bad;
-  return g_string_free (out, FALSE);
+  {
+    /* A GString rounds up to a power of two: the post's index keeps these
+     * strings, so give the rest back. */
+    gsize len = out->len;
+    return g_realloc (g_string_free (out, FALSE), len + 1);
+  }
 
 bad:
   g_string_free (out, TRUE);

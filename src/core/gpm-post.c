@@ -5,6 +5,7 @@
 
 #include "gpm-post.h"
 #include "gpm-json-scan.h"
+#include "gpm-takeout.h"
 #include "gpm-util.h"
 
 #include <glib/gi18n.h>
@@ -12,16 +13,9 @@
 #include <math.h>
 #include <string.h>
 
-struct _GpmPost
-{
-  GObject parent_instance;
-
-  char        *entry_name;
-  char        *url;
-  char        *resource_name;
-  char        *content;
-  GDateTime   *creation_time;
-  GDateTime   *update_time;
+/* What the full parse reads: apart, so the 100,000 posts never read carry
+ * one pointer for it. */
+typedef struct {
   GpmPerson   *author;
   GpmLink     *link;
   GpmMedia    *media;
@@ -29,24 +23,49 @@ struct _GpmPost
   GpmPost     *reshared;
   GpmLocation *location;
   GpmPoll     *poll;
+} PostFull;
+
+struct _GpmPost
+{
+  GObject parent_instance;
+
+  char        *entry_name;   /* owned unless @entry_name_borrowed */
+  char        *url;
+  char        *resource_name;
+  char        *content;
+  const char  *author_id;  /* interned: a takeout has one author, or a few */
+  GDateTime   *creation_time;
+  GDateTime   *update_time;  /* made from @update_unix on first use (under @full_lock) */
+  gint64       update_unix;    /* seconds */
+  gboolean     has_update_time;
+  gboolean     entry_name_borrowed;  /* the takeout's entry name (gpm_post_set_source) */
+  gboolean     from_file;            /* read again from the file @entry_name names */
+  PostFull    *full;       /* the attachments, NULL until read (ensure_full) */
   GPtrArray   *scopes;     /* GpmScope* */
-  GPtrArray   *warnings;   /* char* */
+  GPtrArray   *warnings;   /* char*, NULL until the first (add_warning) */
   guint        n_comments;
   guint        n_plus_ones;
   guint        n_reshares;
   GpmPostAttachments attachments;
-  char       **own_media_files;    /* localFilePaths of the post's media and album, or NULL */
+  GpmPostMediaRef *media_refs;      /* the post's own media and album items, or NULL */
+  guint        n_media_refs;
+  char       **own_media_files;    /* localFilePaths of the post's media and album (pointers into
+                                    * @media_refs, not owned), or NULL */
   char       **others_media_files; /* of the comments' and the reshared post's media, or NULL */
+  char        *search_extra;       /* link title, link url, reshared content: NUL-separated */
+  guint8       search_parts;       /* which of the three are there (bits 0, 1, 2) */
 
   /* The index fields above are read when the post is created; the rest
-   * (author, link, media, album, reshare, location, poll) from @raw the first
-   * time someone asks, under @full_lock. */
+   * (author, link, media, album, reshare, location, poll) the first time
+   * someone asks, under @full_lock: from @raw while the post has it, else
+   * from @raw_z (the JSON deflated, for a .tgz) or read again from @source. */
   GMutex       full_lock;
   gboolean     full_loaded;
   GBytes      *raw;
-  /* Where "author" is in @raw (an object), so its id is read without the full parse */
-  guint32      author_offset;
-  guint32      author_len;
+  GpmTakeout  *source;
+  guint8      *raw_z;
+  guint32      raw_z_len;
+  guint32      raw_len;
 };
 
 G_DEFINE_FINAL_TYPE (GpmPost, gpm_post, G_TYPE_OBJECT)
@@ -125,23 +144,37 @@ gpm_post_finalize (GObject *object)
 {
   GpmPost *self = GPM_POST (object);
 
-  g_free (self->entry_name);
+  if (!self->entry_name_borrowed)
+    g_free (self->entry_name);
   g_free (self->url);
   g_free (self->resource_name);
   g_free (self->content);
   g_clear_pointer (&self->creation_time, g_date_time_unref);
   g_clear_pointer (&self->update_time, g_date_time_unref);
-  person_free (self->author);
-  link_free (self->link);
-  media_free (self->media);
-  g_clear_pointer (&self->album, g_ptr_array_unref);
-  g_clear_object (&self->reshared);
-  location_free (self->location);
-  poll_free (self->poll);
+  if (self->full != NULL)
+    {
+      person_free (self->full->author);
+      link_free (self->full->link);
+      media_free (self->full->media);
+      g_clear_pointer (&self->full->album, g_ptr_array_unref);
+      g_clear_object (&self->full->reshared);
+      location_free (self->full->location);
+      poll_free (self->full->poll);
+      g_free (self->full);
+    }
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->raw, g_bytes_unref);
-  g_strfreev (self->own_media_files);
+  g_clear_object (&self->source);
+  g_free (self->raw_z);
+  for (guint i = 0; i < self->n_media_refs; i++)
+    {
+      g_free (self->media_refs[i].local_file_path);
+      g_free (self->media_refs[i].url);
+    }
+  g_free (self->media_refs);
+  g_free (self->own_media_files);
+  g_free (self->search_extra);
   g_strfreev (self->others_media_files);
   g_mutex_clear (&self->full_lock);
 
@@ -159,8 +192,17 @@ gpm_post_init (GpmPost *self)
 {
   self->content = g_strdup ("");
   self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
-  self->warnings = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&self->full_lock);
+}
+
+/* Takes @warning. Most posts have none: the array is made for the first. */
+static void
+add_warning (GpmPost *self,
+             char    *warning)
+{
+  if (self->warnings == NULL)
+    self->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->warnings, warning);
 }
 
 /* Lenient accessors: a wrong type is treated as absent. */
@@ -335,8 +377,16 @@ set_times (GpmPost *self, const char *created, const char *updated)
 {
   self->creation_time = parse_time (created);
   if (created && !self->creation_time)
-    g_ptr_array_add (self->warnings, g_strdup_printf ("unreadable creationTime \"%s\"", created));
-  self->update_time = parse_time (updated);
+    add_warning (self, g_strdup_printf ("unreadable creationTime \"%s\"", created));
+  {
+    g_autoptr(GDateTime) update = parse_time (updated);
+    /* Kept as a number: no one asks for it but the preview. */
+    if (update != NULL)
+      {
+        self->update_unix = g_date_time_to_unix (update);  /* Takeout writes whole seconds */
+        self->has_update_time = TRUE;
+      }
+  }
 }
 
 static void fill_full (GpmPost *self, JsonObject *root);
@@ -374,50 +424,52 @@ fill_full (GpmPost    *self,
 {
   JsonObject *o;
 
-  self->author = parse_person (gpm_json_get_object (root, "author"));
+  self->full = g_new0 (PostFull, 1);
+
+  self->full->author = parse_person (gpm_json_get_object (root, "author"));
   if ((o = gpm_json_get_object (root, "link")))
     {
-      self->link = g_new0 (GpmLink, 1);
-      self->link->title = str_member (o, "title");
-      self->link->url = str_member (o, "url");
-      self->link->image_url = str_member (o, "imageUrl");
+      self->full->link = g_new0 (GpmLink, 1);
+      self->full->link->title = str_member (o, "title");
+      self->full->link->url = str_member (o, "url");
+      self->full->link->image_url = str_member (o, "imageUrl");
     }
-  self->media = parse_media (gpm_json_get_object (root, "media"));
+  self->full->media = parse_media (gpm_json_get_object (root, "media"));
   if ((o = gpm_json_get_object (root, "album")))
     {
       JsonArray *items = gpm_json_get_array (o, "media");
-      self->album = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
+      self->full->album = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
       for (guint i = 0; items && i < json_array_get_length (items); i++)
         {
           JsonObject *item = gpm_json_array_get_object (items, i);
           if (item != NULL)
-            g_ptr_array_add (self->album, parse_media (item));
+            g_ptr_array_add (self->full->album, parse_media (item));
         }
     }
   if ((o = gpm_json_get_object (root, "location")))
     {
       double lat, lon;
-      self->location = g_new0 (GpmLocation, 1);
-      self->location->display_name = str_member (o, "displayName");
-      self->location->physical_address = str_member (o, "physicalAddress");
+      self->full->location = g_new0 (GpmLocation, 1);
+      self->full->location->display_name = str_member (o, "displayName");
+      self->full->location->physical_address = str_member (o, "physicalAddress");
       /* A number too large for a double reads as infinity: such a place, or
        * one off the globe, is kept by its name only (the pod and JSON take
        * finite coordinates). */
       if (num_member (o, "latitude", &lat) && num_member (o, "longitude", &lon) &&
           isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
         {
-          self->location->latitude = lat;
-          self->location->longitude = lon;
-          self->location->has_coordinates = TRUE;
+          self->full->location->latitude = lat;
+          self->full->location->longitude = lon;
+          self->full->location->has_coordinates = TRUE;
         }
     }
-  self->poll = parse_poll (gpm_json_get_object (root, "poll"));
+  self->full->poll = parse_poll (gpm_json_get_object (root, "poll"));
 
   if ((o = gpm_json_get_object (root, "resharedPost")))
     {
-      self->reshared = g_object_new (GPM_TYPE_POST, NULL);
-      self->reshared->entry_name = g_strdup (self->entry_name);
-      fill_from_object (self->reshared, o);
+      self->full->reshared = g_object_new (GPM_TYPE_POST, NULL);
+      self->full->reshared->entry_name = g_strdup (self->entry_name);
+      fill_from_object (self->full->reshared, o);
     }
 }
 
@@ -476,6 +528,46 @@ parse_full_members (GBytes      *raw,
   return g_steal_pointer (&root);
 }
 
+/* The post's JSON again: kept, deflated, or read from the takeout. */
+static GBytes *
+load_raw (GpmPost     *self,
+          GError     **error)
+{
+  if (self->raw != NULL)
+    return g_bytes_ref (self->raw);
+  if (self->raw_z != NULL)
+    {
+      g_autoptr(GConverter) inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+      char *out = g_malloc ((gsize) self->raw_len + 1);
+      gsize n_read = 0, n_written = 0;
+
+      if (g_converter_convert (inflater, self->raw_z, self->raw_z_len, out, self->raw_len + 1,
+                               G_CONVERTER_INPUT_AT_END, &n_read, &n_written, error) != G_CONVERTER_FINISHED ||
+          n_written != self->raw_len)
+        {
+          g_free (out);
+          if (error && *error == NULL)
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "damaged in memory");
+          return NULL;
+        }
+      out[n_written] = '\0';
+      return g_bytes_new_take (out, n_written);
+    }
+  if (self->source != NULL)
+    return gpm_takeout_read_entry (self->source, self->entry_name, 0, NULL, error);
+  if (self->from_file)
+    {
+      char *data = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (self->entry_name, &data, &len, error))
+        return NULL;
+      return g_bytes_new_take (data, len);
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no longer in memory");
+  return NULL;
+}
+
 /* Reads the attachments on first use. Thread-safe; cheap once done. */
 static GpmPost *
 ensure_full (GpmPost *self)
@@ -483,24 +575,93 @@ ensure_full (GpmPost *self)
   g_mutex_lock (&self->full_lock);
   if (!self->full_loaded)
     {
+      g_autoptr(GBytes) raw = load_raw (self, NULL);
       const char *what = NULL;
-      g_autoptr(JsonObject) root = parse_full_members (self->raw, &what);
+      g_autoptr(JsonObject) root = raw ? parse_full_members (raw, &what) : NULL;
 
+      /* Not read (the takeout still loading, or gone): no attachments this
+       * time, and another try on the next call. */
+      if (raw == NULL)
+        {
+          g_mutex_unlock (&self->full_lock);
+          return self;
+        }
       if (root != NULL)
         fill_full (self, root);
       else
-        g_ptr_array_add (self->warnings, g_strdup_printf ("attachments unreadable: %s", what));
+        add_warning (self, g_strdup_printf ("attachments unreadable: %s", what));
       g_clear_pointer (&self->raw, g_bytes_unref);
+      g_clear_pointer (&self->raw_z, g_free);
       self->full_loaded = TRUE;
     }
   g_mutex_unlock (&self->full_lock);
   return self;
 }
 
+GBytes *
+gpm_post_dup_json (GpmPost  *self,
+                   GError  **error)
+{
+  GBytes *raw;
+
+  g_return_val_if_fail (GPM_IS_POST (self), NULL);
+
+  g_mutex_lock (&self->full_lock);
+  raw = load_raw (self, error);
+  g_mutex_unlock (&self->full_lock);
+  return raw;
+}
+
+void
+gpm_post_set_source (GpmPost    *self,
+                     GpmTakeout *takeout,
+                     const char *entry_name,
+                     gboolean    keep_deflated)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (GPM_IS_POST (self));
+  g_return_if_fail (GPM_IS_TAKEOUT (takeout));
+
+  locker = g_mutex_locker_new (&self->full_lock);
+  if (entry_name != NULL && !self->entry_name_borrowed && strcmp (entry_name, self->entry_name) == 0)
+    {
+      /* The takeout's copy lives as long as the takeout, which the post holds. */
+      g_free (self->entry_name);
+      self->entry_name = (char *) entry_name;
+      self->entry_name_borrowed = TRUE;
+      g_set_object (&self->source, takeout);
+    }
+  if (self->full_loaded || self->raw == NULL)
+    return;
+  g_set_object (&self->source, takeout);
+  if (keep_deflated && g_bytes_get_size (self->raw) < G_MAXUINT32 / 2)
+    {
+      /* A .tgz entry can only be reached by decompressing the archive up
+       * to it: the JSON stays in memory, deflated (about a quarter). */
+      g_autoptr(GConverter) deflater = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, 1));
+      gsize len = 0, n_read = 0, n_written = 0;
+      const char *data = g_bytes_get_data (self->raw, &len);
+      gsize cap = len + len / 8 + 128;
+      guint8 *out = g_malloc (cap);
+
+      if (g_converter_convert (deflater, data, len, out, cap, G_CONVERTER_INPUT_AT_END,
+                               &n_read, &n_written, NULL) != G_CONVERTER_FINISHED)
+        {
+          g_free (out);
+          return;  /* kept as it is */
+        }
+      self->raw_z = g_realloc (out, MAX (n_written, 1));
+      self->raw_z_len = (guint32) n_written;
+      self->raw_len = (guint32) len;
+    }
+  g_clear_pointer (&self->raw, g_bytes_unref);
+}
+
 /* The top-level members indexing needs, as spans of the raw text (last one wins). */
 typedef struct {
   GpmJsonMember acl, created, updated, url, resource_name, content, author;
-  GpmJsonMember media, album, comments, reshared;
+  GpmJsonMember media, album, comments, reshared, link;
   guint n_comments, n_plus_ones, n_reshares;
   GpmPostAttachments attachments;
 } Members;
@@ -530,6 +691,8 @@ on_member (const GpmJsonMember *m,
     out->comments = *m;
   else if (strcmp (k, "resharedPost") == 0)
     out->reshared = *m;
+  else if (strcmp (k, "link") == 0)
+    out->link = *m;
 #define KIND(name, flag) if (strcmp (k, name) == 0) { \
     if (m->type == '{') out->attachments |= flag; else out->attachments &= ~flag; return; }
   KIND ("media", GPM_POST_HAS_MEDIA)
@@ -618,21 +781,59 @@ strv_from_array (GPtrArray *names)
   return (char **) g_ptr_array_free (names, FALSE);
 }
 
+/* One of the post's own media items, as the import's photo check and the
+ * list need it, read from the scanned span (no tree, no second read). */
+static void
+add_media_ref (const GpmJsonMember *media,
+               gpointer             user_data)
+{
+  static const char * const keys[] = { "localFilePath", "url", "contentType", NULL };
+  GpmJsonMember v[3];
+  GpmPostMediaRef ref = { 0 };
+  guint32 found;
+
+  if (media->type != '{')
+    return;
+  found = gpm_json_span_get_members (media, keys, v);
+  if ((found & 1) && v[0].type == '"')
+    ref.local_file_path = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
+  if ((found & 2) && v[1].type == '"')
+    ref.url = gpm_json_decode_string_lenient (v[1].value, v[1].value_len);
+  if ((found & 4) && v[2].type == '"')
+    ref.video = v[2].value_len >= 6 && memcmp (v[2].value, "video/", 6) == 0;
+  g_array_append_val (user_data, ref);
+}
+
 static void
 collect_media_files (GpmPost       *self,
                      const Members *m)
 {
+  GArray *refs = g_array_new (FALSE, TRUE, sizeof (GpmPostMediaRef));
   GPtrArray *own = g_ptr_array_new ();
   GPtrArray *others = g_ptr_array_new ();
 
-  if (m->media.type == '{')
-    add_local_file_path (&m->media, own);
+  /* The album's items, then the single media, as the photo check reads them. */
   if (m->album.type == '{')
     {
       static const char * const keys[] = { "media", NULL };
       GpmJsonMember items[1];
       if ((gpm_json_span_get_members (&m->album, keys, items) & 1) && items[0].type == '[')
-        gpm_json_span_foreach_element (&items[0], add_local_file_path, own);
+        gpm_json_span_foreach_element (&items[0], add_media_ref, refs);
+    }
+  if (m->media.type == '{')
+    {
+      add_media_ref (&m->media, refs);
+      if (refs->len > 0 && g_array_index (refs, GpmPostMediaRef, refs->len - 1).video)
+        self->attachments |= GPM_POST_MEDIA_IS_VIDEO;
+    }
+  for (guint i = 0; i < refs->len; i++)
+    {
+      /* localFilePath, else the url (whose last segment names the file) */
+      GpmPostMediaRef *ref = &g_array_index (refs, GpmPostMediaRef, i);
+      if (ref->local_file_path != NULL && *ref->local_file_path != '\0')
+        g_ptr_array_add (own, ref->local_file_path);
+      else if (ref->url != NULL && *ref->url != '\0')
+        g_ptr_array_add (own, ref->url);
     }
   /* Comments are most of a post's bytes: walked only when they have media. */
   if (m->comments.type == '[' && span_mentions_files (&m->comments))
@@ -640,8 +841,68 @@ collect_media_files (GpmPost       *self,
   if (m->reshared.type == '{' && span_mentions_files (&m->reshared))
     add_attachment_files (&m->reshared, others);
 
+  self->n_media_refs = refs->len;
+  self->media_refs = refs->len > 0 ? (GpmPostMediaRef *) g_array_free (refs, FALSE) : (g_array_free (refs, TRUE), NULL);
   self->own_media_files = strv_from_array (own);
   self->others_media_files = strv_from_array (others);
+}
+
+/* What search needs besides the content, so it never reads the post again:
+ * the link's title and url, the reshared post's content. */
+static void
+collect_search_parts (GpmPost       *self,
+                      const Members *m)
+{
+  static const char * const link_keys[] = { "title", "url", NULL };
+  static const char * const reshare_keys[] = { "content", NULL };
+  g_autofree char *parts[3] = { NULL, NULL, NULL };
+  GpmJsonMember v[2];
+  GString *all;
+
+  if (m->link.type == '{')
+    {
+      guint32 found = gpm_json_span_get_members (&m->link, link_keys, v);
+      for (guint i = 0; i < 2; i++)
+        if ((found & (1u << i)) && v[i].type == '"')
+          parts[i] = gpm_json_decode_string_lenient (v[i].value, v[i].value_len);
+    }
+  if (m->reshared.type == '{' &&
+      (gpm_json_span_get_members (&m->reshared, reshare_keys, v) & 1) && v[0].type == '"')
+    parts[2] = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
+  if (!parts[0] && !parts[1] && !parts[2])
+    return;
+  all = g_string_new (NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      if (parts[i] != NULL)
+        {
+          self->search_parts |= 1u << i;
+          g_string_append (all, parts[i]);
+        }
+      g_string_append_c (all, '\0');
+    }
+  {
+    gsize len = all->len;
+    self->search_extra = g_realloc (g_string_free (all, FALSE), len + 1);
+  }
+}
+
+void
+gpm_post_get_search_parts (GpmPost     *self,
+                           const char **link_title,
+                           const char **link_url,
+                           const char **reshared_content)
+{
+  const char *p = self->search_extra;
+  const char **out[3] = { link_title, link_url, reshared_content };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      if (out[i] != NULL)
+        *out[i] = p != NULL && (self->search_parts & (1u << i)) ? p : NULL;
+      if (p != NULL)
+        p += strlen (p) + 1;
+    }
 }
 
 GpmPost *
@@ -739,8 +1000,8 @@ post_new (const char  *entry_name,
                            _("the archive does not say who the post was shared with"));
               return NULL;
             }
-          g_ptr_array_add (self->warnings,
-                           g_strdup (_("the archive does not say who the post was shared with, so it is never posted")));
+          add_warning (self,
+                       g_strdup (_("the archive does not say who the post was shared with, so it is never posted")));
         }
       else
         {
@@ -759,7 +1020,7 @@ post_new (const char  *entry_name,
            * text is kept, those characters become U+FFFD, and it is said. */
           self->content = gpm_json_decode_string_lenient (m.content.value, m.content.value_len);
           if (self->content != NULL)
-            g_ptr_array_add (self->warnings,
+            add_warning (self,
                              g_strdup (_("the post's text has characters that are not text (a NUL or half of a UTF-16 pair): each is replaced by “�”")));
         }
       if (self->content == NULL)
@@ -779,17 +1040,25 @@ post_new (const char  *entry_name,
       scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, acl_warnings);
       g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
       for (guint i = 0; i < acl_warnings->len; i++)
-        g_ptr_array_add (self->warnings,
+        add_warning (self,
                          g_strdup_printf (_("read, but who it was shared with is partly unknown: %s"),
                                           (const char *) g_ptr_array_index (acl_warnings, i)));
     }
 
   collect_media_files (self, &m);
+  collect_search_parts (self, &m);
   self->raw = g_bytes_ref (bytes);
-  if (m.author.type == '{' && length <= G_MAXUINT32)
+  if (m.author.type == '{')
     {
-      self->author_offset = (guint32) (m.author.value - data);
-      self->author_len = (guint32) m.author.value_len;
+      /* Read as the full parse would: the last "resourceName", if a string */
+      static const char * const keys[] = { "resourceName", NULL };
+      GpmJsonMember v[1];
+
+      if ((gpm_json_span_get_members (&m.author, keys, v) & 1) && v[0].type == '"')
+        {
+          g_autofree char *id = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
+          self->author_id = id ? g_intern_string (id) : NULL;
+        }
     }
   return g_steal_pointer (&self);
 }
@@ -806,52 +1075,98 @@ gpm_post_new_from_file (const char  *path,
   return gpm_post_new_from_data (path, data, len, error);
 }
 
+void
+gpm_post_set_source_file (GpmPost *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (GPM_IS_POST (self));
+
+  locker = g_mutex_locker_new (&self->full_lock);
+  if (self->full_loaded || self->source != NULL)
+    return;
+  self->from_file = TRUE;
+  g_clear_pointer (&self->raw, g_bytes_unref);
+}
+
 const char *gpm_post_get_entry_name (GpmPost *self) { return self->entry_name; }
 const char *gpm_post_get_url (GpmPost *self) { return self->url; }
 const char *gpm_post_get_resource_name (GpmPost *self) { return self->resource_name; }
 GDateTime *gpm_post_get_creation_time (GpmPost *self) { return self->creation_time; }
-GDateTime *gpm_post_get_update_time (GpmPost *self) { return self->update_time; }
-const GpmPerson *gpm_post_get_author (GpmPost *self) { return ensure_full (self)->author; }
+GDateTime *
+gpm_post_get_update_time (GpmPost *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->full_lock);
+
+  if (self->update_time == NULL && self->has_update_time)
+    self->update_time = g_date_time_new_from_unix_utc (self->update_unix);
+  return self->update_time;
+}
+static const PostFull *
+get_full (GpmPost *self)
+{
+  static const PostFull none;  /* the attachments could not be read */
+
+  ensure_full (self);
+  return self->full ? self->full : &none;
+}
+
+const GpmPerson *gpm_post_get_author (GpmPost *self) { return get_full (self)->author; }
 
 char *
 gpm_post_dup_author_id (GpmPost *self)
 {
-  char *id = NULL;
-
   g_return_val_if_fail (GPM_IS_POST (self), NULL);
 
-  g_mutex_lock (&self->full_lock);
-  if (self->full_loaded)
-    id = self->author ? g_strdup (self->author->resource_name) : NULL;
-  else if (self->author_len > 0)
-    {
-      /* Read as the full parse would: the last "resourceName", if a string */
-      static const char * const keys[] = { "resourceName", NULL };
-      GpmJsonMember author = { 0 }, v[1];
-
-      author.value = (const char *) g_bytes_get_data (self->raw, NULL) + self->author_offset;
-      author.value_len = self->author_len;
-      author.type = '{';
-      if ((gpm_json_span_get_members (&author, keys, v) & 1) && v[0].type == '"')
-        id = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
-    }
-  g_mutex_unlock (&self->full_lock);
-  return id;
+  /* Known from indexing for a post read from a file; a reshared post's
+   * author comes with the full parse. */
+  if (self->author_id != NULL)
+    return g_strdup (self->author_id);
+  return get_full (self)->author ? g_strdup (get_full (self)->author->resource_name) : NULL;
 }
 const char *gpm_post_get_content (GpmPost *self) { return self->content; }
-const GpmLink *gpm_post_get_link (GpmPost *self) { return ensure_full (self)->link; }
-const GpmMedia *gpm_post_get_media (GpmPost *self) { return ensure_full (self)->media; }
-GPtrArray *gpm_post_get_album (GpmPost *self) { return ensure_full (self)->album; }
+const GpmLink *gpm_post_get_link (GpmPost *self) { return get_full (self)->link; }
+const GpmMedia *gpm_post_get_media (GpmPost *self) { return get_full (self)->media; }
+GPtrArray *gpm_post_get_album (GpmPost *self) { return get_full (self)->album; }
 gboolean gpm_post_has_album (GpmPost *self) { return (self->attachments & GPM_POST_HAS_ALBUM) != 0; }
 GpmPostAttachments gpm_post_get_attachments (GpmPost *self) { return self->attachments; }
-GpmPost *gpm_post_get_reshared_post (GpmPost *self) { return ensure_full (self)->reshared; }
-const GpmLocation *gpm_post_get_location (GpmPost *self) { return ensure_full (self)->location; }
-const GpmPoll *gpm_post_get_poll (GpmPost *self) { return ensure_full (self)->poll; }
+GpmPost *gpm_post_get_reshared_post (GpmPost *self) { return get_full (self)->reshared; }
+const GpmLocation *gpm_post_get_location (GpmPost *self) { return get_full (self)->location; }
+const GpmPoll *gpm_post_get_poll (GpmPost *self) { return get_full (self)->poll; }
 GPtrArray *gpm_post_get_scopes (GpmPost *self) { return self->scopes; }
-GPtrArray *gpm_post_get_warnings (GpmPost *self) { return self->warnings; }
+
+void
+gpm_post_share_scopes (GpmPost   *self,
+                       GPtrArray *scopes)
+{
+  g_return_if_fail (GPM_IS_POST (self));
+  g_return_if_fail (scopes->len == self->scopes->len);
+
+  g_ptr_array_unref (self->scopes);
+  self->scopes = g_ptr_array_ref (scopes);
+}
+GPtrArray *
+gpm_post_get_warnings (GpmPost *self)
+{
+  static GPtrArray *none;  /* shared by the posts without warnings; never added to */
+
+  if (self->warnings != NULL)
+    return self->warnings;
+  if (g_once_init_enter (&none))
+    g_once_init_leave (&none, g_ptr_array_new ());
+  return none;
+}
 guint gpm_post_get_n_comments (GpmPost *self) { return self->n_comments; }
 guint gpm_post_get_n_plus_ones (GpmPost *self) { return self->n_plus_ones; }
 guint gpm_post_get_n_reshares (GpmPost *self) { return self->n_reshares; }
+const GpmPostMediaRef *
+gpm_post_get_media_refs (GpmPost *self,
+                         guint   *n_refs)
+{
+  *n_refs = self->n_media_refs;
+  return self->media_refs;
+}
+
 const char * const *gpm_post_get_media_files (GpmPost *self, gboolean others)
 {
   return (const char * const *) (others ? self->others_media_files : self->own_media_files);
@@ -879,6 +1194,6 @@ gpm_post_collect_problems (GpmPost   *self,
 {
   g_return_if_fail (GPM_IS_POST (self));
 
-  for (guint i = 0; i < self->warnings->len; i++)
+  for (guint i = 0; self->warnings && i < self->warnings->len; i++)
     g_ptr_array_add (problems, gpm_problem_new (self->entry_name, g_ptr_array_index (self->warnings, i)));
 }

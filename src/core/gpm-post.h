@@ -7,6 +7,7 @@
 
 #include "gpm-problem.h"
 #include "gpm-scope.h"
+#include "gpm-takeout.h"
 
 G_BEGIN_DECLS
 
@@ -74,7 +75,16 @@ typedef enum {
   GPM_POST_HAS_RESHARE  = 1 << 3,
   GPM_POST_HAS_POLL     = 1 << 4,
   GPM_POST_HAS_LOCATION = 1 << 5,
+  GPM_POST_MEDIA_IS_VIDEO = 1 << 6,  /* the single "media" is a video (contentType video/…) */
 } GpmPostAttachments;
+
+/* One of the post's own media items (album items, then the single media),
+ * as indexing read it: what finding and checking its file needs. */
+typedef struct {
+  char     *local_file_path;  /* NULL when the JSON has none */
+  char     *url;              /* NULL when the JSON has none */
+  gboolean  video;            /* contentType video/… */
+} GpmPostMediaRef;
 
 #define GPM_TYPE_POST (gpm_post_get_type ())
 G_DECLARE_FINAL_TYPE (GpmPost, gpm_post, GPM, POST, GObject)
@@ -103,6 +113,24 @@ GpmPost           *gpm_post_new_without_acl       (const char  *entry_name,
                                                    GBytes      *bytes,
                                                    GError     **error);
 
+/* @entry_name, when not NULL, is the takeout's own copy of the post's entry
+ * name (gpm_takeout_load()'s callback gets it), used instead of the post's. */
+/* After indexing: the post's JSON is dropped from memory and read again
+ * from @takeout (its entry name) when the attachments are first asked for;
+ * with @keep_deflated (a .tgz, whose entries cannot be reached directly),
+ * kept deflated in memory instead. Without a source a post keeps its JSON
+ * until the attachments are read. */
+void               gpm_post_set_source            (GpmPost    *self,
+                                                   GpmTakeout *takeout,
+                                                   const char *entry_name,
+                                                   gboolean    keep_deflated);
+/* The same for a post read with gpm_post_new_from_file(): its JSON is read
+ * again from that file (which must stay) when the attachments are asked for. */
+void               gpm_post_set_source_file       (GpmPost *self);
+/* The post's JSON (kept, deflated, or read again from its takeout). */
+GBytes            *gpm_post_dup_json              (GpmPost  *self,
+                                                   GError  **error);
+
 const char        *gpm_post_get_entry_name        (GpmPost *self);
 const char        *gpm_post_get_url               (GpmPost *self);
 const char        *gpm_post_get_resource_name     (GpmPost *self);
@@ -129,6 +157,10 @@ const GpmPoll     *gpm_post_get_poll              (GpmPost *self);
 
 /* The ACL as scopes (GpmScope*, owned by the post), in the seed's order. */
 GPtrArray         *gpm_post_get_scopes            (GpmPost *self);
+/* Replaces the post's scopes with an equal array shared with other posts
+ * (GpmImport keeps one per distinct ACL). Nobody changes a post's scopes. */
+void               gpm_post_share_scopes          (GpmPost   *self,
+                                                   GPtrArray *scopes);
 /* The community (COMMUNITY scope) or collection the post was in, or NULL. */
 const GpmScope    *gpm_post_get_community         (GpmPost *self);
 const GpmScope    *gpm_post_get_collection        (GpmPost *self);
@@ -145,6 +177,19 @@ guint              gpm_post_get_n_reshares        (GpmPost *self);
  * comments' and the reshared post's (@others TRUE). NULL when none. */
 const char * const *gpm_post_get_media_files      (GpmPost  *self,
                                                    gboolean  others);
+
+/* The post's own media items as read when indexing (*@n_refs of them, NULL
+ * when none): no second read of the post. */
+const GpmPostMediaRef *gpm_post_get_media_refs    (GpmPost *self,
+                                                   guint   *n_refs);
+
+/* What search looks at besides the content, known from indexing: the
+ * link's title and url, the reshared post's content (HTML); NULL when the
+ * post has none. Any out pointer may be NULL. */
+void               gpm_post_get_search_parts      (GpmPost     *self,
+                                                   const char **link_title,
+                                                   const char **link_url,
+                                                   const char **reshared_content);
 
 /* Non-fatal problems met while parsing (unknown ACL shapes, bad dates), strings. */
 GPtrArray         *gpm_post_get_warnings          (GpmPost *self);

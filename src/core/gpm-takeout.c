@@ -48,7 +48,8 @@ struct _Entry {
   guint            ordinal;        /* header number in its archive part */
   char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
   Entry           *next_same_base; /* chain of entries with the same base name */
-  GBytes          *sidecar_data;   /* archive: a .metadata.csv's bytes, read while loading */
+  char           **sidecar_read;   /* archive: a .metadata.csv's url column, read while loading
+                                    * (its bytes are not kept: a big takeout has 100,000 of them) */
   char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one */
   gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
   GError          *image_error;    /* … and failed with this */
@@ -98,7 +99,7 @@ entry_free (gpointer data)
 
   g_free (e->pub.name);
   g_free (e->raw_name);
-  g_clear_pointer (&e->sidecar_data, g_bytes_unref);
+  g_strfreev (e->sidecar_read);
   g_strfreev (e->sidecar_urls);
   g_clear_error (&e->image_error);
   g_free (e);
@@ -325,6 +326,17 @@ gpm_takeout_new (const char * const *paths,
     }
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+gpm_takeout_has_tar_parts (GpmTakeout *self)
+{
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
+
+  for (guint i = 0; i < self->n_parts; i++)
+    if (self->parts[i].kind == PART_TAR)
+      return TRUE;
+  return FALSE;
 }
 
 const char * const *
@@ -622,6 +634,8 @@ is_sidecar_name (const char *name)
   return g_str_has_suffix (name, SIDECAR_SUFFIX) && strlen (name) > strlen (SIDECAR_SUFFIX);
 }
 
+static char **sidecar_urls (const char *text);
+
 static void
 read_archive_sidecar (struct archive *a,
                       Entry          *e)
@@ -639,7 +653,8 @@ read_archive_sidecar (struct archive *a,
         return;   /* a damaged or odd sidecar is simply not used */
       g_byte_array_append (data, chunk, n);
     }
-  e->sidecar_data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  g_byte_array_append (data, (const guint8 *) "", 1);
+  e->sidecar_read = sidecar_urls ((const char *) data->data);
 }
 
 /* Files that may be photos, by name: not the takeout's own JSON, HTML and
@@ -1416,9 +1431,13 @@ index_ensure_sidecars (GpmTakeout *self,
       if (media == NULL || media->sidecar_urls != NULL)
         continue;
 
-      if (e->sidecar_data != NULL)
-        text = g_strndup (g_bytes_get_data (e->sidecar_data, NULL), g_bytes_get_size (e->sidecar_data));
-      else if (self->parts[e->pub.part].kind == PART_DIR)
+      if (self->parts[e->pub.part].kind != PART_DIR)
+        {
+          /* read while loading */
+          media->sidecar_urls = g_steal_pointer (&e->sidecar_read);
+          text = NULL;
+        }
+      else
         {
           g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
           GStatBuf sb;
@@ -1427,8 +1446,9 @@ index_ensure_sidecars (GpmTakeout *self,
               !g_file_get_contents (path, &text, NULL, NULL))
             continue;
         }
-      g_clear_pointer (&e->sidecar_data, g_bytes_unref);
-      if (text == NULL || (media->sidecar_urls = sidecar_urls (text)) == NULL)
+      if (text != NULL)
+        media->sidecar_urls = sidecar_urls (text);
+      if (media->sidecar_urls == NULL)
         continue;
       for (guint k = 0; media->sidecar_urls[k]; k++)
         if (!g_hash_table_contains (index->by_url, media->sidecar_urls[k]))

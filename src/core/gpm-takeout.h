@@ -61,6 +61,10 @@ G_DECLARE_FINAL_TYPE (GpmTakeout, gpm_takeout, GPM, TAKEOUT, GObject)
 GpmTakeout  *gpm_takeout_new            (const char * const *paths,
                                          GError            **error);
 const char * const *gpm_takeout_get_paths (GpmTakeout *self);
+/* Whether a part is a tar (.tgz, …): its entries are reached only by
+ * decompressing the archive up to them, where a zip's or a folder's are
+ * read directly. */
+gboolean     gpm_takeout_has_tar_parts  (GpmTakeout *self);
 
 /* JSON entries larger than @max_size bytes are reported instead of read
  * (default GPM_TAKEOUT_MAX_JSON_SIZE). Call before gpm_takeout_load(). */

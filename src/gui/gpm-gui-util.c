@@ -43,13 +43,17 @@ gpm_gui_post_get_search_text (GpmPost *post)
   if (text == NULL)
     {
       GString *all = g_string_new (gpm_gui_post_get_plain_text (post));
-      const GpmLink *link = gpm_post_get_link (post);
-      GpmPost *reshared = gpm_post_get_reshared_post (post);
+      const char *link_title, *link_url, *reshared;
 
-      if (link != NULL)
-        g_string_append_printf (all, "\n%s\n%s", link->title ? link->title : "", link->url ? link->url : "");
+      /* From the index: a search never reads the 100,000 posts again. */
+      gpm_post_get_search_parts (post, &link_title, &link_url, &reshared);
+      if (link_title != NULL || link_url != NULL)
+        g_string_append_printf (all, "\n%s\n%s", link_title ? link_title : "", link_url ? link_url : "");
       if (reshared != NULL)
-        g_string_append_printf (all, "\n%s", gpm_gui_post_get_plain_text (reshared));
+        {
+          g_autofree char *plain = gpm_convert_html_to_plain (reshared, 0);
+          g_string_append_printf (all, "\n%s", g_strstrip (plain));
+        }
 
       text = g_utf8_casefold (all->str, -1);
       g_string_free (all, TRUE);

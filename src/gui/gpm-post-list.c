@@ -48,6 +48,8 @@ struct _GpmPostList
   GtkFilterListModel *filtered;
   GtkSliceListModel  *slice;      /* what the view sees, see ROWS_STEP */
   guint               grow_id;
+  GPtrArray          *adding;     /* GpmPost* given to add_posts(), not in the store yet */
+  guint               add_id;
   GtkSingleSelection *selection;
 
   GHashTable         *keys;      /* selected scope keys */
@@ -249,7 +251,7 @@ update_count (GpmPostList *self)
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   g_autofree char *text = NULL;
 
-  if (gtk_filter_list_model_get_pending (self->filtered) > 0)
+  if (gtk_filter_list_model_get_pending (self->filtered) > 0 || (self->adding && self->adding->len > 0))
     text = g_strdup (_("Looking through your posts…"));
   else
     text = g_strdup_printf (ngettext ("%u post", "%u posts", shown), shown);
@@ -354,9 +356,178 @@ gpm_post_list_set_posts (GpmPostList *self,
 
   start_growing (self);
 
+  /* Posts still being added belonged to the takeout before */
+  g_clear_handle_id (&self->add_id, g_source_remove);
+  g_ptr_array_set_size (self->adding, 0);
   g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
                        sorted->pdata, sorted->len);
   update_count (self);
+}
+
+#define MAX_SPLICES 4
+
+/* Where @post goes in the store (newest first): after every post it does
+ * not sort before. */
+static guint
+insert_position (GListModel *store,
+                 GpmPost    *post)
+{
+  guint lo = 0, hi = g_list_model_get_n_items (store);
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      g_autoptr(GpmPost) other = g_list_model_get_item (store, mid);
+
+      if (compare_newest_first (&other, &post, NULL) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Puts the newest of @self->adding in the store: those whose places span at
+ * most MAX_MERGE_RANGE posts of it, so one step stays short however the
+ * batch is spread (a step that replaces N posts costs the models and the
+ * view about 1 ms per 1,000). */
+#define MAX_MERGE_RANGE 12000
+
+static void
+add_step (GpmPostList *self)
+{
+  GListModel *store = G_LIST_MODEL (self->store);
+  GPtrArray *sorted = self->adding;
+  g_autofree guint *positions = NULL;
+  g_autoptr(GPtrArray) merged = NULL;
+  GpmPost *selected = gpm_post_list_get_selected_post (self);
+  guint first, last, n, lo, hi, k = 0, n_runs = 1, sel_store = G_MAXUINT, sel_merged = G_MAXUINT;
+
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  /* A list shown from its top stays there: the view would otherwise follow
+   * the row it shows first as newer posts come in above it, down to an
+   * empty stretch of the list */
+  gboolean at_top = vadj == NULL || gtk_adjustment_get_value (vadj) <= 0;
+
+  if (g_list_model_get_n_items (store) == 0)
+    start_growing (self);
+
+  /* How many of the newest fit: the places are in order, so a binary search */
+  first = insert_position (store, g_ptr_array_index (sorted, 0));
+  lo = 1;
+  hi = sorted->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo + 1) / 2;
+      if (insert_position (store, g_ptr_array_index (sorted, mid - 1)) - first <= MAX_MERGE_RANGE)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  n = lo;
+  last = insert_position (store, g_ptr_array_index (sorted, n - 1));
+
+  /* One walk over that part of the list: where each post goes, and the
+   * part merged */
+  positions = g_new (guint, n);
+  merged = g_ptr_array_new_full (last - first + n, g_object_unref);
+  for (guint pos = first; pos < last; pos++)
+    {
+      GpmPost *old = g_list_model_get_item (store, pos);
+
+      while (k < n && compare_newest_first (&old, &sorted->pdata[k], NULL) > 0)
+        {
+          positions[k] = pos;
+          n_runs += k > 0 && positions[k - 1] != pos;
+          g_ptr_array_add (merged, g_object_ref (sorted->pdata[k++]));
+        }
+      if (old == selected)
+        {
+          sel_store = pos;
+          sel_merged = merged->len;
+        }
+      g_ptr_array_add (merged, old);
+    }
+  while (k < n)
+    {
+      positions[k] = last;
+      n_runs += k > 0 && positions[k - 1] != last;
+      g_ptr_array_add (merged, g_object_ref (sorted->pdata[k++]));
+    }
+
+  if (n_runs <= MAX_SPLICES)
+    {
+      /* Each run of posts that lands in one place is one splice (a takeout
+       * read in date order makes one run a batch), from the last, so no
+       * position moves. */
+      for (guint end = n; end > 0;)
+        {
+          guint start = end - 1;
+
+          while (start > 0 && positions[start - 1] == positions[end - 1])
+            start--;
+          g_list_store_splice (self->store, positions[start], 0, sorted->pdata + start, end - start);
+          end = start;
+        }
+    }
+  /* Posts all over that part: a splice each would cost the models and the
+   * view a change each (half a millisecond each). The part is replaced at
+   * once, in two pieces around the selected post, which stays (and the
+   * preview with it). */
+  else if (sel_store == G_MAXUINT)
+    g_list_store_splice (self->store, first, last - first, merged->pdata, merged->len);
+  else
+    {
+      g_list_store_splice (self->store, first, sel_store - first, merged->pdata, sel_merged);
+      g_list_store_splice (self->store, first + sel_merged + 1, last - sel_store - 1,
+                           merged->pdata + sel_merged + 1, merged->len - sel_merged - 1);
+    }
+  g_ptr_array_remove_range (sorted, 0, n);
+  if (at_top && g_list_model_get_n_items (G_LIST_MODEL (self->slice)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+}
+
+static gpointer
+ref_post (gconstpointer post,
+          gpointer      user_data)
+{
+  return g_object_ref ((gpointer) post);
+}
+
+static gboolean
+add_idle_cb (gpointer user_data)
+{
+  GpmPostList *self = user_data;
+
+  if (self->adding->len > 0)
+    add_step (self);
+  update_count (self);
+  if (self->adding->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->add_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+gpm_post_list_add_posts (GpmPostList *self,
+                         GPtrArray   *posts)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  if (posts == NULL || posts->len == 0)
+    return;
+
+  /* The first step at once (the first posts on screen now), the rest a
+   * step an idle, below the frame clock's priority */
+  g_ptr_array_extend (self->adding, posts, ref_post, NULL);
+  g_ptr_array_sort_with_data (self->adding, compare_newest_first, NULL);
+  if (self->add_id == 0)
+    {
+      add_step (self);
+      update_count (self);
+      if (self->adding->len > 0)
+        self->add_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_idle_cb, self, NULL);
+    }
 }
 
 void
@@ -383,11 +554,22 @@ gpm_post_list_set_scope_keys (GpmPostList        *self,
   if (same)
     return;
 
-  g_clear_pointer (&self->keys, g_hash_table_unref);
-  self->keys = g_steal_pointer (&new_keys);
-  /* Looking into an audience or searching, the ticks only mark rows */
-  if (self->view_keys == NULL && self->search == NULL)
-    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  {
+    /* More keys (a community found while the takeout is read): only the
+     * posts not shown are looked at again, and the list is not emptied. */
+    gboolean superset = g_hash_table_size (new_keys) > g_hash_table_size (self->keys);
+
+    g_hash_table_iter_init (&iter, self->keys);
+    while (superset && g_hash_table_iter_next (&iter, &key, NULL))
+      superset = g_hash_table_contains (new_keys, key);
+
+    g_clear_pointer (&self->keys, g_hash_table_unref);
+    self->keys = g_steal_pointer (&new_keys);
+    /* Looking into an audience or searching, the ticks only mark rows */
+    if (self->view_keys == NULL && self->search == NULL)
+      gtk_filter_changed (GTK_FILTER (self->filter),
+                          superset ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_DIFFERENT);
+  }
   gpm_post_list_refresh_states (self);
 }
 
@@ -510,7 +692,8 @@ gboolean
 gpm_post_list_is_filtering (GpmPostList *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
-  return gtk_filter_list_model_get_pending (self->filtered) > 0 ||
+  return self->adding->len > 0 ||
+         gtk_filter_list_model_get_pending (self->filtered) > 0 ||
          g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > gtk_slice_list_model_get_size (self->slice);
 }
 
@@ -680,12 +863,6 @@ add_icon (GtkWidget  *box,
   g_string_append_printf (a11y, ", %s", label);
 }
 
-static gboolean
-media_is_video (const GpmMedia *media)
-{
-  return media != NULL && media->content_type != NULL && g_str_has_prefix (media->content_type, "video/");
-}
-
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
@@ -715,8 +892,8 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   g_string_append_printf (a11y, ", %s", snippet);
 
   clear_box (row->icons);
-  /* The attachment kinds are known from indexing; only a single media item is
-   * read (to tell a video from a photo), so rows stay cheap to fill. */
+  /* The attachment kinds, a video among them, are known from indexing: a
+   * row never reads its post again. */
   kinds = gpm_post_get_attachments (post);
   if (kinds & GPM_POST_HAS_LINK)
     add_icon (row->icons, "insert-link-symbolic", _("Link"), a11y);
@@ -724,7 +901,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     add_icon (row->icons, "image-x-generic-symbolic", _("Album"), a11y);
   else if (kinds & GPM_POST_HAS_MEDIA)
     {
-      gboolean video = media_is_video (gpm_post_get_media (post));
+      gboolean video = (kinds & GPM_POST_MEDIA_IS_VIDEO) != 0;
       add_icon (row->icons, video ? "video-x-generic-symbolic" : "image-x-generic-symbolic",
                 video ? _("Video") : _("Photo"), a11y);
     }
@@ -893,6 +1070,8 @@ gpm_post_list_dispose (GObject *object)
   if (self->grow_id != 0 && self->list_view != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
   self->grow_id = 0;
+  g_clear_handle_id (&self->add_id, g_source_remove);
+  g_clear_pointer (&self->adding, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
@@ -978,6 +1157,7 @@ gpm_post_list_init (GpmPostList *self)
   self->bound = g_hash_table_new (NULL, NULL);
   self->search_scopes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->store = g_list_store_new (GPM_TYPE_POST);
+  self->adding = g_ptr_array_new_with_free_func (g_object_unref);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
                                               g_object_ref (GTK_FILTER (self->filter)));

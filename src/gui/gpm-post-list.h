@@ -22,6 +22,9 @@ typedef const char *(*GpmPostStateFunc) (GpmPost     *post,
 /* @posts: GpmPost*; shown newest first. */
 void        gpm_post_list_set_posts        (GpmPostList        *self,
                                             GPtrArray          *posts);
+/* More posts (a batch read while the takeout loads), each put in its place. */
+void        gpm_post_list_add_posts        (GpmPostList        *self,
+                                            GPtrArray          *posts);
 /* Only posts with a scope whose key is in @keys are listed. */
 void        gpm_post_list_set_scope_keys   (GpmPostList        *self,
                                             const char * const *keys);

@@ -200,6 +200,149 @@ import_progress_cb (GpmWindow  *self,
     }
 }
 
+/* Posts while the takeout is read (issue 13): the review page shows the
+ * first batch at once, each later batch is put in its place in the list,
+ * and the sidebar's counts follow from an index of the posts so far, made
+ * in a worker at most every LIVE_INDEX_INTERVAL_US (each rebuilds the tree). What the window keeps
+ * of a running import hangs on it ("gpm-loading"), gone with it. */
+#define LIVE_INDEX_INTERVAL_US (1500 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct {
+  GPtrArray  *posts;      /* GpmPost*: every post handed over so far */
+  GHashTable *keys;       /* the essentially public keys among them (the default selection) */
+  gint64      last_index; /* when the last live index was asked for */
+  gboolean    indexing;   /* a live index is being made */
+  guint       index_keys; /* how many keys the posts it is made of had */
+  gboolean    done;       /* the import finished: its own index is shown */
+} Loading;
+
+static void
+loading_free (Loading *l)
+{
+  g_ptr_array_unref (l->posts);
+  g_hash_table_unref (l->keys);
+  g_free (l);
+}
+
+static gpointer
+ref_post (gconstpointer post,
+          gpointer      user_data)
+{
+  return g_object_ref ((gpointer) post);
+}
+
+static void
+live_index_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_task_return_pointer (task, gpm_scope_index_new (task_data), g_object_unref);
+}
+
+static void update_live_index (GpmWindow *self, GpmImport *import, Loading *l);
+
+static void
+live_index_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GpmWindow *self = GPM_WINDOW (source);
+  g_autoptr(GpmImport) import = user_data;
+  g_autoptr(GpmScopeIndex) index = g_task_propagate_pointer (G_TASK (result), NULL);
+  Loading *l = g_object_get_data (G_OBJECT (import), "gpm-loading");
+
+  l->indexing = FALSE;
+  if (import != self->import || l->done || index == NULL)
+    return;
+  /* A community came in since: the sidebar's default selection would
+   * leave out its posts, and the list would filter all posts again (a
+   * change that is not only looser costs GTK 4.8 a change per run of posts
+   * found, seconds at 20,000). Another index of the posts now instead. */
+  if (g_hash_table_size (l->keys) != l->index_keys)
+    {
+      l->last_index = 0;
+      update_live_index (self, import, l);
+      return;
+    }
+  gpm_scope_sidebar_set_index (self->sidebar, index);
+}
+
+static void
+update_live_index (GpmWindow *self,
+                   GpmImport *import,
+                   Loading   *l)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (l->indexing || (l->last_index != 0 && now - l->last_index < LIVE_INDEX_INTERVAL_US))
+    return;
+  l->last_index = now;
+  l->indexing = TRUE;
+  l->index_keys = g_hash_table_size (l->keys);
+  task = g_task_new (self, NULL, live_index_done_cb, g_object_ref (import));
+  g_task_set_source_tag (task, update_live_index);
+  /* A copy: the worker reads it while more posts come in */
+  g_task_set_task_data (task, g_ptr_array_copy (l->posts, ref_post, NULL), (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, live_index_thread);
+}
+
+static void
+import_posts_added_cb (GpmWindow *self,
+                       GPtrArray *posts,
+                       GpmImport *import)
+{
+  Loading *l;
+  gboolean more_keys = FALSE;
+
+  if (import != self->import)
+    return;
+
+  l = g_object_get_data (G_OBJECT (import), "gpm-loading");
+  if (l == NULL)
+    {
+      /* The first posts: on screen now, the rest joins them */
+      l = g_new0 (Loading, 1);
+      l->posts = g_ptr_array_new_with_free_func (g_object_unref);
+      l->keys = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_add (l->keys, (gpointer) gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
+      g_object_set_data_full (G_OBJECT (import), "gpm-loading", l, (GDestroyNotify) loading_free);
+
+      _gpm_window_stop_pulse (self);
+      gpm_preview_set_takeout (self->preview, NULL);
+      gpm_post_list_set_posts (self->post_list, NULL);
+      more_keys = TRUE;
+      gtk_revealer_set_reveal_child (self->problems_revealer, FALSE);
+      adw_leaflet_set_visible_child_name (self->leaflet, "posts");
+      gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
+      gpm_post_list_focus (self->post_list);
+    }
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+
+      g_ptr_array_add (l->posts, g_object_ref (post));
+      /* The scopes' keys live as long as the posts */
+      for (guint k = 0; k < scopes->len; k++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, k);
+          if (scope->kind == GPM_SCOPE_COMMUNITY &&
+              g_hash_table_add (l->keys, (gpointer) gpm_scope_get_key (scope)))
+            more_keys = TRUE;
+        }
+    }
+  if (more_keys)
+    {
+      g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (l->keys, NULL);
+      gpm_post_list_set_scope_keys (self->post_list, keys);
+    }
+  gpm_post_list_add_posts (self->post_list, posts);
+  update_live_index (self, import, l);
+}
+
 static void
 show_problems_summary (GpmWindow *self,
                        GpmImport *import)
@@ -231,6 +374,8 @@ import_done_cb (GObject      *object,
   g_autoptr(GpmWindow) self = user_data;
   GpmImport *import = GPM_IMPORT (object);
   g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_import_run_finish (import, result, &error);  /* the last posts arrive here */
+  Loading *loading = g_object_get_data (G_OBJECT (import), "gpm-loading");
 
   if (import != self->import)
     return;  /* superseded by a newer open */
@@ -238,10 +383,23 @@ import_done_cb (GObject      *object,
   _gpm_window_stop_pulse (self);
   g_clear_object (&self->import_cancellable);
 
-  if (!gpm_import_run_finish (import, result, &error))
+  if (!ok)
     {
       /* Back to what was shown before */
       g_set_object (&self->import, self->shown_import);
+      if (loading != NULL)
+        {
+          /* Its first posts were shown: show the takeout shown before again */
+          GpmImport *shown = self->shown_import;
+          gpm_post_list_set_posts (self->post_list, shown ? gpm_import_get_posts (shown) : NULL);
+          if (shown != NULL)
+            {
+              g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (shown));
+              gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
+              gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (shown));
+              gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (shown));
+            }
+        }
       gtk_stack_set_visible_child_name (self->main_stack,
                                         self->shown_import != NULL ? "review" : "welcome");
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -258,12 +416,20 @@ import_done_cb (GObject      *object,
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
   _gpm_window_posts_show_import (self, import);
-  {
-    /* The default selection at once; the sidebar's tree follows from its thread */
-    g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));
-    gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
-  }
-  gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
+  if (loading != NULL)
+    {
+      /* The posts are in the list already (they came while reading): only
+       * the preview, which had no takeout to find media in, starts again. */
+      loading->done = TRUE;
+      gpm_preview_set_post (self->preview, gpm_post_list_get_selected_post (self->post_list));
+    }
+  else
+    {
+      /* The default selection at once; the sidebar's tree follows from its thread */
+      g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));
+      gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
+      gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
+    }
   gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
   show_problems_summary (self, import);
 
@@ -272,10 +438,19 @@ import_done_cb (GObject      *object,
    * page and the review page (its list just filling) both, 14-37 ms of
    * cairo paint on top of the list's own work, the longest block of opening */
   gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
-  gpm_post_list_focus (self->post_list);
+  if (loading == NULL)
+    gpm_post_list_focus (self->post_list);
   /* going on with an unfinished migration, else offering to */
   if (!_gpm_window_background_imported (self))
     _gpm_window_offer_continue (self, import);
+}
+
+gboolean
+gpm_window_is_loading (GpmWindow *self)
+{
+  g_return_val_if_fail (GPM_IS_WINDOW (self), FALSE);
+
+  return self->import_cancellable != NULL;
 }
 
 void
@@ -322,6 +497,7 @@ gpm_window_open_files (GpmWindow  *self,
   g_signal_connect_object (self->import, "notify::n-posts", G_CALLBACK (import_progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import, "notify::n-problems", G_CALLBACK (import_progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import, "notify::fraction", G_CALLBACK (import_progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->import, "posts-added", G_CALLBACK (import_posts_added_cb), self, G_CONNECT_SWAPPED);
 
   title = describe_paths ((const char * const *) self->import_paths, &folder);
   adw_window_title_set_subtitle (self->window_title, title);

@@ -33,6 +33,9 @@ void             gpm_window_add_toast        (GpmWindow  *self,
 
 /* "welcome", "import", "review" or "migrate". */
 const char      *gpm_window_get_page         (GpmWindow *self);
+/* TRUE while a takeout is read (its first posts may be on the review page
+ * already). */
+gboolean         gpm_window_is_loading       (GpmWindow *self);
 /* The running or finished import, NULL before the first. */
 GpmImport       *gpm_window_get_import       (GpmWindow *self);
 GpmScopeSidebar *gpm_window_get_sidebar      (GpmWindow *self);
