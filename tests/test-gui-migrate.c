@@ -833,7 +833,12 @@ test_resume_unfinished (void)
   g_assert_true (g_strv_contains ((const char * const *) consent, identity));
 
   /* It goes on and finishes: the public posts and the family's, nothing else */
-  g_assert_true (gpm_test_gui_wait (run_done_or_gone, pod, 120));
+  if (!gpm_test_gui_wait (run_done_or_gone, pod, 120))
+    g_test_message ("not done: %u posts on the pod, %u runs, page %s, waiting: %s",
+                    gpm_test_pod_count_posts (pod), gpm_application_get_n_migrations (gpm_test_gui_get_app ()),
+                    gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)),
+                    gpm_migrate_page_get_waiting (gpm_window_get_migrate_page (window)));
+  g_assert_true (run_done_or_gone (pod));
   g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
   received = gpm_test_pod_dup_posts (pod);
   g_assert_cmpuint (received->len, ==, 4);
