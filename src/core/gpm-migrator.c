@@ -1431,16 +1431,7 @@ process_post (Run     *run,
       g_autoptr(GError) error = NULL;
       guint n_sent = count_recorded_photos (run, key);
 
-      CheckResult result = check_pod (run, key, entry->text, n_sent, entry->updated_at, &found, &error);
-
-      /* Started again right after the attempt (a kill, a crash, a quit in
-       * the middle of a request): a busy pod may still save the post, so
-       * it stays uncertain until the settle time has passed since the
-       * attempt, as within a run (an older attempt: one look is enough). */
-      if (result == CHECK_NOT_FOUND)
-        result = check_pod_again (run, key, entry->text, n_sent, entry->updated_at,
-                                  entry->updated_at * G_USEC_PER_SEC, &found, &error);
-      switch (result)
+      switch (check_pod (run, key, entry->text, n_sent, entry->updated_at, &found, &error))
         {
         case CHECK_FOUND:
           return mark_posted (run, post, key, found);
