@@ -55,6 +55,9 @@ struct _GpmPreview
    * it has finished loading; a post with the same head only replaces the body */
   char           *doc_head;
   gboolean        doc_ready;
+  /* The @generation whose page the web view loads or shows; 0 for the empty
+   * page that starts the web process */
+  guint           page_generation;
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
@@ -580,6 +583,7 @@ show_html (GpmPreview *self)
     }
 
   self->doc_ready = FALSE;
+  self->page_generation = self->generation;
   g_free (self->doc_head);
   self->doc_head = g_steal_pointer (&head);
   webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
@@ -1080,8 +1084,9 @@ load_changed_cb (WebKitWebView   *web_view,
   if (event != WEBKIT_LOAD_FINISHED || webkit_web_view_is_loading (web_view))
     return;
   self->doc_ready = self->doc_head != NULL;
-  /* Only a post's page, not the empty one that starts the web process */
-  if (self->post != NULL)
+  /* Only the current post's page: not the empty one that starts the web
+   * process (a post may be chosen while it loads), nor an older post's */
+  if (self->post != NULL && self->html != NULL && self->page_generation == self->generation)
     g_signal_emit (self, signals[LOADED], 0);
 }
 
