@@ -55,9 +55,11 @@ struct _GpmPreview
    * it has finished loading; a post with the same head only replaces the body */
   char           *doc_head;
   gboolean        doc_ready;
-  /* The @generation whose page the web view loads or shows; 0 for the empty
-   * page that starts the web process */
+  /* The @generation of the page last given to the web view to load (0: the
+   * empty page that starts the web process), and the last generation
+   * 'loaded' was emitted for */
   guint           page_generation;
+  guint           loaded_generation;
 };
 
 /* Conversion and rendering run in one worker thread: the renderer keeps a
@@ -522,6 +524,28 @@ append_diaspora_body (RenderJob        *job,
 
 static void show_html (GpmPreview *self);
 
+/* Loads @html as the page of @page_generation, marked with it on its body:
+ * a load's end ('load-changed') does not say which load ended, and WebKit
+ * may still report the end of an earlier load after a new one was asked for
+ * (it only counts as loading once the web process starts it), so the page
+ * itself is asked which one it is (page_finished_cb). */
+static void
+load_page (GpmPreview *self,
+           const char *html)
+{
+  const char *body = strstr (html, "<body>");
+  g_autoptr(GString) marked = g_string_new (html);
+
+  if (body != NULL)
+    {
+      g_autofree char *tag = g_strdup_printf ("<body data-gpm-page=\"%u\">", self->page_generation);
+
+      g_string_erase (marked, body - html, strlen ("<body>"));
+      g_string_insert (marked, body - html, tag);
+    }
+  webkit_web_view_load_html (self->web_view, marked->str, BASE_URI);
+}
+
 typedef struct {
   GWeakRef preview;
   guint    generation;
@@ -548,7 +572,10 @@ body_swapped_cb (GObject      *source,
           show_html (self);
         }
       else
-        g_signal_emit (self, signals[LOADED], 0);
+        {
+          self->loaded_generation = self->generation;
+          g_signal_emit (self, signals[LOADED], 0);
+        }
     }
   g_weak_ref_clear (&swap->preview);
   g_free (swap);
@@ -586,7 +613,7 @@ show_html (GpmPreview *self)
   self->page_generation = self->generation;
   g_free (self->doc_head);
   self->doc_head = g_steal_pointer (&head);
-  webkit_web_view_load_html (self->web_view, self->html, BASE_URI);
+  load_page (self, self->html);
 }
 
 static gboolean
@@ -1075,6 +1102,34 @@ context_menu_cb (WebKitWebView       *web_view,
  * look up a fallback font for each script and load it (Japanese, emoji:
  * 200-300 ms each on a slow machine), which a post's first preview in that
  * script would otherwise wait for. */
+/* The page that finished loading says which it is */
+static void
+page_finished_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GpmPreview) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, &error);
+  gint32 page;
+
+  if (value == NULL || !jsc_value_is_number (value))
+    return;
+  page = jsc_value_to_int32 (value);
+  /* An earlier page, or the last one not yet complete: its own end comes */
+  if (page < 0 || (guint) page != self->page_generation)
+    return;
+  self->doc_ready = self->doc_head != NULL;
+  /* Only the current post's page, once: not the empty one that starts the
+   * web process (a post may be chosen while it loads), nor an older post's */
+  if (self->post != NULL && self->html != NULL && self->page_generation == self->generation &&
+      self->loaded_generation != self->generation)
+    {
+      self->loaded_generation = self->generation;
+      g_signal_emit (self, signals[LOADED], 0);
+    }
+}
+
 static void
 load_changed_cb (WebKitWebView   *web_view,
                  WebKitLoadEvent  event,
@@ -1083,11 +1138,11 @@ load_changed_cb (WebKitWebView   *web_view,
   /* The end of a load another replaced (WebKit ends it too) is not ours */
   if (event != WEBKIT_LOAD_FINISHED || webkit_web_view_is_loading (web_view))
     return;
-  self->doc_ready = self->doc_head != NULL;
-  /* Only the current post's page: not the empty one that starts the web
-   * process (a post may be chosen while it loads), nor an older post's */
-  if (self->post != NULL && self->html != NULL && self->page_generation == self->generation)
-    g_signal_emit (self, signals[LOADED], 0);
+  webkit_web_view_evaluate_javascript (web_view,
+                                       "document.readyState === 'complete' && document.body"
+                                       " ? Number (document.body.dataset.gpmPage) : -1",
+                                       -1, "gpm-preview-reader", NULL, NULL, page_finished_cb,
+                                       g_object_ref (self));
 }
 
 static void
@@ -1257,7 +1312,7 @@ gpm_preview_init (GpmPreview *self)
     append_head (self, html);
     self->doc_head = g_strdup (html->str);
     g_string_append (html, "<body></body></html>");
-    webkit_web_view_load_html (self->web_view, html->str, BASE_URI);
+    load_page (self, html->str);
     g_string_free (html, TRUE);
   }
 }
