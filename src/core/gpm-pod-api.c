@@ -646,6 +646,20 @@ api_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
   return g_steal_pointer (&all);
 }
 
+/* Api::V1::AspectsController#create (app/controllers/api/v1/aspects_controller.rb:30
+ * at v0.9.1.0): params.require(:name); 200 with the aspect ({"id", "name",
+ * "order"}), 422 {"code", "message": "Failed to create the aspect"} for a
+ * name Aspect does not validate. */
+static GpmPodAspect *
+api_create_aspect (GpmPod *self, const char *name, GCancellable *cancellable, GError **error)
+{
+  GpmPodRequest req = { "POST", gpm_pod_url (self, "/api/v1/aspects"), GPM_POD_REQUEST_BEARER, NULL,
+                        "application/json" };
+
+  req.body = gpm_pod_json_body ("name", name);
+  return gpm_pod_send_create_aspect (self, &req, cancellable, error);
+}
+
 /* POST /api/v1/photos with "image" and pending=true: the photo's guid. */
 static char *
 api_upload_photo (GpmPod        *self,
@@ -787,6 +801,7 @@ const GpmPodBackend gpm_pod_api_backend = {
   .auth = GPM_POD_AUTH_API,
   .renew = api_refresh,
   .list_aspects = api_list_aspects,
+  .create_aspect = api_create_aspect,
   .upload_photo = api_upload_photo,
   .create_post = api_create_post,
   .delete_post = api_delete_post,
