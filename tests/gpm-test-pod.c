@@ -10,8 +10,10 @@
  * a success flag), status_message_creation_service.rb (photo ids that no
  * longer exist are ignored, photos attached to another post are moved),
  * workers/cleanup_pending_photos.rb (pending photos older than a day are
- * destroyed daily), posts_controller.rb (DELETE), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
- * 422 {"code","message"} errors, paging with Link headers) and the OpenID
+ * destroyed daily), posts_controller.rb (DELETE), aspects_controller.rb
+ * (create; Aspect's validation), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
+ * 422 {"code","message"} errors, paging with Link headers, the token's
+ * scopes) and the OpenID
  * Connect endpoints (dynamic registration, authorization, token, refresh).
  */
 #define G_LOG_DOMAIN "gpm-test-pod"
