@@ -958,6 +958,35 @@ test_create_aspect_old_token (Fixture *f, gconstpointer data)
   g_assert_cmpstr (made->name, ==, "Neighbours");
 }
 
+/* The kept session says what it was authorized for: one kept before the
+ * client asked for contacts:modify still signs in, and says it lacks it */
+static void
+test_api_secret_scopes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autoptr(GpmPod) restored = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = gpm_pod_dup_api_secret (pod);
+  g_autofree char *old = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_true (gpm_pod_api_secret_has_scopes (secret));
+  g_assert_true (json_parser_load_from_data (parser, secret, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "scope"), "contacts:modify"));
+  json_object_remove_member (o, "scope");
+  old = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_false (gpm_pod_api_secret_has_scopes (old));
+  g_assert_false (gpm_pod_api_secret_has_scopes (NULL));
+
+  g_assert_true (gpm_pod_sign_in_api_secret (restored, old, NULL, &error));
+  g_assert_no_error (error);
+  again = gpm_pod_dup_api_secret (restored);
+  g_assert_false (gpm_pod_api_secret_has_scopes (again));
+}
+
 typedef struct {
   GMainLoop    *loop;
   GpmPodAspect *aspect;
@@ -2308,6 +2337,7 @@ main (int argc, char **argv)
   add ("/pod/create-aspect-not-signed-in", (GTestFixtureFunc) test_create_aspect_not_signed_in, NULL);
   add ("/pod/web/create-aspect-0.7", (GTestFixtureFunc) test_create_aspect_0_7, NULL);
   add ("/pod/api/create-aspect-old-token", (GTestFixtureFunc) test_create_aspect_old_token, NULL);
+  add ("/pod/api/secret-scopes", (GTestFixtureFunc) test_api_secret_scopes, NULL);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
   ADD_BOTH ("photo-file-names", test_photo_file_names);
   ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);

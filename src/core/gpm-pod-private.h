@@ -41,6 +41,9 @@ G_BEGIN_DECLS
  * only: %i[create update destroy], app/controllers/api/v1/aspects_controller.rb:10
  * at v0.9.1.0); tokens from before it was asked for lack it (NOT_PERMITTED). */
 #define GPM_POD_API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read contacts:modify"
+/* What a kept session (gpm_pod_dup_api_secret()) without a "scope" was asked
+ * for: the scopes before contacts:modify */
+#define GPM_POD_API_SCOPES_BEFORE_1 "openid profile public:read public:modify private:read private:modify contacts:read"
 /* Time bounds of every request (see gpm-pod-http.c). */
 #define GPM_POD_CONNECT_TIMEOUT 30
 #define GPM_POD_IO_TIMEOUT 60
@@ -80,6 +83,7 @@ struct _GpmPod
   char         *client_secret;
   char         *access_token;
   char         *refresh_token;
+  char         *api_scopes;  /* what the session's authorization was asked for */
 };
 
 /* ------------------------------------------------------ requests, answers */

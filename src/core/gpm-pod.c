@@ -191,6 +191,7 @@ gpm_pod_clear_account_locked (GpmPod *self)
   g_clear_pointer (&self->client_secret, gpm_pod_secret_free);
   g_clear_pointer (&self->access_token, gpm_pod_secret_free);
   g_clear_pointer (&self->refresh_token, gpm_pod_secret_free);
+  g_clear_pointer (&self->api_scopes, g_free);
 }
 
 static void
