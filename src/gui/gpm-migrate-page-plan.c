@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-migrate-page-plan.c: the plan shown before a migration starts: how
  * long it takes, a row per private audience to choose its aspect (people
- * in one group with one choice for all and their own where wanted), the
- * pace, and the plain statement of what will happen. Every rule is the
+ * in one group with one choice for all and their own where wanted; "New
+ * Aspect…" makes one on the pod), the pace, and the plain statement of
+ * what will happen. Every rule is the
  * plan's (gpm-plan.h); the page only shows it and changes it. */
 #define G_LOG_DOMAIN "gpm-migrate-page"
 
