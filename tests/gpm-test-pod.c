@@ -2736,6 +2736,35 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "requests");
   json_builder_add_int_value (b, self->paths->len);
+  /* each account's aspects: {"USER": [{"id", "name"}, …]} */
+  json_builder_set_member_name (b, "aspects");
+  json_builder_begin_object (b);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->users);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        User *u = value;
+
+        json_builder_set_member_name (b, u->username);
+        json_builder_begin_array (b);
+        for (guint i = 0; i < u->aspects->len; i++)
+          {
+            Aspect *a = g_ptr_array_index (u->aspects, i);
+
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "id");
+            json_builder_add_int_value (b, a->id);
+            json_builder_set_member_name (b, "name");
+            json_builder_add_string_value (b, a->name);
+            json_builder_end_object (b);
+          }
+        json_builder_end_array (b);
+      }
+  }
+  json_builder_end_object (b);
   json_builder_end_object (b);
 }
 
