@@ -168,7 +168,7 @@ GPtrArray  *gpm_test_pod_dup_photos     (GpmTestPod *self);   /* GpmTestPodPhoto
 guint       gpm_test_pod_count_posts    (GpmTestPod *self);
 /* Requests seen whose path starts with @path_prefix (NULL: all). */
 guint       gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix);
-/* {"posts":[…], "photos":[…], "requests":N} */
+/* {"posts":[…], "photos":[…], "comments":[…], "requests":N, "aspects":{"USER":[{"id","name"}…]}} */
 char       *gpm_test_pod_dump_json      (GpmTestPod *self);
 
 /* Comments, oldest first (copies; free with g_ptr_array_unref). */
