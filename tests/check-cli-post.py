@@ -311,6 +311,32 @@ try:
         old.stdin.close()
         old.wait(timeout=30)
 
+    # --- --create-aspect: the aspect --aspect names is made on the pod first,
+    # once; the limited posts go to it
+    fresh, fresh_url = start_tool("--user", "ada:" + PASSWORD)
+    try:
+        creating = [cli, "post", *SELECT, "--aspect", FAMILY + "=Neighbours", "--create-aspect", " Neighbours ",
+                    takeout, "--pod", fresh_url, "--user", "ada", "--delay", "0", "--password-stdin"]
+        p = subprocess.run(creating, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+        with urllib.request.urlopen(fresh_url + "/_test/dump") as r:
+            dump = json.loads(r.read().decode())
+        made = dump["aspects"]["ada"]
+        ok(p.returncode == 0 and "Made the aspect “Neighbours” on the pod." in p.stderr
+           and "Posted 15 of 16, skipped 1, failed 0, left 0." in p.stderr,
+           "--create-aspect: made, then everything posted", p.stderr[-500:])
+        ok([a["name"] for a in made] == ["Neighbours"], "--create-aspect: the aspect on the pod", made)
+        limited = [q for q in dump["posts"] if not q["public"]]
+        ok(limited and all(q["aspect_ids"] == [made[0]["id"]] for q in limited),
+           "--create-aspect: the limited posts go to it", limited[:2])
+        p = subprocess.run(creating, input=PASSWORD + "\n", capture_output=True, text=True, env=env, timeout=240)
+        with urllib.request.urlopen(fresh_url + "/_test/dump") as r:
+            dump = json.loads(r.read().decode())
+        ok(p.returncode == 0 and "Made the aspect" not in p.stderr and len(dump["aspects"]["ada"]) == 1,
+           "--create-aspect again: nothing made twice", p.stderr[-500:])
+    finally:
+        fresh.stdin.close()
+        fresh.wait(timeout=30)
+
     # --- usage errors
     p = subprocess.run([cli, "post", takeout, "--pod", url, "--user", "ada"], capture_output=True, text=True, env=env)
     ok(p.returncode == 2, "no selection: exit 2", p.stderr)

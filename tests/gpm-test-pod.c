@@ -10,8 +10,10 @@
  * a success flag), status_message_creation_service.rb (photo ids that no
  * longer exist are ignored, photos attached to another post are moved),
  * workers/cleanup_pending_photos.rb (pending photos older than a day are
- * destroyed daily), posts_controller.rb (DELETE), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
- * 422 {"code","message"} errors, paging with Link headers) and the OpenID
+ * destroyed daily), posts_controller.rb (DELETE), aspects_controller.rb
+ * (create; Aspect's validation), the api/v1 controllers (Bearer tokens, 401 invalid_token when expired,
+ * 422 {"code","message"} errors, paging with Link headers, the token's
+ * scopes) and the OpenID
  * Connect endpoints (dynamic registration, authorization, token, refresh).
  */
 #define G_LOG_DOMAIN "gpm-test-pod"
@@ -64,6 +66,7 @@ typedef struct {
   char   *redirect_uri;
   char   *challenge;
   char   *method;
+  char  **scopes;     /* what the app asked for and the user approved */
   gboolean used;
 } Grant;
 
@@ -74,6 +77,7 @@ typedef struct {
   char   *refresh;    /* set on refresh tokens */
   gint64  expires;    /* real time, µs */
   gboolean is_refresh;
+  char  **scopes;     /* the authorization's (Api::OpenidConnect::Authorization#scopes) */
 } Token;
 
 typedef struct {
@@ -187,6 +191,7 @@ grant_free (Grant *g)
   g_free (g->redirect_uri);
   g_free (g->challenge);
   g_free (g->method);
+  g_strfreev (g->scopes);
   g_free (g);
 }
 
@@ -195,6 +200,7 @@ token_free (Token *t)
 {
   g_free (t->token);
   g_free (t->refresh);
+  g_strfreev (t->scopes);
   g_free (t);
 }
 
@@ -1683,6 +1689,140 @@ handle_api_aspects (GpmTestPod *self, SoupServerMessage *msg, const char *path, 
   respond_builder (msg, 200, b);
 }
 
+/* Aspect validation (app/models/aspect.rb at v0.9.1.0 and v0.7.18.2):
+ * name.strip! before validation (:21-23), presence and at most 20
+ * characters (:17), unique per user ignoring case (:19, case_sensitive:
+ * false). order_id: the largest so far + 1 (before_create, :25-27), which
+ * is the end of the list here. NULL when it does not validate. */
+static Aspect *
+create_aspect_locked (GpmTestPod *self, User *u, const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name ? name : ""));
+  g_autofree char *lower = g_utf8_strdown (stripped, -1);
+  Aspect *a;
+
+  if (*stripped == '\0' || g_utf8_strlen (stripped, -1) > 20)
+    return NULL;
+  for (guint i = 0; i < u->aspects->len; i++)
+    {
+      g_autofree char *other = g_utf8_strdown (((Aspect *) g_ptr_array_index (u->aspects, i))->name, -1);
+
+      if (g_str_equal (lower, other))
+        return NULL;
+    }
+  a = g_new0 (Aspect, 1);
+  a->id = self->next_id++;
+  a->name = g_steal_pointer (&stripped);
+  g_ptr_array_add (u->aspects, a);
+  return a;
+}
+
+/* Does the request's token carry @scope? (Authorization#accessible?,
+ * app/models/api/openid_connect/authorization.rb:56 at v0.9.1.0) */
+static gboolean
+api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  Token *t = auth && g_str_has_prefix (auth, "Bearer ") ? find_token (self, auth + strlen ("Bearer "), FALSE) : NULL;
+
+  return t != NULL && t->scopes != NULL && g_strv_contains ((const char * const *) t->scopes, scope);
+}
+
+/* POST /api/v1/aspects: Api::V1::AspectsController#create
+ * (app/controllers/api/v1/aspects_controller.rb at v0.9.1.0) */
+static void
+handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg)
+{
+  User *u = api_user_or_respond (self, msg);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name;
+  Aspect *a;
+
+  if (u == NULL)
+    return;
+  /* before_action only: %i[create update destroy] { require_access_token
+   * %w[contacts:modify] } (:10-12): Bearer::Forbidden(:insufficient_scope),
+   * rescued as render_error 403, e.message (base_controller.rb:23-25) */
+  if (!api_token_has_scope (self, msg, "contacts:modify"))
+    {
+      respond_api_error (msg, 403, "insufficient_scope");
+      return;
+    }
+  body = request_json (msg);
+  name = body ? jstr (body, "name") : NULL;
+  /* params.require(%i[name]): missing or blank → ParameterMissing →
+   * 422 "Failed to create the aspect" (:31, :38-39); an aspect that does
+   * not validate: the same (:36) */
+  if (name == NULL || *name == '\0' || (a = create_aspect_locked (self, u, name)) == NULL)
+    {
+      respond_api_error (msg, 422, "Failed to create the aspect");
+      return;
+    }
+  /* render json: AspectPresenter#as_api_json(true): id, name, order
+   * (:34; app/presenters/aspect_presenter.rb:14-20) */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, a->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, a->name);
+  json_builder_set_member_name (b, "order");
+  json_builder_add_int_value (b, u->aspects->len - 1);
+  json_builder_end_object (b);
+  respond_builder (msg, 200, b);
+}
+
+/* POST /aspects: AspectsController#create (app/controllers/aspects_controller.rb:14-29
+ * at v0.9.1.0 and v0.7.18.2; config/routes.rb:61, resources :aspects) */
+static void
+handle_web_create_aspect (GpmTestPod *self, SoupServerMessage *msg, const char *path)
+{
+  Session *s = NULL;
+  User *u = web_user_or_respond (self, msg, path, &s);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name = NULL;
+  Aspect *a;
+
+  if (u == NULL || !csrf_ok_or_respond (self, msg, s, NULL))
+    return;
+  /* params.require(:aspect).permit(:name, …) (:91-93 at v0.9.1.0): the
+   * "aspect" object of a JSON body, or the JSON body's own "name" wrapped
+   * into it by wrap_parameters format: [:json]
+   * (config/initializers/wrap_parameters.rb:10; what the front end's
+   * app.aspects.create({name, person_id}) sends), or the form's aspect[name] */
+  body = request_json (msg);
+  if (body != NULL && json_object_has_member (body, "aspect")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "aspect")))
+    name = jstr (json_object_get_object_member (body, "aspect"), "name");
+  else if (body != NULL)
+    name = jstr (body, "name");
+  else if ((form = request_form (msg)) != NULL)
+    name = g_hash_table_lookup (form, "aspect[name]");
+  if (name == NULL)
+    {
+      /* ActionController::ParameterMissing: Rails answers 400 */
+      respond (msg, 400, "text/plain", "param is missing or the value is empty: aspect");
+      return;
+    }
+  /* @aspect.save fails: head :unprocessable_entity, whatever the format (:27) */
+  if ((a = create_aspect_locked (self, u, name)) == NULL)
+    {
+      respond (msg, 422, NULL, NULL);
+      return;
+    }
+  /* render json: {id:, name:} (:19, :25), for HTML requests too */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, a->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, a->name);
+  json_builder_end_object (b);
+  respond_builder (msg, 200, b);
+}
+
 static void
 handle_api_user (GpmTestPod *self, SoupServerMessage *msg)
 {
@@ -2324,6 +2464,8 @@ handle_oidc_authorize (GpmTestPod *self, SoupServerMessage *msg, GHashTable *que
       g->redirect_uri = g_strdup (redirect_uri);
       g->challenge = g_strdup (g_hash_table_lookup (query, "code_challenge"));
       g->method = g_strdup (g_hash_table_lookup (query, "code_challenge_method"));
+      g->scopes = g_strsplit (g_hash_table_lookup (query, "scope") ? g_hash_table_lookup (query, "scope") : "",
+                              " ", -1);
       g_ptr_array_add (self->grants, g);
       to = g_strdup_printf ("%s?code=%s&state=%s", redirect_uri, g->code, state ? state : "");
     }
@@ -2349,11 +2491,12 @@ s256 (const char *verifier)
 }
 
 static Token *
-issue_token (GpmTestPod *self, Client *c, User *u, gboolean refresh)
+issue_token (GpmTestPod *self, Client *c, User *u, gboolean refresh, char **scopes)
 {
   Token *t = g_new0 (Token, 1);
 
   t->token = new_guid ();
+  t->scopes = g_strdupv (scopes);
   t->client = c;
   t->user = u;
   t->is_refresh = refresh;
@@ -2404,8 +2547,8 @@ handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg)
               return;
             }
         }
-      access = issue_token (self, c, g->user, FALSE);
-      refresh = issue_token (self, c, g->user, TRUE);
+      access = issue_token (self, c, g->user, FALSE, g->scopes);
+      refresh = issue_token (self, c, g->user, TRUE, g->scopes);
     }
   else if (g_strcmp0 (grant_type, "refresh_token") == 0)
     {
@@ -2417,14 +2560,15 @@ handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg)
           respond (msg, 400, "application/json", "{\"error\":\"invalid_grant\"}");
           return;
         }
-      access = issue_token (self, c, r->user, FALSE);
+      /* the authorization's scopes, unchanged */
+      access = issue_token (self, c, r->user, FALSE, r->scopes);
       if (self->rotate_refresh)
         {
           /* not diaspora (handle_refresh_flow in
            * lib/api/openid_connect/token_endpoint.rb:40 keeps the refresh
            * token): a provider that rotates it (OAuth 2.0 Security BCP
            * §4.14), the old one dead from now on */
-          refresh = issue_token (self, c, r->user, TRUE);
+          refresh = issue_token (self, c, r->user, TRUE, r->scopes);
           g_ptr_array_remove (self->tokens, r);
         }
     }
@@ -2592,6 +2736,35 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "requests");
   json_builder_add_int_value (b, self->paths->len);
+  /* each account's aspects: {"USER": [{"id", "name"}, …]} */
+  json_builder_set_member_name (b, "aspects");
+  json_builder_begin_object (b);
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->users);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        User *u = value;
+
+        json_builder_set_member_name (b, u->username);
+        json_builder_begin_array (b);
+        for (guint i = 0; i < u->aspects->len; i++)
+          {
+            Aspect *a = g_ptr_array_index (u->aspects, i);
+
+            json_builder_begin_object (b);
+            json_builder_set_member_name (b, "id");
+            json_builder_add_int_value (b, a->id);
+            json_builder_set_member_name (b, "name");
+            json_builder_add_string_value (b, a->name);
+            json_builder_end_object (b);
+          }
+        json_builder_end_array (b);
+      }
+  }
+  json_builder_end_object (b);
   json_builder_end_object (b);
 }
 
@@ -2825,6 +2998,8 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     }
   else if (post && g_str_equal (path, "/status_messages"))
     handle_status_messages (self, msg, path, null_id);
+  else if (post && g_str_equal (path, "/aspects"))
+    handle_web_create_aspect (self, msg, path);
   else if (post && g_str_equal (path, "/photos"))
     handle_photos (self, msg, path, query);
   else if (g_str_equal (method, "DELETE") && g_str_has_prefix (path, "/posts/"))
@@ -2863,6 +3038,8 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
     handle_api_user (self, msg);
   else if (get && g_str_equal (path, "/api/v1/aspects"))
     handle_api_aspects (self, msg, path, query);
+  else if (post && g_str_equal (path, "/api/v1/aspects"))
+    handle_api_create_aspect (self, msg);
   else if (post && g_str_equal (path, "/api/v1/photos"))
     handle_api_photos (self, msg);
   else if (post && g_str_equal (path, "/api/v1/posts"))
@@ -3255,6 +3432,24 @@ gpm_test_pod_set_version (GpmTestPod *self, const char *version, gboolean api)
   g_free (self->version);
   self->version = g_strdup (version);
   self->api_enabled = api;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->tokens->len; i++)
+    {
+      Token *t = g_ptr_array_index (self->tokens, i);
+      g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+
+      for (guint j = 0; t->scopes != NULL && t->scopes[j] != NULL; j++)
+        if (!g_str_equal (t->scopes[j], scope))
+          g_strv_builder_add (kept, t->scopes[j]);
+      g_strfreev (t->scopes);
+      t->scopes = g_strv_builder_end (kept);
+    }
   g_mutex_unlock (&self->lock);
 }
 

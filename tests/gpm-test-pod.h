@@ -128,6 +128,10 @@ void        gpm_test_pod_open_in_browser  (const char *uri, gpointer user_data);
 /* TRUE: every refresh also gives a new refresh token and kills the old one
  * (diaspora keeps it; other OpenID providers rotate). */
 void        gpm_test_pod_set_rotate_refresh_tokens (GpmTestPod *self, gboolean rotate);
+/* Takes @scope out of every token given so far: tokens of an app that
+ * signed in before it asked for that scope (contacts:modify, which creating
+ * an aspect needs). */
+void        gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope);
 /* Check uploaded images like diaspora's image processing does (default
  * off: generated takeouts carry random bytes as photos): a file that does
  * not decode is answered 500 on the web path, 422 through the API. */
@@ -164,7 +168,7 @@ GPtrArray  *gpm_test_pod_dup_photos     (GpmTestPod *self);   /* GpmTestPodPhoto
 guint       gpm_test_pod_count_posts    (GpmTestPod *self);
 /* Requests seen whose path starts with @path_prefix (NULL: all). */
 guint       gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix);
-/* {"posts":[…], "photos":[…], "requests":N} */
+/* {"posts":[…], "photos":[…], "comments":[…], "requests":N, "aspects":{"USER":[{"id","name"}…]}} */
 char       *gpm_test_pod_dump_json      (GpmTestPod *self);
 
 /* Comments, oldest first (copies; free with g_ptr_array_unref). */

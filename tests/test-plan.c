@@ -587,6 +587,86 @@ test_plan_drop_missing_aspects (void)
   g_assert_false (gpm_plan_has_target (plan, "circles/friends"));
 }
 
+/* The window's plan at start: Ada's saved plan restored, then the user's
+ * own changes in this session */
+static GpmPlan *
+plan_restored_from (GpmPlan *saved)
+{
+  GpmPlan *plan = gpm_plan_new ();
+
+  gpm_plan_set_audiences (plan, every_audience);
+  gpm_plan_restore (plan, saved, FALSE);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/p05", TRUE);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/p02", FALSE);
+  gpm_plan_set_post_text (plan, "users/1/posts/p04", "Session edit");
+  return plan;
+}
+
+/* A plan belongs to one account: what carries over to another */
+static void
+test_plan_switch_account (void)
+{
+  g_autoptr(GpmPlan) ada = gpm_plan_new ();
+  g_autoptr(GpmPlan) bo = gpm_plan_new ();
+  g_autoptr(GpmPlan) fresh = NULL;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_auto(GStrv) audiences = NULL;
+  const char *aspect = NULL;
+
+  gpm_plan_set_audiences (ada, (const char *[]) { "PUBLIC", NULL });
+  gpm_plan_map_scope (ada, "circles/fam", "Work");
+  gpm_plan_set_post_excluded (ada, "users/1/posts/p01", TRUE);
+  gpm_plan_set_post_excluded (ada, "users/1/posts/p02", TRUE);
+  gpm_plan_set_post_text (ada, "users/1/posts/p03", "Ada's edit");
+  gpm_plan_set_delay (ada, 90);
+
+  gpm_plan_set_target (bo, "circles/fam", GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
+  gpm_plan_set_post_excluded (bo, "users/1/posts/p07", TRUE);
+  gpm_plan_set_post_text (bo, "users/1/posts/p03", "Bo's edit");
+  gpm_plan_set_delay (bo, 300);
+
+  /* An account without a plan of its own: nothing of Ada's aspects (even
+   * when it has an aspect of that name: it means other people there);
+   * the posts left out and edited, the pace, the ticks as they are */
+  fresh = plan_restored_from (ada);
+  g_assert_cmpint (gpm_plan_get_target (fresh, "circles/fam", &aspect), ==, GPM_PLAN_TARGET_ASPECT);
+  gpm_plan_switch_account (fresh, NULL);
+  g_assert_false (gpm_plan_has_target (fresh, "circles/fam"));
+  g_assert_cmpint (gpm_plan_lookup_target (fresh, "circles/fam", NULL), ==, GPM_PLAN_TARGET_SKIP);
+  g_assert_true (gpm_plan_is_post_excluded (fresh, "users/1/posts/p01"));
+  g_assert_false (gpm_plan_is_post_excluded (fresh, "users/1/posts/p02"));
+  g_assert_true (gpm_plan_is_post_excluded (fresh, "users/1/posts/p05"));
+  g_assert_cmpstr (gpm_plan_get_post_text (fresh, "users/1/posts/p03"), ==, "Ada's edit");
+  g_assert_cmpstr (gpm_plan_get_post_text (fresh, "users/1/posts/p04"), ==, "Session edit");
+  g_assert_cmpuint (gpm_plan_get_delay (fresh), ==, 90);
+  audiences = gpm_plan_dup_audiences (fresh);
+  g_assert_cmpuint (g_strv_length (audiences), ==, g_strv_length ((char **) every_audience));
+
+  /* An account with its own plan: its aspects, its posts left out and
+   * texts instead of Ada's; what the user changed this session stays */
+  plan = plan_restored_from (ada);
+  gpm_plan_switch_account (plan, bo);
+  g_assert_cmpint (gpm_plan_get_target (plan, "circles/fam", NULL), ==, GPM_PLAN_TARGET_ALL_ASPECTS);
+  g_assert_false (gpm_plan_is_post_excluded (plan, "users/1/posts/p01"));
+  g_assert_false (gpm_plan_is_post_excluded (plan, "users/1/posts/p02"));
+  g_assert_true (gpm_plan_is_post_excluded (plan, "users/1/posts/p05"));
+  g_assert_true (gpm_plan_is_post_excluded (plan, "users/1/posts/p07"));
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, "users/1/posts/p03"), ==, "Bo's edit");
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, "users/1/posts/p04"), ==, "Session edit");
+  g_assert_cmpuint (gpm_plan_get_delay (plan), ==, 300);
+
+  /* and back to Ada: hers again, Bo's gone */
+  gpm_plan_switch_account (plan, ada);
+  g_assert_cmpint (gpm_plan_get_target (plan, "circles/fam", &aspect), ==, GPM_PLAN_TARGET_ASPECT);
+  g_assert_cmpstr (aspect, ==, "Work");
+  g_assert_true (gpm_plan_is_post_excluded (plan, "users/1/posts/p01"));
+  g_assert_false (gpm_plan_is_post_excluded (plan, "users/1/posts/p07"));
+  g_assert_true (gpm_plan_is_post_excluded (plan, "users/1/posts/p05"));
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, "users/1/posts/p03"), ==, "Ada's edit");
+  g_assert_cmpstr (gpm_plan_get_post_text (plan, "users/1/posts/p04"), ==, "Session edit");
+  g_assert_cmpuint (gpm_plan_get_delay (plan), ==, 90);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,6 +681,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/migrator", test_plan_migrator);
   g_test_add_func ("/plan/update-during-run", test_plan_update_during_run);
   g_test_add_func ("/plan/drop-missing-aspects", test_plan_drop_missing_aspects);
+  g_test_add_func ("/plan/switch-account", test_plan_switch_account);
 
   return g_test_run ();
 }

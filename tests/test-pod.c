@@ -808,6 +808,221 @@ test_aspects (Fixture *f, gconstpointer data)
   g_assert_cmpstr (a->name, ==, "Circle 15");
 }
 
+static const char *
+aspects_path (GpmPod *pod)
+{
+  return gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/aspects" : "/aspects";
+}
+
+static void
+test_create_aspect (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = NULL;
+  g_autoptr(GpmPodAspect) wide = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  GpmPodAspect *last;
+  const char *path = aspects_path (pod);
+  /* 20 characters, 40 bytes: diaspora counts characters */
+  const char *twenty = "Ääääääääääääääääääää";
+  const char *refused[] = { "", "   ", "Twenty-one characters", NULL };
+  guint n_requests;
+
+  /* stripped as Aspect's before_validation does */
+  made = gpm_pod_create_aspect (pod, "  Old Schoolmates \t", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpstr (made->name, ==, "Old Schoolmates");
+  g_assert_cmpint (made->id, >, 0);
+  g_assert_cmpint (made->id, !=, f->friends);
+  g_assert_cmpint (made->id, !=, f->family);
+
+  /* it is one of the account's aspects now, last */
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aspects->len, ==, 3);
+  last = g_ptr_array_index (aspects, 2);
+  g_assert_cmpint (last->id, ==, made->id);
+  g_assert_cmpstr (last->name, ==, "Old Schoolmates");
+
+  /* unique per account, whatever the case: the pod refuses, and the error
+   * says why (the web answers an empty 422) */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GpmPodAspect) again = gpm_pod_create_aspect (pod, i == 0 ? "old schoolmates" : "FRIENDS",
+                                                             NULL, &error);
+
+      g_assert_null (again);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NAME_TAKEN);
+      g_assert_nonnull (strstr (error->message, i == 0 ? "Old Schoolmates" : "Friends"));
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 422);
+      g_clear_error (&error);
+    }
+  n_requests = gpm_test_pod_count_requests (f->tp, path);
+
+  /* empty and too long: refused before sending */
+  for (guint i = 0; refused[i] != NULL; i++)
+    {
+      g_autoptr(GpmPodAspect) none = gpm_pod_create_aspect (pod, refused[i], NULL, &error);
+
+      g_assert_null (none);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NAME_INVALID);
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, path), ==, n_requests);
+
+  wide = gpm_pod_create_aspect (pod, twenty, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wide->name, ==, twenty);
+
+  g_clear_pointer (&aspects, g_ptr_array_unref);
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aspects->len, ==, 4);
+}
+
+/* The answer never came, but the pod made it: the aspect list says so */
+static void
+test_create_aspect_no_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, aspects_path (pod), GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 1);
+  made = gpm_pod_create_aspect (pod, "Neighbours", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpstr (made->name, ==, "Neighbours");
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aspects->len, ==, 3);
+  g_assert_cmpint (((GpmPodAspect *) g_ptr_array_index (aspects, 2))->id, ==, made->id);
+}
+
+static void
+test_create_aspect_not_signed_in (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = gpm_pod_create_aspect (pod, "Neighbours", NULL, &error);
+
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_SIGNED_IN);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/aspects"), ==, 0);
+}
+
+/* A 0.7.18.2 pod: the same AspectsController#create on the web session */
+static void
+test_create_aspect_0_7 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = NULL;
+
+  gpm_test_pod_set_api_enabled (f->tp, FALSE);
+  pod = web_pod (f);
+  made = gpm_pod_create_aspect (pod, "Neighbours", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (made->name, ==, "Neighbours");
+}
+
+/* A token from before the client asked for contacts:modify */
+static void
+test_create_aspect_old_token (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autoptr(GpmPod) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+
+  gpm_test_pod_remove_token_scope (f->tp, "contacts:modify");
+  made = gpm_pod_create_aspect (pod, "Neighbours", NULL, &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 403);
+  g_assert_nonnull (strstr (error->message, "Sign in to the pod again"));
+  g_clear_error (&error);
+  /* reading still works (contacts:read) */
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aspects->len, ==, 2);
+
+  /* a new sign-in asks for the scope */
+  again = api_pod (f);
+  made = gpm_pod_create_aspect (again, "Neighbours", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (made->name, ==, "Neighbours");
+}
+
+/* The kept session says what it was authorized for: one kept before the
+ * client asked for contacts:modify still signs in, and says it lacks it */
+static void
+test_api_secret_scopes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autoptr(GpmPod) restored = new_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = gpm_pod_dup_api_secret (pod);
+  g_autofree char *old = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  g_assert_true (gpm_pod_api_secret_has_scopes (secret));
+  g_assert_true (json_parser_load_from_data (parser, secret, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "scope"), "contacts:modify"));
+  json_object_remove_member (o, "scope");
+  old = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_false (gpm_pod_api_secret_has_scopes (old));
+  g_assert_false (gpm_pod_api_secret_has_scopes (NULL));
+
+  g_assert_true (gpm_pod_sign_in_api_secret (restored, old, NULL, &error));
+  g_assert_no_error (error);
+  again = gpm_pod_dup_api_secret (restored);
+  g_assert_false (gpm_pod_api_secret_has_scopes (again));
+}
+
+typedef struct {
+  GMainLoop    *loop;
+  GpmPodAspect *aspect;
+  GError       *error;
+} CreateAsync;
+
+static void
+on_aspect_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CreateAsync *c = user_data;
+
+  c->aspect = gpm_pod_create_aspect_finish (GPM_POD (source), result, &c->error);
+  g_main_loop_quit (c->loop);
+}
+
+static void
+test_create_aspect_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  CreateAsync c = { g_main_loop_new (NULL, FALSE) };
+
+  gpm_pod_create_aspect_async (pod, "Neighbours", NULL, on_aspect_created, &c);
+  g_main_loop_run (c.loop);
+  g_assert_no_error (c.error);
+  g_assert_cmpstr (c.aspect->name, ==, "Neighbours");
+  gpm_pod_aspect_unref (c.aspect);
+  c.aspect = NULL;
+
+  gpm_pod_create_aspect_async (pod, "neighbours", NULL, on_aspect_created, &c);
+  g_main_loop_run (c.loop);
+  g_assert_null (c.aspect);
+  g_assert_error (c.error, GPM_POD_ERROR, GPM_POD_ERROR_NAME_TAKEN);
+  g_clear_error (&c.error);
+  g_main_loop_unref (c.loop);
+}
+
 static void
 test_public_post_with_photos (Fixture *f, gconstpointer data)
 {
@@ -2116,6 +2331,13 @@ main (int argc, char **argv)
   add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   add ("/pod/notify-owner-context", (GTestFixtureFunc) test_notify_owner_context, NULL);
   ADD_BOTH ("aspects", test_aspects);
+  ADD_BOTH ("create-aspect", test_create_aspect);
+  ADD_BOTH ("create-aspect-no-answer", test_create_aspect_no_answer);
+  ADD_BOTH ("create-aspect-async", test_create_aspect_async);
+  add ("/pod/create-aspect-not-signed-in", (GTestFixtureFunc) test_create_aspect_not_signed_in, NULL);
+  add ("/pod/web/create-aspect-0.7", (GTestFixtureFunc) test_create_aspect_0_7, NULL);
+  add ("/pod/api/create-aspect-old-token", (GTestFixtureFunc) test_create_aspect_old_token, NULL);
+  add ("/pod/api/secret-scopes", (GTestFixtureFunc) test_api_secret_scopes, NULL);
   ADD_BOTH ("public-post-with-photos", test_public_post_with_photos);
   ADD_BOTH ("photo-file-names", test_photo_file_names);
   ADD_BOTH ("photos-cleaned-up", test_photos_cleaned_up);

@@ -449,6 +449,43 @@ new_migrator (GpmPod             *pod,
   return migrator;
 }
 
+/* --create-aspect: each aspect the account has none of that name of
+ * (diaspora compares names ignoring case), made on the pod before the run,
+ * so that --aspect can name it; a run repeated to go on makes nothing
+ * again. */
+static gboolean
+create_aspects (GpmPod              *pod,
+                const char * const  *names,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) have = NULL;
+
+  if (names == NULL || names[0] == NULL)
+    return TRUE;
+  if ((have = gpm_pod_list_aspects (pod, NULL, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *wanted = g_utf8_casefold (g_strstrip (g_strdup (names[i])), -1);
+      g_autoptr(GpmPodAspect) made = NULL;
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < have->len && !found; j++)
+        {
+          g_autofree char *name = g_utf8_casefold (((GpmPodAspect *) g_ptr_array_index (have, j))->name, -1);
+
+          found = g_str_equal (name, wanted);
+        }
+      if (found)
+        continue;
+      if ((made = gpm_pod_create_aspect (pod, names[i], NULL, error)) == NULL)
+        return FALSE;
+      fprintf (stderr, _("Made the aspect “%s” on the pod.\n"), made->name);
+      g_ptr_array_add (have, gpm_pod_aspect_ref (made));
+    }
+  return TRUE;
+}
+
 int
 gpm_cli_post (int argc, char **argv)
 {
@@ -462,6 +499,7 @@ gpm_cli_post (int argc, char **argv)
   g_autofree char *username = NULL;
   g_auto(GStrv) aspects = NULL;
   g_auto(GStrv) all_aspects = NULL;
+  g_auto(GStrv) new_aspects = NULL;
   g_auto(GStrv) left_out = NULL;
   g_auto(GStrv) skip = NULL;
   g_autoptr(GpmPlan) plan = NULL;
@@ -494,6 +532,7 @@ gpm_cli_post (int argc, char **argv)
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "all-aspects", 0, 0, G_OPTION_ARG_STRING_ARRAY, &all_aspects, N_("Post what was shared with SCOPE_ID to all your aspects (repeatable)"), N_("SCOPE_ID") },
+    { "create-aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &new_aspects, N_("Make this aspect on the pod first, unless your account has one of that name (repeatable)"), N_("ASPECT_NAME") },
     { "skip", 0, 0, G_OPTION_ARG_STRING_ARRAY, &skip, N_("Skip what was shared with SCOPE_ID (a person, when users/* go to an aspect; repeatable)"), N_("SCOPE_ID") },
     { "leave-out", 0, 0, G_OPTION_ARG_STRING_ARRAY, &left_out, N_("Do not post this post (its resourceName; repeatable)"), N_("POST_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
@@ -710,6 +749,13 @@ gpm_cli_post (int argc, char **argv)
       if (!gpm_secrets_store_sync (address, username, GPM_SECRET_PASSWORD, run.password, NULL, &keyring_error))
         fprintf (stderr, _("gplus-migrate-cli: the password could not be saved in the keyring: %s\n"),
                  keyring_error->message);
+    }
+
+  if (!create_aspects (run.pod, (const char * const *) new_aspects, &error))
+    {
+      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
+      status = GPM_CLI_BAD_INPUT;
+      goto out;
     }
 
   /* The journal: one per takeout and account, however the pod's address

@@ -33,6 +33,7 @@ struct _GpmPlan
   gboolean    own_comments;
   gboolean    location;
   gboolean    archive_links;
+  GpmPlan    *restored;    /* a copy of the saved plan last taken back (gpm_plan_restore()) */
 };
 
 G_DEFINE_FINAL_TYPE (GpmPlan, gpm_plan, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ gpm_plan_finalize (GObject *object)
   g_hash_table_unref (self->targets);
   g_hash_table_unref (self->excluded);
   g_hash_table_unref (self->texts);
+  g_clear_object (&self->restored);
 
   G_OBJECT_CLASS (gpm_plan_parent_class)->finalize (object);
 }
@@ -174,6 +176,55 @@ gpm_plan_restore (GpmPlan  *self,
   self->own_comments = saved->own_comments;
   self->location = saved->location;
   self->archive_links = saved->archive_links;
+  /* what came from it, for gpm_plan_switch_account() */
+  if (saved != self->restored)
+    {
+      g_clear_object (&self->restored);
+      self->restored = gpm_plan_copy (saved);
+    }
+}
+
+/* A plan belongs to one account: its journal keeps it
+ * (gpm_journal_open_for_account()). When the user goes on with another
+ * account (the app restored the last account's plan at start, then the
+ * user signed in somewhere else), what carries over is what is about the
+ * takeout, and what is about the pod does not:
+ *
+ *   - where private audiences go never carries: aspects are the account's
+ *     own (a name may exist on both and mean other people), so the other
+ *     account's choices, and its own saved ones, are all there is;
+ *   - the ticked audiences are the user's ticks of now (the caller's);
+ *   - the posts left out and the edited texts are about the takeout's
+ *     posts. The account's saved plan, when it has one, is its own word
+ *     on them: what came from the other account's saved plan gives way to
+ *     it, but what the user changed since (in this session) stays and
+ *     wins. An account without a saved plan starts from them as they are
+ *     (the user sees them in the post list), and so do the pace and the
+ *     options. */
+void
+gpm_plan_switch_account (GpmPlan *self,
+                         GpmPlan *saved)
+{
+  g_return_if_fail (GPM_IS_PLAN (self));
+  g_return_if_fail (saved == NULL || GPM_IS_PLAN (saved));
+
+  g_hash_table_remove_all (self->targets);
+  if (saved == NULL)
+    return;
+  if (self->restored != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, self->restored->excluded);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_remove (self->excluded, key);
+      g_hash_table_iter_init (&iter, self->restored->texts);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (g_strcmp0 (g_hash_table_lookup (self->texts, key), value) == 0)
+          g_hash_table_remove (self->texts, key);
+    }
+  gpm_plan_restore (self, saved, FALSE);
 }
 
 /* ------------------------------------------------------------- audiences */

@@ -70,6 +70,15 @@ GpmPlan     *gpm_plan_copy               (GpmPlan     *self);
 void         gpm_plan_restore            (GpmPlan     *self,
                                           GpmPlan     *saved,
                                           gboolean     with_audiences);
+/* The plan goes on with another account than the one whose saved plan it
+ * was last restored from (or prepared for); @saved: that account's own
+ * saved plan, NULL when it has none. Every audience's target is dropped
+ * (aspects are the account's) and @saved's taken; the posts left out and
+ * the texts edited that came from the other account's saved plan give way
+ * to @saved's, the user's changes since stay; without @saved they all
+ * stay, with the pace. The ticked audiences are left alone. */
+void         gpm_plan_switch_account     (GpmPlan     *self,
+                                          GpmPlan     *saved);
 /* The rows gpm_plan_save() writes, one a line ("part\tkey\tvalue", a text's
  * line breaks as \n): to compare plans, and the CLI's `post --print-plan`. */
 char        *gpm_plan_dump               (GpmPlan     *self);

@@ -383,6 +383,7 @@ api_sign_in (GpmPod             *self,
     gpm_pod_clear_account_locked (self);
     self->client_id = g_strdup (client_id);
     self->client_secret = g_strdup (client_secret);
+    self->api_scopes = g_strdup (GPM_POD_API_SCOPES);
     g_mutex_unlock (&self->lock);
     ok = gpm_pod_http_check_status (&reply, error) && api_store_tokens (self, &reply, NULL, error);
     if (!ok && error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
@@ -463,10 +464,31 @@ gpm_pod_dup_api_secret (GpmPod *self)
   json_builder_add_string_value (b, self->client_secret);
   json_builder_set_member_name (b, "refresh_token");
   json_builder_add_string_value (b, self->refresh_token);
+  json_builder_set_member_name (b, "scope");
+  json_builder_add_string_value (b, self->api_scopes ? self->api_scopes : GPM_POD_API_SCOPES_BEFORE_1);
   json_builder_end_object (b);
   g_mutex_unlock (&self->lock);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
+}
+
+gboolean
+gpm_pod_api_secret_has_scopes (const char *secret)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) needed = g_strsplit (GPM_POD_API_SCOPES, " ", -1);
+  g_auto(GStrv) given = NULL;
+  const char *scope;
+
+  if (secret == NULL || !json_parser_load_from_data (parser, secret, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  scope = gpm_pod_json_string (json_node_get_object (json_parser_get_root (parser)), "scope", NULL);
+  given = g_strsplit (scope ? scope : GPM_POD_API_SCOPES_BEFORE_1, " ", -1);
+  for (guint i = 0; needed[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *) given, needed[i]))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -512,6 +534,8 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
   self->client_id = g_strdup (client_id);
   self->client_secret = g_strdup (gpm_pod_json_string (o, "client_secret", NULL));
   self->refresh_token = g_strdup (refresh);
+  self->api_scopes = g_strdup (gpm_pod_json_string (o, "scope", NULL) ? gpm_pod_json_string (o, "scope", NULL)
+                                                                      : GPM_POD_API_SCOPES_BEFORE_1);
   self->backend = &gpm_pod_api_backend;
   g_mutex_unlock (&self->lock);
 
@@ -644,6 +668,20 @@ api_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
       gpm_pod_reply_clear (&reply);
     }
   return g_steal_pointer (&all);
+}
+
+/* Api::V1::AspectsController#create (app/controllers/api/v1/aspects_controller.rb:30
+ * at v0.9.1.0): params.require(:name); 200 with the aspect ({"id", "name",
+ * "order"}), 422 {"code", "message": "Failed to create the aspect"} for a
+ * name Aspect does not validate. */
+static GpmPodAspect *
+api_create_aspect (GpmPod *self, const char *name, GCancellable *cancellable, GError **error)
+{
+  GpmPodRequest req = { "POST", gpm_pod_url (self, "/api/v1/aspects"), GPM_POD_REQUEST_BEARER, NULL,
+                        "application/json" };
+
+  req.body = gpm_pod_json_body ("name", name);
+  return gpm_pod_send_create_aspect (self, &req, cancellable, error);
 }
 
 /* POST /api/v1/photos with "image" and pending=true: the photo's guid. */
@@ -787,6 +825,7 @@ const GpmPodBackend gpm_pod_api_backend = {
   .auth = GPM_POD_AUTH_API,
   .renew = api_refresh,
   .list_aspects = api_list_aspects,
+  .create_aspect = api_create_aspect,
   .upload_photo = api_upload_photo,
   .create_post = api_create_post,
   .delete_post = api_delete_post,

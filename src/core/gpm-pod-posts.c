@@ -168,6 +168,21 @@ gpm_pod_post_unref (GpmPodPost *post)
 
 /* ------------------------------------------------------------------ aspects */
 
+GpmPodAspect *
+gpm_pod_aspect_from_json (JsonNode *n)
+{
+  g_autofree char *id = NULL;
+  const char *name;
+
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return NULL;
+  id = gpm_pod_json_id (json_node_get_object (n), "id");
+  name = gpm_pod_json_string (json_node_get_object (n), "name", NULL);
+  if (id == NULL || name == NULL)
+    return NULL;
+  return gpm_pod_aspect_new (g_ascii_strtoll (id, NULL, 10), name);
+}
+
 GPtrArray *
 gpm_pod_aspects_from_json (JsonArray *arr)
 {
@@ -175,16 +190,10 @@ gpm_pod_aspects_from_json (JsonArray *arr)
 
   for (guint i = 0; arr && i < json_array_get_length (arr); i++)
     {
-      JsonNode *n = json_array_get_element (arr, i);
-      g_autofree char *id = NULL;
-      const char *name;
+      GpmPodAspect *aspect = gpm_pod_aspect_from_json (json_array_get_element (arr, i));
 
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        continue;
-      id = gpm_pod_json_id (json_node_get_object (n), "id");
-      name = gpm_pod_json_string (json_node_get_object (n), "name", NULL);
-      if (id && name)
-        g_ptr_array_add (out, gpm_pod_aspect_new (g_ascii_strtoll (id, NULL, 10), name));
+      if (aspect != NULL)
+        g_ptr_array_add (out, aspect);
     }
   return out;
 }
@@ -511,6 +520,37 @@ gpm_pod_send_delete (GpmPod               *self,
     }
   gpm_pod_reply_clear (&reply);
   return ok;
+}
+
+GpmPodAspect *
+gpm_pod_send_create_aspect (GpmPod         *self,
+                            GpmPodRequest  *req,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  GpmPodReply reply = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  GpmPodAspect *aspect = NULL;
+
+  if (!gpm_pod_http_send_authed (self, req, &reply, cancellable, error))
+    return NULL;
+  node = gpm_pod_reply_json (&reply);
+  if (reply.status == 403 && node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+      && g_strcmp0 (gpm_pod_json_string (json_node_get_object (node), "message", NULL), "insufficient_scope") == 0)
+    /* Api::OpenidConnect::ProtectedResourceEndpoint#require_access_token
+     * raises Bearer::Forbidden.new(:insufficient_scope), answered 403
+     * {"code":403,"message":"insufficient_scope"} by Api::V1::BaseController
+     * (lib/api/openid_connect/protected_resource_endpoint.rb:32,
+     * app/controllers/api/v1/base_controller.rb:25 at v0.9.1.0) */
+    gpm_pod_set_error (error, GPM_POD_ERROR_NOT_PERMITTED, reply.status, 0,
+                       _("Your sign-in does not allow creating aspects yet (it was given before GPlus Migrate "
+                         "asked for that). Sign in to the pod again to allow it."));
+  else if (reply.status >= 400)
+    gpm_pod_set_rejected (error, &reply);
+  else if ((aspect = gpm_pod_aspect_from_json (node)) == NULL)
+    gpm_pod_set_protocol (error, reply.status, _("no aspect"));
+  gpm_pod_reply_clear (&reply);
+  return aspect;
 }
 
 GpmPodPost *

@@ -36,8 +36,14 @@
 G_BEGIN_DECLS
 
 #define GPM_POD_DEFAULT_PROVIDER "G+ repost"
-/* The scopes API v1 needs (diaspora 0.9: Api::OpenidConnect::Authorization::SCOPES). */
-#define GPM_POD_API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read"
+/* The scopes API v1 needs (diaspora 0.9: Api::OpenidConnect::Authorization::SCOPES).
+ * contacts:modify: creating an aspect (Api::V1::AspectsController, before_action
+ * only: %i[create update destroy], app/controllers/api/v1/aspects_controller.rb:10
+ * at v0.9.1.0); tokens from before it was asked for lack it (NOT_PERMITTED). */
+#define GPM_POD_API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read contacts:modify"
+/* What a kept session (gpm_pod_dup_api_secret()) without a "scope" was asked
+ * for: the scopes before contacts:modify */
+#define GPM_POD_API_SCOPES_BEFORE_1 "openid profile public:read public:modify private:read private:modify contacts:read"
 /* Time bounds of every request (see gpm-pod-http.c). */
 #define GPM_POD_CONNECT_TIMEOUT 30
 #define GPM_POD_IO_TIMEOUT 60
@@ -77,6 +83,7 @@ struct _GpmPod
   char         *client_secret;
   char         *access_token;
   char         *refresh_token;
+  char         *api_scopes;  /* what the session's authorization was asked for */
 };
 
 /* ------------------------------------------------------ requests, answers */
@@ -120,6 +127,10 @@ struct _GpmPodBackend
   /* renew an ended session (the remembered password, the refresh token) */
   gboolean    (*renew)             (GpmPod *self, GCancellable *cancellable, GError **error);
   GPtrArray  *(*list_aspects)      (GpmPod *self, GCancellable *cancellable, GError **error);
+  /* @name already checked (stripped, not empty, not too long); a refusal
+   * is REJECTED with the pod's status */
+  GpmPodAspect *(*create_aspect)   (GpmPod *self, const char *name, GCancellable *cancellable,
+                                    GError **error);
   char       *(*upload_photo)      (GpmPod *self, GBytes *data, const char *filename,
                                     const char *content_type, GCancellable *cancellable,
                                     GError **error);
@@ -172,6 +183,8 @@ GPtrArray  *gpm_pod_list_own_posts_since (GpmPod *self, guint max_posts, gint64 
 
 /* gpm-pod-posts.c: answers as both backends read them */
 GPtrArray  *gpm_pod_aspects_from_json (JsonArray *arr);
+/* One aspect ({"id", "name", …}), or NULL when the answer names none. */
+GpmPodAspect *gpm_pod_aspect_from_json (JsonNode *node);
 /* A post (or comment) of a pod answer; its guid, or its id when the pod
  * gave no guid. NULL when it names none. */
 GpmPodPost *gpm_pod_post_from_json (JsonObject *o);
@@ -187,6 +200,11 @@ GpmPodPost *gpm_pod_send_post      (GpmPod *self, GpmPodRequest *req, const GpmP
 /* A delete: TRUE also for 404 (already gone). */
 gboolean    gpm_pod_send_delete    (GpmPod *self, GpmPodRequest *req,
                                     GCancellable *cancellable, GError **error);
+/* Sends an aspect creation and reads the answer (the aspect as JSON):
+ * REJECTED with the status for a refusal, NOT_PERMITTED for an API token
+ * without the scope. */
+GpmPodAspect *gpm_pod_send_create_aspect (GpmPod *self, GpmPodRequest *req,
+                                          GCancellable *cancellable, GError **error);
 GpmPodPost *gpm_pod_send_comment   (GpmPod *self, GpmPodRequest *req, const char *text,
                                     GCancellable *cancellable, GError **error);
 /* The account's own comments from @url (taken), following Link: rel="next"

@@ -667,6 +667,37 @@ web_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
   return gpm_pod_aspects_from_json (json_object_get_array_member (user, "aspects"));
 }
 
+/* AspectsController#create (app/controllers/aspects_controller.rb:14 at
+ * v0.9.1.0 and v0.7.18.2; routes.rb:61, resources :aspects): reads
+ * params.require(:aspect).permit(:name, …) and answers JSON whatever was
+ * asked: {"id", "name"}, or an empty 422 (head :unprocessable_entity) for a
+ * name Aspect does not validate. diaspora's own front end posts
+ * {"name", "person_id"} and lets Rails wrap it into "aspect"; this sends it
+ * wrapped. */
+static GpmPodAspect *
+web_create_aspect (GpmPod *self, const char *name, GCancellable *cancellable, GError **error)
+{
+  GpmPodRequest req = { "POST", gpm_pod_url (self, "/aspects"), GPM_POD_REQUEST_COOKIE, NULL,
+                        "application/json" };
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *json;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "aspect");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, name);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  req.body = g_bytes_new_take (json, strlen (json));
+  /* the CSRF token in X-CSRF-Token, as for posts */
+  req.web_xhr = TRUE;
+  return gpm_pod_send_create_aspect (self, &req, cancellable, error);
+}
+
 static char *
 web_upload_photo (GpmPod        *self,
                   GBytes        *data,
@@ -835,6 +866,7 @@ const GpmPodBackend gpm_pod_web_backend = {
   .auth = GPM_POD_AUTH_WEB,
   .renew = web_renew,
   .list_aspects = web_list_aspects,
+  .create_aspect = web_create_aspect,
   .upload_photo = web_upload_photo,
   .create_post = web_create_post,
   .delete_post = web_delete_post,

@@ -191,6 +191,7 @@ gpm_pod_clear_account_locked (GpmPod *self)
   g_clear_pointer (&self->client_secret, gpm_pod_secret_free);
   g_clear_pointer (&self->access_token, gpm_pod_secret_free);
   g_clear_pointer (&self->refresh_token, gpm_pod_secret_free);
+  g_clear_pointer (&self->api_scopes, g_free);
 }
 
 static void
@@ -443,6 +444,89 @@ gpm_pod_list_aspects (GpmPod *self, GCancellable *cancellable, GError **error)
   return backend->list_aspects (self, cancellable, error);
 }
 
+/* diaspora compares aspect names case-insensitively (validates_uniqueness_of
+ * :name, case_sensitive: false: LOWER() in the database) */
+static GpmPodAspect *
+find_aspect_named (GPtrArray *aspects, const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+
+  for (guint i = 0; aspects != NULL && i < aspects->len; i++)
+    {
+      GpmPodAspect *aspect = g_ptr_array_index (aspects, i);
+      g_autofree char *other = g_utf8_casefold (aspect->name, -1);
+
+      if (g_str_equal (folded, other))
+        return aspect;
+    }
+  return NULL;
+}
+
+GpmPodAspect *
+gpm_pod_create_aspect (GpmPod        *self,
+                       const char    *name,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  const GpmPodBackend *backend;
+  g_autofree char *stripped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  GpmPodAspect *aspect;
+  GpmPodAspect *existing;
+  glong chars;
+
+  g_return_val_if_fail (GPM_IS_POD (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  if ((backend = require_backend (self, error)) == NULL)
+    return NULL;
+
+  /* Aspect: before_validation { name.strip! }, then presence and at most
+   * 20 characters (app/models/aspect.rb:17-22) */
+  stripped = g_strstrip (g_strdup (name));
+  chars = g_utf8_strlen (stripped, -1);
+  if (chars == 0)
+    {
+      gpm_pod_set_error (error, GPM_POD_ERROR_NAME_INVALID, 0, 0, _("An aspect needs a name."));
+      return NULL;
+    }
+  if (chars > GPM_POD_ASPECT_NAME_MAX_CHARS)
+    {
+      gpm_pod_set_error (error, GPM_POD_ERROR_NAME_INVALID, 0, 0,
+                         ngettext ("“%s” is too long for an aspect name: the pod takes at most %d character.",
+                                   "“%s” is too long for an aspect name: the pod takes at most %d characters.",
+                                   GPM_POD_ASPECT_NAME_MAX_CHARS),
+                         stripped, GPM_POD_ASPECT_NAME_MAX_CHARS);
+      return NULL;
+    }
+
+  aspect = backend->create_aspect (self, stripped, cancellable, &local_error);
+  if (aspect != NULL)
+    return aspect;
+  if (!g_error_matches (local_error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED)
+      && !gpm_pod_error_is_uncertain (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* The pod's refusal does not say why (the web answers an empty 422), and
+   * an answer that never came may hide a creation: the account's aspects
+   * tell */
+  aspects = backend->list_aspects (self, cancellable, NULL);
+  existing = find_aspect_named (aspects, stripped);
+  if (existing != NULL && gpm_pod_error_is_uncertain (local_error))
+    return gpm_pod_aspect_ref (existing);   /* made after all */
+  if (existing != NULL)
+    gpm_pod_set_error (error, GPM_POD_ERROR_NAME_TAKEN, gpm_pod_error_get_http_status (local_error), 0,
+                       _("You already have an aspect named “%s”."), existing->name);
+  else if (gpm_pod_error_get_http_status (local_error) == 422)
+    gpm_pod_set_error (error, GPM_POD_ERROR_REJECTED, 422, 0,
+                       _("The pod did not accept “%s” as an aspect name."), stripped);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
 char *
 gpm_pod_upload_photo (GpmPod        *self,
                       GBytes        *data,
@@ -589,6 +673,7 @@ typedef enum {
   OP_FIND_OWN_POST,
   OP_DELETE_POST,
   OP_FIND_OWN_POSTS,
+  OP_CREATE_ASPECT,
 } Op;
 
 typedef struct {
@@ -678,6 +763,10 @@ task_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     case OP_FIND_OWN_POSTS:
       result = gpm_pod_find_own_posts (self, d->s1, d->since, d->number, cancellable, &error);
       free_func = (GDestroyNotify) g_ptr_array_unref;
+      break;
+    case OP_CREATE_ASPECT:
+      result = gpm_pod_create_aspect (self, d->s1, cancellable, &error);
+      free_func = (GDestroyNotify) gpm_pod_aspect_unref;
       break;
     default:
       g_assert_not_reached ();
@@ -939,5 +1028,28 @@ GPtrArray *
 gpm_pod_find_own_posts_finish (GpmPod *self, GAsyncResult *result, GError **error)
 {
   CHECK_FINISH (self, result, gpm_pod_find_own_posts_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+gpm_pod_create_aspect_async (GpmPod              *self,
+                             const char          *name,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  TaskData *d;
+
+  g_return_if_fail (GPM_IS_POD (self));
+  g_return_if_fail (name != NULL);
+  d = task_data_new (OP_CREATE_ASPECT);
+  d->s1 = g_strdup (name);
+  run_async (self, d, gpm_pod_create_aspect_async, cancellable, callback, user_data);
+}
+
+GpmPodAspect *
+gpm_pod_create_aspect_finish (GpmPod *self, GAsyncResult *result, GError **error)
+{
+  CHECK_FINISH (self, result, gpm_pod_create_aspect_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -68,6 +68,9 @@ typedef enum {
   GPM_POD_ERROR_DENIED,            /* the user refused the authorization in the browser */
   GPM_POD_ERROR_REJECTED,          /* another 4xx: the pod refused this request (e.g. bad photo) */
   GPM_POD_ERROR_PROTOCOL,          /* an answer this client does not understand */
+  GPM_POD_ERROR_NAME_INVALID,      /* an aspect name the pod does not take: empty, too long */
+  GPM_POD_ERROR_NAME_TAKEN,        /* the account has an aspect of that name already */
+  GPM_POD_ERROR_NOT_PERMITTED,     /* the sign-in (an API token from before) does not allow this: sign in again */
 } GpmPodError;
 
 GQuark   gpm_pod_error_quark            (void);
@@ -276,6 +279,12 @@ void        gpm_pod_sign_in_api_secret_async  (GpmPod *self, const char *secret,
                                                GAsyncReadyCallback callback, gpointer user_data);
 gboolean    gpm_pod_sign_in_api_secret_finish (GpmPod *self, GAsyncResult *result, GError **error);
 
+/* Whether the kept API session @secret was authorized for every scope this
+ * client asks for now: one from before (kept without "scope") lacks
+ * contacts:modify, which creating an aspect needs. It still signs in and
+ * posts; an interactive sign-in should ask the browser again. */
+gboolean    gpm_pod_api_secret_has_scopes   (const char *secret);
+
 /* Forget the session (cookies, tokens, remembered password). */
 void        gpm_pod_sign_out                (GpmPod *self);
 
@@ -284,6 +293,26 @@ GPtrArray  *gpm_pod_list_aspects            (GpmPod *self, GCancellable *cancell
 void        gpm_pod_list_aspects_async      (GpmPod *self, GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray  *gpm_pod_list_aspects_finish     (GpmPod *self, GAsyncResult *result, GError **error);
+
+/* The longest aspect name, in characters: Aspect validates :name,
+ * length: {maximum: 20} (app/models/aspect.rb:17 at v0.9.1.0 and v0.7.18.2),
+ * after name.strip! (:21). */
+#define GPM_POD_ASPECT_NAME_MAX_CHARS 20
+
+/* Creates an aspect named @name (surrounding whitespace removed, as
+ * diaspora does) for the signed-in account: the new aspect, with its id.
+ * Web session: POST /aspects {"aspect":{"name"}} (AspectsController#create:
+ * the aspect as JSON, or 422 with no body); API v1: POST /api/v1/aspects
+ * {"name"}, which needs the contacts:modify scope (a token from before this
+ * client asked for it is NOT_PERMITTED: sign in again). Refused before
+ * sending: an empty name or one over GPM_POD_ASPECT_NAME_MAX_CHARS
+ * (NAME_INVALID). A name the account already has, in any case (diaspora
+ * validates uniqueness per user, case-insensitively), is NAME_TAKEN. */
+GpmPodAspect *gpm_pod_create_aspect         (GpmPod *self, const char *name,
+                                             GCancellable *cancellable, GError **error);
+void          gpm_pod_create_aspect_async   (GpmPod *self, const char *name, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+GpmPodAspect *gpm_pod_create_aspect_finish  (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* Upload one photo as pending (to be attached to the next post). Returns the
  * id to put in GpmPodDraft.photo_ids (web: numeric id; API: guid). */

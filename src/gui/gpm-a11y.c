@@ -238,6 +238,8 @@ combo_choice_setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_width_chars (GTK_LABEL (label), 1);
+  gtk_label_set_max_width_chars (GTK_LABEL (label),
+                                 GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "gpm-max-width-chars")));
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_start (icon, 6);
@@ -282,12 +284,21 @@ void
 gpm_a11y_name_combo_row (GtkWidget  *combo_row,
                          const char *name)
 {
+  gpm_a11y_name_combo_row_with_width (combo_row, name, -1);
+}
+
+void
+gpm_a11y_name_combo_row_with_width (GtkWidget  *combo_row,
+                                    const char *name,
+                                    int         max_width_chars)
+{
   AdwComboRow *row = ADW_COMBO_ROW (combo_row);
 
   for (guint in_popover = 0; in_popover < 2; in_popover++)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
+      g_object_set_data (G_OBJECT (factory), "gpm-max-width-chars", GINT_TO_POINTER (max_width_chars));
       g_signal_connect (factory, "setup", G_CALLBACK (combo_choice_setup_cb), GUINT_TO_POINTER (in_popover));
       g_signal_connect (factory, "bind", G_CALLBACK (combo_choice_bind_cb), row);
       g_signal_connect (factory, "unbind", G_CALLBACK (combo_choice_unbind_cb), row);

@@ -45,9 +45,14 @@ void gpm_a11y_name_about_window (GtkWindow *window);
 /* Gives an AdwComboRow of strings (GtkStringList) factories that look like
  * libadwaita 1.2's own (a label; in the popover a check mark on the chosen
  * one) but name each choice's list row, which libadwaita's leave unnamed,
- * and names its two lists @name. (gpm-migrate-page-plan.c's aspect rows do
- * the same with factories of their own.) */
+ * and names its two lists @name. */
 void gpm_a11y_name_combo_row (GtkWidget  *combo_row,
                               const char *name);
+/* The same, the choices' labels at most @max_width_chars wide (ellipsized;
+ * -1: as wide as they are), so that rows fit a narrow window (the plan
+ * page's aspect rows: 28, for 400 px). */
+void gpm_a11y_name_combo_row_with_width (GtkWidget  *combo_row,
+                                         const char *name,
+                                         int         max_width_chars);
 
 G_END_DECLS

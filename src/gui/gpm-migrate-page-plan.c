@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* gpm-migrate-page-plan.c: the plan shown before a migration starts: how
  * long it takes, a row per private audience to choose its aspect (people
- * in one group with one choice for all and their own where wanted), the
- * pace, and the plain statement of what will happen. Every rule is the
+ * in one group with one choice for all and their own where wanted; "New
+ * Aspect…" makes one on the pod), the pace, and the plain statement of
+ * what will happen. Every rule is the
  * plan's (gpm-plan.h); the page only shows it and changes it. */
 #define G_LOG_DOMAIN "gpm-migrate-page"
 
@@ -299,7 +300,9 @@ gpm_migrate_page_get_duration (GpmMigratePage *self)
 }
 
 /* Rows: the choices of a row are [Like everyone else (people only)],
- * Skip, All aspects, then each aspect. */
+ * Skip, All aspects, then each aspect, then "New Aspect…" (which asks
+ * for a name and makes the aspect on the pod) unless the pod's aspects
+ * could not be listed. */
 
 static guint
 first_aspect_choice (gboolean person)
@@ -407,6 +410,225 @@ gpm_migrate_page_map_scope (GpmMigratePage *self,
   _gpm_migrate_page_update_statement (self);
 }
 
+/* "New Aspect…": a name asked for, the aspect made on the pod, then chosen
+ * for the audience and kept in the plan */
+
+typedef struct {
+  GpmMigratePage *page;
+  GpmPod         *pod;
+  GpmPlan        *plan;
+  char           *key;
+  gboolean        person;
+  char           *label;   /* the audience's name, NULL for all people */
+  char           *typed;   /* the name as typed */
+} NewAspect;
+
+static void ask_new_aspect (GpmMigratePage *self, const char *key, gboolean person, const char *label,
+                            const char *text, const char *problem);
+
+static NewAspect *
+new_aspect_new (GpmMigratePage *page,
+                const char     *key,
+                gboolean        person,
+                const char     *label,
+                const char     *typed)
+{
+  NewAspect *na = g_new0 (NewAspect, 1);
+
+  na->page = g_object_ref (page);
+  na->pod = g_object_ref (page->pod);
+  na->plan = g_object_ref (page->plan);
+  na->key = g_strdup (key);
+  na->person = person;
+  na->label = g_strdup (label);
+  na->typed = g_strdup (typed);
+  return na;
+}
+
+static void
+new_aspect_free (NewAspect *na)
+{
+  g_object_unref (na->page);
+  g_object_unref (na->pod);
+  g_object_unref (na->plan);
+  g_free (na->key);
+  g_free (na->label);
+  g_free (na->typed);
+  g_free (na);
+}
+
+static gboolean
+is_new_aspect_choice (GpmMigratePage *self,
+                      AdwComboRow    *row,
+                      gboolean        person)
+{
+  guint n_aspects = self->aspects != NULL ? self->aspects->len : 0;
+
+  return !self->aspects_failed
+         && adw_combo_row_get_selected (row) == first_aspect_choice (person) + n_aspects;
+}
+
+/* Every row's choices get the new aspect, before "New Aspect…" (never the
+ * selected choice, so no row's selection moves) */
+static void
+add_aspect_choice (GpmMigratePage *self,
+                   GpmPodAspect   *aspect)
+{
+  g_autofree char *name = g_strdup_printf (_("Aspect “%s”"), aspect->name);
+  const char *names[] = { name, NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  for (guint i = 0; self->mapping_rows != NULL && i < self->mapping_rows->len; i++)
+    g_ptr_array_add (rows, g_ptr_array_index (self->mapping_rows, i));
+  for (guint i = 0; self->person_rows != NULL && i < self->person_rows->len; i++)
+    g_ptr_array_add (rows, g_ptr_array_index (self->person_rows, i));
+  if (self->people_combo != NULL)
+    g_ptr_array_add (rows, self->people_combo);
+  self->updating_rows = TRUE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkStringList *model = GTK_STRING_LIST (adw_combo_row_get_model (g_ptr_array_index (rows, i)));
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+      gtk_string_list_splice (model, n > 0 ? n - 1 : 0, 0, names);
+    }
+  self->updating_rows = FALSE;
+}
+
+static void
+new_aspect_created_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  NewAspect *na = user_data;
+  GpmMigratePage *self = na->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) aspect = gpm_pod_create_aspect_finish (GPM_POD (source), result, &error);
+
+  gtk_widget_set_sensitive (self->mapping_box, TRUE);
+  /* The page moved on to another pod or plan meanwhile: nothing to choose */
+  if (self->pod != na->pod || self->plan != na->plan || self->aspects == NULL)
+    {
+      new_aspect_free (na);
+      return;
+    }
+  if (aspect == NULL)
+    {
+      g_autofree char *message = gpm_gui_error_message (error);
+
+      /* asked again, with why and the name as typed */
+      ask_new_aspect (self, na->key, na->person, na->label, na->typed, message);
+      new_aspect_free (na);
+      return;
+    }
+  g_ptr_array_add (self->aspects, gpm_pod_aspect_ref (aspect));
+  add_aspect_choice (self, aspect);
+  gpm_plan_set_target (self->plan, na->key, GPM_PLAN_TARGET_ASPECT, aspect->name);
+  sync_rows (self);
+  _gpm_migrate_page_update_statement (self);
+  _gpm_migrate_page_save_plan (self);
+  new_aspect_free (na);
+}
+
+/* The name as diaspora keeps it: without surrounding white space */
+static char *
+new_aspect_name (GtkEditable *entry)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+}
+
+static void
+new_aspect_name_changed_cb (GtkEditable      *entry,
+                            AdwMessageDialog *dialog)
+{
+  g_autofree char *name = new_aspect_name (entry);
+  glong chars = g_utf8_strlen (name, -1);
+
+  adw_message_dialog_set_response_enabled (dialog, "create", chars > 0 && chars <= GPM_POD_ASPECT_NAME_MAX_CHARS);
+}
+
+static void
+new_aspect_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        NewAspect        *na)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *name = new_aspect_name (entry);
+
+  if (g_strcmp0 (response, "create") != 0 || *name == '\0'
+      || na->page->pod != na->pod || na->page->plan != na->plan)
+    return;
+  /* one at a time; the rows wait for it */
+  gtk_widget_set_sensitive (na->page->mapping_box, FALSE);
+  gpm_pod_create_aspect_async (na->pod, name, NULL, new_aspect_created_cb,
+                               new_aspect_new (na->page, na->key, na->person, na->label,
+                                               gtk_editable_get_text (entry)));
+}
+
+static void
+new_aspect_closure_free (gpointer  data,
+                         GClosure *closure)
+{
+  new_aspect_free (data);
+}
+
+/* Asks for the name of a new aspect for the audience @key (@label: its
+ * name, suggested; NULL: the people), @text in the entry and @problem said
+ * when asked again. */
+static void
+ask_new_aspect (GpmMigratePage *self,
+                const char     *key,
+                gboolean        person,
+                const char     *label,
+                const char     *text,
+                const char     *problem)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *entry = gtk_entry_new ();
+  g_autofree char *host = pod_host (self->pod);
+  g_autofree char *body = NULL;
+  g_autofree char *suggestion = NULL;
+  AdwMessageDialog *dialog;
+
+  if (label != NULL)
+    body = g_strdup_printf (_("The posts shared with “%s” will go to the new aspect on %s. "
+                              "Its name can have up to %d characters."),
+                            label, host, GPM_POD_ASPECT_NAME_MAX_CHARS);
+  else
+    body = g_strdup_printf (_("The posts shared with single people will go to the new aspect on %s. "
+                              "Its name can have up to %d characters."),
+                            host, GPM_POD_ASPECT_NAME_MAX_CHARS);
+  if (problem != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n\n%s", problem, body);
+
+      g_free (body);
+      body = g_steal_pointer (&both);
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("New Aspect"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "create", _("C_reate"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "create");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  /* The audience's name suggested, as much of it as the pod takes */
+  if (text == NULL && label != NULL)
+    text = suggestion = g_utf8_substring (label, 0, MIN (g_utf8_strlen (label, -1), GPM_POD_ASPECT_NAME_MAX_CHARS));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Aspect name"));
+  gpm_a11y_label_editable (GTK_EDITABLE (entry), _("Aspect name"));
+  adw_message_dialog_set_extra_child (dialog, entry);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (new_aspect_name_changed_cb), dialog, 0);
+  new_aspect_name_changed_cb (GTK_EDITABLE (entry), dialog);
+
+  g_signal_connect_data (dialog, "response", G_CALLBACK (new_aspect_response_cb),
+                         new_aspect_new (self, key, person, label, NULL), new_aspect_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
 static void
 combo_selected_cb (AdwComboRow    *row,
                    GParamSpec     *pspec,
@@ -418,67 +640,18 @@ combo_selected_cb (AdwComboRow    *row,
 
   if (self->updating_rows || self->plan == NULL)
     return;
+  if (is_new_aspect_choice (self, row, person))
+    {
+      /* the row shows the plan's choice until the aspect is made */
+      self->updating_rows = TRUE;
+      adw_combo_row_set_selected (row, choice_of (self, key, person));
+      self->updating_rows = FALSE;
+      ask_new_aspect (self, key, person, ps != NULL ? ps->label : NULL, NULL, NULL);
+      return;
+    }
   set_choice (self, key, person, adw_combo_row_get_selected (row));
   _gpm_migrate_page_update_statement (self);
   _gpm_migrate_page_save_plan (self);
-}
-
-/* The aspect choices of a mapping row, in the row (the chosen one) and in
- * its popover. Look like libadwaita 1.2's own (a label, and in the popover
- * a check mark on the chosen one), and name each choice's list row, which
- * libadwaita's leave unnamed for screen readers. */
-static void
-choice_setup_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  in_popover)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
-                                  "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
-                                  "icon-name", "object-select-symbolic",
-                                  NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
-  gtk_label_set_width_chars (GTK_LABEL (label), 1);
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (icon, GPOINTER_TO_INT (in_popover));
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-choice_selected_cb (AdwComboRow *row,
-                    GParamSpec  *pspec,
-                    GtkListItem *item)
-{
-  GtkWidget *icon = gtk_widget_get_last_child (gtk_list_item_get_child (item));
-
-  gtk_widget_set_opacity (icon, adw_combo_row_get_selected_item (row) == gtk_list_item_get_item (item) ? 1.0 : 0.0);
-}
-
-static void
-choice_bind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                AdwComboRow              *row)
-{
-  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
-
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (gtk_list_item_get_child (item))), text);
-  gpm_a11y_label_list_item (item, text);
-  g_signal_connect (row, "notify::selected-item", G_CALLBACK (choice_selected_cb), item);
-  choice_selected_cb (row, NULL, item);
-}
-
-static void
-choice_unbind_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *item,
-                  AdwComboRow              *row)
-{
-  g_signal_handlers_disconnect_by_func (row, choice_selected_cb, item);
 }
 
 void
@@ -515,6 +688,8 @@ new_choices (GpmMigratePage *self,
 
       gtk_string_list_append (model, name);
     }
+  if (!self->aspects_failed)
+    gtk_string_list_append (model, _("New Aspect…"));
   return model;
 }
 
@@ -539,24 +714,9 @@ new_combo_row (GpmMigratePage *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (row), title);
   adw_combo_row_set_model (row, G_LIST_MODEL (model));
   adw_combo_row_set_selected (row, selected);
-  for (guint in_popover = 0; in_popover < 2; in_popover++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-      g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), GUINT_TO_POINTER (in_popover));
-      g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), row);
-      g_signal_connect (factory, "unbind", G_CALLBACK (choice_unbind_cb), row);
-      if (in_popover)
-        adw_combo_row_set_list_factory (row, factory);
-      else
-        adw_combo_row_set_factory (row, factory);
-      g_object_unref (factory);
-    }
-  /* The lists of the chosen aspect and of the choices: named after the audience */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "current")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_template_child (GTK_WIDGET (row), ADW_TYPE_COMBO_ROW, "list")),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  /* Each choice named for screen readers, the lists after the audience;
+   * the choices at most 28 characters wide, so that a row fits 400 px */
+  gpm_a11y_name_combo_row_with_width (GTK_WIDGET (row), title, 28);
   g_signal_connect_object (row, "notify::selected", G_CALLBACK (combo_selected_cb), self, 0);
   return row;
 }

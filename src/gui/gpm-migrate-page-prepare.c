@@ -113,10 +113,17 @@ prepare_finish_plan (GpmMigratePage *self,
   self->posted = g_hash_table_ref (p->posted);
 
   /* What was decided before for this takeout and account comes back once
-   * (the window may have done it when it offered to continue) */
-  if (p->saved != NULL && g_strcmp0 (restored, gpm_journal_get_path (self->journal)) != 0)
+   * (the window may have done it when it offered to continue). A plan
+   * restored from, or prepared for, another account (another journal)
+   * becomes this account's: its aspect choices are dropped, this
+   * account's saved plan is taken (gpm_plan_switch_account() says what
+   * carries over and why) */
+  if (g_strcmp0 (restored, gpm_journal_get_path (self->journal)) != 0)
     {
-      gpm_plan_restore (self->plan, p->saved, FALSE);
+      if (restored != NULL)
+        gpm_plan_switch_account (self->plan, p->saved);
+      else if (p->saved != NULL)
+        gpm_plan_restore (self->plan, p->saved, FALSE);
       plan_options_from_settings (self->plan);
     }
   g_object_set_data_full (G_OBJECT (self->plan), "gpm-restored-from",
@@ -145,8 +152,7 @@ prepare_finish_plan (GpmMigratePage *self,
     }
   else
     {
-      /* A plan restored from another account's journal (the last one
-       * signed in), or naming an aspect deleted since: those audiences are
+      /* A saved plan naming an aspect deleted since: those audiences are
        * skipped until the user chooses again, never a refused run */
       g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
       g_auto(GStrv) strv = NULL;

@@ -241,6 +241,9 @@ migration_prepared_cb (GObject      *source,
     }
 
   _gpm_window_set_state_journal (self, gpm_migrate_page_get_journal (page));
+  /* The plan is now the account's (gpm_plan_switch_account()): its posts
+   * left out and edited texts in the list and the preview */
+  _gpm_window_posts_refresh (self);
 }
 
 GpmPlan *
