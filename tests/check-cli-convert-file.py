@@ -12,13 +12,14 @@ import sys
 import tempfile
 import zipfile
 
+import gpm_checks
+
 cli = os.path.abspath(sys.argv[1])
 demo = sys.argv[2]
-tests = []
 
 
 def check(name, ok, detail=""):
-    tests.append((name, ok, detail))
+    gpm_checks.check(ok, name, detail)
 
 
 def a_jpeg():
@@ -66,9 +67,4 @@ with tempfile.TemporaryDirectory() as tmp:
                   p.returncode == 0 and missing == (not found) and attached == found,
                   "rc %d\nstdout:\n%s\nstderr:\n%s" % (p.returncode, out, err))
 
-print("1..%d" % len(tests))
-for n, (name, ok, detail) in enumerate(tests, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if not ok:
-        for line in detail.splitlines():
-            print("# " + line)
+sys.exit(gpm_checks.finish())

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import urllib.request
 
+import gpm_checks
+
 cli, pod_tool = sys.argv[1:3]
 PASSWORD = "own comments pass"
 OTHERS = "ZQXOTHERS"
@@ -27,12 +29,7 @@ OWNER = "users/100200300400500600700"
 PAGE = "https://plus.google.com/+AdaLovelace"
 POSTS = os.path.join("Takeout", "Google+ Stream", "Posts")
 
-results = []
-
-
-def ok(cond, name, diag=None):
-    results.append((bool(cond), name, diag))
-    return cond
+ok = gpm_checks.check
 
 
 def author():
@@ -79,15 +76,7 @@ env.pop("DBUS_SESSION_BUS_ADDRESS", None)
 
 
 def start_pod():
-    pod = subprocess.Popen([pod_tool, "--user", "ada:" + PASSWORD, "--watch-stdin"],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
-    url = None
-    for line in pod.stdout:
-        line = line.strip()
-        if line.startswith("url "):
-            url = line[4:]
-        elif line == "ready":
-            break
+    pod, url, _ = gpm_checks.start_pod(pod_tool, env, "--user", "ada:" + PASSWORD)
     return pod, url
 
 
@@ -169,10 +158,4 @@ ok(all(OTHERS not in t for t in texts.values()), "export: nothing of other peopl
 ok(any("](https://web.archive.org/web/2019/%s/posts/First1)" % PAGE in t for t in texts.values()),
    "export: Google+ addresses in their archive form")
 
-print("1..%d" % len(results))
-for i, (good, name, diag) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-    if not good and diag:
-        for line in str(diag).splitlines():
-            print("# " + line)
-sys.exit(0)
+sys.exit(gpm_checks.finish())

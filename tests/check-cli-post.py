@@ -25,6 +25,8 @@ import tempfile
 import time
 import urllib.request
 
+import gpm_checks
+
 cli, pod_tool, takeout = sys.argv[1:4]
 seed = int(sys.argv[4]) if len(sys.argv) > 4 else int(os.environ.get("GPM_TEST_SEED", "4242"))
 rng = random.Random(seed)
@@ -32,12 +34,7 @@ PASSWORD = "s3cret pass-word with spaces"
 FAMILY = "circles/104857600000000000001-3f9a1c0e8b7d2a61"
 SELECT = ["--essentially-public", "--id", FAMILY, "--id", "users/109876543210987654321"]
 
-results = []
-
-
-def ok(cond, name, diag=None):
-    results.append((bool(cond), name, diag))
-    return cond
+ok = gpm_checks.check
 
 
 tmp = tempfile.TemporaryDirectory()
@@ -47,19 +44,12 @@ env["GIO_USE_PROXY_RESOLVER"] = "dummy"
 env["LC_ALL"] = "C.UTF-8"
 env.pop("DBUS_SESSION_BUS_ADDRESS", None)
 
-pod = subprocess.Popen([pod_tool, "--user", "ada:" + PASSWORD, "--aspect", "ada:Family", "--watch-stdin"],
-                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
-url = None
+pod, url, said = gpm_checks.start_pod(pod_tool, env, "--user", "ada:" + PASSWORD, "--aspect", "ada:Family")
 aspect_ids = {}
-for line in pod.stdout:
-    line = line.strip()
-    if line.startswith("url "):
-        url = line[4:]
-    elif line.startswith("aspect ada "):
+for line in said:
+    if line.startswith("aspect ada "):
         _, _, name, ident = line.split(" ", 3)
         aspect_ids[name] = int(ident)
-    elif line == "ready":
-        break
 
 
 def pod_get(path):
@@ -274,19 +264,7 @@ try:
 
     # --- the pod typed at an address that redirects (apex -> www): followed,
     # shown, and the same journal
-    def start_tool(*args):
-        proc = subprocess.Popen([pod_tool, "--watch-stdin", *args], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, env=env, text=True)
-        where = None
-        for line in proc.stdout:
-            line = line.strip()
-            if line.startswith("url "):
-                where = line[4:]
-            elif line == "ready":
-                break
-        return proc, where
-
-    apex, apex_url = start_tool("--moved-to", url)
+    apex, apex_url, _ = gpm_checks.start_pod(pod_tool, env, "--moved-to", url)
     try:
         moved = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
                  "--pod", apex_url, "--user", "ada", "--delay", "0", "--password-stdin"]
@@ -299,7 +277,7 @@ try:
         apex.wait(timeout=30)
 
     # --- a diaspora 0.7 pod (OpenID Connect, no API v1): the password signs in
-    old, old_url = start_tool("--no-api", "--pod-version", "0.7.18.2", "--user", "ada:" + PASSWORD,
+    old, old_url, _ = gpm_checks.start_pod(pod_tool, env, "--no-api", "--pod-version", "0.7.18.2", "--user", "ada:" + PASSWORD,
                               "--aspect", "ada:Family")
     try:
         on_old = [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
@@ -347,10 +325,4 @@ finally:
     pod.stdin.close()
     pod.wait(timeout=30)
 
-print("1..%d" % len(results))
-for i, (good, name, diag) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
-    if not good and diag:
-        for line in str(diag).splitlines():
-            print("# " + line)
-sys.exit(0)
+sys.exit(gpm_checks.finish())

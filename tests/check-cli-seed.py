@@ -12,12 +12,13 @@ import sys
 import tempfile
 import zipfile
 
+import gpm_checks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "seed", "filter_scopes_seed.py")
 cli = sys.argv[1]
 gen = sys.argv[2]
 inputs = sys.argv[3:]
-tests = []
 
 
 def run(argv, stdin=b""):
@@ -46,7 +47,7 @@ def post_files(root):
 
 
 def check(name, ok, detail=""):
-    tests.append((name, ok, detail))
+    gpm_checks.check(ok, name, detail)
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -141,9 +142,4 @@ with tempfile.TemporaryDirectory() as tmp:
                 check("convert --jsonl shows the posts without postAcl, with a warning (zip %d/%s)" % (seed, locale),
                       no_acl and not lost, "missing or unwarned: %r\n%s" % (lost, err.decode()[-500:]))
 
-print("1..%d" % len(tests))
-for n, (name, ok, detail) in enumerate(tests, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
-    if not ok:
-        for line in detail.splitlines():
-            print("# " + line)
+sys.exit(gpm_checks.finish())

@@ -12,6 +12,8 @@ import sys
 import tempfile
 import zipfile
 
+import gpm_checks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_DIR = os.path.join(HERE, "seed")
 
@@ -33,7 +35,6 @@ import gen_posts  # noqa: E402
 
 cli = sys.argv[1]
 takeouts = sys.argv[2:]
-results = []
 
 
 def photo_attached(post, post_dir):
@@ -64,7 +65,7 @@ def documented_improvements(post, post_dir, want):
 def check(name, posts_dir):
     p = subprocess.run([cli, "convert", "--jsonl", posts_dir], capture_output=True)
     if p.returncode != 0:
-        results.append((False, name, "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:500])))
+        gpm_checks.check(False, name, "exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")[:500]))
         return
     mine = {}
     for line in p.stdout.decode().splitlines():
@@ -84,9 +85,8 @@ def check(name, posts_dir):
             got = mine.get(f)
             n += 1
             if got is None or got.rstrip() != want.rstrip():
-                bad.append("%s\n# seed: %r\n# ours: %r" % (f, want, got))
-    results.append((not bad and n > 0, "%s: %d posts equal to the seed's" % (name, n),
-                    "\n# ".join(bad[:5])))
+                bad.append("%s\nseed: %r\nours: %r" % (f, want, got))
+    gpm_checks.check(not bad and n > 0, "%s: %d posts equal to the seed's" % (name, n), "\n".join(bad[:5]))
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -112,8 +112,4 @@ with tempfile.TemporaryDirectory() as tmp:
                         os.unlink(path)
         check(os.path.basename(t), d)
 
-print("1..%d" % len(results))
-for i, (ok, name, detail) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
-    if not ok and detail:
-        print("# " + detail)
+sys.exit(gpm_checks.finish())

@@ -12,9 +12,10 @@ import os
 import re
 import sys
 
+import gpm_checks
+
 root = sys.argv[1]
 docs = sys.argv[2:]
-results = []
 
 def exists(path):
     return os.path.exists(os.path.join(root, path))
@@ -46,7 +47,7 @@ for doc in docs:
             if path in seen:
                 continue
             seen.add(path)
-            results.append((exists(path.rstrip("/")), "%s: %s exists" % (doc, path)))
+            gpm_checks.check(exists(path.rstrip("/")), "%s: %s exists" % (doc, path))
     for line in text.splitlines():
         m = re.match(r"^\|\s*([^|]+?)\s*\|", line)
         if not m:
@@ -54,8 +55,6 @@ for doc in docs:
         for name in re.split(r",\s*", m.group(1)):
             if re.match(r"^gpm-[a-z0-9-]+(\.[ch])?$", name) and name not in seen:
                 seen.add(name)
-                results.append((bool(module_files(name)), "%s: module %s exists" % (doc, name)))
+                gpm_checks.check(module_files(name), "%s: module %s exists" % (doc, name))
 
-print("1..%d" % len(results))
-for i, (good, name) in enumerate(results, 1):
-    print("%s %d - %s" % ("ok" if good else "not ok", i, name))
+sys.exit(gpm_checks.finish())

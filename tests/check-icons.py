@@ -14,6 +14,8 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+import gpm_checks
+
 SVG = '{http://www.w3.org/2000/svg}'
 
 
@@ -30,10 +32,9 @@ def main():
                          'org.example.GPlusMigrate.Devel.svg')
     symbolic = os.path.join(icons, 'symbolic', 'apps',
                             'org.example.GPlusMigrate-symbolic.svg')
-    results = []
 
     def check(desc, cond, detail=''):
-        results.append((desc, bool(cond), detail))
+        gpm_checks.check(cond, desc, detail)
 
     trees = {}
     for path in (app, devel, symbolic):
@@ -63,15 +64,7 @@ def main():
         check('Devel icon differs from the normal icon',
               open(app, 'rb').read() != open(devel, 'rb').read())
 
-    print(f'1..{len(results)}')
-    failed = 0
-    for n, (desc, ok, detail) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {n} - {desc}')
-        if not ok:
-            failed += 1
-            if detail:
-                print(f'# {detail}')
-    return 1 if failed else 0
+    return gpm_checks.finish()
 
 
 if __name__ == '__main__':

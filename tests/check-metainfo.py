@@ -17,6 +17,8 @@ import struct
 import sys
 import xml.etree.ElementTree as ET
 
+import gpm_checks
+
 
 def png_size(path):
     with open(path, 'rb') as f:
@@ -29,10 +31,9 @@ def png_size(path):
 def main():
     src = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                           os.path.join(os.path.dirname(__file__), '..'))
-    results = []
 
     def check(desc, ok, detail=''):
-        results.append((desc, bool(ok), detail))
+        gpm_checks.check(ok, desc, detail)
 
     meson = open(os.path.join(src, 'meson.build'), encoding='utf-8').read()
     version = re.search(r"version\s*:\s*'([^']+)'", meson).group(1)
@@ -61,8 +62,8 @@ def main():
               re.match(r'^https://.+/raw/main/docs/screenshots/[\w.-]+\.png$', url),
               url)
         if not os.path.isdir(shot_dir):
-            results.append((f'{name}: file exists # SKIP docs/screenshots not '
-                            f'in this tree yet', True, ''))
+            check(f'{name}: file exists # SKIP docs/screenshots not '
+                  f'in this tree yet', True)
             continue
         path = os.path.join(shot_dir, name)
         size = png_size(path) if os.path.isfile(path) else None
@@ -73,15 +74,7 @@ def main():
                   size == (int(image.get('width')), int(image.get('height'))),
                   f'the file is {size[0]}×{size[1]}')
 
-    print(f'1..{len(results)}')
-    failed = 0
-    for n, (desc, ok, detail) in enumerate(results, 1):
-        print(f'{"ok" if ok else "not ok"} {n} - {desc}')
-        if not ok:
-            failed += 1
-            if detail:
-                print(f'# {detail}')
-    return 1 if failed else 0
+    return gpm_checks.finish()
 
 
 if __name__ == '__main__':

@@ -235,6 +235,43 @@ static const Named events[] = {
   { "events/aGFja2F0aG9u", "Hackathon Zürich" },
 };
 
+/* "name": value, in the object @b is building */
+static void
+member_string (JsonBuilder *b,
+               const char  *name,
+               const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+member_int (JsonBuilder *b,
+            const char  *name,
+            gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+member_boolean (JsonBuilder *b,
+                const char  *name,
+                gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+static void
+member_double (JsonBuilder *b,
+               const char  *name,
+               double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
 static void
 person (JsonBuilder *b,
         const char  *member,
@@ -247,18 +284,15 @@ person (JsonBuilder *b,
   json_builder_begin_object (b);
   if (name)
     {
-      json_builder_set_member_name (b, "displayName");
-      json_builder_add_string_value (b, name);
+      member_string (b, "displayName", name);
     }
-  json_builder_set_member_name (b, "resourceName");
-  json_builder_add_string_value (b, id);
+  member_string (b, "resourceName", id);
   json_builder_set_member_name (b, "profilePageUrl");
   {
     g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s", num);
     json_builder_add_string_value (b, url);
   }
-  json_builder_set_member_name (b, "avatarImageUrl");
-  json_builder_add_string_value (b, "https://lh3.googleusercontent.com/-abc/photo.jpg");
+  member_string (b, "avatarImageUrl", "https://lh3.googleusercontent.com/-abc/photo.jpg");
   json_builder_end_object (b);
 }
 
@@ -269,12 +303,10 @@ named_object (JsonBuilder *b,
 {
   json_builder_set_member_name (b, member);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "resourceName");
-  json_builder_add_string_value (b, n->id);
+  member_string (b, "resourceName", n->id);
   if (n->name)
     {
-      json_builder_set_member_name (b, "displayName");
-      json_builder_add_string_value (b, n->name);
+      member_string (b, "displayName", n->name);
     }
   json_builder_end_object (b);
 }
@@ -291,12 +323,10 @@ users_array (JsonBuilder *b,
     {
       const Named *u = &users[(first + k) % G_N_ELEMENTS (users)];
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "resourceName");
-      json_builder_add_string_value (b, u->id);
+      member_string (b, "resourceName", u->id);
       if (u->name)
         {
-          json_builder_set_member_name (b, "displayName");
-          json_builder_add_string_value (b, u->name);
+          member_string (b, "displayName", u->name);
         }
       json_builder_end_object (b);
       add_scope (scopes, "USER", u->id, u->name ? u->name : "-");
@@ -311,16 +341,13 @@ circle (JsonBuilder *b,
         const Named *n)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, type);
+  member_string (b, "type", type);
   if (n)
     {
-      json_builder_set_member_name (b, "resourceName");
-      json_builder_add_string_value (b, n->id);
+      member_string (b, "resourceName", n->id);
       if (n->name)
         {
-          json_builder_set_member_name (b, "displayName");
-          json_builder_add_string_value (b, n->name);
+          member_string (b, "displayName", n->name);
         }
       add_scope (scopes, "CIRCLE", n->id, n->name ? n->name : "");
     }
@@ -355,8 +382,7 @@ build_acl (JsonBuilder *b,
       circle (b, scopes, "CIRCLE_TYPE_PUBLIC", NULL);
       json_builder_end_array (b);
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "isPublic");
-      json_builder_add_boolean_value (b, TRUE);
+      member_boolean (b, "isPublic", TRUE);
       break;
     case 1:
     case 2:
@@ -428,8 +454,7 @@ build_acl (JsonBuilder *b,
     }
   if (i % 12 == 3)
     {
-      json_builder_set_member_name (b, "isLegacyAcl");
-      json_builder_add_boolean_value (b, TRUE);
+      member_boolean (b, "isLegacyAcl", TRUE);
     }
   json_builder_end_object (b);
 }
@@ -639,22 +664,15 @@ media_object (Model       *m,
   g_ptr_array_add (post->entry.media_refs, ref);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "url");
-  json_builder_add_string_value (b, url);
-  json_builder_set_member_name (b, "contentType");
-  json_builder_add_string_value (b, quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, w);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, h);
-  json_builder_set_member_name (b, "description");
-  json_builder_add_string_value (b, description);
-  json_builder_set_member_name (b, "resourceName");
-  json_builder_add_string_value (b, rn);
+  member_string (b, "url", url);
+  member_string (b, "contentType", quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
+  member_int (b, "width", w);
+  member_int (b, "height", h);
+  member_string (b, "description", description);
+  member_string (b, "resourceName", rn);
   if (local != NULL)
     {
-      json_builder_set_member_name (b, "localFilePath");
-      json_builder_add_string_value (b, local);
+      member_string (b, "localFilePath", local);
     }
   json_builder_end_object (b);
 }
@@ -731,10 +749,8 @@ build_post (Model      *m,
     g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s/posts/%s", OWNER_ID, post_id);
     json_builder_add_string_value (b, url);
   }
-  json_builder_set_member_name (b, "creationTime");
-  json_builder_add_string_value (b, created);
-  json_builder_set_member_name (b, "updateTime");
-  json_builder_add_string_value (b, created);
+  member_string (b, "creationTime", created);
+  member_string (b, "updateTime", created);
   person (b, "author", "users/" OWNER_ID, OWNER_NAME);
 
   if (text[0] || bad == GPM_GEN_BAD_TOO_LARGE)
@@ -748,8 +764,7 @@ build_post (Model      *m,
         while (content->len < m->options->json_limit + 1024)
           g_string_append (content, " padding padding padding padding padding padding");
       html = g_string_free (content, FALSE);
-      json_builder_set_member_name (b, "content");
-      json_builder_add_string_value (b, html);
+      member_string (b, "content", html);
     }
 
   if (i % 5 == 0)
@@ -774,12 +789,9 @@ build_post (Model      *m,
       g_autofree char *url = g_strdup_printf ("https://example.org/article/%u?x=1&y=ä", i);
       json_builder_set_member_name (b, "link");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, "An article – with “quotes”");
-      json_builder_set_member_name (b, "url");
-      json_builder_add_string_value (b, url);
-      json_builder_set_member_name (b, "imageUrl");
-      json_builder_add_string_value (b, "https://example.org/preview.jpg");
+      member_string (b, "title", "An article – with “quotes”");
+      member_string (b, "url", url);
+      member_string (b, "imageUrl", "https://example.org/preview.jpg");
       json_builder_end_object (b);
     }
 
@@ -787,20 +799,15 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "resharedPost");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "url");
-      json_builder_add_string_value (b, "https://plus.google.com/100000000000000000001/posts/Abc");
+      member_string (b, "url", "https://plus.google.com/100000000000000000001/posts/Abc");
       person (b, "author", users[0].id, users[0].name);
-      json_builder_set_member_name (b, "content");
-      json_builder_add_string_value (b, "Original words by somebody else");
+      member_string (b, "content", "Original words by somebody else");
       json_builder_set_member_name (b, "link");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "title");
-      json_builder_add_string_value (b, "Shared link");
-      json_builder_set_member_name (b, "url");
-      json_builder_add_string_value (b, "https://example.com/shared");
+      member_string (b, "title", "Shared link");
+      member_string (b, "url", "https://example.com/shared");
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "resourceName");
-      json_builder_add_string_value (b, "users/100000000000000000001/posts/Abc");
+      member_string (b, "resourceName", "users/100000000000000000001/posts/Abc");
       json_builder_end_object (b);
     }
 
@@ -815,17 +822,13 @@ build_post (Model      *m,
           g_autofree char *desc = g_strdup_printf ("Option %c", 'A' + k);
           g_autofree char *rn = g_strdup_printf ("polls/%u/choices/%u", i, k);
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "description");
-          json_builder_add_string_value (b, desc);
-          json_builder_set_member_name (b, "resourceName");
-          json_builder_add_string_value (b, rn);
-          json_builder_set_member_name (b, "voteCount");
-          json_builder_add_int_value (b, k + 1);
+          member_string (b, "description", desc);
+          member_string (b, "resourceName", rn);
+          member_int (b, "voteCount", k + 1);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      json_builder_set_member_name (b, "totalVotes");
-      json_builder_add_int_value (b, 6);
+      member_int (b, "totalVotes", 6);
       json_builder_end_object (b);
     }
 
@@ -833,14 +836,10 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "location");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "displayName");
-      json_builder_add_string_value (b, "Hudson River Park Trust");
-      json_builder_set_member_name (b, "physicalAddress");
-      json_builder_add_string_value (b, "353 West St, New York, NY 10011, USA");
-      json_builder_set_member_name (b, "latitude");
-      json_builder_add_double_value (b, 40.7331168);
-      json_builder_set_member_name (b, "longitude");
-      json_builder_add_double_value (b, -74.0108977);
+      member_string (b, "displayName", "Hudson River Park Trust");
+      member_string (b, "physicalAddress", "353 West St, New York, NY 10011, USA");
+      member_double (b, "latitude", 40.7331168);
+      member_double (b, "longitude", -74.0108977);
       json_builder_end_object (b);
     }
 
@@ -852,10 +851,8 @@ build_post (Model      *m,
         {
           json_builder_begin_object (b);
           person (b, "author", users[k].id, users[k].name);
-          json_builder_set_member_name (b, "content");
-          json_builder_add_string_value (b, k ? "Schön!" : "Nice one");
-          json_builder_set_member_name (b, "creationTime");
-          json_builder_add_string_value (b, created);
+          member_string (b, "content", k ? "Schön!" : "Nice one");
+          member_string (b, "creationTime", created);
           json_builder_end_object (b);
         }
       /* Somebody else's photo in a comment. */
@@ -863,18 +860,13 @@ build_post (Model      *m,
         {
           json_builder_begin_object (b);
           person (b, "author", users[3].id, users[3].name);
-          json_builder_set_member_name (b, "content");
-          json_builder_add_string_value (b, "Mine looks like this");
-          json_builder_set_member_name (b, "creationTime");
-          json_builder_add_string_value (b, created);
+          member_string (b, "content", "Mine looks like this");
+          member_string (b, "creationTime", created);
           json_builder_set_member_name (b, "media");
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "url");
-          json_builder_add_string_value (b, "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
-          json_builder_set_member_name (b, "contentType");
-          json_builder_add_string_value (b, "image/jpeg");
-          json_builder_set_member_name (b, "localFilePath");
-          json_builder_add_string_value (b, g_ptr_array_index (m->comment_photos, k));
+          member_string (b, "url", "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
+          member_string (b, "contentType", "image/jpeg");
+          member_string (b, "localFilePath", g_ptr_array_index (m->comment_photos, k));
           json_builder_end_object (b);
           json_builder_end_object (b);
         }
@@ -915,22 +907,17 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "communityAttachment");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "displayName");
-      json_builder_add_string_value (b, community->name);
-      json_builder_set_member_name (b, "resourceName");
-      json_builder_add_string_value (b, community->id);
+      member_string (b, "displayName", community->name);
+      member_string (b, "resourceName", community->id);
       json_builder_end_object (b);
     }
   if (collection)
     {
       json_builder_set_member_name (b, "collectionAttachment");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "displayName");
-      json_builder_add_string_value (b, collection->name);
-      json_builder_set_member_name (b, "resourceName");
-      json_builder_add_string_value (b, collection->id);
-      json_builder_set_member_name (b, "permalink");
-      json_builder_add_string_value (b, "https://plus.google.com/collection/abc");
+      member_string (b, "displayName", collection->name);
+      member_string (b, "resourceName", collection->id);
+      member_string (b, "permalink", "https://plus.google.com/collection/abc");
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -1566,10 +1553,8 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
   g_autofree char *json = NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "form");
-  json_builder_add_string_value (b, gpm_takeout_gen_form_name (manifest->form));
-  json_builder_set_member_name (b, "jsonLimit");
-  json_builder_add_int_value (b, manifest->json_limit);
+  member_string (b, "form", gpm_takeout_gen_form_name (manifest->form));
+  member_int (b, "jsonLimit", manifest->json_limit);
   json_builder_set_member_name (b, "paths");
   json_builder_begin_array (b);
   for (guint k = 0; k < manifest->paths->len; k++)
@@ -1582,10 +1567,8 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
     {
       GpmGenDamage *d = g_ptr_array_index (manifest->damages, k);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, d->path);
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, d->reason);
+      member_string (b, "path", d->path);
+      member_string (b, "reason", d->reason);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1597,32 +1580,23 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
       GpmGenEntry *e = g_ptr_array_index (manifest->entries, k);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, e->name);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, type_names[e->type]);
-      json_builder_set_member_name (b, "part");
-      json_builder_add_int_value (b, e->part);
-      json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, e->size);
-      json_builder_set_member_name (b, "delivered");
-      json_builder_add_boolean_value (b, gpm_takeout_gen_entry_is_delivered (manifest, e));
+      member_string (b, "name", e->name);
+      member_string (b, "type", type_names[e->type]);
+      member_int (b, "part", e->part);
+      member_int (b, "size", e->size);
+      member_boolean (b, "delivered", gpm_takeout_gen_entry_is_delivered (manifest, e));
       if (e->cp437 && manifest->form != GPM_GEN_FORM_TGZ && manifest->form != GPM_GEN_FORM_FOLDER)
         {
-          json_builder_set_member_name (b, "cp437");
-          json_builder_add_boolean_value (b, TRUE);
+          member_boolean (b, "cp437", TRUE);
         }
       if (e->bad != GPM_GEN_BAD_NONE)
         {
-          json_builder_set_member_name (b, "bad");
-          json_builder_add_string_value (b, bad_names[e->bad]);
-          json_builder_set_member_name (b, "reason");
-          json_builder_add_string_value (b, gpm_takeout_gen_bad_reason (e->bad));
+          member_string (b, "bad", bad_names[e->bad]);
+          member_string (b, "reason", gpm_takeout_gen_bad_reason (e->bad));
         }
       if (e->post)
         {
-          json_builder_set_member_name (b, "post");
-          json_builder_add_string_value (b, e->post);
+          member_string (b, "post", e->post);
         }
       if (e->media && e->media->len)
         {
@@ -1634,8 +1608,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
         }
       if (e->others)
         {
-          json_builder_set_member_name (b, "others");
-          json_builder_add_boolean_value (b, TRUE);
+          member_boolean (b, "others", TRUE);
         }
       if (e->media_refs && e->media_refs->len)
         {
@@ -1655,8 +1628,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
                   json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
                   json_builder_add_boolean_value (b, TRUE);
                 }
-              json_builder_set_member_name (b, "url");
-              json_builder_add_string_value (b, r->url);
+              member_string (b, "url", r->url);
               json_builder_set_member_name (b, "expected");
               if (r->expected)
                 json_builder_add_string_value (b, r->expected);
@@ -1664,8 +1636,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
                 json_builder_add_null_value (b);
               if (r->quirk)
                 {
-                  json_builder_set_member_name (b, "quirk");
-                  json_builder_add_string_value (b, r->quirk);
+                  member_string (b, "quirk", r->quirk);
                 }
               json_builder_end_object (b);
             }
@@ -1679,8 +1650,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
             {
               GpmGenScope *s = g_ptr_array_index (e->scopes, j);
               json_builder_begin_object (b);
-              json_builder_set_member_name (b, "kind");
-              json_builder_add_string_value (b, s->kind);
+              member_string (b, "kind", s->kind);
               json_builder_set_member_name (b, "id");
               if (s->id)
                 json_builder_add_string_value (b, s->id);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-test-posts"
 
+#include "config.h"
+
 #include <string.h>
 #include <glib/gstdio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <json-glib/json-glib.h>
 
 #include "gpm-test-posts.h"
@@ -200,6 +204,35 @@ gpm_test_posts_comments (GpmPost     *post,
     for (guint i = 0; i < 3; i++)
       g_ptr_array_add (texts, g_strdup_printf ("Own comment %u on k%03u", i + 1, index));
   return texts;
+}
+
+GSettingsSchema *
+gpm_test_lookup_app_schema (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, NULL);
+  GSettingsSchema *schema;
+
+  if (source == NULL)
+    {
+      g_test_skip ("the compiled GSettings schema is not in the build tree");
+      return NULL;
+    }
+  schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+  g_assert_nonnull (schema);
+  return schema;
+}
+
+GSettings *
+gpm_test_app_settings_new (void)
+{
+  g_autoptr(GSettingsSchema) schema = gpm_test_lookup_app_schema ();
+  g_autoptr(GSettingsBackend) backend = NULL;
+
+  if (schema == NULL)
+    return NULL;
+  backend = g_memory_settings_backend_new ();
+  return g_settings_new_full (schema, backend, NULL);
 }
 
 void

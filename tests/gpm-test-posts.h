@@ -51,6 +51,13 @@ guint      gpm_test_posts_n_photos     (GpmPost *post);
  * comments): every third post has three, "Own comment K on kNNN". */
 GPtrArray *gpm_test_posts_comments     (GpmPost *post, gpointer user_data, GError **error);
 
+/* The app's GSettings schema compiled in the build tree (data/); NULL, and
+ * the test skipped (g_test_skip()), when it is not there. */
+GSettingsSchema *gpm_test_lookup_app_schema (void);
+/* The app's settings in memory (a new memory backend each call); NULL, and
+ * the test skipped, without the compiled schema. */
+GSettings *gpm_test_app_settings_new   (void);
+
 /* Removes @path and everything below it (links are not followed). */
 void       gpm_test_remove_tree        (const char *path);
 

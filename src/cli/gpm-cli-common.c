@@ -30,6 +30,8 @@ gpm_cli_convert_entries (GpmConvertSettings *settings)
   GOptionEntry entries[] = {
     { "include-location", 0, 0, G_OPTION_ARG_NONE, &settings->location,
       N_("Include the place a post was written at (as the pod's location, or in the text when it has no coordinates)"), NULL },
+    { "no-archive-links", 0, G_OPTION_FLAG_REVERSE, G_OPTION_ARG_NONE, &settings->archive_links,
+      N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);
@@ -96,8 +98,10 @@ gpm_cli_input_entries (void)
 gboolean
 gpm_cli_input_load (GpmCliInput  *input,
                     char        **paths,
-                    GError      **error)
+                    const char   *prog)
 {
+  g_autoptr(GError) error = NULL;
+
   memset (input, 0, sizeof *input);
   input->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
@@ -110,8 +114,12 @@ gpm_cli_input_load (GpmCliInput  *input,
 
   input->import = gpm_import_new ((const char * const *) paths);
   gpm_import_set_max_json_size (input->import, MAX (max_json_size, 1));
-  if (!gpm_import_run (input->import, NULL, error))
-    return FALSE;
+  if (!gpm_import_run (input->import, NULL, &error))
+    {
+      fprintf (stderr, "%s: %s\n", prog, error->message);
+      gpm_cli_input_clear (input);
+      return FALSE;
+    }
   input->index = g_object_ref (gpm_import_get_index (input->import));
   {
     GPtrArray *problems = gpm_import_get_problems (input->import);
@@ -149,6 +157,20 @@ gpm_cli_input_exit (GpmCliInput *input)
   memset (input, 0, sizeof *input);
 }
 
+void
+gpm_cli_selection_add_keys (const GpmCliSelection *sel,
+                            GStrvBuilder          *keys)
+{
+  if (sel->public_)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
+  if (sel->circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_CIRCLES));
+  if (sel->ext_circles)
+    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_EXTENDED));
+  if (sel->ids != NULL)
+    g_strv_builder_addv (keys, (const char **) sel->ids);
+}
+
 GPtrArray *
 gpm_cli_input_select (GpmCliInput           *input,
                       const GpmCliSelection *sel)
@@ -156,14 +178,7 @@ gpm_cli_input_select (GpmCliInput           *input,
   g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
   g_auto(GStrv) strv = NULL;
 
-  if (sel->public_)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
-  if (sel->circles)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_CIRCLES));
-  if (sel->ext_circles)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_EXTENDED));
-  if (sel->ids)
-    g_strv_builder_addv (keys, (const char **) sel->ids);
+  gpm_cli_selection_add_keys (sel, keys);
   strv = g_strv_builder_end (keys);
   return gpm_scope_index_select (input->index, (const char * const *) strv, sel->essentially_public);
 }

@@ -22,10 +22,15 @@ typedef struct {
 GOptionEntry *gpm_cli_selection_entries (GpmCliSelection *sel);
 gboolean      gpm_cli_selection_is_empty (const GpmCliSelection *sel);
 void          gpm_cli_selection_clear    (GpmCliSelection *sel);
+/* Adds the audience keys @sel names to @keys (not --essentially-public's,
+ * which depend on the takeout: gpm_scope_index_essentially_public_keys()). */
+void          gpm_cli_selection_add_keys (const GpmCliSelection *sel,
+                                          GStrvBuilder          *keys);
 
 /* The conversion options of `convert`, `export` and `post`, bound to the
  * fields of @settings (--include-location: the app's "Include the place a
- * post was written at"; off by default, the place stays private). Terminated. */
+ * post was written at"; off by default, the place stays private;
+ * --no-archive-links). Terminated. */
 GOptionEntry *gpm_cli_convert_entries (GpmConvertSettings *settings);
 
 /* Posts and the problems met reading them: from TAKEOUT paths (a zip, parts,
@@ -39,9 +44,11 @@ typedef struct {
 
 /* Options of gpm_cli_input_load() (a hidden --max-json-size), terminated. */
 GOptionEntry *gpm_cli_input_entries (void);
+/* Loads @input; on failure says why on stderr ("@prog: message"), leaves
+ * @input cleared and returns FALSE (then exit with GPM_CLI_BAD_INPUT). */
 gboolean      gpm_cli_input_load  (GpmCliInput  *input,
                                    char        **paths,
-                                   GError      **error);
+                                   const char   *prog);
 void          gpm_cli_input_clear (GpmCliInput  *input);
 /* At the end of a command: leaves the memory to the kernel (see the .c). */
 void          gpm_cli_input_exit  (GpmCliInput  *input);

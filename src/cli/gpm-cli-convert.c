@@ -174,7 +174,6 @@ static int
 convert_takeout (const char *prog, char **paths, gboolean with_html,
                  const GpmConvertSettings *settings)
 {
-  g_autoptr(GError) error = NULL;
   GpmCliInput input;
   g_autoptr(GPtrArray) workers = g_ptr_array_new ();
   g_autoptr(GPtrArray) all_posts = NULL;
@@ -182,12 +181,8 @@ convert_takeout (const char *prog, char **paths, gboolean with_html,
   guint n, pushed = 0;
   int status = GPM_CLI_OK;
 
-  if (!gpm_cli_input_load (&input, paths, &error))
-    {
-      fprintf (stderr, "%s: %s\n", prog, error->message);
-      gpm_cli_input_clear (&input);
-      return GPM_CLI_BAD_INPUT;
-    }
+  if (!gpm_cli_input_load (&input, paths, prog))
+    return GPM_CLI_BAD_INPUT;
   gpm_cli_input_print_problems (&input);
   if (input.problems->len > 0)
     status = GPM_CLI_BAD_INPUT;
@@ -259,11 +254,10 @@ gpm_cli_convert (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
-  gboolean html = FALSE, jsonl = FALSE, no_html = FALSE, no_archive_links = FALSE;
+  gboolean html = FALSE, jsonl = FALSE, no_html = FALSE;
   g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
   g_autofree GOptionEntry *convert_entries = gpm_cli_convert_entries (settings);
   const GOptionEntry entries[] = {
-    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "no-html", 0, 0, G_OPTION_ARG_NONE, &no_html, N_("With --jsonl: leave the preview HTML out (\"html\": null), which is faster"), NULL },
     { "html", 0, 0, G_OPTION_ARG_NONE, &html, N_("Print the preview HTML (as diaspora* shows the post) instead of the Markdown"), NULL },
     { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl, N_("Convert every post of a takeout: one JSON object per line"), NULL },
@@ -286,7 +280,6 @@ gpm_cli_convert (int argc, char **argv)
       return GPM_CLI_USAGE;
     }
 
-  settings->archive_links = !no_archive_links;
 
   if (no_html && !jsonl)
     {

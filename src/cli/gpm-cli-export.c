@@ -51,11 +51,9 @@ gpm_cli_export (int argc, char **argv)
   GpmCliInput input;
   Progress progress = { isatty (STDERR_FILENO), 0 };
   int status;
-  gboolean no_archive_links = FALSE;
   gboolean with_own_comments = FALSE;
   GOptionEntry options[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, N_("The folder to write to (created when missing; must be empty or an earlier export)"), N_("DIR") },
-    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "with-own-comments", 0, 0, G_OPTION_ARG_NONE, &with_own_comments, N_("Add the comments you wrote under your own posts to each post’s file (never other people’s)"), NULL },
     { NULL }
   };
@@ -93,10 +91,8 @@ gpm_cli_export (int argc, char **argv)
       return GPM_CLI_USAGE;
     }
 
-  if (!gpm_cli_input_load (&input, argv + 1, &error))
+  if (!gpm_cli_input_load (&input, argv + 1, "gplus-migrate-cli"))
     {
-      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
-      gpm_cli_input_clear (&input);
       gpm_cli_selection_clear (&sel);
       return GPM_CLI_BAD_INPUT;
     }
@@ -104,7 +100,6 @@ gpm_cli_export (int argc, char **argv)
   status = input.problems->len > 0 ? GPM_CLI_BAD_INPUT : GPM_CLI_OK;
 
   posts = gpm_cli_input_select (&input, &sel);
-  settings->archive_links = !no_archive_links;
   settings->own_comments = with_own_comments;
   if (!gpm_export_posts (input.import ? gpm_import_get_takeout (input.import) : NULL,
                          posts, out, settings, on_progress, &progress, problems, NULL, &error))

@@ -368,14 +368,7 @@ build_plan (GpmCliInput              *input,
   g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
   g_auto(GStrv) strv = NULL;
 
-  if (sel->public_)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
-  if (sel->circles)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_CIRCLES));
-  if (sel->ext_circles)
-    g_strv_builder_add (keys, gpm_scope_kind_to_string (GPM_SCOPE_EXTENDED));
-  if (sel->ids != NULL)
-    g_strv_builder_addv (keys, (const char **) sel->ids);
+  gpm_cli_selection_add_keys (sel, keys);
   if (sel->essentially_public)
     {
       g_auto(GStrv) preset = gpm_scope_index_essentially_public_keys (input->index);
@@ -507,7 +500,6 @@ gpm_cli_post (int argc, char **argv)
   gboolean password_stdin = FALSE;
   gboolean remember = FALSE;
   gboolean dry_run = FALSE;
-  gboolean no_archive_links = FALSE;
   gboolean with_own_comments = FALSE;
   int delay = GPM_MIGRATOR_DEFAULT_DELAY;
   g_autofree char *delay_help = g_strdup_printf (_("Seconds between two posts (default %d)"), GPM_MIGRATOR_DEFAULT_DELAY);
@@ -537,7 +529,6 @@ gpm_cli_post (int argc, char **argv)
     { "leave-out", 0, 0, G_OPTION_ARG_STRING_ARRAY, &left_out, N_("Do not post this post (its resourceName; repeatable)"), N_("POST_ID") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print what would be sent, in order, and send nothing"), NULL },
     { "print-plan", 0, 0, G_OPTION_ARG_NONE, &show_plan, N_("With --dry-run: print the migration plan as it would be saved, and nothing else"), NULL },
-    { "no-archive-links", 0, 0, G_OPTION_ARG_NONE, &no_archive_links, N_("Leave Google+ addresses as they are instead of linking to their Internet Archive copy"), NULL },
     { "with-own-comments", 0, 0, G_OPTION_ARG_NONE, &with_own_comments, N_("Also post the comments you wrote under your own posts, each under its post with its date (never other people’s)"), NULL },
     { NULL }
   };
@@ -606,9 +597,8 @@ gpm_cli_post (int argc, char **argv)
         }
     }
 
-  if (!gpm_cli_input_load (&input, argv + 1, &error))
+  if (!gpm_cli_input_load (&input, argv + 1, "gplus-migrate-cli"))
     {
-      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
       status = GPM_CLI_BAD_INPUT;
       goto out;
     }
@@ -626,9 +616,8 @@ gpm_cli_post (int argc, char **argv)
   /* The address as typed (normalised), before the pod says where it is */
   typed_address = g_strdup (address);
 
-  /* Links to the user's own posts point to their copies on the pod. */
-  convert_settings->archive_links = !no_archive_links;
   convert_settings->own_comments = with_own_comments;
+  /* Links to the user's own posts point to their copies on the pod. */
   convert_settings->links = gpm_links_new (gpm_import_get_posts (input.import));
   plan = build_plan (&input, &sel, convert_settings, delay, max_per_day, aspects, all_aspects, skip, left_out);
 

@@ -86,7 +86,6 @@ int
 gpm_cli_scopes (int argc, char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
   GpmCliInput input;
   g_autofree GOptionEntry *input_entries = NULL;
@@ -110,12 +109,8 @@ gpm_cli_scopes (int argc, char **argv)
   if (!parse_args (context, &argc, &argv, &status))
     return status;
 
-  if (!gpm_cli_input_load (&input, argv + 1, &error))
-    {
-      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
-      gpm_cli_input_clear (&input);
-      return GPM_CLI_BAD_INPUT;
-    }
+  if (!gpm_cli_input_load (&input, argv + 1, "gplus-migrate-cli"))
+    return GPM_CLI_BAD_INPUT;
 
   entries = gpm_scope_index_get_entries (input.index);
   if (json)
@@ -156,7 +151,6 @@ int
 gpm_cli_select (int argc, char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree GOptionEntry *sel_entries = NULL;
   g_autoptr(GPtrArray) selected = NULL;
   GpmCliSelection sel = { 0 };
@@ -191,10 +185,8 @@ gpm_cli_select (int argc, char **argv)
       return GPM_CLI_USAGE;
     }
 
-  if (!gpm_cli_input_load (&input, argv + 1, &error))
+  if (!gpm_cli_input_load (&input, argv + 1, "gplus-migrate-cli"))
     {
-      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
-      gpm_cli_input_clear (&input);
       gpm_cli_selection_clear (&sel);
       return GPM_CLI_BAD_INPUT;
     }

@@ -62,12 +62,8 @@ gpm_cli_status (int argc, char **argv)
       fprintf (stderr, "gplus-migrate-cli: %s: %s\n", pod_typed, error->message);
       return GPM_CLI_BAD_INPUT;
     }
-  if (!gpm_cli_input_load (&input, argv + 1, &error))
-    {
-      fprintf (stderr, "gplus-migrate-cli: %s\n", error->message);
-      gpm_cli_input_clear (&input);
-      return GPM_CLI_BAD_INPUT;
-    }
+  if (!gpm_cli_input_load (&input, argv + 1, "gplus-migrate-cli"))
+    return GPM_CLI_BAD_INPUT;
   gpm_cli_input_print_problems (&input);
 
   identity = gpm_journal_takeout_identity (gpm_import_get_posts (input.import));

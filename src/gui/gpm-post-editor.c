@@ -47,7 +47,8 @@ gpm_post_editor_set_text (GpmPostEditor *self,
   gtk_text_buffer_set_text (self->buffer, text ? text : "", -1);
 }
 
-/* "1,234 of 65,535 characters": diaspora* refuses longer posts */
+/* "1,234 of N characters", N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
+ * refuses longer posts */
 static void
 buffer_changed_cb (GpmPostEditor *self)
 {

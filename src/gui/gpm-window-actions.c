@@ -145,13 +145,28 @@ signed_in_cb (GpmSignInDialog *dialog,
   gpm_window_show_migration (self, pod);
 }
 
+/* Whether a takeout is shown and posts of it are ticked; if none are, a
+ * toast says @none_ticked. */
+static gboolean
+have_selected_posts (GpmWindow  *self,
+                     const char *none_ticked)
+{
+  g_autoptr(GPtrArray) posts = NULL;
+
+  if (self->shown_import == NULL)
+    return FALSE;
+  posts = gpm_window_dup_selected_posts (self);
+  if (posts->len == 0)
+    gpm_window_add_toast (self, none_ticked);
+  return posts->len > 0;
+}
+
 static void
 migrate_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
   GpmWindow *self = GPM_WINDOW (widget);
-  g_autoptr(GPtrArray) posts = NULL;
   GpmSignInDialog *dialog;
 
   if (gpm_migrate_page_is_running (self->migrate_page))
@@ -159,15 +174,8 @@ migrate_action (GtkWidget  *widget,
       gtk_stack_set_visible_child_name (self->main_stack, "migrate");
       return;
     }
-  if (self->shown_import == NULL)
+  if (!have_selected_posts (self, _("No posts are selected. Tick the audiences to move first.")))
     return;
-
-  posts = gpm_window_dup_selected_posts (self);
-  if (posts->len == 0)
-    {
-      gpm_window_add_toast (self, _("No posts are selected. Tick the audiences to move first."));
-      return;
-    }
 
   /* Signed in once per pod and account per session (issue 17) */
   {
@@ -220,17 +228,9 @@ export_action (GtkWidget  *widget,
 {
   GpmWindow *self = GPM_WINDOW (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GPtrArray) posts = NULL;
 
-  if (self->shown_import == NULL)
+  if (!have_selected_posts (self, _("No posts are selected. Tick the audiences to export first.")))
     return;
-
-  posts = gpm_window_dup_selected_posts (self);
-  if (posts->len == 0)
-    {
-      gpm_window_add_toast (self, _("No posts are selected. Tick the audiences to export first."));
-      return;
-    }
 
   chooser = gtk_file_chooser_native_new (_("Export the Selected Posts to a Folder"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));

@@ -10,28 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-common.h"
 #include "gpm-scope-index.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static GLogWriterOutput
-abort_on_warning (GLogLevelFlags   level,
-                  const GLogField *fields,
-                  gsize            n_fields,
-                  gpointer         user_data)
-{
-  g_log_writer_standard_streams (level, fields, n_fields, user_data);
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    abort ();
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
-  g_log_set_writer_func (abort_on_warning, NULL, NULL);
+  gpm_fuzz_abort_on_warnings ();
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "fuzz-common.h"
 #include "gpm-takeout.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -29,18 +30,6 @@ remove_tmp (void)
     g_rmdir (tmp_dir);
 }
 
-static GLogWriterOutput
-abort_on_warning (GLogLevelFlags   level,
-                  const GLogField *fields,
-                  gsize            n_fields,
-                  gpointer         user_data)
-{
-  g_log_writer_standard_streams (level, fields, n_fields, user_data);
-  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    abort ();
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -49,7 +38,7 @@ LLVMFuzzerInitialize (int    *argc,
 
   gpm_takeout_setup_process ();
   /* A critical or warning is a bug: abort, so libFuzzer keeps the input. */
-  g_log_set_writer_func (abort_on_warning, NULL, NULL);
+  gpm_fuzz_abort_on_warnings ();
   tmp_dir = g_dir_make_tmp ("gpm-fuzz-takeout-XXXXXX", &error);
   g_assert_no_error (error);
   /* .zip: input without any magic is still tried as a zip */
