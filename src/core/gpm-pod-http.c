@@ -33,7 +33,7 @@
 /* The whole of one request (see send_bounded()). */
 #define REQUEST_TIMEOUT (15 * 60)
 /* Answers larger than this are refused (a stream page of 15 posts of
- * 65,535 characters, escaped, is far below; sign-in pages are small). */
+ * GPM_DIASPORA_MAX_TEXT_CHARS characters, escaped, is far below; sign-in pages are small). */
 #define MAX_ANSWER_BYTES ((gsize) 16 * 1024 * 1024)
 
 SoupSession *

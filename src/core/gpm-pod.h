@@ -386,7 +386,7 @@ GpmPodPost *gpm_pod_find_own_post_finish    (GpmPod *self, GAsyncResult *result,
  *
  * Web session: POST /posts/POST_GUID/comments {"text"} (diaspora's
  * CommentsController#create, 201 + CommentPresenter JSON); API v1:
- * POST /api/v1/posts/POST_GUID/comments {"body"}. Over 65,535 characters
+ * POST /api/v1/posts/POST_GUID/comments {"body"}. Over GPM_DIASPORA_MAX_TEXT_CHARS characters
  * (Comment validates the text's length) is TEXT_TOO_LONG without sending;
  * a refused comment is REJECTED; like posts, an answer that never came is
  * uncertain (gpm_pod_error_is_uncertain): list the comments before sending
