@@ -291,7 +291,7 @@ try:
 
     # --- --create-aspect: the aspect --aspect names is made on the pod first,
     # once; the limited posts go to it
-    fresh, fresh_url = start_tool("--user", "ada:" + PASSWORD)
+    fresh, fresh_url, _ = gpm_checks.start_pod(pod_tool, env, "--user", "ada:" + PASSWORD)
     try:
         creating = [cli, "post", *SELECT, "--aspect", FAMILY + "=Neighbours", "--create-aspect", " Neighbours ",
                     takeout, "--pod", fresh_url, "--user", "ada", "--delay", "0", "--password-stdin"]
