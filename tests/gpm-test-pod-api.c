@@ -76,12 +76,9 @@ _gpm_test_pod_handle_api_user (GpmTestPod *self, SoupServerMessage *msg)
     return;
   did = _gpm_test_pod_diaspora_id (self, u);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, u->guid);
-  json_builder_set_member_name (b, "diaspora_id");
-  json_builder_add_string_value (b, did);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, u->username);
+  gpm_test_json_member_string (b, "guid", u->guid);
+  gpm_test_json_member_string (b, "diaspora_id", did);
+  gpm_test_json_member_string (b, "name", u->username);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
 }
@@ -104,12 +101,9 @@ _gpm_test_pod_handle_api_aspects (GpmTestPod *self, SoupServerMessage *msg, cons
       Aspect *a = g_ptr_array_index (u->aspects, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, a->id);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, a->name);
-      json_builder_set_member_name (b, "order");
-      json_builder_add_int_value (b, i);
+      gpm_test_json_member_int (b, "id", a->id);
+      gpm_test_json_member_string (b, "name", a->name);
+      gpm_test_json_member_int (b, "order", i);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -152,12 +146,9 @@ _gpm_test_pod_handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg
   /* render json: AspectPresenter#as_api_json(true): id, name, order
    * (:34; app/presenters/aspect_presenter.rb:14-20) */
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, a->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, a->name);
-  json_builder_set_member_name (b, "order");
-  json_builder_add_int_value (b, u->aspects->len - 1);
+  gpm_test_json_member_int (b, "id", a->id);
+  gpm_test_json_member_string (b, "name", a->name);
+  gpm_test_json_member_int (b, "order", u->aspects->len - 1);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
 }
@@ -200,16 +191,12 @@ _gpm_test_pod_handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
                                   && memcmp (g_bytes_get_data (pending, NULL), "true", 4) == 0);
   created = _gpm_test_pod_iso_time (g_get_real_time ());
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, ph->guid);
-  json_builder_set_member_name (b, "created_at");
-  json_builder_add_string_value (b, created);
+  gpm_test_json_member_string (b, "guid", ph->guid);
+  gpm_test_json_member_string (b, "created_at", created);
   json_builder_set_member_name (b, "dimensions");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, 1);
+  gpm_test_json_member_int (b, "height", 1);
+  gpm_test_json_member_int (b, "width", 1);
   json_builder_end_object (b);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
@@ -308,8 +295,7 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
     {
       /* the double for a pod that answers 201 with "id": null */
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_null_value (b);
+      gpm_test_json_member_null (b, "id");
       json_builder_end_object (b);
       _gpm_test_pod_respond_builder (msg, 201, b);
       return;

@@ -57,26 +57,19 @@ comment_to_json (GpmTestPod *self, JsonBuilder *b, GpmTestPodComment *c, gboolea
   json_builder_begin_object (b);
   if (!api)
     {
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, c->id);
+      gpm_test_json_member_int (b, "id", c->id);
     }
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, c->guid);
-  json_builder_set_member_name (b, api ? "body" : "text");
-  json_builder_add_string_value (b, c->text);
+  gpm_test_json_member_string (b, "guid", c->guid);
+  gpm_test_json_member_string (b, api ? "body" : "text", c->text);
   json_builder_set_member_name (b, "author");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, u ? u->guid : "");
-  json_builder_set_member_name (b, "diaspora_id");
-  json_builder_add_string_value (b, did ? did : "");
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, c->author);
+  gpm_test_json_member_string (b, "guid", u ? u->guid : "");
+  gpm_test_json_member_string (b, "diaspora_id", did ? did : "");
+  gpm_test_json_member_string (b, "name", c->author);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "created_at");
   {
     g_autofree char *created = _gpm_test_pod_iso_time (g_get_real_time ());
-    json_builder_add_string_value (b, created);
+    gpm_test_json_member_string (b, "created_at", created);
   }
   json_builder_end_object (b);
 }

@@ -62,10 +62,8 @@ _gpm_test_pod_respond_api_error (SoupServerMessage *msg, guint code, const char 
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_int_value (b, code);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
+  gpm_test_json_member_int (b, "code", code);
+  gpm_test_json_member_string (b, "message", message);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, code, b);
 }

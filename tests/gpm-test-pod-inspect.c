@@ -77,16 +77,11 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       GpmTestPodPost *p = sp->post;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, p->id);
-      json_builder_set_member_name (b, "guid");
-      json_builder_add_string_value (b, p->guid);
-      json_builder_set_member_name (b, "author");
-      json_builder_add_string_value (b, p->author);
-      json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, p->text);
-      json_builder_set_member_name (b, "public");
-      json_builder_add_boolean_value (b, p->is_public);
+      gpm_test_json_member_int (b, "id", p->id);
+      gpm_test_json_member_string (b, "guid", p->guid);
+      gpm_test_json_member_string (b, "author", p->author);
+      gpm_test_json_member_string (b, "text", p->text);
+      gpm_test_json_member_boolean (b, "public", p->is_public);
       json_builder_set_member_name (b, "aspect_ids");
       json_builder_begin_array (b);
       for (guint j = 0; j < p->aspect_ids->len; j++)
@@ -97,32 +92,26 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       for (guint j = 0; j < p->photo_guids->len; j++)
         json_builder_add_string_value (b, g_ptr_array_index (p->photo_guids, j));
       json_builder_end_array (b);
-      json_builder_set_member_name (b, "poll_question");
       if (p->poll_question)
-        json_builder_add_string_value (b, p->poll_question);
+        gpm_test_json_member_string (b, "poll_question", p->poll_question);
       else
-        json_builder_add_null_value (b);
+        gpm_test_json_member_null (b, "poll_question");
       json_builder_set_member_name (b, "poll_answers");
       json_builder_begin_array (b);
       for (guint j = 0; j < p->poll_answers->len; j++)
         json_builder_add_string_value (b, g_ptr_array_index (p->poll_answers, j));
       json_builder_end_array (b);
-      json_builder_set_member_name (b, "location_address");
       if (p->location_address)
-        json_builder_add_string_value (b, p->location_address);
+        gpm_test_json_member_string (b, "location_address", p->location_address);
       else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "lat");
-      json_builder_add_double_value (b, p->latitude);
-      json_builder_set_member_name (b, "lng");
-      json_builder_add_double_value (b, p->longitude);
-      json_builder_set_member_name (b, "provider_display_name");
+        gpm_test_json_member_null (b, "location_address");
+      gpm_test_json_member_double (b, "lat", p->latitude);
+      gpm_test_json_member_double (b, "lng", p->longitude);
       if (p->provider_display_name)
-        json_builder_add_string_value (b, p->provider_display_name);
+        gpm_test_json_member_string (b, "provider_display_name", p->provider_display_name);
       else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "via_api");
-      json_builder_add_boolean_value (b, p->via_api);
+        gpm_test_json_member_null (b, "provider_display_name");
+      gpm_test_json_member_boolean (b, "via_api", p->via_api);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -133,21 +122,15 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, ph->id);
-      json_builder_set_member_name (b, "guid");
-      json_builder_add_string_value (b, ph->guid);
-      json_builder_set_member_name (b, "author");
-      json_builder_add_string_value (b, ph->author);
-      json_builder_set_member_name (b, "size");
-      json_builder_add_int_value (b, ph->size);
-      json_builder_set_member_name (b, "pending");
-      json_builder_add_boolean_value (b, ph->pending);
-      json_builder_set_member_name (b, "post");
+      gpm_test_json_member_int (b, "id", ph->id);
+      gpm_test_json_member_string (b, "guid", ph->guid);
+      gpm_test_json_member_string (b, "author", ph->author);
+      gpm_test_json_member_int (b, "size", ph->size);
+      gpm_test_json_member_boolean (b, "pending", ph->pending);
       if (ph->post_guid)
-        json_builder_add_string_value (b, ph->post_guid);
+        gpm_test_json_member_string (b, "post", ph->post_guid);
       else
-        json_builder_add_null_value (b);
+        gpm_test_json_member_null (b, "post");
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -158,19 +141,14 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       GpmTestPodComment *c = g_ptr_array_index (self->comments, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "guid");
-      json_builder_add_string_value (b, c->guid);
-      json_builder_set_member_name (b, "post");
-      json_builder_add_string_value (b, c->post_guid);
-      json_builder_set_member_name (b, "author");
-      json_builder_add_string_value (b, c->author);
-      json_builder_set_member_name (b, "text");
-      json_builder_add_string_value (b, c->text);
+      gpm_test_json_member_string (b, "guid", c->guid);
+      gpm_test_json_member_string (b, "post", c->post_guid);
+      gpm_test_json_member_string (b, "author", c->author);
+      gpm_test_json_member_string (b, "text", c->text);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "requests");
-  json_builder_add_int_value (b, self->paths->len);
+  gpm_test_json_member_int (b, "requests", self->paths->len);
   /* each account's aspects: {"USER": [{"id", "name"}, …]} */
   json_builder_set_member_name (b, "aspects");
   json_builder_begin_object (b);
@@ -190,10 +168,8 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
             Aspect *a = g_ptr_array_index (u->aspects, i);
 
             json_builder_begin_object (b);
-            json_builder_set_member_name (b, "id");
-            json_builder_add_int_value (b, a->id);
-            json_builder_set_member_name (b, "name");
-            json_builder_add_string_value (b, a->name);
+            gpm_test_json_member_int (b, "id", a->id);
+            gpm_test_json_member_string (b, "name", a->name);
             json_builder_end_object (b);
           }
         json_builder_end_array (b);

@@ -47,8 +47,7 @@ _gpm_test_pod_handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *ms
   for (guint i = 0; i < G_N_ELEMENTS (eps); i++)
     {
       g_autofree char *u = g_strconcat (self->url, eps[i].path, NULL);
-      json_builder_set_member_name (b, eps[i].key);
-      json_builder_add_string_value (b, u);
+      gpm_test_json_member_string (b, eps[i].key, u);
     }
   /* scopes_supported: Api::OpenidConnect::Authorization::SCOPES
    * (app/controllers/api/openid_connect/discovery_controller.rb:37 at
@@ -121,12 +120,9 @@ _gpm_test_pod_handle_oidc_register (GpmTestPod *self, SoupServerMessage *msg)
   g_ptr_array_add (self->clients, c);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_string_value (b, c->client_id);
-  json_builder_set_member_name (b, "client_secret");
-  json_builder_add_string_value (b, c->client_secret);
-  json_builder_set_member_name (b, "client_name");
-  json_builder_add_string_value (b, _gpm_test_pod_jstr (body, "client_name") ? _gpm_test_pod_jstr (body, "client_name") : "");
+  gpm_test_json_member_string (b, "client_id", c->client_id);
+  gpm_test_json_member_string (b, "client_secret", c->client_secret);
+  gpm_test_json_member_string (b, "client_name", _gpm_test_pod_jstr (body, "client_name") ? _gpm_test_pod_jstr (body, "client_name") : "");
   json_builder_set_member_name (b, "redirect_uris");
   json_builder_begin_array (b);
   for (guint i = 0; i < c->redirect_uris->len; i++)
@@ -318,18 +314,13 @@ _gpm_test_pod_handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg)
       return;
     }
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "access_token");
-  json_builder_add_string_value (b, access->token);
-  json_builder_set_member_name (b, "token_type");
-  json_builder_add_string_value (b, "Bearer");
-  json_builder_set_member_name (b, "expires_in");
-  json_builder_add_int_value (b, self->token_lifetime);
+  gpm_test_json_member_string (b, "access_token", access->token);
+  gpm_test_json_member_string (b, "token_type", "Bearer");
+  gpm_test_json_member_int (b, "expires_in", self->token_lifetime);
   if (refresh)
     {
-      json_builder_set_member_name (b, "refresh_token");
-      json_builder_add_string_value (b, refresh->token);
-      json_builder_set_member_name (b, "id_token");
-      json_builder_add_string_value (b, "eyJhbGciOiJub25lIn0.e30.");
+      gpm_test_json_member_string (b, "refresh_token", refresh->token);
+      gpm_test_json_member_string (b, "id_token", "eyJhbGciOiJub25lIn0.e30.");
     }
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);

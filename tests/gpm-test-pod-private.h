@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "gpm-diaspora.h"
+#include "gpm-test-json.h"
 #include "gpm-test-pod.h"
 
 G_BEGIN_DECLS

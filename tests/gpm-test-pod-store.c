@@ -408,30 +408,21 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
   json_builder_begin_object (b);
   if (!api)
     {
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, p->id);
+      gpm_test_json_member_int (b, "id", p->id);
     }
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, p->guid);
-  json_builder_set_member_name (b, api ? "body" : "text");
-  json_builder_add_string_value (b, text);
-  json_builder_set_member_name (b, "public");
-  json_builder_add_boolean_value (b, p->is_public);
-  json_builder_set_member_name (b, "created_at");
-  json_builder_add_string_value (b, created);
-  json_builder_set_member_name (b, "post_type");
-  json_builder_add_string_value (b, "StatusMessage");
-  json_builder_set_member_name (b, "provider_display_name");
+  gpm_test_json_member_string (b, "guid", p->guid);
+  gpm_test_json_member_string (b, api ? "body" : "text", text);
+  gpm_test_json_member_boolean (b, "public", p->is_public);
+  gpm_test_json_member_string (b, "created_at", created);
+  gpm_test_json_member_string (b, "post_type", "StatusMessage");
   if (p->provider_display_name)
-    json_builder_add_string_value (b, p->provider_display_name);
+    gpm_test_json_member_string (b, "provider_display_name", p->provider_display_name);
   else
-    json_builder_add_null_value (b);
+    gpm_test_json_member_null (b, "provider_display_name");
   json_builder_set_member_name (b, "author");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, u ? u->guid : "");
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, p->author);
+  gpm_test_json_member_string (b, "guid", u ? u->guid : "");
+  gpm_test_json_member_string (b, "name", p->author);
   json_builder_end_object (b);
   /* post_presenter.rb:135-136 (build_photos_json) renders each photo with
    * photo_presenter.rb:21-35 as_api_json: dimensions and sizes, no id and
@@ -446,15 +437,12 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "dimensions");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "height");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "width");
-      json_builder_add_int_value (b, 1);
+      gpm_test_json_member_int (b, "height", 1);
+      gpm_test_json_member_int (b, "width", 1);
       json_builder_end_object (b);
       json_builder_set_member_name (b, "sizes");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "raw");
-      json_builder_add_string_value (b, raw);
+      gpm_test_json_member_string (b, "raw", raw);
       json_builder_end_object (b);
       json_builder_end_object (b);
     }
@@ -463,15 +451,13 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
     {
       json_builder_set_member_name (b, "poll");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "question");
-      json_builder_add_string_value (b, p->poll_question);
+      gpm_test_json_member_string (b, "question", p->poll_question);
       json_builder_set_member_name (b, "poll_answers");
       json_builder_begin_array (b);
       for (guint i = 0; i < p->poll_answers->len; i++)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "answer");
-          json_builder_add_string_value (b, g_ptr_array_index (p->poll_answers, i));
+          gpm_test_json_member_string (b, "answer", g_ptr_array_index (p->poll_answers, i));
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -481,12 +467,9 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
     {
       json_builder_set_member_name (b, "location");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "address");
-      json_builder_add_string_value (b, p->location_address);
-      json_builder_set_member_name (b, "lat");
-      json_builder_add_double_value (b, p->latitude);
-      json_builder_set_member_name (b, "lng");
-      json_builder_add_double_value (b, p->longitude);
+      gpm_test_json_member_string (b, "address", p->location_address);
+      gpm_test_json_member_double (b, "lat", p->latitude);
+      gpm_test_json_member_double (b, "lng", p->longitude);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -501,19 +484,14 @@ _gpm_test_pod_unsaved_post_json (JsonBuilder *b, const char *text, gboolean is_p
   json_builder_begin_object (b);
   if (!api)
     {
-      json_builder_set_member_name (b, "id");
-      json_builder_add_null_value (b);
+      gpm_test_json_member_null (b, "id");
     }
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, guid);
-  json_builder_set_member_name (b, api ? "body" : "text");
-  json_builder_add_string_value (b, text);
-  json_builder_set_member_name (b, "public");
-  json_builder_add_boolean_value (b, is_public);
+  gpm_test_json_member_string (b, "guid", guid);
+  gpm_test_json_member_string (b, api ? "body" : "text", text);
+  gpm_test_json_member_boolean (b, "public", is_public);
   if (!api)
     {
-      json_builder_set_member_name (b, "created_at");
-      json_builder_add_null_value (b);
+      gpm_test_json_member_null (b, "created_at");
     }
   json_builder_end_object (b);
 }

@@ -145,12 +145,9 @@ add_aspects_json (JsonBuilder *b, User *u)
       Aspect *a = g_ptr_array_index (u->aspects, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, a->id);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, a->name);
-      json_builder_set_member_name (b, "selected");
-      json_builder_add_boolean_value (b, TRUE);
+      gpm_test_json_member_int (b, "id", a->id);
+      gpm_test_json_member_string (b, "name", a->name);
+      gpm_test_json_member_boolean (b, "selected", TRUE);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -167,16 +164,11 @@ _gpm_test_pod_page_signed_in (GpmTestPod *self, SoupServerMessage *msg, Session 
 
   /* gon with camel_case: true, like layouts/_head.haml */
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, u->person_id);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, u->guid);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, u->username);
-  json_builder_set_member_name (b, "diasporaId");
-  json_builder_add_string_value (b, did);
-  json_builder_set_member_name (b, "notificationsCount");
-  json_builder_add_int_value (b, 0);
+  gpm_test_json_member_int (b, "id", u->person_id);
+  gpm_test_json_member_string (b, "guid", u->guid);
+  gpm_test_json_member_string (b, "name", u->username);
+  gpm_test_json_member_string (b, "diasporaId", did);
+  gpm_test_json_member_int (b, "notificationsCount", 0);
   json_builder_set_member_name (b, "aspects");
   add_aspects_json (b, u);
   json_builder_end_object (b);
@@ -491,20 +483,15 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
   }
   ph = _gpm_test_pod_store_photo (self, u, file, pending);
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, TRUE);
+  gpm_test_json_member_boolean (b, "success", TRUE);
   json_builder_set_member_name (b, "data");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "photo");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, ph->id);
-  json_builder_set_member_name (b, "guid");
-  json_builder_add_string_value (b, ph->guid);
-  json_builder_set_member_name (b, "pending");
-  json_builder_add_boolean_value (b, ph->pending);
-  json_builder_set_member_name (b, "author_id");
-  json_builder_add_int_value (b, u->person_id);
+  gpm_test_json_member_int (b, "id", ph->id);
+  gpm_test_json_member_string (b, "guid", ph->guid);
+  gpm_test_json_member_boolean (b, "pending", ph->pending);
+  gpm_test_json_member_int (b, "author_id", u->person_id);
   json_builder_end_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
@@ -553,10 +540,8 @@ _gpm_test_pod_handle_web_create_aspect (GpmTestPod *self, SoupServerMessage *msg
     }
   /* render json: {id:, name:} (:19, :25), for HTML requests too */
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, a->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, a->name);
+  gpm_test_json_member_int (b, "id", a->id);
+  gpm_test_json_member_string (b, "name", a->name);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
 }
