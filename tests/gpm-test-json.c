@@ -45,3 +45,14 @@ gpm_test_json_member_null (JsonBuilder *b,
   json_builder_set_member_name (b, name);
   json_builder_add_null_value (b);
 }
+
+void
+gpm_test_json_member_string_or_null (JsonBuilder *b,
+                                     const char  *name,
+                                     const char  *value)
+{
+  if (value != NULL)
+    gpm_test_json_member_string (b, name, value);
+  else
+    gpm_test_json_member_null (b, name);
+}

@@ -25,5 +25,9 @@ void gpm_test_json_member_double  (JsonBuilder *b,
 /* "@name": null */
 void gpm_test_json_member_null    (JsonBuilder *b,
                                    const char  *name);
+/* "@name": @value, or null when @value is NULL */
+void gpm_test_json_member_string_or_null (JsonBuilder *b,
+                                          const char  *name,
+                                          const char  *value);
 
 G_END_DECLS

@@ -92,25 +92,16 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       for (guint j = 0; j < p->photo_guids->len; j++)
         json_builder_add_string_value (b, g_ptr_array_index (p->photo_guids, j));
       json_builder_end_array (b);
-      if (p->poll_question)
-        gpm_test_json_member_string (b, "poll_question", p->poll_question);
-      else
-        gpm_test_json_member_null (b, "poll_question");
+      gpm_test_json_member_string_or_null (b, "poll_question", p->poll_question);
       json_builder_set_member_name (b, "poll_answers");
       json_builder_begin_array (b);
       for (guint j = 0; j < p->poll_answers->len; j++)
         json_builder_add_string_value (b, g_ptr_array_index (p->poll_answers, j));
       json_builder_end_array (b);
-      if (p->location_address)
-        gpm_test_json_member_string (b, "location_address", p->location_address);
-      else
-        gpm_test_json_member_null (b, "location_address");
+      gpm_test_json_member_string_or_null (b, "location_address", p->location_address);
       gpm_test_json_member_double (b, "lat", p->latitude);
       gpm_test_json_member_double (b, "lng", p->longitude);
-      if (p->provider_display_name)
-        gpm_test_json_member_string (b, "provider_display_name", p->provider_display_name);
-      else
-        gpm_test_json_member_null (b, "provider_display_name");
+      gpm_test_json_member_string_or_null (b, "provider_display_name", p->provider_display_name);
       gpm_test_json_member_boolean (b, "via_api", p->via_api);
       json_builder_end_object (b);
     }
@@ -127,10 +118,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       gpm_test_json_member_string (b, "author", ph->author);
       gpm_test_json_member_int (b, "size", ph->size);
       gpm_test_json_member_boolean (b, "pending", ph->pending);
-      if (ph->post_guid)
-        gpm_test_json_member_string (b, "post", ph->post_guid);
-      else
-        gpm_test_json_member_null (b, "post");
+      gpm_test_json_member_string_or_null (b, "post", ph->post_guid);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

@@ -415,10 +415,7 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
   gpm_test_json_member_boolean (b, "public", p->is_public);
   gpm_test_json_member_string (b, "created_at", created);
   gpm_test_json_member_string (b, "post_type", "StatusMessage");
-  if (p->provider_display_name)
-    gpm_test_json_member_string (b, "provider_display_name", p->provider_display_name);
-  else
-    gpm_test_json_member_null (b, "provider_display_name");
+  gpm_test_json_member_string_or_null (b, "provider_display_name", p->provider_display_name);
   json_builder_set_member_name (b, "author");
   json_builder_begin_object (b);
   gpm_test_json_member_string (b, "guid", u ? u->guid : "");
