@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 
-#include "test-pod-fixture.h"
+#include "test-pod-common.h"
 
 /* ------------------------------------------------------ aspects and posts */
 

@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 
-#include "test-pod-fixture.h"
+#include "test-pod-common.h"
 
 /* ------------------------------------------------------------------ faults */
 

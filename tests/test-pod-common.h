@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-pod-fixture.h: what the test-pod-*.c programs (the diaspora* client
+/* test-pod-common.h: what the test-pod-*.c programs (the diaspora* client
  * against the pod double) share: a pod double with alice (aspects Friends
  * and Family) and bob (two-factor), a GpmPod on it, signed in through the
  * web session or the API, and a test registered for both (ADD_BOTH). */

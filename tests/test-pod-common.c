@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-pod-fixture.c: see test-pod-fixture.h. */
+/* test-pod-common.c: see test-pod-common.h. */
 #define G_LOG_DOMAIN "test-pod"
 
-#include "test-pod-fixture.h"
+#include "test-pod-common.h"
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
