@@ -123,8 +123,9 @@ struct _GpmTestPod
   gint64        next_id;
 };
 
-/* The shared creation service: returns the stored post, or NULL with
- * *@status / *@message set for the controller to render. */
+/* What a controller hands the shared creation service
+ * (_gpm_test_pod_create_post(), which stores the post or answers why not,
+ * a CreateResult the controller renders). */
 typedef struct {
   const char *text;
   const char *provider;
@@ -151,15 +152,17 @@ typedef enum {
 /* gpm-test-pod.c */
 void _gpm_test_pod_client_free (Client *c);
 void _gpm_test_pod_fault_free (Fault *f);
-void _gpm_test_pod_add_user_locked (GpmTestPod *self, const char *username, const char *password, const char *otp,
-                                    char **guid_out);
+void _gpm_test_pod_add_user_locked (GpmTestPod *self, const char *username, const char *password,
+                                    const char *otp, char **guid_out);
 gint64 _gpm_test_pod_add_aspect_locked (GpmTestPod *self, const char *username, const char *name);
-void _gpm_test_pod_inject_fault_locked (GpmTestPod *self, const char *prefix, GpmTestPodFault kind, guint param, guint count);
+void _gpm_test_pod_inject_fault_locked (GpmTestPod *self, const char *prefix, GpmTestPodFault kind,
+                                        guint param, guint count);
 
 /* gpm-test-pod-http.c */
 char *_gpm_test_pod_new_guid (void);
 char *_gpm_test_pod_iso_time (gint64 us);
-void _gpm_test_pod_respond (SoupServerMessage *msg, guint status, const char *content_type, const char *body);
+void _gpm_test_pod_respond (SoupServerMessage *msg, guint status, const char *content_type,
+                            const char *body);
 void _gpm_test_pod_respond_builder (SoupServerMessage *msg, guint status, JsonBuilder *b);
 void _gpm_test_pod_respond_api_error (SoupServerMessage *msg, guint code, const char *message);
 void _gpm_test_pod_redirect (SoupServerMessage *msg, GpmTestPod *self, const char *path);
@@ -172,25 +175,28 @@ gint64 _gpm_test_pod_jint (JsonNode *n);
 GBytes *_gpm_test_pod_multipart_part (SoupServerMessage *msg, const char *name, char **filename);
 
 /* gpm-test-pod-route.c */
-void _gpm_test_pod_server_handler (SoupServer        *server,
-                                   SoupServerMessage *msg,
-                                   const char        *path,
-                                   GHashTable        *query,
-                                   gpointer           user_data);
+void _gpm_test_pod_server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                                   GHashTable *query, gpointer user_data);
 
 /* gpm-test-pod-web.c */
 Session *_gpm_test_pod_find_session (GpmTestPod *self, SoupServerMessage *msg);
 Session *_gpm_test_pod_new_session (GpmTestPod *self, SoupServerMessage *msg);
-User *_gpm_test_pod_web_user_or_respond (GpmTestPod *self, SoupServerMessage *msg, const char *path, Session **session_out);
-gboolean _gpm_test_pod_csrf_ok_or_respond (GpmTestPod *self, SoupServerMessage *msg, Session *s, const char *form_token);
-void _gpm_test_pod_page_sign_in (GpmTestPod *self, SoupServerMessage *msg, Session *s, const char *alert);
+User *_gpm_test_pod_web_user_or_respond (GpmTestPod *self, SoupServerMessage *msg,
+                                         const char *path, Session **session_out);
+gboolean _gpm_test_pod_csrf_ok_or_respond (GpmTestPod *self, SoupServerMessage *msg, Session *s,
+                                           const char *form_token);
+void _gpm_test_pod_page_sign_in (GpmTestPod *self, SoupServerMessage *msg, Session *s,
+                                 const char *alert);
 void _gpm_test_pod_page_signed_in (GpmTestPod *self, SoupServerMessage *msg, Session *s, User *u);
 void _gpm_test_pod_handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg);
-void _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, const char *path, gboolean null_id);
-void _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHashTable *query);
-void _gpm_test_pod_handle_web_create_aspect (GpmTestPod *self, SoupServerMessage *msg, const char *path);
-void _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg, const char *path, const char *guid,
-                                         GHashTable *query);
+void _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg,
+                                           const char *path, gboolean null_id);
+void _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const char *path,
+                                  GHashTable *query);
+void _gpm_test_pod_handle_web_create_aspect (GpmTestPod *self, SoupServerMessage *msg,
+                                             const char *path);
+void _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg,
+                                         const char *path, const char *guid, GHashTable *query);
 
 /* gpm-test-pod-store.c */
 User *_gpm_test_pod_user_by_name (GpmTestPod *self, const char *name);
@@ -198,39 +204,46 @@ User *_gpm_test_pod_find_user_by_guid (GpmTestPod *self, const char *guid);
 char *_gpm_test_pod_diaspora_id (GpmTestPod *self, User *u);
 Aspect *_gpm_test_pod_create_aspect_locked (GpmTestPod *self, User *u, const char *name);
 gboolean _gpm_test_pod_decode_image (GBytes *file, int *width, int *height);
-GpmTestPodPhoto *_gpm_test_pod_store_photo (GpmTestPod *self, User *u, GBytes *file, gboolean pending);
+GpmTestPodPhoto *_gpm_test_pod_store_photo (GpmTestPod *self, User *u, GBytes *file,
+                                            gboolean pending);
 guint _gpm_test_pod_cleanup_pending_photos_locked (GpmTestPod *self, gint64 older_than_us);
 void _gpm_test_pod_creation_clear (Creation *c);
 CreateResult _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out);
-void _gpm_test_pod_delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u, const char *id_or_guid, gboolean api);
+void _gpm_test_pod_delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u,
+                                const char *id_or_guid, gboolean api);
 void _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api);
-void _gpm_test_pod_unsaved_post_json (JsonBuilder *b, const char *text, gboolean is_public, gboolean api);
+void _gpm_test_pod_unsaved_post_json (JsonBuilder *b, const char *text, gboolean is_public,
+                                      gboolean api);
 GPtrArray *_gpm_test_pod_posts_of (GpmTestPod *self, User *author, User *viewer);
 
 /* gpm-test-pod-comments.c */
-GpmTestPodComment *_gpm_test_pod_store_comment (GpmTestPod *self, StoredPost *sp, User *u, const char *text, gboolean via_api);
-void _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path,
-                                    GHashTable *query);
+GpmTestPodComment *_gpm_test_pod_store_comment (GpmTestPod *self, StoredPost *sp, User *u,
+                                                const char *text, gboolean via_api);
+void _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const char *method,
+                                    const char *path, GHashTable *query);
 
 /* gpm-test-pod-api.c */
 Token *_gpm_test_pod_find_token (GpmTestPod *self, const char *value, gboolean refresh);
 User *_gpm_test_pod_api_user_or_respond (GpmTestPod *self, SoupServerMessage *msg);
 void _gpm_test_pod_handle_api_user (GpmTestPod *self, SoupServerMessage *msg);
-void _gpm_test_pod_handle_api_aspects (GpmTestPod *self, SoupServerMessage *msg, const char *path, GHashTable *query);
+void _gpm_test_pod_handle_api_aspects (GpmTestPod *self, SoupServerMessage *msg, const char *path,
+                                       GHashTable *query);
 void _gpm_test_pod_handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg);
 void _gpm_test_pod_handle_api_photos (GpmTestPod *self, SoupServerMessage *msg);
 void _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboolean null_id);
-void _gpm_test_pod_handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, const char *path, const char *guid,
-                                          GHashTable *query);
+void _gpm_test_pod_handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg,
+                                          const char *path, const char *guid, GHashTable *query);
 
 /* gpm-test-pod-oidc.c */
 void _gpm_test_pod_handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *msg);
 void _gpm_test_pod_handle_oidc_register (GpmTestPod *self, SoupServerMessage *msg);
-void _gpm_test_pod_handle_oidc_authorize (GpmTestPod *self, SoupServerMessage *msg, GHashTable *query);
+void _gpm_test_pod_handle_oidc_authorize (GpmTestPod *self, SoupServerMessage *msg,
+                                          GHashTable *query);
 void _gpm_test_pod_handle_oidc_token (GpmTestPod *self, SoupServerMessage *msg);
 
 /* gpm-test-pod-inspect.c */
-void _gpm_test_pod_handle_test_api (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char *path);
+void _gpm_test_pod_handle_test_api (GpmTestPod *self, SoupServerMessage *msg, const char *method,
+                                    const char *path);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creation, _gpm_test_pod_creation_clear)
 
 G_END_DECLS
