@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "gpm-takeout-gen.h"
+#include "gpm-test-json.h"
 
 #define OWNER_ID   "117832126248716550930"
 #define OWNER_NAME "Gen Tester"
@@ -235,43 +236,6 @@ static const Named events[] = {
   { "events/aGFja2F0aG9u", "Hackathon Zürich" },
 };
 
-/* "name": value, in the object @b is building */
-static void
-member_string (JsonBuilder *b,
-               const char  *name,
-               const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-member_int (JsonBuilder *b,
-            const char  *name,
-            gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-member_boolean (JsonBuilder *b,
-                const char  *name,
-                gboolean     value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
-
-static void
-member_double (JsonBuilder *b,
-               const char  *name,
-               double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
 static void
 person (JsonBuilder *b,
         const char  *member,
@@ -284,15 +248,15 @@ person (JsonBuilder *b,
   json_builder_begin_object (b);
   if (name)
     {
-      member_string (b, "displayName", name);
+      gpm_test_json_member_string (b, "displayName", name);
     }
-  member_string (b, "resourceName", id);
+  gpm_test_json_member_string (b, "resourceName", id);
   json_builder_set_member_name (b, "profilePageUrl");
   {
     g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s", num);
     json_builder_add_string_value (b, url);
   }
-  member_string (b, "avatarImageUrl", "https://lh3.googleusercontent.com/-abc/photo.jpg");
+  gpm_test_json_member_string (b, "avatarImageUrl", "https://lh3.googleusercontent.com/-abc/photo.jpg");
   json_builder_end_object (b);
 }
 
@@ -303,10 +267,10 @@ named_object (JsonBuilder *b,
 {
   json_builder_set_member_name (b, member);
   json_builder_begin_object (b);
-  member_string (b, "resourceName", n->id);
+  gpm_test_json_member_string (b, "resourceName", n->id);
   if (n->name)
     {
-      member_string (b, "displayName", n->name);
+      gpm_test_json_member_string (b, "displayName", n->name);
     }
   json_builder_end_object (b);
 }
@@ -323,10 +287,10 @@ users_array (JsonBuilder *b,
     {
       const Named *u = &users[(first + k) % G_N_ELEMENTS (users)];
       json_builder_begin_object (b);
-      member_string (b, "resourceName", u->id);
+      gpm_test_json_member_string (b, "resourceName", u->id);
       if (u->name)
         {
-          member_string (b, "displayName", u->name);
+          gpm_test_json_member_string (b, "displayName", u->name);
         }
       json_builder_end_object (b);
       add_scope (scopes, "USER", u->id, u->name ? u->name : "-");
@@ -341,13 +305,13 @@ circle (JsonBuilder *b,
         const Named *n)
 {
   json_builder_begin_object (b);
-  member_string (b, "type", type);
+  gpm_test_json_member_string (b, "type", type);
   if (n)
     {
-      member_string (b, "resourceName", n->id);
+      gpm_test_json_member_string (b, "resourceName", n->id);
       if (n->name)
         {
-          member_string (b, "displayName", n->name);
+          gpm_test_json_member_string (b, "displayName", n->name);
         }
       add_scope (scopes, "CIRCLE", n->id, n->name ? n->name : "");
     }
@@ -382,7 +346,7 @@ build_acl (JsonBuilder *b,
       circle (b, scopes, "CIRCLE_TYPE_PUBLIC", NULL);
       json_builder_end_array (b);
       json_builder_end_object (b);
-      member_boolean (b, "isPublic", TRUE);
+      gpm_test_json_member_boolean (b, "isPublic", TRUE);
       break;
     case 1:
     case 2:
@@ -454,7 +418,7 @@ build_acl (JsonBuilder *b,
     }
   if (i % 12 == 3)
     {
-      member_boolean (b, "isLegacyAcl", TRUE);
+      gpm_test_json_member_boolean (b, "isLegacyAcl", TRUE);
     }
   json_builder_end_object (b);
 }
@@ -664,15 +628,15 @@ media_object (Model       *m,
   g_ptr_array_add (post->entry.media_refs, ref);
 
   json_builder_begin_object (b);
-  member_string (b, "url", url);
-  member_string (b, "contentType", quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
-  member_int (b, "width", w);
-  member_int (b, "height", h);
-  member_string (b, "description", description);
-  member_string (b, "resourceName", rn);
+  gpm_test_json_member_string (b, "url", url);
+  gpm_test_json_member_string (b, "contentType", quirk == QUIRK_VIDEO_LINK ? "video/*" : "image/*");
+  gpm_test_json_member_int (b, "width", w);
+  gpm_test_json_member_int (b, "height", h);
+  gpm_test_json_member_string (b, "description", description);
+  gpm_test_json_member_string (b, "resourceName", rn);
   if (local != NULL)
     {
-      member_string (b, "localFilePath", local);
+      gpm_test_json_member_string (b, "localFilePath", local);
     }
   json_builder_end_object (b);
 }
@@ -749,8 +713,8 @@ build_post (Model      *m,
     g_autofree char *url = g_strdup_printf ("https://plus.google.com/%s/posts/%s", OWNER_ID, post_id);
     json_builder_add_string_value (b, url);
   }
-  member_string (b, "creationTime", created);
-  member_string (b, "updateTime", created);
+  gpm_test_json_member_string (b, "creationTime", created);
+  gpm_test_json_member_string (b, "updateTime", created);
   person (b, "author", "users/" OWNER_ID, OWNER_NAME);
 
   if (text[0] || bad == GPM_GEN_BAD_TOO_LARGE)
@@ -764,7 +728,7 @@ build_post (Model      *m,
         while (content->len < m->options->json_limit + 1024)
           g_string_append (content, " padding padding padding padding padding padding");
       html = g_string_free (content, FALSE);
-      member_string (b, "content", html);
+      gpm_test_json_member_string (b, "content", html);
     }
 
   if (i % 5 == 0)
@@ -789,9 +753,9 @@ build_post (Model      *m,
       g_autofree char *url = g_strdup_printf ("https://example.org/article/%u?x=1&y=ä", i);
       json_builder_set_member_name (b, "link");
       json_builder_begin_object (b);
-      member_string (b, "title", "An article – with “quotes”");
-      member_string (b, "url", url);
-      member_string (b, "imageUrl", "https://example.org/preview.jpg");
+      gpm_test_json_member_string (b, "title", "An article – with “quotes”");
+      gpm_test_json_member_string (b, "url", url);
+      gpm_test_json_member_string (b, "imageUrl", "https://example.org/preview.jpg");
       json_builder_end_object (b);
     }
 
@@ -799,15 +763,15 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "resharedPost");
       json_builder_begin_object (b);
-      member_string (b, "url", "https://plus.google.com/100000000000000000001/posts/Abc");
+      gpm_test_json_member_string (b, "url", "https://plus.google.com/100000000000000000001/posts/Abc");
       person (b, "author", users[0].id, users[0].name);
-      member_string (b, "content", "Original words by somebody else");
+      gpm_test_json_member_string (b, "content", "Original words by somebody else");
       json_builder_set_member_name (b, "link");
       json_builder_begin_object (b);
-      member_string (b, "title", "Shared link");
-      member_string (b, "url", "https://example.com/shared");
+      gpm_test_json_member_string (b, "title", "Shared link");
+      gpm_test_json_member_string (b, "url", "https://example.com/shared");
       json_builder_end_object (b);
-      member_string (b, "resourceName", "users/100000000000000000001/posts/Abc");
+      gpm_test_json_member_string (b, "resourceName", "users/100000000000000000001/posts/Abc");
       json_builder_end_object (b);
     }
 
@@ -822,13 +786,13 @@ build_post (Model      *m,
           g_autofree char *desc = g_strdup_printf ("Option %c", 'A' + k);
           g_autofree char *rn = g_strdup_printf ("polls/%u/choices/%u", i, k);
           json_builder_begin_object (b);
-          member_string (b, "description", desc);
-          member_string (b, "resourceName", rn);
-          member_int (b, "voteCount", k + 1);
+          gpm_test_json_member_string (b, "description", desc);
+          gpm_test_json_member_string (b, "resourceName", rn);
+          gpm_test_json_member_int (b, "voteCount", k + 1);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      member_int (b, "totalVotes", 6);
+      gpm_test_json_member_int (b, "totalVotes", 6);
       json_builder_end_object (b);
     }
 
@@ -836,10 +800,10 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "location");
       json_builder_begin_object (b);
-      member_string (b, "displayName", "Hudson River Park Trust");
-      member_string (b, "physicalAddress", "353 West St, New York, NY 10011, USA");
-      member_double (b, "latitude", 40.7331168);
-      member_double (b, "longitude", -74.0108977);
+      gpm_test_json_member_string (b, "displayName", "Hudson River Park Trust");
+      gpm_test_json_member_string (b, "physicalAddress", "353 West St, New York, NY 10011, USA");
+      gpm_test_json_member_double (b, "latitude", 40.7331168);
+      gpm_test_json_member_double (b, "longitude", -74.0108977);
       json_builder_end_object (b);
     }
 
@@ -851,8 +815,8 @@ build_post (Model      *m,
         {
           json_builder_begin_object (b);
           person (b, "author", users[k].id, users[k].name);
-          member_string (b, "content", k ? "Schön!" : "Nice one");
-          member_string (b, "creationTime", created);
+          gpm_test_json_member_string (b, "content", k ? "Schön!" : "Nice one");
+          gpm_test_json_member_string (b, "creationTime", created);
           json_builder_end_object (b);
         }
       /* Somebody else's photo in a comment. */
@@ -860,13 +824,13 @@ build_post (Model      *m,
         {
           json_builder_begin_object (b);
           person (b, "author", users[3].id, users[3].name);
-          member_string (b, "content", "Mine looks like this");
-          member_string (b, "creationTime", created);
+          gpm_test_json_member_string (b, "content", "Mine looks like this");
+          gpm_test_json_member_string (b, "creationTime", created);
           json_builder_set_member_name (b, "media");
           json_builder_begin_object (b);
-          member_string (b, "url", "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
-          member_string (b, "contentType", "image/jpeg");
-          member_string (b, "localFilePath", g_ptr_array_index (m->comment_photos, k));
+          gpm_test_json_member_string (b, "url", "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
+          gpm_test_json_member_string (b, "contentType", "image/jpeg");
+          gpm_test_json_member_string (b, "localFilePath", g_ptr_array_index (m->comment_photos, k));
           json_builder_end_object (b);
           json_builder_end_object (b);
         }
@@ -907,17 +871,17 @@ build_post (Model      *m,
     {
       json_builder_set_member_name (b, "communityAttachment");
       json_builder_begin_object (b);
-      member_string (b, "displayName", community->name);
-      member_string (b, "resourceName", community->id);
+      gpm_test_json_member_string (b, "displayName", community->name);
+      gpm_test_json_member_string (b, "resourceName", community->id);
       json_builder_end_object (b);
     }
   if (collection)
     {
       json_builder_set_member_name (b, "collectionAttachment");
       json_builder_begin_object (b);
-      member_string (b, "displayName", collection->name);
-      member_string (b, "resourceName", collection->id);
-      member_string (b, "permalink", "https://plus.google.com/collection/abc");
+      gpm_test_json_member_string (b, "displayName", collection->name);
+      gpm_test_json_member_string (b, "resourceName", collection->id);
+      gpm_test_json_member_string (b, "permalink", "https://plus.google.com/collection/abc");
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -1553,8 +1517,8 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
   g_autofree char *json = NULL;
 
   json_builder_begin_object (b);
-  member_string (b, "form", gpm_takeout_gen_form_name (manifest->form));
-  member_int (b, "jsonLimit", manifest->json_limit);
+  gpm_test_json_member_string (b, "form", gpm_takeout_gen_form_name (manifest->form));
+  gpm_test_json_member_int (b, "jsonLimit", manifest->json_limit);
   json_builder_set_member_name (b, "paths");
   json_builder_begin_array (b);
   for (guint k = 0; k < manifest->paths->len; k++)
@@ -1567,8 +1531,8 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
     {
       GpmGenDamage *d = g_ptr_array_index (manifest->damages, k);
       json_builder_begin_object (b);
-      member_string (b, "path", d->path);
-      member_string (b, "reason", d->reason);
+      gpm_test_json_member_string (b, "path", d->path);
+      gpm_test_json_member_string (b, "reason", d->reason);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1580,23 +1544,23 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
       GpmGenEntry *e = g_ptr_array_index (manifest->entries, k);
 
       json_builder_begin_object (b);
-      member_string (b, "name", e->name);
-      member_string (b, "type", type_names[e->type]);
-      member_int (b, "part", e->part);
-      member_int (b, "size", e->size);
-      member_boolean (b, "delivered", gpm_takeout_gen_entry_is_delivered (manifest, e));
+      gpm_test_json_member_string (b, "name", e->name);
+      gpm_test_json_member_string (b, "type", type_names[e->type]);
+      gpm_test_json_member_int (b, "part", e->part);
+      gpm_test_json_member_int (b, "size", e->size);
+      gpm_test_json_member_boolean (b, "delivered", gpm_takeout_gen_entry_is_delivered (manifest, e));
       if (e->cp437 && manifest->form != GPM_GEN_FORM_TGZ && manifest->form != GPM_GEN_FORM_FOLDER)
         {
-          member_boolean (b, "cp437", TRUE);
+          gpm_test_json_member_boolean (b, "cp437", TRUE);
         }
       if (e->bad != GPM_GEN_BAD_NONE)
         {
-          member_string (b, "bad", bad_names[e->bad]);
-          member_string (b, "reason", gpm_takeout_gen_bad_reason (e->bad));
+          gpm_test_json_member_string (b, "bad", bad_names[e->bad]);
+          gpm_test_json_member_string (b, "reason", gpm_takeout_gen_bad_reason (e->bad));
         }
       if (e->post)
         {
-          member_string (b, "post", e->post);
+          gpm_test_json_member_string (b, "post", e->post);
         }
       if (e->media && e->media->len)
         {
@@ -1608,7 +1572,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
         }
       if (e->others)
         {
-          member_boolean (b, "others", TRUE);
+          gpm_test_json_member_boolean (b, "others", TRUE);
         }
       if (e->media_refs && e->media_refs->len)
         {
@@ -1628,7 +1592,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
                   json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
                   json_builder_add_boolean_value (b, TRUE);
                 }
-              member_string (b, "url", r->url);
+              gpm_test_json_member_string (b, "url", r->url);
               json_builder_set_member_name (b, "expected");
               if (r->expected)
                 json_builder_add_string_value (b, r->expected);
@@ -1636,7 +1600,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
                 json_builder_add_null_value (b);
               if (r->quirk)
                 {
-                  member_string (b, "quirk", r->quirk);
+                  gpm_test_json_member_string (b, "quirk", r->quirk);
                 }
               json_builder_end_object (b);
             }
@@ -1650,7 +1614,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
             {
               GpmGenScope *s = g_ptr_array_index (e->scopes, j);
               json_builder_begin_object (b);
-              member_string (b, "kind", s->kind);
+              gpm_test_json_member_string (b, "kind", s->kind);
               json_builder_set_member_name (b, "id");
               if (s->id)
                 json_builder_add_string_value (b, s->id);

@@ -6,8 +6,8 @@
  *
  *   gpm-pod.c           the public GpmPod: the error domain, properties and
  *                       their notifications (in the owner's context), the
- *                       operations (checks, then the backend), the _async
- *                       wrappers
+ *                       operations (checks, then the backend)
+ *   gpm-pod-async.c     the _async wrappers: each operation in a GTask thread
  *   gpm-pod-http.c      the HTTP layer: addresses, one SoupSession, every
  *                       request bounded in time and size, pod moves, HTTP
  *                       statuses and transport failures mapped to

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-pod-faults.c: the diaspora* client (gpm-pod) when the pod double
+ * misbehaves (server errors, rate limits, a post saved then refused, a
+ * closed connection, slow or endless answers, ended sessions and tokens,
+ * camo and RTL rewriting), from many threads at once, and through the
+ * _async calls. */
+#define G_LOG_DOMAIN "test-pod"
+
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <glib/gstdio.h>
+
+#include "test-pod-common.h"
+
+/* ------------------------------------------------------------------ faults */
+
+static GpmPodPost *
+post_once (GpmPod *pod, const char *text, GError **error)
+{
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+
+  draft->is_public = TRUE;
+  return gpm_pod_create_post (pod, draft, NULL, error);
+}
+
+static const char *
+post_path (GpmPod *pod)
+{
+  return gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/posts" : "/status_messages";
+}
+
+/* The pod answers plain_text_for_json: camo rewrites Markdown image URLs,
+ * RTL-wrapped hashtags come back plain. The check still finds the post, and
+ * counts posts with the same text. */
+static void
+test_camo_rtl (Fixture *f, gconstpointer data)
+{
+  static const char text[] = "Look ![a café](https://photos.example/caf%C3%A9.jpg \"t\") and "
+                             "<img src=\"http://photos.example/b.png\">\n\u202b#\u200fשלום\u202c #repost";
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) again = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) same = NULL;
+
+  gpm_test_pod_set_camo (f->tp, "https://camo.example", "secret");
+  made = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  own = gpm_pod_list_own_posts (pod, 5, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 1);
+  /* what the pod answers is not what was sent */
+  g_assert_null (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://photos.example"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "https://camo.example/"));
+  g_assert_nonnull (strstr (((GpmPodPost *) g_ptr_array_index (own, 0))->text, "\n#שלום #repost"));
+
+  found = gpm_pod_find_own_post (pod, text, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->guid, ==, made->guid);
+  g_assert_null (gpm_pod_find_own_post (pod, "Look ![a café](https://photos.example/other.jpg)", 20, NULL, &error));
+
+  again = post_once (pod, text, &error);
+  g_assert_no_error (error);
+  same = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (same->len, ==, 2);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
+}
+
+/* "Did it get created?" looks back as far as it is asked (not a fixed
+ * number of posts), and no further. */
+static void
+test_find_since (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) target = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  const char *list_path = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/users/" : "/people/";
+  guint before;
+
+  /* a second apart (the web stream pages by whole seconds, like diaspora's max_time) */
+  gpm_test_pod_set_time_offset (f->tp, -100);
+  target = post_once (pod, "the one to find", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("later post %u", i);
+      g_autoptr(GpmPodPost) p = NULL;
+
+      gpm_test_pod_set_time_offset (f->tp, -99 + (gint64) i);
+      p = post_once (pod, text, &error);
+      g_assert_no_error (error);
+    }
+  found = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC - 101, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, target->guid);
+
+  before = gpm_test_pod_count_requests (f->tp, list_path);
+  none = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC + 60, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, list_path) - before, ==, 1);
+}
+
+/* "{}" for a post request: no post named, maybe saved: uncertain, not "refused". */
+static void
+test_fault_empty_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 1);
+  made = post_once (pod, "empty answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+static void
+test_fault_server_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  guint codes[] = { 500, 502, 503, 504 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPodPost) made = NULL;
+
+      gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_STATUS, codes[i], 1);
+      made = post_once (pod, "five hundred", &error);
+      g_assert_null (made);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, codes[i]);
+      g_assert_true (gpm_pod_error_is_transient (error));
+      g_assert_true (gpm_pod_error_is_uncertain (error));
+    }
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+}
+
+static void
+test_fault_rate_limited (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG", 4);
+
+  gpm_test_pod_inject_fault (f->tp, NULL, GPM_TEST_POD_FAULT_RATE_LIMIT, 7, 2);
+  made = post_once (pod, "slow down", &error);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (gpm_pod_error_get_retry_after (error), ==, 7);
+  /* the retry policy waits at least as long as the pod asked */
+  g_assert_cmpuint (gpm_pod_retry_delay_ms (error, 0, 100, 1000, NULL), ==, 7000);
+  g_clear_error (&error);
+  id = gpm_pod_upload_photo (pod, png, "p.png", "image/png", NULL, &error);
+  g_assert_null (id);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED);
+  g_clear_error (&error);
+  /* over: it works again */
+  made = post_once (pod, "slow down", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* An exception after the save: 403 (web) or 422 (API), yet the post is there. */
+static void
+test_fault_saved_then_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+  gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 1);
+  made = post_once (pod, "saved, then an exception", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 403);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_clear_error (&error);
+  found = gpm_pod_find_own_post (pod, "saved, then an exception", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+}
+
+static void
+test_fault_closed_after_store (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) found = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 1);
+  made = post_once (pod, "did it get created?", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_true (gpm_pod_error_is_uncertain (error));
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_clear_error (&error);
+
+  /* the check before any retry finds it */
+  found = gpm_pod_find_own_post (pod, "did it get created?", 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+static void
+test_fault_slow (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_pod_set_timeout (pod, 1);
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SLOW, 2500, 1);
+  made = post_once (pod, "slow pod", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_true (gpm_pod_error_is_uncertain (error));
+  /* the pod did store it: that is why the answer is "uncertain" */
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* An answer without end is cut at the size limit: a GET fails as not
+ * understood, a post as uncertain (the pod did store it). */
+static void
+test_huge_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  struct rusage before, after;
+
+  getrusage (RUSAGE_SELF, &before);
+  gpm_test_pod_inject_fault (f->tp, gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/aspects" : "/bookmarklet",
+                             GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_null (aspects);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+  g_assert_false (gpm_pod_error_is_transient (error));
+  g_clear_error (&error);
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_HUGE, 40, 1);
+  made = post_once (pod, "huge answer", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
+  g_assert_true (gpm_pod_error_is_uncertain (error));
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  getrusage (RUSAGE_SELF, &after);
+  /* the pod double itself holds each 40 MiB answer twice */
+  g_test_message ("max RSS %ld -> %ld KiB", before.ru_maxrss, after.ru_maxrss);
+}
+
+static void
+test_fault_expired_session (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  guint sign_ins = gpm_test_pod_count_requests (f->tp, "/users/sign_in");
+
+  /* renewed once with the remembered password, then the post goes through */
+  gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1);
+  made = post_once (pod, "after the session ended", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/users/sign_in"), ==, sign_ins + 2);
+
+  gpm_test_pod_inject_fault (f->tp, "/bookmarklet", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1);
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aspects->len, ==, 2);
+
+  /* when renewing fails too, the caller must sign in again */
+  gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1);
+  gpm_test_pod_inject_fault (f->tp, "/users/sign_in", GPM_TEST_POD_FAULT_STATUS, 500, 1);
+  g_clear_pointer (&made, gpm_pod_post_unref);
+  made = post_once (pod, "fails", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
+  g_clear_error (&error);
+  gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 2);
+  made = post_once (pod, "fails", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+static void
+test_fault_expired_token (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autofree char *before = gpm_pod_dup_api_secret (pod);
+  guint refreshes = gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
+
+  gpm_test_pod_inject_fault (f->tp, "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1);
+  made = post_once (pod, "after the token expired", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==,
+                    refreshes + 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_clear_pointer (&made, gpm_pod_post_unref);
+
+  /* a pod that keeps refusing: EXPIRED, nothing posted */
+  gpm_test_pod_inject_fault (f->tp, "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 2);
+  made = post_once (pod, "refused", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+static void
+test_csrf_needed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  /* the client sends the session's CSRF token: a post goes through, and
+   * the pod's CSRF check is real (a bad token ends the session, which the
+   * client renews) */
+  made = post_once (pod, "with token", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* ------------------------------------------------------------ many threads */
+
+typedef struct {
+  GpmPod *pod;
+  int     worker;
+} Worker;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("worker %d post %d", w->worker, i);
+      g_autoptr(GpmPodPost) made = post_once (w->pod, text, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (made);
+    }
+  return NULL;
+}
+
+/* One GpmPod used from several threads at once (the blocking calls). */
+static void
+test_threads (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  Worker workers[4];
+  GThread *threads[4];
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GHashTable) texts = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* an ended session in the middle: renewed while others post */
+  gpm_test_pod_inject_fault (f->tp, NULL, gpm_pod_get_auth (pod) == GPM_POD_AUTH_API
+                                          ? GPM_TEST_POD_FAULT_EXPIRE_TOKEN : GPM_TEST_POD_FAULT_EXPIRE_SESSION,
+                             0, 1);
+  for (int i = 0; i < 4; i++)
+    {
+      workers[i].pod = pod;
+      workers[i].worker = i;
+      threads[i] = g_thread_new ("worker", worker_thread, &workers[i]);
+    }
+  for (int i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  posts = gpm_test_pod_dup_posts (f->tp);
+  g_assert_cmpuint (posts->len, ==, 20);
+  for (guint i = 0; i < posts->len; i++)
+    g_hash_table_add (texts, ((GpmTestPodPost *) g_ptr_array_index (posts, i))->text);
+  g_assert_cmpuint (g_hash_table_size (texts), ==, 20);
+}
+
+/* ------------------------------------------------------------------- async */
+
+typedef struct {
+  GMainLoop  *loop;
+  GpmPod     *pod;
+  GpmTestPod *tp;
+  GError     *error;
+  char       *photo;
+  GpmPodPost *post;
+  GPtrArray  *aspects;
+} AsyncState;
+
+static void
+on_post (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *s = user_data;
+
+  s->post = gpm_pod_create_post_finish (GPM_POD (source), result, &s->error);
+  g_main_loop_quit (s->loop);
+}
+
+static void
+on_photo (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *s = user_data;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("async post");
+
+  s->photo = gpm_pod_upload_photo_finish (GPM_POD (source), result, &s->error);
+  if (s->photo == NULL)
+    {
+      g_main_loop_quit (s->loop);
+      return;
+    }
+  g_ptr_array_add (draft->photo_ids, g_strdup (s->photo));
+  g_array_append_val (draft->aspect_ids, ((GpmPodAspect *) g_ptr_array_index (s->aspects, 1))->id);
+  gpm_pod_create_post_async (s->pod, draft, NULL, on_post, s);
+}
+
+static void
+on_aspects (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *s = user_data;
+  g_autoptr(GBytes) data = g_bytes_new_static ("GIF89a", 6);
+
+  s->aspects = gpm_pod_list_aspects_finish (GPM_POD (source), result, &s->error);
+  if (s->aspects == NULL)
+    {
+      g_main_loop_quit (s->loop);
+      return;
+    }
+  gpm_pod_upload_photo_async (s->pod, data, "x.gif", "image/gif", NULL, on_photo, s);
+}
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncState *s = user_data;
+
+  if (!gpm_pod_sign_in_password_finish (GPM_POD (source), result, &s->error))
+    {
+      g_main_loop_quit (s->loop);
+      return;
+    }
+  gpm_pod_list_aspects_async (s->pod, NULL, on_aspects, s);
+}
+
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  AsyncState s = { 0 };
+  g_autoptr(GPtrArray) posts = NULL;
+  GpmTestPodPost *p;
+
+  s.loop = g_main_loop_new (NULL, FALSE);
+  s.pod = new_pod (f);
+  s.tp = f->tp;
+  gpm_pod_sign_in_password_async (s.pod, "alice", PASSWORD, NULL, NULL, on_signed_in, &s);
+  g_main_loop_run (s.loop);
+  g_assert_no_error (s.error);
+  g_assert_nonnull (s.post);
+  p = only_post (f, &posts);
+  g_assert_cmpstr (p->text, ==, "async post");
+  g_assert_false (p->is_public);
+  g_assert_cmpint (g_array_index (p->aspect_ids, gint64, 0), ==, f->family);
+  g_assert_cmpuint (p->photo_guids->len, ==, 1);
+
+  g_main_loop_unref (s.loop);
+  g_object_unref (s.pod);
+  g_free (s.photo);
+  gpm_pod_post_unref (s.post);
+  g_ptr_array_unref (s.aspects);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  gboolean   ok;
+  GError    *error;
+  int        opened;
+} ApiAsync;
+
+static void
+count_and_open (const char *uri, gpointer user_data)
+{
+  ApiAsync *a = g_object_get_data (G_OBJECT (user_data), "state");
+
+  /* called on the caller's main context */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  a->opened++;
+  gpm_test_pod_open_in_browser (uri, user_data);
+}
+
+static void
+on_api_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ApiAsync *a = user_data;
+
+  a->ok = gpm_pod_sign_in_api_finish (GPM_POD (source), result, &a->error);
+  g_main_loop_quit (a->loop);
+}
+
+static void
+test_api_async (Fixture *f, gconstpointer data)
+{
+  ApiAsync a = { 0 };
+  g_autoptr(GpmPod) pod = new_pod (f);
+
+  a.loop = g_main_loop_new (NULL, FALSE);
+  g_object_set_data (G_OBJECT (f->tp), "state", &a);
+  gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
+  gpm_pod_sign_in_api_async (pod, count_and_open, f->tp, NULL, on_api_signed_in, &a);
+  g_main_loop_run (a.loop);
+  g_assert_no_error (a.error);
+  g_assert_true (a.ok);
+  g_assert_cmpint (a.opened, ==, 1);
+  g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_API);
+  g_main_loop_unref (a.loop);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
+  pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
+  pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
+  pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
+  pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
+  ADD_BOTH ("camo-rtl", test_camo_rtl);
+  ADD_BOTH ("find-since", test_find_since);
+  ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
+  ADD_BOTH ("fault-server-errors", test_fault_server_errors);
+  ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
+  ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
+  ADD_BOTH ("fault-saved-then-refused", test_fault_saved_then_refused);
+  ADD_BOTH ("fault-slow", test_fault_slow);
+  ADD_BOTH ("huge-answer", test_huge_answer);
+  ADD_BOTH ("threads", test_threads);
+
+  return g_test_run ();
+}
