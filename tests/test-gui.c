@@ -1068,6 +1068,126 @@ test_posts_while_reading (void)
   gpm_takeout_gen_manifest_free (manifest);
 }
 
+static gboolean
+tree_or_read (gpointer window)
+{
+  return gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)) != NULL ||
+         !gpm_window_is_loading (window);
+}
+
+static gboolean
+read_and_settled (gpointer window)
+{
+  return !gpm_window_is_loading (window) &&
+         gpm_scope_sidebar_is_settled (gpm_window_get_sidebar (window));
+}
+
+/* Whether every button for win.migrate in @widget can be pressed (and one is there). */
+static void
+find_migrate_buttons (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.migrate") == 0)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_migrate_buttons (child, found);
+}
+
+static gboolean
+migrate_enabled (GpmWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  gboolean enabled = TRUE;
+
+  find_migrate_buttons (GTK_WIDGET (window), buttons);
+  g_assert_cmpuint (buttons->len, >, 0);
+  for (guint i = 0; i < buttons->len; i++)
+    enabled = enabled && gtk_widget_get_sensitive (g_ptr_array_index (buttons, i));
+  return enabled;
+}
+
+/* Issue 13: ticks made while a big takeout is still read stay through the
+ * sidebar's rebuilds (live, and the last one once it is read); Migrate…
+ * waits until the whole takeout is read. */
+static void
+test_ticks_while_reading (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "ticks-while-reading", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  GpmScopeSidebar *sidebar;
+  GListModel *model;
+  GpmScopeNode *circles, *circle;
+  g_autofree char *circle_key = NULL;
+  g_auto(GStrv) ticked = NULL;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 8000;
+  options.seed = 14;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  sidebar = gpm_window_get_sidebar (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
+  g_assert_true (gpm_test_gui_wait (tree_or_read, window, 60));
+  /* The sidebar's first tree came while the rest is read */
+  g_assert_true (gpm_window_is_loading (window));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+  g_assert_false (migrate_enabled (window));
+
+  /* Public off (ticked by default), a circle on */
+  gpm_scope_node_set_active (find_node (window, "PUBLIC"), FALSE);
+  circles = find_node (window, "Circles");
+  circle = g_list_model_get_item (gpm_scope_node_get_children (circles), 0);
+  circle_key = g_strdup (gpm_scope_node_get_key (circle));
+  g_object_unref (circle);
+  gpm_scope_node_set_active (find_node (window, circle_key), TRUE);
+  ticked = gpm_scope_sidebar_get_selected_keys (sidebar);
+
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 120));
+  gpm_test_gui_wait_list (window);
+  g_assert_true (migrate_enabled (window));
+
+  /* Rebuilt since (the last time once all was read), the ticks stay: the
+   * same keys, or more (a community found after the tick is ticked) */
+  g_assert_false (gpm_scope_node_get_active (find_node (window, "PUBLIC")));
+  g_assert_true (gpm_scope_node_get_active (find_node (window, circle_key)));
+  {
+    g_auto(GStrv) now = gpm_scope_sidebar_get_selected_keys (sidebar);
+
+    for (guint i = 0; ticked[i] != NULL; i++)
+      g_assert_true (g_strv_contains ((const char * const *) now, ticked[i]));
+    g_assert_false (g_strv_contains ((const char * const *) now, "PUBLIC"));
+
+    /* and the list shows the posts of those ticks, the circle's among them */
+    model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+    g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+        GPtrArray *scopes = gpm_post_get_scopes (post);
+        gboolean in = FALSE;
+
+        for (guint k = 0; k < scopes->len; k++)
+          in = in || g_strv_contains ((const char * const *) now, gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+        g_assert_true (in);
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
 static void
 test_generated_takeout_counts (void)
 {
@@ -1482,6 +1602,7 @@ main (int   argc,
   g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/posts-while-reading", test_posts_while_reading);
+  g_test_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);
