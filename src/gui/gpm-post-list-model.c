@@ -58,6 +58,7 @@ struct _GpmPostListModel
   gboolean     filter_dirty;  /* the filter changed since the running pass started */
   gboolean     posts_dirty;   /* posts were added that @shown may lack */
   guint        idle_id;       /* a pass is about to start */
+  gpointer     pinned;        /* the selected post (not a ref): changes go around it */
   gboolean     filtering;     /* as last notified */
 };
 
@@ -295,23 +296,127 @@ merge_sorted (GPtrArray *into,
   return out;
 }
 
-/* @new replaces what is shown: one change for the part that differs. */
+/* The changes the view is told of cost it by what they add, not by how
+ * many they are, when the list's tracked rows (the selected one, the one
+ * at the top) fall in what one removes: GTK 4.8 then looks up every post
+ * added, twice (the selection, the view), a millisecond per 3,000 posts.
+ * So: posts only added come as their runs when there are few; else the part
+ * that differs is one change, or two around the selected post when it stays
+ * (the selection keeps it without a search). */
+#define MAX_INSERT_RUNS 16
+
+/* @state is shown now: the view learns of it by this one change (what it
+ * reads in it matches what it was told). */
+static void
+emit_step (GpmPostListModel *self,
+           GPtrArray        *state,
+           guint             position,
+           guint             removed,
+           guint             added)
+{
+  GPtrArray *old = self->shown;
+
+  self->shown = g_ptr_array_ref (state);
+  g_ptr_array_unref (old);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* @new_shown replaces what is shown. */
 static void
 show (GpmPostListModel *self,
       GPtrArray        *new_shown)
 {
-  g_autoptr(GPtrArray) old = self->shown;
+  g_autoptr(GPtrArray) old = g_ptr_array_ref (self->shown);
   guint n_old = old->len, n_new = new_shown->len, prefix = 0, suffix = 0;
+  guint removed, added;
 
   while (prefix < n_old && prefix < n_new && old->pdata[prefix] == new_shown->pdata[prefix])
     prefix++;
   while (suffix < n_old - prefix && suffix < n_new - prefix &&
          old->pdata[n_old - 1 - suffix] == new_shown->pdata[n_new - 1 - suffix])
     suffix++;
+  removed = n_old - prefix - suffix;
+  added = n_new - prefix - suffix;
 
-  self->shown = g_ptr_array_ref (new_shown);
-  if (n_old - prefix - suffix > 0 || n_new - prefix - suffix > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), prefix, n_old - prefix - suffix, n_new - prefix - suffix);
+  /* Posts only added (a batch while the takeout loads): the runs of new
+   * posts, if few; from the last, each in a list with the runs before it
+   * still out */
+  if (added > removed)
+    {
+      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      guint i = prefix, j = prefix, end_old = prefix + removed;
+
+      while (j < prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint run[2] = { j, 0 };
+
+          if (i < end_old && old->pdata[i] == new_shown->pdata[j])
+            {
+              i++;
+              j++;
+              continue;
+            }
+          while (j < prefix + added && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
+            {
+              j++;
+              run[1]++;
+            }
+          g_array_append_vals (runs, run, 1);
+        }
+      if (i == end_old && j == prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint before = 0;
+
+          for (guint r = 0; r < runs->len; r++)
+            before += g_array_index (runs, guint, r * 2 + 1);
+          for (guint r = runs->len; r-- > 0;)
+            {
+              guint start = g_array_index (runs, guint, r * 2), len = g_array_index (runs, guint, r * 2 + 1);
+              g_autoptr(GPtrArray) state = g_ptr_array_sized_new (n_new);
+              guint from = 0;
+
+              before -= len;
+              /* the new list without the runs before this one */
+              for (guint q = 0; q < r; q++)
+                {
+                  guint qs = g_array_index (runs, guint, q * 2);
+
+                  append_range (state, new_shown, from, qs);
+                  from = qs + g_array_index (runs, guint, q * 2 + 1);
+                }
+              append_range (state, new_shown, from, n_new);
+              emit_step (self, state, start - before, 0, len);
+            }
+          return;
+        }
+    }
+
+  if (removed > 0 && added > 0 && self->pinned != NULL)
+    {
+      guint at_old = G_MAXUINT, at_new = G_MAXUINT;
+
+      for (guint i = prefix; i < prefix + removed; i++)
+        if (old->pdata[i] == self->pinned)
+          at_old = i;
+      for (guint j = prefix; at_old != G_MAXUINT && j < prefix + added; j++)
+        if (new_shown->pdata[j] == self->pinned)
+          at_new = j;
+      if (at_new != G_MAXUINT)
+        {
+          g_autoptr(GPtrArray) state = g_ptr_array_sized_new (at_old + 1 + n_new - at_new - 1);
+
+          /* after it first (the old list up to it, the new after it), then
+           * before it */
+          append_range (state, old, 0, at_old + 1);
+          append_range (state, new_shown, at_new + 1, n_new);
+          emit_step (self, state, at_old + 1, prefix + removed - at_old - 1, prefix + added - at_new - 1);
+          emit_step (self, new_shown, prefix, at_old - prefix, at_new - prefix);
+          return;
+        }
+    }
+
+  emit_step (self, new_shown, prefix, removed, added);
 }
 
 static void
@@ -584,6 +689,14 @@ gpm_post_list_model_set_filter (GpmPostListModel *self,
 
   self->filter_dirty = TRUE;
   schedule_pass (self);
+}
+
+void
+gpm_post_list_model_set_pinned (GpmPostListModel *self,
+                                GpmPost          *post)
+{
+  g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
+  self->pinned = post;
 }
 
 gboolean

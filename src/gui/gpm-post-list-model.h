@@ -33,6 +33,11 @@ void     gpm_post_list_model_set_filter          (GpmPostListModel *self,
                                                   gboolean          warnings_only,
                                                   GHashTable       *warnings);
 
+/* The selected post (NULL: none): a change that keeps it goes around it,
+ * so the view and the selection keep it cheaply. Not a reference: set it
+ * again when the selection changes. */
+void     gpm_post_list_model_set_pinned          (GpmPostListModel *self,
+                                                  GpmPost          *post);
 /* TRUE until the posts and filter set last are all in the list
  * (notify::filtering). */
 gboolean gpm_post_list_model_is_filtering        (GpmPostListModel *self);

@@ -267,6 +267,7 @@ start_growing (GpmPostList *self)
 static void
 selection_changed_cb (GpmPostList *self)
 {
+  gpm_post_list_model_set_pinned (self->model, gtk_single_selection_get_selected_item (self->selection));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_POST]);
 }
 
