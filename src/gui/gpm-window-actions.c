@@ -149,13 +149,36 @@ signed_in_cb (GpmSignInDialog *dialog,
   gpm_window_show_migration (self, pod);
 }
 
+/* Whether the ticks select a post: a ticked audience with posts (the
+ * sidebar counted them), without collecting 100,000 posts on the UI thread */
+static gboolean
+any_post_ticked (GpmWindow *self)
+{
+  GListModel *roots = gpm_scope_sidebar_get_roots (self->sidebar);
+  g_auto(GStrv) keys = NULL;
+
+  if (roots == NULL)
+    {
+      g_autoptr(GPtrArray) posts = gpm_window_dup_selected_posts (self);
+      return posts->len > 0;
+    }
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      GpmScopeNode *node = gpm_scope_tree_find (roots, keys[i]);
+
+      if (node != NULL && gpm_scope_node_get_count (node) > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 migrate_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
   GpmWindow *self = GPM_WINDOW (widget);
-  g_autoptr(GPtrArray) posts = NULL;
   GpmSignInDialog *dialog;
 
   if (gpm_migrate_page_is_running (self->migrate_page))
@@ -166,8 +189,7 @@ migrate_action (GtkWidget  *widget,
   if (self->shown_import == NULL)
     return;
 
-  posts = gpm_window_dup_selected_posts (self);
-  if (posts->len == 0)
+  if (!any_post_ticked (self))
     {
       gpm_window_add_toast (self, _("No posts are selected. Tick the audiences to move first."));
       return;
