@@ -253,6 +253,9 @@ scroll_whole_list (GpmPostList *list)
       gtk_adjustment_set_value (adj, before + step);
       run_for (16);
       pages++;
+      if (g_getenv ("BENCH_GUI_SCROLL") != NULL)
+        g_print ("scroll step %u: %.0f → %.0f of %.0f\n", pages, before, gtk_adjustment_get_value (adj),
+                 gtk_adjustment_get_upper (adj));
       if (gtk_adjustment_get_value (adj) <= before)
         break;
     }

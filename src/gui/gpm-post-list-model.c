@@ -58,11 +58,7 @@ struct _GpmPostListModel
   gboolean     filter_dirty;  /* the filter changed since the running pass started */
   gboolean     posts_dirty;   /* posts were added that @shown may lack */
   guint        idle_id;       /* a pass is about to start */
-  GpmPostListModelPinFunc pin_func;
-  gpointer     pin_data;
-  GPtrArray   *old;           /* while a change is told piece by piece: the list before it */
-  guint        old_split;     /* then the list is old[..old_split] + shown[new_split..] */
-  guint        new_split;
+  gpointer     pinned;        /* the selected post (not a ref): changes go around it */
   gboolean     filtering;     /* as last notified */
 };
 
@@ -78,6 +74,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  REFILTERING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 filter_free (Filter *filter)
@@ -300,51 +303,42 @@ merge_sorted (GPtrArray *into,
   return out;
 }
 
-/* How the view is told of a change matters more than the change: when a
- * row GTK 4.8's list view tracks (the one at the top, the selected one, the
- * focused one) falls in what one items-changed removes, the view and the
- * selection look up every post it adds (a millisecond per 3,000); else a
- * replaced part costs little, and the rows still in it keep their widgets.
- * So the part that differs goes in pieces between the pinned posts that
- * stay (the selected post, the rows on screen: the tracked ones among
- * them); a piece that held a pinned post that goes is told as removed, then
- * added. A piece's change comes with the list as it is then: the old list
- * up to the piece, the new one after it (old_split, new_split). */
+/* The changes the view is told of cost it by what they add, not by how
+ * many they are, when the list's tracked rows (the selected one, the one
+ * at the top) fall in what one removes: GTK 4.8 then looks up every post
+ * added, twice (the selection, the view), a millisecond per 3,000 posts.
+ * So: posts only added come as their runs when there are few; else the part
+ * that differs is one change, or two around the selected post when it stays
+ * (the selection keeps it without a search). */
+#define MAX_INSERT_RUNS 16
+
+/* @state is shown now: the view learns of it by this one change (what it
+ * reads in it matches what it was told). */
 static void
-emit_piece (GpmPostListModel *self,
-            guint             old_start,
-            guint             old_end,
-            guint             new_start,
-            guint             new_end,
-            gboolean          split)
+emit_step (GpmPostListModel *self,
+           GPtrArray        *state,
+           guint             position,
+           guint             removed,
+           guint             added)
 {
-  if (old_end == old_start && new_end == new_start)
-    return;
-  if (split && old_end > old_start && new_end > new_start)
-    {
-      self->old_split = old_start;
-      self->new_split = new_end;
-      g_list_model_items_changed (G_LIST_MODEL (self), old_start, old_end - old_start, 0);
-    }
-  else if (split)
-    split = FALSE;
-  self->old_split = old_start;
-  self->new_split = new_start;
-  g_list_model_items_changed (G_LIST_MODEL (self), old_start, split ? 0 : old_end - old_start, new_end - new_start);
+  GPtrArray *old = self->shown;
+
+  self->shown = g_ptr_array_ref (state);
+  g_ptr_array_unref (old);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
-/* @new_shown replaces what is shown. */
+/* @new_shown replaces what is shown; @refilter: it is a filter's new
+ * result (::refiltering first, when it replaces posts). */
 static void
 show (GpmPostListModel *self,
-      GPtrArray        *new_shown)
+      GPtrArray        *new_shown,
+      gboolean          refilter)
 {
-  GPtrArray *old = self->shown;   /* its ref dropped at the end */
-  g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) at_new = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) stays = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  g_autoptr(GPtrArray) old = g_ptr_array_ref (self->shown);
   guint n_old = old->len, n_new = new_shown->len, prefix = 0, suffix = 0;
-  guint removed, added, old_end, new_end;
-  gboolean goes = FALSE;
+  guint removed, added;
 
   while (prefix < n_old && prefix < n_new && old->pdata[prefix] == new_shown->pdata[prefix])
     prefix++;
@@ -353,54 +347,87 @@ show (GpmPostListModel *self,
     suffix++;
   removed = n_old - prefix - suffix;
   added = n_new - prefix - suffix;
+  if (refilter && removed > 0 && added > 0)
+    g_signal_emit (self, signals[REFILTERING], 0, removed, added);
 
-  self->shown = g_ptr_array_ref (new_shown);
-  if (removed == 0 && added == 0)
+  /* Posts only added (a batch while the takeout loads): the runs of new
+   * posts, if few; from the last, each in a list with the runs before it
+   * still out */
+  if (added > removed)
     {
-      g_ptr_array_unref (old);
-      return;
+      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      guint i = prefix, j = prefix, end_old = prefix + removed;
+
+      while (j < prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint run[2] = { j, 0 };
+
+          if (i < end_old && old->pdata[i] == new_shown->pdata[j])
+            {
+              i++;
+              j++;
+              continue;
+            }
+          while (j < prefix + added && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
+            {
+              j++;
+              run[1]++;
+            }
+          g_array_append_vals (runs, run, 1);
+        }
+      if (i == end_old && j == prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint before = 0;
+
+          for (guint r = 0; r < runs->len; r++)
+            before += g_array_index (runs, guint, r * 2 + 1);
+          for (guint r = runs->len; r-- > 0;)
+            {
+              guint start = g_array_index (runs, guint, r * 2), len = g_array_index (runs, guint, r * 2 + 1);
+              g_autoptr(GPtrArray) state = g_ptr_array_sized_new (n_new);
+              guint from = 0;
+
+              before -= len;
+              /* the new list without the runs before this one */
+              for (guint q = 0; q < r; q++)
+                {
+                  guint qs = g_array_index (runs, guint, q * 2);
+
+                  append_range (state, new_shown, from, qs);
+                  from = qs + g_array_index (runs, guint, q * 2 + 1);
+                }
+              append_range (state, new_shown, from, n_new);
+              emit_step (self, state, start - before, 0, len);
+            }
+          return;
+        }
     }
 
-  if (self->pin_func != NULL)
-    self->pin_func (pinned, self->pin_data);
-  for (guint j = prefix; g_hash_table_size (pinned) > 0 && j < prefix + added; j++)
-    if (g_hash_table_contains (pinned, new_shown->pdata[j]))
-      g_hash_table_insert (at_new, new_shown->pdata[j], GUINT_TO_POINTER (j));
-
-  /* The list told of piece by piece, from the last (positions before a
-   * piece stay the old ones) */
-  self->old = old;
-  old_end = prefix + removed;
-  new_end = prefix + added;
-  for (guint i = prefix; g_hash_table_size (pinned) > 0 && i < prefix + removed; i++)
-    if (g_hash_table_contains (pinned, old->pdata[i]))
-      {
-        gpointer j;
-
-        if (g_hash_table_lookup_extended (at_new, old->pdata[i], NULL, &j))
-          {
-            guint pair[2] = { i, GPOINTER_TO_UINT (j) };
-            g_array_append_vals (stays, pair, 1);
-          }
-      }
-  for (guint k = stays->len; k-- > 0;)
+  if (removed > 0 && added > 0 && self->pinned != NULL)
     {
-      guint o = g_array_index (stays, guint, k * 2), n = g_array_index (stays, guint, k * 2 + 1);
+      guint at_old = G_MAXUINT, at_new = G_MAXUINT;
 
-      goes = FALSE;
-      for (guint i = o + 1; i < old_end && !goes; i++)
-        goes = g_hash_table_contains (pinned, old->pdata[i]);
-      emit_piece (self, o + 1, old_end, n + 1, new_end, goes);
-      old_end = o;
-      new_end = n;
+      for (guint i = prefix; i < prefix + removed; i++)
+        if (old->pdata[i] == self->pinned)
+          at_old = i;
+      for (guint j = prefix; at_old != G_MAXUINT && j < prefix + added; j++)
+        if (new_shown->pdata[j] == self->pinned)
+          at_new = j;
+      if (at_new != G_MAXUINT)
+        {
+          g_autoptr(GPtrArray) state = g_ptr_array_sized_new (at_old + 1 + n_new - at_new - 1);
+
+          /* after it first (the old list up to it, the new after it), then
+           * before it */
+          append_range (state, old, 0, at_old + 1);
+          append_range (state, new_shown, at_new + 1, n_new);
+          emit_step (self, state, at_old + 1, prefix + removed - at_old - 1, prefix + added - at_new - 1);
+          emit_step (self, new_shown, prefix, at_old - prefix, at_new - prefix);
+          return;
+        }
     }
-  goes = FALSE;
-  for (guint i = prefix; i < old_end && !goes; i++)
-    goes = g_hash_table_contains (pinned, old->pdata[i]);
-  emit_piece (self, prefix, old_end, prefix, new_end, goes);
 
-  self->old = NULL;
-  g_ptr_array_unref (old);
+  emit_step (self, new_shown, prefix, removed, added);
 }
 
 static void
@@ -425,6 +452,7 @@ typedef struct {
   SearchTexts *texts;
   GPtrArray   *sorted;   /* out, with sort */
   GPtrArray   *shown;    /* out */
+  gboolean     new_filter; /* the filter changed since the pass before */
 } Pass;
 
 static void
@@ -500,7 +528,7 @@ pass_done_cb (GObject      *source,
   /* A pass over posts that more have joined since is shown (the next
    * adds them); one for a filter changed since is not */
   if (!self->filter_dirty && self->all_sorted)
-    show (self, pass->shown);
+    show (self, pass->shown, pass->new_filter);
 
   if (self->filter_dirty || self->posts_dirty)
     schedule_pass (self);
@@ -520,6 +548,7 @@ start_pass (GpmPostListModel *self)
   if (self->filter->search != NULL)
     pass->texts = search_texts_ref (self->texts);
 
+  pass->new_filter = self->filter_dirty;
   self->running = TRUE;
   self->filter_dirty = FALSE;
   self->posts_dirty = FALSE;
@@ -561,7 +590,7 @@ gpm_post_list_model_set_posts (GpmPostListModel *self,
   g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
 
   /* Nothing of the old posts stays shown once their refs go */
-  show (self, empty);
+  show (self, empty, FALSE);
 
   g_ptr_array_unref (self->owned);
   self->owned = g_ptr_array_new_full (posts ? posts->len : 0, g_object_unref);
@@ -623,7 +652,7 @@ gpm_post_list_model_add_posts (GpmPostListModel *self,
         if (filter_match (self->filter, sorted->pdata[i], NULL, NULL))
           g_ptr_array_add (matching, sorted->pdata[i]);
       shown = merge_sorted (self->shown, matching);
-      show (self, shown);
+      show (self, shown, FALSE);
     }
   else
     {
@@ -676,13 +705,11 @@ gpm_post_list_model_set_filter (GpmPostListModel *self,
 }
 
 void
-gpm_post_list_model_set_pin_func (GpmPostListModel        *self,
-                                  GpmPostListModelPinFunc  func,
-                                  gpointer                 user_data)
+gpm_post_list_model_set_pinned (GpmPostListModel *self,
+                                GpmPost          *post)
 {
   g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
-  self->pin_func = func;
-  self->pin_data = user_data;
+  self->pinned = post;
 }
 
 gboolean
@@ -708,11 +735,7 @@ gpm_post_list_model_get_item_type (GListModel *model)
 static guint
 gpm_post_list_model_get_n_items (GListModel *model)
 {
-  GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
-
-  if (self->old != NULL)
-    return self->old_split + self->shown->len - self->new_split;
-  return self->shown->len;
+  return GPM_POST_LIST_MODEL (model)->shown->len;
 }
 
 static gpointer
@@ -721,12 +744,6 @@ gpm_post_list_model_get_item (GListModel *model,
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
-  if (self->old != NULL)
-    {
-      if (position < self->old_split)
-        return g_object_ref (self->old->pdata[position]);
-      position = position - self->old_split + self->new_split;
-    }
   if (position >= self->shown->len)
     return NULL;
   return g_object_ref (self->shown->pdata[position]);
@@ -786,6 +803,12 @@ gpm_post_list_model_class_init (GpmPostListModelClass *klass)
     g_param_spec_boolean ("filtering", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Before a filter's new result replaces posts (@removed of them by
+   * @added): a view may start over rather than be told of them all. */
+  signals[REFILTERING] =
+    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
