@@ -49,6 +49,17 @@ struct _GpmPostListRow
 
 G_DEFINE_FINAL_TYPE (GpmPostListRow, gpm_post_list_row, GTK_TYPE_WIDGET)
 
+/* Setting a tooltip makes GTK ask the X server where the pointer is (a
+ * round trip, a fifth of the main thread's time while scrolling): only
+ * when it changes. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static void
 show_icon (GpmPostListRow *self,
            GtkWidget      *icon,
@@ -58,6 +69,32 @@ show_icon (GpmPostListRow *self,
   gtk_widget_set_visible (icon, shown);
   if (shown)
     g_string_append_printf (self->description, ", %s", label);
+}
+
+/* The row's line of text, as gpm_convert_dup_list_text() makes it, from
+ * what the index keeps where it can: the post's own text, else its link's
+ * title. The post's full JSON (read again from the archive, and kept) only
+ * for a reshare without either, for the reshared author's name. */
+static char *
+dup_list_text (GpmPost *post)
+{
+  g_autofree char *text = gpm_convert_html_to_plain (gpm_post_get_content (post), SNIPPET_CHARS);
+  const char *link_title = NULL;
+
+  if (*text != '\0')
+    return g_steal_pointer (&text);
+  gpm_post_get_search_parts (post, &link_title, NULL, NULL);
+  if (link_title != NULL && *link_title != '\0')
+    {
+      g_autofree char *escaped = g_markup_escape_text (link_title, -1);
+      g_autofree char *title = gpm_convert_html_to_plain (escaped, SNIPPET_CHARS);
+
+      if (*title != '\0')
+        return g_steal_pointer (&title);
+    }
+  if (gpm_post_get_attachments (post) & GPM_POST_HAS_RESHARE)
+    return gpm_convert_dup_list_text (post, SNIPPET_CHARS);
+  return g_strdup ("");
 }
 
 void
@@ -79,7 +116,7 @@ gpm_post_list_row_set_post (GpmPostListRow *self,
   date = gpm_gui_format_post_date (post);
   /* The user's own text, or "Reshare of NAME's post": never the reshared
    * post's text (core decides; the row shows it). */
-  snippet = gpm_convert_dup_list_text (post, SNIPPET_CHARS);
+  snippet = dup_list_text (post);
   gtk_label_set_label (GTK_LABEL (self->date), date);
   g_string_append (self->description, date);
 
@@ -128,8 +165,8 @@ gpm_post_list_row_set_post (GpmPostListRow *self,
       /* diaspora* has no communities: the post goes out public. The badge
        * gets a globe before the name. */
       gtk_widget_set_visible (self->globe[i], community);
-      gtk_widget_set_tooltip_text (self->badge[i],
-                                   community ? _("A community post: diaspora* has no communities, so it becomes public") : NULL);
+      set_tooltip (self->badge[i],
+                   community ? _("A community post: diaspora* has no communities, so it becomes public") : NULL);
       if (community)
         g_string_append_printf (self->description, ", %s, %s", gpm_gui_scope_label (scope), _("becomes public"));
       else
@@ -173,7 +210,7 @@ gpm_post_list_row_set_state (GpmPostListRow  *self,
       /* Translators: a post's warnings in its row: "Warning: too long for diaspora*" */
       g_autofree char *label = g_strdup_printf (_("Warning: %s"), words);
 
-      gtk_widget_set_tooltip_text (self->warning, label);
+      set_tooltip (self->warning, label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->warning), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       g_string_append_printf (self->a11y, ", %s", label);
     }
@@ -182,7 +219,7 @@ gpm_post_list_row_set_state (GpmPostListRow  *self,
   if (state_icon != NULL)
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (self->state), state_icon);
-      gtk_widget_set_tooltip_text (self->state, state_label);
+      set_tooltip (self->state, state_label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->state),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, state_label, -1);
       if (state_label != NULL)
