@@ -58,7 +58,11 @@ struct _GpmPostListModel
   gboolean     filter_dirty;  /* the filter changed since the running pass started */
   gboolean     posts_dirty;   /* posts were added that @shown may lack */
   guint        idle_id;       /* a pass is about to start */
-  gpointer     pinned;        /* the selected post (not a ref): changes go around it */
+  GpmPostListModelPinFunc pin_func;
+  gpointer     pin_data;
+  GPtrArray   *old;           /* while a change is told in pieces: the list before it */
+  guint        old_split;     /* then the list is old[..old_split] + shown[new_split..] */
+  guint        new_split;
   gboolean     filtering;     /* as last notified */
 };
 
@@ -307,9 +311,10 @@ merge_sorted (GPtrArray *into,
  * many they are, when the list's tracked rows (the selected one, the one
  * at the top) fall in what one removes: GTK 4.8 then looks up every post
  * added, twice (the selection, the view), a millisecond per 3,000 posts.
- * So: posts only added come as their runs when there are few; else the part
- * that differs is one change, or two around the selected post when it stays
- * (the selection keeps it without a search). */
+ * So: posts only added come as their runs when there are few; else in
+ * pieces around the rows the view tracks (show()); a filter's new result
+ * that replaces many posts is announced (::refiltering: the list view
+ * starts over, a few rows a frame). */
 #define MAX_INSERT_RUNS 16
 
 /* @state is shown now: the view learns of it by this one change (what it
@@ -327,6 +332,31 @@ emit_step (GpmPostListModel *self,
   g_ptr_array_unref (old);
   if (removed > 0 || added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* One piece of a change told in pieces (show()): the list is then
+ * old[..old_split] + shown[new_split..]. */
+static void
+emit_piece (GpmPostListModel *self,
+            guint             old_start,
+            guint             old_end,
+            guint             new_start,
+            guint             new_end,
+            gboolean          split)
+{
+  if (old_end == old_start && new_end == new_start)
+    return;
+  if (split && old_end > old_start && new_end > new_start)
+    {
+      self->old_split = old_start;
+      self->new_split = new_end;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_start, old_end - old_start, 0);
+    }
+  else
+    split = FALSE;
+  self->old_split = old_start;
+  self->new_split = new_start;
+  g_list_model_items_changed (G_LIST_MODEL (self), old_start, split ? 0 : old_end - old_start, new_end - new_start);
 }
 
 /* @new_shown replaces what is shown; @refilter: it is a filter's new
@@ -403,26 +433,55 @@ show (GpmPostListModel *self,
         }
     }
 
-  if (removed > 0 && added > 0 && self->pinned != NULL)
+  /* Else in pieces between the pinned posts that stay (the selected one,
+   * the rows on screen, the top one among them: those GTK tracks), each
+   * with the list as it is then: the old list up to the piece, the new one
+   * after it. No tracked row is then in what a piece removes, and the rows
+   * that stay keep their widgets. A piece that held a pinned post that goes
+   * (a small refilter) is told as removed, then added. */
+  if (removed > 0 && added > 0 && self->pin_func != NULL)
     {
-      guint at_old = G_MAXUINT, at_new = G_MAXUINT;
+      g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) at_new = g_hash_table_new (NULL, NULL);
+      g_autoptr(GArray) stays = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      guint old_end = prefix + removed, new_end = prefix + added;
+      gboolean goes;
 
-      for (guint i = prefix; i < prefix + removed; i++)
-        if (old->pdata[i] == self->pinned)
-          at_old = i;
-      for (guint j = prefix; at_old != G_MAXUINT && j < prefix + added; j++)
-        if (new_shown->pdata[j] == self->pinned)
-          at_new = j;
-      if (at_new != G_MAXUINT)
+      self->pin_func (pinned, self->pin_data);
+      for (guint j = prefix; g_hash_table_size (pinned) > 0 && j < new_end; j++)
+        if (g_hash_table_contains (pinned, new_shown->pdata[j]))
+          g_hash_table_insert (at_new, new_shown->pdata[j], GUINT_TO_POINTER (j));
+      for (guint i = prefix; g_hash_table_size (at_new) > 0 && i < old_end; i++)
         {
-          g_autoptr(GPtrArray) state = g_ptr_array_sized_new (at_old + 1 + n_new - at_new - 1);
+          gpointer j;
 
-          /* after it first (the old list up to it, the new after it), then
-           * before it */
-          append_range (state, old, 0, at_old + 1);
-          append_range (state, new_shown, at_new + 1, n_new);
-          emit_step (self, state, at_old + 1, prefix + removed - at_old - 1, prefix + added - at_new - 1);
-          emit_step (self, new_shown, prefix, at_old - prefix, at_new - prefix);
+          if (g_hash_table_lookup_extended (at_new, old->pdata[i], NULL, &j))
+            {
+              guint pair[2] = { i, GPOINTER_TO_UINT (j) };
+              g_array_append_vals (stays, pair, 1);
+            }
+        }
+      if (stays->len > 0)
+        {
+          g_ptr_array_unref (self->shown);
+          self->shown = g_ptr_array_ref (new_shown);
+          self->old = old;
+          for (guint k = stays->len; k-- > 0;)
+            {
+              guint o = g_array_index (stays, guint, k * 2), n = g_array_index (stays, guint, k * 2 + 1);
+
+              goes = FALSE;
+              for (guint i = o + 1; i < old_end && !goes; i++)
+                goes = g_hash_table_contains (pinned, old->pdata[i]);
+              emit_piece (self, o + 1, old_end, n + 1, new_end, goes);
+              old_end = o;
+              new_end = n;
+            }
+          goes = FALSE;
+          for (guint i = prefix; i < old_end && !goes; i++)
+            goes = g_hash_table_contains (pinned, old->pdata[i]);
+          emit_piece (self, prefix, old_end, prefix, new_end, goes);
+          self->old = NULL;
           return;
         }
     }
@@ -705,11 +764,13 @@ gpm_post_list_model_set_filter (GpmPostListModel *self,
 }
 
 void
-gpm_post_list_model_set_pinned (GpmPostListModel *self,
-                                GpmPost          *post)
+gpm_post_list_model_set_pin_func (GpmPostListModel        *self,
+                                  GpmPostListModelPinFunc  func,
+                                  gpointer                 user_data)
 {
   g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
-  self->pinned = post;
+  self->pin_func = func;
+  self->pin_data = user_data;
 }
 
 gboolean
@@ -735,7 +796,11 @@ gpm_post_list_model_get_item_type (GListModel *model)
 static guint
 gpm_post_list_model_get_n_items (GListModel *model)
 {
-  return GPM_POST_LIST_MODEL (model)->shown->len;
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
+
+  if (self->old != NULL)
+    return self->old_split + self->shown->len - self->new_split;
+  return self->shown->len;
 }
 
 static gpointer
@@ -744,6 +809,12 @@ gpm_post_list_model_get_item (GListModel *model,
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
+  if (self->old != NULL)
+    {
+      if (position < self->old_split)
+        return g_object_ref (self->old->pdata[position]);
+      position = position - self->old_split + self->new_split;
+    }
   if (position >= self->shown->len)
     return NULL;
   return g_object_ref (self->shown->pdata[position]);

@@ -33,11 +33,15 @@ void     gpm_post_list_model_set_filter          (GpmPostListModel *self,
                                                   gboolean          warnings_only,
                                                   GHashTable       *warnings);
 
-/* The selected post (NULL: none): a change that keeps it goes around it,
- * so the view and the selection keep it cheaply. Not a reference: set it
- * again when the selection changes. */
-void     gpm_post_list_model_set_pinned          (GpmPostListModel *self,
-                                                  GpmPost          *post);
+/* Adds to @pinned (a set of GpmPost*) the posts whose rows the view
+ * tracks or shows: the selected one, those on screen. */
+typedef void (*GpmPostListModelPinFunc) (GHashTable *pinned,
+                                         gpointer    user_data);
+/* A change is told to the view in pieces between the pinned posts that
+ * stay, so the view keeps their rows and never looks up every post added. */
+void     gpm_post_list_model_set_pin_func        (GpmPostListModel        *self,
+                                                  GpmPostListModelPinFunc  func,
+                                                  gpointer                 user_data);
 /* TRUE until the posts and filter set last are all in the list
  * (notify::filtering). */
 gboolean gpm_post_list_model_is_filtering        (GpmPostListModel *self);

@@ -278,10 +278,37 @@ refiltering_cb (GpmPostList *self,
     start_growing (self);
 }
 
+/* The posts whose rows the view tracks: the selected one and those on
+ * screen (the one at the top among them). */
+static void
+pin_cb (GHashTable *pinned,
+        gpointer    user_data)
+{
+  GpmPostList *self = user_data;
+  GtkWidget *view = GTK_WIDGET (self->list_view);
+  double height = gtk_widget_get_height (view);
+  GHashTableIter iter;
+  gpointer item;
+
+  if (gtk_single_selection_get_selected_item (self->selection) != NULL)
+    g_hash_table_add (pinned, gtk_single_selection_get_selected_item (self->selection));
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GtkWidget *child = gtk_list_item_get_child (item);
+      GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
+      graphene_rect_t bounds;
+
+      if (row != NULL && gtk_list_item_get_item (item) != NULL && gtk_widget_get_mapped (row) &&
+          gtk_widget_compute_bounds (row, view, &bounds) && bounds.size.height > 0 &&
+          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
+        g_hash_table_add (pinned, gtk_list_item_get_item (item));
+    }
+}
+
 static void
 selection_changed_cb (GpmPostList *self)
 {
-  gpm_post_list_model_set_pinned (self->model, gtk_single_selection_get_selected_item (self->selection));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_POST]);
 }
 
@@ -739,6 +766,7 @@ gpm_post_list_init (GpmPostList *self)
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound = g_hash_table_new (NULL, NULL);
   self->model = gpm_post_list_model_new ();
+  gpm_post_list_model_set_pin_func (self->model, pin_cb, self);
   self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0, ROWS_ALL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
