@@ -436,7 +436,10 @@ test_communities_become_public (void)
     GtkWidget *badge = find_text (GTK_WIDGET (gpm_window_get_post_list (window)), "Raspberry Pi");
 
     g_assert_nonnull (badge);
-    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (gtk_widget_get_parent (badge)), "becomes public"));
+    /* the badge itself (a label with a globe) says so */
+    g_assert_nonnull (gtk_widget_get_tooltip_text (badge));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (badge), "becomes public"));
+    g_assert_true (gtk_widget_has_css_class (badge, "community"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));

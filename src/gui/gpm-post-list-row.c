@@ -38,9 +38,7 @@ struct _GpmPostListRow
   GtkWidget *state;
   GtkWidget *snippet;
   GtkWidget *badges;
-  GtkWidget *badge[MAX_BADGES];
-  GtkWidget *globe[MAX_BADGES];
-  GtkWidget *badge_label[MAX_BADGES];
+  GtkWidget *badge[MAX_BADGES];   /* labels: a row is made and dropped whole, so few widgets */
   GtkWidget *more;
 
   GString   *description;  /* the post's own parts, for screen readers */
@@ -157,14 +155,17 @@ gpm_post_list_row_set_post (GpmPostListRow *self,
       gtk_widget_set_visible (self->badge[i], scope != NULL);
       if (scope == NULL)
         continue;
-      gtk_label_set_label (GTK_LABEL (self->badge_label[i]), gpm_gui_scope_label (scope));
+      gtk_label_set_label (GTK_LABEL (self->badge[i]), gpm_gui_scope_label (scope));
       if (scope != NULL && gpm_gui_scope_is_private (scope))
         gtk_widget_add_css_class (self->badge[i], "private");
       else
         gtk_widget_remove_css_class (self->badge[i], "private");
       /* diaspora* has no communities: the post goes out public. The badge
-       * gets a globe before the name. */
-      gtk_widget_set_visible (self->globe[i], community);
+       * gets a globe before the name (style.css). */
+      if (community)
+        gtk_widget_add_css_class (self->badge[i], "community");
+      else
+        gtk_widget_remove_css_class (self->badge[i], "community");
       set_tooltip (self->badge[i],
                    community ? _("A community post: diaspora* has no communities, so it becomes public") : NULL);
       if (community)
@@ -282,12 +283,6 @@ gpm_post_list_row_class_init (GpmPostListRowClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "badge0", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge[0]));
   gtk_widget_class_bind_template_child_full (widget_class, "badge1", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge[1]));
   gtk_widget_class_bind_template_child_full (widget_class, "badge2", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge[2]));
-  gtk_widget_class_bind_template_child_full (widget_class, "globe0", FALSE, G_STRUCT_OFFSET (GpmPostListRow, globe[0]));
-  gtk_widget_class_bind_template_child_full (widget_class, "globe1", FALSE, G_STRUCT_OFFSET (GpmPostListRow, globe[1]));
-  gtk_widget_class_bind_template_child_full (widget_class, "globe2", FALSE, G_STRUCT_OFFSET (GpmPostListRow, globe[2]));
-  gtk_widget_class_bind_template_child_full (widget_class, "badge_label0", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge_label[0]));
-  gtk_widget_class_bind_template_child_full (widget_class, "badge_label1", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge_label[1]));
-  gtk_widget_class_bind_template_child_full (widget_class, "badge_label2", FALSE, G_STRUCT_OFFSET (GpmPostListRow, badge_label[2]));
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, more);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
