@@ -25,6 +25,7 @@
 #include <string.h>
 #include <malloc.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "gpm-migrate-page-private.h"
 #include "gpm-sign-in-dialog.h"
@@ -35,11 +36,37 @@
 static gint64 last_tick;
 static gint64 max_gap;
 static gint64 sum_ticks;
+/* The same gaps in CPU time of the main thread: what the app itself did in
+ * them. On a machine whose cores others share (a load of 10 on 2 cores) a
+ * wall-clock gap is mostly the scheduler's; the CPU time is the app's. */
+static gint64 last_cpu;
+static gint64 max_cpu_gap;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* "50.1 ms (main thread CPU 12.3 ms)" */
+static const char *
+gap_text (gint64 gap,
+          gint64 cpu_gap)
+{
+  static char text[64];
+
+  g_snprintf (text, sizeof text, "%.1f ms (main thread CPU %.1f ms)", gap / 1000.0, cpu_gap / 1000.0);
+  return text;
+}
 
 static gboolean
 tick_cb (gpointer data)
 {
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
 
   static double gaps_over = -1;
 
@@ -47,9 +74,13 @@ tick_cb (gpointer data)
     gaps_over = g_getenv ("BENCH_GUI_GAPS") ? g_ascii_strtod (g_getenv ("BENCH_GUI_GAPS"), NULL) : 0;
   if (last_tick != 0 && now - last_tick > max_gap)
     max_gap = now - last_tick;
+  if (last_tick != 0 && cpu - last_cpu > max_cpu_gap)
+    max_cpu_gap = cpu - last_cpu;
   if (gaps_over > 0 && last_tick != 0 && now - last_tick > gaps_over * 1000)
-    g_print ("GAP of %.1f ms ending at %.3f s\n", (now - last_tick) / 1000.0, now / 1e6);
+    g_print ("GAP of %.1f ms (CPU %.1f ms) ending at %.3f s\n", (now - last_tick) / 1000.0,
+             (cpu - last_cpu) / 1000.0, now / 1e6);
   last_tick = now;
+  last_cpu = cpu;
   sum_ticks++;
   return G_SOURCE_CONTINUE;
 }
@@ -210,7 +241,7 @@ scroll_whole_list (GpmPostList *list)
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (sw);
   guint pages = 0;
 
-  max_gap = 0;
+  max_gap = max_cpu_gap = 0;
   last_tick = 0;
   /* The view estimates its height (upper) from the rows it has seen: go on
    * until the value stops moving */
@@ -222,6 +253,9 @@ scroll_whole_list (GpmPostList *list)
       gtk_adjustment_set_value (adj, before + step);
       run_for (16);
       pages++;
+      if (g_getenv ("BENCH_GUI_SCROLL") != NULL)
+        g_print ("scroll step %u: %.0f → %.0f of %.0f\n", pages, before, gtk_adjustment_get_value (adj),
+                 gtk_adjustment_get_upper (adj));
       if (gtk_adjustment_get_value (adj) <= before)
         break;
     }
@@ -259,7 +293,7 @@ main (int   argc,
   GpmWindow *window;
   GpmPostList *list;
   const char *paths[2] = { NULL, NULL };
-  gint64 t0, t_first, t_read, gap_import;
+  gint64 t0, t_first, t_read, gap_import, cpu_import;
   guint tick_id;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -313,7 +347,7 @@ main (int   argc,
     }
   tick_id = g_timeout_add (5, tick_cb, NULL);
   last_tick = 0;
-  max_gap = 0;
+  max_gap = max_cpu_gap = 0;
 
   reset_peak_rss ();
   g_print ("memory before the drop: %.0f MB\n", peak_rss_mb ());
@@ -327,18 +361,19 @@ main (int   argc,
   gpm_test_gui_wait_list (window);
   run_for (1500);
   gap_import = max_gap;
+  cpu_import = max_cpu_gap;
 
   g_print ("posts: %u\n", gpm_import_get_n_posts (gpm_window_get_import (window)));
   g_print ("first posts shown after: %.0f ms (target < 300)\n", (t_first - t0) / 1000.0);
   g_print ("all posts read after: %.0f ms\n", (t_read - t0) / 1000.0);
-  g_print ("longest main loop block while opening: %.1f ms (target < 50)\n", gap_import / 1000.0);
+  g_print ("longest main loop block while opening: %s (target < 50)\n", gap_text (gap_import, cpu_import));
   g_print ("longest frame paint while opening: %.1f ms (renderer: GSK_RENDERER=%s)\n", max_paint / 1000.0,
            g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
   max_paint = 0;
 
   list = gpm_window_get_post_list (window);
   g_signal_connect_swapped (gpm_window_get_preview (window), "loaded", G_CALLBACK (loaded_cb), NULL);
-  max_gap = 0;
+  max_gap = max_cpu_gap = 0;
   last_tick = 0;
   for (int i = 0; i < n_switches; i++)
     {
@@ -364,14 +399,14 @@ main (int   argc,
   g_print ("preview update after a switch: median %.1f ms, worst %.1f ms over %d switches (target < 100)\n",
            g_array_index (switches, gint64, switches->len / 2) / 1000.0,
            g_array_index (switches, gint64, switches->len - 1) / 1000.0, n_switches);
-  g_print ("longest main loop block while switching: %.1f ms (target < 50)\n", max_gap / 1000.0);
+  g_print ("longest main loop block while switching: %s (target < 50)\n", gap_text (max_gap, max_cpu_gap));
   g_print ("longest frame paint while switching: %.1f ms\n", max_paint / 1000.0);
 
   /* Searching, then every audience ticked (the default is the public ones) */
   {
-    gint64 gap_search, gap_tick, gap_scroll;
+    gint64 gap_search, gap_tick, gap_scroll, cpu_search, cpu_tick;
 
-    max_gap = 0;
+    max_gap = max_cpu_gap = 0;
     last_tick = 0;
     gpm_post_list_set_search_text (list, "the");
     gpm_test_gui_wait_list (window);
@@ -380,19 +415,21 @@ main (int   argc,
     gpm_test_gui_wait_list (window);
     run_for (300);
     gap_search = max_gap;
-    g_print ("longest main loop block while searching: %.1f ms (target < 50)\n", gap_search / 1000.0);
+    cpu_search = max_cpu_gap;
+    g_print ("longest main loop block while searching: %s (target < 50)\n", gap_text (gap_search, cpu_search));
 
-    max_gap = 0;
+    max_gap = max_cpu_gap = 0;
     last_tick = 0;
     gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
     gpm_test_gui_wait_list (window);
     run_for (300);
     gap_tick = max_gap;
-    g_print ("longest main loop block while ticking every audience (%u posts shown): %.1f ms (target < 50)\n",
-             g_list_model_get_n_items (gpm_post_list_get_model (list)), gap_tick / 1000.0);
+    cpu_tick = max_cpu_gap;
+    g_print ("longest main loop block while ticking every audience (%u posts shown): %s (target < 50)\n",
+             g_list_model_get_n_items (gpm_post_list_get_model (list)), gap_text (gap_tick, cpu_tick));
 
     gap_scroll = scroll_whole_list (list);
-    g_print ("longest main loop block while scrolling the whole list: %.1f ms (target < 50)\n", gap_scroll / 1000.0);
+    g_print ("longest main loop block while scrolling the whole list: %s (target < 50)\n", gap_text (gap_scroll, max_cpu_gap));
     g_print ("memory peak with the takeout open and scrolled through: %.0f MB (target < 300)\n", peak_rss_mb ());
   }
 
@@ -419,7 +456,7 @@ main (int   argc,
     gpm_test_gui_wait_sign_in_step (dialog, "password");
     gpm_sign_in_dialog_set_password (dialog, "correct horse");
     run_for (200);
-    max_gap = 0;
+    max_gap = max_cpu_gap = 0;
     last_tick = 0;
     max_paint = 0;
     t_sign_in = g_get_monotonic_time ();
@@ -434,7 +471,7 @@ main (int   argc,
     run_for (1000);
     g_print ("migrate page statement shown after signing in: %.0f ms, complete (aspects, Start) after %.0f ms\n",
              (t_statement - t_sign_in) / 1000.0, (t_plan - t_sign_in) / 1000.0);
-    g_print ("longest main loop block while entering the migrate page: %.1f ms (target < 50)\n", max_gap / 1000.0);
+    g_print ("longest main loop block while entering the migrate page: %s (target < 50)\n", gap_text (max_gap, max_cpu_gap));
     g_print ("longest frame paint while entering the migrate page: %.1f ms\n", max_paint / 1000.0);
   }
 

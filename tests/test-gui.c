@@ -12,6 +12,7 @@
 #include "gpm-date-line.h"
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
+#include "gpm-post-list-model.h"
 #include "gpm-preferences-window.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
@@ -435,7 +436,10 @@ test_communities_become_public (void)
     GtkWidget *badge = find_text (GTK_WIDGET (gpm_window_get_post_list (window)), "Raspberry Pi");
 
     g_assert_nonnull (badge);
-    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (gtk_widget_get_parent (badge)), "becomes public"));
+    /* the badge itself (a label with a globe) says so */
+    g_assert_nonnull (gtk_widget_get_tooltip_text (badge));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (badge), "becomes public"));
+    g_assert_true (gtk_widget_has_css_class (badge, "community"));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1068,6 +1072,306 @@ test_posts_while_reading (void)
   gpm_takeout_gen_manifest_free (manifest);
 }
 
+typedef struct {
+  GListModel *model;
+  GPtrArray  *seen;     /* what the changes told of, GpmPost* */
+} Shadow;
+
+/* Each change must describe the model as it is when it comes: the posts
+ * it says were added are the model's at those positions. */
+static void
+shadow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         Shadow     *shadow)
+{
+  g_assert_cmpuint (position + removed, <=, shadow->seen->len);
+  g_ptr_array_remove_range (shadow->seen, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (model, position + i);
+      g_ptr_array_insert (shadow->seen, position + i, post);
+    }
+  g_assert_cmpuint (shadow->seen->len, ==, g_list_model_get_n_items (model));
+}
+
+static GpmPost *test_pinned;
+
+static void
+test_pin_cb (GHashTable *pinned,
+             gpointer    user_data)
+{
+  if (test_pinned != NULL)
+    g_hash_table_add (pinned, test_pinned);
+}
+
+static gboolean
+model_settled (gpointer model)
+{
+  return !gpm_post_list_model_is_filtering (model);
+}
+
+static void
+assert_shadow (Shadow     *shadow,
+               GHashTable *keys,
+               const char *search)
+{
+  guint n = g_list_model_get_n_items (shadow->model);
+
+  g_assert_cmpuint (shadow->seen->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (shadow->model, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+      gboolean in = FALSE;
+
+      g_assert_true (post == g_ptr_array_index (shadow->seen, i));
+      for (guint k = 0; k < scopes->len && keys != NULL; k++)
+        in = in || g_hash_table_contains (keys, gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+      if (search == NULL)
+        g_assert_true (in);
+    }
+}
+
+/* The post list's own model (issue 13): after posts added in batches of any
+ * spread, ticks and searches, its changes told the view exactly what it
+ * holds, posts newest first, the matching ones only. */
+static void
+test_post_list_model (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "list-model", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GpmPostListModel) model = gpm_post_list_model_new ();
+  g_autoptr(GPtrArray) shuffled = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  g_autoptr(GHashTable) all_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) public_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  Shadow shadow = { G_LIST_MODEL (model), g_ptr_array_new () };
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GPtrArray *all;
+  guint done = 0;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 2000;
+  options.seed = 15;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_ZIP, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+  import = gpm_import_new ((const char * const *) paths->pdata);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  all = gpm_import_get_posts (import);
+  g_assert_cmpuint (all->len, ==, 2000);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (all, i));
+      for (guint k = 0; k < scopes->len; k++)
+        g_hash_table_add (all_keys, (gpointer) gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+    }
+  g_hash_table_add (public_keys, (gpointer) "PUBLIC");
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), &shadow);
+  gpm_post_list_model_set_pin_func (model, test_pin_cb, NULL);
+  gpm_post_list_model_set_filter (model, public_keys, NULL, NULL, FALSE, NULL);
+
+  /* batches in any order: a few small ones (few runs), then big ones all
+   * over, a post kept pinned as the selected one */
+  shuffled = g_ptr_array_copy (all, NULL, NULL);
+  g_ptr_array_set_free_func (shuffled, NULL);
+  for (guint i = shuffled->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer t = shuffled->pdata[i - 1];
+      shuffled->pdata[i - 1] = shuffled->pdata[j];
+      shuffled->pdata[j] = t;
+    }
+  while (done < shuffled->len)
+    {
+      guint n = MIN (done < 30 ? 3 : 300, shuffled->len - done);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+      for (guint k = 0; k < n; k++)
+        g_ptr_array_add (batch, shuffled->pdata[done + k]);
+      gpm_post_list_model_add_posts (model, batch);
+      done += n;
+      if (g_list_model_get_n_items (G_LIST_MODEL (model)) > 3)
+        {
+          g_autoptr(GpmPost) pinned = g_list_model_get_item (G_LIST_MODEL (model), 3);
+          test_pinned = pinned;   /* the model holds the post */
+        }
+      if (done == 1200)
+        {
+          /* a search while posts come in */
+          gpm_post_list_model_set_filter (model, public_keys, NULL, "a", FALSE, NULL);
+          g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+          gpm_post_list_model_set_filter (model, public_keys, NULL, NULL, FALSE, NULL);
+        }
+    }
+  g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+  assert_shadow (&shadow, public_keys, NULL);
+  assert_newest_first (G_LIST_MODEL (model), g_list_model_get_n_items (G_LIST_MODEL (model)));
+  g_assert_cmpuint (gpm_post_list_model_get_n_posts (model), ==, 2000);
+
+  /* every audience, then a search, then back: posts not shown before come
+   * and go around the pinned one */
+  gpm_post_list_model_set_filter (model, all_keys, NULL, NULL, FALSE, NULL);
+  g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+  assert_shadow (&shadow, all_keys, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2000);
+  assert_newest_first (G_LIST_MODEL (model), 2000);
+  {
+    g_autoptr(GpmPost) pinned = g_list_model_get_item (G_LIST_MODEL (model), 700);
+    test_pinned = pinned;
+  }
+  gpm_post_list_model_set_filter (model, all_keys, NULL, "e", FALSE, NULL);
+  g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+  assert_shadow (&shadow, all_keys, "e");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <, 2000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
+  gpm_post_list_model_set_filter (model, public_keys, NULL, NULL, FALSE, NULL);
+  g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+  assert_shadow (&shadow, public_keys, NULL);
+
+  /* all at once, unsorted: the pass sorts them */
+  gpm_post_list_model_set_posts (model, all);
+  g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+  assert_shadow (&shadow, public_keys, NULL);
+  assert_newest_first (G_LIST_MODEL (model), g_list_model_get_n_items (G_LIST_MODEL (model)));
+
+  g_signal_handlers_disconnect_by_data (model, &shadow);
+  g_ptr_array_unref (shadow.seen);
+  test_pinned = NULL;
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
+static gboolean
+tree_or_read (gpointer window)
+{
+  return gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)) != NULL ||
+         !gpm_window_is_loading (window);
+}
+
+static gboolean
+read_and_settled (gpointer window)
+{
+  return !gpm_window_is_loading (window) &&
+         gpm_scope_sidebar_is_settled (gpm_window_get_sidebar (window));
+}
+
+/* Whether every button for win.migrate in @widget can be pressed (and one is there). */
+static void
+find_migrate_buttons (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.migrate") == 0)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_migrate_buttons (child, found);
+}
+
+static gboolean
+migrate_enabled (GpmWindow *window)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  gboolean enabled = TRUE;
+
+  find_migrate_buttons (GTK_WIDGET (window), buttons);
+  g_assert_cmpuint (buttons->len, >, 0);
+  for (guint i = 0; i < buttons->len; i++)
+    enabled = enabled && gtk_widget_get_sensitive (g_ptr_array_index (buttons, i));
+  return enabled;
+}
+
+/* Issue 13: ticks made while a big takeout is still read stay through the
+ * sidebar's rebuilds (live, and the last one once it is read); Migrate…
+ * waits until the whole takeout is read. */
+static void
+test_ticks_while_reading (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "ticks-while-reading", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  GpmScopeSidebar *sidebar;
+  GListModel *model;
+  GpmScopeNode *circles, *circle;
+  g_autofree char *circle_key = NULL;
+  g_auto(GStrv) ticked = NULL;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 8000;
+  options.seed = 14;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  sidebar = gpm_window_get_sidebar (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
+  g_assert_true (gpm_test_gui_wait (tree_or_read, window, 60));
+  /* The sidebar's first tree came while the rest is read */
+  g_assert_true (gpm_window_is_loading (window));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+  g_assert_false (migrate_enabled (window));
+
+  /* Public off (ticked by default), a circle on */
+  gpm_scope_node_set_active (find_node (window, "PUBLIC"), FALSE);
+  circles = find_node (window, "Circles");
+  circle = g_list_model_get_item (gpm_scope_node_get_children (circles), 0);
+  circle_key = g_strdup (gpm_scope_node_get_key (circle));
+  g_object_unref (circle);
+  gpm_scope_node_set_active (find_node (window, circle_key), TRUE);
+  ticked = gpm_scope_sidebar_get_selected_keys (sidebar);
+
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 120));
+  gpm_test_gui_wait_list (window);
+  g_assert_true (migrate_enabled (window));
+
+  /* Rebuilt since (the last time once all was read), the ticks stay: the
+   * same keys, or more (a community found after the tick is ticked) */
+  g_assert_false (gpm_scope_node_get_active (find_node (window, "PUBLIC")));
+  g_assert_true (gpm_scope_node_get_active (find_node (window, circle_key)));
+  {
+    g_auto(GStrv) now = gpm_scope_sidebar_get_selected_keys (sidebar);
+
+    for (guint i = 0; ticked[i] != NULL; i++)
+      g_assert_true (g_strv_contains ((const char * const *) now, ticked[i]));
+    g_assert_false (g_strv_contains ((const char * const *) now, "PUBLIC"));
+
+    /* and the list shows the posts of those ticks, the circle's among them */
+    model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+    g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+        GPtrArray *scopes = gpm_post_get_scopes (post);
+        gboolean in = FALSE;
+
+        for (guint k = 0; k < scopes->len; k++)
+          in = in || g_strv_contains ((const char * const *) now, gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+        g_assert_true (in);
+      }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
 static void
 test_generated_takeout_counts (void)
 {
@@ -1482,6 +1786,8 @@ main (int   argc,
   g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/posts-while-reading", test_posts_while_reading);
+  g_test_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
+  g_test_add_func ("/gui/post-list-model", test_post_list_model);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);

@@ -21,6 +21,8 @@ struct _GpmScopeSidebar
   GListStore    *roots;
   guint          changed_idle;
   GCancellable  *building;
+  gboolean       keep_ticks;  /* the tree being built replaces one of the same takeout */
+  GCancellable  *counting;    /* the summary's count being made */
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
@@ -56,7 +58,7 @@ gboolean
 gpm_scope_sidebar_is_settled (GpmScopeSidebar *self)
 {
   g_return_val_if_fail (GPM_IS_SCOPE_SIDEBAR (self), TRUE);
-  return self->changed_idle == 0 && self->building == NULL;
+  return self->changed_idle == 0 && self->building == NULL && self->counting == NULL;
 }
 
 /* Viewing is not selecting: the row the user clicked (its name, not its
@@ -116,13 +118,78 @@ viewed_changed_cb (GpmScopeSidebar *self)
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
+typedef struct {
+  GpmScopeIndex *index;
+  GStrv          keys;
+} Count;
+
+static void
+count_free (Count *count)
+{
+  g_object_unref (count->index);
+  g_strfreev (count->keys);
+  g_free (count);
+}
+
+/* How many posts the ticks select: a walk over every post (tens of
+ * milliseconds at 100,000), so not on the UI thread. */
+static void
+count_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Count *count = task_data;
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *posts = gpm_scope_index_get_posts (count->index);
+  gssize n = 0;
+
+  for (guint i = 0; count->keys[i] != NULL; i++)
+    g_hash_table_add (wanted, count->keys[i]);
+  for (guint i = 0; g_hash_table_size (wanted) > 0 && i < posts->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (posts, i));
+
+      for (guint k = 0; scopes != NULL && k < scopes->len; k++)
+        if (g_hash_table_contains (wanted, gpm_scope_get_key (g_ptr_array_index (scopes, k))))
+          {
+            n++;
+            break;
+          }
+    }
+  g_task_return_int (task, n);
+}
+
+static void
+count_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (source);
+  Count *count = g_task_get_task_data (G_TASK (result));
+  gssize selected = g_task_propagate_int (G_TASK (result), NULL);
+  guint total = gpm_scope_index_get_posts (count->index)->len;
+  g_autofree char *text = NULL;
+
+  if (g_task_get_cancellable (G_TASK (result)) != self->counting)
+    return;   /* superseded */
+  g_clear_object (&self->counting);
+
+  /* Translators: "12 of 340 posts selected" */
+  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
+                          (guint) selected, total);
+  gtk_label_set_label (self->summary_label, text);
+}
+
 static void
 update_summary (GpmScopeSidebar *self)
 {
-  g_auto(GStrv) keys = gpm_scope_sidebar_get_selected_keys (self);
-  g_autoptr(GPtrArray) selected = NULL;
-  g_autofree char *text = NULL;
-  guint total;
+  g_autoptr(GTask) task = NULL;
+  Count *count;
+
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
 
   if (self->index == NULL)
     {
@@ -130,12 +197,15 @@ update_summary (GpmScopeSidebar *self)
       return;
     }
 
-  selected = gpm_scope_index_select (self->index, (const char * const *) keys, FALSE);
-  total = gpm_scope_index_get_posts (self->index)->len;
-  /* Translators: "12 of 340 posts selected" */
-  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
-                          selected->len, total);
-  gtk_label_set_label (self->summary_label, text);
+  count = g_new0 (Count, 1);
+  count->index = g_object_ref (self->index);
+  count->keys = gpm_scope_sidebar_get_selected_keys (self);
+  self->counting = g_cancellable_new ();
+  task = g_task_new (self, self->counting, count_done_cb, NULL);
+  g_task_set_source_tag (task, update_summary);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, count, (GDestroyNotify) count_free);
+  g_task_run_in_thread (task, count_thread);
 }
 
 /* Says what "essentially public" means, and that community posts become
@@ -229,17 +299,66 @@ gpm_scope_sidebar_apply_preset (GpmScopeSidebar *self,
     }
 }
 
+/* Every leaf key of the tree under @model. */
+static void
+collect_keys (GListModel *model,
+              GHashTable *keys)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (model, i);
+      GListModel *children = gpm_scope_node_get_children (node);
+
+      if (children != NULL)
+        collect_keys (children, keys);
+      else
+        g_hash_table_add (keys, g_strdup (gpm_scope_node_get_key (node)));
+    }
+}
+
 static void
 install_tree (GpmScopeSidebar *self,
-              GListStore      *roots)
+              GListStore      *roots,
+              gboolean         keep_ticks)
 {
   GtkTreeListModel *tree;
   GtkSingleSelection *selection;
+  g_autoptr(GStrvBuilder) ticked = NULL;
+  g_autofree char *viewed = NULL;
+
+  /* More of the same takeout read (a live rebuild while it loads): the
+   * ticks the user made, ticked or unticked, and the audience looked into
+   * stay; only audiences the old tree did not have get the default. */
+  if (keep_ticks && self->roots != NULL)
+    {
+      g_auto(GStrv) selected = gpm_scope_tree_get_selected_keys (G_LIST_MODEL (self->roots));
+      g_auto(GStrv) defaults = gpm_scope_index_essentially_public_keys (self->index);
+      g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      GpmScopeNode *node = gpm_scope_sidebar_get_viewed_node (self);
+
+      if (node != NULL)
+        viewed = g_strdup (gpm_scope_node_get_key (node) ? gpm_scope_node_get_key (node)
+                                                         : gpm_scope_node_get_title (node));
+      collect_keys (G_LIST_MODEL (self->roots), known);
+      ticked = g_strv_builder_new ();
+      g_strv_builder_addv (ticked, (const char **) selected);
+      for (guint i = 0; defaults[i] != NULL; i++)
+        if (!g_hash_table_contains (known, defaults[i]))
+          g_strv_builder_add (ticked, defaults[i]);
+    }
 
   g_clear_object (&self->roots);
   self->roots = g_object_ref (roots);
 
-  gpm_scope_sidebar_apply_preset (self, "essentially-public");
+  if (ticked != NULL)
+    {
+      g_auto(GStrv) keys = g_strv_builder_end (ticked);
+      gpm_scope_tree_select_keys (G_LIST_MODEL (self->roots), (const char * const *) keys);
+    }
+  else
+    gpm_scope_sidebar_apply_preset (self, "essentially-public");
   watch_leaves (self, G_LIST_MODEL (self->roots));
 
   tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)), FALSE, TRUE,
@@ -250,6 +369,23 @@ install_tree (GpmScopeSidebar *self,
   /* Made with autoselect on, it picked the first row: nothing is looked
    * into at first, the list shows the ticked audiences */
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+  if (viewed != NULL)
+    {
+      GpmScopeNode *node = gpm_scope_tree_find (G_LIST_MODEL (self->roots), viewed);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
+
+      for (guint i = 0; node != NULL && i < n; i++)
+        {
+          g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), i);
+          g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
+
+          if (item == G_OBJECT (node))
+            {
+              gtk_single_selection_set_selected (selection, i);
+              break;
+            }
+        }
+    }
   g_signal_connect_object (selection, "notify::selected-item",
                            G_CALLBACK (viewed_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
@@ -283,26 +419,31 @@ build_done_cb (GObject      *source,
     return;   /* superseded */
 
   g_clear_object (&self->building);
-  install_tree (self, roots);
+  install_tree (self, roots, self->keep_ticks);
 }
 
-void
-gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
-                             GpmScopeIndex   *index)
+static void
+build (GpmScopeSidebar *self,
+       GpmScopeIndex   *index,
+       gboolean         keep_ticks)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
-  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
-
   g_set_object (&self->index, index);
-  g_clear_object (&self->roots);
-  gtk_list_view_set_model (self->list_view, NULL);
-  viewed_changed_cb (self);
+  self->keep_ticks = keep_ticks;
+  if (!keep_ticks)
+    {
+      g_clear_object (&self->roots);
+      gtk_list_view_set_model (self->list_view, NULL);
+      viewed_changed_cb (self);
+    }
 
   if (self->building != NULL)
     g_cancellable_cancel (self->building);
   g_clear_object (&self->building);
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
   self->building = g_cancellable_new ();
 
   task = g_task_new (self, self->building, build_done_cb, NULL);
@@ -310,6 +451,26 @@ gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_object_ref (index), g_object_unref);
   g_task_run_in_thread (task, build_thread);
+}
+
+void
+gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
+                             GpmScopeIndex   *index)
+{
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
+
+  build (self, index, FALSE);
+}
+
+void
+gpm_scope_sidebar_update_index (GpmScopeSidebar *self,
+                                GpmScopeIndex   *index)
+{
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
+
+  build (self, index, TRUE);
 }
 
 /* Rows */

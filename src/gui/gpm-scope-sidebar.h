@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GPM, SCOPE_SIDEBAR, Gt
 void        gpm_scope_sidebar_set_index          (GpmScopeSidebar *self,
                                                   GpmScopeIndex   *index);
 /* Root GpmScopeNode list (groups hold their children). */
+/* More of the same takeout (read while it loads): the tree is made again
+ * for @index, keeping the user's ticks and the audience looked into;
+ * audiences new in @index get the default. */
+void        gpm_scope_sidebar_update_index       (GpmScopeSidebar *self,
+                                                  GpmScopeIndex   *index);
 GListModel *gpm_scope_sidebar_get_roots          (GpmScopeSidebar *self);
 GStrv       gpm_scope_sidebar_get_selected_keys  (GpmScopeSidebar *self);
 /* FALSE while a change of the ticks has not been announced yet. */

@@ -125,16 +125,20 @@ show_problems_action (GtkWidget  *widget,
 
 /* Migration and export */
 
-static void
-update_actions (GpmWindow *self)
+void
+_gpm_window_update_actions (GpmWindow *self)
 {
   gboolean review = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "review") == 0;
   gboolean busy = gpm_migrate_page_is_running (self->migrate_page);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.migrate", review || busy);
+  /* The review shows the first posts while the takeout is still read: the
+   * migration waits for all of them (the plan is made of the whole takeout) */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.migrate",
+                                 (review && !gpm_window_is_loading (self)) || busy);
   if (!adw_leaflet_get_folded (self->leaflet))
     gtk_button_set_label (GTK_BUTTON (self->migrate_button), busy ? _("_Migration…") : _("_Migrate…"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", self->shown_import != NULL && !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export",
+                                 self->shown_import != NULL && !busy && !gpm_window_is_loading (self));
 }
 
 static void
@@ -145,20 +149,44 @@ signed_in_cb (GpmSignInDialog *dialog,
   gpm_window_show_migration (self, pod);
 }
 
+/* Whether the ticks select a post: a ticked audience with posts (the
+ * sidebar counted them), without collecting 100,000 posts on the UI thread */
+static gboolean
+any_post_ticked (GpmWindow *self)
+{
+  GListModel *roots = gpm_scope_sidebar_get_roots (self->sidebar);
+  g_auto(GStrv) keys = NULL;
+
+  if (roots == NULL)
+    {
+      g_autoptr(GPtrArray) posts = gpm_window_dup_selected_posts (self);
+      return posts->len > 0;
+    }
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      GpmScopeNode *node = gpm_scope_tree_find (roots, keys[i]);
+
+      if (node != NULL && gpm_scope_node_get_count (node) > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Whether a takeout is shown and posts of it are ticked; if none are, a
  * toast says @none_ticked. */
 static gboolean
 have_selected_posts (GpmWindow  *self,
                      const char *none_ticked)
 {
-  g_autoptr(GPtrArray) posts = NULL;
-
   if (self->shown_import == NULL)
     return FALSE;
-  posts = gpm_window_dup_selected_posts (self);
-  if (posts->len == 0)
-    gpm_window_add_toast (self, none_ticked);
-  return posts->len > 0;
+  if (!any_post_ticked (self))
+    {
+      gpm_window_add_toast (self, none_ticked);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -252,7 +280,7 @@ _gpm_window_class_actions_init (GtkWidgetClass *widget_class)
 void
 _gpm_window_actions_init (GpmWindow *self)
 {
-  g_signal_connect_object (self->migrate_page, "finished", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  update_actions (self);
+  g_signal_connect_object (self->migrate_page, "finished", G_CALLBACK (_gpm_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_stack, "notify::visible-child-name", G_CALLBACK (_gpm_window_update_actions), self, G_CONNECT_SWAPPED);
+  _gpm_window_update_actions (self);
 }

@@ -214,6 +214,7 @@ typedef struct {
   gboolean    indexing;   /* a live index is being made */
   guint       index_keys; /* how many keys the posts it is made of had */
   gboolean    done;       /* the import finished: its own index is shown */
+  gboolean    tree_shown; /* the sidebar shows a tree of this takeout: the user may have ticked */
 } Loading;
 
 static void
@@ -265,7 +266,13 @@ live_index_done_cb (GObject      *source,
       update_live_index (self, import, l);
       return;
     }
-  gpm_scope_sidebar_set_index (self->sidebar, index);
+  /* The first tree of this takeout starts from the default ticks; later
+   * ones keep what the user ticked meanwhile */
+  if (l->tree_shown)
+    gpm_scope_sidebar_update_index (self->sidebar, index);
+  else
+    gpm_scope_sidebar_set_index (self->sidebar, index);
+  l->tree_shown = TRUE;
 }
 
 static void
@@ -336,8 +343,34 @@ import_posts_added_cb (GpmWindow *self,
     }
   if (more_keys)
     {
-      g_autofree const char **keys = (const char **) g_hash_table_get_keys_as_array (l->keys, NULL);
-      gpm_post_list_set_scope_keys (self->post_list, keys);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer key;
+
+      /* Once the sidebar shows this takeout, its ticks are the user's: they
+       * stay, and only a community its tree does not have yet is added */
+      if (l->tree_shown && gpm_scope_sidebar_get_roots (self->sidebar) != NULL)
+        {
+          g_auto(GStrv) ticked = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+          GListModel *roots = gpm_scope_sidebar_get_roots (self->sidebar);
+
+          for (guint i = 0; ticked[i] != NULL; i++)
+            g_ptr_array_add (keys, ticked[i]);
+          g_hash_table_iter_init (&iter, l->keys);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            if (gpm_scope_tree_find (roots, key) == NULL)
+              g_ptr_array_add (keys, key);
+          g_ptr_array_add (keys, NULL);
+          gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys->pdata);
+        }
+      else
+        {
+          g_hash_table_iter_init (&iter, l->keys);
+          while (g_hash_table_iter_next (&iter, &key, NULL))
+            g_ptr_array_add (keys, key);
+          g_ptr_array_add (keys, NULL);
+          gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys->pdata);
+        }
     }
   gpm_post_list_add_posts (self->post_list, posts);
   update_live_index (self, import, l);
@@ -382,6 +415,8 @@ import_done_cb (GObject      *object,
 
   _gpm_window_stop_pulse (self);
   g_clear_object (&self->import_cancellable);
+  /* Migrate… waits for the whole takeout */
+  _gpm_window_update_actions (self);
 
   if (!ok)
     {
@@ -430,7 +465,10 @@ import_done_cb (GObject      *object,
       gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
       gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
     }
-  gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
+  if (loading != NULL && loading->tree_shown)
+    gpm_scope_sidebar_update_index (self->sidebar, gpm_import_get_index (import));
+  else
+    gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
   show_problems_summary (self, import);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "posts");

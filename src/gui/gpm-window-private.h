@@ -84,6 +84,8 @@ void        _gpm_window_dnd_init          (GpmWindow      *self);
 /* gpm-window-actions.c */
 void        _gpm_window_class_actions_init (GtkWidgetClass *widget_class);
 void        _gpm_window_actions_init      (GpmWindow      *self);
+/* Migrate… and Export… enabled as the page and the loading allow */
+void        _gpm_window_update_actions    (GpmWindow      *self);
 
 /* gpm-window-posts.c: per-post control: the plan's posts left out and
  * edited texts in the preview and the list, and the posts with warnings */

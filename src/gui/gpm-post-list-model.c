@@ -1,0 +1,900 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-post-list-model.c: the post list's posts, newest first, and the ones
+ * that match its filter (the audiences ticked or looked into, the search,
+ * "with warnings").
+ *
+ * Why not GtkFilterListModel: when its filter changes, GTK 4.8's emits one
+ * items-changed per run of matching posts it finds, and each costs the
+ * slice, the selection and the list view about 0.4 ms: 100-200 ms per
+ * filtering step of 512 scattered posts at 100,000 posts (issue 13). Here a
+ * worker finds the matching posts and the view gets one change per pass:
+ * the part between what the old and the new list have in common at their
+ * start and end. Posts added while the takeout loads are filtered at once
+ * on the main thread when that is cheap (no search: a few hash lookups a
+ * post), else by a pass.
+ *
+ * What it keeps is compact: the posts in two arrays of pointers (every post
+ * sorted, the matching ones), and the search texts only once a search asks
+ * for them, case-folded, in one buffer built by the worker. */
+#define G_LOG_DOMAIN "gpm-post-list"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gpm-convert.h"
+#include "gpm-gui-util.h"
+#include "gpm-post-list-model.h"
+
+typedef struct {
+  GHashTable *keys;          /* scope keys ticked */
+  GHashTable *view_keys;     /* the audience looked into, NULL: none */
+  char       *search;        /* case-folded, NULL: no search */
+  gboolean    warnings_only;
+  GHashTable *warnings;      /* with warnings_only: the posts with warnings (a copy), NULL: not checked yet */
+} Filter;
+
+/* Each post's search text (its text, link, reshared text), case-folded, NUL
+ * after each, in one buffer: GpmPost* → offset + 1. Only a pass reads or
+ * extends it, and one pass runs at a time. */
+typedef struct {
+  gatomicrefcount ref;
+  GHashTable     *at;
+  GString        *buf;
+} SearchTexts;
+
+struct _GpmPostListModel
+{
+  GObject      parent_instance;
+
+  GPtrArray   *owned;         /* GpmPost*, the refs, in the order given */
+  GPtrArray   *all;           /* every post, newest first (no refs); never changed once made: a pass reads it */
+  gboolean     all_sorted;    /* FALSE: as given, a pass sorts it */
+  GPtrArray   *shown;         /* the matching ones, in order (no refs) */
+  Filter      *filter;
+  SearchTexts *texts;
+
+  gboolean     running;       /* a pass is in its worker */
+  gboolean     filter_dirty;  /* the filter changed since the running pass started */
+  gboolean     posts_dirty;   /* posts were added that @shown may lack */
+  guint        idle_id;       /* a pass is about to start */
+  GpmPostListModelPinFunc pin_func;
+  gpointer     pin_data;
+  GPtrArray   *old;           /* while a change is told in pieces: the list before it */
+  guint        old_split;     /* then the list is old[..old_split] + shown[new_split..] */
+  guint        new_split;
+  gboolean     filtering;     /* as last notified */
+};
+
+static void gpm_post_list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GpmPostListModel, gpm_post_list_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, gpm_post_list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_FILTERING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  REFILTERING,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+filter_free (Filter *filter)
+{
+  g_clear_pointer (&filter->keys, g_hash_table_unref);
+  g_clear_pointer (&filter->view_keys, g_hash_table_unref);
+  g_clear_pointer (&filter->warnings, g_hash_table_unref);
+  g_free (filter->search);
+  g_free (filter);
+}
+
+static Filter *
+filter_copy (const Filter *filter)
+{
+  Filter *copy = g_new0 (Filter, 1);
+
+  copy->keys = filter->keys ? g_hash_table_ref (filter->keys) : NULL;
+  copy->view_keys = filter->view_keys ? g_hash_table_ref (filter->view_keys) : NULL;
+  copy->search = g_strdup (filter->search);
+  copy->warnings_only = filter->warnings_only;
+  copy->warnings = filter->warnings ? g_hash_table_ref (filter->warnings) : NULL;
+  return copy;
+}
+
+static SearchTexts *
+search_texts_new (void)
+{
+  SearchTexts *texts = g_new0 (SearchTexts, 1);
+
+  g_atomic_ref_count_init (&texts->ref);
+  texts->at = g_hash_table_new (NULL, NULL);
+  texts->buf = g_string_new (NULL);
+  return texts;
+}
+
+static SearchTexts *
+search_texts_ref (SearchTexts *texts)
+{
+  g_atomic_ref_count_inc (&texts->ref);
+  return texts;
+}
+
+static void
+search_texts_unref (SearchTexts *texts)
+{
+  if (!g_atomic_ref_count_dec (&texts->ref))
+    return;
+  g_hash_table_unref (texts->at);
+  g_string_free (texts->buf, TRUE);
+  g_free (texts);
+}
+
+/* What a search looks in: the post's own text, its link's title and
+ * address, the reshared post's text (all from the index: a search never
+ * reads the posts again). */
+static void
+append_search_text (SearchTexts *texts,
+                    GpmPost     *post)
+{
+  g_autofree char *plain = gpm_convert_html_to_plain (gpm_post_get_content (post), 0);
+  g_autoptr(GString) all = g_string_new (plain);
+  g_autofree char *folded = NULL;
+  const char *link_title, *link_url, *reshared;
+
+  gpm_post_get_search_parts (post, &link_title, &link_url, &reshared);
+  if (link_title != NULL || link_url != NULL)
+    g_string_append_printf (all, "\n%s\n%s", link_title ? link_title : "", link_url ? link_url : "");
+  if (reshared != NULL)
+    {
+      g_autofree char *text = gpm_convert_html_to_plain (reshared, 0);
+      g_string_append_printf (all, "\n%s", g_strstrip (text));
+    }
+
+  folded = g_utf8_casefold (all->str, all->len);
+  g_hash_table_insert (texts->at, post, GSIZE_TO_POINTER (texts->buf->len + 1));
+  g_string_append_len (texts->buf, folded, strlen (folded) + 1);
+}
+
+static gboolean
+post_in_keys (GpmPost    *post,
+              GHashTable *keys)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint i = 0; keys != NULL && scopes != NULL && i < scopes->len; i++)
+    if (g_hash_table_contains (keys, gpm_scope_get_key (g_ptr_array_index (scopes, i))))
+      return TRUE;
+  return FALSE;
+}
+
+/* Search finds audience names too ("Family"): a scope's name is folded and
+ * compared once per pass (@names: key → whether it matches), not once per post. */
+static gboolean
+scopes_match_search (const Filter *filter,
+                     GpmPost      *post,
+                     GHashTable   *names)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint i = 0; scopes != NULL && i < scopes->len; i++)
+    {
+      const GpmScope *scope = g_ptr_array_index (scopes, i);
+      const char *key = gpm_scope_get_key (scope);
+      gpointer cached;
+
+      if (!g_hash_table_lookup_extended (names, key, NULL, &cached))
+        {
+          g_autofree char *folded = g_utf8_casefold (gpm_gui_scope_label (scope), -1);
+
+          cached = GINT_TO_POINTER (strstr (folded, filter->search) != NULL);
+          g_hash_table_insert (names, (gpointer) key, cached);
+        }
+      if (GPOINTER_TO_INT (cached))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What the list holds: the posts of the audience looked into, whether it is
+ * ticked or not; else, while searching, every post; else the posts of the
+ * ticked audiences. @texts and @names only with a search. */
+static gboolean
+filter_match (const Filter *filter,
+              GpmPost      *post,
+              SearchTexts  *texts,
+              GHashTable   *names)
+{
+  if (filter->view_keys != NULL)
+    {
+      if (!post_in_keys (post, filter->view_keys))
+        return FALSE;
+    }
+  else if (filter->search == NULL && !post_in_keys (post, filter->keys))
+    return FALSE;
+
+  /* "Posts with warnings": nothing until the check has run */
+  if (filter->warnings_only && (filter->warnings == NULL || !g_hash_table_contains (filter->warnings, post)))
+    return FALSE;
+
+  if (filter->search != NULL)
+    {
+      gsize at = GPOINTER_TO_SIZE (g_hash_table_lookup (texts->at, post));
+
+      return (at > 0 && strstr (texts->buf->str + at - 1, filter->search) != NULL) ||
+             scopes_match_search (filter, post, names);
+    }
+
+  return TRUE;
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  GDateTime *ta = gpm_post_get_creation_time (*(GpmPost **) a);
+  GDateTime *tb = gpm_post_get_creation_time (*(GpmPost **) b);
+
+  if (ta == NULL || tb == NULL)
+    return (ta == NULL) - (tb == NULL);
+
+  return -g_date_time_compare (ta, tb);
+}
+
+/* Where @post goes in @array[@from..] (newest first): after every post it
+ * does not sort before. */
+static guint
+insert_position (GPtrArray *array,
+                 guint      from,
+                 GpmPost   *post)
+{
+  guint lo = from, hi = array->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (compare_newest_first (&array->pdata[mid], &post, NULL) <= 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+append_range (GPtrArray *out,
+              GPtrArray *from,
+              guint      start,
+              guint      end)
+{
+  guint n = out->len;
+
+  if (end <= start)
+    return;
+  g_ptr_array_set_size (out, n + (end - start));
+  memcpy (out->pdata + n, from->pdata + start, (end - start) * sizeof (gpointer));
+}
+
+/* A new array: @into with @sorted (newest first) merged in, each after the
+ * posts it does not sort before. A binary search a post: a batch of a few
+ * hundred into 100,000 costs the copy (a millisecond), not a walk comparing
+ * dates. */
+static GPtrArray *
+merge_sorted (GPtrArray *into,
+              GPtrArray *sorted)
+{
+  GPtrArray *out = g_ptr_array_sized_new (into->len + sorted->len);
+  guint from = 0;
+
+  for (guint k = 0; k < sorted->len; k++)
+    {
+      guint pos = insert_position (into, from, sorted->pdata[k]);
+
+      append_range (out, into, from, pos);
+      g_ptr_array_add (out, sorted->pdata[k]);
+      from = pos;
+    }
+  append_range (out, into, from, into->len);
+  return out;
+}
+
+/* The changes the view is told of cost it by what they add, not by how
+ * many they are, when the list's tracked rows (the selected one, the one
+ * at the top) fall in what one removes: GTK 4.8 then looks up every post
+ * added, twice (the selection, the view), a millisecond per 3,000 posts.
+ * So: posts only added come as their runs when there are few; else in
+ * pieces around the rows the view tracks (show()); a filter's new result
+ * that replaces many posts is announced (::refiltering: the list view
+ * starts over, a few rows a frame). */
+#define MAX_INSERT_RUNS 16
+
+/* @state is shown now: the view learns of it by this one change (what it
+ * reads in it matches what it was told). */
+static void
+emit_step (GpmPostListModel *self,
+           GPtrArray        *state,
+           guint             position,
+           guint             removed,
+           guint             added)
+{
+  GPtrArray *old = self->shown;
+
+  self->shown = g_ptr_array_ref (state);
+  g_ptr_array_unref (old);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* One piece of a change told in pieces (show()): the list is then
+ * old[..old_split] + shown[new_split..]. */
+static void
+emit_piece (GpmPostListModel *self,
+            guint             old_start,
+            guint             old_end,
+            guint             new_start,
+            guint             new_end,
+            gboolean          split)
+{
+  if (old_end == old_start && new_end == new_start)
+    return;
+  if (split && old_end > old_start && new_end > new_start)
+    {
+      self->old_split = old_start;
+      self->new_split = new_end;
+      g_list_model_items_changed (G_LIST_MODEL (self), old_start, old_end - old_start, 0);
+    }
+  else
+    split = FALSE;
+  self->old_split = old_start;
+  self->new_split = new_start;
+  g_list_model_items_changed (G_LIST_MODEL (self), old_start, split ? 0 : old_end - old_start, new_end - new_start);
+}
+
+/* @new_shown replaces what is shown; @refilter: it is a filter's new
+ * result (::refiltering first, when it replaces posts). */
+static void
+show (GpmPostListModel *self,
+      GPtrArray        *new_shown,
+      gboolean          refilter)
+{
+  g_autoptr(GPtrArray) old = g_ptr_array_ref (self->shown);
+  guint n_old = old->len, n_new = new_shown->len, prefix = 0, suffix = 0;
+  guint removed, added;
+
+  while (prefix < n_old && prefix < n_new && old->pdata[prefix] == new_shown->pdata[prefix])
+    prefix++;
+  while (suffix < n_old - prefix && suffix < n_new - prefix &&
+         old->pdata[n_old - 1 - suffix] == new_shown->pdata[n_new - 1 - suffix])
+    suffix++;
+  removed = n_old - prefix - suffix;
+  added = n_new - prefix - suffix;
+  if (refilter && removed > 0 && added > 0)
+    g_signal_emit (self, signals[REFILTERING], 0, removed, added);
+
+  /* Posts only added (a batch while the takeout loads): the runs of new
+   * posts, if few; from the last, each in a list with the runs before it
+   * still out */
+  if (added > removed)
+    {
+      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      guint i = prefix, j = prefix, end_old = prefix + removed;
+
+      while (j < prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint run[2] = { j, 0 };
+
+          if (i < end_old && old->pdata[i] == new_shown->pdata[j])
+            {
+              i++;
+              j++;
+              continue;
+            }
+          while (j < prefix + added && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
+            {
+              j++;
+              run[1]++;
+            }
+          g_array_append_vals (runs, run, 1);
+        }
+      if (i == end_old && j == prefix + added && runs->len <= MAX_INSERT_RUNS)
+        {
+          guint before = 0;
+
+          for (guint r = 0; r < runs->len; r++)
+            before += g_array_index (runs, guint, r * 2 + 1);
+          for (guint r = runs->len; r-- > 0;)
+            {
+              guint start = g_array_index (runs, guint, r * 2), len = g_array_index (runs, guint, r * 2 + 1);
+              g_autoptr(GPtrArray) state = g_ptr_array_sized_new (n_new);
+              guint from = 0;
+
+              before -= len;
+              /* the new list without the runs before this one */
+              for (guint q = 0; q < r; q++)
+                {
+                  guint qs = g_array_index (runs, guint, q * 2);
+
+                  append_range (state, new_shown, from, qs);
+                  from = qs + g_array_index (runs, guint, q * 2 + 1);
+                }
+              append_range (state, new_shown, from, n_new);
+              emit_step (self, state, start - before, 0, len);
+            }
+          return;
+        }
+    }
+
+  /* Else in pieces between the pinned posts that stay (the selected one,
+   * the rows on screen, the top one among them: those GTK tracks), each
+   * with the list as it is then: the old list up to the piece, the new one
+   * after it. No tracked row is then in what a piece removes, and the rows
+   * that stay keep their widgets. A piece that held a pinned post that goes
+   * (a small refilter) is told as removed, then added. */
+  if (removed > 0 && added > 0 && self->pin_func != NULL)
+    {
+      g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) at_new = g_hash_table_new (NULL, NULL);
+      g_autoptr(GArray) stays = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+      guint old_end = prefix + removed, new_end = prefix + added;
+      gboolean goes;
+
+      self->pin_func (pinned, self->pin_data);
+      for (guint j = prefix; g_hash_table_size (pinned) > 0 && j < new_end; j++)
+        if (g_hash_table_contains (pinned, new_shown->pdata[j]))
+          g_hash_table_insert (at_new, new_shown->pdata[j], GUINT_TO_POINTER (j));
+      for (guint i = prefix; g_hash_table_size (at_new) > 0 && i < old_end; i++)
+        {
+          gpointer j;
+
+          if (g_hash_table_lookup_extended (at_new, old->pdata[i], NULL, &j))
+            {
+              guint pair[2] = { i, GPOINTER_TO_UINT (j) };
+              g_array_append_vals (stays, pair, 1);
+            }
+        }
+      if (stays->len > 0)
+        {
+          g_ptr_array_unref (self->shown);
+          self->shown = g_ptr_array_ref (new_shown);
+          self->old = old;
+          for (guint k = stays->len; k-- > 0;)
+            {
+              guint o = g_array_index (stays, guint, k * 2), n = g_array_index (stays, guint, k * 2 + 1);
+
+              goes = FALSE;
+              for (guint i = o + 1; i < old_end && !goes; i++)
+                goes = g_hash_table_contains (pinned, old->pdata[i]);
+              emit_piece (self, o + 1, old_end, n + 1, new_end, goes);
+              old_end = o;
+              new_end = n;
+            }
+          goes = FALSE;
+          for (guint i = prefix; i < old_end && !goes; i++)
+            goes = g_hash_table_contains (pinned, old->pdata[i]);
+          emit_piece (self, prefix, old_end, prefix, new_end, goes);
+          self->old = NULL;
+          return;
+        }
+    }
+
+  emit_step (self, new_shown, prefix, removed, added);
+}
+
+static void
+update_filtering (GpmPostListModel *self)
+{
+  gboolean filtering = gpm_post_list_model_is_filtering (self);
+
+  if (filtering == self->filtering)
+    return;
+  self->filtering = filtering;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTERING]);
+}
+
+/* The pass: sorts the posts if they came unsorted, builds the search texts
+ * a search needs, and finds the matching posts. */
+
+typedef struct {
+  GPtrArray   *all;
+  gboolean     sort;
+  GPtrArray   *owned;    /* keeps the posts alive while the worker reads them */
+  Filter      *filter;
+  SearchTexts *texts;
+  GPtrArray   *sorted;   /* out, with sort */
+  GPtrArray   *shown;    /* out */
+  gboolean     new_filter; /* the filter changed since the pass before */
+} Pass;
+
+static void
+pass_free (Pass *pass)
+{
+  g_ptr_array_unref (pass->all);
+  g_ptr_array_unref (pass->owned);
+  filter_free (pass->filter);
+  g_clear_pointer (&pass->texts, search_texts_unref);
+  g_clear_pointer (&pass->sorted, g_ptr_array_unref);
+  g_clear_pointer (&pass->shown, g_ptr_array_unref);
+  g_free (pass);
+}
+
+static void
+pass_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Pass *pass = task_data;
+  GPtrArray *all = pass->all;
+  g_autoptr(GHashTable) names = NULL;
+
+  if (pass->sort)
+    {
+      pass->sorted = g_ptr_array_copy (pass->all, NULL, NULL);
+      g_ptr_array_sort_with_data (pass->sorted, compare_newest_first, NULL);
+      all = pass->sorted;
+    }
+
+  if (pass->filter->search != NULL)
+    {
+      names = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < all->len; i++)
+        if (!g_hash_table_contains (pass->texts->at, all->pdata[i]))
+          append_search_text (pass->texts, all->pdata[i]);
+    }
+
+  pass->shown = g_ptr_array_new ();
+  for (guint i = 0; i < all->len; i++)
+    if (filter_match (pass->filter, all->pdata[i], pass->texts, names))
+      g_ptr_array_add (pass->shown, all->pdata[i]);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void schedule_pass (GpmPostListModel *self);
+
+static void
+pass_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (source);
+  Pass *pass = g_task_get_task_data (G_TASK (result));
+
+  self->running = FALSE;
+
+  if (pass->sort)
+    {
+      if (self->all == pass->all)
+        {
+          g_ptr_array_unref (self->all);
+          self->all = g_ptr_array_ref (pass->sorted);
+          self->all_sorted = TRUE;
+        }
+      else
+        /* Posts came meanwhile: sorted with them next time */
+        self->posts_dirty = TRUE;
+    }
+
+  /* A pass over posts that more have joined since is shown (the next
+   * adds them); one for a filter changed since is not */
+  if (!self->filter_dirty && self->all_sorted)
+    show (self, pass->shown, pass->new_filter);
+
+  if (self->filter_dirty || self->posts_dirty)
+    schedule_pass (self);
+  update_filtering (self);
+}
+
+static void
+start_pass (GpmPostListModel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Pass *pass = g_new0 (Pass, 1);
+
+  pass->all = g_ptr_array_ref (self->all);
+  pass->sort = !self->all_sorted;
+  pass->owned = g_ptr_array_ref (self->owned);
+  pass->filter = filter_copy (self->filter);
+  if (self->filter->search != NULL)
+    pass->texts = search_texts_ref (self->texts);
+
+  pass->new_filter = self->filter_dirty;
+  self->running = TRUE;
+  self->filter_dirty = FALSE;
+  self->posts_dirty = FALSE;
+
+  task = g_task_new (self, NULL, pass_done_cb, NULL);
+  g_task_set_source_tag (task, start_pass);
+  g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
+  g_task_run_in_thread (task, pass_thread);
+}
+
+static gboolean
+start_pass_idle (gpointer user_data)
+{
+  GpmPostListModel *self = user_data;
+
+  self->idle_id = 0;
+  if (!self->running)
+    start_pass (self);
+  update_filtering (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A pass once the changes made now are all in (the filter and the posts
+ * are often set together); after the running one, if any. */
+static void
+schedule_pass (GpmPostListModel *self)
+{
+  if (!self->running && self->idle_id == 0)
+    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, start_pass_idle, self, NULL);
+  update_filtering (self);
+}
+
+void
+gpm_post_list_model_set_posts (GpmPostListModel *self,
+                               GPtrArray        *posts)
+{
+  g_autoptr(GPtrArray) empty = g_ptr_array_new ();
+
+  g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
+
+  /* Nothing of the old posts stays shown once their refs go */
+  show (self, empty, FALSE);
+
+  g_ptr_array_unref (self->owned);
+  self->owned = g_ptr_array_new_full (posts ? posts->len : 0, g_object_unref);
+  for (guint i = 0; posts != NULL && i < posts->len; i++)
+    g_ptr_array_add (self->owned, g_object_ref (g_ptr_array_index (posts, i)));
+  g_ptr_array_unref (self->all);
+  self->all = g_ptr_array_copy (self->owned, NULL, NULL);
+  g_ptr_array_set_free_func (self->all, NULL);
+  /* Sorting 100,000 posts takes the main loop 50 ms: the pass sorts them */
+  self->all_sorted = self->all->len < 2;
+  g_clear_pointer (&self->texts, search_texts_unref);
+  self->texts = search_texts_new ();
+
+  if (self->all->len > 0)
+    {
+      self->posts_dirty = TRUE;
+      schedule_pass (self);
+    }
+  update_filtering (self);
+}
+
+void
+gpm_post_list_model_add_posts (GpmPostListModel *self,
+                               GPtrArray        *posts)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+  GPtrArray *all;
+
+  g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
+
+  if (posts == NULL || posts->len == 0)
+    return;
+
+  sorted = g_ptr_array_copy (posts, NULL, NULL);
+  g_ptr_array_set_free_func (sorted, NULL);
+  g_ptr_array_sort_with_data (sorted, compare_newest_first, NULL);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (self->owned, g_object_ref (sorted->pdata[i]));
+
+  /* A new array: a running pass reads the old one */
+  if (self->all_sorted)
+    all = merge_sorted (self->all, sorted);
+  else
+    {
+      all = g_ptr_array_copy (self->all, NULL, NULL);
+      g_ptr_array_extend (all, sorted, NULL, NULL);
+    }
+  g_ptr_array_unref (self->all);
+  self->all = all;
+
+  if (!self->running && self->idle_id == 0 && !self->filter_dirty && !self->posts_dirty &&
+      self->all_sorted && self->filter->search == NULL)
+    {
+      /* Without a search a post is matched in a few hash lookups: at once */
+      g_autoptr(GPtrArray) matching = g_ptr_array_new ();
+      g_autoptr(GPtrArray) shown = NULL;
+
+      for (guint i = 0; i < sorted->len; i++)
+        if (filter_match (self->filter, sorted->pdata[i], NULL, NULL))
+          g_ptr_array_add (matching, sorted->pdata[i]);
+      shown = merge_sorted (self->shown, matching);
+      show (self, shown, FALSE);
+    }
+  else
+    {
+      self->posts_dirty = TRUE;
+      schedule_pass (self);
+    }
+}
+
+void
+gpm_post_list_model_set_filter (GpmPostListModel *self,
+                                GHashTable       *keys,
+                                GHashTable       *view_keys,
+                                const char       *search,
+                                gboolean          warnings_only,
+                                GHashTable       *warnings)
+{
+  Filter *filter;
+
+  g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
+
+  filter = self->filter;
+  if (filter->keys == keys && filter->view_keys == view_keys &&
+      g_strcmp0 (filter->search, search) == 0 && filter->warnings_only == warnings_only &&
+      !warnings_only)
+    return;
+
+  g_clear_pointer (&filter->keys, g_hash_table_unref);
+  g_clear_pointer (&filter->view_keys, g_hash_table_unref);
+  g_clear_pointer (&filter->warnings, g_hash_table_unref);
+  g_clear_pointer (&filter->search, g_free);
+  filter->keys = keys ? g_hash_table_ref (keys) : NULL;
+  filter->view_keys = view_keys ? g_hash_table_ref (view_keys) : NULL;
+  filter->search = g_strdup (search);
+  filter->warnings_only = warnings_only;
+  if (warnings_only && warnings != NULL)
+    {
+      /* The window changes its table when a post is checked again: the
+       * worker reads a copy */
+      GHashTableIter iter;
+      gpointer post;
+
+      filter->warnings = g_hash_table_new (NULL, NULL);
+      g_hash_table_iter_init (&iter, warnings);
+      while (g_hash_table_iter_next (&iter, &post, NULL))
+        g_hash_table_add (filter->warnings, post);
+    }
+
+  self->filter_dirty = TRUE;
+  schedule_pass (self);
+}
+
+void
+gpm_post_list_model_set_pin_func (GpmPostListModel        *self,
+                                  GpmPostListModelPinFunc  func,
+                                  gpointer                 user_data)
+{
+  g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
+  self->pin_func = func;
+  self->pin_data = user_data;
+}
+
+gboolean
+gpm_post_list_model_is_filtering (GpmPostListModel *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), FALSE);
+  return self->running || self->idle_id != 0 || self->filter_dirty || self->posts_dirty;
+}
+
+guint
+gpm_post_list_model_get_n_posts (GpmPostListModel *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), 0);
+  return self->all->len;
+}
+
+static GType
+gpm_post_list_model_get_item_type (GListModel *model)
+{
+  return GPM_TYPE_POST;
+}
+
+static guint
+gpm_post_list_model_get_n_items (GListModel *model)
+{
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
+
+  if (self->old != NULL)
+    return self->old_split + self->shown->len - self->new_split;
+  return self->shown->len;
+}
+
+static gpointer
+gpm_post_list_model_get_item (GListModel *model,
+                              guint       position)
+{
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
+
+  if (self->old != NULL)
+    {
+      if (position < self->old_split)
+        return g_object_ref (self->old->pdata[position]);
+      position = position - self->old_split + self->new_split;
+    }
+  if (position >= self->shown->len)
+    return NULL;
+  return g_object_ref (self->shown->pdata[position]);
+}
+
+static void
+gpm_post_list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = gpm_post_list_model_get_item_type;
+  iface->get_n_items = gpm_post_list_model_get_n_items;
+  iface->get_item = gpm_post_list_model_get_item;
+}
+
+static void
+gpm_post_list_model_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILTERING:
+      g_value_set_boolean (value, gpm_post_list_model_is_filtering (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gpm_post_list_model_finalize (GObject *object)
+{
+  GpmPostListModel *self = GPM_POST_LIST_MODEL (object);
+
+  /* A pass holds a ref: none runs now */
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_ptr_array_unref (self->shown);
+  g_ptr_array_unref (self->all);
+  g_ptr_array_unref (self->owned);
+  filter_free (self->filter);
+  search_texts_unref (self->texts);
+
+  G_OBJECT_CLASS (gpm_post_list_model_parent_class)->finalize (object);
+}
+
+static void
+gpm_post_list_model_class_init (GpmPostListModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gpm_post_list_model_finalize;
+  object_class->get_property = gpm_post_list_model_get_property;
+
+  properties[PROP_FILTERING] =
+    g_param_spec_boolean ("filtering", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Before a filter's new result replaces posts (@removed of them by
+   * @added): a view may start over rather than be told of them all. */
+  signals[REFILTERING] =
+    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+gpm_post_list_model_init (GpmPostListModel *self)
+{
+  self->owned = g_ptr_array_new_with_free_func (g_object_unref);
+  self->all = g_ptr_array_new ();
+  self->all_sorted = TRUE;
+  self->shown = g_ptr_array_new ();
+  self->filter = g_new0 (Filter, 1);
+  self->texts = search_texts_new ();
+}
+
+GpmPostListModel *
+gpm_post_list_model_new (void)
+{
+  return g_object_new (GPM_TYPE_POST_LIST_MODEL, NULL);
+}
