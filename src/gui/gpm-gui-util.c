@@ -6,72 +6,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-pod.h"
-
-/* @post's text kept on it under *@quark (made from @name the first time):
- * made by @make once, as the list binds and filters rows again and again. */
-static const char *
-post_cached_text (GpmPost    *post,
-                  GQuark     *quark,
-                  const char *name,
-                  char     *(*make) (GpmPost *post))
-{
-  char *text;
-
-  if (*quark == 0)
-    *quark = g_quark_from_static_string (name);
-
-  text = g_object_get_qdata (G_OBJECT (post), *quark);
-  if (text == NULL)
-    {
-      text = make (post);
-      g_object_set_qdata_full (G_OBJECT (post), *quark, text, g_free);
-    }
-
-  return text;
-}
-
-static char *
-make_plain_text (GpmPost *post)
-{
-  return gpm_convert_html_to_plain (gpm_post_get_content (post), 0);
-}
-
-const char *
-gpm_gui_post_get_plain_text (GpmPost *post)
-{
-  static GQuark quark;
-
-  return post_cached_text (post, &quark, "gpm-gui-plain-text", make_plain_text);
-}
-
-static char *
-make_search_text (GpmPost *post)
-{
-  g_autoptr(GString) all = g_string_new (gpm_gui_post_get_plain_text (post));
-  const char *link_title, *link_url, *reshared;
-
-  /* From the index: a search never reads the 100,000 posts again. */
-  gpm_post_get_search_parts (post, &link_title, &link_url, &reshared);
-  if (link_title != NULL || link_url != NULL)
-    g_string_append_printf (all, "\n%s\n%s", link_title ? link_title : "", link_url ? link_url : "");
-  if (reshared != NULL)
-    {
-      g_autofree char *plain = gpm_convert_html_to_plain (reshared, 0);
-      g_string_append_printf (all, "\n%s", g_strstrip (plain));
-    }
-  return g_utf8_casefold (all->str, -1);
-}
-
-const char *
-gpm_gui_post_get_search_text (GpmPost *post)
-{
-  static GQuark quark;
-
-  return post_cached_text (post, &quark, "gpm-gui-search-text", make_search_text);
-}
 
 /* @post's creation time in local time as @format says, or "No date". */
 static char *

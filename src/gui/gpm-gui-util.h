@@ -10,12 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The post's content as plain text on one line (gpm_convert_html_to_plain()),
- * cached on the post. */
-const char *gpm_gui_post_get_plain_text   (GpmPost *post);
-/* The same with its link and the reshared post's text, case-folded, for
- * searching. */
-const char *gpm_gui_post_get_search_text  (GpmPost *post);
 /* Locale-formatted creation date ("15/07/2018"), or "No date". */
 char       *gpm_gui_format_post_date      (GpmPost *post);
 char       *gpm_gui_format_post_date_time (GpmPost *post);
