@@ -965,6 +965,123 @@ test_same_text (Fixture       *f,
   }
 }
 
+/* A process killed right after sending a post and started again at once,
+ * while the pod is still saving that post: the restart does not send it
+ * again but keeps looking until the settle time, counted from the attempt,
+ * has passed, and finds the late copy. One copy in the end. */
+typedef struct {
+  GpmPod      *pod;
+  GpmPodDraft *draft;
+} LateSend;
+
+static gpointer
+late_send_thread (gpointer data)
+{
+  LateSend *l = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) created = gpm_pod_create_post (l->pod, l->draft, NULL, &error);
+
+  /* the client gives up before the pod saves: what the killed process saw */
+  return NULL;
+}
+
+static void
+test_restart_late_save (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public */
+  g_autofree char *text = expected_text (first);
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+  g_autoptr(GPtrArray) pod_posts = NULL;
+  const char *path = f->api ? "/api/v1/posts" : "/status_messages";
+  LateSend late = { f->pod, draft };
+  GThread *sender;
+  gint64 until;
+  guint n_same = 0;
+
+  draft->is_public = TRUE;
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, gpm_journal_post_key (first), text, "public", &error));
+  {
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+
+    /* sent, no answer recorded: what a kill in the middle of the request leaves */
+    g_assert_true (entry->late);
+  }
+  /* the killed process's request: the pod saves it 2.5 s from now */
+  gpm_test_pod_inject_fault (f->server, path, GPM_TEST_POD_FAULT_LATE_SAVE, 2500, 1);
+  sender = g_thread_new ("late-send", late_send_thread, &late);
+  while (gpm_test_pod_count_requests (f->server, path) == 0)
+    g_usleep (10 * 1000);
+
+  gpm_migrator_set_settle_time (migrator, 8000);
+  {
+    RunState state = { 0 };
+
+    g_assert_true (run_migrator (f, migrator, &state, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+    run_state_clear (&state);
+  }
+  g_thread_join (sender);
+  /* past the late save, whatever the run did meanwhile */
+  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (10 * 1000), TRUE);
+
+  pod_posts = gpm_test_pod_dup_posts (f->server);
+  for (guint i = 0; i < pod_posts->len; i++)
+    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
+      n_same++;
+  g_assert_cmpuint (n_same, ==, 1);
+  {
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_POSTED);
+  }
+}
+
+/* A run stopped while it waits to send again a post the pod refused with
+ * 503 (an answer: nothing was saved), then started again with a long
+ * settle time: the restart looks once and sends the post at once, instead
+ * of waiting for a late save that cannot come (what Stop and Continue on
+ * the plan page did with every attempt). One copy in the end. */
+static void
+test_restart_after_refusal (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) first_run = make_migrator (f);
+  g_autoptr(GpmMigrator) second_run = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public, no photos */
+  RunState state = { .cancel_on_wait = TRUE };
+  gint64 start;
+
+  /* a long backoff after the 503: the test stops the run in it */
+  gpm_migrator_set_retry_policy (first_run, 6, 60000, 60000);
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_STATUS, 503, 1);
+  run_cancelled (f, first_run, &state);
+  g_assert_cmpuint (state.n_waiting, ==, 1);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+  {
+    g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
+
+    g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+    g_assert_false (entry->late);
+    g_assert_cmpint (entry->attempted_at, >, 0);
+  }
+
+  second_run = make_migrator (f);
+  gpm_migrator_set_settle_time (second_run, 60000);
+  start = g_get_monotonic_time ();
+  assert_complete_run (f, second_run);
+  g_test_message ("restart after a 503: %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
 /* A JPEG of noise (so it stays big) over 4 MiB, stored 3600×2400 with EXIF
  * orientation 6: shown turned 90°, 2400×3600. */
 static GBytes *
@@ -1500,6 +1617,10 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/camo-rtl", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_camo_rtl, fixture_tear_down);
   g_test_add ("/migrator/web/late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_late_save, fixture_tear_down);
   g_test_add ("/migrator/api/late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_late_save, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_late_save, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_late_save, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-after-refusal", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_after_refusal, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-after-refusal", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_after_refusal, fixture_tear_down);
   g_test_add ("/migrator/web/same-text", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/api/same-text", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/web/cancel-resume", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_cancel_resume, fixture_tear_down);

@@ -15,7 +15,9 @@
 #include "gpm-journal.h"
 #include "gpm-pod.h"
 
-#define SCHEMA_VERSION "1"
+/* 2: posts.late and posts.attempted_at (added by ALTER TABLE when a
+ * version 1 journal is opened; see gpm_journal_open()). */
+#define SCHEMA_VERSION "2"
 
 struct _GpmJournal
 {
@@ -535,7 +537,9 @@ static const char schema_sql[] =
   "  posted_at  INTEGER NOT NULL DEFAULT 0,"
   "  reason     TEXT,"
   "  updated_at INTEGER NOT NULL DEFAULT 0,"
-  "  by_user    INTEGER NOT NULL DEFAULT 0);"
+  "  by_user    INTEGER NOT NULL DEFAULT 0,"
+  "  late       INTEGER NOT NULL DEFAULT 1,"
+  "  attempted_at INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX IF NOT EXISTS posts_posted ON posts (state, posted_at);"
   "CREATE INDEX IF NOT EXISTS posts_remote ON posts (remote_id);"
   "CREATE INDEX IF NOT EXISTS posts_guid ON posts (guid);"
@@ -572,6 +576,28 @@ static const char schema_sql[] =
   "  key   TEXT NOT NULL,"
   "  value TEXT NOT NULL,"
   "  PRIMARY KEY (part, key));";
+
+/* Columns of the posts table added after the first journals were written:
+ * a journal without one gets it (and what it means for the rows already
+ * there) when it is opened. Older code opening a newer journal ignores
+ * them. */
+static const struct {
+  const char *name;
+  const char *add_sql;
+} added_columns[] = {
+  { "by_user", "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0" },
+  /* Whether the pod may still save an ATTEMPTING row's post (its answer
+   * never came) and when it was sent. A journal from before cannot tell a
+   * timeout from a refusal: its ATTEMPTING rows are taken as "may come
+   * late" (DEFAULT 1), their attempt time the row's updated_at (what every
+   * transition but the attempt's own left alone, gpm_journal_set_incomplete()
+   * included). The safe side: at worst a restart within the settle time
+   * of such an attempt waits for it (one look when it is older), where
+   * taking a late save for a refusal would send the post twice. */
+  { "late", "ALTER TABLE posts ADD COLUMN late INTEGER NOT NULL DEFAULT 1" },
+  { "attempted_at", "ALTER TABLE posts ADD COLUMN attempted_at INTEGER NOT NULL DEFAULT 0;"
+                    "UPDATE posts SET attempted_at = updated_at WHERE state = 'attempting'" },
+};
 
 GpmJournal *
 gpm_journal_open (const char  *path,
@@ -628,18 +654,22 @@ gpm_journal_open (const char  *path,
     }
   if (!exec_locked (self, schema_sql, error))
     goto rollback;
-  {
-    sqlite3_stmt *info = prepare_locked (self, "SELECT 1 FROM pragma_table_info('posts') WHERE name = 'by_user'", error);
-    gboolean has_by_user;
+  for (guint i = 0; i < G_N_ELEMENTS (added_columns); i++)
+    {
+      g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('posts') WHERE name = '%s'",
+                                                added_columns[i].name);
+      sqlite3_stmt *info = prepare_locked (self, query, error);
+      gboolean has_column;
 
-    if (info == NULL)
-      goto rollback;
-    has_by_user = sqlite3_step (info) == SQLITE_ROW;
-    sqlite3_finalize (info);
-    if (!has_by_user &&
-        !exec_locked (self, "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0", error))
-      goto rollback;
-  }
+      if (info == NULL)
+        goto rollback;
+      has_column = sqlite3_step (info) == SQLITE_ROW;
+      sqlite3_finalize (info);
+      if (!has_column &&
+          (!exec_locked (self, added_columns[i].add_sql, error) ||
+           !set_meta_locked (self, "version", SCHEMA_VERSION, error)))
+        goto rollback;
+    }
 
   old_identity = get_meta_locked (self, "takeout");
   old_account = get_meta_locked (self, "account");
@@ -910,7 +940,7 @@ rollback:
 
 #define ENTRY_COLUMNS \
   "key, entry_name, created, state, attempts, text, visibility, remote_id, guid," \
-  " posted_at, reason, updated_at, by_user"
+  " posted_at, reason, updated_at, by_user, late, attempted_at"
 
 static GpmJournalEntry *
 entry_from_row (sqlite3_stmt *stmt)
@@ -931,6 +961,8 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->reason = column_text (stmt, 10);
   entry->updated_at = sqlite3_column_int64 (stmt, 11);
   entry->by_user = sqlite3_column_int (stmt, 12) != 0;
+  entry->late = entry->state == GPM_JOURNAL_STATE_ATTEMPTING && sqlite3_column_int (stmt, 13) != 0;
+  entry->attempted_at = sqlite3_column_int64 (stmt, 14);
   return entry;
 }
 
@@ -1257,7 +1289,8 @@ gpm_journal_set_attempting (GpmJournal  *self,
 
   return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, TRUE,
                      "UPDATE posts SET state = 'attempting', attempts = attempts + 1,"
-                     " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2"
+                     " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2,"
+                     " late = 1, attempted_at = ?2"
                      " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
                      bind_s1_s2, &args, visibility, error);
 }
@@ -1279,8 +1312,23 @@ gpm_journal_set_posted (GpmJournal  *self,
                      bind_posted, &args, remote_id, error);
 }
 
-/* Both keep updated_at: it is the time of the attempt, which the check on
- * the pod looks back to. */
+/* These three keep updated_at and attempted_at: the time of the attempt,
+ * which the check on the pod looks back to (and a journal from before
+ * attempted_at takes from updated_at). */
+gboolean
+gpm_journal_set_answered (GpmJournal  *self,
+                          const char  *key,
+                          const char  *why,
+                          GError     **error)
+{
+  g_autofree char *detail = g_strdup_printf ("answered: %s", why != NULL ? why : "");
+
+  return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
+                     "UPDATE posts SET late = 0 WHERE key = ?1 AND state = 'attempting'",
+                     NULL, NULL, detail, error);
+}
+
+/* The pod answered with the post it saved: nothing more will come. */
 gboolean
 gpm_journal_set_incomplete (GpmJournal  *self,
                             const char  *key,
@@ -1292,7 +1340,7 @@ gpm_journal_set_incomplete (GpmJournal  *self,
   g_autofree char *detail = g_strdup_printf ("incomplete copy %s", guid);
 
   return transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
-                     "UPDATE posts SET remote_id = ?3, guid = ?4"
+                     "UPDATE posts SET remote_id = ?3, guid = ?4, late = 0"
                      " WHERE key = ?1 AND state = 'attempting'",
                      bind_s1_s2, &args, detail, error);
 }

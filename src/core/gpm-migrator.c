@@ -1359,6 +1359,14 @@ count_recorded_photos (Run        *run,
   return ids != NULL ? ids->len : 0;
 }
 
+/* When @entry's last post request was sent (Unix s): journals from before
+ * attempted_at have it as updated_at (gpm-journal.c). */
+static gint64
+attempt_time_of (const GpmJournalEntry *entry)
+{
+  return entry->attempted_at > 0 ? entry->attempted_at : entry->updated_at;
+}
+
 /* One post, start to end. FALSE: stop the run (cancelled, or run->fatal). */
 static gboolean
 process_post (Run     *run,
@@ -1430,8 +1438,19 @@ process_post (Run     *run,
       g_autoptr(GpmPodPost) found = NULL;
       g_autoptr(GError) error = NULL;
       guint n_sent = count_recorded_photos (run, key);
+      gint64 attempted_at = attempt_time_of (entry);
+      CheckResult result = check_pod (run, key, entry->text, n_sent, attempted_at, &found, &error);
 
-      switch (check_pod (run, key, entry->text, n_sent, entry->updated_at, &found, &error))
+      /* Its answer never came (a kill or a crash in the middle of the
+       * request, a timeout, a cut connection, 502/504 before a quit): a
+       * busy pod may still save the post, so it stays uncertain until the
+       * settle time has passed since the attempt, as within a run (an
+       * attempt long past gets the one look above). An attempt the pod
+       * answered (a 503, a refusal) is sent again without waiting. */
+      if (result == CHECK_NOT_FOUND && entry->late)
+        result = check_pod_again (run, key, entry->text, n_sent, attempted_at,
+                                  attempted_at * G_USEC_PER_SEC, &found, &error);
+      switch (result)
         {
         case CHECK_FOUND:
           return mark_posted (run, post, key, found);
@@ -1588,6 +1607,12 @@ process_post (Run     *run,
         g_set_error (&error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL, _("The pod answered without the new post’s guid"));
 
       g_debug ("Posting %s: %s", key, error->message);
+      /* The pod is done with this request: whatever it saved can be seen
+       * now, so a restart need not wait for a late save. Without an answer
+       * (or with a proxy's 502/504) the row stays "late". */
+      if (!may_be_late (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !journal_ok (run, gpm_journal_set_answered (self->journal, key, error->message, &jerror), &jerror))
+        return FALSE;
       after = after_auth_or_fatal (run, error);
       if (after == NEXT_RETRY)
         continue;
@@ -2052,7 +2077,7 @@ resolve_attempts (Run *run)
       if (entry->guid != NULL)
         continue;
       switch (check_pod (run, entry->key, entry->text, count_recorded_photos (run, entry->key),
-                         entry->updated_at, &found, &check_error))
+                         attempt_time_of (entry), &found, &check_error))
         {
         case CHECK_INCOMPLETE:
           switch (repair_post (run, entry->key, found, count_recorded_photos (run, entry->key), &check_error))
@@ -2075,8 +2100,10 @@ resolve_attempts (Run *run)
             return FALSE;
           break;
         case CHECK_NOT_FOUND:
-          /* Not there: the row stays ATTEMPTING until its post comes up
-           * (its check then finds nothing again, cheaply). */
+          /* Not there: the row stays ATTEMPTING until its post comes up;
+           * its check then looks again, and for an attempt whose answer
+           * never came keeps looking until the settle time has passed
+           * (process_post()): one look each here, not a wait per row. */
           break;
         case CHECK_UNRESOLVED:
           g_message ("%s: %s", entry->entry_name, check_error->message);
