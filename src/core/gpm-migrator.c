@@ -805,6 +805,90 @@ has_all_photos (const GpmPodPost *post,
   return post->n_photos < 0 || (guint) post->n_photos == n_sent;
 }
 
+/* One look on the pod for look_on_pod(): CHECK_FOUND, CHECK_INCOMPLETE or
+ * CHECK_NOT_FOUND, or anything with @error set when the pod could not be
+ * asked. */
+typedef CheckResult (*LookFunc) (Run      *run,
+                                 gpointer  data,
+                                 GError  **error);
+
+/* The retry skeleton of every "is it there?" on the pod (a post, a
+ * comment): @look between steps (pause and cancel take effect), its time
+ * counted as I/O; an error waits for a new sign-in or backs off
+ * (after_error()) and looks again. CHECK_UNRESOLVED with the pod's error
+ * in @error when it gave up, CHECK_STOP when the run must stop. */
+static CheckResult
+look_on_pod (Run         *run,
+             const char  *what,
+             LookFunc     look,
+             gpointer     data,
+             GError     **error)
+{
+  guint max_retries = get_max_retries (run->self);
+  guint attempt = 0;
+  guint rate_limited = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      CheckResult result;
+      Next after;
+      gint64 start;
+
+      if (!checkpoint (run))
+        return CHECK_STOP;
+      start = g_get_monotonic_time ();
+      result = look (run, data, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (local == NULL)
+        return result;
+      g_debug ("Checking %s on the pod: %s", what, local->message);
+      after = after_error (run, local, &attempt, &rate_limited, max_retries);
+      if (after == NEXT_RETRY)
+        continue;
+      if (after == NEXT_STOP)
+        return CHECK_STOP;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return CHECK_UNRESOLVED;
+    }
+}
+
+typedef struct {
+  const char  *key;
+  const char  *text;
+  guint        n_photos;
+  gint64       since;
+  GpmPodPost **out_post;
+} PostLook;
+
+static CheckResult
+look_for_post (Run      *run,
+               gpointer  data,
+               GError  **error)
+{
+  PostLook *look = data;
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) found = gpm_pod_find_own_posts (self->pod, look->text, look->since - CHECK_SLACK_SECONDS,
+                                                       0, NULL, error);
+
+  if (found == NULL)
+    return CHECK_UNRESOLVED;
+  /* Two source posts may have the very same text: a match another row
+   * accounts for is not this one, and of the others the oldest is this
+   * attempt's (later ones would be other rows' attempts). */
+  for (guint i = found->len; i-- > 0; )
+    {
+      GpmPodPost *p = g_ptr_array_index (found, i);
+
+      if ((p->guid != NULL && gpm_journal_remote_is_claimed (self->journal, p->guid, look->key)) ||
+          (p->id != NULL && gpm_journal_remote_is_claimed (self->journal, p->id, look->key)))
+        continue;
+      *look->out_post = gpm_pod_post_ref (p);
+      return has_all_photos (p, look->n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
+    }
+  return CHECK_NOT_FOUND;
+}
+
 /* Is the post with @text and @n_photos photos, attempted at @since (Unix
  * s), on the pod? */
 static CheckResult
@@ -816,51 +900,15 @@ check_pod (Run         *run,
            GpmPodPost **out_post,
            GError     **error)
 {
-  GpmMigrator *self = run->self;
-  guint max_retries = get_max_retries (self);
-  Next after;
-  guint attempt = 0;
-  guint rate_limited = 0;
+  PostLook look = { key, text, n_photos, since, out_post };
+  g_autoptr(GError) local = NULL;
+  CheckResult result = look_on_pod (run, key, look_for_post, &look, &local);
 
-  for (;;)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(GPtrArray) found = NULL;
-      gint64 start;
-
-      if (!checkpoint (run))
-        return CHECK_STOP;
-      start = g_get_monotonic_time ();
-      found = gpm_pod_find_own_posts (self->pod, text, since - CHECK_SLACK_SECONDS, 0, NULL, &local);
-      run->io_usec += g_get_monotonic_time () - start;
-      if (local == NULL)
-        {
-          /* Two source posts may have the very same text: a match another
-           * row accounts for is not this one, and of the others the oldest
-           * is this attempt's (later ones would be other rows' attempts). */
-          for (guint i = found->len; i-- > 0; )
-            {
-              GpmPodPost *p = g_ptr_array_index (found, i);
-
-              if ((p->guid != NULL && gpm_journal_remote_is_claimed (self->journal, p->guid, key)) ||
-                  (p->id != NULL && gpm_journal_remote_is_claimed (self->journal, p->id, key)))
-                continue;
-              *out_post = gpm_pod_post_ref (p);
-              return has_all_photos (p, n_photos) ? CHECK_FOUND : CHECK_INCOMPLETE;
-            }
-          return CHECK_NOT_FOUND;
-        }
-      g_debug ("Checking %s on the pod: %s", key, local->message);
-      after = after_error (run, local, &attempt, &rate_limited, max_retries);
-      if (after == NEXT_RETRY)
-        continue;
-      if (after == NEXT_STOP)
-        return CHECK_STOP;
-      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
-                   _("Could not check on the pod whether an earlier attempt created this post (%s); it will be checked before it is sent again"),
-                   local->message);
-      return CHECK_UNRESOLVED;
-    }
+  if (result == CHECK_UNRESOLVED)
+    g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                 _("Could not check on the pod whether an earlier attempt created this post (%s); it will be checked before it is sent again"),
+                 local->message);
+  return result;
 }
 
 /* An answer after which the pod may still be working on the request: it
@@ -1712,6 +1760,48 @@ comment_key (const char *text)
   return g_strstrip (key);
 }
 
+typedef struct {
+  const char  *key;
+  const char  *post_guid;
+  const char  *wanted;     /* comment_key() of the text */
+  char       **out_guid;
+} CommentLook;
+
+static CheckResult
+look_for_comment (Run      *run,
+                  gpointer  data,
+                  GError  **error)
+{
+  CommentLook *look = data;
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) on_pod = gpm_pod_list_own_comments (self->pod, look->post_guid, NULL, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) claimed = NULL;
+
+  if (on_pod == NULL)
+    return CHECK_UNRESOLVED;
+  rows = gpm_journal_list_comments (self->journal, look->key);
+  claimed = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GpmJournalComment *row = g_ptr_array_index (rows, i);
+      if (row->state == GPM_JOURNAL_STATE_POSTED && row->remote_id != NULL)
+        g_hash_table_add (claimed, row->remote_id);
+    }
+  for (guint i = 0; i < on_pod->len; i++)
+    {
+      GpmPodPost *c = g_ptr_array_index (on_pod, i);
+      g_autofree char *have = comment_key (c->text ? c->text : "");
+
+      if (strcmp (have, look->wanted) == 0 && !g_hash_table_contains (claimed, c->guid))
+        {
+          *look->out_guid = g_strdup (c->guid);
+          return CHECK_FOUND;
+        }
+    }
+  return CHECK_NOT_FOUND;
+}
+
 /* Is the comment with @text, maybe sent before, under @post_guid on the
  * pod? It is when the pod has more of the account's comments with that text
  * than the journal records as posted for the post. */
@@ -1723,59 +1813,16 @@ check_comment (Run         *run,
                char       **out_guid,
                GError     **error)
 {
-  GpmMigrator *self = run->self;
   g_autofree char *wanted = comment_key (text);
-  guint max_retries = get_max_retries (self);
-  Next after;
-  guint attempt = 0;
-  guint rate_limited = 0;
+  CommentLook look = { key, post_guid, wanted, out_guid };
+  g_autoptr(GError) local = NULL;
+  CheckResult result = look_on_pod (run, key, look_for_comment, &look, &local);
 
-  for (;;)
-    {
-      g_autoptr(GError) local = NULL;
-      g_autoptr(GPtrArray) on_pod = NULL;
-      g_autoptr(GPtrArray) rows = NULL;
-      g_autoptr(GHashTable) claimed = NULL;
-      gint64 start;
-
-      if (!checkpoint (run))
-        return CHECK_STOP;
-      start = g_get_monotonic_time ();
-      on_pod = gpm_pod_list_own_comments (self->pod, post_guid, NULL, &local);
-      run->io_usec += g_get_monotonic_time () - start;
-      if (on_pod != NULL)
-        {
-          rows = gpm_journal_list_comments (self->journal, key);
-          claimed = g_hash_table_new (g_str_hash, g_str_equal);
-          for (guint i = 0; i < rows->len; i++)
-            {
-              GpmJournalComment *row = g_ptr_array_index (rows, i);
-              if (row->state == GPM_JOURNAL_STATE_POSTED && row->remote_id != NULL)
-                g_hash_table_add (claimed, row->remote_id);
-            }
-          for (guint i = 0; i < on_pod->len; i++)
-            {
-              GpmPodPost *c = g_ptr_array_index (on_pod, i);
-              g_autofree char *have = comment_key (c->text ? c->text : "");
-
-              if (strcmp (have, wanted) == 0 && !g_hash_table_contains (claimed, c->guid))
-                {
-                  *out_guid = g_strdup (c->guid);
-                  return CHECK_FOUND;
-                }
-            }
-          return CHECK_NOT_FOUND;
-        }
-      after = after_error (run, local, &attempt, &rate_limited, max_retries);
-      if (after == NEXT_RETRY)
-        continue;
-      if (after == NEXT_STOP)
-        return CHECK_STOP;
-      g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
-                   _("Could not check on the pod whether an earlier attempt created this comment (%s); it will be checked before it is sent again"),
-                   local->message);
-      return CHECK_UNRESOLVED;
-    }
+  if (result == CHECK_UNRESOLVED)
+    g_set_error (error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNRESOLVED,
+                 _("Could not check on the pod whether an earlier attempt created this comment (%s); it will be checked before it is sent again"),
+                 local->message);
+  return result;
 }
 
 typedef enum {
