@@ -7,9 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <string.h>
-
 #include "gpm-diaspora.h"
 #include "gpm-long-post.h"
 #include "gpm-migrator-private.h"

@@ -23,8 +23,6 @@
  * say otherwise; they take the Run. */
 #pragma once
 
-#include <glib/gi18n.h>
-
 #include "gpm-migrator.h"
 
 G_BEGIN_DECLS
