@@ -71,8 +71,8 @@ gpm_journal_ensure (GpmJournal  *self,
 
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = _gpm_journal_prepare_locked (self,
-                         "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
-                         " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
+                                      "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
+                                      " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
   if (stmt == NULL)
     return FALSE;
   _gpm_journal_bind_text (stmt, 1, key);
@@ -115,8 +115,8 @@ gpm_journal_ensure_posts (GpmJournal  *self,
   if (!_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
     return FALSE;
   stmt = _gpm_journal_prepare_locked (self,
-                         "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
-                         " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
+                                      "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
+                                      " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
   if (stmt == NULL)
     goto rollback;
   for (guint i = 0; i < posts->len; i++)
@@ -218,9 +218,9 @@ gpm_journal_set_uploading (GpmJournal  *self,
                            GError     **error)
 {
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_UPLOADING, FALSE,
-                     "UPDATE posts SET state = 'uploading', reason = NULL, updated_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
-                     NULL, NULL, NULL, error);
+                                  "UPDATE posts SET state = 'uploading', reason = NULL, updated_at = ?2"
+                                  " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
+                                  NULL, NULL, NULL, error);
 }
 
 gboolean
@@ -240,8 +240,8 @@ gpm_journal_add_photo (GpmJournal  *self,
 
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = _gpm_journal_prepare_locked (self,
-                         "INSERT OR REPLACE INTO photos (post_key, idx, source, remote_id)"
-                         " VALUES (?1, ?2, ?3, ?4)", error);
+                                      "INSERT OR REPLACE INTO photos (post_key, idx, source, remote_id)"
+                                      " VALUES (?1, ?2, ?3, ?4)", error);
   if (stmt == NULL)
     return FALSE;
   _gpm_journal_bind_text (stmt, 1, key);
@@ -369,11 +369,11 @@ gpm_journal_set_attempting (GpmJournal  *self,
   g_return_val_if_fail (text != NULL, FALSE);
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, TRUE,
-                     "UPDATE posts SET state = 'attempting', attempts = attempts + 1,"
-                     " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2,"
-                     " late = 1, attempted_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
-                     bind_s1_s2, &args, visibility, error);
+                                  "UPDATE posts SET state = 'attempting', attempts = attempts + 1,"
+                                  " text = ?3, visibility = ?4, reason = NULL, updated_at = ?2,"
+                                  " late = 1, attempted_at = ?2"
+                                  " WHERE key = ?1 AND state IN ('pending', 'uploading', 'attempting', 'failed')",
+                                  bind_s1_s2, &args, visibility, error);
 }
 
 gboolean
@@ -387,10 +387,10 @@ gpm_journal_set_posted (GpmJournal  *self,
   BindArgs args = { remote_id, guid, posted_at > 0 ? posted_at : g_get_real_time () / G_USEC_PER_SEC };
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_POSTED, FALSE,
-                     "UPDATE posts SET state = 'posted', remote_id = ?3, guid = ?4,"
-                     " posted_at = ?5, reason = NULL, updated_at = ?2"
-                     " WHERE key = ?1",
-                     bind_posted, &args, remote_id, error);
+                                  "UPDATE posts SET state = 'posted', remote_id = ?3, guid = ?4,"
+                                  " posted_at = ?5, reason = NULL, updated_at = ?2"
+                                  " WHERE key = ?1",
+                                  bind_posted, &args, remote_id, error);
 }
 
 /* These three keep updated_at and attempted_at: the time of the attempt,
@@ -405,8 +405,8 @@ gpm_journal_set_answered (GpmJournal  *self,
   g_autofree char *detail = g_strdup_printf ("answered: %s", why != NULL ? why : "");
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
-                     "UPDATE posts SET late = 0 WHERE key = ?1 AND state = 'attempting'",
-                     NULL, NULL, detail, error);
+                                  "UPDATE posts SET late = 0 WHERE key = ?1 AND state = 'attempting'",
+                                  NULL, NULL, detail, error);
 }
 
 /* The pod answered with the post it saved: nothing more will come. */
@@ -421,9 +421,9 @@ gpm_journal_set_incomplete (GpmJournal  *self,
   g_autofree char *detail = g_strdup_printf ("incomplete copy %s", guid);
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
-                     "UPDATE posts SET remote_id = ?3, guid = ?4, late = 0"
-                     " WHERE key = ?1 AND state = 'attempting'",
-                     bind_s1_s2, &args, detail, error);
+                                  "UPDATE posts SET remote_id = ?3, guid = ?4, late = 0"
+                                  " WHERE key = ?1 AND state = 'attempting'",
+                                  bind_s1_s2, &args, detail, error);
 }
 
 gboolean
@@ -432,9 +432,9 @@ gpm_journal_clear_incomplete (GpmJournal  *self,
                               GError     **error)
 {
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_ATTEMPTING, FALSE,
-                     "UPDATE posts SET remote_id = NULL, guid = NULL"
-                     " WHERE key = ?1 AND state = 'attempting'",
-                     NULL, NULL, "incomplete copy deleted", error);
+                                  "UPDATE posts SET remote_id = NULL, guid = NULL"
+                                  " WHERE key = ?1 AND state = 'attempting'",
+                                  NULL, NULL, "incomplete copy deleted", error);
 }
 
 gboolean
@@ -446,9 +446,9 @@ gpm_journal_set_failed (GpmJournal  *self,
   BindArgs args = { reason, NULL, 0 };
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_FAILED, FALSE,
-                     "UPDATE posts SET state = 'failed', reason = ?3, updated_at = ?2"
-                     " WHERE key = ?1 AND state <> 'posted'",
-                     bind_s1, &args, reason, error);
+                                  "UPDATE posts SET state = 'failed', reason = ?3, updated_at = ?2"
+                                  " WHERE key = ?1 AND state <> 'posted'",
+                                  bind_s1, &args, reason, error);
 }
 
 gboolean
@@ -460,9 +460,9 @@ gpm_journal_set_skipped (GpmJournal  *self,
   BindArgs args = { reason, NULL, 0 };
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
-                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 0, updated_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
-                     bind_s1, &args, reason, error);
+                                  "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 0, updated_at = ?2"
+                                  " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                                  bind_s1, &args, reason, error);
 }
 
 gboolean
@@ -473,9 +473,9 @@ gpm_journal_set_skipped_by_user (GpmJournal  *self,
   BindArgs args = { _("Skipped by you"), NULL, 0 };
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_SKIPPED, FALSE,
-                     "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 1, updated_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
-                     bind_s1, &args, "by user", error);
+                                  "UPDATE posts SET state = 'skipped', reason = ?3, by_user = 1, updated_at = ?2"
+                                  " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                                  bind_s1, &args, "by user", error);
 }
 
 gboolean
@@ -484,9 +484,9 @@ gpm_journal_set_pending (GpmJournal  *self,
                          GError     **error)
 {
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_PENDING, FALSE,
-                     "UPDATE posts SET state = 'pending', reason = NULL, by_user = 0, updated_at = ?2"
-                     " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
-                     NULL, NULL, NULL, error);
+                                  "UPDATE posts SET state = 'pending', reason = NULL, by_user = 0, updated_at = ?2"
+                                  " WHERE key = ?1 AND state IN ('pending', 'uploading', 'failed', 'skipped')",
+                                  NULL, NULL, NULL, error);
 }
 
 GPtrArray *
@@ -612,8 +612,8 @@ gpm_journal_remote_is_claimed (GpmJournal *self,
 
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = _gpm_journal_prepare_locked (self,
-                         "SELECT 1 FROM posts WHERE (remote_id = ?1 OR guid = ?1) AND state = 'posted'"
-                         " AND key IS NOT ?2 LIMIT 1", NULL);
+                                      "SELECT 1 FROM posts WHERE (remote_id = ?1 OR guid = ?1) AND state = 'posted'"
+                                      " AND key IS NOT ?2 LIMIT 1", NULL);
   if (stmt != NULL)
     {
       _gpm_journal_bind_text (stmt, 1, remote);

@@ -84,8 +84,8 @@ gpm_journal_init (GpmJournal *self)
 
 gboolean
 _gpm_journal_set_db_error (GpmJournal  *self,
-              GError     **error,
-              const char  *what)
+                           GError     **error,
+                           const char  *what)
 {
   g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_DATABASE,
                _("Migration journal %s: %s failed: %s"),
@@ -96,8 +96,8 @@ _gpm_journal_set_db_error (GpmJournal  *self,
 /* With the mutex held. */
 gboolean
 _gpm_journal_exec_locked (GpmJournal  *self,
-             const char  *sql,
-             GError     **error)
+                          const char  *sql,
+                          GError     **error)
 {
   char *message = NULL;
 
@@ -114,8 +114,8 @@ _gpm_journal_exec_locked (GpmJournal  *self,
 
 sqlite3_stmt *
 _gpm_journal_prepare_locked (GpmJournal  *self,
-                const char  *sql,
-                GError     **error)
+                             const char  *sql,
+                             GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
 
@@ -129,8 +129,8 @@ _gpm_journal_prepare_locked (GpmJournal  *self,
 
 void
 _gpm_journal_bind_text (sqlite3_stmt *stmt,
-           int           column,
-           const char   *text)
+                        int           column,
+                        const char   *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, column);
@@ -140,7 +140,7 @@ _gpm_journal_bind_text (sqlite3_stmt *stmt,
 
 char *
 _gpm_journal_column_text (sqlite3_stmt *stmt,
-             int           column)
+                          int           column)
 {
   const unsigned char *text = sqlite3_column_text (stmt, column);
 
@@ -149,7 +149,7 @@ _gpm_journal_column_text (sqlite3_stmt *stmt,
 
 char *
 _gpm_journal_get_meta_locked (GpmJournal *self,
-                 const char *name)
+                              const char *name)
 {
   sqlite3_stmt *stmt = _gpm_journal_prepare_locked (self, "SELECT value FROM meta WHERE name = ?1", NULL);
   char *value = NULL;
@@ -165,9 +165,9 @@ _gpm_journal_get_meta_locked (GpmJournal *self,
 
 gboolean
 _gpm_journal_set_meta_locked (GpmJournal  *self,
-                 const char  *name,
-                 const char  *value,
-                 GError     **error)
+                              const char  *name,
+                              const char  *value,
+                              GError     **error)
 {
   sqlite3_stmt *stmt = _gpm_journal_prepare_locked (self, "INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)", error);
   gboolean ok;
@@ -307,9 +307,9 @@ gpm_journal_open (const char  *path,
 
   g_mutex_lock (&self->mutex);
   if (!_gpm_journal_exec_locked (self,
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;", error) ||
+                                 "PRAGMA journal_mode=WAL;"
+                                 "PRAGMA synchronous=NORMAL;"
+                                 "PRAGMA foreign_keys=ON;", error) ||
       !_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
     {
       g_mutex_unlock (&self->mutex);
@@ -515,8 +515,8 @@ gpm_journal_unlock (GpmJournal *self)
  * step is on the disk before the request it announces leaves. */
 gboolean
 _gpm_journal_begin_locked (GpmJournal  *self,
-              gboolean     full_sync,
-              GError     **error)
+                           gboolean     full_sync,
+                           GError     **error)
 {
   if ((full_sync && !_gpm_journal_exec_locked (self, "PRAGMA synchronous=FULL", error)) ||
       !_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
@@ -531,7 +531,7 @@ _gpm_journal_begin_locked (GpmJournal  *self,
 /* Undoes what _gpm_journal_begin_locked() began; FALSE, for the caller to return. */
 gboolean
 _gpm_journal_rollback_locked (GpmJournal *self,
-                 gboolean    full_sync)
+                              gboolean    full_sync)
 {
   _gpm_journal_exec_locked (self, "ROLLBACK", NULL);
   if (full_sync)
@@ -543,12 +543,12 @@ _gpm_journal_rollback_locked (GpmJournal *self,
  * COMMIT; rolled back when either fails. */
 gboolean
 _gpm_journal_commit_with_event_locked (GpmJournal       *self,
-                          gboolean          full_sync,
-                          gint64            now,
-                          const char       *key,
-                          GpmJournalState   state,
-                          const char       *detail,
-                          GError          **error)
+                                       gboolean          full_sync,
+                                       gint64            now,
+                                       const char       *key,
+                                       GpmJournalState   state,
+                                       const char       *detail,
+                                       GError          **error)
 {
   sqlite3_stmt *stmt;
   int rc;
@@ -576,14 +576,14 @@ _gpm_journal_commit_with_event_locked (GpmJournal       *self,
 
 gboolean
 _gpm_journal_transition (GpmJournal      *self,
-            const char      *key,
-            GpmJournalState  state,
-            gboolean         full_sync,
-            const char      *update_sql,
-            GpmJournalBindFunc bind,
-            gpointer         bind_data,
-            const char      *detail,
-            GError         **error)
+                         const char      *key,
+                         GpmJournalState  state,
+                         gboolean         full_sync,
+                         const char      *update_sql,
+                         GpmJournalBindFunc bind,
+                         gpointer         bind_data,
+                         const char      *detail,
+                         GError         **error)
 {
   sqlite3_stmt *stmt;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;

@@ -21,7 +21,7 @@
  * pod dropped photo ids it no longer had) is not the post that was meant. */
 gboolean
 _gpm_migrator_has_all_photos (const GpmPodPost *post,
-                guint             n_sent)
+                              guint             n_sent)
 {
   return post->n_photos < 0 || (guint) post->n_photos == n_sent;
 }
@@ -114,12 +114,12 @@ look_for_post (Run      *run,
  * s), on the pod? */
 CheckResult
 _gpm_migrator_check_pod (Run         *run,
-           const char  *key,
-           const char  *text,
-           guint        n_photos,
-           gint64       since,
-           GpmPodPost **out_post,
-           GError     **error)
+                         const char  *key,
+                         const char  *text,
+                         guint        n_photos,
+                         gint64       since,
+                         GpmPodPost **out_post,
+                         GError     **error)
 {
   PostLook look = { key, text, n_photos, since, out_post };
   g_autoptr(GError) local = NULL;
@@ -149,13 +149,13 @@ _gpm_migrator_may_be_late (const GError *error)
  * that the post is sent again only when it really is not coming. */
 CheckResult
 _gpm_migrator_check_pod_again (Run         *run,
-                 const char  *key,
-                 const char  *text,
-                 guint        n_photos,
-                 gint64       since,
-                 gint64       answered_usec,
-                 GpmPodPost **out_post,
-                 GError     **error)
+                               const char  *key,
+                               const char  *text,
+                               guint        n_photos,
+                               gint64       since,
+                               gint64       answered_usec,
+                               GpmPodPost **out_post,
+                               GError     **error)
 {
   GpmMigrator *self = run->self;
   gint64 settle;
@@ -243,11 +243,11 @@ look_for_comment (Run      *run,
  * than the journal records as posted for the post. */
 CheckResult
 _gpm_migrator_check_comment (Run         *run,
-               const char  *key,
-               const char  *post_guid,
-               const char  *text,
-               char       **out_guid,
-               GError     **error)
+                             const char  *key,
+                             const char  *post_guid,
+                             const char  *text,
+                             char       **out_guid,
+                             GError     **error)
 {
   g_autofree char *wanted = comment_key (text);
   CommentLook look = { key, post_guid, wanted, out_guid };

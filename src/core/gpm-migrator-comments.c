@@ -126,7 +126,7 @@ continuation_of (GpmMigrator *self,
  * stop the run (cancelled, or run->fatal). */
 gboolean
 _gpm_migrator_post_own_comments (Run     *run,
-                   GpmPost *post)
+                                 GpmPost *post)
 {
   GpmMigrator *self = run->self;
   const char *key = gpm_journal_post_key (post);

@@ -75,9 +75,9 @@ poll_question (const char *html,
  * dry run and by the worker alike, so a dry run shows what a run sends. */
 GpmMigratorItem *
 _gpm_migrator_make_item (GpmMigrator     *self,
-           GpmPost         *post,
-           GpmPlan         *plan,
-           GpmJournalState  journal_state)
+                         GpmPost         *post,
+                         GpmPlan         *plan,
+                         GpmJournalState  journal_state)
 {
   GpmMigratorItem *item = g_atomic_rc_box_new0 (GpmMigratorItem);
   const GpmPoll *poll;

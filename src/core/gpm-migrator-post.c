@@ -426,7 +426,7 @@ attempt_time_of (const GpmJournalEntry *entry)
 /* One post, start to end. FALSE: stop the run (cancelled, or run->fatal). */
 gboolean
 _gpm_migrator_process_post (Run     *run,
-              GpmPost *post)
+                            GpmPost *post)
 {
   GpmMigrator *self = run->self;
   const char *key = gpm_journal_post_key (post);
@@ -505,7 +505,7 @@ _gpm_migrator_process_post (Run     *run,
        * answered (a 503, a refusal) is sent again without waiting. */
       if (result == CHECK_NOT_FOUND && entry->late)
         result = _gpm_migrator_check_pod_again (run, key, entry->text, n_sent, attempted_at,
-                                  attempted_at * G_USEC_PER_SEC, &found, &error);
+                                                attempted_at * G_USEC_PER_SEC, &found, &error);
       switch (result)
         {
         case CHECK_FOUND:
@@ -689,7 +689,7 @@ _gpm_migrator_process_post (Run     *run,
           checked = _gpm_migrator_check_pod (run, key, item->text, photo_ids->len, attempt_time, &found, &check_error);
           if (checked == CHECK_NOT_FOUND && _gpm_migrator_may_be_late (error))
             checked = _gpm_migrator_check_pod_again (run, key, item->text, photo_ids->len, attempt_time, answered_usec,
-                                       &found, &check_error);
+                                                     &found, &check_error);
           switch (checked)
             {
             case CHECK_FOUND:
@@ -780,7 +780,7 @@ _gpm_migrator_resolve_attempts (Run *run)
       if (entry->guid != NULL)
         continue;
       switch (_gpm_migrator_check_pod (run, entry->key, entry->text, count_recorded_photos (run, entry->key),
-                         attempt_time_of (entry), &found, &check_error))
+                                       attempt_time_of (entry), &found, &check_error))
         {
         case CHECK_INCOMPLETE:
           switch (repair_post (run, entry->key, found, count_recorded_photos (run, entry->key), &check_error))

@@ -33,7 +33,7 @@ run_free (Run *run)
 /* Waits until @deadline (monotonic µs), and while paused. FALSE when cancelled. */
 gboolean
 _gpm_migrator_wait_until (Run    *run,
-            gint64  deadline)
+                          gint64  deadline)
 {
   GpmMigrator *self = run->self;
   gint64 start = g_get_monotonic_time ();
@@ -68,8 +68,8 @@ _gpm_migrator_checkpoint (Run *run)
 
 void
 _gpm_migrator_waiting_event (Run        *run,
-                        gint64      usec,
-                        const char *reason)
+                             gint64      usec,
+                             const char *reason)
 {
   guint seconds = (guint) ((usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 
@@ -130,8 +130,8 @@ wait_for_auth (Run          *run,
  * (gpm_pod_retry_delay_ms()). FALSE when cancelled. */
 gboolean
 _gpm_migrator_backoff (Run          *run,
-         guint         attempt,
-         const GError *error)
+                       guint         attempt,
+                       const GError *error)
 {
   GpmMigrator *self = run->self;
   guint64 ms;
@@ -162,7 +162,7 @@ _gpm_migrator_get_max_retries (GpmMigrator *self)
 /* Stores why the run must stop (first reason wins). */
 void
 _gpm_migrator_set_fatal (Run          *run,
-           const GError *error)
+                         const GError *error)
 {
   if (run->fatal == NULL && error != NULL)
     run->fatal = g_error_copy (error);
@@ -172,7 +172,7 @@ _gpm_migrator_set_fatal (Run          *run,
  * (TLS, not a pod, …) stops the run. */
 Next
 _gpm_migrator_after_auth_or_fatal (Run          *run,
-                     const GError *error)
+                                   const GError *error)
 {
   if (is_auth_error (error))
     return wait_for_auth (run, error) ? NEXT_RETRY : NEXT_STOP;
@@ -189,10 +189,10 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
  * *@attempt) are waited out with _gpm_migrator_backoff(). */
 Next
 _gpm_migrator_after_transient (Run          *run,
-                 const GError *error,
-                 guint        *attempt,
-                 guint        *rate_limited,
-                 guint         max_retries)
+                               const GError *error,
+                               guint        *attempt,
+                               guint        *rate_limited,
+                               guint         max_retries)
 {
   if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && *rate_limited < MAX_RATE_LIMITED)
     return _gpm_migrator_backoff (run, (*rate_limited)++, error) ? NEXT_RETRY : NEXT_STOP;
@@ -204,10 +204,10 @@ _gpm_migrator_after_transient (Run          *run,
 /* _gpm_migrator_after_auth_or_fatal(), then _gpm_migrator_after_transient(). */
 Next
 _gpm_migrator_after_error (Run          *run,
-             const GError *error,
-             guint        *attempt,
-             guint        *rate_limited,
-             guint         max_retries)
+                           const GError *error,
+                           guint        *attempt,
+                           guint        *rate_limited,
+                           guint         max_retries)
 {
   Next next = _gpm_migrator_after_auth_or_fatal (run, error);
 
@@ -221,8 +221,8 @@ _gpm_migrator_after_error (Run          *run,
  * every journal error. */
 gboolean
 _gpm_migrator_journal_ok (Run      *run,
-            gboolean  ok,
-            GError  **error)
+                          gboolean  ok,
+                          GError  **error)
 {
   if (!ok)
     {

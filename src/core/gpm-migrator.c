@@ -186,12 +186,12 @@ compute_eta (Run *run)
 
 void
 _gpm_migrator_post_event (Run       *run,
-            EventKind  kind,
-            GpmPost   *post,
-            GpmJournalState state,
-            const GError *error,
-            guint      seconds,
-            const char *reason)
+                          EventKind  kind,
+                          GpmPost   *post,
+                          GpmJournalState state,
+                          const GError *error,
+                          guint      seconds,
+                          const char *reason)
 {
   Event *event = g_new0 (Event, 1);
 
