@@ -172,6 +172,34 @@ repair_post (Run         *run,
   return delete_incomplete (run, key, remote->guid, error);
 }
 
+/* Whether a repair (or the deletion of an incomplete copy) ended @post's
+ * step: not when the copy is gone (REPAIR_DONE: the post goes on); when it
+ * could not be deleted now (*@error says why), the row stays ATTEMPTING for
+ * the next run (*@out_ret TRUE); when the run must stop, *@out_ret is
+ * FALSE. @error by address, as in _gpm_migrator_journal_ok(): the repair
+ * that sets it is an argument of the same call. */
+static gboolean
+repair_ends_post (Run           *run,
+                  GpmPost       *post,
+                  RepairResult   result,
+                  GError       **error,
+                  gboolean      *out_ret)
+{
+  switch (result)
+    {
+    case REPAIR_DONE:
+      return FALSE;
+    case REPAIR_UNRESOLVED:
+      finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, *error);
+      *out_ret = TRUE;
+      return TRUE;
+    case REPAIR_STOP:
+    default:
+      *out_ret = FALSE;
+      return TRUE;
+    }
+}
+
 typedef enum {
   PHOTOS_OK,
   PHOTOS_FAILED,   /* the post is marked failed */
@@ -446,6 +474,7 @@ _gpm_migrator_process_post (Run     *run,
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
+  gboolean ret;
 
   entry = gpm_journal_lookup (self->journal, key, &jerror);
   if (!_gpm_migrator_journal_ok (run, entry != NULL, &jerror))
@@ -475,17 +504,8 @@ _gpm_migrator_process_post (Run     *run,
     {
       g_autoptr(GError) error = NULL;
 
-      switch (delete_incomplete (run, key, entry->guid, &error))
-        {
-        case REPAIR_DONE:
-          break;
-        case REPAIR_UNRESOLVED:
-          finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
-          return TRUE;
-        case REPAIR_STOP:
-        default:
-          return FALSE;
-        }
+      if (repair_ends_post (run, post, delete_incomplete (run, key, entry->guid, &error), &error, &ret))
+        return ret;
     }
 
   /* A previous attempt whose outcome nobody saw: look before anything else. */
@@ -511,17 +531,8 @@ _gpm_migrator_process_post (Run     *run,
         case CHECK_FOUND:
           return mark_posted (run, post, key, found);
         case CHECK_INCOMPLETE:
-          switch (repair_post (run, key, found, n_sent, &error))
-            {
-            case REPAIR_DONE:
-              break;
-            case REPAIR_UNRESOLVED:
-              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, error);
-              return TRUE;
-            case REPAIR_STOP:
-            default:
-              return FALSE;
-            }
+          if (repair_ends_post (run, post, repair_post (run, key, found, n_sent, &error), &error, &ret))
+            return ret;
           break;
         case CHECK_NOT_FOUND:
           break;
@@ -624,17 +635,9 @@ _gpm_migrator_process_post (Run     *run,
            * photos are gone, the copy is taken back, and the post goes
            * again with fresh uploads. */
           photos_at = 0;
-          switch (repair_post (run, key, created, photo_ids->len, &repair_error))
-            {
-            case REPAIR_DONE:
-              break;
-            case REPAIR_UNRESOLVED:
-              finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, repair_error);
-              return TRUE;
-            case REPAIR_STOP:
-            default:
-              return FALSE;
-            }
+          if (repair_ends_post (run, post, repair_post (run, key, created, photo_ids->len, &repair_error),
+                                &repair_error, &ret))
+            return ret;
           if (repairs++ < MAX_REPAIRS)
             continue;
           {
@@ -696,17 +699,9 @@ _gpm_migrator_process_post (Run     *run,
               run->last_post_usec = g_get_real_time ();
               return mark_posted (run, post, key, found);
             case CHECK_INCOMPLETE:
-              switch (repair_post (run, key, found, photo_ids->len, &check_error))
-                {
-                case REPAIR_DONE:
-                  break;
-                case REPAIR_UNRESOLVED:
-                  finish_post (run, post, GPM_JOURNAL_STATE_ATTEMPTING, check_error);
-                  return TRUE;
-                case REPAIR_STOP:
-                default:
-                  return FALSE;
-                }
+              if (repair_ends_post (run, post, repair_post (run, key, found, photo_ids->len, &check_error),
+                                    &check_error, &ret))
+                return ret;
               G_GNUC_FALLTHROUGH;
             case CHECK_NOT_FOUND:
               if (refused)
