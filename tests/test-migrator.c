@@ -80,6 +80,20 @@ expected_text (GpmPost *post)
   return test_convert (post, photos, NULL, NULL);
 }
 
+/* How many posts on the pod have exactly @text. */
+static guint
+count_on_pod (Fixture    *f,
+              const char *text)
+{
+  g_autoptr(GPtrArray) pod_posts = gpm_test_pod_dup_posts (f->server);
+  guint n = 0;
+
+  for (guint i = 0; i < pod_posts->len; i++)
+    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
+      n++;
+  return n;
+}
+
 static void
 fixture_sign_in (Fixture *f)
 {
@@ -920,8 +934,6 @@ test_same_text (Fixture       *f,
   g_autoptr(GpmPodDraft) draft = NULL;
   g_autoptr(GpmPodPost) first_copy = NULL;
   g_autoptr(GpmPodPost) second_copy = NULL;
-  g_autoptr(GPtrArray) pod_posts = NULL;
-  guint n_same = 0;
 
   text_kind = TEXT_SAME;
   text = expected_text (first);
@@ -949,12 +961,8 @@ test_same_text (Fixture       *f,
     g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
     run_state_clear (&state);
   }
-  pod_posts = gpm_test_pod_dup_posts (f->server);
-  for (guint i = 0; i < pod_posts->len; i++)
-    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
-      n_same++;
-  g_assert_cmpuint (n_same, ==, 2);
-  g_assert_cmpuint (pod_posts->len, ==, 6);
+  g_assert_cmpuint (count_on_pod (f, text), ==, 2);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 6);
   {
     g_autoptr(GpmJournalEntry) a = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
     g_autoptr(GpmJournalEntry) b = gpm_journal_lookup (f->journal, gpm_journal_post_key (second), NULL);
@@ -994,12 +1002,10 @@ test_restart_late_save (Fixture       *f,
   GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public */
   g_autofree char *text = expected_text (first);
   g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
-  g_autoptr(GPtrArray) pod_posts = NULL;
   const char *path = f->api ? "/api/v1/posts" : "/status_messages";
   LateSend late = { f->pod, draft };
   GThread *sender;
   gint64 until;
-  guint n_same = 0;
 
   draft->is_public = TRUE;
   g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
@@ -1031,11 +1037,7 @@ test_restart_late_save (Fixture       *f,
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (10 * 1000), TRUE);
 
-  pod_posts = gpm_test_pod_dup_posts (f->server);
-  for (guint i = 0; i < pod_posts->len; i++)
-    if (g_str_equal (((GpmTestPodPost *) g_ptr_array_index (pod_posts, i))->text, text))
-      n_same++;
-  g_assert_cmpuint (n_same, ==, 1);
+  g_assert_cmpuint (count_on_pod (f, text), ==, 1);
   {
     g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (f->journal, gpm_journal_post_key (first), NULL);
 
