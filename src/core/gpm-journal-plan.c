@@ -29,9 +29,9 @@ gpm_journal_replace_plan (GpmJournal  *self,
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (rows != NULL, FALSE);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if (!_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
-    goto unlock;
+    return FALSE;
   if (!_gpm_journal_exec_locked (self, "DELETE FROM plan", error))
     goto rollback;
   stmt = _gpm_journal_prepare_locked (self, "INSERT OR REPLACE INTO plan (part, key, value) VALUES (?1, ?2, ?3)", error);
@@ -54,14 +54,11 @@ gpm_journal_replace_plan (GpmJournal  *self,
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (!_gpm_journal_exec_locked (self, "COMMIT", error))
     goto rollback;
-  g_mutex_unlock (&self->mutex);
   return TRUE;
 
 rollback:
   g_clear_pointer (&stmt, sqlite3_finalize);
   _gpm_journal_exec_locked (self, "ROLLBACK", NULL);
-unlock:
-  g_mutex_unlock (&self->mutex);
   return FALSE;
 }
 
@@ -75,13 +72,10 @@ gpm_journal_list_plan (GpmJournal  *self,
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   stmt = _gpm_journal_prepare_locked (self, "SELECT part, key, value FROM plan ORDER BY part, key", error);
   if (stmt == NULL)
-    {
-      g_mutex_unlock (&self->mutex);
-      return NULL;
-    }
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       GpmJournalPlanRow *row = g_new0 (GpmJournalPlanRow, 1);
@@ -95,9 +89,7 @@ gpm_journal_list_plan (GpmJournal  *self,
   if (rc != SQLITE_DONE)
     {
       _gpm_journal_set_db_error (self, error, "SELECT plan");
-      g_mutex_unlock (&self->mutex);
       return NULL;
     }
-  g_mutex_unlock (&self->mutex);
   return g_steal_pointer (&rows);
 }

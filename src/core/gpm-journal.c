@@ -305,16 +305,13 @@ gpm_journal_open (const char  *path,
   /* A reader (status) and the worker may open it at the same time. */
   sqlite3_busy_timeout (self->db, 10000);
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if (!_gpm_journal_exec_locked (self,
                                  "PRAGMA journal_mode=WAL;"
                                  "PRAGMA synchronous=NORMAL;"
                                  "PRAGMA foreign_keys=ON;", error) ||
       !_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return NULL;
-    }
+    return NULL;
   if (!_gpm_journal_exec_locked (self, schema_sql, error))
     goto rollback;
   for (guint i = 0; i < G_N_ELEMENTS (added_columns); i++)
@@ -351,14 +348,12 @@ gpm_journal_open (const char  *path,
     goto rollback;
   if (!_gpm_journal_exec_locked (self, "COMMIT", error))
     goto rollback;
-  g_mutex_unlock (&self->mutex);
 
   g_debug ("Opened journal %s for %s", path, account);
   return g_steal_pointer (&self);
 
 rollback:
   _gpm_journal_exec_locked (self, "ROLLBACK", NULL);
-  g_mutex_unlock (&self->mutex);
   return NULL;
 }
 

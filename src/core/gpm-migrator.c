@@ -524,11 +524,11 @@ gpm_migrator_set_retry_policy (GpmMigrator *self,
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   self->max_retries = max_retries;
   self->base_ms = base_ms;
   self->max_ms = MAX (max_ms, base_ms);
-  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -537,9 +537,9 @@ gpm_migrator_set_settle_time (GpmMigrator *self,
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   self->settle_ms = ms;
-  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -710,10 +710,10 @@ set_request (GpmMigrator *self,
              gboolean    *flag,
              gboolean     value)
 {
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   *flag = value;
   g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
 }
 
 void
@@ -802,14 +802,14 @@ gpm_migrator_get_timing (GpmMigrator *self,
 {
   g_return_if_fail (GPM_IS_MIGRATOR (self));
 
-  g_mutex_lock (&self->mutex);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
   if (n_sent != NULL)
     *n_sent = self->n_sent;
   if (busy_usec != NULL)
     *busy_usec = self->busy_usec;
   if (io_usec != NULL)
     *io_usec = self->io_usec;
-  g_mutex_unlock (&self->mutex);
 }
 
 char *
