@@ -141,6 +141,9 @@ void             _gpm_migrator_post_event         (Run             *run,
                                                    const char      *reason);
 
 /* gpm-migrator-items.c */
+/* Audience, conversion, photos, poll and location of @post under @plan:
+ * the worker's and the dry run's (gpm_migrator_plan(), the caller's
+ * thread) alike. */
 GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
                                                    GpmPost         *post,
                                                    GpmPlan         *plan,
