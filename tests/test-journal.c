@@ -460,6 +460,42 @@ test_journal_late (void)
   g_assert_true (gpm_journal_set_posted (journal, "k/A", "8", "guid-8", 0, &error));
   entry = gpm_journal_lookup (journal, "k/A", &error);
   g_assert_false (entry->late);
+
+  /* a comment's attempt likewise */
+  g_assert_false (gpm_journal_set_comment_answered (journal, "k/A", 0, "503", &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "k/A", 0, "a comment", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_true (c->late);
+    g_assert_cmpint (c->attempted_at, >=, before);
+    attempted_at = c->attempted_at;
+  }
+  g_assert_true (gpm_journal_set_comment_answered (journal, "k/A", 0, "503", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_cmpint (c->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+    g_assert_false (c->late);
+    g_assert_cmpint (c->attempted_at, ==, attempted_at);
+  }
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "k/A", 0, "a comment", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+
+    g_assert_true (((GpmJournalComment *) g_ptr_array_index (rows, 0))->late);
+  }
+  g_assert_true (gpm_journal_set_comment_posted (journal, "k/A", 0, "c-guid", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+
+    g_assert_false (((GpmJournalComment *) g_ptr_array_index (rows, 0))->late);
+  }
 }
 
 /* A journal written before attempts recorded their answer (schema 1)
@@ -488,7 +524,10 @@ test_journal_old_schema (void)
     "INSERT INTO posts (key, entry_name, state, attempts, text, visibility, updated_at)"
     "  VALUES ('k/A', 'a.json', 'attempting', 1, 'text', 'public', 1700000000);"
     "INSERT INTO posts (key, entry_name, state, attempts, text, visibility, remote_id, guid, posted_at, updated_at)"
-    "  VALUES ('k/B', 'b.json', 'posted', 1, 'b', 'public', '9', 'guid-9', 1700000100, 1700000100);",
+    "  VALUES ('k/B', 'b.json', 'posted', 1, 'b', 'public', '9', 'guid-9', 1700000100, 1700000100);"
+    "CREATE TABLE comments (post_key TEXT NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, text TEXT,"
+    "  remote_id TEXT, reason TEXT, updated_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (post_key, idx));"
+    "INSERT INTO comments VALUES ('k/B', 0, 'attempting', 'c', NULL, NULL, 1700000200);",
     NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
@@ -506,6 +545,14 @@ test_journal_old_schema (void)
   g_assert_false (entry->late);
   g_assert_cmpstr (entry->guid, ==, "guid-9");
   g_clear_pointer (&entry, gpm_journal_entry_free);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/B");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_true (c->late);
+    g_assert_cmpint (c->attempted_at, ==, 1700000200);
+  }
   /* and works on */
   g_assert_true (gpm_journal_set_answered (journal, "k/A", "503", &error));
   g_assert_no_error (error);

@@ -277,6 +277,17 @@ test_same_text (Fixture       *f,
  * while the pod is still saving that post: the restart does not send it
  * again but keeps looking until the settle time, counted from the attempt,
  * has passed, and finds the late copy. One copy in the end. */
+/* 3 s of the test pod's work: past a late save (at most 3 s after its
+ * request), whatever the run did meanwhile. */
+static void
+iterate_past_late_save (void)
+{
+  gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (10 * 1000), TRUE);
+}
+
 typedef struct {
   GpmPod      *pod;
   GpmPodDraft *draft;
@@ -305,7 +316,6 @@ test_restart_late_save (Fixture       *f,
   const char *path = f->api ? "/api/v1/posts" : "/status_messages";
   LateSend late = { f->pod, draft };
   GThread *sender;
-  gint64 until;
 
   draft->is_public = TRUE;
   g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
@@ -332,10 +342,7 @@ test_restart_late_save (Fixture       *f,
     run_state_clear (&state);
   }
   g_thread_join (sender);
-  /* past the late save, whatever the run did meanwhile */
-  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (10 * 1000), TRUE);
+  iterate_past_late_save ();
 
   g_assert_cmpuint (count_on_pod (f, text), ==, 1);
   {
@@ -382,6 +389,124 @@ test_restart_after_refusal (Fixture       *f,
   assert_complete_run (f, second_run);
   g_test_message ("restart after a 503: %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
+/* The user's own comment under p00 (none under the others). */
+#define OWN_COMMENT "My own comment, which the pod saves late"
+
+static GPtrArray *
+one_own_comment (GpmPost    *post,
+                 gpointer    user_data,
+                 GError    **error)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  if (g_str_has_suffix (gpm_journal_post_key (post), "/p00"))
+    g_ptr_array_add (texts, g_strdup (OWN_COMMENT));
+  return texts;
+}
+
+static const char *
+comments_prefix (Fixture *f)
+{
+  return f->api ? "/api/v1/posts/" : "/posts/";
+}
+
+static guint
+count_comments_on_pod (Fixture    *f,
+                       const char *text)
+{
+  g_autoptr(GPtrArray) comments = gpm_test_pod_dup_comments (f->server);
+  guint n = 0;
+
+  for (guint i = 0; i < comments->len; i++)
+    if (g_str_equal (((GpmTestPodComment *) g_ptr_array_index (comments, i))->text, text))
+      n++;
+  return n;
+}
+
+/* A comment the pod saves after the client gave up waiting (timeout 2 s,
+ * saved at 3 s): looked for again over the settle time, not sent twice. */
+static void
+test_comment_late_save (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  gpm_migrator_set_comments_func (migrator, one_own_comment, NULL, NULL);
+  gpm_migrator_set_settle_time (migrator, 6000);
+  gpm_test_pod_inject_fault (f->server, comments_prefix (f), GPM_TEST_POD_FAULT_LATE_SAVE, 3000, 1);
+  assert_complete_run (f, migrator);
+  iterate_past_late_save ();
+  g_assert_cmpuint (count_comments_on_pod (f, OWN_COMMENT), ==, 1);
+}
+
+/* A process killed right after sending a comment, started again at once
+ * while the pod is still saving it: the restart keeps looking until the
+ * settle time, counted from the attempt, has passed, and finds it. */
+typedef struct {
+  GpmPod     *pod;
+  const char *post_guid;
+} LateComment;
+
+static gpointer
+late_comment_thread (gpointer data)
+{
+  LateComment *l = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) created = gpm_pod_create_comment (l->pod, l->post_guid, OWN_COMMENT, NULL, &error);
+
+  /* the client gives up before the pod saves: what the killed process saw */
+  return NULL;
+}
+
+static void
+test_restart_comment_late_save (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  GpmPost *first = g_ptr_array_index (f->posts, f->posts->len - 1);    /* p00, public */
+  const char *key = gpm_journal_post_key (first);
+  g_autofree char *text = expected_text (first);
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+  g_autoptr(GpmPodPost) post = NULL;
+  LateComment late = { f->pod, NULL };
+  GThread *sender;
+
+  /* the post made it, the process died while sending its comment */
+  draft->is_public = TRUE;
+  g_assert_true (gpm_journal_ensure_posts (f->journal, f->posts, &error));
+  g_assert_true (gpm_journal_set_attempting (f->journal, key, text, "public", &error));
+  post = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_posted (f->journal, key, post->id != NULL ? post->id : post->guid,
+                                         post->guid, 0, &error));
+  g_assert_true (gpm_journal_set_comment_attempting (f->journal, key, 0, OWN_COMMENT, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (f->journal, key);
+
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_true (((GpmJournalComment *) g_ptr_array_index (rows, 0))->late);
+  }
+  late.post_guid = post->guid;
+  gpm_test_pod_inject_fault (f->server, comments_prefix (f), GPM_TEST_POD_FAULT_LATE_SAVE, 2500, 1);
+  sender = g_thread_new ("late-comment", late_comment_thread, &late);
+  while (gpm_test_pod_count_requests (f->server, comments_prefix (f)) == 0)
+    g_usleep (10 * 1000);
+
+  gpm_migrator_set_comments_func (migrator, one_own_comment, NULL, NULL);
+  gpm_migrator_set_settle_time (migrator, 8000);
+  assert_complete_run (f, migrator);
+  g_thread_join (sender);
+  iterate_past_late_save ();
+  g_assert_cmpuint (count_comments_on_pod (f, OWN_COMMENT), ==, 1);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (f->journal, key);
+
+    g_assert_cmpint (((GpmJournalComment *) g_ptr_array_index (rows, 0))->state, ==, GPM_JOURNAL_STATE_POSTED);
+  }
 }
 
 /* A JPEG of noise (so it stays big) over 4 MiB, stored 3600×2400 with EXIF
@@ -542,6 +667,10 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/restart-late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_late_save, fixture_tear_down);
   g_test_add ("/migrator/web/restart-after-refusal", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_after_refusal, fixture_tear_down);
   g_test_add ("/migrator/api/restart-after-refusal", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_after_refusal, fixture_tear_down);
+  g_test_add ("/migrator/web/comment-late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_comment_late_save, fixture_tear_down);
+  g_test_add ("/migrator/api/comment-late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_comment_late_save, fixture_tear_down);
+  g_test_add ("/migrator/web/restart-comment-late-save", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_comment_late_save, fixture_tear_down);
+  g_test_add ("/migrator/api/restart-comment-late-save", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_comment_late_save, fixture_tear_down);
   g_test_add ("/migrator/web/same-text", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_same_text, fixture_tear_down);
   g_test_add ("/migrator/api/same-text", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_same_text, fixture_tear_down);
 

@@ -20,8 +20,8 @@
 
 #include "gpm-journal-private.h"
 
-/* 2: posts.late and posts.attempted_at (added by ALTER TABLE when a
- * version 1 journal is opened; see gpm_journal_open()). */
+/* 2: late and attempted_at in posts and comments (added by ALTER TABLE
+ * when a version 1 journal is opened; see added_columns). */
 #define SCHEMA_VERSION "2"
 
 G_DEFINE_FINAL_TYPE (GpmJournal, gpm_journal, G_TYPE_OBJECT)
@@ -230,6 +230,8 @@ static const char schema_sql[] =
   "  remote_id  TEXT,"
   "  reason     TEXT,"
   "  updated_at INTEGER NOT NULL DEFAULT 0,"
+  "  late       INTEGER NOT NULL DEFAULT 1,"
+  "  attempted_at INTEGER NOT NULL DEFAULT 0,"
   "  PRIMARY KEY (post_key, idx));"
   /* The user's migration plan (gpm-plan.c, issue 17; added later like
    * comments): rows of (part, key, value) the plan module writes and reads,
@@ -245,10 +247,11 @@ static const char schema_sql[] =
  * there) when it is opened. Older code opening a newer journal ignores
  * them. */
 static const struct {
+  const char *table;
   const char *name;
   const char *add_sql;
 } added_columns[] = {
-  { "by_user", "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0" },
+  { "posts", "by_user", "ALTER TABLE posts ADD COLUMN by_user INTEGER NOT NULL DEFAULT 0" },
   /* Whether the pod may still save an ATTEMPTING row's post (its answer
    * never came) and when it was sent. A journal from before cannot tell a
    * timeout from a refusal: its ATTEMPTING rows are taken as "may come
@@ -257,9 +260,14 @@ static const struct {
    * included). The safe side: at worst a restart within the settle time
    * of such an attempt waits for it (one look when it is older), where
    * taking a late save for a refusal would send the post twice. */
-  { "late", "ALTER TABLE posts ADD COLUMN late INTEGER NOT NULL DEFAULT 1" },
-  { "attempted_at", "ALTER TABLE posts ADD COLUMN attempted_at INTEGER NOT NULL DEFAULT 0;"
-                    "UPDATE posts SET attempted_at = updated_at WHERE state = 'attempting'" },
+  { "posts", "late", "ALTER TABLE posts ADD COLUMN late INTEGER NOT NULL DEFAULT 1" },
+  { "posts", "attempted_at", "ALTER TABLE posts ADD COLUMN attempted_at INTEGER NOT NULL DEFAULT 0;"
+                             "UPDATE posts SET attempted_at = updated_at WHERE state = 'attempting'" },
+  /* The same for a comment's attempt (set_comment() keeps updated_at the
+   * attempt's time while it is ATTEMPTING). */
+  { "comments", "late", "ALTER TABLE comments ADD COLUMN late INTEGER NOT NULL DEFAULT 1" },
+  { "comments", "attempted_at", "ALTER TABLE comments ADD COLUMN attempted_at INTEGER NOT NULL DEFAULT 0;"
+                                "UPDATE comments SET attempted_at = updated_at WHERE state = 'attempting'" },
 };
 
 GpmJournal *
@@ -316,8 +324,8 @@ gpm_journal_open (const char  *path,
     goto rollback;
   for (guint i = 0; i < G_N_ELEMENTS (added_columns); i++)
     {
-      g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('posts') WHERE name = '%s'",
-                                                added_columns[i].name);
+      g_autofree char *query = g_strdup_printf ("SELECT 1 FROM pragma_table_info('%s') WHERE name = '%s'",
+                                                added_columns[i].table, added_columns[i].name);
       sqlite3_stmt *info = _gpm_journal_prepare_locked (self, query, error);
       gboolean has_column;
 

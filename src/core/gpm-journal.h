@@ -299,6 +299,9 @@ typedef struct {
   char            *remote_id;   /* POSTED: the comment's guid on the pod */
   char            *reason;      /* FAILED: why */
   gint64           updated_at;  /* Unix seconds */
+  gboolean         late;        /* ATTEMPTING: its answer never came, the pod may still save it
+                                 * (as a post's; gpm_journal_set_comment_answered()) */
+  gint64           attempted_at; /* ATTEMPTING: when it was sent, Unix seconds */
 } GpmJournalComment;
 GType              gpm_journal_comment_get_type (void) G_GNUC_CONST;
 GpmJournalComment *gpm_journal_comment_copy     (const GpmJournalComment *comment);
@@ -312,6 +315,14 @@ gboolean     gpm_journal_set_comment_attempting (GpmJournal  *self,
                                                  const char  *post_key,
                                                  guint        index,
                                                  const char  *text,
+                                                 GError     **error);
+/* The pod answered the comment's attempt and nothing more will come of it
+ * (like gpm_journal_set_answered() for a post): still ATTEMPTING, no
+ * longer late. */
+gboolean     gpm_journal_set_comment_answered   (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 guint        index,
+                                                 const char  *why,
                                                  GError     **error);
 gboolean     gpm_journal_set_comment_posted     (GpmJournal  *self,
                                                  const char  *post_key,

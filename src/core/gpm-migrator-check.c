@@ -143,19 +143,18 @@ _gpm_migrator_may_be_late (const GError *error)
          (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) && (status == 502 || status == 504));
 }
 
-/* _gpm_migrator_check_pod() found nothing right after an answer that may be late (at
- * @answered_usec, real time): a busy pod may save the post minutes later.
- * Looks again at growing intervals until the settle time has passed, so
- * that the post is sent again only when it really is not coming. */
-CheckResult
-_gpm_migrator_check_pod_again (Run         *run,
-                               const char  *key,
-                               const char  *text,
-                               guint        n_photos,
-                               gint64       since,
-                               gint64       answered_usec,
-                               GpmPodPost **out_post,
-                               GError     **error)
+/* Nothing was found right after an answer that may be late (at
+ * @answered_usec, real time): a busy pod may save it minutes later. Calls
+ * @again (a whole check: _gpm_migrator_check_pod() or
+ * _gpm_migrator_check_comment()) at growing intervals until the settle time
+ * has passed, so that it is sent again only when it really is not coming. */
+static CheckResult
+settle_looks (Run         *run,
+              gint64       answered_usec,
+              const char  *reason,
+              LookFunc     again,
+              gpointer     data,
+              GError     **error)
 {
   GpmMigrator *self = run->self;
   gint64 settle;
@@ -177,14 +176,40 @@ _gpm_migrator_check_pod_again (Run         *run,
       while (answered_usec + offset <= now && offset < settle)
         offset = MIN (offset * 2, settle);
       wait = answered_usec + offset - now;
-      _gpm_migrator_waiting_event (run, wait, _("Checking again whether the pod saved the post"));
+      _gpm_migrator_waiting_event (run, wait, reason);
       if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
         return CHECK_STOP;
-      result = _gpm_migrator_check_pod (run, key, text, n_photos, since, out_post, error);
+      result = again (run, data, error);
       if (result != CHECK_NOT_FOUND)
         return result;
       offset = MIN (offset * 2, settle);
     }
+}
+
+static CheckResult
+check_post_again (Run      *run,
+                  gpointer  data,
+                  GError  **error)
+{
+  PostLook *look = data;
+
+  return _gpm_migrator_check_pod (run, look->key, look->text, look->n_photos, look->since, look->out_post, error);
+}
+
+CheckResult
+_gpm_migrator_check_pod_again (Run         *run,
+                               const char  *key,
+                               const char  *text,
+                               guint        n_photos,
+                               gint64       since,
+                               gint64       answered_usec,
+                               GpmPodPost **out_post,
+                               GError     **error)
+{
+  PostLook look = { key, text, n_photos, since, out_post };
+
+  return settle_looks (run, answered_usec, _("Checking again whether the pod saved the post"),
+                       check_post_again, &look, error);
 }
 
 /* Normalised for comparing with what the pod stored (Comment#text= strips). */
@@ -259,4 +284,36 @@ _gpm_migrator_check_comment (Run         *run,
                  _("Could not check on the pod whether an earlier attempt created this comment (%s); it will be checked before it is sent again"),
                  local->message);
   return result;
+}
+
+typedef struct {
+  const char  *key;
+  const char  *post_guid;
+  const char  *text;
+  char       **out_guid;
+} CommentAgain;
+
+static CheckResult
+check_comment_again (Run      *run,
+                     gpointer  data,
+                     GError  **error)
+{
+  CommentAgain *again = data;
+
+  return _gpm_migrator_check_comment (run, again->key, again->post_guid, again->text, again->out_guid, error);
+}
+
+CheckResult
+_gpm_migrator_check_comment_again (Run         *run,
+                                   const char  *key,
+                                   const char  *post_guid,
+                                   const char  *text,
+                                   gint64       answered_usec,
+                                   char       **out_guid,
+                                   GError     **error)
+{
+  CommentAgain again = { key, post_guid, text, out_guid };
+
+  return settle_looks (run, answered_usec, _("Checking again whether the pod saved the comment"),
+                       check_comment_again, &again, error);
 }

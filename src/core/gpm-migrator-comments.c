@@ -40,6 +40,8 @@ send_comment (Run        *run,
       g_autoptr(GpmPodPost) created = NULL;
       g_autofree char *found = NULL;
       g_autoptr(GError) check_error = NULL;
+      CheckResult checked;
+      gint64 answered_usec;
       gint64 io;
 
       if (!_gpm_migrator_checkpoint (run))
@@ -49,6 +51,7 @@ send_comment (Run        *run,
       io = g_get_monotonic_time ();
       created = gpm_pod_create_comment (self->pod, post_guid, text, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
+      answered_usec = g_get_real_time ();
       if (created != NULL)
         {
           run->last_post_usec = g_get_real_time ();
@@ -57,6 +60,12 @@ send_comment (Run        *run,
           return COMMENT_POSTED;
         }
       g_debug ("Comment %u of %s: %s", index, key, error->message);
+      /* as a post's (gpm-migrator-post.c): only an answer that never came
+       * leaves the attempt late */
+      if (!_gpm_migrator_may_be_late (error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !_gpm_migrator_journal_ok (run, gpm_journal_set_comment_answered (self->journal, key, index, error->message,
+                                                                            &jerror), &jerror))
+        return COMMENT_STOP;
       after = _gpm_migrator_after_auth_or_fatal (run, error);
       if (after == NEXT_RETRY)
         continue;
@@ -66,7 +75,11 @@ send_comment (Run        *run,
         {
           if (!_gpm_migrator_backoff (run, attempt, error))
             return COMMENT_STOP;
-          switch (_gpm_migrator_check_comment (run, key, post_guid, text, &found, &check_error))
+          checked = _gpm_migrator_check_comment (run, key, post_guid, text, &found, &check_error);
+          if (checked == CHECK_NOT_FOUND && _gpm_migrator_may_be_late (error))
+            checked = _gpm_migrator_check_comment_again (run, key, post_guid, text, answered_usec,
+                                                         &found, &check_error);
+          switch (checked)
             {
             case CHECK_FOUND:
               run->last_post_usec = g_get_real_time ();
@@ -177,8 +190,14 @@ _gpm_migrator_post_own_comments (Run     *run,
           /* sent before, answer lost (a kill, a fault): look first */
           g_autofree char *found = NULL;
           g_autoptr(GError) check_error = NULL;
+          CheckResult checked = _gpm_migrator_check_comment (run, key, entry->guid, row->text, &found, &check_error);
 
-          switch (_gpm_migrator_check_comment (run, key, entry->guid, row->text, &found, &check_error))
+          /* its answer never came: the pod may still save it (as a post's) */
+          if (checked == CHECK_NOT_FOUND && row->late)
+            checked = _gpm_migrator_check_comment_again (run, key, entry->guid, row->text,
+                                                         (row->attempted_at > 0 ? row->attempted_at : row->updated_at)
+                                                         * G_USEC_PER_SEC, &found, &check_error);
+          switch (checked)
             {
             case CHECK_FOUND:
               if (!_gpm_migrator_journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, i, found, &jerror), &jerror))

@@ -196,6 +196,9 @@ CheckResult      _gpm_migrator_check_pod          (Run             *run,
                                                    gint64           since,
                                                    GpmPodPost     **out_post,
                                                    GError         **error);
+/* _gpm_migrator_check_pod() found nothing after an answer that may be late
+ * (at @answered_usec, real time): looks again at growing intervals until
+ * the settle time has passed since then. */
 CheckResult      _gpm_migrator_check_pod_again    (Run             *run,
                                                    const char      *key,
                                                    const char      *text,
@@ -208,6 +211,14 @@ CheckResult      _gpm_migrator_check_comment      (Run             *run,
                                                    const char      *key,
                                                    const char      *post_guid,
                                                    const char      *text,
+                                                   char           **out_guid,
+                                                   GError         **error);
+/* _gpm_migrator_check_pod_again() for a comment. */
+CheckResult      _gpm_migrator_check_comment_again (Run            *run,
+                                                   const char      *key,
+                                                   const char      *post_guid,
+                                                   const char      *text,
+                                                   gint64           answered_usec,
                                                    char           **out_guid,
                                                    GError         **error);
 
