@@ -66,7 +66,7 @@ def inject(kind, path, param, count):
 
 def post_argv(*extra):
     return [cli, "post", *SELECT, "--aspect", FAMILY + "=Family", takeout,
-            "--pod", url, "--user", "ada", "--delay", "0", *extra]
+            "--pod", url, "--user", "ada", "--delay", "0", "--settle", "2", *extra]
 
 
 def parse_plan(out):

@@ -150,7 +150,10 @@ main (int argc, char **argv)
     gpm_migrator_set_comments_func (migrator, gpm_test_posts_comments, NULL, NULL);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 10, 5, 200);
-  gpm_migrator_set_settle_time (migrator, 1000);
+  /* A restart right after a kill looks for a late save until this long
+   * after the attempt (whole seconds in the journal): short, so that the
+   * killed rounds still get on with the queue */
+  gpm_migrator_set_settle_time (migrator, 300);
   gpm_test_posts_map_aspects (migrator);
   g_signal_connect (migrator, "auth-required", G_CALLBACK (on_auth_required), &tool);
   g_signal_connect (migrator, "post-finished", G_CALLBACK (on_post_finished), &tool);

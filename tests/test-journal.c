@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -392,6 +393,177 @@ test_journal_reopen (void)
   g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH);
 }
 
+/* An attempt is "late" (the pod may still save it) from the moment it is
+ * journaled until an answer is recorded; the answer keeps its time. */
+static void
+test_journal_late (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("late.sqlite");
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 attempted_at;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_ensure (journal, "k/A", "a.json", 1, &error));
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_false (entry->late);   /* nothing sent */
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  /* only an attempt gets an answer */
+  g_assert_false (gpm_journal_set_answered (journal, "k/A", "503", &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "text", "public", &error));
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_true (entry->late);
+  g_assert_cmpint (entry->attempted_at, >=, before);
+  g_assert_cmpint (entry->attempted_at, <=, g_get_real_time () / G_USEC_PER_SEC);
+  attempted_at = entry->attempted_at;
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  g_usleep (1100 * 1000);   /* a second later: the answer keeps the attempt's time */
+  g_assert_true (gpm_journal_set_answered (journal, "k/A", "503", &error));
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+  g_assert_false (entry->late);
+  g_assert_cmpint (entry->attempted_at, ==, attempted_at);
+  g_assert_cmpint (entry->updated_at, ==, attempted_at);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* kept across a reopen */
+  g_clear_object (&journal);
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_false (entry->late);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* sent again: late again, a new time */
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "text", "public", &error));
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_true (entry->late);
+  g_assert_cmpint (entry->attempted_at, >, attempted_at);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* an incomplete copy is an answer too */
+  g_assert_true (gpm_journal_set_incomplete (journal, "k/A", "7", "guid-7", &error));
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_false (entry->late);
+  g_assert_cmpstr (entry->guid, ==, "guid-7");
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+
+  /* once posted, nothing is late */
+  g_assert_true (gpm_journal_set_attempting (journal, "k/A", "text", "public", &error));
+  g_assert_true (gpm_journal_set_posted (journal, "k/A", "8", "guid-8", 0, &error));
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_false (entry->late);
+
+  /* a comment's attempt likewise */
+  g_assert_false (gpm_journal_set_comment_answered (journal, "k/A", 0, "503", &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "k/A", 0, "a comment", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_true (c->late);
+    g_assert_cmpint (c->attempted_at, >=, before);
+    attempted_at = c->attempted_at;
+  }
+  g_assert_true (gpm_journal_set_comment_answered (journal, "k/A", 0, "503", &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_cmpint (c->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+    g_assert_false (c->late);
+    g_assert_cmpint (c->attempted_at, ==, attempted_at);
+  }
+  g_assert_true (gpm_journal_set_comment_attempting (journal, "k/A", 0, "a comment", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+
+    g_assert_true (((GpmJournalComment *) g_ptr_array_index (rows, 0))->late);
+  }
+  g_assert_true (gpm_journal_set_comment_posted (journal, "k/A", 0, "c-guid", &error));
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/A");
+
+    g_assert_false (((GpmJournalComment *) g_ptr_array_index (rows, 0))->late);
+  }
+}
+
+/* A journal written before attempts recorded their answer (schema 1)
+ * opens; its ATTEMPTING row may come late, attempted when it was last
+ * updated; its other rows are as they were. */
+static void
+test_journal_old_schema (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("old-schema.sqlite");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_unlink (path);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO meta VALUES ('takeout', 'author:users/1'), ('account', 'ada@pod.example'), ('version', '1');"
+    "CREATE TABLE posts (key TEXT PRIMARY KEY, entry_name TEXT NOT NULL, created INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, text TEXT, visibility TEXT,"
+    "  remote_id TEXT, guid TEXT, posted_at INTEGER NOT NULL DEFAULT 0, reason TEXT,"
+    "  updated_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO posts (key, entry_name, state, attempts, text, visibility, updated_at)"
+    "  VALUES ('k/A', 'a.json', 'attempting', 1, 'text', 'public', 1700000000);"
+    "INSERT INTO posts (key, entry_name, state, attempts, text, visibility, remote_id, guid, posted_at, updated_at)"
+    "  VALUES ('k/B', 'b.json', 'posted', 1, 'b', 'public', '9', 'guid-9', 1700000100, 1700000100);"
+    "CREATE TABLE comments (post_key TEXT NOT NULL, idx INTEGER NOT NULL, state TEXT NOT NULL, text TEXT,"
+    "  remote_id TEXT, reason TEXT, updated_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (post_key, idx));"
+    "INSERT INTO comments VALUES ('k/B', 0, 'attempting', 'c', NULL, NULL, 1700000200);",
+    NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
+  g_assert_true (entry->late);
+  g_assert_cmpint (entry->attempted_at, ==, 1700000000);
+  g_assert_false (entry->by_user);
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  entry = gpm_journal_lookup (journal, "k/B", &error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_POSTED);
+  g_assert_false (entry->late);
+  g_assert_cmpstr (entry->guid, ==, "guid-9");
+  g_clear_pointer (&entry, gpm_journal_entry_free);
+  {
+    g_autoptr(GPtrArray) rows = gpm_journal_list_comments (journal, "k/B");
+    GpmJournalComment *c = g_ptr_array_index (rows, 0);
+
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_assert_true (c->late);
+    g_assert_cmpint (c->attempted_at, ==, 1700000200);
+  }
+  /* and works on */
+  g_assert_true (gpm_journal_set_answered (journal, "k/A", "503", &error));
+  g_assert_no_error (error);
+  g_clear_object (&journal);
+  journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  entry = gpm_journal_lookup (journal, "k/A", &error);
+  g_assert_false (entry->late);
+  g_assert_cmpint (entry->attempted_at, ==, 1700000000);
+}
+
 static void
 test_journal_lock (void)
 {
@@ -537,6 +709,8 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/identity", test_journal_identity);
   g_test_add_func ("/journal/states", test_journal_states);
   g_test_add_func ("/journal/reopen", test_journal_reopen);
+  g_test_add_func ("/journal/late", test_journal_late);
+  g_test_add_func ("/journal/old-schema", test_journal_old_schema);
   g_test_add_func ("/journal/lock", test_journal_lock);
   g_test_add_func ("/journal/account", test_journal_account);
   g_test_add_func ("/journal/open-for-account", test_journal_open_for_account);

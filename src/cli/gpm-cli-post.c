@@ -504,6 +504,7 @@ gpm_cli_post (int argc, char **argv)
   int delay = GPM_MIGRATOR_DEFAULT_DELAY;
   g_autofree char *delay_help = g_strdup_printf (_("Seconds between two posts (default %d)"), GPM_MIGRATOR_DEFAULT_DELAY);
   int max_per_day = 0;
+  int settle = -1;
   g_autofree char *address = NULL;
   g_autofree char *typed_address = NULL;
   g_autoptr(GPtrArray) selected = NULL;
@@ -522,6 +523,7 @@ gpm_cli_post (int argc, char **argv)
     { "save-password", 0, 0, G_OPTION_ARG_NONE, &remember, N_("Keep the password in the keyring for the next runs"), NULL },
     { "delay", 0, 0, G_OPTION_ARG_INT, &delay, delay_help, N_("SECONDS") },
     { "max-per-day", 0, 0, G_OPTION_ARG_INT, &max_per_day, N_("At most N posts in any 24 hours (default: no limit)"), N_("N") },
+    { "settle", 0, 0, G_OPTION_ARG_INT, &settle, N_("How long a post whose answer was lost stays uncertain (the pod may still save it) before it is sent again (default 300)"), N_("SECONDS") },
     { "aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &aspects, N_("Post what was shared with SCOPE_ID to this aspect (repeatable)"), N_("SCOPE_ID=ASPECT_NAME") },
     { "all-aspects", 0, 0, G_OPTION_ARG_STRING_ARRAY, &all_aspects, N_("Post what was shared with SCOPE_ID to all your aspects (repeatable)"), N_("SCOPE_ID") },
     { "create-aspect", 0, 0, G_OPTION_ARG_STRING_ARRAY, &new_aspects, N_("Make this aspect on the pod first, unless your account has one of that name (repeatable)"), N_("ASPECT_NAME") },
@@ -775,6 +777,8 @@ gpm_cli_post (int argc, char **argv)
       goto out;
     }
   migrator = new_migrator (run.pod, journal, run.takeout, convert_settings, plan);
+  if (settle >= 0)
+    gpm_migrator_set_settle_time (migrator, (guint) MIN (settle, G_MAXINT / 1000) * 1000);
   run.migrator = migrator;
 
   g_signal_connect (migrator, "post-started", G_CALLBACK (on_post_started), &run);

@@ -62,6 +62,11 @@ typedef struct {
   char            *reason;       /* FAILED / SKIPPED: why, in plain words */
   gint64           updated_at;   /* Unix seconds */
   gboolean         by_user;      /* SKIPPED because the user said so: the migrator leaves it alone */
+  gboolean         late;         /* ATTEMPTING: the pod may still save the post; its answer never
+                                  * came (sent, a timeout, a cut connection, a kill in the middle
+                                  * of the request, 502/504). FALSE once a definite answer was
+                                  * recorded (gpm_journal_set_answered()) */
+  gint64           attempted_at; /* ATTEMPTING: when the post request was sent, Unix seconds */
 } GpmJournalEntry;
 
 GType            gpm_journal_entry_get_type (void) G_GNUC_CONST;
@@ -198,12 +203,23 @@ GPtrArray   *gpm_journal_get_photos     (GpmJournal  *self,
 gboolean     gpm_journal_clear_photos   (GpmJournal  *self,
                                          const char  *key,
                                          GError     **error);
-/* Before the create-post request: stores the exact @text and @visibility and
- * counts one attempt. */
+/* Before the create-post request: stores the exact @text and @visibility,
+ * counts one attempt, records its time and marks it "late" (the answer may
+ * still come) until gpm_journal_set_answered(). */
 gboolean     gpm_journal_set_attempting (GpmJournal  *self,
                                          const char  *key,
                                          const char  *text,
                                          const char  *visibility,
+                                         GError     **error);
+/* The pod answered the ATTEMPTING row's request and nothing more will come
+ * of it: a refusal that saved nothing (503, 429, 4xx), or an answer after
+ * which whatever it saved is visible at once (500, 403/422). The row stays
+ * ATTEMPTING with its attempt time (the pod is looked at before the post
+ * goes again), but is no longer "late": a restart looks once instead of
+ * waiting for a late save. @why: for the history. */
+gboolean     gpm_journal_set_answered   (GpmJournal  *self,
+                                         const char  *key,
+                                         const char  *why,
                                          GError     **error);
 /* @posted_at: Unix seconds, 0 for now. */
 gboolean     gpm_journal_set_posted     (GpmJournal  *self,
@@ -283,6 +299,9 @@ typedef struct {
   char            *remote_id;   /* POSTED: the comment's guid on the pod */
   char            *reason;      /* FAILED: why */
   gint64           updated_at;  /* Unix seconds */
+  gboolean         late;        /* ATTEMPTING: its answer never came, the pod may still save it
+                                 * (as a post's; gpm_journal_set_comment_answered()) */
+  gint64           attempted_at; /* ATTEMPTING: when it was sent, Unix seconds */
 } GpmJournalComment;
 GType              gpm_journal_comment_get_type (void) G_GNUC_CONST;
 GpmJournalComment *gpm_journal_comment_copy     (const GpmJournalComment *comment);
@@ -296,6 +315,14 @@ gboolean     gpm_journal_set_comment_attempting (GpmJournal  *self,
                                                  const char  *post_key,
                                                  guint        index,
                                                  const char  *text,
+                                                 GError     **error);
+/* The pod answered the comment's attempt and nothing more will come of it
+ * (like gpm_journal_set_answered() for a post): still ATTEMPTING, no
+ * longer late. */
+gboolean     gpm_journal_set_comment_answered   (GpmJournal  *self,
+                                                 const char  *post_key,
+                                                 guint        index,
+                                                 const char  *why,
                                                  GError     **error);
 gboolean     gpm_journal_set_comment_posted     (GpmJournal  *self,
                                                  const char  *post_key,

@@ -205,7 +205,9 @@ void         gpm_migrator_set_retry_policy (GpmMigrator *self,
 /* After an answer that came too late or never (timeout, connection
  * closed, 502/504 from a proxy), the pod may still be saving the post: it
  * is looked for again over @ms milliseconds (checks at 1/16, 1/8, … of it)
- * before it is sent again. Default: 5 minutes. */
+ * before it is sent again. So is, after a restart, an attempt the journal
+ * records as late (gpm_journal_set_answered() never called: its answer
+ * never came), over @ms from the attempt's time. Default: 5 minutes. */
 void         gpm_migrator_set_settle_time  (GpmMigrator *self,
                                             guint        ms);
 

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-migrator-run.c: the worker thread: its loop over the queue (the attempts
+ * an earlier process left, the comments it did not finish, then the
+ * posts), the waits that pause and cancel end, the retry policy every step
+ * shares (sign in again, back off, give up), pacing and the daily cap, the
+ * account's aspects, a new plan taken during a run */
+#define G_LOG_DOMAIN "gpm-migrator"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "gpm-diaspora.h"
+#include "gpm-long-post.h"
+#include "gpm-migrator-private.h"
+
+/* 429 answers are not failures: they get their own, larger budget. */
+#define MAX_RATE_LIMITED 50
+
+static void
+run_free (Run *run)
+{
+  g_clear_pointer (&run->posts, g_ptr_array_unref);
+  g_clear_object (&run->plan);
+  g_clear_pointer (&run->handled, g_hash_table_unref);
+  g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
+  g_clear_pointer (&run->rand, g_rand_free);
+  g_clear_error (&run->fatal);
+  g_clear_object (&run->self);
+  g_free (run);
+}
+
+/* Waits until @deadline (monotonic µs), and while paused. FALSE when cancelled. */
+gboolean
+_gpm_migrator_wait_until (Run    *run,
+                          gint64  deadline)
+{
+  GpmMigrator *self = run->self;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
+
+  g_mutex_lock (&self->mutex);
+  while (!self->cancel_requested)
+    {
+      if (self->pause_requested)
+        {
+          g_cond_wait (&self->cond, &self->mutex);
+          continue;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        break;
+      if (run->wait_for_plan && self->next_plan != NULL)
+        break;
+      g_cond_wait_until (&self->cond, &self->mutex, deadline);
+    }
+  ok = !self->cancel_requested;
+  g_mutex_unlock (&self->mutex);
+  run->wait_usec += g_get_monotonic_time () - start;
+  return ok;
+}
+
+/* Between steps: waits while paused. FALSE when cancelled. */
+gboolean
+_gpm_migrator_checkpoint (Run *run)
+{
+  return _gpm_migrator_wait_until (run, 0);
+}
+
+void
+_gpm_migrator_waiting_event (Run        *run,
+                             gint64      usec,
+                             const char *reason)
+{
+  guint seconds = (guint) ((usec + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+  _gpm_migrator_post_event (run, EVENT_WAITING, NULL, 0, NULL, seconds, reason);
+}
+
+static gboolean
+is_auth_error (const GError *error)
+{
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_SIGNED_IN) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_DENIED);
+}
+
+static gboolean
+is_fatal_error (const GError *error)
+{
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_INSECURE) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_INVALID_ADDRESS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_DIASPORA) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* An answer after which the post may exist even though the call failed. */
+gboolean
+_gpm_migrator_may_have_created (const GError *error)
+{
+  return gpm_pod_error_is_uncertain (error) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+}
+
+gboolean
+_gpm_migrator_is_transient (const GError *error)
+{
+  return gpm_pod_error_is_transient (error) || _gpm_migrator_may_have_created (error);
+}
+
+/* Pauses and asks for a new sign-in. FALSE when cancelled meanwhile. */
+static gboolean
+wait_for_auth (Run          *run,
+               const GError *error)
+{
+  GpmMigrator *self = run->self;
+
+  g_mutex_lock (&self->mutex);
+  self->pause_requested = TRUE;
+  g_mutex_unlock (&self->mutex);
+  _gpm_migrator_post_event (run, EVENT_AUTH_REQUIRED, NULL, 0, error, 0, NULL);
+  return _gpm_migrator_checkpoint (run);
+}
+
+/* Sleeps before retry @attempt (0-based) as the pod's retry policy says
+ * (gpm_pod_retry_delay_ms()). FALSE when cancelled. */
+gboolean
+_gpm_migrator_backoff (Run          *run,
+                       guint         attempt,
+                       const GError *error)
+{
+  GpmMigrator *self = run->self;
+  guint64 ms;
+  guint base_ms, max_ms;
+  g_autofree char *reason = NULL;
+
+  g_mutex_lock (&self->mutex);
+  base_ms = self->base_ms;
+  max_ms = self->max_ms;
+  g_mutex_unlock (&self->mutex);
+  ms = gpm_pod_retry_delay_ms (error, attempt, base_ms, max_ms, run->rand);
+
+  /* Translators: %s is the error, %u the number of the retry */
+  reason = g_strdup_printf (_("%s — retry %u"), error != NULL ? error->message : "", attempt + 1);
+  _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
+  _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, error, (guint) ((ms + 999) / 1000), NULL);
+  return _gpm_migrator_wait_until (run, g_get_monotonic_time () + (gint64) ms * 1000);
+}
+
+guint
+_gpm_migrator_get_max_retries (GpmMigrator *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->max_retries;
+}
+
+/* Stores why the run must stop (first reason wins). */
+void
+_gpm_migrator_set_fatal (Run          *run,
+                         const GError *error)
+{
+  if (run->fatal == NULL && error != NULL)
+    run->fatal = g_error_copy (error);
+}
+
+/* An ended session waits for a new sign-in; an error no retry can mend
+ * (TLS, not a pod, …) stops the run. */
+Next
+_gpm_migrator_after_auth_or_fatal (Run          *run,
+                                   const GError *error)
+{
+  if (is_auth_error (error))
+    return wait_for_auth (run, error) ? NEXT_RETRY : NEXT_STOP;
+  if (is_fatal_error (error))
+    {
+      _gpm_migrator_set_fatal (run, error);
+      return NEXT_STOP;
+    }
+  return NEXT_GIVE_UP;
+}
+
+/* The retry policy of every step: a rate limit (at most MAX_RATE_LIMITED
+ * times) and a transient error (at most @max_retries times, counted in
+ * *@attempt) are waited out with _gpm_migrator_backoff(). */
+Next
+_gpm_migrator_after_transient (Run          *run,
+                               const GError *error,
+                               guint        *attempt,
+                               guint        *rate_limited,
+                               guint         max_retries)
+{
+  if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && *rate_limited < MAX_RATE_LIMITED)
+    return _gpm_migrator_backoff (run, (*rate_limited)++, error) ? NEXT_RETRY : NEXT_STOP;
+  if (_gpm_migrator_is_transient (error) && *attempt < max_retries)
+    return _gpm_migrator_backoff (run, (*attempt)++, error) ? NEXT_RETRY : NEXT_STOP;
+  return NEXT_GIVE_UP;
+}
+
+/* _gpm_migrator_after_auth_or_fatal(), then _gpm_migrator_after_transient(). */
+Next
+_gpm_migrator_after_error (Run          *run,
+                           const GError *error,
+                           guint        *attempt,
+                           guint        *rate_limited,
+                           guint         max_retries)
+{
+  Next next = _gpm_migrator_after_auth_or_fatal (run, error);
+
+  if (next != NEXT_GIVE_UP)
+    return next;
+  return _gpm_migrator_after_transient (run, error, attempt, rate_limited, max_retries);
+}
+
+/* @error by address: in _gpm_migrator_journal_ok(run, f(…, &e), e) the compiler may read
+ * e before calling f (argument order is unspecified; GCC does), which lost
+ * every journal error. */
+gboolean
+_gpm_migrator_journal_ok (Run      *run,
+                          gboolean  ok,
+                          GError  **error)
+{
+  if (!ok)
+    {
+      _gpm_migrator_set_fatal (run, *error);
+      g_clear_error (error);
+    }
+  return ok;
+}
+
+/* Pacing: at least "delay" seconds after the last post, and no more than
+ * "max-per-day" posts in any 24 hours. FALSE when cancelled. */
+gboolean
+_gpm_migrator_wait_for_turn (Run *run)
+{
+  GpmMigrator *self = run->self;
+
+  for (;;)
+    {
+      gint64 now = g_get_real_time ();
+      guint delay, cap;
+      gboolean new_plan;
+
+      g_mutex_lock (&self->mutex);
+      delay = self->delay;
+      cap = self->max_per_day;
+      new_plan = self->next_plan != NULL;
+      g_mutex_unlock (&self->mutex);
+      /* The post waited for may be out of the new plan: the caller looks */
+      if (new_plan)
+        return TRUE;
+
+      if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
+        {
+          gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
+          g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting %u second between posts",
+                                                                                    "Waiting %u seconds between posts", delay),
+                                                                       delay);
+
+          _gpm_migrator_waiting_event (run, wait, reason);
+          if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
+            return FALSE;
+          continue;
+        }
+      if (cap > 0)
+        {
+          gint64 window = now / G_USEC_PER_SEC - 24 * 3600;
+          guint n = gpm_journal_count_posted_since (self->journal, window);
+
+          if (n >= cap)
+            {
+              gint64 oldest = gpm_journal_oldest_posted_since (self->journal, window);
+              gint64 wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
+              g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Daily limit of %u post reached",
+                                                                                        "Daily limit of %u posts reached", cap),
+                                                                           cap);
+
+              _gpm_migrator_waiting_event (run, wait, reason);
+              if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
+                return FALSE;
+              continue;
+            }
+        }
+      return TRUE;
+    }
+}
+
+/* Maps the plan's aspect names to the account's aspect ids (listing them
+ * once, again when a new plan names one not seen). FALSE: stop (run->fatal). */
+static gboolean
+resolve_aspects (Run *run)
+{
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_auto(GStrv) names = NULL;
+  gboolean all = FALSE;
+  gboolean missing = FALSE;
+  guint attempt = 0;
+  guint max_retries = _gpm_migrator_get_max_retries (self);
+
+  names = gpm_plan_dup_target_aspects (run->plan, &all);
+  if (names[0] == NULL && !all)
+    return TRUE;
+  for (guint i = 0; names[i] != NULL; i++)
+    missing |= !g_hash_table_contains (run->aspect_ids, names[i]);
+  if (run->aspects_listed && !missing)
+    return TRUE;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!_gpm_migrator_checkpoint (run))
+        return FALSE;
+      aspects = gpm_pod_list_aspects (self->pod, NULL, &error);
+      if (aspects != NULL)
+        break;
+      if (is_auth_error (error))
+        {
+          if (!wait_for_auth (run, error))
+            return FALSE;
+          continue;
+        }
+      if (_gpm_migrator_is_transient (error) && !is_fatal_error (error) && attempt < max_retries)
+        {
+          if (!_gpm_migrator_backoff (run, attempt++, error))
+            return FALSE;
+          continue;
+        }
+      _gpm_migrator_set_fatal (run, error);
+      return FALSE;
+    }
+
+  run->aspects_listed = TRUE;
+  g_hash_table_remove_all (run->aspect_ids);
+  for (guint i = 0; i < aspects->len; i++)
+    {
+      GpmPodAspect *aspect = g_ptr_array_index (aspects, i);
+
+      g_hash_table_insert (run->aspect_ids, g_strdup (aspect->name), g_memdup2 (&aspect->id, sizeof aspect->id));
+    }
+
+  for (guint n = 0; names[n] != NULL; n++)
+    if (!g_hash_table_contains (run->aspect_ids, names[n]))
+      {
+        g_autoptr(GString) list = g_string_new (NULL);
+
+        for (guint i = 0; i < aspects->len; i++)
+          g_string_append_printf (list, "%s“%s”", i > 0 ? ", " : "", ((GpmPodAspect *) g_ptr_array_index (aspects, i))->name);
+        run->fatal = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT,
+                                  _("The account has no aspect named “%s” (it has %s)"),
+                                  names[n], list->len > 0 ? list->str : _("none"));
+        return FALSE;
+      }
+  if (all && aspects->len == 0)
+    {
+      run->fatal = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_UNKNOWN_ASPECT,
+                                        _("Posts are to go to all aspects, and the account has none"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes the plan gpm_migrator_update_plan() left, if any: @queue becomes
+ * its posts that are neither posted nor handled by this run yet. TRUE when
+ * it did; *@ok FALSE when the run must stop. */
+static gboolean
+take_next_plan (Run        *run,
+                GPtrArray **queue,
+                gboolean   *ok)
+{
+  GpmMigrator *self = run->self;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  GError *error = NULL;
+  GPtrArray *next;
+
+  g_mutex_lock (&self->mutex);
+  plan = g_steal_pointer (&self->next_plan);
+  posts = g_steal_pointer (&self->next_posts);
+  g_mutex_unlock (&self->mutex);
+  if (plan == NULL)
+    return FALSE;
+
+  g_set_object (&run->plan, plan);
+  if (!_gpm_migrator_journal_ok (run, gpm_journal_ensure_posts (self->journal, posts, &error), &error) ||
+      !resolve_aspects (run))
+    {
+      *ok = FALSE;
+      return TRUE;
+    }
+  next = g_ptr_array_new ();
+  run->n_done = 0;
+  run->n_total = 0;
+  {
+    g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+    GHashTableIter iter;
+    gpointer key;
+
+    for (guint i = 0; i < posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (posts, i);
+        const char *post_key = gpm_journal_post_key (post);
+
+        g_hash_table_add (keys, (gpointer) post_key);
+        run->n_total++;
+        if (gpm_journal_is_posted (self->journal, post_key))
+          run->n_done++;
+        else if (!g_hash_table_contains (run->handled, post_key))
+          g_ptr_array_add (next, post);
+      }
+    /* What this run handled before the change still counts */
+    g_hash_table_iter_init (&iter, run->handled);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      if (!g_hash_table_contains (keys, key))
+        {
+          run->n_total++;
+          if (gpm_journal_is_posted (self->journal, key))
+            run->n_done++;
+        }
+  }
+  /* The posts stay alive: the run holds the new list */
+  g_clear_pointer (&run->posts, g_ptr_array_unref);
+  run->posts = g_steal_pointer (&posts);
+  g_ptr_array_unref (*queue);
+  *queue = next;
+  run->n_left = next->len;
+  _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
+  return TRUE;
+}
+
+gpointer
+_gpm_migrator_worker (gpointer data)
+{
+  Run *run = data;
+  GpmMigrator *self = run->self;
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+  g_autoptr(GPtrArray) comments_left = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *guid = NULL;
+  gboolean ok = TRUE;
+
+  guid = gpm_pod_dup_user_guid (self->pod);
+  if (!gpm_journal_lock (self->journal, &error) ||
+      !gpm_journal_bind_account (self->journal, guid, NULL, &error) ||
+      !gpm_journal_ensure_posts (self->journal, run->posts, &error))
+    {
+      _gpm_migrator_set_fatal (run, error);
+      ok = FALSE;
+    }
+  run->last_post_usec = gpm_journal_last_posted_at (self->journal) * G_USEC_PER_SEC;
+
+  if (ok)
+    for (guint i = 0; i < run->posts->len; i++)
+      {
+        GpmPost *post = g_ptr_array_index (run->posts, i);
+
+        if (gpm_journal_is_posted (self->journal, gpm_journal_post_key (post)))
+          {
+            run->n_done++;
+            /* posted by an earlier run that stopped before its comments
+             * (or before the continuation of a post over the limit) */
+            if (!gpm_journal_comments_done (self->journal, gpm_journal_post_key (post)))
+              {
+                g_autoptr(GpmJournalEntry) posted = NULL;
+
+                if (self->comments_func == NULL)
+                  posted = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
+                if (self->comments_func != NULL ||
+                    (posted != NULL && gpm_long_post_may_be_first (posted->text, GPM_DIASPORA_MAX_TEXT_CHARS)))
+                  g_ptr_array_add (comments_left, post);
+              }
+          }
+        else
+          g_ptr_array_add (queue, post);
+      }
+  run->n_total = run->posts->len;
+  run->n_left = queue->len;
+  _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
+
+  ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);
+  for (guint i = 0; ok && i < comments_left->len; i++)
+    ok = _gpm_migrator_checkpoint (run) && _gpm_migrator_post_own_comments (run, g_ptr_array_index (comments_left, i));
+  for (guint i = 0; ok; i++)
+    {
+      GpmPost *post;
+
+      ok = _gpm_migrator_checkpoint (run);
+      /* A plan changed during the run: its posts from now on */
+      if (ok && take_next_plan (run, &queue, &ok))
+        i = 0;
+      if (!ok || i >= queue->len)
+        break;
+      post = g_ptr_array_index (queue, i);
+      g_hash_table_add (run->handled, g_strdup (gpm_journal_post_key (post)));
+      ok = _gpm_migrator_process_post (run, post) && _gpm_migrator_post_own_comments (run, post);
+    }
+
+  {
+    g_autoptr(GError) flush_error = NULL;
+    g_autofree char *learned = gpm_pod_dup_user_guid (self->pod);
+    g_autofree char *stored = gpm_journal_dup_account_guid (self->journal);
+
+    /* A pod whose pages do not name the account teaches its guid with the
+     * first post. Only ever stored here, never compared: a reset now would
+     * forget the posts of this very run. */
+    if (guid == NULL && learned != NULL && stored == NULL &&
+        !gpm_journal_bind_account (self->journal, learned, NULL, &flush_error))
+      g_warning ("%s", flush_error->message);
+    g_clear_error (&flush_error);
+    if (!gpm_journal_flush (self->journal, &flush_error))
+      g_warning ("%s", flush_error->message);
+  }
+  gpm_journal_unlock (self->journal);
+
+  if (!ok && run->fatal == NULL)
+    g_set_error (&run->fatal, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The migration was stopped"));
+  _gpm_migrator_post_event (run, EVENT_FINISHED, NULL, 0, run->fatal, 0, NULL);
+  run_free (run);
+  return NULL;
+}
