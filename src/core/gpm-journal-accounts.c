@@ -137,13 +137,17 @@ scan_journals (const char *takeout_identity)
       if (!g_str_has_prefix (name, "journal-") || !g_str_has_suffix (name, ".sqlite"))
         continue;
       path = g_build_filename (dir, name, NULL);
+      /* The busy timeout before the first statement: preparing reads the
+       * schema, which waits for a journal another connection is closing
+       * (its WAL checkpoint) instead of skipping that journal */
       if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK
+          || sqlite3_busy_timeout (db, 2000) != SQLITE_OK
           || sqlite3_prepare_v2 (db, "SELECT name, value FROM meta", -1, &stmt, NULL) != SQLITE_OK)
         {
+          g_debug ("%s skipped: %s", path, db != NULL ? sqlite3_errmsg (db) : "out of memory");
           sqlite3_close (db);
           continue;
         }
-      sqlite3_busy_timeout (db, 2000);
       m = g_new0 (JournalMeta, 1);
       m->aliases = g_ptr_array_new_with_free_func (g_free);
       while (sqlite3_step (stmt) == SQLITE_ROW)
