@@ -237,6 +237,8 @@ typedef struct {
   GHashTable  *acls;      /* GPtrArray of shared scopes → itself: one array per distinct ACL */
   gboolean     keep_deflated;
   gboolean     background;  /* run for a GUI: the reading threads yield to it */
+  GHashTable  *post_dirs;   /* the folders posts are in (self->lock) */
+  const char  *last_dir;    /* the last post's, in @post_dirs */
 } LoadState;
 
 /* With the posts on screen while the rest is read, the window lays out
@@ -316,10 +318,38 @@ parse_one (LoadState *state,
 
   /* The index keeps what it needs; the JSON is read again when wanted. */
   if (post != NULL)
-    gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
+    {
+      gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
+      /* Which media files the posts name, and whose they are: a file is
+       * never taken by its base name when a comment's photo has that name. */
+      for (int others = 0; others < 2; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], others);
+        }
+    }
   g_mutex_lock (&self->lock);
   if (post != NULL)
     {
+      const char *slash = strrchr (job->name, '/');
+      gsize dir_len = slash ? (gsize) (slash - job->name) : 0;
+
+      /* (posts share a few folders: the name is copied once per folder) */
+      if (state->last_dir == NULL || strlen (state->last_dir) != dir_len ||
+          strncmp (state->last_dir, job->name, dir_len) != 0)
+        {
+          char *dir = slash ? g_strndup (job->name, dir_len) : g_strdup (".");
+
+          state->last_dir = g_hash_table_lookup (state->post_dirs, dir);
+          if (state->last_dir == NULL)
+            {
+              g_hash_table_add (state->post_dirs, dir);
+              state->last_dir = dir;
+            }
+          else
+            g_free (dir);
+        }
       share_scopes_locked (state, post);
       g_ptr_array_add (self->posts, post);
       if (self->added != NULL)
@@ -486,7 +516,7 @@ gpm_import_run (GpmImport     *self,
                                                          (GDestroyNotify) gpm_scope_unref, NULL);
   g_autoptr(GHashTable) acls = g_hash_table_new_full (acl_hash, acl_equal,
                                                        (GDestroyNotify) g_ptr_array_unref, NULL);
-  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE };
+  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE, FALSE, post_dirs, NULL };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
@@ -514,21 +544,6 @@ gpm_import_run (GpmImport     *self,
   takeout_problems = gpm_takeout_get_problems (self->takeout);
   for (guint i = 0; i < takeout_problems->len; i++)
     add_problem (self, gpm_problem_ref (g_ptr_array_index (takeout_problems, i)));
-
-  for (guint i = 0; i < self->posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (self->posts, i);
-
-      g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (post)));
-      /* Which media files the posts name, and whose they are: a file is
-       * never taken by its base name when a comment's photo has that name. */
-      for (int others = 0; others < 2; others++)
-        {
-          const char * const *files = gpm_post_get_media_files (post, others);
-          for (guint k = 0; files && files[k]; k++)
-            gpm_takeout_add_media_reference (self->takeout, files[k], others);
-        }
-    }
 
   for (guint i = 0; i < failures->len; i++)
     {

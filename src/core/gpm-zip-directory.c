@@ -590,7 +590,7 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
     }
   if (n < LOCAL_SIZE || le32 (r->in) != SIG_LOCAL)
     {
-      g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_HEADER, "Bad local file header");
+      g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_HEADER, "Damaged Zip archive");  /* libarchive's words */
       return FALSE;
     }
   header_len = LOCAL_SIZE + le16 (r->in + 26) + le16 (r->in + 28);
