@@ -238,6 +238,9 @@ typedef struct {
   gboolean     keep_deflated;
   gboolean     background;  /* run for a GUI: the reading threads yield to it */
   GHashTable  *post_dirs;   /* the folders posts are in (self->lock) */
+  GMutex       queue_lock;
+  GCond        queue_parsed;
+  guint        queued;      /* batches handed to the parsers, not parsed yet */
   const char  *last_dir;    /* the last post's, in @post_dirs */
 } LoadState;
 
@@ -388,13 +391,28 @@ parse_batch (gpointer batch_data,
   for (guint i = 0; i < batch->len; i++)
     parse_one (user_data, g_ptr_array_index (batch, i));
   g_ptr_array_unref (batch);
+
+  g_mutex_lock (&state->queue_lock);
+  state->queued--;
+  g_cond_signal (&state->queue_parsed);
+  g_mutex_unlock (&state->queue_lock);
 }
+
+/* At most this many batches wait for a parser: when the parsers fall
+ * behind (a busy machine), the reading waits instead of keeping every
+ * post's JSON in memory. */
+#define BATCHES_AHEAD 16
 
 static void
 flush_batch (LoadState *state)
 {
   if (state->batch == NULL || state->batch->len == 0)
     return;
+  g_mutex_lock (&state->queue_lock);
+  while (state->queued >= BATCHES_AHEAD)
+    g_cond_wait (&state->queue_parsed, &state->queue_lock);
+  state->queued++;
+  g_mutex_unlock (&state->queue_lock);
   g_thread_pool_push (state->parsers, g_steal_pointer (&state->batch), NULL);
   state->batch_bytes = 0;
 }
@@ -516,7 +534,7 @@ gpm_import_run (GpmImport     *self,
                                                          (GDestroyNotify) gpm_scope_unref, NULL);
   g_autoptr(GHashTable) acls = g_hash_table_new_full (acl_hash, acl_equal,
                                                        (GDestroyNotify) g_ptr_array_unref, NULL);
-  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE, FALSE, post_dirs, NULL };
+  LoadState state = { .self = self, .failures = failures, .scopes = scopes, .acls = acls, .post_dirs = post_dirs };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
@@ -528,6 +546,8 @@ gpm_import_run (GpmImport     *self,
   if (self->takeout == NULL)
     return FALSE;
 
+  g_mutex_init (&state.queue_lock);
+  g_cond_init (&state.queue_parsed);
   gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
   state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
   state.background = self->notify_context != NULL;
@@ -538,6 +558,8 @@ gpm_import_run (GpmImport     *self,
   flush_batch (&state);
   /* Wait for the parsers to finish what was queued. */
   g_thread_pool_free (state.parsers, FALSE, TRUE);
+  g_mutex_clear (&state.queue_lock);
+  g_cond_clear (&state.queue_parsed);
   if (!loaded)
     return FALSE;
 
