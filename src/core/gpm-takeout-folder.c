@@ -174,7 +174,7 @@ read_folder_json (LoadState  *st,
                   const char *root,
                   Entry      *e)
 {
-  const char *rel = e->raw_name ? e->raw_name : e->pub.name;
+  const char *rel = gpm_takeout_entry_raw_name (e) ? gpm_takeout_entry_raw_name (e) : e->pub.name;
   const char *base = NULL;
   int dir_fd, fd;
   JsonBuf b;

@@ -104,11 +104,16 @@ gpm_takeout_load_add_entry (LoadState *st,
     }
 
   e = g_new0 (Entry, 1);
-  e->pub.name = name;
+  e->pub.name = g_string_chunk_insert (st->names, name);
+  g_free (name);
   e->pub.size = size;
   e->pub.part = part;
   e->ordinal = ordinal;
-  e->raw_name = raw_name;
+  if (raw_name != NULL)
+    {
+      e->rare = g_new0 (EntryRare, 1);
+      e->rare->raw_name = raw_name;
+    }
   g_ptr_array_add (st->entries, e);
   if (st->seen)
     g_hash_table_insert (st->seen, e->pub.name, e);
@@ -228,7 +233,7 @@ read_archive_sidecar (struct archive *a,
       g_byte_array_append (data, chunk, n);
     }
   g_byte_array_append (data, (const guint8 *) "", 1);
-  e->sidecar_read = gpm_takeout_sidecar_urls ((const char *) data->data);
+  e->sidecar_urls = gpm_takeout_sidecar_urls ((const char *) data->data);
 }
 
 /* The cheap image check on the first bytes of an entry (gpm-image.h). */
@@ -243,8 +248,7 @@ static void
 check_archive_image (struct archive *a,
                      Entry          *e)
 {
-  e->image_error = gpm_takeout_check_image_head (read_more_archive, a);
-  e->image_checked = TRUE;
+  gpm_takeout_entry_set_image_error (e, gpm_takeout_check_image_head (read_more_archive, a));
 }
 
 typedef enum {
@@ -419,7 +423,7 @@ read_zip_sidecar (GpmZipEntryReader *reader,
       len += n;
     }
   data[len] = '\0';
-  e->sidecar_read = gpm_takeout_sidecar_urls (data);
+  e->sidecar_urls = gpm_takeout_sidecar_urls (data);
 }
 
 #define SIDE_BATCH 128
@@ -442,7 +446,8 @@ side_job_run_file (SideWork *work,
                    SideJob  *job)
 {
   Entry *e = job->entry;
-  int fd = openat (work->root_fd, e->raw_name ? e->raw_name : e->pub.name, O_RDONLY | O_CLOEXEC);
+  const char *raw = gpm_takeout_entry_raw_name (e);
+  int fd = openat (work->root_fd, raw ? raw : e->pub.name, O_RDONLY | O_CLOEXEC);
 
   if (job->sidecar)
     {
@@ -456,14 +461,13 @@ side_job_run_file (SideWork *work,
       if (fd >= 0 && n == 0 && len <= SIDECAR_MAX_SIZE)
         {
           data[len] = '\0';
-          e->sidecar_read = gpm_takeout_sidecar_urls (data);
+          e->sidecar_urls = gpm_takeout_sidecar_urls (data);
         }
     }
   else
     {
       /* A file that cannot be opened passes: reading it later says why. */
-      e->image_error = fd >= 0 ? gpm_takeout_check_image_head (read_more_fd, GINT_TO_POINTER (fd)) : NULL;
-      e->image_checked = TRUE;
+      gpm_takeout_entry_set_image_error (e, fd >= 0 ? gpm_takeout_check_image_head (read_more_fd, GINT_TO_POINTER (fd)) : NULL);
     }
   if (fd >= 0)
     close (fd);
@@ -495,8 +499,7 @@ side_batch_run (gpointer data,
         read_zip_sidecar (work->reader, job->entry);
       else
         {
-          job->entry->image_error = gpm_takeout_check_image_head (read_more_zip, work->reader);
-          job->entry->image_checked = TRUE;
+          gpm_takeout_entry_set_image_error (job->entry, gpm_takeout_check_image_head (read_more_zip, work->reader));
         }
     }
   g_array_unref (batch);
@@ -760,6 +763,7 @@ gpm_takeout_load (GpmTakeout             *self,
   st.limit = self->max_json_size;
   st.dir_fd = -1;
   st.entries = g_ptr_array_new_with_free_func (gpm_takeout_entry_free);
+  st.names = g_string_chunk_new (64 * 1024);
   st.problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
   /* Walk the folders first so the total is known before reading starts. */
@@ -814,6 +818,7 @@ gpm_takeout_load (GpmTakeout             *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       g_clear_pointer (&st.seen, g_hash_table_unref);
+      g_clear_pointer (&st.names, g_string_chunk_free);
       g_ptr_array_unref (st.entries);
       g_ptr_array_unref (st.problems);
       return FALSE;
@@ -825,7 +830,7 @@ gpm_takeout_load (GpmTakeout             *self,
   if (self->index)
     g_ptr_array_add (self->retired, self->index);
   /* The names seen are the lookup table by name, once every name was kept. */
-  self->index = gpm_takeout_index_new (st.entries, g_steal_pointer (&st.seen));
+  self->index = gpm_takeout_index_new (st.entries, g_steal_pointer (&st.seen), g_steal_pointer (&st.names));
   g_ptr_array_unref (self->problems);
   self->problems = st.problems;
   g_mutex_unlock (&self->lock);

@@ -173,15 +173,19 @@ index_ensure_sidecars (GpmTakeout *self,
         continue;
       media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
       media = g_hash_table_lookup (index->by_name, media_name);
-      if (media == NULL || media->sidecar_urls != NULL)
-        continue;
-
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
-          /* read while loading */
-          media->sidecar_urls = g_steal_pointer (&e->sidecar_read);
-          text = NULL;
+          /* Read while loading: the sidecar's own column, handed to its media
+           * (a sidecar's sidecar, "X.metadata.csv.metadata.csv", sorts after
+           * it: the sidecar's own column is handed on before it gets one). */
+          g_auto(GStrv) urls = g_steal_pointer (&e->sidecar_urls);
+
+          if (media == NULL || media->sidecar_urls != NULL)
+            continue;
+          media->sidecar_urls = g_steal_pointer (&urls);
         }
+      else if (media == NULL || media->sidecar_urls != NULL)
+        continue;
       else
         {
           g_autofree char *path = gpm_takeout_dup_entry_path (self, &e->pub);
@@ -372,17 +376,14 @@ gpm_takeout_check_image (GpmTakeout             *self,
       found = stream ? gpm_takeout_check_image_head (read_more_stream, stream) : NULL;
       g_mutex_lock (&self->lock);
       if (!e->image_checked)
-        {
-          e->image_error = found;
-          e->image_checked = TRUE;
-        }
+        gpm_takeout_entry_set_image_error (e, g_steal_pointer (&found));
       else
         g_clear_error (&found);
       g_mutex_unlock (&self->lock);
     }
 
   g_mutex_lock (&self->lock);
-  found = e->image_error ? g_error_copy (e->image_error) : NULL;
+  found = e->rare && e->rare->image_error ? g_error_copy (e->rare->image_error) : NULL;
   g_mutex_unlock (&self->lock);
   if (found == NULL)
     return TRUE;

@@ -38,20 +38,30 @@ typedef struct {
 
 typedef struct _Entry Entry;
 
-struct _Entry {
-  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry* */
-  guint            ordinal;        /* header number in its archive part */
+/* What few entries have. */
+typedef struct {
   char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
-  Entry           *next_same_base; /* chain of entries with the same base name */
-  char           **sidecar_read;   /* archive: a .metadata.csv's url column, read while loading
-                                    * (its bytes are not kept: a big takeout has 100,000 of them) */
-  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one */
+  GError          *image_error;    /* the cheap image check failed with this */
+} EntryRare;
+
+/* 56 bytes (a takeout of 100,000 posts has 200,000 entries): what most
+ * entries need, the rest behind @rare. */
+struct _Entry {
+  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry*; @pub.name lives
+                                    * in the index's string chunk */
+  guint            ordinal;        /* header number in its archive part */
   gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
-  GError          *image_error;    /* … and failed with this */
+  Entry           *next_same_base; /* chain of entries with the same base name */
+  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one;
+                                    * a sidecar read while loading: its own url column (its
+                                    * bytes are not kept: a big takeout has 100,000 of them),
+                                    * until index_ensure_sidecars() hands it to its media */
+  EntryRare       *rare;           /* NULL for most */
 };
 
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
+  GStringChunk *names;   /* their names */
   GHashTable *by_name;   /* name → Entry* */
   GHashTable *by_base;   /* base name → first Entry* of its chain */
   GHashTable *by_url;    /* a sidecar's url → the media Entry* it describes;
@@ -94,6 +104,7 @@ typedef struct {
   gsize                    limit;
 
   GPtrArray               *entries;   /* Entry*, owned */
+  GStringChunk            *names;     /* theirs: one block, not a malloc each */
   GHashTable              *seen;      /* name → Entry* */
   GPtrArray               *problems;  /* GpmProblem* */
 
@@ -152,8 +163,12 @@ const char *gpm_takeout_base_name (const char *name);
 gboolean gpm_takeout_is_json_name (const char *name);
 char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
-Index *gpm_takeout_index_new (GPtrArray  *entries,
-                              GHashTable *by_name);
+Index *gpm_takeout_index_new (GPtrArray    *entries,
+                              GHashTable   *by_name,
+                              GStringChunk *names);
+const char *gpm_takeout_entry_raw_name (const Entry *e);
+void gpm_takeout_entry_set_image_error (Entry  *e,
+                                        GError *error);
 Index *gpm_takeout_get_index_for_lookups (GpmTakeout *self);
 
 /* gpm-takeout-load.c: the load pass, its problems and entries, the JSON

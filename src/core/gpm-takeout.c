@@ -38,12 +38,35 @@ gpm_takeout_entry_free (gpointer data)
 {
   Entry *e = data;
 
-  g_free (e->pub.name);
-  g_free (e->raw_name);
-  g_strfreev (e->sidecar_read);
   g_strfreev (e->sidecar_urls);
-  g_clear_error (&e->image_error);
+  if (e->rare != NULL)
+    {
+      g_free (e->rare->raw_name);
+      g_clear_error (&e->rare->image_error);
+      g_free (e->rare);
+    }
   g_free (e);
+}
+
+const char *
+gpm_takeout_entry_raw_name (const Entry *e)
+{
+  return e->rare ? e->rare->raw_name : NULL;
+}
+
+/* Takes @error (NULL: the check passed). */
+void
+gpm_takeout_entry_set_image_error (Entry  *e,
+                                   GError *error)
+{
+  if (error != NULL && e->rare == NULL)
+    e->rare = g_new0 (EntryRare, 1);
+  if (e->rare != NULL)
+    {
+      g_clear_error (&e->rare->image_error);
+      e->rare->image_error = error;
+    }
+  e->image_checked = TRUE;
 }
 
 static int
@@ -76,11 +99,13 @@ entries_sorted (GPtrArray *entries)
  * scopes never needs them. */
 /* @by_name: the names seen while loading, when they were all kept (takes it). */
 Index *
-gpm_takeout_index_new (GPtrArray  *entries,
-                       GHashTable *by_name)
+gpm_takeout_index_new (GPtrArray    *entries,
+                       GHashTable   *by_name,
+                       GStringChunk *names)
 {
   Index *index = g_new0 (Index, 1);
 
+  index->names = names;
   index->by_name = by_name;
   /* A folder's walk lists its files in order already. */
   if (!entries_sorted (entries))
@@ -121,6 +146,7 @@ index_free (gpointer data)
   g_clear_pointer (&index->by_base, g_hash_table_unref);
   g_clear_pointer (&index->by_url, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
+  g_clear_pointer (&index->names, g_string_chunk_free);
   g_free (index);
 }
 
@@ -378,7 +404,7 @@ gpm_takeout_get_entries (GpmTakeout *self)
       /* Not loaded yet: an empty list, kept alive by the retired list. */
       g_mutex_lock (&self->lock);
       if (self->index == NULL)
-        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL);
+        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL);
       index = self->index;
       g_mutex_unlock (&self->lock);
     }
@@ -538,7 +564,7 @@ gpm_takeout_dup_entry_path (GpmTakeout            *self,
   part = &self->parts[entry->part];
   if (part->kind != PART_DIR)
     return NULL;
-  return g_build_filename (part->path, e->raw_name ? e->raw_name : e->pub.name, NULL);
+  return g_build_filename (part->path, e->rare && e->rare->raw_name ? e->rare->raw_name : e->pub.name, NULL);
 }
 
 goffset
