@@ -240,13 +240,24 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
   if (strstr (file_name, "://") != NULL && (from_url = gpm_takeout_dup_url_file_name (file_name)) == NULL)
     return;
   base = gpm_takeout_base_name (from_url ? from_url : file_name);
+  /* (the name is copied only when it is new: most are counted once more) */
   g_mutex_lock (&self->lock);
   if (others)
-    g_hash_table_add (self->other_refs, g_strdup (base));
+    {
+      if (!g_hash_table_contains (self->other_refs, base))
+        g_hash_table_add (self->other_refs, g_strdup (base));
+    }
   else
     {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->own_refs, base));
-      g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (n + 1));
+      gpointer key, n;
+
+      if (g_hash_table_lookup_extended (self->own_refs, base, &key, &n))
+        {
+          g_hash_table_steal (self->own_refs, key);
+          g_hash_table_insert (self->own_refs, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+        }
+      else
+        g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (1));
     }
   g_mutex_unlock (&self->lock);
 }
