@@ -488,6 +488,7 @@ check_media (GpmImport             *self,
              GpmPost               *post,
              const GpmPostMediaRef *m,
              guint                 *n_missing,
+             GPtrArray             *problems,
              GCancellable          *cancellable)
 {
   g_autoptr(GError) error = NULL;
@@ -504,23 +505,69 @@ check_media (GpmImport             *self,
   if (m->video)
     return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
-    add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
-                                         _("the photo “%s” cannot be posted: %s"),
-                                         entry->name, error->message));
+    g_ptr_array_add (problems, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                                 _("the photo “%s” cannot be posted: %s"),
+                                                 entry->name, error->message));
 }
 
-/* From the index (gpm_post_get_media_refs): the posts are not read again. */
+/* The posts' photos, from the index (gpm_post_get_media_refs): the posts
+ * are not read again. Two threads take half the posts each (lookups in
+ * the takeout's tables, thread-safe); the problems keep the posts' order. */
+typedef struct {
+  GpmImport    *self;
+  guint         from, to;      /* posts */
+  guint         n_missing[2];
+  GPtrArray    *problems;      /* GpmProblem* */
+  GCancellable *cancellable;
+} PhotoCheck;
+
+static gpointer
+check_photos_range (gpointer data)
+{
+  PhotoCheck *c = data;
+
+  for (guint i = c->from; i < c->to && !g_cancellable_is_cancelled (c->cancellable); i++)
+    {
+      GpmPost *post = g_ptr_array_index (c->self->posts, i);
+      guint n_refs = 0;
+      const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
+
+      for (guint k = 0; k < n_refs; k++)
+        check_media (c->self, post, &refs[k], c->n_missing, c->problems, c->cancellable);
+    }
+  return NULL;
+}
+
 static void
 check_post_photos (GpmImport    *self,
-                   GpmPost      *post,
                    guint        *n_missing,
                    GCancellable *cancellable)
 {
-  guint n_refs = 0;
-  const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
+  guint half = self->posts->len / 2;
+  PhotoCheck c[2] = {
+    { self, 0, half, { 0, 0 }, g_ptr_array_new (), cancellable },
+    { self, half, self->posts->len, { 0, 0 }, g_ptr_array_new (), cancellable },
+  };
+  GThread *second = NULL;
 
-  for (guint i = 0; i < n_refs; i++)
-    check_media (self, post, &refs[i], n_missing, cancellable);
+  /* The lookup tables are made by the first lookup: once, before the split. */
+  gpm_takeout_find_media (self->takeout, NULL, NULL, NULL);
+  if (half > 0 && g_get_num_processors () > 1)
+    second = g_thread_new ("gpm-import-photos", check_photos_range, &c[1]);
+  else
+    c[0].to = self->posts->len, c[1].from = self->posts->len;
+  check_photos_range (&c[0]);
+  if (second != NULL)
+    g_thread_join (second);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      n_missing[0] += c[t].n_missing[0];
+      n_missing[1] += c[t].n_missing[1];
+      for (guint i = 0; i < c[t].problems->len; i++)
+        add_problem (self, g_ptr_array_index (c[t].problems, i));
+      g_ptr_array_unref (c[t].problems);
+    }
 }
 
 gboolean
@@ -599,8 +646,7 @@ gpm_import_run (GpmImport     *self,
           self->n_problems = self->problems->len;
         }
     }
-  for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
-    check_post_photos (self, g_ptr_array_index (self->posts, i), n_missing_media, cancellable);
+  check_post_photos (self, n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   /* An incomplete multi-part set: which parts to add. Media missing point
