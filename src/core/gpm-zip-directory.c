@@ -519,8 +519,22 @@ gpm_zip_entry_info_get_type (const GpmZipEntryInfo *info)
 
 #define READ_CHUNK (64 * 1024)
 
+/* Local headers are read through a window: where entries are small (a
+ * post's JSON, a sidecar, small photos), one read brings the next few
+ * headers and their data along. It grows while it serves more than one
+ * entry and falls back to a header's size when entries are far apart
+ * (large photos: their bytes are not read). */
+#define WINDOW_MIN (4 * 1024)
+#define WINDOW_MAX (64 * 1024)
+
 struct _GpmZipEntryReader {
   int       fd;
+  guint8   *win;
+  guint64   win_start;
+  gsize     win_len;
+  gboolean  win_eof;     /* the window ends where the file does */
+  guint     win_served;  /* entries started in it */
+  gsize     win_size;    /* of the next window read */
   guint8   *in;
   gsize     in_cap;
   guint64   next;        /* where the compressed bytes not yet read start */
@@ -544,6 +558,8 @@ gpm_zip_entry_reader_new (int fd)
   r->fd = fd;
   r->in_cap = READ_CHUNK;
   r->in = g_malloc (r->in_cap);
+  r->win = g_malloc (READ_CHUNK);
+  r->win_size = WINDOW_MIN;
   return r;
 }
 
@@ -555,6 +571,7 @@ gpm_zip_entry_reader_free (GpmZipEntryReader *r)
   if (r->z_ready)
     inflateEnd (&r->z);
   g_free (r->in);
+  g_free (r->win);
   g_free (r);
 }
 
@@ -578,22 +595,39 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
                             gsize                   first_read,
                             GError                **error)
 {
-  gsize want = MIN (MAX (first_read, (gsize) LOCAL_SIZE), r->in_cap);
-  gssize n = pread_some (r->fd, r->in, want, info->offset);
-  gsize header_len, have;
+  gsize want = MIN (MAX (first_read, (gsize) LOCAL_SIZE), (gsize) READ_CHUNK);
+  gsize header_len, have, avail;
+  const guint8 *p;
 
-  if (n < 0)
+  if (!(info->offset >= r->win_start && info->offset < r->win_start + r->win_len &&
+        (info->offset + want <= r->win_start + r->win_len || r->win_eof)))
     {
-      int saved = errno;
-      g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, g_strerror (saved));
-      return FALSE;
+      gssize n;
+
+      r->win_size = r->win_served > 1 ? MIN (r->win_size * 2, (gsize) WINDOW_MAX) : WINDOW_MIN;
+      n = pread_some (r->fd, r->win, MAX (want, r->win_size), info->offset);
+      if (n < 0)
+        {
+          int saved = errno;
+          r->win_len = 0;
+          g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, g_strerror (saved));
+          return FALSE;
+        }
+      r->win_start = info->offset;
+      r->win_len = (gsize) n;
+      r->win_eof = (gsize) n < MAX (want, r->win_size);
+      r->win_served = 0;
     }
-  if (n < LOCAL_SIZE || le32 (r->in) != SIG_LOCAL)
+  r->win_served++;
+  p = r->win + (info->offset - r->win_start);
+  avail = (gsize) (r->win_start + r->win_len - info->offset);
+
+  if (avail < LOCAL_SIZE || le32 (p) != SIG_LOCAL)
     {
       g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_HEADER, "Damaged Zip archive");  /* libarchive's words */
       return FALSE;
     }
-  header_len = LOCAL_SIZE + le16 (r->in + 26) + le16 (r->in + 28);
+  header_len = LOCAL_SIZE + le16 (p + 26) + le16 (p + 28);
 
   r->deflated = info->method == METHOD_DEFLATED;
   r->want_crc = info->crc;
@@ -603,7 +637,7 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
   r->stream_end = FALSE;
   r->done = FALSE;
   /* The data that came with the header */
-  have = (gsize) n > header_len ? MIN ((guint64) n - header_len, info->compressed_size) : 0;
+  have = avail > header_len ? (gsize) MIN ((guint64) (avail - header_len), info->compressed_size) : 0;
   r->left = info->compressed_size - have;
   r->next = info->offset + header_len + have;
   if (r->deflated)
@@ -621,7 +655,7 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
       else
         inflateReset (&r->z);
     }
-  r->z.next_in = r->in + header_len;
+  r->z.next_in = (Bytef *) p + header_len;
   r->z.avail_in = (uInt) have;
   return TRUE;
 }
