@@ -57,8 +57,25 @@ gpm_takeout_check_image_head (GpmImageReadFunc read_func,
 static char *
 resolve_relative (const char *path)
 {
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
-  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  gboolean clean = TRUE;
+
+  /* Most paths have no empty, "." or ".." component: as they are. */
+  for (const char *p = path, *part = path; clean; p++)
+    if (*p == '/' || *p == '\0')
+      {
+        gsize len = p - part;
+        clean = len > 0 && !(part[0] == '.' && (len == 1 || (len == 2 && part[1] == '.')));
+        if (*p == '\0')
+          break;
+        part = p + 1;
+      }
+  if (clean)
+    return g_strdup (path);
+
+  parts = g_strsplit (path, "/", -1);
+  kept = g_ptr_array_new ();
 
   for (guint i = 0; parts[i]; i++)
     {
