@@ -48,122 +48,34 @@ gpm_cli_selection_clear (GpmCliSelection *sel)
   g_clear_pointer (&sel->ids, g_strfreev);
 }
 
-/* A post file named on stdin: read by the main thread, parsed by another
- * (reading and parsing take about as long each: both cores work). */
-typedef struct {
-  char    *path;
-  GBytes  *bytes;   /* until parsed */
-  GpmPost *post;
-  GError  *error;
-} StdinFile;
-
-#define STDIN_BATCH 64
-/* Batches read but not parsed yet, at most: the files' bytes wait in memory. */
-#define STDIN_AHEAD 16
-
-typedef struct {
-  GMutex lock;
-  GCond  parsed;
-  guint  ahead;
-} StdinQueue;
-
-static void
-parse_stdin_batch (gpointer data,
-                   gpointer user_data)
-{
-  GPtrArray *batch = data;
-  StdinQueue *queue = user_data;
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      StdinFile *f = g_ptr_array_index (batch, i);
-
-      if (f->bytes == NULL)
-        continue;
-      f->post = gpm_post_new_from_bytes (f->path, f->bytes, &f->error);
-      /* Indexed: the attachments are read from the file again if asked for */
-      if (f->post != NULL)
-        gpm_post_set_source_file (f->post);
-      g_clear_pointer (&f->bytes, g_bytes_unref);
-    }
-  g_ptr_array_unref (batch);
-  g_mutex_lock (&queue->lock);
-  queue->ahead--;
-  g_cond_signal (&queue->parsed);
-  g_mutex_unlock (&queue->lock);
-}
-
-static void
-push_stdin_batch (GThreadPool *parser,
-                  StdinQueue  *queue,
-                  GPtrArray   *batch)
-{
-  g_mutex_lock (&queue->lock);
-  while (queue->ahead >= STDIN_AHEAD)
-    g_cond_wait (&queue->parsed, &queue->lock);
-  queue->ahead++;
-  g_mutex_unlock (&queue->lock);
-  g_thread_pool_push (parser, batch, NULL);
-}
-
 static GPtrArray *
 load_stdin_posts (GPtrArray *problems)
 {
   GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) files = g_ptr_array_new ();
   g_autoptr(GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
-  StdinQueue queue = { 0 };
-  GThreadPool *parser;
-  GPtrArray *batch = NULL;
   char *line = NULL;
   gsize len = 0;
 
-  g_mutex_init (&queue.lock);
-  g_cond_init (&queue.parsed);
-  parser = g_thread_pool_new (parse_stdin_batch, &queue, 1, TRUE, NULL);
   g_io_channel_set_encoding (in, NULL, NULL);
   while (g_io_channel_read_line (in, &line, &len, NULL, NULL) == G_IO_STATUS_NORMAL)
     {
+      g_autoptr(GError) error = NULL;
       g_autofree char *path = g_strstrip (line);
-      StdinFile *f;
-      char *data = NULL;
-      gsize size = 0;
+      GpmPost *post;
 
       line = NULL;
       if (*path == '\0')
         continue;
-      f = g_new0 (StdinFile, 1);
-      f->path = g_steal_pointer (&path);
-      if (g_file_get_contents (f->path, &data, &size, &f->error))
-        f->bytes = g_bytes_new_take (data, size);
-      g_ptr_array_add (files, f);
-      if (batch == NULL)
-        batch = g_ptr_array_new ();
-      g_ptr_array_add (batch, f);
-      if (batch->len >= STDIN_BATCH)
-        push_stdin_batch (parser, &queue, g_steal_pointer (&batch));
-    }
-  if (batch != NULL)
-    push_stdin_batch (parser, &queue, g_steal_pointer (&batch));
-  g_thread_pool_free (parser, FALSE, TRUE);
-  g_mutex_clear (&queue.lock);
-  g_cond_clear (&queue.parsed);
-
-  /* In the order given */
-  for (guint i = 0; i < files->len; i++)
-    {
-      StdinFile *f = g_ptr_array_index (files, i);
-
-      if (f->post)
+      post = gpm_post_new_from_file (path, &error);
+      if (post)
         {
-          g_ptr_array_add (posts, f->post);
-          gpm_post_collect_problems (f->post, problems);
+          /* Indexed: the attachments are read from the file again if asked for */
+          gpm_post_set_source_file (post);
+          g_ptr_array_add (posts, post);
+          gpm_post_collect_problems (post, problems);
         }
       else
-        g_ptr_array_add (problems, gpm_problem_new (f->path, f->error->message));
-      g_clear_error (&f->error);
-      g_free (f->path);
-      g_free (f);
+        g_ptr_array_add (problems, gpm_problem_new (path, error->message));
     }
   return posts;
 }
