@@ -26,6 +26,9 @@ void
 gpm_takeout_folder_file_free (gpointer data)
 {
   FolderFile *f = data;
+
+  if (f == NULL)
+    return;
   g_free (f->raw);
   g_free (f);
 }
