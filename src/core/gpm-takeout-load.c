@@ -603,13 +603,9 @@ load_zip_part_direct (LoadState *st,
           raw_cap = info.name_len + 256;
           raw = g_realloc (raw, raw_cap);
         }
+      /* (a NUL in the name ends it, as in libarchive; an empty name is skipped below) */
       memcpy (raw, info.name, info.name_len);
       raw[info.name_len] = '\0';
-      if (strlen (raw) != info.name_len || raw[0] == '\0')
-        {
-          gpm_takeout_load_problem (st, part->path, _("an entry without a name was skipped"));
-          continue;
-        }
       name = gpm_archive_dup_utf8_name (raw, GPM_ARCHIVE_ZIP);
 
       switch (gpm_zip_entry_info_get_type (&info))
