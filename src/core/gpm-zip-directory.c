@@ -537,6 +537,8 @@ struct _GpmZipEntryReader {
   gsize     win_size;    /* of the next window read */
   guint8   *in;
   gsize     in_cap;
+  gsize     refill_size; /* of the next read of data: from small (a photo's
+                          * header check reads a few KiB) doubling to @in_cap */
   guint64   next;        /* where the compressed bytes not yet read start */
   guint64   left;        /* compressed bytes not yet read */
   gboolean  deflated;
@@ -636,6 +638,7 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
   r->out = 0;
   r->stream_end = FALSE;
   r->done = FALSE;
+  r->refill_size = WINDOW_MIN;
   /* The data that came with the header */
   have = avail > header_len ? (gsize) MIN ((guint64) (avail - header_len), info->compressed_size) : 0;
   r->left = info->compressed_size - have;
@@ -669,7 +672,8 @@ refill (GpmZipEntryReader  *r,
 
   if (r->left == 0)
     return FALSE;
-  n = pread_some (r->fd, r->in, (gsize) MIN ((guint64) r->in_cap, r->left), r->next);
+  n = pread_some (r->fd, r->in, (gsize) MIN ((guint64) r->refill_size, r->left), r->next);
+  r->refill_size = MIN (r->refill_size * 2, r->in_cap);
   if (n < 0)
     {
       int saved = errno;
