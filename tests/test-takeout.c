@@ -982,6 +982,89 @@ test_zip_direct (void)
   g_rmdir (dir);
 }
 
+/* The load pass's own walk of a zip (gpm-zip-directory): stored and
+ * deflated entries, sizes after the data, zip64, data in front; a JSON
+ * entry whose data are damaged is listed but not delivered, and named in a
+ * problem, as libarchive's reader did. */
+static void
+collect_json (const char *name,
+              GBytes     *data,
+              gpointer    user_data)
+{
+  g_hash_table_insert (user_data, g_strdup (name), g_bytes_ref (data));
+}
+
+static void
+test_zip_walk (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gpm-zip-walk-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "takeout.zip", NULL);
+  const char *want = "Takeout/c.json 3 lorem ipsum dolor sit amet";
+
+  for (guint variant = 0; variant < 4; variant++)
+    {
+      gboolean zip64 = variant == 1;
+      gboolean broken = variant == 3;
+      gsize prefix = variant == 2 ? 1000 : 0;
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GHashTable) json = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_bytes_unref);
+      const char *paths[] = { path, NULL };
+      GPtrArray *entries, *problems;
+      GBytes *got;
+
+      write_direct_zip (path, zip64, prefix);
+      if (broken)
+        {
+          g_autofree char *contents = NULL;
+          gsize length;
+          const char *local;
+
+          /* the local header of c.json (the first copy of its name), its data after it */
+          g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+          local = memmem (contents, length, "Takeout/c.json", 14);
+          g_assert_nonnull (local);
+          local -= 30;
+          g_assert_cmpmem (local, 4, "PK\003\004", 4);
+          contents[(local - contents) + 30 + 14 + (guint8) local[28] + ((guint8) local[29] << 8) + 4] ^= 0x55;
+          g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+        }
+
+      takeout = gpm_takeout_new (paths, &error);
+      g_assert_no_error (error);
+      g_assert_true (gpm_takeout_load (takeout, collect_json, NULL, json, NULL, &error));
+      g_assert_no_error (error);
+
+      entries = gpm_takeout_get_entries (takeout);
+      g_assert_cmpuint (entries->len, ==, 3);   /* the folder is no entry */
+      g_assert_nonnull (gpm_takeout_lookup (takeout, "Takeout/c.json"));
+      g_assert_cmpint (gpm_takeout_lookup (takeout, "Takeout/b.jpg")->size, ==, strlen ("Takeout/b.jpg 2 lorem ipsum dolor sit amet"));
+      problems = gpm_takeout_get_problems (takeout);
+      got = g_hash_table_lookup (json, "Takeout/c.json");
+      if (!broken)
+        {
+          g_assert_cmpuint (problems->len, ==, 0);
+          g_assert_nonnull (got);
+          g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want, strlen (want));
+          /* NUL after the last byte */
+          g_assert_cmpint (((const char *) g_bytes_get_data (got, NULL))[g_bytes_get_size (got)], ==, 0);
+        }
+      else
+        {
+          GpmProblem *problem;
+
+          g_assert_null (got);
+          g_assert_cmpuint (problems->len, ==, 1);
+          problem = g_ptr_array_index (problems, 0);
+          g_assert_cmpstr (problem->name, ==, "Takeout/c.json");
+          g_assert_nonnull (strstr (problem->message, "damaged"));
+        }
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 /* A truncated, a corrupt and a non-archive part: each is reported by its
  * path; everything before the damage, and all other parts, are read. */
 static void
@@ -1368,6 +1451,7 @@ main (int    argc,
   g_test_add_func ("/takeout/missing-parts", test_missing_parts);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
+  g_test_add_func ("/takeout/zip-walk", test_zip_walk);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);

@@ -250,10 +250,18 @@ static const gunichar cp1252_high[32] = {
 char *
 gpm_archive_undo_mojibake (const char *name)
 {
-  g_autoptr(GString) bytes = g_string_new (NULL);
+  g_autoptr(GString) bytes = NULL;
   gboolean high = FALSE;
+  const char *p;
 
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
+  /* Plain ASCII, most names: nothing to undo. */
+  for (p = name; *p && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    return NULL;
+
+  bytes = g_string_new (NULL);
+  for (p = name; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
       guint byte = 0;
@@ -279,16 +287,11 @@ gpm_archive_undo_mojibake (const char *name)
 }
 
 char *
-gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
-                                 GpmArchiveKind        kind)
+gpm_archive_dup_utf8_name (const char     *raw,
+                           GpmArchiveKind  kind)
 {
-  const char *raw = archive_entry_pathname (entry);
   char *utf8;
 
-  if (raw == NULL)
-    raw = archive_entry_pathname_utf8 (entry);
-  if (raw == NULL)
-    return NULL;
   if (g_utf8_validate (raw, -1, NULL))
     {
       utf8 = gpm_archive_undo_mojibake (raw);
@@ -302,6 +305,19 @@ gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
   if (utf8 == NULL)
     utf8 = g_utf8_make_valid (raw, -1);
   return utf8;
+}
+
+char *
+gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
+                                 GpmArchiveKind        kind)
+{
+  const char *raw = archive_entry_pathname (entry);
+
+  if (raw == NULL)
+    raw = archive_entry_pathname_utf8 (entry);
+  if (raw == NULL)
+    return NULL;
+  return gpm_archive_dup_utf8_name (raw, kind);
 }
 
 gpointer

@@ -54,10 +54,12 @@ void              gpm_archive_reader_free         (GpmArchiveReader *self);
  * such a thing. */
 char             *gpm_archive_undo_mojibake (const char *name);
 
-/* The entry's name as UTF-8: zip names with the UTF-8 flag as they are,
- * names that are not valid UTF-8 from CP437 (zip) or ISO-8859-1 (tar),
- * double-encoded names repaired (gpm_archive_undo_mojibake()).
- * Call between gpm_archive_utf8_locale_push/pop. */
+/* A name's raw bytes (NUL-terminated) as UTF-8: as they are when they are
+ * valid UTF-8 (zip names with the UTF-8 flag), else from CP437 (zip) or
+ * ISO-8859-1 (tar); double-encoded names repaired (gpm_archive_undo_mojibake()). */
+char             *gpm_archive_dup_utf8_name       (const char     *raw,
+                                                   GpmArchiveKind  kind);
+/* The entry's name, the same way. Call between gpm_archive_utf8_locale_push/pop. */
 char             *gpm_archive_entry_dup_utf8_name (struct archive_entry *entry,
                                                    GpmArchiveKind        kind);
 

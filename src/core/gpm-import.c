@@ -237,6 +237,11 @@ typedef struct {
   GHashTable  *acls;      /* GPtrArray of shared scopes → itself: one array per distinct ACL */
   gboolean     keep_deflated;
   gboolean     background;  /* run for a GUI: the reading threads yield to it */
+  GHashTable  *post_dirs;   /* the folders posts are in (self->lock) */
+  GMutex       queue_lock;
+  GCond        queue_parsed;
+  guint        queued;      /* batches handed to the parsers, not parsed yet */
+  const char  *last_dir;    /* the last post's, in @post_dirs */
 } LoadState;
 
 /* With the posts on screen while the rest is read, the window lays out
@@ -316,10 +321,38 @@ parse_one (LoadState *state,
 
   /* The index keeps what it needs; the JSON is read again when wanted. */
   if (post != NULL)
-    gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
+    {
+      gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
+      /* Which media files the posts name, and whose they are: a file is
+       * never taken by its base name when a comment's photo has that name. */
+      for (int others = 0; others < 2; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], others);
+        }
+    }
   g_mutex_lock (&self->lock);
   if (post != NULL)
     {
+      const char *slash = strrchr (job->name, '/');
+      gsize dir_len = slash ? (gsize) (slash - job->name) : 0;
+
+      /* (posts share a few folders: the name is copied once per folder) */
+      if (state->last_dir == NULL || strlen (state->last_dir) != dir_len ||
+          strncmp (state->last_dir, job->name, dir_len) != 0)
+        {
+          char *dir = slash ? g_strndup (job->name, dir_len) : g_strdup (".");
+
+          state->last_dir = g_hash_table_lookup (state->post_dirs, dir);
+          if (state->last_dir == NULL)
+            {
+              g_hash_table_add (state->post_dirs, dir);
+              state->last_dir = dir;
+            }
+          else
+            g_free (dir);
+        }
       share_scopes_locked (state, post);
       g_ptr_array_add (self->posts, post);
       if (self->added != NULL)
@@ -358,13 +391,28 @@ parse_batch (gpointer batch_data,
   for (guint i = 0; i < batch->len; i++)
     parse_one (user_data, g_ptr_array_index (batch, i));
   g_ptr_array_unref (batch);
+
+  g_mutex_lock (&state->queue_lock);
+  state->queued--;
+  g_cond_signal (&state->queue_parsed);
+  g_mutex_unlock (&state->queue_lock);
 }
+
+/* At most this many batches wait for a parser: when the parsers fall
+ * behind (a busy machine), the reading waits instead of keeping every
+ * post's JSON in memory. */
+#define BATCHES_AHEAD 16
 
 static void
 flush_batch (LoadState *state)
 {
   if (state->batch == NULL || state->batch->len == 0)
     return;
+  g_mutex_lock (&state->queue_lock);
+  while (state->queued >= BATCHES_AHEAD)
+    g_cond_wait (&state->queue_parsed, &state->queue_lock);
+  state->queued++;
+  g_mutex_unlock (&state->queue_lock);
   g_thread_pool_push (state->parsers, g_steal_pointer (&state->batch), NULL);
   state->batch_bytes = 0;
 }
@@ -440,6 +488,7 @@ check_media (GpmImport             *self,
              GpmPost               *post,
              const GpmPostMediaRef *m,
              guint                 *n_missing,
+             GPtrArray             *problems,
              GCancellable          *cancellable)
 {
   g_autoptr(GError) error = NULL;
@@ -456,23 +505,69 @@ check_media (GpmImport             *self,
   if (m->video)
     return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
-    add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
-                                         _("the photo “%s” cannot be posted: %s"),
-                                         entry->name, error->message));
+    g_ptr_array_add (problems, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                                 _("the photo “%s” cannot be posted: %s"),
+                                                 entry->name, error->message));
 }
 
-/* From the index (gpm_post_get_media_refs): the posts are not read again. */
+/* The posts' photos, from the index (gpm_post_get_media_refs): the posts
+ * are not read again. Two threads take half the posts each (lookups in
+ * the takeout's tables, thread-safe); the problems keep the posts' order. */
+typedef struct {
+  GpmImport    *self;
+  guint         from, to;      /* posts */
+  guint         n_missing[2];
+  GPtrArray    *problems;      /* GpmProblem* */
+  GCancellable *cancellable;
+} PhotoCheck;
+
+static gpointer
+check_photos_range (gpointer data)
+{
+  PhotoCheck *c = data;
+
+  for (guint i = c->from; i < c->to && !g_cancellable_is_cancelled (c->cancellable); i++)
+    {
+      GpmPost *post = g_ptr_array_index (c->self->posts, i);
+      guint n_refs = 0;
+      const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
+
+      for (guint k = 0; k < n_refs; k++)
+        check_media (c->self, post, &refs[k], c->n_missing, c->problems, c->cancellable);
+    }
+  return NULL;
+}
+
 static void
 check_post_photos (GpmImport    *self,
-                   GpmPost      *post,
                    guint        *n_missing,
                    GCancellable *cancellable)
 {
-  guint n_refs = 0;
-  const GpmPostMediaRef *refs = gpm_post_get_media_refs (post, &n_refs);
+  guint half = self->posts->len / 2;
+  PhotoCheck c[2] = {
+    { self, 0, half, { 0, 0 }, g_ptr_array_new (), cancellable },
+    { self, half, self->posts->len, { 0, 0 }, g_ptr_array_new (), cancellable },
+  };
+  GThread *second = NULL;
 
-  for (guint i = 0; i < n_refs; i++)
-    check_media (self, post, &refs[i], n_missing, cancellable);
+  /* The lookup tables are made by the first lookup: once, before the split. */
+  gpm_takeout_find_media (self->takeout, NULL, NULL, NULL);
+  if (half > 0 && g_get_num_processors () > 1)
+    second = g_thread_new ("gpm-import-photos", check_photos_range, &c[1]);
+  else
+    c[0].to = self->posts->len, c[1].from = self->posts->len;
+  check_photos_range (&c[0]);
+  if (second != NULL)
+    g_thread_join (second);
+
+  for (guint t = 0; t < 2; t++)
+    {
+      n_missing[0] += c[t].n_missing[0];
+      n_missing[1] += c[t].n_missing[1];
+      for (guint i = 0; i < c[t].problems->len; i++)
+        add_problem (self, g_ptr_array_index (c[t].problems, i));
+      g_ptr_array_unref (c[t].problems);
+    }
 }
 
 gboolean
@@ -486,7 +581,7 @@ gpm_import_run (GpmImport     *self,
                                                          (GDestroyNotify) gpm_scope_unref, NULL);
   g_autoptr(GHashTable) acls = g_hash_table_new_full (acl_hash, acl_equal,
                                                        (GDestroyNotify) g_ptr_array_unref, NULL);
-  LoadState state = { self, failures, NULL, NULL, 0, scopes, acls, FALSE };
+  LoadState state = { .self = self, .failures = failures, .scopes = scopes, .acls = acls, .post_dirs = post_dirs };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
   GPtrArray *takeout_problems;
   gboolean loaded;
@@ -498,6 +593,8 @@ gpm_import_run (GpmImport     *self,
   if (self->takeout == NULL)
     return FALSE;
 
+  g_mutex_init (&state.queue_lock);
+  g_cond_init (&state.queue_parsed);
   gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
   state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
   state.background = self->notify_context != NULL;
@@ -508,27 +605,14 @@ gpm_import_run (GpmImport     *self,
   flush_batch (&state);
   /* Wait for the parsers to finish what was queued. */
   g_thread_pool_free (state.parsers, FALSE, TRUE);
+  g_mutex_clear (&state.queue_lock);
+  g_cond_clear (&state.queue_parsed);
   if (!loaded)
     return FALSE;
 
   takeout_problems = gpm_takeout_get_problems (self->takeout);
   for (guint i = 0; i < takeout_problems->len; i++)
     add_problem (self, gpm_problem_ref (g_ptr_array_index (takeout_problems, i)));
-
-  for (guint i = 0; i < self->posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (self->posts, i);
-
-      g_hash_table_add (post_dirs, g_path_get_dirname (gpm_post_get_entry_name (post)));
-      /* Which media files the posts name, and whose they are: a file is
-       * never taken by its base name when a comment's photo has that name. */
-      for (int others = 0; others < 2; others++)
-        {
-          const char * const *files = gpm_post_get_media_files (post, others);
-          for (guint k = 0; files && files[k]; k++)
-            gpm_takeout_add_media_reference (self->takeout, files[k], others);
-        }
-    }
 
   for (guint i = 0; i < failures->len; i++)
     {
@@ -562,8 +646,7 @@ gpm_import_run (GpmImport     *self,
           self->n_problems = self->problems->len;
         }
     }
-  for (guint i = 0; i < self->posts->len && !g_cancellable_is_cancelled (cancellable); i++)
-    check_post_photos (self, g_ptr_array_index (self->posts, i), n_missing_media, cancellable);
+  check_post_photos (self, n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   /* An incomplete multi-part set: which parts to add. Media missing point

@@ -72,7 +72,9 @@ void         gpm_takeout_set_max_json_size (GpmTakeout *self,
                                             gsize       max_size);
 
 /* One pass over every part: lists all entries and hands each .json entry's
- * bytes to @json_func. Media bytes are skipped, not inflated. Unsafe names
+ * bytes to @json_func. Media bytes are skipped, not inflated (but for the
+ * photos' first bytes, checked by a helper thread, see
+ * gpm_takeout_check_image()). Unsafe names
  * (absolute, "..") are refused and reported as problems; so are JSON entries
  * over GPM_TAKEOUT_MAX_JSON_SIZE, and a truncated or corrupt part (whatever
  * could be read before the damage is still delivered). Returns FALSE only
@@ -159,7 +161,8 @@ char        *gpm_takeout_dup_entry_path (GpmTakeout            *self,
                                          const GpmTakeoutEntry *entry);
 
 /* Streams one entry's bytes (thread-safe; each call opens its own reader).
- * Call after gpm_takeout_load(). A zip entry is reached by hopping from
+ * Call after gpm_takeout_load(). A zip entry is reached straight at its
+ * local header (the central directory's offsets), else by hopping from
  * local header to local header (no data read on the way); a .tgz entry
  * needs the archive decompressed up to it. */
 GInputStream *gpm_takeout_open_entry    (GpmTakeout    *self,

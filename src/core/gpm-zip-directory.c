@@ -11,14 +11,17 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <zlib.h>
 
 #include "gpm-zip-directory.h"
 
 /* APPNOTE.TXT 4.3.12-4.3.16 */
+#define SIG_LOCAL        0x04034b50u
 #define SIG_CENTRAL      0x02014b50u
 #define SIG_END          0x06054b50u
 #define SIG_END64        0x06064b50u
 #define SIG_END64_LOC    0x07064b50u
+#define LOCAL_SIZE       30
 #define CENTRAL_SIZE     46
 #define END_SIZE         22
 #define END64_SIZE       56
@@ -30,6 +33,11 @@
 
 #define FLAG_ENCRYPTED   0x0001
 #define FLAG_STRONG      0x0040
+
+#define METHOD_STORED    0
+#define METHOD_DEFLATED  8
+
+G_DEFINE_QUARK (gpm-zip-error-quark, gpm_zip_error)
 
 static guint16
 le16 (const guint8 *p)
@@ -162,6 +170,77 @@ find_directory (int       fd,
   return TRUE;
 }
 
+/* The central directory record at @p (@avail bytes there): FALSE when no
+ * whole record is. The zip64 values are taken from the extra field. */
+static gboolean
+parse_central (const guint8    *p,
+               gsize            avail,
+               gint64           correction,
+               GpmZipEntryInfo *info,
+               gsize           *record_len,
+               gboolean        *unicode_path)
+{
+  gsize name_len, extra_len, comment_len;
+  const guint8 *x, *x_end;
+  guint64 offset;
+
+  if (avail < CENTRAL_SIZE || le32 (p) != SIG_CENTRAL)
+    return FALSE;
+  name_len = le16 (p + 28);
+  extra_len = le16 (p + 30);
+  comment_len = le16 (p + 32);
+  *record_len = CENTRAL_SIZE + name_len + extra_len + comment_len;
+  if (*record_len > avail)
+    return FALSE;
+
+  info->made_by = le16 (p + 4);
+  info->flags = le16 (p + 8);
+  info->method = le16 (p + 10);
+  info->crc = le32 (p + 16);
+  info->compressed_size = le32 (p + 20);
+  info->size = le32 (p + 24);
+  info->external_attributes = le32 (p + 38);
+  offset = le32 (p + 42);
+  info->name = (const char *) p + CENTRAL_SIZE;
+  info->name_len = name_len;
+  *unicode_path = FALSE;
+
+  /* zip64: the 64-bit values follow in the extra field, in this order,
+   * for the 32-bit fields that are all ones (APPNOTE 4.5.3). */
+  x = p + CENTRAL_SIZE + name_len;
+  x_end = x + extra_len;
+  while (x + 4 <= x_end)
+    {
+      guint16 tag = le16 (x), len = le16 (x + 2);
+      const guint8 *v = x + 4;
+      const guint8 *v_end = v + len;
+
+      if (v_end > x_end)
+        break;
+      if (tag == 0x0001)
+        {
+          if (info->size == G_MAXUINT32 && v + 8 <= v_end)
+            {
+              info->size = le64 (v);
+              v += 8;
+            }
+          if (info->compressed_size == G_MAXUINT32 && v + 8 <= v_end)
+            {
+              info->compressed_size = le64 (v);
+              v += 8;
+            }
+          if (offset == G_MAXUINT32 && v + 8 <= v_end)
+            offset = le64 (v);
+        }
+      else if (tag == 0x7075)
+        *unicode_path = TRUE;
+      x = v_end;
+    }
+
+  info->offset = (guint64) ((gint64) offset + correction);
+  return TRUE;
+}
+
 static int
 record_compare (gconstpointer a,
                 gconstpointer b)
@@ -207,50 +286,20 @@ gpm_zip_directory_read (const char  *path,
     return NULL;
 
   records = g_array_sized_new (FALSE, FALSE, sizeof (GpmZipRecord), (guint) MIN (n_entries, 1u << 20));
-  while (pos + CENTRAL_SIZE <= dir_size && le32 (dir + pos) == SIG_CENTRAL)
+  for (;;)
     {
-      const guint8 *p = dir + pos;
-      gsize name_len = le16 (p + 28), extra_len = le16 (p + 30), comment_len = le16 (p + 32);
-      gsize next = pos + CENTRAL_SIZE + name_len + extra_len + comment_len;
-      guint64 offset = le32 (p + 42);
+      GpmZipEntryInfo info;
       GpmZipRecord record;
+      gboolean unicode_path;
+      gsize len;
 
-      if (next > dir_size)
+      if (!parse_central (dir + pos, dir_size - pos, correction, &info, &len, &unicode_path))
         break;
-
-      /* zip64: the 64-bit values follow in the extra field, in this order,
-       * for the 32-bit fields that are all ones (APPNOTE 4.5.3). */
-      if (offset == G_MAXUINT32)
-        {
-          const guint8 *x = p + CENTRAL_SIZE + name_len;
-          const guint8 *x_end = x + extra_len;
-
-          while (x + 4 <= x_end)
-            {
-              guint16 tag = le16 (x), len = le16 (x + 2);
-              const guint8 *v = x + 4;
-
-              if (v + len > x_end)
-                break;
-              if (tag == 0x0001)
-                {
-                  if (le32 (p + 24) == G_MAXUINT32)
-                    v += 8;
-                  if (le32 (p + 20) == G_MAXUINT32)
-                    v += 8;
-                  if (v + 8 <= x + 4 + len)
-                    offset = le64 (v);
-                  break;
-                }
-              x = v + len;
-            }
-        }
-
-      record.offset = (guint64) ((gint64) offset + correction);
-      record.flags = le16 (p + 8);
-      record.method = le16 (p + 10);
+      record.offset = info.offset;
+      record.flags = info.flags;
+      record.method = info.method;
       g_array_append_val (records, record);
-      pos = next;
+      pos += len;
     }
 
   if (records->len != n_entries && n_entries != G_MAXUINT16)
@@ -267,4 +316,454 @@ gboolean
 gpm_zip_record_is_direct (const GpmZipRecord *record)
 {
   return (record->flags & (FLAG_ENCRYPTED | FLAG_STRONG)) == 0;
+}
+
+/* Walking the directory for the load pass */
+
+/* The directory is read through a window of this size (it grows only for
+ * a record larger than it: names, extra fields and comments of 64 KiB each). */
+#define WALK_WINDOW (1024 * 1024)
+
+struct _GpmZipWalk {
+  int      fd;
+  guint64  dir_offset;
+  guint64  dir_size;
+  guint64  n_entries;
+  gint64   correction;
+
+  guint8  *buf;
+  gsize    buf_cap;
+  gsize    buf_pos;      /* next record in @buf */
+  gsize    buf_len;
+  guint64  read_pos;     /* directory bytes read into @buf so far */
+  guint    ordinal;
+  gboolean failed;       /* a record was not whole, or could not be read */
+};
+
+/* At least @need bytes of the directory from @buf_pos on in @buf, when the
+ * directory has them. */
+static gboolean
+walk_fill (GpmZipWalk *walk,
+           gsize       need)
+{
+  gsize have = walk->buf_len - walk->buf_pos;
+  gsize want;
+
+  if (have >= need)
+    return TRUE;
+  if (walk->read_pos + (need - have) > walk->dir_size)
+    return FALSE;
+  memmove (walk->buf, walk->buf + walk->buf_pos, have);
+  walk->buf_pos = 0;
+  walk->buf_len = have;
+  if (need > walk->buf_cap)
+    {
+      walk->buf_cap = need;
+      walk->buf = g_realloc (walk->buf, walk->buf_cap);
+    }
+  want = (gsize) MIN ((guint64) (walk->buf_cap - have), walk->dir_size - walk->read_pos);
+  if (!read_at (walk->fd, walk->dir_offset + walk->read_pos, walk->buf + have, want))
+    {
+      walk->failed = TRUE;
+      return FALSE;
+    }
+  walk->read_pos += want;
+  walk->buf_len += want;
+  return TRUE;
+}
+
+static gboolean
+walk_next (GpmZipWalk      *walk,
+           GpmZipEntryInfo *info,
+           gboolean        *unicode_path)
+{
+  const guint8 *p;
+  gsize len;
+
+  if (walk->read_pos == walk->dir_size && walk->buf_pos == walk->buf_len)
+    return FALSE;   /* the end */
+  if (!walk_fill (walk, CENTRAL_SIZE))
+    goto not_whole;
+  p = walk->buf + walk->buf_pos;
+  if (le32 (p) != SIG_CENTRAL)
+    goto not_whole;
+  len = CENTRAL_SIZE + le16 (p + 28) + le16 (p + 30) + le16 (p + 32);
+  if (!walk_fill (walk, len))
+    goto not_whole;
+  p = walk->buf + walk->buf_pos;
+  if (!parse_central (p, walk->buf_len - walk->buf_pos, walk->correction, info, &len, unicode_path))
+    goto not_whole;
+  walk->buf_pos += len;
+  info->ordinal = walk->ordinal++;
+  return TRUE;
+
+not_whole:
+  walk->failed = TRUE;
+  return FALSE;
+}
+
+static void
+walk_rewind (GpmZipWalk *walk)
+{
+  walk->buf_pos = walk->buf_len = 0;
+  walk->read_pos = 0;
+  walk->ordinal = 0;
+  walk->failed = FALSE;
+}
+
+void
+gpm_zip_walk_free (GpmZipWalk *walk)
+{
+  if (walk == NULL)
+    return;
+  if (walk->fd >= 0)
+    close (walk->fd);
+  g_free (walk->buf);
+  g_free (walk);
+}
+
+GpmZipWalk *
+gpm_zip_walk_open (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(GpmZipWalk) walk = g_new0 (GpmZipWalk, 1);
+  GpmZipEntryInfo info;
+  guint64 last_end = 0;
+  gboolean unicode_path;
+  struct stat st;
+
+  walk->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (walk->fd < 0)
+    {
+      int saved = errno;
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (walk->fd, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+      return NULL;
+    }
+  if (!find_directory (walk->fd, (guint64) st.st_size, &walk->dir_offset, &walk->dir_size,
+                       &walk->n_entries, &walk->correction, error))
+    return NULL;
+  walk->buf_cap = (gsize) MIN ((guint64) WALK_WINDOW, MAX (walk->dir_size, CENTRAL_SIZE));
+  walk->buf = g_malloc (walk->buf_cap);
+
+  /* Everything checked before anything is handed out, so that the caller
+   * can still read the zip another way. */
+  while (walk_next (walk, &info, &unicode_path))
+    {
+      if (info.flags & (FLAG_ENCRYPTED | FLAG_STRONG))
+        return fail (error, "encrypted entries"), NULL;
+      if (info.method != METHOD_STORED && info.method != METHOD_DEFLATED)
+        return fail (error, "a compression method other than deflate"), NULL;
+      if (unicode_path)
+        return fail (error, "Info-ZIP Unicode path fields"), NULL;
+      if (info.offset < last_end || info.offset + LOCAL_SIZE > walk->dir_offset)
+        return fail (error, "local headers out of order"), NULL;
+      last_end = info.offset + LOCAL_SIZE + info.name_len;
+    }
+  if (walk->failed || (walk->ordinal != walk->n_entries && walk->n_entries != G_MAXUINT16))
+    return fail (error, "the central directory is damaged"), NULL;
+  walk_rewind (walk);
+  return g_steal_pointer (&walk);
+}
+
+gboolean
+gpm_zip_walk_next (GpmZipWalk      *walk,
+                   GpmZipEntryInfo *info)
+{
+  gboolean unicode_path;
+
+  return walk_next (walk, info, &unicode_path);
+}
+
+int
+gpm_zip_walk_get_fd (GpmZipWalk *walk)
+{
+  return walk->fd;
+}
+
+GpmZipFileType
+gpm_zip_entry_info_get_type (const GpmZipEntryInfo *info)
+{
+  guint host = info->made_by >> 8;
+  guint32 mode = 0;
+
+  /* As libarchive: a Unix host's mode is in the high half of the external
+   * attributes, MS-DOS's directory bit in the low byte; a name ending in a
+   * slash is a directory whatever the attributes say. */
+  if (host == 3)
+    mode = info->external_attributes >> 16;
+  else if (host == 0 && (info->external_attributes & 0x10))
+    mode = S_IFDIR;
+  if (info->name_len > 0 && info->name[info->name_len - 1] == '/')
+    return GPM_ZIP_FILE_DIRECTORY;
+  switch (mode & S_IFMT)
+    {
+    case 0:
+    case S_IFREG:
+      return GPM_ZIP_FILE_REGULAR;
+    case S_IFDIR:
+      return GPM_ZIP_FILE_DIRECTORY;
+    case S_IFLNK:
+      return GPM_ZIP_FILE_SYMLINK;
+    default:
+      return GPM_ZIP_FILE_OTHER;
+    }
+}
+
+/* Reading one entry's data */
+
+#define READ_CHUNK (64 * 1024)
+
+/* Local headers are read through a window: where entries are small (a
+ * post's JSON, a sidecar, small photos), one read brings the next few
+ * headers and their data along. It grows while it serves more than one
+ * entry and falls back to a header's size when entries are far apart
+ * (large photos: their bytes are not read). */
+#define WINDOW_MIN (4 * 1024)
+#define WINDOW_MAX (64 * 1024)
+
+struct _GpmZipEntryReader {
+  int       fd;
+  guint8   *win;
+  guint64   win_start;
+  gsize     win_len;
+  gboolean  win_eof;     /* the window ends where the file does */
+  guint     win_served;  /* entries started in it */
+  gsize     win_size;    /* of the next window read */
+  guint8   *in;
+  gsize     in_cap;
+  gsize     refill_size; /* of the next read of data: from small (a photo's
+                          * header check reads a few KiB) doubling to @in_cap */
+  guint64   next;        /* where the compressed bytes not yet read start */
+  guint64   left;        /* compressed bytes not yet read */
+  gboolean  deflated;
+  z_stream  z;
+  gboolean  z_ready;
+  gboolean  stream_end;
+  gboolean  done;
+  guint32   crc;
+  guint32   want_crc;
+  guint64   out;
+  guint64   want_size;
+};
+
+GpmZipEntryReader *
+gpm_zip_entry_reader_new (int fd)
+{
+  GpmZipEntryReader *r = g_new0 (GpmZipEntryReader, 1);
+
+  r->fd = fd;
+  r->in_cap = READ_CHUNK;
+  r->in = g_malloc (r->in_cap);
+  r->win = g_malloc (READ_CHUNK);
+  r->win_size = WINDOW_MIN;
+  return r;
+}
+
+void
+gpm_zip_entry_reader_free (GpmZipEntryReader *r)
+{
+  if (r == NULL)
+    return;
+  if (r->z_ready)
+    inflateEnd (&r->z);
+  g_free (r->in);
+  g_free (r->win);
+  g_free (r);
+}
+
+static gssize
+pread_some (int      fd,
+            guint8  *buf,
+            gsize    len,
+            guint64  offset)
+{
+  ssize_t n;
+
+  do
+    n = pread (fd, buf, len, (off_t) offset);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+gboolean
+gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
+                            const GpmZipEntryInfo  *info,
+                            gsize                   first_read,
+                            GError                **error)
+{
+  gsize want = MIN (MAX (first_read, (gsize) LOCAL_SIZE), (gsize) READ_CHUNK);
+  gsize header_len, have, avail;
+  const guint8 *p;
+
+  if (!(info->offset >= r->win_start && info->offset < r->win_start + r->win_len &&
+        (info->offset + want <= r->win_start + r->win_len || r->win_eof)))
+    {
+      gssize n;
+
+      r->win_size = r->win_served > 1 ? MIN (r->win_size * 2, (gsize) WINDOW_MAX) : WINDOW_MIN;
+      n = pread_some (r->fd, r->win, MAX (want, r->win_size), info->offset);
+      if (n < 0)
+        {
+          int saved = errno;
+          r->win_len = 0;
+          g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, g_strerror (saved));
+          return FALSE;
+        }
+      r->win_start = info->offset;
+      r->win_len = (gsize) n;
+      r->win_eof = (gsize) n < MAX (want, r->win_size);
+      r->win_served = 0;
+    }
+  r->win_served++;
+  p = r->win + (info->offset - r->win_start);
+  avail = (gsize) (r->win_start + r->win_len - info->offset);
+
+  if (avail < LOCAL_SIZE || le32 (p) != SIG_LOCAL)
+    {
+      g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_HEADER, "Damaged Zip archive");  /* libarchive's words */
+      return FALSE;
+    }
+  header_len = LOCAL_SIZE + le16 (p + 26) + le16 (p + 28);
+
+  r->deflated = info->method == METHOD_DEFLATED;
+  r->want_crc = info->crc;
+  r->want_size = info->size;
+  r->crc = crc32 (0, Z_NULL, 0);
+  r->out = 0;
+  r->stream_end = FALSE;
+  r->done = FALSE;
+  r->refill_size = WINDOW_MIN;
+  /* The data that came with the header */
+  have = avail > header_len ? (gsize) MIN ((guint64) (avail - header_len), info->compressed_size) : 0;
+  r->left = info->compressed_size - have;
+  r->next = info->offset + header_len + have;
+  if (r->deflated)
+    {
+      if (!r->z_ready)
+        {
+          memset (&r->z, 0, sizeof r->z);
+          if (inflateInit2 (&r->z, -MAX_WBITS) != Z_OK)
+            {
+              g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, "out of memory");
+              return FALSE;
+            }
+          r->z_ready = TRUE;
+        }
+      else
+        inflateReset (&r->z);
+    }
+  r->z.next_in = (Bytef *) p + header_len;
+  r->z.avail_in = (uInt) have;
+  return TRUE;
+}
+
+/* More compressed bytes into the input buffer; FALSE when the file has none. */
+static gboolean
+refill (GpmZipEntryReader  *r,
+        GError            **error)
+{
+  gssize n;
+
+  if (r->left == 0)
+    return FALSE;
+  n = pread_some (r->fd, r->in, (gsize) MIN ((guint64) r->refill_size, r->left), r->next);
+  r->refill_size = MIN (r->refill_size * 2, r->in_cap);
+  if (n < 0)
+    {
+      int saved = errno;
+      g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, g_strerror (saved));
+      return FALSE;
+    }
+  if (n == 0)
+    return FALSE;
+  r->next += n;
+  r->left -= n;
+  r->z.next_in = r->in;
+  r->z.avail_in = (uInt) n;
+  return TRUE;
+}
+
+static gssize
+bad_data (GError     **error,
+          const char  *why)
+{
+  g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_DATA, why);
+  return -1;
+}
+
+gssize
+gpm_zip_entry_reader_read (GpmZipEntryReader  *r,
+                           void               *buffer,
+                           gsize               size,
+                           GError            **error)
+{
+  gsize produced = 0;
+
+  if (r->done || size == 0)
+    return 0;
+
+  while (produced == 0)
+    {
+      if (r->deflated)
+        {
+          gsize room = MIN (size, (gsize) G_MAXUINT32);
+          gboolean dry = FALSE;
+          int z;
+
+          if (r->stream_end)
+            break;
+          if (r->z.avail_in == 0 && !refill (r, error))
+            {
+              if (error && *error)
+                return -1;
+              dry = TRUE;
+            }
+          r->z.next_out = buffer;
+          r->z.avail_out = (uInt) room;
+          z = inflate (&r->z, Z_NO_FLUSH);
+          if (z == Z_STREAM_END)
+            r->stream_end = TRUE;
+          else if (z != Z_OK && z != Z_BUF_ERROR)
+            return bad_data (error, r->z.msg ? r->z.msg : "ZIP decompression failed");
+          produced = room - r->z.avail_out;
+          /* No output, no input left, no end: the data was cut short. */
+          if (produced == 0 && !r->stream_end && dry)
+            return bad_data (error, "Truncated ZIP file data");
+        }
+      else
+        {
+          if (r->z.avail_in == 0 && !refill (r, error))
+            {
+              if (error && *error)
+                return -1;
+              break;
+            }
+          produced = MIN (size, (gsize) r->z.avail_in);
+          memcpy (buffer, r->z.next_in, produced);
+          r->z.next_in += produced;
+          r->z.avail_in -= produced;
+        }
+    }
+
+  if (produced > 0)
+    {
+      r->crc = crc32 (r->crc, buffer, (uInt) produced);
+      r->out += produced;
+      if (r->out > r->want_size)
+        return bad_data (error, "ZIP uncompressed data is larger than the directory says");
+      return (gssize) produced;
+    }
+
+  if (r->out != r->want_size)
+    return bad_data (error, "Truncated ZIP file data");
+  if (r->crc != r->want_crc)
+    return bad_data (error, "ZIP bad CRC");
+  r->done = TRUE;
+  return 0;
 }

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-takeout-private.h: what the files of GpmTakeout share (private to
+ * them): the parts, the entries and their index, the load pass's state,
+ * and the functions one file calls in another. gpm-takeout.c holds the
+ * object, its parts (and what a multi-part set lacks), the index and
+ * reading one entry; gpm-takeout-load.c the load pass over archives (our
+ * zip walk, libarchive for the rest); gpm-takeout-folder.c the same for an
+ * extracted folder; gpm-takeout-media.c finding a post's media, the
+ * sidecars and the photo checks. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "gpm-image.h"
+#include "gpm-takeout.h"
+#include "gpm-zip-directory.h"
+
+G_BEGIN_DECLS
+/* How deep an extracted folder is walked (Takeout/Google+ Stream/Posts is 3). */
+#define MAX_FOLDER_DEPTH 16
+
+typedef enum {
+  PART_ZIP,
+  PART_TAR,
+  PART_DIR,
+  PART_UNKNOWN,
+} PartKind;
+
+typedef struct {
+  char     *path;
+  PartKind  kind;
+  guint64   size;        /* file size; for a folder, its progress weight once walked */
+  gboolean  streaming;   /* a zip whose central directory is unreadable */
+  GArray   *directory;   /* zip: GpmZipRecord by ordinal, read on first use */
+  gboolean  directory_read;
+  gboolean  sidecars_read; /* folder: its sidecars' urls were read while loading */
+} Part;
+
+typedef struct _Entry Entry;
+
+/* What few entries have. */
+typedef struct {
+  char            *raw_name;       /* folder: on-disk relative path, when not @pub.name */
+  GError          *image_error;    /* the cheap image check failed with this */
+} EntryRare;
+
+/* 56 bytes (a takeout of 100,000 posts has 200,000 entries): what most
+ * entries need, the rest behind @rare. */
+struct _Entry {
+  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry*; @pub.name lives
+                                    * in the index's string chunk */
+  guint            ordinal;        /* header number in its archive part */
+  gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  Entry           *next_same_base; /* chain of entries with the same base name */
+  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one;
+                                    * a sidecar read while loading: its own url column (its
+                                    * bytes are not kept: a big takeout has 100,000 of them),
+                                    * until index_ensure_sidecars() hands it to its media */
+  EntryRare       *rare;           /* NULL for most */
+};
+
+typedef struct {
+  GPtrArray  *entries;   /* Entry*, sorted by name, owned */
+  GStringChunk *names;   /* their names */
+  GHashTable *by_name;   /* name → Entry* */
+  GHashTable *by_base;   /* base name → first Entry* of its chain */
+  GHashTable *by_url;    /* a sidecar's url → the media Entry* it describes;
+                          * built on first use, under the takeout's sidecar_lock */
+} Index;
+
+struct _GpmTakeout {
+  GObject     parent_instance;
+
+  char      **paths;
+  Part       *parts;
+  guint       n_parts;
+  gsize       max_json_size;
+
+  GMutex      lock;      /* guards @index, @problems, @retired */
+  Index      *index;
+  GPtrArray  *problems;
+  GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
+
+  GMutex      directory_lock; /* guards the parts' @directory */
+
+  GMutex      sidecar_lock;   /* guards building the index's by_url table */
+  GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
+  GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
+};
+
+/* Loading */
+
+typedef struct {
+  char    *raw;     /* relative path, on-disk bytes */
+  goffset  size;
+} FolderFile;
+
+typedef struct {
+  GpmTakeout              *self;
+  GpmTakeoutJsonFunc       json_func;
+  GpmTakeoutProgressFunc   progress_func;
+  gpointer                 user_data;
+  GCancellable            *cancellable;
+  gsize                    limit;
+
+  GPtrArray               *entries;   /* Entry*, owned */
+  GStringChunk            *names;     /* theirs: one block, not a malloc each */
+  GHashTable              *seen;      /* name → Entry* */
+  GPtrArray               *problems;  /* GpmProblem* */
+
+  int                      dir_fd;    /* folder being read, -1 */
+  char                    *dir_rel;   /* its relative path */
+
+  guint64                  total;
+  guint64                  base;      /* bytes of the parts before the current one */
+  guint64                  last_reported;
+  guint64                  step;
+} LoadState;
+
+/* A growable buffer for one JSON entry; delivered as the GBytes it becomes,
+ * so its bytes are never copied again. */
+typedef struct {
+  char  *data;
+  gsize  len;
+  gsize  cap;
+} JsonBuf;
+
+/* A media's ".metadata.csv" sidecar (its url column says which photo the
+ * file is). Sidecars are a few hundred bytes; in an archive they are kept
+ * while it is read anyway, so finding media never reads the archive again
+ * for them (a .tgz would be decompressed from its start for each one). */
+#define SIDECAR_SUFFIX ".metadata.csv"
+
+#define SIDECAR_MAX_SIZE (64 * 1024)
+
+/* The photos' header checks and the sidecars' url columns are read by a
+ * helper thread while the loading thread reads the posts: in a zip each is
+ * a pread() at the entry's offset on the same descriptor (no order, no
+ * shared position), and they were a third of the loading thread's time; in
+ * a folder each is a file of its own, opened relative to the folder (as
+ * many files as the posts: the media pass opened them one after another,
+ * after the posts were read). */
+typedef struct {
+  Entry           *entry;
+  GpmZipEntryInfo  info;     /* without its name */
+  gboolean         sidecar;
+} SideJob;
+
+typedef struct {
+  GThreadPool       *pool;
+  GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's */
+  int                root_fd; /* a folder's, else -1 */
+  GArray            *batch;   /* SideJob, filled by the loading thread */
+} SideWork;
+
+/* Progress through a folder counts files: their sizes are not looked up
+ * before reading, so each JSON file weighs as much as a typical post. */
+#define FOLDER_JSON_UNIT 4096
+
+/* gpm-takeout.c: entries, names, the index */
+void gpm_takeout_entry_free (gpointer data);
+const char *gpm_takeout_base_name (const char *name);
+gboolean gpm_takeout_is_json_name (const char *name);
+char *gpm_takeout_normalize_name (const char  *name,
+                                  const char **why);
+Index *gpm_takeout_index_new (GPtrArray    *entries,
+                              GHashTable   *by_name,
+                              GStringChunk *names);
+const char *gpm_takeout_entry_raw_name (const Entry *e);
+void gpm_takeout_entry_set_image_error (Entry  *e,
+                                        GError *error);
+Index *gpm_takeout_get_index_for_lookups (GpmTakeout *self);
+
+/* gpm-takeout-load.c: the load pass, its problems and entries, the JSON
+ * buffers, the helper thread for photos and sidecars */
+void gpm_takeout_load_problem (LoadState  *st,
+                               const char *name,
+                               const char *format,
+                               ...) G_GNUC_PRINTF (3, 4);
+void gpm_takeout_load_progress (LoadState *st,
+                                guint64    done,
+                                gboolean   force);
+void gpm_takeout_load_ensure_seen (LoadState *st);
+Entry *gpm_takeout_load_add_entry (LoadState *st,
+                                   guint      part,
+                                   char      *name,
+                                   goffset    size,
+                                   guint      ordinal,
+                                   char      *raw_name);
+void gpm_takeout_load_too_large (LoadState  *st,
+                                 const char *name,
+                                 goffset     size);
+void gpm_takeout_json_buf_init (JsonBuf *b,
+                                goffset  size_hint);
+void gpm_takeout_json_buf_grow (JsonBuf *b,
+                                gsize    limit);
+void gpm_takeout_load_deliver (LoadState  *st,
+                               const char *name,
+                               JsonBuf    *b);
+void gpm_takeout_side_work_start (SideWork   *work,
+                                  int         zip_fd,
+                                  const char *folder);
+void gpm_takeout_side_work_add (SideWork              *work,
+                                Entry                 *entry,
+                                const GpmZipEntryInfo *info,
+                                gboolean               sidecar);
+void gpm_takeout_side_work_finish (SideWork *work);
+
+/* gpm-takeout-folder.c: an extracted folder */
+void gpm_takeout_folder_file_free (gpointer data);
+void gpm_takeout_walk_folder (LoadState  *st,
+                              const char *root,
+                              const char *root_real,
+                              const char *rel,
+                              guint       depth,
+                              GPtrArray  *files);
+guint64 gpm_takeout_count_json_files (GPtrArray *files);
+void gpm_takeout_load_folder_part (LoadState *st,
+                                   guint      part_idx,
+                                   GPtrArray *files);
+
+/* gpm-takeout-media.c: media files, sidecars, photo checks */
+gboolean gpm_takeout_is_sidecar_name (const char *name);
+gboolean gpm_takeout_may_be_photo (const char *name);
+GError *gpm_takeout_check_image_head (GpmImageReadFunc read_func,
+                                      gpointer         source);
+char **gpm_takeout_sidecar_urls (const char *text);
+
+G_END_DECLS
