@@ -199,8 +199,8 @@ started_cb (GpmWindow *self)
       self->held = g_object_ref (app);
     }
 
-  /* What a later start needs to go on: a resumed run keeps its record (the
-   * sidebar does not show its audiences) */
+  /* What a later start needs to go on: a resumed run keeps the record it
+   * was started from (with the aspects and pace an older record names) */
   {
     g_autoptr(GVariant) record = self->resume != NULL ? g_variant_ref (self->resume) : build_record (self);
 
