@@ -16,6 +16,13 @@ big=$(ls "$tmp"/big/*.zip | head -1)
 # A small one with unreadable files, for the problems bar and dialog
 "$build/tests/gpm-takeout-gen-tool" -n 30 -f folder "$tmp/bad" >/dev/null
 
+# The background notification needs a notification daemon (Xvfb has none):
+# GNOME's fallback one draws it as a desktop does (apt install notification-daemon)
+for d in /usr/lib/notification-daemon/notification-daemon /usr/libexec/notification-daemon; do
+  [ -x "$d" ] && export GPM_NOTIFICATION_DAEMON="$d" && break
+done
+[ -n "$GPM_NOTIFICATION_DAEMON" ] || echo "notification-daemon not installed: no notification.png" >&2
+
 # No accessibility bus: with it, WebKit paints a freshly loaded preview later
 # than the shot is taken in this headless session (the app is the same)
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GDK_BACKEND=x11 LANG=C.UTF-8 GTK_A11Y=none

@@ -856,6 +856,16 @@ test_resume_unfinished (void)
         g_assert_true (post->is_public);
     }
   g_assert_false (gpm_window_has_unfinished_migration ());
+  /* The sidebar shows what ran: its default ticks, announced once its tree
+   * was built (in a thread), used to take the circle out of a run that
+   * had started before */
+  {
+    g_auto(GStrv) ticked = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (window));
+
+    g_assert_true (g_strv_contains ((const char * const *) ticked, "PUBLIC"));
+    g_assert_true (g_strv_contains ((const char * const *) ticked, "circles/1-f"));
+    g_assert_cmpuint (g_strv_length (ticked), ==, 2);
+  }
 
   /* Agreed once: the next time it goes on without asking */
   g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (

@@ -603,11 +603,17 @@ select_and_read (GpmWindow   *window,
                  guint        position)
 {
   GpmPostList *list = gpm_window_get_post_list (window);
+  GpmPost *shown = gpm_preview_get_post (wait->preview);
 
   wait->loaded = FALSE;
   g_clear_pointer (&wait->text, g_free);
   gpm_post_list_select_position (list, position);
   g_assert_true (gpm_preview_get_post (wait->preview) == gpm_post_list_get_selected_post (list));
+  /* The post on show already (the list selects its first post itself)
+   * loads nothing new, and its page may have loaded before this wait
+   * began: it is loaded again, so 'loaded' is this page's */
+  if (gpm_preview_get_post (wait->preview) == shown)
+    gpm_preview_refresh (wait->preview);
   g_assert_true (gpm_test_gui_wait (preview_is_loaded, wait, 30));
 
   gpm_preview_read_text_async (wait->preview, NULL, text_read_cb, wait);
@@ -899,6 +905,8 @@ test_preview_text (void)
   /* Newest first: position 2 is "Kite flying in the park<br>with <b>friends</b>" */
   gpm_preview_set_mode (wait.preview, GPM_PREVIEW_ORIGINAL);
   text = select_and_read (window, &wait, 2);
+  if (strstr (text, "Kite flying in the park\nwith friends") == NULL)
+    g_test_message ("read instead: %s", text);
   g_assert_nonnull (strstr (text, "Alex Example"));
   g_assert_nonnull (strstr (text, "Kite flying in the park\nwith friends"));
   g_assert_null (strstr (text, "<b>"));

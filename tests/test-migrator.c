@@ -301,12 +301,18 @@ test_cancel_resume (Fixture       *f,
   g_autoptr(GError) error = NULL;
   RunState state = { .cancel_after_first = TRUE };
 
+  /* The first post goes at once; the second waits its turn and the cancel
+   * reaches it there. (Without a wait the worker sent the second before
+   * the main loop got to the first post-finished, which it is told of
+   * through the main context, and cancelled.) */
+  gpm_migrator_set_delay (migrator, 30);
   run_cancelled (f, migrator, &state);
   g_assert_cmpuint (state.n_finished, ==, 1);
   g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_STOPPED);
   run_state_clear (&state);
   assert_pod_and_journal (f, 1);
 
+  gpm_migrator_set_delay (migrator, 0);
   assert_complete_run (f, migrator);
 }
 

@@ -199,8 +199,8 @@ started_cb (GpmWindow *self)
       self->held = g_object_ref (app);
     }
 
-  /* What a later start needs to go on: a resumed run keeps its record (the
-   * sidebar does not show its audiences) */
+  /* What a later start needs to go on: a resumed run keeps the record it
+   * was started from (with the aspects and pace an older record names) */
   {
     g_autoptr(GVariant) record = self->resume != NULL ? g_variant_ref (self->resume) : build_record (self);
 
@@ -316,24 +316,6 @@ resume_prepared_cb (GObject      *source,
   gpm_migrate_page_start (page);
 }
 
-static void
-resume_signed_in (GpmWindow *self,
-                  GpmPod    *pod)
-{
-  g_autofree const char **scopes = NULL;
-  GpmPlan *plan;
-
-  if (self->shown_import == NULL || self->resume == NULL)
-    return;
-  g_variant_lookup (self->resume, "scopes", "^a&s", &scopes);
-  plan = gpm_window_get_plan (self);
-  gpm_plan_set_audiences (plan, (const char * const *) (scopes ? scopes : (const char *[]) { NULL }));
-  gpm_migrate_page_prepare_async (self->migrate_page, pod, gpm_import_get_takeout (self->shown_import),
-                                  gpm_import_get_posts (self->shown_import), plan, NULL,
-                                  resume_prepared_cb, g_object_ref (self));
-  gtk_stack_set_visible_child_full (self->main_stack, "migrate", GTK_STACK_TRANSITION_TYPE_NONE);
-}
-
 typedef struct {
   GpmWindow *window;
   GpmPod    *pod;
@@ -345,6 +327,65 @@ sign_in_free (SignIn *s)
   g_object_unref (s->window);
   g_clear_object (&s->pod);
   g_free (s);
+}
+
+static void
+sign_in_closure_free (gpointer  data,
+                      GClosure *closure)
+{
+  sign_in_free (data);
+}
+
+static void resume_signed_in (GpmWindow *self, GpmPod *pod);
+
+static void
+resume_sidebar_ready_cb (GpmScopeSidebar *sidebar,
+                         SignIn          *s)
+{
+  if (gpm_scope_sidebar_get_roots (sidebar) == NULL)
+    return;
+  resume_signed_in (s->window, s->pod);
+  /* (frees @s once this handler has returned) */
+  g_signal_handlers_disconnect_by_func (sidebar, resume_sidebar_ready_cb, s);
+}
+
+static void
+resume_signed_in (GpmWindow *self,
+                  GpmPod    *pod)
+{
+  g_autofree const char **scopes = NULL;
+  g_auto(GStrv) keys = NULL;
+  GpmPlan *plan;
+
+  if (self->shown_import == NULL || self->resume == NULL)
+    return;
+  /* The plan follows the sidebar's ticks, a running migration too
+   * (gpm-window-migration.c); the sidebar builds its tree in a thread and,
+   * once built, ticks its default selection (the essentially public
+   * audiences) and announces it. A resumed run that started before then
+   * lost the record's other audiences on the way (a circle's posts were
+   * never sent). So it waits for the tree, and the tree shows the
+   * record's audiences: what runs is what is ticked. */
+  if (gpm_scope_sidebar_get_roots (self->sidebar) == NULL)
+    {
+      SignIn *wait = g_new0 (SignIn, 1);
+
+      wait->window = g_object_ref (self);
+      wait->pod = g_object_ref (pod);
+      g_signal_connect_data (self->sidebar, "selection-changed", G_CALLBACK (resume_sidebar_ready_cb), wait,
+                             sign_in_closure_free, 0);
+      return;
+    }
+  g_variant_lookup (self->resume, "scopes", "^a&s", &scopes);
+  gpm_scope_tree_select_keys (gpm_scope_sidebar_get_roots (self->sidebar),
+                              (const char * const *) (scopes ? scopes : (const char *[]) { NULL }));
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  plan = gpm_window_get_plan (self);
+  gpm_plan_set_audiences (plan, (const char * const *) keys);
+  gpm_migrate_page_prepare_async (self->migrate_page, pod, gpm_import_get_takeout (self->shown_import),
+                                  gpm_import_get_posts (self->shown_import), plan, NULL,
+                                  resume_prepared_cb, g_object_ref (self));
+  gtk_stack_set_visible_child_full (self->main_stack, "migrate", GTK_STACK_TRANSITION_TYPE_NONE);
 }
 
 static void
