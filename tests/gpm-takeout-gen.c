@@ -1,37 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* gpm-takeout-gen.c: the generator's content model: the posts, their
+ * audiences, media, comments and the odd and broken cases of a real
+ * takeout, built from the seed as a list of files (GenFile) with the
+ * manifest the tests check against. Writing them as a zip, multi-part set,
+ * .tgz or folder is gpm-takeout-gen-write.c's. */
 #define G_LOG_DOMAIN "gpm-takeout-gen"
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <locale.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "gpm-takeout-gen.h"
+#include "gpm-takeout-gen-private.h"
 #include "gpm-test-json.h"
 
 #define OWNER_ID   "117832126248716550930"
 #define OWNER_NAME "Gen Tester"
-#define MEDIA_CHUNK (1024 * 1024)
-
-/* What the generator writes for one file: its manifest entry plus content. */
-typedef struct {
-  GpmGenEntry  entry;       /* first: GenFile* is a GpmGenEntry* */
-  char        *raw_name;    /* the name written, when not entry.name (unsafe cases) */
-  GBytes      *data;        /* NULL: a small JPEG, then random bytes from @media_seed */
-  guint64      media_seed;
-  gboolean     junk;        /* media: random bytes only, no image */
-  gint64       mtime;
-  guint64      offset;      /* where its header starts in its part */
-} GenFile;
 
 static const char *
 base_name_of_path (const char *name)
@@ -40,8 +26,8 @@ base_name_of_path (const char *name)
   return slash ? slash + 1 : name;
 }
 
-static guint64
-rng_next (guint64 *state)
+guint64
+_gpm_takeout_gen_rng_next (guint64 *state)
 {
   /* splitmix64 */
   guint64 z = (*state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
@@ -54,7 +40,7 @@ static guint
 rng_below (guint64 *state,
            guint    n)
 {
-  return n ? rng_next (state) % n : 0;
+  return n ? _gpm_takeout_gen_rng_next (state) % n : 0;
 }
 
 static void
@@ -91,8 +77,8 @@ gen_media_ref_free (gpointer data)
   g_free (r);
 }
 
-static void
-gen_file_free (gpointer data)
+void
+_gpm_takeout_gen_file_free (gpointer data)
 {
   GenFile *f = data;
 
@@ -106,8 +92,8 @@ gen_file_free (gpointer data)
   g_free (f);
 }
 
-static void
-gen_damage_free (gpointer data)
+void
+_gpm_takeout_gen_damage_free (gpointer data)
 {
   GpmGenDamage *d = data;
   g_free (d->path);
@@ -181,17 +167,6 @@ gpm_takeout_gen_entry_is_delivered (const GpmGenManifest *manifest,
 
 /* The content model */
 
-typedef struct {
-  const GpmGenOptions *options;
-  guint64              rng;
-  const char          *stream_dir;   /* "Takeout/Google+ Stream" */
-  const char          *posts_dir;    /* "Takeout/Google+ Stream/Posts" */
-  GHashTable          *name_counts;  /* base name → times used */
-  guint                media_counter;
-  guint64              media_each;
-  GPtrArray           *comment_photos; /* char*: localFilePaths for the next post's comments */
-  GPtrArray           *files;        /* GenFile* */
-} Model;
 
 static const char * const texts[] = {
   "Sunset over the Hudson",
@@ -563,10 +538,10 @@ media_object (Model       *m,
   name = unique_name (m, m->posts_dir, base, ".jpg");
   size = m->media_each / 2 + rng_below (&m->rng, (guint) MIN (m->media_each + 1, G_MAXUINT));
   size = MAX (size, 1024);
-  seed = rng_next (&m->rng);
+  seed = _gpm_takeout_gen_rng_next (&m->rng);
 
-  url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg", (guint) rng_next (&m->rng));
-  rn = g_strdup_printf ("media/CixBRjFRaXBN%016" G_GINT64_MODIFIER "x", rng_next (&m->rng));
+  url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg", (guint) _gpm_takeout_gen_rng_next (&m->rng));
+  rn = g_strdup_printf ("media/CixBRjFRaXBN%016" G_GINT64_MODIFIER "x", _gpm_takeout_gen_rng_next (&m->rng));
 
   ref = g_new0 (GpmGenMediaRef, 1);
   ref->quirk = g_strdup (quirk_names[quirk]);
@@ -599,9 +574,9 @@ media_object (Model       *m,
     {
       /* Another photo of the same name, with its own sidecar. */
       g_autofree char *decoy_url = g_strdup_printf ("https://lh3.googleusercontent.com/-%08x/photo.jpg",
-                                                    (guint) rng_next (&m->rng));
+                                                    (guint) _gpm_takeout_gen_rng_next (&m->rng));
       add_media_file (m, g_strconcat (m->stream_dir, "/Photos/Shared album/", base_name_of_path (name), NULL),
-                      NULL, mtime, 300 + rng_below (&m->rng, 2000), rng_next (&m->rng), decoy_url, "decoy", w, h);
+                      NULL, mtime, 300 + rng_below (&m->rng, 2000), _gpm_takeout_gen_rng_next (&m->rng), decoy_url, "decoy", w, h);
     }
 
   if (quirk == QUIRK_VIDEO_LINK)
@@ -641,8 +616,8 @@ media_object (Model       *m,
   json_builder_end_object (b);
 }
 
-static char *
-gen_json_to_string (JsonBuilder *b)
+char *
+_gpm_takeout_gen_json_to_string (JsonBuilder *b)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (b);
@@ -662,11 +637,11 @@ format_time (gint64 t)
 
 /* One post. @bad decides what is wrong with it (NONE, NO_ACL, TOO_LARGE,
  * UNSAFE_*); @name_override replaces the usual "YYYYMMDD - text.json". */
-static GenFile *
-build_post (Model      *m,
-            guint       i,
-            GpmGenBad   bad,
-            const char *name_override)
+GenFile *
+_gpm_takeout_gen_build_post (Model      *m,
+                             guint       i,
+                             GpmGenBad   bad,
+                             const char *name_override)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *json = NULL;
@@ -704,7 +679,7 @@ build_post (Model      *m,
   if (m->options->cp437_names && cp437_representable (name))
     post->entry.cp437 = TRUE;
 
-  post_id = g_strdup_printf ("Ugj%012" G_GINT64_MODIFIER "xAoAEC", rng_next (&m->rng) & G_GUINT64_CONSTANT (0xffffffffffff));
+  post_id = g_strdup_printf ("Ugj%012" G_GINT64_MODIFIER "xAoAEC", _gpm_takeout_gen_rng_next (&m->rng) & G_GUINT64_CONSTANT (0xffffffffffff));
   created = format_time (t);
 
   json_builder_begin_object (b);
@@ -886,7 +861,7 @@ build_post (Model      *m,
     }
   json_builder_end_object (b);
 
-  json = gen_json_to_string (b);
+  json = _gpm_takeout_gen_json_to_string (b);
   if (m->options->quirks && i % 8 == 2)
     {
       /* Saved again by an editor that writes a byte-order mark */
@@ -930,7 +905,7 @@ add_bad_cases (Model *m)
   add_bad_bytes (m, "20180101 - Kaputt", GPM_GEN_BAD_MALFORMED, malformed, strlen (malformed));
 
   /* A real post cut in the middle. */
-  f = build_post (m, 1, GPM_GEN_BAD_NONE, NULL);
+  f = _gpm_takeout_gen_build_post (m, 1, GPM_GEN_BAD_NONE, NULL);
   {
     gsize len = g_bytes_get_size (f->data);
     GBytes *half = g_bytes_new_from_bytes (f->data, 0, len / 2);
@@ -944,7 +919,7 @@ add_bad_cases (Model *m)
     f->entry.size = len / 2;
   }
 
-  f = build_post (m, 12 * 7, GPM_GEN_BAD_NO_ACL, NULL);
+  f = _gpm_takeout_gen_build_post (m, 12 * 7, GPM_GEN_BAD_NO_ACL, NULL);
   g_free (f->entry.name);
   f->entry.name = unique_name (m, m->posts_dir, "20180103 - Ohne ACL", ".json");
 
@@ -956,19 +931,19 @@ add_bad_cases (Model *m)
     f->entry.bad = GPM_GEN_BAD_NOT_A_POST;
   }
 
-  f = build_post (m, 24, GPM_GEN_BAD_UNSAFE_DOTDOT, "Takeout/../../gpm-escaped.json");
-  f = build_post (m, 36, GPM_GEN_BAD_UNSAFE_ABSOLUTE, "/tmp/gpm-absolute.json");
+  f = _gpm_takeout_gen_build_post (m, 24, GPM_GEN_BAD_UNSAFE_DOTDOT, "Takeout/../../gpm-escaped.json");
+  f = _gpm_takeout_gen_build_post (m, 36, GPM_GEN_BAD_UNSAFE_ABSOLUTE, "/tmp/gpm-absolute.json");
 
   if (m->options->json_limit > 0)
     {
-      f = build_post (m, 48, GPM_GEN_BAD_TOO_LARGE, NULL);
+      f = _gpm_takeout_gen_build_post (m, 48, GPM_GEN_BAD_TOO_LARGE, NULL);
       g_free (f->entry.name);
       f->entry.name = unique_name (m, m->posts_dir, "20180105 - Riesig", ".json");
     }
 }
 
-static void
-build_model (Model *m)
+void
+_gpm_takeout_gen_build_model (Model *m)
 {
   const GpmGenOptions *o = m->options;
   guint n_media_guess;
@@ -989,7 +964,7 @@ build_model (Model *m)
       m->posts_dir = "Takeout/Google+ Stream/Posts";
     }
 
-  /* Media per post: 1 for every 5th, 2-4 for the album posts (see build_post). */
+  /* Media per post: 1 for every 5th, 2-4 for the album posts (see _gpm_takeout_gen_build_post). */
   n_media_guess = 0;
   for (guint i = 0; i < o->n_posts; i++)
     n_media_guess += i % 5 == 0 ? 1 : i % 7 == 3 ? 2 + i % 3 : 0;
@@ -1003,7 +978,7 @@ build_model (Model *m)
   }
 
   for (guint i = 0; i < o->n_posts; i++)
-    build_post (m, i, GPM_GEN_BAD_NONE, NULL);
+    _gpm_takeout_gen_build_post (m, i, GPM_GEN_BAD_NONE, NULL);
 
   if (o->bad_cases)
     add_bad_cases (m);
@@ -1011,9 +986,9 @@ build_model (Model *m)
 
 /* Multi-part: fill the parts in order by size, then move the media of
  * every third media post into the next part. */
-static void
-assign_parts (Model *m,
-              guint  n_parts)
+void
+_gpm_takeout_gen_assign_parts (Model *m,
+                               guint  n_parts)
 {
   guint64 total = 0, cum = 0;
   GHashTable *post_part = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1050,590 +1025,4 @@ assign_parts (Model *m,
         }
     }
   g_hash_table_unref (post_part);
-}
-
-/* Writing */
-
-typedef struct {
-  GpmGenForm      form;
-  struct archive *a;
-  char           *root;
-  locale_t        utf8;
-  locale_t        c;
-  guchar         *chunk;
-  gboolean        mojibake;  /* tgz: UTF-8 names read as Latin-1 and written as UTF-8 again */
-} Sink;
-
-static gboolean
-archive_fail (struct archive *a,
-              const char     *what,
-              GError        **error)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what,
-               archive_error_string (a) ? archive_error_string (a) : "libarchive error");
-  return FALSE;
-}
-
-static gboolean
-sink_open (Sink        *s,
-           GpmGenForm   form,
-           const char  *path,
-           GError     **error)
-{
-  s->form = form;
-  if (form == GPM_GEN_FORM_FOLDER)
-    {
-      s->root = g_strdup (path);
-      return TRUE;
-    }
-
-  s->a = archive_write_new ();
-  if (form == GPM_GEN_FORM_TGZ)
-    {
-      archive_write_set_format_pax_restricted (s->a);
-      archive_write_add_filter_gzip (s->a);
-      archive_write_set_bytes_in_last_block (s->a, 1);
-    }
-  else
-    {
-      archive_write_set_format_zip (s->a);
-      archive_write_set_bytes_per_block (s->a, 0);
-    }
-  if (archive_write_open_filename (s->a, path) != ARCHIVE_OK)
-    return archive_fail (s->a, path, error);
-  return TRUE;
-}
-
-/* A small real JPEG: every generated photo starts with it and goes on with
- * random bytes up to its size (decoders stop at the image's end), so the
- * photos pass the image checks a real takeout's pass. */
-static GBytes *
-jpeg_head (void)
-{
-  static GBytes *jpeg;
-  static gsize once;
-
-  if (g_once_init_enter (&once))
-    {
-      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 8, 8);
-      g_autoptr(GError) error = NULL;
-      char *buf = NULL;
-      gsize len = 0;
-
-      gdk_pixbuf_fill (pixbuf, 0x4a7ab0ff);
-      if (!gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error, "quality", "50", NULL))
-        g_error ("cannot make a JPEG: %s", error->message);
-      jpeg = g_bytes_new_take (buf, len);
-      g_once_init_leave (&once, 1);
-    }
-  return jpeg;
-}
-
-/* The next @n bytes of a media file into @s->chunk (@at: where in the file). */
-static void
-fill_media_chunk (Sink    *s,
-                  GenFile *f,
-                  guint64 *rng,
-                  guint64  at,
-                  gsize    n)
-{
-  for (gsize k = 0; k < n; k += 8)
-    {
-      guint64 v = rng_next (rng);
-      memcpy (s->chunk + k, &v, 8);
-    }
-  if (at == 0 && !f->junk)
-    {
-      gsize len;
-      const void *head = g_bytes_get_data (jpeg_head (), &len);
-      memcpy (s->chunk, head, MIN (len, n));
-    }
-}
-
-static gboolean
-write_folder_file (Sink     *s,
-                   GenFile  *f,
-                   guint64  *rng,
-                   GError  **error)
-{
-  g_autofree char *path = g_build_filename (s->root, f->entry.name, NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-  FILE *fp;
-
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  fp = fopen (path, "wb");
-  if (fp == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
-      return FALSE;
-    }
-  if (f->data)
-    {
-      gsize len;
-      const void *data = g_bytes_get_data (f->data, &len);
-      if (len)
-        fwrite (data, 1, len, fp);
-    }
-  else
-    {
-      for (guint64 left = f->entry.size; left > 0;)
-        {
-          gsize n = MIN (left, MEDIA_CHUNK);
-          fill_media_chunk (s, f, rng, f->entry.size - left, n);
-          fwrite (s->chunk, 1, n, fp);
-          left -= n;
-        }
-    }
-  if (fclose (fp) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: write failed", path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-sink_add (Sink     *s,
-          GenFile  *f,
-          GError  **error)
-{
-  guint64 rng = f->media_seed;
-  struct archive_entry *ae;
-  g_autofree char *cp437 = NULL;
-  const char *written = f->raw_name ? f->raw_name : f->entry.name;
-  locale_t old;
-  int r;
-
-  if (s->chunk == NULL)
-    s->chunk = g_malloc (MEDIA_CHUNK + 8);
-
-  if (s->form == GPM_GEN_FORM_FOLDER)
-    return write_folder_file (s, f, &rng, error);
-
-  f->offset = archive_filter_bytes (s->a, -1);
-
-  if (s->mojibake)
-    {
-      /* What Part II of the seed warns about: names garbled in the .tgz */
-      cp437 = g_convert (written, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
-      written = cp437;
-      old = uselocale (s->utf8);
-    }
-  else if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
-    {
-      cp437 = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
-      written = cp437;
-      old = uselocale (s->c);         /* no UTF-8 flag for this one */
-    }
-  else
-    old = uselocale (s->utf8);
-
-  if (s->form != GPM_GEN_FORM_TGZ)
-    {
-      if (f->data == NULL)
-        archive_write_zip_set_compression_store (s->a);
-      else
-        archive_write_zip_set_compression_deflate (s->a);
-    }
-
-  ae = archive_entry_new ();
-  archive_entry_copy_pathname (ae, written);
-  archive_entry_set_filetype (ae, AE_IFREG);
-  archive_entry_set_perm (ae, 0644);
-  archive_entry_set_size (ae, f->entry.size);
-  archive_entry_set_mtime (ae, f->mtime, 0);
-  r = archive_write_header (s->a, ae);
-  archive_entry_free (ae);
-  uselocale (old);
-  if (r < ARCHIVE_WARN)
-    return archive_fail (s->a, f->entry.name, error);
-
-  if (f->data)
-    {
-      gsize len;
-      const void *data = g_bytes_get_data (f->data, &len);
-      if (len && archive_write_data (s->a, data, len) < 0)
-        return archive_fail (s->a, f->entry.name, error);
-    }
-  else
-    {
-      for (guint64 left = f->entry.size; left > 0;)
-        {
-          gsize n = MIN (left, MEDIA_CHUNK);
-          fill_media_chunk (s, f, &rng, f->entry.size - left, n);
-          if (archive_write_data (s->a, s->chunk, n) < 0)
-            return archive_fail (s->a, f->entry.name, error);
-          left -= n;
-        }
-    }
-  if (archive_write_finish_entry (s->a) < ARCHIVE_WARN)
-    return archive_fail (s->a, f->entry.name, error);
-  return TRUE;
-}
-
-static gboolean
-sink_close (Sink    *s,
-            GError **error)
-{
-  gboolean ok = TRUE;
-
-  if (s->a)
-    {
-      if (archive_write_close (s->a) != ARCHIVE_OK)
-        ok = archive_fail (s->a, "close", error);
-      archive_write_free (s->a);
-      s->a = NULL;
-    }
-  g_clear_pointer (&s->root, g_free);
-  g_clear_pointer (&s->chunk, g_free);
-  return ok;
-}
-
-static char *
-part_path (const char *dir,
-           guint       part,
-           const char *ext)
-{
-  g_autofree char *base = g_strdup_printf ("takeout-20181025T123456Z-%03u.%s", part + 1, ext);
-  return g_build_filename (dir, base, NULL);
-}
-
-/* Writes @files (all of one part) into a damaged zip at @path. */
-static gboolean
-write_damaged_part (GpmGenManifest *manifest,
-                    Sink           *proto,
-                    GPtrArray      *files,
-                    const char     *path,
-                    const char     *reason,
-                    GError        **error)
-{
-  Sink s = { 0 };
-  guint k = reason[0] == 't' ? files->len / 2 : 2;
-  GpmGenDamage *d;
-
-  s.utf8 = proto->utf8;
-  s.c = proto->c;
-  if (!sink_open (&s, GPM_GEN_FORM_ZIP, path, error))
-    return FALSE;
-  for (guint j = 0; j < files->len; j++)
-    if (!sink_add (&s, g_ptr_array_index (files, j), error))
-      return FALSE;
-  if (!sink_close (&s, error))
-    return FALSE;
-
-  k = MIN (k, files->len - 1);
-  if (reason[0] == 't')
-    {
-      GenFile *cut = g_ptr_array_index (files, k);
-      if (truncate (path, cut->offset + 10) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
-          return FALSE;
-        }
-    }
-  else
-    {
-      GenFile *bad = g_ptr_array_index (files, k);
-      int fd = open (path, O_WRONLY);
-      if (fd < 0 || pwrite (fd, "JUNK", 4, bad->offset) != 4)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot damage", path);
-          if (fd >= 0)
-            close (fd);
-          return FALSE;
-        }
-      close (fd);
-    }
-  for (guint j = k; j < files->len; j++)
-    {
-      GenFile *f = g_ptr_array_index (files, j);
-      f->entry.bad = GPM_GEN_BAD_LOST;
-      g_clear_pointer (&f->entry.scopes, g_ptr_array_unref);
-    }
-
-  d = g_new0 (GpmGenDamage, 1);
-  d->path = g_strdup (path);
-  d->reason = g_strdup (reason);
-  g_ptr_array_add (manifest->damages, d);
-  return TRUE;
-}
-
-GpmGenManifest *
-gpm_takeout_gen_write (const GpmGenOptions *options,
-                       GpmGenForm           form,
-                       const char          *dir,
-                       GError             **error)
-{
-  g_autoptr(GpmGenManifest) manifest = g_new0 (GpmGenManifest, 1);
-  Model m = { 0 };
-  Sink *sinks = NULL;
-  guint n_sinks = 1;
-  gboolean ok = TRUE;
-
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
-      return NULL;
-    }
-
-  manifest->form = form;
-  manifest->paths = g_ptr_array_new_with_free_func (g_free);
-  manifest->damages = g_ptr_array_new_with_free_func (gen_damage_free);
-  manifest->json_limit = options->bad_cases ? options->json_limit : 0;
-
-  m.options = options;
-  m.rng = options->seed * G_GUINT64_CONSTANT (0x2545F4914F6CDD1D) + 1;
-  m.name_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  m.files = g_ptr_array_new_with_free_func (gen_file_free);
-  m.comment_photos = g_ptr_array_new_with_free_func (g_free);
-  build_model (&m);
-
-  if (form == GPM_GEN_FORM_MULTI)
-    {
-      n_sinks = MAX (2, options->n_parts);
-      assign_parts (&m, n_sinks);
-    }
-
-  /* Unsafe names cannot exist in a folder. */
-  if (form == GPM_GEN_FORM_FOLDER)
-    for (guint k = m.files->len; k > 0; k--)
-      {
-        GenFile *f = g_ptr_array_index (m.files, k - 1);
-        if (f->entry.bad == GPM_GEN_BAD_UNSAFE_DOTDOT || f->entry.bad == GPM_GEN_BAD_UNSAFE_ABSOLUTE)
-          g_ptr_array_remove_index (m.files, k - 1);
-      }
-
-  sinks = g_new0 (Sink, n_sinks);
-  for (guint p = 0; p < n_sinks && ok; p++)
-    {
-      char *path;
-
-      if (form == GPM_GEN_FORM_FOLDER)
-        path = g_strdup (dir);
-      else
-        path = part_path (dir, p, form == GPM_GEN_FORM_TGZ ? "tgz" : "zip");
-      sinks[p].utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
-      sinks[p].c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
-      sinks[p].mojibake = options->quirks && form == GPM_GEN_FORM_TGZ;
-      ok = sink_open (&sinks[p], form, path, error);
-      g_ptr_array_add (manifest->paths, path);
-    }
-
-  for (guint k = 0; k < m.files->len && ok; k++)
-    {
-      GenFile *f = g_ptr_array_index (m.files, k);
-      ok = sink_add (&sinks[f->entry.part], f, error);
-    }
-  for (guint p = 0; p < n_sinks; p++)
-    {
-      if (!sink_close (&sinks[p], ok ? error : NULL))
-        ok = FALSE;
-    }
-
-  if (ok && form == GPM_GEN_FORM_MULTI && options->damaged_parts)
-    {
-      const char *reasons[] = { "truncated", "corrupt" };
-
-      for (guint r = 0; r < G_N_ELEMENTS (reasons) && ok; r++)
-        {
-          g_autoptr(GPtrArray) files = g_ptr_array_new ();
-          guint first = m.files->len;
-          guint part = n_sinks + r;
-          char *path = part_path (dir, part, "zip");
-
-          for (guint i = 0; i < 4; i++)
-            build_post (&m, options->n_posts + 1000 * (r + 1) + i * 5, GPM_GEN_BAD_NONE, NULL);
-          for (guint k = first; k < m.files->len; k++)
-            {
-              GenFile *f = g_ptr_array_index (m.files, k);
-              f->entry.part = part;
-              g_ptr_array_add (files, f);
-            }
-          g_ptr_array_add (manifest->paths, path);
-          ok = write_damaged_part (manifest, &sinks[0], files, path, reasons[r], error);
-        }
-      if (ok)
-        {
-          /* Not an archive at all, though named like one. */
-          char *path = part_path (dir, n_sinks + 2, "zip");
-          guchar junk[4096];
-          GpmGenDamage *d;
-
-          for (gsize k = 0; k < sizeof junk; k++)
-            junk[k] = rng_next (&m.rng) & 0xff;
-          memcpy (junk, "GARBAGE!", 8);
-          ok = g_file_set_contents (path, (const char *) junk, sizeof junk, error);
-          g_ptr_array_add (manifest->paths, path);
-          d = g_new0 (GpmGenDamage, 1);
-          d->path = g_strdup (path);
-          d->reason = g_strdup ("not-an-archive");
-          g_ptr_array_add (manifest->damages, d);
-        }
-    }
-
-  for (guint p = 0; p < n_sinks; p++)
-    {
-      freelocale (sinks[p].utf8);
-      freelocale (sinks[p].c);
-    }
-  g_free (sinks);
-  g_hash_table_unref (m.name_counts);
-  g_ptr_array_unref (m.comment_photos);
-
-  /* Only the manifest entries remain: GenFile starts with GpmGenEntry. */
-  manifest->entries = m.files;
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&manifest);
-}
-
-void
-gpm_takeout_gen_manifest_free (GpmGenManifest *manifest)
-{
-  if (manifest == NULL)
-    return;
-  g_clear_pointer (&manifest->paths, g_ptr_array_unref);
-  g_clear_pointer (&manifest->entries, g_ptr_array_unref);
-  g_clear_pointer (&manifest->damages, g_ptr_array_unref);
-  g_free (manifest);
-}
-
-static const char * const type_names[] = { "post", "media", "metadata", "other" };
-static const char * const bad_names[] = {
-  NULL, "malformed", "truncated", "no-acl", "empty", "not-a-post",
-  "unsafe-dotdot", "unsafe-absolute", "too-large", "lost",
-};
-
-gboolean
-gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
-                               const char     *path,
-                               GError        **error)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *json = NULL;
-
-  json_builder_begin_object (b);
-  gpm_test_json_member_string (b, "form", gpm_takeout_gen_form_name (manifest->form));
-  gpm_test_json_member_int (b, "jsonLimit", manifest->json_limit);
-  json_builder_set_member_name (b, "paths");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < manifest->paths->len; k++)
-    json_builder_add_string_value (b, g_ptr_array_index (manifest->paths, k));
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "damagedParts");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < manifest->damages->len; k++)
-    {
-      GpmGenDamage *d = g_ptr_array_index (manifest->damages, k);
-      json_builder_begin_object (b);
-      gpm_test_json_member_string (b, "path", d->path);
-      gpm_test_json_member_string (b, "reason", d->reason);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "entries");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < manifest->entries->len; k++)
-    {
-      GpmGenEntry *e = g_ptr_array_index (manifest->entries, k);
-
-      json_builder_begin_object (b);
-      gpm_test_json_member_string (b, "name", e->name);
-      gpm_test_json_member_string (b, "type", type_names[e->type]);
-      gpm_test_json_member_int (b, "part", e->part);
-      gpm_test_json_member_int (b, "size", e->size);
-      gpm_test_json_member_boolean (b, "delivered", gpm_takeout_gen_entry_is_delivered (manifest, e));
-      if (e->cp437 && manifest->form != GPM_GEN_FORM_TGZ && manifest->form != GPM_GEN_FORM_FOLDER)
-        {
-          gpm_test_json_member_boolean (b, "cp437", TRUE);
-        }
-      if (e->bad != GPM_GEN_BAD_NONE)
-        {
-          gpm_test_json_member_string (b, "bad", bad_names[e->bad]);
-          gpm_test_json_member_string (b, "reason", gpm_takeout_gen_bad_reason (e->bad));
-        }
-      if (e->post)
-        {
-          gpm_test_json_member_string (b, "post", e->post);
-        }
-      if (e->media && e->media->len)
-        {
-          json_builder_set_member_name (b, "media");
-          json_builder_begin_array (b);
-          for (guint j = 0; j < e->media->len; j++)
-            json_builder_add_string_value (b, g_ptr_array_index (e->media, j));
-          json_builder_end_array (b);
-        }
-      if (e->others)
-        {
-          gpm_test_json_member_boolean (b, "others", TRUE);
-        }
-      if (e->media_refs && e->media_refs->len)
-        {
-          json_builder_set_member_name (b, "mediaRefs");
-          json_builder_begin_array (b);
-          for (guint j = 0; j < e->media_refs->len; j++)
-            {
-              GpmGenMediaRef *r = g_ptr_array_index (e->media_refs, j);
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "localFilePath");
-              if (r->local_file_path)
-                json_builder_add_string_value (b, r->local_file_path);
-              else
-                json_builder_add_null_value (b);
-              if (r->bad_photo || r->link)
-                {
-                  json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
-                  json_builder_add_boolean_value (b, TRUE);
-                }
-              gpm_test_json_member_string (b, "url", r->url);
-              json_builder_set_member_name (b, "expected");
-              if (r->expected)
-                json_builder_add_string_value (b, r->expected);
-              else
-                json_builder_add_null_value (b);
-              if (r->quirk)
-                {
-                  gpm_test_json_member_string (b, "quirk", r->quirk);
-                }
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-        }
-      if (e->scopes)
-        {
-          json_builder_set_member_name (b, "scopes");
-          json_builder_begin_array (b);
-          for (guint j = 0; j < e->scopes->len; j++)
-            {
-              GpmGenScope *s = g_ptr_array_index (e->scopes, j);
-              json_builder_begin_object (b);
-              gpm_test_json_member_string (b, "kind", s->kind);
-              json_builder_set_member_name (b, "id");
-              if (s->id)
-                json_builder_add_string_value (b, s->id);
-              else
-                json_builder_add_null_value (b);
-              json_builder_set_member_name (b, "name");
-              if (s->name)
-                json_builder_add_string_value (b, s->name);
-              else
-                json_builder_add_null_value (b);
-              json_builder_end_object (b);
-            }
-          json_builder_end_array (b);
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  json = gen_json_to_string (b);
-  return g_file_set_contents (path, json, -1, error);
 }
