@@ -176,4 +176,12 @@ GBytes      *gpm_takeout_read_entry     (GpmTakeout    *self,
                                          GCancellable  *cancellable,
                                          GError       **error);
 
+/* A loose post file, not part of a takeout (a file list's: the CLI's
+ * stdin): its bytes, NUL-terminated; GPM_TAKEOUT_ERROR_TOO_LARGE over
+ * @max_size bytes (the message a takeout's entry gets), else the
+ * message g_file_get_contents() gives. Read with the folder's loop. */
+GBytes      *gpm_takeout_read_json_file (const char    *path,
+                                         gsize          max_size,
+                                         GError       **error);
+
 G_END_DECLS
