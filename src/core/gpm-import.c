@@ -6,12 +6,13 @@
 #include "gpm-import.h"
 #include "gpm-util.h"
 
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 #endif
 
 struct _GpmImport
@@ -491,15 +492,40 @@ load_file_list (LoadState     *state,
                 GError       **error)
 {
   GpmImport *self = state->self;
+  /* The folder of the file before: a list (find's) names the files of one
+   * folder one after another, opened relative to it as in a folder. */
+  const char *dir = NULL;
+  gsize dir_len = 0;
+  int dir_fd = -1;
+  gboolean ok = TRUE;
 
   for (guint i = 0; i < n_files; i++)
     {
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) bytes = NULL;
+      const char *path = self->files[i];
+      const char *slash = strrchr (path, '/');
+      gsize len = slash ? (gsize) (slash - path) + 1 : 0;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      bytes = gpm_takeout_read_json_file (self->files[i], self->max_json_size, &local_error);
+        {
+          ok = FALSE;
+          break;
+        }
+      if (dir == NULL || len != dir_len || strncmp (dir, path, len) != 0)
+        {
+          g_autofree char *folder = len > 0 ? g_strndup (path, len) : NULL;
+
+          if (dir_fd >= 0)
+            close (dir_fd);
+          dir_fd = folder ? open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+          dir = path;
+          dir_len = len;
+        }
+      if (dir_fd >= 0)
+        bytes = gpm_takeout_read_json_file (dir_fd, path + len, path, self->max_json_size, &local_error);
+      else
+        bytes = gpm_takeout_read_json_file (AT_FDCWD, path, path, self->max_json_size, &local_error);
       if (bytes != NULL)
         queue_job (state, self->files[i], bytes, i);
       else
@@ -514,7 +540,9 @@ load_file_list (LoadState     *state,
       if (i % BATCH_ENTRIES == BATCH_ENTRIES - 1)
         on_progress (i + 1, n_files, state);
     }
-  return TRUE;
+  if (dir_fd >= 0)
+    close (dir_fd);
+  return ok;
 }
 
 

@@ -358,7 +358,9 @@ read_json_file_slowly (const char  *path,
 }
 
 GBytes *
-gpm_takeout_read_json_file (const char  *path,
+gpm_takeout_read_json_file (int          dir_fd,
+                            const char  *name,
+                            const char  *path,
                             gsize        max_size,
                             GError     **error)
 {
@@ -366,7 +368,7 @@ gpm_takeout_read_json_file (const char  *path,
   JsonBuf b;
   int fd, saved;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC);
   if (fd >= 0 && (fstat (fd, &sb) != 0 || !S_ISREG (sb.st_mode)))
     {
       close (fd);
