@@ -1339,6 +1339,132 @@ test_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The CLI's file list on stdin: loose post files through the import's
+ * threads and batches, posts and problems in the list's order, every file
+ * that is no post reported (each was named), max-json-size applied. */
+static void
+count_added (GpmImport *import,
+             GPtrArray *posts,
+             gpointer   user_data)
+{
+  *(guint *) user_data += posts->len;
+}
+
+static void
+file_list_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gpm_import_run_finish (GPM_IMPORT (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_file_list (void)
+{
+  GpmGenManifest *m = manifests[GPM_GEN_FORM_FOLDER];
+  const char *root = g_ptr_array_index (m->paths, 0);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) place = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) problem_names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *missing = g_build_filename (tmp_root, "no-such-post.json", NULL);
+  g_autoptr(GpmImport) import = NULL;
+  GPtrArray *posts, *problems;
+  guint n_good = 0, n_bad = 0, n_added = 0, too_large = 0, last = 0;
+  gboolean done = FALSE;
+
+  /* Every JSON file of the folder, last name first; then two that cannot be read. */
+  for (guint k = m->entries->len; k-- > 0;)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+
+      if (!g_str_has_suffix (e->name, ".json"))
+        continue;
+      g_ptr_array_add (files, g_build_filename (root, e->name, NULL));
+      if (e->bad == GPM_GEN_BAD_NONE)
+        n_good++;
+      else
+        n_bad++;
+    }
+  g_ptr_array_add (files, g_strdup (missing));
+  g_ptr_array_add (files, g_strdup (root));  /* a folder */
+  for (guint k = 0; k < files->len; k++)
+    g_hash_table_insert (place, files->pdata[k], GUINT_TO_POINTER (k + 1));
+  g_ptr_array_add (files, NULL);
+  g_assert_cmpuint (n_bad, >=, 6);
+
+  import = gpm_import_new_for_file_list ((const char * const *) files->pdata);
+  gpm_import_set_max_json_size (import, m->json_limit);
+  g_signal_connect (import, "posts-added", G_CALLBACK (count_added), &n_added);
+  gpm_import_run_async (import, NULL, file_list_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_null (gpm_import_get_takeout (import));
+  posts = gpm_import_get_posts (import);
+  g_assert_cmpuint (posts->len, ==, n_good);
+  g_assert_cmpuint (n_added, ==, n_good);
+  g_assert_cmpuint (gpm_import_get_n_posts (import), ==, n_good);
+  g_assert_cmpfloat (gpm_import_get_fraction (import), ==, 1.0);
+  for (guint k = 0; k < posts->len; k++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, k);
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (place, gpm_post_get_entry_name (post)));
+
+      g_assert_cmpuint (at, >, last);   /* the list's order */
+      last = at;
+    }
+
+  problems = gpm_import_get_problems (import);
+  last = 0;
+  for (guint k = 0; k < problems->len; k++)
+    {
+      GpmProblem *p = g_ptr_array_index (problems, k);
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (place, p->name));
+
+      g_assert_cmpuint (at, >=, last);
+      last = at;
+      g_hash_table_add (problem_names, p->name);
+      if (strstr (p->message, "too large") != NULL)
+        too_large++;
+    }
+  /* Each bad file (not-a-post ones too), the missing one, the folder. */
+  for (guint k = 0; files->pdata[k] != NULL; k++)
+    if (!g_hash_table_contains (problem_names, files->pdata[k]))
+      {
+        gboolean is_post = FALSE;
+
+        for (guint j = 0; j < posts->len && !is_post; j++)
+          is_post = g_str_equal (gpm_post_get_entry_name (g_ptr_array_index (posts, j)), files->pdata[k]);
+        g_assert_true (is_post);
+      }
+  g_assert_true (g_hash_table_contains (problem_names, missing));
+  g_assert_true (g_hash_table_contains (problem_names, root));
+  g_assert_cmpuint (too_large, ==, 1);
+  g_assert_cmpuint (gpm_scope_index_get_posts (gpm_import_get_index (import))->len, ==, n_good);
+
+  /* Under a smaller limit, more files are too large, and said so. */
+  {
+    g_autoptr(GpmImport) small = gpm_import_new_for_file_list ((const char * const *) files->pdata);
+    g_autoptr(GError) error = NULL;
+    guint n_over = 0;
+
+    gpm_import_set_max_json_size (small, 1500);
+    g_assert_true (gpm_import_run (small, NULL, &error));
+    g_assert_no_error (error);
+    for (guint k = 0; k < gpm_import_get_problems (small)->len; k++)
+      {
+        GpmProblem *p = g_ptr_array_index (gpm_import_get_problems (small), k);
+        n_over += strstr (p->message, "too large") != NULL;
+      }
+    g_assert_cmpuint (n_over, >, 1);
+    g_assert_cmpuint (gpm_import_get_posts (small)->len, <, n_good);
+  }
+}
+
 /* Reading wrote nothing: no escaped or absolute file appeared, and the
  * temporary tree has exactly the files the generator and tests made. */
 static guint
@@ -1459,6 +1585,7 @@ main (int    argc,
   g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
   g_test_add_func ("/takeout/cancel", test_cancel);
+  g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
 
   ret = g_test_run ();

@@ -50,10 +50,11 @@ gpm_cli_selection_clear (GpmCliSelection *sel)
   g_clear_pointer (&sel->ids, g_strfreev);
 }
 
-static GPtrArray *
-load_stdin_posts (GPtrArray *problems)
+/* The file list on stdin: one path a line, as `find … -name '*.json'` prints. */
+static GStrv
+read_stdin_paths (void)
 {
-  GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GStrvBuilder) paths = g_strv_builder_new ();
   g_autoptr(GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
   char *line = NULL;
   gsize len = 0;
@@ -61,25 +62,13 @@ load_stdin_posts (GPtrArray *problems)
   g_io_channel_set_encoding (in, NULL, NULL);
   while (g_io_channel_read_line (in, &line, &len, NULL, NULL) == G_IO_STATUS_NORMAL)
     {
-      g_autoptr(GError) error = NULL;
       g_autofree char *path = g_strstrip (line);
-      GpmPost *post;
 
       line = NULL;
-      if (*path == '\0')
-        continue;
-      post = gpm_post_new_from_file (path, &error);
-      if (post)
-        {
-          /* Indexed: the attachments are read from the file again if asked for */
-          gpm_post_set_source_file (post);
-          g_ptr_array_add (posts, post);
-          gpm_post_collect_problems (post, problems);
-        }
-      else
-        g_ptr_array_add (problems, gpm_problem_new (path, error->message));
+      if (*path != '\0')
+        g_strv_builder_add (paths, path);
     }
-  return posts;
+  return g_strv_builder_end (paths);
 }
 
 static gint64 max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
@@ -107,12 +96,11 @@ gpm_cli_input_load (GpmCliInput  *input,
 
   if (paths == NULL || paths[0] == NULL)
     {
-      g_autoptr(GPtrArray) posts = load_stdin_posts (input->problems);
-      input->index = gpm_scope_index_new (posts);
-      return TRUE;
+      g_auto(GStrv) files = read_stdin_paths ();
+      input->import = gpm_import_new_for_file_list ((const char * const *) files);
     }
-
-  input->import = gpm_import_new ((const char * const *) paths);
+  else
+    input->import = gpm_import_new ((const char * const *) paths);
   gpm_import_set_max_json_size (input->import, MAX (max_json_size, 1));
   if (!gpm_import_run (input->import, NULL, &error))
     {
@@ -194,6 +182,7 @@ compare_entry_names (gconstpointer a,
 GPtrArray *
 gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input)
 {
+  GpmTakeout *takeout = gpm_import_get_takeout (input->import);
   GPtrArray *indexed = gpm_scope_index_get_posts (input->index);
   GPtrArray *posts = g_ptr_array_new_full (indexed->len, g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -211,9 +200,8 @@ gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input)
 
       if (p->name == NULL || !g_str_has_suffix (p->name, ".json") || !g_hash_table_add (seen, p->name))
         continue;
-      if (input->import != NULL)
-        bytes = gpm_takeout_read_entry (gpm_import_get_takeout (input->import), p->name,
-                                        (gsize) MAX (max_json_size, 1), NULL, NULL);
+      if (takeout != NULL)
+        bytes = gpm_takeout_read_entry (takeout, p->name, (gsize) MAX (max_json_size, 1), NULL, NULL);
       else
         {
           char *data = NULL;
@@ -232,7 +220,7 @@ gpm_cli_input_dup_posts_with_unscoped (GpmCliInput *input)
       if (post != NULL)
         g_ptr_array_add (posts, g_steal_pointer (&post));
     }
-  if (input->import != NULL && posts->len > n_indexed)
+  if (takeout != NULL && posts->len > n_indexed)
     g_ptr_array_sort (posts, compare_entry_names);
   return posts;
 }
@@ -241,7 +229,7 @@ char *
 gpm_cli_input_dup_display_name (GpmCliInput *input,
                                 const char  *name)
 {
-  GpmTakeout *takeout = input->import ? gpm_import_get_takeout (input->import) : NULL;
+  GpmTakeout *takeout = gpm_import_get_takeout (input->import);
   const GpmTakeoutEntry *entry = takeout ? gpm_takeout_lookup (takeout, name) : NULL;
   char *path = entry ? gpm_takeout_dup_entry_path (takeout, entry) : NULL;
 

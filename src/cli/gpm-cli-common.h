@@ -33,11 +33,11 @@ void          gpm_cli_selection_add_keys (const GpmCliSelection *sel,
  * --no-archive-links). Terminated. */
 GOptionEntry *gpm_cli_convert_entries (GpmConvertSettings *settings);
 
-/* Posts and the problems met reading them: from TAKEOUT paths (a zip, parts,
- * a tgz, a folder) through GpmImport, or — with no path — from post JSON file
- * paths read on standard input, one per line, like the seed scripts. */
+/* Posts and the problems met reading them, through GpmImport: from TAKEOUT
+ * paths (a zip, parts, a tgz, a folder), or — with no path — from post JSON
+ * file paths read on standard input, one per line, like the seed scripts. */
 typedef struct {
-  GpmImport     *import;    /* NULL in standard-input mode */
+  GpmImport     *import;    /* its takeout is NULL for a file list on stdin */
   GpmScopeIndex *index;
   GPtrArray     *problems;  /* GpmProblem* */
 } GpmCliInput;

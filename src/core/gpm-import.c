@@ -6,12 +6,13 @@
 #include "gpm-import.h"
 #include "gpm-util.h"
 
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 #endif
 
 struct _GpmImport
@@ -19,6 +20,7 @@ struct _GpmImport
   GObject        parent_instance;
 
   GStrv          paths;
+  GStrv          files;      /* a file list's (gpm_import_new_for_file_list()), else NULL */
   GpmTakeout    *takeout;
   GPtrArray     *posts;      /* GpmPost* */
   GPtrArray     *problems;   /* GpmProblem* */
@@ -61,6 +63,7 @@ gpm_import_finalize (GObject *object)
   GpmImport *self = GPM_IMPORT (object);
 
   g_strfreev (self->paths);
+  g_strfreev (self->files);
   g_clear_object (&self->takeout);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
@@ -147,6 +150,14 @@ gpm_import_new (const char * const *paths)
   return self;
 }
 
+GpmImport *
+gpm_import_new_for_file_list (const char * const *files)
+{
+  GpmImport *self = g_object_new (GPM_TYPE_IMPORT, NULL);
+  self->files = g_strdupv ((GStrv) files);
+  return self;
+}
+
 void
 gpm_import_set_max_json_size (GpmImport *self,
                               gsize      max_size)
@@ -223,8 +234,10 @@ failure_free (Failure *f)
 #define BATCH_ENTRIES 256
 
 typedef struct {
-  const char *name;   /* the takeout's entry name: lives as long as the takeout */
+  const char *name;   /* the takeout's entry name: lives as long as the takeout
+                       * (a file list's path: as long as the import) */
   GBytes     *data;
+  guint       order;  /* a file list's: its place in the list */
 } ParseJob;
 
 typedef struct {
@@ -242,6 +255,9 @@ typedef struct {
   GCond        queue_parsed;
   guint        queued;      /* batches handed to the parsers, not parsed yet */
   const char  *last_dir;    /* the last post's, in @post_dirs */
+  /* A file list's posts and failures by their place in the list (self->lock) */
+  GpmPost    **listed_posts;
+  Failure    **listed_failures;
 } LoadState;
 
 /* With the posts on screen while the rest is read, the window lays out
@@ -319,8 +335,11 @@ parse_one (LoadState *state,
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
 
-  /* The index keeps what it needs; the JSON is read again when wanted. */
-  if (post != NULL)
+  /* The index keeps what it needs; the JSON is read again when wanted:
+   * a listed file from its path, its attachments relative to it. */
+  if (post != NULL && self->takeout == NULL)
+    gpm_post_set_source_file (post);
+  else if (post != NULL)
     {
       gpm_post_set_source (post, self->takeout, job->name, state->keep_deflated);
       /* Which media files the posts name, and whose they are: a file is
@@ -354,7 +373,10 @@ parse_one (LoadState *state,
             g_free (dir);
         }
       share_scopes_locked (state, post);
-      g_ptr_array_add (self->posts, post);
+      if (state->listed_posts != NULL)
+        state->listed_posts[job->order] = post;
+      else
+        g_ptr_array_add (self->posts, post);
       if (self->added != NULL)
         g_ptr_array_add (self->added, g_object_ref (post));
       self->n_posts++;
@@ -365,7 +387,10 @@ parse_one (LoadState *state,
       Failure *f = g_new0 (Failure, 1);
       f->name = g_strdup (job->name);
       f->error = g_steal_pointer (&error);
-      g_ptr_array_add (state->failures, f);
+      if (state->listed_failures != NULL)
+        state->listed_failures[job->order] = f;
+      else
+        g_ptr_array_add (state->failures, f);
     }
   g_mutex_unlock (&self->lock);
 
@@ -418,21 +443,30 @@ flush_batch (LoadState *state)
 }
 
 static void
-on_json (const char *name,
-         GBytes     *data,
-         gpointer    user_data)
+queue_job (LoadState  *state,
+           const char *name,
+           GBytes     *data,
+           guint       order)
 {
-  LoadState *state = user_data;
   ParseJob *job = g_new (ParseJob, 1);
 
   job->name = name;
   job->data = g_bytes_ref (data);
+  job->order = order;
   if (state->batch == NULL)
     state->batch = g_ptr_array_new ();
   g_ptr_array_add (state->batch, job);
   state->batch_bytes += g_bytes_get_size (data);
   if (state->batch_bytes >= BATCH_BYTES || state->batch->len >= BATCH_ENTRIES)
     flush_batch (state);
+}
+
+static void
+on_json (const char *name,
+         GBytes     *data,
+         gpointer    user_data)
+{
+  queue_job (user_data, name, data, 0);
 }
 
 static void
@@ -447,6 +481,70 @@ on_progress (guint64  done,
   self->fraction = total > 0 ? MIN (1.0, (double) done / (double) total) : -1;
   queue_notify_locked (self);
 }
+
+/* A file list (the CLI's stdin) is read like a folder's files, the paths
+ * given instead of walked: this thread reads, the parsers parse. Each file
+ * is a post the user named: every failure is reported, in the list's order. */
+static gboolean
+load_file_list (LoadState     *state,
+                guint          n_files,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  GpmImport *self = state->self;
+  /* The folder of the file before: a list (find's) names the files of one
+   * folder one after another, opened relative to it as in a folder. */
+  const char *dir = NULL;
+  gsize dir_len = 0;
+  int dir_fd = -1;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      const char *path = self->files[i];
+      const char *slash = strrchr (path, '/');
+      gsize len = slash ? (gsize) (slash - path) + 1 : 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (dir == NULL || len != dir_len || strncmp (dir, path, len) != 0)
+        {
+          g_autofree char *folder = len > 0 ? g_strndup (path, len) : NULL;
+
+          if (dir_fd >= 0)
+            close (dir_fd);
+          dir_fd = folder ? open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+          dir = path;
+          dir_len = len;
+        }
+      if (dir_fd >= 0)
+        bytes = gpm_takeout_read_json_file (dir_fd, path + len, path, self->max_json_size, &local_error);
+      else
+        bytes = gpm_takeout_read_json_file (AT_FDCWD, path, path, self->max_json_size, &local_error);
+      if (bytes != NULL)
+        queue_job (state, self->files[i], bytes, i);
+      else
+        {
+          Failure *f = g_new0 (Failure, 1);
+          g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+          f->name = g_strdup (self->files[i]);
+          f->error = g_steal_pointer (&local_error);
+          state->listed_failures[i] = f;
+        }
+      if (i % BATCH_ENTRIES == BATCH_ENTRIES - 1)
+        on_progress (i + 1, n_files, state);
+    }
+  if (dir_fd >= 0)
+    close (dir_fd);
+  return ok;
+}
+
 
 static gboolean
 looks_like_post_file_name (const char *name)
@@ -570,6 +668,36 @@ check_post_photos (GpmImport    *self,
     }
 }
 
+/* The listed posts and problems in the list's order (a post's own
+ * problems follow it), as the CLI printed them when it read the files itself. */
+static void
+collect_file_list (LoadState *state,
+                   guint      n_files)
+{
+  GpmImport *self = state->self;
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      GpmPost *post = g_steal_pointer (&state->listed_posts[i]);
+      Failure *f = g_steal_pointer (&state->listed_failures[i]);
+
+      if (post != NULL)
+        {
+          g_autoptr(GMutexLocker) locker = NULL;
+
+          g_ptr_array_add (self->posts, post);
+          gpm_post_collect_problems (post, self->problems);
+          locker = g_mutex_locker_new (&self->lock);
+          self->n_problems = self->problems->len;
+        }
+      else if (f != NULL)
+        {
+          add_problem (self, gpm_problem_new (f->name, f->error->message));
+          failure_free (f);
+        }
+    }
+}
+
 gboolean
 gpm_import_run (GpmImport     *self,
                 GCancellable  *cancellable,
@@ -583,30 +711,67 @@ gpm_import_run (GpmImport     *self,
                                                        (GDestroyNotify) g_ptr_array_unref, NULL);
   LoadState state = { .self = self, .failures = failures, .scopes = scopes, .acls = acls, .post_dirs = post_dirs };
   guint n_missing_media[2] = { 0, 0 };  /* media files not found, of files named */
+  g_autofree GpmPost **listed_posts = NULL;
+  g_autofree Failure **listed_failures = NULL;
+  guint n_files = 0;
   GPtrArray *takeout_problems;
   gboolean loaded;
 
   g_return_val_if_fail (GPM_IS_IMPORT (self), FALSE);
-  g_return_val_if_fail (self->takeout == NULL, FALSE);
+  g_return_val_if_fail (self->takeout == NULL && self->index == NULL, FALSE);
 
-  self->takeout = gpm_takeout_new ((const char * const *) self->paths, error);
-  if (self->takeout == NULL)
-    return FALSE;
+  if (self->files != NULL)
+    {
+      n_files = g_strv_length (self->files);
+      state.listed_posts = listed_posts = g_new0 (GpmPost *, n_files);
+      state.listed_failures = listed_failures = g_new0 (Failure *, n_files);
+    }
+  else
+    {
+      self->takeout = gpm_takeout_new ((const char * const *) self->paths, error);
+      if (self->takeout == NULL)
+        return FALSE;
+      gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
+      state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
+    }
 
   g_mutex_init (&state.queue_lock);
   g_cond_init (&state.queue_parsed);
-  gpm_takeout_set_max_json_size (self->takeout, self->max_json_size);
-  state.keep_deflated = gpm_takeout_has_tar_parts (self->takeout);
   state.background = self->notify_context != NULL;
   state.parsers = g_thread_pool_new (parse_batch, &state,
                                      CLAMP ((int) g_get_num_processors () - 1, 1, 3),
                                      state.background, NULL);
-  loaded = gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error);
+  if (self->files != NULL)
+    loaded = load_file_list (&state, n_files, cancellable, error);
+  else
+    loaded = gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error);
   flush_batch (&state);
   /* Wait for the parsers to finish what was queued. */
   g_thread_pool_free (state.parsers, FALSE, TRUE);
   g_mutex_clear (&state.queue_lock);
   g_cond_clear (&state.queue_parsed);
+  if (self->files != NULL)
+    {
+      /* No takeout: no entries to check, no parts, no photos looked up
+       * (a post file's media are found relative to it when wanted). */
+      if (loaded)
+        collect_file_list (&state, n_files);
+      for (guint i = 0; i < n_files; i++)
+        {
+          g_clear_object (&listed_posts[i]);
+          g_clear_pointer (&listed_failures[i], failure_free);
+        }
+      if (!loaded)
+        return FALSE;
+      self->index = gpm_scope_index_new (self->posts);
+      {
+        g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+        self->fraction = 1.0;
+        queue_notify_locked (self);
+      }
+      return TRUE;
+    }
   if (!loaded)
     return FALSE;
 

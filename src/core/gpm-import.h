@@ -18,6 +18,13 @@ G_DECLARE_FINAL_TYPE (GpmImport, gpm_import, GPM, IMPORT, GObject)
 /* Properties (notified on the thread that owns the main context the import
  * was started from): "n-posts", "n-problems", "fraction" (0..1, -1 unknown). */
 GpmImport     *gpm_import_new          (const char * const *paths);
+/* Loose post files, each path as given (the CLI's file list on stdin): read
+ * and parsed on the same threads as a takeout's JSON, with the same
+ * max-json-size, progress and batches. The posts and problems keep the
+ * list's order; every file that is no post is a problem. There is no
+ * takeout (gpm_import_get_takeout() is NULL): each post's attachments are
+ * found relative to its file when wanted (gpm_post_set_source_file()). */
+GpmImport     *gpm_import_new_for_file_list (const char * const *files);
 
 /* JSON entries over @max_size bytes are reported, not read (default
  * GPM_TAKEOUT_MAX_JSON_SIZE). Call before running. */
@@ -45,8 +52,8 @@ guint          gpm_import_get_n_problems (GpmImport *self);
 double         gpm_import_get_fraction   (GpmImport *self);
 
 /* After a successful run: */
-GpmTakeout    *gpm_import_get_takeout  (GpmImport *self);
-/* GpmPost*, sorted by entry name (file-name order). */
+GpmTakeout    *gpm_import_get_takeout  (GpmImport *self);  /* NULL for a file list */
+/* GpmPost*, sorted by entry name (file-name order); a file list's in its order. */
 GPtrArray     *gpm_import_get_posts    (GpmImport *self);
 /* Every problem: the takeout's (unsafe paths, corrupt parts, huge entries)
  * then the posts' (bad JSON, no ACL, …), each naming its file. */

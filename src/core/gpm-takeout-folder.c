@@ -169,6 +169,37 @@ folder_fd_close (LoadState *st)
   g_clear_pointer (&st->dir_rel, g_free);
 }
 
+/* Reads all of @fd into @b (made by gpm_takeout_json_buf_init()): 0, or
+ * the errno of a failed read, or -1 past @limit bytes (@b's data is then
+ * the caller's to free). */
+static int
+read_json_fd (int      fd,
+              JsonBuf *b,
+              gsize    limit)
+{
+  for (;;)
+    {
+      gsize want;
+      ssize_t n;
+
+      gpm_takeout_json_buf_grow (b, limit);
+      want = b->cap - 1 - b->len;
+      n = read (fd, b->data + b->len, want);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        return 0;
+      b->len += n;
+      if (b->len > limit)
+        return -1;
+      /* A regular file reads short only at its end: spare the read of 0. */
+      if ((gsize) n < want)
+        return 0;
+    }
+}
+
 static gboolean
 read_folder_json (LoadState  *st,
                   const char *root,
@@ -176,7 +207,7 @@ read_folder_json (LoadState  *st,
 {
   const char *rel = gpm_takeout_entry_raw_name (e) ? gpm_takeout_entry_raw_name (e) : e->pub.name;
   const char *base = NULL;
-  int dir_fd, fd;
+  int dir_fd, fd, saved;
   JsonBuf b;
 
   if (e->pub.size > (goffset) st->limit)
@@ -188,7 +219,7 @@ read_folder_json (LoadState  *st,
   dir_fd = folder_fd_for (st, root, rel, &base);
   if (dir_fd < 0)
     {
-      int saved = errno;
+      saved = errno;
       gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
       return FALSE;
     }
@@ -197,45 +228,23 @@ read_folder_json (LoadState  *st,
     fd = openat (dir_fd, base, O_RDONLY | O_CLOEXEC); /* a link checked by the walk */
   if (fd < 0)
     {
-      int saved = errno;
+      saved = errno;
       gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
       return FALSE;
     }
 
   gpm_takeout_json_buf_init (&b, e->pub.size);
-  for (;;)
-    {
-      gsize want;
-      ssize_t n;
-
-      gpm_takeout_json_buf_grow (&b, st->limit);
-      want = b.cap - 1 - b.len;
-      n = read (fd, b.data + b.len, want);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          close (fd);
-          g_free (b.data);
-          gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      b.len += n;
-      if (b.len > st->limit)
-        {
-          close (fd);
-          g_free (b.data);
-          gpm_takeout_load_too_large (st, e->pub.name, -1);
-          return FALSE;
-        }
-      /* A regular file reads short only at its end: spare the read of 0. */
-      if ((gsize) n < want)
-        break;
-    }
+  saved = read_json_fd (fd, &b, st->limit);
   close (fd);
+  if (saved != 0)
+    {
+      g_free (b.data);
+      if (saved < 0)
+        gpm_takeout_load_too_large (st, e->pub.name, -1);
+      else
+        gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+      return FALSE;
+    }
 
   e->pub.size = b.len;
   gpm_takeout_load_deliver (st, e->pub.name, &b);
@@ -315,4 +324,78 @@ gpm_takeout_load_folder_part (LoadState *st,
   folder_fd_close (st);
   part->sidecars_read = side.root_fd >= 0 && !g_cancellable_is_cancelled (st->cancellable);
   gpm_takeout_side_work_finish (&side);
+}
+
+static void
+too_large (GError  **error,
+           goffset   size,
+           gsize     limit)
+{
+  g_autofree char *message = gpm_takeout_too_large_message (size, limit);
+
+  g_set_error_literal (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_TOO_LARGE, message);
+}
+
+/* What g_file_get_contents() says of a file that cannot be read (the
+ * CLI's message since its first file list), or its bytes after all. */
+static GBytes *
+read_json_file_slowly (const char  *path,
+                       gsize        max_size,
+                       GError     **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  if (len > max_size)
+    {
+      g_free (data);
+      too_large (error, len, max_size);
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
+}
+
+GBytes *
+gpm_takeout_read_json_file (int          dir_fd,
+                            const char  *name,
+                            const char  *path,
+                            gsize        max_size,
+                            GError     **error)
+{
+  struct stat sb;
+  JsonBuf b;
+  int fd, saved;
+
+  fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0 && (fstat (fd, &sb) != 0 || !S_ISREG (sb.st_mode)))
+    {
+      close (fd);
+      fd = -1;
+    }
+  if (fd < 0)
+    return read_json_file_slowly (path, max_size, error);
+  if (sb.st_size > (goffset) max_size)
+    {
+      close (fd);
+      too_large (error, sb.st_size, max_size);
+      return NULL;
+    }
+
+  gpm_takeout_json_buf_init (&b, sb.st_size);
+  saved = read_json_fd (fd, &b, max_size);
+  close (fd);
+  if (saved != 0)
+    {
+      g_free (b.data);
+      if (saved > 0)
+        return read_json_file_slowly (path, max_size, error);
+      too_large (error, -1, max_size);
+      return NULL;
+    }
+  if (b.cap > b.len + 1 + 1024)
+    b.data = g_realloc (b.data, b.len + 1);
+  b.data[b.len] = '\0';
+  return g_bytes_new_take (b.data, b.len);
 }

@@ -123,20 +123,28 @@ gpm_takeout_load_add_entry (LoadState *st,
   return e;
 }
 
+char *
+gpm_takeout_too_large_message (goffset size,
+                               gsize   limit)
+{
+  g_autofree char *max = g_format_size (limit);
+
+  if (size >= 0)
+    {
+      g_autofree char *have = g_format_size (size);
+      return g_strdup_printf (_("post file too large (%s, the limit is %s); not read"), have, max);
+    }
+  return g_strdup_printf (_("post file too large (over %s); not read"), max);
+}
+
 void
 gpm_takeout_load_too_large (LoadState  *st,
                             const char *name,
                             goffset     size)
 {
-  g_autofree char *limit = g_format_size (st->limit);
+  g_autofree char *message = gpm_takeout_too_large_message (size, st->limit);
 
-  if (size >= 0)
-    {
-      g_autofree char *have = g_format_size (size);
-      gpm_takeout_load_problem (st, name, _("post file too large (%s, the limit is %s); not read"), have, limit);
-    }
-  else
-    gpm_takeout_load_problem (st, name, _("post file too large (over %s); not read"), limit);
+  g_ptr_array_add (st->problems, gpm_problem_new (name, message));
 }
 
 void

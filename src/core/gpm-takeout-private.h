@@ -187,6 +187,8 @@ Entry *gpm_takeout_load_add_entry (LoadState *st,
                                    goffset    size,
                                    guint      ordinal,
                                    char      *raw_name);
+char *gpm_takeout_too_large_message (goffset size,
+                                     gsize   limit);
 void gpm_takeout_load_too_large (LoadState  *st,
                                  const char *name,
                                  goffset     size);

@@ -176,4 +176,17 @@ GBytes      *gpm_takeout_read_entry     (GpmTakeout    *self,
                                          GCancellable  *cancellable,
                                          GError       **error);
 
+/* A loose post file, not part of a takeout (a file list's: the CLI's
+ * stdin): @name opened relative to @dir_fd (AT_FDCWD: as given), the same
+ * file as @path. Its bytes, NUL-terminated; GPM_TAKEOUT_ERROR_TOO_LARGE
+ * over @max_size bytes (the message a takeout's entry gets), else the
+ * message g_file_get_contents() gives for @path. Read with the folder's
+ * loop (and, like it, relative to a folder's descriptor when the caller
+ * keeps one: no walk of the whole path for each file). */
+GBytes      *gpm_takeout_read_json_file (int            dir_fd,
+                                         const char    *name,
+                                         const char    *path,
+                                         gsize          max_size,
+                                         GError       **error);
+
 G_END_DECLS
