@@ -358,6 +358,10 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
       return;
     }
 
+  /* The first count of this plan: the duration's line says why it is
+   * empty (later ones keep the last statement until theirs arrives) */
+  if (*gtk_label_get_label (self->duration_label) == '\0')
+    gtk_label_set_label (self->duration_label, _("Counting the posts…"));
   count = g_new0 (Count, 1);
   count->plan = g_steal_pointer (&plan);
   count->posts = g_ptr_array_ref (self->posts);
