@@ -232,55 +232,62 @@ void
 gpm_post_fill_full (GpmPost    *self,
                     JsonObject *root)
 {
+  self->full = gpm_post_full_new (self->entry_name, root);
+}
+
+PostFull *
+gpm_post_full_new (const char *entry_name,
+                   JsonObject *root)
+{
   JsonObject *o;
+  PostFull *full = g_new0 (PostFull, 1);
 
-  self->full = g_new0 (PostFull, 1);
-
-  self->full->author = parse_person (gpm_json_get_object (root, "author"));
+  full->author = parse_person (gpm_json_get_object (root, "author"));
   if ((o = gpm_json_get_object (root, "link")))
     {
-      self->full->link = g_new0 (GpmLink, 1);
-      self->full->link->title = str_member (o, "title");
-      self->full->link->url = str_member (o, "url");
-      self->full->link->image_url = str_member (o, "imageUrl");
+      full->link = g_new0 (GpmLink, 1);
+      full->link->title = str_member (o, "title");
+      full->link->url = str_member (o, "url");
+      full->link->image_url = str_member (o, "imageUrl");
     }
-  self->full->media = parse_media (gpm_json_get_object (root, "media"));
+  full->media = parse_media (gpm_json_get_object (root, "media"));
   if ((o = gpm_json_get_object (root, "album")))
     {
       JsonArray *items = gpm_json_get_array (o, "media");
-      self->full->album = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
+      full->album = g_ptr_array_new_with_free_func ((GDestroyNotify) media_free);
       for (guint i = 0; items && i < json_array_get_length (items); i++)
         {
           JsonObject *item = gpm_json_array_get_object (items, i);
           if (item != NULL)
-            g_ptr_array_add (self->full->album, parse_media (item));
+            g_ptr_array_add (full->album, parse_media (item));
         }
     }
   if ((o = gpm_json_get_object (root, "location")))
     {
       double lat, lon;
-      self->full->location = g_new0 (GpmLocation, 1);
-      self->full->location->display_name = str_member (o, "displayName");
-      self->full->location->physical_address = str_member (o, "physicalAddress");
+      full->location = g_new0 (GpmLocation, 1);
+      full->location->display_name = str_member (o, "displayName");
+      full->location->physical_address = str_member (o, "physicalAddress");
       /* A number too large for a double reads as infinity: such a place, or
        * one off the globe, is kept by its name only (the pod and JSON take
        * finite coordinates). */
       if (num_member (o, "latitude", &lat) && num_member (o, "longitude", &lon) &&
           isfinite (lat) && isfinite (lon) && fabs (lat) <= 90 && fabs (lon) <= 180)
         {
-          self->full->location->latitude = lat;
-          self->full->location->longitude = lon;
-          self->full->location->has_coordinates = TRUE;
+          full->location->latitude = lat;
+          full->location->longitude = lon;
+          full->location->has_coordinates = TRUE;
         }
     }
-  self->full->poll = parse_poll (gpm_json_get_object (root, "poll"));
+  full->poll = parse_poll (gpm_json_get_object (root, "poll"));
 
   if ((o = gpm_json_get_object (root, "resharedPost")))
     {
-      self->full->reshared = g_object_new (GPM_TYPE_POST, NULL);
-      self->full->reshared->entry_name = g_strdup (self->entry_name);
-      fill_from_object (self->full->reshared, o);
+      full->reshared = g_object_new (GPM_TYPE_POST, NULL);
+      full->reshared->entry_name = g_strdup (entry_name);
+      fill_from_object (full->reshared, o);
     }
+  return full;
 }
 
 /* The top-level members fill_full() reads, as spans of the raw text (the

@@ -82,6 +82,8 @@ GpmPost *gpm_post_new_indexed (const char  *entry_name,
 /* gpm-post-full.c */
 void gpm_post_fill_full (GpmPost    *self,
                          JsonObject *root);
+PostFull *gpm_post_full_new (const char *entry_name,
+                             JsonObject *root);
 JsonObject *gpm_post_parse_full_members (GBytes      *raw,
                                          const char **what);
 void gpm_post_full_free (PostFull *full);

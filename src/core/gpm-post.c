@@ -144,6 +144,74 @@ ensure_full (GpmPost *self)
   return self;
 }
 
+/* The scoped full view (gpm_post_begin_full_view()): at most one per
+ * thread, seen only by that thread's getters, so no other thread ever
+ * holds a pointer into what gpm_post_end_full_view() frees. */
+typedef struct {
+  GpmPost  *post;   /* not a reference: the caller holds one until the end */
+  PostFull *full;
+} FullView;
+
+static void
+full_view_free (gpointer data)
+{
+  FullView *view = data;
+
+  g_clear_pointer (&view->full, gpm_post_full_free);
+  g_free (view);
+}
+
+static GPrivate full_view = G_PRIVATE_INIT (full_view_free);
+
+void
+gpm_post_begin_full_view (GpmPost *self)
+{
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(JsonObject) root = NULL;
+  const char *what = NULL;
+  FullView *view;
+
+  g_return_if_fail (GPM_IS_POST (self));
+
+  g_mutex_lock (&self->full_lock);
+  /* Read already (the preview's post, say): the post's own is used. */
+  if (self->full_loaded)
+    {
+      g_mutex_unlock (&self->full_lock);
+      return;
+    }
+  raw = load_raw (self, NULL);
+  g_mutex_unlock (&self->full_lock);
+
+  /* Not read, or not parsable: the getters take the usual way, which
+   * tries again or records the warning on the post. */
+  root = raw ? gpm_post_parse_full_members (raw, &what) : NULL;
+  if (root == NULL)
+    return;
+
+  view = g_private_get (&full_view);
+  if (view == NULL)
+    {
+      view = g_new0 (FullView, 1);
+      g_private_set (&full_view, view);
+    }
+  g_clear_pointer (&view->full, gpm_post_full_free);
+  view->post = self;
+  view->full = gpm_post_full_new (self->entry_name, root);
+}
+
+void
+gpm_post_end_full_view (GpmPost *self)
+{
+  FullView *view = g_private_get (&full_view);
+
+  if (view != NULL && view->post == self)
+    {
+      view->post = NULL;
+      g_clear_pointer (&view->full, gpm_post_full_free);
+    }
+}
+
 GBytes *
 gpm_post_dup_json (GpmPost  *self,
                    GError  **error)
@@ -296,7 +364,10 @@ static const PostFull *
 get_full (GpmPost *self)
 {
   static const PostFull none;  /* the attachments could not be read */
+  FullView *view = g_private_get (&full_view);
 
+  if (view != NULL && view->post == self && view->full != NULL)
+    return view->full;
   ensure_full (self);
   return self->full ? self->full : &none;
 }

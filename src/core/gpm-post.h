@@ -127,6 +127,15 @@ void               gpm_post_set_source            (GpmPost    *self,
 /* The same for a post read with gpm_post_new_from_file(): its JSON is read
  * again from that file (which must stay) when the attachments are asked for. */
 void               gpm_post_set_source_file       (GpmPost *self);
+/* A scoped full view, for a pass over many posts (the warnings check):
+ * until gpm_post_end_full_view(), the attachment getters called by THIS
+ * thread on @self read a parse made for it, which the end frees, instead
+ * of the one kept on the post for good. Other threads (the preview, the
+ * migrator) see the post as usual meanwhile. One view per thread at a
+ * time; a post read already uses what it has. The caller keeps a
+ * reference to @self, and drops what a getter gave once the view ends. */
+void               gpm_post_begin_full_view       (GpmPost *self);
+void               gpm_post_end_full_view         (GpmPost *self);
 /* The post's JSON (kept, deflated, or read again from its takeout). */
 GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);

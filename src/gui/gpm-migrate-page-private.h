@@ -72,6 +72,7 @@ struct _GpmMigratePage
   guint           person_rows_idle;
   guint           n_posted_before;  /* POSTED in the journal when the plan was made */
   guint           n_expected;       /* the posts the running plan sends (the progress's total) */
+  guint           count_serial;     /* the statement's latest count (-plan.c): older ones are dropped */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
