@@ -173,41 +173,34 @@ test_drop_builds_tree (void)
 }
 
 /* The row widget (what the arrow keys focus) that shows @node */
+static gboolean
+expander_shows (GtkWidget *widget,
+                gpointer   node)
+{
+  GtkTreeListRow *row;
+  g_autoptr(GObject) item = NULL;
+
+  if (!GTK_IS_TREE_EXPANDER (widget))
+    return FALSE;
+  row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+  item = row ? gtk_tree_list_row_get_item (row) : NULL;
+  return item == node;
+}
+
 static GtkWidget *
 find_row_widget (GtkWidget    *widget,
                  GpmScopeNode *node)
 {
-  if (GTK_IS_TREE_EXPANDER (widget))
-    {
-      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
-      g_autoptr(GObject) item = row ? gtk_tree_list_row_get_item (row) : NULL;
+  GtkWidget *expander = gpm_test_gui_find_widget (widget, FALSE, expander_shows, node);
 
-      return item == G_OBJECT (node) ? gtk_widget_get_parent (widget) : NULL;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row_widget (child, node);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return expander ? gtk_widget_get_parent (expander) : NULL;
 }
 
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, FALSE, gpm_test_gui_widget_is_type, GSIZE_TO_POINTER (type));
 }
 
 /* A takeout opened after another starts with an empty search */
@@ -273,23 +266,7 @@ static GtkWidget *
 find_text (GtkWidget  *widget,
            const char *text)
 {
-  const char *label = NULL;
-
-  if (GTK_IS_LABEL (widget))
-    label = gtk_label_get_label (GTK_LABEL (widget));
-  else if (GTK_IS_BUTTON (widget))
-    label = gtk_button_get_label (GTK_BUTTON (widget));
-  if (label != NULL && strstr (label, text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, text);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, FALSE, gpm_test_gui_widget_has_text, (gpointer) text);
 }
 
 /* The same, among the widgets shown */
@@ -297,23 +274,7 @@ static GtkWidget *
 find_visible_text (GtkWidget  *widget,
                    const char *text)
 {
-  const char *label = NULL;
-
-  if (!gtk_widget_get_visible (widget))
-    return NULL;
-  if (GTK_IS_LABEL (widget))
-    label = gtk_label_get_label (GTK_LABEL (widget));
-  if (label != NULL && strstr (label, text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_visible_text (child, text);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, TRUE, gpm_test_gui_widget_has_text, (gpointer) text);
 }
 
 /* Viewing is not selecting: an audience's posts can be looked at without
@@ -446,21 +407,22 @@ test_communities_become_public (void)
 }
 
 static gboolean
+is_shortcut_for (GtkWidget *widget,
+                 gpointer   action)
+{
+  g_autofree char *name = NULL;
+
+  if (!GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    return FALSE;
+  g_object_get (widget, "action-name", &name, NULL);
+  return g_strcmp0 (name, action) == 0;
+}
+
+static gboolean
 shortcut_listed (GtkWidget  *widget,
                  const char *action)
 {
-  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
-    {
-      g_autofree char *name = NULL;
-
-      g_object_get (widget, "action-name", &name, NULL);
-      if (g_strcmp0 (name, action) == 0)
-        return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shortcut_listed (child, action))
-      return TRUE;
-  return FALSE;
+  return gpm_test_gui_find_widget (widget, FALSE, is_shortcut_for, (gpointer) action) != NULL;
 }
 
 /* Shift+Ctrl+O opens an extracted takeout folder: a folder chooser, listed
@@ -959,6 +921,25 @@ on_posts_added (GpmImport *import,
     g_ptr_array_add (seen, g_object_ref (g_ptr_array_index (added, i)));
 }
 
+/* @all's posts (not owned) in an order @rand picks (Fisher-Yates) */
+static GPtrArray *
+shuffled_copy (GPtrArray *all,
+               GRand     *rand)
+{
+  GPtrArray *shuffled = g_ptr_array_copy (all, NULL, NULL);
+
+  g_ptr_array_set_free_func (shuffled, NULL);
+  for (guint i = shuffled->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer t = shuffled->pdata[i - 1];
+
+      shuffled->pdata[i - 1] = shuffled->pdata[j];
+      shuffled->pdata[j] = t;
+    }
+  return shuffled;
+}
+
 static void
 assert_newest_first (GListModel *model,
                      guint       n)
@@ -1026,12 +1007,11 @@ test_posts_while_reading (void)
     GpmPostList *list = g_object_ref_sink (g_object_new (GPM_TYPE_POST_LIST, NULL));
     g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
     g_autofree const char **key_array = NULL;
-    g_autoptr(GPtrArray) shuffled = g_ptr_array_copy (all, NULL, NULL);
     g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+    g_autoptr(GPtrArray) shuffled = shuffled_copy (all, rand);
     GpmPost *selected = NULL;
     guint done = 0;
 
-    g_ptr_array_set_free_func (shuffled, NULL);
     for (guint i = 0; i < all->len; i++)
       {
         GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (all, i));
@@ -1040,13 +1020,6 @@ test_posts_while_reading (void)
       }
     key_array = (const char **) g_hash_table_get_keys_as_array (keys, NULL);
     gpm_post_list_set_scope_keys (list, key_array);
-    for (guint i = shuffled->len; i > 1; i--)
-      {
-        guint j = g_rand_int_range (rand, 0, i);
-        gpointer t = shuffled->pdata[i - 1];
-        shuffled->pdata[i - 1] = shuffled->pdata[j];
-        shuffled->pdata[j] = t;
-      }
     /* a few small batches (few runs), then big ones all over */
     while (done < shuffled->len)
       {
@@ -1184,15 +1157,7 @@ test_post_list_model (void)
 
   /* batches in any order: a few small ones (few runs), then big ones all
    * over, a post kept pinned as the selected one */
-  shuffled = g_ptr_array_copy (all, NULL, NULL);
-  g_ptr_array_set_free_func (shuffled, NULL);
-  for (guint i = shuffled->len; i > 1; i--)
-    {
-      guint j = g_rand_int_range (rand, 0, i);
-      gpointer t = shuffled->pdata[i - 1];
-      shuffled->pdata[i - 1] = shuffled->pdata[j];
-      shuffled->pdata[j] = t;
-    }
+  shuffled = shuffled_copy (all, rand);
   while (done < shuffled->len)
     {
       guint n = MIN (done < 30 ? 3 : 300, shuffled->len - done);
