@@ -921,6 +921,31 @@ on_posts_added (GpmImport *import,
     g_ptr_array_add (seen, g_object_ref (g_ptr_array_index (added, i)));
 }
 
+/* Writes a generated takeout of @n_posts good posts (@seed, no bad cases)
+ * in @form under @dir; @paths gets its files, NULL-terminated. */
+static GpmGenManifest *
+write_generated (const char *dir,
+                 guint       n_posts,
+                 guint32     seed,
+                 GpmGenForm  form,
+                 GPtrArray  *paths)
+{
+  g_autoptr(GError) error = NULL;
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = n_posts;
+  options.seed = seed;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, form, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+  return manifest;
+}
+
 /* @all's posts (not owned) in an order @rand picks (Fisher-Yates) */
 static GPtrArray *
 shuffled_copy (GPtrArray *all,
@@ -960,25 +985,15 @@ static void
 test_posts_while_reading (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "streamed", NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) once = g_hash_table_new (NULL, NULL);
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GpmWindow *window;
   g_autoptr(GpmImport) import = NULL;
   GPtrArray *all;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 1500;
-  options.seed = 13;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 1500, 13, GPM_GEN_FORM_MULTI, paths);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
@@ -1123,20 +1138,11 @@ test_post_list_model (void)
   g_autoptr(GHashTable) all_keys = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) public_keys = g_hash_table_new (g_str_hash, g_str_equal);
   Shadow shadow = { G_LIST_MODEL (model), g_ptr_array_new () };
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GPtrArray *all;
   guint done = 0;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 2000;
-  options.seed = 15;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_ZIP, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 2000, 15, GPM_GEN_FORM_ZIP, paths);
   import = gpm_import_new ((const char * const *) paths->pdata);
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
@@ -1263,9 +1269,7 @@ static void
 test_ticks_while_reading (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "ticks-while-reading", NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GpmWindow *window;
   GpmScopeSidebar *sidebar;
@@ -1274,15 +1278,7 @@ test_ticks_while_reading (void)
   g_autofree char *circle_key = NULL;
   g_auto(GStrv) ticked = NULL;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 8000;
-  options.seed = 14;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 8000, 14, GPM_GEN_FORM_MULTI, paths);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   sidebar = gpm_window_get_sidebar (window);
