@@ -196,6 +196,29 @@ gpm_test_gui_wait_list (GpmWindow *window)
   gpm_test_gui_wait (list_ready, window, 30);
 }
 
+void
+gpm_test_gui_open_everything (GpmWindow          *window,
+                              const char * const *paths)
+{
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  gpm_test_gui_wait_list (window);
+}
+
+GpmSignInDialog *
+gpm_test_gui_open_sign_in (GpmWindow *window)
+{
+  GpmSignInDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
+  dialog = gpm_test_gui_find_sign_in_dialog ();
+  g_assert_nonnull (dialog);
+  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  return dialog;
+}
+
 static gboolean
 dialog_at_step (gpointer dialog)
 {
@@ -269,4 +292,44 @@ GpmSignInDialog *
 gpm_test_gui_find_sign_in_dialog (void)
 {
   return (GpmSignInDialog *) gpm_test_gui_find_toplevel (GPM_TYPE_SIGN_IN_DIALOG);
+}
+
+GtkWidget *
+gpm_test_gui_find_widget (GtkWidget          *widget,
+                          gboolean            shown_only,
+                          GpmTestWidgetMatch  match,
+                          gpointer            data)
+{
+  if (shown_only && !gtk_widget_get_visible (widget))
+    return NULL;
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gpm_test_gui_find_widget (child, shown_only, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+gpm_test_gui_widget_is_type (GtkWidget *widget,
+                             gpointer   type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+gboolean
+gpm_test_gui_widget_has_text (GtkWidget *widget,
+                              gpointer   text)
+{
+  const char *label = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    label = gtk_label_get_label (GTK_LABEL (widget));
+  else if (GTK_IS_BUTTON (widget))
+    label = gtk_button_get_label (GTK_BUTTON (widget));
+  return label != NULL && strstr (label, text) != NULL;
 }

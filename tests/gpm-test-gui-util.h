@@ -45,6 +45,14 @@ gboolean        gpm_test_gui_wait_review (GpmWindow *window);
 /* Waits until the post list has finished filtering. */
 void            gpm_test_gui_wait_list   (GpmWindow *window);
 
+/* Drops @paths, waits for the review and its list, then ticks every scope
+ * (the "everything" preset) and waits for the list again. */
+void            gpm_test_gui_open_everything (GpmWindow          *window,
+                                              const char * const *paths);
+/* Activates win.migrate and returns the sign-in dialog it opened (the test
+ * fails if none did), told there is no web browser to open. */
+GpmSignInDialog *gpm_test_gui_open_sign_in (GpmWindow *window);
+
 /* Waits (up to a minute) until the sign-in dialog is at @step
  * ("password", …); aborts the test with the dialog's step and message if not. */
 void            gpm_test_gui_wait_sign_in_step (GpmSignInDialog *dialog,
@@ -55,6 +63,21 @@ gboolean        gpm_test_gui_on_migrate_page (gpointer window);
 gboolean        gpm_test_gui_run_ended       (gpointer page);
 /* The migrate page's statement names an aspect (its plan is ready). */
 gboolean        gpm_test_gui_statement_ready (gpointer page);
+/* The first widget under @widget, itself included and depth first, that
+ * @match accepts, or NULL; with @shown_only, hidden widgets and everything
+ * below them are passed over. */
+typedef gboolean (*GpmTestWidgetMatch) (GtkWidget *widget,
+                                        gpointer   data);
+GtkWidget      *gpm_test_gui_find_widget (GtkWidget          *widget,
+                                          gboolean            shown_only,
+                                          GpmTestWidgetMatch  match,
+                                          gpointer            data);
+/* Matches for it: a widget of the GType in GSIZE_TO_POINTER (type); a label
+ * or button whose text contains the string @data. */
+gboolean        gpm_test_gui_widget_is_type  (GtkWidget *widget,
+                                              gpointer   type);
+gboolean        gpm_test_gui_widget_has_text (GtkWidget *widget,
+                                              gpointer   text);
 /* A visible toplevel window of @type (the first listed), or NULL. */
 GtkWindow      *gpm_test_gui_find_toplevel (GType type);
 /* The sign-in dialog on screen, or NULL. */

@@ -101,8 +101,7 @@ _gpm_test_pod_handle_api_aspects (GpmTestPod *self, SoupServerMessage *msg, cons
       Aspect *a = g_ptr_array_index (u->aspects, i);
 
       json_builder_begin_object (b);
-      gpm_test_json_member_int (b, "id", a->id);
-      gpm_test_json_member_string (b, "name", a->name);
+      _gpm_test_pod_aspect_members (b, a);
       gpm_test_json_member_int (b, "order", i);
       json_builder_end_object (b);
     }
@@ -146,8 +145,7 @@ _gpm_test_pod_handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg
   /* render json: AspectPresenter#as_api_json(true): id, name, order
    * (:34; app/presenters/aspect_presenter.rb:14-20) */
   json_builder_begin_object (b);
-  gpm_test_json_member_int (b, "id", a->id);
-  gpm_test_json_member_string (b, "name", a->name);
+  _gpm_test_pod_aspect_members (b, a);
   gpm_test_json_member_int (b, "order", u->aspects->len - 1);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
@@ -213,6 +211,7 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_auto(Creation) c = { 0 };
   StoredPost *sp = NULL;
+  CreateResult result;
 
   if (u == NULL)
     return;
@@ -237,17 +236,7 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
         }
     }
   c.aspect_ids = aspect_ids;
-  if (json_object_has_member (body, "photos") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "photos")))
-    {
-      JsonArray *arr = json_object_get_array_member (body, "photos");
-
-      for (guint i = 0; i < json_array_get_length (arr); i++)
-        {
-          JsonNode *n = json_array_get_element (arr, i);
-          if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-            g_ptr_array_add (photos, g_strdup (json_node_get_string (n)));
-        }
-    }
+  _gpm_test_pod_jstrings (body, "photos", photos);
   c.photo_refs = photos;
   if (json_object_has_member (body, "poll"))
     {
@@ -300,20 +289,11 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
       _gpm_test_pod_respond_builder (msg, 201, b);
       return;
     }
-  switch (_gpm_test_pod_create_post (self, u, &c, &sp))
-    {
-    case CREATE_OK:
-      _gpm_test_pod_post_to_json (self, b, sp, TRUE);
-      _gpm_test_pod_respond_builder (msg, 200, b);
-      break;
-    case CREATE_UNSAVED:
-      _gpm_test_pod_unsaved_post_json (b, c.text, c.is_public, TRUE);
-      _gpm_test_pod_respond_builder (msg, 200, b);
-      break;
-    default:
-      _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
-      break;
-    }
+  /* render json: PostPresenter#as_api_response, status 200 (:32); any
+   * error: rescue StandardError → 422 (:33-34) */
+  result = _gpm_test_pod_create_post (self, u, &c, &sp);
+  if (!_gpm_test_pod_respond_created (self, msg, result, sp, &c, TRUE, 200))
+    _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
 }
 
 void

@@ -122,6 +122,25 @@ _gpm_test_pod_jstr (JsonObject *o, const char *name)
   return NULL;
 }
 
+/* Appends the strings of the array member @name of @o to @out (copies),
+ * passing over what is not a string; nothing when there is no such array. */
+void
+_gpm_test_pod_jstrings (JsonObject *o, const char *name, GPtrArray *out)
+{
+  JsonArray *arr;
+
+  if (o == NULL || !json_object_has_member (o, name) || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, name)))
+    return;
+  arr = json_object_get_array_member (o, name);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonNode *n = json_array_get_element (arr, i);
+
+      if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
+        g_ptr_array_add (out, g_strdup (json_node_get_string (n)));
+    }
+}
+
 /* A member as Ruby's "#{value}" writes it: "" when missing or null. */
 char *
 _gpm_test_pod_json_value_text (JsonObject *o, const char *name)

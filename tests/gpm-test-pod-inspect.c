@@ -156,8 +156,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
             Aspect *a = g_ptr_array_index (u->aspects, i);
 
             json_builder_begin_object (b);
-            gpm_test_json_member_int (b, "id", a->id);
-            gpm_test_json_member_string (b, "name", a->name);
+            _gpm_test_pod_aspect_members (b, a);
             json_builder_end_object (b);
           }
         json_builder_end_array (b);

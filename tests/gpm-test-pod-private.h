@@ -170,6 +170,7 @@ char *_gpm_test_pod_request_body (SoupServerMessage *msg, gsize *len);
 JsonObject *_gpm_test_pod_request_json (SoupServerMessage *msg);
 GHashTable *_gpm_test_pod_request_form (SoupServerMessage *msg);
 const char *_gpm_test_pod_jstr (JsonObject *o, const char *name);
+void _gpm_test_pod_jstrings (JsonObject *o, const char *name, GPtrArray *out);
 char *_gpm_test_pod_json_value_text (JsonObject *o, const char *name);
 gint64 _gpm_test_pod_jint (JsonNode *n);
 GBytes *_gpm_test_pod_multipart_part (SoupServerMessage *msg, const char *name, char **filename);
@@ -203,12 +204,15 @@ User *_gpm_test_pod_user_by_name (GpmTestPod *self, const char *name);
 User *_gpm_test_pod_find_user_by_guid (GpmTestPod *self, const char *guid);
 char *_gpm_test_pod_diaspora_id (GpmTestPod *self, User *u);
 Aspect *_gpm_test_pod_create_aspect_locked (GpmTestPod *self, User *u, const char *name);
+void _gpm_test_pod_aspect_members (JsonBuilder *b, const Aspect *a);
 gboolean _gpm_test_pod_decode_image (GBytes *file, int *width, int *height);
 GpmTestPodPhoto *_gpm_test_pod_store_photo (GpmTestPod *self, User *u, GBytes *file,
                                             gboolean pending);
 guint _gpm_test_pod_cleanup_pending_photos_locked (GpmTestPod *self, gint64 older_than_us);
 void _gpm_test_pod_creation_clear (Creation *c);
 CreateResult _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out);
+gboolean _gpm_test_pod_respond_created (GpmTestPod *self, SoupServerMessage *msg, CreateResult result,
+                                        StoredPost *sp, const Creation *c, gboolean api, guint status);
 void _gpm_test_pod_delete_post (GpmTestPod *self, SoupServerMessage *msg, User *u,
                                 const char *id_or_guid, gboolean api);
 void _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gboolean api);

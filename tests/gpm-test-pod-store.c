@@ -65,6 +65,15 @@ _gpm_test_pod_create_aspect_locked (GpmTestPod *self, User *u, const char *name)
   return a;
 }
 
+/* "id" and "name": what every aspect object the pod answers with holds
+ * (each caller cites the presenter or controller that adds the rest). */
+void
+_gpm_test_pod_aspect_members (JsonBuilder *b, const Aspect *a)
+{
+  gpm_test_json_member_int (b, "id", a->id);
+  gpm_test_json_member_string (b, "name", a->name);
+}
+
 static GpmTestPodPhoto *
 find_photo (GpmTestPod *self, const char *id_or_guid, gboolean by_guid)
 {
@@ -470,6 +479,27 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
+}
+
+/* The answer to a post created, or accepted unsaved (text over the limit,
+ * rendered with "id": null): the post's JSON in the API's or the web's
+ * shape, with @status (each controller passes its own and cites it).
+ * FALSE, with nothing answered, when the creation failed: the caller
+ * answers with its controller's error. */
+gboolean
+_gpm_test_pod_respond_created (GpmTestPod *self, SoupServerMessage *msg, CreateResult result,
+                               StoredPost *sp, const Creation *c, gboolean api, guint status)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (result == CREATE_OK)
+    _gpm_test_pod_post_to_json (self, b, sp, api);
+  else if (result == CREATE_UNSAVED)
+    _gpm_test_pod_unsaved_post_json (b, c->text, c->is_public, api);
+  else
+    return FALSE;
+  _gpm_test_pod_respond_builder (msg, status, b);
+  return TRUE;
 }
 
 /* An unsaved post as the presenter renders it: "id": null, no created_at. */

@@ -145,8 +145,7 @@ add_aspects_json (JsonBuilder *b, User *u)
       Aspect *a = g_ptr_array_index (u->aspects, i);
 
       json_builder_begin_object (b);
-      gpm_test_json_member_int (b, "id", a->id);
-      gpm_test_json_member_string (b, "name", a->name);
+      _gpm_test_pod_aspect_members (b, a);
       gpm_test_json_member_boolean (b, "selected", TRUE);
       json_builder_end_object (b);
     }
@@ -303,6 +302,7 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_auto(Creation) c = { 0 };
   StoredPost *sp = NULL;
+  CreateResult result;
   JsonObject *sm;
   JsonNode *aspects;
 
@@ -364,18 +364,7 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
     }
   c.photo_refs = photos;
   c.poll_question = _gpm_test_pod_jstr (body, "poll_question");
-  if (json_object_has_member (body, "poll_answers")
-      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (body, "poll_answers")))
-    {
-      JsonArray *arr = json_object_get_array_member (body, "poll_answers");
-
-      for (guint i = 0; i < json_array_get_length (arr); i++)
-        {
-          JsonNode *n = json_array_get_element (arr, i);
-          if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-            g_ptr_array_add (answers, g_strdup (json_node_get_string (n)));
-        }
-    }
+  _gpm_test_pod_jstrings (body, "poll_answers", answers);
   c.poll_answers = answers;
   c.location_address = _gpm_test_pod_jstr (body, "location_address");
   c.location_coords = g_strdup (_gpm_test_pod_jstr (body, "location_coords"));
@@ -387,16 +376,15 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
       _gpm_test_pod_respond_builder (msg, 201, b);
       return;
     }
-  switch (_gpm_test_pod_create_post (self, u, &c, &sp))
+  /* format.json: render json: PostPresenter, status: 201
+   * (app/controllers/status_messages_controller.rb:50 at v0.9.1.0); the
+   * errors: BadAspectsIDs → 422 (:52-53), any other → handle_create_error,
+   * 403 (:54-55, :68) */
+  result = _gpm_test_pod_create_post (self, u, &c, &sp);
+  if (_gpm_test_pod_respond_created (self, msg, result, sp, &c, FALSE, 201))
+    return;
+  switch (result)
     {
-    case CREATE_OK:
-      _gpm_test_pod_post_to_json (self, b, sp, FALSE);
-      _gpm_test_pod_respond_builder (msg, 201, b);
-      break;
-    case CREATE_UNSAVED:
-      _gpm_test_pod_unsaved_post_json (b, c.text, c.is_public, FALSE);
-      _gpm_test_pod_respond_builder (msg, 201, b);
-      break;
     case CREATE_BAD_ASPECTS:
       _gpm_test_pod_respond (msg, 422, "text/plain; charset=utf-8", "You can't post to those aspects.");
       break;
@@ -406,6 +394,8 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
     case CREATE_MISSING_CONTENT:
       _gpm_test_pod_respond (msg, 403, "text/plain; charset=utf-8", "StatusMessageCreationService::MissingContent");
       break;
+    case CREATE_OK:
+    case CREATE_UNSAVED:
     default:
       g_assert_not_reached ();
     }
@@ -540,8 +530,7 @@ _gpm_test_pod_handle_web_create_aspect (GpmTestPod *self, SoupServerMessage *msg
     }
   /* render json: {id:, name:} (:19, :25), for HTML requests too */
   json_builder_begin_object (b);
-  gpm_test_json_member_int (b, "id", a->id);
-  gpm_test_json_member_string (b, "name", a->name);
+  _gpm_test_pod_aspect_members (b, a);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
 }

@@ -716,21 +716,29 @@ open_takeout (GpmWindow  *window,
 }
 
 /* The first widget under @widget of @type (and buildable id @id, if not NULL). */
+typedef struct {
+  GType       type;
+  const char *id;
+} WidgetKind;
+
+static gboolean
+is_widget_kind (GtkWidget *widget,
+                gpointer   data)
+{
+  const WidgetKind *kind = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, kind->type) &&
+         (kind->id == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), kind->id) == 0);
+}
+
 static GtkWidget *
 find_widget (GtkWidget  *widget,
              GType       type,
              const char *id)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      (id == NULL || g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, id);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  WidgetKind kind = { type, id };
+
+  return gpm_test_gui_find_widget (widget, FALSE, is_widget_kind, &kind);
 }
 
 static void
@@ -833,10 +841,7 @@ test_sign_in_and_migrate (void)
   gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
   gpm_test_gui_wait_list (window);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
-  dialog = gpm_test_gui_find_sign_in_dialog ();
-  g_assert_nonnull (dialog);
-  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  dialog = gpm_test_gui_open_sign_in (window);
   check_window (GTK_WINDOW (dialog), "sign-in dialog", 8, expect_address);
 
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));

@@ -132,20 +132,12 @@ test_migrate_to_test_pod (void)
   /* Not presented: without a window manager, focus moving between two
    * toplevels makes GTK 4.8 warn (fatally in a test). */
   window = gpm_window_new (gpm_test_gui_get_app ());
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
-
-  /* Public is ticked; add everything, so the person's post is selected too
-   * and must be skipped (it has no aspect). */
-  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
-  gpm_test_gui_wait_list (window);
+  /* Everything ticked (not just Public), so the person's post is selected
+   * too and must be skipped (it has no aspect). */
+  gpm_test_gui_open_everything (window, paths);
 
   /* Migrate… opens the sign-in dialog */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
-  dialog = gpm_test_gui_find_sign_in_dialog ();
-  g_assert_nonnull (dialog);
-  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  dialog = gpm_test_gui_open_sign_in (window);
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
   gpm_sign_in_dialog_set_username (dialog, "alice");
   gpm_sign_in_dialog_continue (dialog);
@@ -289,20 +281,18 @@ test_migrate_to_test_pod (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+is_button_labelled (GtkWidget *widget,
+                    gpointer   label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, FALSE, is_button_labelled, (gpointer) label);
 }
 
 static GpmPost *
@@ -346,11 +336,7 @@ test_per_post_decisions (void)
   gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
 
   window = gpm_window_new (gpm_test_gui_get_app ());
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
-  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open_everything (window, paths);
   preview = gpm_window_get_preview (window);
 
   /* In the review: leave the first post out, edit the second's text */
@@ -366,10 +352,7 @@ test_per_post_decisions (void)
 
   /* a pod signed in to by an earlier test would be reused (sign in once) */
   gpm_application_forget_pods (gpm_test_gui_get_app ());
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
-  dialog = gpm_test_gui_find_sign_in_dialog ();
-  g_assert_nonnull (dialog);
-  gpm_sign_in_dialog_set_can_open_browser (dialog, FALSE);
+  dialog = gpm_test_gui_open_sign_in (window);
   gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
   gpm_sign_in_dialog_set_username (dialog, "carol");
   gpm_sign_in_dialog_continue (dialog);

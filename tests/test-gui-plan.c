@@ -206,11 +206,7 @@ test_plan_page (void)
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
-  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open_everything (window, paths);
 
   /* Before the plan: Back and Start are not in the header bar */
   page = gpm_window_get_migrate_page (window);
@@ -505,11 +501,7 @@ test_create_aspect (void)
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
-  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open_everything (window, paths);
   page = gpm_window_get_migrate_page (window);
   gpm_window_show_migration (window, pod);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
@@ -622,11 +614,7 @@ test_other_account (void)
 
   /* Alice's plan: Family's posts to her Work aspect, post a left out, b edited */
   window = gpm_window_new (gpm_test_gui_get_app ());
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
-  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open_everything (window, paths);
   page = gpm_window_get_migrate_page (window);
   plan_for (window, alice);
   plan = gpm_migrate_page_get_plan (page);

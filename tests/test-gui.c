@@ -173,41 +173,34 @@ test_drop_builds_tree (void)
 }
 
 /* The row widget (what the arrow keys focus) that shows @node */
+static gboolean
+expander_shows (GtkWidget *widget,
+                gpointer   node)
+{
+  GtkTreeListRow *row;
+  g_autoptr(GObject) item = NULL;
+
+  if (!GTK_IS_TREE_EXPANDER (widget))
+    return FALSE;
+  row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
+  item = row ? gtk_tree_list_row_get_item (row) : NULL;
+  return item == node;
+}
+
 static GtkWidget *
 find_row_widget (GtkWidget    *widget,
                  GpmScopeNode *node)
 {
-  if (GTK_IS_TREE_EXPANDER (widget))
-    {
-      GtkTreeListRow *row = gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (widget));
-      g_autoptr(GObject) item = row ? gtk_tree_list_row_get_item (row) : NULL;
+  GtkWidget *expander = gpm_test_gui_find_widget (widget, FALSE, expander_shows, node);
 
-      return item == G_OBJECT (node) ? gtk_widget_get_parent (widget) : NULL;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row_widget (child, node);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return expander ? gtk_widget_get_parent (expander) : NULL;
 }
 
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, FALSE, gpm_test_gui_widget_is_type, GSIZE_TO_POINTER (type));
 }
 
 /* A takeout opened after another starts with an empty search */
@@ -273,23 +266,7 @@ static GtkWidget *
 find_text (GtkWidget  *widget,
            const char *text)
 {
-  const char *label = NULL;
-
-  if (GTK_IS_LABEL (widget))
-    label = gtk_label_get_label (GTK_LABEL (widget));
-  else if (GTK_IS_BUTTON (widget))
-    label = gtk_button_get_label (GTK_BUTTON (widget));
-  if (label != NULL && strstr (label, text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, text);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, FALSE, gpm_test_gui_widget_has_text, (gpointer) text);
 }
 
 /* The same, among the widgets shown */
@@ -297,23 +274,7 @@ static GtkWidget *
 find_visible_text (GtkWidget  *widget,
                    const char *text)
 {
-  const char *label = NULL;
-
-  if (!gtk_widget_get_visible (widget))
-    return NULL;
-  if (GTK_IS_LABEL (widget))
-    label = gtk_label_get_label (GTK_LABEL (widget));
-  if (label != NULL && strstr (label, text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_visible_text (child, text);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  return gpm_test_gui_find_widget (widget, TRUE, gpm_test_gui_widget_has_text, (gpointer) text);
 }
 
 /* Viewing is not selecting: an audience's posts can be looked at without
@@ -446,21 +407,22 @@ test_communities_become_public (void)
 }
 
 static gboolean
+is_shortcut_for (GtkWidget *widget,
+                 gpointer   action)
+{
+  g_autofree char *name = NULL;
+
+  if (!GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    return FALSE;
+  g_object_get (widget, "action-name", &name, NULL);
+  return g_strcmp0 (name, action) == 0;
+}
+
+static gboolean
 shortcut_listed (GtkWidget  *widget,
                  const char *action)
 {
-  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
-    {
-      g_autofree char *name = NULL;
-
-      g_object_get (widget, "action-name", &name, NULL);
-      if (g_strcmp0 (name, action) == 0)
-        return TRUE;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (shortcut_listed (child, action))
-      return TRUE;
-  return FALSE;
+  return gpm_test_gui_find_widget (widget, FALSE, is_shortcut_for, (gpointer) action) != NULL;
 }
 
 /* Shift+Ctrl+O opens an extracted takeout folder: a folder chooser, listed
@@ -967,6 +929,50 @@ on_posts_added (GpmImport *import,
     g_ptr_array_add (seen, g_object_ref (g_ptr_array_index (added, i)));
 }
 
+/* Writes a generated takeout of @n_posts good posts (@seed, no bad cases)
+ * in @form under @dir; @paths gets its files, NULL-terminated. */
+static GpmGenManifest *
+write_generated (const char *dir,
+                 guint       n_posts,
+                 guint32     seed,
+                 GpmGenForm  form,
+                 GPtrArray  *paths)
+{
+  g_autoptr(GError) error = NULL;
+  GpmGenOptions options;
+  GpmGenManifest *manifest;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = n_posts;
+  options.seed = seed;
+  options.bad_cases = FALSE;
+  manifest = gpm_takeout_gen_write (&options, form, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+  return manifest;
+}
+
+/* @all's posts (not owned) in an order @rand picks (Fisher-Yates) */
+static GPtrArray *
+shuffled_copy (GPtrArray *all,
+               GRand     *rand)
+{
+  GPtrArray *shuffled = g_ptr_array_copy (all, NULL, NULL);
+
+  g_ptr_array_set_free_func (shuffled, NULL);
+  for (guint i = shuffled->len; i > 1; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i);
+      gpointer t = shuffled->pdata[i - 1];
+
+      shuffled->pdata[i - 1] = shuffled->pdata[j];
+      shuffled->pdata[j] = t;
+    }
+  return shuffled;
+}
+
 static void
 assert_newest_first (GListModel *model,
                      guint       n)
@@ -987,25 +993,15 @@ static void
 test_posts_while_reading (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "streamed", NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) once = g_hash_table_new (NULL, NULL);
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GpmWindow *window;
   g_autoptr(GpmImport) import = NULL;
   GPtrArray *all;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 1500;
-  options.seed = 13;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 1500, 13, GPM_GEN_FORM_MULTI, paths);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
@@ -1034,12 +1030,11 @@ test_posts_while_reading (void)
     GpmPostList *list = g_object_ref_sink (g_object_new (GPM_TYPE_POST_LIST, NULL));
     g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
     g_autofree const char **key_array = NULL;
-    g_autoptr(GPtrArray) shuffled = g_ptr_array_copy (all, NULL, NULL);
     g_autoptr(GRand) rand = g_rand_new_with_seed (13);
+    g_autoptr(GPtrArray) shuffled = shuffled_copy (all, rand);
     GpmPost *selected = NULL;
     guint done = 0;
 
-    g_ptr_array_set_free_func (shuffled, NULL);
     for (guint i = 0; i < all->len; i++)
       {
         GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (all, i));
@@ -1048,13 +1043,6 @@ test_posts_while_reading (void)
       }
     key_array = (const char **) g_hash_table_get_keys_as_array (keys, NULL);
     gpm_post_list_set_scope_keys (list, key_array);
-    for (guint i = shuffled->len; i > 1; i--)
-      {
-        guint j = g_rand_int_range (rand, 0, i);
-        gpointer t = shuffled->pdata[i - 1];
-        shuffled->pdata[i - 1] = shuffled->pdata[j];
-        shuffled->pdata[j] = t;
-      }
     /* a few small batches (few runs), then big ones all over */
     while (done < shuffled->len)
       {
@@ -1158,20 +1146,11 @@ test_post_list_model (void)
   g_autoptr(GHashTable) all_keys = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) public_keys = g_hash_table_new (g_str_hash, g_str_equal);
   Shadow shadow = { G_LIST_MODEL (model), g_ptr_array_new () };
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GPtrArray *all;
   guint done = 0;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 2000;
-  options.seed = 15;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_ZIP, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 2000, 15, GPM_GEN_FORM_ZIP, paths);
   import = gpm_import_new ((const char * const *) paths->pdata);
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
@@ -1192,15 +1171,7 @@ test_post_list_model (void)
 
   /* batches in any order: a few small ones (few runs), then big ones all
    * over, a post kept pinned as the selected one */
-  shuffled = g_ptr_array_copy (all, NULL, NULL);
-  g_ptr_array_set_free_func (shuffled, NULL);
-  for (guint i = shuffled->len; i > 1; i--)
-    {
-      guint j = g_rand_int_range (rand, 0, i);
-      gpointer t = shuffled->pdata[i - 1];
-      shuffled->pdata[i - 1] = shuffled->pdata[j];
-      shuffled->pdata[j] = t;
-    }
+  shuffled = shuffled_copy (all, rand);
   while (done < shuffled->len)
     {
       guint n = MIN (done < 30 ? 3 : 300, shuffled->len - done);
@@ -1306,9 +1277,7 @@ static void
 test_ticks_while_reading (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "ticks-while-reading", NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  GpmGenOptions options;
   GpmGenManifest *manifest;
   GpmWindow *window;
   GpmScopeSidebar *sidebar;
@@ -1317,15 +1286,7 @@ test_ticks_while_reading (void)
   g_autofree char *circle_key = NULL;
   g_auto(GStrv) ticked = NULL;
 
-  gpm_takeout_gen_options_init (&options);
-  options.n_posts = 8000;
-  options.seed = 14;
-  options.bad_cases = FALSE;
-  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_MULTI, dir, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < manifest->paths->len; i++)
-    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
-  g_ptr_array_add (paths, NULL);
+  manifest = write_generated (dir, 8000, 14, GPM_GEN_FORM_MULTI, paths);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   sidebar = gpm_window_get_sidebar (window);

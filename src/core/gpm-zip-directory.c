@@ -26,7 +26,9 @@
 #define END_SIZE         22
 #define END64_SIZE       56
 #define END64_LOC_SIZE   20
-#define MAX_COMMENT      65535
+/* The end record's comment length is a 16-bit field (APPNOTE 4.4.12), so
+ * the record starts at most this far before the end. */
+#define MAX_COMMENT      G_MAXUINT16
 /* A central directory larger than this is not read here (the caller walks
  * the archive instead); 2.5 million entries of 100 bytes. */
 #define MAX_DIRECTORY    (256 * 1024 * 1024)
