@@ -59,19 +59,9 @@ resolve_relative (const char *path)
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) kept = NULL;
-  gboolean clean = TRUE;
 
   /* Most paths have no empty, "." or ".." component: as they are. */
-  for (const char *p = path, *part = path; clean; p++)
-    if (*p == '/' || *p == '\0')
-      {
-        gsize len = p - part;
-        clean = len > 0 && !(part[0] == '.' && (len == 1 || (len == 2 && part[1] == '.')));
-        if (*p == '\0')
-          break;
-        part = p + 1;
-      }
-  if (clean)
+  if (_gpm_takeout_path_is_clean (path, FALSE))
     return g_strdup (path);
 
   parts = g_strsplit (path, "/", -1);

@@ -228,4 +228,9 @@ GError *gpm_takeout_check_image_head (GpmImageReadFunc read_func,
                                       gpointer         source);
 char **gpm_takeout_sidecar_urls (const char *text);
 
+/* Whether @path has no empty, "." or ".." component (nor a backslash, if
+ * @backslash_unclean) */
+gboolean _gpm_takeout_path_is_clean (const char *path,
+                                     gboolean    backslash_unclean);
+
 G_END_DECLS

@@ -335,6 +335,30 @@ gpm_takeout_is_json_name (const char *name)
   return len >= 5 && g_ascii_strcasecmp (name + len - 5, ".json") == 0;
 }
 
+/* Whether @path has no empty, "." or ".." component (nor a backslash, if
+ * @backslash_unclean): most names and paths are, and are taken as they are
+ * without splitting them. */
+gboolean
+_gpm_takeout_path_is_clean (const char *path,
+                            gboolean    backslash_unclean)
+{
+  for (const char *p = path, *part = path;; p++)
+    {
+      if (*p == '\\' && backslash_unclean)
+        return FALSE;
+      if (*p == '/' || *p == '\0')
+        {
+          gsize len = p - part;
+
+          if (len == 0 || (part[0] == '.' && (len == 1 || (len == 2 && part[1] == '.'))))
+            return FALSE;
+          if (*p == '\0')
+            return TRUE;
+          part = p + 1;
+        }
+    }
+}
+
 /* A clean relative name ("a/b/c"), or NULL with the reason when the name
  * could lead out of where the takeout is (absolute, drive letter, ".."). */
 char *
@@ -343,7 +367,6 @@ gpm_takeout_normalize_name (const char  *name,
 {
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) kept = NULL;
-  gboolean clean = TRUE;
 
   if (name[0] == '/' || name[0] == '\\' ||
       (g_ascii_isalpha (name[0]) && name[1] == ':'))
@@ -354,20 +377,7 @@ gpm_takeout_normalize_name (const char  *name,
 
   /* Most names are clean already ("a/b/c": no backslash, no empty, "." or
    * ".." component): taken as they are, without splitting them. */
-  for (const char *p = name, *part = name; clean; p++)
-    {
-      if (*p == '\\')
-        clean = FALSE;
-      else if (*p == '/' || *p == '\0')
-        {
-          gsize len = p - part;
-          clean = len > 0 && !(part[0] == '.' && (len == 1 || (len == 2 && part[1] == '.')));
-          if (*p == '\0')
-            break;
-          part = p + 1;
-        }
-    }
-  if (clean)
+  if (_gpm_takeout_path_is_clean (name, TRUE))
     return g_strdup (name);
 
   kept = g_ptr_array_new ();
