@@ -373,7 +373,10 @@ has_notifier_cb (GObject      *source,
 
   if (reply != NULL)
     g_variant_get (reply, "(b)", &owned);
-  if (owned && app != NULL)
+  /* Not if it was withdrawn meanwhile (the run ended, the window came
+   * back): it would stay on the desktop, stale */
+  if (owned && GPM_IS_APPLICATION (app) &&
+      gpm_application_get_notification (GPM_APPLICATION (app), pending->id) != NULL)
     g_application_send_notification (app, pending->id, pending->notification);
   g_free (pending->id);
   g_object_unref (pending->notification);
