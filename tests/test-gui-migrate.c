@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The whole way through the UI code: drop a takeout, tick an audience, sign
  * in through the dialog, map the circle to an aspect, migrate to the test
- * pod (127.0.0.1) and check what the pod received. */
+ * pod (127.0.0.1) and check what the pod received. Then what a long
+ * migration meets: the sign-in's variants and signing in once, the per-post
+ * decisions reaching the pod, closing the window (with and without the
+ * Background portal), resuming an unfinished run. One program (~1,050
+ * lines) so the app and its web process start once for these cases. */
 #define G_LOG_DOMAIN "test-gui-migrate"
 
 #include "config.h"

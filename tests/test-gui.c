@@ -1,5 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* UI tests: run under xvfb-run -a dbus-run-session (skipped without a display). */
+/* UI tests: run under xvfb-run -a dbus-run-session (skipped without a display).
+ *
+ * The review window as a user drives it: the audiences' tree and ticks
+ * (drop-builds-tree … communities-become-public), the preview and the
+ * per-post decisions (preview-text … per-post-control, and the preview's
+ * own cases at the end), a big generated takeout read live (posts-while-
+ * reading, post-list-model, ticks-while-reading), export. One program of
+ * ~1,800 lines on purpose: its cases share the hand-written takeout main()
+ * writes and one application, whose GL check and WebKit web process start
+ * once (seconds per program under Xvfb); the helpers every GUI test uses
+ * are in gpm-test-gui-util.c. */
 #define G_LOG_DOMAIN "test-gui"
 
 #include "config.h"
