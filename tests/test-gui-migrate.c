@@ -239,6 +239,10 @@ test_migrate_to_test_pod (void)
     gpm_window_show_migration (window, signed_in);
     g_assert_true (gpm_test_gui_on_migrate_page (window));
     g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "plan");
+    /* The last plan's duration is gone on entering again, until this
+     * plan's count is in */
+    g_assert_cmpstr (gtk_label_get_label (page->duration_label), ==, "Counting the posts…");
+    g_assert_null (gpm_migrate_page_get_duration (page));
     g_assert_true (gpm_test_gui_wait (plan_has_message, page, 60));
     g_test_message ("message: %s", gpm_migrate_page_get_plan_message (page));
     g_assert_nonnull (strstr (gpm_migrate_page_get_plan_message (page), "aspects could not be listed"));

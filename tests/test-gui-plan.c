@@ -241,6 +241,18 @@ test_plan_page (void)
   g_assert_cmpuint (gpm_plan_get_max_per_day (plan), ==, 1);
   /* the next plan's default */
   g_assert_cmpuint (g_settings_get_uint (gpm_settings_get_default (), "max-posts-per-day"), ==, 1);
+  /* The pace changes no count: the duration again from the last count,
+   * no recount (a walk over every post, in a worker, at 100,000) */
+  {
+    guint serial = page->count_serial;
+
+    gpm_migrate_page_set_max_per_day (page, 2);
+    g_test_message ("duration: %s", gpm_migrate_page_get_duration (page));
+    g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), "At 2 posts a day: "));
+    g_assert_cmpuint (page->count_serial, ==, serial);
+    gpm_migrate_page_set_max_per_day (page, 1);
+    g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), "At 1 post a day: about 3 days, until "));
+  }
 
   /* People: one group, one choice for all (All aspects), one person
    * (Cy) skipped on their own row, made when the group is opened */

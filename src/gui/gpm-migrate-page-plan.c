@@ -27,32 +27,34 @@ _gpm_migrate_page_scope_free (PrivateScope *scope)
 
 /* Audiences */
 
+/* Thread-safe (the prepare's worker calls it): @plan is the caller's own,
+ * @posts are not changed meanwhile; every rule is the plan's */
 void
-_gpm_migrate_page_collect_scopes (GpmMigratePage *self)
+_gpm_migrate_page_dup_scopes (GpmPlan    *plan,
+                              GPtrArray  *posts,
+                              GPtrArray **out_scopes,
+                              GPtrArray **out_people)
 {
   g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint));
   g_auto(GStrv) keys = NULL;
   g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
+  GPtrArray *people = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
   guint n_unnamed;
 
-  g_clear_pointer (&self->scopes, g_ptr_array_unref);
-  g_clear_pointer (&self->people, g_ptr_array_unref);
-  self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
-  self->people = g_ptr_array_new_with_free_func ((GDestroyNotify) _gpm_migrate_page_scope_free);
-
-  keys = gpm_plan_dup_private_audiences (self->plan, self->posts, counts);
+  keys = gpm_plan_dup_private_audiences (plan, posts, counts);
   /* Each key's name, from the first post carrying it; done once every key
-   * has one (a walk over all 100,000 posts was main-loop time) */
+   * has one */
   for (guint k = 0; keys[k] != NULL; k++)
     g_hash_table_insert (labels, keys[k], NULL);
   n_unnamed = g_hash_table_size (labels);
-  for (guint i = 0; n_unnamed > 0 && i < self->posts->len; i++)
+  for (guint i = 0; n_unnamed > 0 && posts != NULL && i < posts->len; i++)
     {
-      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (self->posts, i));
+      GPtrArray *post_scopes = gpm_post_get_scopes (g_ptr_array_index (posts, i));
 
-      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+      for (guint j = 0; post_scopes != NULL && j < post_scopes->len; j++)
         {
-          const GpmScope *scope = g_ptr_array_index (scopes, j);
+          const GpmScope *scope = g_ptr_array_index (post_scopes, j);
           gpointer key, value;
 
           if (g_hash_table_lookup_extended (labels, gpm_scope_get_key (scope), &key, &value) && value == NULL)
@@ -71,8 +73,18 @@ _gpm_migrate_page_collect_scopes (GpmMigratePage *self)
       ps->label = g_strdup (scope != NULL ? gpm_gui_scope_label (scope) : keys[k]);
       ps->count = g_array_index (counts, guint, k);
       ps->person = scope != NULL && scope->kind == GPM_SCOPE_USER;
-      g_ptr_array_add (ps->person ? self->people : self->scopes, ps);
+      g_ptr_array_add (ps->person ? people : scopes, ps);
     }
+  *out_scopes = scopes;
+  *out_people = people;
+}
+
+void
+_gpm_migrate_page_collect_scopes (GpmMigratePage *self)
+{
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  _gpm_migrate_page_dup_scopes (self->plan, self->posts, &self->scopes, &self->people);
 }
 
 /* Statement */
@@ -140,6 +152,10 @@ _gpm_migrate_page_dup_effective_plan (GpmMigratePage *self)
   return plan;
 }
 
+static void show_duration (GpmMigratePage      *self,
+                           GpmPlan             *plan,
+                           const GpmPlanCounts *counts);
+
 static void
 show_statement (GpmMigratePage      *self,
                 GpmPlan             *plan,
@@ -148,11 +164,8 @@ show_statement (GpmMigratePage      *self,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
-  g_autofree char *duration = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   GpmPlanCounts counts = *c;
   guint n_people_mapped = 0;
-  guint n_left;
 
   host = pod_host (self->pod);
   user = gpm_pod_dup_username (self->pod);
@@ -250,11 +263,26 @@ show_statement (GpmMigratePage      *self,
   /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
   gtk_label_set_selectable (self->statement_label, text->len > 0);
 
-  /* How long: the posts still to send, each once, never the skipped */
-  n_left = counts.n_to_send - counts.n_posted;
+  if (self->people_row != NULL)
+    update_people_subtitle (self, plan);
+  self->shown_counts = counts;
+  self->counted = TRUE;
+  show_duration (self, plan, &counts);
+}
+
+/* How long: the posts still to send, each once, never the skipped */
+static void
+show_duration (GpmMigratePage      *self,
+               GpmPlan             *plan,
+               const GpmPlanCounts *counts)
+{
+  g_autofree char *duration = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint n_left = counts->n_to_send - counts->n_posted;
+
   if (n_left == 0)
     {
-      duration = g_strdup (counts.n_posted > 0 ? _("Everything selected is on the pod already")
+      duration = g_strdup (counts->n_posted > 0 ? _("Everything selected is on the pod already")
                                                : _("Nothing to send."));
       gtk_label_set_label (self->duration_label, duration);
       gtk_label_set_label (self->pace_label, "");
@@ -273,8 +301,6 @@ show_statement (GpmMigratePage      *self,
   /* the whole sentence, where the lines are cut short */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), duration);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->pace_label), duration);
-  if (self->people_row != NULL)
-    update_people_subtitle (self, plan);
   {
     g_autofree char *sentence = g_strdup_printf (ngettext ("%u post to send. %s.", "%u posts to send. %s.", n_left),
                                                  n_left, duration);
@@ -334,6 +360,10 @@ counted_cb (GObject      *source,
   if (count->serial != self->count_serial || self->plan == NULL || self->pod == NULL)
     return;
   g_debug ("the statement's count of %u posts arrived", count->posts ? count->posts->len : 0);
+  /* A pace set since the count began changes no count, only the duration
+   * (_gpm_migrate_page_update_duration() started none): the page's pace */
+  gpm_plan_set_delay (count->plan, gpm_plan_get_delay (self->plan));
+  gpm_plan_set_max_per_day (count->plan, gpm_plan_get_max_per_day (self->plan));
   show_statement (self, count->plan, &count->counts);
 }
 
@@ -345,7 +375,9 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   Count *count;
 
   self->count_serial++;
-  if (self->plan == NULL || self->pod == NULL)
+  /* While the plan is prepared its posts are being chosen in the worker:
+   * the count follows when they are in */
+  if (self->plan == NULL || self->pod == NULL || self->prepare_task != NULL)
     return;
   plan = _gpm_migrate_page_dup_effective_plan (self);
 
@@ -361,7 +393,7 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   /* The first count of this plan: the duration's line says why it is
    * empty (later ones keep the last statement until theirs arrives) */
   if (*gtk_label_get_label (self->duration_label) == '\0')
-    gtk_label_set_label (self->duration_label, _("Counting the posts…"));
+    _gpm_migrate_page_show_counting (self);
   count = g_new0 (Count, 1);
   count->plan = g_steal_pointer (&plan);
   count->posts = g_ptr_array_ref (self->posts);
@@ -371,6 +403,32 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   g_task_set_source_tag (task, _gpm_migrate_page_update_statement);
   g_task_set_task_data (task, count, (GDestroyNotify) count_free);
   g_task_run_in_thread (task, count_thread);
+}
+
+void
+_gpm_migrate_page_show_counting (GpmMigratePage *self)
+{
+  gtk_label_set_label (self->duration_label, _("Counting the posts…"));
+  gtk_label_set_label (self->pace_label, "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pace_label), NULL);
+}
+
+void
+_gpm_migrate_page_update_duration (GpmMigratePage *self)
+{
+  g_autoptr(GpmPlan) plan = NULL;
+
+  if (self->plan == NULL || self->pod == NULL || self->prepare_task != NULL)
+    return;
+  /* No count of this plan shown yet: one */
+  if (!self->counted)
+    {
+      _gpm_migrate_page_update_statement (self);
+      return;
+    }
+  plan = _gpm_migrate_page_dup_effective_plan (self);
+  show_duration (self, plan, &self->shown_counts);
 }
 
 const char *

@@ -15,11 +15,18 @@
 #include "gpm-util.h"
 
 /* Preparing: the journal is opened in a worker (naming the takeout reads
- * every post's author) while the pod lists its aspects; the page shows the
- * plan once both are there. */
+ * every post's author) and the ticked audiences' posts are chosen there,
+ * while the pod lists its aspects; once both are in, the plan restored
+ * from the journal, a second worker finds the private audiences; then the
+ * page shows the plan. Each is a walk over every post (together 120–133 ms
+ * at 100,000 posts): none on the UI thread. */
 typedef struct {
   GpmPod     *pod;
   GPtrArray  *all_posts;
+  GpmPlan    *select_plan;  /* the worker's copy of the plan, to choose the posts */
+  GPtrArray  *posts;        /* the ticked audiences' posts */
+  GPtrArray  *scopes;       /* PrivateScope*, from the second worker */
+  GPtrArray  *people;
   guint       pending;
   GpmJournal *journal;
   guint       n_posted;
@@ -36,6 +43,10 @@ prepare_free (Prepare *p)
 {
   g_object_unref (p->pod);
   g_ptr_array_unref (p->all_posts);
+  g_clear_object (&p->select_plan);
+  g_clear_pointer (&p->posts, g_ptr_array_unref);
+  g_clear_pointer (&p->scopes, g_ptr_array_unref);
+  g_clear_pointer (&p->people, g_ptr_array_unref);
   g_clear_pointer (&p->journal, gpm_object_unref_in_worker);
   g_clear_pointer (&p->posted, g_hash_table_unref);
   g_clear_object (&p->saved);
@@ -45,6 +56,9 @@ prepare_free (Prepare *p)
   g_clear_error (&p->aspects_error);
   g_free (p);
 }
+
+static GPtrArray *ticked_posts (GpmPlan   *plan,
+                                GPtrArray *all_posts);
 
 static void
 open_journal_thread (GTask        *task,
@@ -60,6 +74,9 @@ open_journal_thread (GTask        *task,
    * (the CLI too) filed it: the plan module's rule */
   GpmJournal *journal = gpm_plan_open_journal (p->pod, NULL, NULL, p->all_posts, NULL, &error);
 
+  /* The audiences are the ones ticked on entering (restoring a saved plan
+   * keeps them): chosen here, not on the UI thread */
+  p->posts = ticked_posts (p->select_plan, p->all_posts);
   if (journal == NULL)
     {
       g_task_return_error (task, error);
@@ -147,15 +164,7 @@ prepare_finish_plan (GpmMigratePage *self,
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   self->aspects = p->aspects ? g_ptr_array_ref (p->aspects) : g_ptr_array_new ();
   self->aspects_failed = p->aspects_error != NULL;
-  if (p->aspects_error != NULL)
-    {
-      g_autofree char *message = gpm_gui_error_message (p->aspects_error);
-      g_autofree char *text = g_strdup_printf (_("The pod's aspects could not be listed, so private posts can only be skipped: %s"),
-                                               message);
-      gtk_label_set_label (self->plan_message_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), TRUE);
-    }
-  else
+  if (p->aspects_error == NULL)
     {
       /* A saved plan naming an aspect deleted since: those audiences are
        * skipped until the user chooses again, never a refused run */
@@ -168,12 +177,62 @@ prepare_finish_plan (GpmMigratePage *self,
       if (gpm_plan_drop_missing_aspects (self->plan, (const char * const *) strv) > 0)
         g_debug ("targets naming aspects the account does not have were unset");
     }
+}
+
+/* The private audiences are in: the page shows the plan */
+static void
+prepare_show_plan (GpmMigratePage *self,
+                   Prepare        *p)
+{
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
+  self->scopes = g_steal_pointer (&p->scopes);
+  self->people = g_steal_pointer (&p->people);
+  /* with the plan it is about */
+  if (p->aspects_error != NULL)
+    {
+      g_autofree char *message = gpm_gui_error_message (p->aspects_error);
+      g_autofree char *text = g_strdup_printf (_("The pod's aspects could not be listed, so private posts can only be skipped: %s"),
+                                               message);
+      gtk_label_set_label (self->plan_message_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), TRUE);
+    }
   gtk_widget_set_visible (self->preparing_box, FALSE);
-  _gpm_migrate_page_collect_scopes (self);
   _gpm_migrate_page_show_pace (self);
   _gpm_migrate_page_build_mapping_rows (self);
   gtk_widget_set_sensitive (self->header_start_button, TRUE);
   _gpm_migrate_page_save_plan (self);
+}
+
+static void
+audiences_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Prepare *p = g_task_get_task_data (g_task_get_task_data (task));
+
+  /* select_plan is, by now, a copy of the restored plan */
+  _gpm_migrate_page_dup_scopes (p->select_plan, p->posts, &p->scopes, &p->people);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+audiences_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GpmMigratePage *self = GPM_MIGRATE_PAGE (source);
+  g_autoptr(GTask) task = user_data;
+
+  if (self->prepare_task != task)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Replaced by a newer plan"));
+      return;
+    }
+  g_clear_object (&self->prepare_task);
+  prepare_show_plan (self, g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
 }
 
 /* One half of the prepare @task is done; the second completes it. */
@@ -196,9 +255,19 @@ prepare_step_done (GpmMigratePage *self,
     }
   else
     {
-      g_clear_object (&self->prepare_task);
+      g_autoptr(GTask) audiences_task = NULL;
+
       prepare_finish_plan (self, p);
-      g_task_return_boolean (task, TRUE);
+      self->posts = g_steal_pointer (&p->posts);
+      /* The private audiences of the restored plan (its left-out posts
+       * count), in a worker on a copy of it */
+      g_clear_object (&p->select_plan);
+      p->select_plan = gpm_plan_copy (self->plan);
+      p->posts = g_ptr_array_ref (self->posts);
+      audiences_task = g_task_new (self, NULL, audiences_done_cb, g_object_ref (task));
+      g_task_set_source_tag (audiences_task, audiences_thread);
+      g_task_set_task_data (audiences_task, g_object_ref (task), g_object_unref);
+      g_task_run_in_thread (audiences_task, audiences_thread);
     }
 }
 
@@ -291,7 +360,10 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_clear_pointer (&self->all_posts, g_ptr_array_unref);
   self->all_posts = g_ptr_array_ref (all_posts);
   plan_options_from_settings (self->plan);
-  _gpm_migrate_page_select_posts (self);
+  p->select_plan = gpm_plan_copy (self->plan);
+  /* The posts are chosen in the journal's worker */
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->counted = FALSE;
   self->exporting = FALSE;
   self->aspects_failed = FALSE;
   if (self->migrator != NULL)
@@ -305,10 +377,17 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   /* The plan without its aspect rows until the pod has listed them */
   g_clear_pointer (&self->aspects, g_ptr_array_unref);
   _gpm_migrate_page_remove_mapping_rows (self);
-  _gpm_migrate_page_collect_scopes (self);
+  g_clear_pointer (&self->scopes, g_ptr_array_unref);
+  g_clear_pointer (&self->people, g_ptr_array_unref);
   _gpm_migrate_page_show_pace (self);
   gtk_widget_set_visible (self->mapping_box, FALSE);
+  /* No count until the posts are chosen; the last plan's statement and
+   * duration are gone (they would say what this plan does not) */
   _gpm_migrate_page_update_statement (self);
+  gtk_label_set_label (self->statement_label, "");
+  gtk_label_set_selectable (self->statement_label, FALSE);
+  gtk_label_set_label (self->summary_duration_label, "");
+  _gpm_migrate_page_show_counting (self);
   gtk_widget_set_visible (self->preparing_box, TRUE);
   gtk_label_set_label (self->plan_message_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->plan_message_label), FALSE);

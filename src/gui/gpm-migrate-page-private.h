@@ -73,6 +73,8 @@ struct _GpmMigratePage
   guint           n_posted_before;  /* POSTED in the journal when the plan was made */
   guint           n_expected;       /* the posts the running plan sends (the progress's total) */
   guint           count_serial;     /* the statement's latest count (-plan.c): older ones are dropped */
+  gboolean        counted;          /* shown_counts holds the last count shown */
+  GpmPlanCounts   shown_counts;
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   const char     *status;
@@ -101,7 +103,17 @@ void _gpm_migrate_page_emit_started        (GpmMigratePage *self);
 void _gpm_migrate_page_scope_free          (PrivateScope   *scope);
 /* The private audiences of the plan's selection (self->scopes, ->people) */
 void _gpm_migrate_page_collect_scopes      (GpmMigratePage *self);
+/* The same for @plan and @posts, in any thread (the prepare's worker) */
+void _gpm_migrate_page_dup_scopes          (GpmPlan        *plan,
+                                            GPtrArray      *posts,
+                                            GPtrArray     **out_scopes,
+                                            GPtrArray     **out_people);
 void _gpm_migrate_page_update_statement    (GpmMigratePage *self);
+/* The pace changed: the duration again from the last count (the pace
+ * changes no count), or a count if there is none yet */
+void _gpm_migrate_page_update_duration     (GpmMigratePage *self);
+/* "Counting the posts…" where the duration goes */
+void _gpm_migrate_page_show_counting       (GpmMigratePage *self);
 void _gpm_migrate_page_build_mapping_rows  (GpmMigratePage *self);
 void _gpm_migrate_page_remove_mapping_rows (GpmMigratePage *self);
 /* The plan a start follows: self->plan, without the targets when the

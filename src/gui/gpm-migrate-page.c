@@ -113,7 +113,9 @@ pace_changed_cb (GpmMigratePage *self)
   if (delay >= GPM_MIGRATOR_MIN_DELAY)
     g_settings_set_uint (settings, "post-delay-seconds", delay);
   g_settings_set_uint (settings, "max-posts-per-day", max_per_day);
-  _gpm_migrate_page_update_statement (self);
+  /* The pace changes no count: only the duration again (a recount was a
+   * walk over every post in a worker at each step of the spin button) */
+  _gpm_migrate_page_update_duration (self);
   if (!gpm_migrate_page_is_running (self))
     _gpm_migrate_page_save_plan (self);
 }
