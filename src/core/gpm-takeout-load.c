@@ -583,6 +583,7 @@ load_zip_part_direct (LoadState *st,
   g_autoptr(GpmZipEntryReader) reader = NULL;
   g_autofree char *raw = NULL;
   gsize raw_cap = 0;
+  g_autoptr(GArray) offsets = NULL;
   GpmZipEntryInfo info;
   SideWork side;
 
@@ -591,6 +592,8 @@ load_zip_part_direct (LoadState *st,
       g_debug ("%s: read with libarchive: %s", part->path, error->message);
       return FALSE;
     }
+  offsets = g_array_sized_new (FALSE, FALSE, sizeof (guint64),
+                               (guint) MIN (gpm_zip_walk_get_n_entries (walk), 1u << 20));
   reader = gpm_zip_entry_reader_new (gpm_zip_walk_get_fd (walk));
   gpm_takeout_side_work_start (&side, gpm_zip_walk_get_fd (walk), NULL);
 
@@ -605,6 +608,9 @@ load_zip_part_direct (LoadState *st,
       if ((info.ordinal & 63) == 0 && g_cancellable_is_cancelled (st->cancellable))
         break;
       gpm_takeout_load_progress (st, st->base + info.offset, FALSE);
+      /* (the walk takes no encrypted zip: every entry can be opened there) */
+      g_assert (info.ordinal == offsets->len);
+      g_array_append_val (offsets, info.offset);
 
       if (info.name_len + 1 > raw_cap)
         {
@@ -679,6 +685,10 @@ load_zip_part_direct (LoadState *st,
     }
 
   gpm_takeout_side_work_finish (&side);
+
+  g_mutex_lock (&st->self->directory_lock);
+  part->offsets = g_steal_pointer (&offsets);
+  g_mutex_unlock (&st->self->directory_lock);
   return TRUE;
 }
 
@@ -695,6 +705,7 @@ load_archive_part (LoadState *st,
   /* The archive may have changed since it was last read */
   g_mutex_lock (&st->self->directory_lock);
   g_clear_pointer (&part->directory, g_array_unref);
+  g_clear_pointer (&part->offsets, g_array_unref);
   part->directory_read = FALSE;
   g_mutex_unlock (&st->self->directory_lock);
 

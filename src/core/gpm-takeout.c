@@ -184,6 +184,7 @@ gpm_takeout_finalize (GObject *object)
     {
       g_free (self->parts[i].path);
       g_clear_pointer (&self->parts[i].directory, g_array_unref);
+      g_clear_pointer (&self->parts[i].offsets, g_array_unref);
     }
   g_free (self->parts);
   g_strfreev (self->paths);
@@ -605,16 +606,20 @@ gpm_takeout_get_entry_size (GpmTakeout            *self,
   return sb.st_size;
 }
 
-/* The part's central directory, read once (NULL when it cannot be). */
+/* The part's local header offsets by ordinal when our walk read it
+ * (@offsets), else its central directory, read once (NULL when it cannot
+ * be). */
 static GArray *
 dup_directory (GpmTakeout *self,
-               guint       part_idx)
+               guint       part_idx,
+               GArray    **offsets)
 {
   Part *part = &self->parts[part_idx];
   GArray *directory;
 
   g_mutex_lock (&self->directory_lock);
-  if (!part->directory_read)
+  *offsets = part->offsets ? g_array_ref (part->offsets) : NULL;
+  if (*offsets == NULL && !part->directory_read)
     {
       g_autoptr(GError) error = NULL;
 
@@ -629,8 +634,9 @@ dup_directory (GpmTakeout *self,
   return directory;
 }
 
-/* A zip entry reached through its local header offset from the central
- * directory: libarchive's streaming reader started there reads one entry.
+/* A zip entry reached through its local header offset (kept by our walk,
+ * else from the central directory read again): libarchive's streaming
+ * reader started there reads one entry.
  * NULL when that is not possible or the entry found there is not @e (the
  * caller then walks the archive, which always works). */
 static GInputStream *
@@ -639,23 +645,36 @@ open_zip_entry_direct (GpmTakeout   *self,
                        GCancellable *cancellable)
 {
   const Part *part = &self->parts[e->pub.part];
-  g_autoptr(GArray) directory = dup_directory (self, e->pub.part);
+  g_autoptr(GArray) offsets = NULL;
+  g_autoptr(GArray) directory = dup_directory (self, e->pub.part, &offsets);
   g_autoptr(GpmArchiveReader) reader = NULL;
   struct archive_entry *ae = NULL;
-  const GpmZipRecord *record;
   g_autofree char *raw = NULL;
   g_autofree char *clean = NULL;
   const char *why;
+  guint64 offset;
   gpointer token;
   int r;
 
-  if (directory == NULL || e->ordinal >= directory->len)
-    return NULL;
-  record = &g_array_index (directory, GpmZipRecord, e->ordinal);
-  if (!gpm_zip_record_is_direct (record))
-    return NULL;
+  if (offsets != NULL)
+    {
+      if (e->ordinal >= offsets->len)
+        return NULL;
+      offset = g_array_index (offsets, guint64, e->ordinal);
+    }
+  else
+    {
+      const GpmZipRecord *record;
 
-  reader = gpm_archive_reader_open_zip_at (part->path, record->offset, cancellable, NULL);
+      if (directory == NULL || e->ordinal >= directory->len)
+        return NULL;
+      record = &g_array_index (directory, GpmZipRecord, e->ordinal);
+      if (!gpm_zip_record_is_direct (record))
+        return NULL;
+      offset = record->offset;
+    }
+
+  reader = gpm_archive_reader_open_zip_at (part->path, offset, cancellable, NULL);
   if (reader == NULL)
     return NULL;
 

@@ -482,6 +482,14 @@ gpm_zip_walk_next (GpmZipWalk      *walk,
   return walk_next (walk, info, &unicode_path);
 }
 
+guint64
+gpm_zip_walk_get_n_entries (GpmZipWalk *walk)
+{
+  g_return_val_if_fail (walk != NULL, 0);
+
+  return walk->n_entries;
+}
+
 int
 gpm_zip_walk_get_fd (GpmZipWalk *walk)
 {

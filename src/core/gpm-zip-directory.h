@@ -59,6 +59,9 @@ GpmZipWalk *gpm_zip_walk_open      (const char       *path,
 gboolean    gpm_zip_walk_next      (GpmZipWalk       *walk,
                                     GpmZipEntryInfo  *info);
 void        gpm_zip_walk_free      (GpmZipWalk       *walk);
+/* How many records the directory says it has (a size hint: a zip of
+ * 65,535 or more entries without zip64 records says 65,535). */
+guint64     gpm_zip_walk_get_n_entries (GpmZipWalk   *walk);
 /* The file, for gpm_zip_entry_reader_new() (valid as long as @walk). */
 int         gpm_zip_walk_get_fd    (GpmZipWalk       *walk);
 /* Whether the record is a directory, a symbolic link, or another file type
