@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-a11y.h"
+#include "gpm-scope-row.h"
 #include "gpm-scope-sidebar.h"
 
 struct _GpmScopeSidebar
@@ -477,72 +478,38 @@ gpm_scope_sidebar_update_index (GpmScopeSidebar *self,
 
 static void row_activate_cb (GpmScopeSidebar *self, guint position);
 
+/* A click on the name shows the audience (the list selects the row) and,
+ * in a narrow window, goes on to its posts: single-click activation would
+ * change the audience as the pointer passes over the rows. */
 static void
-title_released_cb (GtkGestureClick *click,
-                   int              n_press,
-                   double           x,
-                   double           y,
-                   GtkListItem     *item)
+title_clicked_cb (GpmScopeRow *row,
+                  GtkListItem *item)
 {
-  GpmScopeSidebar *self = g_object_get_data (G_OBJECT (click), "sidebar");
+  GtkWidget *self = gtk_widget_get_ancestor (GTK_WIDGET (row), GPM_TYPE_SCOPE_SIDEBAR);
 
-  if (n_press == 1 && gtk_list_item_get_item (item) != NULL)
-    row_activate_cb (self, gtk_list_item_get_position (item));
+  if (self != NULL && gtk_list_item_get_item (item) != NULL)
+    row_activate_cb (GPM_SCOPE_SIDEBAR (self), gtk_list_item_get_position (item));
 }
 
+/* The expander stays the list item's child: it is what the arrow keys
+ * focus and what focused_expander() looks for. */
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
   GtkWidget *expander = gtk_tree_expander_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *check = gtk_check_button_new ();
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *lock = gtk_image_new_from_icon_name ("changes-prevent-symbolic");
-  GtkWidget *globe = gtk_image_new_from_icon_name ("web-browser-symbolic");
-  GtkWidget *count = gtk_label_new (NULL);
-  GtkGesture *click;
+  GtkWidget *row = gpm_scope_row_new ();
 
-  /* The check box alone ticks; the name beside it is part of the row, so a
-   * click there shows the audience's posts without ticking it. */
-  gtk_widget_set_tooltip_text (check, _("Tick to move these posts"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_widget_set_tooltip_text (lock, _("Private: shared only with some people"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (lock),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Private"), -1);
-  gtk_widget_add_css_class (lock, "private-icon");
-  gtk_widget_set_tooltip_text (globe, _("Becomes public on diaspora*, which has no communities"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (globe),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Becomes public"), -1);
-  gtk_widget_add_css_class (globe, "becomes-public-icon");
-  gtk_widget_add_css_class (count, "dim-label");
-  gtk_widget_add_css_class (count, "numeric");
-  gtk_label_set_xalign (GTK_LABEL (count), 1.0);
-
-  gtk_box_append (GTK_BOX (box), check);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), lock);
-  gtk_box_append (GTK_BOX (box), globe);
-  gtk_box_append (GTK_BOX (box), count);
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  g_signal_connect_object (row, "title-clicked", G_CALLBACK (title_clicked_cb), item, 0);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), row);
   gtk_list_item_set_child (item, expander);
+}
 
-  /* A click on the name shows the audience (the list selects the row) and,
-   * in a narrow window, goes on to its posts: single-click activation would
-   * change the audience as the pointer passes over the rows. */
-  click = gtk_gesture_click_new ();
-  g_signal_connect_object (click, "released", G_CALLBACK (title_released_cb), item, 0);
-  g_object_set_data (G_OBJECT (click), "sidebar", user_data);
-  gtk_widget_add_controller (title, GTK_EVENT_CONTROLLER (click));
-
-  g_object_set_data (G_OBJECT (item), "check", check);
-  g_object_set_data (G_OBJECT (item), "title", title);
-  g_object_set_data (G_OBJECT (item), "lock", lock);
-  g_object_set_data (G_OBJECT (item), "globe", globe);
-  g_object_set_data (G_OBJECT (item), "count", count);
+static GpmScopeRow *
+item_row (GtkListItem *item)
+{
+  return GPM_SCOPE_ROW (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (gtk_list_item_get_child (item))));
 }
 
 static void
@@ -551,48 +518,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              gpointer                  user_data)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (item);
-  GpmScopeNode *node = gtk_tree_list_row_get_item (row);
-  GtkWidget *expander = gtk_list_item_get_child (item);
-  GtkWidget *check = g_object_get_data (G_OBJECT (item), "check");
-  GtkWidget *title = g_object_get_data (G_OBJECT (item), "title");
-  GtkWidget *lock = g_object_get_data (G_OBJECT (item), "lock");
-  GtkWidget *globe = g_object_get_data (G_OBJECT (item), "globe");
-  GtkWidget *count = g_object_get_data (G_OBJECT (item), "count");
-  guint n = gpm_scope_node_get_count (node);
-  gboolean becomes_public = gpm_scope_node_get_becomes_public (node);
-  g_autofree char *count_text = g_strdup_printf ("%u", n);
-  g_autofree char *description = NULL;
-  GBinding *b1, *b2;
+  g_autoptr(GpmScopeNode) node = gtk_tree_list_row_get_item (row);
 
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
-  gtk_label_set_label (GTK_LABEL (title), gpm_scope_node_get_title (node));
-  gtk_label_set_label (GTK_LABEL (count), count_text);
-  gtk_widget_set_visible (lock, gpm_scope_node_get_is_private (node));
-  /* On the group only: every community under it is the same */
-  gtk_widget_set_visible (globe, becomes_public && gpm_scope_node_get_children (node) != NULL);
-
-  if (gpm_scope_node_get_is_private (node))
-    description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
-  else if (becomes_public)
-    description = g_strdup_printf (ngettext ("%u post, becomes public", "%u posts, become public", n), n);
-  else
-    description = g_strdup_printf (ngettext ("%u post", "%u posts", n), n);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
-  /* The row and the expander take the focus too (arrow keys): same name */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  gpm_scope_row_bind (item_row (item), row, node);
   gpm_a11y_label_list_item (item, gpm_scope_node_get_title (node));
-
-  b1 = g_object_bind_property (node, "active", check, "active",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  b2 = g_object_bind_property (node, "inconsistent", check, "inconsistent",
-                               G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "b1", b1);
-  g_object_set_data (G_OBJECT (item), "b2", b2);
-  g_object_unref (node);
 }
 
 static void
@@ -600,16 +529,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GBinding *b1 = g_object_get_data (G_OBJECT (item), "b1");
-  GBinding *b2 = g_object_get_data (G_OBJECT (item), "b2");
-
-  if (b1 != NULL)
-    g_binding_unbind (b1);
-  if (b2 != NULL)
-    g_binding_unbind (b2);
-  g_object_set_data (G_OBJECT (item), "b1", NULL);
-  g_object_set_data (G_OBJECT (item), "b2", NULL);
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
+  gpm_scope_row_unbind (item_row (item));
 }
 
 /* Enter or a double click on a row: that audience's posts (it is already
