@@ -26,6 +26,8 @@ done
 # No accessibility bus: with it, WebKit paints a freshly loaded preview later
 # than the shot is taken in this headless session (the app is the same)
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GDK_BACKEND=x11 LANG=C.UTF-8 GTK_A11Y=none
+# The app's icon from the source tree, as an installed app's is found (the notification's)
+export XDG_DATA_DIRS="$src/data:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}"
 # run-with-keyring.sh: a private session bus and an unlocked throw-away keyring
 xvfb-run -a -s "-screen 0 1280x800x24" "$src/tests/run-with-keyring.sh" \
   "$build/tests/gpm-screenshots" "$out" "$src/data/demo/takeout-demo.zip" "$big" "$tmp/bad"

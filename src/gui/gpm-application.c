@@ -395,6 +395,13 @@ gpm_application_notify (GpmApplication *self,
   g_return_if_fail (GPM_IS_APPLICATION (self));
 
   g_hash_table_insert (self->notifications, g_strdup (id), g_strdup (description));
+  /* The app's icon beside the text (a desktop without the app's .desktop
+   * file, GNOME's fallback daemon say, otherwise leaves the place empty) */
+  {
+    g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID);
+
+    g_notification_set_icon (notification, icon);
+  }
   bus = g_application_get_dbus_connection (G_APPLICATION (self));
   if (bus == NULL)
     return;
