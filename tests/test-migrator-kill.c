@@ -311,11 +311,17 @@ test_kill_restart (gconstpointer data)
    * kills to land in the middle of requests. Faults on a path are used in order. */
   inject (&tool, "close-after-store", "/status_messages", 0, 2);
   inject (&tool, "status", "/status_messages", 503, 1);
-  /* diaspora's daily cleanup of pending photos right before post requests. */
-  inject (&tool, "cleanup-photos", "/status_messages", 0, 6);
-  /* Saved, then answered as after an exception (403), or with {}. */
+  /* diaspora's daily cleanup of pending photos right before post requests,
+   * six times, but never three in a row: the cleanup runs once a day, so one
+   * post meets it at most twice (the migrator's MAX_REPAIRS in
+   * gpm-migrator-post.c: a third time in a row fails the post, which a run
+   * that is not killed would then rightly report), whatever the kills. Between them: saved, then answered as after an exception (403),
+   * or with {}. */
+  inject (&tool, "cleanup-photos", "/status_messages", 0, 2);
   inject (&tool, "save-then-status", "/status_messages", 0, 1);
+  inject (&tool, "cleanup-photos", "/status_messages", 0, 2);
   inject (&tool, "empty-answer", "/status_messages", 0, 1);
+  inject (&tool, "cleanup-photos", "/status_messages", 0, 2);
   inject (&tool, "slow", "/status_messages", 150, 100000);
   inject (&tool, "slow", "/photos", 30, 100000);
   inject (&tool, "slow", "/people/", 20, 100000);
