@@ -314,8 +314,8 @@ test_kill_restart (gconstpointer data)
   /* diaspora's daily cleanup of pending photos right before post requests,
    * six times, but never three in a row: the cleanup runs once a day, so one
    * post meets it at most twice (the migrator's MAX_REPAIRS in
-   * gpm-migrator-post.c: a third time in a row fails the post, which a run
-   * that is not killed would then rightly report), whatever the kills. Between them: saved, then answered as after an exception (403),
+   * gpm-migrator-post.c: a third time in a row fails the post, as
+   * /migrator/web/photos-cleaned-thrice checks), whatever the kills. Between them: saved, then answered as after an exception (403),
    * or with {}. */
   inject (&tool, "cleanup-photos", "/status_messages", 0, 2);
   inject (&tool, "save-then-status", "/status_messages", 0, 1);

@@ -105,6 +105,40 @@ test_photos_cleaned_before_post (Fixture       *f,
   assert_complete_run (f, migrator);
 }
 
+/* The cleanup meets the same post three times in a row (web: saved
+ * without the photo each time): taken back each time, then failed with the
+ * reason (MAX_REPAIRS), and nothing of it stays on the pod; the others go. */
+static void
+test_photos_cleaned_thrice (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  RunState state = { 0 };
+  guint n_failed = 0;
+
+  /* The first post has no photo (one fault); the second has one (three) */
+  gpm_test_pod_inject_fault (f->server, "/status_messages", GPM_TEST_POD_FAULT_CLEANUP_PHOTOS, 0, 4);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, gpm_migrator_get_n_done (migrator));
+  entries = gpm_journal_list (f->journal, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      GpmJournalEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->state != GPM_JOURNAL_STATE_FAILED)
+        continue;
+      n_failed++;
+      g_assert_nonnull (strstr (entry->reason, "without all of its photos 3 times"));
+      g_assert_null (entry->remote_id);
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+}
+
 /* An earlier process died after the pod kept a post without its photos:
  * once before recording it (found by the check), once after (recorded in
  * the journal, not deleted yet). Both copies are deleted and the posts
@@ -650,6 +684,7 @@ main (int argc, char **argv)
   g_test_add ("/migrator/api/photos-cleaned-between-runs", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_between_runs, fixture_tear_down);
   g_test_add ("/migrator/web/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
   g_test_add ("/migrator/api/photos-cleaned-before-post", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photos_cleaned_before_post, fixture_tear_down);
+  g_test_add ("/migrator/web/photos-cleaned-thrice", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photos_cleaned_thrice, fixture_tear_down);
   g_test_add ("/migrator/web/restart-incomplete", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/api/restart-incomplete", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_restart_incomplete, fixture_tear_down);
   g_test_add ("/migrator/web/corrupt-photo", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_corrupt_photo, fixture_tear_down);
