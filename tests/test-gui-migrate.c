@@ -411,6 +411,107 @@ test_per_post_decisions (void)
 }
 
 static gboolean
+pod_has_a_post (gpointer pod)
+{
+  return gpm_test_pod_count_posts (pod) >= 1;
+}
+
+/* The same decisions taken while the migration runs: the posts not sent
+ * yet follow them (the migrator has its own copy of the plan, which a
+ * change of a post alone never reached), and the journal keeps them */
+static void
+test_decisions_while_running (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-running-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  g_autoptr(GPtrArray) received = NULL;
+  g_autoptr(GpmPlan) saved = NULL;
+  GpmWindow *window;
+  GpmPreview *preview;
+  GpmSignInDialog *dialog;
+  GpmPostEditor *editor;
+  GpmMigratePage *page;
+  GtkWidget *leave_out;
+  gboolean edited_seen = FALSE;
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (pod, "dave", "correct horse", NULL);
+  gpm_test_pod_add_aspect (pod, "dave", "Family");
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  /* a fresh start: the plan of the test before (the last account's)
+   * would come back with the window */
+  g_settings_set_string (gpm_settings_get_default (), "last-pod", "");
+  g_settings_set_string (gpm_settings_get_default (), "last-user", "");
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gpm_test_gui_open_everything (window, paths);
+  preview = gpm_window_get_preview (window);
+
+  gpm_application_forget_pods (gpm_test_gui_get_app ());
+  dialog = gpm_test_gui_open_sign_in (window);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, "dave");
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  page = gpm_window_get_migrate_page (window);
+  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+
+  /* Oldest first, a pause between posts: the first is on the pod while
+   * the rest wait */
+  gpm_migrate_page_set_delay (page, 3);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_test_gui_wait (pod_has_a_post, pod, 60));
+  g_assert_true (gpm_migrate_page_is_running (page));
+
+  /* the last one left out, the second one's text edited */
+  gpm_preview_set_post (preview, post_with (window, "Written somewhere"));
+  leave_out = find_button (GTK_WIDGET (preview), "_Leave Out");
+  g_assert_nonnull (leave_out);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+  gpm_preview_set_post (preview, post_with (window, "Second public post"));
+  editor = gpm_preview_edit_text (preview);
+  g_assert_nonnull (editor);
+  gpm_post_editor_set_text (editor, "Words changed while it ran");
+  gpm_post_editor_save (editor);
+
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+
+  received = gpm_test_pod_dup_posts (pod);
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_test_message ("received: %s", post->text);
+      g_assert_null (strstr (post->text, "Written somewhere"));
+      g_assert_null (strstr (post->text, "Second public post"));
+      if (g_str_equal (post->text, "Words changed while it ran"))
+        edited_seen = TRUE;
+    }
+  g_assert_true (edited_seen);
+  /* the first, the edited second and the family's */
+  g_assert_cmpuint (received->len, ==, 3);
+
+  /* Kept in the journal, for the next time */
+  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (saved);
+  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "Written somewhere"))));
+  g_assert_cmpstr (gpm_plan_get_post_text (saved, gpm_journal_post_key (post_with (window, "Second public post"))),
+                   ==, "Words changed while it ran");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (tmp);
+}
+
+static gboolean
 has_pod (gpointer data)
 {
   return *(GpmPod **) data != NULL;
@@ -1053,6 +1154,7 @@ main (int   argc,
   g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
   g_test_add_func ("/gui/sign-in-variants", test_sign_in_variants);
   g_test_add_func ("/gui/per-post-decisions", test_per_post_decisions);
+  g_test_add_func ("/gui/decisions-while-running", test_decisions_while_running);
   g_test_add_func ("/gui/migrate-in-background", test_migrate_in_background);
   g_test_add_func ("/gui/background-without-portal", test_background_without_portal);
   g_test_add_func ("/gui/resume-unfinished", test_resume_unfinished);

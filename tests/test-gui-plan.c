@@ -711,6 +711,115 @@ test_other_account (void)
   gpm_test_rm_rf (tmp);
 }
 
+static gboolean
+post_a_excluded (gpointer plan)
+{
+  return gpm_plan_is_post_excluded (plan, "users/1/posts/a");
+}
+
+/* The journal the window restored its plan from keeps post a in */
+static gboolean
+journal_keeps_a (gpointer window)
+{
+  GpmJournal *journal = gpm_window_get_state_journal (window);
+  g_autoptr(GpmPlan) saved = journal != NULL ? gpm_plan_load (journal, NULL) : NULL;
+
+  return saved != NULL && !gpm_plan_is_post_excluded (saved, "users/1/posts/a");
+}
+
+static GpmPost *
+post_with (GpmWindow  *window,
+           const char *content)
+{
+  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
+      return g_ptr_array_index (all, i);
+  g_assert_not_reached ();
+}
+
+/* A decision taken before signing in, on the plan the app restored at
+ * start: kept at once in that account's journal, with the audiences
+ * "Continue" brings back. It was kept nowhere: the next start (or going
+ * back to that account, gpm_plan_switch_account()) left the post out again. */
+static void
+test_decisions_before_sign_in (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-before-XXXXXX", NULL);
+  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  const char *paths[] = { takeout, NULL };
+  g_autoptr(GpmPod) erin = NULL;
+  g_auto(GStrv) audiences = NULL;
+  g_auto(GStrv) audiences_after = NULL;
+  GpmWindow *window, *first, *second;
+  GpmMigratePage *page;
+  GpmPreview *preview;
+  GtkWidget *leave_out;
+  GpmPlan *plan;
+
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (server, "erin", "correct horse", NULL);
+  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
+  erin = sign_in_as (server, "erin");
+
+  /* Erin's plan, saved: post a left out */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gpm_test_gui_open_everything (window, paths);
+  page = gpm_window_get_migrate_page (window);
+  plan_for (window, erin);
+  plan = gpm_migrate_page_get_plan (page);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/a", TRUE);
+  _gpm_migrate_page_save_plan (page);
+  g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
+  audiences = gpm_plan_dup_audiences (plan);
+  g_assert_cmpuint (g_strv_length (audiences), >, 0);
+  first = window;
+
+  /* The app again, Erin last: her plan comes back; post a taken back in
+   * the review, nobody signed in */
+  g_settings_set_string (gpm_settings_get_default (), "last-pod", gpm_pod_get_address (erin));
+  g_settings_set_string (gpm_settings_get_default (), "last-user", "erin");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  plan = gpm_window_get_plan (window);
+  g_assert_true (gpm_test_gui_wait (post_a_excluded, plan, 60));
+  preview = gpm_window_get_preview (window);
+  gpm_preview_set_post (preview, post_with (window, "First public post"));
+  leave_out = gpm_test_gui_find_widget (GTK_WIDGET (preview), FALSE, gpm_test_gui_widget_has_text, "_Leave Out");
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (leave_out));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (leave_out)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), FALSE);
+  g_assert_false (gpm_plan_is_post_excluded (plan, "users/1/posts/a"));
+  /* kept in her journal at once, her ticks with it */
+  g_assert_true (gpm_test_gui_wait (journal_keeps_a, window, 30));
+  {
+    g_autoptr(GpmPlan) saved = gpm_plan_load (gpm_window_get_state_journal (window), &error);
+
+    g_assert_no_error (error);
+    audiences_after = gpm_plan_dup_audiences (saved);
+    g_assert_true (g_strv_equal ((const char * const *) audiences, (const char * const *) audiences_after));
+  }
+  second = window;
+
+  /* and the app again: post a stays in */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gpm_test_gui_wait_list (window);
+  g_assert_true (gpm_test_gui_wait (journal_keeps_a, window, 60));
+  g_assert_false (gpm_plan_is_post_excluded (gpm_window_get_plan (window), "users/1/posts/a"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (second));
+  gtk_window_destroy (GTK_WINDOW (first));
+  gpm_test_rm_rf (tmp);
+}
+
 /* Quitting while a request is in flight: over within a second, and no
  * GLib criticals (the issue saw "invalid (NULL) class pointer") */
 static void
@@ -792,6 +901,7 @@ main (int   argc,
   g_test_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
   g_test_add_func ("/gui/plan/create-aspect", test_create_aspect);
   g_test_add_func ("/gui/plan/other-account", test_other_account);
+  g_test_add_func ("/gui/plan/decisions-before-sign-in", test_decisions_before_sign_in);
 
   return g_test_run ();
 }

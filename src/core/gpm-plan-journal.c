@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gpm-plan-private.h"
+#include "gpm-util.h"
 
 /* The version of the rows gpm_plan_save() writes. */
 #define PLAN_VERSION "1"
@@ -121,6 +122,65 @@ gpm_plan_save (GpmPlan     *self,
 
   rows = plan_rows (self);
   return gpm_journal_replace_plan (journal, rows, error);
+}
+
+typedef struct {
+  GpmJournal *journal;
+  GpmPlan    *plan;
+} SavePlan;
+
+static void
+save_plan_free (SavePlan *save)
+{
+  gpm_object_unref_in_worker (save->journal);
+  g_object_unref (save->plan);
+  g_free (save);
+}
+
+static void
+save_plan_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SavePlan *save = task_data;
+  GError *error = NULL;
+
+  if (!gpm_plan_save (save->plan, save->journal, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+gpm_plan_save_async (GpmPlan             *self,
+                     GpmJournal          *journal,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SavePlan *save;
+
+  g_return_if_fail (GPM_IS_PLAN (self));
+  g_return_if_fail (GPM_IS_JOURNAL (journal));
+
+  save = g_new0 (SavePlan, 1);
+  save->journal = g_object_ref (journal);
+  save->plan = gpm_plan_copy (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gpm_plan_save_async);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_plan_free);
+  g_task_run_in_thread (task, save_plan_thread);
+}
+
+gboolean
+gpm_plan_save_finish (GpmPlan       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean

@@ -273,6 +273,16 @@ char        *gpm_plan_describe_estimate  (GpmPlan     *self,
 gboolean     gpm_plan_save               (GpmPlan     *self,
                                           GpmJournal  *journal,
                                           GError     **error);
+/* gpm_plan_save() in a worker, of a copy of @self taken now (the caller
+ * goes on changing the plan meanwhile); @journal is released in the worker. */
+void         gpm_plan_save_async         (GpmPlan             *self,
+                                          GpmJournal          *journal,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean     gpm_plan_save_finish        (GpmPlan             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 /* The plan kept in @journal; NULL without @error when it has none. */
 GpmPlan     *gpm_plan_load               (GpmJournal  *journal,
                                           GError     **error);

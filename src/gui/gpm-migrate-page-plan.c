@@ -1038,43 +1038,15 @@ _gpm_migrate_page_update_header (GpmMigratePage *self)
 
 /* Saving */
 
-typedef struct {
-  GpmJournal *journal;
-  GpmPlan    *plan;
-} SavePlan;
-
-static void
-save_plan_free (SavePlan *save)
-{
-  gpm_object_unref_in_worker (save->journal);
-  g_object_unref (save->plan);
-  g_free (save);
-}
-
-static void
-save_plan_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  SavePlan *save = task_data;
-  GError *error = NULL;
-
-  if (!gpm_plan_save (save->plan, save->journal, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 save_plan_done_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  GpmMigratePage *self = GPM_MIGRATE_PAGE (source);
+  g_autoptr(GpmMigratePage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
     g_warning ("The migration plan could not be saved: %s", error->message);
   self->saving = FALSE;
   if (self->save_again)
@@ -1085,9 +1057,6 @@ save_plan_done_cb (GObject      *source,
 void
 _gpm_migrate_page_save_plan (GpmMigratePage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  SavePlan *save;
-
   if (self->journal == NULL || self->plan == NULL)
     return;
   if (self->saving)
@@ -1097,11 +1066,12 @@ _gpm_migrate_page_save_plan (GpmMigratePage *self)
     }
   self->saving = TRUE;
   self->save_again = FALSE;
-  save = g_new0 (SavePlan, 1);
-  save->journal = g_object_ref (self->journal);
-  save->plan = gpm_plan_copy (self->plan);
-  task = g_task_new (self, NULL, save_plan_done_cb, NULL);
-  g_task_set_source_tag (task, _gpm_migrate_page_save_plan);
-  g_task_set_task_data (task, save, (GDestroyNotify) save_plan_free);
-  g_task_run_in_thread (task, save_plan_thread);
+  gpm_plan_save_async (self->plan, self->journal, NULL, save_plan_done_cb, g_object_ref (self));
+}
+
+void
+gpm_migrate_page_save_plan (GpmMigratePage *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
+  _gpm_migrate_page_save_plan (self);
 }

@@ -535,27 +535,34 @@ gpm_migrate_page_update_audiences (GpmMigratePage     *self,
 
   changed = gpm_plan_copy (self->plan);
   gpm_plan_set_audiences (changed, scope_keys);
-  /* The same ticks (the sidebar announces every change, even back) */
-  if (gpm_plan_equal (changed, self->plan))
-    return TRUE;
   if (gpm_migrate_page_is_running (self))
     {
       GPtrArray *all = self->all_posts;
-      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) seen = NULL;
 
+      effective = gpm_plan_copy (changed);
+      if (self->aspects_failed)
+        gpm_plan_clear_targets (effective);
+      /* Compared with the plan the run follows, the migrator's own copy:
+       * a post left out or a text edited changed the page's plan itself
+       * already, so comparing with that one never saw it, and the run
+       * sent the post it was told to leave out */
+      if (gpm_plan_equal (effective, gpm_migrator_get_plan (self->migrator)))
+        return TRUE;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
       posts = g_ptr_array_new_with_free_func (g_object_unref);
       for (guint i = 0; i < all->len; i++)
         if (gpm_plan_selects_post (changed, g_ptr_array_index (all, i)) &&
             !gpm_plan_is_nothing_own (changed, g_ptr_array_index (all, i)) &&
             g_hash_table_add (seen, (gpointer) gpm_journal_post_key (g_ptr_array_index (all, i))))
           g_ptr_array_add (posts, g_object_ref (g_ptr_array_index (all, i)));
-      effective = gpm_plan_copy (changed);
-      if (self->aspects_failed)
-        gpm_plan_clear_targets (effective);
       /* the posts not sent yet follow the new selection, or nothing changes */
       if (!gpm_migrator_update_plan (self->migrator, effective, posts, error))
         return FALSE;
     }
+  /* The same ticks (the sidebar announces every change, even back) */
+  else if (gpm_plan_equal (changed, self->plan))
+    return TRUE;
 
   gpm_plan_set_audiences (self->plan, scope_keys);
   _gpm_migrate_page_select_posts (self);

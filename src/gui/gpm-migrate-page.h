@@ -61,6 +61,9 @@ GpmPlan     *gpm_migrate_page_get_plan      (GpmMigratePage  *self);
 gboolean     gpm_migrate_page_update_audiences (GpmMigratePage     *self,
                                                 const char * const *scope_keys,
                                                 GError            **error);
+/* Keeps the page's plan in its journal now (in a worker, one save at a
+ * time, the last one last); nothing without a prepared plan. */
+void         gpm_migrate_page_save_plan        (GpmMigratePage     *self);
 /* Shows the header bar's Back and Start in @bar (the window's): on the
  * plan only, while the page is shown. */
 void         gpm_migrate_page_attach_header (GpmMigratePage  *self,

@@ -309,6 +309,75 @@ migrate_page_close_cb (GpmWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
 }
 
+/* Decisions about posts */
+
+static void save_restored_plan (GpmWindow *self);
+
+static void
+restored_plan_saved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GpmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
+    g_warning ("The migration plan could not be saved: %s", error->message);
+  self->plan_saving = FALSE;
+  if (self->plan_save_again)
+    save_restored_plan (self);
+}
+
+/* The plan restored at start from the last account's journal, before any
+ * sign-in: the decisions go back into that journal (the account's word on
+ * its posts, gpm_plan_switch_account()), with the audiences it had, which
+ * come back with "Continue". One save at a time, the last one last. */
+static void
+save_restored_plan (GpmWindow *self)
+{
+  g_autoptr(GpmPlan) copy = NULL;
+  const char *restored;
+
+  if (self->plan == NULL || self->state_journal == NULL)
+    return;
+  restored = g_object_get_data (G_OBJECT (self->plan), "gpm-restored-from");
+  if (g_strcmp0 (restored, gpm_journal_get_path (self->state_journal)) != 0)
+    return;
+  if (self->plan_saving)
+    {
+      self->plan_save_again = TRUE;
+      return;
+    }
+  self->plan_saving = TRUE;
+  self->plan_save_again = FALSE;
+  copy = gpm_plan_copy (self->plan);
+  gpm_plan_set_audiences (copy, (const char * const *) self->continue_audiences);
+  gpm_plan_save_async (copy, self->state_journal, NULL, restored_plan_saved_cb, g_object_ref (self));
+}
+
+void
+_gpm_window_keep_decisions (GpmWindow *self)
+{
+  /* A prepared or running migration takes the decision at once (the
+   * migrator for the posts not sent yet) and keeps it in its journal */
+  if (gpm_migrate_page_get_plan (self->migrate_page) != NULL &&
+      gpm_migrate_page_get_plan (self->migrate_page) == self->plan)
+    {
+      g_auto(GStrv) keys = gpm_plan_dup_audiences (self->plan);
+      g_autoptr(GError) error = NULL;
+
+      if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
+
+          gpm_window_add_toast (self, message);
+        }
+      gpm_migrate_page_save_plan (self->migrate_page);
+    }
+  else
+    save_restored_plan (self);
+}
+
 /* A takeout that was partly moved before: offer to go on. The journal is
  * looked for in a worker (naming the takeout reads every post's author). */
 typedef struct {

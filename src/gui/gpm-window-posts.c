@@ -131,22 +131,7 @@ post_changed_cb (GpmWindow  *self,
   g_autoptr(GPtrArray) one = g_ptr_array_new_full (1, g_object_unref);
 
   gpm_post_list_refresh_states (self->post_list);
-
-  /* A prepared or running migration takes the decision at once (the
-   * migrator for the posts not sent yet) and keeps it in the journal */
-  if (gpm_migrate_page_get_plan (self->migrate_page) != NULL &&
-      gpm_migrate_page_get_plan (self->migrate_page) == self->plan)
-    {
-      g_auto(GStrv) keys = gpm_plan_dup_audiences (self->plan);
-      g_autoptr(GError) error = NULL;
-
-      if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
-
-          gpm_window_add_toast (self, message);
-        }
-    }
+  _gpm_window_keep_decisions (self);
 
   /* An edited text can end a warning (too long, nothing of yours): that
    * post is checked again, once the whole check has run */

@@ -61,6 +61,8 @@ struct _GpmWindow
   GpmImport            *plan_import;    /* weak: the import self->plan is for */
   GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
   gboolean              continuing;     /* "Continue" was pressed: the saved audiences come back */
+  gboolean              plan_saving;    /* a decision being kept in the restored plan's journal */
+  gboolean              plan_save_again;
   /* Per-post control (gpm-window-posts.c) */
   GHashTable           *post_warnings;  /* GpmPost* → GpmPostWarnings, NULL while checking */
   GCancellable         *checks_cancellable;
@@ -105,6 +107,10 @@ void        _gpm_window_migration_dispose (GpmWindow      *self);
  * from it in a worker. */
 void        _gpm_window_set_state_journal (GpmWindow      *self,
                                            GpmJournal     *journal);
+/* A post left out or its text edited: kept at once in the journal of the
+ * account whose plan it is (the prepared migration's, or the one restored
+ * at start), and a running migration follows it. */
+void        _gpm_window_keep_decisions    (GpmWindow      *self);
 /* Looks (in a worker) for the journal of @import's takeout and the last
  * account, and offers to continue when posts of it are on the pod. */
 void        _gpm_window_offer_continue    (GpmWindow      *self,
