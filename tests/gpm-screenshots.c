@@ -290,6 +290,8 @@ shot_notification (const char *daemon,
   client = gpm_pod_new (gpm_test_pod_get_url (pod), &error);
   if (client == NULL || !gpm_pod_sign_in_password (client, "bea", "bea password", NULL, NULL, &error))
     g_error ("sign-in: %s", error->message);
+  /* as a pod is named (not "127.0.0.1:PORT") */
+  gpm_pod_set_display_name (client, "pod.example");
 
   window = new_window (1100, 720);
   open_takeout (window, takeout);

@@ -490,14 +490,9 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
   json_builder_begin_object (b);
   gpm_test_json_member_string (b, "form", gpm_takeout_gen_form_name (manifest->form));
   gpm_test_json_member_int (b, "jsonLimit", manifest->json_limit);
-  json_builder_set_member_name (b, "paths");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < manifest->paths->len; k++)
-    json_builder_add_string_value (b, g_ptr_array_index (manifest->paths, k));
-  json_builder_end_array (b);
+  gpm_test_json_member_strings (b, "paths", manifest->paths);
 
-  json_builder_set_member_name (b, "damagedParts");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "damagedParts");
   for (guint k = 0; k < manifest->damages->len; k++)
     {
       GpmGenDamage *d = g_ptr_array_index (manifest->damages, k);
@@ -508,8 +503,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
     }
   json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "entries");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "entries");
   for (guint k = 0; k < manifest->entries->len; k++)
     {
       GpmGenEntry *e = g_ptr_array_index (manifest->entries, k);
@@ -535,11 +529,7 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
         }
       if (e->media && e->media->len)
         {
-          json_builder_set_member_name (b, "media");
-          json_builder_begin_array (b);
-          for (guint j = 0; j < e->media->len; j++)
-            json_builder_add_string_value (b, g_ptr_array_index (e->media, j));
-          json_builder_end_array (b);
+          gpm_test_json_member_strings (b, "media", e->media);
         }
       if (e->others)
         {
@@ -547,28 +537,16 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
         }
       if (e->media_refs && e->media_refs->len)
         {
-          json_builder_set_member_name (b, "mediaRefs");
-          json_builder_begin_array (b);
+          gpm_test_json_member_begin_array (b, "mediaRefs");
           for (guint j = 0; j < e->media_refs->len; j++)
             {
               GpmGenMediaRef *r = g_ptr_array_index (e->media_refs, j);
               json_builder_begin_object (b);
-              json_builder_set_member_name (b, "localFilePath");
-              if (r->local_file_path)
-                json_builder_add_string_value (b, r->local_file_path);
-              else
-                json_builder_add_null_value (b);
+              gpm_test_json_member_string_or_null (b, "localFilePath", r->local_file_path);
               if (r->bad_photo || r->link)
-                {
-                  json_builder_set_member_name (b, r->link ? "link" : "badPhoto");
-                  json_builder_add_boolean_value (b, TRUE);
-                }
+                gpm_test_json_member_boolean (b, r->link ? "link" : "badPhoto", TRUE);
               gpm_test_json_member_string (b, "url", r->url);
-              json_builder_set_member_name (b, "expected");
-              if (r->expected)
-                json_builder_add_string_value (b, r->expected);
-              else
-                json_builder_add_null_value (b);
+              gpm_test_json_member_string_or_null (b, "expected", r->expected);
               if (r->quirk)
                 {
                   gpm_test_json_member_string (b, "quirk", r->quirk);
@@ -579,23 +557,14 @@ gpm_takeout_gen_manifest_save (GpmGenManifest *manifest,
         }
       if (e->scopes)
         {
-          json_builder_set_member_name (b, "scopes");
-          json_builder_begin_array (b);
+          gpm_test_json_member_begin_array (b, "scopes");
           for (guint j = 0; j < e->scopes->len; j++)
             {
               GpmGenScope *s = g_ptr_array_index (e->scopes, j);
               json_builder_begin_object (b);
               gpm_test_json_member_string (b, "kind", s->kind);
-              json_builder_set_member_name (b, "id");
-              if (s->id)
-                json_builder_add_string_value (b, s->id);
-              else
-                json_builder_add_null_value (b);
-              json_builder_set_member_name (b, "name");
-              if (s->name)
-                json_builder_add_string_value (b, s->name);
-              else
-                json_builder_add_null_value (b);
+              gpm_test_json_member_string_or_null (b, "id", s->id);
+              gpm_test_json_member_string_or_null (b, "name", s->name);
               json_builder_end_object (b);
             }
           json_builder_end_array (b);

@@ -219,8 +219,7 @@ person (JsonBuilder *b,
 {
   g_autofree char *num = g_strdup (strchr (id, '/') + 1);
 
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, member);
   if (name)
     {
       gpm_test_json_member_string (b, "displayName", name);
@@ -240,8 +239,7 @@ named_object (JsonBuilder *b,
               const char  *member,
               const Named *n)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, member);
   gpm_test_json_member_string (b, "resourceName", n->id);
   if (n->name)
     {
@@ -256,8 +254,7 @@ users_array (JsonBuilder *b,
              guint        first,
              guint        count)
 {
-  json_builder_set_member_name (b, "users");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "users");
   for (guint k = 0; k < count; k++)
     {
       const Named *u = &users[(first + k) % G_N_ELEMENTS (users)];
@@ -309,15 +306,12 @@ build_acl (JsonBuilder *b,
 {
   guint kind = i % 12;
 
-  json_builder_set_member_name (b, "postAcl");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "postAcl");
   switch (kind)
     {
     case 0: case 11: case 6:
-      json_builder_set_member_name (b, "visibleToStandardAcl");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "circles");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "visibleToStandardAcl");
+      gpm_test_json_member_begin_array (b, "circles");
       circle (b, scopes, "CIRCLE_TYPE_PUBLIC", NULL);
       json_builder_end_array (b);
       json_builder_end_object (b);
@@ -325,29 +319,23 @@ build_acl (JsonBuilder *b,
       break;
     case 1:
     case 2:
-      json_builder_set_member_name (b, "visibleToStandardAcl");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "circles");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "visibleToStandardAcl");
+      gpm_test_json_member_begin_array (b, "circles");
       circle (b, scopes, kind == 1 ? "CIRCLE_TYPE_YOUR_CIRCLES" : "CIRCLE_TYPE_EXTENDED_CIRCLES", NULL);
       json_builder_end_array (b);
       json_builder_end_object (b);
       break;
     case 3:
-      json_builder_set_member_name (b, "visibleToStandardAcl");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "circles");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "visibleToStandardAcl");
+      gpm_test_json_member_begin_array (b, "circles");
       circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[(i / 12) % G_N_ELEMENTS (circles)]);
       json_builder_end_array (b);
       json_builder_end_object (b);
       break;
     case 4:
       /* named circles and people together */
-      json_builder_set_member_name (b, "visibleToStandardAcl");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "circles");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "visibleToStandardAcl");
+      gpm_test_json_member_begin_array (b, "circles");
       circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[0]);
       circle (b, scopes, "CIRCLE_TYPE_USER_CIRCLE", &circles[2]);
       json_builder_end_array (b);
@@ -355,15 +343,13 @@ build_acl (JsonBuilder *b,
       json_builder_end_object (b);
       break;
     case 5:
-      json_builder_set_member_name (b, "visibleToStandardAcl");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "visibleToStandardAcl");
       users_array (b, scopes, i / 12, 1 + (i / 12) % 3);
       json_builder_end_object (b);
       break;
     case 7:
       *collection = &collections[(i / 12) % G_N_ELEMENTS (collections)];
-      json_builder_set_member_name (b, "collectionAcl");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "collectionAcl");
       named_object (b, "collection", *collection);
       json_builder_end_object (b);
       add_scope (scopes, "COLLECTION", (*collection)->id, (*collection)->name ? (*collection)->name : "-");
@@ -371,8 +357,7 @@ build_acl (JsonBuilder *b,
     case 8:
     case 9:
       *community = &communities[(i / 12) % G_N_ELEMENTS (communities)];
-      json_builder_set_member_name (b, "communityAcl");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "communityAcl");
       named_object (b, "community", *community);
       add_scope (scopes, "COMMUNITY", (*community)->id, (*community)->name);
       if (kind == 9)
@@ -383,8 +368,7 @@ build_acl (JsonBuilder *b,
     default:
       {
         const Named *ev = &events[(i / 12) % G_N_ELEMENTS (events)];
-        json_builder_set_member_name (b, "eventAcl");
-        json_builder_begin_object (b);
+        gpm_test_json_member_begin_object (b, "eventAcl");
         named_object (b, "event", ev);
         json_builder_end_object (b);
         add_scope (scopes, "EVENT", ev->id, ev->name);
@@ -714,10 +698,8 @@ _gpm_takeout_gen_build_post (Model      *m,
   else if (i % 7 == 3)
     {
       guint n = 2 + i % 3;
-      json_builder_set_member_name (b, "album");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "media");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "album");
+      gpm_test_json_member_begin_array (b, "media");
       for (guint k = 0; k < n; k++)
         media_object (m, b, post, t, k == 0 ? text : "");
       json_builder_end_array (b);
@@ -726,8 +708,7 @@ _gpm_takeout_gen_build_post (Model      *m,
   else if (i % 3 == 1)
     {
       g_autofree char *url = g_strdup_printf ("https://example.org/article/%u?x=1&y=ä", i);
-      json_builder_set_member_name (b, "link");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "link");
       gpm_test_json_member_string (b, "title", "An article – with “quotes”");
       gpm_test_json_member_string (b, "url", url);
       gpm_test_json_member_string (b, "imageUrl", "https://example.org/preview.jpg");
@@ -736,13 +717,11 @@ _gpm_takeout_gen_build_post (Model      *m,
 
   if (i % 11 == 5)
     {
-      json_builder_set_member_name (b, "resharedPost");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "resharedPost");
       gpm_test_json_member_string (b, "url", "https://plus.google.com/100000000000000000001/posts/Abc");
       person (b, "author", users[0].id, users[0].name);
       gpm_test_json_member_string (b, "content", "Original words by somebody else");
-      json_builder_set_member_name (b, "link");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "link");
       gpm_test_json_member_string (b, "title", "Shared link");
       gpm_test_json_member_string (b, "url", "https://example.com/shared");
       json_builder_end_object (b);
@@ -752,10 +731,8 @@ _gpm_takeout_gen_build_post (Model      *m,
 
   if (i % 13 == 6)
     {
-      json_builder_set_member_name (b, "poll");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "choices");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_object (b, "poll");
+      gpm_test_json_member_begin_array (b, "choices");
       for (guint k = 0; k < 3; k++)
         {
           g_autofree char *desc = g_strdup_printf ("Option %c", 'A' + k);
@@ -773,8 +750,7 @@ _gpm_takeout_gen_build_post (Model      *m,
 
   if (i % 4 == 2)
     {
-      json_builder_set_member_name (b, "location");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "location");
       gpm_test_json_member_string (b, "displayName", "Hudson River Park Trust");
       gpm_test_json_member_string (b, "physicalAddress", "353 West St, New York, NY 10011, USA");
       gpm_test_json_member_double (b, "latitude", 40.7331168);
@@ -784,8 +760,7 @@ _gpm_takeout_gen_build_post (Model      *m,
 
   if (i % 6 == 0 || m->comment_photos->len > 0)
     {
-      json_builder_set_member_name (b, "comments");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_array (b, "comments");
       for (guint k = 0; k < 2 && i % 6 == 0; k++)
         {
           json_builder_begin_object (b);
@@ -801,8 +776,7 @@ _gpm_takeout_gen_build_post (Model      *m,
           person (b, "author", users[3].id, users[3].name);
           gpm_test_json_member_string (b, "content", "Mine looks like this");
           gpm_test_json_member_string (b, "creationTime", created);
-          json_builder_set_member_name (b, "media");
-          json_builder_begin_object (b);
+          gpm_test_json_member_begin_object (b, "media");
           gpm_test_json_member_string (b, "url", "https://lh3.googleusercontent.com/-c0mment/photo.jpg");
           gpm_test_json_member_string (b, "contentType", "image/jpeg");
           gpm_test_json_member_string (b, "localFilePath", g_ptr_array_index (m->comment_photos, k));
@@ -814,8 +788,7 @@ _gpm_takeout_gen_build_post (Model      *m,
     }
   if (i % 6 == 0)
     {
-      json_builder_set_member_name (b, "plusOnes");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_array (b, "plusOnes");
       json_builder_begin_object (b);
       person (b, "plusOner", users[3].id, users[3].name);
       json_builder_end_object (b);
@@ -823,8 +796,7 @@ _gpm_takeout_gen_build_post (Model      *m,
     }
   if (i % 9 == 0)
     {
-      json_builder_set_member_name (b, "reshares");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_array (b, "reshares");
       json_builder_begin_object (b);
       person (b, "resharer", users[1].id, users[1].name);
       json_builder_end_object (b);
@@ -844,16 +816,14 @@ _gpm_takeout_gen_build_post (Model      *m,
     }
   if (community)
     {
-      json_builder_set_member_name (b, "communityAttachment");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "communityAttachment");
       gpm_test_json_member_string (b, "displayName", community->name);
       gpm_test_json_member_string (b, "resourceName", community->id);
       json_builder_end_object (b);
     }
   if (collection)
     {
-      json_builder_set_member_name (b, "collectionAttachment");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "collectionAttachment");
       gpm_test_json_member_string (b, "displayName", collection->name);
       gpm_test_json_member_string (b, "resourceName", collection->id);
       gpm_test_json_member_string (b, "permalink", "https://plus.google.com/collection/abc");

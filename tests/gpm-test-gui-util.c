@@ -141,6 +141,56 @@ gpm_test_gui_write_takeout (const char            *dir,
     }
 }
 
+static GpmTestGuiPodTakeout *
+takeout_new (const char            *tmp_template,
+             const GpmTestPostFile *posts,
+             guint                  n_posts)
+{
+  GpmTestGuiPodTakeout *fixture = g_new0 (GpmTestGuiPodTakeout, 1);
+  g_autoptr(GError) error = NULL;
+
+  fixture->tmp = g_dir_make_tmp (tmp_template, &error);
+  g_assert_no_error (error);
+  fixture->takeout = g_build_filename (fixture->tmp, "Takeout", NULL);
+  fixture->paths[0] = fixture->takeout;
+  if (posts != NULL)
+    gpm_test_gui_write_takeout (fixture->tmp, posts, n_posts);
+  return fixture;
+}
+
+GpmTestGuiPodTakeout *
+gpm_test_gui_takeout_new (const char            *tmp_template,
+                          const GpmTestPostFile *posts,
+                          guint                  n_posts)
+{
+  return takeout_new (tmp_template, posts, n_posts);
+}
+
+GpmTestGuiPodTakeout *
+gpm_test_gui_pod_takeout_new (const char            *tmp_template,
+                              const GpmTestPostFile *posts,
+                              guint                  n_posts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
+  GpmTestGuiPodTakeout *fixture;
+
+  g_assert_no_error (error);
+  fixture = takeout_new (tmp_template, posts, n_posts);
+  fixture->pod = g_steal_pointer (&pod);
+  return fixture;
+}
+
+void
+gpm_test_gui_pod_takeout_free (GpmTestGuiPodTakeout *fixture)
+{
+  g_clear_object (&fixture->pod);
+  gpm_test_rm_rf (fixture->tmp);
+  g_free (fixture->takeout);
+  g_free (fixture->tmp);
+  g_free (fixture);
+}
+
 gboolean
 gpm_test_gui_drop_paths (GpmWindow          *window,
                          const char * const *paths)
@@ -197,12 +247,19 @@ gpm_test_gui_wait_list (GpmWindow *window)
 }
 
 void
-gpm_test_gui_open_everything (GpmWindow          *window,
-                              const char * const *paths)
+gpm_test_gui_open (GpmWindow          *window,
+                   const char * const *paths)
 {
   g_assert_true (gpm_test_gui_drop_paths (window, paths));
   g_assert_true (gpm_test_gui_wait_review (window));
   gpm_test_gui_wait_list (window);
+}
+
+void
+gpm_test_gui_open_everything (GpmWindow          *window,
+                              const char * const *paths)
+{
+  gpm_test_gui_open (window, paths);
   gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
   gpm_test_gui_wait_list (window);
 }

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "gpm-sign-in-dialog.h"
+#include "gpm-test-pod.h"
 #include "gpm-window.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,27 @@ void            gpm_test_gui_write_takeout (const char            *dir,
                                             const GpmTestPostFile *posts,
                                             guint                  n_posts);
 
+/* What most UI tests start from: a takeout of @posts written in a new
+ * temporary folder (g_dir_make_tmp() of @tmp_template; no posts written
+ * when @posts is NULL) and, from gpm_test_gui_pod_takeout_new(), a test pod
+ * on 127.0.0.1 (any free port). The free stops the pod and deletes the
+ * folder. */
+typedef struct {
+  GpmTestPod *pod;       /* NULL from gpm_test_gui_takeout_new() */
+  char       *tmp;       /* the temporary folder */
+  char       *takeout;   /* its "Takeout" folder */
+  const char *paths[2];  /* { takeout, NULL }: what a drop of it delivers */
+} GpmTestGuiPodTakeout;
+
+GpmTestGuiPodTakeout *gpm_test_gui_pod_takeout_new  (const char            *tmp_template,
+                                                     const GpmTestPostFile *posts,
+                                                     guint                  n_posts);
+GpmTestGuiPodTakeout *gpm_test_gui_takeout_new      (const char            *tmp_template,
+                                                     const GpmTestPostFile *posts,
+                                                     guint                  n_posts);
+void                  gpm_test_gui_pod_takeout_free (GpmTestGuiPodTakeout  *fixture);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmTestGuiPodTakeout, gpm_test_gui_pod_takeout_free)
+
 /* Drops @paths on @window the way a drag and drop delivers them. */
 gboolean        gpm_test_gui_drop_paths  (GpmWindow          *window,
                                           const char * const *paths);
@@ -45,8 +67,12 @@ gboolean        gpm_test_gui_wait_review (GpmWindow *window);
 /* Waits until the post list has finished filtering. */
 void            gpm_test_gui_wait_list   (GpmWindow *window);
 
-/* Drops @paths, waits for the review and its list, then ticks every scope
- * (the "everything" preset) and waits for the list again. */
+/* Drops @paths and waits for the review (asserted) and its list. */
+void            gpm_test_gui_open        (GpmWindow          *window,
+                                          const char * const *paths);
+
+/* gpm_test_gui_open(), then ticks every scope (the "everything" preset)
+ * and waits for the list again. */
 void            gpm_test_gui_open_everything (GpmWindow          *window,
                                               const char * const *paths);
 /* Activates win.migrate and returns the sign-in dialog it opened (the test

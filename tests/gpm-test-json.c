@@ -56,3 +56,30 @@ gpm_test_json_member_string_or_null (JsonBuilder *b,
   else
     gpm_test_json_member_null (b, name);
 }
+
+void
+gpm_test_json_member_begin_array (JsonBuilder *b,
+                                  const char  *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+}
+
+void
+gpm_test_json_member_begin_object (JsonBuilder *b,
+                                   const char  *name)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+}
+
+void
+gpm_test_json_member_strings (JsonBuilder *b,
+                              const char  *name,
+                              GPtrArray   *strings)
+{
+  gpm_test_json_member_begin_array (b, name);
+  for (guint i = 0; i < strings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (strings, i));
+  json_builder_end_array (b);
+}

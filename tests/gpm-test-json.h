@@ -30,4 +30,15 @@ void gpm_test_json_member_string_or_null (JsonBuilder *b,
                                           const char  *name,
                                           const char  *value);
 
+/* "@name": [ and "@name": {, in the object @b is building; closed with
+ * json_builder_end_array() / json_builder_end_object() */
+void gpm_test_json_member_begin_array  (JsonBuilder *b,
+                                        const char  *name);
+void gpm_test_json_member_begin_object (JsonBuilder *b,
+                                        const char  *name);
+/* "@name": [the strings in @strings] */
+void gpm_test_json_member_strings (JsonBuilder *b,
+                                   const char  *name,
+                                   GPtrArray   *strings);
+
 G_END_DECLS

@@ -191,8 +191,7 @@ _gpm_test_pod_handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
   json_builder_begin_object (b);
   gpm_test_json_member_string (b, "guid", ph->guid);
   gpm_test_json_member_string (b, "created_at", created);
-  json_builder_set_member_name (b, "dimensions");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "dimensions");
   gpm_test_json_member_int (b, "height", 1);
   gpm_test_json_member_int (b, "width", 1);
   json_builder_end_object (b);

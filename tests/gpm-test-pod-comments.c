@@ -61,8 +61,7 @@ comment_to_json (GpmTestPod *self, JsonBuilder *b, GpmTestPodComment *c, gboolea
     }
   gpm_test_json_member_string (b, "guid", c->guid);
   gpm_test_json_member_string (b, api ? "body" : "text", c->text);
-  json_builder_set_member_name (b, "author");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "author");
   gpm_test_json_member_string (b, "guid", u ? u->guid : "");
   gpm_test_json_member_string (b, "diaspora_id", did ? did : "");
   gpm_test_json_member_string (b, "name", c->author);

@@ -69,8 +69,7 @@ static void
 dump_json_locked (GpmTestPod *self, JsonBuilder *b)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "posts");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "posts");
   for (guint i = 0; i < self->posts->len; i++)
     {
       StoredPost *sp = g_ptr_array_index (self->posts, i);
@@ -82,22 +81,13 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       gpm_test_json_member_string (b, "author", p->author);
       gpm_test_json_member_string (b, "text", p->text);
       gpm_test_json_member_boolean (b, "public", p->is_public);
-      json_builder_set_member_name (b, "aspect_ids");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_array (b, "aspect_ids");
       for (guint j = 0; j < p->aspect_ids->len; j++)
         json_builder_add_int_value (b, g_array_index (p->aspect_ids, gint64, j));
       json_builder_end_array (b);
-      json_builder_set_member_name (b, "photos");
-      json_builder_begin_array (b);
-      for (guint j = 0; j < p->photo_guids->len; j++)
-        json_builder_add_string_value (b, g_ptr_array_index (p->photo_guids, j));
-      json_builder_end_array (b);
+      gpm_test_json_member_strings (b, "photos", p->photo_guids);
       gpm_test_json_member_string_or_null (b, "poll_question", p->poll_question);
-      json_builder_set_member_name (b, "poll_answers");
-      json_builder_begin_array (b);
-      for (guint j = 0; j < p->poll_answers->len; j++)
-        json_builder_add_string_value (b, g_ptr_array_index (p->poll_answers, j));
-      json_builder_end_array (b);
+      gpm_test_json_member_strings (b, "poll_answers", p->poll_answers);
       gpm_test_json_member_string_or_null (b, "location_address", p->location_address);
       gpm_test_json_member_double (b, "lat", p->latitude);
       gpm_test_json_member_double (b, "lng", p->longitude);
@@ -106,8 +96,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "photos");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "photos");
   for (guint i = 0; i < self->photos->len; i++)
     {
       GpmTestPodPhoto *ph = g_ptr_array_index (self->photos, i);
@@ -122,8 +111,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "comments");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "comments");
   for (guint i = 0; i < self->comments->len; i++)
     {
       GpmTestPodComment *c = g_ptr_array_index (self->comments, i);
@@ -138,8 +126,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
   json_builder_end_array (b);
   gpm_test_json_member_int (b, "requests", self->paths->len);
   /* each account's aspects: {"USER": [{"id", "name"}, …]} */
-  json_builder_set_member_name (b, "aspects");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "aspects");
   {
     GHashTableIter iter;
     gpointer value;
@@ -149,8 +136,7 @@ dump_json_locked (GpmTestPod *self, JsonBuilder *b)
       {
         User *u = value;
 
-        json_builder_set_member_name (b, u->username);
-        json_builder_begin_array (b);
+        gpm_test_json_member_begin_array (b, u->username);
         for (guint i = 0; i < u->aspects->len; i++)
           {
             Aspect *a = g_ptr_array_index (u->aspects, i);

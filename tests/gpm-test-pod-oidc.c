@@ -52,19 +52,16 @@ _gpm_test_pod_handle_oidc_configuration (GpmTestPod *self, SoupServerMessage *ms
   /* scopes_supported: Api::OpenidConnect::Authorization::SCOPES
    * (app/controllers/api/openid_connect/discovery_controller.rb:37 at
    * v0.9.1.0 and v0.7.18.2) */
-  json_builder_set_member_name (b, "scopes_supported");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "scopes_supported");
   for (const char * const *sc = pod_scopes (self); *sc; sc++)
     json_builder_add_string_value (b, *sc);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "response_types_supported");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "response_types_supported");
   json_builder_add_string_value (b, "code");
   json_builder_add_string_value (b, "id_token");
   json_builder_add_string_value (b, "id_token token");
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "token_endpoint_auth_methods_supported");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "token_endpoint_auth_methods_supported");
   json_builder_add_string_value (b, "client_secret_basic");
   json_builder_add_string_value (b, "client_secret_post");
   json_builder_add_string_value (b, "private_key_jwt");
@@ -123,11 +120,7 @@ _gpm_test_pod_handle_oidc_register (GpmTestPod *self, SoupServerMessage *msg)
   gpm_test_json_member_string (b, "client_id", c->client_id);
   gpm_test_json_member_string (b, "client_secret", c->client_secret);
   gpm_test_json_member_string (b, "client_name", _gpm_test_pod_jstr (body, "client_name") ? _gpm_test_pod_jstr (body, "client_name") : "");
-  json_builder_set_member_name (b, "redirect_uris");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < c->redirect_uris->len; i++)
-    json_builder_add_string_value (b, g_ptr_array_index (c->redirect_uris, i));
-  json_builder_end_array (b);
+  gpm_test_json_member_strings (b, "redirect_uris", c->redirect_uris);
   json_builder_end_object (b);
   _gpm_test_pod_respond_builder (msg, 200, b);
 }

@@ -425,29 +425,25 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
   gpm_test_json_member_string (b, "created_at", created);
   gpm_test_json_member_string (b, "post_type", "StatusMessage");
   gpm_test_json_member_string_or_null (b, "provider_display_name", p->provider_display_name);
-  json_builder_set_member_name (b, "author");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "author");
   gpm_test_json_member_string (b, "guid", u ? u->guid : "");
   gpm_test_json_member_string (b, "name", p->author);
   json_builder_end_object (b);
   /* post_presenter.rb:135-136 (build_photos_json) renders each photo with
    * photo_presenter.rb:21-35 as_api_json: dimensions and sizes, no id and
    * no guid (as_api_json(full=false)), on the web and the API alike. */
-  json_builder_set_member_name (b, "photos");
-  json_builder_begin_array (b);
+  gpm_test_json_member_begin_array (b, "photos");
   for (guint i = 0; i < p->photo_guids->len; i++)
     {
       g_autofree char *raw = g_strdup_printf ("%s/uploads/images/%s.jpg", self->url,
                                               (const char *) g_ptr_array_index (p->photo_guids, i));
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dimensions");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "dimensions");
       gpm_test_json_member_int (b, "height", 1);
       gpm_test_json_member_int (b, "width", 1);
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "sizes");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "sizes");
       gpm_test_json_member_string (b, "raw", raw);
       json_builder_end_object (b);
       json_builder_end_object (b);
@@ -455,11 +451,9 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
   json_builder_end_array (b);
   if (p->poll_question)
     {
-      json_builder_set_member_name (b, "poll");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "poll");
       gpm_test_json_member_string (b, "question", p->poll_question);
-      json_builder_set_member_name (b, "poll_answers");
-      json_builder_begin_array (b);
+      gpm_test_json_member_begin_array (b, "poll_answers");
       for (guint i = 0; i < p->poll_answers->len; i++)
         {
           json_builder_begin_object (b);
@@ -471,8 +465,7 @@ _gpm_test_pod_post_to_json (GpmTestPod *self, JsonBuilder *b, StoredPost *sp, gb
     }
   if (p->location_address)
     {
-      json_builder_set_member_name (b, "location");
-      json_builder_begin_object (b);
+      gpm_test_json_member_begin_object (b, "location");
       gpm_test_json_member_string (b, "address", p->location_address);
       gpm_test_json_member_double (b, "lat", p->latitude);
       gpm_test_json_member_double (b, "lng", p->longitude);

@@ -474,10 +474,8 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
   ph = _gpm_test_pod_store_photo (self, u, file, pending);
   json_builder_begin_object (b);
   gpm_test_json_member_boolean (b, "success", TRUE);
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "photo");
-  json_builder_begin_object (b);
+  gpm_test_json_member_begin_object (b, "data");
+  gpm_test_json_member_begin_object (b, "photo");
   gpm_test_json_member_int (b, "id", ph->id);
   gpm_test_json_member_string (b, "guid", ph->guid);
   gpm_test_json_member_boolean (b, "pending", ph->pending);

@@ -710,9 +710,7 @@ open_takeout (GpmWindow  *window,
 {
   const char *paths[] = { path, NULL };
 
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
 }
 
 /* The first widget under @widget of @type (and buildable id @id, if not NULL). */

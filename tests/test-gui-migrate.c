@@ -109,11 +109,9 @@ plan_has_message (gpointer page)
 static void
 test_migrate_to_test_pod (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-migrate-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-migrate-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  const char * const *paths = fx->paths;
   g_autofree char *guid = NULL;
   g_autoptr(GPtrArray) received = NULL;
   g_autoptr(GpmPod) signed_in = NULL;
@@ -125,13 +123,10 @@ test_migrate_to_test_pod (void)
   gint64 family;
   guint n_public = 0, n_family = 0;
 
-  g_assert_no_error (error);
   guid = gpm_test_pod_add_user (pod, "alice", "correct horse", NULL);
   family = gpm_test_pod_add_aspect (pod, "alice", "Family");
   gpm_test_pod_add_aspect (pod, "alice", "Work");
   gpm_test_pod_set_api_enabled (pod, FALSE);
-
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
 
   /* Not presented: without a window manager, focus moving between two
    * toplevels makes GTK 4.8 warn (fatally in a test). */
@@ -321,11 +316,10 @@ post_with (GpmWindow  *window,
 static void
 test_per_post_decisions (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-decide-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-decide-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   g_autoptr(GPtrArray) received = NULL;
   g_autoptr(GpmPod) signed_in = NULL;
   g_autoptr(GpmPlan) saved = NULL;
@@ -337,11 +331,9 @@ test_per_post_decisions (void)
   GtkWidget *leave_out;
   gboolean edited_seen = FALSE;
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (pod, "carol", "correct horse", NULL);
   gpm_test_pod_add_aspect (pod, "carol", "Family");
   gpm_test_pod_set_api_enabled (pod, FALSE);
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gpm_test_gui_open_everything (window, paths);
@@ -407,7 +399,6 @@ test_per_post_decisions (void)
                    ==, "My edited words #repost");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
 }
 
 static gboolean
@@ -673,11 +664,10 @@ posts_on_pod (gpointer pod)
 static void
 test_migrate_in_background (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-bg-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-bg-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   GpmApplication *app = gpm_test_gui_get_app ();
   g_autoptr(GpmPod) client = NULL;
   g_autofree char *progress_id = NULL;
@@ -686,7 +676,6 @@ test_migrate_in_background (void)
   guint id;
   NoteWait wait = { app, NULL, NULL };
 
-  g_assert_no_error (error);
   /* A person new to the app: no account signed in before, so opening the
    * takeout restores no earlier plan (the previous test's posts left out
    * would be left out here too; same posts, same keys) */
@@ -700,16 +689,13 @@ test_migrate_in_background (void)
   gpm_test_pod_set_api_enabled (pod, FALSE);
   /* every post request takes a while: the run outlasts the closing */
   gpm_test_pod_inject_fault (pod, "/status_messages", GPM_TEST_POD_FAULT_SLOW, 400, 1000);
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
 
   window = gpm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   id = gtk_application_window_get_id (GTK_APPLICATION_WINDOW (window));
   progress_id = g_strdup_printf ("gpm-progress-%u", id);
   wait.id = progress_id;
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
 
   client = gpm_pod_new (gpm_test_pod_get_url (pod), &error);
   g_assert_no_error (error);
@@ -798,7 +784,6 @@ test_migrate_in_background (void)
       g_main_context_iteration (NULL, TRUE);
   }
   g_assert_null (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), window));
-  gpm_test_rm_rf (tmp);
 }
 
 static void
@@ -871,11 +856,10 @@ run_done_or_gone (gpointer data)
 static void
 test_resume_unfinished (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-resume-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   const char *scopes[] = { "PUBLIC", "circles/1-f", NULL };
   g_autofree char *address = NULL;
   g_autofree char *identity = NULL;
@@ -888,11 +872,9 @@ test_resume_unfinished (void)
   gint64 family;
   g_autoptr(GPtrArray) received = NULL;
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
   family = gpm_test_pod_add_aspect (pod, "cleo", "Family");
   gpm_test_pod_set_api_enabled (pod, FALSE);
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
   address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
   g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
   g_assert_no_error (error);
@@ -920,7 +902,7 @@ test_resume_unfinished (void)
   adw_message_dialog_response (dialog, "continue");
   /* (a click closes it; the call alone does not) */
   gtk_window_destroy (GTK_WINDOW (dialog));
-  identity = g_strdup_printf ("%s\tcleo\t%s", address, takeout);
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
   consent = g_settings_get_strv (settings, "resume-consent");
   g_assert_true (g_strv_contains ((const char * const *) consent, identity));
 
@@ -985,7 +967,6 @@ test_resume_unfinished (void)
   }
   g_settings_reset (settings, "resume-consent");
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
 }
 
 /* Issue 17, item 9: sign in once. A diaspora* ID in the fields; an http://
@@ -1016,11 +997,10 @@ link_shown (gpointer dialog)
 static void
 test_sign_in_once (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-once-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-once-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   const char *url;
   const char *host_port;
   g_autofree char *id = NULL;
@@ -1031,7 +1011,6 @@ test_sign_in_once (void)
   GpmWindow *window;
   GpmApplication *app = gpm_test_gui_get_app ();
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (pod, "dora", "doras password", NULL);
   gpm_test_pod_set_api_enabled (pod, FALSE);
   url = gpm_test_pod_get_url (pod);
@@ -1084,11 +1063,8 @@ test_sign_in_once (void)
   g_assert_true (gpm_application_lookup_pod (app, url, "dora") == signed_in);
 
   /* Migrate… again in this session: straight to the plan, nothing asked */
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
   window = gpm_window_new (app);
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.migrate", NULL);
   g_assert_null (gpm_test_gui_find_sign_in_dialog ());
   g_assert_true (gpm_test_gui_on_migrate_page (window));
@@ -1128,7 +1104,6 @@ test_sign_in_once (void)
   g_assert_true (g_str_has_prefix (gpm_sign_in_dialog_get_link (dialog), url));
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "Copy this link"));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  gpm_test_rm_rf (tmp);
 }
 
 int

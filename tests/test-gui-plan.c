@@ -112,7 +112,8 @@ iterate_for (guint ms)
 }
 
 static GpmPod *
-sign_in (GpmTestPod *server)
+sign_in_as (GpmTestPod *server,
+            const char *username)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GpmPod) pod = gpm_pod_new (gpm_test_pod_get_url (server), &error);
@@ -121,7 +122,7 @@ sign_in (GpmTestPod *server)
   g_assert_no_error (error);
   info = gpm_pod_discover (pod, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (gpm_pod_sign_in_password (pod, "alice", "correct horse", NULL, NULL, &error));
+  g_assert_true (gpm_pod_sign_in_password (pod, username, "correct horse", NULL, NULL, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&pod);
 }
@@ -181,11 +182,10 @@ cli_plan (const char *takeout,
 static void
 test_plan_page (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *server = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-plan-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   g_autoptr(GpmPod) pod = NULL;
   g_autoptr(GPtrArray) received = NULL;
   g_autoptr(GpmPlan) saved = NULL;
@@ -196,13 +196,11 @@ test_plan_page (void)
   gint64 family, work;
   gpointer args[2];
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
   family = gpm_test_pod_add_aspect (server, "alice", "Family");
   work = gpm_test_pod_add_aspect (server, "alice", "Work");
   gpm_test_pod_set_api_enabled (server, FALSE);
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
-  pod = sign_in (server);
+  pod = sign_in_as (server, "alice");
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
@@ -284,7 +282,7 @@ test_plan_page (void)
   saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
   g_assert_no_error (error);
   {
-    g_autofree char *from_cli = cli_plan (takeout, plan);
+    g_autofree char *from_cli = cli_plan (fx->takeout, plan);
     g_autofree char *from_app = gpm_plan_dump (saved);
 
     g_assert_cmpstr (from_cli, ==, from_app);
@@ -380,9 +378,7 @@ test_plan_page (void)
     g_auto(GStrv) ticked = NULL;
     g_auto(GStrv) saved_audiences = gpm_plan_dup_audiences (saved);
 
-    g_assert_true (gpm_test_gui_drop_paths (again, paths));
-    g_assert_true (gpm_test_gui_wait_review (again));
-    gpm_test_gui_wait_list (again);
+    gpm_test_gui_open (again, paths);
     g_assert_true (gpm_test_gui_wait (plan_restored, again, 60));
     /* the sidebar's preset first; Continue ticks what the plan had */
     gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (again), "nothing");
@@ -398,7 +394,7 @@ test_plan_page (void)
 
   /* An export runs with the posts it started with: a new selection is refused, with why */
   {
-    g_autofree char *out = g_build_filename (tmp, "export", NULL);
+    g_autofree char *out = g_build_filename (fx->tmp, "export", NULL);
     g_autoptr(GError) refused = NULL;
     const char *none[] = { NULL };
     g_autoptr(GPtrArray) selected = gpm_window_dup_selected_posts (window);
@@ -412,23 +408,6 @@ test_plan_page (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
-}
-
-static GpmPod *
-sign_in_as (GpmTestPod *server,
-            const char *username)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPod) pod = gpm_pod_new (gpm_test_pod_get_url (server), &error);
-  g_autoptr(GpmPodInfo) info = NULL;
-
-  g_assert_no_error (error);
-  info = gpm_pod_discover (pod, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (gpm_pod_sign_in_password (pod, username, "correct horse", NULL, NULL, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&pod);
 }
 
 static AdwComboRow *
@@ -488,11 +467,10 @@ target_is (gpointer data)
 static void
 test_create_aspect (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *server = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-plan-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   g_autoptr(GpmPod) pod = NULL;
   g_autoptr(GpmPlan) saved = NULL;
   g_autoptr(GPtrArray) aspects = NULL;
@@ -504,10 +482,8 @@ test_create_aspect (void)
   guint n_choices, family_choice;
   gpointer args[3];
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
   gpm_test_pod_add_aspect (server, "alice", "Family");
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
   pod = sign_in_as (server, "alice");
 
   window = gpm_window_new (gpm_test_gui_get_app ());
@@ -581,7 +557,6 @@ test_create_aspect (void)
   g_assert_true (target_is ((gpointer[]) { saved, "circles/2-w", "Work mates" }));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
 }
 
 /* Prepares the plan of @window for @pod and waits until it is shown */
@@ -601,11 +576,9 @@ plan_for (GpmWindow *window,
 static void
 test_other_account (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-plan-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *server = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GpmPod) alice = NULL;
   g_autoptr(GpmPod) bob = NULL;
   GpmWindow *window, *first, *second;
@@ -613,14 +586,12 @@ test_other_account (void)
   GpmPlan *plan;
   const char *aspect = NULL;
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
   gpm_test_pod_add_aspect (server, "alice", "Family");
   gpm_test_pod_add_aspect (server, "alice", "Work");
   gpm_test_pod_add_user (server, "bob", "correct horse", NULL);
   /* an aspect of the same name: other people, another account */
   gpm_test_pod_add_aspect (server, "bob", "Work");
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
   alice = sign_in_as (server, "alice");
   bob = sign_in_as (server, "bob");
 
@@ -645,9 +616,7 @@ test_other_account (void)
   g_settings_set_string (gpm_settings_get_default (), "last-user", "alice");
   window = gpm_window_new (gpm_test_gui_get_app ());
   page = gpm_window_get_migrate_page (window);
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   plan = gpm_window_get_plan (window);
   {
     gpointer args[] = { plan, "circles/1-f", "Work" };
@@ -690,9 +659,7 @@ test_other_account (void)
    * not the one restored at start */
   window = gpm_window_new (gpm_test_gui_get_app ());
   page = gpm_window_get_migrate_page (window);
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   plan = gpm_window_get_plan (window);
   {
     gpointer args[] = { plan, "circles/1-f", "Work" };
@@ -708,7 +675,6 @@ test_other_account (void)
   gtk_window_destroy (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (second));
   gtk_window_destroy (GTK_WINDOW (first));
-  gpm_test_rm_rf (tmp);
 }
 
 static gboolean
@@ -827,11 +793,9 @@ test_quit_mid_request (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
-      g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-quit-XXXXXX", NULL);
-      g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-      const char *paths[] = { takeout, NULL };
+      g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-quit-XXXXXX", posts, G_N_ELEMENTS (posts));
+      GpmTestPod *server = fx->pod;
+      const char * const *paths = fx->paths;
       g_autoptr(GpmPod) pod = NULL;
       GpmWindow *window;
       GpmMigratePage *page;
@@ -839,14 +803,11 @@ test_quit_mid_request (void)
 
       gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
       gpm_test_pod_set_api_enabled (server, FALSE);
-      gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
-      pod = sign_in (server);
+      pod = sign_in_as (server, "alice");
       window = gpm_window_new (gpm_test_gui_get_app ());
       /* shown, as the app's: an unrealized window is not asked to close */
       gtk_window_present (GTK_WINDOW (window));
-      g_assert_true (gpm_test_gui_drop_paths (window, paths));
-      g_assert_true (gpm_test_gui_wait_review (window));
-      gpm_test_gui_wait_list (window);
+      gpm_test_gui_open (window, paths);
       gpm_window_show_migration (window, pod);
       page = gpm_window_get_migrate_page (window);
       g_assert_true (gpm_test_gui_wait (prepared, page, 60));
@@ -867,7 +828,9 @@ test_quit_mid_request (void)
       iterate_for (200);
       g_test_message ("closed in %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
       g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
-      gpm_test_rm_rf (tmp);
+      /* (exit() runs no g_autoptr cleanup: the folder goes now, the pod
+       * stays up) */
+      gpm_test_rm_rf (fx->tmp);
       /* leaving now, with the worker's request in flight: what a quit does */
       exit (0);
     }

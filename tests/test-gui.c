@@ -229,9 +229,7 @@ test_new_takeout_clears_search (void)
   gpm_test_gui_wait_list (window);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
 
@@ -724,11 +722,9 @@ find_post (GPtrArray  *all,
 static void
 test_per_post_control (void)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-control-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_takeout_new ("gpm-test-control-XXXXXX", NULL, 0);
   g_autoptr(GString) long_json = g_string_new (NULL);
   GpmTestPostFile files[4];
-  const char *paths[] = { takeout, NULL };
   GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
   GpmPostList *list = gpm_window_get_post_list (window);
   GListModel *model = gpm_post_list_get_model (list);
@@ -761,12 +757,10 @@ test_per_post_control (void)
     "\"media\": {\"url\": \"https://lh3.example/x/sea.jpg\", \"contentType\": \"image/jpeg\", \"localFilePath\": \"sea.jpg\"}, "
     PUBLIC_ACL "}" };
   files[3] = (GpmTestPostFile) { "20180404 - Long.json", long_json->str };
-  gpm_test_gui_write_takeout (tmp, files, G_N_ELEMENTS (files));
+  gpm_test_gui_write_takeout (fx->tmp, files, G_N_ELEMENTS (files));
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, fx->paths);
 
   plan = gpm_window_get_plan (window);
   g_assert_nonnull (plan);
@@ -858,7 +852,6 @@ test_per_post_control (void)
 
   g_signal_handler_disconnect (wait.preview, id);
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
 }
 
 static void
@@ -1402,9 +1395,7 @@ test_generated_takeout_counts (void)
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, (const char * const *) paths->pdata);
 
   /* (a post without an ACL is kept, with its problem, but has no audience) */
   g_assert_cmpuint (gpm_import_get_n_posts (gpm_window_get_import (window)), >=, n_good);
@@ -1525,8 +1516,7 @@ test_preview_no_network (void)
 {
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-net-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_takeout_new ("gpm-test-net-XXXXXX", NULL, 0);
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
   GSList *uris;
@@ -1534,7 +1524,6 @@ test_preview_no_network (void)
   GpmWindow *window;
   GpmPreview *preview;
   PreviewWait wait = { NULL, FALSE, NULL };
-  const char *paths[] = { takeout, NULL };
   GpmTestPostFile file = { "20180101 - Remote.json", NULL };
 
   soup_server_add_handler (server, NULL, count_request_cb, &n_requests, NULL);
@@ -1551,13 +1540,11 @@ test_preview_no_network (void)
                           "\"media\": {\"url\": \"http://127.0.0.1:%u/photo.jpg\", \"contentType\": \"image/jpeg\"}, "
                           "\"resourceName\": \"users/1/posts/r\", " PUBLIC_ACL "}", port, port, port, port);
   file.json = json;
-  gpm_test_gui_write_takeout (tmp, &file, 1);
+  gpm_test_gui_write_takeout (fx->tmp, &file, 1);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, fx->paths);
   preview = wait.preview = gpm_window_get_preview (window);
   g_signal_connect (preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
 
@@ -1604,7 +1591,6 @@ test_preview_no_network (void)
 
   gpm_preview_set_remote_allowed (preview, FALSE);
   gtk_window_destroy (GTK_WINDOW (window));
-  gpm_test_rm_rf (tmp);
   (void) text;
 }
 
@@ -1629,9 +1615,7 @@ test_preview_own_comments (void)
   gpm_test_gui_write_takeout (tmp, &file, 1);
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   wait.preview = gpm_window_get_preview (window);
   g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
   gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
@@ -1691,9 +1675,7 @@ test_preview_long_post (void)
   gpm_test_gui_write_takeout (tmp, &file, 1);
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   wait.preview = gpm_window_get_preview (window);
   g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
   gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);

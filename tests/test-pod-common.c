@@ -67,6 +67,29 @@ only_post (Fixture *f, GPtrArray **keep)
   return g_ptr_array_index (*keep, 0);
 }
 
+GpmPodPost *
+post_public (GpmPod *pod, const char *text, GError **error)
+{
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+
+  draft->is_public = TRUE;
+  return gpm_pod_create_post (pod, draft, NULL, error);
+}
+
+void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
 void
 pod_test_add (const char *name, GTestFixtureFunc func, gconstpointer data)
 {

@@ -34,6 +34,18 @@ typedef GpmPod *(*PodMaker) (Fixture *f);
 GpmTestPodPost *only_post    (Fixture    *f,
                               GPtrArray **keep);
 
+/* @text posted publicly through @pod: the pod's answer, or NULL and @error */
+GpmPodPost     *post_public  (GpmPod      *pod,
+                              const char  *text,
+                              GError     **error);
+
+/* For an _async call: keeps its result in *(GAsyncResult **) @user_data */
+void            store_result (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+/* Iterates the default main context until *@result is set; returns it */
+GAsyncResult   *wait_result  (GAsyncResult **result);
+
 /* Registers @func with a fresh Fixture; @data is handed to it */
 void            pod_test_add (const char       *name,
                               GTestFixtureFunc  func,

@@ -922,6 +922,24 @@ test_notify_owner_context (Fixture *f, gconstpointer data)
   g_main_context_pop_thread_default (owner);
 }
 
+/* The pod as the app names it (the background notification): the address
+ * without its scheme, or the name set, which changes nothing else. */
+static void
+test_display_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPod) pod = gpm_pod_new ("https://pod.example:8443", &error);
+  g_autoptr(GpmPod) local = gpm_pod_new ("http://127.0.0.1:3000", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_pod_get_address (pod), ==, "https://pod.example:8443");
+  g_assert_cmpstr (gpm_pod_get_display_name (pod), ==, "pod.example:8443");
+  g_assert_cmpstr (gpm_pod_get_display_name (local), ==, "127.0.0.1:3000");
+  gpm_pod_set_display_name (local, "pod.example");
+  g_assert_cmpstr (gpm_pod_get_display_name (local), ==, "pod.example");
+  g_assert_cmpstr (gpm_pod_get_address (local), ==, "http://127.0.0.1:3000");
+}
+
 /* The one retry policy: exponential, capped, half of it random. */
 static void
 test_retry_delay (void)
@@ -965,6 +983,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pod/tls-failure", test_tls_failure);
   g_test_add_func ("/pod/tool", test_tool);
   g_test_add_func ("/pod/retry-delay", test_retry_delay);
+  g_test_add_func ("/pod/display-name", test_display_name);
   pod_test_add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
   pod_test_add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
   pod_test_add ("/pod/moved", (GTestFixtureFunc) test_moved, NULL);

@@ -14,6 +14,13 @@
 
 /* ------------------------------------------------------ aspects and posts */
 
+/* 22 bytes that start as a JPEG does and are none */
+static GBytes *
+not_a_jpeg (void)
+{
+  return g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+}
+
 static void
 test_aspects (Fixture *f, gconstpointer data)
 {
@@ -217,40 +224,25 @@ test_api_secret_scopes (Fixture *f, gconstpointer data)
   g_assert_false (gpm_pod_api_secret_has_scopes (again));
 }
 
-typedef struct {
-  GMainLoop    *loop;
-  GpmPodAspect *aspect;
-  GError       *error;
-} CreateAsync;
-
-static void
-on_aspect_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CreateAsync *c = user_data;
-
-  c->aspect = gpm_pod_create_aspect_finish (GPM_POD (source), result, &c->error);
-  g_main_loop_quit (c->loop);
-}
-
 static void
 test_create_aspect_async (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
-  CreateAsync c = { g_main_loop_new (NULL, FALSE) };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodAspect) made = NULL;
 
-  gpm_pod_create_aspect_async (pod, "Neighbours", NULL, on_aspect_created, &c);
-  g_main_loop_run (c.loop);
-  g_assert_no_error (c.error);
-  g_assert_cmpstr (c.aspect->name, ==, "Neighbours");
-  gpm_pod_aspect_unref (c.aspect);
-  c.aspect = NULL;
+  gpm_pod_create_aspect_async (pod, "Neighbours", NULL, store_result, &result);
+  made = gpm_pod_create_aspect_finish (pod, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (made->name, ==, "Neighbours");
+  g_clear_pointer (&made, gpm_pod_aspect_unref);
+  g_clear_object (&result);
 
-  gpm_pod_create_aspect_async (pod, "neighbours", NULL, on_aspect_created, &c);
-  g_main_loop_run (c.loop);
-  g_assert_null (c.aspect);
-  g_assert_error (c.error, GPM_POD_ERROR, GPM_POD_ERROR_NAME_TAKEN);
-  g_clear_error (&c.error);
-  g_main_loop_unref (c.loop);
+  gpm_pod_create_aspect_async (pod, "neighbours", NULL, store_result, &result);
+  made = gpm_pod_create_aspect_finish (pod, wait_result (&result), &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NAME_TAKEN);
 }
 
 static void
@@ -258,7 +250,7 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autoptr(GBytes) jpeg = not_a_jpeg ();
   g_autofree char *id1 = NULL;
   g_autofree char *id2 = NULL;
   g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Hello from G+ #repost\n\nOriginally posted on Google+");
@@ -304,12 +296,6 @@ test_public_post_with_photos (Fixture *f, gconstpointer data)
     }
 }
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* diaspora's daily cleanup destroys pending photos; a post request naming
  * one is saved without it on the web (201) and refused by the API (422).
  * The answer shows how many photos the post really got, and a post can be
@@ -319,7 +305,7 @@ test_photos_cleaned_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autoptr(GBytes) jpeg = not_a_jpeg ();
   g_autofree char *kept = NULL;
   g_autofree char *gone = NULL;
   g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Two photos, one cleaned up");
@@ -359,9 +345,7 @@ test_photos_cleaned_up (Fixture *f, gconstpointer data)
     g_autoptr(GAsyncResult) result = NULL;
 
     gpm_pod_delete_post_async (pod, made->guid, NULL, store_result, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_true (gpm_pod_delete_post_finish (pod, result, &error));
+    g_assert_true (gpm_pod_delete_post_finish (pod, wait_result (&result), &error));
     g_assert_no_error (error);
   }
 }
@@ -373,7 +357,7 @@ test_corrupt_image (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) corrupt = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autoptr(GBytes) corrupt = not_a_jpeg ();
   g_autofree char *id = NULL;
   gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
 
@@ -415,7 +399,7 @@ test_photos_moved (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autoptr(GBytes) jpeg = not_a_jpeg ();
   g_autofree char *id = NULL;
   g_autoptr(GpmPodDraft) first = gpm_pod_draft_new ("First");
   g_autoptr(GpmPodDraft) second = gpm_pod_draft_new ("Second");
@@ -458,7 +442,7 @@ static void
 test_photo_file_names (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
-  g_autoptr(GBytes) jpeg = g_bytes_new_static ("\xff\xd8\xff\xe0 not really a jpeg", 22);
+  g_autoptr(GBytes) jpeg = not_a_jpeg ();
   const char *names[] = { "Été à Paris(1).jpg", "[x] l'été=@;.JPEG", "Фото (2).png", "日本.jpg",
                           "a \"quoted\" \\ name.jpg", "(1)", "" };
 
@@ -650,22 +634,18 @@ test_text_limit (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *max = text_of_length (GPM_DIASPORA_MAX_TEXT_CHARS);
   g_autofree char *over = text_of_length (GPM_DIASPORA_MAX_TEXT_CHARS + 1);
-  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (over);
   g_autoptr(GpmPodPost) made = NULL;
   guint sent;
 
-  draft->is_public = TRUE;
   sent = gpm_test_pod_count_requests (f->tp, NULL);
-  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  made = post_public (pod, over, &error);
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_TEXT_TOO_LONG);
   g_assert_false (gpm_pod_error_is_transient (error));
   g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, NULL), ==, sent);
   g_clear_error (&error);
 
-  g_free (draft->text);
-  draft->text = g_strdup (max);
-  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  made = post_public (pod, max, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
@@ -675,12 +655,10 @@ test_null_id (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("stored nothing");
   g_autoptr(GpmPodPost) made = NULL;
 
-  draft->is_public = TRUE;
   gpm_test_pod_inject_fault (f->tp, NULL, GPM_TEST_POD_FAULT_NULL_ID, 0, 1);
-  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  made = post_public (pod, "stored nothing", &error);
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_TEXT_TOO_LONG);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
@@ -733,11 +711,8 @@ test_own_posts_paging (Fixture *f, gconstpointer data)
   for (int i = 0; i < 18; i++)
     {
       g_autofree char *text = g_strdup_printf ("paged %d", i);
-      g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
-      g_autoptr(GpmPodPost) made = NULL;
+      g_autoptr(GpmPodPost) made = post_public (pod, text, &error);
 
-      draft->is_public = TRUE;
-      made = gpm_pod_create_post (pod, draft, NULL, &error);
       g_assert_no_error (error);
       if (i == 2)
         g_usleep (1100 * 1000); /* web paging is by whole seconds (max_time) */

@@ -15,19 +15,22 @@
 
 /* ------------------------------------------------------------------ faults */
 
-static GpmPodPost *
-post_once (GpmPod *pod, const char *text, GError **error)
-{
-  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
-
-  draft->is_public = TRUE;
-  return gpm_pod_create_post (pod, draft, NULL, error);
-}
-
 static const char *
 post_path (GpmPod *pod)
 {
   return gpm_pod_get_auth (pod) == GPM_POD_AUTH_API ? "/api/v1/posts" : "/status_messages";
+}
+
+/* @text posted with @fault (@param) on the next post request: no post comes
+ * back (asserted); @error says why */
+static void
+post_faulted (Fixture *f, GpmPod *pod, GpmTestPodFault fault, guint param, const char *text, GError **error)
+{
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_test_pod_inject_fault (f->tp, post_path (pod), fault, param, 1);
+  made = post_public (pod, text, error);
+  g_assert_null (made);
 }
 
 /* The pod answers plain_text_for_json: camo rewrites Markdown image URLs,
@@ -47,7 +50,7 @@ test_camo_rtl (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) same = NULL;
 
   gpm_test_pod_set_camo (f->tp, "https://camo.example", "secret");
-  made = post_once (pod, text, &error);
+  made = post_public (pod, text, &error);
   g_assert_no_error (error);
   own = gpm_pod_list_own_posts (pod, 5, NULL, &error);
   g_assert_no_error (error);
@@ -63,7 +66,7 @@ test_camo_rtl (Fixture *f, gconstpointer data)
   g_assert_cmpstr (found->guid, ==, made->guid);
   g_assert_null (gpm_pod_find_own_post (pod, "Look ![a café](https://photos.example/other.jpg)", 20, NULL, &error));
 
-  again = post_once (pod, text, &error);
+  again = post_public (pod, text, &error);
   g_assert_no_error (error);
   same = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
   g_assert_no_error (error);
@@ -86,7 +89,7 @@ test_find_since (Fixture *f, gconstpointer data)
 
   /* a second apart (the web stream pages by whole seconds, like diaspora's max_time) */
   gpm_test_pod_set_time_offset (f->tp, -100);
-  target = post_once (pod, "the one to find", &error);
+  target = post_public (pod, "the one to find", &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 40; i++)
     {
@@ -94,7 +97,7 @@ test_find_since (Fixture *f, gconstpointer data)
       g_autoptr(GpmPodPost) p = NULL;
 
       gpm_test_pod_set_time_offset (f->tp, -99 + (gint64) i);
-      p = post_once (pod, text, &error);
+      p = post_public (pod, text, &error);
       g_assert_no_error (error);
     }
   found = gpm_pod_find_own_posts (pod, "the one to find", g_get_real_time () / G_USEC_PER_SEC - 101, 0, NULL, &error);
@@ -115,11 +118,8 @@ test_fault_empty_answer (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPodPost) made = NULL;
 
-  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, 1);
-  made = post_once (pod, "empty answer", &error);
-  g_assert_null (made);
+  post_faulted (f, pod, GPM_TEST_POD_FAULT_EMPTY_ANSWER, 0, "empty answer", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
@@ -133,11 +133,8 @@ test_fault_server_errors (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GpmPodPost) made = NULL;
 
-      gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_STATUS, codes[i], 1);
-      made = post_once (pod, "five hundred", &error);
-      g_assert_null (made);
+      post_faulted (f, pod, GPM_TEST_POD_FAULT_STATUS, codes[i], "five hundred", &error);
       g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
       g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, codes[i]);
       g_assert_true (gpm_pod_error_is_transient (error));
@@ -156,7 +153,7 @@ test_fault_rate_limited (Fixture *f, gconstpointer data)
   g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG", 4);
 
   gpm_test_pod_inject_fault (f->tp, NULL, GPM_TEST_POD_FAULT_RATE_LIMIT, 7, 2);
-  made = post_once (pod, "slow down", &error);
+  made = post_public (pod, "slow down", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED);
   g_assert_cmpuint (gpm_pod_error_get_retry_after (error), ==, 7);
   /* the retry policy waits at least as long as the pod asked */
@@ -167,7 +164,7 @@ test_fault_rate_limited (Fixture *f, gconstpointer data)
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED);
   g_clear_error (&error);
   /* over: it works again */
-  made = post_once (pod, "slow down", &error);
+  made = post_public (pod, "slow down", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
@@ -178,13 +175,10 @@ test_fault_saved_then_refused (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPodPost) made = NULL;
   g_autoptr(GpmPodPost) found = NULL;
   gboolean api = gpm_pod_get_auth (pod) == GPM_POD_AUTH_API;
 
-  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, 1);
-  made = post_once (pod, "saved, then an exception", &error);
-  g_assert_null (made);
+  post_faulted (f, pod, GPM_TEST_POD_FAULT_SAVE_THEN_STATUS, 0, "saved, then an exception", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REJECTED);
   g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, api ? 422 : 403);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -199,12 +193,9 @@ test_fault_closed_after_store (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPodPost) made = NULL;
   g_autoptr(GpmPodPost) found = NULL;
 
-  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 1);
-  made = post_once (pod, "did it get created?", &error);
-  g_assert_null (made);
+  post_faulted (f, pod, GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, "did it get created?", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
   g_assert_true (gpm_pod_error_is_uncertain (error));
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -222,12 +213,9 @@ test_fault_slow (Fixture *f, gconstpointer data)
 {
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmPodPost) made = NULL;
 
   gpm_pod_set_timeout (pod, 1);
-  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_SLOW, 2500, 1);
-  made = post_once (pod, "slow pod", &error);
-  g_assert_null (made);
+  post_faulted (f, pod, GPM_TEST_POD_FAULT_SLOW, 2500, "slow pod", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
   g_assert_true (gpm_pod_error_is_uncertain (error));
   /* the pod did store it: that is why the answer is "uncertain" */
@@ -242,7 +230,6 @@ test_huge_answer (Fixture *f, gconstpointer data)
   g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) aspects = NULL;
-  g_autoptr(GpmPodPost) made = NULL;
   struct rusage before, after;
 
   getrusage (RUSAGE_SELF, &before);
@@ -254,9 +241,7 @@ test_huge_answer (Fixture *f, gconstpointer data)
   g_assert_false (gpm_pod_error_is_transient (error));
   g_clear_error (&error);
 
-  gpm_test_pod_inject_fault (f->tp, post_path (pod), GPM_TEST_POD_FAULT_HUGE, 40, 1);
-  made = post_once (pod, "huge answer", &error);
-  g_assert_null (made);
+  post_faulted (f, pod, GPM_TEST_POD_FAULT_HUGE, 40, "huge answer", &error);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_ANSWER);
   g_assert_true (gpm_pod_error_is_uncertain (error));
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -276,7 +261,7 @@ test_fault_expired_session (Fixture *f, gconstpointer data)
 
   /* renewed once with the remembered password, then the post goes through */
   gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1);
-  made = post_once (pod, "after the session ended", &error);
+  made = post_public (pod, "after the session ended", &error);
   g_assert_no_error (error);
   g_assert_nonnull (made);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -291,12 +276,12 @@ test_fault_expired_session (Fixture *f, gconstpointer data)
   gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 1);
   gpm_test_pod_inject_fault (f->tp, "/users/sign_in", GPM_TEST_POD_FAULT_STATUS, 500, 1);
   g_clear_pointer (&made, gpm_pod_post_unref);
-  made = post_once (pod, "fails", &error);
+  made = post_public (pod, "fails", &error);
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER);
   g_clear_error (&error);
   gpm_test_pod_inject_fault (f->tp, "/status_messages", GPM_TEST_POD_FAULT_EXPIRE_SESSION, 0, 2);
-  made = post_once (pod, "fails", &error);
+  made = post_public (pod, "fails", &error);
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -312,7 +297,7 @@ test_fault_expired_token (Fixture *f, gconstpointer data)
   guint refreshes = gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
 
   gpm_test_pod_inject_fault (f->tp, "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 1);
-  made = post_once (pod, "after the token expired", &error);
+  made = post_public (pod, "after the token expired", &error);
   g_assert_no_error (error);
   g_assert_nonnull (made);
   g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==,
@@ -322,7 +307,7 @@ test_fault_expired_token (Fixture *f, gconstpointer data)
 
   /* a pod that keeps refusing: EXPIRED, nothing posted */
   gpm_test_pod_inject_fault (f->tp, "/api/v1/posts", GPM_TEST_POD_FAULT_EXPIRE_TOKEN, 0, 2);
-  made = post_once (pod, "refused", &error);
+  made = post_public (pod, "refused", &error);
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
@@ -338,7 +323,7 @@ test_csrf_needed (Fixture *f, gconstpointer data)
   /* the client sends the session's CSRF token: a post goes through, and
    * the pod's CSRF check is real (a bad token ends the session, which the
    * client renews) */
-  made = post_once (pod, "with token", &error);
+  made = post_public (pod, "with token", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
@@ -359,7 +344,7 @@ worker_thread (gpointer data)
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *text = g_strdup_printf ("worker %d post %d", w->worker, i);
-      g_autoptr(GpmPodPost) made = post_once (w->pod, text, &error);
+      g_autoptr(GpmPodPost) made = post_public (w->pod, text, &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (made);
@@ -489,49 +474,34 @@ test_async (Fixture *f, gconstpointer data)
   g_ptr_array_unref (s.aspects);
 }
 
-typedef struct {
-  GMainLoop *loop;
-  gboolean   ok;
-  GError    *error;
-  int        opened;
-} ApiAsync;
-
 static void
 count_and_open (const char *uri, gpointer user_data)
 {
-  ApiAsync *a = g_object_get_data (G_OBJECT (user_data), "state");
+  int *opened = g_object_get_data (G_OBJECT (user_data), "opened");
 
   /* called on the caller's main context */
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
-  a->opened++;
+  (*opened)++;
   gpm_test_pod_open_in_browser (uri, user_data);
-}
-
-static void
-on_api_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ApiAsync *a = user_data;
-
-  a->ok = gpm_pod_sign_in_api_finish (GPM_POD (source), result, &a->error);
-  g_main_loop_quit (a->loop);
 }
 
 static void
 test_api_async (Fixture *f, gconstpointer data)
 {
-  ApiAsync a = { 0 };
   g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  int opened = 0;
+  gboolean ok;
 
-  a.loop = g_main_loop_new (NULL, FALSE);
-  g_object_set_data (G_OBJECT (f->tp), "state", &a);
+  g_object_set_data (G_OBJECT (f->tp), "opened", &opened);
   gpm_test_pod_set_browser_user (f->tp, "alice", TRUE);
-  gpm_pod_sign_in_api_async (pod, count_and_open, f->tp, NULL, on_api_signed_in, &a);
-  g_main_loop_run (a.loop);
-  g_assert_no_error (a.error);
-  g_assert_true (a.ok);
-  g_assert_cmpint (a.opened, ==, 1);
+  gpm_pod_sign_in_api_async (pod, count_and_open, f->tp, NULL, store_result, &result);
+  ok = gpm_pod_sign_in_api_finish (pod, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_cmpint (opened, ==, 1);
   g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_API);
-  g_main_loop_unref (a.loop);
 }
 
 int

@@ -59,6 +59,7 @@ struct _GpmPod
   char         *address;   /* "https://host[:port]"; replaced (atomically) only when the pod
                             * turns out to have moved: read it with gpm_pod_get_address() */
   GPtrArray    *old_addresses; /* replaced ones, kept alive for gpm_pod_get_address() callers */
+  char         *display_name; /* NULL: the address's; set before use (gpm_pod_set_display_name) */
   SoupSession  *session;
   GMainContext *owner_context; /* where the pod was made: its notifications are emitted there */
   GThread      *owner_thread;

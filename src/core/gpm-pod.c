@@ -206,6 +206,7 @@ gpm_pod_finalize (GObject *object)
   g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_free (self->address);
   g_ptr_array_unref (self->old_addresses);
+  g_free (self->display_name);
   g_free (self->registration_endpoint);
   g_free (self->authorization_endpoint);
   g_free (self->token_endpoint);
@@ -289,6 +290,28 @@ gpm_pod_get_address (GpmPod *self)
 {
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
   return g_atomic_pointer_get (&self->address);
+}
+
+const char *
+gpm_pod_get_display_name (GpmPod *self)
+{
+  const char *address;
+  const char *host;
+
+  g_return_val_if_fail (GPM_IS_POD (self), NULL);
+  if (self->display_name != NULL)
+    return self->display_name;
+  address = gpm_pod_get_address (self);
+  host = strstr (address, "://");
+  return host != NULL ? host + 3 : address;
+}
+
+void
+gpm_pod_set_display_name (GpmPod *self, const char *name)
+{
+  g_return_if_fail (GPM_IS_POD (self));
+  g_free (self->display_name);
+  self->display_name = g_strdup (name);
 }
 
 void

@@ -206,6 +206,12 @@ GpmPod    *gpm_pod_new                (const char *address, GError **error);
  * gpm_pod_sign_in_password()) is at that address from then on: read it
  * after those to show and remember the pod's final address. */
 const char *gpm_pod_get_address       (GpmPod *self);
+/* The pod as the app names it to the user: its address without the scheme
+ * ("diasp.org"), or the name set, once and before use, with
+ * gpm_pod_set_display_name() (the screenshots show their pod double on
+ * 127.0.0.1 as "pod.example"). */
+const char *gpm_pod_get_display_name  (GpmPod *self);
+void        gpm_pod_set_display_name  (GpmPod *self, const char *name);
 GpmPodAuth  gpm_pod_get_auth          (GpmPod *self);
 char       *gpm_pod_dup_username      (GpmPod *self);          /* as signed in, NULL before */
 char       *gpm_pod_dup_user_guid     (GpmPod *self);          /* the account's person guid */

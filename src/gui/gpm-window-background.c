@@ -61,12 +61,7 @@ update_notification (GpmWindow *self)
     return;
 
   paused = g_strcmp0 (gpm_migrate_page_get_status (page), "paused") == 0;
-  {
-    const char *address = page->pod != NULL ? gpm_pod_get_address (page->pod) : "";
-    const char *host = strstr (address, "://");
-
-    title = g_strdup_printf (_("Moving your posts to %s"), host != NULL ? host + 3 : address);
-  }
+  title = g_strdup_printf (_("Moving your posts to %s"), page->pod != NULL ? gpm_pod_get_display_name (page->pod) : "");
   /* Translators: "12 of 1,500 posted" */
   g_string_append_printf (body, _("%'u of %'u posted"),
                           gpm_migrator_get_n_done (migrator), gpm_migrator_get_n_total (migrator));
