@@ -712,11 +712,10 @@ post_with (GpmWindow  *window,
 static void
 test_decisions_before_sign_in (void)
 {
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-before-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *server = fx->pod;
+  const char * const *paths = fx->paths;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GpmTestPod) server = gpm_test_pod_new (0, &error);
-  g_autofree char *tmp = g_dir_make_tmp ("gpm-test-gui-before-XXXXXX", NULL);
-  g_autofree char *takeout = g_build_filename (tmp, "Takeout", NULL);
-  const char *paths[] = { takeout, NULL };
   g_autoptr(GpmPod) erin = NULL;
   g_auto(GStrv) audiences = NULL;
   g_auto(GStrv) audiences_after = NULL;
@@ -726,9 +725,7 @@ test_decisions_before_sign_in (void)
   GtkWidget *leave_out;
   GpmPlan *plan;
 
-  g_assert_no_error (error);
   gpm_test_pod_add_user (server, "erin", "correct horse", NULL);
-  gpm_test_gui_write_takeout (tmp, posts, G_N_ELEMENTS (posts));
   erin = sign_in_as (server, "erin");
 
   /* Erin's plan, saved: post a left out */
@@ -749,9 +746,7 @@ test_decisions_before_sign_in (void)
   g_settings_set_string (gpm_settings_get_default (), "last-pod", gpm_pod_get_address (erin));
   g_settings_set_string (gpm_settings_get_default (), "last-user", "erin");
   window = gpm_window_new (gpm_test_gui_get_app ());
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   plan = gpm_window_get_plan (window);
   g_assert_true (gpm_test_gui_wait (post_a_excluded, plan, 60));
   preview = gpm_window_get_preview (window);
@@ -774,16 +769,13 @@ test_decisions_before_sign_in (void)
 
   /* and the app again: post a stays in */
   window = gpm_window_new (gpm_test_gui_get_app ());
-  g_assert_true (gpm_test_gui_drop_paths (window, paths));
-  g_assert_true (gpm_test_gui_wait_review (window));
-  gpm_test_gui_wait_list (window);
+  gpm_test_gui_open (window, paths);
   g_assert_true (gpm_test_gui_wait (journal_keeps_a, window, 60));
   g_assert_false (gpm_plan_is_post_excluded (gpm_window_get_plan (window), "users/1/posts/a"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (second));
   gtk_window_destroy (GTK_WINDOW (first));
-  gpm_test_rm_rf (tmp);
 }
 
 /* Quitting while a request is in flight: over within a second, and no
