@@ -402,7 +402,7 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   task = g_task_new (self, NULL, counted_cb, NULL);
   g_task_set_source_tag (task, _gpm_migrate_page_update_statement);
   g_task_set_task_data (task, count, (GDestroyNotify) count_free);
-  g_task_run_in_thread (task, count_thread);
+  gpm_task_run_in_thread (task, count_thread);
 }
 
 void
@@ -1103,5 +1103,5 @@ _gpm_migrate_page_save_plan (GpmMigratePage *self)
   task = g_task_new (self, NULL, save_plan_done_cb, NULL);
   g_task_set_source_tag (task, _gpm_migrate_page_save_plan);
   g_task_set_task_data (task, save, (GDestroyNotify) save_plan_free);
-  g_task_run_in_thread (task, save_plan_thread);
+  gpm_task_run_in_thread (task, save_plan_thread);
 }
