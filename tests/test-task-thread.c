@@ -9,10 +9,9 @@
  * certain: its own g_source_attach(), which libgio's calls reach before
  * GLib's, holds a worker back right after it queued a source for the main
  * thread, so the callback and the caller's unrefs run first. */
-#define _GNU_SOURCE
 #define G_LOG_DOMAIN "test-task-thread"
 
-#include <dlfcn.h>
+#include <dlfcn.h>   /* RTLD_NEXT: the build defines _GNU_SOURCE */
 
 #include <gio/gio.h>
 
