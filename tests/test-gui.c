@@ -988,6 +988,48 @@ assert_newest_first (GListModel *model,
     }
 }
 
+/* The first batch of posts in the list: the window closed while more are read */
+static void
+close_on_posts_added (GpmImport *import,
+                      GPtrArray *batch,
+                      GpmWindow *window)
+{
+  g_signal_handlers_disconnect_by_func (import, close_on_posts_added, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+window_gone (gpointer window_pointer)
+{
+  return *(gpointer *) window_pointer == NULL;
+}
+
+/* The window closed while its takeout is read: what the import and its
+ * workers hand back afterwards leaves the window that is gone alone (the
+ * import's callback set the list of a disposed window: criticals), and
+ * the window is let go once they are in. */
+static void
+test_close_while_reading (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "closed-while-reading", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmImport) import = NULL;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+
+  manifest = write_generated (dir, 1500, 17, GPM_GEN_FORM_MULTI, paths);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
+  import = g_object_ref (gpm_window_get_import (window));
+  /* After the window's own handler: its first posts are in the list, which
+   * the import's end (cancelled) would put back as before */
+  g_signal_connect (import, "posts-added", G_CALLBACK (close_on_posts_added), window);
+  /* The import's callback holds the window until it has run */
+  g_assert_true (gpm_test_gui_wait (window_gone, &window, 60));
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
 /* Issue 13: the posts reach the list while the takeout is read, in
  * batches ("posts-added"), each put in its place; the list ends as if it
  * had been given them all at once. */
@@ -1748,6 +1790,7 @@ main (int   argc,
   g_test_add_func ("/gui/per-post-control", test_per_post_control);
   g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   g_test_add_func ("/gui/posts-while-reading", test_posts_while_reading);
+  g_test_add_func ("/gui/close-while-reading", test_close_while_reading);
   g_test_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
   g_test_add_func ("/gui/post-list-model", test_post_list_model);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);

@@ -53,6 +53,56 @@ gpm_object_unref_in_worker (gpointer object)
   g_task_run_in_thread (task, unref_thread);
 }
 
+typedef struct {
+  GTask           *task;    /* the caller's; a reference held by the runner's callback */
+  GTaskThreadFunc  func;
+} Runner;
+
+static void
+runner_thread (GTask        *runner,
+               gpointer      source_object,
+               gpointer      runner_data,
+               GCancellable *cancellable)
+{
+  Runner *r = runner_data;
+
+  r->func (r->task, g_task_get_source_object (r->task), g_task_get_task_data (r->task),
+           g_task_get_cancellable (r->task));
+  g_task_return_boolean (runner, TRUE);
+}
+
+/* In the caller's context, after the task's own callback (queued first) */
+static void
+runner_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_object_unref (user_data);
+}
+
+void
+gpm_task_run_in_thread (GTask           *task,
+                        GTaskThreadFunc  task_func)
+{
+  g_autoptr(GTask) runner = NULL;
+  Runner *r;
+
+  g_return_if_fail (G_IS_TASK (task));
+  g_return_if_fail (task_func != NULL);
+
+  r = g_new0 (Runner, 1);
+  r->task = task;
+  r->func = task_func;
+  /* No source object and nothing owned but @r: whichever thread drops the
+   * runner last frees no more than that. @task is held by the callback's
+   * data, released where the task itself completes. */
+  runner = g_task_new (NULL, NULL, runner_done_cb, g_object_ref (task));
+  g_task_set_source_tag (runner, gpm_task_run_in_thread);
+  g_task_set_priority (runner, g_task_get_priority (task));
+  g_task_set_task_data (runner, r, g_free);
+  g_task_run_in_thread (runner, runner_thread);
+}
+
 JsonObject *
 gpm_json_get_object (JsonObject *obj,
                      const char *member)

@@ -2,7 +2,7 @@
 /* gpm-util.h: small helpers the core modules share. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -22,6 +22,18 @@ void gpm_main_context_post (GMainContext   *context,
  * GUI's last reference to an object whose finalize blocks on the disk (a
  * GpmJournal closing its SQLite database checkpoints the WAL). */
 void gpm_object_unref_in_worker (gpointer object);
+
+/* g_task_run_in_thread() that never leaves the last reference to @task in
+ * the worker. GTask's worker drops its own reference after it has queued
+ * the callback, so when the callback runs first (the worker preempted) the
+ * task, its source object and its data are finalized in the worker: a
+ * window or page finalized there tears down GTK and WebKit off the main
+ * thread (WebKit aborts without a word). Here the task is released in its
+ * own context, after the callback; only a bookkeeping task ends in the
+ * worker. @task_func gets @task as from g_task_run_in_thread(); the
+ * callback may run as soon as it returns a result, so it returns last. */
+void gpm_task_run_in_thread (GTask           *task,
+                             GTaskThreadFunc  task_func);
 
 /* Lenient json-glib reads for data from outside (Takeout JSON): a member of
  * the wrong type is treated as absent, never a critical. @obj may be NULL. */

@@ -402,7 +402,7 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   task = g_task_new (self, NULL, counted_cb, NULL);
   g_task_set_source_tag (task, _gpm_migrate_page_update_statement);
   g_task_set_task_data (task, count, (GDestroyNotify) count_free);
-  g_task_run_in_thread (task, count_thread);
+  gpm_task_run_in_thread (task, count_thread);
 }
 
 void

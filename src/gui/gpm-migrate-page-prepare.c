@@ -267,7 +267,7 @@ prepare_step_done (GpmMigratePage *self,
       audiences_task = g_task_new (self, NULL, audiences_done_cb, g_object_ref (task));
       g_task_set_source_tag (audiences_task, audiences_thread);
       g_task_set_task_data (audiences_task, g_object_ref (task), g_object_unref);
-      g_task_run_in_thread (audiences_task, audiences_thread);
+      gpm_task_run_in_thread (audiences_task, audiences_thread);
     }
 }
 
@@ -400,7 +400,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   journal_task = g_task_new (self, NULL, journal_opened_cb, g_object_ref (task));
   g_task_set_source_tag (journal_task, open_journal_thread);
   g_task_set_task_data (journal_task, p, NULL);
-  g_task_run_in_thread (journal_task, open_journal_thread);
+  gpm_task_run_in_thread (journal_task, open_journal_thread);
   gpm_pod_list_aspects_async (pod, NULL, aspects_done_cb, g_object_ref (task));
 }
 

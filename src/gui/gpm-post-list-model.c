@@ -25,6 +25,7 @@
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-post-list-model.h"
+#include "gpm-util.h"
 
 typedef struct {
   GHashTable *keys;          /* scope keys ticked */
@@ -615,7 +616,7 @@ start_pass (GpmPostListModel *self)
   task = g_task_new (self, NULL, pass_done_cb, NULL);
   g_task_set_source_tag (task, start_pass);
   g_task_set_task_data (task, pass, (GDestroyNotify) pass_free);
-  g_task_run_in_thread (task, pass_thread);
+  gpm_task_run_in_thread (task, pass_thread);
 }
 
 static gboolean

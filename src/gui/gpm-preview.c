@@ -184,7 +184,7 @@ media_scheme_cb (WebKitURISchemeRequest *request,
   task = g_task_new (self->takeout, NULL, media_done, NULL);
   g_task_set_source_tag (task, media_scheme_cb);
   g_task_set_task_data (task, load, media_load_free);
-  g_task_run_in_thread (task, media_thread);
+  gpm_task_run_in_thread (task, media_thread);
 }
 
 static void update_warnings (GpmPreview *self, GPtrArray *warnings);

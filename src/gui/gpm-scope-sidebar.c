@@ -8,6 +8,7 @@
 #include "gpm-a11y.h"
 #include "gpm-scope-row.h"
 #include "gpm-scope-sidebar.h"
+#include "gpm-util.h"
 
 struct _GpmScopeSidebar
 {
@@ -206,7 +207,7 @@ update_summary (GpmScopeSidebar *self)
   g_task_set_source_tag (task, update_summary);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, count, (GDestroyNotify) count_free);
-  g_task_run_in_thread (task, count_thread);
+  gpm_task_run_in_thread (task, count_thread);
 }
 
 /* Says what "essentially public" means, and that community posts become
@@ -451,7 +452,7 @@ build (GpmScopeSidebar *self,
   g_task_set_source_tag (task, gpm_scope_sidebar_set_index);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_object_ref (index), g_object_unref);
-  g_task_run_in_thread (task, build_thread);
+  gpm_task_run_in_thread (task, build_thread);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-util.h"
 #include "gpm-window-private.h"
 
 #define MAX_RECENT 6
@@ -292,7 +293,7 @@ update_live_index (GpmWindow *self,
   g_task_set_source_tag (task, update_live_index);
   /* A copy: the worker reads it while more posts come in */
   g_task_set_task_data (task, g_ptr_array_copy (l->posts, ref_post, NULL), (GDestroyNotify) g_ptr_array_unref);
-  g_task_run_in_thread (task, live_index_thread);
+  gpm_task_run_in_thread (task, live_index_thread);
 }
 
 static void

@@ -169,7 +169,7 @@ states_read (GpmWindow *self)
   task = g_task_new (self, self->states_cancellable, states_read_cb, NULL);
   g_task_set_source_tag (task, states_read);
   g_task_set_task_data (task, read, (GDestroyNotify) states_read_free);
-  g_task_run_in_thread (task, states_read_thread);
+  gpm_task_run_in_thread (task, states_read_thread);
 }
 
 void
@@ -510,7 +510,7 @@ _gpm_window_offer_continue (GpmWindow *self,
   task = g_task_new (self, NULL, journal_found_cb, g_object_ref (import));
   g_task_set_source_tag (task, _gpm_window_offer_continue);
   g_task_set_task_data (task, f, (GDestroyNotify) find_journal_free);
-  g_task_run_in_thread (task, find_journal_thread);
+  gpm_task_run_in_thread (task, find_journal_thread);
 }
 
 /* The ticks changed: a running migration follows them for the posts not

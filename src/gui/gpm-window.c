@@ -327,6 +327,11 @@ gpm_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_WINDOW);
+  /* Here, not in finalize: a worker's callback that comes after (the
+   * import's, the live index's, the journal lookup's) compares its import
+   * with these and so does nothing to a window that is gone */
+  g_clear_object (&self->import);
+  g_clear_object (&self->shown_import);
 
   G_OBJECT_CLASS (gpm_window_parent_class)->dispose (object);
 }
@@ -336,8 +341,6 @@ gpm_window_finalize (GObject *object)
 {
   GpmWindow *self = GPM_WINDOW (object);
 
-  g_clear_object (&self->import);
-  g_clear_object (&self->shown_import);
   g_clear_pointer (&self->state_journal, gpm_object_unref_in_worker);
   g_clear_pointer (&self->post_states, g_hash_table_unref);
   g_clear_pointer (&self->states_pending, g_hash_table_unref);
