@@ -444,27 +444,53 @@ _gpm_window_offer_continue (GpmWindow *self,
   g_task_run_in_thread (task, find_journal_thread);
 }
 
+typedef struct {
+  GpmWindow *window;
+  gboolean   running;   /* a run was going when the ticks changed */
+} Ticks;
+
+static void
+audiences_updated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Ticks *ticks = user_data;
+  GpmWindow *self = ticks->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_migrate_page_update_audiences_finish (GPM_MIGRATE_PAGE (source), result, &error))
+    {
+      /* newer ticks came before these were taken: theirs tell */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("The running migration keeps its selection: %s"),
+                                                      error->message);
+          gpm_window_add_toast (self, message);
+        }
+    }
+  else if (ticks->running)
+    gpm_window_add_toast (self, _("The posts not sent yet follow the new selection."));
+  g_object_unref (ticks->window);
+  g_free (ticks);
+}
+
 /* The ticks changed: a running migration follows them for the posts not
- * sent yet, or says why it cannot */
+ * sent yet (once they are chosen, in a worker), or says why it cannot */
 static void
 sidebar_selection_changed_cb (GpmWindow *self)
 {
   g_auto(GStrv) keys = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean running = gpm_migrate_page_is_running (self->migrate_page);
+  Ticks *ticks;
 
   if (gpm_migrate_page_get_plan (self->migrate_page) == NULL ||
       gpm_migrate_page_get_plan (self->migrate_page) != self->plan)
     return;
   keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
-  if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The running migration keeps its selection: %s"), error->message);
-
-      gpm_window_add_toast (self, message);
-    }
-  else if (running)
-    gpm_window_add_toast (self, _("The posts not sent yet follow the new selection."));
+  ticks = g_new0 (Ticks, 1);
+  ticks->window = g_object_ref (self);
+  ticks->running = gpm_migrate_page_is_running (self->migrate_page);
+  gpm_migrate_page_update_audiences_async (self->migrate_page, (const char * const *) keys, NULL,
+                                           audiences_updated_cb, ticks);
 }
 
 void

@@ -124,6 +124,23 @@ _gpm_window_posts_refresh (GpmWindow *self)
 }
 
 static void
+audiences_updated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GpmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_migrate_page_update_audiences_finish (GPM_MIGRATE_PAGE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
+
+      gpm_window_add_toast (self, message);
+    }
+}
+
+static void
 post_changed_cb (GpmWindow  *self,
                  GpmPost    *post,
                  GpmPreview *preview)
@@ -138,14 +155,9 @@ post_changed_cb (GpmWindow  *self,
       gpm_migrate_page_get_plan (self->migrate_page) == self->plan)
     {
       g_auto(GStrv) keys = gpm_plan_dup_audiences (self->plan);
-      g_autoptr(GError) error = NULL;
 
-      if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
-
-          gpm_window_add_toast (self, message);
-        }
+      gpm_migrate_page_update_audiences_async (self->migrate_page, (const char * const *) keys, NULL,
+                                               audiences_updated_cb, g_object_ref (self));
     }
 
   /* An edited text can end a warning (too long, nothing of yours): that
