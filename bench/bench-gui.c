@@ -517,6 +517,36 @@ main (int   argc,
     run_for (300);
     g_print ("longest main loop block while ticking with the plan prepared: %s, selection-changed handlers' CPU %.1f ms (target < 50)\n",
              gap_text (max_gap, max_cpu_gap), max_selection_cpu / 1000.0);
+
+    /* A run (one post, then an hour's wait): starting it, and the ticks
+     * it follows for the posts not sent yet */
+    {
+      GpmMigratePage *page = gpm_window_get_migrate_page (window);
+      gint64 cpu_start;
+
+      gpm_migrate_page_set_delay (page, 3600);
+      max_gap = max_cpu_gap = 0;
+      last_tick = 0;
+      cpu_start = thread_cpu_us ();
+      gpm_migrate_page_start (page);
+      cpu_start = thread_cpu_us () - cpu_start;
+      run_for (1000);
+      g_print ("starting a run: gpm_migrate_page_start() main thread CPU %.1f ms; longest block %s\n",
+               cpu_start / 1000.0, gap_text (max_gap, max_cpu_gap));
+      max_gap = max_cpu_gap = 0;
+      last_tick = 0;
+      max_selection_cpu = 0;
+      gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "essentially-public");
+      gpm_test_gui_wait_list (window);
+      run_for (1000);
+      gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+      gpm_test_gui_wait_list (window);
+      run_for (1000);
+      g_print ("longest main loop block while ticking during a run: %s, selection-changed handlers' CPU %.1f ms (target < 50)\n",
+               gap_text (max_gap, max_cpu_gap), max_selection_cpu / 1000.0);
+      gpm_migrate_page_stop (page);
+      gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60);
+    }
   }
 
   g_print ("memory peak (from the drop): %.0f MB\n", peak_rss_mb ());
