@@ -208,12 +208,12 @@ select_done_cb (GObject      *source,
 
   g_clear_pointer (&self->posts, g_ptr_array_unref);
   self->posts = g_steal_pointer (&s->posts);
+  /* Not running: the page is out of sight (the ticks are on the review
+   * page); Migrate… prepares the plan again, so nothing more */
   if (follows)
     {
       self->n_expected = s->n_to_send;
       _gpm_migrate_page_update_progress (self);
-      /* Not running: the page is out of sight (the ticks are on the
-       * review page); Migrate… prepares the plan again, so nothing more */
       if (self->journal != NULL)
         {
           g_clear_pointer (&self->scopes, g_ptr_array_unref);
@@ -260,8 +260,9 @@ gpm_migrate_page_update_audiences_async (GpmMigratePage      *self,
     {
       Select *pending = self->select_task ? g_task_get_task_data (self->select_task) : NULL;
 
-      /* back to the plan's ticks before a run took the pending ones */
-      if (pending != NULL && !gpm_plan_equal (changed, pending->changed))
+      /* back to the plan's ticks before a run took the pending ones (not
+       * running, the plan has the pending ones: they stay) */
+      if (pending != NULL && pending->running)
         answer_pending (self, FALSE);
       g_task_return_boolean (task, TRUE);
       return;
