@@ -402,6 +402,48 @@ test_plan_page (void)
     g_assert_cmpstr (before, !=, gpm_migrate_page_get_waiting (page));
   }
 
+  /* Ticks changed twice in a row during the run: the run follows the last
+   * (the posts chosen in a worker, the first's result dropped) */
+  {
+    g_auto(GStrv) ticked = gpm_plan_dup_audiences (plan);
+    const char *only_public[] = { "PUBLIC", NULL };
+    const char *none[] = { NULL };
+    Updated first = { 0 }, second = { 0 };
+    GpmPlan *followed;
+
+    gpm_migrate_page_update_audiences_async (page, none, NULL, updated_cb, &first);
+    /* running: the plan takes the ticks once the run has */
+    {
+      g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+      g_assert_cmpstrv (now, ticked);
+    }
+    gpm_migrate_page_update_audiences_async (page, (const char * const *) only_public, NULL, updated_cb, &second);
+    g_assert_true (gpm_test_gui_wait (updated, &first, 30));
+    g_assert_true (gpm_test_gui_wait (updated, &second, 30));
+    g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_true (second.ok);
+    g_clear_error (&first.error);
+    followed = gpm_migrator_get_plan (gpm_migrate_page_get_migrator (page));
+    {
+      g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+      g_auto(GStrv) run = gpm_plan_dup_audiences (followed);
+      g_assert_cmpstrv (now, only_public);
+      g_assert_cmpstrv (run, only_public);
+    }
+    assert_posts_follow_plan (page);
+    /* and back */
+    memset (&second, 0, sizeof second);
+    gpm_migrate_page_update_audiences_async (page, (const char * const *) ticked, NULL, updated_cb, &second);
+    g_assert_true (gpm_test_gui_wait (updated, &second, 30));
+    g_assert_true (second.ok);
+    {
+      g_auto(GStrv) run = gpm_plan_dup_audiences (gpm_migrator_get_plan (gpm_migrate_page_get_migrator (page)));
+      g_assert_cmpstrv (run, ticked);
+    }
+    assert_posts_follow_plan (page);
+    g_assert_true (gpm_migrate_page_is_running (page));
+  }
+
   /* Unticking everything during the run: the posts not sent yet follow
    * (today's bug: unticking was accepted and ignored) */
   gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "nothing");
