@@ -111,6 +111,43 @@ iterate_for (guint ms)
   g_source_remove (id);
 }
 
+/* What gpm_migrate_page_update_audiences_async() answered */
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Updated;
+
+static void
+updated_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Updated *u = data;
+
+  u->ok = gpm_migrate_page_update_audiences_finish (GPM_MIGRATE_PAGE (source), result, &u->error);
+  u->done = TRUE;
+}
+
+static gboolean
+updated (gpointer data)
+{
+  return ((Updated *) data)->done;
+}
+
+/* The page's posts are those of the plan's ticks, in order */
+static void
+assert_posts_follow_plan (GpmMigratePage *page)
+{
+  g_autoptr(GPtrArray) expected = _gpm_migrate_page_ticked_posts (gpm_migrate_page_get_plan (page),
+                                                                  page->all_posts);
+
+  g_assert_nonnull (page->posts);
+  g_assert_cmpuint (page->posts->len, ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    g_assert_true (g_ptr_array_index (page->posts, i) == g_ptr_array_index (expected, i));
+}
+
 static GpmPod *
 sign_in_as (GpmTestPod *server,
             const char *username)
@@ -288,6 +325,62 @@ test_plan_page (void)
     g_assert_cmpstr (from_cli, ==, from_app);
   }
 
+  /* Ticks changed twice in a row (their posts are chosen in a worker): the
+   * first is replaced, whichever worker ends first, and the page's plan
+   * and posts are the last ticks'; a start (or a count) right after a tick
+   * takes its posts at once. Issue 13: no walk over every post on the UI
+   * thread at a tick. */
+  {
+    g_auto(GStrv) ticked = gpm_plan_dup_audiences (plan);
+    const char *only_public[] = { "PUBLIC", NULL };
+    guint n_ticked;
+
+    assert_posts_follow_plan (page);
+    n_ticked = page->posts->len;
+    for (guint round = 0; round < 6; round++)
+      {
+        Updated first = { 0 }, second = { 0 };
+
+        gpm_migrate_page_update_audiences_async (page, only_public, NULL, updated_cb, &first);
+        /* not running: the plan has the ticks at once */
+        {
+          g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+          g_assert_cmpstrv (now, only_public);
+        }
+        gpm_migrate_page_update_audiences_async (page, (const char * const *) ticked, NULL, updated_cb, &second);
+        g_assert_true (gpm_test_gui_wait (updated, &first, 30));
+        g_assert_true (gpm_test_gui_wait (updated, &second, 30));
+        g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+        g_assert_false (first.ok);
+        g_assert_no_error (second.error);
+        g_assert_true (second.ok);
+        /* the first's worker ends late, or has: its posts are not taken */
+        iterate_for (20);
+        g_assert_null (page->select_task);
+        assert_posts_follow_plan (page);
+        g_assert_cmpuint (page->posts->len, ==, n_ticked);
+        g_clear_error (&first.error);
+      }
+    {
+      Updated one = { 0 }, back = { 0 };
+      guint serial = page->select_serial;
+
+      gpm_migrate_page_update_audiences_async (page, only_public, NULL, updated_cb, &one);
+      _gpm_migrate_page_settle_audiences (page);
+      assert_posts_follow_plan (page);
+      g_assert_cmpuint (page->posts->len, <, n_ticked);
+      g_assert_cmpuint (page->select_serial, !=, serial);
+      g_assert_true (gpm_test_gui_wait (updated, &one, 30));
+      g_assert_true (one.ok);
+      iterate_for (20);
+      assert_posts_follow_plan (page);
+      gpm_migrate_page_update_audiences_async (page, (const char * const *) ticked, NULL, updated_cb, &back);
+      g_assert_true (gpm_test_gui_wait (updated, &back, 30));
+      g_assert_true (back.ok);
+      g_assert_cmpuint (page->posts->len, ==, n_ticked);
+    }
+  }
+
   /* A run: a post every 2 s; the countdown ticks every second */
   gpm_migrate_page_set_max_per_day (page, 10000);
   gpm_migrate_page_set_delay (page, 3);
@@ -305,6 +398,48 @@ test_plan_page (void)
     iterate_for (1100);
     g_test_message ("countdown: %s, then %s", before, gpm_migrate_page_get_waiting (page));
     g_assert_cmpstr (before, !=, gpm_migrate_page_get_waiting (page));
+  }
+
+  /* Ticks changed twice in a row during the run: the run follows the last
+   * (the posts chosen in a worker, the first's result dropped) */
+  {
+    g_auto(GStrv) ticked = gpm_plan_dup_audiences (plan);
+    const char *only_public[] = { "PUBLIC", NULL };
+    const char *none[] = { NULL };
+    Updated first = { 0 }, second = { 0 };
+    GpmPlan *followed;
+
+    gpm_migrate_page_update_audiences_async (page, none, NULL, updated_cb, &first);
+    /* running: the plan takes the ticks once the run has */
+    {
+      g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+      g_assert_cmpstrv (now, ticked);
+    }
+    gpm_migrate_page_update_audiences_async (page, (const char * const *) only_public, NULL, updated_cb, &second);
+    g_assert_true (gpm_test_gui_wait (updated, &first, 30));
+    g_assert_true (gpm_test_gui_wait (updated, &second, 30));
+    g_assert_error (first.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_true (second.ok);
+    g_clear_error (&first.error);
+    followed = gpm_migrator_get_plan (gpm_migrate_page_get_migrator (page));
+    {
+      g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+      g_auto(GStrv) run = gpm_plan_dup_audiences (followed);
+      g_assert_cmpstrv (now, only_public);
+      g_assert_cmpstrv (run, only_public);
+    }
+    assert_posts_follow_plan (page);
+    /* and back */
+    memset (&second, 0, sizeof second);
+    gpm_migrate_page_update_audiences_async (page, (const char * const *) ticked, NULL, updated_cb, &second);
+    g_assert_true (gpm_test_gui_wait (updated, &second, 30));
+    g_assert_true (second.ok);
+    {
+      g_auto(GStrv) run = gpm_plan_dup_audiences (gpm_migrator_get_plan (gpm_migrate_page_get_migrator (page)));
+      g_assert_cmpstrv (run, ticked);
+    }
+    assert_posts_follow_plan (page);
+    g_assert_true (gpm_migrate_page_is_running (page));
   }
 
   /* Unticking everything during the run: the posts not sent yet follow
@@ -395,15 +530,18 @@ test_plan_page (void)
   /* An export runs with the posts it started with: a new selection is refused, with why */
   {
     g_autofree char *out = g_build_filename (fx->tmp, "export", NULL);
-    g_autoptr(GError) refused = NULL;
+    Updated refused = { 0 };
     const char *none[] = { NULL };
     g_autoptr(GPtrArray) selected = gpm_window_dup_selected_posts (window);
 
     gpm_migrate_page_export (page, gpm_import_get_takeout (gpm_window_get_import (window)), selected, out);
     g_assert_true (gpm_migrate_page_is_running (page));
-    g_assert_false (gpm_migrate_page_update_audiences (page, none, &refused));
-    g_assert_nonnull (refused);
-    g_test_message ("refused: %s", refused->message);
+    gpm_migrate_page_update_audiences_async (page, none, NULL, updated_cb, &refused);
+    g_assert_true (gpm_test_gui_wait (updated, &refused, 30));
+    g_assert_false (refused.ok);
+    g_assert_error (refused.error, G_IO_ERROR, G_IO_ERROR_BUSY);
+    g_test_message ("refused: %s", refused.error->message);
+    g_clear_error (&refused.error);
     g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
   }
 

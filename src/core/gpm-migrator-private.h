@@ -80,7 +80,7 @@ struct _GpmMigrator
  * touched by the main thread once the worker started). */
 typedef struct {
   GpmMigrator *self;
-  GPtrArray   *posts;        /* GpmPost*, sorted */
+  GPtrArray   *posts;        /* GpmPost*, sorted (by the worker, first) */
   GpmPlan     *plan;         /* a copy: the worker's own */
   GHashTable  *handled;      /* post keys this run has handled (a new plan does not take them again) */
   GHashTable  *aspect_ids;   /* aspect name → gint64* */
@@ -150,6 +150,10 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
                                                    GpmJournalState  journal_state);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
+/* @posts as they are (a new array of refs): what the caller's thread
+ * keeps of them; the worker sorts them (100,000 posts: 70 ms, not the UI
+ * thread's) */
+GPtrArray       *_gpm_migrator_copy_posts         (GPtrArray       *posts);
 
 /* gpm-migrator-run.c */
 /* The worker thread's function; frees @data (a Run). */

@@ -375,16 +375,18 @@ take_next_plan (Run        *run,
 {
   GpmMigrator *self = run->self;
   g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GPtrArray) given = NULL;
   g_autoptr(GPtrArray) posts = NULL;
   GError *error = NULL;
   GPtrArray *next;
 
   g_mutex_lock (&self->mutex);
   plan = g_steal_pointer (&self->next_plan);
-  posts = g_steal_pointer (&self->next_posts);
+  given = g_steal_pointer (&self->next_posts);
   g_mutex_unlock (&self->mutex);
   if (plan == NULL)
     return FALSE;
+  posts = _gpm_migrator_sorted_posts (given);
 
   g_set_object (&run->plan, plan);
   if (!_gpm_migrator_journal_ok (run, gpm_journal_ensure_posts (self->journal, posts, &error), &error) ||
@@ -444,6 +446,13 @@ _gpm_migrator_worker (gpointer data)
   g_autofree char *guid = NULL;
   gboolean ok = TRUE;
 
+  /* each once, oldest first: here, not in the caller's (UI) thread */
+  {
+    GPtrArray *sorted = _gpm_migrator_sorted_posts (run->posts);
+
+    g_ptr_array_unref (run->posts);
+    run->posts = sorted;
+  }
   guid = gpm_pod_dup_user_guid (self->pod);
   if (!gpm_journal_lock (self->journal, &error) ||
       !gpm_journal_bind_account (self->journal, guid, NULL, &error) ||

@@ -609,7 +609,7 @@ gpm_migrator_update_plan (GpmMigrator  *self,
   g_clear_object (&self->next_plan);
   g_clear_pointer (&self->next_posts, g_ptr_array_unref);
   self->next_plan = gpm_plan_copy (plan);
-  self->next_posts = _gpm_migrator_sorted_posts (posts);
+  self->next_posts = _gpm_migrator_copy_posts (posts);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
   return TRUE;
@@ -670,7 +670,7 @@ gpm_migrator_run_async (GpmMigrator         *self,
 
   run = g_new0 (Run, 1);
   run->self = g_object_ref (self);
-  run->posts = _gpm_migrator_sorted_posts (posts);
+  run->posts = _gpm_migrator_copy_posts (posts);
   run->plan = gpm_plan_copy (self->plan);
   run->handled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_lock (&self->mutex);

@@ -375,6 +375,8 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   Count *count;
 
   self->count_serial++;
+  /* the posts of ticks still being chosen, if any: the count is of them */
+  _gpm_migrate_page_settle_audiences (self);
   /* While the plan is prepared its posts are being chosen in the worker:
    * the count follows when they are in */
   if (self->plan == NULL || self->pod == NULL || self->prepare_task != NULL)

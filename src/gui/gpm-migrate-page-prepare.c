@@ -57,9 +57,6 @@ prepare_free (Prepare *p)
   g_free (p);
 }
 
-static GPtrArray *ticked_posts (GpmPlan   *plan,
-                                GPtrArray *all_posts);
-
 static void
 open_journal_thread (GTask        *task,
                      gpointer      source_object,
@@ -76,7 +73,7 @@ open_journal_thread (GTask        *task,
 
   /* The audiences are the ones ticked on entering (restoring a saved plan
    * keeps them): chosen here, not on the UI thread */
-  p->posts = ticked_posts (p->select_plan, p->all_posts);
+  p->posts = _gpm_migrate_page_ticked_posts (p->select_plan, p->all_posts);
   if (journal == NULL)
     {
       g_task_return_error (task, error);
@@ -295,10 +292,9 @@ aspects_done_cb (GObject      *source,
   prepare_step_done (g_task_get_source_object (task), task);
 }
 
-/* The posts of the plan's ticked audiences, each once */
-static GPtrArray *
-ticked_posts (GpmPlan   *plan,
-              GPtrArray *all_posts)
+GPtrArray *
+_gpm_migrate_page_ticked_posts (GpmPlan   *plan,
+                                GPtrArray *all_posts)
 {
   GPtrArray *posts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -311,13 +307,6 @@ ticked_posts (GpmPlan   *plan,
         g_ptr_array_add (posts, g_object_ref (post));
     }
   return posts;
-}
-
-void
-_gpm_migrate_page_select_posts (GpmMigratePage *self)
-{
-  g_clear_pointer (&self->posts, g_ptr_array_unref);
-  self->posts = ticked_posts (self->plan, self->all_posts);
 }
 
 void
@@ -346,6 +335,8 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
       return;
     }
 
+  /* ticks still being chosen: this plan has them (the window's) */
+  _gpm_migrate_page_drop_audiences (self);
   p = g_new0 (Prepare, 1);
   p->pod = g_object_ref (pod);
   p->all_posts = g_ptr_array_ref (all_posts);

@@ -3,6 +3,7 @@
  * its files share (gpm-migrate-page.c: the page's life and its buttons;
  * -plan.c: the statement and the aspect rows; -prepare.c: preparing a plan;
  * -run.c: a migration's progress, log, sign-in again and notification;
+ * -audiences.c: new ticks, their posts chosen in a worker;
  * -export.c: "Export to folder"), the way GNOME Text Editor splits
  * editor-window.c. */
 #pragma once
@@ -77,6 +78,8 @@ struct _GpmMigratePage
   GpmPlanCounts   shown_counts;
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
+  GTask          *select_task;   /* the latest ticks' posts being chosen (-audiences.c), if any */
+  guint           select_serial; /* ... the generation: an older tick's result is dropped */
   const char     *status;
   gboolean        exporting;
   char           *export_dir;   /* the last export's folder */
@@ -127,8 +130,17 @@ void _gpm_migrate_page_update_header       (GpmMigratePage *self);
 void _gpm_migrate_page_save_plan           (GpmMigratePage *self);
 
 /* gpm-migrate-page-prepare.c */
-/* self->posts again from the plan's ticked audiences */
-void _gpm_migrate_page_select_posts        (GpmMigratePage *self);
+/* The posts of @plan's ticked audiences, each once: a walk over
+ * @all_posts, in any thread (new array) */
+GPtrArray *_gpm_migrate_page_ticked_posts  (GpmPlan        *plan,
+                                            GPtrArray      *all_posts);
+
+/* gpm-migrate-page-audiences.c */
+/* The posts of ticks still being chosen in the worker, chosen now (a start
+ * or a count right after a tick); nothing when none are */
+void _gpm_migrate_page_settle_audiences    (GpmMigratePage *self);
+/* The ticks being chosen are dropped (a new plan is prepared) */
+void _gpm_migrate_page_drop_audiences      (GpmMigratePage *self);
 
 /* gpm-migrate-page-run.c */
 /* Follows the new self->migrator's progress and events */

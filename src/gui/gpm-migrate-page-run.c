@@ -487,6 +487,8 @@ gpm_migrate_page_start (GpmMigratePage *self)
   if (gpm_migrate_page_is_running (self))
     return;
 
+  /* the ticks of a moment ago, if their posts are still being chosen */
+  _gpm_migrate_page_settle_audiences (self);
   /* What the page shows is what runs; kept for the next start of the app */
   gpm_plan_set_delay (self->plan, self->delay);
   plan = _gpm_migrate_page_dup_effective_plan (self);
@@ -511,73 +513,4 @@ gpm_migrate_page_start (GpmMigratePage *self)
   gpm_migrator_run_async (self->migrator, posts, self->cancellable, run_done_cb, g_object_ref (self));
   _gpm_migrate_page_update_progress (self);
   _gpm_migrate_page_emit_started (self);
-}
-
-gboolean
-gpm_migrate_page_update_audiences (GpmMigratePage     *self,
-                                   const char * const *scope_keys,
-                                   GError            **error)
-{
-  g_autoptr(GpmPlan) changed = NULL;
-  g_autoptr(GpmPlan) effective = NULL;
-  g_autoptr(GPtrArray) posts = NULL;
-
-  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
-
-  if (self->plan == NULL)
-    return TRUE;
-  if (gpm_migrate_page_is_running (self) && self->exporting)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           _("The export goes on with the posts it started with; export again for the new selection."));
-      return FALSE;
-    }
-
-  changed = gpm_plan_copy (self->plan);
-  gpm_plan_set_audiences (changed, scope_keys);
-  if (gpm_migrate_page_is_running (self))
-    {
-      GPtrArray *all = self->all_posts;
-      g_autoptr(GHashTable) seen = NULL;
-
-      effective = gpm_plan_copy (changed);
-      if (self->aspects_failed)
-        gpm_plan_clear_targets (effective);
-      /* Compared with the plan the run follows, the migrator's own copy:
-       * a post left out or a text edited changed the page's plan itself
-       * already, so comparing with that one never saw it, and the run
-       * sent the post it was told to leave out */
-      if (gpm_plan_equal (effective, gpm_migrator_get_plan (self->migrator)))
-        return TRUE;
-      seen = g_hash_table_new (g_str_hash, g_str_equal);
-      posts = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < all->len; i++)
-        if (gpm_plan_selects_post (changed, g_ptr_array_index (all, i)) &&
-            !gpm_plan_is_nothing_own (changed, g_ptr_array_index (all, i)) &&
-            g_hash_table_add (seen, (gpointer) gpm_journal_post_key (g_ptr_array_index (all, i))))
-          g_ptr_array_add (posts, g_object_ref (g_ptr_array_index (all, i)));
-      /* the posts not sent yet follow the new selection, or nothing changes */
-      if (!gpm_migrator_update_plan (self->migrator, effective, posts, error))
-        return FALSE;
-    }
-  /* The same ticks (the sidebar announces every change, even back) */
-  else if (gpm_plan_equal (changed, self->plan))
-    return TRUE;
-
-  gpm_plan_set_audiences (self->plan, scope_keys);
-  _gpm_migrate_page_select_posts (self);
-  if (effective != NULL)
-    {
-      count_expected (self, effective);
-      _gpm_migrate_page_update_progress (self);
-    }
-  /* Not running: the page is out of sight (the ticks are on the review
-   * page); Migrate… prepares the plan again, so nothing more per tick */
-  if (gpm_migrate_page_is_running (self) && self->journal != NULL)
-    {
-      _gpm_migrate_page_collect_scopes (self);
-      _gpm_migrate_page_update_statement (self);
-      _gpm_migrate_page_save_plan (self);
-    }
-  return TRUE;
 }

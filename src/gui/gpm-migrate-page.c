@@ -224,6 +224,7 @@ gpm_migrate_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_MIGRATE_PAGE);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->prepare_task);
+  _gpm_migrate_page_drop_audiences (self);
   g_clear_object (&self->migrator);
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_object (&self->takeout);

@@ -54,13 +54,19 @@ void         gpm_migrate_page_set_target    (GpmMigratePage  *self,
                                              const char      *aspect_name);
 /* The plan shown (NULL before the first prepare). */
 GpmPlan     *gpm_migrate_page_get_plan      (GpmMigratePage  *self);
-/* The ticked audiences changed (the sidebar). Before Start: a new plan to
- * prepare, TRUE. During a run: the posts not sent yet follow them (TRUE,
- * the plan is saved), or, when the run cannot take the change, FALSE and
- * @error says why. */
-gboolean     gpm_migrate_page_update_audiences (GpmMigratePage     *self,
-                                                const char * const *scope_keys,
-                                                GError            **error);
+/* The ticked audiences changed (the sidebar); their posts are chosen in a
+ * worker. Before Start: the plan has them at once, TRUE. During a run: the
+ * posts not sent yet follow them (TRUE, the plan is saved), or, when the
+ * run cannot take the change, FALSE and @error says why. Newer ticks
+ * before the posts are chosen replace these: G_IO_ERROR_CANCELLED. */
+void         gpm_migrate_page_update_audiences_async  (GpmMigratePage      *self,
+                                                       const char * const  *scope_keys,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean     gpm_migrate_page_update_audiences_finish (GpmMigratePage      *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 /* Keeps the page's plan in its journal now (in a worker, one save at a
  * time, the last one last); nothing without a prepared plan. */
 void         gpm_migrate_page_save_plan        (GpmMigratePage     *self);

@@ -311,8 +311,6 @@ migrate_page_close_cb (GpmWindow *self)
 
 /* Decisions about posts */
 
-static void save_restored_plan (GpmWindow *self);
-
 static void
 restored_plan_saved_cb (GObject      *source,
                         GAsyncResult *result,
@@ -325,15 +323,15 @@ restored_plan_saved_cb (GObject      *source,
     g_warning ("The migration plan could not be saved: %s", error->message);
   self->plan_saving = FALSE;
   if (self->plan_save_again)
-    save_restored_plan (self);
+    _gpm_window_save_restored_plan (self);
 }
 
 /* The plan restored at start from the last account's journal, before any
  * sign-in: the decisions go back into that journal (the account's word on
  * its posts, gpm_plan_switch_account()), with the audiences it had, which
  * come back with "Continue". One save at a time, the last one last. */
-static void
-save_restored_plan (GpmWindow *self)
+void
+_gpm_window_save_restored_plan (GpmWindow *self)
 {
   g_autoptr(GpmPlan) copy = NULL;
   const char *restored;
@@ -353,29 +351,6 @@ save_restored_plan (GpmWindow *self)
   copy = gpm_plan_copy (self->plan);
   gpm_plan_set_audiences (copy, (const char * const *) self->continue_audiences);
   gpm_plan_save_async (copy, self->state_journal, NULL, restored_plan_saved_cb, g_object_ref (self));
-}
-
-void
-_gpm_window_keep_decisions (GpmWindow *self)
-{
-  /* A prepared or running migration takes the decision at once (the
-   * migrator for the posts not sent yet) and keeps it in its journal */
-  if (gpm_migrate_page_get_plan (self->migrate_page) != NULL &&
-      gpm_migrate_page_get_plan (self->migrate_page) == self->plan)
-    {
-      g_auto(GStrv) keys = gpm_plan_dup_audiences (self->plan);
-      g_autoptr(GError) error = NULL;
-
-      if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
-
-          gpm_window_add_toast (self, message);
-        }
-      gpm_migrate_page_save_plan (self->migrate_page);
-    }
-  else
-    save_restored_plan (self);
 }
 
 /* A takeout that was partly moved before: offer to go on. The journal is
@@ -513,27 +488,53 @@ _gpm_window_offer_continue (GpmWindow *self,
   gpm_task_run_in_thread (task, find_journal_thread);
 }
 
+typedef struct {
+  GpmWindow *window;
+  gboolean   running;   /* a run was going when the ticks changed */
+} Ticks;
+
+static void
+audiences_updated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Ticks *ticks = user_data;
+  GpmWindow *self = ticks->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_migrate_page_update_audiences_finish (GPM_MIGRATE_PAGE (source), result, &error))
+    {
+      /* newer ticks came before these were taken: theirs tell */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("The running migration keeps its selection: %s"),
+                                                      error->message);
+          gpm_window_add_toast (self, message);
+        }
+    }
+  else if (ticks->running)
+    gpm_window_add_toast (self, _("The posts not sent yet follow the new selection."));
+  g_object_unref (ticks->window);
+  g_free (ticks);
+}
+
 /* The ticks changed: a running migration follows them for the posts not
- * sent yet, or says why it cannot */
+ * sent yet (once they are chosen, in a worker), or says why it cannot */
 static void
 sidebar_selection_changed_cb (GpmWindow *self)
 {
   g_auto(GStrv) keys = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean running = gpm_migrate_page_is_running (self->migrate_page);
+  Ticks *ticks;
 
   if (gpm_migrate_page_get_plan (self->migrate_page) == NULL ||
       gpm_migrate_page_get_plan (self->migrate_page) != self->plan)
     return;
   keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
-  if (!gpm_migrate_page_update_audiences (self->migrate_page, (const char * const *) keys, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The running migration keeps its selection: %s"), error->message);
-
-      gpm_window_add_toast (self, message);
-    }
-  else if (running)
-    gpm_window_add_toast (self, _("The posts not sent yet follow the new selection."));
+  ticks = g_new0 (Ticks, 1);
+  ticks->window = g_object_ref (self);
+  ticks->running = gpm_migrate_page_is_running (self->migrate_page);
+  gpm_migrate_page_update_audiences_async (self->migrate_page, (const char * const *) keys, NULL,
+                                           audiences_updated_cb, ticks);
 }
 
 void

@@ -124,6 +124,23 @@ _gpm_window_posts_refresh (GpmWindow *self)
 }
 
 static void
+audiences_updated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GpmWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_migrate_page_update_audiences_finish (GPM_MIGRATE_PAGE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("The running migration goes on as it was: %s"), error->message);
+
+      gpm_window_add_toast (self, message);
+    }
+}
+
+static void
 post_changed_cb (GpmWindow  *self,
                  GpmPost    *post,
                  GpmPreview *preview)
@@ -131,7 +148,22 @@ post_changed_cb (GpmWindow  *self,
   g_autoptr(GPtrArray) one = g_ptr_array_new_full (1, g_object_unref);
 
   gpm_post_list_refresh_states (self->post_list);
-  _gpm_window_keep_decisions (self);
+
+  /* A prepared or running migration takes the decision at once (the
+   * migrator for the posts not sent yet) and keeps it in the journal */
+  if (gpm_migrate_page_get_plan (self->migrate_page) != NULL &&
+      gpm_migrate_page_get_plan (self->migrate_page) == self->plan)
+    {
+      g_auto(GStrv) keys = gpm_plan_dup_audiences (self->plan);
+
+      gpm_migrate_page_update_audiences_async (self->migrate_page, (const char * const *) keys, NULL,
+                                               audiences_updated_cb, g_object_ref (self));
+      /* in its journal now (a run's own change is saved once it takes it) */
+      gpm_migrate_page_save_plan (self->migrate_page);
+    }
+  /* Before any sign-in: into the journal the plan was restored from */
+  else
+    _gpm_window_save_restored_plan (self);
 
   /* An edited text can end a warning (too long, nothing of yours): that
    * post is checked again, once the whole check has run */

@@ -107,10 +107,10 @@ void        _gpm_window_migration_dispose (GpmWindow      *self);
  * from it in a worker. */
 void        _gpm_window_set_state_journal (GpmWindow      *self,
                                            GpmJournal     *journal);
-/* A post left out or its text edited: kept at once in the journal of the
- * account whose plan it is (the prepared migration's, or the one restored
- * at start), and a running migration follows it. */
-void        _gpm_window_keep_decisions    (GpmWindow      *self);
+/* A post left out or its text edited before any sign-in: kept at once in
+ * the journal the plan was restored from at start (the last account's), with
+ * the audiences "Continue" brings back; nothing for a plan not restored. */
+void        _gpm_window_save_restored_plan (GpmWindow     *self);
 /* Looks (in a worker) for the journal of @import's takeout and the last
  * account, and offers to continue when posts of it are on the pod. */
 void        _gpm_window_offer_continue    (GpmWindow      *self,
