@@ -209,6 +209,24 @@ peak_rss_mb (void)
   return usage.ru_maxrss / 1024.0;
 }
 
+/* What malloc holds (all arenas): in use, free inside its heaps, mmapped
+ * blocks; the resident set now. BENCH_GUI_MALLOC=1 prints it beside the peaks. */
+static void
+print_malloc (const char *when)
+{
+  struct mallinfo2 info = mallinfo2 ();
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  if (g_getenv ("BENCH_GUI_MALLOC") == NULL)
+    return;
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  rss = status ? strstr (status, "VmRSS:") : NULL;
+  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB\n", when,
+           info.uordblks / 1048576.0, info.fordblks / 1048576.0, info.hblkhd / 1048576.0,
+           rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0);
+}
+
 /* The generator's own peak (it holds the whole manifest) is not the app's */
 static void
 reset_peak_rss (void)
@@ -351,6 +369,7 @@ main (int   argc,
 
   reset_peak_rss ();
   g_print ("memory before the drop: %.0f MB\n", peak_rss_mb ());
+  print_malloc ("before the drop");
   t0 = t_drop = g_get_monotonic_time ();
   gpm_test_gui_drop_paths (window, paths);
   gpm_test_gui_wait (has_posts, window, 120);
@@ -366,6 +385,7 @@ main (int   argc,
   g_print ("posts: %u\n", gpm_import_get_n_posts (gpm_window_get_import (window)));
   g_print ("first posts shown after: %.0f ms (target < 300)\n", (t_first - t0) / 1000.0);
   g_print ("all posts read after: %.0f ms\n", (t_read - t0) / 1000.0);
+  print_malloc ("all posts read");
   g_print ("longest main loop block while opening: %s (target < 50)\n", gap_text (gap_import, cpu_import));
   g_print ("longest frame paint while opening: %.1f ms (renderer: GSK_RENDERER=%s)\n", max_paint / 1000.0,
            g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
@@ -431,6 +451,7 @@ main (int   argc,
     gap_scroll = scroll_whole_list (list);
     g_print ("longest main loop block while scrolling the whole list: %s (target < 50)\n", gap_text (gap_scroll, max_cpu_gap));
     g_print ("memory peak with the takeout open and scrolled through: %.0f MB (target < 300)\n", peak_rss_mb ());
+    print_malloc ("open and scrolled through");
   }
 
   /* Sign in with everything selected, then wait for the migrate page's statement */
@@ -476,6 +497,7 @@ main (int   argc,
   }
 
   g_print ("memory peak (from the drop): %.0f MB\n", peak_rss_mb ());
+  print_malloc ("at the end");
   g_source_remove (tick_id);
   gtk_window_destroy (GTK_WINDOW (window));
 
