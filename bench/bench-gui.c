@@ -216,15 +216,19 @@ print_malloc (const char *when)
 {
   struct mallinfo2 info = mallinfo2 ();
   g_autofree char *status = NULL;
-  const char *rss;
+  const char *rss, *anon, *file;
 
   if (g_getenv ("BENCH_GUI_MALLOC") == NULL)
     return;
   g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
   rss = status ? strstr (status, "VmRSS:") : NULL;
-  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB\n", when,
+  anon = status ? strstr (status, "RssAnon:") : NULL;
+  file = status ? strstr (status, "RssFile:") : NULL;
+  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB (anonymous %.0f, files %.0f)\n", when,
            info.uordblks / 1048576.0, info.fordblks / 1048576.0, info.hblkhd / 1048576.0,
-           rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0);
+           rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0,
+           anon ? g_ascii_strtod (anon + strlen ("RssAnon:"), NULL) / 1024.0 : 0,
+           file ? g_ascii_strtod (file + strlen ("RssFile:"), NULL) / 1024.0 : 0);
 }
 
 /* The generator's own peak (it holds the whole manifest) is not the app's */

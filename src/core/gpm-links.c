@@ -126,11 +126,11 @@ gpm_links_new (GPtrArray *posts)
       g_autofree char *author = gpm_post_dup_author_id (post);
       g_autofree char *profile = NULL;
       g_autofree char *post_id = NULL;
+      g_autofree char *url = gpm_post_dup_url (post);  /* (not kept on each post) */
 
       if (author != NULL && g_str_has_prefix (author, "users/"))
         add_profile (self, author + strlen ("users/"));
-      if (gpm_post_get_url (post) != NULL &&
-          gpm_links_parse (gpm_post_get_url (post), &profile, &post_id))
+      if (url != NULL && gpm_links_parse (url, &profile, &post_id))
         {
           add_profile (self, profile);
           if (post_id != NULL)

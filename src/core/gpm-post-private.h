@@ -31,6 +31,7 @@ typedef struct {
   guint8     *raw_z;               /* the JSON deflated (a .tgz), or NULL */
   guint32     raw_z_len;
   guint32     raw_len;
+  char       *url;                 /* made for gpm_post_get_url() (POST_URL_FROM_RESOURCE) */
 } PostRare;
 
 /* The post's own media items and the names of their files, in one block:
@@ -54,7 +55,9 @@ enum {
   POST_FROM_FILE            = 1 << 9,  /* read again from the file @entry_name names */
   POST_FULL_LOADED          = 1 << 10,
   POST_HAS_UPDATE_TIME      = 1 << 11,
+  POST_URL_FROM_RESOURCE    = 1 << 12, /* the url is POST_URL_HOST + the resource name after "users/" */
 };
+#define POST_URL_HOST "https://plus.google.com/"
 #define POST_N_TEXTS 6
 
 /* A post is kept for every post of the takeout (100,000 of them): the

@@ -38,6 +38,7 @@ gpm_post_finalize (GObject *object)
       g_clear_pointer (&self->rare->update_time, g_date_time_unref);
       g_strfreev (self->rare->others_media_files);
       g_free (self->rare->raw_z);
+      g_free (self->rare->url);
       g_free (self->rare);
     }
 
@@ -410,7 +411,30 @@ gpm_post_set_source_file (GpmPost *self)
 }
 
 const char *gpm_post_get_entry_name (GpmPost *self) { return self->entry_name; }
-const char *gpm_post_get_url (GpmPost *self) { return get_text (self, POST_TEXT_URL); }
+char *
+gpm_post_dup_url (GpmPost *self)
+{
+  g_return_val_if_fail (GPM_IS_POST (self), NULL);
+
+  if (self->flags & POST_URL_FROM_RESOURCE)
+    return g_strconcat (POST_URL_HOST, get_text (self, POST_TEXT_RESOURCE_NAME) + strlen ("users/"), NULL);
+  return g_strdup (get_text (self, POST_TEXT_URL));
+}
+
+const char *
+gpm_post_get_url (GpmPost *self)
+{
+  const char *url;
+
+  if (!(self->flags & POST_URL_FROM_RESOURCE))
+    return get_text (self, POST_TEXT_URL);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  if (gpm_post_rare (self)->url == NULL)
+    self->rare->url = gpm_post_dup_url (self);
+  url = self->rare->url;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  return url;
+}
 const char *gpm_post_get_resource_name (GpmPost *self) { return get_text (self, POST_TEXT_RESOURCE_NAME); }
 GDateTime *gpm_post_get_creation_time (GpmPost *self) { return self->creation_time; }
 GDateTime *
