@@ -223,7 +223,7 @@ add_media_ref (const GpmJsonMember *media,
   if ((found & 2) && v[1].type == '"')
     ref.url = gpm_json_decode_string_lenient (v[1].value, v[1].value_len);
   if ((found & 4) && v[2].type == '"')
-    ref.video = v[2].value_len >= 6 && memcmp (v[2].value, "video/", 6) == 0;
+    ref.video = v[2].value_len >= 7 && memcmp (v[2].value, "\"video/", 7) == 0;  /* (the span has the quotes) */
   g_array_append_val (user_data, ref);
 }
 
