@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "gpm-migrate-page-private.h"
+#include "gpm-post-list-row.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
@@ -209,6 +210,20 @@ peak_rss_mb (void)
   return usage.ru_maxrss / 1024.0;
 }
 
+static GtkWidget *bench_window;
+
+static void
+count_widgets (GtkWidget *widget,
+               guint     *n_widgets,
+               guint     *n_rows)
+{
+  (*n_widgets)++;
+  if (GPM_IS_POST_LIST_ROW (widget))
+    (*n_rows)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    count_widgets (child, n_widgets, n_rows);
+}
+
 /* What malloc holds (all arenas): in use, free inside its heaps, mmapped
  * blocks; the resident set now. BENCH_GUI_MALLOC=1 prints it beside the peaks. */
 static void
@@ -229,6 +244,13 @@ print_malloc (const char *when)
            rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0,
            anon ? g_ascii_strtod (anon + strlen ("RssAnon:"), NULL) / 1024.0 : 0,
            file ? g_ascii_strtod (file + strlen ("RssFile:"), NULL) / 1024.0 : 0);
+  if (bench_window != NULL)
+    {
+      guint n_widgets = 0, n_rows = 0;
+
+      count_widgets (bench_window, &n_widgets, &n_rows);
+      g_print ("widgets %s: %u, post rows %u\n", when, n_widgets, n_rows);
+    }
 }
 
 /* The generator's own peak (it holds the whole manifest) is not the app's */
@@ -353,6 +375,7 @@ main (int   argc,
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  bench_window = GTK_WIDGET (window);
   gtk_window_present (GTK_WINDOW (window));
   run_for (500);
 
