@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <malloc.h>
 
 #include "gpm-window-private.h"
 
@@ -400,16 +399,6 @@ show_problems_summary (GpmWindow *self,
   gtk_revealer_set_reveal_child (self->problems_revealer, TRUE);
 }
 
-/* Hands back to the system what malloc holds free once the takeout is in
- * (the reading threads' freed JSON, pages of it): in a thread, as it walks
- * the whole heap. */
-static gpointer
-trim_thread (gpointer data)
-{
-  malloc_trim (0);
-  return NULL;
-}
-
 static void
 import_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -426,7 +415,6 @@ import_done_cb (GObject      *object,
 
   _gpm_window_stop_pulse (self);
   g_clear_object (&self->import_cancellable);
-  g_thread_unref (g_thread_new ("gpm-trim", trim_thread, NULL));
   /* Migrate… waits for the whole takeout */
   _gpm_window_update_actions (self);
 
