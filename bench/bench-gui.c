@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "gpm-migrate-page-private.h"
+#include "gpm-post-list-row.h"
 #include "gpm-sign-in-dialog.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
@@ -231,6 +232,49 @@ peak_rss_mb (void)
   return usage.ru_maxrss / 1024.0;
 }
 
+static GtkWidget *bench_window;
+
+static void
+count_widgets (GtkWidget *widget,
+               guint     *n_widgets,
+               guint     *n_rows)
+{
+  (*n_widgets)++;
+  if (GPM_IS_POST_LIST_ROW (widget))
+    (*n_rows)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    count_widgets (child, n_widgets, n_rows);
+}
+
+/* What malloc holds (all arenas): in use, free inside its heaps, mmapped
+ * blocks; the resident set now. BENCH_GUI_MALLOC=1 prints it beside the peaks. */
+static void
+print_malloc (const char *when)
+{
+  struct mallinfo2 info = mallinfo2 ();
+  g_autofree char *status = NULL;
+  const char *rss, *anon, *file;
+
+  if (g_getenv ("BENCH_GUI_MALLOC") == NULL)
+    return;
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  rss = status ? strstr (status, "VmRSS:") : NULL;
+  anon = status ? strstr (status, "RssAnon:") : NULL;
+  file = status ? strstr (status, "RssFile:") : NULL;
+  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB (anonymous %.0f, files %.0f)\n", when,
+           info.uordblks / 1048576.0, info.fordblks / 1048576.0, info.hblkhd / 1048576.0,
+           rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0,
+           anon ? g_ascii_strtod (anon + strlen ("RssAnon:"), NULL) / 1024.0 : 0,
+           file ? g_ascii_strtod (file + strlen ("RssFile:"), NULL) / 1024.0 : 0);
+  if (bench_window != NULL)
+    {
+      guint n_widgets = 0, n_rows = 0;
+
+      count_widgets (bench_window, &n_widgets, &n_rows);
+      g_print ("widgets %s: %u, post rows %u\n", when, n_widgets, n_rows);
+    }
+}
+
 /* The generator's own peak (it holds the whole manifest) is not the app's */
 static void
 reset_peak_rss (void)
@@ -353,6 +397,7 @@ main (int   argc,
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  bench_window = GTK_WIDGET (window);
   gtk_window_present (GTK_WINDOW (window));
   run_for (500);
 
@@ -377,6 +422,7 @@ main (int   argc,
 
   reset_peak_rss ();
   g_print ("memory before the drop: %.0f MB\n", peak_rss_mb ());
+  print_malloc ("before the drop");
   t0 = t_drop = g_get_monotonic_time ();
   gpm_test_gui_drop_paths (window, paths);
   gpm_test_gui_wait (has_posts, window, 120);
@@ -392,6 +438,7 @@ main (int   argc,
   g_print ("posts: %u\n", gpm_import_get_n_posts (gpm_window_get_import (window)));
   g_print ("first posts shown after: %.0f ms (target < 300)\n", (t_first - t0) / 1000.0);
   g_print ("all posts read after: %.0f ms\n", (t_read - t0) / 1000.0);
+  print_malloc ("all posts read");
   g_print ("longest main loop block while opening: %s (target < 50)\n", gap_text (gap_import, cpu_import));
   g_print ("longest frame paint while opening: %.1f ms (renderer: GSK_RENDERER=%s)\n", max_paint / 1000.0,
            g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "default");
@@ -459,6 +506,10 @@ main (int   argc,
     gap_scroll = scroll_whole_list (list);
     g_print ("longest main loop block while scrolling the whole list: %s (target < 50)\n", gap_text (gap_scroll, max_cpu_gap));
     g_print ("memory peak with the takeout open and scrolled through: %.0f MB (target < 300)\n", peak_rss_mb ());
+    print_malloc ("open and scrolled through");
+    /* (to see what the peak so far is made of, under heaptrack) */
+    if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "scrolled") == 0)
+      return 0;
   }
 
   /* Sign in with everything selected, then wait for the migrate page's statement */
@@ -550,6 +601,7 @@ main (int   argc,
   }
 
   g_print ("memory peak (from the drop): %.0f MB\n", peak_rss_mb ());
+  print_malloc ("at the end");
   g_source_remove (tick_id);
   gtk_window_destroy (GTK_WINDOW (window));
 

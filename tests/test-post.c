@@ -281,6 +281,97 @@ test_post_warnings_in_words (void)
     }
 }
 
+/* What the index keeps of a post (issue 13: 100,000 of them in memory):
+ * every string as the JSON has it, whichever of them are absent; the url
+ * not kept when the resource name says it (made again), kept when it says
+ * more (a "+name") or something else. */
+static void
+test_post_index_strings (void)
+{
+  static const char *derived =
+    "{\"url\": \"https://plus.google.com/117832126248716550930/posts/UgjA\","
+    " \"resourceName\": \"users/117832126248716550930/posts/UgjA\","
+    " \"creationTime\": \"2018-07-15 20:43:51+0000\","
+    " \"album\": {\"media\": [{\"url\": \"https://lh3.example/a.jpg\", \"localFilePath\": \"a.jpg\", \"contentType\": \"image/*\"},"
+    "                         {\"url\": \"https://lh3.example/b.mp4\", \"contentType\": \"video/mp4\"}]},"
+    " \"media\": {\"localFilePath\": \"c.jpg\", \"contentType\": \"image/jpeg\"},"
+    " \"link\": {\"title\": \"A title\", \"url\": \"https://example.org/x\"},"
+    " \"resharedPost\": {\"content\": \"Their <b>text</b>\", \"url\": \"https://plus.google.com/+Bob/posts/B\","
+    "                   \"resourceName\": \"users/2/posts/B\"},"
+    " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+  static const char *vanity =
+    "{\"url\": \"https://plus.google.com/+AdaLovelace/posts/UgjA\","
+    " \"resourceName\": \"users/117832126248716550930/posts/UgjA\","
+    " \"content\": \"\","
+    " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPost) post = gpm_post_new_from_data ("d.json", derived, -1, &error);
+  g_autoptr(GpmPost) plus = NULL;
+  g_autoptr(GpmPost) simple = NULL;
+  g_autofree char *url = NULL;
+  const GpmPostMediaRef *refs;
+  const char * const *files;
+  const char *title, *link_url, *reshared;
+  guint n_refs = 0;
+
+  g_assert_no_error (error);
+  url = gpm_post_dup_url (post);
+  g_assert_cmpstr (url, ==, "https://plus.google.com/117832126248716550930/posts/UgjA");
+  g_assert_cmpstr (gpm_post_get_url (post), ==, url);
+  g_assert_true (gpm_post_get_url (post) == gpm_post_get_url (post));  /* made once, kept */
+  g_assert_cmpstr (gpm_post_get_resource_name (post), ==, "users/117832126248716550930/posts/UgjA");
+  g_assert_cmpstr (gpm_post_get_content (post), ==, "");
+  gpm_post_get_search_parts (post, &title, &link_url, &reshared);
+  g_assert_cmpstr (title, ==, "A title");
+  g_assert_cmpstr (link_url, ==, "https://example.org/x");
+  g_assert_cmpstr (reshared, ==, "Their <b>text</b>");
+  g_assert_cmpint (gpm_post_get_attachments (post) & GPM_POST_MEDIA_IS_VIDEO, ==, 0);
+
+  /* the album's items, then the single media; their files' names */
+  refs = gpm_post_get_media_refs (post, &n_refs);
+  g_assert_cmpuint (n_refs, ==, 3);
+  g_assert_cmpstr (refs[0].local_file_path, ==, "a.jpg");
+  g_assert_cmpstr (refs[0].url, ==, "https://lh3.example/a.jpg");
+  g_assert_false (refs[0].video);
+  g_assert_null (refs[1].local_file_path);
+  g_assert_cmpstr (refs[1].url, ==, "https://lh3.example/b.mp4");
+  g_assert_true (refs[1].video);
+  g_assert_cmpstr (refs[2].local_file_path, ==, "c.jpg");
+  g_assert_null (refs[2].url);
+  files = gpm_post_get_media_files (post, FALSE);
+  g_assert_cmpuint (g_strv_length ((char **) files), ==, 3);
+  g_assert_cmpstr (files[0], ==, "a.jpg");
+  g_assert_cmpstr (files[1], ==, "https://lh3.example/b.mp4");
+  g_assert_cmpstr (files[2], ==, "c.jpg");
+  g_assert_null (gpm_post_get_media_files (post, TRUE));
+
+  /* the reshared post, from the full parse */
+  g_assert_cmpstr (gpm_post_get_content (gpm_post_get_reshared_post (post)), ==, "Their <b>text</b>");
+  g_assert_cmpstr (gpm_post_get_url (gpm_post_get_reshared_post (post)), ==, "https://plus.google.com/+Bob/posts/B");
+  g_assert_cmpstr (gpm_post_get_resource_name (gpm_post_get_reshared_post (post)), ==, "users/2/posts/B");
+
+  plus = gpm_post_new_from_data ("v.json", vanity, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_post_get_url (plus), ==, "https://plus.google.com/+AdaLovelace/posts/UgjA");
+  g_clear_pointer (&url, g_free);
+  url = gpm_post_dup_url (plus);
+  g_assert_cmpstr (url, ==, "https://plus.google.com/+AdaLovelace/posts/UgjA");
+  g_assert_cmpstr (gpm_post_get_content (plus), ==, "");
+  gpm_post_get_search_parts (plus, &title, &link_url, &reshared);
+  g_assert_null (title);
+  g_assert_null (link_url);
+  g_assert_null (reshared);
+  g_assert_null (gpm_post_get_media_refs (plus, &n_refs));
+  g_assert_cmpuint (n_refs, ==, 0);
+  g_assert_null (gpm_post_get_media_files (plus, FALSE));
+
+  /* another post id in the url than in the resource name: kept as it is */
+  simple = gpm_post_new_from_data ("a.json", simple_post, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_post_get_url (simple), ==, "https://plus.google.com/117832126248716550930/posts/UgjyOA5tNBv");
+  g_assert_cmpstr (gpm_post_get_resource_name (simple), ==, "users/117832126248716550930/posts/UgjyOA5tNBvbgHgCoAEC");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -292,6 +383,7 @@ main (int argc, char **argv)
   g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);
   g_test_add_func ("/post/warnings-in-words", test_post_warnings_in_words);
   g_test_add_func ("/post/author-id", test_post_author_id);
+  g_test_add_func ("/post/index-strings", test_post_index_strings);
   g_test_add_func ("/scope/format", test_scope_format);
   return g_test_run ();
 }

@@ -229,6 +229,7 @@ front_matter_and_body (GpmPost                *post,
   GString *s = g_string_new ("---\n");
   GDateTime *date = gpm_post_get_creation_time (post);
   const GpmLocation *loc = r->location;
+  g_autofree char *url = gpm_post_dup_url (post);
 
   yaml_key_string (s, "", "title", title);
   if (date)
@@ -236,8 +237,8 @@ front_matter_and_body (GpmPost                *post,
       g_autofree char *iso = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
       yaml_key_string (s, "", "date", iso);
     }
-  if (gpm_post_get_url (post))
-    yaml_key_string (s, "", "url", gpm_post_get_url (post));
+  if (url != NULL)
+    yaml_key_string (s, "", "url", url);
   if (gpm_post_get_resource_name (post))
     yaml_key_string (s, "", "resource_name", gpm_post_get_resource_name (post));
   g_string_append (s, "scopes:");

@@ -126,7 +126,9 @@ continuation_of (GpmMigrator *self,
 
   if (self->convert_func == NULL)
     return parts;
+  gpm_post_begin_full_view (post);  /* (its attachments not kept after) */
   text = self->convert_func (post, photos, self->convert_data, NULL);
+  gpm_post_end_full_view (post);
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return parts;
   split = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_CHARS);

@@ -71,13 +71,34 @@ poll_question (const char *html,
   return g_steal_pointer (&text);
 }
 
+static GpmMigratorItem *make_item (GpmMigrator     *self,
+                                    GpmPost         *post,
+                                    GpmPlan         *plan,
+                                    GpmJournalState  journal_state);
+
 /* Audience, conversion, photos, poll and location of one post. Used by the
- * dry run and by the worker alike, so a dry run shows what a run sends. */
+ * dry run and by the worker alike, so a dry run shows what a run sends.
+ * The post's attachments are read for it and dropped after (a full view):
+ * a run over 100,000 posts does not keep them all. */
 GpmMigratorItem *
 _gpm_migrator_make_item (GpmMigrator     *self,
                          GpmPost         *post,
                          GpmPlan         *plan,
                          GpmJournalState  journal_state)
+{
+  GpmMigratorItem *item;
+
+  gpm_post_begin_full_view (post);
+  item = make_item (self, post, plan, journal_state);
+  gpm_post_end_full_view (post);
+  return item;
+}
+
+static GpmMigratorItem *
+make_item (GpmMigrator     *self,
+           GpmPost         *post,
+           GpmPlan         *plan,
+           GpmJournalState  journal_state)
 {
   GpmMigratorItem *item = g_atomic_rc_box_new0 (GpmMigratorItem);
   const GpmPoll *poll;

@@ -209,23 +209,19 @@ fill_from_object (GpmPost    *self,
 {
   g_autofree char *created = str_member (root, "creationTime");
   g_autofree char *updated = str_member (root, "updateTime");
-  char *content;
+  g_autofree char *url = str_member (root, "url");
+  g_autofree char *resource_name = str_member (root, "resourceName");
+  g_autofree char *content = str_member (root, "content");
+  const char *texts[POST_N_TEXTS] = { url, resource_name, content && *content ? content : NULL, NULL, NULL, NULL };
 
-  self->url = str_member (root, "url");
-  self->resource_name = str_member (root, "resourceName");
-  content = str_member (root, "content");
-  if (content)
-    {
-      g_free (self->content);
-      self->content = content;
-    }
+  gpm_post_set_texts (self, texts);
   gpm_post_set_times (self, created, updated);
   self->n_comments = array_len (root, "comments");
   self->n_plus_ones = array_len (root, "plusOnes");
   self->n_reshares = array_len (root, "reshares");
-  self->attachments = attachments_of_object (root);
+  self->attachments = (guint8) attachments_of_object (root);
   gpm_post_fill_full (self, root);
-  self->full_loaded = TRUE;
+  self->flags |= POST_FULL_LOADED;
 }
 
 void

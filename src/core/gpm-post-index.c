@@ -76,7 +76,7 @@ gpm_post_set_times (GpmPost *self, const char *created, const char *updated)
     if (update != NULL)
       {
         self->update_unix = g_date_time_to_unix (update);  /* Takeout writes whole seconds */
-        self->has_update_time = TRUE;
+        self->flags |= POST_HAS_UPDATE_TIME;
       }
   }
 }
@@ -223,8 +223,60 @@ add_media_ref (const GpmJsonMember *media,
   if ((found & 2) && v[1].type == '"')
     ref.url = gpm_json_decode_string_lenient (v[1].value, v[1].value_len);
   if ((found & 4) && v[2].type == '"')
-    ref.video = v[2].value_len >= 6 && memcmp (v[2].value, "video/", 6) == 0;
+    ref.video = v[2].value_len >= 7 && memcmp (v[2].value, "\"video/", 7) == 0;  /* (the span has the quotes) */
   g_array_append_val (user_data, ref);
+}
+
+/* The refs and the names of their files in one block (PostMedia): one
+ * allocation a post instead of three and one a string. NULL without refs. */
+static PostMedia *
+media_block (GArray    *refs,
+             GPtrArray *own)
+{
+  gsize head = sizeof (PostMedia) + refs->len * sizeof (GpmPostMediaRef);
+  gsize files = own->len > 0 ? (own->len + 1) * sizeof (char *) : 0;
+  gsize chars = 0;
+  PostMedia *media;
+  char *p;
+
+  if (refs->len == 0)
+    return NULL;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const GpmPostMediaRef *ref = &g_array_index (refs, GpmPostMediaRef, i);
+      chars += (ref->local_file_path ? strlen (ref->local_file_path) + 1 : 0) +
+               (ref->url ? strlen (ref->url) + 1 : 0);
+    }
+  media = g_malloc (head + files + chars);
+  media->n_refs = refs->len;
+  media->own_files = own->len > 0 ? (char **) ((char *) media + head) : NULL;
+  p = (char *) media + head + files;
+  for (guint i = 0, k = 0; i < refs->len; i++)
+    {
+      const GpmPostMediaRef *ref = &g_array_index (refs, GpmPostMediaRef, i);
+      GpmPostMediaRef *out = &media->refs[i];
+
+      out->video = ref->video;
+      out->local_file_path = out->url = NULL;
+      if (ref->local_file_path != NULL)
+        {
+          out->local_file_path = memcpy (p, ref->local_file_path, strlen (ref->local_file_path) + 1);
+          p += strlen (p) + 1;
+        }
+      if (ref->url != NULL)
+        {
+          out->url = memcpy (p, ref->url, strlen (ref->url) + 1);
+          p += strlen (p) + 1;
+        }
+      /* own[] holds the refs' own strings, in the refs' order */
+      if (k < own->len && own->pdata[k] == ref->local_file_path)
+        media->own_files[k++] = out->local_file_path;
+      else if (k < own->len && own->pdata[k] == ref->url)
+        media->own_files[k++] = out->url;
+    }
+  if (media->own_files != NULL)
+    media->own_files[own->len] = NULL;
+  return media;
 }
 
 static void
@@ -264,23 +316,29 @@ collect_media_files (GpmPost       *self,
   if (m->reshared.type == '{' && span_mentions_files (&m->reshared))
     add_attachment_files (&m->reshared, others);
 
-  self->n_media_refs = refs->len;
-  self->media_refs = refs->len > 0 ? (GpmPostMediaRef *) g_array_free (refs, FALSE) : (g_array_free (refs, TRUE), NULL);
-  self->own_media_files = strv_from_array (own);
-  self->others_media_files = strv_from_array (others);
+  self->media = media_block (refs, own);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      g_free (g_array_index (refs, GpmPostMediaRef, i).local_file_path);
+      g_free (g_array_index (refs, GpmPostMediaRef, i).url);
+    }
+  g_array_free (refs, TRUE);
+  g_ptr_array_free (own, TRUE);
+  if (others->len > 0)
+    gpm_post_rare (self)->others_media_files = strv_from_array (others);
+  else
+    g_ptr_array_free (others, TRUE);
 }
 
 /* What search needs besides the content, so it never reads the post again:
  * the link's title and url, the reshared post's content. */
 static void
-collect_search_parts (GpmPost       *self,
-                      const Members *m)
+collect_search_parts (const Members *m,
+                      char          *parts[3])
 {
   static const char * const link_keys[] = { "title", "url", NULL };
   static const char * const reshare_keys[] = { "content", NULL };
-  g_autofree char *parts[3] = { NULL, NULL, NULL };
   GpmJsonMember v[2];
-  GString *all;
 
   if (m->link.type == '{')
     {
@@ -292,22 +350,6 @@ collect_search_parts (GpmPost       *self,
   if (m->reshared.type == '{' &&
       (gpm_json_span_get_members (&m->reshared, reshare_keys, v) & 1) && v[0].type == '"')
     parts[2] = gpm_json_decode_string_lenient (v[0].value, v[0].value_len);
-  if (!parts[0] && !parts[1] && !parts[2])
-    return;
-  all = g_string_new (NULL);
-  for (guint i = 0; i < 3; i++)
-    {
-      if (parts[i] != NULL)
-        {
-          self->search_parts |= 1u << i;
-          g_string_append (all, parts[i]);
-        }
-      g_string_append_c (all, '\0');
-    }
-  {
-    gsize len = all->len;
-    self->search_extra = g_realloc (g_string_free (all, FALSE), len + 1);
-  }
 }
 
 GpmPost *
@@ -317,9 +359,12 @@ gpm_post_new_indexed (const char  *entry_name,
                       GError     **error)
 {
   g_autoptr(GpmPost) self = NULL;
-  g_autoptr(GPtrArray) scopes = NULL;
   g_autofree char *created = NULL;
   g_autofree char *updated = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *resource_name = NULL;
+  g_autofree char *content = NULL;
+  char *search[3] = { NULL, NULL, NULL };
   Members m = { 0 };
   guint line = 0, column = 0;
   const char *what = NULL;
@@ -357,15 +402,15 @@ gpm_post_new_indexed (const char  *entry_name,
 
   self = g_object_new (GPM_TYPE_POST, NULL);
   self->entry_name = g_strdup (entry_name);
-  self->url = member_string (&m.url);
-  self->resource_name = member_string (&m.resource_name);
+  url = member_string (&m.url);
+  resource_name = member_string (&m.resource_name);
   created = member_string (&m.created);
 
   if (m.acl.type != '{')
     {
       /* A post that lost its ACL still has a creation time and a post resource name. */
-      if (created && ((self->resource_name && strstr (self->resource_name, "/posts/")) ||
-                      (self->url && strstr (self->url, "/posts/"))))
+      if (created && ((resource_name && strstr (resource_name, "/posts/")) ||
+                      (url && strstr (url, "/posts/"))))
         {
           if (!without_acl)
             {
@@ -385,33 +430,30 @@ gpm_post_new_indexed (const char  *entry_name,
 
   if (m.content.type == '"')
     {
-      g_free (self->content);
-      self->content = member_string (&m.content);
-      if (self->content == NULL)
+      content = member_string (&m.content);
+      if (content == NULL)
         {
           /* An escaped NUL or a lone surrogate (Python reads both): the
            * text is kept, those characters become U+FFFD, and it is said. */
-          self->content = gpm_json_decode_string_lenient (m.content.value, m.content.value_len);
-          if (self->content != NULL)
+          content = gpm_json_decode_string_lenient (m.content.value, m.content.value_len);
+          if (content != NULL)
             gpm_post_add_warning (self,
                                       g_strdup (_("the post's text has characters that are not text (a NUL or half of a UTF-16 pair): each is replaced by “�”")));
         }
-      if (self->content == NULL)
-        self->content = g_strdup ("");
     }
   updated = member_string (&m.updated);
   gpm_post_set_times (self, created, updated);
   self->n_comments = m.n_comments;
   self->n_plus_ones = m.n_plus_ones;
   self->n_reshares = m.n_reshares;
-  self->attachments = m.attachments;
+  self->attachments = (guint8) m.attachments;
 
   if (m.acl.type == '{')
     {
       g_autoptr(GPtrArray) acl_warnings = g_ptr_array_new_with_free_func (g_free);
 
-      scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, acl_warnings);
-      g_ptr_array_extend_and_steal (self->scopes, g_steal_pointer (&scopes));
+      g_ptr_array_unref (self->scopes);
+      self->scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, acl_warnings);
       for (guint i = 0; i < acl_warnings->len; i++)
         gpm_post_add_warning (self,
                                   g_strdup_printf (_("read, but who it was shared with is partly unknown: %s"),
@@ -419,7 +461,23 @@ gpm_post_new_indexed (const char  *entry_name,
     }
 
   collect_media_files (self, &m);
-  collect_search_parts (self, &m);
+  collect_search_parts (&m, search);
+  {
+    /* An empty content is "" to every caller: it is left out. */
+    const char *texts[POST_N_TEXTS] = { url, resource_name, content && *content ? content : NULL,
+                                        search[0], search[1], search[2] };
+    /* The url says what the resource name says (at 100,000 posts, 7 MB):
+     * kept once unless it says more (a "+name"). */
+    if (url != NULL && resource_name != NULL && g_str_has_prefix (resource_name, "users/") &&
+        g_str_has_prefix (url, POST_URL_HOST) &&
+        strcmp (url + strlen (POST_URL_HOST), resource_name + strlen ("users/")) == 0)
+      texts[0] = NULL;
+    gpm_post_set_texts (self, texts);
+    if (texts[0] == NULL && url != NULL)
+      self->flags |= POST_URL_FROM_RESOURCE;
+    for (guint i = 0; i < G_N_ELEMENTS (search); i++)
+      g_free (search[i]);
+  }
   self->raw = g_bytes_ref (bytes);
   if (m.author.type == '{')
     {

@@ -23,29 +23,24 @@ gpm_post_finalize (GObject *object)
 {
   GpmPost *self = GPM_POST (object);
 
-  if (!self->entry_name_borrowed)
+  if (!(self->flags & POST_ENTRY_NAME_BORROWED))
     g_free (self->entry_name);
-  g_free (self->url);
-  g_free (self->resource_name);
-  g_free (self->content);
+  g_free (self->text);
   g_clear_pointer (&self->creation_time, g_date_time_unref);
-  g_clear_pointer (&self->update_time, g_date_time_unref);
   g_clear_pointer (&self->full, gpm_post_full_free);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
-  g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_object (&self->source);
-  g_free (self->raw_z);
-  for (guint i = 0; i < self->n_media_refs; i++)
+  g_free (self->media);  /* one block, strings and all */
+  if (self->rare != NULL)
     {
-      g_free (self->media_refs[i].local_file_path);
-      g_free (self->media_refs[i].url);
+      g_clear_pointer (&self->rare->warnings, g_ptr_array_unref);
+      g_clear_pointer (&self->rare->update_time, g_date_time_unref);
+      g_strfreev (self->rare->others_media_files);
+      g_free (self->rare->raw_z);
+      g_free (self->rare->url);
+      g_free (self->rare);
     }
-  g_free (self->media_refs);
-  g_free (self->own_media_files);
-  g_free (self->search_extra);
-  g_strfreev (self->others_media_files);
-  g_mutex_clear (&self->full_lock);
 
   G_OBJECT_CLASS (gpm_post_parent_class)->finalize (object);
 }
@@ -59,9 +54,21 @@ gpm_post_class_init (GpmPostClass *klass)
 static void
 gpm_post_init (GpmPost *self)
 {
-  self->content = g_strdup ("");
-  self->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
-  g_mutex_init (&self->full_lock);
+  static GPtrArray *no_scopes;  /* shared by the posts without an ACL; never added to */
+
+  if (g_once_init_enter (&no_scopes))
+    g_once_init_leave (&no_scopes, g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref));
+  self->scopes = g_ptr_array_ref (no_scopes);
+}
+
+/* What few posts have, made for the first of them. Not thread-safe: while
+ * the post is made, or under the post's lock. */
+PostRare *
+gpm_post_rare (GpmPost *self)
+{
+  if (self->rare == NULL)
+    self->rare = g_new0 (PostRare, 1);
+  return self->rare;
 }
 
 /* Takes @warning. Most posts have none: the array is made for the first. */
@@ -69,9 +76,53 @@ void
 gpm_post_add_warning (GpmPost *self,
                       char    *warning)
 {
-  if (self->warnings == NULL)
-    self->warnings = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (self->warnings, warning);
+  PostRare *rare = gpm_post_rare (self);
+
+  if (rare->warnings == NULL)
+    rare->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (rare->warnings, warning);
+}
+
+void
+gpm_post_set_texts (GpmPost          *self,
+                    const char *const texts[POST_N_TEXTS])
+{
+  gsize len[POST_N_TEXTS], total = 0;
+  char *p;
+
+  g_free (self->text);
+  self->text = NULL;
+  self->flags &= ~((1u << POST_N_TEXTS) - 1);
+  for (guint i = 0; i < POST_N_TEXTS; i++)
+    {
+      len[i] = texts[i] != NULL ? strlen (texts[i]) + 1 : 0;
+      total += len[i];
+      if (texts[i] != NULL)
+        self->flags |= 1u << i;
+    }
+  if (total == 0)
+    return;
+  p = self->text = g_malloc (total);
+  for (guint i = 0; i < POST_N_TEXTS; i++)
+    {
+      memcpy (p, texts[i], len[i]);
+      p += len[i];
+    }
+}
+
+/* The string @which (a POST_TEXT_ bit) of @text, or NULL. */
+static const char *
+get_text (GpmPost *self,
+          guint    which)
+{
+  const char *p = self->text;
+
+  if (!(self->flags & which))
+    return NULL;
+  for (guint bit = 1; bit < which; bit <<= 1)
+    if (self->flags & bit)
+      p += strlen (p) + 1;
+  return p;
 }
 
 /* The post's JSON again: kept, deflated, or read from the takeout. */
@@ -81,15 +132,16 @@ load_raw (GpmPost     *self,
 {
   if (self->raw != NULL)
     return g_bytes_ref (self->raw);
-  if (self->raw_z != NULL)
+  if (self->rare != NULL && self->rare->raw_z != NULL)
     {
       g_autoptr(GConverter) inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
-      char *out = g_malloc ((gsize) self->raw_len + 1);
+      const PostRare *rare = self->rare;
+      char *out = g_malloc ((gsize) rare->raw_len + 1);
       gsize n_read = 0, n_written = 0;
 
-      if (g_converter_convert (inflater, self->raw_z, self->raw_z_len, out, self->raw_len + 1,
+      if (g_converter_convert (inflater, rare->raw_z, rare->raw_z_len, out, rare->raw_len + 1,
                                G_CONVERTER_INPUT_AT_END, &n_read, &n_written, error) != G_CONVERTER_FINISHED ||
-          n_written != self->raw_len)
+          n_written != rare->raw_len)
         {
           g_free (out);
           if (error && *error == NULL)
@@ -101,7 +153,7 @@ load_raw (GpmPost     *self,
     }
   if (self->source != NULL)
     return gpm_takeout_read_entry (self->source, self->entry_name, 0, NULL, error);
-  if (self->from_file)
+  if (self->flags & POST_FROM_FILE)
     {
       char *data = NULL;
       gsize len = 0;
@@ -118,8 +170,8 @@ load_raw (GpmPost     *self,
 static GpmPost *
 ensure_full (GpmPost *self)
 {
-  g_mutex_lock (&self->full_lock);
-  if (!self->full_loaded)
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  if (!(self->flags & POST_FULL_LOADED))
     {
       g_autoptr(GBytes) raw = load_raw (self, NULL);
       const char *what = NULL;
@@ -129,7 +181,7 @@ ensure_full (GpmPost *self)
        * time, and another try on the next call. */
       if (raw == NULL)
         {
-          g_mutex_unlock (&self->full_lock);
+          g_bit_unlock (&self->lock, POST_LOCK_BIT);
           return self;
         }
       if (root != NULL)
@@ -137,10 +189,11 @@ ensure_full (GpmPost *self)
       else
         gpm_post_add_warning (self, g_strdup_printf ("attachments unreadable: %s", what));
       g_clear_pointer (&self->raw, g_bytes_unref);
-      g_clear_pointer (&self->raw_z, g_free);
-      self->full_loaded = TRUE;
+      if (self->rare != NULL)
+        g_clear_pointer (&self->rare->raw_z, g_free);
+      self->flags |= POST_FULL_LOADED;
     }
-  g_mutex_unlock (&self->full_lock);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
   return self;
 }
 
@@ -173,15 +226,15 @@ gpm_post_begin_full_view (GpmPost *self)
 
   g_return_if_fail (GPM_IS_POST (self));
 
-  g_mutex_lock (&self->full_lock);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
   /* Read already (the preview's post, say): the post's own is used. */
-  if (self->full_loaded)
+  if (self->flags & POST_FULL_LOADED)
     {
-      g_mutex_unlock (&self->full_lock);
+      g_bit_unlock (&self->lock, POST_LOCK_BIT);
       return;
     }
   raw = load_raw (self, NULL);
-  g_mutex_unlock (&self->full_lock);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
 
   /* Not read, or not parsable: the getters take the usual way, which
    * tries again or records the warning on the post. */
@@ -220,11 +273,16 @@ gpm_post_dup_json (GpmPost  *self,
 
   g_return_val_if_fail (GPM_IS_POST (self), NULL);
 
-  g_mutex_lock (&self->full_lock);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
   raw = load_raw (self, error);
-  g_mutex_unlock (&self->full_lock);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
   return raw;
 }
+
+static void set_source_locked (GpmPost    *self,
+                               GpmTakeout *takeout,
+                               const char *entry_name,
+                               gboolean    keep_deflated);
 
 void
 gpm_post_set_source (GpmPost    *self,
@@ -232,21 +290,29 @@ gpm_post_set_source (GpmPost    *self,
                      const char *entry_name,
                      gboolean    keep_deflated)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
   g_return_if_fail (GPM_IS_POST (self));
   g_return_if_fail (GPM_IS_TAKEOUT (takeout));
 
-  locker = g_mutex_locker_new (&self->full_lock);
-  if (entry_name != NULL && !self->entry_name_borrowed && strcmp (entry_name, self->entry_name) == 0)
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  set_source_locked (self, takeout, entry_name, keep_deflated);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+}
+
+static void
+set_source_locked (GpmPost    *self,
+                   GpmTakeout *takeout,
+                   const char *entry_name,
+                   gboolean    keep_deflated)
+{
+  if (entry_name != NULL && !(self->flags & POST_ENTRY_NAME_BORROWED) && strcmp (entry_name, self->entry_name) == 0)
     {
       /* The takeout's copy lives as long as the takeout, which the post holds. */
       g_free (self->entry_name);
       self->entry_name = (char *) entry_name;
-      self->entry_name_borrowed = TRUE;
+      self->flags |= POST_ENTRY_NAME_BORROWED;
       g_set_object (&self->source, takeout);
     }
-  if (self->full_loaded || self->raw == NULL)
+  if ((self->flags & POST_FULL_LOADED) || self->raw == NULL)
     return;
   g_set_object (&self->source, takeout);
   if (keep_deflated && g_bytes_get_size (self->raw) < G_MAXUINT32 / 2)
@@ -265,9 +331,11 @@ gpm_post_set_source (GpmPost    *self,
           g_free (out);
           return;  /* kept as it is */
         }
-      self->raw_z = g_realloc (out, MAX (n_written, 1));
-      self->raw_z_len = (guint32) n_written;
-      self->raw_len = (guint32) len;
+      PostRare *rare = gpm_post_rare (self);
+
+      rare->raw_z = g_realloc (out, MAX (n_written, 1));
+      rare->raw_z_len = (guint32) n_written;
+      rare->raw_len = (guint32) len;
     }
   g_clear_pointer (&self->raw, g_bytes_unref);
 }
@@ -278,16 +346,12 @@ gpm_post_get_search_parts (GpmPost     *self,
                            const char **link_url,
                            const char **reshared_content)
 {
-  const char *p = self->search_extra;
-  const char **out[3] = { link_title, link_url, reshared_content };
-
-  for (guint i = 0; i < 3; i++)
-    {
-      if (out[i] != NULL)
-        *out[i] = p != NULL && (self->search_parts & (1u << i)) ? p : NULL;
-      if (p != NULL)
-        p += strlen (p) + 1;
-    }
+  if (link_title != NULL)
+    *link_title = get_text (self, POST_TEXT_LINK_TITLE);
+  if (link_url != NULL)
+    *link_url = get_text (self, POST_TEXT_LINK_URL);
+  if (reshared_content != NULL)
+    *reshared_content = get_text (self, POST_TEXT_RESHARED);
 }
 
 GpmPost *
@@ -335,29 +399,57 @@ gpm_post_new_from_file (const char  *path,
 void
 gpm_post_set_source_file (GpmPost *self)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
   g_return_if_fail (GPM_IS_POST (self));
 
-  locker = g_mutex_locker_new (&self->full_lock);
-  if (self->full_loaded || self->source != NULL)
-    return;
-  self->from_file = TRUE;
-  g_clear_pointer (&self->raw, g_bytes_unref);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  if (!(self->flags & POST_FULL_LOADED) && self->source == NULL)
+    {
+      self->flags |= POST_FROM_FILE;
+      g_clear_pointer (&self->raw, g_bytes_unref);
+    }
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
 }
 
 const char *gpm_post_get_entry_name (GpmPost *self) { return self->entry_name; }
-const char *gpm_post_get_url (GpmPost *self) { return self->url; }
-const char *gpm_post_get_resource_name (GpmPost *self) { return self->resource_name; }
+char *
+gpm_post_dup_url (GpmPost *self)
+{
+  g_return_val_if_fail (GPM_IS_POST (self), NULL);
+
+  if (self->flags & POST_URL_FROM_RESOURCE)
+    return g_strconcat (POST_URL_HOST, get_text (self, POST_TEXT_RESOURCE_NAME) + strlen ("users/"), NULL);
+  return g_strdup (get_text (self, POST_TEXT_URL));
+}
+
+const char *
+gpm_post_get_url (GpmPost *self)
+{
+  const char *url;
+
+  if (!(self->flags & POST_URL_FROM_RESOURCE))
+    return get_text (self, POST_TEXT_URL);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  if (gpm_post_rare (self)->url == NULL)
+    self->rare->url = gpm_post_dup_url (self);
+  url = self->rare->url;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  return url;
+}
+const char *gpm_post_get_resource_name (GpmPost *self) { return get_text (self, POST_TEXT_RESOURCE_NAME); }
 GDateTime *gpm_post_get_creation_time (GpmPost *self) { return self->creation_time; }
 GDateTime *
 gpm_post_get_update_time (GpmPost *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->full_lock);
+  GDateTime *time = NULL;
 
-  if (self->update_time == NULL && self->has_update_time)
-    self->update_time = g_date_time_new_from_unix_utc (self->update_unix);
-  return self->update_time;
+  if (!(self->flags & POST_HAS_UPDATE_TIME))
+    return NULL;
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  if (gpm_post_rare (self)->update_time == NULL)
+    self->rare->update_time = g_date_time_new_from_unix_utc (self->update_unix);
+  time = self->rare->update_time;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  return time;
 }
 
 static const PostFull *
@@ -386,12 +478,18 @@ gpm_post_dup_author_id (GpmPost *self)
   return get_full (self)->author ? g_strdup (get_full (self)->author->resource_name) : NULL;
 }
 
-const char *gpm_post_get_content (GpmPost *self) { return self->content; }
+const char *
+gpm_post_get_content (GpmPost *self)
+{
+  const char *content = get_text (self, POST_TEXT_CONTENT);
+
+  return content != NULL ? content : "";
+}
 const GpmLink *gpm_post_get_link (GpmPost *self) { return get_full (self)->link; }
 const GpmMedia *gpm_post_get_media (GpmPost *self) { return get_full (self)->media; }
 GPtrArray *gpm_post_get_album (GpmPost *self) { return get_full (self)->album; }
 gboolean gpm_post_has_album (GpmPost *self) { return (self->attachments & GPM_POST_HAS_ALBUM) != 0; }
-GpmPostAttachments gpm_post_get_attachments (GpmPost *self) { return self->attachments; }
+GpmPostAttachments gpm_post_get_attachments (GpmPost *self) { return (GpmPostAttachments) self->attachments; }
 GpmPost *gpm_post_get_reshared_post (GpmPost *self) { return get_full (self)->reshared; }
 const GpmLocation *gpm_post_get_location (GpmPost *self) { return get_full (self)->location; }
 const GpmPoll *gpm_post_get_poll (GpmPost *self) { return get_full (self)->poll; }
@@ -413,8 +511,8 @@ gpm_post_get_warnings (GpmPost *self)
 {
   static GPtrArray *none;  /* shared by the posts without warnings; never added to */
 
-  if (self->warnings != NULL)
-    return self->warnings;
+  if (self->rare != NULL && self->rare->warnings != NULL)
+    return self->rare->warnings;
   if (g_once_init_enter (&none))
     g_once_init_leave (&none, g_ptr_array_new ());
   return none;
@@ -427,13 +525,15 @@ const GpmPostMediaRef *
 gpm_post_get_media_refs (GpmPost *self,
                          guint   *n_refs)
 {
-  *n_refs = self->n_media_refs;
-  return self->media_refs;
+  *n_refs = self->media != NULL ? self->media->n_refs : 0;
+  return self->media != NULL ? self->media->refs : NULL;
 }
 
 const char * const *gpm_post_get_media_files (GpmPost *self, gboolean others)
 {
-  return (const char * const *) (others ? self->others_media_files : self->own_media_files);
+  if (others)
+    return (const char * const *) (self->rare != NULL ? self->rare->others_media_files : NULL);
+  return (const char * const *) (self->media != NULL ? self->media->own_files : NULL);
 }
 
 static const GpmScope *
@@ -458,6 +558,8 @@ gpm_post_collect_problems (GpmPost   *self,
 {
   g_return_if_fail (GPM_IS_POST (self));
 
-  for (guint i = 0; self->warnings && i < self->warnings->len; i++)
-    g_ptr_array_add (problems, gpm_problem_new (self->entry_name, g_ptr_array_index (self->warnings, i)));
+  GPtrArray *warnings = gpm_post_get_warnings (self);
+
+  for (guint i = 0; i < warnings->len; i++)
+    g_ptr_array_add (problems, gpm_problem_new (self->entry_name, g_ptr_array_index (warnings, i)));
 }

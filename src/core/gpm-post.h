@@ -141,7 +141,12 @@ GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);
 
 const char        *gpm_post_get_entry_name        (GpmPost *self);
+/* The post's url; made from the resource name when it is the usual
+ * "https://plus.google.com/" + its user and post ids, then kept on the post:
+ * a pass over every post takes gpm_post_dup_url() instead. */
 const char        *gpm_post_get_url               (GpmPost *self);
+/* The same, a copy (free it): nothing kept on the post. */
+char              *gpm_post_dup_url               (GpmPost *self);
 const char        *gpm_post_get_resource_name     (GpmPost *self);
 /* creationTime / updateTime ("2018-07-15 20:43:51+0000"); NULL if absent or unparsable. */
 GDateTime         *gpm_post_get_creation_time     (GpmPost *self);
