@@ -390,3 +390,15 @@ gpm_test_gui_widget_has_text (GtkWidget *widget,
     label = gtk_button_get_label (GTK_BUTTON (widget));
   return label != NULL && strstr (label, text) != NULL;
 }
+
+GpmPost *
+gpm_test_gui_post_with (GpmWindow  *window,
+                        const char *content)
+{
+  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
+      return g_ptr_array_index (all, i);
+  g_assert_not_reached ();
+}

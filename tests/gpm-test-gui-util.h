@@ -58,6 +58,10 @@ GpmTestGuiPodTakeout *gpm_test_gui_takeout_new      (const char            *tmp_
 void                  gpm_test_gui_pod_takeout_free (GpmTestGuiPodTakeout  *fixture);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmTestGuiPodTakeout, gpm_test_gui_pod_takeout_free)
 
+/* The post of @window's takeout whose content is @content (asserts one is). */
+GpmPost        *gpm_test_gui_post_with   (GpmWindow  *window,
+                                          const char *content);
+
 /* Drops @paths on @window the way a drag and drop delivers them. */
 gboolean        gpm_test_gui_drop_paths  (GpmWindow          *window,
                                           const char * const *paths);

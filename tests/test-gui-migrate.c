@@ -298,16 +298,99 @@ find_button (GtkWidget  *widget,
   return gpm_test_gui_find_widget (widget, FALSE, is_button_labelled, (gpointer) label);
 }
 
-static GpmPost *
-post_with (GpmWindow  *window,
-           const char *content)
+/* Signs @user in with a password through the dialog, as the user does,
+ * and waits for the plan (its circle mapped to the aspect Family) */
+static GpmMigratePage *
+sign_in_with_password (GpmWindow  *window,
+                       GpmTestPod *pod,
+                       const char *user)
 {
-  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
+  GpmSignInDialog *dialog;
+  GpmMigratePage *page;
 
-  for (guint i = 0; i < all->len; i++)
-    if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
-      return g_ptr_array_index (all, i);
-  g_assert_not_reached ();
+  /* a pod signed in to by an earlier test would be reused (sign in once) */
+  gpm_application_forget_pods (gpm_test_gui_get_app ());
+  dialog = gpm_test_gui_open_sign_in (window);
+  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
+  gpm_sign_in_dialog_set_username (dialog, user);
+  gpm_sign_in_dialog_continue (dialog);
+  gpm_test_gui_wait_sign_in_step (dialog, "password");
+  gpm_sign_in_dialog_set_password (dialog, "correct horse");
+  gpm_sign_in_dialog_continue (dialog);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  page = gpm_window_get_migrate_page (window);
+  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+  return page;
+}
+
+/* The preview's Leave Out pressed on the post saying @content */
+static void
+leave_out_post (GpmWindow  *window,
+                const char *content)
+{
+  GpmPreview *preview = gpm_window_get_preview (window);
+  GtkWidget *leave_out;
+
+  gpm_preview_set_post (preview, gpm_test_gui_post_with (window, content));
+  leave_out = find_button (GTK_WIDGET (preview), "_Leave Out");
+  g_assert_nonnull (leave_out);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+}
+
+/* The text of the post saying @content edited to @text in the editor */
+static void
+edit_post (GpmWindow  *window,
+           const char *content,
+           const char *text)
+{
+  GpmPreview *preview = gpm_window_get_preview (window);
+  GpmPostEditor *editor;
+
+  gpm_preview_set_post (preview, gpm_test_gui_post_with (window, content));
+  editor = gpm_preview_edit_text (preview);
+  g_assert_nonnull (editor);
+  gpm_post_editor_set_text (editor, text);
+  gpm_post_editor_save (editor);
+}
+
+/* The pod received @n posts, none saying one of @absent, one saying @text;
+ * and the page's journal keeps the posts saying @absent left out and the
+ * post saying @edited with @text */
+static void
+assert_decisions_kept (GpmWindow          *window,
+                       GpmTestPod         *pod,
+                       guint               n,
+                       const char * const *absent,
+                       const char         *edited,
+                       const char         *text)
+{
+  g_autoptr(GPtrArray) received = gpm_test_pod_dup_posts (pod);
+  g_autoptr(GpmPlan) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean edited_seen = FALSE;
+
+  for (guint i = 0; i < received->len; i++)
+    {
+      GpmTestPodPost *post = g_ptr_array_index (received, i);
+
+      g_test_message ("received: %s", post->text);
+      for (guint k = 0; absent[k] != NULL; k++)
+        g_assert_null (strstr (post->text, absent[k]));
+      g_assert_null (strstr (post->text, edited));
+      if (g_str_equal (post->text, text))
+        edited_seen = TRUE;
+    }
+  g_assert_true (edited_seen);
+  g_assert_cmpuint (received->len, ==, n);
+
+  /* Kept in the journal, for the next time */
+  saved = gpm_plan_load (gpm_migrate_page_get_journal (gpm_window_get_migrate_page (window)), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (saved);
+  for (guint k = 0; absent[k] != NULL; k++)
+    g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (gpm_test_gui_post_with (window, absent[k]))));
+  g_assert_cmpstr (gpm_plan_get_post_text (saved, gpm_journal_post_key (gpm_test_gui_post_with (window, edited))),
+                   ==, text);
 }
 
 /* Issue 17 item 5 the whole way: a post left out and a text edited in the
@@ -317,86 +400,33 @@ static void
 test_per_post_decisions (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-decide-XXXXXX", posts, G_N_ELEMENTS (posts));
-  GpmTestPod *pod = fx->pod;
-  const char * const *paths = fx->paths;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) received = NULL;
-  g_autoptr(GpmPod) signed_in = NULL;
-  g_autoptr(GpmPlan) saved = NULL;
+  const char *absent[] = { "First public post", "Written somewhere", NULL };
   GpmWindow *window;
-  GpmPreview *preview;
-  GpmSignInDialog *dialog;
-  GpmPostEditor *editor;
   GpmMigratePage *page;
-  GtkWidget *leave_out;
-  gboolean edited_seen = FALSE;
 
-  gpm_test_pod_add_user (pod, "carol", "correct horse", NULL);
-  gpm_test_pod_add_aspect (pod, "carol", "Family");
-  gpm_test_pod_set_api_enabled (pod, FALSE);
+  gpm_test_pod_add_user (fx->pod, "carol", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "carol", "Family");
+  gpm_test_pod_set_api_enabled (fx->pod, FALSE);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
-  gpm_test_gui_open_everything (window, paths);
-  preview = gpm_window_get_preview (window);
+  gpm_test_gui_open_everything (window, fx->paths);
 
   /* In the review: leave the first post out, edit the second's text */
-  gpm_preview_set_post (preview, post_with (window, "First public post"));
-  leave_out = find_button (GTK_WIDGET (preview), "_Leave Out");
-  g_assert_nonnull (leave_out);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
-  gpm_preview_set_post (preview, post_with (window, "Second public post"));
-  editor = gpm_preview_edit_text (preview);
-  g_assert_nonnull (editor);
-  gpm_post_editor_set_text (editor, "My edited words #repost");
-  gpm_post_editor_save (editor);
+  leave_out_post (window, "First public post");
+  edit_post (window, "Second public post", "My edited words #repost");
 
-  /* a pod signed in to by an earlier test would be reused (sign in once) */
-  gpm_application_forget_pods (gpm_test_gui_get_app ());
-  dialog = gpm_test_gui_open_sign_in (window);
-  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
-  gpm_sign_in_dialog_set_username (dialog, "carol");
-  gpm_sign_in_dialog_continue (dialog);
-  gpm_test_gui_wait_sign_in_step (dialog, "password");
-  gpm_sign_in_dialog_set_password (dialog, "correct horse");
-  g_signal_connect (dialog, "signed-in", G_CALLBACK (signed_in_cb), &signed_in);
-  gpm_sign_in_dialog_continue (dialog);
-  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
-  page = gpm_window_get_migrate_page (window);
-  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+  page = sign_in_with_password (window, fx->pod, "carol");
 
   /* On the plan page, one more left out: the page takes it and keeps it */
-  gpm_preview_set_post (preview, post_with (window, "Written somewhere"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
+  leave_out_post (window, "Written somewhere");
 
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
 
-  received = gpm_test_pod_dup_posts (pod);
-  for (guint i = 0; i < received->len; i++)
-    {
-      GpmTestPodPost *post = g_ptr_array_index (received, i);
-
-      g_test_message ("received: %s", post->text);
-      g_assert_null (strstr (post->text, "First public post"));
-      g_assert_null (strstr (post->text, "Second public post"));
-      g_assert_null (strstr (post->text, "Written somewhere"));
-      if (g_str_equal (post->text, "My edited words #repost"))
-        edited_seen = TRUE;
-    }
-  g_assert_true (edited_seen);
   /* The edited one and the family's */
-  g_assert_cmpuint (received->len, ==, 2);
-
-  /* Kept in the journal, for the next time */
-  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (saved);
-  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "First public post"))));
-  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "Written somewhere"))));
-  g_assert_cmpstr (gpm_plan_get_post_text (saved, gpm_journal_post_key (post_with (window, "Second public post"))),
-                   ==, "My edited words #repost");
+  assert_decisions_kept (window, fx->pod, 2, absent, "Second public post", "My edited words #repost");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -414,86 +444,38 @@ static void
 test_decisions_while_running (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-running-XXXXXX", posts, G_N_ELEMENTS (posts));
-  GpmTestPod *pod = fx->pod;
-  const char * const *paths = fx->paths;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) received = NULL;
-  g_autoptr(GpmPlan) saved = NULL;
+  const char *absent[] = { "Written somewhere", NULL };
   GpmWindow *window;
-  GpmPreview *preview;
-  GpmSignInDialog *dialog;
-  GpmPostEditor *editor;
   GpmMigratePage *page;
-  GtkWidget *leave_out;
-  gboolean edited_seen = FALSE;
 
-  gpm_test_pod_add_user (pod, "dave", "correct horse", NULL);
-  gpm_test_pod_add_aspect (pod, "dave", "Family");
-  gpm_test_pod_set_api_enabled (pod, FALSE);
+  gpm_test_pod_add_user (fx->pod, "dave", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "dave", "Family");
+  gpm_test_pod_set_api_enabled (fx->pod, FALSE);
   /* a fresh start: the plan of the test before (the last account's)
    * would come back with the window */
   g_settings_set_string (gpm_settings_get_default (), "last-pod", "");
   g_settings_set_string (gpm_settings_get_default (), "last-user", "");
 
   window = gpm_window_new (gpm_test_gui_get_app ());
-  gpm_test_gui_open_everything (window, paths);
-  preview = gpm_window_get_preview (window);
-
-  gpm_application_forget_pods (gpm_test_gui_get_app ());
-  dialog = gpm_test_gui_open_sign_in (window);
-  gpm_sign_in_dialog_set_address (dialog, gpm_test_pod_get_url (pod));
-  gpm_sign_in_dialog_set_username (dialog, "dave");
-  gpm_sign_in_dialog_continue (dialog);
-  gpm_test_gui_wait_sign_in_step (dialog, "password");
-  gpm_sign_in_dialog_set_password (dialog, "correct horse");
-  gpm_sign_in_dialog_continue (dialog);
-  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
-  page = gpm_window_get_migrate_page (window);
-  g_assert_true (gpm_test_gui_wait (statement_has_aspect, page, 60));
+  gpm_test_gui_open_everything (window, fx->paths);
+  page = sign_in_with_password (window, fx->pod, "dave");
 
   /* Oldest first, a pause between posts: the first is on the pod while
    * the rest wait */
   gpm_migrate_page_set_delay (page, 3);
   gpm_migrate_page_start (page);
-  g_assert_true (gpm_test_gui_wait (pod_has_a_post, pod, 60));
+  g_assert_true (gpm_test_gui_wait (pod_has_a_post, fx->pod, 60));
   g_assert_true (gpm_migrate_page_is_running (page));
 
   /* the last one left out, the second one's text edited */
-  gpm_preview_set_post (preview, post_with (window, "Written somewhere"));
-  leave_out = find_button (GTK_WIDGET (preview), "_Leave Out");
-  g_assert_nonnull (leave_out);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (leave_out), TRUE);
-  gpm_preview_set_post (preview, post_with (window, "Second public post"));
-  editor = gpm_preview_edit_text (preview);
-  g_assert_nonnull (editor);
-  gpm_post_editor_set_text (editor, "Words changed while it ran");
-  gpm_post_editor_save (editor);
+  leave_out_post (window, "Written somewhere");
+  edit_post (window, "Second public post", "Words changed while it ran");
 
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
 
-  received = gpm_test_pod_dup_posts (pod);
-  for (guint i = 0; i < received->len; i++)
-    {
-      GpmTestPodPost *post = g_ptr_array_index (received, i);
-
-      g_test_message ("received: %s", post->text);
-      g_assert_null (strstr (post->text, "Written somewhere"));
-      g_assert_null (strstr (post->text, "Second public post"));
-      if (g_str_equal (post->text, "Words changed while it ran"))
-        edited_seen = TRUE;
-    }
-  g_assert_true (edited_seen);
   /* the first, the edited second and the family's */
-  g_assert_cmpuint (received->len, ==, 3);
-
-  /* Kept in the journal, for the next time */
-  saved = gpm_plan_load (gpm_migrate_page_get_journal (page), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (saved);
-  g_assert_true (gpm_plan_is_post_excluded (saved, gpm_journal_post_key (post_with (window, "Written somewhere"))));
-  g_assert_cmpstr (gpm_plan_get_post_text (saved, gpm_journal_post_key (post_with (window, "Second public post"))),
-                   ==, "Words changed while it ran");
+  assert_decisions_kept (window, fx->pod, 3, absent, "Second public post", "Words changed while it ran");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -831,18 +831,6 @@ journal_keeps_a (gpointer window)
   return saved != NULL && !gpm_plan_is_post_excluded (saved, "users/1/posts/a");
 }
 
-static GpmPost *
-post_with (GpmWindow  *window,
-           const char *content)
-{
-  GPtrArray *all = gpm_import_get_posts (gpm_window_get_import (window));
-
-  for (guint i = 0; i < all->len; i++)
-    if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
-      return g_ptr_array_index (all, i);
-  g_assert_not_reached ();
-}
-
 /* A decision taken before signing in, on the plan the app restored at
  * start: kept at once in that account's journal, with the audiences
  * "Continue" brings back. It was kept nowhere: the next start (or going
@@ -888,7 +876,7 @@ test_decisions_before_sign_in (void)
   plan = gpm_window_get_plan (window);
   g_assert_true (gpm_test_gui_wait (post_a_excluded, plan, 60));
   preview = gpm_window_get_preview (window);
-  gpm_preview_set_post (preview, post_with (window, "First public post"));
+  gpm_preview_set_post (preview, gpm_test_gui_post_with (window, "First public post"));
   leave_out = gpm_test_gui_find_widget (GTK_WIDGET (preview), FALSE, gpm_test_gui_widget_has_text, "_Leave Out");
   g_assert_true (GTK_IS_TOGGLE_BUTTON (leave_out));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (leave_out)));
