@@ -61,6 +61,8 @@ gpm_migrate_page_stop (GpmMigratePage *self)
     g_cancellable_cancel (self->cancellable);
   if (self->migrator != NULL && !self->exporting)
     gpm_migrator_cancel (self->migrator);
+  /* Before its run began: it ends here, nothing sent */
+  _gpm_migrate_page_cancel_start (self);
 }
 
 void
@@ -215,6 +217,8 @@ gpm_migrate_page_dispose (GObject *object)
 {
   GpmMigratePage *self = GPM_MIGRATE_PAGE (object);
 
+  /* (a start not begun goes without a word: the page is going) */
+  _gpm_migrate_page_drop_start (self);
   gpm_migrate_page_stop (self);
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
