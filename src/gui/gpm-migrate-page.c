@@ -177,7 +177,9 @@ gpm_migrate_page_toggle_pause (GpmMigratePage *self)
       _gpm_migrate_page_stop_countdown (self);
       self->status = "paused";
       gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Resume"));
-      gtk_label_set_label (self->waiting_label, _("Paused after the current post."));
+      /* (while it starts, no post is being sent yet) */
+      gtk_label_set_label (self->waiting_label, gpm_migrate_page_is_starting (self) ? _("Paused before the first post.")
+                                                                                 : _("Paused after the current post."));
     }
   _gpm_migrate_page_update_progress (self);
 }
