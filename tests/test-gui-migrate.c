@@ -687,6 +687,9 @@ test_migrate_in_background (void)
   gpm_migrate_page_set_delay (page, 1);
   gpm_migrate_page_start (page);
   g_assert_true (gpm_migrate_page_is_running (page));
+  /* (its posts still being chosen in a worker: what follows, up to the
+   * closing, is before the run begins, issue 13) */
+  g_assert_true (gpm_migrate_page_is_starting (page));
   /* held, and recorded for a restart */
   g_assert_cmpuint (gpm_application_get_n_migrations (app), ==, 1);
   g_assert_true (gpm_window_has_unfinished_migration ());

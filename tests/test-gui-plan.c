@@ -904,6 +904,219 @@ test_decisions_before_sign_in (void)
   gtk_window_destroy (GTK_WINDOW (first));
 }
 
+static void
+count_signal (gpointer  page,
+              guint    *n)
+{
+  (*n)++;
+}
+
+static gboolean
+run_begun (gpointer page)
+{
+  return !gpm_migrate_page_is_starting (page);
+}
+
+static gboolean
+run_ended_or_begun (gpointer page)
+{
+  return !gpm_migrate_page_is_running (page) || !gpm_migrate_page_is_starting (page);
+}
+
+static void
+prepare_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Updated *u = data;
+
+  u->ok = gpm_migrate_page_prepare_finish (GPM_MIGRATE_PAGE (source), result, &u->error);
+  u->done = TRUE;
+}
+
+/* Issue 13: Start chooses the run's posts in a worker (0.5 s of the UI
+ * thread at 100,000 posts). Between the click and the run's beginning the
+ * page says it is starting and is running for the rest of the app; what
+ * the user does in that gap applies to the run: a stop ends it (nothing
+ * sent), a pause holds its first post, ticks (taken or still being chosen
+ * at the click) and a post left out are what it sends. */
+static void
+test_start_gap (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-start-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *server = fx->pod;
+  g_autoptr(GpmPod) pod = NULL;
+  const char *only_public[] = { "PUBLIC", NULL };
+  const char *public_family[] = { "PUBLIC", "circles/1-f", NULL };
+  GpmWindow *window;
+  GpmMigratePage *page;
+  GpmPlan *plan;
+  guint n_started = 0, n_finished = 0;
+  gpointer args[2];
+
+  gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (server, "alice", "Family");
+  pod = sign_in_as (server, "alice");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gpm_test_gui_open_everything (window, fx->paths);
+  page = gpm_window_get_migrate_page (window);
+  plan_for (window, pod);
+  plan = gpm_migrate_page_get_plan (page);
+  gpm_migrate_page_set_delay (page, 0);
+  g_signal_connect (page, "started", G_CALLBACK (count_signal), &n_started);
+  g_signal_connect (page, "finished", G_CALLBACK (count_signal), &n_finished);
+
+  /* Ticks whose posts are still being chosen at the click, then, before
+   * the run begins, post b left out and a pause: the run begins paused,
+   * with the public post a alone (g has nothing of the user's own) */
+  {
+    Updated ticked = { 0 };
+
+    gpm_migrate_page_update_audiences_async (page, only_public, NULL, updated_cb, &ticked);
+    g_assert_nonnull (page->select_task);
+    gpm_migrate_page_start (page);
+    g_assert_null (page->select_task);
+    g_assert_true (gpm_migrate_page_is_starting (page));
+    gpm_plan_set_post_excluded (plan, "users/1/posts/b", TRUE);
+    gpm_migrate_page_toggle_pause (page);
+    g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "paused");
+    g_assert_true (gpm_test_gui_wait (run_begun, page, 30));
+    g_assert_true (ticked.done && ticked.ok);
+  }
+  g_assert_cmpuint (n_started, ==, 1);
+  g_assert_true (gpm_migrate_page_is_running (page));
+  assert_posts_follow_plan (page);
+  g_assert_cmpuint (page->n_expected, ==, 1);
+  g_assert_cmpint (gpm_migrator_get_state (gpm_migrate_page_get_migrator (page)), ==, GPM_MIGRATOR_STATE_PAUSED);
+  iterate_for (500);
+  g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 0);
+  g_assert_cmpstr (gtk_label_get_label (page->progress_label), ==, "0 of 1 post posted");
+  gpm_migrate_page_toggle_pause (page);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 1);
+  g_assert_cmpuint (n_finished, ==, 1);
+
+  /* Started again (post b back in): the page says it is starting, Start is
+   * gone and a second start or a new plan does nothing; Stop ends it at
+   * once, and its posts, chosen meanwhile, never go */
+  gpm_plan_set_post_excluded (plan, "users/1/posts/b", FALSE);
+  gpm_migrate_page_start (page);
+  {
+    GTask *starting = page->start_task;
+    Updated prepared_again = { 0 };
+
+    g_assert_nonnull (starting);
+    g_assert_true (gpm_migrate_page_is_running (page));
+    g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "running");
+    g_assert_false (gtk_widget_get_visible (page->header_start_button));
+    g_assert_cmpstr (gtk_label_get_label (page->progress_label), ==, "Starting…");
+    gpm_migrate_page_start (page);
+    g_assert_true (page->start_task == starting);
+    gpm_migrate_page_prepare_async (page, pod, page->takeout, page->all_posts, plan, NULL,
+                                    prepare_done_cb, &prepared_again);
+    g_assert_true (gpm_migrate_page_is_starting (page));
+    /* (stopped before the main loop runs again: the worker has ended or
+     * not, its result waits for the main loop) */
+    gpm_migrate_page_stop (page);
+    g_assert_true (gpm_test_gui_wait (updated, &prepared_again, 10));
+    g_assert_error (prepared_again.error, G_IO_ERROR, G_IO_ERROR_BUSY);
+    g_clear_error (&prepared_again.error);
+  }
+  g_assert_false (gpm_migrate_page_is_running (page));
+  g_assert_false (gpm_migrate_page_is_starting (page));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "stopped");
+  g_assert_cmpuint (n_started, ==, 2);
+  g_assert_cmpuint (n_finished, ==, 2);
+  g_assert_true (gtk_widget_get_visible (page->resume_button));
+  iterate_for (500);
+  g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 1);
+  g_assert_cmpuint (n_finished, ==, 2);
+  g_assert_cmpint (gpm_migrator_get_state (gpm_migrate_page_get_migrator (page)), !=, GPM_MIGRATOR_STATE_RUNNING);
+
+  /* Continued, and new ticks before the run begins (whichever of the two
+   * workers ends first): the run sends theirs, b and Family's c and f (f
+   * once, shared with Work too) */
+  {
+    Updated ticked = { 0 };
+
+    gpm_migrate_page_start (page);
+    g_assert_true (gpm_migrate_page_is_starting (page));
+    gpm_migrate_page_update_audiences_async (page, public_family, NULL, updated_cb, &ticked);
+    g_assert_true (gpm_test_gui_wait (updated, &ticked, 30));
+    g_assert_no_error (ticked.error);
+    g_assert_true (ticked.ok);
+    g_assert_true (gpm_test_gui_wait (run_ended_or_begun, page, 30));
+  }
+  args[0] = server;
+  args[1] = GUINT_TO_POINTER (4);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (page), ==, "done");
+  g_assert_true (has_posts (args));
+  g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 4);
+  {
+    g_auto(GStrv) now = gpm_plan_dup_audiences (plan);
+
+    g_assert_cmpstrv (now, public_family);
+  }
+  assert_posts_follow_plan (page);
+  g_assert_cmpuint (n_started, ==, 3);
+  g_assert_cmpuint (n_finished, ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Quitting (Stop and Close) before a started run began: it never begins,
+ * nothing is sent, the window goes, no criticals */
+static void
+test_start_gap_quit (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-start-quit-XXXXXX", posts, G_N_ELEMENTS (posts));
+      GpmTestPod *server = fx->pod;
+      g_autoptr(GpmPod) pod = NULL;
+      g_autoptr(GpmMigrator) migrator = NULL;
+      GpmWindow *window;
+      GpmMigratePage *page;
+
+      gpm_test_pod_add_user (server, "alice", "correct horse", NULL);
+      pod = sign_in_as (server, "alice");
+      window = gpm_window_new (gpm_test_gui_get_app ());
+      /* shown, as the app's: an unrealized window is not asked to close */
+      gtk_window_present (GTK_WINDOW (window));
+      gpm_test_gui_open_everything (window, fx->paths);
+      page = gpm_window_get_migrate_page (window);
+      gpm_window_show_migration (window, pod);
+      g_assert_true (gpm_test_gui_wait (prepared, page, 60));
+      gpm_migrate_page_set_delay (page, 0);
+      migrator = g_object_ref (gpm_migrate_page_get_migrator (page));
+      /* the run's first post would take 30 s */
+      gpm_test_pod_inject_fault (server, "/status_messages", GPM_TEST_POD_FAULT_SLOW, 30000, 1);
+      gpm_migrate_page_start (page);
+      g_assert_true (gpm_migrate_page_is_starting (page));
+      /* Quit: asked first, as for a run (the page is running) */
+      g_action_group_activate_action (G_ACTION_GROUP (gpm_test_gui_get_app ()), "quit", NULL);
+      g_assert_true (gpm_test_gui_wait (has_message_dialog, NULL, 10));
+      g_assert_true (gpm_migrate_page_is_running (page));
+      /* (the dialog came at once: the main loop has not run since the
+       * start, so its worker's result has not been taken) */
+      g_assert_true (gpm_migrate_page_is_starting (page));
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "stop");
+      g_assert_true (gpm_test_gui_wait (no_window_left, NULL, 10));
+      iterate_for (500);
+      g_assert_cmpint (gpm_migrator_get_state (migrator), !=, GPM_MIGRATOR_STATE_RUNNING);
+      g_assert_cmpuint (gpm_test_pod_count_posts (server), ==, 0);
+      gpm_test_rm_rf (fx->tmp);
+      exit (0);
+    }
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr_unmatched ("*CRITICAL*");
+  g_test_trap_assert_stderr_unmatched ("*GLib-GObject-WARNING*");
+  g_test_trap_assert_stderr_unmatched ("*Gtk-WARNING*");
+}
+
 /* Quitting while a request is in flight: over within a second, and no
  * GLib criticals (the issue saw "invalid (NULL) class pointer") */
 static void
@@ -981,6 +1194,8 @@ main (int   argc,
   g_test_add_func ("/gui/plan/page", test_plan_page);
   g_test_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
   g_test_add_func ("/gui/plan/create-aspect", test_create_aspect);
+  g_test_add_func ("/gui/plan/start-gap", test_start_gap);
+  g_test_add_func ("/gui/plan/start-gap-quit", test_start_gap_quit);
   g_test_add_func ("/gui/plan/other-account", test_other_account);
   g_test_add_func ("/gui/plan/decisions-before-sign-in", test_decisions_before_sign_in);
 

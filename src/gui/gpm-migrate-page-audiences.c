@@ -313,6 +313,21 @@ _gpm_migrate_page_settle_audiences (GpmMigratePage *self)
   answer_pending (self, TRUE);
 }
 
+gboolean
+_gpm_migrate_page_take_audiences (GpmMigratePage *self)
+{
+  Select *s;
+
+  if (self->select_task == NULL)
+    return FALSE;
+  s = g_task_get_task_data (self->select_task);
+  /* (not running, the plan has them already; a run's that ended meanwhile
+   * had not taken them yet) */
+  gpm_plan_set_audiences (self->plan, (const char * const *) s->keys);
+  answer_pending (self, TRUE);
+  return TRUE;
+}
+
 void
 _gpm_migrate_page_drop_audiences (GpmMigratePage *self)
 {

@@ -80,6 +80,8 @@ struct _GpmMigratePage
   GTask          *prepare_task;  /* the prepare in progress, if any */
   GTask          *select_task;   /* the latest ticks' posts being chosen (-audiences.c), if any */
   guint           select_serial; /* ... the generation: an older tick's result is dropped */
+  GTask          *start_task;    /* a run's posts being chosen (-run.c): it has not begun yet */
+  guint           start_serial;  /* ... the generation: a stopped start's result is dropped */
   const char     *status;
   gboolean        exporting;
   char           *export_dir;   /* the last export's folder */
@@ -141,11 +143,19 @@ GPtrArray *_gpm_migrate_page_ticked_posts  (GpmPlan        *plan,
 void _gpm_migrate_page_settle_audiences    (GpmMigratePage *self);
 /* The ticks being chosen are dropped (a new plan is prepared) */
 void _gpm_migrate_page_drop_audiences      (GpmMigratePage *self);
+/* A start takes the ticks still being chosen: the plan has them, their
+ * posts are to be chosen again (TRUE); FALSE when none are */
+gboolean _gpm_migrate_page_take_audiences  (GpmMigratePage *self);
 
 /* gpm-migrate-page-run.c */
 /* Follows the new self->migrator's progress and events */
 void _gpm_migrate_page_connect_migrator    (GpmMigratePage *self);
 void _gpm_migrate_page_update_progress     (GpmMigratePage *self);
+/* A start whose run has not begun (its posts being chosen) is dropped:
+ * FALSE when there is none */
+gboolean _gpm_migrate_page_drop_start      (GpmMigratePage *self);
+/* ... and ends as a stopped run (Stop before the run began) */
+void _gpm_migrate_page_cancel_start        (GpmMigratePage *self);
 void _gpm_migrate_page_clear_log           (GpmMigratePage *self);
 void _gpm_migrate_page_add_log_row         (GpmMigratePage *self,
                                             const char     *title,
@@ -172,6 +182,8 @@ const char *gpm_migrate_page_get_statement    (GpmMigratePage *self);
 const char *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
 /* "At 100 posts a day: about 155 days, until May 12" */
 const char *gpm_migrate_page_get_duration     (GpmMigratePage *self);
+/* Started, its posts still being chosen: the run has not begun */
+gboolean gpm_migrate_page_is_starting         (GpmMigratePage *self);
 /* What the run page says it is waiting for ("Next post in 5 s …") */
 const char *gpm_migrate_page_get_waiting      (GpmMigratePage *self);
 

@@ -12,6 +12,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
+#include "gpm-util.h"
 
 #define MAX_LOG_ROWS 500
 
@@ -44,6 +45,14 @@ _gpm_migrate_page_update_progress (GpmMigratePage *self)
   guint total = MAX (self->n_expected, done + failed);
   g_autofree char *eta = format_eta (gpm_migrator_get_eta (self->migrator));
   g_autoptr(GString) text = g_string_new (NULL);
+
+  /* Its posts still being chosen (gpm_migrate_page_start()): no total yet */
+  if (self->start_task != NULL)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      gtk_label_set_label (self->progress_label, _("Starting…"));
+      return;
+    }
 
   if (g_strcmp0 (self->status, "done") == 0)
     gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
@@ -383,14 +392,13 @@ _gpm_migrate_page_notify_done (GpmMigratePage *self,
   gpm_application_notify (GPM_APPLICATION (app), "gpm-migration", notification, description);
 }
 
+/* The run is over (@ok), stopped or failed (@error); also a start stopped
+ * before its run began (gpm_migrate_page_stop()) */
 static void
-run_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+run_ended (GpmMigratePage *self,
+           gboolean        ok,
+           const GError   *error)
 {
-  g_autoptr(GpmMigratePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &error);
   guint failed = gpm_migrator_get_n_failed (self->migrator);
   guint done = gpm_migrator_get_n_done (self->migrator);
   g_autofree char *body = NULL;
@@ -426,6 +434,18 @@ run_done_cb (GObject      *source,
   _gpm_migrate_page_emit_finished (self);
 }
 
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GpmMigratePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = gpm_migrator_run_finish (GPM_MIGRATOR (source), result, &error);
+
+  run_ended (self, ok, error);
+}
+
 void
 _gpm_migrate_page_clear_log (GpmMigratePage *self)
 {
@@ -450,15 +470,31 @@ _gpm_migrate_page_connect_migrator (GpmMigratePage *self)
   g_signal_connect_object (self->migrator, "retrying", G_CALLBACK (retrying_cb), self, 0);
 }
 
-/* How many posts the run sends (gpm_plan_count()): the progress's total */
-static void
-count_expected (GpmMigratePage *self,
-                GpmPlan        *plan)
-{
-  GpmPlanCounts counts;
+/* Starting a run. Which posts it sends and how many (gpm_plan_count(),
+ * the progress's total) is a walk over every ticked post, 0.5 s at
+ * 100,000: a worker does it on copies, the page says the run is starting
+ * meanwhile (running for the rest of the app: no second Start, no new
+ * plan, closing and quitting ask or hide as for a run), and the latest
+ * start's result alone is taken. */
+typedef struct {
+  guint      serial;     /* self->start_serial when it began: a stop or a new start drops it */
+  GpmPlan   *plan;       /* what the run follows (the effective plan), a copy */
+  GPtrArray *all_posts;
+  GPtrArray *ticked;     /* the ticked posts: the page's, or chosen here (@chosen) */
+  gboolean   chosen;     /* ticks whose posts were still being chosen: chosen here */
+  /* out */
+  GPtrArray *run_posts;
+  guint      n_to_send;
+} Start;
 
-  gpm_plan_count (plan, self->posts, &counts);
-  self->n_expected = counts.n_to_send;
+static void
+start_free (Start *s)
+{
+  g_clear_object (&s->plan);
+  g_ptr_array_unref (s->all_posts);
+  g_clear_pointer (&s->ticked, g_ptr_array_unref);
+  g_clear_pointer (&s->run_posts, g_ptr_array_unref);
+  g_free (s);
 }
 
 /* What a run is given: the ticked posts, less those with nothing of the
@@ -475,11 +511,140 @@ run_posts (GpmPlan   *plan,
   return run;
 }
 
+static void
+start_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Start *s = task_data;
+  GpmPlanCounts counts;
+
+  if (s->chosen)
+    s->ticked = _gpm_migrate_page_ticked_posts (s->plan, s->all_posts);
+  s->run_posts = run_posts (s->plan, s->ticked);
+  gpm_plan_count (s->plan, s->ticked, &counts);
+  s->n_to_send = counts.n_to_send;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void start_done_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* The run's posts and count, from the plan as it is now, in a worker;
+ * with @choose, the ticked posts too (ticks whose choosing was dropped) */
+static void
+begin_start (GpmMigratePage *self,
+             gboolean        choose)
+{
+  g_autoptr(GTask) task = NULL;
+  Start *s = g_new0 (Start, 1);
+
+  s->serial = ++self->start_serial;
+  /* What the page shows is what runs */
+  gpm_plan_set_delay (self->plan, self->delay);
+  s->plan = _gpm_migrate_page_dup_effective_plan (self);
+  /* ... and what a tick meanwhile is compared with (-audiences.c) */
+  gpm_migrator_use_plan (self->migrator, s->plan);
+  s->all_posts = g_ptr_array_ref (self->all_posts);
+  s->chosen = choose || self->posts == NULL;
+  if (!s->chosen)
+    s->ticked = g_ptr_array_ref (self->posts);
+
+  task = g_task_new (self, NULL, start_done_cb, NULL);
+  g_task_set_source_tag (task, begin_start);
+  g_task_set_task_data (task, s, (GDestroyNotify) start_free);
+  g_set_object (&self->start_task, task);
+  gpm_task_run_in_thread (task, start_thread);
+}
+
+static gboolean
+same_audiences (GpmPlan *a,
+                GpmPlan *b)
+{
+  g_auto(GStrv) in_a = gpm_plan_dup_audiences (a);
+  g_auto(GStrv) in_b = gpm_plan_dup_audiences (b);
+
+  return g_strv_equal ((const char * const *) in_a, (const char * const *) in_b);
+}
+
+static void
+start_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GpmMigratePage *self = GPM_MIGRATE_PAGE (source);
+  Start *s = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GpmPlan) now = NULL;
+
+  /* Stopped, started again, or the page gone: dropped */
+  if (s->serial != self->start_serial || self->start_task == NULL || self->plan == NULL)
+    return;
+  g_clear_object (&self->start_task);
+
+  gpm_plan_set_delay (self->plan, self->delay);
+  now = _gpm_migrate_page_dup_effective_plan (self);
+  /* The posts chosen here are the page's while its ticks are these (the
+   * ticks of a run change with the posts, -audiences.c) */
+  if (s->chosen && same_audiences (now, s->plan))
+    {
+      g_clear_pointer (&self->posts, g_ptr_array_unref);
+      self->posts = g_ptr_array_ref (s->ticked);
+    }
+  /* A pace changed meanwhile changes no post */
+  gpm_plan_set_delay (s->plan, gpm_plan_get_delay (now));
+  gpm_plan_set_max_per_day (s->plan, gpm_plan_get_max_per_day (now));
+  /* The plan changed meanwhile (new ticks taken, a post left out, an
+   * aspect): the run starts with it, chosen again */
+  if (!gpm_plan_equal (now, s->plan))
+    {
+      begin_start (self, FALSE);
+      return;
+    }
+
+  gpm_migrator_use_plan (self->migrator, now);
+  self->n_expected = s->n_to_send;
+  gpm_migrator_run_async (self->migrator, s->run_posts, self->cancellable, run_done_cb, g_object_ref (self));
+  /* Paused while starting: it waits before its first post */
+  if (g_strcmp0 (self->status, "paused") == 0)
+    gpm_migrator_pause (self->migrator);
+  _gpm_migrate_page_update_progress (self);
+}
+
+gboolean
+_gpm_migrate_page_drop_start (GpmMigratePage *self)
+{
+  if (self->start_task == NULL)
+    return FALSE;
+  g_clear_object (&self->start_task);
+  self->start_serial++;
+  return TRUE;
+}
+
+void
+_gpm_migrate_page_cancel_start (GpmMigratePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_gpm_migrate_page_drop_start (self))
+    return;
+  /* Nothing was sent: stopped as a run is */
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Stopped"));
+  run_ended (self, FALSE, error);
+}
+
+gboolean
+gpm_migrate_page_is_starting (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
+  return self->start_task != NULL;
+}
+
 void
 gpm_migrate_page_start (GpmMigratePage *self)
 {
-  g_autoptr(GpmPlan) plan = NULL;
-  g_autoptr(GPtrArray) posts = NULL;
+  gboolean choose;
 
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
   g_return_if_fail (self->migrator != NULL);
@@ -487,18 +652,21 @@ gpm_migrate_page_start (GpmMigratePage *self)
   if (gpm_migrate_page_is_running (self))
     return;
 
-  /* the ticks of a moment ago, if their posts are still being chosen */
-  _gpm_migrate_page_settle_audiences (self);
-  /* What the page shows is what runs; kept for the next start of the app */
+  /* Ticks of a moment ago whose posts are still being chosen: the plan
+   * takes them, the start's worker chooses their posts */
+  choose = _gpm_migrate_page_take_audiences (self);
   gpm_plan_set_delay (self->plan, self->delay);
-  plan = _gpm_migrate_page_dup_effective_plan (self);
-  gpm_migrator_use_plan (self->migrator, plan);
+  /* kept for the next start of the app */
   _gpm_migrate_page_save_plan (self);
 
   _gpm_migrate_page_clear_log (self);
   stop_countdown (self);
 
+  /* Running from here (is_running()): the posts are chosen in the worker */
+  self->cancellable = g_cancellable_new ();
   self->status = "running";
+  self->n_expected = 0;
+  begin_start (self, choose);
   gtk_label_set_label (self->run_title, _("Moving Your Posts"));
   gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Pause"));
   gtk_label_set_label (self->waiting_label, "");
@@ -506,11 +674,6 @@ gpm_migrate_page_start (GpmMigratePage *self)
   _gpm_migrate_page_set_running_ui (self, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_stack_set_visible_child_name (self->stack, "run");
-
-  self->cancellable = g_cancellable_new ();
-  posts = run_posts (plan, self->posts);
-  count_expected (self, plan);
-  gpm_migrator_run_async (self->migrator, posts, self->cancellable, run_done_cb, g_object_ref (self));
   _gpm_migrate_page_update_progress (self);
   _gpm_migrate_page_emit_started (self);
 }

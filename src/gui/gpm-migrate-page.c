@@ -61,6 +61,8 @@ gpm_migrate_page_stop (GpmMigratePage *self)
     g_cancellable_cancel (self->cancellable);
   if (self->migrator != NULL && !self->exporting)
     gpm_migrator_cancel (self->migrator);
+  /* Before its run began: it ends here, nothing sent */
+  _gpm_migrate_page_cancel_start (self);
 }
 
 void
@@ -175,7 +177,9 @@ gpm_migrate_page_toggle_pause (GpmMigratePage *self)
       _gpm_migrate_page_stop_countdown (self);
       self->status = "paused";
       gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Resume"));
-      gtk_label_set_label (self->waiting_label, _("Paused after the current post."));
+      /* (while it starts, no post is being sent yet) */
+      gtk_label_set_label (self->waiting_label, gpm_migrate_page_is_starting (self) ? _("Paused before the first post.")
+                                                                                 : _("Paused after the current post."));
     }
   _gpm_migrate_page_update_progress (self);
 }
@@ -215,6 +219,8 @@ gpm_migrate_page_dispose (GObject *object)
 {
   GpmMigratePage *self = GPM_MIGRATE_PAGE (object);
 
+  /* (a start not begun goes without a word: the page is going) */
+  _gpm_migrate_page_drop_start (self);
   gpm_migrate_page_stop (self);
   if (self->migrator != NULL)
     g_signal_handlers_disconnect_by_data (self->migrator, self);
