@@ -782,6 +782,200 @@ test_image_check (void)
   g_clear_error (&error);
 }
 
+/* The cheap check as it was before gpm-image.c walked a JPEG's head
+ * itself: GdkPixbuf's loader fed in 4 KiB steps up to its size callback. */
+static void
+on_reference_size (GdkPixbufLoader *loader, int w, int h, gpointer data)
+{
+  int *size = data;
+
+  size[0] = w;
+  size[1] = h;
+}
+
+static gboolean
+reference_check_head (const guint8 *data,
+                      gsize         length,
+                      gboolean      complete,
+                      int          *width,
+                      GError      **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GError) loader_error = NULL;
+  int size[2] = { 0, 0 };
+  gsize done = 0;
+  gboolean ok = TRUE, cut = FALSE, known;
+
+  complete = complete || length == 0;
+  *width = 0;
+  while (ok && size[0] == 0 && done < GPM_IMAGE_HEAD_SIZE)
+    {
+      gsize n = MIN (length - done, 4096);
+
+      if (n == 0)
+        {
+          cut = !complete;
+          break;
+        }
+      if (loader == NULL)
+        {
+          loader = length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0
+                   ? gdk_pixbuf_loader_new_with_type ("jpeg", NULL) : gdk_pixbuf_loader_new ();
+          g_signal_connect (loader, "size-prepared", G_CALLBACK (on_reference_size), size);
+        }
+      ok = gdk_pixbuf_loader_write (loader, data + done, n, &loader_error);
+      done += n;
+    }
+  if (loader != NULL)
+    gdk_pixbuf_loader_close (loader, NULL);
+  if (cut && ok && size[0] == 0)
+    return TRUE;
+  if (done == 0)
+    {
+      g_set_error_literal (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_EMPTY, "the file is empty");
+      return FALSE;
+    }
+  if (size[0] > 0 && size[1] > 0)
+    {
+      *width = size[0];
+      return TRUE;
+    }
+  known = gdk_pixbuf_loader_get_format (loader) != NULL;
+  if (!ok || complete || done < 128)
+    {
+      GError *le = ok ? NULL : loader_error;
+
+      if (!known || g_error_matches (le, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+        g_set_error_literal (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_UNKNOWN, "not an image");
+      else
+        g_set_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_DAMAGED, "damaged image (%s)",
+                     le && le->message ? le->message : "cannot be decoded");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A JPEG with @segment (marker, then its bytes) put in after the SOI. */
+static GBytes *
+jpeg_with_segment (GBytes       *jpeg,
+                   guint8        marker,
+                   const guint8 *body,
+                   gsize         body_len)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (jpeg, &len);
+  GByteArray *out = g_byte_array_new ();
+  guint8 head[4] = { 0xff, marker, (body_len + 2) >> 8, (body_len + 2) & 0xff };
+
+  g_byte_array_append (out, d, 2);
+  g_byte_array_append (out, head, 4);
+  g_byte_array_append (out, body, body_len);
+  g_byte_array_append (out, d + 2, len - 2);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* gpm-image.c reads a JPEG's head itself (libjpeg's checks up to the first
+ * scan) and asks GdkPixbuf only when it cannot tell: on real JPEGs, with
+ * EXIF, comments, restart intervals, fill bytes, and thousands of them
+ * damaged in their header or cut short, the verdict, the error and the
+ * size are what GdkPixbuf's loader alone gives. */
+static void
+test_image_check_jpeg_walk (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 120, 70);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  static const guint8 interesting[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 17, 0x10, 0x11, 0x13, 0x14,
+                                        0x21, 0x22, 0x41, 0x44, 0x45, 0x80, 0xc0, 0xc2, 0xc4, 0xd8, 0xd9,
+                                        0xda, 0xdb, 0xdd, 0xe0, 0xe1, 0xfe, 0xff };
+  guint n_walked = 0;
+
+  for (int y = 0; y < 70; y++)
+    for (int x = 0; x < 120 * 3; x++)
+      gdk_pixbuf_get_pixels (pixbuf)[y * gdk_pixbuf_get_rowstride (pixbuf) + x] = g_test_rand_int () & 0xff;
+  for (int q = 0; q < 2; q++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *buf = NULL;
+      gsize len = 0;
+      g_autoptr(GBytes) plain = NULL;
+      guint8 exif[20000], dri[2] = { 0, 4 };
+
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error,
+                                                "quality", q ? "95" : "40", NULL));
+      plain = g_bytes_new_take (buf, len);
+      g_ptr_array_add (bases, g_bytes_ref (plain));
+      memcpy (exif, "Exif\0\0", 6);
+      for (gsize k = 6; k < sizeof exif; k++)
+        exif[k] = g_test_rand_int () & 0xff;
+      /* a long EXIF block (the head is read in 4 KiB steps), a comment, DRI */
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xe1, exif, q ? sizeof exif : 3000));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xfe, (const guint8 *) "a comment", 9));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xdd, dri, 2));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xe5, (const guint8 *) "\xff\xff\xff", 0));
+      /* the scan's components in another order than the frame's */
+      {
+        guint8 *swapped = g_memdup2 (buf, len);
+
+        for (gsize k = 2; k + 8 < len; k++)
+          if (swapped[k] == 0xff && swapped[k + 1] == 0xda)
+            {
+              guint8 id = swapped[k + 5];
+
+              swapped[k + 5] = swapped[k + 7];
+              swapped[k + 7] = id;
+              break;
+            }
+        g_ptr_array_add (bases, g_bytes_new_take (swapped, len));
+      }
+    }
+
+  for (guint i = 0; i < 6000; i++)
+    {
+      GBytes *base = g_ptr_array_index (bases, i % bases->len);
+      gsize len = 0, sos = 0;
+      const guint8 *d = g_bytes_get_data (base, &len);
+      g_autofree guint8 *copy = g_memdup2 (d, len);
+      g_autoptr(GError) got_error = NULL;
+      g_autoptr(GError) want_error = NULL;
+      gboolean complete = g_test_rand_bit ();
+      gboolean got, want;
+      int got_w = 0, want_w = 0;
+
+      /* the header: up to the end of the first SOS segment */
+      for (gsize k = 2; k + 4 < len; k++)
+        if (d[k] == 0xff && d[k + 1] == 0xda)
+          {
+            sos = k + 2 + (d[k + 2] << 8 | d[k + 3]);
+            break;
+          }
+      g_assert_cmpuint (sos, >, 0);
+      if (i >= bases->len)
+        for (int m = g_test_rand_int_range (1, 4); m > 0; m--)
+          {
+            gsize at = g_test_rand_int_range (2, (gint32) sos + 1);
+
+            copy[at] = g_test_rand_bit () ? interesting[g_test_rand_int_range (0, G_N_ELEMENTS (interesting))]
+                                          : g_test_rand_int () & 0xff;
+          }
+      if (i >= bases->len && g_test_rand_int_range (0, 4) == 0)
+        len = g_test_rand_int_range (0, (gint32) sos + 8);
+
+      want = reference_check_head (copy, len, complete, &want_w, &want_error);
+      got = gpm_image_check_head (copy, len, complete, &got_w, NULL, &got_error);
+      if (got != want || got_w != want_w ||
+          (want_error != NULL) != (got_error != NULL) ||
+          (want_error != NULL && (want_error->code != got_error->code ||
+                                  (want_error->code == GPM_IMAGE_ERROR_DAMAGED &&
+                                   strcmp (want_error->message, got_error->message) != 0))))
+        g_error ("case %u (%" G_GSIZE_FORMAT " bytes, %s): GdkPixbuf says %d, %d (%s), the walk %d, %d (%s)",
+                 i, len, complete ? "complete" : "a head", want, want_w,
+                 want_error ? want_error->message : "-", got, got_w, got_error ? got_error->message : "-");
+      n_walked += got && got_w > 0;
+    }
+  /* (most of the damaged ones are the loader's to judge; the rest are read) */
+  g_assert_cmpuint (n_walked, >, 1000);
+}
+
 static gpointer
 read_in_thread (gpointer data)
 {
@@ -1620,6 +1814,7 @@ main (int    argc,
   g_test_add_func ("/takeout/media-resolution", test_media_resolution);
   g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
   g_test_add_func ("/takeout/image-check", test_image_check);
+  g_test_add_func ("/takeout/image-check-jpeg-walk", test_image_check_jpeg_walk);
   g_test_add_func ("/takeout/missing-parts", test_missing_parts);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
