@@ -916,8 +916,8 @@ test_image_check_jpeg_walk (void)
       {
         guint8 *swapped = g_memdup2 (buf, len);
 
-        for (gsize k = 2; k + 8 < len; k++)
-          if (swapped[k] == 0xff && swapped[k + 1] == 0xda)
+        for (gsize k = 2; k + 8 < len && swapped[k] == 0xff; k += 2 + (swapped[k + 2] << 8 | swapped[k + 3]))
+          if (swapped[k + 1] == 0xda)
             {
               guint8 id = swapped[k + 5];
 
@@ -942,13 +942,11 @@ test_image_check_jpeg_walk (void)
       int got_w = 0, want_w = 0;
 
       /* the header: up to the end of the first SOS segment */
-      for (gsize k = 2; k + 4 < len; k++)
-        if (d[k] == 0xff && d[k + 1] == 0xda)
-          {
-            sos = k + 2 + (d[k + 2] << 8 | d[k + 3]);
-            break;
-          }
+      for (gsize k = 2; sos == 0 && k + 4 < len && d[k] == 0xff; k += 2 + (d[k + 2] << 8 | d[k + 3]))
+        if (d[k + 1] == 0xda)
+          sos = k + 2 + (d[k + 2] << 8 | d[k + 3]);
       g_assert_cmpuint (sos, >, 0);
+      g_assert_cmpuint (sos, <, len);
       if (i >= bases->len)
         for (int m = g_test_rand_int_range (1, 4); m > 0; m--)
           {
