@@ -1303,6 +1303,106 @@ test_zip_walk (void)
   g_rmdir (dir);
 }
 
+static void
+collect_json_order (const char *name,
+                    GBytes     *data,
+                    gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (name));
+}
+
+/* A zip's post JSON is inflated by a thread of its own (gpm-takeout-load.c)
+ * and handed over by the loading thread: in archive order, each damaged
+ * entry's problem in its place among the others (here: JSON over the size
+ * limit, which the loading thread reports as it walks), batch after batch. */
+static void
+test_zip_inflated_aside (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gpm-zip-aside-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "takeout.zip", NULL);
+  g_autoptr(GPtrArray) want_json = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) want_problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got_json = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GByteArray) zip = g_byte_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(GError) error = NULL;
+  struct archive *a = archive_write_new ();
+  const char *paths[] = { path, NULL };
+  gsize size = 8 * 1024 * 1024, used = 0;
+  guint8 *buf = g_malloc0 (size);
+  GPtrArray *problems;
+
+  archive_write_set_format_zip (a);
+  archive_write_set_bytes_per_block (a, 0);
+  g_assert_cmpint (archive_write_open_memory (a, buf, size, &used), ==, ARCHIVE_OK);
+  for (guint i = 0; i < 900; i++)
+    {
+      struct archive_entry *ae = archive_entry_new ();
+      g_autofree char *name = g_strdup_printf ("Takeout/Posts/%04u.json", i);
+      GString *data = g_string_new (NULL);
+      gboolean big = i % 97 == 13;
+
+      /* some text that deflates, longer for the ones over the limit */
+      for (guint k = 0; k < (big ? 400u : 20u + i % 50); k++)
+        g_string_append_printf (data, "%u %s ", k * i, k % 3 ? "lorem" : "ipsum");
+      archive_entry_set_pathname (ae, name);
+      archive_entry_set_filetype (ae, AE_IFREG);
+      archive_entry_set_perm (ae, 0644);
+      archive_entry_set_size (ae, (la_int64_t) data->len);
+      archive_write_zip_set_compression_deflate (a);
+      g_assert_cmpint (archive_write_header (a, ae), ==, ARCHIVE_OK);
+      g_assert_cmpint (archive_write_data (a, data->str, data->len), ==, (la_ssize_t) data->len);
+      archive_entry_free (ae);
+      g_string_free (data, TRUE);
+    }
+  g_assert_cmpint (archive_write_close (a), ==, ARCHIVE_OK);
+  archive_write_free (a);
+  g_byte_array_append (zip, buf, (guint) used);
+  g_free (buf);
+
+  for (guint i = 0; i < 900; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Takeout/Posts/%04u.json", i);
+      guint8 *local = memmem (zip->data, zip->len, name, strlen (name));
+
+      g_assert_nonnull (local);
+      local -= 30;
+      g_assert_cmpmem (local, 4, "PK\003\004", 4);
+      if (i % 97 == 13)
+        g_ptr_array_add (want_problems, g_strdup_printf ("%s: post file too large", name));
+      else if (i % 31 == 7 || i % 89 == 88)
+        {
+          /* a byte of its deflated data changed: inflate or the CRC fails */
+          local[30 + strlen (name) + (local[28] | local[29] << 8) + 2] ^= 0x55;
+          g_ptr_array_add (want_problems, g_strdup_printf ("%s: damaged entry", name));
+        }
+      else
+        g_ptr_array_add (want_json, g_steal_pointer (&name));
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) zip->data, zip->len, NULL));
+
+  takeout = gpm_takeout_new (paths, &error);
+  g_assert_no_error (error);
+  gpm_takeout_set_max_json_size (takeout, 2000);
+  g_assert_true (gpm_takeout_load (takeout, collect_json_order, NULL, got_json, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (got_json->len, ==, want_json->len);
+  for (guint i = 0; i < got_json->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (got_json, i), ==, g_ptr_array_index (want_json, i));
+  problems = gpm_takeout_get_problems (takeout);
+  g_assert_cmpuint (problems->len, ==, want_problems->len);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *got = g_strdup_printf ("%s: %s", problem->name, problem->message);
+
+      g_assert_true (g_str_has_prefix (got, g_ptr_array_index (want_problems, i)));
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A truncated, a corrupt and a non-archive part: each is reported by its
  * path; everything before the damage, and all other parts, are read. */
 static void
@@ -1817,6 +1917,7 @@ main (int    argc,
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/zip-walk", test_zip_walk);
+  g_test_add_func ("/takeout/zip-inflated-aside", test_zip_inflated_aside);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);

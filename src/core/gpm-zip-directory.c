@@ -601,6 +601,38 @@ pread_some (int      fd,
   return n;
 }
 
+/* Ready to read @info's data: the checks' state reset, inflate ready. */
+static gboolean
+begin_entry (GpmZipEntryReader      *r,
+             const GpmZipEntryInfo  *info,
+             GError                **error)
+{
+  r->deflated = info->method == METHOD_DEFLATED;
+  r->want_crc = info->crc;
+  r->want_size = info->size;
+  r->crc = crc32 (0, Z_NULL, 0);
+  r->out = 0;
+  r->stream_end = FALSE;
+  r->done = FALSE;
+  r->refill_size = WINDOW_MIN;
+  if (r->deflated)
+    {
+      if (!r->z_ready)
+        {
+          memset (&r->z, 0, sizeof r->z);
+          if (inflateInit2 (&r->z, -MAX_WBITS) != Z_OK)
+            {
+              g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, "out of memory");
+              return FALSE;
+            }
+          r->z_ready = TRUE;
+        }
+      else
+        inflateReset (&r->z);
+    }
+  return TRUE;
+}
+
 gboolean
 gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
                             const GpmZipEntryInfo  *info,
@@ -641,35 +673,39 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
     }
   header_len = LOCAL_SIZE + le16 (p + 26) + le16 (p + 28);
 
-  r->deflated = info->method == METHOD_DEFLATED;
-  r->want_crc = info->crc;
-  r->want_size = info->size;
-  r->crc = crc32 (0, Z_NULL, 0);
-  r->out = 0;
-  r->stream_end = FALSE;
-  r->done = FALSE;
-  r->refill_size = WINDOW_MIN;
+  if (!begin_entry (r, info, error))
+    return FALSE;
   /* The data that came with the header */
   have = avail > header_len ? (gsize) MIN ((guint64) (avail - header_len), info->compressed_size) : 0;
   r->left = info->compressed_size - have;
   r->next = info->offset + header_len + have;
-  if (r->deflated)
-    {
-      if (!r->z_ready)
-        {
-          memset (&r->z, 0, sizeof r->z);
-          if (inflateInit2 (&r->z, -MAX_WBITS) != Z_OK)
-            {
-              g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, "out of memory");
-              return FALSE;
-            }
-          r->z_ready = TRUE;
-        }
-      else
-        inflateReset (&r->z);
-    }
   r->z.next_in = (Bytef *) p + header_len;
   r->z.avail_in = (uInt) have;
+  return TRUE;
+}
+
+const guint8 *
+gpm_zip_entry_reader_peek_data (GpmZipEntryReader *r,
+                                gsize             *len)
+{
+  if (r->left != 0 || r->out != 0)
+    return NULL;
+  *len = r->z.avail_in;
+  return r->z.next_in;
+}
+
+gboolean
+gpm_zip_entry_reader_start_memory (GpmZipEntryReader      *r,
+                                   const GpmZipEntryInfo  *info,
+                                   const guint8           *data,
+                                   GError                **error)
+{
+  if (!begin_entry (r, info, error))
+    return FALSE;
+  r->left = 0;
+  r->next = 0;
+  r->z.next_in = (Bytef *) data;
+  r->z.avail_in = (uInt) info->compressed_size;
   return TRUE;
 }
 
