@@ -81,7 +81,7 @@ struct _GpmTakeout {
   guint       n_parts;
   gsize       max_json_size;
 
-  GMutex      lock;      /* guards @index, @problems, @retired */
+  GMutex      lock;      /* guards @index (the pointer), @problems, @retired */
   Index      *index;
   GPtrArray  *problems;
   GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
@@ -89,6 +89,7 @@ struct _GpmTakeout {
   GMutex      directory_lock; /* guards the parts' @directory and @offsets */
 
   GMutex      sidecar_lock;   /* guards building the index's by_url table */
+  GMutex      tables_lock;    /* guards building the index's by_name and by_base tables */
   GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
   GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
 };

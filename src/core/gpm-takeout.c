@@ -114,7 +114,7 @@ gpm_takeout_index_new (GPtrArray    *entries,
   return index;
 }
 
-/* Called with self->lock held. */
+/* Called with self->tables_lock held. */
 static void
 index_ensure_tables (Index *index)
 {
@@ -169,9 +169,15 @@ gpm_takeout_get_index_for_lookups (GpmTakeout *self)
 
   g_mutex_lock (&self->lock);
   index = self->index;
-  if (index != NULL)
-    index_ensure_tables (index);
   g_mutex_unlock (&self->lock);
+  /* (not under self->lock: the import's parser threads note the posts'
+   * media under it while the tables of a big takeout are built) */
+  if (index != NULL)
+    {
+      g_mutex_lock (&self->tables_lock);
+      index_ensure_tables (index);
+      g_mutex_unlock (&self->tables_lock);
+    }
   return index;
 }
 
@@ -194,6 +200,7 @@ gpm_takeout_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->directory_lock);
   g_mutex_clear (&self->sidecar_lock);
+  g_mutex_clear (&self->tables_lock);
   g_clear_pointer (&self->own_refs, g_hash_table_unref);
   g_clear_pointer (&self->other_refs, g_hash_table_unref);
 
@@ -212,6 +219,7 @@ gpm_takeout_init (GpmTakeout *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->directory_lock);
   g_mutex_init (&self->sidecar_lock);
+  g_mutex_init (&self->tables_lock);
   self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
