@@ -516,8 +516,8 @@ side_batch_run (gpointer data,
   g_array_unref (batch);
 }
 
-static void
-side_work_flush (SideWork *work)
+void
+gpm_takeout_side_work_flush (SideWork *work)
 {
   if (work->batch != NULL && work->batch->len > 0)
     g_thread_pool_push (work->pool, g_steal_pointer (&work->batch), NULL);
@@ -541,14 +541,14 @@ gpm_takeout_side_work_add (SideWork              *work,
     work->batch = g_array_sized_new (FALSE, FALSE, sizeof (SideJob), SIDE_BATCH);
   g_array_append_val (work->batch, job);
   if (work->batch->len >= SIDE_BATCH)
-    side_work_flush (work);
+    gpm_takeout_side_work_flush (work);
 }
 
 /* Waits for the helper to finish. */
 void
 gpm_takeout_side_work_finish (SideWork *work)
 {
-  side_work_flush (work);
+  gpm_takeout_side_work_flush (work);
   g_clear_pointer (&work->batch, g_array_unref);
   g_thread_pool_free (work->pool, FALSE, TRUE);
   gpm_zip_entry_reader_free (work->reader);

@@ -212,6 +212,8 @@ void gpm_takeout_side_work_add (SideWork              *work,
                                 Entry                 *entry,
                                 const GpmZipEntryInfo *info,
                                 gboolean               sidecar);
+/* Hands what was added so far to the helper. */
+void gpm_takeout_side_work_flush (SideWork *work);
 void gpm_takeout_side_work_finish (SideWork *work);
 
 /* gpm-takeout-folder.c: an extracted folder */
