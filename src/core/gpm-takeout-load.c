@@ -565,7 +565,10 @@ gpm_takeout_side_work_start (SideWork   *work,
   memset (work, 0, sizeof *work);
   work->root_fd = -1;
   if (zip_fd >= 0)
-    work->reader = gpm_zip_entry_reader_new (zip_fd);
+    {
+      work->reader = gpm_zip_entry_reader_new (zip_fd);
+      gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
+    }
   else if (folder != NULL)
     work->root_fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   /* (exclusive: made now by this thread, whose priority it takes) */

@@ -109,6 +109,11 @@ gboolean           gpm_zip_entry_reader_start_memory (GpmZipEntryReader     *rea
                                                       const GpmZipEntryInfo *info,
                                                       const guint8          *data,
                                                       GError               **error);
+/* For a reader that mostly stops early (the photos' header checks): a
+ * stored entry's CRC is computed only when it is read to its end, from
+ * the file again; what the reads give is the same. */
+void               gpm_zip_entry_reader_set_crc_at_end (GpmZipEntryReader *reader,
+                                                        gboolean           at_end);
 /* Up to @size bytes; 0 at the end (after the CRC and size checks passed). */
 gssize             gpm_zip_entry_reader_read  (GpmZipEntryReader      *reader,
                                                void                   *buffer,
