@@ -278,7 +278,7 @@ collect_search_parts (GpmPost       *self,
 {
   static const char * const link_keys[] = { "title", "url", NULL };
   static const char * const reshare_keys[] = { "content", NULL };
-  g_autofree char *parts[3] = { NULL, NULL, NULL };
+  char *parts[3] = { NULL, NULL, NULL };   /* (g_autofree on an array frees only its first) */
   GpmJsonMember v[2];
   GString *all;
 
@@ -301,6 +301,7 @@ collect_search_parts (GpmPost       *self,
         {
           self->search_parts |= 1u << i;
           g_string_append (all, parts[i]);
+          g_free (parts[i]);
         }
       g_string_append_c (all, '\0');
     }
