@@ -18,6 +18,9 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#ifdef HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "gpm-archive-reader.h"
 #include "gpm-takeout-private.h"
@@ -605,6 +608,9 @@ typedef struct {
 typedef struct {
   GThreadPool       *pool;
   GpmZipEntryReader *reader;      /* the pool's one thread's */
+#ifdef HAVE_LIBDEFLATE
+  struct libdeflate_decompressor *deflater;   /* the same thread's */
+#endif
   gsize              limit;
   GMutex             lock;
   GCond              cond;
@@ -620,9 +626,31 @@ inflate_job (Inflater     *inf,
 {
   g_autoptr(GError) error = NULL;
   JsonBuf *b = &job->buf;
+  const guint8 *data = batch->data->data + job->data_at;
+
+#ifdef HAVE_LIBDEFLATE
+  /* A whole deflated entry at once, its size known: libdeflate inflates it
+   * about twice as fast as zlib. Only a clean result is taken (the
+   * directory's size and CRC); anything else is read again below, so a
+   * damaged entry is reported in zlib's words, as before. */
+  if (job->info.method == 8 /* deflated */ && inf->deflater != NULL)
+    {
+      size_t got = 0;
+
+      gpm_takeout_json_buf_init (b, job->entry->pub.size);
+      if (libdeflate_deflate_decompress (inf->deflater, data, (size_t) job->info.compressed_size,
+                                         b->data, (size_t) job->info.size, &got) == LIBDEFLATE_SUCCESS &&
+          got == job->info.size && libdeflate_crc32 (0, b->data, got) == job->info.crc)
+        {
+          b->len = got;
+          return;
+        }
+      g_clear_pointer (&b->data, g_free);
+    }
+#endif
 
   /* What read_zip_json() does, from the copy. */
-  if (!gpm_zip_entry_reader_start_memory (inf->reader, &job->info, batch->data->data + job->data_at, &error))
+  if (!gpm_zip_entry_reader_start_memory (inf->reader, &job->info, data, &error))
     {
       job->problem = g_strdup_printf (_("damaged entry (%s); not read"), error->message);
       return;
@@ -674,6 +702,9 @@ inflater_start (Inflater *inf,
   memset (inf, 0, sizeof *inf);
   inf->limit = limit;
   inf->reader = gpm_zip_entry_reader_new (-1);
+#ifdef HAVE_LIBDEFLATE
+  inf->deflater = libdeflate_alloc_decompressor ();
+#endif
   g_mutex_init (&inf->lock);
   g_cond_init (&inf->cond);
   g_queue_init (&inf->pending);
@@ -784,6 +815,9 @@ inflater_finish (Inflater  *inf,
   inflater_drain (inf, st, TRUE);
   g_thread_pool_free (inf->pool, FALSE, TRUE);
   gpm_zip_entry_reader_free (inf->reader);
+#ifdef HAVE_LIBDEFLATE
+  g_clear_pointer (&inf->deflater, libdeflate_free_decompressor);
+#endif
   g_mutex_clear (&inf->lock);
   g_cond_clear (&inf->cond);
 }
