@@ -442,6 +442,33 @@ read_zip_sidecar (GpmZipEntryReader *reader,
 
 #define SIDE_BATCH 128
 
+/* A deflated sidecar that came whole with its header, inflated at once
+ * with libdeflate; FALSE (nothing read) when that is not so or its size or
+ * CRC is not the directory's: the zlib read then decides. */
+static gboolean
+read_zip_sidecar_at_once (SideWork        *work,
+                          const SideJob   *job)
+{
+#ifdef HAVE_LIBDEFLATE
+  char data[SIDECAR_MAX_SIZE + 1];
+  const guint8 *in;
+  gsize in_len = 0;
+  size_t got = 0;
+
+  if (work->deflater == NULL || job->info.method != 8 /* deflated */ || job->info.size > SIDECAR_MAX_SIZE ||
+      (in = gpm_zip_entry_reader_peek_data (work->reader, &in_len)) == NULL)
+    return FALSE;
+  if (libdeflate_deflate_decompress (work->deflater, in, in_len, data, (size_t) job->info.size, &got) != LIBDEFLATE_SUCCESS ||
+      got != job->info.size || libdeflate_crc32 (0, data, got) != job->info.crc)
+    return FALSE;
+  data[got] = '\0';
+  job->entry->sidecar_urls = gpm_takeout_sidecar_urls (data);
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
 static gssize
 read_more_fd (gpointer source, guint8 *buf, gsize size)
 {
@@ -509,9 +536,9 @@ side_batch_run (gpointer data,
                                        job->sidecar ? head + job->info.compressed_size : head + 4096 + 256,
                                        NULL))
         continue;   /* (the loading thread read this header: the file changed since) */
-      if (job->sidecar)
+      if (job->sidecar && !read_zip_sidecar_at_once (work, job))
         read_zip_sidecar (work->reader, job->entry);
-      else
+      else if (!job->sidecar)
         {
           gpm_takeout_entry_set_image_error (job->entry, gpm_takeout_check_image_head (read_more_zip, work->reader));
         }
@@ -555,6 +582,9 @@ gpm_takeout_side_work_finish (SideWork *work)
   g_clear_pointer (&work->batch, g_array_unref);
   g_thread_pool_free (work->pool, FALSE, TRUE);
   gpm_zip_entry_reader_free (work->reader);
+#ifdef HAVE_LIBDEFLATE
+  g_clear_pointer (&work->deflater, libdeflate_free_decompressor);
+#endif
   if (work->root_fd >= 0)
     close (work->root_fd);
 }
@@ -571,6 +601,9 @@ gpm_takeout_side_work_start (SideWork   *work,
     {
       work->reader = gpm_zip_entry_reader_new (zip_fd);
       gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
+#ifdef HAVE_LIBDEFLATE
+      work->deflater = libdeflate_alloc_decompressor ();
+#endif
     }
   else if (folder != NULL)
     work->root_fd = g_open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);

@@ -155,6 +155,7 @@ typedef struct {
 typedef struct {
   GThreadPool       *pool;
   GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's */
+  gpointer           deflater; /* its libdeflate decompressor, NULL without libdeflate */
   int                root_fd; /* a folder's, else -1 */
   GArray            *batch;   /* SideJob, filled by the loading thread */
 } SideWork;
