@@ -112,6 +112,9 @@ typedef struct {
   GPtrArray               *entries;   /* Entry*, owned */
   GStringChunk            *names;     /* theirs: one block, not a malloc each */
   GHashTable              *seen;      /* name → Entry* */
+  GHashTable              *by_base;   /* base name → Entry* chain (the index's, made here:
+                                       * the loading thread has time for it, the lookups
+                                       * after the load do not wait for it) */
   GPtrArray               *problems;  /* GpmProblem* */
 
   int                      dir_fd;    /* folder being read, -1 */
@@ -172,7 +175,10 @@ char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
                               GHashTable   *by_name,
+                              GHashTable   *by_base,
                               GStringChunk *names);
+void gpm_takeout_index_chain_base (GHashTable *by_base,
+                                   Entry      *e);
 const char *gpm_takeout_entry_raw_name (const Entry *e);
 void gpm_takeout_entry_set_image_error (Entry  *e,
                                         GError *error);
