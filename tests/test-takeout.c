@@ -782,6 +782,198 @@ test_image_check (void)
   g_clear_error (&error);
 }
 
+/* The cheap check as it was before gpm-image.c walked a JPEG's head
+ * itself: GdkPixbuf's loader fed in 4 KiB steps up to its size callback. */
+static void
+on_reference_size (GdkPixbufLoader *loader, int w, int h, gpointer data)
+{
+  int *size = data;
+
+  size[0] = w;
+  size[1] = h;
+}
+
+static gboolean
+reference_check_head (const guint8 *data,
+                      gsize         length,
+                      gboolean      complete,
+                      int          *width,
+                      GError      **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GError) loader_error = NULL;
+  int size[2] = { 0, 0 };
+  gsize done = 0;
+  gboolean ok = TRUE, cut = FALSE, known;
+
+  complete = complete || length == 0;
+  *width = 0;
+  while (ok && size[0] == 0 && done < GPM_IMAGE_HEAD_SIZE)
+    {
+      gsize n = MIN (length - done, 4096);
+
+      if (n == 0)
+        {
+          cut = !complete;
+          break;
+        }
+      if (loader == NULL)
+        {
+          loader = length >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0
+                   ? gdk_pixbuf_loader_new_with_type ("jpeg", NULL) : gdk_pixbuf_loader_new ();
+          g_signal_connect (loader, "size-prepared", G_CALLBACK (on_reference_size), size);
+        }
+      ok = gdk_pixbuf_loader_write (loader, data + done, n, &loader_error);
+      done += n;
+    }
+  if (loader != NULL)
+    gdk_pixbuf_loader_close (loader, NULL);
+  if (cut && ok && size[0] == 0)
+    return TRUE;
+  if (done == 0)
+    {
+      g_set_error_literal (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_EMPTY, "the file is empty");
+      return FALSE;
+    }
+  if (size[0] > 0 && size[1] > 0)
+    {
+      *width = size[0];
+      return TRUE;
+    }
+  known = gdk_pixbuf_loader_get_format (loader) != NULL;
+  if (!ok || complete || done < 128)
+    {
+      GError *le = ok ? NULL : loader_error;
+
+      if (!known || g_error_matches (le, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+        g_set_error_literal (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_UNKNOWN, "not an image");
+      else
+        g_set_error (error, GPM_IMAGE_ERROR, GPM_IMAGE_ERROR_DAMAGED, "damaged image (%s)",
+                     le && le->message ? le->message : "cannot be decoded");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A JPEG with @segment (marker, then its bytes) put in after the SOI. */
+static GBytes *
+jpeg_with_segment (GBytes       *jpeg,
+                   guint8        marker,
+                   const guint8 *body,
+                   gsize         body_len)
+{
+  gsize len = 0;
+  const guint8 *d = g_bytes_get_data (jpeg, &len);
+  GByteArray *out = g_byte_array_new ();
+  guint8 head[4] = { 0xff, marker, (body_len + 2) >> 8, (body_len + 2) & 0xff };
+
+  g_byte_array_append (out, d, 2);
+  g_byte_array_append (out, head, 4);
+  g_byte_array_append (out, body, body_len);
+  g_byte_array_append (out, d + 2, len - 2);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* gpm-image.c reads a JPEG's head itself (libjpeg's checks up to the first
+ * scan) and asks GdkPixbuf only when it cannot tell: on real JPEGs, with
+ * EXIF, comments, restart intervals, fill bytes, and thousands of them
+ * damaged in their header or cut short, the verdict, the error and the
+ * size are what GdkPixbuf's loader alone gives. */
+static void
+test_image_check_jpeg_walk (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 120, 70);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  static const guint8 interesting[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 17, 0x10, 0x11, 0x13, 0x14,
+                                        0x21, 0x22, 0x41, 0x44, 0x45, 0x80, 0xc0, 0xc2, 0xc4, 0xd8, 0xd9,
+                                        0xda, 0xdb, 0xdd, 0xe0, 0xe1, 0xfe, 0xff };
+  guint n_walked = 0;
+
+  for (int y = 0; y < 70; y++)
+    for (int x = 0; x < 120 * 3; x++)
+      gdk_pixbuf_get_pixels (pixbuf)[y * gdk_pixbuf_get_rowstride (pixbuf) + x] = g_test_rand_int () & 0xff;
+  for (int q = 0; q < 2; q++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *buf = NULL;
+      gsize len = 0;
+      g_autoptr(GBytes) plain = NULL;
+      guint8 exif[20000], dri[2] = { 0, 4 };
+
+      g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buf, &len, "jpeg", &error,
+                                                "quality", q ? "95" : "40", NULL));
+      plain = g_bytes_new_take (buf, len);
+      g_ptr_array_add (bases, g_bytes_ref (plain));
+      memcpy (exif, "Exif\0\0", 6);
+      for (gsize k = 6; k < sizeof exif; k++)
+        exif[k] = g_test_rand_int () & 0xff;
+      /* a long EXIF block (the head is read in 4 KiB steps), a comment, DRI */
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xe1, exif, q ? sizeof exif : 3000));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xfe, (const guint8 *) "a comment", 9));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xdd, dri, 2));
+      g_ptr_array_add (bases, jpeg_with_segment (plain, 0xe5, (const guint8 *) "\xff\xff\xff", 0));
+      /* the scan's components in another order than the frame's */
+      {
+        guint8 *swapped = g_memdup2 (buf, len);
+
+        for (gsize k = 2; k + 8 < len && swapped[k] == 0xff; k += 2 + (swapped[k + 2] << 8 | swapped[k + 3]))
+          if (swapped[k + 1] == 0xda)
+            {
+              guint8 id = swapped[k + 5];
+
+              swapped[k + 5] = swapped[k + 7];
+              swapped[k + 7] = id;
+              break;
+            }
+        g_ptr_array_add (bases, g_bytes_new_take (swapped, len));
+      }
+    }
+
+  for (guint i = 0; i < 6000; i++)
+    {
+      GBytes *base = g_ptr_array_index (bases, i % bases->len);
+      gsize len = 0, sos = 0;
+      const guint8 *d = g_bytes_get_data (base, &len);
+      g_autofree guint8 *copy = g_memdup2 (d, len);
+      g_autoptr(GError) got_error = NULL;
+      g_autoptr(GError) want_error = NULL;
+      gboolean complete = g_test_rand_bit ();
+      gboolean got, want;
+      int got_w = 0, want_w = 0;
+
+      /* the header: up to the end of the first SOS segment */
+      for (gsize k = 2; sos == 0 && k + 4 < len && d[k] == 0xff; k += 2 + (d[k + 2] << 8 | d[k + 3]))
+        if (d[k + 1] == 0xda)
+          sos = k + 2 + (d[k + 2] << 8 | d[k + 3]);
+      g_assert_cmpuint (sos, >, 0);
+      g_assert_cmpuint (sos, <, len);
+      if (i >= bases->len)
+        for (int m = g_test_rand_int_range (1, 4); m > 0; m--)
+          {
+            gsize at = g_test_rand_int_range (2, (gint32) sos + 1);
+
+            copy[at] = g_test_rand_bit () ? interesting[g_test_rand_int_range (0, G_N_ELEMENTS (interesting))]
+                                          : g_test_rand_int () & 0xff;
+          }
+      if (i >= bases->len && g_test_rand_int_range (0, 4) == 0)
+        len = g_test_rand_int_range (0, (gint32) sos + 8);
+
+      want = reference_check_head (copy, len, complete, &want_w, &want_error);
+      got = gpm_image_check_head (copy, len, complete, &got_w, NULL, &got_error);
+      if (got != want || got_w != want_w ||
+          (want_error != NULL) != (got_error != NULL) ||
+          (want_error != NULL && (want_error->code != got_error->code ||
+                                  (want_error->code == GPM_IMAGE_ERROR_DAMAGED &&
+                                   strcmp (want_error->message, got_error->message) != 0))))
+        g_error ("case %u (%" G_GSIZE_FORMAT " bytes, %s): GdkPixbuf says %d, %d (%s), the walk %d, %d (%s)",
+                 i, len, complete ? "complete" : "a head", want, want_w,
+                 want_error ? want_error->message : "-", got, got_w, got_error ? got_error->message : "-");
+      n_walked += got && got_w > 0;
+    }
+  /* (most of the damaged ones are the loader's to judge; the rest are read) */
+  g_assert_cmpuint (n_walked, >, 1000);
+}
+
 static gpointer
 read_in_thread (gpointer data)
 {
@@ -1108,6 +1300,157 @@ test_zip_walk (void)
         }
       g_unlink (path);
     }
+  g_rmdir (dir);
+}
+
+static void
+collect_json_order (const char *name,
+                    GBytes     *data,
+                    gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (name));
+}
+
+/* A zip's post JSON is inflated by a thread of its own (gpm-takeout-load.c)
+ * and handed over by the loading thread: in archive order, each damaged
+ * entry's problem in its place among the others (here: JSON over the size
+ * limit, which the loading thread reports as it walks), batch after batch. */
+static void
+test_zip_inflated_aside (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("gpm-zip-aside-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "takeout.zip", NULL);
+  g_autoptr(GPtrArray) want_json = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) want_problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got_json = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GByteArray) zip = g_byte_array_new ();
+  g_autoptr(GpmTakeout) takeout = NULL;
+  g_autoptr(GError) error = NULL;
+  struct archive *a = archive_write_new ();
+  const char *paths[] = { path, NULL };
+  gsize size = 8 * 1024 * 1024, used = 0;
+  guint8 *buf = g_malloc0 (size);
+  GPtrArray *problems;
+
+  archive_write_set_format_zip (a);
+  archive_write_set_bytes_per_block (a, 0);
+  g_assert_cmpint (archive_write_open_memory (a, buf, size, &used), ==, ARCHIVE_OK);
+  for (guint i = 0; i < 900; i++)
+    {
+      struct archive_entry *ae = archive_entry_new ();
+      g_autofree char *name = g_strdup_printf ("Takeout/Posts/%04u.json", i);
+      GString *data = g_string_new (NULL);
+      gboolean big = i % 97 == 13;
+
+      /* some text that deflates, longer for the ones over the limit */
+      for (guint k = 0; k < (big ? 400u : 20u + i % 50); k++)
+        g_string_append_printf (data, "%u %s ", k * i, k % 3 ? "lorem" : "ipsum");
+      archive_entry_set_pathname (ae, name);
+      archive_entry_set_filetype (ae, AE_IFREG);
+      archive_entry_set_perm (ae, 0644);
+      archive_entry_set_size (ae, (la_int64_t) data->len);
+      archive_write_zip_set_compression_deflate (a);
+      g_assert_cmpint (archive_write_header (a, ae), ==, ARCHIVE_OK);
+      g_assert_cmpint (archive_write_data (a, data->str, data->len), ==, (la_ssize_t) data->len);
+      archive_entry_free (ae);
+      g_string_free (data, TRUE);
+    }
+  g_assert_cmpint (archive_write_close (a), ==, ARCHIVE_OK);
+  archive_write_free (a);
+  g_byte_array_append (zip, buf, (guint) used);
+  g_free (buf);
+
+  for (guint i = 0; i < 900; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Takeout/Posts/%04u.json", i);
+      guint8 *local = memmem (zip->data, zip->len, name, strlen (name));
+
+      g_assert_nonnull (local);
+      local -= 30;
+      g_assert_cmpmem (local, 4, "PK\003\004", 4);
+      if (i % 97 == 13)
+        g_ptr_array_add (want_problems, g_strdup_printf ("%s: post file too large", name));
+      else if (i % 53 == 20)
+        {
+          /* a CRC in the central directory that is not its data's: the
+           * data inflate cleanly, the check fails */
+          const guint8 *eocd = zip->data + zip->len - 22;
+          guint8 *central = zip->data + (eocd[16] | eocd[17] << 8 | eocd[18] << 16 | (guint) eocd[19] << 24);
+
+          g_assert_cmpmem (eocd, 4, "PK\005\006", 4);
+          while (memcmp (central, "PK\001\002", 4) == 0 &&
+                 !((gsize) (central[28] | central[29] << 8) == strlen (name) && memcmp (central + 46, name, strlen (name)) == 0))
+            central += 46 + (central[28] | central[29] << 8) + (central[30] | central[31] << 8) + (central[32] | central[33] << 8);
+          g_assert_cmpmem (central, 4, "PK\001\002", 4);
+          central[16] ^= 0x01;
+          g_ptr_array_add (want_problems, g_strdup_printf ("%s: damaged entry", name));
+        }
+      else if (i % 31 == 7 || i % 89 == 88)
+        {
+          /* a byte of its deflated data changed: inflate or the CRC fails */
+          local[30 + strlen (name) + (local[28] | local[29] << 8) + 2] ^= 0x55;
+          g_ptr_array_add (want_problems, g_strdup_printf ("%s: damaged entry", name));
+        }
+      else
+        g_ptr_array_add (want_json, g_steal_pointer (&name));
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) zip->data, zip->len, NULL));
+
+  /* A damaged entry's message is zlib's, as the entry reader gives it
+   * (libdeflate, when the build has it, is taken only for a clean result). */
+  {
+    g_autoptr(GpmZipWalk) walk = gpm_zip_walk_open (path, &error);
+    g_autoptr(GpmZipEntryReader) reader = NULL;
+    GpmZipEntryInfo info;
+    guint k = 0;
+
+    g_assert_no_error (error);
+    reader = gpm_zip_entry_reader_new (gpm_zip_walk_get_fd (walk));
+    while (gpm_zip_walk_next (walk, &info))
+      {
+        g_autofree char *name = g_strndup (info.name, info.name_len);
+        char chunk[4096];
+        gssize n;
+
+        while (k < want_problems->len && !g_str_has_prefix (g_ptr_array_index (want_problems, k), name))
+          k++;
+        if (k == want_problems->len || !g_str_has_suffix (g_ptr_array_index (want_problems, k), "damaged entry"))
+          {
+            k = 0;
+            continue;
+          }
+        g_assert_true (gpm_zip_entry_reader_start (reader, &info, 65536, &error));
+        while ((n = gpm_zip_entry_reader_read (reader, chunk, sizeof chunk, &error)) > 0)
+          ;
+        g_assert_cmpint (n, <, 0);
+        g_free (want_problems->pdata[k]);
+        want_problems->pdata[k] = g_strdup_printf ("%s: damaged entry (%s); not read", name, error->message);
+        g_clear_error (&error);
+        k = 0;
+      }
+  }
+
+  takeout = gpm_takeout_new (paths, &error);
+  g_assert_no_error (error);
+  gpm_takeout_set_max_json_size (takeout, 2000);
+  g_assert_true (gpm_takeout_load (takeout, collect_json_order, NULL, got_json, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (got_json->len, ==, want_json->len);
+  for (guint i = 0; i < got_json->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (got_json, i), ==, g_ptr_array_index (want_json, i));
+  problems = gpm_takeout_get_problems (takeout);
+  g_assert_cmpuint (problems->len, ==, want_problems->len);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      GpmProblem *problem = g_ptr_array_index (problems, i);
+      g_autofree char *got = g_strdup_printf ("%s: %s", problem->name, problem->message);
+
+      g_assert_true (g_str_has_prefix (got, g_ptr_array_index (want_problems, i)));
+      if (strstr (got, "damaged") != NULL)
+        g_assert_cmpstr (got, ==, g_ptr_array_index (want_problems, i));
+    }
+  g_unlink (path);
   g_rmdir (dir);
 }
 
@@ -1620,10 +1963,12 @@ main (int    argc,
   g_test_add_func ("/takeout/media-resolution", test_media_resolution);
   g_test_add_func ("/takeout/media-namesakes", test_media_namesakes);
   g_test_add_func ("/takeout/image-check", test_image_check);
+  g_test_add_func ("/takeout/image-check-jpeg-walk", test_image_check_jpeg_walk);
   g_test_add_func ("/takeout/missing-parts", test_missing_parts);
   g_test_add_func ("/takeout/open-entry", test_open_entry);
   g_test_add_func ("/takeout/zip-direct", test_zip_direct);
   g_test_add_func ("/takeout/zip-walk", test_zip_walk);
+  g_test_add_func ("/takeout/zip-inflated-aside", test_zip_inflated_aside);
   g_test_add_func ("/takeout/damaged-parts", test_damaged_parts);
   g_test_add_func ("/takeout/truncated", test_truncated_zip);
   g_test_add_func ("/takeout/not-an-archive", test_not_an_archive);

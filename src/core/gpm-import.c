@@ -746,6 +746,11 @@ gpm_import_run (GpmImport     *self,
   else
     loaded = gpm_takeout_load (self->takeout, on_json, on_progress, &state, cancellable, error);
   flush_batch (&state);
+  /* The takeout's lookup tables (names, base names, sidecars' urls: what
+   * the photo check below needs) are built while the parsers finish what
+   * was queued, not after. */
+  if (loaded && self->takeout != NULL && !g_cancellable_is_cancelled (cancellable))
+    gpm_takeout_find_media (self->takeout, NULL, NULL, NULL);
   /* Wait for the parsers to finish what was queued. */
   g_thread_pool_free (state.parsers, FALSE, TRUE);
   g_mutex_clear (&state.queue_lock);

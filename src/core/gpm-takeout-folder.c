@@ -264,6 +264,17 @@ gpm_takeout_count_json_files (GPtrArray *files)
   return n;
 }
 
+/* A problem of the first pass, put in its place among the second's. */
+typedef struct {
+  guint       file;
+  GpmProblem *problem;
+} HeldProblem;
+
+/* Two passes: first every file becomes an entry (names, sizes) and the
+ * photos and sidecars go to the helper thread at once, then the JSON files
+ * are read. In one pass the helper waited for the JSON: the files are
+ * sorted, and "20180101 - Post.json" sorts before "IMG_0001.jpg", so it
+ * started when the posts were read. The problems keep the files' order. */
 void
 gpm_takeout_load_folder_part (LoadState *st,
                               guint      part_idx,
@@ -273,12 +284,17 @@ gpm_takeout_load_folder_part (LoadState *st,
   const char *root = part->path;
   guint64 done = 0;
   SideWork side;
+  g_autoptr(GArray) json = g_array_new (FALSE, FALSE, sizeof (Entry *));
+  g_autoptr(GArray) json_files = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (HeldProblem));
+  guint next_held = 0;
 
   gpm_takeout_side_work_start (&side, -1, root);
   for (guint i = 0; i < files->len; i++)
     {
       FolderFile *f = g_ptr_array_index (files, i);
       char *name, *raw = NULL;
+      guint problems_before = st->problems->len;
       Entry *e;
 
       if (g_cancellable_is_cancelled (st->cancellable))
@@ -307,20 +323,40 @@ gpm_takeout_load_folder_part (LoadState *st,
       e = gpm_takeout_load_add_entry (st, part_idx, name, f->size, 0, raw);
       /* The walk's list goes as the entries come (200,000 paths at 100,000 posts) */
       g_clear_pointer (&files->pdata[i], gpm_takeout_folder_file_free);
+      while (st->problems->len > problems_before)
+        {
+          HeldProblem h = { i, g_ptr_array_steal_index (st->problems, problems_before) };
+          g_array_append_val (held, h);
+        }
       if (e == NULL)
         continue;
-      if (!gpm_takeout_is_json_name (e->pub.name))
+      if (gpm_takeout_is_json_name (e->pub.name))
         {
-          if (side.root_fd >= 0 && gpm_takeout_is_sidecar_name (e->pub.name))
-            gpm_takeout_side_work_add (&side, e, NULL, TRUE);
-          else if (side.root_fd >= 0 && gpm_takeout_may_be_photo (e->pub.name))
-            gpm_takeout_side_work_add (&side, e, NULL, FALSE);
-          continue;
+          g_array_append_val (json, e);
+          g_array_append_val (json_files, i);
         }
-      read_folder_json (st, root, e);
+      else if (side.root_fd >= 0 && gpm_takeout_is_sidecar_name (e->pub.name))
+        gpm_takeout_side_work_add (&side, e, NULL, TRUE);
+      else if (side.root_fd >= 0 && gpm_takeout_may_be_photo (e->pub.name))
+        gpm_takeout_side_work_add (&side, e, NULL, FALSE);
+    }
+  /* (the helper starts on what is queued while the JSON is read) */
+  gpm_takeout_side_work_flush (&side);
+
+  for (guint k = 0; k < json->len; k++)
+    {
+      guint file = g_array_index (json_files, guint, k);
+
+      if (g_cancellable_is_cancelled (st->cancellable))
+        break;
+      for (; next_held < held->len && g_array_index (held, HeldProblem, next_held).file < file; next_held++)
+        g_ptr_array_add (st->problems, g_array_index (held, HeldProblem, next_held).problem);
+      read_folder_json (st, root, g_array_index (json, Entry *, k));
       done += FOLDER_JSON_UNIT;
       gpm_takeout_load_progress (st, st->base + done, FALSE);
     }
+  for (; next_held < held->len; next_held++)
+    g_ptr_array_add (st->problems, g_array_index (held, HeldProblem, next_held).problem);
   folder_fd_close (st);
   part->sidecars_read = side.root_fd >= 0 && !g_cancellable_is_cancelled (st->cancellable);
   gpm_takeout_side_work_finish (&side);

@@ -81,7 +81,7 @@ struct _GpmTakeout {
   guint       n_parts;
   gsize       max_json_size;
 
-  GMutex      lock;      /* guards @index, @problems, @retired */
+  GMutex      lock;      /* guards @index (the pointer), @problems, @retired */
   Index      *index;
   GPtrArray  *problems;
   GPtrArray  *retired;   /* indices of earlier loads: their entries stay valid */
@@ -89,6 +89,7 @@ struct _GpmTakeout {
   GMutex      directory_lock; /* guards the parts' @directory and @offsets */
 
   GMutex      sidecar_lock;   /* guards building the index's by_url table */
+  GMutex      tables_lock;    /* guards building the index's by_name and by_base tables */
   GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
   GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
 };
@@ -111,6 +112,9 @@ typedef struct {
   GPtrArray               *entries;   /* Entry*, owned */
   GStringChunk            *names;     /* theirs: one block, not a malloc each */
   GHashTable              *seen;      /* name → Entry* */
+  GHashTable              *by_base;   /* base name → Entry* chain (the index's, made here:
+                                       * the loading thread has time for it, the lookups
+                                       * after the load do not wait for it) */
   GPtrArray               *problems;  /* GpmProblem* */
 
   int                      dir_fd;    /* folder being read, -1 */
@@ -154,6 +158,7 @@ typedef struct {
 typedef struct {
   GThreadPool       *pool;
   GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's */
+  gpointer           deflater; /* its libdeflate decompressor, NULL without libdeflate */
   int                root_fd; /* a folder's, else -1 */
   GArray            *batch;   /* SideJob, filled by the loading thread */
 } SideWork;
@@ -170,7 +175,10 @@ char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
                               GHashTable   *by_name,
+                              GHashTable   *by_base,
                               GStringChunk *names);
+void gpm_takeout_index_chain_base (GHashTable *by_base,
+                                   Entry      *e);
 const char *gpm_takeout_entry_raw_name (const Entry *e);
 void gpm_takeout_entry_set_image_error (Entry  *e,
                                         GError *error);
@@ -211,6 +219,8 @@ void gpm_takeout_side_work_add (SideWork              *work,
                                 Entry                 *entry,
                                 const GpmZipEntryInfo *info,
                                 gboolean               sidecar);
+/* Hands what was added so far to the helper. */
+void gpm_takeout_side_work_flush (SideWork *work);
 void gpm_takeout_side_work_finish (SideWork *work);
 
 /* gpm-takeout-folder.c: an extracted folder */

@@ -104,16 +104,19 @@ entries_sorted (GPtrArray *entries)
 
 /* The lookup tables are built on the first lookup: listing a takeout's
  * scopes never needs them. */
-/* @by_name: the names seen while loading, when they were all kept (takes it). */
+/* @by_name: the names seen while loading, when they were all kept; @by_base:
+ * the base names, chained while loading (takes both; either may be NULL). */
 Index *
 gpm_takeout_index_new (GPtrArray    *entries,
                        GHashTable   *by_name,
+                       GHashTable   *by_base,
                        GStringChunk *names)
 {
   Index *index = g_new0 (Index, 1);
 
   index->names = names;
   index->by_name = by_name;
+  index->by_base = by_base;
   /* A folder's walk lists its files in order already. */
   if (!entries_sorted (entries))
     g_ptr_array_sort (entries, entry_compare);
@@ -121,27 +124,40 @@ gpm_takeout_index_new (GPtrArray    *entries,
   return index;
 }
 
-/* Called with self->lock held. */
+/* Called with self->tables_lock held. */
 static void
 index_ensure_tables (Index *index)
 {
   gboolean names_known = index->by_name != NULL;
+  gboolean bases_known = index->by_base != NULL;
 
-  if (index->by_base != NULL)
+  if (names_known && bases_known)
     return;
   if (!names_known)
     index->by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  index->by_base = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!bases_known)
+    index->by_base = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = index->entries->len; i > 0; i--)
     {
       Entry *e = g_ptr_array_index (index->entries, i - 1);
-      const char *base = gpm_takeout_base_name (e->pub.name);
 
       if (!names_known)
         g_hash_table_insert (index->by_name, e->pub.name, e);
-      e->next_same_base = g_hash_table_lookup (index->by_base, base);
-      g_hash_table_insert (index->by_base, (gpointer) base, e);
+      if (!bases_known)
+        gpm_takeout_index_chain_base (index->by_base, e);
     }
+}
+
+/* Chains @e to the entries of its base name (the order does not matter:
+ * a chain of more than one is "not unique"). */
+void
+gpm_takeout_index_chain_base (GHashTable *by_base,
+                              Entry      *e)
+{
+  const char *base = gpm_takeout_base_name (e->pub.name);
+
+  e->next_same_base = g_hash_table_lookup (by_base, base);
+  g_hash_table_insert (by_base, (gpointer) base, e);
 }
 
 static void
@@ -176,9 +192,15 @@ gpm_takeout_get_index_for_lookups (GpmTakeout *self)
 
   g_mutex_lock (&self->lock);
   index = self->index;
-  if (index != NULL)
-    index_ensure_tables (index);
   g_mutex_unlock (&self->lock);
+  /* (not under self->lock: the import's parser threads note the posts'
+   * media under it while the tables of a big takeout are built) */
+  if (index != NULL)
+    {
+      g_mutex_lock (&self->tables_lock);
+      index_ensure_tables (index);
+      g_mutex_unlock (&self->tables_lock);
+    }
   return index;
 }
 
@@ -201,6 +223,7 @@ gpm_takeout_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->directory_lock);
   g_mutex_clear (&self->sidecar_lock);
+  g_mutex_clear (&self->tables_lock);
   g_clear_pointer (&self->own_refs, g_hash_table_unref);
   g_clear_pointer (&self->other_refs, g_hash_table_unref);
 
@@ -219,6 +242,7 @@ gpm_takeout_init (GpmTakeout *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->directory_lock);
   g_mutex_init (&self->sidecar_lock);
+  g_mutex_init (&self->tables_lock);
   self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
@@ -422,7 +446,7 @@ gpm_takeout_get_entries (GpmTakeout *self)
       /* Not loaded yet: an empty list, kept alive by the retired list. */
       g_mutex_lock (&self->lock);
       if (self->index == NULL)
-        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL);
+        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL, NULL);
       index = self->index;
       g_mutex_unlock (&self->lock);
     }

@@ -560,6 +560,9 @@ struct _GpmZipEntryReader {
   guint32   want_crc;
   guint64   out;
   guint64   want_size;
+  gboolean  crc_at_end;  /* stored entries: the CRC only when read to the end */
+  gboolean  crc_later;   /* this entry's */
+  guint64   data_start;  /* of its stored bytes */
 };
 
 GpmZipEntryReader *
@@ -599,6 +602,39 @@ pread_some (int      fd,
     n = pread (fd, buf, len, (off_t) offset);
   while (n < 0 && errno == EINTR);
   return n;
+}
+
+/* Ready to read @info's data: the checks' state reset, inflate ready. */
+static gboolean
+begin_entry (GpmZipEntryReader      *r,
+             const GpmZipEntryInfo  *info,
+             GError                **error)
+{
+  r->deflated = info->method == METHOD_DEFLATED;
+  r->want_crc = info->crc;
+  r->want_size = info->size;
+  r->crc = crc32 (0, Z_NULL, 0);
+  r->out = 0;
+  r->stream_end = FALSE;
+  r->done = FALSE;
+  r->crc_later = FALSE;
+  r->refill_size = WINDOW_MIN;
+  if (r->deflated)
+    {
+      if (!r->z_ready)
+        {
+          memset (&r->z, 0, sizeof r->z);
+          if (inflateInit2 (&r->z, -MAX_WBITS) != Z_OK)
+            {
+              g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, "out of memory");
+              return FALSE;
+            }
+          r->z_ready = TRUE;
+        }
+      else
+        inflateReset (&r->z);
+    }
+  return TRUE;
 }
 
 gboolean
@@ -641,35 +677,41 @@ gpm_zip_entry_reader_start (GpmZipEntryReader      *r,
     }
   header_len = LOCAL_SIZE + le16 (p + 26) + le16 (p + 28);
 
-  r->deflated = info->method == METHOD_DEFLATED;
-  r->want_crc = info->crc;
-  r->want_size = info->size;
-  r->crc = crc32 (0, Z_NULL, 0);
-  r->out = 0;
-  r->stream_end = FALSE;
-  r->done = FALSE;
-  r->refill_size = WINDOW_MIN;
+  if (!begin_entry (r, info, error))
+    return FALSE;
   /* The data that came with the header */
   have = avail > header_len ? (gsize) MIN ((guint64) (avail - header_len), info->compressed_size) : 0;
   r->left = info->compressed_size - have;
   r->next = info->offset + header_len + have;
-  if (r->deflated)
-    {
-      if (!r->z_ready)
-        {
-          memset (&r->z, 0, sizeof r->z);
-          if (inflateInit2 (&r->z, -MAX_WBITS) != Z_OK)
-            {
-              g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_IO, "out of memory");
-              return FALSE;
-            }
-          r->z_ready = TRUE;
-        }
-      else
-        inflateReset (&r->z);
-    }
+  r->data_start = info->offset + header_len;
+  r->crc_later = r->crc_at_end && !r->deflated;
   r->z.next_in = (Bytef *) p + header_len;
   r->z.avail_in = (uInt) have;
+  return TRUE;
+}
+
+const guint8 *
+gpm_zip_entry_reader_peek_data (GpmZipEntryReader *r,
+                                gsize             *len)
+{
+  if (r->left != 0 || r->out != 0)
+    return NULL;
+  *len = r->z.avail_in;
+  return r->z.next_in;
+}
+
+gboolean
+gpm_zip_entry_reader_start_memory (GpmZipEntryReader      *r,
+                                   const GpmZipEntryInfo  *info,
+                                   const guint8           *data,
+                                   GError                **error)
+{
+  if (!begin_entry (r, info, error))
+    return FALSE;
+  r->left = 0;
+  r->next = 0;
+  r->z.next_in = (Bytef *) data;
+  r->z.avail_in = (uInt) info->compressed_size;
   return TRUE;
 }
 
@@ -705,6 +747,38 @@ bad_data (GError     **error,
 {
   g_set_error_literal (error, GPM_ZIP_ERROR, GPM_ZIP_ERROR_BAD_DATA, why);
   return -1;
+}
+
+/* The CRC of a stored entry read to its end, from the file again: the
+ * photo check mostly stops after the head, where a CRC checks nothing. */
+static gboolean
+crc_stored_data (GpmZipEntryReader  *r,
+                 GError            **error)
+{
+  guint64 at = 0;
+
+  r->crc_later = FALSE;
+  while (at < r->out)
+    {
+      gssize n = pread_some (r->fd, r->in, (gsize) MIN ((guint64) r->in_cap, r->out - at), r->data_start + at);
+
+      if (n <= 0)
+        {
+          g_set_error_literal (error, GPM_ZIP_ERROR, n < 0 ? GPM_ZIP_ERROR_IO : GPM_ZIP_ERROR_BAD_DATA,
+                               n < 0 ? g_strerror (errno) : "Truncated ZIP file data");
+          return FALSE;
+        }
+      r->crc = crc32 (r->crc, r->in, (uInt) n);
+      at += (guint64) n;
+    }
+  return TRUE;
+}
+
+void
+gpm_zip_entry_reader_set_crc_at_end (GpmZipEntryReader *r,
+                                     gboolean           at_end)
+{
+  r->crc_at_end = at_end;
 }
 
 gssize
@@ -763,7 +837,8 @@ gpm_zip_entry_reader_read (GpmZipEntryReader  *r,
 
   if (produced > 0)
     {
-      r->crc = crc32 (r->crc, buffer, (uInt) produced);
+      if (!r->crc_later)
+        r->crc = crc32 (r->crc, buffer, (uInt) produced);
       r->out += produced;
       if (r->out > r->want_size)
         return bad_data (error, "ZIP uncompressed data is larger than the directory says");
@@ -772,6 +847,8 @@ gpm_zip_entry_reader_read (GpmZipEntryReader  *r,
 
   if (r->out != r->want_size)
     return bad_data (error, "Truncated ZIP file data");
+  if (r->crc_later && !crc_stored_data (r, error))
+    return -1;
   if (r->crc != r->want_crc)
     return bad_data (error, "ZIP bad CRC");
   r->done = TRUE;

@@ -96,6 +96,24 @@ gboolean           gpm_zip_entry_reader_start (GpmZipEntryReader      *reader,
                                                const GpmZipEntryInfo  *info,
                                                gsize                   first_read,
                                                GError                **error);
+/* Right after gpm_zip_entry_reader_start(): the entry's compressed bytes
+ * when they all came with its header (@len of them), else NULL. A copy
+ * may be read elsewhere with gpm_zip_entry_reader_start_memory(). */
+const guint8      *gpm_zip_entry_reader_peek_data   (GpmZipEntryReader      *reader,
+                                                     gsize                  *len);
+/* Gets ready to read @info's data from @data, its compressed_size bytes
+ * (what gpm_zip_entry_reader_peek_data() gave): the reads, checks and
+ * errors are those of reading it from the file. Any reader, even one made
+ * with fd -1. */
+gboolean           gpm_zip_entry_reader_start_memory (GpmZipEntryReader     *reader,
+                                                      const GpmZipEntryInfo *info,
+                                                      const guint8          *data,
+                                                      GError               **error);
+/* For a reader that mostly stops early (the photos' header checks): a
+ * stored entry's CRC is computed only when it is read to its end, from
+ * the file again; what the reads give is the same. */
+void               gpm_zip_entry_reader_set_crc_at_end (GpmZipEntryReader *reader,
+                                                        gboolean           at_end);
 /* Up to @size bytes; 0 at the end (after the CRC and size checks passed). */
 gssize             gpm_zip_entry_reader_read  (GpmZipEntryReader      *reader,
                                                void                   *buffer,
