@@ -63,6 +63,7 @@ struct _GpmPostListModel
   GPtrArray   *old;           /* while a change is told in pieces: the list before it */
   guint        old_split;     /* then the list is old[..old_split] + shown[new_split..] */
   guint        new_split;
+  gboolean     before_old;    /* while a result replaces the list (replace()): shown + old */
   gboolean     filtering;     /* as last notified */
 };
 
@@ -81,6 +82,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   REFILTERING,
+  REPLACING,
   N_SIGNALS
 };
 
@@ -359,6 +361,30 @@ emit_piece (GpmPostListModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), old_start, split ? 0 : old_end - old_start, new_end - new_start);
 }
 
+/* A filter's new result replaces the list whole, when the view asked for
+ * it (::refiltering): added before the old list, then the old list removed.
+ * No row the view has made is in what the first change removes, so it
+ * keeps them all, and when it moves to the new posts meanwhile
+ * (::replacing) it binds them to those; the second removes only the
+ * rows it still tracks there (the focus). Telling it as one change makes
+ * GTK 4.8 drop every row (or, when a row it tracks is in it, look up every
+ * post added, twice) and make them again. */
+static void
+replace (GpmPostListModel *self,
+         GPtrArray        *old,
+         GPtrArray        *new_shown)
+{
+  g_ptr_array_unref (self->shown);
+  self->shown = g_ptr_array_ref (new_shown);
+  self->old = old;
+  self->before_old = TRUE;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_shown->len);
+  g_signal_emit (self, signals[REPLACING], 0);
+  self->old = NULL;
+  self->before_old = FALSE;
+  g_list_model_items_changed (G_LIST_MODEL (self), new_shown->len, old->len, 0);
+}
+
 /* @new_shown replaces what is shown; @refilter: it is a filter's new
  * result (::refiltering first, when it replaces posts). */
 static void
@@ -378,7 +404,16 @@ show (GpmPostListModel *self,
   removed = n_old - prefix - suffix;
   added = n_new - prefix - suffix;
   if (refilter && removed > 0 && added > 0)
-    g_signal_emit (self, signals[REFILTERING], 0, removed, added);
+    {
+      gboolean whole = FALSE;
+
+      g_signal_emit (self, signals[REFILTERING], 0, removed, added, &whole);
+      if (whole)
+        {
+          replace (self, old, new_shown);
+          return;
+        }
+    }
 
   /* Posts only added (a batch while the takeout loads): the runs of new
    * posts, if few; from the last, each in a list with the runs before it
@@ -780,6 +815,17 @@ gpm_post_list_model_is_filtering (GpmPostListModel *self)
   return self->running || self->idle_id != 0 || self->filter_dirty || self->posts_dirty;
 }
 
+/* Where @post is among the matching posts, G_MAXUINT: not there */
+guint
+gpm_post_list_model_find_shown (GpmPostListModel *self,
+                                GpmPost          *post)
+{
+  guint i;
+
+  g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), G_MAXUINT);
+  return g_ptr_array_find (self->shown, post, &i) ? i : G_MAXUINT;
+}
+
 guint
 gpm_post_list_model_get_n_posts (GpmPostListModel *self)
 {
@@ -798,6 +844,8 @@ gpm_post_list_model_get_n_items (GListModel *model)
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
+  if (self->old != NULL && self->before_old)
+    return self->shown->len + self->old->len;
   if (self->old != NULL)
     return self->old_split + self->shown->len - self->new_split;
   return self->shown->len;
@@ -809,6 +857,13 @@ gpm_post_list_model_get_item (GListModel *model,
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
+  if (self->old != NULL && self->before_old)
+    {
+      if (position < self->shown->len)
+        return g_object_ref (self->shown->pdata[position]);
+      position -= self->shown->len;
+      return position < self->old->len ? g_object_ref (self->old->pdata[position]) : NULL;
+    }
   if (self->old != NULL)
     {
       if (position < self->old_split)
@@ -876,10 +931,17 @@ gpm_post_list_model_class_init (GpmPostListModelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Before a filter's new result replaces posts (@removed of them by
-   * @added): a view may start over rather than be told of them all. */
+   * @added): a handler returns TRUE to have it replace the list whole
+   * (replace(): ::replacing in between) rather than in pieces. */
   signals[REFILTERING] =
-    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* While a new result replaces the list whole: the list is the new posts,
+   * then the old ones, which go next. A view moves to the new ones now. */
+  signals[REPLACING] =
+    g_signal_new ("replacing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

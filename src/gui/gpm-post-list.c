@@ -61,6 +61,9 @@ struct _GpmPostList
   GpmPostStateFunc    state_func;
   gpointer            state_data;
   GHashTable         *bound;     /* GtkListItem* currently bound */
+  GdkFrameClock      *clock;     /* the view's, while realized */
+  gulong              layout_id;
+  guint               fill_id;   /* rows bound off screen are shown when idle */
 };
 G_DEFINE_FINAL_TYPE (GpmPostList, gpm_post_list, GTK_TYPE_WIDGET)
 
@@ -266,16 +269,37 @@ start_growing (GpmPostList *self)
 
 /* A search or a tick replaces many posts: GTK 4.8 would look up every post
  * the change adds when a row it tracks (the top one, the selected one) is
- * among those it removes, 100-300 ms at 100,000 posts. The list starts
- * over instead, as GTK's own filter model did: the view sees a few rows,
- * then a few more a frame (the selected post stays if among the first). */
-static void
+ * among those it removes, 100-300 ms at 100,000 posts; starting over (as
+ * GTK's own filter model did) drops its 200 rows and makes them again.
+ * The model replaces the list whole instead (new posts before the old),
+ * and the view moves to the new ones in between (replacing_cb()), binding
+ * its rows to them. */
+static gboolean
 refiltering_cb (GpmPostList *self,
                 guint        removed,
                 guint        added)
 {
-  if (removed + added > 2 * ROWS_LIMIT)
-    start_growing (self);
+  return removed + added > 2 * ROWS_LIMIT;
+}
+
+/* The list is the new result, then the old posts (which go next): the
+ * selected post stays selected if in the result, else its first post is;
+ * the view shows the result from its top. Its rows go to the new posts
+ * (bound, shown in this frame if on screen). */
+static void
+replacing_cb (GpmPostList *self)
+{
+  GpmPost *selected = gtk_single_selection_get_selected_item (self->selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+  guint position = selected ? gpm_post_list_model_find_shown (self->model, selected) : 0;
+
+  if (position >= n)
+    position = 0;
+  if (n > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+    }
 }
 
 /* The posts whose rows the view tracks: the selected one and those on
@@ -584,15 +608,93 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, gpm_post_list_row_new ());
 }
 
+/* A few rows bound off screen, shown while the main loop is idle: their
+ * labels measured again cost 1-3 ms a row */
+#define FILL_STEP 4
+
+static gboolean
+fill_rows_cb (gpointer user_data)
+{
+  GpmPostList *self = user_data;
+  GHashTableIter iter;
+  gpointer item;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (n < FILL_STEP && g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+
+      if (gpm_post_list_row_is_pending (row))
+        {
+          gpm_post_list_row_show_pending (row);
+          n++;
+        }
+    }
+  if (n == FILL_STEP)
+    return G_SOURCE_CONTINUE;
+  self->fill_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* After GTK has laid the view out: the rows on screen that wait show their
+ * posts; the layout runs again in the same frame, so no row is ever seen
+ * with another post than its own. (Measuring a row's labels again costs
+ * 1-3 ms: only those.) */
+static void
+layout_cb (GdkFrameClock *clock,
+           GpmPostList   *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->list_view);
+  double height = gtk_widget_get_height (view);
+  GHashTableIter iter;
+  gpointer item;
+
+  if (self->fill_id == 0 || !gtk_widget_get_mapped (view))
+    return;
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GtkWidget *child = gtk_list_item_get_child (item);
+      GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
+      graphene_rect_t bounds;
+
+      if (row != NULL && gpm_post_list_row_is_pending (GPM_POST_LIST_ROW (child)) &&
+          gtk_widget_compute_bounds (row, view, &bounds) &&
+          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
+        gpm_post_list_row_show_pending (GPM_POST_LIST_ROW (child));
+    }
+}
+
+static void
+view_realize_cb (GpmPostList *self)
+{
+  self->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view)));
+  self->layout_id = g_signal_connect_after (self->clock, "layout", G_CALLBACK (layout_cb), self);
+}
+
+static void
+view_unrealize_cb (GpmPostList *self)
+{
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->layout_id, self->clock);
+  g_clear_object (&self->clock);
+}
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              GpmPostList              *self)
 {
-  gpm_post_list_row_set_post (GPM_POST_LIST_ROW (gtk_list_item_get_child (item)),
-                              gtk_list_item_get_item (item));
+  GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+
+  /* Shown at once while the view is not on screen: nothing lays it out */
+  gpm_post_list_row_set_post (row, gtk_list_item_get_item (item),
+                              gtk_widget_get_mapped (GTK_WIDGET (self->list_view)));
   g_hash_table_add (self->bound, item);
   update_state (self, item);
+  if (gpm_post_list_row_is_pending (row) && self->fill_id == 0)
+    self->fill_id = g_idle_add_full (G_PRIORITY_LOW, fill_rows_cb, self, NULL);
 }
 
 static void
@@ -685,6 +787,8 @@ gpm_post_list_dispose (GObject *object)
   if (self->grow_id != 0 && self->list_view != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
   self->grow_id = 0;
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  view_unrealize_cb (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
@@ -773,6 +877,7 @@ gpm_post_list_init (GpmPostList *self)
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "refiltering", G_CALLBACK (refiltering_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "replacing", G_CALLBACK (replacing_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::filtering", G_CALLBACK (filtering_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 
@@ -781,6 +886,8 @@ gpm_post_list_init (GpmPostList *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
+  g_signal_connect_object (self->list_view, "realize", G_CALLBACK (view_realize_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_view, "unrealize", G_CALLBACK (view_unrealize_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (factory);
 
