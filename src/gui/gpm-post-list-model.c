@@ -313,11 +313,10 @@ merge_sorted (GPtrArray *into,
  * many they are, when the list's tracked rows (the selected one, the one
  * at the top) fall in what one removes: GTK 4.8 then looks up every post
  * added, twice (the selection, the view), a millisecond per 3,000 posts.
- * So: posts only added come as their runs when there are few; else in
- * pieces around the rows the view tracks (show()); a filter's new result
- * that replaces many posts is announced (::refiltering: the list view
- * starts over, a few rows a frame). */
-#define MAX_INSERT_RUNS 16
+ * So: posts only added come around the rows the view has made
+ * (show_added()); other changes in pieces around the rows the view tracks
+ * (show()); a filter's new result that replaces many posts is announced
+ * (::refiltering: the view may have it replace the list whole, replace()). */
 
 /* @state is shown now: the view learns of it by this one change (what it
  * reads in it matches what it was told). */
@@ -385,6 +384,126 @@ replace (GpmPostListModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), new_shown->len, old->len, 0);
 }
 
+/* Posts only added to the list (a batch while the takeout loads): told
+ * so that no row the view has made is removed. GTK 4.8's list view drops a
+ * removed row's widget (unless the same post comes back in the same
+ * change), while a row pushed out of the rows it keeps by posts inserted
+ * is given to a new post. So the runs of new posts that land between two
+ * posts whose rows the view has (the pinned ones: pin_func() gives them
+ * all) are told as inserts, and between those rows each stretch of the
+ * list with new posts in it is told as one change, removed and added, with
+ * no row in it. Each change costs the view a walk over its rows (about
+ * 0.4 ms): the inserts are few (the view's rows are a few hundred of many
+ * posts), else (a small list) this returns FALSE. Emitted from the end of
+ * the list, each with the list as it is then: old[..old_split] +
+ * shown[new_split..]. */
+#define MAX_ROW_INSERTS 32
+
+typedef struct {
+  guint old_start, old_end;   /* what goes (none: an insert) */
+  guint new_start, new_end;   /* what comes */
+} Piece;
+
+static gboolean
+show_added (GpmPostListModel *self,
+            GPtrArray        *old,
+            GPtrArray        *new_shown,
+            guint             prefix,
+            guint             removed,
+            guint             added)
+{
+  g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 3);   /* old position, new start, length */
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (guint) * 2); /* pinned: old and new position */
+  g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+  guint i = prefix, j = prefix, end_old = prefix + removed, end_new = prefix + added;
+  guint r = 0, n_inserts = 0;
+
+  if (self->pin_func != NULL)
+    self->pin_func (pinned, self->pin_data);
+
+  /* The runs of new posts, and where the pinned posts are */
+  {
+    guint edge[2] = { prefix - 1, prefix - 1 };   /* wraps for 0: only compared after +1 */
+    g_array_append_vals (bounds, edge, 1);
+  }
+  while (i < end_old || j < end_new)
+    {
+      if (i < end_old && j < end_new && old->pdata[i] == new_shown->pdata[j])
+        {
+          if (g_hash_table_contains (pinned, old->pdata[i]))
+            {
+              guint pair[2] = { i, j };
+              g_array_append_vals (bounds, pair, 1);
+            }
+          i++;
+          j++;
+          continue;
+        }
+      if (j >= end_new)
+        return FALSE;   /* a post went: not only added */
+      {
+        guint run[3] = { i, j, 0 };
+
+        while (j < end_new && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
+          {
+            j++;
+            run[2]++;
+          }
+        g_array_append_vals (runs, run, 1);
+      }
+    }
+  {
+    guint edge[2] = { end_old, end_new };
+    g_array_append_vals (bounds, edge, 1);
+  }
+
+  /* Between two pinned posts (or an end of the change): an insert if they
+   * are next to each other, else one change for the stretch between */
+  for (guint b = 0; b + 1 < bounds->len && r < runs->len; b++)
+    {
+      guint o0 = g_array_index (bounds, guint, b * 2) + 1, n0 = g_array_index (bounds, guint, b * 2 + 1) + 1;
+      guint o1 = g_array_index (bounds, guint, (b + 1) * 2), n1 = g_array_index (bounds, guint, (b + 1) * 2 + 1);
+      gboolean any = FALSE;
+
+      while (r < runs->len && g_array_index (runs, guint, r * 3) <= o1)
+        {
+          if (o0 == o1)
+            {
+              Piece insert = { o0, o0, g_array_index (runs, guint, r * 3 + 1),
+                               g_array_index (runs, guint, r * 3 + 1) + g_array_index (runs, guint, r * 3 + 2) };
+              g_array_append_val (pieces, insert);
+              n_inserts++;
+            }
+          any = TRUE;
+          r++;
+        }
+      if (any && o0 < o1)
+        {
+          Piece stretch = { o0, o1, n0, n1 };
+          g_array_append_val (pieces, stretch);
+        }
+    }
+  if (n_inserts > MAX_ROW_INSERTS && g_list_model_get_n_items (G_LIST_MODEL (self)) > 0 &&
+      g_hash_table_size (pinned) > 0)
+    return FALSE;
+
+  g_ptr_array_unref (self->shown);
+  self->shown = g_ptr_array_ref (new_shown);
+  self->old = old;
+  for (guint k = pieces->len; k-- > 0;)
+    {
+      Piece *piece = &g_array_index (pieces, Piece, k);
+
+      self->old_split = piece->old_start;
+      self->new_split = piece->new_start;
+      g_list_model_items_changed (G_LIST_MODEL (self), piece->old_start,
+                                  piece->old_end - piece->old_start, piece->new_end - piece->new_start);
+    }
+  self->old = NULL;
+  return TRUE;
+}
+
 /* @new_shown replaces what is shown; @refilter: it is a filter's new
  * result (::refiltering first, when it replaces posts). */
 static void
@@ -415,58 +534,9 @@ show (GpmPostListModel *self,
         }
     }
 
-  /* Posts only added (a batch while the takeout loads): the runs of new
-   * posts, if few; from the last, each in a list with the runs before it
-   * still out */
-  if (added > removed)
-    {
-      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
-      guint i = prefix, j = prefix, end_old = prefix + removed;
-
-      while (j < prefix + added && runs->len <= MAX_INSERT_RUNS)
-        {
-          guint run[2] = { j, 0 };
-
-          if (i < end_old && old->pdata[i] == new_shown->pdata[j])
-            {
-              i++;
-              j++;
-              continue;
-            }
-          while (j < prefix + added && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
-            {
-              j++;
-              run[1]++;
-            }
-          g_array_append_vals (runs, run, 1);
-        }
-      if (i == end_old && j == prefix + added && runs->len <= MAX_INSERT_RUNS)
-        {
-          guint before = 0;
-
-          for (guint r = 0; r < runs->len; r++)
-            before += g_array_index (runs, guint, r * 2 + 1);
-          for (guint r = runs->len; r-- > 0;)
-            {
-              guint start = g_array_index (runs, guint, r * 2), len = g_array_index (runs, guint, r * 2 + 1);
-              g_autoptr(GPtrArray) state = g_ptr_array_sized_new (n_new);
-              guint from = 0;
-
-              before -= len;
-              /* the new list without the runs before this one */
-              for (guint q = 0; q < r; q++)
-                {
-                  guint qs = g_array_index (runs, guint, q * 2);
-
-                  append_range (state, new_shown, from, qs);
-                  from = qs + g_array_index (runs, guint, q * 2 + 1);
-                }
-              append_range (state, new_shown, from, n_new);
-              emit_step (self, state, start - before, 0, len);
-            }
-          return;
-        }
-    }
+  /* Posts only added (a batch while the takeout loads) */
+  if (added > removed && show_added (self, old, new_shown, prefix, removed, added))
+    return;
 
   /* Else in pieces between the pinned posts that stay (the selected one,
    * the rows on screen, the top one among them: those GTK tracks), each

@@ -302,15 +302,15 @@ replacing_cb (GpmPostList *self)
     }
 }
 
-/* The posts whose rows the view tracks: the selected one and those on
- * screen (the one at the top among them). */
+/* The posts whose rows the view has made (those on screen and a few
+ * hundred around them, the focused one) and the selected one: a change
+ * that removes none of them keeps the view's rows (the model tells its
+ * changes around them). */
 static void
 pin_cb (GHashTable *pinned,
         gpointer    user_data)
 {
   GpmPostList *self = user_data;
-  GtkWidget *view = GTK_WIDGET (self->list_view);
-  double height = gtk_widget_get_height (view);
   GHashTableIter iter;
   gpointer item;
 
@@ -318,16 +318,8 @@ pin_cb (GHashTable *pinned,
     g_hash_table_add (pinned, gtk_single_selection_get_selected_item (self->selection));
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
-    {
-      GtkWidget *child = gtk_list_item_get_child (item);
-      GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
-      graphene_rect_t bounds;
-
-      if (row != NULL && gtk_list_item_get_item (item) != NULL && gtk_widget_get_mapped (row) &&
-          gtk_widget_compute_bounds (row, view, &bounds) && bounds.size.height > 0 &&
-          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
-        g_hash_table_add (pinned, gtk_list_item_get_item (item));
-    }
+    if (gtk_list_item_get_item (item) != NULL)
+      g_hash_table_add (pinned, gtk_list_item_get_item (item));
 }
 
 static void
