@@ -20,6 +20,7 @@
 #include "gpm-post-list.h"
 #include "gpm-post-list-model.h"
 #include "gpm-post-list-row.h"
+#include "gpm-post-list-slice.h"
 /* GTK 4.8's list view keeps up to 200 rows around its anchor and creates,
  * binds and measures them all at once when a list fills up: 80 ms and more
  * for these rows. The view sees a slice of the list that grows by ROWS_STEP
@@ -30,7 +31,7 @@
  * steps are kept small. */
 #define ROWS_STEP 12
 #define ROWS_LIMIT 240
-#define ROWS_ALL G_MAXUINT
+#define ROWS_ALL GPM_POST_LIST_SLICE_ALL
 struct _GpmPostList
 {
   GtkWidget           parent_instance;
@@ -46,7 +47,7 @@ struct _GpmPostList
   AdwStatusPage      *empty_page;
 
   GpmPostListModel   *model;      /* every post, and those matching */
-  GtkSliceListModel  *slice;      /* what the view sees, see ROWS_STEP */
+  GpmPostListSlice   *slice;      /* what the view sees, see ROWS_STEP */
   guint               grow_id;
   GtkSingleSelection *selection;
 
@@ -222,7 +223,7 @@ show_all_rows (GpmPostList *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
       self->grow_id = 0;
     }
-  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+  gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
 }
 
 static gboolean
@@ -231,7 +232,7 @@ grow_rows_cb (GtkWidget     *widget,
               gpointer       user_data)
 {
   GpmPostList *self = user_data;
-  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint size = gpm_post_list_slice_get_size (self->slice);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
 
   if (n < size)
@@ -240,19 +241,19 @@ grow_rows_cb (GtkWidget     *widget,
       if (gpm_post_list_model_is_filtering (self->model))
         return G_SOURCE_CONTINUE;
       self->grow_id = 0;
-      gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+      gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
       return G_SOURCE_REMOVE;
     }
 
   size += ROWS_STEP;
   if (size < ROWS_LIMIT)
     {
-      gtk_slice_list_model_set_size (self->slice, size);
+      gpm_post_list_slice_set_size (self->slice, size);
       return G_SOURCE_CONTINUE;
     }
 
   self->grow_id = 0;
-  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+  gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
   return G_SOURCE_REMOVE;
 }
 
@@ -262,7 +263,7 @@ grow_rows_cb (GtkWidget     *widget,
 static void
 start_growing (GpmPostList *self)
 {
-  gtk_slice_list_model_set_size (self->slice, ROWS_STEP);
+  gpm_post_list_slice_set_size (self->slice, ROWS_STEP);
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_rows_cb, self, NULL);
 }
@@ -516,7 +517,7 @@ gpm_post_list_is_filtering (GpmPostList *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
   return gpm_post_list_model_is_filtering (self->model) ||
-         g_list_model_get_n_items (G_LIST_MODEL (self->model)) > gtk_slice_list_model_get_size (self->slice);
+         g_list_model_get_n_items (G_LIST_MODEL (self->model)) > gpm_post_list_slice_get_size (self->slice);
 }
 
 GpmPost *
@@ -531,7 +532,7 @@ gpm_post_list_select_position (GpmPostList *self,
                                guint        position)
 {
   g_return_if_fail (GPM_IS_POST_LIST (self));
-  if (position >= gtk_slice_list_model_get_size (self->slice))
+  if (position >= gpm_post_list_slice_get_size (self->slice))
     show_all_rows (self);
   gtk_single_selection_set_selected (self->selection, position);
 }
@@ -742,7 +743,7 @@ model_items_changed_cb (GpmPostList *self,
   GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 &&
-      gtk_slice_list_model_get_size (self->slice) > ROWS_STEP)
+      gpm_post_list_slice_get_size (self->slice) > ROWS_STEP)
     start_growing (self);
   update_count (self);
 
@@ -863,7 +864,7 @@ gpm_post_list_init (GpmPostList *self)
   self->bound = g_hash_table_new (NULL, NULL);
   self->model = gpm_post_list_model_new ();
   gpm_post_list_model_set_pin_func (self->model, pin_cb, self);
-  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0, ROWS_ALL);
+  self->slice = gpm_post_list_slice_new (g_object_ref (G_LIST_MODEL (self->model)), ROWS_ALL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
 
