@@ -11,7 +11,9 @@
  * selection did the same, and rows pushed out of those it keeps were
  * dropped, not given to the new posts (issue 13). Here a slice showing all
  * passes each change on as it is; a shorter one (a few hundred rows at
- * most) tells it as GTK's did. */
+ * most) grows by the posts inserted in it, so that none is pushed out
+ * (the view would drop its row), and a change that removes more than it
+ * adds there pulls in the posts after, in a second change. */
 #define G_LOG_DOMAIN "gpm-post-list"
 
 #include "config.h"
@@ -24,6 +26,7 @@ struct _GpmPostListSlice
 
   GListModel *model;
   guint       size;
+  guint       n_telling;   /* while a change is told: its length then, else G_MAXUINT */
 };
 
 static void gpm_post_list_slice_iface_init (GListModelInterface *iface);
@@ -42,6 +45,8 @@ gpm_post_list_slice_get_n_items (GListModel *list)
 {
   GpmPostListSlice *self = GPM_POST_LIST_SLICE (list);
 
+  if (self->n_telling != G_MAXUINT)
+    return self->n_telling;
   return MIN (g_list_model_get_n_items (self->model), self->size);
 }
 
@@ -71,8 +76,6 @@ items_changed_cb (GListModel       *model,
                   guint             added,
                   GpmPostListSlice *self)
 {
-  guint n_after, n_before;
-
   if (self->size == GPM_POST_LIST_SLICE_ALL)
     {
       g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
@@ -81,15 +84,22 @@ items_changed_cb (GListModel       *model,
   if (position >= self->size)
     return;
 
-  n_after = g_list_model_get_n_items (model);
-  n_before = n_after - added + removed;
-  n_after = MIN (n_after, self->size);
-  n_before = MIN (n_before, self->size);
-  if (removed == added)
-    g_list_model_items_changed (G_LIST_MODEL (self), position, MIN (removed, self->size - position),
-                                MIN (added, self->size - position));
-  else
-    g_list_model_items_changed (G_LIST_MODEL (self), position, n_before - position, n_after - position);
+  {
+    guint n_model = g_list_model_get_n_items (model);
+    guint n_old = MIN (n_model - added + removed, self->size);
+    guint gone = MIN (removed, n_old - position), come = MIN (added, self->size - position);
+    guint n_told = n_old - gone + come, n_new;
+
+    /* grown by what it gains: nothing pushed out */
+    if (come > gone)
+      self->size += come - gone;
+    n_new = MIN (n_model, self->size);
+    self->n_telling = n_told;
+    g_list_model_items_changed (G_LIST_MODEL (self), position, gone, come);
+    self->n_telling = G_MAXUINT;
+    if (n_new > n_told)
+      g_list_model_items_changed (G_LIST_MODEL (self), n_told, 0, n_new - n_told);
+  }
 }
 
 void
@@ -138,6 +148,7 @@ gpm_post_list_slice_class_init (GpmPostListSliceClass *klass)
 static void
 gpm_post_list_slice_init (GpmPostListSlice *self)
 {
+  self->n_telling = G_MAXUINT;
 }
 
 GpmPostListSlice *

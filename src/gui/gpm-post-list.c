@@ -601,9 +601,12 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, gpm_post_list_row_new ());
 }
 
-/* A few rows bound off screen, shown while the main loop is idle: their
- * labels measured again cost 1-3 ms a row */
+/* The rows bound off screen are shown once the list has not moved for
+ * FILL_DELAY ms, a few each time the main loop is idle: each costs the next
+ * frame its labels measured again, 1-3 ms a row (shown while scrolling,
+ * they doubled a frame's work) */
 #define FILL_STEP 4
+#define FILL_DELAY 250
 
 static gboolean
 fill_rows_cb (gpointer user_data)
@@ -659,6 +662,15 @@ layout_cb (GdkFrameClock *clock,
     }
 }
 
+static gboolean
+start_filling_cb (gpointer user_data)
+{
+  GpmPostList *self = user_data;
+
+  self->fill_id = g_idle_add_full (G_PRIORITY_LOW, fill_rows_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 view_realize_cb (GpmPostList *self)
 {
@@ -686,8 +698,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                               gtk_widget_get_mapped (GTK_WIDGET (self->list_view)));
   g_hash_table_add (self->bound, item);
   update_state (self, item);
-  if (gpm_post_list_row_is_pending (row) && self->fill_id == 0)
-    self->fill_id = g_idle_add_full (G_PRIORITY_LOW, fill_rows_cb, self, NULL);
+  if (gpm_post_list_row_is_pending (row))
+    {
+      g_clear_handle_id (&self->fill_id, g_source_remove);
+      self->fill_id = g_timeout_add (FILL_DELAY, start_filling_cb, self);
+    }
 }
 
 static void
