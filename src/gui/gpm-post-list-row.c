@@ -26,6 +26,25 @@
 #include "gpm-post-list-snippet.h"
 
 #define MAX_BADGES 3
+
+/* The attachment kinds a row shows an icon for: the icons are made when a
+ * post first has one (most posts have none or one), which makes a new row
+ * 7 widgets lighter (a row is made for each post that lands among the
+ * first while the list fills) */
+enum { KIND_LINK, KIND_ALBUM, KIND_PHOTO, KIND_VIDEO, KIND_RESHARE, KIND_POLL, KIND_LOCATION, N_KINDS };
+
+static const struct {
+  const char *icon;
+  const char *label;
+} kinds[N_KINDS] = {
+  { "insert-link-symbolic", N_("Link") },
+  { "image-x-generic-symbolic", N_("Album") },
+  { "image-x-generic-symbolic", N_("Photo") },
+  { "video-x-generic-symbolic", N_("Video") },
+  { "emblem-shared-symbolic", N_("Reshare") },
+  { "view-list-bullet-symbolic", N_("Poll") },
+  { "mark-location-symbolic", N_("Location") },
+};
 #define SNIPPET_CHARS 160
 
 struct _GpmPostListRow
@@ -37,13 +56,7 @@ struct _GpmPostListRow
   GtkWidget *unselected;
   GtkWidget *left_out;
   GtkWidget *icons;
-  GtkWidget *link_icon;
-  GtkWidget *album_icon;
-  GtkWidget *photo_icon;
-  GtkWidget *video_icon;
-  GtkWidget *reshare_icon;
-  GtkWidget *poll_icon;
-  GtkWidget *location_icon;
+  GtkWidget *kind_icon[N_KINDS];  /* made when first shown (in the order of kinds[]) */
   GtkWidget *edited;
   GtkWidget *warning;
   GtkWidget *state;
@@ -127,15 +140,15 @@ dup_list_text (GpmPost *post)
 }
 
 static gboolean
-shows_video (GpmPostAttachments kinds)
+shows_video (GpmPostAttachments attachments)
 {
-  return !(kinds & GPM_POST_HAS_ALBUM) && (kinds & GPM_POST_HAS_MEDIA) && (kinds & GPM_POST_MEDIA_IS_VIDEO);
+  return !(attachments & GPM_POST_HAS_ALBUM) && (attachments & GPM_POST_HAS_MEDIA) && (attachments & GPM_POST_MEDIA_IS_VIDEO);
 }
 
 static gboolean
-shows_photo (GpmPostAttachments kinds)
+shows_photo (GpmPostAttachments attachments)
 {
-  return !(kinds & GPM_POST_HAS_ALBUM) && (kinds & GPM_POST_HAS_MEDIA) && !(kinds & GPM_POST_MEDIA_IS_VIDEO);
+  return !(attachments & GPM_POST_HAS_ALBUM) && (attachments & GPM_POST_HAS_MEDIA) && !(attachments & GPM_POST_MEDIA_IS_VIDEO);
 }
 
 /* What a screen reader reads for the post's own parts: no widget touched */
@@ -143,19 +156,19 @@ static void
 describe_post (GpmPostListRow *self)
 {
   GPtrArray *scopes = gpm_post_get_scopes (self->post);
-  GpmPostAttachments kinds = gpm_post_get_attachments (self->post);
+  GpmPostAttachments attachments = gpm_post_get_attachments (self->post);
 
   g_string_assign (self->description, self->date_text);
   g_string_append_printf (self->description, ", %s", *self->snippet_text == '\0' ? _("(No text)") : self->snippet_text);
   /* The attachment kinds, a video among them, are known from indexing: a
    * row never reads its post again. */
-  describe_icon (self, (kinds & GPM_POST_HAS_LINK) != 0, _("Link"));
-  describe_icon (self, (kinds & GPM_POST_HAS_ALBUM) != 0, _("Album"));
-  describe_icon (self, shows_video (kinds), _("Video"));
-  describe_icon (self, shows_photo (kinds), _("Photo"));
-  describe_icon (self, (kinds & GPM_POST_HAS_RESHARE) != 0, _("Reshare"));
-  describe_icon (self, (kinds & GPM_POST_HAS_POLL) != 0, _("Poll"));
-  describe_icon (self, (kinds & GPM_POST_HAS_LOCATION) != 0, _("Location"));
+  describe_icon (self, (attachments & GPM_POST_HAS_LINK) != 0, _("Link"));
+  describe_icon (self, (attachments & GPM_POST_HAS_ALBUM) != 0, _("Album"));
+  describe_icon (self, shows_video (attachments), _("Video"));
+  describe_icon (self, shows_photo (attachments), _("Photo"));
+  describe_icon (self, (attachments & GPM_POST_HAS_RESHARE) != 0, _("Reshare"));
+  describe_icon (self, (attachments & GPM_POST_HAS_POLL) != 0, _("Poll"));
+  describe_icon (self, (attachments & GPM_POST_HAS_LOCATION) != 0, _("Location"));
   for (guint i = 0; scopes != NULL && i < scopes->len && i < MAX_BADGES; i++)
     {
       const GpmScope *scope = g_ptr_array_index (scopes, i);
@@ -167,6 +180,29 @@ describe_post (GpmPostListRow *self)
     }
 }
 
+static void
+show_kind (GpmPostListRow *self,
+           guint           kind,
+           gboolean        shown)
+{
+  if (self->kind_icon[kind] == NULL && shown)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (kinds[kind].icon);
+      GtkWidget *before = NULL;
+
+      /* hidden while its tooltip is set: see set_tooltip() */
+      gtk_widget_set_visible (icon, FALSE);
+      gtk_widget_set_tooltip_text (icon, _(kinds[kind].label));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _(kinds[kind].label), -1);
+      for (guint k = kind; k-- > 0 && before == NULL;)
+        before = self->kind_icon[k];
+      gtk_box_insert_child_after (GTK_BOX (self->icons), icon, before);
+      self->kind_icon[kind] = icon;
+    }
+  if (self->kind_icon[kind] != NULL)
+    gtk_widget_set_visible (self->kind_icon[kind], shown);
+}
+
 /* The parts for the post */
 static void
 show_post (GpmPostListRow *self)
@@ -174,7 +210,7 @@ show_post (GpmPostListRow *self)
   GpmPost *post = self->post;
   g_autofree char *more = NULL;
   GPtrArray *scopes;
-  GpmPostAttachments kinds;
+  GpmPostAttachments attachments;
   guint i;
 
   gtk_label_set_label (GTK_LABEL (self->date), self->date_text);
@@ -189,14 +225,14 @@ show_post (GpmPostListRow *self)
       gtk_widget_remove_css_class (self->snippet, "dim-label");
     }
 
-  kinds = gpm_post_get_attachments (post);
-  gtk_widget_set_visible (self->link_icon, (kinds & GPM_POST_HAS_LINK) != 0);
-  gtk_widget_set_visible (self->album_icon, (kinds & GPM_POST_HAS_ALBUM) != 0);
-  gtk_widget_set_visible (self->video_icon, shows_video (kinds));
-  gtk_widget_set_visible (self->photo_icon, shows_photo (kinds));
-  gtk_widget_set_visible (self->reshare_icon, (kinds & GPM_POST_HAS_RESHARE) != 0);
-  gtk_widget_set_visible (self->poll_icon, (kinds & GPM_POST_HAS_POLL) != 0);
-  gtk_widget_set_visible (self->location_icon, (kinds & GPM_POST_HAS_LOCATION) != 0);
+  attachments = gpm_post_get_attachments (post);
+  show_kind (self, KIND_LINK, (attachments & GPM_POST_HAS_LINK) != 0);
+  show_kind (self, KIND_ALBUM, (attachments & GPM_POST_HAS_ALBUM) != 0);
+  show_kind (self, KIND_VIDEO, shows_video (attachments));
+  show_kind (self, KIND_PHOTO, shows_photo (attachments));
+  show_kind (self, KIND_RESHARE, (attachments & GPM_POST_HAS_RESHARE) != 0);
+  show_kind (self, KIND_POLL, (attachments & GPM_POST_HAS_POLL) != 0);
+  show_kind (self, KIND_LOCATION, (attachments & GPM_POST_HAS_LOCATION) != 0);
 
   scopes = gpm_post_get_scopes (post);
   for (i = 0; i < MAX_BADGES; i++)
@@ -410,13 +446,6 @@ gpm_post_list_row_class_init (GpmPostListRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, unselected);
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, left_out);
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, icons);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, link_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, album_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, photo_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, video_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, reshare_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, poll_icon);
-  gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, location_icon);
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, edited);
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, warning);
   gtk_widget_class_bind_template_child (widget_class, GpmPostListRow, state);
