@@ -82,12 +82,33 @@ gpm_post_list_snippet_measure (GtkWidget      *widget,
     {
       PangoLayout *layout = ensure_layout (self);
       int width = for_size >= 0 ? for_size : PANGO_PIXELS_CEIL (char_width (self) * NAT_CHARS);
+      int allocated = gtk_widget_get_width (widget);
       int height;
 
-      pango_layout_set_width (layout, width * PANGO_SCALE);
-      pango_layout_get_pixel_size (layout, NULL, &height);
+      /* The layout drawn is for the width the row has (a window's size
+       * computed anew measures it at others): another width, a copy */
+      if (allocated > 0 && width != allocated)
+        {
+          g_autoptr(PangoLayout) copy = pango_layout_copy (layout);
+
+          pango_layout_set_width (copy, width * PANGO_SCALE);
+          pango_layout_get_pixel_size (copy, NULL, &height);
+        }
+      else
+        {
+          pango_layout_set_width (layout, width * PANGO_SCALE);
+          pango_layout_get_pixel_size (layout, NULL, &height);
+        }
       *minimum = *natural = height;
     }
+}
+
+/* Its height depends on its width (a widget's default is a constant size:
+ * GTK would measure it without one) */
+static GtkSizeRequestMode
+gpm_post_list_snippet_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -112,7 +133,8 @@ gpm_post_list_snippet_snapshot (GtkWidget   *widget,
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
 G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_layout (snapshot, ensure_layout (self), &color);
+  pango_layout_set_width (ensure_layout (self), gtk_widget_get_width (widget) * PANGO_SCALE);
+  gtk_snapshot_append_layout (snapshot, self->layout, &color);
 }
 
 /* A new font (a style change that changes it: not the row's selection):
@@ -182,6 +204,7 @@ gpm_post_list_snippet_class_init (GpmPostListSnippetClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = gpm_post_list_snippet_finalize;
+  widget_class->get_request_mode = gpm_post_list_snippet_get_request_mode;
   widget_class->measure = gpm_post_list_snippet_measure;
   widget_class->size_allocate = gpm_post_list_snippet_size_allocate;
   widget_class->snapshot = gpm_post_list_snippet_snapshot;
