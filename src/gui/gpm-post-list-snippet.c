@@ -26,6 +26,7 @@ struct _GpmPostListSnippet
 
   char        *text;
   PangoLayout *layout;      /* for the widget's font; NULL until measured */
+  PangoLayout *measuring;   /* the same text, for widths it is asked about but not given */
   int          char_width;  /* the font's approximate character width (Pango units), 0: not known */
   PangoFontDescription *font;  /* the font they are for */
 };
@@ -85,14 +86,18 @@ gpm_post_list_snippet_measure (GtkWidget      *widget,
       int allocated = gtk_widget_get_width (widget);
       int height;
 
-      /* The layout drawn is for the width the row has (a window's size
-       * computed anew measures it at others): another width, a copy */
-      if (allocated > 0 && width != allocated)
+      /* The layout drawn is for the width the row has; asked without a
+       * width, its height at that width; asked at another (a window's size
+       * computed anew), a second layout (each keeps its lines while its
+       * width stays: Pango shapes the text again at each new width) */
+      if (allocated > 0 && for_size < 0)
+        pango_layout_get_pixel_size (layout, NULL, &height);
+      else if (allocated > 0 && width != allocated)
         {
-          g_autoptr(PangoLayout) copy = pango_layout_copy (layout);
-
-          pango_layout_set_width (copy, width * PANGO_SCALE);
-          pango_layout_get_pixel_size (copy, NULL, &height);
+          if (self->measuring == NULL)
+            self->measuring = pango_layout_copy (layout);
+          pango_layout_set_width (self->measuring, width * PANGO_SCALE);
+          pango_layout_get_pixel_size (self->measuring, NULL, &height);
         }
       else
         {
@@ -153,6 +158,7 @@ gpm_post_list_snippet_css_changed (GtkWidget         *widget,
   g_clear_pointer (&self->font, pango_font_description_free);
   self->font = font ? pango_font_description_copy (font) : NULL;
   g_clear_object (&self->layout);
+  g_clear_object (&self->measuring);
   self->char_width = 0;
   gtk_widget_queue_resize (widget);
 }
@@ -169,6 +175,8 @@ gpm_post_list_snippet_set_text (GpmPostListSnippet *self,
   self->text = g_strdup (text);
   if (self->layout != NULL)
     pango_layout_set_text (self->layout, text ? text : "", -1);
+  if (self->measuring != NULL)
+    pango_layout_set_text (self->measuring, text ? text : "", -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -192,6 +200,7 @@ gpm_post_list_snippet_finalize (GObject *object)
   GpmPostListSnippet *self = GPM_POST_LIST_SNIPPET (object);
 
   g_clear_object (&self->layout);
+  g_clear_object (&self->measuring);
   g_clear_pointer (&self->font, pango_font_description_free);
   g_free (self->text);
   G_OBJECT_CLASS (gpm_post_list_snippet_parent_class)->finalize (object);
