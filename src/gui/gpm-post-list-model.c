@@ -64,6 +64,7 @@ struct _GpmPostListModel
   GPtrArray   *old;           /* while a change is told in pieces: the list before it */
   guint        old_split;     /* then the list is old[..old_split] + shown[new_split..] */
   guint        new_split;
+  gboolean     before_old;    /* while a result replaces the list (replace()): shown + old */
   gboolean     filtering;     /* as last notified */
 };
 
@@ -82,6 +83,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   REFILTERING,
+  REPLACING,
   N_SIGNALS
 };
 
@@ -312,11 +314,10 @@ merge_sorted (GPtrArray *into,
  * many they are, when the list's tracked rows (the selected one, the one
  * at the top) fall in what one removes: GTK 4.8 then looks up every post
  * added, twice (the selection, the view), a millisecond per 3,000 posts.
- * So: posts only added come as their runs when there are few; else in
- * pieces around the rows the view tracks (show()); a filter's new result
- * that replaces many posts is announced (::refiltering: the list view
- * starts over, a few rows a frame). */
-#define MAX_INSERT_RUNS 16
+ * So: posts only added come around the rows the view has made
+ * (show_added()); other changes in pieces around the rows the view tracks
+ * (show()); a filter's new result that replaces many posts is announced
+ * (::refiltering: the view may have it replace the list whole, replace()). */
 
 /* @state is shown now: the view learns of it by this one change (what it
  * reads in it matches what it was told). */
@@ -360,6 +361,150 @@ emit_piece (GpmPostListModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), old_start, split ? 0 : old_end - old_start, new_end - new_start);
 }
 
+/* A filter's new result replaces the list whole, when the view asked for
+ * it (::refiltering): added before the old list, then the old list removed.
+ * No row the view has made is in what the first change removes, so it
+ * keeps them all, and when it moves to the new posts meanwhile
+ * (::replacing) it binds them to those; the second removes only the
+ * rows it still tracks there (the focus). Telling it as one change makes
+ * GTK 4.8 drop every row (or, when a row it tracks is in it, look up every
+ * post added, twice) and make them again. */
+static void
+replace (GpmPostListModel *self,
+         GPtrArray        *old,
+         GPtrArray        *new_shown)
+{
+  g_ptr_array_unref (self->shown);
+  self->shown = g_ptr_array_ref (new_shown);
+  self->old = old;
+  self->before_old = TRUE;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_shown->len);
+  g_signal_emit (self, signals[REPLACING], 0);
+  self->old = NULL;
+  self->before_old = FALSE;
+  g_list_model_items_changed (G_LIST_MODEL (self), new_shown->len, old->len, 0);
+}
+
+/* Posts only added to the list (a batch while the takeout loads): told
+ * so that no row the view has made is removed. GTK 4.8's list view drops a
+ * removed row's widget (unless the same post comes back in the same
+ * change), while a row pushed out of the rows it keeps by posts inserted
+ * is given to a new post. So the runs of new posts that land between two
+ * posts whose rows the view has (the pinned ones: pin_func() gives them
+ * all) are told as inserts, and between those rows each stretch of the
+ * list with new posts in it is told as one change, removed and added, with
+ * no row in it. Each change costs the view a walk over its rows (about
+ * 0.4 ms): the inserts are few (the view's rows are a few hundred of many
+ * posts), else (a small list) this returns FALSE. Emitted from the end of
+ * the list, each with the list as it is then: old[..old_split] +
+ * shown[new_split..]. */
+#define MAX_ROW_INSERTS 32
+
+typedef struct {
+  guint old_start, old_end;   /* what goes (none: an insert) */
+  guint new_start, new_end;   /* what comes */
+} Piece;
+
+static gboolean
+show_added (GpmPostListModel *self,
+            GPtrArray        *old,
+            GPtrArray        *new_shown,
+            guint             prefix,
+            guint             removed,
+            guint             added)
+{
+  g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 3);   /* old position, new start, length */
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (guint) * 2); /* pinned: old and new position */
+  g_autoptr(GArray) pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
+  guint i = prefix, j = prefix, end_old = prefix + removed, end_new = prefix + added;
+  guint r = 0, n_inserts = 0;
+
+  if (self->pin_func != NULL)
+    self->pin_func (pinned, self->pin_data);
+
+  /* The runs of new posts, and where the pinned posts are */
+  {
+    guint edge[2] = { prefix - 1, prefix - 1 };   /* wraps for 0: only compared after +1 */
+    g_array_append_vals (bounds, edge, 1);
+  }
+  while (i < end_old || j < end_new)
+    {
+      if (i < end_old && j < end_new && old->pdata[i] == new_shown->pdata[j])
+        {
+          if (g_hash_table_contains (pinned, old->pdata[i]))
+            {
+              guint pair[2] = { i, j };
+              g_array_append_vals (bounds, pair, 1);
+            }
+          i++;
+          j++;
+          continue;
+        }
+      if (j >= end_new)
+        return FALSE;   /* a post went: not only added */
+      {
+        guint run[3] = { i, j, 0 };
+
+        while (j < end_new && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
+          {
+            j++;
+            run[2]++;
+          }
+        g_array_append_vals (runs, run, 1);
+      }
+    }
+  {
+    guint edge[2] = { end_old, end_new };
+    g_array_append_vals (bounds, edge, 1);
+  }
+
+  /* Between two pinned posts (or an end of the change): an insert if they
+   * are next to each other, else one change for the stretch between */
+  for (guint b = 0; b + 1 < bounds->len && r < runs->len; b++)
+    {
+      guint o0 = g_array_index (bounds, guint, b * 2) + 1, n0 = g_array_index (bounds, guint, b * 2 + 1) + 1;
+      guint o1 = g_array_index (bounds, guint, (b + 1) * 2), n1 = g_array_index (bounds, guint, (b + 1) * 2 + 1);
+      gboolean any = FALSE;
+
+      while (r < runs->len && g_array_index (runs, guint, r * 3) <= o1)
+        {
+          if (o0 == o1)
+            {
+              Piece insert = { o0, o0, g_array_index (runs, guint, r * 3 + 1),
+                               g_array_index (runs, guint, r * 3 + 1) + g_array_index (runs, guint, r * 3 + 2) };
+              g_array_append_val (pieces, insert);
+              n_inserts++;
+            }
+          any = TRUE;
+          r++;
+        }
+      if (any && o0 < o1)
+        {
+          Piece stretch = { o0, o1, n0, n1 };
+          g_array_append_val (pieces, stretch);
+        }
+    }
+  if (n_inserts > MAX_ROW_INSERTS && g_list_model_get_n_items (G_LIST_MODEL (self)) > 0 &&
+      g_hash_table_size (pinned) > 0)
+    return FALSE;
+
+  g_ptr_array_unref (self->shown);
+  self->shown = g_ptr_array_ref (new_shown);
+  self->old = old;
+  for (guint k = pieces->len; k-- > 0;)
+    {
+      Piece *piece = &g_array_index (pieces, Piece, k);
+
+      self->old_split = piece->old_start;
+      self->new_split = piece->new_start;
+      g_list_model_items_changed (G_LIST_MODEL (self), piece->old_start,
+                                  piece->old_end - piece->old_start, piece->new_end - piece->new_start);
+    }
+  self->old = NULL;
+  return TRUE;
+}
+
 /* @new_shown replaces what is shown; @refilter: it is a filter's new
  * result (::refiltering first, when it replaces posts). */
 static void
@@ -379,60 +524,20 @@ show (GpmPostListModel *self,
   removed = n_old - prefix - suffix;
   added = n_new - prefix - suffix;
   if (refilter && removed > 0 && added > 0)
-    g_signal_emit (self, signals[REFILTERING], 0, removed, added);
-
-  /* Posts only added (a batch while the takeout loads): the runs of new
-   * posts, if few; from the last, each in a list with the runs before it
-   * still out */
-  if (added > removed)
     {
-      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
-      guint i = prefix, j = prefix, end_old = prefix + removed;
+      gboolean whole = FALSE;
 
-      while (j < prefix + added && runs->len <= MAX_INSERT_RUNS)
+      g_signal_emit (self, signals[REFILTERING], 0, removed, added, &whole);
+      if (whole)
         {
-          guint run[2] = { j, 0 };
-
-          if (i < end_old && old->pdata[i] == new_shown->pdata[j])
-            {
-              i++;
-              j++;
-              continue;
-            }
-          while (j < prefix + added && (i >= end_old || old->pdata[i] != new_shown->pdata[j]))
-            {
-              j++;
-              run[1]++;
-            }
-          g_array_append_vals (runs, run, 1);
-        }
-      if (i == end_old && j == prefix + added && runs->len <= MAX_INSERT_RUNS)
-        {
-          guint before = 0;
-
-          for (guint r = 0; r < runs->len; r++)
-            before += g_array_index (runs, guint, r * 2 + 1);
-          for (guint r = runs->len; r-- > 0;)
-            {
-              guint start = g_array_index (runs, guint, r * 2), len = g_array_index (runs, guint, r * 2 + 1);
-              g_autoptr(GPtrArray) state = g_ptr_array_sized_new (n_new);
-              guint from = 0;
-
-              before -= len;
-              /* the new list without the runs before this one */
-              for (guint q = 0; q < r; q++)
-                {
-                  guint qs = g_array_index (runs, guint, q * 2);
-
-                  append_range (state, new_shown, from, qs);
-                  from = qs + g_array_index (runs, guint, q * 2 + 1);
-                }
-              append_range (state, new_shown, from, n_new);
-              emit_step (self, state, start - before, 0, len);
-            }
+          replace (self, old, new_shown);
           return;
         }
     }
+
+  /* Posts only added (a batch while the takeout loads) */
+  if (added > removed && show_added (self, old, new_shown, prefix, removed, added))
+    return;
 
   /* Else in pieces between the pinned posts that stay (the selected one,
    * the rows on screen, the top one among them: those GTK tracks), each
@@ -781,6 +886,17 @@ gpm_post_list_model_is_filtering (GpmPostListModel *self)
   return self->running || self->idle_id != 0 || self->filter_dirty || self->posts_dirty;
 }
 
+/* Where @post is among the matching posts, G_MAXUINT: not there */
+guint
+gpm_post_list_model_find_shown (GpmPostListModel *self,
+                                GpmPost          *post)
+{
+  guint i;
+
+  g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), G_MAXUINT);
+  return g_ptr_array_find (self->shown, post, &i) ? i : G_MAXUINT;
+}
+
 guint
 gpm_post_list_model_get_n_posts (GpmPostListModel *self)
 {
@@ -799,6 +915,8 @@ gpm_post_list_model_get_n_items (GListModel *model)
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
+  if (self->old != NULL && self->before_old)
+    return self->shown->len + self->old->len;
   if (self->old != NULL)
     return self->old_split + self->shown->len - self->new_split;
   return self->shown->len;
@@ -810,6 +928,13 @@ gpm_post_list_model_get_item (GListModel *model,
 {
   GpmPostListModel *self = GPM_POST_LIST_MODEL (model);
 
+  if (self->old != NULL && self->before_old)
+    {
+      if (position < self->shown->len)
+        return g_object_ref (self->shown->pdata[position]);
+      position -= self->shown->len;
+      return position < self->old->len ? g_object_ref (self->old->pdata[position]) : NULL;
+    }
   if (self->old != NULL)
     {
       if (position < self->old_split)
@@ -877,10 +1002,17 @@ gpm_post_list_model_class_init (GpmPostListModelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Before a filter's new result replaces posts (@removed of them by
-   * @added): a view may start over rather than be told of them all. */
+   * @added): a handler returns TRUE to have it replace the list whole
+   * (replace(): ::replacing in between) rather than in pieces. */
   signals[REFILTERING] =
-    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+    g_signal_new ("refiltering", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* While a new result replaces the list whole: the list is the new posts,
+   * then the old ones, which go next. A view moves to the new ones now. */
+  signals[REPLACING] =
+    g_signal_new ("replacing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -47,5 +47,7 @@ void     gpm_post_list_model_set_pin_func        (GpmPostListModel        *self,
 gboolean gpm_post_list_model_is_filtering        (GpmPostListModel *self);
 /* Every post given, matching or not. */
 guint    gpm_post_list_model_get_n_posts         (GpmPostListModel *self);
+guint    gpm_post_list_model_find_shown          (GpmPostListModel *self,
+                                                  GpmPost          *post);
 
 G_END_DECLS

@@ -14,9 +14,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GpmPostListRow, gpm_post_list_row, GPM, POST_LIST_ROW, GtkWidget)
 
 GtkWidget  *gpm_post_list_row_new             (void);
-/* Shows @post (NULL: none). */
+/* Shows @post (NULL: none). With @defer, a row that shows a post already
+ * keeps showing it (its name for screen readers is @post's) until
+ * gpm_post_list_row_show_pending(). */
 void        gpm_post_list_row_set_post        (GpmPostListRow  *self,
-                                               GpmPost         *post);
+                                               GpmPost         *post,
+                                               gboolean         defer);
+/* Whether the row's parts wait for gpm_post_list_row_show_pending() */
+gboolean    gpm_post_list_row_is_pending      (GpmPostListRow  *self);
+void        gpm_post_list_row_show_pending    (GpmPostListRow  *self);
 /* What the row says of the post's place in the migration: not ticked, left
  * out or edited by the user, its warnings, and a state icon (NULL: none)
  * with its label. Returns what a screen reader reads for the row (the

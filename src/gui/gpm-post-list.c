@@ -20,6 +20,7 @@
 #include "gpm-post-list.h"
 #include "gpm-post-list-model.h"
 #include "gpm-post-list-row.h"
+#include "gpm-post-list-slice.h"
 /* GTK 4.8's list view keeps up to 200 rows around its anchor and creates,
  * binds and measures them all at once when a list fills up: 80 ms and more
  * for these rows. The view sees a slice of the list that grows by ROWS_STEP
@@ -30,7 +31,7 @@
  * steps are kept small. */
 #define ROWS_STEP 12
 #define ROWS_LIMIT 240
-#define ROWS_ALL G_MAXUINT
+#define ROWS_ALL GPM_POST_LIST_SLICE_ALL
 struct _GpmPostList
 {
   GtkWidget           parent_instance;
@@ -46,7 +47,7 @@ struct _GpmPostList
   AdwStatusPage      *empty_page;
 
   GpmPostListModel   *model;      /* every post, and those matching */
-  GtkSliceListModel  *slice;      /* what the view sees, see ROWS_STEP */
+  GpmPostListSlice   *slice;      /* what the view sees, see ROWS_STEP */
   guint               grow_id;
   GtkSingleSelection *selection;
 
@@ -61,6 +62,9 @@ struct _GpmPostList
   GpmPostStateFunc    state_func;
   gpointer            state_data;
   GHashTable         *bound;     /* GtkListItem* currently bound */
+  GdkFrameClock      *clock;     /* the view's, while realized */
+  gulong              layout_id;
+  guint               fill_id;   /* rows bound off screen are shown when idle */
 };
 G_DEFINE_FINAL_TYPE (GpmPostList, gpm_post_list, GTK_TYPE_WIDGET)
 
@@ -219,7 +223,7 @@ show_all_rows (GpmPostList *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
       self->grow_id = 0;
     }
-  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+  gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
 }
 
 static gboolean
@@ -228,7 +232,7 @@ grow_rows_cb (GtkWidget     *widget,
               gpointer       user_data)
 {
   GpmPostList *self = user_data;
-  guint size = gtk_slice_list_model_get_size (self->slice);
+  guint size = gpm_post_list_slice_get_size (self->slice);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
 
   if (n < size)
@@ -237,19 +241,19 @@ grow_rows_cb (GtkWidget     *widget,
       if (gpm_post_list_model_is_filtering (self->model))
         return G_SOURCE_CONTINUE;
       self->grow_id = 0;
-      gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+      gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
       return G_SOURCE_REMOVE;
     }
 
   size += ROWS_STEP;
   if (size < ROWS_LIMIT)
     {
-      gtk_slice_list_model_set_size (self->slice, size);
+      gpm_post_list_slice_set_size (self->slice, size);
       return G_SOURCE_CONTINUE;
     }
 
   self->grow_id = 0;
-  gtk_slice_list_model_set_size (self->slice, ROWS_ALL);
+  gpm_post_list_slice_set_size (self->slice, ROWS_ALL);
   return G_SOURCE_REMOVE;
 }
 
@@ -259,34 +263,55 @@ grow_rows_cb (GtkWidget     *widget,
 static void
 start_growing (GpmPostList *self)
 {
-  gtk_slice_list_model_set_size (self->slice, ROWS_STEP);
+  gpm_post_list_slice_set_size (self->slice, ROWS_STEP);
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_rows_cb, self, NULL);
 }
 
 /* A search or a tick replaces many posts: GTK 4.8 would look up every post
  * the change adds when a row it tracks (the top one, the selected one) is
- * among those it removes, 100-300 ms at 100,000 posts. The list starts
- * over instead, as GTK's own filter model did: the view sees a few rows,
- * then a few more a frame (the selected post stays if among the first). */
-static void
+ * among those it removes, 100-300 ms at 100,000 posts; starting over (as
+ * GTK's own filter model did) drops its 200 rows and makes them again.
+ * The model replaces the list whole instead (new posts before the old),
+ * and the view moves to the new ones in between (replacing_cb()), binding
+ * its rows to them. */
+static gboolean
 refiltering_cb (GpmPostList *self,
                 guint        removed,
                 guint        added)
 {
-  if (removed + added > 2 * ROWS_LIMIT)
-    start_growing (self);
+  return removed + added > 2 * ROWS_LIMIT;
 }
 
-/* The posts whose rows the view tracks: the selected one and those on
- * screen (the one at the top among them). */
+/* The list is the new result, then the old posts (which go next): the
+ * selected post stays selected if in the result, else its first post is;
+ * the view shows the result from its top. Its rows go to the new posts
+ * (bound, shown in this frame if on screen). */
+static void
+replacing_cb (GpmPostList *self)
+{
+  GpmPost *selected = gtk_single_selection_get_selected_item (self->selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+  guint position = selected ? gpm_post_list_model_find_shown (self->model, selected) : 0;
+
+  if (position >= n)
+    position = 0;
+  if (n > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+    }
+}
+
+/* The posts whose rows the view has made (those on screen and a few
+ * hundred around them, the focused one) and the selected one: a change
+ * that removes none of them keeps the view's rows (the model tells its
+ * changes around them). */
 static void
 pin_cb (GHashTable *pinned,
         gpointer    user_data)
 {
   GpmPostList *self = user_data;
-  GtkWidget *view = GTK_WIDGET (self->list_view);
-  double height = gtk_widget_get_height (view);
   GHashTableIter iter;
   gpointer item;
 
@@ -294,16 +319,8 @@ pin_cb (GHashTable *pinned,
     g_hash_table_add (pinned, gtk_single_selection_get_selected_item (self->selection));
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
-    {
-      GtkWidget *child = gtk_list_item_get_child (item);
-      GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
-      graphene_rect_t bounds;
-
-      if (row != NULL && gtk_list_item_get_item (item) != NULL && gtk_widget_get_mapped (row) &&
-          gtk_widget_compute_bounds (row, view, &bounds) && bounds.size.height > 0 &&
-          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
-        g_hash_table_add (pinned, gtk_list_item_get_item (item));
-    }
+    if (gtk_list_item_get_item (item) != NULL)
+      g_hash_table_add (pinned, gtk_list_item_get_item (item));
 }
 
 static void
@@ -500,7 +517,7 @@ gpm_post_list_is_filtering (GpmPostList *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
   return gpm_post_list_model_is_filtering (self->model) ||
-         g_list_model_get_n_items (G_LIST_MODEL (self->model)) > gtk_slice_list_model_get_size (self->slice);
+         g_list_model_get_n_items (G_LIST_MODEL (self->model)) > gpm_post_list_slice_get_size (self->slice);
 }
 
 GpmPost *
@@ -515,7 +532,7 @@ gpm_post_list_select_position (GpmPostList *self,
                                guint        position)
 {
   g_return_if_fail (GPM_IS_POST_LIST (self));
-  if (position >= gtk_slice_list_model_get_size (self->slice))
+  if (position >= gpm_post_list_slice_get_size (self->slice))
     show_all_rows (self);
   gtk_single_selection_set_selected (self->selection, position);
 }
@@ -584,15 +601,108 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, gpm_post_list_row_new ());
 }
 
+/* The rows bound off screen are shown once the list has not moved for
+ * FILL_DELAY ms, a few each time the main loop is idle: each costs the next
+ * frame its labels measured again, 1-3 ms a row (shown while scrolling,
+ * they doubled a frame's work) */
+#define FILL_STEP 4
+#define FILL_DELAY 250
+
+static gboolean
+fill_rows_cb (gpointer user_data)
+{
+  GpmPostList *self = user_data;
+  GHashTableIter iter;
+  gpointer item;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (n < FILL_STEP && g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+
+      if (gpm_post_list_row_is_pending (row))
+        {
+          gpm_post_list_row_show_pending (row);
+          n++;
+        }
+    }
+  if (n == FILL_STEP)
+    return G_SOURCE_CONTINUE;
+  self->fill_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* After GTK has laid the view out: the rows on screen that wait show their
+ * posts; the layout runs again in the same frame, so no row is ever seen
+ * with another post than its own. (Measuring a row's labels again costs
+ * 1-3 ms: only those.) */
+static void
+layout_cb (GdkFrameClock *clock,
+           GpmPostList   *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->list_view);
+  double height = gtk_widget_get_height (view);
+  GHashTableIter iter;
+  gpointer item;
+
+  if (self->fill_id == 0 || !gtk_widget_get_mapped (view))
+    return;
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GtkWidget *child = gtk_list_item_get_child (item);
+      GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
+      graphene_rect_t bounds;
+
+      if (row != NULL && gpm_post_list_row_is_pending (GPM_POST_LIST_ROW (child)) &&
+          gtk_widget_compute_bounds (row, view, &bounds) &&
+          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
+        gpm_post_list_row_show_pending (GPM_POST_LIST_ROW (child));
+    }
+}
+
+static gboolean
+start_filling_cb (gpointer user_data)
+{
+  GpmPostList *self = user_data;
+
+  self->fill_id = g_idle_add_full (G_PRIORITY_LOW, fill_rows_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+view_realize_cb (GpmPostList *self)
+{
+  self->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view)));
+  self->layout_id = g_signal_connect_after (self->clock, "layout", G_CALLBACK (layout_cb), self);
+}
+
+static void
+view_unrealize_cb (GpmPostList *self)
+{
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->layout_id, self->clock);
+  g_clear_object (&self->clock);
+}
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              GpmPostList              *self)
 {
-  gpm_post_list_row_set_post (GPM_POST_LIST_ROW (gtk_list_item_get_child (item)),
-                              gtk_list_item_get_item (item));
+  GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+
+  /* Shown at once while the view is not on screen: nothing lays it out */
+  gpm_post_list_row_set_post (row, gtk_list_item_get_item (item),
+                              gtk_widget_get_mapped (GTK_WIDGET (self->list_view)));
   g_hash_table_add (self->bound, item);
   update_state (self, item);
+  if (gpm_post_list_row_is_pending (row))
+    {
+      g_clear_handle_id (&self->fill_id, g_source_remove);
+      self->fill_id = g_timeout_add (FILL_DELAY, start_filling_cb, self);
+    }
 }
 
 static void
@@ -648,7 +758,7 @@ model_items_changed_cb (GpmPostList *self,
   GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 &&
-      gtk_slice_list_model_get_size (self->slice) > ROWS_STEP)
+      gpm_post_list_slice_get_size (self->slice) > ROWS_STEP)
     start_growing (self);
   update_count (self);
 
@@ -685,6 +795,8 @@ gpm_post_list_dispose (GObject *object)
   if (self->grow_id != 0 && self->list_view != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->grow_id);
   self->grow_id = 0;
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  view_unrealize_cb (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
@@ -767,12 +879,13 @@ gpm_post_list_init (GpmPostList *self)
   self->bound = g_hash_table_new (NULL, NULL);
   self->model = gpm_post_list_model_new ();
   gpm_post_list_model_set_pin_func (self->model, pin_cb, self);
-  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0, ROWS_ALL);
+  self->slice = gpm_post_list_slice_new (g_object_ref (G_LIST_MODEL (self->model)), ROWS_ALL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
 
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "refiltering", G_CALLBACK (refiltering_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "replacing", G_CALLBACK (replacing_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::filtering", G_CALLBACK (filtering_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 
@@ -781,6 +894,8 @@ gpm_post_list_init (GpmPostList *self)
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
+  g_signal_connect_object (self->list_view, "realize", G_CALLBACK (view_realize_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_view, "unrealize", G_CALLBACK (view_unrealize_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (factory);
 
