@@ -267,6 +267,45 @@ gpm_window_get_plan (GpmWindow *self)
   return self->plan;
 }
 
+/* libadwaita 1.2's AdwToastOverlay frees its record of a toast dismissed
+ * while the toast's show animation still runs if the hide animation (300
+ * ms) ends first, and the show's end then reads the freed record: a crash
+ * (SIGSEGV under adw_animation_skip()). The show takes 500 ms when the
+ * toast replaces another, 300 ms otherwise, and a hide started within the
+ * show's frame can start earlier on the frame clock. The offer to continue
+ * is shown when it is added (high priority): this long after that, its show
+ * is over. */
+#define CONTINUE_TOAST_SHOWN_MS 750
+
+static gboolean
+dismiss_continue_toast_cb (gpointer data)
+{
+  GpmWindow *self = data;
+
+  self->continue_dismiss_id = 0;
+  adw_toast_dismiss (self->continue_dismissing);
+  g_clear_object (&self->continue_dismissing);
+  return G_SOURCE_REMOVE;
+}
+
+/* The offer taken: its toast goes, now or once it is fully shown */
+static void
+dismiss_continue_toast (GpmWindow *self)
+{
+  gint64 shown_ms;
+
+  if (self->continue_toast == NULL || self->continue_dismiss_id != 0)
+    return;
+  shown_ms = (g_get_monotonic_time () - self->continue_toast_added) / 1000;
+  if (shown_ms >= CONTINUE_TOAST_SHOWN_MS)
+    {
+      adw_toast_dismiss (self->continue_toast);
+      return;
+    }
+  self->continue_dismissing = g_object_ref (self->continue_toast);
+  self->continue_dismiss_id = g_timeout_add (CONTINUE_TOAST_SHOWN_MS - shown_ms, dismiss_continue_toast_cb, self);
+}
+
 void
 gpm_window_show_migration (GpmWindow *self,
                            GpmPod    *pod)
@@ -277,8 +316,7 @@ gpm_window_show_migration (GpmWindow *self,
   g_return_if_fail (self->shown_import != NULL);
 
   /* Continuing is what this does: the offer has been taken */
-  if (self->continue_toast != NULL)
-    adw_toast_dismiss (self->continue_toast);
+  dismiss_continue_toast (self);
   plan = gpm_window_get_plan (self);
   if (self->continuing && self->continue_audiences != NULL)
     {
@@ -404,6 +442,9 @@ find_journal_thread (GTask        *task,
 static void
 continue_clicked_cb (GpmWindow *self)
 {
+  /* (taken already: its toast is on its way out) */
+  if (self->continue_dismiss_id != 0)
+    return;
   self->continuing = TRUE;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
 }
@@ -462,7 +503,10 @@ journal_found_cb (GObject      *source,
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);
+  /* shown now, even over another toast (dismiss_continue_toast()) */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_set_weak_pointer (&self->continue_toast, toast);
+  self->continue_toast_added = g_get_monotonic_time ();
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -540,6 +584,8 @@ sidebar_selection_changed_cb (GpmWindow *self)
 void
 _gpm_window_migration_dispose (GpmWindow *self)
 {
+  g_clear_handle_id (&self->continue_dismiss_id, g_source_remove);
+  g_clear_object (&self->continue_dismissing);
   g_clear_object (&self->plan);
   g_clear_weak_pointer (&self->plan_import);
   g_clear_pointer (&self->continue_audiences, g_strfreev);
