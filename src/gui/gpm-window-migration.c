@@ -278,32 +278,32 @@ gpm_window_get_plan (GpmWindow *self)
 #define CONTINUE_TOAST_SHOWN_MS 750
 
 static gboolean
-dismiss_continue_toast_cb (gpointer data)
+dismiss_toast_cb (gpointer toast)
 {
-  GpmWindow *self = data;
-
-  self->continue_dismiss_id = 0;
-  adw_toast_dismiss (self->continue_dismissing);
-  g_clear_object (&self->continue_dismissing);
+  adw_toast_dismiss (toast);
   return G_SOURCE_REMOVE;
 }
 
-/* The offer taken: its toast goes, now or once it is fully shown */
+/* The offer taken or moot: its toast goes, now or once it is fully shown
+ * (marked as going meanwhile; a toast whose window has gone in between
+ * has nothing left to dismiss) */
 static void
 dismiss_continue_toast (GpmWindow *self)
 {
+  AdwToast *toast = self->continue_toast;
   gint64 shown_ms;
 
-  if (self->continue_toast == NULL || self->continue_dismiss_id != 0)
+  if (toast == NULL || g_object_get_data (G_OBJECT (toast), "gpm-going") != NULL)
     return;
   shown_ms = (g_get_monotonic_time () - self->continue_toast_added) / 1000;
   if (shown_ms >= CONTINUE_TOAST_SHOWN_MS)
     {
-      adw_toast_dismiss (self->continue_toast);
+      adw_toast_dismiss (toast);
       return;
     }
-  self->continue_dismissing = g_object_ref (self->continue_toast);
-  self->continue_dismiss_id = g_timeout_add (CONTINUE_TOAST_SHOWN_MS - shown_ms, dismiss_continue_toast_cb, self);
+  g_object_set_data (G_OBJECT (toast), "gpm-going", GINT_TO_POINTER (TRUE));
+  g_timeout_add_full (G_PRIORITY_DEFAULT, CONTINUE_TOAST_SHOWN_MS - shown_ms, dismiss_toast_cb,
+                      g_object_ref (toast), g_object_unref);
 }
 
 void
@@ -440,10 +440,11 @@ find_journal_thread (GTask        *task,
 
 /* "Continue": the saved plan's audiences come back with it */
 static void
-continue_clicked_cb (GpmWindow *self)
+continue_clicked_cb (GpmWindow *self,
+                     AdwToast  *toast)
 {
-  /* (taken already: its toast is on its way out) */
-  if (self->continue_dismiss_id != 0)
+  /* (taken already, or moot: its toast is on its way out) */
+  if (g_object_get_data (G_OBJECT (toast), "gpm-going") != NULL)
     return;
   self->continuing = TRUE;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
@@ -499,6 +500,8 @@ journal_found_cb (GObject      *source,
                              f->n_posted);
   else
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
+  /* an offer for the takeout shown before is moot */
+  dismiss_continue_toast (self);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
@@ -584,8 +587,6 @@ sidebar_selection_changed_cb (GpmWindow *self)
 void
 _gpm_window_migration_dispose (GpmWindow *self)
 {
-  g_clear_handle_id (&self->continue_dismiss_id, g_source_remove);
-  g_clear_object (&self->continue_dismissing);
   g_clear_object (&self->plan);
   g_clear_weak_pointer (&self->plan_import);
   g_clear_pointer (&self->continue_audiences, g_strfreev);

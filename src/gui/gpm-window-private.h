@@ -58,8 +58,6 @@ struct _GpmWindow
   GCancellable         *states_cancellable;
   AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
   gint64                continue_toast_added; /* when, monotonic µs */
-  guint                 continue_dismiss_id;  /* its dismissal, once it is fully shown, */
-  AdwToast             *continue_dismissing;  /* of this toast */
   GpmPlan              *plan;           /* the shown takeout's migration plan (gpm_window_get_plan()) */
   GpmImport            *plan_import;    /* weak: the import self->plan is for */
   GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
