@@ -697,6 +697,112 @@ test_create_aspect (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+continue_offered (gpointer window)
+{
+  return ((GpmWindow *) window)->continue_toast != NULL;
+}
+
+static gboolean
+offer_gone (gpointer window)
+{
+  return ((GpmWindow *) window)->continue_toast == NULL;
+}
+
+/* "Continue" taken the moment its offer comes, the offer's toast replacing
+ * another: the offer goes, once it is shown (libadwaita 1.2's overlay
+ * frees its record of a toast dismissed while its show animation runs, and
+ * the show's end then reads it: under MALLOC_PERTURB_, which meson test
+ * sets, a SIGSEGV in adw_animation_skip()) */
+static void
+test_continue_at_once (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  g_autoptr(GpmPod) pod = NULL;
+  g_autoptr(AdwToast) busy = adw_toast_new ("Busy");
+  GSettings *settings = gpm_settings_get_default ();
+  GpmWindow *window, *again;
+  GpmMigratePage *page;
+
+  gpm_test_pod_add_user (fx->pod, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "alice", "Family");
+  pod = sign_in_as (fx->pod, "alice");
+
+  /* a plan kept in this account's journal: the next window offers to continue */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open_everything (window, fx->paths);
+  page = gpm_window_get_migrate_page (window);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
+  g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
+  g_settings_set_string (settings, "last-pod", gpm_pod_get_address (pod));
+  g_settings_set_string (settings, "last-user", "alice");
+
+  /* another toast on screen when the offer comes */
+  again = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (again), 1100, 720);
+  gtk_window_present (GTK_WINDOW (again));
+  adw_toast_set_timeout (busy, 0);
+  adw_toast_overlay_add_toast (again->toast_overlay, g_object_ref (busy));
+  iterate_for (500);
+  gpm_test_gui_open (again, fx->paths);
+  g_assert_true (gpm_test_gui_wait (continue_offered, again, 60));
+  /* (the offer in view now if it waited for that toast) */
+  adw_toast_dismiss (busy);
+  gpm_window_continue_migration (again, pod);
+  g_assert_true (gpm_test_gui_wait (offer_gone, again, 10));
+  g_assert_true (gpm_test_gui_wait (prepared, gpm_window_get_migrate_page (again), 60));
+  /* every toast animation over */
+  iterate_for (1000);
+
+  gtk_window_destroy (GTK_WINDOW (again));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "last-pod");
+  g_settings_reset (settings, "last-user");
+}
+
+/* The window closed while "New Aspect…" asks the pod for the aspect, and
+ * the pod refuses the name: not asked again, in a dialog of no window (the
+ * page kept alive by it) */
+static void
+test_close_while_creating_aspect (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  g_autoptr(GpmPod) pod = NULL;
+  GpmWindow *window;
+  GpmMigratePage *page;
+  AdwComboRow *work_row;
+  AdwMessageDialog *dialog;
+  guint n_choices;
+
+  gpm_test_pod_add_user (fx->pod, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "alice", "Family");
+  pod = sign_in_as (fx->pod, "alice");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open_everything (window, fx->paths);
+  page = gpm_window_get_migrate_page (window);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
+  g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+
+  work_row = mapping_row (page, "circles/2-w");
+  n_choices = g_list_model_get_n_items (adw_combo_row_get_model (work_row));
+  adw_combo_row_set_selected (work_row, n_choices - 1);
+  g_assert_true (gpm_test_gui_wait (new_aspect_dialog_says, "shared with “Work”", 10));
+  dialog = (AdwMessageDialog *) gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "family");
+  /* the pod takes 2 s to answer; the window closes meanwhile */
+  gpm_test_pod_inject_fault (fx->pod, "/api/v1/aspects", GPM_TEST_POD_FAULT_SLOW, 2000, 1);
+  adw_message_dialog_response (dialog, "create");
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (3000);
+  g_assert_null (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
 /* Prepares the plan of @window for @pod and waits until it is shown */
 static void
 plan_for (GpmWindow *window,
@@ -1198,6 +1304,8 @@ main (int   argc,
   g_test_add_func ("/gui/plan/start-gap-quit", test_start_gap_quit);
   g_test_add_func ("/gui/plan/other-account", test_other_account);
   g_test_add_func ("/gui/plan/decisions-before-sign-in", test_decisions_before_sign_in);
+  g_test_add_func ("/gui/plan/continue-at-once", test_continue_at_once);
+  g_test_add_func ("/gui/plan/close-while-creating-aspect", test_close_while_creating_aspect);
 
   return g_test_run ();
 }

@@ -671,8 +671,10 @@ new_aspect_created_cb (GObject      *source,
     {
       g_autofree char *message = gpm_gui_error_message (error);
 
-      /* asked again, with why and the name as typed */
-      ask_new_aspect (self, na->key, na->person, na->label, na->typed, message);
+      /* asked again, with why and the name as typed; not once the window
+       * has closed (a dialog of no window, keeping the page alive) */
+      if (GTK_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+        ask_new_aspect (self, na->key, na->person, na->label, na->typed, message);
       new_aspect_free (na);
       return;
     }

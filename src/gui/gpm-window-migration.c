@@ -267,6 +267,45 @@ gpm_window_get_plan (GpmWindow *self)
   return self->plan;
 }
 
+/* libadwaita 1.2's AdwToastOverlay frees its record of a toast dismissed
+ * while the toast's show animation still runs if the hide animation (300
+ * ms) ends first, and the show's end then reads the freed record: a crash
+ * (SIGSEGV under adw_animation_skip()). The show takes 500 ms when the
+ * toast replaces another, 300 ms otherwise, and a hide started within the
+ * show's frame can start earlier on the frame clock. The offer to continue
+ * is shown when it is added (high priority): this long after that, its show
+ * is over. */
+#define CONTINUE_TOAST_SHOWN_MS 750
+
+static gboolean
+dismiss_toast_cb (gpointer toast)
+{
+  adw_toast_dismiss (toast);
+  return G_SOURCE_REMOVE;
+}
+
+/* The offer taken or moot: its toast goes, now or once it is fully shown
+ * (marked as going meanwhile; a toast whose window has gone in between
+ * has nothing left to dismiss) */
+static void
+dismiss_continue_toast (GpmWindow *self)
+{
+  AdwToast *toast = self->continue_toast;
+  gint64 shown_ms;
+
+  if (toast == NULL || g_object_get_data (G_OBJECT (toast), "gpm-going") != NULL)
+    return;
+  shown_ms = (g_get_monotonic_time () - self->continue_toast_added) / 1000;
+  if (shown_ms >= CONTINUE_TOAST_SHOWN_MS)
+    {
+      adw_toast_dismiss (toast);
+      return;
+    }
+  g_object_set_data (G_OBJECT (toast), "gpm-going", GINT_TO_POINTER (TRUE));
+  g_timeout_add_full (G_PRIORITY_DEFAULT, CONTINUE_TOAST_SHOWN_MS - shown_ms, dismiss_toast_cb,
+                      g_object_ref (toast), g_object_unref);
+}
+
 void
 gpm_window_show_migration (GpmWindow *self,
                            GpmPod    *pod)
@@ -277,8 +316,7 @@ gpm_window_show_migration (GpmWindow *self,
   g_return_if_fail (self->shown_import != NULL);
 
   /* Continuing is what this does: the offer has been taken */
-  if (self->continue_toast != NULL)
-    adw_toast_dismiss (self->continue_toast);
+  dismiss_continue_toast (self);
   plan = gpm_window_get_plan (self);
   if (self->continuing && self->continue_audiences != NULL)
     {
@@ -402,8 +440,12 @@ find_journal_thread (GTask        *task,
 
 /* "Continue": the saved plan's audiences come back with it */
 static void
-continue_clicked_cb (GpmWindow *self)
+continue_clicked_cb (GpmWindow *self,
+                     AdwToast  *toast)
 {
+  /* (taken already, or moot: its toast is on its way out) */
+  if (g_object_get_data (G_OBJECT (toast), "gpm-going") != NULL)
+    return;
   self->continuing = TRUE;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.migrate", NULL);
 }
@@ -458,11 +500,16 @@ journal_found_cb (GObject      *source,
                              f->n_posted);
   else
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
+  /* an offer for the takeout shown before is moot */
+  dismiss_continue_toast (self);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);
+  /* shown now, even over another toast (dismiss_continue_toast()) */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_set_weak_pointer (&self->continue_toast, toast);
+  self->continue_toast_added = g_get_monotonic_time ();
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

@@ -57,6 +57,7 @@ struct _GpmWindow
   gboolean              states_loading;
   GCancellable         *states_cancellable;
   AdwToast             *continue_toast; /* "Continue where you left off?", while shown */
+  gint64                continue_toast_added; /* when, monotonic µs */
   GpmPlan              *plan;           /* the shown takeout's migration plan (gpm_window_get_plan()) */
   GpmImport            *plan_import;    /* weak: the import self->plan is for */
   GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
