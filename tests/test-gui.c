@@ -1786,6 +1786,17 @@ run_view_at (int         width,
   return row;
 }
 
+static GtkWidget *
+nth_child (GtkWidget *widget,
+           int        n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  while (n-- > 0)
+    child = gtk_widget_get_next_sibling (child);
+  return child;
+}
+
 /* The bounds of the @i-th shown button of @row */
 static void
 child_bounds (GtkWidget       *row,
@@ -1834,6 +1845,13 @@ test_run_buttons_stack (void)
   /* Hidden buttons take no space: three buttons and two gaps */
   g_assert_cmpint (gtk_widget_get_height (row), ==,
                    (int) (a.size.height + b.size.height + c.size.height) + 2 * 12);
+  /* Tab goes top to bottom, as it went left to right */
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (stopped); i++)
+    {
+      g_assert_true (gtk_widget_child_focus (row, GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_window_get_focus (window) == nth_child (row, stopped[i]));
+    }
   gtk_window_destroy (window);
 
   row = run_view_at (1100, stopped, G_N_ELEMENTS (stopped), &page_min, &window);
