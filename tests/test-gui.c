@@ -19,9 +19,11 @@
 #include <glib/gstdio.h>
 
 #include "gpm-application.h"
+#include "gpm-button-row.h"
 #include "gpm-date-line.h"
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
+#include "gpm-migrate-page.h"
 #include "gpm-post-list-model.h"
 #include "gpm-preferences-window.h"
 #include "gpm-takeout-gen.h"
@@ -1738,6 +1740,141 @@ test_preview_long_post (void)
   gpm_test_rm_rf (tmp);
 }
 
+static gboolean
+is_allocated (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 0;
+}
+
+/* The migrate page's run view in a window @width wide, showing the
+ * buttons of @shown (indexes into the row: Pause 0, Stop 1, Back to Posts
+ * 2, Continue 3, Retry Failed Posts 4, Open Folder 5, Done 6): the page's
+ * minimum width, and the row as laid out. */
+static GtkWidget *
+run_view_at (int         width,
+             const int  *shown,
+             guint       n_shown,
+             int        *out_page_min,
+             GtkWindow **out_window)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  GtkWidget *page = g_object_new (GPM_TYPE_MIGRATE_PAGE, NULL);
+  GtkWidget *row;
+  int i = 0;
+
+  gtk_window_set_child (window, page);
+  gtk_stack_set_visible_child_name (GTK_STACK (find_descendant (page, GTK_TYPE_STACK)), "run");
+  row = find_descendant (page, GPM_TYPE_BUTTON_ROW);
+  g_assert_nonnull (row);
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child), i++)
+    {
+      gboolean visible = FALSE;
+
+      for (guint j = 0; j < n_shown; j++)
+        visible |= shown[j] == i;
+      gtk_widget_set_visible (child, visible);
+    }
+  g_assert_cmpint (i, ==, 7);
+  gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, out_page_min, NULL, NULL, NULL);
+
+  gtk_window_set_default_size (window, width, 700);
+  gtk_window_present (window);
+  g_assert_true (gpm_test_gui_wait (is_allocated, row, 10));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, width);
+
+  *out_window = window;
+  return row;
+}
+
+static GtkWidget *
+nth_child (GtkWidget *widget,
+           int        n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  while (n-- > 0)
+    child = gtk_widget_get_next_sibling (child);
+  return child;
+}
+
+/* The bounds of the @i-th shown button of @row */
+static void
+child_bounds (GtkWidget       *row,
+              guint            i,
+              graphene_rect_t *bounds)
+{
+  GtkWidget *child = gtk_widget_get_first_child (row);
+
+  for (;; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child) && i-- == 0)
+      break;
+  g_assert_true (gtk_widget_compute_bounds (child, row, bounds));
+}
+
+/* The run view's pill buttons are a row in a wide window and stacked,
+ * centered and all as wide, in a 400 px one, which the page's minimum
+ * width then allows (a GtkBox of them did not). A stopped run with
+ * failures: Continue, Retry Failed Posts, Done. */
+static void
+test_run_buttons_stack (void)
+{
+  const int stopped[] = { 3, 4, 6 };
+  const int running[] = { 0, 1, 2 };
+  GtkWindow *window;
+  GtkWidget *row;
+  graphene_rect_t a, b, c;
+  int page_min, row_nat;
+
+  row = run_view_at (400, stopped, G_N_ELEMENTS (stopped), &page_min, &window);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &row_nat, NULL, NULL);
+  g_test_message ("page's minimum width %d, the row's natural %d, its width at 400: %d",
+                  page_min, row_nat, gtk_widget_get_width (row));
+  g_assert_cmpint (page_min, <=, 400);
+  g_assert_cmpint (row_nat, >, gtk_widget_get_width (row));
+  g_assert_true (gpm_button_row_get_stacked (GPM_BUTTON_ROW (row)));
+  child_bounds (row, 0, &a);
+  child_bounds (row, 1, &b);
+  child_bounds (row, 2, &c);
+  g_assert_cmpfloat (a.origin.y + a.size.height, <=, b.origin.y);
+  g_assert_cmpfloat (b.origin.y + b.size.height, <=, c.origin.y);
+  g_assert_cmpfloat (a.size.width, ==, c.size.width);
+  g_assert_cmpfloat (b.size.width, ==, c.size.width);
+  g_assert_cmpfloat (a.origin.x, ==, c.origin.x);
+  g_assert_cmpfloat (a.origin.x, >=, 0);
+  g_assert_cmpfloat (c.origin.x + c.size.width, <=, gtk_widget_get_width (row));
+  /* Hidden buttons take no space: three buttons and two gaps */
+  g_assert_cmpint (gtk_widget_get_height (row), ==,
+                   (int) (a.size.height + b.size.height + c.size.height) + 2 * 12);
+  /* Tab goes top to bottom, as it went left to right */
+  gtk_window_set_focus (window, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (stopped); i++)
+    {
+      g_assert_true (gtk_widget_child_focus (row, GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_window_get_focus (window) == nth_child (row, stopped[i]));
+    }
+  gtk_window_destroy (window);
+
+  row = run_view_at (1100, stopped, G_N_ELEMENTS (stopped), &page_min, &window);
+  g_assert_false (gpm_button_row_get_stacked (GPM_BUTTON_ROW (row)));
+  g_assert_cmpint (gtk_widget_get_width (row), ==, row_nat);
+  child_bounds (row, 0, &a);
+  child_bounds (row, 1, &b);
+  child_bounds (row, 2, &c);
+  g_assert_cmpfloat (a.origin.y, ==, c.origin.y);
+  g_assert_cmpfloat (a.origin.x + a.size.width, <, b.origin.x);
+  g_assert_cmpfloat (b.origin.x + b.size.width, <, c.origin.x);
+  g_assert_cmpint (gtk_widget_get_height (row), ==, (int) a.size.height);
+  gtk_window_destroy (window);
+
+  /* Running: a row again where it fits, whatever the language */
+  row = run_view_at (400, running, G_N_ELEMENTS (running), &page_min, &window);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &row_nat, NULL, NULL);
+  g_test_message ("running: the row's natural width %d, its width at 400: %d", row_nat, gtk_widget_get_width (row));
+  g_assert_cmpint (page_min, <=, 400);
+  g_assert_true (gpm_button_row_get_stacked (GPM_BUTTON_ROW (row)) == (row_nat > gtk_widget_get_width (row)));
+  gtk_window_destroy (window);
+}
+
 /* The renderer is chosen (an environment variable set) before GTK starts
  * and before any thread but the one JavaScriptCore's library starts when it
  * is loaded: the GL driver is asked in a child process. */
@@ -1797,6 +1934,7 @@ main (int   argc,
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);
   g_test_add_func ("/gui/preview-long-post", test_preview_long_post);
+  g_test_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
 
   ret = g_test_run ();
 

@@ -11,6 +11,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-application.h"
+#include "gpm-button-row.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-util.h"
 
@@ -268,6 +269,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (GPM_TYPE_BUTTON_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-migrate-page.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stack);
