@@ -1332,7 +1332,11 @@ test_ticks_while_reading (void)
   g_autofree char *circle_key = NULL;
   g_auto(GStrv) ticked = NULL;
 
-  manifest = write_generated (dir, 8000, 14, GPM_GEN_FORM_MULTI, paths);
+  /* Big enough that the reading goes on well after the sidebar's first
+   * tree (which waits until no new community comes in, see
+   * gpm-window-import.c): 8,000 posts were read before it now and then
+   * on a loaded machine, once the reading got faster */
+  manifest = write_generated (dir, 20000, 14, GPM_GEN_FORM_MULTI, paths);
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   sidebar = gpm_window_get_sidebar (window);

@@ -132,33 +132,25 @@ _gpm_convert_cap_nesting (const char *html,
   return out ? g_string_free (out, FALSE) : NULL;
 }
 
-static void
-free_parser (gpointer ctxt)
-{
-  htmlFreeParserCtxt (ctxt);
-}
-
-/* One parser context per thread, reset for each post (its dictionary and
- * buffers are reused: a good part of the time a post takes). */
-static GPrivate parser_key = G_PRIVATE_INIT (free_parser);
-
+/* A parser context of its own for each post. One context a thread, reset
+ * for each post, was cheaper, but libxml2 2.9.14 can leave a freed input
+ * buffer on a reused context's input stack: the next post's reset then
+ * closed a freed encoder (a crash in iconv_close() under the warnings
+ * check, seen in /gui/ticks-while-reading under load). */
 htmlDocPtr
 _gpm_convert_parse_html (const char *html)
 {
-  htmlParserCtxtPtr ctxt = g_private_get (&parser_key);
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
   htmlDocPtr doc;
 
   if (ctxt == NULL)
-    {
-      ctxt = htmlNewParserCtxt ();
-      if (ctxt == NULL)
-        return NULL;
-      g_private_set (&parser_key, ctxt);
-    }
+    return NULL;
   if (ctxt->sax != NULL)
     ctxt->sax->characters = sax_characters;
+  /* (the document keeps its own reference to the context's dictionary) */
   doc = htmlCtxtReadMemory (ctxt, html, (int) MIN (strlen (html), (gsize) G_MAXINT), NULL, "UTF-8",
                             HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+  htmlFreeParserCtxt (ctxt);
   return doc;
 }
 
