@@ -66,6 +66,7 @@ struct _Entry {
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
   GStringChunk *names;   /* their names */
+  GPtrArray  *slabs;     /* the blocks the entries live in, owned */
   GArray     *by_base;   /* guint32: the entries' positions in @entries, sorted by
                           * base name (a name is found by a binary search of
                           * @entries, a base name of this: at 200,000 entries two
@@ -112,6 +113,9 @@ typedef struct {
 
   GPtrArray               *entries;   /* Entry*, owned */
   GStringChunk            *names;     /* theirs: one block, not a malloc each */
+  GPtrArray               *slabs;     /* the entries themselves, ENTRY_SLAB a block (a
+                                       * malloc each took 64 bytes for 48) */
+  guint                    slab_used; /* entries taken from the last block */
   GHashTable              *seen;      /* name → Entry* */
   GPtrArray               *problems;  /* GpmProblem* */
 
@@ -166,12 +170,15 @@ typedef struct {
 #define FOLDER_JSON_UNIT 4096
 
 /* gpm-takeout.c: entries, names, the index */
+#define ENTRY_SLAB 4096
+/* Frees what the entry holds, not the entry (it lives in a slab). */
 void gpm_takeout_entry_free (gpointer data);
 const char *gpm_takeout_base_name (const char *name);
 gboolean gpm_takeout_is_json_name (const char *name);
 char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
+                              GPtrArray    *slabs,
                               GStringChunk *names);
 Entry *gpm_takeout_index_find (Index      *index,
                                const char *name);

@@ -52,7 +52,6 @@ gpm_takeout_entry_free (gpointer data)
       g_clear_error (&e->rare->image_error);
       g_free (e->rare);
     }
-  g_free (e);
 }
 
 const char *
@@ -106,11 +105,13 @@ entries_sorted (GPtrArray *entries)
  * takeout's scopes never needs it. */
 Index *
 gpm_takeout_index_new (GPtrArray    *entries,
+                       GPtrArray    *slabs,
                        GStringChunk *names)
 {
   Index *index = g_new0 (Index, 1);
 
   index->names = names;
+  index->slabs = slabs;
   /* A folder's walk lists its files in order already. */
   if (!entries_sorted (entries))
     g_ptr_array_sort (entries, entry_compare);
@@ -219,6 +220,7 @@ index_free (gpointer data)
   g_clear_pointer (&index->by_base, g_array_unref);
   g_clear_pointer (&index->by_url, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
+  g_clear_pointer (&index->slabs, g_ptr_array_unref);
   g_clear_pointer (&index->names, g_string_chunk_free);
   g_free (index);
 }
@@ -496,7 +498,7 @@ gpm_takeout_get_entries (GpmTakeout *self)
       /* Not loaded yet: an empty list, kept alive by the retired list. */
       g_mutex_lock (&self->lock);
       if (self->index == NULL)
-        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL);
+        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL);
       index = self->index;
       g_mutex_unlock (&self->lock);
     }
