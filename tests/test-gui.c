@@ -20,6 +20,7 @@
 
 #include "gpm-application.h"
 #include "gpm-button-row.h"
+#include "gpm-convert.h"
 #include "gpm-date-line.h"
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
@@ -1277,6 +1278,101 @@ test_post_list_model (void)
   gpm_takeout_gen_manifest_free (manifest);
 }
 
+/* What a search looks in, computed here as the model is documented to: the
+ * post's text, its link's title and address, the reshared text, folded. */
+static gboolean
+search_oracle (GpmPost    *post,
+               const char *folded_search)
+{
+  g_autofree char *plain = gpm_convert_html_to_plain (gpm_post_get_content (post), 0);
+  g_autoptr(GString) all = g_string_new (plain);
+  g_autofree char *folded = NULL;
+  const char *link_title, *link_url, *reshared;
+
+  gpm_post_get_search_parts (post, &link_title, &link_url, &reshared);
+  if (link_title != NULL || link_url != NULL)
+    g_string_append_printf (all, "\n%s\n%s", link_title ? link_title : "", link_url ? link_url : "");
+  if (reshared != NULL)
+    {
+      g_autofree char *text = gpm_convert_html_to_plain (reshared, 0);
+      g_string_append_printf (all, "\n%s", g_strstrip (text));
+    }
+  folded = g_utf8_casefold (all->str, all->len);
+  return strstr (folded, folded_search) != NULL;
+}
+
+/* The search texts are kept deflated in blocks (issue 13): a search over
+ * 2,000 posts, added in batches in any order, finds exactly the posts whose
+ * text has the words (no audience names match these). */
+static void
+test_post_list_model_search (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "list-model-search", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GpmPostListModel) model = gpm_post_list_model_new ();
+  g_autoptr(GPtrArray) shuffled = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
+  g_autoptr(GHashTable) all_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *searches[] = { "the", "köln", "example.org/1", "Hudson" };
+  GpmGenManifest *manifest;
+  GPtrArray *all;
+
+  manifest = write_generated (dir, 2000, 16, GPM_GEN_FORM_ZIP, paths);
+  import = gpm_import_new ((const char * const *) paths->pdata);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  all = gpm_import_get_posts (import);
+  for (guint i = 0; i < all->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (all, i));
+      for (guint k = 0; k < scopes->len; k++)
+        g_hash_table_add (all_keys, (gpointer) gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+    }
+
+  /* half, a search (its texts made for these), the rest in batches all
+   * over (their texts come after), then each search */
+  shuffled = shuffled_copy (all, rand);
+  for (guint done = 0; done < shuffled->len; done += 250)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+      for (guint k = done; k < done + 250 && k < shuffled->len; k++)
+        g_ptr_array_add (batch, shuffled->pdata[k]);
+      gpm_post_list_model_add_posts (model, batch);
+      if (done == 1000)
+        {
+          gpm_post_list_model_set_filter (model, all_keys, NULL, "a", FALSE, NULL);
+          g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+        }
+    }
+  for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+    {
+      g_autofree char *folded = g_utf8_casefold (searches[s], -1);
+      g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
+      guint expected = 0;
+
+      gpm_post_list_model_set_filter (model, all_keys, NULL, folded, FALSE, NULL);
+      g_assert_true (gpm_test_gui_wait (model_settled, model, 30));
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+        {
+          g_autoptr(GpmPost) post = g_list_model_get_item (G_LIST_MODEL (model), i);
+          g_hash_table_add (shown, post);
+        }
+      for (guint i = 0; i < all->len; i++)
+        if (search_oracle (g_ptr_array_index (all, i), folded))
+          {
+            expected++;
+            g_assert_true (g_hash_table_contains (shown, g_ptr_array_index (all, i)));
+          }
+      g_test_message ("%s: %u shown, %u expected", folded, g_hash_table_size (shown), expected);
+      g_assert_cmpuint (expected, >, 0);
+      g_assert_cmpuint (g_hash_table_size (shown), ==, expected);
+    }
+  gpm_takeout_gen_manifest_free (manifest);
+}
+
 static gboolean
 tree_or_read (gpointer window)
 {
@@ -1934,6 +2030,7 @@ main (int   argc,
   g_test_add_func ("/gui/close-while-reading", test_close_while_reading);
   g_test_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
   g_test_add_func ("/gui/post-list-model", test_post_list_model);
+  g_test_add_func ("/gui/post-list-model-search", test_post_list_model_search);
   g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
   g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
   g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);

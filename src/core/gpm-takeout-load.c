@@ -109,7 +109,12 @@ gpm_takeout_load_add_entry (LoadState *st,
       return NULL;
     }
 
-  e = g_new0 (Entry, 1);
+  if (st->slabs->len == 0 || st->slab_used == ENTRY_SLAB)
+    {
+      g_ptr_array_add (st->slabs, g_new0 (Entry, ENTRY_SLAB));
+      st->slab_used = 0;
+    }
+  e = (Entry *) g_ptr_array_index (st->slabs, st->slabs->len - 1) + st->slab_used++;
   e->pub.name = g_string_chunk_insert (st->names, name);
   g_free (name);
   e->pub.size = size;
@@ -123,7 +128,6 @@ gpm_takeout_load_add_entry (LoadState *st,
   g_ptr_array_add (st->entries, e);
   if (st->seen)
     g_hash_table_insert (st->seen, e->pub.name, e);
-  gpm_takeout_index_chain_base (st->by_base, e);
   return e;
 }
 
@@ -1087,7 +1091,7 @@ gpm_takeout_load (GpmTakeout             *self,
   st.dir_fd = -1;
   st.entries = g_ptr_array_new_with_free_func (gpm_takeout_entry_free);
   st.names = g_string_chunk_new (64 * 1024);
-  st.by_base = g_hash_table_new (g_str_hash, g_str_equal);
+  st.slabs = g_ptr_array_new_with_free_func (g_free);
   st.problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
 
   /* Walk the folders first so the total is known before reading starts. */
@@ -1142,9 +1146,9 @@ gpm_takeout_load (GpmTakeout             *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       g_clear_pointer (&st.seen, g_hash_table_unref);
-      g_clear_pointer (&st.by_base, g_hash_table_unref);
       g_clear_pointer (&st.names, g_string_chunk_free);
       g_ptr_array_unref (st.entries);
+      g_ptr_array_unref (st.slabs);
       g_ptr_array_unref (st.problems);
       return FALSE;
     }
@@ -1154,9 +1158,10 @@ gpm_takeout_load (GpmTakeout             *self,
   g_mutex_lock (&self->lock);
   if (self->index)
     g_ptr_array_add (self->retired, self->index);
-  /* The names seen are the lookup table by name, once every name was kept. */
-  self->index = gpm_takeout_index_new (st.entries, g_steal_pointer (&st.seen), g_steal_pointer (&st.by_base),
-                                       g_steal_pointer (&st.names));
+  /* A name is looked up by a binary search of the sorted entries after the
+   * load: the names seen are not kept (5 MB at 200,000 entries). */
+  g_clear_pointer (&st.seen, g_hash_table_unref);
+  self->index = gpm_takeout_index_new (st.entries, st.slabs, g_steal_pointer (&st.names));
   g_ptr_array_unref (self->problems);
   self->problems = st.problems;
   g_mutex_unlock (&self->lock);

@@ -179,7 +179,7 @@ index_ensure_sidecars (GpmTakeout *self,
       if (!gpm_takeout_is_sidecar_name (e->pub.name))
         continue;
       media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
-      media = g_hash_table_lookup (index->by_name, media_name);
+      media = gpm_takeout_index_find (index, media_name);
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
           /* Read while loading: the sidecar's own column, handed to its media
@@ -288,10 +288,11 @@ unique_by_base_name (GpmTakeout *self,
                      const char *base,
                      const char *url)
 {
-  Entry *e = g_hash_table_lookup (index->by_base, base);
+  gboolean unique = FALSE;
+  Entry *e = gpm_takeout_index_find_base (index, base, &unique);
   gboolean claimed;
 
-  if (e == NULL || e->next_same_base != NULL || gpm_takeout_is_sidecar_name (e->pub.name))
+  if (e == NULL || !unique || gpm_takeout_is_sidecar_name (e->pub.name))
     return NULL;
   g_mutex_lock (&self->lock);
   claimed = g_hash_table_contains (self->other_refs, base) ||
@@ -338,13 +339,13 @@ gpm_takeout_find_media (GpmTakeout *self,
       joined = dir[0] ? g_strconcat (dir, "/", file_name, NULL) : g_strdup (file_name);
       wanted = resolve_relative (joined);
       if (wanted)
-        exact = g_hash_table_lookup (index->by_name, wanted);
+        exact = gpm_takeout_index_find (index, wanted);
       if (exact == NULL)
         {
           g_clear_pointer (&wanted, g_free);
           wanted = resolve_relative (file_name);
           if (wanted)
-            exact = g_hash_table_lookup (index->by_name, wanted);
+            exact = gpm_takeout_index_find (index, wanted);
         }
       /* A stale path that now names another photo (its sidecar says so) is
        * not this one. A name made from the url ("photo.jpg", which many

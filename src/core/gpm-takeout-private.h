@@ -49,14 +49,13 @@ typedef struct {
   GError          *image_error;    /* the cheap image check failed with this */
 } EntryRare;
 
-/* 56 bytes (a takeout of 100,000 posts has 200,000 entries): what most
+/* 48 bytes (a takeout of 100,000 posts has 200,000 entries): what most
  * entries need, the rest behind @rare. */
 struct _Entry {
   GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry*; @pub.name lives
                                     * in the index's string chunk */
   guint            ordinal;        /* header number in its archive part */
   gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
-  Entry           *next_same_base; /* chain of entries with the same base name */
   char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one;
                                     * a sidecar read while loading: its own url column (its
                                     * bytes are not kept: a big takeout has 100,000 of them),
@@ -67,8 +66,11 @@ struct _Entry {
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
   GStringChunk *names;   /* their names */
-  GHashTable *by_name;   /* name → Entry* */
-  GHashTable *by_base;   /* base name → first Entry* of its chain */
+  GPtrArray  *slabs;     /* the blocks the entries live in, owned */
+  GArray     *by_base;   /* guint32: the entries' positions in @entries, sorted by
+                          * base name (a name is found by a binary search of
+                          * @entries, a base name of this: at 200,000 entries two
+                          * hash tables were 10 MB, this is 0.8 MB) */
   GHashTable *by_url;    /* a sidecar's url → the media Entry* it describes;
                           * built on first use, under the takeout's sidecar_lock */
 } Index;
@@ -89,7 +91,7 @@ struct _GpmTakeout {
   GMutex      directory_lock; /* guards the parts' @directory and @offsets */
 
   GMutex      sidecar_lock;   /* guards building the index's by_url table */
-  GMutex      tables_lock;    /* guards building the index's by_name and by_base tables */
+  GMutex      tables_lock;    /* guards building the index's by_base table */
   GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
   GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
 };
@@ -111,10 +113,10 @@ typedef struct {
 
   GPtrArray               *entries;   /* Entry*, owned */
   GStringChunk            *names;     /* theirs: one block, not a malloc each */
+  GPtrArray               *slabs;     /* the entries themselves, ENTRY_SLAB a block (a
+                                       * malloc each took 64 bytes for 48) */
+  guint                    slab_used; /* entries taken from the last block */
   GHashTable              *seen;      /* name → Entry* */
-  GHashTable              *by_base;   /* base name → Entry* chain (the index's, made here:
-                                       * the loading thread has time for it, the lookups
-                                       * after the load do not wait for it) */
   GPtrArray               *problems;  /* GpmProblem* */
 
   int                      dir_fd;    /* folder being read, -1 */
@@ -168,17 +170,21 @@ typedef struct {
 #define FOLDER_JSON_UNIT 4096
 
 /* gpm-takeout.c: entries, names, the index */
+#define ENTRY_SLAB 4096
+/* Frees what the entry holds, not the entry (it lives in a slab). */
 void gpm_takeout_entry_free (gpointer data);
 const char *gpm_takeout_base_name (const char *name);
 gboolean gpm_takeout_is_json_name (const char *name);
 char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
-                              GHashTable   *by_name,
-                              GHashTable   *by_base,
+                              GPtrArray    *slabs,
                               GStringChunk *names);
-void gpm_takeout_index_chain_base (GHashTable *by_base,
-                                   Entry      *e);
+Entry *gpm_takeout_index_find (Index      *index,
+                               const char *name);
+Entry *gpm_takeout_index_find_base (Index      *index,
+                                    const char *base,
+                                    gboolean   *unique);
 const char *gpm_takeout_entry_raw_name (const Entry *e);
 void gpm_takeout_entry_set_image_error (Entry  *e,
                                         GError *error);

@@ -52,7 +52,6 @@ gpm_takeout_entry_free (gpointer data)
       g_clear_error (&e->rare->image_error);
       g_free (e->rare);
     }
-  g_free (e);
 }
 
 const char *
@@ -102,21 +101,17 @@ entries_sorted (GPtrArray *entries)
   return TRUE;
 }
 
-/* The lookup tables are built on the first lookup: listing a takeout's
- * scopes never needs them. */
-/* @by_name: the names seen while loading, when they were all kept; @by_base:
- * the base names, chained while loading (takes both; either may be NULL). */
+/* The lookup table by base name is built on the first lookup: listing a
+ * takeout's scopes never needs it. */
 Index *
 gpm_takeout_index_new (GPtrArray    *entries,
-                       GHashTable   *by_name,
-                       GHashTable   *by_base,
+                       GPtrArray    *slabs,
                        GStringChunk *names)
 {
   Index *index = g_new0 (Index, 1);
 
   index->names = names;
-  index->by_name = by_name;
-  index->by_base = by_base;
+  index->slabs = slabs;
   /* A folder's walk lists its files in order already. */
   if (!entries_sorted (entries))
     g_ptr_array_sort (entries, entry_compare);
@@ -124,40 +119,97 @@ gpm_takeout_index_new (GPtrArray    *entries,
   return index;
 }
 
-/* Called with self->tables_lock held. */
+/* The entry named @name: a binary search of the entries, sorted by name. */
+Entry *
+gpm_takeout_index_find (Index      *index,
+                        const char *name)
+{
+  guint lo = 0, hi = index->entries->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      Entry *e = g_ptr_array_index (index->entries, mid);
+      int c = strcmp (name, e->pub.name);
+
+      if (c == 0)
+        return e;
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return NULL;
+}
+
+typedef struct {
+  const char *base;
+  guint32     position;
+} BaseName;
+
+static int
+base_name_compare (gconstpointer a,
+                   gconstpointer b)
+{
+  const BaseName *ba = a;
+  const BaseName *bb = b;
+  int c = strcmp (ba->base, bb->base);
+
+  return c ? c : (ba->position > bb->position) - (ba->position < bb->position);
+}
+
+/* Called with self->tables_lock held (after the load: the entries no
+ * longer change). */
 static void
 index_ensure_tables (Index *index)
 {
-  gboolean names_known = index->by_name != NULL;
-  gboolean bases_known = index->by_base != NULL;
+  guint n = index->entries->len;
+  BaseName *bases;
 
-  if (names_known && bases_known)
+  if (index->by_base != NULL)
     return;
-  if (!names_known)
-    index->by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  if (!bases_known)
-    index->by_base = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = index->entries->len; i > 0; i--)
+  bases = g_new (BaseName, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
     {
-      Entry *e = g_ptr_array_index (index->entries, i - 1);
+      Entry *e = g_ptr_array_index (index->entries, i);
 
-      if (!names_known)
-        g_hash_table_insert (index->by_name, e->pub.name, e);
-      if (!bases_known)
-        gpm_takeout_index_chain_base (index->by_base, e);
+      bases[i].base = gpm_takeout_base_name (e->pub.name);
+      bases[i].position = i;
     }
+  qsort (bases, n, sizeof (BaseName), base_name_compare);
+  index->by_base = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (index->by_base, bases[i].position);
+  g_free (bases);
 }
 
-/* Chains @e to the entries of its base name (the order does not matter:
- * a chain of more than one is "not unique"). */
-void
-gpm_takeout_index_chain_base (GHashTable *by_base,
-                              Entry      *e)
+/* The first entry whose base name is @base, or NULL; @unique: no other
+ * entry has that base name. */
+Entry *
+gpm_takeout_index_find_base (Index      *index,
+                             const char *base,
+                             gboolean   *unique)
 {
-  const char *base = gpm_takeout_base_name (e->pub.name);
+  guint lo = 0, hi = index->by_base->len;
+  Entry *e;
 
-  e->next_same_base = g_hash_table_lookup (by_base, base);
-  g_hash_table_insert (by_base, (gpointer) base, e);
+#define AT(i) ((Entry *) g_ptr_array_index (index->entries, g_array_index (index->by_base, guint32, (i))))
+  /* The first whose base name is not below @base */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (strcmp (gpm_takeout_base_name (AT (mid)->pub.name), base) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo == index->by_base->len || strcmp (gpm_takeout_base_name ((e = AT (lo))->pub.name), base) != 0)
+    return NULL;
+  *unique = lo + 1 == index->by_base->len ||
+            strcmp (gpm_takeout_base_name (AT (lo + 1)->pub.name), base) != 0;
+#undef AT
+  return e;
 }
 
 static void
@@ -165,10 +217,10 @@ index_free (gpointer data)
 {
   Index *index = data;
 
-  g_clear_pointer (&index->by_name, g_hash_table_unref);
-  g_clear_pointer (&index->by_base, g_hash_table_unref);
+  g_clear_pointer (&index->by_base, g_array_unref);
   g_clear_pointer (&index->by_url, g_hash_table_unref);
   g_ptr_array_unref (index->entries);
+  g_clear_pointer (&index->slabs, g_ptr_array_unref);
   g_clear_pointer (&index->names, g_string_chunk_free);
   g_free (index);
 }
@@ -446,7 +498,7 @@ gpm_takeout_get_entries (GpmTakeout *self)
       /* Not loaded yet: an empty list, kept alive by the retired list. */
       g_mutex_lock (&self->lock);
       if (self->index == NULL)
-        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL, NULL);
+        self->index = gpm_takeout_index_new (g_ptr_array_new_with_free_func (gpm_takeout_entry_free), NULL, NULL);
       index = self->index;
       g_mutex_unlock (&self->lock);
     }
@@ -470,12 +522,14 @@ gpm_takeout_lookup (GpmTakeout *self,
                     const char *name)
 {
   Index *index;
+  Entry *e;
 
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
   index = gpm_takeout_get_index_for_lookups (self);
-  return index ? g_hash_table_lookup (index->by_name, name) : NULL;
+  e = index ? gpm_takeout_index_find (index, name) : NULL;
+  return e ? &e->pub : NULL;
 }
 
 /* "takeout-20181025T123456Z-002.zip" → prefix "takeout-20181025T123456Z-",
