@@ -104,10 +104,11 @@ gpm_post_set_texts (GpmPost          *self,
     return;
   p = self->text = g_malloc (total);
   for (guint i = 0; i < POST_N_TEXTS; i++)
-    {
-      memcpy (p, texts[i], len[i]);
-      p += len[i];
-    }
+    if (texts[i] != NULL)
+      {
+        memcpy (p, texts[i], len[i]);
+        p += len[i];
+      }
 }
 
 /* The string @which (a POST_TEXT_ bit) of @text, or NULL. */

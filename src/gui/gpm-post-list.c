@@ -797,6 +797,18 @@ gpm_post_list_dispose (GObject *object)
   self->grow_id = 0;
   g_clear_handle_id (&self->fill_id, g_source_remove);
   view_unrealize_cb (self);
+  /* The model may outlive the list (a worker's filtering holds it): what
+   * it calls back would find the selection gone (a critical in
+   * replacing_cb(), after a window closed mid-search) */
+  if (self->model != NULL)
+    {
+      gpm_post_list_model_set_pin_func (self->model, NULL, NULL);
+      g_signal_handlers_disconnect_by_data (self->model, self);
+    }
+  if (self->slice != NULL)
+    g_signal_handlers_disconnect_by_data (self->slice, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_POST_LIST);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
