@@ -317,7 +317,7 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
     }
   for (;;)
     {
-      const guchar *key_start;
+      const guchar *key_start, *key_end;
       GpmJsonMember member = { 0 };
       gboolean closed;
 
@@ -329,6 +329,7 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
       key_start = s->p;
       if (!scan_string (s))
         return FALSE;
+      key_end = s->p - 1;  /* its closing quote */
       skip_ws (s);
       if (s->p >= s->end || *s->p != ':')
         return fail (s, "expected ':'");
@@ -341,17 +342,12 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
         return FALSE;
       if (func)
         {
-          const guchar *q = key_start + 1;
+          const guchar *q = key_end;
           g_autofree char *key = NULL;
-          gboolean escaped = FALSE;
+          /* (the scan found the closing quote: the key is not walked again) */
+          gboolean escaped = memchr (key_start + 1, '\\', q - key_start - 1) != NULL;
           char plain[128];
 
-          /* The key was validated; find its closing quote. */
-          while (*q != '"')
-            {
-              escaped |= *q == '\\';
-              q += (*q == '\\') ? 2 : 1;
-            }
           if (!escaped && (gsize) (q - key_start - 1) < sizeof plain)
             {
               memcpy (plain, key_start + 1, q - key_start - 1);
