@@ -62,6 +62,7 @@ struct _GpmPostList
   GpmPostStateFunc    state_func;
   gpointer            state_data;
   GHashTable         *bound;     /* GtkListItem* currently bound */
+  guint               state_serial;  /* changed whenever the rows' state may have */
   GdkFrameClock      *clock;     /* the view's, while realized */
   gulong              layout_id;
   guint               fill_id;   /* rows bound off screen are shown when idle */
@@ -500,6 +501,7 @@ gpm_post_list_refresh_states (GpmPostList *self)
   g_return_if_fail (GPM_IS_POST_LIST (self));
 
   /* Only the rows on screen are bound; the others get it when bound */
+  self->state_serial++;
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
     update_state (self, item);
@@ -692,18 +694,29 @@ view_unrealize_cb (GpmPostList *self)
   g_clear_object (&self->clock);
 }
 
+static GQuark state_serial_quark;
+
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
              GpmPostList              *self)
 {
   GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+  GpmPost *post = gtk_list_item_get_item (item);
+  /* GTK 4.8 binds a row again whenever its position or selection changes:
+   * each batch of posts inserted while a takeout is read rebinds every row
+   * after it, thousands a frame at 100,000 posts. A row bound again to its
+   * post, its state unchanged since it was set, keeps it (the state and the
+   * name for screen readers were most of such a frame). */
+  gboolean same = post != NULL && post == gpm_post_list_row_get_post (row) &&
+                  GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (item), state_serial_quark)) == self->state_serial + 1;
 
   /* Shown at once while the view is not on screen: nothing lays it out */
-  gpm_post_list_row_set_post (row, gtk_list_item_get_item (item),
+  gpm_post_list_row_set_post (row, post,
                               gtk_widget_get_mapped (GTK_WIDGET (self->list_view)));
   g_hash_table_add (self->bound, item);
-  update_state (self, item);
+  if (!same)
+    update_state (self, item);
   if (gpm_post_list_row_is_pending (row))
     {
       g_clear_handle_id (&self->fill_id, g_source_remove);
@@ -735,6 +748,7 @@ update_state (GpmPostList *self,
   if (self->state_func != NULL)
     state_icon = self->state_func (post, &state_label, self->state_data);
 
+  g_object_set_qdata (G_OBJECT (item), state_serial_quark, GUINT_TO_POINTER (self->state_serial + 1));
   a11y = gpm_post_list_row_set_state (row, !post_in_keys (post, self->keys), left_out, edited,
                                       warnings, state_icon, state_label);
   /* The row is what takes the focus: it carries the name */
@@ -851,6 +865,7 @@ gpm_post_list_class_init (GpmPostListClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  state_serial_quark = g_quark_from_static_string ("gpm-post-list-state-serial");
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-post-list.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, box);
