@@ -337,6 +337,13 @@ gpm_post_list_row_set_post (GpmPostListRow *self,
   self->pending = FALSE;
 }
 
+GpmPost *
+gpm_post_list_row_get_post (GpmPostListRow *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST_ROW (self), NULL);
+  return self->post;
+}
+
 gboolean
 gpm_post_list_row_is_pending (GpmPostListRow *self)
 {

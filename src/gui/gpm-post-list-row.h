@@ -20,6 +20,8 @@ GtkWidget  *gpm_post_list_row_new             (void);
 void        gpm_post_list_row_set_post        (GpmPostListRow  *self,
                                                GpmPost         *post,
                                                gboolean         defer);
+/* The post shown or about to be (NULL: none) */
+GpmPost    *gpm_post_list_row_get_post        (GpmPostListRow  *self);
 /* Whether the row's parts wait for gpm_post_list_row_show_pending() */
 gboolean    gpm_post_list_row_is_pending      (GpmPostListRow  *self);
 void        gpm_post_list_row_show_pending    (GpmPostListRow  *self);

@@ -62,6 +62,7 @@ struct _GpmPostList
   GpmPostStateFunc    state_func;
   gpointer            state_data;
   GHashTable         *bound;     /* GtkListItem* currently bound */
+  guint               state_serial;  /* changed whenever the rows' state may have */
   GdkFrameClock      *clock;     /* the view's, while realized */
   gulong              layout_id;
   guint               fill_id;   /* rows bound off screen are shown when idle */
@@ -500,6 +501,7 @@ gpm_post_list_refresh_states (GpmPostList *self)
   g_return_if_fail (GPM_IS_POST_LIST (self));
 
   /* Only the rows on screen are bound; the others get it when bound */
+  self->state_serial++;
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &item, NULL))
     update_state (self, item);
@@ -602,11 +604,12 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 /* The rows bound off screen are shown once the list has not moved for
- * FILL_DELAY ms, a few each time the main loop is idle: each costs the next
+ * FILL_DELAY ms, FILL_STEP every FILL_INTERVAL ms: each costs the next
  * frame its labels measured again, 1-3 ms a row (shown while scrolling,
  * they doubled a frame's work) */
 #define FILL_STEP 4
 #define FILL_DELAY 250
+#define FILL_INTERVAL 20
 
 static gboolean
 fill_rows_cb (gpointer user_data)
@@ -655,7 +658,13 @@ layout_cb (GdkFrameClock *clock,
       GtkWidget *row = child ? gtk_widget_get_parent (child) : NULL;
       graphene_rect_t bounds;
 
+      /* GTK 4.8's list view hides the rows it keeps off screen
+       * (gtk_widget_set_child_visible()) and no longer allocates them: their
+       * bounds are where they last were on screen. (Checked by bounds
+       * alone, ~200 rows were shown at each scroll step at 100,000 posts,
+       * ~60 at 20,000, half of such a frame.) */
       if (row != NULL && gpm_post_list_row_is_pending (GPM_POST_LIST_ROW (child)) &&
+          gtk_widget_get_child_visible (row) &&
           gtk_widget_compute_bounds (row, view, &bounds) &&
           bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < height)
         gpm_post_list_row_show_pending (GPM_POST_LIST_ROW (child));
@@ -667,7 +676,10 @@ start_filling_cb (gpointer user_data)
 {
   GpmPostList *self = user_data;
 
-  self->fill_id = g_idle_add_full (G_PRIORITY_LOW, fill_rows_cb, self, NULL);
+  /* Not when idle: the main loop is idle many times between two frames,
+   * and all ~200 rows shown at once made the next frame measure them all
+   * (40-60 ms, the longest block of opening and searching at 100,000) */
+  self->fill_id = g_timeout_add_full (G_PRIORITY_LOW, FILL_INTERVAL, fill_rows_cb, self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -676,15 +688,23 @@ view_realize_cb (GpmPostList *self)
 {
   self->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view)));
   self->layout_id = g_signal_connect_after (self->clock, "layout", G_CALLBACK (layout_cb), self);
+  /* rows left waiting when it was unrealized */
+  if (self->fill_id == 0)
+    self->fill_id = g_timeout_add (FILL_DELAY, start_filling_cb, self);
 }
 
 static void
 view_unrealize_cb (GpmPostList *self)
 {
+  /* The window goes: its rows are not shown any more (GTK 4.8 may drop
+   * them without unbinding) */
+  g_clear_handle_id (&self->fill_id, g_source_remove);
   if (self->clock != NULL)
     g_clear_signal_handler (&self->layout_id, self->clock);
   g_clear_object (&self->clock);
 }
+
+static GQuark state_serial_quark;
 
 static void
 bind_row_cb (GtkSignalListItemFactory *factory,
@@ -692,12 +712,21 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GpmPostList              *self)
 {
   GpmPostListRow *row = GPM_POST_LIST_ROW (gtk_list_item_get_child (item));
+  GpmPost *post = gtk_list_item_get_item (item);
+  /* GTK 4.8 binds a row again whenever its position or selection changes:
+   * each batch of posts inserted while a takeout is read rebinds every row
+   * after it, thousands a frame at 100,000 posts. A row bound again to its
+   * post, its state unchanged since it was set, keeps it (the state and the
+   * name for screen readers were most of such a frame). */
+  gboolean same = post != NULL && post == gpm_post_list_row_get_post (row) &&
+                  GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (item), state_serial_quark)) == self->state_serial + 1;
 
   /* Shown at once while the view is not on screen: nothing lays it out */
-  gpm_post_list_row_set_post (row, gtk_list_item_get_item (item),
+  gpm_post_list_row_set_post (row, post,
                               gtk_widget_get_mapped (GTK_WIDGET (self->list_view)));
   g_hash_table_add (self->bound, item);
-  update_state (self, item);
+  if (!same)
+    update_state (self, item);
   if (gpm_post_list_row_is_pending (row))
     {
       g_clear_handle_id (&self->fill_id, g_source_remove);
@@ -729,6 +758,7 @@ update_state (GpmPostList *self,
   if (self->state_func != NULL)
     state_icon = self->state_func (post, &state_label, self->state_data);
 
+  g_object_set_qdata (G_OBJECT (item), state_serial_quark, GUINT_TO_POINTER (self->state_serial + 1));
   a11y = gpm_post_list_row_set_state (row, !post_in_keys (post, self->keys), left_out, edited,
                                       warnings, state_icon, state_label);
   /* The row is what takes the focus: it carries the name */
@@ -857,6 +887,7 @@ gpm_post_list_class_init (GpmPostListClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  state_serial_quark = g_quark_from_static_string ("gpm-post-list-state-serial");
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-post-list.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmPostList, box);
