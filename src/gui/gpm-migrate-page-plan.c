@@ -89,15 +89,6 @@ _gpm_migrate_page_collect_scopes (GpmMigratePage *self)
 
 /* Statement */
 
-static char *
-pod_host (GpmPod *pod)
-{
-  const char *address = gpm_pod_get_address (pod);
-  const char *host = strstr (address, "://");
-
-  return g_strdup (host ? host + 3 : address);
-}
-
 /* "the aspect Family", "all aspects" */
 static char *
 describe_target (GpmPlanTarget  target,
@@ -167,7 +158,7 @@ show_statement (GpmMigratePage      *self,
   GpmPlanCounts counts = *c;
   guint n_people_mapped = 0;
 
-  host = pod_host (self->pod);
+  host = g_strdup (gpm_pod_get_display_name (self->pod));
   user = gpm_pod_dup_username (self->pod);
 
   g_string_append_printf (text,
@@ -742,7 +733,7 @@ ask_new_aspect (GpmMigratePage *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *entry = gtk_entry_new ();
-  g_autofree char *host = pod_host (self->pod);
+  g_autofree char *host = g_strdup (gpm_pod_get_display_name (self->pod));
   g_autofree char *body = NULL;
   g_autofree char *suggestion = NULL;
   AdwMessageDialog *dialog;
