@@ -37,7 +37,7 @@ main (int    argc,
   gint64 start;
   int first = 1;
 
-  gpm_takeout_setup_process ();
+  gpm_takeout_setup_process (GPM_MALLOC_ARENAS_LEAN);
 
   for (; first < argc && argv[first][0] == '-'; first++)
     {

@@ -20,7 +20,7 @@ main (int   argc,
   /* Before any thread exists (both set environment variables): the time
    * zone, and cairo to paint with on a software OpenGL (asked in a child
    * process; without a display the application reports it later) */
-  gpm_takeout_setup_process ();
+  gpm_takeout_setup_process (GPM_MALLOC_ARENAS_LEAN);
   gpm_renderer_choose ();
 
   setlocale (LC_ALL, "");

@@ -62,7 +62,7 @@ gpm_test_gui_init (int    *argc,
 
   /* As the app does (src/main.c), before any thread */
   threads_at_start = count_threads ();
-  gpm_takeout_setup_process ();
+  gpm_takeout_setup_process (GPM_MALLOC_ARENAS_LEAN);
   gpm_renderer_choose ();
   threads_at_renderer_choice = count_threads ();
   gtk_ready_at_renderer_choice = gtk_is_initialized ();

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,14 +44,7 @@ main (int argc, char **argv)
   const char *name;
 
   setlocale (LC_ALL, "");
-  gpm_takeout_setup_process ();
-  /* The app keeps two malloc arenas (for its resident memory); a command
-   * reading a zip has four threads allocating at once (loading, inflating,
-   * parsing, the photos), which on two arenas took turns at malloc's arena
-   * lock: 206 sleeps on it per run of `scopes` on 20,000 posts (`perf`,
-   * sched_switch), 9 with four arenas, the peak at 100,000 posts the same
-   * (111 MB). */
-  mallopt (M_ARENA_MAX, 4);
+  gpm_takeout_setup_process (GPM_MALLOC_ARENAS_FAST);
   gpm_i18n_init ();
 
   if (argc < 2)

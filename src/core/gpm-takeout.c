@@ -28,16 +28,20 @@ G_DEFINE_QUARK (gpm-takeout-error-quark, gpm_takeout_error)
 G_DEFINE_FINAL_TYPE (GpmTakeout, gpm_takeout, G_TYPE_OBJECT)
 
 void
-gpm_takeout_setup_process (void)
+gpm_takeout_setup_process (int malloc_arenas)
 {
   if (g_getenv ("TZ") == NULL && g_file_test ("/etc/localtime", G_FILE_TEST_EXISTS))
     g_setenv ("TZ", ":/etc/localtime", FALSE);
-  /* Two malloc arenas, not one a thread: the reading threads free every
-   * post's JSON among what the index keeps, and each arena of its own
-   * kept that free space (at 100,000 posts the app held 17-28 MB free
-   * in its heaps, 7-11 MB with two; its peak 10-15 MB lower; the time
-   * to read the same). */
-  mallopt (M_ARENA_MAX, 2);
+  /* A few malloc arenas, not one a thread. Lean (two): the reading threads
+   * free every post's JSON among what the index keeps, and each arena of
+   * its own kept that free space (at 100,000 posts the app held 17-28 MB
+   * free in its heaps, 7-11 MB with two; its peak 10-15 MB lower; the time
+   * to read the same). Fast (four): a command reading a zip has four
+   * threads allocating at once (loading, inflating, parsing, the photos),
+   * which on two arenas took turns at malloc's arena lock: 206 sleeps on
+   * it per run of `scopes` on 20,000 posts (`perf`, sched_switch), 9 with
+   * four, the peak at 100,000 posts the same (111 MB). */
+  mallopt (M_ARENA_MAX, malloc_arenas);
 }
 
 void

@@ -45,8 +45,13 @@ typedef void (*GpmTakeoutProgressFunc) (guint64  done,
  * each zip entry's DOS time into a time_t with mktime(), and glibc's
  * mktime() stats /etc/localtime on every call unless TZ is set: two stats
  * per entry, a third of the indexing time of a big takeout. This sets
- * TZ=":/etc/localtime" (the same zone) when TZ is unset. */
-void         gpm_takeout_setup_process  (void);
+ * TZ=":/etc/localtime" (the same zone) when TZ is unset.
+ * @malloc_arenas bounds malloc's arenas (M_ARENA_MAX): GPM_MALLOC_ARENAS_LEAN
+ * for a process that keeps a takeout open (the app), GPM_MALLOC_ARENAS_FAST
+ * for one that reads it and exits (the CLI). */
+#define GPM_MALLOC_ARENAS_LEAN 2
+#define GPM_MALLOC_ARENAS_FAST 4
+void         gpm_takeout_setup_process  (int          malloc_arenas);
 
 #define GPM_TYPE_TAKEOUT (gpm_takeout_get_type ())
 G_DECLARE_FINAL_TYPE (GpmTakeout, gpm_takeout, GPM, TAKEOUT, GObject)

@@ -36,7 +36,7 @@ LLVMFuzzerInitialize (int    *argc,
 {
   g_autoptr(GError) error = NULL;
 
-  gpm_takeout_setup_process ();
+  gpm_takeout_setup_process (GPM_MALLOC_ARENAS_LEAN);
   /* A critical or warning is a bug: abort, so libFuzzer keeps the input. */
   gpm_fuzz_abort_on_warnings ();
   tmp_dir = g_dir_make_tmp ("gpm-fuzz-takeout-XXXXXX", &error);
