@@ -241,16 +241,6 @@ _gpm_migrator_sorted_posts (GPtrArray *posts)
 }
 
 GPtrArray *
-_gpm_migrator_copy_posts (GPtrArray *posts)
-{
-  GPtrArray *copy = g_ptr_array_new_full (posts->len, g_object_unref);
-
-  for (guint i = 0; i < posts->len; i++)
-    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (posts, i)));
-  return copy;
-}
-
-GPtrArray *
 gpm_migrator_plan (GpmMigrator *self,
                    GPtrArray   *posts)
 {

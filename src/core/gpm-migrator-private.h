@@ -150,10 +150,6 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
                                                    GpmJournalState  journal_state);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
-/* @posts as they are (a new array of refs): what the caller's thread
- * keeps of them; the worker sorts them (100,000 posts: 70 ms, not the UI
- * thread's) */
-GPtrArray       *_gpm_migrator_copy_posts         (GPtrArray       *posts);
 
 /* gpm-migrator-run.c */
 /* The worker thread's function; frees @data (a Run). */

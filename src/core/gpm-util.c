@@ -53,6 +53,13 @@ gpm_object_unref_in_worker (gpointer object)
   g_task_run_in_thread (task, unref_thread);
 }
 
+gpointer
+gpm_object_ref_copy (gconstpointer object,
+                     gpointer      user_data)
+{
+  return g_object_ref ((gpointer) object);
+}
+
 typedef struct {
   GTask           *task;    /* the caller's; a reference held by the runner's callback */
   GTaskThreadFunc  func;

@@ -23,6 +23,11 @@ void gpm_main_context_post (GMainContext   *context,
  * GpmJournal closing its SQLite database checkpoints the WAL). */
 void gpm_object_unref_in_worker (gpointer object);
 
+/* g_object_ref() as a GCopyFunc, for g_ptr_array_copy() of objects (a
+ * cast of g_object_ref itself is a cast between function types). */
+gpointer gpm_object_ref_copy (gconstpointer object,
+                              gpointer      user_data);
+
 /* g_task_run_in_thread() that never leaves the last reference to @task in
  * the worker. GTask's worker drops its own reference after it has queued
  * the callback, so when the callback runs first (the worker preempted) the

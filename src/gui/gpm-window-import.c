@@ -226,13 +226,6 @@ loading_free (Loading *l)
   g_free (l);
 }
 
-static gpointer
-ref_post (gconstpointer post,
-          gpointer      user_data)
-{
-  return g_object_ref ((gpointer) post);
-}
-
 static void
 live_index_thread (GTask        *task,
                    gpointer      source,
@@ -292,7 +285,7 @@ update_live_index (GpmWindow *self,
   task = g_task_new (self, NULL, live_index_done_cb, g_object_ref (import));
   g_task_set_source_tag (task, update_live_index);
   /* A copy: the worker reads it while more posts come in */
-  g_task_set_task_data (task, g_ptr_array_copy (l->posts, ref_post, NULL), (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, g_ptr_array_copy (l->posts, gpm_object_ref_copy, NULL), (GDestroyNotify) g_ptr_array_unref);
   gpm_task_run_in_thread (task, live_index_thread);
 }
 
