@@ -840,7 +840,7 @@ test_other_account (void)
   gpm_migrate_page_set_target (page, "circles/1-f", GPM_PLAN_TARGET_ASPECT, "Work");
   gpm_plan_set_post_excluded (plan, "users/1/posts/a", TRUE);
   gpm_plan_set_post_text (plan, "users/1/posts/b", "Alice's words");
-  _gpm_migrate_page_save_plan (page);
+  gpm_migrate_page_save_plan (page);
   g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
   /* Left open: a journal closed (in a worker) while the next window looks
    * for it can be missed (gpm-journal.c's scan sets no busy timeout before
@@ -881,7 +881,7 @@ test_other_account (void)
    * post a not left out */
   gpm_migrate_page_set_target (page, "circles/1-f", GPM_PLAN_TARGET_ALL_ASPECTS, NULL);
   gpm_plan_set_post_excluded (plan, "users/1/posts/a", FALSE);
-  _gpm_migrate_page_save_plan (page);
+  gpm_migrate_page_save_plan (page);
   g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
 
   /* Back to Alice: hers again */
@@ -959,7 +959,7 @@ test_decisions_before_sign_in (void)
   plan_for (window, erin);
   plan = gpm_migrate_page_get_plan (page);
   gpm_plan_set_post_excluded (plan, "users/1/posts/a", TRUE);
-  _gpm_migrate_page_save_plan (page);
+  gpm_migrate_page_save_plan (page);
   g_assert_true (gpm_test_gui_wait (plan_saved, page, 30));
   audiences = gpm_plan_dup_audiences (plan);
   g_assert_cmpuint (g_strv_length (audiences), >, 0);

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <sqlite3.h>
 
 #include "gpm-migrator.h"
 #include "gpm-plan.h"
@@ -667,6 +668,172 @@ test_plan_switch_account (void)
   g_assert_cmpuint (gpm_plan_get_delay (plan), ==, 90);
 }
 
+/* gpm_plan_save_async(): one save at a time per journal, the last state
+ * asked for last; other journals never wait; a failure stops nothing */
+typedef struct {
+  GArray *done;     /* the requests' numbers, as their callbacks came */
+  guint   n_failed;
+} Saves;
+
+typedef struct {
+  Saves *saves;
+  guint  number;
+} SaveRequest;
+
+static void
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SaveRequest *req = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
+    {
+      g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_DATABASE);
+      req->saves->n_failed++;
+    }
+  g_array_append_val (req->saves->done, req->number);
+  g_free (req);
+}
+
+static void
+save_numbered (GpmPlan    *plan,
+               GpmJournal *journal,
+               Saves      *saves,
+               guint       number)
+{
+  SaveRequest *req = g_new0 (SaveRequest, 1);
+
+  req->saves = saves;
+  req->number = number;
+  gpm_plan_save_async (plan, journal, NULL, save_done_cb, req);
+}
+
+static void
+wait_saves_done (Saves *saves,
+                 guint  n)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (saves->done->len < n && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (saves->done->len, ==, n);
+}
+
+/* The plan in @path's journal, read by a connection of its own */
+static guint
+saved_delay (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmJournal) journal = gpm_journal_open (path, "author:users/1", "ada@pod.example", &error);
+  g_autoptr(GpmPlan) plan = NULL;
+
+  g_assert_no_error (error);
+  plan = gpm_plan_load (journal, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  return gpm_plan_get_delay (plan);
+}
+
+static void
+sql (sqlite3    *db,
+     const char *statement)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, statement, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", statement, message);
+}
+
+static void
+test_plan_save_queue (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path_a = temp_journal_path ();
+  g_autofree char *path_b = temp_journal_path ();
+  g_autoptr(GpmJournal) journal_a = NULL;
+  g_autoptr(GpmJournal) journal_a2 = NULL;
+  g_autoptr(GpmJournal) journal_b = NULL;
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  Saves saves = { g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
+  Saves saves_b = { g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
+  sqlite3 *blocker = NULL;
+
+  journal_a = gpm_journal_open (path_a, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  /* a second object on the same file: the same queue */
+  journal_a2 = gpm_journal_open (path_a, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  journal_b = gpm_journal_open (path_b, "author:users/1", "ada@pod.example", &error);
+  g_assert_no_error (error);
+
+  /* Journal A busy (another connection writing): its saves wait in the
+   * queue, fired quickly from two objects; B's save does not wait for them */
+  g_assert_cmpint (sqlite3_open (path_a, &blocker), ==, SQLITE_OK);
+  sql (blocker, "BEGIN IMMEDIATE");
+  for (guint i = 1; i <= 20; i++)
+    {
+      gpm_plan_set_delay (plan, i);
+      save_numbered (plan, i % 2 ? journal_a : journal_a2, &saves, i);
+    }
+  /* the state is the one at the call: changing the plan now saves nothing */
+  gpm_plan_set_delay (plan, 99);
+  gpm_plan_set_delay (plan, 7);
+  save_numbered (plan, journal_b, &saves_b, 1);
+  wait_saves_done (&saves_b, 1);
+  g_assert_cmpuint (saves_b.n_failed, ==, 0);
+  g_assert_cmpuint (saved_delay (path_b), ==, 7);
+  g_assert_cmpuint (saves.done->len, ==, 0);
+
+  sql (blocker, "COMMIT");
+  wait_saves_done (&saves, 20);
+  g_assert_cmpuint (saves.n_failed, ==, 0);
+  /* answered in the order asked (a request replaced by a later one is
+   * answered with it), and the last state is the one kept */
+  for (guint i = 1; i < saves.done->len; i++)
+    g_assert_cmpuint (g_array_index (saves.done, guint, i - 1), <, g_array_index (saves.done, guint, i));
+  g_assert_cmpuint (saved_delay (path_a), ==, 20);
+
+  /* A failed save (the database refuses it) stops nothing: the next is written */
+  sql (blocker, "CREATE TRIGGER refuse BEFORE INSERT ON plan WHEN NEW.key = 'refused' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+  g_array_set_size (saves.done, 0);
+  gpm_plan_set_audiences (plan, (const char * const []) { "refused", NULL });
+  gpm_plan_set_delay (plan, 30);
+  save_numbered (plan, journal_a, &saves, 1);
+  wait_saves_done (&saves, 1);
+  g_assert_cmpuint (saves.n_failed, ==, 1);
+  g_assert_cmpuint (saved_delay (path_a), ==, 20);
+  gpm_plan_set_audiences (plan, (const char * const []) { "PUBLIC", NULL });
+  gpm_plan_set_delay (plan, 31);
+  save_numbered (plan, journal_a, &saves, 2);
+  wait_saves_done (&saves, 2);
+  g_assert_cmpuint (saves.n_failed, ==, 1);
+  g_assert_cmpuint (saved_delay (path_a), ==, 31);
+
+  /* Quitting: gpm_plan_wait_saves() returns once the save is written,
+   * with no main loop running (its answer comes later, or never) */
+  sql (blocker, "BEGIN IMMEDIATE");
+  gpm_plan_set_delay (plan, 44);
+  save_numbered (plan, journal_a, &saves, 3);
+  sql (blocker, "COMMIT");
+  gpm_plan_wait_saves ();
+  g_assert_cmpuint (saves.done->len, ==, 2);
+  g_assert_cmpuint (saved_delay (path_a), ==, 44);
+  wait_saves_done (&saves, 3);
+  g_assert_cmpuint (saves.n_failed, ==, 1);
+
+  sqlite3_close (blocker);
+  g_clear_object (&journal_a);
+  g_clear_object (&journal_a2);
+  g_clear_object (&journal_b);
+  g_array_unref (saves.done);
+  g_array_unref (saves_b.done);
+  remove_journal (path_a);
+  remove_journal (path_b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -678,6 +845,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/select", test_plan_select);
   g_test_add_func ("/plan/estimate", test_plan_estimate);
   g_test_add_func ("/plan/journal", test_plan_journal);
+  g_test_add_func ("/plan/save-queue", test_plan_save_queue);
   g_test_add_func ("/plan/migrator", test_plan_migrator);
   g_test_add_func ("/plan/update-during-run", test_plan_update_during_run);
   g_test_add_func ("/plan/drop-missing-aspects", test_plan_drop_missing_aspects);

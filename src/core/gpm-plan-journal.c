@@ -124,32 +124,103 @@ gpm_plan_save (GpmPlan     *self,
   return gpm_journal_replace_plan (journal, rows, error);
 }
 
+/* One save at a time per journal file, the last one last. The GUI saves
+ * the plan at every decision, from the migrate page and from the window
+ * (the plan restored before a sign-in), possibly into one journal: saves
+ * running side by side could end with an older state written last. Each
+ * journal file has a queue: one worker writes it, and a request made while
+ * a save runs replaces the one still waiting, whose callers are then
+ * answered by the newer state's save. Queues are keyed by the journal's
+ * path (two GpmJournal objects may open one file) and exist while they
+ * have work; gpm_plan_wait_saves() waits until none is left. */
 typedef struct {
-  GpmJournal *journal;
-  GpmPlan    *plan;
-} SavePlan;
+  char       *path;
+  GpmJournal *journal;   /* the waiting request's */
+  GpmPlan    *plan;      /* the state waiting to be written, NULL: none */
+  GPtrArray  *tasks;     /* the requests its save answers */
+} SaveQueue;
 
-static void
-save_plan_free (SavePlan *save)
+static GMutex save_lock;
+static GCond save_idle;          /* a queue ran dry */
+static GHashTable *save_queues;  /* path → SaveQueue, while its worker runs */
+
+typedef struct {
+  GTask  *task;
+  GError *error;
+} SaveResult;
+
+/* In the task's own context: its callback, then its last reference there */
+static gboolean
+save_result_idle (gpointer data)
 {
-  gpm_object_unref_in_worker (save->journal);
-  g_object_unref (save->plan);
-  g_free (save);
+  SaveResult *r = data;
+
+  if (r->error != NULL)
+    g_task_return_error (r->task, g_steal_pointer (&r->error));
+  else
+    g_task_return_boolean (r->task, TRUE);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-save_plan_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+save_result_free (SaveResult *r)
 {
-  SavePlan *save = task_data;
-  GError *error = NULL;
+  g_object_unref (r->task);
+  g_clear_error (&r->error);
+  g_free (r);
+}
 
-  if (!gpm_plan_save (save->plan, save->journal, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+static void
+save_queue_thread (GTask        *runner,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  SaveQueue *q = task_data;
+
+  g_mutex_lock (&save_lock);
+  while (q->plan != NULL)
+    {
+      g_autoptr(GpmPlan) plan = g_steal_pointer (&q->plan);
+      g_autoptr(GpmJournal) journal = g_steal_pointer (&q->journal);
+      g_autoptr(GPtrArray) tasks = g_steal_pointer (&q->tasks);
+      g_autoptr(GError) error = NULL;
+
+      q->tasks = g_ptr_array_new ();
+      g_mutex_unlock (&save_lock);
+
+      gpm_plan_save (plan, journal, &error);
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          SaveResult *r = g_new0 (SaveResult, 1);
+
+          r->task = g_ptr_array_index (tasks, i);
+          r->error = error != NULL ? g_error_copy (error) : NULL;
+          gpm_main_context_post (g_task_get_context (r->task), G_PRIORITY_DEFAULT, "gpm-plan-saved",
+                                 save_result_idle, r, (GDestroyNotify) save_result_free);
+        }
+
+      g_mutex_lock (&save_lock);
+    }
+  g_hash_table_remove (save_queues, q->path);
+  g_free (q->path);
+  g_ptr_array_unref (q->tasks);
+  g_free (q);
+  g_cond_broadcast (&save_idle);
+  g_mutex_unlock (&save_lock);
+  g_task_return_boolean (runner, TRUE);
+}
+
+/* A save nobody waits for: its failure is said in the log */
+static void
+save_logged_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
+    g_warning ("The migration plan could not be saved: %s", error->message);
 }
 
 void
@@ -159,19 +230,57 @@ gpm_plan_save_async (GpmPlan             *self,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SavePlan *save;
+  GTask *task;
+  const char *path;
+  SaveQueue *q;
 
   g_return_if_fail (GPM_IS_PLAN (self));
   g_return_if_fail (GPM_IS_JOURNAL (journal));
 
-  save = g_new0 (SavePlan, 1);
-  save->journal = g_object_ref (journal);
-  save->plan = gpm_plan_copy (self);
+  if (callback == NULL)
+    {
+      callback = save_logged_cb;
+      user_data = NULL;
+    }
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_plan_save_async);
-  g_task_set_task_data (task, save, (GDestroyNotify) save_plan_free);
-  g_task_run_in_thread (task, save_plan_thread);
+  path = gpm_journal_get_path (journal);
+
+  g_mutex_lock (&save_lock);
+  if (save_queues == NULL)
+    save_queues = g_hash_table_new (g_str_hash, g_str_equal);
+  q = g_hash_table_lookup (save_queues, path);
+  if (q == NULL)
+    {
+      g_autoptr(GTask) runner = NULL;
+
+      q = g_new0 (SaveQueue, 1);
+      q->path = g_strdup (path);
+      q->tasks = g_ptr_array_new ();
+      g_hash_table_insert (save_queues, q->path, q);
+      /* No source object, nothing owned: the worker frees the queue */
+      runner = g_task_new (NULL, NULL, NULL, NULL);
+      g_task_set_source_tag (runner, gpm_plan_save_async);
+      g_task_set_task_data (runner, q, NULL);
+      g_task_run_in_thread (runner, save_queue_thread);
+    }
+  /* The state of now replaces the one still waiting (the worker has not
+   * taken it yet, so no newer state is lost) */
+  g_clear_object (&q->plan);
+  g_clear_pointer (&q->journal, gpm_object_unref_in_worker);
+  q->plan = gpm_plan_copy (self);
+  q->journal = g_object_ref (journal);
+  g_ptr_array_add (q->tasks, task);
+  g_mutex_unlock (&save_lock);
+}
+
+void
+gpm_plan_wait_saves (void)
+{
+  g_mutex_lock (&save_lock);
+  while (save_queues != NULL && g_hash_table_size (save_queues) > 0)
+    g_cond_wait (&save_idle, &save_lock);
+  g_mutex_unlock (&save_lock);
 }
 
 gboolean

@@ -274,7 +274,14 @@ gboolean     gpm_plan_save               (GpmPlan     *self,
                                           GpmJournal  *journal,
                                           GError     **error);
 /* gpm_plan_save() in a worker, of a copy of @self taken now (the caller
- * goes on changing the plan meanwhile); @journal is released in the worker. */
+ * goes on changing the plan meanwhile); @journal is released in the worker.
+ * Saves into one journal file, from any caller, are written one at a time
+ * in the order asked: a request made while another is being written waits,
+ * and replaces a request still waiting, whose callback then reports the
+ * newer state's save. So the state asked for last is the one kept; a
+ * failed save does not stop the next; saves into other journals do not
+ * wait. @cancellable only cancels the answer: the state is written.
+ * @callback NULL: a failure is logged (g_warning). */
 void         gpm_plan_save_async         (GpmPlan             *self,
                                           GpmJournal          *journal,
                                           GCancellable        *cancellable,
@@ -283,6 +290,10 @@ void         gpm_plan_save_async         (GpmPlan             *self,
 gboolean     gpm_plan_save_finish        (GpmPlan             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+/* Blocks until every gpm_plan_save_async() asked for so far is written
+ * (their callbacks are not run): for quitting, so that a decision just
+ * made is not lost with the process. */
+void         gpm_plan_wait_saves         (void);
 /* The plan kept in @journal; NULL without @error when it has none. */
 GpmPlan     *gpm_plan_load               (GpmJournal  *journal,
                                           GError     **error);

@@ -11,6 +11,7 @@
 #include "gpm-convert.h"
 #include "gpm-help-window.h"
 #include "gpm-migrate-page.h"
+#include "gpm-plan.h"
 #include "gpm-preferences-window.h"
 #include "gpm-window.h"
 
@@ -292,6 +293,15 @@ gpm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
 }
 
+/* The last window is gone: a decision it just saved (the plan, written in
+ * a worker) is on disk before the process ends */
+static void
+gpm_application_shutdown (GApplication *app)
+{
+  gpm_plan_wait_saves ();
+  G_APPLICATION_CLASS (gpm_application_parent_class)->shutdown (app);
+}
+
 static void
 gpm_application_class_init (GpmApplicationClass *klass)
 {
@@ -303,6 +313,7 @@ gpm_application_class_init (GpmApplicationClass *klass)
   object_class->finalize = gpm_application_finalize;
   app_class->open = gpm_application_open;
   app_class->startup = gpm_application_startup;
+  app_class->shutdown = gpm_application_shutdown;
 }
 
 static void

@@ -222,7 +222,7 @@ select_done_cb (GObject      *source,
           self->scopes = g_steal_pointer (&s->scopes);
           self->people = g_steal_pointer (&s->people);
           _gpm_migrate_page_update_statement (self);
-          _gpm_migrate_page_save_plan (self);
+          gpm_migrate_page_save_plan (self);
         }
     }
   g_task_return_boolean (outer, TRUE);

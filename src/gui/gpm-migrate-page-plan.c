@@ -674,7 +674,7 @@ new_aspect_created_cb (GObject      *source,
   gpm_plan_set_target (self->plan, na->key, GPM_PLAN_TARGET_ASPECT, aspect->name);
   sync_rows (self);
   _gpm_migrate_page_update_statement (self);
-  _gpm_migrate_page_save_plan (self);
+  gpm_migrate_page_save_plan (self);
   new_aspect_free (na);
 }
 
@@ -799,7 +799,7 @@ combo_selected_cb (AdwComboRow    *row,
     }
   set_choice (self, key, person, adw_combo_row_get_selected (row));
   _gpm_migrate_page_update_statement (self);
-  _gpm_migrate_page_save_plan (self);
+  gpm_migrate_page_save_plan (self);
 }
 
 void
@@ -1033,40 +1033,14 @@ _gpm_migrate_page_update_header (GpmMigratePage *self)
 
 /* Saving */
 
-static void
-save_plan_done_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GpmMigratePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
-    g_warning ("The migration plan could not be saved: %s", error->message);
-  self->saving = FALSE;
-  if (self->save_again)
-    _gpm_migrate_page_save_plan (self);
-}
-
-/* One save at a time, the last one last */
-void
-_gpm_migrate_page_save_plan (GpmMigratePage *self)
-{
-  if (self->journal == NULL || self->plan == NULL)
-    return;
-  if (self->saving)
-    {
-      self->save_again = TRUE;
-      return;
-    }
-  self->saving = TRUE;
-  self->save_again = FALSE;
-  gpm_plan_save_async (self->plan, self->journal, NULL, save_plan_done_cb, g_object_ref (self));
-}
-
+/* In the journal, for the next start and the CLI (core writes one save at
+ * a time per journal, the last one asked for last) */
 void
 gpm_migrate_page_save_plan (GpmMigratePage *self)
 {
   g_return_if_fail (GPM_IS_MIGRATE_PAGE (self));
-  _gpm_migrate_page_save_plan (self);
+
+  if (self->journal == NULL || self->plan == NULL)
+    return;
+  gpm_plan_save_async (self->plan, self->journal, NULL, NULL, NULL);
 }

@@ -198,7 +198,7 @@ prepare_show_plan (GpmMigratePage *self,
   _gpm_migrate_page_show_pace (self);
   _gpm_migrate_page_build_mapping_rows (self);
   gtk_widget_set_sensitive (self->header_start_button, TRUE);
-  _gpm_migrate_page_save_plan (self);
+  gpm_migrate_page_save_plan (self);
 }
 
 static void

@@ -87,8 +87,6 @@ struct _GpmMigratePage
   char           *export_dir;   /* the last export's folder */
   gboolean        aspects_failed;  /* the pod could not list them: private posts are skipped */
   gboolean        updating_rows;   /* setting rows from the plan, not the user */
-  gboolean        saving;          /* a save of the plan is in a worker */
-  gboolean        save_again;      /* ... and the plan changed since */
   guint           n_log_rows;
   guint           delay;
   /* the countdown of the wait the migrator announced */
@@ -128,8 +126,6 @@ GpmPlan *_gpm_migrate_page_dup_effective_plan (GpmMigratePage *self);
 void _gpm_migrate_page_show_pace           (GpmMigratePage *self);
 /* The header bar's Back and Start: shown on the plan, while the page is */
 void _gpm_migrate_page_update_header       (GpmMigratePage *self);
-/* Writes the plan into the journal, in a worker */
-void _gpm_migrate_page_save_plan           (GpmMigratePage *self);
 
 /* gpm-migrate-page-prepare.c */
 /* The posts of @plan's ticked audiences, each once: a walk over

@@ -657,7 +657,7 @@ gpm_migrate_page_start (GpmMigratePage *self)
   choose = _gpm_migrate_page_take_audiences (self);
   gpm_plan_set_delay (self->plan, self->delay);
   /* kept for the next start of the app */
-  _gpm_migrate_page_save_plan (self);
+  gpm_migrate_page_save_plan (self);
 
   _gpm_migrate_page_clear_log (self);
   stop_countdown (self);

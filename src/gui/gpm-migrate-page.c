@@ -120,7 +120,7 @@ pace_changed_cb (GpmMigratePage *self)
    * walk over every post in a worker at each step of the spin button) */
   _gpm_migrate_page_update_duration (self);
   if (!gpm_migrate_page_is_running (self))
-    _gpm_migrate_page_save_plan (self);
+    gpm_migrate_page_save_plan (self);
 }
 
 GpmJournal *
@@ -196,7 +196,7 @@ close_clicked_cb (GpmMigratePage *self)
 {
   /* Left for now: what was chosen is there when the user comes back */
   if (g_strcmp0 (self->status, "plan") == 0)
-    _gpm_migrate_page_save_plan (self);
+    gpm_migrate_page_save_plan (self);
   g_signal_emit (self, signals[CLOSE], 0);
 }
 

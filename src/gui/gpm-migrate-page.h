@@ -67,8 +67,9 @@ void         gpm_migrate_page_update_audiences_async  (GpmMigratePage      *self
 gboolean     gpm_migrate_page_update_audiences_finish (GpmMigratePage      *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
-/* Keeps the page's plan in its journal now (in a worker, one save at a
- * time, the last one last); nothing without a prepared plan. */
+/* Keeps the page's plan in its journal now (gpm_plan_save_async(): in a
+ * worker, one save at a time per journal, the last one asked for last);
+ * nothing without a prepared plan. */
 void         gpm_migrate_page_save_plan        (GpmMigratePage     *self);
 /* Shows the header bar's Back and Start in @bar (the window's): on the
  * plan only, while the page is shown. */

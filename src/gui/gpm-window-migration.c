@@ -349,25 +349,11 @@ migrate_page_close_cb (GpmWindow *self)
 
 /* Decisions about posts */
 
-static void
-restored_plan_saved_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(GpmWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!gpm_plan_save_finish (GPM_PLAN (source), result, &error))
-    g_warning ("The migration plan could not be saved: %s", error->message);
-  self->plan_saving = FALSE;
-  if (self->plan_save_again)
-    _gpm_window_save_restored_plan (self);
-}
-
 /* The plan restored at start from the last account's journal, before any
  * sign-in: the decisions go back into that journal (the account's word on
  * its posts, gpm_plan_switch_account()), with the audiences it had, which
- * come back with "Continue". One save at a time, the last one last. */
+ * come back with "Continue". Core writes one save at a time per journal,
+ * the last one asked for last (gpm_plan_save_async()). */
 void
 _gpm_window_save_restored_plan (GpmWindow *self)
 {
@@ -379,16 +365,9 @@ _gpm_window_save_restored_plan (GpmWindow *self)
   restored = g_object_get_data (G_OBJECT (self->plan), "gpm-restored-from");
   if (g_strcmp0 (restored, gpm_journal_get_path (self->state_journal)) != 0)
     return;
-  if (self->plan_saving)
-    {
-      self->plan_save_again = TRUE;
-      return;
-    }
-  self->plan_saving = TRUE;
-  self->plan_save_again = FALSE;
   copy = gpm_plan_copy (self->plan);
   gpm_plan_set_audiences (copy, (const char * const *) self->continue_audiences);
-  gpm_plan_save_async (copy, self->state_journal, NULL, restored_plan_saved_cb, g_object_ref (self));
+  gpm_plan_save_async (copy, self->state_journal, NULL, NULL, NULL);
 }
 
 /* A takeout that was partly moved before: offer to go on. The journal is

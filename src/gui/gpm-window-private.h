@@ -62,8 +62,6 @@ struct _GpmWindow
   GpmImport            *plan_import;    /* weak: the import self->plan is for */
   GStrv                 continue_audiences; /* the saved plan's ticked audiences, for "Continue" */
   gboolean              continuing;     /* "Continue" was pressed: the saved audiences come back */
-  gboolean              plan_saving;    /* a decision being kept in the restored plan's journal */
-  gboolean              plan_save_again;
   /* Per-post control (gpm-window-posts.c) */
   GHashTable           *post_warnings;  /* GpmPost* → GpmPostWarnings, NULL while checking */
   GCancellable         *checks_cancellable;
