@@ -721,6 +721,21 @@ wait_saves_done (Saves *saves,
   g_assert_cmpuint (saves->done->len, ==, n);
 }
 
+/* @plan with one audience and a delay saved as request @number; its answer */
+static void
+save_audience_and_wait (GpmPlan    *plan,
+                        const char *audience,
+                        guint       delay,
+                        GpmJournal *journal,
+                        Saves      *saves,
+                        guint       number)
+{
+  gpm_plan_set_audiences (plan, (const char * const []) { audience, NULL });
+  gpm_plan_set_delay (plan, delay);
+  save_numbered (plan, journal, saves, number);
+  wait_saves_done (saves, number);
+}
+
 /* The plan in @path's journal, read by a connection of its own */
 static guint
 saved_delay (const char *path)
@@ -799,16 +814,10 @@ test_plan_save_queue (void)
   sql (blocker, "CREATE TRIGGER refuse BEFORE INSERT ON plan WHEN NEW.key = 'refused' "
                 "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
   g_array_set_size (saves.done, 0);
-  gpm_plan_set_audiences (plan, (const char * const []) { "refused", NULL });
-  gpm_plan_set_delay (plan, 30);
-  save_numbered (plan, journal_a, &saves, 1);
-  wait_saves_done (&saves, 1);
+  save_audience_and_wait (plan, "refused", 30, journal_a, &saves, 1);
   g_assert_cmpuint (saves.n_failed, ==, 1);
   g_assert_cmpuint (saved_delay (path_a), ==, 20);
-  gpm_plan_set_audiences (plan, (const char * const []) { "PUBLIC", NULL });
-  gpm_plan_set_delay (plan, 31);
-  save_numbered (plan, journal_a, &saves, 2);
-  wait_saves_done (&saves, 2);
+  save_audience_and_wait (plan, "PUBLIC", 31, journal_a, &saves, 2);
   g_assert_cmpuint (saves.n_failed, ==, 1);
   g_assert_cmpuint (saved_delay (path_a), ==, 31);
 
