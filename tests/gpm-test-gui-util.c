@@ -96,6 +96,82 @@ gpm_test_gui_get_app (void)
   return app;
 }
 
+void
+gpm_test_gui_reset_settings (void)
+{
+  GSettings *settings = gpm_settings_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  g_settings_sync ();
+}
+
+typedef struct {
+  char      *path;
+  GTestFunc  func;
+} CleanTest;
+
+static GPtrArray *clean_tests;  /* CleanTest*, as added */
+
+static void
+clean_test_free (CleanTest *test)
+{
+  g_free (test->path);
+  g_free (test);
+}
+
+static void
+run_clean_test (gconstpointer data)
+{
+  const CleanTest *test = data;
+
+  gpm_test_gui_reset_settings ();
+  test->func ();
+}
+
+void
+gpm_test_gui_add_func (const char *testpath,
+                       GTestFunc   test_func)
+{
+  CleanTest *test = g_new0 (CleanTest, 1);
+
+  test->path = g_strdup (testpath);
+  test->func = test_func;
+  if (clean_tests == NULL)
+    clean_tests = g_ptr_array_new ();
+  g_ptr_array_add (clean_tests, test);
+}
+
+int
+gpm_test_gui_run (void)
+{
+  guint n = clean_tests != NULL ? clean_tests->len : 0;
+
+  /* GTest runs tests in the order they were added: shuffled first
+   * (Fisher-Yates, by g_test_rand_int_range(), which --seed sets) */
+  if (g_getenv ("GPM_TEST_GUI_SHUFFLE") != NULL)
+    for (guint i = n; i > 1; i--)
+      {
+        guint j = (guint) g_test_rand_int_range (0, (gint32) i);
+        gpointer swap = clean_tests->pdata[i - 1];
+
+        clean_tests->pdata[i - 1] = clean_tests->pdata[j];
+        clean_tests->pdata[j] = swap;
+      }
+  for (guint i = 0; i < n; i++)
+    {
+      CleanTest *test = g_ptr_array_index (clean_tests, i);
+
+      g_test_add_data_func_full (test->path, test, run_clean_test, (GDestroyNotify) clean_test_free);
+    }
+  g_clear_pointer (&clean_tests, g_ptr_array_unref);
+  return g_test_run ();
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {

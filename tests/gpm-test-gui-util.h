@@ -14,6 +14,18 @@ G_BEGIN_DECLS
  * non-unique GpmApplication. */
 gboolean        gpm_test_gui_init        (int *argc, char ***argv);
 GpmApplication *gpm_test_gui_get_app     (void);
+/* Every key of the app's settings back to its default (the memory backend
+ * keeps what a test set for the tests after it: the last account's plan
+ * came back with the next window). */
+void            gpm_test_gui_reset_settings (void);
+/* g_test_add_func() for a UI test: it starts from the settings of a new
+ * user (gpm_test_gui_reset_settings()), whichever tests ran before. */
+void            gpm_test_gui_add_func    (const char *testpath,
+                                          GTestFunc   test_func);
+/* g_test_run() of the tests added so far: in the order added, or with
+ * GPM_TEST_GUI_SHUFFLE set in an order drawn from the run's random seed
+ * (the TAP output names it; --seed=SEED runs that order again). */
+int             gpm_test_gui_run         (void);
 /* The process when the renderer was chosen (its environment variable set):
  * its threads then and when gpm_test_gui_init() began, and whether GTK was
  * initialised. */

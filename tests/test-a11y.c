@@ -1003,16 +1003,16 @@ main (int   argc,
   gpm_test_gui_write_takeout (tmp_dir, broken_posts, G_N_ELEMENTS (broken_posts));
   broken_takeout = g_build_filename (tmp_dir, "Takeout", NULL);
 
-  g_test_add_func ("/a11y/welcome", test_welcome);
-  g_test_add_func ("/a11y/review", test_review);
-  g_test_add_func ("/a11y/problems", test_problems);
-  g_test_add_func ("/a11y/sign-in-and-migrate", test_sign_in_and_migrate);
-  g_test_add_func ("/a11y/preferences", test_preferences);
-  g_test_add_func ("/a11y/help", test_help);
-  g_test_add_func ("/a11y/shortcuts", test_shortcuts);
-  g_test_add_func ("/a11y/about", test_about);
+  gpm_test_gui_add_func ("/a11y/welcome", test_welcome);
+  gpm_test_gui_add_func ("/a11y/review", test_review);
+  gpm_test_gui_add_func ("/a11y/problems", test_problems);
+  gpm_test_gui_add_func ("/a11y/sign-in-and-migrate", test_sign_in_and_migrate);
+  gpm_test_gui_add_func ("/a11y/preferences", test_preferences);
+  gpm_test_gui_add_func ("/a11y/help", test_help);
+  gpm_test_gui_add_func ("/a11y/shortcuts", test_shortcuts);
+  gpm_test_gui_add_func ("/a11y/about", test_about);
 
-  ret = g_test_run ();
+  ret = gpm_test_gui_run ();
 
   gpm_test_rm_rf (tmp_dir);
   gpm_test_rm_rf (data_home);

@@ -451,10 +451,6 @@ test_decisions_while_running (void)
   gpm_test_pod_add_user (fx->pod, "dave", "correct horse", NULL);
   gpm_test_pod_add_aspect (fx->pod, "dave", "Family");
   gpm_test_pod_set_api_enabled (fx->pod, FALSE);
-  /* a fresh start: the plan of the test before (the last account's)
-   * would come back with the window */
-  g_settings_set_string (gpm_settings_get_default (), "last-pod", "");
-  g_settings_set_string (gpm_settings_get_default (), "last-user", "");
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gpm_test_gui_open_everything (window, fx->paths);
@@ -654,15 +650,6 @@ test_migrate_in_background (void)
   guint id;
   NoteWait wait = { app, NULL, NULL };
 
-  /* A person new to the app: no account signed in before, so opening the
-   * takeout restores no earlier plan (the previous test's posts left out
-   * would be left out here too; same posts, same keys) */
-  {
-    GSettings *settings = gpm_settings_get_default ();
-
-    g_settings_reset (settings, "last-pod");
-    g_settings_reset (settings, "last-user");
-  }
   gpm_test_pod_add_user (pod, "bea", "bea password", NULL);
   gpm_test_pod_set_api_enabled (pod, FALSE);
   /* every post request takes a while: the run outlasts the closing */
@@ -870,7 +857,6 @@ test_resume_unfinished (void)
   g_variant_builder_add (record, "{sv}", "aspects", g_variant_builder_end (aspects));
   g_variant_builder_add (record, "{sv}", "delay", g_variant_new_uint32 (0));
   g_settings_set_value (settings, "unfinished-migration", g_variant_builder_end (record));
-  g_settings_reset (settings, "resume-consent");
   g_assert_true (gpm_window_has_unfinished_migration ());
 
   window = gpm_window_new (gpm_test_gui_get_app ());
@@ -946,7 +932,6 @@ test_resume_unfinished (void)
     g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 4);
     gtk_window_destroy (GTK_WINDOW (again));
   }
-  g_settings_reset (settings, "resume-consent");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1107,14 +1092,14 @@ main (int   argc,
       return 0;
     }
 
-  g_test_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
-  g_test_add_func ("/gui/sign-in-variants", test_sign_in_variants);
-  g_test_add_func ("/gui/per-post-decisions", test_per_post_decisions);
-  g_test_add_func ("/gui/decisions-while-running", test_decisions_while_running);
-  g_test_add_func ("/gui/migrate-in-background", test_migrate_in_background);
-  g_test_add_func ("/gui/background-without-portal", test_background_without_portal);
-  g_test_add_func ("/gui/resume-unfinished", test_resume_unfinished);
-  g_test_add_func ("/gui/sign-in-once", test_sign_in_once);
+  gpm_test_gui_add_func ("/gui/migrate-to-test-pod", test_migrate_to_test_pod);
+  gpm_test_gui_add_func ("/gui/sign-in-variants", test_sign_in_variants);
+  gpm_test_gui_add_func ("/gui/per-post-decisions", test_per_post_decisions);
+  gpm_test_gui_add_func ("/gui/decisions-while-running", test_decisions_while_running);
+  gpm_test_gui_add_func ("/gui/migrate-in-background", test_migrate_in_background);
+  gpm_test_gui_add_func ("/gui/background-without-portal", test_background_without_portal);
+  gpm_test_gui_add_func ("/gui/resume-unfinished", test_resume_unfinished);
+  gpm_test_gui_add_func ("/gui/sign-in-once", test_sign_in_once);
 
-  return g_test_run ();
+  return gpm_test_gui_run ();
 }

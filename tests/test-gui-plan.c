@@ -759,8 +759,6 @@ test_continue_at_once (void)
 
   gtk_window_destroy (GTK_WINDOW (again));
   gtk_window_destroy (GTK_WINDOW (window));
-  g_settings_reset (settings, "last-pod");
-  g_settings_reset (settings, "last-user");
 }
 
 /* The window closed while "New Aspect…" asks the pod for the aspect, and
@@ -1295,15 +1293,15 @@ main (int   argc,
       return 0;
     }
 
-  g_test_add_func ("/gui/plan/page", test_plan_page);
-  g_test_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
-  g_test_add_func ("/gui/plan/create-aspect", test_create_aspect);
-  g_test_add_func ("/gui/plan/start-gap", test_start_gap);
-  g_test_add_func ("/gui/plan/start-gap-quit", test_start_gap_quit);
-  g_test_add_func ("/gui/plan/other-account", test_other_account);
-  g_test_add_func ("/gui/plan/decisions-before-sign-in", test_decisions_before_sign_in);
-  g_test_add_func ("/gui/plan/continue-at-once", test_continue_at_once);
-  g_test_add_func ("/gui/plan/close-while-creating-aspect", test_close_while_creating_aspect);
+  gpm_test_gui_add_func ("/gui/plan/page", test_plan_page);
+  gpm_test_gui_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
+  gpm_test_gui_add_func ("/gui/plan/create-aspect", test_create_aspect);
+  gpm_test_gui_add_func ("/gui/plan/start-gap", test_start_gap);
+  gpm_test_gui_add_func ("/gui/plan/start-gap-quit", test_start_gap_quit);
+  gpm_test_gui_add_func ("/gui/plan/other-account", test_other_account);
+  gpm_test_gui_add_func ("/gui/plan/decisions-before-sign-in", test_decisions_before_sign_in);
+  gpm_test_gui_add_func ("/gui/plan/continue-at-once", test_continue_at_once);
+  gpm_test_gui_add_func ("/gui/plan/close-while-creating-aspect", test_close_while_creating_aspect);
 
-  return g_test_run ();
+  return gpm_test_gui_run ();
 }

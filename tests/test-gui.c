@@ -675,8 +675,6 @@ test_date_line_language (void)
   assert_no_codes (style_row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (style_row)), "Posted 2018"));
 
-  g_settings_reset (settings, "date-line-format");
-  g_settings_reset (settings, "date-line-locale");
   gtk_window_destroy (preferences);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -2013,31 +2011,31 @@ main (int   argc,
   gpm_test_gui_write_takeout (tmp_dir, posts, G_N_ELEMENTS (posts));
   takeout_dir = g_build_filename (tmp_dir, "Takeout", NULL);
 
-  g_test_add_func ("/gui/renderer-chosen-before-threads", test_renderer_chosen_before_threads);
-  g_test_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
-  g_test_add_func ("/gui/tick-untick", test_tick_untick);
-  g_test_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
-  g_test_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
-  g_test_add_func ("/gui/open-folder-shortcut", test_open_folder_shortcut);
-  g_test_add_func ("/gui/view-is-not-select", test_view_is_not_select);
-  g_test_add_func ("/gui/search-audience-names", test_search_audience_names);
-  g_test_add_func ("/gui/communities-become-public", test_communities_become_public);
-  g_test_add_func ("/gui/preview-text", test_preview_text);
-  g_test_add_func ("/gui/date-line-language", test_date_line_language);
-  g_test_add_func ("/gui/per-post-control", test_per_post_control);
-  g_test_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
-  g_test_add_func ("/gui/posts-while-reading", test_posts_while_reading);
-  g_test_add_func ("/gui/close-while-reading", test_close_while_reading);
-  g_test_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
-  g_test_add_func ("/gui/post-list-model", test_post_list_model);
-  g_test_add_func ("/gui/post-list-model-search", test_post_list_model_search);
-  g_test_add_func ("/gui/export-to-folder", test_export_to_folder);
-  g_test_add_func ("/gui/preview-no-network", test_preview_no_network);
-  g_test_add_func ("/gui/preview-own-comments", test_preview_own_comments);
-  g_test_add_func ("/gui/preview-long-post", test_preview_long_post);
-  g_test_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
+  gpm_test_gui_add_func ("/gui/renderer-chosen-before-threads", test_renderer_chosen_before_threads);
+  gpm_test_gui_add_func ("/gui/drop-builds-tree", test_drop_builds_tree);
+  gpm_test_gui_add_func ("/gui/tick-untick", test_tick_untick);
+  gpm_test_gui_add_func ("/gui/space-ticks-focused-row", test_space_ticks_focused_row);
+  gpm_test_gui_add_func ("/gui/new-takeout-clears-search", test_new_takeout_clears_search);
+  gpm_test_gui_add_func ("/gui/open-folder-shortcut", test_open_folder_shortcut);
+  gpm_test_gui_add_func ("/gui/view-is-not-select", test_view_is_not_select);
+  gpm_test_gui_add_func ("/gui/search-audience-names", test_search_audience_names);
+  gpm_test_gui_add_func ("/gui/communities-become-public", test_communities_become_public);
+  gpm_test_gui_add_func ("/gui/preview-text", test_preview_text);
+  gpm_test_gui_add_func ("/gui/date-line-language", test_date_line_language);
+  gpm_test_gui_add_func ("/gui/per-post-control", test_per_post_control);
+  gpm_test_gui_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
+  gpm_test_gui_add_func ("/gui/posts-while-reading", test_posts_while_reading);
+  gpm_test_gui_add_func ("/gui/close-while-reading", test_close_while_reading);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
+  gpm_test_gui_add_func ("/gui/post-list-model", test_post_list_model);
+  gpm_test_gui_add_func ("/gui/post-list-model-search", test_post_list_model_search);
+  gpm_test_gui_add_func ("/gui/export-to-folder", test_export_to_folder);
+  gpm_test_gui_add_func ("/gui/preview-no-network", test_preview_no_network);
+  gpm_test_gui_add_func ("/gui/preview-own-comments", test_preview_own_comments);
+  gpm_test_gui_add_func ("/gui/preview-long-post", test_preview_long_post);
+  gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
 
-  ret = g_test_run ();
+  ret = gpm_test_gui_run ();
 
   gpm_test_rm_rf (tmp_dir);
   gpm_test_rm_rf (launch_dir);
