@@ -231,6 +231,7 @@ gpm_plan_save_async (GpmPlan             *self,
                      gpointer             user_data)
 {
   GTask *task;
+  GpmPlan *copy;
   const char *path;
   SaveQueue *q;
 
@@ -244,6 +245,7 @@ gpm_plan_save_async (GpmPlan             *self,
     }
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gpm_plan_save_async);
+  copy = gpm_plan_copy (self);
   path = gpm_journal_get_path (journal);
 
   g_mutex_lock (&save_lock);
@@ -268,7 +270,7 @@ gpm_plan_save_async (GpmPlan             *self,
    * taken it yet, so no newer state is lost) */
   g_clear_object (&q->plan);
   g_clear_pointer (&q->journal, gpm_object_unref_in_worker);
-  q->plan = gpm_plan_copy (self);
+  q->plan = copy;
   q->journal = g_object_ref (journal);
   g_ptr_array_add (q->tasks, task);
   g_mutex_unlock (&save_lock);
