@@ -443,18 +443,49 @@ collect_leaves (GListModel *model,
     }
 }
 
-/* Every audience ticked as the rule says: a preset, a selection put back */
+/* Every audience ticked as the rule says: a preset, a selection put back,
+ * a new tree. A group whose audiences all get the same tick is set as one
+ * (a tick per leaf updates the group each time: thousands of people) */
 static void
 apply_rule (GpmScopeSidebar *self)
 {
-  g_autoptr(GPtrArray) leaves = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
 
   if (self->roots == NULL)
     return;
-  collect_leaves (G_LIST_MODEL (self->roots), leaves);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
   self->applying++;
-  for (guint i = 0; i < leaves->len; i++)
-    gpm_scope_node_set_active (g_ptr_array_index (leaves, i), rule_ticks (self, g_ptr_array_index (leaves, i)));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      GListModel *children = gpm_scope_node_get_children (node);
+      guint n_children = children != NULL ? g_list_model_get_n_items (children) : 0;
+      g_autofree gboolean *ticks = NULL;
+      guint n_ticked = 0;
+
+      if (children == NULL)
+        {
+          gpm_scope_node_set_active (node, rule_ticks (self, node));
+          continue;
+        }
+      ticks = g_new (gboolean, n_children);
+      for (guint k = 0; k < n_children; k++)
+        {
+          g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, k);
+
+          ticks[k] = rule_ticks (self, leaf);
+          n_ticked += ticks[k] ? 1 : 0;
+        }
+      if (n_ticked == 0 || n_ticked == n_children)
+        gpm_scope_node_set_active (node, n_ticked > 0);
+      else
+        for (guint k = 0; k < n_children; k++)
+          {
+            g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, k);
+
+            gpm_scope_node_set_active (leaf, ticks[k]);
+          }
+    }
   self->applying--;
 }
 
@@ -502,7 +533,15 @@ install_tree (GpmScopeSidebar *self,
   g_clear_object (&self->roots);
   self->roots = g_object_ref (roots);
   collect_leaves (G_LIST_MODEL (self->roots), leaves);
-  take_new_leaves (self, leaves);
+  for (guint i = 0; i < leaves->len; i++)
+    {
+      GpmScopeNode *leaf = g_ptr_array_index (leaves, i);
+
+      if (gpm_scope_node_get_parent (leaf) != NULL)
+        watch_node (self, gpm_scope_node_get_parent (leaf));
+      watch_node (self, leaf);
+    }
+  apply_rule (self);
 
   tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)), FALSE, TRUE,
                                   create_children_cb, NULL, NULL);
