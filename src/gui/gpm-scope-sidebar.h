@@ -16,12 +16,13 @@ G_DECLARE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GPM, SCOPE_SIDEBAR, Gt
  * ticks ("essentially public"). Emits ::selection-changed. */
 void        gpm_scope_sidebar_set_index          (GpmScopeSidebar *self,
                                                   GpmScopeIndex   *index);
-/* A takeout being read: an empty tree at once, with the default ticks; its
- * posts come with gpm_scope_sidebar_add_posts(), batch by batch, counted in
- * place (counts, new audiences ticked by the rule in gpm-scope-sidebar.c:
- * what the user ticked meanwhile stays); then gpm_scope_sidebar_update_index()
- * with its index once it is read. A change of the ticks emits
- * ::selection-changed (from an idle). */
+/* A takeout being read: begin() forgets the tree shown; the first
+ * gpm_scope_sidebar_add_posts() shows the tree of its posts with the
+ * default ticks, each later one counts its posts in place (counts, new
+ * audiences ticked by the rule in gpm-scope-sidebar.c: what the user ticked
+ * meanwhile stays), a batch's cost, not the takeout's; then
+ * gpm_scope_sidebar_update_index() with its index once it is read. A
+ * change of the ticks emits ::selection-changed (from an idle). */
 void        gpm_scope_sidebar_begin              (GpmScopeSidebar *self);
 void        gpm_scope_sidebar_add_posts          (GpmScopeSidebar *self,
                                                   GPtrArray       *posts);
