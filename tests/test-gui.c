@@ -1372,13 +1372,6 @@ test_post_list_model_search (void)
 }
 
 static gboolean
-tree_or_read (gpointer window)
-{
-  return gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)) != NULL ||
-         !gpm_window_is_loading (window);
-}
-
-static gboolean
 read_and_settled (gpointer window)
 {
   return !gpm_window_is_loading (window) &&
@@ -1410,76 +1403,427 @@ migrate_enabled (GpmWindow *window)
   return enabled;
 }
 
-/* Issue 13: ticks made while a big takeout is still read stay through the
- * sidebar's rebuilds (live, and the last one once it is read); Migrate…
- * waits until the whole takeout is read. */
+/* Issue 13, the sidebar while a takeout is read, whatever the speed of the
+ * reading: the import is held (gpm_import_set_post_hook()) at the posts of
+ * two audiences found late, a community and a circle. Their files sort
+ * last, and a folder is read in name order in one batch of this size, so
+ * every other post is on screen before them. */
+#define LATE_COMMUNITY "communities/999"
+#define LATE_CIRCLE "circles/1-zzz"
+
+static const GpmTestPostFile late_posts[] = {
+  { "20180910 - Birds.json", POST ("2018-09-10 10:00:00+0000", "A heron at dawn", COMMUNITY_ACL ("communities/222", "Bird watching")) },
+  { "20180911 - Friends.json", POST ("2018-09-11 10:00:00+0000", "Board games on Friday", CIRCLE_ACL ("circles/1-bbb", "Friends")) },
+  { "20191101 - Late.json", POST ("2019-11-01 10:00:00+0000", "Coding until three", COMMUNITY_ACL (LATE_COMMUNITY, "Late Night Coding")) },
+  { "20191102 - Zither.json", POST ("2019-11-02 10:00:00+0000", "Zither practice", CIRCLE_ACL (LATE_CIRCLE, "Zither club")) },
+  { "20191103 - Late.json", POST ("2019-11-03 10:00:00+0000", "Coding until four", COMMUNITY_ACL (LATE_COMMUNITY, "Late Night Coding")) },
+};
+#define N_LATE 3
+
+typedef struct {
+  GMutex     lock;
+  GCond      cond;
+  gboolean   released;
+  guint      held;       /* reading threads waiting in the hook */
+  GPtrArray *shown;      /* GpmPost*: every post handed to the window */
+  char      *dir;
+} Held;
+
 static void
-test_ticks_while_reading (void)
+held_hook (GpmPost  *post,
+           gpointer  user_data)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "ticks-while-reading", NULL);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  GpmGenManifest *manifest;
+  Held *h = user_data;
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+  gboolean late = FALSE;
+
+  for (guint k = 0; k < scopes->len; k++)
+    {
+      const char *key = gpm_scope_get_key (g_ptr_array_index (scopes, k));
+      late = late || g_str_equal (key, LATE_COMMUNITY) || g_str_equal (key, LATE_CIRCLE);
+    }
+  if (!late)
+    return;
+  g_mutex_lock (&h->lock);
+  h->held++;
+  while (!h->released)
+    g_cond_wait (&h->cond, &h->lock);
+  h->held--;
+  g_mutex_unlock (&h->lock);
+}
+
+static void
+held_posts_added_cb (GpmImport *import,
+                     GPtrArray *batch,
+                     Held      *h)
+{
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (h->shown, g_object_ref (g_ptr_array_index (batch, i)));
+}
+
+static guint
+n_early_posts (void)
+{
+  /* every good post but the late ones (one of posts[] is broken) */
+  return G_N_ELEMENTS (posts) - 1 + G_N_ELEMENTS (late_posts) - N_LATE;
+}
+
+static gboolean
+held_at_late (gpointer data)
+{
+  Held *h = data;
+  gboolean held;
+
+  g_mutex_lock (&h->lock);
+  held = h->held > 0;
+  g_mutex_unlock (&h->lock);
+  return held && h->shown->len == n_early_posts ();
+}
+
+/* The takeout being read, held before its late posts; every post before
+ * them on screen. */
+static GpmWindow *
+open_held (Held *h)
+{
+  g_autofree char *takeout = NULL;
+  const char *paths[2] = { NULL, NULL };
   GpmWindow *window;
-  GpmScopeSidebar *sidebar;
-  GListModel *model;
-  GpmScopeNode *circles, *circle;
-  g_autofree char *circle_key = NULL;
-  g_auto(GStrv) ticked = NULL;
+  GListModel *roots;
 
-  /* Big enough that the reading goes on well after the sidebar's first
-   * tree (which waits until no new community comes in, see
-   * gpm-window-import.c): 8,000 posts were read before it now and then
-   * on a loaded machine, once the reading got faster */
-  manifest = write_generated (dir, 20000, 14, GPM_GEN_FORM_MULTI, paths);
+  memset (h, 0, sizeof *h);
+  g_mutex_init (&h->lock);
+  g_cond_init (&h->cond);
+  h->shown = g_ptr_array_new_with_free_func (g_object_unref);
+  h->dir = g_dir_make_tmp ("gpm-test-held-XXXXXX", NULL);
+  gpm_test_gui_write_takeout (h->dir, posts, G_N_ELEMENTS (posts));
+  gpm_test_gui_write_takeout (h->dir, late_posts, G_N_ELEMENTS (late_posts));
+  takeout = g_build_filename (h->dir, "Takeout", NULL);
+  paths[0] = takeout;
 
+  gpm_import_set_post_hook (held_hook, h);
   window = gpm_window_new (gpm_test_gui_get_app ());
-  sidebar = gpm_window_get_sidebar (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (gpm_test_gui_drop_paths (window, (const char * const *) paths->pdata));
-  g_assert_true (gpm_test_gui_wait (tree_or_read, window, 60));
-  /* The sidebar's first tree came while the rest is read */
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_signal_connect (gpm_window_get_import (window), "posts-added", G_CALLBACK (held_posts_added_cb), h);
+  g_assert_true (gpm_test_gui_wait (held_at_late, h, 30));
+  gpm_test_gui_wait_list (window);
+
+  /* The tree is there, with its counts, before the reading ends */
   g_assert_true (gpm_window_is_loading (window));
   g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
   g_assert_false (migrate_enabled (window));
+  roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  g_assert_nonnull (roots);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "PUBLIC")), ==, 3);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "communities/111")), ==, 2);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "communities/222")), ==, 1);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "Communities")), ==, 3);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "Circles")), ==, 3);
+  g_assert_null (gpm_scope_tree_find (roots, LATE_COMMUNITY));
+  g_assert_null (gpm_scope_tree_find (roots, LATE_CIRCLE));
+  return window;
+}
 
-  /* Public off (ticked by default), a circle on */
-  gpm_scope_node_set_active (find_node (window, "PUBLIC"), FALSE);
-  circles = find_node (window, "Circles");
-  circle = g_list_model_get_item (gpm_scope_node_get_children (circles), 0);
-  circle_key = g_strdup (gpm_scope_node_get_key (circle));
-  g_object_unref (circle);
-  gpm_scope_node_set_active (find_node (window, circle_key), TRUE);
-  ticked = gpm_scope_sidebar_get_selected_keys (sidebar);
+/* The posts the ticks select: the list shows them all and only them */
+static void
+assert_list_shows_ticked (GpmWindow     *window,
+                          GpmScopeIndex *index)
+{
+  g_auto(GStrv) keys = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (window));
+  g_autoptr(GPtrArray) expected = gpm_scope_index_select (index, (const char * const *) keys, FALSE);
+  GListModel *model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+  g_autoptr(GHashTable) wanted = g_hash_table_new (NULL, NULL);
 
-  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 120));
+  for (guint i = 0; i < expected->len; i++)
+    g_hash_table_add (wanted, g_ptr_array_index (expected, i));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected->len);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+      g_assert_true (g_hash_table_contains (wanted, post));
+    }
+}
+
+/* The late posts read, the takeout done; the ticks of the late audiences */
+static void
+release_held (Held      *h,
+              GpmWindow *window,
+              gboolean   community_ticked,
+              gboolean   circle_ticked)
+{
+  GpmScopeIndex *index;
+  GListModel *roots;
+
+  g_mutex_lock (&h->lock);
+  h->released = TRUE;
+  g_cond_broadcast (&h->cond);
+  g_mutex_unlock (&h->lock);
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 30));
   gpm_test_gui_wait_list (window);
+  gpm_import_set_post_hook (NULL, NULL);
   g_assert_true (migrate_enabled (window));
 
-  /* Rebuilt since (the last time once all was read), the ticks stay: the
-   * same keys, or more (a community found after the tick is ticked) */
+  roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  index = gpm_import_get_index (gpm_window_get_import (window));
+  g_assert_cmpuint (h->shown->len, ==, gpm_scope_index_get_posts (index)->len);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, LATE_COMMUNITY)), ==, 2);
+  g_assert_cmpuint (gpm_scope_node_get_count (find_node (window, "Communities")), ==, 5);
+  g_assert_cmpstr (gpm_scope_node_get_title (find_node (window, LATE_CIRCLE)), ==, "Zither club");
+  g_assert_cmpint (gpm_scope_node_get_active (gpm_scope_tree_find (roots, LATE_COMMUNITY)), ==, community_ticked);
+  g_assert_cmpint (gpm_scope_node_get_active (gpm_scope_tree_find (roots, LATE_CIRCLE)), ==, circle_ticked);
+  if (gpm_scope_sidebar_get_viewed_node (gpm_window_get_sidebar (window)) == NULL)
+    assert_list_shows_ticked (window, index);
+}
+
+static void
+held_free (Held      *h,
+           GpmWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (h->dir);
+  g_free (h->dir);
+  g_ptr_array_unref (h->shown);
+  g_mutex_clear (&h->lock);
+  g_cond_clear (&h->cond);
+}
+
+/* Nothing touched: the late audiences get the default (a community
+ * ticked, a circle not), as if they had been there from the start */
+static void
+test_ticks_while_reading_default (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+  g_autoptr(GpmScopeIndex) early = gpm_scope_index_new (h.shown);
+  GListModel *roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+
+  /* the counts so far are those of the posts on screen */
+  for (guint i = 0; i < g_list_model_get_n_items (roots); i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (roots, i);
+      GListModel *children = gpm_scope_node_get_children (node);
+
+      if (children == NULL)
+        g_assert_cmpuint (gpm_scope_node_get_count (node), ==,
+                          gpm_scope_index_count_key (early, gpm_scope_node_get_key (node)));
+      for (guint k = 0; children != NULL && k < g_list_model_get_n_items (children); k++)
+        {
+          g_autoptr(GpmScopeNode) child = g_list_model_get_item (children, k);
+          g_assert_cmpuint (gpm_scope_node_get_count (child), ==,
+                            gpm_scope_index_count_key (early, gpm_scope_node_get_key (child)));
+        }
+    }
+  assert_list_shows_ticked (window, early);
+  release_held (&h, window, TRUE, FALSE);
+  held_free (&h, window);
+}
+
+/* Single audiences ticked and unticked: they stay so, new ones get the default */
+static void
+test_ticks_while_reading_single (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+  g_auto(GStrv) ticked = NULL;
+
+  gpm_scope_node_set_active (find_node (window, "communities/222"), FALSE);
+  gpm_scope_node_set_active (find_node (window, "PUBLIC"), FALSE);
+  gpm_scope_node_set_active (find_node (window, "circles/1-aaa"), TRUE);
+  release_held (&h, window, TRUE, FALSE);
+  g_assert_false (gpm_scope_node_get_active (find_node (window, "communities/222")));
   g_assert_false (gpm_scope_node_get_active (find_node (window, "PUBLIC")));
-  g_assert_true (gpm_scope_node_get_active (find_node (window, circle_key)));
-  {
-    g_auto(GStrv) now = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "circles/1-aaa")));
+  ticked = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (window));
+  g_assert_cmpstrv (ticked, ((const char * const []) { "circles/1-aaa", "communities/111", LATE_COMMUNITY, NULL }));
+  held_free (&h, window);
+}
 
-    for (guint i = 0; ticked[i] != NULL; i++)
-      g_assert_true (g_strv_contains ((const char * const *) now, ticked[i]));
-    g_assert_false (g_strv_contains ((const char * const *) now, "PUBLIC"));
+/* A group unticked or ticked as a whole: its late audiences follow */
+static void
+test_ticks_while_reading_groups (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
 
-    /* and the list shows the posts of those ticks, the circle's among them */
-    model = gpm_post_list_get_model (gpm_window_get_post_list (window));
-    g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
-    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-      {
-        g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
-        GPtrArray *scopes = gpm_post_get_scopes (post);
-        gboolean in = FALSE;
+  gpm_scope_node_set_active (find_node (window, "Communities"), FALSE);
+  gpm_scope_node_set_active (find_node (window, "Circles"), TRUE);
+  release_held (&h, window, FALSE, TRUE);
+  g_assert_false (gpm_scope_node_get_active (find_node (window, "Communities")));
+  g_assert_false (gpm_scope_node_get_inconsistent (find_node (window, "Communities")));
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "Circles")));
+  held_free (&h, window);
+}
 
-        for (guint k = 0; k < scopes->len; k++)
-          in = in || g_strv_contains ((const char * const *) now, gpm_scope_get_key (g_ptr_array_index (scopes, k)));
-        g_assert_true (in);
-      }
-  }
+/* "Nothing", then Public: Public only, also after the late audiences */
+static void
+test_ticks_while_reading_narrowed (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+  g_auto(GStrv) ticked = NULL;
+
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "nothing");
+  gpm_scope_node_set_active (find_node (window, "PUBLIC"), TRUE);
+  release_held (&h, window, FALSE, FALSE);
+  ticked = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (window));
+  g_assert_cmpstrv (ticked, ((const char * const []) { "PUBLIC", NULL }));
+  held_free (&h, window);
+}
+
+/* "Everything": the late ones too */
+static void
+test_ticks_while_reading_everything (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+
+  gpm_scope_sidebar_apply_preset (gpm_window_get_sidebar (window), "everything");
+  release_held (&h, window, TRUE, TRUE);
+  held_free (&h, window);
+}
+
+/* The audience looked into while the tree grows (a community found later
+ * goes in above it) stays the one looked into, its posts in the list */
+static void
+test_ticks_while_reading_viewed (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+  GpmScopeSidebar *sidebar = gpm_window_get_sidebar (window);
+  GListModel *model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+
+  gpm_scope_sidebar_view_node (sidebar, find_node (window, "communities/111"));
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  release_held (&h, window, TRUE, FALSE);
+  g_assert_true (gpm_scope_sidebar_get_viewed_node (sidebar) == find_node (window, "communities/111"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GpmPost) post = g_list_model_get_item (model, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+
+      g_assert_cmpstr (gpm_scope_get_key (g_ptr_array_index (scopes, 0)), ==, "communities/111");
+    }
+  held_free (&h, window);
+}
+
+/* A saved selection put back (a plan continued) before the tree has all
+ * its audiences: exactly its keys, those found later too */
+static void
+test_ticks_while_reading_restored (void)
+{
+  Held h;
+  GpmWindow *window = open_held (&h);
+  g_auto(GStrv) ticked = NULL;
+
+  gpm_scope_sidebar_select_keys (gpm_window_get_sidebar (window),
+                                 (const char * const []) { "EXTENDED", LATE_CIRCLE, NULL });
+  release_held (&h, window, FALSE, TRUE);
+  ticked = gpm_scope_sidebar_get_selected_keys (gpm_window_get_sidebar (window));
+  g_assert_cmpstrv (ticked, ((const char * const []) { "EXTENDED", LATE_CIRCLE, NULL }));
+  held_free (&h, window);
+}
+
+/* The CLI's output for @args on @paths */
+static char *
+run_cli (const char * const *args,
+         const char * const *paths)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("GPM_CLI");
+  char *out = NULL;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) paths[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+/* The tree grown batch by batch ends with the counts `scopes` prints (per
+ * audience: its posts, each once) and, per group, the posts `select`
+ * finds for the group's audiences */
+static void
+test_tree_counts_match_cli (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "counts-cli", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) cli_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  GpmGenManifest *manifest;
+  GpmWindow *window;
+  GListModel *roots;
+  JsonArray *scopes;
+  guint n_leaves = 0;
+
+  manifest = write_generated (dir, 3000, 23, GPM_GEN_FORM_MULTI, paths);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open (window, (const char * const *) paths->pdata);
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 60));
+
+  json = run_cli ((const char * const []) { "scopes", "--json", NULL }, (const char * const *) paths->pdata);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  scopes = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "scopes");
+  for (guint i = 0; i < json_array_get_length (scopes); i++)
+    {
+      JsonObject *scope = json_array_get_object_element (scopes, i);
+      const char *key = json_object_get_string_member (scope, "key");
+
+      /* (the generator names an audience one way and lists it once a post) */
+      g_hash_table_insert (cli_counts, (gpointer) key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (cli_counts, key)) +
+                                             (guint) json_object_get_int_member (scope, "count")));
+    }
+
+  roots = gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window));
+  for (guint i = 0; i < g_list_model_get_n_items (roots); i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (roots, i);
+      g_auto(GStrv) keys = gpm_scope_node_dup_keys (node);
+      GListModel *children = gpm_scope_node_get_children (node);
+
+      for (guint k = 0; keys[k] != NULL; k++)
+        {
+          GpmScopeNode *leaf = gpm_scope_tree_find (roots, keys[k]);
+
+          g_test_message ("%s: %u", keys[k], gpm_scope_node_get_count (leaf));
+          g_assert_cmpuint (gpm_scope_node_get_count (leaf), ==,
+                            GPOINTER_TO_UINT (g_hash_table_lookup (cli_counts, keys[k])));
+          n_leaves++;
+        }
+      if (children != NULL)
+        {
+          g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+          g_autofree char *out = NULL;
+          g_auto(GStrv) lines = NULL;
+
+          g_ptr_array_add (args, g_strdup ("select"));
+          for (guint k = 0; keys[k] != NULL; k++)
+            g_ptr_array_add (args, g_strdup_printf ("--id=%s", keys[k]));
+          g_ptr_array_add (args, NULL);
+          out = run_cli ((const char * const *) args->pdata, (const char * const *) paths->pdata);
+          lines = g_strsplit (g_strchomp (out), "\n", -1);
+          g_test_message ("%s: %u", gpm_scope_node_get_title (node), gpm_scope_node_get_count (node));
+          g_assert_cmpuint (gpm_scope_node_get_count (node), ==, g_strv_length (lines));
+        }
+    }
+  g_assert_cmpuint (n_leaves, ==, g_hash_table_size (cli_counts));
+  g_assert_cmpuint (n_leaves, >, 10);
 
   gtk_window_destroy (GTK_WINDOW (window));
   gpm_takeout_gen_manifest_free (manifest);
@@ -2026,7 +2370,14 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/generated-takeout-counts", test_generated_takeout_counts);
   gpm_test_gui_add_func ("/gui/posts-while-reading", test_posts_while_reading);
   gpm_test_gui_add_func ("/gui/close-while-reading", test_close_while_reading);
-  gpm_test_gui_add_func ("/gui/ticks-while-reading", test_ticks_while_reading);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading", test_ticks_while_reading_default);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/single", test_ticks_while_reading_single);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/groups", test_ticks_while_reading_groups);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/narrowed", test_ticks_while_reading_narrowed);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/everything", test_ticks_while_reading_everything);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/restored", test_ticks_while_reading_restored);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/viewed", test_ticks_while_reading_viewed);
+  gpm_test_gui_add_func ("/gui/tree-counts-match-cli", test_tree_counts_match_cli);
   gpm_test_gui_add_func ("/gui/post-list-model", test_post_list_model);
   gpm_test_gui_add_func ("/gui/post-list-model-search", test_post_list_model_search);
   gpm_test_gui_add_func ("/gui/export-to-folder", test_export_to_folder);

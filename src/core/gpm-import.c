@@ -327,6 +327,18 @@ share_scopes_locked (LoadState *state,
     gpm_post_share_scopes (post, acl);
 }
 
+/* Tests only (gpm_import_set_post_hook()) */
+static GpmImportPostHook post_hook;
+static gpointer post_hook_data;
+
+void
+gpm_import_set_post_hook (GpmImportPostHook hook,
+                          gpointer          user_data)
+{
+  post_hook_data = user_data;
+  g_atomic_pointer_set (&post_hook, hook);
+}
+
 static void
 parse_one (LoadState *state,
            ParseJob  *job)
@@ -351,6 +363,8 @@ parse_one (LoadState *state,
             gpm_takeout_add_media_reference (self->takeout, files[k], others);
         }
     }
+  if (post != NULL && G_UNLIKELY (g_atomic_pointer_get (&post_hook) != NULL))
+    post_hook (post, post_hook_data);  /* (set before the run starts) */
   g_mutex_lock (&self->lock);
   if (post != NULL)
     {

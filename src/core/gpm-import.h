@@ -47,6 +47,13 @@ gboolean       gpm_import_run_finish   (GpmImport     *self,
                                         GAsyncResult  *result,
                                         GError       **error);
 
+/* Tests only, process-wide: @hook runs in a reading thread for each post
+ * read, before the post is handed over; while it blocks, that post (and the
+ * end of the run) waits, whatever the speed of the reading. NULL removes it. */
+typedef void (*GpmImportPostHook) (GpmPost *post, gpointer user_data);
+void           gpm_import_set_post_hook (GpmImportPostHook hook,
+                                         gpointer          user_data);
+
 guint          gpm_import_get_n_posts    (GpmImport *self);
 guint          gpm_import_get_n_problems (GpmImport *self);
 double         gpm_import_get_fraction   (GpmImport *self);

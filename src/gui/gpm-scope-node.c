@@ -13,9 +13,12 @@ struct _GpmScopeNode
   GObject       parent_instance;
 
   char         *title;
+  char         *sort_key;   /* the title's collation key: children are kept in its order */
   char         *key;
   char         *icon_name;
+  GpmScopeKind  kind;       /* a leaf's scope kind, a group's members' */
   guint         count;
+  guint         last_post;  /* the post gpm_scope_tree_add_posts() counted last here */
   gboolean      is_private;
   gboolean      becomes_public;   /* a community, or the Communities group */
   gboolean      active;
@@ -25,6 +28,13 @@ struct _GpmScopeNode
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeNode, gpm_scope_node, G_TYPE_OBJECT)
+
+enum {
+  TOGGLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -46,6 +56,7 @@ gpm_scope_node_finalize (GObject *object)
   GpmScopeNode *self = GPM_SCOPE_NODE (object);
 
   g_free (self->title);
+  g_free (self->sort_key);
   g_free (self->key);
   g_free (self->icon_name);
   g_clear_object (&self->children);
@@ -118,13 +129,13 @@ gpm_scope_node_class_init (GpmScopeNodeClass *klass)
 
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY] =
     g_param_spec_string ("key", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_COUNT] =
     g_param_spec_uint ("count", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_IS_PRIVATE] =
     g_param_spec_boolean ("is-private", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -139,6 +150,13 @@ gpm_scope_node_class_init (GpmScopeNodeClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* gpm_scope_node_set_active() changed this node's tick (the check box,
+   * Space, a caller): what the sidebar takes for the user's choice. Not
+   * emitted for the nodes a change reaches from there (children, parents). */
+  signals[TOGGLED] =
+    g_signal_new ("toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -147,21 +165,29 @@ gpm_scope_node_init (GpmScopeNode *self)
 }
 
 static GpmScopeNode *
-node_new (const char *title,
-          const char *key,
-          const char *icon_name,
-          guint       count,
-          gboolean    is_private)
+node_new (GpmScopeKind kind,
+          const char  *title,
+          const char  *key,
+          const char  *icon_name,
+          gboolean     is_private)
 {
   GpmScopeNode *self = g_object_new (GPM_TYPE_SCOPE_NODE, NULL);
 
+  self->kind = kind;
   self->title = g_strdup (title);
+  self->sort_key = g_utf8_collate_key (title, -1);
   self->key = g_strdup (key);
   self->icon_name = g_strdup (icon_name);
-  self->count = count;
   self->is_private = is_private;
 
   return self;
+}
+
+GpmScopeKind
+gpm_scope_node_get_kind (GpmScopeNode *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_NODE (self), GPM_SCOPE_PUBLIC);
+  return self->kind;
 }
 
 const char *
@@ -297,6 +323,7 @@ gpm_scope_node_set_active (GpmScopeNode *self,
 
   set_down (self, active);
   update_up (self->parent);
+  g_signal_emit (self, signals[TOGGLED], 0);
 }
 
 static const char *
@@ -329,100 +356,248 @@ compare_nodes_by_title (gconstpointer a,
                         gpointer      user_data)
 {
   const GpmScopeNode *na = a, *nb = b;
-  g_autofree char *ka = g_utf8_collate_key (na->title, -1);
-  g_autofree char *kb = g_utf8_collate_key (nb->title, -1);
 
-  return strcmp (ka, kb);
+  return strcmp (na->sort_key, nb->sort_key);
+}
+
+/* The tree's order: the global audiences, then the groups in this order */
+static const struct {
+  GpmScopeKind kind;
+  const char *title;
+  const char *icon_name;
+  gboolean is_private;
+} groups[] = {
+  { GPM_SCOPE_CIRCLE, N_("Circles"), "system-users-symbolic", TRUE },
+  { GPM_SCOPE_COMMUNITY, N_("Communities"), "network-workgroup-symbolic", FALSE },
+  { GPM_SCOPE_COLLECTION, N_("Collections"), "folder-symbolic", TRUE },
+  { GPM_SCOPE_EVENT, N_("Events"), "x-office-calendar-symbolic", TRUE },
+  { GPM_SCOPE_USER, N_("People"), "avatar-default-symbolic", TRUE },
+};
+
+static guint
+root_rank (GpmScopeNode *node)
+{
+  if (node->children == NULL)
+    return node->kind;  /* PUBLIC, CIRCLES, EXTENDED: 0, 1, 2 */
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    if (groups[g].kind == node->kind)
+      return 3 + g;
+  return G_MAXUINT;
+}
+
+static int
+compare_roots (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  guint ra = root_rank ((GpmScopeNode *) a), rb = root_rank ((GpmScopeNode *) b);
+
+  return ra < rb ? -1 : ra > rb;
+}
+
+static const char *
+leaf_title (const GpmScope *scope)
+{
+  switch (scope->kind)
+    {
+    case GPM_SCOPE_PUBLIC:
+      return _("Public");
+    case GPM_SCOPE_CIRCLES:
+      return _("Your circles");
+    case GPM_SCOPE_EXTENDED:
+      return _("Extended circles");
+    case GPM_SCOPE_CIRCLE:
+    case GPM_SCOPE_USER:
+    case GPM_SCOPE_COLLECTION:
+    case GPM_SCOPE_COMMUNITY:
+    case GPM_SCOPE_EVENT:
+    case GPM_SCOPE_N_KINDS:
+    default:
+      if (scope->name == NULL || *scope->name == '\0' || g_str_equal (scope->name, "-"))
+        return unnamed_title (scope->kind);
+      return scope->name;
+    }
+}
+
+/* What gpm_scope_tree_add_posts() finds its nodes by, kept on the roots */
+typedef struct {
+  GHashTable   *leaves;                       /* key → GpmScopeNode (the stores own them) */
+  GpmScopeNode *groups[GPM_SCOPE_N_KINDS];
+  guint         post;                         /* the post being counted: a node counts it once */
+} TreeIndex;
+
+static void
+tree_index_free (TreeIndex *t)
+{
+  g_hash_table_unref (t->leaves);
+  g_free (t);
+}
+
+static TreeIndex *
+tree_index (GListStore *roots)
+{
+  TreeIndex *t = g_object_get_data (G_OBJECT (roots), "gpm-scope-tree");
+
+  if (t == NULL)
+    {
+      t = g_new0 (TreeIndex, 1);
+      t->leaves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_object_set_data_full (G_OBJECT (roots), "gpm-scope-tree", t, (GDestroyNotify) tree_index_free);
+    }
+  return t;
+}
+
+/* A leaf for @scope, unticked, with no post yet, put in its place (its group
+ * made if it is the first of its kind; the group's tick follows its leaves) */
+static GpmScopeNode *
+add_leaf (GListStore     *roots,
+          TreeIndex      *t,
+          const GpmScope *scope)
+{
+  const char *key = gpm_scope_get_key (scope);
+  g_autoptr(GpmScopeNode) leaf = NULL;
+  GpmScopeNode *group = NULL;
+
+  if (gpm_scope_kind_is_global (scope->kind))
+    {
+      gboolean pub = scope->kind == GPM_SCOPE_PUBLIC;
+
+      leaf = node_new (scope->kind, leaf_title (scope), key,
+                       pub ? "web-browser-symbolic" : "system-users-symbolic", !pub);
+      g_list_store_insert_sorted (roots, leaf, compare_roots, NULL);
+    }
+  else
+    {
+      guint g;
+
+      for (g = 0; g < G_N_ELEMENTS (groups) && groups[g].kind != scope->kind; g++)
+        ;
+      g_return_val_if_fail (g < G_N_ELEMENTS (groups), NULL);
+      group = t->groups[scope->kind];
+      if (group == NULL)
+        {
+          g_autoptr(GpmScopeNode) made = node_new (scope->kind, _(groups[g].title), NULL,
+                                                   groups[g].icon_name, groups[g].is_private);
+
+          made->children = g_list_store_new (GPM_TYPE_SCOPE_NODE);
+          /* diaspora* has no communities: their posts go out public */
+          made->becomes_public = scope->kind == GPM_SCOPE_COMMUNITY;
+          g_list_store_insert_sorted (roots, made, compare_roots, NULL);
+          group = t->groups[scope->kind] = made;
+        }
+      leaf = node_new (scope->kind, leaf_title (scope), key, NULL, group->is_private);
+      leaf->parent = group;
+      leaf->becomes_public = group->becomes_public;
+      g_list_store_insert_sorted (group->children, leaf, compare_nodes_by_title, NULL);
+      update_up (group);
+    }
+  g_hash_table_insert (t->leaves, g_strdup (key), leaf);
+  return leaf;
+}
+
+static void
+notify_count (gpointer key,
+              gpointer value,
+              gpointer user_data)
+{
+  g_object_notify_by_pspec (key, properties[PROP_COUNT]);
+}
+
+void
+gpm_scope_tree_add_posts (GListStore *roots,
+                          GPtrArray  *posts,
+                          GPtrArray  *new_leaves)
+{
+  TreeIndex *t;
+  g_autoptr(GHashTable) counted = g_hash_table_new (NULL, NULL);
+
+  g_return_if_fail (G_IS_LIST_STORE (roots));
+
+  t = tree_index (roots);
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (posts, i));
+
+      /* A post counts once in each audience and group, whatever its ACL
+       * repeats: gpm_scope_index_count_key()'s count, the CLI's `select` */
+      t->post++;
+      for (guint k = 0; scopes != NULL && k < scopes->len; k++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, k);
+          GpmScopeNode *leaf = g_hash_table_lookup (t->leaves, gpm_scope_get_key (scope));
+
+          if (leaf == NULL)
+            {
+              leaf = add_leaf (roots, t, scope);
+              if (leaf == NULL)
+                continue;
+              if (new_leaves != NULL)
+                g_ptr_array_add (new_leaves, g_object_ref (leaf));
+            }
+          for (GpmScopeNode *node = leaf; node != NULL; node = node->parent)
+            if (node->last_post != t->post)
+              {
+                node->last_post = t->post;
+                node->count++;
+                g_hash_table_add (counted, node);
+              }
+        }
+    }
+  /* One notify per node and batch */
+  g_hash_table_foreach (counted, notify_count, NULL);
+}
+
+void
+gpm_scope_tree_set_titles (GListStore    *roots,
+                           GpmScopeIndex *index)
+{
+  TreeIndex *t;
+  GPtrArray *entries;
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_if_fail (G_IS_LIST_STORE (roots));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
+
+  /* A key named differently in different posts takes the name of its
+   * first entry in the index's order (the most posts; then the first seen) */
+  t = tree_index (roots);
+  entries = gpm_scope_index_get_entries (index);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const GpmScope *scope = ((GpmScopeEntry *) g_ptr_array_index (entries, i))->scope;
+      const char *key = gpm_scope_get_key (scope);
+      GpmScopeNode *leaf = g_hash_table_lookup (t->leaves, key);
+      const char *title = leaf_title (scope);
+      guint position;
+
+      if (!g_hash_table_add (done, (gpointer) key) || leaf == NULL || leaf->parent == NULL ||
+          g_str_equal (leaf->title, title))
+        continue;
+      g_object_ref (leaf);
+      g_free (leaf->title);
+      leaf->title = g_strdup (title);
+      g_free (leaf->sort_key);
+      leaf->sort_key = g_utf8_collate_key (title, -1);
+      /* (moved to its new place: the row is made again with the new name) */
+      if (g_list_store_find (leaf->parent->children, leaf, &position))
+        g_list_store_remove (leaf->parent->children, position);
+      g_list_store_insert_sorted (leaf->parent->children, leaf, compare_nodes_by_title, NULL);
+      g_object_notify_by_pspec (G_OBJECT (leaf), properties[PROP_TITLE]);
+      g_object_unref (leaf);
+    }
 }
 
 GListStore *
 gpm_scope_node_build_tree (GpmScopeIndex *index)
 {
-  static const struct {
-    GpmScopeKind kind;
-    const char *title;
-    const char *icon_name;
-    gboolean is_private;
-  } groups[] = {
-    { GPM_SCOPE_CIRCLE, N_("Circles"), "system-users-symbolic", TRUE },
-    { GPM_SCOPE_COMMUNITY, N_("Communities"), "network-workgroup-symbolic", FALSE },
-    { GPM_SCOPE_COLLECTION, N_("Collections"), "folder-symbolic", TRUE },
-    { GPM_SCOPE_EVENT, N_("Events"), "x-office-calendar-symbolic", TRUE },
-    { GPM_SCOPE_USER, N_("People"), "avatar-default-symbolic", TRUE },
-  };
   GListStore *roots = g_list_store_new (GPM_TYPE_SCOPE_NODE);
-  GPtrArray *entries;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_return_val_if_fail (GPM_IS_SCOPE_INDEX (index), roots);
 
-  entries = gpm_scope_index_get_entries (index);
-
-  {
-    g_autoptr(GpmScopeNode) pub = node_new (_("Public"), "PUBLIC", "web-browser-symbolic",
-                                            gpm_scope_index_count_key (index, "PUBLIC"), FALSE);
-    g_autoptr(GpmScopeNode) circles = node_new (_("Your circles"), "CIRCLES", "system-users-symbolic",
-                                                gpm_scope_index_count_key (index, "CIRCLES"), TRUE);
-    g_autoptr(GpmScopeNode) extended = node_new (_("Extended circles"), "EXTENDED", "system-users-symbolic",
-                                                 gpm_scope_index_count_key (index, "EXTENDED"), TRUE);
-    /* An audience without posts is nothing to look at or tick: hidden */
-    if (pub->count > 0)
-      g_list_store_append (roots, pub);
-    if (circles->count > 0)
-      g_list_store_append (roots, circles);
-    if (extended->count > 0)
-      g_list_store_append (roots, extended);
-  }
-
-  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
-    {
-      g_autoptr(GpmScopeNode) group = NULL;
-      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-      g_autoptr(GPtrArray) posts = NULL;
-
-      for (guint i = 0; i < entries->len; i++)
-        {
-          const GpmScopeEntry *entry = g_ptr_array_index (entries, i);
-          const GpmScope *scope = entry->scope;
-          const char *key = gpm_scope_get_key (scope);
-          g_autoptr(GpmScopeNode) leaf = NULL;
-          const char *title;
-
-          if (scope->kind != groups[g].kind || g_hash_table_contains (seen, key) ||
-              gpm_scope_index_count_key (index, key) == 0)
-            continue;
-          g_hash_table_add (seen, (gpointer) key);
-
-          if (group == NULL)
-            {
-              group = node_new (_(groups[g].title), NULL, groups[g].icon_name, 0, groups[g].is_private);
-              group->children = g_list_store_new (GPM_TYPE_SCOPE_NODE);
-              /* diaspora* has no communities: their posts go out public */
-              group->becomes_public = groups[g].kind == GPM_SCOPE_COMMUNITY;
-            }
-
-          title = scope->name;
-          if (title == NULL || *title == '\0' || g_str_equal (title, "-"))
-            title = unnamed_title (scope->kind);
-
-          leaf = node_new (title, key, NULL, gpm_scope_index_count_key (index, key),
-                           groups[g].is_private);
-          leaf->parent = group;
-          leaf->becomes_public = group->becomes_public;
-          g_list_store_append (group->children, leaf);
-          g_ptr_array_add (keys, (gpointer) key);
-        }
-
-      if (group == NULL)
-        continue;
-
-      g_list_store_sort (group->children, compare_nodes_by_title, NULL);
-      g_ptr_array_add (keys, NULL);
-      posts = gpm_scope_index_select (index, (const char * const *) keys->pdata, FALSE);
-      group->count = posts->len;
-      g_list_store_append (roots, group);
-    }
-
+  /* The same counting as while a takeout is read, so the counts are the
+   * same whichever way the tree was made */
+  gpm_scope_tree_add_posts (roots, gpm_scope_index_get_posts (index), NULL);
+  gpm_scope_tree_set_titles (roots, index);
   return roots;
 }
 

@@ -22,6 +22,8 @@ struct _GpmScopeRow
 
   GBinding  *active_binding;
   GBinding  *inconsistent_binding;
+  GpmScopeNode *node;       /* bound: its count is followed while the takeout is read */
+  gulong     count_handler;
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeRow, gpm_scope_row, GTK_TYPE_WIDGET)
@@ -52,36 +54,19 @@ get_expander (GpmScopeRow *self)
   return GTK_IS_TREE_EXPANDER (parent) ? GTK_TREE_EXPANDER (parent) : NULL;
 }
 
-void
-gpm_scope_row_bind (GpmScopeRow    *self,
-                    GtkTreeListRow *list_row,
-                    GpmScopeNode   *node)
+/* The count and what a screen reader says of the row, again at each
+ * notify::count of a takeout being read */
+static void
+update_count (GpmScopeRow *self)
 {
-  GtkTreeExpander *expander;
-  guint n;
-  gboolean becomes_public;
-  g_autofree char *count_text = NULL;
+  GpmScopeNode *node = self->node;
+  GtkTreeExpander *expander = get_expander (self);
+  guint n = gpm_scope_node_get_count (node);
+  gboolean becomes_public = gpm_scope_node_get_becomes_public (node);
+  g_autofree char *count_text = g_strdup_printf ("%u", n);
   g_autofree char *description = NULL;
 
-  g_return_if_fail (GPM_IS_SCOPE_ROW (self));
-  g_return_if_fail (GTK_IS_TREE_LIST_ROW (list_row));
-  g_return_if_fail (GPM_IS_SCOPE_NODE (node));
-
-  gpm_scope_row_unbind (self);
-
-  n = gpm_scope_node_get_count (node);
-  becomes_public = gpm_scope_node_get_becomes_public (node);
-  count_text = g_strdup_printf ("%u", n);
-
-  expander = get_expander (self);
-  if (expander != NULL)
-    gtk_tree_expander_set_list_row (expander, list_row);
-  gtk_label_set_label (GTK_LABEL (self->title), gpm_scope_node_get_title (node));
   gtk_label_set_label (GTK_LABEL (self->count), count_text);
-  gtk_widget_set_visible (self->lock, gpm_scope_node_get_is_private (node));
-  /* On the group only: every community under it is the same */
-  gtk_widget_set_visible (self->globe, becomes_public && gpm_scope_node_get_children (node) != NULL);
-
   if (gpm_scope_node_get_is_private (node))
     description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
   else if (becomes_public)
@@ -96,6 +81,33 @@ gpm_scope_row_bind (GpmScopeRow    *self,
     gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+void
+gpm_scope_row_bind (GpmScopeRow    *self,
+                    GtkTreeListRow *list_row,
+                    GpmScopeNode   *node)
+{
+  GtkTreeExpander *expander;
+  gboolean becomes_public;
+
+  g_return_if_fail (GPM_IS_SCOPE_ROW (self));
+  g_return_if_fail (GTK_IS_TREE_LIST_ROW (list_row));
+  g_return_if_fail (GPM_IS_SCOPE_NODE (node));
+
+  gpm_scope_row_unbind (self);
+
+  becomes_public = gpm_scope_node_get_becomes_public (node);
+  expander = get_expander (self);
+  if (expander != NULL)
+    gtk_tree_expander_set_list_row (expander, list_row);
+  gtk_label_set_label (GTK_LABEL (self->title), gpm_scope_node_get_title (node));
+  gtk_widget_set_visible (self->lock, gpm_scope_node_get_is_private (node));
+  /* On the group only: every community under it is the same */
+  gtk_widget_set_visible (self->globe, becomes_public && gpm_scope_node_get_children (node) != NULL);
+  self->node = g_object_ref (node);
+  self->count_handler = g_signal_connect_swapped (node, "notify::count", G_CALLBACK (update_count), self);
+  update_count (self);
 
   self->active_binding = g_object_bind_property (node, "active", self->check, "active",
                                                  G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -116,6 +128,9 @@ gpm_scope_row_unbind (GpmScopeRow *self)
     g_binding_unbind (g_steal_pointer (&self->active_binding));
   if (self->inconsistent_binding != NULL)
     g_binding_unbind (g_steal_pointer (&self->inconsistent_binding));
+  if (self->node != NULL)
+    g_clear_signal_handler (&self->count_handler, self->node);
+  g_clear_object (&self->node);
   expander = get_expander (self);
   if (expander != NULL)
     gtk_tree_expander_set_list_row (expander, NULL);
@@ -136,6 +151,9 @@ gpm_scope_row_dispose (GObject *object)
     g_binding_unbind (g_steal_pointer (&self->active_binding));
   if (self->inconsistent_binding != NULL)
     g_binding_unbind (g_steal_pointer (&self->inconsistent_binding));
+  if (self->node != NULL)
+    g_clear_signal_handler (&self->count_handler, self->node);
+  g_clear_object (&self->node);
   gtk_widget_dispose_template (GTK_WIDGET (object), GPM_TYPE_SCOPE_ROW);
   G_OBJECT_CLASS (gpm_scope_row_parent_class)->dispose (object);
 }

@@ -4,11 +4,42 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
+#include <time.h>
 
 #include "gpm-a11y.h"
 #include "gpm-scope-row.h"
 #include "gpm-scope-sidebar.h"
 #include "gpm-util.h"
+
+/* DESIGN: the ticks of audiences that appear while a takeout is read.
+ *
+ * The tree shows the first posts at once and grows as the rest is read:
+ * counts go up, audiences not seen before are added in their place. A node
+ * on screen never changes its tick by itself: what the user sees and ticks
+ * stays as it is. A new audience gets the tick it would have had at the
+ * start, unless the user said something that covers it:
+ *
+ *  1. the user ticked or unticked its group's box (Circles, Communities,
+ *     Collections, Events, People) since the last preset: the same, as the
+ *     last time (unticking "Communities" means no community, also one
+ *     found later);
+ *  2. else, after a saved selection was put back (gpm_scope_sidebar_select_keys():
+ *     a plan or a migration going on): ticked when it is one of its keys;
+ *  3. else the last preset: "Everything" ticks it, "Nothing" does not,
+ *     "Essentially public" (the start) ticks Public and the communities.
+ *
+ * So ticking or unticking single audiences (unticking one community)
+ * leaves the rest to the default (a new community comes ticked), while
+ * narrowing by a group or a preset ("Nothing", then Public) holds for the
+ * audiences found later too. The plan and a migration's record keep the
+ * keys ticked when they are made, after the whole takeout is read
+ * (Migrate… waits for it), as before. */
+typedef enum {
+  BASE_DEFAULT,  /* "essentially public" */
+  BASE_ALL,
+  BASE_NONE,
+} Base;
 
 struct _GpmScopeSidebar
 {
@@ -19,12 +50,20 @@ struct _GpmScopeSidebar
   GtkLabel      *summary_label;
   GtkLabel      *public_note_label;
 
-  GpmScopeIndex *index;
+  GpmScopeIndex *index;       /* the takeout's, once it is read */
+  GPtrArray     *posts;       /* GpmPost*: every post counted in the tree */
   GListStore    *roots;
   guint          changed_idle;
   GCancellable  *building;
-  gboolean       keep_ticks;  /* the tree being built replaces one of the same takeout */
   GCancellable  *counting;    /* the summary's count being made */
+  guint          counted;     /* posts[0, counted) are in n_selected */
+  guint          n_selected;
+
+  /* The tick an audience new to the tree gets (DESIGN above) */
+  Base           base;
+  gint8          group_ticks[GPM_SCOPE_N_KINDS];  /* -1, or the user's last tick of the group */
+  GHashTable    *wanted;      /* the keys of a selection put back, or NULL */
+  guint          applying;    /* the sidebar sets ticks itself: not the user's choice */
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
@@ -120,15 +159,76 @@ viewed_changed_cb (GpmScopeSidebar *self)
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
+/* The summary: "N of M posts selected" */
+
+static gboolean
+post_is_ticked (GpmPost    *post,
+                GHashTable *ticked)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint k = 0; scopes != NULL && k < scopes->len; k++)
+    if (g_hash_table_contains (ticked, gpm_scope_get_key (g_ptr_array_index (scopes, k))))
+      return TRUE;
+  return FALSE;
+}
+
+static GHashTable *
+ticked_set (GStrv keys)
+{
+  GHashTable *ticked = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_hash_table_add (ticked, keys[i]);
+  return ticked;
+}
+
+static void
+show_summary (GpmScopeSidebar *self)
+{
+  guint total = self->posts != NULL ? self->posts->len : 0;
+  g_autofree char *text = NULL;
+
+  if (self->roots == NULL)
+    {
+      gtk_label_set_label (self->summary_label, "");
+      return;
+    }
+  /* Translators: "12 of 340 posts selected" */
+  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
+                          self->n_selected, total);
+  gtk_label_set_label (self->summary_label, text);
+}
+
+/* Posts counted into the tree since the summary's last count: counted
+ * here, a batch's worth (unless a count of them all is on its way) */
+static void
+count_new_posts (GpmScopeSidebar *self)
+{
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GHashTable) ticked = NULL;
+
+  if (self->counting != NULL || self->posts == NULL || self->counted == self->posts->len)
+    return;
+  keys = gpm_scope_sidebar_get_selected_keys (self);
+  ticked = ticked_set (keys);
+  for (; self->counted < self->posts->len; self->counted++)
+    if (post_is_ticked (g_ptr_array_index (self->posts, self->counted), ticked))
+      self->n_selected++;
+  show_summary (self);
+}
+
 typedef struct {
-  GpmScopeIndex *index;
-  GStrv          keys;
+  GPtrArray *keep;    /* the sidebar's posts: they live while the count reads them */
+  GPtrArray *posts;   /* its first posts, as they were (not referenced) */
+  GStrv      keys;
 } Count;
 
 static void
 count_free (Count *count)
 {
-  g_object_unref (count->index);
+  g_ptr_array_unref (count->keep);
+  g_ptr_array_unref (count->posts);
   g_strfreev (count->keys);
   g_free (count);
 }
@@ -142,23 +242,12 @@ count_thread (GTask        *task,
               GCancellable *cancellable)
 {
   Count *count = task_data;
-  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *posts = gpm_scope_index_get_posts (count->index);
+  g_autoptr(GHashTable) ticked = ticked_set (count->keys);
   gssize n = 0;
 
-  for (guint i = 0; count->keys[i] != NULL; i++)
-    g_hash_table_add (wanted, count->keys[i]);
-  for (guint i = 0; g_hash_table_size (wanted) > 0 && i < posts->len; i++)
-    {
-      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (posts, i));
-
-      for (guint k = 0; scopes != NULL && k < scopes->len; k++)
-        if (g_hash_table_contains (wanted, gpm_scope_get_key (g_ptr_array_index (scopes, k))))
-          {
-            n++;
-            break;
-          }
-    }
+  for (guint i = 0; g_hash_table_size (ticked) > 0 && i < count->posts->len; i++)
+    if (post_is_ticked (g_ptr_array_index (count->posts, i), ticked))
+      n++;
   g_task_return_int (task, n);
 }
 
@@ -170,17 +259,16 @@ count_done_cb (GObject      *source,
   GpmScopeSidebar *self = GPM_SCOPE_SIDEBAR (source);
   Count *count = g_task_get_task_data (G_TASK (result));
   gssize selected = g_task_propagate_int (G_TASK (result), NULL);
-  guint total = gpm_scope_index_get_posts (count->index)->len;
-  g_autofree char *text = NULL;
 
   if (g_task_get_cancellable (G_TASK (result)) != self->counting)
     return;   /* superseded */
   g_clear_object (&self->counting);
 
-  /* Translators: "12 of 340 posts selected" */
-  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
-                          (guint) selected, total);
-  gtk_label_set_label (self->summary_label, text);
+  self->n_selected = selected;
+  self->counted = count->posts->len;
+  show_summary (self);
+  /* and the posts that came meanwhile */
+  count_new_posts (self);
 }
 
 static void
@@ -193,14 +281,17 @@ update_summary (GpmScopeSidebar *self)
     g_cancellable_cancel (self->counting);
   g_clear_object (&self->counting);
 
-  if (self->index == NULL)
+  if (self->roots == NULL || self->posts == NULL)
     {
-      gtk_label_set_label (self->summary_label, "");
+      show_summary (self);
       return;
     }
 
   count = g_new0 (Count, 1);
-  count->index = g_object_ref (self->index);
+  count->keep = g_ptr_array_ref (self->posts);
+  /* (a copy of the pointers: the array grows while the takeout is read) */
+  count->posts = g_ptr_array_copy (self->posts, NULL, NULL);
+  g_ptr_array_set_free_func (count->posts, NULL);
   count->keys = gpm_scope_sidebar_get_selected_keys (self);
   self->counting = g_cancellable_new ();
   task = g_task_new (self, self->counting, count_done_cb, NULL);
@@ -246,23 +337,179 @@ node_active_changed_cb (GpmScopeSidebar *self)
     self->changed_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, emit_changed_idle, self, NULL);
 }
 
+/* The ticks' rule (DESIGN above) */
+
 static void
-watch_leaves (GpmScopeSidebar *self,
-              GListModel      *model)
+set_rule (GpmScopeSidebar    *self,
+          Base                base,
+          const char * const *wanted)
+{
+  self->base = base;
+  memset (self->group_ticks, -1, sizeof self->group_ticks);
+  g_clear_pointer (&self->wanted, g_hash_table_unref);
+  if (wanted != NULL)
+    {
+      self->wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; wanted[i] != NULL; i++)
+        g_hash_table_add (self->wanted, g_strdup (wanted[i]));
+    }
+}
+
+static gboolean
+rule_ticks (GpmScopeSidebar *self,
+            GpmScopeNode    *leaf)
+{
+  GpmScopeKind kind = gpm_scope_node_get_kind (leaf);
+
+  if (gpm_scope_node_get_parent (leaf) != NULL && self->group_ticks[kind] >= 0)
+    return self->group_ticks[kind] > 0;
+  if (self->wanted != NULL)
+    return g_hash_table_contains (self->wanted, gpm_scope_node_get_key (leaf));
+  switch (self->base)
+    {
+    case BASE_ALL:
+      return TRUE;
+    case BASE_NONE:
+      return FALSE;
+    case BASE_DEFAULT:
+    default:
+      return kind == GPM_SCOPE_PUBLIC || kind == GPM_SCOPE_COMMUNITY;
+    }
+}
+
+/* The user ticked or unticked a box: a group's is remembered for the
+ * audiences of that group found later; a single audience's needs nothing,
+ * its node keeps its tick */
+static void
+node_toggled_cb (GpmScopeSidebar *self,
+                 GpmScopeNode    *node)
+{
+  if (self->applying > 0)
+    return;
+  if (gpm_scope_node_get_children (node) != NULL)
+    self->group_ticks[gpm_scope_node_get_kind (node)] = gpm_scope_node_get_active (node) ? 1 : 0;
+}
+
+static void
+watch_node (GpmScopeSidebar *self,
+            GpmScopeNode    *node)
+{
+  if (g_object_get_data (G_OBJECT (node), "gpm-watched") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (node), "gpm-watched", self);
+  g_signal_connect_object (node, "toggled", G_CALLBACK (node_toggled_cb), self, G_CONNECT_SWAPPED);
+  if (gpm_scope_node_get_children (node) == NULL)
+    g_signal_connect_object (node, "notify::active",
+                             G_CALLBACK (node_active_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Leaves new to the tree (and their groups): watched, ticked by the rule */
+static void
+take_new_leaves (GpmScopeSidebar *self,
+                 GPtrArray       *leaves)
+{
+  self->applying++;
+  for (guint i = 0; i < leaves->len; i++)
+    {
+      GpmScopeNode *leaf = g_ptr_array_index (leaves, i);
+
+      if (gpm_scope_node_get_parent (leaf) != NULL)
+        watch_node (self, gpm_scope_node_get_parent (leaf));
+      watch_node (self, leaf);
+      if (rule_ticks (self, leaf))
+        gpm_scope_node_set_active (leaf, TRUE);
+    }
+  self->applying--;
+}
+
+static void
+collect_leaves (GListModel *model,
+                GPtrArray  *out)
 {
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GpmScopeNode) node = g_list_model_get_item (model, i);
+      GpmScopeNode *node = g_list_model_get_item (model, i);
       GListModel *children = gpm_scope_node_get_children (node);
 
       if (children != NULL)
-        watch_leaves (self, children);
+        {
+          collect_leaves (children, out);
+          g_object_unref (node);
+        }
       else
-        g_signal_connect_object (node, "notify::active",
-                                 G_CALLBACK (node_active_changed_cb), self, G_CONNECT_SWAPPED);
+        g_ptr_array_add (out, node);
     }
+}
+
+/* Every audience ticked as the rule says: a preset, a selection put back,
+ * a new tree. A group whose audiences all get the same tick is set as one
+ * (a tick per leaf updates the group each time: thousands of people) */
+static void
+apply_rule (GpmScopeSidebar *self)
+{
+  guint n;
+
+  if (self->roots == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+  self->applying++;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      GListModel *children = gpm_scope_node_get_children (node);
+      guint n_children = children != NULL ? g_list_model_get_n_items (children) : 0;
+      g_autofree gboolean *ticks = NULL;
+      guint n_ticked = 0;
+
+      if (children == NULL)
+        {
+          gpm_scope_node_set_active (node, rule_ticks (self, node));
+          continue;
+        }
+      ticks = g_new (gboolean, n_children);
+      for (guint k = 0; k < n_children; k++)
+        {
+          g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, k);
+
+          ticks[k] = rule_ticks (self, leaf);
+          n_ticked += ticks[k] ? 1 : 0;
+        }
+      if (n_ticked == 0 || n_ticked == n_children)
+        gpm_scope_node_set_active (node, n_ticked > 0);
+      else
+        for (guint k = 0; k < n_children; k++)
+          {
+            g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, k);
+
+            gpm_scope_node_set_active (leaf, ticks[k]);
+          }
+    }
+  self->applying--;
+}
+
+void
+gpm_scope_sidebar_apply_preset (GpmScopeSidebar *self,
+                                const char      *preset)
+{
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+
+  if (g_strcmp0 (preset, "essentially-public") == 0)
+    set_rule (self, BASE_DEFAULT, NULL);
+  else
+    set_rule (self, g_strcmp0 (preset, "everything") == 0 ? BASE_ALL : BASE_NONE, NULL);
+  apply_rule (self);
+}
+
+void
+gpm_scope_sidebar_select_keys (GpmScopeSidebar    *self,
+                               const char * const *keys)
+{
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+
+  set_rule (self, BASE_NONE, keys != NULL ? keys : (const char * const []) { NULL });
+  apply_rule (self);
 }
 
 static GListModel *
@@ -274,94 +521,27 @@ create_children_cb (gpointer item,
   return children ? g_object_ref (children) : NULL;
 }
 
-void
-gpm_scope_sidebar_apply_preset (GpmScopeSidebar *self,
-                                const char      *preset)
-{
-  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
-
-  if (self->roots == NULL || self->index == NULL)
-    return;
-
-  if (g_strcmp0 (preset, "essentially-public") == 0)
-    {
-      g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (self->index);
-      gpm_scope_tree_select_keys (G_LIST_MODEL (self->roots), (const char * const *) keys);
-    }
-  else
-    {
-      gboolean all = g_strcmp0 (preset, "everything") == 0;
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
-          gpm_scope_node_set_active (node, all);
-        }
-    }
-}
-
-/* Every leaf key of the tree under @model. */
-static void
-collect_keys (GListModel *model,
-              GHashTable *keys)
-{
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GpmScopeNode) node = g_list_model_get_item (model, i);
-      GListModel *children = gpm_scope_node_get_children (node);
-
-      if (children != NULL)
-        collect_keys (children, keys);
-      else
-        g_hash_table_add (keys, g_strdup (gpm_scope_node_get_key (node)));
-    }
-}
-
+/* A new takeout's tree on screen (then grown in place while it is read) */
 static void
 install_tree (GpmScopeSidebar *self,
-              GListStore      *roots,
-              gboolean         keep_ticks)
+              GListStore      *roots)
 {
   GtkTreeListModel *tree;
   GtkSingleSelection *selection;
-  g_autoptr(GStrvBuilder) ticked = NULL;
-  g_autofree char *viewed = NULL;
-
-  /* More of the same takeout read (a live rebuild while it loads): the
-   * ticks the user made, ticked or unticked, and the audience looked into
-   * stay; only audiences the old tree did not have get the default. */
-  if (keep_ticks && self->roots != NULL)
-    {
-      g_auto(GStrv) selected = gpm_scope_tree_get_selected_keys (G_LIST_MODEL (self->roots));
-      g_auto(GStrv) defaults = gpm_scope_index_essentially_public_keys (self->index);
-      g_autoptr(GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      GpmScopeNode *node = gpm_scope_sidebar_get_viewed_node (self);
-
-      if (node != NULL)
-        viewed = g_strdup (gpm_scope_node_get_key (node) ? gpm_scope_node_get_key (node)
-                                                         : gpm_scope_node_get_title (node));
-      collect_keys (G_LIST_MODEL (self->roots), known);
-      ticked = g_strv_builder_new ();
-      g_strv_builder_addv (ticked, (const char **) selected);
-      for (guint i = 0; defaults[i] != NULL; i++)
-        if (!g_hash_table_contains (known, defaults[i]))
-          g_strv_builder_add (ticked, defaults[i]);
-    }
+  g_autoptr(GPtrArray) leaves = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_clear_object (&self->roots);
   self->roots = g_object_ref (roots);
-
-  if (ticked != NULL)
+  collect_leaves (G_LIST_MODEL (self->roots), leaves);
+  for (guint i = 0; i < leaves->len; i++)
     {
-      g_auto(GStrv) keys = g_strv_builder_end (ticked);
-      gpm_scope_tree_select_keys (G_LIST_MODEL (self->roots), (const char * const *) keys);
+      GpmScopeNode *leaf = g_ptr_array_index (leaves, i);
+
+      if (gpm_scope_node_get_parent (leaf) != NULL)
+        watch_node (self, gpm_scope_node_get_parent (leaf));
+      watch_node (self, leaf);
     }
-  else
-    gpm_scope_sidebar_apply_preset (self, "essentially-public");
-  watch_leaves (self, G_LIST_MODEL (self->roots));
+  apply_rule (self);
 
   tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->roots)), FALSE, TRUE,
                                   create_children_cb, NULL, NULL);
@@ -371,23 +551,6 @@ install_tree (GpmScopeSidebar *self,
   /* Made with autoselect on, it picked the first row: nothing is looked
    * into at first, the list shows the ticked audiences */
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
-  if (viewed != NULL)
-    {
-      GpmScopeNode *node = gpm_scope_tree_find (G_LIST_MODEL (self->roots), viewed);
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (selection));
-
-      for (guint i = 0; node != NULL && i < n; i++)
-        {
-          g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), i);
-          g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
-
-          if (item == G_OBJECT (node))
-            {
-              gtk_single_selection_set_selected (selection, i);
-              break;
-            }
-        }
-    }
   g_signal_connect_object (selection, "notify::selected-item",
                            G_CALLBACK (viewed_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
@@ -396,6 +559,28 @@ install_tree (GpmScopeSidebar *self,
   update_public_note (self);
   node_active_changed_cb (self);
   viewed_changed_cb (self);
+}
+
+/* Another takeout: nothing of the one shown before stays */
+static void
+clear (GpmScopeSidebar *self)
+{
+  if (self->building != NULL)
+    g_cancellable_cancel (self->building);
+  g_clear_object (&self->building);
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
+  g_clear_object (&self->index);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  self->counted = self->n_selected = 0;
+  set_rule (self, BASE_DEFAULT, NULL);
+  if (self->roots != NULL)
+    {
+      g_clear_object (&self->roots);
+      gtk_list_view_set_model (self->list_view, NULL);
+      viewed_changed_cb (self);
+    }
 }
 
 static void
@@ -421,31 +606,21 @@ build_done_cb (GObject      *source,
     return;   /* superseded */
 
   g_clear_object (&self->building);
-  install_tree (self, roots, self->keep_ticks);
+  install_tree (self, roots);
 }
 
-static void
-build (GpmScopeSidebar *self,
-       GpmScopeIndex   *index,
-       gboolean         keep_ticks)
+void
+gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
+                             GpmScopeIndex   *index)
 {
   g_autoptr(GTask) task = NULL;
 
-  g_set_object (&self->index, index);
-  self->keep_ticks = keep_ticks;
-  if (!keep_ticks)
-    {
-      g_clear_object (&self->roots);
-      gtk_list_view_set_model (self->list_view, NULL);
-      viewed_changed_cb (self);
-    }
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
 
-  if (self->building != NULL)
-    g_cancellable_cancel (self->building);
-  g_clear_object (&self->building);
-  if (self->counting != NULL)
-    g_cancellable_cancel (self->counting);
-  g_clear_object (&self->counting);
+  clear (self);
+  self->index = g_object_ref (index);
+  self->posts = g_ptr_array_ref (gpm_scope_index_get_posts (index));
   self->building = g_cancellable_new ();
 
   task = g_task_new (self, self->building, build_done_cb, NULL);
@@ -456,13 +631,56 @@ build (GpmScopeSidebar *self,
 }
 
 void
-gpm_scope_sidebar_set_index (GpmScopeSidebar *self,
-                             GpmScopeIndex   *index)
+gpm_scope_sidebar_begin (GpmScopeSidebar *self)
 {
   g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
-  g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
 
-  build (self, index, FALSE);
+  clear (self);
+  self->posts = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+void
+gpm_scope_sidebar_add_posts (GpmScopeSidebar *self,
+                             GPtrArray       *posts)
+{
+  g_autoptr(GPtrArray) leaves = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 start = g_get_monotonic_time (), start_cpu = thread_cpu_us ();
+
+  g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
+  g_return_if_fail (self->posts != NULL && self->index == NULL && self->building == NULL);
+
+  for (guint i = 0; i < posts->len; i++)
+    g_ptr_array_add (self->posts, g_object_ref (g_ptr_array_index (posts, i)));
+  if (self->roots == NULL)
+    {
+      /* The first batch: its tree made before the view sees it, not one
+       * change of the view per audience */
+      g_autoptr(GListStore) roots = g_list_store_new (GPM_TYPE_SCOPE_NODE);
+
+      gpm_scope_tree_add_posts (roots, posts, NULL);
+      install_tree (self, roots);
+    }
+  else
+    {
+      gpm_scope_tree_add_posts (self->roots, posts, leaves);
+      if (leaves->len > 0)
+        {
+          take_new_leaves (self, leaves);
+          update_public_note (self);
+        }
+    }
+  count_new_posts (self);
+  g_debug ("%u posts counted in the tree (%u new audiences) in %.1f ms, %.1f ms CPU", posts->len, leaves->len,
+           (g_get_monotonic_time () - start) / 1000.0, (thread_cpu_us () - start_cpu) / 1000.0);
 }
 
 void
@@ -472,7 +690,14 @@ gpm_scope_sidebar_update_index (GpmScopeSidebar *self,
   g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
   g_return_if_fail (GPM_IS_SCOPE_INDEX (index));
 
-  build (self, index, TRUE);
+  if (self->roots == NULL || self->posts == NULL || self->index != NULL)
+    {
+      gpm_scope_sidebar_set_index (self, index);
+      return;
+    }
+  /* The same posts, counted already: only their names may differ */
+  g_set_object (&self->index, index);
+  gpm_scope_tree_set_titles (self->roots, index);
 }
 
 /* Rows */
@@ -617,9 +842,14 @@ gpm_scope_sidebar_dispose (GObject *object)
   if (self->building != NULL)
     g_cancellable_cancel (self->building);
   g_clear_object (&self->building);
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
   gtk_widget_dispose_template (GTK_WIDGET (self), GPM_TYPE_SCOPE_SIDEBAR);
   g_clear_object (&self->roots);
   g_clear_object (&self->index);
+  g_clear_pointer (&self->posts, g_ptr_array_unref);
+  g_clear_pointer (&self->wanted, g_hash_table_unref);
 
   G_OBJECT_CLASS (gpm_scope_sidebar_parent_class)->dispose (object);
 }
@@ -665,6 +895,7 @@ gpm_scope_sidebar_init (GpmScopeSidebar *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_rule (self, BASE_DEFAULT, NULL);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);

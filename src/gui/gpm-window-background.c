@@ -372,8 +372,8 @@ resume_signed_in (GpmWindow *self,
       return;
     }
   g_variant_lookup (self->resume, "scopes", "^a&s", &scopes);
-  gpm_scope_tree_select_keys (gpm_scope_sidebar_get_roots (self->sidebar),
-                              (const char * const *) (scopes ? scopes : (const char *[]) { NULL }));
+  gpm_scope_sidebar_select_keys (self->sidebar,
+                                 (const char * const *) (scopes ? scopes : (const char *[]) { NULL }));
   keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
   plan = gpm_window_get_plan (self);
   gpm_plan_set_audiences (plan, (const char * const *) keys);

@@ -203,91 +203,12 @@ import_progress_cb (GpmWindow  *self,
 
 /* Posts while the takeout is read (issue 13): the review page shows the
  * first batch at once, each later batch is put in its place in the list,
- * and the sidebar's counts follow from an index of the posts so far, made
- * in a worker at most every LIVE_INDEX_INTERVAL_US (each rebuilds the tree). What the window keeps
- * of a running import hangs on it ("gpm-loading"), gone with it. */
-#define LIVE_INDEX_INTERVAL_US (1500 * G_TIME_SPAN_MILLISECOND)
-
+ * and the sidebar's tree grows with each batch (its counts, the audiences
+ * found, ticked by its rule: gpm-scope-sidebar.c). What the window keeps of
+ * a running import hangs on it ("gpm-loading"), gone with it. */
 typedef struct {
-  GPtrArray  *posts;      /* GpmPost*: every post handed over so far */
-  GHashTable *keys;       /* the essentially public keys among them (the default selection) */
-  gint64      last_index; /* when the last live index was asked for */
-  gboolean    indexing;   /* a live index is being made */
-  guint       index_keys; /* how many keys the posts it is made of had */
   gboolean    done;       /* the import finished: its own index is shown */
-  gboolean    tree_shown; /* the sidebar shows a tree of this takeout: the user may have ticked */
 } Loading;
-
-static void
-loading_free (Loading *l)
-{
-  g_ptr_array_unref (l->posts);
-  g_hash_table_unref (l->keys);
-  g_free (l);
-}
-
-static void
-live_index_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  g_task_return_pointer (task, gpm_scope_index_new (task_data), g_object_unref);
-}
-
-static void update_live_index (GpmWindow *self, GpmImport *import, Loading *l);
-
-static void
-live_index_done_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GpmWindow *self = GPM_WINDOW (source);
-  g_autoptr(GpmImport) import = user_data;
-  g_autoptr(GpmScopeIndex) index = g_task_propagate_pointer (G_TASK (result), NULL);
-  Loading *l = g_object_get_data (G_OBJECT (import), "gpm-loading");
-
-  l->indexing = FALSE;
-  if (import != self->import || l->done || index == NULL)
-    return;
-  /* A community came in since: the sidebar's default selection would
-   * leave out its posts, and the list would filter all posts again (a
-   * change that is not only looser costs GTK 4.8 a change per run of posts
-   * found, seconds at 20,000). Another index of the posts now instead. */
-  if (g_hash_table_size (l->keys) != l->index_keys)
-    {
-      l->last_index = 0;
-      update_live_index (self, import, l);
-      return;
-    }
-  /* The first tree of this takeout starts from the default ticks; later
-   * ones keep what the user ticked meanwhile */
-  if (l->tree_shown)
-    gpm_scope_sidebar_update_index (self->sidebar, index);
-  else
-    gpm_scope_sidebar_set_index (self->sidebar, index);
-  l->tree_shown = TRUE;
-}
-
-static void
-update_live_index (GpmWindow *self,
-                   GpmImport *import,
-                   Loading   *l)
-{
-  g_autoptr(GTask) task = NULL;
-  gint64 now = g_get_monotonic_time ();
-
-  if (l->indexing || (l->last_index != 0 && now - l->last_index < LIVE_INDEX_INTERVAL_US))
-    return;
-  l->last_index = now;
-  l->indexing = TRUE;
-  l->index_keys = g_hash_table_size (l->keys);
-  task = g_task_new (self, NULL, live_index_done_cb, g_object_ref (import));
-  g_task_set_source_tag (task, update_live_index);
-  /* A copy: the worker reads it while more posts come in */
-  g_task_set_task_data (task, g_ptr_array_copy (l->posts, gpm_object_ref_copy, NULL), (GDestroyNotify) g_ptr_array_unref);
-  gpm_task_run_in_thread (task, live_index_thread);
-}
 
 static void
 import_posts_added_cb (GpmWindow *self,
@@ -295,7 +216,7 @@ import_posts_added_cb (GpmWindow *self,
                        GpmImport *import)
 {
   Loading *l;
-  gboolean more_keys = FALSE;
+  g_auto(GStrv) keys = NULL;
 
   if (import != self->import)
     return;
@@ -305,69 +226,24 @@ import_posts_added_cb (GpmWindow *self,
     {
       /* The first posts: on screen now, the rest joins them */
       l = g_new0 (Loading, 1);
-      l->posts = g_ptr_array_new_with_free_func (g_object_unref);
-      l->keys = g_hash_table_new (g_str_hash, g_str_equal);
-      g_hash_table_add (l->keys, (gpointer) gpm_scope_kind_to_string (GPM_SCOPE_PUBLIC));
-      g_object_set_data_full (G_OBJECT (import), "gpm-loading", l, (GDestroyNotify) loading_free);
+      g_object_set_data_full (G_OBJECT (import), "gpm-loading", l, g_free);
 
       _gpm_window_stop_pulse (self);
       gpm_preview_set_takeout (self->preview, NULL);
       gpm_post_list_set_posts (self->post_list, NULL);
-      more_keys = TRUE;
+      gpm_scope_sidebar_begin (self->sidebar);
       gtk_revealer_set_reveal_child (self->problems_revealer, FALSE);
       adw_leaflet_set_visible_child_name (self->leaflet, "posts");
       gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
       gpm_post_list_focus (self->post_list);
     }
 
-  for (guint i = 0; i < posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (posts, i);
-      GPtrArray *scopes = gpm_post_get_scopes (post);
-
-      g_ptr_array_add (l->posts, g_object_ref (post));
-      /* The scopes' keys live as long as the posts */
-      for (guint k = 0; k < scopes->len; k++)
-        {
-          const GpmScope *scope = g_ptr_array_index (scopes, k);
-          if (scope->kind == GPM_SCOPE_COMMUNITY &&
-              g_hash_table_add (l->keys, (gpointer) gpm_scope_get_key (scope)))
-            more_keys = TRUE;
-        }
-    }
-  if (more_keys)
-    {
-      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-      GHashTableIter iter;
-      gpointer key;
-
-      /* Once the sidebar shows this takeout, its ticks are the user's: they
-       * stay, and only a community its tree does not have yet is added */
-      if (l->tree_shown && gpm_scope_sidebar_get_roots (self->sidebar) != NULL)
-        {
-          g_auto(GStrv) ticked = gpm_scope_sidebar_get_selected_keys (self->sidebar);
-          GListModel *roots = gpm_scope_sidebar_get_roots (self->sidebar);
-
-          for (guint i = 0; ticked[i] != NULL; i++)
-            g_ptr_array_add (keys, ticked[i]);
-          g_hash_table_iter_init (&iter, l->keys);
-          while (g_hash_table_iter_next (&iter, &key, NULL))
-            if (gpm_scope_tree_find (roots, key) == NULL)
-              g_ptr_array_add (keys, key);
-          g_ptr_array_add (keys, NULL);
-          gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys->pdata);
-        }
-      else
-        {
-          g_hash_table_iter_init (&iter, l->keys);
-          while (g_hash_table_iter_next (&iter, &key, NULL))
-            g_ptr_array_add (keys, key);
-          g_ptr_array_add (keys, NULL);
-          gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys->pdata);
-        }
-    }
+  /* The audiences these posts bring are ticked or not before the list
+   * filters them (the same keys again cost the list nothing) */
+  gpm_scope_sidebar_add_posts (self->sidebar, posts);
+  keys = gpm_scope_sidebar_get_selected_keys (self->sidebar);
+  gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
   gpm_post_list_add_posts (self->post_list, posts);
-  update_live_index (self, import, l);
 }
 
 static void
@@ -459,7 +335,7 @@ import_done_cb (GObject      *object,
       gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
       gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
     }
-  if (loading != NULL && loading->tree_shown)
+  if (loading != NULL)
     gpm_scope_sidebar_update_index (self->sidebar, gpm_import_get_index (import));
   else
     gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));

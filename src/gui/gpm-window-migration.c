@@ -321,8 +321,8 @@ gpm_window_show_migration (GpmWindow *self,
   if (self->continuing && self->continue_audiences != NULL)
     {
       /* The whole plan comes back: its audiences ticked again too */
-      gpm_scope_tree_select_keys (gpm_scope_sidebar_get_roots (self->sidebar),
-                                  (const char * const *) self->continue_audiences);
+      gpm_scope_sidebar_select_keys (self->sidebar,
+                                     (const char * const *) self->continue_audiences);
       gpm_plan_set_audiences (plan, (const char * const *) self->continue_audiences);
     }
   else
