@@ -181,6 +181,20 @@ _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const c
         _gpm_test_pod_respond_api_error (msg, 422, "param is missing or the value is empty: body");
         return;
       }
+    if (self->mysql && text != NULL && strlen (text) > GPM_DIASPORA_MAX_TEXT_BYTES
+        && g_utf8_strlen (text, -1) <= MAX_TEXT)
+      {
+        /* comments.text is a TEXT column too (db/migrate/0000_create_schema.rb:104
+         * at v0.9.1.0): ActiveRecord::ValueTooLong, which neither
+         * comments_controller.rb rescues (:34-47; api: only RecordNotFound and
+         * RecordInvalid, api/v1/comments_controller.rb:14-20): Rails' 500, or
+         * Api::V1::BaseController's rescue_from Exception (:12-16) */
+        if (api)
+          _gpm_test_pod_respond_api_error (msg, 500, "Mysql2::Error: Data too long for column 'text' at row 1");
+        else
+          _gpm_test_pod_respond (msg, 500, "text/html", "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>");
+        return;
+      }
     c = _gpm_test_pod_store_comment (self, sp, u, text, api);
     if (c == NULL)
       {

@@ -113,6 +113,7 @@ struct _GpmTestPod
   char         *moved_to;    /* not NULL: every request is sent there (301) */
   gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   gboolean      check_images;
+  gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */
   gsize         body_limit;
   gint64        time_offset_us;
   char         *camo_root;
@@ -144,6 +145,7 @@ typedef struct {
 typedef enum {
   CREATE_OK,
   CREATE_UNSAVED,     /* validation failed: over-long text */
+  CREATE_VALUE_TOO_LONG, /* MySQL refused the text: ActiveRecord::ValueTooLong */
   CREATE_BAD_ASPECTS,
   CREATE_BAD_PHOTOS,
   CREATE_MISSING_CONTENT,

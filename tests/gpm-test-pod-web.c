@@ -394,6 +394,11 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
     case CREATE_MISSING_CONTENT:
       _gpm_test_pod_respond (msg, 403, "text/plain; charset=utf-8", "StatusMessageCreationService::MissingContent");
       break;
+    case CREATE_VALUE_TOO_LONG:
+      /* rescue StandardError → handle_create_error: the exception's message */
+      _gpm_test_pod_respond (msg, 403, "text/plain; charset=utf-8",
+                             "Mysql2::Error: Data too long for column 'text' at row 1");
+      break;
     case CREATE_OK:
     case CREATE_UNSAVED:
     default:

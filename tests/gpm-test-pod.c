@@ -428,6 +428,14 @@ gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check)
 }
 
 void
+gpm_test_pod_set_mysql (GpmTestPod *self, gboolean mysql)
+{
+  g_mutex_lock (&self->lock);
+  self->mysql = mysql;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes)
 {
   g_mutex_lock (&self->lock);

@@ -136,6 +136,10 @@ void        gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope
  * off: generated takeouts carry random bytes as photos): a file that does
  * not decode is answered 500 on the web path, 422 through the API. */
 void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
+/* The pod on MySQL instead of PostgreSQL (default off): a post's or a
+ * comment's text over GPM_DIASPORA_MAX_TEXT_BYTES bytes raises
+ * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h). */
+void        gpm_test_pod_set_mysql      (GpmTestPod *self, gboolean mysql);
 /* The pod behind a proxy with a request body limit (nginx's
  * client_max_body_size): larger requests are answered 413 before the pod
  * sees them. 0: no limit (default). */

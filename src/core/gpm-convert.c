@@ -290,8 +290,21 @@ gpm_convert_post (GpmPost                  *post,
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
   rewrite_google_plus_links (r, settings);
   r->n_chars = g_utf8_strlen (r->markdown, -1);
-  r->too_long = r->n_chars > GPM_DIASPORA_MAX_TEXT_CHARS;
-  if (r->too_long)
+  r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+  if (r->too_long && r->n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)
+    {
+      /* under the characters, over the bytes a pod on MySQL keeps */
+      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+      guint n_comments = g_strv_length (parts) - 1;
+
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (g_dngettext (NULL,
+                                                     "The post takes %'lu bytes; a diaspora* pod that stores posts in MySQL takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
+                                                     "The post takes %'lu bytes; a diaspora* pod that stores posts in MySQL takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
+                                                     n_comments),
+                                        (unsigned long) strlen (r->markdown), GPM_DIASPORA_MAX_TEXT_BYTES, n_comments));
+    }
+  else if (r->too_long)
     {
       g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
       guint n_comments = g_strv_length (parts) - 1;

@@ -178,7 +178,7 @@ make_item (GpmMigrator     *self,
                    _("The converted text is not valid UTF-8"));
       return item;
     }
-  if (g_utf8_strlen (item->text, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
+  if (!gpm_long_post_fits (item->text, GPM_DIASPORA_MAX_TEXT_CHARS))
     {
       /* Moved, not failed: the post up to a boundary under the limit, the
        * rest in the author's own comments under it (gpm-migrator-comments.c). */
