@@ -47,8 +47,8 @@ _gpm_test_pod_api_user_or_respond (GpmTestPod *self, SoupServerMessage *msg)
 
 /* Does the request's token carry @scope? (Authorization#accessible?,
  * app/models/api/openid_connect/authorization.rb:56 at v0.9.1.0) */
-static gboolean
-api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope)
+gboolean
+_gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope)
 {
   const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                    "Authorization");
@@ -127,7 +127,7 @@ _gpm_test_pod_handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg
   /* before_action only: %i[create update destroy] { require_access_token
    * %w[contacts:modify] } (:10-12): Bearer::Forbidden(:insufficient_scope),
    * rescued as render_error 403, e.message (base_controller.rb:23-25) */
-  if (!api_token_has_scope (self, msg, "contacts:modify"))
+  if (!_gpm_test_pod_api_token_has_scope (self, msg, "contacts:modify"))
     {
       _gpm_test_pod_respond_api_error (msg, 403, "insufficient_scope");
       return;

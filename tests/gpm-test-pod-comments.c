@@ -113,6 +113,17 @@ _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const c
       u = _gpm_test_pod_api_user_or_respond (self, msg);
       if (u == NULL)
         return;
+      /* create: require_access_token %w[interactions public:read] (:10-12 at
+       * v0.9.1.0; index: %w[public:read], :6-8), every one of them
+       * (Authorization#accessible?, authorization.rb:56-59): else
+       * Bearer::Forbidden(:insufficient_scope), rendered 403 with its
+       * message (base_controller.rb:23-25) */
+      if (!_gpm_test_pod_api_token_has_scope (self, msg, "public:read")
+          || (post && !_gpm_test_pod_api_token_has_scope (self, msg, "interactions")))
+        {
+          _gpm_test_pod_respond_api_error (msg, 403, "insufficient_scope");
+          return;
+        }
     }
   else
     {

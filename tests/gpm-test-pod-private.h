@@ -181,6 +181,9 @@ GBytes *_gpm_test_pod_multipart_part (SoupServerMessage *msg, const char *name, 
 void _gpm_test_pod_server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
                                    GHashTable *query, gpointer user_data);
 
+/* gpm-test-pod-api.c */
+gboolean _gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope);
+
 /* gpm-test-pod-web.c */
 Session *_gpm_test_pod_find_session (GpmTestPod *self, SoupServerMessage *msg);
 Session *_gpm_test_pod_new_session (GpmTestPod *self, SoupServerMessage *msg);

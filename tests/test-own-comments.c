@@ -89,6 +89,8 @@ typedef struct {
   GpmJournal  *journal;
   GpmImport   *import;
   gboolean     api;
+  GCallback    on_auth;   /* the migrator's auth-required handler, or NULL */
+  guint        n_auth;
 } Fixture;
 
 static void
@@ -193,6 +195,8 @@ run_migration (Fixture  *f,
   gpm_migrator_use_takeout (migrator, gpm_import_get_takeout (f->import), settings);
   gpm_migrator_set_delay (migrator, 0);
   gpm_migrator_set_retry_policy (migrator, 4, 5, 20);
+  if (f->on_auth != NULL)
+    g_signal_connect (migrator, "auth-required", f->on_auth, f);
   gpm_migrator_run_async (migrator, gpm_import_get_posts (f->import), NULL, on_run_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -450,6 +454,71 @@ test_pod_comments (Fixture       *f,
 }
 
 static void
+on_old_token_auth (GpmMigrator *migrator,
+                   GError      *error,
+                   gpointer     user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) local = NULL;
+
+  /* the run waits for a sign-in rather than giving the comments up */
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED);
+  f->n_auth++;
+  g_assert_true (gpm_pod_sign_in_api (f->pod, gpm_test_pod_open_in_browser, f->server, NULL, &local));
+  g_assert_no_error (local);
+  gpm_migrator_resume (migrator);
+}
+
+/* API v1 comments need the interactions scope (diaspora
+ * app/controllers/api/v1/comments_controller.rb:10-12 at v0.9.1.0): the
+ * client asks for it; a token from before it did lacks it, which is
+ * NOT_PERMITTED (not a refusal of the comment), and the migrator asks for
+ * a new sign-in and then posts every comment. A kept session with the
+ * scopes asked for before says it lacks some. */
+static void
+test_old_token (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("A post to comment on");
+  g_autoptr(GpmPodPost) post = NULL;
+  g_autoptr(GpmPodPost) comment = NULL;
+  g_autofree char *secret = gpm_pod_dup_api_secret (f->pod);
+  g_autofree char *before = NULL;
+  g_autofree char *first = NULL;
+
+  g_assert_true (gpm_pod_api_secret_has_scopes (secret));
+  g_assert_nonnull (strstr (secret, "interactions"));
+  {
+    g_autoptr(GString) s = g_string_new (secret);
+
+    g_string_replace (s, " interactions", "", 0);
+    before = g_string_free (g_steal_pointer (&s), FALSE);
+  }
+  g_assert_false (gpm_pod_api_secret_has_scopes (before));
+
+  draft->is_public = TRUE;
+  post = gpm_pod_create_post (f->pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  gpm_test_pod_remove_token_scope (f->server, "interactions");
+  g_assert_null (gpm_pod_create_comment (f->pod, post->guid, "a comment", NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 403);
+  g_clear_error (&error);
+  gpm_pod_delete_post (f->pod, post->guid, NULL, &error);
+  g_assert_no_error (error);
+
+  f->on_auth = G_CALLBACK (on_old_token_auth);
+  run_migration (f, TRUE);
+  g_assert_cmpuint (f->n_auth, ==, 1);
+  assert_pod (f, TRUE);
+  /* a fresh sign-in carries the scope */
+  first = pod_guid_of (f, 0);
+  comment = gpm_pod_create_comment (f->pod, first, "one more", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_with_comments (Fixture       *f,
                     gconstpointer  data)
 {
@@ -613,13 +682,14 @@ main (int argc, char **argv)
         { "faults", test_faults },
         { "killed-after-send", test_killed_after_send },
         { "export", test_export },
+        { "old-token", test_old_token },
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
         {
           g_autofree char *path = NULL;
 
-          if (api && tests[i].func == test_export)
+          if ((api && tests[i].func == test_export) || (!api && tests[i].func == test_old_token))
             continue;
           path = g_strdup_printf ("/own-comments/%s/%s", kind, tests[i].name);
           g_test_add (path, Fixture, GINT_TO_POINTER (api), fixture_set_up, tests[i].func, fixture_tear_down);

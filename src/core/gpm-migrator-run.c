@@ -83,7 +83,10 @@ is_auth_error (const GError *error)
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_SIGNED_IN) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED) ||
-         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_DENIED);
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_DENIED) ||
+         /* an API token without a scope the step needs (one from before
+          * the client asked for it): a new sign-in gives it */
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED);
 }
 
 static gboolean

@@ -522,6 +522,20 @@ gpm_pod_send_delete (GpmPod               *self,
   return ok;
 }
 
+/* API v1's answer to a token without a scope the request needs:
+ * Api::OpenidConnect::ProtectedResourceEndpoint#require_access_token
+ * raises Bearer::Forbidden.new(:insufficient_scope), answered 403
+ * {"code":403,"message":"insufficient_scope"} by Api::V1::BaseController
+ * (lib/api/openid_connect/protected_resource_endpoint.rb:32,
+ * app/controllers/api/v1/base_controller.rb:25 at v0.9.1.0) */
+static gboolean
+reply_is_insufficient_scope (const GpmPodReply *reply,
+                             JsonNode          *node)
+{
+  return reply->status == 403 && node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         && g_strcmp0 (gpm_pod_json_string (json_node_get_object (node), "message", NULL), "insufficient_scope") == 0;
+}
+
 GpmPodAspect *
 gpm_pod_send_create_aspect (GpmPod         *self,
                             GpmPodRequest  *req,
@@ -535,13 +549,7 @@ gpm_pod_send_create_aspect (GpmPod         *self,
   if (!gpm_pod_http_send_authed (self, req, &reply, cancellable, error))
     return NULL;
   node = gpm_pod_reply_json (&reply);
-  if (reply.status == 403 && node != NULL && JSON_NODE_HOLDS_OBJECT (node)
-      && g_strcmp0 (gpm_pod_json_string (json_node_get_object (node), "message", NULL), "insufficient_scope") == 0)
-    /* Api::OpenidConnect::ProtectedResourceEndpoint#require_access_token
-     * raises Bearer::Forbidden.new(:insufficient_scope), answered 403
-     * {"code":403,"message":"insufficient_scope"} by Api::V1::BaseController
-     * (lib/api/openid_connect/protected_resource_endpoint.rb:32,
-     * app/controllers/api/v1/base_controller.rb:25 at v0.9.1.0) */
+  if (reply_is_insufficient_scope (&reply, node))
     gpm_pod_set_error (error, GPM_POD_ERROR_NOT_PERMITTED, reply.status, 0,
                        _("Your sign-in does not allow creating aspects yet (it was given before GPlus Migrate "
                          "asked for that). Sign in to the pod again to allow it."));
@@ -566,13 +574,24 @@ gpm_pod_send_comment (GpmPod               *self,
 
   if (!gpm_pod_http_send_authed (self, req, &reply, cancellable, error))
     return NULL;
+  node = gpm_pod_reply_json (&reply);
+  if (reply_is_insufficient_scope (&reply, node))
+    {
+      /* Api::V1::CommentsController#create wants the interactions scope
+       * (app/controllers/api/v1/comments_controller.rb:10-12 at v0.9.1.0),
+       * which tokens from before this client asked for it lack */
+      gpm_pod_set_error (error, GPM_POD_ERROR_NOT_PERMITTED, reply.status, 0,
+                         _("Your sign-in does not allow commenting yet (it was given before GPlus Migrate "
+                           "asked for that). Sign in to the pod again to allow it."));
+      gpm_pod_reply_clear (&reply);
+      return NULL;
+    }
   if (reply.status >= 400)
     {
       gpm_pod_set_rejected (error, &reply);
       gpm_pod_reply_clear (&reply);
       return NULL;
     }
-  node = gpm_pod_reply_json (&reply);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       (comment = gpm_pod_post_from_json (json_node_get_object (node))) == NULL)
     {

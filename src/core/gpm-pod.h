@@ -286,9 +286,10 @@ void        gpm_pod_sign_in_api_secret_async  (GpmPod *self, const char *secret,
 gboolean    gpm_pod_sign_in_api_secret_finish (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* Whether the kept API session @secret was authorized for every scope this
- * client asks for now: one from before (kept without "scope") lacks
- * contacts:modify, which creating an aspect needs. It still signs in and
- * posts; an interactive sign-in should ask the browser again. */
+ * client asks for now: one from before lacks contacts:modify (kept without
+ * "scope"), which creating an aspect needs, or interactions, which
+ * commenting needs. It still signs in and posts; an interactive sign-in
+ * should ask the browser again. */
 gboolean    gpm_pod_api_secret_has_scopes   (const char *secret);
 
 /* Forget the session (cookies, tokens, remembered password). */
