@@ -246,7 +246,9 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
         ? json_object_get_array_member (poll, "poll_answers") : NULL;
 
       c.poll_question = _gpm_test_pod_jstr (poll, "question");
-      if (c.poll_question == NULL || *c.poll_question == '\0' || arr == NULL || json_array_get_length (arr) == 0)
+      /* add_poll_params: InvalidArgument for a blank question, no answers,
+       * or a blank answer (api/v1/posts_controller.rb:81-95), rescued as 422 */
+      if (_gpm_test_pod_is_blank (c.poll_question) || arr == NULL || json_array_get_length (arr) == 0)
         {
           _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
           return;
@@ -256,7 +258,7 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
           JsonNode *n = json_array_get_element (arr, i);
 
           if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING
-              || *json_node_get_string (n) == '\0')
+              || _gpm_test_pod_is_blank (json_node_get_string (n)))
             {
               _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
               return;

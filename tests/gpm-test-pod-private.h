@@ -144,7 +144,7 @@ typedef struct {
 
 typedef enum {
   CREATE_OK,
-  CREATE_UNSAVED,     /* validation failed: over-long text */
+  CREATE_UNSAVED,     /* validation failed: over-long text, a poll that does not validate */
   CREATE_VALUE_TOO_LONG, /* MySQL refused the text: ActiveRecord::ValueTooLong */
   CREATE_BAD_ASPECTS,
   CREATE_BAD_PHOTOS,
@@ -180,6 +180,9 @@ GBytes *_gpm_test_pod_multipart_part (SoupServerMessage *msg, const char *name, 
 /* gpm-test-pod-route.c */
 void _gpm_test_pod_server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
                                    GHashTable *query, gpointer user_data);
+
+/* gpm-test-pod-store.c */
+gboolean _gpm_test_pod_is_blank (const char *text);
 
 /* gpm-test-pod-api.c */
 gboolean _gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope);

@@ -498,7 +498,8 @@ test_poll_location (void)
   const char *json =
     "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/poll\","
     " \"content\": \"Which &amp; <b>one</b>?\","
-    " \"poll\": {\"choices\": [{\"description\": \"Tea\"}, {\"description\": \"Coffee\"}]},"
+    " \"poll\": {\"choices\": [{\"description\": \"Tea\"}, {\"description\": \"Coffee\"},"
+    "   {\"description\": \" \"}, {\"description\": \"\\u00a0\"}, {\"description\": \"  Milk \"}, {\"description\": \"@LONG@\"}]},"
     " \"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"1 Main St\", \"latitude\": 1.5, \"longitude\": 2.5},"
     " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
   g_autoptr(GError) error = NULL;
@@ -506,17 +507,25 @@ test_poll_location (void)
   g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree char *long_answer = g_strnfill (300, 'w');
+  g_autoptr(GString) data = g_string_new (json);
   GpmMigratorItem *item;
 
-  g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", json, -1, &error));
+  g_string_replace (data, "@LONG@", long_answer, 1);
+  g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", data->str, -1, &error));
   g_assert_no_error (error);
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
   items = gpm_migrator_plan (migrator, posts);
   item = g_ptr_array_index (items, 0);
   /* the words as the post shows them: no space where only the bold ends */
   g_assert_cmpstr (item->poll_question, ==, "Which & one?");
-  g_assert_cmpuint (item->poll_answers->len, ==, 2);
+  /* diaspora validates every answer's presence (blank ones would fail the
+   * whole post) and keeps at most 255 characters of one on MySQL */
+  g_assert_cmpuint (item->poll_answers->len, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 1), ==, "Coffee");
+  g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 2), ==, "Milk");
+  g_assert_cmpint (g_utf8_strlen (g_ptr_array_index (item->poll_answers, 3), -1), ==, 255);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (item->poll_answers, 3), "w…"));
   g_assert_null (item->location);  /* the default: the place stays private */
 
   settings->location = TRUE;

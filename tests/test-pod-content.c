@@ -594,6 +594,29 @@ test_poll_and_location (Fixture *f, gconstpointer data)
   g_assert_null (strstr (p->request_body, "54.3233000"));
 }
 
+/* diaspora validates every poll answer's presence and at least two of them
+ * (app/models/poll_answer.rb:10, poll.rb:16,23-25); a post whose poll does
+ * not validate is not saved (web: rendered with "id": null; API: 422 for a
+ * blank answer, posts_controller.rb:91-93). The migrator sends only
+ * answers with words (test-migrator /migrator/poll-location). */
+static void
+test_poll_blank_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Which one?");
+  g_autoptr(GpmPodPost) made = NULL;
+
+  draft->is_public = TRUE;
+  draft->poll_question = g_strdup ("Tea or coffee?");
+  g_ptr_array_add (draft->poll_answers, g_strdup ("Tea"));
+  g_ptr_array_add (draft->poll_answers, g_strdup ("  "));
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_null (made);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+}
+
 /* diaspora drops a location without coordinates without a word
  * (app/models/location.rb:5): the test pod does too, and saves the post. */
 static void
@@ -746,6 +769,7 @@ main (int argc, char **argv)
   ADD_BOTH ("body-limit", test_body_limit);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
+  ADD_BOTH ("poll-blank-answer", test_poll_blank_answer);
   ADD_BOTH ("location-without-coordinates", test_location_without_coordinates);
   ADD_BOTH ("text-limit", test_text_limit);
   ADD_BOTH ("null-id", test_null_id);
