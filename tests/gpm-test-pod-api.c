@@ -174,6 +174,12 @@ _gpm_test_pod_handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
       _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the photo");
       return;
     }
+  /* CarrierWave::IntegrityError, rescued (api/v1/photos_controller.rb:48): 422 */
+  if (!_gpm_test_pod_extension_allowed (self, image_name))
+    {
+      _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the photo");
+      return;
+    }
   {
     int w, h;
 

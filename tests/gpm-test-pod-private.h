@@ -183,6 +183,7 @@ void _gpm_test_pod_server_handler (SoupServer *server, SoupServerMessage *msg, c
 
 /* gpm-test-pod-store.c */
 gboolean _gpm_test_pod_is_blank (const char *text);
+gboolean _gpm_test_pod_extension_allowed (GpmTestPod *self, const char *filename);
 
 /* gpm-test-pod-api.c */
 gboolean _gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope);

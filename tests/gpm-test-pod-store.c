@@ -193,6 +193,27 @@ _gpm_test_pod_is_blank (const char *text)
   return TRUE;
 }
 
+/* CarrierWave's extension check of an upload (Photo.diaspora_initialize →
+ * unprocessed_image.store!, app/models/photo.rb:79-81): the original file
+ * name's extension (CarrierWave::SanitizedFile#extension: what follows the
+ * last dot, any case) must be one of UnprocessedImage#extension_allowlist,
+ * jpg jpeg png gif (app/uploaders/unprocessed_image.rb:19-21 at v0.7.18.2),
+ * and webp since 0.9 (:14-16 at v0.9.1.0); else store! raises
+ * CarrierWave::IntegrityError. */
+gboolean
+_gpm_test_pod_extension_allowed (GpmTestPod *self, const char *filename)
+{
+  static const char *const allowed[] = { "jpg", "jpeg", "png", "gif" };
+  const char *dot = filename ? strrchr (filename, '.') : NULL;
+
+  if (dot == NULL || dot == filename)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (g_ascii_strcasecmp (dot + 1, allowed[i]) == 0)
+      return TRUE;
+  return g_ascii_strcasecmp (dot + 1, "webp") == 0 && !g_str_has_prefix (self->version, "0.7.");
+}
+
 CreateResult
 _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 {

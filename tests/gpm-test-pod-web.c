@@ -417,6 +417,7 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
   g_autoptr(GBytes) form_token = NULL;
   g_autoptr(GBytes) form_pending = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *filename = NULL;
   gboolean pending;
 
   if (u == NULL)
@@ -439,11 +440,10 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
       /* file_handler: params[:qqfile] is a String → the raw body is the file */
       SoupMessageBody *raw = soup_server_message_get_request_body (msg);
       file = soup_message_body_flatten (raw);
+      filename = g_strdup (g_hash_table_lookup (query, "qqfile"));
     }
   else
     {
-      g_autofree char *filename = NULL;
-
       file = _gpm_test_pod_multipart_part (msg, "qqfile", &filename);
       if (file && filename == NULL)
         {
@@ -455,12 +455,27 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
           _gpm_test_pod_respond (msg, 500, "text/html", "<html><body><h1>500</h1></body></html>");
           return;
         }
+      /* cropped files come as "blob", their name in qqfilename (:113-114) */
+      if (file && g_strcmp0 (filename, "blob") == 0)
+        {
+          g_autoptr(GBytes) qqfilename = _gpm_test_pod_multipart_part (msg, "qqfilename", NULL);
+
+          g_free (filename);
+          filename = qqfilename ? g_strndup (g_bytes_get_data (qqfilename, NULL), g_bytes_get_size (qqfilename)) : NULL;
+        }
     }
   if (file == NULL || g_bytes_get_size (file) == 0)
     {
       /* rescuing_photo_errors: still 200 */
       _gpm_test_pod_respond (msg, 200, "application/json; charset=utf-8",
                              "{\"success\":false,\"error\":\"Photo upload failed. Are you sure an image was added?\"}");
+      return;
+    }
+  if (!_gpm_test_pod_extension_allowed (self, filename))
+    {
+      /* CarrierWave::IntegrityError: rescuing_photo_errors (:157-165) answers 200 */
+      _gpm_test_pod_respond (msg, 200, "application/json; charset=utf-8",
+                             "{\"success\":false,\"error\":\"Photo upload failed. Are you sure that was an image?\"}");
       return;
     }
   {

@@ -480,6 +480,33 @@ test_upload_file_name (void)
     }
 }
 
+/* diaspora takes a photo by its name's extension (jpg jpeg png gif; CarrierWave,
+ * app/uploaders/unprocessed_image.rb): a name without one, or with another,
+ * gets its type's. The test pod refuses the others, as diaspora does
+ * (test_photo_file_names uploads "(1)" and ""). */
+static void
+test_photo_file_name (void)
+{
+  struct { const char *in, *type, *out; } cases[] = {
+    { "IMG_0001.jpg", "image/jpeg", "IMG_0001.jpg" },
+    { "IMG_0001.JPEG", "image/jpeg", "IMG_0001.JPEG" },
+    { "IMG_0001.png", "image/jpeg", "IMG_0001.png" },        /* the pod reads the bytes */
+    { "IMG_0001", "image/jpeg", "IMG_0001.jpg" },
+    { "(1)", "image/png", "(1).png" },
+    { "scan.jfif", "image/jpeg", "scan.jpg" },
+    { "Mr. Smith at home", "image/gif", "Mr. Smith at home.gif" },
+    { "", "image/jpeg", "photo.jpg" },
+    { "drawing.bmp", "image/bmp", "drawing.bmp" },           /* no type the pod takes: as it is */
+    { "blob", "application/octet-stream", "blob" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = gpm_pod_photo_file_name (cases[i].in, cases[i].type);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 static void
 test_web_raw_upload (Fixture *f, gconstpointer data)
 {
@@ -752,6 +779,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
+  g_test_add_func ("/pod/photo-file-name", test_photo_file_name);
   pod_test_add ("/pod/web/raw-upload", (GTestFixtureFunc) test_web_raw_upload, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("create-aspect", test_create_aspect);
