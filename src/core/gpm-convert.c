@@ -207,9 +207,22 @@ gpm_convert_post (GpmPost                  *post,
         g_ptr_array_add (lines, g_strdup (cm->media->url));
     }
 
-  /* A place the pod would drop (no coordinates) goes into the text, so it
-   * is not lost; one the pod keeps is shown by diaspora* under the post. */
+  /* A place the pod would drop (no coordinates; or no name, for diaspora*
+   * builds a location only with an address: status_message_creation_service.rb
+   * add_location) goes into the text, so it is not lost; one the pod keeps
+   * is shown by diaspora* under the post. */
   if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
+      && !(r->location->display_name && *r->location->display_name)
+      && !(r->location->physical_address && *r->location->physical_address)
+      && r->location->has_coordinates)
+    {
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ptr_array_add (lines, g_strdup_printf ("📍 %s, %s",
+                                               g_ascii_formatd (lat, sizeof lat, "%.6f", r->location->latitude),
+                                               g_ascii_formatd (lng, sizeof lng, "%.6f", r->location->longitude)));
+    }
+  else if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
       && ((r->location->display_name && *r->location->display_name)
           || (r->location->physical_address && *r->location->physical_address)))
     {
