@@ -557,7 +557,14 @@ void
 _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg, const char *path, const char *guid,
                                     GHashTable *query)
 {
-  User *viewer = _gpm_test_pod_web_user_or_respond (self, msg, path, NULL);
+  /* No sign-in needed: before_action :authenticate_user!, except: %i(show
+   * stream hovercard) (app/controllers/people_controller.rb:10 at v0.9.1.0
+   * and v0.7.18.2); without a user Stream::Person#posts is the person's
+   * public posts (lib/stream/person.rb:17-19). guid NULL: the main stream
+   * (StreamsController#multi, which wants a user), here the viewer's own
+   * posts. */
+  Session *s = _gpm_test_pod_find_session (self, msg);
+  User *viewer = s != NULL ? s->user : NULL;
   User *author;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -565,9 +572,9 @@ _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg, co
   gint64 max_s = max_time ? g_ascii_strtoll (max_time, NULL, 10) : G_MAXINT64;
   guint n = 0;
 
-  if (viewer == NULL)
+  if (guid == NULL && (viewer = _gpm_test_pod_web_user_or_respond (self, msg, path, NULL)) == NULL)
     return;
-  author = _gpm_test_pod_find_user_by_guid (self, guid);
+  author = guid != NULL ? _gpm_test_pod_find_user_by_guid (self, guid) : viewer;
   if (author == NULL)
     {
       _gpm_test_pod_respond (msg, 404, "application/json", "{\"error\":\"not found\"}");

@@ -160,6 +160,12 @@ void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 void        gpm_test_pod_inject_fault   (GpmTestPod *self, const char *path_prefix,
                                          GpmTestPodFault fault, guint param, guint count);
 void        gpm_test_pod_clear_faults   (GpmTestPod *self);
+/* Ends every web session without a word, as a password changed on the pod
+ * does (Devise checks the session's authenticatable salt); the next
+ * request of such a session is anonymous. */
+void        gpm_test_pod_end_sessions   (GpmTestPod *self);
+/* The user changes the password on the pod: every web session ends too. */
+void        gpm_test_pod_set_password   (GpmTestPod *self, const char *username, const char *password);
 
 /* Runs diaspora's daily Workers::CleanupPendingPhotos now: destroys the
  * pending (unattached) photos uploaded more than @older_than_seconds ago
