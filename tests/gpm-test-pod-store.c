@@ -197,7 +197,7 @@ _gpm_test_pod_is_blank (const char *text)
  * unprocessed_image.store!, app/models/photo.rb:79-81): the original file
  * name's extension (CarrierWave::SanitizedFile#extension: what follows the
  * last dot, any case) must be one of UnprocessedImage#extension_allowlist,
- * jpg jpeg png gif (app/uploaders/unprocessed_image.rb:19-21 at v0.7.18.2),
+ * jpg jpeg png gif (app/uploaders/unprocessed_image.rb:20-22 at v0.7.18.2),
  * and webp since 0.9 (:14-16 at v0.9.1.0); else store! raises
  * CarrierWave::IntegrityError. */
 gboolean

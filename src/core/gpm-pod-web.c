@@ -840,7 +840,7 @@ web_list_own_posts_once (GpmPod        *self,
 
 /* Whether the web session is still signed in, renewing it when it ended:
  * StreamsController wants a user (before_action :authenticate_user!,
- * app/controllers/streams_controller.rb at v0.9.1.0 and v0.7.18.2) and
+ * app/controllers/streams_controller.rb:8 at v0.9.1.0 and v0.7.18.2) and
  * answers an ended session 401 (JSON); max_time=1 asks for the posts
  * before 1970: none, a cheap answer. */
 static gboolean

@@ -200,7 +200,7 @@ char      *gpm_pod_upload_file_name   (const char *filename);
 
 /* The extensions diaspora* takes a photo by: UnprocessedImage#extension_allowlist
  * checks the uploaded file's name (CarrierWave, any case): jpg jpeg png gif
- * (app/uploaders/unprocessed_image.rb:19-21 at v0.7.18.2), webp too since 0.9
+ * (app/uploaders/unprocessed_image.rb:20-22 at v0.7.18.2), webp too since 0.9
  * (:14-16 at v0.9.1.0); any other name, one without an extension too, is
  * refused (CarrierWave::IntegrityError) whatever the bytes are. */
 #define GPM_POD_PHOTO_EXTENSIONS "jpg", "jpeg", "png", "gif"
