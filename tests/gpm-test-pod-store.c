@@ -271,6 +271,19 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
    * transaction saves nothing */
   if (self->mysql && c->text && strlen (c->text) > GPM_DIASPORA_MAX_TEXT_BYTES)
     return CREATE_VALUE_TOO_LONG;
+  /* polls.question, poll_answers.answer and locations.address are
+   * `t.string` (0000_create_schema.rb:397, :367, :186): VARCHAR(255) on
+   * MySQL, characters (utf8mb4), the same ValueTooLong past it */
+  if (self->mysql && !_gpm_test_pod_is_blank (c->poll_question))
+    {
+      if (g_utf8_strlen (c->poll_question, -1) > 255)
+        return CREATE_VALUE_TOO_LONG;
+      for (guint i = 0; c->poll_answers && i < c->poll_answers->len; i++)
+        if (g_utf8_strlen (g_ptr_array_index (c->poll_answers, i), -1) > 255)
+          return CREATE_VALUE_TOO_LONG;
+    }
+  if (self->mysql && c->location_address && g_utf8_strlen (c->location_address, -1) > 255)
+    return CREATE_VALUE_TOO_LONG;
 
   p = g_new0 (GpmTestPodPost, 1);
   p->id = self->next_id++;

@@ -534,6 +534,22 @@ test_poll_location (void)
   items = gpm_migrator_plan (migrator, posts);
   item = g_ptr_array_index (items, 0);
   g_assert_cmpstr (item->location, ==, "1 Main St");
+
+  /* locations.address keeps 255 characters on MySQL: a longer one is cut */
+  {
+    g_autoptr(GString) long_place = g_string_new (json);
+
+    g_string_replace (long_place, "@LONG@", "x", 1);
+    g_string_replace (long_place, "1 Main St", long_answer, 1);
+    g_ptr_array_set_size (posts, 0);
+    g_ptr_array_add (posts, gpm_post_new_from_data ("place.json", long_place->str, -1, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&items, g_ptr_array_unref);
+    items = gpm_migrator_plan (migrator, posts);
+    item = g_ptr_array_index (items, 0);
+    g_assert_cmpint (g_utf8_strlen (item->location, -1), ==, 255);
+    g_assert_true (g_str_has_suffix (item->location, "w…"));
+  }
 }
 
 /* A takeout folder with two posts that have a place: one with coordinates,

@@ -642,6 +642,22 @@ test_poll_blank_answer (Fixture *f, gconstpointer data)
   g_assert_null (made);
   g_assert_nonnull (error);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_clear_error (&error);
+
+  /* on MySQL an answer holds 255 characters (poll_answers.answer is a
+   * string column): the migrator cuts longer ones */
+  gpm_test_pod_set_mysql (f->tp, TRUE);
+  g_free (g_ptr_array_index (draft->poll_answers, 1));
+  g_ptr_array_index (draft->poll_answers, 1) = g_strnfill (256, 'c');
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_null (made);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_free (g_ptr_array_index (draft->poll_answers, 1));
+  g_ptr_array_index (draft->poll_answers, 1) = g_strnfill (255, 'c');
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
 /* diaspora drops a location without coordinates without a word

@@ -22,6 +22,8 @@
  * post is not saved. */
 #define MAX_POLL_QUESTION_CHARS 255
 #define MAX_POLL_ANSWER_CHARS 255
+/* locations.address, `t.string` too (db/migrate/0000_create_schema.rb:186). */
+#define MAX_LOCATION_ADDRESS_CHARS 255
 
 G_DEFINE_BOXED_TYPE (GpmMigratorItem, gpm_migrator_item, gpm_migrator_item_ref, gpm_migrator_item_unref)
 
@@ -244,7 +246,7 @@ make_item (GpmMigrator     *self,
 
   /* Only when the user asked for the place, and only one the pod keeps. */
   if (gpm_convert_pod_location (post, self->convert_settings, &address) != NULL)
-    item->location = g_strdup (address);
+    item->location = cut_to_chars (g_strdup (address), MAX_LOCATION_ADDRESS_CHARS);
 
   return item;
 }
