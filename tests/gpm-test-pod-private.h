@@ -28,6 +28,7 @@ typedef struct {
   gint64     person_id;
   GPtrArray *aspects;   /* Aspect* */
   GArray    *otp_times; /* gint64 monotonic: second-step POSTs */
+  gboolean   locked;    /* Devise lockable: locked_at set (closed, or by an admin) */
 } User;
 
 typedef struct {

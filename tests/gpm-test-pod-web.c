@@ -274,6 +274,16 @@ _gpm_test_pod_handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
       _gpm_test_pod_page_sign_in (self, msg, s, "Invalid Username or password.");
       return;
     }
+  if (u->locked)
+    {
+      /* the password was right, then Warden's after_set_user finds the
+       * account inactive (Devise lockable: active_for_authentication? is
+       * false while locked_at is set; diaspora sets it when an account is
+       * closed or an admin locks it, app/models/user.rb:550-552 at v0.9.1.0):
+       * recalled with devise.failure.locked (devise.en.yml:16) */
+      _gpm_test_pod_page_sign_in (self, msg, s, "Your account is locked.");
+      return;
+    }
   if (u->otp)
     {
       s->otp_user = u;

@@ -541,6 +541,19 @@ gpm_test_pod_end_sessions (GpmTestPod *self)
 }
 
 void
+gpm_test_pod_lock_user (GpmTestPod *self, const char *username)
+{
+  User *u;
+
+  g_mutex_lock (&self->lock);
+  u = g_hash_table_lookup (self->users, username);
+  g_assert_nonnull (u);
+  u->locked = TRUE;
+  g_mutex_unlock (&self->lock);
+  gpm_test_pod_end_sessions (self);
+}
+
+void
 gpm_test_pod_set_password (GpmTestPod *self, const char *username, const char *password)
 {
   User *u;

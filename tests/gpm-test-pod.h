@@ -164,6 +164,8 @@ void        gpm_test_pod_clear_faults   (GpmTestPod *self);
  * does (Devise checks the session's authenticatable salt); the next
  * request of such a session is anonymous. */
 void        gpm_test_pod_end_sessions   (GpmTestPod *self);
+/* The pod locks the account (closed, or by an admin): it can sign in no more. */
+void        gpm_test_pod_lock_user      (GpmTestPod *self, const char *username);
 /* The user changes the password on the pod: every web session ends too. */
 void        gpm_test_pod_set_password   (GpmTestPod *self, const char *username, const char *password);
 

@@ -387,6 +387,17 @@ web_sign_in (GpmPod        *self,
           return FALSE;
         }
     }
+  else if (!signed_in && page && strstr (page, "Your account is locked.") != NULL)
+    {
+      /* the right password for an account the pod locked (closed, or locked
+       * by an admin: User#close_account!, app/models/user.rb:550-552; Devise
+       * lockable's devise.failure.locked, config/locales/devise/devise.en.yml:16
+       * at v0.9.1.0, recalled into the sign-in form): no password helps */
+      gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
+                         _("This account is locked on the pod: it was closed, or the pod’s administrator "
+                           "locked it. It cannot sign in."));
+      return FALSE;
+    }
   else if (!signed_in)
     {
       gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
