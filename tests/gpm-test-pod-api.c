@@ -47,8 +47,8 @@ _gpm_test_pod_api_user_or_respond (GpmTestPod *self, SoupServerMessage *msg)
 
 /* Does the request's token carry @scope? (Authorization#accessible?,
  * app/models/api/openid_connect/authorization.rb:56 at v0.9.1.0) */
-static gboolean
-api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope)
+gboolean
+_gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope)
 {
   const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                    "Authorization");
@@ -127,7 +127,7 @@ _gpm_test_pod_handle_api_create_aspect (GpmTestPod *self, SoupServerMessage *msg
   /* before_action only: %i[create update destroy] { require_access_token
    * %w[contacts:modify] } (:10-12): Bearer::Forbidden(:insufficient_scope),
    * rescued as render_error 403, e.message (base_controller.rb:23-25) */
-  if (!api_token_has_scope (self, msg, "contacts:modify"))
+  if (!_gpm_test_pod_api_token_has_scope (self, msg, "contacts:modify"))
     {
       _gpm_test_pod_respond_api_error (msg, 403, "insufficient_scope");
       return;
@@ -170,6 +170,12 @@ _gpm_test_pod_handle_api_photos (GpmTestPod *self, SoupServerMessage *msg)
    * refuses raw files (app/services/photo_service.rb:15,40) → RuntimeError
    * → 422 (app/controllers/api/v1/photos_controller.rb:48) */
   if (image == NULL || g_bytes_get_size (image) == 0 || image_name == NULL)
+    {
+      _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the photo");
+      return;
+    }
+  /* CarrierWave::IntegrityError, rescued (api/v1/photos_controller.rb:48): 422 */
+  if (!_gpm_test_pod_extension_allowed (self, image_name))
     {
       _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the photo");
       return;
@@ -246,7 +252,9 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
         ? json_object_get_array_member (poll, "poll_answers") : NULL;
 
       c.poll_question = _gpm_test_pod_jstr (poll, "question");
-      if (c.poll_question == NULL || *c.poll_question == '\0' || arr == NULL || json_array_get_length (arr) == 0)
+      /* add_poll_params: InvalidArgument for a blank question, no answers,
+       * or a blank answer (api/v1/posts_controller.rb:81-95), rescued as 422 */
+      if (_gpm_test_pod_is_blank (c.poll_question) || arr == NULL || json_array_get_length (arr) == 0)
         {
           _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
           return;
@@ -256,7 +264,7 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
           JsonNode *n = json_array_get_element (arr, i);
 
           if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING
-              || *json_node_get_string (n) == '\0')
+              || _gpm_test_pod_is_blank (json_node_get_string (n)))
             {
               _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
               return;

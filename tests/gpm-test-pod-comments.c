@@ -113,6 +113,17 @@ _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const c
       u = _gpm_test_pod_api_user_or_respond (self, msg);
       if (u == NULL)
         return;
+      /* create: require_access_token %w[interactions public:read] (:10-12 at
+       * v0.9.1.0; index: %w[public:read], :6-8), every one of them
+       * (Authorization#accessible?, authorization.rb:56-59): else
+       * Bearer::Forbidden(:insufficient_scope), rendered 403 with its
+       * message (base_controller.rb:23-25) */
+      if (!_gpm_test_pod_api_token_has_scope (self, msg, "public:read")
+          || (post && !_gpm_test_pod_api_token_has_scope (self, msg, "interactions")))
+        {
+          _gpm_test_pod_respond_api_error (msg, 403, "insufficient_scope");
+          return;
+        }
     }
   else
     {
@@ -179,6 +190,20 @@ _gpm_test_pod_handle_comments (GpmTestPod *self, SoupServerMessage *msg, const c
       {
         /* params.require(:body) */
         _gpm_test_pod_respond_api_error (msg, 422, "param is missing or the value is empty: body");
+        return;
+      }
+    if (self->mysql && text != NULL && strlen (text) > GPM_DIASPORA_MAX_TEXT_BYTES
+        && g_utf8_strlen (text, -1) <= MAX_TEXT)
+      {
+        /* comments.text is a TEXT column too (db/migrate/0000_create_schema.rb:104
+         * at v0.9.1.0): ActiveRecord::ValueTooLong, which neither
+         * comments_controller.rb rescues (:34-47; api: only RecordNotFound and
+         * RecordInvalid, api/v1/comments_controller.rb:14-20): Rails' 500, or
+         * Api::V1::BaseController's rescue_from Exception (:12-16) */
+        if (api)
+          _gpm_test_pod_respond_api_error (msg, 500, "Mysql2::Error: Data too long for column 'text' at row 1");
+        else
+          _gpm_test_pod_respond (msg, 500, "text/html", "<html><body><h1>We're sorry, but something went wrong.</h1></body></html>");
         return;
       }
     c = _gpm_test_pod_store_comment (self, sp, u, text, api);

@@ -28,6 +28,7 @@ typedef struct {
   gint64     person_id;
   GPtrArray *aspects;   /* Aspect* */
   GArray    *otp_times; /* gint64 monotonic: second-step POSTs */
+  gboolean   locked;    /* Devise lockable: locked_at set (closed, or by an admin) */
 } User;
 
 typedef struct {
@@ -113,6 +114,7 @@ struct _GpmTestPod
   char         *moved_to;    /* not NULL: every request is sent there (301) */
   gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   gboolean      check_images;
+  gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */
   gsize         body_limit;
   gint64        time_offset_us;
   char         *camo_root;
@@ -143,7 +145,8 @@ typedef struct {
 
 typedef enum {
   CREATE_OK,
-  CREATE_UNSAVED,     /* validation failed: over-long text */
+  CREATE_UNSAVED,     /* validation failed: over-long text, a poll that does not validate */
+  CREATE_VALUE_TOO_LONG, /* MySQL refused the text: ActiveRecord::ValueTooLong */
   CREATE_BAD_ASPECTS,
   CREATE_BAD_PHOTOS,
   CREATE_MISSING_CONTENT,
@@ -178,6 +181,13 @@ GBytes *_gpm_test_pod_multipart_part (SoupServerMessage *msg, const char *name, 
 /* gpm-test-pod-route.c */
 void _gpm_test_pod_server_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
                                    GHashTable *query, gpointer user_data);
+
+/* gpm-test-pod-store.c */
+gboolean _gpm_test_pod_is_blank (const char *text);
+gboolean _gpm_test_pod_extension_allowed (GpmTestPod *self, const char *filename);
+
+/* gpm-test-pod-api.c */
+gboolean _gpm_test_pod_api_token_has_scope (GpmTestPod *self, SoupServerMessage *msg, const char *scope);
 
 /* gpm-test-pod-web.c */
 Session *_gpm_test_pod_find_session (GpmTestPod *self, SoupServerMessage *msg);

@@ -161,6 +161,8 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
       if (u != NULL && _gpm_test_pod_csrf_ok_or_respond (self, msg, s, NULL))
         _gpm_test_pod_delete_post (self, msg, u, path + strlen ("/posts/"), FALSE);
     }
+  else if (get && g_str_equal (path, "/stream.json"))
+    _gpm_test_pod_handle_person_stream (self, msg, path, NULL, query);
   else if (get && g_str_has_prefix (path, "/people/") && g_str_has_suffix (path, "/stream.json"))
     {
       g_autofree char *guid = g_strndup (path + strlen ("/people/"),

@@ -182,6 +182,38 @@ _gpm_test_pod_creation_clear (Creation *c)
   g_free (c->request_body);
 }
 
+/* Ruby's #blank? for a string (NULL: nil): white space only, any kind
+ * (/\A[[:space:]]*\z/), what `presence: true` and `.present?` test. */
+gboolean
+_gpm_test_pod_is_blank (const char *text)
+{
+  for (const char *p = text ? text : ""; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* CarrierWave's extension check of an upload (Photo.diaspora_initialize →
+ * unprocessed_image.store!, app/models/photo.rb:79-81): the original file
+ * name's extension (CarrierWave::SanitizedFile#extension: what follows the
+ * last dot, any case) must be one of UnprocessedImage#extension_allowlist,
+ * jpg jpeg png gif (app/uploaders/unprocessed_image.rb:20-22 at v0.7.18.2),
+ * and webp since 0.9 (:14-16 at v0.9.1.0); else store! raises
+ * CarrierWave::IntegrityError. */
+gboolean
+_gpm_test_pod_extension_allowed (GpmTestPod *self, const char *filename)
+{
+  static const char *const allowed[] = { "jpg", "jpeg", "png", "gif" };
+  const char *dot = filename ? strrchr (filename, '.') : NULL;
+
+  if (dot == NULL || dot == filename)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (g_ascii_strcasecmp (dot + 1, allowed[i]) == 0)
+      return TRUE;
+  return g_ascii_strcasecmp (dot + 1, "webp") == 0 && !g_str_has_prefix (self->version, "0.7.");
+}
+
 CreateResult
 _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 {
@@ -215,6 +247,43 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
     }
   if (c->text && g_utf8_strlen (c->text, -1) > MAX_TEXT)
     return CREATE_UNSAVED;
+  /* add_poll builds a poll when poll_question is present?
+   * (status_message_creation_service.rb:44-51 at v0.9.1.0); Poll validates
+   * at least two answers and the question's presence (app/models/poll.rb:16-17,
+   * :23-25), PollAnswer each answer's (poll_answer.rb:10), and the post
+   * validates its poll (status_message.rb:25, has_one :poll, autosave:
+   * true): the post is not saved, and rendered all the same */
+  if (!_gpm_test_pod_is_blank (c->poll_question))
+    {
+      guint n = c->poll_answers ? c->poll_answers->len : 0;
+
+      if (n < 2)
+        return CREATE_UNSAVED;
+      for (guint i = 0; i < n; i++)
+        if (_gpm_test_pod_is_blank (g_ptr_array_index (c->poll_answers, i)))
+          return CREATE_UNSAVED;
+    }
+  /* valid, but over what posts.text holds on MySQL: `t.text :text`
+   * (db/migrate/0000_create_schema.rb:412 at v0.9.1.0, the same at
+   * v0.7.18.2) is a TEXT column, 65,535 bytes; the mysql2 adapter's strict
+   * mode makes the INSERT raise ActiveRecord::ValueTooLong inside
+   * status_message.save (status_message_creation_service.rb:16), and the
+   * transaction saves nothing */
+  if (self->mysql && c->text && strlen (c->text) > GPM_DIASPORA_MAX_TEXT_BYTES)
+    return CREATE_VALUE_TOO_LONG;
+  /* polls.question, poll_answers.answer and locations.address are
+   * `t.string` (0000_create_schema.rb:397, :367, :186): VARCHAR(255) on
+   * MySQL, characters (utf8mb4), the same ValueTooLong past it */
+  if (self->mysql && !_gpm_test_pod_is_blank (c->poll_question))
+    {
+      if (g_utf8_strlen (c->poll_question, -1) > 255)
+        return CREATE_VALUE_TOO_LONG;
+      for (guint i = 0; c->poll_answers && i < c->poll_answers->len; i++)
+        if (g_utf8_strlen (g_ptr_array_index (c->poll_answers, i), -1) > 255)
+          return CREATE_VALUE_TOO_LONG;
+    }
+  if (self->mysql && c->location_address && g_utf8_strlen (c->location_address, -1) > 255)
+    return CREATE_VALUE_TOO_LONG;
 
   p = g_new0 (GpmTestPodPost, 1);
   p->id = self->next_id++;
@@ -251,9 +320,9 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
       ph->post_guid = g_strdup (p->guid);
       g_ptr_array_add (p->photo_guids, g_strdup (ph->guid));
     }
-  p->poll_question = g_strdup (c->poll_question);
+  p->poll_question = _gpm_test_pod_is_blank (c->poll_question) ? NULL : g_strdup (c->poll_question);
   p->poll_answers = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; c->poll_question && c->poll_answers && i < c->poll_answers->len; i++)
+  for (guint i = 0; p->poll_question && c->poll_answers && i < c->poll_answers->len; i++)
     g_ptr_array_add (p->poll_answers, g_strdup (g_ptr_array_index (c->poll_answers, i)));
   /* diaspora builds a location only when an address is given
    * (app/services/status_message_creation_service.rb:41), splits the

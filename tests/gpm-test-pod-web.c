@@ -274,6 +274,16 @@ _gpm_test_pod_handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
       _gpm_test_pod_page_sign_in (self, msg, s, "Invalid Username or password.");
       return;
     }
+  if (u->locked)
+    {
+      /* the password was right, then Warden's after_set_user finds the
+       * account inactive (Devise lockable: active_for_authentication? is
+       * false while locked_at is set; diaspora sets it when an account is
+       * closed or an admin locks it, app/models/user.rb:550-552 at v0.9.1.0):
+       * recalled with devise.failure.locked (devise.en.yml:16) */
+      _gpm_test_pod_page_sign_in (self, msg, s, "Your account is locked.");
+      return;
+    }
   if (u->otp)
     {
       s->otp_user = u;
@@ -394,6 +404,11 @@ _gpm_test_pod_handle_status_messages (GpmTestPod *self, SoupServerMessage *msg, 
     case CREATE_MISSING_CONTENT:
       _gpm_test_pod_respond (msg, 403, "text/plain; charset=utf-8", "StatusMessageCreationService::MissingContent");
       break;
+    case CREATE_VALUE_TOO_LONG:
+      /* rescue StandardError → handle_create_error: the exception's message */
+      _gpm_test_pod_respond (msg, 403, "text/plain; charset=utf-8",
+                             "Mysql2::Error: Data too long for column 'text' at row 1");
+      break;
     case CREATE_OK:
     case CREATE_UNSAVED:
     default:
@@ -412,6 +427,7 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
   g_autoptr(GBytes) form_token = NULL;
   g_autoptr(GBytes) form_pending = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *filename = NULL;
   gboolean pending;
 
   if (u == NULL)
@@ -434,11 +450,10 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
       /* file_handler: params[:qqfile] is a String → the raw body is the file */
       SoupMessageBody *raw = soup_server_message_get_request_body (msg);
       file = soup_message_body_flatten (raw);
+      filename = g_strdup (g_hash_table_lookup (query, "qqfile"));
     }
   else
     {
-      g_autofree char *filename = NULL;
-
       file = _gpm_test_pod_multipart_part (msg, "qqfile", &filename);
       if (file && filename == NULL)
         {
@@ -450,12 +465,27 @@ _gpm_test_pod_handle_photos (GpmTestPod *self, SoupServerMessage *msg, const cha
           _gpm_test_pod_respond (msg, 500, "text/html", "<html><body><h1>500</h1></body></html>");
           return;
         }
+      /* cropped files come as "blob", their name in qqfilename (:113-114) */
+      if (file && g_strcmp0 (filename, "blob") == 0)
+        {
+          g_autoptr(GBytes) qqfilename = _gpm_test_pod_multipart_part (msg, "qqfilename", NULL);
+
+          g_free (filename);
+          filename = qqfilename ? g_strndup (g_bytes_get_data (qqfilename, NULL), g_bytes_get_size (qqfilename)) : NULL;
+        }
     }
   if (file == NULL || g_bytes_get_size (file) == 0)
     {
       /* rescuing_photo_errors: still 200 */
       _gpm_test_pod_respond (msg, 200, "application/json; charset=utf-8",
                              "{\"success\":false,\"error\":\"Photo upload failed. Are you sure an image was added?\"}");
+      return;
+    }
+  if (!_gpm_test_pod_extension_allowed (self, filename))
+    {
+      /* CarrierWave::IntegrityError: rescuing_photo_errors (:157-165) answers 200 */
+      _gpm_test_pod_respond (msg, 200, "application/json; charset=utf-8",
+                             "{\"success\":false,\"error\":\"Photo upload failed. Are you sure that was an image?\"}");
       return;
     }
   {
@@ -537,7 +567,14 @@ void
 _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg, const char *path, const char *guid,
                                     GHashTable *query)
 {
-  User *viewer = _gpm_test_pod_web_user_or_respond (self, msg, path, NULL);
+  /* No sign-in needed: before_action :authenticate_user!, except: %i(show
+   * stream hovercard) (app/controllers/people_controller.rb:10 at v0.9.1.0
+   * and v0.7.18.2); without a user Stream::Person#posts is the person's
+   * public posts (lib/stream/person.rb:17-19). guid NULL: the main stream
+   * (StreamsController#multi, which wants a user), here the viewer's own
+   * posts. */
+  Session *s = _gpm_test_pod_find_session (self, msg);
+  User *viewer = s != NULL ? s->user : NULL;
   User *author;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -545,9 +582,9 @@ _gpm_test_pod_handle_person_stream (GpmTestPod *self, SoupServerMessage *msg, co
   gint64 max_s = max_time ? g_ascii_strtoll (max_time, NULL, 10) : G_MAXINT64;
   guint n = 0;
 
-  if (viewer == NULL)
+  if (guid == NULL && (viewer = _gpm_test_pod_web_user_or_respond (self, msg, path, NULL)) == NULL)
     return;
-  author = _gpm_test_pod_find_user_by_guid (self, guid);
+  author = guid != NULL ? _gpm_test_pod_find_user_by_guid (self, guid) : viewer;
   if (author == NULL)
     {
       _gpm_test_pod_respond (msg, 404, "application/json", "{\"error\":\"not found\"}");

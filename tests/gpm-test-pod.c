@@ -428,6 +428,14 @@ gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check)
 }
 
 void
+gpm_test_pod_set_mysql (GpmTestPod *self, gboolean mysql)
+{
+  g_mutex_lock (&self->lock);
+  self->mysql = mysql;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 gpm_test_pod_set_body_limit (GpmTestPod *self, gsize bytes)
 {
   g_mutex_lock (&self->lock);
@@ -517,6 +525,46 @@ gpm_test_pod_inject_fault (GpmTestPod *self, const char *path_prefix, GpmTestPod
   g_mutex_lock (&self->lock);
   _gpm_test_pod_inject_fault_locked (self, path_prefix, fault, param, count);
   g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_end_sessions (GpmTestPod *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((Session *) value)->user = NULL;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_lock_user (GpmTestPod *self, const char *username)
+{
+  User *u;
+
+  g_mutex_lock (&self->lock);
+  u = g_hash_table_lookup (self->users, username);
+  g_assert_nonnull (u);
+  u->locked = TRUE;
+  g_mutex_unlock (&self->lock);
+  gpm_test_pod_end_sessions (self);
+}
+
+void
+gpm_test_pod_set_password (GpmTestPod *self, const char *username, const char *password)
+{
+  User *u;
+
+  g_mutex_lock (&self->lock);
+  u = g_hash_table_lookup (self->users, username);
+  g_assert_nonnull (u);
+  g_free (u->password);
+  u->password = g_strdup (password);
+  g_mutex_unlock (&self->lock);
+  gpm_test_pod_end_sessions (self);
 }
 
 void

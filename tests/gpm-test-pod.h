@@ -136,6 +136,10 @@ void        gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope
  * off: generated takeouts carry random bytes as photos): a file that does
  * not decode is answered 500 on the web path, 422 through the API. */
 void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
+/* The pod on MySQL instead of PostgreSQL (default off): a post's or a
+ * comment's text over GPM_DIASPORA_MAX_TEXT_BYTES bytes raises
+ * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h). */
+void        gpm_test_pod_set_mysql      (GpmTestPod *self, gboolean mysql);
 /* The pod behind a proxy with a request body limit (nginx's
  * client_max_body_size): larger requests are answered 413 before the pod
  * sees them. 0: no limit (default). */
@@ -156,6 +160,14 @@ void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 void        gpm_test_pod_inject_fault   (GpmTestPod *self, const char *path_prefix,
                                          GpmTestPodFault fault, guint param, guint count);
 void        gpm_test_pod_clear_faults   (GpmTestPod *self);
+/* Ends every web session without a word, as a password changed on the pod
+ * does (Devise checks the session's authenticatable salt); the next
+ * request of such a session is anonymous. */
+void        gpm_test_pod_end_sessions   (GpmTestPod *self);
+/* The pod locks the account (closed, or by an admin): it can sign in no more. */
+void        gpm_test_pod_lock_user      (GpmTestPod *self, const char *username);
+/* The user changes the password on the pod: every web session ends too. */
+void        gpm_test_pod_set_password   (GpmTestPod *self, const char *username, const char *password);
 
 /* Runs diaspora's daily Workers::CleanupPendingPhotos now: destroys the
  * pending (unattached) photos uploaded more than @older_than_seconds ago

@@ -709,6 +709,28 @@ test_post_location_bad_coordinates (void)
     }
 }
 
+/* A place with coordinates and no name: diaspora* builds no location
+ * without an address (status_message_creation_service.rb add_location), so
+ * with the place asked for it goes into the text as its coordinates; it
+ * was lost. */
+static void
+test_post_location_no_name (void)
+{
+  const char *json =
+    "{\"creationTime\": \"2018-07-15 20:43:51+0000\", \"content\": \"Here\", "
+    "\"location\": {\"latitude\": 40.7331168, \"longitude\": -74.0108977}, " PUBLIC_ACL "}";
+  g_autoptr(GpmConvertSettings) with_place = gpm_convert_settings_new ();
+  g_autoptr(GpmConvertResult) r = NULL;
+  g_autoptr(GpmConvertResult) off = convert_json (json, NULL);
+
+  with_place->location = TRUE;
+  r = convert_json (json, with_place);
+  g_assert_nonnull (r->location);
+  g_assert_null (gpm_convert_pod_location (r->post, with_place, NULL));
+  g_assert_cmpstr (r->markdown, ==, "Here\n\n📍 40.733117, -74.010898\n" TAGS "\n" DATE);
+  g_assert_cmpstr (off->markdown, ==, "Here\n\n" TAGS "\n" DATE);
+}
+
 static void
 test_post_too_long (void)
 {
@@ -874,6 +896,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/video-link", test_post_video_link);
   g_test_add_func ("/convert/post/poll-location", test_post_poll_location);
   g_test_add_func ("/convert/post/location-bad-coordinates", test_post_location_bad_coordinates);
+  g_test_add_func ("/convert/post/location-no-name", test_post_location_no_name);
   g_test_add_func ("/convert/post/too-long", test_post_too_long);
   g_test_add_func ("/convert/settings/custom", test_settings);
   g_test_add_func ("/convert/settings/locale", test_settings_locale);

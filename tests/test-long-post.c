@@ -40,6 +40,7 @@ assert_parts (const char  *text,
 
       g_assert_true (g_utf8_validate (part, -1, NULL));
       g_assert_cmpint (g_utf8_strlen (part, -1), <=, max);
+      g_assert_cmpuint (strlen (part), <=, GPM_DIASPORA_MAX_TEXT_BYTES);
       g_assert_cmpstr (part, !=, "");
       if (n > 1)
         {
@@ -153,6 +154,41 @@ test_multibyte (void)
     }
 }
 
+/* Under the characters but over the bytes a pod on MySQL keeps in
+ * posts.text (a TEXT column: 65,535 bytes, gpm-diaspora.h): 40,000
+ * characters of Greek, two bytes each, are split too, every part within
+ * the bytes; an ASCII text of the same length is not. */
+static void
+test_bytes (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) ascii = g_string_new (NULL);
+  g_auto(GStrv) parts = NULL;
+  g_auto(GStrv) whole = NULL;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_string_append (text, i % 50 == 49 ? "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9\n\n"
+                                          : "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 ");
+      g_string_append (ascii, "abcdefghi ");
+    }
+  g_assert_cmpint (g_utf8_strlen (text->str, -1), <, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_assert_cmpuint (text->len, >, GPM_DIASPORA_MAX_TEXT_BYTES);
+  g_assert_false (gpm_long_post_fits (text->str, GPM_DIASPORA_MAX_TEXT_CHARS));
+  g_assert_true (gpm_long_post_fits (ascii->str, GPM_DIASPORA_MAX_TEXT_CHARS));
+
+  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  assert_parts (text->str, parts, GPM_DIASPORA_MAX_TEXT_CHARS);
+  /* cut at a paragraph, as much as fits */
+  g_assert_true (g_str_has_prefix (parts[1], "\u03b1"));
+  g_assert_cmpuint (strlen (parts[0]), >, GPM_DIASPORA_MAX_TEXT_BYTES - 1100);
+  g_assert_true (gpm_long_post_may_be_first (parts[0], GPM_DIASPORA_MAX_TEXT_CHARS));
+
+  whole = gpm_long_post_split (ascii->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_assert_cmpuint (g_strv_length (whole), ==, 1);
+}
+
 /* Each part's links are whole: `[text](target)` never cut. */
 static void
 assert_links_whole (const char *part)
@@ -227,6 +263,7 @@ main (int argc, char **argv)
   g_test_add_func ("/long-post/paragraphs", test_paragraphs);
   g_test_add_func ("/long-post/lines-then-words", test_lines_then_words);
   g_test_add_func ("/long-post/multibyte", test_multibyte);
+  g_test_add_func ("/long-post/bytes", test_bytes);
   g_test_add_func ("/long-post/links", test_links);
   g_test_add_func ("/long-post/random", test_random);
 

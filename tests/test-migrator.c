@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "gpm-import.h"
+#include "gpm-diaspora.h"
 #include "gpm-journal.h"
+#include "gpm-long-post.h"
 #include "gpm-migrator.h"
 #include "gpm-pod.h"
 #include "gpm-test-pod.h"
@@ -496,7 +498,8 @@ test_poll_location (void)
   const char *json =
     "{\"creationTime\": \"2018-01-01 00:00:00+0000\", \"resourceName\": \"users/1/posts/poll\","
     " \"content\": \"Which &amp; <b>one</b>?\","
-    " \"poll\": {\"choices\": [{\"description\": \"Tea\"}, {\"description\": \"Coffee\"}]},"
+    " \"poll\": {\"choices\": [{\"description\": \"Tea\"}, {\"description\": \"Coffee\"},"
+    "   {\"description\": \" \"}, {\"description\": \"\\u00a0\"}, {\"description\": \"  Milk \"}, {\"description\": \"@LONG@\"}]},"
     " \"location\": {\"displayName\": \"Park\", \"physicalAddress\": \"1 Main St\", \"latitude\": 1.5, \"longitude\": 2.5},"
     " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}";
   g_autoptr(GError) error = NULL;
@@ -504,17 +507,25 @@ test_poll_location (void)
   g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autofree char *long_answer = g_strnfill (300, 'w');
+  g_autoptr(GString) data = g_string_new (json);
   GpmMigratorItem *item;
 
-  g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", json, -1, &error));
+  g_string_replace (data, "@LONG@", long_answer, 1);
+  g_ptr_array_add (posts, gpm_post_new_from_data ("poll.json", data->str, -1, &error));
   g_assert_no_error (error);
   gpm_migrator_set_convert_func (migrator, test_convert, NULL, NULL);
   items = gpm_migrator_plan (migrator, posts);
   item = g_ptr_array_index (items, 0);
   /* the words as the post shows them: no space where only the bold ends */
   g_assert_cmpstr (item->poll_question, ==, "Which & one?");
-  g_assert_cmpuint (item->poll_answers->len, ==, 2);
+  /* diaspora validates every answer's presence (blank ones would fail the
+   * whole post) and keeps at most 255 characters of one on MySQL */
+  g_assert_cmpuint (item->poll_answers->len, ==, 4);
   g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 1), ==, "Coffee");
+  g_assert_cmpstr (g_ptr_array_index (item->poll_answers, 2), ==, "Milk");
+  g_assert_cmpint (g_utf8_strlen (g_ptr_array_index (item->poll_answers, 3), -1), ==, 255);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (item->poll_answers, 3), "w…"));
   g_assert_null (item->location);  /* the default: the place stays private */
 
   settings->location = TRUE;
@@ -523,6 +534,22 @@ test_poll_location (void)
   items = gpm_migrator_plan (migrator, posts);
   item = g_ptr_array_index (items, 0);
   g_assert_cmpstr (item->location, ==, "1 Main St");
+
+  /* locations.address keeps 255 characters on MySQL: a longer one is cut */
+  {
+    g_autoptr(GString) long_place = g_string_new (json);
+
+    g_string_replace (long_place, "@LONG@", "x", 1);
+    g_string_replace (long_place, "1 Main St", long_answer, 1);
+    g_ptr_array_set_size (posts, 0);
+    g_ptr_array_add (posts, gpm_post_new_from_data ("place.json", long_place->str, -1, &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&items, g_ptr_array_unref);
+    items = gpm_migrator_plan (migrator, posts);
+    item = g_ptr_array_index (items, 0);
+    g_assert_cmpint (g_utf8_strlen (item->location, -1), ==, 255);
+    g_assert_true (g_str_has_suffix (item->location, "w…"));
+  }
 }
 
 /* A takeout folder with two posts that have a place: one with coordinates,
@@ -639,6 +666,132 @@ test_location_at_pod (Fixture       *f,
   gpm_test_remove_tree (root);
 }
 
+/* The text for every post of test_mysql_bytes(). */
+static char *
+fixed_convert (GpmPost    *post,
+               GPtrArray  *photos,
+               gpointer    user_data,
+               GError    **error)
+{
+  return g_strdup (user_data);
+}
+
+/* A pod on MySQL keeps at most 65,535 bytes of a text (gpm-diaspora.h): a
+ * post of 40,000 Greek characters (76,000 bytes), under diaspora*'s
+ * characters, goes as a post within the bytes and a comment with the rest,
+ * like one over the characters; sent whole, the pod refused it (403). */
+static void
+test_mysql_bytes (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GPtrArray) comments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *joined = NULL;
+  RunState state = { 0 };
+  GpmTestPodPost *p;
+  GpmTestPodComment *c;
+
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (text, i % 50 == 49 ? "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9\n\n"
+                                        : "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 ");
+  g_strchomp (text->str);
+  g_string_set_size (text, strlen (text->str));
+  gpm_test_pod_set_mysql (f->server, TRUE);
+  g_ptr_array_set_size (f->posts, 1);   /* one public post */
+  gpm_migrator_set_convert_func (migrator, fixed_convert, g_strdup (text->str), g_free);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 1);
+  run_state_clear (&state);
+
+  posts = gpm_test_pod_dup_posts (f->server);
+  comments = gpm_test_pod_dup_comments (f->server);
+  g_assert_cmpuint (posts->len, ==, 1);
+  g_assert_cmpuint (comments->len, ==, 1);
+  p = g_ptr_array_index (posts, 0);
+  c = g_ptr_array_index (comments, 0);
+  g_assert_cmpuint (strlen (p->text), <=, GPM_DIASPORA_MAX_TEXT_BYTES);
+  g_assert_cmpstr (c->post_guid, ==, p->guid);
+  /* nothing lost: the post (less its note) and the comment are the text */
+  g_assert_true (g_str_has_suffix (p->text, gpm_long_post_note ()));
+  body = g_strndup (p->text, strlen (p->text) - strlen (gpm_long_post_note ()) - 2);
+  joined = g_strconcat (body, "\n\n", c->text, NULL);
+  g_assert_true (g_str_equal (joined, text->str));   /* (not cmpstr: 76 kB in a failure) */
+}
+
+/* test_photo_formats(): one post with two photos named as takeouts may
+ * name them. */
+static char *
+two_photos_convert (GpmPost    *post,
+                    GPtrArray  *photos,
+                    gpointer    user_data,
+                    GError    **error)
+{
+  g_ptr_array_add (photos, g_strdup ("Photos/scan.bmp"));
+  g_ptr_array_add (photos, g_strdup ("Photos/IMG_0002"));
+  return g_strdup ("Two photos");
+}
+
+static GBytes *
+two_photos_read (GpmPost     *post,
+                 const char  *photo,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 40);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &len, g_str_has_suffix (photo, ".bmp") ? "bmp" : "png",
+                                            error, NULL));
+  return g_bytes_new_take (g_steal_pointer (&data), len);
+}
+
+/* diaspora takes a photo by its name's extension (jpg jpeg png gif, webp
+ * since 0.9: app/uploaders/unprocessed_image.rb): a BMP goes as a JPEG of
+ * the same size, a PNG named without an extension under its type's; both
+ * reach the post (the test pod refuses the others as diaspora does). */
+static void
+test_photo_formats (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GPtrArray) photos = NULL;
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+  GpmTestPodPost *p;
+
+  gpm_test_pod_set_check_images (f->server, TRUE);
+  g_ptr_array_set_size (f->posts, 1);   /* one public post */
+  gpm_migrator_set_convert_func (migrator, two_photos_convert, NULL, NULL);
+  gpm_migrator_set_read_func (migrator, two_photos_read, NULL, NULL);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 1);
+  run_state_clear (&state);
+
+  posts = gpm_test_pod_dup_posts (f->server);
+  photos = gpm_test_pod_dup_photos (f->server);
+  g_assert_cmpuint (posts->len, ==, 1);
+  p = g_ptr_array_index (posts, 0);
+  g_assert_cmpuint (p->photo_guids->len, ==, 2);
+  g_assert_cmpuint (photos->len, ==, 2);
+  for (guint i = 0; i < photos->len; i++)
+    {
+      GpmTestPodPhoto *photo = g_ptr_array_index (photos, i);
+
+      g_assert_cmpstr (photo->post_guid, ==, p->guid);
+      g_assert_cmpint (photo->width, ==, 60);
+      g_assert_cmpint (photo->height, ==, 40);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -693,6 +846,10 @@ main (int argc, char **argv)
   g_test_add ("/migrator/web/unknown-aspect", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_unknown_aspect, fixture_tear_down);
   g_test_add ("/migrator/web/location", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_location_at_pod, fixture_tear_down);
   g_test_add ("/migrator/api/location", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_location_at_pod, fixture_tear_down);
+  g_test_add ("/migrator/web/mysql-bytes", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_mysql_bytes, fixture_tear_down);
+  g_test_add ("/migrator/api/mysql-bytes", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_mysql_bytes, fixture_tear_down);
+  g_test_add ("/migrator/web/photo-formats", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_photo_formats, fixture_tear_down);
+  g_test_add ("/migrator/api/photo-formats", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_photo_formats, fixture_tear_down);
   g_test_add ("/migrator/web/busy", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_busy, fixture_tear_down);
 
   return g_test_run ();

@@ -524,6 +524,23 @@ test_tls_failure (void)
 
 /* ------------------------------------------------------------ web sign-in */
 
+/* A closed or locked account: the right password, and the pod says it is
+ * locked (not "wrong password", which would have the user try again). */
+static void
+test_web_locked (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = new_pod (f);
+  g_autoptr(GError) error = NULL;
+
+  gpm_test_pod_lock_user (f->tp, "alice");
+  g_assert_false (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_clear_error (&error);
+  g_assert_false (gpm_pod_sign_in_password (pod, "alice", "wrong", NULL, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "not correct"));
+}
+
 static void
 test_web_sign_in (Fixture *f, gconstpointer data)
 {
@@ -540,6 +557,7 @@ test_web_sign_in (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (gpm_pod_sign_in_password (pod, "nobody", PASSWORD, NULL, NULL, &error));
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS);
+  g_assert_nonnull (strstr (error->message, "not correct"));
   g_clear_error (&error);
 
   /* the full handle of an account on this pod works too */
@@ -990,6 +1008,7 @@ main (int argc, char **argv)
   pod_test_add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
   pod_test_add ("/pod/api/invalid-scope", (GTestFixtureFunc) test_api_invalid_scope, NULL);
   pod_test_add ("/pod/web/sign-in", (GTestFixtureFunc) test_web_sign_in, NULL);
+  pod_test_add ("/pod/web/locked", (GTestFixtureFunc) test_web_locked, NULL);
   pod_test_add ("/pod/web/two-factor", (GTestFixtureFunc) test_web_two_factor, NULL);
   pod_test_add ("/pod/web/throttle", (GTestFixtureFunc) test_web_throttle, NULL);
   pod_test_add ("/pod/api/sign-in", (GTestFixtureFunc) test_api_sign_in, NULL);

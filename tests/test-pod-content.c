@@ -480,6 +480,33 @@ test_upload_file_name (void)
     }
 }
 
+/* diaspora takes a photo by its name's extension (jpg jpeg png gif; CarrierWave,
+ * app/uploaders/unprocessed_image.rb): a name without one, or with another,
+ * gets its type's. The test pod refuses the others, as diaspora does
+ * (test_photo_file_names uploads "(1)" and ""). */
+static void
+test_photo_file_name (void)
+{
+  struct { const char *in, *type, *out; } cases[] = {
+    { "IMG_0001.jpg", "image/jpeg", "IMG_0001.jpg" },
+    { "IMG_0001.JPEG", "image/jpeg", "IMG_0001.JPEG" },
+    { "IMG_0001.png", "image/jpeg", "IMG_0001.png" },        /* the pod reads the bytes */
+    { "IMG_0001", "image/jpeg", "IMG_0001.jpg" },
+    { "(1)", "image/png", "(1).png" },
+    { "scan.jfif", "image/jpeg", "scan.jpg" },
+    { "Mr. Smith at home", "image/gif", "Mr. Smith at home.gif" },
+    { "", "image/jpeg", "photo.jpg" },
+    { "drawing.bmp", "image/bmp", "drawing.bmp" },           /* no type the pod takes: as it is */
+    { "blob", "application/octet-stream", "blob" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = gpm_pod_photo_file_name (cases[i].in, cases[i].type);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 static void
 test_web_raw_upload (Fixture *f, gconstpointer data)
 {
@@ -592,6 +619,45 @@ test_poll_and_location (Fixture *f, gconstpointer data)
   g_assert_true (strstr (p->request_body, "54.323300,10.122800") != NULL       /* web: location_coords */
                  || strstr (p->request_body, "\"lat\":54.323300,\"lng\":10.122800") != NULL);  /* API */
   g_assert_null (strstr (p->request_body, "54.3233000"));
+}
+
+/* diaspora validates every poll answer's presence and at least two of them
+ * (app/models/poll_answer.rb:10, poll.rb:16,23-25); a post whose poll does
+ * not validate is not saved (web: rendered with "id": null; API: 422 for a
+ * blank answer, posts_controller.rb:91-93). The migrator sends only
+ * answers with words (test-migrator /migrator/poll-location). */
+static void
+test_poll_blank_answer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("Which one?");
+  g_autoptr(GpmPodPost) made = NULL;
+
+  draft->is_public = TRUE;
+  draft->poll_question = g_strdup ("Tea or coffee?");
+  g_ptr_array_add (draft->poll_answers, g_strdup ("Tea"));
+  g_ptr_array_add (draft->poll_answers, g_strdup ("  "));
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_null (made);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_clear_error (&error);
+
+  /* on MySQL an answer holds 255 characters (poll_answers.answer is a
+   * string column): the migrator cuts longer ones */
+  gpm_test_pod_set_mysql (f->tp, TRUE);
+  g_free (g_ptr_array_index (draft->poll_answers, 1));
+  g_ptr_array_index (draft->poll_answers, 1) = g_strnfill (256, 'c');
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_null (made);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_free (g_ptr_array_index (draft->poll_answers, 1));
+  g_ptr_array_index (draft->poll_answers, 1) = g_strnfill (255, 'c');
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
 /* diaspora drops a location without coordinates without a word
@@ -729,6 +795,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pod/upload-file-name", test_upload_file_name);
+  g_test_add_func ("/pod/photo-file-name", test_photo_file_name);
   pod_test_add ("/pod/web/raw-upload", (GTestFixtureFunc) test_web_raw_upload, NULL);
   ADD_BOTH ("aspects", test_aspects);
   ADD_BOTH ("create-aspect", test_create_aspect);
@@ -746,6 +813,7 @@ main (int argc, char **argv)
   ADD_BOTH ("body-limit", test_body_limit);
   ADD_BOTH ("limited-post", test_limited_post);
   ADD_BOTH ("poll-and-location", test_poll_and_location);
+  ADD_BOTH ("poll-blank-answer", test_poll_blank_answer);
   ADD_BOTH ("location-without-coordinates", test_location_without_coordinates);
   ADD_BOTH ("text-limit", test_text_limit);
   ADD_BOTH ("null-id", test_null_id);

@@ -287,6 +287,39 @@ test_fault_expired_session (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+/* The person stream answers an ended session too, with the public posts
+ * only (diaspora's people_controller.rb:10, lib/stream/person.rb:17-19):
+ * "did it get created?" for a limited post must not take that for "not
+ * there" (it would be sent twice). The session is confirmed, renewed, and
+ * the listing made again; when it cannot be renewed the look fails. */
+static void
+test_find_after_session_ended (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new ("for friends only");
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  gint64 since = g_get_real_time () / G_USEC_PER_SEC - 60;
+
+  g_array_append_val (draft->aspect_ids, f->friends);
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+
+  gpm_test_pod_end_sessions (f->tp);
+  found = gpm_pod_find_own_posts (pod, "for friends only", since, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, made->guid);
+
+  /* the password changed on the pod: no answer rather than a wrong one */
+  gpm_test_pod_set_password (f->tp, "alice", "a new one");
+  none = gpm_pod_find_own_posts (pod, "for friends only", since, 0, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
+}
+
 static void
 test_fault_expired_token (Fixture *f, gconstpointer data)
 {
@@ -511,6 +544,7 @@ main (int argc, char **argv)
 
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
+  pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);

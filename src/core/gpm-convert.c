@@ -207,9 +207,22 @@ gpm_convert_post (GpmPost                  *post,
         g_ptr_array_add (lines, g_strdup (cm->media->url));
     }
 
-  /* A place the pod would drop (no coordinates) goes into the text, so it
-   * is not lost; one the pod keeps is shown by diaspora* under the post. */
+  /* A place the pod would drop (no coordinates; or no name, for diaspora*
+   * builds a location only with an address: status_message_creation_service.rb
+   * add_location) goes into the text, so it is not lost; one the pod keeps
+   * is shown by diaspora* under the post. */
   if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
+      && !(r->location->display_name && *r->location->display_name)
+      && !(r->location->physical_address && *r->location->physical_address)
+      && r->location->has_coordinates)
+    {
+      char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ptr_array_add (lines, g_strdup_printf ("📍 %s, %s",
+                                               g_ascii_formatd (lat, sizeof lat, "%.6f", r->location->latitude),
+                                               g_ascii_formatd (lng, sizeof lng, "%.6f", r->location->longitude)));
+    }
+  else if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
       && ((r->location->display_name && *r->location->display_name)
           || (r->location->physical_address && *r->location->physical_address)))
     {
@@ -290,8 +303,21 @@ gpm_convert_post (GpmPost                  *post,
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
   rewrite_google_plus_links (r, settings);
   r->n_chars = g_utf8_strlen (r->markdown, -1);
-  r->too_long = r->n_chars > GPM_DIASPORA_MAX_TEXT_CHARS;
-  if (r->too_long)
+  r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+  if (r->too_long && r->n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)
+    {
+      /* under the characters, over the bytes a pod on MySQL keeps */
+      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+      guint n_comments = g_strv_length (parts) - 1;
+
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (g_dngettext (NULL,
+                                                     "The post takes %'lu bytes; a diaspora* pod that stores posts in MySQL takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
+                                                     "The post takes %'lu bytes; a diaspora* pod that stores posts in MySQL takes at most %'d. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
+                                                     n_comments),
+                                        (unsigned long) strlen (r->markdown), GPM_DIASPORA_MAX_TEXT_BYTES, n_comments));
+    }
+  else if (r->too_long)
     {
       g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
       guint n_comments = g_strv_length (parts) - 1;

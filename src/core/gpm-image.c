@@ -44,17 +44,30 @@ set_error_from_loader (GError     **error,
  * told by their magic numbers here: GdkPixbuf's own choice runs GIO's
  * content type guess over the whole MIME database, which was most of the
  * cost of checking a photo's head. */
+static const struct { const char *magic; gsize len; const char *type; } known[] = {
+  { "\xff\xd8\xff", 3, "jpeg" },
+  { "\x89PNG\r\n\x1a\n", 8, "png" },
+  { "GIF87a", 6, "gif" },
+  { "GIF89a", 6, "gif" },
+};
+
+const char *
+gpm_image_common_mime_type (GBytes *bytes)
+{
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
+    if (length >= known[i].len && memcmp (data, known[i].magic, known[i].len) == 0)
+      return g_str_equal (known[i].type, "jpeg") ? "image/jpeg"
+             : g_str_equal (known[i].type, "png") ? "image/png" : "image/gif";
+  return NULL;
+}
+
 static GdkPixbufLoader *
 loader_for (const guint8 *data,
             gsize         length)
 {
-  static const struct { const char *magic; gsize len; const char *type; } known[] = {
-    { "\xff\xd8\xff", 3, "jpeg" },
-    { "\x89PNG\r\n\x1a\n", 8, "png" },
-    { "GIF87a", 6, "gif" },
-    { "GIF89a", 6, "gif" },
-  };
-
   for (gsize i = 0; i < G_N_ELEMENTS (known); i++)
     if (length >= known[i].len && memcmp (data, known[i].magic, known[i].len) == 0)
       {

@@ -49,6 +49,11 @@ gboolean gpm_image_check_stream (GpmImageReadFunc  read_func,
                                  int              *height,
                                  GError          **error);
 
+/* "image/jpeg", "image/png" or "image/gif" when @bytes begin with that
+ * format's magic number (the formats every pod takes), else NULL. Needs no
+ * MIME database. */
+const char *gpm_image_common_mime_type (GBytes *bytes);
+
 /* The full check: decodes the whole image. */
 gboolean gpm_image_check      (GBytes       *bytes,
                                GError      **error);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "gpm-diaspora.h"
 #include "gpm-long-post.h"
 
 typedef struct {
@@ -153,6 +154,15 @@ gpm_long_post_note (void)
   return _("(continued in the comments)");
 }
 
+gboolean
+gpm_long_post_fits (const char *text,
+                    guint       max_chars)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return strlen (text) <= GPM_DIASPORA_MAX_TEXT_BYTES && g_utf8_strlen (text, -1) <= (glong) max_chars;
+}
+
 GStrv
 gpm_long_post_split (const char *markdown,
                      guint       max_chars)
@@ -161,36 +171,47 @@ gpm_long_post_split (const char *markdown,
   const char *end;
   const char *s;
   glong note_chars;
+  gsize note_bytes;
   gboolean first = TRUE;
 
   g_return_val_if_fail (markdown != NULL, NULL);
   g_return_val_if_fail (max_chars >= 64, NULL);
 
-  if (g_utf8_strlen (markdown, -1) <= (glong) max_chars)
+  if (gpm_long_post_fits (markdown, max_chars))
     {
       g_strv_builder_add (parts, markdown);
       return g_strv_builder_end (parts);
     }
 
   note_chars = g_utf8_strlen (gpm_long_post_note (), -1) + 2;
+  note_bytes = strlen (gpm_long_post_note ()) + 2;
   end = markdown + strlen (markdown);
   s = skip_space (markdown);
   while (*s != '\0')
     {
       glong limit = first ? MAX ((glong) max_chars - note_chars, 32) : (glong) max_chars;
+      gsize byte_limit = first ? GPM_DIASPORA_MAX_TEXT_BYTES - note_bytes : GPM_DIASPORA_MAX_TEXT_BYTES;
+      glong n_chars = g_utf8_strlen (s, -1);
       const char *lim;
       const char *cut;
       g_autofree char *part = NULL;
 
-      if (g_utf8_strlen (s, -1) <= limit)
+      if (n_chars <= limit && (gsize) (end - s) <= byte_limit)
         {
           g_autofree char *rest = g_strchomp (g_strdup (s));
 
           g_strv_builder_add (parts, rest);
           break;
         }
-      lim = g_utf8_offset_to_pointer (s, limit);
-      cut = find_cut (s, g_utf8_offset_to_pointer (s, limit / 2), lim, end);
+      lim = n_chars > limit ? g_utf8_offset_to_pointer (s, limit) : end;
+      /* within the bytes too (a pod on MySQL), at a character boundary */
+      if ((gsize) (lim - s) > byte_limit)
+        {
+          lim = s + byte_limit;
+          while (lim > s && (*lim & 0xC0) == 0x80)
+            lim--;
+        }
+      cut = find_cut (s, g_utf8_offset_to_pointer (s, g_utf8_strlen (s, lim - s) / 2), lim, end);
       part = g_strchomp (g_strndup (s, cut - s));
       if (first)
         {
@@ -213,5 +234,6 @@ gpm_long_post_may_be_first (const char *text,
   /* A first part is at least half of what fits before the note, less the
    * whitespace at the cut; a quarter leaves room for any translation of
    * the note, and a post that long is rare enough to look again. */
-  return text != NULL && g_utf8_strlen (text, -1) >= (glong) max_chars / 4;
+  return text != NULL && (g_utf8_strlen (text, -1) >= (glong) max_chars / 4 ||
+                          strlen (text) >= GPM_DIASPORA_MAX_TEXT_BYTES / 4);
 }

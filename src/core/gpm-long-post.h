@@ -21,8 +21,15 @@ G_BEGIN_DECLS
  * combining marks), followed by a blank line and gpm_long_post_note(), then
  * the rest in parts of at most @max_chars characters cut the same way, with
  * the whitespace at each cut left out. Every part is at most @max_chars
- * characters (@max_chars >= 64). @markdown must be valid UTF-8. */
+ * characters (@max_chars >= 64) and at most GPM_DIASPORA_MAX_TEXT_BYTES
+ * bytes. @markdown must be valid UTF-8. */
 GStrv        gpm_long_post_split        (const char *markdown,
+                                         guint       max_chars);
+
+/* Whether @text is posted whole: at most @max_chars characters and
+ * GPM_DIASPORA_MAX_TEXT_BYTES bytes (gpm-diaspora.h: a pod on MySQL takes no
+ * more). */
+gboolean     gpm_long_post_fits         (const char *text,
                                          guint       max_chars);
 
 /* The note the first part ends with ("(continued in the comments)"),
@@ -30,8 +37,10 @@ GStrv        gpm_long_post_split        (const char *markdown,
 const char  *gpm_long_post_note         (void);
 
 /* Whether @text, a text that was posted, may be the first part of a split
- * (it is at least a quarter of @max_chars long; every first part is): the migrator looks again for the continuation of such posts
- * only, after a run that stopped between the post and its last part. */
+ * (it is at least a quarter of @max_chars characters or of
+ * GPM_DIASPORA_MAX_TEXT_BYTES bytes long; every first part is): the
+ * migrator looks again for the continuation of such posts only, after a
+ * run that stopped between the post and its last part. */
 gboolean     gpm_long_post_may_be_first (const char *text,
                                          guint       max_chars);
 

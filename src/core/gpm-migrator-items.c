@@ -16,8 +16,14 @@
 #include "gpm-long-post.h"
 #include "gpm-migrator-private.h"
 
-/* diaspora's poll question column. */
+/* diaspora's poll question and answer columns: `t.string` (polls.question,
+ * poll_answers.answer, db/migrate/0000_create_schema.rb:397 and :367 at
+ * v0.9.1.0), 255 characters on MySQL, where a longer one raises and the
+ * post is not saved. */
 #define MAX_POLL_QUESTION_CHARS 255
+#define MAX_POLL_ANSWER_CHARS 255
+/* locations.address, `t.string` too (db/migrate/0000_create_schema.rb:186). */
+#define MAX_LOCATION_ADDRESS_CHARS 255
 
 G_DEFINE_BOXED_TYPE (GpmMigratorItem, gpm_migrator_item, gpm_migrator_item_ref, gpm_migrator_item_unref)
 
@@ -55,20 +61,39 @@ gpm_migrator_item_unref (GpmMigratorItem *item)
   g_atomic_rc_box_release_full (item, item_clear);
 }
 
+/* @text (taken) at most @max_chars characters, the last one "…" when it
+ * was cut. */
+static char *
+cut_to_chars (char  *text,
+              guint  max_chars)
+{
+  if (g_utf8_strlen (text, -1) > max_chars)
+    {
+      g_autofree char *cut = text;
+
+      *g_utf8_offset_to_pointer (cut, max_chars - 1) = '\0';
+      return g_strconcat (cut, "…", NULL);
+    }
+  return text;
+}
+
+/* Ruby's String#blank? (/\A[[:space:]]*\z/): only white space, any kind. */
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 /* The content's words without markup, for a poll question: at most
  * @max_chars characters, the last one "…" when the text was cut. */
 static char *
 poll_question (const char *html,
                guint       max_chars)
 {
-  g_autofree char *text = gpm_convert_html_to_plain (html, max_chars + 1);
-
-  if (g_utf8_strlen (text, -1) > max_chars)
-    {
-      *g_utf8_offset_to_pointer (text, max_chars - 1) = '\0';
-      return g_strconcat (text, "…", NULL);
-    }
-  return g_steal_pointer (&text);
+  return cut_to_chars (gpm_convert_html_to_plain (html, max_chars + 1), max_chars);
 }
 
 static GpmMigratorItem *make_item (GpmMigrator     *self,
@@ -178,7 +203,7 @@ make_item (GpmMigrator     *self,
                    _("The converted text is not valid UTF-8"));
       return item;
     }
-  if (g_utf8_strlen (item->text, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
+  if (!gpm_long_post_fits (item->text, GPM_DIASPORA_MAX_TEXT_CHARS))
     {
       /* Moved, not failed: the post up to a boundary under the limit, the
        * rest in the author's own comments under it (gpm-migrator-comments.c). */
@@ -198,14 +223,18 @@ make_item (GpmMigrator     *self,
       for (guint i = 0; i < poll->choices->len; i++)
         {
           const GpmPollChoice *choice = g_ptr_array_index (poll->choices, i);
+          g_autofree char *answer = choice->description != NULL ? g_strstrip (g_strdup (choice->description)) : NULL;
 
-          if (choice->description != NULL && *choice->description != '\0')
-            g_ptr_array_add (item->poll_answers, g_strdup (choice->description));
+          /* PollAnswer validates :answer, presence: true (app/models/poll_answer.rb:10):
+           * a blank one (spaces only too) fails the poll, which fails the
+           * post (status_message.rb:25, has_one :poll, autosave: true) */
+          if (answer != NULL && !is_blank (answer))
+            g_ptr_array_add (item->poll_answers, cut_to_chars (g_steal_pointer (&answer), MAX_POLL_ANSWER_CHARS));
         }
       if (item->poll_answers->len >= 2)
         {
           item->poll_question = poll_question (gpm_post_get_content (post), MAX_POLL_QUESTION_CHARS);
-          if (item->poll_question == NULL || *item->poll_question == '\0')
+          if (item->poll_question == NULL || is_blank (item->poll_question))
             {
               g_free (item->poll_question);
               item->poll_question = g_strdup (_("Poll"));
@@ -217,7 +246,7 @@ make_item (GpmMigrator     *self,
 
   /* Only when the user asked for the place, and only one the pod keeps. */
   if (gpm_convert_pod_location (post, self->convert_settings, &address) != NULL)
-    item->location = g_strdup (address);
+    item->location = cut_to_chars (g_strdup (address), MAX_LOCATION_ADDRESS_CHARS);
 
   return item;
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-image.h"
 #include "gpm-migrator-private.h"
 #include "gpm-photo-resize.h"
 
@@ -200,6 +201,15 @@ repair_ends_post (Run           *run,
     }
 }
 
+/* A format diaspora* takes under its own extension (gpm_pod_photo_file_name()):
+ * JPEG, PNG, GIF. WebP only since 0.9, so it is not counted. */
+static gboolean
+pod_takes_type (const char *mime)
+{
+  return g_strcmp0 (mime, "image/jpeg") == 0 || g_strcmp0 (mime, "image/png") == 0 ||
+         g_strcmp0 (mime, "image/gif") == 0;
+}
+
 typedef enum {
   PHOTOS_OK,
   PHOTOS_FAILED,   /* the post is marked failed */
@@ -295,13 +305,23 @@ upload_photos (Run             *run,
           return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
         }
       basename = g_path_get_basename (photo);
-      content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
-      mime = g_content_type_get_mime_type (content_type);
+      if (gpm_image_common_mime_type (bytes) != NULL)
+        mime = g_strdup (gpm_image_common_mime_type (bytes));
+      else
+        {
+          content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
+          mime = g_content_type_get_mime_type (content_type);
+        }
       upload = g_bytes_ref (bytes);
       upload_name = g_strdup (basename);
       /* What diaspora's own web client does (post_photo_uploader.es6). */
       if (g_bytes_get_size (bytes) > GPM_PHOTO_RESIZE_LIMIT)
         shrink_photo (run, photo, bytes, GPM_PHOTO_RESIZE_MAX_SIDE, &upload, &upload_name, &side);
+      /* A format the pod refuses by its extension (BMP, TIFF, WebP on 0.7:
+       * gpm_pod_photo_file_name()) goes as a JPEG of the same size; one
+       * GdkPixbuf cannot read goes as it is, for the pod to say. */
+      else if (!pod_takes_type (mime))
+        shrink_photo (run, photo, bytes, G_MAXUINT, &upload, &upload_name, &side);
 
       for (;;)
         {

@@ -94,6 +94,11 @@ is_fatal_error (const GError *error)
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_INVALID_ADDRESS) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_DIASPORA) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NO_API) ||
+         /* an API token without a scope the step needs (one from before the
+          * client asked for it): the run stops, the step not done, until a
+          * sign-in in the browser gives it (signing in again with the kept
+          * session, as an ended one is, would give the same token) */
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 

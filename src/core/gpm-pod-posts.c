@@ -300,6 +300,34 @@ gpm_pod_upload_file_name (const char *filename)
   return g_string_free (out, FALSE);
 }
 
+char *
+gpm_pod_photo_file_name (const char *filename,
+                         const char *content_type)
+{
+  static const char *const allowed[] = { GPM_POD_PHOTO_EXTENSIONS };
+  static const struct { const char *type, *ext; } types[] = {
+    { "image/jpeg", "jpg" }, { "image/pjpeg", "jpg" }, { "image/png", "png" }, { "image/gif", "gif" },
+  };
+  const char *name = filename != NULL && *filename != '\0' ? filename : "photo";
+  const char *dot = strrchr (name, '.');
+  const char *ext = NULL;
+  gboolean short_ext = dot != NULL && dot != name && dot[1] != '\0' && strlen (dot + 1) <= 5;
+
+  for (const char *p = dot != NULL ? dot + 1 : ""; short_ext && *p != '\0'; p++)
+    short_ext = g_ascii_isalnum (*p);
+  for (guint i = 0; short_ext && i < G_N_ELEMENTS (allowed); i++)
+    if (g_ascii_strcasecmp (dot + 1, allowed[i]) == 0)
+      return g_strdup (name);
+  for (guint i = 0; content_type != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
+      ext = types[i].ext;
+  if (ext == NULL)
+    return g_strdup (name);
+  if (short_ext)
+    return g_strdup_printf ("%.*s.%s", (int) (dot - name), name, ext);
+  return g_strdup_printf ("%s.%s", name, ext);
+}
+
 /* A file part whose Content-Disposition every rack parses. libsoup writes
  * only filename*=UTF-8''… for a name that is not ASCII, leaving "(", ")"
  * and "'" unescaped; rack 2.2 (what diaspora pins) then does not see a file
@@ -522,6 +550,20 @@ gpm_pod_send_delete (GpmPod               *self,
   return ok;
 }
 
+/* API v1's answer to a token without a scope the request needs:
+ * Api::OpenidConnect::ProtectedResourceEndpoint#require_access_token
+ * raises Bearer::Forbidden.new(:insufficient_scope), answered 403
+ * {"code":403,"message":"insufficient_scope"} by Api::V1::BaseController
+ * (lib/api/openid_connect/protected_resource_endpoint.rb:32,
+ * app/controllers/api/v1/base_controller.rb:25 at v0.9.1.0) */
+static gboolean
+reply_is_insufficient_scope (const GpmPodReply *reply,
+                             JsonNode          *node)
+{
+  return reply->status == 403 && node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         && g_strcmp0 (gpm_pod_json_string (json_node_get_object (node), "message", NULL), "insufficient_scope") == 0;
+}
+
 GpmPodAspect *
 gpm_pod_send_create_aspect (GpmPod         *self,
                             GpmPodRequest  *req,
@@ -535,13 +577,7 @@ gpm_pod_send_create_aspect (GpmPod         *self,
   if (!gpm_pod_http_send_authed (self, req, &reply, cancellable, error))
     return NULL;
   node = gpm_pod_reply_json (&reply);
-  if (reply.status == 403 && node != NULL && JSON_NODE_HOLDS_OBJECT (node)
-      && g_strcmp0 (gpm_pod_json_string (json_node_get_object (node), "message", NULL), "insufficient_scope") == 0)
-    /* Api::OpenidConnect::ProtectedResourceEndpoint#require_access_token
-     * raises Bearer::Forbidden.new(:insufficient_scope), answered 403
-     * {"code":403,"message":"insufficient_scope"} by Api::V1::BaseController
-     * (lib/api/openid_connect/protected_resource_endpoint.rb:32,
-     * app/controllers/api/v1/base_controller.rb:25 at v0.9.1.0) */
+  if (reply_is_insufficient_scope (&reply, node))
     gpm_pod_set_error (error, GPM_POD_ERROR_NOT_PERMITTED, reply.status, 0,
                        _("Your sign-in does not allow creating aspects yet (it was given before GPlus Migrate "
                          "asked for that). Sign in to the pod again to allow it."));
@@ -566,13 +602,24 @@ gpm_pod_send_comment (GpmPod               *self,
 
   if (!gpm_pod_http_send_authed (self, req, &reply, cancellable, error))
     return NULL;
+  node = gpm_pod_reply_json (&reply);
+  if (reply_is_insufficient_scope (&reply, node))
+    {
+      /* Api::V1::CommentsController#create wants the interactions scope
+       * (app/controllers/api/v1/comments_controller.rb:10-12 at v0.9.1.0),
+       * which tokens from before this client asked for it lack */
+      gpm_pod_set_error (error, GPM_POD_ERROR_NOT_PERMITTED, reply.status, 0,
+                         _("Your sign-in does not allow commenting yet (it was given before GPlus Migrate "
+                           "asked for that). Sign in to the pod again to allow it."));
+      gpm_pod_reply_clear (&reply);
+      return NULL;
+    }
   if (reply.status >= 400)
     {
       gpm_pod_set_rejected (error, &reply);
       gpm_pod_reply_clear (&reply);
       return NULL;
     }
-  node = gpm_pod_reply_json (&reply);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
       (comment = gpm_pod_post_from_json (json_node_get_object (node))) == NULL)
     {

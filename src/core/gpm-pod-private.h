@@ -39,8 +39,11 @@ G_BEGIN_DECLS
 /* The scopes API v1 needs (diaspora 0.9: Api::OpenidConnect::Authorization::SCOPES).
  * contacts:modify: creating an aspect (Api::V1::AspectsController, before_action
  * only: %i[create update destroy], app/controllers/api/v1/aspects_controller.rb:10
- * at v0.9.1.0); tokens from before it was asked for lack it (NOT_PERMITTED). */
-#define GPM_POD_API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read contacts:modify"
+ * at v0.9.1.0); interactions: commenting, the rest of a long post and the
+ * user's own comments (Api::V1::CommentsController, require_access_token
+ * %w[interactions public:read] for create, app/controllers/api/v1/comments_controller.rb:10-12).
+ * Tokens from before one was asked for lack it (NOT_PERMITTED). */
+#define GPM_POD_API_SCOPES "openid profile public:read public:modify private:read private:modify contacts:read contacts:modify interactions"
 /* What a kept session (gpm_pod_dup_api_secret()) without a "scope" was asked
  * for: the scopes before contacts:modify */
 #define GPM_POD_API_SCOPES_BEFORE_1 "openid profile public:read public:modify private:read private:modify contacts:read"

@@ -387,6 +387,17 @@ web_sign_in (GpmPod        *self,
           return FALSE;
         }
     }
+  else if (!signed_in && page && strstr (page, "Your account is locked.") != NULL)
+    {
+      /* the right password for an account the pod locked (closed, or locked
+       * by an admin: User#close_account!, app/models/user.rb:550-552; Devise
+       * lockable's devise.failure.locked, config/locales/devise/devise.en.yml:16
+       * at v0.9.1.0, recalled into the sign-in form): no password helps */
+      gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
+                         _("This account is locked on the pod: it was closed, or the pod’s administrator "
+                           "locked it. It cannot sign in."));
+      return FALSE;
+    }
   else if (!signed_in)
     {
       gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
@@ -761,13 +772,16 @@ web_delete_post (GpmPod        *self,
 }
 
 /* The person's own stream (/people/GUID/stream.json), or without a guid the
- * main stream filtered to the account's posts, paged back with max_time. */
+ * main stream filtered to the account's posts, paged back with max_time.
+ * *@anonymous_ok: the listing came from the person stream, which answers
+ * without a session too. */
 static GPtrArray *
-web_list_own_posts (GpmPod        *self,
-                    guint          max_posts,
-                    gint64         since,
-                    GCancellable  *cancellable,
-                    GError       **error)
+web_list_own_posts_once (GpmPod        *self,
+                         guint          max_posts,
+                         gint64         since,
+                         gboolean      *anonymous_ok,
+                         GCancellable  *cancellable,
+                         GError       **error)
 {
   g_autofree char *guid = gpm_pod_dup_user_guid (self);
   g_autofree char *diaspora_id = gpm_pod_dup_diaspora_id (self);
@@ -810,6 +824,7 @@ web_list_own_posts (GpmPod        *self,
         }
       gpm_pod_take_posts (json_node_get_array (node), posts, seen, max_posts, filter, guid, diaspora_id,
                           &oldest);
+      *anonymous_ok = !filter;
       gpm_pod_reply_clear (&reply);
       if (oldest != G_MAXINT64 && oldest < since)
         break;   /* back as far as asked */
@@ -832,6 +847,67 @@ web_list_own_posts (GpmPod        *self,
         }
     }
   return g_steal_pointer (&posts);
+}
+
+/* Whether the web session is still signed in, renewing it when it ended:
+ * StreamsController wants a user (before_action :authenticate_user!,
+ * app/controllers/streams_controller.rb:8 at v0.9.1.0 and v0.7.18.2) and
+ * answers an ended session 401 (JSON); max_time=1 asks for the posts
+ * before 1970: none, a cheap answer. */
+static gboolean
+web_confirm_session (GpmPod        *self,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  GpmPodRequest req = { "GET", gpm_pod_url (self, "/stream.json?max_time=1"), GPM_POD_REQUEST_COOKIE };
+  GpmPodReply reply = { 0 };
+
+  req.web_xhr = TRUE;
+  if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
+    return FALSE;
+  if (reply.status != 200)
+    {
+      gpm_pod_set_protocol (error, reply.status, _("no list of posts"));
+      gpm_pod_reply_clear (&reply);
+      return FALSE;
+    }
+  gpm_pod_reply_clear (&reply);
+  return TRUE;
+}
+
+/* The account's posts. The person stream answers without a session too
+ * (PeopleController: before_action :authenticate_user!, except: %i(show
+ * stream hovercard), app/controllers/people_controller.rb:10 at v0.9.1.0 and
+ * v0.7.18.2), with the public posts only (lib/stream/person.rb: posts):
+ * from an ended session the limited ones would look missing, and be sent
+ * again. So the session is confirmed after the listing, and the listing
+ * made again when it had to be renewed. */
+static GPtrArray *
+web_list_own_posts (GpmPod        *self,
+                    guint          max_posts,
+                    gint64         since,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  for (guint round = 0; round < 2; round++)
+    {
+      gint generation = g_atomic_int_get (&self->generation);
+      gboolean anonymous_ok = FALSE;
+      g_autoptr(GPtrArray) posts = web_list_own_posts_once (self, max_posts, since, &anonymous_ok,
+                                                            cancellable, error);
+
+      if (posts == NULL)
+        return NULL;
+      if (!anonymous_ok)
+        return g_steal_pointer (&posts);
+      if (!web_confirm_session (self, cancellable, error))
+        return NULL;
+      if (g_atomic_int_get (&self->generation) == generation)
+        return g_steal_pointer (&posts);
+      g_debug ("the session ended during a listing of the account's posts; listing again");
+    }
+  gpm_pod_set_expired (error, 401);
+  return NULL;
 }
 
 static GpmPodPost *

@@ -560,16 +560,17 @@ gpm_pod_upload_photo (GpmPod        *self,
                       GError       **error)
 {
   const GpmPodBackend *backend;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
   g_return_val_if_fail (data != NULL, NULL);
   if ((backend = require_backend (self, error)) == NULL)
     return NULL;
-  if (filename == NULL || *filename == '\0')
-    filename = "photo.jpg";
   if (content_type == NULL)
     content_type = "application/octet-stream";
-  return backend->upload_photo (self, data, filename, content_type, cancellable, error);
+  /* the pod takes a photo by its name's extension */
+  name = gpm_pod_photo_file_name (filename != NULL && *filename != '\0' ? filename : "photo.jpg", content_type);
+  return backend->upload_photo (self, data, name, content_type, cancellable, error);
 }
 
 GpmPodPost *

@@ -198,6 +198,19 @@ gboolean   gpm_pod_host_is_loopback   (const char *host);
  * multipart parser (rack 2.2's too) sees the part as a file. */
 char      *gpm_pod_upload_file_name   (const char *filename);
 
+/* The extensions diaspora* takes a photo by: UnprocessedImage#extension_allowlist
+ * checks the uploaded file's name (CarrierWave, any case): jpg jpeg png gif
+ * (app/uploaders/unprocessed_image.rb:20-22 at v0.7.18.2), webp too since 0.9
+ * (:14-16 at v0.9.1.0); any other name, one without an extension too, is
+ * refused (CarrierWave::IntegrityError) whatever the bytes are. */
+#define GPM_POD_PHOTO_EXTENSIONS "jpg", "jpeg", "png", "gif"
+
+/* @filename as a photo of @content_type is uploaded under: as it is when
+ * its extension is one of GPM_POD_PHOTO_EXTENSIONS; else, for image/jpeg,
+ * image/png and image/gif, with that type's extension in place of its own
+ * ("scan.jfif" → "scan.jpg") or added ("IMG_0001" → "IMG_0001.jpg"). */
+char      *gpm_pod_photo_file_name    (const char *filename, const char *content_type);
+
 /* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
 GpmPod    *gpm_pod_new                (const char *address, GError **error);
 
@@ -286,9 +299,10 @@ void        gpm_pod_sign_in_api_secret_async  (GpmPod *self, const char *secret,
 gboolean    gpm_pod_sign_in_api_secret_finish (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* Whether the kept API session @secret was authorized for every scope this
- * client asks for now: one from before (kept without "scope") lacks
- * contacts:modify, which creating an aspect needs. It still signs in and
- * posts; an interactive sign-in should ask the browser again. */
+ * client asks for now: one from before lacks contacts:modify (kept without
+ * "scope"), which creating an aspect needs, or interactions, which
+ * commenting needs. It still signs in and posts; an interactive sign-in
+ * should ask the browser again. */
 gboolean    gpm_pod_api_secret_has_scopes   (const char *secret);
 
 /* Forget the session (cookies, tokens, remembered password). */
