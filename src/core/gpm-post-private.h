@@ -56,6 +56,8 @@ enum {
   POST_FULL_LOADED          = 1 << 10,
   POST_HAS_UPDATE_TIME      = 1 << 11,
   POST_URL_FROM_RESOURCE    = 1 << 12, /* the url is POST_URL_HOST + the resource name after "users/" */
+  POST_LINK_URL_KNOWN       = 1 << 13, /* gpm_post_has_link_url()'s answer is in POST_HAS_LINK_URL */
+  POST_HAS_LINK_URL         = 1 << 14,
 };
 #define POST_URL_HOST "https://plus.google.com/"
 #define POST_N_TEXTS 6

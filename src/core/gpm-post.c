@@ -266,6 +266,67 @@ gpm_post_end_full_view (GpmPost *self)
     }
 }
 
+gboolean
+gpm_post_begin_full_view_if_free (GpmPost *self)
+{
+  FullView *view = g_private_get (&full_view);
+  gboolean loaded;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  if (view != NULL && view->post != NULL)
+    return FALSE;
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  loaded = (self->flags & POST_FULL_LOADED) != 0;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (loaded)
+    return FALSE;
+  gpm_post_begin_full_view (self);
+  return TRUE;
+}
+
+static gboolean
+link_has_url (GpmPost *post)
+{
+  const GpmLink *link = gpm_post_get_link (post);
+
+  return link != NULL && link->url != NULL && *link->url != '\0';
+}
+
+gboolean
+gpm_post_has_link_url (GpmPost *self)
+{
+  FullView *view;
+  gboolean has, scoped, read;
+  guint16 flags;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  if (!(self->attachments & (GPM_POST_HAS_LINK | GPM_POST_HAS_RESHARE)))
+    return FALSE;
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  flags = self->flags;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (flags & POST_LINK_URL_KNOWN)
+    return (flags & POST_HAS_LINK_URL) != 0;
+
+  scoped = gpm_post_begin_full_view_if_free (self);
+  has = ((self->attachments & GPM_POST_HAS_LINK) && link_has_url (self)) ||
+        ((self->attachments & GPM_POST_HAS_RESHARE) && gpm_post_get_reshared_post (self) != NULL &&
+         link_has_url (gpm_post_get_reshared_post (self)));
+  /* Kept only when the attachments were read (not while the takeout is
+   * still loading, or gone: then the next call tries again). */
+  view = g_private_get (&full_view);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  read = (self->flags & POST_FULL_LOADED) || (view != NULL && view->post == self && view->full != NULL);
+  if (read)
+    self->flags |= POST_LINK_URL_KNOWN | (has ? POST_HAS_LINK_URL : 0);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (scoped)
+    gpm_post_end_full_view (self);
+  return has;
+}
+
 GBytes *
 gpm_post_dup_json (GpmPost  *self,
                    GError  **error)
