@@ -27,9 +27,11 @@ gpm_post_finalize (GObject *object)
     g_free (self->entry_name);
   g_free (self->text);
   g_clear_pointer (&self->creation_time, g_date_time_unref);
-  g_clear_pointer (&self->full, gpm_post_full_free);
+  if (self->flags & POST_FULL_LOADED)
+    g_clear_pointer (&self->full, gpm_post_full_free);
+  else
+    g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
-  g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_object (&self->source);
   g_free (self->media);  /* one block, strings and all */
   if (self->rare != NULL)
@@ -131,7 +133,7 @@ static GBytes *
 load_raw (GpmPost     *self,
           GError     **error)
 {
-  if (self->raw != NULL)
+  if (!(self->flags & POST_FULL_LOADED) && self->raw != NULL)
     return g_bytes_ref (self->raw);
   if (self->rare != NULL && self->rare->raw_z != NULL)
     {
@@ -185,11 +187,12 @@ ensure_full (GpmPost *self)
           g_bit_unlock (&self->lock, POST_LOCK_BIT);
           return self;
         }
+      /* (first: the attachments take its place) */
+      g_clear_pointer (&self->raw, g_bytes_unref);
       if (root != NULL)
         gpm_post_fill_full (self, root);
       else
         gpm_post_add_warning (self, g_strdup_printf ("attachments unreadable: %s", what));
-      g_clear_pointer (&self->raw, g_bytes_unref);
       if (self->rare != NULL)
         g_clear_pointer (&self->rare->raw_z, g_free);
       self->flags |= POST_FULL_LOADED;
@@ -523,7 +526,7 @@ get_full (GpmPost *self)
   if (view != NULL && view->post == self && view->full != NULL)
     return view->full;
   ensure_full (self);
-  return self->full ? self->full : &none;
+  return (self->flags & POST_FULL_LOADED) && self->full ? self->full : &none;
 }
 
 const GpmPerson *gpm_post_get_author (GpmPost *self) { return get_full (self)->author; }
