@@ -19,6 +19,13 @@ gpm_takeout_is_sidecar_name (const char *name)
   return g_str_has_suffix (name, SIDECAR_SUFFIX) && strlen (name) > strlen (SIDECAR_SUFFIX);
 }
 
+gboolean
+gpm_takeout_entry_is_sidecar (const Entry *e)
+{
+  return g_str_has_suffix (e->pub.base_name, SIDECAR_SUFFIX) &&
+         (e->pub.folder != FOLDER_NONE || strlen (e->pub.base_name) > strlen (SIDECAR_SUFFIX));
+}
+
 /* Files that may be photos, by name: not the takeout's own JSON, HTML and
  * CSV files, not videos. Checked while an archive is read (see
  * gpm_takeout_check_image()). */
@@ -176,9 +183,10 @@ index_ensure_sidecars (GpmTakeout *self,
       g_autofree char *text = NULL;
       Entry *media;
 
-      if (!gpm_takeout_is_sidecar_name (e->pub.name))
+      if (!gpm_takeout_entry_is_sidecar (e))
         continue;
-      media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
+      media_name = gpm_takeout_entry_dup_name (e);
+      media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
       media = gpm_takeout_index_find (index, media_name);
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
@@ -292,7 +300,7 @@ unique_by_base_name (GpmTakeout *self,
   Entry *e = gpm_takeout_index_find_base (index, base, &unique);
   gboolean claimed;
 
-  if (e == NULL || !unique || gpm_takeout_is_sidecar_name (e->pub.name))
+  if (e == NULL || !unique || gpm_takeout_entry_is_sidecar (e))
     return NULL;
   g_mutex_lock (&self->lock);
   claimed = g_hash_table_contains (self->other_refs, base) ||
@@ -351,7 +359,7 @@ gpm_takeout_find_media (GpmTakeout *self,
        * not this one. A name made from the url ("photo.jpg", which many
        * photos share) counts only when no other file or post has it. */
       if (exact != NULL && !sidecar_contradicts (exact, url) &&
-          (from_url == NULL || unique_by_base_name (self, index, gpm_takeout_base_name (exact->pub.name), url) == exact))
+          (from_url == NULL || unique_by_base_name (self, index, gpm_takeout_base_name (exact->pub.base_name), url) == exact))
         return &exact->pub;
     }
 
@@ -382,7 +390,7 @@ gpm_takeout_check_image (GpmTakeout             *self,
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
 
-  if (!gpm_takeout_may_be_photo (entry->name))
+  if (!gpm_takeout_may_be_photo (entry->base_name))
     return TRUE;
   g_mutex_lock (&self->lock);
   checked = e->image_checked;
@@ -391,7 +399,9 @@ gpm_takeout_check_image (GpmTakeout             *self,
   if (!checked)
     {
       /* A folder's file (an archive's were checked while it was read). */
-      stream = gpm_takeout_open_entry (self, entry->name, cancellable, NULL);
+      g_autofree char *name = gpm_takeout_entry_dup_name (e);
+
+      stream = gpm_takeout_open_entry (self, name, cancellable, NULL);
       found = stream ? gpm_takeout_check_image_head (read_more_stream, stream) : NULL;
       g_mutex_lock (&self->lock);
       if (!e->image_checked)
