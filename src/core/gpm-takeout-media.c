@@ -134,14 +134,19 @@ csv_record (const char **p)
   return fields;
 }
 
-/* The url column of a sidecar's text; NULL without one. */
+/* The url column of a sidecar's text, NULL-terminated, in one block with
+ * its strings (free it with g_free(): a takeout keeps one for each of its
+ * 50,000 photos); NULL without one. */
 char **
 gpm_takeout_sidecar_urls (const char *text)
 {
   g_autoptr(GPtrArray) header = NULL;
   g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
   const char *p = text;
   char **result;
+  char *out;
+  gsize n, chars = 0;
   int url_col = -1;
 
   if (g_str_has_prefix (p, "\xef\xbb\xbf"))
@@ -160,9 +165,21 @@ gpm_takeout_sidecar_urls (const char *text)
       if (url && *url)
         g_strv_builder_add (urls, url);
     }
-  result = g_strv_builder_end (urls);
-  if (result[0] == NULL)
-    g_clear_pointer (&result, g_strfreev);
+  strv = g_strv_builder_end (urls);
+  if (strv[0] == NULL)
+    return NULL;
+  for (n = 0; strv[n] != NULL; n++)
+    chars += strlen (strv[n]) + 1;
+  result = g_malloc ((n + 1) * sizeof (char *) + chars);
+  out = (char *) (result + n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize len = strlen (strv[i]) + 1;
+
+      result[i] = memcpy (out, strv[i], len);
+      out += len;
+    }
+  result[n] = NULL;
   return result;
 }
 
@@ -193,7 +210,7 @@ index_ensure_sidecars (GpmTakeout *self,
           /* Read while loading: the sidecar's own column, handed to its media
            * (a sidecar's sidecar, "X.metadata.csv.metadata.csv", sorts after
            * it: the sidecar's own column is handed on before it gets one). */
-          g_auto(GStrv) urls = g_steal_pointer (&e->sidecar_urls);
+          g_autofree char **urls = g_steal_pointer (&e->sidecar_urls);
 
           if (media == NULL || media->sidecar_urls != NULL)
             continue;

@@ -58,7 +58,8 @@ struct _Entry {
                                     * for the rest (gpm_takeout_entry_whole_name()) */
   guint            ordinal;        /* header number in its archive part */
   gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
-  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one;
+  char           **sidecar_urls;   /* media: the url column of its sidecar (one block:
+                                    * gpm_takeout_sidecar_urls()), NULL without one;
                                     * a sidecar read while loading: its own url column (its
                                     * bytes are not kept: a big takeout has 100,000 of them),
                                     * until index_ensure_sidecars() hands it to its media */

@@ -49,7 +49,7 @@ gpm_takeout_entry_free (gpointer data)
 {
   Entry *e = data;
 
-  g_strfreev (e->sidecar_urls);
+  g_free (e->sidecar_urls);   /* (one block, gpm_takeout_sidecar_urls()) */
   if (e->rare != NULL)
     {
       g_free (e->rare->raw_name);
