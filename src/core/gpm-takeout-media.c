@@ -277,7 +277,7 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
   if (others)
     {
       if (!g_hash_table_contains (self->other_refs, base))
-        g_hash_table_add (self->other_refs, g_strdup (base));
+        g_hash_table_add (self->other_refs, g_string_chunk_insert (self->ref_names, base));
     }
   else
     {
@@ -289,7 +289,7 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
           g_hash_table_insert (self->own_refs, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
         }
       else
-        g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (1));
+        g_hash_table_insert (self->own_refs, g_string_chunk_insert (self->ref_names, base), GUINT_TO_POINTER (1));
     }
   g_mutex_unlock (&self->lock);
 }

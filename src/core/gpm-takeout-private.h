@@ -97,6 +97,7 @@ struct _GpmTakeout {
   GMutex      tables_lock;    /* guards building the index's by_base table */
   GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
   GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
+  GStringChunk *ref_names;    /* their keys (not a malloc each: 50,000 photos) */
 };
 
 /* Loading */

@@ -422,6 +422,7 @@ gpm_takeout_finalize (GObject *object)
   g_mutex_clear (&self->tables_lock);
   g_clear_pointer (&self->own_refs, g_hash_table_unref);
   g_clear_pointer (&self->other_refs, g_hash_table_unref);
+  g_clear_pointer (&self->ref_names, g_string_chunk_free);
 
   G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
 }
@@ -439,8 +440,9 @@ gpm_takeout_init (GpmTakeout *self)
   g_mutex_init (&self->directory_lock);
   g_mutex_init (&self->sidecar_lock);
   g_mutex_init (&self->tables_lock);
-  self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->own_refs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->other_refs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ref_names = g_string_chunk_new (16 * 1024);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   self->retired = g_ptr_array_new_with_free_func (index_free);
