@@ -73,9 +73,6 @@ gpm_takeout_load_progress (LoadState *st,
     }
 }
 
-/* From now on, names are checked against those seen: a folder's first walk
- * cannot list a name twice, so the table waits for what can (an archive, a
- * second part, a name made UTF-8). */
 static guint
 seen_hash (gconstpointer key)
 {
@@ -89,6 +86,9 @@ seen_equal (gconstpointer a,
   return gpm_takeout_entry_compare (a, b) == 0;
 }
 
+/* From now on, names are checked against those seen: a folder's first walk
+ * cannot list a name twice, so the table waits for what can (an archive, a
+ * second part, a name made UTF-8). */
 void
 gpm_takeout_load_ensure_seen (LoadState *st)
 {
