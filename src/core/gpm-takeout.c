@@ -83,6 +83,8 @@ gpm_takeout_entry_set_image_error (Entry  *e,
  * no lock (a number is handed out only once its string is there). */
 #define FOLDERS_MAX 1024
 static const char *folders[FOLDERS_MAX];
+static gsize folder_lens[FOLDERS_MAX];
+static guint32 folder_hashes[FOLDERS_MAX];  /* g_str_hash()'s state after the folder and "/" */
 static guint n_folders = 1;   /* (0 is FOLDER_NONE) */
 static GMutex folders_lock;
 
@@ -105,6 +107,12 @@ gpm_takeout_folder_intern (const char *folder,
       break;
   if (i == n && n < FOLDERS_MAX)
     {
+      guint32 h = 5381;
+
+      for (const signed char *p = (const signed char *) interned; *p != '\0'; p++)
+        h = (h << 5) + h + (guint32) *p;
+      folder_lens[n] = strlen (interned);
+      folder_hashes[n] = (h << 5) + h + (guint32) '/';
       folders[n] = interned;
       g_atomic_int_set (&n_folders, (int) n + 1);
     }
@@ -187,12 +195,19 @@ int
 gpm_takeout_entry_compare_name (const Entry *e,
                                 const char  *name)
 {
-  const char *a[3], *b[3] = { name, "", "" };
+  gsize len;
+  int c;
 
   if (e->pub.folder == FOLDER_NONE)
     return strcmp (e->pub.base_name, name);
-  name_parts (e, a);
-  return parts_compare (a, b);
+  /* (strncmp stops where @name ends: a shorter name sorts first) */
+  len = folder_lens[e->pub.folder];
+  c = strncmp (folders[e->pub.folder], name, len);
+  if (c != 0)
+    return c;
+  if (name[len] != '/')
+    return (int) '/' - (int) (guchar) name[len];
+  return strcmp (e->pub.base_name, name + len + 1);
 }
 
 int
@@ -212,13 +227,10 @@ gpm_takeout_entry_compare (const Entry *a,
 guint
 gpm_takeout_entry_name_hash (const Entry *e)
 {
-  const char *parts[3];
-  guint32 h = 5381;
+  guint32 h = e->pub.folder == FOLDER_NONE ? 5381 : folder_hashes[e->pub.folder];
 
-  name_parts (e, parts);
-  for (guint i = 0; i < 3; i++)
-    for (const signed char *p = (const signed char *) parts[i]; *p != '\0'; p++)
-      h = (h << 5) + h + (guint32) *p;
+  for (const signed char *p = (const signed char *) e->pub.base_name; *p != '\0'; p++)
+    h = (h << 5) + h + (guint32) *p;
   return h;
 }
 
