@@ -372,11 +372,11 @@ main (int   argc,
 {
   int n_posts = 20000;
   int n_switches = 30;
-  char *takeout = NULL;
+  char **takeout = NULL;
   GOptionEntry entries[] = {
     { "posts", 'n', 0, G_OPTION_ARG_INT, &n_posts, "Posts in the generated takeout (default 20000)", "N" },
     { "switches", 's', 0, G_OPTION_ARG_INT, &n_switches, "Preview switches to time (default 30)", "N" },
-    { "takeout", 't', 0, G_OPTION_ARG_FILENAME, &takeout, "Open this takeout instead of generating one (the memory peak is then the app's alone)", "ZIP" },
+    { "takeout", 't', 0, G_OPTION_ARG_FILENAME_ARRAY, &takeout, "Open this takeout instead of generating one (the memory peak is then the app's alone); repeat it for each part of a multi-part set", "ZIP" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- GUI responsiveness");
@@ -387,7 +387,8 @@ main (int   argc,
   GpmGenManifest *manifest;
   GpmWindow *window;
   GpmPostList *list;
-  const char *paths[2] = { NULL, NULL };
+  const char *generated[2] = { NULL, NULL };
+  const char * const *paths = generated;
   gint64 t0, t_first, t_read, gap_import, cpu_import;
   guint tick_id;
 
@@ -406,7 +407,7 @@ main (int   argc,
     }
 
   if (takeout != NULL)
-    paths[0] = takeout;
+    paths = (const char * const *) takeout;
   else
     {
       gpm_takeout_gen_options_init (&options);
@@ -416,7 +417,7 @@ main (int   argc,
       manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_ZIP, tmp, &error);
       if (manifest == NULL)
         g_error ("generating the takeout: %s", error->message);
-      paths[0] = g_strdup (g_ptr_array_index (manifest->paths, 0));
+      generated[0] = g_strdup (g_ptr_array_index (manifest->paths, 0));
       /* The generator's manifest (every entry of the takeout) is not the app's
        * memory; its own peak stays in this process: --takeout to measure the
        * app alone */

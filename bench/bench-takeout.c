@@ -82,7 +82,9 @@ main (int    argc,
         double s;
 
         start = g_get_monotonic_time ();
-        bytes = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+        g_autofree char *name = gpm_takeout_dup_entry_name (takeout, e);
+
+        bytes = gpm_takeout_read_entry (takeout, name, 0, NULL, &error);
         if (bytes == NULL)
           {
             g_printerr ("%s\n", error->message);

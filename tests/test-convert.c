@@ -527,6 +527,47 @@ test_list_text (void)
   g_assert_false (gpm_convert_post_is_nothing_own (link, NULL, NULL));
 }
 
+/* Issue 13: the post list and the plan's count ask whether a post is the
+ * user's own without a reason, for every post without text: the links'
+ * answer is kept on the post (gpm_post_has_link_url()), the attachments
+ * read for it are not. The same answers as the full read, asked twice. */
+static void
+test_nothing_own_without_reason (void)
+{
+  static const struct {
+    const char *members;
+    gboolean    has_link_url;
+    gboolean    nothing_own;
+  } cases[] = {
+    { "\"link\": {\"url\": \"https://e.x/\"}, ", TRUE, FALSE },
+    { "\"link\": {\"title\": \"No url\", \"url\": \"\"}, ", FALSE, TRUE },
+    { "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"link\": {\"url\": \"https://e.x/\"}}, ", TRUE, FALSE },
+    { "\"resharedPost\": {\"author\": {\"displayName\": \"Bob\"}, \"content\": \"THEIRS\"}, ", FALSE, TRUE },
+    { "\"content\": \"<br>\", \"link\": {\"url\": \"https://e.x/\"}, "
+      "\"resharedPost\": {\"content\": \"THEIRS\"}, ", TRUE, FALSE },
+    { "\"content\": \"Mine\", ", FALSE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"2018-07-15 20:43:51+0000\", %s" PUBLIC_ACL "}",
+                                               cases[i].members);
+      g_autoptr(GpmPost) asked = post_from_json (json);
+      g_autoptr(GpmPost) full = post_from_json (json);
+      g_autofree char *reason = NULL;
+
+      g_assert_cmpint (gpm_post_has_link_url (asked), ==, cases[i].has_link_url);
+      g_assert_cmpint (gpm_convert_post_is_nothing_own (asked, NULL, NULL), ==, cases[i].nothing_own);
+      g_assert_cmpint (gpm_convert_post_is_nothing_own (asked, NULL, NULL), ==, cases[i].nothing_own);
+      g_assert_cmpint (gpm_post_has_link_url (asked), ==, cases[i].has_link_url);
+      g_assert_cmpint (gpm_convert_post_is_nothing_own (full, NULL, &reason), ==, cases[i].nothing_own);
+      g_assert_cmpint (reason != NULL, ==, cases[i].nothing_own);
+      /* and the attachments are there when asked for after */
+      g_assert_cmpint (gpm_post_get_link (asked) != NULL, ==, g_str_has_prefix (cases[i].members, "\"link\"") ||
+                                                             strstr (cases[i].members, "<br>") != NULL);
+    }
+}
+
 static void
 test_post_reshare_empty_content (void)
 {
@@ -888,6 +929,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/post/reshare-nothing-own", test_post_reshare_nothing_own);
   g_test_add_func ("/convert/post/reshare-no-author", test_post_reshare_no_author);
   g_test_add_func ("/convert/post/list-text", test_list_text);
+  g_test_add_func ("/convert/post/nothing-own-without-reason", test_nothing_own_without_reason);
   g_test_add_func ("/convert/post/deep-nesting", test_post_deep_nesting);
   g_test_add_func ("/convert/post/community", test_post_community);
   g_test_add_func ("/convert/post/collection", test_post_collection);

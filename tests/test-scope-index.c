@@ -51,7 +51,7 @@ test_entries_order (void)
   for (guint i = 0; i < entries->len; i++)
     {
       GpmScopeEntry *e = g_ptr_array_index (entries, i);
-      g_autofree char *line = gpm_scope_format_stat (e->scope, e->posts->len);
+      g_autofree char *line = gpm_scope_format_stat (e->scope, e->n_posts);
       g_assert_cmpstr (line, ==, expected[i]);
     }
   g_assert_cmpuint (gpm_scope_index_count_key (index, "PUBLIC"), ==, 3);

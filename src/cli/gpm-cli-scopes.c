@@ -126,7 +126,7 @@ gpm_cli_scopes (int argc, char **argv)
       for (guint i = 0; i < entries->len; i++)
         {
           GpmScopeEntry *e = g_ptr_array_index (entries, i);
-          json_builder_add_value (b, scope_to_json (e->scope, e->posts->len));
+          json_builder_add_value (b, scope_to_json (e->scope, e->n_posts));
         }
       json_builder_end_array (b);
       add_problems_json (b, input.problems);
@@ -139,7 +139,7 @@ gpm_cli_scopes (int argc, char **argv)
       for (guint i = 0; i < entries->len; i++)
         {
           GpmScopeEntry *e = g_ptr_array_index (entries, i);
-          g_autofree char *line = gpm_scope_format_stat (e->scope, e->posts->len);
+          g_autofree char *line = gpm_scope_format_stat (e->scope, e->n_posts);
           fputs (line, stdout);
           fputc ('\n', stdout);
         }

@@ -168,5 +168,5 @@ gpm_convert_takeout_resolver (const char     *post_entry,
     entry = gpm_takeout_find_media (takeout, post_entry, media->local_file_path, media->url);
   else
     entry = gpm_takeout_find_media (takeout, post_entry, file_name, NULL);
-  return entry != NULL ? g_strdup (entry->name) : NULL;
+  return entry != NULL ? gpm_takeout_dup_entry_name (takeout, entry) : NULL;
 }

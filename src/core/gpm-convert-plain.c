@@ -177,6 +177,15 @@ gpm_convert_post_is_nothing_own (GpmPost                  *post,
   content = gpm_post_get_content (post);
   if (surely_has_text (content))
     return FALSE;
+  if (reason == NULL)
+    {
+      /* The post list asks this of every row and the plan's count of every
+       * post: the links' answer is kept on the post, not their attachments. */
+      if (gpm_post_has_link_url (post))
+        return FALSE;
+      text = gpm_convert_html_to_plain (content, 1);
+      return *text == '\0';
+    }
   link = (kinds & GPM_POST_HAS_LINK) ? gpm_post_get_link (post) : NULL;
   if (link != NULL && link->url != NULL && *link->url != '\0')
     return FALSE;
@@ -210,12 +219,17 @@ gpm_convert_dup_list_text (GpmPost *post,
   g_autofree char *text = NULL;
   const GpmLink *link;
   GpmPost *reshared;
+  gboolean scoped;
 
   g_return_val_if_fail (GPM_IS_POST (post), NULL);
 
   text = gpm_convert_html_to_plain (gpm_post_get_content (post), max_chars);
   if (*text != '\0')
     return g_steal_pointer (&text);
+  g_clear_pointer (&text, g_free);
+  /* The attachments read for this line are not kept: the post list asks
+   * it of every post without text of its own it shows. */
+  scoped = gpm_post_begin_full_view_if_free (post);
   link = gpm_post_get_link (post);
   if (link != NULL && link->title != NULL && *link->title != '\0')
     {
@@ -223,15 +237,22 @@ gpm_convert_dup_list_text (GpmPost *post,
       g_autofree char *title = gpm_convert_html_to_plain (escaped, max_chars);
 
       if (*title != '\0')
-        return g_steal_pointer (&title);
+        text = g_steal_pointer (&title);
     }
-  reshared = gpm_post_get_reshared_post (post);
-  if (reshared != NULL)
+  if (text == NULL)
     {
-      const char *name = _gpm_convert_reshared_author_name (reshared);
+      reshared = gpm_post_get_reshared_post (post);
+      if (reshared != NULL)
+        {
+          const char *name = _gpm_convert_reshared_author_name (reshared);
 
-      /* Translators: the post list's line for a reshare without text of the user's own */
-      return name ? g_strdup_printf (_("Reshare of %s’s post"), name) : g_strdup (_("Reshare of a post"));
+          /* Translators: the post list's line for a reshare without text of the user's own */
+          text = name ? g_strdup_printf (_("Reshare of %s’s post"), name) : g_strdup (_("Reshare of a post"));
+        }
+      else
+        text = g_strdup ("");
     }
-  return g_strdup ("");
+  if (scoped)
+    gpm_post_end_full_view (post);
+  return g_steal_pointer (&text);
 }

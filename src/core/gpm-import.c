@@ -674,9 +674,13 @@ check_media (GpmImport             *self,
   if (m->video)
     return;
   if (entry != NULL && !gpm_takeout_check_image (self->takeout, entry, cancellable, &error))
-    g_ptr_array_add (problems, gpm_problem_newf (gpm_post_get_entry_name (post),
-                                                 _("the photo “%s” cannot be posted: %s"),
-                                                 entry->name, error->message));
+    {
+      g_autofree char *name = gpm_takeout_dup_entry_name (self->takeout, entry);
+
+      g_ptr_array_add (problems, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                                   _("the photo “%s” cannot be posted: %s"),
+                                                   name, error->message));
+    }
 }
 
 /* The posts' photos, from the index (gpm_post_get_media_refs): the posts

@@ -27,9 +27,11 @@ gpm_post_finalize (GObject *object)
     g_free (self->entry_name);
   g_free (self->text);
   g_clear_pointer (&self->creation_time, g_date_time_unref);
-  g_clear_pointer (&self->full, gpm_post_full_free);
+  if (self->flags & POST_FULL_LOADED)
+    g_clear_pointer (&self->full, gpm_post_full_free);
+  else
+    g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
-  g_clear_pointer (&self->raw, g_bytes_unref);
   g_clear_object (&self->source);
   g_free (self->media);  /* one block, strings and all */
   if (self->rare != NULL)
@@ -131,7 +133,7 @@ static GBytes *
 load_raw (GpmPost     *self,
           GError     **error)
 {
-  if (self->raw != NULL)
+  if (!(self->flags & POST_FULL_LOADED) && self->raw != NULL)
     return g_bytes_ref (self->raw);
   if (self->rare != NULL && self->rare->raw_z != NULL)
     {
@@ -185,11 +187,12 @@ ensure_full (GpmPost *self)
           g_bit_unlock (&self->lock, POST_LOCK_BIT);
           return self;
         }
+      /* (first: the attachments take its place) */
+      g_clear_pointer (&self->raw, g_bytes_unref);
       if (root != NULL)
         gpm_post_fill_full (self, root);
       else
         gpm_post_add_warning (self, g_strdup_printf ("attachments unreadable: %s", what));
-      g_clear_pointer (&self->raw, g_bytes_unref);
       if (self->rare != NULL)
         g_clear_pointer (&self->rare->raw_z, g_free);
       self->flags |= POST_FULL_LOADED;
@@ -264,6 +267,67 @@ gpm_post_end_full_view (GpmPost *self)
       view->post = NULL;
       g_clear_pointer (&view->full, gpm_post_full_free);
     }
+}
+
+gboolean
+gpm_post_begin_full_view_if_free (GpmPost *self)
+{
+  FullView *view = g_private_get (&full_view);
+  gboolean loaded;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  if (view != NULL && view->post != NULL)
+    return FALSE;
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  loaded = (self->flags & POST_FULL_LOADED) != 0;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (loaded)
+    return FALSE;
+  gpm_post_begin_full_view (self);
+  return TRUE;
+}
+
+static gboolean
+link_has_url (GpmPost *post)
+{
+  const GpmLink *link = gpm_post_get_link (post);
+
+  return link != NULL && link->url != NULL && *link->url != '\0';
+}
+
+gboolean
+gpm_post_has_link_url (GpmPost *self)
+{
+  FullView *view;
+  gboolean has, scoped, read;
+  guint16 flags;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  if (!(self->attachments & (GPM_POST_HAS_LINK | GPM_POST_HAS_RESHARE)))
+    return FALSE;
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  flags = self->flags;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (flags & POST_LINK_URL_KNOWN)
+    return (flags & POST_HAS_LINK_URL) != 0;
+
+  scoped = gpm_post_begin_full_view_if_free (self);
+  has = ((self->attachments & GPM_POST_HAS_LINK) && link_has_url (self)) ||
+        ((self->attachments & GPM_POST_HAS_RESHARE) && gpm_post_get_reshared_post (self) != NULL &&
+         link_has_url (gpm_post_get_reshared_post (self)));
+  /* Kept only when the attachments were read (not while the takeout is
+   * still loading, or gone: then the next call tries again). */
+  view = g_private_get (&full_view);
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  read = (self->flags & POST_FULL_LOADED) || (view != NULL && view->post == self && view->full != NULL);
+  if (read)
+    self->flags |= POST_LINK_URL_KNOWN | (has ? POST_HAS_LINK_URL : 0);
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (scoped)
+    gpm_post_end_full_view (self);
+  return has;
 }
 
 GBytes *
@@ -462,7 +526,7 @@ get_full (GpmPost *self)
   if (view != NULL && view->post == self && view->full != NULL)
     return view->full;
   ensure_full (self);
-  return self->full ? self->full : &none;
+  return (self->flags & POST_FULL_LOADED) && self->full ? self->full : &none;
 }
 
 const GpmPerson *gpm_post_get_author (GpmPost *self) { return get_full (self)->author; }

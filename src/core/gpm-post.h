@@ -136,6 +136,16 @@ void               gpm_post_set_source_file       (GpmPost *self);
  * reference to @self, and drops what a getter gave once the view ends. */
 void               gpm_post_begin_full_view       (GpmPost *self);
 void               gpm_post_end_full_view         (GpmPost *self);
+/* The same, for a getter called from anywhere, inside another view or
+ * not: begins a view only when this thread has none and the post's
+ * attachments were not read already. TRUE when it did: end it then. */
+gboolean           gpm_post_begin_full_view_if_free (GpmPost *self);
+/* Whether the post's link, or the link of the post it reshares, has a url
+ * (not empty): what gpm_convert_post_is_nothing_own() asks of every post
+ * without text of its own. Read through a full view the first time and
+ * kept as a bit, not as the attachments (the post list asks it of every
+ * row, the plan's count of every post). */
+gboolean           gpm_post_has_link_url          (GpmPost *self);
 /* The post's JSON (kept, deflated, or read again from its takeout). */
 GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);

@@ -9,8 +9,15 @@ struct _GpmScopeIndex
 
   GPtrArray  *posts;    /* GpmPost* */
   GPtrArray  *entries;  /* GpmScopeEntry*, sorted as the seed prints them */
-  GHashTable *by_key;   /* key → GPtrArray of GpmPost* (each post once) */
+  GHashTable *by_key;   /* key → KeyCount (each post once) */
 };
+
+/* Counts, not lists of the posts: at 100,000 posts the lists were 4.6 MB
+ * (and 400,000 references taken), and only their lengths were read. */
+typedef struct {
+  guint          count;
+  gconstpointer  last;   /* the last post counted (not a reference) */
+} KeyCount;
 
 G_DEFINE_FINAL_TYPE (GpmScopeIndex, gpm_scope_index, G_TYPE_OBJECT)
 
@@ -18,7 +25,6 @@ static void
 scope_entry_free (GpmScopeEntry *entry)
 {
   gpm_scope_unref (entry->scope);
-  g_ptr_array_unref (entry->posts);
   g_free (entry);
 }
 
@@ -44,8 +50,7 @@ static void
 gpm_scope_index_init (GpmScopeIndex *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) scope_entry_free);
-  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) g_ptr_array_unref);
+  self->by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 /* Python's sorted(..., reverse=True, key=count) is stable: ties keep first-seen order. */
@@ -55,8 +60,8 @@ compare_entries (gconstpointer a,
 {
   const GpmScopeEntry *ea = a;
   const GpmScopeEntry *eb = b;
-  if (ea->posts->len != eb->posts->len)
-    return ea->posts->len > eb->posts->len ? -1 : 1;
+  if (ea->n_posts != eb->n_posts)
+    return ea->n_posts > eb->n_posts ? -1 : 1;
   return 0;
 }
 
@@ -78,27 +83,29 @@ gpm_scope_index_new (GPtrArray *posts)
           GpmScope *scope = g_ptr_array_index (scopes, j);
           GpmScopeEntry *entry = g_hash_table_lookup (seen, scope);
           const char *key = gpm_scope_get_key (scope);
-          GPtrArray *keyed;
+          KeyCount *keyed;
 
           /* The seed counts every ACL tuple, even one a post carries twice. */
           if (entry == NULL)
             {
               entry = g_new0 (GpmScopeEntry, 1);
               entry->scope = gpm_scope_ref (scope);
-              entry->posts = g_ptr_array_new_with_free_func (g_object_unref);
               g_ptr_array_add (self->entries, entry);
               g_hash_table_insert (seen, entry->scope, entry);
             }
-          g_ptr_array_add (entry->posts, g_object_ref (post));
+          entry->n_posts++;
 
           keyed = g_hash_table_lookup (self->by_key, key);
           if (keyed == NULL)
             {
-              keyed = g_ptr_array_new_with_free_func (g_object_unref);
+              keyed = g_new0 (KeyCount, 1);
               g_hash_table_insert (self->by_key, g_strdup (key), keyed);
             }
-          if (keyed->len == 0 || g_ptr_array_index (keyed, keyed->len - 1) != post)
-            g_ptr_array_add (keyed, g_object_ref (post));
+          if (keyed->count == 0 || keyed->last != post)
+            {
+              keyed->count++;
+              keyed->last = post;
+            }
         }
     }
   /* Python's sort is stable; so is g_list_sort (a merge sort). */
@@ -135,11 +142,11 @@ guint
 gpm_scope_index_count_key (GpmScopeIndex *self,
                            const char    *key)
 {
-  GPtrArray *posts;
+  const KeyCount *keyed;
 
   g_return_val_if_fail (GPM_IS_SCOPE_INDEX (self), 0);
-  posts = g_hash_table_lookup (self->by_key, key);
-  return posts ? posts->len : 0;
+  keyed = g_hash_table_lookup (self->by_key, key);
+  return keyed ? keyed->count : 0;
 }
 
 GStrv

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* One distinct scope of the takeout with its posts. */
 typedef struct {
   GpmScope  *scope;
-  GPtrArray *posts;    /* GpmPost*, in index order */
+  guint      n_posts;  /* how many ACL tuples carry it (a post carrying it twice counts twice) */
 } GpmScopeEntry;
 
 #define GPM_TYPE_SCOPE_INDEX (gpm_scope_index_get_type ())

@@ -205,14 +205,15 @@ read_folder_json (LoadState  *st,
                   const char *root,
                   Entry      *e)
 {
-  const char *rel = gpm_takeout_entry_raw_name (e) ? gpm_takeout_entry_raw_name (e) : e->pub.name;
+  const char *name = gpm_takeout_entry_whole_name (e);   /* (a JSON's) */
+  const char *rel = gpm_takeout_entry_raw_name (e) ? gpm_takeout_entry_raw_name (e) : name;
   const char *base = NULL;
   int dir_fd, fd, saved;
   JsonBuf b;
 
   if (e->pub.size > (goffset) st->limit)
     {
-      gpm_takeout_load_too_large (st, e->pub.name, e->pub.size);
+      gpm_takeout_load_too_large (st, name, e->pub.size);
       return FALSE;
     }
 
@@ -220,7 +221,7 @@ read_folder_json (LoadState  *st,
   if (dir_fd < 0)
     {
       saved = errno;
-      gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+      gpm_takeout_load_problem (st, name, _("cannot be read (%s)"), g_strerror (saved));
       return FALSE;
     }
   fd = openat (dir_fd, base, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -229,7 +230,7 @@ read_folder_json (LoadState  *st,
   if (fd < 0)
     {
       saved = errno;
-      gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+      gpm_takeout_load_problem (st, name, _("cannot be read (%s)"), g_strerror (saved));
       return FALSE;
     }
 
@@ -240,14 +241,14 @@ read_folder_json (LoadState  *st,
     {
       g_free (b.data);
       if (saved < 0)
-        gpm_takeout_load_too_large (st, e->pub.name, -1);
+        gpm_takeout_load_too_large (st, name, -1);
       else
-        gpm_takeout_load_problem (st, e->pub.name, _("cannot be read (%s)"), g_strerror (saved));
+        gpm_takeout_load_problem (st, name, _("cannot be read (%s)"), g_strerror (saved));
       return FALSE;
     }
 
   e->pub.size = b.len;
-  gpm_takeout_load_deliver (st, e->pub.name, &b);
+  gpm_takeout_load_deliver (st, name, &b);
   return TRUE;
 }
 
@@ -330,14 +331,14 @@ gpm_takeout_load_folder_part (LoadState *st,
         }
       if (e == NULL)
         continue;
-      if (gpm_takeout_is_json_name (e->pub.name))
+      if (gpm_takeout_is_json_name (e->pub.base_name))
         {
           g_array_append_val (json, e);
           g_array_append_val (json_files, i);
         }
-      else if (side.root_fd >= 0 && gpm_takeout_is_sidecar_name (e->pub.name))
+      else if (side.root_fd >= 0 && gpm_takeout_entry_is_sidecar (e))
         gpm_takeout_side_work_add (&side, e, NULL, TRUE);
-      else if (side.root_fd >= 0 && gpm_takeout_may_be_photo (e->pub.name))
+      else if (side.root_fd >= 0 && gpm_takeout_may_be_photo (e->pub.base_name))
         gpm_takeout_side_work_add (&side, e, NULL, FALSE);
     }
   /* (the helper starts on what is queued while the JSON is read) */

@@ -73,6 +73,19 @@ gpm_takeout_load_progress (LoadState *st,
     }
 }
 
+static guint
+seen_hash (gconstpointer key)
+{
+  return gpm_takeout_entry_name_hash (key);
+}
+
+static gboolean
+seen_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return gpm_takeout_entry_compare (a, b) == 0;
+}
+
 /* From now on, names are checked against those seen: a folder's first walk
  * cannot list a name twice, so the table waits for what can (an archive, a
  * second part, a name made UTF-8). */
@@ -81,12 +94,31 @@ gpm_takeout_load_ensure_seen (LoadState *st)
 {
   if (st->seen != NULL)
     return;
-  st->seen = g_hash_table_new (g_str_hash, g_str_equal);
+  /* (a set of the entries, by their whole names) */
+  st->seen = g_hash_table_new (seen_hash, seen_equal);
   for (guint i = 0; i < st->entries->len; i++)
-    {
-      Entry *e = g_ptr_array_index (st->entries, i);
-      g_hash_table_insert (st->seen, e->pub.name, e);
-    }
+    g_hash_table_add (st->seen, g_ptr_array_index (st->entries, i));
+}
+
+/* Keeps @name (a clean name, taken) in the chunk as the entry's folder and
+ * base name: the base name alone, or, for a post's JSON, after the whole
+ * name (the posts borrow it). */
+static void
+set_name (LoadState *st,
+          Entry     *e,
+          char      *name)
+{
+  const char *slash = strrchr (name, '/');
+  guint folder = slash ? gpm_takeout_folder_intern (name, (gsize) (slash - name)) : FOLDER_NONE;
+
+  e->pub.folder = folder;
+  if (folder == FOLDER_NONE)
+    e->pub.base_name = g_string_chunk_insert (st->names, name);
+  else if (gpm_takeout_is_json_name (slash + 1))
+    e->pub.base_name = g_string_chunk_insert (st->names, name) + (slash + 1 - name);
+  else
+    e->pub.base_name = g_string_chunk_insert (st->names, slash + 1);
+  g_free (name);
 }
 
 /* Takes @name. NULL when the name was already seen in an earlier part. */
@@ -98,7 +130,8 @@ gpm_takeout_load_add_entry (LoadState *st,
                             guint      ordinal,
                             char      *raw_name)
 {
-  Entry *e = st->seen ? g_hash_table_lookup (st->seen, name) : NULL;
+  Entry probe = { .pub = { .base_name = name, .folder = FOLDER_NONE } };
+  Entry *e = st->seen ? g_hash_table_lookup (st->seen, &probe) : NULL;
 
   if (e != NULL)
     {
@@ -115,8 +148,7 @@ gpm_takeout_load_add_entry (LoadState *st,
       st->slab_used = 0;
     }
   e = (Entry *) g_ptr_array_index (st->slabs, st->slabs->len - 1) + st->slab_used++;
-  e->pub.name = g_string_chunk_insert (st->names, name);
-  g_free (name);
+  set_name (st, e, name);
   e->pub.size = size;
   e->pub.part = part;
   e->ordinal = ordinal;
@@ -127,7 +159,7 @@ gpm_takeout_load_add_entry (LoadState *st,
     }
   g_ptr_array_add (st->entries, e);
   if (st->seen)
-    g_hash_table_insert (st->seen, e->pub.name, e);
+    g_hash_table_add (st->seen, e);
   return e;
 }
 
@@ -201,7 +233,7 @@ read_archive_json (LoadState      *st,
 
   if (e->pub.size > (goffset) st->limit)
     {
-      gpm_takeout_load_too_large (st, e->pub.name, e->pub.size);
+      gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), e->pub.size);
       return;
     }
 
@@ -217,7 +249,7 @@ read_archive_json (LoadState      *st,
       if (n < 0)
         {
           const char *msg = archive_error_string (a);
-          gpm_takeout_load_problem (st, e->pub.name, _("damaged entry (%s); not read"),
+          gpm_takeout_load_problem (st, gpm_takeout_entry_whole_name (e), _("damaged entry (%s); not read"),
                                     msg ? msg : _("read error"));
           g_free (b.data);
           return;
@@ -225,13 +257,13 @@ read_archive_json (LoadState      *st,
       b.len += n;
       if (b.len > st->limit)
         {
-          gpm_takeout_load_too_large (st, e->pub.name, -1);
+          gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), -1);
           g_free (b.data);
           return;
         }
     }
 
-  gpm_takeout_load_deliver (st, e->pub.name, &b);
+  gpm_takeout_load_deliver (st, gpm_takeout_entry_whole_name (e), &b);
 }
 
 static void
@@ -360,11 +392,11 @@ read_archive_entries (LoadState        *st,
       e = gpm_takeout_load_add_entry (st, part_idx, clean,
                                       archive_entry_size_is_set (ae) ? archive_entry_size (ae) : -1,
                                       this_ordinal, NULL);
-      if (e != NULL && gpm_takeout_is_json_name (e->pub.name))
+      if (e != NULL && gpm_takeout_is_json_name (e->pub.base_name))
         read_archive_json (st, a, e);
-      else if (e != NULL && gpm_takeout_is_sidecar_name (e->pub.name) && e->pub.size <= SIDECAR_MAX_SIZE)
+      else if (e != NULL && gpm_takeout_entry_is_sidecar (e) && e->pub.size <= SIDECAR_MAX_SIZE)
         read_archive_sidecar (a, e);
-      else if (e != NULL && gpm_takeout_may_be_photo (e->pub.name))
+      else if (e != NULL && gpm_takeout_may_be_photo (e->pub.base_name))
         check_archive_image (a, e);
     }
 
@@ -408,20 +440,20 @@ read_zip_json (LoadState         *st,
         break;
       if (n < 0)
         {
-          gpm_takeout_load_problem (st, e->pub.name, _("damaged entry (%s); not read"), error->message);
+          gpm_takeout_load_problem (st, gpm_takeout_entry_whole_name (e), _("damaged entry (%s); not read"), error->message);
           g_free (b.data);
           return;
         }
       b.len += n;
       if (b.len > st->limit)
         {
-          gpm_takeout_load_too_large (st, e->pub.name, -1);
+          gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), -1);
           g_free (b.data);
           return;
         }
     }
 
-  gpm_takeout_load_deliver (st, e->pub.name, &b);
+  gpm_takeout_load_deliver (st, gpm_takeout_entry_whole_name (e), &b);
 }
 
 static void
@@ -493,7 +525,8 @@ side_job_run_file (SideWork *work,
 {
   Entry *e = job->entry;
   const char *raw = gpm_takeout_entry_raw_name (e);
-  int fd = openat (work->root_fd, raw ? raw : e->pub.name, O_RDONLY | O_CLOEXEC);
+  g_autofree char *name = raw ? NULL : gpm_takeout_entry_dup_name (e);
+  int fd = openat (work->root_fd, raw ? raw : name, O_RDONLY | O_CLOEXEC);
 
   if (job->sidecar)
     {
@@ -778,9 +811,9 @@ inflater_drain (Inflater  *inf,
 
           if (job->problem != NULL)
             g_ptr_array_insert (st->problems, (int) (job->problem_at + inf->n_inserted++),
-                                gpm_problem_new (job->entry->pub.name, job->problem));
+                                gpm_problem_new (gpm_takeout_entry_whole_name (job->entry), job->problem));
           else if (job->buf.data != NULL && !g_cancellable_is_cancelled (st->cancellable))
-            gpm_takeout_load_deliver (st, job->entry->pub.name, &job->buf);
+            gpm_takeout_load_deliver (st, gpm_takeout_entry_whole_name (job->entry), &job->buf);
           g_free (job->buf.data);
           g_free (job->problem);
         }
@@ -973,7 +1006,7 @@ load_zip_part_direct (LoadState *st,
           gsize len = 0;
 
           if (e->pub.size > (goffset) st->limit)
-            gpm_takeout_load_too_large (st, e->pub.name, e->pub.size);
+            gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), e->pub.size);
           else if (inflating && (data = gpm_zip_entry_reader_peek_data (reader, &len)) != NULL)
             inflater_add (&inflater, st, e, &info, data);
           else

@@ -19,6 +19,13 @@ gpm_takeout_is_sidecar_name (const char *name)
   return g_str_has_suffix (name, SIDECAR_SUFFIX) && strlen (name) > strlen (SIDECAR_SUFFIX);
 }
 
+gboolean
+gpm_takeout_entry_is_sidecar (const Entry *e)
+{
+  return g_str_has_suffix (e->pub.base_name, SIDECAR_SUFFIX) &&
+         (e->pub.folder != FOLDER_NONE || strlen (e->pub.base_name) > strlen (SIDECAR_SUFFIX));
+}
+
 /* Files that may be photos, by name: not the takeout's own JSON, HTML and
  * CSV files, not videos. Checked while an archive is read (see
  * gpm_takeout_check_image()). */
@@ -127,14 +134,19 @@ csv_record (const char **p)
   return fields;
 }
 
-/* The url column of a sidecar's text; NULL without one. */
+/* The url column of a sidecar's text, NULL-terminated, in one block with
+ * its strings (free it with g_free(): a takeout keeps one for each of its
+ * 50,000 photos); NULL without one. */
 char **
 gpm_takeout_sidecar_urls (const char *text)
 {
   g_autoptr(GPtrArray) header = NULL;
   g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
   const char *p = text;
   char **result;
+  char *out;
+  gsize n, chars = 0;
   int url_col = -1;
 
   if (g_str_has_prefix (p, "\xef\xbb\xbf"))
@@ -153,9 +165,21 @@ gpm_takeout_sidecar_urls (const char *text)
       if (url && *url)
         g_strv_builder_add (urls, url);
     }
-  result = g_strv_builder_end (urls);
-  if (result[0] == NULL)
-    g_clear_pointer (&result, g_strfreev);
+  strv = g_strv_builder_end (urls);
+  if (strv[0] == NULL)
+    return NULL;
+  for (n = 0; strv[n] != NULL; n++)
+    chars += strlen (strv[n]) + 1;
+  result = g_malloc ((n + 1) * sizeof (char *) + chars);
+  out = (char *) (result + n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize len = strlen (strv[i]) + 1;
+
+      result[i] = memcpy (out, strv[i], len);
+      out += len;
+    }
+  result[n] = NULL;
   return result;
 }
 
@@ -176,16 +200,17 @@ index_ensure_sidecars (GpmTakeout *self,
       g_autofree char *text = NULL;
       Entry *media;
 
-      if (!gpm_takeout_is_sidecar_name (e->pub.name))
+      if (!gpm_takeout_entry_is_sidecar (e))
         continue;
-      media_name = g_strndup (e->pub.name, strlen (e->pub.name) - strlen (SIDECAR_SUFFIX));
+      media_name = gpm_takeout_entry_dup_name (e);
+      media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
       media = gpm_takeout_index_find (index, media_name);
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
           /* Read while loading: the sidecar's own column, handed to its media
            * (a sidecar's sidecar, "X.metadata.csv.metadata.csv", sorts after
            * it: the sidecar's own column is handed on before it gets one). */
-          g_auto(GStrv) urls = g_steal_pointer (&e->sidecar_urls);
+          g_autofree char **urls = g_steal_pointer (&e->sidecar_urls);
 
           if (media == NULL || media->sidecar_urls != NULL)
             continue;
@@ -252,7 +277,7 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
   if (others)
     {
       if (!g_hash_table_contains (self->other_refs, base))
-        g_hash_table_add (self->other_refs, g_strdup (base));
+        g_hash_table_add (self->other_refs, g_string_chunk_insert (self->ref_names, base));
     }
   else
     {
@@ -264,7 +289,7 @@ gpm_takeout_add_media_reference (GpmTakeout *self,
           g_hash_table_insert (self->own_refs, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
         }
       else
-        g_hash_table_insert (self->own_refs, g_strdup (base), GUINT_TO_POINTER (1));
+        g_hash_table_insert (self->own_refs, g_string_chunk_insert (self->ref_names, base), GUINT_TO_POINTER (1));
     }
   g_mutex_unlock (&self->lock);
 }
@@ -292,7 +317,7 @@ unique_by_base_name (GpmTakeout *self,
   Entry *e = gpm_takeout_index_find_base (index, base, &unique);
   gboolean claimed;
 
-  if (e == NULL || !unique || gpm_takeout_is_sidecar_name (e->pub.name))
+  if (e == NULL || !unique || gpm_takeout_entry_is_sidecar (e))
     return NULL;
   g_mutex_lock (&self->lock);
   claimed = g_hash_table_contains (self->other_refs, base) ||
@@ -351,7 +376,7 @@ gpm_takeout_find_media (GpmTakeout *self,
        * not this one. A name made from the url ("photo.jpg", which many
        * photos share) counts only when no other file or post has it. */
       if (exact != NULL && !sidecar_contradicts (exact, url) &&
-          (from_url == NULL || unique_by_base_name (self, index, gpm_takeout_base_name (exact->pub.name), url) == exact))
+          (from_url == NULL || unique_by_base_name (self, index, gpm_takeout_base_name (exact->pub.base_name), url) == exact))
         return &exact->pub;
     }
 
@@ -382,7 +407,7 @@ gpm_takeout_check_image (GpmTakeout             *self,
   g_return_val_if_fail (GPM_IS_TAKEOUT (self), FALSE);
   g_return_val_if_fail (entry != NULL, FALSE);
 
-  if (!gpm_takeout_may_be_photo (entry->name))
+  if (!gpm_takeout_may_be_photo (entry->base_name))
     return TRUE;
   g_mutex_lock (&self->lock);
   checked = e->image_checked;
@@ -391,7 +416,9 @@ gpm_takeout_check_image (GpmTakeout             *self,
   if (!checked)
     {
       /* A folder's file (an archive's were checked while it was read). */
-      stream = gpm_takeout_open_entry (self, entry->name, cancellable, NULL);
+      g_autofree char *name = gpm_takeout_entry_dup_name (e);
+
+      stream = gpm_takeout_open_entry (self, name, cancellable, NULL);
       found = stream ? gpm_takeout_check_image_head (read_more_stream, stream) : NULL;
       g_mutex_lock (&self->lock);
       if (!e->image_checked)

@@ -52,11 +52,14 @@ typedef struct {
 /* 48 bytes (a takeout of 100,000 posts has 200,000 entries): what most
  * entries need, the rest behind @rare. */
 struct _Entry {
-  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry*; @pub.name lives
-                                    * in the index's string chunk */
+  GpmTakeoutEntry  pub;            /* first: an Entry* is a GpmTakeoutEntry*; @pub.base_name
+                                    * lives in the index's string chunk, after the whole
+                                    * name for a post's JSON (the posts borrow it), alone
+                                    * for the rest (gpm_takeout_entry_whole_name()) */
   guint            ordinal;        /* header number in its archive part */
   gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
-  char           **sidecar_urls;   /* media: the url column of its sidecar, NULL without one;
+  char           **sidecar_urls;   /* media: the url column of its sidecar (one block:
+                                    * gpm_takeout_sidecar_urls()), NULL without one;
                                     * a sidecar read while loading: its own url column (its
                                     * bytes are not kept: a big takeout has 100,000 of them),
                                     * until index_ensure_sidecars() hands it to its media */
@@ -65,7 +68,7 @@ struct _Entry {
 
 typedef struct {
   GPtrArray  *entries;   /* Entry*, sorted by name, owned */
-  GStringChunk *names;   /* their names */
+  GStringChunk *names;   /* their names (base names but for the JSON's) */
   GPtrArray  *slabs;     /* the blocks the entries live in, owned */
   GArray     *by_base;   /* guint32: the entries' positions in @entries, sorted by
                           * base name (a name is found by a binary search of
@@ -94,6 +97,7 @@ struct _GpmTakeout {
   GMutex      tables_lock;    /* guards building the index's by_base table */
   GHashTable *own_refs;       /* base name → how many of the posts' own media name it */
   GHashTable *other_refs;     /* base names other people's media name (comments, reshares) */
+  GStringChunk *ref_names;    /* their keys (not a malloc each: 50,000 photos) */
 };
 
 /* Loading */
@@ -171,6 +175,26 @@ typedef struct {
 
 /* gpm-takeout.c: entries, names, the index */
 #define ENTRY_SLAB 4096
+/* The entries' folders: one table for the process (few: a takeout has a
+ * handful), so a folder's number means the same in every load and every
+ * takeout. FOLDER_NONE: the entry's base name is its whole name (no
+ * folder, or the table was full). */
+#define FOLDER_NONE 0
+guint gpm_takeout_folder_intern (const char *folder,
+                                 gsize       len);
+const char *gpm_takeout_folder_name (guint folder);
+/* The whole name where the chunk has it (a JSON entry's, or one without a
+ * folder), else NULL: gpm_takeout_entry_dup_name(). */
+const char *gpm_takeout_entry_whole_name (const Entry *e);
+char *gpm_takeout_entry_dup_name (const Entry *e);
+/* Compare as the whole names would, without making them. */
+int gpm_takeout_entry_compare_name (const Entry *e,
+                                    const char  *name);
+int gpm_takeout_entry_compare (const Entry *a,
+                               const Entry *b);
+guint gpm_takeout_entry_name_hash (const Entry *e);
+/* gpm_takeout_is_sidecar_name() of its whole name */
+gboolean gpm_takeout_entry_is_sidecar (const Entry *e);
 /* Frees what the entry holds, not the entry (it lives in a slab). */
 void gpm_takeout_entry_free (gpointer data);
 const char *gpm_takeout_base_name (const char *name);

@@ -49,7 +49,7 @@ gpm_takeout_entry_free (gpointer data)
 {
   Entry *e = data;
 
-  g_strfreev (e->sidecar_urls);
+  g_free (e->sidecar_urls);   /* (one block, gpm_takeout_sidecar_urls()) */
   if (e->rare != NULL)
     {
       g_free (e->rare->raw_name);
@@ -79,14 +79,166 @@ gpm_takeout_entry_set_image_error (Entry  *e,
   e->image_checked = TRUE;
 }
 
+/* The folders: interned strings at fixed places, so that a reader needs
+ * no lock (a number is handed out only once its string is there). */
+#define FOLDERS_MAX 1024
+static const char *folders[FOLDERS_MAX];
+static gsize folder_lens[FOLDERS_MAX];
+static guint32 folder_hashes[FOLDERS_MAX];  /* g_str_hash()'s state after the folder and "/" */
+static guint n_folders = 1;   /* (0 is FOLDER_NONE) */
+static GMutex folders_lock;
+
+guint
+gpm_takeout_folder_intern (const char *folder,
+                           gsize       len)
+{
+  g_autofree char *copy = g_strndup (folder, len);
+  const char *interned = g_intern_string (copy);
+  guint n, i;
+
+  n = (guint) g_atomic_int_get (&n_folders);
+  for (i = 1; i < n; i++)
+    if (folders[i] == interned)
+      return i;
+  g_mutex_lock (&folders_lock);
+  n = (guint) g_atomic_int_get (&n_folders);
+  for (; i < n; i++)
+    if (folders[i] == interned)
+      break;
+  if (i == n && n < FOLDERS_MAX)
+    {
+      guint32 h = 5381;
+
+      for (const signed char *p = (const signed char *) interned; *p != '\0'; p++)
+        h = (h << 5) + h + (guint32) *p;
+      folder_lens[n] = strlen (interned);
+      folder_hashes[n] = (h << 5) + h + (guint32) '/';
+      folders[n] = interned;
+      g_atomic_int_set (&n_folders, (int) n + 1);
+    }
+  else if (i == n)
+    i = FOLDER_NONE;   /* full: the whole name is kept */
+  g_mutex_unlock (&folders_lock);
+  return i;
+}
+
+const char *
+gpm_takeout_folder_name (guint folder)
+{
+  return folder == FOLDER_NONE ? NULL : folders[folder];
+}
+
+const char *
+gpm_takeout_entry_whole_name (const Entry *e)
+{
+  if (e->pub.folder == FOLDER_NONE)
+    return e->pub.base_name;
+  if (gpm_takeout_is_json_name (e->pub.base_name))
+    return e->pub.base_name - strlen (folders[e->pub.folder]) - 1;
+  return NULL;
+}
+
+char *
+gpm_takeout_entry_dup_name (const Entry *e)
+{
+  const char *whole = gpm_takeout_entry_whole_name (e);
+
+  return whole ? g_strdup (whole) : g_strconcat (folders[e->pub.folder], "/", e->pub.base_name, NULL);
+}
+
+char *
+gpm_takeout_dup_entry_name (GpmTakeout            *self,
+                            const GpmTakeoutEntry *entry)
+{
+  g_return_val_if_fail (GPM_IS_TAKEOUT (self), NULL);
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  return gpm_takeout_entry_dup_name ((const Entry *) entry);
+}
+
+/* The whole name's parts: folder, "/", base name (or the base name alone). */
+static void
+name_parts (const Entry *e,
+            const char  *parts[3])
+{
+  if (e->pub.folder == FOLDER_NONE)
+    parts[0] = e->pub.base_name, parts[1] = parts[2] = "";
+  else
+    parts[0] = folders[e->pub.folder], parts[1] = "/", parts[2] = e->pub.base_name;
+}
+
+static int
+parts_compare (const char *a[3],
+               const char *b[3])
+{
+  guint ia = 0, ib = 0;
+  const char *pa = a[0], *pb = b[0];
+
+  for (;;)
+    {
+      guchar ca, cb;
+
+      while (*pa == '\0' && ia < 2)
+        pa = a[++ia];
+      while (*pb == '\0' && ib < 2)
+        pb = b[++ib];
+      ca = (guchar) *pa;
+      cb = (guchar) *pb;
+      if (ca != cb || ca == '\0')
+        return (int) ca - (int) cb;
+      pa++;
+      pb++;
+    }
+}
+
+int
+gpm_takeout_entry_compare_name (const Entry *e,
+                                const char  *name)
+{
+  gsize len;
+  int c;
+
+  if (e->pub.folder == FOLDER_NONE)
+    return strcmp (e->pub.base_name, name);
+  /* (strncmp stops where @name ends: a shorter name sorts first) */
+  len = folder_lens[e->pub.folder];
+  c = strncmp (folders[e->pub.folder], name, len);
+  if (c != 0)
+    return c;
+  if (name[len] != '/')
+    return (int) '/' - (int) (guchar) name[len];
+  return strcmp (e->pub.base_name, name + len + 1);
+}
+
+int
+gpm_takeout_entry_compare (const Entry *a,
+                           const Entry *b)
+{
+  const char *pa[3], *pb[3];
+
+  if (a->pub.folder == b->pub.folder)
+    return strcmp (a->pub.base_name, b->pub.base_name);
+  name_parts (a, pa);
+  name_parts (b, pb);
+  return parts_compare (pa, pb);
+}
+
+/* g_str_hash() of the whole name */
+guint
+gpm_takeout_entry_name_hash (const Entry *e)
+{
+  guint32 h = e->pub.folder == FOLDER_NONE ? 5381 : folder_hashes[e->pub.folder];
+
+  for (const signed char *p = (const signed char *) e->pub.base_name; *p != '\0'; p++)
+    h = (h << 5) + h + (guint32) *p;
+  return h;
+}
+
 static int
 entry_compare (gconstpointer a,
                gconstpointer b)
 {
-  const Entry *ea = *(const Entry * const *) a;
-  const Entry *eb = *(const Entry * const *) b;
-
-  return strcmp (ea->pub.name, eb->pub.name);
+  return gpm_takeout_entry_compare (*(const Entry * const *) a, *(const Entry * const *) b);
 }
 
 const char *
@@ -134,7 +286,7 @@ gpm_takeout_index_find (Index      *index,
     {
       guint mid = lo + (hi - lo) / 2;
       Entry *e = g_ptr_array_index (index->entries, mid);
-      int c = strcmp (name, e->pub.name);
+      int c = -gpm_takeout_entry_compare_name (e, name);
 
       if (c == 0)
         return e;
@@ -177,7 +329,7 @@ index_ensure_tables (Index *index)
     {
       Entry *e = g_ptr_array_index (index->entries, i);
 
-      bases[i].base = gpm_takeout_base_name (e->pub.name);
+      bases[i].base = gpm_takeout_base_name (e->pub.base_name);
       bases[i].position = i;
     }
   qsort (bases, n, sizeof (BaseName), base_name_compare);
@@ -203,15 +355,15 @@ gpm_takeout_index_find_base (Index      *index,
     {
       guint mid = lo + (hi - lo) / 2;
 
-      if (strcmp (gpm_takeout_base_name (AT (mid)->pub.name), base) < 0)
+      if (strcmp (gpm_takeout_base_name (AT (mid)->pub.base_name), base) < 0)
         lo = mid + 1;
       else
         hi = mid;
     }
-  if (lo == index->by_base->len || strcmp (gpm_takeout_base_name ((e = AT (lo))->pub.name), base) != 0)
+  if (lo == index->by_base->len || strcmp (gpm_takeout_base_name ((e = AT (lo))->pub.base_name), base) != 0)
     return NULL;
   *unique = lo + 1 == index->by_base->len ||
-            strcmp (gpm_takeout_base_name (AT (lo + 1)->pub.name), base) != 0;
+            strcmp (gpm_takeout_base_name (AT (lo + 1)->pub.base_name), base) != 0;
 #undef AT
   return e;
 }
@@ -282,6 +434,7 @@ gpm_takeout_finalize (GObject *object)
   g_mutex_clear (&self->tables_lock);
   g_clear_pointer (&self->own_refs, g_hash_table_unref);
   g_clear_pointer (&self->other_refs, g_hash_table_unref);
+  g_clear_pointer (&self->ref_names, g_string_chunk_free);
 
   G_OBJECT_CLASS (gpm_takeout_parent_class)->finalize (object);
 }
@@ -299,8 +452,9 @@ gpm_takeout_init (GpmTakeout *self)
   g_mutex_init (&self->directory_lock);
   g_mutex_init (&self->sidecar_lock);
   g_mutex_init (&self->tables_lock);
-  self->own_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->other_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->own_refs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->other_refs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ref_names = g_string_chunk_new (16 * 1024);
   self->max_json_size = GPM_TAKEOUT_MAX_JSON_SIZE;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
   self->retired = g_ptr_array_new_with_free_func (index_free);
@@ -664,7 +818,10 @@ gpm_takeout_dup_entry_path (GpmTakeout            *self,
   part = &self->parts[entry->part];
   if (part->kind != PART_DIR)
     return NULL;
-  return g_build_filename (part->path, e->rare && e->rare->raw_name ? e->rare->raw_name : e->pub.name, NULL);
+  if (e->rare && e->rare->raw_name)
+    return g_build_filename (part->path, e->rare->raw_name, NULL);
+  return g_build_filename (part->path, gpm_takeout_folder_name (e->pub.folder) ? gpm_takeout_folder_name (e->pub.folder) : "",
+                           e->pub.base_name, NULL);
 }
 
 goffset
@@ -774,12 +931,12 @@ open_zip_entry_direct (GpmTakeout   *self,
   gpm_archive_utf8_locale_pop (token);
 
   clean = raw ? gpm_takeout_normalize_name (raw, &why) : NULL;
-  if (clean == NULL || strcmp (clean, e->pub.name) != 0)
+  if (clean == NULL || gpm_takeout_entry_compare_name (e, clean) != 0)
     return NULL;
   if (archive_entry_size_is_set (ae) && e->pub.size >= 0 && archive_entry_size (ae) != e->pub.size)
     return NULL;
 
-  return gpm_archive_stream_new (g_steal_pointer (&reader), e->pub.name);
+  return gpm_archive_stream_new (g_steal_pointer (&reader), clean);
 }
 
 GInputStream *
@@ -847,7 +1004,7 @@ gpm_takeout_open_entry (GpmTakeout    *self,
           const char *why;
           g_autofree char *clean = raw ? gpm_takeout_normalize_name (raw, &why) : NULL;
 
-          found = r >= ARCHIVE_WARN && clean && strcmp (clean, e->pub.name) == 0;
+          found = r >= ARCHIVE_WARN && clean && gpm_takeout_entry_compare_name (e, clean) == 0;
           break;
         }
     }
@@ -863,7 +1020,7 @@ gpm_takeout_open_entry (GpmTakeout    *self,
       return NULL;
     }
 
-  return gpm_archive_stream_new (g_steal_pointer (&reader), e->pub.name);
+  return gpm_archive_stream_new (g_steal_pointer (&reader), name);
 }
 
 GBytes *

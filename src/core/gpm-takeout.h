@@ -23,11 +23,16 @@ GQuark gpm_takeout_error_quark (void);
 /* JSON entries larger than this are reported, not read. */
 #define GPM_TAKEOUT_MAX_JSON_SIZE (64 * 1024 * 1024)
 
+/* An entry's name (UTF-8, '/'-separated, relative to the part's root or
+ * the folder opened) is kept as its folder and its base name: a takeout's
+ * 200,000 names are mostly the same "Takeout/Google+ Stream/Posts/" (issue
+ * 13). gpm_takeout_dup_entry_name() makes the whole name. */
 typedef struct {
-  char    *name;   /* UTF-8, '/'-separated, relative to the part's root or the folder opened */
-  goffset  size;   /* uncompressed size, -1 if not known (yet): read it
-                    * with gpm_takeout_get_entry_size() */
-  guint    part;   /* which of the opened paths holds it */
+  const char *base_name; /* after the last '/' (the whole name when there is none) */
+  goffset     size;      /* uncompressed size, -1 if not known (yet): read it
+                          * with gpm_takeout_get_entry_size() */
+  guint       part;      /* which of the opened paths holds it */
+  guint       folder;    /* (private: its folder's number) */
 } GpmTakeoutEntry;
 
 /* Called for each .json entry, in archive order, from the thread that runs
@@ -159,6 +164,10 @@ gboolean     gpm_takeout_check_image    (GpmTakeout             *self,
  * part) that says which parts to add, or NULL. Reads the parts' folder. */
 GpmProblem  *gpm_takeout_check_parts    (GpmTakeout *self,
                                          guint       n_missing_media);
+
+/* The entry's whole name ("Takeout/Google+ Stream/Posts/a.jpg"): free it. */
+char        *gpm_takeout_dup_entry_name (GpmTakeout            *self,
+                                         const GpmTakeoutEntry *entry);
 
 /* For an entry of an extracted folder: its path on disk (free it);
  * NULL for an entry inside an archive. */

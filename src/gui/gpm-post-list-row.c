@@ -115,7 +115,7 @@ describe_icon (GpmPostListRow *self,
 
 /* The row's line of text, as gpm_convert_dup_list_text() makes it, from
  * what the index keeps where it can: the post's own text, else its link's
- * title. The post's full JSON (read again from the archive, and kept) only
+ * title. The post's full JSON (read again from the archive, not kept) only
  * for a reshare without either, for the reshared author's name. */
 static char *
 dup_list_text (GpmPost *post)

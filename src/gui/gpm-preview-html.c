@@ -59,7 +59,8 @@ append_media (GpmTakeout     *takeout,
 
   if (entry != NULL && !video)
     {
-      g_autofree char *uri = gpm_preview_media_uri (entry->name);
+      g_autofree char *name = gpm_takeout_dup_entry_name (takeout, entry);
+      g_autofree char *uri = gpm_preview_media_uri (name);
       g_autofree char *escaped = gpm_gui_html_escape (uri);
       g_string_append_printf (html, "<img src=\"%s\" alt=\"%s\">", escaped, alt);
     }

@@ -131,7 +131,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   for (guint i = 0; i < entries->len; i++)
     {
       GpmScopeEntry *e = g_ptr_array_index (entries, i);
-      g_autofree char *line = gpm_scope_format_stat (e->scope, e->posts->len);
+      g_autofree char *line = gpm_scope_format_stat (e->scope, e->n_posts);
       g_assert (line != NULL);
       g_assert (gpm_scope_index_count_key (index, gpm_scope_get_key (e->scope)) == 1);
     }

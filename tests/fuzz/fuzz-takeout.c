@@ -86,13 +86,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       GpmTakeoutEntry *e = g_ptr_array_index (entries, k);
       g_autoptr(GBytes) bytes = NULL;
-      const char *base = strrchr (e->name, '/');
+      g_autofree char *name = gpm_takeout_dup_entry_name (takeout, e);
+      const char *base = strrchr (name, '/');
 
-      g_assert (gpm_takeout_lookup (takeout, e->name) == e);
-      bytes = gpm_takeout_read_entry (takeout, e->name, 1024 * 1024, NULL, NULL);
+      g_assert (gpm_takeout_lookup (takeout, name) == e);
+      bytes = gpm_takeout_read_entry (takeout, name, 1024 * 1024, NULL, NULL);
       if (bytes)
         g_assert (g_bytes_get_size (bytes) <= 1024 * 1024);
-      gpm_takeout_find_media (takeout, e->name, base ? base + 1 : e->name, NULL);
+      gpm_takeout_find_media (takeout, name, base ? base + 1 : name, NULL);
     }
   gpm_takeout_get_problems (takeout);
   return 0;
