@@ -51,10 +51,10 @@ send_comment (Run        *run,
       io = g_get_monotonic_time ();
       created = gpm_pod_create_comment (self->pod, post_guid, text, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
-      answered_usec = g_get_real_time ();
+      answered_usec = gpm_get_real_time ();
       if (created != NULL)
         {
-          run->last_post_usec = g_get_real_time ();
+          run->last_post_usec = gpm_get_real_time ();
           if (!_gpm_migrator_journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, created->guid, &jerror), &jerror))
             return COMMENT_STOP;
           return COMMENT_POSTED;
@@ -82,13 +82,22 @@ send_comment (Run        *run,
           switch (checked)
             {
             case CHECK_FOUND:
-              run->last_post_usec = g_get_real_time ();
+              run->last_post_usec = gpm_get_real_time ();
               if (!_gpm_migrator_journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, found, &jerror), &jerror))
                 return COMMENT_STOP;
               return COMMENT_POSTED;
             case CHECK_NOT_FOUND:
               if (attempt++ < max_retries)
                 continue;
+              /* not there after every retry: the pod may be down */
+              after = _gpm_migrator_wait_for_pod (run, error);
+              if (after == NEXT_RETRY)
+                {
+                  attempt = 0;
+                  continue;
+                }
+              if (after == NEXT_STOP)
+                return COMMENT_STOP;
               break;
             case CHECK_UNRESOLVED:
               g_message ("%s: %s", key, check_error->message);

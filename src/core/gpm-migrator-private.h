@@ -24,6 +24,7 @@
 #pragma once
 
 #include "gpm-migrator.h"
+#include "gpm-util.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,7 @@ struct _GpmMigrator
   gpointer                comments_data;
   GDestroyNotify          comments_destroy;
   GpmPlan                *plan;          /* audiences' targets, left out, edited (main thread) */
+  GpmTakeout             *takeout;       /* gpm_migrator_use_takeout()'s: looked for when a read fails */
 
   /* Shared with the worker thread. */
   GMutex                  mutex;
@@ -56,6 +58,7 @@ struct _GpmMigrator
   guint                   settle_ms;
   gboolean                pause_requested;
   gboolean                cancel_requested;
+  guint                   time_serial;   /* gpm_migrator_time_changed(): waits look at the clock again */
   guint                   n_sent;
   gint64                  busy_usec;
   GpmPlan                *next_plan;     /* gpm_migrator_update_plan(): for the worker to take */
@@ -148,6 +151,10 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
                                                    GpmPost         *post,
                                                    GpmPlan         *plan,
                                                    GpmJournalState  journal_state);
+/* The first file or folder of the takeout given to
+ * gpm_migrator_use_takeout() that cannot be read now (moved, its disk
+ * unplugged), else NULL. Any thread. */
+char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 
@@ -156,6 +163,9 @@ GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 gpointer         _gpm_migrator_worker             (gpointer         data);
 gboolean         _gpm_migrator_wait_until         (Run             *run,
                                                    gint64           deadline);
+gboolean         _gpm_migrator_sleep              (Run             *run,
+                                                   gint64           usec,
+                                                   const char      *reason);
 gboolean         _gpm_migrator_checkpoint         (Run             *run);
 void             _gpm_migrator_waiting_event      (Run             *run,
                                                    gint64           usec,
@@ -167,6 +177,8 @@ gboolean         _gpm_migrator_backoff            (Run             *run,
                                                    const GError    *error);
 guint            _gpm_migrator_get_max_retries    (GpmMigrator     *self);
 void             _gpm_migrator_set_fatal          (Run             *run,
+                                                   const GError    *error);
+Next             _gpm_migrator_wait_for_pod       (Run             *run,
                                                    const GError    *error);
 Next             _gpm_migrator_after_auth_or_fatal (Run            *run,
                                                    const GError    *error);

@@ -230,6 +230,7 @@ gpm_migrator_dispose (GObject *object)
   if (self->comments_destroy != NULL)
     g_clear_pointer (&self->comments_data, self->comments_destroy);
   self->comments_func = NULL;
+  g_clear_object (&self->takeout);
 
   G_OBJECT_CLASS (gpm_migrator_parent_class)->dispose (object);
 }
@@ -738,6 +739,18 @@ gpm_migrator_resume (GpmMigrator *self)
   set_request (self, &self->pause_requested, FALSE);
   if (self->state == GPM_MIGRATOR_STATE_PAUSED)
     set_state (self, GPM_MIGRATOR_STATE_RUNNING);
+}
+
+/* Thread-safe. */
+void
+gpm_migrator_time_changed (GpmMigrator *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->time_serial++;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
 }
 
 /* Thread-safe (also called from a GCancellable's "cancelled"). */

@@ -266,6 +266,23 @@ gpm_post_end_full_view (GpmPost *self)
     }
 }
 
+gboolean
+gpm_post_full_is_readable (GpmPost *self)
+{
+  FullView *view;
+  gboolean loaded;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  loaded = (self->flags & POST_FULL_LOADED) != 0;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (loaded)
+    return TRUE;
+  view = g_private_get (&full_view);
+  return view != NULL && view->post == self && view->full != NULL;
+}
+
 GBytes *
 gpm_post_dup_json (GpmPost  *self,
                    GError  **error)

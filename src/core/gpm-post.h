@@ -136,6 +136,12 @@ void               gpm_post_set_source_file       (GpmPost *self);
  * reference to @self, and drops what a getter gave once the view ends. */
 void               gpm_post_begin_full_view       (GpmPost *self);
 void               gpm_post_end_full_view         (GpmPost *self);
+/* Whether @self's attachments are there for this thread: read for good
+ * already, or in its full view. FALSE when the post's JSON could not be
+ * read again (its takeout moved, its disk unplugged): the getters then
+ * answer as if the post had no attachments, so nothing built from them
+ * may be taken for the post. */
+gboolean           gpm_post_full_is_readable      (GpmPost *self);
 /* The post's JSON (kept, deflated, or read again from its takeout). */
 GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);
