@@ -303,6 +303,46 @@ test_clock_ahead_of_pod (Fixture       *f,
   assert_complete_run (f, migrator);
 }
 
+/* ---------------------------------------------------------- how long */
+
+typedef struct {
+  guint n_checked;
+  guint delay;
+} EtaCheck;
+
+static void
+eta_post_finished (GpmMigrator *migrator,
+                   GpmPost     *post,
+                   int          journal_state,
+                   GError      *error,
+                   EtaCheck    *c)
+{
+  guint n_left = gpm_migrator_get_n_left (migrator);
+  gint64 eta = gpm_migrator_get_eta (migrator);
+
+  if (journal_state != GPM_JOURNAL_STATE_POSTED)
+    return;
+  /* the delay per post left, and the (loopback) posts' own work: not
+   * the delay twice (a post's time counted its wait for its turn) */
+  g_assert_cmpint (eta, >=, (gint64) n_left * c->delay);
+  g_assert_cmpint (eta, <=, (gint64) n_left * c->delay + 1);
+  c->n_checked++;
+}
+
+/* The time left shown while the migration runs follows the pace. */
+static void
+test_eta_follows_pace (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  EtaCheck c = { 0, 1 };
+
+  gpm_migrator_set_delay (migrator, c.delay);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (eta_post_finished), &c);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (c.n_checked, ==, 6);
+}
+
 /* ------------------------------------------------------ the takeout gone */
 
 typedef struct {
@@ -434,6 +474,7 @@ main (int argc, char **argv)
       g_autofree char *photos = g_strdup_printf ("/migrator/%s/longrun/photos-after-sleep", kind);
       g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
+      g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
 
       g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
       g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
@@ -443,6 +484,8 @@ main (int argc, char **argv)
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);
       g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
       g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);
+      if (!api)   /* the same worker either way; its waits are real here */
+        g_test_add (eta, Fixture, data, fixture_set_up, test_eta_follows_pace, fixture_tear_down);
     }
   return g_test_run ();
 }

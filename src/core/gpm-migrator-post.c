@@ -741,7 +741,7 @@ _gpm_migrator_process_post (Run     *run,
           self->io_usec += run->io_usec - io_start;
           g_mutex_unlock (&self->mutex);
           run->n_sent++;
-          run->sent_busy_usec += g_get_monotonic_time () - start;
+          run->sent_busy_usec += (g_get_monotonic_time () - start) - (run->wait_usec - wait_start);
           return TRUE;
         }
       if (created != NULL)

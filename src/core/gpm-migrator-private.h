@@ -100,7 +100,7 @@ typedef struct {
   guint        n_failed;
   guint        n_left;
   guint        n_sent;
-  gint64       sent_busy_usec;
+  gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;
 
 /* What the worker tells the caller's main context (gpm-migrator.c). */

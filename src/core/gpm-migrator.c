@@ -175,10 +175,13 @@ compute_eta (Run *run)
   cap = self->max_per_day;
   g_mutex_unlock (&self->mutex);
 
-  per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent / G_USEC_PER_SEC : -1;
+  /* A post's own work (photos, request), its waits left out: they are the
+   * delay and the cap, counted below (counted here too, the delay came
+   * in twice and each night under the cap spread over every post). */
+  per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent : -1;
   if (per_post < 0 && delay == 0)
     return -1;
-  eta = (gint64) run->n_left * (MAX (per_post, 1) + delay);
+  eta = ((gint64) run->n_left * (MAX (per_post, 0) + (gint64) delay * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
   if (cap > 0 && run->n_left > cap)
     eta = MAX (eta, (gint64) ((run->n_left - 1) / cap) * 24 * 3600);
   return eta;
