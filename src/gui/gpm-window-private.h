@@ -71,6 +71,8 @@ struct _GpmWindow
   GpmMigrator          *watched;        /* (weak) the running one: its progress in the notification */
   gint64                next_post_at;   /* monotonic µs of the next post while waiting, 0 none */
   GVariant             *resume;         /* the unfinished migration being resumed (a{sv}) */
+  guint                 resume_retry_id; /* signing in again for it, the pod not reached yet */
+  guint                 resume_retries;
   gboolean              backgrounded;   /* closed while its migration runs: hidden, not gone */
 };
 
