@@ -215,8 +215,8 @@ typedef enum {
  * missing, and looks again every few seconds, without end (pause and cancel
  * end it). NEXT_RETRY: it is back, read again; NEXT_GIVE_UP: it is there,
  * the failure is the post's own; NEXT_STOP. */
-static Next
-wait_for_takeout (Run *run)
+Next
+_gpm_migrator_wait_for_takeout (Run *run)
 {
   GpmMigrator *self = run->self;
   gboolean was_missing = FALSE;
@@ -326,7 +326,7 @@ upload_photos (Run             *run,
       bytes = self->read_func != NULL ? self->read_func (item->post, photo, self->read_data, &error) : NULL;
       run->io_usec += g_get_monotonic_time () - start;
       if (bytes == NULL && self->read_func != NULL)
-        switch (wait_for_takeout (run))
+        switch (_gpm_migrator_wait_for_takeout (run))
           {
           case NEXT_RETRY:
             i--;   /* this photo again */
@@ -622,7 +622,7 @@ _gpm_migrator_process_post (Run     *run,
   /* not read, for the takeout is gone (not the post's fault): wait for it */
   while (item->error != NULL)
     {
-      switch (wait_for_takeout (run))
+      switch (_gpm_migrator_wait_for_takeout (run))
         {
         case NEXT_RETRY:
           g_clear_pointer (&item, gpm_migrator_item_unref);

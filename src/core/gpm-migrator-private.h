@@ -238,6 +238,10 @@ CheckResult      _gpm_migrator_check_comment_again (Run            *run,
 gboolean         _gpm_migrator_process_post       (Run             *run,
                                                    GpmPost         *post);
 gboolean         _gpm_migrator_resolve_attempts   (Run             *run);
+/* Something could not be read from the takeout: while its file or folder
+ * is missing, waits for it. NEXT_RETRY: it came back; NEXT_GIVE_UP: it is
+ * there (the failure is the post's own); NEXT_STOP. */
+Next             _gpm_migrator_wait_for_takeout   (Run             *run);
 
 /* gpm-migrator-comments.c */
 gboolean         _gpm_migrator_post_own_comments  (Run             *run,
