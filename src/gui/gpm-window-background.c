@@ -526,10 +526,66 @@ resume_failed (GpmWindow  *self,
 
   g_clear_pointer (&self->resume, g_variant_unref);
   g_clear_handle_id (&self->resume_retry_id, g_source_remove);
+  g_clear_handle_id (&self->resume_files_id, g_source_remove);
   gpm_window_add_toast (self, message);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "migrate") == 0 &&
       !gpm_migrate_page_is_running (self->migrate_page))
     gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+}
+
+/* How often the takeout of a migration being resumed is looked for. */
+#define RESUME_FILES_POLL_SECONDS 10
+
+/* The first of @record's takeout files that is not there, else NULL. */
+static char *
+dup_missing_path (GVariant *record)
+{
+  g_autofree const char **paths = NULL;
+
+  if (record == NULL || !g_variant_lookup (record, "paths", "^a&s", &paths) || paths == NULL)
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
+      return g_strdup (paths[i]);
+  return NULL;
+}
+
+static gboolean
+resume_files_cb (gpointer data)
+{
+  GpmWindow *self = data;
+  g_autofree char *missing = NULL;
+
+  if (self->resume == NULL)
+    {
+      self->resume_files_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  missing = dup_missing_path (self->resume);
+  if (missing != NULL)
+    return G_SOURCE_CONTINUE;
+  self->resume_files_id = 0;
+  gpm_window_resume_unfinished (self);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_gpm_window_background_import_failed (GpmWindow *self)
+{
+  g_autofree char *missing = dup_missing_path (self->resume);
+  g_autofree char *message = NULL;
+
+  if (missing == NULL)
+    return FALSE;
+  if (self->resume_files_id == 0)
+    {
+      /* Translators: %s is the takeout's file or folder */
+      message = g_strdup_printf (_("The takeout %s cannot be found. Is its disk plugged in? Moving your posts "
+                                   "goes on by itself when it is back; nothing will be posted twice."), missing);
+      gpm_window_add_toast (self, message);
+      self->resume_files_id = g_timeout_add_seconds (RESUME_FILES_POLL_SECONDS, resume_files_cb, self);
+    }
+  return TRUE;
 }
 
 void
@@ -637,6 +693,7 @@ _gpm_window_background_dispose (GpmWindow *self)
     g_signal_handlers_disconnect_by_data (self->watched, self);
   g_clear_weak_pointer (&self->watched);
   g_clear_handle_id (&self->resume_retry_id, g_source_remove);
+  g_clear_handle_id (&self->resume_files_id, g_source_remove);
   g_clear_pointer (&self->resume, g_variant_unref);
   if (self->held != NULL)
     gpm_application_release_migration (self->held);
