@@ -248,8 +248,9 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
 }
 
 /* An error the whole pod (or the way to it) may be behind: unreachable,
- * no answer, 5xx, a rate limit, an answer that is not what the pod
- * gives (a maintenance page), a certificate that fails (expired before its renewal, a captive portal). */
+ * no answer, 5xx, a rate limit, an answer that is not what the pod gives
+ * (a maintenance page), a certificate that fails (expired before its
+ * renewal, a captive portal). */
 static gboolean
 is_outage_error (const GError *error)
 {
