@@ -237,8 +237,15 @@ _gpm_migrator_wait_for_takeout (Run *run)
       g_mutex_unlock (&self->mutex);
       /* Translators: %s is the takeout's file or folder */
       reason = g_strdup_printf (_("The takeout %s cannot be found. Was it moved, or is its disk unplugged? "
-                                  "Nothing is lost: the migration goes on by itself when it is back"), missing);
+                                  "Nothing is lost: the migration goes on by itself when it is back."), missing);
       _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
+      /* said as what it is, with the countdown to the next look (the app's
+       * "Retrying in …"), not as the time to the next post */
+      {
+        g_autoptr(GError) why = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOT_READY, reason);
+
+        _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, why, (ms + 999) / 1000, NULL);
+      }
       if (!_gpm_migrator_sleep (run, (gint64) ms * 1000, reason))
         return NEXT_STOP;
     }

@@ -313,7 +313,7 @@ _gpm_migrator_wait_for_pod (Run          *run,
       ms = gpm_pod_retry_delay_ms (last, MAX (n, 16), base_ms, max_ms, run->rand);
       /* Translators: %s is why the pod cannot be reached */
       reason = g_strdup_printf (_("The pod cannot be reached (%s). Nothing is lost: "
-                                  "the migration goes on by itself when it is back"), last->message);
+                                  "the migration goes on by itself when it is back."), last->message);
       _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
       _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, last, (guint) ((ms + 999) / 1000), NULL);
       if (!_gpm_migrator_sleep (run, (gint64) ms * 1000, reason))

@@ -506,10 +506,14 @@ resume_later (GpmWindow    *self,
   seconds = MIN (seconds, RESUME_RETRY_MAX_SECONDS);
   if (self->resume_retries++ == 0)
     {
-      g_autofree char *message = g_strdup_printf (_("The pod cannot be reached yet (%s). Moving your posts goes on "
-                                                     "by itself when it can be reached; nothing will be posted twice."),
-                                                   error->message);
+      const char *pod = NULL;
+      g_autofree char *message = NULL;
 
+      g_variant_lookup (self->resume, "pod", "&s", &pod);
+      if (pod != NULL && strstr (pod, "://") != NULL)
+        pod = strstr (pod, "://") + 3;
+      /* Translators: %s is the pod's address (a toast: short) */
+      message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
       gpm_window_add_toast (self, message);
     }
   g_debug ("Resuming the migration in %u s: %s", seconds, error->message);
@@ -579,9 +583,10 @@ _gpm_window_background_import_failed (GpmWindow *self)
     return FALSE;
   if (self->resume_files_id == 0)
     {
-      /* Translators: %s is the takeout's file or folder */
-      message = g_strdup_printf (_("The takeout %s cannot be found. Is its disk plugged in? Moving your posts "
-                                   "goes on by itself when it is back; nothing will be posted twice."), missing);
+      g_autofree char *name = g_path_get_basename (missing);
+
+      /* Translators: %s is the takeout's file or folder name (a toast: short) */
+      message = g_strdup_printf (_("Waiting for %s: is its disk plugged in?"), name);
       gpm_window_add_toast (self, message);
       self->resume_files_id = g_timeout_add_seconds (RESUME_FILES_POLL_SECONDS, resume_files_cb, self);
     }
