@@ -143,6 +143,26 @@ _gpm_migrator_dup_missing_takeout (GpmMigrator *self)
   return NULL;
 }
 
+guint
+_gpm_migrator_count_to_send (GPtrArray *posts,
+                             GpmPlan   *plan)
+{
+  g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      gboolean is_public = FALSE, all = FALSE;
+
+      g_ptr_array_set_size (aspects, 0);
+      if (gpm_plan_resolve_audience (plan, post, &is_public, aspects, &all, NULL) &&
+          !gpm_plan_is_post_excluded (plan, gpm_journal_post_key (post)))
+        n++;
+    }
+  return n;
+}
+
 static GpmMigratorItem *
 make_item (GpmMigrator     *self,
            GpmPost         *post,

@@ -99,6 +99,7 @@ typedef struct {
   guint        n_skipped;
   guint        n_failed;
   guint        n_left;
+  guint        n_to_send;        /* of n_left, those the plan sends (not skipped): the ETA's */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;
@@ -155,6 +156,11 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
  * gpm_migrator_use_takeout() that cannot be read now (moved, its disk
  * unplugged), else NULL. Any thread. */
 char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
+/* How many of @posts @plan sends: an audience with somewhere to go, not
+ * left out (the rule of _gpm_migrator_make_item(), without reading the
+ * posts again). Any thread. */
+guint            _gpm_migrator_count_to_send      (GPtrArray       *posts,
+                                                   GpmPlan         *plan);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 

@@ -596,6 +596,7 @@ take_next_plan (Run        *run,
   g_ptr_array_unref (*queue);
   *queue = next;
   run->n_left = next->len;
+  run->n_to_send = _gpm_migrator_count_to_send (next, run->plan);
   _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
 }
@@ -654,6 +655,7 @@ _gpm_migrator_worker (gpointer data)
       }
   run->n_total = run->posts->len;
   run->n_left = queue->len;
+  run->n_to_send = _gpm_migrator_count_to_send (queue, run->plan);
   _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);

@@ -168,7 +168,10 @@ compute_eta (Run *run)
   gint64 eta;
   guint delay, cap;
 
-  if (run->n_left == 0)
+  /* the posts that will be sent: one the plan skips takes no time */
+  guint n = MIN (run->n_to_send, run->n_left);
+
+  if (n == 0)
     return 0;
   g_mutex_lock (&self->mutex);
   delay = self->delay;
@@ -181,9 +184,9 @@ compute_eta (Run *run)
   per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent : -1;
   if (per_post < 0 && delay == 0)
     return -1;
-  eta = ((gint64) run->n_left * (MAX (per_post, 0) + (gint64) delay * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
-  if (cap > 0 && run->n_left > cap)
-    eta = MAX (eta, (gint64) ((run->n_left - 1) / cap) * 24 * 3600);
+  eta = ((gint64) n * (MAX (per_post, 0) + (gint64) delay * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
+  if (cap > 0 && n > cap)
+    eta = MAX (eta, (gint64) ((n - 1) / cap) * 24 * 3600);
   return eta;
 }
 
