@@ -244,6 +244,12 @@ try:
        "status: 15 posted, 1 skipped", p.stdout)
     ok("Sam Rivera" in p.stdout, "status names the skipped post's audience", p.stdout)
 
+    # The dry run's estimate counts the posts still to send (the journal's):
+    # none now, not all 15 again
+    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "5"), capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and "Everything selected is on the pod already" in p.stderr and "posts a day" not in p.stderr,
+       "dry run after the run: nothing left to send", p.stderr[-300:])
+
     # --- a second run sends nothing new
     p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")

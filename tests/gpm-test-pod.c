@@ -462,6 +462,53 @@ gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds)
   g_mutex_unlock (&self->lock);
 }
 
+typedef struct {
+  GpmTestPod *self;
+  gboolean    down;
+  gboolean    done;
+  GError     *error;
+} DownArgs;
+
+static gboolean
+set_down_in_server (gpointer data)
+{
+  DownArgs *args = data;
+  GpmTestPod *self = args->self;
+
+  if (args->down)
+    soup_server_disconnect (self->server);
+  else
+    {
+      g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, self->port);
+
+      soup_server_listen (self->server, addr, 0, &args->error);
+    }
+  g_mutex_lock (&self->lock);
+  args->done = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not diaspora but the machine it runs on: stopped (its port closed, every
+ * connection refused) or started again on the same port. */
+void
+gpm_test_pod_set_down (GpmTestPod *self, gboolean down)
+{
+  DownArgs args = { self, down, FALSE, NULL };
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, set_down_in_server, &args, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+  g_mutex_lock (&self->lock);
+  while (!args.done)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  g_assert_no_error (args.error);
+}
+
 void
 gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds)
 {

@@ -152,6 +152,9 @@ void        gpm_test_pod_set_camo       (GpmTestPod *self, const char *root, con
 /* Posts created from now on get the pod's clock plus @seconds as their
  * time (negative: in the past), so tests can have posts seconds apart. */
 void        gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds);
+/* The pod's machine stops (connections refused) or starts again, on the
+ * same port and with everything it stored. */
+void        gpm_test_pod_set_down       (GpmTestPod *self, gboolean down);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 

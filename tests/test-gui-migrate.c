@@ -935,6 +935,117 @@ test_resume_unfinished (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+resume_retry_scheduled (gpointer data)
+{
+  return GPM_WINDOW (data)->resume_retry_id != 0;
+}
+
+static gboolean
+public_posts_done (gpointer data)
+{
+  return gpm_application_get_n_migrations (gpm_test_gui_get_app ()) == 0 &&
+         gpm_test_pod_count_posts (data) >= 3;
+}
+
+/* Going on at login, agreed before, while the pod cannot be reached (the
+ * network not up yet, the pod down for the night): the window says so and
+ * signs in again by itself until it can, then the run goes on. Before, the
+ * first failed sign-in ended it with "Use Migrate… to continue", and the
+ * migration stood still until the user came. */
+static void
+test_resume_pod_down (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-down-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  GSettings *settings = gpm_settings_get_default ();
+  const char *consent[2] = { NULL, NULL };
+  GpmWindow *window;
+
+  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
+  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
+  g_assert_no_error (error);
+  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
+    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, 'aspects': <@a{ss} {}>, 'delay': <uint32 0>}",
+    address, fx->paths));
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
+  consent[0] = identity;
+  g_settings_set_strv (settings, "resume-consent", consent);
+
+  gpm_test_pod_set_down (pod, TRUE);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_window_offer_resume (window);
+  /* the sign-in failed (connection refused): tried again later */
+  g_assert_true (gpm_test_gui_wait (resume_retry_scheduled, window, 60));
+  g_assert_nonnull (window->resume);
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 0);
+
+  gpm_test_pod_set_down (pod, FALSE);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  g_assert_true (gpm_test_gui_wait (public_posts_done, pod, 120));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, gpm_window_get_migrate_page (window), 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_false (gpm_window_has_unfinished_migration ());
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+resume_files_awaited (gpointer data)
+{
+  return GPM_WINDOW (data)->resume_files_id != 0;
+}
+
+/* Going on at login while the takeout's disk is not there yet: the window
+ * says so, opens it once it is back, and the run goes on. Before, "Could
+ * not open the takeout" ended it until the user opened it again. */
+static void
+test_resume_takeout_missing (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-disk-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *away = g_strconcat (fx->paths[0], ".away", NULL);
+  GSettings *settings = gpm_settings_get_default ();
+  const char *consent[2] = { NULL, NULL };
+  GpmWindow *window;
+
+  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
+  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
+  g_assert_no_error (error);
+  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
+    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, 'aspects': <@a{ss} {}>, 'delay': <uint32 0>}",
+    address, fx->paths));
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
+  consent[0] = identity;
+  g_settings_set_strv (settings, "resume-consent", consent);
+
+  g_assert_cmpint (g_rename (fx->paths[0], away), ==, 0);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_window_offer_resume (window);
+  g_assert_true (gpm_test_gui_wait (resume_files_awaited, window, 60));
+  g_assert_nonnull (window->resume);
+
+  g_assert_cmpint (g_rename (away, fx->paths[0]), ==, 0);
+  g_assert_true (gpm_test_gui_wait (public_posts_done, pod, 120));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, gpm_window_get_migrate_page (window), 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_false (gpm_window_has_unfinished_migration ());
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Issue 17, item 9: sign in once. A diaspora* ID in the fields; an http://
  * hint for a pod without TLS; no raw HTTP codes; without a browser, the
  * password way at once, and a link to copy when the browser cannot be
@@ -1099,6 +1210,8 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/migrate-in-background", test_migrate_in_background);
   gpm_test_gui_add_func ("/gui/background-without-portal", test_background_without_portal);
   gpm_test_gui_add_func ("/gui/resume-unfinished", test_resume_unfinished);
+  gpm_test_gui_add_func ("/gui/resume-pod-down", test_resume_pod_down);
+  gpm_test_gui_add_func ("/gui/resume-takeout-missing", test_resume_takeout_missing);
   gpm_test_gui_add_func ("/gui/sign-in-once", test_sign_in_once);
 
   return gpm_test_gui_run ();

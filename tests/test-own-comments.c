@@ -664,6 +664,57 @@ test_export (Fixture       *f,
   g_assert_null (strstr (plain, "Commented on Google+"));
 }
 
+typedef struct {
+  char  *takeout;
+  char  *away;
+  guint  n_missing_waits;
+} Unplug;
+
+static void
+unplug_waiting (GpmMigrator *migrator,
+                guint        seconds,
+                const char  *reason,
+                Unplug      *u)
+{
+  if (strstr (reason, "cannot be found") != NULL && ++u->n_missing_waits == 2)
+    g_assert_cmpint (g_rename (u->away, u->takeout), ==, 0);
+}
+
+/* The posts went in a run without the comments; the next run, with them,
+ * starts while the takeout's disk is unplugged: it waits for the takeout
+ * and then posts every comment, in order. Before, it found the comments
+ * unreadable and ended, and they waited for yet another run. */
+static void
+test_takeout_unplugged (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *takeout = g_build_filename (f->root, "takeout", NULL);
+  g_autofree char *away = g_build_filename (f->root, "away", NULL);
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (f->pod, f->journal);
+  g_autoptr(GpmConvertSettings) settings = gpm_convert_settings_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Unplug u = { takeout, away, 0 };
+
+  run_migration (f, FALSE);
+  assert_pod (f, FALSE);
+
+  g_assert_cmpint (g_rename (takeout, away), ==, 0);
+  settings->own_comments = TRUE;
+  settings->links = gpm_links_new (gpm_import_get_posts (f->import));
+  gpm_migrator_use_takeout (migrator, gpm_import_get_takeout (f->import), settings);
+  gpm_migrator_set_delay (migrator, 0);
+  gpm_migrator_set_retry_policy (migrator, 4, 5, 20);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (unplug_waiting), &u);
+  gpm_migrator_run_async (migrator, gpm_import_get_posts (f->import), NULL, on_run_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gpm_migrator_run_finish (migrator, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (u.n_missing_waits, >=, 2);
+  assert_pod (f, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -686,6 +737,7 @@ main (int argc, char **argv)
         { "killed-after-send", test_killed_after_send },
         { "export", test_export },
         { "old-token", test_old_token },
+        { "takeout-unplugged", test_takeout_unplugged },
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (tests); i++)

@@ -656,8 +656,23 @@ gpm_cli_post (int argc, char **argv)
         g_autoptr(GDateTime) now = g_date_time_new_now_local ();
         g_autofree char *estimate = NULL;
 
-        gpm_plan_count (plan, selected, &counts);
-        estimate = gpm_plan_describe_estimate (plan, counts.n_to_send, now);
+        g_autoptr(GHashTable) posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        g_autoptr(GPtrArray) entries = journal != NULL ? gpm_journal_list (journal, NULL) : NULL;
+
+        /* The posts still to send: a migration under way has sent some
+         * (the app's plan page counts the same way) */
+        for (guint i = 0; entries != NULL && i < entries->len; i++)
+          {
+            GpmJournalEntry *entry = g_ptr_array_index (entries, i);
+
+            if (entry->state == GPM_JOURNAL_STATE_POSTED)
+              g_hash_table_add (posted, g_strdup (entry->key));
+          }
+        gpm_plan_count_with_posted (plan, selected, posted, &counts);
+        if (counts.n_to_send > 0 && counts.n_posted == counts.n_to_send)
+          estimate = g_strdup (_("Everything selected is on the pod already"));
+        else
+          estimate = gpm_plan_describe_estimate (plan, counts.n_to_send - counts.n_posted, now);
         fprintf (stderr, "%s\n", estimate);
       }
       goto out;

@@ -83,7 +83,7 @@ set_comment (GpmJournal      *self,
              GError         **error)
 {
   gboolean full_sync = state == GPM_JOURNAL_STATE_ATTEMPTING;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *event_key = g_strdup_printf ("%s#comment-%d", post_key, index);
   sqlite3_stmt *stmt;
   int rc;
@@ -142,7 +142,7 @@ gpm_journal_set_comment_answered (GpmJournal  *self,
                                   const char  *why,
                                   GError     **error)
 {
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *event_key = NULL;
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt;

@@ -78,7 +78,7 @@ gpm_journal_ensure (GpmJournal  *self,
   _gpm_journal_bind_text (stmt, 1, key);
   _gpm_journal_bind_text (stmt, 2, entry_name != NULL ? entry_name : key);
   sqlite3_bind_int64 (stmt, 3, created);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 4, gpm_get_real_time () / G_USEC_PER_SEC);
   ok = sqlite3_step (stmt) == SQLITE_DONE;
   sqlite3_finalize (stmt);
   if (!ok)
@@ -106,7 +106,7 @@ gpm_journal_ensure_posts (GpmJournal  *self,
                           GError     **error)
 {
   sqlite3_stmt *stmt;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
 
   g_return_val_if_fail (GPM_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (posts != NULL, FALSE);
@@ -384,7 +384,7 @@ gpm_journal_set_posted (GpmJournal  *self,
                         gint64       posted_at,
                         GError     **error)
 {
-  BindArgs args = { remote_id, guid, posted_at > 0 ? posted_at : g_get_real_time () / G_USEC_PER_SEC };
+  BindArgs args = { remote_id, guid, posted_at > 0 ? posted_at : gpm_get_real_time () / G_USEC_PER_SEC };
 
   return _gpm_journal_transition (self, key, GPM_JOURNAL_STATE_POSTED, FALSE,
                                   "UPDATE posts SET state = 'posted', remote_id = ?3, guid = ?4,"

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "gpm-journal.h"
+#include "gpm-util.h"
 
 G_BEGIN_DECLS
 

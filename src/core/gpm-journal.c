@@ -430,7 +430,7 @@ gpm_journal_bind_account (GpmJournal  *self,
       stmt = _gpm_journal_prepare_locked (self, "INSERT INTO events (time, key, state, detail) VALUES (?1, '*', 'reset', ?2)", error);
       if (stmt == NULL)
         goto rollback;
-      sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+      sqlite3_bind_int64 (stmt, 1, gpm_get_real_time () / G_USEC_PER_SEC);
       _gpm_journal_bind_text (stmt, 2, detail);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
@@ -589,7 +589,7 @@ _gpm_journal_transition (GpmJournal      *self,
                          GError         **error)
 {
   sqlite3_stmt *stmt;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
   int changes;
   int rc;
 

@@ -14,8 +14,12 @@
 #include "gpm-migrator-private.h"
 
 /* An attempt is looked for among the account's posts created since the
- * attempt, less this much for a pod whose clock is behind ours. */
-#define CHECK_SLACK_SECONDS 3600
+ * attempt, less this much for a pod whose clock is behind ours: not only
+ * the minutes of a clock not kept in time, the hours of one set by hand to
+ * the local time of a trip with the time zone left as it was (time zones
+ * are at most 26 hours apart). With an hour, such a computer sent every
+ * post whose answer was lost again. */
+#define CHECK_SLACK_SECONDS (27 * 3600)
 
 /* A post the pod shows with another number of photos than were sent (the
  * pod dropped photo ids it no longer had) is not the post that was meant. */
@@ -167,7 +171,7 @@ settle_looks (Run         *run,
 
   for (;;)
     {
-      gint64 now = g_get_real_time ();
+      gint64 now = gpm_get_real_time ();
       gint64 wait;
       CheckResult result;
 
@@ -177,7 +181,7 @@ settle_looks (Run         *run,
         offset = MIN (offset * 2, settle);
       wait = answered_usec + offset - now;
       _gpm_migrator_waiting_event (run, wait, reason);
-      if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
+      if (!_gpm_migrator_sleep (run, wait, reason))
         return CHECK_STOP;
       result = again (run, data, error);
       if (result != CHECK_NOT_FOUND)

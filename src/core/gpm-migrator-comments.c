@@ -51,10 +51,10 @@ send_comment (Run        *run,
       io = g_get_monotonic_time ();
       created = gpm_pod_create_comment (self->pod, post_guid, text, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
-      answered_usec = g_get_real_time ();
+      answered_usec = gpm_get_real_time ();
       if (created != NULL)
         {
-          run->last_post_usec = g_get_real_time ();
+          run->last_post_usec = gpm_get_real_time ();
           if (!_gpm_migrator_journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, created->guid, &jerror), &jerror))
             return COMMENT_STOP;
           return COMMENT_POSTED;
@@ -82,13 +82,22 @@ send_comment (Run        *run,
           switch (checked)
             {
             case CHECK_FOUND:
-              run->last_post_usec = g_get_real_time ();
+              run->last_post_usec = gpm_get_real_time ();
               if (!_gpm_migrator_journal_ok (run, gpm_journal_set_comment_posted (self->journal, key, index, found, &jerror), &jerror))
                 return COMMENT_STOP;
               return COMMENT_POSTED;
             case CHECK_NOT_FOUND:
               if (attempt++ < max_retries)
                 continue;
+              /* not there after every retry: the pod may be down */
+              after = _gpm_migrator_wait_for_pod (run, error);
+              if (after == NEXT_RETRY)
+                {
+                  attempt = 0;
+                  continue;
+                }
+              if (after == NEXT_STOP)
+                return COMMENT_STOP;
               break;
             case CHECK_UNRESOLVED:
               g_message ("%s: %s", key, check_error->message);
@@ -114,7 +123,8 @@ send_comment (Run        *run,
 }
 
 /* The parts after the first of @post's text when it is over diaspora*'s
- * limit (converted again: the text is not kept), else none. char*. */
+ * limit (converted again: the text is not kept), else none. char*. NULL
+ * when it could not be converted now. */
 static GPtrArray *
 continuation_of (GpmMigrator *self,
                  GpmPost     *post)
@@ -128,8 +138,19 @@ continuation_of (GpmMigrator *self,
     return parts;
   gpm_post_begin_full_view (post);  /* (its attachments not kept after) */
   text = self->convert_func (post, photos, self->convert_data, NULL);
+  /* not read again (the takeout gone): a text without the attachments is
+   * not the post's, its last part would lack them */
+  if (!gpm_post_full_is_readable (post))
+    g_clear_pointer (&text, g_free);
   gpm_post_end_full_view (post);
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  /* Not converted now: not "no continuation" (the own comments would take
+   * its rows), the caller tries again later */
+  if (text == NULL)
+    {
+      g_ptr_array_unref (parts);
+      return NULL;
+    }
+  if (!g_utf8_validate (text, -1, NULL))
     return parts;
   split = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_CHARS);
   for (guint i = 1; split[i] != NULL; i++)
@@ -159,9 +180,20 @@ _gpm_migrator_post_own_comments (Run     *run,
       gpm_journal_comments_done (self->journal, key))
     return TRUE;
 
+  /* Both read from the takeout: when it is gone (moved, unplugged), wait
+   * for it, or the continuation would be missing and the own comments
+   * take its rows */
+  if (_gpm_migrator_wait_for_takeout (run) == NEXT_STOP)
+    return FALSE;
   /* A post over the limit goes on in the first comments (in order, under
    * the same journal rows by index), then come the user's own. */
   texts = continuation_of (self, post);
+  if (texts == NULL)
+    {
+      g_message ("%s: the post could not be converted again for what follows it in comments",
+                 gpm_post_get_entry_name (post));
+      return TRUE;
+    }
   if (self->comments_func != NULL)
     {
       g_autoptr(GPtrArray) own = self->comments_func (post, self->comments_data, &error);

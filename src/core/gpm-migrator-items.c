@@ -8,7 +8,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "gpm-comments.h"
 #include "gpm-diaspora.h"
@@ -115,8 +120,72 @@ _gpm_migrator_make_item (GpmMigrator     *self,
 
   gpm_post_begin_full_view (post);
   item = make_item (self, post, plan, journal_state);
+  /* The post's JSON could not be read again: the conversion went on as if
+   * it had no photos, link, poll or reshare, and that is not the post */
+  if (item->skip == NULL && item->error == NULL && !gpm_post_full_is_readable (post))
+    g_set_error (&item->error, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_CONVERT,
+                 _("The post could not be read from the takeout again"));
   gpm_post_end_full_view (post);
   return item;
+}
+
+/* Can @path be opened and (a file) read? */
+static gboolean
+path_is_readable (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  struct stat st;
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fstat (fd, &st) == 0;
+  if (ok && S_ISREG (st.st_mode))
+    {
+      char byte;
+      gssize n;
+
+      do
+        n = read (fd, &byte, 1);
+      while (n < 0 && errno == EINTR);
+      ok = n == 1;
+    }
+  close (fd);
+  return ok;
+}
+
+char *
+_gpm_migrator_dup_missing_takeout (GpmMigrator *self)
+{
+  const char * const *paths;
+
+  if (self->takeout == NULL)
+    return NULL;
+  paths = gpm_takeout_get_paths (self->takeout);
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    if (!path_is_readable (paths[i]))
+      return g_strdup (paths[i]);
+  return NULL;
+}
+
+guint
+_gpm_migrator_count_to_send (GPtrArray *posts,
+                             GpmPlan   *plan)
+{
+  g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      gboolean is_public = FALSE, all = FALSE;
+
+      g_ptr_array_set_size (aspects, 0);
+      if (gpm_plan_resolve_audience (plan, post, &is_public, aspects, &all, NULL) &&
+          !gpm_plan_is_post_excluded (plan, gpm_journal_post_key (post)))
+        n++;
+    }
+  return n;
 }
 
 static GpmMigratorItem *
@@ -421,6 +490,7 @@ gpm_migrator_use_takeout (GpmMigrator              *self,
   g_return_if_fail (GPM_IS_MIGRATOR (self));
   g_return_if_fail (GPM_IS_TAKEOUT (takeout));
 
+  g_set_object (&self->takeout, takeout);
   ts = g_new0 (TakeoutSource, 1);
   ts->takeout = g_object_ref (takeout);
   ts->settings = settings ? gpm_convert_settings_copy (settings) : NULL;

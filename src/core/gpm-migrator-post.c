@@ -28,6 +28,9 @@
  * time) before they count as the pod's refusal. */
 #define MAX_AMBIGUOUS_REFUSALS 2
 
+/* How often a takeout that went missing is looked for (at most). */
+#define TAKEOUT_POLL_MS 10000
+
 /* Retries of a photo upload answered 500 (see upload_photos()). */
 #define MAX_PHOTO_INTERNAL_ERRORS 1
 
@@ -57,6 +60,8 @@ finish_post (Run             *run,
 {
   if (run->n_left > 0)
     run->n_left--;
+  if (state != GPM_JOURNAL_STATE_SKIPPED && run->n_to_send > 0)
+    run->n_to_send--;
   switch (state)
     {
     case GPM_JOURNAL_STATE_POSTED:
@@ -216,6 +221,48 @@ typedef enum {
   PHOTOS_STOP,
 } PhotosResult;
 
+/* Something could not be read from the takeout. When its file or folder
+ * is gone (moved, its disk unplugged between two sessions, or while the
+ * migration waited) the post is not to blame: waits, saying which path is
+ * missing, and looks again every few seconds, without end (pause and cancel
+ * end it). NEXT_RETRY: it is back, read again; NEXT_GIVE_UP: it is there,
+ * the failure is the post's own; NEXT_STOP. */
+Next
+_gpm_migrator_wait_for_takeout (Run *run)
+{
+  GpmMigrator *self = run->self;
+  gboolean was_missing = FALSE;
+
+  for (;;)
+    {
+      g_autofree char *missing = _gpm_migrator_dup_missing_takeout (self);
+      g_autofree char *reason = NULL;
+      guint ms;
+
+      if (missing == NULL)
+        return was_missing ? NEXT_RETRY : NEXT_GIVE_UP;
+      if (!was_missing)
+        g_message ("The takeout %s cannot be read: waiting for it", missing);
+      was_missing = TRUE;
+      g_mutex_lock (&self->mutex);
+      ms = MIN (self->max_ms, TAKEOUT_POLL_MS);
+      g_mutex_unlock (&self->mutex);
+      /* Translators: %s is the takeout's file or folder */
+      reason = g_strdup_printf (_("The takeout %s cannot be found. Was it moved, or is its disk unplugged? "
+                                  "Nothing is lost: the migration goes on by itself when it is back."), missing);
+      _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
+      /* said as what it is, with the countdown to the next look (the app's
+       * "Retrying in …"), not as the time to the next post */
+      {
+        g_autoptr(GError) why = g_error_new_literal (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NOT_READY, reason);
+
+        _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, why, (ms + 999) / 1000, NULL);
+      }
+      if (!_gpm_migrator_sleep (run, (gint64) ms * 1000, reason))
+        return NEXT_STOP;
+    }
+}
+
 /* Replaces *@upload with @original shrunk to @max_side pixels (JPEG, upright).
  * FALSE, leaving it as it was, when @original is no image GdkPixbuf reads. */
 static gboolean
@@ -297,6 +344,18 @@ upload_photos (Run             *run,
       start = g_get_monotonic_time ();
       bytes = self->read_func != NULL ? self->read_func (item->post, photo, self->read_data, &error) : NULL;
       run->io_usec += g_get_monotonic_time () - start;
+      if (bytes == NULL && self->read_func != NULL)
+        switch (_gpm_migrator_wait_for_takeout (run))
+          {
+          case NEXT_RETRY:
+            i--;   /* this photo again */
+            continue;
+          case NEXT_STOP:
+            return PHOTOS_STOP;
+          case NEXT_GIVE_UP:
+          default:
+            break;
+          }
       if (bytes == NULL)
         {
           g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
@@ -376,6 +435,18 @@ upload_photos (Run             *run,
                   if (!_gpm_migrator_backoff (run, 0, error))
                     return PHOTOS_STOP;
                   continue;
+                }
+              /* unless the whole pod answers 500 (its database down) */
+              switch (_gpm_migrator_wait_for_pod (run, error))
+                {
+                case NEXT_RETRY:
+                  internal_errors = 0;
+                  continue;
+                case NEXT_STOP:
+                  return PHOTOS_STOP;
+                case NEXT_GIVE_UP:
+                default:
+                  break;
                 }
               {
                 g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
@@ -491,6 +562,7 @@ _gpm_migrator_process_post (Run     *run,
   guint refusals = 0;
   gboolean refused_once = FALSE;
   gint64 photos_at = 0;   /* monotonic time of the upload of photo_ids; 0: none usable */
+  gint64 photos_real = 0; /* ... and its wall-clock time (the monotonic clock stops while the machine sleeps) */
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
   gint64 io_start = run->io_usec;
@@ -504,6 +576,8 @@ _gpm_migrator_process_post (Run     *run,
       /* Found on the pod while resolving the attempts left by an earlier run. */
       run->n_done++;
       run->n_left--;
+      if (run->n_to_send > 0)
+        run->n_to_send--;
       _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
       return TRUE;
     }
@@ -576,6 +650,23 @@ _gpm_migrator_process_post (Run     *run,
       finish_post (run, post, GPM_JOURNAL_STATE_SKIPPED, item->skip);
       return TRUE;
     }
+  /* not read, for the takeout is gone (not the post's fault): wait for it */
+  while (item->error != NULL)
+    {
+      switch (_gpm_migrator_wait_for_takeout (run))
+        {
+        case NEXT_RETRY:
+          g_clear_pointer (&item, gpm_migrator_item_unref);
+          item = _gpm_migrator_make_item (self, post, run->plan, entry->state);
+          continue;
+        case NEXT_STOP:
+          return FALSE;
+        case NEXT_GIVE_UP:
+        default:
+          break;
+        }
+      break;
+    }
   if (item->error != NULL)
     return mark_failed (run, post, key, item->error);
   if ((entry->state == GPM_JOURNAL_STATE_FAILED || entry->state == GPM_JOURNAL_STATE_SKIPPED) &&
@@ -616,7 +707,8 @@ _gpm_migrator_process_post (Run     *run,
       /* Photos right before the post request: uploaded for this attempt,
        * or for an earlier one of this run that surely created nothing and
        * is recent enough for the pod to still hold them. */
-      if (draft == NULL || photos_at == 0 || g_get_monotonic_time () - photos_at > PHOTO_MAX_AGE_USEC)
+      if (draft == NULL || photos_at == 0 || g_get_monotonic_time () - photos_at > PHOTO_MAX_AGE_USEC ||
+          gpm_get_real_time () - photos_real > PHOTO_MAX_AGE_USEC || gpm_get_real_time () < photos_real)
         {
           if (item->photos->len > 0 || draft == NULL)
             {
@@ -634,6 +726,7 @@ _gpm_migrator_process_post (Run     *run,
               draft = make_draft (run, item, photo_ids);
             }
           photos_at = g_get_monotonic_time ();
+          photos_real = gpm_get_real_time ();
           /* a step of its own: pause and cancel take effect here too */
           if (!_gpm_migrator_checkpoint (run))
             return FALSE;
@@ -641,11 +734,11 @@ _gpm_migrator_process_post (Run     *run,
 
       if (!_gpm_migrator_journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), &jerror))
         return FALSE;
-      attempt_time = g_get_real_time () / G_USEC_PER_SEC;
+      attempt_time = gpm_get_real_time () / G_USEC_PER_SEC;
       io = g_get_monotonic_time ();
       created = gpm_pod_create_post (self->pod, draft, NULL, &error);
       run->io_usec += g_get_monotonic_time () - io;
-      answered_usec = g_get_real_time ();
+      answered_usec = gpm_get_real_time ();
 
       if (created != NULL && created->guid != NULL && !_gpm_migrator_has_all_photos (created, photo_ids->len))
         {
@@ -670,7 +763,7 @@ _gpm_migrator_process_post (Run     *run,
         }
       if (created != NULL && created->guid != NULL)
         {
-          run->last_post_usec = g_get_real_time ();
+          run->last_post_usec = gpm_get_real_time ();
           if (!mark_posted (run, post, key, created))
             return FALSE;
           g_mutex_lock (&self->mutex);
@@ -679,7 +772,7 @@ _gpm_migrator_process_post (Run     *run,
           self->io_usec += run->io_usec - io_start;
           g_mutex_unlock (&self->mutex);
           run->n_sent++;
-          run->sent_busy_usec += g_get_monotonic_time () - start;
+          run->sent_busy_usec += (g_get_monotonic_time () - start) - (run->wait_usec - wait_start);
           return TRUE;
         }
       if (created != NULL)
@@ -716,7 +809,7 @@ _gpm_migrator_process_post (Run     *run,
           switch (checked)
             {
             case CHECK_FOUND:
-              run->last_post_usec = g_get_real_time ();
+              run->last_post_usec = gpm_get_real_time ();
               return mark_posted (run, post, key, found);
             case CHECK_INCOMPLETE:
               if (repair_ends_post (run, post, repair_post (run, key, found, photo_ids->len, &check_error),
@@ -734,6 +827,18 @@ _gpm_migrator_process_post (Run     *run,
                 }
               if (attempt++ < max_retries)
                 continue;
+              /* not there after every retry: the pod may be down */
+              switch (_gpm_migrator_wait_for_pod (run, error))
+                {
+                case NEXT_RETRY:
+                  attempt = 0;
+                  continue;
+                case NEXT_STOP:
+                  return FALSE;
+                case NEXT_GIVE_UP:
+                default:
+                  break;
+                }
               {
                 g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_GAVE_UP,
                                                      _("Gave up after %u attempts: %s"), attempt, error->message);

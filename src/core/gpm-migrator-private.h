@@ -24,6 +24,7 @@
 #pragma once
 
 #include "gpm-migrator.h"
+#include "gpm-util.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +45,7 @@ struct _GpmMigrator
   gpointer                comments_data;
   GDestroyNotify          comments_destroy;
   GpmPlan                *plan;          /* audiences' targets, left out, edited (main thread) */
+  GpmTakeout             *takeout;       /* gpm_migrator_use_takeout()'s: looked for when a read fails */
 
   /* Shared with the worker thread. */
   GMutex                  mutex;
@@ -56,6 +58,7 @@ struct _GpmMigrator
   guint                   settle_ms;
   gboolean                pause_requested;
   gboolean                cancel_requested;
+  guint                   time_serial;   /* gpm_migrator_time_changed(): waits look at the clock again */
   guint                   n_sent;
   gint64                  busy_usec;
   GpmPlan                *next_plan;     /* gpm_migrator_update_plan(): for the worker to take */
@@ -96,8 +99,9 @@ typedef struct {
   guint        n_skipped;
   guint        n_failed;
   guint        n_left;
+  guint        n_to_send;        /* of n_left, those the plan sends (not skipped): the ETA's */
   guint        n_sent;
-  gint64       sent_busy_usec;
+  gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;
 
 /* What the worker tells the caller's main context (gpm-migrator.c). */
@@ -148,6 +152,15 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
                                                    GpmPost         *post,
                                                    GpmPlan         *plan,
                                                    GpmJournalState  journal_state);
+/* The first file or folder of the takeout given to
+ * gpm_migrator_use_takeout() that cannot be read now (moved, its disk
+ * unplugged), else NULL. Any thread. */
+char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
+/* How many of @posts @plan sends: an audience with somewhere to go, not
+ * left out (the rule of _gpm_migrator_make_item(), without reading the
+ * posts again). Any thread. */
+guint            _gpm_migrator_count_to_send      (GPtrArray       *posts,
+                                                   GpmPlan         *plan);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 
@@ -156,6 +169,9 @@ GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 gpointer         _gpm_migrator_worker             (gpointer         data);
 gboolean         _gpm_migrator_wait_until         (Run             *run,
                                                    gint64           deadline);
+gboolean         _gpm_migrator_sleep              (Run             *run,
+                                                   gint64           usec,
+                                                   const char      *reason);
 gboolean         _gpm_migrator_checkpoint         (Run             *run);
 void             _gpm_migrator_waiting_event      (Run             *run,
                                                    gint64           usec,
@@ -167,6 +183,8 @@ gboolean         _gpm_migrator_backoff            (Run             *run,
                                                    const GError    *error);
 guint            _gpm_migrator_get_max_retries    (GpmMigrator     *self);
 void             _gpm_migrator_set_fatal          (Run             *run,
+                                                   const GError    *error);
+Next             _gpm_migrator_wait_for_pod       (Run             *run,
                                                    const GError    *error);
 Next             _gpm_migrator_after_auth_or_fatal (Run            *run,
                                                    const GError    *error);
@@ -226,6 +244,10 @@ CheckResult      _gpm_migrator_check_comment_again (Run            *run,
 gboolean         _gpm_migrator_process_post       (Run             *run,
                                                    GpmPost         *post);
 gboolean         _gpm_migrator_resolve_attempts   (Run             *run);
+/* Something could not be read from the takeout: while its file or folder
+ * is missing, waits for it. NEXT_RETRY: it came back; NEXT_GIVE_UP: it is
+ * there (the failure is the post's own); NEXT_STOP. */
+Next             _gpm_migrator_wait_for_takeout   (Run             *run);
 
 /* gpm-migrator-comments.c */
 gboolean         _gpm_migrator_post_own_comments  (Run             *run,

@@ -30,7 +30,9 @@ run_free (Run *run)
   g_free (run);
 }
 
-/* Waits until @deadline (monotonic µs), and while paused. FALSE when cancelled. */
+/* Waits until @deadline (monotonic µs), and while paused. FALSE when
+ * cancelled. Ends early, TRUE, when the wall clock may have jumped
+ * (gpm_migrator_time_changed()) and, for a pacing wait, with a new plan. */
 gboolean
 _gpm_migrator_wait_until (Run    *run,
                           gint64  deadline)
@@ -38,8 +40,10 @@ _gpm_migrator_wait_until (Run    *run,
   GpmMigrator *self = run->self;
   gint64 start = g_get_monotonic_time ();
   gboolean ok;
+  guint serial;
 
   g_mutex_lock (&self->mutex);
+  serial = self->time_serial;
   while (!self->cancel_requested)
     {
       if (self->pause_requested)
@@ -51,12 +55,60 @@ _gpm_migrator_wait_until (Run    *run,
         break;
       if (run->wait_for_plan && self->next_plan != NULL)
         break;
+      if (self->time_serial != serial)
+        break;
       g_cond_wait_until (&self->cond, &self->mutex, deadline);
     }
   ok = !self->cancel_requested;
   g_mutex_unlock (&self->mutex);
   run->wait_usec += g_get_monotonic_time () - start;
   return ok;
+}
+
+/* The longest the worker sleeps without looking at the wall clock: a
+ * machine that slept through a wait notices this long after waking. */
+#define WAKE_USEC ((gint64) 60 * G_USEC_PER_SEC)
+
+/* Waits @usec, and while paused. The wait is over once @usec have passed
+ * on either clock: the monotonic one stops while the machine sleeps (a
+ * night of suspend in the middle of a 24 hours' wait would make it 32),
+ * the wall clock may be set back (the monotonic one still ends it). When
+ * the two part (a wake-up, a clock set), the "waiting" with @reason (the
+ * one the caller sent before) is sent again with the time now left.
+ * FALSE when cancelled; TRUE early with a new plan for a pacing wait. */
+gboolean
+_gpm_migrator_sleep (Run        *run,
+                     gint64      usec,
+                     const char *reason)
+{
+  GpmMigrator *self = run->self;
+  gint64 mono_start = g_get_monotonic_time ();
+  gint64 real_start = gpm_get_real_time ();
+  gint64 mono_end = mono_start + usec;
+  gint64 real_end = real_start + usec;
+  gint64 drift = 0;
+
+  for (;;)
+    {
+      gint64 mono = g_get_monotonic_time ();
+      gint64 real = gpm_get_real_time ();
+      gint64 left = MIN (mono_end - mono, real_end - real);
+      gint64 now_drift = (real - real_start) - (mono - mono_start);
+      gboolean new_plan;
+
+      if (left <= 0)
+        return _gpm_migrator_checkpoint (run);
+      if (reason != NULL && ABS (now_drift - drift) > G_USEC_PER_SEC)
+        _gpm_migrator_waiting_event (run, left, reason);
+      drift = now_drift;
+      if (!_gpm_migrator_wait_until (run, mono + MIN (left, WAKE_USEC)))
+        return FALSE;
+      g_mutex_lock (&self->mutex);
+      new_plan = run->wait_for_plan && self->next_plan != NULL;
+      g_mutex_unlock (&self->mutex);
+      if (new_plan)
+        return TRUE;
+    }
 }
 
 /* Between steps: waits while paused. FALSE when cancelled. */
@@ -153,7 +205,7 @@ _gpm_migrator_backoff (Run          *run,
   reason = g_strdup_printf (_("%s — retry %u"), error != NULL ? error->message : "", attempt + 1);
   _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
   _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, error, (guint) ((ms + 999) / 1000), NULL);
-  return _gpm_migrator_wait_until (run, g_get_monotonic_time () + (gint64) ms * 1000);
+  return _gpm_migrator_sleep (run, (gint64) ms * 1000, reason);
 }
 
 guint
@@ -181,6 +233,17 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
 {
   if (is_auth_error (error))
     return wait_for_auth (run, error) ? NEXT_RETRY : NEXT_STOP;
+  /* A certificate that fails after it worked (it expired before the
+   * pod's admin renewed it, a captive portal): never bypassed, waited
+   * out like a pod that is down. Only when the pod answers otherwise
+   * does it stop the run. */
+  if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS))
+    {
+      Next next = _gpm_migrator_wait_for_pod (run, error);
+
+      if (next != NEXT_GIVE_UP)
+        return next;
+    }
   if (is_fatal_error (error))
     {
       _gpm_migrator_set_fatal (run, error);
@@ -189,9 +252,85 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
   return NEXT_GIVE_UP;
 }
 
+/* An error the whole pod (or the way to it) may be behind: unreachable,
+ * no answer, 5xx, a rate limit, an answer that is not what the pod gives
+ * (a maintenance page), a certificate that fails (expired before its
+ * renewal, a captive portal). */
+static gboolean
+is_outage_error (const GError *error)
+{
+  return _gpm_migrator_is_transient (error) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS);
+}
+
+/* A step failed with @error after all its retries. When the pod itself is
+ * down (for hours, for days: maintenance, a move, the laptop offline) the
+ * post is not to blame, and failing it (then the next, and the next: the
+ * whole queue in an afternoon, a run that ends and waits for the user)
+ * would be wrong: so the pod is asked something that needs no post (the
+ * account's aspects) and, while that fails too, asked again at the
+ * longest backoff, without end (pause and cancel end it; an ended
+ * session asks for a sign-in). NEXT_RETRY: it was down and is back (the
+ * step starts over, with its whole budget); NEXT_GIVE_UP: it answers, so
+ * the failure is the step's own; NEXT_STOP. */
+Next
+_gpm_migrator_wait_for_pod (Run          *run,
+                            const GError *error)
+{
+  GpmMigrator *self = run->self;
+  gboolean was_down = FALSE;
+  g_autoptr(GError) last = g_error_copy (error);
+
+  for (guint n = 0;; n++)
+    {
+      g_autoptr(GPtrArray) aspects = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autofree char *reason = NULL;
+      guint base_ms, max_ms;
+      guint64 ms;
+      gint64 start;
+
+      if (!_gpm_migrator_checkpoint (run))
+        return NEXT_STOP;
+      start = g_get_monotonic_time ();
+      aspects = gpm_pod_list_aspects (self->pod, NULL, &local);
+      run->io_usec += g_get_monotonic_time () - start;
+      if (aspects != NULL)
+        return was_down ? NEXT_RETRY : NEXT_GIVE_UP;
+      g_debug ("Is the pod there? %s", local->message);
+      if (is_auth_error (local))
+        {
+          if (!wait_for_auth (run, local))
+            return NEXT_STOP;
+          continue;
+        }
+      if (!is_outage_error (local))
+        return NEXT_GIVE_UP;
+      was_down = TRUE;
+      g_clear_error (&last);
+      last = g_steal_pointer (&local);
+
+      g_mutex_lock (&self->mutex);
+      base_ms = self->base_ms;
+      max_ms = self->max_ms;
+      g_mutex_unlock (&self->mutex);
+      /* from the longest backoff on: the step's own retries came first */
+      ms = gpm_pod_retry_delay_ms (last, MAX (n, 16), base_ms, max_ms, run->rand);
+      /* Translators: %s is why the pod cannot be reached */
+      reason = g_strdup_printf (_("The pod cannot be reached (%s). Nothing is lost: "
+                                  "the migration goes on by itself when it is back."), last->message);
+      _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
+      _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, last, (guint) ((ms + 999) / 1000), NULL);
+      if (!_gpm_migrator_sleep (run, (gint64) ms * 1000, reason))
+        return NEXT_STOP;
+    }
+}
+
 /* The retry policy of every step: a rate limit (at most MAX_RATE_LIMITED
  * times) and a transient error (at most @max_retries times, counted in
- * *@attempt) are waited out with _gpm_migrator_backoff(). */
+ * *@attempt) are waited out with _gpm_migrator_backoff(); past those,
+ * a pod that is down is waited for (_gpm_migrator_wait_for_pod()) with
+ * both budgets given back when it is back. */
 Next
 _gpm_migrator_after_transient (Run          *run,
                                const GError *error,
@@ -199,11 +338,21 @@ _gpm_migrator_after_transient (Run          *run,
                                guint        *rate_limited,
                                guint         max_retries)
 {
+  Next next;
+
   if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_RATE_LIMITED) && *rate_limited < MAX_RATE_LIMITED)
     return _gpm_migrator_backoff (run, (*rate_limited)++, error) ? NEXT_RETRY : NEXT_STOP;
   if (_gpm_migrator_is_transient (error) && *attempt < max_retries)
     return _gpm_migrator_backoff (run, (*attempt)++, error) ? NEXT_RETRY : NEXT_STOP;
-  return NEXT_GIVE_UP;
+  if (!_gpm_migrator_is_transient (error))
+    return NEXT_GIVE_UP;
+  next = _gpm_migrator_wait_for_pod (run, error);
+  if (next == NEXT_RETRY)
+    {
+      *attempt = 0;
+      *rate_limited = 0;
+    }
+  return next;
 }
 
 /* _gpm_migrator_after_auth_or_fatal(), then _gpm_migrator_after_transient(). */
@@ -246,7 +395,7 @@ _gpm_migrator_wait_for_turn (Run *run)
 
   for (;;)
     {
-      gint64 now = g_get_real_time ();
+      gint64 now = gpm_get_real_time ();
       guint delay, cap;
       gboolean new_plan;
 
@@ -259,6 +408,11 @@ _gpm_migrator_wait_for_turn (Run *run)
       if (new_plan)
         return TRUE;
 
+      /* The wall clock was set back since the last post: that post was
+       * now at the latest (else the wait for it would last until the
+       * clock is back where it was) */
+      if (run->last_post_usec > now)
+        run->last_post_usec = now;
       if (delay > 0 && run->last_post_usec > 0 && now < run->last_post_usec + (gint64) delay * G_USEC_PER_SEC)
         {
           gint64 wait = run->last_post_usec + (gint64) delay * G_USEC_PER_SEC - now;
@@ -267,7 +421,7 @@ _gpm_migrator_wait_for_turn (Run *run)
                                                                        delay);
 
           _gpm_migrator_waiting_event (run, wait, reason);
-          if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
+          if (!_gpm_migrator_sleep (run, wait, reason))
             return FALSE;
           continue;
         }
@@ -285,7 +439,7 @@ _gpm_migrator_wait_for_turn (Run *run)
                                                                            cap);
 
               _gpm_migrator_waiting_event (run, wait, reason);
-              if (!_gpm_migrator_wait_until (run, g_get_monotonic_time () + wait))
+              if (!_gpm_migrator_sleep (run, wait, reason))
                 return FALSE;
               continue;
             }
@@ -334,6 +488,17 @@ resolve_aspects (Run *run)
         {
           if (!_gpm_migrator_backoff (run, attempt++, error))
             return FALSE;
+          continue;
+        }
+      /* A pod that is down when a run starts (after a reboot, before the
+       * network is up) is waited for, not a reason to stop */
+      if (is_outage_error (error))
+        {
+          Next next = _gpm_migrator_wait_for_pod (run, error);
+
+          if (next == NEXT_STOP)
+            return FALSE;
+          attempt = 0;
           continue;
         }
       _gpm_migrator_set_fatal (run, error);
@@ -436,6 +601,7 @@ take_next_plan (Run        *run,
   g_ptr_array_unref (*queue);
   *queue = next;
   run->n_left = next->len;
+  run->n_to_send = _gpm_migrator_count_to_send (next, run->plan);
   _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
 }
@@ -494,6 +660,7 @@ _gpm_migrator_worker (gpointer data)
       }
   run->n_total = run->posts->len;
   run->n_left = queue->len;
+  run->n_to_send = _gpm_migrator_count_to_send (queue, run->plan);
   _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);

@@ -168,19 +168,25 @@ compute_eta (Run *run)
   gint64 eta;
   guint delay, cap;
 
-  if (run->n_left == 0)
+  /* the posts that will be sent: one the plan skips takes no time */
+  guint n = MIN (run->n_to_send, run->n_left);
+
+  if (n == 0)
     return 0;
   g_mutex_lock (&self->mutex);
   delay = self->delay;
   cap = self->max_per_day;
   g_mutex_unlock (&self->mutex);
 
-  per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent / G_USEC_PER_SEC : -1;
+  /* A post's own work (photos, request), its waits left out: they are the
+   * delay and the cap, counted below (counted here too, the delay came
+   * in twice and each night under the cap spread over every post). */
+  per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent : -1;
   if (per_post < 0 && delay == 0)
     return -1;
-  eta = (gint64) run->n_left * (MAX (per_post, 1) + delay);
-  if (cap > 0 && run->n_left > cap)
-    eta = MAX (eta, (gint64) ((run->n_left - 1) / cap) * 24 * 3600);
+  eta = ((gint64) n * (MAX (per_post, 0) + (gint64) delay * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
+  if (cap > 0 && n > cap)
+    eta = MAX (eta, (gint64) ((n - 1) / cap) * 24 * 3600);
   return eta;
 }
 
@@ -230,6 +236,7 @@ gpm_migrator_dispose (GObject *object)
   if (self->comments_destroy != NULL)
     g_clear_pointer (&self->comments_data, self->comments_destroy);
   self->comments_func = NULL;
+  g_clear_object (&self->takeout);
 
   G_OBJECT_CLASS (gpm_migrator_parent_class)->dispose (object);
 }
@@ -738,6 +745,18 @@ gpm_migrator_resume (GpmMigrator *self)
   set_request (self, &self->pause_requested, FALSE);
   if (self->state == GPM_MIGRATOR_STATE_PAUSED)
     set_state (self, GPM_MIGRATOR_STATE_RUNNING);
+}
+
+/* Thread-safe. */
+void
+gpm_migrator_time_changed (GpmMigrator *self)
+{
+  g_return_if_fail (GPM_IS_MIGRATOR (self));
+
+  g_mutex_lock (&self->mutex);
+  self->time_serial++;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
 }
 
 /* Thread-safe (also called from a GCancellable's "cancelled"). */

@@ -265,6 +265,9 @@ gboolean     gpm_migrator_run_finish       (GpmMigrator   *self,
 void         gpm_migrator_pause            (GpmMigrator *self);
 void         gpm_migrator_resume           (GpmMigrator *self);
 void         gpm_migrator_cancel           (GpmMigrator *self);
+/* The machine woke from sleep or its wall clock was set: the worker's
+ * waits look at the clock now (else within a minute). Thread-safe. */
+void         gpm_migrator_time_changed     (GpmMigrator *self);
 
 GpmMigratorState gpm_migrator_get_state    (GpmMigrator *self);
 guint        gpm_migrator_get_n_total      (GpmMigrator *self);

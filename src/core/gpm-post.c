@@ -299,8 +299,7 @@ link_has_url (GpmPost *post)
 gboolean
 gpm_post_has_link_url (GpmPost *self)
 {
-  FullView *view;
-  gboolean has, scoped, read;
+  gboolean has, scoped;
   guint16 flags;
 
   g_return_val_if_fail (GPM_IS_POST (self), FALSE);
@@ -319,15 +318,32 @@ gpm_post_has_link_url (GpmPost *self)
          link_has_url (gpm_post_get_reshared_post (self)));
   /* Kept only when the attachments were read (not while the takeout is
    * still loading, or gone: then the next call tries again). */
-  view = g_private_get (&full_view);
-  g_bit_lock (&self->lock, POST_LOCK_BIT);
-  read = (self->flags & POST_FULL_LOADED) || (view != NULL && view->post == self && view->full != NULL);
-  if (read)
-    self->flags |= POST_LINK_URL_KNOWN | (has ? POST_HAS_LINK_URL : 0);
-  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (gpm_post_full_is_readable (self))
+    {
+      g_bit_lock (&self->lock, POST_LOCK_BIT);
+      self->flags |= POST_LINK_URL_KNOWN | (has ? POST_HAS_LINK_URL : 0);
+      g_bit_unlock (&self->lock, POST_LOCK_BIT);
+    }
   if (scoped)
     gpm_post_end_full_view (self);
   return has;
+}
+
+gboolean
+gpm_post_full_is_readable (GpmPost *self)
+{
+  FullView *view;
+  gboolean loaded;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  loaded = (self->flags & POST_FULL_LOADED) != 0;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (loaded)
+    return TRUE;
+  view = g_private_get (&full_view);
+  return view != NULL && view->post == self && view->full != NULL;
 }
 
 GBytes *

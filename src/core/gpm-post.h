@@ -146,6 +146,12 @@ gboolean           gpm_post_begin_full_view_if_free (GpmPost *self);
  * kept as a bit, not as the attachments (the post list asks it of every
  * row, the plan's count of every post). */
 gboolean           gpm_post_has_link_url          (GpmPost *self);
+/* Whether @self's attachments are there for this thread: read for good
+ * already, or in its full view. FALSE when the post's JSON could not be
+ * read again (its takeout moved, its disk unplugged): the getters then
+ * answer as if the post had no attachments, so nothing built from them
+ * may be taken for the post. */
+gboolean           gpm_post_full_is_readable      (GpmPost *self);
 /* The post's JSON (kept, deflated, or read again from its takeout). */
 GBytes            *gpm_post_dup_json              (GpmPost  *self,
                                                    GError  **error);

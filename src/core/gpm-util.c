@@ -154,3 +154,26 @@ gpm_i18n_init (void)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }
+
+/* Set by tests only (a jump of the wall clock), read from any thread. */
+static gint64 real_time_offset;
+G_LOCK_DEFINE_STATIC (real_time_offset);
+
+gint64
+gpm_get_real_time (void)
+{
+  gint64 offset;
+
+  G_LOCK (real_time_offset);
+  offset = real_time_offset;
+  G_UNLOCK (real_time_offset);
+  return g_get_real_time () + offset;
+}
+
+void
+gpm_set_real_time_offset (gint64 usec)
+{
+  G_LOCK (real_time_offset);
+  real_time_offset = usec;
+  G_UNLOCK (real_time_offset);
+}

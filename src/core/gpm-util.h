@@ -59,4 +59,11 @@ JsonObject *gpm_json_array_get_object (JsonArray  *array,
  * README is translated too (LANGUAGE=de). */
 void gpm_i18n_init (void);
 
+/* The wall clock (µs since the epoch, UTC) that the journal's times and
+ * the migrator's pacing read: g_get_real_time() plus an offset that only
+ * tests set (gpm_set_real_time_offset()), to stand for a night of
+ * suspend or a clock set back without waiting for it. */
+gint64 gpm_get_real_time        (void);
+void   gpm_set_real_time_offset (gint64 usec);
+
 G_END_DECLS

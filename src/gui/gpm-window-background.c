@@ -272,6 +272,17 @@ _gpm_window_background_close (GpmWindow *self)
 /* Going on after a restart */
 
 static void resume_failed (GpmWindow *self, const char *why);
+static void resume_later  (GpmWindow *self, const GError *error);
+
+/* Why a resumed migration could not start that passes by itself: at login
+ * the network is often not up yet, and the pod may be down for the night
+ * (or its certificate expired until its admin renews it). The migrator
+ * waits such things out within a run; the start waits for them too. */
+static gboolean
+resume_error_passes (const GError *error)
+{
+  return gpm_pod_error_is_transient (error) || g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS);
+}
 
 static void
 resume_prepared_cb (GObject      *source,
@@ -284,9 +295,13 @@ resume_prepared_cb (GObject      *source,
 
   if (!gpm_migrate_page_prepare_finish (page, result, &error))
     {
-      resume_failed (self, error->message);
+      if (self->resume != NULL && resume_error_passes (error))
+        resume_later (self, error);
+      else
+        resume_failed (self, error->message);
       return;
     }
+  self->resume_retries = 0;
   _gpm_window_set_state_journal (self, gpm_migrate_page_get_journal (page));
   if (self->resume == NULL)
     return;
@@ -399,6 +414,8 @@ resume_sign_in_cb (GObject      *source,
       gpm_application_remember_pod (get_app (s->window), s->pod);
       resume_signed_in (s->window, s->pod);
     }
+  else if (s->window->resume != NULL && resume_error_passes (error))
+    resume_later (s->window, error);
   else
     resume_failed (s->window, error->message);
   sign_in_free (s);
@@ -462,6 +479,48 @@ _gpm_window_background_imported (GpmWindow *self)
   return TRUE;
 }
 
+/* The first retry after this many seconds, doubled each time up to the
+ * most (the migrator's longest backoff). */
+#define RESUME_RETRY_FIRST_SECONDS 5
+#define RESUME_RETRY_MAX_SECONDS   300
+
+static gboolean
+resume_retry_cb (gpointer data)
+{
+  GpmWindow *self = data;
+
+  self->resume_retry_id = 0;
+  if (self->resume != NULL && self->shown_import != NULL)
+    _gpm_window_background_imported (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Signs in and prepares again in a while, as long as it takes; says so
+ * once. */
+static void
+resume_later (GpmWindow    *self,
+              const GError *error)
+{
+  guint seconds = RESUME_RETRY_FIRST_SECONDS << MIN (self->resume_retries, 6);
+
+  seconds = MIN (seconds, RESUME_RETRY_MAX_SECONDS);
+  if (self->resume_retries++ == 0)
+    {
+      const char *pod = NULL;
+      g_autofree char *message = NULL;
+
+      g_variant_lookup (self->resume, "pod", "&s", &pod);
+      if (pod != NULL && strstr (pod, "://") != NULL)
+        pod = strstr (pod, "://") + 3;
+      /* Translators: %s is the pod's address (a toast: short) */
+      message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
+      gpm_window_add_toast (self, message);
+    }
+  g_debug ("Resuming the migration in %u s: %s", seconds, error->message);
+  g_clear_handle_id (&self->resume_retry_id, g_source_remove);
+  self->resume_retry_id = g_timeout_add_seconds (seconds, resume_retry_cb, self);
+}
+
 static void
 resume_failed (GpmWindow  *self,
                const char *why)
@@ -470,10 +529,68 @@ resume_failed (GpmWindow  *self,
                                               why);
 
   g_clear_pointer (&self->resume, g_variant_unref);
+  g_clear_handle_id (&self->resume_retry_id, g_source_remove);
+  g_clear_handle_id (&self->resume_files_id, g_source_remove);
   gpm_window_add_toast (self, message);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "migrate") == 0 &&
       !gpm_migrate_page_is_running (self->migrate_page))
     gtk_stack_set_visible_child_name (self->main_stack, self->shown_import ? "review" : "welcome");
+}
+
+/* How often the takeout of a migration being resumed is looked for. */
+#define RESUME_FILES_POLL_SECONDS 10
+
+/* The first of @record's takeout files that is not there, else NULL. */
+static char *
+dup_missing_path (GVariant *record)
+{
+  g_autofree const char **paths = NULL;
+
+  if (record == NULL || !g_variant_lookup (record, "paths", "^a&s", &paths) || paths == NULL)
+    return NULL;
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (!g_file_test (paths[i], G_FILE_TEST_EXISTS))
+      return g_strdup (paths[i]);
+  return NULL;
+}
+
+static gboolean
+resume_files_cb (gpointer data)
+{
+  GpmWindow *self = data;
+  g_autofree char *missing = NULL;
+
+  if (self->resume == NULL)
+    {
+      self->resume_files_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  missing = dup_missing_path (self->resume);
+  if (missing != NULL)
+    return G_SOURCE_CONTINUE;
+  self->resume_files_id = 0;
+  gpm_window_resume_unfinished (self);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_gpm_window_background_import_failed (GpmWindow *self)
+{
+  g_autofree char *missing = dup_missing_path (self->resume);
+  g_autofree char *message = NULL;
+
+  if (missing == NULL)
+    return FALSE;
+  if (self->resume_files_id == 0)
+    {
+      g_autofree char *name = g_path_get_basename (missing);
+
+      /* Translators: %s is the takeout's file or folder name (a toast: short) */
+      message = g_strdup_printf (_("Waiting for %s: is its disk plugged in?"), name);
+      gpm_window_add_toast (self, message);
+      self->resume_files_id = g_timeout_add_seconds (RESUME_FILES_POLL_SECONDS, resume_files_cb, self);
+    }
+  return TRUE;
 }
 
 void
@@ -580,6 +697,8 @@ _gpm_window_background_dispose (GpmWindow *self)
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_data (self->watched, self);
   g_clear_weak_pointer (&self->watched);
+  g_clear_handle_id (&self->resume_retry_id, g_source_remove);
+  g_clear_handle_id (&self->resume_files_id, g_source_remove);
   g_clear_pointer (&self->resume, g_variant_unref);
   if (self->held != NULL)
     gpm_application_release_migration (self->held);

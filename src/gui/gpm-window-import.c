@@ -307,6 +307,9 @@ import_done_cb (GObject      *object,
         }
       gtk_stack_set_visible_child_name (self->main_stack,
                                         self->shown_import != NULL ? "review" : "welcome");
+      /* resuming at login, the takeout's disk not there yet: wait for it */
+      if (_gpm_window_background_import_failed (self))
+        return;
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = g_strdup_printf (_("Could not open the takeout: %s"), error->message);

@@ -71,6 +71,9 @@ struct _GpmWindow
   GpmMigrator          *watched;        /* (weak) the running one: its progress in the notification */
   gint64                next_post_at;   /* monotonic µs of the next post while waiting, 0 none */
   GVariant             *resume;         /* the unfinished migration being resumed (a{sv}) */
+  guint                 resume_retry_id; /* signing in again for it, the pod not reached yet */
+  guint                 resume_files_id; /* its takeout missing: looking for it again */
+  guint                 resume_retries;
   gboolean              backgrounded;   /* closed while its migration runs: hidden, not gone */
 };
 
@@ -122,6 +125,11 @@ void        _gpm_window_background_dispose (GpmWindow     *self);
 gboolean    _gpm_window_background_close  (GpmWindow      *self);
 /* A takeout opened to resume a migration: signs in and starts it (TRUE). */
 gboolean    _gpm_window_background_imported (GpmWindow    *self);
+/* The takeout of a migration being resumed could not be opened: when one
+ * of its files is missing (its disk not plugged in or mounted yet at
+ * login, a folder moved), says so and opens it again once it is back
+ * (TRUE); FALSE when not resuming or nothing is missing. */
+gboolean    _gpm_window_background_import_failed (GpmWindow *self);
 
 /* For tests */
 

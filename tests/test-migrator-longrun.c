@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-migrator-longrun.c: what months of posting meet, against the pod
+ * double (test-migrator-common.c): the pod down for longer than the
+ * retries last (its port closed, a maintenance page, its certificate),
+ * the machine asleep in the middle of a wait (the wall clock moved on, the
+ * monotonic one did not: gpm_set_real_time_offset() and
+ * gpm_migrator_time_changed() stand for it, so nothing here sleeps for
+ * real), the daily cap across a night, photos uploaded before a sleep,
+ * a clock set hours ahead of the pod's, the takeout's disk unplugged.
+ * Each ends with every postable post on the pod exactly once. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gpm-import.h"
+#include "gpm-util.h"
+#include "test-migrator-common.h"
+
+/* ------------------------------------------------------------ the pod down */
+
+typedef struct {
+  Fixture     *f;
+  GpmMigrator *migrator;
+  guint        n_outage_waits;   /* "waiting" for a pod that cannot be reached */
+  guint        up_after;         /* the pod comes back after this many of them */
+  gboolean     stopped;          /* the test stopped the pod's machine */
+} Outage;
+
+static void
+outage_waiting (GpmMigrator *migrator,
+                guint        seconds,
+                const char  *reason,
+                Outage      *o)
+{
+  if (strstr (reason, "cannot be reached") == NULL)
+    return;
+  if (++o->n_outage_waits == o->up_after)
+    {
+      if (o->stopped)
+        gpm_test_pod_set_down (o->f->server, FALSE);
+      gpm_test_pod_clear_faults (o->f->server);
+    }
+}
+
+static void
+outage_post_finished (GpmMigrator *migrator,
+                      GpmPost     *post,
+                      int          journal_state,
+                      GError      *error,
+                      Outage      *o)
+{
+  /* After the first post the pod's machine goes away for a long while */
+  if (!o->stopped && o->n_outage_waits == 0 && journal_state == GPM_JOURNAL_STATE_POSTED)
+    {
+      o->stopped = TRUE;
+      gpm_test_pod_set_down (o->f->server, TRUE);
+    }
+}
+
+/* The pod's machine stops after the first post (every connection refused)
+ * for longer than any post's retries last: the run waits for it, asking
+ * every few minutes, and goes on when it is back. No post is marked failed
+ * (the old code failed every remaining post, a few minutes each, and ended
+ * the run: a migration stopped until the user noticed). */
+static void
+test_pod_stopped (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Outage o = { f, migrator, 0, 5, FALSE };
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  /* a second between posts: the pod stops before the next one */
+  gpm_migrator_set_delay (migrator, 1);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (outage_waiting), &o);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (outage_post_finished), &o);
+  assert_complete_run (f, migrator);
+  g_assert_true (o.stopped);
+  g_assert_cmpuint (o.n_outage_waits, >=, 5);
+}
+
+/* A maintenance page: 503 to every request (the own posts' listing and the
+ * aspects too) for longer than the retries last. */
+static void
+test_pod_maintenance (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Outage o = { f, migrator, 0, 4, FALSE };
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_test_pod_inject_fault (f->server, NULL, GPM_TEST_POD_FAULT_STATUS, 503, 10000);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (outage_waiting), &o);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (o.n_outage_waits, ==, 4);
+}
+
+/* Only the post requests fail while the rest of the pod answers: that is
+ * the post's own failure, reported as before (not waited for without end). */
+static void
+test_post_fails_pod_up (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  RunState state = { 0 };
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_STATUS, 503, 1000);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 6);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 0);
+  run_state_clear (&state);
+}
+
+/* ---------------------------------------------------------- clock jumps */
+
+typedef struct {
+  Fixture     *f;
+  GpmMigrator *migrator;
+  guint        n_posted;          /* posted so far by this run */
+  GArray      *posted_at_jump;    /* n_posted when each jump was made */
+  gint64       jumps[8];          /* seconds to move the clock on at each wait (0: end) */
+  guint        n_jumps;
+  gboolean     cleanup_photos;    /* the pod's daily photo cleanup runs during the first jump */
+  guint        jump_source;
+} Sleeper;
+
+static gint64 clock_offset;
+
+static void
+jump_clock (gint64 seconds)
+{
+  clock_offset += seconds * G_USEC_PER_SEC;
+  gpm_set_real_time_offset (clock_offset);
+}
+
+static gboolean
+sleeper_jump (gpointer data)
+{
+  Sleeper *s = data;
+
+  s->jump_source = 0;
+  if (s->n_jumps >= G_N_ELEMENTS (s->jumps) || s->jumps[s->n_jumps] == 0)
+    return G_SOURCE_REMOVE;
+  g_array_append_val (s->posted_at_jump, s->n_posted);
+  if (s->cleanup_photos && s->n_jumps == 0)
+    g_assert_cmpuint (gpm_test_pod_cleanup_pending_photos (s->f->server, 0), >, 0);
+  /* The machine slept this long: the wall clock moved on, the monotonic
+   * one did not (the worker is in the middle of its wait by now). */
+  jump_clock (s->jumps[s->n_jumps++]);
+  gpm_migrator_time_changed (s->migrator);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sleeper_waiting (GpmMigrator *migrator,
+                 guint        seconds,
+                 const char  *reason,
+                 Sleeper     *s)
+{
+  if (s->jump_source == 0)
+    s->jump_source = g_timeout_add (300, sleeper_jump, s);
+}
+
+static void
+sleeper_post_finished (GpmMigrator *migrator,
+                       GpmPost     *post,
+                       int          journal_state,
+                       GError      *error,
+                       Sleeper     *s)
+{
+  if (journal_state == GPM_JOURNAL_STATE_POSTED)
+    s->n_posted++;
+}
+
+static void
+sleeper_init (Sleeper     *s,
+              Fixture     *f,
+              GpmMigrator *migrator)
+{
+  s->f = f;
+  s->migrator = migrator;
+  s->posted_at_jump = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect (migrator, "waiting", G_CALLBACK (sleeper_waiting), s);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (sleeper_post_finished), s);
+}
+
+static void
+sleeper_clear (Sleeper *s)
+{
+  g_clear_handle_id (&s->jump_source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (s->migrator, s);
+  g_clear_pointer (&s->posted_at_jump, g_array_unref);
+}
+
+static void
+clock_tear_down (Fixture       *f,
+                 gconstpointer  data)
+{
+  clock_offset = 0;
+  gpm_set_real_time_offset (0);
+  fixture_tear_down (f, data);
+}
+
+/* An hour between posts, and the machine asleep through each of those
+ * hours: a post follows each wake-up at once, as it would have without the
+ * sleep (the old wait, on the monotonic clock, would have lasted another
+ * hour after each wake-up: here, the test's timeout). */
+static void
+test_sleep_between_posts (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+
+  for (guint i = 0; i < 7; i++)
+    s.jumps[i] = 3600;
+  gpm_migrator_set_delay (migrator, 3600);
+  sleeper_init (&s, f, migrator);
+  assert_complete_run (f, migrator);
+  /* one wait (and one sleep) between two posts, no more */
+  g_assert_cmpuint (s.n_posted, ==, 6);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 5);
+  for (guint i = 0; i < s.posted_at_jump->len; i++)
+    g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, i), ==, i + 1);
+  sleeper_clear (&s);
+}
+
+/* Two posts a day. After the first two, the machine sleeps for a night (8
+ * hours): still within the 24 hours, nothing more goes. Then it is awake
+ * for the rest of the day: two more, not a burst of the rest. */
+static void
+test_daily_cap_across_night (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+  const gint64 jumps[] = { 8 * 3600, 16 * 3600 + 5, 8 * 3600, 16 * 3600 + 5, 0 };
+
+  memcpy (s.jumps, jumps, sizeof jumps);
+  gpm_migrator_set_max_per_day (migrator, 2);
+  sleeper_init (&s, f, migrator);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (s.n_posted, ==, 6);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 4);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 0), ==, 2);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 1), ==, 2);   /* nothing during the night */
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 2), ==, 4);   /* two the next day */
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 3), ==, 4);
+  sleeper_clear (&s);
+}
+
+/* A rate limit with a Retry-After of two hours after the photos of a post
+ * were uploaded; the machine sleeps two days meanwhile, and the pod's
+ * daily cleanup destroys the pending photos. The photos are uploaded
+ * afresh: the post arrives whole at the first request, no copy without
+ * its photos is made (and federated) and taken back. The old code
+ * measured the photos' age on the monotonic clock, which a sleep stops. */
+static void
+test_photos_after_sleep (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+  const char *path = f->api ? "/api/v1/posts" : "/status_messages";
+
+  s.jumps[0] = 2 * 24 * 3600;
+  s.cleanup_photos = TRUE;
+  /* p00 (no photo) goes as usual (a harmless fault takes its turn in the
+   * queue), the rate limit meets p01 (one photo) */
+  gpm_test_pod_inject_fault (f->server, path, GPM_TEST_POD_FAULT_SLOW, 1, 1);
+  gpm_test_pod_inject_fault (f->server, path, GPM_TEST_POD_FAULT_RATE_LIMIT, 7200, 1);
+  sleeper_init (&s, f, migrator);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 1);
+  /* one request per post, the refused one, and no repair */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, path), ==, 6 + 1);
+  sleeper_clear (&s);
+}
+
+/* The computer's clock is six hours ahead of the pod's (set by hand to
+ * the local time of a trip, the time zone left as it was). The answer to
+ * a post request is lost after the pod stored it: the look on the pod
+ * must find it all the same, and not send it again. */
+static void
+test_clock_ahead_of_pod (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+
+  jump_clock (6 * 3600);
+  gpm_test_pod_inject_fault (f->server, f->api ? "/api/v1/posts" : "/status_messages",
+                             GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE, 0, 2);
+  assert_complete_run (f, migrator);
+}
+
+/* ---------------------------------------------------------- how long */
+
+typedef struct {
+  guint n_checked;
+  guint delay;
+} EtaCheck;
+
+static void
+eta_post_finished (GpmMigrator *migrator,
+                   GpmPost     *post,
+                   int          journal_state,
+                   GError      *error,
+                   EtaCheck    *c)
+{
+  gint64 eta = gpm_migrator_get_eta (migrator);
+  guint n_left;
+
+  if (journal_state != GPM_JOURNAL_STATE_POSTED)
+    return;
+  /* the posts still to send (6 of the fixture's 8 are; the two the plan
+   * skips take no time, though they are "left" until their turn) */
+  n_left = 6 - ++c->n_checked;
+  /* the delay per post left, and the (loopback) posts' own work: not
+   * the delay twice (a post's time counted its wait for its turn) */
+  g_assert_cmpint (eta, >=, (gint64) n_left * c->delay);
+  g_assert_cmpint (eta, <=, (gint64) n_left * c->delay + 1);
+}
+
+/* The time left shown while the migration runs follows the pace, for the
+ * posts that will be sent. */
+static void
+test_eta_follows_pace (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  EtaCheck c = { 0, 1 };
+
+  gpm_migrator_set_delay (migrator, c.delay);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (eta_post_finished), &c);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (c.n_checked, ==, 6);
+}
+
+/* ------------------------------------------------------ the takeout gone */
+
+typedef struct {
+  char    *root;      /* the takeout folder */
+  char    *away;      /* where it is while "unplugged" */
+  gboolean gone;
+  guint    n_missing_waits;
+  guint    n_posted;
+} Unplug;
+
+static void
+unplug_post_finished (GpmMigrator *migrator,
+                      GpmPost     *post,
+                      int          journal_state,
+                      GError      *error,
+                      Unplug      *u)
+{
+  g_assert_cmpint (journal_state, ==, GPM_JOURNAL_STATE_POSTED);
+  /* after the first post, the disk the takeout is on goes */
+  if (u->n_posted++ == 0)
+    {
+      g_assert_cmpint (g_rename (u->root, u->away), ==, 0);
+      u->gone = TRUE;
+    }
+}
+
+static void
+unplug_waiting (GpmMigrator *migrator,
+                guint        seconds,
+                const char  *reason,
+                Unplug      *u)
+{
+  if (strstr (reason, "cannot be found") == NULL)
+    return;
+  /* the message names the path the user has to bring back */
+  g_assert_nonnull (strstr (reason, u->root));
+  if (++u->n_missing_waits == 3)
+    {
+      g_assert_cmpint (g_rename (u->away, u->root), ==, 0);
+      u->gone = FALSE;
+    }
+}
+
+/* The takeout's disk is unplugged in the middle of the migration (or the
+ * folder moved): the run says which path it cannot find and waits for it,
+ * and when it is back goes on. No post is marked failed, and none is sent
+ * without what it could not read: the old code sent the rest converted
+ * without their attachments (here the link: a post's JSON read again for
+ * them failed silently), so they arrived broken, for good. */
+static void
+test_takeout_unplugged (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("gpm-unplug-XXXXXX", &error);
+  g_autofree char *root = g_build_filename (tmp, "takeout", NULL);
+  g_autofree char *away = g_build_filename (tmp, "away", NULL);
+  g_autofree char *dir = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+  const char *paths[] = { root, NULL };
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GpmMigrator) migrator = NULL;
+  g_autoptr(GPtrArray) on_pod = NULL;
+  Unplug u = { root, away, FALSE, 0, 0 };
+  RunState state = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/2018070%u - Linked %u.json", dir, i + 1, i);
+      g_autofree char *json = g_strdup_printf (
+        "{\"resourceName\": \"users/1/posts/linked-%u\", \"creationTime\": \"2018-07-0%u 10:00:00+0000\","
+        " \"content\": \"Worth reading %u\", \"link\": {\"url\": \"https://example.org/article-%u\","
+        " \"title\": \"Article %u\"},"
+        " \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}}",
+        i, i + 1, i, i, i);
+
+      g_file_set_contents (path, json, -1, &error);
+      g_assert_no_error (error);
+    }
+  import = gpm_import_new (paths);
+  gpm_import_run (import, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (gpm_import_get_posts (import)->len, ==, 3);
+
+  migrator = gpm_migrator_new (f->pod, f->journal);
+  gpm_migrator_use_takeout (migrator, gpm_import_get_takeout (import), NULL);
+  /* a second between posts: the takeout is gone before the third is read */
+  gpm_migrator_set_delay (migrator, 1);
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  g_clear_pointer (&f->posts, g_ptr_array_unref);
+  f->posts = g_ptr_array_ref (gpm_import_get_posts (import));
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (unplug_post_finished), &u);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (unplug_waiting), &u);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  run_state_clear (&state);
+
+  g_assert_cmpuint (u.n_missing_waits, >=, 3);
+  g_assert_false (u.gone);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 3);
+  on_pod = gpm_test_pod_dup_posts (f->server);
+  g_assert_cmpuint (on_pod->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const GpmTestPodPost *p = g_ptr_array_index (on_pod, i);
+      g_autofree char *words = g_strdup_printf ("Worth reading %u", i);
+      g_autofree char *link = g_strdup_printf ("https://example.org/article-%u", i);
+
+      g_assert_nonnull (strstr (p->text, words));
+      g_assert_nonnull (strstr (p->text, link));
+    }
+  gpm_test_remove_tree (tmp);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint api = 0; api < 2; api++)
+    {
+      const char *kind = api ? "api" : "web";
+      gconstpointer data = GINT_TO_POINTER (api);
+      g_autofree char *stopped = g_strdup_printf ("/migrator/%s/longrun/pod-stopped", kind);
+      g_autofree char *maintenance = g_strdup_printf ("/migrator/%s/longrun/pod-maintenance", kind);
+      g_autofree char *post_fails = g_strdup_printf ("/migrator/%s/longrun/post-fails-pod-up", kind);
+      g_autofree char *sleep = g_strdup_printf ("/migrator/%s/longrun/sleep-between-posts", kind);
+      g_autofree char *night = g_strdup_printf ("/migrator/%s/longrun/daily-cap-across-night", kind);
+      g_autofree char *photos = g_strdup_printf ("/migrator/%s/longrun/photos-after-sleep", kind);
+      g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
+      g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
+      g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
+
+      g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
+      g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
+      g_test_add (post_fails, Fixture, data, fixture_set_up, test_post_fails_pod_up, fixture_tear_down);
+      g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
+      g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
+      g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);
+      g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
+      g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);
+      if (!api)   /* the same worker either way; its waits are real here */
+        g_test_add (eta, Fixture, data, fixture_set_up, test_eta_follows_pace, fixture_tear_down);
+    }
+  return g_test_run ();
+}
