@@ -24,13 +24,13 @@
 /* GTK 4.8's list view keeps up to 200 rows around its anchor and creates,
  * binds and measures them all at once when a list fills up: 80 ms and more
  * for these rows. The view sees a slice of the list that grows by ROWS_STEP
- * a frame until it holds more rows than the view keeps, then all of it. It
- * starts empty: the first frame of a page just shown lays out and paints
- * all of it the first time (30-50 ms at 100,000 posts with 12 rows).
+ * a frame until it holds more rows than the view keeps, then all of it.
  * Each step also makes the X11 toplevel measure the whole window again
  * (GtkWindow's compute-size in the frame's update phase): about 12 ms a frame
  * with cairo for 12 rows, 14 for 24, 24-35 ms for the first steps, so the
- * steps are kept small. */
+ * steps are kept small. It starts empty: the first frame of a page just
+ * shown lays out and paints all of it the first time (30-50 ms of CPU at
+ * 100,000 posts with 12 rows in it). */
 #define ROWS_STEP 12
 #define ROWS_LIMIT 240
 #define ROWS_ALL GPM_POST_LIST_SLICE_ALL
@@ -277,7 +277,9 @@ grow_rows_cb (GtkWidget     *widget,
 static void
 start_growing (GpmPostList *self)
 {
-  gpm_post_list_slice_set_size (self->slice, 0);
+  /* None in the first frame (see ROWS_STEP), once there are frames: a
+   * view never shown has its first rows as before */
+  gpm_post_list_slice_set_size (self->slice, gtk_widget_get_realized (GTK_WIDGET (self->list_view)) ? 0 : ROWS_STEP);
   self->grown_to = G_MAXUINT;
   if (self->grow_id == 0)
     self->grow_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), grow_rows_cb, self, NULL);
@@ -702,6 +704,10 @@ view_realize_cb (GpmPostList *self)
 {
   self->clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view)));
   self->layout_id = g_signal_connect_after (self->clock, "layout", G_CALLBACK (layout_cb), self);
+  /* Shown for the first time (the review page when the first posts
+   * arrive): its first frame without rows, as start_growing() does */
+  if (self->grow_id != 0 && self->grown_to == G_MAXUINT)
+    gpm_post_list_slice_set_size (self->slice, 0);
   /* rows left waiting when it was unrealized */
   if (self->fill_id == 0)
     self->fill_id = g_timeout_add (FILL_DELAY, start_filling_cb, self);
