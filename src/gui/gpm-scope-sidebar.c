@@ -431,13 +431,7 @@ build (GpmScopeSidebar *self,
 {
   g_autoptr(GTask) task = NULL;
 
-  /* The index replaced (the one a live rebuild made while the takeout
-   * loads) is freed in a worker: at 100,000 posts that is 15-20 ms */
-  if (self->index != index)
-    {
-      gpm_object_unref_in_worker (self->index);
-      self->index = g_object_ref (index);
-    }
+  g_set_object (&self->index, index);
   self->keep_ticks = keep_ticks;
   if (!keep_ticks)
     {
