@@ -90,12 +90,15 @@ static gint64 paint_start;
 static gint64 max_paint;
 
 static gint64 t_update, t_layout, t_paint;
+/* the main thread's CPU time at the same points */
+static gint64 frame_cpu_start, cpu_update, cpu_layout, cpu_paint;
 static guint n_layouts;
 
 static void
 before_paint_cb (void)
 {
   paint_start = t_update = t_layout = t_paint = g_get_monotonic_time ();
+  frame_cpu_start = cpu_update = cpu_layout = cpu_paint = thread_cpu_us ();
   n_layouts = 0;
 }
 
@@ -117,7 +120,10 @@ phase_hook (GSignalInvocationHint *ihint,
   if (t == &t_update)
     n_layouts++;
   if (*t == paint_start)  /* the first emission: layout may run up to 4 times */
-    *t = g_get_monotonic_time ();
+    {
+      *t = g_get_monotonic_time ();
+      *(t == &t_update ? &cpu_update : t == &t_layout ? &cpu_layout : &cpu_paint) = thread_cpu_us ();
+    }
   return TRUE;
 }
 
@@ -128,11 +134,19 @@ after_paint_cb (void)
 
   max_paint = MAX (max_paint, now - paint_start);
   if (frames_over >= 0 && (now - paint_start) / 1000.0 > frames_over)
-    g_print ("FRAME at %.0f ms: %.1f ms (at %.6f s; update %.1f, layout %.1f in %u, paint %.1f)\n",
-             (paint_start - t_drop) / 1000.0, (now - paint_start) / 1000.0,
-             paint_start / 1e6,
-             (t_update - paint_start) / 1000.0, (MAX (t_layout, t_update) - t_update) / 1000.0, n_layouts,
-             (MAX (t_paint, t_layout) - MAX (t_layout, t_update)) / 1000.0);
+    {
+      gint64 cpu = thread_cpu_us ();
+
+      g_print ("FRAME at %.0f ms: %.1f ms (at %.6f s; update %.1f, layout %.1f in %u, paint %.1f; "
+               "main thread CPU %.1f: update %.1f, layout %.1f, paint %.1f)\n",
+               (paint_start - t_drop) / 1000.0, (now - paint_start) / 1000.0,
+               paint_start / 1e6,
+               (t_update - paint_start) / 1000.0, (MAX (t_layout, t_update) - t_update) / 1000.0, n_layouts,
+               (MAX (t_paint, t_layout) - MAX (t_layout, t_update)) / 1000.0,
+               (cpu - frame_cpu_start) / 1000.0, (cpu_update - frame_cpu_start) / 1000.0,
+               (MAX (cpu_layout, cpu_update) - cpu_update) / 1000.0,
+               (MAX (cpu_paint, cpu_layout) - MAX (cpu_layout, cpu_update)) / 1000.0);
+    }
 }
 
 static gboolean

@@ -11,7 +11,7 @@
  * the part between what the old and the new list have in common at their
  * start and end. Posts added while the takeout loads are filtered at once
  * on the main thread when that is cheap (no search: a few hash lookups a
- * post), else by a pass.
+ * post), else by a pass, and go into the list in steps (add_step()).
  *
  * What it keeps is compact: the posts in two arrays of pointers (every post
  * sorted, the matching ones), and the search texts only once a search asks
@@ -82,6 +82,10 @@ struct _GpmPostListModel
   guint        new_split;
   gboolean     before_old;    /* while a result replaces the list (replace()): shown + old */
   gboolean     filtering;     /* as last notified */
+  GPtrArray   *pending;       /* posts given but not in @all yet, newest first (no refs): add_step() */
+  GPtrArray   *adding;        /* matching posts in @all, not in @shown yet, newest first: add_step() */
+  guint        add_id;        /* add_step() again */
+  gint64       inside_time;   /* when add_step() last put posts among the view's rows */
 };
 
 static void gpm_post_list_model_iface_init (GListModelInterface *iface);
@@ -740,6 +744,26 @@ pass_thread (GTask        *task,
 }
 
 static void schedule_pass (GpmPostListModel *self);
+static void start_adding (GpmPostListModel *self);
+
+/* The posts of @new_shown that @old lacks, in order; NULL if @old has one
+ * @new_shown lacks (both in the list's order) */
+static GPtrArray *
+added_to (GPtrArray *old,
+          GPtrArray *new_shown)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  guint j = 0;
+
+  for (guint i = 0; i < new_shown->len; i++)
+    {
+      if (j < old->len && new_shown->pdata[i] == old->pdata[j])
+        j++;
+      else
+        g_ptr_array_add (added, new_shown->pdata[i]);
+    }
+  return j == old->len ? g_steal_pointer (&added) : NULL;
+}
 
 static void
 pass_done_cb (GObject      *source,
@@ -765,12 +789,28 @@ pass_done_cb (GObject      *source,
     }
 
   /* A pass over posts that more have joined since is shown (the next
-   * adds them); one for a filter changed since is not */
+   * adds them); one for a filter changed since is not. One that only adds
+   * posts (more read, an audience more) adds them in steps. */
   if (!self->filter_dirty && self->all_sorted)
-    show (self, pass->shown, pass->new_filter);
+    {
+      g_autoptr(GPtrArray) added = self->pin_func != NULL ? added_to (self->shown, pass->shown) : NULL;
+
+      if (added != NULL)
+        {
+          g_ptr_array_unref (self->adding);
+          self->adding = g_steal_pointer (&added);
+        }
+      else
+        {
+          g_ptr_array_set_size (self->adding, 0);
+          show (self, pass->shown, pass->new_filter);
+        }
+    }
 
   if (self->filter_dirty || self->posts_dirty)
     schedule_pass (self);
+  else if (self->adding->len > 0 || self->pending->len > 0)
+    start_adding (self);
   update_filtering (self);
 }
 
@@ -788,6 +828,10 @@ start_pass (GpmPostListModel *self)
     pass->texts = search_texts_ref (self->texts);
 
   pass->new_filter = self->filter_dirty;
+  /* Posts waiting to be shown may not match the new filter: the pass finds
+   * those that do */
+  if (self->filter_dirty)
+    g_ptr_array_set_size (self->adding, 0);
   self->running = TRUE;
   self->filter_dirty = FALSE;
   self->posts_dirty = FALSE;
@@ -830,6 +874,9 @@ gpm_post_list_model_set_posts (GpmPostListModel *self,
 
   /* Nothing of the old posts stays shown once their refs go */
   show (self, empty, FALSE);
+  g_clear_handle_id (&self->add_id, g_source_remove);
+  g_ptr_array_set_size (self->pending, 0);
+  g_ptr_array_set_size (self->adding, 0);
 
   g_ptr_array_unref (self->owned);
   self->owned = g_ptr_array_new_full (posts ? posts->len : 0, g_object_unref);
@@ -851,12 +898,179 @@ gpm_post_list_model_set_posts (GpmPostListModel *self,
   update_filtering (self);
 }
 
+/* Posts added while the takeout loads (and the posts a pass finds beyond
+ * those shown) go into the list in steps, one an idle, each with at most
+ * STEP_INSIDE new posts among the rows the view has (the pinned ones), in
+ * at most STEP_INSERTS runs: each run is a change that costs the view a
+ * walk over its rows, each post in it a row bound (while the list grows,
+ * gpm-post-list.c, or is shorter than the rows GTK keeps, a new row made)
+ * and the next frame measures them. A batch of 5,000 posts put in at once
+ * was up to 30 ms of changes, 90 ms with the rows it made (issue 13). The
+ * posts that land elsewhere cost the view little: up to STEP_POSTS a step. */
+#define STEP_INSIDE 12
+#define STEP_INSERTS 12
+/* ...at most this many posts looked at (each a few binary searches among
+ * 100,000 posts: a batch of 10,000 at once was 20-55 ms)... */
+#define STEP_POSTS 2048
+/* ...and the steps that put posts among the view's rows one a frame:
+ * between two frames the main loop is idle many times, and the rows a
+ * frame lays out are what costs */
+#define STEP_INSIDE_INTERVAL_MS 16
+
+static gboolean
+is_pinned_at (GPtrArray  *shown,
+              GHashTable *pinned,
+              guint       position)
+{
+  return position < shown->len && g_hash_table_contains (pinned, shown->pdata[position]);
+}
+
+static gboolean add_step_idle (gpointer user_data);
+
+/* Can posts be shown now (no pass to wait for)? */
+static gboolean
+can_show_now (GpmPostListModel *self)
+{
+  return !self->running && self->idle_id == 0 && !self->filter_dirty && !self->posts_dirty &&
+         self->all_sorted;
+}
+
+static void
+add_step (GpmPostListModel *self,
+          gboolean          may_go_inside)
+{
+  /* Without a search a post is matched in a few hash lookups: at once */
+  gboolean now = can_show_now (self) && self->filter->search == NULL;
+  guint n_inside = 0;
+
+  /* The posts given: into @all, the matching ones to be shown */
+  if (self->pending->len > 0)
+    {
+      g_autoptr(GPtrArray) take = g_ptr_array_new ();
+      g_autoptr(GPtrArray) matching = g_ptr_array_new ();
+      g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+      GPtrArray *all;
+
+      for (guint i = 0; i < self->pending->len; i++)
+        {
+          GpmPost *post = self->pending->pdata[i];
+
+          if (now && i >= STEP_POSTS)
+            g_ptr_array_add (rest, post);
+          else
+            {
+              g_ptr_array_add (take, post);
+              if (now && filter_match (self->filter, post, NULL, NULL))
+                g_ptr_array_add (matching, post);
+            }
+        }
+      g_ptr_array_unref (self->pending);
+      self->pending = g_steal_pointer (&rest);
+
+      /* A new array: a running pass reads the old one */
+      if (self->all_sorted)
+        all = merge_sorted (self->all, take);
+      else
+        {
+          all = g_ptr_array_copy (self->all, NULL, NULL);
+          g_ptr_array_extend (all, take, NULL, NULL);
+        }
+      g_ptr_array_unref (self->all);
+      self->all = all;
+
+      if (now)
+        {
+          GPtrArray *adding = merge_sorted (self->adding, matching);
+
+          g_ptr_array_unref (self->adding);
+          self->adding = adding;
+        }
+      else
+        {
+          /* a pass finds them */
+          self->posts_dirty = TRUE;
+          schedule_pass (self);
+        }
+    }
+
+  /* The matching ones into the list */
+  now = can_show_now (self);
+  if (now && self->adding->len > 0)
+    {
+      g_autoptr(GHashTable) pinned = g_hash_table_new (NULL, NULL);
+      g_autoptr(GPtrArray) show_now = g_ptr_array_new ();
+      g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+      g_autoptr(GPtrArray) shown = NULL;
+      guint from = 0, n_inserts = 0, last_gap = G_MAXUINT;
+
+      if (self->pin_func != NULL)
+        self->pin_func (pinned, self->pin_data);
+      for (guint i = 0; i < self->adding->len; i++)
+        {
+          GpmPost *post = self->adding->pdata[i];
+          guint p;
+
+          if (i >= STEP_POSTS)
+            {
+              g_ptr_array_add (keep, post);
+              continue;
+            }
+          /* Between two rows the view has (or before the first, after the last) */
+          p = from = insert_position (self->shown, from, post);
+          if (self->shown->len > 0 &&
+              (p == 0 || is_pinned_at (self->shown, pinned, p - 1)) &&
+              (p == self->shown->len || is_pinned_at (self->shown, pinned, p)))
+            {
+              if (!may_go_inside || n_inside == STEP_INSIDE || (p != last_gap && n_inserts == STEP_INSERTS))
+                {
+                  g_ptr_array_add (keep, post);
+                  continue;
+                }
+              n_inside++;
+              if (p != last_gap)
+                n_inserts++;
+              last_gap = p;
+            }
+          g_ptr_array_add (show_now, post);
+        }
+      g_ptr_array_unref (self->adding);
+      self->adding = g_steal_pointer (&keep);
+
+      shown = merge_sorted (self->shown, show_now);
+      show (self, shown, FALSE);
+    }
+
+  if (n_inside > 0)
+    self->inside_time = g_get_monotonic_time ();
+  if (self->add_id == 0 && (self->pending->len > 0 || (now && self->adding->len > 0)))
+    self->add_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                       n_inside > 0 || !may_go_inside ? STEP_INSIDE_INTERVAL_MS : 0,
+                                       add_step_idle, self, NULL);
+}
+
+static gboolean
+add_step_idle (gpointer user_data)
+{
+  GpmPostListModel *self = user_data;
+
+  self->add_id = 0;
+  add_step (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_adding (GpmPostListModel *self)
+{
+  g_clear_handle_id (&self->add_id, g_source_remove);
+  add_step (self, g_get_monotonic_time () - self->inside_time >= STEP_INSIDE_INTERVAL_MS * G_TIME_SPAN_MILLISECOND);
+}
+
 void
 gpm_post_list_model_add_posts (GpmPostListModel *self,
                                GPtrArray        *posts)
 {
   g_autoptr(GPtrArray) sorted = NULL;
-  GPtrArray *all;
+  GPtrArray *pending;
 
   g_return_if_fail (GPM_IS_POST_LIST_MODEL (self));
 
@@ -869,35 +1083,22 @@ gpm_post_list_model_add_posts (GpmPostListModel *self,
   for (guint i = 0; i < sorted->len; i++)
     g_ptr_array_add (self->owned, g_object_ref (sorted->pdata[i]));
 
-  /* A new array: a running pass reads the old one */
-  if (self->all_sorted)
-    all = merge_sorted (self->all, sorted);
-  else
-    {
-      all = g_ptr_array_copy (self->all, NULL, NULL);
-      g_ptr_array_extend (all, sorted, NULL, NULL);
-    }
-  g_ptr_array_unref (self->all);
-  self->all = all;
+  pending = merge_sorted (self->pending, sorted);
+  g_ptr_array_unref (self->pending);
+  self->pending = pending;
+  /* The first posts on screen at once; else a step when idle (not in the
+   * same main loop iteration as the batch's sort) */
+  if (self->shown->len == 0)
+    start_adding (self);
+  else if (self->add_id == 0)
+    self->add_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_step_idle, self, NULL);
+}
 
-  if (!self->running && self->idle_id == 0 && !self->filter_dirty && !self->posts_dirty &&
-      self->all_sorted && self->filter->search == NULL)
-    {
-      /* Without a search a post is matched in a few hash lookups: at once */
-      g_autoptr(GPtrArray) matching = g_ptr_array_new ();
-      g_autoptr(GPtrArray) shown = NULL;
-
-      for (guint i = 0; i < sorted->len; i++)
-        if (filter_match (self->filter, sorted->pdata[i], NULL, NULL))
-          g_ptr_array_add (matching, sorted->pdata[i]);
-      shown = merge_sorted (self->shown, matching);
-      show (self, shown, FALSE);
-    }
-  else
-    {
-      self->posts_dirty = TRUE;
-      schedule_pass (self);
-    }
+gboolean
+gpm_post_list_model_is_adding (GpmPostListModel *self)
+{
+  g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), FALSE);
+  return self->pending->len > 0 || self->adding->len > 0;
 }
 
 void
@@ -975,7 +1176,7 @@ guint
 gpm_post_list_model_get_n_posts (GpmPostListModel *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST_MODEL (self), 0);
-  return self->all->len;
+  return self->all->len + self->pending->len;
 }
 
 static GType
@@ -1053,6 +1254,9 @@ gpm_post_list_model_finalize (GObject *object)
 
   /* A pass holds a ref: none runs now */
   g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_clear_handle_id (&self->add_id, g_source_remove);
+  g_ptr_array_unref (self->pending);
+  g_ptr_array_unref (self->adding);
   g_ptr_array_unref (self->shown);
   g_ptr_array_unref (self->all);
   g_ptr_array_unref (self->owned);
@@ -1096,6 +1300,8 @@ gpm_post_list_model_init (GpmPostListModel *self)
   self->all = g_ptr_array_new ();
   self->all_sorted = TRUE;
   self->shown = g_ptr_array_new ();
+  self->pending = g_ptr_array_new ();
+  self->adding = g_ptr_array_new ();
   self->filter = g_new0 (Filter, 1);
   self->texts = search_texts_new ();
 }

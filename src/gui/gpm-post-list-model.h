@@ -45,6 +45,8 @@ void     gpm_post_list_model_set_pin_func        (GpmPostListModel        *self,
 /* TRUE until the posts and filter set last are all in the list
  * (notify::filtering). */
 gboolean gpm_post_list_model_is_filtering        (GpmPostListModel *self);
+/* TRUE while posts added are still going into the list (a few an idle) */
+gboolean gpm_post_list_model_is_adding           (GpmPostListModel *self);
 /* Every post given, matching or not. */
 guint    gpm_post_list_model_get_n_posts         (GpmPostListModel *self);
 guint    gpm_post_list_model_find_shown          (GpmPostListModel *self,

@@ -90,9 +90,10 @@ items_changed_cb (GListModel       *model,
     guint gone = MIN (removed, n_old - position), come = MIN (added, self->size - position);
     guint n_told = n_old - gone + come, n_new;
 
-    /* grown by what it gains: nothing pushed out */
-    if (come > gone)
-      self->size += come - gone;
+    /* grown by what would be pushed out (none while it has room: a first
+     * batch into the empty list fills its first rows, no more) */
+    if (n_told > self->size)
+      self->size = n_told;
     n_new = MIN (n_model, self->size);
     self->n_telling = n_told;
     g_list_model_items_changed (G_LIST_MODEL (self), position, gone, come);
