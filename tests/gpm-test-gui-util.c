@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 #include "gpm-test-gui-util.h"
@@ -304,6 +306,22 @@ gpm_test_gui_run_ended (gpointer page)
   const char *status = gpm_migrate_page_get_status (page);
 
   return g_str_equal (status, "done") || g_str_equal (status, "stopped");
+}
+
+void
+gpm_test_gui_set_language (const char *language)
+{
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  /* glibc reads LANGUAGE at each lookup, but not under the "C" locale
+   * (the tests' own: meson test runs them without LANG) */
+  if (messages == NULL || strcmp (messages, "C") == 0 || strcmp (messages, "POSIX") == 0)
+    g_assert_nonnull (setlocale (LC_MESSAGES, "C.UTF-8"));
+  g_setenv ("LANGUAGE", language, TRUE);
+  /* as gpm_i18n_init() binds it, to the catalogs of this build */
+  bindtextdomain (GETTEXT_PACKAGE, GPM_TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 void

@@ -113,6 +113,11 @@ GtkWindow      *gpm_test_gui_find_toplevel (GType type);
 /* The sign-in dialog on screen, or NULL. */
 GpmSignInDialog *gpm_test_gui_find_sign_in_dialog (void);
 
+/* The app's strings in @language from now on ("de", "fr"; "C": untranslated),
+ * from the catalogs the build made (LANGUAGE, as a user sets it); widgets
+ * made after this call show it. */
+void            gpm_test_gui_set_language (const char *language);
+
 /* Deletes @path and everything below it (a test's temporary folder). */
 void            gpm_test_rm_rf            (const char *path);
 
