@@ -247,6 +247,14 @@ try:
     # --- a second run sends nothing new
     p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")
+    ok("Nothing was sent: the posts you chose were all on the pod already." in p.stderr,
+       "a second run says everything was on the pod", p.stderr[-300:])
+    # ... and a dry run says so too, with no time to take for posts not sent again
+    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and "Dry run: 0 to send, 15 already posted, 1 skipped" in p.stderr
+       and "All 15 posts you chose are on the pod already: nothing is left to send." in p.stderr
+       and "a day" not in p.stderr and "about" not in p.stderr,
+       "dry run after the run: all on the pod, no duration", p.stderr[-400:])
 
     # --- the same account typed differently (" Ada ", LocalHost for 127.0.0.1):
     # the same journal, nothing posted again

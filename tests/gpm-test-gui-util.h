@@ -91,7 +91,8 @@ void            gpm_test_gui_wait_sign_in_step (GpmSignInDialog *dialog,
  * the migrate page's run is done or stopped. */
 gboolean        gpm_test_gui_on_migrate_page (gpointer window);
 gboolean        gpm_test_gui_run_ended       (gpointer page);
-/* The migrate page's statement names an aspect (its plan is ready). */
+/* The migrate page's statement names an aspect (its plan is ready), or
+ * says that everything it sends is on the pod already. */
 gboolean        gpm_test_gui_statement_ready (gpointer page);
 /* The first widget under @widget, itself included and depth first, that
  * @match accepts, or NULL; with @shown_only, hidden widgets and everything

@@ -243,8 +243,13 @@ test_migrate_to_test_pod (void)
     g_assert_nonnull (strstr (gpm_migrate_page_get_plan_message (page), "aspects could not be listed"));
     statement = gpm_migrate_page_get_statement (page);
     g_assert_null (strstr (statement, "aspect Family"));
+    /* the three public posts are on the pod: nothing left to send, the
+     * private ones skipped with no aspect to choose */
+    g_assert_true (gpm_migrate_page_is_all_on_pod (page));
+    g_assert_nonnull (strstr (statement, "All 3 posts you chose are on 127.0.0.1:"));
     g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
-    g_assert_nonnull (strstr (statement, "4 posts of this takeout are already on the pod."));
+    g_assert_null (strstr (statement, "choose aspects"));
+    g_assert_false (gtk_widget_get_visible (page->mapping_box));
     gpm_test_pod_clear_faults (pod);
     gpm_migrate_page_start (page);
     g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
