@@ -1864,7 +1864,9 @@ run_view_at (int         width,
 
   gtk_window_set_child (window, page);
   gtk_stack_set_visible_child_name (GTK_STACK (find_descendant (page, GTK_TYPE_STACK)), "run");
-  row = find_descendant (page, GPM_TYPE_BUTTON_ROW);
+  /* the run view's row (the plan has one too) */
+  row = find_descendant (gtk_stack_get_child_by_name (GTK_STACK (find_descendant (page, GTK_TYPE_STACK)), "run"),
+                         GPM_TYPE_BUTTON_ROW);
   g_assert_nonnull (row);
   for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child), i++)
     {

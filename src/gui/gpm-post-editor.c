@@ -7,6 +7,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-diaspora.h"
+#include "gpm-gui-util.h"
 #include "gpm-post-editor.h"
 
 struct _GpmPostEditor
@@ -194,6 +195,7 @@ gpm_post_editor_new (GtkWindow  *parent,
                                       "modal", TRUE,
                                       NULL);
 
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
   self->converted = g_strdup (converted);
   gpm_post_editor_set_text (self, text != NULL ? text : converted);
   buffer_changed_cb (self);
