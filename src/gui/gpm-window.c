@@ -11,6 +11,7 @@
 #include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-resources.h"
+#include "gpm-gui-util.h"
 #include "gpm-util.h"
 #include "gpm-window-private.h"
 
@@ -22,7 +23,7 @@ gpm_window_add_toast (GpmWindow  *self,
 {
   g_return_if_fail (GPM_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, gpm_gui_toast_new (message));
 }
 
 const char *
