@@ -204,7 +204,8 @@ gpm_gui_wrap_button_label (GtkButton *button)
 }
 
 AdwToast *
-gpm_gui_toast_new (const char *title)
+gpm_gui_toast_new (const char *title,
+                   int         width)
 {
   AdwToast *toast = adw_toast_new (title);
   GtkWidget *label = gtk_label_new (title);
@@ -212,6 +213,11 @@ gpm_gui_toast_new (const char *title)
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* The overlay gives a toast its natural width, even past the window's:
+   * lines this long keep it, its button and its close button within the
+   * window (about 25 characters at 400 px); at most 60, as wide as a
+   * toast's own title */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), CLAMP ((width - 190) / 8, 20, 60));
   /* (the toast's own title style) */
   gtk_widget_add_css_class (label, "heading");
   adw_toast_set_custom_title (toast, label);

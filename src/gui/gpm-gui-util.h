@@ -32,9 +32,11 @@ char       *gpm_gui_strip_http_codes     (const char *message);
  * window it belongs to (a narrow window, a phone's screen) where its
  * default size would be: its labels wrap and its rows shrink to fit. */
 void        gpm_gui_fit_to_parent        (GtkWindow *window);
-/* A toast saying @title on as many lines as it takes (libadwaita 1.2 cuts
- * its title short to one line: a question at its end was lost at 400 px) */
-AdwToast   *gpm_gui_toast_new            (const char *title);
+/* A toast saying @title on as many lines as it takes in a window @width
+ * wide (libadwaita 1.2 cuts its title short to one line: a question at its
+ * end was lost at 400 px) */
+AdwToast   *gpm_gui_toast_new            (const char *title,
+                                          int         width);
 
 /* @button's label wraps where the window is too narrow for it in one line
  * (a long translation), centered; call again after gtk_button_set_label()

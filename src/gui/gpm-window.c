@@ -23,7 +23,8 @@ gpm_window_add_toast (GpmWindow  *self,
 {
   g_return_if_fail (GPM_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, gpm_gui_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               gpm_gui_toast_new (message, gtk_widget_get_width (GTK_WIDGET (self))));
 }
 
 const char *
