@@ -776,6 +776,22 @@ test_all_on_pod (void)
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpuint (gpm_test_pod_count_posts (fx->pod), ==, 1);
 
+  /* The plan again: its one post is on the pod; more audiences can be
+   * ticked ("Choose More Audiences": back to the posts) */
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (all_on_pod, page, 60));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("public on the pod: %s", statement);
+  g_assert_nonnull (strstr (statement, "The 1 post you chose is on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, "1 post is left out by you."));
+  g_assert_nonnull (strstr (statement, "To move more of your posts, tick more audiences."));
+  g_assert_null (strstr (statement, "aspects"));
+  g_assert_false (gtk_widget_get_visible (page->mapping_box));
+  g_assert_true (gtk_widget_get_visible (page->more_button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (page->more_button)), ==, "_Choose More Audiences");
+  g_signal_emit_by_name (page->more_button, "clicked");
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+
   /* Everything ticked, a back in: a, c and f are left, b is on the pod.
    * The counts are of what is left (b is not "published publicly" again),
    * and so is the duration */
@@ -857,9 +873,11 @@ test_all_on_pod (void)
   g_assert_true (all_on_pod (page));
   g_assert_false (gtk_widget_get_visible (page->header_start_button));
 
-  /* "Choose More Audiences": back to the posts */
-  g_signal_emit_by_name (gpm_test_gui_find_widget (page->done_box, TRUE, gpm_test_gui_widget_has_text,
-                                                   "Choose More Audiences"), "clicked");
+  /* Every audience ticked: none more to tick; back to the posts by Back */
+  statement = gpm_migrate_page_get_statement (page);
+  g_assert_null (strstr (statement, "tick more audiences"));
+  g_assert_false (gtk_widget_get_visible (page->more_button));
+  g_signal_emit_by_name (page->header_back_button, "clicked");
   g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
 
   /* Nothing ticked: nothing to send, no Start either */

@@ -212,7 +212,8 @@ static char *
 describe_all_on_pod (const GpmPlanCounts *counts,
                      const char          *host,
                      const char          *user,
-                     gboolean             can_choose)
+                     gboolean             can_choose,
+                     gboolean             more_to_tick)
 {
   GString *text = g_string_new (NULL);
   guint n_limited = counts->n_posted - counts->n_public_posted;
@@ -253,8 +254,11 @@ describe_all_on_pod (const GpmPlanCounts *counts,
                               counts->n_skipped);
     }
   append_left_behind (text, counts);
-  g_string_append (text, "\n\n");
-  g_string_append (text, _("To move more of your posts, tick more audiences."));
+  if (more_to_tick)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append (text, _("To move more of your posts, tick more audiences."));
+    }
   return g_string_free (text, FALSE);
 }
 
@@ -324,10 +328,14 @@ show_statement (GpmMigratePage      *self,
 
   if (all_on_pod)
     {
-      g_autofree char *done = describe_all_on_pod (&counts, host, user ? user : "?", !self->aspects_failed);
+      /* Every post of the takeout ticked: no more audiences to tick */
+      gboolean more_to_tick = self->all_posts != NULL && counts.n_selected < self->all_posts->len;
+      g_autofree char *done = describe_all_on_pod (&counts, host, user ? user : "?", !self->aspects_failed,
+                                                   more_to_tick);
 
       g_string_append (text, done);
       gtk_label_set_label (self->done_label, done);
+      gtk_widget_set_visible (self->more_button, more_to_tick);
     }
   else
     {

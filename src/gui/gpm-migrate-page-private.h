@@ -59,6 +59,7 @@ struct _GpmMigratePage
   GtkWidget      *done_box;
   GtkLabel       *done_label;
   GtkWidget      *view_pod_button;
+  GtkWidget      *more_button;
   GtkWidget      *pace_group;
   GtkWidget      *summary_box;
   gboolean        nothing_left;  /* the last count has nothing to send: no Start */

@@ -301,6 +301,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_box);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_label);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, view_pod_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, more_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_group);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_box);
   gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
