@@ -107,6 +107,12 @@ try:
        and "Location: Riverside Drive, Example City" in p.stdout,
        "dry run --include-location: the place as the pod's location", p.stderr[-300:])
 
+    # The time it takes, at one post a day, for all 15 (nothing on the pod yet)
+    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+    all_estimate = p.stderr.strip().splitlines()[-1].split(", until")[0]
+    ok(p.returncode == 0 and all_estimate.startswith("At 1 post a day: about "),
+       "dry run: the estimate for all 15", all_estimate)
+
     # A post over diaspora*'s 65,535 characters (issue 17): the dry run shows
     # it as the post and its continuation in comments, each under the limit.
     long_dir = os.path.join(tmp.name, "long", "Takeout", "Google+ Stream", "Posts")
@@ -171,6 +177,15 @@ try:
         # (after the step in flight: a photo upload, or the post itself)
         n_posted = len(pod_get("/_test/dump")["posts"])
         ok(n_posted < len(sendable), "Ctrl-C: stopped before the end", "%d posts on the pod" % n_posted)
+        # A dry run now: the estimate is of the posts left, not of those on the pod
+        p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+        m = re.search(r"^Dry run: (\d+) to send, (\d+) already posted", p.stderr, re.M)
+        estimate = p.stderr.strip().splitlines()[-1].split(", until")[0]
+        ok(m is not None and int(m.group(1)) + int(m.group(2)) == len(sendable)
+           and int(m.group(2)) == n_posted
+           and (n_posted == 0 or (estimate != all_estimate and estimate.startswith("At 1 post a day: "))),
+           "dry run after a stop: %s left, the estimate of those only" % (m.group(1) if m else "?"),
+           "%s / %s\n%s" % (estimate, all_estimate, p.stderr[-300:]))
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
