@@ -182,8 +182,8 @@ count_left (PrivateScope *ps,
   return left != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (left, ps->key)) : ps->count;
 }
 
-/* The sentences on what the plan leaves behind: the private posts skipped,
- * the posts left out, those with nothing of the user's own */
+/* The sentences on the posts the plan leaves out: those the user left out,
+ * those with nothing of the user's own */
 static void
 append_left_behind (GString             *text,
                     const GpmPlanCounts *counts)
