@@ -808,6 +808,8 @@ test_all_on_pod (void)
   g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
   g_assert_nonnull (strstr (statement, "1 of the posts you chose is on the pod already. It will not be posted again."));
   g_assert_false (gpm_migrate_page_is_all_on_pod (page));
+  g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/1-f"))), ==, "2 posts");
   g_test_message ("summary: %s", gtk_label_get_label (page->summary_duration_label));
   g_assert_true (g_str_has_prefix (gtk_label_get_label (page->summary_duration_label), "3 posts to send. "));
   gpm_migrate_page_set_delay (page, 60);
@@ -849,9 +851,14 @@ test_all_on_pod (void)
   g_assert_false (gtk_widget_get_visible (page->pace_group));
   g_assert_false (gtk_widget_get_visible (page->summary_box));
   g_assert_false (gtk_widget_get_visible (page->duration_box));
-  /* the skipped audiences' rows stay: an aspect chosen there moves more */
+  /* the skipped audiences' rows stay: an aspect chosen there moves more;
+   * their counts too are of what is left */
   g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
   g_assert_true (gtk_widget_get_visible (page->mapping_box));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/1-f"))), ==,
+                   "0 posts left of 2");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/2-w"))), ==,
+                   "0 posts left of 1");
   uri = gpm_migrate_page_dup_profile_uri (page);
   expected_uri = g_strconcat (gpm_pod_get_address (pod), "/people/", guid, NULL);
   g_assert_cmpstr (uri, ==, expected_uri);

@@ -100,6 +100,27 @@ describe_target (GpmPlanTarget  target,
   return g_strdup_printf (_("the aspect %s"), aspect);
 }
 
+/* @ps's posts a run still sends (@left: dup_left_per_audience()'s) */
+static guint
+count_left (PrivateScope *ps,
+            GHashTable   *left)
+{
+  return left != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (left, ps->key)) : ps->count;
+}
+
+/* A row's count: "3 posts", or with some on the pod "1 post left of 3" */
+static char *
+dup_row_subtitle (PrivateScope *ps,
+                  GHashTable   *left)
+{
+  guint n = count_left (ps, left);
+
+  if (n == ps->count)
+    return g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  /* Translators: an audience's posts not on the pod yet, of all its posts */
+  return g_strdup_printf (ngettext ("%u post left of %u", "%u posts left of %u", n), n, ps->count);
+}
+
 /* The people's one choice, in sight while their group is closed */
 static void
 update_people_subtitle (GpmMigratePage *self,
@@ -110,8 +131,9 @@ update_people_subtitle (GpmMigratePage *self,
   g_autofree char *where = NULL;
   g_autofree char *subtitle = NULL;
 
+  /* (those still to send) */
   for (guint i = 0; i < self->people->len; i++)
-    n_posts += ((PrivateScope *) g_ptr_array_index (self->people, i))->count;
+    n_posts += count_left (g_ptr_array_index (self->people, i), self->left_counts);
   switch (gpm_plan_get_target (plan, GPM_PLAN_PEOPLE_KEY, &aspect))
     {
     case GPM_PLAN_TARGET_ASPECT:
@@ -172,14 +194,6 @@ dup_left_per_audience (GpmPlan    *plan,
   for (guint k = 0; keys[k] != NULL; k++)
     g_hash_table_insert (table, g_strdup (keys[k]), GUINT_TO_POINTER (g_array_index (counts, guint, k)));
   return table;
-}
-
-/* @ps's posts a run still sends */
-static guint
-count_left (PrivateScope *ps,
-            GHashTable   *left)
-{
-  return left != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (left, ps->key)) : ps->count;
 }
 
 /* The sentences on the posts the plan leaves out: those the user left out,
@@ -309,6 +323,24 @@ show_all_on_pod (GpmMigratePage *self,
     }
 }
 
+/* Each audience row says how many of its posts are left to send */
+static void
+update_row_subtitles (GpmMigratePage *self)
+{
+  GPtrArray *lists[] = { self->mapping_rows, self->person_rows };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        AdwActionRow *row = g_ptr_array_index (lists[l], i);
+        g_autofree char *subtitle = dup_row_subtitle (g_object_get_data (G_OBJECT (row), "gpm-scope"),
+                                                      self->left_counts);
+
+        if (g_strcmp0 (adw_action_row_get_subtitle (row), subtitle) != 0)
+          adw_action_row_set_subtitle (row, subtitle);
+      }
+}
+
 static void
 show_statement (GpmMigratePage      *self,
                 GpmPlan             *plan,
@@ -422,6 +454,13 @@ show_statement (GpmMigratePage      *self,
   /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
   gtk_label_set_selectable (self->statement_label, text->len > 0);
 
+  /* The rows' counts too are of what is left */
+  if (left != self->left_counts)
+    {
+      g_clear_pointer (&self->left_counts, g_hash_table_unref);
+      self->left_counts = left != NULL ? g_hash_table_ref (left) : NULL;
+      update_row_subtitles (self);
+    }
   if (self->people_row != NULL)
     update_people_subtitle (self, plan);
   self->shown_counts = counts;
@@ -576,6 +615,7 @@ _gpm_migrate_page_show_counting (GpmMigratePage *self)
 {
   /* a new plan's first count: nothing known of it yet */
   show_all_on_pod (self, FALSE, FALSE);
+  g_clear_pointer (&self->left_counts, g_hash_table_unref);
   gtk_label_set_label (self->duration_label, _("Counting the posts…"));
   gtk_label_set_label (self->pace_label, "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), NULL);
@@ -1089,7 +1129,7 @@ new_mapping_row (GpmMigratePage *self,
                  PrivateScope   *ps)
 {
   g_autoptr(GtkStringList) model = new_choices (self, ps->person);
-  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  g_autofree char *subtitle = dup_row_subtitle (ps, self->left_counts);
   AdwComboRow *row;
 
   self->updating_rows = TRUE;

@@ -63,6 +63,7 @@ struct _GpmMigratePage
   GtkWidget      *pace_group;
   GtkWidget      *summary_box;
   gboolean        nothing_left;  /* the last count has nothing to send: no Start */
+  GHashTable     *left_counts;   /* each private audience's posts not on the pod (key → count), NULL: none is */
 
   GpmPod         *pod;
   GpmTakeout     *takeout;
