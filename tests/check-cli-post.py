@@ -107,6 +107,12 @@ try:
        and "Location: Riverside Drive, Example City" in p.stdout,
        "dry run --include-location: the place as the pod's location", p.stderr[-300:])
 
+    # The time it takes, at one post a day, for all 15 (nothing on the pod yet)
+    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+    all_estimate = p.stderr.strip().splitlines()[-1].split(", until")[0]
+    ok(p.returncode == 0 and all_estimate.startswith("At 1 post a day: about "),
+       "dry run: the estimate for all 15", all_estimate)
+
     # A post over diaspora*'s 65,535 characters (issue 17): the dry run shows
     # it as the post and its continuation in comments, each under the limit.
     long_dir = os.path.join(tmp.name, "long", "Takeout", "Google+ Stream", "Posts")
@@ -171,6 +177,15 @@ try:
         # (after the step in flight: a photo upload, or the post itself)
         n_posted = len(pod_get("/_test/dump")["posts"])
         ok(n_posted < len(sendable), "Ctrl-C: stopped before the end", "%d posts on the pod" % n_posted)
+        # A dry run now: the estimate is of the posts left, not of those on the pod
+        p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+        m = re.search(r"^Dry run: (\d+) to send, (\d+) already posted", p.stderr, re.M)
+        estimate = p.stderr.strip().splitlines()[-1].split(", until")[0]
+        ok(m is not None and int(m.group(1)) + int(m.group(2)) == len(sendable)
+           and int(m.group(2)) == n_posted
+           and (n_posted == 0 or (estimate != all_estimate and estimate.startswith("At 1 post a day: "))),
+           "dry run after a stop: %s left, the estimate of those only" % (m.group(1) if m else "?"),
+           "%s / %s\n%s" % (estimate, all_estimate, p.stderr[-300:]))
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
@@ -244,15 +259,17 @@ try:
        "status: 15 posted, 1 skipped", p.stdout)
     ok("Sam Rivera" in p.stdout, "status names the skipped post's audience", p.stdout)
 
-    # The dry run's estimate counts the posts still to send (the journal's):
-    # none now, not all 15 again
-    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "5"), capture_output=True, text=True, env=env)
-    ok(p.returncode == 0 and "Everything selected is on the pod already" in p.stderr and "posts a day" not in p.stderr,
-       "dry run after the run: nothing left to send", p.stderr[-300:])
-
     # --- a second run sends nothing new
     p = subprocess.run(post_argv("--password-stdin"), input=PASSWORD + "\n", capture_output=True, text=True, env=env)
     ok(p.returncode == 0 and len(pod_get("/_test/dump")["posts"]) == len(sendable), "a second run posts nothing again")
+    ok("Nothing was sent: the posts you chose were all on the pod already." in p.stderr,
+       "a second run says everything was on the pod", p.stderr[-300:])
+    # ... and a dry run says so too, with no time to take for posts not sent again
+    p = subprocess.run(post_argv("--dry-run", "--max-per-day", "1"), capture_output=True, text=True, env=env)
+    ok(p.returncode == 0 and "Dry run: 0 to send, 15 already posted, 1 skipped" in p.stderr
+       and "All 15 posts you chose are on the pod already: nothing is left to send." in p.stderr
+       and "a day" not in p.stderr and "about" not in p.stderr,
+       "dry run after the run: all on the pod, no duration", p.stderr[-400:])
 
     # --- the same account typed differently (" Ada ", LocalHost for 127.0.0.1):
     # the same journal, nothing posted again

@@ -445,7 +445,8 @@ main (int   argc,
   gpm_test_pod_add_aspect (pod, "alice", "Climbing friends");
   gpm_test_pod_set_api_enabled (pod, FALSE);
 
-  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), "Circles"), TRUE);
+  /* (the group's title in the screenshots' language) */
+  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), _("Circles")), TRUE);
   gpm_test_gui_wait_list (window);
 
   dialog = gpm_sign_in_dialog_new (GTK_WINDOW (window));
@@ -494,7 +495,7 @@ main (int   argc,
   shot_sized ("review-narrow-audiences", 400, 720);
 
   /* Narrow plan, with the same circles ticked */
-  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), "Circles"), TRUE);
+  gpm_scope_node_set_active (gpm_scope_tree_find (gpm_scope_sidebar_get_roots (gpm_window_get_sidebar (window)), _("Circles")), TRUE);
   gpm_test_gui_wait_list (window);
   gpm_window_show_migration (window, signed_in);
   page = gpm_window_get_migrate_page (window);

@@ -103,7 +103,8 @@ void            gpm_test_gui_wait_sign_in_step (GpmSignInDialog *dialog,
  * the migrate page's run is done or stopped. */
 gboolean        gpm_test_gui_on_migrate_page (gpointer window);
 gboolean        gpm_test_gui_run_ended       (gpointer page);
-/* The migrate page's statement names an aspect (its plan is ready). */
+/* The migrate page's statement names an aspect (its plan is ready), or
+ * says that everything it sends is on the pod already. */
 gboolean        gpm_test_gui_statement_ready (gpointer page);
 /* The first widget under @widget, itself included and depth first, that
  * @match accepts, or NULL; with @shown_only, hidden widgets and everything
@@ -124,6 +125,11 @@ gboolean        gpm_test_gui_widget_has_text (GtkWidget *widget,
 GtkWindow      *gpm_test_gui_find_toplevel (GType type);
 /* The sign-in dialog on screen, or NULL. */
 GpmSignInDialog *gpm_test_gui_find_sign_in_dialog (void);
+
+/* The app's strings in @language from now on ("de", "fr"; "C": untranslated),
+ * from the catalogs the build made (LANGUAGE, as a user sets it); widgets
+ * made after this call show it. */
+void            gpm_test_gui_set_language (const char *language);
 
 /* Deletes @path and everything below it (a test's temporary folder). */
 void            gpm_test_rm_rf            (const char *path);

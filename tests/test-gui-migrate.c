@@ -243,8 +243,13 @@ test_migrate_to_test_pod (void)
     g_assert_nonnull (strstr (gpm_migrate_page_get_plan_message (page), "aspects could not be listed"));
     statement = gpm_migrate_page_get_statement (page);
     g_assert_null (strstr (statement, "aspect Family"));
+    /* the three public posts are on the pod: nothing left to send, the
+     * private ones skipped with no aspect to choose */
+    g_assert_true (gpm_migrate_page_is_all_on_pod (page));
+    g_assert_nonnull (strstr (statement, "All 3 posts you chose are on 127.0.0.1:"));
     g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
-    g_assert_nonnull (strstr (statement, "4 posts of this takeout are already on the pod."));
+    g_assert_null (strstr (statement, "choose aspects"));
+    g_assert_false (gtk_widget_get_visible (page->mapping_box));
     gpm_test_pod_clear_faults (pod);
     gpm_migrate_page_start (page);
     g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
@@ -1183,6 +1188,105 @@ test_sign_in_once (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* The sign-in dialog over a window 400 px wide (a phone's, or half a
+ * laptop's screen): no wider than the window, and everything in it fits
+ * that width, in every language and every step (issue: German's longer
+ * words made it wider). */
+static gboolean
+is_allocated (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 0;
+}
+
+static void
+assert_dialog_fits (GpmSignInDialog *dialog,
+                    GtkWindow       *parent,
+                    const char      *what)
+{
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (dialog));
+  int min = 0, nat = 0;
+
+  g_assert_true (gpm_test_gui_wait (is_allocated, content, 10));
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_test_message ("LANGUAGE=%s, %s: the dialog is %d px wide, its content's minimum %d, natural %d",
+                  g_getenv ("LANGUAGE"), what, gtk_widget_get_width (GTK_WIDGET (dialog)), min, nat);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
+  g_assert_cmpint (min, <=, gtk_widget_get_width (GTK_WIDGET (dialog)));
+  g_assert_cmpint (gtk_widget_get_width (content), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
+}
+
+static gboolean
+has_message (gpointer dialog)
+{
+  return *gpm_sign_in_dialog_get_message (dialog) != '\0';
+}
+
+static void
+test_sign_in_narrow (void)
+{
+  const char *languages[] = { "de", "fr", "C" };
+  g_autoptr(GpmTestPod) pod = gpm_test_pod_new (0, NULL);
+  const char *url = gpm_test_pod_get_url (pod);
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autofree char *user = g_strdup_printf ("narrow-%u", i);
+      GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+      GpmSignInDialog *dialog;
+
+      gpm_test_gui_set_language (languages[i]);
+      gpm_test_pod_add_user (pod, user, "a password", "123456");
+      gtk_window_set_default_size (parent, 400, 700);
+      gtk_window_present (parent);
+      g_assert_true (gpm_test_gui_wait (is_allocated, parent, 10));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (parent)), ==, 400);
+
+      /* The address; then a pod that cannot be reached, said under it */
+      gpm_test_pod_set_api_enabled (pod, TRUE);
+      dialog = gpm_sign_in_dialog_new (parent);
+      gpm_sign_in_dialog_set_uri_opener (dialog, failing_browser, dialog);
+      gtk_window_present (GTK_WINDOW (dialog));
+      /* translated, so that this is the language's width */
+      if (strcmp (languages[i], "C") != 0)
+        g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), !=, "Sign In to Your Pod");
+      assert_dialog_fits (dialog, parent, "address");
+      gpm_sign_in_dialog_set_address (dialog, "http://127.0.0.1:1");
+      gpm_sign_in_dialog_set_username (dialog, user);
+      gpm_sign_in_dialog_continue (dialog);
+      g_assert_true (gpm_test_gui_wait (has_message, dialog, 60));
+      assert_dialog_fits (dialog, parent, "address, pod unreachable");
+
+      /* The browser way with no browser: the link to copy, the password way */
+      gpm_sign_in_dialog_set_address (dialog, url);
+      gpm_sign_in_dialog_continue (dialog);
+      g_assert_true (gpm_test_gui_wait (link_shown, dialog, 60));
+      assert_dialog_fits (dialog, parent, "browser, no browser");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+
+      /* Password, then the two-factor code */
+      gpm_test_pod_set_api_enabled (pod, FALSE);
+      dialog = gpm_sign_in_dialog_new (parent);
+      gtk_window_present (GTK_WINDOW (dialog));
+      gpm_sign_in_dialog_set_address (dialog, url);
+      gpm_sign_in_dialog_set_username (dialog, user);
+      gpm_sign_in_dialog_continue (dialog);
+      gpm_test_gui_wait_sign_in_step (dialog, "password");
+      assert_dialog_fits (dialog, parent, "password");
+      gpm_sign_in_dialog_set_password (dialog, "a password");
+      gpm_sign_in_dialog_continue (dialog);
+      gpm_test_gui_wait_sign_in_step (dialog, "code");
+      assert_dialog_fits (dialog, parent, "code");
+      gpm_sign_in_dialog_set_code (dialog, "000000");
+      gpm_sign_in_dialog_continue (dialog);
+      gpm_test_gui_wait_sign_in_step (dialog, "code");
+      g_assert_true (has_message (dialog));
+      assert_dialog_fits (dialog, parent, "code, wrong code");
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      gtk_window_destroy (parent);
+    }
+  gpm_test_gui_set_language ("C");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1213,6 +1317,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/resume-pod-down", test_resume_pod_down);
   gpm_test_gui_add_func ("/gui/resume-takeout-missing", test_resume_takeout_missing);
   gpm_test_gui_add_func ("/gui/sign-in-once", test_sign_in_once);
+  gpm_test_gui_add_func ("/gui/sign-in-narrow", test_sign_in_narrow);
 
   return gpm_test_gui_run ();
 }

@@ -706,6 +706,224 @@ test_create_aspect (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The plan's count is shown (whatever it says) */
+static gboolean
+plan_counted (gpointer page)
+{
+  return ((GpmMigratePage *) page)->counted && ((GpmMigratePage *) page)->prepare_task == NULL;
+}
+
+static gboolean
+all_on_pod (gpointer page)
+{
+  return plan_counted (page) && gpm_migrate_page_is_all_on_pod (page);
+}
+
+/* Start is not offered: the count says there is nothing to send, and
+ * nothing is on the pod */
+static gboolean
+nothing_to_start (gpointer page)
+{
+  return plan_counted (page) && !gtk_widget_get_visible (((GpmMigratePage *) page)->header_start_button)
+         && !gpm_migrate_page_is_all_on_pod (page);
+}
+
+static gboolean
+start_offered (gpointer page)
+{
+  return plan_counted (page) && gtk_widget_get_visible (((GpmMigratePage *) page)->header_start_button);
+}
+
+/* The plan after some of its posts, then all, are on the pod: the counts
+ * and the duration are of what is left; with nothing left it says so, with
+ * how many and where, offers the pod and more audiences, and no Start (in
+ * German too, at 400 px) */
+static void
+test_all_on_pod (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", posts, G_N_ELEMENTS (posts));
+  g_autoptr(GpmPod) pod = NULL;
+  g_autofree char *guid = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *expected_uri = NULL;
+  GpmScopeSidebar *sidebar;
+  GpmWindow *window;
+  GpmMigratePage *page;
+  GpmPlan *plan;
+  const char *statement;
+  const char *only_public[] = { "PUBLIC", NULL };
+
+  guid = gpm_test_pod_add_user (fx->pod, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "alice", "Family");
+  pod = sign_in_as (fx->pod, "alice");
+  /* Not presented (see test_plan_page()) */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gpm_test_gui_open_everything (window, fx->paths);
+  sidebar = gpm_window_get_sidebar (window);
+  page = gpm_window_get_migrate_page (window);
+
+  /* First only the public posts, the first left out: b is sent */
+  gpm_scope_tree_select_keys (gpm_scope_sidebar_get_roots (sidebar), only_public);
+  gpm_test_gui_wait_list (window);
+  plan = gpm_window_get_plan (window);
+  gpm_plan_set_post_excluded (plan, "users/1/posts/a", TRUE);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (start_offered, page, 60));
+  g_assert_false (gpm_migrate_page_is_all_on_pod (page));
+  gpm_migrate_page_set_delay (page, 0);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+  g_assert_cmpuint (gpm_test_pod_count_posts (fx->pod), ==, 1);
+
+  /* The plan again: its one post is on the pod; more audiences can be
+   * ticked ("Choose More Audiences": back to the posts) */
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (all_on_pod, page, 60));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("public on the pod: %s", statement);
+  g_assert_nonnull (strstr (statement, "The 1 post you chose is on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, "1 post is left out by you."));
+  g_assert_nonnull (strstr (statement, "To move more of your posts, tick more audiences."));
+  g_assert_null (strstr (statement, "aspects"));
+  g_assert_false (gtk_widget_get_visible (page->mapping_box));
+  g_assert_true (gtk_widget_get_visible (page->more_button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (page->more_button)), ==, "_Choose More Audiences");
+  g_signal_emit_by_name (page->more_button, "clicked");
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+
+  /* Everything ticked, a back in: a, c and f are left, b is on the pod.
+   * The counts are of what is left (b is not "published publicly" again),
+   * and so is the duration */
+  gpm_plan_set_post_excluded (plan, "users/1/posts/a", FALSE);
+  gpm_scope_sidebar_apply_preset (sidebar, "everything");
+  gpm_test_gui_wait_list (window);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
+  g_assert_true (gpm_test_gui_wait (start_offered, page, 60));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("some on the pod: %s", statement);
+  g_assert_nonnull (strstr (statement, "1 post will be published publicly on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, "2 posts shared with Family go to the aspect Family."));
+  g_assert_nonnull (strstr (statement, "2 private posts are skipped."));
+  g_assert_nonnull (strstr (statement, "1 of the posts you chose is on the pod already. It will not be posted again."));
+  g_assert_false (gpm_migrate_page_is_all_on_pod (page));
+  g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/1-f"))), ==, "2 posts");
+  g_test_message ("summary: %s", gtk_label_get_label (page->summary_duration_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (page->summary_duration_label), "3 posts to send. "));
+  gpm_migrate_page_set_delay (page, 60);
+  gpm_migrate_page_set_max_per_day (page, 1);
+  g_test_message ("duration: %s", gpm_migrate_page_get_duration (page));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *three = gpm_plan_describe_estimate (plan, 3, now);
+    g_autofree char *four = gpm_plan_describe_estimate (plan, 4, now);
+
+    /* (the same to the minute: "…, until" and what follows left out) */
+    *strstr (three, ", until") = '\0';
+    *strstr (four, ", until") = '\0';
+    g_assert_cmpstr (three, !=, four);
+    g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), three));
+  }
+  gpm_migrate_page_set_max_per_day (page, 100);
+  gpm_migrate_page_set_delay (page, 0);
+  gpm_migrate_page_start (page);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
+  g_assert_cmpuint (gpm_test_pod_count_posts (fx->pod), ==, 4);
+
+  /* Everything chosen is on the pod: said with how many and where; no
+   * Start, no pace; the pod and more audiences offered */
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (all_on_pod, page, 60));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("all on the pod: %s", statement);
+  g_assert_nonnull (strstr (statement, "All 4 posts you chose are on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, ", posted as alice."));
+  g_assert_nonnull (strstr (statement, "2 of them are visible to the aspects chosen for them only."));
+  g_assert_nonnull (strstr (statement, "2 private posts are skipped: choose aspects for their audiences below"));
+  g_assert_null (strstr (statement, "will be published"));
+  g_assert_cmpstr (gtk_label_get_label (page->done_label), ==, statement);
+  g_assert_cmpstr (gtk_label_get_label (page->plan_title), ==, "Your Posts Are on the Pod");
+  g_assert_false (gtk_widget_get_visible (page->header_start_button));
+  g_assert_true (gtk_widget_get_visible (page->header_back_button));
+  g_assert_true (gtk_widget_get_visible (page->done_box));
+  g_assert_false (gtk_widget_get_visible (page->pace_group));
+  g_assert_false (gtk_widget_get_visible (page->summary_box));
+  g_assert_false (gtk_widget_get_visible (page->duration_box));
+  /* the skipped audiences' rows stay: an aspect chosen there moves more;
+   * their counts too are of what is left */
+  g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+  g_assert_true (gtk_widget_get_visible (page->mapping_box));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/1-f"))), ==,
+                   "0 posts left of 2");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/2-w"))), ==,
+                   "0 posts left of 1");
+  uri = gpm_migrate_page_dup_profile_uri (page);
+  expected_uri = g_strconcat (gpm_pod_get_address (pod), "/people/", guid, NULL);
+  g_assert_cmpstr (uri, ==, expected_uri);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (page->view_pod_button), gpm_pod_get_display_name (pod)));
+
+  /* An aspect for the people: their two posts are to send, Start is back */
+  adw_combo_row_set_selected (page->people_combo, 1);
+  g_assert_true (start_offered (page));
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("people mapped: %s", statement);
+  g_assert_nonnull (strstr (statement, "0 posts will be published publicly"));
+  g_assert_nonnull (strstr (statement, "2 posts shared with single people go to the aspects chosen for them."));
+  g_assert_nonnull (strstr (statement, "4 of the posts you chose are on the pod already."));
+  g_assert_null (strstr (statement, "shared with Family go"));
+  g_assert_true (gtk_widget_get_visible (page->pace_group));
+  g_assert_cmpstr (gtk_label_get_label (page->plan_title), ==, "Ready to Move Your Posts");
+  /* and skipped again */
+  adw_combo_row_set_selected (page->people_combo, 0);
+  g_assert_true (all_on_pod (page));
+  g_assert_false (gtk_widget_get_visible (page->header_start_button));
+
+  /* Every audience ticked: none more to tick; back to the posts by Back */
+  statement = gpm_migrate_page_get_statement (page);
+  g_assert_null (strstr (statement, "tick more audiences"));
+  g_assert_false (gtk_widget_get_visible (page->more_button));
+  g_signal_emit_by_name (page->header_back_button, "clicked");
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+
+  /* Nothing ticked: nothing to send, no Start either */
+  gpm_scope_sidebar_apply_preset (sidebar, "nothing");
+  gpm_test_gui_wait_list (window);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (nothing_to_start, page, 60));
+  g_assert_cmpstr (gpm_migrate_page_get_duration (page), ==, "Nothing to send.");
+  g_assert_cmpstr (gtk_label_get_label (page->plan_title), ==, "Ready to Move Your Posts");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* In German, in a window 400 px wide: the page fits it */
+  gpm_test_gui_set_language ("de");
+  {
+    GtkWidget *row;
+    int min = 0;
+
+    window = gpm_window_new (gpm_test_gui_get_app ());
+    gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+    gtk_window_present (GTK_WINDOW (window));
+    gpm_test_gui_open_everything (window, fx->paths);
+    page = gpm_window_get_migrate_page (window);
+    gpm_window_show_migration (window, pod);
+    g_assert_true (gpm_test_gui_wait (all_on_pod, page, 60));
+    g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+    iterate_for (200);
+    g_test_message ("German: %s", gpm_migrate_page_get_statement (page));
+    g_assert_cmpstr (gtk_label_get_label (page->plan_title), !=, "Your Posts Are on the Pod");
+    gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+    g_test_message ("the page's minimum width %d, at %d", min, gtk_widget_get_width (GTK_WIDGET (page)));
+    g_assert_cmpint (min, <=, 400);
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 400);
+    row = gtk_widget_get_parent (page->view_pod_button);
+    g_assert_cmpint (gtk_widget_get_width (row), <=, gtk_widget_get_width (GTK_WIDGET (page)));
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+  gpm_test_gui_set_language ("C");
+}
+
 static gboolean
 continue_offered (gpointer window)
 {
@@ -1296,6 +1514,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/plan/page", test_plan_page);
   gpm_test_gui_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
   gpm_test_gui_add_func ("/gui/plan/create-aspect", test_create_aspect);
+  gpm_test_gui_add_func ("/gui/plan/all-on-pod", test_all_on_pod);
   gpm_test_gui_add_func ("/gui/plan/start-gap", test_start_gap);
   gpm_test_gui_add_func ("/gui/plan/start-gap-quit", test_start_gap_quit);
   gpm_test_gui_add_func ("/gui/plan/other-account", test_other_account);

@@ -23,10 +23,13 @@
 #include "gpm-convert.h"
 #include "gpm-date-line.h"
 #include "gpm-gui-util.h"
+#include "gpm-help-window.h"
 #include "gpm-journal.h"
 #include "gpm-migrate-page.h"
+#include "gpm-post-editor.h"
 #include "gpm-post-list-model.h"
 #include "gpm-preferences-window.h"
+#include "gpm-problems-dialog.h"
 #include "gpm-takeout-gen.h"
 #include "gpm-test-gui-util.h"
 #include "gpm-window-private.h"
@@ -2206,7 +2209,9 @@ run_view_at (int         width,
 
   gtk_window_set_child (window, page);
   gtk_stack_set_visible_child_name (GTK_STACK (find_descendant (page, GTK_TYPE_STACK)), "run");
-  row = find_descendant (page, GPM_TYPE_BUTTON_ROW);
+  /* the run view's row (the plan has one too) */
+  row = find_descendant (gtk_stack_get_child_by_name (GTK_STACK (find_descendant (page, GTK_TYPE_STACK)), "run"),
+                         GPM_TYPE_BUTTON_ROW);
   g_assert_nonnull (row);
   for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child), i++)
     {
@@ -2317,6 +2322,132 @@ test_run_buttons_stack (void)
   gtk_window_destroy (window);
 }
 
+/* @dialog shown over @parent: no wider than it, and everything in it fits
+ * its width (destroyed after) */
+static void
+assert_fits_parent (GtkWindow  *dialog,
+                    GtkWindow  *parent,
+                    const char *what)
+{
+  GtkWidget *content = adw_window_get_content (ADW_WINDOW (dialog));
+  int min = 0;
+
+  gtk_window_present (dialog);
+  g_assert_true (gpm_test_gui_wait (is_allocated, content, 10));
+  gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  g_test_message ("LANGUAGE=%s, %s: %d px wide, its content's minimum %d",
+                  g_getenv ("LANGUAGE"), what, gtk_widget_get_width (GTK_WIDGET (dialog)), min);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
+  g_assert_cmpint (min, <=, gtk_widget_get_width (GTK_WIDGET (dialog)));
+  gtk_window_destroy (dialog);
+}
+
+static gboolean
+has_toast_label (GtkWidget *widget,
+                 gpointer   text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0
+         && gtk_widget_get_width (widget) > 0;
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  gpointer *args = data;
+
+  return gpm_test_gui_find_widget (args[0], TRUE, has_toast_label, args[1]) != NULL;
+}
+
+/* The dialogs and a toast in a window 400 px wide, in German and French
+ * (the longest): the dialogs open no wider than the window and fit it (they
+ * opened 480 to 640 px wide), the post editor's line under the text wraps,
+ * and a toast says all of its text (libadwaita 1.2 cut its title to one
+ * line: "Continue where you left off?" was lost) */
+static void
+test_dialogs_narrow (void)
+{
+  const char *languages[] = { "de", "fr" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+      GpmWindow *window;
+      const char *text;
+      gpointer args[2];
+
+      gpm_test_gui_set_language (languages[i]);
+      window = gpm_window_new (gpm_test_gui_get_app ());
+      gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+      /* (400 less the window's frame) */
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+
+      assert_fits_parent (GTK_WINDOW (gpm_help_window_new (GTK_WINDOW (window))), GTK_WINDOW (window), "help");
+      assert_fits_parent (GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window))), GTK_WINDOW (window),
+                          "preferences");
+      assert_fits_parent (GTK_WINDOW (gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words")),
+                          GTK_WINDOW (window), "post editor");
+      g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A long name.json",
+                                                  "Not a post"));
+      assert_fits_parent (GTK_WINDOW (gpm_problems_dialog_new (GTK_WINDOW (window), problems)),
+                          GTK_WINDOW (window), "problems");
+
+      /* the offer to continue, as long as it gets */
+      text = g_dngettext (GETTEXT_PACKAGE, "%u post of this takeout is already on your pod. Continue where you left off?",
+                          "%u posts of this takeout are already on your pod. Continue where you left off?", 2);
+      g_assert_cmpstr (text, !=, "%u posts of this takeout are already on your pod. Continue where you left off?");
+      {
+        /* with its button, as the offer is */
+        AdwToast *toast = gpm_gui_toast_new (text, gtk_widget_get_width (GTK_WIDGET (window)));
+
+        adw_toast_set_button_label (toast, g_dgettext (GETTEXT_PACKAGE, "_Continue"));
+        adw_toast_set_timeout (toast, 0);
+        adw_toast_overlay_add_toast (window->toast_overlay, toast);
+      }
+      args[0] = window;
+      args[1] = (gpointer) text;
+      g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+      {
+        GtkWidget *label = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, has_toast_label, (gpointer) text);
+
+        g_test_message ("the toast's text %d px wide, on %d lines", gtk_widget_get_width (label),
+                        pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))));
+        graphene_rect_t bounds;
+        GtkWidget *toast = gtk_widget_get_parent (label);
+
+        g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+        /* the whole toast (its buttons too) within the window */
+        while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+          toast = gtk_widget_get_parent (toast);
+        g_assert_nonnull (toast);
+        g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &bounds));
+        g_test_message ("the toast at %g, %g px wide", bounds.origin.x, bounds.size.width);
+        g_assert_cmpfloat (bounds.origin.x, >=, 0);
+        g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+      }
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  gpm_test_gui_set_language ("C");
+
+  /* A wide window: two lines of a toast */
+  {
+    GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+    const char *text = "20 posts of this takeout are already on your pod. Continue where you left off?";
+    gpointer args[2] = { window, (gpointer) text };
+    GtkWidget *label;
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+    gpm_window_add_toast (window, text);
+    g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+    label = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, has_toast_label, (gpointer) text);
+    g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), <=, 2);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+}
+
 /* The renderer is chosen (an environment variable set) before GTK starts
  * and before any thread but the one JavaScriptCore's library starts when it
  * is loaded: the GL driver is asked in a child process. */
@@ -2385,6 +2516,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/preview-own-comments", test_preview_own_comments);
   gpm_test_gui_add_func ("/gui/preview-long-post", test_preview_long_post);
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
+  gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
 
   ret = gpm_test_gui_run ();
 

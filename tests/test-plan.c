@@ -179,6 +179,21 @@ test_plan_select (void)
   g_assert_cmpuint (counts.n_excluded, ==, 1);
   g_assert_cmpuint (counts.n_nothing_own, ==, 1);
   g_assert_cmpuint (counts.n_to_send, ==, selected->len);
+  g_assert_cmpuint (counts.n_posted, ==, 0);
+
+  /* some on the pod already: a public and a Family post, and posts the
+   * plan does not send (p05: Work is skipped) are not counted */
+  {
+    g_autoptr(GHashTable) posted = g_hash_table_new (g_str_hash, g_str_equal);
+
+    g_hash_table_add (posted, (gpointer) "users/1/posts/p02");
+    g_hash_table_add (posted, (gpointer) "users/1/posts/p03");
+    g_hash_table_add (posted, (gpointer) "users/1/posts/p05");
+    gpm_plan_count_with_posted (plan, posts, posted, &counts);
+    g_assert_cmpuint (counts.n_to_send, ==, 4);
+    g_assert_cmpuint (counts.n_posted, ==, 2);
+    g_assert_cmpuint (counts.n_public_posted, ==, 1);
+  }
 
   /* the private audiences needing a target, each post once */
   privates = gpm_plan_dup_private_audiences (plan, posts, counts_per);

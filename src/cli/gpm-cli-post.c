@@ -36,6 +36,7 @@ typedef struct {
   guint        n_interrupts;
   guint        n_auth;
   guint        index;
+  guint        n_sent;      /* posted by this run */
 } PostRun;
 
 static void
@@ -218,6 +219,8 @@ on_post_finished (GpmMigrator     *migrator,
     fprintf (stderr, "  %s: %s\n", state_label (state), error->message);
   else
     fprintf (stderr, "  %s\n", state_label (state));
+  if (state == GPM_JOURNAL_STATE_POSTED)
+    run->n_sent++;
   /* Progress: sessions may expire again later in a long run. */
   run->n_auth = 0;
 }
@@ -287,8 +290,11 @@ on_run_done (GObject      *source,
   g_main_loop_quit (run->loop);
 }
 
-static void
-print_plan (GPtrArray *items)
+/* Prints what a run would send; returns how many it would send (@out_posted:
+ * how many are on the pod already) */
+static guint
+print_plan (GPtrArray *items,
+            guint     *out_posted)
 {
   guint n = 0, n_posted = 0, n_skipped = 0, n_failed = 0;
 
@@ -348,6 +354,8 @@ print_plan (GPtrArray *items)
   fflush (stdout);
   fprintf (stderr, _("Dry run: %u to send, %u already posted, %u skipped, %u not sendable. Nothing was sent.\n"),
            n - n_skipped - n_failed, n_posted, n_skipped, n_failed);
+  *out_posted = n_posted;
+  return n - n_skipped - n_failed;
 }
 
 /* The plan the options describe: what `post` saves in the journal, and
@@ -650,30 +658,25 @@ gpm_cli_post (int argc, char **argv)
         }
       migrator = new_migrator (NULL, journal, run.takeout, convert_settings, plan);
       items = gpm_migrator_plan (migrator, selected);
-      print_plan (items);
       {
-        GpmPlanCounts counts;
         g_autoptr(GDateTime) now = g_date_time_new_now_local ();
         g_autofree char *estimate = NULL;
+        guint n_posted = 0;
+        /* How long for what is left: the posts on the pod already are
+         * not sent again, so they take no time */
+        guint n_to_send = print_plan (items, &n_posted);
 
-        g_autoptr(GHashTable) posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        g_autoptr(GPtrArray) entries = journal != NULL ? gpm_journal_list (journal, NULL) : NULL;
-
-        /* The posts still to send: a migration under way has sent some
-         * (the app's plan page counts the same way) */
-        for (guint i = 0; entries != NULL && i < entries->len; i++)
-          {
-            GpmJournalEntry *entry = g_ptr_array_index (entries, i);
-
-            if (entry->state == GPM_JOURNAL_STATE_POSTED)
-              g_hash_table_add (posted, g_strdup (entry->key));
-          }
-        gpm_plan_count_with_posted (plan, selected, posted, &counts);
-        if (counts.n_to_send > 0 && counts.n_posted == counts.n_to_send)
-          estimate = g_strdup (_("Everything selected is on the pod already"));
+        if (n_to_send == 0 && n_posted > 0)
+          fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                        "The %u post you chose is on the pod already: nothing is left to send.\n",
+                                        "All %u posts you chose are on the pod already: nothing is left to send.\n",
+                                        n_posted),
+                   n_posted);
         else
-          estimate = gpm_plan_describe_estimate (plan, counts.n_to_send - counts.n_posted, now);
-        fprintf (stderr, "%s\n", estimate);
+          {
+            estimate = gpm_plan_describe_estimate (plan, n_to_send, now);
+            fprintf (stderr, "%s\n", estimate);
+          }
       }
       goto out;
     }
@@ -815,6 +818,11 @@ gpm_cli_post (int argc, char **argv)
            gpm_migrator_get_n_done (migrator), gpm_migrator_get_n_total (migrator),
            gpm_migrator_get_n_skipped (migrator), gpm_migrator_get_n_failed (migrator),
            gpm_migrator_get_n_left (migrator));
+  /* "Posted 15 of 16" counts what earlier runs posted: say when this one
+   * had nothing left to send */
+  if (run.ok && run.n_sent == 0 && gpm_migrator_get_n_done (migrator) > 0 &&
+      gpm_migrator_get_n_failed (migrator) == 0 && gpm_migrator_get_n_left (migrator) == 0)
+    fprintf (stderr, "%s\n", _("Nothing was sent: the posts you chose were all on the pod already."));
   if (!run.ok)
     {
       if (g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -196,7 +196,11 @@ gpm_plan_count_with_posted (GpmPlan       *self,
         counts->n_selected++;
       if ((fate == FATE_PUBLIC || fate == FATE_LIMITED) && posted != NULL &&
           g_hash_table_contains (posted, gpm_journal_post_key (post)))
-        counts->n_posted++;
+        {
+          counts->n_posted++;
+          if (fate == FATE_PUBLIC)
+            counts->n_public_posted++;
+        }
       switch (fate)
         {
         case FATE_EXCLUDED:

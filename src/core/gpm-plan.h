@@ -216,6 +216,7 @@ typedef struct {
   guint  n_nothing_own;  /* nothing of the user's own to post */
   guint  n_to_send;      /* n_public + n_limited */
   guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
+  guint  n_public_posted;  /* of n_posted, the public ones */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,

@@ -7,6 +7,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-application.h"
+#include "gpm-gui-util.h"
 #include "gpm-background.h"
 #include "gpm-convert.h"
 #include "gpm-help-window.h"
@@ -218,6 +219,7 @@ about_action (GSimpleAction *action,
                         "translator-credits", _("translator-credits"),
                         NULL);
   gpm_a11y_name_about_window (GTK_WINDOW (about));
+  gpm_gui_fit_to_parent (GTK_WINDOW (about));
   gtk_window_present (GTK_WINDOW (about));
 }
 

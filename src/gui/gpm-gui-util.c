@@ -169,3 +169,57 @@ gpm_gui_error_message (const GError *error)
       return gpm_gui_strip_http_codes (error->message);
     }
 }
+
+void
+gpm_gui_fit_to_parent (GtkWindow *window)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (window);
+  int width, height;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  /* The parent's size as laid out (a window not shown yet has none) */
+  if (parent == NULL || gtk_widget_get_width (GTK_WIDGET (parent)) <= 0)
+    return;
+  gtk_window_get_default_size (window, &width, &height);
+  if (width > gtk_widget_get_width (GTK_WIDGET (parent)))
+    width = gtk_widget_get_width (GTK_WIDGET (parent));
+  if (height > gtk_widget_get_height (GTK_WIDGET (parent)))
+    height = gtk_widget_get_height (GTK_WIDGET (parent));
+  gtk_window_set_default_size (window, width, height);
+}
+
+void
+gpm_gui_wrap_button_label (GtkButton *button)
+{
+  GtkWidget *label = gtk_button_get_child (button);
+
+  g_return_if_fail (GTK_IS_BUTTON (button));
+
+  if (!GTK_IS_LABEL (label))
+    return;
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+}
+
+AdwToast *
+gpm_gui_toast_new (const char *title,
+                   int         width)
+{
+  AdwToast *toast = adw_toast_new (title);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* The overlay gives a toast its natural width, even past the window's:
+   * lines this long keep it, its button and its close button within the
+   * window (about 25 characters at 400 px); at most 60, as wide as a
+   * toast's own title */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), CLAMP ((width - 190) / 8, 20, 60));
+  /* (the toast's own title style) */
+  gtk_widget_add_css_class (label, "heading");
+  adw_toast_set_custom_title (toast, label);
+  return toast;
+}

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gpm-gui-util.h: small text helpers the post list and preview share. */
+/* gpm-gui-util.h: small text helpers the post list and preview share; the
+ * dialogs' size. */
 #pragma once
 
 #include <glib.h>
 
 #include <gio/gio.h>
+#include <adwaita.h>
 
 #include "gpm-post.h"
 
@@ -25,5 +27,20 @@ char       *gpm_gui_error_message        (const GError *error);
 
 /* @message without raw HTTP status codes ("HTTP 422", "(error 503)"). */
 char       *gpm_gui_strip_http_codes     (const char *message);
+
+/* @window (a dialog, not shown yet) opens no wider or taller than the
+ * window it belongs to (a narrow window, a phone's screen) where its
+ * default size would be: its labels wrap and its rows shrink to fit. */
+void        gpm_gui_fit_to_parent        (GtkWindow *window);
+/* A toast saying @title on as many lines as it takes in a window @width
+ * wide (libadwaita 1.2 cuts its title short to one line: a question at its
+ * end was lost at 400 px) */
+AdwToast   *gpm_gui_toast_new            (const char *title,
+                                          int         width);
+
+/* @button's label wraps where the window is too narrow for it in one line
+ * (a long translation), centered; call again after gtk_button_set_label()
+ * made a new label (a mnemonic changed) */
+void        gpm_gui_wrap_button_label    (GtkButton *button);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-help-window.h"
+#include "gpm-gui-util.h"
 
 struct _GpmHelpWindow
 {
@@ -44,5 +45,8 @@ gpm_help_window_init (GpmHelpWindow *self)
 GpmHelpWindow *
 gpm_help_window_new (GtkWindow *parent)
 {
-  return g_object_new (GPM_TYPE_HELP_WINDOW, "transient-for", parent, NULL);
+  GpmHelpWindow *self = g_object_new (GPM_TYPE_HELP_WINDOW, "transient-for", parent, NULL);
+
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
+  return self;
 }

@@ -100,6 +100,27 @@ describe_target (GpmPlanTarget  target,
   return g_strdup_printf (_("the aspect %s"), aspect);
 }
 
+/* @ps's posts a run still sends (@left: dup_left_per_audience()'s) */
+static guint
+count_left (PrivateScope *ps,
+            GHashTable   *left)
+{
+  return left != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (left, ps->key)) : ps->count;
+}
+
+/* A row's count: "3 posts", or with some on the pod "1 post left of 3" */
+static char *
+dup_row_subtitle (PrivateScope *ps,
+                  GHashTable   *left)
+{
+  guint n = count_left (ps, left);
+
+  if (n == ps->count)
+    return g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  /* Translators: an audience's posts not on the pod yet, of all its posts */
+  return g_strdup_printf (ngettext ("%u post left of %u", "%u posts left of %u", n), n, ps->count);
+}
+
 /* The people's one choice, in sight while their group is closed */
 static void
 update_people_subtitle (GpmMigratePage *self,
@@ -110,8 +131,9 @@ update_people_subtitle (GpmMigratePage *self,
   g_autofree char *where = NULL;
   g_autofree char *subtitle = NULL;
 
+  /* (those still to send) */
   for (guint i = 0; i < self->people->len; i++)
-    n_posts += ((PrivateScope *) g_ptr_array_index (self->people, i))->count;
+    n_posts += count_left (g_ptr_array_index (self->people, i), self->left_counts);
   switch (gpm_plan_get_target (plan, GPM_PLAN_PEOPLE_KEY, &aspect))
     {
     case GPM_PLAN_TARGET_ASPECT:
@@ -147,117 +169,303 @@ static void show_duration (GpmMigratePage      *self,
                            GpmPlan             *plan,
                            const GpmPlanCounts *counts);
 
+/* Each private audience's posts not on the pod yet (key → count), from
+ * the plan's own rule for the audiences' counts; NULL when none is on the
+ * pod (the rows' counts are then the statement's). In any thread. */
+static GHashTable *
+dup_left_per_audience (GpmPlan    *plan,
+                       GPtrArray  *posts,
+                       GHashTable *posted)
+{
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GArray) counts = NULL;
+  g_auto(GStrv) keys = NULL;
+  GHashTable *table;
+
+  if (posts == NULL || posted == NULL || g_hash_table_size (posted) == 0)
+    return NULL;
+  left = g_ptr_array_sized_new (posts->len);
+  for (guint i = 0; i < posts->len; i++)
+    if (!g_hash_table_contains (posted, gpm_journal_post_key (g_ptr_array_index (posts, i))))
+      g_ptr_array_add (left, g_ptr_array_index (posts, i));
+  counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  keys = gpm_plan_dup_private_audiences (plan, left, counts);
+  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint k = 0; keys[k] != NULL; k++)
+    g_hash_table_insert (table, g_strdup (keys[k]), GUINT_TO_POINTER (g_array_index (counts, guint, k)));
+  return table;
+}
+
+/* The sentences on the posts the plan leaves out: those the user left out,
+ * those with nothing of the user's own */
+static void
+append_left_behind (GString             *text,
+                    const GpmPlanCounts *counts)
+{
+  if (counts->n_excluded > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, ngettext ("%u post is left out by you.", "%u posts are left out by you.",
+                                              counts->n_excluded),
+                              counts->n_excluded);
+    }
+  if (counts->n_nothing_own > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              ngettext ("%u post has nothing of yours to post (a reshare of someone else’s words) and is left out.",
+                                        "%u posts have nothing of yours to post (reshares of someone else’s words) and are left out.",
+                                        counts->n_nothing_own),
+                              counts->n_nothing_own);
+    }
+}
+
+/* Everything the plan sends is on the pod already: how many, where, and
+ * what would move more */
+static char *
+describe_all_on_pod (const GpmPlanCounts *counts,
+                     const char          *host,
+                     const char          *user,
+                     gboolean             can_choose,
+                     gboolean             more_to_tick)
+{
+  GString *text = g_string_new (NULL);
+  guint n_limited = counts->n_posted - counts->n_public_posted;
+
+  /* Translators: "All 16 posts you chose are on pod.example.org, posted as alice." */
+  g_string_append_printf (text,
+                          ngettext ("The %u post you chose is on %s, posted as %s.",
+                                    "All %u posts you chose are on %s, posted as %s.", counts->n_posted),
+                          counts->n_posted, host, user);
+  if (n_limited > 0)
+    {
+      g_string_append_c (text, ' ');
+      if (n_limited == counts->n_posted)
+        g_string_append (text, ngettext ("It is visible to the aspects chosen for it only.",
+                                         "They are visible to the aspects chosen for them only.", n_limited));
+      else
+        g_string_append_printf (text,
+                                ngettext ("%u of them is visible to the aspects chosen for it only.",
+                                          "%u of them are visible to the aspects chosen for them only.", n_limited),
+                                n_limited);
+    }
+  g_string_append_c (text, ' ');
+  g_string_append (text, _("Nothing is posted twice."));
+  if (counts->n_skipped > 0 && !can_choose)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.",
+                                              counts->n_skipped),
+                              counts->n_skipped);
+    }
+  else if (counts->n_skipped > 0)
+    {
+      g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              ngettext ("%u private post is skipped: choose an aspect for its audience below to move it too.",
+                                        "%u private posts are skipped: choose aspects for their audiences below to move them too.",
+                                        counts->n_skipped),
+                              counts->n_skipped);
+    }
+  append_left_behind (text, counts);
+  if (more_to_tick)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append (text, _("To move more of your posts, tick more audiences."));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The aspect rows are all there (they are shown once whole) */
+static gboolean
+mapping_rows_built (GpmMigratePage *self)
+{
+  return self->mapping_rows != NULL && self->scopes != NULL && self->people != NULL
+         && self->scopes->len + self->people->len > 0
+         && self->mapping_rows->len == self->scopes->len
+         && (self->people->len == 0 || self->people_row != NULL);
+}
+
+/* The rows are wanted unless everything is on the pod and no private
+ * audience is skipped (choosing an aspect for one sends more) */
+static gboolean
+mapping_box_wanted (GpmMigratePage *self)
+{
+  return !gtk_widget_get_visible (self->done_box)
+         || (self->counted && self->shown_counts.n_skipped > 0 && !self->aspects_failed);
+}
+
+/* The plan as it is to be done, or (@all_on_pod) as done: its title, what
+ * is said and shown, and no Start with nothing left to send */
+static void
+show_all_on_pod (GpmMigratePage *self,
+                 gboolean        all_on_pod,
+                 gboolean        nothing_left)
+{
+  gtk_label_set_label (self->plan_title, all_on_pod ? _("Your Posts Are on the Pod") : _("Ready to Move Your Posts"));
+  gtk_widget_set_visible (self->done_box, all_on_pod);
+  gtk_widget_set_visible (self->duration_box, !all_on_pod);
+  gtk_widget_set_visible (self->pace_group, !all_on_pod);
+  gtk_widget_set_visible (self->summary_box, !all_on_pod);
+  if (mapping_rows_built (self))
+    gtk_widget_set_visible (self->mapping_box, mapping_box_wanted (self));
+  if (all_on_pod && self->pod != NULL)
+    {
+      g_autofree char *tooltip = g_strdup_printf (_("Your profile on %s, in the web browser"),
+                                                  gpm_pod_get_display_name (self->pod));
+
+      gtk_widget_set_tooltip_text (self->view_pod_button, tooltip);
+    }
+  if (self->nothing_left != nothing_left)
+    {
+      self->nothing_left = nothing_left;
+      _gpm_migrate_page_update_header (self);
+    }
+}
+
+/* Each audience row says how many of its posts are left to send */
+static void
+update_row_subtitles (GpmMigratePage *self)
+{
+  GPtrArray *lists[] = { self->mapping_rows, self->person_rows };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++)
+      {
+        AdwActionRow *row = g_ptr_array_index (lists[l], i);
+        g_autofree char *subtitle = dup_row_subtitle (g_object_get_data (G_OBJECT (row), "gpm-scope"),
+                                                      self->left_counts);
+
+        if (g_strcmp0 (adw_action_row_get_subtitle (row), subtitle) != 0)
+          adw_action_row_set_subtitle (row, subtitle);
+      }
+}
+
 static void
 show_statement (GpmMigratePage      *self,
                 GpmPlan             *plan,
-                const GpmPlanCounts *c)
+                const GpmPlanCounts *c,
+                GHashTable          *left)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
   GpmPlanCounts counts = *c;
   guint n_people_mapped = 0;
+  guint n_left = counts.n_to_send - counts.n_posted;
+  gboolean all_on_pod = counts.n_to_send > 0 && n_left == 0;
 
   host = g_strdup (gpm_pod_get_display_name (self->pod));
   user = gpm_pod_dup_username (self->pod);
 
-  g_string_append_printf (text,
-                          ngettext ("%u post will be published publicly on %s as %s.",
-                                    "%u posts will be published publicly on %s as %s.", counts.n_public),
-                          counts.n_public, host, user ? user : "?");
+  if (all_on_pod)
+    {
+      /* Every post of the takeout ticked: no more audiences to tick */
+      gboolean more_to_tick = self->all_posts != NULL && counts.n_selected < self->all_posts->len;
+      g_autofree char *done = describe_all_on_pod (&counts, host, user ? user : "?", !self->aspects_failed,
+                                                   more_to_tick);
 
-  for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
-    {
-      PrivateScope *ps = g_ptr_array_index (self->scopes, k);
-      const char *aspect = NULL;
-      GpmPlanTarget target = gpm_plan_lookup_target (plan, ps->key, &aspect);
-      g_autofree char *where = NULL;
-
-      if (target == GPM_PLAN_TARGET_SKIP)
-        continue;
-      where = describe_target (target, aspect);
-      g_string_append_c (text, ' ');
-      /* Translators: "27 posts shared with Family go to the aspect Family." */
-      g_string_append_printf (text,
-                              ngettext ("%u post shared with %s goes to %s.",
-                                        "%u posts shared with %s go to %s.", ps->count),
-                              ps->count, ps->label, where);
+      g_string_append (text, done);
+      gtk_label_set_label (self->done_label, done);
+      gtk_widget_set_visible (self->more_button, more_to_tick);
     }
-  for (guint k = 0; self->people != NULL && k < self->people->len; k++)
-    {
-      PrivateScope *ps = g_ptr_array_index (self->people, k);
-
-      if (gpm_plan_lookup_target (plan, ps->key, NULL) != GPM_PLAN_TARGET_SKIP)
-        n_people_mapped += ps->count;
-    }
-  if (n_people_mapped > 0)
-    {
-      g_string_append_c (text, ' ');
-      g_string_append_printf (text,
-                              ngettext ("%u post shared with single people goes to the aspects chosen for them.",
-                                        "%u posts shared with single people go to the aspects chosen for them.",
-                                        n_people_mapped),
-                              n_people_mapped);
-    }
-
-  if (counts.n_skipped > 0)
-    {
-      g_string_append_c (text, ' ');
-      g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.",
-                                              counts.n_skipped),
-                              counts.n_skipped);
-    }
-  if (counts.n_excluded > 0)
-    {
-      g_string_append_c (text, ' ');
-      g_string_append_printf (text, ngettext ("%u post is left out by you.", "%u posts are left out by you.",
-                                              counts.n_excluded),
-                              counts.n_excluded);
-    }
-  if (counts.n_nothing_own > 0)
-    {
-      g_string_append_c (text, ' ');
-      g_string_append_printf (text,
-                              ngettext ("%u post has nothing of yours to post (a reshare of someone else’s words) and is left out.",
-                                        "%u posts have nothing of yours to post (reshares of someone else’s words) and are left out.",
-                                        counts.n_nothing_own),
-                              counts.n_nothing_own);
-    }
-
-  g_string_append (text, "\n\n");
-  if (gpm_plan_get_own_comments (plan))
-    g_string_append (text, _("The comments you wrote under these posts follow each post, with their dates. "
-                             "Other people’s comments are never copied."));
   else
-    g_string_append (text, _("Your own comments under these posts stay behind: a reply can read oddly without "
-                             "the comments it answered. Preferences can bring them along."));
-  if (gpm_plan_get_archive_links (plan))
     {
-      g_string_append_c (text, ' ');
-      g_string_append (text, _("Links to your earlier posts will point to their copies on the pod, other Google+ "
-                               "addresses to the Internet Archive."));
-    }
-
-  /* Counted in the worker that opened the journal: no journal call here,
-   * on the main thread */
-  if (self->journal != NULL && self->n_posted_before > 0)
-    {
-      g_string_append (text, "\n\n");
+      /* What a run still sends: the posts on the pod already are not in
+       * these counts (they are said last) */
       g_string_append_printf (text,
-                              ngettext ("%u post of this takeout is already on the pod. It will not be posted again.",
-                                        "%u posts of this takeout are already on the pod. They will not be posted again.",
-                                        self->n_posted_before),
-                              self->n_posted_before);
+                              ngettext ("%u post will be published publicly on %s as %s.",
+                                        "%u posts will be published publicly on %s as %s.",
+                                        counts.n_public - counts.n_public_posted),
+                              counts.n_public - counts.n_public_posted, host, user ? user : "?");
+
+      for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
+        {
+          PrivateScope *ps = g_ptr_array_index (self->scopes, k);
+          const char *aspect = NULL;
+          GpmPlanTarget target = gpm_plan_lookup_target (plan, ps->key, &aspect);
+          g_autofree char *where = NULL;
+          guint n = count_left (ps, left);
+
+          if (target == GPM_PLAN_TARGET_SKIP || n == 0)
+            continue;
+          where = describe_target (target, aspect);
+          g_string_append_c (text, ' ');
+          /* Translators: "27 posts shared with Family go to the aspect Family." */
+          g_string_append_printf (text,
+                                  ngettext ("%u post shared with %s goes to %s.",
+                                            "%u posts shared with %s go to %s.", n),
+                                  n, ps->label, where);
+        }
+      for (guint k = 0; self->people != NULL && k < self->people->len; k++)
+        {
+          PrivateScope *ps = g_ptr_array_index (self->people, k);
+
+          if (gpm_plan_lookup_target (plan, ps->key, NULL) != GPM_PLAN_TARGET_SKIP)
+            n_people_mapped += count_left (ps, left);
+        }
+      if (n_people_mapped > 0)
+        {
+          g_string_append_c (text, ' ');
+          g_string_append_printf (text,
+                                  ngettext ("%u post shared with single people goes to the aspects chosen for them.",
+                                            "%u posts shared with single people go to the aspects chosen for them.",
+                                            n_people_mapped),
+                                  n_people_mapped);
+        }
+
+      if (counts.n_skipped > 0)
+        {
+          g_string_append_c (text, ' ');
+          g_string_append_printf (text, ngettext ("%u private post is skipped.", "%u private posts are skipped.",
+                                                  counts.n_skipped),
+                                  counts.n_skipped);
+        }
+      append_left_behind (text, &counts);
+
+      g_string_append (text, "\n\n");
+      if (gpm_plan_get_own_comments (plan))
+        g_string_append (text, _("The comments you wrote under these posts follow each post, with their dates. "
+                                 "Other people’s comments are never copied."));
+      else
+        g_string_append (text, _("Your own comments under these posts stay behind: a reply can read oddly without "
+                                 "the comments it answered. Preferences can bring them along."));
+      if (gpm_plan_get_archive_links (plan))
+        {
+          g_string_append_c (text, ' ');
+          g_string_append (text, _("Links to your earlier posts will point to their copies on the pod, other Google+ "
+                                   "addresses to the Internet Archive."));
+        }
+
+      /* Counted from the posted keys the worker that opened the journal
+       * read: no journal call here, on the main thread */
+      if (counts.n_posted > 0)
+        {
+          g_string_append (text, "\n\n");
+          g_string_append_printf (text,
+                                  ngettext ("%u of the posts you chose is on the pod already. It will not be posted again.",
+                                            "%u of the posts you chose are on the pod already. They will not be posted again.",
+                                            counts.n_posted),
+                                  counts.n_posted);
+        }
     }
 
   gtk_label_set_label (self->statement_label, text->str);
   /* Selectable, so it can be copied; but an empty one would be an unnamed Tab stop */
   gtk_label_set_selectable (self->statement_label, text->len > 0);
 
+  /* The rows' counts too are of what is left */
+  if (left != self->left_counts)
+    {
+      g_clear_pointer (&self->left_counts, g_hash_table_unref);
+      self->left_counts = left != NULL ? g_hash_table_ref (left) : NULL;
+      update_row_subtitles (self);
+    }
   if (self->people_row != NULL)
     update_people_subtitle (self, plan);
   self->shown_counts = counts;
   self->counted = TRUE;
+  show_all_on_pod (self, all_on_pod, n_left == 0);
   show_duration (self, plan, &counts);
 }
 
@@ -314,6 +522,7 @@ typedef struct {
   GHashTable *posted;
   guint       serial;
   GpmPlanCounts counts;
+  GHashTable *left;     /* dup_left_per_audience() */
 } Count;
 
 static void
@@ -322,6 +531,7 @@ count_free (Count *count)
   g_clear_object (&count->plan);
   g_clear_pointer (&count->posts, g_ptr_array_unref);
   g_clear_pointer (&count->posted, g_hash_table_unref);
+  g_clear_pointer (&count->left, g_hash_table_unref);
   g_free (count);
 }
 
@@ -336,6 +546,7 @@ count_thread (GTask        *task,
   /* The plan is the page's own copy; the posts and @posted are replaced,
    * never changed, on the main thread */
   gpm_plan_count_with_posted (count->plan, count->posts, count->posted, &count->counts);
+  count->left = dup_left_per_audience (count->plan, count->posts, count->posted);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -355,7 +566,7 @@ counted_cb (GObject      *source,
    * (_gpm_migrate_page_update_duration() started none): the page's pace */
   gpm_plan_set_delay (count->plan, gpm_plan_get_delay (self->plan));
   gpm_plan_set_max_per_day (count->plan, gpm_plan_get_max_per_day (self->plan));
-  show_statement (self, count->plan, &count->counts);
+  show_statement (self, count->plan, &count->counts, count->left);
 }
 
 void
@@ -377,9 +588,10 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   if (self->posts == NULL || self->posts->len <= COUNT_AT_ONCE_MAX_POSTS)
     {
       GpmPlanCounts counts;
+      g_autoptr(GHashTable) left = dup_left_per_audience (plan, self->posts, self->posted);
 
       gpm_plan_count_with_posted (plan, self->posts, self->posted, &counts);
-      show_statement (self, plan, &counts);
+      show_statement (self, plan, &counts, left);
       return;
     }
 
@@ -401,6 +613,9 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
 void
 _gpm_migrate_page_show_counting (GpmMigratePage *self)
 {
+  /* a new plan's first count: nothing known of it yet */
+  show_all_on_pod (self, FALSE, FALSE);
+  g_clear_pointer (&self->left_counts, g_hash_table_unref);
   gtk_label_set_label (self->duration_label, _("Counting the posts…"));
   gtk_label_set_label (self->pace_label, "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->duration_label), NULL);
@@ -436,6 +651,45 @@ gpm_migrate_page_get_plan_message (GpmMigratePage *self)
 {
   g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
   return gtk_label_get_label (self->plan_message_label);
+}
+
+gboolean
+gpm_migrate_page_is_all_on_pod (GpmMigratePage *self)
+{
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->done_box);
+}
+
+char *
+gpm_migrate_page_dup_profile_uri (GpmMigratePage *self)
+{
+  g_autofree char *guid = NULL;
+
+  g_return_val_if_fail (GPM_IS_MIGRATE_PAGE (self), NULL);
+
+  if (self->pod == NULL)
+    return NULL;
+  guid = gpm_pod_dup_user_guid (self->pod);
+  /* diaspora's people#show finds a person by guid (config/routes.rb:177,
+   * app/models/person.rb:215, v0.9.1.0): the account's posts, newest
+   * first; else the pod's front page */
+  if (guid == NULL || *guid == '\0')
+    return g_strconcat (gpm_pod_get_address (self->pod), "/", NULL);
+  {
+    g_autofree char *escaped = g_uri_escape_string (guid, NULL, FALSE);
+
+    return g_strconcat (gpm_pod_get_address (self->pod), "/people/", escaped, NULL);
+  }
+}
+
+void
+_gpm_migrate_page_view_pod (GpmMigratePage *self)
+{
+  g_autofree char *uri = gpm_migrate_page_dup_profile_uri (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (uri != NULL)
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
 }
 
 const char *
@@ -875,7 +1129,7 @@ new_mapping_row (GpmMigratePage *self,
                  PrivateScope   *ps)
 {
   g_autoptr(GtkStringList) model = new_choices (self, ps->person);
-  g_autofree char *subtitle = g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
+  g_autofree char *subtitle = dup_row_subtitle (ps, self->left_counts);
   AdwComboRow *row;
 
   self->updating_rows = TRUE;
@@ -972,8 +1226,9 @@ add_rows_step (gpointer data)
   if (self->people->len > 0)
     add_people_row (self);
   /* Shown once whole: the group laid out with some rows, then again with
-   * more, measures its wrapping description far more often (GTK 4.8) */
-  gtk_widget_set_visible (self->mapping_box, TRUE);
+   * more, measures its wrapping description far more often (GTK 4.8);
+   * not when everything is on the pod and nothing is skipped */
+  gtk_widget_set_visible (self->mapping_box, mapping_box_wanted (self));
   self->rows_idle = 0;
   return G_SOURCE_REMOVE;
 }
@@ -1028,7 +1283,8 @@ _gpm_migrate_page_update_header (GpmMigratePage *self)
 
   gtk_widget_set_visible (self->header_back_button, shown);
   gtk_widget_set_tooltip_text (self->header_back_button, plan ? _("Back to Posts") : _("Back to Posts; the migration goes on"));
-  gtk_widget_set_visible (self->header_start_button, shown && plan && !self->exporting);
+  /* no Start that would send nothing (the page says why) */
+  gtk_widget_set_visible (self->header_start_button, shown && plan && !self->exporting && !self->nothing_left);
 }
 
 /* Saving */

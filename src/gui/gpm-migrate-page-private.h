@@ -53,6 +53,17 @@ struct _GpmMigratePage
   GtkWidget      *done_button;
   GtkWidget      *open_folder_button;   /* after an export */
   GtkListBox     *log_list;
+  /* the plan when every post it sends is on the pod already (-plan.c) */
+  GtkLabel       *plan_title;
+  GtkWidget      *duration_box;
+  GtkWidget      *done_box;
+  GtkLabel       *done_label;
+  GtkWidget      *view_pod_button;
+  GtkWidget      *more_button;
+  GtkWidget      *pace_group;
+  GtkWidget      *summary_box;
+  gboolean        nothing_left;  /* the last count has nothing to send: no Start */
+  GHashTable     *left_counts;   /* each private audience's posts not on the pod (key → count), NULL: none is */
 
   GpmPod         *pod;
   GpmTakeout     *takeout;
@@ -158,6 +169,9 @@ void _gpm_migrate_page_add_log_row         (GpmMigratePage *self,
                                             const char     *subtitle,
                                             const char     *icon_name,
                                             const char     *icon_label);
+/* "View on the Pod": the account's profile on the pod in the browser */
+void _gpm_migrate_page_view_pod            (GpmMigratePage *self);
+
 /* gpm-migrate-page-export.c */
 /* "Open Folder": the last export's folder in the file manager */
 void _gpm_migrate_page_open_export_folder  (GpmMigratePage *self);
@@ -178,6 +192,10 @@ const char *gpm_migrate_page_get_statement    (GpmMigratePage *self);
 const char *gpm_migrate_page_get_plan_message (GpmMigratePage *self);
 /* "At 100 posts a day: about 155 days, until May 12" */
 const char *gpm_migrate_page_get_duration     (GpmMigratePage *self);
+/* Every post the plan sends is on the pod already: said so, no Start */
+gboolean gpm_migrate_page_is_all_on_pod       (GpmMigratePage *self);
+/* What "View on the Pod" opens: the account's profile on the pod */
+char *gpm_migrate_page_dup_profile_uri        (GpmMigratePage *self);
 /* Started, its posts still being chosen: the run has not begun */
 gboolean gpm_migrate_page_is_starting         (GpmMigratePage *self);
 /* What the run page says it is waiting for ("Next post in 5 s …") */

@@ -240,6 +240,7 @@ gpm_migrate_page_dispose (GObject *object)
   g_clear_pointer (&self->posts, g_ptr_array_unref);
   g_clear_pointer (&self->all_posts, g_ptr_array_unref);
   g_clear_pointer (&self->posted, g_hash_table_unref);
+  g_clear_pointer (&self->left_counts, g_hash_table_unref);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);
   g_clear_pointer (&self->people, g_ptr_array_unref);
@@ -296,12 +297,22 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, open_folder_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, plan_title);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, duration_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, view_pod_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, more_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_group);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_box);
   gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "open_folder_clicked_cb",
                                                 G_CALLBACK (_gpm_migrate_page_open_export_folder));
+  gtk_widget_class_bind_template_callback_full (widget_class, "view_pod_clicked_cb",
+                                                G_CALLBACK (_gpm_migrate_page_view_pod));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

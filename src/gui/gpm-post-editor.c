@@ -7,6 +7,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-diaspora.h"
+#include "gpm-gui-util.h"
 #include "gpm-post-editor.h"
 
 struct _GpmPostEditor
@@ -170,6 +171,10 @@ gpm_post_editor_init (GpmPostEditor *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self->count_label), TRUE);
   gtk_label_set_xalign (self->count_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "numeric");
+  /* both wrap where the window is narrow (a phone's; German is long) */
+  gtk_label_set_wrap (self->count_label, TRUE);
+  gtk_label_set_wrap_mode (self->count_label, PANGO_WRAP_WORD_CHAR);
+  gpm_gui_wrap_button_label (GTK_BUTTON (reset));
   g_signal_connect_swapped (reset, "clicked", G_CALLBACK (reset_clicked_cb), self);
   gtk_widget_set_margin_start (bottom, 12);
   gtk_widget_set_margin_end (bottom, 12);
@@ -194,6 +199,7 @@ gpm_post_editor_new (GtkWindow  *parent,
                                       "modal", TRUE,
                                       NULL);
 
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
   self->converted = g_strdup (converted);
   gpm_post_editor_set_text (self, text != NULL ? text : converted);
   buffer_changed_cb (self);

@@ -7,6 +7,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-application.h"
+#include "gpm-gui-util.h"
 #include "gpm-date-line.h"
 #include "gpm-preferences-window.h"
 
@@ -285,8 +286,11 @@ gpm_preferences_window_init (GpmPreferencesWindow *self)
 GpmPreferencesWindow *
 gpm_preferences_window_new (GtkWindow *parent)
 {
-  return g_object_new (GPM_TYPE_PREFERENCES_WINDOW,
-                       "transient-for", parent,
-                       "modal", TRUE,
-                       NULL);
+  GpmPreferencesWindow *self = g_object_new (GPM_TYPE_PREFERENCES_WINDOW,
+                                             "transient-for", parent,
+                                             "modal", TRUE,
+                                             NULL);
+
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
+  return self;
 }

@@ -7,6 +7,7 @@
 
 #include "gpm-a11y.h"
 #include "gpm-problem.h"
+#include "gpm-gui-util.h"
 #include "gpm-problems-dialog.h"
 
 struct _GpmProblemsDialog
@@ -81,6 +82,7 @@ gpm_problems_dialog_new (GtkWindow *parent,
   g_autofree char *summary = NULL;
   guint n = problems ? problems->len : 0;
 
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
   self->problems = problems ? g_ptr_array_ref (problems) : NULL;
 
   summary = g_strdup_printf (ngettext ("%u file or post has a problem: it could not be read, or a part of it is unknown or cannot be posted. Everything else was imported.",

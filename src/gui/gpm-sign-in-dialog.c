@@ -817,6 +817,9 @@ gpm_sign_in_dialog_init (GpmSignInDialog *self)
     self->can_open_browser = browser != NULL;
   }
   gtk_button_set_use_underline (self->continue_button, TRUE);
+  /* Long translations wrap in a narrow window */
+  gpm_gui_wrap_button_label (self->continue_button);
+  gpm_gui_wrap_button_label (GTK_BUTTON (self->password_instead_button));
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), pod);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), user);
   set_step (self, STEP_ADDRESS);
@@ -825,5 +828,8 @@ gpm_sign_in_dialog_init (GpmSignInDialog *self)
 GpmSignInDialog *
 gpm_sign_in_dialog_new (GtkWindow *parent)
 {
-  return g_object_new (GPM_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+  GpmSignInDialog *self = g_object_new (GPM_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+
+  gpm_gui_fit_to_parent (GTK_WINDOW (self));
+  return self;
 }

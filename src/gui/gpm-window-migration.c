@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gpm-gui-util.h"
 #include "gpm-journal.h"
 #include "gpm-plan.h"
 #include "gpm-util.h"
@@ -481,7 +482,7 @@ journal_found_cb (GObject      *source,
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
   /* an offer for the takeout shown before is moot */
   dismiss_continue_toast (self);
-  toast = adw_toast_new (title);
+  toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);

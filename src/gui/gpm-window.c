@@ -11,6 +11,7 @@
 #include "gpm-a11y.h"
 #include "gpm-convert.h"
 #include "gpm-gui-resources.h"
+#include "gpm-gui-util.h"
 #include "gpm-util.h"
 #include "gpm-window-private.h"
 
@@ -22,7 +23,8 @@ gpm_window_add_toast (GpmWindow  *self,
 {
   g_return_if_fail (GPM_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               gpm_gui_toast_new (message, gtk_widget_get_width (GTK_WIDGET (self))));
 }
 
 const char *
@@ -121,6 +123,35 @@ update_header_cb (GpmWindow *self)
       else
         gtk_widget_set_tooltip_text (self->back_button, _("Back to Posts"));
     }
+}
+
+static gboolean
+update_header_idle_cb (gpointer data)
+{
+  g_autoptr(GpmWindow) self = g_weak_ref_get (data);
+
+  if (self != NULL && self->leaflet != NULL)
+    update_header_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+/* The leaflet folds while it is laid out: the header bar above it was
+ * laid out already, so its buttons change after this frame (changed now,
+ * GTK 4.8 draws the header bar unallocated and warns) */
+static void
+folded_cb (GpmWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, update_header_idle_cb, ref, weak_ref_free);
 }
 
 static void
@@ -395,6 +426,7 @@ gpm_window_class_init (GpmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, preview);
   gtk_widget_class_bind_template_child (widget_class, GpmWindow, migrate_page);
   gtk_widget_class_bind_template_callback (widget_class, update_header_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forward_clicked_cb);
   _gpm_window_class_import_init (widget_class);
