@@ -180,6 +180,9 @@ GPtrArray  *gpm_test_pod_dup_photos     (GpmTestPod *self);   /* GpmTestPodPhoto
 guint       gpm_test_pod_count_posts    (GpmTestPod *self);
 /* Requests seen whose path starts with @path_prefix (NULL: all). */
 guint       gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix);
+/* How often a signed-in request came with a wrong CSRF token: diaspora then
+ * signs the session out and mails the user a "CSRF token fail" warning. */
+guint       gpm_test_pod_count_csrf_fail_mails (GpmTestPod *self);
 /* {"posts":[…], "photos":[…], "comments":[…], "requests":N, "aspects":{"USER":[{"id","name"}…]}} */
 char       *gpm_test_pod_dump_json      (GpmTestPod *self);
 

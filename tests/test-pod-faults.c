@@ -287,6 +287,56 @@ test_fault_expired_session (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+typedef struct {
+  GpmPod     *pod;
+  GpmPodPost *made;
+  GError     *error;
+} Poster;
+
+static gpointer
+poster_thread (gpointer data)
+{
+  Poster *p = data;
+
+  p->made = post_public (p->pod, "posted while the session ended", &p->error);
+  return NULL;
+}
+
+/* A session renewal changes the cookie (sign-in) and the CSRF token (the
+ * account page loaded after it) at different moments. A request another
+ * thread makes in between must not go out with the new cookie and the old
+ * token: diaspora would sign the new session out and mail the user a
+ * "CSRF token fail" warning (application_controller.rb:11-19). The account
+ * page is slowed down so the second request surely falls in that window. */
+static void
+test_renewal_csrf_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  guint pages = gpm_test_pod_count_requests (f->tp, "/bookmarklet");
+  Poster poster = { pod };
+  GThread *thread;
+
+  gpm_test_pod_end_sessions (f->tp);
+  gpm_test_pod_inject_fault (f->tp, "/bookmarklet", GPM_TEST_POD_FAULT_SLOW, 1500, 1);
+  thread = g_thread_new ("poster", poster_thread, &poster);
+  /* the poster has signed in again and waits for the account page */
+  for (int i = 0; i < 1000 && gpm_test_pod_count_requests (f->tp, "/bookmarklet") == pages; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/bookmarklet"), >, pages);
+  made = post_public (pod, "posted during the renewal", &error);
+  g_thread_join (thread);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_no_error (poster.error);
+  g_assert_nonnull (poster.made);
+  g_clear_pointer (&poster.made, gpm_pod_post_unref);
+  g_assert_cmpuint (gpm_test_pod_count_csrf_fail_mails (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 2);
+}
+
 /* The person stream answers an ended session too, with the public posts
  * only (diaspora's people_controller.rb:10, lib/stream/person.rb:17-19):
  * "did it get created?" for a limited post must not take that for "not
@@ -544,6 +594,7 @@ main (int argc, char **argv)
 
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
+  pod_test_add ("/pod/web/renewal-csrf-race", (GTestFixtureFunc) test_renewal_csrf_race, NULL);
   pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);

@@ -212,6 +212,7 @@ gpm_pod_finalize (GObject *object)
   g_free (self->token_endpoint);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->renew_lock);
+  g_cond_clear (&self->renewed_cond);
   G_OBJECT_CLASS (gpm_pod_parent_class)->finalize (object);
 }
 
@@ -261,6 +262,7 @@ gpm_pod_init (GpmPod *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->renew_lock);
+  g_cond_init (&self->renewed_cond);
   self->old_addresses = g_ptr_array_new_with_free_func (g_free);
   self->jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
