@@ -74,6 +74,87 @@ test_camo_rtl (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
 }
 
+/* @text sent as a post limited to Friends (or public) through @pod: the post is found
+ * by "did it get created?" after the pod rewrote its mentions, and only it */
+static void
+assert_found_after_rewrite (Fixture *f, GpmPod *pod, const char *text, gboolean is_public,
+                            const char *stored_part)
+{
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) one = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) posts = gpm_test_pod_dup_posts (f->tp);
+  g_autoptr(GPtrArray) after = NULL;
+  GpmTestPodPost *stored;
+
+  draft->is_public = is_public;
+  if (!is_public)
+    g_array_append_val (draft->aspect_ids, f->friends);
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  after = gpm_test_pod_dup_posts (f->tp);
+  g_assert_cmpuint (after->len, ==, posts->len + 1);
+  stored = g_ptr_array_index (after, after->len - 1);
+  /* the pod did rewrite it */
+  g_assert_cmpstr (stored->text, !=, text);
+  g_assert_nonnull (strstr (stored->text, stored_part));
+
+  found = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, made->guid);
+  one = gpm_pod_find_own_post (pod, text, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (one);
+  g_assert_cmpstr (one->guid, ==, made->guid);
+}
+
+/* Mentions a user typed into a limited post are rewritten by the pod after
+ * the save (status_message.rb:125-127; the test pod models it): "did it get
+ * created?" must still find the post, or it would be sent twice; and a
+ * text that differs elsewhere, or names somebody else, is not it. */
+static void
+test_mentions_rewritten (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  const char *host = gpm_test_pod_get_url (f->tp) + strlen ("http://");
+  g_autofree char *text = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                           "@{dave@nowhere.example} (1+1=2)", host);
+  g_autofree char *other_person = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                                   "@{erin@nowhere.example} (1+1=2)", host);
+  g_autofree char *other_text = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                                 "@{dave@nowhere.example} (1+1=3)", host);
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) none2 = NULL;
+
+  assert_found_after_rewrite (f, pod, text, FALSE, "@[bob](/people/");
+  none = gpm_pod_find_own_posts (pod, other_person, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  none2 = gpm_pod_find_own_posts (pod, other_text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none2->len, ==, 0);
+}
+
+/* diaspora 0.7 also writes "@{id}" of a known person as "@{Name; id}", in
+ * public posts too (mentions_container.rb:10 at v0.7.18.2). */
+static void
+test_mentions_rewritten_07 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = NULL;
+  const char *host = gpm_test_pod_get_url (f->tp) + strlen ("http://");
+  g_autofree char *text = g_strdup_printf ("Thanks @{bob@%s}!", host);
+  g_autofree char *limited = g_strdup_printf ("Only friends, @{bob@%s} @{dave@nowhere.example}", host);
+
+  gpm_test_pod_set_version (f->tp, "0.7.18.2", FALSE);
+  pod = web_pod (f);
+  assert_found_after_rewrite (f, pod, text, TRUE, "@{bob; bob@");
+  assert_found_after_rewrite (f, pod, limited, FALSE, "@[bob](/people/");
+}
+
 /* "Did it get created?" looks back as far as it is asked (not a fixed
  * number of posts), and no further. */
 static void
@@ -600,6 +681,8 @@ main (int argc, char **argv)
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   ADD_BOTH ("camo-rtl", test_camo_rtl);
+  ADD_BOTH ("mentions-rewritten", test_mentions_rewritten);
+  pod_test_add ("/pod/web/mentions-rewritten-0.7", (GTestFixtureFunc) test_mentions_rewritten_07, NULL);
   ADD_BOTH ("find-since", test_find_since);
   ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
