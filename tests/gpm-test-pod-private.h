@@ -118,6 +118,7 @@ struct _GpmTestPod
   gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */
   gsize         body_limit;
   gint64        time_offset_us;
+  gint64        fixed_time_us; /* not 0: every new post's time */
   char         *camo_root;
   char         *camo_key;
   char         *browser_user;

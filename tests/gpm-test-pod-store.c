@@ -432,7 +432,12 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
 
   sp = g_new0 (StoredPost, 1);
   sp->post = p;
-  sp->created_us = g_get_real_time () + self->time_offset_us;
+  sp->created_us = self->fixed_time_us ? self->fixed_time_us : g_get_real_time () + self->time_offset_us;
+  /* posts.created_at is `t.datetime` without precision
+   * (db/migrate/0000_create_schema.rb:413 at v0.9.1.0, a Migration[4.2]):
+   * timestamp (microseconds) on PostgreSQL, DATETIME (whole seconds) on MySQL */
+  if (self->mysql)
+    sp->created_us -= sp->created_us % G_USEC_PER_SEC;
   g_ptr_array_add (self->posts, sp);
   *out = sp;
   return CREATE_OK;

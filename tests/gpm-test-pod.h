@@ -138,7 +138,8 @@ void        gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope
 void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
 /* The pod on MySQL instead of PostgreSQL (default off): a post's or a
  * comment's text over GPM_DIASPORA_MAX_TEXT_BYTES bytes raises
- * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h). */
+ * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h); posts
+ * made from now on have their time in whole seconds. */
 void        gpm_test_pod_set_mysql      (GpmTestPod *self, gboolean mysql);
 /* The pod behind a proxy with a request body limit (nginx's
  * client_max_body_size): larger requests are answered 413 before the pod
@@ -152,6 +153,9 @@ void        gpm_test_pod_set_camo       (GpmTestPod *self, const char *root, con
 /* Posts created from now on get the pod's clock plus @seconds as their
  * time (negative: in the past), so tests can have posts seconds apart. */
 void        gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds);
+/* Posts created from now on all get the time @unix_us (0: the clock
+ * again), as posts made in the same second (or microsecond) would. */
+void        gpm_test_pod_set_fixed_time (GpmTestPod *self, gint64 unix_us);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 
