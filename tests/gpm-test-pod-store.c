@@ -299,6 +299,33 @@ mentions_as_stored_locked (GpmTestPod *self, const char *text, gboolean is_publi
   return g_regex_replace_eval (mention, backported, -1, 0, 0, rewrite_mention, &r, NULL);
 }
 
+/* Whether @text has a hashtag over 255 characters: Taggable's
+ * before_validation build_tags takes the tags (tag_strings, `(?:^|\s)#([tag
+ * characters]+|<3)`, lib/diaspora/taggable.rb:36-45; the characters from
+ * config/initializers/acts_as_taggable_on.rb:8; Ruby's [[:word:]] is
+ * letters, marks, decimal digits and connector punctuation) and tag_name_max_length
+ * fails the creation for a longer one (:13-20), the same at v0.7.18.2. */
+static gboolean
+has_overlong_tag (const char *text)
+{
+  static GRegex *tag;
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_regex_new ("(?:^|[ \\t\\r\\n\\f\\v])#([\\p{L}\\p{M}\\p{Nd}\\p{Pc}\\x{055b}\\x{055c}\\x{055e}\\x{058a}_-]+)",
+                                          G_REGEX_MULTILINE, 0, NULL));
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (g_regex_match (tag, text, 0, &info); g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (info, 1);
+
+      if (g_utf8_strlen (name, -1) > 255)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 CreateResult
 _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 {
@@ -331,6 +358,8 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
         return CREATE_BAD_PHOTOS;
     }
   if (c->text && g_utf8_strlen (c->text, -1) > MAX_TEXT)
+    return CREATE_UNSAVED;
+  if (c->text && has_overlong_tag (c->text))
     return CREATE_UNSAVED;
   /* add_poll builds a poll when poll_question is present?
    * (status_message_creation_service.rb:44-51 at v0.9.1.0); Poll validates
