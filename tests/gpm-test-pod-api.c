@@ -303,6 +303,28 @@ _gpm_test_pod_handle_api_posts (GpmTestPod *self, SoupServerMessage *msg, gboole
     _gpm_test_pod_respond_api_error (msg, 422, "Failed to create the post");
 }
 
+/* A time of a `before`/`after` parameter (Time.iso8601), in microseconds. */
+static gboolean
+parse_iso_time (const char *s, gint64 *us)
+{
+  g_autoptr(GDateTime) t = s ? g_date_time_new_from_iso8601 (s, NULL) : NULL;
+
+  if (t == NULL)
+    return FALSE;
+  *us = g_date_time_to_unix (t) * G_USEC_PER_SEC + g_date_time_get_microsecond (t);
+  return TRUE;
+}
+
+/* The time pager of the API's user posts (api/v1/users_controller.rb:76-85
+ * at v0.9.1.0 → time_pager, lib/api/paging/rest_paginator_builder.rb:26-38,
+ * time_paginator.rb): `before` (default: a year from now, :70-73) gives
+ * `created_at < before` newest first, `after` `created_at > after` oldest
+ * first, per_page posts (default 15, 1..100, :6-7,86-92). A non-empty page
+ * links the next one with its oldest time cut to milliseconds
+ * (iso8601(3), time_paginator.rb:29-32,92-98), and the previous one with
+ * its newest time plus a millisecond; other parameters are kept
+ * (rest_paged_response_builder.rb:39-48; the Link header,
+ * api/v1/base_controller.rb:51-55). */
 void
 _gpm_test_pod_handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, const char *path, const char *guid,
                                      GHashTable *query)
@@ -310,9 +332,16 @@ _gpm_test_pod_handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, c
   User *viewer = _gpm_test_pod_api_user_or_respond (self, msg);
   User *author;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  const char *page_s = query ? g_hash_table_lookup (query, "page") : NULL;
-  guint page = page_s ? (guint) g_ascii_strtoull (page_s, NULL, 10) : 1;
+  g_autoptr(GString) link = g_string_new (NULL);
+  const char *before_s = query ? g_hash_table_lookup (query, "before") : NULL;
+  const char *after_s = query ? g_hash_table_lookup (query, "after") : NULL;
+  const char *per_page_s = query ? g_hash_table_lookup (query, "per_page") : NULL;
+  gboolean descending = after_s == NULL || before_s != NULL;
+  gint64 bound = g_get_real_time () + (gint64) 365 * 24 * 3600 * G_USEC_PER_SEC;
+  gint64 limit = PAGE_SIZE;
+  gint64 min_us = G_MAXINT64, max_us = G_MININT64;
 
   if (viewer == NULL)
     return;
@@ -322,14 +351,40 @@ _gpm_test_pod_handle_api_user_posts (GpmTestPod *self, SoupServerMessage *msg, c
       _gpm_test_pod_respond_api_error (msg, 404, "User not found");
       return;
     }
-  if (page < 1)
-    page = 1;
-  list = _gpm_test_pod_posts_of (self, author, viewer);
+  if ((before_s || after_s) && !parse_iso_time (descending ? before_s : after_s, &bound))
+    {
+      /* Time.iso8601 raises ArgumentError: rescued nowhere, a 500 */
+      _gpm_test_pod_respond (msg, 500, "text/html", "<html><body><h1>500</h1></body></html>");
+      return;
+    }
+  if (per_page_s)
+    limit = CLAMP (g_ascii_strtoll (per_page_s, NULL, 10), 1, 100);
+  list = _gpm_test_pod_posts_of (self, author, viewer);   /* newest first */
+  for (guint k = 0; k < list->len && page->len < limit; k++)
+    {
+      StoredPost *sp = g_ptr_array_index (list, descending ? k : list->len - 1 - k);
+
+      if (descending ? sp->created_us < bound : sp->created_us > bound)
+        {
+          g_ptr_array_add (page, sp);
+          min_us = MIN (min_us, sp->created_us);
+          max_us = MAX (max_us, sp->created_us);
+        }
+    }
   json_builder_begin_array (b);
-  for (guint i = (page - 1) * PAGE_SIZE; i < list->len && i < page * PAGE_SIZE; i++)
-    _gpm_test_pod_post_to_json (self, b, g_ptr_array_index (list, i), TRUE);
+  for (guint i = 0; i < page->len; i++)
+    _gpm_test_pod_post_to_json (self, b, g_ptr_array_index (page, i), TRUE);
   json_builder_end_array (b);
-  if (list->len > page * PAGE_SIZE)
-    link_next_header (self, msg, path, page);
+  if (page->len > 0)
+    {
+      g_autofree char *next = _gpm_test_pod_iso_time (descending ? min_us : max_us + 1000);
+      g_autofree char *prev = _gpm_test_pod_iso_time (descending ? max_us + 1000 : min_us);
+      g_autofree char *keep = per_page_s ? g_strdup_printf ("per_page=%s&", per_page_s) : g_strdup ("");
+
+      g_string_append_printf (link, "<%s%s?%s%s=%s>; rel=\"next\", <%s%s?%s%s=%s>; rel=\"previous\"",
+                              self->url, path, keep, descending ? "before" : "after", next,
+                              self->url, path, keep, descending ? "after" : "before", prev);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Link", link->str);
+    }
   _gpm_test_pod_respond_builder (msg, 200, b);
 }

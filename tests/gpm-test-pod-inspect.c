@@ -326,6 +326,14 @@ gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix)
   return n;
 }
 
+guint
+gpm_test_pod_count_csrf_fail_mails (GpmTestPod *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return self->csrf_fail_mails;
+}
+
 char *
 gpm_test_pod_dump_json (GpmTestPod *self)
 {

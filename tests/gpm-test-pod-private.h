@@ -109,6 +109,7 @@ struct _GpmTestPod
   GQueue        faults;    /* Fault* */
   GPtrArray    *paths;     /* char*, every request seen */
   GArray       *sign_in_times; /* gint64 monotonic */
+  guint         csrf_fail_mails; /* "CSRF token fail" warnings mailed to users */
   gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
   char         *moved_to;    /* not NULL: every request is sent there (301) */
@@ -117,6 +118,7 @@ struct _GpmTestPod
   gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */
   gsize         body_limit;
   gint64        time_offset_us;
+  gint64        fixed_time_us; /* not 0: every new post's time */
   char         *camo_root;
   char         *camo_key;
   char         *browser_user;

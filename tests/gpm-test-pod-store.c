@@ -214,6 +214,118 @@ _gpm_test_pod_extension_allowed (GpmTestPod *self, const char *filename)
   return g_ascii_strcasecmp (dot + 1, "webp") == 0 && !g_str_has_prefix (self->version, "0.7.");
 }
 
+/* The person a diaspora ID names: this pod knows its own users only
+ * (Person.find_or_fetch_by_identifier finds nobody else here). */
+static User *
+find_person_locked (GpmTestPod *self, const char *diaspora_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->users);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autofree char *did = _gpm_test_pod_diaspora_id (self, value);
+
+      if (g_str_equal (did, diaspora_id))
+        return value;
+    }
+  return NULL;
+}
+
+typedef struct {
+  GpmTestPod *self;
+  gboolean    filter;
+} MentionRewrite;
+
+static gboolean
+rewrite_mention (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  MentionRewrite *r = user_data;
+  g_autofree char *all = g_match_info_fetch (info, 0);
+  g_autofree char *name = g_match_info_fetch (info, 1);
+  g_autofree char *id = g_match_info_fetch (info, 2);
+  User *person;
+
+  /* mention_attrs: [name.strip.presence, diaspora_id.strip] */
+  g_strstrip (name);
+  g_strstrip (id);
+  person = find_person_locked (r->self, id);
+  if (!r->filter)
+    {
+      /* 0.7's backport_mention_syntax: "@{id}" of a known person → "@{Name; id}" */
+      if (person && *name == '\0' && strchr (all, ';') == NULL)
+        g_string_append_printf (out, "@{%s; %s}", person->username, id);
+      else
+        g_string_append (out, all);
+      return FALSE;
+    }
+  /* filter_people: nobody is in an aspect of this pod's users, so no
+   * mention stays; profile_link, or display_name || diaspora_id */
+  if (person)
+    g_string_append_printf (out, "@[%s](/people/%s)", *name ? name : person->username, person->guid);
+  else
+    g_string_append_printf (out, "@%s", *name ? name : id);
+  return FALSE;
+}
+
+/* What diaspora does to the mentions in a new post's text
+ * (Diaspora::Mentionable::REGEX, lib/diaspora/mentionable.rb:10). 0.7 first
+ * writes "@{id}" of a known person in the old syntax (the local author's
+ * posts, lib/diaspora/mentions_container.rb:10 → mentionable.rb:79-86 at
+ * v0.7.18.2). Then a limited post's mentions of people who are not in its
+ * aspects become profile links, or plain "@name" when the person is not
+ * known (status_message_creation_service.rb:81 at v0.9.1.0, :75 at
+ * v0.7.18.2 → StatusMessage#filter_mentions, status_message.rb:125-127 →
+ * Mentionable.filter_people, mentionable.rb:59-72). */
+static char *
+mentions_as_stored_locked (GpmTestPod *self, const char *text, gboolean is_public)
+{
+  static GRegex *mention;
+  MentionRewrite r = { self, FALSE };
+  g_autofree char *backported = NULL;
+
+  if (g_once_init_enter (&mention))
+    g_once_init_leave (&mention, g_regex_new ("@\\{(?:([^}]+?); )?([^} ]+)\\}", 0, 0, NULL));
+  if (!g_utf8_validate (text, -1, NULL))
+    return g_strdup (text);
+  if (g_str_has_prefix (self->version, "0.7."))
+    backported = g_regex_replace_eval (mention, text, -1, 0, 0, rewrite_mention, &r, NULL);
+  else
+    backported = g_strdup (text);
+  if (is_public)
+    return g_steal_pointer (&backported);
+  r.filter = TRUE;
+  return g_regex_replace_eval (mention, backported, -1, 0, 0, rewrite_mention, &r, NULL);
+}
+
+/* Whether @text has a hashtag over 255 characters: Taggable's
+ * before_validation build_tags takes the tags (tag_strings, `(?:^|\s)#([tag
+ * characters]+|<3)`, lib/diaspora/taggable.rb:36-45; the characters from
+ * config/initializers/acts_as_taggable_on.rb:8; Ruby's [[:word:]] is
+ * letters, marks, decimal digits and connector punctuation) and tag_name_max_length
+ * fails the creation for a longer one (:13-20), the same at v0.7.18.2. */
+static gboolean
+has_overlong_tag (const char *text)
+{
+  static GRegex *tag;
+  g_autoptr(GMatchInfo) info = NULL;
+
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_regex_new ("(?:^|[ \\t\\r\\n\\f\\v])#([\\p{L}\\p{M}\\p{Nd}\\p{Pc}\\x{055b}\\x{055c}\\x{055e}\\x{058a}_-]+)",
+                                          G_REGEX_MULTILINE, 0, NULL));
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (g_regex_match (tag, text, 0, &info); g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (info, 1);
+
+      if (g_utf8_strlen (name, -1) > 255)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 CreateResult
 _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **out)
 {
@@ -246,6 +358,8 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
         return CREATE_BAD_PHOTOS;
     }
   if (c->text && g_utf8_strlen (c->text, -1) > MAX_TEXT)
+    return CREATE_UNSAVED;
+  if (c->text && has_overlong_tag (c->text))
     return CREATE_UNSAVED;
   /* add_poll builds a poll when poll_question is present?
    * (status_message_creation_service.rb:44-51 at v0.9.1.0); Poll validates
@@ -289,7 +403,7 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
   p->id = self->next_id++;
   p->guid = _gpm_test_pod_new_guid ();
   p->author = g_strdup (u->username);
-  p->text = g_strdup (c->text ? c->text : "");
+  p->text = mentions_as_stored_locked (self, c->text ? c->text : "", c->is_public);
   p->is_public = c->is_public;
   p->aspect_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (!c->is_public && c->aspect_ids)
@@ -347,7 +461,12 @@ _gpm_test_pod_create_post (GpmTestPod *self, User *u, Creation *c, StoredPost **
 
   sp = g_new0 (StoredPost, 1);
   sp->post = p;
-  sp->created_us = g_get_real_time () + self->time_offset_us;
+  sp->created_us = self->fixed_time_us ? self->fixed_time_us : g_get_real_time () + self->time_offset_us;
+  /* posts.created_at is `t.datetime` without precision
+   * (db/migrate/0000_create_schema.rb:413 at v0.9.1.0, a Migration[4.2]):
+   * timestamp (microseconds) on PostgreSQL, DATETIME (whole seconds) on MySQL */
+  if (self->mysql)
+    sp->created_us -= sp->created_us % G_USEC_PER_SEC;
   g_ptr_array_add (self->posts, sp);
   *out = sp;
   return CREATE_OK;

@@ -84,7 +84,10 @@ _gpm_test_pod_web_user_or_respond (GpmTestPod *self, SoupServerMessage *msg, con
   return NULL;
 }
 
-/* protect_from_forgery: a bad token signs out and redirects to sign-in */
+/* protect_from_forgery: a bad token signs out and redirects to sign-in;
+ * a signed-in user is mailed a "CSRF token fail" warning first
+ * (app/controllers/application_controller.rb:11-19 at v0.9.1.0, :12-20 at
+ * v0.7.18.2: Workers::Mail::CsrfTokenFail, sign_out current_user) */
 gboolean
 _gpm_test_pod_csrf_ok_or_respond (GpmTestPod *self, SoupServerMessage *msg, Session *s, const char *form_token)
 {
@@ -93,6 +96,8 @@ _gpm_test_pod_csrf_ok_or_respond (GpmTestPod *self, SoupServerMessage *msg, Sess
   /* Rails takes a valid token from the form or from the header */
   if (s && ((form_token && g_str_equal (form_token, s->csrf)) || (header && g_str_equal (header, s->csrf))))
     return TRUE;
+  if (s && s->user)
+    self->csrf_fail_mails++;
   if (s)
     s->user = NULL;
   _gpm_test_pod_redirect (msg, self, "/users/sign_in");

@@ -455,6 +455,14 @@ gpm_test_pod_set_camo (GpmTestPod *self, const char *root, const char *key)
 }
 
 void
+gpm_test_pod_set_fixed_time (GpmTestPod *self, gint64 unix_us)
+{
+  g_mutex_lock (&self->lock);
+  self->fixed_time_us = unix_us;
+  g_mutex_unlock (&self->lock);
+}
+
+void
 gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds)
 {
   g_mutex_lock (&self->lock);

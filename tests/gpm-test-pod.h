@@ -138,7 +138,8 @@ void        gpm_test_pod_remove_token_scope (GpmTestPod *self, const char *scope
 void        gpm_test_pod_set_check_images (GpmTestPod *self, gboolean check);
 /* The pod on MySQL instead of PostgreSQL (default off): a post's or a
  * comment's text over GPM_DIASPORA_MAX_TEXT_BYTES bytes raises
- * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h). */
+ * ActiveRecord::ValueTooLong and nothing is saved (gpm-diaspora.h); posts
+ * made from now on have their time in whole seconds. */
 void        gpm_test_pod_set_mysql      (GpmTestPod *self, gboolean mysql);
 /* The pod behind a proxy with a request body limit (nginx's
  * client_max_body_size): larger requests are answered 413 before the pod
@@ -155,6 +156,10 @@ void        gpm_test_pod_set_time_offset (GpmTestPod *self, gint64 seconds);
 /* The pod's machine stops (connections refused) or starts again, on the
  * same port and with everything it stored. */
 void        gpm_test_pod_set_down       (GpmTestPod *self, gboolean down);
+
+/* Posts created from now on all get the time @unix_us (0: the clock
+ * again), as posts made in the same second (or microsecond) would. */
+void        gpm_test_pod_set_fixed_time (GpmTestPod *self, gint64 unix_us);
 /* Access tokens last @seconds (default 3600). */
 void        gpm_test_pod_set_token_lifetime (GpmTestPod *self, guint seconds);
 
@@ -183,6 +188,9 @@ GPtrArray  *gpm_test_pod_dup_photos     (GpmTestPod *self);   /* GpmTestPodPhoto
 guint       gpm_test_pod_count_posts    (GpmTestPod *self);
 /* Requests seen whose path starts with @path_prefix (NULL: all). */
 guint       gpm_test_pod_count_requests (GpmTestPod *self, const char *path_prefix);
+/* How often a signed-in request came with a wrong CSRF token: diaspora then
+ * signs the session out and mails the user a "CSRF token fail" warning. */
+guint       gpm_test_pod_count_csrf_fail_mails (GpmTestPod *self);
 /* {"posts":[…], "photos":[…], "comments":[…], "requests":N, "aspects":{"USER":[{"id","name"}…]}} */
 char       *gpm_test_pod_dump_json      (GpmTestPod *self);
 

@@ -788,6 +788,37 @@ test_post_too_long (void)
   g_assert_cmpuint (r->warnings->len, ==, 1);
 }
 
+/* A hashtag over 255 characters fails the whole post on diaspora*
+ * (lib/diaspora/taggable.rb:17-20): its '#' is escaped so it is text, with
+ * a warning; a 255-character one stays a tag. */
+static void
+test_post_long_hashtag (void)
+{
+  g_autofree char *long_tag = NULL;
+  g_autofree char *ok_tag = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(GpmConvertResult) r = NULL;
+  g_autoptr(GString) l = g_string_new (NULL);
+  g_autoptr(GString) k = g_string_new (NULL);
+
+  for (int i = 0; i < 300; i++)
+    g_string_append (l, i % 2 ? "é" : "x");
+  for (int i = 0; i < 255; i++)
+    g_string_append (k, "a");
+  long_tag = g_strdup (l->str);
+  ok_tag = g_strdup (k->str);
+  json = g_strdup_printf ("{\"creationTime\": \"2018-07-15 20:43:51+0000\", "
+                          "\"content\": \"#%s and #%s<br>#%s\", " PUBLIC_ACL "}",
+                          ok_tag, long_tag, long_tag);
+  r = convert_json (json, NULL);
+  want = g_strdup_printf ("#%s and \\#%s  \n\\#%s\n\n" TAGS "\n" DATE, ok_tag, long_tag, long_tag);
+  g_assert_cmpstr (r->markdown, ==, want);
+  g_assert_cmpuint (r->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (r->warnings, 0), "255"));
+  g_assert_false (r->too_long);
+}
+
 static void
 test_settings (void)
 {
@@ -920,6 +951,7 @@ main (int argc, char **argv)
   g_test_add_func ("/convert/html/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/convert/html/visible-text", test_visible_text);
   g_test_add_func ("/convert/post/simple", test_post_simple);
+  g_test_add_func ("/convert/post/long-hashtag", test_post_long_hashtag);
   g_test_add_func ("/convert/post/empty-content", test_post_empty_content);
   g_test_add_func ("/convert/post/date-own-offset", test_post_date_own_offset);
   g_test_add_func ("/convert/post/link", test_post_link);

@@ -74,6 +74,170 @@ test_camo_rtl (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (same, 0))->guid, ==, again->guid);
 }
 
+/* @text sent as a post limited to Friends (or public) through @pod: the post is found
+ * by "did it get created?" after the pod rewrote its mentions, and only it */
+static void
+assert_found_after_rewrite (Fixture *f, GpmPod *pod, const char *text, gboolean is_public,
+                            const char *stored_part)
+{
+  g_autoptr(GpmPodDraft) draft = gpm_pod_draft_new (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GpmPodPost) one = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) posts = gpm_test_pod_dup_posts (f->tp);
+  g_autoptr(GPtrArray) after = NULL;
+  GpmTestPodPost *stored;
+
+  draft->is_public = is_public;
+  if (!is_public)
+    g_array_append_val (draft->aspect_ids, f->friends);
+  made = gpm_pod_create_post (pod, draft, NULL, &error);
+  g_assert_no_error (error);
+  after = gpm_test_pod_dup_posts (f->tp);
+  g_assert_cmpuint (after->len, ==, posts->len + 1);
+  stored = g_ptr_array_index (after, after->len - 1);
+  /* the pod did rewrite it */
+  g_assert_cmpstr (stored->text, !=, text);
+  g_assert_nonnull (strstr (stored->text, stored_part));
+
+  found = gpm_pod_find_own_posts (pod, text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((GpmPodPost *) g_ptr_array_index (found, 0))->guid, ==, made->guid);
+  one = gpm_pod_find_own_post (pod, text, 20, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (one);
+  g_assert_cmpstr (one->guid, ==, made->guid);
+}
+
+/* Mentions a user typed into a limited post are rewritten by the pod after
+ * the save (status_message.rb:125-127; the test pod models it): "did it get
+ * created?" must still find the post, or it would be sent twice; and a
+ * text that differs elsewhere, or names somebody else, is not it. */
+static void
+test_mentions_rewritten (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  const char *host = gpm_test_pod_get_url (f->tp) + strlen ("http://");
+  g_autofree char *text = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                           "@{dave@nowhere.example} (1+1=2)", host);
+  g_autofree char *other_person = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                                   "@{erin@nowhere.example} (1+1=2)", host);
+  g_autofree char *other_text = g_strdup_printf ("Hi @{bob@%s}, @{Carol C; carol@far.example} and "
+                                                 "@{dave@nowhere.example} (1+1=3)", host);
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) none2 = NULL;
+
+  assert_found_after_rewrite (f, pod, text, FALSE, "@[bob](/people/");
+  none = gpm_pod_find_own_posts (pod, other_person, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+  none2 = gpm_pod_find_own_posts (pod, other_text, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none2->len, ==, 0);
+}
+
+/* diaspora 0.7 also writes "@{id}" of a known person as "@{Name; id}", in
+ * public posts too (mentions_container.rb:10 at v0.7.18.2). */
+static void
+test_mentions_rewritten_07 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = NULL;
+  const char *host = gpm_test_pod_get_url (f->tp) + strlen ("http://");
+  g_autofree char *text = g_strdup_printf ("Thanks @{bob@%s}!", host);
+  g_autofree char *limited = g_strdup_printf ("Only friends, @{bob@%s} @{dave@nowhere.example}", host);
+
+  gpm_test_pod_set_version (f->tp, "0.7.18.2", FALSE);
+  pod = web_pod (f);
+  assert_found_after_rewrite (f, pod, text, TRUE, "@{bob; bob@");
+  assert_found_after_rewrite (f, pod, limited, FALSE, "@[bob](/people/");
+}
+
+/* @text posted publicly at the pod time @us */
+static void
+post_at (Fixture *f, GpmPod *pod, gint64 us, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+
+  gpm_test_pod_set_fixed_time (f->tp, us);
+  made = post_public (pod, text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+}
+
+/* Every post in @list once, @n of them */
+static void
+assert_all_once (GPtrArray *list, guint n)
+{
+  g_autoptr(GHashTable) guids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < list->len; i++)
+    g_assert_true (g_hash_table_add (guids, ((GpmPodPost *) g_ptr_array_index (list, i))->guid));
+  g_assert_cmpuint (list->len, ==, n);
+}
+
+/* Posts that share a time at a page boundary (the same second on a MySQL
+ * pod) are all listed: diaspora's API pager links the next page with
+ * `before` = the page's oldest time (time_paginator.rb:29-32,92-94), which
+ * leaves out those of that time the page had no room for. So "did it get
+ * created?" finds a post that is not on the first page. Also a second
+ * with more posts than a page. */
+static void
+test_paging_ties (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = ((PodMaker) data) (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) all2 = NULL;
+  g_autoptr(GPtrArray) found2 = NULL;
+  gint64 t = (g_get_real_time () / G_USEC_PER_SEC - 3600) * G_USEC_PER_SEC;
+
+  gpm_test_pod_set_mysql (f->tp, TRUE);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("older %d", i);
+      post_at (f, pod, t - (100 - i) * G_USEC_PER_SEC, text);
+    }
+  /* three in one second; the first page (15) has room for one of them */
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("tie %d", i);
+      post_at (f, pod, t + 250000, text);
+    }
+  for (int i = 0; i < 14; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("newer %d", i);
+      post_at (f, pod, t + (i + 1) * G_USEC_PER_SEC, text);
+    }
+  all = gpm_pod_list_own_posts (pod, 100, NULL, &error);
+  g_assert_no_error (error);
+  assert_all_once (all, 20);
+  found = gpm_pod_find_own_posts (pod, "tie 2", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  /* more posts in one second than a page holds: the API can page them
+   * (per_page up to 100); the web stream's max_time is in whole seconds
+   * and its pages have 15 posts, so no client sees them all there */
+  if (data != (gconstpointer) api_pod)
+    return;
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("burst %d", i);
+      post_at (f, pod, t + 60 * G_USEC_PER_SEC, text);
+    }
+  all2 = gpm_pod_list_own_posts (pod, 100, NULL, &error);
+  g_assert_no_error (error);
+  assert_all_once (all2, 40);
+  found2 = gpm_pod_find_own_posts (pod, "older 0", 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found2->len, ==, 1);
+}
+
 /* "Did it get created?" looks back as far as it is asked (not a fixed
  * number of posts), and no further. */
 static void
@@ -285,6 +449,56 @@ test_fault_expired_session (Fixture *f, gconstpointer data)
   g_assert_null (made);
   g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+typedef struct {
+  GpmPod     *pod;
+  GpmPodPost *made;
+  GError     *error;
+} Poster;
+
+static gpointer
+poster_thread (gpointer data)
+{
+  Poster *p = data;
+
+  p->made = post_public (p->pod, "posted while the session ended", &p->error);
+  return NULL;
+}
+
+/* A session renewal changes the cookie (sign-in) and the CSRF token (the
+ * account page loaded after it) at different moments. A request another
+ * thread makes in between must not go out with the new cookie and the old
+ * token: diaspora would sign the new session out and mail the user a
+ * "CSRF token fail" warning (application_controller.rb:11-19). The account
+ * page is slowed down so the second request surely falls in that window. */
+static void
+test_renewal_csrf_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  guint pages = gpm_test_pod_count_requests (f->tp, "/bookmarklet");
+  Poster poster = { pod };
+  GThread *thread;
+
+  gpm_test_pod_end_sessions (f->tp);
+  gpm_test_pod_inject_fault (f->tp, "/bookmarklet", GPM_TEST_POD_FAULT_SLOW, 1500, 1);
+  thread = g_thread_new ("poster", poster_thread, &poster);
+  /* the poster has signed in again and waits for the account page */
+  for (int i = 0; i < 1000 && gpm_test_pod_count_requests (f->tp, "/bookmarklet") == pages; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/bookmarklet"), >, pages);
+  made = post_public (pod, "posted during the renewal", &error);
+  g_thread_join (thread);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_no_error (poster.error);
+  g_assert_nonnull (poster.made);
+  g_clear_pointer (&poster.made, gpm_pod_post_unref);
+  g_assert_cmpuint (gpm_test_pod_count_csrf_fail_mails (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 2);
 }
 
 /* The person stream answers an ended session too, with the public posts
@@ -544,12 +758,16 @@ main (int argc, char **argv)
 
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
+  pod_test_add ("/pod/web/renewal-csrf-race", (GTestFixtureFunc) test_renewal_csrf_race, NULL);
   pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
   ADD_BOTH ("camo-rtl", test_camo_rtl);
+  ADD_BOTH ("mentions-rewritten", test_mentions_rewritten);
+  pod_test_add ("/pod/web/mentions-rewritten-0.7", (GTestFixtureFunc) test_mentions_rewritten_07, NULL);
   ADD_BOTH ("find-since", test_find_since);
+  ADD_BOTH ("paging-ties", test_paging_ties);
   ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);

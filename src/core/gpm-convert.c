@@ -18,6 +18,7 @@
 #include "gpm-convert-private.h"
 #include "gpm-date-line.h"
 #include "gpm-long-post.h"
+#include "gpm-util.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -302,6 +303,26 @@ gpm_convert_post (GpmPost                  *post,
   g_ptr_array_add (lines, NULL);
   r->markdown = g_strjoinv ("\n", (char **) lines->pdata);
   rewrite_google_plus_links (r, settings);
+  {
+    /* a post with a hashtag diaspora* cannot store is not saved at all */
+    guint n_long = 0;
+    glong longest = 0;
+    char *escaped = gpm_escape_long_hashtags (r->markdown, &n_long, &longest);
+
+    g_free (r->markdown);
+    r->markdown = escaped;
+    if (n_long == 1)
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (_("A hashtag in the post is %'ld characters long; diaspora* takes hashtags of at most %d characters and would refuse the post. It is posted as plain text, not as a hashtag."),
+                                        longest, GPM_DIASPORA_MAX_TAG_CHARS));
+    else if (n_long > 1)
+      g_ptr_array_add (r->warnings,
+                       g_strdup_printf (g_dngettext (NULL,
+                                                     "%u hashtag in the post is too long (the longest has %'ld characters); diaspora* takes hashtags of at most %d characters and would refuse the post. They are posted as plain text, not as hashtags.",
+                                                     "%u hashtags in the post are too long (the longest has %'ld characters); diaspora* takes hashtags of at most %d characters and would refuse the post. They are posted as plain text, not as hashtags.",
+                                                     n_long),
+                                        n_long, longest, GPM_DIASPORA_MAX_TAG_CHARS));
+  }
   r->n_chars = g_utf8_strlen (r->markdown, -1);
   r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
   if (r->too_long && r->n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)

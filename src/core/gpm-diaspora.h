@@ -19,3 +19,11 @@
  * ASCII are more than that: a text is split by both limits
  * (gpm_long_post_fits()). */
 #define GPM_DIASPORA_MAX_TEXT_BYTES 65535
+
+/* Characters in a hashtag: a post whose text has a longer one is not
+ * saved (lib/diaspora/taggable.rb:13-20 at v0.9.1.0, the same at
+ * v0.7.18.2: acts-as-taggable-on's tags.name is a string of 255). A tag is
+ * '#' after the start of a line or whitespace, then [[:word:]] characters,
+ * U+055B U+055C U+055E U+058A, '_' and '-' (taggable.rb:40-45,
+ * config/initializers/acts_as_taggable_on.rb:7-8). */
+#define GPM_DIASPORA_MAX_TAG_CHARS 255

@@ -746,7 +746,16 @@ api_delete_post (GpmPod        *self,
   return gpm_pod_send_delete (self, &req, cancellable, error);
 }
 
-/* /api/v1/users/GUID/posts, paged with its Link header. */
+/* /api/v1/users/GUID/posts, newest first, paged by time. diaspora's pager
+ * (lib/api/paging/time_paginator.rb at v0.9.1.0) asks `created_at < before`
+ * and links the next page with before = the page's oldest time cut to
+ * milliseconds (:29, :92-94): posts sharing that time (same second on
+ * MySQL) that did not fit the page would be skipped. So the next page is
+ * asked for one second after the oldest post's second, which keeps them
+ * (those already seen are skipped by guid); when that brings nothing new,
+ * the same page once as large as the pod allows (per_page 100,
+ * rest_paginator_builder.rb:6,86-92), then the pod's own next links until
+ * the pages leave that second. */
 static GPtrArray *
 api_list_own_posts (GpmPod        *self,
                     guint          max_posts,
@@ -757,14 +766,18 @@ api_list_own_posts (GpmPod        *self,
   g_autofree char *guid = gpm_pod_dup_user_guid (self);
   g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *base = NULL;
   g_autofree char *url = NULL;
+  gint64 before = G_MAXINT64;   /* of the last request; G_MAXINT64: none (the pod's default) */
+  gboolean large = FALSE;
 
   if (guid == NULL)
     {
       gpm_pod_set_error (error, GPM_POD_ERROR_NOT_SIGNED_IN, 0, 0, _("Sign in to the pod first."));
       return NULL;
     }
-  url = gpm_pod_url_for_guid (self, "/api/v1/users/", guid, "/posts");
+  base = gpm_pod_url_for_guid (self, "/api/v1/users/", guid, "/posts");
+  url = g_strdup (base);
 
   for (int page = 0; url && posts->len < max_posts && page < GPM_POD_MAX_PAGES; page++)
     {
@@ -772,7 +785,7 @@ api_list_own_posts (GpmPod        *self,
       GpmPodReply reply = { 0 };
       g_autoptr(JsonNode) node = NULL;
       gint64 oldest = G_MAXINT64;
-      guint added;
+      gint64 next = G_MAXINT64;
 
       if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
         return NULL;
@@ -783,11 +796,41 @@ api_list_own_posts (GpmPod        *self,
           gpm_pod_reply_clear (&reply);
           return NULL;
         }
-      added = gpm_pod_take_posts (json_node_get_array (node), posts, seen, max_posts, FALSE, guid, NULL,
-                                  &oldest);
-      /* back as far as asked, or the last page */
-      if ((oldest == G_MAXINT64 || oldest >= since) && added > 0)
-        url = gpm_pod_reply_link_next (&reply);
+      gpm_pod_take_posts (json_node_get_array (node), posts, seen, max_posts, FALSE, guid, NULL, &oldest);
+      if (json_array_get_length (json_node_get_array (node)) == 0 || (oldest != G_MAXINT64 && oldest < since))
+        {
+          /* the last page, or back as far as asked */
+          gpm_pod_reply_clear (&reply);
+          break;
+        }
+      if (oldest != G_MAXINT64 && oldest + 1 < before)
+        {
+          next = oldest + 1;
+          large = FALSE;
+        }
+      else if (oldest != G_MAXINT64 && !large)
+        {
+          /* the whole page in the second before `before`: maybe more posts
+           * in it than a page holds */
+          next = before;
+          large = TRUE;
+        }
+      if (next != G_MAXINT64)
+        {
+          g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (next);
+          g_autofree char *iso = t ? g_date_time_format_iso8601 (t) : NULL;
+
+          if (iso)
+            url = g_strdup_printf ("%s?%sbefore=%s", base, large ? "per_page=100&" : "", iso);
+          before = next;
+        }
+      else
+        {
+          /* no times to page by, or a second with more posts than the
+           * largest page: the pod's own link (strictly older, so some of
+           * that second's may be missed), as long as pages stay in it */
+          url = gpm_pod_reply_link_next (&reply);
+        }
       gpm_pod_reply_clear (&reply);
     }
   return g_steal_pointer (&posts);

@@ -437,6 +437,23 @@ describe_tls_flags (GTlsCertificateFlags flags, GString *out)
 
 /* Sends @req once. Transport failures become typed errors; any HTTP status is
  * returned in @reply (not an error). */
+/* What a request carries of the session, taken at one moment. */
+typedef struct {
+  char *cookie_header;
+  char *csrf_token;
+  char *bearer;
+  guint epoch;
+} SessionSnapshot;
+
+static void
+session_snapshot_clear (SessionSnapshot *snap)
+{
+  g_clear_pointer (&snap->cookie_header, gpm_pod_secret_free);
+  g_clear_pointer (&snap->csrf_token, gpm_pod_secret_free);
+  g_clear_pointer (&snap->bearer, gpm_pod_secret_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SessionSnapshot, session_snapshot_clear)
+
 gboolean
 gpm_pod_http_send (GpmPod               *self,
                    const GpmPodRequest  *req,
@@ -452,6 +469,7 @@ gpm_pod_http_send (GpmPod               *self,
   Deadlines deadlines = { 0 };
   gboolean too_large = FALSE;
   gboolean wrote_body = FALSE;
+  g_auto(SessionSnapshot) snap = { 0 };
 
   uri = g_uri_parse (req->url, SOUP_HTTP_URI_FLAGS, NULL);
   if (uri == NULL)
@@ -469,15 +487,40 @@ gpm_pod_http_send (GpmPod               *self,
       return FALSE;
     }
 
+  /* the session's cookies and CSRF token as one snapshot, never while
+   * another thread is renewing the session (see GpmPod.renewer) */
+  g_mutex_lock (&self->lock);
+  while (self->renewer != NULL && self->renewer != g_thread_self ())
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_mutex_unlock (&self->lock);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          return FALSE;
+        }
+      g_cond_wait_until (&self->renewed_cond, &self->lock,
+                         g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * 100);
+    }
+  snap.epoch = self->session_epoch;
+  {
+    GSList *cookies = soup_cookie_jar_get_cookie_list (self->jar, uri, TRUE);
+
+    if (cookies)
+      {
+        snap.cookie_header = soup_cookies_to_cookie_header (cookies);
+        soup_cookies_free (cookies);
+      }
+  }
+  snap.csrf_token = g_strdup (self->csrf_token);
+  if (req->auth == GPM_POD_REQUEST_BEARER && self->access_token)
+    snap.bearer = g_strconcat ("Bearer ", self->access_token, NULL);
+  g_mutex_unlock (&self->lock);
+
   if (req->build_multipart)
     {
-      g_autofree char *token = NULL;
       SoupMultipart *multipart;
 
-      g_mutex_lock (&self->lock);
-      token = g_strdup (self->csrf_token);
-      g_mutex_unlock (&self->lock);
-      multipart = req->build_multipart (req->build_data, token);
+      multipart = req->build_multipart (req->build_data, snap.csrf_token);
       msg = soup_message_new_from_multipart (req->url, multipart);
       soup_multipart_free (multipart);
     }
@@ -502,30 +545,16 @@ gpm_pod_http_send (GpmPod               *self,
   hdrs = soup_message_get_request_headers (msg);
   soup_message_headers_replace (hdrs, "Accept", req->accept ? req->accept : "application/json");
 
-  g_mutex_lock (&self->lock);
-  {
-    GSList *cookies = soup_cookie_jar_get_cookie_list (self->jar, uri, TRUE);
-
-    if (cookies)
-      {
-        g_autofree char *header = soup_cookies_to_cookie_header (cookies);
-        soup_message_headers_replace (hdrs, "Cookie", header);
-        soup_cookies_free (cookies);
-      }
-    if (req->web_xhr)
-      {
-        soup_message_headers_replace (hdrs, "X-Requested-With", "XMLHttpRequest");
-        if (self->csrf_token)
-          soup_message_headers_replace (hdrs, "X-CSRF-Token", self->csrf_token);
-      }
-    if (req->auth == GPM_POD_REQUEST_BEARER && self->access_token)
-      {
-        g_autofree char *bearer = g_strconcat ("Bearer ", self->access_token, NULL);
-        soup_message_headers_replace (hdrs, "Authorization", bearer);
-        explicit_bzero (bearer, strlen (bearer));
-      }
-  }
-  g_mutex_unlock (&self->lock);
+  if (snap.cookie_header)
+    soup_message_headers_replace (hdrs, "Cookie", snap.cookie_header);
+  if (req->web_xhr)
+    {
+      soup_message_headers_replace (hdrs, "X-Requested-With", "XMLHttpRequest");
+      if (snap.csrf_token)
+        soup_message_headers_replace (hdrs, "X-CSRF-Token", snap.csrf_token);
+    }
+  if (snap.bearer)
+    soup_message_headers_replace (hdrs, "Authorization", snap.bearer);
 
   deadlines.connect_seconds = g_atomic_int_get (&self->connect_timeout);
   body = send_bounded (self, msg, &deadlines, cancellable, &too_large, &local);
@@ -594,8 +623,10 @@ gpm_pod_http_send (GpmPod               *self,
     GSList *cookies = soup_cookies_from_response (msg);
 
     g_mutex_lock (&self->lock);
-    for (GSList *l = cookies; l; l = l->next)
-      soup_cookie_jar_add_cookie_full (self->jar, soup_cookie_copy (l->data), uri, uri);
+    /* not those of a session that was renewed meanwhile */
+    if (snap.epoch == self->session_epoch)
+      for (GSList *l = cookies; l; l = l->next)
+        soup_cookie_jar_add_cookie_full (self->jar, soup_cookie_copy (l->data), uri, uri);
     g_mutex_unlock (&self->lock);
     soup_cookies_free (cookies);
   }
@@ -801,6 +832,7 @@ static gboolean
 renew_session (GpmPod *self, GCancellable *cancellable, GError **error)
 {
   const GpmPodBackend *backend;
+  gboolean ok;
 
   g_mutex_lock (&self->lock);
   backend = self->backend;
@@ -810,7 +842,17 @@ renew_session (GpmPod *self, GCancellable *cancellable, GError **error)
       gpm_pod_set_expired (error, 0);
       return FALSE;
     }
-  return backend->renew (self, cancellable, error);
+  /* other threads' requests wait until the renewal is over (GpmPod.renewer) */
+  g_mutex_lock (&self->lock);
+  self->renewer = g_thread_self ();
+  self->session_epoch++;
+  g_mutex_unlock (&self->lock);
+  ok = backend->renew (self, cancellable, error);
+  g_mutex_lock (&self->lock);
+  self->renewer = NULL;
+  g_cond_broadcast (&self->renewed_cond);
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 /* Is this answer to a signed-in request "your session/token has ended"? */

@@ -824,6 +824,70 @@ text_key (const char *text)
   return g_strstrip (result);
 }
 
+/* A pattern for the texts the pod may have made of @want (a text_key())
+ * by rewriting its mentions (@{Name; user@pod} or @{user@pod},
+ * lib/diaspora/mentionable.rb:10): in a limited post, each mention of
+ * somebody outside its aspects becomes a link to the profile,
+ * "@[Name](/people/GUID)", or "@Name" (else "@user@pod") when the pod does
+ * not know the person (Mentionable.filter_people, :59-72 at v0.9.1.0,
+ * called from status_message.rb:125-127 after the save, the same at
+ * v0.7.18.2); 0.7 first writes "@{user@pod}" of a known person as
+ * "@{Their Name; user@pod}" (mentions_container.rb:10, backport_mention_syntax,
+ * mentionable.rb:79-86). NULL when @want has no mention (compare as is). */
+static GRegex *
+mention_pattern (const char *want)
+{
+  static GRegex *mention;
+  g_autoptr(GMatchInfo) info = NULL;
+  g_autoptr(GString) pattern = g_string_new ("\\A");
+  gint last = 0;
+
+  if (g_once_init_enter (&mention))
+    g_once_init_leave (&mention, g_regex_new ("@\\{(?:([^}]+?); )?([^} ]+)\\}", G_REGEX_OPTIMIZE, 0, NULL));
+  if (!g_utf8_validate (want, -1, NULL) || !g_regex_match (mention, want, 0, &info))
+    return NULL;
+  for (; g_match_info_matches (info); g_match_info_next (info, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (info, 1);
+      g_autofree char *id = g_match_info_fetch (info, 2);
+      g_autofree char *literal = NULL;
+      g_autofree char *id_re = NULL;
+      g_autofree char *shown_re = NULL;
+      gint start = 0, end = 0;
+
+      if (name == NULL || id == NULL)
+        return NULL;
+      g_match_info_fetch_pos (info, 0, &start, &end);
+      literal = g_regex_escape_string (want + last, start - last);
+      g_string_append (pattern, literal);
+      last = end;
+      g_strstrip (name);
+      g_strstrip (id);
+      id_re = g_regex_escape_string (id, -1);
+      shown_re = g_regex_escape_string (*name ? name : id, -1);
+      g_string_append_printf (pattern,
+                              "@(?:\\{(?:[^}]*; )?%s\\}|\\[[^\\n]*?\\]\\((?:https?://[^/)\\s]+)?/people/[^)\\s]+\\)|%s)",
+                              id_re, shown_re);
+    }
+  {
+    g_autofree char *literal = g_regex_escape_string (want + last, -1);
+
+    g_string_append (pattern, literal);
+  }
+  g_string_append (pattern, "\\z");
+  return g_regex_new (pattern->str, 0, 0, NULL);
+}
+
+/* Whether the pod's @have is the text sent as @want (both text_key()ed),
+ * @want_mentions its mention_pattern(). */
+static gboolean
+same_text (const char *have, const char *want, GRegex *want_mentions)
+{
+  if (g_str_equal (have, want))
+    return TRUE;
+  return want_mentions != NULL && g_regex_match (want_mentions, have, 0, NULL);
+}
+
 GPtrArray *
 gpm_pod_find_own_posts (GpmPod        *self,
                         const char    *text,
@@ -834,6 +898,7 @@ gpm_pod_find_own_posts (GpmPod        *self,
 {
   g_autoptr(GPtrArray) posts = NULL;
   g_autofree char *want = NULL;
+  g_autoptr(GRegex) want_mentions = NULL;
   GPtrArray *found;
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
@@ -842,6 +907,7 @@ gpm_pod_find_own_posts (GpmPod        *self,
   if (posts == NULL)
     return NULL;
   want = text_key (text);
+  want_mentions = mention_pattern (want);
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_pod_post_unref);
   for (guint i = 0; i < posts->len; i++)
     {
@@ -850,7 +916,7 @@ gpm_pod_find_own_posts (GpmPod        *self,
 
       if (p->created_at != NULL && g_date_time_to_unix (p->created_at) < since)
         continue;
-      if (g_str_equal (have, want))
+      if (same_text (have, want, want_mentions))
         g_ptr_array_add (found, gpm_pod_post_ref (p));
     }
   return found;
@@ -865,6 +931,7 @@ gpm_pod_find_own_post (GpmPod        *self,
 {
   g_autoptr(GPtrArray) posts = NULL;
   g_autofree char *want = NULL;
+  g_autoptr(GRegex) want_mentions = NULL;
 
   g_return_val_if_fail (GPM_IS_POD (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
@@ -872,12 +939,13 @@ gpm_pod_find_own_post (GpmPod        *self,
   if (posts == NULL)
     return NULL;
   want = text_key (text);
+  want_mentions = mention_pattern (want);
   for (guint i = 0; i < posts->len; i++)
     {
       GpmPodPost *p = g_ptr_array_index (posts, i);
       g_autofree char *have = text_key (p->text);
 
-      if (g_str_equal (have, want))
+      if (same_text (have, want, want_mentions))
         return gpm_pod_post_ref (p);
     }
   return NULL;

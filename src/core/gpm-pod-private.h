@@ -72,6 +72,16 @@ struct _GpmPod
   gint          generation; /* bumped (atomically) by every renewal */
 
   GMutex        lock;      /* guards everything below */
+  /* While a thread renews an ended session (renewer), its cookies and its
+   * CSRF token change at different moments (sign-in, then the account
+   * page): other threads' requests wait on renewed_cond until both are new,
+   * so none sends a new cookie with an old token (diaspora signs such a
+   * session out and mails the user a warning). Every renewal bumps
+   * session_epoch; cookies in answers to requests sent in an earlier epoch
+   * are dropped (they belong to the ended session). */
+  GThread      *renewer;
+  GCond         renewed_cond;
+  guint         session_epoch;
   SoupCookieJar *jar;      /* not attached to the session */
   const GpmPodBackend *backend; /* set by a sign-in; NULL: not signed in */
   char         *username;

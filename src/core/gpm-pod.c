@@ -212,6 +212,7 @@ gpm_pod_finalize (GObject *object)
   g_free (self->token_endpoint);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->renew_lock);
+  g_cond_clear (&self->renewed_cond);
   G_OBJECT_CLASS (gpm_pod_parent_class)->finalize (object);
 }
 
@@ -261,6 +262,7 @@ gpm_pod_init (GpmPod *self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->renew_lock);
+  g_cond_init (&self->renewed_cond);
   self->old_addresses = g_ptr_array_new_with_free_func (g_free);
   self->jar = soup_cookie_jar_new ();
   soup_cookie_jar_set_accept_policy (self->jar, SOUP_COOKIE_JAR_ACCEPT_ALWAYS);
@@ -573,6 +575,25 @@ gpm_pod_upload_photo (GpmPod        *self,
   return backend->upload_photo (self, data, name, content_type, cancellable, error);
 }
 
+/* A hashtag over GPM_DIASPORA_MAX_TAG_CHARS fails the post or comment
+ * (Diaspora::Taggable#tag_name_max_length, lib/diaspora/taggable.rb:17-20;
+ * Comment is Taggable too, app/models/comment.rb:14,20): said as such,
+ * not as "too long", and not sent. */
+static gboolean
+check_hashtags (const char *text, GError **error)
+{
+  glong longest = 0;
+  g_autofree char *escaped = gpm_escape_long_hashtags (text, NULL, &longest);
+
+  if (longest == 0)
+    return TRUE;
+  gpm_pod_set_error (error, GPM_POD_ERROR_REJECTED, 0, 0,
+                     _("A hashtag in the text is %'ld characters long; diaspora* takes hashtags of at most %d "
+                       "characters. It was not posted."),
+                     longest, GPM_DIASPORA_MAX_TAG_CHARS);
+  return FALSE;
+}
+
 GpmPodPost *
 gpm_pod_create_post (GpmPod             *self,
                      const GpmPodDraft  *draft,
@@ -595,6 +616,8 @@ gpm_pod_create_post (GpmPod             *self,
                          chars, GPM_DIASPORA_MAX_TEXT_CHARS);
       return NULL;
     }
+  if (!check_hashtags (draft->text, error))
+    return NULL;
   if (!draft->is_public && (draft->aspect_ids == NULL || draft->aspect_ids->len == 0))
     {
       gpm_pod_set_error (error, GPM_POD_ERROR_REJECTED, 0, 0,
@@ -666,6 +689,8 @@ gpm_pod_create_comment (GpmPod        *self,
                          chars, GPM_DIASPORA_MAX_TEXT_CHARS);
       return NULL;
     }
+  if (!check_hashtags (text, error))
+    return NULL;
   return backend->create_comment (self, post_guid, text, cancellable, error);
 }
 

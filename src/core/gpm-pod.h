@@ -345,7 +345,8 @@ void        gpm_pod_upload_photo_async      (GpmPod *self, GBytes *data, const c
 char       *gpm_pod_upload_photo_finish     (GpmPod *self, GAsyncResult *result, GError **error);
 
 /* Create a post. Refused before sending: text over GPM_DIASPORA_MAX_TEXT_CHARS
- * (TEXT_TOO_LONG), a limited post without aspects (REJECTED). A pod answer
+ * (TEXT_TOO_LONG), a hashtag over GPM_DIASPORA_MAX_TAG_CHARS or a limited
+ * post without aspects (REJECTED). A pod answer
  * for a post it did not save ("id": null, or no guid/created_at) is
  * TEXT_TOO_LONG, never success. A request answered "session ended" is
  * repeated after renewing the session (it was not carried out). */
@@ -407,8 +408,8 @@ GpmPodPost *gpm_pod_find_own_post_finish    (GpmPod *self, GAsyncResult *result,
  * Web session: POST /posts/POST_GUID/comments {"text"} (diaspora's
  * CommentsController#create, 201 + CommentPresenter JSON); API v1:
  * POST /api/v1/posts/POST_GUID/comments {"body"}. Over GPM_DIASPORA_MAX_TEXT_CHARS characters
- * (Comment validates the text's length) is TEXT_TOO_LONG without sending;
- * a refused comment is REJECTED; like posts, an answer that never came is
+ * (Comment validates the text's length) is TEXT_TOO_LONG without sending,
+ * a hashtag over GPM_DIASPORA_MAX_TAG_CHARS REJECTED without sending; a refused comment is REJECTED; like posts, an answer that never came is
  * uncertain (gpm_pod_error_is_uncertain): list the comments before sending
  * it again. */
 GpmPodPost *gpm_pod_create_comment          (GpmPod *self, const char *post_guid, const char *text,

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "gpm-diaspora.h"
 #include "gpm-util.h"
 
 void
@@ -176,4 +177,53 @@ gpm_set_real_time_offset (gint64 usec)
   G_LOCK (real_time_offset);
   real_time_offset = usec;
   G_UNLOCK (real_time_offset);
+}
+
+typedef struct {
+  guint n_escaped;
+  glong longest;
+} LongTags;
+
+static gboolean
+escape_long_tag (const GMatchInfo *info, GString *out, gpointer user_data)
+{
+  LongTags *lt = user_data;
+  g_autofree char *before = g_match_info_fetch (info, 1);
+  g_autofree char *tag = g_match_info_fetch (info, 2);
+  glong chars = g_utf8_strlen (tag, -1);
+
+  g_string_append (out, before);
+  if (chars > GPM_DIASPORA_MAX_TAG_CHARS)
+    {
+      g_string_append_c (out, '\\');
+      lt->n_escaped++;
+      lt->longest = MAX (lt->longest, chars);
+    }
+  g_string_append_c (out, '#');
+  g_string_append (out, tag);
+  return FALSE;
+}
+
+char *
+gpm_escape_long_hashtags (const char *text, guint *n_escaped, glong *longest)
+{
+  static GRegex *tag;
+  LongTags lt = { 0 };
+  char *out;
+
+  /* Diaspora::Taggable#tag_strings (lib/diaspora/taggable.rb:40-45): Ruby's
+   * ^ is a line start, \s ASCII whitespace, [[:word:]] Unicode letters,
+   * marks, decimal digits and connector punctuation */
+  if (g_once_init_enter (&tag))
+    g_once_init_leave (&tag, g_regex_new ("(^|[ \\t\\r\\n\\f\\v])#([\\p{L}\\p{M}\\p{Nd}\\p{Pc}"
+                                          "\\x{055b}\\x{055c}\\x{055e}\\x{058a}_-]+)",
+                                          G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, NULL));
+  out = g_regex_replace_eval (tag, text, -1, 0, 0, escape_long_tag, &lt, NULL);
+  if (out == NULL)
+    out = g_strdup (text);
+  if (n_escaped)
+    *n_escaped = lt.n_escaped;
+  if (longest)
+    *longest = lt.longest;
+  return out;
 }

@@ -66,4 +66,13 @@ void gpm_i18n_init (void);
 gint64 gpm_get_real_time        (void);
 void   gpm_set_real_time_offset (gint64 usec);
 
+/* @text with the '#' of every hashtag longer than diaspora* takes
+ * (GPM_DIASPORA_MAX_TAG_CHARS, gpm-diaspora.h) escaped ("\#"), so the pod
+ * reads it as text, not as a tag (Markdown shows "#"). *@n_escaped (may be
+ * NULL): how many; *@longest (may be NULL): the longest such tag's length in
+ * characters, 0 when none. @text must be valid UTF-8. */
+char *gpm_escape_long_hashtags (const char *text,
+                                guint      *n_escaped,
+                                glong      *longest);
+
 G_END_DECLS

@@ -153,7 +153,9 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_RATE_LIMITED:
       return g_strdup (_("Too many attempts. The pod asks to wait a few minutes before trying again."));
     case GPM_POD_ERROR_TEXT_TOO_LONG:
-      return g_strdup_printf (_("The post is longer than diaspora* allows (%'d characters)."), GPM_DIASPORA_MAX_TEXT_CHARS);
+      return g_strdup_printf (_("The post is longer than the pod allows: diaspora* takes at most %'d characters, and "
+                                "a pod that stores posts in MySQL at most %'d bytes."),
+                              GPM_DIASPORA_MAX_TEXT_CHARS, GPM_DIASPORA_MAX_TEXT_BYTES);
     case GPM_POD_ERROR_SERVER:
       return g_strdup (_("The pod has a problem right now. Try again later."));
     case GPM_POD_ERROR_EXPIRED:

@@ -439,8 +439,8 @@ lookup_done_cb (GObject      *source,
       /* A session from before GPlus Migrate asked for creating aspects
        * (contacts:modify): the browser once more, for the new permission */
       sign_in_with_browser (self);
-      show_message (self, _("GPlus Migrate now also asks your pod for permission to create aspects. "
-                            "Allow it in your web browser."));
+      show_message (self, _("GPlus Migrate now also asks your pod for permission to create aspects and to "
+                            "comment. Allow it in your web browser."));
     }
   else if (api)
     gpm_pod_sign_in_api_secret_async (self->pod, secret, self->cancellable,
