@@ -168,6 +168,7 @@ fault_kind_from_string (const char *s, GpmTestPodFault *out)
     { "save-then-status", GPM_TEST_POD_FAULT_SAVE_THEN_STATUS },
     { "late-save", GPM_TEST_POD_FAULT_LATE_SAVE },
     { "empty-answer", GPM_TEST_POD_FAULT_EMPTY_ANSWER },
+    { "go-down", GPM_TEST_POD_FAULT_GO_DOWN },
   };
 
   for (guint i = 0; s && i < G_N_ELEMENTS (kinds); i++)

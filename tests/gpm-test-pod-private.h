@@ -157,6 +157,7 @@ typedef enum {
 /* gpm-test-pod.c */
 void _gpm_test_pod_client_free (Client *c);
 void _gpm_test_pod_fault_free (Fault *f);
+void _gpm_test_pod_go_down_later (GpmTestPod *self);
 void _gpm_test_pod_add_user_locked (GpmTestPod *self, const char *username, const char *password,
                                     const char *otp, char **guid_out);
 gint64 _gpm_test_pod_add_aspect_locked (GpmTestPod *self, const char *username, const char *name);

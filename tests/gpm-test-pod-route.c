@@ -277,6 +277,8 @@ _gpm_test_pod_server_handler (SoupServer        *server,
     }
   else if (fault && fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE)
     ;   /* routed when the delay is over, below */
+  else if (fault && fault->kind == GPM_TEST_POD_FAULT_GO_DOWN)
+    ;   /* no answer; the machine stops, below */
   else
     {
       if (fault && fault->kind == GPM_TEST_POD_FAULT_EXPIRE_SESSION)
@@ -334,6 +336,11 @@ _gpm_test_pod_server_handler (SoupServer        *server,
 
   if (fault && fault->kind == GPM_TEST_POD_FAULT_CLOSE_AFTER_STORE)
     close_connection (msg);
+  else if (fault && fault->kind == GPM_TEST_POD_FAULT_GO_DOWN)
+    {
+      close_connection (msg);
+      _gpm_test_pod_go_down_later (self);
+    }
   else if (fault && (fault->kind == GPM_TEST_POD_FAULT_SLOW || fault->kind == GPM_TEST_POD_FAULT_LATE_SAVE))
     {
       Delayed *d = g_new0 (Delayed, 1);

@@ -499,6 +499,28 @@ set_down_in_server (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+go_down_in_server (gpointer data)
+{
+  GpmTestPod *self = data;
+
+  soup_server_disconnect (self->server);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the server's own thread (a GPM_TEST_POD_FAULT_GO_DOWN): the port is
+ * closed once the handler has returned. */
+void
+_gpm_test_pod_go_down_later (GpmTestPod *self)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, go_down_in_server, self, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 /* Not diaspora but the machine it runs on: stopped (its port closed, every
  * connection refused) or started again on the same port. */
 void

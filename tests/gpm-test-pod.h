@@ -54,6 +54,9 @@ typedef enum {
   GPM_TEST_POD_FAULT_LATE_SAVE,         /* hold the request; do the work and answer only after @param milliseconds
                                          * (a busy pod that saves after the client gave up waiting) */
   GPM_TEST_POD_FAULT_EMPTY_ANSWER,      /* do the work (store the post), then answer {} */
+  GPM_TEST_POD_FAULT_GO_DOWN,           /* the pod's machine stops as the request arrives: the connection closed
+                                         * without an answer, then every connection refused (gpm_test_pod_set_down()
+                                         * TRUE) until the test starts it again */
 } GpmTestPodFault;
 
 typedef struct {

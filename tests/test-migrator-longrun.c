@@ -116,6 +116,57 @@ test_post_fails_pod_up (Fixture       *f,
   run_state_clear (&state);
 }
 
+/* The session ends (web: every session; API: every access token) and the
+ * pod's machine stops just as the client signs in again (web: after the
+ * sign-in, at the account page that gives the new CSRF token; API: the
+ * refresh token's request): the renewal fails, then connections are refused.
+ * That is an outage like any other: the run waits for the pod and goes on by
+ * itself when it is back, signing in again then; the user is never asked
+ * (auth-required cancels the run here), no post fails or goes twice. */
+static void
+resign_post_finished (GpmMigrator *migrator,
+                      GpmPost     *post,
+                      int          journal_state,
+                      GError      *error,
+                      Outage      *o)
+{
+  if (!o->stopped && journal_state == GPM_JOURNAL_STATE_POSTED)
+    {
+      o->stopped = TRUE;
+      gpm_test_pod_inject_fault (o->f->server, NULL,
+                                 o->f->api ? GPM_TEST_POD_FAULT_EXPIRE_TOKEN : GPM_TEST_POD_FAULT_EXPIRE_SESSION,
+                                 0, 1);
+      gpm_test_pod_inject_fault (o->f->server,
+                                 o->f->api ? "/api/openid_connect/access_tokens" : "/bookmarklet",
+                                 GPM_TEST_POD_FAULT_GO_DOWN, 0, 1);
+    }
+}
+
+static void
+test_pod_down_at_resign (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  Outage o = { f, migrator, 0, 3, FALSE };
+  RunState state = { .fail_auth = TRUE };
+
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_migrator_set_delay (migrator, 1);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (outage_waiting), &o);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (resign_post_finished), &o);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  g_assert_true (o.stopped);
+  g_assert_cmpuint (o.n_outage_waits, >=, 3);
+  g_assert_cmpint (gpm_migrator_get_state (migrator), ==, GPM_MIGRATOR_STATE_DONE);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_left (migrator), ==, 0);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, G_MAXUINT);
+}
+
 /* ---------------------------------------------------------- clock jumps */
 
 typedef struct {
@@ -474,10 +525,12 @@ main (int argc, char **argv)
       g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
       g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
+      g_autofree char *resign = g_strdup_printf ("/migrator/%s/longrun/pod-down-at-resign", kind);
 
       g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
       g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
       g_test_add (post_fails, Fixture, data, fixture_set_up, test_post_fails_pod_up, fixture_tear_down);
+      g_test_add (resign, Fixture, data, fixture_set_up, test_pod_down_at_resign, fixture_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);

@@ -147,7 +147,8 @@ html_gon_user (const char *html)
 /* ----------------------------------------------------------- web session */
 
 static gboolean web_sign_in (GpmPod *self, const char *username, const char *password,
-                             const char *otp_code, GCancellable *cancellable, GError **error);
+                             const char *otp_code, gboolean renewing, GCancellable *cancellable,
+                             GError **error);
 
 /* Loads signed-in pages (/bookmarklet is light and carries gon + the CSRF
  * token; /stream and /contacts do too) and takes the fresh CSRF token and
@@ -253,13 +254,39 @@ web_renew (GpmPod *self, GCancellable *cancellable, GError **error)
       return FALSE;
     }
   g_debug ("web session ended; signing in again");
-  ok = web_sign_in (self, username, password, NULL, cancellable, error);
+  ok = web_sign_in (self, username, password, NULL, TRUE, cancellable, error);
   gpm_pod_secret_free (password);
   if (!ok && error && *error && ((*error)->code == GPM_POD_ERROR_WRONG_CREDENTIALS
                                  || (*error)->code == GPM_POD_ERROR_TWO_FACTOR_NEEDED))
     {
       g_clear_error (error);
       gpm_pod_set_expired (error, 0);
+    }
+  else if (!ok)
+    {
+      /* Not a refusal: the pod could not be reached (down, 502/503, no
+       * answer) at that moment. The sign-in stays, so the next request
+       * that finds the session ended tries again, and the caller waits
+       * for the pod as for any outage (a migration must not stop for
+       * it). What the half-done sign-in left is dropped: a new session's
+       * cookie with the old session's CSRF token would make diaspora sign
+       * the new session out and mail the user a warning
+       * (app/controllers/application_controller.rb:11-19); without a
+       * cookie the pod answers "sign in" and the renewal is tried again. */
+      g_mutex_lock (&self->lock);
+      {
+        GSList *cookies = soup_cookie_jar_all_cookies (self->jar);
+
+        for (GSList *l = cookies; l; l = l->next)
+          soup_cookie_jar_delete_cookie (self->jar, l->data);
+        soup_cookies_free (cookies);
+      }
+      g_clear_pointer (&self->csrf_token, gpm_pod_secret_free);
+      g_mutex_unlock (&self->lock);
+      /* a page that is not diaspora's where its sign-in was a moment ago
+       * (a maintenance page answered 200): an outage, not another server */
+      if (error && *error && (*error)->code == GPM_POD_ERROR_NOT_DIASPORA)
+        (*error)->code = GPM_POD_ERROR_PROTOCOL;
     }
   return ok;
 }
@@ -305,6 +332,7 @@ web_sign_in (GpmPod        *self,
              const char    *username,
              const char    *password,
              const char    *otp_code,
+             gboolean       renewing,
              GCancellable  *cancellable,
              GError       **error)
 {
@@ -444,7 +472,9 @@ web_sign_in (GpmPod        *self,
           gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
                              _("The pod did not accept the sign-in."));
         }
-      gpm_pod_set_backend (self, NULL);
+      /* a renewal keeps the sign-in unless the pod refused it (web_renew()) */
+      if (!renewing || error == NULL || *error == NULL || (*error)->code == GPM_POD_ERROR_WRONG_CREDENTIALS)
+        gpm_pod_set_backend (self, NULL);
       return FALSE;
     }
   return TRUE;
@@ -479,7 +509,7 @@ gpm_pod_sign_in_password (GpmPod        *self,
 
     if (at && uri && g_ascii_strcasecmp (at + 1, g_uri_get_host (uri)) == 0)
       *at = '\0';
-    ok = web_sign_in (self, name, password, otp_code, cancellable, error);
+    ok = web_sign_in (self, name, password, otp_code, FALSE, cancellable, error);
   }
   gpm_pod_notify (self, GPM_POD_PROP_AUTH);
   return ok;
