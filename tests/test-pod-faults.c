@@ -501,6 +501,54 @@ test_renewal_csrf_race (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 2);
 }
 
+typedef struct {
+  GpmPod  *pod;
+  gboolean ok;
+  GError  *error;
+} SignerIn;
+
+static gpointer
+sign_in_thread (gpointer data)
+{
+  SignerIn *s = data;
+
+  s->ok = gpm_pod_sign_in_password (s->pod, "alice", PASSWORD, NULL, NULL, &s->error);
+  return NULL;
+}
+
+/* A new interactive sign-in (the user signs in again on the same pod, say
+ * after the app asked for it) changes the cookie and the CSRF token at
+ * different moments too. Another thread's request in between must wait for
+ * both, as during a renewal: with the new cookie and no (or the old) token
+ * diaspora signs the new session out and mails a warning
+ * (application_controller.rb:11-19); without a session it would fail. */
+static void
+test_sign_in_csrf_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = web_pod (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  guint pages = gpm_test_pod_count_requests (f->tp, "/bookmarklet");
+  SignerIn signer = { pod };
+  GThread *thread;
+
+  gpm_test_pod_inject_fault (f->tp, "/bookmarklet", GPM_TEST_POD_FAULT_SLOW, 1500, 1);
+  thread = g_thread_new ("signer", sign_in_thread, &signer);
+  /* the new sign-in is done; its account page (the token) is on the way */
+  for (int i = 0; i < 1000 && gpm_test_pod_count_requests (f->tp, "/bookmarklet") == pages; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/bookmarklet"), >, pages);
+  made = post_public (pod, "posted during a new sign-in", &error);
+  g_thread_join (thread);
+
+  g_assert_no_error (signer.error);
+  g_assert_true (signer.ok);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_csrf_fail_mails (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
 /* The person stream answers an ended session too, with the public posts
  * only (diaspora's people_controller.rb:10, lib/stream/person.rb:17-19):
  * "did it get created?" for a limited post must not take that for "not
@@ -759,6 +807,7 @@ main (int argc, char **argv)
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
   pod_test_add ("/pod/web/renewal-csrf-race", (GTestFixtureFunc) test_renewal_csrf_race, NULL);
+  pod_test_add ("/pod/web/sign-in-csrf-race", (GTestFixtureFunc) test_sign_in_csrf_race, NULL);
   pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);

@@ -437,6 +437,21 @@ describe_tls_flags (GTlsCertificateFlags flags, GString *out)
 
 /* Sends @req once. Transport failures become typed errors; any HTTP status is
  * returned in @reply (not an error). */
+gboolean
+gpm_pod_http_wait_session_locked (GpmPod        *self,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  while (self->renewer != NULL && self->renewer != g_thread_self ())
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      g_cond_wait_until (&self->renewed_cond, &self->lock,
+                         g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * 100);
+    }
+  return TRUE;
+}
+
 /* What a request carries of the session, taken at one moment. */
 typedef struct {
   char *cookie_header;
@@ -490,16 +505,10 @@ gpm_pod_http_send (GpmPod               *self,
   /* the session's cookies and CSRF token as one snapshot, never while
    * another thread is renewing the session (see GpmPod.renewer) */
   g_mutex_lock (&self->lock);
-  while (self->renewer != NULL && self->renewer != g_thread_self ())
+  if (!gpm_pod_http_wait_session_locked (self, cancellable, error))
     {
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          g_mutex_unlock (&self->lock);
-          g_cancellable_set_error_if_cancelled (cancellable, error);
-          return FALSE;
-        }
-      g_cond_wait_until (&self->renewed_cond, &self->lock,
-                         g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * 100);
+      g_mutex_unlock (&self->lock);
+      return FALSE;
     }
   snap.epoch = self->session_epoch;
   {
@@ -826,6 +835,27 @@ gpm_pod_reply_link_next (const GpmPodReply *reply)
 
 /* ------------------------------------------------------- ended sessions */
 
+/* Other threads' requests wait from here until session_change_end()
+ * (GpmPod.renewer); cookies in answers to requests sent before are
+ * dropped (the epoch). */
+static void
+session_change_begin (GpmPod *self)
+{
+  g_mutex_lock (&self->lock);
+  self->renewer = g_thread_self ();
+  self->session_epoch++;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+session_change_end (GpmPod *self)
+{
+  g_mutex_lock (&self->lock);
+  self->renewer = NULL;
+  g_cond_broadcast (&self->renewed_cond);
+  g_mutex_unlock (&self->lock);
+}
+
 /* Renews an ended session the way the signed-in backend does it (the web
  * session with the remembered password, API v1 with the refresh token). */
 static gboolean
@@ -842,17 +872,28 @@ renew_session (GpmPod *self, GCancellable *cancellable, GError **error)
       gpm_pod_set_expired (error, 0);
       return FALSE;
     }
-  /* other threads' requests wait until the renewal is over (GpmPod.renewer) */
-  g_mutex_lock (&self->lock);
-  self->renewer = g_thread_self ();
-  self->session_epoch++;
-  g_mutex_unlock (&self->lock);
+  session_change_begin (self);
   ok = backend->renew (self, cancellable, error);
-  g_mutex_lock (&self->lock);
-  self->renewer = NULL;
-  g_cond_broadcast (&self->renewed_cond);
-  g_mutex_unlock (&self->lock);
+  session_change_end (self);
   return ok;
+}
+
+void
+gpm_pod_http_sign_in_begin (GpmPod *self)
+{
+  /* after a renewal another thread runs; none starts until _end */
+  g_mutex_lock (&self->renew_lock);
+  session_change_begin (self);
+}
+
+void
+gpm_pod_http_sign_in_end (GpmPod *self)
+{
+  /* a request answered "ended" before the sign-in is repeated with the
+   * new session, not renewed with the old one */
+  g_atomic_int_inc (&self->generation);
+  session_change_end (self);
+  g_mutex_unlock (&self->renew_lock);
 }
 
 /* Is this answer to a signed-in request "your session/token has ended"? */

@@ -272,6 +272,16 @@ gboolean    gpm_pod_http_get_following_moves (GpmPod *self, const char *path, co
  * @generation: renews the session unless another thread already did. */
 gboolean    gpm_pod_http_renew_after_expired (GpmPod *self, gint generation, gboolean *renewed_by_me,
                                               GCancellable *cancellable, GError **error);
+/* Around a new interactive sign-in, which changes cookies and CSRF token
+ * (or tokens) at different moments as a renewal does: other threads'
+ * requests wait from _begin to _end (GpmPod.renewer), no renewal runs
+ * meanwhile, and requests answered "ended" before it are repeated with the
+ * new session instead of renewing the old one (the generation is bumped). */
+void        gpm_pod_http_sign_in_begin (GpmPod *self);
+void        gpm_pod_http_sign_in_end   (GpmPod *self);
+/* With self->lock held: waits while another thread renews the session or
+ * signs in. FALSE (@error set) when @cancellable was cancelled. */
+gboolean    gpm_pod_http_wait_session_locked (GpmPod *self, GCancellable *cancellable, GError **error);
 /* A final status as an error (429, 5xx: FALSE) or accepted (TRUE). */
 gboolean    gpm_pod_http_check_status (const GpmPodReply *reply, GError **error);
 

@@ -493,6 +493,13 @@ gpm_pod_sign_in_password (GpmPod        *self,
   g_return_val_if_fail (GPM_IS_POD (self), FALSE);
   g_return_val_if_fail (username != NULL && password != NULL, FALSE);
 
+  /* The old session goes, the new cookie comes with the sign-in and its
+   * CSRF token with the account page after it: other threads' requests
+   * wait meanwhile, as during a renewal, so none goes out with a cookie
+   * and a token of different sessions (diaspora would sign the new one
+   * out and mail the user a "CSRF token fail" warning,
+   * app/controllers/application_controller.rb:11-19) or with none. */
+  gpm_pod_http_sign_in_begin (self);
   g_mutex_lock (&self->lock);
   gpm_pod_clear_account_locked (self);
   g_mutex_unlock (&self->lock);
@@ -511,6 +518,7 @@ gpm_pod_sign_in_password (GpmPod        *self,
       *at = '\0';
     ok = web_sign_in (self, name, password, otp_code, FALSE, cancellable, error);
   }
+  gpm_pod_http_sign_in_end (self);
   gpm_pod_notify (self, GPM_POD_PROP_AUTH);
   return ok;
 }

@@ -451,7 +451,9 @@ require_backend (GpmPod *self, GError **error)
 {
   const GpmPodBackend *backend;
 
+  /* not in the middle of another thread's sign-in: its outcome decides */
   g_mutex_lock (&self->lock);
+  gpm_pod_http_wait_session_locked (self, NULL, NULL);
   backend = self->backend;
   g_mutex_unlock (&self->lock);
   if (backend == NULL)
