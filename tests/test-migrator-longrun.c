@@ -167,6 +167,62 @@ test_pod_down_at_resign (Fixture       *f,
   assert_pod_and_journal (f, G_MAXUINT);
 }
 
+/* The pod moves after the first post (nginx answers every request with a
+ * 301 to the new address, as for a new domain or http → https): the run is
+ * not waiting for it as for an outage (until the app restarts) but stops
+ * with GPM_POD_ERROR_MOVED naming the new address; no post fails, nothing
+ * is sent there (a POST redirected 301 must not become a GET). */
+typedef struct {
+  Fixture    *f;
+  GpmTestPod *home;
+  gboolean    moved;
+} Mover;
+
+static void
+move_post_finished (GpmMigrator *migrator,
+                    GpmPost     *post,
+                    int          journal_state,
+                    GError      *error,
+                    Mover       *m)
+{
+  if (!m->moved && journal_state == GPM_JOURNAL_STATE_POSTED)
+    {
+      m->moved = TRUE;
+      gpm_test_pod_set_moved (m->f->server, gpm_test_pod_get_url (m->home));
+    }
+}
+
+static void
+test_pod_moved (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) home = gpm_test_pod_new (0, &error);
+  g_autofree char *home_address = NULL;
+  Mover m = { f, home, FALSE };
+  Outage o = { f, migrator, 0, 0, FALSE };   /* counts waits for an outage; never brings one back */
+  RunState state = { .fail_auth = TRUE };
+
+  g_assert_no_error (error);
+  home_address = gpm_pod_normalize_address (gpm_test_pod_get_url (home), NULL);
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  gpm_migrator_set_delay (migrator, 1);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (move_post_finished), &m);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (outage_waiting), &o);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_MOVED);
+  g_assert_nonnull (strstr (error->message, home_address));
+  g_assert_true (m.moved);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  g_assert_cmpuint (o.n_outage_waits, ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_requests (home, "/"), ==, 0);
+  run_state_clear (&state);
+  assert_pod_and_journal (f, 1);
+}
+
 /* ---------------------------------------------------------- clock jumps */
 
 typedef struct {
@@ -526,11 +582,13 @@ main (int argc, char **argv)
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
       g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
       g_autofree char *resign = g_strdup_printf ("/migrator/%s/longrun/pod-down-at-resign", kind);
+      g_autofree char *moved = g_strdup_printf ("/migrator/%s/longrun/pod-moved", kind);
 
       g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
       g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
       g_test_add (post_fails, Fixture, data, fixture_set_up, test_post_fails_pod_up, fixture_tear_down);
       g_test_add (resign, Fixture, data, fixture_set_up, test_pod_down_at_resign, fixture_tear_down);
+      g_test_add (moved, Fixture, data, fixture_set_up, test_pod_moved, fixture_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);

@@ -501,6 +501,48 @@ test_renewal_csrf_race (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 2);
 }
 
+/* The pod moves while signed in (nginx's "return 301 https://new$request_uri"
+ * in front of everything, a new domain or http → https): the client must
+ * not follow a redirect by itself (libsoup would resend a POST redirected
+ * 301 as a GET, which "succeeds" on a page), nor take the move for an
+ * outage: every request fails with GPM_POD_ERROR_MOVED naming the new
+ * address, and nothing reaches it (cookies and token belong to the old
+ * one: the user signs in there). */
+static void
+test_moved_while_signed_in (Fixture *f, gconstpointer data)
+{
+  PodMaker make = (PodMaker) data;
+  g_autoptr(GpmPod) pod = make (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) home = gpm_test_pod_new (0, &error);
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autofree char *home_address = NULL;
+
+  g_assert_no_error (error);
+  home_address = gpm_pod_normalize_address (gpm_test_pod_get_url (home), &error);
+  g_assert_no_error (error);
+  gpm_test_pod_set_moved (f->tp, gpm_test_pod_get_url (home));
+
+  made = post_public (pod, "after the move", &error);
+  g_assert_null (made);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_MOVED);
+  g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, 301);
+  g_assert_nonnull (strstr (error->message, home_address));
+  g_assert_false (gpm_pod_error_is_transient (error));
+  g_assert_false (gpm_pod_error_is_uncertain (error));
+  g_clear_error (&error);
+
+  aspects = gpm_pod_list_aspects (pod, NULL, &error);
+  g_assert_null (aspects);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_MOVED);
+
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (home, "/"), ==, 0);
+  /* the address signed in to stays; the sign-in there is the user's */
+  g_assert_cmpstr (gpm_pod_get_address (pod), !=, home_address);
+}
+
 typedef struct {
   GpmPod  *pod;
   gboolean ok;
@@ -818,6 +860,7 @@ main (int argc, char **argv)
   ADD_BOTH ("find-since", test_find_since);
   ADD_BOTH ("paging-ties", test_paging_ties);
   ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
+  ADD_BOTH ("moved-while-signed-in", test_moved_while_signed_in);
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);

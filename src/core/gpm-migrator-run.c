@@ -151,6 +151,10 @@ is_fatal_error (const GError *error)
           * sign-in in the browser gives it (signing in again with the kept
           * session, as an ended one is, would give the same token) */
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_PERMITTED) ||
+         /* the pod moved (a permanent redirect to another address): no
+          * wait brings it back here; the run stops naming the new address
+          * and the user signs in there */
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_MOVED) ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
@@ -303,6 +307,12 @@ _gpm_migrator_wait_for_pod (Run          *run,
           if (!wait_for_auth (run, local))
             return NEXT_STOP;
           continue;
+        }
+      if (g_error_matches (local, GPM_POD_ERROR, GPM_POD_ERROR_MOVED))
+        {
+          /* not down but moved: waiting would never end */
+          _gpm_migrator_set_fatal (run, local);
+          return NEXT_STOP;
         }
       if (!is_outage_error (local))
         return NEXT_GIVE_UP;

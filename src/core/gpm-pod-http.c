@@ -686,6 +686,33 @@ moved_address (const char *url, const GpmPodReply *reply, GError **error)
   return g_steal_pointer (&normal);
 }
 
+/* A permanent redirect (301, 308) of a request the client made at the
+ * pod's address to another origin: the pod has moved (a new domain, http
+ * → https). No request follows it (SOUP_MESSAGE_NO_REDIRECT: libsoup would
+ * resend a POST redirected 301 as a GET, and a page's 200 would look like
+ * success; the cookies and token belong to the old origin anyway): the
+ * request fails with GPM_POD_ERROR_MOVED naming the new address, which is
+ * no outage to wait for but a new sign-in there for the user. The
+ * anonymous discovery and sign-in pages follow moves instead
+ * (gpm_pod_http_get_following_moves()). TRUE (@error set) when moved. */
+static gboolean
+reply_means_moved (const char *url, const GpmPodReply *reply, GError **error)
+{
+  g_autofree char *moved = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (reply->status != 301 && reply->status != 308)
+    return FALSE;
+  moved = moved_address (url, reply, &local);
+  if (moved == NULL && local == NULL)
+    return FALSE;
+  /* Translators: %s is the pod's new address */
+  gpm_pod_set_error (error, GPM_POD_ERROR_MOVED, reply->status, 0,
+                     _("The pod has moved to %s. Sign in there to go on."),
+                     moved != NULL ? moved : soup_message_headers_get_one (reply->headers, "Location"));
+  return TRUE;
+}
+
 /* An anonymous GET of @path on the pod that follows the pod's moves: an
  * answer that sends it to another origin (a pod reached at its apex that
  * lives at www., http that goes to https) makes that origin the pod's
@@ -972,7 +999,7 @@ send_authed (GpmPod               *self,
 
       if (!gpm_pod_http_send (self, req, reply, cancellable, error))
         return FALSE;
-      if (!gpm_pod_http_check_status (reply, error))
+      if (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error))
         {
           gpm_pod_reply_clear (reply);
           return FALSE;
@@ -1009,11 +1036,11 @@ gpm_pod_http_request (GpmPod         *self,
 {
   gboolean ok = gpm_pod_http_send (self, req, reply, cancellable, error);
 
-  gpm_pod_request_clear (req);
-  if (ok && !gpm_pod_http_check_status (reply, error))
+  if (ok && (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error)))
     {
       gpm_pod_reply_clear (reply);
       ok = FALSE;
     }
+  gpm_pod_request_clear (req);
   return ok;
 }

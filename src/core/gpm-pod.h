@@ -71,6 +71,8 @@ typedef enum {
   GPM_POD_ERROR_NAME_INVALID,      /* an aspect name the pod does not take: empty, too long */
   GPM_POD_ERROR_NAME_TAKEN,        /* the account has an aspect of that name already */
   GPM_POD_ERROR_NOT_PERMITTED,     /* the sign-in (an API token from before) does not allow this: sign in again */
+  GPM_POD_ERROR_MOVED,             /* the pod answers every request with a permanent redirect (301/308) to
+                                    * another address: sign in there (the message names it) */
 } GpmPodError;
 
 GQuark   gpm_pod_error_quark            (void);
