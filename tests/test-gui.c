@@ -846,6 +846,8 @@ test_per_post_control (void)
     g_assert_nonnull (editor);
     wait.loaded = FALSE;
     gpm_post_editor_set_text (editor, tagged->str);
+    /* the editor says so as it is typed */
+    g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "A hashtag is 256 characters long"));
     gpm_post_editor_save (editor);
     g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
     g_assert_cmpstr (gpm_plan_get_post_text (plan, gpm_journal_post_key (longest)), ==, tagged->str);
@@ -860,7 +862,9 @@ test_per_post_control (void)
     editor = gpm_preview_edit_text (wait.preview);
     g_assert_nonnull (editor);
     wait.loaded = FALSE;
+    g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "A hashtag is 256 characters long"));
     gpm_post_editor_set_text (editor, "Long story short: my new words");
+    g_assert_null (find_visible_text (GTK_WIDGET (editor), "A hashtag is"));
     gpm_post_editor_save (editor);
     g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
     ww = (WarningWait) { window, longest, GPM_POST_WARNING_NONE };
