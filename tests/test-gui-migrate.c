@@ -69,6 +69,15 @@ keyring_written (gpointer dialog)
   return !gpm_sign_in_dialog_is_remembering (dialog);
 }
 
+/* args: the window, a text a label in it (a toast's too) contains */
+static gboolean
+window_says (gpointer data)
+{
+  gpointer *args = data;
+
+  return gpm_test_gui_find_widget (args[0], FALSE, gpm_test_gui_widget_has_text, args[1]) != NULL;
+}
+
 /* The post list's states (read from the journal in a worker) show the
  * three posts on the pod and the one skipped */
 static gboolean
@@ -257,7 +266,9 @@ test_migrate_to_test_pod (void)
   }
 
   /* The same takeout opened again in a new window: what is on the pod is
-   * found (in a worker) and shown, and continuing is offered */
+   * found (in a worker) and shown. Every post the plan sends is there:
+   * nothing to continue, no offer to; that it is complete is said once,
+   * not on the next start */
   {
     GpmWindow *again = gpm_window_new (gpm_test_gui_get_app ());
     guint counts[GPM_JOURNAL_N_STATES] = { 0 };
@@ -270,6 +281,21 @@ test_migrate_to_test_pod (void)
     g_assert_cmpstr (gpm_journal_get_path (gpm_window_get_state_journal (again)), ==,
                      gpm_journal_get_path (gpm_migrate_page_get_journal (page)));
     g_assert_true (gpm_test_gui_wait (states_shown, again, 60));
+    g_assert_null (again->continue_toast);
+    g_assert_true (gpm_test_gui_wait (window_says, (gpointer[]) { again, "Your migration to alice@127.0.0.1:" }, 10));
+    g_assert_true (window_says ((gpointer[]) { again, "is complete: all 4 posts you chose are there." }));
+    g_assert_null (gpm_test_gui_find_widget (GTK_WIDGET (again), TRUE, gpm_test_gui_widget_has_text,
+                                             (gpointer) "left off"));
+    gtk_window_destroy (GTK_WINDOW (again));
+
+    again = gpm_window_new (gpm_test_gui_get_app ());
+    g_assert_true (gpm_test_gui_drop_paths (again, paths));
+    g_assert_true (gpm_test_gui_wait_review (again));
+    g_assert_true (gpm_test_gui_wait (has_state_journal, again, 60));
+    g_assert_true (gpm_test_gui_wait (states_shown, again, 60));
+    /* (a second for either to come) */
+    g_assert_false (gpm_test_gui_wait (window_says, (gpointer[]) { again, "is complete" }, 1));
+    g_assert_null (again->continue_toast);
     gtk_window_destroy (GTK_WINDOW (again));
   }
 

@@ -869,7 +869,12 @@ test_all_on_pod (void)
   g_assert_true (start_offered (page));
   statement = gpm_migrate_page_get_statement (page);
   g_test_message ("people mapped: %s", statement);
-  g_assert_nonnull (strstr (statement, "0 posts will be published publicly"));
+  /* none public left: no "0 posts will be published"; the pod and the
+   * account still said, first */
+  g_assert_null (strstr (statement, "published publicly"));
+  g_assert_null (strstr (statement, "0 posts"));
+  g_assert_true (g_str_has_prefix (statement, "2 posts will be posted on 127.0.0.1:"));
+  g_assert_nonnull (strstr (statement, " as alice, none of them publicly. 2 posts shared with single people"));
   g_assert_nonnull (strstr (statement, "2 posts shared with single people go to the aspects chosen for them."));
   g_assert_nonnull (strstr (statement, "4 of the posts you chose are on the pod already."));
   g_assert_null (strstr (statement, "shared with Family go"));
@@ -894,6 +899,10 @@ test_all_on_pod (void)
   g_assert_true (gpm_test_gui_wait (nothing_to_start, page, 60));
   g_assert_cmpstr (gpm_migrate_page_get_duration (page), ==, "Nothing to send.");
   g_assert_cmpstr (gtk_label_get_label (page->plan_title), ==, "Ready to Move Your Posts");
+  statement = gpm_migrate_page_get_statement (page);
+  g_test_message ("nothing ticked: %s", statement);
+  g_assert_true (g_str_has_prefix (statement, "Nothing will be posted on 127.0.0.1:"));
+  g_assert_null (strstr (statement, "0 posts"));
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* In German, in a window 400 px wide: the page fits it */

@@ -722,7 +722,8 @@ find_post (GPtrArray  *all,
  * the migrator follows), the preview shows the edit, the list marks both;
  * "posts with warnings" lists the too long one, the one whose photo is
  * missing and the one with nothing of the user's own, and an edit that
- * shortens the long one takes it off */
+ * shortens the long one takes it off; a hashtag too long in an edit puts
+ * it back until the text is made right */
 static void
 test_per_post_control (void)
 {
@@ -828,6 +829,47 @@ test_per_post_control (void)
   gpm_post_list_set_warnings_only (list, FALSE);
   gpm_test_gui_wait_list (window);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+
+  /* A hashtag longer than diaspora* takes, typed by the user: the pod
+   * would refuse the post, so it is among the warnings again, before
+   * sending; the text made right takes it off */
+  {
+    g_autoptr(GString) tagged = g_string_new ("Long story short: my new words #");
+
+    for (guint i = 0; i <= GPM_DIASPORA_MAX_TAG_CHARS; i++)
+      g_string_append_c (tagged, 'x');
+    /* the filter may have moved the selection: the long post again */
+    text = select_and_read (window, &wait, 0);
+    g_assert_true (gpm_preview_get_post (wait.preview) == longest);
+    g_clear_pointer (&text, g_free);
+    editor = gpm_preview_edit_text (wait.preview);
+    g_assert_nonnull (editor);
+    wait.loaded = FALSE;
+    gpm_post_editor_set_text (editor, tagged->str);
+    /* the editor says so as it is typed */
+    g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "A hashtag is 256 characters long"));
+    gpm_post_editor_save (editor);
+    g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+    g_assert_cmpstr (gpm_plan_get_post_text (plan, gpm_journal_post_key (longest)), ==, tagged->str);
+    ww = (WarningWait) { window, longest, GPM_POST_WARNING_LONG_HASHTAG };
+    g_assert_true (gpm_test_gui_wait (post_warnings_are, &ww, 30));
+    gpm_post_list_set_warnings_only (list, TRUE);
+    gpm_test_gui_wait_list (window);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+    gpm_post_list_set_warnings_only (list, FALSE);
+    gpm_test_gui_wait_list (window);
+
+    editor = gpm_preview_edit_text (wait.preview);
+    g_assert_nonnull (editor);
+    wait.loaded = FALSE;
+    g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "A hashtag is 256 characters long"));
+    gpm_post_editor_set_text (editor, "Long story short: my new words");
+    g_assert_null (find_visible_text (GTK_WIDGET (editor), "A hashtag is"));
+    gpm_post_editor_save (editor);
+    g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+    ww = (WarningWait) { window, longest, GPM_POST_WARNING_NONE };
+    g_assert_true (gpm_test_gui_wait (post_warnings_are, &ww, 30));
+  }
 
   /* Leave the plain post out (the oldest: position 3) */
   text = select_and_read (window, &wait, 3);

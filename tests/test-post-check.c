@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The review's "posts with warnings" (gpm-post-check): too long, a photo
- * missing, nothing of the user's own, read in part; an edited text
+ * missing, nothing of the user's own, read in part, a hashtag too long
+ * in the user's text; an edited text
  * answers the first and the third. */
 #define G_LOG_DOMAIN "test-post-check"
 
@@ -68,6 +69,49 @@ test_kinds (void)
   g_clear_pointer (&words, g_free);
   words = gpm_post_warnings_describe (GPM_POST_WARNING_NONE);
   g_assert_cmpstr (words, ==, "");
+}
+
+/* A hashtag diaspora* cannot store (Diaspora::Taggable, over
+ * GPM_DIASPORA_MAX_TAG_CHARS) in the user's own text: the pod would
+ * refuse the post, so the review says so before sending. The converted
+ * text escapes such a tag itself: no warning there. */
+static void
+test_long_hashtag (void)
+{
+  g_autoptr(GString) tag = g_string_new ("#");
+  g_autoptr(GString) long_json = g_string_new (HEAD "\"content\": \"Before ");
+  g_autoptr(GpmPost) plain = post_from (HEAD "\"content\": \"Hello\", " PUBLIC_ACL "}");
+  g_autoptr(GpmPost) long_tag = NULL;
+  g_autofree char *edited = NULL;
+  g_autofree char *fits = NULL;
+  g_autofree char *words = NULL;
+
+  for (guint i = 0; i < GPM_DIASPORA_MAX_TAG_CHARS; i++)
+    g_string_append_c (tag, 'a');
+  /* exactly the limit: a tag the pod takes */
+  fits = g_strdup_printf ("Edited %s and more", tag->str);
+  g_assert_cmpint (gpm_post_check (plain, NULL, NULL, fits), ==, GPM_POST_WARNING_NONE);
+  /* one more: refused */
+  g_string_append_c (tag, 'a');
+  edited = g_strdup_printf ("Edited\n%s and more", tag->str);
+  g_assert_cmpint (gpm_post_check (plain, NULL, NULL, edited), ==, GPM_POST_WARNING_LONG_HASHTAG);
+  /* escaped by the user, or not a tag (no space before '#'): plain text */
+  g_clear_pointer (&edited, g_free);
+  edited = g_strdup_printf ("Edited \\%s and x%s", tag->str, tag->str);
+  g_assert_cmpint (gpm_post_check (plain, NULL, NULL, edited), ==, GPM_POST_WARNING_NONE);
+
+  /* The converted text: escaped by the converter, nothing to fix */
+  g_string_append (long_json, tag->str);
+  g_string_append (long_json, "\", " PUBLIC_ACL "}");
+  long_tag = post_from (long_json->str);
+  g_assert_cmpint (gpm_post_check (long_tag, NULL, NULL, NULL), ==, GPM_POST_WARNING_NONE);
+  /* …but the user's text replacing it is the one checked */
+  g_clear_pointer (&edited, g_free);
+  edited = g_strdup_printf ("Mine %s", tag->str);
+  g_assert_cmpint (gpm_post_check (long_tag, NULL, NULL, edited), ==, GPM_POST_WARNING_LONG_HASHTAG);
+
+  words = gpm_post_warnings_describe (GPM_POST_WARNING_LONG_HASHTAG | GPM_POST_WARNING_TOO_LONG);
+  g_assert_cmpstr (words, ==, "too long for diaspora*, a hashtag longer than diaspora* takes");
 }
 
 static void
@@ -148,6 +192,7 @@ main (int   argc,
   g_test_add_func ("/post-check/kinds", test_kinds);
   g_test_add_func ("/post-check/all", test_all);
   g_test_add_func ("/post-check/keeps-nothing", test_keeps_nothing);
+  g_test_add_func ("/post-check/long-hashtag", test_long_hashtag);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "gpm-journal.h"
 #include "gpm-long-post.h"
 #include "gpm-post-check.h"
+#include "gpm-util.h"
 
 GpmPostWarnings
 gpm_post_check (GpmPost                  *post,
@@ -31,6 +32,18 @@ gpm_post_check (GpmPost                  *post,
     warnings |= GPM_POST_WARNING_TOO_LONG;
   if (result->nothing_own && edited_text == NULL)
     warnings |= GPM_POST_WARNING_NOTHING_OWN;
+  /* The converted text has its over-long hashtags escaped already
+   * (gpm_convert_post()); the user's own text goes as typed, and the pod
+   * would refuse it (gpm_pod_create_post() does not send it): said here,
+   * where it can still be fixed */
+  if (edited_text != NULL)
+    {
+      glong longest = 0;
+      g_autofree char *escaped = gpm_escape_long_hashtags (edited_text, NULL, &longest);
+
+      if (longest > 0)
+        warnings |= GPM_POST_WARNING_LONG_HASHTAG;
+    }
 
   /* A photo the post had that will not arrive: not in the takeout, or in
    * it but damaged (the converter's image check). Video links and videos
@@ -64,6 +77,7 @@ gpm_post_warnings_describe (GpmPostWarnings warnings)
     { GPM_POST_WARNING_PHOTO, N_("a photo is missing or cannot be posted") },
     { GPM_POST_WARNING_NOTHING_OWN, N_("nothing of yours to post") },
     { GPM_POST_WARNING_READ_IN_PART, N_("read only in part") },
+    { GPM_POST_WARNING_LONG_HASHTAG, N_("a hashtag longer than diaspora* takes") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (clauses); i++)

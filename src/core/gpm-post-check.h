@@ -21,12 +21,15 @@ typedef enum {
   GPM_POST_WARNING_PHOTO       = 1 << 1,  /* a photo missing, or one the pod would refuse */
   GPM_POST_WARNING_NOTHING_OWN = 1 << 2,  /* nothing of the user's own: never sent */
   GPM_POST_WARNING_READ_IN_PART = 1 << 3, /* the post's file was read with a problem */
+  GPM_POST_WARNING_LONG_HASHTAG = 1 << 4, /* the user's text has a hashtag over GPM_DIASPORA_MAX_TAG_CHARS */
 } GpmPostWarnings;
 
 /* @post's warnings under @settings (NULL: the defaults), its media looked
  * up in @takeout (may be NULL: every media file counts as missing). With
  * @edited_text (the user's own text for it, may be NULL) the length is
- * that text's, and a post with nothing of its own is one to send. */
+ * that text's, a hashtag in it over GPM_DIASPORA_MAX_TAG_CHARS is flagged
+ * (the pod would refuse it; the converted text escapes such tags itself),
+ * and a post with nothing of its own is one to send. */
 GpmPostWarnings gpm_post_check          (GpmPost                  *post,
                                          const GpmConvertSettings *settings,
                                          GpmTakeout               *takeout,

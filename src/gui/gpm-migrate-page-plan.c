@@ -371,13 +371,26 @@ show_statement (GpmMigratePage      *self,
     }
   else
     {
+      guint n_public_left = counts.n_public - counts.n_public_posted;
+
       /* What a run still sends: the posts on the pod already are not in
-       * these counts (they are said last) */
-      g_string_append_printf (text,
-                              ngettext ("%u post will be published publicly on %s as %s.",
-                                        "%u posts will be published publicly on %s as %s.",
-                                        counts.n_public - counts.n_public_posted),
-                              counts.n_public - counts.n_public_posted, host, user ? user : "?");
+       * these counts (they are said last). A count of none is not said:
+       * the first sentence names the pod and the account whatever goes */
+      if (n_public_left > 0)
+        g_string_append_printf (text,
+                                ngettext ("%u post will be published publicly on %s as %s.",
+                                          "%u posts will be published publicly on %s as %s.",
+                                          n_public_left),
+                                n_public_left, host, user ? user : "?");
+      else if (n_left > 0)
+        /* Translators: followed by one sentence per audience ("27 posts shared with Family go to …") */
+        g_string_append_printf (text,
+                                ngettext ("%u post will be posted on %s as %s, not publicly.",
+                                          "%u posts will be posted on %s as %s, none of them publicly.",
+                                          n_left),
+                                n_left, host, user ? user : "?");
+      else
+        g_string_append_printf (text, _("Nothing will be posted on %s as %s."), host, user ? user : "?");
 
       for (guint k = 0; self->scopes != NULL && k < self->scopes->len; k++)
         {

@@ -9,6 +9,7 @@
 #include "gpm-diaspora.h"
 #include "gpm-gui-util.h"
 #include "gpm-post-editor.h"
+#include "gpm-util.h"
 
 struct _GpmPostEditor
 {
@@ -17,6 +18,7 @@ struct _GpmPostEditor
   GtkTextBuffer *buffer;
   GtkWidget     *text_view;
   GtkLabel      *count_label;
+  GtkLabel      *tag_label;
   GtkWidget     *save_button;
   char          *converted;
 };
@@ -49,13 +51,26 @@ gpm_post_editor_set_text (GpmPostEditor *self,
 }
 
 /* "1,234 of N characters", N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
- * refuses longer posts */
+ * refuses longer posts; and a hashtag longer than it takes (it refuses
+ * those posts too), as the review will say (gpm_post_check()) */
 static void
 buffer_changed_cb (GpmPostEditor *self)
 {
   int n = gtk_text_buffer_get_char_count (self->buffer);
   g_autofree char *text = g_strdup_printf (_("%'d of %'d characters"), n, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_autofree char *typed = gpm_post_editor_dup_text (self);
+  g_autofree char *escaped = NULL;
+  glong longest = 0;
 
+  escaped = gpm_escape_long_hashtags (typed, NULL, &longest);
+  if (longest > 0)
+    {
+      g_autofree char *tag = g_strdup_printf (_("A hashtag is %'ld characters long; diaspora* takes at most %d."),
+                                              longest, GPM_DIASPORA_MAX_TAG_CHARS);
+
+      gtk_label_set_label (self->tag_label, tag);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->tag_label), longest > 0);
   gtk_label_set_label (self->count_label, text);
   if (n > GPM_DIASPORA_MAX_TEXT_CHARS)
     gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "error");
@@ -166,6 +181,18 @@ gpm_post_editor_init (GpmPostEditor *self)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->text_view);
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
+
+  /* a hashtag the pod would refuse: above the count, shown while there is one */
+  self->tag_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->tag_label, 0);
+  gtk_label_set_wrap (self->tag_label, TRUE);
+  gtk_label_set_wrap_mode (self->tag_label, PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (GTK_WIDGET (self->tag_label), "error");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->tag_label), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->tag_label), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->tag_label), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->tag_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->tag_label));
 
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (self->count_label), TRUE);

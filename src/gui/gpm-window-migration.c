@@ -380,6 +380,8 @@ typedef struct {
   GpmJournal *journal;
   guint       n_posted;
   GpmPlan    *saved;
+  gboolean    complete;  /* every post @saved sends is on the pod */
+  guint       n_chosen;  /* then: how many that is */
 } FindJournal;
 
 static void
@@ -400,20 +402,42 @@ find_journal_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   FindJournal *f = task_data;
-  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+  g_autoptr(GHashTable) posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) rows = NULL;
 
   /* the journal the migration keeps (gpm_plan_open_journal()), not created here */
   f->journal = gpm_plan_open_journal (NULL, f->pod, f->user, f->posts, NULL, NULL);
-  if (f->journal != NULL && gpm_journal_count (f->journal, counts, NULL))
-    f->n_posted = counts[GPM_JOURNAL_STATE_POSTED];
-  /* the plan kept with it: what was decided, to continue with */
-  if (f->journal != NULL)
+  if (f->journal == NULL)
     {
-      g_autoptr(GError) error = NULL;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  rows = gpm_journal_list (f->journal, NULL);
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
 
-      f->saved = gpm_plan_load (f->journal, &error);
-      if (error != NULL)
-        g_message ("%s", error->message);
+      if (entry->state == GPM_JOURNAL_STATE_POSTED)
+        g_hash_table_add (posted, g_strdup (entry->key));
+    }
+  f->n_posted = g_hash_table_size (posted);
+  /* the plan kept with it: what was decided, to continue with */
+  {
+    g_autoptr(GError) error = NULL;
+
+    f->saved = gpm_plan_load (f->journal, &error);
+    if (error != NULL)
+      g_message ("%s", error->message);
+  }
+  /* Nothing left of it to continue: every post it sends is on the pod
+   * (the plan page's "Your Posts Are on the Pod", the same count) */
+  if (f->saved != NULL)
+    {
+      GpmPlanCounts counts;
+
+      gpm_plan_count_with_posted (f->saved, f->posts, posted, &counts);
+      f->complete = counts.n_to_send > 0 && counts.n_posted == counts.n_to_send;
+      f->n_chosen = counts.n_to_send;
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -438,6 +462,28 @@ gpm_window_continue_migration (GpmWindow *self,
 
   self->continuing = TRUE;
   gpm_window_show_migration (self, pod);
+}
+
+/* A migration with nothing left to send: no offer to continue it, but
+ * said once (per journal and number of posts on the pod; a run that
+ * sends more is said again), not on every start */
+static void
+say_complete_once (GpmWindow   *self,
+                   FindJournal *f)
+{
+  g_autofree char *said = g_settings_get_string (self->settings, "complete-migration-said");
+  g_autofree char *mark = g_strdup_printf ("%s\t%u", gpm_journal_get_path (f->journal), f->n_chosen);
+  g_autofree char *title = NULL;
+
+  if (g_strcmp0 (said, mark) == 0)
+    return;
+  g_settings_set_string (self->settings, "complete-migration-said", mark);
+  /* Translators: "Your migration to alice@pod.example.org is complete: all 16 posts you chose are there." */
+  title = g_strdup_printf (ngettext ("Your migration to %s is complete: the %u post you chose is there.",
+                                     "Your migration to %s is complete: all %u posts you chose are there.",
+                                     f->n_chosen),
+                           gpm_journal_get_account (f->journal), f->n_chosen);
+  gpm_window_add_toast (self, title);
 }
 
 static void
@@ -473,6 +519,14 @@ journal_found_cb (GObject      *source,
   /* Show which posts are already on the pod */
   _gpm_window_set_state_journal (self, f->journal);
 
+  /* an offer for the takeout shown before is moot */
+  dismiss_continue_toast (self);
+  if (f->complete)
+    {
+      say_complete_once (self, f);
+      return;
+    }
+
   if (f->n_posted > 0)
     title = g_strdup_printf (ngettext ("%u post of this takeout is already on your pod. Continue where you left off?",
                                        "%u posts of this takeout are already on your pod. Continue where you left off?",
@@ -480,8 +534,6 @@ journal_found_cb (GObject      *source,
                              f->n_posted);
   else
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
-  /* an offer for the takeout shown before is moot */
-  dismiss_continue_toast (self);
   toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
