@@ -1136,6 +1136,13 @@ test_sign_in_once (void)
       g_assert_null (strstr (message, "HTTP"));
       g_assert_cmpstr (message, !=, "");
     }
+  /* A locked account is said as such, not as a wrong password */
+  {
+    g_autoptr(GError) e = g_error_new (GPM_POD_ERROR, GPM_POD_ERROR_ACCOUNT_LOCKED, "This account is locked on the pod.");
+    g_autofree char *message = gpm_gui_error_message (e);
+
+    g_assert_cmpstr (message, ==, "This account is locked on the pod.");
+  }
 
   /* A diaspora* ID in the user name field, and no scheme: https is tried,
    * the pod speaks plain http: the hint says what to type */

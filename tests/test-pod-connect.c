@@ -534,7 +534,7 @@ test_web_locked (Fixture *f, gconstpointer data)
 
   gpm_test_pod_lock_user (f->tp, "alice");
   g_assert_false (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
-  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS);
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_ACCOUNT_LOCKED);
   g_assert_nonnull (strstr (error->message, "locked"));
   g_clear_error (&error);
   g_assert_false (gpm_pod_sign_in_password (pod, "alice", "wrong", NULL, NULL, &error));

@@ -134,6 +134,7 @@ is_auth_error (const GError *error)
   return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_EXPIRED) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_NOT_SIGNED_IN) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_WRONG_CREDENTIALS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_ACCOUNT_LOCKED) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TWO_FACTOR_NEEDED) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_DENIED);
 }

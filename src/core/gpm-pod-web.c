@@ -257,6 +257,7 @@ web_renew (GpmPod *self, GCancellable *cancellable, GError **error)
   ok = web_sign_in (self, username, password, NULL, TRUE, cancellable, error);
   gpm_pod_secret_free (password);
   if (!ok && error && *error && ((*error)->code == GPM_POD_ERROR_WRONG_CREDENTIALS
+                                 || (*error)->code == GPM_POD_ERROR_ACCOUNT_LOCKED
                                  || (*error)->code == GPM_POD_ERROR_TWO_FACTOR_NEEDED))
     {
       g_clear_error (error);
@@ -421,7 +422,7 @@ web_sign_in (GpmPod        *self,
        * by an admin: User#close_account!, app/models/user.rb:550-552; Devise
        * lockable's devise.failure.locked, config/locales/devise/devise.en.yml:16
        * at v0.9.1.0, recalled into the sign-in form): no password helps */
-      gpm_pod_set_error (error, GPM_POD_ERROR_WRONG_CREDENTIALS, 0, 0,
+      gpm_pod_set_error (error, GPM_POD_ERROR_ACCOUNT_LOCKED, 0, 0,
                          _("This account is locked on the pod: it was closed, or the pod’s administrator "
                            "locked it. It cannot sign in."));
       return FALSE;
@@ -473,7 +474,8 @@ web_sign_in (GpmPod        *self,
                              _("The pod did not accept the sign-in."));
         }
       /* a renewal keeps the sign-in unless the pod refused it (web_renew()) */
-      if (!renewing || error == NULL || *error == NULL || (*error)->code == GPM_POD_ERROR_WRONG_CREDENTIALS)
+      if (!renewing || error == NULL || *error == NULL || (*error)->code == GPM_POD_ERROR_WRONG_CREDENTIALS
+          || (*error)->code == GPM_POD_ERROR_ACCOUNT_LOCKED)
         gpm_pod_set_backend (self, NULL);
       return FALSE;
     }

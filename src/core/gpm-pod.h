@@ -73,6 +73,8 @@ typedef enum {
   GPM_POD_ERROR_NOT_PERMITTED,     /* the sign-in (an API token from before) does not allow this: sign in again */
   GPM_POD_ERROR_MOVED,             /* the pod answers every request with a permanent redirect (301/308) to
                                     * another address: sign in there (the message names it) */
+  GPM_POD_ERROR_ACCOUNT_LOCKED,    /* the right password, and the pod says the account is locked
+                                    * (closed, or locked by its administrator): no sign-in helps */
 } GpmPodError;
 
 GQuark   gpm_pod_error_quark            (void);

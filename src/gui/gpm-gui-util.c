@@ -148,6 +148,9 @@ gpm_gui_error_message (const GError *error)
       return g_strdup (_("There is a website at this address, but it is not a diaspora* pod."));
     case GPM_POD_ERROR_WRONG_CREDENTIALS:
       return g_strdup (_("The user name, password or code is not right. Please check them and try again."));
+    case GPM_POD_ERROR_ACCOUNT_LOCKED:
+      /* the pod's own answer, said by the client in the user's words */
+      return g_strdup (error->message);
     case GPM_POD_ERROR_TWO_FACTOR_NEEDED:
       return g_strdup (_("Your account is protected with two-factor authentication. Enter the code from your authenticator app."));
     case GPM_POD_ERROR_RATE_LIMITED:
