@@ -22,5 +22,14 @@ export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config" 
        XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" || exit 1
 
+# With a session bus (meson test under dbus-run-session, as CI runs it), a
+# bus of the test's own: the services it starts (the accessibility bus
+# WebKit asks for, dconf) then also write into the home above, not into the
+# one of whoever started the outer bus. The bus and its services write to
+# stderr: the test's stdout (the TAP stream) goes on fd 3.
 # shellcheck disable=SC2086 # the wrapper's words are meant to split
-${GPM_TEST_WRAPPER:-} "$@"
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v dbus-run-session >/dev/null 2>&1; then
+  dbus-run-session -- sh -c 'exec "$@" >&3 3>&-' sh ${GPM_TEST_WRAPPER:-} "$@" 3>&1 1>&2
+else
+  ${GPM_TEST_WRAPPER:-} "$@"
+fi
