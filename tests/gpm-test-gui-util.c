@@ -12,6 +12,8 @@
 #include "gpm-renderer.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-sign-in-dialog.h"
+#include "gpm-background.h"
+#include "gpm-secrets.h"
 
 static GpmApplication *app;
 static guint threads_at_start;
@@ -126,12 +128,51 @@ clean_test_free (CleanTest *test)
   g_free (test);
 }
 
+/* Whether @path is in the temporary folder, where the UI test programs
+ * (and tests/run-isolated.sh) put XDG_DATA_HOME and XDG_CONFIG_HOME: never
+ * the developer's own. */
+static gboolean
+in_tmp_dir (const char *path)
+{
+  g_autofree char *tmp = g_canonicalize_filename (g_get_tmp_dir (), NULL);
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+
+  return g_str_has_prefix (canonical, tmp) && canonical[strlen (tmp)] == G_DIR_SEPARATOR;
+}
+
+void
+gpm_test_gui_reset_user_files (void)
+{
+  g_autofree char *journals = g_build_filename (g_get_user_data_dir (), "gplus-migrate", NULL);
+  g_autofree char *autostart = gpm_background_dup_autostart_path ();
+
+  /* The journals and remembered accounts: each UI test program sets its own
+   * XDG_DATA_HOME. The autostart file: in a test's XDG_CONFIG_HOME (under
+   * meson test always), never the developer's. */
+  g_assert_true (in_tmp_dir (journals));
+  gpm_test_rm_rf (journals);
+  if (in_tmp_dir (autostart))
+    g_remove (autostart);
+
+  /* The keyring only when it is run-with-keyring.sh's throw-away one: every
+   * item of the app's schema */
+  if (g_getenv ("GPM_KEYRING_SESSION") != NULL)
+    {
+      g_autoptr(GHashTable) any = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GError) error = NULL;
+
+      secret_password_clearv_sync (gpm_secrets_get_schema (), any, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
 static void
 run_clean_test (gconstpointer data)
 {
   const CleanTest *test = data;
 
   gpm_test_gui_reset_settings ();
+  gpm_test_gui_reset_user_files ();
   test->func ();
 }
 

@@ -18,8 +18,14 @@ GpmApplication *gpm_test_gui_get_app     (void);
  * keeps what a test set for the tests after it: the last account's plan
  * came back with the next window). */
 void            gpm_test_gui_reset_settings (void);
-/* g_test_add_func() for a UI test: it starts from the settings of a new
- * user (gpm_test_gui_reset_settings()), whichever tests ran before. */
+/* Removes what the app keeps for a user besides settings: the journals and
+ * remembered accounts (XDG_DATA_HOME), the autostart file, and the keyring's
+ * items of the app's schema when run-with-keyring.sh made the keyring.
+ * Asserts the data and config folders are temporary ones. */
+void            gpm_test_gui_reset_user_files (void);
+/* g_test_add_func() for a UI test: it starts from the settings and files of
+ * a new user (gpm_test_gui_reset_settings(), gpm_test_gui_reset_user_files()),
+ * whichever tests ran before. */
 void            gpm_test_gui_add_func    (const char *testpath,
                                           GTestFunc   test_func);
 /* g_test_run() of the tests added so far: in the order added, or with

@@ -1866,7 +1866,12 @@ test_file_list (void)
 }
 
 /* Reading wrote nothing: no escaped or absolute file appeared, and the
- * temporary tree has exactly the files the generator and tests made. */
+ * temporary tree has exactly the files the generator and tests made. A
+ * symbolic link is one entry, never followed: /takeout/folder-links leaves
+ * links/Takeout/Posts/loop (→ ..), and following it counted the posts again
+ * at every level down to where the kernel's path lookup gave up (ELOOP after
+ * 40 links), a depth that is not the tree's: a run once stopped 12 levels
+ * (36 entries) earlier in the first count than in the second. */
 static guint
 count_files (const char *dir)
 {
@@ -1874,12 +1879,14 @@ count_files (const char *dir)
   const char *name;
   guint n = 0;
 
-  if (d == NULL)
-    return 0;
+  g_assert_nonnull (d);
   while ((name = g_dir_read_name (d)))
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      n += g_file_test (path, G_FILE_TEST_IS_DIR) ? count_files (path) : 1;
+      gboolean subdir = !g_file_test (path, G_FILE_TEST_IS_SYMLINK) &&
+                        g_file_test (path, G_FILE_TEST_IS_DIR);
+
+      n += subdir ? count_files (path) : 1;
     }
   return n;
 }
