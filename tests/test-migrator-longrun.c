@@ -254,6 +254,55 @@ test_daily_cap_across_night (Fixture       *f,
   sleeper_clear (&s);
 }
 
+/* The first two posts of a day at two a day go with the clock three days
+ * ahead; then it is set right (back three days) while the run waits for
+ * the cap. The posts dated "in the future" count as sent now: the wait is
+ * a day at most, and a day later (the machine asleep) two more go. The old
+ * cap counted them until the clock caught up: four days without posting. */
+static void
+cap_waiting (GpmMigrator *migrator,
+             guint        seconds,
+             const char  *reason,
+             Sleeper     *s)
+{
+  if (strstr (reason, "Daily limit") != NULL)
+    g_assert_cmpuint (seconds, <=, 24 * 3600 + 1);
+}
+
+static gboolean
+cap_stalled (gpointer data)
+{
+  g_error ("the daily cap still holds a day after the clock was set back");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_daily_cap_clock_set_back (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+  guint watchdog;
+  const gint64 jumps[] = { -3 * 24 * 3600, 24 * 3600 + 5, 24 * 3600 + 5, 0 };
+
+  jump_clock (3 * 24 * 3600);
+  memcpy (s.jumps, jumps, sizeof jumps);
+  gpm_migrator_set_max_per_day (migrator, 2);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (cap_waiting), &s);
+  sleeper_init (&s, f, migrator);
+  /* the run takes a second or two; the stalled one waits on */
+  watchdog = g_timeout_add_seconds (30, cap_stalled, NULL);
+  assert_complete_run (f, migrator);
+  g_source_remove (watchdog);
+  g_assert_cmpuint (s.n_posted, ==, 6);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 3);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 0), ==, 2);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 1), ==, 2);   /* the clock set back: still today */
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 2), ==, 4);   /* a day later, two more */
+  g_signal_handlers_disconnect_by_func (migrator, cap_waiting, &s);
+  sleeper_clear (&s);
+}
+
 /* A rate limit with a Retry-After of two hours after the photos of a post
  * were uploaded; the machine sleeps two days meanwhile, and the pod's
  * daily cleanup destroys the pending photos. The photos are uploaded
@@ -470,6 +519,7 @@ main (int argc, char **argv)
       g_autofree char *post_fails = g_strdup_printf ("/migrator/%s/longrun/post-fails-pod-up", kind);
       g_autofree char *sleep = g_strdup_printf ("/migrator/%s/longrun/sleep-between-posts", kind);
       g_autofree char *night = g_strdup_printf ("/migrator/%s/longrun/daily-cap-across-night", kind);
+      g_autofree char *set_back = g_strdup_printf ("/migrator/%s/longrun/daily-cap-clock-set-back", kind);
       g_autofree char *photos = g_strdup_printf ("/migrator/%s/longrun/photos-after-sleep", kind);
       g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
@@ -480,6 +530,7 @@ main (int argc, char **argv)
       g_test_add (post_fails, Fixture, data, fixture_set_up, test_post_fails_pod_up, fixture_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
+      g_test_add (set_back, Fixture, data, fixture_set_up, test_daily_cap_clock_set_back, clock_tear_down);
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);
       g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
       g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);

@@ -592,6 +592,27 @@ gpm_journal_oldest_posted_since (GpmJournal *self,
   return query_int64 (self, "SELECT IFNULL(MIN(posted_at), 0) FROM posts WHERE state = 'posted' AND posted_at >= ?1", since);
 }
 
+guint
+gpm_journal_clamp_posted_at (GpmJournal *self,
+                             gint64      now)
+{
+  sqlite3_stmt *stmt;
+  guint moved = 0;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "UPDATE posts SET posted_at = ?1 WHERE state = 'posted' AND posted_at > ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, now);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        moved = (guint) sqlite3_changes (self->db);
+      sqlite3_finalize (stmt);
+    }
+  return moved;
+}
+
 gint64
 gpm_journal_last_posted_at (GpmJournal *self)
 {

@@ -278,6 +278,12 @@ guint        gpm_journal_count_posted_since (GpmJournal *self,
 /* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
 gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
                                               gint64      since);
+/* Moves the posted_at of POSTED rows later than @now (Unix seconds) back
+ * to @now: the wall clock was set back since they were sent. Counted as
+ * sent now, they hold the daily cap for 24 hours from now, not until the
+ * clock is back where it was (days without posting). The number moved. */
+guint        gpm_journal_clamp_posted_at (GpmJournal *self,
+                                          gint64      now);
 /* The latest posted_at, 0 if nothing was posted. */
 gint64       gpm_journal_last_posted_at (GpmJournal *self);
 /* TRUE when a row other than @except_key is POSTED with @remote (its remote

@@ -98,6 +98,11 @@ _gpm_migrator_sleep (Run        *run,
 
       if (left <= 0)
         return _gpm_migrator_checkpoint (run);
+      /* The wall clock was set back during a wait for the turn: the
+       * pacing is looked at again (posts now dated in the future count as
+       * sent now) instead of waiting on the monotonic clock alone. */
+      if (run->wait_for_plan && now_drift < drift - G_USEC_PER_SEC)
+        return _gpm_migrator_checkpoint (run);
       if (reason != NULL && ABS (now_drift - drift) > G_USEC_PER_SEC)
         _gpm_migrator_waiting_event (run, left, reason);
       drift = now_drift;
@@ -428,6 +433,16 @@ _gpm_migrator_wait_for_turn (Run *run)
       if (cap > 0)
         {
           gint64 window = now / G_USEC_PER_SEC - 24 * 3600;
+
+          /* Posts dated later than now (the clock was set back by days)
+           * count as sent now: held until 24 hours from now, not until the
+           * clock catches up. Stored, so that the next look (and the next
+           * run) lets them age. A clock set forward frees the cap early
+           * once, at most one day's posts, still at the delay's pace: it
+           * cannot be told from a machine that slept (the monotonic clock
+           * stops in both cases), and the posts sent after it are dated
+           * in the new time. */
+          gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
           guint n = gpm_journal_count_posted_since (self->journal, window);
 
           if (n >= cap)
