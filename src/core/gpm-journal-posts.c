@@ -592,6 +592,31 @@ gpm_journal_oldest_posted_since (GpmJournal *self,
   return query_int64 (self, "SELECT IFNULL(MIN(posted_at), 0) FROM posts WHERE state = 'posted' AND posted_at >= ?1", since);
 }
 
+GArray *
+gpm_journal_posted_times_since (GpmJournal *self,
+                                gint64      since)
+{
+  sqlite3_stmt *stmt;
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), times);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "SELECT posted_at FROM posts WHERE state = 'posted' AND posted_at >= ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 t = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (times, t);
+        }
+      sqlite3_finalize (stmt);
+    }
+  return times;
+}
+
 guint
 gpm_journal_clamp_posted_at (GpmJournal *self,
                              gint64      now)

@@ -278,6 +278,10 @@ guint        gpm_journal_count_posted_since (GpmJournal *self,
 /* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
 gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
                                               gint64      since);
+/* The posted_at (Unix seconds, gint64) of the posts marked POSTED at or
+ * after @since: what holds the daily cap (the estimate's). */
+GArray      *gpm_journal_posted_times_since (GpmJournal *self,
+                                             gint64      since);
 /* Moves the posted_at of POSTED rows later than @now (Unix seconds) back
  * to @now: the wall clock was set back since they were sent. Counted as
  * sent now, they hold the daily cap for 24 hours from now, not until the

@@ -24,6 +24,7 @@ run_free (Run *run)
   g_clear_object (&run->plan);
   g_clear_pointer (&run->handled, g_hash_table_unref);
   g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
+  g_clear_pointer (&run->extra_sends, g_array_unref);
   g_clear_pointer (&run->rand, g_rand_free);
   g_clear_error (&run->fatal);
   g_clear_object (&run->self);
@@ -430,7 +431,10 @@ _gpm_migrator_wait_for_turn (Run *run)
             return FALSE;
           continue;
         }
-      if (cap > 0)
+      /* A comment (an own comment, a long post's continuation) does not
+       * count toward the cap and does not wait for it: it goes with its
+       * post, not a day later (and the estimate can say when) */
+      if (cap > 0 && !run->turn_for_comment)
         {
           gint64 window = now / G_USEC_PER_SEC - 24 * 3600;
 
@@ -616,7 +620,7 @@ take_next_plan (Run        *run,
   g_ptr_array_unref (*queue);
   *queue = next;
   run->n_left = next->len;
-  run->n_to_send = _gpm_migrator_count_to_send (next, run->plan);
+  run->n_to_send = _gpm_migrator_count_sends (next, run->plan, self->comments_func != NULL, run->extra_sends);
   _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
 }
@@ -675,7 +679,7 @@ _gpm_migrator_worker (gpointer data)
       }
   run->n_total = run->posts->len;
   run->n_left = queue->len;
-  run->n_to_send = _gpm_migrator_count_to_send (queue, run->plan);
+  run->n_to_send = _gpm_migrator_count_sends (queue, run->plan, self->comments_func != NULL, run->extra_sends);
   _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);
