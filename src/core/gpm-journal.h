@@ -24,7 +24,8 @@ G_BEGIN_DECLS
 #define GPM_JOURNAL_ERROR (gpm_journal_error_quark ())
 typedef enum {
   GPM_JOURNAL_ERROR_DATABASE,    /* SQLite failed (message says why) */
-  GPM_JOURNAL_ERROR_MISMATCH,    /* the file belongs to another takeout or account */
+  GPM_JOURNAL_ERROR_MISMATCH,    /* the file belongs to another takeout or account; the takeout is
+                                  * not the one the journal's posts came from (gpm_journal_ensure_posts()) */
   GPM_JOURNAL_ERROR_BUSY,        /* another migration holds the journal's lock */
   GPM_JOURNAL_ERROR_NOT_FOUND,   /* no row for this post */
 } GpmJournalError;
@@ -159,7 +160,12 @@ void         gpm_journal_unlock         (GpmJournal  *self);
 gboolean     gpm_journal_ensure_post    (GpmJournal  *self,
                                          GpmPost     *post,
                                          GError     **error);
-/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction. */
+/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction.
+ * First checks that @posts are the takeout the journal's rows came from: a
+ * post whose key the journal has with another creation time (a different
+ * takeout put at the same path) fails the whole call with
+ * GPM_JOURNAL_ERROR_MISMATCH and changes nothing. The same posts
+ * downloaded again pass. */
 gboolean     gpm_journal_ensure_posts   (GpmJournal  *self,
                                          GPtrArray   *posts,
                                          GError     **error);
