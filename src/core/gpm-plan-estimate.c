@@ -258,6 +258,20 @@ gpm_plan_describe_end (GpmPlan   *self,
 }
 
 char *
+gpm_plan_describe_end_seconds (GpmPlan   *self,
+                               guint      n_posts,
+                               gint64     seconds,
+                               GDateTime *now)
+{
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (n_posts == 0)
+    return g_strdup (_("Nothing to send."));
+  return describe_end_seconds (now, seconds);
+}
+
+char *
 gpm_plan_describe_seconds (GpmPlan   *self,
                            guint      n_posts,
                            gint64     seconds,

@@ -217,6 +217,7 @@ typedef struct {
   guint  n_to_send;      /* n_public + n_limited */
   guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
   guint  n_public_posted;  /* of n_posted, the public ones */
+  guint  n_extra_sends;  /* of n_to_send - n_posted: their sends after them (gpm_plan_post_extra_sends()) */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,
@@ -294,8 +295,12 @@ gint64       gpm_plan_estimate_run       (GpmPlan      *self,
                                           GPtrArray    *posts,
                                           GpmJournal   *journal,
                                           gint64        now);
-/* gpm_plan_describe_estimate() for a run of @n_posts that takes @seconds
- * (gpm_plan_estimate_sends()). */
+/* gpm_plan_describe_end() and gpm_plan_describe_estimate() for a run of
+ * @n_posts that takes @seconds (gpm_plan_estimate_sends()). */
+char        *gpm_plan_describe_end_seconds (GpmPlan    *self,
+                                            guint       n_posts,
+                                            gint64      seconds,
+                                            GDateTime  *now);
 char        *gpm_plan_describe_seconds   (GpmPlan      *self,
                                           guint         n_posts,
                                           gint64        seconds,
