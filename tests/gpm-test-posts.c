@@ -37,6 +37,18 @@ gpm_test_post_new (const char *id,
                    GpmTestAcl  acl,
                    guint       n_photos)
 {
+  return gpm_test_post_new_commented (id, created, content, acl, n_photos, 0, 0);
+}
+
+GpmPost *
+gpm_test_post_new_commented (const char *id,
+                             const char *created,
+                             const char *content,
+                             GpmTestAcl  acl,
+                             guint       n_photos,
+                             guint       n_own,
+                             guint       n_others)
+{
   g_autoptr(GString) json = g_string_new ("{");
   g_autoptr(JsonNode) text = json_node_init_string (json_node_alloc (), content);
   g_autofree char *quoted = json_to_string (text, FALSE);
@@ -61,6 +73,15 @@ gpm_test_post_new (const char *id,
                                       " \"localFilePath\": \"%s-%u.png\"}",
                                 i > 0 ? "," : "", id, i, id, i);
       g_string_append (json, "]},");
+    }
+  if (n_own + n_others > 0)
+    {
+      g_string_append (json, "\"comments\": [{\"author\": {\"resourceName\": \"users/1\"}, \"content\": \"\"}");
+      for (guint i = 0; i < n_own + n_others; i++)
+        g_string_append_printf (json, ", {\"creationTime\": \"%s\", \"author\": {\"displayName\": \"%s\", \"resourceName\": \"%s\"},"
+                                      " \"content\": \"Comment %u on %s\"}",
+                                created, i < n_own ? "Ada" : "Bo", i < n_own ? "users/1" : "users/2", i, id);
+      g_string_append (json, "],");
     }
   g_string_append_printf (json, "\"postAcl\": %s}", acl_json[acl]);
   post = gpm_post_new_from_data (entry, json->str, -1, &error);

@@ -27,6 +27,15 @@ GpmPost   *gpm_test_post_new           (const char *id,
                                         const char *content,
                                         GpmTestAcl  acl,
                                         guint       n_photos);
+/* The same with comments: @n_own by Ada (with text), @n_others by Bo, and
+ * one by Ada with no text (a photo alone: not one of hers to post). */
+GpmPost   *gpm_test_post_new_commented (const char *id,
+                                        const char *created,
+                                        const char *content,
+                                        GpmTestAcl  acl,
+                                        guint       n_photos,
+                                        guint       n_own,
+                                        guint       n_others);
 /* @n posts, oldest first, "users/1/posts/kNNN". */
 GPtrArray *gpm_test_posts_new          (guint n);
 /* Maps the scopes the set uses ("circles/fam" → "Family", "CIRCLES" →

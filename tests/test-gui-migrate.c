@@ -1028,6 +1028,53 @@ test_resume_pod_down (void)
 }
 
 static gboolean
+resume_given_up (gpointer data)
+{
+  GpmWindow *window = data;
+
+  return window->shown_import != NULL && window->resume == NULL;
+}
+
+/* Going on at login with another takeout at the recorded path (another
+ * person's: another journal, whose posts none were sent): not resumed, and
+ * the user is told; nothing is posted from it. */
+static void
+test_resume_other_takeout (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-other-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  GSettings *settings = gpm_settings_get_default ();
+  const char *consent[2] = { NULL, NULL };
+  GpmWindow *window;
+
+  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
+  gpm_test_pod_set_api_enabled (pod, FALSE);
+  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
+  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
+  g_assert_no_error (error);
+  /* the migration began with the takeout of users/999 */
+  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
+    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>,"
+    " 'takeout': <'author:users/999'>}",
+    address, fx->paths));
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
+  consent[0] = identity;
+  g_settings_set_strv (settings, "resume-consent", consent);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_window_offer_resume (window);
+  g_assert_true (gpm_test_gui_wait (resume_given_up, window, 60));
+  g_assert_false (gpm_migrate_page_is_running (gpm_window_get_migrate_page (window)));
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 0);
+  g_settings_reset (settings, "unfinished-migration");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 resume_files_awaited (gpointer data)
 {
   return GPM_WINDOW (data)->resume_files_id != 0;
@@ -1349,6 +1396,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/resume-unfinished", test_resume_unfinished);
   gpm_test_gui_add_func ("/gui/resume-pod-down", test_resume_pod_down);
   gpm_test_gui_add_func ("/gui/resume-takeout-missing", test_resume_takeout_missing);
+  gpm_test_gui_add_func ("/gui/resume-other-takeout", test_resume_other_takeout);
   gpm_test_gui_add_func ("/gui/sign-in-once", test_sign_in_once);
   gpm_test_gui_add_func ("/gui/sign-in-narrow", test_sign_in_narrow);
 

@@ -393,6 +393,59 @@ test_journal_reopen (void)
   g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH);
 }
 
+/* The journal's posts are the takeout's fingerprint: a takeout at the same
+ * path with posts of the same keys but other dates (another takeout whose
+ * posts have no resourceName, keyed by entry name) is refused before
+ * anything changes; the same posts downloaded again (their files named
+ * otherwise, one post more) go on. */
+static void
+test_journal_same_takeout (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = temp_db ("same-takeout.sqlite");
+  g_autoptr(GpmJournal) journal = NULL;
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmJournalEntry) entry = NULL;
+  guint counts[GPM_JOURNAL_N_STATES] = { 0 };
+
+  g_unlink (path);
+  journal = gpm_journal_open (path, "posts:abc", "ada@pod.example", &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (first, make_post ("Posts/a.json", NULL, NULL, "2018-07-01 10:00:00+0000"));
+  g_ptr_array_add (first, make_post ("Posts/b.json", NULL, NULL, "2018-07-02 10:00:00+0000"));
+  g_ptr_array_add (first, make_post ("Posts/x.json", "users/1/posts/x", "users/1", "2018-07-03 10:00:00+0000"));
+  g_assert_true (gpm_journal_ensure_posts (journal, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_set_posted (journal, "Posts/a.json", "1", "guid-a", 0, &error));
+
+  /* downloaded again: the same posts; x's file named otherwise, one more */
+  g_ptr_array_add (again, make_post ("Posts/a.json", NULL, NULL, "2018-07-01 10:00:00+0000"));
+  g_ptr_array_add (again, make_post ("Posts/b.json", NULL, NULL, "2018-07-02 10:00:00+0000"));
+  g_ptr_array_add (again, make_post ("Posts/x(1).json", "users/1/posts/x", "users/1", "2018-07-03 10:00:00+0000"));
+  g_ptr_array_add (again, make_post ("Posts/c.json", NULL, NULL, "2018-07-04 10:00:00+0000"));
+  g_assert_true (gpm_journal_ensure_posts (journal, again, &error));
+  g_assert_no_error (error);
+
+  /* another takeout at the same path: a.json is another post */
+  g_ptr_array_add (other, make_post ("Posts/a.json", NULL, NULL, "2019-01-05 08:00:00+0000"));
+  g_ptr_array_add (other, make_post ("Posts/d.json", NULL, NULL, "2019-01-06 08:00:00+0000"));
+  g_assert_false (gpm_journal_ensure_posts (journal, other, &error));
+  g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "not the one this migration began with"));
+  g_assert_nonnull (strstr (error->message, "Posts/a.json"));
+  g_clear_error (&error);
+  /* nothing changed: no row for d, a still posted */
+  g_assert_true (gpm_journal_count (journal, counts, &error));
+  g_assert_cmpuint (counts[GPM_JOURNAL_STATE_PENDING] + counts[GPM_JOURNAL_STATE_POSTED], ==, 4);
+  entry = gpm_journal_lookup (journal, "Posts/a.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_POSTED);
+  g_clear_object (&journal);
+  g_unlink (path);
+}
+
 /* An attempt is "late" (the pod may still save it) from the moment it is
  * journaled until an answer is recorded; the answer keeps its time. */
 static void
@@ -709,6 +762,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/identity", test_journal_identity);
   g_test_add_func ("/journal/states", test_journal_states);
   g_test_add_func ("/journal/reopen", test_journal_reopen);
+  g_test_add_func ("/journal/same-takeout", test_journal_same_takeout);
   g_test_add_func ("/journal/late", test_journal_late);
   g_test_add_func ("/journal/old-schema", test_journal_old_schema);
   g_test_add_func ("/journal/lock", test_journal_lock);

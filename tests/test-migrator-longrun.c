@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "gpm-import.h"
+#include "gpm-plan.h"
+#include "gpm-test-posts.h"
 #include "gpm-util.h"
 #include "test-migrator-common.h"
 
@@ -361,6 +363,55 @@ test_daily_cap_across_night (Fixture       *f,
   sleeper_clear (&s);
 }
 
+/* The first two posts of a day at two a day go with the clock three days
+ * ahead; then it is set right (back three days) while the run waits for
+ * the cap. The posts dated "in the future" count as sent now: the wait is
+ * a day at most, and a day later (the machine asleep) two more go. The old
+ * cap counted them until the clock caught up: four days without posting. */
+static void
+cap_waiting (GpmMigrator *migrator,
+             guint        seconds,
+             const char  *reason,
+             Sleeper     *s)
+{
+  if (strstr (reason, "Daily limit") != NULL)
+    g_assert_cmpuint (seconds, <=, 24 * 3600 + 1);
+}
+
+static gboolean
+cap_stalled (gpointer data)
+{
+  g_error ("the daily cap still holds a day after the clock was set back");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_daily_cap_clock_set_back (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+  guint watchdog;
+  const gint64 jumps[] = { -3 * 24 * 3600, 24 * 3600 + 5, 24 * 3600 + 5, 0 };
+
+  jump_clock (3 * 24 * 3600);
+  memcpy (s.jumps, jumps, sizeof jumps);
+  gpm_migrator_set_max_per_day (migrator, 2);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (cap_waiting), &s);
+  sleeper_init (&s, f, migrator);
+  /* the run takes a second or two; the stalled one waits on */
+  watchdog = g_timeout_add_seconds (30, cap_stalled, NULL);
+  assert_complete_run (f, migrator);
+  g_source_remove (watchdog);
+  g_assert_cmpuint (s.n_posted, ==, 6);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 3);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 0), ==, 2);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 1), ==, 2);   /* the clock set back: still today */
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 2), ==, 4);   /* a day later, two more */
+  g_signal_handlers_disconnect_by_func (migrator, cap_waiting, &s);
+  sleeper_clear (&s);
+}
+
 /* A rate limit with a Retry-After of two hours after the photos of a post
  * were uploaded; the machine sleeps two days meanwhile, and the pod's
  * daily cleanup destroys the pending photos. The photos are uploaded
@@ -446,6 +497,136 @@ test_eta_follows_pace (Fixture       *f,
   g_signal_connect (migrator, "post-finished", G_CALLBACK (eta_post_finished), &c);
   assert_complete_run (f, migrator);
   g_assert_cmpuint (c.n_checked, ==, 6);
+}
+
+/* The up-front estimate is the run's schedule: a post with two comments of
+ * its author's (each waits the delay), two posts a day, one of them sent an
+ * hour before this run (it holds today's cap). Every wait is skipped by
+ * moving the wall clock on by it: the run's simulated length is what the
+ * estimate said, and so is the time left the migrator shows at its start.
+ * The old estimate (the posts alone, a delay apart, the cap from zero) was
+ * a day and the comments' delays short. */
+typedef struct {
+  GpmMigrator *migrator;
+  gint64       jumped;      /* seconds the clock was moved on */
+  guint        n_jumps;
+  guint        pending;     /* seconds of the next jump, 0: none */
+  guint        source;
+  gint64       first_eta;
+} Schedule;
+
+static gboolean
+schedule_jump (gpointer data)
+{
+  Schedule *sc = data;
+
+  sc->source = 0;
+  sc->jumped += sc->pending;
+  sc->n_jumps++;
+  jump_clock (sc->pending);
+  sc->pending = 0;
+  gpm_migrator_time_changed (sc->migrator);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_waiting (GpmMigrator *migrator,
+                  guint        seconds,
+                  const char  *reason,
+                  Schedule    *sc)
+{
+  /* a moment later: the worker is in its wait by then */
+  if (sc->source != 0)
+    return;
+  sc->pending = seconds;
+  sc->source = g_timeout_add (200, schedule_jump, sc);
+}
+
+static void
+schedule_eta (GpmMigrator *migrator,
+              GParamSpec  *pspec,
+              Schedule    *sc)
+{
+  if (sc->first_eta < 0 && gpm_migrator_get_eta (migrator) > 0)
+    sc->first_eta = gpm_migrator_get_eta (migrator);
+}
+
+static GPtrArray *
+own_comment_texts (GpmPost   *post,
+                   gpointer   user_data,
+                   GError   **error)
+{
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  /* the takeout's reading (gpm_comments_read_own()) is test-own-comments' */
+  for (guint i = 0; i < gpm_post_get_n_own_comments (post); i++)
+    g_ptr_array_add (texts, g_strdup_printf ("Comment %u on %s", i, gpm_journal_post_key (post)));
+  return texts;
+}
+
+static void
+test_estimate_is_schedule (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) to_send = g_ptr_array_new ();
+  RunState first = { 0 };
+  Schedule sc = { migrator, 0, 0, 0, 0, -1 };
+  gint64 estimate, mono_start, elapsed;
+
+  /* p07 (public, three photos) with two comments of Ada's and one of Bo's */
+  for (guint i = 0; i < f->posts->len; i++)
+    if (g_str_has_suffix (gpm_journal_post_key (g_ptr_array_index (f->posts, i)), "/p07"))
+      {
+        GpmPost *post = gpm_test_post_new_commented ("p07", "2018-07-08 20:43:51+0000", "Post number 7 &amp; <b>bold</b>",
+                                                     GPM_TEST_ACL_PUBLIC, 3, 2, 1);
+
+        g_assert_cmpuint (gpm_post_get_n_own_comments (post), ==, 2);
+        g_object_unref (g_ptr_array_index (f->posts, i));
+        f->posts->pdata[i] = post;
+      }
+  gpm_migrator_set_comments_func (migrator, own_comment_texts, NULL, NULL);
+  gpm_migrator_set_delay (migrator, 600);
+  gpm_migrator_set_max_per_day (migrator, 2);
+  gpm_plan_set_delay (plan, 600);
+  gpm_plan_set_max_per_day (plan, 2);
+  gpm_plan_set_own_comments (plan, TRUE);
+
+  /* the first post, then stopped; an hour later the run goes on */
+  first.cancel_after_first = TRUE;
+  run_cancelled (f, migrator, &first);
+  run_state_clear (&first);
+  jump_clock (3600);
+
+  items = gpm_migrator_plan (migrator, f->posts);
+  for (guint i = 0; i < items->len; i++)
+    {
+      GpmMigratorItem *item = g_ptr_array_index (items, i);
+
+      if (item->journal_state != GPM_JOURNAL_STATE_POSTED && item->skip == NULL && item->error == NULL)
+        g_ptr_array_add (to_send, item->post);
+    }
+  g_assert_cmpuint (to_send->len, ==, 5);
+  estimate = gpm_plan_estimate_run (plan, to_send, f->journal, gpm_get_real_time () / G_USEC_PER_SEC);
+  /* the cap: the second post of today at once, the others a day apart */
+  g_assert_cmpint (estimate, >, 2 * 86400);
+
+  g_signal_connect (migrator, "waiting", G_CALLBACK (schedule_waiting), &sc);
+  g_signal_connect (migrator, "notify::eta", G_CALLBACK (schedule_eta), &sc);
+  mono_start = g_get_monotonic_time ();
+  assert_complete_run (f, migrator);
+  elapsed = sc.jumped + (g_get_monotonic_time () - mono_start) / G_USEC_PER_SEC;
+  g_test_message ("estimate %" G_GINT64_FORMAT " s, run %" G_GINT64_FORMAT " s in %u waits, first ETA %" G_GINT64_FORMAT,
+                  estimate, elapsed, sc.n_jumps, sc.first_eta);
+  /* each wait is skipped whole seconds up, a moment later */
+  g_assert_cmpint (elapsed, >=, estimate);
+  g_assert_cmpint (elapsed, <=, estimate + 2 * (gint64) sc.n_jumps + 2);
+  g_assert_cmpint (sc.first_eta, >=, estimate - 2);
+  g_assert_cmpint (sc.first_eta, <=, estimate + 2);
+  g_clear_handle_id (&sc.source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (migrator, &sc);
 }
 
 /* ------------------------------------------------------ the takeout gone */
@@ -581,9 +762,11 @@ main (int argc, char **argv)
       g_autofree char *post_fails = g_strdup_printf ("/migrator/%s/longrun/post-fails-pod-up", kind);
       g_autofree char *sleep = g_strdup_printf ("/migrator/%s/longrun/sleep-between-posts", kind);
       g_autofree char *night = g_strdup_printf ("/migrator/%s/longrun/daily-cap-across-night", kind);
+      g_autofree char *set_back = g_strdup_printf ("/migrator/%s/longrun/daily-cap-clock-set-back", kind);
       g_autofree char *photos = g_strdup_printf ("/migrator/%s/longrun/photos-after-sleep", kind);
       g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
+      g_autofree char *schedule = g_strdup_printf ("/migrator/%s/longrun/estimate-is-schedule", kind);
       g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
       g_autofree char *resign = g_strdup_printf ("/migrator/%s/longrun/pod-down-at-resign", kind);
       g_autofree char *moved = g_strdup_printf ("/migrator/%s/longrun/pod-moved", kind);
@@ -595,9 +778,11 @@ main (int argc, char **argv)
       g_test_add (moved, Fixture, data, fixture_set_up, test_pod_moved, fixture_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
+      g_test_add (set_back, Fixture, data, fixture_set_up, test_daily_cap_clock_set_back, clock_tear_down);
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);
       g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
       g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);
+      g_test_add (schedule, Fixture, data, fixture_set_up, test_estimate_is_schedule, clock_tear_down);
       if (!api)   /* the same worker either way; its waits are real here */
         g_test_add (eta, Fixture, data, fixture_set_up, test_eta_follows_pace, fixture_tear_down);
     }

@@ -100,6 +100,72 @@ gpm_journal_ensure_post (GpmJournal  *self,
                              created != NULL ? g_date_time_to_unix (created) : 0, error);
 }
 
+/* The takeout's fingerprint is the journal's rows: each post's key with
+ * its creation time, written by the first run. A post of @posts whose key
+ * the journal knows with another creation time is another post (a
+ * different takeout at the same path, the journal found by the same
+ * author or the same entry names): posting by the journal's states would
+ * send wrong things, or miss some. A takeout downloaded again (the same
+ * posts, its files perhaps named otherwise) has the same keys and times.
+ * A post without a creation time says nothing. Caller holds the lock. */
+static gboolean
+check_same_takeout_locked (GpmJournal  *self,
+                           GPtrArray   *posts,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  guint n_differ = 0;
+  g_autofree char *example = NULL;
+  gint64 example_here = 0, example_there = 0;
+
+  stmt = _gpm_journal_prepare_locked (self, "SELECT created FROM posts WHERE key = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GDateTime *created = gpm_post_get_creation_time (post);
+      gint64 here = created != NULL ? g_date_time_to_unix (created) : 0;
+      gint64 there;
+
+      if (here == 0)
+        continue;
+      sqlite3_reset (stmt);
+      _gpm_journal_bind_text (stmt, 1, gpm_journal_post_key (post));
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        continue;
+      there = sqlite3_column_int64 (stmt, 0);
+      if (there == 0 || there == here)
+        continue;
+      if (n_differ++ == 0)
+        {
+          example = g_strdup (gpm_post_get_entry_name (post));
+          example_here = here;
+          example_there = there;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (n_differ > 0)
+    {
+      g_autoptr(GDateTime) here = g_date_time_new_from_unix_utc (example_here);
+      g_autoptr(GDateTime) there = g_date_time_new_from_unix_utc (example_there);
+      g_autofree char *here_s = g_date_time_format (here, "%Y-%m-%d %H:%M:%S UTC");
+      g_autofree char *there_s = g_date_time_format (there, "%Y-%m-%d %H:%M:%S UTC");
+
+      g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_MISMATCH,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "This takeout is not the one this migration began with: %u post has the name of "
+                                "one it knows but another date (%s: written %s, the migration knows %s). Open "
+                                "the takeout the migration began with; nothing was sent.",
+                                "This takeout is not the one this migration began with: %u posts have the names of "
+                                "ones it knows but other dates (%s: written %s, the migration knows %s). Open "
+                                "the takeout the migration began with; nothing was sent.", n_differ),
+                   n_differ, example, here_s, there_s);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 gpm_journal_ensure_posts (GpmJournal  *self,
                           GPtrArray   *posts,
@@ -114,6 +180,8 @@ gpm_journal_ensure_posts (GpmJournal  *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
   if (!_gpm_journal_exec_locked (self, "BEGIN IMMEDIATE", error))
     return FALSE;
+  if (!check_same_takeout_locked (self, posts, error))
+    goto rollback;
   stmt = _gpm_journal_prepare_locked (self,
                                       "INSERT OR IGNORE INTO posts (key, entry_name, created, state, updated_at)"
                                       " VALUES (?1, ?2, ?3, 'pending', ?4)", error);
@@ -590,6 +658,52 @@ gpm_journal_oldest_posted_since (GpmJournal *self,
 {
   g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
   return query_int64 (self, "SELECT IFNULL(MIN(posted_at), 0) FROM posts WHERE state = 'posted' AND posted_at >= ?1", since);
+}
+
+GArray *
+gpm_journal_posted_times_since (GpmJournal *self,
+                                gint64      since)
+{
+  sqlite3_stmt *stmt;
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), times);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "SELECT posted_at FROM posts WHERE state = 'posted' AND posted_at >= ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, since);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 t = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (times, t);
+        }
+      sqlite3_finalize (stmt);
+    }
+  return times;
+}
+
+guint
+gpm_journal_clamp_posted_at (GpmJournal *self,
+                             gint64      now)
+{
+  sqlite3_stmt *stmt;
+  guint moved = 0;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "UPDATE posts SET posted_at = ?1 WHERE state = 'posted' AND posted_at > ?1", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, now);
+      if (sqlite3_step (stmt) == SQLITE_DONE)
+        moved = (guint) sqlite3_changes (self->db);
+      sqlite3_finalize (stmt);
+    }
+  return moved;
 }
 
 gint64

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
 #define GPM_JOURNAL_ERROR (gpm_journal_error_quark ())
 typedef enum {
   GPM_JOURNAL_ERROR_DATABASE,    /* SQLite failed (message says why) */
-  GPM_JOURNAL_ERROR_MISMATCH,    /* the file belongs to another takeout or account */
+  GPM_JOURNAL_ERROR_MISMATCH,    /* the file belongs to another takeout or account; the takeout is
+                                  * not the one the journal's posts came from (gpm_journal_ensure_posts()) */
   GPM_JOURNAL_ERROR_BUSY,        /* another migration holds the journal's lock */
   GPM_JOURNAL_ERROR_NOT_FOUND,   /* no row for this post */
 } GpmJournalError;
@@ -159,7 +160,12 @@ void         gpm_journal_unlock         (GpmJournal  *self);
 gboolean     gpm_journal_ensure_post    (GpmJournal  *self,
                                          GpmPost     *post,
                                          GError     **error);
-/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction. */
+/* gpm_journal_ensure_post() for every GpmPost* of @posts, in one transaction.
+ * First checks that @posts are the takeout the journal's rows came from: a
+ * post whose key the journal has with another creation time (a different
+ * takeout put at the same path) fails the whole call with
+ * GPM_JOURNAL_ERROR_MISMATCH and changes nothing. The same posts
+ * downloaded again pass. */
 gboolean     gpm_journal_ensure_posts   (GpmJournal  *self,
                                          GPtrArray   *posts,
                                          GError     **error);
@@ -278,6 +284,16 @@ guint        gpm_journal_count_posted_since (GpmJournal *self,
 /* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
 gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
                                               gint64      since);
+/* The posted_at (Unix seconds, gint64) of the posts marked POSTED at or
+ * after @since: what holds the daily cap (the estimate's). */
+GArray      *gpm_journal_posted_times_since (GpmJournal *self,
+                                             gint64      since);
+/* Moves the posted_at of POSTED rows later than @now (Unix seconds) back
+ * to @now: the wall clock was set back since they were sent. Counted as
+ * sent now, they hold the daily cap for 24 hours from now, not until the
+ * clock is back where it was (days without posting). The number moved. */
+guint        gpm_journal_clamp_posted_at (GpmJournal *self,
+                                          gint64      now);
 /* The latest posted_at, 0 if nothing was posted. */
 gint64       gpm_journal_last_posted_at (GpmJournal *self);
 /* TRUE when a row other than @except_key is POSTED with @remote (its remote

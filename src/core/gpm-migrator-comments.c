@@ -31,8 +31,12 @@ send_comment (Run        *run,
   guint attempt = 0;
   guint rate_limited = 0;
   GError *jerror = NULL;
+  gboolean turn;
 
-  if (!_gpm_migrator_wait_for_turn (run))
+  run->turn_for_comment = TRUE;
+  turn = _gpm_migrator_wait_for_turn (run);
+  run->turn_for_comment = FALSE;
+  if (!turn)
     return COMMENT_STOP;
   for (;;)
     {

@@ -172,8 +172,20 @@ guint
 _gpm_migrator_count_to_send (GPtrArray *posts,
                              GpmPlan   *plan)
 {
+  return _gpm_migrator_count_sends (posts, plan, FALSE, NULL);
+}
+
+guint
+_gpm_migrator_count_sends (GPtrArray *posts,
+                           GpmPlan   *plan,
+                           gboolean   own_comments,
+                           GArray    *extras)
+{
   g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
   guint n = 0;
+
+  if (extras != NULL)
+    g_array_set_size (extras, 0);
 
   for (guint i = 0; i < posts->len; i++)
     {
@@ -183,7 +195,15 @@ _gpm_migrator_count_to_send (GPtrArray *posts,
       g_ptr_array_set_size (aspects, 0);
       if (gpm_plan_resolve_audience (plan, post, &is_public, aspects, &all, NULL) &&
           !gpm_plan_is_post_excluded (plan, gpm_journal_post_key (post)))
-        n++;
+        {
+          n++;
+          if (extras != NULL)
+            {
+              guint extra = gpm_plan_post_extra_sends (post, own_comments);
+
+              g_array_append_val (extras, extra);
+            }
+        }
     }
   return n;
 }

@@ -100,6 +100,8 @@ typedef struct {
   guint        n_failed;
   guint        n_left;
   guint        n_to_send;        /* of n_left, those the plan sends (not skipped): the ETA's */
+  GArray      *extra_sends;      /* guint per post to send, in order: its sends after it (the ETA's) */
+  gboolean     turn_for_comment; /* the wait for the turn is a comment's: the delay, not the cap */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;
@@ -161,6 +163,12 @@ char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
  * posts again). Any thread. */
 guint            _gpm_migrator_count_to_send      (GPtrArray       *posts,
                                                    GpmPlan         *plan);
+/* The same, and @extras (guint, emptied first) gets each such post's
+ * sends after it (gpm_plan_post_extra_sends()). */
+guint            _gpm_migrator_count_sends        (GPtrArray       *posts,
+                                                   GpmPlan         *plan,
+                                                   gboolean         own_comments,
+                                                   GArray          *extras);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 

@@ -24,6 +24,7 @@ run_free (Run *run)
   g_clear_object (&run->plan);
   g_clear_pointer (&run->handled, g_hash_table_unref);
   g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
+  g_clear_pointer (&run->extra_sends, g_array_unref);
   g_clear_pointer (&run->rand, g_rand_free);
   g_clear_error (&run->fatal);
   g_clear_object (&run->self);
@@ -97,6 +98,11 @@ _gpm_migrator_sleep (Run        *run,
       gboolean new_plan;
 
       if (left <= 0)
+        return _gpm_migrator_checkpoint (run);
+      /* The wall clock was set back during a wait for the turn: the
+       * pacing is looked at again (posts now dated in the future count as
+       * sent now) instead of waiting on the monotonic clock alone. */
+      if (run->wait_for_plan && now_drift < drift - G_USEC_PER_SEC)
         return _gpm_migrator_checkpoint (run);
       if (reason != NULL && ABS (now_drift - drift) > G_USEC_PER_SEC)
         _gpm_migrator_waiting_event (run, left, reason);
@@ -436,9 +442,22 @@ _gpm_migrator_wait_for_turn (Run *run)
             return FALSE;
           continue;
         }
-      if (cap > 0)
+      /* A comment (an own comment, a long post's continuation) does not
+       * count toward the cap and does not wait for it: it goes with its
+       * post, not a day later (and the estimate can say when) */
+      if (cap > 0 && !run->turn_for_comment)
         {
           gint64 window = now / G_USEC_PER_SEC - 24 * 3600;
+
+          /* Posts dated later than now (the clock was set back by days)
+           * count as sent now: held until 24 hours from now, not until the
+           * clock catches up. Stored, so that the next look (and the next
+           * run) lets them age. A clock set forward frees the cap early
+           * once, at most one day's posts, still at the delay's pace: it
+           * cannot be told from a machine that slept (the monotonic clock
+           * stops in both cases), and the posts sent after it are dated
+           * in the new time. */
+          gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
           guint n = gpm_journal_count_posted_since (self->journal, window);
 
           if (n >= cap)
@@ -612,7 +631,7 @@ take_next_plan (Run        *run,
   g_ptr_array_unref (*queue);
   *queue = next;
   run->n_left = next->len;
-  run->n_to_send = _gpm_migrator_count_to_send (next, run->plan);
+  run->n_to_send = _gpm_migrator_count_sends (next, run->plan, self->comments_func != NULL, run->extra_sends);
   _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
 }
@@ -671,7 +690,7 @@ _gpm_migrator_worker (gpointer data)
       }
   run->n_total = run->posts->len;
   run->n_left = queue->len;
-  run->n_to_send = _gpm_migrator_count_to_send (queue, run->plan);
+  run->n_to_send = _gpm_migrator_count_sends (queue, run->plan, self->comments_func != NULL, run->extra_sends);
   _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);

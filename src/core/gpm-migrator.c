@@ -184,9 +184,26 @@ compute_eta (Run *run)
   per_post = run->n_sent > 0 ? run->sent_busy_usec / run->n_sent : -1;
   if (per_post < 0 && delay == 0)
     return -1;
-  eta = ((gint64) n * (MAX (per_post, 0) + (gint64) delay * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
-  if (cap > 0 && n > cap)
-    eta = MAX (eta, (gint64) ((n - 1) / cap) * 24 * 3600);
+  {
+    /* The schedule of what is left, as the waits will go: the posts to
+     * send are the last @n of extra_sends, each with its comments (the
+     * delay each), the cap counting the posts of the last 24 hours
+     * (gpm_plan_estimate_sends(), the up-front estimate's rule) */
+    gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
+    g_autoptr(GArray) recent = cap > 0 ? gpm_journal_posted_times_since (self->journal, now - 24 * 3600) : NULL;
+    const guint *extras = NULL;
+    guint n_sends = n;
+
+    if (run->extra_sends != NULL && run->extra_sends->len >= n)
+      {
+        extras = &g_array_index (run->extra_sends, guint, run->extra_sends->len - n);
+        for (guint i = 0; i < n; i++)
+          n_sends += extras[i];
+      }
+    eta = gpm_schedule_seconds (delay, cap, n, extras, recent != NULL ? (const gint64 *) (gpointer) recent->data : NULL,
+                                recent != NULL ? recent->len : 0, run->last_post_usec / G_USEC_PER_SEC, now);
+    eta += ((gint64) n_sends * MAX (per_post, 0) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
+  }
   return eta;
 }
 
@@ -690,6 +707,7 @@ gpm_migrator_run_async (GpmMigrator         *self,
   g_mutex_unlock (&self->mutex);
   run->aspect_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->rand = g_rand_new ();
+  run->extra_sends = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_object_freeze_notify (G_OBJECT (self));
   set_state (self, GPM_MIGRATOR_STATE_RUNNING);

@@ -7,7 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
+#include <string.h>
+
+#include "gpm-diaspora.h"
 #include "gpm-plan-private.h"
 
 #define SECONDS_PER_DAY 86400
@@ -38,6 +42,128 @@ gpm_plan_estimate (GpmPlan    *self,
   if (end != NULL)
     *end = g_date_time_add_seconds (now, (gdouble) seconds);
   return (gint64) seconds;
+}
+
+guint
+gpm_plan_post_extra_sends (GpmPost  *post,
+                           gboolean  own_comments)
+{
+  const char *content = gpm_post_get_content (post);
+  gsize len = strlen (content);
+  guint n = own_comments ? gpm_post_get_n_own_comments (post) : 0;
+
+  /* a byte is at most a character: only a long text is counted */
+  if (len > GPM_DIASPORA_MAX_TEXT_CHARS)
+    {
+      glong chars = g_utf8_strlen (content, (gssize) len);
+
+      if (chars > GPM_DIASPORA_MAX_TEXT_CHARS)
+        n += (guint) ((chars - 1) / GPM_DIASPORA_MAX_TEXT_CHARS);
+    }
+  return n;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+gint64
+gpm_plan_estimate_sends (GpmPlan      *self,
+                         guint         n_posts,
+                         const guint  *n_extra,
+                         const gint64 *recent,
+                         guint         n_recent,
+                         gint64        last_sent,
+                         gint64        now)
+{
+  g_return_val_if_fail (GPM_IS_PLAN (self), -1);
+
+  return gpm_schedule_seconds (self->delay, self->max_per_day, n_posts, n_extra, recent, n_recent, last_sent, now);
+}
+
+gint64
+gpm_schedule_seconds (guint         delay_seconds,
+                      guint         cap,
+                      guint         n_posts,
+                      const guint  *n_extra,
+                      const gint64 *recent,
+                      guint         n_recent,
+                      gint64        last_sent,
+                      gint64        now)
+{
+  gint64 delay = delay_seconds, t = now, last, end = now;
+  guint head = 0, filled = 0;
+  g_autofree gint64 *ring = NULL;   /* the last @cap posts' times, oldest at @head */
+
+  last = last_sent > 0 ? MIN (last_sent, now) : G_MININT64;
+  if (cap > 0)
+    {
+      g_autofree gint64 *sorted = g_memdup2 (recent, sizeof (gint64) * n_recent);
+
+      ring = g_new0 (gint64, cap);
+      if (n_recent > 0)
+        qsort (sorted, n_recent, sizeof (gint64), compare_int64);
+      for (guint i = n_recent > cap ? n_recent - cap : 0; i < n_recent; i++)
+        {
+          ring[head] = MIN (sorted[i], now);
+          head = (head + 1) % cap;
+          filled = MIN (filled + 1, cap);
+        }
+    }
+  for (guint p = 0; p < n_posts; p++)
+    for (guint s = 0; s <= (n_extra != NULL ? n_extra[p] : 0); s++)
+      {
+        if (last != G_MININT64)
+          t = MAX (t, last + delay);
+        /* _gpm_migrator_wait_for_turn(): a post waits while @cap were
+         * posted at or after 24 hours ago, until a second after the
+         * oldest of them is 24 hours old; an extra send waits the delay */
+        if (s == 0 && cap > 0)
+          {
+            if (filled == cap && ring[head] >= t - SECONDS_PER_DAY)
+              t = ring[head] + SECONDS_PER_DAY + 1;
+            ring[head] = t;
+            head = (head + 1) % cap;
+            filled = MIN (filled + 1, cap);
+          }
+        last = end = t;
+      }
+  return end - now;
+}
+
+gint64
+gpm_plan_estimate_run (GpmPlan    *self,
+                       GPtrArray  *posts,
+                       GpmJournal *journal,
+                       gint64      now)
+{
+  g_autoptr(GArray) extras = g_array_sized_new (FALSE, FALSE, sizeof (guint), posts->len);
+  g_autoptr(GArray) recent = NULL;
+  gint64 last = 0;
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), -1);
+  g_return_val_if_fail (posts != NULL, -1);
+
+  for (guint i = 0; i < posts->len; i++)
+    {
+      guint extra = gpm_plan_post_extra_sends (g_ptr_array_index (posts, i), self->own_comments);
+
+      g_array_append_val (extras, extra);
+    }
+  if (journal != NULL)
+    {
+      if (self->max_per_day > 0)
+        recent = gpm_journal_posted_times_since (journal, now - SECONDS_PER_DAY);
+      last = gpm_journal_last_posted_at (journal);
+    }
+  return gpm_plan_estimate_sends (self, posts->len, (const guint *) (gpointer) extras->data,
+                                  recent != NULL ? (const gint64 *) (gpointer) recent->data : NULL,
+                                  recent != NULL ? recent->len : 0, last, now);
 }
 
 /* "about 155 days" */
@@ -104,26 +230,65 @@ gpm_plan_describe_pace (GpmPlan *self,
   return g_strdup_printf (ngettext ("One post every %u second", "One post every %u seconds", self->delay), self->delay);
 }
 
+static char *
+describe_end_seconds (GDateTime *now,
+                      gint64     seconds)
+{
+  g_autoptr(GDateTime) end = g_date_time_add_seconds (now, (gdouble) seconds);
+  g_autofree char *duration = NULL;
+  g_autofree char *until = NULL;
+
+  duration = describe_duration (seconds);
+  until = describe_end (now, end, seconds);
+  /* Translators: "about 155 days, until May 12" */
+  return g_strdup_printf (_("%s, until %s"), duration, until);
+}
+
 char *
 gpm_plan_describe_end (GpmPlan   *self,
                        guint      n_posts,
                        GDateTime *now)
 {
-  g_autoptr(GDateTime) end = NULL;
-  g_autofree char *duration = NULL;
-  g_autofree char *until = NULL;
-  gint64 seconds;
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (n_posts == 0)
+    return g_strdup (_("Nothing to send."));
+  return describe_end_seconds (now, gpm_plan_estimate (self, n_posts, now, NULL));
+}
+
+char *
+gpm_plan_describe_end_seconds (GpmPlan   *self,
+                               guint      n_posts,
+                               gint64     seconds,
+                               GDateTime *now)
+{
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  if (n_posts == 0)
+    return g_strdup (_("Nothing to send."));
+  return describe_end_seconds (now, seconds);
+}
+
+char *
+gpm_plan_describe_seconds (GpmPlan   *self,
+                           guint      n_posts,
+                           gint64     seconds,
+                           GDateTime *now)
+{
+  g_autofree char *pace = NULL;
+  g_autofree char *end = NULL;
 
   g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
   g_return_val_if_fail (now != NULL, NULL);
 
   if (n_posts == 0)
     return g_strdup (_("Nothing to send."));
-  seconds = gpm_plan_estimate (self, n_posts, now, &end);
-  duration = describe_duration (seconds);
-  until = describe_end (now, end, seconds);
-  /* Translators: "about 155 days, until May 12" */
-  return g_strdup_printf (_("%s, until %s"), duration, until);
+  pace = gpm_plan_describe_pace (self, n_posts);
+  end = describe_end_seconds (now, seconds);
+  /* Translators: "At 100 posts a day: about 155 days, until May 12" */
+  return g_strdup_printf (_("%s: %s"), pace, end);
 }
 
 char *

@@ -217,6 +217,7 @@ typedef struct {
   guint  n_to_send;      /* n_public + n_limited */
   guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
   guint  n_public_posted;  /* of n_posted, the public ones */
+  guint  n_extra_sends;  /* of n_to_send - n_posted: their sends after them (gpm_plan_post_extra_sends()) */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,
@@ -255,6 +256,55 @@ gint64       gpm_plan_estimate           (GpmPlan     *self,
                                           guint        n_posts,
                                           GDateTime   *now,
                                           GDateTime  **end);
+/* The migrator's own schedule, send by send: @n_posts posts, each followed
+ * by its @n_extra sends (its continuation and the own comments; NULL: none),
+ * every send a delay after the one before (after @last_sent, Unix seconds,
+ * 0: none), the posts (not the extra sends) at most max-per-day in any 24
+ * hours counting @recent (the posted_at of the posts sent before, Unix
+ * seconds, any order; later than @now counts as @now). Seconds from @now
+ * until the last send. Linear in the sends; no allocation beyond the cap. */
+gint64       gpm_plan_estimate_sends     (GpmPlan      *self,
+                                          guint         n_posts,
+                                          const guint  *n_extra,
+                                          const gint64 *recent,
+                                          guint         n_recent,
+                                          gint64        last_sent,
+                                          gint64        now);
+/* gpm_plan_estimate_sends() at a pace of @delay_seconds and @cap (the
+ * migrator's own, which may differ from a plan's). */
+gint64       gpm_schedule_seconds        (guint         delay_seconds,
+                                          guint         cap,
+                                          guint         n_posts,
+                                          const guint  *n_extra,
+                                          const gint64 *recent,
+                                          guint         n_recent,
+                                          gint64        last_sent,
+                                          gint64        now);
+/* The sends after @post itself: its own comments (with @own_comments,
+ * counted at indexing) and the parts of a text over diaspora*'s limit
+ * (from the length of the post's text: the conversion is not run here). */
+guint        gpm_plan_post_extra_sends   (GpmPost      *post,
+                                          gboolean      own_comments);
+/* The up-front estimate of a run: @posts are the posts it will send, in
+ * the migrator's order (oldest first); each with its extra sends (the own
+ * comments with the plan's own-comments option, a long post's parts), the
+ * pace counting the posts @journal (may be NULL) has as sent in the last 24
+ * hours and its last one. Seconds from @now (Unix seconds). No post is read
+ * again: cheap enough for 100,000 posts on any thread. */
+gint64       gpm_plan_estimate_run       (GpmPlan      *self,
+                                          GPtrArray    *posts,
+                                          GpmJournal   *journal,
+                                          gint64        now);
+/* gpm_plan_describe_end() and gpm_plan_describe_estimate() for a run of
+ * @n_posts that takes @seconds (gpm_plan_estimate_sends()). */
+char        *gpm_plan_describe_end_seconds (GpmPlan    *self,
+                                            guint       n_posts,
+                                            gint64      seconds,
+                                            GDateTime  *now);
+char        *gpm_plan_describe_seconds   (GpmPlan      *self,
+                                          guint         n_posts,
+                                          gint64        seconds,
+                                          GDateTime    *now);
 /* Its two halves: "At 100 posts a day" (or "One post every 60 seconds"
  * when the cap does not bind), and "about 155 days, until May 12". */
 char        *gpm_plan_describe_pace      (GpmPlan     *self,

@@ -166,6 +166,31 @@ add_local_file_path (const GpmJsonMember *media,
       }
 }
 
+/* The post author's own comments with text (gpm_comments_parse_own():
+ * the comment's author.resourceName is the post's; one without text is
+ * left out when converted), compared as the raw JSON strings. */
+typedef struct {
+  GpmJsonMember owner;
+  guint         n;
+} OwnCount;
+
+static void
+count_own_comment (const GpmJsonMember *comment,
+                   gpointer             user_data)
+{
+  static const char * const keys[] = { "author", "content", NULL };
+  static const char * const author_keys[] = { "resourceName", NULL };
+  OwnCount *count = user_data;
+  GpmJsonMember v[2], id[1];
+
+  if (comment->type != '{' || (gpm_json_span_get_members (comment, keys, v) & 3) != 3 ||
+      v[0].type != '{' || v[1].type != '"' || v[1].value_len <= 2)
+    return;
+  if ((gpm_json_span_get_members (&v[0], author_keys, id) & 1) && id[0].type == '"' &&
+      id[0].value_len == count->owner.value_len && memcmp (id[0].value, count->owner.value, id[0].value_len) == 0)
+    count->n++;
+}
+
 /* The "media" and "album.media[]" of a post, a reshared post or a comment. */
 static void
 add_attachment_files (const GpmJsonMember *object,
@@ -479,6 +504,19 @@ gpm_post_new_indexed (const char  *entry_name,
       g_free (search[i]);
   }
   self->raw = g_bytes_ref (bytes);
+  if (m.author.type == '{' && m.comments.type == '[' && m.n_comments > 0)
+    {
+      static const char * const keys[] = { "resourceName", NULL };
+      GpmJsonMember v[1];
+
+      if ((gpm_json_span_get_members (&m.author, keys, v) & 1) && v[0].type == '"' && v[0].value_len > 2)
+        {
+          OwnCount count = { v[0], 0 };
+
+          gpm_json_span_foreach_element (&m.comments, count_own_comment, &count);
+          self->n_own_comments = count.n;
+        }
+    }
   if (m.author.type == '{')
     {
       /* Read as the full parse would: the last "resourceName", if a string */

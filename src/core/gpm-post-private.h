@@ -91,6 +91,7 @@ struct _GpmPost
   };
   GpmTakeout  *source;
   guint        n_comments;
+  guint        n_own_comments;   /* of them, with text, by the post's author (the run's sends) */
   guint        n_plus_ones;
   guint        n_reshares;
   gint         lock;         /* g_bit_lock() bit 0: a GMutex would be 8 more bytes a post */

@@ -600,6 +600,7 @@ gpm_post_get_warnings (GpmPost *self)
 }
 
 guint gpm_post_get_n_comments (GpmPost *self) { return self->n_comments; }
+guint gpm_post_get_n_own_comments (GpmPost *self) { return self->n_own_comments; }
 guint gpm_post_get_n_plus_ones (GpmPost *self) { return self->n_plus_ones; }
 guint gpm_post_get_n_reshares (GpmPost *self) { return self->n_reshares; }
 const GpmPostMediaRef *

@@ -200,6 +200,10 @@ const GpmScope    *gpm_post_get_event             (GpmPost *self);
 guint              gpm_post_get_n_comments        (GpmPost *self);
 guint              gpm_post_get_n_plus_ones       (GpmPost *self);
 guint              gpm_post_get_n_reshares        (GpmPost *self);
+/* The comments the author wrote under their own post, with text: what
+ * gpm_comments_read_own() finds (with the author's resourceName), counted
+ * at indexing so that the estimate of a run needs no post read again. */
+guint              gpm_post_get_n_own_comments    (GpmPost *self);
 
 /* The media files the post's JSON names, read when the post is: each
  * media's localFilePath, or its url when it has none; of the post's own

@@ -501,12 +501,26 @@ show_duration (GpmMigratePage      *self,
     }
   else
     {
-      g_autofree char *end = gpm_plan_describe_end (plan, n_left, now);
+      /* What the run will wait: the posts' own comments and long posts'
+       * parts (counted with the posts; their sum spread evenly, which
+       * moves only where a day's batch ends under a cap), the posts sent
+       * in the last 24 hours holding today's cap (read with the journal) */
+      g_autofree guint *extras = g_new0 (guint, n_left);
+      gint64 seconds;
+      g_autofree char *end = NULL;
       g_autofree char *pace = gpm_plan_describe_pace (plan, n_left);
-      /* Translators: "Takes about 155 days, until May 12" */
-      g_autofree char *takes = g_strdup_printf (_("Takes %s"), end);
+      g_autofree char *takes = NULL;
 
-      duration = gpm_plan_describe_estimate (plan, n_left, now);
+      for (guint i = 0; i < n_left; i++)
+        extras[i] = counts->n_extra_sends / n_left + (i < counts->n_extra_sends % n_left);
+      seconds = gpm_plan_estimate_sends (plan, n_left, extras,
+                                         self->recent_posted != NULL ? (const gint64 *) (gpointer) self->recent_posted->data : NULL,
+                                         self->recent_posted != NULL ? self->recent_posted->len : 0,
+                                         self->last_posted_at, g_date_time_to_unix (now));
+      duration = gpm_plan_describe_seconds (plan, n_left, seconds, now);
+      end = gpm_plan_describe_end_seconds (plan, n_left, seconds, now);
+      /* Translators: "Takes about 155 days, until May 12" */
+      takes = g_strdup_printf (_("Takes %s"), end);
       gtk_label_set_label (self->duration_label, takes);
       gtk_label_set_label (self->pace_label, pace);
     }

@@ -31,6 +31,8 @@ typedef struct {
   GpmJournal *journal;
   guint       n_posted;
   GHashTable *posted;       /* keys of the POSTED rows */
+  GArray     *recent;       /* gint64: their posted_at within 24 hours */
+  gint64      last_posted_at;
   GpmPlan    *saved;        /* the plan kept in the journal, if any */
   GPtrArray  *aspects;
   GpmLinks   *links;        /* which addresses are the user's own posts */
@@ -49,6 +51,7 @@ prepare_free (Prepare *p)
   g_clear_pointer (&p->people, g_ptr_array_unref);
   g_clear_pointer (&p->journal, gpm_object_unref_in_worker);
   g_clear_pointer (&p->posted, g_hash_table_unref);
+  g_clear_pointer (&p->recent, g_array_unref);
   g_clear_object (&p->saved);
   g_clear_pointer (&p->aspects, g_ptr_array_unref);
   g_clear_object (&p->links);
@@ -81,13 +84,19 @@ open_journal_thread (GTask        *task,
     }
   /* What the statement says is already there (p is read once this returns) */
   p->posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  p->recent = g_array_new (FALSE, FALSE, sizeof (gint64));
   rows = gpm_journal_list (journal, NULL);
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
       const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
 
       if (entry->state == GPM_JOURNAL_STATE_POSTED)
-        g_hash_table_add (p->posted, g_strdup (entry->key));
+        {
+          g_hash_table_add (p->posted, g_strdup (entry->key));
+          p->last_posted_at = MAX (p->last_posted_at, entry->posted_at);
+          if (entry->posted_at >= gpm_get_real_time () / G_USEC_PER_SEC - 24 * 3600)
+            g_array_append_val (p->recent, entry->posted_at);
+        }
     }
   p->n_posted = g_hash_table_size (p->posted);
   p->saved = gpm_plan_load (journal, &plan_error);
@@ -130,6 +139,9 @@ prepare_finish_plan (GpmMigratePage *self,
   self->n_posted_before = p->n_posted;
   g_clear_pointer (&self->posted, g_hash_table_unref);
   self->posted = g_hash_table_ref (p->posted);
+  g_clear_pointer (&self->recent_posted, g_array_unref);
+  self->recent_posted = g_array_ref (p->recent);
+  self->last_posted_at = p->last_posted_at;
 
   /* What was decided before for this takeout and account comes back once
    * (the window may have done it when it offered to continue). A plan
@@ -362,6 +374,8 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_clear_object (&self->migrator);
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_pointer (&self->posted, g_hash_table_unref);
+  g_clear_pointer (&self->recent_posted, g_array_unref);
+  self->last_posted_at = 0;
   self->n_posted_before = 0;
   self->delay = gpm_plan_get_delay (self->plan);
 

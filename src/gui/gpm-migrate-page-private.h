@@ -73,6 +73,8 @@ struct _GpmMigratePage
   GPtrArray      *all_posts;   /* every post of the takeout */
   GPtrArray      *posts;       /* the ticked audiences' posts: what a run is given */
   GHashTable     *posted;      /* keys POSTED in the journal when the plan was made */
+  GArray         *recent_posted;  /* gint64: their posted_at within 24 hours then (the estimate's cap) */
+  gint64          last_posted_at; /* the latest posted_at then, 0: none */
   GPtrArray      *scopes;      /* PrivateScope*, not people */
   GPtrArray      *people;      /* PrivateScope*, people */
   GPtrArray      *aspects;     /* GpmPodAspect* */

@@ -168,6 +168,11 @@ build_record (GpmWindow *self)
                          g_variant_new_strv ((const char * const *) self->import_paths, -1));
   g_variant_builder_add (builder, "{sv}", "scopes",
                          g_variant_new_strv ((const char * const *) (scopes ? scopes : (GStrv) (const char *[]) { NULL }), -1));
+  /* Whose takeout: another file put at the same paths (another person's
+   * takeout, whose journal is another) is not resumed in the background */
+  if (gpm_migrate_page_get_journal (page) != NULL)
+    g_variant_builder_add (builder, "{sv}", "takeout",
+                           g_variant_new_string (gpm_journal_get_takeout_identity (gpm_migrate_page_get_journal (page))));
   return g_variant_ref_sink (g_variant_builder_end (builder));
 }
 
@@ -369,6 +374,21 @@ resume_signed_in (GpmWindow *self,
 
   if (self->shown_import == NULL || self->resume == NULL)
     return;
+  {
+    const char *recorded = NULL;
+
+    if (g_variant_lookup (self->resume, "takeout", "&s", &recorded))
+      {
+        g_autofree char *identity = gpm_journal_takeout_identity (gpm_import_get_posts (self->shown_import));
+
+        if (g_strcmp0 (identity, recorded) != 0)
+          {
+            resume_failed (self, _("The takeout in its place is not the one the migration began with (another "
+                                   "person's, or another Google account's). Nothing was sent from it."));
+            return;
+          }
+      }
+  }
   /* The plan follows the sidebar's ticks, a running migration too
    * (gpm-window-migration.c); the sidebar builds its tree in a thread and,
    * once built, ticks its default selection (the essentially public
