@@ -1153,6 +1153,35 @@ test_posts_while_reading (void)
     for (guint i = 0; i < 100000 && g_list_model_get_n_items (gpm_post_list_get_model (list)) < all->len; i++)
       g_main_context_iteration (NULL, FALSE);
     assert_newest_first (gpm_post_list_get_model (list), all->len);
+
+    /* Oldest first, as a takeout opened from the command line can come
+     * (its first posts listed before the window is shown): the newest post
+     * is selected at the end, not the first batch's, until the user picks
+     * one */
+    {
+      GListModel *sorted = gpm_post_list_get_model (list);
+      GpmPostList *fresh = g_object_ref_sink (g_object_new (GPM_TYPE_POST_LIST, NULL));
+      g_autoptr(GpmPost) newest = g_list_model_get_item (sorted, 0);
+      guint n = g_list_model_get_n_items (sorted);
+
+      gpm_post_list_set_scope_keys (fresh, key_array);
+      for (guint from = n; from > 0;)
+        {
+          g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+          guint to = from > 100 ? from - 100 : 0;
+
+          for (guint k = to; k < from; k++)
+            g_ptr_array_add (batch, g_list_model_get_item (sorted, k));
+          gpm_post_list_add_posts (fresh, batch);
+          from = to;
+          for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+            ;
+        }
+      for (guint i = 0; i < 100000 && g_list_model_get_n_items (gpm_post_list_get_model (fresh)) < n; i++)
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_true (gpm_post_list_get_selected_post (fresh) == newest);
+      g_object_unref (fresh);
+    }
     g_object_unref (list);
   }
   gpm_takeout_gen_manifest_free (manifest);

@@ -61,6 +61,8 @@ struct _GpmPostList
   GpmPlan            *plan;      /* posts left out or edited, for the rows */
   GHashTable         *warnings;  /* GpmPost* → GpmPostWarnings; NULL: not checked yet */
   gboolean            warnings_only;
+  gboolean            follow_top;  /* the newest post selected until the user picks another */
+  gpointer            last_selected;  /* compared only, not a reference */
 
   GpmPostStateFunc    state_func;
   gpointer            state_data;
@@ -343,7 +345,33 @@ pin_cb (GHashTable *pinned,
 static void
 selection_changed_cb (GpmPostList *self)
 {
+  gpointer item = gtk_single_selection_get_selected_item (self->selection);
+
+  /* A post picked (not the top one autoselect or slice_items_changed_cb()
+   * chose) stays selected as posts come in. GTK 4.8 also tells of the same
+   * post moved down by posts inserted above it. */
+  if (item != self->last_selected && gtk_single_selection_get_selected (self->selection) != 0)
+    self->follow_top = FALSE;
+  self->last_selected = item;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_POST]);
+}
+
+/* Runs after the selection's own handler. Posts read later that are newer
+ * go above the selected one, which GtkSingleSelection keeps: a takeout
+ * opened from the command line (its first batch listed before the window
+ * was shown) ended with an old post in the preview and the newest at the
+ * top, unselected. Until the user picks a post, the top one is selected. */
+static void
+slice_items_changed_cb (GpmPostList *self,
+                        guint        position,
+                        guint        removed,
+                        guint        added)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (self->follow_top && position == 0 && added > 0 &&
+      selected != 0 && selected != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, 0);
 }
 
 void
@@ -359,6 +387,7 @@ gpm_post_list_set_posts (GpmPostList *self,
   g_clear_pointer (&self->search, g_free);
   apply_filter (self);
 
+  self->follow_top = TRUE;
   start_growing (self);
   gpm_post_list_model_set_posts (self->model, posts);
   update_count (self);
@@ -935,6 +964,7 @@ gpm_post_list_init (GpmPostList *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->follow_top = TRUE;
   gpm_a11y_tab_leaves (GTK_WIDGET (self->list_view));
   gpm_a11y_label_editable (GTK_EDITABLE (self->search_entry), _("Search posts"));
 
@@ -951,6 +981,8 @@ gpm_post_list_init (GpmPostList *self)
   g_signal_connect_object (self->model, "replacing", G_CALLBACK (replacing_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::filtering", G_CALLBACK (filtering_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* after the selection's handler (connected when it was made) */
+  g_signal_connect_object (self->slice, "items-changed", G_CALLBACK (slice_items_changed_cb), self, G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
