@@ -979,6 +979,32 @@ public_posts_done (gpointer data)
          gpm_test_pod_count_posts (data) >= 3;
 }
 
+/* Cleo's migration of @fx's takeout, recorded to go on at login and agreed
+ * to: her password kept, the record's fields after its scopes @fields. */
+static void
+record_cleo_resume (GpmTestGuiPodTakeout *fx,
+                    const char           *fields)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *identity = NULL;
+  g_autofree char *record = NULL;
+  GSettings *settings = gpm_settings_get_default ();
+  const char *consent[2] = { NULL, NULL };
+
+  gpm_test_pod_add_user (fx->pod, "cleo", "cleo password", NULL);
+  gpm_test_pod_set_api_enabled (fx->pod, FALSE);
+  address = gpm_pod_normalize_address (gpm_test_pod_get_url (fx->pod), NULL);
+  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
+  g_assert_no_error (error);
+  record = g_strconcat ("{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, ",
+                        fields, "}", NULL);
+  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (record, address, fx->paths));
+  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
+  consent[0] = identity;
+  g_settings_set_strv (settings, "resume-consent", consent);
+}
+
 /* Going on at login, agreed before, while the pod cannot be reached (the
  * network not up yet, the pod down for the night): the window says so and
  * signs in again by itself until it can, then the run goes on. Before, the
@@ -989,24 +1015,9 @@ test_resume_pod_down (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-down-XXXXXX", posts, G_N_ELEMENTS (posts));
   GpmTestPod *pod = fx->pod;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *identity = NULL;
-  GSettings *settings = gpm_settings_get_default ();
-  const char *consent[2] = { NULL, NULL };
   GpmWindow *window;
 
-  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
-  gpm_test_pod_set_api_enabled (pod, FALSE);
-  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
-  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
-  g_assert_no_error (error);
-  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
-    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, 'aspects': <@a{ss} {}>, 'delay': <uint32 0>}",
-    address, fx->paths));
-  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
-  consent[0] = identity;
-  g_settings_set_strv (settings, "resume-consent", consent);
+  record_cleo_resume (fx, "'aspects': <@a{ss} {}>, 'delay': <uint32 0>");
 
   gpm_test_pod_set_down (pod, TRUE);
   window = gpm_window_new (gpm_test_gui_get_app ());
@@ -1043,26 +1054,11 @@ test_resume_other_takeout (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-other-XXXXXX", posts, G_N_ELEMENTS (posts));
   GpmTestPod *pod = fx->pod;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *identity = NULL;
   GSettings *settings = gpm_settings_get_default ();
-  const char *consent[2] = { NULL, NULL };
   GpmWindow *window;
 
-  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
-  gpm_test_pod_set_api_enabled (pod, FALSE);
-  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
-  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
-  g_assert_no_error (error);
   /* the migration began with the takeout of users/999 */
-  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
-    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>,"
-    " 'takeout': <'author:users/999'>}",
-    address, fx->paths));
-  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
-  consent[0] = identity;
-  g_settings_set_strv (settings, "resume-consent", consent);
+  record_cleo_resume (fx, "'takeout': <'author:users/999'>");
 
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
@@ -1088,25 +1084,10 @@ test_resume_takeout_missing (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-disk-XXXXXX", posts, G_N_ELEMENTS (posts));
   GpmTestPod *pod = fx->pod;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *identity = NULL;
   g_autofree char *away = g_strconcat (fx->paths[0], ".away", NULL);
-  GSettings *settings = gpm_settings_get_default ();
-  const char *consent[2] = { NULL, NULL };
   GpmWindow *window;
 
-  gpm_test_pod_add_user (pod, "cleo", "cleo password", NULL);
-  gpm_test_pod_set_api_enabled (pod, FALSE);
-  address = gpm_pod_normalize_address (gpm_test_pod_get_url (pod), NULL);
-  g_assert_true (gpm_secrets_store_sync (address, "cleo", GPM_SECRET_PASSWORD, "cleo password", NULL, &error));
-  g_assert_no_error (error);
-  g_settings_set_value (settings, "unfinished-migration", g_variant_new_parsed (
-    "{'pod': <%s>, 'user': <'cleo'>, 'api': <false>, 'paths': <%^as>, 'scopes': <['PUBLIC']>, 'aspects': <@a{ss} {}>, 'delay': <uint32 0>}",
-    address, fx->paths));
-  identity = g_strdup_printf ("%s\tcleo\t%s", address, fx->takeout);
-  consent[0] = identity;
-  g_settings_set_strv (settings, "resume-consent", consent);
+  record_cleo_resume (fx, "'aspects': <@a{ss} {}>, 'delay': <uint32 0>");
 
   g_assert_cmpint (g_rename (fx->paths[0], away), ==, 0);
   window = gpm_window_new (gpm_test_gui_get_app ());

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gpm-scope-node.h"
+#include "gpm-gui-util.h"
 
 struct _GpmScopeNode
 {
@@ -398,25 +399,13 @@ compare_roots (gconstpointer a,
 static const char *
 leaf_title (const GpmScope *scope)
 {
-  switch (scope->kind)
-    {
-    case GPM_SCOPE_PUBLIC:
-      return _("Public");
-    case GPM_SCOPE_CIRCLES:
-      return _("Your circles");
-    case GPM_SCOPE_EXTENDED:
-      return _("Extended circles");
-    case GPM_SCOPE_CIRCLE:
-    case GPM_SCOPE_USER:
-    case GPM_SCOPE_COLLECTION:
-    case GPM_SCOPE_COMMUNITY:
-    case GPM_SCOPE_EVENT:
-    case GPM_SCOPE_N_KINDS:
-    default:
-      if (scope->name == NULL || *scope->name == '\0' || g_str_equal (scope->name, "-"))
-        return unnamed_title (scope->kind);
-      return scope->name;
-    }
+  /* An audience of a named kind without its name: "Unnamed circle", … in
+   * the tree (gpm_gui_scope_label()'s "Unnamed" is for a post's badge) */
+  if (scope->kind != GPM_SCOPE_PUBLIC && scope->kind != GPM_SCOPE_CIRCLES &&
+      scope->kind != GPM_SCOPE_EXTENDED &&
+      (scope->name == NULL || *scope->name == '\0' || g_str_equal (scope->name, "-")))
+    return unnamed_title (scope->kind);
+  return gpm_gui_scope_label (scope);
 }
 
 /* What gpm_scope_tree_add_posts() finds its nodes by, kept on the roots */
