@@ -254,7 +254,7 @@ gpm_plan_describe_end (GpmPlan   *self,
 
   if (n_posts == 0)
     return g_strdup (_("Nothing to send."));
-  return describe_end_seconds (now, gpm_plan_estimate (self, n_posts, now, NULL));
+  return gpm_plan_describe_end_seconds (self, n_posts, gpm_plan_estimate (self, n_posts, now, NULL), now);
 }
 
 char *
@@ -296,16 +296,10 @@ gpm_plan_describe_estimate (GpmPlan   *self,
                             guint      n_posts,
                             GDateTime *now)
 {
-  g_autofree char *pace = NULL;
-  g_autofree char *end = NULL;
-
   g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
   g_return_val_if_fail (now != NULL, NULL);
 
   if (n_posts == 0)
     return g_strdup (_("Nothing to send."));
-  pace = gpm_plan_describe_pace (self, n_posts);
-  end = gpm_plan_describe_end (self, n_posts, now);
-  /* Translators: "At 100 posts a day: about 155 days, until May 12" */
-  return g_strdup_printf (_("%s: %s"), pace, end);
+  return gpm_plan_describe_seconds (self, n_posts, gpm_plan_estimate (self, n_posts, now, NULL), now);
 }
