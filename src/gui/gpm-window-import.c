@@ -204,29 +204,23 @@ import_progress_cb (GpmWindow  *self,
 /* Posts while the takeout is read (issue 13): the review page shows the
  * first batch at once, each later batch is put in its place in the list,
  * and the sidebar's tree grows with each batch (its counts, the audiences
- * found, ticked by its rule: gpm-scope-sidebar.c). What the window keeps of
- * a running import hangs on it ("gpm-loading"), gone with it. */
-typedef struct {
-  gboolean    done;       /* the import finished: its own index is shown */
-} Loading;
+ * found, ticked by its rule: gpm-scope-sidebar.c). An import whose posts
+ * are on screen while it reads is marked so ("gpm-loading"). */
 
 static void
 import_posts_added_cb (GpmWindow *self,
                        GPtrArray *posts,
                        GpmImport *import)
 {
-  Loading *l;
   g_auto(GStrv) keys = NULL;
 
   if (import != self->import)
     return;
 
-  l = g_object_get_data (G_OBJECT (import), "gpm-loading");
-  if (l == NULL)
+  if (g_object_get_data (G_OBJECT (import), "gpm-loading") == NULL)
     {
       /* The first posts: on screen now, the rest joins them */
-      l = g_new0 (Loading, 1);
-      g_object_set_data_full (G_OBJECT (import), "gpm-loading", l, g_free);
+      g_object_set_data (G_OBJECT (import), "gpm-loading", GINT_TO_POINTER (TRUE));
 
       _gpm_window_stop_pulse (self);
       gpm_preview_set_takeout (self->preview, NULL);
@@ -278,7 +272,7 @@ import_done_cb (GObject      *object,
   GpmImport *import = GPM_IMPORT (object);
   g_autoptr(GError) error = NULL;
   gboolean ok = gpm_import_run_finish (import, result, &error);  /* the last posts arrive here */
-  Loading *loading = g_object_get_data (G_OBJECT (import), "gpm-loading");
+  gboolean loading = g_object_get_data (G_OBJECT (import), "gpm-loading") != NULL;
 
   if (import != self->import)
     return;  /* superseded by a newer open */
@@ -292,7 +286,7 @@ import_done_cb (GObject      *object,
     {
       /* Back to what was shown before */
       g_set_object (&self->import, self->shown_import);
-      if (loading != NULL)
+      if (loading)
         {
           /* Its first posts were shown: show the takeout shown before again */
           GpmImport *shown = self->shown_import;
@@ -324,12 +318,12 @@ import_done_cb (GObject      *object,
 
   gpm_preview_set_takeout (self->preview, gpm_import_get_takeout (import));
   _gpm_window_posts_show_import (self, import);
-  if (loading != NULL)
+  if (loading)
     {
       /* The posts are in the list already (they came while reading): only
        * the preview, which had no takeout to find media in, starts again. */
-      loading->done = TRUE;
       gpm_preview_set_post (self->preview, gpm_post_list_get_selected_post (self->post_list));
+      gpm_scope_sidebar_update_index (self->sidebar, gpm_import_get_index (import));
     }
   else
     {
@@ -337,11 +331,8 @@ import_done_cb (GObject      *object,
       g_auto(GStrv) keys = gpm_scope_index_essentially_public_keys (gpm_import_get_index (import));
       gpm_post_list_set_scope_keys (self->post_list, (const char * const *) keys);
       gpm_post_list_set_posts (self->post_list, gpm_import_get_posts (import));
+      gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
     }
-  if (loading != NULL)
-    gpm_scope_sidebar_update_index (self->sidebar, gpm_import_get_index (import));
-  else
-    gpm_scope_sidebar_set_index (self->sidebar, gpm_import_get_index (import));
   show_problems_summary (self, import);
 
   adw_leaflet_set_visible_child_name (self->leaflet, "posts");
@@ -349,7 +340,7 @@ import_done_cb (GObject      *object,
    * page and the review page (its list just filling) both, 14-37 ms of
    * cairo paint on top of the list's own work, the longest block of opening */
   gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
-  if (loading == NULL)
+  if (!loading)
     gpm_post_list_focus (self->post_list);
   /* going on with an unfinished migration, else offering to */
   if (!_gpm_window_background_imported (self))
