@@ -169,13 +169,6 @@ _gpm_migrator_dup_missing_takeout (GpmMigrator *self)
 }
 
 guint
-_gpm_migrator_count_to_send (GPtrArray *posts,
-                             GpmPlan   *plan)
-{
-  return _gpm_migrator_count_sends (posts, plan, FALSE, NULL);
-}
-
-guint
 _gpm_migrator_count_sends (GPtrArray *posts,
                            GpmPlan   *plan,
                            gboolean   own_comments,

@@ -160,11 +160,8 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
 char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
 /* How many of @posts @plan sends: an audience with somewhere to go, not
  * left out (the rule of _gpm_migrator_make_item(), without reading the
- * posts again). Any thread. */
-guint            _gpm_migrator_count_to_send      (GPtrArray       *posts,
-                                                   GpmPlan         *plan);
-/* The same, and @extras (guint, emptied first) gets each such post's
- * sends after it (gpm_plan_post_extra_sends()). */
+ * posts again). Any thread. @extras (guint, emptied first; may be NULL)
+ * gets each such post's sends after it (gpm_plan_post_extra_sends()). */
 guint            _gpm_migrator_count_sends        (GPtrArray       *posts,
                                                    GpmPlan         *plan,
                                                    gboolean         own_comments,

@@ -84,7 +84,6 @@ struct _GpmMigratePage
   GPtrArray      *person_rows;
   guint           rows_idle;   /* adding mapping_rows a few at a time */
   guint           person_rows_idle;
-  guint           n_posted_before;  /* POSTED in the journal when the plan was made */
   guint           n_expected;       /* the posts the running plan sends (the progress's total) */
   guint           count_serial;     /* the statement's latest count (-plan.c): older ones are dropped */
   gboolean        counted;          /* shown_counts holds the last count shown */

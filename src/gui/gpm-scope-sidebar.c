@@ -639,21 +639,11 @@ gpm_scope_sidebar_begin (GpmScopeSidebar *self)
   self->posts = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 void
 gpm_scope_sidebar_add_posts (GpmScopeSidebar *self,
                              GPtrArray       *posts)
 {
   g_autoptr(GPtrArray) leaves = g_ptr_array_new_with_free_func (g_object_unref);
-  gint64 start = g_get_monotonic_time (), start_cpu = thread_cpu_us ();
 
   g_return_if_fail (GPM_IS_SCOPE_SIDEBAR (self));
   g_return_if_fail (self->posts != NULL && self->index == NULL && self->building == NULL);
@@ -679,8 +669,6 @@ gpm_scope_sidebar_add_posts (GpmScopeSidebar *self,
         }
     }
   count_new_posts (self);
-  g_debug ("%u posts counted in the tree (%u new audiences) in %.1f ms, %.1f ms CPU", posts->len, leaves->len,
-           (g_get_monotonic_time () - start) / 1000.0, (thread_cpu_us () - start_cpu) / 1000.0);
 }
 
 void
