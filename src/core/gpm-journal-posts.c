@@ -713,6 +713,25 @@ gpm_journal_last_posted_at (GpmJournal *self)
   return query_int64 (self, "SELECT IFNULL(MAX(posted_at), 0) FROM posts WHERE state = 'posted' AND ?1 = ?1", 0);
 }
 
+GHashTable *
+gpm_journal_dup_posted_keys (GpmJournal *self)
+{
+  sqlite3_stmt *stmt;
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), keys);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "SELECT key FROM posts WHERE state = 'posted'", NULL);
+  if (stmt != NULL)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      sqlite3_finalize (stmt);
+    }
+  return keys;
+}
+
 gboolean
 gpm_journal_remote_is_claimed (GpmJournal *self,
                                const char *remote,

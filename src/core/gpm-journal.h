@@ -296,6 +296,9 @@ guint        gpm_journal_clamp_posted_at (GpmJournal *self,
                                           gint64      now);
 /* The latest posted_at, 0 if nothing was posted. */
 gint64       gpm_journal_last_posted_at (GpmJournal *self);
+/* The keys of the posts marked POSTED (a set of strings): what is on the
+ * pod already, for the plan's counts (gpm_plan_count_with_posted()). */
+GHashTable  *gpm_journal_dup_posted_keys (GpmJournal *self);
 /* TRUE when a row other than @except_key is POSTED with @remote (its remote
  * id or guid): a pod post already accounted for. */
 gboolean     gpm_journal_remote_is_claimed (GpmJournal *self,

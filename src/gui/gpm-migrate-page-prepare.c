@@ -29,7 +29,6 @@ typedef struct {
   GPtrArray  *people;
   guint       pending;
   GpmJournal *journal;
-  guint       n_posted;
   GHashTable *posted;       /* keys of the POSTED rows */
   GArray     *recent;       /* gint64: their posted_at within 24 hours */
   gint64      last_posted_at;
@@ -69,7 +68,6 @@ open_journal_thread (GTask        *task,
   Prepare *p = task_data;
   GError *error = NULL;
   g_autoptr(GError) plan_error = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
   /* one journal per takeout and account, found wherever an earlier run
    * (the CLI too) filed it: the plan module's rule */
   GpmJournal *journal = gpm_plan_open_journal (p->pod, NULL, NULL, p->all_posts, NULL, &error);
@@ -83,22 +81,9 @@ open_journal_thread (GTask        *task,
       return;
     }
   /* What the statement says is already there (p is read once this returns) */
-  p->posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  p->recent = g_array_new (FALSE, FALSE, sizeof (gint64));
-  rows = gpm_journal_list (journal, NULL);
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
-    {
-      const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
-
-      if (entry->state == GPM_JOURNAL_STATE_POSTED)
-        {
-          g_hash_table_add (p->posted, g_strdup (entry->key));
-          p->last_posted_at = MAX (p->last_posted_at, entry->posted_at);
-          if (entry->posted_at >= gpm_get_real_time () / G_USEC_PER_SEC - 24 * 3600)
-            g_array_append_val (p->recent, entry->posted_at);
-        }
-    }
-  p->n_posted = g_hash_table_size (p->posted);
+  p->posted = gpm_journal_dup_posted_keys (journal);
+  p->last_posted_at = gpm_journal_last_posted_at (journal);
+  p->recent = gpm_journal_posted_times_since (journal, gpm_get_real_time () / G_USEC_PER_SEC - 24 * 3600);
   p->saved = gpm_plan_load (journal, &plan_error);
   if (plan_error != NULL)
     g_message ("%s", plan_error->message);
@@ -136,7 +121,6 @@ prepare_finish_plan (GpmMigratePage *self,
   g_clear_object (&self->migrator);
   gpm_object_unref_in_worker (self->journal);
   self->journal = g_object_ref (p->journal);
-  self->n_posted_before = p->n_posted;
   g_clear_pointer (&self->posted, g_hash_table_unref);
   self->posted = g_hash_table_ref (p->posted);
   g_clear_pointer (&self->recent_posted, g_array_unref);
@@ -376,7 +360,6 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_clear_pointer (&self->posted, g_hash_table_unref);
   g_clear_pointer (&self->recent_posted, g_array_unref);
   self->last_posted_at = 0;
-  self->n_posted_before = 0;
   self->delay = gpm_plan_get_delay (self->plan);
 
   /* The plan without its aspect rows until the pod has listed them */

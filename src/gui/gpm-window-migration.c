@@ -402,8 +402,7 @@ find_journal_thread (GTask        *task,
                      GCancellable *cancellable)
 {
   FindJournal *f = task_data;
-  g_autoptr(GHashTable) posted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) posted = NULL;
 
   /* the journal the migration keeps (gpm_plan_open_journal()), not created here */
   f->journal = gpm_plan_open_journal (NULL, f->pod, f->user, f->posts, NULL, NULL);
@@ -412,14 +411,7 @@ find_journal_thread (GTask        *task,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  rows = gpm_journal_list (f->journal, NULL);
-  for (guint i = 0; rows != NULL && i < rows->len; i++)
-    {
-      const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
-
-      if (entry->state == GPM_JOURNAL_STATE_POSTED)
-        g_hash_table_add (posted, g_strdup (entry->key));
-    }
+  posted = gpm_journal_dup_posted_keys (f->journal);
   f->n_posted = g_hash_table_size (posted);
   /* the plan kept with it: what was decided, to continue with */
   {
