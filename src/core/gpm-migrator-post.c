@@ -206,15 +206,6 @@ repair_ends_post (Run           *run,
     }
 }
 
-/* A format diaspora* takes under its own extension (gpm_pod_photo_file_name()):
- * JPEG, PNG, GIF. WebP only since 0.9, so it is not counted. */
-static gboolean
-pod_takes_type (const char *mime)
-{
-  return g_strcmp0 (mime, "image/jpeg") == 0 || g_strcmp0 (mime, "image/png") == 0 ||
-         g_strcmp0 (mime, "image/gif") == 0;
-}
-
 typedef enum {
   PHOTOS_OK,
   PHOTOS_FAILED,   /* the post is marked failed */
@@ -336,6 +327,7 @@ upload_photos (Run             *run,
       guint attempt = 0;
       guint rate_limited = 0;
       guint internal_errors = 0;
+      const char *common;
       gint64 start;
 
       if (!_gpm_migrator_checkpoint (run))
@@ -364,8 +356,8 @@ upload_photos (Run             *run,
           return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
         }
       basename = g_path_get_basename (photo);
-      if (gpm_image_common_mime_type (bytes) != NULL)
-        mime = g_strdup (gpm_image_common_mime_type (bytes));
+      if ((common = gpm_image_common_mime_type (bytes)) != NULL)
+        mime = g_strdup (common);
       else
         {
           content_type = g_content_type_guess (basename, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL);
@@ -376,10 +368,10 @@ upload_photos (Run             *run,
       /* What diaspora's own web client does (post_photo_uploader.es6). */
       if (g_bytes_get_size (bytes) > GPM_PHOTO_RESIZE_LIMIT)
         shrink_photo (run, photo, bytes, GPM_PHOTO_RESIZE_MAX_SIDE, &upload, &upload_name, &side);
-      /* A format the pod refuses by its extension (BMP, TIFF, WebP on 0.7:
-       * gpm_pod_photo_file_name()) goes as a JPEG of the same size; one
+      /* A format the pod refuses by its extension (BMP, TIFF, WebP: only 0.9
+       * takes it, gpm_pod_photo_file_name()) goes as a JPEG of the same size; one
        * GdkPixbuf cannot read goes as it is, for the pod to say. */
-      else if (!pod_takes_type (mime))
+      else if (gpm_pod_photo_type_extension (mime) == NULL)
         shrink_photo (run, photo, bytes, G_MAXUINT, &upload, &upload_name, &side);
 
       for (;;)

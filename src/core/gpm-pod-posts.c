@@ -300,17 +300,27 @@ gpm_pod_upload_file_name (const char *filename)
   return g_string_free (out, FALSE);
 }
 
+const char *
+gpm_pod_photo_type_extension (const char *content_type)
+{
+  static const struct { const char *type, *ext; } types[] = {
+    { "image/jpeg", "jpg" }, { "image/pjpeg", "jpg" }, { "image/png", "png" }, { "image/gif", "gif" },
+  };
+
+  for (guint i = 0; content_type != NULL && i < G_N_ELEMENTS (types); i++)
+    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
+      return types[i].ext;
+  return NULL;
+}
+
 char *
 gpm_pod_photo_file_name (const char *filename,
                          const char *content_type)
 {
   static const char *const allowed[] = { GPM_POD_PHOTO_EXTENSIONS };
-  static const struct { const char *type, *ext; } types[] = {
-    { "image/jpeg", "jpg" }, { "image/pjpeg", "jpg" }, { "image/png", "png" }, { "image/gif", "gif" },
-  };
   const char *name = filename != NULL && *filename != '\0' ? filename : "photo";
   const char *dot = strrchr (name, '.');
-  const char *ext = NULL;
+  const char *ext;
   gboolean short_ext = dot != NULL && dot != name && dot[1] != '\0' && strlen (dot + 1) <= 5;
 
   for (const char *p = dot != NULL ? dot + 1 : ""; short_ext && *p != '\0'; p++)
@@ -318,9 +328,7 @@ gpm_pod_photo_file_name (const char *filename,
   for (guint i = 0; short_ext && i < G_N_ELEMENTS (allowed); i++)
     if (g_ascii_strcasecmp (dot + 1, allowed[i]) == 0)
       return g_strdup (name);
-  for (guint i = 0; content_type != NULL && i < G_N_ELEMENTS (types); i++)
-    if (g_ascii_strcasecmp (content_type, types[i].type) == 0)
-      ext = types[i].ext;
+  ext = gpm_pod_photo_type_extension (content_type);
   if (ext == NULL)
     return g_strdup (name);
   if (short_ext)

@@ -214,6 +214,9 @@ char      *gpm_pod_upload_file_name   (const char *filename);
  * image/png and image/gif, with that type's extension in place of its own
  * ("scan.jfif" → "scan.jpg") or added ("IMG_0001" → "IMG_0001.jpg"). */
 char      *gpm_pod_photo_file_name    (const char *filename, const char *content_type);
+/* The extension diaspora* takes a photo of @content_type under ("jpg" for
+ * image/jpeg), NULL for a type it does not take by any of its extensions. */
+const char *gpm_pod_photo_type_extension (const char *content_type);
 
 /* NULL with INVALID_ADDRESS / INSECURE when @address is refused. */
 GpmPod    *gpm_pod_new                (const char *address, GError **error);
