@@ -435,8 +435,6 @@ describe_tls_flags (GTlsCertificateFlags flags, GString *out)
     g_string_append (out, _("it could not be verified"));
 }
 
-/* Sends @req once. Transport failures become typed errors; any HTTP status is
- * returned in @reply (not an error). */
 gboolean
 gpm_pod_http_wait_session_locked (GpmPod        *self,
                                   GCancellable  *cancellable,
@@ -469,6 +467,8 @@ session_snapshot_clear (SessionSnapshot *snap)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SessionSnapshot, session_snapshot_clear)
 
+/* Sends @req once. Transport failures become typed errors; any HTTP status is
+ * returned in @reply (not an error). */
 gboolean
 gpm_pod_http_send (GpmPod               *self,
                    const GpmPodRequest  *req,

@@ -234,6 +234,17 @@ web_load_account_page (GpmPod        *self,
   return FALSE;
 }
 
+/* With self->lock held: the jar emptied (a session's cookies gone). */
+static void
+forget_cookies_locked (GpmPod *self)
+{
+  GSList *cookies = soup_cookie_jar_all_cookies (self->jar);
+
+  for (GSList *l = cookies; l; l = l->next)
+    soup_cookie_jar_delete_cookie (self->jar, l->data);
+  soup_cookies_free (cookies);
+}
+
 /* Renews an ended web session with the password remembered in memory. */
 static gboolean
 web_renew (GpmPod *self, GCancellable *cancellable, GError **error)
@@ -275,13 +286,7 @@ web_renew (GpmPod *self, GCancellable *cancellable, GError **error)
        * (app/controllers/application_controller.rb:11-19); without a
        * cookie the pod answers "sign in" and the renewal is tried again. */
       g_mutex_lock (&self->lock);
-      {
-        GSList *cookies = soup_cookie_jar_all_cookies (self->jar);
-
-        for (GSList *l = cookies; l; l = l->next)
-          soup_cookie_jar_delete_cookie (self->jar, l->data);
-        soup_cookies_free (cookies);
-      }
+      forget_cookies_locked (self);
       g_clear_pointer (&self->csrf_token, gpm_pod_secret_free);
       g_mutex_unlock (&self->lock);
       /* a page that is not diaspora's where its sign-in was a moment ago
@@ -347,12 +352,7 @@ web_sign_in (GpmPod        *self,
 
   /* a clean start: no cookies from an earlier session */
   g_mutex_lock (&self->lock);
-  {
-    GSList *cookies = soup_cookie_jar_all_cookies (self->jar);
-    for (GSList *l = cookies; l; l = l->next)
-      soup_cookie_jar_delete_cookie (self->jar, l->data);
-    soup_cookies_free (cookies);
-  }
+  forget_cookies_locked (self);
   g_mutex_unlock (&self->lock);
 
   if (!gpm_pod_http_get_following_moves (self, "/users/sign_in", "text/html", &reply, cancellable, error))
