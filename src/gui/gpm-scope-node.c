@@ -478,7 +478,11 @@ add_leaf (GListStore     *roots,
       leaf->parent = group;
       leaf->becomes_public = group->becomes_public;
       g_list_store_insert_sorted (group->children, leaf, compare_nodes_by_title, NULL);
-      update_up (group);
+      /* What update_up() would find without walking the group's children
+       * (thousands of people at the first batch): one more leaf, unticked,
+       * leaves the group unticked, and half ticked if any was ticked. A
+       * group is a root: nothing above it. */
+      set_state (group, FALSE, group->inconsistent || group->active);
     }
   g_hash_table_insert (t->leaves, g_strdup (key), leaf);
   return leaf;
