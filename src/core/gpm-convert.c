@@ -212,40 +212,41 @@ gpm_convert_post (GpmPost                  *post,
    * builds a location only with an address: status_message_creation_service.rb
    * add_location) goes into the text, so it is not lost; one the pod keeps
    * is shown by diaspora* under the post. */
-  if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
-      && !(r->location->display_name && *r->location->display_name)
-      && !(r->location->physical_address && *r->location->physical_address)
-      && r->location->has_coordinates)
-    {
-      char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ptr_array_add (lines, g_strdup_printf ("📍 %s, %s",
-                                               g_ascii_formatd (lat, sizeof lat, "%.6f", r->location->latitude),
-                                               g_ascii_formatd (lng, sizeof lng, "%.6f", r->location->longitude)));
-    }
-  else if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL
-      && ((r->location->display_name && *r->location->display_name)
-          || (r->location->physical_address && *r->location->physical_address)))
+  if (r->location != NULL && gpm_convert_pod_location (post, settings, NULL) == NULL)
     {
       const GpmLocation *l = r->location;
-      g_autoptr(GString) html = g_string_new ("📍 ");
-      g_autofree char *md = NULL;
-      if (l->display_name && *l->display_name)
+      gboolean named = l->display_name && *l->display_name;
+      gboolean addressed = l->physical_address && *l->physical_address;
+
+      if (!named && !addressed && l->has_coordinates)
         {
-          g_autofree char *e = g_markup_escape_text (l->display_name, -1);
-          g_string_append (html, e);
+          char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_ptr_array_add (lines, g_strdup_printf ("📍 %s, %s",
+                                                   g_ascii_formatd (lat, sizeof lat, "%.6f", l->latitude),
+                                                   g_ascii_formatd (lng, sizeof lng, "%.6f", l->longitude)));
         }
-      if (l->physical_address && *l->physical_address
-          && g_strcmp0 (l->physical_address, l->display_name) != 0)
+      else if (named || addressed)
         {
-          g_autofree char *e = g_markup_escape_text (l->physical_address, -1);
-          if (l->display_name && *l->display_name)
-            g_string_append (html, ", ");
-          g_string_append (html, e);
+          g_autoptr(GString) html = g_string_new ("📍 ");
+          g_autofree char *md = NULL;
+
+          if (named)
+            {
+              g_autofree char *e = g_markup_escape_text (l->display_name, -1);
+              g_string_append (html, e);
+            }
+          if (addressed && g_strcmp0 (l->physical_address, l->display_name) != 0)
+            {
+              g_autofree char *e = g_markup_escape_text (l->physical_address, -1);
+              if (named)
+                g_string_append (html, ", ");
+              g_string_append (html, e);
+            }
+          md = gpm_convert_html_to_markdown (html->str, FALSE);
+          g_strchomp (md);
+          g_ptr_array_add (lines, g_steal_pointer (&md));
         }
-      md = gpm_convert_html_to_markdown (html->str, FALSE);
-      g_strchomp (md);
-      g_ptr_array_add (lines, g_steal_pointer (&md));
     }
 
   {

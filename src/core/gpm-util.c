@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "gpm-diaspora.h"
 #include "gpm-util.h"
@@ -209,7 +210,26 @@ gpm_escape_long_hashtags (const char *text, guint *n_escaped, glong *longest)
 {
   static GRegex *tag;
   LongTags lt = { 0 };
+  gboolean candidate = FALSE;
   char *out;
+
+  /* A tag over the limit is a run of more than that many bytes without
+   * ASCII whitespace after a '#': without one, nothing is escaped, and
+   * the regex (the cost, run on every converted post) is not needed */
+  for (const char *h = strchr (text, '#'); h != NULL && !candidate; h = strchr (h + 1, '#'))
+    {
+      gsize run = strcspn (h + 1, " \t\r\n\f\v");
+
+      candidate = run > GPM_DIASPORA_MAX_TAG_CHARS;
+    }
+  if (!candidate)
+    {
+      if (n_escaped)
+        *n_escaped = 0;
+      if (longest)
+        *longest = 0;
+      return g_strdup (text);
+    }
 
   /* Diaspora::Taggable#tag_strings (lib/diaspora/taggable.rb:40-45): Ruby's
    * ^ is a line start, \s ASCII whitespace, [[:word:]] Unicode letters,
