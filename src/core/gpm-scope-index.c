@@ -160,7 +160,8 @@ gpm_scope_index_essentially_public_keys (GpmScopeIndex *self)
     {
       GpmScopeEntry *entry = g_ptr_array_index (self->entries, i);
       const char *key = gpm_scope_get_key (entry->scope);
-      if (entry->scope->kind == GPM_SCOPE_COMMUNITY && g_hash_table_add (added, (gpointer) key))
+      if (entry->scope->kind != GPM_SCOPE_PUBLIC && gpm_scope_is_essentially_public (entry->scope)
+          && g_hash_table_add (added, (gpointer) key))
         g_strv_builder_add (builder, key);
     }
   return g_strv_builder_end (builder);

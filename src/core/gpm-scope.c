@@ -86,10 +86,19 @@ gpm_scope_kind_is_global (GpmScopeKind kind)
   return kind == GPM_SCOPE_PUBLIC || kind == GPM_SCOPE_CIRCLES || kind == GPM_SCOPE_EXTENDED;
 }
 
+/* The default audiences, one rule for the CLI's --essentially-public, the
+ * index's preset and the sidebar's default ticks: public posts and posts to
+ * communities (the takeout cannot tell a closed community from an open one) */
+gboolean
+gpm_scope_kind_is_essentially_public (GpmScopeKind kind)
+{
+  return kind == GPM_SCOPE_PUBLIC || kind == GPM_SCOPE_COMMUNITY;
+}
+
 gboolean
 gpm_scope_is_essentially_public (const GpmScope *scope)
 {
-  return scope->kind == GPM_SCOPE_PUBLIC || scope->kind == GPM_SCOPE_COMMUNITY;
+  return gpm_scope_kind_is_essentially_public (scope->kind);
 }
 
 gboolean

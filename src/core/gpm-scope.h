@@ -41,6 +41,7 @@ gboolean     gpm_scope_kind_from_string (const char *str, GpmScopeKind *out_kind
 /* TRUE for PUBLIC, CIRCLES, EXTENDED: the kinds without an id. */
 gboolean     gpm_scope_kind_is_global   (GpmScopeKind kind);
 /* TRUE only for PUBLIC and COMMUNITY (the "essentially public" policy). */
+gboolean     gpm_scope_kind_is_essentially_public (GpmScopeKind kind);
 gboolean     gpm_scope_is_essentially_public (const GpmScope *scope);
 
 /* Equality and hash on the whole (kind, id, name) tuple, as the seed's stats dict. */

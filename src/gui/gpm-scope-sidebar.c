@@ -373,7 +373,7 @@ rule_ticks (GpmScopeSidebar *self,
       return FALSE;
     case BASE_DEFAULT:
     default:
-      return kind == GPM_SCOPE_PUBLIC || kind == GPM_SCOPE_COMMUNITY;
+      return gpm_scope_kind_is_essentially_public (kind);
     }
 }
 
