@@ -201,8 +201,6 @@ gpm_plan_count_with_posted (GpmPlan       *self,
           if (fate == FATE_PUBLIC)
             counts->n_public_posted++;
         }
-      else if (fate == FATE_PUBLIC || fate == FATE_LIMITED)
-        counts->n_extra_sends += gpm_plan_post_extra_sends (self, post, self->own_comments);
       switch (fate)
         {
         case FATE_EXCLUDED:

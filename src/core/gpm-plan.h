@@ -217,7 +217,6 @@ typedef struct {
   guint  n_to_send;      /* n_public + n_limited */
   guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
   guint  n_public_posted;  /* of n_posted, the public ones */
-  guint  n_extra_sends;  /* of n_to_send - n_posted: their sends after them (gpm_plan_post_extra_sends()) */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,
