@@ -278,12 +278,6 @@ GPtrArray   *gpm_journal_list           (GpmJournal  *self,
 gboolean     gpm_journal_count          (GpmJournal  *self,
                                          guint       *counts,
                                          GError     **error);
-/* Posts marked POSTED at or after @since (Unix seconds): the daily cap. */
-guint        gpm_journal_count_posted_since (GpmJournal *self,
-                                             gint64      since);
-/* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
-gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
-                                              gint64      since);
 /* The posted_at (Unix seconds, gint64) of the posts marked POSTED at or
  * after @since: what holds the daily cap (the estimate's). */
 GArray      *gpm_journal_posted_times_since (GpmJournal *self,
