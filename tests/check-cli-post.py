@@ -125,7 +125,7 @@ try:
                    "resourceName": "users/1/posts/long1", "content": "<br><br>".join(paras),
                    "postAcl": {"visibleToStandardAcl": {"circles": [{"type": "CIRCLE_TYPE_PUBLIC"}]}}}, f)
     p = subprocess.run([cli, "post", "--essentially-public", os.path.join(tmp.name, "long"), "--pod", url,
-                        "--user", "ada", "--dry-run"], capture_output=True, text=True, env=env)
+                        "--user", "ada", "--dry-run", "--delay", "3600"], capture_output=True, text=True, env=env)
     parts = re.findall(r"^--- (text|continued in a comment)\n(.*?)\n--- end\n", p.stdout, re.S | re.M)
     ok(p.returncode == 0 and len(parts) == 4 and parts[0][0] == "text"
        and all(k == "continued in a comment" for k, _ in parts[1:])
@@ -134,6 +134,30 @@ try:
        and "Not sendable" not in p.stdout and "Paragraph 199: " in parts[-1][1],
        "dry run: a post over 65,535 characters as the post and 3 continuation comments",
        "%d parts %s" % (len(parts), [len(t) for _, t in parts]))
+    # The estimate counts the parts it shows, a delay each (the plan page's
+    # and the migrator's count too: gpm_plan_estimate_run())
+    estimate = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    ok(estimate.startswith("One post every 3600 seconds: about %d hours, until " % (len(parts) - 1)),
+       "dry run: the estimate of the long post is its %d sends" % len(parts), estimate)
+
+    # 55,000 characters of Greek: under diaspora*'s characters, over the
+    # bytes a pod on MySQL keeps: two parts, and the estimate says so (it
+    # counted characters: one post, no time)
+    greek_dir = os.path.join(tmp.name, "greek", "Takeout", "Google+ Stream", "Posts")
+    os.makedirs(greek_dir)
+    with open(os.path.join(greek_dir, "20180716 - Greek.json"), "w") as f:
+        json.dump({"creationTime": "2018-07-16 20:43:51+0000",
+                   "author": {"displayName": "Ada", "resourceName": "users/1"},
+                   "resourceName": "users/1/posts/greek1", "content": "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 " * 5500,
+                   "postAcl": {"visibleToStandardAcl": {"circles": [{"type": "CIRCLE_TYPE_PUBLIC"}]}}}, f)
+    p = subprocess.run([cli, "post", "--essentially-public", os.path.join(tmp.name, "greek"), "--pod", url,
+                        "--user", "ada", "--dry-run", "--delay", "3600"], capture_output=True, text=True, env=env)
+    parts = re.findall(r"^--- (text|continued in a comment)\n(.*?)\n--- end\n", p.stdout, re.S | re.M)
+    estimate = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    ok(p.returncode == 0 and len(parts) == 2 and all(len(t.encode()) <= 65535 for _, t in parts)
+       and estimate.startswith("One post every 3600 seconds: about 1 hour, until "),
+       "dry run: 55,000 Greek characters in 2 parts by bytes, and the estimate counts both",
+       "%d parts %s; %s" % (len(parts), [len(t.encode()) for _, t in parts], estimate))
 
     # --- bad password: a clear message, exit 1
     p = subprocess.run(post_argv("--password-stdin"), input="wrong\n", capture_output=True, text=True, env=env)

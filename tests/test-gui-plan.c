@@ -828,6 +828,20 @@ test_all_on_pod (void)
     g_assert_cmpstr (three, !=, four);
     g_assert_true (g_str_has_prefix (gpm_migrate_page_get_duration (page), four));
   }
+  {
+    /* The one estimate: the CLI's dry run's and the migrator's at its
+     * start (gpm_plan_estimate_run(): check-cli-post.py,
+     * test-migrator-longrun's estimate-is-schedule), of the page's plan,
+     * posts and journal */
+    g_autoptr(GpmPlan) effective = _gpm_migrate_page_dup_effective_plan (page);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    guint n = 0;
+    gint64 seconds = gpm_plan_estimate_run (effective, page->posts, page->journal, g_date_time_to_unix (now), &n);
+    g_autofree char *core = gpm_plan_describe_seconds (effective, n, seconds, now);
+
+    g_assert_cmpuint (n, ==, 3);
+    g_assert_cmpstr (gpm_migrate_page_get_duration (page), ==, core);
+  }
   gpm_migrate_page_set_max_per_day (page, 100);
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);

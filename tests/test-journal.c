@@ -346,10 +346,16 @@ test_journal_states (void)
 
   /* Daily cap arithmetic. */
   g_assert_true (gpm_journal_set_posted (journal, "k/B", "1002", "guid-b", 1700003600, &error));
-  g_assert_cmpuint (gpm_journal_count_posted_since (journal, 1700000000), ==, 2);
-  g_assert_cmpuint (gpm_journal_count_posted_since (journal, 1700000001), ==, 1);
-  g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1700000001), ==, 1700003600);
-  g_assert_cmpint (gpm_journal_oldest_posted_since (journal, 1800000000), ==, 0);
+  {
+    g_autoptr(GArray) both = gpm_journal_posted_times_since (journal, 1700000000);
+    g_autoptr(GArray) later = gpm_journal_posted_times_since (journal, 1700000001);
+    g_autoptr(GArray) none = gpm_journal_posted_times_since (journal, 1800000000);
+
+    g_assert_cmpuint (both->len, ==, 2);
+    g_assert_cmpuint (later->len, ==, 1);
+    g_assert_cmpint (g_array_index (later, gint64, 0), ==, 1700003600);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
   g_assert_cmpint (gpm_journal_last_posted_at (journal), ==, 1700003600);
   g_assert_true (gpm_journal_flush (journal, &error));
   g_assert_no_error (error);
@@ -639,6 +645,56 @@ test_journal_lock (void)
   g_assert_no_error (error);
 }
 
+/* The daily cap is the pod account's: the posts of the last 24 hours of
+ * every journal of the account (another takeout's into it, one bound to
+ * the same person under another name), not of another account's. */
+static void
+add_posted (GpmJournal *journal,
+            const char *key,
+            gint64      posted_at)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gpm_journal_ensure (journal, key, "x.json", 1, &error));
+  g_assert_true (gpm_journal_set_attempting (journal, key, "t", "public", &error));
+  g_assert_true (gpm_journal_set_posted (journal, key, "1", key, posted_at, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_journal_account_times (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmJournal) mine = gpm_journal_open_default ("author:users/1", "ada@pod.example", &error);
+  g_autoptr(GpmJournal) page = gpm_journal_open_default ("author:users/2", "ada@pod.example", &error);
+  g_autoptr(GpmJournal) renamed = gpm_journal_open_default ("author:users/3", "ada@www.pod.example", &error);
+  g_autoptr(GpmJournal) other = gpm_journal_open_default ("author:users/4", "bo@pod.example", &error);
+  g_autoptr(GArray) times = NULL;
+  g_autoptr(GArray) bo = NULL;
+  gint64 sum = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_journal_bind_account (mine, "guid-ada", NULL, &error));
+  g_assert_true (gpm_journal_bind_account (renamed, "guid-ada", NULL, &error));
+  g_assert_true (gpm_journal_bind_account (other, "guid-bo", NULL, &error));
+  g_assert_no_error (error);
+  add_posted (mine, "m/1", 1700000100);
+  add_posted (mine, "m/0", 1600000000);   /* long before: not counted */
+  add_posted (page, "p/1", 1700000200);
+  add_posted (renamed, "r/1", 1700000300);
+  add_posted (other, "o/1", 1700000400);
+
+  times = gpm_journal_account_posted_times_since (mine, 1700000000);
+  g_assert_cmpuint (times->len, ==, 3);
+  for (guint i = 0; i < times->len; i++)
+    sum += g_array_index (times, gint64, i) - 1700000000;
+  g_assert_cmpint (sum, ==, 100 + 200 + 300);
+  /* this journal's own only once, though it is in the data folder too */
+  bo = gpm_journal_account_posted_times_since (other, 1700000000);
+  g_assert_cmpuint (bo->len, ==, 1);
+  g_assert_cmpint (g_array_index (bo, gint64, 0), ==, 1700000400);
+}
+
 static void
 test_journal_account (void)
 {
@@ -767,6 +823,7 @@ main (int argc, char **argv)
   g_test_add_func ("/journal/old-schema", test_journal_old_schema);
   g_test_add_func ("/journal/lock", test_journal_lock);
   g_test_add_func ("/journal/account", test_journal_account);
+  g_test_add_func ("/journal/account-posted-times", test_journal_account_times);
   g_test_add_func ("/journal/open-for-account", test_journal_open_for_account);
   g_test_add_func ("/journal/killed", test_journal_killed);
   g_test_add_func ("/journal/threads", test_journal_threads);

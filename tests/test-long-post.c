@@ -40,6 +40,8 @@ assert_parts (const char  *text,
 
       g_assert_true (g_utf8_validate (part, -1, NULL));
       g_assert_cmpint (g_utf8_strlen (part, -1), <=, max);
+      /* the limit is in bytes (never more characters than bytes) */
+      g_assert_cmpuint (strlen (part), <=, max);
       g_assert_cmpuint (strlen (part), <=, GPM_DIASPORA_MAX_TEXT_BYTES);
       g_assert_cmpstr (part, !=, "");
       if (n > 1)
@@ -66,7 +68,7 @@ static void
 test_short (void)
 {
   const char *text = "  A post that fits.\n\n#repost  ";
-  g_auto(GStrv) parts = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_auto(GStrv) parts = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_BYTES);
 
   g_assert_cmpuint (g_strv_length (parts), ==, 1);
   /* untouched: what is sent is exactly the converted text */
@@ -90,7 +92,7 @@ test_paragraphs (void)
       for (guint k = strlen (line); k < 1000; k++)
         g_string_append_c (text, k % 10 == 9 && k < 999 ? ' ' : 'a' + k % 26);
     }
-  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_BYTES);
   g_assert_cmpuint (g_strv_length (parts), ==, 3);
   assert_parts (text->str, parts, GPM_DIASPORA_MAX_TEXT_CHARS);
   /* cut between paragraphs: each continuation starts a paragraph, and the
@@ -106,8 +108,8 @@ test_paragraphs (void)
   }
   /* as much as fits: the first part is within one paragraph of the limit */
   g_assert_cmpint (g_utf8_strlen (parts[0], -1), >, GPM_DIASPORA_MAX_TEXT_CHARS - 1100);
-  g_assert_true (gpm_long_post_may_be_first (parts[0], GPM_DIASPORA_MAX_TEXT_CHARS));
-  g_assert_false (gpm_long_post_may_be_first ("Post 3", GPM_DIASPORA_MAX_TEXT_CHARS));
+  g_assert_true (gpm_long_post_may_be_first (parts[0], GPM_DIASPORA_MAX_TEXT_BYTES));
+  g_assert_false (gpm_long_post_may_be_first ("Post 3", GPM_DIASPORA_MAX_TEXT_BYTES));
 }
 
 static void
@@ -174,18 +176,18 @@ test_bytes (void)
     }
   g_assert_cmpint (g_utf8_strlen (text->str, -1), <, GPM_DIASPORA_MAX_TEXT_CHARS);
   g_assert_cmpuint (text->len, >, GPM_DIASPORA_MAX_TEXT_BYTES);
-  g_assert_false (gpm_long_post_fits (text->str, GPM_DIASPORA_MAX_TEXT_CHARS));
-  g_assert_true (gpm_long_post_fits (ascii->str, GPM_DIASPORA_MAX_TEXT_CHARS));
+  g_assert_false (gpm_long_post_fits (text->str, GPM_DIASPORA_MAX_TEXT_BYTES));
+  g_assert_true (gpm_long_post_fits (ascii->str, GPM_DIASPORA_MAX_TEXT_BYTES));
 
-  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_BYTES);
   g_assert_cmpuint (g_strv_length (parts), ==, 2);
   assert_parts (text->str, parts, GPM_DIASPORA_MAX_TEXT_CHARS);
   /* cut at a paragraph, as much as fits */
   g_assert_true (g_str_has_prefix (parts[1], "\u03b1"));
   g_assert_cmpuint (strlen (parts[0]), >, GPM_DIASPORA_MAX_TEXT_BYTES - 1100);
-  g_assert_true (gpm_long_post_may_be_first (parts[0], GPM_DIASPORA_MAX_TEXT_CHARS));
+  g_assert_true (gpm_long_post_may_be_first (parts[0], GPM_DIASPORA_MAX_TEXT_BYTES));
 
-  whole = gpm_long_post_split (ascii->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  whole = gpm_long_post_split (ascii->str, GPM_DIASPORA_MAX_TEXT_BYTES);
   g_assert_cmpuint (g_strv_length (whole), ==, 1);
 }
 
@@ -225,7 +227,7 @@ test_links (void)
           assert_links_whole (body);
         }
     }
-  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_CHARS);
+  parts = gpm_long_post_split (text->str, GPM_DIASPORA_MAX_TEXT_BYTES);
   g_assert_cmpuint (g_strv_length (parts), ==, 1);
 }
 
@@ -251,6 +253,8 @@ test_random (void)
         continue;
       parts = gpm_long_post_split (text->str, max);
       assert_parts (text->str, parts, max);
+      /* the estimate's count is the split's (gpm_plan_post_extra_sends()) */
+      g_assert_cmpuint (gpm_long_post_count_parts (text->str, max), ==, g_strv_length (parts));
     }
 }
 

@@ -170,7 +170,7 @@ assert_exactly_once (PodTool   *tool,
       GpmPost *post = g_ptr_array_index (posts, i);
       g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *whole = (with_long ? gpm_test_posts_convert_long : gpm_test_posts_convert) (post, names, NULL, NULL);
-      g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_CHARS);
+      g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_BYTES);
       const char *text = parts[0];
       const char *audience = gpm_test_posts_expected_audience (post);
       g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (journal, gpm_journal_post_key (post), &error);
@@ -244,7 +244,7 @@ assert_exactly_once (PodTool   *tool,
         g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
         g_autofree char *whole = (with_long ? gpm_test_posts_convert_long : gpm_test_posts_convert) (post, names, NULL, NULL);
-        g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_CHARS);
+        g_auto(GStrv) parts = gpm_long_post_split (whole, GPM_DIASPORA_MAX_TEXT_BYTES);
         guint n = 0;
 
         /* the continuation of a post over the limit first, in order */

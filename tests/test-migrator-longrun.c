@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gpm-diaspora.h"
 #include "gpm-import.h"
 #include "gpm-plan.h"
 #include "gpm-test-posts.h"
@@ -569,12 +570,13 @@ test_estimate_is_schedule (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(GpmMigrator) migrator = make_migrator (f);
-  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GpmPlan) plan = NULL;
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) to_send = g_ptr_array_new ();
   RunState first = { 0 };
   Schedule sc = { migrator, 0, 0, 0, 0, -1 };
   gint64 estimate, mono_start, elapsed;
+  guint n_posts = 0;
 
   /* p07 (public, three photos) with two comments of Ada's and one of Bo's */
   for (guint i = 0; i < f->posts->len; i++)
@@ -590,6 +592,8 @@ test_estimate_is_schedule (Fixture       *f,
   gpm_migrator_set_comments_func (migrator, own_comment_texts, NULL, NULL);
   gpm_migrator_set_delay (migrator, 600);
   gpm_migrator_set_max_per_day (migrator, 2);
+  /* the migrator's plan (its aspects mapped) at its pace */
+  plan = gpm_plan_copy (gpm_migrator_get_plan (migrator));
   gpm_plan_set_delay (plan, 600);
   gpm_plan_set_max_per_day (plan, 2);
   gpm_plan_set_own_comments (plan, TRUE);
@@ -609,7 +613,10 @@ test_estimate_is_schedule (Fixture       *f,
         g_ptr_array_add (to_send, item->post);
     }
   g_assert_cmpuint (to_send->len, ==, 5);
-  estimate = gpm_plan_estimate_run (plan, to_send, f->journal, gpm_get_real_time () / G_USEC_PER_SEC);
+  /* every post given: the one on the pod (the journal says) and the ones
+   * the plan skips take no time, as the dry run's items say */
+  estimate = gpm_plan_estimate_run (plan, f->posts, f->journal, gpm_get_real_time () / G_USEC_PER_SEC, &n_posts);
+  g_assert_cmpuint (n_posts, ==, to_send->len);
   /* the cap: the second post of today at once, the others a day apart */
   g_assert_cmpint (estimate, >, 2 * 86400);
 
@@ -627,6 +634,204 @@ test_estimate_is_schedule (Fixture       *f,
   g_assert_cmpint (sc.first_eta, <=, estimate + 2);
   g_clear_handle_id (&sc.source, g_source_remove);
   g_signal_handlers_disconnect_by_data (migrator, &sc);
+}
+
+/* The time left is the queue's: posts skipped as nothing of the user's
+ * own take no time, and a text over the bytes a pod on MySQL keeps
+ * (55,000 characters of Greek: under the characters, over the bytes) goes
+ * in two parts, counted so up front. At the start of each post the time
+ * left is its sends and the rest's, a delay each; the old count lowered
+ * the posts to send only for those sent, so a skipped post stayed in it
+ * to the end (a delay too much from the first one on), and counted the
+ * long post's characters (a part short). */
+typedef struct {
+  Schedule *sc;
+  guint     n_checked;
+} QueueEta;
+
+static void
+queue_eta_started (GpmMigrator *migrator,
+                   GpmPost     *post,
+                   QueueEta    *q)
+{
+  /* the sends from this post on, each 600 s after the one before; the
+   * first of all at once */
+  static const struct { const char *id; gint64 eta; } expected[] = {
+    { "/q1", 3 * 600 }, { "/q2", 2 * 600 }, { "/q3", 2 * 600 }, { "/q4", 600 }, { "/q5", 600 },
+  };
+  gint64 eta = gpm_migrator_get_eta (migrator);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (g_str_has_suffix (gpm_journal_post_key (post), expected[i].id))
+      {
+        g_test_message ("%s: time left %" G_GINT64_FORMAT " s", expected[i].id, eta);
+        g_assert_cmpint (eta, >=, expected[i].eta - 2);
+        g_assert_cmpint (eta, <=, expected[i].eta + 2);
+        q->n_checked++;
+      }
+}
+
+static void
+test_eta_is_queue (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = NULL;
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GString) greek = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Schedule sc = { NULL, 0, 0, 0, 0, -1 };
+  QueueEta q = { &sc, 0 };
+  RunState state = { 0 };
+  gint64 estimate, mono_start, elapsed;
+  guint n_posts = 0;
+
+  while (greek->len < 104000)
+    g_string_append (greek, "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 ");
+  g_assert_cmpint (g_utf8_strlen (greek->str, -1), <, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_clear_pointer (&f->posts, g_ptr_array_unref);
+  f->posts = g_ptr_array_new_with_free_func (g_object_unref);
+  /* newest first: the run sorts */
+  g_ptr_array_add (f->posts, gpm_test_post_new ("q5", "2018-07-05 10:00:00+0000", "Five", GPM_TEST_ACL_PUBLIC, 0));
+  g_ptr_array_add (f->posts, gpm_test_post_new ("q4", "2018-07-04 10:00:00+0000", "", GPM_TEST_ACL_PUBLIC, 0));
+  g_ptr_array_add (f->posts, gpm_test_post_new ("q3", "2018-07-03 10:00:00+0000", "Three", GPM_TEST_ACL_PUBLIC, 0));
+  g_ptr_array_add (f->posts, gpm_test_post_new ("q2", "2018-07-02 10:00:00+0000", "", GPM_TEST_ACL_PUBLIC, 0));
+  g_ptr_array_add (f->posts, gpm_test_post_new ("q1", "2018-07-01 10:00:00+0000", greek->str, GPM_TEST_ACL_PUBLIC, 0));
+
+  migrator = make_migrator (f);
+  sc.migrator = migrator;
+  gpm_migrator_set_delay (migrator, 600);
+  plan = gpm_plan_copy (gpm_migrator_get_plan (migrator));
+  gpm_plan_set_delay (plan, 600);
+  gpm_plan_set_own_comments (plan, FALSE);
+  g_assert_true (gpm_plan_is_nothing_own (plan, g_ptr_array_index (f->posts, 1)));
+
+  /* q1, its second part, q3, q5 */
+  estimate = gpm_plan_estimate_run (plan, f->posts, f->journal, gpm_get_real_time () / G_USEC_PER_SEC, &n_posts);
+  g_assert_cmpuint (n_posts, ==, 3);
+  g_assert_cmpint (estimate, ==, 3 * 600);
+
+  g_signal_connect (migrator, "waiting", G_CALLBACK (schedule_waiting), &sc);
+  g_signal_connect (migrator, "notify::eta", G_CALLBACK (schedule_eta), &sc);
+  g_signal_connect (migrator, "post-started", G_CALLBACK (queue_eta_started), &q);
+  mono_start = g_get_monotonic_time ();
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  elapsed = sc.jumped + (g_get_monotonic_time () - mono_start) / G_USEC_PER_SEC;
+  g_test_message ("estimate %" G_GINT64_FORMAT " s, run %" G_GINT64_FORMAT " s in %u waits, first ETA %" G_GINT64_FORMAT,
+                  estimate, elapsed, sc.n_jumps, sc.first_eta);
+  g_assert_cmpuint (q.n_checked, ==, 5);
+  g_assert_cmpuint (gpm_migrator_get_n_done (migrator), ==, 3);
+  g_assert_cmpuint (gpm_migrator_get_n_skipped (migrator), ==, 2);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 3);
+  g_assert_cmpint (elapsed, >=, estimate);
+  g_assert_cmpint (elapsed, <=, estimate + 2 * (gint64) sc.n_jumps + 2);
+  g_assert_cmpint (sc.first_eta, >=, estimate - 2);
+  g_assert_cmpint (sc.first_eta, <=, estimate + 2);
+  g_assert_cmpint (gpm_migrator_get_eta (migrator), ==, 0);
+  run_state_clear (&state);
+  g_clear_handle_id (&sc.source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (migrator, &sc);
+  g_signal_handlers_disconnect_by_data (migrator, &q);
+}
+
+/* Two takeouts (a person's and their page's), each with its journal, into
+ * one pod account: the daily cap protects the account, so the posts the
+ * other journal sent in the last 24 hours hold it for this run too, in the
+ * run's waits and in the estimate. Two posts a day; the page's two went an
+ * hour ago: this run's first post waits 23 hours, and the run lasts what
+ * the estimate said. The old cap was per journal: both migrations posted
+ * their two a day, twice the pace the user chose for the account. */
+typedef struct {
+  guint    n_finished;
+  gboolean first_wait_seen;
+  guint    first_wait;       /* seconds */
+  gboolean first_wait_cap;   /* it was the daily limit's */
+} CapWatch;
+
+static void
+account_cap_waiting (GpmMigrator *migrator,
+                     guint        seconds,
+                     const char  *reason,
+                     CapWatch    *w)
+{
+  if (w->first_wait_seen)
+    return;
+  w->first_wait_seen = TRUE;
+  w->first_wait = seconds;
+  w->first_wait_cap = w->n_finished == 0 && strstr (reason, "Daily limit") != NULL;
+}
+
+static void
+account_cap_finished (GpmMigrator *migrator,
+                      GpmPost     *post,
+                      int          journal_state,
+                      GError      *error,
+                      CapWatch    *w)
+{
+  w->n_finished++;
+}
+
+static void
+test_daily_cap_per_account (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GpmPlan) plan = NULL;
+  g_autoptr(GpmJournal) page = NULL;
+  g_autoptr(GArray) recent = NULL;
+  g_autoptr(GError) error = NULL;
+  Schedule sc = { migrator, 0, 0, 0, 0, -1 };
+  CapWatch w = { 0 };
+  gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
+  gint64 estimate, mono_start, elapsed;
+
+  /* the page's takeout, its own journal, the same account */
+  page = gpm_journal_open_default ("author:users/2", gpm_journal_get_account (f->journal), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_journal_get_path (page), !=, gpm_journal_get_path (f->journal));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("users/2/posts/page%u", i);
+
+      g_assert_true (gpm_journal_ensure (page, key, "page.json", 1530000000 + i, &error));
+      g_assert_true (gpm_journal_set_attempting (page, key, "From the page", "public", &error));
+      g_assert_true (gpm_journal_set_posted (page, key, "1", "guid", now - 3600, &error));
+      g_assert_no_error (error);
+    }
+  recent = gpm_journal_account_posted_times_since (f->journal, now - 24 * 3600);
+  g_assert_cmpuint (recent->len, ==, 2);
+
+  gpm_migrator_set_delay (migrator, 60);
+  gpm_migrator_set_max_per_day (migrator, 2);
+  plan = gpm_plan_copy (gpm_migrator_get_plan (migrator));
+  gpm_plan_set_delay (plan, 60);
+  gpm_plan_set_max_per_day (plan, 2);
+  /* six posts, two a day from 24 hours after the page's (a minute apart) */
+  estimate = gpm_plan_estimate_run (plan, f->posts, f->journal, now, NULL);
+  g_assert_cmpint (estimate, ==, 2 * 86401 + 82801 + 60);
+
+  g_signal_connect (migrator, "waiting", G_CALLBACK (account_cap_waiting), &w);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (account_cap_finished), &w);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (schedule_waiting), &sc);
+  g_signal_connect (migrator, "notify::eta", G_CALLBACK (schedule_eta), &sc);
+  mono_start = g_get_monotonic_time ();
+  assert_complete_run (f, migrator);
+  elapsed = sc.jumped + (g_get_monotonic_time () - mono_start) / G_USEC_PER_SEC;
+  g_test_message ("estimate %" G_GINT64_FORMAT " s, run %" G_GINT64_FORMAT " s in %u waits, first ETA %" G_GINT64_FORMAT
+                  ", first wait %u s", estimate, elapsed, sc.n_jumps, sc.first_eta, w.first_wait);
+  /* before any post, the account's cap (the page's two) */
+  g_assert_true (w.first_wait_cap);
+  g_assert_cmpuint (w.first_wait, >=, 82800);
+  g_assert_cmpuint (w.first_wait, <=, 82802);
+  g_assert_cmpint (elapsed, >=, estimate);
+  g_assert_cmpint (elapsed, <=, estimate + 2 * (gint64) sc.n_jumps + 2);
+  g_assert_cmpint (sc.first_eta, >=, estimate - 2);
+  g_assert_cmpint (sc.first_eta, <=, estimate + 2);
+  /* the page's journal is only read */
+  g_assert_cmpint (gpm_journal_last_posted_at (page), ==, now - 3600);
+  g_clear_handle_id (&sc.source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (migrator, &sc);
+  g_signal_handlers_disconnect_by_data (migrator, &w);
 }
 
 /* ------------------------------------------------------ the takeout gone */
@@ -768,6 +973,8 @@ main (int argc, char **argv)
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
       g_autofree char *schedule = g_strdup_printf ("/migrator/%s/longrun/estimate-is-schedule", kind);
       g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
+      g_autofree char *eta_queue = g_strdup_printf ("/migrator/%s/longrun/eta-is-queue", kind);
+      g_autofree char *account_cap = g_strdup_printf ("/migrator/%s/longrun/daily-cap-per-account", kind);
       g_autofree char *resign = g_strdup_printf ("/migrator/%s/longrun/pod-down-at-resign", kind);
       g_autofree char *moved = g_strdup_printf ("/migrator/%s/longrun/pod-moved", kind);
 
@@ -783,6 +990,8 @@ main (int argc, char **argv)
       g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
       g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);
       g_test_add (schedule, Fixture, data, fixture_set_up, test_estimate_is_schedule, clock_tear_down);
+      g_test_add (eta_queue, Fixture, data, fixture_set_up, test_eta_is_queue, clock_tear_down);
+      g_test_add (account_cap, Fixture, data, fixture_set_up, test_daily_cap_per_account, clock_tear_down);
       if (!api)   /* the same worker either way; its waits are real here */
         g_test_add (eta, Fixture, data, fixture_set_up, test_eta_follows_pace, fixture_tear_down);
     }

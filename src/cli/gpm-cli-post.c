@@ -674,32 +674,15 @@ gpm_cli_post (int argc, char **argv)
                    n_posted);
         else
           {
-            /* What the run will wait: each post's continuation and own
-             * comments (read above) a delay each, and the posts sent in
-             * the last 24 hours count toward today's cap */
-            g_autoptr(GArray) extras = g_array_new (FALSE, FALSE, sizeof (guint));
-            g_autoptr(GArray) recent = NULL;
-            gint64 unix_now = g_date_time_to_unix (now);
-            gint64 seconds;
+            /* The one estimate (the plan page's, the migrator's time
+             * left at its start): each post's continuation and own
+             * comments a delay each, the posts the pod account was sent
+             * in the last 24 hours (by any of its journals) holding
+             * today's cap */
+            guint n_sent = 0;
+            gint64 seconds = gpm_plan_estimate_run (plan, selected, journal, g_date_time_to_unix (now), &n_sent);
 
-            for (guint i = 0; i < items->len; i++)
-              {
-                GpmMigratorItem *item = g_ptr_array_index (items, i);
-                guint extra;
-
-                if (item->journal_state == GPM_JOURNAL_STATE_POSTED || item->skip != NULL || item->error != NULL)
-                  continue;
-                extra = (item->continuation != NULL ? item->continuation->len : 0) +
-                        (item->comments != NULL ? item->comments->len : 0);
-                g_array_append_val (extras, extra);
-              }
-            if (journal != NULL)
-              recent = gpm_journal_posted_times_since (journal, unix_now - 24 * 3600);
-            seconds = gpm_plan_estimate_sends (plan, extras->len, (const guint *) (gpointer) extras->data,
-                                               recent != NULL ? (const gint64 *) (gpointer) recent->data : NULL,
-                                               recent != NULL ? recent->len : 0,
-                                               journal != NULL ? gpm_journal_last_posted_at (journal) : 0, unix_now);
-            estimate = gpm_plan_describe_seconds (plan, n_to_send, seconds, now);
+            estimate = gpm_plan_describe_seconds (plan, n_sent, seconds, now);
             fprintf (stderr, "%s\n", estimate);
           }
       }

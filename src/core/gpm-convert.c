@@ -325,11 +325,11 @@ gpm_convert_post (GpmPost                  *post,
                                         n_long, longest, GPM_DIASPORA_MAX_TAG_CHARS));
   }
   r->n_chars = g_utf8_strlen (r->markdown, -1);
-  r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+  r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
   if (r->too_long && r->n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)
     {
       /* under the characters, over the bytes a pod on MySQL keeps */
-      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
       guint n_comments = g_strv_length (parts) - 1;
 
       g_ptr_array_add (r->warnings,
@@ -341,7 +341,7 @@ gpm_convert_post (GpmPost                  *post,
     }
   else if (r->too_long)
     {
-      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
       guint n_comments = g_strv_length (parts) - 1;
 
       g_ptr_array_add (r->warnings,

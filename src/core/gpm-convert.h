@@ -73,7 +73,7 @@ typedef struct {
   GpmPost           *post;       /* a reference */
   char              *markdown;   /* the whole text, never truncated */
   gsize              n_chars;    /* its length in characters */
-  gboolean           too_long;   /* !gpm_long_post_fits (markdown, GPM_DIASPORA_MAX_TEXT_CHARS) */
+  gboolean           too_long;   /* !gpm_long_post_fits (markdown, GPM_DIASPORA_MAX_TEXT_BYTES) */
   GPtrArray         *media;      /* GpmConvertMedia*, album items then media */
   GPtrArray         *warnings;   /* char*, translated, for the user */
   const GpmPoll     *poll;       /* the post's poll or NULL, for a native diaspora poll */

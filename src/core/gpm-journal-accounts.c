@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "gpm-journal-private.h"
@@ -117,7 +118,8 @@ journal_meta_free (JournalMeta *m)
   g_free (m);
 }
 
-/* The journals of @takeout_identity in the data folder. */
+/* The journals of @takeout_identity in the data folder (NULL: of every
+ * takeout). */
 static GPtrArray *
 scan_journals (const char *takeout_identity)
 {
@@ -168,7 +170,7 @@ scan_journals (const char *takeout_identity)
         }
       sqlite3_finalize (stmt);
       sqlite3_close (db);
-      if (g_strcmp0 (takeout, takeout_identity) != 0 || m->account == NULL)
+      if ((takeout_identity != NULL && g_strcmp0 (takeout, takeout_identity) != 0) || m->account == NULL)
         {
           journal_meta_free (m);
           continue;
@@ -282,6 +284,77 @@ gpm_journal_open_for_account (const char  *takeout_identity,
           && !add_alias (journal, typed_account, error)))
     return NULL;
   return g_steal_pointer (&journal);
+}
+
+/* Whether @path and @other are one file (a path given two ways). */
+static gboolean
+same_file (const char *path,
+           const char *other)
+{
+  GStatBuf a, b;
+
+  if (g_strcmp0 (path, other) == 0)
+    return TRUE;
+  return g_stat (path, &a) == 0 && g_stat (other, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The posted_at of the POSTED rows at or after @since in the journal file
+ * at @path, appended to @times: read-only, beside whatever run holds it. */
+static void
+append_posted_times (const char *path,
+                     gint64      since,
+                     GArray     *times)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+      || sqlite3_busy_timeout (db, 2000) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "SELECT posted_at FROM posts WHERE state = 'posted' AND posted_at >= ?1",
+                             -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_debug ("%s not counted: %s", path, db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, since);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 t = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (times, t);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+GArray *
+gpm_journal_account_posted_times_since (GpmJournal *self,
+                                        gint64      since)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *guid = NULL;
+  GArray *times;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  times = gpm_journal_posted_times_since (self, since);
+  guid = gpm_journal_dup_account_guid (self);
+  /* The daily cap protects the pod account: a person's takeout and their
+   * page's, each with its journal, into one account post at its pace
+   * together. Its other journals: the same account name, or bound to the
+   * same person on the pod; every takeout's. */
+  found = scan_journals (NULL);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const JournalMeta *m = g_ptr_array_index (found, i);
+
+      if (same_file (m->path, self->path))
+        continue;
+      if (journal_meta_knows (m, self->account) || (guid != NULL && g_strcmp0 (m->guid, guid) == 0))
+        append_posted_times (m->path, since, times);
+    }
+  return times;
 }
 
 char *

@@ -611,27 +611,6 @@ gpm_journal_count (GpmJournal  *self,
   return rc == SQLITE_DONE;
 }
 
-guint
-gpm_journal_count_posted_since (GpmJournal *self,
-                                gint64      since)
-{
-  sqlite3_stmt *stmt;
-  guint count = 0;
-
-  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
-
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  stmt = _gpm_journal_prepare_locked (self, "SELECT COUNT(*) FROM posts WHERE state = 'posted' AND posted_at >= ?1", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, since);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        count = (guint) sqlite3_column_int (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
-  return count;
-}
-
 static gint64
 query_int64 (GpmJournal *self,
              const char *sql,
@@ -650,14 +629,6 @@ query_int64 (GpmJournal *self,
       sqlite3_finalize (stmt);
     }
   return value;
-}
-
-gint64
-gpm_journal_oldest_posted_since (GpmJournal *self,
-                                 gint64      since)
-{
-  g_return_val_if_fail (GPM_IS_JOURNAL (self), 0);
-  return query_int64 (self, "SELECT IFNULL(MIN(posted_at), 0) FROM posts WHERE state = 'posted' AND posted_at >= ?1", since);
 }
 
 GArray *

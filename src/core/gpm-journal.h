@@ -278,16 +278,17 @@ GPtrArray   *gpm_journal_list           (GpmJournal  *self,
 gboolean     gpm_journal_count          (GpmJournal  *self,
                                          guint       *counts,
                                          GError     **error);
-/* Posts marked POSTED at or after @since (Unix seconds): the daily cap. */
-guint        gpm_journal_count_posted_since (GpmJournal *self,
-                                             gint64      since);
-/* The posted_at of the oldest post marked POSTED at or after @since, 0 if none. */
-gint64       gpm_journal_oldest_posted_since (GpmJournal *self,
-                                              gint64      since);
 /* The posted_at (Unix seconds, gint64) of the posts marked POSTED at or
  * after @since: what holds the daily cap (the estimate's). */
 GArray      *gpm_journal_posted_times_since (GpmJournal *self,
                                              gint64      since);
+/* The same of every journal of this one's pod account (this one and the
+ * others in the data folder with the same account, or bound to the same
+ * person on the pod: other takeouts posted into it): what holds the daily
+ * cap, which protects the account, the migrator's and the estimate's. Reads
+ * the other journals read-only (a few files): not on the UI thread. */
+GArray      *gpm_journal_account_posted_times_since (GpmJournal *self,
+                                                     gint64      since);
 /* Moves the posted_at of POSTED rows later than @now (Unix seconds) back
  * to @now: the wall clock was set back since they were sent. Counted as
  * sent now, they hold the daily cap for 24 hours from now, not until the

@@ -156,62 +156,63 @@ gpm_long_post_note (void)
 
 gboolean
 gpm_long_post_fits (const char *text,
-                    guint       max_chars)
+                    gsize       max_bytes)
 {
   g_return_val_if_fail (text != NULL, FALSE);
 
-  return strlen (text) <= GPM_DIASPORA_MAX_TEXT_BYTES && g_utf8_strlen (text, -1) <= (glong) max_chars;
+  return strlen (text) <= max_bytes;
+}
+
+/* Where a byte limit falls: @p, or before it at a character's start. */
+static const char *
+char_start (const char *s,
+            const char *p)
+{
+  while (p > s && (*p & 0xC0) == 0x80)
+    p--;
+  return p;
 }
 
 GStrv
 gpm_long_post_split (const char *markdown,
-                     guint       max_chars)
+                     gsize       max_bytes)
 {
   g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
   const char *end;
   const char *s;
-  glong note_chars;
   gsize note_bytes;
   gboolean first = TRUE;
 
   g_return_val_if_fail (markdown != NULL, NULL);
-  g_return_val_if_fail (max_chars >= 64, NULL);
+  g_return_val_if_fail (max_bytes >= 64, NULL);
 
-  if (gpm_long_post_fits (markdown, max_chars))
+  if (gpm_long_post_fits (markdown, max_bytes))
     {
       g_strv_builder_add (parts, markdown);
       return g_strv_builder_end (parts);
     }
 
-  note_chars = g_utf8_strlen (gpm_long_post_note (), -1) + 2;
   note_bytes = strlen (gpm_long_post_note ()) + 2;
   end = markdown + strlen (markdown);
   s = skip_space (markdown);
   while (*s != '\0')
     {
-      glong limit = first ? MAX ((glong) max_chars - note_chars, 32) : (glong) max_chars;
-      gsize byte_limit = first ? GPM_DIASPORA_MAX_TEXT_BYTES - note_bytes : GPM_DIASPORA_MAX_TEXT_BYTES;
-      glong n_chars = g_utf8_strlen (s, -1);
+      gsize limit = first ? MAX (max_bytes - MIN (note_bytes, max_bytes), 32) : max_bytes;
       const char *lim;
       const char *cut;
       g_autofree char *part = NULL;
 
-      if (n_chars <= limit && (gsize) (end - s) <= byte_limit)
+      if ((gsize) (end - s) <= limit)
         {
           g_autofree char *rest = g_strchomp (g_strdup (s));
 
           g_strv_builder_add (parts, rest);
           break;
         }
-      lim = n_chars > limit ? g_utf8_offset_to_pointer (s, limit) : end;
-      /* within the bytes too (a pod on MySQL), at a character boundary */
-      if ((gsize) (lim - s) > byte_limit)
-        {
-          lim = s + byte_limit;
-          while (lim > s && (*lim & 0xC0) == 0x80)
-            lim--;
-        }
-      cut = find_cut (s, g_utf8_offset_to_pointer (s, g_utf8_strlen (s, lim - s) / 2), lim, end);
+      /* within the bytes (a pod on MySQL; never more characters than
+       * bytes), at a character boundary */
+      lim = char_start (s, s + limit);
+      cut = find_cut (s, char_start (s, s + (lim - s) / 2), lim, end);
       part = g_strchomp (g_strndup (s, cut - s));
       if (first)
         {
@@ -227,13 +228,27 @@ gpm_long_post_split (const char *markdown,
   return g_strv_builder_end (parts);
 }
 
+guint
+gpm_long_post_count_parts (const char *text,
+                           gsize       max_bytes)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (text != NULL, 1);
+
+  /* Rare (a post over 64 KiB): the split itself, so the count is its own */
+  if (gpm_long_post_fits (text, max_bytes))
+    return 1;
+  parts = gpm_long_post_split (text, max_bytes);
+  return g_strv_length (parts);
+}
+
 gboolean
 gpm_long_post_may_be_first (const char *text,
-                            guint       max_chars)
+                            gsize       max_bytes)
 {
   /* A first part is at least half of what fits before the note, less the
    * whitespace at the cut; a quarter leaves room for any translation of
    * the note, and a post that long is rare enough to look again. */
-  return text != NULL && (g_utf8_strlen (text, -1) >= (glong) max_chars / 4 ||
-                          strlen (text) >= GPM_DIASPORA_MAX_TEXT_BYTES / 4);
+  return text != NULL && strlen (text) >= max_bytes / 4;
 }

@@ -156,7 +156,7 @@ continuation_of (GpmMigrator *self,
     }
   if (!g_utf8_validate (text, -1, NULL))
     return parts;
-  split = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_CHARS);
+  split = gpm_long_post_split (text, GPM_DIASPORA_MAX_TEXT_BYTES);
   for (guint i = 1; split[i] != NULL; i++)
     g_ptr_array_add (parts, g_strdup (split[i]));
   return parts;
@@ -180,7 +180,7 @@ _gpm_migrator_post_own_comments (Run     *run,
     return FALSE;
   entry = gpm_journal_lookup (self->journal, key, NULL);
   if (entry == NULL || entry->state != GPM_JOURNAL_STATE_POSTED || entry->guid == NULL ||
-      (self->comments_func == NULL && !gpm_long_post_may_be_first (entry->text, GPM_DIASPORA_MAX_TEXT_CHARS)) ||
+      (self->comments_func == NULL && !gpm_long_post_may_be_first (entry->text, GPM_DIASPORA_MAX_TEXT_BYTES)) ||
       gpm_journal_comments_done (self->journal, key))
     return TRUE;
 

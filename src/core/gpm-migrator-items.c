@@ -168,39 +168,6 @@ _gpm_migrator_dup_missing_takeout (GpmMigrator *self)
   return NULL;
 }
 
-guint
-_gpm_migrator_count_sends (GPtrArray *posts,
-                           GpmPlan   *plan,
-                           gboolean   own_comments,
-                           GArray    *extras)
-{
-  g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
-  guint n = 0;
-
-  if (extras != NULL)
-    g_array_set_size (extras, 0);
-
-  for (guint i = 0; i < posts->len; i++)
-    {
-      GpmPost *post = g_ptr_array_index (posts, i);
-      gboolean is_public = FALSE, all = FALSE;
-
-      g_ptr_array_set_size (aspects, 0);
-      if (gpm_plan_resolve_audience (plan, post, &is_public, aspects, &all, NULL) &&
-          !gpm_plan_is_post_excluded (plan, gpm_journal_post_key (post)))
-        {
-          n++;
-          if (extras != NULL)
-            {
-              guint extra = gpm_plan_post_extra_sends (post, own_comments);
-
-              g_array_append_val (extras, extra);
-            }
-        }
-    }
-  return n;
-}
-
 static GpmMigratorItem *
 make_item (GpmMigrator     *self,
            GpmPost         *post,
@@ -285,11 +252,11 @@ make_item (GpmMigrator     *self,
                    _("The converted text is not valid UTF-8"));
       return item;
     }
-  if (!gpm_long_post_fits (item->text, GPM_DIASPORA_MAX_TEXT_CHARS))
+  if (!gpm_long_post_fits (item->text, GPM_DIASPORA_MAX_TEXT_BYTES))
     {
       /* Moved, not failed: the post up to a boundary under the limit, the
        * rest in the author's own comments under it (gpm-migrator-comments.c). */
-      g_auto(GStrv) parts = gpm_long_post_split (item->text, GPM_DIASPORA_MAX_TEXT_CHARS);
+      g_auto(GStrv) parts = gpm_long_post_split (item->text, GPM_DIASPORA_MAX_TEXT_BYTES);
 
       g_free (item->text);
       item->text = g_strdup (parts[0]);

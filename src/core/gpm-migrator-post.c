@@ -60,8 +60,6 @@ finish_post (Run             *run,
 {
   if (run->n_left > 0)
     run->n_left--;
-  if (state != GPM_JOURNAL_STATE_SKIPPED && run->n_to_send > 0)
-    run->n_to_send--;
   switch (state)
     {
     case GPM_JOURNAL_STATE_POSTED:
@@ -568,8 +566,6 @@ _gpm_migrator_process_post (Run     *run,
       /* Found on the pod while resolving the attempts left by an earlier run. */
       run->n_done++;
       run->n_left--;
-      if (run->n_to_send > 0)
-        run->n_to_send--;
       _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
       return TRUE;
     }

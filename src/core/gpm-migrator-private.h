@@ -99,8 +99,8 @@ typedef struct {
   guint        n_skipped;
   guint        n_failed;
   guint        n_left;
-  guint        n_to_send;        /* of n_left, those the plan sends (not skipped): the ETA's */
-  GArray      *extra_sends;      /* guint per post to send, in order: its sends after it (the ETA's) */
+  GArray      *sends;            /* gpm_plan_dup_sends() of the queue, a guint per post: its last
+                                  * n_left are the time left (the ETA's) */
   gboolean     turn_for_comment; /* the wait for the turn is a comment's: the delay, not the cap */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
@@ -158,14 +158,6 @@ GpmMigratorItem *_gpm_migrator_make_item          (GpmMigrator     *self,
  * gpm_migrator_use_takeout() that cannot be read now (moved, its disk
  * unplugged), else NULL. Any thread. */
 char            *_gpm_migrator_dup_missing_takeout (GpmMigrator    *self);
-/* How many of @posts @plan sends: an audience with somewhere to go, not
- * left out (the rule of _gpm_migrator_make_item(), without reading the
- * posts again). Any thread. @extras (guint, emptied first; may be NULL)
- * gets each such post's sends after it (gpm_plan_post_extra_sends()). */
-guint            _gpm_migrator_count_sends        (GPtrArray       *posts,
-                                                   GpmPlan         *plan,
-                                                   gboolean         own_comments,
-                                                   GArray          *extras);
 /* @posts each once, oldest first (a new array of refs). Any thread. */
 GPtrArray       *_gpm_migrator_sorted_posts       (GPtrArray       *posts);
 

@@ -24,7 +24,7 @@ run_free (Run *run)
   g_clear_object (&run->plan);
   g_clear_pointer (&run->handled, g_hash_table_unref);
   g_clear_pointer (&run->aspect_ids, g_hash_table_unref);
-  g_clear_pointer (&run->extra_sends, g_array_unref);
+  g_clear_pointer (&run->sends, g_array_unref);
   g_clear_pointer (&run->rand, g_rand_free);
   g_clear_error (&run->fatal);
   g_clear_object (&run->self);
@@ -458,12 +458,21 @@ _gpm_migrator_wait_for_turn (Run *run)
            * stops in both cases), and the posts sent after it are dated
            * in the new time. */
           gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
-          guint n = gpm_journal_count_posted_since (self->journal, window);
+          /* the posts the pod account was sent: by this journal and by
+           * the account's others (another takeout into it) */
+          g_autoptr(GArray) times = gpm_journal_account_posted_times_since (self->journal, window);
+          guint n = times->len;
 
           if (n >= cap)
             {
-              gint64 oldest = gpm_journal_oldest_posted_since (self->journal, window);
-              gint64 wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
+              gint64 oldest = G_MAXINT64;
+              gint64 wait;
+
+              /* a time later than now (another journal's, its clock set
+               * back) counts as now, as this journal's (clamped above) */
+              for (guint k = 0; k < n; k++)
+                oldest = MIN (oldest, MIN (g_array_index (times, gint64, k), now / G_USEC_PER_SEC));
+              wait = MAX ((oldest + 24 * 3600 + 1) * G_USEC_PER_SEC - now, G_USEC_PER_SEC);
               g_autofree char *reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Daily limit of %u post reached",
                                                                                         "Daily limit of %u posts reached", cap),
                                                                            cap);
@@ -631,7 +640,8 @@ take_next_plan (Run        *run,
   g_ptr_array_unref (*queue);
   *queue = next;
   run->n_left = next->len;
-  run->n_to_send = _gpm_migrator_count_sends (next, run->plan, self->comments_func != NULL, run->extra_sends);
+  g_clear_pointer (&run->sends, g_array_unref);
+  run->sends = gpm_plan_dup_sends (run->plan, next, NULL, self->comments_func != NULL);
   _gpm_migrator_post_event (run, EVENT_PLAN_APPLIED, NULL, 0, NULL, 0, NULL);
   return TRUE;
 }
@@ -681,7 +691,7 @@ _gpm_migrator_worker (gpointer data)
                 if (self->comments_func == NULL)
                   posted = gpm_journal_lookup (self->journal, gpm_journal_post_key (post), NULL);
                 if (self->comments_func != NULL ||
-                    (posted != NULL && gpm_long_post_may_be_first (posted->text, GPM_DIASPORA_MAX_TEXT_CHARS)))
+                    (posted != NULL && gpm_long_post_may_be_first (posted->text, GPM_DIASPORA_MAX_TEXT_BYTES)))
                   g_ptr_array_add (comments_left, post);
               }
           }
@@ -690,7 +700,8 @@ _gpm_migrator_worker (gpointer data)
       }
   run->n_total = run->posts->len;
   run->n_left = queue->len;
-  run->n_to_send = _gpm_migrator_count_sends (queue, run->plan, self->comments_func != NULL, run->extra_sends);
+  g_clear_pointer (&run->sends, g_array_unref);
+  run->sends = gpm_plan_dup_sends (run->plan, queue, NULL, self->comments_func != NULL);
   _gpm_migrator_post_event (run, EVENT_PROGRESS, NULL, 0, NULL, 0, NULL);
 
   ok = ok && resolve_aspects (run) && _gpm_migrator_resolve_attempts (run);

@@ -167,11 +167,17 @@ compute_eta (Run *run)
   gint64 per_post;
   gint64 eta;
   guint delay, cap;
+  guint from, n_sends = 0;
 
-  /* the posts that will be sent: one the plan skips takes no time */
-  guint n = MIN (run->n_to_send, run->n_left);
-
-  if (n == 0)
+  /* The time left is the queue's: its posts not finished yet (the last
+   * n_left, in order), of them the ones the plan sends (a post skipped as
+   * nothing of the user's own, or without an audience, takes no time) */
+  if (run->sends == NULL)
+    return 0;
+  from = run->sends->len - MIN (run->n_left, run->sends->len);
+  for (guint i = from; i < run->sends->len; i++)
+    n_sends += g_array_index (run->sends, guint, i);
+  if (n_sends == 0)
     return 0;
   g_mutex_lock (&self->mutex);
   delay = self->delay;
@@ -185,23 +191,14 @@ compute_eta (Run *run)
   if (per_post < 0 && delay == 0)
     return -1;
   {
-    /* The schedule of what is left, as the waits will go: the posts to
-     * send are the last @n of extra_sends, each with its comments (the
-     * delay each), the cap counting the posts of the last 24 hours
-     * (gpm_plan_estimate_sends(), the up-front estimate's rule) */
+    /* The schedule of what is left, as the waits will go: the up-front
+     * estimate's own (gpm_plan_estimate_sends()), the cap counting the
+     * posts the pod account was sent in the last 24 hours, by any of its
+     * journals (_gpm_migrator_wait_for_turn()'s) */
     gint64 now = gpm_get_real_time () / G_USEC_PER_SEC;
-    g_autoptr(GArray) recent = cap > 0 ? gpm_journal_posted_times_since (self->journal, now - 24 * 3600) : NULL;
-    const guint *extras = NULL;
-    guint n_sends = n;
+    g_autoptr(GArray) recent = cap > 0 ? gpm_journal_account_posted_times_since (self->journal, now - 24 * 3600) : NULL;
 
-    if (run->extra_sends != NULL && run->extra_sends->len >= n)
-      {
-        extras = &g_array_index (run->extra_sends, guint, run->extra_sends->len - n);
-        for (guint i = 0; i < n; i++)
-          n_sends += extras[i];
-      }
-    eta = gpm_schedule_seconds (delay, cap, n, extras, recent != NULL ? (const gint64 *) (gpointer) recent->data : NULL,
-                                recent != NULL ? recent->len : 0, run->last_post_usec / G_USEC_PER_SEC, now);
+    eta = gpm_plan_estimate_sends (delay, cap, run->sends, from, recent, run->last_post_usec / G_USEC_PER_SEC, now);
     eta += ((gint64) n_sends * MAX (per_post, 0) + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC;
   }
   return eta;
@@ -707,7 +704,6 @@ gpm_migrator_run_async (GpmMigrator         *self,
   g_mutex_unlock (&self->mutex);
   run->aspect_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->rand = g_rand_new ();
-  run->extra_sends = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_object_freeze_notify (G_OBJECT (self));
   set_state (self, GPM_MIGRATOR_STATE_RUNNING);

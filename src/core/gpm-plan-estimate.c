@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "gpm-convert.h"
 #include "gpm-diaspora.h"
+#include "gpm-long-post.h"
 #include "gpm-plan-private.h"
 
 #define SECONDS_PER_DAY 86400
@@ -44,21 +46,40 @@ gpm_plan_estimate (GpmPlan    *self,
   return (gint64) seconds;
 }
 
+/* The most a post's Markdown has per byte of its HTML content: every
+ * character escaped (gpm-convert-escape.c), and the lines after it (tags,
+ * date, link) */
+#define MARKDOWN_GROWTH 2
+#define MARKDOWN_TAIL_BYTES 4096
+
 guint
-gpm_plan_post_extra_sends (GpmPost  *post,
+gpm_plan_post_extra_sends (GpmPlan  *self,
+                           GpmPost  *post,
                            gboolean  own_comments)
 {
-  const char *content = gpm_post_get_content (post);
-  gsize len = strlen (content);
-  guint n = own_comments ? gpm_post_get_n_own_comments (post) : 0;
+  const char *edited;
+  const char *content;
+  guint n;
 
-  /* a byte is at most a character: only a long text is counted */
-  if (len > GPM_DIASPORA_MAX_TEXT_CHARS)
+  g_return_val_if_fail (GPM_IS_PLAN (self), 0);
+  g_return_val_if_fail (GPM_IS_POST (post), 0);
+
+  n = own_comments ? gpm_post_get_n_own_comments (post) : 0;
+  /* A text over the limit goes in parts (gpm_long_post_split(), by the
+   * bytes: a pod on MySQL takes no more, and no pod more characters), the
+   * parts after the post each a send: counted by the split itself, of the
+   * text the migrator sends, the edited one or the content's Markdown.
+   * Only a long content is converted here (a handful in a takeout): a
+   * shorter one cannot make a text over the limit. */
+  edited = gpm_plan_get_post_text (self, gpm_journal_post_key (post));
+  if (edited != NULL)
+    return n + gpm_long_post_count_parts (edited, GPM_DIASPORA_MAX_TEXT_BYTES) - 1;
+  content = gpm_post_get_content (post);
+  if (strlen (content) * MARKDOWN_GROWTH + MARKDOWN_TAIL_BYTES > GPM_DIASPORA_MAX_TEXT_BYTES)
     {
-      glong chars = g_utf8_strlen (content, (gssize) len);
+      g_autofree char *markdown = gpm_convert_html_to_markdown (content, FALSE);
 
-      if (chars > GPM_DIASPORA_MAX_TEXT_CHARS)
-        n += (guint) ((chars - 1) / GPM_DIASPORA_MAX_TEXT_CHARS);
+      n += gpm_long_post_count_parts (markdown, GPM_DIASPORA_MAX_TEXT_BYTES) - 1;
     }
   return n;
 }
@@ -73,28 +94,13 @@ compare_int64 (gconstpointer a,
 }
 
 gint64
-gpm_plan_estimate_sends (GpmPlan      *self,
-                         guint         n_posts,
-                         const guint  *n_extra,
-                         const gint64 *recent,
-                         guint         n_recent,
+gpm_plan_estimate_sends (guint         delay_seconds,
+                         guint         cap,
+                         GArray       *sends,
+                         guint         from,
+                         GArray       *recent,
                          gint64        last_sent,
                          gint64        now)
-{
-  g_return_val_if_fail (GPM_IS_PLAN (self), -1);
-
-  return gpm_schedule_seconds (self->delay, self->max_per_day, n_posts, n_extra, recent, n_recent, last_sent, now);
-}
-
-gint64
-gpm_schedule_seconds (guint         delay_seconds,
-                      guint         cap,
-                      guint         n_posts,
-                      const guint  *n_extra,
-                      const gint64 *recent,
-                      guint         n_recent,
-                      gint64        last_sent,
-                      gint64        now)
 {
   gint64 delay = delay_seconds, t = now, last, end = now;
   guint head = 0, filled = 0;
@@ -103,7 +109,8 @@ gpm_schedule_seconds (guint         delay_seconds,
   last = last_sent > 0 ? MIN (last_sent, now) : G_MININT64;
   if (cap > 0)
     {
-      g_autofree gint64 *sorted = g_memdup2 (recent, sizeof (gint64) * n_recent);
+      guint n_recent = recent != NULL ? recent->len : 0;
+      g_autofree gint64 *sorted = n_recent > 0 ? g_memdup2 (recent->data, sizeof (gint64) * n_recent) : NULL;
 
       ring = g_new0 (gint64, cap);
       if (n_recent > 0)
@@ -115,8 +122,8 @@ gpm_schedule_seconds (guint         delay_seconds,
           filled = MIN (filled + 1, cap);
         }
     }
-  for (guint p = 0; p < n_posts; p++)
-    for (guint s = 0; s <= (n_extra != NULL ? n_extra[p] : 0); s++)
+  for (guint p = from; sends != NULL && p < sends->len; p++)
+    for (guint s = 0; s < g_array_index (sends, guint, p); s++)
       {
         if (last != G_MININT64)
           t = MAX (t, last + delay);
@@ -136,34 +143,43 @@ gpm_schedule_seconds (guint         delay_seconds,
   return end - now;
 }
 
+guint
+gpm_plan_count_sent (GArray *sends,
+                     guint   from)
+{
+  guint n = 0;
+
+  for (guint p = from; sends != NULL && p < sends->len; p++)
+    n += g_array_index (sends, guint, p) > 0;
+  return n;
+}
+
 gint64
 gpm_plan_estimate_run (GpmPlan    *self,
                        GPtrArray  *posts,
                        GpmJournal *journal,
-                       gint64      now)
+                       gint64      now,
+                       guint      *n_posts)
 {
-  g_autoptr(GArray) extras = g_array_sized_new (FALSE, FALSE, sizeof (guint), posts->len);
+  g_autoptr(GArray) sends = NULL;
   g_autoptr(GArray) recent = NULL;
+  g_autoptr(GHashTable) posted = NULL;
   gint64 last = 0;
 
   g_return_val_if_fail (GPM_IS_PLAN (self), -1);
   g_return_val_if_fail (posts != NULL, -1);
 
-  for (guint i = 0; i < posts->len; i++)
-    {
-      guint extra = gpm_plan_post_extra_sends (g_ptr_array_index (posts, i), self->own_comments);
-
-      g_array_append_val (extras, extra);
-    }
   if (journal != NULL)
     {
+      posted = gpm_journal_dup_posted_keys (journal);
       if (self->max_per_day > 0)
-        recent = gpm_journal_posted_times_since (journal, now - SECONDS_PER_DAY);
+        recent = gpm_journal_account_posted_times_since (journal, now - SECONDS_PER_DAY);
       last = gpm_journal_last_posted_at (journal);
     }
-  return gpm_plan_estimate_sends (self, posts->len, (const guint *) (gpointer) extras->data,
-                                  recent != NULL ? (const gint64 *) (gpointer) recent->data : NULL,
-                                  recent != NULL ? recent->len : 0, last, now);
+  sends = gpm_plan_dup_run_sends (self, posts, posted, self->own_comments);
+  if (n_posts != NULL)
+    *n_posts = gpm_plan_count_sent (sends, 0);
+  return gpm_plan_estimate_sends (self->delay, self->max_per_day, sends, 0, recent, last, now);
 }
 
 /* "about 155 days" */

@@ -201,8 +201,6 @@ gpm_plan_count_with_posted (GpmPlan       *self,
           if (fate == FATE_PUBLIC)
             counts->n_public_posted++;
         }
-      else if (fate == FATE_PUBLIC || fate == FATE_LIMITED)
-        counts->n_extra_sends += gpm_plan_post_extra_sends (post, self->own_comments);
       switch (fate)
         {
         case FATE_EXCLUDED:
@@ -273,6 +271,59 @@ gpm_plan_select_posts (GpmPlan   *self,
     }
   g_ptr_array_sort (selected, gpm_plan_compare_posts);
   return selected;
+}
+
+GArray *
+gpm_plan_dup_sends (GpmPlan    *self,
+                    GPtrArray  *posts,
+                    GHashTable *posted,
+                    gboolean    own_comments)
+{
+  GArray *sends = g_array_sized_new (FALSE, TRUE, sizeof (guint), posts != NULL ? posts->len : 0);
+  g_autoptr(GpmConvertSettings) settings = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), sends);
+
+  settings = plan_convert_settings (self);
+  for (guint i = 0; posts != NULL && i < posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (posts, i);
+      const char *key = gpm_journal_post_key (post);
+      guint n = 0;
+
+      /* The migrator's rule (_gpm_migrator_make_item()): an audience with
+       * somewhere to go, not left out, something of the user's own (an
+       * edited text is); the audiences ticked are the caller's choice of
+       * @posts, as they are the migrator's */
+      if (g_hash_table_add (seen, (gpointer) key) &&
+          (posted == NULL || !g_hash_table_contains (posted, key)) &&
+          !g_hash_table_contains (self->excluded, key) &&
+          gpm_plan_resolve_audience (self, post, NULL, NULL, NULL, NULL) &&
+          (g_hash_table_contains (self->texts, key) || !gpm_convert_post_is_nothing_own (post, settings, NULL)))
+        n = 1 + gpm_plan_post_extra_sends (self, post, own_comments);
+      g_array_append_val (sends, n);
+    }
+  return sends;
+}
+
+GArray *
+gpm_plan_dup_run_sends (GpmPlan    *self,
+                        GPtrArray  *posts,
+                        GHashTable *posted,
+                        gboolean    own_comments)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+
+  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
+
+  if (posts == NULL)
+    return g_array_new (FALSE, TRUE, sizeof (guint));
+  /* the posts stay @posts' (the copy keeps its free function otherwise) */
+  sorted = g_ptr_array_copy (posts, NULL, NULL);
+  g_ptr_array_set_free_func (sorted, NULL);
+  g_ptr_array_sort (sorted, gpm_plan_compare_posts);
+  return gpm_plan_dup_sends (self, sorted, posted, own_comments);
 }
 
 GStrv

@@ -217,7 +217,6 @@ typedef struct {
   guint  n_to_send;      /* n_public + n_limited */
   guint  n_posted;       /* of n_to_send, already posted (gpm_plan_count_with_posted()) */
   guint  n_public_posted;  /* of n_posted, the public ones */
-  guint  n_extra_sends;  /* of n_to_send - n_posted: their sends after them (gpm_plan_post_extra_sends()) */
 } GpmPlanCounts;
 void         gpm_plan_count              (GpmPlan       *self,
                                           GPtrArray     *posts,
@@ -256,45 +255,66 @@ gint64       gpm_plan_estimate           (GpmPlan     *self,
                                           guint        n_posts,
                                           GDateTime   *now,
                                           GDateTime  **end);
-/* The migrator's own schedule, send by send: @n_posts posts, each followed
- * by its @n_extra sends (its continuation and the own comments; NULL: none),
- * every send a delay after the one before (after @last_sent, Unix seconds,
- * 0: none), the posts (not the extra sends) at most max-per-day in any 24
- * hours counting @recent (the posted_at of the posts sent before, Unix
- * seconds, any order; later than @now counts as @now). Seconds from @now
- * until the last send. Linear in the sends; no allocation beyond the cap. */
-gint64       gpm_plan_estimate_sends     (GpmPlan      *self,
-                                          guint         n_posts,
-                                          const guint  *n_extra,
-                                          const gint64 *recent,
-                                          guint         n_recent,
-                                          gint64        last_sent,
-                                          gint64        now);
-/* gpm_plan_estimate_sends() at a pace of @delay_seconds and @cap (the
- * migrator's own, which may differ from a plan's). */
-gint64       gpm_schedule_seconds        (guint         delay_seconds,
+/* How long a run takes: the one estimate of the app (the CLI's dry run,
+ * the plan page, the migrator's time left all ask it). @sends (from
+ * gpm_plan_dup_sends(), the one count of what a run sends) from its
+ * element @from on, in the run's order: each post a run sends followed by
+ * its extra sends (the element less one), every send @delay_seconds after
+ * the one before (after @last_sent, Unix seconds, 0: none), the posts (not
+ * their extra sends) at most @cap in any 24 hours (0: no cap) counting
+ * @recent (gint64: the posted_at of the posts the pod account was sent
+ * before, by any journal of it, gpm_journal_account_posted_times_since();
+ * any order; later than @now counts as @now; may be NULL). Seconds from
+ * @now (Unix seconds) until the last send. Linear in the sends; no
+ * allocation beyond the cap. */
+gint64       gpm_plan_estimate_sends     (guint         delay_seconds,
                                           guint         cap,
-                                          guint         n_posts,
-                                          const guint  *n_extra,
-                                          const gint64 *recent,
-                                          guint         n_recent,
+                                          GArray       *sends,
+                                          guint         from,
+                                          GArray       *recent,
                                           gint64        last_sent,
                                           gint64        now);
-/* The sends after @post itself: its own comments (with @own_comments,
- * counted at indexing) and the parts of a text over diaspora*'s limit
- * (from the length of the post's text: the conversion is not run here). */
-guint        gpm_plan_post_extra_sends   (GpmPost      *post,
+/* Of @sends (gpm_plan_dup_sends()) from @from on, the posts a run sends. */
+guint        gpm_plan_count_sent         (GArray       *sends,
+                                          guint         from);
+/* What a run sends of each of @posts, in the order given (the run's:
+ * gpm_plan_compare_posts(), each once): 0 for a post it does not send (no
+ * audience with somewhere to go, left out, nothing of the user's own and
+ * no edited text: the migrator's rule, _gpm_migrator_make_item(); on the
+ * pod already, its key in @posted (may be NULL); or seen before in @posts),
+ * else 1 + gpm_plan_post_extra_sends(). The posts are the ones the run is
+ * given (the ticked audiences'): their audience is not asked again. A new
+ * array of guint, one per post. Any thread; no post is read again. */
+GArray      *gpm_plan_dup_sends          (GpmPlan      *self,
+                                          GPtrArray    *posts,
+                                          GHashTable   *posted,
                                           gboolean      own_comments);
-/* The up-front estimate of a run: @posts are the posts it will send, in
- * the migrator's order (oldest first); each with its extra sends (the own
- * comments with the plan's own-comments option, a long post's parts), the
- * pace counting the posts @journal (may be NULL) has as sent in the last 24
- * hours and its last one. Seconds from @now (Unix seconds). No post is read
- * again: cheap enough for 100,000 posts on any thread. */
+/* gpm_plan_dup_sends() of @posts in any order, duplicates too: of a copy
+ * sorted in the run's order. */
+GArray      *gpm_plan_dup_run_sends      (GpmPlan      *self,
+                                          GPtrArray    *posts,
+                                          GHashTable   *posted,
+                                          gboolean      own_comments);
+/* The sends after @post itself: its own comments (with @own_comments,
+ * counted at indexing) and the parts after the first of a text over
+ * diaspora*'s limit: the split's own count (gpm_long_post_count_parts(),
+ * by the bytes) of the text edited in @self for it, else of its content's
+ * Markdown (converted only when the content is long enough to need it). */
+guint        gpm_plan_post_extra_sends   (GpmPlan      *self,
+                                          GpmPost      *post,
+                                          gboolean      own_comments);
+/* The up-front estimate of a run of @posts (any order; the ones on the pod
+ * by @journal, may be NULL, take no time): gpm_plan_dup_run_sends() with
+ * the plan's own-comments option, then gpm_plan_estimate_sends() at the
+ * plan's pace after @journal's last post, the cap counting the posts its
+ * pod account was sent in the last 24 hours by any of its journals.
+ * Seconds from @now (Unix seconds); @n_posts (may be NULL): the posts it
+ * sends. Reads the journals: not on the UI thread. */
 gint64       gpm_plan_estimate_run       (GpmPlan      *self,
                                           GPtrArray    *posts,
                                           GpmJournal   *journal,
-                                          gint64        now);
+                                          gint64        now,
+                                          guint        *n_posts);
 /* gpm_plan_describe_end() and gpm_plan_describe_estimate() for a run of
  * @n_posts that takes @seconds (gpm_plan_estimate_sends()). */
 char        *gpm_plan_describe_end_seconds (GpmPlan    *self,

@@ -28,7 +28,7 @@ gpm_post_check (GpmPost                  *post,
   gpm_post_begin_full_view (post);
   result = gpm_convert_post (post, settings, takeout ? gpm_convert_takeout_resolver : NULL, takeout);
 
-  if (edited_text != NULL ? !gpm_long_post_fits (edited_text, GPM_DIASPORA_MAX_TEXT_CHARS) : result->too_long)
+  if (edited_text != NULL ? !gpm_long_post_fits (edited_text, GPM_DIASPORA_MAX_TEXT_BYTES) : result->too_long)
     warnings |= GPM_POST_WARNING_TOO_LONG;
   if (result->nothing_own && edited_text == NULL)
     warnings |= GPM_POST_WARNING_NOTHING_OWN;

@@ -501,21 +501,18 @@ show_duration (GpmMigratePage      *self,
     }
   else
     {
-      /* What the run will wait: the posts' own comments and long posts'
-       * parts (counted with the posts; their sum spread evenly, which
-       * moves only where a day's batch ends under a cap), the posts sent
-       * in the last 24 hours holding today's cap (read with the journal) */
-      g_autofree guint *extras = g_new0 (guint, n_left);
+      /* The one estimate (the CLI's dry run's, the migrator's time left
+       * at its start): each post's own comments and long post's parts
+       * (gpm_plan_dup_run_sends(), with the count), the posts the pod
+       * account was sent in the last 24 hours, by any of its journals,
+       * holding today's cap (read with the journal) */
       gint64 seconds;
       g_autofree char *end = NULL;
       g_autofree char *pace = gpm_plan_describe_pace (plan, n_left);
       g_autofree char *takes = NULL;
 
-      for (guint i = 0; i < n_left; i++)
-        extras[i] = counts->n_extra_sends / n_left + (i < counts->n_extra_sends % n_left);
-      seconds = gpm_plan_estimate_sends (plan, n_left, extras,
-                                         self->recent_posted != NULL ? (const gint64 *) (gpointer) self->recent_posted->data : NULL,
-                                         self->recent_posted != NULL ? self->recent_posted->len : 0,
+      seconds = gpm_plan_estimate_sends (gpm_plan_get_delay (plan), gpm_plan_get_max_per_day (plan),
+                                         self->shown_sends, 0, self->recent_posted,
                                          self->last_posted_at, g_date_time_to_unix (now));
       duration = gpm_plan_describe_seconds (plan, n_left, seconds, now);
       end = gpm_plan_describe_end_seconds (plan, n_left, seconds, now);
@@ -550,6 +547,7 @@ typedef struct {
   guint       serial;
   GpmPlanCounts counts;
   GHashTable *left;     /* dup_left_per_audience() */
+  GArray     *sends;    /* gpm_plan_dup_run_sends(): the duration's */
 } Count;
 
 static void
@@ -559,6 +557,7 @@ count_free (Count *count)
   g_clear_pointer (&count->posts, g_ptr_array_unref);
   g_clear_pointer (&count->posted, g_hash_table_unref);
   g_clear_pointer (&count->left, g_hash_table_unref);
+  g_clear_pointer (&count->sends, g_array_unref);
   g_free (count);
 }
 
@@ -574,6 +573,7 @@ count_thread (GTask        *task,
    * never changed, on the main thread */
   gpm_plan_count_with_posted (count->plan, count->posts, count->posted, &count->counts);
   count->left = dup_left_per_audience (count->plan, count->posts, count->posted);
+  count->sends = gpm_plan_dup_run_sends (count->plan, count->posts, count->posted, gpm_plan_get_own_comments (count->plan));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -593,6 +593,8 @@ counted_cb (GObject      *source,
    * (_gpm_migrate_page_update_duration() started none): the page's pace */
   gpm_plan_set_delay (count->plan, gpm_plan_get_delay (self->plan));
   gpm_plan_set_max_per_day (count->plan, gpm_plan_get_max_per_day (self->plan));
+  g_clear_pointer (&self->shown_sends, g_array_unref);
+  self->shown_sends = g_steal_pointer (&count->sends);
   show_statement (self, count->plan, &count->counts, count->left);
 }
 
@@ -618,6 +620,8 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
       g_autoptr(GHashTable) left = dup_left_per_audience (plan, self->posts, self->posted);
 
       gpm_plan_count_with_posted (plan, self->posts, self->posted, &counts);
+      g_clear_pointer (&self->shown_sends, g_array_unref);
+      self->shown_sends = gpm_plan_dup_run_sends (plan, self->posts, self->posted, gpm_plan_get_own_comments (plan));
       show_statement (self, plan, &counts, left);
       return;
     }

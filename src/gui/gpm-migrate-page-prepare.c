@@ -30,7 +30,7 @@ typedef struct {
   guint       pending;
   GpmJournal *journal;
   GHashTable *posted;       /* keys of the POSTED rows */
-  GArray     *recent;       /* gint64: their posted_at within 24 hours */
+  GArray     *recent;       /* gint64: the account's posted_at within 24 hours */
   gint64      last_posted_at;
   GpmPlan    *saved;        /* the plan kept in the journal, if any */
   GPtrArray  *aspects;
@@ -83,7 +83,8 @@ open_journal_thread (GTask        *task,
   /* What the statement says is already there (p is read once this returns) */
   p->posted = gpm_journal_dup_posted_keys (journal);
   p->last_posted_at = gpm_journal_last_posted_at (journal);
-  p->recent = gpm_journal_posted_times_since (journal, gpm_get_real_time () / G_USEC_PER_SEC - 24 * 3600);
+  /* the daily cap is the pod account's: every journal of it counts */
+  p->recent = gpm_journal_account_posted_times_since (journal, gpm_get_real_time () / G_USEC_PER_SEC - 24 * 3600);
   p->saved = gpm_plan_load (journal, &plan_error);
   if (plan_error != NULL)
     g_message ("%s", plan_error->message);
@@ -359,6 +360,7 @@ gpm_migrate_page_prepare_async (GpmMigratePage      *self,
   g_clear_pointer (&self->journal, gpm_object_unref_in_worker);
   g_clear_pointer (&self->posted, g_hash_table_unref);
   g_clear_pointer (&self->recent_posted, g_array_unref);
+  g_clear_pointer (&self->shown_sends, g_array_unref);
   self->last_posted_at = 0;
   self->delay = gpm_plan_get_delay (self->plan);
 

@@ -73,7 +73,8 @@ struct _GpmMigratePage
   GPtrArray      *all_posts;   /* every post of the takeout */
   GPtrArray      *posts;       /* the ticked audiences' posts: what a run is given */
   GHashTable     *posted;      /* keys POSTED in the journal when the plan was made */
-  GArray         *recent_posted;  /* gint64: their posted_at within 24 hours then (the estimate's cap) */
+  GArray         *recent_posted;  /* gint64: the posted_at within 24 hours then of the posts the pod
+                                   * account was sent, by any of its journals (the estimate's cap) */
   gint64          last_posted_at; /* the latest posted_at then, 0: none */
   GPtrArray      *scopes;      /* PrivateScope*, not people */
   GPtrArray      *people;      /* PrivateScope*, people */
@@ -88,6 +89,7 @@ struct _GpmMigratePage
   guint           count_serial;     /* the statement's latest count (-plan.c): older ones are dropped */
   gboolean        counted;          /* shown_counts holds the last count shown */
   GpmPlanCounts   shown_counts;
+  GArray         *shown_sends;      /* gpm_plan_dup_run_sends() of that count: the duration's */
   GCancellable   *cancellable;
   GTask          *prepare_task;  /* the prepare in progress, if any */
   GTask          *select_task;   /* the latest ticks' posts being chosen (-audiences.c), if any */

@@ -241,6 +241,7 @@ gpm_migrate_page_dispose (GObject *object)
   g_clear_pointer (&self->all_posts, g_ptr_array_unref);
   g_clear_pointer (&self->posted, g_hash_table_unref);
   g_clear_pointer (&self->recent_posted, g_array_unref);
+  g_clear_pointer (&self->shown_sends, g_array_unref);
   g_clear_pointer (&self->left_counts, g_hash_table_unref);
   g_clear_object (&self->plan);
   g_clear_pointer (&self->scopes, g_ptr_array_unref);

@@ -259,7 +259,7 @@ _gpm_preview_append_diaspora_body (GString                  *html,
   const char *pod_address = NULL;
   gboolean any_photo = FALSE;
   /* over diaspora*'s limit: the post as it is sent, the rest as comments */
-  g_auto(GStrv) parts = gpm_long_post_split (result->markdown, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_auto(GStrv) parts = gpm_long_post_split (result->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
 
   g_string_append_printf (html, "<header><span class=\"author\">%s</span><span class=\"date\">%s</span></header>",
                           name, _("on diaspora*"));
