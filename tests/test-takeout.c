@@ -490,7 +490,8 @@ check_media_resolution (GpmGenManifest *m)
     g_ptr_array_add (strv, g_ptr_array_index (m->paths, k));
   g_ptr_array_add (strv, NULL);
   import = gpm_import_new ((const char * const *) strv->pdata);
-  gpm_import_set_max_json_size (import, m->json_limit);
+  if (m->json_limit)
+    gpm_import_set_max_json_size (import, m->json_limit);
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
   takeout = gpm_import_get_takeout (import);
@@ -1723,6 +1724,82 @@ test_mojibake_names (void)
     }
 }
 
+/* A takeout extracted and zipped again by another tool keeps its posts
+ * and photos. Both tools write names that libarchive reads otherwise than
+ * the bytes say, so the load pass's names and the names found when an
+ * entry is opened again (the posts' attachments, the photos) must be made
+ * the same way, or every post loses its link, photos and reshare:
+ *  - "windows": PowerShell's Compress-Archive (Microsoft.PowerShell.Archive
+ *    before 1.2.3.0, the one Windows PowerShell 5.1 ships) separates folders
+ *    with '\' (PowerShell/Microsoft.PowerShell.Archive#48, and
+ *    libarchive/libarchive#970, which made libarchive read such names with
+ *    '/': libarchive/archive_read_support_format_zip.c, "Windows archivers
+ *    sometimes use backslash as the directory separator");
+ *  - "mac": a folder on a Mac's HFS+ has its names in NFD ("u" + U+0308 for
+ *    "ü"), and so does a zip made of it, where the posts' localFilePaths are
+ *    NFC; libarchive reads UTF-8 names as NFC (libarchive/archive_string.c,
+ *    "translate NFD characters to NFC ones", not on Apple).
+ * The posts' localFilePaths (NFC, '/') must find their photos too. */
+static void
+test_rezipped_names (void)
+{
+  static const char * const tools[] = { "windows", "mac" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tools); t++)
+    {
+      g_autofree char *dir = g_build_filename (tmp_root, "rezip", tools[t], NULL);
+      g_autoptr(GpmGenManifest) m = NULL;
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = NULL;
+      g_autoptr(GError) error = NULL;
+      GpmGenOptions o;
+      guint reread = 0, non_ascii = 0;
+
+      gpm_takeout_gen_options_init (&o);
+      o.seed = 11;
+      o.n_posts = 40;
+      o.media_bytes = 1024 * 1024;
+      o.locale = "de";
+      o.quirks = TRUE;
+      o.bad_cases = FALSE;
+      o.rezip = tools[t];
+      m = gpm_takeout_gen_write (&o, GPM_GEN_FORM_ZIP, dir, &error);
+      g_assert_no_error (error);
+
+      l = load_paths (m->paths, 0, &takeout);
+      g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
+      for (guint k = 0; k < m->entries->len; k++)
+        {
+          GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+          GBytes *loaded;
+          g_autoptr(GBytes) again = NULL;
+
+          /* Listed under the name the takeout meant */
+          g_assert_nonnull (gpm_takeout_lookup (takeout, e->name));
+          for (const char *p = e->name; *p; p++)
+            if ((guchar) *p >= 0x80)
+              {
+                non_ascii++;
+                break;
+              }
+          if (!gpm_takeout_gen_entry_is_delivered (m, e))
+            continue;
+          /* and read again by it, as the attachments and photos are */
+          loaded = g_hash_table_lookup (l->json, e->name);
+          g_assert_nonnull (loaded);
+          again = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_bytes_equal (loaded, again));
+          reread++;
+        }
+      g_assert_cmpuint (reread, >=, 40);
+      g_assert_cmpuint (non_ascii, >, 5);
+
+      /* Every photo found (through the posts read again), none taken wrongly */
+      check_media_resolution (m);
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -1993,6 +2070,7 @@ main (int    argc,
   g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
+  g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);

@@ -286,6 +286,42 @@ gpm_archive_undo_mojibake (const char *name)
   return g_string_free (g_steal_pointer (&bytes), FALSE);
 }
 
+/* @utf8 (taken) as every reader of the takeout names it, whether libarchive
+ * read the name or our own walk of a zip's directory did (the names a load
+ * pass lists must be the names an entry is found by again):
+ *  - a zip name with '\\' and no '/' has its folders separated by '\\':
+ *    Windows archivers write such names (PowerShell's Compress-Archive before
+ *    Microsoft.PowerShell.Archive 1.2.3.0, issue #48 there), and libarchive
+ *    reads them with '/' (archive_read_support_format_zip.c, "Windows
+ *    archivers sometimes use backslash as the directory separator");
+ *  - names in NFC: a folder zipped on a Mac's HFS+ has its names in NFD,
+ *    libarchive reads UTF-8 names as NFC (archive_string.c, "translate NFD
+ *    characters to NFC ones"), and the posts' localFilePaths are NFC. */
+static char *
+canonical_name (char           *utf8,
+                GpmArchiveKind  kind)
+{
+  const char *p;
+
+  if (kind == GPM_ARCHIVE_ZIP && strchr (utf8, '\\') != NULL && strchr (utf8, '/') == NULL)
+    g_strdelimit (utf8, "\\", '/');
+
+  /* Plain ASCII, most names: NFC already. */
+  for (p = utf8; *p && (guchar) *p < 0x80; p++)
+    ;
+  if (*p != '\0')
+    {
+      char *nfc = g_utf8_normalize (utf8, -1, G_NORMALIZE_NFC);
+
+      if (nfc != NULL)
+        {
+          g_free (utf8);
+          utf8 = nfc;
+        }
+    }
+  return utf8;
+}
+
 char *
 gpm_archive_dup_utf8_name (const char     *raw,
                            GpmArchiveKind  kind)
@@ -295,7 +331,7 @@ gpm_archive_dup_utf8_name (const char     *raw,
   if (g_utf8_validate (raw, -1, NULL))
     {
       utf8 = gpm_archive_undo_mojibake (raw);
-      return utf8 ? utf8 : g_strdup (raw);
+      return canonical_name (utf8 ? utf8 : g_strdup (raw), kind);
     }
 
   /* No UTF-8 flag and not UTF-8: zip tools wrote the legacy DOS code
@@ -304,7 +340,7 @@ gpm_archive_dup_utf8_name (const char     *raw,
                     NULL, NULL, NULL);
   if (utf8 == NULL)
     utf8 = g_utf8_make_valid (raw, -1);
-  return utf8;
+  return canonical_name (utf8, kind);
 }
 
 char *
