@@ -125,6 +125,64 @@ test_post_acl_kinds (void)
   g_assert_cmpstr (gpm_post_get_event (post)->name, ==, "Party");
 }
 
+/* ACL shapes real takeouts have that Part IV's script never saw
+ * (FiXato/Plexodus-Tools: activity_data_structure.md lists every key of a
+ * whole 2011–2019 archive; bin/generate_html_for_takeout_post.sh sorts real
+ * posts by them): each keeps who the post was for, or says it is unknown. */
+static void
+test_post_acl_real_shapes (void)
+{
+  static const struct {
+    const char *acl;
+    const char *keys;      /* the scopes' keys, in order, space-separated */
+    gboolean    warned;    /* "names nobody it was shared with" */
+  } cases[] = {
+    /* postAcl.collectionAcl.users[]: a collection shared with people; they
+     * were dropped, so the collection's people were not offered */
+    { "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Family\"},"
+      " \"users\": [{\"resourceName\": \"users/7\", \"displayName\": \"Bob\"}, {\"resourceName\": \"users/8\"}]}}",
+      "collections/c1 users/7 users/8", FALSE },
+    /* postAcl.isLegacyAcl alone: no audience, so never selectable; it was
+     * not even said */
+    { "{\"isLegacyAcl\": true}", "", TRUE },
+    { "{\"isLegacyAcl\": true, \"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
+      "CIRCLES", FALSE },
+    /* visibleToStandardAcl with neither circles nor people (the script's
+     * "circle_and_userless" case) */
+    { "{\"visibleToStandardAcl\": {}}", "", TRUE },
+    /* a deleted community has no name (the script's
+     * NAMELESS_OR_DELETED_COMMUNITY) */
+    { "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/5\"}}}", "communities/5", FALSE },
+    /* the flags next to an audience change nothing */
+    { "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isPublic\": true,"
+      " \"isDomainRestricted\": false}", "PUBLIC", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"2018-01-01 00:00:00+0000\", "
+                                               "\"resourceName\": \"users/1/posts/x\", \"content\": \"hi\", "
+                                               "\"postAcl\": %s}", cases[i].acl);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = gpm_post_new_from_data ("x.json", json, -1, &error);
+      g_autoptr(GString) keys = g_string_new (NULL);
+      GPtrArray *scopes, *warnings;
+      gboolean warned = FALSE;
+
+      g_assert_no_error (error);
+      scopes = gpm_post_get_scopes (post);
+      for (guint k = 0; k < scopes->len; k++)
+        g_string_append_printf (keys, "%s%s", k ? " " : "", gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+      g_assert_cmpstr (keys->str, ==, cases[i].keys);
+      warnings = gpm_post_get_warnings (post);
+      for (guint w = 0; w < warnings->len; w++)
+        warned |= strstr (g_ptr_array_index (warnings, w), "names nobody") != NULL;
+      g_assert_cmpint (warned, ==, cases[i].warned);
+      if (!cases[i].warned)
+        g_assert_cmpuint (warnings->len, ==, 0);
+    }
+}
+
 static void
 test_post_bad_input (void)
 {
@@ -378,6 +436,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/post/simple", test_post_simple);
   g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
+  g_test_add_func ("/post/acl-real-shapes", test_post_acl_real_shapes);
   g_test_add_func ("/post/bom", test_post_bom);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
   g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);

@@ -378,6 +378,7 @@ gpm_scope_parse_acl (const char *data,
 {
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
   GpmJsonMember acl = { 0 };
+  GpmJsonMember collection_users = { 0 };
   GpmJsonMember community_users = { 0 };
   AclState st = { 0 };
 
@@ -408,10 +409,17 @@ gpm_scope_parse_acl (const char *data,
         add_users (result, &v[1], "visibleToStandardAcl", warnings);
     }
 
-  /* Post is part of a collection (could be public or private). */
+  /* Post is part of a collection (could be public or private). Part IV
+   * reads no people there, but real takeouts have them as they have them
+   * under communityAcl (postAcl.collectionAcl.users[], in the keys of a
+   * whole 2011–2019 archive: FiXato/Plexodus-Tools,
+   * activity_data_structure.md): a private collection shared with people. */
   if (st.found & (1u << ACL_COLLECTION))
-    add_container (result, &st.member[ACL_COLLECTION], "collectionAcl", "collection",
-                   GPM_SCOPE_COLLECTION, NULL, warnings);
+    {
+      add_container (result, &st.member[ACL_COLLECTION], "collectionAcl", "collection",
+                     GPM_SCOPE_COLLECTION, &collection_users, warnings);
+      add_users (result, &collection_users, "collectionAcl", warnings);
+    }
 
   /* Post is part of a community (could be public or closed). */
   if (st.found & (1u << ACL_COMMUNITY))
@@ -433,7 +441,11 @@ gpm_scope_parse_acl (const char *data,
           (const char *) g_ptr_array_index (st.unknown, i));
   g_clear_pointer (&st.unknown, g_ptr_array_unref);
 
-  if (result->len == 0 && !(st.found & (1u << ACL_LEGACY)))
+  /* isLegacyAcl says how Google+ kept the ACL, not who saw the post: with
+   * nothing else the post has no audience to be selected by, which is said
+   * (FiXato/Plexodus-Tools, bin/generate_html_for_takeout_post.sh, reads
+   * no audience from it either). */
+  if (result->len == 0)
     warn (warnings, _("the archive names nobody it was shared with"));
 
   return result;
