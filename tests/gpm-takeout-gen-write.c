@@ -128,7 +128,9 @@ write_folder_file (Sink     *s,
                    guint64  *rng,
                    GError  **error)
 {
-  g_autofree char *path = g_build_filename (s->root, f->entry.name, NULL);
+  /* "mac": the folder copied from a Mac's HFS+, its names in NFD */
+  g_autofree char *nfd = g_strcmp0 (s->rezip, "mac") == 0 ? g_utf8_normalize (f->entry.name, -1, G_NORMALIZE_NFD) : NULL;
+  g_autofree char *path = g_build_filename (s->root, nfd ? nfd : f->entry.name, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
   FILE *fp;
 

@@ -102,7 +102,8 @@ typedef struct {
                                 * (the manifest keeps the names the reader must
                                 * report): NULL; "windows", PowerShell's
                                 * Compress-Archive ('\\' separates folders);
-                                * "mac", a Mac's HFS+ (names in NFD) */
+                                * "mac", a Mac's HFS+ (names in NFD; a folder's
+                                * too: the takeout extracted on a Mac) */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

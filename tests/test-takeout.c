@@ -1800,6 +1800,97 @@ test_rezipped_names (void)
     }
 }
 
+/* A takeout extracted on a Mac's HFS+ and copied over: the files' names
+ * are NFD on disk ("e" + U+0301 for "é"), the posts' localFilePaths NFC
+ * (the folder form of GpmGenOptions.rezip "mac"; see
+ * test_rezipped_names() for the sources). The names are the takeout's
+ * (NFC), the files opened by their names on disk, and a photo without a
+ * sidecar is found by its path as well as one with a sidecar is. */
+static void
+test_nfd_folder (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_root, "nfd-folder", NULL);
+  g_autoptr(GpmGenManifest) m = NULL;
+  g_autoptr(GError) error = NULL;
+  GpmGenOptions o;
+  guint non_ascii = 0, plain = 0, plain_non_ascii = 0;
+
+  gpm_takeout_gen_options_init (&o);
+  o.seed = 13;
+  o.n_posts = 40;
+  o.media_bytes = 512 * 1024;
+  o.locale = "de";
+  o.quirks = TRUE;
+  o.bad_cases = FALSE;
+  o.rezip = "mac";
+  m = gpm_takeout_gen_write (&o, GPM_GEN_FORM_FOLDER, dir, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(GpmTakeout) takeout = NULL;
+    g_autoptr(Loaded) l = load_paths (m->paths, 0, &takeout);
+
+    g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
+    for (guint k = 0; k < m->entries->len; k++)
+      {
+        GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+        const GpmTakeoutEntry *te = gpm_takeout_lookup (takeout, e->name);
+        g_autoptr(GBytes) again = NULL;
+
+        g_assert_nonnull (te);
+        g_assert_cmpint (gpm_takeout_get_entry_size (takeout, te), ==, e->size);
+        non_ascii += g_utf8_strlen (e->name, -1) != (glong) strlen (e->name);
+        if (!gpm_takeout_gen_entry_is_delivered (m, e))
+          continue;
+        g_assert_nonnull (g_hash_table_lookup (l->json, e->name));
+        again = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+        g_assert_no_error (error);
+      }
+    g_assert_cmpuint (non_ascii, >, 5);
+  }
+  check_media_resolution (m);
+
+  /* Without the sidecars, each photo that is where its post says is found
+   * by that path. */
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+
+      if (e->type == GPM_GEN_FILE_METADATA)
+        {
+          g_autofree char *nfd = g_utf8_normalize (e->name, -1, G_NORMALIZE_NFD);
+          g_autofree char *path = g_build_filename (dir, nfd, NULL);
+          g_assert_cmpint (g_remove (path), ==, 0);
+        }
+    }
+  {
+    g_autoptr(GpmTakeout) takeout = NULL;
+    g_autoptr(Loaded) l = load_paths (m->paths, 0, &takeout);
+
+    for (guint k = 0; k < m->entries->len; k++)
+      {
+        GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+
+        for (guint j = 0; e->media_refs != NULL && j < e->media_refs->len; j++)
+          {
+            GpmGenMediaRef *ref = g_ptr_array_index (e->media_refs, j);
+            const GpmTakeoutEntry *found;
+            g_autofree char *found_name = NULL;
+
+            if (ref->quirk != NULL || ref->expected == NULL || ref->link || ref->local_file_path == NULL)
+              continue;
+            found = gpm_takeout_find_media (takeout, e->name, ref->local_file_path, ref->url);
+            found_name = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+            g_assert_cmpstr (found_name, ==, ref->expected);
+            plain++;
+            plain_non_ascii += g_utf8_strlen (ref->local_file_path, -1) != (glong) strlen (ref->local_file_path);
+          }
+      }
+  }
+  g_assert_cmpuint (plain, >=, 3);
+  g_assert_cmpuint (plain_non_ascii, >=, 1);
+}
+
 static void
 test_cancel (void)
 {
@@ -2071,6 +2162,7 @@ main (int    argc,
   g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
   g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
+  g_test_add_func ("/takeout/nfd-folder", test_nfd_folder);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);

@@ -286,6 +286,23 @@ gpm_archive_undo_mojibake (const char *name)
   return g_string_free (g_steal_pointer (&bytes), FALSE);
 }
 
+char *
+gpm_archive_dup_nfc (const char *utf8)
+{
+  const char *p;
+  char *nfc;
+
+  /* Plain ASCII, most names: NFC already. */
+  for (p = utf8; *p && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    return NULL;
+  nfc = g_utf8_normalize (utf8, -1, G_NORMALIZE_NFC);
+  if (nfc != NULL && strcmp (nfc, utf8) == 0)
+    g_clear_pointer (&nfc, g_free);
+  return nfc;
+}
+
 /* @utf8 (taken) as every reader of the takeout names it, whether libarchive
  * read the name or our own walk of a zip's directory did (the names a load
  * pass lists must be the names an entry is found by again):
@@ -301,23 +318,15 @@ static char *
 canonical_name (char           *utf8,
                 GpmArchiveKind  kind)
 {
-  const char *p;
+  char *nfc;
 
   if (kind == GPM_ARCHIVE_ZIP && strchr (utf8, '\\') != NULL && strchr (utf8, '/') == NULL)
     g_strdelimit (utf8, "\\", '/');
 
-  /* Plain ASCII, most names: NFC already. */
-  for (p = utf8; *p && (guchar) *p < 0x80; p++)
-    ;
-  if (*p != '\0')
+  if ((nfc = gpm_archive_dup_nfc (utf8)) != NULL)
     {
-      char *nfc = g_utf8_normalize (utf8, -1, G_NORMALIZE_NFC);
-
-      if (nfc != NULL)
-        {
-          g_free (utf8);
-          utf8 = nfc;
-        }
+      g_free (utf8);
+      utf8 = nfc;
     }
   return utf8;
 }
