@@ -1891,6 +1891,55 @@ test_nfd_folder (void)
   g_assert_cmpuint (plain_non_ascii, >=, 1);
 }
 
+/* A takeout of a community's owner or moderator has the Google+
+ * Communities export beside the Stream: the community's posts, whoever
+ * wrote them, one JSON file each like the Stream's
+ * ("Takeout/Google+ Communities/NAME/Posts/", FiXato/Plexodus-Tools,
+ * bin/get_all_public_post_urls.sh; Members.vcf beside them,
+ * codekaar/google-plus-migration, Migration.php). Such a post was read as
+ * the user's own, and selected with the community (essentially public):
+ * somebody else's post reposted under the user's name. It is left out,
+ * and said. */
+static void
+test_communities_export (void)
+{
+  static const char *mine =
+    "{\"creationTime\": \"2018-01-01 10:00:00+0000\", \"author\": {\"displayName\": \"Me\", \"resourceName\": \"users/1\"},"
+    " \"content\": \"mine\", \"resourceName\": \"users/1/posts/a\","
+    " \"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/77\", \"displayName\": \"Linux Users\"}}}}";
+  static const char *theirs =
+    "{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"author\": {\"displayName\": \"Somebody Else\", \"resourceName\": \"users/999\"},"
+    " \"content\": \"theirs\", \"resourceName\": \"users/999/posts/b\","
+    " \"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/77\", \"displayName\": \"Linux Users\"}}, \"isPublic\": true}}";
+  g_autofree char *root = g_build_filename (tmp_root, "communities", NULL);
+  g_autofree char *stream = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+  g_autofree char *community = g_build_filename (root, "Takeout", "Google+ Communities", "Linux Users", NULL);
+  g_autofree char *community_posts = g_build_filename (community, "Posts", NULL);
+  g_autofree char *mine_path = g_build_filename (stream, "20180101 - mine.json", NULL);
+  g_autofree char *theirs_path = g_build_filename (community_posts, "20180102 - theirs.json", NULL);
+  g_autofree char *members = g_build_filename (community, "Members.vcf", NULL);
+  const char *paths[] = { root, NULL };
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *posts;
+
+  g_assert_cmpint (g_mkdir_with_parents (stream, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (community_posts, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (mine_path, mine, -1, NULL));
+  g_assert_true (g_file_set_contents (theirs_path, theirs, -1, NULL));
+  g_assert_true (g_file_set_contents (members, "BEGIN:VCARD\r\nFN:Somebody Else\r\nEND:VCARD\r\n", -1, NULL));
+
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  posts = gpm_import_get_posts (import);
+  g_assert_cmpuint (posts->len, ==, 1);
+  g_assert_cmpstr (gpm_post_get_content (g_ptr_array_index (posts, 0)), ==, "mine");
+  g_assert_true (has_problem_about (gpm_import_get_problems (import),
+                                    "Takeout/Google+ Communities/Linux Users/Posts/20180102 - theirs.json",
+                                    "Google+ Communities export"));
+}
+
 static void
 test_cancel (void)
 {
@@ -2163,6 +2212,7 @@ main (int    argc,
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
   g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
   g_test_add_func ("/takeout/nfd-folder", test_nfd_folder);
+  g_test_add_func ("/takeout/communities-export", test_communities_export);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);

@@ -339,6 +339,28 @@ gpm_import_set_post_hook (GpmImportPostHook hook,
   g_atomic_pointer_set (&post_hook, hook);
 }
 
+/* Whether @name is in the Google+ Communities export that a takeout has
+ * beside the Stream when its owner owned or moderated a community: the
+ * community's posts, one JSON file each as the Stream's, in
+ * "Takeout/Google+ Communities/NAME/Posts/" (FiXato/Plexodus-Tools,
+ * bin/get_all_public_post_urls.sh; its members in Members.vcf beside them,
+ * codekaar/google-plus-migration, Migration.php). Anybody's posts: reposted
+ * they would be the user's, and the user's own are in the Stream anyway. */
+static gboolean
+in_communities_export (const char *name)
+{
+  static const char folder[] = "Google+ Communities";
+  const char *p = name;
+
+  while ((p = strstr (p, folder)) != NULL)
+    {
+      if ((p == name || p[-1] == '/') && p[strlen (folder)] == '/')
+        return TRUE;
+      p += strlen (folder);
+    }
+  return FALSE;
+}
+
 static void
 parse_one (LoadState *state,
            ParseJob  *job)
@@ -346,6 +368,14 @@ parse_one (LoadState *state,
   GpmImport *self = state->self;
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
+
+  if (post != NULL && self->takeout != NULL && in_communities_export (job->name))
+    {
+      g_clear_object (&post);
+      g_set_error_literal (&error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_OWN,
+                           _("a post of the Google+ Communities export (the posts of a community you owned "
+                             "or moderated, whoever wrote them), not of your own stream: left out"));
+    }
 
   /* The index keeps what it needs; the JSON is read again when wanted:
    * a listed file from its path, its attachments relative to it. */

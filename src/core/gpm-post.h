@@ -17,6 +17,7 @@ typedef enum {
   GPM_POST_ERROR_SYNTAX,     /* malformed or truncated JSON */
   GPM_POST_ERROR_NOT_A_POST, /* valid JSON, but not a post object */
   GPM_POST_ERROR_NO_ACL,     /* a post without postAcl */
+  GPM_POST_ERROR_NOT_OWN,    /* a post of the Google+ Communities export: anybody's */
 } GpmPostError;
 GQuark gpm_post_error_quark (void);
 
