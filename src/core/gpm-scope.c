@@ -251,14 +251,15 @@ add_users (GPtrArray           *result,
 }
 
 /* The ACL keys Part IV handles, and those it ignores knowingly. */
-enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, N_ACL_KEYS_READ };
+enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, ACL_DOMAIN, N_ACL_KEYS_READ };
 static const char * const known_acl_keys[] = {
   [ACL_STANDARD] = "visibleToStandardAcl",
   [ACL_COLLECTION] = "collectionAcl",
   [ACL_COMMUNITY] = "communityAcl",
   [ACL_EVENT] = "eventAcl",
   [ACL_LEGACY] = "isLegacyAcl",
-  "isPublic", "isDomainRestricted", NULL
+  [ACL_DOMAIN] = "isDomainRestricted",
+  "isPublic", NULL
 };
 
 /* A collection, community or event: postAcl.@acl_key.@member.
@@ -347,6 +348,7 @@ typedef struct {
   GPtrArray     *unknown;   /* char *, made when the first one comes */
   GpmJsonMember  member[N_ACL_KEYS_READ];
   guint32        found;
+  gboolean       domain_public;  /* a PUBLIC left out: isDomainRestricted */
 } AclState;
 
 static void
@@ -398,6 +400,8 @@ gpm_scope_parse_acl (const char *data,
   /* Post is public or has a visibility defined by circles and/or users. */
   if ((st.found & (1u << ACL_STANDARD)) && st.member[ACL_STANDARD].type == '{')
     {
+      guint before = result->len;
+
       static const char * const keys[] = { "circles", "users", NULL };
       CirclesState circles = { result, warnings };
       GpmJsonMember v[2];
@@ -407,6 +411,21 @@ gpm_scope_parse_acl (const char *data,
         gpm_json_span_foreach_element (&v[0], on_circle, &circles);
       if (found & 2)
         add_users (result, &v[1], "visibleToStandardAcl", warnings);
+
+      /* isDomainRestricted: a G Suite account's post kept inside its
+       * organisation; "public" there was everyone in the domain, never the
+       * public (Google+ Domains API, Acl.domainRestricted: "whether access
+       * is restricted to the domain"; googleapis/google-api-php-client#1340:
+       * a public post with it set showed no "Public"). Real takeouts have
+       * the key (FiXato/Plexodus-Tools, activity_data_structure.md). Such a
+       * post must not go out publicly: its PUBLIC is left out, and said. */
+      if ((st.found & (1u << ACL_DOMAIN)) && st.member[ACL_DOMAIN].type == 't')
+        for (guint i = before; i < result->len; i++)
+          if (((GpmScope *) g_ptr_array_index (result, i))->kind == GPM_SCOPE_PUBLIC)
+            {
+              g_ptr_array_remove_index (result, i--);
+              st.domain_public = TRUE;
+            }
     }
 
   /* Post is part of a collection (could be public or private). Part IV
@@ -445,7 +464,10 @@ gpm_scope_parse_acl (const char *data,
    * nothing else the post has no audience to be selected by, which is said
    * (FiXato/Plexodus-Tools, bin/generate_html_for_takeout_post.sh, reads
    * no audience from it either). */
-  if (result->len == 0)
+  if (st.domain_public)
+    warn (warnings, _("it was shared with everyone in your organisation (your G Suite domain), not publicly, "
+                      "so it is not counted as public"));
+  else if (result->len == 0)
     warn (warnings, _("the archive names nobody it was shared with"));
 
   return result;
