@@ -1724,6 +1724,39 @@ test_mojibake_names (void)
     }
 }
 
+/* Names as libarchive makes them (test_rezipped_names() for why): NFC,
+ * a zip's '\\' as '/' when the name has no '/'; names already so, most of
+ * them, are taken as they are (gpm_archive_dup_nfc() returns NULL). */
+static void
+test_canonical_names (void)
+{
+  static const struct { const char *in; GpmArchiveKind kind; const char *out; } cases[] = {
+    { "Gru\xcc\x88\xc3\x9f" "e.json", GPM_ARCHIVE_ZIP, "Grüße.json" },          /* HFS+ NFD */
+    { "\xe3\x81\x8b\xe3\x82\x99.jpg", GPM_ARCHIVE_TAR, "が.jpg" },                 /* か + U+3099 */
+    { "\xe2\x84\xa6.jpg", GPM_ARCHIVE_ZIP, "\xce\xa9.jpg" },                           /* OHM SIGN → Ω */
+    { "Caf\xc3\xa9.jpg", GPM_ARCHIVE_ZIP, "Café.jpg" },
+    { "東京タワー.jpg", GPM_ARCHIVE_ZIP, "東京タワー.jpg" },
+    { "Привет, мир.json", GPM_ARCHIVE_ZIP, "Привет, мир.json" },
+    { "Takeout\\Google+ Stream\\Posts\\a.json", GPM_ARCHIVE_ZIP, "Takeout/Google+ Stream/Posts/a.json" },
+    { "Takeout/Posts/a\\b.json", GPM_ARCHIVE_ZIP, "Takeout/Posts/a\\b.json" },       /* has '/': kept */
+    { "Takeout\\a.json", GPM_ARCHIVE_TAR, "Takeout\\a.json" },                      /* a tar's name */
+  };
+  static const char * const already[] = { "plain.json", "Grüße.json", "東京.jpg", "한국어.jpg", "Ærø.jpg" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *got = gpm_archive_dup_utf8_name (cases[k].in, cases[k].kind);
+      g_assert_cmpstr (got, ==, cases[k].out);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (already); k++)
+    {
+      g_autofree char *nfc = g_utf8_normalize (already[k], -1, G_NORMALIZE_NFC);
+      g_autofree char *got = gpm_archive_dup_nfc (already[k]);
+      g_assert_cmpstr (nfc, ==, already[k]);
+      g_assert_null (got);
+    }
+}
+
 /* A takeout extracted and zipped again by another tool keeps its posts
  * and photos. Both tools write names that libarchive reads otherwise than
  * the bytes say, so the load pass's names and the names found when an
@@ -2210,6 +2243,7 @@ main (int    argc,
   g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
+  g_test_add_func ("/takeout/canonical-names", test_canonical_names);
   g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
   g_test_add_func ("/takeout/nfd-folder", test_nfd_folder);
   g_test_add_func ("/takeout/communities-export", test_communities_export);
