@@ -1973,6 +1973,62 @@ test_communities_export (void)
                                     "Google+ Communities export"));
 }
 
+/* Profile and scrapbook (cover) photos: the post names
+ * "../Photos/Profile photos/photo.jpg", the takeout has it in
+ * "Photos/Miscellaneous Photos/Profile photos/" (FiXato/Plexodus-Tools,
+ * plexodus-tools.jq, get_all_resource_urls_and_local_filepaths). With
+ * another "photo.jpg" in the takeout and no sidecar, nothing found it. */
+static void
+test_misc_photos (void)
+{
+  static const char *post =
+    "{\"creationTime\": \"2016-03-01 10:00:00+0000\", \"author\": {\"resourceName\": \"users/1\"},"
+    " \"resourceName\": \"users/1/posts/p\", \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}},"
+    " \"album\": {\"media\": [{\"url\": \"https://lh3.googleusercontent.com/-a/b/c/photo.jpg\", \"contentType\": \"image/*\","
+    "   \"localFilePath\": \"../Photos/Profile photos/photo.jpg\"},"
+    "  {\"url\": \"https://lh3.googleusercontent.com/-d/e/f/cover.jpg\", \"contentType\": \"image/*\","
+    "   \"localFilePath\": \"../Photos/Scrapbook photos/cover.jpg\"}]}}";
+  static const char * const files[] = {
+    "Takeout/Google+ Stream/Posts/20160301 - Post.json",
+    "Takeout/Google+ Stream/Photos/Miscellaneous Photos/Profile photos/photo.jpg",
+    "Takeout/Google+ Stream/Photos/Miscellaneous Photos/Scrapbook photos/cover.jpg",
+    "Takeout/Google+ Stream/Photos/Photos from posts/2015-01-01/photo.jpg",   /* another photo.jpg */
+    "Takeout/Google+ Stream/Photos/Photos from posts/2015-01-01/cover.jpg",   /* another cover.jpg */
+  };
+  g_autofree char *root = g_build_filename (tmp_root, "misc-photos", NULL);
+  const char *paths[] = { root, NULL };
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  GpmTakeout *takeout;
+  const GpmTakeoutEntry *found;
+  g_autofree char *profile = NULL;
+  g_autofree char *cover = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_autofree char *path = g_build_filename (root, files[k], NULL);
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_assert_true (g_file_set_contents (path, k == 0 ? post : "not read", -1, NULL));
+    }
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  takeout = gpm_import_get_takeout (import);
+
+  found = gpm_takeout_find_media (takeout, files[0], "../Photos/Profile photos/photo.jpg",
+                                  "https://lh3.googleusercontent.com/-a/b/c/photo.jpg");
+  profile = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+  g_assert_cmpstr (profile, ==, files[1]);
+  found = gpm_takeout_find_media (takeout, files[0], "../Photos/Scrapbook photos/cover.jpg",
+                                  "https://lh3.googleusercontent.com/-d/e/f/cover.jpg");
+  cover = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+  g_assert_cmpstr (cover, ==, files[2]);
+  /* Other folders are not guessed */
+  g_assert_null (gpm_takeout_find_media (takeout, files[0], "../Photos/Album photos/photo.jpg", NULL));
+}
+
 static void
 test_cancel (void)
 {
@@ -2247,6 +2303,7 @@ main (int    argc,
   g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
   g_test_add_func ("/takeout/nfd-folder", test_nfd_folder);
   g_test_add_func ("/takeout/communities-export", test_communities_export);
+  g_test_add_func ("/takeout/misc-photos", test_misc_photos);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);
