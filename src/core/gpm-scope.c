@@ -400,10 +400,9 @@ gpm_scope_parse_acl (const char *data,
   /* Post is public or has a visibility defined by circles and/or users. */
   if ((st.found & (1u << ACL_STANDARD)) && st.member[ACL_STANDARD].type == '{')
     {
-      guint before = result->len;
-
       static const char * const keys[] = { "circles", "users", NULL };
       CirclesState circles = { result, warnings };
+      guint before = result->len;
       GpmJsonMember v[2];
       guint32 found = gpm_json_span_get_members (&st.member[ACL_STANDARD], keys, v);
 
@@ -460,13 +459,13 @@ gpm_scope_parse_acl (const char *data,
           (const char *) g_ptr_array_index (st.unknown, i));
   g_clear_pointer (&st.unknown, g_ptr_array_unref);
 
+  if (st.domain_public)
+    warn (warnings, _("it was shared with everyone in your organisation (your G Suite domain), not publicly, "
+                      "so it is not counted as public"));
   /* isLegacyAcl says how Google+ kept the ACL, not who saw the post: with
    * nothing else the post has no audience to be selected by, which is said
    * (FiXato/Plexodus-Tools, bin/generate_html_for_takeout_post.sh, reads
    * no audience from it either). */
-  if (st.domain_public)
-    warn (warnings, _("it was shared with everyone in your organisation (your G Suite domain), not publicly, "
-                      "so it is not counted as public"));
   else if (result->len == 0)
     warn (warnings, _("the archive names nobody it was shared with"));
 
