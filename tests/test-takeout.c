@@ -1971,6 +1971,17 @@ test_communities_export (void)
   g_assert_true (has_problem_about (gpm_import_get_problems (import),
                                     "Takeout/Google+ Communities/Linux Users/Posts/20180102 - theirs.json",
                                     "Google+ Communities export"));
+
+  /* The same from a file list (`find Takeout -name '*.json' | gplus-migrate-cli scopes`) */
+  {
+    const char *files[] = { mine_path, theirs_path, NULL };
+    g_autoptr(GpmImport) listed = gpm_import_new_for_file_list (files);
+
+    g_assert_true (gpm_import_run (listed, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gpm_import_get_posts (listed)->len, ==, 1);
+    g_assert_true (has_problem_about (gpm_import_get_problems (listed), theirs_path, "Google+ Communities export"));
+  }
 }
 
 /* Profile and scrapbook (cover) photos: the post names

@@ -369,7 +369,7 @@ parse_one (LoadState *state,
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
 
-  if (post != NULL && self->takeout != NULL && in_communities_export (job->name))
+  if (post != NULL && in_communities_export (job->name))
     {
       g_clear_object (&post);
       g_set_error_literal (&error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_OWN,
