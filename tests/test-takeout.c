@@ -1951,6 +1951,11 @@ test_communities_export (void)
   g_autofree char *mine_path = g_build_filename (stream, "20180101 - mine.json", NULL);
   g_autofree char *theirs_path = g_build_filename (community_posts, "20180102 - theirs.json", NULL);
   g_autofree char *members = g_build_filename (community, "Members.vcf", NULL);
+  /* The same export under another language's name (its folder names are
+   * translated as the Stream's are: "Stream do Google+" in Portuguese,
+   * ricbit/Oldies, 2019-02-gplus/gplus.py): only its author tells. */
+  g_autofree char *other_posts = g_build_filename (root, "Takeout", "Comunidades do Google+", "Linux", "Posts", NULL);
+  g_autofree char *other_path = g_build_filename (other_posts, "20180103 - outro.json", NULL);
   const char *paths[] = { root, NULL };
   g_autoptr(GpmImport) import = NULL;
   g_autoptr(GError) error = NULL;
@@ -1959,6 +1964,17 @@ test_communities_export (void)
   g_assert_cmpint (g_mkdir_with_parents (stream, 0755), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (community_posts, 0755), ==, 0);
   g_assert_true (g_file_set_contents (mine_path, mine, -1, NULL));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("20180101 - mine(%u).json", k + 1);
+      g_autofree char *path = g_build_filename (stream, name, NULL);
+      g_autofree char *json = g_strdup (mine);
+
+      json[strstr (json, "posts/a") - json + 6] = 'b' + k;   /* another resourceName */
+      g_assert_true (g_file_set_contents (path, json, -1, NULL));
+    }
+  g_assert_cmpint (g_mkdir_with_parents (other_posts, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (other_path, theirs, -1, NULL));
   g_assert_true (g_file_set_contents (theirs_path, theirs, -1, NULL));
   g_assert_true (g_file_set_contents (members, "BEGIN:VCARD\r\nFN:Somebody Else\r\nEND:VCARD\r\n", -1, NULL));
 
@@ -1966,11 +1982,17 @@ test_communities_export (void)
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
   posts = gpm_import_get_posts (import);
-  g_assert_cmpuint (posts->len, ==, 1);
-  g_assert_cmpstr (gpm_post_get_content (g_ptr_array_index (posts, 0)), ==, "mine");
+  g_assert_cmpuint (posts->len, ==, 4);
   g_assert_true (has_problem_about (gpm_import_get_problems (import),
                                     "Takeout/Google+ Communities/Linux Users/Posts/20180102 - theirs.json",
                                     "Google+ Communities export"));
+  g_assert_true (has_problem_about (gpm_import_get_problems (import),
+                                    "Takeout/Comunidades do Google+/Linux/Posts/20180103 - outro.json",
+                                    "written by somebody else (Somebody Else)"));
+  for (guint k = 0; k < posts->len; k++)
+    if (strstr (gpm_post_get_entry_name (g_ptr_array_index (posts, k)), "mine") != NULL)
+      g_assert_false (has_problem_about (gpm_import_get_problems (import),
+                                         gpm_post_get_entry_name (g_ptr_array_index (posts, k)), "somebody else"));
 
   /* The same from a file list (`find Takeout -name '*.json' | gplus-migrate-cli scopes`) */
   {

@@ -803,6 +803,57 @@ collect_file_list (LoadState *state,
     }
 }
 
+/* A takeout's posts are its owner's ("In a personal takeout archive, this
+ * is always the same user": Part II of the seed). A post by somebody else
+ * came from elsewhere: the Google+ Communities export under its name in
+ * another language (in_communities_export() knows the English one), another
+ * account's takeout opened with this one. Each is said, so nobody's post is
+ * reposted under the user's name unseen; the author of most posts is the
+ * owner. */
+static void
+report_others_posts (GpmImport *self)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *owner = NULL;
+  guint best = 0, with_author = 0;
+
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      const char *id = gpm_post_peek_author_id (g_ptr_array_index (self->posts, i));
+      guint n;
+
+      if (id == NULL)
+        continue;
+      with_author++;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, id)) + 1;
+      g_hash_table_insert (counts, (gpointer) id, GUINT_TO_POINTER (n));
+      if (n > best)
+        {
+          best = n;
+          owner = id;
+        }
+    }
+  /* One author, most takeouts; no clear owner, nothing to tell */
+  if (g_hash_table_size (counts) < 2 || best * 2 <= with_author)
+    return;
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+      const char *id = gpm_post_peek_author_id (post);
+      const GpmPerson *author;
+
+      if (id == NULL || strcmp (id, owner) == 0)
+        continue;
+      author = gpm_post_get_author (post);
+      /* Translators: %s is a person's name */
+      add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                           _("written by somebody else (%s), not by you as most posts of the takeout: "
+                                             "look whether it is yours to repost before you select it"),
+                                           author && author->display_name && *author->display_name
+                                             ? author->display_name : id));
+    }
+}
+
 gboolean
 gpm_import_run (GpmImport     *self,
                 GCancellable  *cancellable,
@@ -924,6 +975,7 @@ gpm_import_run (GpmImport     *self,
           self->n_problems = self->problems->len;
         }
     }
+  report_others_posts (self);
   check_post_photos (self, n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
