@@ -1943,6 +1943,7 @@ test_communities_export (void)
   static const char *theirs =
     "{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"author\": {\"displayName\": \"Somebody Else\", \"resourceName\": \"users/999\"},"
     " \"content\": \"theirs\", \"resourceName\": \"users/999/posts/b\","
+    " \"media\": {\"url\": \"https://lh3.googleusercontent.com/x/y/sunset.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"sunset.jpg\"},"
     " \"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/77\", \"displayName\": \"Linux Users\"}}, \"isPublic\": true}}";
   g_autofree char *root = g_build_filename (tmp_root, "communities", NULL);
   g_autofree char *stream = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
@@ -1977,6 +1978,11 @@ test_communities_export (void)
   g_assert_true (g_file_set_contents (other_path, theirs, -1, NULL));
   g_assert_true (g_file_set_contents (theirs_path, theirs, -1, NULL));
   g_assert_true (g_file_set_contents (members, "BEGIN:VCARD\r\nFN:Somebody Else\r\nEND:VCARD\r\n", -1, NULL));
+  {
+    /* their photo, which one of the user's posts names too (lost from the Stream) */
+    g_autofree char *photo = g_build_filename (community_posts, "sunset.jpg", NULL);
+    g_assert_true (g_file_set_contents (photo, "not read", -1, NULL));
+  }
 
   import = gpm_import_new (paths);
   g_assert_true (gpm_import_run (import, NULL, &error));
@@ -1989,6 +1995,9 @@ test_communities_export (void)
   g_assert_true (has_problem_about (gpm_import_get_problems (import),
                                     "Takeout/Comunidades do Google+/Linux/Posts/20180103 - outro.json",
                                     "written by somebody else (Somebody Else)"));
+  /* Somebody else's photo is never a post's by its name alone */
+  g_assert_null (gpm_takeout_find_media (gpm_import_get_takeout (import), "Takeout/Google+ Stream/Posts/20180101 - mine.json",
+                                         "sunset.jpg", "https://lh3.googleusercontent.com/m/n/sunset.jpg"));
   for (guint k = 0; k < posts->len; k++)
     if (strstr (gpm_post_get_entry_name (g_ptr_array_index (posts, k)), "mine") != NULL)
       g_assert_false (has_problem_about (gpm_import_get_problems (import),

@@ -371,6 +371,13 @@ parse_one (LoadState *state,
 
   if (post != NULL && in_communities_export (job->name))
     {
+      /* Its photos are somebody else's: never a post's by base name. */
+      for (int others = 0; others < 2 && self->takeout != NULL; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], TRUE);
+        }
       g_clear_object (&post);
       g_set_error_literal (&error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_OWN,
                            _("a post of the Google+ Communities export (the posts of a community you owned "
