@@ -73,6 +73,7 @@ main (int    argc,
   g_autofree char *manifest_path = NULL;
   g_autofree char *corpus = NULL;
   g_autofree char *locale = NULL;
+  g_autofree char *rezip = NULL;
   gint64 media_bytes = -1;
   int seed = 1, posts = -1, parts = 3, json_limit = -1;
   gboolean no_bad = FALSE, damaged = FALSE, cp437 = FALSE, quirks = FALSE;
@@ -88,6 +89,7 @@ main (int    argc,
     { "damaged-parts", 0, 0, G_OPTION_ARG_NONE, &damaged, "multi: add a truncated, a corrupt and a non-archive part", NULL },
     { "cp437", 0, 0, G_OPTION_ARG_NONE, &cp437, "zip: write some names in CP437 without the UTF-8 flag", NULL },
     { "quirks", 0, 0, G_OPTION_ARG_NONE, &quirks, "What real takeouts have: stale localFilePaths, same-named decoys, comments' photos named like a lost photo (the manifest's mediaRefs say what each must resolve to), post files with a BOM", NULL },
+    { "rezip", 0, 0, G_OPTION_ARG_STRING, &rezip, "zip: names as a re-zipping tool writes them: windows (PowerShell's Compress-Archive, '\\' separators) or mac (HFS+, NFD)", "TOOL" },
     { "manifest", 0, 0, G_OPTION_ARG_FILENAME, &manifest_path, "Write what was generated as JSON", "FILE" },
     { "corpus", 0, 0, G_OPTION_ARG_FILENAME, &corpus, "Write small archives as a fuzzing seed corpus into DIR and exit", "DIR" },
     { NULL }
@@ -135,6 +137,7 @@ main (int    argc,
   o.quirks = quirks;
   if (locale)
     o.locale = locale;
+  o.rezip = rezip;
 
   manifest = gpm_takeout_gen_write (&o, form, argv[1], &error);
   if (manifest == NULL)

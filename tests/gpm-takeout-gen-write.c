@@ -33,6 +33,7 @@ typedef struct {
   locale_t        c;
   guchar         *chunk;
   gboolean        mojibake;  /* tgz: UTF-8 names read as Latin-1 and written as UTF-8 again */
+  const char     *rezip;     /* zips: GpmGenOptions.rezip */
 } Sink;
 
 static gboolean
@@ -127,7 +128,9 @@ write_folder_file (Sink     *s,
                    guint64  *rng,
                    GError  **error)
 {
-  g_autofree char *path = g_build_filename (s->root, f->entry.name, NULL);
+  /* "mac": the folder copied from a Mac's HFS+, its names in NFD */
+  g_autofree char *nfd = g_strcmp0 (s->rezip, "mac") == 0 ? g_utf8_normalize (f->entry.name, -1, G_NORMALIZE_NFD) : NULL;
+  g_autofree char *path = g_build_filename (s->root, nfd ? nfd : f->entry.name, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
   FILE *fp;
 
@@ -174,7 +177,7 @@ sink_add (Sink     *s,
 {
   guint64 rng = f->media_seed;
   struct archive_entry *ae;
-  g_autofree char *cp437 = NULL;
+  g_autofree char *converted = NULL;  /* the name as written, when not as it is */
   const char *written = f->raw_name ? f->raw_name : f->entry.name;
   locale_t old;
   int r;
@@ -190,18 +193,29 @@ sink_add (Sink     *s,
   if (s->mojibake)
     {
       /* What Part II of the seed warns about: names garbled in the .tgz */
-      cp437 = g_convert (written, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
-      written = cp437;
+      converted = g_convert (written, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+      written = converted;
       old = uselocale (s->utf8);
     }
   else if (f->entry.cp437 && s->form != GPM_GEN_FORM_TGZ)
     {
-      cp437 = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
-      written = cp437;
+      converted = g_convert (written, -1, "CP437", "UTF-8", NULL, NULL, NULL);
+      written = converted;
       old = uselocale (s->c);         /* no UTF-8 flag for this one */
     }
   else
     old = uselocale (s->utf8);
+
+  /* Names as another zip tool writes them (GpmGenOptions.rezip) */
+  if (s->rezip != NULL && s->form != GPM_GEN_FORM_TGZ && converted == NULL)
+    {
+      if (strcmp (s->rezip, "windows") == 0)
+        converted = g_strdelimit (g_strdup (written), "/", '\\');
+      else if (strcmp (s->rezip, "mac") == 0)
+        converted = g_utf8_normalize (written, -1, G_NORMALIZE_NFD);
+      if (converted != NULL)
+        written = converted;
+    }
 
   if (s->form != GPM_GEN_FORM_TGZ)
     {
@@ -390,6 +404,7 @@ gpm_takeout_gen_write (const GpmGenOptions *options,
       sinks[p].utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
       sinks[p].c = newlocale (LC_CTYPE_MASK, "C", (locale_t) 0);
       sinks[p].mojibake = options->quirks && form == GPM_GEN_FORM_TGZ;
+      sinks[p].rezip = options->rezip;
       ok = sink_open (&sinks[p], form, path, error);
       g_ptr_array_add (manifest->paths, path);
     }

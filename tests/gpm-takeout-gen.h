@@ -97,6 +97,13 @@ typedef struct {
                                 * 0-byte and damaged photos, YouTube links as media,
                                 * a .tgz whose UTF-8 names were read as Latin-1 and
                                 * written as UTF-8 again */
+  const char  *rezip;          /* zips: the takeout extracted and zipped again by
+                                * another tool, its names as that tool writes them
+                                * (the manifest keeps the names the reader must
+                                * report): NULL; "windows", PowerShell's
+                                * Compress-Archive ('\\' separates folders);
+                                * "mac", a Mac's HFS+ (names in NFD; a folder's
+                                * too: the takeout extracted on a Mac) */
 } GpmGenOptions;
 
 void            gpm_takeout_gen_options_init  (GpmGenOptions *options);

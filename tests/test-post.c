@@ -125,6 +125,69 @@ test_post_acl_kinds (void)
   g_assert_cmpstr (gpm_post_get_event (post)->name, ==, "Party");
 }
 
+/* ACL shapes real takeouts have that Part IV's script never saw
+ * (FiXato/Plexodus-Tools: activity_data_structure.md lists every key of a
+ * whole 2011–2019 archive; bin/generate_html_for_takeout_post.sh sorts real
+ * posts by them): each keeps who the post was for, or says it is unknown. */
+static void
+test_post_acl_real_shapes (void)
+{
+  static const struct {
+    const char *acl;
+    const char *keys;      /* the scopes' keys, in order, space-separated */
+    const char *warning;   /* a part of the one warning, or NULL: none */
+  } cases[] = {
+    /* postAcl.collectionAcl.users[]: a collection shared with people; they
+     * were dropped, so the collection's people were not offered */
+    { "{\"collectionAcl\": {\"collection\": {\"resourceName\": \"collections/c1\", \"displayName\": \"Family\"},"
+      " \"users\": [{\"resourceName\": \"users/7\", \"displayName\": \"Bob\"}, {\"resourceName\": \"users/8\"}]}}",
+      "collections/c1 users/7 users/8", NULL },
+    /* postAcl.isLegacyAcl alone: no audience, so never selectable; it was
+     * not even said */
+    { "{\"isLegacyAcl\": true}", "", "names nobody" },
+    { "{\"isLegacyAcl\": true, \"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}}",
+      "CIRCLES", NULL },
+    /* visibleToStandardAcl with neither circles nor people (the script's
+     * "circle_and_userless" case) */
+    { "{\"visibleToStandardAcl\": {}}", "", "names nobody" },
+    /* a deleted community has no name (the script's
+     * NAMELESS_OR_DELETED_COMMUNITY) */
+    { "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/5\"}}}", "communities/5", NULL },
+    /* the flags next to an audience change nothing */
+    { "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isPublic\": true,"
+      " \"isDomainRestricted\": false}", "PUBLIC", NULL },
+    /* isDomainRestricted: a G Suite post kept inside the organisation
+     * (Google+ Domains API, Acl.domainRestricted; googleapis/
+     * google-api-php-client#1340: "public" with it set was not public): its
+     * "public" is the domain, so it is not posted publicly */
+    { "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isDomainRestricted\": true}",
+      "", "not publicly" },
+    { "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}, {\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]},"
+      " \"isDomainRestricted\": true}", "CIRCLES", "not publicly" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"creationTime\": \"2018-01-01 00:00:00+0000\", "
+                                               "\"resourceName\": \"users/1/posts/x\", \"content\": \"hi\", "
+                                               "\"postAcl\": %s}", cases[i].acl);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GpmPost) post = gpm_post_new_from_data ("x.json", json, -1, &error);
+      g_autoptr(GString) keys = g_string_new (NULL);
+      GPtrArray *scopes, *warnings;
+
+      g_assert_no_error (error);
+      scopes = gpm_post_get_scopes (post);
+      for (guint k = 0; k < scopes->len; k++)
+        g_string_append_printf (keys, "%s%s", k ? " " : "", gpm_scope_get_key (g_ptr_array_index (scopes, k)));
+      g_assert_cmpstr (keys->str, ==, cases[i].keys);
+      warnings = gpm_post_get_warnings (post);
+      g_assert_cmpuint (warnings->len, ==, cases[i].warning != NULL);
+      if (cases[i].warning != NULL)
+        g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), cases[i].warning));
+    }
+}
+
 static void
 test_post_bad_input (void)
 {
@@ -249,6 +312,7 @@ test_post_warnings_in_words (void)
     "{\"collectionAcl\": 5}",
     "{\"communityAcl\": {\"community\": {\"displayName\": \"Cats\"}}}",
     "{\"martianAcl\": {}}",
+    "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isDomainRestricted\": true}",
     "{}",
   };
 
@@ -378,6 +442,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/post/simple", test_post_simple);
   g_test_add_func ("/post/acl-kinds", test_post_acl_kinds);
+  g_test_add_func ("/post/acl-real-shapes", test_post_acl_real_shapes);
   g_test_add_func ("/post/bom", test_post_bom);
   g_test_add_func ("/post/bad-input", test_post_bad_input);
   g_test_add_func ("/post/kept-and-said", test_post_kept_and_said);

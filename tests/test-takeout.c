@@ -490,7 +490,8 @@ check_media_resolution (GpmGenManifest *m)
     g_ptr_array_add (strv, g_ptr_array_index (m->paths, k));
   g_ptr_array_add (strv, NULL);
   import = gpm_import_new ((const char * const *) strv->pdata);
-  gpm_import_set_max_json_size (import, m->json_limit);
+  if (m->json_limit)
+    gpm_import_set_max_json_size (import, m->json_limit);
   g_assert_true (gpm_import_run (import, NULL, &error));
   g_assert_no_error (error);
   takeout = gpm_import_get_takeout (import);
@@ -1723,6 +1724,353 @@ test_mojibake_names (void)
     }
 }
 
+/* Names as libarchive makes them (test_rezipped_names() for why): NFC,
+ * a zip's '\\' as '/' when the name has no '/'; names already so, most of
+ * them, are taken as they are (gpm_archive_dup_nfc() returns NULL). */
+static void
+test_canonical_names (void)
+{
+  static const struct { const char *in; GpmArchiveKind kind; const char *out; } cases[] = {
+    { "Gru\xcc\x88\xc3\x9f" "e.json", GPM_ARCHIVE_ZIP, "Grüße.json" },          /* HFS+ NFD */
+    { "\xe3\x81\x8b\xe3\x82\x99.jpg", GPM_ARCHIVE_TAR, "が.jpg" },                 /* か + U+3099 */
+    { "\xe2\x84\xa6.jpg", GPM_ARCHIVE_ZIP, "\xce\xa9.jpg" },                           /* OHM SIGN → Ω */
+    { "Caf\xc3\xa9.jpg", GPM_ARCHIVE_ZIP, "Café.jpg" },
+    { "東京タワー.jpg", GPM_ARCHIVE_ZIP, "東京タワー.jpg" },
+    { "Привет, мир.json", GPM_ARCHIVE_ZIP, "Привет, мир.json" },
+    { "Takeout\\Google+ Stream\\Posts\\a.json", GPM_ARCHIVE_ZIP, "Takeout/Google+ Stream/Posts/a.json" },
+    { "Takeout/Posts/a\\b.json", GPM_ARCHIVE_ZIP, "Takeout/Posts/a\\b.json" },       /* has '/': kept */
+    { "Takeout\\a.json", GPM_ARCHIVE_TAR, "Takeout\\a.json" },                      /* a tar's name */
+  };
+  static const char * const already[] = { "plain.json", "Grüße.json", "東京.jpg", "한국어.jpg", "Ærø.jpg" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *got = gpm_archive_dup_utf8_name (cases[k].in, cases[k].kind);
+      g_assert_cmpstr (got, ==, cases[k].out);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (already); k++)
+    {
+      g_autofree char *nfc = g_utf8_normalize (already[k], -1, G_NORMALIZE_NFC);
+      g_autofree char *got = gpm_archive_dup_nfc (already[k]);
+      g_assert_cmpstr (nfc, ==, already[k]);
+      g_assert_null (got);
+    }
+}
+
+/* A takeout extracted and zipped again by another tool keeps its posts
+ * and photos. Both tools write names that libarchive reads otherwise than
+ * the bytes say, so the load pass's names and the names found when an
+ * entry is opened again (the posts' attachments, the photos) must be made
+ * the same way, or every post loses its link, photos and reshare:
+ *  - "windows": PowerShell's Compress-Archive (Microsoft.PowerShell.Archive
+ *    before 1.2.3.0, the one Windows PowerShell 5.1 ships) separates folders
+ *    with '\' (PowerShell/Microsoft.PowerShell.Archive#48, and
+ *    libarchive/libarchive#970, which made libarchive read such names with
+ *    '/': libarchive/archive_read_support_format_zip.c, "Windows archivers
+ *    sometimes use backslash as the directory separator");
+ *  - "mac": a folder on a Mac's HFS+ has its names in NFD ("u" + U+0308 for
+ *    "ü"), and so does a zip made of it, where the posts' localFilePaths are
+ *    NFC; libarchive reads UTF-8 names as NFC (libarchive/archive_string.c,
+ *    "translate NFD characters to NFC ones", not on Apple).
+ * The posts' localFilePaths (NFC, '/') must find their photos too. */
+static void
+test_rezipped_names (void)
+{
+  static const char * const tools[] = { "windows", "mac" };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tools); t++)
+    {
+      g_autofree char *dir = g_build_filename (tmp_root, "rezip", tools[t], NULL);
+      g_autoptr(GpmGenManifest) m = NULL;
+      g_autoptr(GpmTakeout) takeout = NULL;
+      g_autoptr(Loaded) l = NULL;
+      g_autoptr(GError) error = NULL;
+      GpmGenOptions o;
+      guint reread = 0, non_ascii = 0;
+
+      gpm_takeout_gen_options_init (&o);
+      o.seed = 11;
+      o.n_posts = 40;
+      o.media_bytes = 1024 * 1024;
+      o.locale = "de";
+      o.quirks = TRUE;
+      o.bad_cases = FALSE;
+      o.rezip = tools[t];
+      m = gpm_takeout_gen_write (&o, GPM_GEN_FORM_ZIP, dir, &error);
+      g_assert_no_error (error);
+
+      l = load_paths (m->paths, 0, &takeout);
+      g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
+      for (guint k = 0; k < m->entries->len; k++)
+        {
+          GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+          GBytes *loaded;
+          g_autoptr(GBytes) again = NULL;
+
+          /* Listed under the name the takeout meant */
+          g_assert_nonnull (gpm_takeout_lookup (takeout, e->name));
+          for (const char *p = e->name; *p; p++)
+            if ((guchar) *p >= 0x80)
+              {
+                non_ascii++;
+                break;
+              }
+          if (!gpm_takeout_gen_entry_is_delivered (m, e))
+            continue;
+          /* and read again by it, as the attachments and photos are */
+          loaded = g_hash_table_lookup (l->json, e->name);
+          g_assert_nonnull (loaded);
+          again = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_bytes_equal (loaded, again));
+          reread++;
+        }
+      g_assert_cmpuint (reread, >=, 40);
+      g_assert_cmpuint (non_ascii, >, 5);
+
+      /* Every photo found (through the posts read again), none taken wrongly */
+      check_media_resolution (m);
+    }
+}
+
+/* A takeout extracted on a Mac's HFS+ and copied over: the files' names
+ * are NFD on disk ("e" + U+0301 for "é"), the posts' localFilePaths NFC
+ * (the folder form of GpmGenOptions.rezip "mac"; see
+ * test_rezipped_names() for the sources). The names are the takeout's
+ * (NFC), the files opened by their names on disk, and a photo without a
+ * sidecar is found by its path as well as one with a sidecar is. */
+static void
+test_nfd_folder (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_root, "nfd-folder", NULL);
+  g_autoptr(GpmGenManifest) m = NULL;
+  g_autoptr(GError) error = NULL;
+  GpmGenOptions o;
+  guint non_ascii = 0, plain = 0, plain_non_ascii = 0;
+
+  gpm_takeout_gen_options_init (&o);
+  o.seed = 13;
+  o.n_posts = 40;
+  o.media_bytes = 512 * 1024;
+  o.locale = "de";
+  o.quirks = TRUE;
+  o.bad_cases = FALSE;
+  o.rezip = "mac";
+  m = gpm_takeout_gen_write (&o, GPM_GEN_FORM_FOLDER, dir, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(GpmTakeout) takeout = NULL;
+    g_autoptr(Loaded) l = load_paths (m->paths, 0, &takeout);
+
+    g_assert_cmpuint (gpm_takeout_get_problems (takeout)->len, ==, 0);
+    for (guint k = 0; k < m->entries->len; k++)
+      {
+        GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+        const GpmTakeoutEntry *te = gpm_takeout_lookup (takeout, e->name);
+        g_autoptr(GBytes) again = NULL;
+
+        g_assert_nonnull (te);
+        g_assert_cmpint (gpm_takeout_get_entry_size (takeout, te), ==, e->size);
+        non_ascii += g_utf8_strlen (e->name, -1) != (glong) strlen (e->name);
+        if (!gpm_takeout_gen_entry_is_delivered (m, e))
+          continue;
+        g_assert_nonnull (g_hash_table_lookup (l->json, e->name));
+        again = gpm_takeout_read_entry (takeout, e->name, 0, NULL, &error);
+        g_assert_no_error (error);
+      }
+    g_assert_cmpuint (non_ascii, >, 5);
+  }
+  check_media_resolution (m);
+
+  /* Without the sidecars, each photo that is where its post says is found
+   * by that path. */
+  for (guint k = 0; k < m->entries->len; k++)
+    {
+      GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+
+      if (e->type == GPM_GEN_FILE_METADATA)
+        {
+          g_autofree char *nfd = g_utf8_normalize (e->name, -1, G_NORMALIZE_NFD);
+          g_autofree char *path = g_build_filename (dir, nfd, NULL);
+          g_assert_cmpint (g_remove (path), ==, 0);
+        }
+    }
+  {
+    g_autoptr(GpmTakeout) takeout = NULL;
+    g_autoptr(Loaded) l = load_paths (m->paths, 0, &takeout);
+
+    for (guint k = 0; k < m->entries->len; k++)
+      {
+        GpmGenEntry *e = g_ptr_array_index (m->entries, k);
+
+        for (guint j = 0; e->media_refs != NULL && j < e->media_refs->len; j++)
+          {
+            GpmGenMediaRef *ref = g_ptr_array_index (e->media_refs, j);
+            const GpmTakeoutEntry *found;
+            g_autofree char *found_name = NULL;
+
+            if (ref->quirk != NULL || ref->expected == NULL || ref->link || ref->local_file_path == NULL)
+              continue;
+            found = gpm_takeout_find_media (takeout, e->name, ref->local_file_path, ref->url);
+            found_name = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+            g_assert_cmpstr (found_name, ==, ref->expected);
+            plain++;
+            plain_non_ascii += g_utf8_strlen (ref->local_file_path, -1) != (glong) strlen (ref->local_file_path);
+          }
+      }
+  }
+  g_assert_cmpuint (plain, >=, 3);
+  g_assert_cmpuint (plain_non_ascii, >=, 1);
+}
+
+/* A takeout of a community's owner or moderator has the Google+
+ * Communities export beside the Stream: the community's posts, whoever
+ * wrote them, one JSON file each like the Stream's
+ * ("Takeout/Google+ Communities/NAME/Posts/", FiXato/Plexodus-Tools,
+ * bin/get_all_public_post_urls.sh; Members.vcf beside them,
+ * codekaar/google-plus-migration, Migration.php). Such a post was read as
+ * the user's own, and selected with the community (essentially public):
+ * somebody else's post reposted under the user's name. It is left out,
+ * and said. */
+static void
+test_communities_export (void)
+{
+  static const char *mine =
+    "{\"creationTime\": \"2018-01-01 10:00:00+0000\", \"author\": {\"displayName\": \"Me\", \"resourceName\": \"users/1\"},"
+    " \"content\": \"mine\", \"resourceName\": \"users/1/posts/a\","
+    " \"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/77\", \"displayName\": \"Linux Users\"}}}}";
+  static const char *theirs =
+    "{\"creationTime\": \"2018-01-02 10:00:00+0000\", \"author\": {\"displayName\": \"Somebody Else\", \"resourceName\": \"users/999\"},"
+    " \"content\": \"theirs\", \"resourceName\": \"users/999/posts/b\","
+    " \"media\": {\"url\": \"https://lh3.googleusercontent.com/x/y/sunset.jpg\", \"contentType\": \"image/*\", \"localFilePath\": \"sunset.jpg\"},"
+    " \"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/77\", \"displayName\": \"Linux Users\"}}, \"isPublic\": true}}";
+  g_autofree char *root = g_build_filename (tmp_root, "communities", NULL);
+  g_autofree char *stream = g_build_filename (root, "Takeout", "Google+ Stream", "Posts", NULL);
+  g_autofree char *community = g_build_filename (root, "Takeout", "Google+ Communities", "Linux Users", NULL);
+  g_autofree char *community_posts = g_build_filename (community, "Posts", NULL);
+  g_autofree char *mine_path = g_build_filename (stream, "20180101 - mine.json", NULL);
+  g_autofree char *theirs_path = g_build_filename (community_posts, "20180102 - theirs.json", NULL);
+  g_autofree char *members = g_build_filename (community, "Members.vcf", NULL);
+  /* The same export under another language's name (its folder names are
+   * translated as the Stream's are: "Stream do Google+" in Portuguese,
+   * ricbit/Oldies, 2019-02-gplus/gplus.py): only its author tells. */
+  g_autofree char *other_posts = g_build_filename (root, "Takeout", "Comunidades do Google+", "Linux", "Posts", NULL);
+  g_autofree char *other_path = g_build_filename (other_posts, "20180103 - outro.json", NULL);
+  const char *paths[] = { root, NULL };
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *posts;
+
+  g_assert_cmpint (g_mkdir_with_parents (stream, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (community_posts, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (mine_path, mine, -1, NULL));
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("20180101 - mine(%u).json", k + 1);
+      g_autofree char *path = g_build_filename (stream, name, NULL);
+      g_autofree char *json = g_strdup (mine);
+
+      json[strstr (json, "posts/a") - json + 6] = 'b' + k;   /* another resourceName */
+      g_assert_true (g_file_set_contents (path, json, -1, NULL));
+    }
+  g_assert_cmpint (g_mkdir_with_parents (other_posts, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (other_path, theirs, -1, NULL));
+  g_assert_true (g_file_set_contents (theirs_path, theirs, -1, NULL));
+  g_assert_true (g_file_set_contents (members, "BEGIN:VCARD\r\nFN:Somebody Else\r\nEND:VCARD\r\n", -1, NULL));
+  {
+    /* their photo, which one of the user's posts names too (lost from the Stream) */
+    g_autofree char *photo = g_build_filename (community_posts, "sunset.jpg", NULL);
+    g_assert_true (g_file_set_contents (photo, "not read", -1, NULL));
+  }
+
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  posts = gpm_import_get_posts (import);
+  g_assert_cmpuint (posts->len, ==, 4);
+  g_assert_true (has_problem_about (gpm_import_get_problems (import),
+                                    "Takeout/Google+ Communities/Linux Users/Posts/20180102 - theirs.json",
+                                    "Google+ Communities export"));
+  g_assert_true (has_problem_about (gpm_import_get_problems (import),
+                                    "Takeout/Comunidades do Google+/Linux/Posts/20180103 - outro.json",
+                                    "written by somebody else (Somebody Else)"));
+  /* Somebody else's photo is never a post's by its name alone */
+  g_assert_null (gpm_takeout_find_media (gpm_import_get_takeout (import), "Takeout/Google+ Stream/Posts/20180101 - mine.json",
+                                         "sunset.jpg", "https://lh3.googleusercontent.com/m/n/sunset.jpg"));
+  for (guint k = 0; k < posts->len; k++)
+    if (strstr (gpm_post_get_entry_name (g_ptr_array_index (posts, k)), "mine") != NULL)
+      g_assert_false (has_problem_about (gpm_import_get_problems (import),
+                                         gpm_post_get_entry_name (g_ptr_array_index (posts, k)), "somebody else"));
+
+  /* The same from a file list (`find Takeout -name '*.json' | gplus-migrate-cli scopes`) */
+  {
+    const char *files[] = { mine_path, theirs_path, NULL };
+    g_autoptr(GpmImport) listed = gpm_import_new_for_file_list (files);
+
+    g_assert_true (gpm_import_run (listed, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (gpm_import_get_posts (listed)->len, ==, 1);
+    g_assert_true (has_problem_about (gpm_import_get_problems (listed), theirs_path, "Google+ Communities export"));
+  }
+}
+
+/* Profile and scrapbook (cover) photos: the post names
+ * "../Photos/Profile photos/photo.jpg", the takeout has it in
+ * "Photos/Miscellaneous Photos/Profile photos/" (FiXato/Plexodus-Tools,
+ * plexodus-tools.jq, get_all_resource_urls_and_local_filepaths). With
+ * another "photo.jpg" in the takeout and no sidecar, nothing found it. */
+static void
+test_misc_photos (void)
+{
+  static const char *post =
+    "{\"creationTime\": \"2016-03-01 10:00:00+0000\", \"author\": {\"resourceName\": \"users/1\"},"
+    " \"resourceName\": \"users/1/posts/p\", \"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}},"
+    " \"album\": {\"media\": [{\"url\": \"https://lh3.googleusercontent.com/-a/b/c/photo.jpg\", \"contentType\": \"image/*\","
+    "   \"localFilePath\": \"../Photos/Profile photos/photo.jpg\"},"
+    "  {\"url\": \"https://lh3.googleusercontent.com/-d/e/f/cover.jpg\", \"contentType\": \"image/*\","
+    "   \"localFilePath\": \"../Photos/Scrapbook photos/cover.jpg\"}]}}";
+  static const char * const files[] = {
+    "Takeout/Google+ Stream/Posts/20160301 - Post.json",
+    "Takeout/Google+ Stream/Photos/Miscellaneous Photos/Profile photos/photo.jpg",
+    "Takeout/Google+ Stream/Photos/Miscellaneous Photos/Scrapbook photos/cover.jpg",
+    "Takeout/Google+ Stream/Photos/Photos from posts/2015-01-01/photo.jpg",   /* another photo.jpg */
+    "Takeout/Google+ Stream/Photos/Photos from posts/2015-01-01/cover.jpg",   /* another cover.jpg */
+  };
+  g_autofree char *root = g_build_filename (tmp_root, "misc-photos", NULL);
+  const char *paths[] = { root, NULL };
+  g_autoptr(GpmImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  GpmTakeout *takeout;
+  const GpmTakeoutEntry *found;
+  g_autofree char *profile = NULL;
+  g_autofree char *cover = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_autofree char *path = g_build_filename (root, files[k], NULL);
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_assert_true (g_file_set_contents (path, k == 0 ? post : "not read", -1, NULL));
+    }
+  import = gpm_import_new (paths);
+  g_assert_true (gpm_import_run (import, NULL, &error));
+  g_assert_no_error (error);
+  takeout = gpm_import_get_takeout (import);
+
+  found = gpm_takeout_find_media (takeout, files[0], "../Photos/Profile photos/photo.jpg",
+                                  "https://lh3.googleusercontent.com/-a/b/c/photo.jpg");
+  profile = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+  g_assert_cmpstr (profile, ==, files[1]);
+  found = gpm_takeout_find_media (takeout, files[0], "../Photos/Scrapbook photos/cover.jpg",
+                                  "https://lh3.googleusercontent.com/-d/e/f/cover.jpg");
+  cover = found ? gpm_takeout_dup_entry_name (takeout, found) : NULL;
+  g_assert_cmpstr (cover, ==, files[2]);
+  /* Other folders are not guessed */
+  g_assert_null (gpm_takeout_find_media (takeout, files[0], "../Photos/Album photos/photo.jpg", NULL));
+}
+
 static void
 test_cancel (void)
 {
@@ -1993,6 +2341,11 @@ main (int    argc,
   g_test_add_func ("/takeout/folder-links", test_folder_links);
   g_test_add_func ("/takeout/tar-names", test_tar_names);
   g_test_add_func ("/takeout/mojibake-names", test_mojibake_names);
+  g_test_add_func ("/takeout/canonical-names", test_canonical_names);
+  g_test_add_func ("/takeout/rezipped-names", test_rezipped_names);
+  g_test_add_func ("/takeout/nfd-folder", test_nfd_folder);
+  g_test_add_func ("/takeout/communities-export", test_communities_export);
+  g_test_add_func ("/takeout/misc-photos", test_misc_photos);
   g_test_add_func ("/takeout/cancel", test_cancel);
   g_test_add_func ("/takeout/file-list", test_file_list);
   g_test_add_func ("/takeout/nothing-written", test_nothing_written);

@@ -286,6 +286,67 @@ gpm_archive_undo_mojibake (const char *name)
   return g_string_free (g_steal_pointer (&bytes), FALSE);
 }
 
+/* Characters NFC leaves as they are, whatever follows them but a combining
+ * mark (itself outside these ranges): Latin and IPA below the combining
+ * diacritics, Cyrillic but its combining marks, kana but the voicing marks
+ * (a Mac's NFD writes "が" as "か" + U+3099), CJK ideographs, Hangul
+ * syllables. Names of these alone, most names, need no normalizing
+ * (g_utf8_normalize() was 0.7 µs a name). */
+static gboolean
+nfc_stable (gunichar c)
+{
+  return c < 0x300 || (c >= 0x400 && c <= 0x482) || (c >= 0x48a && c <= 0x52f) ||
+         (c >= 0x3040 && c <= 0x3098) || (c >= 0x309b && c <= 0x30ff) ||
+         (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3);
+}
+
+char *
+gpm_archive_dup_nfc (const char *utf8)
+{
+  const char *p;
+  char *nfc;
+
+  /* Plain ASCII, most names: NFC already. */
+  for (p = utf8; *p && (guchar) *p < 0x80; p++)
+    ;
+  for (; *p && nfc_stable (g_utf8_get_char (p)); p = g_utf8_next_char (p))
+    ;
+  if (*p == '\0')
+    return NULL;
+  nfc = g_utf8_normalize (utf8, -1, G_NORMALIZE_NFC);
+  if (nfc != NULL && strcmp (nfc, utf8) == 0)
+    g_clear_pointer (&nfc, g_free);
+  return nfc;
+}
+
+/* @utf8 (taken) as every reader of the takeout names it, whether libarchive
+ * read the name or our own walk of a zip's directory did (the names a load
+ * pass lists must be the names an entry is found by again):
+ *  - a zip name with '\\' and no '/' has its folders separated by '\\':
+ *    Windows archivers write such names (PowerShell's Compress-Archive before
+ *    Microsoft.PowerShell.Archive 1.2.3.0, issue #48 there), and libarchive
+ *    reads them with '/' (archive_read_support_format_zip.c, "Windows
+ *    archivers sometimes use backslash as the directory separator");
+ *  - names in NFC: a folder zipped on a Mac's HFS+ has its names in NFD,
+ *    libarchive reads UTF-8 names as NFC (archive_string.c, "translate NFD
+ *    characters to NFC ones"), and the posts' localFilePaths are NFC. */
+static char *
+canonical_name (char           *utf8,
+                GpmArchiveKind  kind)
+{
+  char *nfc;
+
+  if (kind == GPM_ARCHIVE_ZIP && strchr (utf8, '\\') != NULL && strchr (utf8, '/') == NULL)
+    g_strdelimit (utf8, "\\", '/');
+
+  if ((nfc = gpm_archive_dup_nfc (utf8)) != NULL)
+    {
+      g_free (utf8);
+      utf8 = nfc;
+    }
+  return utf8;
+}
+
 char *
 gpm_archive_dup_utf8_name (const char     *raw,
                            GpmArchiveKind  kind)
@@ -295,7 +356,7 @@ gpm_archive_dup_utf8_name (const char     *raw,
   if (g_utf8_validate (raw, -1, NULL))
     {
       utf8 = gpm_archive_undo_mojibake (raw);
-      return utf8 ? utf8 : g_strdup (raw);
+      return canonical_name (utf8 ? utf8 : g_strdup (raw), kind);
     }
 
   /* No UTF-8 flag and not UTF-8: zip tools wrote the legacy DOS code
@@ -304,7 +365,7 @@ gpm_archive_dup_utf8_name (const char     *raw,
                     NULL, NULL, NULL);
   if (utf8 == NULL)
     utf8 = g_utf8_make_valid (raw, -1);
-  return utf8;
+  return canonical_name (utf8, kind);
 }
 
 char *

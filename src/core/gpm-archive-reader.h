@@ -54,9 +54,15 @@ void              gpm_archive_reader_free         (GpmArchiveReader *self);
  * such a thing. */
 char             *gpm_archive_undo_mojibake (const char *name);
 
+/* @utf8 in NFC, or NULL when it is already (names on a Mac's HFS+ are NFD,
+ * the posts' localFilePaths NFC). */
+char             *gpm_archive_dup_nfc             (const char *utf8);
+
 /* A name's raw bytes (NUL-terminated) as UTF-8: as they are when they are
  * valid UTF-8 (zip names with the UTF-8 flag), else from CP437 (zip) or
- * ISO-8859-1 (tar); double-encoded names repaired (gpm_archive_undo_mojibake()). */
+ * ISO-8859-1 (tar); double-encoded names repaired (gpm_archive_undo_mojibake());
+ * then as libarchive makes them: NFC, and a zip's '\\' as '/' in a name
+ * without '/' (Windows archivers). */
 char             *gpm_archive_dup_utf8_name       (const char     *raw,
                                                    GpmArchiveKind  kind);
 /* The entry's name, the same way. Call between gpm_archive_utf8_locale_push/pop. */

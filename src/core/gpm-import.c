@@ -339,6 +339,28 @@ gpm_import_set_post_hook (GpmImportPostHook hook,
   g_atomic_pointer_set (&post_hook, hook);
 }
 
+/* Whether @name is in the Google+ Communities export that a takeout has
+ * beside the Stream when its owner owned or moderated a community: the
+ * community's posts, one JSON file each as the Stream's, in
+ * "Takeout/Google+ Communities/NAME/Posts/" (FiXato/Plexodus-Tools,
+ * bin/get_all_public_post_urls.sh; its members in Members.vcf beside them,
+ * codekaar/google-plus-migration, Migration.php). Anybody's posts: reposted
+ * they would be the user's, and the user's own are in the Stream anyway. */
+static gboolean
+in_communities_export (const char *name)
+{
+  static const char folder[] = "Google+ Communities";
+  const char *p = name;
+
+  while ((p = strstr (p, folder)) != NULL)
+    {
+      if ((p == name || p[-1] == '/') && p[strlen (folder)] == '/')
+        return TRUE;
+      p += strlen (folder);
+    }
+  return FALSE;
+}
+
 static void
 parse_one (LoadState *state,
            ParseJob  *job)
@@ -346,6 +368,21 @@ parse_one (LoadState *state,
   GpmImport *self = state->self;
   g_autoptr(GError) error = NULL;
   GpmPost *post = gpm_post_new_from_bytes (job->name, job->data, &error);
+
+  if (post != NULL && in_communities_export (job->name))
+    {
+      /* Its photos are somebody else's: never a post's by base name. */
+      for (int others = 0; others < 2 && self->takeout != NULL; others++)
+        {
+          const char * const *files = gpm_post_get_media_files (post, others);
+          for (guint k = 0; files && files[k]; k++)
+            gpm_takeout_add_media_reference (self->takeout, files[k], TRUE);
+        }
+      g_clear_object (&post);
+      g_set_error_literal (&error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_OWN,
+                           _("a post of the Google+ Communities export (the posts of a community you owned "
+                             "or moderated, whoever wrote them), not of your own stream: left out"));
+    }
 
   /* The index keeps what it needs; the JSON is read again when wanted:
    * a listed file from its path, its attachments relative to it. */
@@ -773,6 +810,57 @@ collect_file_list (LoadState *state,
     }
 }
 
+/* A takeout's posts are its owner's ("In a personal takeout archive, this
+ * is always the same user": Part II of the seed). A post by somebody else
+ * came from elsewhere: the Google+ Communities export under its name in
+ * another language (in_communities_export() knows the English one), another
+ * account's takeout opened with this one. Each is said, so nobody's post is
+ * reposted under the user's name unseen; the author of most posts is the
+ * owner. */
+static void
+report_others_posts (GpmImport *self)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *owner = NULL;
+  guint best = 0, with_author = 0;
+
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      const char *id = gpm_post_peek_author_id (g_ptr_array_index (self->posts, i));
+      guint n;
+
+      if (id == NULL)
+        continue;
+      with_author++;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, id)) + 1;
+      g_hash_table_insert (counts, (gpointer) id, GUINT_TO_POINTER (n));
+      if (n > best)
+        {
+          best = n;
+          owner = id;
+        }
+    }
+  /* One author, most takeouts; no clear owner, nothing to tell */
+  if (g_hash_table_size (counts) < 2 || best * 2 <= with_author)
+    return;
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+      const char *id = gpm_post_peek_author_id (post);
+      const GpmPerson *author;
+
+      if (id == NULL || strcmp (id, owner) == 0)
+        continue;
+      author = gpm_post_get_author (post);
+      /* Translators: %s is a person's name */
+      add_problem (self, gpm_problem_newf (gpm_post_get_entry_name (post),
+                                           _("written by somebody else (%s), not by you as most posts of the takeout: "
+                                             "look whether it is yours to repost before you select it"),
+                                           author && author->display_name && *author->display_name
+                                             ? author->display_name : id));
+    }
+}
+
 gboolean
 gpm_import_run (GpmImport     *self,
                 GCancellable  *cancellable,
@@ -894,6 +982,7 @@ gpm_import_run (GpmImport     *self,
           self->n_problems = self->problems->len;
         }
     }
+  report_others_posts (self);
   check_post_photos (self, n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;

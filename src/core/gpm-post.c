@@ -560,6 +560,13 @@ gpm_post_dup_author_id (GpmPost *self)
 }
 
 const char *
+gpm_post_peek_author_id (GpmPost *self)
+{
+  g_return_val_if_fail (GPM_IS_POST (self), NULL);
+  return self->author_id;
+}
+
+const char *
 gpm_post_get_content (GpmPost *self)
 {
   const char *content = get_text (self, POST_TEXT_CONTENT);

@@ -17,6 +17,7 @@ typedef enum {
   GPM_POST_ERROR_SYNTAX,     /* malformed or truncated JSON */
   GPM_POST_ERROR_NOT_A_POST, /* valid JSON, but not a post object */
   GPM_POST_ERROR_NO_ACL,     /* a post without postAcl */
+  GPM_POST_ERROR_NOT_OWN,    /* a post of the Google+ Communities export: anybody's */
 } GpmPostError;
 GQuark gpm_post_error_quark (void);
 
@@ -171,6 +172,9 @@ const GpmPerson   *gpm_post_get_author            (GpmPost *self);
 /* The author's resourceName (free it), NULL without one; read without the
  * full parse when that has not happened yet. */
 char              *gpm_post_dup_author_id         (GpmPost *self);
+/* The author's resourceName as the index read it (interned, not to be
+ * freed), NULL when the post's JSON has none; never reads the JSON again. */
+const char        *gpm_post_peek_author_id        (GpmPost *self);
 /* The G+ pseudo-HTML content, "" when the post has none. */
 const char        *gpm_post_get_content           (GpmPost *self);
 const GpmLink     *gpm_post_get_link              (GpmPost *self);

@@ -260,14 +260,15 @@ add_users (GPtrArray           *result,
 }
 
 /* The ACL keys Part IV handles, and those it ignores knowingly. */
-enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, N_ACL_KEYS_READ };
+enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, ACL_DOMAIN, N_ACL_KEYS_READ };
 static const char * const known_acl_keys[] = {
   [ACL_STANDARD] = "visibleToStandardAcl",
   [ACL_COLLECTION] = "collectionAcl",
   [ACL_COMMUNITY] = "communityAcl",
   [ACL_EVENT] = "eventAcl",
   [ACL_LEGACY] = "isLegacyAcl",
-  "isPublic", "isDomainRestricted", NULL
+  [ACL_DOMAIN] = "isDomainRestricted",
+  "isPublic", NULL
 };
 
 /* A collection, community or event: postAcl.@acl_key.@member.
@@ -356,6 +357,7 @@ typedef struct {
   GPtrArray     *unknown;   /* char *, made when the first one comes */
   GpmJsonMember  member[N_ACL_KEYS_READ];
   guint32        found;
+  gboolean       domain_public;  /* a PUBLIC left out: isDomainRestricted */
 } AclState;
 
 static void
@@ -387,6 +389,7 @@ gpm_scope_parse_acl (const char *data,
 {
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
   GpmJsonMember acl = { 0 };
+  GpmJsonMember collection_users = { 0 };
   GpmJsonMember community_users = { 0 };
   AclState st = { 0 };
 
@@ -408,6 +411,7 @@ gpm_scope_parse_acl (const char *data,
     {
       static const char * const keys[] = { "circles", "users", NULL };
       CirclesState circles = { result, warnings };
+      guint before = result->len;
       GpmJsonMember v[2];
       guint32 found = gpm_json_span_get_members (&st.member[ACL_STANDARD], keys, v);
 
@@ -415,12 +419,34 @@ gpm_scope_parse_acl (const char *data,
         gpm_json_span_foreach_element (&v[0], on_circle, &circles);
       if (found & 2)
         add_users (result, &v[1], "visibleToStandardAcl", warnings);
+
+      /* isDomainRestricted: a G Suite account's post kept inside its
+       * organisation; "public" there was everyone in the domain, never the
+       * public (Google+ Domains API, Acl.domainRestricted: "whether access
+       * is restricted to the domain"; googleapis/google-api-php-client#1340:
+       * a public post with it set showed no "Public"). Real takeouts have
+       * the key (FiXato/Plexodus-Tools, activity_data_structure.md). Such a
+       * post must not go out publicly: its PUBLIC is left out, and said. */
+      if ((st.found & (1u << ACL_DOMAIN)) && st.member[ACL_DOMAIN].type == 't')
+        for (guint i = before; i < result->len; i++)
+          if (((GpmScope *) g_ptr_array_index (result, i))->kind == GPM_SCOPE_PUBLIC)
+            {
+              g_ptr_array_remove_index (result, i--);
+              st.domain_public = TRUE;
+            }
     }
 
-  /* Post is part of a collection (could be public or private). */
+  /* Post is part of a collection (could be public or private). Part IV
+   * reads no people there, but real takeouts have them as they have them
+   * under communityAcl (postAcl.collectionAcl.users[], in the keys of a
+   * whole 2011–2019 archive: FiXato/Plexodus-Tools,
+   * activity_data_structure.md): a private collection shared with people. */
   if (st.found & (1u << ACL_COLLECTION))
-    add_container (result, &st.member[ACL_COLLECTION], "collectionAcl", "collection",
-                   GPM_SCOPE_COLLECTION, NULL, warnings);
+    {
+      add_container (result, &st.member[ACL_COLLECTION], "collectionAcl", "collection",
+                     GPM_SCOPE_COLLECTION, &collection_users, warnings);
+      add_users (result, &collection_users, "collectionAcl", warnings);
+    }
 
   /* Post is part of a community (could be public or closed). */
   if (st.found & (1u << ACL_COMMUNITY))
@@ -442,7 +468,14 @@ gpm_scope_parse_acl (const char *data,
           (const char *) g_ptr_array_index (st.unknown, i));
   g_clear_pointer (&st.unknown, g_ptr_array_unref);
 
-  if (result->len == 0 && !(st.found & (1u << ACL_LEGACY)))
+  if (st.domain_public)
+    warn (warnings, _("it was shared with everyone in your organisation (your G Suite domain), not publicly, "
+                      "so it is not counted as public"));
+  /* isLegacyAcl says how Google+ kept the ACL, not who saw the post: with
+   * nothing else the post has no audience to be selected by, which is said
+   * (FiXato/Plexodus-Tools, bin/generate_html_for_takeout_post.sh, reads
+   * no audience from it either). */
+  else if (result->len == 0)
     warn (warnings, _("the archive names nobody it was shared with"));
 
   return result;

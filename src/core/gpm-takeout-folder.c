@@ -303,9 +303,18 @@ gpm_takeout_load_folder_part (LoadState *st,
 
       if (g_utf8_validate (f->raw, -1, NULL))
         {
-          /* Extracted from a .tgz with double-encoded names: shown and
-           * matched as they were meant, opened as they are. */
+          /* Extracted from a .tgz with double-encoded names, or on a Mac's
+           * HFS+ (names in NFD, where the posts' localFilePaths are NFC):
+           * shown and matched as they were meant (NFC, as an archive's are),
+           * opened as they are. */
+          char *nfc;
+
           name = gpm_archive_undo_mojibake (f->raw);
+          if ((nfc = gpm_archive_dup_nfc (name ? name : f->raw)) != NULL)
+            {
+              g_free (name);
+              name = nfc;
+            }
           if (name != NULL)
             {
               gpm_takeout_load_ensure_seen (st);

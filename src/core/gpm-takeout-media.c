@@ -328,6 +328,34 @@ unique_by_base_name (GpmTakeout *self,
   return e;
 }
 
+/* Profile and scrapbook (cover) photos: a post names them
+ * "../Photos/Profile photos/X", the takeout has them in
+ * "Photos/Miscellaneous Photos/Profile photos/X" (FiXato/Plexodus-Tools,
+ * plexodus-tools.jq, get_all_resource_urls_and_local_filepaths, rewrites
+ * the one into the other). Their names are often "photo.jpg", which the
+ * base-name rule must not take. */
+static Entry *
+find_misc_photo (Index      *index,
+                 const char *dir,
+                 const char *file_name)
+{
+  static const char * const kinds[] = { "Profile photos/", "Scrapbook photos/" };
+  static const char prefix[] = "../Photos/";
+
+  if (!g_str_has_prefix (file_name, prefix))
+    return NULL;
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    if (g_str_has_prefix (file_name + strlen (prefix), kinds[k]))
+      {
+        g_autofree char *moved = g_strconcat (dir, "/", prefix, "Miscellaneous Photos/",
+                                              file_name + strlen (prefix), NULL);
+        g_autofree char *wanted = resolve_relative (moved);
+
+        return wanted ? gpm_takeout_index_find (index, wanted) : NULL;
+      }
+  return NULL;
+}
+
 const GpmTakeoutEntry *
 gpm_takeout_find_media (GpmTakeout *self,
                         const char *post_entry,
@@ -372,6 +400,8 @@ gpm_takeout_find_media (GpmTakeout *self,
           if (wanted)
             exact = gpm_takeout_index_find (index, wanted);
         }
+      if (exact == NULL && dir[0] != '\0')
+        exact = find_misc_photo (index, dir, file_name);
       /* A stale path that now names another photo (its sidecar says so) is
        * not this one. A name made from the url ("photo.jpg", which many
        * photos share) counts only when no other file or post has it. */
