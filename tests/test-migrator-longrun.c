@@ -440,6 +440,38 @@ test_photos_after_sleep (Fixture       *f,
   sleeper_clear (&s);
 }
 
+/* The same with the wait in the middle of a post's uploads: p02's first
+ * photo goes up, the second meets a rate limit of two hours, the machine
+ * sleeps two days meanwhile and the pod's daily cleanup destroys the first
+ * one (pending). Both are uploaded again before the post goes: it arrives
+ * whole at the first request. The old code dated the photos at the end of
+ * the uploads, so the destroyed one counted as fresh: the pod kept the post
+ * without it (web) or refused it (API), and it was taken back and sent again. */
+static void
+test_photos_wait_mid_upload (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  Sleeper s = { 0 };
+  const char *path = f->api ? "/api/v1/posts" : "/status_messages";
+  const char *photos = f->api ? "/api/v1/photos" : "/photos";
+
+  s.jumps[0] = 2 * 24 * 3600;
+  s.cleanup_photos = TRUE;
+  /* p01's photo and p02's first go as usual, the rate limit meets p02's second */
+  gpm_test_pod_inject_fault (f->server, photos, GPM_TEST_POD_FAULT_SLOW, 1, 2);
+  gpm_test_pod_inject_fault (f->server, photos, GPM_TEST_POD_FAULT_RATE_LIMIT, 7200, 1);
+  sleeper_init (&s, f, migrator);
+  assert_complete_run (f, migrator);
+  g_assert_cmpuint (s.posted_at_jump->len, ==, 1);
+  g_assert_cmpuint (g_array_index (s.posted_at_jump, guint, 0), ==, 2);   /* p00, p01 */
+  /* one request per post, no repair */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, path), ==, 6);
+  /* p01 1, p02 1 + the refused one + both again, p03 1, p07 3 */
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->server, photos), ==, 1 + 4 + 1 + 3);
+  sleeper_clear (&s);
+}
+
 /* The computer's clock is six hours ahead of the pod's (set by hand to
  * the local time of a trip, the time zone left as it was). The answer to
  * a post request is lost after the pod stored it: the look on the pod
@@ -764,6 +796,7 @@ main (int argc, char **argv)
       g_autofree char *night = g_strdup_printf ("/migrator/%s/longrun/daily-cap-across-night", kind);
       g_autofree char *set_back = g_strdup_printf ("/migrator/%s/longrun/daily-cap-clock-set-back", kind);
       g_autofree char *photos = g_strdup_printf ("/migrator/%s/longrun/photos-after-sleep", kind);
+      g_autofree char *mid_upload = g_strdup_printf ("/migrator/%s/longrun/photos-wait-mid-upload", kind);
       g_autofree char *ahead = g_strdup_printf ("/migrator/%s/longrun/clock-ahead-of-pod", kind);
       g_autofree char *unplugged = g_strdup_printf ("/migrator/%s/longrun/takeout-unplugged", kind);
       g_autofree char *schedule = g_strdup_printf ("/migrator/%s/longrun/estimate-is-schedule", kind);
@@ -780,6 +813,7 @@ main (int argc, char **argv)
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
       g_test_add (set_back, Fixture, data, fixture_set_up, test_daily_cap_clock_set_back, clock_tear_down);
       g_test_add (photos, Fixture, data, fixture_set_up, test_photos_after_sleep, clock_tear_down);
+      g_test_add (mid_upload, Fixture, data, fixture_set_up, test_photos_wait_mid_upload, clock_tear_down);
       g_test_add (ahead, Fixture, data, fixture_set_up, test_clock_ahead_of_pod, clock_tear_down);
       g_test_add (unplugged, Fixture, data, fixture_set_up, test_takeout_unplugged, fixture_tear_down);
       g_test_add (schedule, Fixture, data, fixture_set_up, test_estimate_is_schedule, clock_tear_down);
