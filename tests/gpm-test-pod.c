@@ -406,6 +406,17 @@ gpm_test_pod_set_moved (GpmTestPod *self, const char *url)
   g_mutex_lock (&self->lock);
   g_free (self->moved_to);
   self->moved_to = g_strdup (url);
+  self->moved_status = 301;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_redirected (GpmTestPod *self, const char *url, guint status)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->moved_to);
+  self->moved_to = g_strdup (url);
+  self->moved_status = status;
   g_mutex_unlock (&self->lock);
 }
 

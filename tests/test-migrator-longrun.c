@@ -315,6 +315,131 @@ clock_tear_down (Fixture       *f,
   fixture_tear_down (f, data);
 }
 
+/* What stands in front of the pod sends every request to another address
+ * for a while after the first post (a 302 of a single sign-on proxy whose
+ * session ended, a 307 to a maintenance page): the run is waiting, saying
+ * where the pod sends it, never follows it (nothing reaches that address,
+ * no POST becomes a GET), asks no sign-in, fails no post. The old code
+ * took the answer for an unreadable one and waited as for an outage,
+ * without end and without saying why. */
+typedef struct {
+  Fixture    *f;
+  GpmTestPod *elsewhere;
+  char       *address;      /* elsewhere's, as the message names it */
+  guint       status;
+  gboolean    redirected;
+  guint       n_waits;      /* "waiting" naming the address */
+  guint       clear_after;  /* the redirect ends after this many (0: never) */
+  gint64      jump;         /* seconds the clock moves on at each (0: none) */
+} Redirect;
+
+static void
+redirect_post_finished (GpmMigrator *migrator,
+                        GpmPost     *post,
+                        int          journal_state,
+                        GError      *error,
+                        Redirect    *r)
+{
+  if (!r->redirected && journal_state == GPM_JOURNAL_STATE_POSTED)
+    {
+      r->redirected = TRUE;
+      gpm_test_pod_set_redirected (r->f->server, gpm_test_pod_get_url (r->elsewhere), r->status);
+    }
+}
+
+static void
+redirect_waiting (GpmMigrator *migrator,
+                  guint        seconds,
+                  const char  *reason,
+                  Redirect    *r)
+{
+  if (strstr (reason, r->address) == NULL)
+    return;
+  r->n_waits++;
+  if (r->jump != 0)
+    jump_clock (r->jump);
+  if (r->n_waits == r->clear_after)
+    gpm_test_pod_set_redirected (r->f->server, NULL, 0);
+}
+
+static void
+redirect_init (Redirect    *r,
+               Fixture     *f,
+               GpmMigrator *migrator,
+               guint        status)
+{
+  g_autoptr(GError) error = NULL;
+
+  r->f = f;
+  r->status = status;
+  r->elsewhere = gpm_test_pod_new (0, &error);
+  g_assert_no_error (error);
+  r->address = gpm_pod_normalize_address (gpm_test_pod_get_url (r->elsewhere), NULL);
+  gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  g_signal_connect (migrator, "post-finished", G_CALLBACK (redirect_post_finished), r);
+  g_signal_connect (migrator, "waiting", G_CALLBACK (redirect_waiting), r);
+}
+
+static void
+redirect_clear (Redirect    *r,
+                GpmMigrator *migrator)
+{
+  g_signal_handlers_disconnect_by_data (migrator, r);
+  g_assert_cmpuint (gpm_test_pod_count_requests (r->elsewhere, "/"), ==, 0);
+  g_clear_object (&r->elsewhere);
+  g_clear_pointer (&r->address, g_free);
+}
+
+/* A maintenance page for a while: the run goes on when it is gone. */
+static void
+test_pod_redirected_passes (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  Redirect r = { .clear_after = 3 };
+  RunState state = { .fail_auth = TRUE };
+
+  redirect_init (&r, f, migrator, 302);
+  g_assert_true (run_migrator (f, migrator, &state, &error));
+  g_assert_no_error (error);
+  g_assert_true (r.redirected);
+  g_assert_cmpuint (r.n_waits, >=, 3);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_left (migrator), ==, 0);
+  run_state_clear (&state);
+  redirect_clear (&r, migrator);
+  assert_pod_and_journal (f, G_MAXUINT);
+}
+
+/* A proxy no app gets through: after hours of waiting (the clock moved on
+ * two hours at each wait) the run stops with GPM_POD_ERROR_REDIRECTED,
+ * naming the address; nothing failed, nothing doubled. */
+static void
+test_pod_redirected_stops (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  Redirect r = { .jump = 2 * 3600 };
+  RunState state = { .fail_auth = TRUE };
+
+  redirect_init (&r, f, migrator, 307);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+  g_assert_nonnull (strstr (error->message, r.address));
+  g_assert_true (r.redirected);
+  /* not at the first wait: six hours of them */
+  g_assert_cmpuint (r.n_waits, >=, 3);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 1);
+  run_state_clear (&state);
+  redirect_clear (&r, migrator);
+  assert_pod_and_journal (f, 1);
+}
+
 /* An hour between posts, and the machine asleep through each of those
  * hours: a post follows each wake-up at once, as it would have without the
  * sleep (the old wait, on the monotonic clock, would have lasted another
@@ -803,12 +928,16 @@ main (int argc, char **argv)
       g_autofree char *eta = g_strdup_printf ("/migrator/%s/longrun/eta-follows-pace", kind);
       g_autofree char *resign = g_strdup_printf ("/migrator/%s/longrun/pod-down-at-resign", kind);
       g_autofree char *moved = g_strdup_printf ("/migrator/%s/longrun/pod-moved", kind);
+      g_autofree char *redirected = g_strdup_printf ("/migrator/%s/longrun/pod-redirected", kind);
+      g_autofree char *redirected_stops = g_strdup_printf ("/migrator/%s/longrun/pod-redirected-stops", kind);
 
       g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
       g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
       g_test_add (post_fails, Fixture, data, fixture_set_up, test_post_fails_pod_up, fixture_tear_down);
       g_test_add (resign, Fixture, data, fixture_set_up, test_pod_down_at_resign, fixture_tear_down);
       g_test_add (moved, Fixture, data, fixture_set_up, test_pod_moved, fixture_tear_down);
+      g_test_add (redirected, Fixture, data, fixture_set_up, test_pod_redirected_passes, fixture_tear_down);
+      g_test_add (redirected_stops, Fixture, data, fixture_set_up, test_pod_redirected_stops, clock_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
       g_test_add (set_back, Fixture, data, fixture_set_up, test_daily_cap_clock_set_back, clock_tear_down);

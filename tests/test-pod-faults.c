@@ -543,6 +543,64 @@ test_moved_while_signed_in (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gpm_pod_get_address (pod), !=, home_address);
 }
 
+/* What stands in front of the pod sends every request elsewhere for a
+ * while (302, 303, 307: a single sign-on proxy whose session ended, a
+ * maintenance page, a move for a while): no request follows it (a POST
+ * becomes no GET, nothing reaches that address), none takes it for an
+ * ended session (only the pod's own sign-in page says so: no renewal, no
+ * sign-in asked for), none for a move: GPM_POD_ERROR_REDIRECTED naming the
+ * address. The old client took a 302 to another host for an unreadable
+ * answer (an outage to wait for without end). When it is gone, the same
+ * session goes on. */
+static void
+test_redirected_while_signed_in (Fixture *f, gconstpointer data)
+{
+  PodMaker make = (PodMaker) data;
+  g_autoptr(GpmPod) pod = make (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) sso = gpm_test_pod_new (0, &error);
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autofree char *sso_address = NULL;
+  const guint statuses[] = { 302, 303, 307 };
+  guint renewals;
+
+  g_assert_no_error (error);
+  sso_address = gpm_pod_normalize_address (gpm_test_pod_get_url (sso), &error);
+  g_assert_no_error (error);
+  renewals = gpm_test_pod_count_requests (f->tp, "/users/sign_in") +
+             gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      gpm_test_pod_set_redirected (f->tp, gpm_test_pod_get_url (sso), statuses[i]);
+      made = post_public (pod, "behind the proxy", &error);
+      g_assert_null (made);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, statuses[i]);
+      g_assert_nonnull (strstr (error->message, sso_address));
+      g_assert_false (gpm_pod_error_is_transient (error));
+      g_clear_error (&error);
+
+      aspects = gpm_pod_list_aspects (pod, NULL, &error);
+      g_assert_null (aspects);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (sso, "/"), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/users/sign_in") +
+                    gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==, renewals);
+  g_assert_cmpint (gpm_pod_get_auth (pod), !=, GPM_POD_AUTH_NONE);
+
+  gpm_test_pod_set_redirected (f->tp, NULL, 0);
+  made = post_public (pod, "the proxy is gone", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
 typedef struct {
   GpmPod  *pod;
   gboolean ok;
@@ -861,6 +919,7 @@ main (int argc, char **argv)
   ADD_BOTH ("paging-ties", test_paging_ties);
   ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("moved-while-signed-in", test_moved_while_signed_in);
+  ADD_BOTH ("redirected-while-signed-in", test_redirected_while_signed_in);
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);
