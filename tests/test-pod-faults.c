@@ -649,6 +649,92 @@ test_sign_in_csrf_race (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
+typedef struct {
+  GpmPod     *pod;
+  GpmTestPod *tp;
+  char       *secret;   /* NULL: in the browser */
+  gboolean    ok;
+  GError     *error;
+} ApiSignerIn;
+
+static gpointer
+api_sign_in_thread (gpointer data)
+{
+  ApiSignerIn *s = data;
+
+  if (s->secret != NULL)
+    s->ok = gpm_pod_sign_in_api_secret (s->pod, s->secret, NULL, &s->error);
+  else
+    s->ok = gpm_pod_sign_in_api (s->pod, gpm_test_pod_open_in_browser, s->tp, NULL, &s->error);
+  return NULL;
+}
+
+/* Runs @signer's sign-in in a thread with its token request slowed, and
+ * posts from this one while that request is on the way: the post must wait
+ * for the sign-in and go out with its new access token (one token
+ * request in all), not with the old one or none, which sends it to renew
+ * the session itself in the middle of the sign-in. */
+static void
+post_during_api_sign_in (Fixture     *f,
+                         ApiSignerIn *signer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  guint tokens = gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
+  GThread *thread;
+
+  gpm_test_pod_inject_fault (f->tp, "/api/openid_connect/access_tokens", GPM_TEST_POD_FAULT_SLOW, 1500, 1);
+  thread = g_thread_new ("signer", api_sign_in_thread, signer);
+  for (int i = 0; i < 1000 && gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens") == tokens; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), >, tokens);
+  made = post_public (signer->pod, "posted during the sign-in", &error);
+  g_thread_join (thread);
+
+  g_assert_no_error (signer->error);
+  g_assert_true (signer->ok);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==, tokens + 1);
+  g_assert_cmpint (gpm_pod_get_auth (signer->pod), ==, GPM_POD_AUTH_API);
+}
+
+/* The session kept in the keyring taken up again (the app's start) while
+ * another thread posts, with a provider that rotates refresh tokens: the
+ * post sent without a token meanwhile renewed with the same refresh
+ * token, which the sign-in's own refresh had used up (the post failed,
+ * "sign in again"). */
+static void
+test_api_secret_sign_in_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autofree char *secret = gpm_pod_dup_api_secret (pod);
+  ApiSignerIn signer = { pod, f->tp, secret };
+
+  g_assert_nonnull (secret);
+  gpm_test_pod_set_rotate_refresh_tokens (f->tp, TRUE);
+  post_during_api_sign_in (f, &signer);
+}
+
+/* A new sign-in in the browser while the old access token has expired
+ * (an hour passed, diaspora's default lifetime): the post another thread
+ * makes meanwhile renewed the old session at the same time (two token
+ * requests, the old client's tokens stored around the new ones'). */
+static void
+test_api_sign_in_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = NULL;
+  ApiSignerIn signer = { NULL, f->tp, NULL };
+
+  gpm_test_pod_set_token_lifetime (f->tp, 1);
+  pod = api_pod (f);
+  g_usleep (1100 * 1000);
+  gpm_test_pod_set_token_lifetime (f->tp, 3600);
+  signer.pod = pod;
+  post_during_api_sign_in (f, &signer);
+}
+
 /* The person stream answers an ended session too, with the public posts
  * only (diaspora's people_controller.rb:10, lib/stream/person.rb:17-19):
  * "did it get created?" for a limited post must not take that for "not
@@ -912,6 +998,8 @@ main (int argc, char **argv)
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
+  pod_test_add ("/pod/api/secret-sign-in-token-race", (GTestFixtureFunc) test_api_secret_sign_in_race, NULL);
+  pod_test_add ("/pod/api/sign-in-token-race", (GTestFixtureFunc) test_api_sign_in_race, NULL);
   ADD_BOTH ("camo-rtl", test_camo_rtl);
   ADD_BOTH ("mentions-rewritten", test_mentions_rewritten);
   pod_test_add ("/pod/web/mentions-rewritten-0.7", (GTestFixtureFunc) test_mentions_rewritten_07, NULL);
