@@ -456,30 +456,20 @@ upload_photos (Run             *run,
            * hiccup, then the photo fails, by name. */
           if (gpm_pod_error_get_http_status (error) == 500)
             {
-              if (internal_errors++ < MAX_PHOTO_INTERNAL_ERRORS)
-                {
-                  if (!_gpm_migrator_backoff (run, 0, error))
-                    return PHOTOS_STOP;
-                  continue;
-                }
-              /* unless the whole pod answers 500 (its database down) */
-              switch (_gpm_migrator_wait_for_pod (run, error))
-                {
-                case NEXT_RETRY:
-                  internal_errors = 0;
-                  continue;
-                case NEXT_STOP:
-                  return PHOTOS_STOP;
-                case NEXT_GIVE_UP:
-                default:
-                  break;
-                }
+              /* the retry policy with this budget: then, unless the whole
+               * pod answers 500 (its database down), the photo fails */
+              after = _gpm_migrator_after_transient (run, error, &internal_errors, &rate_limited,
+                                                     MAX_PHOTO_INTERNAL_ERRORS);
+              if (after == NEXT_RETRY)
+                continue;
+              if (after == NEXT_STOP)
+                return PHOTOS_STOP;
               {
                 g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
                                                      _("The pod could not process the photo %s (error 500 on %u tries): "
                                                        "it may be damaged or in a format the pod does not take. "
                                                        "The post was not sent"),
-                                                     photo, internal_errors);
+                                                     photo, internal_errors + 1);
                 return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
               }
             }
@@ -858,13 +848,14 @@ _gpm_migrator_process_post (Run     *run,
                     continue;
                   return mark_failed (run, post, key, error);
                 }
+              /* each retry waited above, before its look */
               if (attempt++ < max_retries)
                 continue;
-              /* not there after every retry: the pod may be down */
-              switch (_gpm_migrator_wait_for_pod (run, error))
+              /* not there after every retry: the pod may be down (the
+               * budget spent, the policy waits for it) */
+              switch (_gpm_migrator_after_transient (run, error, &attempt, &rate_limited, max_retries))
                 {
                 case NEXT_RETRY:
-                  attempt = 0;
                   continue;
                 case NEXT_STOP:
                   return FALSE;
