@@ -102,6 +102,8 @@ typedef struct {
   guint        n_to_send;        /* of n_left, those the plan sends (not skipped): the ETA's */
   GArray      *extra_sends;      /* guint per post to send, in order: its sends after it (the ETA's) */
   gboolean     turn_for_comment; /* the wait for the turn is a comment's: the delay, not the cap */
+  gint64       clamp_high;       /* the latest real time a turn saw since posts were re-dated (0: not yet) */
+  guint        clamp_serial;     /* the migrator's time_serial then */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;

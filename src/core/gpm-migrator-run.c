@@ -257,7 +257,9 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
   /* A certificate that fails after it worked (it expired before the
    * pod's admin renewed it, a captive portal): never bypassed, waited
    * out like a pod that is down. Only when the pod answers otherwise
-   * does it stop the run. */
+   * does it stop the run. (Straight to the wait, not through
+   * _gpm_migrator_after_transient(): it is no error a quick retry mends,
+   * and every step comes here first, without a budget.) */
   if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS))
     {
       Next next = _gpm_migrator_wait_for_pod (run, error);
@@ -452,6 +454,32 @@ _gpm_migrator_journal_ok (Run      *run,
   return ok;
 }
 
+/* Re-dates the journal's posts dated later than @now (real µs), the wall
+ * clock set back since they were sent (gpm_journal_clamp_posted_at(): an
+ * UPDATE): at the run's first look at the cap (an earlier run may have
+ * sent them), then only when the clock may have gone back since: it shows
+ * less than at an earlier look, or gpm_migrator_time_changed() said so.
+ * Posts are sent seconds after a look: a clock set back by less leaves
+ * them those seconds ahead at most. */
+static void
+clamp_posted_at (Run    *run,
+                 gint64  now)
+{
+  GpmMigrator *self = run->self;
+  guint serial;
+
+  g_mutex_lock (&self->mutex);
+  serial = self->time_serial;
+  g_mutex_unlock (&self->mutex);
+  if (run->clamp_high == 0 || serial != run->clamp_serial || now < run->clamp_high)
+    {
+      gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
+      run->clamp_serial = serial;
+      run->clamp_high = now;
+    }
+  run->clamp_high = MAX (run->clamp_high, now);
+}
+
 /* Pacing: at least "delay" seconds after the last post, and no more than
  * "max-per-day" posts in any 24 hours. FALSE when cancelled. */
 gboolean
@@ -506,7 +534,7 @@ _gpm_migrator_wait_for_turn (Run *run)
            * cannot be told from a machine that slept (the monotonic clock
            * stops in both cases), and the posts sent after it are dated
            * in the new time. */
-          gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
+          clamp_posted_at (run, now);
           guint n = gpm_journal_count_posted_since (self->journal, window);
 
           if (n >= cap)
@@ -570,7 +598,11 @@ resolve_aspects (Run *run)
           continue;
         }
       /* A pod that is down when a run starts (after a reboot, before the
-       * network is up) is waited for, not a reason to stop */
+       * network is up) is waited for, not a reason to stop. Not through
+       * _gpm_migrator_after_error(): this step is the very request the
+       * wait makes, so a pod that answers it there (NEXT_GIVE_UP, "the
+       * failure is the step's own" for any other step) lets it go again,
+       * a certificate error too */
       if (is_outage_error (error))
         {
           Next next = _gpm_migrator_wait_for_pod (run, error);
