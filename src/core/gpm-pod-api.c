@@ -135,7 +135,7 @@ api_load_user (GpmPod *self, GCancellable *cancellable, GError **error)
 
   if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
     return FALSE;
-  if (reply.status == 401 || reply.status == 403)
+  if (reply.status == 401)
     {
       gpm_pod_set_expired (error, reply.status);
       gpm_pod_reply_clear (&reply);
