@@ -114,6 +114,7 @@ struct _GpmTestPod
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
   char         *moved_to;    /* not NULL: every request is sent there (moved_status) */
   guint         moved_status; /* 301 (a move), or a temporary 302, 303, 307 */
+  char         *moved_prefix; /* not NULL: only requests whose path starts with it are */
   gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   gboolean      check_images;
   gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */

@@ -246,7 +246,7 @@ _gpm_test_pod_server_handler (SoupServer        *server,
       g_mutex_unlock (&self->lock);
       return;
     }
-  if (self->moved_to)
+  if (self->moved_to && (self->moved_prefix == NULL || g_str_has_prefix (path, self->moved_prefix)))
     {
       /* what nginx's "return 301 https://www.$host$request_uri;" does for a
        * pod's apex or plain-http server block; with 302/303/307, what may

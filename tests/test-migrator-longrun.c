@@ -327,6 +327,7 @@ typedef struct {
   GpmTestPod *elsewhere;
   char       *address;      /* elsewhere's, as the message names it */
   guint       status;
+  const char *prefix;       /* only these requests (NULL: all) */
   gboolean    redirected;
   guint       n_waits;      /* "waiting" naming the address */
   guint       clear_after;  /* the redirect ends after this many (0: never) */
@@ -343,7 +344,7 @@ redirect_post_finished (GpmMigrator *migrator,
   if (!r->redirected && journal_state == GPM_JOURNAL_STATE_POSTED)
     {
       r->redirected = TRUE;
-      gpm_test_pod_set_redirected (r->f->server, gpm_test_pod_get_url (r->elsewhere), r->status);
+      gpm_test_pod_set_redirected (r->f->server, gpm_test_pod_get_url (r->elsewhere), r->status, r->prefix);
     }
 }
 
@@ -359,7 +360,7 @@ redirect_waiting (GpmMigrator *migrator,
   if (r->jump != 0)
     jump_clock (r->jump);
   if (r->n_waits == r->clear_after)
-    gpm_test_pod_set_redirected (r->f->server, NULL, 0);
+    gpm_test_pod_set_redirected (r->f->server, NULL, 0, NULL);
 }
 
 static void
@@ -376,6 +377,8 @@ redirect_init (Redirect    *r,
   g_assert_no_error (error);
   r->address = gpm_pod_normalize_address (gpm_test_pod_get_url (r->elsewhere), NULL);
   gpm_migrator_set_retry_policy (migrator, 2, 1, 5);
+  /* a second between posts: the redirect is there before the next one */
+  gpm_migrator_set_delay (migrator, 1);
   g_signal_connect (migrator, "post-finished", G_CALLBACK (redirect_post_finished), r);
   g_signal_connect (migrator, "waiting", G_CALLBACK (redirect_waiting), r);
 }
@@ -432,6 +435,33 @@ test_pod_redirected_stops (Fixture       *f,
   g_assert_true (r.redirected);
   /* not at the first wait: six hours of them */
   g_assert_cmpuint (r.n_waits, >=, 3);
+  g_assert_cmpuint (state.n_auth, ==, 0);
+  g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 1);
+  run_state_clear (&state);
+  redirect_clear (&r, migrator);
+  assert_pod_and_journal (f, 1);
+}
+
+/* A proxy in front of the post requests only (the rest of the pod
+ * answers): the run does not fail every post one by one, nor wait on, but
+ * stops with GPM_POD_ERROR_REDIRECTED after the post's retries and one more
+ * round (the redirect might have just ended); nothing failed, nothing
+ * doubled (each redirected request was looked for on the pod first). */
+static void
+test_pod_redirected_posts (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GpmMigrator) migrator = make_migrator (f);
+  g_autoptr(GError) error = NULL;
+  Redirect r = { .prefix = f->api ? "/api/v1/posts" : "/status_messages" };
+  RunState state = { .fail_auth = TRUE };
+
+  redirect_init (&r, f, migrator, 302);
+  g_assert_false (run_migrator (f, migrator, &state, &error));
+  g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+  g_assert_nonnull (strstr (error->message, r.address));
+  g_assert_true (r.redirected);
   g_assert_cmpuint (state.n_auth, ==, 0);
   g_assert_cmpuint (gpm_migrator_get_n_failed (migrator), ==, 0);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->server), ==, 1);
@@ -1014,6 +1044,7 @@ main (int argc, char **argv)
       g_autofree char *moved = g_strdup_printf ("/migrator/%s/longrun/pod-moved", kind);
       g_autofree char *redirected = g_strdup_printf ("/migrator/%s/longrun/pod-redirected", kind);
       g_autofree char *redirected_stops = g_strdup_printf ("/migrator/%s/longrun/pod-redirected-stops", kind);
+      g_autofree char *redirected_posts = g_strdup_printf ("/migrator/%s/longrun/pod-redirected-posts", kind);
 
       g_test_add (stopped, Fixture, data, fixture_set_up, test_pod_stopped, fixture_tear_down);
       g_test_add (maintenance, Fixture, data, fixture_set_up, test_pod_maintenance, fixture_tear_down);
@@ -1022,6 +1053,7 @@ main (int argc, char **argv)
       g_test_add (moved, Fixture, data, fixture_set_up, test_pod_moved, fixture_tear_down);
       g_test_add (redirected, Fixture, data, fixture_set_up, test_pod_redirected_passes, fixture_tear_down);
       g_test_add (redirected_stops, Fixture, data, fixture_set_up, test_pod_redirected_stops, clock_tear_down);
+      g_test_add (redirected_posts, Fixture, data, fixture_set_up, test_pod_redirected_posts, fixture_tear_down);
       g_test_add (sleep, Fixture, data, fixture_set_up, test_sleep_between_posts, clock_tear_down);
       g_test_add (night, Fixture, data, fixture_set_up, test_daily_cap_across_night, clock_tear_down);
       g_test_add (set_back, Fixture, data, fixture_set_up, test_daily_cap_clock_set_back, clock_tear_down);

@@ -573,7 +573,7 @@ test_redirected_while_signed_in (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
     {
-      gpm_test_pod_set_redirected (f->tp, gpm_test_pod_get_url (sso), statuses[i]);
+      gpm_test_pod_set_redirected (f->tp, gpm_test_pod_get_url (sso), statuses[i], NULL);
       made = post_public (pod, "behind the proxy", &error);
       g_assert_null (made);
       g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
@@ -594,10 +594,37 @@ test_redirected_while_signed_in (Fixture *f, gconstpointer data)
                     gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==, renewals);
   g_assert_cmpint (gpm_pod_get_auth (pod), !=, GPM_POD_AUTH_NONE);
 
-  gpm_test_pod_set_redirected (f->tp, NULL, 0);
+  gpm_test_pod_set_redirected (f->tp, NULL, 0, NULL);
   made = post_public (pod, "the proxy is gone", &error);
   g_assert_no_error (error);
   g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* The pod reached at another name than its configured one (localhost for
+ * 127.0.0.1): diaspora sends an ended session to its sign-in page on the
+ * configured host (config/application.rb:71-72; the test pod's redirects
+ * name its own address). That is no redirect elsewhere but the session's
+ * end, renewed as before, and the post goes. */
+static void
+test_session_ended_sign_in_elsewhere (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (gpm_test_pod_get_url (f->tp), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *local = g_strdup_printf ("http://localhost:%d", g_uri_get_port (uri));
+  g_autoptr(GpmPod) pod = gpm_pod_new (local, &error);
+  g_autoptr(GpmPodPost) made = NULL;
+  guint sign_ins;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sign_ins = gpm_test_pod_count_requests (f->tp, "/users/sign_in");
+  gpm_test_pod_end_sessions (f->tp);
+  made = post_public (pod, "after the session ended", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/users/sign_in"), >, sign_ins);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
 }
 
@@ -993,6 +1020,7 @@ main (int argc, char **argv)
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
   pod_test_add ("/pod/web/renewal-csrf-race", (GTestFixtureFunc) test_renewal_csrf_race, NULL);
+  pod_test_add ("/pod/web/session-ended-sign-in-elsewhere", (GTestFixtureFunc) test_session_ended_sign_in_elsewhere, NULL);
   pod_test_add ("/pod/web/sign-in-csrf-race", (GTestFixtureFunc) test_sign_in_csrf_race, NULL);
   pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);

@@ -104,6 +104,7 @@ typedef struct {
   gboolean     turn_for_comment; /* the wait for the turn is a comment's: the delay, not the cap */
   gint64       clamp_high;       /* the latest real time a turn saw since posts were re-dated (0: not yet) */
   guint        clamp_serial;     /* the migrator's time_serial then */
+  gboolean     redirect_answered; /* a redirected step was given one more go: the pod answered meanwhile */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;

@@ -316,6 +316,9 @@ _gpm_migrator_wait_for_pod (Run          *run,
   gint64 redirected_mono = is_redirected (error) ? g_get_monotonic_time () : 0;
   gint64 redirected_real = is_redirected (error) ? gpm_get_real_time () : 0;
 
+  if (!is_redirected (error))
+    run->redirect_answered = FALSE;
+
   for (guint n = 0;; n++)
     {
       g_autoptr(GPtrArray) aspects = NULL;
@@ -332,14 +335,25 @@ _gpm_migrator_wait_for_pod (Run          *run,
       run->io_usec += g_get_monotonic_time () - start;
       if (aspects != NULL && !was_down && is_redirected (error))
         {
-          /* the pod answers, and still sends the step elsewhere (a proxy
-           * in front of some of its pages): not the post's fault, and
-           * every post would meet it */
-          _gpm_migrator_set_fatal (run, error);
-          return NEXT_STOP;
+          /* The pod answers, and the step was sent elsewhere: the
+           * redirect may have ended just now (the step goes again, once),
+           * or it stands in front of some of the pod's pages only (a
+           * proxy): not the post's fault, and every post would meet it,
+           * so the run stops */
+          if (run->redirect_answered)
+            {
+              _gpm_migrator_set_fatal (run, error);
+              return NEXT_STOP;
+            }
+          run->redirect_answered = TRUE;
+          return NEXT_RETRY;
         }
       if (aspects != NULL)
-        return was_down ? NEXT_RETRY : NEXT_GIVE_UP;
+        {
+          if (was_down)
+            run->redirect_answered = FALSE;
+          return was_down ? NEXT_RETRY : NEXT_GIVE_UP;
+        }
       g_debug ("Is the pod there? %s", local->message);
       if (is_auth_error (local))
         {

@@ -713,27 +713,36 @@ reply_means_moved (const char *url, const GpmPodReply *reply, GError **error)
   return TRUE;
 }
 
-/* A temporary redirect (302, 303, 307) of a request to another origin.
- * diaspora itself never sends one: its redirects name its own pages
- * (Devise's sign-in page for an ended session, new_user_session_url, built
- * from the request's host; a create is answered in JSON,
- * app/controllers/status_messages_controller.rb:46-51 and
- * photos_controller.rb:149-150, at v0.9.1.0), so it comes from what is
- * in front of the pod: a single sign-on proxy whose own session ended
- * (nginx auth_request with "error_page 401 =302 https://sso…/?rd=…"), a
+/* A temporary redirect (302, 303, 307) of a signed-in request to another
+ * origin, other than to the sign-in page. diaspora sends a signed-in
+ * request elsewhere only to its sign-in page, the session ended: Devise's
+ * new_user_session_url, on the pod's configured host
+ * (config/application.rb:71-72 sets routes.default_url_options from
+ * AppConfig.pod_uri, which may differ from the address typed: localhost
+ * for 127.0.0.1), still "session ended" (reply_means_expired()); its other
+ * redirects are paths on the request's host, and a create is answered in
+ * JSON (app/controllers/status_messages_controller.rb:46-51,
+ * photos_controller.rb:149-150, at v0.9.1.0). So it comes from what is in
+ * front of the pod: a single sign-on proxy whose own session ended (nginx
+ * auth_request with "error_page 401 =302 https://sso…/?rd=…"), a
  * maintenance page ("return 302 https://status…"), a move for a while. No
  * request follows it (a POST must not become a GET, and the cookies and
  * token belong to the pod): the request fails with
  * GPM_POD_ERROR_REDIRECTED naming the address, which the migrator waits
  * out for a bounded time, showing it, then stops the run with it
- * (gpm-migrator-run.c). TRUE (@error set) when redirected. */
+ * (gpm-migrator-run.c). The anonymous sign-in is answered with the pod's
+ * own pages on its configured host, as before. TRUE (@error set) when
+ * redirected. */
 static gboolean
-reply_means_redirected (const char *url, const GpmPodReply *reply, GError **error)
+reply_means_redirected (const GpmPodRequest *req, const GpmPodReply *reply, GError **error)
 {
+  const char *url = req->url;
   g_autofree char *to = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(GUri) from = NULL;
 
+  if (req->auth == GPM_POD_REQUEST_ANONYMOUS || gpm_pod_reply_is_sign_in (reply))
+    return FALSE;
   if (reply->status != 302 && reply->status != 303 && reply->status != 307)
     return FALSE;
   to = moved_address (url, reply, &local);
@@ -1036,10 +1045,8 @@ send_authed (GpmPod               *self,
 
       if (!gpm_pod_http_send (self, req, reply, cancellable, error))
         return FALSE;
-      /* a redirect to another origin first: only the pod's own sign-in
-       * page says its session ended */
       if (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error) ||
-          reply_means_redirected (req->url, reply, error))
+          reply_means_redirected (req, reply, error))
         {
           gpm_pod_reply_clear (reply);
           return FALSE;
@@ -1077,7 +1084,7 @@ gpm_pod_http_request (GpmPod         *self,
   gboolean ok = gpm_pod_http_send (self, req, reply, cancellable, error);
 
   if (ok && (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error) ||
-             reply_means_redirected (req->url, reply, error)))
+             reply_means_redirected (req, reply, error)))
     {
       gpm_pod_reply_clear (reply);
       ok = FALSE;
