@@ -68,6 +68,10 @@ _gpm_test_pod_respond_api_error (SoupServerMessage *msg, guint code, const char 
   _gpm_test_pod_respond_builder (msg, code, b);
 }
 
+/* On the pod's own address whatever host the request named: diaspora's
+ * URL helpers take the configured one (config/application.rb:71-72,
+ * routes.default_url_options from AppConfig.pod_uri; Devise's
+ * new_user_session_url for an ended session). */
 void
 _gpm_test_pod_redirect (SoupServerMessage *msg, GpmTestPod *self, const char *path)
 {

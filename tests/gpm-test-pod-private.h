@@ -112,7 +112,9 @@ struct _GpmTestPod
   guint         csrf_fail_mails; /* "CSRF token fail" warnings mailed to users */
   gboolean      api_enabled; /* API v1 routes and scopes (diaspora >= 0.9.0.0) */
   char         *version;     /* what nodeinfo and X-Diaspora-Version say */
-  char         *moved_to;    /* not NULL: every request is sent there (301) */
+  char         *moved_to;    /* not NULL: every request is sent there (moved_status) */
+  guint         moved_status; /* 301 (a move), or a temporary 302, 303, 307 */
+  char         *moved_prefix; /* not NULL: only requests whose path starts with it are */
   gboolean      rotate_refresh; /* a refresh gives a new refresh token */
   gboolean      check_images;
   gboolean      mysql;       /* texts are MySQL TEXT columns (gpm-diaspora.h) */

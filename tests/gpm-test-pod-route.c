@@ -246,15 +246,19 @@ _gpm_test_pod_server_handler (SoupServer        *server,
       g_mutex_unlock (&self->lock);
       return;
     }
-  if (self->moved_to)
+  if (self->moved_to && (self->moved_prefix == NULL || g_str_has_prefix (path, self->moved_prefix)))
     {
       /* what nginx's "return 301 https://www.$host$request_uri;" does for a
-       * pod's apex or plain-http server block */
+       * pod's apex or plain-http server block; with 302/303/307, what may
+       * stand in front of a pod (diaspora's own redirects stay on its
+       * host, see reply_means_redirected() in gpm-pod-http.c): a single
+       * sign-on proxy (nginx auth_request, "error_page 401 =302
+       * https://sso…"), "return 302" to a maintenance page */
       GUri *uri = soup_server_message_get_uri (msg);
       g_autofree char *to = g_strconcat (self->moved_to, path, g_uri_get_query (uri) ? "?" : "",
                                          g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
 
-      soup_server_message_set_redirect (msg, 301, to);
+      soup_server_message_set_redirect (msg, self->moved_status, to);
       g_mutex_unlock (&self->lock);
       return;
     }

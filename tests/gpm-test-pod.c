@@ -236,6 +236,7 @@ gpm_test_pod_finalize (GObject *object)
   g_free (self->browser_user);
   g_free (self->version);
   g_free (self->moved_to);
+  g_free (self->moved_prefix);
   g_free (self->camo_root);
   g_free (self->camo_key);
   g_mutex_clear (&self->lock);
@@ -406,6 +407,20 @@ gpm_test_pod_set_moved (GpmTestPod *self, const char *url)
   g_mutex_lock (&self->lock);
   g_free (self->moved_to);
   self->moved_to = g_strdup (url);
+  self->moved_status = 301;
+  g_clear_pointer (&self->moved_prefix, g_free);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+gpm_test_pod_set_redirected (GpmTestPod *self, const char *url, guint status, const char *path_prefix)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->moved_to);
+  self->moved_to = g_strdup (url);
+  self->moved_status = status;
+  g_free (self->moved_prefix);
+  self->moved_prefix = g_strdup (path_prefix);
   g_mutex_unlock (&self->lock);
 }
 

@@ -121,6 +121,13 @@ void        gpm_test_pod_set_version     (GpmTestPod *self, const char *version,
  * query, like a pod's apex (or plain http) server block that sends
  * everything to www (or https). */
 void        gpm_test_pod_set_moved        (GpmTestPod *self, const char *url);
+/* Not NULL: answer every request (whose path starts with @path_prefix, if
+ * not NULL) with a temporary redirect (@status 302, 303 or 307) to @url +
+ * the same path and query, as what is in front of a pod may: a single
+ * sign-on proxy whose session ended, a maintenance page, a move for a
+ * while. NULL: answer again. */
+void        gpm_test_pod_set_redirected   (GpmTestPod *self, const char *url, guint status,
+                                           const char *path_prefix);
 /* Who approves (or, with @approve FALSE, refuses) authorization requests
  * opened with gpm_test_pod_open_in_browser(). */
 void        gpm_test_pod_set_browser_user (GpmTestPod *self, const char *username, gboolean approve);

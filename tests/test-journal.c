@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-journal"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -631,16 +633,35 @@ test_journal_lock (void)
   g_autoptr(GpmJournal) a = gpm_journal_open (path, "t", "ada@pod.example", &error);
   g_autoptr(GpmJournal) b = gpm_journal_open (path, "t", "ada@pod.example", &error);
 
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
+  int fd;
+
   g_assert_no_error (error);
   g_assert_true (gpm_journal_lock (a, &error));
   g_assert_true (gpm_journal_lock (a, &error));
   g_assert_false (gpm_journal_lock (b, &error));
   g_assert_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY);
   g_clear_error (&error);
+  /* the lock is on the file at the path, for any other process too */
+  fd = g_open (lock_path, O_RDWR | O_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), !=, 0);
+  /* released, the file goes (runs left one beside every journal) */
   gpm_journal_unlock (a);
+  g_assert_false (g_file_test (lock_path, G_FILE_TEST_EXISTS));
+  /* one who opened it before that holds a file no longer there: the
+   * next lock is not theirs to block, and is on the file at the path */
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
   g_assert_true (gpm_journal_lock (b, &error));
   g_assert_no_error (error);
+  g_assert_true (g_file_test (lock_path, G_FILE_TEST_EXISTS));
+  close (fd);
+  fd = g_open (lock_path, O_RDWR | O_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), !=, 0);
+  close (fd);
   g_clear_object (&b);   /* finalize releases the lock */
+  g_assert_false (g_file_test (lock_path, G_FILE_TEST_EXISTS));
   g_assert_true (gpm_journal_lock (a, &error));
   g_assert_no_error (error);
 }
@@ -736,6 +757,7 @@ test_journal_killed (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = temp_db ("killed.sqlite");
+  g_autofree char *lock_path = NULL;
   g_autoptr(GpmJournal) journal = NULL;
   g_autoptr(GpmJournalEntry) entry = NULL;
   int status = 0;
@@ -767,6 +789,10 @@ test_journal_killed (void)
   g_assert_cmpint (entry->state, ==, GPM_JOURNAL_STATE_ATTEMPTING);
   g_assert_cmpstr (entry->text, ==, "sent text");
   g_assert_cmpuint (entry->attempts, ==, 1);
+  /* the lock file the dead process left goes with this release */
+  gpm_journal_unlock (journal);
+  lock_path = g_strconcat (path, ".lock", NULL);
+  g_assert_false (g_file_test (lock_path, G_FILE_TEST_EXISTS));
 }
 
 #define N_THREADS 4

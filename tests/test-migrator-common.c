@@ -145,9 +145,12 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_autofree char *path = g_strdup (gpm_journal_get_path (f->journal));
+  g_autofree char *lock_path = g_strconcat (path, ".lock", NULL);
 
   text_kind = TEXT_PLAIN;
   g_clear_object (&f->journal);
+  /* every run released the journal's lock, and its file went with it */
+  g_assert_false (g_file_test (lock_path, G_FILE_TEST_EXISTS));
   g_clear_pointer (&f->posts, g_ptr_array_unref);
   g_clear_pointer (&f->specs, g_array_unref);
   g_clear_object (&f->pod);

@@ -543,6 +543,91 @@ test_moved_while_signed_in (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gpm_pod_get_address (pod), !=, home_address);
 }
 
+/* What stands in front of the pod sends every request elsewhere for a
+ * while (302, 303, 307: a single sign-on proxy whose session ended, a
+ * maintenance page, a move for a while): no request follows it (a POST
+ * becomes no GET, nothing reaches that address), none takes it for an
+ * ended session (only the pod's own sign-in page says so: no renewal, no
+ * sign-in asked for), none for a move: GPM_POD_ERROR_REDIRECTED naming the
+ * address. The old client took a 302 to another host for an unreadable
+ * answer (an outage to wait for without end). When it is gone, the same
+ * session goes on. */
+static void
+test_redirected_while_signed_in (Fixture *f, gconstpointer data)
+{
+  PodMaker make = (PodMaker) data;
+  g_autoptr(GpmPod) pod = make (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) sso = gpm_test_pod_new (0, &error);
+  g_autoptr(GpmPodPost) made = NULL;
+  g_autoptr(GPtrArray) aspects = NULL;
+  g_autofree char *sso_address = NULL;
+  const guint statuses[] = { 302, 303, 307 };
+  guint renewals;
+
+  g_assert_no_error (error);
+  sso_address = gpm_pod_normalize_address (gpm_test_pod_get_url (sso), &error);
+  g_assert_no_error (error);
+  renewals = gpm_test_pod_count_requests (f->tp, "/users/sign_in") +
+             gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      gpm_test_pod_set_redirected (f->tp, gpm_test_pod_get_url (sso), statuses[i], NULL);
+      made = post_public (pod, "behind the proxy", &error);
+      g_assert_null (made);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+      g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, statuses[i]);
+      g_assert_nonnull (strstr (error->message, sso_address));
+      g_assert_false (gpm_pod_error_is_transient (error));
+      g_clear_error (&error);
+
+      aspects = gpm_pod_list_aspects (pod, NULL, &error);
+      g_assert_null (aspects);
+      g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (sso, "/"), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/users/sign_in") +
+                    gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==, renewals);
+  g_assert_cmpint (gpm_pod_get_auth (pod), !=, GPM_POD_AUTH_NONE);
+
+  gpm_test_pod_set_redirected (f->tp, NULL, 0, NULL);
+  made = post_public (pod, "the proxy is gone", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+/* The pod reached at another name than its configured one (localhost for
+ * 127.0.0.1): diaspora sends an ended session to its sign-in page on the
+ * configured host (config/application.rb:71-72; the test pod's redirects
+ * name its own address). That is no redirect elsewhere but the session's
+ * end, renewed as before, and the post goes. */
+static void
+test_session_ended_sign_in_elsewhere (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (gpm_test_pod_get_url (f->tp), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *local = g_strdup_printf ("http://localhost:%d", g_uri_get_port (uri));
+  g_autoptr(GpmPod) pod = gpm_pod_new (local, &error);
+  g_autoptr(GpmPodPost) made = NULL;
+  guint sign_ins;
+
+  g_assert_no_error (error);
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sign_ins = gpm_test_pod_count_requests (f->tp, "/users/sign_in");
+  gpm_test_pod_end_sessions (f->tp);
+  made = post_public (pod, "after the session ended", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/users/sign_in"), >, sign_ins);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
 typedef struct {
   GpmPod  *pod;
   gboolean ok;
@@ -589,6 +674,92 @@ test_sign_in_csrf_race (Fixture *f, gconstpointer data)
   g_assert_nonnull (made);
   g_assert_cmpuint (gpm_test_pod_count_csrf_fail_mails (f->tp), ==, 0);
   g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+}
+
+typedef struct {
+  GpmPod     *pod;
+  GpmTestPod *tp;
+  char       *secret;   /* NULL: in the browser */
+  gboolean    ok;
+  GError     *error;
+} ApiSignerIn;
+
+static gpointer
+api_sign_in_thread (gpointer data)
+{
+  ApiSignerIn *s = data;
+
+  if (s->secret != NULL)
+    s->ok = gpm_pod_sign_in_api_secret (s->pod, s->secret, NULL, &s->error);
+  else
+    s->ok = gpm_pod_sign_in_api (s->pod, gpm_test_pod_open_in_browser, s->tp, NULL, &s->error);
+  return NULL;
+}
+
+/* Runs @signer's sign-in in a thread with its token request slowed, and
+ * posts from this one while that request is on the way: the post must wait
+ * for the sign-in and go out with its new access token (one token
+ * request in all), not with the old one or none, which sends it to renew
+ * the session itself in the middle of the sign-in. */
+static void
+post_during_api_sign_in (Fixture     *f,
+                         ApiSignerIn *signer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmPodPost) made = NULL;
+  guint tokens = gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens");
+  GThread *thread;
+
+  gpm_test_pod_inject_fault (f->tp, "/api/openid_connect/access_tokens", GPM_TEST_POD_FAULT_SLOW, 1500, 1);
+  thread = g_thread_new ("signer", api_sign_in_thread, signer);
+  for (int i = 0; i < 1000 && gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens") == tokens; i++)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), >, tokens);
+  made = post_public (signer->pod, "posted during the sign-in", &error);
+  g_thread_join (thread);
+
+  g_assert_no_error (signer->error);
+  g_assert_true (signer->ok);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (gpm_test_pod_count_posts (f->tp), ==, 1);
+  g_assert_cmpuint (gpm_test_pod_count_requests (f->tp, "/api/openid_connect/access_tokens"), ==, tokens + 1);
+  g_assert_cmpint (gpm_pod_get_auth (signer->pod), ==, GPM_POD_AUTH_API);
+}
+
+/* The session kept in the keyring taken up again (the app's start) while
+ * another thread posts, with a provider that rotates refresh tokens: the
+ * post sent without a token meanwhile renewed with the same refresh
+ * token, which the sign-in's own refresh had used up (the post failed,
+ * "sign in again"). */
+static void
+test_api_secret_sign_in_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = api_pod (f);
+  g_autofree char *secret = gpm_pod_dup_api_secret (pod);
+  ApiSignerIn signer = { pod, f->tp, secret };
+
+  g_assert_nonnull (secret);
+  gpm_test_pod_set_rotate_refresh_tokens (f->tp, TRUE);
+  post_during_api_sign_in (f, &signer);
+}
+
+/* A new sign-in in the browser while the old access token has expired
+ * (an hour passed, diaspora's default lifetime): the post another thread
+ * makes meanwhile renewed the old session at the same time (two token
+ * requests, the old client's tokens stored around the new ones'). */
+static void
+test_api_sign_in_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GpmPod) pod = NULL;
+  ApiSignerIn signer = { NULL, f->tp, NULL };
+
+  gpm_test_pod_set_token_lifetime (f->tp, 1);
+  pod = api_pod (f);
+  g_usleep (1100 * 1000);
+  gpm_test_pod_set_token_lifetime (f->tp, 3600);
+  signer.pod = pod;
+  post_during_api_sign_in (f, &signer);
 }
 
 /* The person stream answers an ended session too, with the public posts
@@ -849,11 +1020,14 @@ main (int argc, char **argv)
   pod_test_add ("/pod/web/csrf", (GTestFixtureFunc) test_csrf_needed, NULL);
   pod_test_add ("/pod/web/expired-session", (GTestFixtureFunc) test_fault_expired_session, NULL);
   pod_test_add ("/pod/web/renewal-csrf-race", (GTestFixtureFunc) test_renewal_csrf_race, NULL);
+  pod_test_add ("/pod/web/session-ended-sign-in-elsewhere", (GTestFixtureFunc) test_session_ended_sign_in_elsewhere, NULL);
   pod_test_add ("/pod/web/sign-in-csrf-race", (GTestFixtureFunc) test_sign_in_csrf_race, NULL);
   pod_test_add ("/pod/web/find-after-session-ended", (GTestFixtureFunc) test_find_after_session_ended, NULL);
   pod_test_add ("/pod/web/async", (GTestFixtureFunc) test_async, NULL);
   pod_test_add ("/pod/api/sign-in-async", (GTestFixtureFunc) test_api_async, NULL);
   pod_test_add ("/pod/api/expired-token", (GTestFixtureFunc) test_fault_expired_token, NULL);
+  pod_test_add ("/pod/api/secret-sign-in-token-race", (GTestFixtureFunc) test_api_secret_sign_in_race, NULL);
+  pod_test_add ("/pod/api/sign-in-token-race", (GTestFixtureFunc) test_api_sign_in_race, NULL);
   ADD_BOTH ("camo-rtl", test_camo_rtl);
   ADD_BOTH ("mentions-rewritten", test_mentions_rewritten);
   pod_test_add ("/pod/web/mentions-rewritten-0.7", (GTestFixtureFunc) test_mentions_rewritten_07, NULL);
@@ -861,6 +1035,7 @@ main (int argc, char **argv)
   ADD_BOTH ("paging-ties", test_paging_ties);
   ADD_BOTH ("fault-empty-answer", test_fault_empty_answer);
   ADD_BOTH ("moved-while-signed-in", test_moved_while_signed_in);
+  ADD_BOTH ("redirected-while-signed-in", test_redirected_while_signed_in);
   ADD_BOTH ("fault-server-errors", test_fault_server_errors);
   ADD_BOTH ("fault-rate-limited", test_fault_rate_limited);
   ADD_BOTH ("fault-closed-after-store", test_fault_closed_after_store);

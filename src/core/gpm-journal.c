@@ -478,25 +478,45 @@ gpm_journal_lock (GpmJournal  *self,
     return TRUE;
 
   lock_path = g_strconcat (self->path, ".lock", NULL);
-  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+  /* The holder removes the file as it releases it (gpm_journal_unlock()):
+   * one opened before that is a file no longer at the path, whose lock
+   * keeps out nobody who opens the path now. So the lock counts only on
+   * the file that is at the path; else it is opened again. */
+  for (guint tries = 0;; tries++)
     {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Cannot open %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved_errno = errno;
+      GStatBuf held, at_path;
+
+      fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      if (fd < 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Cannot open %s: %s"), lock_path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+        {
+          int saved_errno = errno;
+          close (fd);
+          if (saved_errno == EWOULDBLOCK)
+            g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY,
+                         _("Another migration of this takeout to %s is running"), self->account);
+          else
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                         _("Cannot lock %s: %s"), lock_path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (fstat (fd, &held) == 0 && g_stat (lock_path, &at_path) == 0 &&
+          held.st_dev == at_path.st_dev && held.st_ino == at_path.st_ino)
+        break;
       close (fd);
-      if (saved_errno == EWOULDBLOCK)
-        g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY,
-                     _("Another migration of this takeout to %s is running"), self->account);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     _("Cannot lock %s: %s"), lock_path, g_strerror (saved_errno));
-      return FALSE;
+      /* the file replaced under us again and again: someone else's */
+      if (tries >= 100)
+        {
+          g_set_error (error, GPM_JOURNAL_ERROR, GPM_JOURNAL_ERROR_BUSY,
+                       _("Another migration of this takeout to %s is running"), self->account);
+          return FALSE;
+        }
     }
   self->lock_fd = fd;
   return TRUE;
@@ -509,6 +529,15 @@ gpm_journal_unlock (GpmJournal *self)
 
   if (self->lock_fd < 0)
     return;
+  /* Removed while still held, so nobody locks it between the two and
+   * takes it for the lock (gpm_journal_lock() checks the file is the one
+   * at the path). A process that dies leaves it; the next release goes. */
+  {
+    g_autofree char *lock_path = g_strconcat (self->path, ".lock", NULL);
+
+    if (g_unlink (lock_path) != 0 && errno != ENOENT)
+      g_debug ("Removing %s: %s", lock_path, g_strerror (errno));
+  }
   flock (self->lock_fd, LOCK_UN);
   close (self->lock_fd);
   self->lock_fd = -1;

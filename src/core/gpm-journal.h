@@ -148,8 +148,9 @@ gboolean     gpm_journal_bind_account   (GpmJournal  *self,
 /* The guid gpm_journal_bind_account() stored, or NULL. */
 char        *gpm_journal_dup_account_guid (GpmJournal *self);
 
-/* An exclusive advisory lock (a .lock file next to the database) held until
- * unlock or finalize, released by the kernel if the process dies. Only one
+/* An exclusive advisory lock (a .lock file next to the database, removed
+ * at unlock or finalize) held until then, released by the kernel if the
+ * process dies (the file stays until the next release). Only one
  * migration may write a journal at a time; readers (status) need no lock.
  * Fails with GPM_JOURNAL_ERROR_BUSY when someone else holds it. */
 gboolean     gpm_journal_lock           (GpmJournal  *self,

@@ -91,15 +91,14 @@ send_comment (Run        *run,
                 return COMMENT_STOP;
               return COMMENT_POSTED;
             case CHECK_NOT_FOUND:
+              /* each retry waited above, before its look */
               if (attempt++ < max_retries)
                 continue;
-              /* not there after every retry: the pod may be down */
-              after = _gpm_migrator_wait_for_pod (run, error);
+              /* not there after every retry: the pod may be down (the
+               * budget spent, the policy waits for it) */
+              after = _gpm_migrator_after_transient (run, error, &attempt, &rate_limited, max_retries);
               if (after == NEXT_RETRY)
-                {
-                  attempt = 0;
-                  continue;
-                }
+                continue;
               if (after == NEXT_STOP)
                 return COMMENT_STOP;
               break;

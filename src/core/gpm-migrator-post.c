@@ -16,8 +16,11 @@
 #include "gpm-photo-resize.h"
 
 /* diaspora destroys pending photos a day after their upload, once a day
- * (app/workers/cleanup_pending_photos.rb): photo ids older than this are
- * never sent; fresh ones are uploaded instead. */
+ * (app/workers/cleanup_pending_photos.rb:8, Photo.where(pending: true)
+ * .where("created_at < ?", 1.day.ago).destroy_all; scheduled daily at a
+ * random time by config/initializers/sidekiq_scheduled.rb:32-35, the same
+ * in 0.7.18.2): photo ids whose first upload is older than this are never
+ * sent; fresh ones are uploaded instead. */
 #define PHOTO_MAX_AGE_USEC ((gint64) 3 * 3600 * G_USEC_PER_SEC)
 
 /* How many times a post the pod kept without all its photos is taken back
@@ -287,15 +290,33 @@ shrink_photo (Run         *run,
   return TRUE;
 }
 
+/* Are photo ids uploaded at @mono (monotonic µs) and @real (wall clock µs)
+ * still on the pod? Both clocks: the monotonic one stops while the machine
+ * sleeps, the wall clock may be set back. */
+static gboolean
+photos_fresh (gint64 mono,
+              gint64 real)
+{
+  gint64 now = gpm_get_real_time ();
+
+  return mono != 0 && g_get_monotonic_time () - mono <= PHOTO_MAX_AGE_USEC &&
+         now >= real && now - real <= PHOTO_MAX_AGE_USEC;
+}
+
 /* Uploads every photo of @item afresh, right before its post request, and
  * records their ids (the set the next attempt sends). Ids from an earlier
  * attempt are never reused: the pod may have destroyed them as pending
  * (daily cleanup), or a post that may exist may hold them (diaspora's web
- * path would move them from it). */
+ * path would move them from it). *@at_mono and *@at_real: when the first
+ * of them was sent (its successful request), the age of the whole set:
+ * a wait between two uploads (a rate limit, the takeout unplugged, the pod
+ * down for hours) ages the ones before it; now when there are none. */
 static PhotosResult
 upload_photos (Run             *run,
                GpmMigratorItem *item,
-               GPtrArray       *ids)
+               GPtrArray       *ids,
+               gint64          *at_mono,
+               gint64          *at_real)
 {
   GpmMigrator *self = run->self;
   guint max_retries = _gpm_migrator_get_max_retries (self);
@@ -303,6 +324,8 @@ upload_photos (Run             *run,
   GError *jerror = NULL;
 
   g_ptr_array_set_size (ids, 0);
+  *at_mono = g_get_monotonic_time ();
+  *at_real = gpm_get_real_time ();
   if (item->photos->len == 0)
     return PHOTOS_OK;
   if (!_gpm_migrator_checkpoint (run))
@@ -374,6 +397,8 @@ upload_photos (Run             *run,
 
       for (;;)
         {
+          gint64 sent_real = gpm_get_real_time ();
+
           g_clear_error (&error);
           start = g_get_monotonic_time ();
           id = gpm_pod_upload_photo (self->pod, upload, upload_name,
@@ -381,7 +406,16 @@ upload_photos (Run             *run,
                                      NULL, &error);
           run->io_usec += g_get_monotonic_time () - start;
           if (id != NULL)
-            break;
+            {
+              /* diaspora dates the photo (created_at) while it handles
+               * this request: its start is a safe bound */
+              if (ids->len == 0)
+                {
+                  *at_mono = start;
+                  *at_real = sent_real;
+                }
+              break;
+            }
           g_debug ("Uploading %s: %s", photo, error->message);
           after = _gpm_migrator_after_auth_or_fatal (run, error);
           if (after == NEXT_RETRY)
@@ -420,30 +454,20 @@ upload_photos (Run             *run,
            * hiccup, then the photo fails, by name. */
           if (gpm_pod_error_get_http_status (error) == 500)
             {
-              if (internal_errors++ < MAX_PHOTO_INTERNAL_ERRORS)
-                {
-                  if (!_gpm_migrator_backoff (run, 0, error))
-                    return PHOTOS_STOP;
-                  continue;
-                }
-              /* unless the whole pod answers 500 (its database down) */
-              switch (_gpm_migrator_wait_for_pod (run, error))
-                {
-                case NEXT_RETRY:
-                  internal_errors = 0;
-                  continue;
-                case NEXT_STOP:
-                  return PHOTOS_STOP;
-                case NEXT_GIVE_UP:
-                default:
-                  break;
-                }
+              /* the retry policy with this budget: then, unless the whole
+               * pod answers 500 (its database down), the photo fails */
+              after = _gpm_migrator_after_transient (run, error, &internal_errors, &rate_limited,
+                                                     MAX_PHOTO_INTERNAL_ERRORS);
+              if (after == NEXT_RETRY)
+                continue;
+              if (after == NEXT_STOP)
+                return PHOTOS_STOP;
               {
                 g_autoptr(GError) why = g_error_new (GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_PHOTO,
                                                      _("The pod could not process the photo %s (error 500 on %u tries): "
                                                        "it may be damaged or in a format the pod does not take. "
                                                        "The post was not sent"),
-                                                     photo, internal_errors);
+                                                     photo, internal_errors + 1);
                 return mark_failed (run, item->post, item->key, why) ? PHOTOS_FAILED : PHOTOS_STOP;
               }
             }
@@ -551,7 +575,7 @@ _gpm_migrator_process_post (Run     *run,
   guint repairs = 0;
   guint refusals = 0;
   gboolean refused_once = FALSE;
-  gint64 photos_at = 0;   /* monotonic time of the upload of photo_ids; 0: none usable */
+  gint64 photos_at = 0;   /* monotonic time of the first upload of photo_ids; 0: none usable */
   gint64 photos_real = 0; /* ... and its wall-clock time (the monotonic clock stops while the machine sleeps) */
   gint64 start = g_get_monotonic_time ();
   gint64 wait_start = run->wait_usec;
@@ -695,12 +719,11 @@ _gpm_migrator_process_post (Run     *run,
       /* Photos right before the post request: uploaded for this attempt,
        * or for an earlier one of this run that surely created nothing and
        * is recent enough for the pod to still hold them. */
-      if (draft == NULL || photos_at == 0 || g_get_monotonic_time () - photos_at > PHOTO_MAX_AGE_USEC ||
-          gpm_get_real_time () - photos_real > PHOTO_MAX_AGE_USEC || gpm_get_real_time () < photos_real)
+      if (draft == NULL || !photos_fresh (photos_at, photos_real))
         {
           if (item->photos->len > 0 || draft == NULL)
             {
-              switch (upload_photos (run, item, photo_ids))
+              switch (upload_photos (run, item, photo_ids, &photos_at, &photos_real))
                 {
                 case PHOTOS_OK:
                   break;
@@ -713,11 +736,19 @@ _gpm_migrator_process_post (Run     *run,
               g_clear_pointer (&draft, gpm_pod_draft_free);
               draft = make_draft (run, item, photo_ids);
             }
-          photos_at = g_get_monotonic_time ();
-          photos_real = gpm_get_real_time ();
+          else
+            {
+              photos_at = g_get_monotonic_time ();
+              photos_real = gpm_get_real_time ();
+            }
           /* a step of its own: pause and cancel take effect here too */
           if (!_gpm_migrator_checkpoint (run))
             return FALSE;
+          /* the first photos went up before a long wait (for the pod, the
+           * takeout, a rate limit): the pod may have destroyed them by
+           * now, so they go up again */
+          if (!photos_fresh (photos_at, photos_real))
+            continue;
         }
 
       if (!_gpm_migrator_journal_ok (run, gpm_journal_set_attempting (self->journal, key, item->text, item->visibility, &jerror), &jerror))
@@ -813,13 +844,14 @@ _gpm_migrator_process_post (Run     *run,
                     continue;
                   return mark_failed (run, post, key, error);
                 }
+              /* each retry waited above, before its look */
               if (attempt++ < max_retries)
                 continue;
-              /* not there after every retry: the pod may be down */
-              switch (_gpm_migrator_wait_for_pod (run, error))
+              /* not there after every retry: the pod may be down (the
+               * budget spent, the policy waits for it) */
+              switch (_gpm_migrator_after_transient (run, error, &attempt, &rate_limited, max_retries))
                 {
                 case NEXT_RETRY:
-                  attempt = 0;
                   continue;
                 case NEXT_STOP:
                   return FALSE;

@@ -102,6 +102,9 @@ typedef struct {
   GArray      *sends;            /* gpm_plan_dup_sends() of the queue, a guint per post: its last
                                   * n_left are the time left (the ETA's) */
   gboolean     turn_for_comment; /* the wait for the turn is a comment's: the delay, not the cap */
+  gint64       clamp_high;       /* the latest real time a turn saw since posts were re-dated (0: not yet) */
+  guint        clamp_serial;     /* the migrator's time_serial then */
+  gboolean     redirect_answered; /* a redirected step was given one more go: the pod answered meanwhile */
   guint        n_sent;
   gint64       sent_busy_usec;   /* the posts sent: their time, less their waits */
 } Run;

@@ -165,13 +165,23 @@ is_fatal_error (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
-/* An answer after which the post may exist even though the call failed. */
+static gboolean
+is_redirected (const GError *error)
+{
+  return g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+}
+
+/* An answer after which the post may exist even though the call failed.
+ * A temporary redirect to another address too: what stands in front of a
+ * pod (gpm-pod-http.c) answers before the pod sees the request, but a 303
+ * says "done, see there": looked for before it is sent again. */
 gboolean
 _gpm_migrator_may_have_created (const GError *error)
 {
   return gpm_pod_error_is_uncertain (error) ||
          g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_SERVER) ||
-         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL);
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_PROTOCOL) ||
+         is_redirected (error);
 }
 
 gboolean
@@ -247,7 +257,9 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
   /* A certificate that fails after it worked (it expired before the
    * pod's admin renewed it, a captive portal): never bypassed, waited
    * out like a pod that is down. Only when the pod answers otherwise
-   * does it stop the run. */
+   * does it stop the run. (Straight to the wait, not through
+   * _gpm_migrator_after_transient(): it is no error a quick retry mends,
+   * and every step comes here first, without a budget.) */
   if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS))
     {
       Next next = _gpm_migrator_wait_for_pod (run, error);
@@ -266,13 +278,22 @@ _gpm_migrator_after_auth_or_fatal (Run          *run,
 /* An error the whole pod (or the way to it) may be behind: unreachable,
  * no answer, 5xx, a rate limit, an answer that is not what the pod gives
  * (a maintenance page), a certificate that fails (expired before its
- * renewal, a captive portal). */
+ * renewal, a captive portal), a redirect to another address (waited for
+ * REDIRECT_MAX_WAIT_USEC at most). */
 static gboolean
 is_outage_error (const GError *error)
 {
   return _gpm_migrator_is_transient (error) ||
-         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS);
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS) ||
+         is_redirected (error);
 }
+
+/* How long a redirect to another address (GPM_POD_ERROR_REDIRECTED) is
+ * waited out before the run stops with it: a night's maintenance page
+ * passes, a single sign-on proxy in front of the pod does not (no app gets
+ * through it), and the user hears of it the same day. The wait shows the
+ * address from its start. */
+#define REDIRECT_MAX_WAIT_USEC ((gint64) 6 * 3600 * G_USEC_PER_SEC)
 
 /* A step failed with @error after all its retries. When the pod itself is
  * down (for hours, for days: maintenance, a move, the laptop offline) the
@@ -291,6 +312,12 @@ _gpm_migrator_wait_for_pod (Run          *run,
   GpmMigrator *self = run->self;
   gboolean was_down = FALSE;
   g_autoptr(GError) last = g_error_copy (error);
+  /* when the redirects began (both clocks: a sleep stops the monotonic one) */
+  gint64 redirected_mono = is_redirected (error) ? g_get_monotonic_time () : 0;
+  gint64 redirected_real = is_redirected (error) ? gpm_get_real_time () : 0;
+
+  if (!is_redirected (error))
+    run->redirect_answered = FALSE;
 
   for (guint n = 0;; n++)
     {
@@ -306,8 +333,27 @@ _gpm_migrator_wait_for_pod (Run          *run,
       start = g_get_monotonic_time ();
       aspects = gpm_pod_list_aspects (self->pod, NULL, &local);
       run->io_usec += g_get_monotonic_time () - start;
+      if (aspects != NULL && !was_down && is_redirected (error))
+        {
+          /* The pod answers, and the step was sent elsewhere: the
+           * redirect may have ended just now (the step goes again, once),
+           * or it stands in front of some of the pod's pages only (a
+           * proxy): not the post's fault, and every post would meet it,
+           * so the run stops */
+          if (run->redirect_answered)
+            {
+              _gpm_migrator_set_fatal (run, error);
+              return NEXT_STOP;
+            }
+          run->redirect_answered = TRUE;
+          return NEXT_RETRY;
+        }
       if (aspects != NULL)
-        return was_down ? NEXT_RETRY : NEXT_GIVE_UP;
+        {
+          if (was_down)
+            run->redirect_answered = FALSE;
+          return was_down ? NEXT_RETRY : NEXT_GIVE_UP;
+        }
       g_debug ("Is the pod there? %s", local->message);
       if (is_auth_error (local))
         {
@@ -323,6 +369,19 @@ _gpm_migrator_wait_for_pod (Run          *run,
         }
       if (!is_outage_error (local))
         return NEXT_GIVE_UP;
+      if (!is_redirected (local))
+        redirected_mono = redirected_real = 0;
+      else if (redirected_mono == 0)
+        {
+          redirected_mono = g_get_monotonic_time ();
+          redirected_real = gpm_get_real_time ();
+        }
+      else if (g_get_monotonic_time () - redirected_mono > REDIRECT_MAX_WAIT_USEC ||
+               gpm_get_real_time () - redirected_real > REDIRECT_MAX_WAIT_USEC)
+        {
+          _gpm_migrator_set_fatal (run, local);
+          return NEXT_STOP;
+        }
       was_down = TRUE;
       g_clear_error (&last);
       last = g_steal_pointer (&local);
@@ -333,9 +392,15 @@ _gpm_migrator_wait_for_pod (Run          *run,
       g_mutex_unlock (&self->mutex);
       /* from the longest backoff on: the step's own retries came first */
       ms = gpm_pod_retry_delay_ms (last, MAX (n, 16), base_ms, max_ms, run->rand);
-      /* Translators: %s is why the pod cannot be reached */
-      reason = g_strdup_printf (_("The pod cannot be reached (%s). Nothing is lost: "
-                                  "the migration goes on by itself when it is back."), last->message);
+      if (is_redirected (last))
+        /* Translators: %s says where the pod sends the app (a sentence) */
+        reason = g_strdup_printf (_("%s Nothing is lost: the migration goes on by itself when the pod answers "
+                                    "again; if it still does not in a few hours, the migration stops."),
+                                  last->message);
+      else
+        /* Translators: %s is why the pod cannot be reached */
+        reason = g_strdup_printf (_("The pod cannot be reached (%s). Nothing is lost: "
+                                    "the migration goes on by itself when it is back."), last->message);
       _gpm_migrator_waiting_event (run, (gint64) ms * 1000, reason);
       _gpm_migrator_post_event (run, EVENT_RETRYING, NULL, 0, last, (guint) ((ms + 999) / 1000), NULL);
       if (!_gpm_migrator_sleep (run, (gint64) ms * 1000, reason))
@@ -403,6 +468,32 @@ _gpm_migrator_journal_ok (Run      *run,
   return ok;
 }
 
+/* Re-dates the journal's posts dated later than @now (real µs), the wall
+ * clock set back since they were sent (gpm_journal_clamp_posted_at(): an
+ * UPDATE): at the run's first look at the cap (an earlier run may have
+ * sent them), then only when the clock may have gone back since: it shows
+ * less than at an earlier look, or gpm_migrator_time_changed() said so.
+ * Posts are sent seconds after a look: a clock set back by less leaves
+ * them those seconds ahead at most. */
+static void
+clamp_posted_at (Run    *run,
+                 gint64  now)
+{
+  GpmMigrator *self = run->self;
+  guint serial;
+
+  g_mutex_lock (&self->mutex);
+  serial = self->time_serial;
+  g_mutex_unlock (&self->mutex);
+  if (run->clamp_high == 0 || serial != run->clamp_serial || now < run->clamp_high)
+    {
+      gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
+      run->clamp_serial = serial;
+      run->clamp_high = now;
+    }
+  run->clamp_high = MAX (run->clamp_high, now);
+}
+
 /* Pacing: at least "delay" seconds after the last post, and no more than
  * "max-per-day" posts in any 24 hours. FALSE when cancelled. */
 gboolean
@@ -457,7 +548,7 @@ _gpm_migrator_wait_for_turn (Run *run)
            * cannot be told from a machine that slept (the monotonic clock
            * stops in both cases), and the posts sent after it are dated
            * in the new time. */
-          gpm_journal_clamp_posted_at (self->journal, now / G_USEC_PER_SEC);
+          clamp_posted_at (run, now);
           /* the posts the pod account was sent: by this journal and by
            * the account's others (another takeout into it) */
           g_autoptr(GArray) times = gpm_journal_account_posted_times_since (self->journal, window);
@@ -530,7 +621,11 @@ resolve_aspects (Run *run)
           continue;
         }
       /* A pod that is down when a run starts (after a reboot, before the
-       * network is up) is waited for, not a reason to stop */
+       * network is up) is waited for, not a reason to stop. Not through
+       * _gpm_migrator_after_error(): this step is the very request the
+       * wait makes, so a pod that answers it there (NEXT_GIVE_UP, "the
+       * failure is the step's own" for any other step) lets it go again,
+       * a certificate error too */
       if (is_outage_error (error))
         {
           Next next = _gpm_migrator_wait_for_pod (run, error);

@@ -122,6 +122,9 @@ api_refresh (GpmPod *self, GCancellable *cancellable, GError **error)
   return ok;
 }
 
+/* The account behind the access token. Within a sign-in (between
+ * gpm_pod_http_sign_in_begin() and _end()), which holds the renewal's lock:
+ * no renewal, a refused brand-new token is EXPIRED. */
 static gboolean
 api_load_user (GpmPod *self, GCancellable *cancellable, GError **error)
 {
@@ -130,8 +133,14 @@ api_load_user (GpmPod *self, GCancellable *cancellable, GError **error)
   g_autoptr(JsonNode) node = NULL;
   const char *guid;
 
-  if (!gpm_pod_http_send_authed (self, &req, &reply, cancellable, error))
+  if (!gpm_pod_http_request (self, &req, &reply, cancellable, error))
     return FALSE;
+  if (reply.status == 401)
+    {
+      gpm_pod_set_expired (error, reply.status);
+      gpm_pod_reply_clear (&reply);
+      return FALSE;
+    }
   node = gpm_pod_reply_json (&reply);
   if (reply.status != 200 || node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
       || (guid = gpm_pod_json_string (json_node_get_object (node), "guid", NULL)) == NULL)
@@ -200,6 +209,60 @@ open_uri_free (gpointer user_data)
 
   g_free (o->uri);
   g_free (o);
+}
+
+/* Step 4 of the sign-in: the authorization code exchanged for tokens,
+ * which replace the session (an answer that never came leaves the old one),
+ * then the account they belong to. */
+static gboolean
+api_exchange_code (GpmPod        *self,
+                   const char    *token_endpoint,
+                   const char    *code,
+                   const char    *redirect_uri,
+                   const char    *client_id,
+                   const char    *client_secret,
+                   const char    *verifier,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  GpmPodRequest req = { "POST", g_strdup (token_endpoint), GPM_POD_REQUEST_ANONYMOUS, NULL,
+                        "application/x-www-form-urlencoded" };
+  GpmPodReply reply = { 0 };
+  gboolean ok;
+
+  req.body = gpm_pod_form_body ("grant_type", "authorization_code",
+                                "code", code,
+                                "redirect_uri", redirect_uri,
+                                "client_id", client_id,
+                                "client_secret", client_secret,
+                                "code_verifier", verifier,
+                                NULL);
+  ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
+  gpm_pod_request_clear (&req);
+  if (!ok)
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  gpm_pod_clear_account_locked (self);
+  self->client_id = g_strdup (client_id);
+  self->client_secret = g_strdup (client_secret);
+  self->api_scopes = g_strdup (GPM_POD_API_SCOPES);
+  g_mutex_unlock (&self->lock);
+  ok = gpm_pod_http_check_status (&reply, error) && api_store_tokens (self, &reply, NULL, error);
+  if (!ok && error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
+    {
+      g_clear_error (error);
+      gpm_pod_set_error (error, GPM_POD_ERROR_DENIED, reply.status, 0,
+                         _("The pod did not accept the authorization. Please try again."));
+    }
+  gpm_pod_reply_clear (&reply);
+  if (!ok)
+    return FALSE;
+
+  gpm_pod_set_backend (self, &gpm_pod_api_backend);
+  ok = api_load_user (self, cancellable, error);
+  if (!ok)
+    gpm_pod_set_backend (self, NULL);
+  return ok;
 }
 
 /* @invoke_context: where to call @open_uri (NULL: right here). */
@@ -362,45 +425,15 @@ api_sign_in (GpmPod             *self,
       goto out;
     }
 
-  /* 4. code → tokens */
-  {
-    GpmPodRequest req = { "POST", g_strdup (token_endpoint), GPM_POD_REQUEST_ANONYMOUS, NULL,
-                    "application/x-www-form-urlencoded" };
-    GpmPodReply reply = { 0 };
-
-    req.body = gpm_pod_form_body ("grant_type", "authorization_code",
-                                  "code", code,
-                                  "redirect_uri", redirect_uri,
-                                  "client_id", client_id,
-                                  "client_secret", client_secret,
-                                  "code_verifier", verifier,
-                                  NULL);
-    ok = gpm_pod_http_send (self, &req, &reply, cancellable, error);
-    gpm_pod_request_clear (&req);
-    if (!ok)
-      goto out;
-    g_mutex_lock (&self->lock);
-    gpm_pod_clear_account_locked (self);
-    self->client_id = g_strdup (client_id);
-    self->client_secret = g_strdup (client_secret);
-    self->api_scopes = g_strdup (GPM_POD_API_SCOPES);
-    g_mutex_unlock (&self->lock);
-    ok = gpm_pod_http_check_status (&reply, error) && api_store_tokens (self, &reply, NULL, error);
-    if (!ok && error && *error && (*error)->code == GPM_POD_ERROR_EXPIRED)
-      {
-        g_clear_error (error);
-        gpm_pod_set_error (error, GPM_POD_ERROR_DENIED, reply.status, 0,
-                           _("The pod did not accept the authorization. Please try again."));
-      }
-    gpm_pod_reply_clear (&reply);
-    if (!ok)
-      goto out;
-  }
-
-  gpm_pod_set_backend (self, &gpm_pod_api_backend);
-  ok = api_load_user (self, cancellable, error);
-  if (!ok)
-    gpm_pod_set_backend (self, NULL);
+  /* 4. code → tokens. From here to the account, the old session goes and
+   * the new one comes: other threads' requests wait (as during a web
+   * sign-in or a renewal, gpm_pod_http_sign_in_begin()), so none goes out
+   * with the old token or none, and none renews the old session meanwhile
+   * (its tokens stored around the new ones'). */
+  gpm_pod_http_sign_in_begin (self);
+  ok = api_exchange_code (self, token_endpoint, code, redirect_uri, client_id, client_secret, verifier,
+                          cancellable, error);
+  gpm_pod_http_sign_in_end (self);
 
 out:
   g_clear_pointer (&redirect, gpm_pod_redirect_free);
@@ -527,6 +560,11 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
         return FALSE;
       }
   }
+  /* the old session goes, the new token comes with the refresh: other
+   * threads' requests wait meanwhile (as in api_sign_in()), so none goes
+   * out without a token and renews with the same refresh token (a
+   * provider that rotates it lets only one of the two through) */
+  gpm_pod_http_sign_in_begin (self);
   g_mutex_lock (&self->lock);
   gpm_pod_clear_account_locked (self);
   g_free (self->token_endpoint);
@@ -546,6 +584,7 @@ gpm_pod_sign_in_api_secret (GpmPod        *self,
       gpm_pod_clear_account_locked (self);
       g_mutex_unlock (&self->lock);
     }
+  gpm_pod_http_sign_in_end (self);
   gpm_pod_notify (self, GPM_POD_PROP_AUTH);
   if (ok)
     {

@@ -713,6 +713,52 @@ reply_means_moved (const char *url, const GpmPodReply *reply, GError **error)
   return TRUE;
 }
 
+/* A temporary redirect (302, 303, 307) of a signed-in request to another
+ * origin, other than to the sign-in page. diaspora sends a signed-in
+ * request elsewhere only to its sign-in page, the session ended: Devise's
+ * new_user_session_url, on the pod's configured host
+ * (config/application.rb:71-72 sets routes.default_url_options from
+ * AppConfig.pod_uri, which may differ from the address typed: localhost
+ * for 127.0.0.1), still "session ended" (reply_means_expired()); its other
+ * redirects are paths on the request's host, and a create is answered in
+ * JSON (app/controllers/status_messages_controller.rb:46-51,
+ * photos_controller.rb:149-150, at v0.9.1.0). So it comes from what is in
+ * front of the pod: a single sign-on proxy whose own session ended (nginx
+ * auth_request with "error_page 401 =302 https://sso…/?rd=…"), a
+ * maintenance page ("return 302 https://status…"), a move for a while. No
+ * request follows it (a POST must not become a GET, and the cookies and
+ * token belong to the pod): the request fails with
+ * GPM_POD_ERROR_REDIRECTED naming the address, which the migrator waits
+ * out for a bounded time, showing it, then stops the run with it
+ * (gpm-migrator-run.c). The anonymous sign-in is answered with the pod's
+ * own pages on its configured host, as before. TRUE (@error set) when
+ * redirected. */
+static gboolean
+reply_means_redirected (const GpmPodRequest *req, const GpmPodReply *reply, GError **error)
+{
+  const char *url = req->url;
+  g_autofree char *to = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GUri) from = NULL;
+
+  if (req->auth == GPM_POD_REQUEST_ANONYMOUS || gpm_pod_reply_is_sign_in (reply))
+    return FALSE;
+  if (reply->status != 302 && reply->status != 303 && reply->status != 307)
+    return FALSE;
+  to = moved_address (url, reply, &local);
+  if (to == NULL && local == NULL)
+    return FALSE;
+  from = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  /* Translators: the first %s is the pod (a host name), the second the address it sends to */
+  gpm_pod_set_error (error, GPM_POD_ERROR_REDIRECTED, reply->status, 0,
+                     _("The pod %s sends GPlus Migrate to another address, %s: a sign-in page in front of "
+                       "the pod, a maintenance page, or a move for a while. Nothing was sent there. Open the "
+                       "pod in your browser to see what it asks."),
+                     from != NULL ? g_uri_get_host (from) : url,
+                     to != NULL ? to : soup_message_headers_get_one (reply->headers, "Location"));
+  return TRUE;
+}
+
 /* An anonymous GET of @path on the pod that follows the pod's moves: an
  * answer that sends it to another origin (a pod reached at its apex that
  * lives at www., http that goes to https) makes that origin the pod's
@@ -999,7 +1045,8 @@ send_authed (GpmPod               *self,
 
       if (!gpm_pod_http_send (self, req, reply, cancellable, error))
         return FALSE;
-      if (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error))
+      if (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error) ||
+          reply_means_redirected (req, reply, error))
         {
           gpm_pod_reply_clear (reply);
           return FALSE;
@@ -1036,7 +1083,8 @@ gpm_pod_http_request (GpmPod         *self,
 {
   gboolean ok = gpm_pod_http_send (self, req, reply, cancellable, error);
 
-  if (ok && (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error)))
+  if (ok && (!gpm_pod_http_check_status (reply, error) || reply_means_moved (req->url, reply, error) ||
+             reply_means_redirected (req, reply, error)))
     {
       gpm_pod_reply_clear (reply);
       ok = FALSE;

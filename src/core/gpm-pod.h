@@ -75,6 +75,9 @@ typedef enum {
                                     * another address: sign in there (the message names it) */
   GPM_POD_ERROR_ACCOUNT_LOCKED,    /* the right password, and the pod says the account is locked
                                     * (closed, or locked by its administrator): no sign-in helps */
+  GPM_POD_ERROR_REDIRECTED,        /* a temporary redirect (302, 303, 307) to another address: a sign-in
+                                    * page in front of the pod (single sign-on proxy), a maintenance page,
+                                    * a move for a while. Not followed; the message names the address */
 } GpmPodError;
 
 GQuark   gpm_pod_error_quark            (void);
