@@ -1038,6 +1038,37 @@ test_resume_pod_down (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Going on at login behind a sign-on proxy or a maintenance redirect
+ * (every request sent to another address for a while, here one that cannot
+ * be reached): waited on like a pod down, not given up; the run goes on once
+ * the pod answers again. */
+static void
+test_resume_pod_redirected (void)
+{
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-redirected-XXXXXX", posts, G_N_ELEMENTS (posts));
+  GpmTestPod *pod = fx->pod;
+  GpmWindow *window;
+
+  record_cleo_resume (fx, "'aspects': <@a{ss} {}>, 'delay': <uint32 0>");
+
+  gpm_test_pod_set_redirected (pod, "https://sso.invalid", 302, NULL);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_window_offer_resume (window);
+  g_assert_true (gpm_test_gui_wait (resume_retry_scheduled, window, 60));
+  g_assert_nonnull (window->resume);
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 0);
+
+  gpm_test_pod_set_redirected (pod, NULL, 0, NULL);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
+  g_assert_true (gpm_test_gui_wait (public_posts_done, pod, 120));
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, gpm_window_get_migrate_page (window), 60));
+  g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
+  g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_false (gpm_window_has_unfinished_migration ());
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 resume_given_up (gpointer data)
 {
@@ -1376,6 +1407,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/background-without-portal", test_background_without_portal);
   gpm_test_gui_add_func ("/gui/resume-unfinished", test_resume_unfinished);
   gpm_test_gui_add_func ("/gui/resume-pod-down", test_resume_pod_down);
+  gpm_test_gui_add_func ("/gui/resume-pod-redirected", test_resume_pod_redirected);
   gpm_test_gui_add_func ("/gui/resume-takeout-missing", test_resume_takeout_missing);
   gpm_test_gui_add_func ("/gui/resume-other-takeout", test_resume_other_takeout);
   gpm_test_gui_add_func ("/gui/sign-in-once", test_sign_in_once);

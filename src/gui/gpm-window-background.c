@@ -286,7 +286,10 @@ static void resume_later  (GpmWindow *self, const GError *error);
 static gboolean
 resume_error_passes (const GError *error)
 {
-  return gpm_pod_error_is_transient (error) || g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS);
+  /* REDIRECTED: a captive portal or a sign-on proxy in front of the pod
+   * (a laptop started in a hotel): it passes as a pod down does */
+  return gpm_pod_error_is_transient (error) || g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_TLS) ||
+         g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
 }
 
 static void
