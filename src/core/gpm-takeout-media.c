@@ -183,6 +183,42 @@ gpm_takeout_sidecar_urls (const char *text)
   return result;
 }
 
+/* The media "X" of the sidecar "X.metadata.csv" at @at sorts just before
+ * it (between them only names that go on from "X" with a byte below
+ * ".metadata.csv"): TRUE when the few entries before it tell whether it
+ * is there (@media, or NULL), FALSE when a search of the index must. */
+static gboolean
+media_before_sidecar (Index  *index,
+                      guint   at,
+                      Entry **media)
+{
+  const Entry *sidecar = g_ptr_array_index (index->entries, at);
+  gsize len = strlen (sidecar->pub.base_name) - strlen (SIDECAR_SUFFIX);
+
+  if (sidecar->pub.folder == FOLDER_NONE)
+    return FALSE;
+  for (guint k = at; k > 0 && at - k < 4; k--)
+    {
+      Entry *e = g_ptr_array_index (index->entries, k - 1);
+      int c;
+
+      if (e->pub.folder != sidecar->pub.folder)
+        return FALSE;
+      c = strncmp (e->pub.base_name, sidecar->pub.base_name, len);
+      if (c < 0)
+        {
+          *media = NULL;   /* (sorted: no "X" after this one) */
+          return TRUE;
+        }
+      if (c == 0 && e->pub.base_name[len] == '\0')
+        {
+          *media = e;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* Reads every sidecar once (an archive's were kept while loading; a
  * folder's are read from disk now) into each media entry's sidecar_urls and
  * the url → media table. Called with self->sidecar_lock held. */
@@ -202,9 +238,12 @@ index_ensure_sidecars (GpmTakeout *self,
 
       if (!gpm_takeout_entry_is_sidecar (e))
         continue;
-      media_name = gpm_takeout_entry_dup_name (e);
-      media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
-      media = gpm_takeout_index_find (index, media_name);
+      if (!media_before_sidecar (index, i, &media))
+        {
+          media_name = gpm_takeout_entry_dup_name (e);
+          media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
+          media = gpm_takeout_index_find (index, media_name);
+        }
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
           /* Read while loading: the sidecar's own column, handed to its media

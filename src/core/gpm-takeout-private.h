@@ -102,6 +102,8 @@ struct _GpmTakeout {
 
 /* Loading */
 
+typedef struct _SeenSet SeenSet;
+
 typedef struct {
   char    *raw;     /* relative path, on-disk bytes */
   goffset  size;
@@ -120,7 +122,7 @@ typedef struct {
   GPtrArray               *slabs;     /* the entries themselves, ENTRY_SLAB a block (a
                                        * malloc each took 64 bytes for 48) */
   guint                    slab_used; /* entries taken from the last block */
-  GHashTable              *seen;      /* name → Entry* */
+  SeenSet                 *seen;      /* the names seen (gpm-takeout-load.c) */
   GPtrArray               *problems;  /* GpmProblem* */
 
   int                      dir_fd;    /* folder being read, -1 */
