@@ -189,6 +189,7 @@ set_name (LoadState *st,
   guint folder = slash ? gpm_takeout_folder_intern (name, (gsize) (slash - name)) : FOLDER_NONE;
 
   e->pub.folder = folder;
+  e->sidecar = gpm_takeout_is_sidecar_name (name);
   if (folder == FOLDER_NONE)
     e->pub.base_name = g_string_chunk_insert (st->names, name);
   else if (gpm_takeout_is_json_name (slash + 1))

@@ -22,8 +22,7 @@ gpm_takeout_is_sidecar_name (const char *name)
 gboolean
 gpm_takeout_entry_is_sidecar (const Entry *e)
 {
-  return g_str_has_suffix (e->pub.base_name, SIDECAR_SUFFIX) &&
-         (e->pub.folder != FOLDER_NONE || strlen (e->pub.base_name) > strlen (SIDECAR_SUFFIX));
+  return e->sidecar;
 }
 
 /* Files that may be photos, by name: not the takeout's own JSON, HTML and

@@ -57,7 +57,10 @@ struct _Entry {
                                     * name for a post's JSON (the posts borrow it), alone
                                     * for the rest (gpm_takeout_entry_whole_name()) */
   guint            ordinal;        /* header number in its archive part */
-  gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  guint8           image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  guint8           sidecar;        /* gpm_takeout_is_sidecar_name() of its whole name, set
+                                    * with its name (the index's tables read it for every
+                                    * entry: its name's end was two cache misses) */
   char           **sidecar_urls;   /* media: the url column of its sidecar (one block:
                                     * gpm_takeout_sidecar_urls()), NULL without one;
                                     * a sidecar read while loading: its own url column (its

@@ -402,7 +402,8 @@ index_ensure_tables (Index *index)
     {
       Entry *e = g_ptr_array_index (index->entries, i);
 
-      bases[i].base = gpm_takeout_base_name (e->pub.base_name);
+      /* (a name in a folder is its base name already) */
+      bases[i].base = e->pub.folder != FOLDER_NONE ? e->pub.base_name : gpm_takeout_base_name (e->pub.base_name);
       bases[i].position = i;
     }
   base_names_sort (bases, n);
