@@ -661,6 +661,13 @@ side_batch_run (gpointer data,
           continue;
         }
 
+      if (work->reader == NULL || job->zip_fd != work->reader_fd)
+        {
+          gpm_zip_entry_reader_free (work->reader);
+          work->reader = gpm_zip_entry_reader_new (job->zip_fd);
+          gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
+          work->reader_fd = job->zip_fd;
+        }
       if (!gpm_zip_entry_reader_start (work->reader, &job->info,
                                        job->sidecar ? head + job->info.compressed_size : head + 4096 + 256,
                                        NULL))
@@ -689,7 +696,7 @@ gpm_takeout_side_work_add (SideWork              *work,
                            const GpmZipEntryInfo *info,
                            gboolean               sidecar)
 {
-  SideJob job = { entry, { 0 }, sidecar };
+  SideJob job = { entry, { 0 }, sidecar, work->zip_fd };
 
   if (info != NULL)
     {
@@ -726,10 +733,10 @@ gpm_takeout_side_work_start (SideWork   *work,
 {
   memset (work, 0, sizeof *work);
   work->root_fd = -1;
+  work->reader_fd = -1;
+  work->zip_fd = zip_fd;
   if (zip_fd >= 0)
     {
-      work->reader = gpm_zip_entry_reader_new (zip_fd);
-      gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
 #ifdef HAVE_LIBDEFLATE
       work->deflater = libdeflate_alloc_decompressor ();
 #endif
@@ -984,10 +991,67 @@ inflater_finish (Inflater  *inf,
   g_cond_clear (&inf->cond);
 }
 
+/* The inflater and the photo and sidecar helper, kept from one zip of a
+ * set to the next: the loading thread used to wait for both at the end of
+ * each part (on a loaded machine, up to 0.2 s a part for the helper's
+ * queue), with both idle while it began the next. Finished before anything
+ * else hands over posts (libarchive, a folder), and at the end. */
+typedef struct {
+  gboolean  started;
+  gboolean  inflating;
+  SideWork  side;
+  Inflater  inflater;
+  GArray   *fds;        /* int: the zips' descriptors the helper reads (copies) */
+} ZipHelpers;
+
+static void
+zip_helpers_finish (ZipHelpers *h,
+                    LoadState  *st)
+{
+  if (!h->started)
+    return;
+  if (h->inflating)
+    inflater_finish (&h->inflater, st);
+  gpm_takeout_side_work_finish (&h->side);
+  for (guint i = 0; i < h->fds->len; i++)
+    close (g_array_index (h->fds, int, i));
+  g_array_unref (h->fds);
+  h->started = FALSE;
+}
+
+/* For a zip's jobs (@fd, the walk's: the helper reads a copy of it). FALSE
+ * when none could be made: the helpers are then finished with the zip. */
+static gboolean
+zip_helpers_begin (ZipHelpers *h,
+                   LoadState  *st,
+                   int         fd)
+{
+  int copy = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+
+  if (!h->started)
+    {
+      h->started = TRUE;
+      h->inflating = g_get_num_processors () > 1;
+      h->fds = g_array_new (FALSE, FALSE, sizeof (int));
+      gpm_takeout_side_work_start (&h->side, copy >= 0 ? copy : fd, NULL);
+      if (h->inflating)
+        inflater_start (&h->inflater, st->limit);
+    }
+  if (copy < 0)
+    {
+      h->side.zip_fd = fd;
+      return FALSE;
+    }
+  g_array_append_val (h->fds, copy);
+  h->side.zip_fd = copy;
+  return TRUE;
+}
+
 /* FALSE when the walk cannot read this zip (nothing was read then). */
 static gboolean
-load_zip_part_direct (LoadState *st,
-                      guint      part_idx)
+load_zip_part_direct (LoadState  *st,
+                      guint       part_idx,
+                      ZipHelpers *h)
 {
   Part *part = &st->self->parts[part_idx];
   g_autoptr(GError) error = NULL;
@@ -997,9 +1061,9 @@ load_zip_part_direct (LoadState *st,
   gsize raw_cap = 0;
   g_autoptr(GArray) offsets = NULL;
   GpmZipEntryInfo info;
-  SideWork side;
-  Inflater inflater;
-  gboolean inflating = g_get_num_processors () > 1;
+  SideWork *side = &h->side;
+  Inflater *inflater = &h->inflater;
+  gboolean inflating, kept;
 
   if (walk == NULL)
     {
@@ -1009,9 +1073,8 @@ load_zip_part_direct (LoadState *st,
   offsets = g_array_sized_new (FALSE, FALSE, sizeof (guint64),
                                (guint) MIN (gpm_zip_walk_get_n_entries (walk), 1u << 20));
   reader = gpm_zip_entry_reader_new (gpm_zip_walk_get_fd (walk));
-  gpm_takeout_side_work_start (&side, gpm_zip_walk_get_fd (walk), NULL);
-  if (inflating)
-    inflater_start (&inflater, st->limit);
+  kept = zip_helpers_begin (h, st, gpm_zip_walk_get_fd (walk));
+  inflating = h->inflating;
 
   while (gpm_zip_walk_next (walk, &info))
     {
@@ -1077,9 +1140,8 @@ load_zip_part_direct (LoadState *st,
             {
               /* Not even the first: read it the other way. */
               g_debug ("%s: read with libarchive: %s", part->path, error->message);
-              gpm_takeout_side_work_finish (&side);
-              if (inflating)
-                inflater_finish (&inflater, st);
+              if (!kept)
+                zip_helpers_finish (h, st);
               return FALSE;
             }
           gpm_takeout_load_problem (st, part->path,
@@ -1099,25 +1161,26 @@ load_zip_part_direct (LoadState *st,
           if (e->pub.size > (goffset) st->limit)
             gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), e->pub.size);
           else if (inflating && (data = gpm_zip_entry_reader_peek_data (reader, &len)) != NULL)
-            inflater_add (&inflater, st, e, &info, data);
+            inflater_add (inflater, st, e, &info, data);
           else
             {
               /* (after the ones before it) */
               if (inflating)
                 {
-                  inflater_flush (&inflater, st);
-                  inflater_drain (&inflater, st, TRUE);
+                  inflater_flush (inflater, st);
+                  inflater_drain (inflater, st, TRUE);
                 }
               read_zip_json (st, reader, e);
             }
         }
       else if (sidecar || photo)
-        gpm_takeout_side_work_add (&side, e, &info, sidecar);
+        gpm_takeout_side_work_add (side, e, &info, sidecar);
     }
 
-  if (inflating)
-    inflater_finish (&inflater, st);
-  gpm_takeout_side_work_finish (&side);
+  /* (the walk closes its descriptor: the helper has its copy, else is done) */
+  gpm_takeout_side_work_flush (side);
+  if (!kept)
+    zip_helpers_finish (h, st);
 
   g_mutex_lock (&st->self->directory_lock);
   part->offsets = g_steal_pointer (&offsets);
@@ -1126,8 +1189,9 @@ load_zip_part_direct (LoadState *st,
 }
 
 static gboolean
-load_archive_part (LoadState *st,
-                   guint      part_idx)
+load_archive_part (LoadState  *st,
+                   guint       part_idx,
+                   ZipHelpers *h)
 {
   Part *part = &st->self->parts[part_idx];
   GpmArchiveKind kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;
@@ -1143,8 +1207,10 @@ load_archive_part (LoadState *st,
   g_mutex_unlock (&st->self->directory_lock);
 
   part->streaming = FALSE;
-  if (kind == GPM_ARCHIVE_ZIP && load_zip_part_direct (st, part_idx))
+  if (kind == GPM_ARCHIVE_ZIP && load_zip_part_direct (st, part_idx, h))
     return TRUE;
+  /* (the posts of the zips before first, in their order) */
+  zip_helpers_finish (h, st);
   reader = gpm_archive_reader_open (part->path, kind, FALSE, st->cancellable, &error);
   if (reader != NULL)
     {
@@ -1200,6 +1266,7 @@ gpm_takeout_load (GpmTakeout             *self,
                   GError                **error)
 {
   LoadState st = { 0 };
+  ZipHelpers helpers = { 0 };
   g_autoptr(GPtrArray) folder_files = NULL;
   gpointer locale_token;
   guint readable_parts = 0;
@@ -1249,11 +1316,12 @@ gpm_takeout_load (GpmTakeout             *self,
         {
         case PART_ZIP:
         case PART_TAR:
-          if (load_archive_part (&st, i))
+          if (load_archive_part (&st, i, &helpers))
             readable_parts++;
           st.base += part->size;
           break;
         case PART_DIR:
+          zip_helpers_finish (&helpers, &st);
           gpm_takeout_load_folder_part (&st, i, files);
           readable_parts++;
           st.base += part->size;
@@ -1265,6 +1333,7 @@ gpm_takeout_load (GpmTakeout             *self,
         }
       gpm_takeout_load_progress (&st, st.base, FALSE);
     }
+  zip_helpers_finish (&helpers, &st);
   gpm_archive_utf8_locale_pop (locale_token);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -164,11 +164,18 @@ typedef struct {
   Entry           *entry;
   GpmZipEntryInfo  info;     /* without its name */
   gboolean         sidecar;
+  int              zip_fd;   /* the zip it is in, -1 in a folder */
 } SideJob;
 
+/* One helper serves all the zips of a multi-part set (the loading thread
+ * no longer waits for it at the end of each part): each job names its zip. */
 typedef struct {
   GThreadPool       *pool;
-  GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's */
+  GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's, made for the
+                               * first job of each zip */
+  int                reader_fd; /* the zip @reader reads */
+  int                zip_fd;  /* the zip of the jobs added now (the loading
+                               * thread's), -1 for a folder's */
   gpointer           deflater; /* its libdeflate decompressor, NULL without libdeflate */
   int                root_fd; /* a folder's, else -1 */
   GArray            *batch;   /* SideJob, filled by the loading thread */
@@ -247,6 +254,8 @@ void gpm_takeout_json_buf_grow (JsonBuf *b,
 void gpm_takeout_load_deliver (LoadState  *st,
                                const char *name,
                                JsonBuf    *b);
+/* @zip_fd: the zip of the jobs added next, -1 for @folder's files (set
+ * @work's zip_fd for the next zip). */
 void gpm_takeout_side_work_start (SideWork   *work,
                                   int         zip_fd,
                                   const char *folder);
