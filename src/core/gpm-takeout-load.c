@@ -1114,7 +1114,7 @@ load_zip_part_direct (LoadState  *st,
           continue;
         }
 
-      clean = gpm_takeout_normalize_name (name, &why);
+      clean = gpm_takeout_normalize_name_take (&name, &why);
       if (clean == NULL)
         {
           gpm_takeout_load_problem (st, name, "%s", why);

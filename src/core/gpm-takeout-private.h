@@ -213,6 +213,8 @@ const char *gpm_takeout_base_name (const char *name);
 gboolean gpm_takeout_is_json_name (const char *name);
 char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
+char *gpm_takeout_normalize_name_take (char       **name,
+                                       const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
                               GPtrArray    *slabs,
                               GStringChunk *names);

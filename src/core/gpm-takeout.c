@@ -677,6 +677,24 @@ _gpm_takeout_path_is_clean (const char *path,
 
 /* A clean relative name ("a/b/c"), or NULL with the reason when the name
  * could lead out of where the takeout is (absolute, drive letter, ".."). */
+static gboolean
+is_absolute_name (const char *name)
+{
+  return name[0] == '/' || name[0] == '\\' || (g_ascii_isalpha (name[0]) && name[1] == ':');
+}
+
+/* gpm_takeout_normalize_name() of *@name, which it takes (sets to NULL)
+ * when the name is clean already: most are, and are kept as they are (not
+ * copied again for each of a takeout's names). */
+char *
+gpm_takeout_normalize_name_take (char       **name,
+                                 const char **why)
+{
+  if (!is_absolute_name (*name) && _gpm_takeout_path_is_clean (*name, TRUE))
+    return g_steal_pointer (name);
+  return gpm_takeout_normalize_name (*name, why);
+}
+
 char *
 gpm_takeout_normalize_name (const char  *name,
                             const char **why)
@@ -684,8 +702,7 @@ gpm_takeout_normalize_name (const char  *name,
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) kept = NULL;
 
-  if (name[0] == '/' || name[0] == '\\' ||
-      (g_ascii_isalpha (name[0]) && name[1] == ':'))
+  if (is_absolute_name (name))
     {
       *why = _("unsafe file name (absolute path); not read");
       return NULL;
