@@ -250,7 +250,10 @@ static const gunichar cp1252_high[32] = {
 char *
 gpm_archive_undo_mojibake (const char *name)
 {
-  g_autoptr(GString) bytes = NULL;
+  char stack[256];
+  g_autofree char *heap = NULL;
+  char *bytes;
+  gsize n = 0;
   gboolean high = FALSE;
   const char *p;
 
@@ -260,7 +263,9 @@ gpm_archive_undo_mojibake (const char *name)
   if (*p == '\0')
     return NULL;
 
-  bytes = g_string_new (NULL);
+  /* (one byte for each character: no longer than @name; a copy only for
+   * the rare long name, as this runs for each of a takeout's names) */
+  bytes = strlen (name) < sizeof stack ? stack : (heap = g_malloc (strlen (name) + 1));
   for (p = name; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -277,13 +282,13 @@ gpm_archive_undo_mojibake (const char *name)
             return NULL;   /* a character no single byte was decoded into */
         }
       high |= byte >= 0x80;
-      g_string_append_c (bytes, (char) byte);
+      bytes[n++] = (char) byte;
     }
   /* Only when the bytes are UTF-8 with at least one multi-byte character:
    * text really meant as Latin-1 ("Café") almost never is. */
-  if (!high || !g_utf8_validate_len (bytes->str, bytes->len, NULL))
+  if (!high || !g_utf8_validate_len (bytes, n, NULL))
     return NULL;
-  return g_string_free (g_steal_pointer (&bytes), FALSE);
+  return g_strndup (bytes, n);
 }
 
 /* Characters NFC leaves as they are, whatever follows them but a combining

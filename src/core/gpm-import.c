@@ -780,6 +780,13 @@ check_post_photos (GpmImport    *self,
     }
 }
 
+static gpointer
+build_tables (gpointer data)
+{
+  gpm_takeout_find_media (data, NULL, NULL, NULL);
+  return NULL;
+}
+
 /* The listed posts and problems in the list's order (a post's own
  * problems follow it), as the CLI printed them when it read the files itself. */
 static void
@@ -878,6 +885,7 @@ gpm_import_run (GpmImport     *self,
   g_autofree Failure **listed_failures = NULL;
   guint n_files = 0;
   GPtrArray *takeout_problems;
+  GThread *tables = NULL;
   gboolean loaded;
 
   g_return_val_if_fail (GPM_IS_IMPORT (self), FALSE);
@@ -913,9 +921,11 @@ gpm_import_run (GpmImport     *self,
     }
   /* The takeout's lookup tables (names, base names, sidecars' urls: what
    * the photo check below needs) are built while the parsers finish what
-   * was queued, not after. */
+   * was queued, and while the posts are sorted and their problems taken
+   * below (a thread of its own: with the parsers done, the other core
+   * had nothing to do then), not after. */
   if (loaded && self->takeout != NULL && !g_cancellable_is_cancelled (cancellable))
-    gpm_takeout_find_media (self->takeout, NULL, NULL, NULL);
+    tables = g_thread_new ("gpm-import-tables", build_tables, self->takeout);
   /* Wait for the parsers to finish what was queued. */
   if (state.parsers != NULL)
     g_thread_pool_free (state.parsers, FALSE, TRUE);
@@ -982,6 +992,8 @@ gpm_import_run (GpmImport     *self,
           self->n_problems = self->problems->len;
         }
     }
+  if (tables != NULL)
+    g_thread_join (g_steal_pointer (&tables));
   report_others_posts (self);
   check_post_photos (self, n_missing_media, cancellable);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -73,31 +73,108 @@ gpm_takeout_load_progress (LoadState *st,
     }
 }
 
-static guint
-seen_hash (gconstpointer key)
+/* The names seen so far: an open-addressing set of the entries (their
+ * places in st->entries), each slot with its name's hash, so that a name
+ * not seen yet (all but a few) costs one probe of one array, where a
+ * GHashTable looked it up and added it in two arrays, each a cache miss at
+ * 200,000 entries (a tenth of the loading thread's time). */
+typedef struct {
+  guint32 hash;
+  guint32 at;      /* the entry's place in st->entries + 1; 0: empty */
+} SeenSlot;
+
+struct _SeenSet {
+  SeenSlot *slots;
+  guint32   mask;  /* slots - 1, a power of two less one */
+  guint32   n;
+};
+
+/* g_str_hash() of the whole name (gpm_takeout_entry_name_hash()'s), mixed:
+ * names that differ only near their end keep few low bits apart. */
+static guint32
+seen_mix (guint32 h)
 {
-  return gpm_takeout_entry_name_hash (key);
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
 }
 
-static gboolean
-seen_equal (gconstpointer a,
-            gconstpointer b)
+static void
+seen_set_free (SeenSet *set)
 {
-  return gpm_takeout_entry_compare (a, b) == 0;
+  g_free (set->slots);
+  g_free (set);
+}
+
+static void
+seen_set_insert (SeenSet *set,
+                 guint32  hash,
+                 guint32  at)
+{
+  guint32 i = hash & set->mask;
+
+  while (set->slots[i].at != 0)
+    i = (i + 1) & set->mask;
+  set->slots[i].hash = hash;
+  set->slots[i].at = at;
+  set->n++;
+}
+
+/* Room for one more, at most half full. */
+static void
+seen_set_reserve (SeenSet *set)
+{
+  SeenSlot *old = set->slots;
+  guint32 old_size = set->mask + 1;
+
+  if ((set->n + 1) * 2 <= old_size)
+    return;
+  set->slots = g_new0 (SeenSlot, (gsize) old_size * 2);
+  set->mask = old_size * 2 - 1;
+  set->n = 0;
+  for (guint32 i = 0; i < old_size; i++)
+    if (old[i].at != 0)
+      seen_set_insert (set, old[i].hash, old[i].at);
+  g_free (old);
+}
+
+/* The entry named @name (of @hash) in @set, or NULL. */
+static Entry *
+seen_set_find (SeenSet    *set,
+               GPtrArray  *entries,
+               guint32     hash,
+               const char *name)
+{
+  for (guint32 i = hash & set->mask; set->slots[i].at != 0; i = (i + 1) & set->mask)
+    if (set->slots[i].hash == hash)
+      {
+        Entry *e = g_ptr_array_index (entries, set->slots[i].at - 1);
+
+        if (gpm_takeout_entry_compare_name (e, name) == 0)
+          return e;
+      }
+  return NULL;
 }
 
 /* From now on, names are checked against those seen: a folder's first walk
- * cannot list a name twice, so the table waits for what can (an archive, a
+ * cannot list a name twice, so the set waits for what can (an archive, a
  * second part, a name made UTF-8). */
 void
 gpm_takeout_load_ensure_seen (LoadState *st)
 {
   if (st->seen != NULL)
     return;
-  /* (a set of the entries, by their whole names) */
-  st->seen = g_hash_table_new (seen_hash, seen_equal);
+  st->seen = g_new0 (SeenSet, 1);
+  st->seen->mask = (1u << 16) - 1;
+  st->seen->slots = g_new0 (SeenSlot, st->seen->mask + 1);
   for (guint i = 0; i < st->entries->len; i++)
-    g_hash_table_add (st->seen, g_ptr_array_index (st->entries, i));
+    {
+      seen_set_reserve (st->seen);
+      seen_set_insert (st->seen, seen_mix (gpm_takeout_entry_name_hash (g_ptr_array_index (st->entries, i))), i + 1);
+    }
 }
 
 /* Keeps @name (a clean name, taken) in the chunk as the entry's folder and
@@ -112,6 +189,7 @@ set_name (LoadState *st,
   guint folder = slash ? gpm_takeout_folder_intern (name, (gsize) (slash - name)) : FOLDER_NONE;
 
   e->pub.folder = folder;
+  e->sidecar = gpm_takeout_is_sidecar_name (name);
   if (folder == FOLDER_NONE)
     e->pub.base_name = g_string_chunk_insert (st->names, name);
   else if (gpm_takeout_is_json_name (slash + 1))
@@ -130,8 +208,18 @@ gpm_takeout_load_add_entry (LoadState *st,
                             guint      ordinal,
                             char      *raw_name)
 {
-  Entry probe = { .pub = { .base_name = name, .folder = FOLDER_NONE } };
-  Entry *e = st->seen ? g_hash_table_lookup (st->seen, &probe) : NULL;
+  guint32 hash = 0;
+  Entry *e = NULL;
+
+  if (st->seen != NULL)
+    {
+      guint32 h = 5381;   /* (g_str_hash()) */
+
+      for (const signed char *p = (const signed char *) name; *p != '\0'; p++)
+        h = (h << 5) + h + (guint32) *p;
+      hash = seen_mix (h);
+      e = seen_set_find (st->seen, st->entries, hash, name);
+    }
 
   if (e != NULL)
     {
@@ -159,7 +247,10 @@ gpm_takeout_load_add_entry (LoadState *st,
     }
   g_ptr_array_add (st->entries, e);
   if (st->seen)
-    g_hash_table_add (st->seen, e);
+    {
+      seen_set_reserve (st->seen);
+      seen_set_insert (st->seen, hash, st->entries->len);
+    }
   return e;
 }
 
@@ -570,6 +661,13 @@ side_batch_run (gpointer data,
           continue;
         }
 
+      if (work->reader == NULL || job->zip_fd != work->reader_fd)
+        {
+          gpm_zip_entry_reader_free (work->reader);
+          work->reader = gpm_zip_entry_reader_new (job->zip_fd);
+          gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
+          work->reader_fd = job->zip_fd;
+        }
       if (!gpm_zip_entry_reader_start (work->reader, &job->info,
                                        job->sidecar ? head + job->info.compressed_size : head + 4096 + 256,
                                        NULL))
@@ -598,7 +696,7 @@ gpm_takeout_side_work_add (SideWork              *work,
                            const GpmZipEntryInfo *info,
                            gboolean               sidecar)
 {
-  SideJob job = { entry, { 0 }, sidecar };
+  SideJob job = { entry, { 0 }, sidecar, work->zip_fd };
 
   if (info != NULL)
     {
@@ -635,10 +733,10 @@ gpm_takeout_side_work_start (SideWork   *work,
 {
   memset (work, 0, sizeof *work);
   work->root_fd = -1;
+  work->reader_fd = -1;
+  work->zip_fd = zip_fd;
   if (zip_fd >= 0)
     {
-      work->reader = gpm_zip_entry_reader_new (zip_fd);
-      gpm_zip_entry_reader_set_crc_at_end (work->reader, TRUE);
 #ifdef HAVE_LIBDEFLATE
       work->deflater = libdeflate_alloc_decompressor ();
 #endif
@@ -893,10 +991,67 @@ inflater_finish (Inflater  *inf,
   g_cond_clear (&inf->cond);
 }
 
+/* The inflater and the photo and sidecar helper, kept from one zip of a
+ * set to the next: the loading thread used to wait for both at the end of
+ * each part (on a loaded machine, up to 0.2 s a part for the helper's
+ * queue), with both idle while it began the next. Finished before anything
+ * else hands over posts (libarchive, a folder), and at the end. */
+typedef struct {
+  gboolean  started;
+  gboolean  inflating;
+  SideWork  side;
+  Inflater  inflater;
+  GArray   *fds;        /* int: the zips' descriptors the helper reads (copies) */
+} ZipHelpers;
+
+static void
+zip_helpers_finish (ZipHelpers *h,
+                    LoadState  *st)
+{
+  if (!h->started)
+    return;
+  if (h->inflating)
+    inflater_finish (&h->inflater, st);
+  gpm_takeout_side_work_finish (&h->side);
+  for (guint i = 0; i < h->fds->len; i++)
+    close (g_array_index (h->fds, int, i));
+  g_array_unref (h->fds);
+  h->started = FALSE;
+}
+
+/* For a zip's jobs (@fd, the walk's: the helper reads a copy of it). FALSE
+ * when none could be made: the helpers are then finished with the zip. */
+static gboolean
+zip_helpers_begin (ZipHelpers *h,
+                   LoadState  *st,
+                   int         fd)
+{
+  int copy = fcntl (fd, F_DUPFD_CLOEXEC, 0);
+
+  if (!h->started)
+    {
+      h->started = TRUE;
+      h->inflating = g_get_num_processors () > 1;
+      h->fds = g_array_new (FALSE, FALSE, sizeof (int));
+      gpm_takeout_side_work_start (&h->side, copy >= 0 ? copy : fd, NULL);
+      if (h->inflating)
+        inflater_start (&h->inflater, st->limit);
+    }
+  if (copy < 0)
+    {
+      h->side.zip_fd = fd;
+      return FALSE;
+    }
+  g_array_append_val (h->fds, copy);
+  h->side.zip_fd = copy;
+  return TRUE;
+}
+
 /* FALSE when the walk cannot read this zip (nothing was read then). */
 static gboolean
-load_zip_part_direct (LoadState *st,
-                      guint      part_idx)
+load_zip_part_direct (LoadState  *st,
+                      guint       part_idx,
+                      ZipHelpers *h)
 {
   Part *part = &st->self->parts[part_idx];
   g_autoptr(GError) error = NULL;
@@ -906,9 +1061,9 @@ load_zip_part_direct (LoadState *st,
   gsize raw_cap = 0;
   g_autoptr(GArray) offsets = NULL;
   GpmZipEntryInfo info;
-  SideWork side;
-  Inflater inflater;
-  gboolean inflating = g_get_num_processors () > 1;
+  SideWork *side = &h->side;
+  Inflater *inflater = &h->inflater;
+  gboolean inflating, kept;
 
   if (walk == NULL)
     {
@@ -918,9 +1073,8 @@ load_zip_part_direct (LoadState *st,
   offsets = g_array_sized_new (FALSE, FALSE, sizeof (guint64),
                                (guint) MIN (gpm_zip_walk_get_n_entries (walk), 1u << 20));
   reader = gpm_zip_entry_reader_new (gpm_zip_walk_get_fd (walk));
-  gpm_takeout_side_work_start (&side, gpm_zip_walk_get_fd (walk), NULL);
-  if (inflating)
-    inflater_start (&inflater, st->limit);
+  kept = zip_helpers_begin (h, st, gpm_zip_walk_get_fd (walk));
+  inflating = h->inflating;
 
   while (gpm_zip_walk_next (walk, &info))
     {
@@ -960,7 +1114,7 @@ load_zip_part_direct (LoadState *st,
           continue;
         }
 
-      clean = gpm_takeout_normalize_name (name, &why);
+      clean = gpm_takeout_normalize_name_take (&name, &why);
       if (clean == NULL)
         {
           gpm_takeout_load_problem (st, name, "%s", why);
@@ -986,9 +1140,8 @@ load_zip_part_direct (LoadState *st,
             {
               /* Not even the first: read it the other way. */
               g_debug ("%s: read with libarchive: %s", part->path, error->message);
-              gpm_takeout_side_work_finish (&side);
-              if (inflating)
-                inflater_finish (&inflater, st);
+              if (!kept)
+                zip_helpers_finish (h, st);
               return FALSE;
             }
           gpm_takeout_load_problem (st, part->path,
@@ -1008,25 +1161,26 @@ load_zip_part_direct (LoadState *st,
           if (e->pub.size > (goffset) st->limit)
             gpm_takeout_load_too_large (st, gpm_takeout_entry_whole_name (e), e->pub.size);
           else if (inflating && (data = gpm_zip_entry_reader_peek_data (reader, &len)) != NULL)
-            inflater_add (&inflater, st, e, &info, data);
+            inflater_add (inflater, st, e, &info, data);
           else
             {
               /* (after the ones before it) */
               if (inflating)
                 {
-                  inflater_flush (&inflater, st);
-                  inflater_drain (&inflater, st, TRUE);
+                  inflater_flush (inflater, st);
+                  inflater_drain (inflater, st, TRUE);
                 }
               read_zip_json (st, reader, e);
             }
         }
       else if (sidecar || photo)
-        gpm_takeout_side_work_add (&side, e, &info, sidecar);
+        gpm_takeout_side_work_add (side, e, &info, sidecar);
     }
 
-  if (inflating)
-    inflater_finish (&inflater, st);
-  gpm_takeout_side_work_finish (&side);
+  /* (the walk closes its descriptor: the helper has its copy, else is done) */
+  gpm_takeout_side_work_flush (side);
+  if (!kept)
+    zip_helpers_finish (h, st);
 
   g_mutex_lock (&st->self->directory_lock);
   part->offsets = g_steal_pointer (&offsets);
@@ -1035,8 +1189,9 @@ load_zip_part_direct (LoadState *st,
 }
 
 static gboolean
-load_archive_part (LoadState *st,
-                   guint      part_idx)
+load_archive_part (LoadState  *st,
+                   guint       part_idx,
+                   ZipHelpers *h)
 {
   Part *part = &st->self->parts[part_idx];
   GpmArchiveKind kind = part->kind == PART_ZIP ? GPM_ARCHIVE_ZIP : GPM_ARCHIVE_TAR;
@@ -1052,8 +1207,10 @@ load_archive_part (LoadState *st,
   g_mutex_unlock (&st->self->directory_lock);
 
   part->streaming = FALSE;
-  if (kind == GPM_ARCHIVE_ZIP && load_zip_part_direct (st, part_idx))
+  if (kind == GPM_ARCHIVE_ZIP && load_zip_part_direct (st, part_idx, h))
     return TRUE;
+  /* (the posts of the zips before first, in their order) */
+  zip_helpers_finish (h, st);
   reader = gpm_archive_reader_open (part->path, kind, FALSE, st->cancellable, &error);
   if (reader != NULL)
     {
@@ -1109,6 +1266,7 @@ gpm_takeout_load (GpmTakeout             *self,
                   GError                **error)
 {
   LoadState st = { 0 };
+  ZipHelpers helpers = { 0 };
   g_autoptr(GPtrArray) folder_files = NULL;
   gpointer locale_token;
   guint readable_parts = 0;
@@ -1158,11 +1316,12 @@ gpm_takeout_load (GpmTakeout             *self,
         {
         case PART_ZIP:
         case PART_TAR:
-          if (load_archive_part (&st, i))
+          if (load_archive_part (&st, i, &helpers))
             readable_parts++;
           st.base += part->size;
           break;
         case PART_DIR:
+          zip_helpers_finish (&helpers, &st);
           gpm_takeout_load_folder_part (&st, i, files);
           readable_parts++;
           st.base += part->size;
@@ -1174,11 +1333,12 @@ gpm_takeout_load (GpmTakeout             *self,
         }
       gpm_takeout_load_progress (&st, st.base, FALSE);
     }
+  zip_helpers_finish (&helpers, &st);
   gpm_archive_utf8_locale_pop (locale_token);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     {
-      g_clear_pointer (&st.seen, g_hash_table_unref);
+      g_clear_pointer (&st.seen, seen_set_free);
       g_clear_pointer (&st.names, g_string_chunk_free);
       g_ptr_array_unref (st.entries);
       g_ptr_array_unref (st.slabs);
@@ -1193,7 +1353,7 @@ gpm_takeout_load (GpmTakeout             *self,
     g_ptr_array_add (self->retired, self->index);
   /* A name is looked up by a binary search of the sorted entries after the
    * load: the names seen are not kept (5 MB at 200,000 entries). */
-  g_clear_pointer (&st.seen, g_hash_table_unref);
+  g_clear_pointer (&st.seen, seen_set_free);
   self->index = gpm_takeout_index_new (st.entries, st.slabs, g_steal_pointer (&st.names));
   g_ptr_array_unref (self->problems);
   self->problems = st.problems;

@@ -22,8 +22,7 @@ gpm_takeout_is_sidecar_name (const char *name)
 gboolean
 gpm_takeout_entry_is_sidecar (const Entry *e)
 {
-  return g_str_has_suffix (e->pub.base_name, SIDECAR_SUFFIX) &&
-         (e->pub.folder != FOLDER_NONE || strlen (e->pub.base_name) > strlen (SIDECAR_SUFFIX));
+  return e->sidecar;
 }
 
 /* Files that may be photos, by name: not the takeout's own JSON, HTML and
@@ -91,15 +90,20 @@ resolve_relative (const char *path)
   return g_strjoinv ("/", (char **) kept->pdata);
 }
 
-/* One CSV record from @p (RFC 4180 quoting); advances @p past it. */
-static GPtrArray *
-csv_record (const char **p)
+/* One field of a CSV record (RFC 4180 quoting) from *@p into @f; advances
+ * *@p past it and its comma, or, when it ends the record (*@last), past
+ * the record. Each field goes into the same string: a takeout has 50,000
+ * sidecars (a string and an array for each field and record were a third
+ * of the helper thread's reading of them). */
+static void
+csv_field (const char **p,
+           GString     *f,
+           gboolean    *last)
 {
-  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
-  GString *f = g_string_new (NULL);
   const char *s = *p;
   gboolean quoted = FALSE;
 
+  g_string_truncate (f, 0);
   for (;; s++)
     {
       if (quoted)
@@ -121,17 +125,17 @@ csv_record (const char **p)
         quoted = TRUE;
       else if (*s == ',')
         {
-          g_ptr_array_add (fields, g_string_free (f, FALSE));
-          f = g_string_new (NULL);
+          *p = s + 1;
+          *last = FALSE;
+          return;
         }
       else if (*s == '\n' || *s == '\0')
         break;
       else if (*s != '\r')
         g_string_append_c (f, *s);
     }
-  g_ptr_array_add (fields, g_string_free (f, FALSE));
+  *last = TRUE;
   *p = *s ? s + 1 : s;
-  return fields;
 }
 
 /* The url column of a sidecar's text, NULL-terminated, in one block with
@@ -140,7 +144,7 @@ csv_record (const char **p)
 char **
 gpm_takeout_sidecar_urls (const char *text)
 {
-  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GString) f = g_string_sized_new (256);
   g_autoptr(GStrvBuilder) urls = g_strv_builder_new ();
   g_auto(GStrv) strv = NULL;
   const char *p = text;
@@ -148,22 +152,28 @@ gpm_takeout_sidecar_urls (const char *text)
   char *out;
   gsize n, chars = 0;
   int url_col = -1;
+  gboolean last = FALSE;
 
   if (g_str_has_prefix (p, "\xef\xbb\xbf"))
     p += 3;
-  header = csv_record (&p);
-  for (guint c = 0; c < header->len; c++)
-    if (g_ascii_strcasecmp (g_ptr_array_index (header, c), "url") == 0)
-      url_col = c;
+  /* (the last column named so) */
+  for (int c = 0; !last; c++)
+    {
+      csv_field (&p, f, &last);
+      if (g_ascii_strcasecmp (f->str, "url") == 0)
+        url_col = c;
+    }
   if (url_col < 0)
     return NULL;
   while (*p)
     {
-      g_autoptr(GPtrArray) rec = csv_record (&p);
-      const char *url = (guint) url_col < rec->len ? g_ptr_array_index (rec, url_col) : NULL;
-
-      if (url && *url)
-        g_strv_builder_add (urls, url);
+      last = FALSE;
+      for (int c = 0; !last; c++)
+        {
+          csv_field (&p, f, &last);
+          if (c == url_col && f->len > 0)
+            g_strv_builder_add (urls, f->str);
+        }
     }
   strv = g_strv_builder_end (urls);
   if (strv[0] == NULL)
@@ -181,6 +191,42 @@ gpm_takeout_sidecar_urls (const char *text)
     }
   result[n] = NULL;
   return result;
+}
+
+/* The media "X" of the sidecar "X.metadata.csv" at @at sorts just before
+ * it (between them only names that go on from "X" with a byte below
+ * ".metadata.csv"): TRUE when the few entries before it tell whether it
+ * is there (@media, or NULL), FALSE when a search of the index must. */
+static gboolean
+media_before_sidecar (Index  *index,
+                      guint   at,
+                      Entry **media)
+{
+  const Entry *sidecar = g_ptr_array_index (index->entries, at);
+  gsize len = strlen (sidecar->pub.base_name) - strlen (SIDECAR_SUFFIX);
+
+  if (sidecar->pub.folder == FOLDER_NONE)
+    return FALSE;
+  for (guint k = at; k > 0 && at - k < 4; k--)
+    {
+      Entry *e = g_ptr_array_index (index->entries, k - 1);
+      int c;
+
+      if (e->pub.folder != sidecar->pub.folder)
+        return FALSE;
+      c = strncmp (e->pub.base_name, sidecar->pub.base_name, len);
+      if (c < 0)
+        {
+          *media = NULL;   /* (sorted: no "X" after this one) */
+          return TRUE;
+        }
+      if (c == 0 && e->pub.base_name[len] == '\0')
+        {
+          *media = e;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* Reads every sidecar once (an archive's were kept while loading; a
@@ -202,9 +248,12 @@ index_ensure_sidecars (GpmTakeout *self,
 
       if (!gpm_takeout_entry_is_sidecar (e))
         continue;
-      media_name = gpm_takeout_entry_dup_name (e);
-      media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
-      media = gpm_takeout_index_find (index, media_name);
+      if (!media_before_sidecar (index, i, &media))
+        {
+          media_name = gpm_takeout_entry_dup_name (e);
+          media_name[strlen (media_name) - strlen (SIDECAR_SUFFIX)] = '\0';
+          media = gpm_takeout_index_find (index, media_name);
+        }
       if (self->parts[e->pub.part].kind != PART_DIR || self->parts[e->pub.part].sidecars_read)
         {
           /* Read while loading: the sidecar's own column, handed to its media

@@ -57,7 +57,10 @@ struct _Entry {
                                     * name for a post's JSON (the posts borrow it), alone
                                     * for the rest (gpm_takeout_entry_whole_name()) */
   guint            ordinal;        /* header number in its archive part */
-  gboolean         image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  guint8           image_checked;  /* the cheap image check ran (guarded by the takeout's lock) */
+  guint8           sidecar;        /* gpm_takeout_is_sidecar_name() of its whole name, set
+                                    * with its name (the index's tables read it for every
+                                    * entry: its name's end was two cache misses) */
   char           **sidecar_urls;   /* media: the url column of its sidecar (one block:
                                     * gpm_takeout_sidecar_urls()), NULL without one;
                                     * a sidecar read while loading: its own url column (its
@@ -102,6 +105,8 @@ struct _GpmTakeout {
 
 /* Loading */
 
+typedef struct _SeenSet SeenSet;
+
 typedef struct {
   char    *raw;     /* relative path, on-disk bytes */
   goffset  size;
@@ -120,7 +125,7 @@ typedef struct {
   GPtrArray               *slabs;     /* the entries themselves, ENTRY_SLAB a block (a
                                        * malloc each took 64 bytes for 48) */
   guint                    slab_used; /* entries taken from the last block */
-  GHashTable              *seen;      /* name → Entry* */
+  SeenSet                 *seen;      /* the names seen (gpm-takeout-load.c) */
   GPtrArray               *problems;  /* GpmProblem* */
 
   int                      dir_fd;    /* folder being read, -1 */
@@ -159,11 +164,18 @@ typedef struct {
   Entry           *entry;
   GpmZipEntryInfo  info;     /* without its name */
   gboolean         sidecar;
+  int              zip_fd;   /* the zip it is in, -1 in a folder */
 } SideJob;
 
+/* One helper serves all the zips of a multi-part set (the loading thread
+ * no longer waits for it at the end of each part): each job names its zip. */
 typedef struct {
   GThreadPool       *pool;
-  GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's */
+  GpmZipEntryReader *reader;  /* a zip's: the pool's one thread's, made for the
+                               * first job of each zip */
+  int                reader_fd; /* the zip @reader reads */
+  int                zip_fd;  /* the zip of the jobs added now (the loading
+                               * thread's), -1 for a folder's */
   gpointer           deflater; /* its libdeflate decompressor, NULL without libdeflate */
   int                root_fd; /* a folder's, else -1 */
   GArray            *batch;   /* SideJob, filled by the loading thread */
@@ -201,6 +213,8 @@ const char *gpm_takeout_base_name (const char *name);
 gboolean gpm_takeout_is_json_name (const char *name);
 char *gpm_takeout_normalize_name (const char  *name,
                                   const char **why);
+char *gpm_takeout_normalize_name_take (char       **name,
+                                       const char **why);
 Index *gpm_takeout_index_new (GPtrArray    *entries,
                               GPtrArray    *slabs,
                               GStringChunk *names);
@@ -242,6 +256,8 @@ void gpm_takeout_json_buf_grow (JsonBuf *b,
 void gpm_takeout_load_deliver (LoadState  *st,
                                const char *name,
                                JsonBuf    *b);
+/* @zip_fd: the zip of the jobs added next, -1 for @folder's files (set
+ * @work's zip_fd for the next zip). */
 void gpm_takeout_side_work_start (SideWork   *work,
                                   int         zip_fd,
                                   const char *folder);

@@ -88,18 +88,41 @@ static guint32 folder_hashes[FOLDERS_MAX];  /* g_str_hash()'s state after the fo
 static guint n_folders = 1;   /* (0 is FOLDER_NONE) */
 static GMutex folders_lock;
 
+/* The folder found last (0: none yet): a takeout's entries come folder by
+ * folder, so most names are in the same folder as the one before. */
+static guint last_folder;
+
+static gboolean
+folder_is (guint       i,
+           const char *folder,
+           gsize       len)
+{
+  return folder_lens[i] == len && memcmp (folders[i], folder, len) == 0;
+}
+
 guint
 gpm_takeout_folder_intern (const char *folder,
                            gsize       len)
 {
-  g_autofree char *copy = g_strndup (folder, len);
-  const char *interned = g_intern_string (copy);
+  g_autofree char *copy = NULL;
+  const char *interned;
   guint n, i;
 
+  /* Without a copy, a lock or a hash (this ran for each of a takeout's
+   * 200,000 entries): the last folder, else the published ones (a number
+   * is handed out only once its string and length are there). */
+  i = (guint) g_atomic_int_get (&last_folder);
+  if (i != FOLDER_NONE && folder_is (i, folder, len))
+    return i;
   n = (guint) g_atomic_int_get (&n_folders);
   for (i = 1; i < n; i++)
-    if (folders[i] == interned)
-      return i;
+    if (folder_is (i, folder, len))
+      {
+        g_atomic_int_set (&last_folder, (int) i);
+        return i;
+      }
+  copy = g_strndup (folder, len);
+  interned = g_intern_string (copy);
   g_mutex_lock (&folders_lock);
   n = (guint) g_atomic_int_get (&n_folders);
   for (; i < n; i++)
@@ -119,6 +142,8 @@ gpm_takeout_folder_intern (const char *folder,
   else if (i == n)
     i = FOLDER_NONE;   /* full: the whole name is kept */
   g_mutex_unlock (&folders_lock);
+  if (i != FOLDER_NONE)
+    g_atomic_int_set (&last_folder, (int) i);
   return i;
 }
 
@@ -257,6 +282,59 @@ entries_sorted (GPtrArray *entries)
   return TRUE;
 }
 
+static int
+entry_compare_data (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  return entry_compare (a, b);
+}
+
+typedef struct {
+  gpointer *items;
+  guint     n;
+} SortPart;
+
+static gpointer
+sort_part (gpointer data)
+{
+  SortPart *part = data;
+
+  g_qsort_with_data (part->items, (gint) part->n, sizeof (gpointer), entry_compare_data, NULL);
+  return NULL;
+}
+
+/* The entries of an archive (not sorted) by name: the two halves at once,
+ * one by a thread of its own, then merged. This is the last step of a
+ * load, when the other threads are done or nearly (35 ms at 200,000
+ * entries on one core). */
+static void
+entries_sort (GPtrArray *entries)
+{
+  guint n = entries->len, half = n / 2;
+  SortPart second = { entries->pdata + half, n - half };
+  g_autofree gpointer *merged = NULL;
+  GThread *thread;
+  guint a = 0, b = half, o = 0;
+
+  if (n < 16384 || g_get_num_processors () < 2)
+    {
+      g_ptr_array_sort (entries, entry_compare);
+      return;
+    }
+  thread = g_thread_new ("gpm-takeout-sort", sort_part, &second);
+  g_qsort_with_data (entries->pdata, (gint) half, sizeof (gpointer), entry_compare_data, NULL);
+  g_thread_join (thread);
+  merged = g_new (gpointer, n);
+  while (a < half && b < n)
+    merged[o++] = entry_compare (&entries->pdata[a], &entries->pdata[b]) <= 0 ? entries->pdata[a++] : entries->pdata[b++];
+  while (a < half)
+    merged[o++] = entries->pdata[a++];
+  while (b < n)
+    merged[o++] = entries->pdata[b++];
+  memcpy (entries->pdata, merged, n * sizeof (gpointer));
+}
+
 /* The lookup table by base name is built on the first lookup: listing a
  * takeout's scopes never needs it. */
 Index *
@@ -270,7 +348,7 @@ gpm_takeout_index_new (GPtrArray    *entries,
   index->slabs = slabs;
   /* A folder's walk lists its files in order already. */
   if (!entries_sorted (entries))
-    g_ptr_array_sort (entries, entry_compare);
+    entries_sort (entries);
   index->entries = entries;
   return index;
 }
@@ -314,6 +392,54 @@ base_name_compare (gconstpointer a,
   return c ? c : (ba->position > bb->position) - (ba->position < bb->position);
 }
 
+/* A merge sort of the runs already in order: the entries are sorted by
+ * whole name, so the base names of one folder come in order and a takeout's
+ * few folders make few runs (qsort() compared 200,000 names 18 times each). */
+static void
+base_names_sort (BaseName *bases,
+                 guint     n)
+{
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree BaseName *tmp = NULL;
+  BaseName *from = bases, *to;
+
+  for (guint i = 0; i < n; i++)
+    if (i == 0 || base_name_compare (&bases[i - 1], &bases[i]) > 0)
+      g_array_append_val (runs, i);
+  if (runs->len <= 1)
+    return;
+  to = tmp = g_new (BaseName, n);
+  g_array_append_val (runs, n);
+  while (runs->len > 2)
+    {
+      guint *r = (guint *) (gpointer) runs->data;
+      guint k = 0, m = runs->len - 1;   /* runs */
+
+      for (guint j = 0; j < m; j += 2, k++)
+        {
+          guint a = r[j], mid = j + 1 < m ? r[j + 1] : r[m], end = j + 1 < m ? r[j + 2] : r[m];
+          guint b = mid, o = a;
+
+          while (a < mid && b < end)
+            to[o++] = base_name_compare (&from[a], &from[b]) <= 0 ? from[a++] : from[b++];
+          while (a < mid)
+            to[o++] = from[a++];
+          while (b < end)
+            to[o++] = from[b++];
+          r[k] = r[j];
+        }
+      r[k] = r[m];
+      g_array_set_size (runs, k + 1);
+      {
+        BaseName *swap = from;
+        from = to;
+        to = swap;
+      }
+    }
+  if (from != bases)
+    memcpy (bases, from, n * sizeof (BaseName));
+}
+
 /* Called with self->tables_lock held (after the load: the entries no
  * longer change). */
 static void
@@ -329,10 +455,11 @@ index_ensure_tables (Index *index)
     {
       Entry *e = g_ptr_array_index (index->entries, i);
 
-      bases[i].base = gpm_takeout_base_name (e->pub.base_name);
+      /* (a name in a folder is its base name already) */
+      bases[i].base = e->pub.folder != FOLDER_NONE ? e->pub.base_name : gpm_takeout_base_name (e->pub.base_name);
       bases[i].position = i;
     }
-  qsort (bases, n, sizeof (BaseName), base_name_compare);
+  base_names_sort (bases, n);
   index->by_base = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   for (guint i = 0; i < n; i++)
     g_array_append_val (index->by_base, bases[i].position);
@@ -603,6 +730,24 @@ _gpm_takeout_path_is_clean (const char *path,
 
 /* A clean relative name ("a/b/c"), or NULL with the reason when the name
  * could lead out of where the takeout is (absolute, drive letter, ".."). */
+static gboolean
+is_absolute_name (const char *name)
+{
+  return name[0] == '/' || name[0] == '\\' || (g_ascii_isalpha (name[0]) && name[1] == ':');
+}
+
+/* gpm_takeout_normalize_name() of *@name, which it takes (sets to NULL)
+ * when the name is clean already: most are, and are kept as they are (not
+ * copied again for each of a takeout's names). */
+char *
+gpm_takeout_normalize_name_take (char       **name,
+                                 const char **why)
+{
+  if (!is_absolute_name (*name) && _gpm_takeout_path_is_clean (*name, TRUE))
+    return g_steal_pointer (name);
+  return gpm_takeout_normalize_name (*name, why);
+}
+
 char *
 gpm_takeout_normalize_name (const char  *name,
                             const char **why)
@@ -610,8 +755,7 @@ gpm_takeout_normalize_name (const char  *name,
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) kept = NULL;
 
-  if (name[0] == '/' || name[0] == '\\' ||
-      (g_ascii_isalpha (name[0]) && name[1] == ':'))
+  if (is_absolute_name (name))
     {
       *why = _("unsafe file name (absolute path); not read");
       return NULL;
