@@ -323,6 +323,7 @@ import_posts_added_cb (GpmWindow *self,
   if (g_object_get_data (G_OBJECT (import), "gpm-loading") == NULL)
     {
       FirstPosts *first = g_new0 (FirstPosts, 1);
+      GPtrArray *first_posts = g_ptr_array_new_with_free_func (g_object_unref);
 
       /* The first posts: on screen now, the rest joins them */
       g_object_set_data (G_OBJECT (import), "gpm-loading", GINT_TO_POINTER (TRUE));
@@ -337,10 +338,9 @@ import_posts_added_cb (GpmWindow *self,
       gtk_stack_set_visible_child_full (self->main_stack, "review", GTK_STACK_TRANSITION_TYPE_NONE);
       gpm_post_list_focus (self->post_list);
 
-      g_object_set_data_full (G_OBJECT (import), FIRST_POSTS_KEY,
-                              g_ptr_array_copy (posts, gpm_object_ref_copy, NULL),
+      g_ptr_array_extend (first_posts, posts, gpm_object_ref_copy, NULL);
+      g_object_set_data_full (G_OBJECT (import), FIRST_POSTS_KEY, first_posts,
                               (GDestroyNotify) g_ptr_array_unref);
-      g_ptr_array_set_free_func (g_object_get_data (G_OBJECT (import), FIRST_POSTS_KEY), g_object_unref);
       g_weak_ref_init (&first->window, self);
       first->import = g_object_ref (import);
       first->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), first_posts_tick_cb, first, NULL);
