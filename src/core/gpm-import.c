@@ -264,7 +264,10 @@ typedef struct {
  * its first frames while the loading and parsing threads keep both cores
  * busy: the main loop was starved (200 ms frames). Those threads run at a
  * lower priority (nice 10, a thread's own on Linux), so the UI comes first
- * and the reading takes the rest. */
+ * and the reading takes the rest. Lower still was measured and not kept
+ * (docs/performance.md, Dec 7 evening): at SCHED_IDLE the main thread
+ * waited up to 80-185 ms for a malloc arena or this import's lock held by
+ * a reading thread that got no core; nice 19 changed nothing measurable. */
 static void
 lower_thread_priority (void)
 {
@@ -1025,21 +1028,40 @@ gpm_import_run (GpmImport     *self,
   return TRUE;
 }
 
+typedef struct {
+  GpmImport    *self;
+  GCancellable *cancellable;
+  gboolean      ok;
+  GError       *error;
+} Reading;
+
+static gpointer
+read_lowered (gpointer data)
+{
+  Reading *r = data;
+
+  /* (the threads it starts inherit the priority) */
+  lower_thread_priority ();
+  r->ok = gpm_import_run (r->self, r->cancellable, &r->error);
+  return NULL;
+}
+
 static void
 run_thread (GTask        *task,
             gpointer      source_object,
             gpointer      task_data,
             GCancellable *cancellable)
 {
-  GError *error = NULL;
+  Reading r = { source_object, cancellable, FALSE, NULL };
 
-  /* (this thread is GTask's: it stays at the lower priority for the
-   * GTasks it runs next, which are not the UI's either) */
-  lower_thread_priority ();
-  if (gpm_import_run (source_object, cancellable, &error))
+  /* A thread of its own reads, at the lower priority for its life: this
+   * one is GTask's, which runs other tasks next (the UI's among them), and
+   * a thread cannot raise its own priority again. */
+  g_thread_join (g_thread_new ("gpm-import", read_lowered, &r));
+  if (r.ok)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    g_task_return_error (task, r.error);
 }
 
 void

@@ -52,6 +52,7 @@ struct _GpmPostList
   GpmPostListSlice   *slice;      /* what the view sees, see ROWS_STEP */
   guint               grow_id;
   guint               grown_to;   /* the slice's size after the last step */
+  gboolean            expecting;  /* posts are on their way (gpm_post_list_expect_posts()) */
   GtkSingleSelection *selection;
 
   GHashTable         *keys;      /* selected scope keys */
@@ -207,7 +208,7 @@ static void
 update_count (GpmPostList *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  gboolean filtering = gpm_post_list_model_is_filtering (self->model);
+  gboolean filtering = gpm_post_list_model_is_filtering (self->model) || self->expecting;
   g_autofree char *text = NULL;
 
   if (filtering)
@@ -388,8 +389,18 @@ gpm_post_list_set_posts (GpmPostList *self,
   apply_filter (self);
 
   self->follow_top = TRUE;
+  self->expecting = FALSE;
   start_growing (self);
   gpm_post_list_model_set_posts (self->model, posts);
+  update_count (self);
+}
+
+void
+gpm_post_list_expect_posts (GpmPostList *self)
+{
+  g_return_if_fail (GPM_IS_POST_LIST (self));
+
+  self->expecting = TRUE;
   update_count (self);
 }
 
@@ -401,6 +412,7 @@ gpm_post_list_add_posts (GpmPostList *self,
 
   if (posts == NULL || posts->len == 0)
     return;
+  self->expecting = FALSE;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
     start_growing (self);
   gpm_post_list_model_add_posts (self->model, posts);
@@ -563,7 +575,7 @@ gboolean
 gpm_post_list_is_filtering (GpmPostList *self)
 {
   g_return_val_if_fail (GPM_IS_POST_LIST (self), FALSE);
-  return gpm_post_list_model_is_filtering (self->model) || gpm_post_list_model_is_adding (self->model) ||
+  return self->expecting || gpm_post_list_model_is_filtering (self->model) || gpm_post_list_model_is_adding (self->model) ||
          g_list_model_get_n_items (G_LIST_MODEL (self->model)) > gpm_post_list_slice_get_size (self->slice);
 }
 

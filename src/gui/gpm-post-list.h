@@ -25,6 +25,9 @@ void        gpm_post_list_set_posts        (GpmPostList        *self,
 /* More posts (a batch read while the takeout loads), each put in its place. */
 void        gpm_post_list_add_posts        (GpmPostList        *self,
                                             GPtrArray          *posts);
+/* Posts are on their way (gpm_post_list_add_posts()): until they come the
+ * list says it is looking through them, not that there are none. */
+void        gpm_post_list_expect_posts     (GpmPostList        *self);
 /* Only posts with a scope whose key is in @keys are listed. */
 void        gpm_post_list_set_scope_keys   (GpmPostList        *self,
                                             const char * const *keys);
@@ -63,7 +66,8 @@ void        gpm_post_list_set_state_func   (GpmPostList        *self,
 void        gpm_post_list_refresh_states   (GpmPostList        *self);
 /* The filtered list (GpmPost*) as shown. */
 GListModel *gpm_post_list_get_model        (GpmPostList        *self);
-/* TRUE while the filter is still working through the posts. */
+/* TRUE while the filter is still working through the posts, or posts
+ * are on their way (gpm_post_list_expect_posts()). */
 gboolean    gpm_post_list_is_filtering     (GpmPostList        *self);
 GpmPost    *gpm_post_list_get_selected_post (GpmPostList       *self);
 void        gpm_post_list_select_position  (GpmPostList        *self,
