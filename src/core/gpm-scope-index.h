@@ -17,7 +17,9 @@ typedef struct {
 #define GPM_TYPE_SCOPE_INDEX (gpm_scope_index_get_type ())
 G_DECLARE_FINAL_TYPE (GpmScopeIndex, gpm_scope_index, GPM, SCOPE_INDEX, GObject)
 
-/* @posts: GpmPost*, in the order the seed would see them. */
+/* @posts: GpmPost*, in the order the seed would see them: the whole
+ * takeout, for the communities' classes it sets on the posts' scopes are
+ * those of @posts (DESIGN in gpm-scope.h). */
 GpmScopeIndex *gpm_scope_index_new            (GPtrArray *posts);
 GPtrArray     *gpm_scope_index_get_posts      (GpmScopeIndex *self);
 
