@@ -140,6 +140,49 @@ try:
     ok(estimate.startswith("One post every 3600 seconds: about %d hours, until " % (len(parts) - 1)),
        "dry run: the estimate of the long post is its %d sends" % len(parts), estimate)
 
+    # A closed community (docs/takeout.md): the takeout's posts carry
+    # isPublic, none of the club's is true. --essentially-public leaves it
+    # out; ticked by id, its posts are skipped unless --aspect maps it, and
+    # never public; the open community's post stays public.
+    club_dir = os.path.join(tmp.name, "club", "Takeout", "Google+ Stream", "Posts")
+    os.makedirs(club_dir)
+    club = {"communityAcl": {"community": {"resourceName": "communities/66", "displayName": "Secret Club"}}}
+    pi = {"communityAcl": {"community": {"resourceName": "communities/31", "displayName": "Raspberry Pi"}},
+          "isPublic": True}
+    for n, acl in ((1, pi), (2, club), (3, club)):
+        with open(os.path.join(club_dir, "2018071%d - Club.json" % n), "w") as f:
+            json.dump({"creationTime": "2018-07-1%d 20:43:51+0000" % n,
+                       "author": {"displayName": "Ada", "resourceName": "users/1"},
+                       "resourceName": "users/1/posts/club%d" % n, "content": "Club post %d" % n,
+                       "postAcl": acl}, f)
+    club_argv = [cli, "post", os.path.join(tmp.name, "club"), "--pod", url, "--user", "ada", "--dry-run"]
+    p = subprocess.run(club_argv + ["--essentially-public"], capture_output=True, text=True, env=env)
+    club_plan = parse_plan(p.stdout)
+    ok(p.returncode == 0 and [(e[0], e[1]) for e in club_plan] == [("users/1/posts/club1", "public")],
+       "closed community: --essentially-public leaves it out", p.stdout[-500:] + p.stderr[-300:])
+    p = subprocess.run(club_argv + ["--essentially-public", "--id", "communities/66"],
+                       capture_output=True, text=True, env=env)
+    club_plan = parse_plan(p.stdout)
+    ok(p.returncode == 0 and [(e[0], e[1]) for e in club_plan] ==
+       [("users/1/posts/club1", "public"), ("users/1/posts/club2", None), ("users/1/posts/club3", None)]
+       and "no aspect is chosen" in p.stdout,
+       "closed community: ticked without an aspect, its posts are skipped, not public", p.stdout[-800:])
+    p = subprocess.run(club_argv + ["--id", "communities/66", "--aspect", "communities/66=Family"],
+                       capture_output=True, text=True, env=env)
+    club_plan = parse_plan(p.stdout)
+    ok(p.returncode == 0 and [(e[0], e[1]) for e in club_plan] ==
+       [("users/1/posts/club2", "limited to aspects Family"), ("users/1/posts/club3", "limited to aspects Family")],
+       "closed community: --aspect sends its posts to the aspect", p.stdout[-800:] + p.stderr[-300:])
+    p = subprocess.run([cli, "scopes", "--json", os.path.join(tmp.name, "club")], capture_output=True, text=True, env=env)
+    scopes = {s["key"]: s for s in json.loads(p.stdout)["scopes"]} if p.returncode == 0 else {}
+    ok(scopes.get("communities/66", {}).get("closed") is True
+       and scopes["communities/66"].get("essentiallyPublic") is False
+       and scopes["communities/66"].get("communityClass") == "closed"
+       and scopes.get("communities/31", {}).get("closed") is False
+       and scopes["communities/31"].get("communityClass") == "open"
+       and scopes["communities/31"].get("essentiallyPublic") is True,
+       "scopes --json: the closed community says so", p.stdout[-800:])
+
     # 55,000 characters of Greek: under diaspora*'s characters, over the
     # bytes a pod on MySQL keeps: two parts, and the estimate says so (it
     # counted characters: one post, no time)

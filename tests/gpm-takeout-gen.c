@@ -201,10 +201,17 @@ static const Named collections[] = {
   { "collections/Qm9va3Mx", "Bücher" },
   { "collections/UGhvdG9z", "Photography" },
 };
+/* Open communities: their posts carry isPublic true, as real takeouts'
+ * posts to open communities do (docs/takeout.md) */
 static const Named communities[] = {
   { "communities/103604153020461235235", "Alte Städte / Old Towns" },
   { "communities/113390432655174294208", "Raspberry Pi" },
   { "communities/112164273001338979772", "Google+ Mass Migration" },
+};
+/* A closed community: no post to it is public (the seed blog's fourth
+ * community, the one its author did not tick) */
+static const Named closed_community = {
+  "communities/100565566447202592471", "Free Open Source Software in Schools"
 };
 static const Named events[] = {
   { "events/c2VwdGVtYmVyZmVzdA", "Sommerfest 2018" },
@@ -356,13 +363,16 @@ build_acl (JsonBuilder *b,
       break;
     case 8:
     case 9:
-      *community = &communities[(i / 12) % G_N_ELEMENTS (communities)];
+      /* kind 9: the closed community, its post naming a member too */
+      *community = kind == 9 ? &closed_community : &communities[(i / 12) % G_N_ELEMENTS (communities)];
       gpm_test_json_member_begin_object (b, "communityAcl");
       named_object (b, "community", *community);
       add_scope (scopes, "COMMUNITY", (*community)->id, (*community)->name);
       if (kind == 9)
         users_array (b, scopes, 1 + i / 12, 1);
       json_builder_end_object (b);
+      if (kind == 8)
+        gpm_test_json_member_boolean (b, "isPublic", TRUE);
       break;
     case 10:
     default:

@@ -187,9 +187,9 @@ gpm_test_posts_expected_audience (GpmPost *post)
 {
   GPtrArray *scopes = gpm_post_get_scopes (post);
 
-  for (guint i = 0; i < scopes->len; i++)
-    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, i)))
-      return "public";
+  /* the plan's own rule (a closed community's post is not public) */
+  if (gpm_post_is_essentially_public (post))
+    return "public";
   for (guint i = 0; i < scopes->len; i++)
     {
       const char *key = gpm_scope_get_key (g_ptr_array_index (scopes, i));

@@ -43,6 +43,9 @@
   "{\"url\": \"https://plus.google.com/1/posts/x\", \"creationTime\": \"" date "\", \"updateTime\": \"" date "\", " \
   AUTHOR ", \"content\": \"" content "\", \"resourceName\": \"users/1/posts/" date "\", " acl "}"
 
+/* The community tests/gpm-takeout-gen.c writes as closed */
+#define GEN_CLOSED_COMMUNITY "communities/100565566447202592471"
+
 static const GpmTestPostFile posts[] = {
   { "20180101 - Happy new year.json", POST ("2018-01-01 10:00:00+0000", "Happy new year, everyone!", PUBLIC_ACL) },
   { "20180202 - Groundhog.json", POST ("2018-02-02 10:00:00+0000", "The groundhog saw its shadow.", PUBLIC_ACL) },
@@ -289,6 +292,68 @@ find_visible_text (GtkWidget  *widget,
                    const char *text)
 {
   return gpm_test_gui_find_widget (widget, TRUE, gpm_test_gui_widget_has_text, (gpointer) text);
+}
+
+static gboolean read_and_settled (gpointer window);
+
+/* A takeout that says isPublic: the community none of whose posts is
+ * public is closed, unticked at first, labelled so in the sidebar and on
+ * its posts; the open one stays ticked */
+static void
+test_closed_community (void)
+{
+  static const GpmTestPostFile closed_posts[] = {
+    { "20180101 - Public.json", POST ("2018-01-01 10:00:00+0000", "Hello world",
+                                      "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isPublic\": true}") },
+    { "20180202 - Open.json", POST ("2018-02-02 10:00:00+0000", "Open community post",
+                                    "\"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/111\", \"displayName\": \"Raspberry Pi\"}}, \"isPublic\": true}") },
+    { "20180303 - Closed.json", POST ("2018-03-03 10:00:00+0000", "Closed community post", COMMUNITY_ACL ("communities/66", "Secret Club")) },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("gpm-test-closed-XXXXXX", NULL);
+  g_autofree char *takeout = NULL;
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  GpmScopeSidebar *sidebar = gpm_window_get_sidebar (window);
+  g_auto(GStrv) ticked = NULL;
+  GpmScopeNode *closed;
+  GtkWidget *subtitle, *note;
+  GListModel *model;
+  g_autoptr(GpmPost) post = NULL;
+  g_autofree char *audience = NULL;
+
+  gpm_test_gui_write_takeout (dir, closed_posts, G_N_ELEMENTS (closed_posts));
+  takeout = g_build_filename (dir, "Takeout", NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open (window, (const char * const []) { takeout, NULL });
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 30));
+  gpm_test_gui_wait_list (window);
+
+  closed = find_node (window, "communities/66");
+  g_assert_cmpint (gpm_scope_node_get_community_class (closed), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_false (gpm_scope_node_get_active (closed));
+  g_assert_true (gpm_scope_node_get_is_private (closed));
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "communities/111")));
+  ticked = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_assert_cmpstrv (ticked, ((const char * const []) { "PUBLIC", "communities/111", NULL }));
+
+  /* the sidebar says it (Communities is expanded: the row is there) */
+  subtitle = find_visible_text (GTK_WIDGET (sidebar), "Closed community: posts go to an aspect, never public");
+  g_assert_nonnull (subtitle);
+  note = find_visible_text (GTK_WIDGET (sidebar), "The takeout says which communities were closed");
+  g_assert_nonnull (note);
+  g_assert_null (find_text (GTK_WIDGET (sidebar), "the takeout does not say"));
+
+  /* its post, looked at: said to go to an aspect */
+  gpm_scope_sidebar_select_keys (sidebar, (const char * const []) { "communities/66", NULL });
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 30));
+  gpm_test_gui_wait_list (window);
+  model = gpm_post_list_get_model (gpm_window_get_post_list (window));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  post = g_list_model_get_item (model, 0);
+  audience = gpm_gui_format_audience (post);
+  g_assert_cmpstr (audience, ==, "Shared with Secret Club (a closed community: goes to an aspect, never public)");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (dir);
 }
 
 /* Viewing is not selecting: an audience's posts can be looked at without
@@ -1516,6 +1581,8 @@ held_hook (GpmPost  *post,
       const char *key = gpm_scope_get_key (g_ptr_array_index (scopes, k));
       late = late || g_str_equal (key, LATE_COMMUNITY) || g_str_equal (key, LATE_CIRCLE);
     }
+  /* (a post that says isPublic: test_ticks_while_reading_closed()'s) */
+  late = late || gpm_post_get_acl_public (post) != GPM_ACL_PUBLIC_ABSENT;
   if (!late)
     return;
   g_mutex_lock (&h->lock);
@@ -1557,7 +1624,9 @@ held_at_late (gpointer data)
 /* The takeout being read, held before its late posts; every post before
  * them on screen. */
 static GpmWindow *
-open_held (Held *h)
+open_held_with (Held                  *h,
+                const GpmTestPostFile *extra,
+                guint                  n_extra)
 {
   g_autofree char *takeout = NULL;
   const char *paths[2] = { NULL, NULL };
@@ -1571,6 +1640,8 @@ open_held (Held *h)
   h->dir = g_dir_make_tmp ("gpm-test-held-XXXXXX", NULL);
   gpm_test_gui_write_takeout (h->dir, posts, G_N_ELEMENTS (posts));
   gpm_test_gui_write_takeout (h->dir, late_posts, G_N_ELEMENTS (late_posts));
+  if (n_extra > 0)
+    gpm_test_gui_write_takeout (h->dir, extra, n_extra);
   takeout = g_build_filename (h->dir, "Takeout", NULL);
   paths[0] = takeout;
 
@@ -1596,6 +1667,12 @@ open_held (Held *h)
   g_assert_null (gpm_scope_tree_find (roots, LATE_COMMUNITY));
   g_assert_null (gpm_scope_tree_find (roots, LATE_CIRCLE));
   return window;
+}
+
+static GpmWindow *
+open_held (Held *h)
+{
+  return open_held_with (h, NULL, 0);
 }
 
 /* The posts the ticks select: the list shows them all and only them */
@@ -1690,6 +1767,58 @@ test_ticks_while_reading_default (void)
     }
   assert_list_shows_ticked (window, early);
   release_held (&h, window, TRUE, FALSE);
+  held_free (&h, window);
+}
+
+/* A late post with isPublic true (real takeouts have the key, docs/takeout.md):
+ * its community is open, and every community none of whose posts is public
+ * turns out closed when the read ends. Those the user left alone lose the
+ * tick the default gave them while nothing was known; one the user ticked
+ * keeps it. */
+static const GpmTestPostFile late_public_posts[] = {
+  { "20191104 - Late.json", POST ("2019-11-04 10:00:00+0000", "Coding until five",
+                                  "\"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"" LATE_COMMUNITY "\", "
+                                  "\"displayName\": \"Late Night Coding\"}}, \"isPublic\": true}") },
+};
+
+static void
+test_ticks_while_reading_closed (void)
+{
+  Held h;
+  GpmWindow *window = open_held_with (&h, late_public_posts, G_N_ELEMENTS (late_public_posts));
+  GpmScopeSidebar *sidebar = gpm_window_get_sidebar (window);
+  GListModel *roots = gpm_scope_sidebar_get_roots (sidebar);
+  GpmScopeIndex *index;
+  g_auto(GStrv) ticked = NULL;
+
+  /* nothing said yet: the communities are ticked, as in older takeouts */
+  g_assert_cmpint (gpm_scope_node_get_community_class (find_node (window, "communities/111")), ==, GPM_COMMUNITY_UNKNOWN);
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "communities/111")));
+  g_assert_true (gpm_scope_node_get_active (find_node (window, "communities/222")));
+  /* the user unticks and ticks one again: their choice */
+  gpm_scope_node_set_active (find_node (window, "communities/222"), FALSE);
+  gpm_scope_node_set_active (find_node (window, "communities/222"), TRUE);
+
+  g_mutex_lock (&h.lock);
+  h.released = TRUE;
+  g_cond_broadcast (&h.cond);
+  g_mutex_unlock (&h.lock);
+  g_assert_true (gpm_test_gui_wait (read_and_settled, window, 30));
+  gpm_test_gui_wait_list (window);
+  gpm_import_set_post_hook (NULL, NULL);
+
+  index = gpm_import_get_index (gpm_window_get_import (window));
+  g_assert_cmpint (gpm_scope_index_get_community_class (index, "communities/111"), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_cmpint (gpm_scope_node_get_community_class (find_node (window, "communities/111")), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_cmpint (gpm_scope_node_get_community_class (find_node (window, LATE_COMMUNITY)), ==, GPM_COMMUNITY_OPEN);
+  g_assert_true (gpm_scope_node_get_is_private (find_node (window, "communities/111")));
+  g_assert_false (gpm_scope_node_get_becomes_public (find_node (window, "communities/111")));
+  g_assert_false (gpm_scope_node_get_active (gpm_scope_tree_find (roots, "communities/111")));
+  g_assert_true (gpm_scope_node_get_active (gpm_scope_tree_find (roots, "communities/222")));
+  g_assert_true (gpm_scope_node_get_active (gpm_scope_tree_find (roots, LATE_COMMUNITY)));
+  ticked = gpm_scope_sidebar_get_selected_keys (sidebar);
+  g_assert_cmpstrv (ticked, ((const char * const []) { "PUBLIC", "communities/222", LATE_COMMUNITY, NULL }));
+  assert_list_shows_ticked (window, index);
   held_free (&h, window);
 }
 
@@ -1971,9 +2100,15 @@ test_generated_takeout_counts (void)
       if (gpm_scope_node_get_count (node) != GPOINTER_TO_UINT (value))
         g_error ("%s: the tree says %u posts, the generator wrote %u",
                  (const char *) key, gpm_scope_node_get_count (node), GPOINTER_TO_UINT (value));
-      /* The default: exactly public and communities are ticked */
+      /* The default: exactly public and the open communities are ticked;
+       * the generator's closed community (its posts never isPublic true,
+       * the others' always) is not, and is marked so */
       g_assert_cmpint (gpm_scope_node_get_active (node), ==,
-                       g_str_equal (key, "PUBLIC") || g_str_has_prefix (key, "communities/"));
+                       g_str_equal (key, "PUBLIC") ||
+                       (g_str_has_prefix (key, "communities/") && !g_str_equal (key, GEN_CLOSED_COMMUNITY)));
+      if (g_str_has_prefix (key, "communities/"))
+        g_assert_cmpint (gpm_scope_node_get_community_class (node), ==,
+                         g_str_equal (key, GEN_CLOSED_COMMUNITY) ? GPM_COMMUNITY_CLOSED : GPM_COMMUNITY_OPEN);
       n_checked++;
     }
   g_assert_cmpuint (n_checked, >, 10);
@@ -2579,6 +2714,8 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/ticks-while-reading/everything", test_ticks_while_reading_everything);
   gpm_test_gui_add_func ("/gui/ticks-while-reading/restored", test_ticks_while_reading_restored);
   gpm_test_gui_add_func ("/gui/ticks-while-reading/viewed", test_ticks_while_reading_viewed);
+  gpm_test_gui_add_func ("/gui/ticks-while-reading/closed", test_ticks_while_reading_closed);
+  gpm_test_gui_add_func ("/gui/closed-community", test_closed_community);
   gpm_test_gui_add_func ("/gui/tree-counts-match-cli", test_tree_counts_match_cli);
   gpm_test_gui_add_func ("/gui/post-list-model", test_post_list_model);
   gpm_test_gui_add_func ("/gui/post-list-model-search", test_post_list_model_search);

@@ -9,6 +9,7 @@
 
 #include "gpm-migrator.h"
 #include "gpm-plan.h"
+#include "gpm-scope-index.h"
 #include "gpm-test-pod.h"
 
 static const char *acl_public = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}}";
@@ -433,6 +434,73 @@ test_plan_migrator (void)
   gpm_migrator_map_scope (migrator, "circles/work", "Work");
   g_assert_cmpint (gpm_plan_get_target (gpm_migrator_get_plan (migrator), "circles/work", NULL), ==,
                    GPM_PLAN_TARGET_ASPECT);
+}
+
+/* A closed community (the takeout's posts have isPublic, none of its own
+ * true): its posts are never posted publicly; they go to the aspect the
+ * plan maps the community to, like a circle's, else they are skipped. An
+ * open community's posts stay public. */
+static void
+test_plan_closed_community (void)
+{
+  static const char *acl_open = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/9\", \"displayName\": \"Pi\"}},"
+                                " \"isPublic\": true}";
+  static const char *acl_closed = "{\"communityAcl\": {\"community\": {\"resourceName\": \"communities/66\", \"displayName\": \"Club\"}}}";
+  static const char *acl_public_key = "{\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isPublic\": true}";
+  static const char * const audiences[] = { "PUBLIC", "communities/9", "communities/66", NULL };
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmScopeIndex) index = NULL;
+  g_autoptr(GpmPlan) plan = gpm_plan_new ();
+  g_autoptr(GpmMigrator) migrator = gpm_migrator_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) aspects = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) private_keys = NULL;
+  GpmMigratorItem *item;
+  GpmPlanCounts counts;
+  gboolean is_public = TRUE;
+
+  g_ptr_array_add (posts, make_post (1, "2018-01-01 00:00:00+0000", acl_public_key, "One"));
+  g_ptr_array_add (posts, make_post (2, "2018-01-02 00:00:00+0000", acl_open, "Two"));
+  g_ptr_array_add (posts, make_post (3, "2018-01-03 00:00:00+0000", acl_closed, "Three"));
+  g_ptr_array_add (posts, make_post (4, "2018-01-04 00:00:00+0000", acl_closed, "Four"));
+  /* the index over the takeout classes the communities */
+  index = gpm_scope_index_new (posts);
+  g_assert_cmpint (gpm_scope_index_get_community_class (index, "communities/66"), ==, GPM_COMMUNITY_CLOSED);
+
+  gpm_plan_set_audiences (plan, audiences);
+  g_assert_false (gpm_plan_resolve_audience (plan, find_post (posts, "users/1/posts/p03"), &is_public, aspects, NULL, &error));
+  g_assert_error (error, GPM_PLAN_ERROR, GPM_PLAN_ERROR_NO_ASPECT);
+  g_assert_false (is_public);
+  g_clear_error (&error);
+  gpm_plan_count (plan, posts, &counts);
+  g_assert_cmpuint (counts.n_public, ==, 2);
+  g_assert_cmpuint (counts.n_skipped, ==, 2);
+  private_keys = gpm_plan_dup_private_audiences (plan, posts, NULL);
+  g_assert_cmpstrv (private_keys, ((const char * const []) { "communities/66", NULL }));
+
+  gpm_migrator_set_convert_func (migrator, convert_cb, NULL, NULL);
+  gpm_migrator_use_plan (migrator, plan);
+  items = gpm_migrator_plan (migrator, posts);
+  item = find_item (items, "users/1/posts/p02");
+  g_assert_null (item->skip);
+  g_assert_true (item->is_public);
+  item = find_item (items, "users/1/posts/p03");
+  g_assert_error (item->skip, GPM_MIGRATOR_ERROR, GPM_MIGRATOR_ERROR_NO_ASPECT);
+  g_assert_false (item->is_public);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* mapped to an aspect: limited to it, never public */
+  gpm_plan_map_scope (plan, "communities/66", "Club");
+  gpm_migrator_use_plan (migrator, plan);
+  items = gpm_migrator_plan (migrator, posts);
+  item = find_item (items, "users/1/posts/p04");
+  g_assert_null (item->skip);
+  g_assert_false (item->is_public);
+  g_assert_cmpstr (item->visibility, ==, "aspect:Club");
+  gpm_plan_count (plan, posts, &counts);
+  g_assert_cmpuint (counts.n_public, ==, 2);
+  g_assert_cmpuint (counts.n_limited, ==, 2);
 }
 
 typedef struct {
@@ -871,6 +939,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/journal", test_plan_journal);
   g_test_add_func ("/plan/save-queue", test_plan_save_queue);
   g_test_add_func ("/plan/migrator", test_plan_migrator);
+  g_test_add_func ("/plan/closed-community", test_plan_closed_community);
   g_test_add_func ("/plan/update-during-run", test_plan_update_during_run);
   g_test_add_func ("/plan/drop-missing-aspects", test_plan_drop_missing_aspects);
   g_test_add_func ("/plan/switch-account", test_plan_switch_account);

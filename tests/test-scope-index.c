@@ -96,11 +96,124 @@ test_select (void)
   g_assert_true (g_strv_contains ((const char * const *) keys, "communities/27"));
 }
 
+/* A postAcl with isPublic (the shape of real takeouts) */
+#define WITH_IS_PUBLIC(acl, value) "{" acl ", \"isPublic\": " value "}"
+#define PI_ACL "\"communityAcl\": {\"community\": {\"resourceName\": \"communities/31\", \"displayName\": \"Raspberry Pi\"}}"
+#define SECRET_ACL "\"communityAcl\": {\"community\": {\"resourceName\": \"communities/66\", \"displayName\": \"Secret Club\"}}"
+#define PUBLIC_ACL "\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}"
+
+static GpmCommunityClass
+class_of (GpmScopeIndex *index,
+          const char    *key)
+{
+  GpmCommunityClass klass = gpm_scope_index_get_community_class (index, key);
+  GPtrArray *posts = gpm_scope_index_get_posts (index);
+
+  /* every post's own scope says the same as the index */
+  for (guint i = 0; i < posts->len; i++)
+    {
+      const GpmScope *scope = gpm_post_get_community (g_ptr_array_index (posts, i));
+
+      if (scope != NULL && g_strcmp0 (scope->id, key) == 0)
+        g_assert_cmpint (gpm_scope_get_community_class (scope), ==, klass);
+    }
+  return klass;
+}
+
+/* Open, closed, unknown: the takeout's isPublic tells them apart */
+static void
+test_community_class (void)
+{
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmScopeIndex) index = NULL;
+  g_autoptr(GpmScopeIndex) old_index = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_auto(GStrv) old_keys = NULL;
+  g_autoptr(GPtrArray) selected = NULL;
+  g_autofree char *selected_names = NULL;
+
+  g_assert_cmpint (gpm_community_class_decide (TRUE, TRUE), ==, GPM_COMMUNITY_OPEN);
+  g_assert_cmpint (gpm_community_class_decide (FALSE, TRUE), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_cmpint (gpm_community_class_decide (FALSE, FALSE), ==, GPM_COMMUNITY_UNKNOWN);
+
+  /* Pi has a public post (the second one: a late one counts the same),
+   * the Secret Club none; the public post says the takeout has the key */
+  g_ptr_array_add (posts, make_post ("a.json", "{" PI_ACL "}"));
+  g_ptr_array_add (posts, make_post ("b.json", "{" SECRET_ACL "}"));
+  g_ptr_array_add (posts, make_post ("c.json", WITH_IS_PUBLIC (PUBLIC_ACL, "true")));
+  g_ptr_array_add (posts, make_post ("d.json", "{" SECRET_ACL "}"));
+  g_ptr_array_add (posts, make_post ("e.json", WITH_IS_PUBLIC (PI_ACL, "true")));
+  index = gpm_scope_index_new (posts);
+  g_assert_true (gpm_scope_index_has_public_key (index));
+  g_assert_cmpint (gpm_post_get_acl_public (g_ptr_array_index (posts, 0)), ==, GPM_ACL_PUBLIC_ABSENT);
+  g_assert_cmpint (gpm_post_get_acl_public (g_ptr_array_index (posts, 4)), ==, GPM_ACL_PUBLIC_TRUE);
+  g_assert_cmpint (class_of (index, "communities/31"), ==, GPM_COMMUNITY_OPEN);
+  g_assert_cmpint (class_of (index, "communities/66"), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_cmpint (gpm_scope_index_get_community_class (index, "PUBLIC"), ==, GPM_COMMUNITY_UNKNOWN);
+  /* an open community's post without the key goes public; a closed one's never */
+  g_assert_true (gpm_post_is_essentially_public (g_ptr_array_index (posts, 0)));
+  g_assert_false (gpm_post_is_essentially_public (g_ptr_array_index (posts, 1)));
+  g_assert_false (gpm_scope_is_essentially_public (gpm_post_get_community (g_ptr_array_index (posts, 1))));
+
+  /* the preset leaves the closed community out */
+  keys = gpm_scope_index_essentially_public_keys (index);
+  g_assert_true (g_strv_contains ((const char * const *) keys, "communities/31"));
+  g_assert_false (g_strv_contains ((const char * const *) keys, "communities/66"));
+  selected = gpm_scope_index_select (index, (const char * const []) { NULL }, TRUE);
+  selected_names = names (selected);
+  g_assert_cmpstr (selected_names, ==, "a.json c.json e.json");
+
+  /* An older takeout without the key: nothing known, as before (the
+   * community is essentially public, the sidebar asks the user) */
+  g_ptr_array_add (old, make_post ("a.json", "{" PI_ACL "}"));
+  g_ptr_array_add (old, make_post ("b.json", "{" SECRET_ACL "}"));
+  g_ptr_array_add (old, make_post ("c.json", "{" PUBLIC_ACL "}"));
+  old_index = gpm_scope_index_new (old);
+  g_assert_false (gpm_scope_index_has_public_key (old_index));
+  g_assert_cmpint (class_of (old_index, "communities/31"), ==, GPM_COMMUNITY_UNKNOWN);
+  g_assert_cmpint (class_of (old_index, "communities/66"), ==, GPM_COMMUNITY_UNKNOWN);
+  old_keys = gpm_scope_index_essentially_public_keys (old_index);
+  g_assert_true (g_strv_contains ((const char * const *) old_keys, "communities/66"));
+  g_assert_true (gpm_post_is_essentially_public (g_ptr_array_index (old, 1)));
+}
+
+/* isPublic false, or true inside a G Suite domain, says the takeout has
+ * the key but makes no community open; a post's own false wins over its
+ * community's openness, its own true over its audiences */
+static void
+test_post_is_public (void)
+{
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GpmScopeIndex) index = NULL;
+
+  g_ptr_array_add (posts, make_post ("a.json", WITH_IS_PUBLIC (SECRET_ACL, "false")));
+  g_ptr_array_add (posts, make_post ("b.json", WITH_IS_PUBLIC (SECRET_ACL ", \"isDomainRestricted\": true", "true")));
+  g_ptr_array_add (posts, make_post ("c.json", WITH_IS_PUBLIC (PI_ACL, "true")));
+  g_ptr_array_add (posts, make_post ("d.json", WITH_IS_PUBLIC (PI_ACL, "false")));
+  g_ptr_array_add (posts, make_post ("e.json", WITH_IS_PUBLIC ("\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_YOUR_CIRCLES\"}]}", "true")));
+  g_ptr_array_add (posts, make_post ("f.json", WITH_IS_PUBLIC (PI_ACL, "\"yes\"")));
+  index = gpm_scope_index_new (posts);
+  g_assert_cmpint (gpm_post_get_acl_public (g_ptr_array_index (posts, 0)), ==, GPM_ACL_PUBLIC_FALSE);
+  g_assert_cmpint (gpm_post_get_acl_public (g_ptr_array_index (posts, 1)), ==, GPM_ACL_PUBLIC_FALSE);
+  g_assert_cmpint (gpm_post_get_acl_public (g_ptr_array_index (posts, 5)), ==, GPM_ACL_PUBLIC_ABSENT);
+  g_assert_cmpint (class_of (index, "communities/66"), ==, GPM_COMMUNITY_CLOSED);
+  g_assert_cmpint (class_of (index, "communities/31"), ==, GPM_COMMUNITY_OPEN);
+  g_assert_false (gpm_post_is_essentially_public (g_ptr_array_index (posts, 0)));
+  g_assert_false (gpm_post_is_essentially_public (g_ptr_array_index (posts, 1)));
+  g_assert_true (gpm_post_is_essentially_public (g_ptr_array_index (posts, 2)));
+  g_assert_false (gpm_post_is_essentially_public (g_ptr_array_index (posts, 3)));
+  g_assert_true (gpm_post_is_essentially_public (g_ptr_array_index (posts, 4)));
+  g_assert_true (gpm_post_is_essentially_public (g_ptr_array_index (posts, 5)));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scope-index/entries-order", test_entries_order);
   g_test_add_func ("/scope-index/select", test_select);
+  g_test_add_func ("/scope-index/community-class", test_community_class);
+  g_test_add_func ("/scope-index/post-is-public", test_post_is_public);
   return g_test_run ();
 }

@@ -32,6 +32,17 @@ scope_to_json (const GpmScope *scope, guint count)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "essentiallyPublic");
   json_builder_add_boolean_value (b, gpm_scope_is_essentially_public (scope));
+  /* A community the takeout shows was closed (DESIGN in gpm-scope.h): its
+   * posts go to an aspect (--aspect), never public */
+  json_builder_set_member_name (b, "closed");
+  json_builder_add_boolean_value (b, gpm_scope_get_community_class (scope) == GPM_COMMUNITY_CLOSED);
+  if (scope->kind == GPM_SCOPE_COMMUNITY)
+    {
+      static const char * const classes[] = { "unknown", "open", "closed" };
+
+      json_builder_set_member_name (b, "communityClass");
+      json_builder_add_string_value (b, classes[gpm_scope_get_community_class (scope)]);
+    }
   json_builder_set_member_name (b, "count");
   json_builder_add_int_value (b, count);
   json_builder_end_object (b);

@@ -24,7 +24,7 @@ gpm_plan_resolve_audience (GpmPlan    *self,
 {
   GPtrArray *scopes;
   g_autoptr(GPtrArray) unmapped = NULL;
-  gboolean found_public = FALSE, found_all = FALSE, found_aspect = FALSE;
+  gboolean found_all = FALSE, found_aspect = FALSE;
 
   g_return_val_if_fail (GPM_IS_PLAN (self), FALSE);
   g_return_val_if_fail (GPM_IS_POST (post), FALSE);
@@ -42,11 +42,10 @@ gpm_plan_resolve_audience (GpmPlan    *self,
       return FALSE;
     }
 
-  /* Who sees it: public (PUBLIC, COMMUNITY), or the mapped aspects. */
-  for (guint i = 0; i < scopes->len; i++)
-    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, i)))
-      found_public = TRUE;
-  if (found_public)
+  /* Who sees it: public (isPublic true, PUBLIC, a community not known to
+   * be closed: gpm_post_is_essentially_public()), or the mapped aspects (a
+   * closed community's posts need one, as a circle's do) */
+  if (gpm_post_is_essentially_public (post))
     {
       if (is_public != NULL)
         *is_public = TRUE;
@@ -344,15 +343,12 @@ gpm_plan_dup_private_audiences (GpmPlan   *self,
     {
       GpmPost *post = g_ptr_array_index (posts, i);
       GPtrArray *scopes = gpm_post_get_scopes (post);
-      gboolean is_public = FALSE;
 
       if (!g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)) ||
           !gpm_plan_selects_post (self, post) ||
           g_hash_table_contains (self->excluded, gpm_journal_post_key (post)))
         continue;
-      for (guint j = 0; scopes != NULL && j < scopes->len; j++)
-        is_public |= gpm_scope_is_essentially_public (g_ptr_array_index (scopes, j));
-      if (is_public)
+      if (gpm_post_is_essentially_public (post))
         continue;
       for (guint j = 0; scopes != NULL && j < scopes->len; j++)
         {

@@ -183,8 +183,9 @@ void         gpm_plan_apply_to_convert_settings (GpmPlan            *self,
                                                  GpmConvertSettings *settings);
 
 /* ---- the rules ---- */
-/* Where @post goes under this plan, whatever is ticked: public (PUBLIC or
- * COMMUNITY among its scopes), else the aspects its private audiences are
+/* Where @post goes under this plan, whatever is ticked: public
+ * (gpm_post_is_essentially_public(): isPublic true, PUBLIC, or a community
+ * not known to be closed), else the aspects its private audiences are
  * mapped to (@aspects: char*, each once, in scope order; @all_aspects set
  * when one audience goes to every aspect). FALSE with @error
  * (GPM_PLAN_ERROR_NO_AUDIENCE, _NO_ASPECT: naming the skipped audiences)

@@ -478,7 +478,12 @@ gpm_post_new_indexed (const char  *entry_name,
       g_autoptr(GPtrArray) acl_warnings = g_ptr_array_new_with_free_func (g_free);
 
       g_ptr_array_unref (self->scopes);
-      self->scopes = gpm_scope_parse_acl (m.acl.value, m.acl.value_len, acl_warnings);
+      GpmAclPublic is_public = GPM_ACL_PUBLIC_ABSENT;
+
+      self->scopes = gpm_scope_parse_acl_full (m.acl.value, m.acl.value_len, acl_warnings, &is_public);
+      /* two bits of the flags: no post grows for it */
+      if (is_public != GPM_ACL_PUBLIC_ABSENT)
+        self->flags |= POST_ACL_PUBLIC_KNOWN | (is_public == GPM_ACL_PUBLIC_TRUE ? POST_ACL_PUBLIC : 0);
       for (guint i = 0; i < acl_warnings->len; i++)
         gpm_post_add_warning (self,
                                   g_strdup_printf (_("read, but who it was shared with is partly unknown: %s"),

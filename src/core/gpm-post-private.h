@@ -51,6 +51,8 @@ enum {
   POST_TEXT_LINK_TITLE      = 1 << 3,
   POST_TEXT_LINK_URL        = 1 << 4,
   POST_TEXT_RESHARED        = 1 << 5,
+  POST_ACL_PUBLIC_KNOWN     = 1 << 6,  /* the ACL has isPublic (GpmAclPublic) ... */
+  POST_ACL_PUBLIC           = 1 << 7,  /* ... and it is true */
   POST_ENTRY_NAME_BORROWED  = 1 << 8,  /* the takeout's entry name (gpm_post_set_source) */
   POST_FROM_FILE            = 1 << 9,  /* read again from the file @entry_name names */
   POST_FULL_LOADED          = 1 << 10,

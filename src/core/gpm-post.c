@@ -583,6 +583,45 @@ const GpmLocation *gpm_post_get_location (GpmPost *self) { return get_full (self
 const GpmPoll *gpm_post_get_poll (GpmPost *self) { return get_full (self)->poll; }
 GPtrArray *gpm_post_get_scopes (GpmPost *self) { return self->scopes; }
 
+GpmAclPublic
+gpm_post_get_acl_public (GpmPost *self)
+{
+  guint16 flags;
+
+  g_return_val_if_fail (GPM_IS_POST (self), GPM_ACL_PUBLIC_ABSENT);
+
+  /* (set before the post is shared; other bits change under the lock) */
+  g_bit_lock (&self->lock, POST_LOCK_BIT);
+  flags = self->flags;
+  g_bit_unlock (&self->lock, POST_LOCK_BIT);
+  if (!(flags & POST_ACL_PUBLIC_KNOWN))
+    return GPM_ACL_PUBLIC_ABSENT;
+  return (flags & POST_ACL_PUBLIC) ? GPM_ACL_PUBLIC_TRUE : GPM_ACL_PUBLIC_FALSE;
+}
+
+gboolean
+gpm_post_is_essentially_public (GpmPost *self)
+{
+  GpmAclPublic is_public;
+
+  g_return_val_if_fail (GPM_IS_POST (self), FALSE);
+
+  is_public = gpm_post_get_acl_public (self);
+  if (is_public == GPM_ACL_PUBLIC_TRUE)
+    return TRUE;
+  for (guint i = 0; i < self->scopes->len; i++)
+    {
+      const GpmScope *scope = g_ptr_array_index (self->scopes, i);
+
+      /* A post the takeout says was not public is not made public by its
+       * community: the post's own word comes before its community's */
+      if (scope->kind == GPM_SCOPE_PUBLIC ||
+          (is_public != GPM_ACL_PUBLIC_FALSE && gpm_scope_is_essentially_public (scope)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 gpm_post_share_scopes (GpmPost   *self,
                        GPtrArray *scopes)

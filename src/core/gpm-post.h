@@ -195,6 +195,13 @@ GPtrArray         *gpm_post_get_scopes            (GpmPost *self);
  * (GpmImport keeps one per distinct ACL). Nobody changes a post's scopes. */
 void               gpm_post_share_scopes          (GpmPost   *self,
                                                    GPtrArray *scopes);
+/* What the post's postAcl.isPublic says (read when the post is indexed). */
+GpmAclPublic       gpm_post_get_acl_public        (GpmPost *self);
+/* Whether the post goes out publicly (the one rule, gpm_plan_resolve_audience()
+ * and the plan's counts follow it): isPublic true, whatever its audiences;
+ * else a PUBLIC audience; else, unless isPublic is false, a community not
+ * known to be closed (gpm_scope_is_essentially_public()). */
+gboolean           gpm_post_is_essentially_public (GpmPost *self);
 /* The community (COMMUNITY scope) or collection the post was in, or NULL. */
 const GpmScope    *gpm_post_get_community         (GpmPost *self);
 const GpmScope    *gpm_post_get_collection        (GpmPost *self);

@@ -10,6 +10,7 @@ struct _GpmScopeIndex
   GPtrArray  *posts;    /* GpmPost* */
   GPtrArray  *entries;  /* GpmScopeEntry*, sorted as the seed prints them */
   GHashTable *by_key;   /* key → KeyCount (each post once) */
+  gboolean    has_public_key;  /* a post's ACL has isPublic */
 };
 
 /* Counts, not lists of the posts: at 100,000 posts the lists were 4.6 MB
@@ -65,6 +66,50 @@ compare_entries (gconstpointer a,
   return 0;
 }
 
+/* The communities' classes over the whole takeout (DESIGN in gpm-scope.h),
+ * set on every COMMUNITY scope of the posts (the posts of a takeout share
+ * their scopes, but posts made apart may not): whoever holds a post then
+ * knows whether its community was closed, without the index. */
+static void
+classify_communities (GpmScopeIndex *self)
+{
+  g_autoptr(GHashTable) open_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean has_key = FALSE;
+
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GpmPost *post = g_ptr_array_index (self->posts, i);
+      GpmAclPublic is_public = gpm_post_get_acl_public (post);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+
+      if (is_public == GPM_ACL_PUBLIC_ABSENT)
+        continue;
+      has_key = TRUE;
+      for (guint j = 0; is_public == GPM_ACL_PUBLIC_TRUE && j < scopes->len; j++)
+        {
+          const GpmScope *scope = g_ptr_array_index (scopes, j);
+
+          if (scope->kind == GPM_SCOPE_COMMUNITY)
+            g_hash_table_add (open_ids, (gpointer) gpm_scope_get_key (scope));
+        }
+    }
+  self->has_public_key = has_key;
+  for (guint i = 0; i < self->posts->len; i++)
+    {
+      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (self->posts, i));
+
+      for (guint j = 0; j < scopes->len; j++)
+        {
+          GpmScope *scope = g_ptr_array_index (scopes, j);
+
+          if (scope->kind == GPM_SCOPE_COMMUNITY)
+            gpm_scope_set_community_class (scope,
+                                           gpm_community_class_decide (g_hash_table_contains (open_ids, gpm_scope_get_key (scope)),
+                                                                       has_key));
+        }
+    }
+}
+
 GpmScopeIndex *
 gpm_scope_index_new (GPtrArray *posts)
 {
@@ -108,6 +153,7 @@ gpm_scope_index_new (GPtrArray *posts)
             }
         }
     }
+  classify_communities (self);
   /* Python's sort is stable; so is g_list_sort (a merge sort). */
   {
     GList *list = NULL;
@@ -147,6 +193,29 @@ gpm_scope_index_count_key (GpmScopeIndex *self,
   g_return_val_if_fail (GPM_IS_SCOPE_INDEX (self), 0);
   keyed = g_hash_table_lookup (self->by_key, key);
   return keyed ? keyed->count : 0;
+}
+
+gboolean
+gpm_scope_index_has_public_key (GpmScopeIndex *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_INDEX (self), FALSE);
+  return self->has_public_key;
+}
+
+GpmCommunityClass
+gpm_scope_index_get_community_class (GpmScopeIndex *self,
+                                     const char    *key)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_INDEX (self), GPM_COMMUNITY_UNKNOWN);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      GpmScopeEntry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->scope->kind == GPM_SCOPE_COMMUNITY && g_strcmp0 (gpm_scope_get_key (entry->scope), key) == 0)
+        return gpm_scope_get_community_class (entry->scope);
+    }
+  return GPM_COMMUNITY_UNKNOWN;
 }
 
 GStrv

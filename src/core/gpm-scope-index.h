@@ -17,7 +17,9 @@ typedef struct {
 #define GPM_TYPE_SCOPE_INDEX (gpm_scope_index_get_type ())
 G_DECLARE_FINAL_TYPE (GpmScopeIndex, gpm_scope_index, GPM, SCOPE_INDEX, GObject)
 
-/* @posts: GpmPost*, in the order the seed would see them. */
+/* @posts: GpmPost*, in the order the seed would see them: the whole
+ * takeout, for the communities' classes it sets on the posts' scopes are
+ * those of @posts (DESIGN in gpm-scope.h). */
 GpmScopeIndex *gpm_scope_index_new            (GPtrArray *posts);
 GPtrArray     *gpm_scope_index_get_posts      (GpmScopeIndex *self);
 
@@ -30,13 +32,23 @@ GPtrArray     *gpm_scope_index_get_entries    (GpmScopeIndex *self);
 guint          gpm_scope_index_count_key      (GpmScopeIndex *self,
                                                const char    *key);
 
+/* Whether a post of the takeout has postAcl.isPublic (then a community no
+ * post of which has it true was closed: DESIGN in gpm-scope.h). */
+gboolean       gpm_scope_index_has_public_key (GpmScopeIndex *self);
+/* The class of the community with this key ("communities/…"): the index
+ * sets it on the posts' scopes too (gpm_scope_get_community_class()). */
+GpmCommunityClass gpm_scope_index_get_community_class (GpmScopeIndex *self,
+                                                       const char    *key);
+
 /* Posts (GpmPost*, index order, each once) that carry at least one scope whose
  * key is in @keys (the seed's filter: --public, --circles, --ext-circles, --id).
- * When @essentially_public, PUBLIC and every COMMUNITY are added to @keys. */
+ * When @essentially_public, PUBLIC and every COMMUNITY not known to be
+ * closed are added to @keys. */
 GPtrArray     *gpm_scope_index_select         (GpmScopeIndex      *self,
                                                const char * const *keys,
                                                gboolean            essentially_public);
-/* The keys of the "essentially public" preset for this takeout. */
+/* The keys of the "essentially public" preset for this takeout: PUBLIC
+ * and the communities not known to be closed. */
 GStrv          gpm_scope_index_essentially_public_keys (GpmScopeIndex *self);
 
 G_END_DECLS

@@ -88,7 +88,8 @@ gpm_scope_kind_is_global (GpmScopeKind kind)
 
 /* The default audiences, one rule for the CLI's --essentially-public, the
  * index's preset and the sidebar's default ticks: public posts and posts to
- * communities (the takeout cannot tell a closed community from an open one) */
+ * communities, less the communities the takeout shows were closed (see
+ * DESIGN in gpm-scope.h) */
 gboolean
 gpm_scope_kind_is_essentially_public (GpmScopeKind kind)
 {
@@ -98,7 +99,34 @@ gpm_scope_kind_is_essentially_public (GpmScopeKind kind)
 gboolean
 gpm_scope_is_essentially_public (const GpmScope *scope)
 {
-  return gpm_scope_kind_is_essentially_public (scope->kind);
+  return gpm_scope_kind_is_essentially_public (scope->kind) &&
+         gpm_scope_get_community_class (scope) != GPM_COMMUNITY_CLOSED;
+}
+
+GpmCommunityClass
+gpm_community_class_decide (gboolean has_public_post,
+                            gboolean takeout_has_key)
+{
+  if (has_public_post)
+    return GPM_COMMUNITY_OPEN;
+  return takeout_has_key ? GPM_COMMUNITY_CLOSED : GPM_COMMUNITY_UNKNOWN;
+}
+
+GpmCommunityClass
+gpm_scope_get_community_class (const GpmScope *scope)
+{
+  if (scope->kind != GPM_SCOPE_COMMUNITY)
+    return GPM_COMMUNITY_UNKNOWN;
+  return (GpmCommunityClass) g_atomic_int_get (&scope->community_class);
+}
+
+void
+gpm_scope_set_community_class (GpmScope         *scope,
+                               GpmCommunityClass klass)
+{
+  g_return_if_fail (scope != NULL);
+  if (scope->kind == GPM_SCOPE_COMMUNITY)
+    g_atomic_int_set (&scope->community_class, (gint) klass);
 }
 
 gboolean
@@ -260,7 +288,7 @@ add_users (GPtrArray           *result,
 }
 
 /* The ACL keys Part IV handles, and those it ignores knowingly. */
-enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, ACL_DOMAIN, N_ACL_KEYS_READ };
+enum { ACL_STANDARD, ACL_COLLECTION, ACL_COMMUNITY, ACL_EVENT, ACL_LEGACY, ACL_DOMAIN, ACL_PUBLIC, N_ACL_KEYS_READ };
 static const char * const known_acl_keys[] = {
   [ACL_STANDARD] = "visibleToStandardAcl",
   [ACL_COLLECTION] = "collectionAcl",
@@ -268,7 +296,8 @@ static const char * const known_acl_keys[] = {
   [ACL_EVENT] = "eventAcl",
   [ACL_LEGACY] = "isLegacyAcl",
   [ACL_DOMAIN] = "isDomainRestricted",
-  "isPublic", NULL
+  [ACL_PUBLIC] = "isPublic",
+  NULL
 };
 
 /* A collection, community or event: postAcl.@acl_key.@member.
@@ -387,6 +416,15 @@ gpm_scope_parse_acl (const char *data,
                      gsize       length,
                      GPtrArray  *warnings)
 {
+  return gpm_scope_parse_acl_full (data, length, warnings, NULL);
+}
+
+GPtrArray *
+gpm_scope_parse_acl_full (const char   *data,
+                          gsize         length,
+                          GPtrArray    *warnings,
+                          GpmAclPublic *is_public)
+{
   GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_scope_unref);
   GpmJsonMember acl = { 0 };
   GpmJsonMember collection_users = { 0 };
@@ -405,6 +443,20 @@ gpm_scope_parse_acl (const char *data,
   acl.type = length > 0 ? data[0] : 0;
 
   gpm_json_span_foreach_member (&acl, on_acl_member, &st);
+
+  /* isPublic: whether the post was visible to everyone (what tells an open
+   * community from a closed one, DESIGN in gpm-scope.h). A boolean of
+   * another type counts as missing, as elsewhere; inside a G Suite domain
+   * "public" was the organisation, never the public. */
+  if (is_public != NULL)
+    {
+      *is_public = GPM_ACL_PUBLIC_ABSENT;
+      if ((st.found & (1u << ACL_PUBLIC)) && st.member[ACL_PUBLIC].type == 't')
+        *is_public = ((st.found & (1u << ACL_DOMAIN)) && st.member[ACL_DOMAIN].type == 't')
+                     ? GPM_ACL_PUBLIC_FALSE : GPM_ACL_PUBLIC_TRUE;
+      else if ((st.found & (1u << ACL_PUBLIC)) && st.member[ACL_PUBLIC].type == 'f')
+        *is_public = GPM_ACL_PUBLIC_FALSE;
+    }
 
   /* Post is public or has a visibility defined by circles and/or users. */
   if ((st.found & (1u << ACL_STANDARD)) && st.member[ACL_STANDARD].type == '{')

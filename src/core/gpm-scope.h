@@ -28,7 +28,38 @@ typedef struct {
   GpmScopeKind kind;
   char *id;    /* e.g. "circles/1178…-4eaf…", "communities/1036…" */
   char *name;  /* display name; "" for a nameless circle, "-" for other nameless scopes */
+  gint community_class;  /* GpmCommunityClass, for a COMMUNITY; atomic: see
+                          * gpm_scope_set_community_class() */
 } GpmScope;    /* in a g_atomic_rc_box: gpm_scope_ref/unref() */
+
+/* What a post's postAcl.isPublic says: real takeouts carry it (the keys of
+ * whole archives in FiXato/Plexodus-Tools list postAcl.isPublic beside
+ * communityAcl); older ones do not. */
+typedef enum {
+  GPM_ACL_PUBLIC_ABSENT,
+  GPM_ACL_PUBLIC_FALSE,
+  GPM_ACL_PUBLIC_TRUE,
+} GpmAclPublic;
+
+/* DESIGN: closed communities. A community's posts were seen by everyone
+ * (an open community) or by its members only (a closed one). The takeout
+ * says which through its posts' isPublic: OPEN when a post to it has
+ * isPublic true; CLOSED when none has and the takeout uses the key (a post
+ * has isPublic true or false); UNKNOWN when the takeout never has the key
+ * (older takeouts: counted as open, as the seed's author did, and the
+ * sidebar asks the user to untick the closed ones). Decided in one place,
+ * gpm_community_class_decide(), by the scope index over the whole takeout
+ * (gpm_scope_index_new() sets it on every COMMUNITY scope of its posts, so
+ * gpm_scope_is_essentially_public() and the plan's rules see it without
+ * being handed the index) and by the sidebar over the posts read so far. */
+typedef enum {
+  GPM_COMMUNITY_UNKNOWN,
+  GPM_COMMUNITY_OPEN,
+  GPM_COMMUNITY_CLOSED,
+} GpmCommunityClass;
+
+GpmCommunityClass gpm_community_class_decide (gboolean has_public_post,
+                                              gboolean takeout_has_key);
 
 GType        gpm_scope_get_type     (void) G_GNUC_CONST;
 GpmScope    *gpm_scope_new          (GpmScopeKind kind, const char *id, const char *name);
@@ -40,9 +71,17 @@ const char  *gpm_scope_kind_to_string   (GpmScopeKind kind);
 gboolean     gpm_scope_kind_from_string (const char *str, GpmScopeKind *out_kind);
 /* TRUE for PUBLIC, CIRCLES, EXTENDED: the kinds without an id. */
 gboolean     gpm_scope_kind_is_global   (GpmScopeKind kind);
-/* TRUE only for PUBLIC and COMMUNITY (the "essentially public" policy). */
+/* TRUE only for PUBLIC and COMMUNITY (the "essentially public" policy),
+ * when nothing is known of the community (see gpm_scope_is_essentially_public()). */
 gboolean     gpm_scope_kind_is_essentially_public (GpmScopeKind kind);
+/* PUBLIC, or a COMMUNITY that is not known to be closed. */
 gboolean     gpm_scope_is_essentially_public (const GpmScope *scope);
+/* A COMMUNITY's class as the last index over its posts decided (UNKNOWN
+ * for other kinds and before any index). */
+GpmCommunityClass gpm_scope_get_community_class (const GpmScope *scope);
+/* Set by the scope index (any thread: atomic); the scope may be shared. */
+void         gpm_scope_set_community_class (GpmScope         *scope,
+                                            GpmCommunityClass klass);
 
 /* Equality and hash on the whole (kind, id, name) tuple, as the seed's stats dict. */
 gboolean     gpm_scope_equal        (gconstpointer a, gconstpointer b);
@@ -69,6 +108,13 @@ char        *gpm_scope_format_stat  (const GpmScope *scope, guint count);
 GPtrArray   *gpm_scope_parse_acl    (const char *data,
                                      gsize       length,
                                      GPtrArray  *warnings);
+/* The same, and what the ACL's isPublic says in @is_public (may be NULL).
+ * A post kept inside a G Suite domain (isDomainRestricted) is never TRUE:
+ * its "public" was the organisation. */
+GPtrArray   *gpm_scope_parse_acl_full (const char   *data,
+                                       gsize         length,
+                                       GPtrArray    *warnings,
+                                       GpmAclPublic *is_public);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GpmScope, gpm_scope_unref)
 

@@ -54,7 +54,10 @@ gpm_gui_format_audience (GpmPost *post)
         /* Translators: between the names of two audiences a post was shared with */
         g_string_append (names, _(", "));
       g_string_append (names, gpm_gui_scope_label (g_ptr_array_index (scopes, i)));
-      if (((const GpmScope *) g_ptr_array_index (scopes, i))->kind == GPM_SCOPE_COMMUNITY)
+      if (gpm_scope_get_community_class (g_ptr_array_index (scopes, i)) == GPM_COMMUNITY_CLOSED)
+        /* Translators: after a closed community's name in "Shared with …" */
+        g_string_append (names, _(" (a closed community: goes to an aspect, never public)"));
+      else if (((const GpmScope *) g_ptr_array_index (scopes, i))->kind == GPM_SCOPE_COMMUNITY)
         /* Translators: after a community's name in "Shared with …" */
         g_string_append (names, _(" (a community: becomes public on diaspora*)"));
     }

@@ -173,7 +173,9 @@ describe_post (GpmPostListRow *self)
     {
       const GpmScope *scope = g_ptr_array_index (scopes, i);
 
-      if (scope->kind == GPM_SCOPE_COMMUNITY)
+      if (gpm_scope_get_community_class (scope) == GPM_COMMUNITY_CLOSED)
+        g_string_append_printf (self->description, ", %s, %s", gpm_gui_scope_label (scope), _("closed community"));
+      else if (scope->kind == GPM_SCOPE_COMMUNITY)
         g_string_append_printf (self->description, ", %s, %s", gpm_gui_scope_label (scope), _("becomes public"));
       else
         g_string_append_printf (self->description, ", %s", gpm_gui_scope_label (scope));
@@ -238,7 +240,9 @@ show_post (GpmPostListRow *self)
   for (i = 0; i < MAX_BADGES; i++)
     {
       const GpmScope *scope = scopes != NULL && i < scopes->len ? g_ptr_array_index (scopes, i) : NULL;
-      gboolean community = scope != NULL && scope->kind == GPM_SCOPE_COMMUNITY;
+      /* a closed community's post goes to an aspect: private, no globe */
+      gboolean closed = scope != NULL && gpm_scope_get_community_class (scope) == GPM_COMMUNITY_CLOSED;
+      gboolean community = scope != NULL && scope->kind == GPM_SCOPE_COMMUNITY && !closed;
 
       gtk_widget_set_visible (self->badge[i], scope != NULL);
       if (scope == NULL)
@@ -255,7 +259,8 @@ show_post (GpmPostListRow *self)
       else
         gtk_widget_remove_css_class (self->badge[i], "community");
       set_tooltip (self->badge[i],
-                   community ? _("A community post: diaspora* has no communities, so it becomes public") : NULL);
+                   community ? _("A community post: diaspora* has no communities, so it becomes public")
+                   : closed ? _("A closed community’s post: it goes to an aspect, never public") : NULL);
     }
   gtk_widget_set_visible (self->more, scopes != NULL && scopes->len > MAX_BADGES);
   if (scopes != NULL && scopes->len > MAX_BADGES)

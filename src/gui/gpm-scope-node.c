@@ -21,7 +21,9 @@ struct _GpmScopeNode
   guint         count;
   guint         last_post;  /* the post gpm_scope_tree_add_posts() counted last here */
   gboolean      is_private;
-  gboolean      becomes_public;   /* a community, or the Communities group */
+  gboolean      becomes_public;   /* a community not known to be closed, or the Communities group */
+  guint8        community_class;  /* a community's GpmCommunityClass */
+  gboolean      has_public_post;  /* a community: a post to it read so far has isPublic true */
   gboolean      active;
   gboolean      inconsistent;
   GListStore   *children;
@@ -46,6 +48,7 @@ enum {
   PROP_ICON_NAME,
   PROP_ACTIVE,
   PROP_INCONSISTENT,
+  PROP_COMMUNITY_CLASS,
   N_PROPS
 };
 
@@ -95,6 +98,9 @@ gpm_scope_node_get_property (GObject    *object,
       break;
     case PROP_INCONSISTENT:
       g_value_set_boolean (value, self->inconsistent);
+      break;
+    case PROP_COMMUNITY_CLASS:
+      g_value_set_uint (value, self->community_class);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -149,6 +155,11 @@ gpm_scope_node_class_init (GpmScopeNodeClass *klass)
   properties[PROP_INCONSISTENT] =
     g_param_spec_boolean ("inconsistent", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A community's GpmCommunityClass: it may change while the takeout is
+   * read (a later post is public, or the first post with isPublic comes) */
+  properties[PROP_COMMUNITY_CLASS] =
+    g_param_spec_uint ("community-class", NULL, NULL, 0, GPM_COMMUNITY_CLOSED, GPM_COMMUNITY_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -413,6 +424,7 @@ typedef struct {
   GHashTable   *leaves;                       /* key → GpmScopeNode (the stores own them) */
   GpmScopeNode *groups[GPM_SCOPE_N_KINDS];
   guint         post;                         /* the post being counted: a node counts it once */
+  gboolean      has_public_key;               /* a post read so far has isPublic */
 } TreeIndex;
 
 static void
@@ -434,6 +446,45 @@ tree_index (GListStore *roots)
       g_object_set_data_full (G_OBJECT (roots), "gpm-scope-tree", t, (GDestroyNotify) tree_index_free);
     }
   return t;
+}
+
+/* A community leaf's class (the rule is core's: gpm_community_class_decide(),
+ * over the posts read so far; the scope index decides the same over the
+ * whole takeout): a closed one is private, as a circle is, and does not
+ * become public */
+static void
+set_community_class (GpmScopeNode      *leaf,
+                     GpmCommunityClass  klass,
+                     gboolean           notify)
+{
+  gboolean closed = klass == GPM_COMMUNITY_CLOSED;
+
+  if (leaf->community_class == klass)
+    return;
+  leaf->community_class = klass;
+  leaf->becomes_public = !closed;
+  if (leaf->is_private != closed)
+    {
+      leaf->is_private = closed;
+      if (notify)
+        g_object_notify_by_pspec (G_OBJECT (leaf), properties[PROP_IS_PRIVATE]);
+    }
+  if (notify)
+    g_object_notify_by_pspec (G_OBJECT (leaf), properties[PROP_COMMUNITY_CLASS]);
+}
+
+static void
+update_community_classes (TreeIndex *t)
+{
+  GpmScopeNode *group = t->groups[GPM_SCOPE_COMMUNITY];
+  guint n = group != NULL ? g_list_model_get_n_items (G_LIST_MODEL (group->children)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (G_LIST_MODEL (group->children), i);
+
+      set_community_class (leaf, gpm_community_class_decide (leaf->has_public_post, t->has_public_key), TRUE);
+    }
 }
 
 /* A leaf for @scope, unticked, with no post yet, put in its place (its group
@@ -477,6 +528,8 @@ add_leaf (GListStore     *roots,
       leaf = node_new (scope->kind, leaf_title (scope), key, NULL, group->is_private);
       leaf->parent = group;
       leaf->becomes_public = group->becomes_public;
+      if (scope->kind == GPM_SCOPE_COMMUNITY)
+        set_community_class (leaf, gpm_community_class_decide (FALSE, t->has_public_key), FALSE);
       g_list_store_insert_sorted (group->children, leaf, compare_nodes_by_title, NULL);
       /* What update_up() would find without walking the group's children
        * (thousands of people at the first batch): one more leaf, unticked,
@@ -503,13 +556,19 @@ gpm_scope_tree_add_posts (GListStore *roots,
 {
   TreeIndex *t;
   g_autoptr(GHashTable) counted = g_hash_table_new (NULL, NULL);
+  gboolean classes_changed = FALSE;
 
   g_return_if_fail (G_IS_LIST_STORE (roots));
 
   t = tree_index (roots);
   for (guint i = 0; i < posts->len; i++)
     {
-      GPtrArray *scopes = gpm_post_get_scopes (g_ptr_array_index (posts, i));
+      GpmPost *post = g_ptr_array_index (posts, i);
+      GPtrArray *scopes = gpm_post_get_scopes (post);
+      GpmAclPublic is_public = gpm_post_get_acl_public (post);
+
+      if (is_public != GPM_ACL_PUBLIC_ABSENT && !t->has_public_key)
+        classes_changed = t->has_public_key = TRUE;
 
       /* A post counts once in each audience and group, whatever its ACL
        * repeats: gpm_scope_index_count_key()'s count, the CLI's `select` */
@@ -527,6 +586,8 @@ gpm_scope_tree_add_posts (GListStore *roots,
               if (new_leaves != NULL)
                 g_ptr_array_add (new_leaves, g_object_ref (leaf));
             }
+          if (leaf->kind == GPM_SCOPE_COMMUNITY && is_public == GPM_ACL_PUBLIC_TRUE && !leaf->has_public_post)
+            classes_changed = leaf->has_public_post = TRUE;
           for (GpmScopeNode *node = leaf; node != NULL; node = node->parent)
             if (node->last_post != t->post)
               {
@@ -538,6 +599,9 @@ gpm_scope_tree_add_posts (GListStore *roots,
     }
   /* One notify per node and batch */
   g_hash_table_foreach (counted, notify_count, NULL);
+  /* New leaves have theirs already; the others may change with this batch */
+  if (classes_changed)
+    update_community_classes (t);
 }
 
 void
@@ -626,6 +690,13 @@ gpm_scope_node_dup_keys (GpmScopeNode *self)
   collect_all_keys (self, out);
   g_ptr_array_add (out, NULL);
   return (GStrv) g_ptr_array_free (out, FALSE);
+}
+
+GpmCommunityClass
+gpm_scope_node_get_community_class (GpmScopeNode *self)
+{
+  g_return_val_if_fail (GPM_IS_SCOPE_NODE (self), GPM_COMMUNITY_UNKNOWN);
+  return (GpmCommunityClass) self->community_class;
 }
 
 gboolean

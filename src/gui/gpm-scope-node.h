@@ -42,9 +42,14 @@ GListModel   *gpm_scope_node_get_children    (GpmScopeNode *self);
 GpmScopeNode *gpm_scope_node_get_parent      (GpmScopeNode *self);
 /* The keys of every leaf under @self (itself for a leaf), NULL-terminated. */
 GStrv         gpm_scope_node_dup_keys        (GpmScopeNode *self);
-/* A community or the Communities group: posted public on diaspora*, which
- * has no communities (the "essentially public" preset takes them). */
+/* A community not known to be closed, or the Communities group: posted
+ * public on diaspora*, which has no communities (the "essentially public"
+ * preset takes them). */
 gboolean      gpm_scope_node_get_becomes_public (GpmScopeNode *self);
+/* A community leaf's class over the posts counted so far (it may change
+ * while the takeout is read: notify::community-class); a closed one is
+ * private (gpm_scope_node_get_is_private()). UNKNOWN for other nodes. */
+GpmCommunityClass gpm_scope_node_get_community_class (GpmScopeNode *self);
 
 /* A leaf is active when ticked; a group when all its children are, and
  * inconsistent when some are. Setting a group sets all its children; a

@@ -15,7 +15,9 @@ struct _GpmScopeRow
   GtkWidget  parent_instance;
 
   GtkWidget *check;
+  GtkWidget *labels;      /* the title, and the subtitle under it */
   GtkWidget *title;
+  GtkWidget *subtitle;
   GtkWidget *lock;
   GtkWidget *globe;
   GtkWidget *count;
@@ -24,6 +26,7 @@ struct _GpmScopeRow
   GBinding  *inconsistent_binding;
   GpmScopeNode *node;       /* bound: its count is followed while the takeout is read */
   gulong     count_handler;
+  gulong     class_handler;
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeRow, gpm_scope_row, GTK_TYPE_WIDGET)
@@ -67,7 +70,10 @@ update_count (GpmScopeRow *self)
   g_autofree char *description = NULL;
 
   gtk_label_set_label (GTK_LABEL (self->count), count_text);
-  if (gpm_scope_node_get_is_private (node))
+  if (gpm_scope_node_get_community_class (node) == GPM_COMMUNITY_CLOSED)
+    description = g_strdup_printf (ngettext ("%u post, closed community: it goes to an aspect, never public",
+                                             "%u posts, closed community: they go to an aspect, never public", n), n);
+  else if (gpm_scope_node_get_is_private (node))
     description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
   else if (becomes_public)
     description = g_strdup_printf (ngettext ("%u post, becomes public", "%u posts, become public", n), n);
@@ -81,6 +87,18 @@ update_count (GpmScopeRow *self)
     gtk_accessible_update_property (GTK_ACCESSIBLE (expander),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+/* The lock and the subtitle, again when a community's class changes
+ * while the takeout is read */
+static void
+update_class (GpmScopeRow *self)
+{
+  GpmScopeNode *node = self->node;
+
+  gtk_widget_set_visible (self->lock, gpm_scope_node_get_is_private (node));
+  gtk_widget_set_visible (self->subtitle, gpm_scope_node_get_community_class (node) == GPM_COMMUNITY_CLOSED);
+  update_count (self);
 }
 
 void
@@ -102,12 +120,12 @@ gpm_scope_row_bind (GpmScopeRow    *self,
   if (expander != NULL)
     gtk_tree_expander_set_list_row (expander, list_row);
   gtk_label_set_label (GTK_LABEL (self->title), gpm_scope_node_get_title (node));
-  gtk_widget_set_visible (self->lock, gpm_scope_node_get_is_private (node));
-  /* On the group only: every community under it is the same */
+  /* On the group only: every open community under it is the same */
   gtk_widget_set_visible (self->globe, becomes_public && gpm_scope_node_get_children (node) != NULL);
   self->node = g_object_ref (node);
   self->count_handler = g_signal_connect_swapped (node, "notify::count", G_CALLBACK (update_count), self);
-  update_count (self);
+  self->class_handler = g_signal_connect_swapped (node, "notify::community-class", G_CALLBACK (update_class), self);
+  update_class (self);
 
   self->active_binding = g_object_bind_property (node, "active", self->check, "active",
                                                  G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -129,7 +147,10 @@ gpm_scope_row_unbind (GpmScopeRow *self)
   if (self->inconsistent_binding != NULL)
     g_binding_unbind (g_steal_pointer (&self->inconsistent_binding));
   if (self->node != NULL)
-    g_clear_signal_handler (&self->count_handler, self->node);
+    {
+      g_clear_signal_handler (&self->count_handler, self->node);
+      g_clear_signal_handler (&self->class_handler, self->node);
+    }
   g_clear_object (&self->node);
   expander = get_expander (self);
   if (expander != NULL)
@@ -152,7 +173,10 @@ gpm_scope_row_dispose (GObject *object)
   if (self->inconsistent_binding != NULL)
     g_binding_unbind (g_steal_pointer (&self->inconsistent_binding));
   if (self->node != NULL)
-    g_clear_signal_handler (&self->count_handler, self->node);
+    {
+      g_clear_signal_handler (&self->count_handler, self->node);
+      g_clear_signal_handler (&self->class_handler, self->node);
+    }
   g_clear_object (&self->node);
   gtk_widget_dispose_template (GTK_WIDGET (object), GPM_TYPE_SCOPE_ROW);
   G_OBJECT_CLASS (gpm_scope_row_parent_class)->dispose (object);
@@ -173,7 +197,9 @@ gpm_scope_row_class_init (GpmScopeRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-scope-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, check);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, labels);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, title);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, subtitle);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, lock);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, globe);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeRow, count);

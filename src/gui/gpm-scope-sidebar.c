@@ -27,14 +27,23 @@
  *  2. else, after a saved selection was put back (gpm_scope_sidebar_select_keys():
  *     a plan or a migration going on): ticked when it is one of its keys;
  *  3. else the last preset: "Everything" ticks it, "Nothing" does not,
- *     "Essentially public" (the start) ticks Public and the communities.
+ *     "Essentially public" (the start) ticks Public and the communities
+ *     not known to be closed (DESIGN in gpm-scope.h).
  *
  * So ticking or unticking single audiences (unticking one community)
  * leaves the rest to the default (a new community comes ticked), while
  * narrowing by a group or a preset ("Nothing", then Public) holds for the
  * audiences found later too. The plan and a migration's record keep the
  * keys ticked when they are made, after the whole takeout is read
- * (Migrate… waits for it), as before. */
+ * (Migrate… waits for it), as before.
+ *
+ * A community's class can change while the takeout is read (a later post
+ * is public: open; the first post with isPublic comes: the others closed).
+ * When the read ends (gpm_scope_sidebar_update_index()) each community
+ * the user did not tick or untick since the last rule was set gets the
+ * rule's tick again, so a community found closed at the end is not left
+ * ticked by the guess made when its first post came; a box the user
+ * ticked or unticked stays as it is. */
 typedef enum {
   BASE_DEFAULT,  /* "essentially public" */
   BASE_ALL,
@@ -64,6 +73,8 @@ struct _GpmScopeSidebar
   gint8          group_ticks[GPM_SCOPE_N_KINDS];  /* -1, or the user's last tick of the group */
   GHashTable    *wanted;      /* the keys of a selection put back, or NULL */
   guint          applying;    /* the sidebar sets ticks itself: not the user's choice */
+  char          *unknown_note; /* the note's words when the takeout does not say which communities were closed */
+  guint          rule_serial; /* one more at each set_rule(): a leaf's "gpm-user-ticked" of an older one is stale */
 };
 
 G_DEFINE_FINAL_TYPE (GpmScopeSidebar, gpm_scope_sidebar, GTK_TYPE_WIDGET)
@@ -306,15 +317,33 @@ update_summary (GpmScopeSidebar *self)
 static void
 update_public_note (GpmScopeSidebar *self)
 {
-  gboolean communities = FALSE;
+  gboolean communities = FALSE, all_known = TRUE;
   guint n = self->roots ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
 
   for (guint i = 0; i < n && !communities; i++)
     {
       g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+      GListModel *children = gpm_scope_node_get_children (node);
+
       communities = gpm_scope_node_get_becomes_public (node);
+      for (guint k = 0; communities && k < g_list_model_get_n_items (children); k++)
+        {
+          g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, k);
+
+          all_known &= gpm_scope_node_get_community_class (leaf) != GPM_COMMUNITY_UNKNOWN;
+        }
     }
 
+  /* The takeout says which communities were closed (isPublic), or it
+   * does not (an older one: the template's words, the user unticks them) */
+  if (communities && all_known)
+    gtk_label_set_label (self->public_note_label,
+                         _("Community posts become public on diaspora*, which has no communities. "
+                           "Public and the open communities together are “essentially public”, the preset ticked at first. "
+                           "The takeout says which communities were closed: those are marked, not ticked at first, "
+                           "and their posts go to an aspect you choose, never public."));
+  else if (communities)
+    gtk_label_set_label (self->public_note_label, self->unknown_note);
   gtk_widget_set_visible (GTK_WIDGET (self->public_note_label), communities);
 }
 
@@ -345,6 +374,7 @@ set_rule (GpmScopeSidebar    *self,
           const char * const *wanted)
 {
   self->base = base;
+  self->rule_serial++;
   memset (self->group_ticks, -1, sizeof self->group_ticks);
   g_clear_pointer (&self->wanted, g_hash_table_unref);
   if (wanted != NULL)
@@ -373,8 +403,52 @@ rule_ticks (GpmScopeSidebar *self,
       return FALSE;
     case BASE_DEFAULT:
     default:
-      return gpm_scope_kind_is_essentially_public (kind);
+      /* a closed community is private, as a circle is */
+      return gpm_scope_kind_is_essentially_public (kind) &&
+             gpm_scope_node_get_community_class (leaf) != GPM_COMMUNITY_CLOSED;
     }
+}
+
+/* The user ticked or unticked @leaf since the rule was set */
+static gboolean
+user_ticked (GpmScopeSidebar *self,
+             GpmScopeNode    *leaf)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (leaf), "gpm-user-ticked")) == self->rule_serial;
+}
+
+/* The read ended: the communities the user left alone get the rule's tick
+ * for the class they ended with (DESIGN above) */
+static void
+reapply_community_ticks (GpmScopeSidebar *self)
+{
+  g_autoptr(GpmScopeNode) group = NULL;
+  GListModel *children;
+  guint n;
+
+  if (self->roots == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+  for (guint i = 0; i < n && group == NULL; i++)
+    {
+      g_autoptr(GpmScopeNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+
+      if (gpm_scope_node_get_children (node) != NULL && gpm_scope_node_get_kind (node) == GPM_SCOPE_COMMUNITY)
+        group = g_steal_pointer (&node);
+    }
+  if (group == NULL)
+    return;
+  children = gpm_scope_node_get_children (group);
+  self->applying++;
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(GpmScopeNode) leaf = g_list_model_get_item (children, i);
+      gboolean tick = rule_ticks (self, leaf);
+
+      if (!user_ticked (self, leaf) && gpm_scope_node_get_active (leaf) != tick)
+        gpm_scope_node_set_active (leaf, tick);
+    }
+  self->applying--;
 }
 
 /* The user ticked or unticked a box: a group's is remembered for the
@@ -388,6 +462,8 @@ node_toggled_cb (GpmScopeSidebar *self,
     return;
   if (gpm_scope_node_get_children (node) != NULL)
     self->group_ticks[gpm_scope_node_get_kind (node)] = gpm_scope_node_get_active (node) ? 1 : 0;
+  else
+    g_object_set_data (G_OBJECT (node), "gpm-user-ticked", GUINT_TO_POINTER (self->rule_serial));
 }
 
 static void
@@ -663,10 +739,9 @@ gpm_scope_sidebar_add_posts (GpmScopeSidebar *self,
     {
       gpm_scope_tree_add_posts (self->roots, posts, leaves);
       if (leaves->len > 0)
-        {
-          take_new_leaves (self, leaves);
-          update_public_note (self);
-        }
+        take_new_leaves (self, leaves);
+      /* (a community's class may have changed with the batch) */
+      update_public_note (self);
     }
   count_new_posts (self);
 }
@@ -683,9 +758,12 @@ gpm_scope_sidebar_update_index (GpmScopeSidebar *self,
       gpm_scope_sidebar_set_index (self, index);
       return;
     }
-  /* The same posts, counted already: only their names may differ */
+  /* The same posts, counted already: only their names may differ, and
+   * the ticks of communities whose class changed while they were read */
   g_set_object (&self->index, index);
   gpm_scope_tree_set_titles (self->roots, index);
+  reapply_community_ticks (self);
+  update_public_note (self);
 }
 
 /* Rows */
@@ -838,6 +916,7 @@ gpm_scope_sidebar_dispose (GObject *object)
   g_clear_object (&self->index);
   g_clear_pointer (&self->posts, g_ptr_array_unref);
   g_clear_pointer (&self->wanted, g_hash_table_unref);
+  g_clear_pointer (&self->unknown_note, g_free);
 
   G_OBJECT_CLASS (gpm_scope_sidebar_parent_class)->dispose (object);
 }
@@ -883,6 +962,7 @@ gpm_scope_sidebar_init (GpmScopeSidebar *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->unknown_note = g_strdup (gtk_label_get_label (self->public_note_label));
   set_rule (self, BASE_DEFAULT, NULL);
 
   shortcuts = gtk_shortcut_controller_new ();
