@@ -2519,6 +2519,34 @@ test_dialogs_narrow (void)
   }
 }
 
+/* The post editor's count groups its numbers as the language writes them,
+ * even where the locale has no grouping (the tests' C locale, a desktop or
+ * sandbox without the user's locale): "65535" stood among words */
+static void
+test_editor_count_grouped (void)
+{
+  struct { const char *language, *count; } cases[] = {
+    { "C", "1,234 of 65,535 characters" },
+    { "de", "1.234 von 65.535 Zeichen" },
+    { "fr", "1\u202f234 caractères sur 65\u202f535" },
+  };
+  g_autofree char *words = g_strnfill (1234, 'w');
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GpmPostEditor *editor;
+
+      gpm_test_gui_set_language (cases[i].language);
+      editor = gpm_post_editor_new (NULL, NULL, words);
+      gtk_window_present (GTK_WINDOW (editor));
+      g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+      g_test_message ("LANGUAGE=%s: expecting “%s”", cases[i].language, cases[i].count);
+      g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), cases[i].count));
+      gtk_window_destroy (GTK_WINDOW (editor));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
 /* The renderer is chosen (an environment variable set) before GTK starts
  * and before any thread but the one JavaScriptCore's library starts when it
  * is loaded: the GL driver is asked in a child process. */
@@ -2588,6 +2616,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/preview-long-post", test_preview_long_post);
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
+  gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
 
   ret = gpm_test_gui_run ();
 

@@ -50,14 +50,19 @@ gpm_post_editor_set_text (GpmPostEditor *self,
   gtk_text_buffer_set_text (self->buffer, text ? text : "", -1);
 }
 
-/* "1,234 of N characters", N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
+/* "1,234 of N characters" (gpm_format_count(): "65,535" even where the
+ * locale has no grouping), N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
  * refuses longer posts; and a hashtag longer than it takes (it refuses
  * those posts too), as the review will say (gpm_post_check()) */
 static void
 buffer_changed_cb (GpmPostEditor *self)
 {
   int n = gtk_text_buffer_get_char_count (self->buffer);
-  g_autofree char *text = g_strdup_printf (_("%'d of %'d characters"), n, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_autofree char *count = gpm_format_count (n);
+  g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+  /* Translators: "1,234 of 65,535 characters", the numbers grouped as the
+   * language writes them */
+  g_autofree char *text = g_strdup_printf (_("%s of %s characters"), count, max);
   g_autofree char *typed = gpm_post_editor_dup_text (self);
   g_autofree char *escaped = NULL;
   glong longest = 0;
