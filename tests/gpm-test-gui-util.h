@@ -122,7 +122,8 @@ GtkWidget      *gpm_test_gui_find_widget (GtkWidget          *widget,
                                           GpmTestWidgetMatch  match,
                                           gpointer            data);
 /* Matches for it: a widget of the GType in GSIZE_TO_POINTER (type); a label
- * or button whose text contains the string @data. */
+ * or button whose text contains the string @data (zero-width spaces in it
+ * ignored). */
 gboolean        gpm_test_gui_widget_is_type  (GtkWidget *widget,
                                               gpointer   type);
 gboolean        gpm_test_gui_widget_has_text (GtkWidget *widget,

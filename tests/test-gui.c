@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 
 #include <glib/gstdio.h>
+#include <libintl.h>
 
 #include "gpm-application.h"
 #include "gpm-button-row.h"
@@ -2519,6 +2520,127 @@ test_dialogs_narrow (void)
   }
 }
 
+/* args: the window, a text its toast's label says without the zero-width
+ * spaces where a name may break */
+static GtkWidget *
+find_toast_label (GtkWidget  *widget,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_width (widget) > 0)
+    {
+      g_auto(GStrv) parts = g_strsplit (gtk_label_get_label (GTK_LABEL (widget)), "\u200b", -1);
+      g_autofree char *plain = g_strjoinv ("", parts);
+
+      if (g_str_equal (plain, text))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toast_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+toast_label_shown (gpointer data)
+{
+  gpointer *args = data;
+
+  return find_toast_label (args[0], args[1]) != NULL;
+}
+
+/* A toast naming a long account in German in a window 400 px wide: its
+ * lines break between words, and within the name only before its '@' or a
+ * dot ("verylongusername.with.dots@pod.example.org" was cut mid-word); a
+ * short name moves to the next line whole; the toast stays in the window */
+static void
+test_toast_name_narrow (void)
+{
+  const char *names[] = { "verylongusername.with.dots@pod.example.org", "alice@pod.example" };
+
+  gpm_test_gui_set_language ("de");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+      g_autofree char *text = g_strdup_printf (dngettext (GETTEXT_PACKAGE,
+                                                          "Your migration to %s is complete: the %u post you chose is there.",
+                                                          "Your migration to %s is complete: all %u posts you chose are there.",
+                                                          16),
+                                               names[i], 16);
+      gpointer args[2];
+      GtkWidget *label, *toast;
+      PangoLayout *layout;
+      const char *shown;
+      graphene_rect_t bounds;
+      AdwToast *adw_toast;
+      GSList *lines;
+      guint n_in_name = 0;
+      const char *name_at;
+      gsize name_start, name_end;
+
+      /* (translated: German's longer words) */
+      g_assert_true (g_str_has_prefix (text, "Ihre "));
+      gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+      /* as the window says a migration is complete (say_complete_once()) */
+      adw_toast = gpm_gui_toast_new (text, gtk_widget_get_width (GTK_WIDGET (window)));
+      gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (adw_toast)), names[i]);
+      adw_toast_set_timeout (adw_toast, 0);
+      adw_toast_overlay_add_toast (window->toast_overlay, adw_toast);
+      args[0] = window;
+      args[1] = text;
+      g_assert_true (gpm_test_gui_wait (toast_label_shown, args, 10));
+      label = find_toast_label (GTK_WIDGET (window), text);
+      layout = gtk_label_get_layout (GTK_LABEL (label));
+      shown = pango_layout_get_text (layout);
+      g_assert_false (pango_layout_is_ellipsized (layout));
+
+      /* where the name is in the text shown (zero-width spaces and all) */
+      name_at = strstr (shown, "verylongusername");
+      if (name_at == NULL)
+        name_at = strstr (shown, names[i]);
+      g_assert_nonnull (name_at);
+      name_start = name_at - shown;
+      name_end = name_start + strlen (names[i]) + (strlen (shown) - strlen (text));
+
+      /* every line after the first starts after a space, or before the
+       * name's '@' or a dot */
+      lines = pango_layout_get_lines_readonly (layout);
+      for (GSList *l = lines != NULL ? lines->next : NULL; l != NULL; l = l->next)
+        {
+          int start = ((PangoLayoutLine *) l->data)->start_index;
+          const char *before = g_utf8_prev_char (shown + start);
+          gunichar c = g_utf8_get_char (before);
+
+          g_autofree char *start_text = g_utf8_substring (shown + start, 0, 20);
+
+          g_test_message ("a line starts at “%s” after U+%04X", start_text, c);
+          g_assert_true (c == ' ' || (c == 0x200b && (shown[start] == '@' || shown[start] == '.')));
+          n_in_name += (gsize) start > name_start && (gsize) start < name_end;
+        }
+      g_test_message ("%s: %u lines, %u of them in the name", names[i], g_slist_length (lines), n_in_name);
+      /* the long one does not fit a line: it breaks; the short one not */
+      if (i == 0)
+        g_assert_cmpuint (n_in_name, >, 0);
+      else
+        g_assert_cmpuint (n_in_name, ==, 0);
+
+      toast = label;
+      while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+        toast = gtk_widget_get_parent (toast);
+      g_assert_nonnull (toast);
+      g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
 /* The post editor's count groups its numbers as the language writes them,
  * even where the locale has no grouping (the tests' C locale, a desktop or
  * sandbox without the user's locale): "65535" stood among words */
@@ -2617,6 +2739,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
   gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
+  gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
 
   ret = gpm_test_gui_run ();
 

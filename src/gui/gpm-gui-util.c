@@ -228,3 +228,73 @@ gpm_gui_toast_new (const char *title,
   adw_toast_set_custom_title (toast, label);
   return toast;
 }
+
+/* A piece of a name this long fits a toast's line at 400 px (about 25
+ * characters, gpm_gui_toast_new()); a longer one is left to break anywhere
+ * rather than to push the label past the window */
+#define NAME_PIECE_MAX_CHARS 20
+
+/* [@start, @end) of @text never broken across lines */
+static void
+keep_whole (PangoAttrList *attrs,
+            const char    *text,
+            gsize          start,
+            gsize          end)
+{
+  PangoAttribute *attr;
+
+  if (g_utf8_strlen (text + start, end - start) > NAME_PIECE_MAX_CHARS)
+    return;
+  attr = pango_attr_allow_breaks_new (FALSE);
+  attr->start_index = start;
+  attr->end_index = end;
+  pango_attr_list_insert (attrs, attr);
+}
+
+void
+gpm_gui_label_keep_name (GtkLabel   *label,
+                         const char *name)
+{
+  const char *text, *at, *found;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(PangoAttrList) attrs = NULL;
+  gsize name_len;
+  gboolean split;
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  if (name == NULL || *name == '\0')
+    return;
+  text = gtk_label_get_label (label);
+  name_len = strlen (name);
+  /* A name that fits a line moves to the next line whole; a longer one
+   * breaks only before its '@' and dots: before each, a zero-width space
+   * (Unicode's line breaking finds no break in "alice.b@pod.example.org"),
+   * and the pieces between kept whole */
+  split = g_utf8_strlen (name, -1) > NAME_PIECE_MAX_CHARS;
+  attrs = pango_attr_list_new ();
+  out = g_string_new (NULL);
+  for (at = text; (found = strstr (at, name)) != NULL; at = found + name_len)
+    {
+      gsize piece;
+
+      g_string_append_len (out, at, found - at);
+      piece = out->len;
+      for (const char *c = found; c < found + name_len; c++)
+        {
+          if (split && (*c == '@' || *c == '.') && c > found && c + 1 < found + name_len)
+            {
+              keep_whole (attrs, out->str, piece, out->len);
+              g_string_append (out, "\u200b");
+              piece = out->len;
+            }
+          g_string_append_c (out, *c);
+        }
+      keep_whole (attrs, out->str, piece, out->len);
+    }
+  if (at == text)
+    return;
+  g_string_append (out, at);
+  gtk_label_set_label (label, out->str);
+  gtk_label_set_attributes (label, attrs);
+}

@@ -38,6 +38,15 @@ void        gpm_gui_fit_to_parent        (GtkWindow *window);
 AdwToast   *gpm_gui_toast_new            (const char *title,
                                           int         width);
 
+/* Wherever @label says @name (an account, "alice@pod.example.org", or a
+ * pod's address), its lines break only before its '@' and dots, never
+ * in the middle of one of its parts (German's long words left a long name
+ * cut mid-word); a name that fits a line is never broken. Call it once the
+ * label has its text (the text gets zero-width spaces; the label's own
+ * attributes are replaced). */
+void        gpm_gui_label_keep_name      (GtkLabel   *label,
+                                          const char *name);
+
 /* @button's label wraps where the window is too narrow for it in one line
  * (a long translation), centered; call again after gtk_button_set_label()
  * made a new label (a mnemonic changed) */

@@ -15,6 +15,7 @@
 
 #include "gpm-application.h"
 #include "gpm-background.h"
+#include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
 #include "gpm-window-private.h"
@@ -528,13 +529,16 @@ resume_later (GpmWindow    *self,
     {
       const char *pod = NULL;
       g_autofree char *message = NULL;
+      AdwToast *toast;
 
       g_variant_lookup (self->resume, "pod", "&s", &pod);
       if (pod != NULL && strstr (pod, "://") != NULL)
         pod = strstr (pod, "://") + 3;
       /* Translators: %s is the pod's address (a toast: short) */
       message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
-      gpm_window_add_toast (self, message);
+      toast = gpm_gui_toast_new (message, gtk_widget_get_width (GTK_WIDGET (self)));
+      gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), pod);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
   g_debug ("Resuming the migration in %u s: %s", seconds, error->message);
   g_clear_handle_id (&self->resume_retry_id, g_source_remove);

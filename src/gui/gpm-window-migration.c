@@ -466,6 +466,7 @@ say_complete_once (GpmWindow   *self,
   g_autofree char *said = g_settings_get_string (self->settings, "complete-migration-said");
   g_autofree char *mark = g_strdup_printf ("%s\t%u", gpm_journal_get_path (f->journal), f->n_chosen);
   g_autofree char *title = NULL;
+  AdwToast *toast;
 
   if (g_strcmp0 (said, mark) == 0)
     return;
@@ -475,7 +476,9 @@ say_complete_once (GpmWindow   *self,
                                      "Your migration to %s is complete: all %u posts you chose are there.",
                                      f->n_chosen),
                            gpm_journal_get_account (f->journal), f->n_chosen);
-  gpm_window_add_toast (self, title);
+  toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
+  gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), gpm_journal_get_account (f->journal));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
