@@ -546,3 +546,69 @@ gpm_test_gui_post_with (GpmWindow  *window,
       return g_ptr_array_index (all, i);
   g_assert_not_reached ();
 }
+
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *seen,
+                   const char *what)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other;
+
+      if (keyval != GDK_KEY_VoidSymbol)
+        {
+          other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
+          if (other != NULL)
+            {
+              g_test_message ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+              g_test_fail_printf ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+            }
+          g_hash_table_insert (seen, GUINT_TO_POINTER (keyval), (gpointer) text);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen, what);
+}
+
+void
+gpm_test_gui_assert_mnemonics_unique (GtkWidget  *root,
+                                      const char *what)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  collect_mnemonics (root, seen, what);
+  g_test_message ("LANGUAGE=%s, %s: %u mnemonics", g_getenv ("LANGUAGE"), what, g_hash_table_size (seen));
+}
+
+void
+gpm_test_gui_assert_labels_mnemonics_unique (const char * const *labels,
+                                             const char         *what)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      const char *text = g_dgettext (GETTEXT_PACKAGE, labels[i]);
+      const char *mark = text;
+      gunichar c;
+      const char *other;
+
+      /* the first '_' not doubled marks the next character */
+      while ((mark = strchr (mark, '_')) != NULL && mark[1] == '_')
+        mark += 2;
+      g_assert_nonnull (mark);
+      c = g_unichar_tolower (g_utf8_get_char (mark + 1));
+      other = g_hash_table_lookup (seen, GUINT_TO_POINTER (c));
+      if (other != NULL)
+        {
+          g_test_message ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+          g_test_fail_printf ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+        }
+      g_hash_table_insert (seen, GUINT_TO_POINTER (c), (gpointer) text);
+    }
+}

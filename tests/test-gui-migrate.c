@@ -1274,6 +1274,8 @@ assert_dialog_fits (GpmSignInDialog *dialog,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
   g_assert_cmpint (min, <=, gtk_widget_get_width (GTK_WIDGET (dialog)));
   g_assert_cmpint (gtk_widget_get_width (content), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
+  /* and no mnemonic twice among what the step shows */
+  gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (dialog), what);
 }
 
 static gboolean

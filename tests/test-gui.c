@@ -2520,6 +2520,84 @@ test_dialogs_narrow (void)
   }
 }
 
+static gboolean
+preview_has_post (gpointer window)
+{
+  return gpm_preview_get_post (gpm_window_get_preview (window)) != NULL;
+}
+
+/* @dialog presented: its mnemonics none twice (destroyed after) */
+static void
+assert_dialog_mnemonics (GtkWindow  *dialog,
+                         const char *what)
+{
+  gtk_window_present (dialog);
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (dialog), what);
+  gtk_window_destroy (dialog);
+}
+
+/* In every language, what is on screen together has no mnemonic twice:
+ * Alt and the letter pressed the button meant, not only moved the focus
+ * between two ("On _diaspora*" and the problems' "_Details" in English,
+ * "_Migrer…" and "_Modifier le texte…" in French) */
+static void
+test_mnemonics_unique (void)
+{
+  const char *languages[] = { "C", "de", "fr" };
+  /* the run view's row as it is running, paused, ended (GpmMigratePage) */
+  const char *running[] = { "_Pause", "S_top", "_Back to Posts", NULL };
+  const char *paused[] = { "_Resume", "S_top", "_Back to Posts", NULL };
+  const char *ended[] = { "_Continue", "_Retry Failed Posts", "_Open Folder", "_Done", NULL };
+  const char *paths[] = { takeout_dir, NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+      GpmWindow *window;
+
+      gpm_test_gui_set_language (languages[i]);
+      window = gpm_window_new (gpm_test_gui_get_app ());
+      gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+      gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "welcome");
+
+      /* The review: the problems' bar (the takeout has a broken file), a
+       * post in the preview, an audience looked at ("Show Selected") */
+      g_assert_true (gpm_test_gui_drop_paths (window, paths));
+      g_assert_true (gpm_test_gui_wait_review (window));
+      gpm_test_gui_wait_list (window);
+      g_assert_true (gpm_test_gui_wait (preview_has_post, window, 30));
+      gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), find_node (window, "circles/1-aaa"));
+      gpm_test_gui_wait_list (window);
+      g_assert_true (gpm_post_list_get_viewing (gpm_window_get_post_list (window)));
+      gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "review");
+      gpm_test_gui_assert_labels_mnemonics_unique (running, "running");
+      gpm_test_gui_assert_labels_mnemonics_unique (paused, "paused");
+      gpm_test_gui_assert_labels_mnemonics_unique (ended, "ended");
+      /* with the offer to continue a migration (gpm-window-migration.c) */
+      {
+        AdwToast *toast = gpm_gui_toast_new ("Continue?", gtk_widget_get_width (GTK_WIDGET (window)));
+        gpointer args[2] = { window, (gpointer) "Continue?" };
+
+        adw_toast_set_button_label (toast, g_dgettext (GETTEXT_PACKAGE, "_Continue"));
+        adw_toast_set_timeout (toast, 0);
+        adw_toast_overlay_add_toast (window->toast_overlay, toast);
+        g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+        gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "review and the offer to continue");
+      }
+
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words")),
+                               "post editor");
+      g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A.json", "Not a post"));
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_problems_dialog_new (GTK_WINDOW (window), problems)), "problems");
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window))), "preferences");
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
 /* args: the window, a text its toast's label says without the zero-width
  * spaces where a name may break */
 static GtkWidget *
@@ -2740,6 +2818,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
   gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
   gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
+  gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
 
   ret = gpm_test_gui_run ();
 

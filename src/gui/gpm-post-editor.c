@@ -148,7 +148,7 @@ gpm_post_editor_init (GpmPostEditor *self)
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Use the _Converted Text"));
+  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Use the Converted _Text"));
   GtkWidget *note = gtk_label_new (_("The whole text as it will be posted, in diaspora*’s Markdown. The photos stay."));
 
   gtk_window_set_title (GTK_WINDOW (self), _("Edit the Post’s Text"));
