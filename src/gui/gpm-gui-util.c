@@ -8,6 +8,7 @@
 
 #include "gpm-gui-util.h"
 #include "gpm-pod.h"
+#include "gpm-util.h"
 
 /* @post's creation time in local time as @format says, or "No date". */
 static char *
@@ -156,9 +157,14 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_RATE_LIMITED:
       return g_strdup (_("Too many attempts. The pod asks to wait a few minutes before trying again."));
     case GPM_POD_ERROR_TEXT_TOO_LONG:
-      return g_strdup_printf (_("The post is longer than the pod allows: diaspora* takes at most %'d characters, and "
-                                "a pod that stores posts in MySQL at most %'d bytes."),
-                              GPM_DIASPORA_MAX_TEXT_CHARS, GPM_DIASPORA_MAX_TEXT_BYTES);
+      {
+        g_autofree char *chars = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+        g_autofree char *bytes = gpm_format_count (GPM_DIASPORA_MAX_TEXT_BYTES);
+
+        return g_strdup_printf (_("The post is longer than the pod allows: diaspora* takes at most %s characters, and "
+                                  "a pod that stores posts in MySQL at most %s bytes."),
+                                chars, bytes);
+      }
     case GPM_POD_ERROR_SERVER:
       return g_strdup (_("The pod has a problem right now. Try again later."));
     case GPM_POD_ERROR_EXPIRED:
