@@ -2523,6 +2523,66 @@ test_dialogs_narrow (void)
   }
 }
 
+/* A label that is a bare number of four digits or more ("2400") */
+static gboolean
+is_ungrouped_number (GtkWidget *widget,
+                     gpointer   data)
+{
+  const char *text;
+
+  if (!GTK_IS_LABEL (widget))
+    return FALSE;
+  text = gtk_label_get_label (GTK_LABEL (widget));
+  return strlen (text) >= 4 && strspn (text, "0123456789") == strlen (text);
+}
+
+/* The counts a takeout of thousands of posts shows are grouped as the
+ * language writes numbers, like the editor's count: the import's, the
+ * sidebar's rows and its summary, the post list's */
+static void
+test_counts_grouped (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "grouped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GpmGenOptions options;
+  g_autoptr(GpmGenManifest) manifest = NULL;
+  GpmWindow *window;
+  GtkWidget *bare;
+  const char *shown;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 2400;
+  options.seed = 5;
+  options.bad_cases = FALSE;
+  options.media_bytes = 0;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_FOLDER, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open_everything (window, (const char * const *) paths->pdata);
+  g_assert_cmpuint (gpm_import_get_n_posts (gpm_window_get_import (window)), ==, 2400);
+  gpm_test_gui_wait (sidebar_settled, window, 10);
+
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (gpm_window_get_sidebar (window)), "2,400 of 2,400 posts selected"));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (gpm_window_get_post_list (window)), "2,400 posts"));
+  /* the import page's count, left behind it */
+  shown = gtk_label_get_label (window->import_posts_label);
+  g_test_message ("the import said “%s”", shown);
+  g_assert_cmpstr (shown, ==, "2,400 posts found");
+  /* no row's count a bare "1234" */
+  bare = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, is_ungrouped_number, NULL);
+  if (bare != NULL)
+    g_error ("a count shown as “%s”", gtk_label_get_label (GTK_LABEL (bare)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (dir);
+}
+
 static gboolean
 preview_has_post (gpointer window)
 {
@@ -2822,6 +2882,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
   gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
   gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
+  gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
 
   ret = gpm_test_gui_run ();
 

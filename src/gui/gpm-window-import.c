@@ -174,6 +174,7 @@ import_progress_cb (GpmWindow  *self,
   guint n_problems = gpm_import_get_n_problems (import);
   double fraction = gpm_import_get_fraction (import);
   g_autofree char *posts = NULL;
+  g_autofree char *n = NULL;
 
   if (import != self->import)
     return;
@@ -189,7 +190,9 @@ import_progress_cb (GpmWindow  *self,
       gtk_progress_bar_set_fraction (self->import_progress, CLAMP (fraction, 0.0, 1.0));
     }
 
-  posts = g_strdup_printf (ngettext ("%u post found", "%u posts found", n_posts), n_posts);
+  /* "20,000 posts found", grouped as the language writes numbers */
+  n = gpm_format_count (n_posts);
+  posts = g_strdup_printf (ngettext ("%s post found", "%s posts found", n_posts), n);
   gtk_label_set_label (self->import_posts_label, posts);
 
   gtk_widget_set_visible (GTK_WIDGET (self->import_problems_label), n_problems > 0);
