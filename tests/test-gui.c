@@ -2523,6 +2523,32 @@ test_dialogs_narrow (void)
   }
 }
 
+/* A damaged post's problem says what is wrong in the user's language, not
+ * in the JSON reader's English ("Zeile 1, Spalte 72: unterminated string") */
+static void
+test_problems_translated (void)
+{
+  GpmWindow *window;
+  GpmProblemsDialog *dialog;
+  const char *paths[] = { takeout_dir, NULL };
+
+  gpm_test_gui_set_language ("de");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-problems", NULL);
+  dialog = (GpmProblemsDialog *) gpm_test_gui_find_toplevel (GPM_TYPE_PROBLEMS_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (dialog), "20180909 - Broken.json"));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (dialog), "Zeichenkette nicht abgeschlossen)"));
+  g_assert_null (find_visible_text (GTK_WIDGET (dialog), "unterminated"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_gui_set_language ("C");
+}
+
 /* A label that is a bare number of four digits or more ("2400") */
 static gboolean
 is_ungrouped_number (GtkWidget *widget,
@@ -2883,6 +2909,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
   gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
   gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
+  gpm_test_gui_add_func ("/gui/problems-translated", test_problems_translated);
 
   ret = gpm_test_gui_run ();
 
