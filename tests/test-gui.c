@@ -2523,6 +2523,34 @@ test_dialogs_narrow (void)
   }
 }
 
+/* A post found by a search stays selected when the search is cleared
+ * (Escape): the newest post came back in the preview, while the focus
+ * stayed on the post found */
+static void
+test_search_keeps_post (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  GpmPost *newest = gpm_post_list_get_selected_post (list);
+  GpmPost *found;
+
+  g_assert_nonnull (newest);
+  gpm_post_list_set_search_text (list, "groundhog");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  found = gpm_post_list_get_selected_post (list);
+  g_assert_nonnull (found);
+  g_assert_true (found != newest);
+  g_assert_cmpstr (gpm_post_get_content (found), ==, "The groundhog saw its shadow.");
+
+  gpm_post_list_set_search_text (list, "");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 1);
+  g_assert_true (gpm_post_list_get_selected_post (list) == found);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A damaged post's problem says what is wrong in the user's language, not
  * in the JSON reader's English ("Zeile 1, Spalte 72: unterminated string") */
 static void
@@ -2910,6 +2938,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
   gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
   gpm_test_gui_add_func ("/gui/problems-translated", test_problems_translated);
+  gpm_test_gui_add_func ("/gui/search-keeps-post", test_search_keeps_post);
 
   ret = gpm_test_gui_run ();
 

@@ -521,6 +521,11 @@ gpm_post_list_set_search_text (GpmPostList *self,
   if (g_strcmp0 (folded, self->search) == 0)
     return;
 
+  /* A post found is the one looked at: it stays selected when the search
+   * is cleared (the newest came back in the preview, the focus left on
+   * the post found) */
+  if (folded != NULL)
+    self->follow_top = FALSE;
   g_free (self->search);
   self->search = g_steal_pointer (&folded);
   update_heading (self);
