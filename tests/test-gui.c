@@ -2523,6 +2523,59 @@ test_dialogs_narrow (void)
   }
 }
 
+/* A narrow window: Alt+Left and Alt+Right go back and on between the
+ * audiences, the posts and the preview (only Alt+Left did; on was the
+ * header's arrow or the mouse), and the shortcuts window says so */
+static gboolean
+leaflet_folded (gpointer leaflet)
+{
+  return adw_leaflet_get_folded (leaflet);
+}
+
+static void
+test_narrow_keyboard_panes (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  const char *paths[] = { takeout_dir, NULL };
+  GtkWindow *shortcuts;
+  gboolean listed = FALSE;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  g_assert_true (gpm_test_gui_wait (leaflet_folded, window->leaflet, 10));
+  g_assert_true (adw_leaflet_get_can_navigate_back (window->leaflet));
+  g_assert_true (adw_leaflet_get_can_navigate_forward (window->leaflet));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  shortcuts = gpm_test_gui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  /* among its shortcuts, in any of its sections */
+  {
+    g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, shortcuts);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+          {
+            g_autofree char *accel = NULL;
+
+            g_object_get (w, "accelerator", &accel, NULL);
+            listed |= accel != NULL && strstr (accel, "<Alt>Right") != NULL;
+          }
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+  }
+  g_assert_true (listed);
+  gtk_window_destroy (shortcuts);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A post found by a search stays selected when the search is cleared
  * (Escape): the newest post came back in the preview, while the focus
  * stayed on the post found */
@@ -2939,6 +2992,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
   gpm_test_gui_add_func ("/gui/problems-translated", test_problems_translated);
   gpm_test_gui_add_func ("/gui/search-keeps-post", test_search_keeps_post);
+  gpm_test_gui_add_func ("/gui/narrow-keyboard-panes", test_narrow_keyboard_panes);
 
   ret = gpm_test_gui_run ();
 
