@@ -2523,6 +2523,56 @@ test_dialogs_narrow (void)
   }
 }
 
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The problems dialog's Copy puts the list on the clipboard and says so (it
+ * gave no sign that anything happened) */
+static void
+test_problems_copy (void)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  GpmProblemsDialog *dialog;
+  g_autofree char *text = NULL;
+
+  g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A.json", "Not a post"));
+  g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180102 - B.json", "Cut short"));
+  gtk_window_present (parent);
+  dialog = gpm_problems_dialog_new (parent, problems);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  g_assert_null (find_visible_text (GTK_WIDGET (dialog), "List copied"));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "problems.copy", NULL);
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, clipboard_read_cb, &text);
+  g_assert_true (gpm_test_gui_wait (string_set, &text, 10));
+  g_assert_nonnull (strstr (text, "20180101 - A.json"));
+  g_assert_nonnull (strstr (text, "20180102 - B.json"));
+  {
+    gpointer args[2] = { dialog, (gpointer) "List copied" };
+
+    g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (parent);
+}
+
 /* A narrow window: Alt+Left and Alt+Right go back and on between the
  * audiences, the posts and the preview (only Alt+Left did; on was the
  * header's arrow or the mouse), and the shortcuts window says so */
@@ -3009,6 +3059,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/problems-translated", test_problems_translated);
   gpm_test_gui_add_func ("/gui/search-keeps-post", test_search_keeps_post);
   gpm_test_gui_add_func ("/gui/narrow-keyboard-panes", test_narrow_keyboard_panes);
+  gpm_test_gui_add_func ("/gui/problems-copy", test_problems_copy);
 
   ret = gpm_test_gui_run ();
 
