@@ -2955,6 +2955,31 @@ test_toast_name_narrow (void)
   gpm_test_gui_set_language ("C");
 }
 
+/* A toast added before the window is first laid out (a takeout given on
+ * the command line that cannot be opened) is as wide as the window opens,
+ * not 20 characters: it stood in a narrow column of six lines at 1100 px */
+static void
+test_toast_before_layout (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  const char *text = "Could not open the takeout: /tmp/takeout-20190301T101010Z-001.zip: cannot be read";
+  gpointer args[2] = { window, (gpointer) text };
+  GtkWidget *label;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  /* (shown, not laid out yet: the main loop has not run) */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, 0);
+  gpm_window_add_toast (window, text);
+  g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+  label = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, has_toast_label, (gpointer) text);
+  g_test_message ("the toast's text %d px wide, at most %d characters, on %d lines", gtk_widget_get_width (label),
+                  gtk_label_get_max_width_chars (GTK_LABEL (label)),
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), <=, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The post editor's count groups its numbers as the language writes them,
  * even where the locale has no grouping (the tests' C locale, a desktop or
  * sandbox without the user's locale): "65535" stood among words */
@@ -3060,6 +3085,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/search-keeps-post", test_search_keeps_post);
   gpm_test_gui_add_func ("/gui/narrow-keyboard-panes", test_narrow_keyboard_panes);
   gpm_test_gui_add_func ("/gui/problems-copy", test_problems_copy);
+  gpm_test_gui_add_func ("/gui/toast-before-layout", test_toast_before_layout);
 
   ret = gpm_test_gui_run ();
 

@@ -214,6 +214,20 @@ gpm_gui_wrap_button_label (GtkButton *button)
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
 }
 
+int
+gpm_gui_window_width (GtkWindow *window)
+{
+  int width = 0, height = 0;
+
+  g_return_val_if_fail (GTK_IS_WINDOW (window), 0);
+
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > 0)
+    return gtk_widget_get_width (GTK_WIDGET (window));
+  /* (GTK 4.8 writes both) */
+  gtk_window_get_default_size (window, &width, &height);
+  return MAX (width, 0);
+}
+
 AdwToast *
 gpm_gui_toast_new (const char *title,
                    int         width)

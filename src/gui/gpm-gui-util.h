@@ -32,6 +32,10 @@ char       *gpm_gui_strip_http_codes     (const char *message);
  * window it belongs to (a narrow window, a phone's screen) where its
  * default size would be: its labels wrap and its rows shrink to fit. */
 void        gpm_gui_fit_to_parent        (GtkWindow *window);
+/* @window's width for a toast (gpm_gui_toast_new()): as laid out, or, before
+ * its first layout (a takeout given on the command line that cannot be
+ * opened), the width it opens with; 0 when neither is known */
+int         gpm_gui_window_width         (GtkWindow *window);
 /* A toast saying @title on as many lines as it takes in a window @width
  * wide (libadwaita 1.2 cuts its title short to one line: a question at its
  * end was lost at 400 px) */

@@ -536,7 +536,7 @@ resume_later (GpmWindow    *self,
         pod = strstr (pod, "://") + 3;
       /* Translators: %s is the pod's address (a toast: short) */
       message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
-      toast = gpm_gui_toast_new (message, gtk_widget_get_width (GTK_WIDGET (self)));
+      toast = gpm_gui_toast_new (message, gpm_gui_window_width (GTK_WINDOW (self)));
       gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), pod);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }

@@ -476,7 +476,7 @@ say_complete_once (GpmWindow   *self,
                                      "Your migration to %s is complete: all %u posts you chose are there.",
                                      f->n_chosen),
                            gpm_journal_get_account (f->journal), f->n_chosen);
-  toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
+  toast = gpm_gui_toast_new (title, gpm_gui_window_width (GTK_WINDOW (self)));
   gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), gpm_journal_get_account (f->journal));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -529,7 +529,7 @@ journal_found_cb (GObject      *source,
                              f->n_posted);
   else
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
-  toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
+  toast = gpm_gui_toast_new (title, gpm_gui_window_width (GTK_WINDOW (self)));
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);
