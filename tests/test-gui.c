@@ -2980,6 +2980,47 @@ test_toast_before_layout (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+window_says_cannot_open (gpointer window)
+{
+  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text, (gpointer) "Could not open the takeout") != NULL;
+}
+
+/* A file that is no takeout: the window's title names what it shows again
+ * (the welcome page, or the takeout open before), not the file that failed */
+static void
+test_failed_open_keeps_title (void)
+{
+  g_autofree char *bad = g_build_filename (tmp_dir, "not-a-takeout.zip", NULL);
+  const char *bad_paths[] = { bad, NULL };
+  const char *paths[] = { takeout_dir, NULL };
+  GpmWindow *window;
+
+  g_assert_true (g_file_set_contents (bad, "not a zip", -1, NULL));
+
+  /* Nothing shown before */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
+  g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "welcome");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A takeout shown before */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "Takeout");
+  g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
+  g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "Takeout");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (bad);
+}
+
 /* The post editor's count groups its numbers as the language writes them,
  * even where the locale has no grouping (the tests' C locale, a desktop or
  * sandbox without the user's locale): "65535" stood among words */
@@ -3086,6 +3127,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/narrow-keyboard-panes", test_narrow_keyboard_panes);
   gpm_test_gui_add_func ("/gui/problems-copy", test_problems_copy);
   gpm_test_gui_add_func ("/gui/toast-before-layout", test_toast_before_layout);
+  gpm_test_gui_add_func ("/gui/failed-open-keeps-title", test_failed_open_keeps_title);
 
   ret = gpm_test_gui_run ();
 

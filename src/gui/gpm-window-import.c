@@ -304,6 +304,9 @@ import_done_cb (GObject      *object,
         }
       gtk_stack_set_visible_child_name (self->main_stack,
                                         self->shown_import != NULL ? "review" : "welcome");
+      /* and the name of what is shown again, not of what failed */
+      adw_window_title_set_subtitle (self->window_title,
+                                     g_object_get_data (G_OBJECT (self->window_title), "gpm-shown-subtitle"));
       /* resuming at login, the takeout's disk not there yet: wait for it */
       if (_gpm_window_background_import_failed (self))
         return;
@@ -316,6 +319,8 @@ import_done_cb (GObject      *object,
     }
 
   g_set_object (&self->shown_import, import);
+  g_object_set_data_full (G_OBJECT (self->window_title), "gpm-shown-subtitle",
+                          g_strdup (adw_window_title_get_subtitle (self->window_title)), g_free);
   _gpm_window_set_state_journal (self, NULL);
   remember_recent (self, (const char * const *) self->import_paths);
 
