@@ -3021,6 +3021,34 @@ test_failed_open_keeps_title (void)
   g_unlink (bad);
 }
 
+/* The post editor opens with the focus in the text, at its start: typing
+ * went nowhere (the focus was on Cancel) */
+static void
+test_editor_focus (void)
+{
+  GpmPostEditor *editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  focus = gtk_window_get_focus (GTK_WINDOW (editor));
+  g_assert_true (GTK_IS_TEXT_VIEW (focus));
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+    GtkTextIter cursor;
+
+    gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+    g_assert_true (gtk_text_iter_is_start (&cursor));
+    gtk_text_buffer_insert_at_cursor (buffer, "Edited: ", -1);
+  }
+  {
+    g_autofree char *text = gpm_post_editor_dup_text (editor);
+
+    g_assert_cmpstr (text, ==, "Edited: A post's words");
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
 /* The post editor's count groups its numbers as the language writes them,
  * even where the locale has no grouping (the tests' C locale, a desktop or
  * sandbox without the user's locale): "65535" stood among words */
@@ -3128,6 +3156,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/problems-copy", test_problems_copy);
   gpm_test_gui_add_func ("/gui/toast-before-layout", test_toast_before_layout);
   gpm_test_gui_add_func ("/gui/failed-open-keeps-title", test_failed_open_keeps_title);
+  gpm_test_gui_add_func ("/gui/editor-focus", test_editor_focus);
 
   ret = gpm_test_gui_run ();
 

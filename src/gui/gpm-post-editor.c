@@ -235,5 +235,14 @@ gpm_post_editor_new (GtkWindow  *parent,
   self->converted = g_strdup (converted);
   gpm_post_editor_set_text (self, text != NULL ? text : converted);
   buffer_changed_cb (self);
+  /* Typing goes into the text at once, from its start (the focus was on
+   * Cancel, the first widget) */
+  {
+    GtkTextIter start;
+
+    gtk_text_buffer_get_start_iter (self->buffer, &start);
+    gtk_text_buffer_place_cursor (self->buffer, &start);
+  }
+  gtk_window_set_focus (GTK_WINDOW (self), self->text_view);
   return self;
 }
