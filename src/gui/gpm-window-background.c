@@ -18,6 +18,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
+#include "gpm-util.h"
 #include "gpm-window-private.h"
 
 static GpmApplication *
@@ -53,6 +54,8 @@ update_notification (GpmWindow *self)
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
   gboolean paused;
   guint wid = window_id (self);
 
@@ -63,9 +66,10 @@ update_notification (GpmWindow *self)
 
   paused = g_strcmp0 (gpm_migrate_page_get_status (page), "paused") == 0;
   title = g_strdup_printf (_("Moving your posts to %s"), page->pod != NULL ? gpm_pod_get_display_name (page->pod) : "");
+  done = gpm_format_count (gpm_migrator_get_n_done (migrator));
+  total = gpm_format_count (gpm_migrator_get_n_total (migrator));
   /* Translators: "12 of 1,500 posted" */
-  g_string_append_printf (body, _("%'u of %'u posted"),
-                          gpm_migrator_get_n_done (migrator), gpm_migrator_get_n_total (migrator));
+  g_string_append_printf (body, _("%s of %s posted"), done, total);
   if (paused)
     g_string_append_printf (body, " · %s", _("paused"));
   else if (self->next_post_at > g_get_monotonic_time ())
