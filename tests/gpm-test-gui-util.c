@@ -563,7 +563,9 @@ collect_mnemonics (GtkWidget  *widget,
       if (keyval != GDK_KEY_VoidSymbol)
         {
           other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
-          if (other != NULL)
+          /* (one response twice: AdwMessageDialog keeps its buttons in a
+           * row and in a column, and may map both) */
+          if (other != NULL && !g_str_equal (other, text))
             {
               g_test_message ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
               g_test_fail_printf ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);

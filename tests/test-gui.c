@@ -2826,6 +2826,21 @@ test_mnemonics_unique (void)
 
       assert_dialog_mnemonics (GTK_WINDOW (gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words")),
                                "post editor");
+      /* its question when closed with the text changed */
+      {
+        GpmPostEditor *editor = gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words");
+        GtkWindow *question;
+
+        gtk_window_present (GTK_WINDOW (editor));
+        gpm_post_editor_set_text (editor, "Changed");
+        gtk_window_close (GTK_WINDOW (editor));
+        question = gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+        g_assert_nonnull (question);
+        g_assert_true (gpm_test_gui_wait (is_allocated, question, 10));
+        gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (question), "discard the changes?");
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "keep");
+        gtk_window_destroy (GTK_WINDOW (editor));
+      }
       g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A.json", "Not a post"));
       assert_dialog_mnemonics (GTK_WINDOW (gpm_problems_dialog_new (GTK_WINDOW (window), problems)), "problems");
       assert_dialog_mnemonics (GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window))), "preferences");
@@ -3049,6 +3064,55 @@ test_editor_focus (void)
   gtk_window_destroy (GTK_WINDOW (editor));
 }
 
+static gboolean
+editor_gone (gpointer weak)
+{
+  return *(gpointer *) weak == NULL;
+}
+
+/* Closing the post editor (Cancel, Escape, its close button) with the text
+ * changed asks first; "Keep Editing" keeps it open, "Discard" closes it.
+ * Unchanged, it closes at once. (A stray Escape lost an edit silently.) */
+static void
+test_editor_discard_asks (void)
+{
+  GpmPostEditor *editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  gpointer weak = editor;
+  AdwMessageDialog *dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  gpm_post_editor_set_text (editor, "My own words");
+
+  gtk_window_close (GTK_WINDOW (editor));
+  g_assert_nonnull (weak);
+  dialog = (AdwMessageDialog *) gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (editor));
+  /* (the dialog closes itself on a response) */
+  adw_message_dialog_response (dialog, "keep");
+  g_assert_nonnull (weak);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  gtk_window_close (GTK_WINDOW (editor));
+  dialog = (AdwMessageDialog *) gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  g_assert_true (gpm_test_gui_wait (editor_gone, &weak, 10));
+
+  /* Unchanged (or changed back): closed at once */
+  editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  weak = editor;
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  gtk_window_present (GTK_WINDOW (editor));
+  gpm_post_editor_set_text (editor, "Other words");
+  gpm_post_editor_set_text (editor, "A post's words");
+  gtk_window_close (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (editor_gone, &weak, 10));
+  g_assert_null (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
 /* The post editor's count groups its numbers as the language writes them,
  * even where the locale has no grouping (the tests' C locale, a desktop or
  * sandbox without the user's locale): "65535" stood among words */
@@ -3157,6 +3221,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/toast-before-layout", test_toast_before_layout);
   gpm_test_gui_add_func ("/gui/failed-open-keeps-title", test_failed_open_keeps_title);
   gpm_test_gui_add_func ("/gui/editor-focus", test_editor_focus);
+  gpm_test_gui_add_func ("/gui/editor-discard-asks", test_editor_discard_asks);
 
   ret = gpm_test_gui_run ();
 
