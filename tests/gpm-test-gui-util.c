@@ -519,12 +519,20 @@ gpm_test_gui_widget_has_text (GtkWidget *widget,
                               gpointer   text)
 {
   const char *label = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *seen = NULL;
 
   if (GTK_IS_LABEL (widget))
     label = gtk_label_get_label (GTK_LABEL (widget));
   else if (GTK_IS_BUTTON (widget))
     label = gtk_button_get_label (GTK_BUTTON (widget));
-  return label != NULL && strstr (label, text) != NULL;
+  if (label == NULL)
+    return FALSE;
+  /* as it reads: without the zero-width spaces where a name may break
+   * (gpm_gui_label_keep_name()) */
+  parts = g_strsplit (label, "\u200b", -1);
+  seen = g_strjoinv ("", parts);
+  return strstr (seen, text) != NULL;
 }
 
 GpmPost *
@@ -537,4 +545,72 @@ gpm_test_gui_post_with (GpmWindow  *window,
     if (g_str_equal (gpm_post_get_content (g_ptr_array_index (all, i)), content))
       return g_ptr_array_index (all, i);
   g_assert_not_reached ();
+}
+
+static void
+collect_mnemonics (GtkWidget  *widget,
+                   GHashTable *seen,
+                   const char *what)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)))
+    {
+      guint keyval = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+      const char *other;
+
+      if (keyval != GDK_KEY_VoidSymbol)
+        {
+          other = g_hash_table_lookup (seen, GUINT_TO_POINTER (keyval));
+          /* (one response twice: AdwMessageDialog keeps its buttons in a
+           * row and in a column, and may map both) */
+          if (other != NULL && !g_str_equal (other, text))
+            {
+              g_test_message ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+              g_test_fail_printf ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+            }
+          g_hash_table_insert (seen, GUINT_TO_POINTER (keyval), (gpointer) text);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_mnemonics (child, seen, what);
+}
+
+void
+gpm_test_gui_assert_mnemonics_unique (GtkWidget  *root,
+                                      const char *what)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  collect_mnemonics (root, seen, what);
+  g_test_message ("LANGUAGE=%s, %s: %u mnemonics", g_getenv ("LANGUAGE"), what, g_hash_table_size (seen));
+}
+
+void
+gpm_test_gui_assert_labels_mnemonics_unique (const char * const *labels,
+                                             const char         *what)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      const char *text = g_dgettext (GETTEXT_PACKAGE, labels[i]);
+      const char *mark = text;
+      gunichar c;
+      const char *other;
+
+      /* the first '_' not doubled marks the next character */
+      while ((mark = strchr (mark, '_')) != NULL && mark[1] == '_')
+        mark += 2;
+      g_assert_nonnull (mark);
+      c = g_unichar_tolower (g_utf8_get_char (mark + 1));
+      other = g_hash_table_lookup (seen, GUINT_TO_POINTER (c));
+      if (other != NULL)
+        {
+          g_test_message ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+          g_test_fail_printf ("LANGUAGE=%s, %s: “%s” and “%s” have the same mnemonic", g_getenv ("LANGUAGE"), what, other, text);
+        }
+      g_hash_table_insert (seen, GUINT_TO_POINTER (c), (gpointer) text);
+    }
 }

@@ -122,7 +122,8 @@ GtkWidget      *gpm_test_gui_find_widget (GtkWidget          *widget,
                                           GpmTestWidgetMatch  match,
                                           gpointer            data);
 /* Matches for it: a widget of the GType in GSIZE_TO_POINTER (type); a label
- * or button whose text contains the string @data. */
+ * or button whose text contains the string @data (zero-width spaces in it
+ * ignored). */
 gboolean        gpm_test_gui_widget_is_type  (GtkWidget *widget,
                                               gpointer   type);
 gboolean        gpm_test_gui_widget_has_text (GtkWidget *widget,
@@ -139,5 +140,15 @@ void            gpm_test_gui_set_language (const char *language);
 
 /* Deletes @path and everything below it (a test's temporary folder). */
 void            gpm_test_rm_rf            (const char *path);
+
+/* Fails, naming both, when two labels shown (mapped) under @root have the
+ * same mnemonic: Alt and the letter then only moves the focus between them
+ * instead of pressing the one meant. @what says where, for the message. */
+void            gpm_test_gui_assert_mnemonics_unique (GtkWidget  *root,
+                                                      const char *what);
+/* The same for labels that can be shown together ("_Pause", "S_top"):
+ * translated in the text domain's current language. */
+void            gpm_test_gui_assert_labels_mnemonics_unique (const char * const *labels,
+                                                             const char         *what);
 
 G_END_DECLS

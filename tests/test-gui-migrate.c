@@ -513,6 +513,18 @@ has_pod (gpointer data)
   return *(GpmPod **) data != NULL;
 }
 
+/* Whether the dialog's message is shown as an error (red), or as a note
+ * (the dialog itself need not be on screen) */
+static gboolean
+message_in_red (GpmSignInDialog *dialog)
+{
+  GtkWidget *label = gpm_test_gui_find_widget (GTK_WIDGET (dialog), FALSE, gpm_test_gui_widget_has_text,
+                                               (gpointer) gpm_sign_in_dialog_get_message (dialog));
+
+  g_assert_nonnull (label);
+  return gtk_widget_has_css_class (label, "error");
+}
+
 /* Browser (API v1) sign-in when the pod offers it; two-factor on a pod
  * without the API; messages a person understands for the usual mistakes. */
 /* "The browser" of a pod that is downgraded to 0.7 under it */
@@ -1265,6 +1277,8 @@ test_sign_in_once (void)
   gpm_sign_in_dialog_continue (dialog);
   gpm_test_gui_wait_sign_in_step (dialog, "password");
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "web browser"));
+  /* (what to do, not an error: not in red) */
+  g_assert_false (message_in_red (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A browser that cannot be opened: the link to copy, and the password */
@@ -1277,6 +1291,7 @@ test_sign_in_once (void)
   g_assert_cmpstr (gpm_sign_in_dialog_get_step (dialog), ==, "browser");
   g_assert_true (g_str_has_prefix (gpm_sign_in_dialog_get_link (dialog), url));
   g_assert_nonnull (strstr (gpm_sign_in_dialog_get_message (dialog), "Copy this link"));
+  g_assert_false (message_in_red (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -1305,6 +1320,8 @@ assert_dialog_fits (GpmSignInDialog *dialog,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
   g_assert_cmpint (min, <=, gtk_widget_get_width (GTK_WIDGET (dialog)));
   g_assert_cmpint (gtk_widget_get_width (content), <=, gtk_widget_get_width (GTK_WIDGET (parent)));
+  /* and no mnemonic twice among what the step shows */
+  gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (dialog), what);
 }
 
 static gboolean
@@ -1346,6 +1363,7 @@ test_sign_in_narrow (void)
       gpm_sign_in_dialog_set_username (dialog, user);
       gpm_sign_in_dialog_continue (dialog);
       g_assert_true (gpm_test_gui_wait (has_message, dialog, 60));
+      g_assert_true (message_in_red (dialog));
       assert_dialog_fits (dialog, parent, "address, pod unreachable");
 
       /* The browser way with no browser: the link to copy, the password way */

@@ -17,6 +17,7 @@
 #include <libsoup/soup.h>
 
 #include <glib/gstdio.h>
+#include <libintl.h>
 
 #include "gpm-application.h"
 #include "gpm-button-row.h"
@@ -2385,6 +2386,9 @@ test_preview_long_post (void)
   /* the whole text, each paragraph once */
   g_assert_null (strstr (last + 1, "Paragraph 199:"));
   g_assert_nonnull (strstr (gpm_preview_get_html (wait.preview), "class=\"comments\""));
+  /* the warning says so, its numbers grouped as the editor's count (the
+   * tests' C locale has no grouping: "65535" it said) */
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (wait.preview), "characters long; diaspora* takes at most 65,535."));
 
   g_signal_handlers_disconnect_by_data (wait.preview, &wait);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -2654,6 +2658,624 @@ test_dialogs_narrow (void)
   }
 }
 
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+string_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The problems dialog's Copy puts the list on the clipboard and says so (it
+ * gave no sign that anything happened) */
+static void
+test_problems_copy (void)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  GpmProblemsDialog *dialog;
+  g_autofree char *text = NULL;
+
+  g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A.json", "Not a post"));
+  g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180102 - B.json", "Cut short"));
+  gtk_window_present (parent);
+  dialog = gpm_problems_dialog_new (parent, problems);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  g_assert_null (find_visible_text (GTK_WIDGET (dialog), "List copied"));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "problems.copy", NULL);
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (dialog)), NULL, clipboard_read_cb, &text);
+  g_assert_true (gpm_test_gui_wait (string_set, &text, 10));
+  g_assert_nonnull (strstr (text, "20180101 - A.json"));
+  g_assert_nonnull (strstr (text, "20180102 - B.json"));
+  {
+    gpointer args[2] = { dialog, (gpointer) "List copied" };
+
+    g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (parent);
+}
+
+/* A narrow window: Alt+Left and Alt+Right go back and on between the
+ * audiences, the posts and the preview (only Alt+Left did; on was the
+ * header's arrow or the mouse), and the shortcuts window says so */
+static gboolean
+leaflet_folded (gpointer leaflet)
+{
+  return adw_leaflet_get_folded (leaflet);
+}
+
+/* Whether the shortcuts window lists a shortcut whose @property ("accelerator",
+ * "action-name") contains @text, in any of its sections */
+static gboolean
+shortcuts_list (GtkWindow  *shortcuts,
+                const char *property,
+                const char *text)
+{
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  gboolean listed = FALSE;
+
+  g_ptr_array_add (stack, shortcuts);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+        {
+          g_autofree char *value = NULL;
+
+          g_object_get (w, property, &value, NULL);
+          listed |= value != NULL && strstr (value, text) != NULL;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  return listed;
+}
+
+/* A narrow window: Alt+Left and Alt+Right go back and on between the
+ * audiences, the posts and the preview (only Alt+Left did; on was the
+ * header's arrow or the mouse), and the shortcuts window says so. Ctrl+W
+ * closes the window, as in GNOME's apps, and is listed too. */
+static void
+test_narrow_keyboard_panes (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  const char *paths[] = { takeout_dir, NULL };
+  g_auto(GStrv) close_actions = NULL;
+  GtkWindow *shortcuts;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  g_assert_true (gpm_test_gui_wait (leaflet_folded, window->leaflet, 10));
+  g_assert_true (adw_leaflet_get_can_navigate_back (window->leaflet));
+  g_assert_true (adw_leaflet_get_can_navigate_forward (window->leaflet));
+
+  close_actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (gpm_test_gui_get_app ()), "<Control>w");
+  g_assert_true (g_strv_contains ((const char * const *) close_actions, "window.close"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+  shortcuts = gpm_test_gui_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (shortcuts_list (shortcuts, "accelerator", "<Alt>Right"));
+  g_assert_true (shortcuts_list (shortcuts, "action-name", "window.close"));
+  gtk_window_destroy (shortcuts);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A post found by a search stays selected when the search is cleared
+ * (Escape): the newest post came back in the preview, while the focus
+ * stayed on the post found */
+static void
+test_search_keeps_post (void)
+{
+  GpmWindow *window = open_test_takeout ();
+  GpmPostList *list = gpm_window_get_post_list (window);
+  GListModel *model = gpm_post_list_get_model (list);
+  GpmPost *newest = gpm_post_list_get_selected_post (list);
+  GpmPost *found;
+
+  g_assert_nonnull (newest);
+  gpm_post_list_set_search_text (list, "groundhog");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  found = gpm_post_list_get_selected_post (list);
+  g_assert_nonnull (found);
+  g_assert_true (found != newest);
+  g_assert_cmpstr (gpm_post_get_content (found), ==, "The groundhog saw its shadow.");
+
+  gpm_post_list_set_search_text (list, "");
+  gpm_test_gui_wait_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 1);
+  g_assert_true (gpm_post_list_get_selected_post (list) == found);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A damaged post's problem says what is wrong in the user's language, not
+ * in the JSON reader's English ("Zeile 1, Spalte 72: unterminated string") */
+static void
+test_problems_translated (void)
+{
+  GpmWindow *window;
+  GpmProblemsDialog *dialog;
+  const char *paths[] = { takeout_dir, NULL };
+
+  gpm_test_gui_set_language ("de");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-problems", NULL);
+  dialog = (GpmProblemsDialog *) gpm_test_gui_find_toplevel (GPM_TYPE_PROBLEMS_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (dialog), "20180909 - Broken.json"));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (dialog), "Zeichenkette nicht abgeschlossen)"));
+  g_assert_null (find_visible_text (GTK_WIDGET (dialog), "unterminated"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_gui_set_language ("C");
+}
+
+/* A label that is a bare number of four digits or more ("2400") */
+static gboolean
+is_ungrouped_number (GtkWidget *widget,
+                     gpointer   data)
+{
+  const char *text;
+
+  if (!GTK_IS_LABEL (widget))
+    return FALSE;
+  text = gtk_label_get_label (GTK_LABEL (widget));
+  return strlen (text) >= 4 && strspn (text, "0123456789") == strlen (text);
+}
+
+/* The counts a takeout of thousands of posts shows are grouped as the
+ * language writes numbers, like the editor's count: the import's, the
+ * sidebar's rows and its summary, the post list's */
+static void
+test_counts_grouped (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "grouped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  GpmGenOptions options;
+  g_autoptr(GpmGenManifest) manifest = NULL;
+  GpmWindow *window;
+  GtkWidget *bare;
+  const char *shown;
+
+  gpm_takeout_gen_options_init (&options);
+  options.n_posts = 2400;
+  options.seed = 5;
+  options.bad_cases = FALSE;
+  options.media_bytes = 0;
+  manifest = gpm_takeout_gen_write (&options, GPM_GEN_FORM_FOLDER, dir, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < manifest->paths->len; i++)
+    g_ptr_array_add (paths, g_ptr_array_index (manifest->paths, i));
+  g_ptr_array_add (paths, NULL);
+
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open_everything (window, (const char * const *) paths->pdata);
+  g_assert_cmpuint (gpm_import_get_n_posts (gpm_window_get_import (window)), ==, 2400);
+  gpm_test_gui_wait (sidebar_settled, window, 10);
+
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (gpm_window_get_sidebar (window)), "2,400 of 2,400 posts selected"));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (gpm_window_get_post_list (window)), "2,400 posts"));
+  /* the import page's count, left behind it */
+  shown = gtk_label_get_label (window->import_posts_label);
+  g_test_message ("the import said “%s”", shown);
+  g_assert_cmpstr (shown, ==, "2,400 posts found");
+  /* no row's count a bare "1234" */
+  bare = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, is_ungrouped_number, NULL);
+  if (bare != NULL)
+    g_error ("a count shown as “%s”", gtk_label_get_label (GTK_LABEL (bare)));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gpm_test_rm_rf (dir);
+}
+
+static gboolean
+preview_has_post (gpointer window)
+{
+  return gpm_preview_get_post (gpm_window_get_preview (window)) != NULL;
+}
+
+/* @dialog presented: its mnemonics none twice (destroyed after) */
+static void
+assert_dialog_mnemonics (GtkWindow  *dialog,
+                         const char *what)
+{
+  gtk_window_present (dialog);
+  g_assert_true (gpm_test_gui_wait (is_allocated, dialog, 10));
+  gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (dialog), what);
+  gtk_window_destroy (dialog);
+}
+
+/* In every language, what is on screen together has no mnemonic twice:
+ * Alt and the letter pressed the button meant, not only moved the focus
+ * between two ("On _diaspora*" and the problems' "_Details" in English,
+ * "_Migrer…" and "_Modifier le texte…" in French) */
+static void
+test_mnemonics_unique (void)
+{
+  const char *languages[] = { "C", "de", "fr" };
+  /* the run view's row as it is running, paused, ended (GpmMigratePage) */
+  const char *running[] = { "_Pause", "S_top", "_Back to Posts", NULL };
+  const char *paused[] = { "_Resume", "S_top", "_Back to Posts", NULL };
+  const char *ended[] = { "_Continue", "_Retry Failed Posts", "_Open Folder", "_Done", NULL };
+  const char *paths[] = { takeout_dir, NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_problem_unref);
+      GpmWindow *window;
+
+      gpm_test_gui_set_language (languages[i]);
+      window = gpm_window_new (gpm_test_gui_get_app ());
+      gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+      gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "welcome");
+
+      /* The review: the problems' bar (the takeout has a broken file), a
+       * post in the preview, an audience looked at ("Show Selected") */
+      g_assert_true (gpm_test_gui_drop_paths (window, paths));
+      g_assert_true (gpm_test_gui_wait_review (window));
+      gpm_test_gui_wait_list (window);
+      g_assert_true (gpm_test_gui_wait (preview_has_post, window, 30));
+      gpm_scope_sidebar_view_node (gpm_window_get_sidebar (window), find_node (window, "circles/1-aaa"));
+      gpm_test_gui_wait_list (window);
+      g_assert_true (gpm_post_list_get_viewing (gpm_window_get_post_list (window)));
+      gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "review");
+      gpm_test_gui_assert_labels_mnemonics_unique (running, "running");
+      gpm_test_gui_assert_labels_mnemonics_unique (paused, "paused");
+      gpm_test_gui_assert_labels_mnemonics_unique (ended, "ended");
+      /* with the offer to continue a migration (gpm-window-migration.c) */
+      {
+        AdwToast *toast = gpm_gui_toast_new ("Continue?", gtk_widget_get_width (GTK_WIDGET (window)));
+        gpointer args[2] = { window, (gpointer) "Continue?" };
+
+        adw_toast_set_button_label (toast, g_dgettext (GETTEXT_PACKAGE, "_Continue"));
+        adw_toast_set_timeout (toast, 0);
+        adw_toast_overlay_add_toast (window->toast_overlay, toast);
+        g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+        gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (window), "review and the offer to continue");
+      }
+
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words")),
+                               "post editor");
+      /* its question when closed with the text changed */
+      {
+        GpmPostEditor *editor = gpm_post_editor_new (GTK_WINDOW (window), NULL, "A post's words");
+        GtkWindow *question;
+
+        gtk_window_present (GTK_WINDOW (editor));
+        gpm_post_editor_set_text (editor, "Changed");
+        gtk_window_close (GTK_WINDOW (editor));
+        question = gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+        g_assert_nonnull (question);
+        g_assert_true (gpm_test_gui_wait (is_allocated, question, 10));
+        gpm_test_gui_assert_mnemonics_unique (GTK_WIDGET (question), "discard the changes?");
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "keep");
+        gtk_window_destroy (GTK_WINDOW (editor));
+      }
+      g_ptr_array_add (problems, gpm_problem_new ("Takeout/Google+ Stream/Posts/20180101 - A.json", "Not a post"));
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_problems_dialog_new (GTK_WINDOW (window), problems)), "problems");
+      assert_dialog_mnemonics (GTK_WINDOW (gpm_preferences_window_new (GTK_WINDOW (window))), "preferences");
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
+/* args: the window, a text its toast's label says without the zero-width
+ * spaces where a name may break */
+static GtkWidget *
+find_toast_label (GtkWidget  *widget,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_width (widget) > 0)
+    {
+      g_auto(GStrv) parts = g_strsplit (gtk_label_get_label (GTK_LABEL (widget)), "\u200b", -1);
+      g_autofree char *plain = g_strjoinv ("", parts);
+
+      if (g_str_equal (plain, text))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toast_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+toast_label_shown (gpointer data)
+{
+  gpointer *args = data;
+
+  return find_toast_label (args[0], args[1]) != NULL;
+}
+
+/* A toast naming a long account in German in a window 400 px wide: its
+ * lines break between words, and within the name only before its '@' or a
+ * dot ("verylongusername.with.dots@pod.example.org" was cut mid-word); a
+ * short name moves to the next line whole; the toast stays in the window */
+static void
+test_toast_name_narrow (void)
+{
+  const char *names[] = { "verylongusername.with.dots@pod.example.org", "alice@pod.example" };
+
+  gpm_test_gui_set_language ("de");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+      g_autofree char *text = g_strdup_printf (dngettext (GETTEXT_PACKAGE,
+                                                          "Your migration to %s is complete: the %u post you chose is there.",
+                                                          "Your migration to %s is complete: all %u posts you chose are there.",
+                                                          16),
+                                               names[i], 16);
+      gpointer args[2];
+      GtkWidget *label, *toast;
+      PangoLayout *layout;
+      const char *shown;
+      graphene_rect_t bounds;
+      AdwToast *adw_toast;
+      GSList *lines;
+      guint n_in_name = 0;
+      const char *name_at;
+      gsize name_start, name_end;
+
+      /* (translated: German's longer words) */
+      g_assert_true (g_str_has_prefix (text, "Ihre "));
+      gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gpm_test_gui_wait (is_allocated, window, 10));
+      /* as the window says a migration is complete (say_complete_once()) */
+      adw_toast = gpm_gui_toast_new (text, gtk_widget_get_width (GTK_WIDGET (window)));
+      gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (adw_toast)), names[i]);
+      adw_toast_set_timeout (adw_toast, 0);
+      adw_toast_overlay_add_toast (window->toast_overlay, adw_toast);
+      args[0] = window;
+      args[1] = text;
+      g_assert_true (gpm_test_gui_wait (toast_label_shown, args, 10));
+      label = find_toast_label (GTK_WIDGET (window), text);
+      layout = gtk_label_get_layout (GTK_LABEL (label));
+      shown = pango_layout_get_text (layout);
+      g_assert_false (pango_layout_is_ellipsized (layout));
+
+      /* where the name is in the text shown (zero-width spaces and all) */
+      name_at = strstr (shown, "verylongusername");
+      if (name_at == NULL)
+        name_at = strstr (shown, names[i]);
+      g_assert_nonnull (name_at);
+      name_start = name_at - shown;
+      name_end = name_start + strlen (names[i]) + (strlen (shown) - strlen (text));
+
+      /* every line after the first starts after a space, or before the
+       * name's '@' or a dot */
+      lines = pango_layout_get_lines_readonly (layout);
+      for (GSList *l = lines != NULL ? lines->next : NULL; l != NULL; l = l->next)
+        {
+          int start = ((PangoLayoutLine *) l->data)->start_index;
+          const char *before = g_utf8_prev_char (shown + start);
+          gunichar c = g_utf8_get_char (before);
+
+          g_autofree char *start_text = g_utf8_substring (shown + start, 0, 20);
+
+          g_test_message ("a line starts at “%s” after U+%04X", start_text, c);
+          g_assert_true (c == ' ' || (c == 0x200b && (shown[start] == '@' || shown[start] == '.')));
+          n_in_name += (gsize) start > name_start && (gsize) start < name_end;
+        }
+      g_test_message ("%s: %u lines, %u of them in the name", names[i], g_slist_length (lines), n_in_name);
+      /* the long one does not fit a line: it breaks; the short one not */
+      if (i == 0)
+        g_assert_cmpuint (n_in_name, >, 0);
+      else
+        g_assert_cmpuint (n_in_name, ==, 0);
+
+      toast = label;
+      while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+        toast = gtk_widget_get_parent (toast);
+      g_assert_nonnull (toast);
+      g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
+/* A toast added before the window is first laid out (a takeout given on
+ * the command line that cannot be opened) is as wide as the window opens,
+ * not 20 characters: it stood in a narrow column of six lines at 1100 px */
+static void
+test_toast_before_layout (void)
+{
+  GpmWindow *window = gpm_window_new (gpm_test_gui_get_app ());
+  const char *text = "Could not open the takeout: /tmp/takeout-20190301T101010Z-001.zip: cannot be read";
+  gpointer args[2] = { window, (gpointer) text };
+  GtkWidget *label;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  /* (shown, not laid out yet: the main loop has not run) */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, 0);
+  gpm_window_add_toast (window, text);
+  g_assert_true (gpm_test_gui_wait (toast_shown, args, 10));
+  label = gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, has_toast_label, (gpointer) text);
+  g_test_message ("the toast's text %d px wide, at most %d characters, on %d lines", gtk_widget_get_width (label),
+                  gtk_label_get_max_width_chars (GTK_LABEL (label)),
+                  pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label))), <=, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+window_says_cannot_open (gpointer window)
+{
+  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text, (gpointer) "Could not open the takeout") != NULL;
+}
+
+/* A file that is no takeout: the window's title names what it shows again
+ * (the welcome page, or the takeout open before), not the file that failed */
+static void
+test_failed_open_keeps_title (void)
+{
+  g_autofree char *bad = g_build_filename (tmp_dir, "not-a-takeout.zip", NULL);
+  const char *bad_paths[] = { bad, NULL };
+  const char *paths[] = { takeout_dir, NULL };
+  GpmWindow *window;
+
+  g_assert_true (g_file_set_contents (bad, "not a zip", -1, NULL));
+
+  /* Nothing shown before */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
+  g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "welcome");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A takeout shown before */
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gpm_test_gui_drop_paths (window, paths));
+  g_assert_true (gpm_test_gui_wait_review (window));
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "Takeout");
+  g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
+  g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_cmpstr (gpm_window_get_page (window), ==, "review");
+  g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "Takeout");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (bad);
+}
+
+/* The post editor opens with the focus in the text, at its start: typing
+ * went nowhere (the focus was on Cancel) */
+static void
+test_editor_focus (void)
+{
+  GpmPostEditor *editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  focus = gtk_window_get_focus (GTK_WINDOW (editor));
+  g_assert_true (GTK_IS_TEXT_VIEW (focus));
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+    GtkTextIter cursor;
+
+    gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+    g_assert_true (gtk_text_iter_is_start (&cursor));
+    gtk_text_buffer_insert_at_cursor (buffer, "Edited: ", -1);
+  }
+  {
+    g_autofree char *text = gpm_post_editor_dup_text (editor);
+
+    g_assert_cmpstr (text, ==, "Edited: A post's words");
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+static gboolean
+editor_gone (gpointer weak)
+{
+  return *(gpointer *) weak == NULL;
+}
+
+/* Closing the post editor (Cancel, Escape, its close button) with the text
+ * changed asks first; "Keep Editing" keeps it open, "Discard" closes it.
+ * Unchanged, it closes at once. (A stray Escape lost an edit silently.) */
+static void
+test_editor_discard_asks (void)
+{
+  GpmPostEditor *editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  gpointer weak = editor;
+  AdwMessageDialog *dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  gpm_post_editor_set_text (editor, "My own words");
+
+  gtk_window_close (GTK_WINDOW (editor));
+  g_assert_nonnull (weak);
+  dialog = (AdwMessageDialog *) gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (editor));
+  /* (the dialog closes itself on a response) */
+  adw_message_dialog_response (dialog, "keep");
+  g_assert_nonnull (weak);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (editor)));
+
+  gtk_window_close (GTK_WINDOW (editor));
+  dialog = (AdwMessageDialog *) gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "discard");
+  g_assert_true (gpm_test_gui_wait (editor_gone, &weak, 10));
+
+  /* Unchanged (or changed back): closed at once */
+  editor = gpm_post_editor_new (NULL, NULL, "A post's words");
+  weak = editor;
+  g_object_add_weak_pointer (G_OBJECT (editor), &weak);
+  gtk_window_present (GTK_WINDOW (editor));
+  gpm_post_editor_set_text (editor, "Other words");
+  gpm_post_editor_set_text (editor, "A post's words");
+  gtk_window_close (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (editor_gone, &weak, 10));
+  g_assert_null (gpm_test_gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+/* The post editor's count groups its numbers as the language writes them,
+ * even where the locale has no grouping (the tests' C locale, a desktop or
+ * sandbox without the user's locale): "65535" stood among words */
+static void
+test_editor_count_grouped (void)
+{
+  struct { const char *language, *count; } cases[] = {
+    { "C", "1,234 of 65,535 characters" },
+    { "de", "1.234 von 65.535 Zeichen" },
+    { "fr", "1\u202f234 caractères sur 65\u202f535" },
+  };
+  g_autofree char *words = g_strnfill (1234, 'w');
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GpmPostEditor *editor;
+
+      gpm_test_gui_set_language (cases[i].language);
+      editor = gpm_post_editor_new (NULL, NULL, words);
+      gtk_window_present (GTK_WINDOW (editor));
+      g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+      g_test_message ("LANGUAGE=%s: expecting “%s”", cases[i].language, cases[i].count);
+      g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), cases[i].count));
+      gtk_window_destroy (GTK_WINDOW (editor));
+    }
+  gpm_test_gui_set_language ("C");
+}
+
 /* The renderer is chosen (an environment variable set) before GTK starts
  * and before any thread but the one JavaScriptCore's library starts when it
  * is loaded: the GL driver is asked in a child process. */
@@ -2725,6 +3347,18 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/preview-long-post", test_preview_long_post);
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
+  gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
+  gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
+  gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
+  gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
+  gpm_test_gui_add_func ("/gui/problems-translated", test_problems_translated);
+  gpm_test_gui_add_func ("/gui/search-keeps-post", test_search_keeps_post);
+  gpm_test_gui_add_func ("/gui/narrow-keyboard-panes", test_narrow_keyboard_panes);
+  gpm_test_gui_add_func ("/gui/problems-copy", test_problems_copy);
+  gpm_test_gui_add_func ("/gui/toast-before-layout", test_toast_before_layout);
+  gpm_test_gui_add_func ("/gui/failed-open-keeps-title", test_failed_open_keeps_title);
+  gpm_test_gui_add_func ("/gui/editor-focus", test_editor_focus);
+  gpm_test_gui_add_func ("/gui/editor-discard-asks", test_editor_discard_asks);
 
   ret = gpm_test_gui_run ();
 

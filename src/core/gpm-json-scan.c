@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "gpm-json-scan"
 
+#include "config.h"
+
 #include "gpm-json-scan.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -169,7 +172,7 @@ scan_string (Scanner *s)
 
       s->p = p;
       if (p >= s->end)
-        return fail (s, "unterminated string");
+        return fail (s, N_("unterminated string"));
       if (*p == '"')
         {
           s->p++;
@@ -184,10 +187,10 @@ scan_string (Scanner *s)
           continue;
         }
       if (*p < 0x20)
-        return fail (s, "control character in a string");
+        return fail (s, N_("control character in a string"));
       /* backslash */
       if (p + 1 >= s->end)
-        return fail (s, "unterminated string");
+        return fail (s, N_("unterminated string"));
       switch (p[1])
         {
         case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
@@ -197,13 +200,13 @@ scan_string (Scanner *s)
           if (p + 6 > s->end || !is_hex (p[2]) || !is_hex (p[3]) || !is_hex (p[4]) || !is_hex (p[5]))
             {
               s->p = p;
-              return fail (s, "bad \\u escape in a string");
+              return fail (s, N_("bad \\u escape in a string"));
             }
           s->p = p + 6;
           break;
         default:
           s->p = p;
-          return fail (s, "bad escape in a string");
+          return fail (s, N_("bad escape in a string"));
         }
     }
 }
@@ -218,7 +221,7 @@ scan_number (Scanner *s)
   if (p >= s->end || !g_ascii_isdigit (*p))
     {
       s->p = p;
-      return fail (s, "bad number");
+      return fail (s, N_("bad number"));
     }
   if (*p == '0')
     p++;
@@ -231,7 +234,7 @@ scan_number (Scanner *s)
       if (p >= s->end || !g_ascii_isdigit (*p))
         {
           s->p = p;
-          return fail (s, "bad number");
+          return fail (s, N_("bad number"));
         }
       while (p < s->end && g_ascii_isdigit (*p))
         p++;
@@ -244,7 +247,7 @@ scan_number (Scanner *s)
       if (p >= s->end || !g_ascii_isdigit (*p))
         {
           s->p = p;
-          return fail (s, "bad number");
+          return fail (s, N_("bad number"));
         }
       while (p < s->end && g_ascii_isdigit (*p))
         p++;
@@ -258,7 +261,7 @@ scan_literal (Scanner *s, const char *word)
 {
   gsize n = strlen (word);
   if ((gsize) (s->end - s->p) < n || memcmp (s->p, word, n) != 0)
-    return fail (s, "unexpected character");
+    return fail (s, N_("unexpected character"));
   s->p += n;
   return TRUE;
 }
@@ -271,7 +274,7 @@ scan_array (Scanner *s, guint *n_elements)
   guint n = 0;
 
   if (++s->depth > MAX_DEPTH)
-    return fail (s, "nested too deeply");
+    return fail (s, N_("nested too deeply"));
   s->p++;
   skip_ws (s);
   if (s->p < s->end && *s->p == ']')
@@ -291,7 +294,7 @@ scan_array (Scanner *s, guint *n_elements)
         return FALSE;
       n++;
       skip_ws (s);
-      if (!next_or_close (s, ']', "unterminated array", "expected ',' or ']'", &closed))
+      if (!next_or_close (s, ']', N_("unterminated array"), N_("expected ',' or ']'"), &closed))
         return FALSE;
       if (closed)
         break;
@@ -306,7 +309,7 @@ static gboolean
 scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
 {
   if (++s->depth > MAX_DEPTH)
-    return fail (s, "nested too deeply");
+    return fail (s, N_("nested too deeply"));
   s->p++;
   skip_ws (s);
   if (s->p < s->end && *s->p == '}')
@@ -323,16 +326,16 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
 
       skip_ws (s);
       if (s->p >= s->end)
-        return fail (s, "unterminated object");
+        return fail (s, N_("unterminated object"));
       if (*s->p != '"')
-        return fail (s, "expected a member name");
+        return fail (s, N_("expected a member name"));
       key_start = s->p;
       if (!scan_string (s))
         return FALSE;
       key_end = s->p - 1;  /* its closing quote */
       skip_ws (s);
       if (s->p >= s->end || *s->p != ':')
-        return fail (s, "expected ':'");
+        return fail (s, N_("expected ':'"));
       s->p++;
       skip_ws (s);
       member.value = (const char *) s->p;
@@ -364,7 +367,7 @@ scan_object (Scanner *s, GpmJsonMemberFunc func, gpointer user_data)
           func (&member, user_data);
         }
       skip_ws (s);
-      if (!next_or_close (s, '}', "unterminated object", "expected ',' or '}'", &closed))
+      if (!next_or_close (s, '}', N_("unterminated object"), N_("expected ',' or '}'"), &closed))
         return FALSE;
       if (closed)
         break;
@@ -378,7 +381,7 @@ scan_value (Scanner *s, guint *n_elements)
 {
   *n_elements = 0;
   if (s->p >= s->end)
-    return fail (s, "unexpected end of data");
+    return fail (s, N_("unexpected end of data"));
   switch (*s->p)
     {
     case '{':
@@ -396,7 +399,7 @@ scan_value (Scanner *s, guint *n_elements)
     default:
       if (*s->p == '-' || g_ascii_isdigit (*s->p))
         return scan_number (s);
-      return fail (s, "unexpected character");
+      return fail (s, N_("unexpected character"));
     }
 }
 
@@ -453,7 +456,7 @@ gpm_json_scan_object (const char        *data,
     {
       skip_ws (&s);
       if (s.p < s.end)
-        ok = fail (&s, "unexpected data after the end");
+        ok = fail (&s, N_("unexpected data after the end"));
     }
   if (!ok)
     {
@@ -614,7 +617,7 @@ build_object (Scanner *s)
 
   if (++s->depth > MAX_DEPTH)
     {
-      fail (s, "nested too deeply");
+      fail (s, N_("nested too deeply"));
       return NULL;
     }
   s->p++;
@@ -631,7 +634,7 @@ build_object (Scanner *s)
         skip_ws (s);
         if (s->p >= s->end || *s->p != '"')
           {
-            fail (s, s->p >= s->end ? "unterminated object" : "expected a member name");
+            fail (s, s->p >= s->end ? N_("unterminated object") : N_("expected a member name"));
             return NULL;
           }
         key = build_string (s);
@@ -640,7 +643,7 @@ build_object (Scanner *s)
         skip_ws (s);
         if (s->p >= s->end || *s->p != ':')
           {
-            fail (s, "expected ':'");
+            fail (s, N_("expected ':'"));
             return NULL;
           }
         s->p++;
@@ -650,7 +653,7 @@ build_object (Scanner *s)
           return NULL;
         json_object_set_member (object, key, value);  /* the last of equal names wins */
         skip_ws (s);
-        if (!next_or_close (s, '}', "unterminated object", "expected ',' or '}'", &closed))
+        if (!next_or_close (s, '}', N_("unterminated object"), N_("expected ',' or '}'"), &closed))
           return NULL;
         if (closed)
           break;
@@ -666,7 +669,7 @@ build_array (Scanner *s)
 
   if (++s->depth > MAX_DEPTH)
     {
-      fail (s, "nested too deeply");
+      fail (s, N_("nested too deeply"));
       return NULL;
     }
   s->p++;
@@ -685,7 +688,7 @@ build_array (Scanner *s)
           return NULL;
         json_array_add_element (array, value);
         skip_ws (s);
-        if (!next_or_close (s, ']', "unterminated array", "expected ',' or ']'", &closed))
+        if (!next_or_close (s, ']', N_("unterminated array"), N_("expected ',' or ']'"), &closed))
           return NULL;
         if (closed)
           break;
@@ -729,7 +732,7 @@ build_value (Scanner *s)
 {
   if (s->p >= s->end)
     {
-      fail (s, "unexpected end of data");
+      fail (s, N_("unexpected end of data"));
       return NULL;
     }
   switch (*s->p)
@@ -758,7 +761,7 @@ build_value (Scanner *s)
     default:
       if (*s->p == '-' || g_ascii_isdigit (*s->p))
         return build_number (s);
-      fail (s, "unexpected character");
+      fail (s, N_("unexpected character"));
       return NULL;
     }
 }
@@ -781,7 +784,7 @@ gpm_json_parse (const char  *data,
       skip_ws (&s);
       if (s.p < s.end)
         {
-          fail (&s, "unexpected data after the end");
+          fail (&s, N_("unexpected data after the end"));
           g_clear_pointer (&root, json_node_unref);
         }
     }

@@ -37,7 +37,8 @@ typedef void (*GpmJsonMemberFunc) (const GpmJsonMember *member,
 
 /* Scans @data (not necessarily NUL-terminated), checking the syntax and that
  * every string is UTF-8. On a syntax error, @error_line/@error_column
- * (1-based) and @error_what say where and what (a static string). */
+ * (1-based) and @error_what say where and what (a static string in English,
+ * marked for translation: translate it where it is shown). */
 GpmJsonScanResult gpm_json_scan_object (const char        *data,
                                         gsize              length,
                                         GpmJsonMemberFunc  func,

@@ -415,7 +415,7 @@ gpm_post_new_indexed (const char  *entry_name,
         }
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_SYNTAX,
                    _("the file is damaged or cut short (line %u, column %u: %s)"),
-                   line, column, what);
+                   line, column, _(what));
       return NULL;
     case GPM_JSON_SCAN_NOT_OBJECT:
       g_set_error (error, GPM_POST_ERROR, GPM_POST_ERROR_NOT_A_POST, _("the file is not a Google+ post"));

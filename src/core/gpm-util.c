@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <langinfo.h>
 #include <string.h>
 
 #include "gpm-diaspora.h"
@@ -246,4 +247,36 @@ gpm_escape_long_hashtags (const char *text, guint *n_escaped, glong *longest)
   if (longest)
     *longest = lt.longest;
   return out;
+}
+
+char *
+gpm_format_count (guint64 n)
+{
+  const char *locale_sep = nl_langinfo (THOUSEP);
+  g_autofree char *digits = NULL;
+  const char *sep;
+  GString *out;
+  gsize len;
+
+  /* The locale's own grouping, whatever it is (libc knows Indian "1,00,000") */
+  if (locale_sep != NULL && *locale_sep != '\0')
+    return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+
+  /* A locale with none (C.UTF-8: a desktop or a sandbox without the
+   * user's locale installed) gave "65535" among words that group it:
+   * then the separator of the language the words are in, by threes */
+  digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  /* Translators: the thousands separator in numbers ("65,535"), used only
+   * where the computer's settings give none: "." in German, a narrow
+   * no-break space (U+202F) in French */
+  sep = C_("thousands separator", ",");
+  len = strlen (digits);
+  out = g_string_sized_new (len + len / 3 * strlen (sep));
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
 }

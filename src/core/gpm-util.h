@@ -75,4 +75,10 @@ char *gpm_escape_long_hashtags (const char *text,
                                 guint      *n_escaped,
                                 glong      *longest);
 
+/* @n as the user's locale writes it, grouped by its thousands separator
+ * ("65,535", "65.535"); where the locale has none (the C locale), by the
+ * separator of the language the app speaks: as numbers in the app's
+ * sentences are shown ("%s of %s characters"). */
+char *gpm_format_count (guint64 n);
+
 G_END_DECLS

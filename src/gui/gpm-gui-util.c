@@ -8,6 +8,7 @@
 
 #include "gpm-gui-util.h"
 #include "gpm-pod.h"
+#include "gpm-util.h"
 
 /* @post's creation time in local time as @format says, or "No date". */
 static char *
@@ -159,9 +160,14 @@ gpm_gui_error_message (const GError *error)
     case GPM_POD_ERROR_RATE_LIMITED:
       return g_strdup (_("Too many attempts. The pod asks to wait a few minutes before trying again."));
     case GPM_POD_ERROR_TEXT_TOO_LONG:
-      return g_strdup_printf (_("The post is longer than the pod allows: diaspora* takes at most %'d characters, and "
-                                "a pod that stores posts in MySQL at most %'d bytes."),
-                              GPM_DIASPORA_MAX_TEXT_CHARS, GPM_DIASPORA_MAX_TEXT_BYTES);
+      {
+        g_autofree char *chars = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+        g_autofree char *bytes = gpm_format_count (GPM_DIASPORA_MAX_TEXT_BYTES);
+
+        return g_strdup_printf (_("The post is longer than the pod allows: diaspora* takes at most %s characters, and "
+                                  "a pod that stores posts in MySQL at most %s bytes."),
+                                chars, bytes);
+      }
     case GPM_POD_ERROR_SERVER:
       return g_strdup (_("The pod has a problem right now. Try again later."));
     case GPM_POD_ERROR_EXPIRED:
@@ -211,6 +217,20 @@ gpm_gui_wrap_button_label (GtkButton *button)
   gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
 }
 
+int
+gpm_gui_window_width (GtkWindow *window)
+{
+  int width = 0, height = 0;
+
+  g_return_val_if_fail (GTK_IS_WINDOW (window), 0);
+
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > 0)
+    return gtk_widget_get_width (GTK_WIDGET (window));
+  /* (GTK 4.8 writes both) */
+  gtk_window_get_default_size (window, &width, &height);
+  return MAX (width, 0);
+}
+
 AdwToast *
 gpm_gui_toast_new (const char *title,
                    int         width)
@@ -230,4 +250,74 @@ gpm_gui_toast_new (const char *title,
   gtk_widget_add_css_class (label, "heading");
   adw_toast_set_custom_title (toast, label);
   return toast;
+}
+
+/* A piece of a name this long fits a toast's line at 400 px (about 25
+ * characters, gpm_gui_toast_new()); a longer one is left to break anywhere
+ * rather than to push the label past the window */
+#define NAME_PIECE_MAX_CHARS 20
+
+/* [@start, @end) of @text never broken across lines */
+static void
+keep_whole (PangoAttrList *attrs,
+            const char    *text,
+            gsize          start,
+            gsize          end)
+{
+  PangoAttribute *attr;
+
+  if (g_utf8_strlen (text + start, end - start) > NAME_PIECE_MAX_CHARS)
+    return;
+  attr = pango_attr_allow_breaks_new (FALSE);
+  attr->start_index = start;
+  attr->end_index = end;
+  pango_attr_list_insert (attrs, attr);
+}
+
+void
+gpm_gui_label_keep_name (GtkLabel   *label,
+                         const char *name)
+{
+  const char *text, *at, *found;
+  g_autoptr(GString) out = NULL;
+  g_autoptr(PangoAttrList) attrs = NULL;
+  gsize name_len;
+  gboolean split;
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  if (name == NULL || *name == '\0')
+    return;
+  text = gtk_label_get_label (label);
+  name_len = strlen (name);
+  /* A name that fits a line moves to the next line whole; a longer one
+   * breaks only before its '@' and dots: before each, a zero-width space
+   * (Unicode's line breaking finds no break in "alice.b@pod.example.org"),
+   * and the pieces between kept whole */
+  split = g_utf8_strlen (name, -1) > NAME_PIECE_MAX_CHARS;
+  attrs = pango_attr_list_new ();
+  out = g_string_new (NULL);
+  for (at = text; (found = strstr (at, name)) != NULL; at = found + name_len)
+    {
+      gsize piece;
+
+      g_string_append_len (out, at, found - at);
+      piece = out->len;
+      for (const char *c = found; c < found + name_len; c++)
+        {
+          if (split && (*c == '@' || *c == '.') && c > found && c + 1 < found + name_len)
+            {
+              keep_whole (attrs, out->str, piece, out->len);
+              g_string_append (out, "\u200b");
+              piece = out->len;
+            }
+          g_string_append_c (out, *c);
+        }
+      keep_whole (attrs, out->str, piece, out->len);
+    }
+  if (at == text)
+    return;
+  g_string_append (out, at);
+  gtk_label_set_label (label, out->str);
+  gtk_label_set_attributes (label, attrs);
 }

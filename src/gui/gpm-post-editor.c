@@ -21,6 +21,8 @@ struct _GpmPostEditor
   GtkLabel      *tag_label;
   GtkWidget     *save_button;
   char          *converted;
+  char          *opened;      /* the text it opened with: unchanged, closing loses nothing */
+  gboolean       discard;     /* the changes given up: close */
 };
 
 G_DEFINE_FINAL_TYPE (GpmPostEditor, gpm_post_editor, ADW_TYPE_WINDOW)
@@ -50,14 +52,19 @@ gpm_post_editor_set_text (GpmPostEditor *self,
   gtk_text_buffer_set_text (self->buffer, text ? text : "", -1);
 }
 
-/* "1,234 of N characters", N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
+/* "1,234 of N characters" (gpm_format_count(): "65,535" even where the
+ * locale has no grouping), N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
  * refuses longer posts; and a hashtag longer than it takes (it refuses
  * those posts too), as the review will say (gpm_post_check()) */
 static void
 buffer_changed_cb (GpmPostEditor *self)
 {
   int n = gtk_text_buffer_get_char_count (self->buffer);
-  g_autofree char *text = g_strdup_printf (_("%'d of %'d characters"), n, GPM_DIASPORA_MAX_TEXT_CHARS);
+  g_autofree char *count = gpm_format_count (n);
+  g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+  /* Translators: "1,234 of 65,535 characters", the numbers grouped as the
+   * language writes them */
+  g_autofree char *text = g_strdup_printf (_("%s of %s characters"), count, max);
   g_autofree char *typed = gpm_post_editor_dup_text (self);
   g_autofree char *escaped = NULL;
   glong longest = 0;
@@ -100,7 +107,54 @@ save_clicked_cb (GpmPostEditor *self)
 static void
 cancel_clicked_cb (GpmPostEditor *self)
 {
-  gtk_window_destroy (GTK_WINDOW (self));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static gboolean
+close_idle_cb (gpointer data)
+{
+  gtk_window_close (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+discard_response_cb (GpmPostEditor *self,
+                     const char    *response)
+{
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+  self->discard = TRUE;
+  /* Once the question has gone: it is the editor's, and closing the
+   * editor within its answer left it with a parent already freed */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+/* Cancel, Escape or the window's close button with the text changed: the
+ * changes are given up only when the user says so (a stray Escape lost a
+ * long edit without a word) */
+static gboolean
+gpm_post_editor_close_request (GtkWindow *window)
+{
+  GpmPostEditor *self = GPM_POST_EDITOR (window);
+  g_autofree char *text = gpm_post_editor_dup_text (self);
+  AdwMessageDialog *dialog;
+
+  if (self->discard || g_strcmp0 (text, self->opened) == 0)
+    return GTK_WINDOW_CLASS (gpm_post_editor_parent_class)->close_request != NULL
+           && GTK_WINDOW_CLASS (gpm_post_editor_parent_class)->close_request (window);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Discard Your Changes?"),
+                                                       _("The changes to this post’s text are lost if it is closed without saving.")));
+  /* Named like its heading, for window lists and screen readers */
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Discard Your Changes?"));
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Editing"), "discard", _("_Discard"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  gpm_a11y_fix_button_names (GTK_WIDGET (dialog));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -115,6 +169,7 @@ gpm_post_editor_finalize (GObject *object)
   GpmPostEditor *self = GPM_POST_EDITOR (object);
 
   g_free (self->converted);
+  g_free (self->opened);
 
   G_OBJECT_CLASS (gpm_post_editor_parent_class)->finalize (object);
 }
@@ -124,8 +179,10 @@ gpm_post_editor_class_init (GpmPostEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->finalize = gpm_post_editor_finalize;
+  window_class->close_request = gpm_post_editor_close_request;
 
   signals[SAVED] =
     g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -143,7 +200,7 @@ gpm_post_editor_init (GpmPostEditor *self)
   GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Use the _Converted Text"));
+  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Use the Converted _Text"));
   GtkWidget *note = gtk_label_new (_("The whole text as it will be posted, in diaspora*’s Markdown. The photos stay."));
 
   gtk_window_set_title (GTK_WINDOW (self), _("Edit the Post’s Text"));
@@ -229,6 +286,16 @@ gpm_post_editor_new (GtkWindow  *parent,
   gpm_gui_fit_to_parent (GTK_WINDOW (self));
   self->converted = g_strdup (converted);
   gpm_post_editor_set_text (self, text != NULL ? text : converted);
+  self->opened = gpm_post_editor_dup_text (self);
   buffer_changed_cb (self);
+  /* Typing goes into the text at once, from its start (the focus was on
+   * Cancel, the first widget) */
+  {
+    GtkTextIter start;
+
+    gtk_text_buffer_get_start_iter (self->buffer, &start);
+    gtk_text_buffer_place_cursor (self->buffer, &start);
+  }
+  gtk_window_set_focus (GTK_WINDOW (self), self->text_view);
   return self;
 }

@@ -21,6 +21,7 @@
 #include "gpm-post-list-model.h"
 #include "gpm-post-list-row.h"
 #include "gpm-post-list-slice.h"
+#include "gpm-util.h"
 /* GTK 4.8's list view keeps up to 200 rows around its anchor and creates,
  * binds and measures them all at once when a list fills up: 80 ms and more
  * for these rows. The view sees a slice of the list that grows by ROWS_STEP
@@ -214,7 +215,11 @@ update_count (GpmPostList *self)
   if (filtering)
     text = g_strdup (_("Looking through your posts…"));
   else
-    text = g_strdup_printf (ngettext ("%u post", "%u posts", shown), shown);
+    {
+      g_autofree char *n = gpm_format_count (shown);
+
+      text = g_strdup_printf (ngettext ("%s post", "%s posts", shown), n);
+    }
   gtk_label_set_label (self->count_label, text);
 
   gtk_stack_set_visible_child_name (self->stack,
@@ -528,6 +533,11 @@ gpm_post_list_set_search_text (GpmPostList *self,
   if (g_strcmp0 (folded, self->search) == 0)
     return;
 
+  /* A post found is the one looked at: it stays selected when the search
+   * is cleared (the newest came back in the preview, the focus left on
+   * the post found) */
+  if (folded != NULL)
+    self->follow_top = FALSE;
   g_free (self->search);
   self->search = g_steal_pointer (&folded);
   update_heading (self);

@@ -396,9 +396,15 @@ render_thread (gpointer data,
       result->markdown = g_strdup (job->edited);
       g_ptr_array_add (job->warnings, g_strdup (_("You edited this post’s text: it is posted as shown.")));
       if (g_utf8_strlen (job->edited, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
-        g_ptr_array_add (job->warnings,
-                         g_strdup_printf (_("The post is %lu characters long; diaspora* takes at most %d. It is not cut: shorten it before posting."),
-                                          (unsigned long) g_utf8_strlen (job->edited, -1), GPM_DIASPORA_MAX_TEXT_CHARS));
+        {
+          g_autofree char *n = gpm_format_count (g_utf8_strlen (job->edited, -1));
+          g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+
+          /* Translators: "The post is 70,000 characters long; diaspora* takes at most 65,535. …" */
+          g_ptr_array_add (job->warnings,
+                           g_strdup_printf (_("The post is %s characters long; diaspora* takes at most %s. It is not cut: shorten it before posting."),
+                                            n, max));
+        }
     }
 
   post_warnings = gpm_post_get_warnings (job->post);

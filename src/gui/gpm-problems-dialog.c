@@ -14,9 +14,10 @@ struct _GpmProblemsDialog
 {
   AdwWindow   parent_instance;
 
-  GtkLabel   *summary_label;
-  GtkListBox *list_box;
-  GPtrArray  *problems;
+  GtkLabel        *summary_label;
+  GtkListBox      *list_box;
+  AdwToastOverlay *toast_overlay;
+  GPtrArray       *problems;
 };
 
 G_DEFINE_FINAL_TYPE (GpmProblemsDialog, gpm_problems_dialog, ADW_TYPE_WINDOW)
@@ -36,6 +37,8 @@ copy_action (GtkWidget  *widget,
     }
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
+  /* (nothing else shows that it happened) */
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("List copied")));
 }
 
 static void
@@ -59,6 +62,7 @@ gpm_problems_dialog_class_init (GpmProblemsDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/gpm-problems-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, GpmProblemsDialog, summary_label);
   gtk_widget_class_bind_template_child (widget_class, GpmProblemsDialog, list_box);
+  gtk_widget_class_bind_template_child (widget_class, GpmProblemsDialog, toast_overlay);
 
   gtk_widget_class_install_action (widget_class, "problems.copy", NULL, copy_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

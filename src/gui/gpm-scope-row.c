@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "gpm-scope-row.h"
+#include "gpm-util.h"
 
 struct _GpmScopeRow
 {
@@ -66,19 +67,20 @@ update_count (GpmScopeRow *self)
   GtkTreeExpander *expander = get_expander (self);
   guint n = gpm_scope_node_get_count (node);
   gboolean becomes_public = gpm_scope_node_get_becomes_public (node);
-  g_autofree char *count_text = g_strdup_printf ("%u", n);
+  /* grouped as the language writes numbers: "1,667" */
+  g_autofree char *count_text = gpm_format_count (n);
   g_autofree char *description = NULL;
 
   gtk_label_set_label (GTK_LABEL (self->count), count_text);
   if (gpm_scope_node_get_community_class (node) == GPM_COMMUNITY_CLOSED)
-    description = g_strdup_printf (ngettext ("%u post, closed community: it goes to an aspect, never public",
-                                             "%u posts, closed community: they go to an aspect, never public", n), n);
+    description = g_strdup_printf (ngettext ("%s post, closed community: it goes to an aspect, never public",
+                                             "%s posts, closed community: they go to an aspect, never public", n), count_text);
   else if (gpm_scope_node_get_is_private (node))
-    description = g_strdup_printf (ngettext ("%u post, private", "%u posts, private", n), n);
+    description = g_strdup_printf (ngettext ("%s post, private", "%s posts, private", n), count_text);
   else if (becomes_public)
-    description = g_strdup_printf (ngettext ("%u post, becomes public", "%u posts, become public", n), n);
+    description = g_strdup_printf (ngettext ("%s post, becomes public", "%s posts, become public", n), count_text);
   else
-    description = g_strdup_printf (ngettext ("%u post", "%u posts", n), n);
+    description = g_strdup_printf (ngettext ("%s post", "%s posts", n), count_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, gpm_scope_node_get_title (node),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);

@@ -199,15 +199,19 @@ show_summary (GpmScopeSidebar *self)
 {
   guint total = self->posts != NULL ? self->posts->len : 0;
   g_autofree char *text = NULL;
+  g_autofree char *selected = NULL;
+  g_autofree char *all = NULL;
 
   if (self->roots == NULL)
     {
       gtk_label_set_label (self->summary_label, "");
       return;
     }
-  /* Translators: "12 of 340 posts selected" */
-  text = g_strdup_printf (ngettext ("%u of %u post selected", "%u of %u posts selected", total),
-                          self->n_selected, total);
+  /* grouped as the language writes numbers (gpm_format_count()) */
+  selected = gpm_format_count (self->n_selected);
+  all = gpm_format_count (total);
+  /* Translators: "12 of 1,340 posts selected" */
+  text = g_strdup_printf (ngettext ("%s of %s post selected", "%s of %s posts selected", total), selected, all);
   gtk_label_set_label (self->summary_label, text);
 }
 

@@ -57,12 +57,24 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* What went wrong, in red under the fields */
 static void
 show_message (GpmSignInDialog *self,
               const char      *message)
 {
   gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && *message != '\0');
+}
+
+/* What to do next where nothing went wrong (no browser here, a new
+ * permission to allow): in the same place, not in red */
+static void
+show_note (GpmSignInDialog *self,
+           const char      *note)
+{
+  show_message (self, note);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
 }
 
 static void
@@ -296,8 +308,8 @@ gpm_sign_in_dialog_browser_failed (GpmSignInDialog *self)
    * way (its button is on this step) */
   gtk_label_set_label (self->link_label, uri);
   gtk_widget_set_visible (self->link_box, TRUE);
-  show_message (self, _("No web browser could be opened. Copy this link into a web browser on this computer, "
-                        "or sign in with your password instead."));
+  show_note (self, _("No web browser could be opened. Copy this link into a web browser on this computer, "
+                     "or sign in with your password instead."));
 }
 
 const char *
@@ -428,8 +440,8 @@ lookup_done_cb (GObject      *source,
         {
           set_step (self, STEP_PASSWORD);
           if (self->no_browser)
-            show_message (self, _("Your pod offers signing in through a web browser, but none is set up on this "
-                                  "computer: sign in with your password."));
+            show_note (self, _("Your pod offers signing in through a web browser, but none is set up on this "
+                               "computer: sign in with your password."));
         }
       return;
     }
@@ -439,8 +451,8 @@ lookup_done_cb (GObject      *source,
       /* A session from before GPlus Migrate asked for creating aspects
        * (contacts:modify): the browser once more, for the new permission */
       sign_in_with_browser (self);
-      show_message (self, _("GPlus Migrate now also asks your pod for permission to create aspects and to "
-                            "comment. Allow it in your web browser."));
+      show_note (self, _("GPlus Migrate now also asks your pod for permission to create aspects and to "
+                         "comment. Allow it in your web browser."));
     }
   else if (api)
     gpm_pod_sign_in_api_secret_async (self->pod, secret, self->cancellable,

@@ -15,8 +15,10 @@
 
 #include "gpm-application.h"
 #include "gpm-background.h"
+#include "gpm-gui-util.h"
 #include "gpm-migrate-page-private.h"
 #include "gpm-secrets.h"
+#include "gpm-util.h"
 #include "gpm-window-private.h"
 
 static GpmApplication *
@@ -52,6 +54,8 @@ update_notification (GpmWindow *self)
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
   gboolean paused;
   guint wid = window_id (self);
 
@@ -62,9 +66,10 @@ update_notification (GpmWindow *self)
 
   paused = g_strcmp0 (gpm_migrate_page_get_status (page), "paused") == 0;
   title = g_strdup_printf (_("Moving your posts to %s"), page->pod != NULL ? gpm_pod_get_display_name (page->pod) : "");
+  done = gpm_format_count (gpm_migrator_get_n_done (migrator));
+  total = gpm_format_count (gpm_migrator_get_n_total (migrator));
   /* Translators: "12 of 1,500 posted" */
-  g_string_append_printf (body, _("%'u of %'u posted"),
-                          gpm_migrator_get_n_done (migrator), gpm_migrator_get_n_total (migrator));
+  g_string_append_printf (body, _("%s of %s posted"), done, total);
   if (paused)
     g_string_append_printf (body, " · %s", _("paused"));
   else if (self->next_post_at > g_get_monotonic_time ())
@@ -531,13 +536,16 @@ resume_later (GpmWindow    *self,
     {
       const char *pod = NULL;
       g_autofree char *message = NULL;
+      AdwToast *toast;
 
       g_variant_lookup (self->resume, "pod", "&s", &pod);
       if (pod != NULL && strstr (pod, "://") != NULL)
         pod = strstr (pod, "://") + 3;
       /* Translators: %s is the pod's address (a toast: short) */
       message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
-      gpm_window_add_toast (self, message);
+      toast = gpm_gui_toast_new (message, gpm_gui_window_width (GTK_WINDOW (self)));
+      gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), pod);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
   g_debug ("Resuming the migration in %u s: %s", seconds, error->message);
   g_clear_handle_id (&self->resume_retry_id, g_source_remove);

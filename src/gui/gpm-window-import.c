@@ -174,6 +174,7 @@ import_progress_cb (GpmWindow  *self,
   guint n_problems = gpm_import_get_n_problems (import);
   double fraction = gpm_import_get_fraction (import);
   g_autofree char *posts = NULL;
+  g_autofree char *n = NULL;
 
   if (import != self->import)
     return;
@@ -189,7 +190,9 @@ import_progress_cb (GpmWindow  *self,
       gtk_progress_bar_set_fraction (self->import_progress, CLAMP (fraction, 0.0, 1.0));
     }
 
-  posts = g_strdup_printf (ngettext ("%u post found", "%u posts found", n_posts), n_posts);
+  /* "20,000 posts found", grouped as the language writes numbers */
+  n = gpm_format_count (n_posts);
+  posts = g_strdup_printf (ngettext ("%s post found", "%s posts found", n_posts), n);
   gtk_label_set_label (self->import_posts_label, posts);
 
   gtk_widget_set_visible (GTK_WIDGET (self->import_problems_label), n_problems > 0);
@@ -421,6 +424,9 @@ import_done_cb (GObject      *object,
         }
       gtk_stack_set_visible_child_name (self->main_stack,
                                         self->shown_import != NULL ? "review" : "welcome");
+      /* and the name of what is shown again, not of what failed */
+      adw_window_title_set_subtitle (self->window_title,
+                                     g_object_get_data (G_OBJECT (self->window_title), "gpm-shown-subtitle"));
       /* resuming at login, the takeout's disk not there yet: wait for it */
       if (_gpm_window_background_import_failed (self))
         return;
@@ -433,6 +439,8 @@ import_done_cb (GObject      *object,
     }
 
   g_set_object (&self->shown_import, import);
+  g_object_set_data_full (G_OBJECT (self->window_title), "gpm-shown-subtitle",
+                          g_strdup (adw_window_title_get_subtitle (self->window_title)), g_free);
   _gpm_window_set_state_journal (self, NULL);
   remember_recent (self, (const char * const *) self->import_paths);
 

@@ -466,6 +466,7 @@ say_complete_once (GpmWindow   *self,
   g_autofree char *said = g_settings_get_string (self->settings, "complete-migration-said");
   g_autofree char *mark = g_strdup_printf ("%s\t%u", gpm_journal_get_path (f->journal), f->n_chosen);
   g_autofree char *title = NULL;
+  AdwToast *toast;
 
   if (g_strcmp0 (said, mark) == 0)
     return;
@@ -475,7 +476,9 @@ say_complete_once (GpmWindow   *self,
                                      "Your migration to %s is complete: all %u posts you chose are there.",
                                      f->n_chosen),
                            gpm_journal_get_account (f->journal), f->n_chosen);
-  gpm_window_add_toast (self, title);
+  toast = gpm_gui_toast_new (title, gpm_gui_window_width (GTK_WINDOW (self)));
+  gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), gpm_journal_get_account (f->journal));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -526,7 +529,7 @@ journal_found_cb (GObject      *source,
                              f->n_posted);
   else
     title = g_strdup (_("A migration of this takeout was planned before. Continue where you left off?"));
-  toast = gpm_gui_toast_new (title, gtk_widget_get_width (GTK_WIDGET (self)));
+  toast = gpm_gui_toast_new (title, gpm_gui_window_width (GTK_WINDOW (self)));
   adw_toast_set_button_label (toast, _("_Continue"));
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (continue_clicked_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 0);

@@ -24,7 +24,7 @@ gpm_window_add_toast (GpmWindow  *self,
   g_return_if_fail (GPM_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay,
-                               gpm_gui_toast_new (message, gtk_widget_get_width (GTK_WIDGET (self))));
+                               gpm_gui_toast_new (message, gpm_gui_window_width (GTK_WINDOW (self))));
 }
 
 const char *

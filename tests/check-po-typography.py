@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Check French typography in po/fr.po's translations.
+
+French sets a narrow no-break space (U+202F) before ? ! ; and a no-break
+space (U+00A0) before : — with a plain space the mark can be wrapped onto
+a line of its own, alone at the start of the next line of a label.
+
+Fails on a translation (msgstr) with a plain space before one of them.
+
+Usage: check-po-typography.py [SOURCE_ROOT]
+"""
+
+import os
+import re
+import sys
+
+
+def msgstrs(path):
+    """(line number, text) of each msgstr line and its continuations."""
+    in_str = False
+    with open(path, encoding='utf-8') as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.rstrip('\n')
+            if line.startswith('msgstr'):
+                in_str = True
+            elif not line.startswith('"'):
+                in_str = False
+            if in_str:
+                m = re.search(r'"(.*)"', line)
+                if m:
+                    yield lineno, m.group(1)
+
+
+def main():
+    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
+                           os.path.join(os.path.dirname(__file__), '..'))
+    path = os.path.join(root, 'po', 'fr.po')
+    errors = []
+    n = 0
+    for lineno, text in msgstrs(path):
+        n += 1
+        for m in re.finditer(r' ([?!;:])', text):
+            want = 'U+00A0' if m.group(1) == ':' else 'U+202F'
+            errors.append(f'po/fr.po:{lineno}: a plain space before "{m.group(1)}" '
+                          f'(French sets {want}): {text}')
+    print('1..1')
+    for e in errors:
+        print(f'# {e}')
+        print(e, file=sys.stderr)
+    if errors:
+        print(f'not ok 1 - French punctuation spaced ({len(errors)} problems)')
+        return 1
+    print(f'ok 1 - French punctuation spaced ({n} lines of translations)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
