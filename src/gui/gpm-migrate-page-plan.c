@@ -100,7 +100,7 @@ describe_target (GpmPlanTarget  target,
   return g_strdup_printf (_("the aspect %s"), aspect);
 }
 
-/* @ps's posts a run still sends (@left: dup_left_per_audience()'s) */
+/* @ps's posts a run still sends (@left: count_posts()'s) */
 static guint
 count_left (PrivateScope *ps,
             GHashTable   *left)
@@ -191,31 +191,22 @@ static void show_duration (GpmMigratePage      *self,
                            GpmPlan             *plan,
                            const GpmPlanCounts *counts);
 
-/* Each private audience's posts not on the pod yet (key → count), from
- * the plan's own rule for the audiences' counts; NULL when none is on the
- * pod (the rows' counts are then the statement's). In any thread. */
-static GHashTable *
-dup_left_per_audience (GpmPlan    *plan,
-                       GPtrArray  *posts,
-                       GHashTable *posted)
+/* The plan's counts of @posts and each private audience's posts not on
+ * the pod yet (@out_left: key → count; NULL when none is on the pod, the
+ * rows' counts are then the statement's), in one walk. In any thread. */
+static void
+count_posts (GpmPlan        *plan,
+             GPtrArray      *posts,
+             GHashTable     *posted,
+             GpmPlanCounts  *counts,
+             GHashTable    **out_left)
 {
-  g_autoptr(GPtrArray) left = NULL;
-  g_autoptr(GArray) counts = NULL;
-  g_auto(GStrv) keys = NULL;
-  GHashTable *table;
+  g_autoptr(GHashTable) left = NULL;
 
-  if (posts == NULL || posted == NULL || g_hash_table_size (posted) == 0)
-    return NULL;
-  left = g_ptr_array_sized_new (posts->len);
-  for (guint i = 0; i < posts->len; i++)
-    if (!g_hash_table_contains (posted, gpm_journal_post_key (g_ptr_array_index (posts, i))))
-      g_ptr_array_add (left, g_ptr_array_index (posts, i));
-  counts = g_array_new (FALSE, FALSE, sizeof (guint));
-  keys = gpm_plan_dup_private_audiences (plan, left, counts);
-  table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint k = 0; keys[k] != NULL; k++)
-    g_hash_table_insert (table, g_strdup (keys[k]), GUINT_TO_POINTER (g_array_index (counts, guint, k)));
-  return table;
+  if (posts != NULL && posted != NULL && g_hash_table_size (posted) > 0)
+    left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gpm_plan_count_left_per_audience (plan, posts, posted, counts, left);
+  *out_left = g_steal_pointer (&left);
 }
 
 /* The sentences on the posts the plan leaves out: those the user left out,
@@ -571,7 +562,7 @@ typedef struct {
   GHashTable *posted;
   guint       serial;
   GpmPlanCounts counts;
-  GHashTable *left;     /* dup_left_per_audience() */
+  GHashTable *left;     /* count_posts()'s */
 } Count;
 
 static void
@@ -594,8 +585,7 @@ count_thread (GTask        *task,
 
   /* The plan is the page's own copy; the posts and @posted are replaced,
    * never changed, on the main thread */
-  gpm_plan_count_with_posted (count->plan, count->posts, count->posted, &count->counts);
-  count->left = dup_left_per_audience (count->plan, count->posts, count->posted);
+  count_posts (count->plan, count->posts, count->posted, &count->counts, &count->left);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -637,9 +627,9 @@ _gpm_migrate_page_update_statement (GpmMigratePage *self)
   if (self->posts == NULL || self->posts->len <= COUNT_AT_ONCE_MAX_POSTS)
     {
       GpmPlanCounts counts;
-      g_autoptr(GHashTable) left = dup_left_per_audience (plan, self->posts, self->posted);
+      g_autoptr(GHashTable) left = NULL;
 
-      gpm_plan_count_with_posted (plan, self->posts, self->posted, &counts);
+      count_posts (plan, self->posts, self->posted, &counts, &left);
       show_statement (self, plan, &counts, left);
       return;
     }
