@@ -274,6 +274,11 @@ gboolean     gpm_journal_flush          (GpmJournal  *self,
 /* Every row (GpmJournalEntry*), oldest post first. */
 GPtrArray   *gpm_journal_list           (GpmJournal  *self,
                                          GError     **error);
+/* The rows in @state only, oldest post first: a run's start looks for
+ * the attempts a process left (a handful) among every post's row. */
+GPtrArray   *gpm_journal_list_in_state  (GpmJournal       *self,
+                                         GpmJournalState   state,
+                                         GError          **error);
 /* Rows per state; @counts has GPM_JOURNAL_N_STATES elements. */
 gboolean     gpm_journal_count          (GpmJournal  *self,
                                          guint       *counts,
