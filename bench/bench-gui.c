@@ -599,6 +599,9 @@ main (int   argc,
     g_print ("longest main loop block while entering the migrate page: %s (target < 50)\n", gap_text (max_gap, max_cpu_gap));
     g_print ("longest frame paint while entering the migrate page: %.1f ms\n", max_paint / 1000.0);
     print_malloc ("the migrate page's plan complete");
+    /* (under heaptrack: what the plan keeps) */
+    if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "planned") == 0)
+      return 0;
 
     /* Back to the review with the plan prepared: a tick changes the
      * migrate page's plan and its posts too (gpm-window-migration.c) */
@@ -640,6 +643,9 @@ main (int   argc,
                "longest block %s (target < 50)\n",
                cpu_start / 1000.0, (t_begun - t_click) / 1000.0, gap_text (max_gap, max_cpu_gap));
       print_malloc ("a run begun");
+      /* (under heaptrack: what a run keeps, and the peak of its start) */
+      if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "begun") == 0)
+        return 0;
       max_gap = max_cpu_gap = 0;
       last_tick = 0;
       max_selection_cpu = 0;
