@@ -362,6 +362,19 @@ test_journal_states (void)
           }
         g_assert_cmpuint (in_state->len, ==, n);
       }
+    /* Every row's state alone: what the whole list says */
+    {
+      g_autoptr(GHashTable) states = gpm_journal_dup_states (journal, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_hash_table_size (states), ==, list->len);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const GpmJournalEntry *row = g_ptr_array_index (list, i);
+
+          g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (states, row->key)), ==, row->state + 1);
+        }
+    }
     {
       g_autoptr(GPtrArray) posted = gpm_journal_list_in_state (journal, GPM_JOURNAL_STATE_POSTED, &error);
 

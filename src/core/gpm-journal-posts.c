@@ -756,6 +756,37 @@ gpm_journal_dup_posted_keys (GpmJournal *self)
   return keys;
 }
 
+GHashTable *
+gpm_journal_dup_states (GpmJournal  *self,
+                        GError     **error)
+{
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "SELECT key, state FROM posts", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GpmJournalState state;
+
+      if (!gpm_journal_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &state))
+        state = GPM_JOURNAL_STATE_PENDING;   /* as entry_from_row() reads it */
+      g_hash_table_insert (states, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), GINT_TO_POINTER (state + 1));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gpm_journal_set_db_error (self, error, "SELECT posts");
+      return NULL;
+    }
+  return g_steal_pointer (&states);
+}
+
 gboolean
 gpm_journal_remote_is_claimed (GpmJournal *self,
                                const char *remote,
