@@ -313,11 +313,11 @@ print_malloc (const char *when)
   rss = status ? strstr (status, "VmRSS:") : NULL;
   anon = status ? strstr (status, "RssAnon:") : NULL;
   file = status ? strstr (status, "RssFile:") : NULL;
-  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB (anonymous %.0f, files %.0f)\n", when,
+  g_print ("malloc %s: in use %.1f MB, free in its heaps %.1f MB, mmapped %.1f MB; resident %.0f MB (anonymous %.0f, files %.0f), peak so far %.0f MB\n", when,
            info.uordblks / 1048576.0, info.fordblks / 1048576.0, info.hblkhd / 1048576.0,
            rss ? g_ascii_strtod (rss + strlen ("VmRSS:"), NULL) / 1024.0 : 0,
            anon ? g_ascii_strtod (anon + strlen ("RssAnon:"), NULL) / 1024.0 : 0,
-           file ? g_ascii_strtod (file + strlen ("RssFile:"), NULL) / 1024.0 : 0);
+           file ? g_ascii_strtod (file + strlen ("RssFile:"), NULL) / 1024.0 : 0, peak_rss_mb ());
   if (bench_window != NULL)
     {
       guint n_widgets = 0, n_rows = 0;
@@ -627,6 +627,8 @@ main (int   argc,
     last_tick = 0;
     max_paint = 0;
     t_sign_in = g_get_monotonic_time ();
+    if (frames_over >= 0 || g_getenv ("BENCH_GUI_GAPS") != NULL)
+      g_print ("signing in at %.6f s\n", t_sign_in / 1e6);
     gpm_sign_in_dialog_continue (dialog);
     if (!gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60) ||
         !gpm_test_gui_wait (has_statement, gpm_window_get_migrate_page (window), 60))
@@ -640,6 +642,10 @@ main (int   argc,
              (t_statement - t_sign_in) / 1000.0, (t_plan - t_sign_in) / 1000.0);
     g_print ("longest main loop block while entering the migrate page: %s (target < 50)\n", gap_text (max_gap, max_cpu_gap));
     g_print ("longest frame paint while entering the migrate page: %.1f ms\n", max_paint / 1000.0);
+    print_malloc ("the migrate page's plan complete");
+    /* (under heaptrack: what the plan keeps) */
+    if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "planned") == 0)
+      return 0;
 
     /* Back to the review with the plan prepared: a tick changes the
      * migrate page's plan and its posts too (gpm-window-migration.c) */
@@ -680,6 +686,10 @@ main (int   argc,
       g_print ("starting a run: gpm_migrate_page_start() main thread CPU %.1f ms, the run begun after %.0f ms; "
                "longest block %s (target < 50)\n",
                cpu_start / 1000.0, (t_begun - t_click) / 1000.0, gap_text (max_gap, max_cpu_gap));
+      print_malloc ("a run begun");
+      /* (under heaptrack: what a run keeps, and the peak of its start) */
+      if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "begun") == 0)
+        return 0;
       max_gap = max_cpu_gap = 0;
       last_tick = 0;
       max_selection_cpu = 0;

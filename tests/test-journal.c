@@ -344,6 +344,45 @@ test_journal_states (void)
     g_assert_cmpuint (list->len, ==, 5);
     for (guint i = 0; i < 5; i++)
       g_assert_cmpstr (((GpmJournalEntry *) g_ptr_array_index (list, i))->key, ==, order[i]);
+
+    /* The rows of one state: those of the whole list, in its order */
+    for (GpmJournalState state = 0; state < GPM_JOURNAL_N_STATES; state++)
+      {
+        g_autoptr(GPtrArray) in_state = gpm_journal_list_in_state (journal, state, &error);
+        guint n = 0;
+
+        g_assert_no_error (error);
+        for (guint i = 0; i < list->len; i++)
+          {
+            const GpmJournalEntry *row = g_ptr_array_index (list, i);
+
+            if (row->state != state)
+              continue;
+            g_assert_cmpuint (n, <, in_state->len);
+            g_assert_cmpstr (((GpmJournalEntry *) g_ptr_array_index (in_state, n))->key, ==, row->key);
+            n++;
+          }
+        g_assert_cmpuint (in_state->len, ==, n);
+      }
+    /* Every row's state alone: what the whole list says */
+    {
+      g_autoptr(GHashTable) states = gpm_journal_dup_states (journal, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_hash_table_size (states), ==, list->len);
+      for (guint i = 0; i < list->len; i++)
+        {
+          const GpmJournalEntry *row = g_ptr_array_index (list, i);
+
+          g_assert_cmpint (GPOINTER_TO_INT (g_hash_table_lookup (states, row->key)), ==, row->state + 1);
+        }
+    }
+    {
+      g_autoptr(GPtrArray) posted = gpm_journal_list_in_state (journal, GPM_JOURNAL_STATE_POSTED, &error);
+
+      g_assert_cmpuint (posted->len, ==, 1);
+      g_assert_cmpstr (((GpmJournalEntry *) g_ptr_array_index (posted, 0))->key, ==, "users/1/posts/A");
+    }
   }
 
   /* Daily cap arithmetic. */

@@ -95,6 +95,44 @@ owner_posts (void)
   return posts;
 }
 
+/* A post id that ends the post's key is the key's own string, another
+ * one a copy: both are found, each its post's */
+static void
+test_own_post_ids (void)
+{
+  g_autoptr(GPtrArray) posts = g_ptr_array_new_with_free_func (g_object_unref);
+  static const char * const ids[][2] = {
+    { "Fourth4", "users/" OWNER "/posts/Fourth4" },   /* the key's end */
+    { "ifth5", "users/" OWNER "/posts/Fifth5" },      /* the key's end too */
+    { "Sixth6", "users/" OWNER "/posts/k6" },         /* another id */
+  };
+  g_autoptr(GpmLinks) links = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"url\": \"https://plus.google.com/" OWNER "/posts/%s\", \"creationTime\": \"2018-0%u-01 10:00:00+0000\","
+        " \"author\": {\"displayName\": \"Jane\", \"resourceName\": \"users/" OWNER "\"},"
+        " \"content\": \"post %u\", \"resourceName\": \"%s\", \"postAcl\": {\"isPublic\": true}}",
+        ids[i][0], i + 1, i, ids[i][1]);
+      g_autofree char *name = g_strdup_printf ("post%u.json", i);
+      g_autoptr(GError) error = NULL;
+      GpmPost *post = gpm_post_new_from_data (name, json, -1, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (posts, post);
+    }
+  links = gpm_links_new (posts);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *address = g_strdup_printf ("https://plus.google.com/" OWNER "/posts/%s", ids[i][0]);
+
+      g_assert_cmpstr (gpm_links_find_own_post (links, address), ==, ids[i][1]);
+    }
+  g_assert_null (gpm_links_find_own_post (links, "https://plus.google.com/" OWNER "/posts/Fifth5"));
+  g_assert_null (gpm_links_find_own_post (links, "https://plus.google.com/" OWNER "/posts/k6"));
+}
+
 /* Only the first two are on the pod. */
 static char *
 lookup (const char *key,
@@ -286,6 +324,7 @@ main (int argc, char **argv)
   g_test_add_func ("/links/archive-url", test_archive_url);
   g_test_add_func ("/links/parse", test_parse);
   g_test_add_func ("/links/own-posts", test_own_posts);
+  g_test_add_func ("/links/own-post-ids", test_own_post_ids);
   g_test_add_func ("/links/rewrite", test_rewrite);
   g_test_add_func ("/links/convert-and-render", test_convert_and_render);
   g_test_add_func ("/links/gsettings", test_gsettings);

@@ -194,6 +194,29 @@ test_plan_select (void)
     g_assert_cmpuint (counts.n_to_send, ==, 4);
     g_assert_cmpuint (counts.n_posted, ==, 2);
     g_assert_cmpuint (counts.n_public_posted, ==, 1);
+
+    /* the same walk counts each private audience's posts not on the pod:
+     * what the private audiences' rule counts of the posts left */
+    {
+      g_autoptr(GHashTable) left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(GPtrArray) not_posted = g_ptr_array_new ();
+      g_autoptr(GArray) left_per = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_auto(GStrv) keys = NULL;
+      GpmPlanCounts same;
+
+      gpm_plan_count_left_per_audience (plan, posts, posted, &same, left);
+      g_assert_cmpmem (&same, sizeof same, &counts, sizeof counts);
+      for (guint i = 0; i < posts->len; i++)
+        if (!g_hash_table_contains (posted, gpm_journal_post_key (g_ptr_array_index (posts, i))))
+          g_ptr_array_add (not_posted, g_ptr_array_index (posts, i));
+      keys = gpm_plan_dup_private_audiences (plan, not_posted, left_per);
+      g_assert_cmpuint (g_hash_table_size (left), ==, g_strv_length (keys));
+      for (guint k = 0; keys[k] != NULL; k++)
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (left, keys[k])), ==,
+                          g_array_index (left_per, guint, k));
+      /* p03 (Family) is on the pod, p04 is left */
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (left, "circles/fam")), ==, 1);
+    }
   }
 
   /* the private audiences needing a target, each post once */

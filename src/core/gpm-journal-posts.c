@@ -557,20 +557,26 @@ gpm_journal_set_pending (GpmJournal  *self,
                                   NULL, NULL, NULL, error);
 }
 
-GPtrArray *
-gpm_journal_list (GpmJournal  *self,
-                  GError     **error)
+/* The rows in @state (all of them: -1), oldest post first */
+static GPtrArray *
+list_rows (GpmJournal  *self,
+           int          state,
+           GError     **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) gpm_journal_entry_free);
   sqlite3_stmt *stmt;
   int rc;
 
-  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
-
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-  stmt = _gpm_journal_prepare_locked (self, "SELECT " ENTRY_COLUMNS " FROM posts ORDER BY created, entry_name, key", error);
+  stmt = _gpm_journal_prepare_locked (self,
+                                      state < 0 ? "SELECT " ENTRY_COLUMNS " FROM posts ORDER BY created, entry_name, key"
+                                                : "SELECT " ENTRY_COLUMNS " FROM posts WHERE state = ?1"
+                                                  " ORDER BY created, entry_name, key",
+                                      error);
   if (stmt == NULL)
     return NULL;
+  if (state >= 0)
+    _gpm_journal_bind_text (stmt, 1, gpm_journal_state_to_string (state));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (entries, entry_from_row (stmt));
   sqlite3_finalize (stmt);
@@ -580,6 +586,24 @@ gpm_journal_list (GpmJournal  *self,
       return NULL;
     }
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+gpm_journal_list (GpmJournal  *self,
+                  GError     **error)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  return list_rows (self, -1, error);
+}
+
+GPtrArray *
+gpm_journal_list_in_state (GpmJournal       *self,
+                           GpmJournalState   state,
+                           GError          **error)
+{
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+  g_return_val_if_fail (state < GPM_JOURNAL_N_STATES, NULL);
+  return list_rows (self, state, error);
 }
 
 gboolean
@@ -701,6 +725,37 @@ gpm_journal_dup_posted_keys (GpmJournal *self)
       sqlite3_finalize (stmt);
     }
   return keys;
+}
+
+GHashTable *
+gpm_journal_dup_states (GpmJournal  *self,
+                        GError     **error)
+{
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (GPM_IS_JOURNAL (self), NULL);
+
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  stmt = _gpm_journal_prepare_locked (self, "SELECT key, state FROM posts", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      GpmJournalState state;
+
+      if (!gpm_journal_state_from_string ((const char *) sqlite3_column_text (stmt, 1), &state))
+        state = GPM_JOURNAL_STATE_PENDING;   /* as entry_from_row() reads it */
+      g_hash_table_insert (states, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), GINT_TO_POINTER (state + 1));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _gpm_journal_set_db_error (self, error, "SELECT posts");
+      return NULL;
+    }
+  return g_steal_pointer (&states);
 }
 
 gboolean

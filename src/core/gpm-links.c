@@ -16,8 +16,9 @@ struct _GpmLinks
   GObject     parent_instance;
 
   GHashTable *profiles;   /* the owner's ids and "+names", lower case */
-  GHashTable *posts;      /* post id (from the post's url) → journal key (the post's own) */
+  GHashTable *posts;      /* post id (from the post's url) → journal key (both the post's own) */
   GPtrArray  *kept;       /* the posts whose keys @posts holds */
+  GStringChunk *ids;      /* the post ids that are not the end of their post's key */
 };
 
 G_DEFINE_TYPE (GpmLinks, gpm_links, G_TYPE_OBJECT)
@@ -122,7 +123,9 @@ gpm_links_new (GPtrArray *posts)
 
   self = g_object_new (GPM_TYPE_LINKS, NULL);
   /* The journal keys are the posts' own strings, not copies (5 MB at
-   * 100,000 posts): the posts are kept as long as the links. */
+   * 100,000 posts), and so are the post ids where the key ends with one
+   * ("users/ID/posts/POST_ID", 3 MB more): the posts are kept as long as
+   * the links. */
   self->kept = g_ptr_array_new_full (posts->len, g_object_unref);
   for (guint i = 0; i < posts->len; i++)
     {
@@ -139,8 +142,15 @@ gpm_links_new (GPtrArray *posts)
         {
           add_profile (self, profile);
           if (post_id != NULL)
-            g_hash_table_insert (self->posts, g_steal_pointer (&post_id),
-                                 (gpointer) gpm_journal_post_key (post));
+            {
+              const char *key = gpm_journal_post_key (post);
+              size_t key_len = strlen (key), id_len = strlen (post_id);
+              const char *id = key_len >= id_len && strcmp (key + key_len - id_len, post_id) == 0
+                               ? key + key_len - id_len
+                               : g_string_chunk_insert_const (self->ids, post_id);
+
+              g_hash_table_insert (self->posts, (gpointer) id, (gpointer) key);
+            }
         }
       if (i == 0)
         {
@@ -309,6 +319,7 @@ gpm_links_finalize (GObject *object)
   g_clear_pointer (&self->profiles, g_hash_table_unref);
   g_clear_pointer (&self->posts, g_hash_table_unref);
   g_clear_pointer (&self->kept, g_ptr_array_unref);
+  g_clear_pointer (&self->ids, g_string_chunk_free);
   G_OBJECT_CLASS (gpm_links_parent_class)->finalize (object);
 }
 
@@ -322,5 +333,6 @@ static void
 gpm_links_init (GpmLinks *self)
 {
   self->profiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->posts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->posts = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ids = g_string_chunk_new (256);
 }

@@ -175,8 +175,33 @@ gpm_plan_count_with_posted (GpmPlan       *self,
                             GHashTable    *posted,
                             GpmPlanCounts *counts)
 {
+  gpm_plan_count_left_per_audience (self, posts, posted, counts, NULL);
+}
+
+/* Whether none of @post's audiences is essentially public: its audiences
+ * need a target (gpm_plan_dup_private_audiences()'s rule) */
+static gboolean
+post_is_private (GpmPost *post)
+{
+  GPtrArray *scopes = gpm_post_get_scopes (post);
+
+  for (guint j = 0; scopes != NULL && j < scopes->len; j++)
+    if (gpm_scope_is_essentially_public (g_ptr_array_index (scopes, j)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+gpm_plan_count_left_per_audience (GpmPlan       *self,
+                                  GPtrArray     *posts,
+                                  GHashTable    *posted,
+                                  GpmPlanCounts *counts,
+                                  GHashTable    *left)
+{
   g_autoptr(GpmConvertSettings) settings = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  /* the counts by the posts' own keys (borrowed while they are walked) */
+  g_autoptr(GHashTable) left_here = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_return_if_fail (GPM_IS_PLAN (self));
   g_return_if_fail (counts != NULL);
@@ -186,15 +211,17 @@ gpm_plan_count_with_posted (GpmPlan       *self,
   for (guint i = 0; posts != NULL && i < posts->len; i++)
     {
       GpmPost *post = g_ptr_array_index (posts, i);
+      const char *key = gpm_journal_post_key (post);
       Fate fate;
+      int on_pod = -1;  /* looked up once, when needed */
 
-      if (!g_hash_table_add (seen, (gpointer) gpm_journal_post_key (post)))
+      if (!g_hash_table_add (seen, (gpointer) key))
         continue;
       fate = post_fate (self, post, settings);
       if (fate != FATE_NOT_SELECTED)
         counts->n_selected++;
       if ((fate == FATE_PUBLIC || fate == FATE_LIMITED) && posted != NULL &&
-          g_hash_table_contains (posted, gpm_journal_post_key (post)))
+          (on_pod = g_hash_table_contains (posted, key)))
         {
           counts->n_posted++;
           if (fate == FATE_PUBLIC)
@@ -221,8 +248,34 @@ gpm_plan_count_with_posted (GpmPlan       *self,
         default:
           break;
         }
+
+      /* The private audiences' posts not on the pod, in the same walk */
+      if (left != NULL && fate != FATE_NOT_SELECTED && fate != FATE_EXCLUDED &&
+          post_is_private (post))
+        {
+          GPtrArray *scopes = gpm_post_get_scopes (post);
+
+          if (on_pod < 0)
+            on_pod = posted != NULL && g_hash_table_contains (posted, key);
+          for (guint j = 0; !on_pod && scopes != NULL && j < scopes->len; j++)
+            {
+              const char *scope_key = gpm_scope_get_key (g_ptr_array_index (scopes, j));
+
+              g_hash_table_insert (left_here, (gpointer) scope_key,
+                                   GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (left_here, scope_key)) + 1));
+            }
+        }
     }
   counts->n_to_send = counts->n_public + counts->n_limited;
+  if (left != NULL)
+    {
+      GHashTableIter iter;
+      gpointer scope_key, n;
+
+      g_hash_table_iter_init (&iter, left_here);
+      while (g_hash_table_iter_next (&iter, &scope_key, &n))
+        g_hash_table_insert (left, g_strdup (scope_key), n);
+    }
 }
 
 gint

@@ -228,6 +228,16 @@ void         gpm_plan_count_with_posted  (GpmPlan       *self,
                                           GPtrArray     *posts,
                                           GHashTable    *posted,
                                           GpmPlanCounts *counts);
+/* The same, and in the same walk, for each private audience of the
+ * selected, not left-out posts (gpm_plan_dup_private_audiences()'s rule),
+ * how many of those posts are not in @posted: added to @left (the
+ * caller's table, g_str_hash with g_free keys: key → GUINT_TO_POINTER
+ * (count); may be NULL). */
+void         gpm_plan_count_left_per_audience (GpmPlan       *self,
+                                               GPtrArray     *posts,
+                                               GHashTable    *posted,
+                                               GpmPlanCounts *counts,
+                                               GHashTable    *left);
 
 /* The order posts are sent in: oldest first (creationTime), undated ones
  * last, then by entry name and key. A GCompareFunc for g_ptr_array_sort()

@@ -61,6 +61,8 @@ struct _GpmMigratePage
   GtkWidget      *view_pod_button;
   GtkWidget      *more_button;
   GtkWidget      *pace_group;
+  GtkWidget      *pace_title;
+  AdwPreferencesGroup *pace_rows;
   GtkWidget      *summary_box;
   gboolean        nothing_left;  /* the last count has nothing to send: no Start */
   GHashTable     *left_counts;   /* each private audience's posts not on the pod (key → count), NULL: none is */

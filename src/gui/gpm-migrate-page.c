@@ -306,6 +306,8 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, view_pod_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, more_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_group);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_title);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, pace_rows);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, summary_box);
   gtk_widget_class_bind_template_callback (widget_class, start_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_clicked_cb);
@@ -324,15 +326,21 @@ gpm_migrate_page_init (GpmMigratePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gpm_a11y_fix_button_names (GTK_WIDGET (self));
-  /* The group's title and description are ours (its own description is
-   * measured four times as often), so is naming its list */
+  /* The groups' titles and descriptions are ours (a group's own
+   * description is measured four times as often), so is naming their lists */
   {
-    GObject *listbox = gtk_widget_get_template_child (GTK_WIDGET (self->mapping_group),
-                                                      ADW_TYPE_PREFERENCES_GROUP, "listbox");
+    AdwPreferencesGroup *groups[] = { self->mapping_group, self->pace_rows };
+    GtkWidget *titles[] = { self->mapping_title, self->pace_title };
 
-    if (GTK_IS_ACCESSIBLE (listbox))
-      gtk_accessible_update_relation (GTK_ACCESSIBLE (listbox), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                      self->mapping_title, NULL, -1);
+    for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+      {
+        GObject *listbox = gtk_widget_get_template_child (GTK_WIDGET (groups[i]),
+                                                          ADW_TYPE_PREFERENCES_GROUP, "listbox");
+
+        if (GTK_IS_ACCESSIBLE (listbox))
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (listbox), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                          titles[i], NULL, -1);
+      }
   }
   self->status = "plan";
   g_signal_connect_object (self->delay_spin, "value-changed", G_CALLBACK (pace_changed_cb), self, G_CONNECT_SWAPPED);

@@ -71,33 +71,30 @@ states_read_thread (GTask        *task,
                     GCancellable *cancellable)
 {
   StatesRead *read = task_data;
-  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) states = NULL;
   GError *error = NULL;
 
   if (read->keys == NULL)
     {
-      g_autoptr(GPtrArray) rows = gpm_journal_list (read->journal, &error);
-
-      if (rows == NULL)
+      /* the states alone, not every row whole */
+      states = gpm_journal_dup_states (read->journal, &error);
+      if (states == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      for (guint i = 0; i < rows->len; i++)
-        {
-          const GpmJournalEntry *entry = g_ptr_array_index (rows, i);
-
-          g_hash_table_insert (states, g_strdup (entry->key), GINT_TO_POINTER (entry->state + 1));
-        }
     }
   else
-    for (guint i = 0; read->keys[i] != NULL; i++)
-      {
-        g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (read->journal, read->keys[i], NULL);
+    {
+      states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; read->keys[i] != NULL; i++)
+        {
+          g_autoptr(GpmJournalEntry) entry = gpm_journal_lookup (read->journal, read->keys[i], NULL);
 
-        g_hash_table_insert (states, g_strdup (read->keys[i]),
-                             GINT_TO_POINTER (entry != NULL ? entry->state + 1 : 0));
-      }
+          g_hash_table_insert (states, g_strdup (read->keys[i]),
+                               GINT_TO_POINTER (entry != NULL ? entry->state + 1 : 0));
+        }
+    }
 
   g_task_return_pointer (task, g_steal_pointer (&states), (GDestroyNotify) g_hash_table_unref);
 }
@@ -125,14 +122,21 @@ states_read_cb (GObject      *source,
   else if (read->journal == self->state_journal)
     {
       if (read->keys == NULL)
-        g_hash_table_remove_all (self->post_states);
-      g_hash_table_iter_init (&iter, states);
-      while (g_hash_table_iter_next (&iter, &key, &value))
         {
-          if (value == NULL)
-            g_hash_table_remove (self->post_states, key);
-          else
-            g_hash_table_insert (self->post_states, g_strdup (key), value);
+          /* Every row read: the read's table is the window's (its keys its own) */
+          g_hash_table_unref (self->post_states);
+          self->post_states = g_steal_pointer (&states);
+        }
+      else
+        {
+          g_hash_table_iter_init (&iter, states);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            {
+              if (value == NULL)
+                g_hash_table_remove (self->post_states, key);
+              else
+                g_hash_table_insert (self->post_states, g_strdup (key), value);
+            }
         }
       gpm_post_list_refresh_states (self->post_list);
     }
