@@ -80,6 +80,24 @@ _gpm_test_pod_redirect (SoupServerMessage *msg, GpmTestPod *self, const char *pa
   soup_server_message_set_redirect (msg, 302, to);
 }
 
+/* Rails' redirect_to with a path (no _url helper): on the host and port
+ * the request named, on http when the proxy does not say https
+ * (ActionController::Redirecting#_compute_redirect_to_location:
+ * request.protocol + request.host_with_port + path). diaspora sends a user
+ * who signed in so, to after_sign_in_path_for, a path
+ * (app/controllers/application_controller.rb:120-135 at v0.9.1.0,
+ * :146-161 at v0.7.18.2), the same after the second step and for a signed-in
+ * user asking for the sign-in form (Devise's require_no_authentication). */
+void
+_gpm_test_pod_redirect_path (SoupServerMessage *msg, const char *path)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *to = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                                    g_uri_get_port (uri), path, NULL, NULL);
+
+  soup_server_message_set_redirect (msg, 302, to);
+}
+
 char *
 _gpm_test_pod_request_body (SoupServerMessage *msg, gsize *len)
 {

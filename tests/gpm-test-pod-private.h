@@ -174,6 +174,7 @@ void _gpm_test_pod_respond (SoupServerMessage *msg, guint status, const char *co
 void _gpm_test_pod_respond_builder (SoupServerMessage *msg, guint status, JsonBuilder *b);
 void _gpm_test_pod_respond_api_error (SoupServerMessage *msg, guint code, const char *message);
 void _gpm_test_pod_redirect (SoupServerMessage *msg, GpmTestPod *self, const char *path);
+void _gpm_test_pod_redirect_path (SoupServerMessage *msg, const char *path);
 char *_gpm_test_pod_request_body (SoupServerMessage *msg, gsize *len);
 JsonObject *_gpm_test_pod_request_json (SoupServerMessage *msg);
 GHashTable *_gpm_test_pod_request_form (SoupServerMessage *msg);

@@ -133,7 +133,7 @@ route (GpmTestPod *self, SoupServerMessage *msg, const char *method, const char 
           Session *s = _gpm_test_pod_find_session (self, msg);
 
           if (s && s->user)
-            _gpm_test_pod_redirect (msg, self, "/stream");
+            _gpm_test_pod_redirect_path (msg, "/stream");
           else
             _gpm_test_pod_page_sign_in (self, msg, s ? s : _gpm_test_pod_new_session (self, msg), NULL);
         }

@@ -256,7 +256,7 @@ _gpm_test_pod_handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
           g_hash_table_remove (self->sessions, s->id);
           fresh = _gpm_test_pod_new_session (self, msg);
           fresh->user = u;
-          _gpm_test_pod_redirect (msg, self, "/stream");
+          _gpm_test_pod_redirect_path (msg, "/stream");
         }
       else
         page_two_factor (self, msg, s, "Invalid token");
@@ -301,7 +301,7 @@ _gpm_test_pod_handle_sign_in_post (GpmTestPod *self, SoupServerMessage *msg)
     g_hash_table_remove (self->sessions, s->id);
     fresh = _gpm_test_pod_new_session (self, msg);
     fresh->user = u;
-    _gpm_test_pod_redirect (msg, self, "/stream");
+    _gpm_test_pod_redirect_path (msg, "/stream");
   }
 }
 

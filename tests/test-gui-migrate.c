@@ -1051,25 +1051,34 @@ test_resume_pod_down (void)
 }
 
 /* Going on at login behind a sign-on proxy or a maintenance redirect
- * (every request sent to another address for a while, here one that cannot
- * be reached): waited on like a pod down, not given up; the run goes on once
- * the pod answers again. */
+ * (every request sent to another address for a while): waited on like a pod
+ * down, not given up; the run goes on once the pod answers again. The other
+ * address here answers, and like a diaspora* pod that knows cleo's password
+ * (the worst case): the sign-in with the remembered password must not go
+ * there (the old client's discovery and sign-in followed the redirect and
+ * posted it), nor anything else. */
 static void
 test_resume_pod_redirected (void)
 {
   g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-resume-redirected-XXXXXX", posts, G_N_ELEMENTS (posts));
   GpmTestPod *pod = fx->pod;
   GpmWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpmTestPod) sso = gpm_test_pod_new (0, &error);
 
+  g_assert_no_error (error);
+  gpm_test_pod_add_user (sso, "cleo", "cleo password", NULL);
   record_cleo_resume (fx, "'aspects': <@a{ss} {}>, 'delay': <uint32 0>");
 
-  gpm_test_pod_set_redirected (pod, "https://sso.invalid", 302, NULL);
+  gpm_test_pod_set_redirected (pod, gpm_test_pod_get_url (sso), 302, NULL);
   window = gpm_window_new (gpm_test_gui_get_app ());
   gtk_window_present (GTK_WINDOW (window));
   gpm_window_offer_resume (window);
   g_assert_true (gpm_test_gui_wait (resume_retry_scheduled, window, 60));
   g_assert_nonnull (window->resume);
   g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_requests (sso, NULL), ==, 0);
+  g_assert_cmpuint (gpm_test_pod_count_posts (sso), ==, 0);
 
   gpm_test_pod_set_redirected (pod, NULL, 0, NULL);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));
@@ -1077,6 +1086,7 @@ test_resume_pod_redirected (void)
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, gpm_window_get_migrate_page (window), 60));
   g_assert_cmpstr (gpm_migrate_page_get_status (gpm_window_get_migrate_page (window)), ==, "done");
   g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 3);
+  g_assert_cmpuint (gpm_test_pod_count_requests (sso, NULL), ==, 0);
   g_assert_false (gpm_window_has_unfinished_migration ());
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -234,6 +234,221 @@ test_moved (Fixture *f, gconstpointer data)
   }
 }
 
+/* "The other host" a pod's front may send the client to: a sign-on proxy
+ * or a maintenance page, here at its worst, a look-alike of a diaspora*
+ * sign-in form that takes any POST. It runs in its own thread (the pod
+ * client blocks this one) and records what reaches it. */
+typedef struct {
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  SoupServer   *server;
+  char         *url;
+  GMutex        lock;
+  GCond         ready;
+  guint         requests;
+  guint         posts;
+  guint         password_seen;
+} OtherHost;
+
+static void
+other_host_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
+                    GHashTable *query, gpointer user_data)
+{
+  OtherHost *o = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  static const char page[] =
+    "<html><body><form action=\"/users/sign_in\" method=\"post\">"
+    "<input name=\"authenticity_token\" value=\"sso-token\">"
+    "<input name=\"user[username]\"><input name=\"user[password]\" type=\"password\">"
+    "</form></body></html>";
+
+  g_mutex_lock (&o->lock);
+  o->requests++;
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    o->posts++;
+  /* the password, as typed or in a form */
+  if (strstr (text, PASSWORD))
+    o->password_seen++;
+  else
+    {
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+
+      if (g_strcmp0 (g_hash_table_lookup (form, "user[password]"), PASSWORD) == 0)
+        o->password_seen++;
+    }
+  g_mutex_unlock (&o->lock);
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    soup_server_message_set_redirect (msg, 302, "/stream");
+  else
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
+    }
+}
+
+static gpointer
+other_host_thread (gpointer data)
+{
+  OtherHost *o = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (loopback, 0);
+
+  g_main_context_push_thread_default (o->context);
+  o->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (o->server, NULL, other_host_handler, o, NULL);
+  g_assert_true (soup_server_listen (o->server, addr, 0, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (o->server);
+  g_mutex_lock (&o->lock);
+  o->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_cond_signal (&o->ready);
+  g_mutex_unlock (&o->lock);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (o->loop);
+  soup_server_disconnect (o->server);
+  g_clear_object (&o->server);
+  g_main_context_pop_thread_default (o->context);
+  return NULL;
+}
+
+static OtherHost *
+other_host_new (void)
+{
+  OtherHost *o = g_new0 (OtherHost, 1);
+
+  g_mutex_init (&o->lock);
+  g_cond_init (&o->ready);
+  o->context = g_main_context_new ();
+  o->loop = g_main_loop_new (o->context, FALSE);
+  o->thread = g_thread_new ("other-host", other_host_thread, o);
+  g_mutex_lock (&o->lock);
+  while (o->url == NULL)
+    g_cond_wait (&o->ready, &o->lock);
+  g_mutex_unlock (&o->lock);
+  return o;
+}
+
+static gboolean
+other_host_quit (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+other_host_free (OtherHost *o)
+{
+  g_main_context_invoke (o->context, other_host_quit, o->loop);
+  g_thread_join (o->thread);
+  g_main_loop_unref (o->loop);
+  g_main_context_unref (o->context);
+  g_mutex_clear (&o->lock);
+  g_cond_clear (&o->ready);
+  g_free (o->url);
+  g_free (o);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OtherHost, other_host_free)
+
+/* What stands in front of the pod sends discovery and the sign-in
+ * elsewhere for a while (302, 303, 307: a single sign-on proxy, nginx
+ * auth_request with "error_page 401 =302 https://sso…"; a maintenance
+ * page): that is no move. The old client followed it as one, made the
+ * other host the pod's address and posted the password to its form. Now
+ * discovery and the sign-in fail with GPM_POD_ERROR_REDIRECTED naming that
+ * address, the pod's address stays, and nothing reaches the other host,
+ * the password least of all; when the redirect ends, both work. */
+static void
+test_redirected_discovery (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OtherHost) other = other_host_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_address = gpm_pod_normalize_address (other->url, &error);
+  const guint statuses[] = { 302, 303, 307 };
+  /* everything, or only the sign-in form and its POST */
+  const char *prefixes[] = { NULL, "/users/sign_in" };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (prefixes); j++)
+      {
+        g_autoptr(GpmPod) pod = new_pod (f);
+        g_autoptr(GpmPodInfo) info = NULL;
+
+        gpm_test_pod_set_redirected (f->tp, other->url, statuses[i], prefixes[j]);
+        info = gpm_pod_discover (pod, NULL, &error);
+        if (prefixes[j] == NULL)
+          {
+            g_assert_null (info);
+            g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+            g_assert_cmpuint (gpm_pod_error_get_http_status (error), ==, statuses[i]);
+            g_assert_nonnull (strstr (error->message, other_address));
+            g_clear_error (&error);
+          }
+        else
+          {
+            /* nodeinfo answers; the sign-in page is not needed */
+            g_assert_no_error (error);
+            g_assert_nonnull (info);
+          }
+        g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+
+        g_assert_false (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+        g_assert_error (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED);
+        g_assert_nonnull (strstr (error->message, other_address));
+        g_clear_error (&error);
+        g_assert_cmpint (gpm_pod_get_auth (pod), ==, GPM_POD_AUTH_NONE);
+        g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+      }
+  g_mutex_lock (&other->lock);
+  g_assert_cmpuint (other->requests, ==, 0);
+  g_assert_cmpuint (other->posts, ==, 0);
+  g_assert_cmpuint (other->password_seen, ==, 0);
+  g_mutex_unlock (&other->lock);
+
+  /* the redirect ends: discovery and the sign-in, with diaspora's own
+   * redirect after it (to /stream on the address asked) */
+  gpm_test_pod_set_redirected (f->tp, NULL, 0, NULL);
+  {
+    g_autoptr(GpmPod) pod = new_pod (f);
+    g_autoptr(GpmPodInfo) info = gpm_pod_discover (pod, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (info);
+    g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (gpm_pod_get_address (pod), ==, gpm_test_pod_get_url (f->tp));
+  }
+}
+
+/* The pod reached at another name than its configured one (localhost for
+ * 127.0.0.1): diaspora's redirect after the sign-in is a path on the host
+ * asked (app/controllers/application_controller.rb:120-135), and the
+ * pod's other pages name the configured one; the sign-in works, with no
+ * REDIRECTED. */
+static void
+test_sign_in_other_name (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (gpm_test_pod_get_url (f->tp), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *local = g_strdup_printf ("http://localhost:%d", g_uri_get_port (uri));
+  g_autoptr(GpmPod) pod = gpm_pod_new (local, &error);
+  g_autoptr(GpmPodInfo) info = NULL;
+
+  g_assert_no_error (error);
+  info = gpm_pod_discover (pod, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_true (gpm_pod_sign_in_password (pod, "alice", PASSWORD, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gpm_pod_get_address (pod), ==, local);
+}
+
 /* A server that is not a pod, in this thread's main context (async API). */
 static void
 not_a_pod_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -1005,6 +1220,8 @@ main (int argc, char **argv)
   pod_test_add ("/pod/discover", (GTestFixtureFunc) test_discover, NULL);
   pod_test_add ("/pod/discover-0.7", (GTestFixtureFunc) test_discover_0_7, NULL);
   pod_test_add ("/pod/moved", (GTestFixtureFunc) test_moved, NULL);
+  pod_test_add ("/pod/redirected", (GTestFixtureFunc) test_redirected_discovery, NULL);
+  pod_test_add ("/pod/web/sign-in-other-name", (GTestFixtureFunc) test_sign_in_other_name, NULL);
   pod_test_add ("/pod/discover-0.8", (GTestFixtureFunc) test_discover_0_8, NULL);
   pod_test_add ("/pod/api/invalid-scope", (GTestFixtureFunc) test_api_invalid_scope, NULL);
   pod_test_add ("/pod/web/sign-in", (GTestFixtureFunc) test_web_sign_in, NULL);

@@ -713,9 +713,66 @@ reply_means_moved (const char *url, const GpmPodReply *reply, GError **error)
   return TRUE;
 }
 
-/* A temporary redirect (302, 303, 307) of a signed-in request to another
- * origin, other than to the sign-in page. diaspora sends a signed-in
- * request elsewhere only to its sign-in page, the session ended: Devise's
+/* The port @uri names, or its scheme's. */
+static int
+uri_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Whether @reply's Location (relative to @url) names @url's host: the same
+ * host and port, or the same host with the other scheme on both schemes'
+ * default ports (http → https; or a Rails app behind a proxy that does not
+ * pass X-Forwarded-Proto, answering https with http). */
+static gboolean
+redirect_stays_on_host (const char *url, const GpmPodReply *reply)
+{
+  const char *location = soup_message_headers_get_one (reply->headers, "Location");
+  g_autoptr(GUri) base = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) to = NULL;
+
+  if (location == NULL || base == NULL)
+    return TRUE;
+  to = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL);
+  if (to == NULL || g_uri_get_host (to) == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (g_uri_get_host (to), g_uri_get_host (base)) != 0)
+    return FALSE;
+  if (uri_port (to) == uri_port (base))
+    return TRUE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (to), g_uri_get_scheme (base)) != 0
+         && g_uri_get_port (to) <= 0 && g_uri_get_port (base) <= 0;
+}
+
+static gboolean
+status_is_temporary_redirect (guint status)
+{
+  return status == 302 || status == 303 || status == 307;
+}
+
+/* GPM_POD_ERROR_REDIRECTED for @reply to a request at @url, which sends
+ * the client to @to (normalised) or to its Location. */
+static void
+set_redirected (const char *url, const GpmPodReply *reply, const char *to, GError **error)
+{
+  g_autoptr(GUri) from = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+
+  /* Translators: the first %s is the pod (a host name), the second the address it sends to */
+  gpm_pod_set_error (error, GPM_POD_ERROR_REDIRECTED, reply->status, 0,
+                     _("The pod %s sends GPlus Migrate to another address, %s: a sign-in page in front of "
+                       "the pod, a maintenance page, or a move for a while. Nothing was sent there. Open the "
+                       "pod in your browser to see what it asks."),
+                     from != NULL ? g_uri_get_host (from) : url,
+                     to != NULL ? to : soup_message_headers_get_one (reply->headers, "Location"));
+}
+
+/* A temporary redirect (302, 303, 307) of a request to another origin,
+ * other than to the sign-in page. diaspora sends a signed-in request
+ * elsewhere only to its sign-in page, the session ended: Devise's
  * new_user_session_url, on the pod's configured host
  * (config/application.rb:71-72 sets routes.default_url_options from
  * AppConfig.pod_uri, which may differ from the address typed: localhost
@@ -730,8 +787,14 @@ reply_means_moved (const char *url, const GpmPodReply *reply, GError **error)
  * token belong to the pod): the request fails with
  * GPM_POD_ERROR_REDIRECTED naming the address, which the migrator waits
  * out for a bounded time, showing it, then stops the run with it
- * (gpm-migrator-run.c). The anonymous sign-in is answered with the pod's
- * own pages on its configured host, as before. TRUE (@error set) when
+ * (gpm-migrator-run.c). The anonymous requests (discovery, the sign-in
+ * form and its POST) likewise, but only for another host: diaspora answers
+ * them itself, with no redirect or with one to a path on the request's
+ * host (the signed-in user to after_sign_in_path_for, a path:
+ * app/controllers/application_controller.rb:120-135 at v0.9.1.0, :146-161
+ * at v0.7.18.2; Rails' redirect_to puts a path on request.host_with_port,
+ * and on http when the proxy does not say https); a sign-in POST
+ * redirected to another host counted as signed in. TRUE (@error set) when
  * redirected. */
 static gboolean
 reply_means_redirected (const GpmPodRequest *req, const GpmPodReply *reply, GError **error)
@@ -739,23 +802,15 @@ reply_means_redirected (const GpmPodRequest *req, const GpmPodReply *reply, GErr
   const char *url = req->url;
   g_autofree char *to = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GUri) from = NULL;
 
-  if (req->auth == GPM_POD_REQUEST_ANONYMOUS || gpm_pod_reply_is_sign_in (reply))
+  if (gpm_pod_reply_is_sign_in (reply) || !status_is_temporary_redirect (reply->status))
     return FALSE;
-  if (reply->status != 302 && reply->status != 303 && reply->status != 307)
+  if (req->auth == GPM_POD_REQUEST_ANONYMOUS && redirect_stays_on_host (url, reply))
     return FALSE;
   to = moved_address (url, reply, &local);
   if (to == NULL && local == NULL)
     return FALSE;
-  from = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  /* Translators: the first %s is the pod (a host name), the second the address it sends to */
-  gpm_pod_set_error (error, GPM_POD_ERROR_REDIRECTED, reply->status, 0,
-                     _("The pod %s sends GPlus Migrate to another address, %s: a sign-in page in front of "
-                       "the pod, a maintenance page, or a move for a while. Nothing was sent there. Open the "
-                       "pod in your browser to see what it asks."),
-                     from != NULL ? g_uri_get_host (from) : url,
-                     to != NULL ? to : soup_message_headers_get_one (reply->headers, "Location"));
+  set_redirected (url, reply, to, error);
   return TRUE;
 }
 
@@ -763,7 +818,12 @@ reply_means_redirected (const GpmPodRequest *req, const GpmPodReply *reply, GErr
  * answer that sends it to another origin (a pod reached at its apex that
  * lives at www., http that goes to https) makes that origin the pod's
  * address from then on (gpm_pod_get_address()), and the request is made
- * again there. Other answers, redirects within the pod too, are returned. */
+ * again there. A move to another host is permanent (301, 308); a temporary
+ * redirect there (302, 303, 307: a sign-on proxy, a maintenance page) is
+ * GPM_POD_ERROR_REDIRECTED, not followed: its address would become the
+ * pod's, and the password would be posted there (web_sign_in()). A
+ * temporary one to the same host on https is followed as before. Other
+ * answers, redirects within the pod too, are returned. */
 gboolean
 gpm_pod_http_get_following_moves (GpmPod        *self,
                                   const char    *path,
@@ -778,17 +838,25 @@ gpm_pod_http_get_following_moves (GpmPod        *self,
       g_autofree char *moved = NULL;
       g_autoptr(GError) local = NULL;
       gboolean ok;
+      gboolean redirected = FALSE;
 
       ok = gpm_pod_http_send (self, &req, reply, cancellable, error);
       if (ok && hop < MAX_MOVES)
         moved = moved_address (req.url, reply, &local);
+      if ((moved != NULL || local != NULL) && status_is_temporary_redirect (reply->status)
+          && !redirect_stays_on_host (req.url, reply))
+        {
+          set_redirected (req.url, reply, moved, error);
+          redirected = TRUE;
+        }
       gpm_pod_request_clear (&req);
       if (!ok)
         return FALSE;
-      if (local != NULL)
+      if (redirected || local != NULL)
         {
           gpm_pod_reply_clear (reply);
-          g_propagate_error (error, g_steal_pointer (&local));
+          if (!redirected)
+            g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       if (moved == NULL)
