@@ -127,6 +127,24 @@ open_test_takeout (void)
   return window;
 }
 
+/* The label of the sidebar's first preset ("Essentially Public: …") */
+static char *
+dup_preset_label (GpmScopeSidebar *sidebar)
+{
+  GtkWidget *button = gpm_test_gui_find_widget (GTK_WIDGET (sidebar), FALSE, gpm_test_gui_widget_is_type,
+                                                GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  GMenuModel *menu, *section;
+  char *label = NULL;
+
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (section);
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_object_unref (section);
+  return label;
+}
+
 static GpmScopeNode *
 find_node (GpmWindow  *window,
            const char *key_or_title)
@@ -183,6 +201,12 @@ test_drop_builds_tree (void)
   g_assert_false (gpm_scope_node_get_is_private (node));
   g_assert_true (gpm_scope_node_get_active (node));   /* essentially public */
   g_assert_true (gpm_scope_node_get_active (find_node (window, "Communities")));
+  {
+    /* an older takeout (no isPublic): every community is in the preset */
+    g_autofree char *preset = dup_preset_label (gpm_window_get_sidebar (window));
+
+    g_assert_cmpstr (preset, ==, "_Essentially Public: Public and Communities");
+  }
 
   /* The broken file is named in the problems */
   g_assert_cmpuint (gpm_import_get_problems (import)->len, ==, 1);
@@ -320,6 +344,7 @@ test_closed_community (void)
   GListModel *model;
   g_autoptr(GpmPost) post = NULL;
   g_autofree char *audience = NULL;
+  g_autofree char *preset = NULL;
 
   gpm_test_gui_write_takeout (dir, closed_posts, G_N_ELEMENTS (closed_posts));
   takeout = g_build_filename (dir, "Takeout", NULL);
@@ -342,6 +367,9 @@ test_closed_community (void)
   note = find_visible_text (GTK_WIDGET (sidebar), "The takeout says which communities were closed");
   g_assert_nonnull (note);
   g_assert_null (find_text (GTK_WIDGET (sidebar), "the takeout does not say"));
+  /* and its preset says it ticks the open communities only */
+  preset = dup_preset_label (sidebar);
+  g_assert_cmpstr (preset, ==, "_Essentially Public: Public and Open Communities");
 
   /* its post, looked at: said to go to an aspect */
   gpm_scope_sidebar_select_keys (sidebar, (const char * const []) { "communities/66", NULL });

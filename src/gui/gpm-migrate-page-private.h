@@ -20,6 +20,7 @@ typedef struct {
   char     *label;
   guint     count;        /* selected private posts carrying it */
   gboolean  person;       /* a USER scope: in the people's group */
+  gboolean  closed;       /* a closed community: its row says so, as the sidebar's does */
 } PrivateScope;
 
 struct _GpmMigratePage
