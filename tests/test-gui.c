@@ -3161,11 +3161,14 @@ test_toast_before_layout (void)
 static gboolean
 window_says_cannot_open (gpointer window)
 {
-  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text, (gpointer) "Could not open the takeout") != NULL;
+  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text,
+                                   (gpointer) "“not-a-takeout.zip” is not a Google Takeout archive (a .zip or .tgz file) or folder") != NULL;
 }
 
 /* A file that is no takeout: the window's title names what it shows again
- * (the welcome page, or the takeout open before), not the file that failed */
+ * (the welcome page, or the takeout open before), not the file that failed;
+ * the toast says it in our words, by the file's name (not libarchive's
+ * "Unrecognized archive format" after the whole path) */
 static void
 test_failed_open_keeps_title (void)
 {
@@ -3181,6 +3184,8 @@ test_failed_open_keeps_title (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
   g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_null (gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, gpm_test_gui_widget_has_text, (gpointer) "Unrecognized"));
+  g_assert_null (gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, gpm_test_gui_widget_has_text, (gpointer) tmp_dir));
   g_assert_cmpstr (gpm_window_get_page (window), ==, "welcome");
   g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "");
   gtk_window_destroy (GTK_WINDOW (window));
