@@ -773,8 +773,15 @@ test_all_on_pod (void)
   g_assert_false (gpm_migrate_page_is_all_on_pod (page));
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);
+  g_assert_false (gtk_widget_get_visible (page->run_view_pod_button));
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpuint (gpm_test_pod_count_posts (fx->pod), ==, 1);
+  /* "All Done" offers the pod, as the plan's all-on-pod state does */
+  g_assert_cmpstr (gtk_label_get_label (page->run_title), ==, "All Done");
+  g_assert_true (gtk_widget_get_visible (page->run_view_pod_button));
+  g_assert_true (gtk_widget_has_css_class (page->run_view_pod_button, "suggested-action"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (page->run_view_pod_button), gpm_pod_get_display_name (pod)));
+  g_assert_true (gtk_widget_get_visible (page->done_button));
 
   /* The plan again: its one post is on the pod; more audiences can be
    * ticked ("Choose More Audiences": back to the posts) */
