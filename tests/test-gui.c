@@ -26,6 +26,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-help-window.h"
 #include "gpm-journal.h"
+#include "gpm-long-post.h"
 #include "gpm-migrate-page.h"
 #include "gpm-post-editor.h"
 #include "gpm-post-list-model.h"
@@ -2429,6 +2430,74 @@ is_allocated (gpointer widget)
   return gtk_widget_get_width (widget) > 0;
 }
 
+/* 40,080 characters of Greek (76,080 bytes): under diaspora*'s
+ * characters, over the bytes a pod on MySQL keeps, so the migrator cuts
+ * it (gpm_long_post_count_parts()). The editor and the preview of the
+ * edited text say so, by the same rule; they said nothing, counting
+ * characters only */
+static char *
+dup_greek_text (void)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (text, i % 50 == 49 ? "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9\n\n"
+                                        : "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 ");
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_too_long_by_bytes (void)
+{
+  g_autofree char *greek = dup_greek_text ();
+  g_autofree char *ascii = g_strnfill (g_utf8_strlen (greek, -1), 'w');
+  const char *said = "bytes; a diaspora* pod that stores posts in MySQL takes at most 65,535.";
+  g_autoptr(GpmTestGuiPodTakeout) fx = NULL;
+  GpmTestPostFile file = { "20180101 - Short.json", POST ("2018-01-01 10:00:00+0000", "Short words", PUBLIC_ACL) };
+  PreviewWait wait = { NULL, FALSE, NULL };
+  GpmPostEditor *editor;
+  GpmWindow *window;
+  GtkWidget *count;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (gpm_long_post_count_parts (greek, GPM_DIASPORA_MAX_TEXT_BYTES), ==, 2);
+
+  /* The editor: the count marked and the words, while it is too long */
+  editor = gpm_post_editor_new (NULL, NULL, greek);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), said));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "the rest follows in 1 comment of yours"));
+  count = find_visible_text (GTK_WIDGET (editor), "40,080 of 65,535 characters");
+  g_assert_nonnull (count);
+  g_assert_true (gtk_widget_has_css_class (count, "warning"));
+  /* as long in ASCII: posted whole, nothing said */
+  gpm_post_editor_set_text (editor, ascii);
+  g_assert_null (find_visible_text (GTK_WIDGET (editor), said));
+  g_assert_false (gtk_widget_has_css_class (count, "warning"));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* The preview of a post edited to it */
+  fx = gpm_test_gui_takeout_new ("gpm-test-gui-bytes-XXXXXX", &file, 1);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open (window, fx->paths);
+  wait.preview = gpm_window_get_preview (window);
+  g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 0);
+  g_assert_null (find_visible_text (GTK_WIDGET (wait.preview), said));
+  wait.loaded = FALSE;
+  gpm_plan_set_post_text (gpm_window_get_plan (window), gpm_journal_post_key (gpm_preview_get_post (wait.preview)), greek);
+  gpm_preview_refresh (wait.preview);
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (wait.preview), said));
+  g_assert_null (find_text (GTK_WIDGET (wait.preview), "It is not cut"));
+
+  g_signal_handlers_disconnect_by_data (wait.preview, &wait);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The migrate page's run view in a window @width wide, showing the
  * buttons of @shown (indexes into the row: Pause 0, Stop 1, Back to Posts
  * 2, Continue 3, Retry Failed Posts 4, Open Folder 5, Done 6): the page's
@@ -3381,6 +3450,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
   gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
+  gpm_test_gui_add_func ("/gui/too-long-by-bytes", test_too_long_by_bytes);
   gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
   gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
   gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);
