@@ -2500,8 +2500,8 @@ test_too_long_by_bytes (void)
 
 /* The migrate page's run view in a window @width wide, showing the
  * buttons of @shown (indexes into the row: Pause 0, Stop 1, Back to Posts
- * 2, Continue 3, Retry Failed Posts 4, Open Folder 5, Done 6): the page's
- * minimum width, and the row as laid out. */
+ * 2, Continue 3, Retry Failed Posts 4, View on the Pod 5, Open Folder 6,
+ * Done 7): the page's minimum width, and the row as laid out. */
 static GtkWidget *
 run_view_at (int         width,
              const int  *shown,
@@ -2528,7 +2528,7 @@ run_view_at (int         width,
         visible |= shown[j] == i;
       gtk_widget_set_visible (child, visible);
     }
-  g_assert_cmpint (i, ==, 7);
+  g_assert_cmpint (i, ==, 8);
   gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, out_page_min, NULL, NULL, NULL);
 
   gtk_window_set_default_size (window, width, 700);
@@ -2572,8 +2572,9 @@ child_bounds (GtkWidget       *row,
 static void
 test_run_buttons_stack (void)
 {
-  const int stopped[] = { 3, 4, 6 };
+  const int stopped[] = { 3, 4, 7 };
   const int running[] = { 0, 1, 2 };
+  const int finished[] = { 4, 5, 7 };
   GtkWindow *window;
   GtkWidget *row;
   graphene_rect_t a, b, c;
@@ -2618,6 +2619,13 @@ test_run_buttons_stack (void)
   g_assert_cmpfloat (a.origin.x + a.size.width, <, b.origin.x);
   g_assert_cmpfloat (b.origin.x + b.size.width, <, c.origin.x);
   g_assert_cmpint (gtk_widget_get_height (row), ==, (int) a.size.height);
+  gtk_window_destroy (window);
+
+  /* Finished with failures: Retry, View on the Pod, Done fit 400 px too */
+  row = run_view_at (400, finished, G_N_ELEMENTS (finished), &page_min, &window);
+  g_assert_cmpint (page_min, <=, 400);
+  child_bounds (row, 2, &c);
+  g_assert_cmpfloat (c.origin.x + c.size.width, <=, gtk_widget_get_width (row));
   gtk_window_destroy (window);
 
   /* Running: a row again where it fits, whatever the language */
