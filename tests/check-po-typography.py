@@ -8,12 +8,27 @@ a line of its own, alone at the start of the next line of a label.
 
 Fails on a translation (msgstr) with a plain space before one of them.
 
+Also checks every string and translation of po/*.po for a full stop right
+after an ellipsis, markup between them or not ("press <b>Choose
+Takeout…</b>."): the ellipsis is part of the button's name, the sentence
+then seems to end twice; reword it so the name is not last.
+
 Usage: check-po-typography.py [SOURCE_ROOT]
 """
 
 import os
 import re
 import sys
+
+
+def strings(path):
+    """(line number, whole text) of each msgid, msgid_plural and msgstr,
+    its continuation lines joined (a mark may start the next line)."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    for m in re.finditer(r'^(?:msgid|msgid_plural|msgstr(?:\[\d+\])?) ((?:".*"\n?)+)', text, re.M):
+        yield (text.count('\n', 0, m.start()) + 1,
+               ''.join(re.findall(r'"(.*)"', m.group(1))))
 
 
 def msgstrs(path):
@@ -44,15 +59,29 @@ def main():
             want = 'U+00A0' if m.group(1) == ':' else 'U+202F'
             errors.append(f'po/fr.po:{lineno}: a plain space before "{m.group(1)}" '
                           f'(French sets {want}): {text}')
-    print('1..1')
-    for e in errors:
+    stops = []
+    for name in sorted(os.listdir(os.path.join(root, 'po'))):
+        if not name.endswith('.po'):
+            continue
+        for lineno, text in strings(os.path.join(root, 'po', name)):
+            if re.search(r'…(?:</?[a-z]+>)*\.(?!\w)', text):
+                stops.append(f'po/{name}:{lineno}: a full stop after an ellipsis: {text}')
+    print('1..2')
+    for e in errors + stops:
         print(f'# {e}')
         print(e, file=sys.stderr)
+    status = 0
     if errors:
         print(f'not ok 1 - French punctuation spaced ({len(errors)} problems)')
-        return 1
-    print(f'ok 1 - French punctuation spaced ({n} lines of translations)')
-    return 0
+        status = 1
+    else:
+        print(f'ok 1 - French punctuation spaced ({n} lines of translations)')
+    if stops:
+        print(f'not ok 2 - no full stop after an ellipsis ({len(stops)} problems)')
+        status = 1
+    else:
+        print('ok 2 - no full stop after an ellipsis')
+    return status
 
 
 if __name__ == '__main__':

@@ -773,8 +773,15 @@ test_all_on_pod (void)
   g_assert_false (gpm_migrate_page_is_all_on_pod (page));
   gpm_migrate_page_set_delay (page, 0);
   gpm_migrate_page_start (page);
+  g_assert_false (gtk_widget_get_visible (page->run_view_pod_button));
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_run_ended, page, 120));
   g_assert_cmpuint (gpm_test_pod_count_posts (fx->pod), ==, 1);
+  /* "All Done" offers the pod, as the plan's all-on-pod state does */
+  g_assert_cmpstr (gtk_label_get_label (page->run_title), ==, "All Done");
+  g_assert_true (gtk_widget_get_visible (page->run_view_pod_button));
+  g_assert_true (gtk_widget_has_css_class (page->run_view_pod_button, "suggested-action"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (page->run_view_pod_button), gpm_pod_get_display_name (pod)));
+  g_assert_true (gtk_widget_get_visible (page->done_button));
 
   /* The plan again: its one post is on the pod; more audiences can be
    * ticked ("Choose More Audiences": back to the posts) */
@@ -947,6 +954,46 @@ test_all_on_pod (void)
     gtk_window_destroy (GTK_WINDOW (window));
   }
   gpm_test_gui_set_language ("C");
+}
+
+/* A takeout that says isPublic, everything ticked: the closed community's
+ * row says what it is, not only its name (as its sidebar row does) */
+static void
+test_closed_community_row (void)
+{
+  static const GpmTestPostFile closed_posts[] = {
+    { "20180101 - A.json", POST ("a", "2018-01-01 10:00:00+0000", "Hello world",
+                                 "\"postAcl\": {\"visibleToStandardAcl\": {\"circles\": [{\"type\": \"CIRCLE_TYPE_PUBLIC\"}]}, \"isPublic\": true}") },
+    { "20180202 - B.json", POST ("b", "2018-02-02 10:00:00+0000", "Closed community post",
+                                 "\"postAcl\": {\"communityAcl\": {\"community\": {\"resourceName\": \"communities/66\", \"displayName\": \"Secret Club\"}}}") },
+    { "20180303 - C.json", POST ("c", "2018-03-03 10:00:00+0000", "Only for the family", CIRCLES_ACL (CIRCLE ("circles/1-f", "Family"))) },
+  };
+  g_autoptr(GpmTestGuiPodTakeout) fx = gpm_test_gui_pod_takeout_new ("gpm-test-gui-plan-XXXXXX", closed_posts, G_N_ELEMENTS (closed_posts));
+  g_autoptr(GpmPod) pod = NULL;
+  GpmWindow *window;
+  GpmMigratePage *page;
+  AdwComboRow *row;
+
+  gpm_test_pod_add_user (fx->pod, "alice", "correct horse", NULL);
+  gpm_test_pod_add_aspect (fx->pod, "alice", "Family");
+  pod = sign_in_as (fx->pod, "alice");
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open_everything (window, fx->paths);
+  page = gpm_window_get_migrate_page (window);
+  gpm_window_show_migration (window, pod);
+  g_assert_true (gpm_test_gui_wait (gpm_test_gui_statement_ready, page, 60));
+  g_assert_true (gpm_test_gui_wait (rows_made, page, 30));
+
+  row = mapping_row (page, "communities/66");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Secret Club");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "1 post · closed community, never public");
+  /* a circle's row only counts */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (mapping_row (page, "circles/1-f"))), ==, "1 post");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -1537,6 +1584,7 @@ main (int   argc,
     }
 
   gpm_test_gui_add_func ("/gui/plan/page", test_plan_page);
+  gpm_test_gui_add_func ("/gui/plan/closed-community-row", test_closed_community_row);
   gpm_test_gui_add_func ("/gui/plan/quit-mid-request", test_quit_mid_request);
   gpm_test_gui_add_func ("/gui/plan/create-aspect", test_create_aspect);
   gpm_test_gui_add_func ("/gui/plan/all-on-pod", test_all_on_pod);

@@ -26,6 +26,7 @@
 #include "gpm-gui-util.h"
 #include "gpm-help-window.h"
 #include "gpm-journal.h"
+#include "gpm-long-post.h"
 #include "gpm-migrate-page.h"
 #include "gpm-post-editor.h"
 #include "gpm-post-list-model.h"
@@ -127,6 +128,24 @@ open_test_takeout (void)
   return window;
 }
 
+/* The label of the sidebar's first preset ("Essentially Public: …") */
+static char *
+dup_preset_label (GpmScopeSidebar *sidebar)
+{
+  GtkWidget *button = gpm_test_gui_find_widget (GTK_WIDGET (sidebar), FALSE, gpm_test_gui_widget_is_type,
+                                                GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  GMenuModel *menu, *section;
+  char *label = NULL;
+
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (section);
+  g_assert_true (g_menu_model_get_item_attribute (section, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_object_unref (section);
+  return label;
+}
+
 static GpmScopeNode *
 find_node (GpmWindow  *window,
            const char *key_or_title)
@@ -183,6 +202,12 @@ test_drop_builds_tree (void)
   g_assert_false (gpm_scope_node_get_is_private (node));
   g_assert_true (gpm_scope_node_get_active (node));   /* essentially public */
   g_assert_true (gpm_scope_node_get_active (find_node (window, "Communities")));
+  {
+    /* an older takeout (no isPublic): every community is in the preset */
+    g_autofree char *preset = dup_preset_label (gpm_window_get_sidebar (window));
+
+    g_assert_cmpstr (preset, ==, "_Essentially Public: Public and Communities");
+  }
 
   /* The broken file is named in the problems */
   g_assert_cmpuint (gpm_import_get_problems (import)->len, ==, 1);
@@ -320,6 +345,7 @@ test_closed_community (void)
   GListModel *model;
   g_autoptr(GpmPost) post = NULL;
   g_autofree char *audience = NULL;
+  g_autofree char *preset = NULL;
 
   gpm_test_gui_write_takeout (dir, closed_posts, G_N_ELEMENTS (closed_posts));
   takeout = g_build_filename (dir, "Takeout", NULL);
@@ -342,6 +368,9 @@ test_closed_community (void)
   note = find_visible_text (GTK_WIDGET (sidebar), "The takeout says which communities were closed");
   g_assert_nonnull (note);
   g_assert_null (find_text (GTK_WIDGET (sidebar), "the takeout does not say"));
+  /* and its preset says it ticks the open communities only */
+  preset = dup_preset_label (sidebar);
+  g_assert_cmpstr (preset, ==, "_Essentially Public: Public and Open Communities");
 
   /* its post, looked at: said to go to an aspect */
   gpm_scope_sidebar_select_keys (sidebar, (const char * const []) { "communities/66", NULL });
@@ -2401,10 +2430,78 @@ is_allocated (gpointer widget)
   return gtk_widget_get_width (widget) > 0;
 }
 
+/* 40,080 characters of Greek (76,080 bytes): under diaspora*'s
+ * characters, over the bytes a pod on MySQL keeps, so the migrator cuts
+ * it (gpm_long_post_count_parts()). The editor and the preview of the
+ * edited text say so, by the same rule; they said nothing, counting
+ * characters only */
+static char *
+dup_greek_text (void)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 4000; i++)
+    g_string_append (text, i % 50 == 49 ? "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9\n\n"
+                                        : "\u03b1\u03b2\u03b3\u03b4\u03b5\u03b6\u03b7\u03b8\u03b9 ");
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_too_long_by_bytes (void)
+{
+  g_autofree char *greek = dup_greek_text ();
+  g_autofree char *ascii = g_strnfill (g_utf8_strlen (greek, -1), 'w');
+  const char *said = "bytes; a diaspora* pod that stores posts in MySQL takes at most 65,535.";
+  g_autoptr(GpmTestGuiPodTakeout) fx = NULL;
+  GpmTestPostFile file = { "20180101 - Short.json", POST ("2018-01-01 10:00:00+0000", "Short words", PUBLIC_ACL) };
+  PreviewWait wait = { NULL, FALSE, NULL };
+  GpmPostEditor *editor;
+  GpmWindow *window;
+  GtkWidget *count;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (gpm_long_post_count_parts (greek, GPM_DIASPORA_MAX_TEXT_BYTES), ==, 2);
+
+  /* The editor: the count marked and the words, while it is too long */
+  editor = gpm_post_editor_new (NULL, NULL, greek);
+  gtk_window_present (GTK_WINDOW (editor));
+  g_assert_true (gpm_test_gui_wait (is_allocated, editor, 10));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), said));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (editor), "the rest follows in 1 comment of yours"));
+  count = find_visible_text (GTK_WIDGET (editor), "40,080 of 65,535 characters");
+  g_assert_nonnull (count);
+  g_assert_true (gtk_widget_has_css_class (count, "warning"));
+  /* as long in ASCII: posted whole, nothing said */
+  gpm_post_editor_set_text (editor, ascii);
+  g_assert_null (find_visible_text (GTK_WIDGET (editor), said));
+  g_assert_false (gtk_widget_has_css_class (count, "warning"));
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* The preview of a post edited to it */
+  fx = gpm_test_gui_takeout_new ("gpm-test-gui-bytes-XXXXXX", &file, 1);
+  window = gpm_window_new (gpm_test_gui_get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  gpm_test_gui_open (window, fx->paths);
+  wait.preview = gpm_window_get_preview (window);
+  g_signal_connect (wait.preview, "loaded", G_CALLBACK (preview_loaded_cb), &wait);
+  gpm_preview_set_mode (wait.preview, GPM_PREVIEW_DIASPORA);
+  text = select_and_read (window, &wait, 0);
+  g_assert_null (find_visible_text (GTK_WIDGET (wait.preview), said));
+  wait.loaded = FALSE;
+  gpm_plan_set_post_text (gpm_window_get_plan (window), gpm_journal_post_key (gpm_preview_get_post (wait.preview)), greek);
+  gpm_preview_refresh (wait.preview);
+  g_assert_true (gpm_test_gui_wait (preview_is_loaded, &wait, 30));
+  g_assert_nonnull (find_visible_text (GTK_WIDGET (wait.preview), said));
+  g_assert_null (find_text (GTK_WIDGET (wait.preview), "It is not cut"));
+
+  g_signal_handlers_disconnect_by_data (wait.preview, &wait);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The migrate page's run view in a window @width wide, showing the
  * buttons of @shown (indexes into the row: Pause 0, Stop 1, Back to Posts
- * 2, Continue 3, Retry Failed Posts 4, Open Folder 5, Done 6): the page's
- * minimum width, and the row as laid out. */
+ * 2, Continue 3, Retry Failed Posts 4, View on the Pod 5, Open Folder 6,
+ * Done 7): the page's minimum width, and the row as laid out. */
 static GtkWidget *
 run_view_at (int         width,
              const int  *shown,
@@ -2431,7 +2528,7 @@ run_view_at (int         width,
         visible |= shown[j] == i;
       gtk_widget_set_visible (child, visible);
     }
-  g_assert_cmpint (i, ==, 7);
+  g_assert_cmpint (i, ==, 8);
   gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, out_page_min, NULL, NULL, NULL);
 
   gtk_window_set_default_size (window, width, 700);
@@ -2475,8 +2572,9 @@ child_bounds (GtkWidget       *row,
 static void
 test_run_buttons_stack (void)
 {
-  const int stopped[] = { 3, 4, 6 };
+  const int stopped[] = { 3, 4, 7 };
   const int running[] = { 0, 1, 2 };
+  const int finished[] = { 4, 5, 7 };
   GtkWindow *window;
   GtkWidget *row;
   graphene_rect_t a, b, c;
@@ -2521,6 +2619,13 @@ test_run_buttons_stack (void)
   g_assert_cmpfloat (a.origin.x + a.size.width, <, b.origin.x);
   g_assert_cmpfloat (b.origin.x + b.size.width, <, c.origin.x);
   g_assert_cmpint (gtk_widget_get_height (row), ==, (int) a.size.height);
+  gtk_window_destroy (window);
+
+  /* Finished with failures: Retry, View on the Pod, Done fit 400 px too */
+  row = run_view_at (400, finished, G_N_ELEMENTS (finished), &page_min, &window);
+  g_assert_cmpint (page_min, <=, 400);
+  child_bounds (row, 2, &c);
+  g_assert_cmpfloat (c.origin.x + c.size.width, <=, gtk_widget_get_width (row));
   gtk_window_destroy (window);
 
   /* Running: a row again where it fits, whatever the language */
@@ -3133,11 +3238,14 @@ test_toast_before_layout (void)
 static gboolean
 window_says_cannot_open (gpointer window)
 {
-  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text, (gpointer) "Could not open the takeout") != NULL;
+  return gpm_test_gui_find_widget (window, TRUE, gpm_test_gui_widget_has_text,
+                                   (gpointer) "“not-a-takeout.zip” is not a Google Takeout archive (a .zip or .tgz file) or folder") != NULL;
 }
 
 /* A file that is no takeout: the window's title names what it shows again
- * (the welcome page, or the takeout open before), not the file that failed */
+ * (the welcome page, or the takeout open before), not the file that failed;
+ * the toast says it in our words, by the file's name (not libarchive's
+ * "Unrecognized archive format" after the whole path) */
 static void
 test_failed_open_keeps_title (void)
 {
@@ -3153,6 +3261,8 @@ test_failed_open_keeps_title (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gpm_test_gui_drop_paths (window, bad_paths));
   g_assert_true (gpm_test_gui_wait (window_says_cannot_open, window, 30));
+  g_assert_null (gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, gpm_test_gui_widget_has_text, (gpointer) "Unrecognized"));
+  g_assert_null (gpm_test_gui_find_widget (GTK_WIDGET (window), TRUE, gpm_test_gui_widget_has_text, (gpointer) tmp_dir));
   g_assert_cmpstr (gpm_window_get_page (window), ==, "welcome");
   g_assert_cmpstr (adw_window_title_get_subtitle (window->window_title), ==, "");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -3348,6 +3458,7 @@ main (int   argc,
   gpm_test_gui_add_func ("/gui/run-buttons-stack", test_run_buttons_stack);
   gpm_test_gui_add_func ("/gui/dialogs-narrow", test_dialogs_narrow);
   gpm_test_gui_add_func ("/gui/editor-count-grouped", test_editor_count_grouped);
+  gpm_test_gui_add_func ("/gui/too-long-by-bytes", test_too_long_by_bytes);
   gpm_test_gui_add_func ("/gui/toast-name-narrow", test_toast_name_narrow);
   gpm_test_gui_add_func ("/gui/mnemonics-unique", test_mnemonics_unique);
   gpm_test_gui_add_func ("/gui/counts-grouped", test_counts_grouped);

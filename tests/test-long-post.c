@@ -189,6 +189,25 @@ test_bytes (void)
 
   whole = gpm_long_post_split (ascii->str, GPM_DIASPORA_MAX_TEXT_BYTES);
   g_assert_cmpuint (g_strv_length (whole), ==, 1);
+
+  /* The warning the review, the preview and the editor show follows the
+   * same rule: the Greek text is said to be cut (in bytes), the ASCII one
+   * not; one over the characters too says characters */
+  {
+    g_autofree char *greek = gpm_long_post_dup_warning (text->str);
+    g_autofree char *plain = gpm_long_post_dup_warning (ascii->str);
+    g_autofree char *n = g_strdup_printf ("The post takes %u,%03u bytes; a diaspora* pod that stores posts in MySQL "
+                                          "takes at most 65,535. It is posted up to a paragraph under that, and the "
+                                          "rest follows in 1 comment of yours under it.",
+                                          (guint) text->len / 1000, (guint) text->len % 1000);
+    g_autofree char *twice = g_strconcat (ascii->str, ascii->str, NULL);
+    g_autofree char *longer = gpm_long_post_dup_warning (twice);
+
+    g_assert_cmpstr (greek, ==, n);
+    g_assert_null (plain);
+    g_assert_cmpstr (longer, ==, "The post is 80,000 characters long; diaspora* takes at most 65,535. It is posted up to "
+                                 "a paragraph under that, and the rest follows in 1 comment of yours under it.");
+  }
 }
 
 /* Each part's links are whole: `[text](target)` never cut. */

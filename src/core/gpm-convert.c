@@ -326,35 +326,8 @@ gpm_convert_post (GpmPost                  *post,
   }
   r->n_chars = g_utf8_strlen (r->markdown, -1);
   r->too_long = !gpm_long_post_fits (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
-  if (r->too_long && r->n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)
-    {
-      /* under the characters, over the bytes a pod on MySQL keeps */
-      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
-      guint n_comments = g_strv_length (parts) - 1;
-      g_autofree char *n = gpm_format_count (strlen (r->markdown));
-      g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_BYTES);
-
-      g_ptr_array_add (r->warnings,
-                       g_strdup_printf (g_dngettext (NULL,
-                                                     "The post takes %s bytes; a diaspora* pod that stores posts in MySQL takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
-                                                     "The post takes %s bytes; a diaspora* pod that stores posts in MySQL takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
-                                                     n_comments),
-                                        n, max, n_comments));
-    }
-  else if (r->too_long)
-    {
-      g_auto(GStrv) parts = gpm_long_post_split (r->markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
-      guint n_comments = g_strv_length (parts) - 1;
-      g_autofree char *n = gpm_format_count (r->n_chars);
-      g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
-
-      g_ptr_array_add (r->warnings,
-                       g_strdup_printf (g_dngettext (NULL,
-                                                     "The post is %s characters long; diaspora* takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
-                                                     "The post is %s characters long; diaspora* takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
-                                                     n_comments),
-                                        n, max, n_comments));
-    }
+  if (r->too_long)
+    g_ptr_array_add (r->warnings, gpm_long_post_dup_warning (r->markdown));
 
   return r;
 }

@@ -8,6 +8,7 @@
 
 #include "gpm-diaspora.h"
 #include "gpm-long-post.h"
+#include "gpm-util.h"
 
 typedef struct {
   const char *start;
@@ -241,6 +242,44 @@ gpm_long_post_count_parts (const char *text,
     return 1;
   parts = gpm_long_post_split (text, max_bytes);
   return g_strv_length (parts);
+}
+
+char *
+gpm_long_post_dup_warning (const char *markdown)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n_comments;
+  glong n_chars;
+
+  g_return_val_if_fail (markdown != NULL, NULL);
+
+  if (gpm_long_post_fits (markdown, GPM_DIASPORA_MAX_TEXT_BYTES))
+    return NULL;
+  parts = gpm_long_post_split (markdown, GPM_DIASPORA_MAX_TEXT_BYTES);
+  n_comments = g_strv_length (parts) - 1;
+  n_chars = g_utf8_strlen (markdown, -1);
+  if (n_chars <= GPM_DIASPORA_MAX_TEXT_CHARS)
+    {
+      /* under the characters, over the bytes a pod on MySQL keeps */
+      g_autofree char *n = gpm_format_count (strlen (markdown));
+      g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_BYTES);
+
+      return g_strdup_printf (g_dngettext (NULL,
+                                           "The post takes %s bytes; a diaspora* pod that stores posts in MySQL takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
+                                           "The post takes %s bytes; a diaspora* pod that stores posts in MySQL takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
+                                           n_comments),
+                              n, max, n_comments);
+    }
+  {
+    g_autofree char *n = gpm_format_count (n_chars);
+    g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+
+    return g_strdup_printf (g_dngettext (NULL,
+                                         "The post is %s characters long; diaspora* takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comment of yours under it.",
+                                         "The post is %s characters long; diaspora* takes at most %s. It is posted up to a paragraph under that, and the rest follows in %u comments of yours under it.",
+                                         n_comments),
+                            n, max, n_comments);
+  }
 }
 
 gboolean

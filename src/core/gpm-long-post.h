@@ -39,6 +39,13 @@ guint        gpm_long_post_count_parts  (const char *text,
 gboolean     gpm_long_post_fits         (const char *text,
                                          gsize       max_bytes);
 
+/* What the review, the preview and the post editor say of @markdown when
+ * gpm_long_post_split() cuts it at GPM_DIASPORA_MAX_TEXT_BYTES (the one
+ * rule: bytes; the words say characters when it is also over diaspora*'s
+ * characters, else bytes): how long it is, what a pod takes, and in how
+ * many comments the rest follows. NULL when it is posted whole. */
+char        *gpm_long_post_dup_warning  (const char *markdown);
+
 /* The note the first part ends with ("(continued in the comments)"),
  * translated. */
 const char  *gpm_long_post_note         (void);

@@ -1364,7 +1364,16 @@ gpm_takeout_load (GpmTakeout             *self,
       GpmProblem *last = self->problems->len
                          ? g_ptr_array_index (self->problems, self->problems->len - 1) : NULL;
 
-      if (last && self->n_parts == 1)
+      /* A single file whose first bytes are no archive (only its name
+       * said so): no takeout at all, whatever libarchive said of it
+       * (the problem above, and the debug log, keep its words) */
+      if (self->n_parts == 1 && self->parts[0].by_name)
+        {
+          if (last)
+            g_debug ("%s: %s", last->name, last->message);
+          gpm_takeout_set_not_takeout_error (error, self->paths[0]);
+        }
+      else if (last && self->n_parts == 1)
         g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_CORRUPT,
                      "%s: %s", last->name, last->message);
       else

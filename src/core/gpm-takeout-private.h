@@ -29,6 +29,7 @@ typedef enum {
 typedef struct {
   char     *path;
   PartKind  kind;
+  gboolean  by_name;     /* its first bytes are no zip or tar: its name said the kind */
   guint64   size;        /* file size; for a folder, its progress weight once walked */
   gboolean  streaming;   /* a zip whose central directory is unreadable */
   GArray   *offsets;     /* zip our walk read: each record's local header offset
@@ -293,5 +294,9 @@ char **gpm_takeout_sidecar_urls (const char *text);
  * @backslash_unclean) */
 gboolean _gpm_takeout_path_is_clean (const char *path,
                                      gboolean    backslash_unclean);
+
+/* Sets GPM_TAKEOUT_ERROR_UNSUPPORTED: @path is no takeout (by its name) */
+void gpm_takeout_set_not_takeout_error (GError     **error,
+                                        const char  *path);
 
 G_END_DECLS

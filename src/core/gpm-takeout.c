@@ -587,8 +587,22 @@ gpm_takeout_init (GpmTakeout *self)
   self->retired = g_ptr_array_new_with_free_func (index_free);
 }
 
+/* What the user is told of a file that is not a takeout at all: its name,
+ * not its path or libarchive's English words (those go to the problems
+ * and the debug log) */
+void
+gpm_takeout_set_not_takeout_error (GError     **error,
+                                   const char  *path)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+
+  g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED,
+               _("“%s” is not a Google Takeout archive (a .zip or .tgz file) or folder"), name);
+}
+
 static PartKind
-classify_file (const char *path)
+classify_file (const char *path,
+               gboolean   *by_name)
 {
   guint8 head[512];
   gssize n = 0;
@@ -607,6 +621,7 @@ classify_file (const char *path)
     return kind == GPM_ARCHIVE_ZIP ? PART_ZIP : PART_TAR;
 
   /* Damaged beyond the magic: the name says what it was meant to be. */
+  *by_name = TRUE;
   if (g_str_has_suffix (lower, ".zip"))
     return PART_ZIP;
   if (g_str_has_suffix (lower, ".tgz") || g_str_has_suffix (lower, ".tar.gz") ||
@@ -653,7 +668,7 @@ gpm_takeout_new (const char * const *paths,
         part->kind = PART_DIR;
       else if (S_ISREG (st.st_mode))
         {
-          part->kind = classify_file (paths[i]);
+          part->kind = classify_file (paths[i], &part->by_name);
           part->size = st.st_size;
         }
       else
@@ -663,8 +678,7 @@ gpm_takeout_new (const char * const *paths,
 
   if (!any_known)
     {
-      g_set_error (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED,
-                   _("%s: not a zip or tgz archive, nor a folder"), paths[0]);
+      gpm_takeout_set_not_takeout_error (error, paths[0]);
       return NULL;
     }
 

@@ -73,6 +73,7 @@ _gpm_migrate_page_dup_scopes (GpmPlan    *plan,
       ps->label = g_strdup (scope != NULL ? gpm_gui_scope_label (scope) : keys[k]);
       ps->count = g_array_index (counts, guint, k);
       ps->person = scope != NULL && scope->kind == GPM_SCOPE_USER;
+      ps->closed = scope != NULL && gpm_scope_get_community_class (scope) == GPM_COMMUNITY_CLOSED;
       g_ptr_array_add (ps->person ? people : scopes, ps);
     }
   *out_scopes = scopes;
@@ -108,13 +109,26 @@ count_left (PrivateScope *ps,
   return left != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (left, ps->key)) : ps->count;
 }
 
-/* A row's count: "3 posts", or with some on the pod "1 post left of 3" */
+/* A row's count: "3 posts", or with some on the pod "1 post left of 3";
+ * a closed community's says what it is, as its sidebar row does (one line:
+ * the count first, what is cut off at 400 px is the rest) */
 static char *
 dup_row_subtitle (PrivateScope *ps,
                   GHashTable   *left)
 {
   guint n = count_left (ps, left);
 
+  if (ps->closed && n == ps->count)
+    /* Translators: the row of a closed (private) Google+ community on the
+     * migrate page: its posts go to the aspect chosen in the row, never
+     * public */
+    return g_strdup_printf (ngettext ("%u post · closed community, never public",
+                                      "%u posts · closed community, never public", ps->count), ps->count);
+  if (ps->closed)
+    /* Translators: as "%u posts · closed community, never public", with
+     * some on the pod */
+    return g_strdup_printf (ngettext ("%u post left of %u · closed community, never public",
+                                      "%u posts left of %u · closed community, never public", n), n, ps->count);
   if (n == ps->count)
     return g_strdup_printf (ngettext ("%u post", "%u posts", ps->count), ps->count);
   /* Translators: an audience's posts not on the pod yet, of all its posts */

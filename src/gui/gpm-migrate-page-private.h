@@ -20,6 +20,7 @@ typedef struct {
   char     *label;
   guint     count;        /* selected private posts carrying it */
   gboolean  person;       /* a USER scope: in the people's group */
+  gboolean  closed;       /* a closed community: its row says so, as the sidebar's does */
 } PrivateScope;
 
 struct _GpmMigratePage
@@ -50,6 +51,7 @@ struct _GpmMigratePage
   GtkWidget      *hide_button;
   GtkWidget      *resume_button;
   GtkWidget      *retry_button;
+  GtkWidget      *run_view_pod_button; /* the finished run's, as view_pod_button is the plan's */
   GtkWidget      *done_button;
   GtkWidget      *open_folder_button;   /* after an export */
   GtkListBox     *log_list;

@@ -364,6 +364,8 @@ _gpm_migrate_page_set_running_ui (GpmMigratePage *self,
   gtk_widget_set_visible (self->stop_button, running);
   gtk_widget_set_visible (self->hide_button, running);
   gtk_widget_set_visible (self->done_button, !running);
+  if (running)
+    gtk_widget_set_visible (self->run_view_pod_button, FALSE);
   /* After an export: its folder, a click away */
   gtk_widget_set_visible (self->open_folder_button, !running && self->exporting && self->export_dir != NULL);
   if (running)
@@ -416,6 +418,20 @@ run_ended (GpmMigratePage *self,
       gtk_label_set_label (self->waiting_label, "");
       body = g_strdup_printf (ngettext ("%u post is on your pod.", "%u posts are on your pod.", done), done);
       _gpm_migrate_page_notify_done (self, _("Your posts have been moved"), body);
+      /* Where they are now, a click away, as the plan's "View on the Pod"
+       * (the first thing offered, unless failures are to be retried) */
+      if (!self->exporting && self->pod != NULL)
+        {
+          g_autofree char *tooltip = g_strdup_printf (_("Your profile on %s, in the web browser"),
+                                                      gpm_pod_get_display_name (self->pod));
+
+          gtk_widget_set_tooltip_text (self->run_view_pod_button, tooltip);
+          if (failed > 0)
+            gtk_widget_remove_css_class (self->run_view_pod_button, "suggested-action");
+          else
+            gtk_widget_add_css_class (self->run_view_pod_button, "suggested-action");
+          gtk_widget_set_visible (self->run_view_pod_button, TRUE);
+        }
     }
   else
     {

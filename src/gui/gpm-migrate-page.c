@@ -296,6 +296,7 @@ gpm_migrate_page_class_init (GpmMigratePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, stop_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, hide_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, run_view_pod_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, done_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, open_folder_button);
   gtk_widget_class_bind_template_child (widget_class, GpmMigratePage, log_list);

@@ -8,6 +8,7 @@
 #include "gpm-a11y.h"
 #include "gpm-diaspora.h"
 #include "gpm-gui-util.h"
+#include "gpm-long-post.h"
 #include "gpm-post-editor.h"
 #include "gpm-util.h"
 
@@ -19,6 +20,7 @@ struct _GpmPostEditor
   GtkWidget     *text_view;
   GtkLabel      *count_label;
   GtkLabel      *tag_label;
+  GtkLabel      *long_label;
   GtkWidget     *save_button;
   char          *converted;
   char          *opened;      /* the text it opened with: unchanged, closing loses nothing */
@@ -55,7 +57,10 @@ gpm_post_editor_set_text (GpmPostEditor *self,
 /* "1,234 of N characters" (gpm_format_count(): "65,535" even where the
  * locale has no grouping), N being GPM_DIASPORA_MAX_TEXT_CHARS: diaspora*
  * refuses longer posts; and a hashtag longer than it takes (it refuses
- * those posts too), as the review will say (gpm_post_check()) */
+ * those posts too), as the review will say (gpm_post_check()). Too long
+ * is the splitter's rule, in bytes (a pod on MySQL keeps no more): a
+ * 40,000-character Greek text is cut too, and the editor says so as the
+ * preview does (gpm_long_post_dup_warning()) */
 static void
 buffer_changed_cb (GpmPostEditor *self)
 {
@@ -67,6 +72,7 @@ buffer_changed_cb (GpmPostEditor *self)
   g_autofree char *text = g_strdup_printf (_("%s of %s characters"), count, max);
   g_autofree char *typed = gpm_post_editor_dup_text (self);
   g_autofree char *escaped = NULL;
+  g_autofree char *too_long = NULL;
   glong longest = 0;
 
   escaped = gpm_escape_long_hashtags (typed, NULL, &longest);
@@ -79,10 +85,16 @@ buffer_changed_cb (GpmPostEditor *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->tag_label), longest > 0);
   gtk_label_set_label (self->count_label, text);
-  if (n > GPM_DIASPORA_MAX_TEXT_CHARS)
-    gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "error");
+  too_long = gpm_long_post_dup_warning (typed);
+  if (too_long != NULL)
+    {
+      gtk_label_set_label (self->long_label, too_long);
+      /* a warning, not an error: it is posted all the same, cut */
+      gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "warning");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self->long_label), too_long != NULL);
 }
 
 void
@@ -250,6 +262,18 @@ gpm_post_editor_init (GpmPostEditor *self)
   gtk_widget_set_margin_top (GTK_WIDGET (self->tag_label), 6);
   gtk_widget_set_visible (GTK_WIDGET (self->tag_label), FALSE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->tag_label));
+
+  /* a text the migrator cuts, the rest in comments: shown while it is */
+  self->long_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->long_label, 0);
+  gtk_label_set_wrap (self->long_label, TRUE);
+  gtk_label_set_wrap_mode (self->long_label, PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (GTK_WIDGET (self->long_label), "warning");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->long_label), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->long_label), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->long_label), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->long_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->long_label));
 
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (self->count_label), TRUE);

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "gpm-a11y.h"
-#include "gpm-diaspora.h"
 #include "gpm-convert.h"
 #include "gpm-gui-util.h"
 #include "gpm-journal.h"
+#include "gpm-long-post.h"
 #include "gpm-post-editor.h"
 #include "gpm-preview.h"
 #include "gpm-preview-private.h"
@@ -395,16 +395,14 @@ render_thread (gpointer data,
       g_free (result->markdown);
       result->markdown = g_strdup (job->edited);
       g_ptr_array_add (job->warnings, g_strdup (_("You edited this post’s text: it is posted as shown.")));
-      if (g_utf8_strlen (job->edited, -1) > GPM_DIASPORA_MAX_TEXT_CHARS)
-        {
-          g_autofree char *n = gpm_format_count (g_utf8_strlen (job->edited, -1));
-          g_autofree char *max = gpm_format_count (GPM_DIASPORA_MAX_TEXT_CHARS);
+      /* too long by the splitter's rule (bytes): cut as the migrator
+       * cuts it, the rest in comments; said as the converter says it */
+      {
+        char *too_long = gpm_long_post_dup_warning (job->edited);
 
-          /* Translators: "The post is 70,000 characters long; diaspora* takes at most 65,535. …" */
-          g_ptr_array_add (job->warnings,
-                           g_strdup_printf (_("The post is %s characters long; diaspora* takes at most %s. It is not cut: shorten it before posting."),
-                                            n, max));
-        }
+        if (too_long != NULL)
+          g_ptr_array_add (job->warnings, too_long);
+      }
     }
 
   post_warnings = gpm_post_get_warnings (job->post);

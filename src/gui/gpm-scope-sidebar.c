@@ -58,6 +58,7 @@ struct _GpmScopeSidebar
   GtkListView   *list_view;
   GtkLabel      *summary_label;
   GtkLabel      *public_note_label;
+  GMenu         *preset_section;
 
   GpmScopeIndex *index;       /* the takeout's, once it is read */
   GPtrArray     *posts;       /* GpmPost*: every post counted in the tree */
@@ -316,6 +317,27 @@ update_summary (GpmScopeSidebar *self)
   gpm_task_run_in_thread (task, count_thread);
 }
 
+/* The "essentially public" preset's menu item says what it ticks: the
+ * open communities when the takeout says which were closed (the closed
+ * ones are left out), else all of them (an older takeout does not say) */
+static void
+update_preset_label (GpmScopeSidebar *self,
+                     gboolean         classes_known)
+{
+  const char *label = classes_known ? _("_Essentially Public: Public and Open Communities")
+                                    : _("_Essentially Public: Public and Communities");
+  g_autofree char *now = NULL;
+  g_autoptr(GMenuItem) item = NULL;
+
+  if (g_menu_model_get_item_attribute (G_MENU_MODEL (self->preset_section), 0, G_MENU_ATTRIBUTE_LABEL, "s", &now) &&
+      g_str_equal (now, label))
+    return;
+  item = g_menu_item_new (label, NULL);
+  g_menu_item_set_action_and_target (item, "sidebar.preset", "s", "essentially-public");
+  g_menu_remove (self->preset_section, 0);
+  g_menu_insert_item (self->preset_section, 0, item);
+}
+
 /* Says what "essentially public" means, and that community posts become
  * public, when the takeout has any. */
 static void
@@ -349,6 +371,7 @@ update_public_note (GpmScopeSidebar *self)
   else if (communities)
     gtk_label_set_label (self->public_note_label, self->unknown_note);
   gtk_widget_set_visible (GTK_WIDGET (self->public_note_label), communities);
+  update_preset_label (self, communities && all_known);
 }
 
 static gboolean
@@ -950,6 +973,7 @@ gpm_scope_sidebar_class_init (GpmScopeSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, list_view);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, summary_label);
   gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, public_note_label);
+  gtk_widget_class_bind_template_child (widget_class, GpmScopeSidebar, preset_section);
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "sidebar.preset", "s", preset_action);

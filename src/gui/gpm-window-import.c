@@ -430,7 +430,10 @@ import_done_cb (GObject      *object,
       /* resuming at login, the takeout's disk not there yet: wait for it */
       if (_gpm_window_background_import_failed (self))
         return;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* (what is no takeout at all says so itself, by the file's name) */
+      if (g_error_matches (error, GPM_TAKEOUT_ERROR, GPM_TAKEOUT_ERROR_UNSUPPORTED))
+        gpm_window_add_toast (self, error->message);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *message = g_strdup_printf (_("Could not open the takeout: %s"), error->message);
           gpm_window_add_toast (self, message);
