@@ -215,6 +215,17 @@ run_begun (gpointer page)
   return !gpm_migrate_page_is_starting (page);
 }
 
+/* The run's first post sent (posted or failed): what the page and the
+ * window do then (its log rows, the skipped posts' before it, the
+ * progress and ETA labels, the list's row states) */
+static gboolean
+first_post_sent (gpointer page)
+{
+  GpmMigrator *migrator = gpm_migrate_page_get_migrator (page);
+
+  return gpm_migrator_get_n_done (migrator) + gpm_migrator_get_n_failed (migrator) > 0;
+}
+
 /* The main thread's CPU in the handlers of the sidebar's "selection-changed"
  * (the window's: the post list's filter, the migrate page's plan): an
  * emission hook runs before the handlers, an after handler after them. */
@@ -672,7 +683,7 @@ main (int   argc,
       gpm_migrate_page_set_delay (page, 3600);
       max_gap = max_cpu_gap = 0;
       last_tick = 0;
-      gint64 t_click, t_begun;
+      gint64 t_click, t_begun, t_sent;
 
       t_click = g_get_monotonic_time ();
       cpu_start = thread_cpu_us ();
@@ -682,10 +693,17 @@ main (int   argc,
       if (!gpm_test_gui_wait (run_begun, page, 60))
         g_error ("the run did not begin");
       t_begun = g_get_monotonic_time ();
+      /* The window goes on until a second after the first post was sent
+       * (at 100,000 posts the run begins after more than a second: a
+       * second after the click missed it) */
+      if (!gpm_test_gui_wait (first_post_sent, page, 60))
+        g_error ("the run's first post was not sent");
+      t_sent = g_get_monotonic_time ();
       run_for (1000);
-      g_print ("starting a run: gpm_migrate_page_start() main thread CPU %.1f ms, the run begun after %.0f ms; "
-               "longest block %s (target < 50)\n",
-               cpu_start / 1000.0, (t_begun - t_click) / 1000.0, gap_text (max_gap, max_cpu_gap));
+      g_print ("starting a run: gpm_migrate_page_start() main thread CPU %.1f ms, the run begun after %.0f ms, "
+               "its first post sent after %.0f ms; longest block until a second later %s (target < 50)\n",
+               cpu_start / 1000.0, (t_begun - t_click) / 1000.0, (t_sent - t_click) / 1000.0,
+               gap_text (max_gap, max_cpu_gap));
       print_malloc ("a run begun");
       /* (under heaptrack: what a run keeps, and the peak of its start) */
       if (g_strcmp0 (g_getenv ("BENCH_GUI_STOP"), "begun") == 0)
