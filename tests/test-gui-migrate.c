@@ -1098,6 +1098,15 @@ test_resume_pod_redirected (void)
   g_assert_cmpuint (gpm_test_pod_count_posts (pod), ==, 0);
   g_assert_cmpuint (gpm_test_pod_count_requests (sso, NULL), ==, 0);
   g_assert_cmpuint (gpm_test_pod_count_posts (sso), ==, 0);
+  /* the toast names where the pod sends the app (the user may have to
+   * sign in there in a browser), not only "cannot be reached" */
+  {
+    g_autoptr(GUri) uri = g_uri_parse (gpm_test_pod_get_url (sso), G_URI_FLAGS_NONE, NULL);
+    g_autofree char *port = g_strdup_printf (":%d", g_uri_get_port (uri));
+    gpointer args[] = { window, port };
+
+    g_assert_true (gpm_test_gui_wait (window_says, args, 30));
+  }
 
   gpm_test_pod_set_redirected (pod, NULL, 0, NULL);
   g_assert_true (gpm_test_gui_wait (gpm_test_gui_on_migrate_page, window, 60));

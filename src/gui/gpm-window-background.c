@@ -541,8 +541,14 @@ resume_later (GpmWindow    *self,
       g_variant_lookup (self->resume, "pod", "&s", &pod);
       if (pod != NULL && strstr (pod, "://") != NULL)
         pod = strstr (pod, "://") + 3;
-      /* Translators: %s is the pod's address (a toast: short) */
-      message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
+      /* Sent to another address (a sign-on page in front of the pod, a
+       * maintenance page): the user may have to act there, in a browser,
+       * so the toast says where, not only that the pod is not reached */
+      if (g_error_matches (error, GPM_POD_ERROR, GPM_POD_ERROR_REDIRECTED))
+        message = g_strdup (error->message);
+      else
+        /* Translators: %s is the pod's address (a toast: short) */
+        message = g_strdup_printf (_("Waiting for %s, which cannot be reached yet"), pod != NULL ? pod : "");
       toast = gpm_gui_toast_new (message, gpm_gui_window_width (GTK_WINDOW (self)));
       gpm_gui_label_keep_name (GTK_LABEL (adw_toast_get_custom_title (toast)), pod);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
