@@ -261,19 +261,6 @@ describe_end_seconds (GDateTime *now,
 }
 
 char *
-gpm_plan_describe_end (GpmPlan   *self,
-                       guint      n_posts,
-                       GDateTime *now)
-{
-  g_return_val_if_fail (GPM_IS_PLAN (self), NULL);
-  g_return_val_if_fail (now != NULL, NULL);
-
-  if (n_posts == 0)
-    return g_strdup (_("Nothing to send."));
-  return gpm_plan_describe_end_seconds (self, n_posts, gpm_plan_estimate (self, n_posts, now, NULL), now);
-}
-
-char *
 gpm_plan_describe_end_seconds (GpmPlan   *self,
                                guint      n_posts,
                                gint64     seconds,

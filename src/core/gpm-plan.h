@@ -326,8 +326,9 @@ gint64       gpm_plan_estimate_run       (GpmPlan      *self,
                                           GpmJournal   *journal,
                                           gint64        now,
                                           guint        *n_posts);
-/* gpm_plan_describe_end() and gpm_plan_describe_estimate() for a run of
- * @n_posts that takes @seconds (gpm_plan_estimate_sends()). */
+/* "about 155 days, until May 12" and gpm_plan_describe_estimate()'s
+ * sentence for a run of @n_posts that takes @seconds
+ * (gpm_plan_estimate_sends()). */
 char        *gpm_plan_describe_end_seconds (GpmPlan    *self,
                                             guint       n_posts,
                                             gint64      seconds,
@@ -340,9 +341,6 @@ char        *gpm_plan_describe_seconds   (GpmPlan      *self,
  * when the cap does not bind), and "about 155 days, until May 12". */
 char        *gpm_plan_describe_pace      (GpmPlan     *self,
                                           guint        n_posts);
-char        *gpm_plan_describe_end       (GpmPlan     *self,
-                                          guint        n_posts,
-                                          GDateTime   *now);
 /* The estimate in words: "At 100 posts a day: about 155 days, until May 12"
  * (the date in the user's locale; the year only when it is not @now's). */
 char        *gpm_plan_describe_estimate  (GpmPlan     *self,
